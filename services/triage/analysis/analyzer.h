@@ -1,0 +1,70 @@
+// The triage analyser: reads one feedback text (Chinese or English) and returns
+// its sentiment, intensity, topics, red-line hits, NPS category and priority.
+//
+// The triage service depends only on this interface, so the analysis can be
+// swapped (lexicon rules, a trained model, both combined) by configuration.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace voc::triage {
+
+enum class SentimentLabel { kNegative, kNeutral, kPositive };
+enum class NpsCategory { kNone, kDetractor, kPassive, kPromoter };
+enum class RedLineCategory { kSafety, kLegal, kRegulatory, kPrCrisis };
+
+// Priority 1 is the most urgent.
+enum class Priority { kP1 = 1, kP2 = 2, kP3 = 3, kP4 = 4 };
+
+// What the analyser knows about a feedback besides its text.
+struct AnalysisInput {
+  std::string text;                 // UTF-8, already validated by ingest
+  std::optional<int> nps;           // 0..10
+  std::optional<int> rating;        // 1..5
+  std::string channel;              // "nps_survey", "social", ... (lower snake case)
+  std::string customer_tier;        // "vip", "high", "standard", or empty
+  std::int64_t reach = 0;           // audience of a public post (followers), 0 if unknown
+};
+
+struct TopicMatch {
+  std::string path;                 // e.g. "物流/配送延迟" or "app/crash": stable topic id
+  std::string department;           // owning department id from the taxonomy
+};
+
+struct RedLineHit {
+  RedLineCategory category;
+  std::string term;                 // the matched phrase as written in the list
+  std::size_t begin = 0;            // byte span in the normalised text
+  std::size_t end = 0;
+};
+
+struct Analysis {
+  SentimentLabel sentiment = SentimentLabel::kNeutral;
+  double sentiment_score = 0.0;     // [-1, 1]
+  int intensity = 0;                // 0 calm, 1 grumble, 2 complaint, 3 anger/threat
+  std::vector<TopicMatch> topics;
+  std::vector<RedLineHit> red_lines;
+  NpsCategory nps_category = NpsCategory::kNone;
+  Priority priority = Priority::kP4;
+  std::string priority_reason;      // human-readable, e.g. "red line: safety"
+  std::vector<std::string> evidence;  // words that drove the score, for explainability
+};
+
+// Thread safety: Analyze() is const and must be safe to call from several
+// threads at once on one instance.
+class Analyzer {
+ public:
+  virtual ~Analyzer() = default;
+  virtual Analysis Analyze(const AnalysisInput& input) const = 0;
+};
+
+// Helpers shared by every analyser implementation.
+NpsCategory NpsCategoryFor(std::optional<int> nps);
+const char* SentimentLabelName(SentimentLabel label);     // "negative" | "neutral" | "positive"
+const char* RedLineCategoryName(RedLineCategory category);  // "safety" | "legal" | "regulatory" | "pr_crisis"
+
+}  // namespace voc::triage
