@@ -1,0 +1,74 @@
+// Configuration: one YAML file for every service (config/voc.yaml), with
+// environment variables overriding any key. A key "services.ingest.listen"
+// is overridden by VOC_SERVICES_INGEST_LISTEN; for the running service the
+// short forms VOC_LISTEN, VOC_DATABASE_URL (its own `database`) and
+// VOC_REDIS_HOST / VOC_REDIS_PORT / VOC_REDIS_PASSWORD also apply, so a
+// Kubernetes pod sets secrets through the environment only.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace voc {
+
+// Thrown when the file cannot be read or a value has the wrong type; the
+// message names the file, the key and (where known) the line.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Config {
+ public:
+  // Loads `path`. `service` is the running service's name ("ingest", ...),
+  // used for the short environment forms; may be empty (CLI).
+  // Throws ConfigError.
+  static Config Load(const std::string& path, const std::string& service);
+  // From YAML text (tests). Throws ConfigError.
+  static Config FromString(const std::string& yaml, const std::string& service);
+
+  // Dotted key lookups; the environment wins over the file, the file over
+  // the default. Throw ConfigError when a value cannot be converted.
+  std::string GetString(const std::string& key, const std::string& fallback = "") const;
+  std::int64_t GetInt(const std::string& key, std::int64_t fallback) const;
+  double GetDouble(const std::string& key, double fallback) const;
+  bool GetBool(const std::string& key, bool fallback) const;
+  bool Has(const std::string& key) const;
+
+  // Shorthands for the running service's own section.
+  std::string ServiceString(const std::string& key, const std::string& fallback = "") const {
+    return GetString("services." + service_ + "." + key, fallback);
+  }
+  std::int64_t ServiceInt(const std::string& key, std::int64_t fallback) const {
+    return GetInt("services." + service_ + "." + key, fallback);
+  }
+  double ServiceDouble(const std::string& key, double fallback) const {
+    return GetDouble("services." + service_ + "." + key, fallback);
+  }
+
+  // Where another service is reached ("services.<name>.address").
+  std::string AddressOf(const std::string& service) const;
+  // Resolves a path relative to data_dir (absolute paths are kept).
+  std::string DataPath(const std::string& relative) const;
+  // The running service's database URL: sqlite paths resolved under data_dir.
+  std::string DatabaseUrl() const;
+
+  const std::string& service() const { return service_; }
+  const std::string& source() const { return source_; }
+
+ private:
+  Config(YAML::Node root, std::string service, std::string source)
+      : root_(std::move(root)), service_(std::move(service)), source_(std::move(source)) {}
+  // The environment override for a key, if any.
+  bool FromEnv(const std::string& key, std::string* value) const;
+  YAML::Node Find(const std::string& key) const;
+
+  YAML::Node root_;
+  std::string service_;
+  std::string source_;
+};
+
+}  // namespace voc

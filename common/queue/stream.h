@@ -1,0 +1,106 @@
+// Work queues between stages on Redis Streams with consumer groups:
+// at-least-once delivery, a message is acked only after its handler's work is
+// stored, stale pending messages of dead consumers are reclaimed, and a
+// message that fails `max_deliveries` times moves to "<stream>:dead" with its
+// error. Handlers must therefore be idempotent.
+//
+// Stream names used by the loop (see docs/architecture.md):
+//   voc:feedback  ingest -> triage            (group "triage")
+//   voc:triaged   triage -> assignment        (group "assignment")
+//                 triage -> verification      (group "verification")
+//   voc:tracking  tracking -> verification    (group "verification")
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/queue/redis_client.h"
+
+namespace voc::queue {
+
+inline constexpr char kFeedbackStream[] = "voc:feedback";
+inline constexpr char kTriagedStream[] = "voc:triaged";
+inline constexpr char kTrackingStream[] = "voc:tracking";
+
+struct StreamMessage {
+  std::string id;                             // Redis entry id, "1700000000000-0"
+  std::map<std::string, std::string> fields;  // binary-safe values
+};
+
+// Appends messages to a stream. Not thread-safe (one per thread).
+class StreamProducer {
+ public:
+  StreamProducer(RedisOptions options, std::string stream);
+  // Appends one message. Returns false (and logs) when Redis is unreachable.
+  bool Publish(const std::map<std::string, std::string>& fields);
+  // Appends many in one pipelined round trip. Returns how many were
+  // appended (all or, on a connection failure, none).
+  std::size_t PublishBatch(const std::vector<std::map<std::string, std::string>>& batch);
+  const std::string& last_error() const { return client_.last_error(); }
+
+ private:
+  RedisClient client_;
+  std::string stream_;
+};
+
+// What a handler tells the consumer.
+struct HandleResult {
+  bool ok = true;
+  std::string error;  // when !ok: recorded with the message if it dead-letters
+  static HandleResult Ok() { return {}; }
+  static HandleResult Fail(std::string why) { return {false, std::move(why)}; }
+};
+
+using StreamHandler = std::function<HandleResult(const StreamMessage&)>;
+
+struct ConsumerOptions {
+  std::string stream;
+  std::string group;
+  // Stable per replica (hostname by default) so a restarted process first
+  // finishes the messages it had been given before it died.
+  std::string consumer;
+  int batch_size = 64;
+  std::chrono::milliseconds block{500};
+  // Messages pending on another consumer longer than this are claimed.
+  std::chrono::milliseconds reclaim_idle{30000};
+  int max_deliveries = 5;
+};
+
+// Runs a consumer loop in the calling thread until Stop().
+class StreamConsumer {
+ public:
+  StreamConsumer(RedisOptions redis, ConsumerOptions options, StreamHandler handler);
+
+  // Creates the group (and the stream) if missing, then loops: first the
+  // messages already delivered to this consumer and not acked, then claimed
+  // stale messages of other consumers, then new ones. Survives Redis outages
+  // by retrying with back-off. Returns after Stop().
+  void Run();
+  void Stop() { stopping_ = true; }
+
+  // One pass of the loop (tests): returns how many messages were handled.
+  int PollOnce();
+
+ private:
+  bool EnsureGroup();
+  int HandleBatch(const std::vector<StreamMessage>& batch);
+  std::vector<StreamMessage> ReadGroup(const std::string& from_id);
+  std::vector<StreamMessage> ClaimStale();
+  void DeadLetter(const StreamMessage& message, const std::string& error);
+
+  RedisClient client_;
+  ConsumerOptions options_;
+  StreamHandler handler_;
+  std::atomic<bool> stopping_{false};
+  bool group_ready_ = false;
+  std::chrono::steady_clock::time_point last_reclaim_{};
+};
+
+// Parses a reply to XREADGROUP / XRANGE / XAUTOCLAIM entries into messages.
+std::vector<StreamMessage> ParseEntries(const redisReply* entries);
+
+}  // namespace voc::queue

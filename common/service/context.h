@@ -1,0 +1,38 @@
+// What every service's main() builds before its own logic: configuration,
+// logging, the clock, Redis options and the migrated database.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock/clock.h"
+#include "common/config/config.h"
+#include "common/queue/redis_client.h"
+#include "common/storage/database.h"
+
+namespace voc {
+
+struct ServiceContext {
+  Config config;
+  std::unique_ptr<Clock> clock;
+  DevClock* dev_clock = nullptr;  // points into `clock` when dev mode is on
+  queue::RedisOptions redis;
+  std::unique_ptr<storage::Database> db;  // null when no migrations were given
+  std::string consumer_name;               // stable per replica: hostname
+};
+
+// Parses `--config FILE` (default config/voc.yaml) from argv, loads it for
+// `service`, initialises logging, builds the clock (a DevClock when
+// `dev_clock: true`), reads Redis options, and opens and migrates the
+// service's database when `migrations` is non-empty.
+// Prints a clear message and exits with status 2 on a configuration or
+// storage error, since a service that cannot start must say why and stop.
+ServiceContext BootstrapService(int argc, char** argv, const std::string& service,
+                                const std::string& schema,
+                                const std::vector<storage::Migration>& migrations);
+
+// Redis options from the `redis` section (and VOC_REDIS_* overrides).
+queue::RedisOptions RedisOptionsFrom(const Config& config);
+
+}  // namespace voc

@@ -1,0 +1,102 @@
+// Storage through SOCI: SQLite (the embedded default, one file per service)
+// or PostgreSQL (production), chosen by URL:
+//   sqlite3:///abs/path/ingest.db   sqlite3://relative/path.db
+//   postgresql://host=127.0.0.1 port=5432 dbname=voc user=voc password=...
+// Every service writes SQL that runs on both: BIGINT milliseconds for time,
+// TEXT ids chosen by the application, INSERT ... ON CONFLICT DO NOTHING for
+// idempotent writes, bound parameters only.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace voc::storage {
+
+enum class Backend { kSqlite, kPostgres };
+
+// One schema change. Versions are numbered from 1 per service and never
+// edited once released: add a new migration instead.
+struct Migration {
+  int version;
+  std::string description;
+  // Statements run in order inside one transaction.
+  std::vector<std::string> statements;
+};
+
+class StorageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A pool of SOCI sessions. Thread-safe: each call borrows a session.
+class Database {
+ public:
+  // Connects (creating the SQLite file and its folder if missing).
+  // Throws StorageError naming the URL (without its password) on failure.
+  static std::unique_ptr<Database> Open(const std::string& url, int pool_size = 4);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Applies the migrations newer than the stored schema version, each in its
+  // own transaction, recording them in `<schema>_migrations`.
+  // Returns the resulting version. Throws StorageError.
+  int Migrate(const std::string& schema, const std::vector<Migration>& migrations);
+
+  // Runs fn with a pooled session (no transaction).
+  template <typename Fn>
+  auto WithSession(Fn&& fn) {
+    soci::session session(*pool_);
+    return fn(session);
+  }
+
+  // Runs fn inside a transaction: committed when fn returns, rolled back
+  // when it throws (the exception propagates). On SQLite, write
+  // transactions are serialised by a process-wide mutex so concurrent
+  // writers queue instead of failing with "database is locked".
+  template <typename Fn>
+  auto InTransaction(Fn&& fn) {
+    std::unique_lock<std::mutex> write_lock;
+    if (backend_ == Backend::kSqlite) write_lock = std::unique_lock(sqlite_write_mu_);
+    soci::session session(*pool_);
+    soci::transaction tx(session);
+    if constexpr (std::is_void_v<decltype(fn(session))>) {
+      fn(session);
+      tx.commit();
+    } else {
+      auto result = fn(session);
+      tx.commit();
+      return result;
+    }
+  }
+
+  Backend backend() const { return backend_; }
+  // The URL with any password masked, for logs and errors.
+  const std::string& display_url() const { return display_url_; }
+
+ private:
+  Database(Backend backend, std::string display_url, int pool_size);
+
+  Backend backend_;
+  std::string display_url_;
+  int pool_size_;
+  std::unique_ptr<soci::connection_pool> pool_;
+  std::mutex sqlite_write_mu_;
+};
+
+// Splits a URL into SOCI's backend name and connect string; resolves a
+// relative sqlite path against data_dir. Throws StorageError on an unknown
+// scheme.
+struct ParsedUrl {
+  Backend backend;
+  std::string connect_string;
+};
+ParsedUrl ParseDatabaseUrl(const std::string& url);
+
+}  // namespace voc::storage
