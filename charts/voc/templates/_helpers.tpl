@@ -1,0 +1,127 @@
+{{/*
+Helpers shared by every template. Names follow the usual Helm conventions so
+that the chart behaves like any other chart for an operator.
+*/}}
+
+{{/* Chart name, overridable. */}}
+{{- define "voc.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+Full name: release-chart, unless the release name already holds the chart
+name. Truncated to 63 characters (the DNS label limit), leaving room for the
+"-verification" suffix used by per-service objects.
+*/}}
+{{- define "voc.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of one service's Deployment and Service: (dict "root" $ "name" "ingest"). */}}
+{{- define "voc.componentName" -}}
+{{- printf "%s-%s" (include "voc.fullname" .root) .name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "voc.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Labels on every object. */}}
+{{- define "voc.labels" -}}
+helm.sh/chart: {{ include "voc.chart" . }}
+{{ include "voc.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/* Release-wide selector labels (never change them: selectors are immutable). */}}
+{{- define "voc.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "voc.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Selector labels of one service: (dict "root" $ "name" "ingest"). */}}
+{{- define "voc.componentSelectorLabels" -}}
+{{ include "voc.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .name }}
+{{- end -}}
+
+{{- define "voc.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "voc.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "voc.image" -}}
+{{- $repo := required "image.repository is required" .Values.image.repository -}}
+{{- printf "%s:%s" $repo (default .Chart.AppVersion .Values.image.tag | toString) -}}
+{{- end -}}
+
+{{/*
+The rule files the services read, and which service reads each. One list so the
+ConfigMap, the voc.yaml paths and the docs cannot disagree.
+*/}}
+{{- define "voc.ruleFiles" -}}
+taxonomy: triage
+redlines: triage
+priority: triage
+directory: assignment
+routing: assignment
+{{- end -}}
+
+{{/*
+Content of one rule file: the value rules.<name> if set, else the chart's
+files/<name>.yaml. Fails rendering when both are empty, so a chart packaged
+without running the sync script can never deploy empty rules.
+*/}}
+{{- define "voc.ruleFile" -}}
+{{- $name := .name -}}
+{{- $inline := index .root.Values.rules $name -}}
+{{- if $inline -}}
+{{- $inline -}}
+{{- else -}}
+{{- $path := printf "files/%s.yaml" $name -}}
+{{- $content := .root.Files.Get $path -}}
+{{- required (printf "%s is missing from the chart and rules.%s is empty: run scripts/chart-render/sync-rule-files.sh before rendering or packaging, or set rules.%s" $path $name $name) $content -}}
+{{- end -}}
+{{- end -}}
+
+{{/* voc.yaml, rendered from values; mounted at /etc/voc/voc.yaml. */}}
+{{- define "voc.config" -}}
+{{- $root := . -}}
+{{- $rules := include "voc.ruleFiles" . | fromYaml -}}
+{{- $services := dict -}}
+{{- range $name, $svc := .Values.services -}}
+{{- $section := deepCopy (default dict $svc.settings) -}}
+{{- $_ := set $section "listen" (printf "0.0.0.0:%d" (int $svc.port)) -}}
+{{- $_ := set $section "address" (printf "%s:%d" (include "voc.componentName" (dict "root" $root "name" $name)) (int $svc.port)) -}}
+{{- range $file, $owner := $rules -}}
+{{- if eq $owner $name -}}
+{{- $_ := set $section $file (printf "/etc/voc/rules/%s.yaml" $file) -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $services $name $section -}}
+{{- end -}}
+{{- $cfg := dict
+  "data_dir" .Values.config.dataDir
+  "dev_clock" .Values.config.devClock
+  "log_format" .Values.config.logFormat
+  "log_level" .Values.config.logLevel
+  "redis" (dict "host" (required "redis.host is required: the chart needs an external Redis" .Values.redis.host) "port" (int .Values.redis.port) "password" "")
+  "services" $services -}}
+# Rendered by the voc Helm chart from its values: edit values, not this file.
+# Secrets are not here: VOC_DATABASE_URL and VOC_REDIS_PASSWORD come from Secrets
+# through the environment, which overrides this file.
+{{ toYaml $cfg }}
+{{- end -}}
