@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Renders the Helm chart charts/voc and checks that the output is valid
+# Kubernetes objects. Run by ctest (label `chart`) and usable by hand:
+#
+#   scripts/check-chart.sh            # all checks, ~10 s once npm deps are there
+#
+# There is no helm binary on Debian, so scripts/chart-render (Go, built here
+# from Debian's golang-github-masterminds-sprig-dev and golang-k8s-sigs-yaml-dev:
+# the template engine and YAML library Helm itself uses) renders the chart.
+# Then:
+#   1. yamllint on the chart's own YAML and on every rendered manifest;
+#   2. charts/.validate/validate.js: Kubernetes 1.27 object schemas
+#      (npm kubernetes-models), unknown fields, cross-references, chart rules;
+#   3. negative tests: broken values must make rendering or validation fail.
+# Needs: go, node, npm, yamllint, and the Go packages above. Network: only the
+# npm registry, and only when charts/.validate/node_modules is missing or stale.
+#
+# Environment:
+#   VOC_RULES_DIR  where the rule files come from (default: <repo>/config).
+#   KEEP_RENDERED  if set, keep the work folder with the rendered manifests.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+chart="$root/charts/voc"
+validate_dir="$root/charts/.validate"
+rules_dir="${VOC_RULES_DIR:-$root/config}"
+gopath=/usr/share/gocode
+
+start=$SECONDS
+step() { printf '== %s\n' "$*"; }
+die() { printf 'check-chart: FAIL: %s\n' "$*" >&2; exit 1; }
+
+# ---- tools -------------------------------------------------------------------
+missing=()
+for tool in go node npm yamllint; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+[[ -d $gopath/src/github.com/Masterminds/sprig ]] || missing+=("golang-github-masterminds-sprig-dev")
+[[ -d $gopath/src/sigs.k8s.io/yaml ]] || missing+=("golang-k8s-sigs-yaml-dev")
+((${#missing[@]} == 0)) || die "missing: ${missing[*]} (apt-get install golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev yamllint nodejs npm)"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/voc-chart.XXXXXX")"
+if [[ -n ${KEEP_RENDERED:-} ]]; then
+  echo "check-chart: rendered output kept in $work"
+else
+  trap 'rm -rf "$work"' EXIT
+fi
+
+# ---- build the renderer (GOPATH mode, Debian's sources, no network) ------------
+step "build scripts/chart-render"
+(cd "$root/scripts/chart-render" &&
+  GOPATH="$gopath" GO111MODULE=off GOFLAGS= GOPROXY=off GOCACHE="$work/gocache" \
+    go build -o "$work/chart-render" .)
+
+# ---- npm deps of the validator (npm ci only when needed, so it runs offline) ----
+stamp="$validate_dir/node_modules/.package-lock.json"
+if [[ ! -f $stamp || $validate_dir/package-lock.json -nt $stamp ]]; then
+  step "npm ci in charts/.validate"
+  (cd "$validate_dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+fi
+
+# ---- the chart to render: a copy, with the rule files synced from config/ -------
+# Rendering a copy keeps the work tree untouched (charts/voc/files is only
+# written by an explicit sync-rule-files.sh run).
+step "copy chart, sync rule files from $rules_dir"
+cp -r "$chart" "$work/voc"
+rm -rf "$work/voc/files"
+"$root/scripts/chart-render/sync-rule-files.sh" "$rules_dir" "$work/voc/files"
+
+# yamllint settings for rendered manifests: Helm's output style (toYaml writes
+# sequences unindented, templates indent them) and long checksum/description
+# lines are fine; syntax errors, duplicate keys, tabs and bad indentation are not.
+cat >"$work/yamllint.yaml" <<'EOF'
+extends: default
+rules:
+  line-length: disable
+  indentation: {spaces: consistent, indent-sequences: whatever}
+  document-start: {present: true}
+  comments: {min-spaces-from-content: 1}
+  truthy: {check-keys: false}
+EOF
+
+step "yamllint the chart's plain YAML"
+yamllint -s -d "{extends: default, rules: {line-length: disable, document-start: disable, truthy: {check-keys: false}}}" \
+  "$chart/Chart.yaml" "$chart/values.yaml" "$chart"/ci/*.yaml "$root"/tests/chart/*.yaml
+
+render() { # render NAME [values files...]
+  local name="$1"; shift
+  local fargs=()
+  for f in "$@"; do fargs+=(-f "$f"); done
+  "$work/chart-render" -chart "$work/voc" -release-name voc -namespace voc --strict "${fargs[@]}" \
+    -o "$work/$name.yaml" -notes-out "$work/$name-NOTES.txt" -values-out "$work/$name-values.json"
+}
+
+checked=0
+for variant in default all-options; do
+  files=()
+  [[ $variant == all-options ]] && files=("$chart/ci/all-options-values.yaml")
+  step "render ($variant values)"
+  render "$variant" "${files[@]}" || die "rendering with $variant values failed"
+  [[ -s $work/$variant-NOTES.txt ]] || die "NOTES.txt rendered empty ($variant)"
+  step "yamllint rendered manifests ($variant)"
+  yamllint -s -c "$work/yamllint.yaml" "$work/$variant.yaml" || die "yamllint ($variant)"
+  step "validate objects ($variant)"
+  node "$validate_dir/validate.js" --manifests "$work/$variant.yaml" --values "$work/$variant-values.json" ||
+    die "validation ($variant)"
+  checked=$((checked + 1))
+done
+
+# The options file must really switch the options on: guard against a values
+# key being renamed and the file silently testing nothing.
+grep -q '^kind: Ingress$' "$work/all-options.yaml" || die "all-options values render no Ingress"
+grep -q 'name: VOC_REDIS_PASSWORD' "$work/all-options.yaml" || die "all-options values render no Redis password"
+grep -q 'delivery' "$work/all-options.yaml" || die "all-options values do not use the inline taxonomy"
+
+# ---- negative tests: the check must be able to fail ------------------------------
+step "negative: missing required value must fail rendering"
+if render broken "$root/tests/chart/broken-values.yaml" 2>"$work/broken.err"; then
+  die "rendering tests/chart/broken-values.yaml succeeded; it must fail on redis.host"
+fi
+grep -q 'redis.host is required' "$work/broken.err" || { cat "$work/broken.err" >&2; die "broken values failed for another reason"; }
+echo "   rendering failed as expected: $(head -1 "$work/broken.err")"
+
+step "negative: unknown field must fail validation"
+render unknown "$root/tests/chart/unknown-field-values.yaml" || die "rendering unknown-field values failed"
+if node "$validate_dir/validate.js" --manifests "$work/unknown.yaml" --values "$work/unknown-values.json" 2>"$work/unknown.err"; then
+  die "validation accepted an unknown field (periodSecond)"
+fi
+grep -q 'unknown field "periodSecond"' "$work/unknown.err" || { cat "$work/unknown.err" >&2; die "unknown-field values failed for another reason"; }
+echo "   validation failed as expected: $(grep -m1 periodSecond "$work/unknown.err" | sed 's/^ *//')"
+
+echo "check-chart: OK: $checked value sets rendered and valid, 2 negative tests failed as expected ($((SECONDS - start)) s)"
