@@ -21,7 +21,9 @@ find_library(SOCI_CORE_LIBRARY soci_core REQUIRED)
 find_library(SOCI_SQLITE3_LIBRARY soci_sqlite3 REQUIRED)
 find_library(SOCI_POSTGRESQL_LIBRARY soci_postgresql REQUIRED)
 add_library(soci::soci INTERFACE IMPORTED)
-target_include_directories(soci::soci INTERFACE ${SOCI_INCLUDE_DIR})
+# SOCI's PostgreSQL header includes libpq-fe.h, which Debian puts under postgresql/.
+find_path(LIBPQ_INCLUDE_DIR libpq-fe.h PATH_SUFFIXES postgresql REQUIRED)
+target_include_directories(soci::soci INTERFACE ${SOCI_INCLUDE_DIR} ${LIBPQ_INCLUDE_DIR})
 target_link_libraries(soci::soci INTERFACE
   ${SOCI_CORE_LIBRARY} ${SOCI_SQLITE3_LIBRARY} ${SOCI_POSTGRESQL_LIBRARY} ${CMAKE_DL_LIBS})
 

@@ -97,6 +97,7 @@ class StreamConsumer {
   StreamHandler handler_;
   std::atomic<bool> stopping_{false};
   bool group_ready_ = false;
+  bool trouble_ = false;  // the last poll hit a handler failure or lost Redis
   std::chrono::steady_clock::time_point last_reclaim_{};
 };
 

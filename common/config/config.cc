@@ -1,0 +1,159 @@
+#include "common/config/config.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace voc {
+namespace {
+
+std::vector<std::string> SplitKey(const std::string& key) {
+  std::vector<std::string> parts;
+  std::stringstream in(key);
+  std::string part;
+  while (std::getline(in, part, '.')) parts.push_back(part);
+  return parts;
+}
+
+std::string EnvName(const std::string& key) {
+  std::string name = "VOC_";
+  for (char c : key) name += (c == '.' || c == '-') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+const char* Getenv(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  return (v && *v) ? v : nullptr;
+}
+
+}  // namespace
+
+Config Config::Load(const std::string& path, const std::string& service) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("cannot read config file " + path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  try {
+    YAML::Node root = YAML::Load(buffer.str());
+    return Config(root, service, path);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+Config Config::FromString(const std::string& yaml, const std::string& service) {
+  try {
+    return Config(YAML::Load(yaml), service, "<string>");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError("<string>:" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+bool Config::FromEnv(const std::string& key, std::string* value) const {
+  if (const char* v = Getenv(EnvName(key))) {
+    *value = v;
+    return true;
+  }
+  if (!service_.empty()) {
+    const std::string own = "services." + service_ + ".";
+    if (key == own + "listen") {
+      if (const char* v = Getenv("VOC_LISTEN")) { *value = v; return true; }
+    }
+    if (key == own + "database") {
+      if (const char* v = Getenv("VOC_DATABASE_URL")) { *value = v; return true; }
+    }
+  }
+  return false;
+}
+
+YAML::Node Config::Find(const std::string& key) const {
+  // Walk through const views so lookups never insert keys; reset() re-points
+  // the handle instead of assigning into the tree.
+  YAML::Node node;
+  node.reset(root_);
+  for (const auto& part : SplitKey(key)) {
+    if (!node || !node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+    const YAML::Node& view = node;
+    YAML::Node next = view[part];
+    if (!next) return YAML::Node(YAML::NodeType::Undefined);
+    node.reset(next);
+  }
+  return node;
+}
+
+bool Config::Has(const std::string& key) const {
+  std::string ignored;
+  if (FromEnv(key, &ignored)) return true;
+  YAML::Node node = Find(key);
+  return node && !node.IsNull();
+}
+
+std::string Config::GetString(const std::string& key, const std::string& fallback) const {
+  std::string value;
+  if (FromEnv(key, &value)) return value;
+  YAML::Node node = Find(key);
+  if (!node || node.IsNull()) return fallback;
+  if (!node.IsScalar()) {
+    throw ConfigError(source_ + ":" + std::to_string(node.Mark().line + 1) + ": " + key + " must be a scalar");
+  }
+  return node.as<std::string>();
+}
+
+std::int64_t Config::GetInt(const std::string& key, std::int64_t fallback) const {
+  std::string text = GetString(key, "");
+  if (text.empty()) return fallback;
+  try {
+    std::size_t used = 0;
+    long long v = std::stoll(text, &used);
+    if (used != text.size()) throw std::invalid_argument(text);
+    return v;
+  } catch (const std::exception&) {
+    throw ConfigError(source_ + ": " + key + " must be an integer, got \"" + text + "\"");
+  }
+}
+
+double Config::GetDouble(const std::string& key, double fallback) const {
+  std::string text = GetString(key, "");
+  if (text.empty()) return fallback;
+  try {
+    std::size_t used = 0;
+    double v = std::stod(text, &used);
+    if (used != text.size()) throw std::invalid_argument(text);
+    return v;
+  } catch (const std::exception&) {
+    throw ConfigError(source_ + ": " + key + " must be a number, got \"" + text + "\"");
+  }
+}
+
+bool Config::GetBool(const std::string& key, bool fallback) const {
+  std::string text = GetString(key, "");
+  if (text.empty()) return fallback;
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (text == "true" || text == "yes" || text == "on" || text == "1") return true;
+  if (text == "false" || text == "no" || text == "off" || text == "0") return false;
+  throw ConfigError(source_ + ": " + key + " must be true or false, got \"" + text + "\"");
+}
+
+std::string Config::AddressOf(const std::string& service) const {
+  std::string address = GetString("services." + service + ".address");
+  if (address.empty()) address = GetString("services." + service + ".listen");
+  if (address.empty()) throw ConfigError(source_ + ": services." + service + ".address is not set");
+  return address;
+}
+
+std::string Config::DataPath(const std::string& relative) const {
+  if (relative.empty() || relative.front() == '/' || relative == ":memory:") return relative;
+  std::filesystem::path base = GetString("data_dir", "./var");
+  return (base / relative).string();
+}
+
+std::string Config::DatabaseUrl() const {
+  std::string url = ServiceString("database", "sqlite3://" + service_ + ".db");
+  const std::string scheme = "sqlite3://";
+  if (url.rfind(scheme, 0) == 0) return scheme + DataPath(url.substr(scheme.size()));
+  return url;
+}
+
+}  // namespace voc

@@ -1,0 +1,214 @@
+#include "common/queue/stream.h"
+
+#include <thread>
+
+#include "common/log/log.h"
+
+namespace voc::queue {
+namespace {
+
+std::vector<std::string> XaddArgs(const std::string& stream, const std::map<std::string, std::string>& fields) {
+  std::vector<std::string> args{"XADD", stream, "*"};
+  for (const auto& [k, v] : fields) {
+    args.push_back(k);
+    args.push_back(v);
+  }
+  return args;
+}
+
+std::string FailureKey(const ConsumerOptions& o) { return o.stream + ":failures:" + o.group; }
+
+}  // namespace
+
+std::vector<StreamMessage> ParseEntries(const redisReply* entries) {
+  std::vector<StreamMessage> messages;
+  if (!entries || entries->type != REDIS_REPLY_ARRAY) return messages;
+  for (size_t i = 0; i < entries->elements; ++i) {
+    const redisReply* entry = entries->element[i];
+    if (!entry || entry->type != REDIS_REPLY_ARRAY || entry->elements < 2) continue;
+    StreamMessage message;
+    message.id.assign(entry->element[0]->str, entry->element[0]->len);
+    const redisReply* kv = entry->element[1];
+    // A deleted entry still pending shows up with a nil field list.
+    if (kv && kv->type == REDIS_REPLY_ARRAY) {
+      for (size_t j = 0; j + 1 < kv->elements; j += 2) {
+        message.fields[std::string(kv->element[j]->str, kv->element[j]->len)] =
+            std::string(kv->element[j + 1]->str, kv->element[j + 1]->len);
+      }
+    }
+    messages.push_back(std::move(message));
+  }
+  return messages;
+}
+
+StreamProducer::StreamProducer(RedisOptions options, std::string stream)
+    : client_(std::move(options)), stream_(std::move(stream)) {}
+
+bool StreamProducer::Publish(const std::map<std::string, std::string>& fields) {
+  Reply reply = client_.Command(XaddArgs(stream_, fields));
+  if (!reply || reply->type == REDIS_REPLY_ERROR) {
+    log::Warn("queue_publish_failed",
+              {{"stream", stream_}, {"error", reply ? std::string(reply->str, reply->len) : client_.last_error()}});
+    return false;
+  }
+  return true;
+}
+
+std::size_t StreamProducer::PublishBatch(const std::vector<std::map<std::string, std::string>>& batch) {
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(batch.size());
+  for (const auto& fields : batch) commands.push_back(XaddArgs(stream_, fields));
+  auto replies = client_.Pipeline(commands);
+  std::size_t ok = 0;
+  for (const auto& r : replies) {
+    if (r && r->type != REDIS_REPLY_ERROR) ++ok;
+  }
+  if (ok != batch.size()) {
+    log::Warn("queue_publish_batch_incomplete",
+              {{"stream", stream_}, {"published", ok}, {"requested", batch.size()}, {"error", client_.last_error()}});
+  }
+  return ok;
+}
+
+StreamConsumer::StreamConsumer(RedisOptions redis, ConsumerOptions options, StreamHandler handler)
+    : client_(std::move(redis)), options_(std::move(options)), handler_(std::move(handler)) {}
+
+bool StreamConsumer::EnsureGroup() {
+  if (group_ready_) return true;
+  Reply reply = client_.Command({"XGROUP", "CREATE", options_.stream, options_.group, "0", "MKSTREAM"});
+  if (!reply) return false;
+  if (reply->type == REDIS_REPLY_ERROR && std::string(reply->str, reply->len).find("BUSYGROUP") == std::string::npos) {
+    log::Error("queue_group_create_failed", {{"stream", options_.stream}, {"error", std::string(reply->str, reply->len)}});
+    return false;
+  }
+  group_ready_ = true;
+  return true;
+}
+
+std::vector<StreamMessage> StreamConsumer::ReadGroup(const std::string& from_id) {
+  std::vector<std::string> args{"XREADGROUP", "GROUP", options_.group, options_.consumer,
+                                "COUNT", std::to_string(options_.batch_size)};
+  // Only block when waiting for new messages; our own backlog is returned at once.
+  if (from_id == ">") {
+    args.push_back("BLOCK");
+    args.push_back(std::to_string(options_.block.count()));
+  }
+  args.push_back("STREAMS");
+  args.push_back(options_.stream);
+  args.push_back(from_id);
+  Reply reply = client_.Command(args);
+  if (!reply) trouble_ = true;
+  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements == 0) {
+    if (reply && reply->type == REDIS_REPLY_ERROR) {
+      std::string error(reply->str, reply->len);
+      // The stream or group was deleted (e.g. FLUSHALL): recreate it next time.
+      if (error.find("NOGROUP") != std::string::npos) group_ready_ = false;
+      log::Warn("queue_read_failed", {{"stream", options_.stream}, {"error", error}});
+    }
+    return {};
+  }
+  const redisReply* stream = reply->element[0];
+  if (!stream || stream->type != REDIS_REPLY_ARRAY || stream->elements < 2) return {};
+  return ParseEntries(stream->element[1]);
+}
+
+std::vector<StreamMessage> StreamConsumer::ClaimStale() {
+  Reply reply = client_.Command({"XAUTOCLAIM", options_.stream, options_.group, options_.consumer,
+                                 std::to_string(options_.reclaim_idle.count()), "0-0", "COUNT",
+                                 std::to_string(options_.batch_size)});
+  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) return {};
+  auto messages = ParseEntries(reply->element[1]);
+  if (!messages.empty()) {
+    log::Info("queue_reclaimed", {{"stream", options_.stream}, {"count", messages.size()}});
+  }
+  return messages;
+}
+
+void StreamConsumer::DeadLetter(const StreamMessage& message, const std::string& error) {
+  std::vector<std::string> args{"XADD", options_.stream + ":dead", "*", "original_id", message.id, "group",
+                                options_.group, "error", error};
+  for (const auto& [k, v] : message.fields) {
+    args.push_back(k);
+    args.push_back(v);
+  }
+  Reply added = client_.Command(args);
+  if (!added || added->type == REDIS_REPLY_ERROR) return;  // keep it pending; retried later
+  client_.Command({"XACK", options_.stream, options_.group, message.id});
+  client_.Command({"HDEL", FailureKey(options_), message.id});
+  log::Error("queue_dead_lettered", {{"stream", options_.stream}, {"message_id", message.id}, {"error", error}});
+}
+
+int StreamConsumer::HandleBatch(const std::vector<StreamMessage>& batch) {
+  int handled = 0;
+  for (const auto& message : batch) {
+    if (stopping_) break;
+    HandleResult result;
+    if (message.fields.empty()) {
+      result = HandleResult::Fail("entry has no fields (deleted from the stream)");
+    } else {
+      try {
+        result = handler_(message);
+      } catch (const std::exception& e) {
+        result = HandleResult::Fail(std::string("handler threw: ") + e.what());
+      }
+    }
+    if (result.ok) {
+      client_.Command({"XACK", options_.stream, options_.group, message.id});
+      client_.Command({"HDEL", FailureKey(options_), message.id});
+      ++handled;
+      continue;
+    }
+    trouble_ = true;
+    // Failures are counted in Redis so the count survives restarts.
+    Reply count = client_.Command({"HINCRBY", FailureKey(options_), message.id, "1"});
+    long long failures = (count && count->type == REDIS_REPLY_INTEGER) ? count->integer : 1;
+    log::Warn("queue_handler_failed", {{"stream", options_.stream},
+                                       {"message_id", message.id},
+                                       {"failures", failures},
+                                       {"error", result.error}});
+    if (failures >= options_.max_deliveries) DeadLetter(message, result.error);
+  }
+  return handled;
+}
+
+int StreamConsumer::PollOnce() {
+  if (!EnsureGroup()) return 0;
+  int handled = 0;
+  // 1. Messages this consumer was given before (e.g. before a crash) and not acked.
+  auto own = ReadGroup("0");
+  if (!own.empty()) return HandleBatch(own);
+  // 2. Messages stuck on consumers that died.
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_reclaim_ >= options_.reclaim_idle / 2) {
+    last_reclaim_ = now;
+    auto stale = ClaimStale();
+    if (!stale.empty()) return HandleBatch(stale);
+  }
+  // 3. New messages.
+  handled += HandleBatch(ReadGroup(">"));
+  return handled;
+}
+
+void StreamConsumer::Run() {
+  auto backoff = std::chrono::milliseconds(100);
+  while (!stopping_) {
+    if (!EnsureGroup()) {
+      log::Warn("queue_unavailable", {{"stream", options_.stream}, {"error", client_.last_error()}});
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      continue;
+    }
+    trouble_ = false;
+    PollOnce();
+    // A failed handler or a lost connection: pause before retrying so a
+    // poisoned message or an outage does not spin the CPU.
+    if (trouble_) {
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    } else {
+      backoff = std::chrono::milliseconds(100);
+    }
+  }
+}
+
+}  // namespace voc::queue

@@ -1,0 +1,113 @@
+#include "common/rpc/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include <stdexcept>
+
+#include "common/log/log.h"
+#include "common/util/time.h"
+#include "voc/v1/devclock.grpc.pb.h"
+
+namespace voc::rpc {
+namespace {
+
+// Lets a test or a demo move this service's clock (dev mode only).
+class DevClockServiceImpl final : public voc::v1::DevClockService::Service {
+ public:
+  explicit DevClockServiceImpl(DevClock* clock) : clock_(clock) {}
+
+  grpc::Status GetTime(grpc::ServerContext*, const voc::v1::GetTimeRequest*,
+                       voc::v1::GetTimeResponse* response) override {
+    Fill(response);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status AdvanceClock(grpc::ServerContext*, const voc::v1::AdvanceClockRequest* request,
+                            voc::v1::GetTimeResponse* response) override {
+    Duration by = FromProto(request->by());
+    if (by.count() < 0) {
+      return {grpc::StatusCode::FAILED_PRECONDITION, "by: time never goes back"};
+    }
+    clock_->Advance(by);
+    log::Info("dev_clock_advanced", {{"by_ms", std::chrono::duration_cast<std::chrono::milliseconds>(by).count()},
+                                     {"now", FormatRfc3339(clock_->Now())}});
+    Fill(response);
+    return grpc::Status::OK;
+  }
+
+ private:
+  void Fill(voc::v1::GetTimeResponse* response) {
+    *response->mutable_now() = ToProto(clock_->Now());
+    *response->mutable_offset() = ToProto(clock_->offset());
+  }
+  DevClock* clock_;
+};
+
+}  // namespace
+
+ServiceServer::ServiceServer(ServerOptions options, std::vector<grpc::Service*> services)
+    : options_(std::move(options)), services_(std::move(services)) {}
+
+ServiceServer::~ServiceServer() { Shutdown(); }
+
+int ServiceServer::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(32 * 1024 * 1024);
+  for (auto* service : services_) builder.RegisterService(service);
+  if (options_.dev_clock) {
+    dev_clock_service_ = std::make_unique<DevClockServiceImpl>(options_.dev_clock);
+    builder.RegisterService(dev_clock_service_.get());
+  }
+  server_ = builder.BuildAndStart();
+  if (!server_ || port == 0) {
+    throw std::runtime_error("cannot listen on " + options_.listen + " (address in use or not local?)");
+  }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  health->SetServingStatus("voc.v1." + options_.service_name, true);
+  log::Info("server_started", {{"listen", options_.listen}, {"port", port}, {"dev_clock", options_.dev_clock != nullptr}});
+  return port;
+}
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void ServiceServer::WaitForShutdownSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal_number = 0;
+  sigwait(&set, &signal_number);
+  log::Info("shutdown_requested", {{"signal", signal_number}});
+  Shutdown();
+}
+
+void ServiceServer::Shutdown() {
+  if (!server_) return;
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", false);
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  server_.reset();
+  log::Info("server_stopped");
+}
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  args.SetMaxReceiveMessageSize(32 * 1024 * 1024);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+}
+
+}  // namespace voc::rpc

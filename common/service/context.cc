@@ -1,0 +1,68 @@
+#include "common/service/context.h"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <iostream>
+
+#include "common/log/log.h"
+
+namespace voc {
+
+queue::RedisOptions RedisOptionsFrom(const Config& config) {
+  queue::RedisOptions options;
+  options.host = config.GetString("redis.host", "127.0.0.1");
+  options.port = static_cast<int>(config.GetInt("redis.port", 6379));
+  options.password = config.GetString("redis.password", "");
+  return options;
+}
+
+ServiceContext BootstrapService(int argc, char** argv, const std::string& service, const std::string& schema,
+                                const std::vector<storage::Migration>& migrations) {
+  std::string config_path = "config/voc.yaml";
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      config_path = arg.substr(9);
+    } else if (arg == "--help" || arg == "-h") {
+      std::cout << "usage: voc-" << service << " [--config FILE]\n"
+                << "  FILE defaults to config/voc.yaml; VOC_* environment variables override it\n"
+                << "  (see docs/operations.md).\n";
+      std::exit(0);
+    } else {
+      std::cerr << "voc-" << service << ": unknown argument " << arg << " (try --help)\n";
+      std::exit(2);
+    }
+  }
+  try {
+    Config config = Config::Load(config_path, service);
+    log::Init(service, config.GetString("log_format", "json"), config.GetString("log_level", "info"));
+    ServiceContext ctx{std::move(config), nullptr, nullptr, {}, nullptr, ""};
+    if (ctx.config.GetBool("dev_clock", false)) {
+      auto dev = std::make_unique<DevClock>();
+      ctx.dev_clock = dev.get();
+      ctx.clock = std::move(dev);
+      log::Warn("dev_clock_enabled", {{"note", "the clock can be moved forward by RPC; never in production"}});
+    } else {
+      ctx.clock = std::make_unique<SystemClock>();
+    }
+    ctx.redis = RedisOptionsFrom(ctx.config);
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    ctx.consumer_name = ctx.config.ServiceString("consumer_name", std::string(host) + "-" + service);
+    if (!migrations.empty()) {
+      ctx.db = storage::Database::Open(ctx.config.DatabaseUrl(),
+                                       static_cast<int>(ctx.config.ServiceInt("database_pool_size", 4)));
+      int version = ctx.db->Migrate(schema, migrations);
+      log::Info("database_ready", {{"url", ctx.db->display_url()}, {"schema_version", version}});
+    }
+    return ctx;
+  } catch (const std::exception& e) {
+    std::cerr << "voc-" << service << ": cannot start: " << e.what() << "\n";
+    std::exit(2);
+  }
+}
+
+}  // namespace voc

@@ -1,0 +1,111 @@
+#include "common/storage/database.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "common/log/log.h"
+
+namespace voc::storage {
+namespace {
+
+std::string MaskPassword(const std::string& url) {
+  static const std::regex password(R"(password=\S+)");
+  return std::regex_replace(url, password, "password=***");
+}
+
+const soci::backend_factory& FactoryFor(Backend backend) {
+  return backend == Backend::kSqlite ? static_cast<const soci::backend_factory&>(soci::sqlite3)
+                                     : static_cast<const soci::backend_factory&>(soci::postgresql);
+}
+
+}  // namespace
+
+ParsedUrl ParseDatabaseUrl(const std::string& url) {
+  const std::string sqlite = "sqlite3://";
+  const std::string postgres = "postgresql://";
+  if (url.rfind(sqlite, 0) == 0) {
+    std::string path = url.substr(sqlite.size());
+    if (path.empty()) throw StorageError("database URL " + url + " has no file path");
+    // timeout: seconds SQLite waits on a lock held by another process.
+    return {Backend::kSqlite, "db=" + path + " timeout=10 shared_cache=false"};
+  }
+  if (url.rfind(postgres, 0) == 0) {
+    return {Backend::kPostgres, url.substr(postgres.size())};
+  }
+  throw StorageError("database URL must start with sqlite3:// or postgresql://, got " + MaskPassword(url));
+}
+
+Database::Database(Backend backend, std::string display_url, int pool_size)
+    : backend_(backend), display_url_(std::move(display_url)), pool_size_(pool_size) {}
+
+Database::~Database() = default;
+
+std::unique_ptr<Database> Database::Open(const std::string& url, int pool_size) {
+  ParsedUrl parsed = ParseDatabaseUrl(url);
+  std::unique_ptr<Database> db(new Database(parsed.backend, MaskPassword(url), pool_size));
+  if (parsed.backend == Backend::kSqlite) {
+    std::filesystem::path path = url.substr(std::string("sqlite3://").size());
+    if (path.has_parent_path()) {
+      std::error_code ignored;
+      std::filesystem::create_directories(path.parent_path(), ignored);
+    }
+  }
+  db->pool_ = std::make_unique<soci::connection_pool>(pool_size);
+  try {
+    for (int i = 0; i < pool_size; ++i) {
+      soci::session& session = db->pool_->at(i);
+      session.open(FactoryFor(parsed.backend), parsed.connect_string);
+      if (parsed.backend == Backend::kSqlite) {
+        // WAL lets readers run beside the writer; FULL makes a commit durable
+        // before the RPC that caused it returns.
+        session << "PRAGMA journal_mode=WAL";
+        session << "PRAGMA synchronous=FULL";
+        session << "PRAGMA foreign_keys=ON";
+        session << "PRAGMA busy_timeout=10000";
+      }
+    }
+  } catch (const std::exception& e) {
+    throw StorageError("cannot open database " + db->display_url_ + ": " + e.what());
+  }
+  return db;
+}
+
+int Database::Migrate(const std::string& schema, const std::vector<Migration>& migrations) {
+  const std::string table = schema + "_migrations";
+  try {
+    InTransaction([&](soci::session& s) {
+      s << "CREATE TABLE IF NOT EXISTS " + table +
+               " (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_ms BIGINT NOT NULL)";
+    });
+    int current = WithSession([&](soci::session& s) {
+      soci::indicator ind;
+      int version = 0;
+      s << "SELECT MAX(version) FROM " + table, soci::into(version, ind);
+      return ind == soci::i_ok ? version : 0;
+    });
+    for (const auto& migration : migrations) {
+      if (migration.version <= current) continue;
+      InTransaction([&](soci::session& s) {
+        for (const auto& statement : migration.statements) s << statement;
+        long long now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+        s << "INSERT INTO " + table + " (version, description, applied_ms) VALUES (:v, :d, :t)",
+            soci::use(migration.version), soci::use(migration.description), soci::use(now_ms);
+      });
+      log::Info("schema_migrated", {{"schema", schema}, {"version", migration.version},
+                                    {"description", migration.description}});
+      current = migration.version;
+    }
+    return current;
+  } catch (const StorageError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw StorageError("migrating schema " + schema + " on " + display_url_ + ": " + e.what());
+  }
+}
+
+}  // namespace voc::storage
