@@ -1,0 +1,199 @@
+#include "services/triage/analysis/analyzer_impl.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "services/triage/analysis/factory.h"
+#include "services/triage/analysis/shared/multi_pattern_matcher.h"
+#include "services/triage/analysis/shared/utf8.h"
+
+#if VOC_TRIAGE_HAVE_SENTIMENT
+#include "services/triage/analysis/sentiment/lexicon_model.h"
+#include "services/triage/analysis/text/normalizer.h"
+#include "services/triage/analysis/text/segmenter.h"
+#endif
+
+namespace voc::triage {
+
+namespace {
+
+struct SentimentOutcome {
+  SentimentLabel label = SentimentLabel::kNeutral;
+  double score = 0.0;
+  int intensity = 0;
+  std::vector<std::string> evidence;
+};
+
+#if !VOC_TRIAGE_HAVE_SENTIMENT
+// Stand-in used only while the real normaliser and sentiment model are not
+// built: ASCII case folding, full-width ASCII to half-width, and a tiny
+// polarity word list. It keeps the service runnable end to end.
+class PlaceholderSentiment {
+ public:
+  PlaceholderSentiment() {
+    static const char* kNegative[] = {"差", "慢", "失望", "垃圾", "糟糕", "难吃", "太贵", "坑", "不满", "投诉",
+                                      "bad", "terrible", "awful", "worst", "slow", "late", "broken", "disappoint*"};
+    static const char* kPositive[] = {"好", "不错", "满意", "喜欢", "棒", "good", "great", "love", "excellent",
+                                      "thank*"};
+    static const char* kThreat[] = {"投诉", "曝光", "退货", "再也不", "never again", "report", "cancel*"};
+    for (const char* w : kNegative) weights_.push_back({builder_.Add(w), -1.0, w});
+    for (const char* w : kPositive) weights_.push_back({builder_.Add(w), 1.0, w});
+    for (const char* w : kThreat) weights_.push_back({builder_.Add(w), 0.0, w, true});
+    matcher_ = builder_.Build();
+  }
+
+  static std::string Normalize(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      char32_t cp = utf8::Next(text, pos);
+      if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full-width ASCII
+      if (cp == 0x3000) cp = ' ';
+      if (cp >= 'A' && cp <= 'Z') cp += 'a' - 'A';
+      utf8::Append(out, cp);
+    }
+    return out;
+  }
+
+  SentimentOutcome Score(std::string_view normalized) const {
+    SentimentOutcome out;
+    double raw = 0;
+    bool threat = false;
+    matcher_.ForEachMatch(normalized, [&](std::uint32_t id, std::size_t, std::size_t) {
+      for (const auto& w : weights_) {
+        if (w.pattern != id) continue;
+        raw += w.weight;
+        threat |= w.threat;
+        if (w.weight != 0) out.evidence.push_back(w.word);
+      }
+    });
+    out.score = std::tanh(raw / 2.0);
+    out.label = raw < 0 ? SentimentLabel::kNegative : raw > 0 ? SentimentLabel::kPositive : SentimentLabel::kNeutral;
+    const auto exclamations = std::count(normalized.begin(), normalized.end(), '!');
+    if (out.label == SentimentLabel::kNegative) out.intensity = 1 + (raw <= -2 || exclamations > 0);
+    if (threat) out.intensity = 3;
+    return out;
+  }
+
+ private:
+  struct Weight {
+    std::uint32_t pattern;
+    double weight;
+    std::string word;
+    bool threat = false;
+  };
+  MultiPatternMatcher::Builder builder_;
+  MultiPatternMatcher matcher_;
+  std::vector<Weight> weights_;
+};
+#endif
+
+}  // namespace
+
+#if VOC_TRIAGE_HAVE_SENTIMENT
+class TriageAnalyzer::Pipeline {
+ public:
+  explicit Pipeline(const AnalyzerOptions& options) {
+    const std::string dir =
+        options.lexicon_dir.empty() ? sentiment::DefaultLexiconDirectory() : options.lexicon_dir;
+    lexicon_ = sentiment::LexiconModel::FromDirectory(dir, normalizer_);
+    model_ = lexicon_.get();
+    name_ = "lexicon";
+  }
+
+  const std::string& name() const { return name_; }
+
+  std::string Normalize(std::string_view text) const { return normalizer_.Normalize(text).text; }
+
+  SentimentOutcome Run(std::string_view text, std::string& normalized_out) const {
+    thread_local text::NormalizedText normalized;
+    thread_local std::vector<text::Token> tokens;
+    normalizer_.NormalizeInto(text, normalized);
+    segmenter_.SegmentInto(normalized.text, tokens);
+    sentiment::SentimentResult r = model_->Score(normalized, tokens);
+    normalized_out = normalized.text;
+    return SentimentOutcome{r.label, r.score, r.intensity, std::move(r.evidence)};
+  }
+
+ private:
+  text::Normalizer normalizer_;
+  text::Segmenter segmenter_;
+  std::unique_ptr<sentiment::LexiconModel> lexicon_;
+  const sentiment::SentimentModel* model_ = nullptr;
+  std::string name_;
+};
+#else
+class TriageAnalyzer::Pipeline {
+ public:
+  explicit Pipeline(const AnalyzerOptions&) {}
+  const std::string& name() const { return name_; }
+  std::string Normalize(std::string_view text) const { return PlaceholderSentiment::Normalize(text); }
+  SentimentOutcome Run(std::string_view text, std::string& normalized_out) const {
+    normalized_out = PlaceholderSentiment::Normalize(text);
+    return model_.Score(normalized_out);
+  }
+
+ private:
+  PlaceholderSentiment model_;
+  std::string name_ = "placeholder";
+};
+#endif
+
+TriageAnalyzer::TriageAnalyzer(const AnalyzerOptions& options) {
+  if (options.taxonomy_path.empty()) throw ConfigError("analyzer: taxonomy_path is not set");
+  if (options.redlines_path.empty()) throw ConfigError("analyzer: redlines_path is not set");
+  taxonomy_ = std::make_unique<TaxonomyStore>(Taxonomy::LoadFile(options.taxonomy_path));
+  red_lines_ = std::make_unique<RedLineStore>(RedLineList::LoadFile(options.redlines_path));
+  priority_ = PriorityMatrix::LoadFileOrDefault(options.priority_path);
+  pipeline_ = std::make_unique<Pipeline>(options);
+  sentiment_model_name_ = pipeline_->name();
+}
+
+TriageAnalyzer::~TriageAnalyzer() = default;
+
+Analysis TriageAnalyzer::Analyze(const AnalysisInput& input) const {
+  thread_local std::string normalized;
+  return AnalyzeWithText(input, normalized);
+}
+
+std::string TriageAnalyzer::Normalize(std::string_view text) const { return pipeline_->Normalize(text); }
+
+Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string& normalized) const {
+  Analysis a;
+  SentimentOutcome s = pipeline_->Run(input.text, normalized);
+  a.sentiment = s.label;
+  a.sentiment_score = s.score;
+  a.intensity = s.intensity;
+  a.evidence = std::move(s.evidence);
+
+  const auto taxonomy = taxonomy_->Current();
+  a.topics = taxonomy->Match(normalized);
+  const auto red_lines = red_lines_->Current();
+  a.red_lines = red_lines->Find(normalized);
+
+  a.nps_category = NpsCategoryFor(input.nps);
+  PriorityFacts facts;
+  facts.red_lines.reserve(a.red_lines.size());
+  for (const auto& h : a.red_lines) facts.red_lines.push_back(h.category);
+  facts.sentiment = a.sentiment;
+  facts.sentiment_score = a.sentiment_score;
+  facts.intensity = a.intensity;
+  facts.customer_tier = input.customer_tier;
+  facts.nps = a.nps_category;
+  facts.channel = input.channel;
+  facts.reach = input.reach;
+  PriorityDecision decision = priority_->Grade(facts);
+  a.priority = decision.priority;
+  a.priority_reason = std::move(decision.reason);
+  return a;
+}
+
+std::unique_ptr<TriageAnalyzer> MakeTriageAnalyzer(const AnalyzerOptions& options) {
+  return std::make_unique<TriageAnalyzer>(options);
+}
+
+std::unique_ptr<Analyzer> MakeAnalyzer(const AnalyzerOptions& options) { return MakeTriageAnalyzer(options); }
+
+}  // namespace voc::triage

@@ -1,0 +1,59 @@
+// TriageAnalyzer: the analyser the triage service runs. One pass per text:
+// normalise -> segment -> sentiment and intensity -> topics -> red lines ->
+// NPS category -> priority.
+//
+// The taxonomy and red-line list are held in reloadable stores so the
+// service can offer get / preview / update RPCs; each Analyze() call takes
+// one snapshot of each and uses it throughout.
+//
+// Thread safety: Analyze() and Normalize() are const and safe to call
+// concurrently; the stores may be updated concurrently with analyses.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "services/triage/analysis/analyzer.h"
+#include "services/triage/analysis/priority/priority_matrix.h"
+#include "services/triage/analysis/redlines/red_lines.h"
+#include "services/triage/analysis/topics/taxonomy_store.h"
+
+namespace voc::triage {
+
+struct AnalyzerOptions;
+
+class TriageAnalyzer final : public Analyzer {
+ public:
+  // Use MakeTriageAnalyzer (factory.h).
+  explicit TriageAnalyzer(const AnalyzerOptions& options);
+  ~TriageAnalyzer() override;
+  TriageAnalyzer(const TriageAnalyzer&) = delete;
+  TriageAnalyzer& operator=(const TriageAnalyzer&) = delete;
+
+  Analysis Analyze(const AnalysisInput& input) const override;
+
+  // Like Analyze, also returning the normalised text (what clustering,
+  // drill-down, signals and previews should be fed) in `normalized_text`.
+  Analysis AnalyzeWithText(const AnalysisInput& input, std::string& normalized_text) const;
+
+  // The normaliser's canonical form of `text` (lower-case, simplified,
+  // half-width); feed it to PreviewTaxonomy / PreviewRedLines.
+  std::string Normalize(std::string_view text) const;
+
+  TaxonomyStore& taxonomy() { return *taxonomy_; }
+  RedLineStore& red_lines() { return *red_lines_; }
+  const PriorityMatrix& priority_matrix() const { return *priority_; }
+  // Which sentiment model is in use ("lexicon", "trained", "lexicon+trained", "placeholder").
+  const std::string& sentiment_model_name() const { return sentiment_model_name_; }
+
+ private:
+  class Pipeline;  // normaliser, segmenter and sentiment model(s)
+  std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<TaxonomyStore> taxonomy_;
+  std::unique_ptr<RedLineStore> red_lines_;
+  std::shared_ptr<const PriorityMatrix> priority_;
+  std::string sentiment_model_name_;
+};
+
+}  // namespace voc::triage

@@ -1,0 +1,37 @@
+// Builds the triage analyser from configuration files.
+//
+//   AnalyzerOptions options;
+//   options.taxonomy_path = "config/taxonomy.yaml";
+//   options.redlines_path = "config/redlines.yaml";
+//   options.priority_path = "config/priority.yaml";   // optional: built-in matrix if absent
+//   std::unique_ptr<TriageAnalyzer> analyzer = MakeTriageAnalyzer(options);
+//   Analysis a = analyzer->Analyze({.text = "快递三天还没到，太慢了"});
+//
+// MakeAnalyzer/MakeTriageAnalyzer throw std::runtime_error (ConfigError, whose
+// message names the file and line) when a configuration file is missing or
+// invalid. The returned analyser is safe to use from many threads.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "services/triage/analysis/analyzer.h"
+#include "services/triage/analysis/analyzer_impl.h"
+
+namespace voc::triage {
+
+struct AnalyzerOptions {
+  std::string taxonomy_path;         // required: config/taxonomy.yaml
+  std::string redlines_path;         // required: config/redlines.yaml
+  std::string priority_path;         // optional: built-in matrix if empty or absent
+  std::string lexicon_dir;           // optional: the sentiment lexicons (default: config/lexicon)
+  std::string sentiment_model_path;  // optional: a trained sentiment model
+  std::string topic_model_path;      // optional: a trained topic classifier
+};
+
+std::unique_ptr<TriageAnalyzer> MakeTriageAnalyzer(const AnalyzerOptions& options);
+
+// The same object behind the plain interface.
+std::unique_ptr<Analyzer> MakeAnalyzer(const AnalyzerOptions& options);
+
+}  // namespace voc::triage

@@ -1,0 +1,102 @@
+// Priority grading matrix: maps what is known about one feedback (red lines,
+// sentiment and intensity, customer tier, NPS category, channel and reach) to
+// P1..P4 with the reason spelled out, e.g. "red line: safety" or
+// "detractor + VIP customer".
+//
+// File format (config/priority.yaml); every key of `when` is optional and all
+// given keys must hold (AND); the matching rule with the most urgent priority
+// wins, ties going to the earlier rule:
+//
+//   version: 1
+//   default: {priority: P4, reason: "no escalation criteria met"}
+//   rules:
+//     - when: {red_line: [safety]}          # or `red_line: any`
+//       priority: P1
+//     - when:
+//         sentiment: [negative]             # negative | neutral | positive
+//         score_at_most: -0.5               # sentiment score <= value
+//         intensity_at_least: 3             # 0 calm .. 3 anger/threat
+//         tier: [vip]                       # customer_tier values
+//         nps: [detractor]                  # detractor | passive | promoter | none
+//         channel: [social]
+//         reach_at_least: 10000             # followers of a public post
+//       priority: P1
+//       reason: "angry public post"         # optional; generated if absent
+//
+// Generated reasons name the facts that met each condition, joined by " + ".
+// Errors throw ConfigError naming the source and line.
+//
+// Thread safety: immutable after construction; Grade() is safe to call
+// concurrently.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/triage/analysis/analyzer.h"
+
+namespace voc::triage {
+
+struct PriorityFacts {
+  std::vector<RedLineCategory> red_lines;  // categories hit (duplicates allowed)
+  SentimentLabel sentiment = SentimentLabel::kNeutral;
+  double sentiment_score = 0.0;
+  int intensity = 0;
+  std::string customer_tier;
+  NpsCategory nps = NpsCategory::kNone;
+  std::string channel;
+  std::int64_t reach = 0;
+};
+
+struct PriorityDecision {
+  Priority priority = Priority::kP4;
+  std::string reason;
+};
+
+struct PriorityCondition {
+  bool any_red_line = false;                   // `red_line: any`
+  std::vector<RedLineCategory> red_lines;      // one of these must be hit
+  std::vector<SentimentLabel> sentiments;
+  std::optional<double> score_at_most;
+  std::optional<int> intensity_at_least;
+  std::vector<std::string> tiers;
+  std::vector<NpsCategory> nps;
+  std::vector<std::string> channels;
+  std::optional<std::int64_t> reach_at_least;
+};
+
+struct PriorityRule {
+  PriorityCondition when;
+  Priority priority = Priority::kP4;
+  std::string reason;  // empty: generated from the facts
+  int line = 0;
+};
+
+class PriorityMatrix {
+ public:
+  static std::shared_ptr<const PriorityMatrix> Parse(const std::string& yaml_text, const std::string& source);
+  static std::shared_ptr<const PriorityMatrix> LoadFile(const std::string& path);
+  // The built-in matrix (documented in docs/triage.md, ## Priority).
+  static std::shared_ptr<const PriorityMatrix> Default();
+  // LoadFile if `path` is non-empty and the file exists, else Default(). A
+  // file that exists but is invalid still throws ConfigError.
+  static std::shared_ptr<const PriorityMatrix> LoadFileOrDefault(const std::string& path);
+
+  PriorityDecision Grade(const PriorityFacts& facts) const;
+
+  const std::string& version() const { return version_; }
+  const std::vector<PriorityRule>& rules() const { return rules_; }
+
+ private:
+  PriorityMatrix() = default;
+  std::string version_;
+  std::vector<PriorityRule> rules_;
+  PriorityDecision default_{Priority::kP4, "no escalation criteria met"};
+};
+
+const char* PriorityName(Priority p);  // "P1".."P4"
+
+}  // namespace voc::triage

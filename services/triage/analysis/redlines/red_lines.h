@@ -1,0 +1,96 @@
+// Red-line lists: words and phrases that must escalate a feedback whatever its
+// sentiment (safety, legal, regulatory, PR crisis), matched in one pass over
+// the normalised text by a single multi-pattern matcher.
+//
+// File format (config/redlines.yaml):
+//
+//   version: "2024.1"
+//   categories:
+//     safety:     [起火, 爆炸, 刹车失灵, "caught fire", explod*]
+//     legal:      [起诉, 律师, lawsuit, sue]
+//     regulatory: [12315, 市场监管, consumer protection]
+//     pr_crisis:  [曝光, 媒体, 上热搜, go viral]
+//
+// Only those four category keys are allowed; each list must be non-empty; a
+// term may not be listed twice in one category. Term syntax is that of
+// MultiPatternMatcher (ASCII terms whole-word unless ending in '*').
+// Errors throw ConfigError naming the source and line.
+//
+// Thread safety: a RedLineList is immutable; Find() may be called from any
+// number of threads at once. RedLineStore swaps versions atomically.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "services/triage/analysis/analyzer.h"
+#include "services/triage/analysis/shared/config_yaml.h"
+#include "services/triage/analysis/shared/multi_pattern_matcher.h"
+#include "services/triage/analysis/shared/reloadable.h"
+
+namespace voc::triage {
+
+struct RedLineTerm {
+  RedLineCategory category;
+  std::string term;  // as written in the list
+};
+
+class RedLineList {
+ public:
+  static std::shared_ptr<const RedLineList> Parse(const std::string& yaml_text, const std::string& source);
+  static std::shared_ptr<const RedLineList> LoadFile(const std::string& path);
+  static std::shared_ptr<const RedLineList> FromTerms(std::vector<RedLineTerm> terms, std::string version);
+
+  const std::string& version() const { return version_; }
+  const std::string& content_hash() const { return content_hash_; }
+  const std::string& source_yaml() const { return source_yaml_; }
+  const std::vector<RedLineTerm>& terms() const { return terms_; }
+  std::size_t MemoryBytes() const { return matcher_.MemoryBytes(); }
+
+  // Every occurrence of every term in `normalized_text`, ordered by begin
+  // offset (then by category). A term listed under two categories yields two
+  // hits. Spans are byte offsets into `normalized_text`.
+  std::vector<RedLineHit> Find(std::string_view normalized_text) const;
+
+ private:
+  RedLineList() = default;
+  void Compile();
+
+  std::string version_;
+  std::string content_hash_;
+  std::string source_yaml_;
+  std::vector<RedLineTerm> terms_;
+  MultiPatternMatcher matcher_;
+  std::vector<std::vector<std::uint32_t>> terms_by_pattern_;  // pattern id -> indices into terms_
+};
+
+// Parses "safety" | "legal" | "regulatory" | "pr_crisis"; false if unknown.
+bool ParseRedLineCategory(std::string_view name, RedLineCategory& out);
+
+// The live red-line list of a running service. Update/ReloadFile validate
+// first and keep the current list on error (ConfigError).
+class RedLineStore {
+ public:
+  explicit RedLineStore(std::shared_ptr<const RedLineList> initial) : holder_(std::move(initial)) {}
+  std::shared_ptr<const RedLineList> Current() const { return holder_.Get(); }
+  std::shared_ptr<const RedLineList> Update(const std::string& yaml_text,
+                                            const std::string& source = "<red-line update>");
+  std::shared_ptr<const RedLineList> ReloadFile(const std::string& path);
+
+ private:
+  Reloadable<RedLineList> holder_;
+};
+
+// Number of `normalized_texts` with at least one hit per category under the
+// current and the candidate list (index = RedLineCategory value).
+struct RedLinePreview {
+  std::size_t texts = 0;
+  std::size_t current_matches[4] = {0, 0, 0, 0};
+  std::size_t candidate_matches[4] = {0, 0, 0, 0};
+};
+RedLinePreview PreviewRedLines(const RedLineList& current, const RedLineList& candidate,
+                               const std::vector<std::string>& normalized_texts);
+
+}  // namespace voc::triage

@@ -1,0 +1,141 @@
+// Topic taxonomy: a hierarchy of topics, each a boolean keyword query in
+// Chinese and English owned by one department, compiled into one
+// multi-pattern matcher so that a text is scanned once for all topics.
+//
+// File format (config/taxonomy.yaml):
+//
+//   version: "2024.1"                 # required, any scalar
+//   departments: [logistics, ...]     # optional; if given, every topic's
+//                                     # department must be listed here
+//   topics:
+//     - id: logistics                 # ASCII path [a-z0-9_]+(.[a-z0-9_]+)*
+//       name: {zh: 物流, en: Logistics}
+//       department: logistics         # children inherit it when omitted
+//       query: {any: [物流, 快递, courier*]}
+//     - id: logistics.delivery_delay  # parent "logistics" must exist
+//       name: {zh: 配送延迟, en: Delivery delay}
+//       query:
+//         any:  [送得慢, 迟到, late, delay*]   # at least one must occur
+//         all:  []                            # every one must occur
+//         none: [不慢]                        # none may occur
+//         near: {terms: [等, 小时], within: 6} # both within 6 characters
+//                                             # (a map or a list of maps)
+//
+// Term syntax is that of MultiPatternMatcher: ASCII terms match whole words
+// unless they end in '*'. A topic matches when (any is empty or one `any`
+// term occurs) and every `all` term occurs and every `near` pair occurs close
+// enough and no `none` term occurs; at least one of any/all/near is required
+// unless the topic has children (a pure grouping node).
+//
+// Loading is strict: unknown keys, a missing department, duplicate ids, a
+// missing parent, an empty query or a YAML syntax error throw ConfigError
+// naming the source and line.
+//
+// Thread safety: a Taxonomy is immutable after construction; all const
+// methods may be called concurrently.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "services/triage/analysis/analyzer.h"
+#include "services/triage/analysis/shared/config_yaml.h"
+#include "services/triage/analysis/shared/multi_pattern_matcher.h"
+
+namespace voc::triage {
+
+struct NearClause {
+  std::string first;
+  std::string second;
+  int within_chars = 0;  // code points between the two occurrences
+};
+
+struct TopicQuery {
+  std::vector<std::string> any;
+  std::vector<std::string> all;
+  std::vector<std::string> none;
+  std::vector<NearClause> near;
+  bool HasPositivePart() const { return !any.empty() || !all.empty() || !near.empty(); }
+};
+
+struct TopicDefinition {
+  std::string id;           // e.g. "logistics.delivery_delay"
+  std::string parent_id;    // "" for a top-level topic
+  std::string name_zh;
+  std::string name_en;
+  std::string department;   // resolved (inherited from the parent if omitted)
+  TopicQuery query;
+  int line = 0;             // 1-based line in the source, for messages
+};
+
+class Taxonomy {
+ public:
+  // Parses and compiles YAML text. `source` names it in error messages
+  // (a file path, or e.g. "<update rpc>"). Throws ConfigError.
+  static std::shared_ptr<const Taxonomy> Parse(const std::string& yaml_text, const std::string& source);
+  // Reads and parses a file. Throws ConfigError (also for a missing file).
+  static std::shared_ptr<const Taxonomy> LoadFile(const std::string& path);
+  // Builds from definitions (already validated by the caller or by Parse);
+  // used to derive a candidate taxonomy with one rule changed.
+  static std::shared_ptr<const Taxonomy> FromDefinitions(std::vector<TopicDefinition> topics,
+                                                         std::string version, std::string source_yaml,
+                                                         const std::string& source);
+
+  const std::string& version() const { return version_; }
+  // Fingerprint of the source text (ContentHash), changes with any edit.
+  const std::string& content_hash() const { return content_hash_; }
+  // The YAML this taxonomy was parsed from (for a "get taxonomy" RPC).
+  const std::string& source_yaml() const { return source_yaml_; }
+  const std::vector<TopicDefinition>& topics() const { return topics_; }
+  // nullptr if there is no such id.
+  const TopicDefinition* Find(std::string_view id) const;
+  std::size_t MemoryBytes() const { return matcher_.MemoryBytes(); }
+
+  // Indices (into topics()) of every topic whose own query matches
+  // `normalized_text`, ascending. `normalized_text` should be lower-case,
+  // simplified Chinese, half-width (the normaliser's output).
+  void MatchAll(std::string_view normalized_text, std::vector<std::uint32_t>& topic_indices) const;
+
+  // The most specific matching topics: MatchAll minus every topic that has a
+  // matching descendant (its ancestry is implied by the id path).
+  std::vector<TopicMatch> Match(std::string_view normalized_text) const;
+
+ private:
+  Taxonomy() = default;
+  void Compile(const std::string& source);
+
+  struct Hit {
+    std::uint32_t pattern;
+    std::uint32_t begin;
+    std::uint32_t end;
+  };
+  struct CompiledNear {
+    std::uint32_t first;
+    std::uint32_t second;
+    int within_chars;
+  };
+  struct CompiledQuery {
+    std::vector<std::uint32_t> any, all, none;
+    std::vector<CompiledNear> near;
+  };
+  bool Evaluates(const CompiledQuery& q, const std::vector<std::uint8_t>& hit,
+                 const std::vector<Hit>& hits, std::string_view text) const;
+
+  std::string version_;
+  std::string content_hash_;
+  std::string source_yaml_;
+  std::vector<TopicDefinition> topics_;
+  std::unordered_map<std::string, std::uint32_t> index_by_id_;
+  std::vector<std::int32_t> parent_index_;        // -1 for top level
+  std::vector<CompiledQuery> compiled_;
+  MultiPatternMatcher matcher_;
+  // pattern id -> topics whose any/all/near use it (candidates to evaluate)
+  std::vector<std::vector<std::uint32_t>> topics_by_pattern_;
+};
+
+}  // namespace voc::triage
