@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
+#include <cctype>
 #include <stdexcept>
 
 #include "common/log/log.h"
@@ -47,6 +48,20 @@ class DevClockServiceImpl final : public voc::v1::DevClockService::Service {
 
 }  // namespace
 
+std::string HealthServiceName(const std::string& service) {
+  std::string name = "voc.v1.";
+  bool upper = true;
+  for (char c : service) {
+    if (c == '_' || c == '-') {
+      upper = true;
+      continue;
+    }
+    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return name + "Service";
+}
+
 ServiceServer::ServiceServer(ServerOptions options, std::vector<grpc::Service*> services)
     : options_(std::move(options)), services_(std::move(services)) {}
 
@@ -70,7 +85,8 @@ int ServiceServer::Start() {
   }
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus("", true);
-  health->SetServingStatus("voc.v1." + options_.service_name, true);
+  // Probes ask for the proto service name, e.g. "voc.v1.IngestService".
+  health->SetServingStatus(HealthServiceName(options_.service_name), true);
   log::Info("server_started", {{"listen", options_.listen}, {"port", port}, {"dev_clock", options_.dev_clock != nullptr}});
   return port;
 }

@@ -40,6 +40,9 @@ class ServiceServer {
   std::unique_ptr<grpc::Server> server_;
 };
 
+// "ingest" -> "voc.v1.IngestService": the name health checks report.
+std::string HealthServiceName(const std::string& service);
+
 // A channel to another service with sane defaults (keepalive, insecure on
 // loopback / inside the cluster network).
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);

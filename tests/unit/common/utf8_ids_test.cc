@@ -1,0 +1,55 @@
+#include <gtest/gtest.h>
+
+#include "common/rpc/pagination.h"
+#include "common/util/ids.h"
+#include "common/util/utf8.h"
+
+namespace voc {
+namespace {
+
+TEST(Utf8Test, AcceptsChineseEnglishAndEmoji) {
+  EXPECT_TRUE(IsValidUtf8("快递三天没到 delivery late 😡"));
+  EXPECT_TRUE(IsValidUtf8(""));
+}
+
+TEST(Utf8Test, RejectsMalformedSequences) {
+  EXPECT_FALSE(IsValidUtf8("\xff"));                // never valid
+  EXPECT_FALSE(IsValidUtf8("\xe5\xbf"));            // truncated 3-byte sequence
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));            // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));        // UTF-16 surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));    // above U+10FFFF
+}
+
+TEST(IdsTest, StableIdsAreStableAndDistinct) {
+  EXPECT_EQ(StableId("callback:abc"), StableId("callback:abc"));
+  EXPECT_NE(StableId("callback:abc"), StableId("redline:abc"));
+  EXPECT_EQ(StableId("x").size(), 16u);
+  EXPECT_NE(NewId(), NewId());
+}
+
+TEST(IdsTest, IdFromNameAcceptsBareIdsAndRejectsOtherCollections) {
+  EXPECT_EQ(IdFromName("cases/123", "cases/"), "123");
+  EXPECT_EQ(IdFromName("123", "cases/"), "123");
+  EXPECT_EQ(IdFromName("projects/123", "cases/"), "");
+}
+
+TEST(PaginationTest, TokensWalkThroughPages) {
+  rpc::Page page;
+  ASSERT_TRUE(rpc::ParsePage(2, "", &page).ok());
+  EXPECT_EQ(page.offset, 0);
+  std::string next = rpc::NextPageToken(page, 2);
+  ASSERT_TRUE(rpc::ParsePage(2, next, &page).ok());
+  EXPECT_EQ(page.offset, 2);
+  EXPECT_EQ(rpc::NextPageToken(page, 1), "");  // a short page is the last
+}
+
+TEST(PaginationTest, BadTokensAreInvalidArguments) {
+  rpc::Page page;
+  auto status = rpc::ParsePage(10, "not-a-token", &page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("page_token"), std::string::npos);
+  EXPECT_EQ(rpc::ParsePage(-1, "", &page).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace voc
