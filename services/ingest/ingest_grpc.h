@@ -1,0 +1,65 @@
+// voc.v1.IngestService over gRPC: parses and maps errors, the logic lives in
+// FeedbackService.
+//
+// SubmitFeedback and BatchSubmitFeedback are registered as raw callback
+// methods: the request bytes are checked for invalid UTF-8 (wire_utf8.h)
+// before the protobuf parse, which would otherwise reject them with a bare
+// INTERNAL. Their work runs on a small pool of handler threads, because a
+// callback must not block gRPC's own threads on a database commit.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "services/ingest/feedback_service.h"
+#include "voc/v1/ingest.grpc.pb.h"
+
+namespace voc::ingest {
+
+class HandlerPool;
+
+using IngestServiceBase = voc::v1::IngestService::WithRawCallbackMethod_SubmitFeedback<
+    voc::v1::IngestService::WithRawCallbackMethod_BatchSubmitFeedback<
+        voc::v1::IngestService::Service>>;
+
+class IngestGrpc final : public IngestServiceBase {
+ public:
+  // `handler_threads` (`services.ingest.handler_threads`, default 8) bounds
+  // how many submissions are stored at once.
+  explicit IngestGrpc(FeedbackService& service, int handler_threads = 8);
+  // Finishes queued submissions, then joins the handler threads. Destroy
+  // the server first.
+  ~IngestGrpc() override;
+
+  grpc::ServerUnaryReactor* SubmitFeedback(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* BatchSubmitFeedback(grpc::CallbackServerContext* context,
+                                                const grpc::ByteBuffer* request,
+                                                grpc::ByteBuffer* response) override;
+  grpc::Status GetFeedback(grpc::ServerContext* context, const voc::v1::GetFeedbackRequest* request,
+                           voc::v1::Feedback* response) override;
+  grpc::Status ListFeedback(grpc::ServerContext* context,
+                            const voc::v1::ListFeedbackRequest* request,
+                            voc::v1::ListFeedbackResponse* response) override;
+
+  // The submit RPCs on serialized requests (what the raw handlers run).
+  grpc::Status HandleSubmit(const std::string& wire, voc::v1::SubmitFeedbackResponse* response);
+  grpc::Status HandleBatchSubmit(const std::string& wire,
+                                 voc::v1::BatchSubmitFeedbackResponse* response);
+
+ private:
+  using WireHandler = grpc::Status (IngestGrpc::*)(const std::string&, std::string*);
+  grpc::ServerUnaryReactor* RunOnPool(const char* rpc_name, grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
+                                      WireHandler handler);
+  grpc::Status SubmitWire(const std::string& wire, std::string* out);
+  grpc::Status BatchSubmitWire(const std::string& wire, std::string* out);
+
+  FeedbackService& service_;
+  std::unique_ptr<HandlerPool> pool_;
+};
+
+}  // namespace voc::ingest

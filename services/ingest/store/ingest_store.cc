@@ -1,0 +1,198 @@
+#include "services/ingest/store/ingest_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/util/ids.h"
+#include "common/util/time.h"
+
+namespace voc::ingest {
+namespace {
+
+using voc::v1::Feedback;
+
+constexpr char kColumns[] =
+    "id, channel, external_id, customer_id, customer_tier, account_manager, store, region, "
+    "product, text, nps, rating, occurred_ms, received_ms, attributes_json";
+
+// Integer columns come back as int or long long depending on the backend and
+// the declared type; read either.
+std::int64_t ReadInt(const soci::row& row, std::size_t i) {
+  switch (row.get_properties(i).get_data_type()) {
+    case soci::dt_integer: return row.get<int>(i);
+    case soci::dt_long_long: return row.get<long long>(i);
+    case soci::dt_unsigned_long_long: return static_cast<std::int64_t>(row.get<unsigned long long>(i));
+    case soci::dt_double: return static_cast<std::int64_t>(row.get<double>(i));
+    default: return std::stoll(row.get<std::string>(i));
+  }
+}
+
+Feedback FromRow(const soci::row& row) {
+  Feedback f;
+  f.set_id(row.get<std::string>(0));
+  f.set_name("feedback/" + f.id());
+  f.set_channel(static_cast<voc::v1::Channel>(ReadInt(row, 1)));
+  f.set_external_id(row.get<std::string>(2));
+  auto* customer = f.mutable_customer();
+  customer->set_id(row.get<std::string>(3));
+  customer->set_value_tier(row.get<std::string>(4));
+  customer->set_account_manager(row.get<std::string>(5));
+  customer->set_store(row.get<std::string>(6));
+  customer->set_region(row.get<std::string>(7));
+  f.set_product(row.get<std::string>(8));
+  f.set_text(row.get<std::string>(9));
+  if (row.get_indicator(10) == soci::i_ok) f.set_nps(static_cast<int>(ReadInt(row, 10)));
+  if (row.get_indicator(11) == soci::i_ok) f.set_rating(static_cast<int>(ReadInt(row, 11)));
+  *f.mutable_occurred_time() = MillisToProto(ReadInt(row, 12));
+  *f.mutable_received_time() = MillisToProto(ReadInt(row, 13));
+  auto attributes = nlohmann::json::parse(row.get<std::string>(14), nullptr, false);
+  if (attributes.is_object()) {
+    for (const auto& [key, value] : attributes.items()) {
+      if (value.is_string()) (*f.mutable_attributes())[key] = value.get<std::string>();
+    }
+  }
+  return f;
+}
+
+std::vector<Feedback> ReadAll(soci::rowset<soci::row>& rows) {
+  std::vector<Feedback> out;
+  for (const auto& row : rows) out.push_back(FromRow(row));
+  return out;
+}
+
+// Inserts unless the id or the (channel, external_id) exists. Returns whether
+// a row was written.
+bool InsertIfAbsent(soci::session& s, const Feedback& f, const std::string& id) {
+  nlohmann::json attributes = nlohmann::json::object();
+  for (const auto& [key, value] : f.attributes()) attributes[key] = value;
+  std::string attributes_json = attributes.dump();
+  int channel = f.channel();
+  std::string external_id = f.external_id();
+  std::string customer_id = f.customer().id();
+  std::string tier = f.customer().value_tier();
+  std::string account_manager = f.customer().account_manager();
+  std::string store = f.customer().store();
+  std::string region = f.customer().region();
+  std::string product = f.product();
+  std::string text = f.text();
+  int nps = f.has_nps() ? f.nps() : 0;
+  soci::indicator nps_ind = f.has_nps() ? soci::i_ok : soci::i_null;
+  int rating = f.has_rating() ? f.rating() : 0;
+  soci::indicator rating_ind = f.has_rating() ? soci::i_ok : soci::i_null;
+  long long occurred_ms = ProtoToMillis(f.occurred_time());
+  long long received_ms = ProtoToMillis(f.received_time());
+  std::string row_id = id;
+
+  soci::statement insert =
+      (s.prepare << "INSERT INTO feedback (" << kColumns
+                 << ") VALUES (:id, :channel, :external_id, :customer_id, :tier, :manager, "
+                    ":store, :region, :product, :text, :nps, :rating, :occurred, :received, "
+                    ":attributes) ON CONFLICT DO NOTHING",
+       soci::use(row_id), soci::use(channel), soci::use(external_id), soci::use(customer_id),
+       soci::use(tier), soci::use(account_manager), soci::use(store), soci::use(region),
+       soci::use(product), soci::use(text), soci::use(nps, nps_ind), soci::use(rating, rating_ind),
+       soci::use(occurred_ms), soci::use(received_ms), soci::use(attributes_json));
+  insert.execute(true);
+  return insert.get_affected_rows() > 0;
+}
+
+std::optional<Feedback> FindBySource(soci::session& s, int channel, const std::string& external_id) {
+  std::string external = external_id;
+  soci::rowset<soci::row> rows =
+      (s.prepare << "SELECT " << kColumns
+                 << " FROM feedback WHERE channel = :channel AND external_id = :external_id",
+       soci::use(channel), soci::use(external));
+  for (const auto& row : rows) return FromRow(row);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<StoreResult> IngestStore::InsertOrGet(const std::vector<Feedback>& items) {
+  return db_.InTransaction([&](soci::session& s) {
+    std::vector<StoreResult> results;
+    results.reserve(items.size());
+    for (const auto& item : items) {
+      if (InsertIfAbsent(s, item, item.id())) {
+        results.push_back({item, false});
+        continue;
+      }
+      if (auto stored = FindBySource(s, item.channel(), item.external_id())) {
+        results.push_back({std::move(*stored), true});
+        continue;
+      }
+      // Not a duplicate, so the stable id collided with another source's id
+      // (64-bit hash): store under a random id instead.
+      Feedback renamed = item;
+      renamed.set_id(NewId());
+      renamed.set_name("feedback/" + renamed.id());
+      if (!InsertIfAbsent(s, renamed, renamed.id())) {
+        throw voc::storage::StorageError("feedback insert conflicted twice for " + item.id());
+      }
+      results.push_back({std::move(renamed), false});
+    }
+    return results;
+  });
+}
+
+std::optional<Feedback> IngestStore::Get(const std::string& id) {
+  return db_.WithSession([&](soci::session& s) -> std::optional<Feedback> {
+    std::string key = id;
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT " << kColumns << " FROM feedback WHERE id = :id", soci::use(key));
+    for (const auto& row : rows) return FromRow(row);
+    return std::nullopt;
+  });
+}
+
+std::vector<Feedback> IngestStore::List(const FeedbackFilter& filter, int limit, long offset) {
+  return db_.WithSession([&](soci::session& s) {
+    // Filters are always bound (an empty value disables one) so the SQL text
+    // is fixed and every value goes through a bound parameter.
+    std::string customer = filter.customer_id;
+    std::string customer_again = filter.customer_id;
+    int channel = filter.channel;
+    int channel_again = filter.channel;
+    int page_limit = limit;
+    long long page_offset = offset;
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT " << kColumns
+                   << " FROM feedback"
+                      " WHERE (:customer = '' OR customer_id = :customer_again)"
+                      " AND (:channel = 0 OR channel = :channel_again)"
+                      " ORDER BY received_ms DESC, id DESC LIMIT :limit OFFSET :offset",
+         soci::use(customer), soci::use(customer_again), soci::use(channel),
+         soci::use(channel_again), soci::use(page_limit), soci::use(page_offset));
+    return ReadAll(rows);
+  });
+}
+
+std::vector<Feedback> IngestStore::Unqueued(int limit) {
+  return db_.WithSession([&](soci::session& s) {
+    int batch = limit;
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT " << kColumns
+                   << " FROM feedback WHERE queued_ms IS NULL ORDER BY received_ms, id LIMIT :limit",
+         soci::use(batch));
+    return ReadAll(rows);
+  });
+}
+
+std::int64_t IngestStore::CountUnqueued() {
+  return db_.WithSession([&](soci::session& s) {
+    long long count = 0;
+    s << "SELECT COUNT(*) FROM feedback WHERE queued_ms IS NULL", soci::into(count);
+    return static_cast<std::int64_t>(count);
+  });
+}
+
+void IngestStore::MarkQueued(const std::vector<std::string>& ids, std::int64_t queued_ms) {
+  if (ids.empty()) return;
+  db_.InTransaction([&](soci::session& s) {
+    std::vector<std::string> keys = ids;
+    std::vector<long long> times(ids.size(), queued_ms);
+    s << "UPDATE feedback SET queued_ms = :queued WHERE id = :id", soci::use(times),
+        soci::use(keys);
+  });
+}
+
+}  // namespace voc::ingest
