@@ -204,7 +204,7 @@ PostgresServer::PostgresServer() : port_(FreePort()) {
                                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + dir_.path(),
                                 "-c", "fsync=off", "-c", "max_connections=100"};
   if (geteuid() == 0) argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
-  process_ = std::make_unique<ChildProcess>(argv, "");
+  process_ = std::make_unique<ChildProcess>(argv, dir_.path() + "/postgres.log");
   if (!WaitForPort(port_, 20000)) throw std::runtime_error("postgres did not start on port " + std::to_string(port_));
   // Accepting TCP is not yet accepting queries; wait for pg_isready.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
