@@ -36,6 +36,11 @@ std::vector<SubmitOutcome> FeedbackService::SubmitBatch(std::vector<voc::v1::Fee
     feedback.set_id(FeedbackIdFor(feedback.channel(), feedback.external_id()));
     feedback.set_name("feedback/" + feedback.id());
     *feedback.mutable_received_time() = received;
+    // Stored rows cannot tell an empty customer from none: answer the same
+    // way on the first submission as on a duplicate.
+    if (feedback.has_customer() && feedback.customer().ByteSizeLong() == 0) {
+      feedback.clear_customer();
+    }
     if (!feedback.has_occurred_time() || IsUnset(feedback.occurred_time())) {
       *feedback.mutable_occurred_time() = received;
     }

@@ -32,12 +32,14 @@ Feedback FromRow(const soci::row& row) {
   f.set_name("feedback/" + f.id());
   f.set_channel(static_cast<voc::v1::Channel>(ReadInt(row, 1)));
   f.set_external_id(row.get<std::string>(2));
-  auto* customer = f.mutable_customer();
-  customer->set_id(row.get<std::string>(3));
-  customer->set_value_tier(row.get<std::string>(4));
-  customer->set_account_manager(row.get<std::string>(5));
-  customer->set_store(row.get<std::string>(6));
-  customer->set_region(row.get<std::string>(7));
+  voc::v1::Customer customer;
+  customer.set_id(row.get<std::string>(3));
+  customer.set_value_tier(row.get<std::string>(4));
+  customer.set_account_manager(row.get<std::string>(5));
+  customer.set_store(row.get<std::string>(6));
+  customer.set_region(row.get<std::string>(7));
+  // An unknown customer stays unset, as it was submitted.
+  if (customer.ByteSizeLong() > 0) *f.mutable_customer() = std::move(customer);
   f.set_product(row.get<std::string>(8));
   f.set_text(row.get<std::string>(9));
   if (row.get_indicator(10) == soci::i_ok) f.set_nps(static_cast<int>(ReadInt(row, 10)));
