@@ -1,0 +1,103 @@
+// The organisation as the loop needs it: departments and their heads, people
+// and their managers, regions and their managers, stores and their regions,
+// customers and their account managers. Loaded from config/directory.yaml:
+//
+//   departments: [{id, name: {zh, en}, head}]
+//   people:      [{id, name, email, department, manager}]   (manager optional)
+//   regions:     [{id, name: {zh, en}, manager}]
+//   stores:      [{id, name: {zh, en}, region}]
+//   customers:   [{id, name, tier, account_manager}]         (account_manager optional)
+//
+// Every reference is checked on load, so a typo fails at start with the file
+// and line instead of silently misrouting a case later.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "services/assignment/directory/yaml_source.h"
+
+namespace voc::org {
+
+struct Department {
+  std::string id;
+  std::string name_zh;
+  std::string name_en;
+  std::string head;  // person id
+};
+
+struct Person {
+  std::string id;
+  std::string name;
+  std::string email;
+  std::string department;
+  std::string manager;  // empty at the top of the tree
+};
+
+struct Region {
+  std::string id;
+  std::string name_zh;
+  std::string name_en;
+  std::string manager;  // person id
+};
+
+struct Store {
+  std::string id;
+  std::string name_zh;
+  std::string name_en;
+  std::string region;
+};
+
+struct CustomerRecord {
+  std::string id;
+  std::string name;
+  std::string tier;
+  std::string account_manager;  // person id; may be empty
+};
+
+// Immutable once loaded, so any number of threads may read it. Services that
+// reload it swap a std::shared_ptr<const OrgDirectory>.
+class OrgDirectory {
+ public:
+  // Throws YamlFileError ("<file>:<line>: <problem>") on a syntax error, a
+  // missing field, a duplicate id or a reference to an unknown id.
+  static OrgDirectory LoadFile(const std::string& path);
+  static OrgDirectory FromString(const std::string& yaml, const std::string& source = "directory.yaml");
+
+  // nullptr when unknown.
+  const Department* FindDepartment(const std::string& id) const;
+  const Person* FindPerson(const std::string& id) const;
+  const Region* FindRegion(const std::string& id) const;
+  const Store* FindStore(const std::string& id) const;
+  const CustomerRecord* FindCustomer(const std::string& id) const;
+
+  // Empty string when unknown / not set.
+  std::string HeadOf(const std::string& department) const;
+  std::string ManagerOf(const std::string& person) const;
+  std::string AccountManagerOf(const std::string& customer) const;
+  std::string RegionManagerOf(const std::string& region) const;
+  // The store's region's manager.
+  std::string StoreRegionManagerOf(const std::string& store) const;
+
+  // Who an SLA breach of a case owned by (department, person) escalates to:
+  // the person's manager; for a department-wide owner (no person) or a
+  // person unknown to the directory, the department head; when that is the
+  // breaching person themself, their manager. Empty when nobody is found.
+  std::string EscalationTargetFor(const std::string& department, const std::string& person) const;
+
+  std::size_t department_count() const { return departments_.size(); }
+  std::size_t person_count() const { return people_.size(); }
+
+ private:
+  static OrgDirectory FromSource(const YamlSource& src);
+
+  std::map<std::string, Department> departments_;
+  std::map<std::string, Person> people_;
+  std::map<std::string, Region> regions_;
+  std::map<std::string, Store> stores_;
+  std::map<std::string, CustomerRecord> customers_;
+};
+
+}  // namespace voc::org

@@ -1,0 +1,54 @@
+// The lifecycle of a case as one transition table, kept free of storage and
+// gRPC so it is tested on its own:
+//
+//   open ──acknowledge──▶ acknowledged
+//   open | acknowledged | in_progress | waiting_on_customer
+//        ──callback reached──▶ in_progress
+//        ──callback not reached──▶ waiting_on_customer
+//        ──resolve──▶ resolved
+//        ──reassign──▶ (same state)
+//   resolved ──close──▶ closed
+//
+// Overdue and escalation are flags beside the state, not states: a case is
+// overdue whatever its progress once its due time passes unresolved.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "voc/v1/tracking.pb.h"
+
+namespace voc::tracking {
+
+enum class CaseEvent {
+  kAcknowledge,
+  kCallbackReached,
+  kCallbackNotReached,
+  kResolve,
+  kReassign,
+  kClose,
+};
+
+// "open", "in_progress", ... as used in messages, history and docs.
+std::string_view StateName(v1::CaseState state);
+std::string_view EventName(CaseEvent event);
+
+// Stateless and thread-safe.
+class CaseStateMachine {
+ public:
+  // The state after `event` in `from`, or nullopt when the table forbids it.
+  static std::optional<v1::CaseState> Next(v1::CaseState from, CaseEvent event);
+  // The states `event` is allowed from, in enum order.
+  static std::vector<v1::CaseState> AllowedFrom(CaseEvent event);
+  // For a forbidden transition: "cannot acknowledge a case that is resolved
+  // (allowed from: open)". Used as the FAILED_PRECONDITION message.
+  static std::string RejectionMessage(v1::CaseState from, CaseEvent event);
+  // Resolved and closed cases no longer run an SLA clock.
+  static bool IsTerminal(v1::CaseState state) {
+    return state == v1::CASE_STATE_RESOLVED || state == v1::CASE_STATE_CLOSED;
+  }
+};
+
+}  // namespace voc::tracking

@@ -1,0 +1,62 @@
+// voc-tracking: cases, projects, the SLA sweeper and the voc:tracking events.
+#include <chrono>
+#include <iostream>
+
+#include "common/log/log.h"
+#include "common/notify/notifier.h"
+#include "common/queue/stream.h"
+#include "common/rpc/server.h"
+#include "common/service/context.h"
+#include "services/assignment/directory/org_directory.h"
+#include "services/tracking/outbox_relay.h"
+#include "services/tracking/sla_sweeper.h"
+#include "services/tracking/store/migrations.h"
+#include "services/tracking/tracking_grpc.h"
+#include "services/tracking/tracking_service.h"
+
+int main(int argc, char** argv) {
+  voc::rpc::BlockShutdownSignals();
+  auto ctx = voc::BootstrapService(argc, argv, "tracking", "tracking",
+                                   voc::tracking::TrackingMigrations());
+  const voc::Config& config = ctx.config;
+
+  // Escalation targets come from the same directory file assignment routes by.
+  const std::string directory_path = config.ServiceString(
+      "directory", config.GetString("services.assignment.directory", "config/directory.yaml"));
+  std::shared_ptr<const voc::org::OrgDirectory> directory;
+  std::unique_ptr<voc::Notifier> notifier;
+  try {
+    directory = std::make_shared<const voc::org::OrgDirectory>(
+        voc::org::OrgDirectory::LoadFile(directory_path));
+    notifier = voc::MakeNotifier(config.ServiceString("notifier.kind", "log"),
+                                 config.ServiceString("notifier.webhook_url", ""));
+  } catch (const std::exception& e) {
+    std::cerr << "voc-tracking: " << e.what() << "\n";
+    return 2;
+  }
+
+  voc::tracking::TrackingStore store(*ctx.db);
+  voc::tracking::RedisEventSink sink(ctx.redis, voc::queue::kTrackingStream);
+  voc::tracking::OutboxRelay relay(store, sink);
+  voc::tracking::TrackingService service(store, *ctx.clock, &relay);
+  voc::tracking::SlaSweeper sweeper(store, *ctx.clock, *notifier, directory);
+  voc::tracking::TrackingGrpc grpc_service(service, sweeper);
+
+  // One background loop: sweep SLAs, then retry any unpublished events.
+  voc::tracking::PeriodicWorker worker(
+      "sla-sweeper", std::chrono::milliseconds(config.ServiceInt("sla_sweep_interval_ms", 1000)),
+      [&] {
+        sweeper.SweepOnce();
+        relay.Drain();
+      });
+
+  voc::rpc::ServiceServer server({"tracking", config.ServiceString("listen"), ctx.dev_clock},
+                                 {&grpc_service});
+  server.Start();
+  worker.Start();
+  voc::log::Info("tracking_started", {{"directory", directory_path},
+                                      {"people", directory->person_count()}});
+  server.WaitForShutdownSignal();
+  worker.Stop();
+  return 0;
+}

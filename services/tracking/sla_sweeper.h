@@ -1,0 +1,81 @@
+// The SLA sweeper: marks cases overdue and escalates each breach exactly
+// once to the primary owner's manager (from the org directory), with a
+// history row and a notification.
+//
+// Exactly-once holds across threads, replicas and restarts because the
+// breach is claimed in the database (UPDATE ... WHERE escalated_ms IS NULL;
+// only the caller that changed the row escalates). The notification is sent
+// only after the claim commits; if it fails the row stays
+// escalation_notified = 0 and the next sweep sends it again, so a breach is
+// escalated once and its notification delivered at least once.
+//
+// Time comes only from the injected Clock, so a test moves a FakeClock 25
+// hours instead of sleeping; the background loop's interval is real time.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock/clock.h"
+#include "common/notify/notifier.h"
+#include "services/assignment/directory/org_directory.h"
+#include "services/tracking/store/tracking_store.h"
+
+namespace voc::tracking {
+
+struct SweepReport {
+  // "cases/{id}" escalated by this sweep.
+  std::vector<std::string> escalated_cases;
+  // Unresolved cases past due now (marked or not before).
+  int overdue_count = 0;
+  int newly_overdue = 0;
+  int notifications_sent = 0;
+  int notifications_failed = 0;
+};
+
+// Thread-safe: sweeps in one process are serialised by a mutex; sweeps in
+// different processes are made safe by the database claim.
+class SlaSweeper {
+ public:
+  SlaSweeper(TrackingStore& store, const Clock& clock, Notifier& notifier,
+             std::shared_ptr<const org::OrgDirectory> directory)
+      : store_(store), clock_(clock), notifier_(notifier), directory_(std::move(directory)) {}
+
+  SweepReport SweepOnce();
+
+ private:
+  bool Notify(const PendingEscalation& escalation);
+
+  std::mutex mu_;
+  TrackingStore& store_;
+  const Clock& clock_;
+  Notifier& notifier_;
+  std::shared_ptr<const org::OrgDirectory> directory_;
+};
+
+// Runs `tick` every `interval` of real time on its own thread until Stop()
+// (or destruction). A tick that throws is logged and the loop goes on.
+class PeriodicWorker {
+ public:
+  PeriodicWorker(std::string name, std::chrono::milliseconds interval, std::function<void()> tick);
+  ~PeriodicWorker();
+  void Start();
+  void Stop();
+
+ private:
+  std::string name_;
+  std::chrono::milliseconds interval_;
+  std::function<void()> tick_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace voc::tracking

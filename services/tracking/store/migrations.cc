@@ -1,0 +1,117 @@
+#include "services/tracking/store/migrations.h"
+
+namespace voc::tracking {
+
+std::vector<storage::Migration> TrackingMigrations() {
+  return {
+      {1,
+       "cases, owners, callbacks, tasks, history; projects, action items; outbox",
+       {
+           // One row per case. Times are BIGINT ms since the epoch. The SLA
+           // columns make escalation exactly-once: a sweep claims a breach with
+           // UPDATE ... WHERE escalated_ms IS NULL and only the winner notifies;
+           // escalation_notified stays 0 until the notifier accepted it, so a
+           // failed notification is retried by the next sweep.
+           "CREATE TABLE cases ("
+           " id TEXT PRIMARY KEY,"
+           " request_id TEXT NOT NULL UNIQUE,"
+           " kind INTEGER NOT NULL,"
+           " feedback_id TEXT NOT NULL,"
+           " customer_id TEXT NOT NULL,"
+           " title TEXT NOT NULL,"
+           " summary TEXT NOT NULL,"
+           " priority INTEGER NOT NULL,"
+           " state INTEGER NOT NULL,"
+           " topics TEXT NOT NULL,"
+           " create_ms BIGINT NOT NULL,"
+           " update_ms BIGINT NOT NULL,"
+           " due_ms BIGINT NOT NULL,"
+           " overdue_ms BIGINT,"
+           " escalated_ms BIGINT,"
+           " escalated_to TEXT,"
+           " escalation_notified INTEGER NOT NULL DEFAULT 0,"
+           " resolution_note TEXT NOT NULL DEFAULT '')",
+           "CREATE INDEX cases_state_due ON cases (state, due_ms)",
+           "CREATE INDEX cases_feedback ON cases (feedback_id)",
+           "CREATE INDEX cases_customer ON cases (customer_id)",
+           // ordinal 0 is the primary owner.
+           "CREATE TABLE case_owners ("
+           " case_id TEXT NOT NULL,"
+           " ordinal INTEGER NOT NULL,"
+           " department TEXT NOT NULL,"
+           " person TEXT NOT NULL,"
+           " PRIMARY KEY (case_id, ordinal))",
+           "CREATE INDEX case_owners_department ON case_owners (department)",
+           "CREATE INDEX case_owners_person ON case_owners (person)",
+           "CREATE TABLE case_callbacks ("
+           " case_id TEXT NOT NULL,"
+           " seq BIGINT NOT NULL,"
+           " time_ms BIGINT NOT NULL,"
+           " actor TEXT NOT NULL,"
+           " reached INTEGER NOT NULL,"
+           " note TEXT NOT NULL,"
+           " PRIMARY KEY (case_id, seq))",
+           "CREATE TABLE case_tasks ("
+           " case_id TEXT NOT NULL,"
+           " task_id TEXT NOT NULL,"
+           " ordinal INTEGER NOT NULL,"
+           " title TEXT NOT NULL,"
+           " department TEXT NOT NULL,"
+           " person TEXT NOT NULL,"
+           " due_ms BIGINT,"
+           " done INTEGER NOT NULL DEFAULT 0,"
+           " PRIMARY KEY (case_id, task_id))",
+           // Append-only: rows are inserted, never updated or deleted.
+           "CREATE TABLE case_history ("
+           " case_id TEXT NOT NULL,"
+           " seq BIGINT NOT NULL,"
+           " time_ms BIGINT NOT NULL,"
+           " actor TEXT NOT NULL,"
+           " action TEXT NOT NULL,"
+           " detail TEXT NOT NULL,"
+           " PRIMARY KEY (case_id, seq))",
+           "CREATE TABLE projects ("
+           " id TEXT PRIMARY KEY,"
+           " request_id TEXT NOT NULL UNIQUE,"
+           " title TEXT NOT NULL,"
+           " topic TEXT NOT NULL,"
+           " description TEXT NOT NULL,"
+           " state INTEGER NOT NULL,"
+           " create_ms BIGINT NOT NULL,"
+           " update_ms BIGINT NOT NULL,"
+           " close_ms BIGINT,"
+           " reopen_count INTEGER NOT NULL DEFAULT 0)",
+           "CREATE INDEX projects_topic ON projects (topic)",
+           "CREATE TABLE action_items ("
+           " project_id TEXT NOT NULL,"
+           " item_id TEXT NOT NULL,"
+           " ordinal INTEGER NOT NULL,"
+           " title TEXT NOT NULL,"
+           " department TEXT NOT NULL,"
+           " person TEXT NOT NULL,"
+           " due_ms BIGINT,"
+           " done INTEGER NOT NULL DEFAULT 0,"
+           " done_ms BIGINT,"
+           " PRIMARY KEY (project_id, item_id))",
+           "CREATE TABLE project_history ("
+           " project_id TEXT NOT NULL,"
+           " seq BIGINT NOT NULL,"
+           " time_ms BIGINT NOT NULL,"
+           " actor TEXT NOT NULL,"
+           " action TEXT NOT NULL,"
+           " detail TEXT NOT NULL,"
+           " PRIMARY KEY (project_id, seq))",
+           // Events for voc:tracking, written in the same transaction as the
+           // change they announce so a Redis outage cannot lose one.
+           "CREATE TABLE tracking_outbox ("
+           " id TEXT PRIMARY KEY,"
+           " created_ms BIGINT NOT NULL,"
+           " event TEXT NOT NULL,"
+           " payload_hex TEXT NOT NULL,"
+           " published INTEGER NOT NULL DEFAULT 0)",
+           "CREATE INDEX tracking_outbox_pending ON tracking_outbox (published, created_ms)",
+       }},
+  };
+}
+
+}  // namespace voc::tracking

@@ -1,0 +1,141 @@
+// The tracking repository: every read and atomic write of cases, projects,
+// their history and the event outbox. Each write method is one transaction
+// and uses conditional UPDATEs, so concurrent callers (RPC threads, the SLA
+// sweeper, another replica on the same PostgreSQL) never both win a change.
+// SQL runs unchanged on SQLite and PostgreSQL; bound parameters only.
+//
+// Thread safety: safe to call from several threads (the Database pools
+// sessions).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/storage/database.h"
+#include "voc/v1/tracking.pb.h"
+
+namespace voc::tracking {
+
+// One append-only history row.
+struct HistoryRecord {
+  std::int64_t time_ms = 0;
+  std::string actor;
+  std::string action;
+  std::string detail;
+};
+
+// An event to put on voc:tracking once the change commits.
+struct OutboxRecord {
+  std::string id;
+  std::int64_t created_ms = 0;
+  std::string event;    // "case_resolved", "project_closed", "project_reopened"
+  std::string payload;  // serialized voc.v1.Case / voc.v1.Project (binary)
+};
+
+struct CaseFilter {
+  std::string department;
+  std::string owner;
+  int state = 0;  // v1::CaseState; 0 = any
+  int kind = 0;   // v1::CaseKind; 0 = any
+  std::string feedback_id;
+  std::string customer_id;
+  bool overdue_only = false;
+  bool open_only = false;
+};
+
+// A state change of one case, applied only if the case is still in
+// `expected_state` (optimistic concurrency).
+struct CaseChange {
+  std::string case_id;
+  v1::CaseState expected_state = v1::CASE_STATE_UNSPECIFIED;
+  v1::CaseState new_state = v1::CASE_STATE_UNSPECIFIED;
+  std::int64_t now_ms = 0;
+  std::optional<std::string> resolution_note;
+  std::optional<v1::Owner> new_primary_owner;
+  std::optional<v1::CallbackOutcome> callback;
+  HistoryRecord history;
+  // When set, an outbox event with the case as it is after the change.
+  std::string event;
+};
+
+// A case past due whose breach has not been escalated yet.
+struct BreachedCase {
+  std::string case_id;
+  std::string title;
+  std::string department;  // primary owner
+  std::string person;      // primary owner
+  std::int64_t due_ms = 0;
+};
+
+// An escalation claimed by a sweep whose notification has not gone out.
+struct PendingEscalation {
+  std::string case_id;
+  std::string title;
+  std::string escalated_to;
+  std::string department;
+  std::string person;
+  std::int64_t due_ms = 0;
+};
+
+enum class ChangeOutcome { kApplied, kStale, kMissing };
+
+class TrackingStore {
+ public:
+  explicit TrackingStore(storage::Database& db) : db_(db) {}
+
+  // ---- cases ----
+  // Inserts `c` (id already chosen) with its owners and tasks and a
+  // "created" history row, unless a case with the same id or request_id
+  // exists. Returns true when this call inserted it.
+  bool InsertCase(const v1::Case& c, const std::string& request_id, const HistoryRecord& created);
+  std::optional<std::string> FindCaseIdByRequest(const std::string& request_id);
+  // `now_ms` decides the output-only `overdue` flag.
+  std::optional<v1::Case> LoadCase(const std::string& id, bool with_history, std::int64_t now_ms);
+  // Ids in list order: overdue first, then by due time, then id.
+  std::vector<std::string> ListCaseIds(const CaseFilter& filter, std::int64_t now_ms, int limit,
+                                       long offset);
+  ChangeOutcome ApplyCaseChange(const CaseChange& change);
+
+  // ---- SLA ----
+  std::vector<std::string> FindUnmarkedOverdue(std::int64_t now_ms);
+  // Sets overdue_ms and appends `history` if the case is still unmarked,
+  // unresolved and past due. True when this call marked it.
+  bool MarkOverdue(const std::string& case_id, std::int64_t now_ms, const HistoryRecord& history);
+  std::vector<BreachedCase> FindUnescalatedBreaches(std::int64_t now_ms);
+  // Claims the escalation of one breach: true for exactly one caller ever.
+  bool ClaimEscalation(const std::string& case_id, std::int64_t now_ms,
+                       const std::string& escalated_to, const HistoryRecord& history);
+  std::vector<PendingEscalation> FindUnnotifiedEscalations();
+  void MarkEscalationNotified(const std::string& case_id);
+  // Counts unresolved cases past due at now_ms.
+  int CountOverdue(std::int64_t now_ms);
+
+  // ---- projects ----
+  bool InsertProject(const v1::Project& p, const std::string& request_id,
+                     const HistoryRecord& created);
+  std::optional<std::string> FindProjectIdByRequest(const std::string& request_id);
+  std::optional<v1::Project> LoadProject(const std::string& id, bool with_history);
+  std::vector<std::string> ListProjectIds(int state, const std::string& topic, int limit,
+                                          long offset);
+  enum class ItemOutcome { kCompleted, kAlreadyDone, kProjectMissing, kItemMissing };
+  // Marks the item done; when it was the last open item of an open project,
+  // closes the project in the same transaction (history + project_closed
+  // event). `*closed` tells whether this call closed it.
+  ItemOutcome CompleteActionItem(const std::string& project_id, const std::string& item_id,
+                                 const std::string& actor, std::int64_t now_ms, bool* closed);
+  // closed -> open, reopen_count + 1, every action item open again,
+  // history with the evidence, project_reopened event.
+  ChangeOutcome ReopenProject(const std::string& project_id, const std::string& actor,
+                              const std::string& evidence, std::int64_t now_ms);
+
+  // ---- outbox ----
+  std::vector<OutboxRecord> PendingEvents(int limit);
+  void MarkEventPublished(const std::string& id);
+
+ private:
+  storage::Database& db_;
+};
+
+}  // namespace voc::tracking

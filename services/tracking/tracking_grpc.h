@@ -1,0 +1,52 @@
+// voc.v1.TrackingService over gRPC: validates, delegates to TrackingService
+// and SlaSweeper, and maps their Errors to status codes (INVALID_ARGUMENT
+// naming the field, NOT_FOUND naming the resource, FAILED_PRECONDITION
+// naming the state, ABORTED on a lost race). Thread-safe like its parts.
+#pragma once
+
+#include "services/tracking/sla_sweeper.h"
+#include "services/tracking/tracking_service.h"
+#include "voc/v1/tracking.grpc.pb.h"
+
+namespace voc::tracking {
+
+class TrackingGrpc final : public v1::TrackingService::Service {
+ public:
+  TrackingGrpc(TrackingService& service, SlaSweeper& sweeper)
+      : service_(service), sweeper_(sweeper) {}
+
+  grpc::Status CreateCase(grpc::ServerContext*, const v1::CreateCaseRequest*, v1::Case*) override;
+  grpc::Status GetCase(grpc::ServerContext*, const v1::GetCaseRequest*, v1::Case*) override;
+  grpc::Status ListCases(grpc::ServerContext*, const v1::ListCasesRequest*,
+                         v1::ListCasesResponse*) override;
+  grpc::Status AcknowledgeCase(grpc::ServerContext*, const v1::AcknowledgeCaseRequest*,
+                               v1::Case*) override;
+  grpc::Status LogCallback(grpc::ServerContext*, const v1::LogCallbackRequest*,
+                           v1::Case*) override;
+  grpc::Status ResolveCase(grpc::ServerContext*, const v1::ResolveCaseRequest*,
+                           v1::Case*) override;
+  grpc::Status ReassignCase(grpc::ServerContext*, const v1::ReassignCaseRequest*,
+                            v1::Case*) override;
+  grpc::Status CloseCase(grpc::ServerContext*, const v1::CloseCaseRequest*, v1::Case*) override;
+  grpc::Status SweepSla(grpc::ServerContext*, const v1::SweepSlaRequest*,
+                        v1::SweepSlaResponse*) override;
+  grpc::Status CreateProject(grpc::ServerContext*, const v1::CreateProjectRequest*,
+                             v1::Project*) override;
+  grpc::Status GetProject(grpc::ServerContext*, const v1::GetProjectRequest*,
+                          v1::Project*) override;
+  grpc::Status ListProjects(grpc::ServerContext*, const v1::ListProjectsRequest*,
+                            v1::ListProjectsResponse*) override;
+  grpc::Status CompleteActionItem(grpc::ServerContext*, const v1::CompleteActionItemRequest*,
+                                  v1::Project*) override;
+  grpc::Status ReopenProject(grpc::ServerContext*, const v1::ReopenProjectRequest*,
+                             v1::Project*) override;
+
+ private:
+  TrackingService& service_;
+  SlaSweeper& sweeper_;
+};
+
+// The gRPC status for an Error.
+grpc::Status ToStatus(const Error& error);
+
+}  // namespace voc::tracking

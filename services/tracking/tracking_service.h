@@ -1,0 +1,69 @@
+// Action tracking's logic: cases (hot loop) and improvement projects (cold
+// loop). Validates requests, applies the CaseStateMachine, records history
+// and queues events; knows nothing of gRPC (tracking_grpc.h maps Results to
+// status codes).
+//
+// Thread safety: every method may be called from several threads at once;
+// concurrent changes of one case are resolved by the store's conditional
+// updates (a loser re-reads and re-checks the transition).
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+
+#include "common/clock/clock.h"
+#include "services/tracking/case_state_machine.h"
+#include "services/tracking/outbox_relay.h"
+#include "services/tracking/result.h"
+#include "services/tracking/store/tracking_store.h"
+#include "voc/v1/tracking.pb.h"
+
+namespace voc::tracking {
+
+class TrackingService {
+ public:
+  // `relay` may be null (tests without a queue); events then stay in the
+  // outbox until a relay drains them.
+  TrackingService(TrackingStore& store, const Clock& clock, OutboxRelay* relay = nullptr)
+      : store_(store), clock_(clock), relay_(relay) {}
+
+  // Idempotent on request_id. The due time is case.due_time when set, else
+  // (reference_time or now) + sla. INVALID_ARGUMENT names the field.
+  Result<v1::Case> CreateCase(const v1::CreateCaseRequest& request);
+  // With history.
+  Result<v1::Case> GetCase(const std::string& name);
+  Result<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request);
+  Result<v1::Case> AcknowledgeCase(const v1::AcknowledgeCaseRequest& request);
+  Result<v1::Case> LogCallback(const v1::LogCallbackRequest& request);
+  Result<v1::Case> ResolveCase(const v1::ResolveCaseRequest& request);
+  Result<v1::Case> ReassignCase(const v1::ReassignCaseRequest& request);
+  Result<v1::Case> CloseCase(const v1::CloseCaseRequest& request);
+
+  // Idempotent on request_id when one is given.
+  Result<v1::Project> CreateProject(const v1::CreateProjectRequest& request);
+  Result<v1::Project> GetProject(const std::string& name);
+  Result<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& request);
+  // Completing an item twice is harmless (returns the project unchanged).
+  Result<v1::Project> CompleteActionItem(const v1::CompleteActionItemRequest& request);
+  Result<v1::Project> ReopenProject(const v1::ReopenProjectRequest& request);
+
+ private:
+  // Fills the parts of a change specific to one RPC.
+  using ChangeBuilder = std::function<void(const v1::Case& current, CaseChange& change)>;
+  // Loads the case, checks `event` against the state machine and applies
+  // the change; retries when a concurrent change won the race.
+  Result<v1::Case> Transition(const std::string& name, CaseEvent event,
+                              const ChangeBuilder& build);
+  std::int64_t NowMs() const;
+  void PublishPendingEvents();
+
+  TrackingStore& store_;
+  const Clock& clock_;
+  OutboxRelay* relay_;
+};
+
+// The actor recorded when a request leaves it empty.
+inline constexpr char kAnonymousActor[] = "anonymous";
+
+}  // namespace voc::tracking
