@@ -1,0 +1,100 @@
+// voc-triage: consumes voc:feedback, analyses each feedback, stores the
+// result and queues it for assignment; serves TriageService.
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "common/log/log.h"
+#include "common/rpc/server.h"
+#include "common/service/context.h"
+#include "common/util/time.h"
+#include "services/triage/analysis/factory.h"
+#include "services/triage/triage_grpc.h"
+#include "services/triage/triage_worker.h"
+
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Weak-signal detection needs term dictionaries; without them it is off.
+std::unique_ptr<voc::triage::WeakSignalDetector> MakeSignalDetector(const voc::Config& config) {
+  std::string path = config.ServiceString("signals", "");
+  if (path.empty()) return nullptr;
+  voc::triage::WeakSignalOptions options;
+  options.groups = voc::triage::ParseTermGroups(ReadFile(path), path);
+  return std::make_unique<voc::triage::WeakSignalDetector>(options);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  voc::rpc::BlockShutdownSignals();
+  auto ctx = voc::BootstrapService(argc, argv, "triage", "triage", voc::triage::TriageMigrations());
+  voc::triage::TriageStore store(*ctx.db);
+
+  std::unique_ptr<voc::triage::TriageAnalyzer> analyzer;
+  std::unique_ptr<voc::triage::WeakSignalDetector> signals;
+  try {
+    voc::triage::AnalyzerOptions options;
+    options.taxonomy_path = ctx.config.ServiceString("taxonomy", "config/taxonomy.yaml");
+    options.redlines_path = ctx.config.ServiceString("redlines", "config/redlines.yaml");
+    options.priority_path = ctx.config.ServiceString("priority", "config/priority.yaml");
+    options.lexicon_dir = ctx.config.ServiceString("lexicon_dir", "config/lexicon");
+    options.sentiment_model_path = ctx.config.ServiceString("sentiment_model", "");
+    options.topic_model_path = ctx.config.ServiceString("topic_model", "");
+    analyzer = voc::triage::MakeTriageAnalyzer(options);
+    // Rules edited through the API are stored in the database and win.
+    if (auto yaml = store.LatestRuleYaml("taxonomy")) analyzer->taxonomy().Update(*yaml, "database");
+    if (auto yaml = store.LatestRuleYaml("redlines")) analyzer->red_lines().Update(*yaml, "database");
+    signals = MakeSignalDetector(ctx.config);
+  } catch (const std::exception& e) {
+    voc::log::Error("analyzer_config_invalid", {{"error", e.what()}});
+    std::cerr << "voc-triage: cannot start: " << e.what() << "\n";
+    return 2;
+  }
+  voc::log::Info("analyzer_ready", {{"sentiment_model", analyzer->sentiment_model_name()},
+                                    {"taxonomy_version", analyzer->taxonomy().Current()->version()},
+                                    {"signals", signals != nullptr}});
+
+  voc::triage::TriageProcessor processor(*analyzer, store, *ctx.clock);
+  processor.RestoreClusters();
+  if (signals) {
+    // Replay the last four weeks of negative feedback into the daily series.
+    auto now_ms = voc::ToMillis(ctx.clock->Now());
+    for (const auto& doc : store.LoadDocuments(now_ms - 29LL * 86400 * 1000, now_ms + 86400 * 1000, 200000)) {
+      if (doc.negative) signals->Observe(doc.normalized_text, voc::triage::DayIndex(doc.occurred_ms / 1000));
+    }
+  }
+
+  voc::queue::ConsumerOptions consumer;
+  consumer.stream = voc::queue::kFeedbackStream;
+  consumer.group = "triage";
+  consumer.consumer = ctx.consumer_name;
+  consumer.reclaim_idle = std::chrono::milliseconds(ctx.config.ServiceInt("reclaim_idle_ms", 30000));
+  voc::triage::TriageWorker worker(processor, signals.get(), ctx.redis, consumer);
+  std::thread worker_thread([&] { worker.Run(); });
+
+  voc::triage::TriageServiceOptions options;
+  options.max_text_bytes = static_cast<std::size_t>(ctx.config.GetInt("services.ingest.max_text_bytes", 16384));
+  voc::triage::TriageGrpcService service(processor, store, signals.get(), *ctx.clock, options);
+  voc::rpc::ServiceServer server({"triage", ctx.config.ServiceString("listen", "127.0.0.1:7102"), ctx.dev_clock},
+                                 {&service});
+  try {
+    server.Start();
+  } catch (const std::exception& e) {
+    std::cerr << "voc-triage: " << e.what() << "\n";
+    worker.Stop();
+    worker_thread.join();
+    return 2;
+  }
+  server.WaitForShutdownSignal();
+  worker.Stop();
+  worker_thread.join();
+  return 0;
+}

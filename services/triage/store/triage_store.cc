@@ -1,0 +1,244 @@
+#include "services/triage/store/triage_store.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/util/time.h"
+
+namespace voc::triage {
+namespace {
+
+std::string ToJson(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  return out;
+}
+
+bool FromJson(const std::string& json, google::protobuf::Message* message) {
+  return google::protobuf::util::JsonStringToMessage(json, message).ok();
+}
+
+std::string JoinTopics(const std::vector<std::string>& topics) { return nlohmann::json(topics).dump(); }
+
+std::vector<std::string> SplitTopics(const std::string& json) {
+  auto parsed = nlohmann::json::parse(json, nullptr, false);
+  if (!parsed.is_array()) return {};
+  return parsed.get<std::vector<std::string>>();
+}
+
+}  // namespace
+
+std::vector<storage::Migration> TriageMigrations() {
+  return {
+      {1,
+       "results, topics, cluster members, rule versions",
+       {
+           "CREATE TABLE triage_results ("
+           " feedback_id TEXT PRIMARY KEY,"
+           " customer_id TEXT NOT NULL,"
+           " channel TEXT NOT NULL,"
+           " product TEXT NOT NULL,"
+           " store TEXT NOT NULL,"
+           " region TEXT NOT NULL,"
+           " negative INTEGER NOT NULL,"
+           " priority INTEGER NOT NULL,"
+           " cluster_id TEXT NOT NULL,"
+           " occurred_ms BIGINT NOT NULL,"
+           " analyzed_ms BIGINT NOT NULL,"
+           " normalized_text TEXT NOT NULL,"
+           " triaged_json TEXT NOT NULL)",
+           "CREATE INDEX triage_results_occurred ON triage_results (occurred_ms)",
+           "CREATE INDEX triage_results_analyzed ON triage_results (analyzed_ms)",
+           "CREATE TABLE triage_topics ("
+           " feedback_id TEXT NOT NULL,"
+           " topic TEXT NOT NULL,"
+           " negative INTEGER NOT NULL,"
+           " occurred_ms BIGINT NOT NULL,"
+           " PRIMARY KEY (feedback_id, topic))",
+           "CREATE INDEX triage_topics_topic ON triage_topics (topic, occurred_ms)",
+           "CREATE TABLE cluster_members ("
+           " feedback_id TEXT PRIMARY KEY,"
+           " cluster_id BIGINT NOT NULL,"
+           " signature TEXT NOT NULL,"
+           " seen_ms BIGINT NOT NULL,"
+           " topics_json TEXT NOT NULL,"
+           " text TEXT NOT NULL)",
+           "CREATE TABLE rule_versions ("
+           " id TEXT PRIMARY KEY,"
+           " kind TEXT NOT NULL,"
+           " version TEXT NOT NULL,"
+           " content_hash TEXT NOT NULL,"
+           " yaml TEXT NOT NULL,"
+           " created_ms BIGINT NOT NULL)",
+       }},
+  };
+}
+
+bool TriageStore::SaveResult(const voc::v1::TriagedFeedback& triaged, const std::string& normalized_text,
+                             const std::optional<StoredClusterMember>& member) {
+  const auto& feedback = triaged.feedback();
+  const auto& result = triaged.result();
+  const std::string feedback_id = feedback.id();
+  const std::string customer_id = feedback.customer().id();
+  const std::string channel = voc::v1::Channel_Name(feedback.channel());
+  const std::string product = feedback.product();
+  const std::string store = feedback.customer().store();
+  const std::string region = feedback.customer().region();
+  const int negative = result.sentiment() == voc::v1::SENTIMENT_NEGATIVE ? 1 : 0;
+  const int priority = static_cast<int>(result.priority());
+  const std::string cluster_id = result.cluster_id();
+  const long long occurred_ms = ProtoToMillis(feedback.occurred_time());
+  const long long analyzed_ms = ProtoToMillis(result.analyzed_time());
+  const std::string json = ToJson(triaged);
+  return db_.InTransaction([&](soci::session& s) {
+    int exists = 0;
+    s << "SELECT COUNT(*) FROM triage_results WHERE feedback_id = :id", soci::use(feedback_id), soci::into(exists);
+    if (exists > 0) return false;
+    s << "INSERT INTO triage_results (feedback_id, customer_id, channel, product, store, region, negative, priority,"
+         " cluster_id, occurred_ms, analyzed_ms, normalized_text, triaged_json)"
+         " VALUES (:id, :customer, :channel, :product, :store, :region, :negative, :priority, :cluster, :occurred,"
+         " :analyzed, :text, :json)",
+        soci::use(feedback_id), soci::use(customer_id), soci::use(channel), soci::use(product), soci::use(store),
+        soci::use(region), soci::use(negative), soci::use(priority), soci::use(cluster_id), soci::use(occurred_ms),
+        soci::use(analyzed_ms), soci::use(normalized_text), soci::use(json);
+    for (const auto& topic : result.topics()) {
+      const std::string id = topic.topic();
+      s << "INSERT INTO triage_topics (feedback_id, topic, negative, occurred_ms) VALUES (:f, :t, :n, :o)"
+           " ON CONFLICT DO NOTHING",
+          soci::use(feedback_id), soci::use(id), soci::use(negative), soci::use(occurred_ms);
+    }
+    if (member) {
+      const long long cluster = static_cast<long long>(member->cluster_id);
+      const long long seen = member->seen_ms;
+      const std::string topics = JoinTopics(member->topics);
+      s << "INSERT INTO cluster_members (feedback_id, cluster_id, signature, seen_ms, topics_json, text)"
+           " VALUES (:f, :c, :sig, :seen, :topics, :text) ON CONFLICT DO NOTHING",
+          soci::use(member->feedback_id), soci::use(cluster), soci::use(member->signature_hex), soci::use(seen),
+          soci::use(topics), soci::use(member->text);
+    }
+    return true;
+  });
+}
+
+std::optional<StoredResult> TriageStore::GetResult(const std::string& feedback_id) {
+  return db_.WithSession([&](soci::session& s) -> std::optional<StoredResult> {
+    std::string json, text;
+    soci::indicator ind = soci::i_null;
+    s << "SELECT triaged_json, normalized_text FROM triage_results WHERE feedback_id = :id", soci::use(feedback_id),
+        soci::into(json, ind), soci::into(text);
+    if (!s.got_data() || ind != soci::i_ok) return std::nullopt;
+    StoredResult stored;
+    if (!FromJson(json, &stored.triaged)) return std::nullopt;
+    stored.normalized_text = text;
+    return stored;
+  });
+}
+
+FeedbackCounts TriageStore::Count(std::int64_t start_ms, std::int64_t end_ms, const std::string& topic) {
+  const long long start = start_ms, end = end_ms;
+  return db_.WithSession([&](soci::session& s) {
+    FeedbackCounts counts;
+    long long total = 0, negative = 0, on_topic = 0;
+    s << "SELECT COUNT(*) FROM triage_results WHERE occurred_ms >= :s AND occurred_ms < :e", soci::use(start),
+        soci::use(end), soci::into(total);
+    s << "SELECT COUNT(*) FROM triage_results WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e",
+        soci::use(start), soci::use(end), soci::into(negative);
+    if (!topic.empty()) {
+      const std::string prefix = topic + ".%";
+      s << "SELECT COUNT(DISTINCT feedback_id) FROM triage_topics WHERE negative = 1 AND (topic = :t OR topic LIKE :p)"
+           " AND occurred_ms >= :s AND occurred_ms < :e",
+          soci::use(topic), soci::use(prefix), soci::use(start), soci::use(end), soci::into(on_topic);
+    }
+    counts.total = total;
+    counts.negative = negative;
+    counts.topic_negative = on_topic;
+    return counts;
+  });
+}
+
+std::vector<StoredClusterMember> TriageStore::LoadClusterMembers() {
+  return db_.WithSession([&](soci::session& s) {
+    std::vector<StoredClusterMember> members;
+    soci::rowset<soci::row> rows = (s.prepare << "SELECT feedback_id, cluster_id, signature, seen_ms, topics_json, text"
+                                                 " FROM cluster_members ORDER BY seen_ms, feedback_id");
+    for (const auto& row : rows) {
+      StoredClusterMember m;
+      m.feedback_id = row.get<std::string>(0);
+      m.cluster_id = static_cast<std::uint64_t>(row.get<long long>(1));
+      m.signature_hex = row.get<std::string>(2);
+      m.seen_ms = row.get<long long>(3);
+      m.topics = SplitTopics(row.get<std::string>(4));
+      m.text = row.get<std::string>(5);
+      members.push_back(std::move(m));
+    }
+    return members;
+  });
+}
+
+std::vector<StoredDocument> TriageStore::LoadDocuments(std::int64_t start_ms, std::int64_t end_ms, int limit) {
+  const long long start = start_ms, end = end_ms;
+  return db_.WithSession([&](soci::session& s) {
+    std::vector<StoredDocument> docs;
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT feedback_id, normalized_text, product, store, region, channel, cluster_id, negative,"
+                      " occurred_ms, triaged_json FROM triage_results WHERE occurred_ms >= :s AND occurred_ms < :e"
+                      " ORDER BY occurred_ms DESC LIMIT :l",
+         soci::use(start), soci::use(end), soci::use(limit));
+    for (const auto& row : rows) {
+      StoredDocument d;
+      d.feedback_id = row.get<std::string>(0);
+      d.normalized_text = row.get<std::string>(1);
+      d.product = row.get<std::string>(2);
+      d.store = row.get<std::string>(3);
+      d.region = row.get<std::string>(4);
+      d.channel = row.get<std::string>(5);
+      d.cluster_id = row.get<std::string>(6);
+      d.negative = row.get<int>(7) != 0;
+      d.occurred_ms = row.get<long long>(8);
+      voc::v1::TriagedFeedback triaged;
+      if (FromJson(row.get<std::string>(9), &triaged)) {
+        for (const auto& t : triaged.result().topics()) d.topics.push_back(t.topic());
+      }
+      docs.push_back(std::move(d));
+    }
+    return docs;
+  });
+}
+
+std::vector<std::string> TriageStore::RecentTexts(int limit) {
+  return db_.WithSession([&](soci::session& s) {
+    std::vector<std::string> texts;
+    soci::rowset<std::string> rows =
+        (s.prepare << "SELECT normalized_text FROM triage_results ORDER BY analyzed_ms DESC LIMIT :l", soci::use(limit));
+    for (const auto& t : rows) texts.push_back(t);
+    return texts;
+  });
+}
+
+void TriageStore::SaveRuleVersion(const std::string& kind, const std::string& version,
+                                  const std::string& content_hash, const std::string& yaml, std::int64_t now_ms) {
+  const std::string id = kind + ":" + content_hash + ":" + std::to_string(now_ms);
+  const long long created = now_ms;
+  db_.InTransaction([&](soci::session& s) {
+    s << "INSERT INTO rule_versions (id, kind, version, content_hash, yaml, created_ms)"
+         " VALUES (:id, :kind, :version, :hash, :yaml, :created) ON CONFLICT DO NOTHING",
+        soci::use(id), soci::use(kind), soci::use(version), soci::use(content_hash), soci::use(yaml),
+        soci::use(created);
+  });
+}
+
+std::optional<std::string> TriageStore::LatestRuleYaml(const std::string& kind) {
+  return db_.WithSession([&](soci::session& s) -> std::optional<std::string> {
+    std::string yaml;
+    soci::indicator ind = soci::i_null;
+    s << "SELECT yaml FROM rule_versions WHERE kind = :k ORDER BY created_ms DESC, id DESC LIMIT 1", soci::use(kind),
+        soci::into(yaml, ind);
+    if (!s.got_data() || ind != soci::i_ok) return std::nullopt;
+    return yaml;
+  });
+}
+
+}  // namespace voc::triage

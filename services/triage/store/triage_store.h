@@ -1,0 +1,83 @@
+// TriageStore: the triage service's tables. Results are written once per
+// feedback (the first write wins), so a redelivered message never produces a
+// second result.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/storage/database.h"
+#include "voc/v1/feedback.pb.h"
+
+namespace voc::triage {
+
+std::vector<storage::Migration> TriageMigrations();
+
+// One stored result plus what the drill-downs need about its feedback.
+struct StoredResult {
+  voc::v1::TriagedFeedback triaged;
+  std::string normalized_text;
+};
+
+// A cluster member as persisted, for rebuilding the in-memory index.
+struct StoredClusterMember {
+  std::string feedback_id;
+  std::uint64_t cluster_id = 0;
+  std::string signature_hex;
+  std::int64_t seen_ms = 0;
+  std::vector<std::string> topics;
+  std::string text;
+};
+
+// A document as the drill-down and signal detectors see it.
+struct StoredDocument {
+  std::string feedback_id;
+  std::string normalized_text;
+  std::string product, store, region, channel;
+  std::vector<std::string> topics;
+  std::string cluster_id;
+  bool negative = false;
+  std::int64_t occurred_ms = 0;
+};
+
+struct FeedbackCounts {
+  std::int64_t total = 0;
+  std::int64_t negative = 0;
+  std::int64_t topic_negative = 0;
+};
+
+// Thread-safe (the Database pools sessions).
+class TriageStore {
+ public:
+  explicit TriageStore(storage::Database& db) : db_(db) {}
+
+  // Stores the result, its topics and (when clustered) the cluster member
+  // in one transaction. Returns false when a result for this feedback
+  // already existed (nothing is changed then).
+  bool SaveResult(const voc::v1::TriagedFeedback& triaged, const std::string& normalized_text,
+                  const std::optional<StoredClusterMember>& member);
+  std::optional<StoredResult> GetResult(const std::string& feedback_id);
+
+  // Counts by occurred time in [start_ms, end_ms); topic is an id prefix
+  // ("logistics" matches "logistics" and "logistics.delivery_delay").
+  FeedbackCounts Count(std::int64_t start_ms, std::int64_t end_ms, const std::string& topic);
+
+  std::vector<StoredClusterMember> LoadClusterMembers();
+  // Documents with occurred time in [start_ms, end_ms), newest first, at most limit.
+  std::vector<StoredDocument> LoadDocuments(std::int64_t start_ms, std::int64_t end_ms, int limit);
+  // The normalised texts of the most recent `limit` feedbacks (previews).
+  std::vector<std::string> RecentTexts(int limit);
+
+  // Rule files edited through the API: the newest stored version of `kind`
+  // ("taxonomy" or "redlines") wins over the file at start.
+  void SaveRuleVersion(const std::string& kind, const std::string& version, const std::string& content_hash,
+                       const std::string& yaml, std::int64_t now_ms);
+  std::optional<std::string> LatestRuleYaml(const std::string& kind);
+
+ private:
+  storage::Database& db_;
+};
+
+}  // namespace voc::triage

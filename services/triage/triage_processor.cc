@@ -1,0 +1,145 @@
+#include "services/triage/triage_processor.h"
+
+#include "common/log/log.h"
+#include "common/util/time.h"
+
+namespace voc::triage {
+namespace {
+
+voc::v1::Sentiment SentimentToProto(SentimentLabel label) {
+  switch (label) {
+    case SentimentLabel::kNegative: return voc::v1::SENTIMENT_NEGATIVE;
+    case SentimentLabel::kPositive: return voc::v1::SENTIMENT_POSITIVE;
+    case SentimentLabel::kNeutral: return voc::v1::SENTIMENT_NEUTRAL;
+  }
+  return voc::v1::SENTIMENT_UNSPECIFIED;
+}
+
+voc::v1::NpsCategory NpsToProto(NpsCategory category) {
+  switch (category) {
+    case NpsCategory::kDetractor: return voc::v1::NPS_CATEGORY_DETRACTOR;
+    case NpsCategory::kPassive: return voc::v1::NPS_CATEGORY_PASSIVE;
+    case NpsCategory::kPromoter: return voc::v1::NPS_CATEGORY_PROMOTER;
+    case NpsCategory::kNone: return voc::v1::NPS_CATEGORY_UNSPECIFIED;
+  }
+  return voc::v1::NPS_CATEGORY_UNSPECIFIED;
+}
+
+voc::v1::RedLineCategory RedLineToProto(RedLineCategory category) {
+  switch (category) {
+    case RedLineCategory::kSafety: return voc::v1::RED_LINE_CATEGORY_SAFETY;
+    case RedLineCategory::kLegal: return voc::v1::RED_LINE_CATEGORY_LEGAL;
+    case RedLineCategory::kRegulatory: return voc::v1::RED_LINE_CATEGORY_REGULATORY;
+    case RedLineCategory::kPrCrisis: return voc::v1::RED_LINE_CATEGORY_PR_CRISIS;
+  }
+  return voc::v1::RED_LINE_CATEGORY_UNSPECIFIED;
+}
+
+std::string ChannelName(voc::v1::Channel channel) {
+  // "CHANNEL_NPS_SURVEY" -> "nps_survey", the analyser's spelling.
+  std::string name = voc::v1::Channel_Name(channel);
+  if (name.rfind("CHANNEL_", 0) == 0) name = name.substr(8);
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+}  // namespace
+
+AnalysisInput InputFor(const voc::v1::Feedback& feedback) {
+  AnalysisInput input;
+  input.text = feedback.text();
+  if (feedback.has_nps()) input.nps = feedback.nps();
+  if (feedback.has_rating()) input.rating = feedback.rating();
+  input.channel = ChannelName(feedback.channel());
+  input.customer_tier = feedback.customer().value_tier();
+  auto followers = feedback.attributes().find("followers");
+  if (followers != feedback.attributes().end()) {
+    try {
+      input.reach = std::stoll(followers->second);
+    } catch (const std::exception&) {
+      input.reach = 0;  // a malformed count is not worth failing the feedback
+    }
+  }
+  return input;
+}
+
+voc::v1::TriageResult ToProto(const Analysis& analysis, const std::string& feedback_id, TimePoint analyzed_at) {
+  voc::v1::TriageResult result;
+  result.set_feedback_id(feedback_id);
+  result.set_sentiment(SentimentToProto(analysis.sentiment));
+  result.set_sentiment_score(analysis.sentiment_score);
+  result.set_intensity(analysis.intensity);
+  for (const auto& topic : analysis.topics) {
+    auto* t = result.add_topics();
+    t->set_topic(topic.path);
+    t->set_department(topic.department);
+  }
+  for (const auto& hit : analysis.red_lines) {
+    auto* h = result.add_red_lines();
+    h->set_category(RedLineToProto(hit.category));
+    h->set_term(hit.term);
+    h->set_begin(static_cast<int>(hit.begin));
+    h->set_end(static_cast<int>(hit.end));
+  }
+  result.set_nps_category(NpsToProto(analysis.nps_category));
+  result.set_priority(static_cast<voc::v1::Priority>(static_cast<int>(analysis.priority)));
+  result.set_priority_reason(analysis.priority_reason);
+  for (const auto& e : analysis.evidence) result.add_evidence(e);
+  *result.mutable_analyzed_time() = voc::ToProto(analyzed_at);
+  return result;
+}
+
+TriageProcessor::TriageProcessor(TriageAnalyzer& analyzer, TriageStore& store, const Clock& clock)
+    : analyzer_(analyzer), store_(store), clock_(clock) {}
+
+void TriageProcessor::RestoreClusters() {
+  auto members = store_.LoadClusterMembers();
+  for (const auto& m : members) {
+    auto signature = DecodeSignature(m.signature_hex);
+    if (!signature) continue;
+    clusters_.Restore(m.feedback_id, *signature, m.cluster_id, m.seen_ms, m.topics, m.text);
+  }
+  log::Info("clusters_restored", {{"members", members.size()}, {"clusters", clusters_.cluster_count()}});
+}
+
+voc::v1::TriageResult TriageProcessor::AnalyzeOnly(const voc::v1::Feedback& feedback) const {
+  Analysis analysis = analyzer_.Analyze(InputFor(feedback));
+  return ToProto(analysis, feedback.id(), clock_.Now());
+}
+
+voc::v1::TriagedFeedback TriageProcessor::Process(const voc::v1::Feedback& feedback, bool* newly_stored) {
+  std::lock_guard lock(process_mu_);
+  if (newly_stored) *newly_stored = false;
+  if (auto stored = store_.GetResult(feedback.id())) return stored->triaged;
+
+  std::string normalized;
+  Analysis analysis = analyzer_.AnalyzeWithText(InputFor(feedback), normalized);
+  TimePoint now = clock_.Now();
+  voc::v1::TriagedFeedback triaged;
+  *triaged.mutable_feedback() = feedback;
+  *triaged.mutable_result() = ToProto(analysis, feedback.id(), now);
+
+  std::optional<StoredClusterMember> member;
+  if (analysis.sentiment == SentimentLabel::kNegative && !normalized.empty()) {
+    std::vector<std::string> topics;
+    for (const auto& t : analysis.topics) topics.push_back(t.path);
+    std::int64_t seen_ms = ProtoToMillis(feedback.occurred_time());
+    ClusterAssignment assignment = clusters_.Add(feedback.id(), normalized, seen_ms, topics);
+    triaged.mutable_result()->set_cluster_id(std::to_string(assignment.cluster_id));
+    member = StoredClusterMember{feedback.id(), assignment.cluster_id, EncodeSignature(assignment.signature),
+                                 seen_ms, topics, normalized};
+  }
+  if (!store_.SaveResult(triaged, normalized, member)) {
+    // Another replica stored it first: theirs is the one result.
+    if (auto stored = store_.GetResult(feedback.id())) return stored->triaged;
+  }
+  if (newly_stored) *newly_stored = true;
+  log::Info("feedback_triaged", {{"feedback_id", feedback.id()},
+                                 {"sentiment", voc::v1::Sentiment_Name(triaged.result().sentiment())},
+                                 {"priority", static_cast<int>(triaged.result().priority())},
+                                 {"topics", triaged.result().topics_size()},
+                                 {"red_lines", triaged.result().red_lines_size()}});
+  return triaged;
+}
+
+}  // namespace voc::triage

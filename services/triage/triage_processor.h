@@ -1,0 +1,53 @@
+// TriageProcessor: the triage stage's logic, free of gRPC and Redis. It
+// analyses one feedback, assigns negative feedback to a similar-complaint
+// cluster, and stores the result exactly once.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "common/clock/clock.h"
+#include "services/triage/analysis/analyzer_impl.h"
+#include "services/triage/analysis/clusters/similar_complaints.h"
+#include "services/triage/store/triage_store.h"
+#include "voc/v1/feedback.pb.h"
+
+namespace voc::triage {
+
+// Analysis -> proto. `input` supplies nothing the analysis lacks; kept
+// separate so Analyze (no storage) and Process share it.
+voc::v1::TriageResult ToProto(const Analysis& analysis, const std::string& feedback_id, TimePoint analyzed_at);
+AnalysisInput InputFor(const voc::v1::Feedback& feedback);
+
+// Thread safety: Process() may be called from several threads; clustering
+// is serialised inside ClusterIndex.
+class TriageProcessor {
+ public:
+  TriageProcessor(TriageAnalyzer& analyzer, TriageStore& store, const Clock& clock);
+
+  // Rebuilds the cluster index from the stored members (call once at start).
+  void RestoreClusters();
+
+  // Returns the stored result for this feedback if there is one (a
+  // redelivery), otherwise analyses, clusters, stores and returns it.
+  // Throws on storage errors (the message is then retried). `newly_stored`
+  // (optional) tells whether this call stored the result.
+  voc::v1::TriagedFeedback Process(const voc::v1::Feedback& feedback, bool* newly_stored = nullptr);
+
+  // Analyses without storing (the Analyze RPC).
+  voc::v1::TriageResult AnalyzeOnly(const voc::v1::Feedback& feedback) const;
+
+  ClusterIndex& clusters() { return clusters_; }
+  TriageAnalyzer& analyzer() { return analyzer_; }
+
+ private:
+  TriageAnalyzer& analyzer_;
+  TriageStore& store_;
+  const Clock& clock_;
+  ClusterIndex clusters_;
+  std::mutex process_mu_;  // one feedback at a time: cluster add + store stay in step
+};
+
+}  // namespace voc::triage

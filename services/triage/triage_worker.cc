@@ -1,0 +1,37 @@
+#include "services/triage/triage_worker.h"
+
+#include "common/util/time.h"
+
+namespace voc::triage {
+
+TriageWorker::TriageWorker(TriageProcessor& processor, WeakSignalDetector* signals, queue::RedisOptions redis,
+                           queue::ConsumerOptions consumer)
+    : processor_(processor),
+      signals_(signals),
+      producer_(redis, queue::kTriagedStream),
+      consumer_(redis, std::move(consumer), [this](const queue::StreamMessage& m) { return Handle(m); }) {}
+
+queue::HandleResult TriageWorker::Handle(const queue::StreamMessage& message) {
+  auto payload = message.fields.find("payload");
+  if (payload == message.fields.end()) return queue::HandleResult::Fail("message has no payload field");
+  voc::v1::Feedback feedback;
+  if (!feedback.ParseFromString(payload->second) || feedback.id().empty()) {
+    return queue::HandleResult::Fail("payload is not a voc.v1.Feedback with an id");
+  }
+  bool newly_stored = false;
+  voc::v1::TriagedFeedback triaged = processor_.Process(feedback, &newly_stored);
+  // Count each feedback once in the daily series, not once per delivery.
+  if (signals_ && newly_stored && triaged.result().sentiment() == voc::v1::SENTIMENT_NEGATIVE) {
+    std::string normalized = processor_.analyzer().Normalize(feedback.text());
+    signals_->Observe(normalized, DayIndex(ProtoToMillis(feedback.occurred_time()) / 1000));
+  }
+  std::string bytes;
+  triaged.SerializeToString(&bytes);
+  if (!producer_.Publish({{"feedback_id", feedback.id()}, {"payload", bytes}})) {
+    return queue::HandleResult::Fail("cannot publish to " + std::string(queue::kTriagedStream) + ": " +
+                                     producer_.last_error());
+  }
+  return queue::HandleResult::Ok();
+}
+
+}  // namespace voc::triage
