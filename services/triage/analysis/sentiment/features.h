@@ -1,0 +1,49 @@
+// Hashed sparse features for the trained linear model: character n-grams of the
+// normalised text (they carry Chinese words without relying on segmentation,
+// and survive English misspellings), word n-grams, and a few intensity signals.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "services/triage/analysis/text/normalizer.h"
+#include "services/triage/analysis/text/segmenter.h"
+
+namespace voc::triage::sentiment {
+
+struct Feature {
+  std::uint32_t index = 0;
+  float value = 0.0f;
+};
+
+struct FeatureOptions {
+  int hash_bits = 20;        // 2^hash_bits buckets
+  int char_ngram_min = 1;    // over code points of the normalised text
+  int char_ngram_max = 3;
+  int word_ngram_max = 2;    // word unigrams (1) and bigrams (2)
+  bool log_counts = true;    // value 1 + log(count) instead of the count
+};
+
+// Stable across platforms and releases, because model files store hashed indices.
+std::uint64_t StableHash(std::string_view bytes, std::uint64_t seed);
+
+class FeatureExtractor {
+ public:
+  explicit FeatureExtractor(FeatureOptions options) : options_(options), mask_((1u << options.hash_bits) - 1) {}
+
+  // Sorted by index, unique, L2-normalised. `out` is cleared first.
+  void Extract(const text::NormalizedText& text, const std::vector<text::Token>& tokens,
+               std::vector<Feature>& out) const;
+
+  // The bucket of one word unigram (to explain a prediction by its words).
+  std::uint32_t WordIndex(std::string_view word) const;
+  const FeatureOptions& options() const { return options_; }
+
+ private:
+  FeatureOptions options_;
+  std::uint32_t mask_;
+};
+
+}  // namespace voc::triage::sentiment

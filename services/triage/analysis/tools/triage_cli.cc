@@ -1,0 +1,365 @@
+#include "services/triage/analysis/tools/triage_cli.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "services/triage/analysis/sentiment/combined_model.h"
+#include "services/triage/analysis/sentiment/lexicon_model.h"
+#include "services/triage/analysis/sentiment/linear_model.h"
+#include "services/triage/analysis/text/normalizer.h"
+#include "services/triage/analysis/text/segmenter.h"
+#include "services/triage/analysis/tools/dataset.h"
+
+namespace voc::triage::tools {
+namespace {
+
+using sentiment::Feature;
+using sentiment::FeatureOptions;
+using sentiment::LinearModel;
+using sentiment::TrainingOptions;
+
+constexpr const char* kUsage =
+    "usage:\n"
+    "  triage eval --data FILE.csv [--model PATH] [--topic-model PATH] [--holdout-only]\n"
+    "              [--lexicon-dir DIR] [--holdout-percent N]\n"
+    "  triage train --data FILE.csv --out MODEL [--target label|topic] [--epochs N] [--learning-rate X]\n"
+    "              [--l2 X] [--hash-bits N] [--char-ngrams MIN-MAX] [--word-ngrams N] [--no-nb] [--balanced]\n"
+    "              [--nb-alpha X] [--holdout-percent N] [--all-rows]\n";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// --name value pairs and bare --flags.
+class Arguments {
+ public:
+  Arguments(int argc, char** argv, int first, const std::set<std::string>& flags) {
+    for (int i = first; i < argc; ++i) {
+      const std::string arg = argv[i];
+      if (!arg.starts_with("--")) throw UsageError("unexpected argument '" + arg + "'");
+      const std::string name = arg.substr(2);
+      if (flags.count(name)) {
+        values_[name] = "1";
+      } else if (i + 1 < argc) {
+        values_[name] = argv[++i];
+      } else {
+        throw UsageError("--" + name + " needs a value");
+      }
+    }
+  }
+  std::optional<std::string> Get(const std::string& name) const {
+    auto it = values_.find(name);
+    if (it == values_.end()) return std::nullopt;
+    used_.insert(name);
+    return it->second;
+  }
+  std::string Require(const std::string& name) const {
+    auto value = Get(name);
+    if (!value) throw UsageError("--" + name + " is required");
+    return *value;
+  }
+  bool Flag(const std::string& name) const { return Get(name).has_value(); }
+  double Number(const std::string& name, double fallback) const {
+    auto value = Get(name);
+    if (!value) return fallback;
+    try {
+      return std::stod(*value);
+    } catch (...) {
+      throw UsageError("--" + name + " needs a number, got '" + *value + "'");
+    }
+  }
+  void RejectUnknown() const {
+    for (const auto& [name, value] : values_) {
+      if (!used_.count(name)) throw UsageError("unknown option --" + name);
+    }
+  }
+
+ private:
+  std::map<std::string, std::string> values_;
+  mutable std::set<std::string> used_;
+};
+
+// Normalise and segment, reusing buffers across documents.
+struct TextPipeline {
+  text::Normalizer normalizer;
+  text::Segmenter segmenter;
+  text::NormalizedText normalized;
+  std::vector<text::Token> tokens;
+
+  void Process(const std::string& raw) {
+    normalizer.NormalizeInto(raw, normalized);
+    segmenter.SegmentInto(normalized.text, tokens);
+  }
+};
+
+struct ClassificationReport {
+  std::vector<std::string> labels;
+  std::vector<std::vector<long>> confusion;  // [gold][predicted]
+  long n = 0, correct = 0;
+
+  explicit ClassificationReport(std::vector<std::string> label_set) : labels(std::move(label_set)) {
+    confusion.assign(labels.size(), std::vector<long>(labels.size(), 0));
+  }
+  int IndexOf(const std::string& label) {
+    auto it = std::find(labels.begin(), labels.end(), label);
+    if (it != labels.end()) return static_cast<int>(it - labels.begin());
+    labels.push_back(label);  // a prediction outside the gold label set
+    for (auto& row : confusion) row.push_back(0);
+    confusion.emplace_back(labels.size(), 0);
+    return static_cast<int>(labels.size()) - 1;
+  }
+  void Add(const std::string& gold, const std::string& predicted) {
+    const int g = IndexOf(gold), p = IndexOf(predicted);
+    ++confusion[g][p];
+    ++n;
+    correct += g == p;
+  }
+  double Accuracy() const { return n ? static_cast<double>(correct) / n : 0.0; }
+  // Mean F1 over the labels that occur in the gold data.
+  double MacroF1() const {
+    double sum = 0.0;
+    int classes = 0;
+    for (std::size_t c = 0; c < labels.size(); ++c) {
+      long gold = 0, predicted = 0;
+      for (std::size_t k = 0; k < labels.size(); ++k) {
+        gold += confusion[c][k];
+        predicted += confusion[k][c];
+      }
+      if (gold == 0) continue;
+      const double tp = confusion[c][c];
+      const double precision = predicted ? tp / predicted : 0.0, recall = tp / gold;
+      sum += precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0;
+      ++classes;
+    }
+    return classes ? sum / classes : 0.0;
+  }
+  nlohmann::json ToJson() const {
+    nlohmann::json per_label = nlohmann::json::object();
+    return {{"labels", labels}, {"rows_gold_columns_predicted", confusion}};
+  }
+};
+
+std::vector<LabelledRow> SelectRows(std::vector<LabelledRow> rows, bool holdout_only, int percent) {
+  if (!holdout_only) return rows;
+  std::vector<LabelledRow> kept;
+  for (auto& row : rows) {
+    if (IsHeldOut(row.text, percent)) kept.push_back(std::move(row));
+  }
+  return kept;
+}
+
+// The corpora's label names (kept here so the tool does not depend on the analyser library).
+std::string SentimentLabelString(SentimentLabel label) {
+  switch (label) {
+    case SentimentLabel::kNegative: return "negative";
+    case SentimentLabel::kNeutral: return "neutral";
+    case SentimentLabel::kPositive: return "positive";
+  }
+  return "neutral";
+}
+
+int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
+  const std::string data = args.Require("data");
+  const auto model_path = args.Get("model");
+  const auto topic_model_path = args.Get("topic-model");
+  const bool holdout_only = args.Flag("holdout-only");
+  const int percent = static_cast<int>(args.Number("holdout-percent", kDefaultHoldoutPercent));
+  const std::string lexicon_dir = args.Get("lexicon-dir").value_or(sentiment::DefaultLexiconDirectory());
+  args.RejectUnknown();
+
+  auto rows = SelectRows(ReadLabelledCsv(data), holdout_only, percent);
+  err << "eval: " << rows.size() << " rows from " << data << (holdout_only ? " (held-out part)" : "") << "\n";
+  TextPipeline pipeline;
+  std::shared_ptr<const sentiment::LexiconModel> lexicon =
+      sentiment::LexiconModel::FromDirectory(lexicon_dir, pipeline.normalizer);
+  std::unique_ptr<sentiment::SentimentModel> combined;
+  const sentiment::SentimentModel* model = lexicon.get();
+  std::size_t model_bytes = 0;
+  if (model_path) {
+    std::shared_ptr<const LinearModel> trained = LinearModel::Load(*model_path);
+    model_bytes = trained->MemoryBytes();
+    combined = std::make_unique<sentiment::CombinedModel>(trained, lexicon);
+    model = combined.get();
+  }
+  std::unique_ptr<LinearModel> topic_model;
+  if (topic_model_path) {
+    topic_model = LinearModel::Load(*topic_model_path);
+    model_bytes += topic_model->MemoryBytes();
+  }
+
+  // Corpora labelled only negative/positive are scored as binary tasks: a
+  // neutral prediction is resolved by the sign of the score.
+  std::set<std::string> gold_labels;
+  for (const auto& row : rows) gold_labels.insert(row.label);
+  const bool binary = !gold_labels.count("neutral");
+  ClassificationReport report({gold_labels.begin(), gold_labels.end()});
+  std::set<std::string> topic_labels;
+  for (const auto& row : rows) {
+    if (!row.topic.empty()) topic_labels.insert(row.topic);
+  }
+  ClassificationReport topic_report({topic_labels.begin(), topic_labels.end()});
+
+  std::vector<std::string> predictions(rows.size()), topic_predictions(rows.size());
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    pipeline.Process(rows[i].text);
+    const auto result = model->Score(pipeline.normalized, pipeline.tokens);
+    SentimentLabel label = result.label;
+    if (binary && label == SentimentLabel::kNeutral) {
+      label = result.score > 0 ? SentimentLabel::kPositive : SentimentLabel::kNegative;
+    }
+    predictions[i] = SentimentLabelString(label);
+    if (topic_model && !rows[i].topic.empty()) {
+      topic_predictions[i] = topic_model->labels()[topic_model->Predict(pipeline.normalized, pipeline.tokens).label];
+    }
+    if ((i + 1) % 10000 == 0) err << "eval: " << (i + 1) << " rows\n";
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    report.Add(rows[i].label, predictions[i]);
+    if (topic_model && !rows[i].topic.empty()) topic_report.Add(rows[i].topic, topic_predictions[i]);
+  }
+
+  nlohmann::json result = {
+      {"data", data},
+      {"model", model_path ? *model_path : std::string("lexicon")},
+      {"holdout_only", holdout_only},
+      {"n", report.n},
+      {"accuracy", report.Accuracy()},
+      {"macro_f1", report.MacroF1()},
+      {"docs_per_s", seconds > 0 ? rows.size() / seconds : 0.0},
+      {"model_bytes", model_bytes},
+      {"confusion", report.ToJson()},
+  };
+  if (topic_model) {
+    result["topic_n"] = topic_report.n;
+    result["topic_accuracy"] = topic_report.Accuracy();
+    result["topic_macro_f1"] = topic_report.MacroF1();
+    result["topic_confusion"] = topic_report.ToJson();
+  }
+  err << "eval: accuracy " << report.Accuracy() << ", macro-F1 " << report.MacroF1() << ", "
+      << static_cast<long>(rows.size() / std::max(seconds, 1e-9)) << " docs/s\n";
+  out << result.dump() << "\n";
+  return 0;
+}
+
+std::pair<int, int> ParseRange(const std::string& text) {
+  const auto dash = text.find('-');
+  try {
+    if (dash == std::string::npos) return {std::stoi(text), std::stoi(text)};
+    return {std::stoi(text.substr(0, dash)), std::stoi(text.substr(dash + 1))};
+  } catch (...) {
+    throw UsageError("expected MIN-MAX, got '" + text + "'");
+  }
+}
+
+int RunTrain(const Arguments& args, std::ostream& out, std::ostream& err) {
+  const std::string data = args.Require("data");
+  const std::string model_out = args.Require("out");
+  const std::string target = args.Get("target").value_or("label");
+  if (target != "label" && target != "topic") throw UsageError("--target must be label or topic");
+  const int percent = static_cast<int>(args.Number("holdout-percent", kDefaultHoldoutPercent));
+  const bool all_rows = args.Flag("all-rows");
+
+  FeatureOptions features;
+  features.hash_bits = static_cast<int>(args.Number("hash-bits", features.hash_bits));
+  if (auto range = args.Get("char-ngrams")) std::tie(features.char_ngram_min, features.char_ngram_max) = ParseRange(*range);
+  features.word_ngram_max = static_cast<int>(args.Number("word-ngrams", features.word_ngram_max));
+  if (features.hash_bits < 8 || features.hash_bits > 26) throw UsageError("--hash-bits must be in [8, 26]");
+
+  TrainingOptions training;
+  if (target == "topic") {
+    training.balance_classes = true;  // topics are judged by macro-F1: rare reasons count as much
+  }
+  training.epochs = static_cast<int>(args.Number("epochs", training.epochs));
+  training.learning_rate = args.Number("learning-rate", training.learning_rate);
+  training.l2 = args.Number("l2", training.l2);
+  training.nb_alpha = args.Number("nb-alpha", training.nb_alpha);
+  if (args.Flag("no-nb")) training.naive_bayes_scaling = false;
+  if (args.Flag("balanced")) training.balance_classes = true;
+  if (args.Flag("unbalanced")) training.balance_classes = false;
+  training.progress = [&](const std::string& line) { err << "train: " << line << "\n"; };
+  args.RejectUnknown();
+
+  const auto rows = ReadLabelledCsv(data);
+  TextPipeline pipeline;
+  sentiment::FeatureExtractor extractor(features);
+  std::vector<std::vector<Feature>> examples;
+  std::vector<int> labels;
+  std::vector<std::string> label_names;
+  std::map<std::string, int> label_index;
+  long held_out = 0;
+  for (const auto& row : rows) {
+    const std::string& y = target == "topic" ? row.topic : row.label;
+    if (y.empty()) continue;
+    if (!all_rows && IsHeldOut(row.text, percent)) {
+      ++held_out;
+      continue;
+    }
+    auto [it, inserted] = label_index.emplace(y, static_cast<int>(label_names.size()));
+    if (inserted) label_names.push_back(y);
+    pipeline.Process(row.text);
+    examples.emplace_back();
+    extractor.Extract(pipeline.normalized, pipeline.tokens, examples.back());
+    labels.push_back(it->second);
+  }
+  // Sorted labels make model files independent of row order.
+  std::vector<std::string> sorted = label_names;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<int> remap(label_names.size());
+  for (std::size_t i = 0; i < label_names.size(); ++i) {
+    remap[i] = static_cast<int>(std::find(sorted.begin(), sorted.end(), label_names[i]) - sorted.begin());
+  }
+  for (auto& y : labels) y = remap[y];
+
+  err << "train: " << examples.size() << " examples, " << sorted.size() << " labels, " << held_out
+      << " rows held out for eval --holdout-only\n";
+  const auto start = std::chrono::steady_clock::now();
+  auto model = LinearModel::Train(examples, labels, sorted, features, training);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  model->Save(model_out);
+  nlohmann::json summary = {{"data", data},
+                            {"out", model_out},
+                            {"target", target},
+                            {"examples", examples.size()},
+                            {"held_out", held_out},
+                            {"labels", sorted},
+                            {"train_seconds", seconds},
+                            {"model_bytes", model->MemoryBytes()}};
+  out << summary.dump() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int RunTriageCommand(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  try {
+    if (argc < 2) throw UsageError("missing subcommand");
+    const std::string command = argv[1];
+    if (command == "eval") return RunEval(Arguments(argc, argv, 2, {"holdout-only"}), out, err);
+    if (command == "train") return RunTrain(Arguments(argc, argv, 2, {"no-nb", "balanced", "unbalanced", "all-rows"}), out, err);
+    if (command == "help" || command == "--help") {
+      out << kUsage;
+      return 0;
+    }
+    throw UsageError("unknown subcommand '" + command + "'");
+  } catch (const UsageError& e) {
+    err << "triage: " << e.what() << "\n" << kUsage;
+    return 2;
+  } catch (const std::exception& e) {
+    err << "triage: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace voc::triage::tools

@@ -1,0 +1,130 @@
+#include "services/triage/analysis/sentiment/linear_model.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace voc::triage::sentiment {
+namespace {
+
+struct Corpus {
+  std::vector<std::vector<Feature>> examples;
+  std::vector<int> labels;
+};
+
+class LinearModelTest : public ::testing::Test {
+ protected:
+  std::vector<Feature> Features(const FeatureExtractor& extractor, const std::string& raw) {
+    const auto normalized = normalizer_.Normalize(raw);
+    std::vector<Feature> features;
+    extractor.Extract(normalized, segmenter_.Segment(normalized.text), features);
+    return features;
+  }
+
+  Corpus Build(const FeatureExtractor& extractor, const std::vector<std::pair<std::string, int>>& rows) {
+    Corpus corpus;
+    for (int repeat = 0; repeat < 5; ++repeat) {
+      for (const auto& [text, label] : rows) {
+        corpus.examples.push_back(Features(extractor, text));
+        corpus.labels.push_back(label);
+      }
+    }
+    return corpus;
+  }
+
+  text::Normalizer normalizer_;
+  text::Segmenter segmenter_;
+};
+
+const std::vector<std::pair<std::string, int>> kSentimentRows = {
+    {"送餐很快，味道很好", 1},       {"好吃，下次还点", 1},          {"服务热情，满意", 1},
+    {"great flight, thanks", 1},    {"friendly crew, loved it", 1}, {"送得太慢，饭都凉了", 0},
+    {"难吃，再也不点了", 0},        {"态度差，投诉", 0},            {"delayed again, terrible", 0},
+    {"lost my bag, awful service", 0},
+};
+
+TEST_F(LinearModelTest, LearnsASmallSyntheticTask) {
+  FeatureOptions options;
+  options.hash_bits = 16;
+  const FeatureExtractor extractor(options);
+  const Corpus corpus = Build(extractor, kSentimentRows);
+  TrainingOptions training;
+  training.epochs = 10;
+  const auto model = LinearModel::Train(corpus.examples, corpus.labels, {"negative", "positive"}, options, training);
+  EXPECT_EQ(model->Predict(Features(extractor, "味道很好，很快")).label, 1);
+  EXPECT_EQ(model->Predict(Features(extractor, "太慢了，凉了")).label, 0);
+  EXPECT_EQ(model->Predict(Features(extractor, "terrible, delayed")).label, 0);
+
+  const auto normalized = normalizer_.Normalize("好吃，满意");
+  const auto result = model->Score(normalized, segmenter_.Segment(normalized.text));
+  EXPECT_EQ(result.label, SentimentLabel::kPositive);
+  EXPECT_GT(result.score, 0.0);
+  EXPECT_LE(result.score, 1.0);
+}
+
+TEST_F(LinearModelTest, SaveAndLoadRoundTrip) {
+  FeatureOptions options;
+  options.hash_bits = 14;
+  options.char_ngram_max = 2;
+  const FeatureExtractor extractor(options);
+  const Corpus corpus = Build(extractor, kSentimentRows);
+  const auto model = LinearModel::Train(corpus.examples, corpus.labels, {"negative", "positive"}, options, {});
+  const auto path = (std::filesystem::temp_directory_path() / "voc_linear_model_test.bin").string();
+  model->Save(path);
+  const auto loaded = LinearModel::Load(path);
+  std::filesystem::remove(path);
+
+  EXPECT_EQ(loaded->labels(), model->labels());
+  EXPECT_EQ(loaded->extractor().options().char_ngram_max, 2);
+  std::vector<double> before, after;
+  for (const auto& [text, label] : kSentimentRows) {
+    const auto features = Features(loaded->extractor(), text);
+    model->Probabilities(features, before);
+    loaded->Probabilities(features, after);
+    ASSERT_EQ(before.size(), after.size());
+    for (std::size_t c = 0; c < before.size(); ++c) EXPECT_DOUBLE_EQ(before[c], after[c]);
+  }
+}
+
+TEST_F(LinearModelTest, ArbitraryLabelsForTopics) {
+  FeatureOptions options;
+  options.hash_bits = 16;
+  const FeatureExtractor extractor(options);
+  const Corpus corpus = Build(extractor, {{"flight delayed three hours", 0},
+                                          {"late again, still at the gate", 0},
+                                          {"lost my luggage", 1},
+                                          {"bag never arrived", 1},
+                                          {"rude agent on the phone", 2},
+                                          {"customer service hung up on me", 2}});
+  TrainingOptions training;
+  training.balance_classes = true;
+  const auto model =
+      LinearModel::Train(corpus.examples, corpus.labels, {"Late Flight", "Lost Luggage", "Customer Service"}, options,
+                         training);
+  EXPECT_EQ(model->labels()[model->Predict(Features(extractor, "my luggage is lost")).label], "Lost Luggage");
+  EXPECT_EQ(model->labels()[model->Predict(Features(extractor, "delayed at the gate")).label], "Late Flight");
+}
+
+TEST_F(LinearModelTest, LoadRejectsOtherFiles) {
+  const auto path = (std::filesystem::temp_directory_path() / "voc_not_a_model.bin").string();
+  { std::ofstream(path) << "hello"; }
+  EXPECT_THROW(LinearModel::Load(path), std::runtime_error);
+  std::filesystem::remove(path);
+  EXPECT_THROW(LinearModel::Load("/nonexistent/model.bin"), std::runtime_error);
+}
+
+TEST_F(LinearModelTest, EmptyTextStillGetsAPrediction) {
+  FeatureOptions options;
+  options.hash_bits = 12;
+  const FeatureExtractor extractor(options);
+  const Corpus corpus = Build(extractor, kSentimentRows);
+  const auto model = LinearModel::Train(corpus.examples, corpus.labels, {"negative", "positive"}, options, {});
+  const auto prediction = model->Predict(Features(extractor, ""));
+  EXPECT_GE(prediction.probability, 0.5);
+}
+
+}  // namespace
+}  // namespace voc::triage::sentiment
