@@ -1,0 +1,247 @@
+// The ingest service in-process on a free port, against a real redis-server
+// and a real database (SQLite file, and PostgreSQL when installed): what a
+// caller sees over gRPC and what lands on voc:feedback.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "common/queue/redis_client.h"
+#include "common/queue/stream.h"
+#include "common/rpc/server.h"
+#include "common/util/time.h"
+#include "services/ingest/feedback_service.h"
+#include "services/ingest/ingest_grpc.h"
+#include "services/ingest/outbox_relay.h"
+#include "services/ingest/store/ingest_store.h"
+#include "services/ingest/store/migrations.h"
+#include "tests/support/servers.h"
+#include "voc/v1/ingest.grpc.pb.h"
+
+namespace voc::ingest {
+namespace {
+
+using namespace std::chrono_literals;
+
+voc::v1::Feedback Make(const std::string& external_id, const std::string& text = "退款一直没到账") {
+  voc::v1::Feedback f;
+  f.set_channel(voc::v1::CHANNEL_NPS_SURVEY);
+  f.set_external_id(external_id);
+  f.set_text(text);
+  f.set_nps(2);
+  f.mutable_customer()->set_id("c-1");
+  return f;
+}
+
+// Polls `done` until it holds or the deadline passes: only for delivery
+// that is asynchronous by design (the outbox relay).
+template <typename Predicate>
+bool Eventually(Predicate done, std::chrono::milliseconds limit = 10s) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return done();
+}
+
+class IngestIntegrationTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string url;
+    if (GetParam() == "postgres") {
+      if (!voc::testing::PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL is not installed";
+      postgres_ = std::make_unique<voc::testing::PostgresServer>();
+      postgres_->CreateDatabase("ingest");
+      url = postgres_->Url("ingest");
+    } else {
+      url = "sqlite3://" + dir_.path() + "/ingest.db";
+    }
+    db_ = voc::storage::Database::Open(url);
+    db_->Migrate(kIngestSchema, IngestMigrations());
+    store_ = std::make_unique<IngestStore>(*db_);
+    voc::queue::RedisOptions redis;
+    redis.port = redis_.port();
+    redis.connect_timeout_ms = 500;
+    publisher_ = std::make_unique<RedisFeedbackPublisher>(redis);
+    relay_ = std::make_unique<OutboxRelay>(*store_, *publisher_, clock_, RelayOptions{100ms, 200});
+    service_ = std::make_unique<FeedbackService>(*store_, clock_, FeedbackValidator(), relay_.get());
+    grpc_ = std::make_unique<IngestGrpc>(*service_, 4);
+    server_ = std::make_unique<voc::rpc::ServiceServer>(
+        voc::rpc::ServerOptions{"ingest", "127.0.0.1:0", nullptr},
+        std::vector<grpc::Service*>{grpc_.get()});
+    int port = server_->Start();
+    relay_->Start();
+    stub_ = voc::v1::IngestService::NewStub(
+        voc::rpc::MakeChannel("127.0.0.1:" + std::to_string(port)));
+  }
+
+  void TearDown() override {
+    server_.reset();
+    if (relay_) relay_->Stop();
+  }
+
+  std::vector<voc::queue::StreamMessage> StreamEntries() {
+    voc::queue::RedisOptions options;
+    options.port = redis_.port();
+    voc::queue::RedisClient client(options);
+    auto reply = client.Command({"XRANGE", voc::queue::kFeedbackStream, "-", "+"});
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) return {};
+    return voc::queue::ParseEntries(reply.get());
+  }
+
+  grpc::Status Submit(const voc::v1::Feedback& feedback, voc::v1::SubmitFeedbackResponse* response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 10s);
+    voc::v1::SubmitFeedbackRequest request;
+    *request.mutable_feedback() = feedback;
+    return stub_->SubmitFeedback(&context, request, response);
+  }
+
+  int ListedCount() {
+    grpc::ClientContext context;
+    voc::v1::ListFeedbackRequest request;
+    request.set_page_size(1000);
+    voc::v1::ListFeedbackResponse response;
+    EXPECT_TRUE(stub_->ListFeedback(&context, request, &response).ok());
+    return response.feedbacks_size();
+  }
+
+  voc::testing::TempDir dir_;
+  voc::testing::RedisServer redis_;
+  std::unique_ptr<voc::testing::PostgresServer> postgres_;
+  FakeClock clock_{FromMillis(1'795'000'000'000)};
+  std::unique_ptr<voc::storage::Database> db_;
+  std::unique_ptr<IngestStore> store_;
+  std::unique_ptr<RedisFeedbackPublisher> publisher_;
+  std::unique_ptr<OutboxRelay> relay_;
+  std::unique_ptr<FeedbackService> service_;
+  std::unique_ptr<IngestGrpc> grpc_;
+  std::unique_ptr<voc::rpc::ServiceServer> server_;
+  std::unique_ptr<voc::v1::IngestService::Stub> stub_;
+};
+
+TEST_P(IngestIntegrationTest, SubmitStoresAndQueuesForTriage) {
+  voc::v1::SubmitFeedbackResponse response;
+  ASSERT_TRUE(Submit(Make("nps-1"), &response).ok());
+  EXPECT_FALSE(response.duplicate());
+  const auto& stored = response.feedback();
+  EXPECT_EQ(ProtoToMillis(stored.received_time()), 1'795'000'000'000);
+
+  grpc::ClientContext context;
+  voc::v1::GetFeedbackRequest get;
+  get.set_name(stored.name());
+  voc::v1::Feedback fetched;
+  ASSERT_TRUE(stub_->GetFeedback(&context, get, &fetched).ok());
+  EXPECT_EQ(fetched.text(), "退款一直没到账");
+
+  ASSERT_TRUE(Eventually([&] { return StreamEntries().size() == 1; }));
+  auto message = StreamEntries().front();
+  EXPECT_EQ(message.fields.at("feedback_id"), stored.id());
+  voc::v1::Feedback payload;
+  ASSERT_TRUE(payload.ParseFromString(message.fields.at("payload")));
+  EXPECT_EQ(payload.SerializeAsString(), stored.SerializeAsString());
+  EXPECT_TRUE(Eventually([&] { return store_->CountUnqueued() == 0; }));
+}
+
+TEST_P(IngestIntegrationTest, DuplicateQueuesNoSecondMessage) {
+  voc::v1::SubmitFeedbackResponse first;
+  ASSERT_TRUE(Submit(Make("nps-1"), &first).ok());
+  ASSERT_TRUE(Eventually([&] { return store_->CountUnqueued() == 0; }));
+  ASSERT_EQ(StreamEntries().size(), 1u);
+
+  voc::v1::SubmitFeedbackResponse second;
+  ASSERT_TRUE(Submit(Make("nps-1", "changed"), &second).ok());
+  EXPECT_TRUE(second.duplicate());
+  EXPECT_EQ(second.feedback().id(), first.feedback().id());
+  EXPECT_EQ(second.feedback().text(), first.feedback().text());
+  // Nothing unqueued was stored, so the relay has nothing to append.
+  EXPECT_EQ(store_->CountUnqueued(), 0);
+  EXPECT_EQ(StreamEntries().size(), 1u);
+  EXPECT_EQ(ListedCount(), 1);
+}
+
+TEST_P(IngestIntegrationTest, InvalidInputNamesTheFieldAndStoresNothing) {
+  voc::v1::SubmitFeedbackResponse response;
+  auto out_of_range = Make("nps-1");
+  out_of_range.set_nps(11);
+  auto status = Submit(out_of_range, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "feedback.nps: 11 is outside 0..10");
+
+  // Bad bytes over the real wire: the C++ client serialises them (with a
+  // logged complaint); the server must answer INVALID_ARGUMENT, not INTERNAL.
+  auto bad_bytes = Make("nps-2", "bad \xff\xfe");
+  status = Submit(bad_bytes, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "feedback.text: not valid UTF-8");
+
+  auto unknown_channel = Make("nps-3");
+  unknown_channel.set_channel(voc::v1::CHANNEL_UNSPECIFIED);
+  status = Submit(unknown_channel, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("feedback.channel:", 0), 0u);
+
+  EXPECT_EQ(ListedCount(), 0);
+  EXPECT_EQ(store_->CountUnqueued(), 0);
+  EXPECT_TRUE(StreamEntries().empty());
+}
+
+TEST_P(IngestIntegrationTest, RedisDownAtSubmitIsQueuedAfterItReturns) {
+  redis_.Stop();
+  voc::v1::SubmitFeedbackResponse response;
+  ASSERT_TRUE(Submit(Make("nps-1"), &response).ok());  // stored, not yet queued
+  EXPECT_EQ(store_->CountUnqueued(), 1);
+
+  redis_.Start();
+  ASSERT_TRUE(Eventually([&] { return StreamEntries().size() == 1; }));
+  EXPECT_EQ(StreamEntries().front().fields.at("feedback_id"), response.feedback().id());
+  EXPECT_TRUE(Eventually([&] { return store_->CountUnqueued() == 0; }));
+}
+
+TEST_P(IngestIntegrationTest, BatchAndPagedListing) {
+  voc::v1::BatchSubmitFeedbackRequest batch;
+  for (int i = 0; i < 25; ++i) *batch.add_feedbacks() = Make("b-" + std::to_string(i));
+  batch.mutable_feedbacks(3)->set_rating(0);  // invalid
+  *batch.add_feedbacks() = Make("b-0");       // duplicate of item 0
+  voc::v1::BatchSubmitFeedbackResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub_->BatchSubmitFeedback(&context, batch, &response).ok());
+  ASSERT_EQ(response.results_size(), 26);
+  EXPECT_EQ(response.results(3).code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(response.results(3).error(), "feedback.rating: 0 is outside 1..5");
+  EXPECT_TRUE(response.results(25).duplicate());
+  EXPECT_EQ(response.results(25).feedback().id(), response.results(0).feedback().id());
+
+  std::vector<std::string> seen;
+  std::string token;
+  do {
+    grpc::ClientContext list_context;
+    voc::v1::ListFeedbackRequest list;
+    list.set_page_size(10);
+    list.set_page_token(token);
+    list.set_customer_id("c-1");
+    voc::v1::ListFeedbackResponse page;
+    ASSERT_TRUE(stub_->ListFeedback(&list_context, list, &page).ok());
+    for (const auto& f : page.feedbacks()) seen.push_back(f.id());
+    token = page.next_page_token();
+  } while (!token.empty());
+  EXPECT_EQ(seen.size(), 24u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 24u);
+  ASSERT_TRUE(Eventually([&] { return StreamEntries().size() == 24; }));
+}
+
+TEST_P(IngestIntegrationTest, GetUnknownIsNotFound) {
+  grpc::ClientContext context;
+  voc::v1::GetFeedbackRequest get;
+  get.set_name("feedback/0000000000000000");
+  voc::v1::Feedback fetched;
+  auto status = stub_->GetFeedback(&context, get, &fetched);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(status.error_message(), "feedback/0000000000000000 not found");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, IngestIntegrationTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace voc::ingest
