@@ -1,0 +1,31 @@
+// voc.v1.VerificationService over gRPC: validates requests, delegates to
+// VerificationService / VerificationStore and maps errors to status codes.
+#pragma once
+
+#include "services/verification/verification_service.h"
+#include "voc/v1/verification.grpc.pb.h"
+
+namespace voc::verification {
+
+class VerificationGrpc final : public v1::VerificationService::Service {
+ public:
+  VerificationGrpc(VerificationService& service, VerificationStore& store)
+      : service_(service), store_(store) {}
+
+  grpc::Status ListVerifications(grpc::ServerContext*, const v1::ListVerificationsRequest* request,
+                                 v1::ListVerificationsResponse* response) override;
+  grpc::Status GetVerification(grpc::ServerContext*, const v1::GetVerificationRequest* request,
+                               v1::Verification* response) override;
+  grpc::Status RunDueChecks(grpc::ServerContext*, const v1::RunDueChecksRequest* request,
+                            v1::RunDueChecksResponse* response) override;
+  grpc::Status ListResurveys(grpc::ServerContext*, const v1::ListResurveysRequest* request,
+                             v1::ListResurveysResponse* response) override;
+  grpc::Status SearchKnowledge(grpc::ServerContext*, const v1::SearchKnowledgeRequest* request,
+                               v1::SearchKnowledgeResponse* response) override;
+
+ private:
+  VerificationService& service_;
+  VerificationStore& store_;
+};
+
+}  // namespace voc::verification

@@ -1,0 +1,85 @@
+// Verification logic, free of gRPC and Redis:
+//  - project_closed on voc:tracking schedules a check at close + check_delay;
+//  - RunDueChecks() runs the due checks (a one-sided two-proportion z-test on
+//    triage's counts, proportion_test.h), records the verdict with its
+//    figures, turns verified projects into knowledge entries and reopens
+//    failed projects in tracking, at most once per check;
+//  - case_resolved of a detractor callback schedules a re-survey at
+//    resolve time + resurvey_delay; the customer's first NPS that occurs on or
+//    after that date answers it (nps_change = new - original). An NPS that
+//    occurs before the date is ignored for the re-survey (it is too early to
+//    measure the callback's lasting effect; triage/assignment handle it as
+//    ordinary feedback).
+// Thread safety: all methods may be called from several threads; RunDueChecks
+// runs one at a time within a process.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock/clock.h"
+#include "common/queue/stream.h"
+#include "services/verification/ports.h"
+#include "services/verification/store/verification_store.h"
+#include "voc/v1/tracking.pb.h"
+#include "voc/v1/verification.pb.h"
+
+namespace voc::verification {
+
+struct VerificationSettings {
+  Duration check_delay = std::chrono::hours(720);
+  Duration window = std::chrono::hours(24 * 30);
+  Duration resurvey_delay = std::chrono::hours(24 * 90);
+  double significance = 0.05;
+};
+
+struct RunDueResult {
+  std::vector<std::string> completed;  // verification names that got a verdict
+  int reopened = 0;                    // projects reopened in tracking
+  int resurveys_due = 0;               // re-surveys that became due
+  std::vector<std::string> errors;     // checks postponed (counts unavailable, ...)
+};
+
+class VerificationService {
+ public:
+  VerificationService(Clock& clock, VerificationStore& store, ComplaintCounter& counter,
+                      ProjectReopener& reopener, FeedbackLookup& feedback,
+                      VerificationSettings settings);
+
+  // voc:tracking handler: fields "event" and "payload". Unknown events are
+  // acknowledged and ignored; an undecodable payload fails (dead-letters).
+  queue::HandleResult HandleTrackingMessage(const queue::StreamMessage& message);
+  // voc:triaged handler: field "payload" = serialized TriagedFeedback.
+  queue::HandleResult HandleTriagedMessage(const queue::StreamMessage& message);
+
+  queue::HandleResult OnProjectClosed(const v1::Project& project);
+  queue::HandleResult OnProjectReopened(const v1::Project& project);
+  queue::HandleResult OnCaseResolved(const v1::Case& resolved_case);
+  queue::HandleResult OnTriaged(const v1::TriagedFeedback& triaged);
+
+  // Marks due re-surveys, runs every due check, retries pending reopens.
+  RunDueResult RunDueChecks();
+
+  // Check ids are deterministic: one check per (project, close time).
+  static std::string CheckId(const std::string& project_id, std::int64_t close_ms);
+  static std::string ResurveyId(const std::string& case_id);
+
+  const VerificationSettings& settings() const { return settings_; }
+
+ private:
+  // Runs one check; returns false (with *error) when it must be retried.
+  bool RunCheck(CheckRecord check, TimePoint now, std::string* error);
+  int RetryReopens();
+
+  Clock& clock_;
+  VerificationStore& store_;
+  ComplaintCounter& counter_;
+  ProjectReopener& reopener_;
+  FeedbackLookup& feedback_;
+  VerificationSettings settings_;
+  std::mutex run_mu_;
+};
+
+}  // namespace voc::verification
