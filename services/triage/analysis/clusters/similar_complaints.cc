@@ -1,0 +1,288 @@
+#include "services/triage/analysis/clusters/similar_complaints.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "services/triage/analysis/shared/utf8.h"
+
+namespace voc::triage {
+namespace {
+
+std::uint64_t Mix64(std::uint64_t x) {  // splitmix64 finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+// Multipliers/offsets of the 64 hash functions h_i(x) = a_i * x + b_i (mod
+// 2^64), derived from fixed seeds so signatures are stable across runs and
+// versions (they are persisted).
+struct HashFamily {
+  std::array<std::uint64_t, kSignatureSize> a{}, b{};
+  HashFamily() {
+    for (std::size_t i = 0; i < kSignatureSize; ++i) {
+      a[i] = Mix64(0x9E3779B97F4A7C15ULL * (2 * i + 1)) | 1;
+      b[i] = Mix64(0xD1B54A32D192ED03ULL * (2 * i + 2));
+    }
+  }
+};
+const HashFamily& Family() {
+  static const HashFamily family;
+  return family;
+}
+
+bool IsHan(char32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x2FA1F);
+}
+bool IsAsciiAlnum(char32_t cp) { return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'); }
+
+bool IsEnglishStopWord(std::string_view w) {
+  static constexpr std::string_view kStop[] = {"the", "an", "to", "and", "of", "is", "it", "my", "for", "in", "on",
+                                               "was", "this", "that", "with", "be", "me", "you", "your", "we",
+                                               "at", "so", "are", "have", "has", "had", "but", "or", "as", "by"};
+  return std::find(std::begin(kStop), std::end(kStop), w) != std::end(kStop);
+}
+
+// Appends the 64-bit hashes of the text's shingles (see header) to `out`.
+void ShingleHashes(std::string_view text, std::vector<std::uint64_t>& out) {
+  out.clear();
+  std::size_t pos = 0;
+  char32_t previous_han = 0;   // last Han code point of the current run, 0 if none
+  bool run_has_bigram = false;
+  std::string word;
+  auto flush_word = [&] {
+    if (word.size() >= 2 && !IsEnglishStopWord(word)) {
+      std::uint64_t h = 1469598103934665603ULL;
+      for (unsigned char c : word) h = (h ^ c) * 1099511628211ULL;
+      out.push_back(Mix64(h ^ 0x5157));
+    }
+    word.clear();
+  };
+  auto end_han_run = [&] {
+    if (previous_han && !run_has_bigram) out.push_back(Mix64(static_cast<std::uint64_t>(previous_han)));
+    previous_han = 0;
+    run_has_bigram = false;
+  };
+  while (pos < text.size()) {
+    const char32_t cp = utf8::Next(text, pos);
+    if (IsHan(cp)) {
+      flush_word();
+      if (previous_han) {
+        out.push_back(Mix64((static_cast<std::uint64_t>(previous_han) << 21) | cp));
+        run_has_bigram = true;
+      }
+      previous_han = cp;
+    } else if (IsAsciiAlnum(cp)) {
+      end_han_run();
+      word.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp));
+    } else {
+      end_han_run();
+      flush_word();
+    }
+  }
+  end_han_run();
+  flush_word();
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+}  // namespace
+
+MinHashSignature ComputeSignature(std::string_view text) {
+  thread_local std::vector<std::uint64_t> shingles;
+  ShingleHashes(text, shingles);
+  if (shingles.empty() && !text.empty()) {
+    // Emoji-only or punctuation-only text: only exact repeats should match.
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+    shingles.push_back(Mix64(h));
+  }
+  const HashFamily& f = Family();
+  std::array<std::uint64_t, kSignatureSize> minima;
+  minima.fill(std::numeric_limits<std::uint64_t>::max());
+  for (std::uint64_t x : shingles)
+    for (std::size_t i = 0; i < kSignatureSize; ++i) minima[i] = std::min(minima[i], f.a[i] * x + f.b[i]);
+  MinHashSignature sig;
+  // Keep 16 well-mixed bits of each minimum (its high bits are mostly zero).
+  for (std::size_t i = 0; i < kSignatureSize; ++i) sig[i] = static_cast<std::uint16_t>(Mix64(minima[i]));
+  return sig;
+}
+
+double EstimatedSimilarity(const MinHashSignature& a, const MinHashSignature& b) {
+  std::size_t equal = 0;
+  for (std::size_t i = 0; i < kSignatureSize; ++i) equal += a[i] == b[i];
+  return static_cast<double>(equal) / kSignatureSize;
+}
+
+std::string EncodeSignature(const MinHashSignature& signature) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(kSignatureSize * 4);
+  for (std::uint16_t v : signature)
+    for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(v >> shift) & 0xF]);
+  return out;
+}
+
+std::optional<MinHashSignature> DecodeSignature(std::string_view hex) {
+  if (hex.size() != kSignatureSize * 4) return std::nullopt;
+  MinHashSignature sig{};
+  for (std::size_t i = 0; i < hex.size(); ++i) {
+    const char c = hex[i];
+    int v;
+    if (c >= '0' && c <= '9') v = c - '0';
+    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
+    else return std::nullopt;
+    sig[i / 4] = static_cast<std::uint16_t>((sig[i / 4] << 4) | v);
+  }
+  return sig;
+}
+
+ClusterIndex::ClusterIndex(ClusterOptions options) : options_(options) {}
+
+std::uint64_t ClusterIndex::BandKey(const MinHashSignature& s, std::size_t band) {
+  std::uint64_t key = 0;
+  for (std::size_t r = 0; r < kRows; ++r) key = (key << 16) | s[band * kRows + r];
+  return key;
+}
+
+ClusterAssignment ClusterIndex::Add(std::string_view feedback_id, std::string_view text, std::int64_t timestamp,
+                                    const std::vector<std::string>& topics) {
+  return AddWithSignature(feedback_id, ComputeSignature(text), text, timestamp, topics);
+}
+
+ClusterAssignment ClusterIndex::AddWithSignature(std::string_view feedback_id, const MinHashSignature& signature,
+                                                 std::string_view text, std::int64_t timestamp,
+                                                 const std::vector<std::string>& topics) {
+  ClusterAssignment result;
+  result.signature = signature;
+  std::lock_guard lock(mu_);
+  // Best candidate over all bands; a member seen in several bands is scored once.
+  thread_local std::vector<std::uint32_t> seen;
+  seen.clear();
+  std::int64_t best = -1;
+  double best_similarity = 0;
+  for (std::size_t band = 0; band < kBands; ++band) {
+    auto it = buckets_[band].find(BandKey(signature, band));
+    if (it == buckets_[band].end()) continue;
+    for (std::uint32_t m : it->second) {
+      if (std::find(seen.begin(), seen.end(), m) != seen.end()) continue;
+      seen.push_back(m);
+      const double s = EstimatedSimilarity(signature, members_[m].signature);
+      if (s > best_similarity) {
+        best_similarity = s;
+        best = m;
+      }
+    }
+  }
+  if (best >= 0 && best_similarity >= options_.join_threshold) {
+    result.cluster_id = members_[best].cluster_id;
+    result.similarity = best_similarity;
+    ClusterState& state = clusters_[result.cluster_id];
+    // The representative is the pooled member most often chosen as best match.
+    for (auto& [member, member_text] : state.candidates) {
+      if (member != static_cast<std::uint32_t>(best)) continue;
+      const std::size_t votes = ++state.votes[member];
+      if (votes > state.leader_votes) {
+        state.leader_votes = votes;
+        state.summary.representative_text = member_text;
+      }
+    }
+  } else {
+    result.cluster_id = next_cluster_id_++;
+    result.new_cluster = true;
+  }
+  InsertMemberLocked(feedback_id, signature, result.cluster_id, timestamp, topics, text);
+  return result;
+}
+
+void ClusterIndex::Restore(std::string_view feedback_id, const MinHashSignature& signature, std::uint64_t cluster_id,
+                           std::int64_t timestamp, const std::vector<std::string>& topics, std::string_view text) {
+  std::lock_guard lock(mu_);
+  next_cluster_id_ = std::max(next_cluster_id_, cluster_id + 1);
+  InsertMemberLocked(feedback_id, signature, cluster_id, timestamp, topics, text);
+}
+
+std::uint32_t ClusterIndex::InsertMemberLocked(std::string_view feedback_id, const MinHashSignature& signature,
+                                               std::uint64_t cluster_id, std::int64_t timestamp,
+                                               const std::vector<std::string>& topics, std::string_view text) {
+  const auto index = static_cast<std::uint32_t>(members_.size());
+  members_.push_back(Member{signature, cluster_id});
+  for (std::size_t band = 0; band < kBands; ++band) {
+    auto& bucket = buckets_[band][BandKey(signature, band)];
+    if (bucket.size() >= options_.max_bucket_entries && !bucket.empty()) bucket.erase(bucket.begin());
+    bucket.push_back(index);
+  }
+  auto [it, created] = clusters_.try_emplace(cluster_id);
+  ClusterState& state = it->second;
+  Cluster& c = state.summary;
+  if (created) {
+    c.id = cluster_id;
+    c.first_seen = c.last_seen = timestamp;
+  }
+  ++c.size;
+  c.first_seen = std::min(c.first_seen, timestamp);
+  c.last_seen = std::max(c.last_seen, timestamp);
+  for (const auto& t : topics) ++c.topic_counts[t];
+  c.member_ids.emplace_back(feedback_id);
+  if (options_.max_member_ids && c.member_ids.size() > options_.max_member_ids)
+    c.member_ids.erase(c.member_ids.begin());
+  if (!text.empty() && state.candidates.size() < options_.representative_pool) {
+    state.candidates.emplace_back(index, std::string(text));
+    if (c.representative_text.empty()) c.representative_text = std::string(text);
+  }
+  return index;
+}
+
+std::optional<Cluster> ClusterIndex::Get(std::uint64_t cluster_id) const {
+  std::lock_guard lock(mu_);
+  auto it = clusters_.find(cluster_id);
+  if (it == clusters_.end()) return std::nullopt;
+  return it->second.summary;
+}
+
+std::vector<Cluster> ClusterIndex::List(std::size_t min_size, std::size_t limit, std::int64_t since) const {
+  std::vector<const Cluster*> chosen;
+  std::lock_guard lock(mu_);
+  for (const auto& [id, state] : clusters_)
+    if (state.summary.size >= min_size && state.summary.last_seen >= since) chosen.push_back(&state.summary);
+  std::sort(chosen.begin(), chosen.end(), [](const Cluster* a, const Cluster* b) {
+    if (a->size != b->size) return a->size > b->size;
+    if (a->last_seen != b->last_seen) return a->last_seen > b->last_seen;
+    return a->id < b->id;
+  });
+  if (limit && chosen.size() > limit) chosen.resize(limit);
+  std::vector<Cluster> out;
+  out.reserve(chosen.size());
+  for (const Cluster* c : chosen) out.push_back(*c);
+  return out;
+}
+
+std::size_t ClusterIndex::cluster_count() const {
+  std::lock_guard lock(mu_);
+  return clusters_.size();
+}
+
+std::size_t ClusterIndex::member_count() const {
+  std::lock_guard lock(mu_);
+  return members_.size();
+}
+
+std::size_t ClusterIndex::MemoryBytes() const {
+  std::lock_guard lock(mu_);
+  std::size_t bytes = members_.capacity() * sizeof(Member);
+  for (const auto& band : buckets_) bytes += band.size() * (sizeof(std::uint64_t) + 48 + 4 * 4);
+  for (const auto& [id, state] : clusters_) {
+    bytes += sizeof(ClusterState) + 64;
+    for (const auto& m : state.summary.member_ids) bytes += sizeof(std::string) + m.capacity();
+    for (const auto& [member, text] : state.candidates) bytes += sizeof(std::string) + 4 + text.capacity();
+    bytes += state.votes.size() * 32 + state.summary.topic_counts.size() * 64;
+  }
+  return bytes;
+}
+
+}  // namespace voc::triage

@@ -1,0 +1,138 @@
+// Similar-complaint clustering: online and incremental. Each (negative)
+// feedback either joins the cluster of its nearest near-duplicate or close
+// paraphrase, or starts a new cluster.
+//
+// Method
+//   * Shingles: Chinese character bigrams within runs of Han characters (a
+//     lone Han character counts as itself) plus English/ASCII words of two or
+//     more characters; punctuation, spaces and emoji are ignored, so
+//     "快递太慢了!!" and "快递太慢了" are identical.
+//   * Signature: MinHash with kSignatureSize = 64 hash functions, 16 bits
+//     kept per function (b-bit MinHash; the chance that two different minima
+//     agree by accident, 1/65536, is negligible next to the estimate's own
+//     error of about 0.06). The share of agreeing positions estimates the
+//     Jaccard similarity of the two shingle sets.
+//   * LSH banding: 32 bands of 2 rows. Two texts become candidates if they
+//     agree on a whole band: P = 1 - (1 - J^2)^32, i.e. 0.73 at J = 0.2,
+//     0.996 at J = 0.4. Each bucket keeps only its most recent
+//     `max_bucket_entries` members, which bounds the work per document.
+//   * Join rule: among candidates, the member with the highest estimated
+//     Jaccard; join its cluster if it is >= `join_threshold` (default 0.4).
+//
+// Persistence: the service stores (feedback id, EncodeSignature(sig),
+// cluster id, timestamp, topics) per member and calls Restore() for each on
+// start; cluster ids stay stable and new ids continue after the largest.
+//
+// Thread safety: all methods may be called concurrently (one internal mutex;
+// signatures are computed outside it).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace voc::triage {
+
+inline constexpr std::size_t kSignatureSize = 64;
+using MinHashSignature = std::array<std::uint16_t, kSignatureSize>;
+
+// Signature of an already-normalised text (lower-case, simplified).
+MinHashSignature ComputeSignature(std::string_view normalized_text);
+// Estimated Jaccard similarity of the two shingle sets, in [0, 1].
+double EstimatedSimilarity(const MinHashSignature& a, const MinHashSignature& b);
+// 256 lower-case hex digits; DecodeSignature returns nullopt on bad input.
+std::string EncodeSignature(const MinHashSignature& signature);
+std::optional<MinHashSignature> DecodeSignature(std::string_view hex);
+
+struct ClusterOptions {
+  double join_threshold = 0.4;        // estimated Jaccard needed to join
+  std::size_t max_bucket_entries = 8; // most recent members kept per LSH bucket
+  std::size_t max_member_ids = 0;     // 0: keep every member id; else the latest N
+  std::size_t representative_pool = 16;  // members whose text is kept as representative candidates
+};
+
+struct Cluster {
+  std::uint64_t id = 0;
+  std::size_t size = 0;
+  std::int64_t first_seen = 0;        // caller's timestamps (e.g. unix seconds)
+  std::int64_t last_seen = 0;
+  std::map<std::string, std::size_t> topic_counts;
+  // The member most often chosen as the best match by later joiners (a cheap
+  // medoid), among the first `representative_pool` members.
+  std::string representative_text;
+  std::vector<std::string> member_ids;  // in order of joining
+};
+
+struct ClusterAssignment {
+  std::uint64_t cluster_id = 0;
+  bool new_cluster = false;
+  double similarity = 0.0;            // to the best match; 0 for a new cluster
+  MinHashSignature signature{};       // store it to Restore() later
+};
+
+class ClusterIndex {
+ public:
+  explicit ClusterIndex(ClusterOptions options = {});
+
+  // Adds one feedback and returns its cluster. `text` must be normalised;
+  // `topics` are its topic ids (counted per cluster). Adding the same
+  // feedback id twice adds it twice: deduplicate upstream.
+  ClusterAssignment Add(std::string_view feedback_id, std::string_view text, std::int64_t timestamp,
+                        const std::vector<std::string>& topics = {});
+  // Same with a signature computed earlier (e.g. outside a lock).
+  ClusterAssignment AddWithSignature(std::string_view feedback_id, const MinHashSignature& signature,
+                                     std::string_view text, std::int64_t timestamp,
+                                     const std::vector<std::string>& topics = {});
+
+  // Puts back a member persisted earlier, into the cluster it had. `text` may
+  // be empty (then it cannot become the representative unless nothing else
+  // is known). Members should be restored in their original order.
+  void Restore(std::string_view feedback_id, const MinHashSignature& signature, std::uint64_t cluster_id,
+               std::int64_t timestamp, const std::vector<std::string>& topics = {},
+               std::string_view text = {});
+
+  std::optional<Cluster> Get(std::uint64_t cluster_id) const;
+  // Clusters with at least `min_size` members, largest first (ties: most
+  // recently seen first), at most `limit` (0: all), seen at or after `since`.
+  std::vector<Cluster> List(std::size_t min_size = 2, std::size_t limit = 0,
+                            std::int64_t since = INT64_MIN) const;
+  std::size_t cluster_count() const;
+  std::size_t member_count() const;
+  // Approximate heap bytes held (for memory reporting).
+  std::size_t MemoryBytes() const;
+
+ private:
+  struct Member {
+    MinHashSignature signature;
+    std::uint64_t cluster_id;
+  };
+  struct ClusterState {
+    Cluster summary;
+    std::vector<std::pair<std::uint32_t, std::string>> candidates;  // member index -> text
+    std::unordered_map<std::uint32_t, std::size_t> votes;           // pooled member -> times best match
+    std::size_t leader_votes = 0;
+  };
+  static constexpr std::size_t kBands = 32;
+  static constexpr std::size_t kRows = kSignatureSize / kBands;
+
+  std::uint32_t InsertMemberLocked(std::string_view feedback_id, const MinHashSignature& signature,
+                                   std::uint64_t cluster_id, std::int64_t timestamp,
+                                   const std::vector<std::string>& topics, std::string_view text);
+  static std::uint64_t BandKey(const MinHashSignature& s, std::size_t band);
+
+  ClusterOptions options_;
+  mutable std::mutex mu_;
+  std::vector<Member> members_;
+  std::array<std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>, kBands> buckets_;
+  std::unordered_map<std::uint64_t, ClusterState> clusters_;
+  std::uint64_t next_cluster_id_ = 1;
+};
+
+}  // namespace voc::triage

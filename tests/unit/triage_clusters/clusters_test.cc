@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "services/triage/analysis/clusters/similar_complaints.h"
+
+namespace voc::triage {
+namespace {
+
+TEST(SignatureTest, IdenticalAfterPunctuationAndCaseAreIdentical) {
+  EXPECT_EQ(ComputeSignature("快递太慢了!!!"), ComputeSignature("快递太慢了"));
+  EXPECT_EQ(ComputeSignature("Flight DELAYED again"), ComputeSignature("flight delayed again."));
+}
+
+TEST(SignatureTest, SimilarityTracksOverlap) {
+  const auto a = ComputeSignature("外卖送了一个半小时才到，饭菜全都凉了");
+  const auto b = ComputeSignature("一个半小时才送到，饭菜全都凉了，太慢");
+  const auto c = ComputeSignature("手机屏幕有划痕，包装也破损了");
+  EXPECT_GT(EstimatedSimilarity(a, b), 0.4);
+  EXPECT_LT(EstimatedSimilarity(a, c), 0.15);
+}
+
+TEST(SignatureTest, EncodeDecodeRoundTrip) {
+  const auto s = ComputeSignature("酒店前台态度很差");
+  const std::string hex = EncodeSignature(s);
+  EXPECT_EQ(hex.size(), 256u);
+  EXPECT_EQ(DecodeSignature(hex), s);
+  EXPECT_FALSE(DecodeSignature("xyz").has_value());
+  EXPECT_FALSE(DecodeSignature(std::string(256, 'g')).has_value());
+}
+
+TEST(ClusterIndexTest, ParaphrasesJoinAndUnrelatedComplaintsDoNot) {
+  ClusterIndex index;
+  // Chinese: courier delay paraphrases.
+  const auto c1 = index.Add("f1", "外卖送了一个半小时才到，饭菜全都凉了", 100, {"logistics.delivery_delay"});
+  const auto c2 = index.Add("f2", "一个半小时才送到，饭菜全都凉了，太慢", 110, {"logistics.delivery_delay", "food.temperature"});
+  const auto c3 = index.Add("f3", "送了一个半小时才到!饭菜全凉了", 120, {"food.temperature"});
+  // English: app crash paraphrases.
+  const auto e1 = index.Add("f4", "the app crashes every time I open my boarding pass", 130);
+  const auto e2 = index.Add("f5", "app crashes every time i try to open the boarding pass", 140);
+  // Unrelated complaints.
+  const auto u1 = index.Add("f6", "手机屏幕有划痕，包装也破损了", 150);
+  const auto u2 = index.Add("f7", "酒店前台态度很差，房间还有异味", 160);
+  const auto u3 = index.Add("f8", "lost my luggage and nobody answers the phone", 170);
+
+  EXPECT_TRUE(c1.new_cluster);
+  EXPECT_FALSE(c2.new_cluster);
+  EXPECT_FALSE(c3.new_cluster);
+  EXPECT_EQ(c2.cluster_id, c1.cluster_id);
+  EXPECT_EQ(c3.cluster_id, c1.cluster_id);
+  EXPECT_GE(c2.similarity, 0.4);
+  EXPECT_TRUE(e1.new_cluster);
+  EXPECT_EQ(e2.cluster_id, e1.cluster_id);
+  EXPECT_NE(e1.cluster_id, c1.cluster_id);
+  const std::set<std::uint64_t> distinct = {c1.cluster_id, e1.cluster_id, u1.cluster_id, u2.cluster_id, u3.cluster_id};
+  EXPECT_EQ(distinct.size(), 5u);
+  EXPECT_TRUE(u1.new_cluster && u2.new_cluster && u3.new_cluster);
+
+  const auto cluster = index.Get(c1.cluster_id);
+  ASSERT_TRUE(cluster.has_value());
+  EXPECT_EQ(cluster->size, 3u);
+  EXPECT_EQ(cluster->first_seen, 100);
+  EXPECT_EQ(cluster->last_seen, 120);
+  EXPECT_EQ(cluster->member_ids, (std::vector<std::string>{"f1", "f2", "f3"}));
+  EXPECT_EQ(cluster->topic_counts.at("logistics.delivery_delay"), 2u);
+  EXPECT_EQ(cluster->topic_counts.at("food.temperature"), 2u);
+  EXPECT_FALSE(cluster->representative_text.empty());
+
+  const auto listed = index.List(/*min_size=*/2);
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].id, c1.cluster_id);  // largest first
+  EXPECT_EQ(listed[1].id, e1.cluster_id);
+}
+
+TEST(ClusterIndexTest, RestoredStateClustersLikeTheOriginal) {
+  ClusterIndex original;
+  struct Row {
+    std::string id;
+    std::string signature;
+    std::uint64_t cluster;
+    std::int64_t ts;
+  };
+  std::vector<Row> persisted;
+  const char* texts[] = {"房间隔音太差，晚上根本睡不着", "隔音太差了，晚上吵得睡不着", "早餐种类太少，味道一般"};
+  std::int64_t ts = 1;
+  for (const char* t : texts) {
+    const auto a = original.Add("r" + std::to_string(ts), t, ts);
+    persisted.push_back({"r" + std::to_string(ts), EncodeSignature(a.signature), a.cluster_id, ts});
+    ++ts;
+  }
+  ClusterIndex restored;
+  for (const auto& row : persisted)
+    restored.Restore(row.id, *DecodeSignature(row.signature), row.cluster, row.ts);
+  EXPECT_EQ(restored.cluster_count(), original.cluster_count());
+  EXPECT_EQ(restored.member_count(), 3u);
+  const auto next = restored.Add("r9", "房间隔音太差，晚上睡不着觉", 9);
+  EXPECT_EQ(next.cluster_id, persisted[0].cluster);
+  EXPECT_FALSE(next.new_cluster);
+  const auto fresh = restored.Add("r10", "停车场收费太贵了", 10);
+  EXPECT_TRUE(fresh.new_cluster);
+  EXPECT_GT(fresh.cluster_id, persisted[2].cluster) << "new ids continue after restored ones";
+}
+
+TEST(ClusterIndexTest, EmptyAndEmojiOnlyTextsDoNotCollapseTogether) {
+  ClusterIndex index;
+  const auto a = index.Add("a", "😡😡", 1);
+  const auto b = index.Add("b", "👎", 2);
+  EXPECT_NE(a.cluster_id, b.cluster_id);
+  const auto c = index.Add("c", "😡😡", 3);
+  EXPECT_EQ(c.cluster_id, a.cluster_id);
+}
+
+}  // namespace
+}  // namespace voc::triage
