@@ -1,0 +1,135 @@
+#include "tests/e2e/stack.h"
+
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include "common/util/time.h"
+
+namespace voc::e2e {
+
+const std::vector<std::string>& ServiceNames() {
+  static const std::vector<std::string> names = {"ingest", "triage", "assignment", "tracking", "verification"};
+  return names;
+}
+
+namespace {
+
+std::string BinaryFor(const std::string& name) {
+  static const std::map<std::string, std::string> binaries = {
+      {"ingest", VOC_INGEST_BIN},         {"triage", VOC_TRIAGE_BIN},
+      {"assignment", VOC_ASSIGNMENT_BIN}, {"tracking", VOC_TRACKING_BIN},
+      {"verification", VOC_VERIFICATION_BIN}};
+  return binaries.at(name);
+}
+
+template <typename Stub>
+std::unique_ptr<Stub> Connect(int port) {
+  return std::make_unique<Stub>(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                                    grpc::InsecureChannelCredentials()));
+}
+
+}  // namespace
+
+Stack::Stack(StackOptions options) : options_(options) {
+  redis_ = std::make_unique<testing::RedisServer>();
+  for (const auto& name : ServiceNames()) ports_[name] = testing::FreePort();
+  WriteConfig();
+  for (const auto& name : ServiceNames()) StartService(name);
+  ingest_ = Connect<voc::v1::IngestService::Stub>(ports_["ingest"]);
+  triage_ = Connect<voc::v1::TriageService::Stub>(ports_["triage"]);
+  assignment_ = Connect<voc::v1::AssignmentService::Stub>(ports_["assignment"]);
+  tracking_ = Connect<voc::v1::TrackingService::Stub>(ports_["tracking"]);
+  verification_ = Connect<voc::v1::VerificationService::Stub>(ports_["verification"]);
+}
+
+Stack::~Stack() {
+  for (auto& [name, process] : processes_) process->Terminate(5000);
+}
+
+void Stack::WriteConfig() {
+  config_path_ = dir_.path() + "/voc.yaml";
+  std::ofstream out(config_path_);
+  out << "data_dir: " << dir_.path() << "/var\n"
+      << "redis: {host: 127.0.0.1, port: " << redis_->port() << "}\n"
+      << "dev_clock: true\n"
+      << "log_format: json\n"
+      << "log_level: info\n"
+      << "services:\n";
+  for (const auto& name : ServiceNames()) {
+    std::string address = "127.0.0.1:" + std::to_string(ports_[name]);
+    out << "  " << name << ":\n"
+        << "    listen: " << address << "\n"
+        << "    address: " << address << "\n"
+        << "    database: sqlite3://" << name << ".db\n"
+        << "    reclaim_idle_ms: 2000\n";
+    if (name == "triage") {
+      out << "    taxonomy: config/taxonomy.yaml\n"
+          << "    redlines: config/redlines.yaml\n"
+          << "    priority: config/priority.yaml\n";
+    } else if (name == "assignment") {
+      out << "    directory: config/directory.yaml\n"
+          << "    routing: config/routing.yaml\n";
+    } else if (name == "tracking") {
+      out << "    directory: config/directory.yaml\n"
+          << "    sla_sweep_interval_ms: " << options_.sla_sweep_interval_ms << "\n"
+          << "    notifier: {kind: log}\n";
+    } else if (name == "verification") {
+      out << "    check_delay_hours: " << options_.check_delay_hours << "\n"
+          << "    window_days: " << options_.window_days << "\n"
+          << "    resurvey_delay_days: 90\n"
+          << "    significance: 0.05\n"
+          << "    scheduler_interval_ms: " << options_.verification_interval_ms << "\n";
+    }
+  }
+  out << "  gateway:\n    listen: 127.0.0.1:0\n";
+}
+
+void Stack::StartService(const std::string& name) {
+  processes_.erase(name);
+  processes_[name] = std::make_unique<testing::ChildProcess>(
+      std::vector<std::string>{BinaryFor(name), "--config", config_path_}, dir_.path() + "/" + name + ".log",
+      std::map<std::string, std::string>{}, VOC_SOURCE_DIR);
+  if (!testing::WaitForPort(ports_[name], 20000)) {
+    throw std::runtime_error("voc-" + name + " did not start; see " + dir_.path() + "/" + name + ".log");
+  }
+}
+
+void Stack::KillService(const std::string& name) {
+  auto it = processes_.find(name);
+  if (it != processes_.end()) it->second->Kill();
+}
+
+void Stack::AdvanceClock(std::chrono::seconds by) {
+  for (const auto& name : ServiceNames()) {
+    auto stub = voc::v1::DevClockService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(ports_[name]), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    voc::v1::AdvanceClockRequest request;
+    *request.mutable_by() = ToProto(std::chrono::duration_cast<Duration>(by));
+    voc::v1::GetTimeResponse response;
+    auto status = stub->AdvanceClock(&context, request, &response);
+    if (!status.ok()) throw std::runtime_error("advancing " + name + "'s clock: " + status.error_message());
+  }
+}
+
+std::chrono::system_clock::time_point Stack::Now() {
+  auto stub = voc::v1::DevClockService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(ports_["ingest"]), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  voc::v1::GetTimeResponse response;
+  auto status = stub->GetTime(&context, {}, &response);
+  if (!status.ok()) throw std::runtime_error("GetTime: " + status.error_message());
+  return FromProto(response.now());
+}
+
+bool Stack::WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return condition();
+}
+
+}  // namespace voc::e2e

@@ -1,0 +1,83 @@
+// An end-to-end VoC Loop: a private redis-server and every service as its
+// own process (the real binaries), SQLite files in a temporary folder, the
+// dev clock on so tests can move the whole system's time forward.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/servers.h"
+#include "voc/v1/assignment.grpc.pb.h"
+#include "voc/v1/devclock.grpc.pb.h"
+#include "voc/v1/ingest.grpc.pb.h"
+#include "voc/v1/tracking.grpc.pb.h"
+#include "voc/v1/triage.grpc.pb.h"
+#include "voc/v1/verification.grpc.pb.h"
+
+namespace voc::e2e {
+
+struct StackOptions {
+  // Verification: check a closed project this long after it closed, and
+  // compare windows of window_days.
+  int check_delay_hours = 1;
+  int window_days = 7;
+  // Periodic work (real milliseconds). Long values leave it to the RPCs.
+  int sla_sweep_interval_ms = 200;
+  int verification_interval_ms = 3600000;
+};
+
+class Stack {
+ public:
+  explicit Stack(StackOptions options = {});
+  ~Stack();
+
+  // Starts (or restarts) one service process: "ingest", "triage", ...
+  void StartService(const std::string& name);
+  // SIGKILLs one service process (no clean shutdown).
+  void KillService(const std::string& name);
+
+  // Moves every service's clock forward by the same amount.
+  void AdvanceClock(std::chrono::seconds by);
+  // The dev clock's "now" as seen by ingest.
+  std::chrono::system_clock::time_point Now();
+
+  // Polls `condition` every 50 ms until it holds or `timeout` passes (for
+  // asynchronous delivery through the queues, never for SLAs).
+  static bool WaitFor(const std::function<bool()>& condition,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  voc::v1::IngestService::Stub& ingest() { return *ingest_; }
+  voc::v1::TriageService::Stub& triage() { return *triage_; }
+  voc::v1::AssignmentService::Stub& assignment() { return *assignment_; }
+  voc::v1::TrackingService::Stub& tracking() { return *tracking_; }
+  voc::v1::VerificationService::Stub& verification() { return *verification_; }
+
+  const std::string& log_dir() const { return dir_.path(); }
+
+ private:
+  void WriteConfig();
+
+  StackOptions options_;
+  testing::TempDir dir_;
+  std::unique_ptr<testing::RedisServer> redis_;
+  std::map<std::string, int> ports_;
+  std::map<std::string, std::unique_ptr<testing::ChildProcess>> processes_;
+  std::string config_path_;
+  std::unique_ptr<voc::v1::IngestService::Stub> ingest_;
+  std::unique_ptr<voc::v1::TriageService::Stub> triage_;
+  std::unique_ptr<voc::v1::AssignmentService::Stub> assignment_;
+  std::unique_ptr<voc::v1::TrackingService::Stub> tracking_;
+  std::unique_ptr<voc::v1::VerificationService::Stub> verification_;
+};
+
+// The services the loop runs, in start order (consumers after producers do
+// not matter for correctness: groups start at the stream's beginning).
+const std::vector<std::string>& ServiceNames();
+
+}  // namespace voc::e2e
