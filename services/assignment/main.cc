@@ -1,0 +1,61 @@
+// voc-assignment: consumes voc:triaged, opens cases in tracking, serves
+// GetAssignment / ReloadRules.
+#include <iostream>
+#include <thread>
+
+#include "common/log/log.h"
+#include "common/notify/notifier.h"
+#include "common/queue/stream.h"
+#include "common/rpc/server.h"
+#include "common/service/context.h"
+#include "services/assignment/assignment_grpc.h"
+#include "services/assignment/assignment_service.h"
+#include "services/assignment/case_creator.h"
+#include "services/assignment/store/assignment_store.h"
+
+int main(int argc, char** argv) {
+  voc::rpc::BlockShutdownSignals();
+  auto ctx = voc::BootstrapService(argc, argv, "assignment", "assignment",
+                                   voc::assignment::AssignmentMigrations());
+  const voc::Config& config = ctx.config;
+
+  const voc::assignment::RuleFiles files{
+      config.ServiceString("directory", "config/directory.yaml"),
+      config.ServiceString("routing", "config/routing.yaml")};
+  std::shared_ptr<const voc::assignment::Router> router;
+  std::unique_ptr<voc::Notifier> notifier;
+  try {
+    router = voc::assignment::LoadRouter(files);
+    notifier = voc::MakeNotifier(config.ServiceString("notifier.kind", "log"),
+                                 config.ServiceString("notifier.webhook_url", ""));
+  } catch (const std::exception& e) {
+    std::cerr << "voc-assignment: " << e.what() << "\n";
+    return 2;
+  }
+
+  voc::assignment::AssignmentStore store(*ctx.db);
+  voc::assignment::GrpcCaseCreator cases(voc::rpc::MakeChannel(config.AddressOf("tracking")));
+  voc::assignment::AssignmentService service(store, *ctx.clock, cases, *notifier, router, files);
+  voc::assignment::AssignmentGrpc grpc_service(service);
+
+  voc::queue::ConsumerOptions consumer_options;
+  consumer_options.stream = voc::queue::kTriagedStream;
+  consumer_options.group = "assignment";
+  consumer_options.consumer = ctx.consumer_name;
+  voc::queue::StreamConsumer consumer(
+      ctx.redis, consumer_options,
+      [&](const voc::queue::StreamMessage& m) { return service.HandleMessage(m); });
+
+  voc::rpc::ServiceServer server({"assignment", config.ServiceString("listen"), ctx.dev_clock},
+                                 {&grpc_service});
+  server.Start();
+  std::thread consumer_thread([&] { consumer.Run(); });
+  const auto counts = service.CurrentCounts();
+  voc::log::Info("assignment_started", {{"departments", counts.departments},
+                                        {"people", counts.people},
+                                        {"rules", counts.rules}});
+  server.WaitForShutdownSignal();
+  consumer.Stop();
+  consumer_thread.join();
+  return 0;
+}

@@ -1,0 +1,232 @@
+#include "services/assignment/routing/router.h"
+
+#include "common/util/time.h"
+
+namespace voc::assignment {
+namespace {
+
+constexpr std::size_t kSummaryBytes = 500;
+
+// The first `max` bytes of UTF-8 text, cut on a character boundary.
+std::string Truncate(const std::string& text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "…";
+}
+
+std::string RedLineName(v1::RedLineCategory c) {
+  switch (c) {
+    case v1::RED_LINE_CATEGORY_SAFETY: return "safety";
+    case v1::RED_LINE_CATEGORY_LEGAL: return "legal";
+    case v1::RED_LINE_CATEGORY_REGULATORY: return "regulatory";
+    case v1::RED_LINE_CATEGORY_PR_CRISIS: return "PR crisis";
+    default: return "red line";
+  }
+}
+
+// The more urgent of two priorities (P1 < P2 numerically; unspecified loses).
+v1::Priority MoreUrgent(v1::Priority a, v1::Priority b) {
+  if (a == v1::PRIORITY_UNSPECIFIED) return b;
+  if (b == v1::PRIORITY_UNSPECIFIED) return a;
+  return a < b ? a : b;
+}
+
+// Everything every planned case shares: feedback, customer, summary,
+// topics, and the SLA measured from the feedback's arrival.
+v1::CreateCaseRequest BaseRequest(const v1::TriagedFeedback& t, const std::string& request_id,
+                                  v1::CaseKind kind, Duration sla) {
+  const v1::Feedback& f = t.feedback();
+  v1::CreateCaseRequest req;
+  req.set_request_id(request_id);
+  v1::Case* c = req.mutable_case_();
+  c->set_kind(kind);
+  c->set_feedback_id(f.id());
+  c->set_customer_id(f.customer().id());
+  c->set_summary(Truncate(f.text(), kSummaryBytes));
+  for (const auto& topic : t.result().topics()) c->add_topics(topic.topic());
+  *req.mutable_sla() = ToProto(sla);
+  // Arrival is received_time; a feedback without one falls back to when it
+  // happened, and failing that tracking measures from creation.
+  if (!IsUnset(f.received_time())) {
+    *req.mutable_reference_time() = f.received_time();
+  } else if (!IsUnset(f.occurred_time())) {
+    *req.mutable_reference_time() = f.occurred_time();
+  }
+  return req;
+}
+
+}  // namespace
+
+v1::Owner Router::OwnerForPerson(const std::string& person) const {
+  v1::Owner owner;
+  owner.set_person(person);
+  if (const org::Person* p = directory_->FindPerson(person)) owner.set_department(p->department);
+  return owner;
+}
+
+std::optional<Router::ResolvedOwner> Router::Resolve(const OwnerSpec& spec,
+                                                     const v1::TriagedFeedback& t,
+                                                     const std::string& topic_department) const {
+  const v1::Customer& customer = t.feedback().customer();
+  switch (spec.kind) {
+    case OwnerSpec::Kind::kAccountManager: {
+      std::string am = customer.account_manager();
+      std::string source = "the feedback";
+      if (am.empty() || !directory_->FindPerson(am)) {
+        am = directory_->AccountManagerOf(customer.id());
+        source = "the directory";
+      }
+      if (am.empty() || !directory_->FindPerson(am)) return std::nullopt;
+      return ResolvedOwner{OwnerForPerson(am),
+                           "account manager of customer " + customer.id() + " (from " + source + ")"};
+    }
+    case OwnerSpec::Kind::kStoreRegionManager: {
+      if (!customer.store().empty()) {
+        const std::string manager = directory_->StoreRegionManagerOf(customer.store());
+        if (!manager.empty()) {
+          return ResolvedOwner{OwnerForPerson(manager),
+                               "regional manager of store " + customer.store()};
+        }
+      }
+      if (!customer.region().empty()) {
+        const std::string manager = directory_->RegionManagerOf(customer.region());
+        if (!manager.empty()) {
+          return ResolvedOwner{OwnerForPerson(manager), "manager of region " + customer.region()};
+        }
+      }
+      return std::nullopt;
+    }
+    case OwnerSpec::Kind::kTopicDepartmentHead: {
+      const std::string head = directory_->HeadOf(topic_department);
+      if (head.empty()) return std::nullopt;
+      v1::Owner owner;
+      owner.set_department(topic_department);
+      owner.set_person(head);
+      return ResolvedOwner{owner, "head of " + topic_department};
+    }
+    case OwnerSpec::Kind::kDepartmentHead: {
+      v1::Owner owner;
+      owner.set_department(spec.arg);
+      owner.set_person(directory_->HeadOf(spec.arg));
+      return ResolvedOwner{owner, "head of " + spec.arg};
+    }
+    case OwnerSpec::Kind::kPerson:
+      return ResolvedOwner{OwnerForPerson(spec.arg), "person " + spec.arg};
+  }
+  return std::nullopt;
+}
+
+std::vector<PlannedCase> Router::Route(const v1::TriagedFeedback& t) const {
+  std::vector<PlannedCase> plans;
+  if (auto red_line = PlanRedLine(t)) {
+    plans.push_back(std::move(*red_line));
+  } else if (t.result().nps_category() == v1::NPS_CATEGORY_DETRACTOR) {
+    plans.push_back(PlanDetractorCallback(t));
+  }
+  const bool negative = t.result().sentiment() == v1::SENTIMENT_NEGATIVE;
+  if (negative && (plans.empty() || !rules_->complaint.skip_when_other_case)) {
+    plans.push_back(PlanComplaint(t));
+  }
+  return plans;
+}
+
+std::optional<PlannedCase> Router::PlanRedLine(const v1::TriagedFeedback& t) const {
+  if (t.result().red_lines().empty()) return std::nullopt;
+  const RedLinePolicy& policy = rules_->red_line;
+  PlannedCase plan;
+  plan.kind = kRedLine;
+  plan.request = BaseRequest(t, "redline:" + t.feedback().id(), v1::CASE_KIND_RED_LINE, policy.sla);
+  v1::Case* c = plan.request.mutable_case_();
+  const v1::RedLineHit& hit = t.result().red_lines(0);
+  c->set_title("Red line (" + RedLineName(hit.category()) + "): \"" + hit.term() + "\"");
+  c->set_priority(policy.priority);
+  std::string owners;
+  for (const OwnerSpec& spec : policy.owners) {
+    auto resolved = Resolve(spec, t, "");
+    if (!resolved) continue;
+    *c->add_owners() = resolved->owner;
+    if (!resolved->owner.person().empty()) plan.notify.push_back(resolved->owner.person());
+    owners += (owners.empty() ? "" : ", ") + resolved->how;
+  }
+  plan.reason = "red line " + RedLineName(hit.category()) + " term \"" + hit.term() +
+                "\": owned jointly by " + owners;
+  return plan;
+}
+
+PlannedCase Router::PlanDetractorCallback(const v1::TriagedFeedback& t) const {
+  const DetractorCallbackPolicy& policy = rules_->detractor_callback;
+  PlannedCase plan;
+  plan.kind = kDetractorCallback;
+  plan.request = BaseRequest(t, "callback:" + t.feedback().id(),
+                             v1::CASE_KIND_DETRACTOR_CALLBACK, policy.sla);
+  v1::Case* c = plan.request.mutable_case_();
+  const std::string nps =
+      t.feedback().has_nps() ? " (NPS " + std::to_string(t.feedback().nps()) + ")" : "";
+  c->set_title("Call back detractor " + t.feedback().customer().id() + nps);
+  c->set_priority(MoreUrgent(policy.priority, t.result().priority()));
+  std::string skipped;
+  for (const OwnerSpec& spec : policy.owner_chain) {
+    if (auto resolved = Resolve(spec, t, "")) {
+      *c->add_owners() = resolved->owner;
+      plan.reason = "detractor callback owned by the " + resolved->how;
+      if (!skipped.empty()) plan.reason += "; no " + skipped;
+      return plan;
+    }
+    skipped += (skipped.empty() ? "" : ", no ") + spec.text;
+  }
+  return plan;  // unreachable: the chain ends with a fixed owner (checked on load)
+}
+
+PlannedCase Router::PlanComplaint(const v1::TriagedFeedback& t) const {
+  const ComplaintPolicy& policy = rules_->complaint;
+  PlannedCase plan;
+  plan.kind = kComplaint;
+  plan.request =
+      BaseRequest(t, "complaint:" + t.feedback().id(), v1::CASE_KIND_COMPLAINT, policy.sla);
+  v1::Case* c = plan.request.mutable_case_();
+  c->set_priority(t.result().priority() != v1::PRIORITY_UNSPECIFIED ? t.result().priority()
+                                                                     : policy.priority);
+  const bool has_store = !t.feedback().customer().store().empty();
+  std::string title_topic;
+
+  auto decide = [&]() -> std::optional<ResolvedOwner> {
+    // 1. The first rule matching a topic, in triage's topic order.
+    for (const v1::TopicMatch& topic : t.result().topics()) {
+      for (const RoutingRule& rule : policy.rules) {
+        if (!rule.Matches(topic.topic()) || (rule.requires_store && !has_store)) continue;
+        if (auto resolved = Resolve(rule.owner, t, topic.department())) {
+          title_topic = topic.topic();
+          resolved->how += " by rule '" + rule.name + "' (line " + std::to_string(rule.line) +
+                           ") on topic " + topic.topic();
+          return resolved;
+        }
+      }
+    }
+    // 2. The department triage named on the first topic that has one.
+    for (const v1::TopicMatch& topic : t.result().topics()) {
+      if (topic.department().empty() || !directory_->FindDepartment(topic.department())) continue;
+      title_topic = topic.topic();
+      v1::Owner owner;
+      owner.set_department(topic.department());
+      owner.set_person(directory_->HeadOf(topic.department()));
+      return ResolvedOwner{owner, "head of " + topic.department() + ", which owns topic " +
+                                      topic.topic()};
+    }
+    return std::nullopt;
+  };
+  auto resolved = decide();
+  if (!resolved) {
+    // 3. Nobody named: the default department.
+    v1::Owner owner;
+    owner.set_department(policy.default_department);
+    owner.set_person(directory_->HeadOf(policy.default_department));
+    resolved = ResolvedOwner{owner, "head of the default department " + policy.default_department};
+  }
+  *c->add_owners() = resolved->owner;
+  c->set_title(title_topic.empty() ? "Negative feedback" : "Complaint: " + title_topic);
+  plan.reason = "complaint routed to the " + resolved->how;
+  return plan;
+}
+
+}  // namespace voc::assignment

@@ -1,0 +1,129 @@
+#include "services/assignment/store/assignment_store.h"
+
+#include <sstream>
+
+namespace voc::assignment {
+namespace {
+
+template <typename... Uses>
+long long Exec(soci::session& s, const std::string& sql, Uses&&... uses) {
+  soci::statement st = ((s.prepare << sql), ..., std::forward<Uses>(uses));
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
+long long AsInt(const soci::row& r, std::size_t i) {
+  if (r.get_indicator(i) == soci::i_null) return 0;
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_integer: return r.get<int>(i);
+    case soci::dt_long_long: return r.get<long long>(i);
+    case soci::dt_unsigned_long_long: return static_cast<long long>(r.get<unsigned long long>(i));
+    case soci::dt_double: return static_cast<long long>(r.get<double>(i));
+    case soci::dt_string: return std::stoll(r.get<std::string>(i));
+    default: throw storage::StorageError("unexpected column type for an integer");
+  }
+}
+
+std::string AsString(const soci::row& r, std::size_t i) {
+  return r.get_indicator(i) == soci::i_null ? "" : r.get<std::string>(i);
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : "\n") + item;
+  return out;
+}
+
+std::vector<std::string> Split(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<storage::Migration> AssignmentMigrations() {
+  return {
+      {1,
+       "assignments and their routing decisions",
+       {
+           "CREATE TABLE assignments ("
+           " feedback_id TEXT PRIMARY KEY,"
+           " assign_ms BIGINT NOT NULL)",
+           // notify_to: person ids, one per line; notified flips to 1 once
+           // the notifier accepted the alert, so a failure is retried on
+           // redelivery and a success is never repeated.
+           "CREATE TABLE assignment_decisions ("
+           " feedback_id TEXT NOT NULL,"
+           " ordinal INTEGER NOT NULL,"
+           " kind TEXT NOT NULL,"
+           " department TEXT NOT NULL,"
+           " person TEXT NOT NULL,"
+           " case_name TEXT NOT NULL,"
+           " reason TEXT NOT NULL,"
+           " notify_to TEXT NOT NULL,"
+           " notified INTEGER NOT NULL DEFAULT 0,"
+           " PRIMARY KEY (feedback_id, kind))",
+       }},
+  };
+}
+
+bool AssignmentStore::Save(const StoredAssignment& a) {
+  return db_.InTransaction([&](soci::session& s) {
+    long long assign_ms = a.assign_ms;
+    if (Exec(s, "INSERT INTO assignments (feedback_id, assign_ms) VALUES (:f, :t) ON CONFLICT DO NOTHING",
+             soci::use(a.feedback_id), soci::use(assign_ms)) == 0) {
+      return false;
+    }
+    for (std::size_t i = 0; i < a.decisions.size(); ++i) {
+      const StoredDecision& d = a.decisions[i];
+      int ordinal = static_cast<int>(i);
+      int notified = d.notified ? 1 : 0;
+      const std::string notify_to = Join(d.notify);
+      Exec(s,
+           "INSERT INTO assignment_decisions (feedback_id, ordinal, kind, department, person,"
+           " case_name, reason, notify_to, notified) VALUES (:f, :o, :k, :d, :p, :c, :r, :n, :x)",
+           soci::use(a.feedback_id), soci::use(ordinal), soci::use(d.kind),
+           soci::use(d.department), soci::use(d.person), soci::use(d.case_name),
+           soci::use(d.reason), soci::use(notify_to), soci::use(notified));
+    }
+    return true;
+  });
+}
+
+std::optional<StoredAssignment> AssignmentStore::Load(const std::string& feedback_id) {
+  return db_.WithSession([&](soci::session& s) -> std::optional<StoredAssignment> {
+    std::optional<StoredAssignment> result;
+    {
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT assign_ms FROM assignments WHERE feedback_id = :f",
+           soci::use(feedback_id));
+      for (const soci::row& r : rows) {
+        result = StoredAssignment{feedback_id, AsInt(r, 0), {}};
+      }
+    }
+    if (!result) return result;
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT kind, department, person, case_name, reason, notify_to, notified"
+                      " FROM assignment_decisions WHERE feedback_id = :f ORDER BY ordinal",
+         soci::use(feedback_id));
+    for (const soci::row& r : rows) {
+      result->decisions.push_back({AsString(r, 0), AsString(r, 1), AsString(r, 2), AsString(r, 3),
+                                   AsString(r, 4), Split(AsString(r, 5)), AsInt(r, 6) != 0});
+    }
+    return result;
+  });
+}
+
+void AssignmentStore::MarkNotified(const std::string& feedback_id, const std::string& kind) {
+  db_.InTransaction([&](soci::session& s) {
+    Exec(s, "UPDATE assignment_decisions SET notified = 1 WHERE feedback_id = :f AND kind = :k",
+         soci::use(feedback_id), soci::use(kind));
+  });
+}
+
+}  // namespace voc::assignment

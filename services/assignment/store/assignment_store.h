@@ -1,0 +1,49 @@
+// Assignment's own table of routing decisions: which cases each feedback
+// opened, who owns them, why, and whether the red-line owners have been
+// notified. Written once per feedback (the first writer wins), so a
+// redelivered message finds the stored decisions instead of re-routing.
+// Thread-safe (pooled sessions).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/storage/database.h"
+
+namespace voc::assignment {
+
+std::vector<storage::Migration> AssignmentMigrations();
+
+struct StoredDecision {
+  std::string kind;  // "detractor_callback", "red_line", "complaint"
+  std::string department;
+  std::string person;
+  std::string case_name;
+  std::string reason;
+  std::vector<std::string> notify;  // people to notify at once
+  bool notified = false;
+};
+
+struct StoredAssignment {
+  std::string feedback_id;
+  std::int64_t assign_ms = 0;
+  std::vector<StoredDecision> decisions;
+};
+
+class AssignmentStore {
+ public:
+  explicit AssignmentStore(storage::Database& db) : db_(db) {}
+
+  // Inserts the assignment and its decisions unless one exists for the
+  // feedback. Returns true when this call inserted it.
+  bool Save(const StoredAssignment& assignment);
+  std::optional<StoredAssignment> Load(const std::string& feedback_id);
+  void MarkNotified(const std::string& feedback_id, const std::string& kind);
+
+ private:
+  storage::Database& db_;
+};
+
+}  // namespace voc::assignment
