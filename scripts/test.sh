@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 BUILD_DIR="${VOC_BUILD_DIR:-build}"
-./scripts/build.sh RelWithDebInfo "$BUILD_DIR"
+# Release, like run.sh, so both share one incremental build.
+./scripts/build.sh Release "$BUILD_DIR"
 JOBS="${VOC_TEST_JOBS:-2}"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$JOBS" "$@"

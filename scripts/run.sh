@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Brings up the whole VoC Loop on this machine: installs what is missing,
+# builds (Release), starts a private redis-server and every service on
+# loopback with SQLite under ./var, loads the demo feedback, and says where
+# to look. Ctrl-C stops everything cleanly.
+#
+# Environment:
+#   VOC_CONFIG      configuration file (default config/voc.yaml)
+#   VOC_DEV_CLOCK   true (default here) lets `voc clock advance 25h` move time
+#   VOC_NO_DEMO=1   start empty, without loading the demo feedback
+#   VOC_FRESH=1     delete ./var first (a clean demo)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+
+./scripts/install-deps.sh
+./scripts/build.sh Release build
+
+BIN="$ROOT/build"
+CONFIG="${VOC_CONFIG:-config/voc.yaml}"
+export VOC_DEV_CLOCK="${VOC_DEV_CLOCK:-true}"
+export VOC_LOG_FORMAT="${VOC_LOG_FORMAT:-json}"
+
+if [ "${VOC_FRESH:-0}" = "1" ]; then rm -rf var; fi
+mkdir -p var/log var/redis
+
+# Reads a dotted key from the config file, honouring its VOC_* environment
+# override the same way the services do (services.ingest.listen is
+# overridden by VOC_SERVICES_INGEST_LISTEN).
+cfg() {
+  python3 - "$CONFIG" "$1" <<'PY'
+import os, sys, yaml
+path, key = sys.argv[1], sys.argv[2]
+env = "VOC_" + key.upper().replace(".", "_").replace("-", "_")
+if os.environ.get(env):
+    print(os.environ[env]); sys.exit(0)
+node = yaml.safe_load(open(path))
+for part in key.split("."):
+    node = node.get(part) if isinstance(node, dict) else None
+if node is None:
+    sys.exit("run.sh: %s is not set in %s" % (key, path))
+print(node)
+PY
+}
+
+REDIS_PORT="$(cfg redis.port)"
+GATEWAY="$(cfg services.gateway.listen)"
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping VoC Loop..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  echo "Stopped. Data is kept in ./var (VOC_FRESH=1 starts clean)."
+}
+trap stop_all INT TERM EXIT
+
+if port_busy "$REDIS_PORT"; then
+  echo "run.sh: port $REDIS_PORT is already in use (another redis-server?)." >&2
+  echo "run.sh: stop it, or set VOC_REDIS_PORT to a free port." >&2
+  exit 1
+fi
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$ROOT/var/redis" \
+  --appendonly yes --appendfsync everysec --save "" --protected-mode yes \
+  >"var/log/redis.log" 2>&1 &
+pids+=($!)
+
+wait_port() {  # host:port, name
+  local port="${1##*:}"
+  for _ in $(seq 1 200); do
+    if port_busy "$port"; then return 0; fi
+    sleep 0.1
+  done
+  echo "run.sh: $2 did not start; see var/log/$2.log" >&2
+  tail -n 20 "var/log/$2.log" >&2 || true
+  exit 1
+}
+wait_port "127.0.0.1:$REDIS_PORT" redis
+
+for svc in ingest triage assignment tracking verification; do
+  listen="$(cfg "services.$svc.listen")"
+  if port_busy "${listen##*:}"; then
+    echo "run.sh: $listen (voc-$svc) is already in use; is another VoC Loop running?" >&2
+    exit 1
+  fi
+  "$BIN/services/$svc/voc-$svc" --config "$CONFIG" >"var/log/$svc.log" 2>&1 &
+  pids+=($!)
+  wait_port "$listen" "$svc"
+done
+"$BIN/services/gateway/voc-gateway" --config "$CONFIG" >"var/log/gateway.log" 2>&1 &
+pids+=($!)
+wait_port "$GATEWAY" gateway
+
+if [ "${VOC_NO_DEMO:-0}" != "1" ]; then
+  echo "Loading the demo feedback..."
+  "$BIN/cli/voc" --config "$CONFIG" import scripts/demo/feedback.jsonl
+  "$BIN/cli/voc" --config "$CONFIG" import scripts/demo/feedback.csv || true
+fi
+
+cat <<MSG
+
+VoC Loop is running (logs in ./var/log, data in ./var).
+
+  Web page for department owners:  http://$GATEWAY/
+
+  Try the CLI:
+    ./build/cli/voc cases list --department logistics
+    ./build/cli/voc cases list --overdue
+    ./build/cli/voc submit --channel nps_survey --external-id try-1 --nps 2 \\
+        --customer c-10001 --text "等了一个月还没交车，太失望了"
+    ./build/cli/voc clock advance 25h      # watch callback SLAs breach and escalate
+    ./build/cli/voc triage eval --data ../shared/data/waimai_10k/train.csv
+
+Press Ctrl-C to stop everything.
+MSG
+
+# Exit (and stop the rest) if any process dies.
+wait -n "${pids[@]}" || true
+echo "run.sh: a process exited unexpectedly; see ./var/log" >&2
