@@ -1,0 +1,195 @@
+#include "services/gateway/http_server.h"
+
+// Boost 1.74 asio uses std::exchange without including <utility> under C++20.
+#include <utility>
+#include <cctype>
+#include <optional>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "common/log/log.h"
+#include "services/gateway/json_mapping.h"
+
+namespace voc::gateway {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+bool SplitHostPort(const std::string& listen, std::string* host, int* port) {
+  std::size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= listen.size()) return false;
+  std::string h = listen.substr(0, colon);
+  if (h.front() == '[') {
+    if (h.back() != ']') return false;
+    h = h.substr(1, h.size() - 2);
+  }
+  try {
+    std::size_t used = 0;
+    int p = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1 || p < 0 || p > 65535) return false;
+    *port = p;
+  } catch (const std::exception&) {
+    return false;
+  }
+  *host = h;
+  return true;
+}
+
+namespace {
+
+// One connection: read a request, answer it, repeat while keep-alive.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const HttpHandler& handler, const HttpServerOptions& options)
+      : stream_(std::move(socket)), handler_(handler), options_(options) {}
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
+  }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(options_.body_limit);
+    stream_.expires_after(options_.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+      return Close();
+    }
+    if (ec == http::error::body_limit) {
+      return Reply(Plain(413, "PAYLOAD_TOO_LARGE", "body: larger than " + std::to_string(options_.body_limit) + " bytes"),
+                   false, 11);
+    }
+    if (ec) {
+      return Reply(Plain(400, "BAD_REQUEST", "malformed HTTP request"), false, 11);
+    }
+    const auto& message = parser_->get();
+    HttpRequest request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request.headers[name] = std::string(field.value());
+    }
+    request.body = message.body();
+    Reply(handler_(request), message.keep_alive(), message.version());
+  }
+
+  static HttpResponse Plain(int status, const std::string& code, const std::string& text) {
+    HttpResponse r;
+    r.status = status;
+    r.body = ErrorJson(code, text).dump();
+    return r;
+  }
+
+  void Reply(const HttpResponse& response, bool keep_alive, unsigned version) {
+    auto message = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(response.status), version);
+    message->set(http::field::server, "voc-gateway");
+    message->set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) message->set(name, value);
+    message->keep_alive(keep_alive);
+    message->body() = response.body;
+    message->prepare_payload();
+    response_ = message;
+    http::async_write(stream_, *message,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                        self->response_.reset();
+                        if (ec || !keep_alive) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<void> response_;
+  const HttpHandler& handler_;
+  const HttpServerOptions& options_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(HttpServerOptions o, HttpHandler h)
+      : options(std::move(o)), handler(std::move(h)), io(std::max(1, options.threads)), acceptor(io) {}
+
+  void Accept() {
+    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+      if (!ec) std::make_shared<Session>(std::move(socket), handler, options)->Start();
+      Accept();
+    });
+  }
+
+  HttpServerOptions options;
+  HttpHandler handler;
+  asio::io_context io;
+  tcp::acceptor acceptor;
+  std::vector<std::thread> threads;
+  bool started = false;
+};
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+int HttpServer::Start() {
+  std::string host;
+  int port = 0;
+  if (!SplitHostPort(impl_->options.listen, &host, &port)) {
+    throw std::runtime_error("gateway listen address \"" + impl_->options.listen + "\": expected host:port");
+  }
+  beast::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) throw std::runtime_error("gateway listen address \"" + impl_->options.listen + "\": " + ec.message());
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error("cannot listen on " + impl_->options.listen + ": " + ec.message());
+  const int bound = acceptor.local_endpoint().port();
+  impl_->Accept();
+  for (int i = 0; i < std::max(1, impl_->options.threads); ++i) {
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  }
+  impl_->started = true;
+  return bound;
+}
+
+void HttpServer::Stop() {
+  if (!impl_ || !impl_->started) return;
+  impl_->started = false;
+  asio::post(impl_->io, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+  });
+  // Open keep-alive connections would keep run() busy: stop the loop outright.
+  impl_->io.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+}  // namespace voc::gateway

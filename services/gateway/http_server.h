@@ -1,0 +1,46 @@
+// A small HTTP/1.1 server on Boost.Beast: one io_context run by a few
+// threads, keep-alive, a request body limit (413 beyond it) and read
+// timeouts. Each request is answered by a handler function (the Router).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "services/gateway/http_types.h"
+
+namespace voc::gateway {
+
+struct HttpServerOptions {
+  std::string listen = "127.0.0.1:8080";  // "host:port"; port 0 picks a free port
+  int threads = 4;
+  std::size_t body_limit = 64 * 1024;
+  std::chrono::seconds idle_timeout{30};
+};
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, HttpHandler handler);
+  ~HttpServer();  // Stop()s
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds, starts the worker threads and returns the bound port.
+  // Throws std::runtime_error naming the address when it cannot bind.
+  int Start();
+  // Stops accepting, closes connections and joins the threads. Idempotent.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits "127.0.0.1:8080" or "[::1]:8080". Returns false when malformed.
+bool SplitHostPort(const std::string& listen, std::string* host, int* port);
+
+}  // namespace voc::gateway

@@ -1,0 +1,39 @@
+// JSON shapes of the gateway's API (docs/api.md "Gateway (HTTP)"): enums as
+// short lower-case words ("open", "detractor_callback", "P1"), times as
+// RFC 3339 strings in UTC, absent times as null.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+#include "common/clock/clock.h"
+#include "voc/v1/feedback.pb.h"
+#include "voc/v1/tracking.pb.h"
+
+namespace voc::gateway {
+
+std::string CaseStateName(v1::CaseState state);       // "open", "in_progress", ...
+std::optional<v1::CaseState> ParseCaseState(const std::string& name);
+std::string CaseKindName(v1::CaseKind kind);           // "detractor_callback", ...
+std::string PriorityName(v1::Priority priority);       // "P1".."P4", "" when unset
+std::string ChannelName(v1::Channel channel);          // "nps_survey", ...
+
+// A case with `time_left_ms` = due - now (negative when overdue, null
+// without a due time). History and callbacks are included when present.
+nlohmann::json CaseToJson(const v1::Case& c, TimePoint now);
+nlohmann::json FeedbackToJson(const v1::Feedback& f);
+
+// The HTTP status for a gRPC status: INVALID_ARGUMENT 400, NOT_FOUND 404,
+// FAILED_PRECONDITION / ALREADY_EXISTS / ABORTED 409, UNAVAILABLE 503,
+// DEADLINE_EXCEEDED 504, PERMISSION_DENIED 403, UNAUTHENTICATED 401,
+// UNIMPLEMENTED 501, RESOURCE_EXHAUSTED 429, OK 200, anything else 500.
+int HttpStatusFor(grpc::StatusCode code);
+// "INVALID_ARGUMENT", ...
+std::string StatusCodeName(grpc::StatusCode code);
+// {"error": {"code": "NOT_FOUND", "message": "..."}}
+nlohmann::json ErrorJson(const std::string& code, const std::string& message);
+
+}  // namespace voc::gateway
