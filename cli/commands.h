@@ -1,0 +1,17 @@
+// The voc subcommands. Each takes the words after its name and returns a
+// process exit code (cli_context.h).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/cli_context.h"
+
+namespace voc::cli {
+
+int RunSubmit(const CliContext& ctx, const std::vector<std::string>& words);
+int RunImport(const CliContext& ctx, const std::vector<std::string>& words);
+int RunCases(const CliContext& ctx, const std::vector<std::string>& words);
+int RunClock(const CliContext& ctx, const std::vector<std::string>& words);
+
+}  // namespace voc::cli

@@ -1,0 +1,108 @@
+// voc: the VoC Loop command line. Global options come before the command:
+//   voc [--config FILE] [--ingest ADDR] [--tracking ADDR] ... COMMAND ...
+// See docs/api.md, "## The voc CLI".
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/cli_context.h"
+#include "cli/commands.h"
+#include "common/config/config.h"
+
+#ifdef VOC_HAVE_TRIAGE_CLI
+#include "services/triage/analysis/tools/triage_cli.h"
+#endif
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: voc [--config FILE] [--ingest|--triage|--assignment|--tracking|--verification ADDR]\n"
+    "           COMMAND [ARGS]\n"
+    "commands:\n"
+    "  submit --channel C --external-id X [--text T] [--nps N] [--rating N] [--customer ID]\n"
+    "         [--tier vip|high|standard] [--account-manager P] [--store S] [--region R]\n"
+    "         [--product P] [--occurred-at RFC3339]\n"
+    "  import FILE.jsonl|FILE.csv [--batch 200] [--strict]\n"
+    "  cases list [--department D] [--owner P] [--state S] [--overdue] [--all]\n"
+    "  cases show ID | ack ID | callback ID --reached|--unreached | resolve ID --note T | close ID\n"
+    "  clock show | clock advance 25h\n"
+    "  triage eval|train ...\n"
+    "FILE defaults to config/voc.yaml; service addresses come from services.<name>.address.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> words(argv + 1, argv + argc);
+  std::optional<std::string> config_path;
+  std::map<std::string, std::string> overrides;
+  std::size_t i = 0;
+  // Global options, up to the command word.
+  for (; i < words.size() && words[i].rfind("--", 0) == 0; ++i) {
+    std::string name = words[i].substr(2), value;
+    if (name == "help") {
+      std::cout << kUsage;
+      return voc::cli::kExitOk;
+    }
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    } else if (i + 1 < words.size()) {
+      value = words[++i];
+    } else {
+      std::cerr << "voc: --" << name << " needs a value\n";
+      return voc::cli::kExitUsage;
+    }
+    bool is_service = false;
+    for (const auto& service : voc::cli::kServices) is_service = is_service || service == name;
+    if (name == "config") {
+      config_path = value;
+    } else if (is_service) {
+      overrides[name] = value;
+    } else {
+      std::cerr << "voc: unknown option --" << name << "\n" << kUsage;
+      return voc::cli::kExitUsage;
+    }
+  }
+  if (i >= words.size()) {
+    std::cerr << kUsage;
+    return voc::cli::kExitUsage;
+  }
+  const std::string command = words[i];
+  std::vector<std::string> rest(words.begin() + static_cast<long>(i) + 1, words.end());
+
+  if (command == "triage") {
+#ifdef VOC_HAVE_TRIAGE_CLI
+    // The triage tools parse their own arguments: argv[0] is "triage".
+    return voc::triage::tools::RunTriageCommand(argc - static_cast<int>(i) - 1,
+                                                argv + i + 1, std::cout, std::cerr);
+#else
+    std::cerr << "voc: this build has no triage tools (voc_triage_cli was not built)\n";
+    return voc::cli::kExitFailure;
+#endif
+  }
+
+  // An explicit --config must load; the default file is optional so voc
+  // works from any folder with the default loopback addresses.
+  std::optional<voc::Config> config;
+  try {
+    config = voc::Config::Load(config_path.value_or("config/voc.yaml"), "");
+  } catch (const voc::ConfigError& e) {
+    if (config_path) {
+      std::cerr << "voc: " << e.what() << "\n";
+      return voc::cli::kExitUsage;
+    }
+  }
+  voc::cli::CliContext ctx(std::move(config), std::move(overrides), std::cout, std::cerr);
+  if (command == "submit") return voc::cli::RunSubmit(ctx, rest);
+  if (command == "import") return voc::cli::RunImport(ctx, rest);
+  if (command == "cases") return voc::cli::RunCases(ctx, rest);
+  if (command == "clock") return voc::cli::RunClock(ctx, rest);
+  if (command == "help") {
+    std::cout << kUsage;
+    return voc::cli::kExitOk;
+  }
+  std::cerr << "voc: unknown command " << command << "\n" << kUsage;
+  return voc::cli::kExitUsage;
+}
