@@ -26,33 +26,44 @@ SweepReport SlaSweeper::SweepOnce() {
     }
   }
 
+  // Retries first: notifications that failed, or whose sender died.
+  const std::int64_t stale_before_ms =
+      now_ms - std::chrono::duration_cast<std::chrono::milliseconds>(kNotificationLease).count();
+  for (const PendingEscalation& pending : store_.FindRetryableNotifications(stale_before_ms)) {
+    if (!store_.ClaimNotificationRetry(pending.case_id, now_ms, stale_before_ms)) continue;
+    SendAndRecord(pending, report);
+  }
+
   for (const BreachedCase& breach : store_.FindUnescalatedBreaches(now_ms)) {
     const std::string target = directory_->EscalationTargetFor(breach.department, breach.person);
     const std::string detail =
         (target.empty() ? std::string("no manager found for ") : "to " + target + ", manager of ") +
         OwnerText(breach.department, breach.person) + "; was due " +
         FormatRfc3339(FromMillis(breach.due_ms));
-    if (store_.ClaimEscalation(breach.case_id, now_ms, target,
-                               {now_ms, kSweeperActor, "escalated", detail})) {
-      report.escalated_cases.push_back("cases/" + breach.case_id);
-      log::Info("case_escalated", {{"case_id", breach.case_id}, {"to", target}});
+    if (!store_.ClaimEscalation(breach.case_id, now_ms, target,
+                                {now_ms, kSweeperActor, "escalated", detail})) {
+      continue;  // another sweep escalated it
     }
-  }
-
-  // Every claimed escalation whose notification has not gone out yet:
-  // those claimed just now and those whose notification failed before.
-  for (const PendingEscalation& pending : store_.FindUnnotifiedEscalations()) {
-    if (Notify(pending)) {
-      store_.MarkEscalationNotified(pending.case_id);
-      ++report.notifications_sent;
-    } else {
-      ++report.notifications_failed;
-      log::Warn("escalation_notification_failed", {{"case_id", pending.case_id}});
-    }
+    report.escalated_cases.push_back("cases/" + breach.case_id);
+    log::Info("case_escalated", {{"case_id", breach.case_id}, {"to", target}});
+    SendAndRecord({breach.case_id, breach.title, target, breach.department, breach.person,
+                   breach.due_ms},
+                  report);
   }
 
   report.overdue_count = store_.CountOverdue(now_ms);
   return report;
+}
+
+void SlaSweeper::SendAndRecord(const PendingEscalation& escalation, SweepReport& report) {
+  const bool sent = Notify(escalation);
+  store_.RecordNotification(escalation.case_id, sent);
+  if (sent) {
+    ++report.notifications_sent;
+  } else {
+    ++report.notifications_failed;
+    log::Warn("escalation_notification_failed", {{"case_id", escalation.case_id}});
+  }
 }
 
 bool SlaSweeper::Notify(const PendingEscalation& e) {

@@ -5,9 +5,11 @@
 // Exactly-once holds across threads, replicas and restarts because the
 // breach is claimed in the database (UPDATE ... WHERE escalated_ms IS NULL;
 // only the caller that changed the row escalates). The notification is sent
-// only after the claim commits; if it fails the row stays
-// escalation_notified = 0 and the next sweep sends it again, so a breach is
-// escalated once and its notification delivered at least once.
+// by that caller only after the claim commits; if it fails the row is marked
+// failed and the next sweep claims the retry the same conditional way (a
+// claim held by a process that died mid-send is retried once it is older
+// than kNotificationLease of clock time). So a breach is escalated once and
+// its notification sent once, or again only after a failure or a crash.
 //
 // Time comes only from the injected Clock, so a test moves a FakeClock 25
 // hours instead of sleeping; the background loop's interval is real time.
@@ -28,6 +30,10 @@
 #include "services/tracking/store/tracking_store.h"
 
 namespace voc::tracking {
+
+// How long a sweep may hold a notification claim before another sweep
+// assumes it died and retries.
+inline constexpr std::chrono::minutes kNotificationLease{10};
 
 struct SweepReport {
   // "cases/{id}" escalated by this sweep.
@@ -51,6 +57,8 @@ class SlaSweeper {
 
  private:
   bool Notify(const PendingEscalation& escalation);
+  // Sends the notification of a claimed escalation and records the result.
+  void SendAndRecord(const PendingEscalation& escalation, SweepReport& report);
 
   std::mutex mu_;
   TrackingStore& store_;

@@ -9,9 +9,11 @@ std::vector<storage::Migration> TrackingMigrations() {
        {
            // One row per case. Times are BIGINT ms since the epoch. The SLA
            // columns make escalation exactly-once: a sweep claims a breach with
-           // UPDATE ... WHERE escalated_ms IS NULL and only the winner notifies;
-           // escalation_notified stays 0 until the notifier accepted it, so a
-           // failed notification is retried by the next sweep.
+           // UPDATE ... WHERE escalated_ms IS NULL and only the winner notifies.
+           // notify_state: 0 = being sent by the sweep that claimed it at
+           // notify_claim_ms, 1 = sent, 2 = failed (the next sweep claims the
+           // retry the same conditional way; a claim left at 0 by a crashed
+           // process is retried once it is stale).
            "CREATE TABLE cases ("
            " id TEXT PRIMARY KEY,"
            " request_id TEXT NOT NULL UNIQUE,"
@@ -29,7 +31,8 @@ std::vector<storage::Migration> TrackingMigrations() {
            " overdue_ms BIGINT,"
            " escalated_ms BIGINT,"
            " escalated_to TEXT,"
-           " escalation_notified INTEGER NOT NULL DEFAULT 0,"
+           " notify_state INTEGER NOT NULL DEFAULT 0,"
+           " notify_claim_ms BIGINT,"
            " resolution_note TEXT NOT NULL DEFAULT '')",
            "CREATE INDEX cases_state_due ON cases (state, due_ms)",
            "CREATE INDEX cases_feedback ON cases (feedback_id)",

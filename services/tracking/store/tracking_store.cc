@@ -266,7 +266,7 @@ bool TrackingStore::InsertCase(const v1::Case& c, const std::string& request_id,
     const long long inserted = Exec(
         s,
         "INSERT INTO cases (id, request_id, kind, feedback_id, customer_id, title, summary,"
-        " priority, state, topics, create_ms, update_ms, due_ms, escalation_notified,"
+        " priority, state, topics, create_ms, update_ms, due_ms, notify_state,"
         " resolution_note) VALUES (:id, :rid, :kind, :fb, :cust, :title, :summary, :prio,"
         " :state, :topics, :cms, :ums, :due, 0, '') ON CONFLICT DO NOTHING",
         soci::use(c.id()), soci::use(request_id), soci::use(kind), soci::use(c.feedback_id()),
@@ -449,23 +449,29 @@ bool TrackingStore::ClaimEscalation(const std::string& case_id, std::int64_t now
     // sweeps (threads, replicas, restarts) only one sees a row change.
     const long long changed =
         Exec(s,
-             "UPDATE cases SET escalated_ms = :now, escalated_to = :to, escalation_notified = 0,"
-             " update_ms = :now2 WHERE id = :id AND escalated_ms IS NULL AND state NOT IN (5, 6)",
-             soci::use(now), soci::use(escalated_to), soci::use(now), soci::use(case_id));
+             "UPDATE cases SET escalated_ms = :now, escalated_to = :to, notify_state = 0,"
+             " notify_claim_ms = :now2, update_ms = :now3"
+             " WHERE id = :id AND escalated_ms IS NULL AND state NOT IN (5, 6)",
+             soci::use(now), soci::use(escalated_to), soci::use(now), soci::use(now),
+             soci::use(case_id));
     if (changed == 0) return false;
     AppendHistory(s, "case_history", "case_id", case_id, history);
     return true;
   });
 }
 
-std::vector<PendingEscalation> TrackingStore::FindUnnotifiedEscalations() {
+std::vector<PendingEscalation> TrackingStore::FindRetryableNotifications(
+    std::int64_t stale_before_ms) {
   return db_.WithSession([&](soci::session& s) {
+    long long stale = stale_before_ms;
     soci::rowset<soci::row> rows =
         (s.prepare << "SELECT c.id, c.title, c.escalated_to, o.department, o.person, c.due_ms"
                       " FROM cases c"
                       " LEFT JOIN case_owners o ON o.case_id = c.id AND o.ordinal = 0"
-                      " WHERE c.escalated_ms IS NOT NULL AND c.escalation_notified = 0"
-                      " ORDER BY c.escalated_ms, c.id");
+                      " WHERE c.escalated_ms IS NOT NULL AND (c.notify_state = 2"
+                      " OR (c.notify_state = 0 AND c.notify_claim_ms < :stale))"
+                      " ORDER BY c.escalated_ms, c.id",
+         soci::use(stale));
     std::vector<PendingEscalation> out;
     for (const soci::row& r : rows) {
       out.push_back({AsString(r, 0), AsString(r, 1), AsString(r, 2), AsString(r, 3),
@@ -475,9 +481,23 @@ std::vector<PendingEscalation> TrackingStore::FindUnnotifiedEscalations() {
   });
 }
 
-void TrackingStore::MarkEscalationNotified(const std::string& case_id) {
+bool TrackingStore::ClaimNotificationRetry(const std::string& case_id, std::int64_t now_ms,
+                                           std::int64_t stale_before_ms) {
+  return db_.InTransaction([&](soci::session& s) {
+    long long now = now_ms, stale = stale_before_ms;
+    return Exec(s,
+                "UPDATE cases SET notify_state = 0, notify_claim_ms = :now WHERE id = :id"
+                " AND escalated_ms IS NOT NULL AND (notify_state = 2"
+                " OR (notify_state = 0 AND notify_claim_ms < :stale))",
+                soci::use(now), soci::use(case_id), soci::use(stale)) > 0;
+  });
+}
+
+void TrackingStore::RecordNotification(const std::string& case_id, bool sent) {
   db_.InTransaction([&](soci::session& s) {
-    Exec(s, "UPDATE cases SET escalation_notified = 1 WHERE id = :id", soci::use(case_id));
+    int state = sent ? 1 : 2;
+    Exec(s, "UPDATE cases SET notify_state = :s WHERE id = :id AND notify_state = 0",
+         soci::use(state), soci::use(case_id));
   });
 }
 

@@ -105,10 +105,17 @@ class TrackingStore {
   bool MarkOverdue(const std::string& case_id, std::int64_t now_ms, const HistoryRecord& history);
   std::vector<BreachedCase> FindUnescalatedBreaches(std::int64_t now_ms);
   // Claims the escalation of one breach: true for exactly one caller ever.
+  // The winner owns sending its notification and reports the result with
+  // RecordNotification().
   bool ClaimEscalation(const std::string& case_id, std::int64_t now_ms,
                        const std::string& escalated_to, const HistoryRecord& history);
-  std::vector<PendingEscalation> FindUnnotifiedEscalations();
-  void MarkEscalationNotified(const std::string& case_id);
+  // Escalations whose notification failed, or whose sender has held the
+  // claim since before `stale_before_ms` (it crashed).
+  std::vector<PendingEscalation> FindRetryableNotifications(std::int64_t stale_before_ms);
+  // Claims one retry; true for exactly one of concurrent callers.
+  bool ClaimNotificationRetry(const std::string& case_id, std::int64_t now_ms,
+                              std::int64_t stale_before_ms);
+  void RecordNotification(const std::string& case_id, bool sent);
   // Counts unresolved cases past due at now_ms.
   int CountOverdue(std::int64_t now_ms);
 

@@ -1,0 +1,130 @@
+// Shared fixtures for the tracking unit tests: a migrated SQLite file in a
+// temp folder, a FakeClock, a recording notifier and a recording event sink.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "common/clock/clock.h"
+#include "common/notify/notifier.h"
+#include "common/storage/database.h"
+#include "common/util/time.h"
+#include "services/assignment/directory/org_directory.h"
+#include "services/tracking/outbox_relay.h"
+#include "services/tracking/store/migrations.h"
+#include "services/tracking/store/tracking_store.h"
+#include "services/tracking/tracking_service.h"
+#include "tests/support/servers.h"
+
+namespace voc::tracking::testing {
+
+// 2026-03-02T00:00:00Z
+inline TimePoint StartTime() { return FromMillis(1772409600000LL); }
+
+class RecordingNotifier final : public Notifier {
+ public:
+  bool Send(const Notification& n) override {
+    std::lock_guard lock(mu_);
+    attempts_.push_back(n);
+    if (failing_) return false;
+    sent_.push_back(n);
+    return true;
+  }
+  void set_failing(bool failing) {
+    std::lock_guard lock(mu_);
+    failing_ = failing;
+  }
+  std::vector<Notification> sent() {
+    std::lock_guard lock(mu_);
+    return sent_;
+  }
+  std::vector<Notification> attempts() {
+    std::lock_guard lock(mu_);
+    return attempts_;
+  }
+
+ private:
+  std::mutex mu_;
+  bool failing_ = false;
+  std::vector<Notification> sent_;
+  std::vector<Notification> attempts_;
+};
+
+class RecordingSink final : public EventSink {
+ public:
+  bool Publish(const std::string& event, const std::string& payload) override {
+    std::lock_guard lock(mu_);
+    if (failing) return false;
+    events.emplace_back(event, payload);
+    return true;
+  }
+  std::mutex mu_;
+  std::atomic<bool> failing{false};
+  std::vector<std::pair<std::string, std::string>> events;
+};
+
+inline const char kDirectoryYaml[] = R"(
+departments:
+  - {id: customer_success, name: {zh: 客户成功部, en: Customer Success}, head: p-head-cs}
+  - {id: executive, name: {zh: 总裁办, en: Executive}, head: p-ceo}
+people:
+  - {id: p-ceo, name: CEO, department: executive}
+  - {id: p-head-cs, name: Head CS, department: customer_success, manager: p-ceo}
+  - {id: p-am, name: Account Manager, department: customer_success, manager: p-head-cs}
+)";
+
+// A migrated tracking database on a temp SQLite file, plus the pieces every
+// test needs.
+class TrackingFixture : public ::testing::Test {
+ protected:
+  TrackingFixture() : clock_(StartTime()) {}
+
+  void SetUp() override {
+    db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/tracking.db");
+    db_->Migrate("tracking", TrackingMigrations());
+    store_ = std::make_unique<TrackingStore>(*db_);
+    relay_ = std::make_unique<OutboxRelay>(*store_, sink_);
+    service_ = std::make_unique<TrackingService>(*store_, clock_, relay_.get());
+    directory_ = std::make_shared<const org::OrgDirectory>(
+        org::OrgDirectory::FromString(kDirectoryYaml));
+  }
+
+  // A detractor callback owned by p-am, due 24 h after the feedback arrived.
+  v1::CreateCaseRequest CallbackRequest(const std::string& feedback_id,
+                                        TimePoint received) const {
+    v1::CreateCaseRequest req;
+    req.set_request_id("callback:" + feedback_id);
+    v1::Case* c = req.mutable_case_();
+    c->set_kind(v1::CASE_KIND_DETRACTOR_CALLBACK);
+    c->set_feedback_id(feedback_id);
+    c->set_customer_id("c-1");
+    c->set_title("Call back");
+    auto* owner = c->add_owners();
+    owner->set_department("customer_success");
+    owner->set_person("p-am");
+    *req.mutable_sla() = ToProto(std::chrono::hours(24));
+    *req.mutable_reference_time() = ToProto(received);
+    return req;
+  }
+
+  v1::Case MustCreate(const v1::CreateCaseRequest& req) {
+    auto result = service_->CreateCase(req);
+    EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+    return result.value();
+  }
+
+  ::voc::testing::TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<TrackingStore> store_;
+  RecordingSink sink_;
+  std::unique_ptr<OutboxRelay> relay_;
+  std::unique_ptr<TrackingService> service_;
+  std::shared_ptr<const org::OrgDirectory> directory_;
+};
+
+}  // namespace voc::tracking::testing
