@@ -1,0 +1,276 @@
+// The department owner's page. Every value from the server is put into the
+// page with textContent (never innerHTML), so feedback text cannot run code.
+import { messages, format, formatDuration, sortCases } from './i18n.js';
+
+const REFRESH_MS = 30000;
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  lang: localStorage.getItem('voc.lang') || 'zh',
+  departments: [],
+  department: localStorage.getItem('voc.department') || '',
+  cases: [],
+  selectedId: null,
+  clock: null,
+};
+
+const t = () => messages[state.lang];
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function showStatus(text, isError = false) {
+  const status = $('status');
+  status.textContent = text;
+  status.classList.toggle('error', isError);
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, {
+    ...options,
+    headers: { Accept: 'application/json', ...(options.body ? { 'Content-Type': 'application/json' } : {}) },
+  });
+  let body = null;
+  try { body = await response.json(); } catch { body = null; }
+  if (!response.ok) {
+    const message = body && body.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`;
+    throw new Error(message);
+  }
+  return body;
+}
+
+function localTime(iso) {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(state.lang === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false });
+}
+
+function timeLeftText(c) {
+  if (c.time_left_ms === null || c.time_left_ms === undefined) return t().noDue;
+  const d = formatDuration(c.time_left_ms, state.lang);
+  return c.time_left_ms < 0 || c.overdue ? format(t().overdueBy, { t: d }) : format(t().left, { t: d });
+}
+
+function departmentName(id) {
+  const d = state.departments.find((x) => x.id === id);
+  return d ? d.name[state.lang] : id;
+}
+
+function ownerText(c) {
+  return (c.owners || []).map((o) => (o.person ? `${o.person} · ${departmentName(o.department)}` : departmentName(o.department))).join(', ');
+}
+
+// --- rendering ---
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
+  document.querySelectorAll('[data-i18n]').forEach((node) => { node.textContent = t()[node.dataset.i18n]; });
+  document.querySelectorAll('[data-i18n-placeholder]').forEach((node) => { node.placeholder = t()[node.dataset.i18nPlaceholder]; });
+  $('lang').textContent = t().langButton;
+  document.title = t().title;
+  renderDepartments();
+  renderCases();
+  renderClock();
+  if (state.selectedId) loadDetail(state.selectedId);
+}
+
+function renderDepartments() {
+  const select = $('department');
+  select.replaceChildren(...state.departments.map((d) => {
+    const option = el('option', `${d.name[state.lang]} (${d.id})`);
+    option.value = d.id;
+    return option;
+  }));
+  select.value = state.department;
+}
+
+function renderClock() {
+  if (!state.clock) return;
+  const suffix = state.clock.source === 'tracking_dev_clock' ? t().clockDev : '';
+  $('clock').textContent = format(t().now, { t: localTime(state.clock.now) }) + suffix;
+}
+
+function renderCases() {
+  const rows = sortCases(state.cases).map((c) => {
+    const tr = el('tr');
+    tr.dataset.caseId = c.id;
+    const overdue = c.overdue || (c.time_left_ms !== null && c.time_left_ms < 0);
+    if (overdue) tr.classList.add('overdue');
+    else if (c.time_left_ms !== null && c.time_left_ms < 4 * 3600 * 1000) tr.classList.add('soon');
+    if (c.id === state.selectedId) tr.classList.add('selected');
+    tr.append(
+      el('td', timeLeftText(c), 'time'),
+      (() => { const td = el('td'); if (c.priority) td.append(el('span', c.priority, `badge ${c.priority}`)); return td; })(),
+      el('td', t().kinds[c.kind] || c.kind),
+      el('td', c.title || c.summary),
+      el('td', t().states[c.state] || c.state),
+      el('td', ownerText(c)),
+    );
+    tr.addEventListener('click', () => selectCase(c.id));
+    return tr;
+  });
+  $('case-rows').replaceChildren(...rows);
+  $('case-count').textContent = `(${state.cases.length})`;
+  $('empty').hidden = state.cases.length > 0;
+}
+
+function facts(target, pairs) {
+  const nodes = [];
+  for (const [label, value] of pairs) {
+    if (value === null || value === undefined || value === '') continue;
+    nodes.push(el('dt', label), el('dd', value));
+  }
+  target.replaceChildren(...nodes);
+}
+
+function renderDetail(data) {
+  const c = data.case;
+  $('detail').hidden = false;
+  $('detail-title').textContent = c.title || c.id;
+  facts($('detail-facts'), [
+    [t().state, t().states[c.state] || c.state],
+    [t().kind, t().kinds[c.kind] || c.kind],
+    [t().priority, c.priority],
+    [t().timeLeft, timeLeftText(c)],
+    [t().due, localTime(c.due_time)],
+    [t().created, localTime(c.create_time)],
+    [t().owner, ownerText(c)],
+    [t().topics, (c.topics || []).join(', ')],
+    [t().resolution, c.resolution_note],
+  ]);
+  const f = data.feedback;
+  if (f) {
+    $('feedback-text').textContent = f.text || '—';
+    facts($('feedback-facts'), [
+      [t().customer, [f.customer.id, f.customer.value_tier].filter(Boolean).join(' · ')],
+      [t().channel, f.channel],
+      [t().nps, f.nps],
+      [t().rating, f.rating],
+      [t().product, f.product],
+      [t().occurred, localTime(f.occurred_time)],
+    ]);
+  } else {
+    const why = data.feedback_error ? data.feedback_error.message : '';
+    $('feedback-text').textContent = why ? format(t().feedbackUnavailable, { m: why }) : (c.summary || '—');
+    $('feedback-facts').replaceChildren();
+  }
+  $('callbacks').replaceChildren(...(c.callbacks || []).map((cb) => {
+    const li = el('li');
+    li.append(el('span', localTime(cb.time), 'when'), el('span', `${cb.actor} · ${cb.reached ? t().reachedYes : t().reachedNo}${cb.note ? ' — ' + cb.note : ''}`));
+    return li;
+  }));
+  $('history').replaceChildren(...(c.history || []).map((h) => {
+    const li = el('li');
+    li.append(el('span', localTime(h.time), 'when'), el('span', `${h.actor} · ${h.action}${h.detail ? ' — ' + h.detail : ''}`));
+    return li;
+  }));
+  const finished = c.state === 'resolved' || c.state === 'closed';
+  $('ack').disabled = c.state !== 'open';
+  document.querySelectorAll('#detail form button, #detail form textarea, #detail form input').forEach((n) => { n.disabled = finished; });
+}
+
+// --- loading ---
+
+async function loadClock() {
+  try {
+    state.clock = await api('/api/clock');
+    renderClock();
+  } catch { /* the list still shows server-computed time left */ }
+}
+
+async function loadCases() {
+  if (!state.department) return;
+  const params = new URLSearchParams({ department: state.department });
+  if ($('overdue-only').checked) params.set('overdue', 'true');
+  try {
+    const data = await api(`/api/cases?${params}`);
+    state.cases = data.cases;
+    renderCases();
+    showStatus('');
+  } catch (error) {
+    showStatus(t().errorPrefix + error.message, true);
+  }
+}
+
+async function loadDetail(id) {
+  try {
+    renderDetail(await api(`/api/cases/${encodeURIComponent(id)}`));
+  } catch (error) {
+    showStatus(t().errorPrefix + error.message, true);
+  }
+}
+
+function selectCase(id) {
+  state.selectedId = id;
+  renderCases();
+  loadDetail(id);
+}
+
+async function act(action, body) {
+  const actor = $('actor').value.trim();
+  if (!actor) { showStatus(t().needActor, true); return false; }
+  try {
+    await api(`/api/cases/${encodeURIComponent(state.selectedId)}/${action}`, {
+      method: 'POST', body: JSON.stringify({ actor, ...body }),
+    });
+    showStatus(t().saved);
+    await Promise.all([loadCases(), loadDetail(state.selectedId)]);
+    return true;
+  } catch (error) {
+    showStatus(t().errorPrefix + error.message, true);
+    return false;
+  }
+}
+
+function chooseDepartment(id) {
+  state.department = id;
+  localStorage.setItem('voc.department', id);
+  const d = state.departments.find((x) => x.id === id);
+  const savedActor = localStorage.getItem('voc.actor');
+  $('actor').value = savedActor || (d ? d.head : '');
+  state.selectedId = null;
+  $('detail').hidden = true;
+  loadCases();
+}
+
+async function start() {
+  $('lang').addEventListener('click', () => {
+    state.lang = state.lang === 'zh' ? 'en' : 'zh';
+    localStorage.setItem('voc.lang', state.lang);
+    applyLanguage();
+  });
+  $('department').addEventListener('change', (e) => chooseDepartment(e.target.value));
+  $('actor').addEventListener('change', (e) => localStorage.setItem('voc.actor', e.target.value.trim()));
+  $('overdue-only').addEventListener('change', loadCases);
+  $('ack').addEventListener('click', () => act('acknowledge', {}));
+  $('callback-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    if (await act('callback', { reached: form.reached.value === 'yes', note: form.note.value })) form.note.value = '';
+  });
+  $('resolve-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    if (await act('resolve', { note: form.note.value })) form.note.value = '';
+  });
+
+  showStatus(t().loading);
+  try {
+    state.departments = (await api('/api/departments')).departments;
+  } catch (error) {
+    showStatus(t().errorPrefix + error.message, true);
+    return;
+  }
+  if (!state.departments.some((d) => d.id === state.department)) {
+    state.department = state.departments.length ? state.departments[0].id : '';
+  }
+  applyLanguage();
+  chooseDepartment(state.department);
+  await loadClock();
+  setInterval(() => { loadClock(); loadCases(); }, REFRESH_MS);
+}
+
+start();
