@@ -12,6 +12,10 @@ namespace {
 constexpr std::uint64_t kCharSeed = 0x9E3779B97F4A7C15ull;
 constexpr std::uint64_t kWordSeed = 0xC2B2AE3D27D4EB4Full;
 constexpr std::uint64_t kSignalSeed = 0x165667B19E3779F9ull;
+constexpr std::uint64_t kLastClauseSeed = 0x27D4EB2F165667C5ull;
+
+// Coarse bins of the lexicon score: the trained model learns how far to trust each.
+constexpr double kLexiconBins[] = {-4.0, -2.0, -1.0, -0.25, 0.25, 1.0, 2.0, 4.0};
 
 std::uint64_t Mix(std::uint64_t h) {
   h ^= h >> 33;
@@ -46,7 +50,7 @@ std::uint32_t FeatureExtractor::WordIndex(std::string_view word) const {
 }
 
 void FeatureExtractor::Extract(const text::NormalizedText& text, const std::vector<text::Token>& tokens,
-                               std::vector<Feature>& out) const {
+                               std::vector<Feature>& out, double lexicon_raw) const {
   out.clear();
   thread_local std::vector<std::uint32_t> indices;
   thread_local std::vector<std::size_t> starts;
@@ -83,6 +87,17 @@ void FeatureExtractor::Extract(const text::NormalizedText& text, const std::vect
     has_previous = true;
   }
 
+  if (options_.last_clause_words) {
+    // Skip trailing punctuation, then walk back to the previous clause break.
+    std::size_t end = tokens.size();
+    while (end > 0 && tokens[end - 1].kind == text::TokenKind::kPunct) --end;
+    std::size_t begin = end;
+    while (begin > 0 && tokens[begin - 1].kind != text::TokenKind::kPunct) --begin;
+    for (std::size_t i = begin; i < end; ++i) {
+      indices.push_back(static_cast<std::uint32_t>(StableHash(WordKey(tokens[i]), kLastClauseSeed)) & mask_);
+    }
+  }
+
   // Intensity signals as coarse buckets.
   const auto signal = [&](std::string_view name, int value) {
     if (value <= 0) return;
@@ -105,9 +120,17 @@ void FeatureExtractor::Extract(const text::NormalizedText& text, const std::vect
     norm += static_cast<double>(value) * value;
     i = j;
   }
-  if (norm > 0) {
+  if (norm > 0 && options_.l2_normalize) {
     const float inverse = static_cast<float>(1.0 / std::sqrt(norm));
     for (auto& f : out) f.value *= inverse;
+  }
+  // Added after normalisation so a long text does not dilute them.
+  if (options_.lexicon_score) {
+    int bin = 0;
+    while (bin < static_cast<int>(std::size(kLexiconBins)) && lexicon_raw > kLexiconBins[bin]) ++bin;
+    out.push_back({static_cast<std::uint32_t>(StableHash("lexicon_bin" + std::to_string(bin), kSignalSeed)) & mask_, 1.0f});
+    out.push_back({static_cast<std::uint32_t>(StableHash("lexicon_tanh", kSignalSeed)) & mask_,
+                   static_cast<float>(std::tanh(lexicon_raw / 2.0))});
   }
 }
 

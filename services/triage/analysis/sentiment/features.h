@@ -24,6 +24,13 @@ struct FeatureOptions {
   int char_ngram_max = 3;
   int word_ngram_max = 2;    // word unigrams (1) and bigrams (2)
   bool log_counts = true;    // value 1 + log(count) instead of the count
+  bool l2_normalize = true;  // scale each document's vector to unit length
+  // Word unigrams of the last clause again, as their own family: reviews often
+  // end with the verdict ("总之，不错", "never again").
+  bool last_clause_words = false;
+  // The lexicon model's raw score as features (bins and magnitude), so the
+  // trained model can lean on the hand-written rules where data is thin.
+  bool lexicon_score = false;
 };
 
 // Stable across platforms and releases, because model files store hashed indices.
@@ -34,8 +41,9 @@ class FeatureExtractor {
   explicit FeatureExtractor(FeatureOptions options) : options_(options), mask_((1u << options.hash_bits) - 1) {}
 
   // Sorted by index, unique, L2-normalised. `out` is cleared first.
+  // `lexicon_raw` is LexiconModel::RawScore of the text, used only when options().lexicon_score.
   void Extract(const text::NormalizedText& text, const std::vector<text::Token>& tokens,
-               std::vector<Feature>& out) const;
+               std::vector<Feature>& out, double lexicon_raw = 0.0) const;
 
   // The bucket of one word unigram (to explain a prediction by its words).
   std::uint32_t WordIndex(std::string_view word) const;

@@ -86,6 +86,8 @@ std::unique_ptr<LinearModel> LinearModel::Train(const std::vector<std::vector<Fe
   // One-vs-rest logistic regressions trained together with AdaGrad.
   std::vector<float> w(buckets * classes, 0.0f), accumulated(buckets * classes, 1e-8f);
   std::vector<double> b(classes, 0.0), b_accumulated(classes, 1e-8);
+  std::vector<float> w_sum(options.average_epochs ? w.size() : 0, 0.0f);
+  std::vector<double> b_sum(classes, 0.0);
   std::vector<std::size_t> order(examples.size());
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 random(options.seed);
@@ -113,10 +115,18 @@ std::unique_ptr<LinearModel> LinearModel::Train(const std::vector<std::vector<Fe
         b[c] -= options.learning_rate * g / std::sqrt(b_accumulated[c]);
       }
     }
+    if (options.average_epochs) {
+      for (std::size_t k = 0; k < w.size(); ++k) w_sum[k] += w[k];
+      for (int c = 0; c < classes; ++c) b_sum[c] += b[c];
+    }
     if (options.progress) {
       options.progress("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options.epochs) +
                        " mean loss " + std::to_string(loss / (examples.size() * classes)));
     }
+  }
+  if (options.average_epochs && options.epochs > 0) {
+    for (std::size_t k = 0; k < w.size(); ++k) w[k] = w_sum[k] / options.epochs;
+    for (int c = 0; c < classes; ++c) b[c] = b_sum[c] / options.epochs;
   }
   // Fold the ratios into the weights so prediction is a plain dot product.
   for (std::size_t i = 0; i < buckets; ++i) {
@@ -155,16 +165,26 @@ LinearModel::Prediction LinearModel::Predict(const std::vector<Feature>& feature
   return {static_cast<int>(best - probabilities.begin()), *best};
 }
 
+void LinearModel::Extract(const NormalizedText& text, const std::vector<Token>& tokens,
+                          std::vector<Feature>& out) const {
+  double lexicon_raw = 0.0;
+  if (NeedsLexicon()) {
+    if (!lexicon_) throw std::logic_error("this model was trained with lexicon features: AttachLexicon() first");
+    lexicon_raw = lexicon_->RawScore(text, tokens);
+  }
+  extractor_.Extract(text, tokens, out, lexicon_raw);
+}
+
 LinearModel::Prediction LinearModel::Predict(const NormalizedText& text, const std::vector<Token>& tokens) const {
   thread_local std::vector<Feature> features;
-  extractor_.Extract(text, tokens, features);
+  Extract(text, tokens, features);
   return Predict(features);
 }
 
 SentimentResult LinearModel::Score(const NormalizedText& text, const std::vector<Token>& tokens) const {
   thread_local std::vector<Feature> features;
   thread_local std::vector<double> probabilities;
-  extractor_.Extract(text, tokens, features);
+  Extract(text, tokens, features);
   Probabilities(features, probabilities);
   const int best = static_cast<int>(std::max_element(probabilities.begin(), probabilities.end()) - probabilities.begin());
 
@@ -208,7 +228,8 @@ void LinearModel::Save(const std::string& path) const {
   const FeatureOptions& f = extractor_.options();
   header["features"] = {{"hash_bits", f.hash_bits},           {"char_ngram_min", f.char_ngram_min},
                         {"char_ngram_max", f.char_ngram_max}, {"word_ngram_max", f.word_ngram_max},
-                        {"log_counts", f.log_counts}};
+                        {"log_counts", f.log_counts},         {"last_clause_words", f.last_clause_words},
+                        {"lexicon_score", f.lexicon_score},   {"l2_normalize", f.l2_normalize}};
   const std::string header_text = header.dump();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw std::runtime_error("cannot write model file " + path);
@@ -240,6 +261,9 @@ std::unique_ptr<LinearModel> LinearModel::Load(const std::string& path) {
   f.char_ngram_max = jf.at("char_ngram_max");
   f.word_ngram_max = jf.at("word_ngram_max");
   f.log_counts = jf.at("log_counts");
+  f.last_clause_words = jf.value("last_clause_words", false);
+  f.lexicon_score = jf.value("lexicon_score", false);
+  f.l2_normalize = jf.value("l2_normalize", true);
   if (f.hash_bits < 8 || f.hash_bits > 26) throw std::runtime_error(path + ": bad hash_bits");
   std::unique_ptr<LinearModel> model(new LinearModel(header.at("labels").get<std::vector<std::string>>(), f));
   in.read(reinterpret_cast<char*>(model->bias_.data()), model->bias_.size() * sizeof(float));

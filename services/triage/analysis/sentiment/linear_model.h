@@ -11,17 +11,19 @@
 #include <vector>
 
 #include "services/triage/analysis/sentiment/features.h"
+#include "services/triage/analysis/sentiment/lexicon_model.h"
 #include "services/triage/analysis/sentiment/sentiment_model.h"
 
 namespace voc::triage::sentiment {
 
 struct TrainingOptions {
-  int epochs = 8;
+  int epochs = 5;
   double learning_rate = 0.2;       // AdaGrad step
   double l2 = 1e-6;                 // applied to the weights an example touches
   bool naive_bayes_scaling = true;  // scale features by their per-class log-count ratio
   double nb_alpha = 1.0;            // smoothing of those counts
-  bool balance_classes = false;     // weight examples by 1/class frequency (for macro-F1 targets)
+  bool balance_classes = false;
+  bool average_epochs = true;       // final weights = mean of the weights after each epoch (steadier)     // weight examples by 1/class frequency (for macro-F1 targets)
   std::uint64_t seed = 42;          // shuffling
   std::function<void(const std::string&)> progress;  // optional progress lines
 };
@@ -40,6 +42,12 @@ class LinearModel final : public SentimentModel {
   // Throws std::runtime_error if the file is missing or not a model.
   static std::unique_ptr<LinearModel> Load(const std::string& path);
   void Save(const std::string& path) const;
+
+  // A model trained with FeatureOptions::lexicon_score needs the lexicon it was trained with.
+  bool NeedsLexicon() const { return extractor_.options().lexicon_score; }
+  void AttachLexicon(std::shared_ptr<const LexiconModel> lexicon) { lexicon_ = std::move(lexicon); }
+  // Features of one text, with the lexicon score when the model uses it.
+  void Extract(const NormalizedText& text, const std::vector<Token>& tokens, std::vector<Feature>& out) const;
 
   const std::vector<std::string>& labels() const { return labels_; }
   const FeatureExtractor& extractor() const { return extractor_; }
@@ -60,6 +68,7 @@ class LinearModel final : public SentimentModel {
 
   std::vector<std::string> labels_;
   FeatureExtractor extractor_;
+  std::shared_ptr<const LexiconModel> lexicon_;
   std::vector<float> weights_;  // [bucket * labels + label]: one cache line holds a bucket's labels
   std::vector<float> bias_;
   int negative_label_ = -1, neutral_label_ = -1, positive_label_ = -1;
