@@ -1,0 +1,153 @@
+#include "services/assignment/routing/router.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/assignment/assignment_test_support.h"
+
+namespace voc::assignment {
+namespace {
+
+using std::chrono::hours;
+using testing::MakeRouter;
+using testing::Received;
+using testing::Triaged;
+
+TimePoint DueOf(const PlannedCase& plan) {
+  return FromProto(plan.request.reference_time()) + FromProto(plan.request.sla());
+}
+
+TEST(RouterTest, DetractorGetsACallbackOwnedByTheAccountManagerDue24hAfterArrival) {
+  const auto plans = MakeRouter()->Route(Triaged("fb-1").Detractor().AccountManager("p-am").t);
+  ASSERT_EQ(plans.size(), 1u);
+  const PlannedCase& plan = plans[0];
+  EXPECT_EQ(plan.kind, kDetractorCallback);
+  EXPECT_EQ(plan.request.request_id(), "callback:fb-1");
+  EXPECT_EQ(plan.request.case_().kind(), v1::CASE_KIND_DETRACTOR_CALLBACK);
+  EXPECT_EQ(plan.request.case_().feedback_id(), "fb-1");
+  ASSERT_EQ(plan.request.case_().owners_size(), 1);
+  EXPECT_EQ(plan.request.case_().owners(0).person(), "p-am");
+  EXPECT_EQ(plan.request.case_().owners(0).department(), "customer_success");
+  EXPECT_EQ(DueOf(plan), Received() + hours(24));
+  EXPECT_TRUE(plan.notify.empty());
+  EXPECT_NE(plan.reason.find("account manager"), std::string::npos) << plan.reason;
+}
+
+TEST(RouterTest, AccountManagerComesFromTheDirectoryWhenTheFeedbackLacksIt) {
+  const auto plans = MakeRouter()->Route(Triaged("fb-1", "c-with-am").Detractor().t);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].request.case_().owners(0).person(), "p-am");
+}
+
+TEST(RouterTest, UnknownAccountManagerFallsBackToTheDirectory) {
+  const auto plans =
+      MakeRouter()->Route(Triaged("fb-1", "c-with-am").Detractor().AccountManager("p-gone").t);
+  EXPECT_EQ(plans[0].request.case_().owners(0).person(), "p-am");
+}
+
+TEST(RouterTest, NoAccountManagerFallsBackToTheStoresRegionalManager) {
+  const auto plans =
+      MakeRouter()->Route(Triaged("fb-1", "c-no-am").Detractor().Store("store-sh-001").t);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].request.case_().owners(0).person(), "p-east");
+  EXPECT_EQ(plans[0].request.case_().owners(0).department(), "store_operations");
+  EXPECT_NE(plans[0].reason.find("no account_manager"), std::string::npos) << plans[0].reason;
+}
+
+TEST(RouterTest, NoAccountManagerNoStoreFallsBackToTheHeadOfCustomerSuccess) {
+  const auto plans = MakeRouter()->Route(Triaged("fb-1", "c-unknown").Detractor().t);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].request.case_().owners(0).person(), "p-head-cs");
+  EXPECT_EQ(plans[0].request.case_().owners(0).department(), "customer_success");
+  EXPECT_EQ(DueOf(plans[0]), Received() + hours(24));
+}
+
+TEST(RouterTest, RedLineOpensOneP1CaseForLegalPrAndExecutiveAndNotifiesThem) {
+  const auto plans = MakeRouter()->Route(Triaged("fb-9").RedLine("brakes failed").t);
+  ASSERT_EQ(plans.size(), 1u);
+  const PlannedCase& plan = plans[0];
+  EXPECT_EQ(plan.kind, kRedLine);
+  EXPECT_EQ(plan.request.request_id(), "redline:fb-9");
+  EXPECT_EQ(plan.request.case_().kind(), v1::CASE_KIND_RED_LINE);
+  EXPECT_EQ(plan.request.case_().priority(), v1::PRIORITY_P1);
+  ASSERT_EQ(plan.request.case_().owners_size(), 3);
+  EXPECT_EQ(plan.request.case_().owners(0).department(), "legal");
+  EXPECT_EQ(plan.request.case_().owners(0).person(), "p-counsel");
+  EXPECT_EQ(plan.request.case_().owners(1).department(), "pr");
+  EXPECT_EQ(plan.request.case_().owners(1).person(), "p-pr");
+  EXPECT_EQ(plan.request.case_().owners(2).department(), "executive");
+  EXPECT_EQ(plan.request.case_().owners(2).person(), "p-ceo");
+  EXPECT_EQ(plan.notify, (std::vector<std::string>{"p-counsel", "p-pr", "p-ceo"}));
+  EXPECT_EQ(DueOf(plan), Received() + hours(4));
+  EXPECT_NE(plan.request.case_().title().find("brakes failed"), std::string::npos);
+}
+
+TEST(RouterTest, RedLineSupersedesTheCallbackOfADetractor) {
+  const auto plans = MakeRouter()->Route(Triaged("fb-9").Detractor(0).RedLine("fire").t);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].kind, kRedLine);
+}
+
+TEST(RouterTest, StaffComplaintAtAStoreGoesToTheRegionalManager) {
+  const auto plans = MakeRouter()->Route(Triaged("fb-5", "c-no-am")
+                                             .Negative()
+                                             .Topic("service.staff_attitude", "customer_service")
+                                             .Store("store-sh-001")
+                                             .t);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].kind, kComplaint);
+  EXPECT_EQ(plans[0].request.request_id(), "complaint:fb-5");
+  EXPECT_EQ(plans[0].request.case_().kind(), v1::CASE_KIND_COMPLAINT);
+  EXPECT_EQ(plans[0].request.case_().owners(0).person(), "p-east");
+  EXPECT_EQ(plans[0].request.case_().owners(0).department(), "store_operations");
+  EXPECT_NE(plans[0].reason.find("staff attitude at a store"), std::string::npos) << plans[0].reason;
+  EXPECT_EQ(DueOf(plans[0]), Received() + hours(72));
+}
+
+TEST(RouterTest, StaffComplaintWithoutAStoreGoesToTheTopicsDepartment) {
+  const auto plans = MakeRouter()->Route(
+      Triaged("fb-5").Negative().Topic("service.staff_attitude", "customer_service").t);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].request.case_().owners(0).department(), "customer_service");
+  EXPECT_EQ(plans[0].request.case_().owners(0).person(), "p-head-service");
+}
+
+TEST(RouterTest, NegativeFeedbackIsRoutedByTopicElseToTheDefaultDepartment) {
+  auto plans = MakeRouter()->Route(
+      Triaged("fb-6").Negative().Topic("logistics.delivery_delay", "logistics").t);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].request.case_().owners(0).department(), "logistics");
+  EXPECT_EQ(plans[0].request.case_().owners(0).person(), "p-head-logistics");
+  EXPECT_EQ(plans[0].request.case_().topics(0), "logistics.delivery_delay");
+
+  plans = MakeRouter()->Route(Triaged("fb-7").Negative().t);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].request.case_().owners(0).department(), "customer_service");
+}
+
+TEST(RouterTest, TriagePriorityIsKeptOnComplaints) {
+  Triaged t("fb-8");
+  t.Negative().Topic("logistics.delivery_delay", "logistics");
+  t.t.mutable_result()->set_priority(v1::PRIORITY_P2);
+  EXPECT_EQ(MakeRouter()->Route(t.t)[0].request.case_().priority(), v1::PRIORITY_P2);
+}
+
+TEST(RouterTest, PositiveOrNeutralFeedbackOpensNothing) {
+  EXPECT_TRUE(MakeRouter()->Route(Triaged("fb-1").t).empty());
+}
+
+TEST(RouterTest, NegativeDetractorGetsOnlyTheCallbackUnlessConfiguredOtherwise) {
+  Triaged t("fb-1");
+  t.Detractor().Negative().Topic("logistics.delivery_delay", "logistics");
+  auto plans = MakeRouter()->Route(t.t);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].kind, kDetractorCallback);
+
+  std::string both = testing::kRoutingYaml;
+  both.replace(both.find("skip_when_other_case: true"), 26, "skip_when_other_case: false");
+  plans = MakeRouter(both)->Route(t.t);
+  ASSERT_EQ(plans.size(), 2u);
+  EXPECT_EQ(plans[1].kind, kComplaint);
+}
+
+}  // namespace
+}  // namespace voc::assignment
