@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "services/triage/analysis/factory.h"
 #include "services/triage/analysis/shared/multi_pattern_matcher.h"
 #include "services/triage/analysis/shared/utf8.h"
 
 #if VOC_TRIAGE_HAVE_SENTIMENT
+#include "services/triage/analysis/sentiment/combined_model.h"
 #include "services/triage/analysis/sentiment/lexicon_model.h"
+#include "services/triage/analysis/sentiment/linear_model.h"
 #include "services/triage/analysis/text/normalizer.h"
 #include "services/triage/analysis/text/segmenter.h"
 #endif
@@ -101,26 +104,47 @@ class TriageAnalyzer::Pipeline {
     lexicon_ = sentiment::LexiconModel::FromDirectory(dir, normalizer_);
     model_ = lexicon_.get();
     name_ = "lexicon";
+    if (!options.sentiment_model_path.empty()) {
+      // The trained model decides label and score; the lexicon adds intensity and evidence.
+      std::shared_ptr<sentiment::LinearModel> trained = sentiment::LinearModel::Load(options.sentiment_model_path);
+      trained->AttachLexicon(lexicon_);
+      combined_ = std::make_unique<sentiment::CombinedModel>(trained, lexicon_);
+      model_ = combined_.get();
+      name_ = "lexicon+trained";
+    }
+    if (!options.topic_model_path.empty()) {
+      topic_model_ = sentiment::LinearModel::Load(options.topic_model_path);
+      if (topic_model_->NeedsLexicon()) topic_model_->AttachLexicon(lexicon_);
+    }
   }
 
   const std::string& name() const { return name_; }
 
   std::string Normalize(std::string_view text) const { return normalizer_.Normalize(text).text; }
 
-  SentimentOutcome Run(std::string_view text, std::string& normalized_out) const {
+  // Also returns the trained topic classifier's label, if one is configured
+  // and confident (probability >= kTopicModelMinProbability).
+  SentimentOutcome Run(std::string_view text, std::string& normalized_out, std::string* model_topic) const {
     thread_local text::NormalizedText normalized;
     thread_local std::vector<text::Token> tokens;
     normalizer_.NormalizeInto(text, normalized);
     segmenter_.SegmentInto(normalized.text, tokens);
     sentiment::SentimentResult r = model_->Score(normalized, tokens);
+    if (topic_model_ && model_topic) {
+      const auto p = topic_model_->Predict(normalized, tokens);
+      if (p.probability >= kTopicModelMinProbability) *model_topic = topic_model_->labels()[p.label];
+    }
     normalized_out = normalized.text;
     return SentimentOutcome{r.label, r.score, r.intensity, std::move(r.evidence)};
   }
 
  private:
+  static constexpr double kTopicModelMinProbability = 0.5;
   text::Normalizer normalizer_;
   text::Segmenter segmenter_;
-  std::unique_ptr<sentiment::LexiconModel> lexicon_;
+  std::shared_ptr<const sentiment::LexiconModel> lexicon_;
+  std::unique_ptr<sentiment::CombinedModel> combined_;
+  std::unique_ptr<sentiment::LinearModel> topic_model_;
   const sentiment::SentimentModel* model_ = nullptr;
   std::string name_;
 };
@@ -130,7 +154,7 @@ class TriageAnalyzer::Pipeline {
   explicit Pipeline(const AnalyzerOptions&) {}
   const std::string& name() const { return name_; }
   std::string Normalize(std::string_view text) const { return PlaceholderSentiment::Normalize(text); }
-  SentimentOutcome Run(std::string_view text, std::string& normalized_out) const {
+  SentimentOutcome Run(std::string_view text, std::string& normalized_out, std::string*) const {
     normalized_out = PlaceholderSentiment::Normalize(text);
     return model_.Score(normalized_out);
   }
@@ -162,7 +186,8 @@ std::string TriageAnalyzer::Normalize(std::string_view text) const { return pipe
 
 Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string& normalized) const {
   Analysis a;
-  SentimentOutcome s = pipeline_->Run(input.text, normalized);
+  std::string model_topic;
+  SentimentOutcome s = pipeline_->Run(input.text, normalized, &model_topic);
   a.sentiment = s.label;
   a.sentiment_score = s.score;
   a.intensity = s.intensity;
@@ -170,6 +195,13 @@ Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string
 
   const auto taxonomy = taxonomy_->Current();
   a.topics = taxonomy->Match(normalized);
+  if (!model_topic.empty() &&
+      std::none_of(a.topics.begin(), a.topics.end(), [&](const TopicMatch& t) { return t.path == model_topic; })) {
+    // A label of the trained topic classifier: routed by its taxonomy
+    // department when the label is a taxonomy id, else left unrouted.
+    const TopicDefinition* known = taxonomy->Find(model_topic);
+    a.topics.push_back(TopicMatch{model_topic, known ? known->department : std::string()});
+  }
   const auto red_lines = red_lines_->Current();
   a.red_lines = red_lines->Find(normalized);
 
@@ -188,6 +220,20 @@ Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string
   a.priority = decision.priority;
   a.priority_reason = std::move(decision.reason);
   return a;
+}
+
+std::vector<TermGroup> DefaultSignalGroups(const Taxonomy& taxonomy) {
+  TermGroup key{"key", {}};
+  std::unordered_set<std::string> parents, seen;
+  for (const auto& t : taxonomy.topics())
+    if (!t.parent_id.empty()) parents.insert(t.parent_id);
+  for (const auto& t : taxonomy.topics()) {
+    if (parents.count(t.id)) continue;
+    for (const auto* list : {&t.query.any, &t.query.all})
+      for (const auto& term : *list)
+        if (seen.insert(term).second) key.terms.push_back(term);
+  }
+  return {key};
 }
 
 std::unique_ptr<TriageAnalyzer> MakeTriageAnalyzer(const AnalyzerOptions& options) {

@@ -17,6 +17,7 @@
 #include "services/triage/analysis/analyzer.h"
 #include "services/triage/analysis/priority/priority_matrix.h"
 #include "services/triage/analysis/redlines/red_lines.h"
+#include "services/triage/analysis/signals/weak_signals.h"
 #include "services/triage/analysis/topics/taxonomy_store.h"
 
 namespace voc::triage {
@@ -55,5 +56,10 @@ class TriageAnalyzer final : public Analyzer {
   std::shared_ptr<const PriorityMatrix> priority_;
   std::string sentiment_model_name_;
 };
+
+// Default weak-signal dictionary when none is configured: one group, "key",
+// holding the `any` and `all` terms of every leaf topic of `taxonomy`, so
+// signals are pairs of co-occurring complaint terms ("凉了 + 太慢").
+std::vector<TermGroup> DefaultSignalGroups(const Taxonomy& taxonomy);
 
 }  // namespace voc::triage

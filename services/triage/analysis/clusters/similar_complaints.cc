@@ -145,7 +145,7 @@ std::optional<MinHashSignature> DecodeSignature(std::string_view hex) {
 ClusterIndex::ClusterIndex(ClusterOptions options) : options_(options) {}
 
 std::uint64_t ClusterIndex::BandKey(const MinHashSignature& s, std::size_t band) {
-  std::uint64_t key = 0;
+  std::uint64_t key = band;
   for (std::size_t r = 0; r < kRows; ++r) key = (key << 16) | s[band * kRows + r];
   return key;
 }
@@ -162,21 +162,23 @@ ClusterAssignment ClusterIndex::AddWithSignature(std::string_view feedback_id, c
   result.signature = signature;
   std::lock_guard lock(mu_);
   // Best candidate over all bands; a member seen in several bands is scored once.
-  thread_local std::vector<std::uint32_t> seen;
-  seen.clear();
+  thread_local std::vector<std::uint32_t> candidates;
+  candidates.clear();
+  for (std::size_t band = 0; band < kBands; ++band) {
+    auto it = buckets_.find(BandKey(signature, band));
+    if (it == buckets_.end()) continue;
+    const Bucket& bucket = it->second;
+    candidates.insert(candidates.end(), bucket.members.begin(), bucket.members.begin() + bucket.size);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   std::int64_t best = -1;
   double best_similarity = 0;
-  for (std::size_t band = 0; band < kBands; ++band) {
-    auto it = buckets_[band].find(BandKey(signature, band));
-    if (it == buckets_[band].end()) continue;
-    for (std::uint32_t m : it->second) {
-      if (std::find(seen.begin(), seen.end(), m) != seen.end()) continue;
-      seen.push_back(m);
-      const double s = EstimatedSimilarity(signature, members_[m].signature);
-      if (s > best_similarity) {
-        best_similarity = s;
-        best = m;
-      }
+  for (std::uint32_t m : candidates) {
+    const double s = EstimatedSimilarity(signature, members_[m].signature);
+    if (s > best_similarity) {
+      best_similarity = s;
+      best = m;
     }
   }
   if (best >= 0 && best_similarity >= options_.join_threshold) {
@@ -213,9 +215,13 @@ std::uint32_t ClusterIndex::InsertMemberLocked(std::string_view feedback_id, con
   const auto index = static_cast<std::uint32_t>(members_.size());
   members_.push_back(Member{signature, cluster_id});
   for (std::size_t band = 0; band < kBands; ++band) {
-    auto& bucket = buckets_[band][BandKey(signature, band)];
-    if (bucket.size() >= options_.max_bucket_entries && !bucket.empty()) bucket.erase(bucket.begin());
-    bucket.push_back(index);
+    Bucket& bucket = buckets_[BandKey(signature, band)];
+    if (bucket.size < kBucketCapacity) {
+      bucket.members[bucket.size++] = index;
+    } else {
+      bucket.members[bucket.next] = index;
+      bucket.next = static_cast<std::uint8_t>((bucket.next + 1) % kBucketCapacity);
+    }
   }
   auto [it, created] = clusters_.try_emplace(cluster_id);
   ClusterState& state = it->second;
@@ -275,7 +281,7 @@ std::size_t ClusterIndex::member_count() const {
 std::size_t ClusterIndex::MemoryBytes() const {
   std::lock_guard lock(mu_);
   std::size_t bytes = members_.capacity() * sizeof(Member);
-  for (const auto& band : buckets_) bytes += band.size() * (sizeof(std::uint64_t) + 48 + 4 * 4);
+  bytes += buckets_.size() * (sizeof(std::uint64_t) + sizeof(Bucket) + 16) + buckets_.bucket_count() * sizeof(void*);
   for (const auto& [id, state] : clusters_) {
     bytes += sizeof(ClusterState) + 64;
     for (const auto& m : state.summary.member_ids) bytes += sizeof(std::string) + m.capacity();

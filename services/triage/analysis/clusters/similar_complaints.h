@@ -15,7 +15,7 @@
 //   * LSH banding: 32 bands of 2 rows. Two texts become candidates if they
 //     agree on a whole band: P = 1 - (1 - J^2)^32, i.e. 0.73 at J = 0.2,
 //     0.996 at J = 0.4. Each bucket keeps only its most recent
-//     `max_bucket_entries` members, which bounds the work per document.
+//     kBucketCapacity (8) members, which bounds the work per document.
 //   * Join rule: among candidates, the member with the highest estimated
 //     Jaccard; join its cluster if it is >= `join_threshold` (default 0.4).
 //
@@ -53,7 +53,6 @@ std::optional<MinHashSignature> DecodeSignature(std::string_view hex);
 
 struct ClusterOptions {
   double join_threshold = 0.4;        // estimated Jaccard needed to join
-  std::size_t max_bucket_entries = 8; // most recent members kept per LSH bucket
   std::size_t max_member_ids = 0;     // 0: keep every member id; else the latest N
   std::size_t representative_pool = 16;  // members whose text is kept as representative candidates
 };
@@ -121,6 +120,13 @@ class ClusterIndex {
   };
   static constexpr std::size_t kBands = 32;
   static constexpr std::size_t kRows = kSignatureSize / kBands;
+  static constexpr std::size_t kBucketCapacity = 8;
+  // The most recent members whose band matched, as a ring (no heap per bucket).
+  struct Bucket {
+    std::array<std::uint32_t, kBucketCapacity> members{};
+    std::uint8_t size = 0;
+    std::uint8_t next = 0;  // slot the next member overwrites once full
+  };
 
   std::uint32_t InsertMemberLocked(std::string_view feedback_id, const MinHashSignature& signature,
                                    std::uint64_t cluster_id, std::int64_t timestamp,
@@ -130,7 +136,8 @@ class ClusterIndex {
   ClusterOptions options_;
   mutable std::mutex mu_;
   std::vector<Member> members_;
-  std::array<std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>, kBands> buckets_;
+  // Key: band index in the top bits, the band's rows below.
+  std::unordered_map<std::uint64_t, Bucket> buckets_;
   std::unordered_map<std::uint64_t, ClusterState> clusters_;
   std::uint64_t next_cluster_id_ = 1;
 };
