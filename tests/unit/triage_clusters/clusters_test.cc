@@ -112,3 +112,21 @@ TEST(ClusterIndexTest, EmptyAndEmojiOnlyTextsDoNotCollapseTogether) {
 
 }  // namespace
 }  // namespace voc::triage
+
+namespace voc::triage {
+namespace {
+
+TEST(ClusterIndexTest, ForgottenMembersAreNoLongerMatchedButClustersRemain) {
+  ClusterIndex index;
+  const auto old = index.Add("a", "热水器漏水，师傅上门也没修好", 100);
+  index.ForgetBefore(200);
+  const auto again = index.Add("b", "热水器漏水，师傅上门也没修好", 300);
+  EXPECT_TRUE(again.new_cluster);
+  EXPECT_NE(again.cluster_id, old.cluster_id);
+  EXPECT_TRUE(index.Get(old.cluster_id).has_value());
+  const auto third = index.Add("c", "热水器漏水，师傅上门还是没修好", 310);
+  EXPECT_EQ(third.cluster_id, again.cluster_id) << "recent members still match";
+}
+
+}  // namespace
+}  // namespace voc::triage

@@ -209,11 +209,8 @@ void ClusterIndex::Restore(std::string_view feedback_id, const MinHashSignature&
   InsertMemberLocked(feedback_id, signature, cluster_id, timestamp, topics, text);
 }
 
-std::uint32_t ClusterIndex::InsertMemberLocked(std::string_view feedback_id, const MinHashSignature& signature,
-                                               std::uint64_t cluster_id, std::int64_t timestamp,
-                                               const std::vector<std::string>& topics, std::string_view text) {
-  const auto index = static_cast<std::uint32_t>(members_.size());
-  members_.push_back(Member{signature, cluster_id});
+void ClusterIndex::IndexMemberLocked(std::uint32_t index) {
+  const MinHashSignature& signature = members_[index].signature;
   for (std::size_t band = 0; band < kBands; ++band) {
     Bucket& bucket = buckets_[BandKey(signature, band)];
     if (bucket.size < kBucketCapacity) {
@@ -223,6 +220,22 @@ std::uint32_t ClusterIndex::InsertMemberLocked(std::string_view feedback_id, con
       bucket.next = static_cast<std::uint8_t>((bucket.next + 1) % kBucketCapacity);
     }
   }
+}
+
+void ClusterIndex::ForgetBefore(std::int64_t cutoff) {
+  std::lock_guard lock(mu_);
+  buckets_.clear();
+  buckets_.rehash(0);
+  for (std::uint32_t i = 0; i < members_.size(); ++i)
+    if (members_[i].timestamp >= cutoff) IndexMemberLocked(i);
+}
+
+std::uint32_t ClusterIndex::InsertMemberLocked(std::string_view feedback_id, const MinHashSignature& signature,
+                                               std::uint64_t cluster_id, std::int64_t timestamp,
+                                               const std::vector<std::string>& topics, std::string_view text) {
+  const auto index = static_cast<std::uint32_t>(members_.size());
+  members_.push_back(Member{signature, cluster_id, timestamp});
+  IndexMemberLocked(index);
   auto [it, created] = clusters_.try_emplace(cluster_id);
   ClusterState& state = it->second;
   Cluster& c = state.summary;

@@ -97,6 +97,12 @@ class ClusterIndex {
                std::int64_t timestamp, const std::vector<std::string>& topics = {},
                std::string_view text = {});
 
+  // Stops members seen before `cutoff` from being matched by new feedback
+  // (their clusters and summaries stay) and frees the LSH buckets they held.
+  // O(members); call it periodically (e.g. daily with a 30-day cutoff) to
+  // bound memory at about 1 KB per matchable member.
+  void ForgetBefore(std::int64_t cutoff);
+
   std::optional<Cluster> Get(std::uint64_t cluster_id) const;
   // Clusters with at least `min_size` members, largest first (ties: most
   // recently seen first), at most `limit` (0: all), seen at or after `since`.
@@ -111,6 +117,7 @@ class ClusterIndex {
   struct Member {
     MinHashSignature signature;
     std::uint64_t cluster_id;
+    std::int64_t timestamp;
   };
   struct ClusterState {
     Cluster summary;
@@ -132,6 +139,7 @@ class ClusterIndex {
                                    std::uint64_t cluster_id, std::int64_t timestamp,
                                    const std::vector<std::string>& topics, std::string_view text);
   static std::uint64_t BandKey(const MinHashSignature& s, std::size_t band);
+  void IndexMemberLocked(std::uint32_t index);
 
   ClusterOptions options_;
   mutable std::mutex mu_;
