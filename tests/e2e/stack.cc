@@ -1,5 +1,7 @@
 #include "tests/e2e/stack.h"
 
+#include <signal.h>
+
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -44,6 +46,14 @@ Stack::Stack(StackOptions options) : options_(options) {
 }
 
 Stack::~Stack() {
+  // Close our channels first: a server shutting down waits for open calls.
+  ingest_.reset();
+  triage_.reset();
+  assignment_.reset();
+  tracking_.reset();
+  verification_.reset();
+  // SIGTERM every service at once, then reap them.
+  for (auto& [name, process] : processes_) kill(process->pid(), SIGTERM);
   for (auto& [name, process] : processes_) process->Terminate(5000);
 }
 
@@ -90,7 +100,7 @@ void Stack::StartService(const std::string& name) {
   processes_[name] = std::make_unique<testing::ChildProcess>(
       std::vector<std::string>{BinaryFor(name), "--config", config_path_}, dir_.path() + "/" + name + ".log",
       std::map<std::string, std::string>{}, VOC_SOURCE_DIR);
-  if (!testing::WaitForPort(ports_[name], 20000)) {
+  if (!testing::WaitForPort(ports_[name], 60000)) {
     throw std::runtime_error("voc-" + name + " did not start; see " + dir_.path() + "/" + name + ".log");
   }
 }
