@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 #include <unordered_set>
 
 #include "services/triage/analysis/factory.h"
@@ -122,6 +123,19 @@ class TriageAnalyzer::Pipeline {
 
   std::string Normalize(std::string_view text) const { return normalizer_.Normalize(text).text; }
 
+  std::vector<std::string> Terms(std::string_view text) const {
+    const text::NormalizedText normalized = normalizer_.Normalize(text);
+    std::vector<text::Token> tokens;
+    segmenter_.SegmentInto(normalized.text, tokens);
+    std::vector<std::string> out;
+    for (const auto& t : tokens) {
+      const bool wanted = (t.kind == text::TokenKind::kHan && utf8::CountCodePoints(t.text) >= 2) ||
+                          (t.kind == text::TokenKind::kWord && t.text.size() >= 2);
+      if (wanted && std::find(out.begin(), out.end(), t.text) == out.end()) out.emplace_back(t.text);
+    }
+    return out;
+  }
+
   // Also returns the trained topic classifier's label, if one is configured
   // and confident (probability >= kTopicModelMinProbability).
   SentimentOutcome Run(std::string_view text, std::string& normalized_out, std::string* model_topic) const {
@@ -154,6 +168,17 @@ class TriageAnalyzer::Pipeline {
   explicit Pipeline(const AnalyzerOptions&) {}
   const std::string& name() const { return name_; }
   std::string Normalize(std::string_view text) const { return PlaceholderSentiment::Normalize(text); }
+  std::vector<std::string> Terms(std::string_view text) const {
+    // Without the segmenter: whitespace/punctuation-separated runs.
+    std::vector<std::string> out;
+    std::string current;
+    for (char c : PlaceholderSentiment::Normalize(text) + " ") {
+      const bool separator = std::string_view(" \t\n,.!?;:").find(c) != std::string_view::npos;
+      if (!separator) current.push_back(c);
+      else if (!current.empty()) out.push_back(std::exchange(current, {}));
+    }
+    return out;
+  }
   SentimentOutcome Run(std::string_view text, std::string& normalized_out, std::string*) const {
     normalized_out = PlaceholderSentiment::Normalize(text);
     return model_.Score(normalized_out);
@@ -183,6 +208,8 @@ Analysis TriageAnalyzer::Analyze(const AnalysisInput& input) const {
 }
 
 std::string TriageAnalyzer::Normalize(std::string_view text) const { return pipeline_->Normalize(text); }
+
+std::vector<std::string> TriageAnalyzer::Terms(std::string_view text) const { return pipeline_->Terms(text); }
 
 Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string& normalized) const {
   Analysis a;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "services/triage/analysis/analyzer.h"
 #include "services/triage/analysis/priority/priority_matrix.h"
@@ -41,6 +42,11 @@ class TriageAnalyzer final : public Analyzer {
   // The normaliser's canonical form of `text` (lower-case, simplified,
   // half-width); feed it to PreviewTaxonomy / PreviewRedLines.
   std::string Normalize(std::string_view text) const;
+
+  // Content words of `text` for drill-down (DrillDocument::terms): the
+  // segmenter's Chinese words of two or more characters and English words of
+  // two or more letters, normalised, each once, in order of appearance.
+  std::vector<std::string> Terms(std::string_view text) const;
 
   TaxonomyStore& taxonomy() { return *taxonomy_; }
   RedLineStore& red_lines() { return *red_lines_; }

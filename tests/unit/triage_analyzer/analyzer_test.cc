@@ -129,3 +129,20 @@ TEST(AnalyzerTest, HelperNames) {
 
 }  // namespace
 }  // namespace voc::triage
+
+namespace voc::triage {
+namespace {
+
+TEST(AnalyzerTermsTest, TermsAreNormalisedDistinctContentWords) {
+  AnalyzerOptions o;
+  o.taxonomy_path = "config/taxonomy.yaml";
+  o.redlines_path = "config/redlines.yaml";
+  auto analyzer = MakeTriageAnalyzer(o);
+  const auto terms = analyzer->Terms("Delivery was LATE, late again");
+  EXPECT_EQ(std::count(terms.begin(), terms.end(), "late"), 1);
+  EXPECT_NE(std::find(terms.begin(), terms.end(), "delivery"), terms.end());
+  EXPECT_EQ(std::find(terms.begin(), terms.end(), ","), terms.end());
+}
+
+}  // namespace
+}  // namespace voc::triage
