@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "services/triage/analysis/text/utf8.h"
 
@@ -13,6 +14,8 @@ constexpr std::uint64_t kCharSeed = 0x9E3779B97F4A7C15ull;
 constexpr std::uint64_t kWordSeed = 0xC2B2AE3D27D4EB4Full;
 constexpr std::uint64_t kSignalSeed = 0x165667B19E3779F9ull;
 constexpr std::uint64_t kLastClauseSeed = 0x27D4EB2F165667C5ull;
+constexpr std::uint64_t kNegatedSeed = 0x85EBCA77C2B2AE63ull;
+constexpr std::uint64_t kWordCharSeed = 0x94D049BB133111EBull;
 
 // Coarse bins of the lexicon score: the trained model learns how far to trust each.
 constexpr double kLexiconBins[] = {-4.0, -2.0, -1.0, -0.25, 0.25, 1.0, 2.0, 4.0};
@@ -49,12 +52,65 @@ std::uint32_t FeatureExtractor::WordIndex(std::string_view word) const {
   return static_cast<std::uint32_t>(StableHash(word, kWordSeed)) & mask_;
 }
 
+namespace {
+
+// English words that open a negation scope for FeatureOptions::negation_scope.
+bool IsEnglishNegator(std::string_view word) {
+  static constexpr std::string_view kNegators[] = {"not", "no", "never", "cannot", "cant", "dont", "didnt", "doesnt",
+                                                    "isnt", "wasnt", "arent", "wont", "nothing", "nobody", "nowhere",
+                                                    "without", "neither", "nor", "hardly"};
+  if (word.ends_with("n't")) return true;
+  for (const auto n : kNegators) {
+    if (word == n) return true;
+  }
+  return false;
+}
+
+// Merges repeated feature indices without sorting: an open-addressing table
+// that is reused across documents (only the slots a document used are reset).
+class IndexCounter {
+ public:
+  template <typename Emit>
+  void Count(const std::vector<std::uint32_t>& indices, Emit&& emit) {
+    std::size_t capacity = 64;
+    while (capacity < indices.size() * 2) capacity *= 2;
+    if (keys_.size() < capacity) {
+      keys_.assign(capacity, kEmpty);
+      counts_.assign(capacity, 0);
+    }
+    const std::size_t mask = capacity - 1;
+    used_.clear();
+    for (const std::uint32_t index : indices) {
+      std::size_t slot = (index * 0x9E3779B1u) & mask;
+      while (keys_[slot] != kEmpty && keys_[slot] != index) slot = (slot + 1) & mask;
+      if (keys_[slot] == kEmpty) {
+        keys_[slot] = index;
+        used_.push_back(static_cast<std::uint32_t>(slot));
+      }
+      ++counts_[slot];
+    }
+    for (const std::uint32_t slot : used_) {
+      emit(keys_[slot], counts_[slot]);
+      keys_[slot] = kEmpty;
+      counts_[slot] = 0;
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;  // never a bucket: hash_bits <= 26
+  std::vector<std::uint32_t> keys_, counts_, used_;
+};
+
+}  // namespace
+
 void FeatureExtractor::Extract(const text::NormalizedText& text, const std::vector<text::Token>& tokens,
                                std::vector<Feature>& out, double lexicon_raw) const {
   out.clear();
   thread_local std::vector<std::uint32_t> indices;
   thread_local std::vector<std::size_t> starts;
+  thread_local IndexCounter counter;
   indices.clear();
+  const auto add = [&](std::uint64_t hash) { indices.push_back(static_cast<std::uint32_t>(hash) & mask_); };
 
   // Character n-grams over code points; a space is a character too, so n-grams
   // see word boundaries in English.
@@ -70,21 +126,38 @@ void FeatureExtractor::Extract(const text::NormalizedText& text, const std::vect
     for (std::size_t i = 0; i + n <= chars; ++i) {
       const std::string_view gram(s.data() + starts[i], starts[i + n] - starts[i]);
       if (n == 1 && gram == " ") continue;
-      indices.push_back(static_cast<std::uint32_t>(StableHash(gram, kCharSeed + n)) & mask_);
+      add(StableHash(gram, kCharSeed + n));
     }
   }
 
   // Word n-grams; punctuation tokens take part, so "good?" differs from "good!".
   std::uint64_t previous = 0;
   bool has_previous = false;
+  bool negated = false;
+  thread_local std::string marked;
   for (const auto& token : tokens) {
-    const std::uint64_t h = StableHash(WordKey(token), kWordSeed);
-    indices.push_back(static_cast<std::uint32_t>(h) & mask_);
-    if (options_.word_ngram_max >= 2 && has_previous) {
-      indices.push_back(static_cast<std::uint32_t>(Mix(previous * 31 + h)) & mask_);
-    }
+    std::string_view key = WordKey(token);
+    if (options_.fold_mentions && token.kind == text::TokenKind::kWord && key.starts_with('@')) key = "<user>";
+    const std::uint64_t h = StableHash(key, kWordSeed);
+    add(h);
+    if (options_.word_ngram_max >= 2 && has_previous) add(Mix(previous * 31 + h));
     previous = h;
     has_previous = true;
+    if (options_.negation_scope) {
+      if (token.kind == text::TokenKind::kPunct) {
+        negated = false;
+      } else if (token.kind == text::TokenKind::kWord) {
+        if (negated) add(StableHash(key, kNegatedSeed));
+        if (IsEnglishNegator(key)) negated = true;
+      }
+    }
+    if (options_.word_char_ngram_max > 0 && token.kind == text::TokenKind::kWord && !key.starts_with('@')) {
+      marked.assign("<").append(key).append(">");  // English words are ASCII after normalisation
+      const int length = static_cast<int>(marked.size());
+      for (int n = options_.word_char_ngram_min; n <= options_.word_char_ngram_max && n < length; ++n) {
+        for (int i = 0; i + n <= length; ++i) add(StableHash(std::string_view(marked).substr(i, n), kWordCharSeed + n));
+      }
+    }
   }
 
   if (options_.last_clause_words) {
@@ -93,33 +166,29 @@ void FeatureExtractor::Extract(const text::NormalizedText& text, const std::vect
     while (end > 0 && tokens[end - 1].kind == text::TokenKind::kPunct) --end;
     std::size_t begin = end;
     while (begin > 0 && tokens[begin - 1].kind != text::TokenKind::kPunct) --begin;
-    for (std::size_t i = begin; i < end; ++i) {
-      indices.push_back(static_cast<std::uint32_t>(StableHash(WordKey(tokens[i]), kLastClauseSeed)) & mask_);
-    }
+    for (std::size_t i = begin; i < end; ++i) add(StableHash(WordKey(tokens[i]), kLastClauseSeed));
   }
 
   // Intensity signals as coarse buckets.
   const auto signal = [&](std::string_view name, int value) {
     if (value <= 0) return;
-    const std::string key = std::string(name) + std::to_string(std::min(value, 3));
-    indices.push_back(static_cast<std::uint32_t>(StableHash(key, kSignalSeed)) & mask_);
+    char key[32];
+    const std::size_t length = std::min(name.size(), sizeof(key) - 2);
+    std::copy_n(name.data(), length, key);
+    key[length] = static_cast<char>('0' + std::min(value, 3));
+    add(StableHash(std::string_view(key, length + 1), kSignalSeed));
   };
   signal("exclamations", text.exclamations);
   signal("questions", text.question_marks);
   signal("elongations", text.elongations);
-  indices.push_back(static_cast<std::uint32_t>(StableHash("<bias>", kSignalSeed)) & mask_);
+  add(StableHash("<bias>", kSignalSeed));
 
-  std::sort(indices.begin(), indices.end());
   double norm = 0.0;
-  for (std::size_t i = 0; i < indices.size();) {
-    std::size_t j = i;
-    while (j < indices.size() && indices[j] == indices[i]) ++j;
-    const float count = static_cast<float>(j - i);
-    const float value = options_.log_counts ? 1.0f + std::log(count) : count;
-    out.push_back({indices[i], value});
+  counter.Count(indices, [&](std::uint32_t index, std::uint32_t count) {
+    const float value = options_.log_counts ? 1.0f + std::log(static_cast<float>(count)) : static_cast<float>(count);
+    out.push_back({index, value});
     norm += static_cast<double>(value) * value;
-    i = j;
-  }
+  });
   if (norm > 0 && options_.l2_normalize) {
     const float inverse = static_cast<float>(1.0 / std::sqrt(norm));
     for (auto& f : out) f.value *= inverse;

@@ -31,6 +31,16 @@ struct FeatureOptions {
   // The lexicon model's raw score as features (bins and magnitude), so the
   // trained model can lean on the hand-written rules where data is thin.
   bool lexicon_score = false;
+  // English negation scope: words after "not", "never", "n't"... up to the next
+  // punctuation also count as their own "not_" family ("not good" != "good").
+  bool negation_scope = false;
+  // "@united" -> "<user>" in word features: the handle names the addressee, not a sentiment.
+  bool fold_mentions = false;
+  // Character n-grams of this length range again inside each English word, with
+  // word boundary marks ("<dela", "yed>"): robust to misspellings and word forms.
+  // 0 disables them.
+  int word_char_ngram_min = 0;
+  int word_char_ngram_max = 0;
 };
 
 // Stable across platforms and releases, because model files store hashed indices.
@@ -40,7 +50,8 @@ class FeatureExtractor {
  public:
   explicit FeatureExtractor(FeatureOptions options) : options_(options), mask_((1u << options.hash_bits) - 1) {}
 
-  // Sorted by index, unique, L2-normalised. `out` is cleared first.
+  // Unique indices (in no particular order), L2-normalised. `out` is cleared first.
+  // Allocation-free after warm-up: counts are merged in a thread-local hash table.
   // `lexicon_raw` is LexiconModel::RawScore of the text, used only when options().lexicon_score.
   void Extract(const text::NormalizedText& text, const std::vector<text::Token>& tokens,
                std::vector<Feature>& out, double lexicon_raw = 0.0) const;

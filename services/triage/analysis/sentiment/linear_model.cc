@@ -13,7 +13,8 @@
 namespace voc::triage::sentiment {
 namespace {
 
-constexpr char kMagic[8] = {'V', 'O', 'C', 'L', 'I', 'N', '0', '1'};
+constexpr char kMagic[8] = {'V', 'O', 'C', 'L', 'I', 'N', '0', '2'};
+constexpr char kMagicVersion1[8] = {'V', 'O', 'C', 'L', 'I', 'N', '0', '1'};
 
 double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
@@ -48,11 +49,12 @@ std::vector<float> NaiveBayesRatios(const std::vector<std::vector<Feature>>& exa
 
 }  // namespace
 
-LinearModel::LinearModel(std::vector<std::string> labels, const FeatureOptions& feature_options)
-    : labels_(std::move(labels)), extractor_(feature_options) {
+LinearModel::LinearModel(std::vector<std::string> labels, const FeatureOptions& feature_options, bool softmax)
+    : labels_(std::move(labels)) {
   const std::size_t buckets = std::size_t{1} << feature_options.hash_bits;
-  weights_.assign(buckets * labels_.size(), 0.0f);
-  bias_.assign(labels_.size(), 0.0f);
+  members_.push_back(Member{FeatureExtractor(feature_options), softmax,
+                            std::vector<float>(buckets * labels_.size(), 0.0f),
+                            std::vector<float>(labels_.size(), 0.0f)});
   for (std::size_t c = 0; c < labels_.size(); ++c) {
     if (labels_[c] == "negative") negative_label_ = static_cast<int>(c);
     if (labels_[c] == "neutral") neutral_label_ = static_cast<int>(c);
@@ -66,7 +68,7 @@ std::unique_ptr<LinearModel> LinearModel::Train(const std::vector<std::vector<Fe
                                                 const TrainingOptions& options) {
   if (examples.size() != labels.size() || examples.empty()) throw std::invalid_argument("no training examples");
   if (label_names.size() < 2) throw std::invalid_argument("training needs at least two labels");
-  std::unique_ptr<LinearModel> model(new LinearModel(std::move(label_names), feature_options));
+  std::unique_ptr<LinearModel> model(new LinearModel(std::move(label_names), feature_options, options.softmax));
   const int classes = static_cast<int>(model->labels_.size());
   const std::size_t buckets = std::size_t{1} << feature_options.hash_bits;
 
@@ -80,10 +82,12 @@ std::unique_ptr<LinearModel> LinearModel::Train(const std::vector<std::vector<Fe
   if (options.balance_classes) {
     std::vector<double> counts(classes, 0.0);
     for (const int y : labels) counts[y] += 1.0;
-    for (int c = 0; c < classes; ++c) class_weight[c] = counts[c] > 0 ? examples.size() / (classes * counts[c]) : 0.0;
+    for (int c = 0; c < classes; ++c) {
+      class_weight[c] = counts[c] > 0 ? std::pow(examples.size() / (classes * counts[c]), options.balance_power) : 0.0;
+    }
   }
 
-  // One-vs-rest logistic regressions trained together with AdaGrad.
+  // AdaGrad over all classes at once: one-vs-rest sigmoids, or one softmax.
   std::vector<float> w(buckets * classes, 0.0f), accumulated(buckets * classes, 1e-8f);
   std::vector<double> b(classes, 0.0), b_accumulated(classes, 1e-8);
   std::vector<float> w_sum(options.average_epochs ? w.size() : 0, 0.0f);
@@ -91,28 +95,43 @@ std::unique_ptr<LinearModel> LinearModel::Train(const std::vector<std::vector<Fe
   std::vector<std::size_t> order(examples.size());
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 random(options.seed);
+  std::vector<double> z(classes), g(classes);
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), random);
     double loss = 0.0;
     for (const std::size_t d : order) {
       const auto& x = examples[d];
+      const double example_weight = class_weight[labels[d]];
       for (int c = 0; c < classes; ++c) {
-        double z = b[c];
-        for (const auto& f : x) z += f.value * ratio(f.index, c) * w[static_cast<std::size_t>(f.index) * classes + c];
-        const double target = labels[d] == c ? 1.0 : 0.0;
-        const double p = Sigmoid(z);
-        // For a binary task one-vs-rest repeats the same problem mirrored: weight it once.
-        const double example_weight = class_weight[labels[d]];
-        loss -= example_weight * (target > 0 ? std::log(std::max(p, 1e-12)) : std::log(std::max(1 - p, 1e-12)));
-        const double g = (p - target) * example_weight;
+        z[c] = b[c];
+        for (const auto& f : x) z[c] += f.value * ratio(f.index, c) * w[static_cast<std::size_t>(f.index) * classes + c];
+      }
+      if (options.softmax) {
+        const double top = *std::max_element(z.begin(), z.end());
+        double sum = 0.0;
+        for (int c = 0; c < classes; ++c) sum += (g[c] = std::exp(z[c] - top));
+        for (int c = 0; c < classes; ++c) {
+          const double p = g[c] / sum;
+          if (labels[d] == c) loss -= example_weight * std::log(std::max(p, 1e-12));
+          g[c] = (p - (labels[d] == c ? 1.0 : 0.0)) * example_weight;
+        }
+      } else {
+        for (int c = 0; c < classes; ++c) {
+          const double target = labels[d] == c ? 1.0 : 0.0;
+          const double p = Sigmoid(z[c]);
+          loss -= example_weight * (target > 0 ? std::log(std::max(p, 1e-12)) : std::log(std::max(1 - p, 1e-12)));
+          g[c] = (p - target) * example_weight;
+        }
+      }
+      for (int c = 0; c < classes; ++c) {
         for (const auto& f : x) {
           const std::size_t k = static_cast<std::size_t>(f.index) * classes + c;
-          const double grad = g * f.value * ratio(f.index, c) + options.l2 * w[k];
+          const double grad = g[c] * f.value * ratio(f.index, c) + options.l2 * w[k];
           accumulated[k] += static_cast<float>(grad * grad);
           w[k] -= static_cast<float>(options.learning_rate * grad / std::sqrt(accumulated[k]));
         }
-        b_accumulated[c] += g * g;
-        b[c] -= options.learning_rate * g / std::sqrt(b_accumulated[c]);
+        b_accumulated[c] += g[c] * g[c];
+        b[c] -= options.learning_rate * g[c] / std::sqrt(b_accumulated[c]);
       }
     }
     if (options.average_epochs) {
@@ -121,7 +140,7 @@ std::unique_ptr<LinearModel> LinearModel::Train(const std::vector<std::vector<Fe
     }
     if (options.progress) {
       options.progress("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options.epochs) +
-                       " mean loss " + std::to_string(loss / (examples.size() * classes)));
+                       " mean loss " + std::to_string(loss / examples.size()));
     }
   }
   if (options.average_epochs && options.epochs > 0) {
@@ -129,33 +148,59 @@ std::unique_ptr<LinearModel> LinearModel::Train(const std::vector<std::vector<Fe
     for (int c = 0; c < classes; ++c) b[c] = b_sum[c] / options.epochs;
   }
   // Fold the ratios into the weights so prediction is a plain dot product.
+  Member& member = model->members_.front();
   for (std::size_t i = 0; i < buckets; ++i) {
     for (int c = 0; c < classes; ++c) {
       const std::size_t k = i * classes + c;
-      model->weights_[k] = w[k] * ratio(static_cast<std::uint32_t>(i), c);
+      member.weights[k] = w[k] * ratio(static_cast<std::uint32_t>(i), c);
     }
   }
-  for (int c = 0; c < classes; ++c) model->bias_[c] = static_cast<float>(b[c]);
+  for (int c = 0; c < classes; ++c) member.bias[c] = static_cast<float>(b[c]);
   return model;
 }
 
-double LinearModel::Logit(const std::vector<Feature>& features, int label) const {
-  const std::size_t classes = labels_.size();
-  double z = bias_[label];
-  for (const auto& f : features) z += f.value * weights_[f.index * classes + label];
-  return z;
+std::unique_ptr<LinearModel> LinearModel::Ensemble(std::vector<std::unique_ptr<LinearModel>> members) {
+  if (members.empty()) throw std::invalid_argument("an ensemble needs at least one model");
+  std::unique_ptr<LinearModel> ensemble = std::move(members.front());
+  for (std::size_t i = 1; i < members.size(); ++i) {
+    if (members[i]->labels_ != ensemble->labels_) throw std::invalid_argument("ensemble members have different labels");
+    for (auto& member : members[i]->members_) ensemble->members_.push_back(std::move(member));
+  }
+  return ensemble;
 }
 
-void LinearModel::Probabilities(const std::vector<Feature>& features, std::vector<double>& out) const {
+bool LinearModel::NeedsLexicon() const {
+  return std::any_of(members_.begin(), members_.end(),
+                     [](const Member& m) { return m.extractor.options().lexicon_score; });
+}
+
+std::size_t LinearModel::MemoryBytes() const {
+  std::size_t bytes = 0;
+  for (const auto& m : members_) bytes += (m.weights.size() + m.bias.size()) * sizeof(float);
+  return bytes;
+}
+
+void LinearModel::MemberProbabilities(const Member& member, const std::vector<Feature>& features,
+                                      std::vector<double>& out) const {
   const std::size_t classes = labels_.size();
-  out.assign(bias_.begin(), bias_.end());
+  out.assign(member.bias.begin(), member.bias.end());
+  const float* weights = member.weights.data();
   for (const auto& f : features) {
-    const float* row = &weights_[static_cast<std::size_t>(f.index) * classes];
+    const float* row = weights + static_cast<std::size_t>(f.index) * classes;
     for (std::size_t c = 0; c < classes; ++c) out[c] += f.value * row[c];
   }
   double sum = 0.0;
-  for (auto& p : out) sum += (p = Sigmoid(p));
+  if (member.softmax) {
+    const double top = *std::max_element(out.begin(), out.end());
+    for (auto& p : out) sum += (p = std::exp(p - top));
+  } else {
+    for (auto& p : out) sum += (p = Sigmoid(p));
+  }
   for (auto& p : out) p /= sum;
+}
+
+void LinearModel::Probabilities(const std::vector<Feature>& features, std::vector<double>& out) const {
+  MemberProbabilities(members_.front(), features, out);
 }
 
 LinearModel::Prediction LinearModel::Predict(const std::vector<Feature>& features) const {
@@ -165,27 +210,43 @@ LinearModel::Prediction LinearModel::Predict(const std::vector<Feature>& feature
   return {static_cast<int>(best - probabilities.begin()), *best};
 }
 
-void LinearModel::Extract(const NormalizedText& text, const std::vector<Token>& tokens,
-                          std::vector<Feature>& out) const {
+void LinearModel::ExtractFor(const Member& member, const NormalizedText& text, const std::vector<Token>& tokens,
+                             std::vector<Feature>& out) const {
   double lexicon_raw = 0.0;
-  if (NeedsLexicon()) {
+  if (member.extractor.options().lexicon_score) {
     if (!lexicon_) throw std::logic_error("this model was trained with lexicon features: AttachLexicon() first");
     lexicon_raw = lexicon_->RawScore(text, tokens);
   }
-  extractor_.Extract(text, tokens, out, lexicon_raw);
+  member.extractor.Extract(text, tokens, out, lexicon_raw);
+}
+
+void LinearModel::Extract(const NormalizedText& text, const std::vector<Token>& tokens,
+                          std::vector<Feature>& out) const {
+  ExtractFor(members_.front(), text, tokens, out);
+}
+
+void LinearModel::Probabilities(const NormalizedText& text, const std::vector<Token>& tokens,
+                                std::vector<double>& out) const {
+  thread_local std::vector<Feature> features;
+  thread_local std::vector<double> member_probabilities;
+  out.assign(labels_.size(), 0.0);
+  for (const auto& member : members_) {
+    ExtractFor(member, text, tokens, features);
+    MemberProbabilities(member, features, member_probabilities);
+    for (std::size_t c = 0; c < out.size(); ++c) out[c] += member_probabilities[c] / members_.size();
+  }
 }
 
 LinearModel::Prediction LinearModel::Predict(const NormalizedText& text, const std::vector<Token>& tokens) const {
-  thread_local std::vector<Feature> features;
-  Extract(text, tokens, features);
-  return Predict(features);
+  thread_local std::vector<double> probabilities;
+  Probabilities(text, tokens, probabilities);
+  const auto best = std::max_element(probabilities.begin(), probabilities.end());
+  return {static_cast<int>(best - probabilities.begin()), *best};
 }
 
 SentimentResult LinearModel::Score(const NormalizedText& text, const std::vector<Token>& tokens) const {
-  thread_local std::vector<Feature> features;
   thread_local std::vector<double> probabilities;
-  Extract(text, tokens, features);
-  Probabilities(features, probabilities);
+  Probabilities(text, tokens, probabilities);
   const int best = static_cast<int>(std::max_element(probabilities.begin(), probabilities.end()) - probabilities.begin());
 
   SentimentResult result;
@@ -204,12 +265,13 @@ SentimentResult LinearModel::Score(const NormalizedText& text, const std::vector
     if (text.exclamations >= 2 || text.elongations > 0) result.intensity = std::min(result.intensity + 1, kIntensityAnger);
   }
 
-  // Evidence: words whose unigram weight for the predicted label is largest.
+  // Evidence: words whose unigram weight (first member) for the predicted label is largest.
   const std::size_t classes = labels_.size();
+  const Member& first = members_.front();
   std::vector<std::pair<double, std::string_view>> words;
   for (const auto& token : tokens) {
     if (token.kind != text::TokenKind::kHan && token.kind != text::TokenKind::kWord && token.kind != text::TokenKind::kEmoji) continue;
-    const double weight = weights_[static_cast<std::size_t>(extractor_.WordIndex(token.text)) * classes + best];
+    const double weight = first.weights[static_cast<std::size_t>(first.extractor.WordIndex(token.text)) * classes + best];
     if (weight > 0) words.emplace_back(weight, token.text);
   }
   std::sort(words.begin(), words.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -222,40 +284,25 @@ SentimentResult LinearModel::Score(const NormalizedText& text, const std::vector
   return result;
 }
 
-void LinearModel::Save(const std::string& path) const {
-  nlohmann::json header;
-  header["labels"] = labels_;
-  const FeatureOptions& f = extractor_.options();
-  header["features"] = {{"hash_bits", f.hash_bits},           {"char_ngram_min", f.char_ngram_min},
-                        {"char_ngram_max", f.char_ngram_max}, {"word_ngram_max", f.word_ngram_max},
-                        {"log_counts", f.log_counts},         {"last_clause_words", f.last_clause_words},
-                        {"lexicon_score", f.lexicon_score},   {"l2_normalize", f.l2_normalize}};
-  const std::string header_text = header.dump();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error("cannot write model file " + path);
-  out.write(kMagic, sizeof(kMagic));
-  const std::uint32_t header_size = static_cast<std::uint32_t>(header_text.size());
-  out.write(reinterpret_cast<const char*>(&header_size), sizeof(header_size));
-  out.write(header_text.data(), header_text.size());
-  out.write(reinterpret_cast<const char*>(bias_.data()), bias_.size() * sizeof(float));
-  out.write(reinterpret_cast<const char*>(weights_.data()), weights_.size() * sizeof(float));
-  if (!out) throw std::runtime_error("failed writing model file " + path);
+namespace {
+
+nlohmann::json FeaturesToJson(const FeatureOptions& f) {
+  return {{"hash_bits", f.hash_bits},
+          {"char_ngram_min", f.char_ngram_min},
+          {"char_ngram_max", f.char_ngram_max},
+          {"word_ngram_max", f.word_ngram_max},
+          {"log_counts", f.log_counts},
+          {"last_clause_words", f.last_clause_words},
+          {"lexicon_score", f.lexicon_score},
+          {"l2_normalize", f.l2_normalize},
+          {"negation_scope", f.negation_scope},
+          {"fold_mentions", f.fold_mentions},
+          {"word_char_ngram_min", f.word_char_ngram_min},
+          {"word_char_ngram_max", f.word_char_ngram_max}};
 }
 
-std::unique_ptr<LinearModel> LinearModel::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open model file " + path);
-  char magic[sizeof(kMagic)] = {};
-  in.read(magic, sizeof(magic));
-  if (!in || std::memcmp(magic, kMagic, sizeof(kMagic)) != 0) throw std::runtime_error(path + " is not a VoC linear model");
-  std::uint32_t header_size = 0;
-  in.read(reinterpret_cast<char*>(&header_size), sizeof(header_size));
-  if (!in || header_size > (1u << 24)) throw std::runtime_error(path + ": corrupt header");
-  std::string header_text(header_size, '\0');
-  in.read(header_text.data(), header_size);
-  const auto header = nlohmann::json::parse(header_text);
+FeatureOptions FeaturesFromJson(const nlohmann::json& jf, const std::string& path) {
   FeatureOptions f;
-  const auto& jf = header.at("features");
   f.hash_bits = jf.at("hash_bits");
   f.char_ngram_min = jf.at("char_ngram_min");
   f.char_ngram_max = jf.at("char_ngram_max");
@@ -264,12 +311,79 @@ std::unique_ptr<LinearModel> LinearModel::Load(const std::string& path) {
   f.last_clause_words = jf.value("last_clause_words", false);
   f.lexicon_score = jf.value("lexicon_score", false);
   f.l2_normalize = jf.value("l2_normalize", true);
+  f.negation_scope = jf.value("negation_scope", false);
+  f.fold_mentions = jf.value("fold_mentions", false);
+  f.word_char_ngram_min = jf.value("word_char_ngram_min", 0);
+  f.word_char_ngram_max = jf.value("word_char_ngram_max", 0);
   if (f.hash_bits < 8 || f.hash_bits > 26) throw std::runtime_error(path + ": bad hash_bits");
-  std::unique_ptr<LinearModel> model(new LinearModel(header.at("labels").get<std::vector<std::string>>(), f));
-  in.read(reinterpret_cast<char*>(model->bias_.data()), model->bias_.size() * sizeof(float));
-  in.read(reinterpret_cast<char*>(model->weights_.data()), model->weights_.size() * sizeof(float));
-  if (!in) throw std::runtime_error(path + ": truncated model file");
-  return model;
+  return f;
+}
+
+}  // namespace
+
+// File layout: magic, uint32 header size, JSON header, then per member its
+// float32 bias[labels] and weights[buckets * labels]. VOCLIN01 files (one
+// member, "features" in the header) still load.
+void LinearModel::Save(const std::string& path) const {
+  nlohmann::json header;
+  header["labels"] = labels_;
+  header["members"] = nlohmann::json::array();
+  for (const auto& m : members_) {
+    header["members"].push_back({{"features", FeaturesToJson(m.extractor.options())}, {"softmax", m.softmax}});
+  }
+  const std::string header_text = header.dump();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write model file " + path);
+  out.write(kMagic, sizeof(kMagic));
+  const std::uint32_t header_size = static_cast<std::uint32_t>(header_text.size());
+  out.write(reinterpret_cast<const char*>(&header_size), sizeof(header_size));
+  out.write(header_text.data(), header_text.size());
+  for (const auto& m : members_) {
+    out.write(reinterpret_cast<const char*>(m.bias.data()), m.bias.size() * sizeof(float));
+    out.write(reinterpret_cast<const char*>(m.weights.data()), m.weights.size() * sizeof(float));
+  }
+  if (!out) throw std::runtime_error("failed writing model file " + path);
+}
+
+std::unique_ptr<LinearModel> LinearModel::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open model file " + path);
+  char magic[sizeof(kMagic)] = {};
+  in.read(magic, sizeof(magic));
+  const bool version1 = in && std::memcmp(magic, kMagicVersion1, sizeof(kMagic)) == 0;
+  if (!in || (!version1 && std::memcmp(magic, kMagic, sizeof(kMagic)) != 0)) {
+    throw std::runtime_error(path + " is not a VoC linear model");
+  }
+  std::uint32_t header_size = 0;
+  in.read(reinterpret_cast<char*>(&header_size), sizeof(header_size));
+  if (!in || header_size > (1u << 24)) throw std::runtime_error(path + ": corrupt header");
+  std::string header_text(header_size, '\0');
+  in.read(header_text.data(), header_size);
+  nlohmann::json header;
+  try {
+    header = nlohmann::json::parse(header_text);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(path + ": corrupt header: " + e.what());
+  }
+  const auto labels = header.at("labels").get<std::vector<std::string>>();
+  std::vector<nlohmann::json> members;
+  if (version1) {
+    members.push_back({{"features", header.at("features")}, {"softmax", false}});
+  } else {
+    for (const auto& m : header.at("members")) members.push_back(m);
+  }
+  if (members.empty()) throw std::runtime_error(path + ": no members");
+  std::vector<std::unique_ptr<LinearModel>> parts;
+  for (const auto& m : members) {
+    std::unique_ptr<LinearModel> part(
+        new LinearModel(labels, FeaturesFromJson(m.at("features"), path), m.value("softmax", false)));
+    Member& member = part->members_.front();
+    in.read(reinterpret_cast<char*>(member.bias.data()), member.bias.size() * sizeof(float));
+    in.read(reinterpret_cast<char*>(member.weights.data()), member.weights.size() * sizeof(float));
+    if (!in) throw std::runtime_error(path + ": truncated model file");
+    parts.push_back(std::move(part));
+  }
+  return Ensemble(std::move(parts));
 }
 
 }  // namespace voc::triage::sentiment

@@ -1,7 +1,11 @@
-// A trained linear classifier over hashed n-gram features: one-vs-rest
-// logistic regression on naive-Bayes-scaled features (NB-LR, after Wang &
-// Manning's NB-SVM). Labels are arbitrary strings, so the same model serves
+// A trained linear classifier over hashed n-gram features: logistic regression
+// (one-vs-rest or multinomial) on naive-Bayes-scaled features (NB-LR, after Wang
+// & Manning's NB-SVM). Labels are arbitrary strings, so the same model serves
 // sentiment ("negative"/"neutral"/"positive") and complaint topics.
+//
+// A model may be an ensemble: several members, each with its own feature set
+// and weights, whose probabilities are averaged (Ensemble()). Averaging linear
+// models that see different n-gram sets or objectives is steadier than any one.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +26,12 @@ struct TrainingOptions {
   double l2 = 1e-6;                 // applied to the weights an example touches
   bool naive_bayes_scaling = true;  // scale features by their per-class log-count ratio
   double nb_alpha = 1.0;            // smoothing of those counts
-  bool balance_classes = false;
-  bool average_epochs = true;       // final weights = mean of the weights after each epoch (steadier)     // weight examples by 1/class frequency (for macro-F1 targets)
+  bool balance_classes = false;     // weight examples by 1/class frequency (for macro-F1 targets)
+  double balance_power = 1.0;       // class weight = (1/frequency)^power: 0.5 is a softer balance
+  bool average_epochs = true;       // final weights = mean of the weights after each epoch (steadier)
+  // Multinomial (softmax) objective instead of one-vs-rest sigmoids: the classes
+  // compete in one distribution, which suits 3+ classes (neutral vs the others).
+  bool softmax = false;
   std::uint64_t seed = 42;          // shuffling
   std::function<void(const std::string&)> progress;  // optional progress lines
 };
@@ -41,21 +49,28 @@ class LinearModel final : public SentimentModel {
                                             const FeatureOptions& feature_options, const TrainingOptions& options);
   // Throws std::runtime_error if the file is missing or not a model.
   static std::unique_ptr<LinearModel> Load(const std::string& path);
+  // One model averaging the members' probabilities; all must share the same labels.
+  static std::unique_ptr<LinearModel> Ensemble(std::vector<std::unique_ptr<LinearModel>> members);
   void Save(const std::string& path) const;
 
   // A model trained with FeatureOptions::lexicon_score needs the lexicon it was trained with.
-  bool NeedsLexicon() const { return extractor_.options().lexicon_score; }
+  bool NeedsLexicon() const;
   void AttachLexicon(std::shared_ptr<const LexiconModel> lexicon) { lexicon_ = std::move(lexicon); }
-  // Features of one text, with the lexicon score when the model uses it.
+  // Features of one text for the first member, with the lexicon score when it uses it.
   void Extract(const NormalizedText& text, const std::vector<Token>& tokens, std::vector<Feature>& out) const;
 
   const std::vector<std::string>& labels() const { return labels_; }
-  const FeatureExtractor& extractor() const { return extractor_; }
-  std::size_t MemoryBytes() const { return weights_.size() * sizeof(float); }
+  // The first member's extractor (the only one unless this is an ensemble).
+  const FeatureExtractor& extractor() const { return members_.front().extractor; }
+  std::size_t members() const { return members_.size(); }
+  std::size_t MemoryBytes() const;
 
-  // Per-label probabilities (one-vs-rest sigmoids, normalised to sum to 1).
+  // Per-label probabilities of the first member from its features (sigmoids
+  // normalised to sum to 1, or the softmax). For an ensemble use the text overloads.
   void Probabilities(const std::vector<Feature>& features, std::vector<double>& out) const;
   Prediction Predict(const std::vector<Feature>& features) const;
+  // Per-label probabilities of the whole model (averaged over members).
+  void Probabilities(const NormalizedText& text, const std::vector<Token>& tokens, std::vector<double>& out) const;
   Prediction Predict(const NormalizedText& text, const std::vector<Token>& tokens) const;
 
   // Sentiment view: needs labels named negative/positive (and optionally neutral).
@@ -63,14 +78,21 @@ class LinearModel final : public SentimentModel {
   SentimentResult Score(const NormalizedText& text, const std::vector<Token>& tokens) const override;
 
  private:
-  LinearModel(std::vector<std::string> labels, const FeatureOptions& feature_options);
-  double Logit(const std::vector<Feature>& features, int label) const;
+  struct Member {
+    FeatureExtractor extractor;
+    bool softmax = false;         // how its logits become probabilities
+    std::vector<float> weights;   // [bucket * labels + label]: one cache line holds a bucket's labels
+    std::vector<float> bias;
+  };
+
+  LinearModel(std::vector<std::string> labels, const FeatureOptions& feature_options, bool softmax);
+  void MemberProbabilities(const Member& member, const std::vector<Feature>& features, std::vector<double>& out) const;
+  void ExtractFor(const Member& member, const NormalizedText& text, const std::vector<Token>& tokens,
+                  std::vector<Feature>& out) const;
 
   std::vector<std::string> labels_;
-  FeatureExtractor extractor_;
+  std::vector<Member> members_;
   std::shared_ptr<const LexiconModel> lexicon_;
-  std::vector<float> weights_;  // [bucket * labels + label]: one cache line holds a bucket's labels
-  std::vector<float> bias_;
   int negative_label_ = -1, neutral_label_ = -1, positive_label_ = -1;
 };
 

@@ -84,4 +84,10 @@ bool IsHeldOut(std::string_view text, int percent) {
   return static_cast<int>(sentiment::StableHash(text, kSplitSeed) % 100) < percent;
 }
 
+bool IsInnerValidation(std::string_view text, int fold, int percent) {
+  constexpr std::uint64_t kInnerSplitSeed = 0x7A11DA7Eull;  // independent of the held-out split
+  const int bucket = static_cast<int>(sentiment::StableHash(text, kInnerSplitSeed) % 100);
+  return bucket >= fold * percent && bucket < (fold + 1) * percent;
+}
+
 }  // namespace voc::triage::tools

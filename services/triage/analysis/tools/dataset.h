@@ -26,4 +26,9 @@ std::vector<LabelledRow> ReadLabelledCsv(const std::string& path);
 inline constexpr int kDefaultHoldoutPercent = 15;
 bool IsHeldOut(std::string_view text, int percent = kDefaultHoldoutPercent);
 
+// A second split, independent of IsHeldOut, that `train --validate` carves out
+// of the training part to tune settings without ever looking at held-out rows.
+// Folds 0 .. 100/percent - 1 are disjoint, for cross-validation.
+bool IsInnerValidation(std::string_view text, int fold = 0, int percent = kDefaultHoldoutPercent);
+
 }  // namespace voc::triage::tools

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "services/triage/analysis/sentiment/linear_model.h"
 #include "services/triage/analysis/text/normalizer.h"
 #include "services/triage/analysis/text/segmenter.h"
+#include "services/triage/analysis/text/utf8.h"
 #include "services/triage/analysis/tools/dataset.h"
 
 namespace voc::triage::tools {
@@ -34,8 +36,11 @@ constexpr const char* kUsage =
     "              [--lexicon-dir DIR] [--holdout-percent N]\n"
     "  triage train --data FILE.csv --out MODEL [--target label|topic] [--epochs N] [--learning-rate X]\n"
     "              [--l2 X] [--hash-bits N] [--char-ngrams MIN-MAX] [--word-ngrams N] [--no-nb] [--no-average] [--no-normalize] [--balanced]\n"
-    "              [--nb-alpha X] [--holdout-percent N] [--all-rows]\n"
-    "              [--last-clause] [--lexicon-features] [--lexicon-dir DIR]\n";
+    "              [--nb-alpha X] [--holdout-percent N] [--all-rows] [--validate] [--validate-fold 0-5]\n"
+    "              [--last-clause] [--lexicon-features] [--softmax] [--lexicon-dir DIR]\n"
+    "              [--members \"SPEC;SPEC...\"]   (an ensemble; SPEC = key=value settings:\n"
+    "              char=MIN-MAX wchar=MIN-MAX word=N bits=N neg=0|1 mentions=0|1 lex=0|1 last=0|1\n"
+    "              nb=0|1 softmax=0|1 balanced=0|1 power=X epochs=N lr=X l2=X seed=N)\n";
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -265,6 +270,93 @@ std::pair<int, int> ParseRange(const std::string& text) {
   }
 }
 
+// One ensemble member's settings on top of the command's: space-separated
+// key=value pairs, e.g. "char=1-4 word=2 nb=1 softmax=1 neg=1 wchar=3-5 epochs=5".
+void ApplyMemberSpec(const std::string& spec, FeatureOptions& features, TrainingOptions& training) {
+  std::istringstream in(spec);
+  std::string item;
+  while (in >> item) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) throw UsageError("member setting '" + item + "' is not key=value");
+    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    const auto number = [&] {
+      try {
+        return std::stod(value);
+      } catch (...) {
+        throw UsageError("member setting " + key + " needs a number, got '" + value + "'");
+      }
+    };
+    if (key == "char") {
+      std::tie(features.char_ngram_min, features.char_ngram_max) = ParseRange(value);
+    } else if (key == "wchar") {
+      std::tie(features.word_char_ngram_min, features.word_char_ngram_max) = ParseRange(value);
+    } else if (key == "word") {
+      features.word_ngram_max = static_cast<int>(number());
+    } else if (key == "bits") {
+      features.hash_bits = static_cast<int>(number());
+    } else if (key == "neg") {
+      features.negation_scope = number() != 0;
+    } else if (key == "mentions") {
+      features.fold_mentions = number() != 0;
+    } else if (key == "lex") {
+      features.lexicon_score = number() != 0;
+    } else if (key == "last") {
+      features.last_clause_words = number() != 0;
+    } else if (key == "nb") {
+      training.naive_bayes_scaling = number() != 0;
+    } else if (key == "softmax") {
+      training.softmax = number() != 0;
+    } else if (key == "balanced") {
+      training.balance_classes = number() != 0;
+    } else if (key == "power") {
+      training.balance_power = number();
+    } else if (key == "epochs") {
+      training.epochs = static_cast<int>(number());
+    } else if (key == "lr") {
+      training.learning_rate = number();
+    } else if (key == "l2") {
+      training.l2 = number();
+    } else if (key == "seed") {
+      training.seed = static_cast<std::uint64_t>(number());
+    } else {
+      throw UsageError("unknown member setting '" + key + "'");
+    }
+  }
+  if (features.hash_bits < 8 || features.hash_bits > 26) throw UsageError("hash bits must be in [8, 26]");
+}
+
+std::vector<std::string> SplitMembers(const std::string& text) {
+  std::vector<std::string> specs;
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    const auto end = std::min(text.find(';', begin), text.size());
+    specs.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return specs;
+}
+
+// Whether most letters of the training texts are Han characters (picks the default features).
+bool MostlyChinese(const std::vector<LabelledRow>& rows) {
+  long han = 0, latin = 0;
+  for (std::size_t i = 0; i < rows.size(); i += std::max<std::size_t>(1, rows.size() / 2000)) {
+    const std::string& t = rows[i].text;
+    for (std::size_t pos = 0; pos < t.size();) {
+      const char32_t cp = text::DecodeUtf8(t, pos);
+      if (cp >= 0x3400 && cp <= 0x9FFF) ++han;
+      else if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) ++latin;
+    }
+  }
+  return han > latin;
+}
+
+// Default ensembles, chosen on an inner split of the training part (never the held-out rows).
+std::string DefaultMembers(const std::string& target, bool chinese) {
+  if (target == "topic") return "";
+  if (chinese) return "";
+  return "";
+}
+
 int RunTrain(const Arguments& args, std::ostream& out, std::ostream& err) {
   const std::string data = args.Require("data");
   const std::string model_out = args.Require("out");
@@ -276,9 +368,9 @@ int RunTrain(const Arguments& args, std::ostream& out, std::ostream& err) {
   FeatureOptions features;
   TrainingOptions training;
   if (target == "topic") {
-    // Tuned on the airline complaint reasons (held-out macro-F1): longer English
-    // character n-grams, no naive-Bayes scaling (its per-class ratios are noisy for
-    // rare reasons), more epochs, and balanced classes because macro-F1 counts rare
+    // Tuned on the airline complaint reasons (macro-F1): longer English character
+    // n-grams, no naive-Bayes scaling (its per-class ratios are noisy for rare
+    // reasons), more epochs, and balanced classes because macro-F1 counts rare
     // reasons as much as common ones.
     features.char_ngram_min = 2;
     features.char_ngram_max = 5;
@@ -300,22 +392,40 @@ int RunTrain(const Arguments& args, std::ostream& out, std::ostream& err) {
   if (args.Flag("no-normalize")) features.l2_normalize = false;
   if (args.Flag("last-clause")) features.last_clause_words = true;
   if (args.Flag("lexicon-features")) features.lexicon_score = true;
-  const std::string lexicon_dir = args.Get("lexicon-dir").value_or(sentiment::DefaultLexiconDirectory());
+  if (args.Flag("softmax")) training.softmax = true;
   if (args.Flag("balanced")) training.balance_classes = true;
-  if (args.Flag("unbalanced")) training.balance_classes = false;
+  const bool unbalanced = args.Flag("unbalanced");
+  const auto members_arg = args.Get("members");
+  const bool validate = args.Flag("validate") || args.Get("validate-fold").has_value();
+  const int validation_fold = static_cast<int>(args.Number("validate-fold", 0));
+  const std::string lexicon_dir = args.Get("lexicon-dir").value_or(sentiment::DefaultLexiconDirectory());
   training.progress = [&](const std::string& line) { err << "train: " << line << "\n"; };
   args.RejectUnknown();
 
   const auto rows = ReadLabelledCsv(data);
+  const bool chinese = MostlyChinese(rows);
+  const std::vector<std::string> specs = SplitMembers(members_arg.value_or(DefaultMembers(target, chinese)));
+  std::vector<FeatureOptions> member_features;
+  std::vector<TrainingOptions> member_training;
+  for (const auto& spec : specs) {
+    member_features.push_back(features);
+    member_training.push_back(training);
+    ApplyMemberSpec(spec, member_features.back(), member_training.back());
+    if (unbalanced) member_training.back().balance_classes = false;
+  }
+
   TextPipeline pipeline;
-  sentiment::FeatureExtractor extractor(features);
   std::unique_ptr<sentiment::LexiconModel> lexicon;
-  if (features.lexicon_score) lexicon = sentiment::LexiconModel::FromDirectory(lexicon_dir, pipeline.normalizer);
-  std::vector<std::vector<Feature>> examples;
+  for (const auto& f : member_features) {
+    if (f.lexicon_score && !lexicon) lexicon = sentiment::LexiconModel::FromDirectory(lexicon_dir, pipeline.normalizer);
+  }
+  // Normalise and segment each training text once; every member extracts from that.
+  std::vector<text::NormalizedText> texts;
   std::vector<int> labels;
   std::vector<std::string> label_names;
   std::map<std::string, int> label_index;
   long held_out = 0;
+  std::vector<const LabelledRow*> validation_rows;
   for (const auto& row : rows) {
     const std::string& y = target == "topic" ? row.topic : row.label;
     if (y.empty()) continue;
@@ -323,12 +433,13 @@ int RunTrain(const Arguments& args, std::ostream& out, std::ostream& err) {
       ++held_out;
       continue;
     }
+    if (validate && IsInnerValidation(row.text, validation_fold)) {
+      validation_rows.push_back(&row);
+      continue;
+    }
     auto [it, inserted] = label_index.emplace(y, static_cast<int>(label_names.size()));
     if (inserted) label_names.push_back(y);
-    pipeline.Process(row.text);
-    examples.emplace_back();
-    const double lexicon_raw = lexicon ? lexicon->RawScore(pipeline.normalized, pipeline.tokens) : 0.0;
-    extractor.Extract(pipeline.normalized, pipeline.tokens, examples.back(), lexicon_raw);
+    texts.push_back(pipeline.normalizer.Normalize(row.text));
     labels.push_back(it->second);
   }
   // Sorted labels make model files independent of row order.
@@ -340,20 +451,47 @@ int RunTrain(const Arguments& args, std::ostream& out, std::ostream& err) {
   }
   for (auto& y : labels) y = remap[y];
 
-  err << "train: " << examples.size() << " examples, " << sorted.size() << " labels, " << held_out
-      << " rows held out for eval --holdout-only\n";
+  err << "train: " << texts.size() << " examples, " << sorted.size() << " labels, " << held_out
+      << " rows held out for eval --holdout-only, " << specs.size() << " member(s)\n";
   const auto start = std::chrono::steady_clock::now();
-  auto model = LinearModel::Train(examples, labels, sorted, features, training);
+  std::vector<std::unique_ptr<LinearModel>> parts;
+  std::vector<text::Token> tokens;
+  for (std::size_t m = 0; m < specs.size(); ++m) {
+    err << "train: member " << (m + 1) << ": " << specs[m] << "\n";
+    const sentiment::FeatureExtractor extractor(member_features[m]);
+    std::vector<std::vector<Feature>> examples(texts.size());
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      pipeline.segmenter.SegmentInto(texts[i].text, tokens);
+      const double lexicon_raw =
+          member_features[m].lexicon_score ? lexicon->RawScore(texts[i], tokens) : 0.0;
+      extractor.Extract(texts[i], tokens, examples[i], lexicon_raw);
+    }
+    parts.push_back(LinearModel::Train(examples, labels, sorted, member_features[m], member_training[m]));
+  }
+  auto model = LinearModel::Ensemble(std::move(parts));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   model->Save(model_out);
   nlohmann::json summary = {{"data", data},
                             {"out", model_out},
                             {"target", target},
-                            {"examples", examples.size()},
+                            {"examples", texts.size()},
                             {"held_out", held_out},
                             {"labels", sorted},
+                            {"members", specs},
                             {"train_seconds", seconds},
                             {"model_bytes", model->MemoryBytes()}};
+  if (validate) {
+    ClassificationReport report({sorted.begin(), sorted.end()});
+    for (const LabelledRow* row : validation_rows) {
+      pipeline.Process(row->text);
+      const auto prediction = model->Predict(pipeline.normalized, pipeline.tokens);
+      report.Add(target == "topic" ? row->topic : row->label, model->labels()[prediction.label]);
+    }
+    summary["validation_n"] = report.n;
+    summary["validation_accuracy"] = report.Accuracy();
+    summary["validation_macro_f1"] = report.MacroF1();
+    summary["validation_confusion"] = report.ToJson();
+  }
   out << summary.dump() << "\n";
   return 0;
 }
@@ -365,7 +503,7 @@ int RunTriageCommand(int argc, char** argv, std::ostream& out, std::ostream& err
     if (argc < 2) throw UsageError("missing subcommand");
     const std::string command = argv[1];
     if (command == "eval") return RunEval(Arguments(argc, argv, 2, {"holdout-only"}), out, err);
-    if (command == "train") return RunTrain(Arguments(argc, argv, 2, {"no-nb", "no-average", "no-normalize", "balanced", "unbalanced", "all-rows", "last-clause", "lexicon-features"}), out, err);
+    if (command == "train") return RunTrain(Arguments(argc, argv, 2, {"no-nb", "no-average", "no-normalize", "balanced", "unbalanced", "all-rows", "last-clause", "lexicon-features", "softmax", "validate"}), out, err);
     if (command == "help" || command == "--help") {
       out << kUsage;
       return 0;
