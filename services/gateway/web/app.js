@@ -216,8 +216,9 @@ async function act(action, body) {
     await api(`/api/cases/${encodeURIComponent(state.selectedId)}/${action}`, {
       method: 'POST', body: JSON.stringify({ actor, ...body }),
     });
-    showStatus(t().saved);
+    // Reload first: loadCases() clears the status line, and the confirmation must stay visible.
     await Promise.all([loadCases(), loadDetail(state.selectedId)]);
+    showStatus(t().saved);
     return true;
   } catch (error) {
     showStatus(t().errorPrefix + error.message, true);
