@@ -5,6 +5,8 @@
 namespace voc::verification {
 namespace {
 
+// A deadline is a budget of real time for one call, not system time, so it is
+// measured on the wall clock even when the service runs on a dev clock.
 void SetDeadline(grpc::ClientContext& context, std::chrono::milliseconds deadline) {
   context.set_deadline(std::chrono::system_clock::now() + deadline);
 }

@@ -155,7 +155,7 @@ queue::HandleResult VerificationService::OnCaseResolved(const v1::Case& c) {
   std::string error;
   switch (feedback_.Get(c.feedback_id(), &original, &error)) {
     case FeedbackLookup::Outcome::kRetryLater:
-      return queue::HandleResult::Fail("original feedback unavailable: " + error);
+      return queue::HandleResult::Retry("original feedback unavailable: " + error);
     case FeedbackLookup::Outcome::kNotFound:
       log::Warn("resurvey_skipped", {{"case", "cases/" + case_id}, {"reason", "feedback not found"}});
       return queue::HandleResult::Ok();
@@ -215,6 +215,9 @@ RunDueResult VerificationService::RunDueChecks() {
     } else if (!error.empty()) {
       log::Warn("verification_postponed", {{"verification", name}, {"error", error}});
       result.errors.push_back(name + ": " + error);
+      // Triage is unreachable: the other checks would each wait out a
+      // deadline too. All of them are retried on the next run.
+      break;
     }
   }
   result.reopened = RetryReopens();

@@ -59,7 +59,9 @@ class VerificationService {
   queue::HandleResult OnCaseResolved(const v1::Case& resolved_case);
   queue::HandleResult OnTriaged(const v1::TriagedFeedback& triaged);
 
-  // Marks due re-surveys, runs every due check, retries pending reopens.
+  // Marks due re-surveys, runs the due checks (up to 100, earliest first;
+  // stops at the first one whose counts are unavailable), retries pending
+  // reopens.
   RunDueResult RunDueChecks();
 
   // Check ids are deterministic: one check per (project, close time).

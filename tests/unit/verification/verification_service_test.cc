@@ -434,3 +434,21 @@ TEST_F(ResurveyTest, IngestDownIsRetriedUnknownFeedbackIsSkipped) {
 
 }  // namespace
 }  // namespace voc::verification
+
+namespace voc::verification {
+namespace {
+
+TEST_F(VerificationServiceTest, UnreachableTriageStopsTheRunEarly) {
+  counter_.available = false;
+  service_->OnProjectClosed(ClosedProject("p1"));
+  service_->OnProjectClosed(ClosedProject("p2"));
+  clock_.Advance(hours(720));
+  auto result = service_->RunDueChecks();
+  EXPECT_EQ(result.errors.size(), 1u);
+  EXPECT_EQ(counter_.calls.size(), 1u) << "no second call waits out a deadline";
+  counter_.available = true;
+  EXPECT_EQ(service_->RunDueChecks().completed.size(), 2u);
+}
+
+}  // namespace
+}  // namespace voc::verification
