@@ -159,6 +159,11 @@ int StreamConsumer::HandleBatch(const std::vector<StreamMessage>& batch) {
       continue;
     }
     trouble_ = true;
+    if (result.transient) {
+      log::Warn("queue_handler_retry", {{"stream", options_.stream}, {"message_id", message.id}, {"error", result.error}});
+      // Later messages would meet the same outage: retry this one first.
+      break;
+    }
     // Failures are counted in Redis so the count survives restarts.
     Reply count = client_.Command({"HINCRBY", FailureKey(options_), message.id, "1"});
     long long failures = (count && count->type == REDIS_REPLY_INTEGER) ? count->integer : 1;

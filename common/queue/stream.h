@@ -51,8 +51,13 @@ class StreamProducer {
 struct HandleResult {
   bool ok = true;
   std::string error;  // when !ok: recorded with the message if it dead-letters
+  // A failure caused by something outside the message (a downstream service
+  // or Redis unavailable): retried with back-off but never counted towards
+  // dead-lettering, so an outage cannot push good messages to the dead letters.
+  bool transient = false;
   static HandleResult Ok() { return {}; }
-  static HandleResult Fail(std::string why) { return {false, std::move(why)}; }
+  static HandleResult Fail(std::string why) { return {false, std::move(why), false}; }
+  static HandleResult Retry(std::string why) { return {false, std::move(why), true}; }
 };
 
 using StreamHandler = std::function<HandleResult(const StreamMessage&)>;

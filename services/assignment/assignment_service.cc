@@ -31,7 +31,7 @@ HandleOutcome AssignmentService::Handle(const v1::TriagedFeedback& triaged) {
     const CreateCaseOutcome created = cases_.CreateCase(plan.request);
     if (!created.ok) {
       log::Warn("case_create_failed", {{"feedback_id", feedback_id}, {"error", created.error}});
-      return {false, created.error};
+      return {false, created.error, created.transient};
     }
     const v1::Owner primary =
         plan.request.case_().owners_size() ? plan.request.case_().owners(0) : v1::Owner();
@@ -67,7 +67,7 @@ HandleOutcome AssignmentService::NotifyPending(const StoredAssignment& assignmen
     } catch (const std::exception& e) {
       log::Error("notifier_threw", {{"feedback_id", assignment.feedback_id}, {"error", e.what()}});
     }
-    if (!sent) return {false, "notification for " + d.case_name + " failed; will retry"};
+    if (!sent) return {false, "notification for " + d.case_name + " failed; will retry", true};
     store_.MarkNotified(assignment.feedback_id, d.kind);
     log::Info("red_line_notified", {{"feedback_id", assignment.feedback_id}, {"case", d.case_name}});
   }
@@ -83,7 +83,8 @@ queue::HandleResult AssignmentService::HandleMessage(const queue::StreamMessage&
   }
   try {
     const HandleOutcome outcome = Handle(triaged);
-    return outcome.ok ? queue::HandleResult::Ok() : queue::HandleResult::Fail(outcome.error);
+    if (outcome.ok) return queue::HandleResult::Ok();
+    return outcome.transient ? queue::HandleResult::Retry(outcome.error) : queue::HandleResult::Fail(outcome.error);
   } catch (const std::exception& e) {
     log::Error("assignment_failed", {{"feedback_id", triaged.feedback().id()}, {"error", e.what()}});
     return queue::HandleResult::Fail(e.what());

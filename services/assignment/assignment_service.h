@@ -39,6 +39,7 @@ std::shared_ptr<const Router> LoadRouter(const RuleFiles& files);
 struct HandleOutcome {
   bool ok = true;
   std::string error;
+  bool transient = false;  // an outage downstream (tracking, the notifier): retry, do not dead-letter
 };
 
 class AssignmentService {

@@ -13,8 +13,13 @@ CreateCaseOutcome GrpcCaseCreator::CreateCase(const v1::CreateCaseRequest& reque
   v1::Case created;
   const grpc::Status status = stub_->CreateCase(&context, request, &created);
   if (!status.ok()) {
-    return {false, "", "tracking CreateCase " + request.request_id() + ": code " +
-                           std::to_string(status.error_code()) + ": " + status.error_message()};
+    const auto code = status.error_code();
+    const bool transient = code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED ||
+                           code == grpc::StatusCode::RESOURCE_EXHAUSTED || code == grpc::StatusCode::ABORTED;
+    return {false, "",
+            "tracking CreateCase " + request.request_id() + ": code " + std::to_string(code) + ": " +
+                status.error_message(),
+            transient};
   }
   return {true, created.name(), ""};
 }

@@ -17,6 +17,9 @@ struct CreateCaseOutcome {
   bool ok = false;
   std::string case_name;  // "cases/{id}" when ok
   std::string error;      // when !ok
+  // The failure is tracking being unreachable or overloaded, not the request:
+  // retry without counting it against the message.
+  bool transient = false;
 };
 
 // Thread safety: implementations allow concurrent calls.

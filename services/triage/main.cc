@@ -22,12 +22,15 @@ std::string ReadFile(const std::string& path) {
   return buffer.str();
 }
 
-// Weak-signal detection needs term dictionaries; without them it is off.
-std::unique_ptr<voc::triage::WeakSignalDetector> MakeSignalDetector(const voc::Config& config) {
-  std::string path = config.ServiceString("signals", "");
-  if (path.empty()) return nullptr;
+// Weak signals count combinations of terms from configured dictionaries
+// (model x part x symptom, ...); without a file, co-occurring complaint terms
+// of the taxonomy's topics.
+std::unique_ptr<voc::triage::WeakSignalDetector> MakeSignalDetector(const voc::Config& config,
+                                                                    voc::triage::TriageAnalyzer& analyzer) {
   voc::triage::WeakSignalOptions options;
-  options.groups = voc::triage::ParseTermGroups(ReadFile(path), path);
+  std::string path = config.ServiceString("signals", "");
+  options.groups = path.empty() ? voc::triage::DefaultSignalGroups(*analyzer.taxonomy().Current())
+                                : voc::triage::ParseTermGroups(ReadFile(path), path);
   return std::make_unique<voc::triage::WeakSignalDetector>(options);
 }
 
@@ -52,7 +55,7 @@ int main(int argc, char** argv) {
     // Rules edited through the API are stored in the database and win.
     if (auto yaml = store.LatestRuleYaml("taxonomy")) analyzer->taxonomy().Update(*yaml, "database");
     if (auto yaml = store.LatestRuleYaml("redlines")) analyzer->red_lines().Update(*yaml, "database");
-    signals = MakeSignalDetector(ctx.config);
+    signals = MakeSignalDetector(ctx.config, *analyzer);
   } catch (const std::exception& e) {
     voc::log::Error("analyzer_config_invalid", {{"error", e.what()}});
     std::cerr << "voc-triage: cannot start: " << e.what() << "\n";
@@ -65,9 +68,10 @@ int main(int argc, char** argv) {
   voc::triage::TriageProcessor processor(*analyzer, store, *ctx.clock);
   processor.RestoreClusters();
   if (signals) {
-    // Replay the last four weeks of negative feedback into the daily series.
+    // Replay the detector's history window (28 days, ending 7 days back,
+    // plus the current week) of negative feedback into the daily series.
     auto now_ms = voc::ToMillis(ctx.clock->Now());
-    for (const auto& doc : store.LoadDocuments(now_ms - 29LL * 86400 * 1000, now_ms + 86400 * 1000, 200000)) {
+    for (const auto& doc : store.LoadDocuments(now_ms - 36LL * 86400 * 1000, now_ms + 86400 * 1000, 200000)) {
       if (doc.negative) signals->Observe(doc.normalized_text, voc::triage::DayIndex(doc.occurred_ms / 1000));
     }
   }

@@ -134,17 +134,6 @@ grpc::Status TriageGrpcService::GetCluster(grpc::ServerContext*, const voc::v1::
   });
 }
 
-std::vector<std::string> TriageGrpcService::Terms(const std::string& normalized) const {
-  std::set<std::string> unique;
-  for (const auto& token : segmenter_.Segment(normalized)) {
-    bool han = token.kind == text::TokenKind::kHan;
-    bool word = token.kind == text::TokenKind::kWord;
-    // Single Han characters and very short words carry little meaning alone.
-    if ((han && token.text.size() >= 6) || (word && token.text.size() >= 3)) unique.emplace(token.text);
-  }
-  return {unique.begin(), unique.end()};
-}
-
 grpc::Status TriageGrpcService::DrillDown(grpc::ServerContext*, const voc::v1::DrillDownRequest* request,
                                           voc::v1::DrillDownResponse* response) {
   return rpc::Guard("DrillDown", [&] {
@@ -168,7 +157,7 @@ grpc::Status TriageGrpcService::DrillDown(grpc::ServerContext*, const voc::v1::D
         }
       }
       voc::triage::DrillDocument d;
-      d.terms = Terms(doc.normalized_text);
+      d.terms = processor_.analyzer().Terms(doc.normalized_text);
       if (!doc.product.empty()) d.attributes.emplace_back("product", doc.product);
       if (!doc.store.empty()) d.attributes.emplace_back("store", doc.store);
       if (!doc.region.empty()) d.attributes.emplace_back("region", doc.region);
@@ -198,7 +187,7 @@ grpc::Status TriageGrpcService::ListEmergingSignals(grpc::ServerContext*,
                                                     voc::v1::ListEmergingSignalsResponse* response) {
   return rpc::Guard("ListEmergingSignals", [&] {
     if (!signals_) {
-      return rpc::FailedPrecondition("weak-signal detection is off: set services.triage.signals to a term file");
+      return rpc::FailedPrecondition("weak-signal detection is off");
     }
     TimePoint day_time = IsUnset(request->day()) ? clock_.Now() : FromProto(request->day());
     std::int64_t day = DayIndex(ToMillis(day_time) / 1000);

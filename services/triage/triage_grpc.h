@@ -11,7 +11,6 @@
 
 #include "common/clock/clock.h"
 #include "services/triage/analysis/signals/weak_signals.h"
-#include "services/triage/analysis/text/segmenter.h"
 #include "services/triage/store/triage_store.h"
 #include "services/triage/triage_processor.h"
 #include "voc/v1/triage.grpc.pb.h"
@@ -50,14 +49,11 @@ class TriageGrpcService final : public voc::v1::TriageService::Service {
                               voc::v1::RedLines*) override;
 
  private:
-  std::vector<std::string> Terms(const std::string& normalized) const;
-
   TriageProcessor& processor_;
   TriageStore& store_;
   WeakSignalDetector* signals_;
   const Clock& clock_;
   TriageServiceOptions options_;
-  text::Segmenter segmenter_;
 };
 
 }  // namespace voc::triage

@@ -28,7 +28,7 @@ queue::HandleResult TriageWorker::Handle(const queue::StreamMessage& message) {
   std::string bytes;
   triaged.SerializeToString(&bytes);
   if (!producer_.Publish({{"feedback_id", feedback.id()}, {"payload", bytes}})) {
-    return queue::HandleResult::Fail("cannot publish to " + std::string(queue::kTriagedStream) + ": " +
+    return queue::HandleResult::Retry("cannot publish to " + std::string(queue::kTriagedStream) + ": " +
                                      producer_.last_error());
   }
   return queue::HandleResult::Ok();

@@ -127,6 +127,25 @@ TEST_F(QueueTest, RepeatedFailuresMoveTheMessageToTheDeadLetterStream) {
   EXPECT_EQ(dead[0].fields.at("n"), "poison");
 }
 
+TEST_F(QueueTest, TransientFailuresAreRetriedButNeverDeadLettered) {
+  StreamProducer producer(Options(), "test:stream");
+  producer.Publish({{"n", "1"}});
+  bool downstream_up = false;
+  int attempts = 0;
+  StreamConsumer consumer(Options(), Consumer("a"), [&](const StreamMessage&) {
+    ++attempts;
+    return downstream_up ? HandleResult::Ok() : HandleResult::Retry("tracking unavailable");
+  });
+  // Far more attempts than max_deliveries (3) during the outage.
+  for (int i = 0; i < 10; ++i) consumer.PollOnce();
+  EXPECT_EQ(Length("test:stream:dead"), 0);
+  EXPECT_EQ(Pending(), 1);
+  downstream_up = true;
+  consumer.PollOnce();
+  EXPECT_EQ(Pending(), 0);
+  EXPECT_GE(attempts, 11);
+}
+
 TEST_F(QueueTest, ProducerReportsAnOutageAndRecoversAfterIt) {
   StreamProducer producer(Options(), "test:stream");
   ASSERT_TRUE(producer.Publish({{"n", "before"}}));

@@ -41,6 +41,12 @@ constexpr double kContrastLaterWeight = 1.4;     // what comes after it
 constexpr double kConcessionWeight = 0.5;        // the "虽然" clause
 constexpr double kExclamationFactor = 1.2;
 constexpr double kStrongNegative = -2.5;         // a word this negative is a complaint on its own
+// An English negation that finds no sentiment word ("can't check in", "still haven't
+// received", "no reply") is itself a mild complaint in customer feedback.
+constexpr double kUnresolvedNegationEn = -1.0;
+constexpr double kUnresolvedNegationZh = 0.0;
+// Emoticons typed as punctuation (":(", ":-)"), found in the normalised text.
+constexpr double kEmoticonWeight = 1.5;
 
 bool IsClauseBreak(std::string_view punct) {
   static constexpr std::string_view kBreaks[] = {",", ".", "!", "?", ";", ":", "~", "。", "、", "…", "—", "｡", "､"};
@@ -324,6 +330,7 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
   int degree_left = 0;
   bool degree_after_negator = false;
   std::string_view degree_text;
+  double pending_negation = 0.0;  // the unresolved-negation penalty currently counted
 
   const auto close_clause = [&](bool question_mark, bool exclamation) {
     double positive = clause_positive;
@@ -337,6 +344,7 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
     negation_left = degree_left = 0;
     negated = false;
     degree = 1.0;
+    pending_negation = 0.0;
   };
 
   for (std::size_t i = 0; i < units.size(); ++i) {
@@ -351,7 +359,10 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
     const bool had_degree = degree_left > 0;
     if (negation_left > 0) --negation_left;
     if (degree_left > 0) --degree_left;
-    if (!had_negation) negated = false;
+    if (!had_negation) {
+      negated = false;
+      pending_negation = 0.0;  // the penalty stays: nothing it could negate came
+    }
     if (!had_degree) degree = 1.0;
     if (e == nullptr) continue;
 
@@ -377,6 +388,11 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
       continue;
     }
     if (e->negator) {
+      const double unresolved = unit.chinese ? kUnresolvedNegationZh : kUnresolvedNegationEn;
+      if (!(had_negation && negated)) {
+        clause_negative += unresolved;  // taken back if a sentiment word follows within reach
+        pending_negation = unresolved;
+      }
       negated = !(had_negation && negated);
       negation_left = unit.chinese ? kNegationScopeZh : kNegationScopeEn;
       negator_text = unit.text;
@@ -397,6 +413,8 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
 
     double value = e->weight;
     if (had_negation && negated) {
+      clause_negative -= pending_negation;
+      pending_negation = 0.0;
       const double strength = (had_degree && degree_after_negator) ? kSoftenedByNegationDegree
                                                                    : (had_degree ? degree : 1.0);
       value = value > 0 ? kNegatedPositiveFactor * value * strength : kNegatedNegativeFactor * -value;
@@ -421,6 +439,17 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
     degree = 1.0;
   }
   close_clause(false, false);
+  // Emoticons are split into punctuation by the segmenter: look for them in the text.
+  if (text.text.find(':') != std::string::npos) {
+    static constexpr std::pair<std::string_view, double> kEmoticons[] = {
+        {":(", -1}, {":-(", -1}, {":'(", -1}, {":/", -0.5}, {":)", 1}, {":-)", 1}, {":d", 1}, {":-d", 1}, {";)", 1}};
+    for (const auto& [emoticon, sign] : kEmoticons) {
+      if (text.text.find(emoticon) != std::string::npos) {
+        total += sign * kEmoticonWeight;
+        if (want_evidence) out.contributions.push_back({std::string(emoticon), sign * kEmoticonWeight});
+      }
+    }
+  }
   out.raw = total;
 }
 

@@ -33,7 +33,7 @@ using sentiment::TrainingOptions;
 constexpr const char* kUsage =
     "usage:\n"
     "  triage eval --data FILE.csv [--model PATH] [--topic-model PATH] [--holdout-only]\n"
-    "              [--lexicon-dir DIR] [--holdout-percent N]\n"
+    "              [--lexicon-dir DIR] [--holdout-percent N] [--training-part-only] [--errors FILE.tsv]\n"
     "  triage train --data FILE.csv --out MODEL [--target label|topic] [--epochs N] [--learning-rate X]\n"
     "              [--l2 X] [--hash-bits N] [--char-ngrams MIN-MAX] [--word-ngrams N] [--no-nb] [--no-average] [--no-normalize] [--balanced]\n"
     "              [--nb-alpha X] [--holdout-percent N] [--all-rows] [--validate] [--validate-fold 0-5]\n"
@@ -181,9 +181,16 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
   const bool holdout_only = args.Flag("holdout-only");
   const int percent = static_cast<int>(args.Number("holdout-percent", kDefaultHoldoutPercent));
   const std::string lexicon_dir = args.Get("lexicon-dir").value_or(sentiment::DefaultLexiconDirectory());
+  const auto errors_path = args.Get("errors");
+  const bool training_part_only = args.Flag("training-part-only");
   args.RejectUnknown();
+  if (holdout_only && training_part_only) throw UsageError("--holdout-only and --training-part-only exclude each other");
 
   auto rows = SelectRows(ReadLabelledCsv(data), holdout_only, percent);
+  if (training_part_only) {
+    // For error analysis while writing lexicons: never look at the held-out rows.
+    std::erase_if(rows, [&](const LabelledRow& row) { return IsHeldOut(row.text, percent); });
+  }
   err << "eval: " << rows.size() << " rows from " << data << (holdout_only ? " (held-out part)" : "") << "\n";
   TextPipeline pipeline;
   std::shared_ptr<const sentiment::LexiconModel> lexicon =
@@ -217,6 +224,7 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
   ClassificationReport topic_report({topic_labels.begin(), topic_labels.end()});
 
   std::vector<std::string> predictions(rows.size()), topic_predictions(rows.size());
+  std::vector<double> scores(rows.size());
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < rows.size(); ++i) {
     pipeline.Process(rows[i].text);
@@ -226,12 +234,25 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
       label = result.score > 0 ? SentimentLabel::kPositive : SentimentLabel::kNegative;
     }
     predictions[i] = SentimentLabelString(label);
+    scores[i] = result.score;
     if (topic_model && !rows[i].topic.empty()) {
       topic_predictions[i] = topic_model->labels()[topic_model->Predict(pipeline.normalized, pipeline.tokens).label];
     }
     if ((i + 1) % 10000 == 0) err << "eval: " << (i + 1) << " rows\n";
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (errors_path) {
+    std::ofstream errors(*errors_path);
+    if (!errors) throw std::runtime_error("cannot write " + *errors_path);
+    errors << "gold\tpredicted\tscore\ttext\n";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (predictions[i] == rows[i].label) continue;
+      std::string text = rows[i].text;
+      std::replace(text.begin(), text.end(), '\n', ' ');
+      std::replace(text.begin(), text.end(), '\t', ' ');
+      errors << rows[i].label << '\t' << predictions[i] << '\t' << scores[i] << '\t' << text << '\n';
+    }
+  }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     report.Add(rows[i].label, predictions[i]);
     if (topic_model && !rows[i].topic.empty()) topic_report.Add(rows[i].topic, topic_predictions[i]);
@@ -415,7 +436,7 @@ int RunTrain(const Arguments& args, std::ostream& out, std::ostream& err) {
   }
 
   TextPipeline pipeline;
-  std::unique_ptr<sentiment::LexiconModel> lexicon;
+  std::shared_ptr<sentiment::LexiconModel> lexicon;
   for (const auto& f : member_features) {
     if (f.lexicon_score && !lexicon) lexicon = sentiment::LexiconModel::FromDirectory(lexicon_dir, pipeline.normalizer);
   }
@@ -469,6 +490,7 @@ int RunTrain(const Arguments& args, std::ostream& out, std::ostream& err) {
     parts.push_back(LinearModel::Train(examples, labels, sorted, member_features[m], member_training[m]));
   }
   auto model = LinearModel::Ensemble(std::move(parts));
+  if (model->NeedsLexicon()) model->AttachLexicon(lexicon);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   model->Save(model_out);
   nlohmann::json summary = {{"data", data},
@@ -502,7 +524,7 @@ int RunTriageCommand(int argc, char** argv, std::ostream& out, std::ostream& err
   try {
     if (argc < 2) throw UsageError("missing subcommand");
     const std::string command = argv[1];
-    if (command == "eval") return RunEval(Arguments(argc, argv, 2, {"holdout-only"}), out, err);
+    if (command == "eval") return RunEval(Arguments(argc, argv, 2, {"holdout-only", "training-part-only"}), out, err);
     if (command == "train") return RunTrain(Arguments(argc, argv, 2, {"no-nb", "no-average", "no-normalize", "balanced", "unbalanced", "all-rows", "last-clause", "lexicon-features", "softmax", "validate"}), out, err);
     if (command == "help" || command == "--help") {
       out << kUsage;

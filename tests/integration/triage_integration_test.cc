@@ -1,0 +1,206 @@
+// The triage service against a real redis-server and a real SQLite file:
+// the worker consumes voc:feedback and publishes voc:triaged, and the gRPC
+// surface answers analyses, counts, clusters, drill-downs and rule updates.
+#include <gtest/gtest.h>
+
+#include "common/queue/stream.h"
+#include "common/rpc/server.h"
+#include "common/util/time.h"
+#include "services/triage/analysis/factory.h"
+#include "services/triage/triage_grpc.h"
+#include "services/triage/triage_worker.h"
+#include "tests/support/servers.h"
+
+namespace voc::triage {
+namespace {
+
+class TriageIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    redis_options_.port = redis_.port();
+    db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
+    db_->Migrate("triage", TriageMigrations());
+    store_ = std::make_unique<TriageStore>(*db_);
+    AnalyzerOptions options;
+    options.taxonomy_path = "config/taxonomy.yaml";
+    options.redlines_path = "config/redlines.yaml";
+    options.priority_path = "config/priority.yaml";
+    analyzer_ = MakeTriageAnalyzer(options);
+    processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
+    WeakSignalOptions signal_options;
+    signal_options.groups = DefaultSignalGroups(*analyzer_->taxonomy().Current());
+    signals_ = std::make_unique<WeakSignalDetector>(signal_options);
+    queue::ConsumerOptions consumer;
+    consumer.stream = queue::kFeedbackStream;
+    consumer.group = "triage";
+    consumer.consumer = "test";
+    consumer.block = std::chrono::milliseconds(50);
+    worker_ = std::make_unique<TriageWorker>(*processor_, signals_.get(), redis_options_, consumer);
+    service_ = std::make_unique<TriageGrpcService>(*processor_, *store_, signals_.get(), clock_,
+                                                   TriageServiceOptions{});
+    server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"triage", "127.0.0.1:0", nullptr},
+                                                   std::vector<grpc::Service*>{service_.get()});
+    int port = server_->Start();
+    stub_ = voc::v1::TriageService::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  }
+
+  void Publish(const std::string& id, const std::string& text, const std::string& store = "") {
+    voc::v1::Feedback f;
+    f.set_id(id);
+    f.set_channel(voc::v1::CHANNEL_REVIEW);
+    f.set_text(text);
+    f.mutable_customer()->set_store(store);
+    *f.mutable_occurred_time() = voc::ToProto(clock_.Now() - std::chrono::hours(1));
+    std::string bytes;
+    f.SerializeToString(&bytes);
+    queue::StreamProducer producer(redis_options_, queue::kFeedbackStream);
+    ASSERT_TRUE(producer.Publish({{"feedback_id", id}, {"payload", bytes}}));
+  }
+
+  void Drain() {
+    while (worker_->PollOnce() > 0) {
+    }
+  }
+
+  long TriagedLength() {
+    queue::RedisClient client(redis_options_);
+    auto reply = client.Command({"XLEN", queue::kTriagedStream});
+    return reply ? reply->integer : -1;
+  }
+
+  testing::RedisServer redis_;
+  queue::RedisOptions redis_options_;
+  testing::TempDir dir_;
+  FakeClock clock_{FromMillis(1764028800000)};
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<TriageStore> store_;
+  std::unique_ptr<TriageAnalyzer> analyzer_;
+  std::unique_ptr<TriageProcessor> processor_;
+  std::unique_ptr<WeakSignalDetector> signals_;
+  std::unique_ptr<TriageWorker> worker_;
+  std::unique_ptr<TriageGrpcService> service_;
+  std::unique_ptr<rpc::ServiceServer> server_;
+  std::unique_ptr<voc::v1::TriageService::Stub> stub_;
+};
+
+TEST_F(TriageIntegrationTest, ConsumesFeedbackStoresResultsAndPublishesThem) {
+  Publish("f1", "快递三天还没到，物流信息一直不更新，太慢了");
+  Publish("f2", "送货很快，非常满意");
+  Drain();
+  EXPECT_EQ(TriagedLength(), 2);
+  grpc::ClientContext context;
+  voc::v1::GetTriageResultRequest request;
+  request.set_feedback("feedback/f1");
+  voc::v1::TriageResult result;
+  ASSERT_TRUE(stub_->GetTriageResult(&context, request, &result).ok());
+  EXPECT_EQ(result.sentiment(), voc::v1::SENTIMENT_NEGATIVE);
+
+  grpc::ClientContext missing_context;
+  request.set_feedback("feedback/nope");
+  EXPECT_EQ(stub_->GetTriageResult(&missing_context, request, &result).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(TriageIntegrationTest, RedeliveryRepublishesButStoresNothingNew) {
+  Publish("f1", "app一登录就闪退");
+  Publish("f1", "app一登录就闪退");
+  Drain();
+  // Both deliveries are published downstream (assignment is idempotent) ...
+  EXPECT_EQ(TriagedLength(), 2);
+  // ... but there is one result.
+  EXPECT_EQ(store_->Count(0, INT64_MAX, "").total, 1);
+}
+
+TEST_F(TriageIntegrationTest, AnalyzeValidatesItsInput) {
+  grpc::ClientContext context;
+  voc::v1::AnalyzeRequest request;
+  request.set_text("");
+  voc::v1::AnalyzeResponse response;
+  auto status = stub_->Analyze(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("text"), std::string::npos);
+
+  grpc::ClientContext ok_context;
+  request.set_text("这车不行，油耗太高了，后悔买了");
+  ASSERT_TRUE(stub_->Analyze(&ok_context, request, &response).ok());
+  EXPECT_EQ(response.result().sentiment(), voc::v1::SENTIMENT_NEGATIVE);
+  EXPECT_EQ(store_->Count(0, INT64_MAX, "").total, 0);  // Analyze stores nothing
+}
+
+TEST_F(TriageIntegrationTest, ClustersAndDrillDownPointAtTheCommonCause) {
+  for (int i = 0; i < 6; ++i) {
+    Publish("late-" + std::to_string(i), "等了一周还没提车，合格证一直没到，太慢了" + std::to_string(i), "store-gz-001");
+  }
+  for (int i = 0; i < 6; ++i) {
+    Publish("crash-" + std::to_string(i), "app更新以后一登录就闪退，太差了" + std::to_string(i), "store-sh-001");
+  }
+  Drain();
+  grpc::ClientContext context;
+  voc::v1::ListClustersRequest request;
+  request.set_min_size(3);
+  voc::v1::ListClustersResponse response;
+  ASSERT_TRUE(stub_->ListClusters(&context, request, &response).ok());
+  ASSERT_GE(response.clusters_size(), 2);
+  EXPECT_GE(response.clusters(0).size(), 5);
+
+  grpc::ClientContext drill_context;
+  voc::v1::DrillDownRequest drill;
+  drill.set_cluster(response.clusters(0).name());
+  drill.set_min_support(3);
+  voc::v1::DrillDownResponse factors;
+  ASSERT_TRUE(stub_->DrillDown(&drill_context, drill, &factors).ok());
+  EXPECT_GE(factors.focus_size(), 5);
+  // The cluster about late cars points at the certificate and the store, not at the app.
+  bool certificate = false, store = false;
+  for (const auto& f : factors.factors()) {
+    if (f.kind() == "term" && f.value().find("合格") != std::string::npos) certificate = true;  // ICU splits 合格证 into 合格 + 证
+    if (f.kind() == "store" && f.value() == "store-gz-001") store = true;
+    EXPECT_GT(f.lift(), 1.0);
+  }
+  EXPECT_TRUE(certificate);
+  EXPECT_TRUE(store);
+}
+
+TEST_F(TriageIntegrationTest, InvalidTaxonomyUpdateIsRejectedWithItsLineAndChangesNothing) {
+  grpc::ClientContext get_context;
+  voc::v1::Taxonomy before;
+  ASSERT_TRUE(stub_->GetTaxonomy(&get_context, {}, &before).ok());
+
+  grpc::ClientContext context;
+  voc::v1::UpdateTaxonomyRequest request;
+  request.set_yaml("version: 2\ntopics:\n  - id: broken\n    department: logistics\n    query: {any: []}\n");
+  voc::v1::Taxonomy response;
+  auto status = stub_->UpdateTaxonomy(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("yaml"), std::string::npos) << status.error_message();
+
+  grpc::ClientContext after_context;
+  voc::v1::Taxonomy after;
+  ASSERT_TRUE(stub_->GetTaxonomy(&after_context, {}, &after).ok());
+  EXPECT_EQ(after.content_hash(), before.content_hash());
+}
+
+TEST_F(TriageIntegrationTest, PreviewCountsWhatAChangedRuleWouldMatchWithoutSavingIt) {
+  Publish("p1", "快递三天还没到，太慢了");
+  Publish("p2", "物流太慢了");
+  Drain();
+  grpc::ClientContext get_context;
+  voc::v1::Taxonomy current;
+  ASSERT_TRUE(stub_->GetTaxonomy(&get_context, {}, &current).ok());
+
+  grpc::ClientContext context;
+  voc::v1::PreviewTaxonomyRequest request;
+  request.set_yaml(current.yaml());
+  voc::v1::PreviewTaxonomyResponse response;
+  ASSERT_TRUE(stub_->PreviewTaxonomy(&context, request, &response).ok());
+  EXPECT_EQ(response.sample_size(), 2);
+  long matches = 0;
+  for (const auto& t : response.topics()) {
+    EXPECT_EQ(t.current_matches(), t.candidate_matches());  // same rules, same matches
+    matches += t.candidate_matches();
+  }
+  EXPECT_GT(matches, 0);
+}
+
+}  // namespace
+}  // namespace voc::triage
