@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <soci/soci.h>
+
 #include "common/log/log.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
@@ -56,7 +58,32 @@ std::string VerificationService::ResurveyId(const std::string& case_id) {
   return StableId("resurvey:" + case_id);
 }
 
+namespace {
+
+// A database that is down must not push good messages to the dead letters:
+// storage errors are transient (retried with back-off); bad payloads are not.
+template <typename Fn>
+queue::HandleResult WithStorageRetry(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const soci::soci_error& e) {
+    return queue::HandleResult::Retry(std::string("database: ") + e.what());
+  } catch (const storage::StorageError& e) {
+    return queue::HandleResult::Retry(std::string("database: ") + e.what());
+  }
+}
+
+}  // namespace
+
 queue::HandleResult VerificationService::HandleTrackingMessage(const queue::StreamMessage& message) {
+  return WithStorageRetry([&] { return DispatchTrackingMessage(message); });
+}
+
+queue::HandleResult VerificationService::HandleTriagedMessage(const queue::StreamMessage& message) {
+  return WithStorageRetry([&] { return DispatchTriagedMessage(message); });
+}
+
+queue::HandleResult VerificationService::DispatchTrackingMessage(const queue::StreamMessage& message) {
   auto event_it = message.fields.find("event");
   auto payload_it = message.fields.find("payload");
   if (event_it == message.fields.end() || payload_it == message.fields.end()) {
@@ -80,7 +107,7 @@ queue::HandleResult VerificationService::HandleTrackingMessage(const queue::Stre
   return queue::HandleResult::Ok();  // other events are not ours
 }
 
-queue::HandleResult VerificationService::HandleTriagedMessage(const queue::StreamMessage& message) {
+queue::HandleResult VerificationService::DispatchTriagedMessage(const queue::StreamMessage& message) {
   auto payload_it = message.fields.find("payload");
   if (payload_it == message.fields.end()) {
     return queue::HandleResult::Fail("triaged message without payload");

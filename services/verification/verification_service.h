@@ -49,7 +49,8 @@ class VerificationService {
                       VerificationSettings settings);
 
   // voc:tracking handler: fields "event" and "payload". Unknown events are
-  // acknowledged and ignored; an undecodable payload fails (dead-letters).
+  // acknowledged and ignored; an undecodable payload fails (dead-letters);
+  // a database error or an unreachable ingest is transient (Retry).
   queue::HandleResult HandleTrackingMessage(const queue::StreamMessage& message);
   // voc:triaged handler: field "payload" = serialized TriagedFeedback.
   queue::HandleResult HandleTriagedMessage(const queue::StreamMessage& message);
@@ -71,6 +72,8 @@ class VerificationService {
   const VerificationSettings& settings() const { return settings_; }
 
  private:
+  queue::HandleResult DispatchTrackingMessage(const queue::StreamMessage& message);
+  queue::HandleResult DispatchTriagedMessage(const queue::StreamMessage& message);
   // Runs one check; returns false (with *error) when it must be retried.
   bool RunCheck(CheckRecord check, TimePoint now, std::string* error);
   int RetryReopens();

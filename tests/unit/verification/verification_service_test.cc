@@ -293,6 +293,7 @@ TEST_F(VerificationServiceTest, TrackingMessagesAreDecoded) {
 
   queue::StreamMessage garbage{"2-0", {{"event", "project_closed"}, {"payload", "\xff\xff\xff"}}};
   EXPECT_FALSE(service_->HandleTrackingMessage(garbage).ok);
+  EXPECT_FALSE(service_->HandleTrackingMessage(garbage).transient) << "a bad payload dead-letters";
   queue::StreamMessage other{"3-0", {{"event", "case_created"}, {"payload", ""}}};
   EXPECT_TRUE(service_->HandleTrackingMessage(other).ok);
   queue::StreamMessage missing{"4-0", {{"event", "project_closed"}}};
@@ -425,7 +426,9 @@ TEST_F(ResurveyTest, OnlyDetractorCallbacksGetAResurvey) {
 
 TEST_F(ResurveyTest, IngestDownIsRetriedUnknownFeedbackIsSkipped) {
   feedback_.unavailable = true;
-  EXPECT_FALSE(service_->OnCaseResolved(ResolvedCallback()).ok);
+  auto retried = service_->OnCaseResolved(ResolvedCallback());
+  EXPECT_FALSE(retried.ok);
+  EXPECT_TRUE(retried.transient) << "an ingest outage must not dead-letter the message";
   feedback_.unavailable = false;
   feedback_.stored.clear();
   EXPECT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok);
@@ -448,6 +451,20 @@ TEST_F(VerificationServiceTest, UnreachableTriageStopsTheRunEarly) {
   EXPECT_EQ(counter_.calls.size(), 1u) << "no second call waits out a deadline";
   counter_.available = true;
   EXPECT_EQ(service_->RunDueChecks().completed.size(), 2u);
+}
+
+}  // namespace
+}  // namespace voc::verification
+
+namespace voc::verification {
+namespace {
+
+TEST_F(VerificationServiceTest, StorageFailureIsTransient) {
+  db_->WithSession([](soci::session& s) { s << "DROP TABLE verification_checks"; });
+  queue::StreamMessage closed{"1-0", {{"event", "project_closed"}, {"payload", ClosedProject().SerializeAsString()}}};
+  auto result = service_->HandleTrackingMessage(closed);
+  EXPECT_FALSE(result.ok);
+  EXPECT_TRUE(result.transient) << result.error;
 }
 
 }  // namespace
