@@ -18,6 +18,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml
   # Helm chart check (see docs/operations.md)
   golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev yamllint nodejs npm
+  # browser test of the web page (tests/web)
+  chromium
 )
 
 missing=()
