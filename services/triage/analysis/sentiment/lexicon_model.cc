@@ -1,6 +1,7 @@
 #include "services/triage/analysis/sentiment/lexicon_model.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -23,6 +24,7 @@ struct Entry {
   bool negator = false;
   bool contrast = false;    // "但是", "but": what follows outweighs what came before
   bool concession = false;  // "虽然", "although": this clause weighs less
+  bool summary = false;     // "总的来说", "overall": the verdict, outweighs the details before it
   bool question = false;    // "吗", "why": positive words in the clause are doubtful
   bool threat = false;      // to leave, complain to regulators, go to the media
   bool insult = false;
@@ -39,6 +41,13 @@ constexpr double kQuestionPositiveFactor = 0.2;  // "好吃吗?" is not praise
 constexpr double kContrastEarlierFactor = 0.5;   // what came before "但是"
 constexpr double kContrastLaterWeight = 1.4;     // what comes after it
 constexpr double kConcessionWeight = 0.5;        // the "虽然" clause
+constexpr double kSummaryEarlierFactor = 0.5;    // details listed before "总的来说"
+constexpr double kSummaryWeight = 2.5;           // the verdict after it
+// A longer review usually opens with its overall impression ("酒店不错，..."), then
+// lists details, small faults included: the first opinionated clause counts
+// this much extra once the text has at least kMinClausesForOpening of them.
+constexpr double kOpeningClauseExtra = 1.5;
+constexpr int kMinClausesForOpening = 3;
 constexpr double kExclamationFactor = 1.2;
 constexpr double kStrongNegative = -2.5;         // a word this negative is a complaint on its own
 // An English negation that finds no sentiment word ("can't check in", "still haven't
@@ -84,6 +93,8 @@ class LexiconModel::Lexicon {
         e.contrast = true;
       } else if (kind == "concession") {
         e.concession = true;
+      } else if (kind == "summary") {
+        e.summary = true;
       } else if (kind == "question") {
         e.question = true;
       } else if (kind == "threat") {
@@ -331,6 +342,8 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
   bool degree_after_negator = false;
   std::string_view degree_text;
   double pending_negation = 0.0;  // the unresolved-negation penalty currently counted
+  double first_clause = 0.0;  // the opening impression
+  int opinion_clauses = 0;    // clauses with any sentiment
 
   const auto close_clause = [&](bool question_mark, bool exclamation) {
     double positive = clause_positive;
@@ -338,6 +351,10 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
     double clause = positive + clause_negative;
     if (exclamation) clause *= kExclamationFactor;
     total += clause_weight * clause;
+    if (clause != 0.0) {
+      if (opinion_clauses == 0) first_clause = clause_weight * clause;
+      ++opinion_clauses;
+    }
     clause_positive = clause_negative = 0.0;
     clause_question = false;
     clause_weight = after_contrast_weight;
@@ -385,6 +402,13 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
     }
     if (e->concession) {
       clause_weight = kConcessionWeight;
+      continue;
+    }
+    if (e->summary) {
+      total *= kSummaryEarlierFactor;
+      clause_positive *= kSummaryEarlierFactor;
+      clause_negative *= kSummaryEarlierFactor;
+      clause_weight = after_contrast_weight = kSummaryWeight;
       continue;
     }
     if (e->negator) {
@@ -439,14 +463,22 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
     degree = 1.0;
   }
   close_clause(false, false);
-  // Emoticons are split into punctuation by the segmenter: look for them in the text.
-  if (text.text.find(':') != std::string::npos) {
+  if (opinion_clauses >= kMinClausesForOpening) total += kOpeningClauseExtra * first_clause;
+  // Emoticons are split into punctuation by the segmenter: look for them in the
+  // text, standing alone (not inside "http://" or "10:30").
+  if (text.text.find(':') != std::string::npos || text.text.find(';') != std::string::npos) {
     static constexpr std::pair<std::string_view, double> kEmoticons[] = {
-        {":(", -1}, {":-(", -1}, {":'(", -1}, {":/", -0.5}, {":)", 1}, {":-)", 1}, {":d", 1}, {":-d", 1}, {";)", 1}};
+        {":(", -1}, {":-(", -1}, {":'(", -1}, {":)", 1}, {":-)", 1}, {":d", 1}, {":-d", 1}, {";)", 1}, {";-)", 1}, {"<3", 1}, {"&lt;3", 1}};
+    const std::string& t = text.text;
     for (const auto& [emoticon, sign] : kEmoticons) {
-      if (text.text.find(emoticon) != std::string::npos) {
+      for (std::size_t at = t.find(emoticon); at != std::string::npos; at = t.find(emoticon, at + 1)) {
+        const std::size_t end = at + emoticon.size();
+        const bool alone_before = at == 0 || t[at - 1] == ' ';
+        const bool alone_after = end == t.size() || !std::isalnum(static_cast<unsigned char>(t[end]));
+        if (!alone_before || !alone_after) continue;
         total += sign * kEmoticonWeight;
         if (want_evidence) out.contributions.push_back({std::string(emoticon), sign * kEmoticonWeight});
+        break;
       }
     }
   }

@@ -6,8 +6,8 @@
 //   <lang>_sentiment.tsv   word  weight            weight in [-3, 3]; 0 blocks a wrong
 //                                                  match ("好像" is not "好")
 //   <lang>_rules.tsv       kind  word  [value]     kind: negator, degree (value = multiplier),
-//                                                  contrast, concession, question, threat,
-//                                                  insult, anger
+//                                                  contrast, concession, summary, question,
+//                                                  threat, insult, anger
 // where <lang> is "zh" or "en". Entries are normalised like the texts.
 #pragma once
 
