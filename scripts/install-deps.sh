@@ -13,14 +13,20 @@ PACKAGES=(
   libboost-dev libboost-system-dev
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev
   # triage analysis
-  libicu-dev libopencc-dev opencc libhyperscan-dev
+  libicu-dev libopencc-dev libopencc-data libhyperscan-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml
   # Helm chart check (see docs/operations.md)
-  golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev yamllint nodejs npm
+  golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev yamllint
   # browser test of the web page (tests/web)
   chromium
 )
+
+# Node.js and npm may come from another source (e.g. a nodesource package that
+# bundles npm and conflicts with Debian's): only install Debian's when the
+# commands are absent.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
