@@ -1,6 +1,7 @@
 #include "cli/cli_context.h"
 
 #include "common/rpc/server.h"
+#include "common/rpc/status.h"
 
 namespace voc::cli {
 namespace {
@@ -9,28 +10,6 @@ const std::map<std::string, std::string> kDefaultAddresses = {
     {"ingest", "127.0.0.1:7101"},   {"triage", "127.0.0.1:7102"},
     {"assignment", "127.0.0.1:7103"}, {"tracking", "127.0.0.1:7104"},
     {"verification", "127.0.0.1:7105"}};
-
-std::string CodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    default: return "code " + std::to_string(static_cast<int>(code));
-  }
-}
 
 }  // namespace
 
@@ -59,7 +38,7 @@ std::string CliContext::Explain(const std::string& service, const grpc::Status& 
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return where + " did not answer in time";
     default:
-      return service + ": " + CodeName(status.error_code()) + ": " + status.error_message();
+      return service + ": " + rpc::StatusCodeName(status.error_code()) + ": " + status.error_message();
   }
 }
 

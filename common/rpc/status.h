@@ -23,6 +23,9 @@ inline grpc::Status Unavailable(const std::string& why) {
   return {grpc::StatusCode::UNAVAILABLE, why};
 }
 
+// "INVALID_ARGUMENT", "NOT_FOUND", ... for messages and JSON errors.
+std::string StatusCodeName(grpc::StatusCode code);
+
 // Runs fn, turning an escaping exception into INTERNAL (logged) so a bug
 // never takes the process down mid-request.
 grpc::Status Guard(const char* rpc_name, const std::function<grpc::Status()>& fn);

@@ -3,6 +3,8 @@
 // RFC 3339 strings in UTC, absent times as null.
 #pragma once
 
+#include "common/rpc/status.h"
+
 #include <grpcpp/grpcpp.h>
 #include <nlohmann/json.hpp>
 
@@ -32,7 +34,7 @@ nlohmann::json FeedbackToJson(const v1::Feedback& f);
 // UNIMPLEMENTED 501, RESOURCE_EXHAUSTED 429, OK 200, anything else 500.
 int HttpStatusFor(grpc::StatusCode code);
 // "INVALID_ARGUMENT", ...
-std::string StatusCodeName(grpc::StatusCode code);
+using rpc::StatusCodeName;  // common/rpc/status.h
 // {"error": {"code": "NOT_FOUND", "message": "..."}}
 nlohmann::json ErrorJson(const std::string& code, const std::string& message);
 

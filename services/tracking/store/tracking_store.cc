@@ -2,40 +2,18 @@
 
 #include <sstream>
 
+#include "common/storage/rows.h"
+
 #include "common/util/ids.h"
 #include "common/util/time.h"
 
 namespace voc::tracking {
 namespace {
 
-// ---- row access that tolerates each backend's idea of an integer ----
-
-bool IsNull(const soci::row& r, std::size_t i) { return r.get_indicator(i) == soci::i_null; }
-
-long long AsInt(const soci::row& r, std::size_t i) {
-  if (IsNull(r, i)) return 0;
-  switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_integer: return r.get<int>(i);
-    case soci::dt_long_long: return r.get<long long>(i);
-    case soci::dt_unsigned_long_long: return static_cast<long long>(r.get<unsigned long long>(i));
-    case soci::dt_double: return static_cast<long long>(r.get<double>(i));
-    case soci::dt_string: return std::stoll(r.get<std::string>(i));
-    default: throw storage::StorageError("unexpected column type for an integer");
-  }
-}
-
-std::string AsString(const soci::row& r, std::size_t i) {
-  if (IsNull(r, i)) return "";
-  return r.get<std::string>(i);
-}
-
-// Runs a write and returns how many rows it touched.
-template <typename... Uses>
-long long Exec(soci::session& s, const std::string& sql, Uses&&... uses) {
-  soci::statement st = ((s.prepare << sql), ..., std::forward<Uses>(uses));
-  st.execute(true);
-  return st.get_affected_rows();
-}
+using storage::AsInt;
+using storage::AsString;
+using storage::Exec;
+using storage::IsNull;
 
 std::string JoinLines(const google::protobuf::RepeatedPtrField<std::string>& items) {
   std::string out;

@@ -1,0 +1,41 @@
+// Small helpers for SOCI rows and statements that behave the same on SQLite
+// and PostgreSQL (whose drivers report integer columns as different types).
+#pragma once
+
+#include <soci/soci.h>
+
+#include <string>
+#include <utility>
+
+#include "common/storage/database.h"
+
+namespace voc::storage {
+
+inline bool IsNull(const soci::row& r, std::size_t i) { return r.get_indicator(i) == soci::i_null; }
+
+// An integer column as long long whatever type the backend reports; NULL is 0.
+inline long long AsInt(const soci::row& r, std::size_t i) {
+  if (IsNull(r, i)) return 0;
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_integer: return r.get<int>(i);
+    case soci::dt_long_long: return r.get<long long>(i);
+    case soci::dt_unsigned_long_long: return static_cast<long long>(r.get<unsigned long long>(i));
+    case soci::dt_double: return static_cast<long long>(r.get<double>(i));
+    case soci::dt_string: return std::stoll(r.get<std::string>(i));
+    default: throw StorageError("unexpected column type for an integer");
+  }
+}
+
+// A text column; NULL is the empty string.
+inline std::string AsString(const soci::row& r, std::size_t i) { return IsNull(r, i) ? "" : r.get<std::string>(i); }
+
+// Runs a write with bound parameters and returns how many rows it touched
+// (conditional updates use it to claim a row exactly once).
+template <typename... Uses>
+long long Exec(soci::session& s, const std::string& sql, Uses&&... uses) {
+  soci::statement st = ((s.prepare << sql), ..., std::forward<Uses>(uses));
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
+}  // namespace voc::storage
