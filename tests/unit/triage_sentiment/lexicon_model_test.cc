@@ -50,7 +50,32 @@ TEST_F(LexiconModelTest, NegationFlipsPolarity) {
   EXPECT_GT(Score("没有问题").score, 0.0);
   EXPECT_EQ(Score("not bad at all").label, SentimentLabel::kPositive);
   EXPECT_EQ(Score("the seats were not comfortable").label, SentimentLabel::kNegative);
-  EXPECT_EQ(Score("it didn't work").label, SentimentLabel::kNeutral);  // "work" carries no polarity
+  // A negation with nothing to negate is itself a mild complaint in feedback.
+  EXPECT_EQ(Score("it didn't work").label, SentimentLabel::kNegative);
+  EXPECT_EQ(Score("it didn't work").intensity, kIntensityGrumble);
+  EXPECT_EQ(Score("can't check in online").label, SentimentLabel::kNegative);
+  // ... but not once a sentiment word takes the negation.
+  EXPECT_EQ(Score("the food was not bad").label, SentimentLabel::kPositive);
+  // "nothing but" is not a negation.
+  EXPECT_EQ(Score("nothing but great things about you").label, SentimentLabel::kPositive);
+}
+
+TEST_F(LexiconModelTest, SummaryOutweighsTheDetails) {
+  EXPECT_EQ(Score("房间有点小，早餐一般，总的来说还不错").label, SentimentLabel::kPositive);
+  EXPECT_EQ(Score("a bit late and the seat was small, overall a lovely flight").label, SentimentLabel::kPositive);
+}
+
+TEST_F(LexiconModelTest, LongReviewOpeningImpressionWeighsMore) {
+  // Three opinionated clauses: the opening verdict is not outvoted by two small faults.
+  EXPECT_EQ(Score("酒店很好，房间有点旧，早餐一般。").label, SentimentLabel::kPositive);
+  // With fewer clauses, the rule does not apply.
+  EXPECT_EQ(Score("酒店很好，早餐和服务都太差").label, SentimentLabel::kNegative);
+}
+
+TEST_F(LexiconModelTest, EmoticonsCountButNotInsideUrls) {
+  EXPECT_EQ(Score("my flight is at 10 :(").label, SentimentLabel::kNegative);
+  EXPECT_EQ(Score("see you soon :)").label, SentimentLabel::kPositive);
+  EXPECT_EQ(Score("new route http://t.co/abc").label, SentimentLabel::kNeutral);
 }
 
 TEST_F(LexiconModelTest, DegreeWordsScaleTheScore) {
