@@ -138,9 +138,11 @@ void BM_TrainedScore(benchmark::State& state) {
 BENCHMARK(BM_TrainedScore);
 
 // Everything the sentiment stage does per document: normalise, segment, score.
+// Argument 0: ICU word break; 1: max-match over the lexicon words.
 void BM_FullSentimentPipeline(benchmark::State& state) {
   if (SkipWithoutData(state)) return;
   auto& data = Data();
+  const text::Segmenter& segmenter = state.range(0) == 0 ? data.icu_segmenter : *data.max_match_segmenter;
   std::unique_ptr<sentiment::SentimentModel> combined;
   const sentiment::SentimentModel* model = data.lexicon.get();
   if (data.trained) {
@@ -152,12 +154,12 @@ void BM_FullSentimentPipeline(benchmark::State& state) {
   std::size_t i = 0;
   for (auto _ : state) {
     data.normalizer.NormalizeInto(data.texts[i++ % data.texts.size()], normalized);
-    data.icu_segmenter.SegmentInto(normalized.text, tokens);
+    segmenter.SegmentInto(normalized.text, tokens);
     benchmark::DoNotOptimize(model->Score(normalized, tokens));
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_FullSentimentPipeline);
+BENCHMARK(BM_FullSentimentPipeline)->ArgName("max_match")->Arg(0)->Arg(1);
 
 }  // namespace
 

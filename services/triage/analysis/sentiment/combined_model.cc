@@ -8,8 +8,11 @@ CombinedModel::CombinedModel(std::shared_ptr<const LinearModel> trained, std::sh
     : trained_(std::move(trained)), lexicon_(std::move(lexicon)) {}
 
 SentimentResult CombinedModel::Score(const NormalizedText& text, const std::vector<Token>& tokens) const {
-  SentimentResult trained = trained_->Score(text, tokens);
-  SentimentResult rules = lexicon_->Score(text, tokens);
+  // The rules run once: their raw score also feeds a trained model that uses it as a feature.
+  double lexicon_raw = 0.0;
+  SentimentResult rules = lexicon_->Score(text, tokens, &lexicon_raw);
+  // The rules' evidence is preferred (it reads better); the trained model's only fills in.
+  SentimentResult trained = trained_->Score(text, tokens, lexicon_raw, /*want_evidence=*/rules.evidence.empty());
   if (trained.label == SentimentLabel::kNegative) {
     trained.intensity = std::max(trained.intensity, rules.intensity);
   } else if (rules.intensity == kIntensityAnger) {

@@ -10,6 +10,8 @@
 
 namespace voc::triage::sentiment {
 
+// `trained` should carry the same lexicon as `lexicon` if it uses lexicon features:
+// the rules run once and their raw score is handed to it.
 class CombinedModel final : public SentimentModel {
  public:
   CombinedModel(std::shared_ptr<const LinearModel> trained, std::shared_ptr<const LexiconModel> lexicon);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -108,9 +109,23 @@ class LexiconModel::Lexicon {
       }
     }, /*key_field=*/1);
     for (const auto& [word, entry] : entries_) {
-      max_codepoints_ = std::max(max_codepoints_, text::CountCodePoints(word));
+      const std::size_t length = text::CountCodePoints(word);
+      max_codepoints_ = std::max(max_codepoints_, length);
       max_words_ = std::max<std::size_t>(max_words_, 1 + std::count(word.begin(), word.end(), ' '));
+      std::size_t pos = 0;
+      const char32_t first = text::DecodeUtf8(word, pos);
+      if (first >= kHanFirst && first <= kHanLast) {
+        auto& longest = longest_by_first_han_[first - kHanFirst];
+        longest = static_cast<std::uint8_t>(std::min<std::size_t>(std::max<std::size_t>(longest, length), 255));
+      }
     }
+  }
+
+  // The longest entry starting with `first` (in code points): most characters
+  // start no entry or only short ones, so the longest match tries few lengths.
+  std::size_t LongestStartingWith(char32_t first) const {
+    if (first >= kHanFirst && first <= kHanLast) return longest_by_first_han_[first - kHanFirst];
+    return max_codepoints_;
   }
 
   const Entry* Find(std::string_view word) const {
@@ -118,6 +133,7 @@ class LexiconModel::Lexicon {
     return it == entries_.end() ? nullptr : &it->second;
   }
   std::size_t max_codepoints() const { return max_codepoints_; }
+  static constexpr char32_t kHanFirst = 0x3400, kHanLast = 0x9FFF;
   std::size_t max_words() const { return max_words_; }
   std::vector<std::string> Words() const {
     std::vector<std::string> words;
@@ -169,6 +185,7 @@ class LexiconModel::Lexicon {
   std::unordered_map<std::string, Entry, StringHash, std::equal_to<>> entries_;
   std::size_t max_codepoints_ = 1;
   std::size_t max_words_ = 1;
+  std::vector<std::uint8_t> longest_by_first_han_ = std::vector<std::uint8_t>(kHanLast - kHanFirst + 1, 0);
 };
 
 namespace {
@@ -187,13 +204,15 @@ struct Unit {
 void AppendHanUnits(std::string_view span, const LexiconModel::Lexicon& lexicon, std::vector<Unit>& units) {
   std::size_t pos = 0;
   std::size_t ends[16];
-  const std::size_t limit = std::min<std::size_t>(lexicon.max_codepoints(), 16);
   while (pos < span.size()) {
+    std::size_t first_end = pos;
+    const std::size_t limit = std::min<std::size_t>(lexicon.LongestStartingWith(text::DecodeUtf8(span, first_end)), 16);
     std::size_t count = 0, scan = pos;
     while (count < limit && scan < span.size()) {
       text::DecodeUtf8(span, scan);
       ends[count++] = scan;
     }
+    if (count == 0) ends[0] = first_end;  // no entry starts with this character: a unit of its own
     Unit unit{span.substr(pos, ends[0] - pos), nullptr};
     unit.chinese = true;
     for (std::size_t n = count; n >= 1; --n) {
@@ -492,8 +511,14 @@ double LexiconModel::RawScore(const NormalizedText& text, const std::vector<Toke
 }
 
 SentimentResult LexiconModel::Score(const NormalizedText& text, const std::vector<Token>& tokens) const {
+  return Score(text, tokens, nullptr);
+}
+
+SentimentResult LexiconModel::Score(const NormalizedText& text, const std::vector<Token>& tokens,
+                                    double* raw_out) const {
   Evaluation ev;
   Evaluate(text, tokens, ev, /*want_evidence=*/true);
+  if (raw_out) *raw_out = ev.raw;
   SentimentResult result;
   result.score = std::tanh(ev.raw / 2.0);
   if (ev.raw > options_.neutral_band) {

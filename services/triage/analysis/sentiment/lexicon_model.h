@@ -34,6 +34,8 @@ class LexiconModel final : public SentimentModel {
   ~LexiconModel() override;
 
   SentimentResult Score(const NormalizedText& text, const std::vector<Token>& tokens) const override;
+  // Same, also giving RawScore() (so a combined model evaluates the rules once).
+  SentimentResult Score(const NormalizedText& text, const std::vector<Token>& tokens, double* raw_out) const;
 
   // The unbounded sum of weighted lexicon hits (what `score` squashes into [-1, 1]);
   // the combined model feeds it to the trained model as a feature.

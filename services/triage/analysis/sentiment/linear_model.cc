@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -211,27 +212,32 @@ LinearModel::Prediction LinearModel::Predict(const std::vector<Feature>& feature
 }
 
 void LinearModel::ExtractFor(const Member& member, const NormalizedText& text, const std::vector<Token>& tokens,
-                             std::vector<Feature>& out) const {
-  double lexicon_raw = 0.0;
-  if (member.extractor.options().lexicon_score) {
+                             std::vector<Feature>& out, double& lexicon_raw) const {
+  if (member.extractor.options().lexicon_score && std::isnan(lexicon_raw)) {
     if (!lexicon_) throw std::logic_error("this model was trained with lexicon features: AttachLexicon() first");
     lexicon_raw = lexicon_->RawScore(text, tokens);
   }
-  member.extractor.Extract(text, tokens, out, lexicon_raw);
+  member.extractor.Extract(text, tokens, out, std::isnan(lexicon_raw) ? 0.0 : lexicon_raw);
 }
 
 void LinearModel::Extract(const NormalizedText& text, const std::vector<Token>& tokens,
                           std::vector<Feature>& out) const {
-  ExtractFor(members_.front(), text, tokens, out);
+  double lexicon_raw = std::numeric_limits<double>::quiet_NaN();
+  ExtractFor(members_.front(), text, tokens, out, lexicon_raw);
 }
 
 void LinearModel::Probabilities(const NormalizedText& text, const std::vector<Token>& tokens,
                                 std::vector<double>& out) const {
+  AllProbabilities(text, tokens, std::numeric_limits<double>::quiet_NaN(), out);
+}
+
+void LinearModel::AllProbabilities(const NormalizedText& text, const std::vector<Token>& tokens, double lexicon_raw,
+                                   std::vector<double>& out) const {
   thread_local std::vector<Feature> features;
   thread_local std::vector<double> member_probabilities;
   out.assign(labels_.size(), 0.0);
   for (const auto& member : members_) {
-    ExtractFor(member, text, tokens, features);
+    ExtractFor(member, text, tokens, features, lexicon_raw);
     MemberProbabilities(member, features, member_probabilities);
     for (std::size_t c = 0; c < out.size(); ++c) out[c] += member_probabilities[c] / members_.size();
   }
@@ -246,7 +252,20 @@ LinearModel::Prediction LinearModel::Predict(const NormalizedText& text, const s
 
 SentimentResult LinearModel::Score(const NormalizedText& text, const std::vector<Token>& tokens) const {
   thread_local std::vector<double> probabilities;
-  Probabilities(text, tokens, probabilities);
+  AllProbabilities(text, tokens, std::numeric_limits<double>::quiet_NaN(), probabilities);
+  return ScoreFromProbabilities(probabilities, text, tokens, /*want_evidence=*/true);
+}
+
+SentimentResult LinearModel::Score(const NormalizedText& text, const std::vector<Token>& tokens,
+                                   double lexicon_raw, bool want_evidence) const {
+  thread_local std::vector<double> probabilities;
+  AllProbabilities(text, tokens, lexicon_raw, probabilities);
+  return ScoreFromProbabilities(probabilities, text, tokens, want_evidence);
+}
+
+SentimentResult LinearModel::ScoreFromProbabilities(const std::vector<double>& probabilities,
+                                                    const NormalizedText& text, const std::vector<Token>& tokens,
+                                                    bool want_evidence) const {
   const int best = static_cast<int>(std::max_element(probabilities.begin(), probabilities.end()) - probabilities.begin());
 
   SentimentResult result;
@@ -265,6 +284,7 @@ SentimentResult LinearModel::Score(const NormalizedText& text, const std::vector
     if (text.exclamations >= 2 || text.elongations > 0) result.intensity = std::min(result.intensity + 1, kIntensityAnger);
   }
 
+  if (!want_evidence) return result;
   // Evidence: words whose unigram weight (first member) for the predicted label is largest.
   const std::size_t classes = labels_.size();
   const Member& first = members_.front();

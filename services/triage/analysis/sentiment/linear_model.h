@@ -76,6 +76,10 @@ class LinearModel final : public SentimentModel {
   // Sentiment view: needs labels named negative/positive (and optionally neutral).
   // Evidence: the words whose weights pushed hardest toward the predicted label.
   SentimentResult Score(const NormalizedText& text, const std::vector<Token>& tokens) const override;
+  // Same, with LexiconModel::RawScore of the text already computed (CombinedModel);
+  // evidence is filled only when `want_evidence` (it costs a lookup per word).
+  SentimentResult Score(const NormalizedText& text, const std::vector<Token>& tokens, double lexicon_raw,
+                        bool want_evidence) const;
 
  private:
   struct Member {
@@ -87,8 +91,13 @@ class LinearModel final : public SentimentModel {
 
   LinearModel(std::vector<std::string> labels, const FeatureOptions& feature_options, bool softmax);
   void MemberProbabilities(const Member& member, const std::vector<Feature>& features, std::vector<double>& out) const;
+  // `lexicon_raw`: the lexicon score if already known, else NaN (computed when needed).
   void ExtractFor(const Member& member, const NormalizedText& text, const std::vector<Token>& tokens,
-                  std::vector<Feature>& out) const;
+                  std::vector<Feature>& out, double& lexicon_raw) const;
+  void AllProbabilities(const NormalizedText& text, const std::vector<Token>& tokens, double lexicon_raw,
+                        std::vector<double>& out) const;
+  SentimentResult ScoreFromProbabilities(const std::vector<double>& probabilities, const NormalizedText& text,
+                                         const std::vector<Token>& tokens, bool want_evidence) const;
 
   std::vector<std::string> labels_;
   std::vector<Member> members_;

@@ -373,9 +373,14 @@ bool MostlyChinese(const std::vector<LabelledRow>& rows) {
 
 // Default ensembles, chosen on an inner split of the training part (never the held-out rows).
 std::string DefaultMembers(const std::string& target, bool chinese) {
-  if (target == "topic") return "";
-  if (chinese) return "";
-  return "";
+  // Topics: the base topic settings plus in-word character n-grams, averaged with
+  // a softmax model over shorter n-grams (inner-validation macro-F1 0.475 -> 0.49).
+  if (target == "topic") return "wchar=3-5;char=1-3 wchar=3-5 softmax=1 epochs=10 balanced=1 nb=0";
+  // Chinese: NB-LR over character 1-3-grams and words, plus the lexicon score.
+  if (chinese) return "lex=1";
+  // English: in-word character n-grams and the lexicon score, averaged with a
+  // softmax model over longer character n-grams (inner validation 0.811 -> 0.829).
+  return "lex=1 wchar=3-5;lex=1 char=2-5 softmax=1 nb=0";
 }
 
 int RunTrain(const Arguments& args, std::ostream& out, std::ostream& err) {
