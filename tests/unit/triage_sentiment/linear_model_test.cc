@@ -108,6 +108,63 @@ TEST_F(LinearModelTest, ArbitraryLabelsForTopics) {
   EXPECT_EQ(model->labels()[model->Predict(Features(extractor, "delayed at the gate")).label], "Late Flight");
 }
 
+TEST_F(LinearModelTest, SoftmaxEnsembleRoundTripAveragesItsMembers) {
+  FeatureOptions chars;
+  chars.hash_bits = 14;
+  chars.char_ngram_max = 2;
+  FeatureOptions words;
+  words.hash_bits = 12;
+  words.char_ngram_min = 2;
+  words.char_ngram_max = 3;
+  words.word_char_ngram_min = 3;
+  words.word_char_ngram_max = 4;
+  words.negation_scope = true;
+  TrainingOptions softmax;
+  softmax.softmax = true;
+  softmax.epochs = 10;
+  std::vector<std::unique_ptr<LinearModel>> members;
+  members.push_back(LinearModel::Train(Build(FeatureExtractor(chars), kSentimentRows).examples,
+                                       Build(FeatureExtractor(chars), kSentimentRows).labels, {"negative", "positive"},
+                                       chars, softmax));
+  members.push_back(LinearModel::Train(Build(FeatureExtractor(words), kSentimentRows).examples,
+                                       Build(FeatureExtractor(words), kSentimentRows).labels, {"negative", "positive"},
+                                       words, {}));
+  auto ensemble = LinearModel::Ensemble(std::move(members));
+  ensemble->set_segmentation("maxmatch");
+  ASSERT_EQ(ensemble->members(), 2u);
+
+  const auto path = (std::filesystem::temp_directory_path() / "voc_linear_ensemble_test.bin").string();
+  ensemble->Save(path);
+  const auto loaded = LinearModel::Load(path);
+  std::filesystem::remove(path);
+  EXPECT_EQ(loaded->members(), 2u);
+  EXPECT_EQ(loaded->segmentation(), "maxmatch");
+  EXPECT_EQ(loaded->MemoryBytes(), ensemble->MemoryBytes());
+  for (const std::string text : {"味道很好，很快", "terrible, delayed again", "not good at all"}) {
+    const auto normalized = normalizer_.Normalize(text);
+    const auto tokens = segmenter_.Segment(normalized.text);
+    std::vector<double> before, after;
+    ensemble->Probabilities(normalized, tokens, before);
+    loaded->Probabilities(normalized, tokens, after);
+    ASSERT_EQ(before.size(), 2u);
+    EXPECT_NEAR(before[0] + before[1], 1.0, 1e-9);
+    for (std::size_t c = 0; c < before.size(); ++c) EXPECT_DOUBLE_EQ(before[c], after[c]);
+  }
+  const auto normalized = normalizer_.Normalize("送得太慢，凉了");
+  EXPECT_EQ(loaded->Score(normalized, segmenter_.Segment(normalized.text)).label, SentimentLabel::kNegative);
+}
+
+TEST_F(LinearModelTest, EnsembleRejectsMembersWithOtherLabels) {
+  FeatureOptions options;
+  options.hash_bits = 10;
+  const FeatureExtractor extractor(options);
+  const Corpus corpus = Build(extractor, kSentimentRows);
+  std::vector<std::unique_ptr<LinearModel>> members;
+  members.push_back(LinearModel::Train(corpus.examples, corpus.labels, {"negative", "positive"}, options, {}));
+  members.push_back(LinearModel::Train(corpus.examples, corpus.labels, {"bad", "good"}, options, {}));
+  EXPECT_THROW(LinearModel::Ensemble(std::move(members)), std::invalid_argument);
+}
+
 TEST_F(LinearModelTest, LoadRejectsOtherFiles) {
   const auto path = (std::filesystem::temp_directory_path() / "voc_not_a_model.bin").string();
   { std::ofstream(path) << "hello"; }

@@ -347,6 +347,7 @@ FeatureOptions FeaturesFromJson(const nlohmann::json& jf, const std::string& pat
 void LinearModel::Save(const std::string& path) const {
   nlohmann::json header;
   header["labels"] = labels_;
+  header["segmentation"] = segmentation_;
   header["members"] = nlohmann::json::array();
   for (const auto& m : members_) {
     header["members"].push_back({{"features", FeaturesToJson(m.extractor.options())}, {"softmax", m.softmax}});
@@ -403,7 +404,9 @@ std::unique_ptr<LinearModel> LinearModel::Load(const std::string& path) {
     if (!in) throw std::runtime_error(path + ": truncated model file");
     parts.push_back(std::move(part));
   }
-  return Ensemble(std::move(parts));
+  auto model = Ensemble(std::move(parts));
+  model->segmentation_ = header.value("segmentation", std::string("icu"));
+  return model;
 }
 
 }  // namespace voc::triage::sentiment

@@ -60,6 +60,10 @@ class LinearModel final : public SentimentModel {
   void Extract(const NormalizedText& text, const std::vector<Token>& tokens, std::vector<Feature>& out) const;
 
   const std::vector<std::string>& labels() const { return labels_; }
+  // How the training texts were segmented ("icu" or "maxmatch", see
+  // text::ChineseSegmentation); its word features expect the same at prediction.
+  const std::string& segmentation() const { return segmentation_; }
+  void set_segmentation(std::string segmentation) { segmentation_ = std::move(segmentation); }
   // The first member's extractor (the only one unless this is an ensemble).
   const FeatureExtractor& extractor() const { return members_.front().extractor; }
   std::size_t members() const { return members_.size(); }
@@ -100,6 +104,7 @@ class LinearModel final : public SentimentModel {
                                          const std::vector<Token>& tokens, bool want_evidence) const;
 
   std::vector<std::string> labels_;
+  std::string segmentation_ = "icu";
   std::vector<Member> members_;
   std::shared_ptr<const LexiconModel> lexicon_;
   int negative_label_ = -1, neutral_label_ = -1, positive_label_ = -1;
