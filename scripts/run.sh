@@ -56,8 +56,10 @@ stop_all() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   echo "Stopped. Data is kept in ./var (VOC_FRESH=1 starts clean)."
+  exit "${1:-0}"
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all 0' INT TERM
+trap 'stop_all $?' EXIT
 
 if port_busy "$REDIS_PORT"; then
   echo "run.sh: port $REDIS_PORT is already in use (another redis-server?)." >&2
@@ -121,3 +123,4 @@ MSG
 # Exit (and stop the rest) if any process dies.
 wait -n "${pids[@]}" || true
 echo "run.sh: a process exited unexpectedly; see ./var/log" >&2
+stop_all 1
