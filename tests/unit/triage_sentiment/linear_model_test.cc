@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -163,6 +164,39 @@ TEST_F(LinearModelTest, EnsembleRejectsMembersWithOtherLabels) {
   members.push_back(LinearModel::Train(corpus.examples, corpus.labels, {"negative", "positive"}, options, {}));
   members.push_back(LinearModel::Train(corpus.examples, corpus.labels, {"bad", "good"}, options, {}));
   EXPECT_THROW(LinearModel::Ensemble(std::move(members)), std::invalid_argument);
+}
+
+TEST_F(LinearModelTest, FeaturesAreUniqueAndUnitLength) {
+  FeatureOptions options;
+  options.hash_bits = 16;
+  // Repeated n-grams ("好好好" is reduced, but "很好很好" is not) must merge into one feature each.
+  const auto features = Features(FeatureExtractor(options), "很好很好，很好！");
+  std::set<std::uint32_t> indices;
+  double norm = 0.0;
+  for (const auto& f : features) {
+    EXPECT_TRUE(indices.insert(f.index).second) << "duplicate index " << f.index;
+    EXPECT_LT(f.index, 1u << 16);
+    norm += f.value * f.value;
+  }
+  EXPECT_NEAR(norm, 1.0, 1e-5);
+}
+
+TEST_F(LinearModelTest, OptionalFeatureFamiliesAddFeatures) {
+  FeatureOptions plain;
+  plain.hash_bits = 18;
+  FeatureOptions negation = plain;
+  negation.negation_scope = true;
+  FeatureOptions in_word = plain;
+  in_word.word_char_ngram_min = 3;
+  in_word.word_char_ngram_max = 4;
+  const std::string text = "the crew was not friendly";
+  const auto base = Features(FeatureExtractor(plain), text).size();
+  // "friendly" after "not" also counts as a negated word (and "was" before it does not).
+  EXPECT_EQ(Features(FeatureExtractor(negation), text).size(), base + 1);
+  EXPECT_GT(Features(FeatureExtractor(in_word), text).size(), base);
+  // No negator, no negated words.
+  EXPECT_EQ(Features(FeatureExtractor(negation), "the crew was friendly").size(),
+            Features(FeatureExtractor(plain), "the crew was friendly").size());
 }
 
 TEST_F(LinearModelTest, LoadRejectsOtherFiles) {
