@@ -185,7 +185,7 @@ TEST_F(AssignmentIntegrationTest, TrackingIdempotencyHoldsWhenAssignmentLostItsD
             first.service->GetAssignment("fb-lost")->decisions(0).case_name());
 }
 
-TEST_F(AssignmentIntegrationTest, RedLineOpensOneP1CaseForLegalPrExecutiveAndNotifiesOnce) {
+TEST_F(AssignmentIntegrationTest, RedLineDetractorGetsOneP1CaseForLegalPrExecutiveAndOneCallback) {
   Assignment assignment = MakeAssignment("assignment.db");
   v1::TriagedFeedback t = Detractor("fb-red");
   auto* hit = t.mutable_result()->add_red_lines();
@@ -195,14 +195,22 @@ TEST_F(AssignmentIntegrationTest, RedLineOpensOneP1CaseForLegalPrExecutiveAndNot
   Publish(t);
   EXPECT_EQ(ConsumeAll(*assignment.service, "assignment-1"), 2);
 
+  // Delivered twice, still one case of each kind.
   const auto cases = CasesOf("fb-red");
-  ASSERT_EQ(cases.size(), 1u);
-  EXPECT_EQ(cases[0].kind(), v1::CASE_KIND_RED_LINE);
-  EXPECT_EQ(cases[0].priority(), v1::PRIORITY_P1);
-  ASSERT_EQ(cases[0].owners_size(), 3);
-  EXPECT_EQ(cases[0].owners(0).person(), "p-jiang-hong");
-  EXPECT_EQ(cases[0].owners(1).person(), "p-lucy-wang");
-  EXPECT_EQ(cases[0].owners(2).person(), "p-chen-jianguo");
+  ASSERT_EQ(cases.size(), 2u);
+  const v1::Case* red = nullptr;
+  const v1::Case* callback = nullptr;
+  for (const auto& c : cases) {
+    if (c.kind() == v1::CASE_KIND_RED_LINE) red = &c;
+    if (c.kind() == v1::CASE_KIND_DETRACTOR_CALLBACK) callback = &c;
+  }
+  ASSERT_NE(red, nullptr);
+  ASSERT_NE(callback, nullptr);
+  EXPECT_EQ(red->priority(), v1::PRIORITY_P1);
+  ASSERT_EQ(red->owners_size(), 3);
+  EXPECT_EQ(red->owners(0).person(), "p-jiang-hong");
+  EXPECT_EQ(red->owners(1).person(), "p-lucy-wang");
+  EXPECT_EQ(red->owners(2).person(), "p-chen-jianguo");
   ASSERT_EQ(notifier_.sent.size(), 1u);
   EXPECT_EQ(notifier_.sent[0].recipients,
             (std::vector<std::string>{"p-jiang-hong", "p-lucy-wang", "p-chen-jianguo"}));

@@ -119,11 +119,11 @@ std::optional<Router::ResolvedOwner> Router::Resolve(const OwnerSpec& spec,
 
 std::vector<PlannedCase> Router::Route(const v1::TriagedFeedback& t) const {
   std::vector<PlannedCase> plans;
-  if (auto red_line = PlanRedLine(t)) {
-    plans.push_back(std::move(*red_line));
-  } else if (t.result().nps_category() == v1::NPS_CATEGORY_DETRACTOR) {
-    plans.push_back(PlanDetractorCallback(t));
-  }
+  // A red line and a callback are different work for different people
+  // (legal/PR/executives contain the risk; the account manager calls the
+  // customer), so a red-line detractor gets both.
+  if (auto red_line = PlanRedLine(t)) plans.push_back(std::move(*red_line));
+  if (t.result().nps_category() == v1::NPS_CATEGORY_DETRACTOR) plans.push_back(PlanDetractorCallback(t));
   const bool negative = t.result().sentiment() == v1::SENTIMENT_NEGATIVE;
   if (negative && (plans.empty() || !rules_->complaint.skip_when_other_case)) {
     plans.push_back(PlanComplaint(t));

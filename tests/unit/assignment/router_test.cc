@@ -81,10 +81,12 @@ TEST(RouterTest, RedLineOpensOneP1CaseForLegalPrAndExecutiveAndNotifiesThem) {
   EXPECT_NE(plan.request.case_().title().find("brakes failed"), std::string::npos);
 }
 
-TEST(RouterTest, RedLineSupersedesTheCallbackOfADetractor) {
+TEST(RouterTest, RedLineDetractorGetsTheRedLineCaseAndStillACallback) {
   const auto plans = MakeRouter()->Route(Triaged("fb-9").Detractor(0).RedLine("fire").t);
-  ASSERT_EQ(plans.size(), 1u);
+  ASSERT_EQ(plans.size(), 2u);
   EXPECT_EQ(plans[0].kind, kRedLine);
+  EXPECT_EQ(plans[1].kind, kDetractorCallback);
+  EXPECT_EQ(plans[1].request.request_id(), "callback:fb-9");
 }
 
 TEST(RouterTest, StaffComplaintAtAStoreGoesToTheRegionalManager) {
