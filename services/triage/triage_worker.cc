@@ -1,5 +1,6 @@
 #include "services/triage/triage_worker.h"
 
+#include "common/log/log.h"
 #include "common/util/time.h"
 
 namespace voc::triage {
@@ -23,7 +24,15 @@ queue::HandleResult TriageWorker::Handle(const queue::StreamMessage& message) {
   // Count each feedback once in the daily series, not once per delivery.
   if (signals_ && newly_stored && triaged.result().sentiment() == voc::v1::SENTIMENT_NEGATIVE) {
     std::string normalized = processor_.analyzer().Normalize(feedback.text());
-    signals_->Observe(normalized, DayIndex(ProtoToMillis(feedback.occurred_time()) / 1000));
+    // A combination that just became emerging is announced once, as a
+    // warning event operators can alert on; ListEmergingSignals lists them.
+    for (const auto& signal : signals_->Observe(normalized, DayIndex(ProtoToMillis(feedback.occurred_time()) / 1000))) {
+      log::Warn("weak_signal_emerging", {{"feedback_id", feedback.id()},
+                                         {"combination", signal.combination},
+                                         {"count", signal.count},
+                                         {"expected", signal.expected},
+                                         {"p_value", signal.p_value}});
+    }
   }
   std::string bytes;
   triaged.SerializeToString(&bytes);
