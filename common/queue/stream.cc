@@ -59,10 +59,10 @@ std::size_t StreamProducer::PublishBatch(const std::vector<std::map<std::string,
   commands.reserve(batch.size());
   for (const auto& fields : batch) commands.push_back(XaddArgs(stream_, fields));
   auto replies = client_.Pipeline(commands);
+  // Count only the leading successes: callers mark that prefix as published,
+  // so a failure in the middle must not let a later success stand for it.
   std::size_t ok = 0;
-  for (const auto& r : replies) {
-    if (r && r->type != REDIS_REPLY_ERROR) ++ok;
-  }
+  while (ok < replies.size() && replies[ok] && replies[ok]->type != REDIS_REPLY_ERROR) ++ok;
   if (ok != batch.size()) {
     log::Warn("queue_publish_batch_incomplete",
               {{"stream", stream_}, {"published", ok}, {"requested", batch.size()}, {"error", client_.last_error()}});

@@ -37,8 +37,9 @@ class StreamProducer {
   StreamProducer(RedisOptions options, std::string stream);
   // Appends one message. Returns false (and logs) when Redis is unreachable.
   bool Publish(const std::map<std::string, std::string>& fields);
-  // Appends many in one pipelined round trip. Returns how many were
-  // appended (all or, on a connection failure, none).
+  // Appends many in one pipelined round trip. Returns the length of the
+  // prefix of `batch` that was appended (all, or fewer when a command failed
+  // or the connection dropped); the rest must be retried.
   std::size_t PublishBatch(const std::vector<std::map<std::string, std::string>>& batch);
   const std::string& last_error() const { return client_.last_error(); }
 

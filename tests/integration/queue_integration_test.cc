@@ -70,6 +70,16 @@ TEST_F(QueueTest, BatchPublishIsBinarySafe) {
   EXPECT_EQ(payloads[0], binary);
 }
 
+TEST_F(QueueTest, BatchPublishCountsOnlyWhatRedisAccepted) {
+  // A key of another type makes every XADD to it fail with WRONGTYPE.
+  RedisClient client(Options());
+  client.Command({"SET", "not-a-stream", "x"});
+  StreamProducer good(Options(), "test:stream");
+  EXPECT_EQ(good.PublishBatch({{{"n", "1"}}, {{"n", "2"}}}), 2u);
+  StreamProducer bad(Options(), "not-a-stream");
+  EXPECT_EQ(bad.PublishBatch({{{"n", "1"}}}), 0u);
+}
+
 TEST_F(QueueTest, UnackedMessagesComeBackToTheSameConsumerAfterARestart) {
   StreamProducer producer(Options(), "test:stream");
   producer.Publish({{"n", "1"}});
