@@ -249,6 +249,7 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
 
   std::vector<std::string> predictions(rows.size()), topic_predictions(rows.size());
   std::vector<double> scores(rows.size());
+  std::vector<std::string> evidence(errors_path ? rows.size() : 0);
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < rows.size(); ++i) {
     pipeline.Process(rows[i].text);
@@ -259,6 +260,9 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
     }
     predictions[i] = SentimentLabelString(label);
     scores[i] = result.score;
+    if (errors_path) {
+      for (const auto& word : result.evidence) evidence[i].append(evidence[i].empty() ? "" : " | ").append(word);
+    }
     if (topic_model && !rows[i].topic.empty()) {
       topic_predictions[i] = topic_model->labels()[topic_model->Predict(pipeline.normalized, pipeline.tokens).label];
     }
@@ -268,13 +272,14 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
   if (errors_path) {
     std::ofstream errors(*errors_path);
     if (!errors) throw std::runtime_error("cannot write " + *errors_path);
-    errors << "gold\tpredicted\tscore\ttext\n";
+    errors << "gold\tpredicted\tscore\ttext\tevidence\n";
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (predictions[i] == rows[i].label) continue;
       std::string text = rows[i].text;
       std::replace(text.begin(), text.end(), '\n', ' ');
       std::replace(text.begin(), text.end(), '\t', ' ');
-      errors << rows[i].label << '\t' << predictions[i] << '\t' << scores[i] << '\t' << text << '\n';
+      errors << rows[i].label << '\t' << predictions[i] << '\t' << scores[i] << '\t' << text << '\t' << evidence[i]
+             << '\n';
     }
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
