@@ -199,6 +199,52 @@ TEST_F(LinearModelTest, OptionalFeatureFamiliesAddFeatures) {
             Features(FeatureExtractor(plain), "the crew was friendly").size());
 }
 
+TEST_F(LinearModelTest, KeywordCuesFireOnlyWhenBothListsMatchAndSurviveSaveLoad) {
+  FeatureOptions plain;
+  plain.hash_bits = 18;
+  FeatureOptions cued = plain;
+  cued.cues = {{"damaged_bag", {"broken", "torn"}, {"bag", "luggage"}}, {"line", {"queue", "line"}, {}}};
+  const FeatureExtractor with_cues(cued), without(plain);
+  // Both lists: one cue feature, at full weight (not scaled by the L2 normalisation).
+  const auto damaged = Features(with_cues, "My bag arrived #broken");
+  EXPECT_EQ(damaged.size(), Features(without, "My bag arrived #broken").size() + 1);
+  EXPECT_FLOAT_EQ(damaged.back().value, cued.cue_weight);
+  // Only the first list of a two-list cue: nothing.
+  EXPECT_EQ(Features(with_cues, "the screen is broken").size(), Features(without, "the screen is broken").size());
+  // A one-list cue fires on its own; words inside other words do not count.
+  EXPECT_EQ(Features(with_cues, "an hour in the queue").size(), Features(without, "an hour in the queue").size() + 1);
+  EXPECT_EQ(Features(with_cues, "airline staff").size(), Features(without, "airline staff").size());
+
+  const Corpus corpus = Build(with_cues, {{"bag torn open", 0}, {"flight was late", 1}});
+  const auto model = LinearModel::Train(corpus.examples, corpus.labels, {"Damaged", "Late"}, cued, {});
+  const auto path = (std::filesystem::temp_directory_path() / "voc_linear_model_cues_test.bin").string();
+  model->Save(path);
+  const auto loaded = LinearModel::Load(path);
+  std::filesystem::remove(path);
+  EXPECT_EQ(loaded->extractor().options().cues, cued.cues);
+  EXPECT_EQ(Features(loaded->extractor(), "luggage broken").size(), Features(with_cues, "luggage broken").size());
+}
+
+TEST_F(LinearModelTest, KeywordCueFileIsParsedAndMalformedLinesAreRejected) {
+  const auto path = (std::filesystem::temp_directory_path() / "voc_cues_test.tsv").string();
+  { std::ofstream(path) << "# comment\nlost_bag\tLost missing\tbag luggage\nline\tqueue\n"; }
+  const auto cues = LoadKeywordCues(path);
+  ASSERT_EQ(cues.size(), 2u);
+  EXPECT_EQ(cues[0].name, "lost_bag");
+  EXPECT_EQ(cues[0].any, (std::vector<std::string>{"lost", "missing"}));  // lower-cased
+  EXPECT_EQ(cues[0].with, (std::vector<std::string>{"bag", "luggage"}));
+  EXPECT_TRUE(cues[1].with.empty());
+  { std::ofstream(path) << "ok\tqueue\nbroken line without tabs\n"; }
+  try {
+    LoadKeywordCues(path);
+    ADD_FAILURE() << "a malformed line was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(":2:"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(path);
+  EXPECT_THROW(LoadKeywordCues("/nonexistent/cues.tsv"), std::runtime_error);
+}
+
 TEST_F(LinearModelTest, LoadRejectsOtherFiles) {
   const auto path = (std::filesystem::temp_directory_path() / "voc_not_a_model.bin").string();
   { std::ofstream(path) << "hello"; }

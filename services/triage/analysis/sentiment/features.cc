@@ -1,7 +1,11 @@
 #include "services/triage/analysis/sentiment/features.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "services/triage/analysis/text/utf8.h"
@@ -16,6 +20,8 @@ constexpr std::uint64_t kSignalSeed = 0x165667B19E3779F9ull;
 constexpr std::uint64_t kLastClauseSeed = 0x27D4EB2F165667C5ull;
 constexpr std::uint64_t kNegatedSeed = 0x85EBCA77C2B2AE63ull;
 constexpr std::uint64_t kWordCharSeed = 0x94D049BB133111EBull;
+constexpr std::uint64_t kCueSeed = 0xD6E8FEB86659FD93ull;
+constexpr std::size_t kMaxCues = 32;
 
 // Coarse bins of the lexicon score: the trained model learns how far to trust each.
 constexpr double kLexiconBins[] = {-4.0, -2.0, -1.0, -0.25, 0.25, 1.0, 2.0, 4.0};
@@ -46,6 +52,59 @@ std::uint64_t StableHash(std::string_view bytes, std::uint64_t seed) {
     h *= 0x100000001B3ull;
   }
   return Mix(h);
+}
+
+std::vector<KeywordCue> LoadKeywordCues(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open keyword cue file " + path);
+  std::vector<KeywordCue> cues;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> fields;
+    std::size_t begin = 0;
+    while (true) {
+      const std::size_t tab = line.find('\t', begin);
+      fields.push_back(line.substr(begin, tab == std::string::npos ? std::string::npos : tab - begin));
+      if (tab == std::string::npos) break;
+      begin = tab + 1;
+    }
+    const auto words = [](const std::string& field) {
+      std::vector<std::string> out;
+      std::istringstream split(field);
+      for (std::string w; split >> w;) {
+        for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.push_back(std::move(w));
+      }
+      return out;
+    };
+    KeywordCue cue;
+    if (fields.size() >= 2 && fields.size() <= 3) {
+      cue.name = fields[0];
+      cue.any = words(fields[1]);
+      if (fields.size() == 3) cue.with = words(fields[2]);
+    }
+    if (cue.name.empty() || cue.any.empty()) {
+      throw std::runtime_error(path + ":" + std::to_string(number) + ": expected name<TAB>words<TAB>[words]");
+    }
+    cues.push_back(std::move(cue));
+    if (cues.size() > kMaxCues) throw std::runtime_error(path + ": more than 32 cues");
+  }
+  return cues;
+}
+
+FeatureExtractor::FeatureExtractor(FeatureOptions options)
+    : options_(std::move(options)), mask_((1u << options_.hash_bits) - 1) {
+  if (options_.cues.empty()) return;
+  if (options_.cues.size() > kMaxCues) throw std::invalid_argument("at most 32 keyword cues");
+  auto words = std::make_shared<std::unordered_map<std::string, std::uint64_t>>();
+  for (std::size_t i = 0; i < options_.cues.size(); ++i) {
+    for (const auto& w : options_.cues[i].any) (*words)[w] |= std::uint64_t{1} << (2 * i);
+    for (const auto& w : options_.cues[i].with) (*words)[w] |= std::uint64_t{1} << (2 * i + 1);
+    cue_indices_.push_back(static_cast<std::uint32_t>(StableHash(options_.cues[i].name, kCueSeed)) & mask_);
+  }
+  cue_words_ = std::move(words);
 }
 
 std::uint32_t FeatureExtractor::WordIndex(std::string_view word) const {
@@ -194,6 +253,22 @@ void FeatureExtractor::Extract(const text::NormalizedText& text, const std::vect
     for (auto& f : out) f.value *= inverse;
   }
   // Added after normalisation so a long text does not dilute them.
+  if (cue_words_) {
+    std::uint64_t seen = 0;
+    thread_local std::string key;
+    for (const auto& token : tokens) {
+      if (token.kind != text::TokenKind::kWord) continue;
+      std::string_view word = token.text;
+      if (word.starts_with('#')) word.remove_prefix(1);
+      key.assign(word);
+      if (auto it = cue_words_->find(key); it != cue_words_->end()) seen |= it->second;
+    }
+    for (std::size_t i = 0; seen != 0 && i < options_.cues.size(); ++i) {
+      const bool any = seen >> (2 * i) & 1;
+      const bool with = options_.cues[i].with.empty() || (seen >> (2 * i + 1) & 1);
+      if (any && with) out.push_back({cue_indices_[i], options_.cue_weight});
+    }
+  }
   if (options_.lexicon_score) {
     int bin = 0;
     while (bin < static_cast<int>(std::size(kLexiconBins)) && lexicon_raw > kLexiconBins[bin]) ++bin;

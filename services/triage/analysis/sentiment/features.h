@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +19,19 @@ struct Feature {
   std::uint32_t index = 0;
   float value = 0.0f;
 };
+
+// A keyword cue for topic classifiers: fires when the text has one of `any` and,
+// unless `with` is empty, also one of `with` (whole words, after normalisation).
+struct KeywordCue {
+  std::string name;
+  std::vector<std::string> any;
+  std::vector<std::string> with;
+  bool operator==(const KeywordCue&) const = default;
+};
+
+// Reads cues from a TSV file (name<TAB>words<TAB>[words], '#' comments); throws
+// std::runtime_error naming the file and line of a malformed entry.
+std::vector<KeywordCue> LoadKeywordCues(const std::string& path);
 
 struct FeatureOptions {
   int hash_bits = 20;        // 2^hash_bits buckets
@@ -41,6 +56,10 @@ struct FeatureOptions {
   // 0 disables them.
   int word_char_ngram_min = 0;
   int word_char_ngram_max = 0;
+  // Keyword cues (at most 32), each one feature of value `cue_weight` added after
+  // normalisation, so a rare topic's few telling words are not diluted by the n-grams.
+  std::vector<KeywordCue> cues;
+  float cue_weight = 3.0f;
 };
 
 // Stable across platforms and releases, because model files store hashed indices.
@@ -48,7 +67,7 @@ std::uint64_t StableHash(std::string_view bytes, std::uint64_t seed);
 
 class FeatureExtractor {
  public:
-  explicit FeatureExtractor(FeatureOptions options) : options_(options), mask_((1u << options.hash_bits) - 1) {}
+  explicit FeatureExtractor(FeatureOptions options);
 
   // Unique indices (in no particular order), L2-normalised. `out` is cleared first.
   // Allocation-free after warm-up: counts are merged in a thread-local hash table.
@@ -63,6 +82,9 @@ class FeatureExtractor {
  private:
   FeatureOptions options_;
   std::uint32_t mask_;
+  // Cue word -> bits (2 * cue for `any`, 2 * cue + 1 for `with`); null without cues.
+  std::shared_ptr<const std::unordered_map<std::string, std::uint64_t>> cue_words_;
+  std::vector<std::uint32_t> cue_indices_;  // hashed feature index of each cue
 };
 
 }  // namespace voc::triage::sentiment

@@ -307,7 +307,7 @@ SentimentResult LinearModel::ScoreFromProbabilities(const std::vector<double>& p
 namespace {
 
 nlohmann::json FeaturesToJson(const FeatureOptions& f) {
-  return {{"hash_bits", f.hash_bits},
+  nlohmann::json j = {{"hash_bits", f.hash_bits},
           {"char_ngram_min", f.char_ngram_min},
           {"char_ngram_max", f.char_ngram_max},
           {"word_ngram_max", f.word_ngram_max},
@@ -319,6 +319,12 @@ nlohmann::json FeaturesToJson(const FeatureOptions& f) {
           {"fold_mentions", f.fold_mentions},
           {"word_char_ngram_min", f.word_char_ngram_min},
           {"word_char_ngram_max", f.word_char_ngram_max}};
+  if (!f.cues.empty()) {
+    j["cue_weight"] = f.cue_weight;
+    j["cues"] = nlohmann::json::array();
+    for (const auto& cue : f.cues) j["cues"].push_back({{"name", cue.name}, {"any", cue.any}, {"with", cue.with}});
+  }
+  return j;
 }
 
 FeatureOptions FeaturesFromJson(const nlohmann::json& jf, const std::string& path) {
@@ -335,6 +341,13 @@ FeatureOptions FeaturesFromJson(const nlohmann::json& jf, const std::string& pat
   f.fold_mentions = jf.value("fold_mentions", false);
   f.word_char_ngram_min = jf.value("word_char_ngram_min", 0);
   f.word_char_ngram_max = jf.value("word_char_ngram_max", 0);
+  f.cue_weight = jf.value("cue_weight", 3.0f);
+  if (jf.contains("cues")) {
+    for (const auto& c : jf.at("cues")) {
+      f.cues.push_back({c.at("name").get<std::string>(), c.at("any").get<std::vector<std::string>>(),
+                        c.value("with", std::vector<std::string>{})});
+    }
+  }
   if (f.hash_bits < 8 || f.hash_bits > 26) throw std::runtime_error(path + ": bad hash_bits");
   return f;
 }
