@@ -4,8 +4,10 @@
 
 #include <soci/soci.h>
 
+#include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/storage/database.h"
 
@@ -28,6 +30,29 @@ inline long long AsInt(const soci::row& r, std::size_t i) {
 
 // A text column; NULL is the empty string.
 inline std::string AsString(const soci::row& r, std::size_t i) { return IsNull(r, i) ? "" : r.get<std::string>(i); }
+
+// A short list of strings (topics, person ids) kept in one TEXT column, one
+// item a line; the items themselves never contain a newline.
+template <typename Strings>
+std::string JoinLines(const Strings& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += '\n';
+    out += item;
+  }
+  return out;
+}
+
+// The inverse of JoinLines; empty lines are dropped.
+inline std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) out.push_back(line);
+  }
+  return out;
+}
 
 // Runs a write with bound parameters and returns how many rows it touched
 // (conditional updates use it to claim a row exactly once).

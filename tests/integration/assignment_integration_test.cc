@@ -19,6 +19,7 @@
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/tracking_grpc.h"
 #include "services/tracking/tracking_service.h"
+#include "tests/support/recording_notifier.h"
 #include "tests/support/servers.h"
 #include "voc/v1/tracking.grpc.pb.h"
 
@@ -27,16 +28,7 @@ namespace {
 
 using std::chrono::hours;
 
-class RecordingNotifier final : public Notifier {
- public:
-  bool Send(const Notification& n) override {
-    std::lock_guard lock(mu);
-    sent.push_back(n);
-    return true;
-  }
-  std::mutex mu;
-  std::vector<Notification> sent;
-};
+using voc::testing::RecordingNotifier;
 
 // The tracking service as its main() wires it, on a free port.
 struct InProcessTracking {
@@ -211,8 +203,8 @@ TEST_F(AssignmentIntegrationTest, RedLineDetractorGetsOneP1CaseForLegalPrExecuti
   EXPECT_EQ(red->owners(0).person(), "p-jiang-hong");
   EXPECT_EQ(red->owners(1).person(), "p-lucy-wang");
   EXPECT_EQ(red->owners(2).person(), "p-chen-jianguo");
-  ASSERT_EQ(notifier_.sent.size(), 1u);
-  EXPECT_EQ(notifier_.sent[0].recipients,
+  ASSERT_EQ(notifier_.sent().size(), 1u);
+  EXPECT_EQ(notifier_.sent()[0].recipients,
             (std::vector<std::string>{"p-jiang-hong", "p-lucy-wang", "p-chen-jianguo"}));
 }
 
@@ -228,8 +220,8 @@ TEST_F(AssignmentIntegrationTest, OverdueCallbackEscalatesOnceToTheAccountManage
     EXPECT_EQ(response.escalated_cases_size(), i == 0 ? 1 : 0);
     EXPECT_EQ(response.overdue_count(), 1);
   }
-  ASSERT_EQ(tracking_->notifier.sent.size(), 1u);
-  EXPECT_EQ(tracking_->notifier.sent[0].recipients, std::vector<std::string>{"p-liu-yang"});
+  ASSERT_EQ(tracking_->notifier.sent().size(), 1u);
+  EXPECT_EQ(tracking_->notifier.sent()[0].recipients, std::vector<std::string>{"p-liu-yang"});
 }
 
 }  // namespace

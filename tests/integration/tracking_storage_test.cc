@@ -18,6 +18,7 @@
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/store/tracking_store.h"
 #include "services/tracking/tracking_service.h"
+#include "tests/support/recording_notifier.h"
 #include "tests/support/servers.h"
 
 namespace voc::tracking {
@@ -25,16 +26,7 @@ namespace {
 
 using std::chrono::hours;
 
-class CountingNotifier final : public Notifier {
- public:
-  bool Send(const Notification& n) override {
-    std::lock_guard lock(mu);
-    sent.push_back(n);
-    return true;
-  }
-  std::mutex mu;
-  std::vector<Notification> sent;
-};
+using voc::testing::RecordingNotifier;
 
 class NullSink final : public EventSink {
  public:
@@ -211,7 +203,7 @@ TEST_P(TrackingStorageTest, ListOrdersOverdueFirstAndPages) {
 TEST_P(TrackingStorageTest, ConcurrentSweepersEscalateEachBreachExactlyOnce) {
   for (int i = 0; i < 12; ++i) ASSERT_TRUE(service_->CreateCase(Callback("fb-" + std::to_string(i))).ok());
   clock_.Advance(hours(25));
-  CountingNotifier notifier;
+  RecordingNotifier notifier;
   std::vector<std::unique_ptr<TrackingStore>> stores;
   std::vector<std::unique_ptr<SlaSweeper>> sweepers;
   for (int i = 0; i < 3; ++i) {
@@ -227,9 +219,9 @@ TEST_P(TrackingStorageTest, ConcurrentSweepersEscalateEachBreachExactlyOnce) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(escalated.load(), 12);
-  EXPECT_EQ(notifier.sent.size(), 12u);
+  EXPECT_EQ(notifier.sent().size(), 12u);
   std::set<std::string> cases;
-  for (const auto& n : notifier.sent) {
+  for (const auto& n : notifier.sent()) {
     cases.insert(n.case_id);
     EXPECT_EQ(n.recipients, std::vector<std::string>{"p-head"});
   }

@@ -1,7 +1,5 @@
 #include "services/assignment/store/assignment_store.h"
 
-#include <sstream>
-
 #include "common/storage/rows.h"
 
 namespace voc::assignment {
@@ -10,22 +8,8 @@ namespace {
 using storage::AsInt;
 using storage::AsString;
 using storage::Exec;
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : "\n") + item;
-  return out;
-}
-
-std::vector<std::string> Split(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) out.push_back(line);
-  }
-  return out;
-}
+using storage::JoinLines;
+using storage::SplitLines;
 
 }  // namespace
 
@@ -66,7 +50,7 @@ bool AssignmentStore::Save(const StoredAssignment& a) {
       const StoredDecision& d = a.decisions[i];
       int ordinal = static_cast<int>(i);
       int notified = d.notified ? 1 : 0;
-      const std::string notify_to = Join(d.notify);
+      const std::string notify_to = JoinLines(d.notify);
       Exec(s,
            "INSERT INTO assignment_decisions (feedback_id, ordinal, kind, department, person,"
            " case_name, reason, notify_to, notified) VALUES (:f, :o, :k, :d, :p, :c, :r, :n, :x)",
@@ -96,7 +80,7 @@ std::optional<StoredAssignment> AssignmentStore::Load(const std::string& feedbac
          soci::use(feedback_id));
     for (const soci::row& r : rows) {
       result->decisions.push_back({AsString(r, 0), AsString(r, 1), AsString(r, 2), AsString(r, 3),
-                                   AsString(r, 4), Split(AsString(r, 5)), AsInt(r, 6) != 0});
+                                   AsString(r, 4), SplitLines(AsString(r, 5)), AsInt(r, 6) != 0});
     }
     return result;
   });

@@ -1,7 +1,5 @@
 #include "services/tracking/store/tracking_store.h"
 
-#include <sstream>
-
 #include "common/storage/rows.h"
 
 #include "common/util/ids.h"
@@ -14,25 +12,8 @@ using storage::AsInt;
 using storage::AsString;
 using storage::Exec;
 using storage::IsNull;
-
-std::string JoinLines(const google::protobuf::RepeatedPtrField<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += '\n';
-    out += item;
-  }
-  return out;
-}
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) out.push_back(line);
-  }
-  return out;
-}
+using storage::JoinLines;
+using storage::SplitLines;
 
 // Binary payloads travel as hex text: portable across SQLite TEXT and
 // PostgreSQL TEXT (which rejects NUL bytes).

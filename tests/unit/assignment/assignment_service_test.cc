@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "services/assignment/store/assignment_store.h"
+#include "tests/support/recording_notifier.h"
 #include "tests/support/servers.h"
 #include "tests/unit/assignment/assignment_test_support.h"
 
@@ -28,18 +29,7 @@ class FakeCaseCreator final : public CaseCreator {
   std::vector<v1::CreateCaseRequest> requests;
 };
 
-class FlakyNotifier final : public Notifier {
- public:
-  bool Send(const Notification& n) override {
-    std::lock_guard lock(mu);
-    if (failing) return false;
-    sent.push_back(n);
-    return true;
-  }
-  std::mutex mu;
-  bool failing = false;
-  std::vector<Notification> sent;
-};
+using voc::testing::RecordingNotifier;
 
 class AssignmentServiceTest : public ::testing::Test {
  protected:
@@ -58,7 +48,7 @@ class AssignmentServiceTest : public ::testing::Test {
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<AssignmentStore> store_;
   FakeCaseCreator cases_;
-  FlakyNotifier notifier_;
+  RecordingNotifier notifier_;
   std::unique_ptr<AssignmentService> service_;
 };
 
@@ -89,15 +79,16 @@ TEST_F(AssignmentServiceTest, TrackingOutageFailsTheMessageAndStoresNothing) {
 
 TEST_F(AssignmentServiceTest, RedLineOwnersAreNotifiedOnceEvenWhenTheFirstTryFails) {
   const auto msg = Message(Triaged("fb-9").RedLine("explosion").t);
-  notifier_.failing = true;
+  notifier_.set_failing(true);
   EXPECT_FALSE(service_->HandleMessage(msg).ok) << "redelivery must retry the alert";
-  notifier_.failing = false;
+  notifier_.set_failing(false);
   EXPECT_TRUE(service_->HandleMessage(msg).ok);
   EXPECT_TRUE(service_->HandleMessage(msg).ok);
-  ASSERT_EQ(notifier_.sent.size(), 1u);
-  EXPECT_EQ(notifier_.sent[0].kind, "red_line");
-  EXPECT_EQ(notifier_.sent[0].recipients, (std::vector<std::string>{"p-counsel", "p-pr", "p-ceo"}));
-  EXPECT_EQ(notifier_.sent[0].case_id, "cases/redline:fb-9");
+  const auto sent = notifier_.sent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].kind, "red_line");
+  EXPECT_EQ(sent[0].recipients, (std::vector<std::string>{"p-counsel", "p-pr", "p-ceo"}));
+  EXPECT_EQ(sent[0].case_id, "cases/redline:fb-9");
 }
 
 TEST_F(AssignmentServiceTest, PositiveFeedbackIsRecordedWithNoDecisions) {

@@ -18,6 +18,7 @@
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/store/tracking_store.h"
 #include "services/tracking/tracking_service.h"
+#include "tests/support/recording_notifier.h"
 #include "tests/support/servers.h"
 
 namespace voc::tracking::testing {
@@ -25,34 +26,7 @@ namespace voc::tracking::testing {
 // 2026-03-02T00:00:00Z
 inline TimePoint StartTime() { return FromMillis(1772409600000LL); }
 
-class RecordingNotifier final : public Notifier {
- public:
-  bool Send(const Notification& n) override {
-    std::lock_guard lock(mu_);
-    attempts_.push_back(n);
-    if (failing_) return false;
-    sent_.push_back(n);
-    return true;
-  }
-  void set_failing(bool failing) {
-    std::lock_guard lock(mu_);
-    failing_ = failing;
-  }
-  std::vector<Notification> sent() {
-    std::lock_guard lock(mu_);
-    return sent_;
-  }
-  std::vector<Notification> attempts() {
-    std::lock_guard lock(mu_);
-    return attempts_;
-  }
-
- private:
-  std::mutex mu_;
-  bool failing_ = false;
-  std::vector<Notification> sent_;
-  std::vector<Notification> attempts_;
-};
+using voc::testing::RecordingNotifier;
 
 class RecordingSink final : public EventSink {
  public:
