@@ -107,10 +107,14 @@ voc::v1::TriageResult TriageProcessor::AnalyzeOnly(const voc::v1::Feedback& feed
   return ToProto(analysis, feedback.id(), clock_.Now());
 }
 
-voc::v1::TriagedFeedback TriageProcessor::Process(const voc::v1::Feedback& feedback, bool* newly_stored) {
+voc::v1::TriagedFeedback TriageProcessor::Process(const voc::v1::Feedback& feedback, bool* newly_stored,
+                                                  std::string* normalized_out) {
   std::lock_guard lock(process_mu_);
   if (newly_stored) *newly_stored = false;
-  if (auto stored = store_.GetResult(feedback.id())) return stored->triaged;
+  if (auto stored = store_.GetResult(feedback.id())) {
+    if (normalized_out) *normalized_out = stored->normalized_text;
+    return stored->triaged;
+  }
 
   std::string normalized;
   Analysis analysis = analyzer_.AnalyzeWithText(InputFor(feedback), normalized);
@@ -134,6 +138,7 @@ voc::v1::TriagedFeedback TriageProcessor::Process(const voc::v1::Feedback& feedb
     if (auto stored = store_.GetResult(feedback.id())) return stored->triaged;
   }
   if (newly_stored) *newly_stored = true;
+  if (normalized_out) *normalized_out = normalized;
   log::Info("feedback_triaged", {{"feedback_id", feedback.id()},
                                  {"sentiment", voc::v1::Sentiment_Name(triaged.result().sentiment())},
                                  {"priority", static_cast<int>(triaged.result().priority())},

@@ -33,8 +33,10 @@ class TriageProcessor {
   // Returns the stored result for this feedback if there is one (a
   // redelivery), otherwise analyses, clusters, stores and returns it.
   // Throws on storage errors (the message is then retried). `newly_stored`
-  // (optional) tells whether this call stored the result.
-  voc::v1::TriagedFeedback Process(const voc::v1::Feedback& feedback, bool* newly_stored = nullptr);
+  // (optional) tells whether this call stored the result; `normalized`
+  // (optional) receives the normalised text it was analysed as.
+  voc::v1::TriagedFeedback Process(const voc::v1::Feedback& feedback, bool* newly_stored = nullptr,
+                                   std::string* normalized = nullptr);
 
   // Analyses without storing (the Analyze RPC).
   voc::v1::TriageResult AnalyzeOnly(const voc::v1::Feedback& feedback) const;

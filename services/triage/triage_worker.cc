@@ -20,10 +20,10 @@ queue::HandleResult TriageWorker::Handle(const queue::StreamMessage& message) {
     return queue::HandleResult::Fail("payload is not a voc.v1.Feedback with an id");
   }
   bool newly_stored = false;
-  voc::v1::TriagedFeedback triaged = processor_.Process(feedback, &newly_stored);
+  std::string normalized;
+  voc::v1::TriagedFeedback triaged = processor_.Process(feedback, &newly_stored, &normalized);
   // Count each feedback once in the daily series, not once per delivery.
   if (signals_ && newly_stored && triaged.result().sentiment() == voc::v1::SENTIMENT_NEGATIVE) {
-    std::string normalized = processor_.analyzer().Normalize(feedback.text());
     // A combination that just became emerging is announced once, as a
     // warning event operators can alert on; ListEmergingSignals lists them.
     for (const auto& signal : signals_->Observe(normalized, DayIndex(ProtoToMillis(feedback.occurred_time()) / 1000))) {
