@@ -1,6 +1,7 @@
 #include "services/verification/verification_service.h"
 
 #include <algorithm>
+#include <set>
 
 #include <soci/soci.h>
 
@@ -32,6 +33,42 @@ std::string DescribeResolution(const v1::Project& project) {
   return text;
 }
 
+// Logs what the tracker decided about one attempt at `what` ("verification",
+// "project_reopen"): <what>_postponed when it starts being postponed or its
+// reason changes, <what>_still_postponed as a reminder, <what>_resumed when
+// it goes through again. Nothing for attempts the tracker keeps quiet about.
+void LogPostponement(const std::string& what, nlohmann::json fields,
+                     const PostponementTracker::Decision& d) {
+  using Notice = PostponementTracker::Notice;
+  if (!d.ShouldLog()) return;
+  if (d.notice != Notice::kPostponed) {
+    fields["postponed_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(d.postponed_for).count();
+    fields["postponed_since"] = FormatRfc3339(d.since);
+    fields["attempts"] = d.attempts;
+  }
+  switch (d.notice) {
+    case Notice::kPostponed:
+      fields["error"] = d.reason;
+      log::Warn(what + "_postponed", fields);
+      break;
+    case Notice::kReasonChanged:
+      fields["error"] = d.reason;
+      fields["previous_error"] = d.previous_reason;
+      log::Warn(what + "_postponed", fields);
+      break;
+    case Notice::kStillPostponed:
+      fields["error"] = d.reason;
+      log::Warn(what + "_still_postponed", fields);
+      break;
+    case Notice::kResumed:
+      fields["last_error"] = d.reason;
+      log::Info(what + "_resumed", fields);
+      break;
+    case Notice::kNone:
+      break;
+  }
+}
+
 std::string JoinTopics(const v1::Case& c) {
   std::string out;
   for (const auto& t : c.topics()) out += (out.empty() ? "" : ", ") + t;
@@ -48,7 +85,9 @@ VerificationService::VerificationService(Clock& clock, VerificationStore& store,
       counter_(counter),
       reopener_(reopener),
       feedback_(feedback),
-      settings_(settings) {}
+      settings_(settings),
+      check_postponements_(settings.postponed_reminder),
+      reopen_postponements_(settings.postponed_reminder) {}
 
 std::string VerificationService::CheckId(const std::string& project_id, std::int64_t close_ms) {
   return StableId("verification:" + project_id + ":" + std::to_string(close_ms));
@@ -234,20 +273,31 @@ RunDueResult VerificationService::RunDueChecks() {
   RunDueResult result;
   const TimePoint now = clock_.Now();
   result.resurveys_due = store_.MarkResurveysDue(ToMillis(now));
-  for (auto& check : store_.DueChecks(ToMillis(now), kChecksPerRun)) {
+  auto due = store_.DueChecks(ToMillis(now), kChecksPerRun);
+  // Postponed checks that are no longer due were cancelled or finished by
+  // another replica: nothing more to say about them.
+  std::set<std::string> due_names;
+  for (const auto& check : due) due_names.insert(check.verification.name());
+  check_postponements_.ForgetAllBut(due_names);
+  for (auto& check : due) {
     std::string error;
     const std::string name = check.verification.name();
     if (RunCheck(std::move(check), now, &error)) {
       result.completed.push_back(name);
+      LogPostponement("verification", {{"verification", name}},
+                      check_postponements_.Succeeded(name, now));
     } else if (!error.empty()) {
-      log::Warn("verification_postponed", {{"verification", name}, {"error", error}});
+      LogPostponement("verification", {{"verification", name}},
+                      check_postponements_.Failed(name, error, now));
       result.errors.push_back(name + ": " + error);
       // Triage is unreachable: the other checks would each wait out a
       // deadline too. All of them are retried on the next run.
       break;
+    } else {
+      check_postponements_.Forget(name);  // finished elsewhere
     }
   }
-  result.reopened = RetryReopens();
+  result.reopened = RetryReopens(now);
   return result;
 }
 
@@ -303,9 +353,13 @@ bool VerificationService::RunCheck(CheckRecord check, TimePoint now, std::string
   return true;
 }
 
-int VerificationService::RetryReopens() {
+int VerificationService::RetryReopens(TimePoint now) {
   int reopened = 0;
-  for (const auto& check : store_.PendingReopens(kChecksPerRun)) {
+  const auto pending = store_.PendingReopens(kChecksPerRun);
+  std::set<std::string> pending_names;
+  for (const auto& check : pending) pending_names.insert(check.verification.name());
+  reopen_postponements_.ForgetAllBut(pending_names);
+  for (const auto& check : pending) {
     const auto& v = check.verification;
     const std::string evidence = "Verification " + v.name() + " failed. " + v.summary();
     std::string error;
@@ -314,14 +368,19 @@ int VerificationService::RetryReopens() {
         ++reopened;
         log::Info("project_reopened", {{"verification", v.name()}, {"project", v.project()}});
         store_.MarkReopened(v.id());
+        LogPostponement("project_reopen", {{"verification", v.name()}, {"project", v.project()}},
+                        reopen_postponements_.Succeeded(v.name(), now));
         break;
       case ProjectReopener::Outcome::kNotClosed:
         // Someone reopened it already (or a previous attempt succeeded before
         // we could record it): never reopen twice.
         store_.MarkReopened(v.id());
+        LogPostponement("project_reopen", {{"verification", v.name()}, {"project", v.project()}},
+                        reopen_postponements_.Succeeded(v.name(), now));
         break;
       case ProjectReopener::Outcome::kRetryLater:
-        log::Warn("project_reopen_postponed", {{"project", v.project()}, {"error", error}});
+        LogPostponement("project_reopen", {{"verification", v.name()}, {"project", v.project()}},
+                        reopen_postponements_.Failed(v.name(), error, now));
         break;
     }
   }

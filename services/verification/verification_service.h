@@ -12,6 +12,12 @@
 //    ordinary feedback).
 // Thread safety: all methods may be called from several threads; RunDueChecks
 // runs one at a time within a process.
+// Logs: a check postponed because its counts are unavailable is logged once
+// (verification_postponed), then only when its reason changes or as a
+// reminder every `postponed_reminder` (verification_still_postponed), and
+// once more when it goes through (verification_resumed, with how long it
+// waited). Reopens that tracking cannot take are logged the same way
+// (project_reopen_postponed / _still_postponed / _resumed).
 #pragma once
 
 #include <mutex>
@@ -22,6 +28,7 @@
 #include "common/clock/clock.h"
 #include "common/queue/stream.h"
 #include "services/verification/ports.h"
+#include "services/verification/postponement_tracker.h"
 #include "services/verification/store/verification_store.h"
 #include "voc/v1/tracking.pb.h"
 #include "voc/v1/verification.pb.h"
@@ -33,6 +40,9 @@ struct VerificationSettings {
   Duration window = std::chrono::hours(24 * 30);
   Duration resurvey_delay = std::chrono::hours(24 * 90);
   double significance = 0.05;
+  // While a check (or a reopen) stays postponed for the same reason, how
+  // often its warning is repeated (see postponement_tracker.h).
+  Duration postponed_reminder = PostponementTracker::kDefaultReminderInterval;
 };
 
 struct RunDueResult {
@@ -76,7 +86,7 @@ class VerificationService {
   queue::HandleResult DispatchTriagedMessage(const queue::StreamMessage& message);
   // Runs one check; returns false (with *error) when it must be retried.
   bool RunCheck(CheckRecord check, TimePoint now, std::string* error);
-  int RetryReopens();
+  int RetryReopens(TimePoint now);
 
   Clock& clock_;
   VerificationStore& store_;
@@ -85,6 +95,9 @@ class VerificationService {
   FeedbackLookup& feedback_;
   VerificationSettings settings_;
   std::mutex run_mu_;
+  // Guarded by run_mu_: which checks and reopens are postponed, for the logs.
+  PostponementTracker check_postponements_;
+  PostponementTracker reopen_postponements_;
 };
 
 }  // namespace voc::verification
