@@ -1,6 +1,9 @@
 // voc-triage: consumes voc:feedback, analyses each feedback, stores the
 // result and queues it for assignment; serves TriageService.
+#include <condition_variable>
 #include <fstream>
+#include <functional>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -9,6 +12,7 @@
 #include "common/service/context.h"
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
+#include "services/triage/rule_reloader.h"
 #include "services/triage/triage_grpc.h"
 #include "services/triage/triage_worker.h"
 
@@ -34,6 +38,47 @@ std::unique_ptr<voc::triage::WeakSignalDetector> MakeSignalDetector(const voc::C
   return std::make_unique<voc::triage::WeakSignalDetector>(options);
 }
 
+// Calls `tick` every `interval` of real time on its own thread until
+// destroyed; a tick that throws (database down) is logged and the next one
+// tries again. An interval <= 0 starts no thread.
+class EveryInterval {
+ public:
+  EveryInterval(std::string name, std::chrono::milliseconds interval, std::function<void()> tick)
+      : name_(std::move(name)), interval_(interval), tick_(std::move(tick)) {
+    if (interval_.count() > 0) thread_ = std::thread([this] { Loop(); });
+  }
+  ~EveryInterval() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
+      lock.unlock();
+      try {
+        tick_();
+      } catch (const std::exception& e) {
+        voc::log::Error("periodic_task_failed", {{"task", name_}, {"error", e.what()}});
+      }
+      lock.lock();
+    }
+  }
+
+  std::string name_;
+  std::chrono::milliseconds interval_;
+  std::function<void()> tick_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,6 +87,7 @@ int main(int argc, char** argv) {
   voc::triage::TriageStore store(*ctx.db);
 
   std::unique_ptr<voc::triage::TriageAnalyzer> analyzer;
+  std::unique_ptr<voc::triage::RuleReloader> stored_rules;
   std::unique_ptr<voc::triage::WeakSignalDetector> signals;
   try {
     voc::triage::AnalyzerOptions options;
@@ -53,8 +99,8 @@ int main(int argc, char** argv) {
     options.topic_model_path = ctx.config.ServiceString("topic_model", "");
     analyzer = voc::triage::MakeTriageAnalyzer(options);
     // Rules edited through the API are stored in the database and win.
-    if (auto yaml = store.LatestRuleYaml("taxonomy")) analyzer->taxonomy().Update(*yaml, "database");
-    if (auto yaml = store.LatestRuleYaml("redlines")) analyzer->red_lines().Update(*yaml, "database");
+    stored_rules = std::make_unique<voc::triage::RuleReloader>(*analyzer, store);
+    stored_rules->LoadStoredRules();
     signals = MakeSignalDetector(ctx.config, *analyzer);
   } catch (const std::exception& e) {
     voc::log::Error("analyzer_config_invalid", {{"error", e.what()}});
@@ -64,6 +110,11 @@ int main(int argc, char** argv) {
   voc::log::Info("analyzer_ready", {{"sentiment_model", analyzer->sentiment_model_name()},
                                     {"taxonomy_version", analyzer->taxonomy().Current()->version()},
                                     {"signals", signals != nullptr}});
+
+  // An update made through another replica reaches this one at the next check.
+  EveryInterval rule_checks("rules_check",
+                            std::chrono::milliseconds(ctx.config.ServiceInt("rules_check_interval_ms", 10000)),
+                            [&] { stored_rules->CheckForNewerRules(); });
 
   voc::triage::TriageProcessor processor(*analyzer, store, *ctx.clock);
   processor.RestoreClusters();

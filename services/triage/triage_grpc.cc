@@ -247,7 +247,7 @@ grpc::Status TriageGrpcService::UpdateTaxonomy(grpc::ServerContext*, const voc::
     } catch (const std::exception& e) {
       return rpc::InvalidArgument("yaml", e.what());
     }
-    store_.SaveRuleVersion("taxonomy", installed->version(), installed->content_hash(), request->yaml(),
+    store_.SaveRuleVersion(kTaxonomyRules, installed->version(), installed->content_hash(), request->yaml(),
                            ToMillis(clock_.Now()));
     log::Info("taxonomy_updated", {{"version", installed->version()}, {"content_hash", installed->content_hash()}});
     response->set_version(installed->version());
@@ -277,7 +277,7 @@ grpc::Status TriageGrpcService::UpdateRedLines(grpc::ServerContext*, const voc::
     } catch (const std::exception& e) {
       return rpc::InvalidArgument("yaml", e.what());
     }
-    store_.SaveRuleVersion("redlines", installed->version(), installed->content_hash(), request->yaml(),
+    store_.SaveRuleVersion(kRedLineRules, installed->version(), installed->content_hash(), request->yaml(),
                            ToMillis(clock_.Now()));
     log::Info("redlines_updated", {{"version", installed->version()}, {"content_hash", installed->content_hash()}});
     response->set_version(installed->version());

@@ -1,6 +1,7 @@
 // Taxonomy and red-line updates are stored in the database, which is the
 // record: at start the newest stored version wins over the file shipped in
-// config/ (which may be a read-only ConfigMap in Kubernetes).
+// config/ (which may be a read-only ConfigMap in Kubernetes), and the other
+// replicas pick an update up within one check interval (RuleReloader).
 //
 // The TriageService gRPC surface: validates requests, delegates to the
 // processor, analyser stores and detectors, and maps errors to status codes.

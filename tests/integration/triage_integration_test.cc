@@ -1,12 +1,19 @@
 // The triage service against a real redis-server and a real SQLite file:
 // the worker consumes voc:feedback and publishes voc:triaged, and the gRPC
 // surface answers analyses, counts, clusters, drill-downs and rule updates.
+// Rule updates also reach a second replica sharing the database (SQLite and
+// PostgreSQL).
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "common/queue/stream.h"
 #include "common/rpc/server.h"
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
+#include "services/triage/rule_reloader.h"
 #include "services/triage/triage_grpc.h"
 #include "services/triage/triage_worker.h"
 #include "tests/support/servers.h"
@@ -201,6 +208,204 @@ TEST_F(TriageIntegrationTest, PreviewCountsWhatAChangedRuleWouldMatchWithoutSavi
   }
   EXPECT_GT(matches, 0);
 }
+
+// One triage replica without the queue side: its own connection pool,
+// analyser (rules from config/), reloader and gRPC server.
+struct Replica {
+  Replica(const std::string& database_url, const Clock& clock) {
+    db = storage::Database::Open(database_url);
+    db->Migrate("triage", TriageMigrations());
+    store = std::make_unique<TriageStore>(*db);
+    AnalyzerOptions options;
+    options.taxonomy_path = "config/taxonomy.yaml";
+    options.redlines_path = "config/redlines.yaml";
+    options.priority_path = "config/priority.yaml";
+    analyzer = MakeTriageAnalyzer(options);
+    rules = std::make_unique<RuleReloader>(*analyzer, *store);
+    processor = std::make_unique<TriageProcessor>(*analyzer, *store, clock);
+    service = std::make_unique<TriageGrpcService>(*processor, *store, nullptr, clock, TriageServiceOptions{});
+    server = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"triage", "127.0.0.1:0", nullptr},
+                                                  std::vector<grpc::Service*>{service.get()});
+    int port = server->Start();
+    stub = voc::v1::TriageService::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  }
+
+  voc::v1::TriageResult Analyze(const std::string& text) {
+    grpc::ClientContext context;
+    voc::v1::AnalyzeRequest request;
+    request.set_text(text);
+    voc::v1::AnalyzeResponse response;
+    EXPECT_TRUE(stub->Analyze(&context, request, &response).ok());
+    return response.result();
+  }
+
+  std::vector<std::string> TopicsOf(const std::string& text) {
+    std::vector<std::string> topics;
+    const voc::v1::TriageResult result = Analyze(text);
+    for (const auto& t : result.topics()) topics.push_back(t.topic());
+    return topics;
+  }
+
+  grpc::Status UpdateTaxonomy(const std::string& yaml) {
+    grpc::ClientContext context;
+    voc::v1::UpdateTaxonomyRequest request;
+    request.set_yaml(yaml);
+    voc::v1::Taxonomy response;
+    return stub->UpdateTaxonomy(&context, request, &response);
+  }
+
+  grpc::Status UpdateRedLines(const std::string& yaml) {
+    grpc::ClientContext context;
+    voc::v1::UpdateRedLinesRequest request;
+    request.set_yaml(yaml);
+    voc::v1::RedLines response;
+    return stub->UpdateRedLines(&context, request, &response);
+  }
+
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<TriageStore> store;
+  std::unique_ptr<TriageAnalyzer> analyzer;
+  std::unique_ptr<RuleReloader> rules;
+  std::unique_ptr<TriageProcessor> processor;
+  std::unique_ptr<TriageGrpcService> service;
+  std::unique_ptr<rpc::ServiceServer> server;
+  std::unique_ptr<voc::v1::TriageService::Stub> stub;
+};
+
+std::string ReadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The shipped taxonomy plus a topic for a made-up part, under a new version.
+std::string TaxonomyWithWidgets() {
+  std::string yaml = ReadConfigFile("config/taxonomy.yaml");
+  const std::string old_version = "version: \"2024.1\"";
+  EXPECT_NE(yaml.find(old_version), std::string::npos);
+  yaml.replace(yaml.find(old_version), old_version.size(), "version: \"2024.2-widgets\"");
+  return yaml +
+         "  - id: widgets\n"
+         "    name: {zh: 小部件, en: Widgets}\n"
+         "    department: product_quality\n"
+         "    query:\n"
+         "      any: [zorblax]\n";
+}
+
+bool HasSafetyRedLine(const voc::v1::TriageResult& result) {
+  for (const auto& hit : result.red_lines()) {
+    if (hit.category() == voc::v1::RED_LINE_CATEGORY_SAFETY) return true;
+  }
+  return false;
+}
+
+// Two replicas sharing one database, as Kubernetes runs them.
+class TriageReplicasTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string url;
+    if (GetParam() == "postgres") {
+      if (!testing::PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL is not installed";
+      postgres_ = std::make_unique<testing::PostgresServer>();
+      postgres_->CreateDatabase("triage");
+      url = postgres_->Url("triage");
+    } else {
+      url = "sqlite3://" + dir_.path() + "/triage.db";
+    }
+    a_ = std::make_unique<Replica>(url, clock_);
+    b_ = std::make_unique<Replica>(url, clock_);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::PostgresServer> postgres_;
+  FakeClock clock_{FromMillis(1764028800000)};
+  std::unique_ptr<Replica> a_, b_;
+};
+
+TEST_P(TriageReplicasTest, TaxonomyUpdatedOnOneReplicaReachesTheOtherAtItsNextCheck) {
+  const std::string text = "my zorblax broke after two days";
+  auto topics = b_->TopicsOf(text);
+  ASSERT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 0);
+  // Nothing stored yet: the check changes nothing.
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 0);
+
+  ASSERT_TRUE(a_->UpdateTaxonomy(TaxonomyWithWidgets()).ok());
+  topics = a_->TopicsOf(text);
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 1);
+  topics = b_->TopicsOf(text);
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 0);  // B has not looked yet
+
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 1);
+  topics = b_->TopicsOf(text);
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 1);
+  EXPECT_EQ(b_->analyzer->taxonomy().Current()->version(), "2024.2-widgets");
+
+  // No newer version: neither replica reloads (A runs its own update already).
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 0);
+  EXPECT_EQ(a_->rules->CheckForNewerRules(), 0);
+}
+
+TEST_P(TriageReplicasTest, RedLinesUpdatedOnOneReplicaReachTheOtherAtItsNextCheck) {
+  const std::string text = "the zorblax started sparking";
+  ASSERT_FALSE(HasSafetyRedLine(b_->Analyze(text)));
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 0);
+
+  ASSERT_TRUE(a_->UpdateRedLines("version: \"2024.2-zorblax\"\ncategories:\n  safety:\n    - zorblax\n").ok());
+  EXPECT_TRUE(HasSafetyRedLine(a_->Analyze(text)));
+  EXPECT_FALSE(HasSafetyRedLine(b_->Analyze(text)));
+
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 1);
+  auto result = b_->Analyze(text);
+  EXPECT_TRUE(HasSafetyRedLine(result));
+  EXPECT_EQ(result.priority(), voc::v1::PRIORITY_P1);
+  EXPECT_EQ(b_->analyzer->red_lines().Current()->version(), "2024.2-zorblax");
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 0);
+}
+
+TEST_P(TriageReplicasTest, AStoredRuleSetThatDoesNotValidateKeepsTheRunningRules) {
+  ASSERT_TRUE(a_->UpdateTaxonomy(TaxonomyWithWidgets()).ok());
+  ASSERT_EQ(b_->rules->CheckForNewerRules(), 1);
+  // A newer stored version that this replica cannot read (say, written by a
+  // newer release) must not replace working rules.
+  clock_.Advance(std::chrono::minutes(1));
+  b_->store->SaveRuleVersion(kTaxonomyRules, "2024.3", "0123456789abcdef", "version: 2024.3\ntopics: [oops",
+                             ToMillis(clock_.Now()));
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 0);
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 0);
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(b_->analyzer->taxonomy().Current()->version(), "2024.2-widgets");
+  auto topics = b_->TopicsOf("my zorblax broke");
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 1);
+  // Logged once, not on every check.
+  std::size_t first = log.find("rules_reload_rejected");
+  ASSERT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find("rules_reload_rejected", first + 1), std::string::npos) << log;
+
+  // At start the same stored version stops the replica, as a bad file does.
+  Replica restarted(postgres_ ? postgres_->Url("triage") : "sqlite3://" + dir_.path() + "/triage.db", clock_);
+  EXPECT_THROW(restarted.rules->LoadStoredRules(), std::exception);
+
+  // A valid update after it is followed again.
+  clock_.Advance(std::chrono::minutes(1));
+  ASSERT_TRUE(a_->UpdateTaxonomy(ReadConfigFile("config/taxonomy.yaml")).ok());
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 1);
+  EXPECT_EQ(b_->analyzer->taxonomy().Current()->version(), "2024.1");
+}
+
+TEST_P(TriageReplicasTest, AReplicaStartingLaterLoadsTheStoredRules) {
+  ASSERT_TRUE(a_->UpdateTaxonomy(TaxonomyWithWidgets()).ok());
+  Replica later(postgres_ ? postgres_->Url("triage") : "sqlite3://" + dir_.path() + "/triage.db", clock_);
+  later.rules->LoadStoredRules();
+  auto topics = later.TopicsOf("my zorblax broke");
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 1);
+  EXPECT_EQ(later.rules->CheckForNewerRules(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TriageReplicasTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace voc::triage

@@ -74,6 +74,14 @@ std::vector<storage::Migration> TriageMigrations() {
            " yaml TEXT NOT NULL,"
            " created_ms BIGINT NOT NULL)",
        }},
+      {2,
+       "index for the newest rule version of each kind",
+       {
+           // Every replica asks for the newest version every few seconds
+           // (RuleReloader); without the index each check scans every stored
+           // version, YAML included on SQLite (created_ms comes after it).
+           "CREATE INDEX rule_versions_newest ON rule_versions (kind, created_ms, id)",
+       }},
   };
 }
 
@@ -230,12 +238,31 @@ void TriageStore::SaveRuleVersion(const std::string& kind, const std::string& ve
   });
 }
 
-std::optional<std::string> TriageStore::LatestRuleYaml(const std::string& kind) {
+std::vector<StoredRuleVersion> TriageStore::NewestRuleVersions() {
+  const std::string taxonomy = kTaxonomyRules, redlines = kRedLineRules;
+  return db_.WithSession([&](soci::session& s) {
+    std::vector<StoredRuleVersion> newest;
+    // SQLite wants a LIMIT inside a compound SELECT in its own sub-select.
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT * FROM (SELECT kind, id, version, content_hash FROM rule_versions WHERE kind = :t"
+                      " ORDER BY created_ms DESC, id DESC LIMIT 1) AS newest_taxonomy"
+                      " UNION ALL"
+                      " SELECT * FROM (SELECT kind, id, version, content_hash FROM rule_versions WHERE kind = :r"
+                      " ORDER BY created_ms DESC, id DESC LIMIT 1) AS newest_redlines",
+         soci::use(taxonomy, "t"), soci::use(redlines, "r"));
+    for (const auto& row : rows) {
+      newest.push_back({row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2),
+                        row.get<std::string>(3)});
+    }
+    return newest;
+  });
+}
+
+std::optional<std::string> TriageStore::RuleYaml(const std::string& id) {
   return db_.WithSession([&](soci::session& s) -> std::optional<std::string> {
     std::string yaml;
     soci::indicator ind = soci::i_null;
-    s << "SELECT yaml FROM rule_versions WHERE kind = :k ORDER BY created_ms DESC, id DESC LIMIT 1", soci::use(kind),
-        soci::into(yaml, ind);
+    s << "SELECT yaml FROM rule_versions WHERE id = :id", soci::use(id), soci::into(yaml, ind);
     if (!s.got_data() || ind != soci::i_ok) return std::nullopt;
     return yaml;
   });

@@ -42,6 +42,18 @@ struct StoredDocument {
   std::int64_t occurred_ms = 0;
 };
 
+// The newest stored version of one kind of rules, without its YAML: what a
+// replica compares with the rules it runs.
+struct StoredRuleVersion {
+  std::string kind;          // kTaxonomyRules or kRedLineRules
+  std::string id;            // rule_versions primary key
+  std::string version;       // the rule file's `version` field
+  std::string content_hash;  // of the YAML text, as Taxonomy/RedLineList::content_hash()
+};
+
+inline constexpr char kTaxonomyRules[] = "taxonomy";
+inline constexpr char kRedLineRules[] = "redlines";
+
 struct FeedbackCounts {
   std::int64_t total = 0;
   std::int64_t negative = 0;
@@ -71,10 +83,15 @@ class TriageStore {
   std::vector<std::string> RecentTexts(int limit);
 
   // Rule files edited through the API: the newest stored version of `kind`
-  // ("taxonomy" or "redlines") wins over the file at start.
+  // (kTaxonomyRules or kRedLineRules) is what every replica runs; it wins
+  // over the file at start (see RuleReloader).
   void SaveRuleVersion(const std::string& kind, const std::string& version, const std::string& content_hash,
                        const std::string& yaml, std::int64_t now_ms);
-  std::optional<std::string> LatestRuleYaml(const std::string& kind);
+  // The newest version of each kind that has one (newest: latest created_ms,
+  // then largest id). One statement, two index seeks; the YAML is not read.
+  std::vector<StoredRuleVersion> NewestRuleVersions();
+  // The YAML of a stored version, by StoredRuleVersion::id.
+  std::optional<std::string> RuleYaml(const std::string& id);
 
  private:
   storage::Database& db_;
