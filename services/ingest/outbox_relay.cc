@@ -56,22 +56,21 @@ std::size_t OutboxRelay::RelayPending() {
   bool failed = false;
   try {
     while (true) {
-      auto batch = store_.Unqueued(options_.batch_size);
-      if (batch.empty()) break;
-      std::size_t appended = publisher_.Publish(batch);
-      std::vector<std::string> ids;
-      ids.reserve(appended);
-      for (std::size_t i = 0; i < appended && i < batch.size(); ++i) ids.push_back(batch[i].id());
-      store_.MarkQueued(ids, ToMillis(clock_.Now()));
-      relayed += ids.size();
-      if (appended < batch.size()) {
+      const auto batch = store_.RelayUnqueued(
+          options_.batch_size, ToMillis(clock_.Now()),
+          [this](const std::vector<voc::v1::Feedback>& rows) { return publisher_.Publish(rows); });
+      relayed += batch.published;
+      if (batch.claimed == 0) break;
+      if (batch.published < batch.claimed) {
         failed = true;
         voc::log::Warn("feedback_relay_publish_failed",
                        {{"pending", store_.CountUnqueued()},
                         {"retry_in_ms", options_.interval.count()}});
         break;
       }
-      if (static_cast<int>(batch.size()) < options_.batch_size) break;
+      // A short batch: nothing more is pending, or the rest is being relayed
+      // by another replica right now.
+      if (static_cast<int>(batch.claimed) < options_.batch_size) break;
     }
   } catch (const std::exception& e) {
     failed = true;

@@ -4,9 +4,14 @@
 // sets queued_ms. When Redis is down the rows wait in the table and the
 // relay retries every `interval`, so nothing stored is left unprocessed.
 //
-// Delivery is at-least-once: a crash between the XADD and the UPDATE, or two
-// replicas relaying the same table, can append a feedback twice; triage's
-// handler is idempotent on feedback_id.
+// Replicas sharing one PostgreSQL database each run a relay: a batch's rows
+// are locked from the claim until they are marked and the others skip them
+// (FOR UPDATE SKIP LOCKED, common/storage/outbox.h), so each row is appended
+// by one relay. Rows Redis did not accept stay unqueued for the next pass.
+//
+// Delivery is still at-least-once: a crash between the XADD and the UPDATE
+// appends a feedback again on the next pass; triage's handler is idempotent
+// on feedback_id.
 #pragma once
 
 #include <chrono>

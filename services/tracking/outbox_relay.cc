@@ -17,17 +17,22 @@ int OutboxRelay::Drain() {
   int published = 0;
   try {
     for (;;) {
-      const auto batch = store_.PendingEvents(100);
-      if (batch.empty()) break;
-      for (const OutboxRecord& record : batch) {
-        if (!sink_.Publish(record.event, record.payload)) {
-          log::Warn("tracking_event_publish_failed", {{"event", record.event}, {"outbox_id", record.id}});
-          return published;
+      // Publishes one by one, in order, and stops at the first event Redis
+      // does not take: the store marks the events before it.
+      const auto batch = store_.RelayPendingEvents(kBatchSize, [this](const std::vector<OutboxRecord>& records) {
+        std::size_t sent = 0;
+        for (const OutboxRecord& record : records) {
+          if (!sink_.Publish(record.event, record.payload)) {
+            log::Warn("tracking_event_publish_failed", {{"event", record.event}, {"outbox_id", record.id}});
+            break;
+          }
+          ++sent;
+          log::Info("tracking_event_published", {{"event", record.event}, {"outbox_id", record.id}});
         }
-        store_.MarkEventPublished(record.id);
-        ++published;
-        log::Info("tracking_event_published", {{"event", record.event}, {"outbox_id", record.id}});
-      }
+        return sent;
+      });
+      published += static_cast<int>(batch.published);
+      if (batch.claimed == 0 || batch.published < batch.claimed) break;
     }
   } catch (const std::exception& e) {
     log::Error("tracking_outbox_drain_failed", {{"error", e.what()}});

@@ -1,8 +1,12 @@
 // Moves committed events from the tracking_outbox table to voc:tracking.
 // Changes write their event in the same transaction (so none is lost when
 // Redis is down); the relay publishes them right after the change and again
-// from the background loop until Redis accepts them. Delivery downstream is
-// at-least-once, as everywhere on the queues.
+// from the background loop until Redis accepts them. Replicas sharing one
+// PostgreSQL database take turns batch by batch (the claim locks the events
+// in order, common/storage/outbox.h), so an event is published by one relay
+// and events keep their order. Delivery downstream is still at-least-once,
+// as everywhere on the queues: a crash between the XADD and the commit that
+// marks the event publishes it again.
 #pragma once
 
 #include <memory>
@@ -36,9 +40,11 @@ class RedisEventSink final : public EventSink {
 // Thread-safe: concurrent Drain() calls are serialised.
 class OutboxRelay {
  public:
+  static constexpr int kBatchSize = 100;
+
   OutboxRelay(TrackingStore& store, EventSink& sink) : store_(store), sink_(sink) {}
-  // Publishes pending events in order, stopping at the first failure so
-  // order is kept. Returns how many were published.
+  // Publishes pending events in order, batch by batch, stopping at the
+  // first failure so order is kept. Returns how many were published.
   int Drain();
 
  private:

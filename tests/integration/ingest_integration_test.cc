@@ -1,8 +1,15 @@
 // The ingest service in-process on a free port, against a real redis-server
 // and a real database (SQLite file, and PostgreSQL when installed): what a
-// caller sees over gRPC and what lands on voc:feedback.
+// caller sees over gRPC and what lands on voc:feedback. Then two outbox
+// relays (two replicas) on one PostgreSQL database.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "common/queue/redis_client.h"
@@ -242,6 +249,189 @@ TEST_P(IngestIntegrationTest, GetUnknownIsNotFound) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, IngestIntegrationTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
+
+// ---- two replicas' relays on one PostgreSQL database ----
+
+// Something one thread waits for and another announces; the wait gives up
+// after a generous limit so a broken claim fails the test instead of
+// hanging it.
+class Signal {
+ public:
+  void Raise() {
+    {
+      std::lock_guard lock(mu_);
+      raised_ = true;
+    }
+    cv_.notify_all();
+  }
+  bool Wait(std::chrono::milliseconds limit = 30s) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, limit, [this] { return raised_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool raised_ = false;
+};
+
+// One replica's publisher: real Redis, plus a hook that runs while the
+// relay holds its first claimed batch, and optionally a first batch of which
+// Redis takes only the first `first_batch_accepts` items (the rest is never
+// sent, as when the connection drops mid-pipeline).
+class ReplicaPublisher final : public FeedbackPublisher {
+ public:
+  explicit ReplicaPublisher(voc::queue::RedisOptions redis) : redis_(std::move(redis)) {}
+  std::size_t Publish(const std::vector<voc::v1::Feedback>& batch) override {
+    const bool first = calls_++ == 0;
+    if (first && on_first_batch) on_first_batch();
+    std::vector<voc::v1::Feedback> sent = batch;
+    if (first && first_batch_accepts && *first_batch_accepts < sent.size()) sent.resize(*first_batch_accepts);
+    const std::size_t accepted = redis_.Publish(sent);
+    published += accepted;
+    if (accepted > 0 && after_publish) after_publish();
+    return accepted;
+  }
+  std::function<void()> on_first_batch;
+  std::function<void()> after_publish;
+  std::optional<std::size_t> first_batch_accepts;
+  std::atomic<std::size_t> published{0};
+
+ private:
+  int calls_ = 0;  // the relay's thread only
+  RedisFeedbackPublisher redis_;
+};
+
+class IngestRelayReplicasTest : public ::testing::Test {
+ protected:
+  static constexpr int kRows = 2000;
+  static constexpr int kBatch = 50;
+
+  struct Replica {
+    std::unique_ptr<voc::storage::Database> db;
+    std::unique_ptr<IngestStore> store;
+    std::unique_ptr<ReplicaPublisher> publisher;
+    std::unique_ptr<OutboxRelay> relay;
+  };
+
+  void SetUp() override {
+    if (!voc::testing::PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL is not installed";
+    postgres_ = std::make_unique<voc::testing::PostgresServer>();
+    postgres_->CreateDatabase("ingest");
+    db_ = voc::storage::Database::Open(postgres_->Url("ingest"));
+    db_->Migrate(kIngestSchema, IngestMigrations());
+    store_ = std::make_unique<IngestStore>(*db_);
+    std::vector<voc::v1::Feedback> rows;
+    for (int i = 0; i < kRows; ++i) {
+      auto f = Make("replica-" + std::to_string(i));
+      f.set_id("fb-" + std::to_string(10000 + i));
+      f.set_name("feedback/" + f.id());
+      *f.mutable_received_time() = MillisToProto(1'795'000'000'000 + i);
+      *f.mutable_occurred_time() = f.received_time();
+      rows.push_back(std::move(f));
+      if (rows.size() == 500) {
+        store_->InsertOrGet(rows);
+        rows.clear();
+      }
+    }
+    ASSERT_EQ(store_->CountUnqueued(), kRows);
+    for (Replica* r : {&a_, &b_}) {
+      r->db = voc::storage::Database::Open(postgres_->Url("ingest"), 2);
+      r->store = std::make_unique<IngestStore>(*r->db);
+      voc::queue::RedisOptions redis;
+      redis.port = redis_.port();
+      r->publisher = std::make_unique<ReplicaPublisher>(redis);
+      r->relay = std::make_unique<OutboxRelay>(*r->store, *r->publisher, clock_, RelayOptions{100ms, kBatch});
+    }
+  }
+
+  // Relays until nothing is unqueued (the other replica may still hold the
+  // last rows for a moment). Returns the rows this relay marked.
+  static std::size_t RelayUntilDone(Replica& r) {
+    std::size_t relayed = 0;
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (r.store->CountUnqueued() > 0 && std::chrono::steady_clock::now() < deadline) {
+      relayed += r.relay->RelayPending();
+    }
+    return relayed;
+  }
+
+  // feedback_id -> how many times it is on voc:feedback.
+  std::map<std::string, int> StreamCounts() {
+    voc::queue::RedisOptions options;
+    options.port = redis_.port();
+    voc::queue::RedisClient client(options);
+    auto reply = client.Command({"XRANGE", voc::queue::kFeedbackStream, "-", "+"});
+    std::map<std::string, int> counts;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) return counts;
+    for (const auto& m : voc::queue::ParseEntries(reply.get())) ++counts[m.fields.at("feedback_id")];
+    return counts;
+  }
+
+  void ExpectEveryRowOnTheStreamOnce() {
+    const auto counts = StreamCounts();
+    EXPECT_EQ(counts.size(), static_cast<std::size_t>(kRows));
+    int repeated = 0;
+    for (const auto& [id, n] : counts) repeated += n != 1;
+    EXPECT_EQ(repeated, 0) << "rows appended more than once";
+    EXPECT_EQ(store_->CountUnqueued(), 0);
+  }
+
+  voc::testing::RedisServer redis_;
+  std::unique_ptr<voc::testing::PostgresServer> postgres_;
+  FakeClock clock_{FromMillis(1'795'000'000'000)};
+  std::unique_ptr<voc::storage::Database> db_;
+  std::unique_ptr<IngestStore> store_;
+  Replica a_, b_;
+};
+
+TEST_F(IngestRelayReplicasTest, TwoRelaysTakeDisjointBatchesAndAppendEachRowOnce) {
+  // Relay A claims a batch and holds it (its rows locked) until relay B has
+  // appended a batch of its own: B must skip A's rows, not wait for them and
+  // not take them too. After that both run freely over the rest.
+  Signal a_holds_batch, b_appended;
+  bool b_went_past_a = false;
+  a_.publisher->on_first_batch = [&] {
+    a_holds_batch.Raise();
+    b_went_past_a = b_appended.Wait();
+  };
+  b_.publisher->after_publish = [&] { b_appended.Raise(); };
+
+  std::size_t relayed_a = 0, relayed_b = 0;
+  std::thread ta([&] { relayed_a = RelayUntilDone(a_); });
+  std::thread tb([&] {
+    a_holds_batch.Wait();
+    relayed_b = RelayUntilDone(b_);
+  });
+  ta.join();
+  tb.join();
+
+  EXPECT_TRUE(b_went_past_a) << "relay B did not get past the rows relay A held";
+  EXPECT_GT(relayed_a, 0u);
+  EXPECT_GT(relayed_b, 0u);
+  EXPECT_EQ(relayed_a + relayed_b, static_cast<std::size_t>(kRows));
+  EXPECT_EQ(a_.publisher->published + b_.publisher->published, static_cast<std::size_t>(kRows));
+  ExpectEveryRowOnTheStreamOnce();
+}
+
+TEST_F(IngestRelayReplicasTest, RowsRedisDidNotTakeStayUnqueuedAndGoOutOnce) {
+  // A's first batch: Redis takes 20 of 50. Those 20 are queued, the other
+  // 30 are released unqueued, and the next passes (of either relay) append
+  // them, once.
+  a_.publisher->first_batch_accepts = 20;
+  EXPECT_EQ(a_.relay->RelayPending(), 20u);
+  EXPECT_TRUE(a_.relay->last_pass_failed());
+  EXPECT_EQ(store_->CountUnqueued(), kRows - 20);
+  EXPECT_EQ(StreamCounts().size(), 20u);
+
+  std::size_t relayed_a = 0, relayed_b = 0;
+  std::thread ta([&] { relayed_a = RelayUntilDone(a_); });
+  std::thread tb([&] { relayed_b = RelayUntilDone(b_); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(relayed_a + relayed_b, static_cast<std::size_t>(kRows - 20));
+  ExpectEveryRowOnTheStreamOnce();
+}
 
 }  // namespace
 }  // namespace voc::ingest

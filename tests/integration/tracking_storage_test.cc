@@ -1,15 +1,23 @@
 // The tracking store on both backends it must run on: SQLite (a temp file)
 // and a real PostgreSQL started for the test. Covers the SQL that differs
 // most between them: ON CONFLICT, conditional updates with affected-row
-// counts, NULL handling, LIMIT/OFFSET, and truly concurrent sweepers.
+// counts, NULL handling, LIMIT/OFFSET, and truly concurrent sweepers. Then
+// two outbox relays (two replicas) on one PostgreSQL database and a real
+// redis-server.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
 #include "common/clock/clock.h"
 #include "common/notify/notifier.h"
+#include "common/queue/redis_client.h"
+#include "common/queue/stream.h"
 #include "common/storage/database.h"
 #include "common/util/time.h"
 #include "services/assignment/directory/org_directory.h"
@@ -274,6 +282,204 @@ INSTANTIATE_TEST_SUITE_P(Backends, TrackingStorageTest,
                          [](const auto& info) {
                            return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
                          });
+
+// ---- two replicas' outbox relays on one PostgreSQL database ----
+
+using namespace std::chrono_literals;
+
+// One replica's sink: real Redis, plus a hook that runs while the relay
+// holds its first claimed batch, and optionally one event Redis "refuses"
+// (the n-th publish returns false and sends nothing).
+class ReplicaSink final : public EventSink {
+ public:
+  ReplicaSink(queue::RedisOptions redis) : redis_(std::move(redis), queue::kTrackingStream) {}
+  bool Publish(const std::string& event, const std::string& payload) override {
+    const int call = ++calls_;
+    if (call == 1 && on_first_event) on_first_event();
+    if (call == fail_call) return false;
+    if (!redis_.Publish(event, payload)) return false;
+    ++published;
+    return true;
+  }
+  std::function<void()> on_first_event;
+  int fail_call = 0;  // 0: never
+  std::atomic<int> published{0};
+
+ private:
+  int calls_ = 0;  // Drain() is serialised per relay
+  RedisEventSink redis_;
+};
+
+class TrackingRelayReplicasTest : public ::testing::Test {
+ protected:
+  static constexpr int kEvents = 2000;
+
+  struct Replica {
+    std::unique_ptr<storage::Database> db;
+    std::unique_ptr<TrackingStore> store;
+    std::unique_ptr<ReplicaSink> sink;
+    std::unique_ptr<OutboxRelay> relay;
+  };
+
+  void SetUp() override {
+    if (!::voc::testing::PostgresServer::Available()) {
+      GTEST_SKIP() << "PostgreSQL server binaries not installed";
+    }
+    postgres_ = std::make_unique<::voc::testing::PostgresServer>();
+    postgres_->CreateDatabase("tracking");
+    db_ = storage::Database::Open(postgres_->Url("tracking"));
+    ASSERT_EQ(db_->Migrate("tracking", TrackingMigrations()), 1);
+    store_ = std::make_unique<TrackingStore>(*db_);
+    // Events as the store writes them (payload as hex); the payload names
+    // the event's position so the stream's order can be checked.
+    db_->InTransaction([&](soci::session& s) {
+      std::vector<std::string> ids, events, payloads;
+      std::vector<long long> created;
+      for (int i = 0; i < kEvents; ++i) {
+        ids.push_back("ev-" + std::to_string(10000 + i));
+        created.push_back(1772409600000LL + i);
+        events.push_back("case_resolved");
+        payloads.push_back(Hex(Payload(i)));
+      }
+      s << "INSERT INTO tracking_outbox (id, created_ms, event, payload_hex, published)"
+           " VALUES (:id, :c, :e, :p, 0)",
+          soci::use(ids), soci::use(created), soci::use(events), soci::use(payloads);
+    });
+    ASSERT_EQ(store_->PendingEvents(kEvents + 1).size(), static_cast<std::size_t>(kEvents));
+    for (Replica* r : {&a_, &b_}) {
+      r->db = storage::Database::Open(postgres_->Url("tracking"), 2);
+      r->store = std::make_unique<TrackingStore>(*r->db);
+      queue::RedisOptions redis;
+      redis.port = redis_.port();
+      r->sink = std::make_unique<ReplicaSink>(redis);
+      r->relay = std::make_unique<OutboxRelay>(*r->store, *r->sink);
+    }
+  }
+
+  static std::string Payload(int i) { return "event-" + std::to_string(10000 + i); }
+  static std::string Hex(const std::string& bytes) {
+    static const char* kDigits = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : bytes) {
+      out += kDigits[c >> 4];
+      out += kDigits[c & 15];
+    }
+    return out;
+  }
+
+  // Drains until nothing is pending (the other replica may still hold the
+  // last events for a moment). Returns the events this relay published.
+  int DrainUntilDone(Replica& r) {
+    int published = 0;
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (!store_->PendingEvents(1).empty() && std::chrono::steady_clock::now() < deadline) {
+      published += r.relay->Drain();
+    }
+    return published;
+  }
+
+  // True once another session waits for a row lock in this database.
+  bool SomeoneWaitsForARowLock() {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      long long waiting = 0;
+      db_->WithSession([&](soci::session& s) {
+        s << "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+             " AND wait_event_type = 'Lock'",
+            soci::into(waiting);
+      });
+      if (waiting > 0) return true;
+    }
+    return false;
+  }
+
+  // The payloads on voc:tracking, in stream order.
+  std::vector<std::string> StreamPayloads() {
+    queue::RedisOptions options;
+    options.port = redis_.port();
+    queue::RedisClient client(options);
+    auto reply = client.Command({"XRANGE", queue::kTrackingStream, "-", "+"});
+    std::vector<std::string> out;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) return out;
+    for (const auto& m : queue::ParseEntries(reply.get())) out.push_back(m.fields.at("payload"));
+    return out;
+  }
+
+  void ExpectEveryEventOnTheStreamOnceInOrder() {
+    const auto payloads = StreamPayloads();
+    std::map<std::string, int> counts;
+    for (const auto& p : payloads) ++counts[p];
+    EXPECT_EQ(counts.size(), static_cast<std::size_t>(kEvents));
+    int repeated = 0;
+    for (const auto& [p, n] : counts) repeated += n != 1;
+    EXPECT_EQ(repeated, 0) << "events published more than once";
+    int out_of_order = 0;
+    for (std::size_t i = 0; i < payloads.size(); ++i) out_of_order += payloads[i] != Payload(static_cast<int>(i));
+    EXPECT_EQ(out_of_order, 0) << "events on the stream out of their order";
+    EXPECT_TRUE(store_->PendingEvents(1).empty());
+  }
+
+  ::voc::testing::RedisServer redis_;
+  std::unique_ptr<::voc::testing::PostgresServer> postgres_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<TrackingStore> store_;
+  Replica a_, b_;
+};
+
+TEST_F(TrackingRelayReplicasTest, TwoRelaysPublishEachEventOnceAndInOrder) {
+  // Relay A claims a batch and holds it until relay B is seen waiting for
+  // A's row locks: B must neither take A's events too nor jump ahead of
+  // them. Then both run freely over the rest.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool a_holds_batch = false;
+  bool b_waited = false;
+  a_.sink->on_first_event = [&] {
+    {
+      std::lock_guard lock(mu);
+      a_holds_batch = true;
+    }
+    cv.notify_all();
+    b_waited = SomeoneWaitsForARowLock();
+  };
+
+  int published_a = 0, published_b = 0;
+  std::thread ta([&] { published_a = DrainUntilDone(a_); });
+  std::thread tb([&] {
+    {
+      std::unique_lock lock(mu);
+      cv.wait_for(lock, 30s, [&] { return a_holds_batch; });
+    }
+    published_b = DrainUntilDone(b_);
+  });
+  ta.join();
+  tb.join();
+
+  EXPECT_TRUE(b_waited) << "relay B never waited for the events relay A held";
+  EXPECT_GT(published_a, 0);
+  EXPECT_GT(published_b, 0);
+  EXPECT_EQ(published_a + published_b, kEvents);
+  EXPECT_EQ(a_.sink->published + b_.sink->published, kEvents);
+  ExpectEveryEventOnTheStreamOnceInOrder();
+}
+
+TEST_F(TrackingRelayReplicasTest, EventsRedisDidNotTakeStayPendingAndGoOutOnceInOrder) {
+  // A's 30th event is refused: the 29 before it are marked, the rest of the
+  // batch is released, and the next drains (of either relay) carry on from
+  // the refused event.
+  a_.sink->fail_call = 30;
+  EXPECT_EQ(a_.relay->Drain(), 29);
+  EXPECT_EQ(store_->PendingEvents(kEvents).size(), static_cast<std::size_t>(kEvents - 29));
+  EXPECT_EQ(StreamPayloads().size(), 29u);
+
+  int published_a = 0, published_b = 0;
+  std::thread ta([&] { published_a = DrainUntilDone(a_); });
+  std::thread tb([&] { published_b = DrainUntilDone(b_); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(published_a + published_b, kEvents - 29);
+  ExpectEveryEventOnTheStreamOnceInOrder();
+}
 
 }  // namespace
 }  // namespace voc::tracking

@@ -168,15 +168,25 @@ std::vector<Feedback> IngestStore::List(const FeedbackFilter& filter, int limit,
   });
 }
 
-std::vector<Feedback> IngestStore::Unqueued(int limit) {
-  return db_.WithSession([&](soci::session& s) {
+voc::storage::OutboxBatch IngestStore::RelayUnqueued(int limit, std::int64_t queued_ms,
+                                                     const PublishFeedback& publish) {
+  auto select = [&](soci::session& s, const char* lock_clause) {
     int batch = limit;
     soci::rowset<soci::row> rows =
         (s.prepare << "SELECT " << kColumns
-                   << " FROM feedback WHERE queued_ms IS NULL ORDER BY received_ms, id LIMIT :limit",
+                   << " FROM feedback WHERE queued_ms IS NULL ORDER BY received_ms, id LIMIT :limit"
+                   << lock_clause,
          soci::use(batch));
     return ReadAll(rows);
-  });
+  };
+  auto mark = [&](soci::session& s, std::span<const Feedback> queued) {
+    std::vector<std::string> keys;
+    keys.reserve(queued.size());
+    for (const auto& f : queued) keys.push_back(f.id());
+    std::vector<long long> times(keys.size(), queued_ms);
+    s << "UPDATE feedback SET queued_ms = :queued WHERE id = :id", soci::use(times), soci::use(keys);
+  };
+  return voc::storage::ClaimAndPublish(db_, voc::storage::ClaimOrder::kAnyOrder, select, publish, mark);
 }
 
 std::int64_t IngestStore::CountUnqueued() {
@@ -184,16 +194,6 @@ std::int64_t IngestStore::CountUnqueued() {
     long long count = 0;
     s << "SELECT COUNT(*) FROM feedback WHERE queued_ms IS NULL", soci::into(count);
     return static_cast<std::int64_t>(count);
-  });
-}
-
-void IngestStore::MarkQueued(const std::vector<std::string>& ids, std::int64_t queued_ms) {
-  if (ids.empty()) return;
-  db_.InTransaction([&](soci::session& s) {
-    std::vector<std::string> keys = ids;
-    std::vector<long long> times(ids.size(), queued_ms);
-    s << "UPDATE feedback SET queued_ms = :queued WHERE id = :id", soci::use(times),
-        soci::use(keys);
   });
 }
 

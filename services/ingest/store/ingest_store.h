@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/storage/database.h"
+#include "common/storage/outbox.h"
 #include "voc/v1/feedback.pb.h"
 
 namespace voc::ingest {
@@ -42,11 +44,17 @@ class IngestStore {
   // Newest first (received time, then id descending: a stable order).
   std::vector<voc::v1::Feedback> List(const FeedbackFilter& filter, int limit, long offset);
 
-  // The outbox: stored feedback not yet appended to voc:feedback, oldest
-  // first.
-  std::vector<voc::v1::Feedback> Unqueued(int limit);
+  // The outbox: stored feedback not yet appended to voc:feedback.
+  // Claims up to `limit` unqueued rows, oldest first, hands them to
+  // `publish` (which appends them in order and returns how many of the first
+  // were appended) and sets queued_ms on that prefix; the rest stay unqueued.
+  // On PostgreSQL the claimed rows stay locked until they are marked and
+  // other relays skip them (FOR UPDATE SKIP LOCKED), so replicas relay
+  // disjoint batches; see common/storage/outbox.h. Throws on a storage
+  // failure.
+  using PublishFeedback = std::function<std::size_t(const std::vector<voc::v1::Feedback>&)>;
+  voc::storage::OutboxBatch RelayUnqueued(int limit, std::int64_t queued_ms, const PublishFeedback& publish);
   std::int64_t CountUnqueued();
-  void MarkQueued(const std::vector<std::string>& ids, std::int64_t queued_ms);
 
  private:
   voc::storage::Database& db_;

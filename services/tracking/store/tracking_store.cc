@@ -608,24 +608,37 @@ ChangeOutcome TrackingStore::ReopenProject(const std::string& project_id, const 
 
 // ---------------------------------------------------------------- outbox
 
-std::vector<OutboxRecord> TrackingStore::PendingEvents(int limit) {
-  return db_.WithSession([&](soci::session& s) {
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT id, created_ms, event, payload_hex FROM tracking_outbox"
-                      " WHERE published = 0 ORDER BY created_ms, id LIMIT " +
-                          std::to_string(limit));
-    std::vector<OutboxRecord> out;
-    for (const soci::row& r : rows) {
-      out.push_back({AsString(r, 0), AsInt(r, 1), AsString(r, 2), FromHex(AsString(r, 3))});
-    }
-    return out;
-  });
+namespace {
+
+std::vector<OutboxRecord> SelectPendingEvents(soci::session& s, int limit, const char* lock_clause) {
+  soci::rowset<soci::row> rows =
+      (s.prepare << "SELECT id, created_ms, event, payload_hex FROM tracking_outbox"
+                    " WHERE published = 0 ORDER BY created_ms, id LIMIT " +
+                        std::to_string(limit) + lock_clause);
+  std::vector<OutboxRecord> out;
+  for (const soci::row& r : rows) {
+    out.push_back({AsString(r, 0), AsInt(r, 1), AsString(r, 2), FromHex(AsString(r, 3))});
+  }
+  return out;
 }
 
-void TrackingStore::MarkEventPublished(const std::string& id) {
-  db_.InTransaction([&](soci::session& s) {
-    Exec(s, "UPDATE tracking_outbox SET published = 1 WHERE id = :id", soci::use(id));
-  });
+}  // namespace
+
+std::vector<OutboxRecord> TrackingStore::PendingEvents(int limit) {
+  return db_.WithSession([&](soci::session& s) { return SelectPendingEvents(s, limit, ""); });
+}
+
+storage::OutboxBatch TrackingStore::RelayPendingEvents(int limit, const PublishEvents& publish) {
+  auto select = [&](soci::session& s, const char* lock_clause) {
+    return SelectPendingEvents(s, limit, lock_clause);
+  };
+  auto mark = [](soci::session& s, std::span<const OutboxRecord> published) {
+    std::vector<std::string> ids;
+    ids.reserve(published.size());
+    for (const auto& record : published) ids.push_back(record.id);
+    s << "UPDATE tracking_outbox SET published = 1 WHERE id = :id", soci::use(ids);
+  };
+  return storage::ClaimAndPublish(db_, storage::ClaimOrder::kInOrder, select, publish, mark);
 }
 
 }  // namespace voc::tracking

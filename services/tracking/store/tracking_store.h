@@ -8,12 +8,15 @@
 // sessions).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/storage/database.h"
+#include "common/storage/outbox.h"
 #include "voc/v1/tracking.pb.h"
 
 namespace voc::tracking {
@@ -138,8 +141,17 @@ class TrackingStore {
                               const std::string& evidence, std::int64_t now_ms);
 
   // ---- outbox ----
+  // Unpublished events, oldest first (created_ms, id).
   std::vector<OutboxRecord> PendingEvents(int limit);
-  void MarkEventPublished(const std::string& id);
+  // Claims up to `limit` unpublished events, oldest first, hands them to
+  // `publish` (which publishes them in order and returns how many of the
+  // first went out) and marks that prefix published; the rest stay pending.
+  // On PostgreSQL the claim locks the events in order (FOR UPDATE): a relay
+  // of another replica waits for this batch to be marked and then takes the
+  // events after it, so each event is published once and in order; see
+  // common/storage/outbox.h. Throws on a storage failure.
+  using PublishEvents = std::function<std::size_t(const std::vector<OutboxRecord>&)>;
+  storage::OutboxBatch RelayPendingEvents(int limit, const PublishEvents& publish);
 
  private:
   storage::Database& db_;
