@@ -73,22 +73,69 @@ std::unique_ptr<Database> Database::Open(const std::string& url, int pool_size) 
   return db;
 }
 
+namespace {
+
+// Several replicas of a service may start at once against one PostgreSQL (a
+// Kubernetes rollout): without this they would all read the same schema
+// version and apply the same migration, and all but one would fail. A session
+// advisory lock per schema lets the first one migrate while the others wait,
+// then find nothing left to do. Released when the migration ends (or, if the
+// connection dies, by the server).
+class MigrationLock {
+ public:
+  MigrationLock(soci::session& s, Backend backend, const std::string& name) : s_(s), name_(name) {
+    if (backend != Backend::kPostgres) return;
+    int done = 0;
+    s_ << "SELECT 1 FROM pg_advisory_lock(hashtext(:name))", soci::use(name_), soci::into(done);
+    held_ = true;
+  }
+  ~MigrationLock() {
+    if (!held_) return;
+    try {
+      int released = 0;
+      s_ << "SELECT CASE WHEN pg_advisory_unlock(hashtext(:name)) THEN 1 ELSE 0 END", soci::use(name_),
+          soci::into(released);
+    } catch (const std::exception& e) {
+      log::Warn("migration_unlock_failed", {{"lock", name_}, {"error", e.what()}});
+    }
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+
+ private:
+  soci::session& s_;
+  std::string name_;
+  bool held_ = false;
+};
+
+}  // namespace
+
 int Database::Migrate(const std::string& schema, const std::vector<Migration>& migrations) {
   const std::string table = schema + "_migrations";
   try {
-    InTransaction([&](soci::session& s) {
+    // One session throughout: the lock belongs to it, and a pool of one must not deadlock.
+    soci::session s(*pool_);
+    const auto in_transaction = [&](auto&& fn) {
+      std::unique_lock<std::mutex> write_lock;
+      if (backend_ == Backend::kSqlite) write_lock = std::unique_lock(sqlite_write_mu_);
+      soci::transaction tx(s);
+      fn();
+      tx.commit();
+    };
+    const MigrationLock lock(s, backend_, "voc_migrate_" + schema);
+    in_transaction([&] {
       s << "CREATE TABLE IF NOT EXISTS " + table +
                " (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_ms BIGINT NOT NULL)";
     });
-    int current = WithSession([&](soci::session& s) {
+    int current = 0;
+    {
       soci::indicator ind;
-      int version = 0;
-      s << "SELECT MAX(version) FROM " + table, soci::into(version, ind);
-      return ind == soci::i_ok ? version : 0;
-    });
+      s << "SELECT MAX(version) FROM " + table, soci::into(current, ind);
+      if (ind != soci::i_ok) current = 0;
+    }
     for (const auto& migration : migrations) {
       if (migration.version <= current) continue;
-      InTransaction([&](soci::session& s) {
+      in_transaction([&] {
         for (const auto& statement : migration.statements) s << statement;
         long long now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
