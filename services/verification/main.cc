@@ -9,6 +9,7 @@
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "services/verification/grpc_clients.h"
+#include "services/verification/postponement_tracker.h"
 #include "services/verification/verification_grpc.h"
 #include "services/verification/verification_service.h"
 
@@ -16,10 +17,12 @@ namespace {
 
 // Calls RunDueChecks every `interval` of real time until stopped. The
 // service's clock decides what is due; this timer only decides how often to look.
+// A run that fails (its database is down) is logged once, with reminders and a
+// line when runs go through again, not once per interval.
 class Scheduler {
  public:
-  Scheduler(voc::verification::VerificationService& service, std::chrono::milliseconds interval)
-      : service_(service), interval_(interval), thread_([this] { Loop(); }) {}
+  Scheduler(voc::verification::VerificationService& service, voc::Clock& clock, std::chrono::milliseconds interval)
+      : service_(service), clock_(clock), interval_(interval), thread_([this] { Loop(); }) {}
   ~Scheduler() {
     {
       std::lock_guard lock(mu_);
@@ -36,15 +39,18 @@ class Scheduler {
       lock.unlock();
       try {
         service_.RunDueChecks();
+        voc::verification::LogPostponement("scheduler", {}, failures_.Succeeded("due_checks", clock_.Now()));
       } catch (const std::exception& e) {
-        voc::log::Error("scheduler_failed", {{"error", e.what()}});
+        voc::verification::LogPostponement("scheduler", {}, failures_.Failed("due_checks", e.what(), clock_.Now()));
       }
       lock.lock();
     }
   }
 
   voc::verification::VerificationService& service_;
+  voc::Clock& clock_;
   std::chrono::milliseconds interval_;
+  voc::verification::PostponementTracker failures_;  // used by the scheduler thread only
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
@@ -86,7 +92,7 @@ int main(int argc, char** argv) {
   std::thread triaged_thread([&] { triaged_consumer.Run(); });
 
   {
-    Scheduler scheduler(service, std::chrono::milliseconds(config.ServiceInt("scheduler_interval_ms", 1000)));
+    Scheduler scheduler(service, *ctx.clock, std::chrono::milliseconds(config.ServiceInt("scheduler_interval_ms", 1000)));
     voc::rpc::ServiceServer server({"verification", config.ServiceString("listen"), ctx.dev_clock},
                                    {&grpc_impl});
     server.Start();

@@ -1,5 +1,8 @@
 #include "services/verification/postponement_tracker.h"
 
+#include "common/log/log.h"
+#include "common/util/time.h"
+
 namespace voc::verification {
 
 PostponementTracker::Decision PostponementTracker::Failed(const std::string& key,
@@ -49,6 +52,38 @@ void PostponementTracker::Forget(const std::string& key) { entries_.erase(key); 
 void PostponementTracker::ForgetAllBut(const std::set<std::string>& keep) {
   for (auto it = entries_.begin(); it != entries_.end();) {
     it = keep.count(it->first) ? std::next(it) : entries_.erase(it);
+  }
+}
+
+void LogPostponement(const std::string& what, nlohmann::json fields,
+                     const PostponementTracker::Decision& d) {
+  using Notice = PostponementTracker::Notice;
+  if (!d.ShouldLog()) return;
+  if (d.notice != Notice::kPostponed) {
+    fields["postponed_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(d.postponed_for).count();
+    fields["postponed_since"] = FormatRfc3339(d.since);
+    fields["attempts"] = d.attempts;
+  }
+  switch (d.notice) {
+    case Notice::kPostponed:
+      fields["error"] = d.reason;
+      log::Warn(what + "_postponed", fields);
+      break;
+    case Notice::kReasonChanged:
+      fields["error"] = d.reason;
+      fields["previous_error"] = d.previous_reason;
+      log::Warn(what + "_postponed", fields);
+      break;
+    case Notice::kStillPostponed:
+      fields["error"] = d.reason;
+      log::Warn(what + "_still_postponed", fields);
+      break;
+    case Notice::kResumed:
+      fields["last_error"] = d.reason;
+      log::Info(what + "_resumed", fields);
+      break;
+    case Notice::kNone:
+      break;
   }
 }
 

@@ -19,6 +19,8 @@
 #include <set>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "common/clock/clock.h"
 
 namespace voc::verification {
@@ -68,5 +70,12 @@ class PostponementTracker {
   Duration reminder_interval_;
   std::map<std::string, Entry> entries_;
 };
+
+// Logs what the tracker decided about one attempt at `what` ("verification",
+// "project_reopen", "scheduler"): <what>_postponed when it starts being
+// postponed or its reason changes, <what>_still_postponed as a reminder,
+// <what>_resumed when it goes through again; nothing otherwise. `fields` name
+// the work (e.g. the verification).
+void LogPostponement(const std::string& what, nlohmann::json fields, const PostponementTracker::Decision& d);
 
 }  // namespace voc::verification

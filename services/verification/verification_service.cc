@@ -33,42 +33,6 @@ std::string DescribeResolution(const v1::Project& project) {
   return text;
 }
 
-// Logs what the tracker decided about one attempt at `what` ("verification",
-// "project_reopen"): <what>_postponed when it starts being postponed or its
-// reason changes, <what>_still_postponed as a reminder, <what>_resumed when
-// it goes through again. Nothing for attempts the tracker keeps quiet about.
-void LogPostponement(const std::string& what, nlohmann::json fields,
-                     const PostponementTracker::Decision& d) {
-  using Notice = PostponementTracker::Notice;
-  if (!d.ShouldLog()) return;
-  if (d.notice != Notice::kPostponed) {
-    fields["postponed_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(d.postponed_for).count();
-    fields["postponed_since"] = FormatRfc3339(d.since);
-    fields["attempts"] = d.attempts;
-  }
-  switch (d.notice) {
-    case Notice::kPostponed:
-      fields["error"] = d.reason;
-      log::Warn(what + "_postponed", fields);
-      break;
-    case Notice::kReasonChanged:
-      fields["error"] = d.reason;
-      fields["previous_error"] = d.previous_reason;
-      log::Warn(what + "_postponed", fields);
-      break;
-    case Notice::kStillPostponed:
-      fields["error"] = d.reason;
-      log::Warn(what + "_still_postponed", fields);
-      break;
-    case Notice::kResumed:
-      fields["last_error"] = d.reason;
-      log::Info(what + "_resumed", fields);
-      break;
-    case Notice::kNone:
-      break;
-  }
-}
-
 std::string JoinTopics(const v1::Case& c) {
   std::string out;
   for (const auto& t : c.topics()) out += (out.empty() ? "" : ", ") + t;
