@@ -119,12 +119,8 @@ int main(int argc, char** argv) {
   voc::triage::TriageProcessor processor(*analyzer, store, *ctx.clock);
   processor.RestoreClusters();
   if (signals) {
-    // Replay the detector's history window (28 days, ending 7 days back,
-    // plus the current week) of negative feedback into the daily series.
-    auto now_ms = voc::ToMillis(ctx.clock->Now());
-    for (const auto& doc : store.LoadDocuments(now_ms - 36LL * 86400 * 1000, now_ms + 86400 * 1000, 200000)) {
-      if (doc.negative) signals->Observe(doc.normalized_text, voc::triage::DayIndex(doc.occurred_ms / 1000));
-    }
+    auto replayed = voc::triage::RestoreSignalHistory(store, *signals, voc::ToMillis(ctx.clock->Now()));
+    voc::log::Info("signals_restored", {{"documents", replayed}, {"combinations", signals->combination_count()}});
   }
 
   voc::queue::ConsumerOptions consumer;

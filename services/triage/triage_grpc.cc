@@ -8,7 +8,7 @@
 #include "common/util/ids.h"
 #include "common/util/time.h"
 #include "common/util/utf8.h"
-#include "services/triage/analysis/drilldown/drilldown.h"
+#include "services/triage/drilldown_query.h"
 
 namespace voc::triage {
 namespace {
@@ -144,32 +144,17 @@ grpc::Status TriageGrpcService::DrillDown(grpc::ServerContext*, const voc::v1::D
     std::int64_t end = IsUnset(request->end_time()) ? ToMillis(now) + 1 : ProtoToMillis(request->end_time());
     std::int64_t start = IsUnset(request->start_time()) ? end - 30LL * 86400 * 1000 : ProtoToMillis(request->start_time());
     if (end <= start) return rpc::InvalidArgument("end_time", "must be after start_time");
-    std::string cluster_id = request->cluster().empty() ? "" : IdFromName(request->cluster(), "clusters/");
-    std::vector<voc::triage::DrillDocument> target, baseline;
-    for (const auto& doc : store_.LoadDocuments(start, end, 50000)) {
-      if (!doc.negative) continue;
-      bool in_target = false;
-      if (!cluster_id.empty()) {
-        in_target = doc.cluster_id == cluster_id;
-      } else {
-        for (const auto& t : doc.topics) {
-          if (t == request->topic() || t.rfind(request->topic() + ".", 0) == 0) in_target = true;
-        }
-      }
-      voc::triage::DrillDocument d;
-      d.terms = processor_.analyzer().Terms(doc.normalized_text);
-      if (!doc.product.empty()) d.attributes.emplace_back("product", doc.product);
-      if (!doc.store.empty()) d.attributes.emplace_back("store", doc.store);
-      if (!doc.region.empty()) d.attributes.emplace_back("region", doc.region);
-      d.attributes.emplace_back("channel", doc.channel);
-      (in_target ? target : baseline).push_back(std::move(d));
-    }
-    DrillDownOptions options;
-    if (request->min_support() > 0) options.min_support = static_cast<std::size_t>(request->min_support());
-    options.limit = request->limit() > 0 ? static_cast<std::size_t>(request->limit()) : 20;
-    response->set_focus_size(static_cast<std::int64_t>(target.size()));
-    response->set_baseline_size(static_cast<std::int64_t>(baseline.size()));
-    for (const auto& f : voc::triage::DrillDown(target, baseline, options)) {
+    DrillDownQuery query;
+    query.topic = request->topic();
+    if (!request->cluster().empty()) query.cluster_id = IdFromName(request->cluster(), "clusters/");
+    query.start_ms = start;
+    query.end_ms = end;
+    if (request->min_support() > 0) query.options.min_support = static_cast<std::size_t>(request->min_support());
+    query.options.limit = request->limit() > 0 ? static_cast<std::size_t>(request->limit()) : 20;
+    DrillDownAnswer answer = RunDrillDown(query, store_, processor_.analyzer());
+    response->set_focus_size(static_cast<std::int64_t>(answer.focus_size));
+    response->set_baseline_size(static_cast<std::int64_t>(answer.baseline_size));
+    for (const auto& f : answer.factors) {
       auto* out = response->add_factors();
       out->set_kind(f.kind);
       out->set_value(f.value);

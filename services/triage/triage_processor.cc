@@ -124,6 +124,12 @@ voc::v1::TriagedFeedback TriageProcessor::Process(const voc::v1::Feedback& feedb
   *triaged.mutable_result() = ToProto(analysis, feedback.id(), now);
 
   std::optional<StoredClusterMember> member;
+  std::optional<std::vector<std::string>> drill_terms;
+  if (analysis.sentiment == SentimentLabel::kNegative) {
+    // Drill-downs count only negative feedback; segmenting it once here
+    // (ICU words, ~20 us) saves every later drill-down request doing it.
+    drill_terms = analyzer_.Terms(normalized);
+  }
   if (analysis.sentiment == SentimentLabel::kNegative && !normalized.empty()) {
     std::vector<std::string> topics;
     for (const auto& t : analysis.topics) topics.push_back(t.path);
@@ -133,7 +139,7 @@ voc::v1::TriagedFeedback TriageProcessor::Process(const voc::v1::Feedback& feedb
     member = StoredClusterMember{feedback.id(), assignment.cluster_id, EncodeSignature(assignment.signature),
                                  seen_ms, topics, normalized};
   }
-  if (!store_.SaveResult(triaged, normalized, member)) {
+  if (!store_.SaveResult(triaged, normalized, drill_terms, member)) {
     // Another replica stored it first: theirs is the one result.
     if (auto stored = store_.GetResult(feedback.id())) return stored->triaged;
   }

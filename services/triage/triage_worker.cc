@@ -5,6 +5,14 @@
 
 namespace voc::triage {
 
+std::size_t RestoreSignalHistory(TriageStore& store, WeakSignalDetector& signals, std::int64_t now_ms) {
+  constexpr std::int64_t kDayMs = 86400LL * 1000;
+  constexpr int kMaxDocuments = 200000;
+  const auto docs = store.LoadSignalDocuments(now_ms - 36 * kDayMs, now_ms + kDayMs, kMaxDocuments);
+  for (const auto& doc : docs) signals.Observe(doc.normalized_text, DayIndex(doc.occurred_ms / 1000));
+  return docs.size();
+}
+
 TriageWorker::TriageWorker(TriageProcessor& processor, WeakSignalDetector* signals, queue::RedisOptions redis,
                            queue::ConsumerOptions consumer)
     : processor_(processor),

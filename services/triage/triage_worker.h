@@ -4,13 +4,21 @@
 // result and is published again; downstream handlers are idempotent.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "common/queue/stream.h"
 #include "services/triage/analysis/signals/weak_signals.h"
+#include "services/triage/store/triage_store.h"
 #include "services/triage/triage_processor.h"
 
 namespace voc::triage {
+
+// At start: replays the detector's history window (28 days ending 7 days
+// back, plus the current week: the 36 days before `now_ms`) of stored
+// negative feedback into its daily series. Returns the documents replayed.
+std::size_t RestoreSignalHistory(TriageStore& store, WeakSignalDetector& signals, std::int64_t now_ms);
 
 class TriageWorker {
  public:

@@ -1,8 +1,8 @@
 // The triage service against a real redis-server and a real SQLite file:
 // the worker consumes voc:feedback and publishes voc:triaged, and the gRPC
 // surface answers analyses, counts, clusters, drill-downs and rule updates.
-// Rule updates also reach a second replica sharing the database (SQLite and
-// PostgreSQL).
+// On SQLite and PostgreSQL: rule updates reach a second replica sharing the
+// database, and drill-downs read the terms stored at triage time.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -405,6 +405,78 @@ TEST_P(TriageReplicasTest, AReplicaStartingLaterLoadsTheStoredRules) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TriageReplicasTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+// What triage reads back from its database, on both backends: drill-down
+// terms stored at triage time, rows stored without them, the signal restore.
+class TriageStoredDataTest : public TriageReplicasTest {
+ protected:
+  void Process(const std::string& id, const std::string& text, const std::string& shop, int hours_ago) {
+    voc::v1::Feedback f;
+    f.set_id(id);
+    f.set_channel(voc::v1::CHANNEL_REVIEW);
+    f.set_text(text);
+    f.mutable_customer()->set_store(shop);
+    *f.mutable_occurred_time() = voc::ToProto(clock_.Now() - std::chrono::hours(hours_ago));
+    a_->processor->Process(f);
+  }
+
+  std::vector<std::string> DrillDown(Replica& replica, const std::string& topic) {
+    grpc::ClientContext context;
+    voc::v1::DrillDownRequest request;
+    request.set_topic(topic);
+    request.set_limit(100);
+    voc::v1::DrillDownResponse response;
+    EXPECT_TRUE(replica.stub->DrillDown(&context, request, &response).ok());
+    std::vector<std::string> factors;
+    for (const auto& f : response.factors()) {
+      factors.push_back(f.kind() + "=" + f.value() + " " + std::to_string(f.count()) + "/" +
+                        std::to_string(f.baseline_count()) + " g2 " + std::to_string(f.g2()));
+    }
+    return factors;
+  }
+
+  long long RowsWithoutTerms() {
+    return a_->db->WithSession([](soci::session& s) {
+      long long n = 0;
+      s << "SELECT COUNT(*) FROM triage_results WHERE negative = 1 AND drill_terms IS NULL", soci::into(n);
+      return n;
+    });
+  }
+};
+
+TEST_P(TriageStoredDataTest, DrillDownReadsStoredTermsAndFillsInRowsStoredWithoutThem) {
+  for (int i = 0; i < 8; ++i) {
+    Process("stuck-" + std::to_string(i), "快递卡在海关好几天了，太慢了" + std::to_string(i), "S07", i);
+  }
+  const std::vector<std::string> others = {"app一登录就闪退，太差了", "菜送到的时候都凉了，太难吃了",
+                                           "客服态度很差，问题一直没解决", "手机屏幕一直闪，太差了"};
+  for (int i = 0; i < 24; ++i) {
+    Process("other-" + std::to_string(i), others[i % others.size()], "S1" + std::to_string(i % 9), i);
+  }
+  EXPECT_EQ(RowsWithoutTerms(), 0);
+
+  const auto stored = DrillDown(*a_, "logistics");
+  auto has = [&](const std::string& prefix) {
+    return std::any_of(stored.begin(), stored.end(), [&](const std::string& f) { return f.rfind(prefix, 0) == 0; });
+  };
+  EXPECT_TRUE(has("term=海关 8/0")) << ::testing::PrintToString(stored);
+  EXPECT_TRUE(has("store=S07 8/0")) << ::testing::PrintToString(stored);
+
+  // As if stored before migration 3: the same answer, and the terms are kept.
+  a_->db->InTransaction([](soci::session& s) { s << "UPDATE triage_results SET drill_terms = NULL"; });
+  EXPECT_EQ(DrillDown(*b_, "logistics"), stored);
+  EXPECT_EQ(RowsWithoutTerms(), 0);
+  EXPECT_EQ(DrillDown(*b_, "logistics"), stored);
+
+  WeakSignalOptions options;
+  options.groups = DefaultSignalGroups(*b_->analyzer->taxonomy().Current());
+  WeakSignalDetector signals(options);
+  EXPECT_EQ(RestoreSignalHistory(*b_->store, signals, ToMillis(clock_.Now())), 32u);
+  EXPECT_GT(signals.combination_count(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TriageStoredDataTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

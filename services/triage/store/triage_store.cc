@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/storage/rows.h"
 #include "common/util/time.h"
 
 namespace voc::triage {
@@ -82,10 +83,19 @@ std::vector<storage::Migration> TriageMigrations() {
            // version, YAML included on SQLite (created_ms comes after it).
            "CREATE INDEX rule_versions_newest ON rule_versions (kind, created_ms, id)",
        }},
+      {3,
+       "drill-down terms stored with each negative result",
+       {
+           // TriageAnalyzer::Terms joined by newlines, so a drill-down does
+           // not segment every document again; NULL for other sentiments and
+           // for rows stored before this migration.
+           "ALTER TABLE triage_results ADD COLUMN drill_terms TEXT",
+       }},
   };
 }
 
 bool TriageStore::SaveResult(const voc::v1::TriagedFeedback& triaged, const std::string& normalized_text,
+                             const std::optional<std::vector<std::string>>& drill_terms,
                              const std::optional<StoredClusterMember>& member) {
   const auto& feedback = triaged.feedback();
   const auto& result = triaged.result();
@@ -101,17 +111,19 @@ bool TriageStore::SaveResult(const voc::v1::TriagedFeedback& triaged, const std:
   const long long occurred_ms = ProtoToMillis(feedback.occurred_time());
   const long long analyzed_ms = ProtoToMillis(result.analyzed_time());
   const std::string json = ToJson(triaged);
+  const std::string terms = drill_terms ? storage::JoinLines(*drill_terms) : "";
+  soci::indicator terms_ind = drill_terms ? soci::i_ok : soci::i_null;
   return db_.InTransaction([&](soci::session& s) {
     int exists = 0;
     s << "SELECT COUNT(*) FROM triage_results WHERE feedback_id = :id", soci::use(feedback_id), soci::into(exists);
     if (exists > 0) return false;
     s << "INSERT INTO triage_results (feedback_id, customer_id, channel, product, store, region, negative, priority,"
-         " cluster_id, occurred_ms, analyzed_ms, normalized_text, triaged_json)"
+         " cluster_id, occurred_ms, analyzed_ms, normalized_text, triaged_json, drill_terms)"
          " VALUES (:id, :customer, :channel, :product, :store, :region, :negative, :priority, :cluster, :occurred,"
-         " :analyzed, :text, :json)",
+         " :analyzed, :text, :json, :terms)",
         soci::use(feedback_id), soci::use(customer_id), soci::use(channel), soci::use(product), soci::use(store),
         soci::use(region), soci::use(negative), soci::use(priority), soci::use(cluster_id), soci::use(occurred_ms),
-        soci::use(analyzed_ms), soci::use(normalized_text), soci::use(json);
+        soci::use(analyzed_ms), soci::use(normalized_text), soci::use(json), soci::use(terms, terms_ind);
     for (const auto& topic : result.topics()) {
       const std::string id = topic.topic();
       s << "INSERT INTO triage_topics (feedback_id, topic, negative, occurred_ms) VALUES (:f, :t, :n, :o)"
@@ -186,32 +198,77 @@ std::vector<StoredClusterMember> TriageStore::LoadClusterMembers() {
   });
 }
 
-std::vector<StoredDocument> TriageStore::LoadDocuments(std::int64_t start_ms, std::int64_t end_ms, int limit) {
+std::vector<DrillDownRow> TriageStore::LoadDrillDownRows(std::int64_t start_ms, std::int64_t end_ms, int limit) {
   const long long start = start_ms, end = end_ms;
   return db_.WithSession([&](soci::session& s) {
-    std::vector<StoredDocument> docs;
+    std::vector<DrillDownRow> docs;
     soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT feedback_id, normalized_text, product, store, region, channel, cluster_id, negative,"
-                      " occurred_ms, triaged_json FROM triage_results WHERE occurred_ms >= :s AND occurred_ms < :e"
+        (s.prepare << "SELECT feedback_id, product, store, region, channel, cluster_id, drill_terms, normalized_text"
+                      " FROM triage_results WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e"
                       " ORDER BY occurred_ms DESC LIMIT :l",
          soci::use(start), soci::use(end), soci::use(limit));
     for (const auto& row : rows) {
-      StoredDocument d;
+      DrillDownRow d;
       d.feedback_id = row.get<std::string>(0);
-      d.normalized_text = row.get<std::string>(1);
-      d.product = row.get<std::string>(2);
-      d.store = row.get<std::string>(3);
-      d.region = row.get<std::string>(4);
-      d.channel = row.get<std::string>(5);
-      d.cluster_id = row.get<std::string>(6);
-      d.negative = row.get<int>(7) != 0;
-      d.occurred_ms = row.get<long long>(8);
-      voc::v1::TriagedFeedback triaged;
-      if (FromJson(row.get<std::string>(9), &triaged)) {
-        for (const auto& t : triaged.result().topics()) d.topics.push_back(t.topic());
-      }
+      d.product = row.get<std::string>(1);
+      d.store = row.get<std::string>(2);
+      d.region = row.get<std::string>(3);
+      d.channel = row.get<std::string>(4);
+      d.cluster_id = row.get<std::string>(5);
+      if (!storage::IsNull(row, 6)) d.terms = storage::SplitLines(row.get<std::string>(6));
+      d.normalized_text = row.get<std::string>(7);
       docs.push_back(std::move(d));
     }
+    return docs;
+  });
+}
+
+std::unordered_set<std::string> TriageStore::NegativeFeedbackOnTopic(const std::string& topic, std::int64_t start_ms,
+                                                                     std::int64_t end_ms) {
+  const long long start = start_ms, end = end_ms;
+  const std::string prefix = topic + ".";
+  const std::string pattern = prefix + "%";
+  return db_.WithSession([&](soci::session& s) {
+    std::unordered_set<std::string> ids;
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT feedback_id, topic FROM triage_topics"
+                      " WHERE negative = 1 AND (topic = :t OR topic LIKE :p) AND occurred_ms >= :s AND occurred_ms < :e",
+         soci::use(topic), soci::use(pattern), soci::use(start), soci::use(end));
+    for (const auto& row : rows) {
+      // LIKE only narrows the rows down: '_' (common in topic ids) matches
+      // any character there, and SQLite ignores case.
+      const std::string matched = row.get<std::string>(1);
+      if (matched == topic || matched.rfind(prefix, 0) == 0) ids.insert(row.get<std::string>(0));
+    }
+    return ids;
+  });
+}
+
+void TriageStore::BackfillDrillTerms(const std::vector<std::pair<std::string, std::vector<std::string>>>& terms) {
+  if (terms.empty()) return;
+  db_.InTransaction([&](soci::session& s) {
+    std::string feedback_id, joined;
+    soci::statement update =
+        (s.prepare << "UPDATE triage_results SET drill_terms = :terms WHERE feedback_id = :id AND drill_terms IS NULL",
+         soci::use(joined, "terms"), soci::use(feedback_id, "id"));
+    for (const auto& [id, words] : terms) {
+      feedback_id = id;
+      joined = storage::JoinLines(words);
+      update.execute(true);
+    }
+  });
+}
+
+std::vector<SignalDocument> TriageStore::LoadSignalDocuments(std::int64_t start_ms, std::int64_t end_ms, int limit) {
+  const long long start = start_ms, end = end_ms;
+  return db_.WithSession([&](soci::session& s) {
+    std::vector<SignalDocument> docs;
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT normalized_text, occurred_ms FROM triage_results"
+                      " WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e"
+                      " ORDER BY occurred_ms DESC LIMIT :l",
+         soci::use(start), soci::use(end), soci::use(limit));
+    for (const auto& row : rows) docs.push_back({row.get<std::string>(0), storage::AsInt(row, 1)});
     return docs;
   });
 }

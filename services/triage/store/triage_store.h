@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "common/storage/database.h"
@@ -31,14 +33,20 @@ struct StoredClusterMember {
   std::string text;
 };
 
-// A document as the drill-down and signal detectors see it.
-struct StoredDocument {
+// A negative feedback as a drill-down sees it.
+struct DrillDownRow {
   std::string feedback_id;
-  std::string normalized_text;
   std::string product, store, region, channel;
-  std::vector<std::string> topics;
   std::string cluster_id;
-  bool negative = false;
+  // The terms stored at triage time; nullopt for a row stored before they
+  // were kept (migration 3), whose terms come from normalized_text.
+  std::optional<std::vector<std::string>> terms;
+  std::string normalized_text;
+};
+
+// A negative feedback as the weak-signal detector's restore sees it.
+struct SignalDocument {
+  std::string normalized_text;
   std::int64_t occurred_ms = 0;
 };
 
@@ -66,9 +74,12 @@ class TriageStore {
   explicit TriageStore(storage::Database& db) : db_(db) {}
 
   // Stores the result, its topics and (when clustered) the cluster member
-  // in one transaction. Returns false when a result for this feedback
-  // already existed (nothing is changed then).
+  // in one transaction. `drill_terms` are TriageAnalyzer::Terms of the
+  // normalised text, kept for drill-downs (negative feedback only; nullopt
+  // otherwise). Returns false when a result for this feedback already
+  // existed (nothing is changed then).
   bool SaveResult(const voc::v1::TriagedFeedback& triaged, const std::string& normalized_text,
+                  const std::optional<std::vector<std::string>>& drill_terms,
                   const std::optional<StoredClusterMember>& member);
   std::optional<StoredResult> GetResult(const std::string& feedback_id);
 
@@ -77,8 +88,20 @@ class TriageStore {
   FeedbackCounts Count(std::int64_t start_ms, std::int64_t end_ms, const std::string& topic);
 
   std::vector<StoredClusterMember> LoadClusterMembers();
-  // Documents with occurred time in [start_ms, end_ms), newest first, at most limit.
-  std::vector<StoredDocument> LoadDocuments(std::int64_t start_ms, std::int64_t end_ms, int limit);
+  // Negative feedback with occurred time in [start_ms, end_ms), newest
+  // first, at most limit: what a drill-down counts. Reads no JSON.
+  std::vector<DrillDownRow> LoadDrillDownRows(std::int64_t start_ms, std::int64_t end_ms, int limit);
+  // Ids of the negative feedback in [start_ms, end_ms) on `topic` or one of
+  // its descendants ("logistics" matches "logistics.delivery_delay").
+  std::unordered_set<std::string> NegativeFeedbackOnTopic(const std::string& topic, std::int64_t start_ms,
+                                                          std::int64_t end_ms);
+  // Stores the drill-down terms of rows stored before they were kept, so
+  // they are computed once (feedback id -> terms; rows that have terms are
+  // left alone).
+  void BackfillDrillTerms(const std::vector<std::pair<std::string, std::vector<std::string>>>& terms);
+  // Normalised text and time of negative feedback in [start_ms, end_ms),
+  // newest first, at most limit: the weak-signal restore at start.
+  std::vector<SignalDocument> LoadSignalDocuments(std::int64_t start_ms, std::int64_t end_ms, int limit);
   // The normalised texts of the most recent `limit` feedbacks (previews).
   std::vector<std::string> RecentTexts(int limit);
 

@@ -1,0 +1,56 @@
+#include "services/triage/drilldown_query.h"
+
+#include <unordered_set>
+#include <utility>
+
+#include "common/log/log.h"
+
+namespace voc::triage {
+namespace {
+
+DrillDocument ToDocument(DrillDownRow& row, std::vector<std::string> terms) {
+  DrillDocument doc;
+  doc.terms = std::move(terms);
+  if (!row.product.empty()) doc.attributes.emplace_back("product", std::move(row.product));
+  if (!row.store.empty()) doc.attributes.emplace_back("store", std::move(row.store));
+  if (!row.region.empty()) doc.attributes.emplace_back("region", std::move(row.region));
+  doc.attributes.emplace_back("channel", std::move(row.channel));
+  return doc;
+}
+
+}  // namespace
+
+DrillDownAnswer RunDrillDown(const DrillDownQuery& query, TriageStore& store, const TriageAnalyzer& analyzer) {
+  std::unordered_set<std::string> on_topic;
+  if (!query.topic.empty()) on_topic = store.NegativeFeedbackOnTopic(query.topic, query.start_ms, query.end_ms);
+
+  FeatureCounts target, baseline;
+  std::vector<std::pair<std::string, std::vector<std::string>>> computed;  // rows stored without terms
+  for (auto& row : store.LoadDrillDownRows(query.start_ms, query.end_ms, kMaxDrillDownDocuments)) {
+    const bool in_target = query.topic.empty()
+                               ? !query.cluster_id.empty() && row.cluster_id == query.cluster_id
+                               : on_topic.count(row.feedback_id) > 0;
+    std::vector<std::string> terms;
+    if (row.terms) {
+      terms = std::move(*row.terms);
+    } else {
+      terms = analyzer.Terms(row.normalized_text);
+      computed.emplace_back(row.feedback_id, terms);
+    }
+    (in_target ? target : baseline).Add(ToDocument(row, std::move(terms)));
+  }
+
+  try {
+    store.BackfillDrillTerms(computed);
+  } catch (const std::exception& e) {
+    log::Warn("drill_terms_backfill_failed", {{"rows", computed.size()}, {"error", e.what()}});
+  }
+
+  DrillDownAnswer answer;
+  answer.focus_size = target.documents();
+  answer.baseline_size = baseline.documents();
+  answer.factors = DrillDown(target, baseline, query.options);
+  return answer;
+}
+
+}  // namespace voc::triage
