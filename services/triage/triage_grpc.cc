@@ -228,12 +228,15 @@ grpc::Status TriageGrpcService::UpdateTaxonomy(grpc::ServerContext*, const voc::
   return rpc::Guard("UpdateTaxonomy", [&] {
     std::shared_ptr<const Taxonomy> installed;
     try {
-      installed = processor_.analyzer().taxonomy().Update(request->yaml(), "yaml");
+      installed = Taxonomy::Parse(request->yaml(), "yaml");
     } catch (const std::exception& e) {
       return rpc::InvalidArgument("yaml", e.what());
     }
+    // Stored first: if the save fails the caller gets an error and this replica
+    // keeps the rules every other replica has.
     store_.SaveRuleVersion(kTaxonomyRules, installed->version(), installed->content_hash(), request->yaml(),
                            ToMillis(clock_.Now()));
+    processor_.analyzer().taxonomy().Replace(installed);
     log::Info("taxonomy_updated", {{"version", installed->version()}, {"content_hash", installed->content_hash()}});
     response->set_version(installed->version());
     response->set_content_hash(installed->content_hash());
@@ -258,12 +261,15 @@ grpc::Status TriageGrpcService::UpdateRedLines(grpc::ServerContext*, const voc::
   return rpc::Guard("UpdateRedLines", [&] {
     std::shared_ptr<const RedLineList> installed;
     try {
-      installed = processor_.analyzer().red_lines().Update(request->yaml(), "yaml");
+      installed = RedLineList::Parse(request->yaml(), "yaml");
     } catch (const std::exception& e) {
       return rpc::InvalidArgument("yaml", e.what());
     }
+    // Stored first: if the save fails the caller gets an error and this replica
+    // keeps the rules every other replica has.
     store_.SaveRuleVersion(kRedLineRules, installed->version(), installed->content_hash(), request->yaml(),
                            ToMillis(clock_.Now()));
+    processor_.analyzer().red_lines().Replace(installed);
     log::Info("redlines_updated", {{"version", installed->version()}, {"content_hash", installed->content_hash()}});
     response->set_version(installed->version());
     response->set_content_hash(installed->content_hash());

@@ -395,6 +395,16 @@ TEST_P(TriageReplicasTest, AStoredRuleSetThatDoesNotValidateKeepsTheRunningRules
   EXPECT_EQ(b_->analyzer->taxonomy().Current()->version(), "2024.1");
 }
 
+// The update is stored before it is installed: when the database refuses it,
+// the caller gets an error and the replica keeps the rules the others have.
+TEST_P(TriageReplicasTest, AnUpdateTheDatabaseRefusesIsNotInstalled) {
+  a_->db->InTransaction([](soci::session& s) { s << "DROP TABLE rule_versions"; });
+  EXPECT_FALSE(a_->UpdateTaxonomy(TaxonomyWithWidgets()).ok());
+  EXPECT_NE(a_->analyzer->taxonomy().Current()->version(), "2024.2-widgets");
+  const auto topics = a_->TopicsOf("my zorblax broke after two days");
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 0);
+}
+
 TEST_P(TriageReplicasTest, AReplicaStartingLaterLoadsTheStoredRules) {
   ASSERT_TRUE(a_->UpdateTaxonomy(TaxonomyWithWidgets()).ok());
   Replica later(postgres_ ? postgres_->Url("triage") : "sqlite3://" + dir_.path() + "/triage.db", clock_);

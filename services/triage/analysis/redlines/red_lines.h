@@ -78,6 +78,8 @@ class RedLineStore {
   std::shared_ptr<const RedLineList> Update(const std::string& yaml_text,
                                             const std::string& source = "<red-line update>");
   std::shared_ptr<const RedLineList> ReloadFile(const std::string& path);
+  // Installs an already-built list.
+  void Replace(std::shared_ptr<const RedLineList> next) { holder_.Replace(std::move(next)); }
 
  private:
   Reloadable<RedLineList> holder_;
