@@ -27,12 +27,23 @@ std::string StatusCodeName(grpc::StatusCode code) {
   }
 }
 
+std::string ClientSafeError(std::string_view what, std::size_t max_bytes) {
+  what = what.substr(0, what.find('\n'));
+  if (const auto statement = what.find(" while executing"); statement != std::string_view::npos) {
+    what = what.substr(0, statement);
+  }
+  if (what.size() <= max_bytes) return std::string(what);
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(what[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return std::string(what.substr(0, cut)) + "...";
+}
+
 grpc::Status Guard(const char* rpc_name, const std::function<grpc::Status()>& fn) {
   try {
     return fn();
   } catch (const std::exception& e) {
     log::Error("rpc_failed", {{"rpc", rpc_name}, {"error", e.what()}});
-    return Internal(std::string(rpc_name) + " failed: " + e.what());
+    return Internal(std::string(rpc_name) + " failed: " + ClientSafeError(e.what()) + " (details in the service log)");
   }
 }
 

@@ -3,7 +3,9 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace voc::rpc {
 
@@ -26,8 +28,15 @@ inline grpc::Status Unavailable(const std::string& why) {
 // "INVALID_ARGUMENT", "NOT_FOUND", ... for messages and JSON errors.
 std::string StatusCodeName(grpc::StatusCode code);
 
-// Runs fn, turning an escaping exception into INTERNAL (logged) so a bug
-// never takes the process down mid-request.
+// Runs fn, turning an escaping exception into INTERNAL so a bug never takes
+// the process down mid-request. The log gets the whole error; the caller gets
+// ClientSafeError of it.
 grpc::Status Guard(const char* rpc_name, const std::function<grpc::Status()>& fn);
+
+// The part of an internal error a client may see: its first line, without the
+// statement and bound values SOCI appends (" while executing ..."), which can
+// carry customer text or a whole YAML file and overflow gRPC's metadata limit;
+// at most `max_bytes`, cut on a UTF-8 boundary.
+std::string ClientSafeError(std::string_view what, std::size_t max_bytes = 300);
 
 }  // namespace voc::rpc

@@ -236,7 +236,8 @@ struct Replica {
     voc::v1::AnalyzeRequest request;
     request.set_text(text);
     voc::v1::AnalyzeResponse response;
-    EXPECT_TRUE(stub->Analyze(&context, request, &response).ok());
+    const grpc::Status status = stub->Analyze(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_code() << ": " << status.error_message();
     return response.result();
   }
 

@@ -167,10 +167,14 @@ FeedbackCounts TriageStore::Count(std::int64_t start_ms, std::int64_t end_ms, co
     s << "SELECT COUNT(*) FROM triage_results WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e",
         soci::use(start), soci::use(end), soci::into(negative);
     if (!topic.empty()) {
-      const std::string prefix = topic + ".%";
-      s << "SELECT COUNT(DISTINCT feedback_id) FROM triage_topics WHERE negative = 1 AND (topic = :t OR topic LIKE :p)"
-           " AND occurred_ms >= :s AND occurred_ms < :e",
-          soci::use(topic), soci::use(prefix), soci::use(start), soci::use(end), soci::into(on_topic);
+      // The topic and its subtopics. Not LIKE: '_' (common in topic ids) is a
+      // wildcard there and SQLite's LIKE ignores case.
+      const std::string prefix = topic + ".";
+      const int prefix_length = static_cast<int>(prefix.size());  // topic ids are ASCII
+      s << "SELECT COUNT(DISTINCT feedback_id) FROM triage_topics WHERE negative = 1"
+           " AND (topic = :t OR substr(topic, 1, :n) = :p) AND occurred_ms >= :s AND occurred_ms < :e",
+          soci::use(topic), soci::use(prefix_length), soci::use(prefix), soci::use(start), soci::use(end),
+          soci::into(on_topic);
     }
     counts.total = total;
     counts.negative = negative;
@@ -227,19 +231,15 @@ std::unordered_set<std::string> TriageStore::NegativeFeedbackOnTopic(const std::
                                                                      std::int64_t end_ms) {
   const long long start = start_ms, end = end_ms;
   const std::string prefix = topic + ".";
-  const std::string pattern = prefix + "%";
+  const int prefix_length = static_cast<int>(prefix.size());  // topic ids are ASCII
   return db_.WithSession([&](soci::session& s) {
     std::unordered_set<std::string> ids;
+    // The topic and its subtopics, matched exactly (see Count).
     soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT feedback_id, topic FROM triage_topics"
-                      " WHERE negative = 1 AND (topic = :t OR topic LIKE :p) AND occurred_ms >= :s AND occurred_ms < :e",
-         soci::use(topic), soci::use(pattern), soci::use(start), soci::use(end));
-    for (const auto& row : rows) {
-      // LIKE only narrows the rows down: '_' (common in topic ids) matches
-      // any character there, and SQLite ignores case.
-      const std::string matched = row.get<std::string>(1);
-      if (matched == topic || matched.rfind(prefix, 0) == 0) ids.insert(row.get<std::string>(0));
-    }
+        (s.prepare << "SELECT feedback_id FROM triage_topics WHERE negative = 1"
+                      " AND (topic = :t OR substr(topic, 1, :n) = :p) AND occurred_ms >= :s AND occurred_ms < :e",
+         soci::use(topic), soci::use(prefix_length), soci::use(prefix), soci::use(start), soci::use(end));
+    for (const auto& row : rows) ids.insert(row.get<std::string>(0));
     return ids;
   });
 }

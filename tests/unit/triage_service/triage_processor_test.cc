@@ -115,6 +115,9 @@ TEST_F(TriageProcessorTest, CountsNegativeFeedbackPerTopicInAWindow) {
   EXPECT_EQ(counts.total, 4);
   EXPECT_EQ(counts.negative, 3);
   EXPECT_EQ(counts.topic_negative, 2);
+  // Topic ids match exactly: '_' is no wildcard and case counts.
+  EXPECT_EQ(store_->Count(kDay0, kDay0 + 2 * 86400000LL, "logistic_").topic_negative, 0);
+  EXPECT_EQ(store_->Count(kDay0, kDay0 + 2 * 86400000LL, "LOGISTICS").topic_negative, 0);
 }
 
 }  // namespace
