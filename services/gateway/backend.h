@@ -1,5 +1,6 @@
 // What the gateway's routes need from the services. GrpcBackend
-// (grpc_backend.h) calls tracking and ingest; tests pass a fake.
+// (grpc_backend.h) calls tracking, ingest, triage and verification; tests
+// pass a fake.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -7,6 +8,8 @@
 #include "common/clock/clock.h"
 #include "voc/v1/feedback.pb.h"
 #include "voc/v1/tracking.pb.h"
+#include "voc/v1/triage.pb.h"
+#include "voc/v1/verification.pb.h"
 
 namespace voc::gateway {
 
@@ -20,6 +23,16 @@ class GatewayBackend {
   virtual grpc::Status AcknowledgeCase(const v1::AcknowledgeCaseRequest& request, v1::Case* response) = 0;
   virtual grpc::Status LogCallback(const v1::LogCallbackRequest& request, v1::Case* response) = 0;
   virtual grpc::Status ResolveCase(const v1::ResolveCaseRequest& request, v1::Case* response) = 0;
+
+  // Triage: similar-complaint clusters, weak signals, and the active
+  // taxonomy (which topic belongs to which department).
+  virtual grpc::Status ListClusters(const v1::ListClustersRequest& request, v1::ListClustersResponse* response) = 0;
+  virtual grpc::Status ListEmergingSignals(const v1::ListEmergingSignalsRequest& request,
+                                           v1::ListEmergingSignalsResponse* response) = 0;
+  virtual grpc::Status GetTaxonomy(v1::Taxonomy* response) = 0;
+  // Verification: the knowledge base of verified projects and resolved cases.
+  virtual grpc::Status SearchKnowledge(const v1::SearchKnowledgeRequest& request,
+                                       v1::SearchKnowledgeResponse* response) = 0;
 
   struct ClockReading {
     TimePoint now;

@@ -9,7 +9,10 @@ GrpcBackend::GrpcBackend(GrpcBackendOptions options, const Clock& wall_clock)
       wall_clock_(wall_clock),
       tracking_(v1::TrackingService::NewStub(options_.tracking)),
       ingest_(v1::IngestService::NewStub(options_.ingest)),
-      dev_clock_(v1::DevClockService::NewStub(options_.tracking)) {}
+      dev_clock_(v1::DevClockService::NewStub(options_.tracking)) {
+  if (options_.triage) triage_ = v1::TriageService::NewStub(options_.triage);
+  if (options_.verification) verification_ = v1::VerificationService::NewStub(options_.verification);
+}
 
 void GrpcBackend::SetDeadline(grpc::ClientContext& context) const {
   // A deadline is a real-time budget for the call, not system time: it is
@@ -55,6 +58,36 @@ grpc::Status GrpcBackend::ResolveCase(const v1::ResolveCaseRequest& request, v1:
   grpc::ClientContext context;
   SetDeadline(context);
   return tracking_->ResolveCase(&context, request, response);
+}
+
+grpc::Status GrpcBackend::ListClusters(const v1::ListClustersRequest& request, v1::ListClustersResponse* response) {
+  if (!triage_) return {grpc::StatusCode::UNAVAILABLE, "triage is not configured"};
+  grpc::ClientContext context;
+  SetDeadline(context);
+  return triage_->ListClusters(&context, request, response);
+}
+
+grpc::Status GrpcBackend::ListEmergingSignals(const v1::ListEmergingSignalsRequest& request,
+                                              v1::ListEmergingSignalsResponse* response) {
+  if (!triage_) return {grpc::StatusCode::UNAVAILABLE, "triage is not configured"};
+  grpc::ClientContext context;
+  SetDeadline(context);
+  return triage_->ListEmergingSignals(&context, request, response);
+}
+
+grpc::Status GrpcBackend::GetTaxonomy(v1::Taxonomy* response) {
+  if (!triage_) return {grpc::StatusCode::UNAVAILABLE, "triage is not configured"};
+  grpc::ClientContext context;
+  SetDeadline(context);
+  return triage_->GetTaxonomy(&context, v1::GetTaxonomyRequest(), response);
+}
+
+grpc::Status GrpcBackend::SearchKnowledge(const v1::SearchKnowledgeRequest& request,
+                                          v1::SearchKnowledgeResponse* response) {
+  if (!verification_) return {grpc::StatusCode::UNAVAILABLE, "verification is not configured"};
+  grpc::ClientContext context;
+  SetDeadline(context);
+  return verification_->SearchKnowledge(&context, request, response);
 }
 
 GatewayBackend::ClockReading GrpcBackend::Now() {

@@ -144,6 +144,41 @@ nlohmann::json FeedbackToJson(const v1::Feedback& f) {
           {"attributes", attributes}};
 }
 
+nlohmann::json ClusterToJson(const v1::Cluster& c) {
+  nlohmann::json topics = nlohmann::json::array();
+  for (const auto& t : c.topics()) topics.push_back(t);
+  return {{"name", c.name()},
+          {"id", c.id()},
+          {"size", c.size()},
+          {"first_seen_time", TimeOrNull(c.first_seen_time())},
+          {"last_seen_time", TimeOrNull(c.last_seen_time())},
+          {"topics", topics},
+          {"representative_text", c.representative_text()}};
+}
+
+nlohmann::json SignalToJson(const v1::EmergingSignal& s) {
+  nlohmann::json terms = nlohmann::json::array();
+  for (const auto& t : s.terms()) terms.push_back(t);
+  return {{"terms", terms},
+          {"count", s.count()},
+          {"expected", s.expected()},
+          {"p_value", s.p_value()},
+          {"first_seen_time", TimeOrNull(s.first_seen_time())}};
+}
+
+nlohmann::json KnowledgeEntryToJson(const v1::KnowledgeEntry& e) {
+  std::string kind;
+  if (e.source().rfind("projects/", 0) == 0) kind = "project";
+  if (e.source().rfind("cases/", 0) == 0) kind = "case";
+  return {{"source", e.source()},
+          {"kind", kind},
+          {"title", e.title()},
+          {"topic", e.topic()},
+          {"resolution", e.resolution()},
+          {"evidence", e.evidence()},
+          {"verify_time", TimeOrNull(e.verify_time())}};
+}
+
 int HttpStatusFor(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::OK: return 200;

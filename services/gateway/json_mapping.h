@@ -14,6 +14,8 @@
 #include "common/clock/clock.h"
 #include "voc/v1/feedback.pb.h"
 #include "voc/v1/tracking.pb.h"
+#include "voc/v1/triage.pb.h"
+#include "voc/v1/verification.pb.h"
 
 namespace voc::gateway {
 
@@ -27,6 +29,17 @@ std::string ChannelName(v1::Channel channel);          // "nps_survey", ...
 // without a due time). History and callbacks are included when present.
 nlohmann::json CaseToJson(const v1::Case& c, TimePoint now);
 nlohmann::json FeedbackToJson(const v1::Feedback& f);
+
+// {"name","id","size","first_seen_time","last_seen_time","topics":[],
+//  "representative_text"} (member ids are left out: the list is for reading).
+nlohmann::json ClusterToJson(const v1::Cluster& c);
+// {"terms":[],"count","expected","p_value","first_seen_time"}; the time is
+// null when triage does not set it.
+nlohmann::json SignalToJson(const v1::EmergingSignal& s);
+// {"source","kind","title","topic","resolution","evidence","verify_time"};
+// kind is "project" (a verified project: evidence is the verification's
+// summary), "case" (a resolved case: evidence is the case summary) or "".
+nlohmann::json KnowledgeEntryToJson(const v1::KnowledgeEntry& e);
 
 // The HTTP status for a gRPC status: INVALID_ARGUMENT 400, NOT_FOUND 404,
 // FAILED_PRECONDITION / ALREADY_EXISTS / ABORTED 409, UNAVAILABLE 503,

@@ -40,10 +40,14 @@ int main(int argc, char** argv) {
     auto departments = voc::gateway::LoadDepartments(directory_path);
 
     voc::SystemClock wall_clock;
-    voc::gateway::GrpcBackend backend(
-        {voc::rpc::MakeChannel(config.AddressOf("tracking")), voc::rpc::MakeChannel(config.AddressOf("ingest")),
-         config.GetBool("dev_clock", false), std::chrono::milliseconds(config.ServiceInt("rpc_deadline_ms", 5000))},
-        wall_clock);
+    voc::gateway::GrpcBackendOptions backend_options;
+    backend_options.tracking = voc::rpc::MakeChannel(config.AddressOf("tracking"));
+    backend_options.ingest = voc::rpc::MakeChannel(config.AddressOf("ingest"));
+    backend_options.triage = voc::rpc::MakeChannel(config.AddressOf("triage"));
+    backend_options.verification = voc::rpc::MakeChannel(config.AddressOf("verification"));
+    backend_options.dev_clock = config.GetBool("dev_clock", false);
+    backend_options.deadline = std::chrono::milliseconds(config.ServiceInt("rpc_deadline_ms", 5000));
+    voc::gateway::GrpcBackend backend(std::move(backend_options), wall_clock);
     voc::gateway::Router router(backend, std::move(departments),
                                 voc::gateway::StaticFiles(config.ServiceString("static_dir", "services/gateway/web")));
 

@@ -2,10 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <functional>
 #include <regex>
+#include <set>
 
 #include "common/log/log.h"
 #include "common/util/time.h"
+#include "common/util/utf8.h"
 #include "services/gateway/json_mapping.h"
 
 namespace voc::gateway {
@@ -14,6 +18,18 @@ namespace {
 constexpr std::size_t kMaxNoteBytes = 4096;
 constexpr std::size_t kMaxActorBytes = 128;
 constexpr std::size_t kMaxFilterBytes = 128;
+// The insight and knowledge lists are read by a person: small pages.
+constexpr int kDefaultInsightPage = 20;
+constexpr int kMaxInsightPage = 100;
+// Department cluster lists page by offset into the merged list, up to here.
+constexpr int kMaxClusterOffset = 1000;
+// Triage pages read per department root topic for one answer, each of at
+// least kMinTriagePage and at most 1000 clusters (other departments' clusters
+// under the topic are skipped, so one page may not be enough).
+constexpr int kMaxTriagePagesPerTopic = 5;
+constexpr int kMinTriagePage = 100;
+// Verification refuses longer queries.
+constexpr std::size_t kMaxKnowledgeQueryBytes = 256;
 
 std::string Dump(const nlohmann::json& j) {
   // Invalid UTF-8 from a backend must not throw here: replace it.
@@ -89,6 +105,55 @@ bool OptionalString(const nlohmann::json& body, const char* field, std::size_t m
   return true;
 }
 
+// Parses `value` as an integer in [min, max]; false (with *error naming the
+// parameter) otherwise.
+bool IntParam(const std::string& name, const std::string& value, int min, int max, int* out, std::string* error) {
+  try {
+    std::size_t used = 0;
+    const long parsed = std::stol(value, &used);
+    if (used == value.size() && parsed >= min && parsed <= max) {
+      *out = static_cast<int>(parsed);
+      return true;
+    }
+  } catch (const std::exception&) {
+  }
+  *error = name + ": expected an integer " + std::to_string(min) + ".." + std::to_string(max);
+  return false;
+}
+
+bool IsTopicId(const std::string& topic) {
+  static const std::regex pattern("[a-z0-9_]+(\\.[a-z0-9_]+)*");
+  return topic.size() <= kMaxFilterBytes && std::regex_match(topic, pattern);
+}
+
+// "2026-03-01" -> that day's 00:00 UTC (the day triage's weak signals are counted on).
+bool ParseDay(const std::string& text, TimePoint* out) {
+  static const std::regex pattern("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+  if (!std::regex_match(text, pattern)) return false;
+  TimePoint t;
+  if (!ParseRfc3339(text + "T00:00:00Z", &t)) return false;
+  if (FormatRfc3339(t).substr(0, 10) != text) return false;  // e.g. 2026-02-30
+  *out = t;
+  return true;
+}
+
+std::string TrimSpaces(const std::string& text) {
+  const char* spaces = " \t\r\n";
+  const std::size_t first = text.find_first_not_of(spaces);
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(spaces) - first + 1);
+}
+
+std::vector<std::string> TopicsOf(const v1::Cluster& c) { return {c.topics().begin(), c.topics().end()}; }
+
+// Triage's order: largest first, ties most recently seen first.
+bool LargerCluster(const v1::Cluster& a, const v1::Cluster& b) {
+  if (a.size() != b.size()) return a.size() > b.size();
+  const auto a_last = ProtoToMillis(a.last_seen_time()), b_last = ProtoToMillis(b.last_seen_time());
+  if (a_last != b_last) return a_last > b_last;
+  return a.id() < b.id();
+}
+
 }  // namespace
 
 bool SplitTarget(const std::string& target, std::string* path, std::map<std::string, std::string>* query) {
@@ -161,6 +226,18 @@ HttpResponse Router::Route(const HttpRequest& request) const {
   if (seg.size() == 2 && seg[1] == "cases") {
     if (!is_get) return MethodNotAllowed("GET");
     return ListCases(query);
+  }
+  if (seg.size() == 2 && seg[1] == "signals") {
+    if (!is_get) return MethodNotAllowed("GET");
+    return ListSignals(query);
+  }
+  if (seg.size() == 2 && seg[1] == "clusters") {
+    if (!is_get) return MethodNotAllowed("GET");
+    return ListClusters(query);
+  }
+  if (seg.size() == 2 && seg[1] == "knowledge") {
+    if (!is_get) return MethodNotAllowed("GET");
+    return SearchKnowledge(query);
   }
   if (seg.size() == 3 && seg[1] == "cases") {
     if (!IsCaseId(seg[2])) return Error(400, "INVALID_ARGUMENT", "id: must be 1-64 letters, digits, - or _");
@@ -301,6 +378,205 @@ HttpResponse Router::CaseAction(const std::string& id, const std::string& action
   if (!status.ok()) return FromStatus(status);
   log::Info("case_action", {{"case_id", id}, {"action", action}, {"actor", actor}});
   return Json(200, {{"case", CaseToJson(updated, Now())}});
+}
+
+grpc::Status Router::Topics(std::shared_ptr<const TopicCatalog>* out) const {
+  v1::Taxonomy taxonomy;
+  grpc::Status status = backend_.GetTaxonomy(&taxonomy);
+  if (!status.ok()) return status;
+  const std::string key = taxonomy.content_hash().empty()
+                              ? std::to_string(std::hash<std::string>()(taxonomy.yaml()))
+                              : taxonomy.content_hash();
+  {
+    std::lock_guard lock(topics_mu_);
+    if (topics_ && key == topics_hash_) {
+      *out = topics_;
+      return grpc::Status::OK;
+    }
+  }
+  std::shared_ptr<const TopicCatalog> parsed;
+  try {
+    parsed = std::make_shared<const TopicCatalog>(TopicCatalog::Parse(taxonomy.yaml()));
+  } catch (const std::exception& e) {
+    log::Error("taxonomy_unreadable", {{"version", taxonomy.version()}, {"error", e.what()}});
+    return {grpc::StatusCode::INTERNAL, std::string("taxonomy from triage: ") + e.what()};
+  }
+  std::lock_guard lock(topics_mu_);
+  topics_hash_ = key;
+  topics_ = parsed;
+  *out = parsed;
+  return grpc::Status::OK;
+}
+
+HttpResponse Router::ListSignals(const std::map<std::string, std::string>& query) const {
+  v1::ListEmergingSignalsRequest request;
+  int limit = kDefaultInsightPage;
+  std::string error;
+  nlohmann::json day = nullptr;
+  for (const auto& [key, value] : query) {
+    if (key == "limit" && !value.empty()) {
+      if (!IntParam("limit", value, 1, kMaxInsightPage, &limit, &error)) return Error(400, "INVALID_ARGUMENT", error);
+    } else if (key == "day" && !value.empty()) {
+      TimePoint t;
+      if (!ParseDay(value, &t)) return Error(400, "INVALID_ARGUMENT", "day: expected a date YYYY-MM-DD");
+      *request.mutable_day() = ToProto(t);
+      day = value;
+    }
+  }
+  request.set_limit(limit);
+  v1::ListEmergingSignalsResponse response;
+  grpc::Status status = backend_.ListEmergingSignals(request, &response);
+  if (!status.ok()) return FromStatus(status);
+  nlohmann::json signals = nlohmann::json::array();
+  for (const auto& signal : response.signals()) {
+    if (static_cast<int>(signals.size()) >= limit) break;
+    signals.push_back(SignalToJson(signal));
+  }
+  // A signal is a combination of terms with no topic: it cannot be narrowed
+  // to a department, so every owner sees the company-wide list.
+  return Json(200, {{"signals", signals}, {"day", day}, {"scope", "company"}});
+}
+
+HttpResponse Router::ListClusters(const std::map<std::string, std::string>& query) const {
+  std::string department, topic, page_token, error;
+  int page_size = kDefaultInsightPage;
+  int min_size = 0;
+  for (const auto& [key, value] : query) {
+    if (value.empty()) continue;
+    if (key == "department") {
+      department = value;
+    } else if (key == "topic") {
+      topic = value;
+    } else if (key == "page_token") {
+      page_token = value;
+    } else if (key == "page_size") {
+      if (!IntParam("page_size", value, 1, kMaxInsightPage, &page_size, &error)) {
+        return Error(400, "INVALID_ARGUMENT", error);
+      }
+    } else if (key == "min_size") {
+      if (!IntParam("min_size", value, 1, 1000000, &min_size, &error)) return Error(400, "INVALID_ARGUMENT", error);
+    }
+  }
+  if (!department.empty() && !topic.empty()) {
+    return Error(400, "INVALID_ARGUMENT", "topic: give department or topic, not both");
+  }
+  if (!topic.empty() && !IsTopicId(topic)) {
+    return Error(400, "INVALID_ARGUMENT", "topic: expected a topic id such as logistics.delivery_delay");
+  }
+  if (!department.empty() &&
+      std::none_of(departments_.begin(), departments_.end(), [&](const Department& d) { return d.id == department; })) {
+    return Error(400, "INVALID_ARGUMENT", "department: not in the org directory");
+  }
+  if (page_token.size() > kMaxFilterBytes) return Error(400, "INVALID_ARGUMENT", "page_token: too long");
+
+  std::shared_ptr<const TopicCatalog> catalog;
+  std::vector<std::string> roots;
+  if (!department.empty()) {
+    grpc::Status status = Topics(&catalog);
+    if (!status.ok()) return FromStatus(status);
+    roots = catalog->RootsOf(department);
+  } else if (!Topics(&catalog).ok()) {
+    catalog.reset();  // names are a nicety here: list the clusters without them
+  }
+
+  std::vector<v1::Cluster> clusters;
+  std::string next_page_token;
+  if (roots.empty()) {
+    // No department, or one that owns no topic: triage's own paging.
+    v1::ListClustersRequest request;
+    request.set_topic(topic);
+    request.set_min_size(min_size);
+    request.set_page_size(page_size);
+    request.set_page_token(page_token);
+    v1::ListClustersResponse response;
+    grpc::Status status = backend_.ListClusters(request, &response);
+    if (!status.ok()) return FromStatus(status);
+    clusters.assign(response.clusters().begin(), response.clusters().end());
+    if (static_cast<int>(clusters.size()) > page_size) clusters.resize(page_size);
+    next_page_token = response.next_page_token();
+  } else {
+    // One triage query per root topic of the department (a topic filter
+    // matches the topic and its subtopics), keeping clusters with a topic the
+    // department owns (a subtopic may belong to another department), merged
+    // largest first. The page token is an offset into the merged list.
+    int offset = 0;
+    if (!page_token.empty() && !IntParam("page_token", page_token, 0, kMaxClusterOffset, &offset, &error)) {
+      return Error(400, "INVALID_ARGUMENT", "page_token: not a token returned by /api/clusters");
+    }
+    const int need = offset + page_size + 1;  // one more tells whether a next page exists
+    std::set<std::string> seen;
+    for (const auto& root : roots) {
+      int kept = 0;
+      std::string token;
+      for (int page = 0; page < kMaxTriagePagesPerTopic; ++page) {
+        v1::ListClustersRequest request;
+        request.set_topic(root);
+        request.set_min_size(min_size);
+        request.set_page_size(std::min(std::max(need, kMinTriagePage), 1000));
+        request.set_page_token(token);
+        v1::ListClustersResponse response;
+        grpc::Status status = backend_.ListClusters(request, &response);
+        if (!status.ok()) return FromStatus(status);
+        for (const auto& c : response.clusters()) {
+          if (!catalog->AnyOwnedBy(department, TopicsOf(c))) continue;
+          ++kept;
+          if (seen.insert(c.id()).second) clusters.push_back(c);
+        }
+        if (kept >= need || response.next_page_token().empty() || response.clusters().empty()) break;
+        token = response.next_page_token();
+      }
+    }
+    std::sort(clusters.begin(), clusters.end(), LargerCluster);
+    if (static_cast<int>(clusters.size()) > offset + page_size) next_page_token = std::to_string(offset + page_size);
+    clusters.erase(clusters.begin(), clusters.begin() + std::min<std::size_t>(offset, clusters.size()));
+    if (static_cast<int>(clusters.size()) > page_size) clusters.resize(page_size);
+  }
+
+  nlohmann::json list = nlohmann::json::array();
+  std::set<std::string> named(roots.begin(), roots.end());
+  if (!topic.empty()) named.insert(topic);
+  for (const auto& c : clusters) {
+    list.push_back(ClusterToJson(c));
+    named.insert(c.topics().begin(), c.topics().end());
+  }
+  return Json(200, {{"clusters", list},
+                    {"next_page_token", next_page_token},
+                    {"department", department.empty() ? nlohmann::json(nullptr) : nlohmann::json(department)},
+                    {"topic", topic.empty() ? nlohmann::json(nullptr) : nlohmann::json(topic)},
+                    {"department_topics", roots},
+                    {"filtered", !topic.empty() || !roots.empty()},
+                    {"topic_names", catalog ? catalog->NamesJson(named) : nlohmann::json::object()}});
+}
+
+HttpResponse Router::SearchKnowledge(const std::map<std::string, std::string>& query) const {
+  std::string q, error;
+  int page_size = kDefaultInsightPage;
+  for (const auto& [key, value] : query) {
+    if (key == "q") {
+      q = TrimSpaces(value);
+    } else if (key == "page_size" && !value.empty()) {
+      if (!IntParam("page_size", value, 1, kMaxInsightPage, &page_size, &error)) {
+        return Error(400, "INVALID_ARGUMENT", error);
+      }
+    }
+  }
+  if (q.empty()) return Error(400, "INVALID_ARGUMENT", "q: required");
+  if (q.size() > kMaxKnowledgeQueryBytes) {
+    return Error(400, "INVALID_ARGUMENT", "q: longer than " + std::to_string(kMaxKnowledgeQueryBytes) + " bytes");
+  }
+  if (!IsValidUtf8(q)) return Error(400, "INVALID_ARGUMENT", "q: not valid UTF-8");
+  v1::SearchKnowledgeRequest request;
+  request.set_query(q);
+  request.set_page_size(page_size);
+  v1::SearchKnowledgeResponse response;
+  grpc::Status status = backend_.SearchKnowledge(request, &response);
+  if (!status.ok()) return FromStatus(status);
+  nlohmann::json entries = nlohmann::json::array();
+  for (const auto& e : response.entries()) {
+    if (static_cast<int>(entries.size()) >= page_size) break;
+    entries.push_back(KnowledgeEntryToJson(e));
+  }
+  return Json(200, {{"entries", entries}, {"query", q}});
 }
 
 }  // namespace voc::gateway

@@ -1,6 +1,12 @@
 // The real gateway (Router + HttpServer + the web page) over an in-memory
 // backend, for the browser test: no services, no Redis, deterministic data.
+// Cases for the worklist; for the Insights and Knowledge views, triage's
+// clusters (filtered and paged like triage), weak signals and a small
+// taxonomy, and verification's knowledge base (searched like verification).
+// Some texts hold HTML, which the page must show as text.
 // Usage: stub_gateway STATIC_DIR [PORT]   (prints "listening on PORT")
+#include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <iostream>
 #include <mutex>
@@ -14,6 +20,35 @@ namespace {
 using namespace voc;
 using namespace voc::gateway;
 
+// customer_success owns no topic (it sees every cluster); logistics owns two
+// subtrees' worth of topics; app and service belong to departments the stub
+// does not list.
+constexpr const char* kTaxonomy = R"(version: "stub-1"
+topics:
+  - id: logistics
+    name: {zh: 物流, en: Logistics}
+    department: logistics
+  - id: logistics.delivery_delay
+    name: {zh: 配送延迟, en: Delivery delay}
+  - id: logistics.damaged_package
+    name: {zh: 包裹破损, en: Damaged package}
+  - id: service
+    name: {zh: 服务, en: Service}
+    department: customer_service
+  - id: service.staff_attitude
+    name: {zh: 服务态度, en: Staff attitude}
+  - id: app
+    name: {zh: App 体验, en: App experience}
+    department: app_engineering
+  - id: app.crash
+    name: {zh: 闪退, en: Crashes}
+)";
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
 class InMemoryBackend final : public GatewayBackend {
  public:
   InMemoryBackend() {
@@ -21,6 +56,21 @@ class InMemoryBackend final : public GatewayBackend {
     Add("c-overdue", "<img src=x onerror=\"window.__xss=1\">Overdue callback", v1::PRIORITY_P1, now - std::chrono::hours(2), true);
     Add("c-soon", "配送延迟投诉", v1::PRIORITY_P2, now + std::chrono::hours(3), false);
     Add("c-later", "App crash on login", v1::PRIORITY_P3, now + std::chrono::hours(20), false);
+
+    AddCluster("11", 42, {"app.crash"}, "App 一打开就闪退 <img src=x onerror=\"window.__xss=1\">", "2026-02-10T08:00:00Z");
+    AddCluster("7", 18, {"logistics.delivery_delay"}, "快递一周还没到，催了三次都没用", "2026-02-20T02:30:00Z");
+    AddCluster("3", 6, {"logistics.damaged_package", "service.staff_attitude"},
+               "Package arrived crushed and the courier was rude", "2026-02-25T11:00:00Z");
+
+    AddSignal({"星辰S7", "刹车", "异响"}, 5, 0.18, 3.2e-7);
+    AddSignal({"<script>window.__xss=1</script>", "充电桩"}, 3, 0.04, 8.1e-6);
+
+    AddKnowledge("projects/p-riders", "午高峰配送延迟整改", "logistics.delivery_delay",
+                 "增加午高峰骑手 30 名；商家出餐超时自动提醒",
+                 "Topic logistics.delivery_delay: 40/100 negative feedback (40.0%) before vs 10/100 (10.0%) after; "
+                 "z = 4.90, one-sided p = 0.0000 < 0.05: the share fell significantly — verified.");
+    AddKnowledge("cases/c-damaged", "<i>Damaged</i> package refund", "logistics.damaged_package",
+                 "Refunded and re-shipped with extra padding", "Customer received a crushed box (配送破损)");
   }
 
   grpc::Status ListCases(const v1::ListCasesRequest& request, v1::ListCasesResponse* response) override {
@@ -84,9 +134,92 @@ class InMemoryBackend final : public GatewayBackend {
     *response = *c;
     return grpc::Status::OK;
   }
+  grpc::Status ListClusters(const v1::ListClustersRequest& request, v1::ListClustersResponse* response) override {
+    // Like triage: largest first, topic prefix match, min_size (default 2), offset tokens.
+    const int size = request.page_size() > 0 ? std::min(request.page_size(), 1000) : 50;
+    const long offset = request.page_token().empty() ? 0 : std::stol(request.page_token());
+    const long min_size = request.min_size() > 0 ? request.min_size() : 2;
+    long index = 0;
+    int returned = 0;
+    for (const auto& c : clusters_) {
+      if (c.size() < min_size) continue;
+      if (!request.topic().empty() &&
+          std::none_of(c.topics().begin(), c.topics().end(), [&](const std::string& t) {
+            return t == request.topic() || t.rfind(request.topic() + ".", 0) == 0;
+          })) {
+        continue;
+      }
+      if (index++ < offset) continue;
+      if (returned >= size) break;
+      *response->add_clusters() = c;
+      ++returned;
+    }
+    if (returned == size) response->set_next_page_token(std::to_string(offset + returned));
+    return grpc::Status::OK;
+  }
+  grpc::Status ListEmergingSignals(const v1::ListEmergingSignalsRequest& request,
+                                   v1::ListEmergingSignalsResponse* response) override {
+    for (const auto& s : signals_) {
+      if (request.limit() > 0 && response->signals_size() >= request.limit()) break;
+      *response->add_signals() = s;
+    }
+    return grpc::Status::OK;
+  }
+  grpc::Status GetTaxonomy(v1::Taxonomy* response) override {
+    response->set_version("stub-1");
+    response->set_content_hash("stub-1");
+    response->set_yaml(kTaxonomy);
+    return grpc::Status::OK;
+  }
+  grpc::Status SearchKnowledge(const v1::SearchKnowledgeRequest& request,
+                               v1::SearchKnowledgeResponse* response) override {
+    // Like verification: substring match with ASCII case folding.
+    if (request.query().empty()) return {grpc::StatusCode::INVALID_ARGUMENT, "query: required"};
+    const std::string q = Lower(request.query());
+    for (const auto& e : knowledge_) {
+      const std::string text = Lower(e.title() + "\n" + e.topic() + "\n" + e.resolution() + "\n" + e.evidence());
+      if (text.find(q) != std::string::npos) *response->add_entries() = e;
+    }
+    return grpc::Status::OK;
+  }
+
   ClockReading Now() override { return {clock_.Now(), "wall_clock"}; }
 
  private:
+  static TimePoint At(const char* text) {
+    TimePoint t;
+    ParseRfc3339(text, &t);
+    return t;
+  }
+  void AddCluster(const std::string& id, int size, std::vector<std::string> topics, const std::string& text,
+                  const char* first_seen) {
+    v1::Cluster& c = clusters_.emplace_back();
+    c.set_id(id);
+    c.set_name("clusters/" + id);
+    c.set_size(size);
+    for (const auto& t : topics) c.add_topics(t);
+    c.set_representative_text(text);
+    *c.mutable_first_seen_time() = ToProto(At(first_seen));
+    *c.mutable_last_seen_time() = ToProto(At("2026-03-01T09:00:00Z"));
+  }
+  void AddSignal(std::vector<std::string> terms, int count, double expected, double p_value) {
+    v1::EmergingSignal& s = signals_.emplace_back();
+    for (const auto& t : terms) s.add_terms(t);
+    s.set_count(count);
+    s.set_expected(expected);
+    s.set_p_value(p_value);
+  }
+  void AddKnowledge(const std::string& source, const std::string& title, const std::string& topic,
+                    const std::string& resolution, const std::string& evidence) {
+    v1::KnowledgeEntry& e = knowledge_.emplace_back();
+    e.set_source(source);
+    e.set_title(title);
+    e.set_topic(topic);
+    e.set_resolution(resolution);
+    e.set_evidence(evidence);
+    *e.mutable_verify_time() = ToProto(At("2026-02-01T06:00:00Z"));
+  }
+
   void Add(const std::string& id, const std::string& title, v1::Priority priority, TimePoint due, bool overdue) {
     v1::Case c;
     c.set_name("cases/" + id);
@@ -120,6 +253,9 @@ class InMemoryBackend final : public GatewayBackend {
   SystemClock clock_;
   std::mutex mu_;
   std::vector<v1::Case> cases_;
+  std::vector<v1::Cluster> clusters_;  // largest first
+  std::vector<v1::EmergingSignal> signals_;
+  std::vector<v1::KnowledgeEntry> knowledge_;
 };
 
 }  // namespace

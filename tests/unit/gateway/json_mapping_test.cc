@@ -88,6 +88,65 @@ TEST(JsonMapping, FeedbackShape) {
   EXPECT_EQ(j["attributes"]["order_id"], "o-9");
 }
 
+TEST(JsonMapping, ClusterShape) {
+  v1::Cluster c;
+  c.set_name("clusters/42");
+  c.set_id("42");
+  c.set_size(17);
+  *c.mutable_first_seen_time() = ToProto(At("2026-02-01T08:00:00Z"));
+  c.add_topics("logistics.delivery_delay");
+  c.set_representative_text("快递<b>太慢</b>");
+  c.add_member_feedback_ids("f1");
+  auto j = ClusterToJson(c);
+  EXPECT_EQ(j["name"], "clusters/42");
+  EXPECT_EQ(j["id"], "42");
+  EXPECT_EQ(j["size"], 17);
+  EXPECT_EQ(j["first_seen_time"], "2026-02-01T08:00:00.000Z");
+  EXPECT_TRUE(j["last_seen_time"].is_null());
+  EXPECT_EQ(j["topics"], nlohmann::json({"logistics.delivery_delay"}));
+  EXPECT_EQ(j["representative_text"], "快递<b>太慢</b>");
+  EXPECT_FALSE(j.contains("member_feedback_ids"));
+}
+
+TEST(JsonMapping, SignalShape) {
+  v1::EmergingSignal s;
+  s.add_terms("model:星辰S7");
+  s.add_terms("symptom:异响");
+  s.set_count(4);
+  s.set_expected(0.5);
+  s.set_p_value(2e-6);
+  auto j = SignalToJson(s);
+  EXPECT_EQ(j["terms"], nlohmann::json({"model:星辰S7", "symptom:异响"}));
+  EXPECT_EQ(j["count"], 4);
+  EXPECT_DOUBLE_EQ(j["expected"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(j["p_value"].get<double>(), 2e-6);
+  EXPECT_TRUE(j["first_seen_time"].is_null());
+  *s.mutable_first_seen_time() = ToProto(At("2026-02-27T00:00:00Z"));
+  EXPECT_EQ(SignalToJson(s)["first_seen_time"], "2026-02-27T00:00:00.000Z");
+}
+
+TEST(JsonMapping, KnowledgeEntryShape) {
+  v1::KnowledgeEntry e;
+  e.set_source("projects/p7");
+  e.set_title("配送延迟整改");
+  e.set_topic("logistics.delivery_delay");
+  e.set_resolution("Added lunchtime riders");
+  e.set_evidence("40/100 before vs 10/100 after; verified.");
+  *e.mutable_verify_time() = ToProto(At("2026-04-01T00:00:00Z"));
+  auto j = KnowledgeEntryToJson(e);
+  EXPECT_EQ(j["source"], "projects/p7");
+  EXPECT_EQ(j["kind"], "project");
+  EXPECT_EQ(j["title"], "配送延迟整改");
+  EXPECT_EQ(j["topic"], "logistics.delivery_delay");
+  EXPECT_EQ(j["resolution"], "Added lunchtime riders");
+  EXPECT_EQ(j["evidence"], "40/100 before vs 10/100 after; verified.");
+  EXPECT_EQ(j["verify_time"], "2026-04-01T00:00:00.000Z");
+  e.set_source("cases/c1");
+  EXPECT_EQ(KnowledgeEntryToJson(e)["kind"], "case");
+  e.set_source("elsewhere/x");
+  EXPECT_EQ(KnowledgeEntryToJson(e)["kind"], "");
+}
+
 TEST(JsonMapping, CaseStatesRoundTrip) {
   for (const char* name : {"open", "acknowledged", "in_progress", "waiting_on_customer", "resolved", "closed"}) {
     auto state = ParseCaseState(name);

@@ -8,6 +8,7 @@
 
 #include "common/util/time.h"
 #include "tests/support/servers.h"
+#include "tests/unit/gateway/fake_backend.h"
 
 namespace voc::gateway {
 namespace {
@@ -17,54 +18,6 @@ TimePoint At(const char* text) {
   EXPECT_TRUE(ParseRfc3339(text, &t));
   return t;
 }
-
-// Records requests and answers from canned values.
-class FakeBackend : public GatewayBackend {
- public:
-  grpc::Status ListCases(const v1::ListCasesRequest& request, v1::ListCasesResponse* response) override {
-    last_list = request;
-    *response = list_response;
-    return status;
-  }
-  grpc::Status GetCase(const std::string& name, v1::Case* response) override {
-    last_name = name;
-    *response = the_case;
-    return status;
-  }
-  grpc::Status GetFeedback(const std::string& name, v1::Feedback* response) override {
-    last_feedback_name = name;
-    *response = feedback;
-    return feedback_status;
-  }
-  grpc::Status AcknowledgeCase(const v1::AcknowledgeCaseRequest& request, v1::Case* response) override {
-    last_ack = request;
-    *response = the_case;
-    return status;
-  }
-  grpc::Status LogCallback(const v1::LogCallbackRequest& request, v1::Case* response) override {
-    last_callback = request;
-    *response = the_case;
-    return status;
-  }
-  grpc::Status ResolveCase(const v1::ResolveCaseRequest& request, v1::Case* response) override {
-    last_resolve = request;
-    *response = the_case;
-    return status;
-  }
-  ClockReading Now() override { return {now, "tracking_dev_clock"}; }
-
-  grpc::Status status = grpc::Status::OK;
-  grpc::Status feedback_status = grpc::Status::OK;
-  TimePoint now = At("2026-03-01T12:00:00Z");
-  v1::ListCasesResponse list_response;
-  v1::Case the_case;
-  v1::Feedback feedback;
-  v1::ListCasesRequest last_list;
-  std::string last_name, last_feedback_name;
-  v1::AcknowledgeCaseRequest last_ack;
-  v1::LogCallbackRequest last_callback;
-  v1::ResolveCaseRequest last_resolve;
-};
 
 class RouterTest : public ::testing::Test {
  protected:
