@@ -7,6 +7,7 @@
 #include "common/queue/stream.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
+#include "common/service/periodic_worker.h"
 #include "services/assignment/directory/org_directory.h"
 #include "services/tracking/outbox_relay.h"
 #include "services/tracking/sla_sweeper.h"
@@ -43,12 +44,13 @@ int main(int argc, char** argv) {
   voc::tracking::TrackingGrpc grpc_service(service, sweeper);
 
   // One background loop: sweep SLAs, then retry any unpublished events.
-  voc::tracking::PeriodicWorker worker(
+  voc::PeriodicWorker worker(
       "sla-sweeper", std::chrono::milliseconds(config.ServiceInt("sla_sweep_interval_ms", 1000)),
       [&] {
         sweeper.SweepOnce();
         relay.Drain();
-      });
+      },
+      voc::PeriodicWorker::FirstTick::kImmediately);
 
   voc::rpc::ServiceServer server({"tracking", config.ServiceString("listen"), ctx.dev_clock},
                                  {&grpc_service});

@@ -83,35 +83,4 @@ bool SlaSweeper::Notify(const PendingEscalation& e) {
   }
 }
 
-PeriodicWorker::PeriodicWorker(std::string name, std::chrono::milliseconds interval,
-                               std::function<void()> tick)
-    : name_(std::move(name)), interval_(interval), tick_(std::move(tick)) {}
-
-PeriodicWorker::~PeriodicWorker() { Stop(); }
-
-void PeriodicWorker::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stopping_) {
-      lock.unlock();
-      try {
-        tick_();
-      } catch (const std::exception& e) {
-        log::Error("periodic_worker_failed", {{"worker", name_}, {"error", e.what()}});
-      }
-      lock.lock();
-      cv_.wait_for(lock, interval_, [this] { return stopping_; });
-    }
-  });
-}
-
-void PeriodicWorker::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 }  // namespace voc::tracking

@@ -16,12 +16,9 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/clock/clock.h"
@@ -65,25 +62,6 @@ class SlaSweeper {
   const Clock& clock_;
   Notifier& notifier_;
   std::shared_ptr<const org::OrgDirectory> directory_;
-};
-
-// Runs `tick` every `interval` of real time on its own thread until Stop()
-// (or destruction). A tick that throws is logged and the loop goes on.
-class PeriodicWorker {
- public:
-  PeriodicWorker(std::string name, std::chrono::milliseconds interval, std::function<void()> tick);
-  ~PeriodicWorker();
-  void Start();
-  void Stop();
-
- private:
-  std::string name_;
-  std::chrono::milliseconds interval_;
-  std::function<void()> tick_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
 };
 
 }  // namespace voc::tracking

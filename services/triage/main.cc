@@ -1,15 +1,12 @@
 // voc-triage: consumes voc:feedback, analyses each feedback, stores the
 // result and queues it for assignment; serves TriageService.
-#include <condition_variable>
 #include <fstream>
-#include <functional>
-#include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "common/log/log.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
+#include "common/service/periodic_worker.h"
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/rule_reloader.h"
@@ -37,47 +34,6 @@ std::unique_ptr<voc::triage::WeakSignalDetector> MakeSignalDetector(const voc::C
                                 : voc::triage::ParseTermGroups(ReadFile(path), path);
   return std::make_unique<voc::triage::WeakSignalDetector>(options);
 }
-
-// Calls `tick` every `interval` of real time on its own thread until
-// destroyed; a tick that throws (database down) is logged and the next one
-// tries again. An interval <= 0 starts no thread.
-class EveryInterval {
- public:
-  EveryInterval(std::string name, std::chrono::milliseconds interval, std::function<void()> tick)
-      : name_(std::move(name)), interval_(interval), tick_(std::move(tick)) {
-    if (interval_.count() > 0) thread_ = std::thread([this] { Loop(); });
-  }
-  ~EveryInterval() {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  void Loop() {
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
-      lock.unlock();
-      try {
-        tick_();
-      } catch (const std::exception& e) {
-        voc::log::Error("periodic_task_failed", {{"task", name_}, {"error", e.what()}});
-      }
-      lock.lock();
-    }
-  }
-
-  std::string name_;
-  std::chrono::milliseconds interval_;
-  std::function<void()> tick_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
 
 }  // namespace
 
@@ -112,9 +68,10 @@ int main(int argc, char** argv) {
                                     {"signals", signals != nullptr}});
 
   // An update made through another replica reaches this one at the next check.
-  EveryInterval rule_checks("rules_check",
-                            std::chrono::milliseconds(ctx.config.ServiceInt("rules_check_interval_ms", 10000)),
-                            [&] { stored_rules->CheckForNewerRules(); });
+  voc::PeriodicWorker rule_checks("rules_check",
+                                  std::chrono::milliseconds(ctx.config.ServiceInt("rules_check_interval_ms", 10000)),
+                                  [&] { stored_rules->CheckForNewerRules(); });
+  rule_checks.Start();
 
   voc::triage::TriageProcessor processor(*analyzer, store, *ctx.clock);
   processor.RestoreClusters();

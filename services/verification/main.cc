@@ -1,63 +1,16 @@
 // voc-verification: consumes voc:tracking and voc:triaged, runs due checks on
 // a timer and serves voc.v1.VerificationService.
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "common/log/log.h"
 #include "common/queue/stream.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
+#include "common/service/periodic_worker.h"
 #include "services/verification/grpc_clients.h"
 #include "services/verification/postponement_tracker.h"
 #include "services/verification/verification_grpc.h"
 #include "services/verification/verification_service.h"
-
-namespace {
-
-// Calls RunDueChecks every `interval` of real time until stopped. The
-// service's clock decides what is due; this timer only decides how often to look.
-// A run that fails (its database is down) is logged once, with reminders and a
-// line when runs go through again, not once per interval.
-class Scheduler {
- public:
-  Scheduler(voc::verification::VerificationService& service, voc::Clock& clock, std::chrono::milliseconds interval)
-      : service_(service), clock_(clock), interval_(interval), thread_([this] { Loop(); }) {}
-  ~Scheduler() {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  void Loop() {
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
-      lock.unlock();
-      try {
-        service_.RunDueChecks();
-        voc::verification::LogPostponement("scheduler", {}, failures_.Succeeded("due_checks", clock_.Now()));
-      } catch (const std::exception& e) {
-        voc::verification::LogPostponement("scheduler", {}, failures_.Failed("due_checks", e.what(), clock_.Now()));
-      }
-      lock.lock();
-    }
-  }
-
-  voc::verification::VerificationService& service_;
-  voc::Clock& clock_;
-  std::chrono::milliseconds interval_;
-  voc::verification::PostponementTracker failures_;  // used by the scheduler thread only
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
-
-}  // namespace
 
 int main(int argc, char** argv) {
   voc::rpc::BlockShutdownSignals();
@@ -92,7 +45,19 @@ int main(int argc, char** argv) {
   std::thread triaged_thread([&] { triaged_consumer.Run(); });
 
   {
-    Scheduler scheduler(service, *ctx.clock, std::chrono::milliseconds(config.ServiceInt("scheduler_interval_ms", 1000)));
+    // A failing run (its database is down) is logged once, with reminders and
+    // a line when runs go through again, not once per interval.
+    voc::verification::PostponementTracker failures;
+    voc::PeriodicWorker scheduler(
+        "verification-scheduler", std::chrono::milliseconds(config.ServiceInt("scheduler_interval_ms", 1000)), [&] {
+          try {
+            service.RunDueChecks();
+            LogPostponement("scheduler", {}, failures.Succeeded("due_checks", ctx.clock->Now()));
+          } catch (const std::exception& e) {
+            LogPostponement("scheduler", {}, failures.Failed("due_checks", e.what(), ctx.clock->Now()));
+          }
+        });
+    scheduler.Start();
     voc::rpc::ServiceServer server({"verification", config.ServiceString("listen"), ctx.dev_clock},
                                    {&grpc_impl});
     server.Start();

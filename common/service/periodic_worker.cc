@@ -1,0 +1,45 @@
+#include "common/service/periodic_worker.h"
+
+#include <exception>
+#include <utility>
+
+#include "common/log/log.h"
+
+namespace voc {
+
+PeriodicWorker::PeriodicWorker(std::string name, std::chrono::milliseconds interval, std::function<void()> tick,
+                               FirstTick first)
+    : name_(std::move(name)), interval_(interval), tick_(std::move(tick)), first_(first) {}
+
+PeriodicWorker::~PeriodicWorker() { Stop(); }
+
+void PeriodicWorker::Start() {
+  if (interval_.count() <= 0 || thread_.joinable()) return;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void PeriodicWorker::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void PeriodicWorker::Loop() {
+  std::unique_lock lock(mu_);
+  if (first_ == FirstTick::kAfterOneInterval && cv_.wait_for(lock, interval_, [this] { return stopping_; })) return;
+  while (!stopping_) {
+    lock.unlock();
+    try {
+      tick_();
+    } catch (const std::exception& e) {
+      log::Error("periodic_task_failed", {{"task", name_}, {"error", e.what()}});
+    }
+    lock.lock();
+    cv_.wait_for(lock, interval_, [this] { return stopping_; });
+  }
+}
+
+}  // namespace voc
