@@ -50,17 +50,22 @@ after(async () => {
 });
 
 // A fresh page that fails the test on any script dialog (an XSS would alert).
-async function openPage(lang = 'zh') {
+// `route(context)` may intercept requests before the page loads.
+async function openPage(lang = 'zh', { hash = '', waitFor = '[data-testid=case-rows] tr', route } = {}) {
   const context = await browser.newContext();
   await context.addInitScript((l) => { localStorage.setItem('voc.lang', l); }, lang);
+  if (route) await route(context);
   const page = await context.newPage();
   const problems = [];
   page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(baseUrl + '/');
-  await page.waitForSelector('[data-testid=case-rows] tr');
+  await page.goto(baseUrl + '/' + hash);
+  await page.waitForSelector(waitFor);
   return { page, context, problems };
 }
+
+const texts = (page, selector) => page.$$eval(selector, (nodes) => nodes.map((n) => n.textContent));
+const visible = (page, testid) => page.isVisible(`[data-testid=${testid}]`);
 
 async function rowTexts(page) {
   return page.$$eval('[data-testid=case-rows] tr', (rows) => rows.map((r) => ({
@@ -144,5 +149,182 @@ test('an action without an actor is refused on the page', async () => {
   await page.fill('[data-testid=actor]', '');
   await page.click('[data-testid=ack]');
   assert.equal(await page.textContent('[data-testid=status]'), 'Enter your person id first.');
+  await context.close();
+});
+
+// --- Insights: triage's weak signals and similar-complaint clusters ---
+
+async function signalRows(page) {
+  return page.$$eval('[data-testid=signal-rows] tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+}
+
+async function clusterCards(page) {
+  return page.$$eval('[data-testid=cluster-list] li', (items) => items.map((li) => ({
+    id: li.dataset.clusterId,
+    size: li.querySelector('.size').textContent,
+    topics: [...li.querySelectorAll('.chip')].map((c) => c.textContent),
+    text: li.querySelector('blockquote').textContent,
+  })));
+}
+
+test('Insights shows the weak signals and clusters triage knows, as text', async () => {
+  const { page, context, problems } = await openPage('zh');
+  await page.click('[data-testid=nav-insights]');
+  await page.waitForSelector('[data-testid=signal-rows] tr');
+  await page.waitForSelector('[data-testid=cluster-list] li');
+  assert.equal(await visible(page, 'view-cases'), false);
+  assert.equal(await page.getAttribute('[data-testid=nav-insights]', 'aria-current'), 'page');
+  assert.equal(await visible(page, 'overdue-only'), false, 'the case filter belongs to the Cases view');
+
+  // Weak signals: company-wide, and said so.
+  assert.deepEqual(await signalRows(page), [
+    ['星辰S7 + 刹车 + 异响', '5', '0.18', '3.2e-7'],
+    ['<script>window.__xss=1</script> + 充电桩', '3', '0.04', '8.1e-6'],
+  ]);
+  assert.match(await page.textContent('[data-testid=signals-scope]'), /^全公司范围/);
+  assert.equal(await visible(page, 'signals-message'), false);
+
+  // Customer Success owns no topic in the taxonomy: every cluster, and why.
+  const cards = await clusterCards(page);
+  assert.deepEqual(cards.map((c) => c.id), ['11', '7', '3']);
+  assert.equal(cards[0].size, '42 条相似投诉');
+  assert.deepEqual(cards[0].topics, ['闪退'], 'topic names from the taxonomy, in Chinese');
+  assert.equal(cards[0].text, 'App 一打开就闪退 <img src=x onerror="window.__xss=1">');
+  assert.equal(await page.$$eval('[data-testid=cluster-list] img', (imgs) => imgs.length), 0);
+  assert.equal(await page.$$eval('[data-testid=signal-rows] script', (s) => s.length), 0);
+  assert.equal(await page.textContent('[data-testid=clusters-scope]'), '客户成功部在主题分类中没有负责的主题，因此显示所有部门的投诉簇。');
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Insights narrows clusters to the department\'s topics, and back to every department', async () => {
+  const { page, context, problems } = await openPage('en', { hash: '#insights', waitFor: '[data-testid=cluster-list] li' });
+  await page.selectOption('[data-testid=department]', 'logistics');
+  await page.waitForFunction(() => document.querySelector('[data-testid=clusters-scope]').textContent.startsWith('Topics owned by Logistics'));
+  assert.equal(await page.textContent('[data-testid=clusters-scope]'), 'Topics owned by Logistics (with their subtopics): Logistics');
+  const cards = await clusterCards(page);
+  assert.deepEqual(cards.map((c) => c.id), ['7', '3'], 'the app cluster belongs to another department');
+  assert.deepEqual(cards[1].topics, ['Damaged package', 'Staff attitude']);
+  assert.equal(cards[0].text, '快递一周还没到，催了三次都没用');
+  assert.equal(cards[0].size, '18 similar complaints');
+
+  await page.check('[data-testid=clusters-all]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=cluster-list] li').length === 3);
+  assert.equal(await page.textContent('[data-testid=clusters-scope]'), 'Clusters of every department.');
+
+  // The language switch re-renders what was loaded.
+  await page.click('[data-testid=lang]');
+  assert.equal(await page.textContent('th[data-i18n=signalTerms]'), '词语组合');
+  assert.equal((await clusterCards(page))[0].topics[0], '闪退');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Insights shows empty and error states', async () => {
+  const { page, context, problems } = await openPage('en', {
+    hash: '#insights',
+    waitFor: '[data-testid=signals-message]:not([hidden])',
+    route: async (ctx) => {
+      await ctx.route('**/api/signals*', (r) => r.fulfill({
+        status: 409, contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'FAILED_PRECONDITION', message: 'weak-signal detection is off' } }),
+      }));
+      await ctx.route('**/api/clusters*', (r) => r.fulfill({
+        status: 503, contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'failed to connect to triage' } }),
+      }));
+    },
+  });
+  assert.equal(await page.textContent('[data-testid=signals-message]'), 'Weak-signal detection is turned off in triage.');
+  await page.waitForFunction(() => document.querySelector('[data-testid=clusters-message]').textContent.includes('UNAVAILABLE'));
+  assert.equal(await page.textContent('[data-testid=clusters-message]'), 'Error: UNAVAILABLE: failed to connect to triage');
+  assert.equal(await page.$eval('[data-testid=clusters-message]', (n) => n.classList.contains('error')), true);
+  assert.equal((await signalRows(page)).length, 0);
+
+  await context.unroute('**/api/signals*');
+  await context.unroute('**/api/clusters*');
+  await context.route('**/api/signals*', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: '{"signals":[],"day":null,"scope":"company"}' }));
+  await context.route('**/api/clusters*', (r) => r.fulfill({
+    status: 200, contentType: 'application/json',
+    body: '{"clusters":[],"next_page_token":"","department":null,"topic":null,"department_topics":[],"filtered":false,"topic_names":{}}',
+  }));
+  await page.click('[data-testid=nav-cases]');
+  await page.click('[data-testid=nav-insights]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=signals-message]').textContent === 'No emerging signals today.');
+  await page.waitForFunction(() => document.querySelector('[data-testid=clusters-message]').textContent === 'No similar-complaint clusters here yet.');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// --- Knowledge base: verification's verified fixes and resolved cases ---
+
+async function knowledgeEntries(page) {
+  return page.$$eval('[data-testid=knowledge-results] li', (items) => items.map((li) => {
+    const facts = {};
+    const dts = li.querySelectorAll('dt');
+    dts.forEach((dt) => { facts[dt.textContent] = dt.nextElementSibling.textContent; });
+    return { source: li.dataset.source, chips: [...li.querySelectorAll('.chip')].map((c) => c.textContent), facts };
+  }));
+}
+
+async function search(page, q) {
+  await page.fill('[data-testid=knowledge-q]', q);
+  await page.click('[data-testid=knowledge-form] button');
+  await page.waitForFunction((query) => document.querySelector('[data-testid=knowledge-message]').textContent.includes(query), q);
+}
+
+test('Knowledge base finds verified fixes with what was done and the measured effect', async () => {
+  const { page, context, problems } = await openPage('en');
+  await page.click('[data-testid=nav-knowledge]');
+  await page.waitForSelector('[data-testid=view-knowledge]:not([hidden])');
+  assert.equal(await page.textContent('[data-testid=knowledge-message]'), 'Type a word to search verified fixes and resolved cases.');
+
+  await search(page, '配送');
+  assert.equal(await page.textContent('[data-testid=knowledge-message]'), '2 found for “配送”.');
+  const [project, resolved] = await knowledgeEntries(page);
+  assert.equal(project.source, 'projects/p-riders');
+  assert.deepEqual(project.chips, ['Verified project', 'logistics.delivery_delay']);
+  assert.equal(project.facts.Problem, '午高峰配送延迟整改');
+  assert.equal(project.facts['What was done'], '增加午高峰骑手 30 名；商家出餐超时自动提醒');
+  assert.match(project.facts['Measured effect'], /40\/100 negative feedback \(40\.0%\) before vs 10\/100 \(10\.0%\) after; z = 4\.90/);
+  assert.ok(project.facts.Verified);
+  assert.equal(resolved.source, 'cases/c-damaged');
+  assert.equal(resolved.chips[0], 'Resolved case');
+  assert.equal(resolved.facts['Case summary'], 'Customer received a crushed box (配送破损)');
+  assert.equal(resolved.facts.Problem, '<i>Damaged</i> package refund', 'shown as text');
+  assert.equal(await page.$$eval('[data-testid=knowledge-results] i', (n) => n.length), 0);
+
+  await search(page, 'DAMAGED');
+  assert.deepEqual((await knowledgeEntries(page)).map((e) => e.source), ['cases/c-damaged']);
+
+  await search(page, 'nothing-like-this');
+  assert.equal(await page.textContent('[data-testid=knowledge-message]'), 'Nothing found for “nothing-like-this”.');
+  assert.equal((await knowledgeEntries(page)).length, 0);
+
+  await page.click('[data-testid=lang]');
+  assert.equal(await page.textContent('[data-testid=knowledge-message]'), '没有找到与“nothing-like-this”相关的记录。');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Knowledge base shows errors and refuses an over-long query', async () => {
+  const { page, context, problems } = await openPage('zh', {
+    hash: '#knowledge',
+    waitFor: '[data-testid=view-knowledge]:not([hidden])',
+    route: (ctx) => ctx.route('**/api/knowledge*', (r) => r.fulfill({
+      status: 503, contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'verification is unreachable' } }),
+    })),
+  });
+  await page.fill('[data-testid=knowledge-q]', '退款');
+  await page.click('[data-testid=knowledge-form] button');
+  await page.waitForFunction(() => document.querySelector('[data-testid=knowledge-message]').textContent.includes('UNAVAILABLE'));
+  assert.equal(await page.textContent('[data-testid=knowledge-message]'), '出错了：UNAVAILABLE: verification is unreachable');
+
+  await page.fill('[data-testid=knowledge-q]', '配'.repeat(100));  // 300 bytes in UTF-8
+  await page.click('[data-testid=knowledge-form] button');
+  assert.equal(await page.textContent('[data-testid=knowledge-message]'), '搜索词太长（最多 256 字节）。');
+  assert.deepEqual(problems, []);
   await context.close();
 });

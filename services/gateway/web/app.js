@@ -1,8 +1,13 @@
-// The department owner's page. Every value from the server is put into the
-// page with textContent (never innerHTML), so feedback text cannot run code.
-import { messages, format, formatDuration, sortCases } from './i18n.js';
+// The department owner's page: the case worklist, Insights (triage's weak
+// signals and similar-complaint clusters) and the Knowledge base
+// (verification's verified fixes). Every value from the server is put into
+// the page with textContent (never innerHTML), so customer text cannot run code.
+import { messages, format, formatDuration, formatPValue, sortCases } from './i18n.js';
 
 const REFRESH_MS = 30000;
+const VIEWS = ['cases', 'insights', 'knowledge'];
+const CLUSTER_PAGE = 10;
+const MAX_QUERY_BYTES = 256;
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -12,6 +17,13 @@ const state = {
   cases: [],
   selectedId: null,
   clock: null,
+  view: 'cases',
+  // Insights: the last answers (or errors), kept to re-render on a language switch.
+  signals: null, // {signals, day} | {error}
+  clusters: null, // {clusters, department, filtered, department_topics, topic_names, next_page_token} | {error}
+  clustersAll: false,
+  // Knowledge: the last search.
+  knowledge: null, // {query, entries} | {query, error} | {tooLong}
 };
 
 const t = () => messages[state.lang];
@@ -38,7 +50,10 @@ async function api(path, options = {}) {
   try { body = await response.json(); } catch { body = null; }
   if (!response.ok) {
     const message = body && body.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`;
-    throw new Error(message);
+    const error = new Error(message);
+    error.code = body && body.error ? body.error.code : '';
+    error.status = response.status;
+    throw error;
   }
   return body;
 }
@@ -74,6 +89,9 @@ function applyLanguage() {
   renderDepartments();
   renderCases();
   renderClock();
+  renderSignals();
+  renderClusters();
+  renderKnowledge();
   if (state.selectedId) loadDetail(state.selectedId);
 }
 
@@ -172,6 +190,106 @@ function renderDetail(data) {
   document.querySelectorAll('#detail form button, #detail form textarea, #detail form input').forEach((n) => { n.disabled = finished; });
 }
 
+function topicName(id, names) {
+  const n = names && names[id];
+  return n ? n[state.lang] || id : id;
+}
+
+// A message in a panel: hidden when empty, red for errors.
+function panelMessage(id, text, isError = false) {
+  const node = $(id);
+  node.textContent = text || '';
+  node.hidden = !text;
+  node.classList.toggle('error', isError);
+}
+
+function errorText(error) {
+  return t().errorPrefix + error.message;
+}
+
+function renderSignals() {
+  const data = state.signals;
+  const rows = data && data.signals ? data.signals.map((s) => {
+    const tr = el('tr');
+    tr.append(
+      el('td', s.terms.join(' + '), 'terms'),
+      el('td', s.count, 'num'),
+      el('td', Number(s.expected).toFixed(2), 'num'),
+      el('td', formatPValue(s.p_value), 'num'),
+    );
+    return tr;
+  }) : [];
+  $('signal-rows').replaceChildren(...rows);
+  if (!data) panelMessage('signals-message', t().loading);
+  else if (data.error) panelMessage('signals-message', data.error.code === 'FAILED_PRECONDITION' ? t().signalsOff : errorText(data.error), data.error.code !== 'FAILED_PRECONDITION');
+  else panelMessage('signals-message', rows.length ? '' : t().signalsEmpty);
+}
+
+function clusterCard(c, names) {
+  const li = el('li', undefined, 'card cluster');
+  li.dataset.clusterId = c.id;
+  const head = el('div', undefined, 'card-head');
+  head.append(el('span', format(t().clusterSize, { n: c.size }), 'size'));
+  for (const topic of c.topics || []) head.append(el('span', topicName(topic, names), 'chip'));
+  const meta = el('div', `${t().firstSeen} ${localTime(c.first_seen_time)} · ${t().lastSeen} ${localTime(c.last_seen_time)}`, 'meta');
+  li.append(head, el('blockquote', c.representative_text || '—', 'feedback'), meta);
+  return li;
+}
+
+function renderClusters() {
+  const data = state.clusters;
+  $('clusters-all').checked = state.clustersAll;
+  if (!data || data.error) {
+    $('cluster-list').replaceChildren();
+    $('clusters-scope').textContent = '';
+    $('clusters-more').hidden = true;
+    panelMessage('clusters-message', data ? errorText(data.error) : t().loading, Boolean(data));
+    return;
+  }
+  const department = data.department ? departmentName(data.department) : '';
+  let scope = t().clustersScopeAll;
+  if (data.department && data.filtered) {
+    scope = format(t().clustersScopeDepartment, {
+      d: department,
+      topics: data.department_topics.map((id) => topicName(id, data.topic_names)).join(state.lang === 'zh' ? '、' : ', '),
+    });
+  } else if (data.department) {
+    scope = format(t().clustersScopeNoTopics, { d: department });
+  }
+  $('clusters-scope').textContent = scope;
+  $('cluster-list').replaceChildren(...data.clusters.map((c) => clusterCard(c, data.topic_names)));
+  $('clusters-more').hidden = !data.next_page_token;
+  panelMessage('clusters-message', data.clusters.length ? '' : t().clustersEmpty);
+}
+
+function knowledgeCard(e) {
+  const li = el('li', undefined, 'card entry');
+  li.dataset.source = e.source;
+  const head = el('div', undefined, 'card-head');
+  if (t().entryKinds[e.kind]) head.append(el('span', t().entryKinds[e.kind], `chip kind-${e.kind}`));
+  if (e.topic) head.append(el('span', e.topic, 'chip'));
+  const dl = el('dl', undefined, 'facts');
+  facts(dl, [
+    [t().problem, e.title],
+    [t().whatWasDone, e.resolution],
+    [e.kind === 'project' ? t().measuredEffect : (e.kind === 'case' ? t().caseSummary : t().evidence), e.evidence],
+    [e.kind === 'case' ? t().resolvedAt : t().verifiedAt, e.verify_time ? localTime(e.verify_time) : ''],
+    [t().source, e.source],
+  ]);
+  li.append(head, dl);
+  return li;
+}
+
+function renderKnowledge() {
+  const data = state.knowledge;
+  const entries = data && data.entries ? data.entries : [];
+  $('knowledge-results').replaceChildren(...entries.map(knowledgeCard));
+  if (!data) panelMessage('knowledge-message', t().knowledgeStart);
+  else if (data.tooLong) panelMessage('knowledge-message', t().queryTooLong, true);
+  else if (data.error) panelMessage('knowledge-message', errorText(data.error), true);
+  else panelMessage('knowledge-message', format(entries.length ? t().knowledgeCount : t().knowledgeEmpty, { n: entries.length, q: data.query }));
+}
+
 // --- loading ---
 
 async function loadClock() {
@@ -201,6 +319,71 @@ async function loadDetail(id) {
   } catch (error) {
     showStatus(t().errorPrefix + error.message, true);
   }
+}
+
+async function loadSignals() {
+  try {
+    state.signals = await api('/api/signals');
+  } catch (error) {
+    state.signals = { error };
+  }
+  renderSignals();
+}
+
+async function loadClusters(more = false) {
+  const department = state.department;
+  const params = new URLSearchParams({ page_size: String(CLUSTER_PAGE) });
+  if (!state.clustersAll && department) params.set('department', department);
+  if (more && state.clusters && state.clusters.next_page_token) params.set('page_token', state.clusters.next_page_token);
+  try {
+    const data = await api(`/api/clusters?${params}`);
+    if (department !== state.department) return; // the owner switched department meanwhile
+    if (more && state.clusters && state.clusters.clusters) {
+      data.clusters = state.clusters.clusters.concat(data.clusters);
+      data.topic_names = { ...state.clusters.topic_names, ...data.topic_names };
+    }
+    state.clusters = data;
+  } catch (error) {
+    state.clusters = { error };
+  }
+  renderClusters();
+}
+
+function loadInsights() {
+  return Promise.all([loadSignals(), loadClusters()]);
+}
+
+async function searchKnowledge(query) {
+  const q = query.trim();
+  if (!q) return;
+  if (new TextEncoder().encode(q).length > MAX_QUERY_BYTES) {
+    state.knowledge = { tooLong: true };
+    renderKnowledge();
+    return;
+  }
+  try {
+    const data = await api(`/api/knowledge?${new URLSearchParams({ q })}`);
+    state.knowledge = { query: data.query, entries: data.entries };
+  } catch (error) {
+    state.knowledge = { query: q, error };
+  }
+  renderKnowledge();
+}
+
+function showView(view) {
+  state.view = VIEWS.includes(view) ? view : 'cases';
+  for (const v of VIEWS) $(`view-${v}`).hidden = v !== state.view;
+  document.querySelectorAll('nav.views a').forEach((a) => {
+    if (a.dataset.view === state.view) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
+  $('overdue-filter').hidden = state.view !== 'cases';
+  if (state.view === 'insights') loadInsights();
+  if (state.view === 'knowledge') $('knowledge-q').focus();
+}
+
+function viewFromHash() {
+  return location.hash.replace(/^#/, '') || 'cases';
 }
 
 function selectCase(id) {
@@ -235,6 +418,8 @@ function chooseDepartment(id) {
   state.selectedId = null;
   $('detail').hidden = true;
   loadCases();
+  state.clusters = null;
+  if (state.view === 'insights') loadClusters();
 }
 
 async function start() {
@@ -257,6 +442,16 @@ async function start() {
     const form = e.target;
     if (await act('resolve', { note: form.note.value })) form.note.value = '';
   });
+  $('clusters-all').addEventListener('change', (e) => {
+    state.clustersAll = e.target.checked;
+    loadClusters();
+  });
+  $('clusters-more').addEventListener('click', () => loadClusters(true));
+  $('knowledge-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    searchKnowledge($('knowledge-q').value);
+  });
+  window.addEventListener('hashchange', () => showView(viewFromHash()));
 
   showStatus(t().loading);
   try {
@@ -270,8 +465,13 @@ async function start() {
   }
   applyLanguage();
   chooseDepartment(state.department);
+  showView(viewFromHash());
   await loadClock();
-  setInterval(() => { loadClock(); loadCases(); }, REFRESH_MS);
+  setInterval(() => {
+    loadClock();
+    loadCases();
+    if (state.view === 'insights') loadInsights();
+  }, REFRESH_MS);
 }
 
 start();

@@ -14,6 +14,24 @@ export const messages = {
     customer: '客户', channel: '渠道', nps: 'NPS', rating: '评分', product: '产品', occurred: '发生时间',
     due: '截止时间', created: '创建时间', topics: '主题', resolution: '解决说明', reachedYes: '已接通',
     reachedNo: '未接通', feedbackUnavailable: '反馈暂不可用：{m}', errorPrefix: '出错了：',
+    viewCases: '工单', viewInsights: '洞察', viewKnowledge: '知识库',
+    signalsTitle: '新出现的弱信号',
+    signalsScope: '全公司范围：弱信号是词语组合，不带主题，分诊服务无法按部门区分，所以每个部门看到的都是同一份列表。',
+    signalTerms: '词语组合', signalCount: '今日次数', signalExpected: '日均预期', signalP: 'p 值',
+    signalsEmpty: '今天没有新出现的弱信号。', signalsOff: '分诊服务没有开启弱信号检测。',
+    clustersTitle: '最大的相似投诉簇', clustersAll: '显示所有部门',
+    clustersScopeDepartment: '{d}负责的主题（含子主题）：{topics}',
+    clustersScopeNoTopics: '{d}在主题分类中没有负责的主题，因此显示所有部门的投诉簇。',
+    clustersScopeAll: '所有部门的投诉簇。', clustersEmpty: '这里还没有相似投诉簇。',
+    clusterSize: '{n} 条相似投诉', firstSeen: '首次出现', lastSeen: '最近出现', more: '加载更多',
+    knowledgeTitle: '知识库',
+    knowledgeHint: '已验证有效的改进项目和已解决的工单：问题是什么、做了什么、效果如何。',
+    knowledgePlaceholder: '搜索，例如：配送、退款', search: '搜索',
+    knowledgeStart: '输入关键词搜索已验证的改进和已解决的工单。', knowledgeEmpty: '没有找到与“{q}”相关的记录。',
+    knowledgeCount: '找到 {n} 条与“{q}”相关的记录。', queryTooLong: '搜索词太长（最多 256 字节）。',
+    problem: '问题', whatWasDone: '采取的措施', measuredEffect: '验证效果', caseSummary: '工单摘要',
+    evidence: '依据', verifiedAt: '验证时间', resolvedAt: '解决时间', source: '来源',
+    entryKinds: { project: '已验证的改进项目', case: '已解决的工单' },
     kinds: { detractor_callback: '贬损者回访', red_line: '红线事件', complaint: '投诉' },
     states: {
       open: '待受理', acknowledged: '已受理', in_progress: '处理中', waiting_on_customer: '等待客户',
@@ -33,6 +51,25 @@ export const messages = {
     customer: 'Customer', channel: 'Channel', nps: 'NPS', rating: 'Rating', product: 'Product', occurred: 'Occurred',
     due: 'Due', created: 'Created', topics: 'Topics', resolution: 'Resolution', reachedYes: 'reached',
     reachedNo: 'not reached', feedbackUnavailable: 'Feedback unavailable: {m}', errorPrefix: 'Error: ',
+    viewCases: 'Cases', viewInsights: 'Insights', viewKnowledge: 'Knowledge base',
+    signalsTitle: 'Emerging weak signals',
+    signalsScope: 'Company-wide: weak signals are term combinations without a topic, so triage cannot tell which '
+      + 'department they concern; every department sees the same list.',
+    signalTerms: 'Terms', signalCount: 'Today', signalExpected: 'Expected a day', signalP: 'p-value',
+    signalsEmpty: 'No emerging signals today.', signalsOff: 'Weak-signal detection is turned off in triage.',
+    clustersTitle: 'Largest similar-complaint clusters', clustersAll: 'Every department',
+    clustersScopeDepartment: 'Topics owned by {d} (with their subtopics): {topics}',
+    clustersScopeNoTopics: '{d} owns no topic in the taxonomy, so clusters of every department are shown.',
+    clustersScopeAll: 'Clusters of every department.', clustersEmpty: 'No similar-complaint clusters here yet.',
+    clusterSize: '{n} similar complaints', firstSeen: 'First seen', lastSeen: 'Last seen', more: 'More',
+    knowledgeTitle: 'Knowledge base',
+    knowledgeHint: 'Verified improvement projects and resolved cases: what the problem was, what was done, and its effect.',
+    knowledgePlaceholder: 'Search, e.g. delivery, refund', search: 'Search',
+    knowledgeStart: 'Type a word to search verified fixes and resolved cases.', knowledgeEmpty: 'Nothing found for “{q}”.',
+    knowledgeCount: '{n} found for “{q}”.', queryTooLong: 'The search text is too long (at most 256 bytes).',
+    problem: 'Problem', whatWasDone: 'What was done', measuredEffect: 'Measured effect', caseSummary: 'Case summary',
+    evidence: 'Evidence', verifiedAt: 'Verified', resolvedAt: 'Resolved', source: 'Source',
+    entryKinds: { project: 'Verified project', case: 'Resolved case' },
     kinds: { detractor_callback: 'Detractor callback', red_line: 'Red line', complaint: 'Complaint' },
     states: {
       open: 'Open', acknowledged: 'Acknowledged', in_progress: 'In progress',
@@ -57,6 +94,14 @@ export function formatDuration(ms, lang) {
   if (hours || days) parts.push(format(m.hours, { n: hours }));
   if (!days) parts.push(format(m.minutes, { n: minutes }));
   return parts.join(lang === 'zh' ? '' : ' ');
+}
+
+// A p-value for people: 3.2e-7 -> "3.2e-7", 0.0123 -> "0.012".
+export function formatPValue(p) {
+  if (typeof p !== 'number' || !Number.isFinite(p)) return '—';
+  if (p === 0) return '0';
+  if (p < 0.001) return p.toExponential(1);
+  return p.toFixed(3);
 }
 
 // Overdue first (most overdue on top), then the least time left; cases
