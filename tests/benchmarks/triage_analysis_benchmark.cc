@@ -48,10 +48,7 @@ struct Fixture {
     for (auto& row : tools::ReadLabelledCsv(std::string(data_dir) + "/online_shopping_10_cats/train.csv"))
       texts.push_back(std::move(row.text));
     rss_before_mb = ResidentMegabytes();
-    AnalyzerOptions options;
-    options.taxonomy_path = "config/taxonomy.yaml";
-    options.redlines_path = "config/redlines.yaml";
-    options.priority_path = "config/priority.yaml";
+    AnalyzerOptions options = ShippedAnalyzerOptions();
     if (const char* model = std::getenv("VOC_SENTIMENT_MODEL"); model && *model) options.sentiment_model_path = model;
     analyzer = MakeTriageAnalyzer(options);
     rss_after_load_mb = ResidentMegabytes();

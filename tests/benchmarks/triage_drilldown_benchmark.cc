@@ -67,11 +67,7 @@ struct Fixture {
     db = voc::storage::Database::Open("sqlite3://" + dir + "/triage.db");
     db->Migrate("triage", TriageMigrations());
     store = std::make_unique<TriageStore>(*db);
-    AnalyzerOptions options;
-    options.taxonomy_path = "config/taxonomy.yaml";
-    options.redlines_path = "config/redlines.yaml";
-    options.priority_path = "config/priority.yaml";
-    analyzer = MakeTriageAnalyzer(options);
+    analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions());
     processor = std::make_unique<TriageProcessor>(*analyzer, *store, clock);
     service = std::make_unique<TriageGrpcService>(*processor, *store, nullptr, clock, TriageServiceOptions{});
 

@@ -28,11 +28,7 @@ class TriageIntegrationTest : public ::testing::Test {
     db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
     db_->Migrate("triage", TriageMigrations());
     store_ = std::make_unique<TriageStore>(*db_);
-    AnalyzerOptions options;
-    options.taxonomy_path = "config/taxonomy.yaml";
-    options.redlines_path = "config/redlines.yaml";
-    options.priority_path = "config/priority.yaml";
-    analyzer_ = MakeTriageAnalyzer(options);
+    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions());
     processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
     WeakSignalOptions signal_options;
     signal_options.groups = DefaultSignalGroups(*analyzer_->taxonomy().Current());
@@ -216,11 +212,7 @@ struct Replica {
     db = storage::Database::Open(database_url);
     db->Migrate("triage", TriageMigrations());
     store = std::make_unique<TriageStore>(*db);
-    AnalyzerOptions options;
-    options.taxonomy_path = "config/taxonomy.yaml";
-    options.redlines_path = "config/redlines.yaml";
-    options.priority_path = "config/priority.yaml";
-    analyzer = MakeTriageAnalyzer(options);
+    analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions());
     rules = std::make_unique<RuleReloader>(*analyzer, *store);
     processor = std::make_unique<TriageProcessor>(*analyzer, *store, clock);
     service = std::make_unique<TriageGrpcService>(*processor, *store, nullptr, clock, TriageServiceOptions{});

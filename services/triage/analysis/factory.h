@@ -31,6 +31,17 @@ struct AnalyzerOptions {
 
 std::unique_ptr<TriageAnalyzer> MakeTriageAnalyzer(const AnalyzerOptions& options);
 
+// The configuration shipped in config/ (taxonomy, red lines, priority matrix),
+// by paths relative to the repository root, where the tests, benchmarks and
+// tools run.
+inline AnalyzerOptions ShippedAnalyzerOptions() {
+  AnalyzerOptions options;
+  options.taxonomy_path = "config/taxonomy.yaml";
+  options.redlines_path = "config/redlines.yaml";
+  options.priority_path = "config/priority.yaml";
+  return options;
+}
+
 // The same object behind the plain interface.
 std::unique_ptr<Analyzer> MakeAnalyzer(const AnalyzerOptions& options);
 

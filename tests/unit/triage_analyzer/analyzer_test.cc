@@ -10,20 +10,12 @@
 namespace voc::triage {
 namespace {
 
-AnalyzerOptions ShippedConfig() {
-  AnalyzerOptions o;
-  o.taxonomy_path = "config/taxonomy.yaml";
-  o.redlines_path = "config/redlines.yaml";
-  o.priority_path = "config/priority.yaml";
-  return o;
-}
-
 bool HasTopic(const Analysis& a, const std::string& id) {
   return std::any_of(a.topics.begin(), a.topics.end(), [&](const TopicMatch& t) { return t.path == id; });
 }
 
 TEST(AnalyzerTest, ShippedConfigurationLoads) {
-  auto analyzer = MakeTriageAnalyzer(ShippedConfig());
+  auto analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions());
   ASSERT_NE(analyzer, nullptr);
   for (const char* id : {"logistics", "logistics.delivery_delay", "logistics.damaged_package", "logistics.tracking",
                          "service", "service.staff_attitude", "service.response_time", "service.after_sales",
@@ -35,7 +27,7 @@ TEST(AnalyzerTest, ShippedConfigurationLoads) {
 }
 
 TEST(AnalyzerTest, MissingTaxonomyFileIsAClearError) {
-  AnalyzerOptions o = ShippedConfig();
+  AnalyzerOptions o = ShippedAnalyzerOptions();
   o.taxonomy_path = "config/no_such_taxonomy.yaml";
   try {
     MakeAnalyzer(o);
@@ -46,7 +38,7 @@ TEST(AnalyzerTest, MissingTaxonomyFileIsAClearError) {
 }
 
 TEST(AnalyzerTest, ChineseDeliveryComplaint) {
-  auto analyzer = MakeAnalyzer(ShippedConfig());
+  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions());
   const Analysis a = analyzer->Analyze({.text = "快递太慢了，等了五天还没到，物流信息也不更新"});
   EXPECT_TRUE(HasTopic(a, "logistics.delivery_delay"));
   EXPECT_TRUE(HasTopic(a, "logistics.tracking"));
@@ -56,7 +48,7 @@ TEST(AnalyzerTest, ChineseDeliveryComplaint) {
 }
 
 TEST(AnalyzerTest, EnglishAppCrashWithDepartment) {
-  auto analyzer = MakeAnalyzer(ShippedConfig());
+  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions());
   const Analysis a = analyzer->Analyze({.text = "The app keeps CRASHING when I try to pay"});
   ASSERT_TRUE(HasTopic(a, "app.crash"));
   for (const auto& t : a.topics)
@@ -65,7 +57,7 @@ TEST(AnalyzerTest, EnglishAppCrashWithDepartment) {
 }
 
 TEST(AnalyzerTest, SafetyRedLineGivesP1WithReason) {
-  auto analyzer = MakeAnalyzer(ShippedConfig());
+  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions());
   const Analysis a = analyzer->Analyze({.text = "热水器用了两天就漏电，我家孩子差点触电，太吓人了"});
   ASSERT_FALSE(a.red_lines.empty());
   EXPECT_EQ(a.red_lines.front().category, RedLineCategory::kSafety);
@@ -74,7 +66,7 @@ TEST(AnalyzerTest, SafetyRedLineGivesP1WithReason) {
 }
 
 TEST(AnalyzerTest, DetractorVipGetsP2WithSpelledOutReason) {
-  auto analyzer = MakeAnalyzer(ShippedConfig());
+  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions());
   const Analysis a = analyzer->Analyze({.text = "还行吧", .nps = 3, .customer_tier = "vip"});
   EXPECT_EQ(a.nps_category, NpsCategory::kDetractor);
   EXPECT_EQ(a.priority, Priority::kP2);
@@ -83,7 +75,7 @@ TEST(AnalyzerTest, DetractorVipGetsP2WithSpelledOutReason) {
 }
 
 TEST(AnalyzerTest, TaxonomyUpdateIsSeenByLaterAnalyses) {
-  auto analyzer = MakeTriageAnalyzer(ShippedConfig());
+  auto analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions());
   EXPECT_FALSE(HasTopic(analyzer->Analyze({.text = "充电桩坏了"}), "charging"));
   analyzer->taxonomy().Update(R"(
 version: "test-2"
@@ -98,7 +90,7 @@ topics:
 }
 
 TEST(AnalyzerTest, ConcurrentAnalysesAgree) {
-  auto analyzer = MakeAnalyzer(ShippedConfig());
+  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions());
   const Analysis expected = analyzer->Analyze({.text = "服务员态度很差，菜也凉了"});
   std::vector<std::thread> threads;
   std::atomic<int> mismatches{0};

@@ -47,11 +47,7 @@ class TriageDrillDownQueryTest : public ::testing::Test {
     db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
     db_->Migrate("triage", TriageMigrations());
     store_ = std::make_unique<TriageStore>(*db_);
-    AnalyzerOptions options;
-    options.taxonomy_path = "config/taxonomy.yaml";
-    options.redlines_path = "config/redlines.yaml";
-    options.priority_path = "config/priority.yaml";
-    analyzer_ = MakeTriageAnalyzer(options);
+    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions());
     processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
 
     // Parcels stuck in customs, all bought at store S07 ...
@@ -226,11 +222,7 @@ TEST(TriageSignalRestoreTest, ReplaysStoredNegativeFeedbackOfTheLast36Days) {
   auto db = storage::Database::Open("sqlite3://" + dir.path() + "/triage.db");
   db->Migrate("triage", TriageMigrations());
   TriageStore store(*db);
-  AnalyzerOptions options;
-  options.taxonomy_path = "config/taxonomy.yaml";
-  options.redlines_path = "config/redlines.yaml";
-  options.priority_path = "config/priority.yaml";
-  auto analyzer = MakeTriageAnalyzer(options);
+  auto analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions());
   FakeClock clock{FromMillis(kDay0)};
   TriageProcessor processor(*analyzer, store, clock);
   WeakSignalOptions signal_options;

@@ -17,11 +17,7 @@ class TriageProcessorTest : public ::testing::Test {
     db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
     db_->Migrate("triage", TriageMigrations());
     store_ = std::make_unique<TriageStore>(*db_);
-    AnalyzerOptions options;
-    options.taxonomy_path = "config/taxonomy.yaml";
-    options.redlines_path = "config/redlines.yaml";
-    options.priority_path = "config/priority.yaml";
-    analyzer_ = MakeTriageAnalyzer(options);
+    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions());
     processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
   }
 
