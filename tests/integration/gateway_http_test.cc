@@ -1,6 +1,9 @@
 // The gateway over a real socket: Beast HTTP server + Router + GrpcBackend
-// talking real gRPC to in-process tracking and ingest stand-ins (canned
-// answers, real status codes) and to tracking's real DevClockService.
+// talking real gRPC to in-process tracking, ingest and triage stand-ins
+// (canned answers, real status codes), to tracking's real DevClockService,
+// and to the real verification service (its gRPC surface, logic and SQLite
+// store; its knowledge base is filled through its stream handler and a real
+// verdict, counting complaints through the triage stand-in).
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -14,12 +17,16 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 
 #include "common/rpc/server.h"
 #include "common/util/time.h"
 #include "services/gateway/grpc_backend.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/router.h"
+#include "services/verification/grpc_clients.h"
+#include "services/verification/verification_grpc.h"
+#include "services/verification/verification_service.h"
 #include "tests/support/servers.h"
 
 namespace voc::gateway {
@@ -88,6 +95,98 @@ class IngestStandIn final : public v1::IngestService::Service {
   }
 };
 
+// Triage stand-in: the shipped taxonomy, three clusters (largest first, topic
+// prefix filter and offset paging as triage does), one weak signal, and
+// complaint counts for verification: 40 of 100 negative feedback on the
+// topic before `boundary`, 10 of 100 after.
+class TriageStandIn final : public v1::TriageService::Service {
+ public:
+  TriageStandIn() {
+    std::ifstream in("config/taxonomy.yaml");  // tests run from the source tree
+    std::stringstream text;
+    text << in.rdbuf();
+    taxonomy_yaml = text.str();
+    AddCluster("21", 9, {"service.after_sales"}, "保修维修等了一个月");
+    AddCluster("22", 7, {"logistics.delivery_delay"}, "配送太慢 <script>alert(1)</script>");
+    AddCluster("23", 5, {"app"}, "App keeps logging me out");
+  }
+  grpc::Status GetTaxonomy(grpc::ServerContext*, const v1::GetTaxonomyRequest*, v1::Taxonomy* response) override {
+    response->set_version("shipped");
+    response->set_content_hash("shipped");
+    response->set_yaml(taxonomy_yaml);
+    return grpc::Status::OK;
+  }
+  grpc::Status ListClusters(grpc::ServerContext*, const v1::ListClustersRequest* request,
+                            v1::ListClustersResponse* response) override {
+    std::lock_guard lock(mu);
+    cluster_topics.push_back(request->topic());
+    const long offset = request->page_token().empty() ? 0 : std::stol(request->page_token());
+    const int size = request->page_size() > 0 ? request->page_size() : 50;
+    long index = 0;
+    int returned = 0;
+    for (const auto& c : clusters) {
+      bool on_topic = request->topic().empty();
+      for (const auto& t : c.topics()) {
+        if (t == request->topic() || t.rfind(request->topic() + ".", 0) == 0) on_topic = true;
+      }
+      if (!on_topic || index++ < offset) continue;
+      if (returned >= size) break;
+      *response->add_clusters() = c;
+      ++returned;
+    }
+    if (returned == size) response->set_next_page_token(std::to_string(offset + returned));
+    return grpc::Status::OK;
+  }
+  grpc::Status ListEmergingSignals(grpc::ServerContext*, const v1::ListEmergingSignalsRequest* request,
+                                   v1::ListEmergingSignalsResponse* response) override {
+    std::lock_guard lock(mu);
+    last_signals = *request;
+    if (!signals_on) return {grpc::StatusCode::FAILED_PRECONDITION, "weak-signal detection is off"};
+    auto* s = response->add_signals();
+    s->add_terms("星辰S7");
+    s->add_terms("异响");
+    s->set_count(4);
+    s->set_expected(0.1);
+    s->set_p_value(2e-6);
+    return grpc::Status::OK;
+  }
+  grpc::Status CountFeedback(grpc::ServerContext*, const v1::CountFeedbackRequest* request,
+                             v1::CountFeedbackResponse* response) override {
+    std::lock_guard lock(mu);
+    response->set_total_count(250);
+    response->set_negative_count(100);
+    response->set_topic_negative_count(FromProto(request->end_time()) <= boundary ? 40 : 10);
+    return grpc::Status::OK;
+  }
+
+  void AddCluster(const std::string& id, int size, std::vector<std::string> topics, const std::string& text) {
+    auto& c = clusters.emplace_back();
+    c.set_id(id);
+    c.set_name("clusters/" + id);
+    c.set_size(size);
+    for (const auto& t : topics) c.add_topics(t);
+    c.set_representative_text(text);
+  }
+
+  std::mutex mu;
+  std::string taxonomy_yaml;
+  std::vector<v1::Cluster> clusters;
+  std::vector<std::string> cluster_topics;
+  v1::ListEmergingSignalsRequest last_signals;
+  bool signals_on = true;
+  TimePoint boundary;
+};
+
+// Verification's outbound ports that these tests never reach.
+class NoReopener final : public verification::ProjectReopener {
+ public:
+  Outcome Reopen(const std::string&, const std::string&, std::string*) override { return Outcome::kNotClosed; }
+};
+class NoFeedback final : public verification::FeedbackLookup {
+ public:
+  Outcome Get(const std::string&, v1::Feedback*, std::string*) override { return Outcome::kNotFound; }
+};
+
 struct Fetched {
   int status = 0;
   std::string body;
@@ -99,16 +198,34 @@ class GatewayHttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
     services_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"tracking", "127.0.0.1:0", &dev_clock_},
-                                                     std::vector<grpc::Service*>{&tracking_, &ingest_});
+                                                     std::vector<grpc::Service*>{&tracking_, &ingest_, &triage_});
     const std::string address = "127.0.0.1:" + std::to_string(services_->Start());
-    backend_ = std::make_unique<GrpcBackend>(
-        GrpcBackendOptions{rpc::MakeChannel(address), rpc::MakeChannel(address), true, std::chrono::milliseconds(3000)},
-        wall_clock_);
+
+    // The real verification service on its own server, counting through the triage stand-in.
+    verification_db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/verification.db");
+    ASSERT_EQ(verification_db_->Migrate("verification", verification::Migrations()), 1);
+    verification_store_ = std::make_unique<verification::VerificationStore>(*verification_db_);
+    counter_ = std::make_unique<verification::TriageComplaintCounter>(rpc::MakeChannel(address));
+    verification_ = std::make_unique<verification::VerificationService>(
+        verification_clock_, *verification_store_, *counter_, reopener_, feedback_, verification::VerificationSettings{});
+    verification_grpc_ = std::make_unique<verification::VerificationGrpc>(*verification_, *verification_store_);
+    verification_server_ = std::make_unique<rpc::ServiceServer>(
+        rpc::ServerOptions{"verification", "127.0.0.1:0", nullptr}, std::vector<grpc::Service*>{verification_grpc_.get()});
+    const std::string verification_address = "127.0.0.1:" + std::to_string(verification_server_->Start());
+
+    GrpcBackendOptions backend_options{rpc::MakeChannel(address), rpc::MakeChannel(address), true,
+                                       std::chrono::milliseconds(3000)};
+    backend_options.triage = rpc::MakeChannel(address);
+    backend_options.verification = rpc::MakeChannel(verification_address);
+    backend_ = std::make_unique<GrpcBackend>(std::move(backend_options), wall_clock_);
     const auto web = std::filesystem::path(dir_.path()) / "web";
     std::filesystem::create_directories(web);
     std::ofstream(web / "index.html") << "<!doctype html><title>VoC</title>";
     std::ofstream(std::filesystem::path(dir_.path()) / "secret.txt") << "secret";
-    router_ = std::make_unique<Router>(*backend_, std::vector<Department>{{"customer_success", "客户成功部", "Customer Success", "p-liu-yang"}},
+    router_ = std::make_unique<Router>(*backend_,
+                                       std::vector<Department>{{"customer_success", "客户成功部", "Customer Success", "p-liu-yang"},
+                                                               {"logistics", "物流部", "Logistics", "p-wang-lei"},
+                                                               {"after_sales", "售后服务部", "After-Sales Service", "p-luo-bin"}},
                                        StaticFiles(web));
     HttpServerOptions options;
     options.listen = "127.0.0.1:0";
@@ -119,7 +236,14 @@ class GatewayHttpTest : public ::testing::Test {
   }
   void TearDown() override {
     if (http_) http_->Stop();
+    if (verification_server_) verification_server_->Shutdown();
     if (services_) services_->Shutdown();
+  }
+
+  // Hands one voc:tracking event to the verification service's handler.
+  void Deliver(const std::string& event, const std::string& payload) {
+    auto result = verification_->HandleTrackingMessage({"1-0", {{"event", event}, {"payload", payload}}});
+    ASSERT_TRUE(result.ok) << result.error;
   }
 
   Fetched Send(beast::tcp_stream& stream, http::verb method, const std::string& target,
@@ -153,7 +277,21 @@ class GatewayHttpTest : public ::testing::Test {
   SystemClock wall_clock_;
   TrackingStandIn tracking_;
   IngestStandIn ingest_;
+  TriageStandIn triage_;
   std::unique_ptr<rpc::ServiceServer> services_;
+  FakeClock verification_clock_{[] {
+    TimePoint t;
+    ParseRfc3339("2026-03-01T00:00:00Z", &t);
+    return t;
+  }()};
+  std::unique_ptr<storage::Database> verification_db_;
+  std::unique_ptr<verification::VerificationStore> verification_store_;
+  std::unique_ptr<verification::TriageComplaintCounter> counter_;
+  NoReopener reopener_;
+  NoFeedback feedback_;
+  std::unique_ptr<verification::VerificationService> verification_;
+  std::unique_ptr<verification::VerificationGrpc> verification_grpc_;
+  std::unique_ptr<rpc::ServiceServer> verification_server_;
   std::unique_ptr<GrpcBackend> backend_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> http_;
@@ -248,6 +386,121 @@ TEST_F(GatewayHttpTest, TrackingDownIs503) {
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.Json()["error"]["code"], "UNAVAILABLE");
   EXPECT_EQ(Fetch(http::verb::get, "/api/clock").Json()["source"], "wall_clock_fallback");
+  // Triage shared that server: its endpoints are unavailable too.
+  EXPECT_EQ(Fetch(http::verb::get, "/api/clusters?department=logistics").status, 503);
+  EXPECT_EQ(Fetch(http::verb::get, "/api/signals").Json()["error"]["code"], "UNAVAILABLE");
+}
+
+TEST_F(GatewayHttpTest, ClustersOfADepartmentFollowTheShippedTaxonomy) {
+  auto r = Fetch(http::verb::get, "/api/clusters?department=logistics");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = r.Json();
+  ASSERT_EQ(j["clusters"].size(), 1u);
+  EXPECT_EQ(j["clusters"][0]["id"], "22");
+  EXPECT_EQ(j["clusters"][0]["representative_text"], "配送太慢 <script>alert(1)</script>");
+  EXPECT_EQ(j["filtered"], true);
+  EXPECT_EQ(j["department_topics"][0], "logistics");
+  EXPECT_EQ(j["topic_names"]["logistics.delivery_delay"]["zh"], "配送延迟");
+
+  // After-sales is a subtopic of customer service's "service" with its own department.
+  auto after_sales = Fetch(http::verb::get, "/api/clusters?department=after_sales").Json();
+  ASSERT_EQ(after_sales["clusters"].size(), 1u);
+  EXPECT_EQ(after_sales["clusters"][0]["id"], "21");
+  EXPECT_EQ(after_sales["department_topics"], nlohmann::json({"service.after_sales"}));
+
+  // Customer success owns no topic: every cluster, through triage's own paging.
+  auto all = Fetch(http::verb::get, "/api/clusters?department=customer_success&page_size=2").Json();
+  EXPECT_EQ(all["clusters"].size(), 2u);
+  EXPECT_EQ(all["filtered"], false);
+  EXPECT_EQ(all["next_page_token"], "2");
+  EXPECT_EQ(Fetch(http::verb::get, "/api/clusters?page_token=2").Json()["clusters"][0]["id"], "23");
+
+  auto bad = Fetch(http::verb::get, "/api/clusters?page_size=500");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json()["error"]["message"], "page_size: expected an integer 1..100");
+}
+
+TEST_F(GatewayHttpTest, WeakSignals) {
+  auto r = Fetch(http::verb::get, "/api/signals?limit=5&day=2026-03-01");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = r.Json();
+  EXPECT_EQ(j["scope"], "company");
+  ASSERT_EQ(j["signals"].size(), 1u);
+  EXPECT_EQ(j["signals"][0]["terms"], nlohmann::json({"星辰S7", "异响"}));
+  EXPECT_EQ(j["signals"][0]["count"], 4);
+  {
+    std::lock_guard lock(triage_.mu);
+    EXPECT_EQ(triage_.last_signals.limit(), 5);
+    EXPECT_EQ(FormatRfc3339(FromProto(triage_.last_signals.day())), "2026-03-01T00:00:00.000Z");
+    triage_.signals_on = false;
+  }
+  auto off = Fetch(http::verb::get, "/api/signals");
+  EXPECT_EQ(off.status, 409);
+  EXPECT_EQ(off.Json()["error"]["message"], "weak-signal detection is off");
+}
+
+TEST_F(GatewayHttpTest, KnowledgeFromTheRealVerificationService) {
+  // A resolved complaint becomes a knowledge entry...
+  v1::Case resolved;
+  resolved.set_name("cases/k1");
+  resolved.set_id("k1");
+  resolved.set_kind(v1::CASE_KIND_COMPLAINT);
+  resolved.set_title("快递破损 <b>赔付</b>");
+  resolved.set_summary("Box crushed in transit");
+  resolved.add_topics("logistics.damaged_package");
+  resolved.set_resolution_note("Refunded and re-shipped");
+  *resolved.mutable_update_time() = ToProto(verification_clock_.Now());
+  Deliver("case_resolved", resolved.SerializeAsString());
+
+  // ...and so does a closed project whose topic's share of complaints fell.
+  const TimePoint closed = verification_clock_.Now();
+  {
+    std::lock_guard lock(triage_.mu);
+    triage_.boundary = closed - std::chrono::hours(24 * 10);
+  }
+  v1::Project project;
+  project.set_name("projects/p1");
+  project.set_id("p1");
+  project.set_title("午高峰配送延迟整改");
+  project.set_topic("logistics.delivery_delay");
+  project.set_description("More riders at lunchtime");
+  auto* item = project.add_action_items();
+  item->set_title("增加午高峰骑手");
+  item->mutable_owner()->set_department("logistics");
+  *project.mutable_create_time() = ToProto(closed - std::chrono::hours(24 * 10));
+  *project.mutable_close_time() = ToProto(closed);
+  Deliver("project_closed", project.SerializeAsString());
+  verification_clock_.Advance(std::chrono::hours(721));
+  ASSERT_EQ(verification_->RunDueChecks().completed.size(), 1u);
+
+  auto r = Fetch(http::verb::get, "/api/knowledge?q=LOGISTICS");  // ASCII case folding in verification
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto entries = r.Json()["entries"];
+  ASSERT_EQ(entries.size(), 2u) << r.body;
+  EXPECT_EQ(entries[0]["kind"], "project") << "newest first";
+  EXPECT_EQ(entries[0]["source"], "projects/p1");
+  EXPECT_EQ(entries[0]["title"], "午高峰配送延迟整改");
+  EXPECT_NE(entries[0]["resolution"].get<std::string>().find("增加午高峰骑手 (logistics)"), std::string::npos);
+  EXPECT_NE(entries[0]["evidence"].get<std::string>().find("40/100"), std::string::npos) << entries[0]["evidence"];
+  EXPECT_NE(entries[0]["evidence"].get<std::string>().find("verified"), std::string::npos);
+  EXPECT_EQ(entries[1]["kind"], "case");
+  EXPECT_EQ(entries[1]["title"], "快递破损 <b>赔付</b>");
+  EXPECT_EQ(entries[1]["resolution"], "Refunded and re-shipped");
+  EXPECT_EQ(entries[1]["evidence"], "Box crushed in transit");
+
+  EXPECT_EQ(Fetch(http::verb::get, "/api/knowledge?q=%E8%B5%94%E4%BB%98").Json()["entries"].size(), 1u);  // 赔付
+  EXPECT_EQ(Fetch(http::verb::get, "/api/knowledge?q=nothing").Json()["entries"].size(), 0u);
+  auto missing = Fetch(http::verb::get, "/api/knowledge");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.Json()["error"]["message"], "q: required");
+}
+
+TEST_F(GatewayHttpTest, VerificationDownIs503) {
+  verification_server_->Shutdown();
+  auto r = Fetch(http::verb::get, "/api/knowledge?q=refund");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.Json()["error"]["code"], "UNAVAILABLE");
+  EXPECT_EQ(Fetch(http::verb::get, "/api/cases?department=customer_success").status, 200) << "the rest still works";
 }
 
 }  // namespace
