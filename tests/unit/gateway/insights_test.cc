@@ -40,9 +40,9 @@ topics:
     query: {any: [app]}
 )";
 
-class InsightsTest : public ::testing::Test {
+class GatewayInsightsTest : public ::testing::Test {
  protected:
-  InsightsTest()
+  GatewayInsightsTest()
       : router_(backend_,
                 {{"logistics", "物流部", "Logistics", "p-wang-lei"},
                  {"customer_service", "客服中心", "Customer Service", "p-zhou-hui"},
@@ -81,7 +81,7 @@ class InsightsTest : public ::testing::Test {
 
 // --- clusters ---
 
-TEST_F(InsightsTest, ClustersOfADepartmentCoverEveryTopicItOwns) {
+TEST_F(GatewayInsightsTest, ClustersOfADepartmentCoverEveryTopicItOwns) {
   auto r = Get("/api/clusters?department=logistics");
   ASSERT_EQ(r.status, 200) << r.body;
   auto j = Body(r);
@@ -109,14 +109,14 @@ TEST_F(InsightsTest, ClustersOfADepartmentCoverEveryTopicItOwns) {
   EXPECT_EQ(r.headers["Cache-Control"], "no-store");
 }
 
-TEST_F(InsightsTest, ASubtopicOwnedByAnotherDepartmentIsLeftOut) {
+TEST_F(GatewayInsightsTest, ASubtopicOwnedByAnotherDepartmentIsLeftOut) {
   // "service" matches clusters 1 and 3 in triage; 3 is on logistics' subtopic.
   auto j = Body(Get("/api/clusters?department=customer_service"));
   EXPECT_EQ(Ids(j), (std::vector<std::string>{"1"}));
   EXPECT_EQ(j["department_topics"], nlohmann::json({"service"}));
 }
 
-TEST_F(InsightsTest, ADepartmentWithoutTopicsSeesAllClusters) {
+TEST_F(GatewayInsightsTest, ADepartmentWithoutTopicsSeesAllClusters) {
   auto r = Get("/api/clusters?department=customer_success&page_size=2&min_size=3");
   ASSERT_EQ(r.status, 200) << r.body;
   auto j = Body(r);
@@ -130,7 +130,7 @@ TEST_F(InsightsTest, ADepartmentWithoutTopicsSeesAllClusters) {
   EXPECT_EQ(backend_.cluster_requests[0].min_size(), 3);
 }
 
-TEST_F(InsightsTest, DepartmentClustersPage) {
+TEST_F(GatewayInsightsTest, DepartmentClustersPage) {
   auto first = Body(Get("/api/clusters?department=logistics&page_size=2"));
   EXPECT_EQ(Ids(first), (std::vector<std::string>{"2", "3"}));
   EXPECT_EQ(first["next_page_token"], "2");
@@ -139,7 +139,7 @@ TEST_F(InsightsTest, DepartmentClustersPage) {
   EXPECT_EQ(second["next_page_token"], "");
 }
 
-TEST_F(InsightsTest, DepartmentClustersReadSeveralTriagePagesWhenNeeded) {
+TEST_F(GatewayInsightsTest, DepartmentClustersReadSeveralTriagePagesWhenNeeded) {
   // 150 larger after_sales clusters under customer_service's "service" come
   // first in triage's answer; customer_service's own follow them.
   backend_.clusters.clear();
@@ -153,7 +153,7 @@ TEST_F(InsightsTest, DepartmentClustersReadSeveralTriagePagesWhenNeeded) {
   EXPECT_EQ(backend_.cluster_requests[1].page_token(), "100");
 }
 
-TEST_F(InsightsTest, ClustersOfOneTopicUseTriagePaging) {
+TEST_F(GatewayInsightsTest, ClustersOfOneTopicUseTriagePaging) {
   auto r = Get("/api/clusters?topic=logistics&page_size=1&page_token=1");
   ASSERT_EQ(r.status, 200) << r.body;
   auto j = Body(r);
@@ -166,7 +166,7 @@ TEST_F(InsightsTest, ClustersOfOneTopicUseTriagePaging) {
   EXPECT_EQ(backend_.cluster_requests[0].page_token(), "1");
 }
 
-TEST_F(InsightsTest, AllClustersByDefault) {
+TEST_F(GatewayInsightsTest, AllClustersByDefault) {
   auto j = Body(Get("/api/clusters"));
   EXPECT_EQ(Ids(j), (std::vector<std::string>{"1", "2", "3", "4", "5"}));
   EXPECT_EQ(j["filtered"], false);
@@ -174,7 +174,7 @@ TEST_F(InsightsTest, AllClustersByDefault) {
   EXPECT_EQ(backend_.cluster_requests[0].page_size(), 20) << "default page";
 }
 
-TEST_F(InsightsTest, ClusterParametersAreChecked) {
+TEST_F(GatewayInsightsTest, ClusterParametersAreChecked) {
   ExpectBadParameter("/api/clusters?page_size=0", "page_size");
   ExpectBadParameter("/api/clusters?page_size=101", "page_size");
   ExpectBadParameter("/api/clusters?page_size=ten", "page_size");
@@ -188,7 +188,7 @@ TEST_F(InsightsTest, ClusterParametersAreChecked) {
   EXPECT_EQ(router_.Handle({"POST", "/api/clusters", {{"content-type", "application/json"}}, "{}"}).status, 405);
 }
 
-TEST_F(InsightsTest, ClusterErrorsFromTriage) {
+TEST_F(GatewayInsightsTest, ClusterErrorsFromTriage) {
   backend_.triage_status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "failed to connect to all addresses");
   auto r = Get("/api/clusters?department=logistics");
   EXPECT_EQ(r.status, 503);
@@ -204,7 +204,7 @@ TEST_F(InsightsTest, ClusterErrorsFromTriage) {
   EXPECT_EQ(Get("/api/clusters").status, 504);
 }
 
-TEST_F(InsightsTest, WithoutTheTaxonomyOnlyDepartmentListsFail) {
+TEST_F(GatewayInsightsTest, WithoutTheTaxonomyOnlyDepartmentListsFail) {
   backend_.taxonomy_status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "triage down");
   EXPECT_EQ(Get("/api/clusters?department=logistics").status, 503);
   auto all = Get("/api/clusters");
@@ -213,7 +213,7 @@ TEST_F(InsightsTest, WithoutTheTaxonomyOnlyDepartmentListsFail) {
   EXPECT_EQ(Body(all)["topic_names"], nlohmann::json::object());
 }
 
-TEST_F(InsightsTest, ATaxonomyUpdateChangesTheDepartmentsTopics) {
+TEST_F(GatewayInsightsTest, ATaxonomyUpdateChangesTheDepartmentsTopics) {
   EXPECT_EQ(Ids(Body(Get("/api/clusters?department=customer_service"))), (std::vector<std::string>{"1"}));
   std::string yaml = kTaxonomy;
   yaml.replace(yaml.find("department: app_engineering"), 27, "department: customer_service");
@@ -222,7 +222,7 @@ TEST_F(InsightsTest, ATaxonomyUpdateChangesTheDepartmentsTopics) {
   EXPECT_EQ(Ids(Body(Get("/api/clusters?department=customer_service"))), (std::vector<std::string>{"1", "4", "5"}));
 }
 
-TEST_F(InsightsTest, AnUnreadableTaxonomyIs500) {
+TEST_F(GatewayInsightsTest, AnUnreadableTaxonomyIs500) {
   backend_.taxonomy.set_yaml("topics: [unclosed");
   backend_.taxonomy.set_content_hash("broken");
   auto r = Get("/api/clusters?department=logistics");
@@ -232,7 +232,7 @@ TEST_F(InsightsTest, AnUnreadableTaxonomyIs500) {
 
 // --- weak signals ---
 
-TEST_F(InsightsTest, Signals) {
+TEST_F(GatewayInsightsTest, Signals) {
   auto* s = backend_.signals_response.add_signals();
   s->add_terms("星辰S7");
   s->add_terms("<b>刹车</b>");
@@ -254,7 +254,7 @@ TEST_F(InsightsTest, Signals) {
   EXPECT_TRUE(j["signals"][0]["first_seen_time"].is_null());
 }
 
-TEST_F(InsightsTest, SignalsOfADayAndLimit) {
+TEST_F(GatewayInsightsTest, SignalsOfADayAndLimit) {
   auto r = Get("/api/signals?day=2026-02-28&limit=5");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(backend_.last_signals.limit(), 5);
@@ -262,7 +262,7 @@ TEST_F(InsightsTest, SignalsOfADayAndLimit) {
   EXPECT_EQ(Body(r)["day"], "2026-02-28");
 }
 
-TEST_F(InsightsTest, SignalParametersAreChecked) {
+TEST_F(GatewayInsightsTest, SignalParametersAreChecked) {
   ExpectBadParameter("/api/signals?limit=0", "limit");
   ExpectBadParameter("/api/signals?limit=101", "limit");
   ExpectBadParameter("/api/signals?limit=1e3", "limit");
@@ -271,7 +271,7 @@ TEST_F(InsightsTest, SignalParametersAreChecked) {
   ExpectBadParameter("/api/signals?day=2026-2-3", "day");
 }
 
-TEST_F(InsightsTest, SignalErrorsFromTriage) {
+TEST_F(GatewayInsightsTest, SignalErrorsFromTriage) {
   backend_.triage_status = grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "weak-signal detection is off");
   auto off = Get("/api/signals");
   EXPECT_EQ(off.status, 409);
@@ -283,7 +283,7 @@ TEST_F(InsightsTest, SignalErrorsFromTriage) {
 
 // --- knowledge ---
 
-TEST_F(InsightsTest, KnowledgeSearch) {
+TEST_F(GatewayInsightsTest, KnowledgeSearch) {
   auto* project = backend_.knowledge_response.add_entries();
   project->set_source("projects/p1");
   project->set_title("配送延迟整改");
@@ -316,7 +316,7 @@ TEST_F(InsightsTest, KnowledgeSearch) {
   EXPECT_EQ(backend_.last_knowledge.page_size(), 100);
 }
 
-TEST_F(InsightsTest, KnowledgeParametersAreChecked) {
+TEST_F(GatewayInsightsTest, KnowledgeParametersAreChecked) {
   ExpectBadParameter("/api/knowledge", "q");
   ExpectBadParameter("/api/knowledge?q=", "q");
   ExpectBadParameter("/api/knowledge?q=+++", "q");
@@ -328,7 +328,7 @@ TEST_F(InsightsTest, KnowledgeParametersAreChecked) {
   EXPECT_EQ(Get("/api/knowledge?q=" + std::string(256, 'x')).status, 200);
 }
 
-TEST_F(InsightsTest, KnowledgeErrorsFromVerification) {
+TEST_F(GatewayInsightsTest, KnowledgeErrorsFromVerification) {
   backend_.verification_status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "failed to connect to all addresses");
   auto down = Get("/api/knowledge?q=x");
   EXPECT_EQ(down.status, 503);

@@ -8,7 +8,7 @@
 namespace voc::gateway {
 namespace {
 
-TEST(TopicCatalog, ChildrenInheritTheirParentsDepartment) {
+TEST(GatewayTopicCatalog, ChildrenInheritTheirParentsDepartment) {
   auto catalog = TopicCatalog::Parse(R"(version: 1
 topics:
   - id: service
@@ -43,13 +43,13 @@ topics:
   EXPECT_EQ(names["service"]["department"], "customer_service");
 }
 
-TEST(TopicCatalog, RejectsWhatIsNotATaxonomy) {
+TEST(GatewayTopicCatalog, RejectsWhatIsNotATaxonomy) {
   EXPECT_THROW(TopicCatalog::Parse("topics: [unclosed"), std::runtime_error);
   EXPECT_THROW(TopicCatalog::Parse("version: 1"), std::runtime_error);
   EXPECT_THROW(TopicCatalog::Parse("- a\n- b"), std::runtime_error);
 }
 
-TEST(TopicCatalog, ReadsTheShippedTaxonomy) {
+TEST(GatewayTopicCatalog, ReadsTheShippedTaxonomy) {
   // Tests run from the source tree (tests/CMakeLists.txt WORKING_DIRECTORY).
   std::ifstream in("config/taxonomy.yaml");
   ASSERT_TRUE(in) << "config/taxonomy.yaml";
