@@ -184,6 +184,7 @@ grpc::Status TriageGrpcService::ListEmergingSignals(grpc::ServerContext*,
       out->set_count(s.count);
       out->set_expected(s.expected);
       out->set_p_value(s.p_value);
+      *out->mutable_first_seen_time() = MillisToProto(s.first_seen_day * 86400 * 1000);
     }
     return grpc::Status::OK;
   });

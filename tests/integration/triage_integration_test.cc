@@ -164,6 +164,26 @@ TEST_F(TriageIntegrationTest, ClustersAndDrillDownPointAtTheCommonCause) {
   EXPECT_TRUE(store);
 }
 
+TEST_F(TriageIntegrationTest, EmergingSignalsSayWhatGrewAndSinceWhen) {
+  const std::int64_t today = DayIndex(ToMillis(clock_.Now()) / 1000);
+  const std::string trend = analyzer_->Normalize("物流信息一直不更新，快递太慢了");
+  ASSERT_FALSE(signals_->Combinations(trend).empty()) << "the default groups no longer count these terms";
+  for (std::int64_t day = today - 30; day < today; ++day) signals_->Observe("app 闪退", day);  // history
+  for (int k = 0; k < 1; ++k) signals_->Observe(trend, today - 2);
+  for (int k = 0; k < 2; ++k) signals_->Observe(trend, today - 1);
+  for (int k = 0; k < 6; ++k) signals_->Observe(trend, today);
+
+  grpc::ClientContext context;
+  voc::v1::ListEmergingSignalsRequest request;  // day: today by the service clock
+  voc::v1::ListEmergingSignalsResponse response;
+  ASSERT_TRUE(stub_->ListEmergingSignals(&context, request, &response).ok());
+  ASSERT_GT(response.signals_size(), 0);
+  const auto& top = response.signals(0);
+  EXPECT_EQ(top.count(), 6);
+  EXPECT_LT(top.p_value(), 1e-5);
+  EXPECT_EQ(ProtoToMillis(top.first_seen_time()), (today - 2) * 86400 * 1000);
+}
+
 TEST_F(TriageIntegrationTest, InvalidTaxonomyUpdateIsRejectedWithItsLineAndChangesNothing) {
   grpc::ClientContext get_context;
   voc::v1::Taxonomy before;

@@ -136,6 +136,22 @@ TEST(WeakSignalsTest, AlertsOncePerDayAndRestoresFromCounts) {
   EXPECT_EQ(e[0].history_total, 0.0);
 }
 
+TEST(WeakSignalsTest, ASignalSaysSinceWhenItHasBeenCounted) {
+  WeakSignalDetector detector(CarDictionaries());
+  const std::string key = "model:s3 + part:变速箱 + symptom:抖动";
+  detector.Observe("s3 空调", 0);
+  EXPECT_EQ(detector.Evaluate(key, 30).first_seen_day, 30);  // never counted: today
+  detector.Observe("s3 变速箱抖动", 27);
+  detector.Observe("s3 变速箱抖动", 29);
+  detector.Observe("s3 变速箱抖动", 30);
+  EXPECT_EQ(detector.Evaluate(key, 30).first_seen_day, 27);
+  EXPECT_EQ(detector.Evaluate(key, 28).first_seen_day, 27);
+  // Only the kept days count (history 28 + guard 7 before the day): day 27
+  // has dropped out 36 days later, day 29 not yet; later still, all have.
+  EXPECT_EQ(detector.Evaluate(key, 27 + 36).first_seen_day, 29);
+  EXPECT_EQ(detector.Evaluate(key, 30 + 36).first_seen_day, 30 + 36);
+}
+
 TEST(WeakSignalsTest, DayIndexUsesTheGivenOffset) {
   EXPECT_EQ(DayIndex(0), 0);
   EXPECT_EQ(DayIndex(86399), 0);

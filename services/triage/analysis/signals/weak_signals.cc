@@ -143,6 +143,13 @@ WeakSignal WeakSignalDetector::EvaluateLocked(const std::string& key, const Seri
   w.terms = s.terms;
   w.day = day;
   w.count = count_on(day);
+  w.first_seen_day = day;
+  for (std::int64_t d = day - static_cast<std::int64_t>(size) + 1; d < day; ++d) {
+    if (count_on(d) > 0) {
+      w.first_seen_day = d;
+      break;
+    }
+  }
   const std::int64_t guard = options_.guard_days;
   const std::int64_t observed =
       first_day_ == INT64_MAX ? 0 : std::max<std::int64_t>(0, day - guard - first_day_);

@@ -74,6 +74,10 @@ struct WeakSignal {
   int history_days = 0;             // H (baseline days used)
   double expected = 0;              // posterior mean daily rate (alpha + S) / (beta + H)
   double p_value = 1;
+  // The earliest day up to `day` on which the combination was counted, within
+  // the days the detector keeps (history_days + guard_days before `day`);
+  // `day` itself when it was never counted before.
+  std::int64_t first_seen_day = 0;
 };
 
 // floor((unix_seconds + utc_offset_seconds) / 86400).
