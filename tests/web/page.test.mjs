@@ -178,8 +178,8 @@ test('Insights shows the weak signals and clusters triage knows, as text', async
 
   // Weak signals: company-wide, and said so.
   assert.deepEqual(await signalRows(page), [
-    ['星辰S7 + 刹车 + 异响', '5', '0.18', '3.2e-7'],
-    ['<script>window.__xss=1</script> + 充电桩', '3', '0.04', '8.1e-6'],
+    ['星辰S7 + 刹车 + 异响', '5', '0.18', '3.2e-7', '2026/2/26'],
+    ['<script>window.__xss=1</script> + 充电桩', '3', '0.04', '8.1e-6', '2026/3/1'],
   ]);
   assert.match(await page.textContent('[data-testid=signals-scope]'), /^全公司范围/);
   assert.equal(await visible(page, 'signals-message'), false);

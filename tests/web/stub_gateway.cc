@@ -62,8 +62,8 @@ class InMemoryBackend final : public GatewayBackend {
     AddCluster("3", 6, {"logistics.damaged_package", "service.staff_attitude"},
                "Package arrived crushed and the courier was rude", "2026-02-25T11:00:00Z");
 
-    AddSignal({"星辰S7", "刹车", "异响"}, 5, 0.18, 3.2e-7);
-    AddSignal({"<script>window.__xss=1</script>", "充电桩"}, 3, 0.04, 8.1e-6);
+    AddSignal({"星辰S7", "刹车", "异响"}, 5, 0.18, 3.2e-7, "2026-02-26T00:00:00Z");
+    AddSignal({"<script>window.__xss=1</script>", "充电桩"}, 3, 0.04, 8.1e-6, "2026-03-01T00:00:00Z");
 
     AddKnowledge("projects/p-riders", "午高峰配送延迟整改", "logistics.delivery_delay",
                  "增加午高峰骑手 30 名；商家出餐超时自动提醒",
@@ -202,8 +202,10 @@ class InMemoryBackend final : public GatewayBackend {
     *c.mutable_first_seen_time() = ToProto(At(first_seen));
     *c.mutable_last_seen_time() = ToProto(At("2026-03-01T09:00:00Z"));
   }
-  void AddSignal(std::vector<std::string> terms, int count, double expected, double p_value) {
+  void AddSignal(std::vector<std::string> terms, int count, double expected, double p_value,
+                 const char* first_seen) {
     v1::EmergingSignal& s = signals_.emplace_back();
+    *s.mutable_first_seen_time() = ToProto(At(first_seen));
     for (const auto& t : terms) s.add_terms(t);
     s.set_count(count);
     s.set_expected(expected);

@@ -63,6 +63,12 @@ function localTime(iso) {
   return new Date(iso).toLocaleString(state.lang === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false });
 }
 
+// A day (weak signals count per UTC day).
+function localDate(iso) {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleDateString(state.lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC' });
+}
+
 function timeLeftText(c) {
   if (c.time_left_ms === null || c.time_left_ms === undefined) return t().noDue;
   const d = formatDuration(c.time_left_ms, state.lang);
@@ -216,6 +222,7 @@ function renderSignals() {
       el('td', s.count, 'num'),
       el('td', Number(s.expected).toFixed(2), 'num'),
       el('td', formatPValue(s.p_value), 'num'),
+      el('td', localDate(s.first_seen_time), 'num'),
     );
     return tr;
   }) : [];

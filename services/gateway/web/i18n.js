@@ -17,7 +17,7 @@ export const messages = {
     viewCases: '工单', viewInsights: '洞察', viewKnowledge: '知识库',
     signalsTitle: '新出现的弱信号',
     signalsScope: '全公司范围：弱信号是词语组合，不带主题，分诊服务无法按部门区分，所以每个部门看到的都是同一份列表。',
-    signalTerms: '词语组合', signalCount: '今日次数', signalExpected: '日均预期', signalP: 'p 值',
+    signalTerms: '词语组合', signalCount: '今日次数', signalExpected: '日均预期', signalP: 'p 值', signalFirstSeen: '开始出现',
     signalsEmpty: '今天没有新出现的弱信号。', signalsOff: '分诊服务没有开启弱信号检测。',
     clustersTitle: '最大的相似投诉簇', clustersAll: '显示所有部门',
     clustersScopeDepartment: '{d}负责的主题（含子主题）：{topics}',
@@ -55,7 +55,7 @@ export const messages = {
     signalsTitle: 'Emerging weak signals',
     signalsScope: 'Company-wide: weak signals are term combinations without a topic, so triage cannot tell which '
       + 'department they concern; every department sees the same list.',
-    signalTerms: 'Terms', signalCount: 'Today', signalExpected: 'Expected a day', signalP: 'p-value',
+    signalTerms: 'Terms', signalCount: 'Today', signalExpected: 'Expected a day', signalP: 'p-value', signalFirstSeen: 'Counted since',
     signalsEmpty: 'No emerging signals today.', signalsOff: 'Weak-signal detection is turned off in triage.',
     clustersTitle: 'Largest similar-complaint clusters', clustersAll: 'Every department',
     clustersScopeDepartment: 'Topics owned by {d} (with their subtopics): {topics}',
