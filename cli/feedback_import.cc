@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 
 #include "common/util/time.h"
 #include "services/ingest/feedback_validator.h"
@@ -245,6 +246,48 @@ bool FeedbackFileReader::Next(ImportRow* row) {
   }
   *row = FromCsv(record);
   return true;
+}
+
+void TrackNewest(const ImportRow& row, std::optional<TimePoint>* newest) {
+  if (!row.ok() || !row.feedback.has_occurred_time()) return;
+  TimePoint t = FromProto(row.feedback.occurred_time());
+  if (!*newest || t > **newest) *newest = t;
+}
+
+Duration ShiftToward(TimePoint newest, TimePoint now) {
+  // floor() to whole seconds: newest + shift <= now whatever the fractions.
+  auto seconds = std::chrono::floor<std::chrono::seconds>(now - newest);
+  return std::chrono::duration_cast<Duration>(seconds);
+}
+
+void ShiftOccurredTime(voc::v1::Feedback* feedback, Duration by) {
+  if (!feedback->has_occurred_time()) return;
+  *feedback->mutable_occurred_time() = ToProto(FromProto(feedback->occurred_time()) + by);
+}
+
+TimeShift ShiftToNow(std::vector<ImportRow>* rows, TimePoint now) {
+  TimeShift shift;
+  for (const auto& row : *rows) TrackNewest(row, &shift.newest);
+  if (!shift.newest) return shift;
+  shift.by = ShiftToward(*shift.newest, now);
+  for (auto& row : *rows) {
+    if (row.ok()) ShiftOccurredTime(&row.feedback, shift.by);
+  }
+  return shift;
+}
+
+std::string FormatShift(Duration by) {
+  long long total = std::chrono::floor<std::chrono::seconds>(by).count();
+  std::string out = total < 0 ? "-" : "+";
+  if (total < 0) total = -total;
+  long long days = total / 86400, hours = (total % 86400) / 3600, minutes = (total % 3600) / 60,
+            seconds = total % 60;
+  auto two = [](long long v) { return (v < 10 ? "0" : "") + std::to_string(v); };
+  if (days > 0) out += std::to_string(days) + "d" + two(hours) + "h" + two(minutes) + "m" + two(seconds) + "s";
+  else if (hours > 0) out += std::to_string(hours) + "h" + two(minutes) + "m" + two(seconds) + "s";
+  else if (minutes > 0) out += std::to_string(minutes) + "m" + two(seconds) + "s";
+  else out += std::to_string(seconds) + "s";
+  return out;
 }
 
 }  // namespace voc::cli

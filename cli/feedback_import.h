@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/csv_reader.h"
+#include "common/clock/clock.h"
 #include "voc/v1/feedback.pb.h"
 
 namespace voc::cli {
@@ -67,5 +68,31 @@ class FeedbackFileReader {
   std::vector<std::string> header_;
   std::string fatal_error_;
 };
+
+// `voc import --shift-to-now`: every row's occurred_at moves by the same
+// amount so that the newest one lands at `now` (data with fixed dates, such
+// as the demo, then looks recent to a service evaluating "today"). Rows that
+// could not be read and rows without occurred_at are left alone (the ingest
+// service dates the latter on arrival).
+
+// Notes the row's occurred_at in `newest` when it is later (rows with an
+// error or without occurred_at do not count).
+void TrackNewest(const ImportRow& row, std::optional<TimePoint>* newest);
+// The shift that brings `newest` to `now`, in whole seconds, rounded down so
+// nothing lands after `now`. Negative when `newest` is after `now`.
+Duration ShiftToward(TimePoint newest, TimePoint now);
+// Adds `by` to the feedback's occurred_at; one without occurred_at is left alone.
+void ShiftOccurredTime(voc::v1::Feedback* feedback, Duration by);
+
+struct TimeShift {
+  std::optional<TimePoint> newest;  // before the shift; empty when no row has occurred_at
+  Duration by{};                    // zero when there was nothing to shift
+};
+// The above over parsed rows: finds the newest occurred_at, shifts every
+// row that has one, and returns what it did.
+TimeShift ShiftToNow(std::vector<ImportRow>* rows, TimePoint now);
+
+// "+62d03h12m05s", "-5h00m00s", "+0s": a shift for people, to the second.
+std::string FormatShift(Duration by);
 
 }  // namespace voc::cli

@@ -24,7 +24,7 @@ constexpr char kUsage[] =
     "  submit --channel C --external-id X [--text T] [--nps N] [--rating N] [--customer ID]\n"
     "         [--tier vip|high|standard] [--account-manager P] [--store S] [--region R]\n"
     "         [--product P] [--occurred-at RFC3339]\n"
-    "  import FILE.jsonl|FILE.csv [--batch 200] [--strict]\n"
+    "  import FILE.jsonl|FILE.csv [FILE...] [--batch 200] [--strict] [--shift-to-now]\n"
     "  cases list [--department D] [--owner P] [--state S] [--overdue] [--all]\n"
     "  cases show ID | ack ID | callback ID --reached|--unreached | resolve ID --note T | close ID\n"
     "  clock show | clock advance 25h\n"

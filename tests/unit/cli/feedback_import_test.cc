@@ -155,5 +155,101 @@ TEST(FeedbackImportTest, CsvHeaderWithoutRequiredColumnIsFatal) {
   EXPECT_NE(fatal.find("empty"), std::string::npos);
 }
 
+// --shift-to-now: pure functions over parsed rows, "now" injected.
+
+TimePoint At(const std::string& rfc3339) {
+  TimePoint t;
+  EXPECT_TRUE(ParseRfc3339(rfc3339, &t)) << rfc3339;
+  return t;
+}
+
+std::string OccurredAt(const ImportRow& row) { return FormatRfc3339(FromProto(row.feedback.occurred_time())); }
+
+TEST(ShiftToNowTest, MovesEveryRowByOneAmountSoTheNewestLandsAtNow) {
+  auto rows = ReadRows(
+      R"({"channel":"email","external_id":"a","text":"x","occurred_at":"2026-11-23T10:00:00Z"})" "\n"
+      R"({"channel":"email","external_id":"b","text":"x","occurred_at":"2026-11-24T15:10:00Z"})" "\n"
+      R"({"channel":"email","external_id":"c","text":"x","occurred_at":"2026-09-26T01:15:00+08:00"})" "\n",
+      ImportFormat::kJsonl);
+  ASSERT_EQ(rows.size(), 3u);
+  TimeShift shift = ShiftToNow(&rows, At("2027-03-01T08:30:05Z"));
+  ASSERT_TRUE(shift.newest);
+  EXPECT_EQ(FormatRfc3339(*shift.newest), "2026-11-24T15:10:00.000Z");
+  EXPECT_EQ(FormatShift(shift.by), "+96d17h20m05s");
+  EXPECT_EQ(OccurredAt(rows[1]), "2027-03-01T08:30:05.000Z");  // the newest is now
+  EXPECT_EQ(OccurredAt(rows[0]), "2027-02-28T03:20:05.000Z");  // still 1 day 5 h 10 min before it
+  // Offsets are honoured: 01:15+08:00 is 17:15Z the day before.
+  EXPECT_EQ(OccurredAt(rows[2]), "2026-12-31T10:35:05.000Z");
+}
+
+TEST(ShiftToNowTest, LeavesRowsWithoutOccurredAtAndBadRowsAlone) {
+  auto rows = ReadRows(
+      R"({"channel":"email","external_id":"a","text":"x","occurred_at":"2026-11-24T00:00:00Z"})" "\n"
+      R"({"channel":"email","external_id":"b","text":"no time"})" "\n"
+      R"({"channel":"fax","external_id":"c","text":"x","occurred_at":"2030-01-01T00:00:00Z"})" "\n"
+      R"(not json)" "\n",
+      ImportFormat::kJsonl);
+  ASSERT_EQ(rows.size(), 4u);
+  TimeShift shift = ShiftToNow(&rows, At("2026-11-25T06:00:00Z"));
+  // The unreadable row's 2030 date does not count as the newest.
+  ASSERT_TRUE(shift.newest);
+  EXPECT_EQ(FormatShift(shift.by), "+1d06h00m00s");
+  EXPECT_EQ(OccurredAt(rows[0]), "2026-11-25T06:00:00.000Z");
+  EXPECT_FALSE(rows[1].feedback.has_occurred_time());  // ingest dates it on arrival
+  // A bad row keeps its line and reason, as without the shift.
+  EXPECT_EQ(rows[2].line, 3);
+  EXPECT_NE(rows[2].error.find("channel: unknown \"fax\""), std::string::npos);
+  EXPECT_EQ(rows[3].line, 4);
+  EXPECT_EQ(rows[3].error, "not valid JSON");
+}
+
+TEST(ShiftToNowTest, NothingLandsAfterNow) {
+  // Fractions of a second round the shift down, never up.
+  auto rows = ReadRows(
+      R"({"channel":"email","external_id":"a","text":"x","occurred_at":"2026-11-24T00:00:00.900Z"})" "\n"
+      R"({"channel":"email","external_id":"b","text":"x","occurred_at":"2026-11-23T00:00:00Z"})" "\n",
+      ImportFormat::kJsonl);
+  const TimePoint now = At("2026-11-25T00:00:00.250Z");
+  TimeShift shift = ShiftToNow(&rows, now);
+  for (const auto& row : rows) EXPECT_LE(FromProto(row.feedback.occurred_time()), now) << OccurredAt(row);
+  EXPECT_EQ(OccurredAt(rows[0]), "2026-11-24T23:59:59.900Z");
+  EXPECT_EQ(FormatShift(shift.by), "+23h59m59s");
+
+  // Data dated after "now" moves back so that its newest is now.
+  auto future = ReadRows(R"({"channel":"email","external_id":"a","text":"x","occurred_at":"2027-01-01T00:00:00Z"})",
+                         ImportFormat::kJsonl);
+  shift = ShiftToNow(&future, At("2026-12-31T22:00:00Z"));
+  EXPECT_EQ(FormatShift(shift.by), "-2h00m00s");
+  EXPECT_EQ(OccurredAt(future[0]), "2026-12-31T22:00:00.000Z");
+}
+
+TEST(ShiftToNowTest, NoTimesNoShift) {
+  auto rows = ReadRows("channel,external_id,text\nemail,a,x\nemail,b,y\n", ImportFormat::kCsv);
+  TimeShift shift = ShiftToNow(&rows, At("2026-11-25T00:00:00Z"));
+  EXPECT_FALSE(shift.newest);
+  EXPECT_EQ(shift.by, Duration::zero());
+  EXPECT_FALSE(rows[0].feedback.has_occurred_time());
+}
+
+TEST(ShiftToNowTest, CsvRowsShiftLikeJsonl) {
+  auto rows = ReadRows(std::string("channel,external_id,text,occurred_at\n") +
+                           "email,a,x,2026-11-20T02:10:00Z\n"
+                           "email,b,x,yesterday\n"
+                           "email,c,x,2026-11-24T06:00:00Z\n",
+                       ImportFormat::kCsv);
+  ASSERT_EQ(rows.size(), 3u);
+  ShiftToNow(&rows, At("2026-11-25T06:00:00Z"));
+  EXPECT_EQ(OccurredAt(rows[0]), "2026-11-21T02:10:00.000Z");
+  EXPECT_EQ(rows[1].line, 3);
+  EXPECT_NE(rows[1].error.find("occurred_at: \"yesterday\""), std::string::npos);
+  EXPECT_EQ(OccurredAt(rows[2]), "2026-11-25T06:00:00.000Z");
+}
+
+TEST(ShiftToNowTest, FormatShift) {
+  EXPECT_EQ(FormatShift(std::chrono::seconds(0)), "+0s");
+  EXPECT_EQ(FormatShift(std::chrono::seconds(65)), "+1m05s");
+  EXPECT_EQ(FormatShift(-std::chrono::hours(49)), "-2d01h00m00s");
+}
+
 }  // namespace
 }  // namespace voc::cli
