@@ -8,8 +8,12 @@ ingest contract (known channel, text present, scores in range, customer, store,
 region and account manager known to the directory). The CSV holds rows that are
 invalid on purpose (EXPECTED_INVALID_CSV): each must fail for the stated field
 and every other row must pass. Finally it checks that the demo set still covers
-what the demo shows (clusters, red lines, NPS categories, languages) and prints
-a summary.
+what the demo shows (topic stories, red lines, NPS categories, languages) and
+what scripts/demo/insights.json says it shows in the Insights tab (groups of
+near-duplicate complaints, and a term combination that rises from nothing to
+1, 2, 4, 7 mentions a day over the last four days), and prints a summary.
+Whether the groups really cluster and the trend really is a weak signal is
+checked with the real analyser by tests/unit/demo/demo_insights_test.cc.
 
 Exit status: 0 when everything holds, 1 on any problem, 2 on bad usage.
 Needs python3 and python3-yaml only.
@@ -23,6 +27,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 
 try:
     import yaml
@@ -62,6 +67,18 @@ DELAY = re.compile(r"不更新|没更新|沒更新|没有更新|沒有更新|没
 APP_CRASH = re.compile(r"闪退|閃退|崩溃|crash", re.I)
 APP_UPDATE = re.compile(r"5\.2|５．２|更新|升级|update", re.I)
 STAFF = re.compile(r"态度|態度|呵斥|骂人|不理|rude|shouted", re.I)
+# The Insights story (scripts/demo/insights.json).
+MIN_GROUP_SIZE = 4
+MIN_GROUP_CHANNELS = 3        # the same complaint re-sent or re-posted through several channels
+MAX_GROUP_SPAN_DAYS = 7
+SIGNAL_BASELINE_DAYS = 32     # what the detector keeps before the trend's four days (28 + guard)
+MAX_SIGNAL_BASELINE = 1       # "from a near-zero base"
+# `voc import --shift-to-now` puts the newest item at the current time, and
+# weak signals count calendar days (UTC): the last day's count is complete
+# only if its mentions are close to the newest item. With at least 4 in the
+# newest 90 minutes, the signal shows today from 01:30 UTC on.
+SIGNAL_LATE_MINUTES = 90
+SIGNAL_LATE_MIN_COUNT = 4
 RED_LINES = {
     "safety": re.compile(r"刹车失灵|电池起火|冒烟|食物中毒|brakes .*failed|smoking|battery fire", re.I),
     "legal": re.compile(r"律师|起诉|lawsuit|lawyer|legal action|12315", re.I),
@@ -423,19 +440,20 @@ def coverage(records, report, where, verbose):
         if nps[cat] < minimum:
             report.error(where, f"{nps[cat]} NPS {cat}s, expected at least {minimum}")
 
-    clusters = collections.OrderedDict()
-    clusters["logistics delay"] = sum(1 for t in texts if LOGISTICS.search(t) and DELAY.search(t))
-    clusters["app crash after update"] = sum(1 for t in texts if APP_CRASH.search(t) and APP_UPDATE.search(t))
+    # Topic stories: feedback on one subject, worded independently (keyword counts).
+    stories = collections.OrderedDict()
+    stories["logistics delay"] = sum(1 for t in texts if LOGISTICS.search(t) and DELAY.search(t))
+    stories["app crash after update"] = sum(1 for t in texts if APP_CRASH.search(t) and APP_UPDATE.search(t))
     staff = collections.Counter(
         (r.get("customer") or {}).get("store") for r in records
         if STAFF.search(r.get("text", "")) and (r.get("customer") or {}).get("store"))
     staff_store, staff_count = staff.most_common(1)[0] if staff else (None, 0)
-    clusters[f"staff complaints at {staff_store}"] = staff_count
+    stories[f"staff complaints at {staff_store}"] = staff_count
     for name, minimum in (("logistics delay", 15), ("app crash after update", 15)):
-        if clusters[name] < minimum:
-            report.error(where, f"{clusters[name]} items in the {name} cluster, expected at least {minimum}")
+        if stories[name] < minimum:
+            report.error(where, f"{stories[name]} items in the {name} story, expected at least {minimum}")
     if staff_count < 8:
-        report.error(where, f"largest store staff-complaint cluster has {staff_count} items, expected at least 8")
+        report.error(where, f"largest store staff-complaint story has {staff_count} items, expected at least 8")
     red = {k: sum(1 for t in texts if rx.search(t)) for k, rx in RED_LINES.items()}
     for k, v in red.items():
         if not v:
@@ -454,9 +472,106 @@ def coverage(records, report, where, verbose):
         print(f"  languages: zh {langs['zh']} ({zh_share:.0%}), en {langs['en']}")
         print("  channels: " + ", ".join(f"{k} {v}" for k, v in sorted(channels.items())))
         print(f"  NPS: {nps['detractor']} detractors, {nps['passive']} passives, {nps['promoter']} promoters")
-        print("  clusters: " + ", ".join(f"{k} {v}" for k, v in clusters.items()))
+        print("  topic stories (keyword counts): " + ", ".join(f"{k} {v}" for k, v in stories.items()))
         print("  red lines (keyword hits): " + ", ".join(f"{k} {v}" for k, v in red.items()))
         print("  text styles: " + ", ".join(f"{k} {v}" for k, v in style.items()))
+
+
+# --------------------------------------------------------------------------- insights
+
+def normalise(text):
+    """Roughly what triage matches terms against: NFKC, case-folded (no t2s)."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def check_insights(path, records, report, verbose):
+    try:
+        with open(path, encoding="utf-8") as f:
+            manifest = json.load(f)
+    except (OSError, json.JSONDecodeError) as e:
+        report.error(path, f"cannot read: {e}")
+        return
+    by_id = {r.get("external_id"): r for r in records}
+    placed = {}
+    lines = []
+    for i, group in enumerate(manifest.get("clusters") or []):
+        name = group.get("name") or f"clusters[{i}]"
+        where = f"{path}: {name}"
+        members = group.get("members") or []
+        if group.get("department") not in REQUIRED_DEPARTMENTS:
+            report.error(where, f"department {group.get('department')!r} is not a demo department")
+        if len(members) < MIN_GROUP_SIZE:
+            report.error(where, f"{len(members)} members, a group needs at least {MIN_GROUP_SIZE}")
+        found = []
+        for xid in members:
+            if xid in placed:
+                report.error(where, f"{xid} is also in {placed[xid]}")
+            placed[xid] = name
+            if xid not in by_id:
+                report.error(where, f"{xid} is not in the JSONL file")
+            else:
+                found.append(by_id[xid])
+        if not found:
+            continue
+        langs = {language_of(r.get("text", "")) for r in found}
+        if len(langs) > 1:
+            report.error(where, "members mix languages (Chinese and English never share shingles: one group each)")
+        channels = {r.get("channel") for r in found}
+        if len(channels) < MIN_GROUP_CHANNELS:
+            report.error(where, f"members on {len(channels)} channel(s), expected at least {MIN_GROUP_CHANNELS}")
+        times = [t for t in (parse_time(r.get("occurred_at")) for r in found) if t]
+        if times and max(times) - min(times) > dt.timedelta(days=MAX_GROUP_SPAN_DAYS):
+            report.error(where, f"members span {max(times) - min(times)}, expected at most {MAX_GROUP_SPAN_DAYS} days")
+        lines.append(f"{name}: {len(found)} items, {len(channels)} channels, {group.get('department')}")
+
+    signal = manifest.get("signal") or {}
+    where = f"{path}: signal"
+    terms = [normalise(t) for t in signal.get("terms") or []]
+    daily = signal.get("daily_counts") or []
+    members = set(signal.get("members") or [])
+    if len(terms) < 2 or len(daily) != 4:
+        report.error(where, "needs two or more terms and four daily_counts")
+        return
+    for xid in sorted(members - set(by_id)):
+        report.error(where, f"{xid} is not in the JSONL file")
+    timed = [(parse_time(r.get("occurred_at")), r) for r in records]
+    timed = [(t, r) for t, r in timed if t]
+    if not timed:
+        return
+    newest = max(t for t, _ in timed)
+    counts = collections.Counter()
+    recent, late = set(), 0
+    for t, r in timed:
+        text = normalise(r.get("text", ""))
+        if not all(term in text for term in terms):
+            continue
+        back = (newest - t) // dt.timedelta(days=1)  # 24-hour steps back from the newest item
+        counts[back] += 1
+        if back < 4:
+            recent.add(r.get("external_id"))
+        if newest - t <= dt.timedelta(minutes=SIGNAL_LATE_MINUTES):
+            late += 1
+    shape = [counts[3], counts[2], counts[1], counts[0]]
+    if shape != daily:
+        report.error(where, f"mentions in the last four days are {shape}, expected {daily}")
+    if recent != members:
+        report.error(where, f"items with the terms in the last four days differ from the members: "
+                            f"extra {sorted(recent - members)}, missing {sorted(members - recent)}")
+    baseline = sum(counts[k] for k in range(4, 4 + SIGNAL_BASELINE_DAYS))
+    if baseline > MAX_SIGNAL_BASELINE:
+        report.error(where, f"{baseline} mentions in the {SIGNAL_BASELINE_DAYS} days before the trend, "
+                            f"expected at most {MAX_SIGNAL_BASELINE}")
+    if late < SIGNAL_LATE_MIN_COUNT:
+        report.error(where, f"{late} mentions in the newest {SIGNAL_LATE_MINUTES} minutes, expected at least "
+                            f"{SIGNAL_LATE_MIN_COUNT} (otherwise the signal shows today only late in the day)")
+    if verbose:
+        print(f"  near-duplicate groups ({len(lines)}, {len(placed)} items):")
+        for line in lines:
+            print(f"    {line}")
+        print(f"  weak signal: {signal.get('name')} ({' + '.join(terms)}): "
+              f"{', '.join(map(str, shape))} in the last four days, {baseline} in the "
+              f"{SIGNAL_BASELINE_DAYS} days before, {late} in the newest {SIGNAL_LATE_MINUTES} minutes; "
+              f"{len(signal.get('english_members') or [])} English mentions besides")
 
 
 # --------------------------------------------------------------------------- main
@@ -476,9 +591,10 @@ def main():
     ap.add_argument("--directory", default=os.path.join(root, "config", "directory.yaml"))
     ap.add_argument("--jsonl", default=os.path.join(root, "scripts", "demo", "feedback.jsonl"))
     ap.add_argument("--csv", default=os.path.join(root, "scripts", "demo", "feedback.csv"))
+    ap.add_argument("--insights", default=os.path.join(root, "scripts", "demo", "insights.json"))
     ap.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     args = ap.parse_args()
-    for name in ("directory", "jsonl", "csv"):
+    for name in ("directory", "jsonl", "csv", "insights"):
         rel = os.path.relpath(getattr(args, name))
         if not rel.startswith(".."):
             setattr(args, name, rel)
@@ -503,6 +619,7 @@ def main():
             report.error(where, f"duplicate (channel, external_id) {key}, first at {seen[key]}")
         seen.setdefault(key, where)
     coverage([rec for _, rec in jsonl], report, args.jsonl, verbose)
+    check_insights(args.insights, [rec for _, rec in jsonl], report, verbose)
 
     rows = read_csv(args.csv, report)
     rejected = 0
