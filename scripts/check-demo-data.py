@@ -72,7 +72,7 @@ MIN_GROUP_SIZE = 4
 MIN_GROUP_CHANNELS = 3        # the same complaint re-sent or re-posted through several channels
 MAX_GROUP_SPAN_DAYS = 7
 SIGNAL_BASELINE_DAYS = 32     # what the detector keeps before the trend's four days (28 + guard)
-MAX_SIGNAL_BASELINE = 1       # "from a near-zero base"
+MAX_SIGNAL_BASELINE = 0       # "nothing for weeks"
 # `voc import --shift-to-now` puts the newest item at the current time, and
 # weak signals count calendar days (UTC): the last day's count is complete
 # only if its mentions are close to the newest item. With at least 4 in the
