@@ -9,12 +9,16 @@
 #   VOC_DEV_CLOCK   true (default here) lets `voc clock advance 25h` move time
 #   VOC_NO_DEMO=1   start empty, without loading the demo feedback
 #   VOC_FRESH=1     delete ./var first (a clean demo)
+#   VOC_NO_BUILD=1  skip installing and building (the Release binaries in
+#                   ./build are already there, e.g. built target by target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 
-./scripts/install-deps.sh
-./scripts/build.sh Release build
+if [ "${VOC_NO_BUILD:-0}" != "1" ]; then
+  ./scripts/install-deps.sh
+  ./scripts/build.sh Release build
+fi
 
 BIN="$ROOT/build"
 CONFIG="${VOC_CONFIG:-config/voc.yaml}"
@@ -98,9 +102,12 @@ pids+=($!)
 wait_port "$GATEWAY" gateway
 
 if [ "${VOC_NO_DEMO:-0}" != "1" ]; then
+  # The demo's dates are fixed (2026-09-26 .. 2026-11-24); --shift-to-now
+  # moves them all by one amount so the newest lands now, which is where the
+  # weak signals look for "today". The CSV has two rows rejected on purpose.
   echo "Loading the demo feedback..."
-  "$BIN/cli/voc" --config "$CONFIG" import scripts/demo/feedback.jsonl
-  "$BIN/cli/voc" --config "$CONFIG" import scripts/demo/feedback.csv || true
+  "$BIN/cli/voc" --config "$CONFIG" import --shift-to-now \
+    scripts/demo/feedback.jsonl scripts/demo/feedback.csv
 fi
 
 cat <<MSG
@@ -108,10 +115,22 @@ cat <<MSG
 VoC Loop is running (logs in ./var/log, data in ./var).
 
   Web page for department owners:  http://$GATEWAY/
+    Cases           each department's worklist (pick a department at the top)
+    Insights        the weak signal emerging today: 异响 + 4s店, the Xingchen E7
+                    brake squeal (1, 2, 4, 7 mentions over the last four days), and
+                    the department's largest clusters of near-duplicate complaints:
+                    app_engineering (the 5.2.0 login crash), logistics (a parcel
+                    stuck in Guangzhou), store_operations (the Tianhe cashier)
+    Knowledge base  fixes that worked: a case resolved with a note, or a verified
+                    improvement project (empty until you resolve one, see below)
+  The same as JSON:
+    curl -s 'http://$GATEWAY/api/signals'
+    curl -s 'http://$GATEWAY/api/clusters?department=app_engineering'
 
   Try the CLI:
     ./build/cli/voc cases list --department logistics
     ./build/cli/voc cases list --overdue
+    ./build/cli/voc cases resolve ID --note "补发并赔付运费"   # then search 补发 in the Knowledge base
     ./build/cli/voc submit --channel nps_survey --external-id try-1 --nps 2 \\
         --customer c-10001 --text "等了一个月还没交车，太失望了"
     ./build/cli/voc clock advance 25h      # watch callback SLAs breach and escalate
