@@ -87,8 +87,9 @@ void BM_AnalyzeFull(benchmark::State& state) {
 }
 BENCHMARK(BM_AnalyzeFull)->MinTime(3.0);
 
-// Full analysis, then for negative feedback cluster assignment and weak-signal
-// counting, with the stream spread over 60 days: the online triage hot path.
+// Full analysis, then for negative feedback cluster assignment, weak-signal
+// counting and the drill-down terms, with the stream spread over 60 days: the
+// online triage hot path (what TriageProcessor and TriageWorker do per message).
 void BM_AnalyzeClusterAndSignals(benchmark::State& state) {
   if (SkipWithoutData(state)) return;
   const auto& texts = Data().texts;
@@ -111,6 +112,8 @@ void BM_AnalyzeClusterAndSignals(benchmark::State& state) {
       for (const auto& t : a.topics) topic_ids.push_back(t.path);
       benchmark::DoNotOptimize(clusters.Add(std::to_string(n), normalized, day * 86400, topic_ids));
       benchmark::DoNotOptimize(signals.Observe(normalized, day));
+      // The drill-down terms the service stores with each negative result.
+      benchmark::DoNotOptimize(Data().analyzer->Terms(normalized));
       ++negatives;
     }
     ++n;
