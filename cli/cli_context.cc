@@ -48,17 +48,4 @@ std::unique_ptr<grpc::ClientContext> CallContext(std::chrono::seconds timeout) {
   return context;
 }
 
-std::string FormatDuration(Duration d) {
-  using namespace std::chrono;
-  auto total = duration_cast<seconds>(d).count();
-  if (total < 0) total = -total;
-  long long days = total / 86400, hours = (total % 86400) / 3600, minutes = (total % 3600) / 60,
-            secs = total % 60;
-  auto two = [](long long v) { return (v < 10 ? "0" : "") + std::to_string(v); };
-  if (days > 0) return std::to_string(days) + "d" + std::to_string(hours) + "h";
-  if (hours > 0) return std::to_string(hours) + "h" + two(minutes) + "m";
-  if (minutes > 0) return std::to_string(minutes) + "m" + two(secs) + "s";
-  return std::to_string(secs) + "s";
-}
-
 }  // namespace voc::cli

@@ -55,7 +55,5 @@ class CliContext {
 // A client context with a deadline, for one call.
 std::unique_ptr<grpc::ClientContext> CallContext(std::chrono::seconds timeout = std::chrono::seconds(10));
 
-// "2h05m", "3d4h", "45s": a compact duration for tables.
-std::string FormatDuration(Duration d);
 
 }  // namespace voc::cli

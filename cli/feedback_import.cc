@@ -277,17 +277,8 @@ TimeShift ShiftToNow(std::vector<ImportRow>* rows, TimePoint now) {
 }
 
 std::string FormatShift(Duration by) {
-  long long total = std::chrono::floor<std::chrono::seconds>(by).count();
-  std::string out = total < 0 ? "-" : "+";
-  if (total < 0) total = -total;
-  long long days = total / 86400, hours = (total % 86400) / 3600, minutes = (total % 3600) / 60,
-            seconds = total % 60;
-  auto two = [](long long v) { return (v < 10 ? "0" : "") + std::to_string(v); };
-  if (days > 0) out += std::to_string(days) + "d" + two(hours) + "h" + two(minutes) + "m" + two(seconds) + "s";
-  else if (hours > 0) out += std::to_string(hours) + "h" + two(minutes) + "m" + two(seconds) + "s";
-  else if (minutes > 0) out += std::to_string(minutes) + "m" + two(seconds) + "s";
-  else out += std::to_string(seconds) + "s";
-  return out;
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(by);
+  return (seconds.count() < 0 ? "-" : "+") + FormatDuration(seconds, DurationPrecision::kSeconds);
 }
 
 }  // namespace voc::cli

@@ -137,4 +137,20 @@ bool ParseDuration(const std::string& text, Duration* out) {
   return true;
 }
 
+std::string FormatDuration(Duration d, DurationPrecision precision) {
+  long long total = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  if (total < 0) total = -total;
+  const long long days = total / 86400, hours = (total % 86400) / 3600, minutes = (total % 3600) / 60,
+                  seconds = total % 60;
+  const auto two = [](long long v) { return (v < 10 ? "0" : "") + std::to_string(v); };
+  const bool to_the_second = precision == DurationPrecision::kSeconds;
+  if (days > 0) {
+    return std::to_string(days) + "d" +
+           (to_the_second ? two(hours) + "h" + two(minutes) + "m" + two(seconds) + "s" : std::to_string(hours) + "h");
+  }
+  if (hours > 0) return std::to_string(hours) + "h" + two(minutes) + "m" + (to_the_second ? two(seconds) + "s" : "");
+  if (minutes > 0) return std::to_string(minutes) + "m" + two(seconds) + "s";
+  return std::to_string(seconds) + "s";
+}
+
 }  // namespace voc

@@ -34,4 +34,10 @@ bool ParseRfc3339(const std::string& text, TimePoint* out);
 // "25h", "90m", "30s", "2d", "1500ms" -> duration. Returns false on bad input.
 bool ParseDuration(const std::string& text, Duration* out);
 
+// The magnitude of a duration for people (no sign), in its two largest units
+// ("3d4h", "2h05m", "4m09s", "45s"), or to the second ("3d04h00m00s",
+// "2h05m00s"). Fractions of a second are dropped.
+enum class DurationPrecision { kTwoUnits, kSeconds };
+std::string FormatDuration(Duration d, DurationPrecision precision = DurationPrecision::kTwoUnits);
+
 }  // namespace voc

@@ -288,14 +288,10 @@ HttpResponse Router::ListCases(const std::map<std::string, std::string>& query) 
         return Error(400, "INVALID_ARGUMENT", "overdue: expected true or false");
       }
     } else if (key == "page_size") {
-      try {
-        std::size_t used = 0;
-        int size = std::stoi(value, &used);
-        if (used != value.size() || size < 0 || size > 1000) throw std::invalid_argument("range");
-        request.set_page_size(size);
-      } catch (const std::exception&) {
-        return Error(400, "INVALID_ARGUMENT", "page_size: expected an integer 0..1000");
-      }
+      int size = 0;
+      std::string error;
+      if (!IntParam("page_size", value, 0, 1000, &size, &error)) return Error(400, "INVALID_ARGUMENT", error);
+      request.set_page_size(size);
     } else if (key == "page_token") {
       request.set_page_token(value);
     }

@@ -8,7 +8,7 @@ namespace voc::triage {
 std::size_t RestoreSignalHistory(TriageStore& store, WeakSignalDetector& signals, std::int64_t now_ms) {
   constexpr std::int64_t kDayMs = 86400LL * 1000;
   constexpr int kMaxDocuments = 200000;
-  const auto docs = store.LoadSignalDocuments(now_ms - 36 * kDayMs, now_ms + kDayMs, kMaxDocuments);
+  const auto docs = store.LoadSignalDocuments(now_ms - signals.KeptDays() * kDayMs, now_ms + kDayMs, kMaxDocuments);
   for (const auto& doc : docs) signals.Observe(doc.normalized_text, DayIndex(doc.occurred_ms / 1000));
   return docs.size();
 }

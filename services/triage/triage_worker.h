@@ -15,9 +15,9 @@
 
 namespace voc::triage {
 
-// At start: replays the detector's history window (28 days ending 7 days
-// back, plus the current week: the 36 days before `now_ms`) of stored
-// negative feedback into its daily series. Returns the documents replayed.
+// At start: replays the stored negative feedback of the days the detector
+// keeps (WeakSignalDetector::KeptDays(), 36 by default, up to `now_ms` plus a
+// day for clocks ahead) into its daily series. Returns the documents replayed.
 std::size_t RestoreSignalHistory(TriageStore& store, WeakSignalDetector& signals, std::int64_t now_ms);
 
 class TriageWorker {

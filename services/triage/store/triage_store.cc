@@ -10,6 +10,19 @@
 namespace voc::triage {
 namespace {
 
+// A topic and its subtopics ("logistics" matches "logistics" and
+// "logistics.delivery_delay", not "logistics_x"), as a SQL condition with its
+// three parameters bound in order. Not LIKE: '_' (common in topic ids) is a
+// wildcard there and SQLite's LIKE ignores case.
+struct TopicOrSubtopic {
+  static constexpr const char* kCondition = "(topic = :t OR substr(topic, 1, :n) = :p)";
+  explicit TopicOrSubtopic(const std::string& id)
+      : topic(id), prefix(id + "."), prefix_length(static_cast<int>(prefix.size())) {}  // ids are ASCII
+  std::string topic;
+  std::string prefix;
+  int prefix_length;
+};
+
 std::string ToJson(const google::protobuf::Message& message) {
   std::string out;
   google::protobuf::util::JsonPrintOptions options;
@@ -167,14 +180,11 @@ FeedbackCounts TriageStore::Count(std::int64_t start_ms, std::int64_t end_ms, co
     s << "SELECT COUNT(*) FROM triage_results WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e",
         soci::use(start), soci::use(end), soci::into(negative);
     if (!topic.empty()) {
-      // The topic and its subtopics. Not LIKE: '_' (common in topic ids) is a
-      // wildcard there and SQLite's LIKE ignores case.
-      const std::string prefix = topic + ".";
-      const int prefix_length = static_cast<int>(prefix.size());  // topic ids are ASCII
-      s << "SELECT COUNT(DISTINCT feedback_id) FROM triage_topics WHERE negative = 1"
-           " AND (topic = :t OR substr(topic, 1, :n) = :p) AND occurred_ms >= :s AND occurred_ms < :e",
-          soci::use(topic), soci::use(prefix_length), soci::use(prefix), soci::use(start), soci::use(end),
-          soci::into(on_topic);
+      const TopicOrSubtopic filter(topic);
+      s << std::string("SELECT COUNT(DISTINCT feedback_id) FROM triage_topics WHERE negative = 1 AND ") +
+               TopicOrSubtopic::kCondition + " AND occurred_ms >= :s AND occurred_ms < :e",
+          soci::use(filter.topic), soci::use(filter.prefix_length), soci::use(filter.prefix), soci::use(start),
+          soci::use(end), soci::into(on_topic);
     }
     counts.total = total;
     counts.negative = negative;
@@ -230,15 +240,14 @@ std::vector<DrillDownRow> TriageStore::LoadDrillDownRows(std::int64_t start_ms, 
 std::unordered_set<std::string> TriageStore::NegativeFeedbackOnTopic(const std::string& topic, std::int64_t start_ms,
                                                                      std::int64_t end_ms) {
   const long long start = start_ms, end = end_ms;
-  const std::string prefix = topic + ".";
-  const int prefix_length = static_cast<int>(prefix.size());  // topic ids are ASCII
+  const TopicOrSubtopic filter(topic);
   return db_.WithSession([&](soci::session& s) {
     std::unordered_set<std::string> ids;
-    // The topic and its subtopics, matched exactly (see Count).
     soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT feedback_id FROM triage_topics WHERE negative = 1"
-                      " AND (topic = :t OR substr(topic, 1, :n) = :p) AND occurred_ms >= :s AND occurred_ms < :e",
-         soci::use(topic), soci::use(prefix_length), soci::use(prefix), soci::use(start), soci::use(end));
+        (s.prepare << std::string("SELECT feedback_id FROM triage_topics WHERE negative = 1 AND ") +
+                          TopicOrSubtopic::kCondition + " AND occurred_ms >= :s AND occurred_ms < :e",
+         soci::use(filter.topic), soci::use(filter.prefix_length), soci::use(filter.prefix), soci::use(start),
+         soci::use(end));
     for (const auto& row : rows) ids.insert(row.get<std::string>(0));
     return ids;
   });

@@ -110,6 +110,9 @@ class WeakSignalDetector {
   // so for an older day the baseline shrinks to the days still known.
   WeakSignal Evaluate(const std::string& combination, std::int64_t day) const;
   std::size_t combination_count() const;
+  // How many days of counts one evaluation reads (history + guard + today):
+  // what a restart must replay to judge today as before.
+  int KeptDays() const { return static_cast<int>(RingSize()); }
 
  private:
   struct Series {
