@@ -9,6 +9,8 @@ find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(Boost 1.74 REQUIRED COMPONENTS system)
 find_package(CURL REQUIRED)
+# abseil comes with gRPC in Debian; absl::Status is our error currency.
+find_package(absl CONFIG REQUIRED)
 
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)

@@ -124,9 +124,10 @@ std::vector<StreamMessage> StreamConsumer::ClaimStale() {
   return messages;
 }
 
-void StreamConsumer::DeadLetter(const StreamMessage& message, const std::string& error) {
+void StreamConsumer::DeadLetter(const StreamMessage& message, const absl::Status& status) {
+  const std::string error(status.message());
   std::vector<std::string> args{"XADD", options_.stream + ":dead", "*", "original_id", message.id, "group",
-                                options_.group, "error", error};
+                                options_.group, "error", error, "code", absl::StatusCodeToString(status.code())};
   for (const auto& [k, v] : message.fields) {
     args.push_back(k);
     args.push_back(v);
@@ -135,32 +136,38 @@ void StreamConsumer::DeadLetter(const StreamMessage& message, const std::string&
   if (!added || added->type == REDIS_REPLY_ERROR) return;  // keep it pending; retried later
   client_.Command({"XACK", options_.stream, options_.group, message.id});
   client_.Command({"HDEL", FailureKey(options_), message.id});
-  log::Error("queue_dead_lettered", {{"stream", options_.stream}, {"message_id", message.id}, {"error", error}});
+  log::Error("queue_dead_lettered", {{"stream", options_.stream},
+                                     {"message_id", message.id},
+                                     {"code", absl::StatusCodeToString(status.code())},
+                                     {"error", error}});
 }
 
 int StreamConsumer::HandleBatch(const std::vector<StreamMessage>& batch) {
   int handled = 0;
   for (const auto& message : batch) {
     if (stopping_) break;
-    HandleResult result;
+    absl::Status result;
     if (message.fields.empty()) {
-      result = HandleResult::Fail("entry has no fields (deleted from the stream)");
+      result = absl::DataLossError("entry has no fields (deleted from the stream)");
     } else {
       try {
         result = handler_(message);
       } catch (const std::exception& e) {
-        result = HandleResult::Fail(std::string("handler threw: ") + e.what());
+        // A handler must return its errors; a throw is a bug, counted like one.
+        result = absl::InternalError(std::string("handler threw: ") + e.what());
       }
     }
-    if (result.ok) {
+    const Disposition disposition = DispositionOf(result);
+    if (disposition == Disposition::kAck) {
       client_.Command({"XACK", options_.stream, options_.group, message.id});
       client_.Command({"HDEL", FailureKey(options_), message.id});
       ++handled;
       continue;
     }
     trouble_ = true;
-    if (result.transient) {
-      log::Warn("queue_handler_retry", {{"stream", options_.stream}, {"message_id", message.id}, {"error", result.error}});
+    const std::string error(result.message());
+    if (disposition == Disposition::kRetry) {
+      log::Warn("queue_handler_retry", {{"stream", options_.stream}, {"message_id", message.id}, {"error", error}});
       // Later messages would meet the same outage: retry this one first.
       break;
     }
@@ -170,8 +177,8 @@ int StreamConsumer::HandleBatch(const std::vector<StreamMessage>& batch) {
     log::Warn("queue_handler_failed", {{"stream", options_.stream},
                                        {"message_id", message.id},
                                        {"failures", failures},
-                                       {"error", result.error}});
-    if (failures >= options_.max_deliveries) DeadLetter(message, result.error);
+                                       {"error", error}});
+    if (failures >= options_.max_deliveries) DeadLetter(message, result);
   }
   return handled;
 }

@@ -2,7 +2,7 @@
 // at-least-once delivery, a message is acked only after its handler's work is
 // stored, stale pending messages of dead consumers are reclaimed, and a
 // message that fails `max_deliveries` times moves to "<stream>:dead" with its
-// error. Handlers must therefore be idempotent.
+// error (fields `error`, the status message, and `code`, e.g. INVALID_ARGUMENT). Handlers must therefore be idempotent.
 //
 // Stream names used by the loop (see docs/architecture.md):
 //   voc:feedback  ingest -> triage            (group "triage")
@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/queue/disposition.h"
 #include "common/queue/redis_client.h"
 
 namespace voc::queue {
@@ -48,20 +49,9 @@ class StreamProducer {
   std::string stream_;
 };
 
-// What a handler tells the consumer.
-struct HandleResult {
-  bool ok = true;
-  std::string error;  // when !ok: recorded with the message if it dead-letters
-  // A failure caused by something outside the message (a downstream service
-  // or Redis unavailable): retried with back-off but never counted towards
-  // dead-lettering, so an outage cannot push good messages to the dead letters.
-  bool transient = false;
-  static HandleResult Ok() { return {}; }
-  static HandleResult Fail(std::string why) { return {false, std::move(why), false}; }
-  static HandleResult Retry(std::string why) { return {false, std::move(why), true}; }
-};
-
-using StreamHandler = std::function<HandleResult(const StreamMessage&)>;
+// A handler returns OK once the message's work is stored; any other status
+// is turned into retry or dead-letter by DispositionOf (disposition.h).
+using StreamHandler = std::function<absl::Status(const StreamMessage&)>;
 
 struct ConsumerOptions {
   std::string stream;
@@ -96,7 +86,7 @@ class StreamConsumer {
   int HandleBatch(const std::vector<StreamMessage>& batch);
   std::vector<StreamMessage> ReadGroup(const std::string& from_id);
   std::vector<StreamMessage> ClaimStale();
-  void DeadLetter(const StreamMessage& message, const std::string& error);
+  void DeadLetter(const StreamMessage& message, const absl::Status& status);
 
   RedisClient client_;
   ConsumerOptions options_;

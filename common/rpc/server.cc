@@ -67,7 +67,7 @@ ServiceServer::ServiceServer(ServerOptions options, std::vector<grpc::Service*> 
 
 ServiceServer::~ServiceServer() { Shutdown(); }
 
-int ServiceServer::Start() {
+absl::StatusOr<int> ServiceServer::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -81,7 +81,8 @@ int ServiceServer::Start() {
   }
   server_ = builder.BuildAndStart();
   if (!server_ || port == 0) {
-    throw std::runtime_error("cannot listen on " + options_.listen + " (address in use or not local?)");
+    return absl::UnavailableError("cannot listen on '" + options_.listen +
+                                  "' (address in use, not local, or not host:port)");
   }
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus("", true);

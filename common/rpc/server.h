@@ -3,6 +3,7 @@
 // shutdown on SIGINT/SIGTERM.
 #pragma once
 
+#include <absl/status/statusor.h>
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
@@ -25,9 +26,9 @@ class ServiceServer {
   ServiceServer(ServerOptions options, std::vector<grpc::Service*> services);
   ~ServiceServer();
 
-  // Binds and starts serving. Throws std::runtime_error when the address
-  // cannot be bound. Returns the bound port.
-  int Start();
+  // Binds and starts serving. Returns the bound port, or UNAVAILABLE naming
+  // the address when it cannot be bound (in use, not local, malformed).
+  absl::StatusOr<int> Start();
   // Blocks until SIGINT/SIGTERM (or Shutdown()), then stops the server
   // gracefully (in-flight RPCs get up to 5 s).
   void WaitForShutdownSignal();

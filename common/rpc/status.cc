@@ -27,15 +27,14 @@ std::string StatusCodeName(grpc::StatusCode code) {
   }
 }
 
-std::string ClientSafeError(std::string_view what, std::size_t max_bytes) {
-  what = what.substr(0, what.find('\n'));
-  if (const auto statement = what.find(" while executing"); statement != std::string_view::npos) {
-    what = what.substr(0, statement);
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  const auto code = static_cast<grpc::StatusCode>(static_cast<int>(status.code()));  // same numbering
+  std::string message(status.message());
+  if (code == grpc::StatusCode::INTERNAL || code == grpc::StatusCode::UNKNOWN) {
+    message = ClientSafeError(message);
   }
-  if (what.size() <= max_bytes) return std::string(what);
-  std::size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(what[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-  return std::string(what.substr(0, cut)) + "...";
+  return {code, message};
 }
 
 grpc::Status Guard(const char* rpc_name, const std::function<grpc::Status()>& fn) {

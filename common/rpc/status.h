@@ -1,7 +1,15 @@
-// Errors as values up to the RPC boundary, mapped once to gRPC codes.
+// The RPC edge of the error currency: the one mapping from absl::Status to
+// grpc::Status, and Serve(), which every <Stage>Grpc adapter uses so that each
+// RPC is one line.
 #pragma once
 
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 #include <grpcpp/grpcpp.h>
+
+#include <type_traits>
+
+#include "common/util/utf8.h"
 
 #include <functional>
 #include <string>
@@ -25,6 +33,27 @@ inline grpc::Status Unavailable(const std::string& why) {
   return {grpc::StatusCode::UNAVAILABLE, why};
 }
 
+// The same code and message. An INTERNAL or UNKNOWN message is cut to
+// ClientSafeError (the full one is logged where it arose).
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// Runs a logic call for RPC `rpc_name` under Guard and maps its status:
+//   call() -> absl::StatusOr<Response>: the value is moved into *response;
+//   call() -> absl::Status:             the call filled *response itself.
+template <typename Response, typename Call>
+grpc::Status Serve(const char* rpc_name, Response* response, Call&& call) {
+  return Guard(rpc_name, [&]() -> grpc::Status {
+    auto result = call();
+    if constexpr (std::is_same_v<std::decay_t<decltype(result)>, absl::Status>) {
+      return ToGrpcStatus(result);
+    } else {
+      if (!result.ok()) return ToGrpcStatus(result.status());
+      *response = std::move(result).value();
+      return grpc::Status::OK;
+    }
+  });
+}
+
 // "INVALID_ARGUMENT", "NOT_FOUND", ... for messages and JSON errors.
 std::string StatusCodeName(grpc::StatusCode code);
 
@@ -33,10 +62,7 @@ std::string StatusCodeName(grpc::StatusCode code);
 // ClientSafeError of it.
 grpc::Status Guard(const char* rpc_name, const std::function<grpc::Status()>& fn);
 
-// The part of an internal error a client may see: its first line, without the
-// statement and bound values SOCI appends (" while executing ..."), which can
-// carry customer text or a whole YAML file and overflow gRPC's metadata limit;
-// at most `max_bytes`, cut on a UTF-8 boundary.
-std::string ClientSafeError(std::string_view what, std::size_t max_bytes = 300);
+// ClientSafeError lives with the other text helpers (common/util/utf8.h).
+using voc::ClientSafeError;
 
 }  // namespace voc::rpc

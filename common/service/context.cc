@@ -3,11 +3,29 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <map>
 #include <iostream>
 
 #include "common/log/log.h"
 
 namespace voc {
+
+std::string DefaultListenAddress(const std::string& service) {
+  static const std::map<std::string, int> kPorts = {
+      {"ingest", 7101},   {"triage", 7102},       {"assignment", 7103},
+      {"tracking", 7104}, {"verification", 7105}, {"gateway", 8080}};
+  auto it = kPorts.find(service);
+  return "127.0.0.1:" + std::to_string(it == kPorts.end() ? 0 : it->second);
+}
+
+int StartServerOrExit(rpc::ServiceServer& server, const std::string& service) {
+  auto port = server.Start();
+  if (!port.ok()) {
+    std::cerr << "voc-" << service << ": cannot start: " << port.status().message() << "\n";
+    std::exit(2);
+  }
+  return *port;
+}
 
 queue::RedisOptions RedisOptionsFrom(const Config& config) {
   queue::RedisOptions options;
@@ -39,7 +57,7 @@ ServiceContext BootstrapService(int argc, char** argv, const std::string& servic
   try {
     Config config = Config::Load(config_path, service);
     log::Init(service, config.GetString("log_format", "json"), config.GetString("log_level", "info"));
-    ServiceContext ctx{std::move(config), nullptr, nullptr, {}, nullptr, ""};
+    ServiceContext ctx{std::move(config), nullptr, nullptr, {}, nullptr, "", ""};
     if (ctx.config.GetBool("dev_clock", false)) {
       auto dev = std::make_unique<DevClock>();
       ctx.dev_clock = dev.get();
@@ -52,6 +70,7 @@ ServiceContext BootstrapService(int argc, char** argv, const std::string& servic
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     ctx.consumer_name = ctx.config.ServiceString("consumer_name", std::string(host) + "-" + service);
+    ctx.listen = ctx.config.ServiceString("listen", DefaultListenAddress(service));
     if (!migrations.empty()) {
       ctx.db = storage::Database::Open(ctx.config.DatabaseUrl(),
                                        static_cast<int>(ctx.config.ServiceInt("database_pool_size", 4)));

@@ -9,6 +9,7 @@
 #include "common/clock/clock.h"
 #include "common/config/config.h"
 #include "common/queue/redis_client.h"
+#include "common/rpc/server.h"
 #include "common/storage/database.h"
 
 namespace voc {
@@ -20,7 +21,20 @@ struct ServiceContext {
   queue::RedisOptions redis;
   std::unique_ptr<storage::Database> db;  // null when no migrations were given
   std::string consumer_name;               // stable per replica: hostname
+  // Where the service's gRPC (or HTTP) server binds: services.<name>.listen,
+  // else DefaultListenAddress(name).
+  std::string listen;
 };
+
+// The loopback address each service binds when its config names none:
+// ingest 7101, triage 7102, assignment 7103, tracking 7104, verification
+// 7105, gateway 8080. The one table of defaults; docs/operations.md quotes it.
+std::string DefaultListenAddress(const std::string& service);
+
+// Starts `server`; when it cannot bind, prints "voc-<service>: cannot start:
+// ..." and exits with status 2 (a start-up error, never an abort). Returns
+// the bound port.
+int StartServerOrExit(rpc::ServiceServer& server, const std::string& service);
 
 // Parses `--config FILE` (default config/voc.yaml) from argv, loads it for
 // `service`, initialises logging, builds the clock (a DevClock when

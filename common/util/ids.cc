@@ -29,10 +29,4 @@ std::string StableId(std::string_view key) {
   return Hex16(hash);
 }
 
-std::string IdFromName(std::string_view name, std::string_view prefix) {
-  if (name.substr(0, prefix.size()) == prefix) return std::string(name.substr(prefix.size()));
-  if (name.find('/') != std::string_view::npos) return "";
-  return std::string(name);
-}
-
 }  // namespace voc

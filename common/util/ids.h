@@ -13,8 +13,4 @@ std::string NewId();
 // idempotency key always maps to the same resource id.
 std::string StableId(std::string_view key);
 
-// "cases/abc" -> "abc" when prefix is "cases/"; a bare "abc" stays "abc".
-// Returns an empty string when the name has another collection's prefix.
-std::string IdFromName(std::string_view name, std::string_view prefix);
-
 }  // namespace voc

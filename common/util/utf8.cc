@@ -41,4 +41,26 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+std::string_view Utf8Prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return text.substr(0, cut);
+}
+
+std::string TruncateUtf8(std::string_view text, std::size_t max_bytes, std::string_view ellipsis) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::string out(Utf8Prefix(text, max_bytes));
+  out += ellipsis;
+  return out;
+}
+
+std::string ClientSafeError(std::string_view what, std::size_t max_bytes) {
+  what = what.substr(0, what.find('\n'));
+  if (const auto statement = what.find(" while executing"); statement != std::string_view::npos) {
+    what = what.substr(0, statement);
+  }
+  return TruncateUtf8(what, max_bytes, "...");
+}
+
 }  // namespace voc

@@ -1,5 +1,7 @@
 #include "services/assignment/assignment_grpc.h"
 
+#include "common/config/config.h"
+
 #include "common/rpc/status.h"
 
 namespace voc::assignment {
@@ -33,7 +35,7 @@ grpc::Status AssignmentGrpc::ReloadRules(grpc::ServerContext*, const v1::ReloadR
       response->set_people(counts.people);
       response->set_rules(counts.rules);
       return grpc::Status::OK;
-    } catch (const org::YamlFileError& e) {
+    } catch (const ConfigError& e) {
       return rpc::FailedPrecondition(e.what());
     }
   });

@@ -1,13 +1,16 @@
 #include "services/assignment/assignment_service.h"
 
+#include "common/config/config.h"
+
 #include "common/log/log.h"
 #include "common/util/time.h"
 
 namespace voc::assignment {
 
 std::shared_ptr<const Router> LoadRouter(const RuleFiles& files) {
-  auto directory =
-      std::make_shared<const org::OrgDirectory>(org::OrgDirectory::LoadFile(files.directory));
+  auto loaded = org::OrgDirectory::Load(files.directory);
+  if (!loaded.ok()) throw ConfigError(std::string(loaded.status().message()));
+  auto directory = std::make_shared<const org::OrgDirectory>(*std::move(loaded));
   auto rules = std::make_shared<const RoutingRules>(RoutingRules::LoadFile(files.routing, *directory));
   return std::make_shared<const Router>(directory, rules);
 }
@@ -74,20 +77,20 @@ HandleOutcome AssignmentService::NotifyPending(const StoredAssignment& assignmen
   return {};
 }
 
-queue::HandleResult AssignmentService::HandleMessage(const queue::StreamMessage& message) {
+absl::Status AssignmentService::HandleMessage(const queue::StreamMessage& message) {
   auto payload = message.fields.find("payload");
-  if (payload == message.fields.end()) return queue::HandleResult::Fail("message has no payload");
+  if (payload == message.fields.end()) return absl::InvalidArgumentError("message has no payload");
   v1::TriagedFeedback triaged;
   if (!triaged.ParseFromString(payload->second)) {
-    return queue::HandleResult::Fail("payload is not a voc.v1.TriagedFeedback");
+    return absl::InvalidArgumentError("payload is not a voc.v1.TriagedFeedback");
   }
   try {
     const HandleOutcome outcome = Handle(triaged);
-    if (outcome.ok) return queue::HandleResult::Ok();
-    return outcome.transient ? queue::HandleResult::Retry(outcome.error) : queue::HandleResult::Fail(outcome.error);
+    if (outcome.ok) return absl::OkStatus();
+    return outcome.transient ? absl::UnavailableError(outcome.error) : absl::InvalidArgumentError(outcome.error);
   } catch (const std::exception& e) {
     log::Error("assignment_failed", {{"feedback_id", triaged.feedback().id()}, {"error", e.what()}});
-    return queue::HandleResult::Fail(e.what());
+    return absl::InvalidArgumentError(e.what());
   }
 }
 

@@ -51,7 +51,7 @@ class AssignmentService {
 
   HandleOutcome Handle(const v1::TriagedFeedback& triaged);
   // The voc:triaged handler: parses `payload` and calls Handle().
-  queue::HandleResult HandleMessage(const queue::StreamMessage& message);
+  absl::Status HandleMessage(const queue::StreamMessage& message);
 
   std::optional<v1::Assignment> GetAssignment(const std::string& feedback_id);
 

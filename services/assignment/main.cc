@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "common/log/log.h"
+#include "common/org/org_directory.h"
 #include "common/notify/notifier.h"
 #include "common/queue/stream.h"
 #include "common/rpc/server.h"
@@ -20,7 +21,7 @@ int main(int argc, char** argv) {
   const voc::Config& config = ctx.config;
 
   const voc::assignment::RuleFiles files{
-      config.ServiceString("directory", "config/directory.yaml"),
+      config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath),
       config.ServiceString("routing", "config/routing.yaml")};
   std::shared_ptr<const voc::assignment::Router> router;
   std::unique_ptr<voc::Notifier> notifier;
@@ -46,9 +47,9 @@ int main(int argc, char** argv) {
       ctx.redis, consumer_options,
       [&](const voc::queue::StreamMessage& m) { return service.HandleMessage(m); });
 
-  voc::rpc::ServiceServer server({"assignment", config.ServiceString("listen"), ctx.dev_clock},
+  voc::rpc::ServiceServer server({"assignment", ctx.listen, ctx.dev_clock},
                                  {&grpc_service});
-  server.Start();
+  voc::StartServerOrExit(server, "assignment");
   std::thread consumer_thread([&] { consumer.Run(); });
   const auto counts = service.CurrentCounts();
   voc::log::Info("assignment_started", {{"departments", counts.departments},

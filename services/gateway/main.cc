@@ -6,6 +6,7 @@
 #include "common/clock/clock.h"
 #include "common/config/config.h"
 #include "common/log/log.h"
+#include "common/org/org_directory.h"
 #include "common/rpc/server.h"
 #include "services/gateway/grpc_backend.h"
 #include "services/gateway/http_server.h"
@@ -35,8 +36,8 @@ int main(int argc, char** argv) {
     voc::log::Init("gateway", config.GetString("log_format", "json"), config.GetString("log_level", "info"));
 
     // The gateway reads the same org directory as assignment unless told otherwise.
-    const std::string directory_path = config.ServiceString(
-        "directory", config.GetString("services.assignment.directory", "config/directory.yaml"));
+    const std::string directory_path =
+        config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath);
     auto departments = voc::gateway::LoadDepartments(directory_path);
 
     voc::SystemClock wall_clock;

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "proto/api/resource_names.h"
 #include "common/rpc/pagination.h"
 #include "common/rpc/status.h"
 #include "common/util/ids.h"
@@ -205,7 +206,7 @@ grpc::Status IngestGrpc::HandleBatchSubmit(const std::string& wire,
 grpc::Status IngestGrpc::GetFeedback(grpc::ServerContext*, const voc::v1::GetFeedbackRequest* request,
                                      voc::v1::Feedback* response) {
   return voc::rpc::Guard("GetFeedback", [&] {
-    std::string id = IdFromName(request->name(), "feedback/");
+    std::string id = api::IdFromName(request->name(), "feedback/");
     if (id.empty()) return voc::rpc::InvalidArgument("name", "expected \"feedback/{id}\"");
     auto feedback = service_.Get(id);
     if (!feedback) return voc::rpc::NotFound("feedback/" + id);

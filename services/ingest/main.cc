@@ -33,9 +33,9 @@ int main(int argc, char** argv) {
   // Rows stored while Redis was down (or before a crash) are relayed first.
   relay.Start();
   {
-    voc::rpc::ServiceServer server({"ingest", config.ServiceString("listen"), ctx.dev_clock},
+    voc::rpc::ServiceServer server({"ingest", ctx.listen, ctx.dev_clock},
                                    {&grpc_service});
-    server.Start();
+    voc::StartServerOrExit(server, "ingest");
     server.WaitForShutdownSignal();
   }
   relay.Stop();

@@ -8,7 +8,7 @@
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
-#include "services/assignment/directory/org_directory.h"
+#include "common/org/org_directory.h"
 #include "services/tracking/outbox_relay.h"
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/migrations.h"
@@ -21,14 +21,17 @@ int main(int argc, char** argv) {
                                    voc::tracking::TrackingMigrations());
   const voc::Config& config = ctx.config;
 
-  // Escalation targets come from the same directory file assignment routes by.
-  const std::string directory_path = config.ServiceString(
-      "directory", config.GetString("services.assignment.directory", "config/directory.yaml"));
-  std::shared_ptr<const voc::org::OrgDirectory> directory;
+  // Escalation targets come from the org directory (org.directory).
+  const std::string directory_path =
+      config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath);
+  auto loaded_directory = voc::org::OrgDirectory::Load(directory_path);
+  if (!loaded_directory.ok()) {
+    std::cerr << "voc-tracking: cannot start: " << loaded_directory.status().message() << "\n";
+    return 2;
+  }
+  auto directory = std::make_shared<const voc::org::OrgDirectory>(*std::move(loaded_directory));
   std::unique_ptr<voc::Notifier> notifier;
   try {
-    directory = std::make_shared<const voc::org::OrgDirectory>(
-        voc::org::OrgDirectory::LoadFile(directory_path));
     notifier = voc::MakeNotifier(config.ServiceString("notifier.kind", "log"),
                                  config.ServiceString("notifier.webhook_url", ""));
   } catch (const std::exception& e) {
@@ -52,9 +55,9 @@ int main(int argc, char** argv) {
       },
       voc::PeriodicWorker::FirstTick::kImmediately);
 
-  voc::rpc::ServiceServer server({"tracking", config.ServiceString("listen"), ctx.dev_clock},
+  voc::rpc::ServiceServer server({"tracking", ctx.listen, ctx.dev_clock},
                                  {&grpc_service});
-  server.Start();
+  voc::StartServerOrExit(server, "tracking");
   worker.Start();
   voc::log::Info("tracking_started", {{"directory", directory_path},
                                       {"people", directory->person_count()}});

@@ -23,7 +23,7 @@
 
 #include "common/clock/clock.h"
 #include "common/notify/notifier.h"
-#include "services/assignment/directory/org_directory.h"
+#include "common/org/org_directory.h"
 #include "services/tracking/store/tracking_store.h"
 
 namespace voc::tracking {

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "proto/api/resource_names.h"
 #include "common/log/log.h"
 #include "common/rpc/pagination.h"
 #include "common/util/ids.h"
@@ -129,7 +130,7 @@ Result<v1::Case> TrackingService::CreateCase(const v1::CreateCaseRequest& reques
 }
 
 Result<v1::Case> TrackingService::GetCase(const std::string& name) {
-  const std::string id = IdFromName(name, "cases/");
+  const std::string id = api::IdFromName(name, "cases/");
   if (id.empty()) return Error::InvalidArgument("name", "must look like cases/{id}");
   auto c = store_.LoadCase(id, /*with_history=*/true, NowMs());
   if (!c) return Error::NotFound("cases/" + id);
@@ -162,7 +163,7 @@ Result<v1::ListCasesResponse> TrackingService::ListCases(const v1::ListCasesRequ
 
 Result<v1::Case> TrackingService::Transition(const std::string& name, CaseEvent event,
                                              const ChangeBuilder& build) {
-  const std::string id = IdFromName(name, "cases/");
+  const std::string id = api::IdFromName(name, "cases/");
   if (id.empty()) return Error::InvalidArgument("name", "must look like cases/{id}");
   for (int attempt = 0; attempt < kMaxTransitionAttempts; ++attempt) {
     const std::int64_t now_ms = NowMs();
@@ -312,7 +313,7 @@ Result<v1::Project> TrackingService::CreateProject(const v1::CreateProjectReques
 }
 
 Result<v1::Project> TrackingService::GetProject(const std::string& name) {
-  const std::string id = IdFromName(name, "projects/");
+  const std::string id = api::IdFromName(name, "projects/");
   if (id.empty() || id.find('/') != std::string::npos) {
     return Error::InvalidArgument("name", "must look like projects/{id}");
   }
@@ -369,7 +370,7 @@ Result<v1::Project> TrackingService::CompleteActionItem(
 }
 
 Result<v1::Project> TrackingService::ReopenProject(const v1::ReopenProjectRequest& request) {
-  const std::string id = IdFromName(request.name(), "projects/");
+  const std::string id = api::IdFromName(request.name(), "projects/");
   if (id.empty() || id.find('/') != std::string::npos) {
     return Error::InvalidArgument("name", "must look like projects/{id}");
   }

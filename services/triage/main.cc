@@ -91,12 +91,10 @@ int main(int argc, char** argv) {
   voc::triage::TriageServiceOptions options;
   options.max_text_bytes = static_cast<std::size_t>(ctx.config.GetInt("services.ingest.max_text_bytes", 16384));
   voc::triage::TriageGrpcService service(processor, store, signals.get(), *ctx.clock, options);
-  voc::rpc::ServiceServer server({"triage", ctx.config.ServiceString("listen", "127.0.0.1:7102"), ctx.dev_clock},
+  voc::rpc::ServiceServer server({"triage", ctx.listen, ctx.dev_clock},
                                  {&service});
-  try {
-    server.Start();
-  } catch (const std::exception& e) {
-    std::cerr << "voc-triage: " << e.what() << "\n";
+  if (auto port = server.Start(); !port.ok()) {
+    std::cerr << "voc-triage: cannot start: " << port.status().message() << "\n";
     worker.Stop();
     worker_thread.join();
     return 2;

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "proto/api/resource_names.h"
 #include "common/log/log.h"
 #include "common/rpc/pagination.h"
 #include "common/rpc/status.h"
@@ -63,7 +64,7 @@ grpc::Status TriageGrpcService::Analyze(grpc::ServerContext*, const voc::v1::Ana
 grpc::Status TriageGrpcService::GetTriageResult(grpc::ServerContext*, const voc::v1::GetTriageResultRequest* request,
                                                 voc::v1::TriageResult* response) {
   return rpc::Guard("GetTriageResult", [&] {
-    std::string id = IdFromName(request->feedback(), "feedback/");
+    std::string id = api::IdFromName(request->feedback(), "feedback/");
     if (!id.empty() && id.size() > 7 && id.substr(id.size() - 7) == "/triage") id = id.substr(0, id.size() - 7);
     if (id.empty()) return rpc::InvalidArgument("feedback", "must be feedback/{id} or an id");
     auto stored = store_.GetResult(id);
@@ -118,7 +119,7 @@ grpc::Status TriageGrpcService::ListClusters(grpc::ServerContext*, const voc::v1
 grpc::Status TriageGrpcService::GetCluster(grpc::ServerContext*, const voc::v1::GetClusterRequest* request,
                                            voc::v1::Cluster* response) {
   return rpc::Guard("GetCluster", [&] {
-    std::string id = IdFromName(request->name(), "clusters/");
+    std::string id = api::IdFromName(request->name(), "clusters/");
     std::uint64_t numeric = 0;
     try {
       std::size_t used = 0;
@@ -146,7 +147,7 @@ grpc::Status TriageGrpcService::DrillDown(grpc::ServerContext*, const voc::v1::D
     if (end <= start) return rpc::InvalidArgument("end_time", "must be after start_time");
     DrillDownQuery query;
     query.topic = request->topic();
-    if (!request->cluster().empty()) query.cluster_id = IdFromName(request->cluster(), "clusters/");
+    if (!request->cluster().empty()) query.cluster_id = api::IdFromName(request->cluster(), "clusters/");
     query.start_ms = start;
     query.end_ms = end;
     if (request->min_support() > 0) query.options.min_support = static_cast<std::size_t>(request->min_support());

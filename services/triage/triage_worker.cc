@@ -20,12 +20,12 @@ TriageWorker::TriageWorker(TriageProcessor& processor, WeakSignalDetector* signa
       producer_(redis, queue::kTriagedStream),
       consumer_(redis, std::move(consumer), [this](const queue::StreamMessage& m) { return Handle(m); }) {}
 
-queue::HandleResult TriageWorker::Handle(const queue::StreamMessage& message) {
+absl::Status TriageWorker::Handle(const queue::StreamMessage& message) {
   auto payload = message.fields.find("payload");
-  if (payload == message.fields.end()) return queue::HandleResult::Fail("message has no payload field");
+  if (payload == message.fields.end()) return absl::InvalidArgumentError("message has no payload field");
   voc::v1::Feedback feedback;
   if (!feedback.ParseFromString(payload->second) || feedback.id().empty()) {
-    return queue::HandleResult::Fail("payload is not a voc.v1.Feedback with an id");
+    return absl::InvalidArgumentError("payload is not a voc.v1.Feedback with an id");
   }
   bool newly_stored = false;
   std::string normalized;
@@ -45,10 +45,10 @@ queue::HandleResult TriageWorker::Handle(const queue::StreamMessage& message) {
   std::string bytes;
   triaged.SerializeToString(&bytes);
   if (!producer_.Publish({{"feedback_id", feedback.id()}, {"payload", bytes}})) {
-    return queue::HandleResult::Retry("cannot publish to " + std::string(queue::kTriagedStream) + ": " +
+    return absl::UnavailableError("cannot publish to " + std::string(queue::kTriagedStream) + ": " +
                                      producer_.last_error());
   }
-  return queue::HandleResult::Ok();
+  return absl::OkStatus();
 }
 
 }  // namespace voc::triage

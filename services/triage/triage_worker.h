@@ -27,7 +27,7 @@ class TriageWorker {
                queue::ConsumerOptions consumer);
 
   // The handler, public for tests: parse, process, publish.
-  queue::HandleResult Handle(const queue::StreamMessage& message);
+  absl::Status Handle(const queue::StreamMessage& message);
 
   void Run() { consumer_.Run(); }
   void Stop() { consumer_.Stop(); }

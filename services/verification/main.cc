@@ -58,10 +58,10 @@ int main(int argc, char** argv) {
           }
         });
     scheduler.Start();
-    voc::rpc::ServiceServer server({"verification", config.ServiceString("listen"), ctx.dev_clock},
+    voc::rpc::ServiceServer server({"verification", ctx.listen, ctx.dev_clock},
                                    {&grpc_impl});
-    server.Start();
-    voc::log::Info("verification_started", {{"listen", config.ServiceString("listen")}});
+    voc::StartServerOrExit(server, "verification");
+    voc::log::Info("verification_started", {{"listen", ctx.listen}});
     server.WaitForShutdownSignal();
   }
   tracking_consumer.Stop();

@@ -1,5 +1,6 @@
 #include "services/verification/verification_grpc.h"
 
+#include "proto/api/resource_names.h"
 #include "common/rpc/pagination.h"
 #include "common/rpc/status.h"
 #include "common/util/ids.h"
@@ -16,7 +17,7 @@ grpc::Status VerificationGrpc::ListVerifications(grpc::ServerContext*,
     }
     std::string project_id;
     if (!request->project().empty()) {
-      project_id = IdFromName(request->project(), "projects/");
+      project_id = api::IdFromName(request->project(), "projects/");
       if (project_id.empty()) return rpc::InvalidArgument("project", "expected \"projects/{id}\"");
     }
     if (!v1::VerificationState_IsValid(request->state())) {
@@ -34,7 +35,7 @@ grpc::Status VerificationGrpc::GetVerification(grpc::ServerContext*,
                                                v1::Verification* response) {
   return rpc::Guard("GetVerification", [&] {
     if (request->name().empty()) return rpc::InvalidArgument("name", "required");
-    std::string id = IdFromName(request->name(), "verifications/");
+    std::string id = api::IdFromName(request->name(), "verifications/");
     if (id.empty()) return rpc::InvalidArgument("name", "expected \"verifications/{id}\"");
     auto check = store_.GetCheck(id);
     if (!check) return rpc::NotFound("verifications/" + id);

@@ -5,6 +5,7 @@
 
 #include <soci/soci.h>
 
+#include "proto/api/resource_names.h"
 #include "common/log/log.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
@@ -66,65 +67,65 @@ namespace {
 // A database that is down must not push good messages to the dead letters:
 // storage errors are transient (retried with back-off); bad payloads are not.
 template <typename Fn>
-queue::HandleResult WithStorageRetry(Fn&& fn) {
+absl::Status WithStorageRetry(Fn&& fn) {
   try {
     return fn();
   } catch (const soci::soci_error& e) {
-    return queue::HandleResult::Retry(std::string("database: ") + e.what());
+    return absl::UnavailableError(std::string("database: ") + e.what());
   } catch (const storage::StorageError& e) {
-    return queue::HandleResult::Retry(std::string("database: ") + e.what());
+    return absl::UnavailableError(std::string("database: ") + e.what());
   }
 }
 
 }  // namespace
 
-queue::HandleResult VerificationService::HandleTrackingMessage(const queue::StreamMessage& message) {
+absl::Status VerificationService::HandleTrackingMessage(const queue::StreamMessage& message) {
   return WithStorageRetry([&] { return DispatchTrackingMessage(message); });
 }
 
-queue::HandleResult VerificationService::HandleTriagedMessage(const queue::StreamMessage& message) {
+absl::Status VerificationService::HandleTriagedMessage(const queue::StreamMessage& message) {
   return WithStorageRetry([&] { return DispatchTriagedMessage(message); });
 }
 
-queue::HandleResult VerificationService::DispatchTrackingMessage(const queue::StreamMessage& message) {
+absl::Status VerificationService::DispatchTrackingMessage(const queue::StreamMessage& message) {
   auto event_it = message.fields.find("event");
   auto payload_it = message.fields.find("payload");
   if (event_it == message.fields.end() || payload_it == message.fields.end()) {
-    return queue::HandleResult::Fail("tracking message without event or payload");
+    return absl::InvalidArgumentError("tracking message without event or payload");
   }
   const std::string& event = event_it->second;
   if (event == "project_closed" || event == "project_reopened") {
     v1::Project project;
     if (!project.ParseFromString(payload_it->second)) {
-      return queue::HandleResult::Fail("payload is not a voc.v1.Project");
+      return absl::InvalidArgumentError("payload is not a voc.v1.Project");
     }
     return event == "project_closed" ? OnProjectClosed(project) : OnProjectReopened(project);
   }
   if (event == "case_resolved") {
     v1::Case resolved;
     if (!resolved.ParseFromString(payload_it->second)) {
-      return queue::HandleResult::Fail("payload is not a voc.v1.Case");
+      return absl::InvalidArgumentError("payload is not a voc.v1.Case");
     }
     return OnCaseResolved(resolved);
   }
-  return queue::HandleResult::Ok();  // other events are not ours
+  return absl::OkStatus();  // other events are not ours
 }
 
-queue::HandleResult VerificationService::DispatchTriagedMessage(const queue::StreamMessage& message) {
+absl::Status VerificationService::DispatchTriagedMessage(const queue::StreamMessage& message) {
   auto payload_it = message.fields.find("payload");
   if (payload_it == message.fields.end()) {
-    return queue::HandleResult::Fail("triaged message without payload");
+    return absl::InvalidArgumentError("triaged message without payload");
   }
   v1::TriagedFeedback triaged;
   if (!triaged.ParseFromString(payload_it->second)) {
-    return queue::HandleResult::Fail("payload is not a voc.v1.TriagedFeedback");
+    return absl::InvalidArgumentError("payload is not a voc.v1.TriagedFeedback");
   }
   return OnTriaged(triaged);
 }
 
-queue::HandleResult VerificationService::OnProjectClosed(const v1::Project& project) {
-  std::string project_id = project.id().empty() ? IdFromName(project.name(), "projects/") : project.id();
-  if (project_id.empty()) return queue::HandleResult::Fail("closed project without an id");
+absl::Status VerificationService::OnProjectClosed(const v1::Project& project) {
+  std::string project_id = project.id().empty() ? api::IdFromName(project.name(), "projects/") : project.id();
+  if (project_id.empty()) return absl::InvalidArgumentError("closed project without an id");
   const TimePoint now = clock_.Now();
   const TimePoint close_time = TimeOr(project.close_time(), now);
   const TimePoint create_time = TimeOr(project.create_time(), close_time);
@@ -146,22 +147,22 @@ queue::HandleResult VerificationService::OnProjectClosed(const v1::Project& proj
                                          {"project", v.project()},
                                          {"due_time", FormatRfc3339(FromProto(v.due_time()))}});
   }
-  return queue::HandleResult::Ok();
+  return absl::OkStatus();
 }
 
-queue::HandleResult VerificationService::OnProjectReopened(const v1::Project& project) {
-  std::string project_id = project.id().empty() ? IdFromName(project.name(), "projects/") : project.id();
+absl::Status VerificationService::OnProjectReopened(const v1::Project& project) {
+  std::string project_id = project.id().empty() ? api::IdFromName(project.name(), "projects/") : project.id();
   // Reopened before its check ran: the check would measure an unfinished fix.
   // The next close schedules a new one.
   int cancelled = store_.CancelScheduledChecks(project_id);
   if (cancelled > 0) {
     log::Info("verification_cancelled", {{"project", "projects/" + project_id}, {"count", cancelled}});
   }
-  return queue::HandleResult::Ok();
+  return absl::OkStatus();
 }
 
-queue::HandleResult VerificationService::OnCaseResolved(const v1::Case& c) {
-  const std::string case_id = c.id().empty() ? IdFromName(c.name(), "cases/") : c.id();
+absl::Status VerificationService::OnCaseResolved(const v1::Case& c) {
+  const std::string case_id = c.id().empty() ? api::IdFromName(c.name(), "cases/") : c.id();
   const TimePoint resolve_time = TimeOr(c.update_time(), clock_.Now());
 
   // Every resolved case with a note is searchable know-how.
@@ -176,25 +177,25 @@ queue::HandleResult VerificationService::OnCaseResolved(const v1::Case& c) {
     store_.UpsertKnowledge(k);
   }
 
-  if (c.kind() != v1::CASE_KIND_DETRACTOR_CALLBACK) return queue::HandleResult::Ok();
+  if (c.kind() != v1::CASE_KIND_DETRACTOR_CALLBACK) return absl::OkStatus();
   if (c.customer_id().empty() || c.feedback_id().empty()) {
     log::Warn("resurvey_skipped", {{"case", "cases/" + case_id}, {"reason", "no customer or feedback"}});
-    return queue::HandleResult::Ok();
+    return absl::OkStatus();
   }
   v1::Feedback original;
   std::string error;
   switch (feedback_.Get(c.feedback_id(), &original, &error)) {
     case FeedbackLookup::Outcome::kRetryLater:
-      return queue::HandleResult::Retry("original feedback unavailable: " + error);
+      return absl::UnavailableError("original feedback unavailable: " + error);
     case FeedbackLookup::Outcome::kNotFound:
       log::Warn("resurvey_skipped", {{"case", "cases/" + case_id}, {"reason", "feedback not found"}});
-      return queue::HandleResult::Ok();
+      return absl::OkStatus();
     case FeedbackLookup::Outcome::kFound:
       break;
   }
   if (!original.has_nps()) {
     log::Warn("resurvey_skipped", {{"case", "cases/" + case_id}, {"reason", "feedback has no NPS"}});
-    return queue::HandleResult::Ok();
+    return absl::OkStatus();
   }
   v1::Resurvey r;
   r.set_id(ResurveyId(case_id));
@@ -210,12 +211,12 @@ queue::HandleResult VerificationService::OnCaseResolved(const v1::Case& c) {
                                      {"case", r.case_name()},
                                      {"due_time", FormatRfc3339(FromProto(r.due_time()))}});
   }
-  return queue::HandleResult::Ok();
+  return absl::OkStatus();
 }
 
-queue::HandleResult VerificationService::OnTriaged(const v1::TriagedFeedback& triaged) {
+absl::Status VerificationService::OnTriaged(const v1::TriagedFeedback& triaged) {
   const v1::Feedback& f = triaged.feedback();
-  if (!f.has_nps() || f.customer().id().empty()) return queue::HandleResult::Ok();
+  if (!f.has_nps() || f.customer().id().empty()) return absl::OkStatus();
   const TimePoint occurred =
       TimeOr(f.occurred_time(), TimeOr(f.received_time(), clock_.Now()));
   // Only an answer given on or after the re-survey date counts (see header).
@@ -229,7 +230,7 @@ queue::HandleResult VerificationService::OnTriaged(const v1::TriagedFeedback& tr
                                       {"nps_change", f.nps() - r.original_nps()}});
     }
   }
-  return queue::HandleResult::Ok();
+  return absl::OkStatus();
 }
 
 RunDueResult VerificationService::RunDueChecks() {

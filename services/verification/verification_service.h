@@ -61,14 +61,14 @@ class VerificationService {
   // voc:tracking handler: fields "event" and "payload". Unknown events are
   // acknowledged and ignored; an undecodable payload fails (dead-letters);
   // a database error or an unreachable ingest is transient (Retry).
-  queue::HandleResult HandleTrackingMessage(const queue::StreamMessage& message);
+  absl::Status HandleTrackingMessage(const queue::StreamMessage& message);
   // voc:triaged handler: field "payload" = serialized TriagedFeedback.
-  queue::HandleResult HandleTriagedMessage(const queue::StreamMessage& message);
+  absl::Status HandleTriagedMessage(const queue::StreamMessage& message);
 
-  queue::HandleResult OnProjectClosed(const v1::Project& project);
-  queue::HandleResult OnProjectReopened(const v1::Project& project);
-  queue::HandleResult OnCaseResolved(const v1::Case& resolved_case);
-  queue::HandleResult OnTriaged(const v1::TriagedFeedback& triaged);
+  absl::Status OnProjectClosed(const v1::Project& project);
+  absl::Status OnProjectReopened(const v1::Project& project);
+  absl::Status OnCaseResolved(const v1::Case& resolved_case);
+  absl::Status OnTriaged(const v1::TriagedFeedback& triaged);
 
   // Marks due re-surveys, runs the due checks (up to 100, earliest first;
   // stops at the first one whose counts are unavailable), retries pending
@@ -82,8 +82,8 @@ class VerificationService {
   const VerificationSettings& settings() const { return settings_; }
 
  private:
-  queue::HandleResult DispatchTrackingMessage(const queue::StreamMessage& message);
-  queue::HandleResult DispatchTriagedMessage(const queue::StreamMessage& message);
+  absl::Status DispatchTrackingMessage(const queue::StreamMessage& message);
+  absl::Status DispatchTriagedMessage(const queue::StreamMessage& message);
   // Runs one check; returns false (with *error) when it must be retried.
   bool RunCheck(CheckRecord check, TimePoint now, std::string* error);
   int RetryReopens(TimePoint now);

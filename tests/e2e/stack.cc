@@ -65,6 +65,7 @@ void Stack::WriteConfig() {
       << "dev_clock: true\n"
       << "log_format: json\n"
       << "log_level: info\n"
+      << "org: {directory: config/directory.yaml}\n"
       << "services:\n";
   for (const auto& name : ServiceNames()) {
     std::string address = "127.0.0.1:" + std::to_string(ports_[name]);
@@ -78,11 +79,9 @@ void Stack::WriteConfig() {
           << "    redlines: config/redlines.yaml\n"
           << "    priority: config/priority.yaml\n";
     } else if (name == "assignment") {
-      out << "    directory: config/directory.yaml\n"
-          << "    routing: config/routing.yaml\n";
+      out << "    routing: config/routing.yaml\n";
     } else if (name == "tracking") {
-      out << "    directory: config/directory.yaml\n"
-          << "    sla_sweep_interval_ms: " << options_.sla_sweep_interval_ms << "\n"
+      out << "    sla_sweep_interval_ms: " << options_.sla_sweep_interval_ms << "\n"
           << "    notifier: {kind: log}\n";
     } else if (name == "verification") {
       out << "    check_delay_hours: " << options_.check_delay_hours << "\n"

@@ -38,13 +38,13 @@ struct InProcessTracking {
     store = std::make_unique<tracking::TrackingStore>(*db);
     service = std::make_unique<tracking::TrackingService>(*store, clock);
     directory = std::make_shared<const org::OrgDirectory>(
-        org::OrgDirectory::LoadFile("config/directory.yaml"));
+        org::OrgDirectory::Load("config/directory.yaml").value());
     sweeper = std::make_unique<tracking::SlaSweeper>(*store, clock, notifier, directory);
     grpc_service = std::make_unique<tracking::TrackingGrpc>(*service, *sweeper);
     server = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"tracking", "127.0.0.1:0", nullptr},
         std::vector<grpc::Service*>{grpc_service.get()});
-    port = server->Start();
+    port = server->Start().value();
   }
   ~InProcessTracking() { server->Shutdown(); }
 

@@ -199,7 +199,7 @@ class GatewayHttpTest : public ::testing::Test {
   void SetUp() override {
     services_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"tracking", "127.0.0.1:0", &dev_clock_},
                                                      std::vector<grpc::Service*>{&tracking_, &ingest_, &triage_});
-    const std::string address = "127.0.0.1:" + std::to_string(services_->Start());
+    const std::string address = "127.0.0.1:" + std::to_string(services_->Start().value());
 
     // The real verification service on its own server, counting through the triage stand-in.
     verification_db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/verification.db");
@@ -211,7 +211,7 @@ class GatewayHttpTest : public ::testing::Test {
     verification_grpc_ = std::make_unique<verification::VerificationGrpc>(*verification_, *verification_store_);
     verification_server_ = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"verification", "127.0.0.1:0", nullptr}, std::vector<grpc::Service*>{verification_grpc_.get()});
-    const std::string verification_address = "127.0.0.1:" + std::to_string(verification_server_->Start());
+    const std::string verification_address = "127.0.0.1:" + std::to_string(verification_server_->Start().value());
 
     GrpcBackendOptions backend_options{rpc::MakeChannel(address), rpc::MakeChannel(address), true,
                                        std::chrono::milliseconds(3000)};
@@ -243,7 +243,7 @@ class GatewayHttpTest : public ::testing::Test {
   // Hands one voc:tracking event to the verification service's handler.
   void Deliver(const std::string& event, const std::string& payload) {
     auto result = verification_->HandleTrackingMessage({"1-0", {{"event", event}, {"payload", payload}}});
-    ASSERT_TRUE(result.ok) << result.error;
+    ASSERT_TRUE(result.ok()) << result;
   }
 
   Fetched Send(beast::tcp_stream& stream, http::verb method, const std::string& target,

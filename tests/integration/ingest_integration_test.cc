@@ -76,7 +76,7 @@ class IngestIntegrationTest : public ::testing::TestWithParam<std::string> {
     server_ = std::make_unique<voc::rpc::ServiceServer>(
         voc::rpc::ServerOptions{"ingest", "127.0.0.1:0", nullptr},
         std::vector<grpc::Service*>{grpc_.get()});
-    int port = server_->Start();
+    int port = server_->Start().value();
     relay_->Start();
     stub_ = voc::v1::IngestService::NewStub(
         voc::rpc::MakeChannel("127.0.0.1:" + std::to_string(port)));

@@ -48,7 +48,7 @@ TEST_F(QueueTest, DeliversEveryMessageOnceAndAcksIt) {
   std::set<std::string> seen;
   StreamConsumer consumer(Options(), Consumer("a"), [&](const StreamMessage& m) {
     seen.insert(m.fields.at("n"));
-    return HandleResult::Ok();
+    return absl::OkStatus();
   });
   while (consumer.PollOnce() > 0) {
   }
@@ -63,7 +63,7 @@ TEST_F(QueueTest, BatchPublishIsBinarySafe) {
   std::vector<std::string> payloads;
   StreamConsumer consumer(Options(), Consumer("a"), [&](const StreamMessage& m) {
     payloads.push_back(m.fields.at("payload"));
-    return HandleResult::Ok();
+    return absl::OkStatus();
   });
   consumer.PollOnce();
   ASSERT_EQ(payloads.size(), 2u);
@@ -86,7 +86,7 @@ TEST_F(QueueTest, UnackedMessagesComeBackToTheSameConsumerAfterARestart) {
   {
     // The first incarnation fails (as if it died before storing its work).
     StreamConsumer crashed(Options(), Consumer("a"), [](const StreamMessage&) {
-      return HandleResult::Fail("simulated crash");
+      return absl::InvalidArgumentError("simulated crash");
     });
     crashed.PollOnce();
   }
@@ -94,7 +94,7 @@ TEST_F(QueueTest, UnackedMessagesComeBackToTheSameConsumerAfterARestart) {
   int handled = 0;
   StreamConsumer restarted(Options(), Consumer("a"), [&](const StreamMessage&) {
     ++handled;
-    return HandleResult::Ok();
+    return absl::OkStatus();
   });
   restarted.PollOnce();
   EXPECT_EQ(handled, 1);
@@ -105,7 +105,7 @@ TEST_F(QueueTest, StaleMessagesOfADeadConsumerAreReclaimed) {
   StreamProducer producer(Options(), "test:stream");
   producer.Publish({{"n", "1"}});
   StreamConsumer dead(Options(), Consumer("dead"), [](const StreamMessage&) {
-    return HandleResult::Fail("never finishes");
+    return absl::InvalidArgumentError("never finishes");
   });
   dead.PollOnce();
   // Real time, not an SLA: Redis measures idleness on its own clock.
@@ -113,7 +113,7 @@ TEST_F(QueueTest, StaleMessagesOfADeadConsumerAreReclaimed) {
   int handled = 0;
   StreamConsumer survivor(Options(), Consumer("survivor"), [&](const StreamMessage&) {
     ++handled;
-    return HandleResult::Ok();
+    return absl::OkStatus();
   });
   survivor.PollOnce();
   EXPECT_EQ(handled, 1);
@@ -124,7 +124,7 @@ TEST_F(QueueTest, RepeatedFailuresMoveTheMessageToTheDeadLetterStream) {
   StreamProducer producer(Options(), "test:stream");
   producer.Publish({{"n", "poison"}});
   StreamConsumer consumer(Options(), Consumer("a"), [](const StreamMessage&) {
-    return HandleResult::Fail("cannot parse payload");
+    return absl::InvalidArgumentError("cannot parse payload");
   });
   for (int i = 0; i < 5; ++i) consumer.PollOnce();
   EXPECT_EQ(Pending(), 0);
@@ -144,7 +144,7 @@ TEST_F(QueueTest, TransientFailuresAreRetriedButNeverDeadLettered) {
   int attempts = 0;
   StreamConsumer consumer(Options(), Consumer("a"), [&](const StreamMessage&) {
     ++attempts;
-    return downstream_up ? HandleResult::Ok() : HandleResult::Retry("tracking unavailable");
+    return downstream_up ? absl::OkStatus() : absl::UnavailableError("tracking unavailable");
   });
   // Far more attempts than max_deliveries (3) during the outage.
   for (int i = 0; i < 10; ++i) consumer.PollOnce();

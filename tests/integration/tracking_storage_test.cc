@@ -20,7 +20,7 @@
 #include "common/queue/stream.h"
 #include "common/storage/database.h"
 #include "common/util/time.h"
-#include "services/assignment/directory/org_directory.h"
+#include "common/org/org_directory.h"
 #include "services/tracking/outbox_relay.h"
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/migrations.h"
@@ -80,7 +80,7 @@ class TrackingStorageTest : public ::testing::TestWithParam<Backend> {
     relay_ = std::make_unique<OutboxRelay>(*store_, sink_);
     service_ = std::make_unique<TrackingService>(*store_, clock_, relay_.get());
     directory_ =
-        std::make_shared<const org::OrgDirectory>(org::OrgDirectory::FromString(kDirectory));
+        std::make_shared<const org::OrgDirectory>(org::OrgDirectory::Parse(kDirectory).value());
   }
 
   v1::CreateCaseRequest Callback(const std::string& feedback_id) {

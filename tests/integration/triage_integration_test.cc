@@ -43,7 +43,7 @@ class TriageIntegrationTest : public ::testing::Test {
                                                    TriageServiceOptions{});
     server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"triage", "127.0.0.1:0", nullptr},
                                                    std::vector<grpc::Service*>{service_.get()});
-    int port = server_->Start();
+    int port = server_->Start().value();
     stub_ = voc::v1::TriageService::NewStub(
         grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
   }
@@ -238,7 +238,7 @@ struct Replica {
     service = std::make_unique<TriageGrpcService>(*processor, *store, nullptr, clock, TriageServiceOptions{});
     server = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"triage", "127.0.0.1:0", nullptr},
                                                   std::vector<grpc::Service*>{service.get()});
-    int port = server->Start();
+    int port = server->Start().value();
     stub = voc::v1::TriageService::NewStub(
         grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
   }

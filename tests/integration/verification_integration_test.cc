@@ -97,7 +97,7 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
     stand_ins_ = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"stand-ins", "127.0.0.1:0", nullptr},
         std::vector<grpc::Service*>{&triage_, &tracking_, &ingest_});
-    const std::string address = "127.0.0.1:" + std::to_string(stand_ins_->Start());
+    const std::string address = "127.0.0.1:" + std::to_string(stand_ins_->Start().value());
     counter_ = std::make_unique<TriageComplaintCounter>(rpc::MakeChannel(address));
     reopener_ = std::make_unique<TrackingProjectReopener>(rpc::MakeChannel(address));
     lookup_ = std::make_unique<IngestFeedbackLookup>(rpc::MakeChannel(address));
@@ -107,7 +107,7 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
     server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"verification", "127.0.0.1:0", nullptr},
                                                    std::vector<grpc::Service*>{grpc_.get()});
     stub_ = v1::VerificationService::NewStub(
-        rpc::MakeChannel("127.0.0.1:" + std::to_string(server_->Start())));
+        rpc::MakeChannel("127.0.0.1:" + std::to_string(server_->Start().value())));
   }
 
   void TearDown() override {

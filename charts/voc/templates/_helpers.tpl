@@ -69,14 +69,15 @@ app.kubernetes.io/component: {{ .name }}
 {{- end -}}
 
 {{/*
-The rule files the services read, and which service reads each. One list so the
-ConfigMap, the voc.yaml paths and the docs cannot disagree.
+The rule files the services read, and which service reads each ("org": the
+shared org.directory key that assignment, tracking and the gateway read). One
+list so the ConfigMap, the voc.yaml paths and the docs cannot disagree.
 */}}
 {{- define "voc.ruleFiles" -}}
 taxonomy: triage
 redlines: triage
 priority: triage
-directory: assignment
+directory: org
 routing: assignment
 {{- end -}}
 
@@ -119,6 +120,7 @@ without running the sync script can never deploy empty rules.
   "log_format" .Values.config.logFormat
   "log_level" .Values.config.logLevel
   "redis" (dict "host" (required "redis.host is required: the chart needs an external Redis" .Values.redis.host) "port" (int .Values.redis.port) "password" "")
+  "org" (dict "directory" "/etc/voc/rules/directory.yaml")
   "services" $services -}}
 # Rendered by the voc Helm chart from its values: edit values, not this file.
 # Secrets are not here: VOC_DATABASE_URL and VOC_REDIS_PASSWORD come from Secrets

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "services/assignment/directory/org_directory.h"
+#include "common/org/org_directory.h"
 #include "services/assignment/routing/routing_rules.h"
 #include "voc/v1/feedback.pb.h"
 #include "voc/v1/tracking.pb.h"

@@ -1,11 +1,13 @@
 #include "services/assignment/routing/routing_rules.h"
 
+#include "common/config/yaml_file.h"
+
 #include "common/util/time.h"
 
 namespace voc::assignment {
 namespace {
 
-using org::YamlSource;
+using config::YamlSource;
 
 OwnerSpec ParseOwnerSpec(const YamlSource& src, const YAML::Node& node, const std::string& path,
                          const org::OrgDirectory& dir) {

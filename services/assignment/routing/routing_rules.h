@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "common/clock/clock.h"
-#include "services/assignment/directory/org_directory.h"
+#include "common/org/org_directory.h"
 #include "voc/v1/feedback.pb.h"
 
 namespace voc::assignment {

@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include "proto/api/resource_names.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
 
@@ -252,7 +253,7 @@ bool VerificationStore::InsertScheduledCheck(const CheckRecord& c, std::int64_t 
   return db_.InTransaction([&](soci::session& s) {
     const auto& v = c.verification;
     std::string id = v.id();
-    std::string project_id = IdFromName(v.project(), "projects/");
+    std::string project_id = api::IdFromName(v.project(), "projects/");
     std::string title = c.project_title, topic = v.topic(), resolution = c.resolution;
     int state = v1::VERIFICATION_STATE_SCHEDULED;
     long long create_ms = c.project_create_ms, close_ms = c.close_ms;
@@ -367,7 +368,7 @@ std::vector<CheckRecord> VerificationStore::ListChecks(const std::string& projec
 bool VerificationStore::InsertResurvey(const v1::Resurvey& r, std::int64_t now_ms) {
   return db_.InTransaction([&](soci::session& s) {
     std::string id = r.id(), customer = r.customer_id(), feedback = r.original_feedback_id();
-    std::string case_id = IdFromName(r.case_name(), "cases/");
+    std::string case_id = api::IdFromName(r.case_name(), "cases/");
     int nps = r.original_nps(), state = v1::RESURVEY_STATE_SCHEDULED;
     long long due = ProtoToMillis(r.due_time()), created = now_ms;
     soci::statement st =

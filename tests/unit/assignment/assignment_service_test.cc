@@ -54,8 +54,8 @@ class AssignmentServiceTest : public ::testing::Test {
 
 TEST_F(AssignmentServiceTest, RedeliveredMessageCreatesNoSecondCase) {
   const auto msg = Message(Triaged("fb-1").Detractor().t);
-  EXPECT_TRUE(service_->HandleMessage(msg).ok);
-  EXPECT_TRUE(service_->HandleMessage(msg).ok);
+  EXPECT_TRUE(service_->HandleMessage(msg).ok());
+  EXPECT_TRUE(service_->HandleMessage(msg).ok());
   ASSERT_EQ(cases_.requests.size(), 1u) << "the second delivery reuses the stored decision";
   auto assignment = service_->GetAssignment("fb-1");
   ASSERT_TRUE(assignment);
@@ -69,21 +69,21 @@ TEST_F(AssignmentServiceTest, TrackingOutageFailsTheMessageAndStoresNothing) {
   cases_.failing = true;
   const auto msg = Message(Triaged("fb-1").Detractor().t);
   const auto result = service_->HandleMessage(msg);
-  EXPECT_FALSE(result.ok);
-  EXPECT_NE(result.error.find("tracking unavailable"), std::string::npos);
+  EXPECT_FALSE(result.ok());
+  EXPECT_NE(std::string(result.message()).find("tracking unavailable"), std::string::npos);
   EXPECT_FALSE(service_->GetAssignment("fb-1"));
   cases_.failing = false;
-  EXPECT_TRUE(service_->HandleMessage(msg).ok);
+  EXPECT_TRUE(service_->HandleMessage(msg).ok());
   EXPECT_TRUE(service_->GetAssignment("fb-1"));
 }
 
 TEST_F(AssignmentServiceTest, RedLineOwnersAreNotifiedOnceEvenWhenTheFirstTryFails) {
   const auto msg = Message(Triaged("fb-9").RedLine("explosion").t);
   notifier_.set_failing(true);
-  EXPECT_FALSE(service_->HandleMessage(msg).ok) << "redelivery must retry the alert";
+  EXPECT_FALSE(service_->HandleMessage(msg).ok()) << "redelivery must retry the alert";
   notifier_.set_failing(false);
-  EXPECT_TRUE(service_->HandleMessage(msg).ok);
-  EXPECT_TRUE(service_->HandleMessage(msg).ok);
+  EXPECT_TRUE(service_->HandleMessage(msg).ok());
+  EXPECT_TRUE(service_->HandleMessage(msg).ok());
   const auto sent = notifier_.sent();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].kind, "red_line");
@@ -92,7 +92,7 @@ TEST_F(AssignmentServiceTest, RedLineOwnersAreNotifiedOnceEvenWhenTheFirstTryFai
 }
 
 TEST_F(AssignmentServiceTest, PositiveFeedbackIsRecordedWithNoDecisions) {
-  EXPECT_TRUE(service_->HandleMessage(Message(Triaged("fb-2").t)).ok);
+  EXPECT_TRUE(service_->HandleMessage(Message(Triaged("fb-2").t)).ok());
   auto assignment = service_->GetAssignment("fb-2");
   ASSERT_TRUE(assignment);
   EXPECT_EQ(assignment->decisions_size(), 0);
@@ -101,8 +101,8 @@ TEST_F(AssignmentServiceTest, PositiveFeedbackIsRecordedWithNoDecisions) {
 
 TEST_F(AssignmentServiceTest, GarbagePayloadFails) {
   queue::StreamMessage bad{"1-0", {{"payload", "\xff\xff not a proto"}}};
-  EXPECT_FALSE(service_->HandleMessage(bad).ok);
-  EXPECT_FALSE(service_->HandleMessage({"1-1", {}}).ok);
+  EXPECT_FALSE(service_->HandleMessage(bad).ok());
+  EXPECT_FALSE(service_->HandleMessage({"1-1", {}}).ok());
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 
 #include "common/clock/clock.h"
 #include "common/util/time.h"
-#include "services/assignment/directory/org_directory.h"
+#include "common/org/org_directory.h"
 #include "services/assignment/routing/router.h"
 #include "services/assignment/routing/routing_rules.h"
 
@@ -62,7 +62,7 @@ complaint:
 )";
 
 inline std::shared_ptr<const Router> MakeRouter(const std::string& routing = kRoutingYaml) {
-  auto dir = std::make_shared<const org::OrgDirectory>(org::OrgDirectory::FromString(kDirectoryYaml));
+  auto dir = std::make_shared<const org::OrgDirectory>(org::OrgDirectory::Parse(kDirectoryYaml).value());
   auto rules = std::make_shared<const RoutingRules>(RoutingRules::FromString(routing, *dir));
   return std::make_shared<const Router>(dir, rules);
 }

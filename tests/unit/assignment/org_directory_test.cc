@@ -1,4 +1,6 @@
-#include "services/assignment/directory/org_directory.h"
+#include "common/org/org_directory.h"
+
+#include "common/config/config.h"
 
 #include <gtest/gtest.h>
 
@@ -9,20 +11,14 @@ namespace voc::assignment {
 namespace {
 
 using org::OrgDirectory;
-using org::YamlFileError;
 using testing::kDirectoryYaml;
 
 std::string LoadError(const std::string& yaml) {
-  try {
-    OrgDirectory::FromString(yaml, "directory.yaml");
-  } catch (const YamlFileError& e) {
-    return e.what();
-  }
-  return "";
+  return std::string(OrgDirectory::Parse(yaml, "directory.yaml").status().message());
 }
 
 TEST(OrgDirectoryTest, ResolvesManagersHeadsRegionsAndAccountManagers) {
-  const OrgDirectory dir = OrgDirectory::FromString(kDirectoryYaml);
+  const OrgDirectory dir = OrgDirectory::Parse(kDirectoryYaml).value();
   EXPECT_EQ(dir.HeadOf("legal"), "p-counsel");
   EXPECT_EQ(dir.ManagerOf("p-am"), "p-head-cs");
   EXPECT_EQ(dir.StoreRegionManagerOf("store-sh-001"), "p-east");
@@ -69,7 +65,7 @@ TEST(OrgDirectoryTest, OtherValidationErrorsNameTheLine) {
 }
 
 TEST(RoutingRulesTest, UnknownDepartmentFailsWithFileAndLine) {
-  const OrgDirectory dir = OrgDirectory::FromString(kDirectoryYaml);
+  const OrgDirectory dir = OrgDirectory::Parse(kDirectoryYaml).value();
   const std::string yaml =
       "detractor_callback:\n"                                  // 1
       "  owners: [account_manager, department_head:customer_success]\n"  // 2
@@ -82,19 +78,19 @@ TEST(RoutingRulesTest, UnknownDepartmentFailsWithFileAndLine) {
   try {
     RoutingRules::FromString(yaml, dir, "routing.yaml");
     FAIL() << "expected an error";
-  } catch (const org::YamlFileError& e) {
+  } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()).rfind("routing.yaml:6: ", 0), 0u) << e.what();
     EXPECT_NE(std::string(e.what()).find("marketing"), std::string::npos) << e.what();
   }
 }
 
 TEST(RoutingRulesTest, ChainMustEndWithAFixedOwnerAndDurationsMustParse) {
-  const OrgDirectory dir = OrgDirectory::FromString(kDirectoryYaml);
+  const OrgDirectory dir = OrgDirectory::Parse(kDirectoryYaml).value();
   EXPECT_THROW(RoutingRules::FromString("detractor_callback:\n  owners: [account_manager]\n"
                                         "red_line:\n  owners: [department_head:legal]\n"
                                         "complaint:\n  default_department: customer_service\n",
                                         dir),
-               org::YamlFileError);
+               ConfigError);
   try {
     RoutingRules::FromString("detractor_callback:\n  sla: soon\n"
                              "  owners: [department_head:customer_success]\n"
@@ -102,14 +98,14 @@ TEST(RoutingRulesTest, ChainMustEndWithAFixedOwnerAndDurationsMustParse) {
                              "complaint:\n  default_department: customer_service\n",
                              dir, "routing.yaml");
     FAIL();
-  } catch (const org::YamlFileError& e) {
+  } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()).rfind("routing.yaml:2: ", 0), 0u) << e.what();
   }
 }
 
 TEST(RoutingRulesTest, TheShippedFilesLoad) {
   // ctest runs from the source root.
-  const OrgDirectory dir = OrgDirectory::LoadFile("config/directory.yaml");
+  const OrgDirectory dir = OrgDirectory::Load("config/directory.yaml").value();
   const RoutingRules rules = RoutingRules::LoadFile("config/routing.yaml", dir);
   EXPECT_EQ(rules.detractor_callback.sla, std::chrono::hours(24));
   EXPECT_EQ(rules.red_line.owners.size(), 3u);

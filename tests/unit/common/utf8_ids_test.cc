@@ -2,6 +2,7 @@
 
 #include "common/rpc/pagination.h"
 #include "common/util/ids.h"
+#include "proto/api/resource_names.h"
 #include "common/util/utf8.h"
 
 namespace voc {
@@ -28,9 +29,9 @@ TEST(IdsTest, StableIdsAreStableAndDistinct) {
 }
 
 TEST(IdsTest, IdFromNameAcceptsBareIdsAndRejectsOtherCollections) {
-  EXPECT_EQ(IdFromName("cases/123", "cases/"), "123");
-  EXPECT_EQ(IdFromName("123", "cases/"), "123");
-  EXPECT_EQ(IdFromName("projects/123", "cases/"), "");
+  EXPECT_EQ(api::IdFromName("cases/123", "cases/"), "123");
+  EXPECT_EQ(api::IdFromName("123", "cases/"), "123");
+  EXPECT_EQ(api::IdFromName("projects/123", "cases/"), "");
 }
 
 TEST(PaginationTest, TokensWalkThroughPages) {

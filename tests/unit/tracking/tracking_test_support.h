@@ -13,7 +13,7 @@
 #include "common/notify/notifier.h"
 #include "common/storage/database.h"
 #include "common/util/time.h"
-#include "services/assignment/directory/org_directory.h"
+#include "common/org/org_directory.h"
 #include "services/tracking/outbox_relay.h"
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/store/tracking_store.h"
@@ -64,7 +64,7 @@ class TrackingFixture : public ::testing::Test {
     relay_ = std::make_unique<OutboxRelay>(*store_, sink_);
     service_ = std::make_unique<TrackingService>(*store_, clock_, relay_.get());
     directory_ = std::make_shared<const org::OrgDirectory>(
-        org::OrgDirectory::FromString(kDirectoryYaml));
+        org::OrgDirectory::Parse(kDirectoryYaml).value());
   }
 
   // A detractor callback owned by p-am, due 24 h after the feedback arrived.

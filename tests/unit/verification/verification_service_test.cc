@@ -123,7 +123,7 @@ TEST_F(VerificationServiceTest, CheckRunsOnlyAfterTheDelay) {
   const v1::Project project = ClosedProject();
   const TimePoint close = FromProto(project.close_time());
   const TimePoint opened = FromProto(project.create_time());
-  ASSERT_TRUE(service_->OnProjectClosed(project).ok);
+  ASSERT_TRUE(service_->OnProjectClosed(project).ok());
 
   auto checks = AllChecks();
   ASSERT_EQ(checks.size(), 1u);
@@ -288,16 +288,16 @@ TEST_F(VerificationServiceTest, ReopenBeforeTheCheckCancelsIt) {
 
 TEST_F(VerificationServiceTest, TrackingMessagesAreDecoded) {
   queue::StreamMessage closed{"1-0", {{"event", "project_closed"}, {"payload", ClosedProject().SerializeAsString()}}};
-  EXPECT_TRUE(service_->HandleTrackingMessage(closed).ok);
+  EXPECT_TRUE(service_->HandleTrackingMessage(closed).ok());
   EXPECT_EQ(AllChecks().size(), 1u);
 
   queue::StreamMessage garbage{"2-0", {{"event", "project_closed"}, {"payload", "\xff\xff\xff"}}};
-  EXPECT_FALSE(service_->HandleTrackingMessage(garbage).ok);
-  EXPECT_FALSE(service_->HandleTrackingMessage(garbage).transient) << "a bad payload dead-letters";
+  EXPECT_FALSE(service_->HandleTrackingMessage(garbage).ok());
+  EXPECT_EQ(queue::DispositionOf(service_->HandleTrackingMessage(garbage)), queue::Disposition::kFail) << "a bad payload dead-letters";
   queue::StreamMessage other{"3-0", {{"event", "case_created"}, {"payload", ""}}};
-  EXPECT_TRUE(service_->HandleTrackingMessage(other).ok);
+  EXPECT_TRUE(service_->HandleTrackingMessage(other).ok());
   queue::StreamMessage missing{"4-0", {{"event", "project_closed"}}};
-  EXPECT_FALSE(service_->HandleTrackingMessage(missing).ok);
+  EXPECT_FALSE(service_->HandleTrackingMessage(missing).ok());
 }
 
 TEST_F(VerificationServiceTest, ListChecksPages) {
@@ -355,8 +355,8 @@ class ResurveyTest : public VerificationServiceTest {
 
 TEST_F(ResurveyTest, ScheduledAtNinetyDaysAndAnsweredByTheNextNps) {
   const TimePoint resolved_at = clock_.Now();
-  ASSERT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok);
-  ASSERT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok);  // redelivery
+  ASSERT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok());
+  ASSERT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok());  // redelivery
 
   auto list = store_.ListResurveys("", 0, 10, 0);
   ASSERT_EQ(list.size(), 1u);
@@ -427,11 +427,11 @@ TEST_F(ResurveyTest, OnlyDetractorCallbacksGetAResurvey) {
 TEST_F(ResurveyTest, IngestDownIsRetriedUnknownFeedbackIsSkipped) {
   feedback_.unavailable = true;
   auto retried = service_->OnCaseResolved(ResolvedCallback());
-  EXPECT_FALSE(retried.ok);
-  EXPECT_TRUE(retried.transient) << "an ingest outage must not dead-letter the message";
+  EXPECT_FALSE(retried.ok());
+  EXPECT_EQ(queue::DispositionOf(retried), queue::Disposition::kRetry) << "an ingest outage must not dead-letter the message";
   feedback_.unavailable = false;
   feedback_.stored.clear();
-  EXPECT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok);
+  EXPECT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok());
   EXPECT_TRUE(store_.ListResurveys("", 0, 10, 0).empty());
 }
 
@@ -463,8 +463,8 @@ TEST_F(VerificationServiceTest, StorageFailureIsTransient) {
   db_->WithSession([](soci::session& s) { s << "DROP TABLE verification_checks"; });
   queue::StreamMessage closed{"1-0", {{"event", "project_closed"}, {"payload", ClosedProject().SerializeAsString()}}};
   auto result = service_->HandleTrackingMessage(closed);
-  EXPECT_FALSE(result.ok);
-  EXPECT_TRUE(result.transient) << result.error;
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(queue::DispositionOf(result), queue::Disposition::kRetry) << result;
 }
 
 }  // namespace

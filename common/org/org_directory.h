@@ -17,9 +17,18 @@
 #include <string>
 #include <vector>
 
-#include "services/assignment/directory/yaml_source.h"
+#include <absl/status/statusor.h>
+
+namespace voc::config {
+class YamlSource;
+}
 
 namespace voc::org {
+
+// The config key naming the directory file, read by every service that
+// needs people (assignment, tracking, the gateway): `org.directory`.
+inline constexpr char kDirectoryConfigKey[] = "org.directory";
+inline constexpr char kDefaultDirectoryPath[] = "config/directory.yaml";
 
 struct Department {
   std::string id;
@@ -34,6 +43,12 @@ struct Person {
   std::string email;
   std::string department;
   std::string manager;  // empty at the top of the tree
+  // Where else an alert can reach them, by channel ("phone", "wecom",
+  // "dingtalk", "feishu" -> their address or user id there). Optional.
+  std::map<std::string, std::string> contacts;
+  // What they may do beyond their own department's work (accounts and
+  // permissions read these). Optional.
+  std::vector<std::string> roles;
 };
 
 struct Region {
@@ -61,10 +76,11 @@ struct CustomerRecord {
 // reload it swap a std::shared_ptr<const OrgDirectory>.
 class OrgDirectory {
  public:
-  // Throws YamlFileError ("<file>:<line>: <problem>") on a syntax error, a
+  // INVALID_ARGUMENT "<file>:<line>: <problem>" on a syntax error, a
   // missing field, a duplicate id or a reference to an unknown id.
-  static OrgDirectory LoadFile(const std::string& path);
-  static OrgDirectory FromString(const std::string& yaml, const std::string& source = "directory.yaml");
+  static absl::StatusOr<OrgDirectory> Load(const std::string& path);
+  static absl::StatusOr<OrgDirectory> Parse(const std::string& yaml,
+                                            const std::string& source = "directory.yaml");
 
   // nullptr when unknown.
   const Department* FindDepartment(const std::string& id) const;
@@ -87,11 +103,14 @@ class OrgDirectory {
   // breaching person themself, their manager. Empty when nobody is found.
   std::string EscalationTargetFor(const std::string& department, const std::string& person) const;
 
+  // Every department, ordered by id.
+  std::vector<const Department*> Departments() const;
+
   std::size_t department_count() const { return departments_.size(); }
   std::size_t person_count() const { return people_.size(); }
 
  private:
-  static OrgDirectory FromSource(const YamlSource& src);
+  static OrgDirectory FromSource(const config::YamlSource& src);
 
   std::map<std::string, Department> departments_;
   std::map<std::string, Person> people_;

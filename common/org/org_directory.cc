@@ -1,9 +1,13 @@
-#include "services/assignment/directory/org_directory.h"
+#include "common/org/org_directory.h"
+
+#include "common/config/yaml_file.h"
 
 #include <functional>
 
 namespace voc::org {
 namespace {
+
+using config::YamlSource;
 
 // Names are either a plain string or a {zh, en} map.
 void ReadName(const YamlSource& src, const YAML::Node& item, const std::string& path,
@@ -47,12 +51,19 @@ const typename Map::mapped_type* FindIn(const Map& map, const std::string& id) {
 
 }  // namespace
 
-OrgDirectory OrgDirectory::LoadFile(const std::string& path) {
-  return FromSource(YamlSource::FromFile(path));
+absl::StatusOr<OrgDirectory> OrgDirectory::Load(const std::string& path) {
+  return config::LoadYaml([&] { return FromSource(YamlSource::FromFile(path)); });
 }
 
-OrgDirectory OrgDirectory::FromString(const std::string& yaml, const std::string& source) {
-  return FromSource(YamlSource::FromString(yaml, source));
+absl::StatusOr<OrgDirectory> OrgDirectory::Parse(const std::string& yaml, const std::string& source) {
+  return config::LoadYaml([&] { return FromSource(YamlSource::FromString(yaml, source)); });
+}
+
+std::vector<const Department*> OrgDirectory::Departments() const {
+  std::vector<const Department*> out;
+  out.reserve(departments_.size());
+  for (const auto& [id, d] : departments_) out.push_back(&d);
+  return out;
 }
 
 OrgDirectory OrgDirectory::FromSource(const YamlSource& src) {
@@ -78,6 +89,19 @@ OrgDirectory OrgDirectory::FromSource(const YamlSource& src) {
                      p.email = src.OptionalString(n, "email", path);
                      p.department = src.RequiredString(n, "department", path);
                      p.manager = src.OptionalString(n, "manager", path);
+                     if (const YAML::Node contacts = n["contacts"]; contacts && !contacts.IsNull()) {
+                       if (!contacts.IsMap()) src.Fail(contacts, path + ".contacts must be a map");
+                       for (const auto& entry : contacts) {
+                         const std::string channel = entry.first.Scalar();
+                         p.contacts[channel] = src.RequiredString(contacts, channel, path + ".contacts");
+                       }
+                     }
+                     for (const auto& role : src.Sequence(n, "roles", path, false)) {
+                       if (!role.IsScalar() || role.Scalar().empty()) {
+                         src.Fail(role, path + ".roles items must be non-empty strings");
+                       }
+                       p.roles.push_back(role.Scalar());
+                     }
                      return p;
                    });
   ReadList<Region>(src, "regions", false, &dir.regions_, &region_nodes,
