@@ -27,10 +27,21 @@ void PeriodicWorker::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void PeriodicWorker::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
 void PeriodicWorker::Loop() {
   std::unique_lock lock(mu_);
-  if (first_ == FirstTick::kAfterOneInterval && cv_.wait_for(lock, interval_, [this] { return stopping_; })) return;
+  if (first_ == FirstTick::kAfterOneInterval) {
+    cv_.wait_for(lock, interval_, [this] { return stopping_ || woken_; });
+  }
   while (!stopping_) {
+    woken_ = false;
     lock.unlock();
     try {
       tick_();
@@ -38,7 +49,7 @@ void PeriodicWorker::Loop() {
       log::Error("periodic_task_failed", {{"task", name_}, {"error", e.what()}});
     }
     lock.lock();
-    cv_.wait_for(lock, interval_, [this] { return stopping_; });
+    cv_.wait_for(lock, interval_, [this] { return stopping_ || woken_; });
   }
 }
 

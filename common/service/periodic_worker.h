@@ -30,6 +30,9 @@ class PeriodicWorker {
   void Start();
   // Waits for a running tick to finish; no tick starts afterwards.
   void Stop();
+  // Runs the next tick now instead of at the end of the interval (after the
+  // running one, if any). Cheap and thread-safe; a no-op when not started.
+  void Wake();
 
  private:
   void Loop();
@@ -41,6 +44,7 @@ class PeriodicWorker {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  bool woken_ = false;
   std::thread thread_;
 };
 
