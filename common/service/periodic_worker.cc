@@ -35,6 +35,11 @@ void PeriodicWorker::Wake() {
   cv_.notify_all();
 }
 
+void PeriodicWorker::ClearWake() {
+  std::lock_guard lock(mu_);
+  woken_ = false;
+}
+
 void PeriodicWorker::Loop() {
   std::unique_lock lock(mu_);
   if (first_ == FirstTick::kAfterOneInterval) {

@@ -2,8 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
+#include "common/storage/errors.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
+#include "services/ingest/ports.h"
 
 namespace voc::ingest {
 namespace {
@@ -109,8 +113,9 @@ std::optional<Feedback> FindBySource(soci::session& s, int channel, const std::s
 
 }  // namespace
 
-std::vector<StoreResult> IngestStore::InsertOrGet(const std::vector<Feedback>& items) {
-  return db_.InTransaction([&](soci::session& s) {
+absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(const std::vector<Feedback>& items) {
+  return voc::storage::Guarded("storing feedback", [&] {
+   return db_.InTransaction([&](soci::session& s) {
     std::vector<StoreResult> results;
     results.reserve(items.size());
     for (const auto& item : items) {
@@ -133,43 +138,53 @@ std::vector<StoreResult> IngestStore::InsertOrGet(const std::vector<Feedback>& i
       results.push_back({std::move(renamed), false});
     }
     return results;
+   });
   });
 }
 
-std::optional<Feedback> IngestStore::Get(const std::string& id) {
-  return db_.WithSession([&](soci::session& s) -> std::optional<Feedback> {
-    std::string key = id;
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT " << kColumns << " FROM feedback WHERE id = :id", soci::use(key));
-    for (const auto& row : rows) return FromRow(row);
-    return std::nullopt;
+absl::StatusOr<std::optional<Feedback>> IngestStore::Get(const std::string& id) {
+  return voc::storage::Guarded("reading feedback", [&] {
+    return db_.WithSession([&](soci::session& s) -> std::optional<Feedback> {
+      std::string key = id;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT " << kColumns << " FROM feedback WHERE id = :id", soci::use(key));
+      for (const auto& row : rows) return FromRow(row);
+      return std::nullopt;
+    });
   });
 }
 
-std::vector<Feedback> IngestStore::List(const FeedbackFilter& filter, int limit, long offset) {
-  return db_.WithSession([&](soci::session& s) {
-    // Filters are always bound (an empty value disables one) so the SQL text
-    // is fixed and every value goes through a bound parameter.
-    std::string customer = filter.customer_id;
-    std::string customer_again = filter.customer_id;
-    int channel = filter.channel;
-    int channel_again = filter.channel;
-    int page_limit = limit;
-    long long page_offset = offset;
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT " << kColumns
-                   << " FROM feedback"
-                      " WHERE (:customer = '' OR customer_id = :customer_again)"
-                      " AND (:channel = 0 OR channel = :channel_again)"
-                      " ORDER BY received_ms DESC, id DESC LIMIT :limit OFFSET :offset",
-         soci::use(customer), soci::use(customer_again), soci::use(channel),
-         soci::use(channel_again), soci::use(page_limit), soci::use(page_offset));
-    return ReadAll(rows);
+absl::StatusOr<std::vector<Feedback>> IngestStore::List(const FeedbackFilter& filter, int limit,
+                                                       const std::optional<FeedbackCursor>& after) {
+  return voc::storage::Guarded("listing feedback", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      // Filters and the cursor are always bound (an empty value disables a
+      // filter; the first page starts after the greatest key) so the SQL
+      // text is fixed and every value goes through a bound parameter.
+      std::string customer = filter.customer_id;
+      std::string customer_again = filter.customer_id;
+      int channel = filter.channel;
+      int channel_again = filter.channel;
+      long long after_ms = after ? after->received_ms : std::numeric_limits<long long>::max();
+      long long after_ms_again = after_ms;
+      std::string after_id = after ? after->id : std::string();
+      int page_limit = limit;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT " << kColumns
+                     << " FROM feedback"
+                        " WHERE (:customer = '' OR customer_id = :customer_again)"
+                        " AND (:channel = 0 OR channel = :channel_again)"
+                        " AND (received_ms < :after_ms OR (received_ms = :after_ms_again AND id < :after_id))"
+                        " ORDER BY received_ms DESC, id DESC LIMIT :limit",
+           soci::use(customer), soci::use(customer_again), soci::use(channel), soci::use(channel_again),
+           soci::use(after_ms), soci::use(after_ms_again), soci::use(after_id), soci::use(page_limit));
+      return ReadAll(rows);
+    });
   });
 }
 
-voc::storage::OutboxBatch IngestStore::RelayUnqueued(int limit, std::int64_t queued_ms,
-                                                     const PublishFeedback& publish) {
+absl::StatusOr<voc::storage::OutboxBatch> IngestStore::RelayUnqueued(int limit, std::int64_t queued_ms,
+                                                                     queue::Publisher& publisher) {
   auto select = [&](soci::session& s, const char* lock_clause) {
     int batch = limit;
     soci::rowset<soci::row> rows =
@@ -186,14 +201,24 @@ voc::storage::OutboxBatch IngestStore::RelayUnqueued(int limit, std::int64_t que
     std::vector<long long> times(keys.size(), queued_ms);
     s << "UPDATE feedback SET queued_ms = :queued WHERE id = :id", soci::use(times), soci::use(keys);
   };
-  return voc::storage::ClaimAndPublish(db_, voc::storage::ClaimOrder::kAnyOrder, select, publish, mark);
+  auto publish = [&](const std::vector<Feedback>& rows) {
+    std::vector<queue::MessageFields> messages;
+    messages.reserve(rows.size());
+    for (const auto& f : rows) messages.push_back(FeedbackMessage(f));
+    return publisher.Publish(messages);
+  };
+  return voc::storage::Guarded("relaying feedback", [&] {
+    return voc::storage::ClaimAndPublish(db_, voc::storage::ClaimOrder::kAnyOrder, select, publish, mark);
+  });
 }
 
-std::int64_t IngestStore::CountUnqueued() {
-  return db_.WithSession([&](soci::session& s) {
-    long long count = 0;
-    s << "SELECT COUNT(*) FROM feedback WHERE queued_ms IS NULL", soci::into(count);
-    return static_cast<std::int64_t>(count);
+absl::StatusOr<std::int64_t> IngestStore::CountUnqueued() {
+  return voc::storage::Guarded("counting unqueued feedback", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      long long count = 0;
+      s << "SELECT COUNT(*) FROM feedback WHERE queued_ms IS NULL", soci::into(count);
+      return static_cast<std::int64_t>(count);
+    });
   });
 }
 
