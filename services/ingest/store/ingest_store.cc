@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/storage/errors.h"
+#include "common/storage/rows.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
 #include "services/ingest/ports.h"
@@ -18,23 +19,13 @@ constexpr char kColumns[] =
     "id, channel, external_id, customer_id, customer_tier, account_manager, store, region, "
     "product, text, nps, rating, occurred_ms, received_ms, attributes_json";
 
-// Integer columns come back as int or long long depending on the backend and
-// the declared type; read either.
-std::int64_t ReadInt(const soci::row& row, std::size_t i) {
-  switch (row.get_properties(i).get_data_type()) {
-    case soci::dt_integer: return row.get<int>(i);
-    case soci::dt_long_long: return row.get<long long>(i);
-    case soci::dt_unsigned_long_long: return static_cast<std::int64_t>(row.get<unsigned long long>(i));
-    case soci::dt_double: return static_cast<std::int64_t>(row.get<double>(i));
-    default: return std::stoll(row.get<std::string>(i));
-  }
-}
+using voc::storage::AsInt;
 
 Feedback FromRow(const soci::row& row) {
   Feedback f;
   f.set_id(row.get<std::string>(0));
   f.set_name("feedback/" + f.id());
-  f.set_channel(static_cast<voc::v1::Channel>(ReadInt(row, 1)));
+  f.set_channel(static_cast<voc::v1::Channel>(AsInt(row, 1)));
   f.set_external_id(row.get<std::string>(2));
   voc::v1::Customer customer;
   customer.set_id(row.get<std::string>(3));
@@ -46,10 +37,10 @@ Feedback FromRow(const soci::row& row) {
   if (customer.ByteSizeLong() > 0) *f.mutable_customer() = std::move(customer);
   f.set_product(row.get<std::string>(8));
   f.set_text(row.get<std::string>(9));
-  if (row.get_indicator(10) == soci::i_ok) f.set_nps(static_cast<int>(ReadInt(row, 10)));
-  if (row.get_indicator(11) == soci::i_ok) f.set_rating(static_cast<int>(ReadInt(row, 11)));
-  *f.mutable_occurred_time() = MillisToProto(ReadInt(row, 12));
-  *f.mutable_received_time() = MillisToProto(ReadInt(row, 13));
+  if (row.get_indicator(10) == soci::i_ok) f.set_nps(static_cast<int>(AsInt(row, 10)));
+  if (row.get_indicator(11) == soci::i_ok) f.set_rating(static_cast<int>(AsInt(row, 11)));
+  *f.mutable_occurred_time() = MillisToProto(AsInt(row, 12));
+  *f.mutable_received_time() = MillisToProto(AsInt(row, 13));
   auto attributes = nlohmann::json::parse(row.get<std::string>(14), nullptr, false);
   if (attributes.is_object()) {
     for (const auto& [key, value] : attributes.items()) {
