@@ -1,15 +1,15 @@
 // voc cases list|show|ack|callback|resolve|close: TrackingService from the
 // command line.
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <iomanip>
-#include <sstream>
 
 #include "cli/args.h"
+#include "cli/case_table.h"
 #include "cli/commands.h"
-#include "common/util/ids.h"
 #include "common/util/time.h"
+#include "proto/api/enum_names.h"
+#include "proto/api/resource_names.h"
 #include "voc/v1/devclock.grpc.pb.h"
 #include "voc/v1/tracking.grpc.pb.h"
 
@@ -17,37 +17,6 @@ namespace voc::cli {
 namespace {
 
 using voc::v1::Case;
-
-// "CASE_STATE_IN_PROGRESS" -> "in_progress"; works for any enum name.
-std::string ShortName(std::string name, const std::string& prefix) {
-  if (name.rfind(prefix, 0) == 0) name.erase(0, prefix.size());
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return name;
-}
-
-std::string StateName(voc::v1::CaseState state) {
-  return ShortName(voc::v1::CaseState_Name(state), "CASE_STATE_");
-}
-
-bool ParseState(const std::string& text, voc::v1::CaseState* state) {
-  std::string upper = "CASE_STATE_" + text;
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return voc::v1::CaseState_Parse(upper, state) && *state != voc::v1::CASE_STATE_UNSPECIFIED;
-}
-
-std::string OwnerText(const voc::v1::Owner& owner) {
-  return owner.person().empty() ? owner.department() : owner.department() + "/" + owner.person();
-}
-
-// Cuts at a UTF-8 character boundary so Chinese titles stay readable.
-std::string Shorten(const std::string& text, std::size_t max_bytes) {
-  if (text.size() <= max_bytes) return text;
-  std::size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return text.substr(0, cut) + "...";
-}
 
 // The tracking service's idea of now: its dev clock when dev mode is on
 // (so "time left" matches what the SLA sweeper sees), else this machine's.
@@ -61,18 +30,8 @@ TimePoint TrackingNow(const CliContext& ctx) {
   return std::chrono::system_clock::now();
 }
 
-std::string DueText(const Case& c, TimePoint now) {
-  if (IsUnset(c.due_time())) return "-";
-  auto due = FromProto(c.due_time());
-  if (c.state() == voc::v1::CASE_STATE_RESOLVED || c.state() == voc::v1::CASE_STATE_CLOSED) {
-    return FormatRfc3339(due).substr(0, 16);
-  }
-  if (c.overdue() || due <= now) return "OVERDUE " + FormatDuration(now - due);
-  return "in " + FormatDuration(due - now);
-}
-
 std::string CaseName(const std::string& id_or_name) {
-  return id_or_name.rfind("cases/", 0) == 0 ? id_or_name : "cases/" + id_or_name;
+  return id_or_name.rfind(api::kCases, 0) == 0 ? id_or_name : api::ResourceName(api::kCases, id_or_name);
 }
 
 int ListCases(const CliContext& ctx, const std::vector<std::string>& words) {
@@ -89,13 +48,13 @@ int ListCases(const CliContext& ctx, const std::vector<std::string>& words) {
   request.set_customer_id(args.ValueOr("customer", ""));
   request.set_overdue_only(args.Flag("overdue"));
   if (auto state = args.Value("state")) {
-    voc::v1::CaseState parsed;
-    if (!ParseState(*state, &parsed)) {
+    const auto parsed = api::ParseCaseState(*state);
+    if (!parsed) {
       ctx.err() << "voc cases list: --state must be one of open, acknowledged, in_progress, "
                    "waiting_on_customer, resolved, closed\n";
       return kExitUsage;
     }
-    request.set_state(parsed);
+    request.set_state(*parsed);
   } else {
     request.set_open_only(!args.Flag("all"));
   }
@@ -127,19 +86,7 @@ int ListCases(const CliContext& ctx, const std::vector<std::string>& words) {
     return kExitOk;
   }
   const TimePoint now = TrackingNow(ctx);
-  std::ostringstream table;
-  table << std::left << std::setw(18) << "ID" << std::setw(4) << "PRI" << std::setw(21) << "STATE"
-        << std::setw(28) << "OWNER" << std::setw(18) << "DUE" << "TITLE\n";
-  for (const auto& c : cases) {
-    std::string priority = c.priority() == voc::v1::PRIORITY_UNSPECIFIED
-                               ? "-"
-                               : "P" + std::to_string(static_cast<int>(c.priority()));
-    table << std::setw(18) << c.id() << std::setw(4) << priority << std::setw(21)
-          << StateName(c.state()) << std::setw(28)
-          << Shorten(c.owners_size() > 0 ? OwnerText(c.owners(0)) : "-", 26) << std::setw(18)
-          << DueText(c, now) << Shorten(c.title(), 60) << "\n";
-  }
-  ctx.out() << table.str() << cases.size() << " case(s)\n";
+  ctx.out() << FormatCaseTable(cases, now) << cases.size() << " case(s)\n";
   return kExitOk;
 }
 
@@ -157,9 +104,9 @@ int ShowCase(const CliContext& ctx, const std::string& id) {
   const TimePoint now = TrackingNow(ctx);
   auto& out = ctx.out();
   out << c.name() << "  " << c.title() << "\n"
-      << "  kind:      " << ShortName(voc::v1::CaseKind_Name(c.kind()), "CASE_KIND_") << "\n"
-      << "  priority:  " << ShortName(voc::v1::Priority_Name(c.priority()), "PRIORITY_") << "\n"
-      << "  state:     " << StateName(c.state()) << (c.overdue() ? " (overdue)" : "") << "\n"
+      << "  kind:      " << api::CaseKindName(c.kind()) << "\n"
+      << "  priority:  " << api::PriorityName(c.priority()) << "\n"
+      << "  state:     " << api::CaseStateName(c.state()) << (c.overdue() ? " (overdue)" : "") << "\n"
       << "  due:       " << DueText(c, now);
   if (!IsUnset(c.due_time())) out << " (" << FormatRfc3339(FromProto(c.due_time())) << ")";
   out << "\n  owners:   ";
@@ -238,7 +185,7 @@ int ChangeCase(const CliContext& ctx, const std::string& verb, const std::vector
     ctx.err() << "voc cases " << verb << ": " << ctx.Explain("tracking", status) << "\n";
     return kExitFailure;
   }
-  ctx.out() << updated.name() << " is now " << StateName(updated.state()) << "\n";
+  ctx.out() << updated.name() << " is now " << api::CaseStateName(updated.state()) << "\n";
   return kExitOk;
 }
 

@@ -8,7 +8,7 @@
 #include <chrono>
 
 #include "common/util/time.h"
-#include "services/ingest/feedback_validator.h"
+#include "proto/api/enum_names.h"
 
 namespace voc::cli {
 namespace {
@@ -30,12 +30,10 @@ std::string Trim(std::string_view text) {
 
 // Sets the channel; returns an error text for an unknown name.
 std::string SetChannel(const std::string& name, voc::v1::Feedback* feedback) {
-  if (name.empty()) return "channel: required (one of " + voc::ingest::KnownChannelNames() + ")";
-  auto channel = voc::ingest::ParseChannelName(name);
-  if (channel == voc::v1::CHANNEL_UNSPECIFIED) {
-    return "channel: unknown \"" + name + "\" (one of " + voc::ingest::KnownChannelNames() + ")";
-  }
-  feedback->set_channel(channel);
+  if (name.empty()) return "channel: required (one of " + api::KnownChannelNames() + ")";
+  const auto channel = api::ParseChannel(name);
+  if (!channel) return "channel: unknown \"" + name + "\" (one of " + api::KnownChannelNames() + ")";
+  feedback->set_channel(*channel);
   return "";
 }
 

@@ -4,7 +4,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "common/util/time.h"
-#include "services/ingest/feedback_validator.h"
+#include "proto/api/enum_names.h"
 #include "voc/v1/ingest.grpc.pb.h"
 
 namespace voc::cli {
@@ -20,11 +20,12 @@ int RunSubmit(const CliContext& ctx, const std::vector<std::string>& words) {
     return kExitUsage;
   }
   voc::v1::Feedback f;
-  f.set_channel(voc::ingest::ParseChannelName(args.ValueOr("channel", "")));
-  if (f.channel() == voc::v1::CHANNEL_UNSPECIFIED) {
-    ctx.err() << "voc submit: --channel must be one of " << voc::ingest::KnownChannelNames() << "\n";
+  const auto channel = api::ParseChannel(args.ValueOr("channel", ""));
+  if (!channel) {
+    ctx.err() << "voc submit: --channel must be one of " << api::KnownChannelNames() << "\n";
     return kExitUsage;
   }
+  f.set_channel(*channel);
   f.set_external_id(args.ValueOr("external-id", ""));
   f.set_text(args.ValueOr("text", ""));
   f.set_product(args.ValueOr("product", ""));
@@ -70,7 +71,7 @@ int RunSubmit(const CliContext& ctx, const std::vector<std::string>& words) {
   }
   const auto& stored = response.feedback();
   ctx.out() << (response.duplicate() ? "duplicate of " : "stored ") << stored.name() << " ("
-            << voc::ingest::ChannelName(stored.channel()) << "/" << stored.external_id()
+            << api::ChannelName(stored.channel()) << "/" << stored.external_id()
             << ", received " << FormatRfc3339(FromProto(stored.received_time())) << ")\n";
   return kExitOk;
 }

@@ -15,6 +15,10 @@ PeriodicWorker::~PeriodicWorker() { Stop(); }
 
 void PeriodicWorker::Start() {
   if (interval_.count() <= 0 || thread_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    woken_ = false;  // a Wake() before Start() is no request for an early tick
+  }
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -33,6 +37,11 @@ void PeriodicWorker::Wake() {
     woken_ = true;
   }
   cv_.notify_all();
+}
+
+void PeriodicWorker::ClearWake() {
+  std::lock_guard lock(mu_);
+  woken_ = false;
 }
 
 void PeriodicWorker::Loop() {

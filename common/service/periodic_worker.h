@@ -33,6 +33,10 @@ class PeriodicWorker {
   // Runs the next tick now instead of at the end of the interval (after the
   // running one, if any). Cheap and thread-safe; a no-op when not started.
   void Wake();
+  // Forgets a Wake() that arrived while the current tick ran, so the next
+  // tick waits the whole interval (a tick that failed calls it: retries are
+  // paced by the interval, not by whoever woke the loop). Thread-safe.
+  void ClearWake();
 
  private:
   void Loop();

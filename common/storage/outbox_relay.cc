@@ -9,8 +9,16 @@ namespace voc::storage {
 OutboxRelay::OutboxRelay(OutboxRelayOptions options, RelayBatch relay_batch)
     : options_(std::move(options)),
       relay_batch_(std::move(relay_batch)),
-      worker_(options_.name + "_relay", options_.interval, [this] { RelayPending(); },
+      worker_(options_.name + "_relay", options_.interval, [this] { BackgroundPass(); },
               PeriodicWorker::FirstTick::kImmediately) {}
+
+void OutboxRelay::BackgroundPass() {
+  RelayPending();
+  // A Notify() that came while this pass was failing asked for a retry the
+  // interval is there to pace: drop it. (last_pass_failed_ is set first, so
+  // a Notify() from now on is ignored by Notify() itself.)
+  if (last_pass_failed_.load()) worker_.ClearWake();
+}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 

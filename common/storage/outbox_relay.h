@@ -66,6 +66,8 @@ class OutboxRelay {
   bool last_pass_failed() const { return last_pass_failed_.load(); }
 
  private:
+  void BackgroundPass();
+
   OutboxRelayOptions options_;
   RelayBatch relay_batch_;
   std::mutex pass_mu_;  // one pass at a time

@@ -55,6 +55,108 @@ std::string TruncateUtf8(std::string_view text, std::size_t max_bytes, std::stri
   return out;
 }
 
+char32_t NextCodePoint(std::string_view text, std::size_t* pos) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t start = *pos;
+  const unsigned char c = s[start];
+  std::size_t len = 1;
+  char32_t cp = c;
+  if (c >= 0x80) {
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      len = 0;
+    }
+    if (len == 0 || start + len > text.size() || !IsValidUtf8(text.substr(start, len))) {
+      *pos = start + 1;
+      return U'\uFFFD';
+    }
+    for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (s[start + k] & 0x3F);
+  }
+  *pos = start + len;
+  return cp;
+}
+
+namespace {
+
+bool IsUnicodeSpace(char32_t cp) {
+  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+         cp == 0x3000;
+}
+
+bool IsZeroWidth(char32_t cp) {
+  return cp == 0x180E || (cp >= 0x200B && cp <= 0x200D) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF;
+}
+
+bool IsCombining(char32_t cp) {
+  return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) || (cp >= 0x1DC0 && cp <= 0x1DFF) ||
+         (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F);
+}
+
+// East Asian Wide (W) and Fullwidth (F) blocks, coarsely: enough for CJK
+// names, titles and emoji in a table.
+bool IsWide(char32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
+         (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+         (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+         (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+std::size_t CodePointWidth(char32_t cp) {
+  if (IsZeroWidth(cp) || IsCombining(cp)) return 0;
+  return IsWide(cp) ? 2 : 1;
+}
+
+}  // namespace
+
+bool IsBlankUtf8(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const char32_t cp = NextCodePoint(text, &pos);
+    if (!IsUnicodeSpace(cp) && !IsZeroWidth(cp)) return false;
+  }
+  return true;
+}
+
+std::size_t DisplayWidth(std::string_view text) {
+  std::size_t width = 0;
+  for (std::size_t pos = 0; pos < text.size();) width += CodePointWidth(NextCodePoint(text, &pos));
+  return width;
+}
+
+std::string FitToDisplayWidth(std::string_view text, std::size_t columns, std::string_view ellipsis) {
+  std::string out;
+  std::size_t width = DisplayWidth(text);
+  if (width <= columns) {
+    out.assign(text);
+  } else {
+    const std::size_t ellipsis_width = DisplayWidth(ellipsis);
+    const std::size_t room = columns > ellipsis_width ? columns - ellipsis_width : 0;
+    width = 0;
+    for (std::size_t pos = 0; pos < text.size();) {
+      const std::size_t start = pos;
+      const std::size_t w = CodePointWidth(NextCodePoint(text, &pos));
+      if (width + w > room) break;
+      width += w;
+      out.append(text.substr(start, pos - start));
+    }
+    if (width + ellipsis_width <= columns) {
+      out.append(ellipsis);
+      width += ellipsis_width;
+    }
+  }
+  out.append(columns - width, ' ');
+  return out;
+}
+
 std::string ClientSafeError(std::string_view what, std::size_t max_bytes) {
   what = what.substr(0, what.find('\n'));
   if (const auto statement = what.find(" while executing"); statement != std::string_view::npos) {

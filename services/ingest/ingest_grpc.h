@@ -1,5 +1,6 @@
-// voc.v1.IngestService over gRPC: parses and maps errors, the logic lives in
-// FeedbackService.
+// voc.v1.IngestService over gRPC: one line per RPC through rpc::Serve (the
+// one mapping of absl::Status to grpc::Status); the logic lives in
+// IngestService.
 //
 // SubmitFeedback and BatchSubmitFeedback are registered as raw callback
 // methods: the request bytes are checked for invalid UTF-8 (wire_utf8.h)
@@ -13,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "services/ingest/feedback_service.h"
+#include "services/ingest/ingest_service.h"
 #include "voc/v1/ingest.grpc.pb.h"
 
 namespace voc::ingest {
@@ -26,9 +27,10 @@ using IngestServiceBase = voc::v1::IngestService::WithRawCallbackMethod_SubmitFe
 
 class IngestGrpc final : public IngestServiceBase {
  public:
-  // `handler_threads` (`services.ingest.handler_threads`, default 8) bounds
+  // `handler_threads` (`services.ingest.handler_threads`, default 4) bounds
   // how many submissions are stored at once.
-  explicit IngestGrpc(FeedbackService& service, int handler_threads = 8);
+  static constexpr int kDefaultHandlerThreads = 4;
+  explicit IngestGrpc(IngestService& service, int handler_threads = kDefaultHandlerThreads);
   // Finishes queued submissions, then joins the handler threads. Destroy
   // the server first.
   ~IngestGrpc() override;
@@ -45,20 +47,23 @@ class IngestGrpc final : public IngestServiceBase {
                             const voc::v1::ListFeedbackRequest* request,
                             voc::v1::ListFeedbackResponse* response) override;
 
-  // The submit RPCs on serialized requests (what the raw handlers run).
+  // The submit RPCs on serialized requests (what the raw handlers run),
+  // through rpc::Serve.
   grpc::Status HandleSubmit(const std::string& wire, voc::v1::SubmitFeedbackResponse* response);
   grpc::Status HandleBatchSubmit(const std::string& wire,
                                  voc::v1::BatchSubmitFeedbackResponse* response);
 
  private:
   using WireHandler = grpc::Status (IngestGrpc::*)(const std::string&, std::string*);
-  grpc::ServerUnaryReactor* RunOnPool(const char* rpc_name, grpc::CallbackServerContext* context,
+  grpc::ServerUnaryReactor* RunOnPool(grpc::CallbackServerContext* context,
                                       const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
                                       WireHandler handler);
   grpc::Status SubmitWire(const std::string& wire, std::string* out);
+  absl::StatusOr<voc::v1::SubmitFeedbackResponse> Submit(const std::string& wire);
+  absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> BatchSubmit(const std::string& wire);
   grpc::Status BatchSubmitWire(const std::string& wire, std::string* out);
 
-  FeedbackService& service_;
+  IngestService& service_;
   std::unique_ptr<HandlerPool> pool_;
 };
 

@@ -1,11 +1,13 @@
 // voc-ingest: the front door of the loop. See docs/api.md (## Ingest).
 #include <chrono>
 
+#include "common/queue/publisher.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
-#include "services/ingest/feedback_service.h"
+#include "common/storage/outbox_relay.h"
+#include "common/util/time.h"
 #include "services/ingest/ingest_grpc.h"
-#include "services/ingest/outbox_relay.h"
+#include "services/ingest/ingest_service.h"
 #include "services/ingest/store/ingest_store.h"
 #include "services/ingest/store/migrations.h"
 
@@ -16,25 +18,28 @@ int main(int argc, char** argv) {
   const auto& config = ctx.config;
 
   voc::ingest::ValidationLimits limits;
-  limits.max_text_bytes = static_cast<std::size_t>(config.ServiceInt("max_text_bytes", 16384));
-  voc::ingest::RelayOptions relay_options;
+  limits.max_text_bytes =
+      static_cast<std::size_t>(config.ServiceInt("max_text_bytes", voc::api::kDefaultMaxTextBytes));
+  voc::storage::OutboxRelayOptions relay_options;
+  relay_options.name = "feedback";
   relay_options.interval = std::chrono::milliseconds(config.ServiceInt("relay_interval_ms", 1000));
   relay_options.batch_size = static_cast<int>(config.ServiceInt("relay_batch_size", 200));
 
   voc::ingest::IngestStore store(*ctx.db);
-  voc::ingest::RedisFeedbackPublisher publisher(ctx.redis);
-  voc::ingest::OutboxRelay relay(store, publisher, *ctx.clock, relay_options);
-  voc::ingest::FeedbackService service(store, *ctx.clock, voc::ingest::FeedbackValidator(limits),
-                                       &relay);
+  voc::queue::StreamPublisher publisher(ctx.redis, voc::queue::kFeedbackStream);
+  const voc::Clock& clock = *ctx.clock;
+  voc::storage::OutboxRelay relay(relay_options, [&](int batch_size) {
+    return store.RelayUnqueued(batch_size, voc::ToMillis(clock.Now()), publisher);
+  });
+  voc::ingest::IngestService service(store, clock, voc::ingest::FeedbackValidator(limits), &relay);
   // Declared before the server so it outlives it: in-flight submissions
   // finish on its threads while the server drains.
-  voc::ingest::IngestGrpc grpc_service(service,
-                                       static_cast<int>(config.ServiceInt("handler_threads", 4)));
+  voc::ingest::IngestGrpc grpc_service(
+      service, static_cast<int>(config.ServiceInt("handler_threads", voc::ingest::IngestGrpc::kDefaultHandlerThreads)));
   // Rows stored while Redis was down (or before a crash) are relayed first.
   relay.Start();
   {
-    voc::rpc::ServiceServer server({"ingest", ctx.listen, ctx.dev_clock},
-                                   {&grpc_service});
+    voc::rpc::ServiceServer server({"ingest", ctx.listen, ctx.dev_clock}, {&grpc_service});
     voc::StartServerOrExit(server, "ingest");
     server.WaitForShutdownSignal();
   }

@@ -9,7 +9,7 @@
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
 #include "common/org/org_directory.h"
-#include "services/tracking/outbox_relay.h"
+#include "services/tracking/event_relay.h"
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/tracking_grpc.h"
@@ -40,28 +40,28 @@ int main(int argc, char** argv) {
   }
 
   voc::tracking::TrackingStore store(*ctx.db);
-  voc::tracking::RedisEventSink sink(ctx.redis, voc::queue::kTrackingStream);
-  voc::tracking::OutboxRelay relay(store, sink);
+  const std::chrono::milliseconds interval(config.ServiceInt("sla_sweep_interval_ms", 1000));
+  voc::queue::StreamPublisher publisher(ctx.redis, voc::queue::kTrackingStream);
+  voc::storage::OutboxRelay relay(voc::tracking::TrackingRelayOptions(interval),
+                                  voc::tracking::TrackingEventBatches(store, publisher));
   voc::tracking::TrackingService service(store, *ctx.clock, &relay);
   voc::tracking::SlaSweeper sweeper(store, *ctx.clock, *notifier, directory);
   voc::tracking::TrackingGrpc grpc_service(service, sweeper);
 
-  // One background loop: sweep SLAs, then retry any unpublished events.
-  voc::PeriodicWorker worker(
-      "sla-sweeper", std::chrono::milliseconds(config.ServiceInt("sla_sweep_interval_ms", 1000)),
-      [&] {
-        sweeper.SweepOnce();
-        relay.Drain();
-      },
-      voc::PeriodicWorker::FirstTick::kImmediately);
+  // Two background loops at the same pace: the SLA sweep, and the relay
+  // retrying events Redis did not take right after their change.
+  voc::PeriodicWorker worker("sla-sweeper", interval, [&] { sweeper.SweepOnce(); },
+                             voc::PeriodicWorker::FirstTick::kImmediately);
 
   voc::rpc::ServiceServer server({"tracking", ctx.listen, ctx.dev_clock},
                                  {&grpc_service});
   voc::StartServerOrExit(server, "tracking");
   worker.Start();
+  relay.Start();
   voc::log::Info("tracking_started", {{"directory", directory_path},
                                       {"people", directory->person_count()}});
   server.WaitForShutdownSignal();
   worker.Stop();
+  relay.Stop();
   return 0;
 }

@@ -53,7 +53,7 @@ std::optional<Error> ParsePageOr(int size, const std::string& token, rpc::Page* 
 std::int64_t TrackingService::NowMs() const { return ToMillis(clock_.Now()); }
 
 void TrackingService::PublishPendingEvents() {
-  if (relay_) relay_->Drain();
+  if (relay_) relay_->RelayPending();
 }
 
 // ---------------------------------------------------------------- cases

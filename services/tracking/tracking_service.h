@@ -14,7 +14,7 @@
 
 #include "common/clock/clock.h"
 #include "services/tracking/case_state_machine.h"
-#include "services/tracking/outbox_relay.h"
+#include "common/storage/outbox_relay.h"
 #include "services/tracking/result.h"
 #include "services/tracking/store/tracking_store.h"
 #include "voc/v1/tracking.pb.h"
@@ -25,7 +25,7 @@ class TrackingService {
  public:
   // `relay` may be null (tests without a queue); events then stay in the
   // outbox until a relay drains them.
-  TrackingService(TrackingStore& store, const Clock& clock, OutboxRelay* relay = nullptr)
+  TrackingService(TrackingStore& store, const Clock& clock, storage::OutboxRelay* relay = nullptr)
       : store_(store), clock_(clock), relay_(relay) {}
 
   // Idempotent on request_id. The due time is case.due_time when set, else
@@ -60,7 +60,7 @@ class TrackingService {
 
   TrackingStore& store_;
   const Clock& clock_;
-  OutboxRelay* relay_;
+  storage::OutboxRelay* relay_;
 };
 
 // The actor recorded when a request leaves it empty.

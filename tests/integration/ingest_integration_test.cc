@@ -12,13 +12,14 @@
 #include <optional>
 #include <thread>
 
+#include "common/queue/publisher.h"
 #include "common/queue/redis_client.h"
 #include "common/queue/stream.h"
 #include "common/rpc/server.h"
+#include "common/storage/outbox_relay.h"
 #include "common/util/time.h"
-#include "services/ingest/feedback_service.h"
 #include "services/ingest/ingest_grpc.h"
-#include "services/ingest/outbox_relay.h"
+#include "services/ingest/ingest_service.h"
 #include "services/ingest/store/ingest_store.h"
 #include "services/ingest/store/migrations.h"
 #include "tests/support/servers.h"
@@ -51,6 +52,20 @@ bool Eventually(Predicate done, std::chrono::milliseconds limit = 10s) {
   return done();
 }
 
+// The relay as voc-ingest builds it (services/ingest/main.cc).
+std::unique_ptr<voc::storage::OutboxRelay> MakeRelay(IngestStore& store, voc::queue::Publisher& publisher,
+                                                     const Clock& clock, int batch_size) {
+  voc::storage::OutboxRelayOptions options;
+  options.name = "feedback";
+  options.interval = 100ms;
+  options.batch_size = batch_size;
+  return std::make_unique<voc::storage::OutboxRelay>(options, [&store, &publisher, &clock](int n) {
+    return store.RelayUnqueued(n, ToMillis(clock.Now()), publisher);
+  });
+}
+
+std::int64_t Unqueued(IngestStore& store) { return store.CountUnqueued().value(); }
+
 class IngestIntegrationTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -69,9 +84,9 @@ class IngestIntegrationTest : public ::testing::TestWithParam<std::string> {
     voc::queue::RedisOptions redis;
     redis.port = redis_.port();
     redis.connect_timeout_ms = 500;
-    publisher_ = std::make_unique<RedisFeedbackPublisher>(redis);
-    relay_ = std::make_unique<OutboxRelay>(*store_, *publisher_, clock_, RelayOptions{100ms, 200});
-    service_ = std::make_unique<FeedbackService>(*store_, clock_, FeedbackValidator(), relay_.get());
+    publisher_ = std::make_unique<voc::queue::StreamPublisher>(redis, voc::queue::kFeedbackStream);
+    relay_ = MakeRelay(*store_, *publisher_, clock_, 200);
+    service_ = std::make_unique<IngestService>(*store_, clock_, FeedbackValidator(), relay_.get());
     grpc_ = std::make_unique<IngestGrpc>(*service_, 4);
     server_ = std::make_unique<voc::rpc::ServiceServer>(
         voc::rpc::ServerOptions{"ingest", "127.0.0.1:0", nullptr},
@@ -119,9 +134,9 @@ class IngestIntegrationTest : public ::testing::TestWithParam<std::string> {
   FakeClock clock_{FromMillis(1'795'000'000'000)};
   std::unique_ptr<voc::storage::Database> db_;
   std::unique_ptr<IngestStore> store_;
-  std::unique_ptr<RedisFeedbackPublisher> publisher_;
-  std::unique_ptr<OutboxRelay> relay_;
-  std::unique_ptr<FeedbackService> service_;
+  std::unique_ptr<voc::queue::StreamPublisher> publisher_;
+  std::unique_ptr<voc::storage::OutboxRelay> relay_;
+  std::unique_ptr<IngestService> service_;
   std::unique_ptr<IngestGrpc> grpc_;
   std::unique_ptr<voc::rpc::ServiceServer> server_;
   std::unique_ptr<voc::v1::IngestService::Stub> stub_;
@@ -147,13 +162,13 @@ TEST_P(IngestIntegrationTest, SubmitStoresAndQueuesForTriage) {
   voc::v1::Feedback payload;
   ASSERT_TRUE(payload.ParseFromString(message.fields.at("payload")));
   EXPECT_EQ(payload.SerializeAsString(), stored.SerializeAsString());
-  EXPECT_TRUE(Eventually([&] { return store_->CountUnqueued() == 0; }));
+  EXPECT_TRUE(Eventually([&] { return Unqueued(*store_) == 0; }));
 }
 
 TEST_P(IngestIntegrationTest, DuplicateQueuesNoSecondMessage) {
   voc::v1::SubmitFeedbackResponse first;
   ASSERT_TRUE(Submit(Make("nps-1"), &first).ok());
-  ASSERT_TRUE(Eventually([&] { return store_->CountUnqueued() == 0; }));
+  ASSERT_TRUE(Eventually([&] { return Unqueued(*store_) == 0; }));
   ASSERT_EQ(StreamEntries().size(), 1u);
 
   voc::v1::SubmitFeedbackResponse second;
@@ -162,7 +177,7 @@ TEST_P(IngestIntegrationTest, DuplicateQueuesNoSecondMessage) {
   EXPECT_EQ(second.feedback().id(), first.feedback().id());
   EXPECT_EQ(second.feedback().text(), first.feedback().text());
   // Nothing unqueued was stored, so the relay has nothing to append.
-  EXPECT_EQ(store_->CountUnqueued(), 0);
+  EXPECT_EQ(Unqueued(*store_), 0);
   EXPECT_EQ(StreamEntries().size(), 1u);
   EXPECT_EQ(ListedCount(), 1);
 }
@@ -189,7 +204,7 @@ TEST_P(IngestIntegrationTest, InvalidInputNamesTheFieldAndStoresNothing) {
   EXPECT_EQ(status.error_message().rfind("feedback.channel:", 0), 0u);
 
   EXPECT_EQ(ListedCount(), 0);
-  EXPECT_EQ(store_->CountUnqueued(), 0);
+  EXPECT_EQ(Unqueued(*store_), 0);
   EXPECT_TRUE(StreamEntries().empty());
 }
 
@@ -197,12 +212,12 @@ TEST_P(IngestIntegrationTest, RedisDownAtSubmitIsQueuedAfterItReturns) {
   redis_.Stop();
   voc::v1::SubmitFeedbackResponse response;
   ASSERT_TRUE(Submit(Make("nps-1"), &response).ok());  // stored, not yet queued
-  EXPECT_EQ(store_->CountUnqueued(), 1);
+  EXPECT_EQ(Unqueued(*store_), 1);
 
   redis_.Start();
   ASSERT_TRUE(Eventually([&] { return StreamEntries().size() == 1; }));
   EXPECT_EQ(StreamEntries().front().fields.at("feedback_id"), response.feedback().id());
-  EXPECT_TRUE(Eventually([&] { return store_->CountUnqueued() == 0; }));
+  EXPECT_TRUE(Eventually([&] { return Unqueued(*store_) == 0; }));
 }
 
 TEST_P(IngestIntegrationTest, BatchAndPagedListing) {
@@ -247,6 +262,30 @@ TEST_P(IngestIntegrationTest, GetUnknownIsNotFound) {
   EXPECT_EQ(status.error_message(), "feedback/0000000000000000 not found");
 }
 
+TEST_P(IngestIntegrationTest, PageTokensAreOpaqueAndBoundToTheFilter) {
+  for (int i = 0; i < 3; ++i) {
+    voc::v1::SubmitFeedbackResponse response;
+    ASSERT_TRUE(Submit(Make("p-" + std::to_string(i)), &response).ok());
+  }
+  voc::v1::ListFeedbackRequest list;
+  list.set_page_size(2);
+  list.set_customer_id("c-1");
+  voc::v1::ListFeedbackResponse page;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->ListFeedback(&context, list, &page).ok());
+  }
+  ASSERT_FALSE(page.next_page_token().empty());
+
+  list.set_customer_id("c-2");  // another filter, same token
+  list.set_page_token(page.next_page_token());
+  grpc::ClientContext context;
+  voc::v1::ListFeedbackResponse refused;
+  const auto status = stub_->ListFeedback(&context, list, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("page_token:", 0), 0u) << status.error_message();
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, IngestIntegrationTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
@@ -279,13 +318,14 @@ class Signal {
 // relay holds its first claimed batch, and optionally a first batch of which
 // Redis takes only the first `first_batch_accepts` items (the rest is never
 // sent, as when the connection drops mid-pipeline).
-class ReplicaPublisher final : public FeedbackPublisher {
+class ReplicaPublisher final : public voc::queue::Publisher {
  public:
-  explicit ReplicaPublisher(voc::queue::RedisOptions redis) : redis_(std::move(redis)) {}
-  std::size_t Publish(const std::vector<voc::v1::Feedback>& batch) override {
+  explicit ReplicaPublisher(voc::queue::RedisOptions redis)
+      : redis_(std::move(redis), voc::queue::kFeedbackStream) {}
+  std::size_t Publish(const std::vector<voc::queue::MessageFields>& batch) override {
     const bool first = calls_++ == 0;
     if (first && on_first_batch) on_first_batch();
-    std::vector<voc::v1::Feedback> sent = batch;
+    std::vector<voc::queue::MessageFields> sent = batch;
     if (first && first_batch_accepts && *first_batch_accepts < sent.size()) sent.resize(*first_batch_accepts);
     const std::size_t accepted = redis_.Publish(sent);
     published += accepted;
@@ -298,8 +338,8 @@ class ReplicaPublisher final : public FeedbackPublisher {
   std::atomic<std::size_t> published{0};
 
  private:
-  int calls_ = 0;  // the relay's thread only
-  RedisFeedbackPublisher redis_;
+  int calls_ = 0;  // the relay runs one pass at a time
+  voc::queue::StreamPublisher redis_;
 };
 
 class IngestRelayReplicasTest : public ::testing::Test {
@@ -311,7 +351,7 @@ class IngestRelayReplicasTest : public ::testing::Test {
     std::unique_ptr<voc::storage::Database> db;
     std::unique_ptr<IngestStore> store;
     std::unique_ptr<ReplicaPublisher> publisher;
-    std::unique_ptr<OutboxRelay> relay;
+    std::unique_ptr<voc::storage::OutboxRelay> relay;
   };
 
   void SetUp() override {
@@ -330,18 +370,18 @@ class IngestRelayReplicasTest : public ::testing::Test {
       *f.mutable_occurred_time() = f.received_time();
       rows.push_back(std::move(f));
       if (rows.size() == 500) {
-        store_->InsertOrGet(rows);
+        ASSERT_TRUE(store_->InsertOrGet(rows).ok());
         rows.clear();
       }
     }
-    ASSERT_EQ(store_->CountUnqueued(), kRows);
+    ASSERT_EQ(Unqueued(*store_), kRows);
     for (Replica* r : {&a_, &b_}) {
       r->db = voc::storage::Database::Open(postgres_->Url("ingest"), 2);
       r->store = std::make_unique<IngestStore>(*r->db);
       voc::queue::RedisOptions redis;
       redis.port = redis_.port();
       r->publisher = std::make_unique<ReplicaPublisher>(redis);
-      r->relay = std::make_unique<OutboxRelay>(*r->store, *r->publisher, clock_, RelayOptions{100ms, kBatch});
+      r->relay = MakeRelay(*r->store, *r->publisher, clock_, kBatch);
     }
   }
 
@@ -350,7 +390,7 @@ class IngestRelayReplicasTest : public ::testing::Test {
   static std::size_t RelayUntilDone(Replica& r) {
     std::size_t relayed = 0;
     const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (r.store->CountUnqueued() > 0 && std::chrono::steady_clock::now() < deadline) {
+    while (Unqueued(*r.store) > 0 && std::chrono::steady_clock::now() < deadline) {
       relayed += r.relay->RelayPending();
     }
     return relayed;
@@ -374,7 +414,7 @@ class IngestRelayReplicasTest : public ::testing::Test {
     int repeated = 0;
     for (const auto& [id, n] : counts) repeated += n != 1;
     EXPECT_EQ(repeated, 0) << "rows appended more than once";
-    EXPECT_EQ(store_->CountUnqueued(), 0);
+    EXPECT_EQ(Unqueued(*store_), 0);
   }
 
   voc::testing::RedisServer redis_;
@@ -421,7 +461,7 @@ TEST_F(IngestRelayReplicasTest, RowsRedisDidNotTakeStayUnqueuedAndGoOutOnce) {
   a_.publisher->first_batch_accepts = 20;
   EXPECT_EQ(a_.relay->RelayPending(), 20u);
   EXPECT_TRUE(a_.relay->last_pass_failed());
-  EXPECT_EQ(store_->CountUnqueued(), kRows - 20);
+  EXPECT_EQ(Unqueued(*store_), kRows - 20);
   EXPECT_EQ(StreamCounts().size(), 20u);
 
   std::size_t relayed_a = 0, relayed_b = 0;

@@ -21,7 +21,9 @@
 #include "common/storage/database.h"
 #include "common/util/time.h"
 #include "common/org/org_directory.h"
-#include "services/tracking/outbox_relay.h"
+#include "common/queue/publisher.h"
+#include "common/storage/outbox_relay.h"
+#include "services/tracking/event_relay.h"
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/store/tracking_store.h"
@@ -36,12 +38,12 @@ using std::chrono::hours;
 
 using voc::testing::RecordingNotifier;
 
-class NullSink final : public EventSink {
+class NullSink final : public queue::Publisher {
  public:
-  bool Publish(const std::string& event, const std::string&) override {
+  std::size_t Publish(const std::vector<queue::MessageFields>& batch) override {
     std::lock_guard lock(mu);
-    events.push_back(event);
-    return true;
+    for (const auto& fields : batch) events.push_back(fields.at("event"));
+    return batch.size();
   }
   std::mutex mu;
   std::vector<std::string> events;
@@ -77,7 +79,8 @@ class TrackingStorageTest : public ::testing::TestWithParam<Backend> {
     db_ = storage::Database::Open(url, 6);
     ASSERT_EQ(db_->Migrate("tracking", TrackingMigrations()), 1);
     store_ = std::make_unique<TrackingStore>(*db_);
-    relay_ = std::make_unique<OutboxRelay>(*store_, sink_);
+    relay_ = std::make_unique<storage::OutboxRelay>(TrackingRelayOptions(std::chrono::milliseconds(0)),
+                                                    TrackingEventBatches(*store_, sink_));
     service_ = std::make_unique<TrackingService>(*store_, clock_, relay_.get());
     directory_ =
         std::make_shared<const org::OrgDirectory>(org::OrgDirectory::Parse(kDirectory).value());
@@ -108,7 +111,7 @@ class TrackingStorageTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<TrackingStore> store_;
   NullSink sink_;
-  std::unique_ptr<OutboxRelay> relay_;
+  std::unique_ptr<storage::OutboxRelay> relay_;
   std::unique_ptr<TrackingService> service_;
   std::shared_ptr<const org::OrgDirectory> directory_;
 };
@@ -287,27 +290,32 @@ INSTANTIATE_TEST_SUITE_P(Backends, TrackingStorageTest,
 
 using namespace std::chrono_literals;
 
-// One replica's sink: real Redis, plus a hook that runs while the relay
+// One replica's publisher: real Redis, plus a hook that runs while the relay
 // holds its first claimed batch, and optionally one event Redis "refuses"
-// (the n-th publish returns false and sends nothing).
-class ReplicaSink final : public EventSink {
+// (the n-th event offered is not sent, nor any after it in its batch).
+class ReplicaSink final : public queue::Publisher {
  public:
   ReplicaSink(queue::RedisOptions redis) : redis_(std::move(redis), queue::kTrackingStream) {}
-  bool Publish(const std::string& event, const std::string& payload) override {
-    const int call = ++calls_;
-    if (call == 1 && on_first_event) on_first_event();
-    if (call == fail_call) return false;
-    if (!redis_.Publish(event, payload)) return false;
-    ++published;
-    return true;
+  std::size_t Publish(const std::vector<queue::MessageFields>& batch) override {
+    if (calls_++ == 0 && on_first_event) on_first_event();
+    std::size_t take = batch.size();
+    if (fail_call > offered_ && fail_call <= offered_ + static_cast<int>(batch.size())) {
+      take = static_cast<std::size_t>(fail_call - offered_ - 1);
+    }
+    offered_ += static_cast<int>(batch.size());
+    const std::vector<queue::MessageFields> accepted(batch.begin(), batch.begin() + static_cast<long>(take));
+    const std::size_t sent = accepted.empty() ? 0 : redis_.Publish(accepted);
+    published += static_cast<int>(sent);
+    return sent;
   }
   std::function<void()> on_first_event;
   int fail_call = 0;  // 0: never
   std::atomic<int> published{0};
 
  private:
-  int calls_ = 0;  // Drain() is serialised per relay
-  RedisEventSink redis_;
+  int calls_ = 0;    // the relay runs one pass at a time
+  int offered_ = 0;  // events offered so far
+  queue::StreamPublisher redis_;
 };
 
 class TrackingRelayReplicasTest : public ::testing::Test {
@@ -318,7 +326,7 @@ class TrackingRelayReplicasTest : public ::testing::Test {
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<TrackingStore> store;
     std::unique_ptr<ReplicaSink> sink;
-    std::unique_ptr<OutboxRelay> relay;
+    std::unique_ptr<storage::OutboxRelay> relay;
   };
 
   void SetUp() override {
@@ -352,7 +360,8 @@ class TrackingRelayReplicasTest : public ::testing::Test {
       queue::RedisOptions redis;
       redis.port = redis_.port();
       r->sink = std::make_unique<ReplicaSink>(redis);
-      r->relay = std::make_unique<OutboxRelay>(*r->store, *r->sink);
+      r->relay = std::make_unique<storage::OutboxRelay>(TrackingRelayOptions(std::chrono::milliseconds(0)),
+                                                       TrackingEventBatches(*r->store, *r->sink));
     }
   }
 
@@ -373,7 +382,7 @@ class TrackingRelayReplicasTest : public ::testing::Test {
     int published = 0;
     const auto deadline = std::chrono::steady_clock::now() + 60s;
     while (!store_->PendingEvents(1).empty() && std::chrono::steady_clock::now() < deadline) {
-      published += r.relay->Drain();
+      published += static_cast<int>(r.relay->RelayPending());
     }
     return published;
   }
@@ -468,7 +477,7 @@ TEST_F(TrackingRelayReplicasTest, EventsRedisDidNotTakeStayPendingAndGoOutOnceIn
   // batch is released, and the next drains (of either relay) carry on from
   // the refused event.
   a_.sink->fail_call = 30;
-  EXPECT_EQ(a_.relay->Drain(), 29);
+  EXPECT_EQ(a_.relay->RelayPending(), 29u);
   EXPECT_EQ(store_->PendingEvents(kEvents).size(), static_cast<std::size_t>(kEvents - 29));
   EXPECT_EQ(StreamPayloads().size(), 29u);
 

@@ -158,6 +158,20 @@ int ChildProcess::Terminate(int timeout_ms) {
   return status;
 }
 
+std::optional<int> ChildProcess::WaitForExit(int timeout_ms) {
+  if (pid_ <= 0) return std::nullopt;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  int status = 0;
+  while (true) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return status;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 RedisServer::RedisServer() : port_(FreePort()) { Start(); }
 
 RedisServer::~RedisServer() { Stop(); }

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,10 @@ class ChildProcess {
   void Kill();
   // Sends SIGTERM, waits up to timeout_ms, then SIGKILL. Returns exit status.
   int Terminate(int timeout_ms = 5000);
+  // Waits up to timeout_ms for the process to end by itself and reaps it.
+  // Returns its wait status (WIFEXITED / WEXITSTATUS), or nullopt while it
+  // still runs.
+  std::optional<int> WaitForExit(int timeout_ms);
 
  private:
   pid_t pid_ = -1;

@@ -2,8 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
+#include "common/storage/errors.h"
+#include "common/storage/rows.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
+#include "services/ingest/ports.h"
 
 namespace voc::ingest {
 namespace {
@@ -14,23 +19,13 @@ constexpr char kColumns[] =
     "id, channel, external_id, customer_id, customer_tier, account_manager, store, region, "
     "product, text, nps, rating, occurred_ms, received_ms, attributes_json";
 
-// Integer columns come back as int or long long depending on the backend and
-// the declared type; read either.
-std::int64_t ReadInt(const soci::row& row, std::size_t i) {
-  switch (row.get_properties(i).get_data_type()) {
-    case soci::dt_integer: return row.get<int>(i);
-    case soci::dt_long_long: return row.get<long long>(i);
-    case soci::dt_unsigned_long_long: return static_cast<std::int64_t>(row.get<unsigned long long>(i));
-    case soci::dt_double: return static_cast<std::int64_t>(row.get<double>(i));
-    default: return std::stoll(row.get<std::string>(i));
-  }
-}
+using voc::storage::AsInt;
 
 Feedback FromRow(const soci::row& row) {
   Feedback f;
   f.set_id(row.get<std::string>(0));
   f.set_name("feedback/" + f.id());
-  f.set_channel(static_cast<voc::v1::Channel>(ReadInt(row, 1)));
+  f.set_channel(static_cast<voc::v1::Channel>(AsInt(row, 1)));
   f.set_external_id(row.get<std::string>(2));
   voc::v1::Customer customer;
   customer.set_id(row.get<std::string>(3));
@@ -42,10 +37,10 @@ Feedback FromRow(const soci::row& row) {
   if (customer.ByteSizeLong() > 0) *f.mutable_customer() = std::move(customer);
   f.set_product(row.get<std::string>(8));
   f.set_text(row.get<std::string>(9));
-  if (row.get_indicator(10) == soci::i_ok) f.set_nps(static_cast<int>(ReadInt(row, 10)));
-  if (row.get_indicator(11) == soci::i_ok) f.set_rating(static_cast<int>(ReadInt(row, 11)));
-  *f.mutable_occurred_time() = MillisToProto(ReadInt(row, 12));
-  *f.mutable_received_time() = MillisToProto(ReadInt(row, 13));
+  if (row.get_indicator(10) == soci::i_ok) f.set_nps(static_cast<int>(AsInt(row, 10)));
+  if (row.get_indicator(11) == soci::i_ok) f.set_rating(static_cast<int>(AsInt(row, 11)));
+  *f.mutable_occurred_time() = MillisToProto(AsInt(row, 12));
+  *f.mutable_received_time() = MillisToProto(AsInt(row, 13));
   auto attributes = nlohmann::json::parse(row.get<std::string>(14), nullptr, false);
   if (attributes.is_object()) {
     for (const auto& [key, value] : attributes.items()) {
@@ -109,8 +104,9 @@ std::optional<Feedback> FindBySource(soci::session& s, int channel, const std::s
 
 }  // namespace
 
-std::vector<StoreResult> IngestStore::InsertOrGet(const std::vector<Feedback>& items) {
-  return db_.InTransaction([&](soci::session& s) {
+absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(const std::vector<Feedback>& items) {
+  return voc::storage::Guarded("storing feedback", [&] {
+   return db_.InTransaction([&](soci::session& s) {
     std::vector<StoreResult> results;
     results.reserve(items.size());
     for (const auto& item : items) {
@@ -133,43 +129,53 @@ std::vector<StoreResult> IngestStore::InsertOrGet(const std::vector<Feedback>& i
       results.push_back({std::move(renamed), false});
     }
     return results;
+   });
   });
 }
 
-std::optional<Feedback> IngestStore::Get(const std::string& id) {
-  return db_.WithSession([&](soci::session& s) -> std::optional<Feedback> {
-    std::string key = id;
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT " << kColumns << " FROM feedback WHERE id = :id", soci::use(key));
-    for (const auto& row : rows) return FromRow(row);
-    return std::nullopt;
+absl::StatusOr<std::optional<Feedback>> IngestStore::Get(const std::string& id) {
+  return voc::storage::Guarded("reading feedback", [&] {
+    return db_.WithSession([&](soci::session& s) -> std::optional<Feedback> {
+      std::string key = id;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT " << kColumns << " FROM feedback WHERE id = :id", soci::use(key));
+      for (const auto& row : rows) return FromRow(row);
+      return std::nullopt;
+    });
   });
 }
 
-std::vector<Feedback> IngestStore::List(const FeedbackFilter& filter, int limit, long offset) {
-  return db_.WithSession([&](soci::session& s) {
-    // Filters are always bound (an empty value disables one) so the SQL text
-    // is fixed and every value goes through a bound parameter.
-    std::string customer = filter.customer_id;
-    std::string customer_again = filter.customer_id;
-    int channel = filter.channel;
-    int channel_again = filter.channel;
-    int page_limit = limit;
-    long long page_offset = offset;
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT " << kColumns
-                   << " FROM feedback"
-                      " WHERE (:customer = '' OR customer_id = :customer_again)"
-                      " AND (:channel = 0 OR channel = :channel_again)"
-                      " ORDER BY received_ms DESC, id DESC LIMIT :limit OFFSET :offset",
-         soci::use(customer), soci::use(customer_again), soci::use(channel),
-         soci::use(channel_again), soci::use(page_limit), soci::use(page_offset));
-    return ReadAll(rows);
+absl::StatusOr<std::vector<Feedback>> IngestStore::List(const FeedbackFilter& filter, int limit,
+                                                       const std::optional<FeedbackCursor>& after) {
+  return voc::storage::Guarded("listing feedback", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      // Filters and the cursor are always bound (an empty value disables a
+      // filter; the first page starts after the greatest key) so the SQL
+      // text is fixed and every value goes through a bound parameter.
+      std::string customer = filter.customer_id;
+      std::string customer_again = filter.customer_id;
+      int channel = filter.channel;
+      int channel_again = filter.channel;
+      long long after_ms = after ? after->received_ms : std::numeric_limits<long long>::max();
+      long long after_ms_again = after_ms;
+      std::string after_id = after ? after->id : std::string();
+      int page_limit = limit;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT " << kColumns
+                     << " FROM feedback"
+                        " WHERE (:customer = '' OR customer_id = :customer_again)"
+                        " AND (:channel = 0 OR channel = :channel_again)"
+                        " AND (received_ms < :after_ms OR (received_ms = :after_ms_again AND id < :after_id))"
+                        " ORDER BY received_ms DESC, id DESC LIMIT :limit",
+           soci::use(customer), soci::use(customer_again), soci::use(channel), soci::use(channel_again),
+           soci::use(after_ms), soci::use(after_ms_again), soci::use(after_id), soci::use(page_limit));
+      return ReadAll(rows);
+    });
   });
 }
 
-voc::storage::OutboxBatch IngestStore::RelayUnqueued(int limit, std::int64_t queued_ms,
-                                                     const PublishFeedback& publish) {
+absl::StatusOr<voc::storage::OutboxBatch> IngestStore::RelayUnqueued(int limit, std::int64_t queued_ms,
+                                                                     queue::Publisher& publisher) {
   auto select = [&](soci::session& s, const char* lock_clause) {
     int batch = limit;
     soci::rowset<soci::row> rows =
@@ -186,14 +192,24 @@ voc::storage::OutboxBatch IngestStore::RelayUnqueued(int limit, std::int64_t que
     std::vector<long long> times(keys.size(), queued_ms);
     s << "UPDATE feedback SET queued_ms = :queued WHERE id = :id", soci::use(times), soci::use(keys);
   };
-  return voc::storage::ClaimAndPublish(db_, voc::storage::ClaimOrder::kAnyOrder, select, publish, mark);
+  auto publish = [&](const std::vector<Feedback>& rows) {
+    std::vector<queue::MessageFields> messages;
+    messages.reserve(rows.size());
+    for (const auto& f : rows) messages.push_back(FeedbackMessage(f));
+    return publisher.Publish(messages);
+  };
+  return voc::storage::Guarded("relaying feedback", [&] {
+    return voc::storage::ClaimAndPublish(db_, voc::storage::ClaimOrder::kAnyOrder, select, publish, mark);
+  });
 }
 
-std::int64_t IngestStore::CountUnqueued() {
-  return db_.WithSession([&](soci::session& s) {
-    long long count = 0;
-    s << "SELECT COUNT(*) FROM feedback WHERE queued_ms IS NULL", soci::into(count);
-    return static_cast<std::int64_t>(count);
+absl::StatusOr<std::int64_t> IngestStore::CountUnqueued() {
+  return voc::storage::Guarded("counting unqueued feedback", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      long long count = 0;
+      s << "SELECT COUNT(*) FROM feedback WHERE queued_ms IS NULL", soci::into(count);
+      return static_cast<std::int64_t>(count);
+    });
   });
 }
 

@@ -1,13 +1,18 @@
 // The ingest service's repository: the `feedback` table (see migrations.cc).
-// Every method borrows a pooled session; thread-safe.
+// Every method borrows a pooled session; thread-safe. Errors are statuses
+// (common/storage/errors.h): UNAVAILABLE when the database is down or
+// locked, ABORTED for a lost race, INTERNAL otherwise; nothing from SOCI
+// leaves the store.
 #pragma once
 
+#include <absl/status/statusor.h>
+
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/queue/publisher.h"
 #include "common/storage/database.h"
 #include "common/storage/outbox.h"
 #include "voc/v1/feedback.pb.h"
@@ -19,6 +24,13 @@ struct StoreResult {
   // stored by an earlier submission.
   voc::v1::Feedback feedback;
   bool duplicate = false;
+};
+
+// Where a page of List starts: strictly after the feedback with this
+// received time and id in List's order.
+struct FeedbackCursor {
+  std::int64_t received_ms = 0;
+  std::string id;
 };
 
 struct FeedbackFilter {
@@ -36,25 +48,29 @@ class IngestStore {
   // call, a concurrent one, or an earlier item of the same batch - is not
   // written; its result is the stored row with duplicate = true. The unique
   // constraint decides races: ON CONFLICT DO NOTHING, then a re-read.
-  // Throws on a storage failure (nothing of the batch is stored then).
-  std::vector<StoreResult> InsertOrGet(const std::vector<voc::v1::Feedback>& items);
+  // On an error nothing of the batch is stored.
+  absl::StatusOr<std::vector<StoreResult>> InsertOrGet(const std::vector<voc::v1::Feedback>& items);
 
-  std::optional<voc::v1::Feedback> Get(const std::string& id);
+  // nullopt when no feedback has that id.
+  absl::StatusOr<std::optional<voc::v1::Feedback>> Get(const std::string& id);
 
-  // Newest first (received time, then id descending: a stable order).
-  std::vector<voc::v1::Feedback> List(const FeedbackFilter& filter, int limit, long offset);
+  // At most `limit` feedbacks matching `filter`, newest first (received
+  // time, then id, both descending: a stable order), starting strictly
+  // after `after` when given (keyset paging: rows added meanwhile never
+  // shift a page).
+  absl::StatusOr<std::vector<voc::v1::Feedback>> List(const FeedbackFilter& filter, int limit,
+                                                      const std::optional<FeedbackCursor>& after);
 
   // The outbox: stored feedback not yet appended to voc:feedback.
   // Claims up to `limit` unqueued rows, oldest first, hands them to
-  // `publish` (which appends them in order and returns how many of the first
-  // were appended) and sets queued_ms on that prefix; the rest stay unqueued.
-  // On PostgreSQL the claimed rows stay locked until they are marked and
-  // other relays skip them (FOR UPDATE SKIP LOCKED), so replicas relay
-  // disjoint batches; see common/storage/outbox.h. Throws on a storage
-  // failure.
-  using PublishFeedback = std::function<std::size_t(const std::vector<voc::v1::Feedback>&)>;
-  voc::storage::OutboxBatch RelayUnqueued(int limit, std::int64_t queued_ms, const PublishFeedback& publish);
-  std::int64_t CountUnqueued();
+  // `publisher` as FeedbackMessage()s (services/ingest/ports.h) and sets
+  // queued_ms on the prefix it appended; the rest stay unqueued. On
+  // PostgreSQL the claimed rows stay locked until they are marked and other
+  // relays skip them (FOR UPDATE SKIP LOCKED), so replicas relay disjoint
+  // batches; see common/storage/outbox.h.
+  absl::StatusOr<voc::storage::OutboxBatch> RelayUnqueued(int limit, std::int64_t queued_ms,
+                                                          queue::Publisher& publisher);
+  absl::StatusOr<std::int64_t> CountUnqueued();
 
  private:
   voc::storage::Database& db_;

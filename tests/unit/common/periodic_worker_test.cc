@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "common/service/periodic_worker.h"
 
@@ -74,6 +75,30 @@ TEST(PeriodicWorkerTest, AZeroIntervalSwitchesTheTaskOff) {
   worker.Start();
   worker.Stop();
   EXPECT_EQ(counter.ticks(), 0);
+}
+
+TEST(PeriodicWorkerTest, WakeRunsTheNextTickWithoutWaitingOutTheInterval) {
+  TickCounter counter;
+  PeriodicWorker worker("test", 1h, [&] { counter.Tick(); }, PeriodicWorker::FirstTick::kImmediately);
+  worker.Start();
+  ASSERT_TRUE(counter.WaitFor(1));
+  worker.Wake();
+  EXPECT_TRUE(counter.WaitFor(2)) << "only Wake() can run a tick within an hour-long interval";
+}
+
+TEST(PeriodicWorkerTest, ClearWakeDropsAWakeThatCameDuringTheTick) {
+  TickCounter counter;
+  PeriodicWorker* self = nullptr;
+  PeriodicWorker worker("test", 1h, [&] {
+    self->Wake();       // someone wakes the loop while the tick runs ...
+    self->ClearWake();  // ... and the tick decides to wait the interval anyway
+    counter.Tick();
+  }, PeriodicWorker::FirstTick::kImmediately);
+  self = &worker;
+  worker.Start();
+  ASSERT_TRUE(counter.WaitFor(1));
+  std::this_thread::sleep_for(200ms);  // time for a wrongly woken second tick
+  EXPECT_EQ(counter.ticks(), 1);
 }
 
 }  // namespace

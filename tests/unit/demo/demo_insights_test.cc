@@ -27,7 +27,7 @@
 #include "cli/feedback_import.h"
 #include "common/log/log.h"
 #include "common/util/time.h"
-#include "services/ingest/feedback_service.h"
+#include "services/ingest/ingest_service.h"
 #include "services/ingest/feedback_validator.h"
 #include "services/triage/analysis/clusters/similar_complaints.h"
 #include "services/triage/analysis/factory.h"
@@ -88,7 +88,7 @@ class DemoInsightsTest : public ::testing::Test {
     ingest::FeedbackValidator validator;
     items_ = new std::vector<Item>;
     for (auto& row : ReadDemoRows()) {
-      if (!row.ok() || validator.Validate(row.feedback)) continue;  // rejected by voc import or ingest
+      if (!row.ok() || !validator.Validate(row.feedback).ok()) continue;  // rejected by voc import or ingest
       Item item;
       item.feedback = row.feedback;
       ASSERT_TRUE(item.feedback.has_occurred_time()) << item.feedback.external_id() << ": every demo item is dated";

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "proto/api/enum_names.h"
+
 namespace voc::ingest {
 namespace {
 
@@ -14,10 +16,22 @@ voc::v1::Feedback ValidFeedback() {
   return f;
 }
 
-// The field named by the first error, or "" when valid.
+// The field named by the first error ("field: problem"), or "" when valid.
+std::string Field(const absl::Status& error) {
+  const std::string message(error.message());
+  return message.substr(0, message.find(": "));
+}
+std::string Problem(const absl::Status& error) {
+  const std::string message(error.message());
+  const auto colon = message.find(": ");
+  return colon == std::string::npos ? "" : message.substr(colon + 2);
+}
 std::string ErrorField(const FeedbackValidator& validator, const voc::v1::Feedback& f) {
-  auto error = validator.Validate(f);
-  return error ? error->field : "";
+  const absl::Status error = validator.Validate(f);
+  if (!error.ok()) {
+    EXPECT_EQ(error.code(), absl::StatusCode::kInvalidArgument) << error;
+  }
+  return error.ok() ? "" : Field(error);
 }
 
 TEST(FeedbackValidatorTest, AcceptsCompleteFeedback) {
@@ -27,7 +41,7 @@ TEST(FeedbackValidatorTest, AcceptsCompleteFeedback) {
   f.mutable_customer()->set_id("c-1");
   f.mutable_customer()->set_value_tier("vip");
   (*f.mutable_attributes())["order"] = "o-9";
-  EXPECT_EQ(validator.Validate(f), std::nullopt);
+  EXPECT_TRUE(validator.Validate(f).ok());
 }
 
 TEST(FeedbackValidatorTest, AcceptsChineseText) {
@@ -56,9 +70,67 @@ TEST(FeedbackValidatorTest, RejectsNeitherTextNorScore) {
   f.clear_nps();
   f.set_text("   \n\t");
   auto error = FeedbackValidator().Validate(f);
-  ASSERT_TRUE(error);
-  EXPECT_EQ(error->field, "feedback.text");
-  EXPECT_NE(error->problem.find("neither text nor a score"), std::string::npos);
+  ASSERT_FALSE(error.ok());
+  EXPECT_EQ(Field(error), "feedback.text");
+  EXPECT_NE(Problem(error).find("neither text nor a score"), std::string::npos);
+}
+
+// Text a person cannot see is no text: every Unicode space (Zs, Zl, Zp),
+// the other whitespace controls and the zero-width characters.
+TEST(FeedbackValidatorTest, TextOfOnlyUnicodeWhitespaceOrZeroWidthCharactersIsEmpty) {
+  const std::pair<const char*, std::string> kInvisible[] = {
+      {"U+0009 tab", "\t"},
+      {"U+000A line feed", "\n"},
+      {"U+000B vertical tab", "\v"},
+      {"U+000C form feed", "\f"},
+      {"U+000D carriage return", "\r"},
+      {"U+0020 space", " "},
+      {"U+0085 next line", "\xC2\x85"},
+      {"U+00A0 no-break space", "\u00A0"},
+      {"U+1680 ogham space mark", "\u1680"},
+      {"U+180E mongolian vowel separator", "\u180E"},
+      {"U+2000 en quad", "\u2000"},
+      {"U+2001 em quad", "\u2001"},
+      {"U+2002 en space", "\u2002"},
+      {"U+2003 em space", "\u2003"},
+      {"U+2004 three-per-em space", "\u2004"},
+      {"U+2005 four-per-em space", "\u2005"},
+      {"U+2006 six-per-em space", "\u2006"},
+      {"U+2007 figure space", "\u2007"},
+      {"U+2008 punctuation space", "\u2008"},
+      {"U+2009 thin space", "\u2009"},
+      {"U+200A hair space", "\u200A"},
+      {"U+200B zero width space", "\u200B"},
+      {"U+200C zero width non-joiner", "\u200C"},
+      {"U+200D zero width joiner", "\u200D"},
+      {"U+2028 line separator", "\u2028"},
+      {"U+2029 paragraph separator", "\u2029"},
+      {"U+202F narrow no-break space", "\u202F"},
+      {"U+205F medium mathematical space", "\u205F"},
+      {"U+2060 word joiner", "\u2060"},
+      {"U+3000 ideographic space", "\u3000"},
+      {"U+FEFF zero width no-break space (BOM)", "\uFEFF"},
+  };
+  FeedbackValidator validator;
+  for (const auto& [name, character] : kInvisible) {
+    auto f = ValidFeedback();
+    f.clear_nps();
+    f.set_text(character + character);
+    const absl::Status error = validator.Validate(f);
+    EXPECT_EQ(error.code(), absl::StatusCode::kInvalidArgument) << name;
+    EXPECT_EQ(error.message(), "feedback.text: neither text nor a score (nps or rating) given") << name;
+    // With a score the same text is fine: the score carries the feedback.
+    f.set_nps(9);
+    EXPECT_TRUE(validator.Validate(f).ok()) << name;
+  }
+  // All of them together, as the issue reported: still nothing to read.
+  auto mixed = ValidFeedback();
+  mixed.clear_nps();
+  mixed.set_text("\u3000\u3000 \u00A0\u200B\uFEFF\u2028\t");
+  EXPECT_EQ(ErrorField(validator, mixed), "feedback.text");
+  // One visible character among them is text.
+  mixed.set_text("\u3000\u200B好\u00A0");
+  EXPECT_EQ(ErrorField(validator, mixed), "");
 }
 
 TEST(FeedbackValidatorTest, RejectsInvalidUtf8) {
@@ -69,8 +141,8 @@ TEST(FeedbackValidatorTest, RejectsInvalidUtf8) {
     auto f = ValidFeedback();
     f.set_text(bad);
     auto error = validator.Validate(f);
-    ASSERT_TRUE(error) << "accepted bytes of length " << bad.size();
-    EXPECT_EQ(error->Message(), "feedback.text: not valid UTF-8");
+    ASSERT_FALSE(error.ok()) << "accepted bytes of length " << bad.size();
+    EXPECT_EQ(error.message(), "feedback.text: not valid UTF-8");
   }
 }
 
@@ -109,8 +181,8 @@ TEST(FeedbackValidatorTest, TextSizeLimitIsConfigurable) {
   EXPECT_EQ(ErrorField(validator, f), "");
   f.set_text(std::string(11, 'a'));
   auto error = validator.Validate(f);
-  ASSERT_TRUE(error);
-  EXPECT_EQ(error->Message(), "feedback.text: 11 bytes exceeds the limit of 10 bytes");
+  ASSERT_FALSE(error.ok());
+  EXPECT_EQ(error.message(), "feedback.text: 11 bytes exceeds the limit of 10 bytes");
 }
 
 TEST(FeedbackValidatorTest, DefaultTextLimitIs16KiB) {
@@ -130,9 +202,9 @@ TEST(FeedbackValidatorTest, ChannelRequiredAndKnown) {
   // Open enums let a newer client send a value this build does not know.
   f.set_channel(static_cast<voc::v1::Channel>(42));
   auto error = validator.Validate(f);
-  ASSERT_TRUE(error);
-  EXPECT_EQ(error->field, "feedback.channel");
-  EXPECT_NE(error->problem.find("unknown channel 42"), std::string::npos);
+  ASSERT_FALSE(error.ok());
+  EXPECT_EQ(Field(error), "feedback.channel");
+  EXPECT_NE(Problem(error).find("unknown channel 42"), std::string::npos);
 }
 
 TEST(FeedbackValidatorTest, ExternalIdRequiredAndBounded) {
@@ -197,12 +269,13 @@ TEST(FeedbackValidatorTest, OccurredTimeMustBeAValidTimestamp) {
 }
 
 TEST(ChannelNameTest, RoundTrips) {
-  EXPECT_EQ(ChannelName(voc::v1::CHANNEL_NPS_SURVEY), "nps_survey");
-  EXPECT_EQ(ChannelName(voc::v1::CHANNEL_APP_REVIEW), "app_review");
-  EXPECT_EQ(ParseChannelName("call_center"), voc::v1::CHANNEL_CALL_CENTER);
-  EXPECT_EQ(ParseChannelName("CHANNEL_SOCIAL"), voc::v1::CHANNEL_SOCIAL);
-  EXPECT_EQ(ParseChannelName("fax"), voc::v1::CHANNEL_UNSPECIFIED);
-  EXPECT_EQ(KnownChannelNames(),
+  // The names the validator's channel messages and the CLI use (voc_api).
+  EXPECT_EQ(api::ChannelName(voc::v1::CHANNEL_NPS_SURVEY), "nps_survey");
+  EXPECT_EQ(api::ChannelName(voc::v1::CHANNEL_APP_REVIEW), "app_review");
+  EXPECT_EQ(api::ParseChannel("call_center"), voc::v1::CHANNEL_CALL_CENTER);
+  EXPECT_EQ(api::ParseChannel("CHANNEL_SOCIAL"), voc::v1::CHANNEL_SOCIAL);
+  EXPECT_EQ(api::ParseChannel("fax"), std::nullopt);
+  EXPECT_EQ(api::KnownChannelNames(),
             "nps_survey, social, call_center, review, app_review, email, chat");
 }
 

@@ -14,7 +14,9 @@
 #include "common/storage/database.h"
 #include "common/util/time.h"
 #include "common/org/org_directory.h"
-#include "services/tracking/outbox_relay.h"
+#include "common/queue/publisher.h"
+#include "common/storage/outbox_relay.h"
+#include "services/tracking/event_relay.h"
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/store/tracking_store.h"
 #include "services/tracking/tracking_service.h"
@@ -28,13 +30,14 @@ inline TimePoint StartTime() { return FromMillis(1772409600000LL); }
 
 using voc::testing::RecordingNotifier;
 
-class RecordingSink final : public EventSink {
+// voc:tracking as a list of {event, payload}; `failing` is Redis down.
+class RecordingPublisher final : public queue::Publisher {
  public:
-  bool Publish(const std::string& event, const std::string& payload) override {
+  std::size_t Publish(const std::vector<queue::MessageFields>& batch) override {
     std::lock_guard lock(mu_);
-    if (failing) return false;
-    events.emplace_back(event, payload);
-    return true;
+    if (failing) return 0;
+    for (const auto& fields : batch) events.emplace_back(fields.at("event"), fields.at("payload"));
+    return batch.size();
   }
   std::mutex mu_;
   std::atomic<bool> failing{false};
@@ -61,7 +64,9 @@ class TrackingFixture : public ::testing::Test {
     db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/tracking.db");
     db_->Migrate("tracking", TrackingMigrations());
     store_ = std::make_unique<TrackingStore>(*db_);
-    relay_ = std::make_unique<OutboxRelay>(*store_, sink_);
+    // The relay's loop stays off: TrackingService relays after each change.
+    relay_ = std::make_unique<storage::OutboxRelay>(TrackingRelayOptions(std::chrono::milliseconds(0)),
+                                                    TrackingEventBatches(*store_, sink_));
     service_ = std::make_unique<TrackingService>(*store_, clock_, relay_.get());
     directory_ = std::make_shared<const org::OrgDirectory>(
         org::OrgDirectory::Parse(kDirectoryYaml).value());
@@ -95,8 +100,8 @@ class TrackingFixture : public ::testing::Test {
   FakeClock clock_;
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<TrackingStore> store_;
-  RecordingSink sink_;
-  std::unique_ptr<OutboxRelay> relay_;
+  RecordingPublisher sink_;
+  std::unique_ptr<storage::OutboxRelay> relay_;
   std::unique_ptr<TrackingService> service_;
   std::shared_ptr<const org::OrgDirectory> directory_;
 };

@@ -1,0 +1,89 @@
+// voc-ingest as the operator starts it: the real binary, a config file and a
+// real redis-server. Without services.ingest.listen it serves on the
+// documented loopback default (docs/operations.md); a listen address it
+// cannot use is a clear start-up error (exit status 2), never an abort.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "tests/support/servers.h"
+
+namespace voc {
+namespace {
+
+using namespace std::chrono_literals;
+
+class IngestStartupTest : public ::testing::Test {
+ protected:
+  // Writes a config whose ingest section has `listen_line` (may be empty).
+  std::string WriteConfig(const std::string& listen_line) {
+    const std::string path = dir_.path() + "/voc.yaml";
+    std::ofstream out(path);
+    out << "data_dir: " << dir_.path() << "/var\n"
+        << "redis: {host: 127.0.0.1, port: " << redis_.port() << "}\n"
+        << "log_format: json\n"
+        << "services:\n"
+        << "  ingest:\n"
+        << "    database: sqlite3://ingest.db\n";
+    if (!listen_line.empty()) out << "    " << listen_line << "\n";
+    return path;
+  }
+
+  std::string Log() const {
+    std::ifstream in(log_path_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  // Waits (bounded) until the log holds `needle` or the process ended.
+  bool WaitForLogOrExit(testing::ChildProcess& process, const std::string& needle) {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (Log().find(needle) != std::string::npos) return true;
+      if (!process.Running()) return false;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+  testing::TempDir dir_;
+  testing::RedisServer redis_;
+  std::string log_path_ = dir_.path() + "/ingest.log";
+};
+
+TEST_F(IngestStartupTest, WithoutAListenAddressItUsesTheLoopbackDefault) {
+  testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", WriteConfig("")}, log_path_);
+  if (WaitForLogOrExit(ingest, "\"server_started\"")) {
+    EXPECT_NE(Log().find("\"listen\":\"127.0.0.1:7101\""), std::string::npos) << Log();
+    const int status = ingest.Terminate(10000);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status << "\n" << Log();
+    return;
+  }
+  // Another program holds 7101 on this machine: the default was still the
+  // one tried, and the refusal is a clean exit, not an abort.
+  const auto status = ingest.WaitForExit(10000);
+  ASSERT_TRUE(status.has_value()) << Log();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 2) << "status " << *status << "\n" << Log();
+  EXPECT_NE(Log().find("cannot listen on '127.0.0.1:7101'"), std::string::npos) << Log();
+}
+
+TEST_F(IngestStartupTest, AMalformedListenAddressExitsWithStatus2AndSaysWhy) {
+  testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", WriteConfig("listen: \"not a host:port\"")},
+                               log_path_);
+  const auto status = ingest.WaitForExit(30000);
+  ASSERT_TRUE(status.has_value()) << "still running with a malformed listen address\n" << Log();
+  ASSERT_TRUE(WIFEXITED(*status)) << "killed by signal " << WTERMSIG(*status) << " (an abort?)\n" << Log();
+  EXPECT_EQ(WEXITSTATUS(*status), 2) << Log();
+  EXPECT_NE(Log().find("voc-ingest: cannot start: cannot listen on 'not a host:port'"), std::string::npos)
+      << Log();
+  EXPECT_EQ(Log().find("terminate called"), std::string::npos) << Log();
+}
+
+}  // namespace
+}  // namespace voc
