@@ -30,14 +30,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto directory = std::make_shared<const voc::org::OrgDirectory>(*std::move(loaded_directory));
-  std::unique_ptr<voc::Notifier> notifier;
-  try {
-    notifier = voc::MakeNotifier(config.ServiceString("notifier.kind", "log"),
-                                 config.ServiceString("notifier.webhook_url", ""));
-  } catch (const std::exception& e) {
-    std::cerr << "voc-tracking: " << e.what() << "\n";
+  auto made_notifier = voc::NotifierFromConfig(config);
+  if (!made_notifier.ok()) {
+    std::cerr << "voc-tracking: cannot start: " << made_notifier.status().message() << "\n";
     return 2;
   }
+  std::unique_ptr<voc::Notifier> notifier = *std::move(made_notifier);
 
   voc::tracking::TrackingStore store(*ctx.db);
   voc::tracking::RedisEventSink sink(ctx.redis, voc::queue::kTrackingStream);
@@ -50,7 +48,7 @@ int main(int argc, char** argv) {
   voc::PeriodicWorker worker(
       "sla-sweeper", std::chrono::milliseconds(config.ServiceInt("sla_sweep_interval_ms", 1000)),
       [&] {
-        sweeper.SweepOnce();
+        sweeper.SweepOnce().IgnoreError();  // a failed sweep is logged and retried next tick
         relay.Drain();
       },
       voc::PeriodicWorker::FirstTick::kImmediately);

@@ -118,7 +118,7 @@ int TrackingStorageTest::database_counter_ = 0;
 
 TEST_P(TrackingStorageTest, CaseRoundTripsAndCreateIsIdempotent) {
   auto first = service_->CreateCase(Callback("fb-1"));
-  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_TRUE(first.ok()) << std::string(first.status().message());
   auto again = service_->CreateCase(Callback("fb-1"));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again.value().id(), first.value().id());
@@ -146,7 +146,7 @@ TEST_P(TrackingStorageTest, ConcurrentCreatesOfOneRequestMakeOneCase) {
   for (int i = 0; i < 6; ++i) {
     threads.emplace_back([&] {
       auto r = service_->CreateCase(Callback("fb-race"));
-      ASSERT_TRUE(r.ok()) << r.error().message;
+      ASSERT_TRUE(r.ok()) << std::string(r.status().message());
       std::lock_guard lock(mu);
       ids.insert(r.value().id());
     });
@@ -173,7 +173,7 @@ TEST_P(TrackingStorageTest, TransitionsHistoryAndEventsPersist) {
   EXPECT_EQ(resolved.value().callbacks_size(), 1);
   EXPECT_EQ(resolved.value().history_size(), 3);
   EXPECT_EQ(sink_.events, std::vector<std::string>{"case_resolved"});
-  EXPECT_TRUE(store_->PendingEvents(10).empty());
+  EXPECT_TRUE(store_->PendingEvents(10).value().empty());
 }
 
 TEST_P(TrackingStorageTest, ListOrdersOverdueFirstAndPages) {
@@ -222,7 +222,7 @@ TEST_P(TrackingStorageTest, ConcurrentSweepersEscalateEachBreachExactlyOnce) {
   std::vector<std::thread> threads;
   for (auto& sweeper : sweepers) {
     threads.emplace_back([&, s = sweeper.get()] {
-      for (int round = 0; round < 2; ++round) escalated += s->SweepOnce().escalated_cases.size();
+      for (int round = 0; round < 2; ++round) escalated += s->SweepOnce().value().escalated_cases.size();
     });
   }
   for (auto& t : threads) t.join();
@@ -237,7 +237,7 @@ TEST_P(TrackingStorageTest, ConcurrentSweepersEscalateEachBreachExactlyOnce) {
   // A restarted sweeper finds nothing left to do.
   TrackingStore fresh(*db_);
   SlaSweeper restarted(fresh, clock_, notifier, directory_);
-  const SweepReport report = restarted.SweepOnce();
+  const SweepReport report = restarted.SweepOnce().value();
   EXPECT_TRUE(report.escalated_cases.empty());
   EXPECT_EQ(report.overdue_count, 12);
 }
@@ -258,7 +258,7 @@ TEST_P(TrackingStorageTest, ProjectClosesOnLastItemAndReopens) {
     v1::CompleteActionItemRequest done;
     done.set_name(item.name());
     auto r = service_->CompleteActionItem(done);
-    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_TRUE(r.ok()) << std::string(r.status().message());
     last = r.value();
   }
   EXPECT_EQ(last.state(), v1::PROJECT_STATE_CLOSED);
@@ -267,7 +267,7 @@ TEST_P(TrackingStorageTest, ProjectClosesOnLastItemAndReopens) {
   reopen.set_name(p.name());
   reopen.set_evidence("no significant drop");
   auto reopened = service_->ReopenProject(reopen);
-  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  ASSERT_TRUE(reopened.ok()) << std::string(reopened.status().message());
   EXPECT_EQ(reopened.value().reopen_count(), 1);
   EXPECT_FALSE(reopened.value().has_close_time());
   EXPECT_EQ(sink_.events, (std::vector<std::string>{"project_closed", "project_reopened"}));
@@ -345,7 +345,7 @@ class TrackingRelayReplicasTest : public ::testing::Test {
            " VALUES (:id, :c, :e, :p, 0)",
           soci::use(ids), soci::use(created), soci::use(events), soci::use(payloads);
     });
-    ASSERT_EQ(store_->PendingEvents(kEvents + 1).size(), static_cast<std::size_t>(kEvents));
+    ASSERT_EQ(store_->PendingEvents(kEvents + 1).value().size(), static_cast<std::size_t>(kEvents));
     for (Replica* r : {&a_, &b_}) {
       r->db = storage::Database::Open(postgres_->Url("tracking"), 2);
       r->store = std::make_unique<TrackingStore>(*r->db);
@@ -372,7 +372,7 @@ class TrackingRelayReplicasTest : public ::testing::Test {
   int DrainUntilDone(Replica& r) {
     int published = 0;
     const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (!store_->PendingEvents(1).empty() && std::chrono::steady_clock::now() < deadline) {
+    while (!store_->PendingEvents(1).value().empty() && std::chrono::steady_clock::now() < deadline) {
       published += r.relay->Drain();
     }
     return published;
@@ -416,7 +416,7 @@ class TrackingRelayReplicasTest : public ::testing::Test {
     int out_of_order = 0;
     for (std::size_t i = 0; i < payloads.size(); ++i) out_of_order += payloads[i] != Payload(static_cast<int>(i));
     EXPECT_EQ(out_of_order, 0) << "events on the stream out of their order";
-    EXPECT_TRUE(store_->PendingEvents(1).empty());
+    EXPECT_TRUE(store_->PendingEvents(1).value().empty());
   }
 
   ::voc::testing::RedisServer redis_;
@@ -469,7 +469,7 @@ TEST_F(TrackingRelayReplicasTest, EventsRedisDidNotTakeStayPendingAndGoOutOnceIn
   // the refused event.
   a_.sink->fail_call = 30;
   EXPECT_EQ(a_.relay->Drain(), 29);
-  EXPECT_EQ(store_->PendingEvents(kEvents).size(), static_cast<std::size_t>(kEvents - 29));
+  EXPECT_EQ(store_->PendingEvents(kEvents).value().size(), static_cast<std::size_t>(kEvents - 29));
   EXPECT_EQ(StreamPayloads().size(), 29u);
 
   int published_a = 0, published_b = 0;

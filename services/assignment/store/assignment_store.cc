@@ -1,5 +1,6 @@
 #include "services/assignment/store/assignment_store.h"
 
+#include "common/storage/errors.h"
 #include "common/storage/rows.h"
 
 namespace voc::assignment {
@@ -13,33 +14,8 @@ using storage::SplitLines;
 
 }  // namespace
 
-std::vector<storage::Migration> AssignmentMigrations() {
-  return {
-      {1,
-       "assignments and their routing decisions",
-       {
-           "CREATE TABLE assignments ("
-           " feedback_id TEXT PRIMARY KEY,"
-           " assign_ms BIGINT NOT NULL)",
-           // notify_to: person ids, one per line; notified flips to 1 once
-           // the notifier accepted the alert, so a failure is retried on
-           // redelivery and a success is never repeated.
-           "CREATE TABLE assignment_decisions ("
-           " feedback_id TEXT NOT NULL,"
-           " ordinal INTEGER NOT NULL,"
-           " kind TEXT NOT NULL,"
-           " department TEXT NOT NULL,"
-           " person TEXT NOT NULL,"
-           " case_name TEXT NOT NULL,"
-           " reason TEXT NOT NULL,"
-           " notify_to TEXT NOT NULL,"
-           " notified INTEGER NOT NULL DEFAULT 0,"
-           " PRIMARY KEY (feedback_id, kind))",
-       }},
-  };
-}
-
-bool AssignmentStore::Save(const StoredAssignment& a) {
+absl::StatusOr<bool> AssignmentStore::Save(const StoredAssignment& a) {
+  return storage::Guarded("storing an assignment", [&] {
   return db_.InTransaction([&](soci::session& s) {
     long long assign_ms = a.assign_ms;
     if (Exec(s, "INSERT INTO assignments (feedback_id, assign_ms) VALUES (:f, :t) ON CONFLICT DO NOTHING",
@@ -60,9 +36,12 @@ bool AssignmentStore::Save(const StoredAssignment& a) {
     }
     return true;
   });
+  });
 }
 
-std::optional<StoredAssignment> AssignmentStore::Load(const std::string& feedback_id) {
+absl::StatusOr<std::optional<StoredAssignment>> AssignmentStore::Load(
+    const std::string& feedback_id) {
+  return storage::Guarded("reading an assignment", [&] {
   return db_.WithSession([&](soci::session& s) -> std::optional<StoredAssignment> {
     std::optional<StoredAssignment> result;
     {
@@ -84,12 +63,16 @@ std::optional<StoredAssignment> AssignmentStore::Load(const std::string& feedbac
     }
     return result;
   });
+  });
 }
 
-void AssignmentStore::MarkNotified(const std::string& feedback_id, const std::string& kind) {
-  db_.InTransaction([&](soci::session& s) {
-    Exec(s, "UPDATE assignment_decisions SET notified = 1 WHERE feedback_id = :f AND kind = :k",
-         soci::use(feedback_id), soci::use(kind));
+absl::Status AssignmentStore::MarkNotified(const std::string& feedback_id,
+                                           const std::string& kind) {
+  return storage::Guarded("marking an alert sent", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      Exec(s, "UPDATE assignment_decisions SET notified = 1 WHERE feedback_id = :f AND kind = :k",
+           soci::use(feedback_id), soci::use(kind));
+    });
   });
 }
 
