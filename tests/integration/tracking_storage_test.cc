@@ -277,6 +277,126 @@ TEST_P(TrackingStorageTest, ProjectClosesOnLastItemAndReopens) {
   EXPECT_EQ(service_->ListProjects(list).value().projects_size(), 1);
 }
 
+// A token edited by hand, or sent with other filters than the page it came
+// from, is refused naming page_token.
+void ExpectRefusedToken(const absl::Status& status) {
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_EQ(std::string(status.message()).rfind("page_token: ", 0), 0u) << status;
+}
+
+std::string Tampered(std::string token) {
+  token[token.size() / 2] = token[token.size() / 2] == 'A' ? 'B' : 'A';
+  return token;
+}
+
+TEST_P(TrackingStorageTest, ListCasesPageTokensAreOpaqueBoundAndWalkEveryCaseOnce) {
+  std::set<std::string> present;
+  for (int i = 0; i < 7; ++i) {
+    auto req = Callback("fb-" + std::to_string(i));
+    // Due from -26h to +10h around now: the first ones are overdue.
+    *req.mutable_reference_time() = ToProto(clock_.Now() - hours(50) + hours(6 * i));
+    present.insert(service_->CreateCase(req).value().id());
+  }
+  v1::ListCasesRequest list;
+  list.set_page_size(2);
+  list.set_open_only(true);
+  const auto first = service_->ListCases(list).value();
+  ASSERT_FALSE(first.next_page_token().empty());
+
+  v1::ListCasesRequest tampered = list;
+  tampered.set_page_token(Tampered(first.next_page_token()));
+  ExpectRefusedToken(service_->ListCases(tampered).status());
+  v1::ListCasesRequest other_filter = list;
+  other_filter.set_department("executive");
+  other_filter.set_page_token(first.next_page_token());
+  ExpectRefusedToken(service_->ListCases(other_filter).status());
+
+  // Walk while cases keep arriving (due before and after the cursor) and the
+  // clock moves, so cases fall overdue mid-walk.
+  std::map<std::string, int> seen;
+  v1::ListCasesRequest walk = list;
+  for (int page = 0; page < 20; ++page) {
+    const auto response = service_->ListCases(walk).value();
+    for (const auto& c : response.cases()) ++seen[c.id()];
+    auto added = Callback("fb-added-" + std::to_string(page));
+    *added.mutable_reference_time() = ToProto(clock_.Now() - hours(page % 2 ? 40 : 0));
+    ASSERT_TRUE(service_->CreateCase(added).ok());
+    clock_.Advance(hours(7));
+    if (response.next_page_token().empty()) break;
+    walk.set_page_token(response.next_page_token());
+  }
+  for (const auto& id : present) EXPECT_EQ(seen[id], 1) << id;
+  for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id << " returned twice";
+}
+
+TEST_P(TrackingStorageTest, ACaseFallingOverdueMidWalkIsNeitherSkippedNorRepeated) {
+  // Due -1h (overdue), +1h and +5h. The walk passes the overdue ones, then
+  // the +5h case falls due: the walk keeps its first page's order.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto req = Callback("fb-" + std::to_string(i));
+    const int due_in_hours[] = {-1, 1, 5};
+    *req.mutable_reference_time() = ToProto(clock_.Now() - hours(24) + hours(due_in_hours[i]));
+    ids.push_back(service_->CreateCase(req).value().id());
+  }
+  v1::ListCasesRequest walk;
+  walk.set_page_size(1);
+  std::vector<std::string> seen;
+  for (int page = 0; page < 5; ++page) {
+    const auto response = service_->ListCases(walk).value();
+    for (const auto& c : response.cases()) seen.push_back(c.id());
+    if (page == 1) clock_.Advance(hours(6));
+    if (response.next_page_token().empty()) break;
+    walk.set_page_token(response.next_page_token());
+  }
+  EXPECT_EQ(seen, ids);
+}
+
+TEST_P(TrackingStorageTest, ListProjectsPageTokensAreOpaqueBoundAndWalkEveryProjectOnce) {
+  auto create = [&](const std::string& request_id, const std::string& topic) {
+    v1::CreateProjectRequest req;
+    req.set_request_id(request_id);
+    req.mutable_project()->set_title("Project " + request_id);
+    req.mutable_project()->set_topic(topic);
+    auto* item = req.mutable_project()->add_action_items();
+    item->set_title("act");
+    item->mutable_owner()->set_department("logistics");
+    return service_->CreateProject(req).value().id();
+  };
+  std::set<std::string> present;
+  for (int i = 0; i < 7; ++i) {
+    present.insert(create("p-" + std::to_string(i), "logistics.delivery_delay"));
+    if (i % 3 == 0) clock_.Advance(std::chrono::minutes(1));  // some share a create time
+  }
+  v1::ListProjectsRequest list;
+  list.set_page_size(3);
+  list.set_topic("logistics.delivery_delay");
+  const auto first = service_->ListProjects(list).value();
+  ASSERT_EQ(first.projects_size(), 3);
+  ASSERT_FALSE(first.next_page_token().empty());
+
+  v1::ListProjectsRequest tampered = list;
+  tampered.set_page_token(Tampered(first.next_page_token()));
+  ExpectRefusedToken(service_->ListProjects(tampered).status());
+  v1::ListProjectsRequest other_filter = list;
+  other_filter.set_topic("app");
+  other_filter.set_page_token(first.next_page_token());
+  ExpectRefusedToken(service_->ListProjects(other_filter).status());
+
+  std::map<std::string, int> seen;
+  v1::ListProjectsRequest walk = list;
+  for (int page = 0; page < 20; ++page) {
+    const auto response = service_->ListProjects(walk).value();
+    for (const auto& p : response.projects()) ++seen[p.id()];
+    create("p-added-" + std::to_string(page), "logistics.delivery_delay");
+    if (page % 2) clock_.Advance(std::chrono::minutes(1));
+    if (response.next_page_token().empty()) break;
+    walk.set_page_token(response.next_page_token());
+  }
+  for (const auto& id : present) EXPECT_EQ(seen[id], 1) << id;
+  for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id << " returned twice";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TrackingStorageTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) {
