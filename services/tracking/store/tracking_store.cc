@@ -219,7 +219,7 @@ std::vector<std::string> ReadIds(soci::rowset<soci::row>& rows) {
 // ---------------------------------------------------------------- cases
 
 absl::StatusOr<bool> TrackingStore::InsertCase(const v1::Case& c, const std::string& request_id,
-                               const HistoryRecord& created) {
+                                               const HistoryRecord& created) {
   return storage::Guarded("storing a case", [&] {
     return db_.InTransaction([&](soci::session& s) {
       int kind = c.kind(), priority = c.priority(), state = c.state();
@@ -262,7 +262,8 @@ absl::StatusOr<bool> TrackingStore::InsertCase(const v1::Case& c, const std::str
   });
 }
 
-absl::StatusOr<std::optional<std::string>> TrackingStore::FindCaseIdByRequest(const std::string& request_id) {
+absl::StatusOr<std::optional<std::string>> TrackingStore::FindCaseIdByRequest(
+    const std::string& request_id) {
   return storage::Guarded("finding a case by request id", [&] {
     return db_.WithSession([&](soci::session& s) -> std::optional<std::string> {
       soci::rowset<soci::row> rows =
@@ -275,7 +276,7 @@ absl::StatusOr<std::optional<std::string>> TrackingStore::FindCaseIdByRequest(co
 }
 
 absl::StatusOr<v1::Case> TrackingStore::LoadCase(const std::string& id, bool with_history,
-                                                std::int64_t now_ms) {
+                                                 std::int64_t now_ms) {
   return storage::Guarded("reading a case", [&]() -> absl::StatusOr<v1::Case> {
     auto c = db_.WithSession(
         [&](soci::session& s) { return LoadCaseWith(s, id, with_history, now_ms); });
@@ -344,52 +345,52 @@ absl::StatusOr<std::vector<CaseListEntry>> TrackingStore::ListCases(
 
 absl::Status TrackingStore::ApplyCaseChange(const CaseChange& ch) {
   return storage::Guarded("changing a case", [&] {
-  return db_.InTransaction([&](soci::session& s) -> absl::Status {
-    int expected = ch.expected_state, next = ch.new_state;
-    long long now = ch.now_ms;
-    long long changed = 0;
-    if (ch.resolution_note) {
-      changed = Exec(s,
-                     "UPDATE cases SET state = :n, update_ms = :t, resolution_note = :note"
-                     " WHERE id = :id AND state = :e",
-                     soci::use(next), soci::use(now), soci::use(*ch.resolution_note),
-                     soci::use(ch.case_id), soci::use(expected));
-    } else {
-      changed = Exec(s, "UPDATE cases SET state = :n, update_ms = :t WHERE id = :id AND state = :e",
-                     soci::use(next), soci::use(now), soci::use(ch.case_id), soci::use(expected));
-    }
-    if (changed == 0) {
-      long long exists = 0;
-      s << "SELECT COUNT(*) FROM cases WHERE id = :id", soci::into(exists), soci::use(ch.case_id);
-      if (!exists) return status::NotFound("cases/" + ch.case_id);
-      return absl::AbortedError("cases/" + ch.case_id + " changed concurrently");
-    }
-    if (ch.new_primary_owner) {
-      Exec(s, "UPDATE case_owners SET department = :d, person = :p WHERE case_id = :id AND ordinal = 0",
-           soci::use(ch.new_primary_owner->department()),
-           soci::use(ch.new_primary_owner->person()), soci::use(ch.case_id));
-    }
-    if (ch.callback) {
-      long long last = 0;
-      soci::indicator ind = soci::i_ok;
-      s << "SELECT MAX(seq) FROM case_callbacks WHERE case_id = :id", soci::into(last, ind),
-          soci::use(ch.case_id);
-      long long seq = (ind == soci::i_null ? 0 : last) + 1;
-      long long time_ms = ProtoToMillis(ch.callback->time());
-      int reached = ch.callback->reached() ? 1 : 0;
-      Exec(s,
-           "INSERT INTO case_callbacks (case_id, seq, time_ms, actor, reached, note)"
-           " VALUES (:id, :seq, :t, :a, :r, :n)",
-           soci::use(ch.case_id), soci::use(seq), soci::use(time_ms),
-           soci::use(ch.callback->actor()), soci::use(reached), soci::use(ch.callback->note()));
-    }
-    AppendHistory(s, "case_history", "case_id", ch.case_id, ch.history);
-    if (!ch.event.empty()) {
-      auto after = LoadCaseWith(s, ch.case_id, /*with_history=*/false, ch.now_ms);
-      AppendOutbox(s, ch.now_ms, ch.event, after->SerializeAsString());
-    }
-    return absl::OkStatus();
-  });
+    return db_.InTransaction([&](soci::session& s) -> absl::Status {
+      int expected = ch.expected_state, next = ch.new_state;
+      long long now = ch.now_ms;
+      long long changed = 0;
+      if (ch.resolution_note) {
+        changed = Exec(s,
+                       "UPDATE cases SET state = :n, update_ms = :t, resolution_note = :note"
+                       " WHERE id = :id AND state = :e",
+                       soci::use(next), soci::use(now), soci::use(*ch.resolution_note),
+                       soci::use(ch.case_id), soci::use(expected));
+      } else {
+        changed = Exec(s, "UPDATE cases SET state = :n, update_ms = :t WHERE id = :id AND state = :e",
+                       soci::use(next), soci::use(now), soci::use(ch.case_id), soci::use(expected));
+      }
+      if (changed == 0) {
+        long long exists = 0;
+        s << "SELECT COUNT(*) FROM cases WHERE id = :id", soci::into(exists), soci::use(ch.case_id);
+        if (!exists) return status::NotFound("cases/" + ch.case_id);
+        return absl::AbortedError("cases/" + ch.case_id + " changed concurrently");
+      }
+      if (ch.new_primary_owner) {
+        Exec(s, "UPDATE case_owners SET department = :d, person = :p WHERE case_id = :id AND ordinal = 0",
+             soci::use(ch.new_primary_owner->department()),
+             soci::use(ch.new_primary_owner->person()), soci::use(ch.case_id));
+      }
+      if (ch.callback) {
+        long long last = 0;
+        soci::indicator ind = soci::i_ok;
+        s << "SELECT MAX(seq) FROM case_callbacks WHERE case_id = :id", soci::into(last, ind),
+            soci::use(ch.case_id);
+        long long seq = (ind == soci::i_null ? 0 : last) + 1;
+        long long time_ms = ProtoToMillis(ch.callback->time());
+        int reached = ch.callback->reached() ? 1 : 0;
+        Exec(s,
+             "INSERT INTO case_callbacks (case_id, seq, time_ms, actor, reached, note)"
+             " VALUES (:id, :seq, :t, :a, :r, :n)",
+             soci::use(ch.case_id), soci::use(seq), soci::use(time_ms),
+             soci::use(ch.callback->actor()), soci::use(reached), soci::use(ch.callback->note()));
+      }
+      AppendHistory(s, "case_history", "case_id", ch.case_id, ch.history);
+      if (!ch.event.empty()) {
+        auto after = LoadCaseWith(s, ch.case_id, /*with_history=*/false, ch.now_ms);
+        AppendOutbox(s, ch.now_ms, ch.event, after->SerializeAsString());
+      }
+      return absl::OkStatus();
+    });
   });
 }
 
@@ -409,7 +410,7 @@ absl::StatusOr<std::vector<std::string>> TrackingStore::FindUnmarkedOverdue(std:
 }
 
 absl::StatusOr<bool> TrackingStore::MarkOverdue(const std::string& case_id, std::int64_t now_ms,
-                                const HistoryRecord& history) {
+                                                const HistoryRecord& history) {
   return storage::Guarded("marking a case overdue", [&] {
     return db_.InTransaction([&](soci::session& s) {
       long long now = now_ms;
@@ -444,9 +445,10 @@ absl::StatusOr<std::vector<BreachedCase>> TrackingStore::FindUnescalatedBreaches
   });
 }
 
-absl::StatusOr<bool> TrackingStore::ClaimEscalation(const std::string& case_id, std::int64_t now_ms,
-                                    const std::string& escalated_to,
-                                    const HistoryRecord& history) {
+absl::StatusOr<bool> TrackingStore::ClaimEscalation(const std::string& case_id,
+                                                    std::int64_t now_ms,
+                                                    const std::string& escalated_to,
+                                                    const HistoryRecord& history) {
   return storage::Guarded("claiming an escalation", [&] {
     return db_.InTransaction([&](soci::session& s) {
       long long now = now_ms;
@@ -489,8 +491,9 @@ absl::StatusOr<std::vector<PendingEscalation>> TrackingStore::FindRetryableNotif
   });
 }
 
-absl::StatusOr<bool> TrackingStore::ClaimNotificationRetry(const std::string& case_id, std::int64_t now_ms,
-                                           std::int64_t stale_before_ms) {
+absl::StatusOr<bool> TrackingStore::ClaimNotificationRetry(const std::string& case_id,
+                                                           std::int64_t now_ms,
+                                                           std::int64_t stale_before_ms) {
   return storage::Guarded("claiming a notification retry", [&] {
     return db_.InTransaction([&](soci::session& s) {
       long long now = now_ms, stale = stale_before_ms;
@@ -528,7 +531,7 @@ absl::StatusOr<int> TrackingStore::CountOverdue(std::int64_t now_ms) {
 // ---------------------------------------------------------------- projects
 
 absl::StatusOr<bool> TrackingStore::InsertProject(const v1::Project& p, const std::string& request_id,
-                                  const HistoryRecord& created) {
+                                                  const HistoryRecord& created) {
   return storage::Guarded("storing a project", [&] {
     return db_.InTransaction([&](soci::session& s) {
       int state = p.state();
@@ -559,7 +562,8 @@ absl::StatusOr<bool> TrackingStore::InsertProject(const v1::Project& p, const st
   });
 }
 
-absl::StatusOr<std::optional<std::string>> TrackingStore::FindProjectIdByRequest(const std::string& request_id) {
+absl::StatusOr<std::optional<std::string>> TrackingStore::FindProjectIdByRequest(
+    const std::string& request_id) {
   return storage::Guarded("finding a project by request id", [&] {
     return db_.WithSession([&](soci::session& s) -> std::optional<std::string> {
       soci::rowset<soci::row> rows =
@@ -614,81 +618,81 @@ absl::StatusOr<bool> TrackingStore::CompleteActionItem(const std::string& projec
                                                       const std::string& actor,
                                                       std::int64_t now_ms) {
   return storage::Guarded("completing an action item", [&] {
-  return db_.InTransaction([&](soci::session& s) -> absl::StatusOr<bool> {
-    long long now = now_ms;
-    // Touch the project row first: on PostgreSQL this row lock serialises
-    // concurrent completions of the same project, so exactly one of them
-    // sees "no open items left" and closes it.
-    const long long project_rows =
-        Exec(s, "UPDATE projects SET update_ms = :t WHERE id = :id", soci::use(now),
-             soci::use(project_id));
-    if (project_rows == 0) return status::NotFound("projects/" + project_id);
-    const long long changed =
-        Exec(s,
-             "UPDATE action_items SET done = 1, done_ms = :t WHERE project_id = :p"
-             " AND item_id = :i AND done = 0",
-             soci::use(now), soci::use(project_id), soci::use(item_id));
-    if (changed == 0) {
-      long long exists = 0;
-      s << "SELECT COUNT(*) FROM action_items WHERE project_id = :p AND item_id = :i",
-          soci::into(exists), soci::use(project_id), soci::use(item_id);
-      if (!exists) return status::NotFound("projects/" + project_id + "/actionItems/" + item_id);
-      return false;  // already done: nothing changes
-    }
-    AppendHistory(s, "project_history", "project_id", project_id,
-                  {now_ms, actor, "action_item_done", "action item " + item_id + " done"});
-    long long open_items = 0;
-    s << "SELECT COUNT(*) FROM action_items WHERE project_id = :p AND done = 0",
-        soci::into(open_items), soci::use(project_id);
-    if (open_items == 0) {
-      int open_state = v1::PROJECT_STATE_OPEN, closed_state = v1::PROJECT_STATE_CLOSED;
-      const long long closed_rows =
-          Exec(s, "UPDATE projects SET state = :c, close_ms = :t WHERE id = :id AND state = :o",
-               soci::use(closed_state), soci::use(now), soci::use(project_id),
-               soci::use(open_state));
-      if (closed_rows > 0) {
-        AppendHistory(s, "project_history", "project_id", project_id,
-                      {now_ms, "system:tracking", "closed", "all action items are done"});
-        auto after = LoadProjectWith(s, project_id, /*with_history=*/false);
-        AppendOutbox(s, now_ms, "project_closed", after->SerializeAsString());
-        return true;
+    return db_.InTransaction([&](soci::session& s) -> absl::StatusOr<bool> {
+      long long now = now_ms;
+      // Touch the project row first: on PostgreSQL this row lock serialises
+      // concurrent completions of the same project, so exactly one of them
+      // sees "no open items left" and closes it.
+      const long long project_rows =
+          Exec(s, "UPDATE projects SET update_ms = :t WHERE id = :id", soci::use(now),
+               soci::use(project_id));
+      if (project_rows == 0) return status::NotFound("projects/" + project_id);
+      const long long changed =
+          Exec(s,
+               "UPDATE action_items SET done = 1, done_ms = :t WHERE project_id = :p"
+               " AND item_id = :i AND done = 0",
+               soci::use(now), soci::use(project_id), soci::use(item_id));
+      if (changed == 0) {
+        long long exists = 0;
+        s << "SELECT COUNT(*) FROM action_items WHERE project_id = :p AND item_id = :i",
+            soci::into(exists), soci::use(project_id), soci::use(item_id);
+        if (!exists) return status::NotFound("projects/" + project_id + "/actionItems/" + item_id);
+        return false;  // already done: nothing changes
       }
-    }
-    return false;
-  });
+      AppendHistory(s, "project_history", "project_id", project_id,
+                    {now_ms, actor, "action_item_done", "action item " + item_id + " done"});
+      long long open_items = 0;
+      s << "SELECT COUNT(*) FROM action_items WHERE project_id = :p AND done = 0",
+          soci::into(open_items), soci::use(project_id);
+      if (open_items == 0) {
+        int open_state = v1::PROJECT_STATE_OPEN, closed_state = v1::PROJECT_STATE_CLOSED;
+        const long long closed_rows =
+            Exec(s, "UPDATE projects SET state = :c, close_ms = :t WHERE id = :id AND state = :o",
+                 soci::use(closed_state), soci::use(now), soci::use(project_id),
+                 soci::use(open_state));
+        if (closed_rows > 0) {
+          AppendHistory(s, "project_history", "project_id", project_id,
+                        {now_ms, "system:tracking", "closed", "all action items are done"});
+          auto after = LoadProjectWith(s, project_id, /*with_history=*/false);
+          AppendOutbox(s, now_ms, "project_closed", after->SerializeAsString());
+          return true;
+        }
+      }
+      return false;
+    });
   });
 }
 
 absl::Status TrackingStore::ReopenProject(const std::string& project_id, const std::string& actor,
                                           const std::string& evidence, std::int64_t now_ms) {
   return storage::Guarded("reopening a project", [&] {
-  return db_.InTransaction([&](soci::session& s) -> absl::Status {
-    long long now = now_ms;
-    int open_state = v1::PROJECT_STATE_OPEN, closed_state = v1::PROJECT_STATE_CLOSED;
-    const long long changed =
-        Exec(s,
-             "UPDATE projects SET state = :o, close_ms = NULL, update_ms = :t,"
-             " reopen_count = reopen_count + 1 WHERE id = :id AND state = :c",
-             soci::use(open_state), soci::use(now), soci::use(project_id),
-             soci::use(closed_state));
-    if (changed == 0) {
-      long long exists = 0;
-      s << "SELECT COUNT(*) FROM projects WHERE id = :id", soci::into(exists),
-          soci::use(project_id);
-      if (!exists) return status::NotFound("projects/" + project_id);
-      return absl::FailedPreconditionError("projects/" + project_id +
-                                           " is open; only a closed project can be reopened");
-    }
-    // The actions did not move the figures: they have to be done again
-    // (or replaced), so every item is open once more.
-    Exec(s, "UPDATE action_items SET done = 0, done_ms = NULL WHERE project_id = :p",
-         soci::use(project_id));
-    AppendHistory(s, "project_history", "project_id", project_id,
-                  {now_ms, actor, "reopened", evidence});
-    auto after = LoadProjectWith(s, project_id, /*with_history=*/false);
-    AppendOutbox(s, now_ms, "project_reopened", after->SerializeAsString());
-    return absl::OkStatus();
-  });
+    return db_.InTransaction([&](soci::session& s) -> absl::Status {
+      long long now = now_ms;
+      int open_state = v1::PROJECT_STATE_OPEN, closed_state = v1::PROJECT_STATE_CLOSED;
+      const long long changed =
+          Exec(s,
+               "UPDATE projects SET state = :o, close_ms = NULL, update_ms = :t,"
+               " reopen_count = reopen_count + 1 WHERE id = :id AND state = :c",
+               soci::use(open_state), soci::use(now), soci::use(project_id),
+               soci::use(closed_state));
+      if (changed == 0) {
+        long long exists = 0;
+        s << "SELECT COUNT(*) FROM projects WHERE id = :id", soci::into(exists),
+            soci::use(project_id);
+        if (!exists) return status::NotFound("projects/" + project_id);
+        return absl::FailedPreconditionError("projects/" + project_id +
+                                             " is open; only a closed project can be reopened");
+      }
+      // The actions did not move the figures: they have to be done again
+      // (or replaced), so every item is open once more.
+      Exec(s, "UPDATE action_items SET done = 0, done_ms = NULL WHERE project_id = :p",
+           soci::use(project_id));
+      AppendHistory(s, "project_history", "project_id", project_id,
+                    {now_ms, actor, "reopened", evidence});
+      auto after = LoadProjectWith(s, project_id, /*with_history=*/false);
+      AppendOutbox(s, now_ms, "project_reopened", after->SerializeAsString());
+      return absl::OkStatus();
+    });
   });
 }
 
