@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include <thread>
 
 #include "tests/unit/tracking/tracking_test_support.h"
@@ -139,6 +142,37 @@ TEST_F(SlaSweeperTest, DepartmentOwnedCaseEscalatesToTheHead) {
   ASSERT_TRUE(sweeper.SweepOnce().ok());
   ASSERT_EQ(notifier_.sent().size(), 1u);
   EXPECT_EQ(notifier_.sent()[0].recipients, std::vector<std::string>{"p-head-cs"});
+}
+
+}  // namespace
+}  // namespace voc::tracking
+
+namespace voc::tracking {
+namespace {
+
+TEST_F(SlaSweeperTest, ASweepDuringADatabaseOutageFailsUnavailableAndTheNextOneEscalatesOnce) {
+  const v1::Case c = MustCreate(CallbackRequest("fb-1", StartTime()));
+  clock_.Advance(hours(25));
+  // The sweeper's own connection gives up on a lock after 50 ms.
+  auto db = storage::Database::Open("sqlite3://" + dir_.path() + "/tracking.db", 1);
+  db->WithSession([](soci::session& s) { s << "PRAGMA busy_timeout=50"; });
+  TrackingStore store(*db);
+  SlaSweeper sweeper(store, clock_, notifier_, directory_);
+  {
+    // Another connection holds the write lock.
+    soci::session blocker(soci::sqlite3, "db=" + dir_.path() + "/tracking.db");
+    blocker << "BEGIN EXCLUSIVE";
+    const auto failed = sweeper.SweepOnce();
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable) << failed.status();
+    blocker << "ROLLBACK";
+  }
+  EXPECT_TRUE(notifier_.sent().empty());
+  const SweepReport report = sweeper.SweepOnce().value();
+  ASSERT_EQ(report.escalated_cases.size(), 1u);
+  EXPECT_EQ(report.escalated_cases[0], c.name());
+  EXPECT_TRUE(sweeper.SweepOnce().value().escalated_cases.empty());
+  EXPECT_EQ(notifier_.sent().size(), 1u);
 }
 
 }  // namespace
