@@ -2,13 +2,13 @@
 
 #include <functional>
 
-#include "proto/api/resource_names.h"
 #include "common/log/log.h"
 #include "common/rpc/page_token.h"
 #include "common/status/status.h"
-#include "proto/api/enum_names.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
+#include "proto/api/enum_names.h"
+#include "proto/api/resource_names.h"
 
 namespace voc::tracking {
 namespace {
