@@ -4,9 +4,9 @@
 
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 
 #include "common/log/log.h"
+#include "common/status/status.h"
 
 namespace voc {
 
@@ -56,13 +56,30 @@ bool WebhookNotifier::Send(const Notification& n) {
   return ok;
 }
 
-std::unique_ptr<Notifier> MakeNotifier(const std::string& kind, const std::string& url) {
+absl::StatusOr<std::unique_ptr<Notifier>> MakeNotifier(const std::string& kind,
+                                                       const std::string& url) {
   if (kind.empty() || kind == "log") return std::make_unique<LogNotifier>();
   if (kind == "webhook") {
-    if (url.empty()) throw std::invalid_argument("notifier.kind is webhook but notifier.webhook_url is empty");
+    if (url.empty()) {
+      return status::InvalidArgument("notifier.webhook_url", "is required when notifier.kind is webhook");
+    }
     return std::make_unique<WebhookNotifier>(url);
   }
-  throw std::invalid_argument("notifier.kind must be log or webhook, got " + kind);
+  return status::InvalidArgument("notifier.kind", "must be log or webhook, got " + kind);
+}
+
+absl::StatusOr<std::unique_ptr<Notifier>> NotifierFromConfig(const Config& config) {
+  std::string section = kNotifierConfigKey;
+  if (!config.Has(section + ".kind") && !config.Has(section + ".webhook_url")) {
+    // Before there was one setting, tracking's section held it.
+    const std::string deprecated = "services.tracking.notifier";
+    if (config.Has(deprecated + ".kind") || config.Has(deprecated + ".webhook_url")) {
+      log::Warn("deprecated_config", {{"key", deprecated}, {"use", section}});
+      section = deprecated;
+    }
+  }
+  return MakeNotifier(config.GetString(section + ".kind", "log"),
+                      config.GetString(section + ".webhook_url", ""));
 }
 
 }  // namespace voc

@@ -2,9 +2,13 @@
 // Notifier, so tests record them and production posts them to a webhook.
 #pragma once
 
+#include <absl/status/statusor.h>
+
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "common/config/config.h"
 
 namespace voc {
 
@@ -45,7 +49,20 @@ class WebhookNotifier final : public Notifier {
 // Serialises a notification to the JSON body WebhookNotifier posts.
 std::string NotificationToJson(const Notification& notification);
 
-// "log" or "webhook" (needs url). Throws std::invalid_argument otherwise.
-std::unique_ptr<Notifier> MakeNotifier(const std::string& kind, const std::string& url);
+// "log" (also when `kind` is empty) or "webhook" (needs url).
+// INVALID_ARGUMENT naming notifier.kind or notifier.webhook_url otherwise.
+absl::StatusOr<std::unique_ptr<Notifier>> MakeNotifier(const std::string& kind,
+                                                       const std::string& url);
+
+// The one notifier setting of the loop, a top-level section read by every
+// service that alerts people (tracking's escalations, assignment's red-line
+// alerts):
+//   notifier:
+//     kind: log            # log | webhook
+//     webhook_url: ""      # required for webhook
+// A config without it falls back to the deprecated
+// services.tracking.notifier section, then to log.
+inline constexpr char kNotifierConfigKey[] = "notifier";
+absl::StatusOr<std::unique_ptr<Notifier>> NotifierFromConfig(const Config& config);
 
 }  // namespace voc

@@ -1,4 +1,6 @@
-// voc.v1.AssignmentService over gRPC. Thread-safe like AssignmentService.
+// voc.v1.AssignmentService over gRPC: one line per RPC through rpc::Serve,
+// which maps AssignmentService's statuses to gRPC codes. Thread-safe like
+// AssignmentService.
 #pragma once
 
 #include "services/assignment/assignment_service.h"

@@ -1,5 +1,7 @@
 // Assignment's logic: turns each triaged feedback into cases in action
 // tracking, stores the decisions, and alerts red-line owners at once.
+// Knows nothing of gRPC or the queue (AssignmentGrpc and AssignmentConsumer
+// adapt it); every method returns an absl::Status (common/status/status.h).
 //
 // Idempotent (the queue delivers at least once):
 //   - decisions already stored for a feedback are reused, never re-routed
@@ -7,21 +9,22 @@
 //   - cases are created with deterministic request ids, so a crash between
 //     creating a case and storing the decision re-creates nothing;
 //   - a red-line alert is marked sent only after the notifier accepted it,
-//     and a failed alert fails the message so redelivery retries it.
+//     and a failed alert fails the message (UNAVAILABLE) so redelivery
+//     retries it.
 //
 // Thread-safe: Handle() may run on several threads; ReloadRules() swaps the
 // router atomically (in-flight messages finish with the old one).
 #pragma once
 
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 
 #include "common/clock/clock.h"
-#include "common/notify/notifier.h"
-#include "common/queue/stream.h"
-#include "services/assignment/case_creator.h"
+#include "services/assignment/ports.h"
 #include "services/assignment/routing/router.h"
 #include "services/assignment/store/assignment_store.h"
 #include "voc/v1/assignment.pb.h"
@@ -29,18 +32,13 @@
 namespace voc::assignment {
 
 struct RuleFiles {
-  std::string directory;  // config/directory.yaml
+  std::string directory;  // org.directory, config/directory.yaml
   std::string routing;    // config/routing.yaml
 };
 
-// Loads the directory and rules; throws org::YamlFileError with file:line.
-std::shared_ptr<const Router> LoadRouter(const RuleFiles& files);
-
-struct HandleOutcome {
-  bool ok = true;
-  std::string error;
-  bool transient = false;  // an outage downstream (tracking, the notifier): retry, do not dead-letter
-};
+// Loads the directory and the rules. INVALID_ARGUMENT "<file>:<line>:
+// <problem>" for the first problem in either file.
+absl::StatusOr<std::shared_ptr<const Router>> LoadRouter(const RuleFiles& files);
 
 class AssignmentService {
  public:
@@ -49,26 +47,29 @@ class AssignmentService {
       : store_(store), clock_(clock), cases_(cases), notifier_(notifier),
         router_(std::move(router)), files_(std::move(files)) {}
 
-  HandleOutcome Handle(const v1::TriagedFeedback& triaged);
-  // The voc:triaged handler: parses `payload` and calls Handle().
-  absl::Status HandleMessage(const queue::StreamMessage& message);
+  // Routes one triaged feedback, opens its cases, stores the decisions and
+  // sends pending red-line alerts. OK once everything is stored and sent.
+  // INVALID_ARGUMENT when the feedback has no id; UNAVAILABLE when
+  // tracking, the database or the notifier is down (retry the message);
+  // other codes from tracking as it answered.
+  absl::Status Handle(const v1::TriagedFeedback& triaged);
 
-  std::optional<v1::Assignment> GetAssignment(const std::string& feedback_id);
+  // `feedback` may be "feedback/{id}", "feedback/{id}/assignment" or a bare
+  // id. INVALID_ARGUMENT naming `feedback` when it is none of them;
+  // NOT_FOUND before the feedback is routed.
+  absl::StatusOr<v1::Assignment> GetAssignment(const std::string& feedback);
 
-  struct ReloadCounts {
-    int departments = 0;
-    int people = 0;
-    int rules = 0;
-  };
-  // Re-reads both files; on an error keeps the current rules and throws
-  // org::YamlFileError.
-  ReloadCounts ReloadRules();
-  ReloadCounts CurrentCounts() const;
+  // Re-reads both files and swaps the rules in. On a bad file the rules in
+  // force stay and the answer is FAILED_PRECONDITION "<file>:<line>:
+  // <problem>" (the request is fine; the files on disk are not).
+  absl::StatusOr<v1::ReloadRulesResponse> ReloadRules();
+  // Departments, people and rules in force.
+  v1::ReloadRulesResponse CurrentCounts() const;
 
  private:
   std::shared_ptr<const Router> router() const;
   // Sends the alerts of stored decisions not yet notified.
-  HandleOutcome NotifyPending(const StoredAssignment& assignment);
+  absl::Status NotifyPending(const StoredAssignment& assignment);
 
   AssignmentStore& store_;
   const Clock& clock_;

@@ -4,14 +4,15 @@
 #include <thread>
 
 #include "common/log/log.h"
-#include "common/org/org_directory.h"
 #include "common/notify/notifier.h"
+#include "common/org/org_directory.h"
 #include "common/queue/stream.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
+#include "services/assignment/assignment_consumer.h"
 #include "services/assignment/assignment_grpc.h"
 #include "services/assignment/assignment_service.h"
-#include "services/assignment/case_creator.h"
+#include "services/assignment/grpc_clients.h"
 #include "services/assignment/store/assignment_store.h"
 
 int main(int argc, char** argv) {
@@ -23,21 +24,23 @@ int main(int argc, char** argv) {
   const voc::assignment::RuleFiles files{
       config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath),
       config.ServiceString("routing", "config/routing.yaml")};
-  std::shared_ptr<const voc::assignment::Router> router;
-  std::unique_ptr<voc::Notifier> notifier;
-  try {
-    router = voc::assignment::LoadRouter(files);
-    notifier = voc::MakeNotifier(config.ServiceString("notifier.kind", "log"),
-                                 config.ServiceString("notifier.webhook_url", ""));
-  } catch (const std::exception& e) {
-    std::cerr << "voc-assignment: " << e.what() << "\n";
+  auto router = voc::assignment::LoadRouter(files);
+  if (!router.ok()) {
+    std::cerr << "voc-assignment: cannot start: " << router.status().message() << "\n";
+    return 2;
+  }
+  // Red-line alerts go through the one notifier setting (top-level notifier:).
+  auto notifier = voc::NotifierFromConfig(config);
+  if (!notifier.ok()) {
+    std::cerr << "voc-assignment: cannot start: " << notifier.status().message() << "\n";
     return 2;
   }
 
   voc::assignment::AssignmentStore store(*ctx.db);
   voc::assignment::GrpcCaseCreator cases(voc::rpc::MakeChannel(config.AddressOf("tracking")));
-  voc::assignment::AssignmentService service(store, *ctx.clock, cases, *notifier, router, files);
+  voc::assignment::AssignmentService service(store, *ctx.clock, cases, **notifier, *router, files);
   voc::assignment::AssignmentGrpc grpc_service(service);
+  voc::assignment::AssignmentConsumer triaged(service);
 
   voc::queue::ConsumerOptions consumer_options;
   consumer_options.stream = voc::queue::kTriagedStream;
@@ -45,16 +48,15 @@ int main(int argc, char** argv) {
   consumer_options.consumer = ctx.consumer_name;
   voc::queue::StreamConsumer consumer(
       ctx.redis, consumer_options,
-      [&](const voc::queue::StreamMessage& m) { return service.HandleMessage(m); });
+      [&](const voc::queue::StreamMessage& m) { return triaged.Handle(m); });
 
-  voc::rpc::ServiceServer server({"assignment", ctx.listen, ctx.dev_clock},
-                                 {&grpc_service});
+  voc::rpc::ServiceServer server({"assignment", ctx.listen, ctx.dev_clock}, {&grpc_service});
   voc::StartServerOrExit(server, "assignment");
   std::thread consumer_thread([&] { consumer.Run(); });
   const auto counts = service.CurrentCounts();
-  voc::log::Info("assignment_started", {{"departments", counts.departments},
-                                        {"people", counts.people},
-                                        {"rules", counts.rules}});
+  voc::log::Info("assignment_started", {{"departments", counts.departments()},
+                                        {"people", counts.people()},
+                                        {"rules", counts.rules()}});
   server.WaitForShutdownSignal();
   consumer.Stop();
   consumer_thread.join();

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "proto/api/enum_names.h"
+
 namespace voc::tracking {
 namespace {
 
@@ -50,18 +52,6 @@ constexpr std::array kTransitions = {
 
 }  // namespace
 
-std::string_view StateName(v1::CaseState state) {
-  switch (state) {
-    case v1::CASE_STATE_OPEN: return "open";
-    case v1::CASE_STATE_ACKNOWLEDGED: return "acknowledged";
-    case v1::CASE_STATE_IN_PROGRESS: return "in_progress";
-    case v1::CASE_STATE_WAITING_ON_CUSTOMER: return "waiting_on_customer";
-    case v1::CASE_STATE_RESOLVED: return "resolved";
-    case v1::CASE_STATE_CLOSED: return "closed";
-    default: return "unspecified";
-  }
-}
-
 std::string_view EventName(CaseEvent event) {
   switch (event) {
     case CaseEvent::kAcknowledge: return "acknowledge";
@@ -93,10 +83,10 @@ std::string CaseStateMachine::RejectionMessage(v1::CaseState from, CaseEvent eve
   std::string allowed;
   for (v1::CaseState s : AllowedFrom(event)) {
     if (!allowed.empty()) allowed += ", ";
-    allowed += StateName(s);
+    allowed += api::CaseStateName(s);
   }
   return "cannot " + std::string(EventName(event)) + " a case that is " +
-         std::string(StateName(from)) + " (allowed from: " + allowed + ")";
+         api::CaseStateName(from) + " (allowed from: " + allowed + ")";
 }
 
 }  // namespace voc::tracking

@@ -31,8 +31,8 @@ enum class CaseEvent {
   kClose,
 };
 
-// "open", "in_progress", ... as used in messages, history and docs.
-std::string_view StateName(v1::CaseState state);
+// "acknowledge", "log a reached callback on", ... as used in the rejection
+// message (states are named by api::CaseStateName).
 std::string_view EventName(CaseEvent event);
 
 // Stateless and thread-safe.

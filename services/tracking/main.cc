@@ -30,14 +30,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto directory = std::make_shared<const voc::org::OrgDirectory>(*std::move(loaded_directory));
-  std::unique_ptr<voc::Notifier> notifier;
-  try {
-    notifier = voc::MakeNotifier(config.ServiceString("notifier.kind", "log"),
-                                 config.ServiceString("notifier.webhook_url", ""));
-  } catch (const std::exception& e) {
-    std::cerr << "voc-tracking: " << e.what() << "\n";
+  auto made_notifier = voc::NotifierFromConfig(config);
+  if (!made_notifier.ok()) {
+    std::cerr << "voc-tracking: cannot start: " << made_notifier.status().message() << "\n";
     return 2;
   }
+  std::unique_ptr<voc::Notifier> notifier = *std::move(made_notifier);
 
   voc::tracking::TrackingStore store(*ctx.db);
   const std::chrono::milliseconds interval(config.ServiceInt("sla_sweep_interval_ms", 1000));
@@ -48,9 +46,10 @@ int main(int argc, char** argv) {
   voc::tracking::SlaSweeper sweeper(store, *ctx.clock, *notifier, directory);
   voc::tracking::TrackingGrpc grpc_service(service, sweeper);
 
-  // Two background loops at the same pace: the SLA sweep, and the relay
-  // retrying events Redis did not take right after their change.
-  voc::PeriodicWorker worker("sla-sweeper", interval, [&] { sweeper.SweepOnce(); },
+  // Two background loops at the same pace: the SLA sweep (a failed sweep is
+  // logged and the next tick retries), and the relay retrying events Redis
+  // did not take right after their change.
+  voc::PeriodicWorker worker("sla-sweeper", interval, [&] { sweeper.SweepOnce().IgnoreError(); },
                              voc::PeriodicWorker::FirstTick::kImmediately);
 
   voc::rpc::ServiceServer server({"tracking", ctx.listen, ctx.dev_clock},

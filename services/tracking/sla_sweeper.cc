@@ -1,6 +1,7 @@
 #include "services/tracking/sla_sweeper.h"
 
 #include "common/log/log.h"
+#include "common/status/status.h"
 #include "common/util/time.h"
 
 namespace voc::tracking {
@@ -14,13 +15,29 @@ std::string OwnerText(const std::string& department, const std::string& person) 
 
 }  // namespace
 
-SweepReport SlaSweeper::SweepOnce() {
+absl::StatusOr<SweepReport> SlaSweeper::SweepOnce() {
   std::lock_guard lock(mu_);
   SweepReport report;
+  absl::Status swept = Sweep(report);
+  if (!swept.ok()) {
+    // Every step is a claim in the database, so the next sweep picks up
+    // where this one stopped.
+    log::Warn("sla_sweep_failed", {{"error", std::string(swept.message())},
+                                   {"escalated", static_cast<int>(report.escalated_cases.size())}});
+    return swept;
+  }
+  return report;
+}
+
+absl::Status SlaSweeper::Sweep(SweepReport& report) {
   const std::int64_t now_ms = ToMillis(clock_.Now());
 
-  for (const std::string& id : store_.FindUnmarkedOverdue(now_ms)) {
-    if (store_.MarkOverdue(id, now_ms, {now_ms, kSweeperActor, "overdue", "SLA due time passed"})) {
+  VOC_ASSIGN_OR_RETURN(const auto overdue, store_.FindUnmarkedOverdue(now_ms));
+  for (const std::string& id : overdue) {
+    VOC_ASSIGN_OR_RETURN(
+        const bool marked,
+        store_.MarkOverdue(id, now_ms, {now_ms, kSweeperActor, "overdue", "SLA due time passed"}));
+    if (marked) {
       ++report.newly_overdue;
       log::Info("case_overdue", {{"case_id", id}});
     }
@@ -29,41 +46,47 @@ SweepReport SlaSweeper::SweepOnce() {
   // Retries first: notifications that failed, or whose sender died.
   const std::int64_t stale_before_ms =
       now_ms - std::chrono::duration_cast<std::chrono::milliseconds>(kNotificationLease).count();
-  for (const PendingEscalation& pending : store_.FindRetryableNotifications(stale_before_ms)) {
-    if (!store_.ClaimNotificationRetry(pending.case_id, now_ms, stale_before_ms)) continue;
-    SendAndRecord(pending, report);
+  VOC_ASSIGN_OR_RETURN(const auto retryable, store_.FindRetryableNotifications(stale_before_ms));
+  for (const PendingEscalation& pending : retryable) {
+    VOC_ASSIGN_OR_RETURN(const bool claimed,
+                         store_.ClaimNotificationRetry(pending.case_id, now_ms, stale_before_ms));
+    if (!claimed) continue;
+    VOC_RETURN_IF_ERROR(SendAndRecord(pending, report));
   }
 
-  for (const BreachedCase& breach : store_.FindUnescalatedBreaches(now_ms)) {
+  VOC_ASSIGN_OR_RETURN(const auto breaches, store_.FindUnescalatedBreaches(now_ms));
+  for (const BreachedCase& breach : breaches) {
     const std::string target = directory_->EscalationTargetFor(breach.department, breach.person);
     const std::string detail =
         (target.empty() ? std::string("no manager found for ") : "to " + target + ", manager of ") +
         OwnerText(breach.department, breach.person) + "; was due " +
         FormatRfc3339(FromMillis(breach.due_ms));
-    if (!store_.ClaimEscalation(breach.case_id, now_ms, target,
-                                {now_ms, kSweeperActor, "escalated", detail})) {
-      continue;  // another sweep escalated it
-    }
+    VOC_ASSIGN_OR_RETURN(const bool claimed,
+                         store_.ClaimEscalation(breach.case_id, now_ms, target,
+                                                {now_ms, kSweeperActor, "escalated", detail}));
+    if (!claimed) continue;  // another sweep escalated it
     report.escalated_cases.push_back("cases/" + breach.case_id);
     log::Info("case_escalated", {{"case_id", breach.case_id}, {"to", target}});
-    SendAndRecord({breach.case_id, breach.title, target, breach.department, breach.person,
-                   breach.due_ms},
-                  report);
+    VOC_RETURN_IF_ERROR(SendAndRecord({breach.case_id, breach.title, target, breach.department,
+                                       breach.person, breach.due_ms},
+                                      report));
   }
 
-  report.overdue_count = store_.CountOverdue(now_ms);
-  return report;
+  VOC_ASSIGN_OR_RETURN(report.overdue_count, store_.CountOverdue(now_ms));
+  return absl::OkStatus();
 }
 
-void SlaSweeper::SendAndRecord(const PendingEscalation& escalation, SweepReport& report) {
+absl::Status SlaSweeper::SendAndRecord(const PendingEscalation& escalation, SweepReport& report) {
   const bool sent = Notify(escalation);
-  store_.RecordNotification(escalation.case_id, sent);
   if (sent) {
     ++report.notifications_sent;
   } else {
     ++report.notifications_failed;
     log::Warn("escalation_notification_failed", {{"case_id", escalation.case_id}});
   }
+  // If this fails the claim stays "being sent" and is retried once its
+  // lease is stale: at worst the notification goes out again.
+  return store_.RecordNotification(escalation.case_id, sent);
 }
 
 bool SlaSweeper::Notify(const PendingEscalation& e) {

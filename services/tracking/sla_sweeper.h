@@ -15,6 +15,8 @@
 // hours instead of sleeping; the background loop's interval is real time.
 #pragma once
 
+#include <absl/status/statusor.h>
+
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -50,12 +52,16 @@ class SlaSweeper {
              std::shared_ptr<const org::OrgDirectory> directory)
       : store_(store), clock_(clock), notifier_(notifier), directory_(std::move(directory)) {}
 
-  SweepReport SweepOnce();
+  // One pass. A store error (the database is down: UNAVAILABLE) ends the
+  // pass early and is returned (and logged); what was claimed before it
+  // stays claimed, and the next pass continues from there.
+  absl::StatusOr<SweepReport> SweepOnce();
 
  private:
+  absl::Status Sweep(SweepReport& report);
   bool Notify(const PendingEscalation& escalation);
   // Sends the notification of a claimed escalation and records the result.
-  void SendAndRecord(const PendingEscalation& escalation, SweepReport& report);
+  absl::Status SendAndRecord(const PendingEscalation& escalation, SweepReport& report);
 
   std::mutex mu_;
   TrackingStore& store_;

@@ -1,33 +1,11 @@
 #include "services/tracking/tracking_grpc.h"
 
 #include "common/rpc/status.h"
+#include "common/status/status.h"
 
 namespace voc::tracking {
-namespace {
 
-// Runs a logic call under rpc::Guard and copies a successful value out.
-template <typename T, typename Call>
-grpc::Status Serve(const char* rpc_name, T* response, Call&& call) {
-  return rpc::Guard(rpc_name, [&]() -> grpc::Status {
-    auto result = call();
-    if (!result.ok()) return ToStatus(result.error());
-    *response = std::move(result).value();
-    return grpc::Status::OK;
-  });
-}
-
-}  // namespace
-
-grpc::Status ToStatus(const Error& error) {
-  switch (error.code) {
-    case ErrorCode::kInvalidArgument: return {grpc::StatusCode::INVALID_ARGUMENT, error.message};
-    case ErrorCode::kNotFound: return {grpc::StatusCode::NOT_FOUND, error.message};
-    case ErrorCode::kFailedPrecondition: return {grpc::StatusCode::FAILED_PRECONDITION, error.message};
-    case ErrorCode::kAborted: return {grpc::StatusCode::ABORTED, error.message};
-    case ErrorCode::kInternal: return {grpc::StatusCode::INTERNAL, error.message};
-  }
-  return {grpc::StatusCode::UNKNOWN, error.message};
-}
+using rpc::Serve;
 
 grpc::Status TrackingGrpc::CreateCase(grpc::ServerContext*, const v1::CreateCaseRequest* req,
                                       v1::Case* resp) {
@@ -63,11 +41,12 @@ grpc::Status TrackingGrpc::CloseCase(grpc::ServerContext*, const v1::CloseCaseRe
 }
 grpc::Status TrackingGrpc::SweepSla(grpc::ServerContext*, const v1::SweepSlaRequest*,
                                     v1::SweepSlaResponse* resp) {
-  return rpc::Guard("SweepSla", [&]() -> grpc::Status {
-    const SweepReport report = sweeper_.SweepOnce();
-    for (const auto& name : report.escalated_cases) resp->add_escalated_cases(name);
-    resp->set_overdue_count(report.overdue_count);
-    return grpc::Status::OK;
+  return Serve("SweepSla", resp, [&]() -> absl::StatusOr<v1::SweepSlaResponse> {
+    VOC_ASSIGN_OR_RETURN(const SweepReport report, sweeper_.SweepOnce());
+    v1::SweepSlaResponse out;
+    for (const auto& name : report.escalated_cases) out.add_escalated_cases(name);
+    out.set_overdue_count(report.overdue_count);
+    return out;
   });
 }
 grpc::Status TrackingGrpc::CreateProject(grpc::ServerContext*,

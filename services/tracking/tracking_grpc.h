@@ -1,7 +1,7 @@
 // voc.v1.TrackingService over gRPC: validates, delegates to TrackingService
-// and SlaSweeper, and maps their Errors to status codes (INVALID_ARGUMENT
-// naming the field, NOT_FOUND naming the resource, FAILED_PRECONDITION
-// naming the state, ABORTED on a lost race). Thread-safe like its parts.
+// and SlaSweeper, one line per RPC through rpc::Serve, which maps their
+// absl statuses to gRPC codes (common/rpc/status.h). Thread-safe like its
+// parts.
 #pragma once
 
 #include "services/tracking/sla_sweeper.h"
@@ -45,8 +45,5 @@ class TrackingGrpc final : public v1::TrackingService::Service {
   TrackingService& service_;
   SlaSweeper& sweeper_;
 };
-
-// The gRPC status for an Error.
-grpc::Status ToStatus(const Error& error);
 
 }  // namespace voc::tracking

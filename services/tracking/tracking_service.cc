@@ -2,11 +2,13 @@
 
 #include <functional>
 
-#include "proto/api/resource_names.h"
 #include "common/log/log.h"
-#include "common/rpc/pagination.h"
+#include "common/rpc/page_token.h"
+#include "common/status/status.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
+#include "proto/api/enum_names.h"
+#include "proto/api/resource_names.h"
 
 namespace voc::tracking {
 namespace {
@@ -17,15 +19,6 @@ std::string ActorOr(const std::string& actor) { return actor.empty() ? kAnonymou
 
 bool IsBlank(const std::string& s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
-}
-
-std::string KindName(v1::CaseKind kind) {
-  switch (kind) {
-    case v1::CASE_KIND_DETRACTOR_CALLBACK: return "detractor_callback";
-    case v1::CASE_KIND_RED_LINE: return "red_line";
-    case v1::CASE_KIND_COMPLAINT: return "complaint";
-    default: return "unspecified";
-  }
 }
 
 std::string DefaultTitle(v1::CaseKind kind) {
@@ -41,11 +34,19 @@ std::string OwnerText(const v1::Owner& o) {
   return o.person().empty() ? o.department() : o.department() + "/" + o.person();
 }
 
-// page_size / page_token through the shared parser, as an Error.
-std::optional<Error> ParsePageOr(int size, const std::string& token, rpc::Page* page) {
-  const grpc::Status status = rpc::ParsePage(size, token, page);
-  if (status.ok()) return std::nullopt;
-  return Error{ErrorCode::kInvalidArgument, status.error_message()};
+// ListCases' keyset as the cursor of a page token: `after_key` is the due
+// time plus, for the bucket after the overdue cases, kBucketStep (due times
+// in ms stay far below it), so one integer orders (bucket, due time);
+// `offset` carries the time the walk's first page was listed at, which fixes
+// the buckets for the whole walk.
+constexpr std::int64_t kBucketStep = std::int64_t{1} << 52;
+
+rpc::PageCursor CaseCursor(const CaseListKey& key, std::int64_t as_of_ms) {
+  return {key.due_ms + key.bucket * kBucketStep, key.id, as_of_ms};
+}
+CaseListKey CaseKeyOf(const rpc::PageCursor& cursor) {
+  const int bucket = cursor.after_key >= kBucketStep / 2 ? 1 : 0;
+  return {bucket, cursor.after_key - bucket * kBucketStep, cursor.after_id};
 }
 
 }  // namespace
@@ -58,24 +59,23 @@ void TrackingService::PublishPendingEvents() {
 
 // ---------------------------------------------------------------- cases
 
-Result<v1::Case> TrackingService::CreateCase(const v1::CreateCaseRequest& request) {
-  if (request.request_id().empty()) return Error::InvalidArgument("request_id", "is required");
+absl::StatusOr<v1::Case> TrackingService::CreateCase(const v1::CreateCaseRequest& request) {
+  if (request.request_id().empty()) return status::InvalidArgument("request_id", "is required");
   const v1::Case& in = request.case_();
   const std::int64_t now_ms = NowMs();
 
   // A retry of a request already served returns the first case unchanged,
   // even if this copy of the request differs.
-  if (auto existing = store_.FindCaseIdByRequest(request.request_id())) {
-    if (auto c = store_.LoadCase(*existing, false, now_ms)) return *c;
-  }
+  VOC_ASSIGN_OR_RETURN(const auto existing, store_.FindCaseIdByRequest(request.request_id()));
+  if (existing) return store_.LoadCase(*existing, false, now_ms);
 
   if (in.kind() == v1::CASE_KIND_UNSPECIFIED || !v1::CaseKind_IsValid(in.kind())) {
-    return Error::InvalidArgument("case.kind", "is required");
+    return status::InvalidArgument("case.kind", "is required");
   }
-  if (in.owners().empty()) return Error::InvalidArgument("case.owners", "at least one owner is required");
+  if (in.owners().empty()) return status::InvalidArgument("case.owners", "at least one owner is required");
   for (int i = 0; i < in.owners_size(); ++i) {
     if (in.owners(i).department().empty()) {
-      return Error::InvalidArgument("case.owners[" + std::to_string(i) + "].department",
+      return status::InvalidArgument("case.owners[" + std::to_string(i) + "].department",
                                     "is required");
     }
   }
@@ -88,7 +88,7 @@ Result<v1::Case> TrackingService::CreateCase(const v1::CreateCaseRequest& reques
     due_ms = from_ms + std::chrono::duration_cast<std::chrono::milliseconds>(
                            FromProto(request.sla())).count();
   } else {
-    return Error::InvalidArgument("sla", "either case.due_time or a positive sla is required");
+    return status::InvalidArgument("sla", "either case.due_time or a positive sla is required");
   }
 
   v1::Case c = in;
@@ -112,36 +112,33 @@ Result<v1::Case> TrackingService::CreateCase(const v1::CreateCaseRequest& reques
   std::string owners;
   for (const auto& o : c.owners()) owners += (owners.empty() ? "" : ", ") + OwnerText(o);
   const HistoryRecord created{now_ms, "system:tracking", "created",
-                              KindName(c.kind()) + " case for " + owners + ", due " +
+                              api::CaseKindName(c.kind()) + " case for " + owners + ", due " +
                                   FormatRfc3339(FromMillis(due_ms)) +
                                   " (request " + request.request_id() + ")"};
-  if (store_.InsertCase(c, request.request_id(), created)) {
+  VOC_ASSIGN_OR_RETURN(const bool inserted, store_.InsertCase(c, request.request_id(), created));
+  if (inserted) {
     log::Info("case_created", {{"case_id", c.id()},
-                               {"kind", KindName(c.kind())},
+                               {"kind", api::CaseKindName(c.kind())},
                                {"feedback_id", c.feedback_id()},
                                {"owner", OwnerText(c.owners(0))}});
   }
   // Whether this call or a concurrent twin inserted it, return what is stored.
-  auto id = store_.FindCaseIdByRequest(request.request_id());
-  if (!id) return Error{ErrorCode::kInternal, "case for request " + request.request_id() + " vanished"};
-  auto stored = store_.LoadCase(*id, false, now_ms);
-  if (!stored) return Error{ErrorCode::kInternal, "case " + *id + " vanished"};
-  return *stored;
+  VOC_ASSIGN_OR_RETURN(const auto id, store_.FindCaseIdByRequest(request.request_id()));
+  if (!id) return absl::InternalError("case for request " + request.request_id() + " vanished");
+  return store_.LoadCase(*id, false, now_ms);
 }
 
-Result<v1::Case> TrackingService::GetCase(const std::string& name) {
+absl::StatusOr<v1::Case> TrackingService::GetCase(const std::string& name) {
   const std::string id = api::IdFromName(name, "cases/");
-  if (id.empty()) return Error::InvalidArgument("name", "must look like cases/{id}");
-  auto c = store_.LoadCase(id, /*with_history=*/true, NowMs());
-  if (!c) return Error::NotFound("cases/" + id);
-  return *c;
+  if (id.empty()) return status::InvalidArgument("name", "must look like cases/{id}");
+  return store_.LoadCase(id, /*with_history=*/true, NowMs());
 }
 
-Result<v1::ListCasesResponse> TrackingService::ListCases(const v1::ListCasesRequest& request) {
-  rpc::Page page;
-  if (auto error = ParsePageOr(request.page_size(), request.page_token(), &page)) return *error;
-  if (!v1::CaseState_IsValid(request.state())) return Error::InvalidArgument("state", "unknown state");
-  if (!v1::CaseKind_IsValid(request.kind())) return Error::InvalidArgument("kind", "unknown kind");
+absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
+    const v1::ListCasesRequest& request) {
+  VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page, rpc::ParsePageRequest(request));
+  if (!v1::CaseState_IsValid(request.state())) return status::InvalidArgument("state", "unknown state");
+  if (!v1::CaseKind_IsValid(request.kind())) return status::InvalidArgument("kind", "unknown kind");
   CaseFilter filter;
   filter.department = request.department();
   filter.owner = request.owner();
@@ -152,51 +149,49 @@ Result<v1::ListCasesResponse> TrackingService::ListCases(const v1::ListCasesRequ
   filter.overdue_only = request.overdue_only();
   filter.open_only = request.open_only();
   const std::int64_t now_ms = NowMs();
-  const auto ids = store_.ListCaseIds(filter, now_ms, page.size, page.offset);
+  const std::int64_t as_of_ms = page.after ? page.after->offset : now_ms;
+  std::optional<CaseListKey> after;
+  if (page.after) after = CaseKeyOf(*page.after);
+  VOC_ASSIGN_OR_RETURN(auto entries, store_.ListCases(filter, now_ms, as_of_ms, page.size, after));
   v1::ListCasesResponse response;
-  for (const auto& id : ids) {
-    if (auto c = store_.LoadCase(id, false, now_ms)) *response.add_cases() = std::move(*c);
+  for (auto& entry : entries) *response.add_cases() = std::move(entry.c);
+  if (!entries.empty()) {
+    response.set_next_page_token(rpc::NextPageToken(request, page, static_cast<int>(entries.size()),
+                                                    CaseCursor(entries.back().key, as_of_ms)));
   }
-  response.set_next_page_token(rpc::NextPageToken(page, static_cast<int>(ids.size())));
   return response;
 }
 
-Result<v1::Case> TrackingService::Transition(const std::string& name, CaseEvent event,
-                                             const ChangeBuilder& build) {
+absl::StatusOr<v1::Case> TrackingService::Transition(const std::string& name, CaseEvent event,
+                                                     const ChangeBuilder& build) {
   const std::string id = api::IdFromName(name, "cases/");
-  if (id.empty()) return Error::InvalidArgument("name", "must look like cases/{id}");
+  if (id.empty()) return status::InvalidArgument("name", "must look like cases/{id}");
   for (int attempt = 0; attempt < kMaxTransitionAttempts; ++attempt) {
     const std::int64_t now_ms = NowMs();
-    auto current = store_.LoadCase(id, false, now_ms);
-    if (!current) return Error::NotFound("cases/" + id);
-    const auto next = CaseStateMachine::Next(current->state(), event);
-    if (!next) return Error::FailedPrecondition(CaseStateMachine::RejectionMessage(current->state(), event));
+    VOC_ASSIGN_OR_RETURN(const v1::Case current, store_.LoadCase(id, false, now_ms));
+    const auto next = CaseStateMachine::Next(current.state(), event);
+    if (!next) {
+      return absl::FailedPreconditionError(CaseStateMachine::RejectionMessage(current.state(), event));
+    }
     CaseChange change;
     change.case_id = id;
-    change.expected_state = current->state();
+    change.expected_state = current.state();
     change.new_state = *next;
     change.now_ms = now_ms;
-    build(*current, change);
-    switch (store_.ApplyCaseChange(change)) {
-      case ChangeOutcome::kApplied: {
-        log::Info("case_changed", {{"case_id", id},
-                                   {"action", change.history.action},
-                                   {"state", std::string(StateName(*next))}});
-        if (!change.event.empty()) PublishPendingEvents();
-        auto after = store_.LoadCase(id, /*with_history=*/true, NowMs());
-        if (!after) return Error::NotFound("cases/" + id);
-        return *after;
-      }
-      case ChangeOutcome::kMissing:
-        return Error::NotFound("cases/" + id);
-      case ChangeOutcome::kStale:
-        continue;  // someone changed it first: re-read and re-check
-    }
+    build(current, change);
+    const absl::Status applied = store_.ApplyCaseChange(change);
+    if (absl::IsAborted(applied)) continue;  // someone changed it first: re-read and re-check
+    VOC_RETURN_IF_ERROR(applied);
+    log::Info("case_changed", {{"case_id", id},
+                               {"action", change.history.action},
+                               {"state", api::CaseStateName(*next)}});
+    if (!change.event.empty()) PublishPendingEvents();
+    return store_.LoadCase(id, /*with_history=*/true, NowMs());
   }
-  return Error{ErrorCode::kAborted, "cases/" + id + " kept changing concurrently; retry"};
+  return absl::AbortedError("cases/" + id + " kept changing concurrently; retry");
 }
 
-Result<v1::Case> TrackingService::AcknowledgeCase(const v1::AcknowledgeCaseRequest& request) {
+absl::StatusOr<v1::Case> TrackingService::AcknowledgeCase(const v1::AcknowledgeCaseRequest& request) {
   return Transition(request.name(), CaseEvent::kAcknowledge,
                     [&](const v1::Case&, CaseChange& change) {
                       change.history = {change.now_ms, ActorOr(request.actor()), "acknowledged",
@@ -204,7 +199,7 @@ Result<v1::Case> TrackingService::AcknowledgeCase(const v1::AcknowledgeCaseReque
                     });
 }
 
-Result<v1::Case> TrackingService::LogCallback(const v1::LogCallbackRequest& request) {
+absl::StatusOr<v1::Case> TrackingService::LogCallback(const v1::LogCallbackRequest& request) {
   const CaseEvent event =
       request.reached() ? CaseEvent::kCallbackReached : CaseEvent::kCallbackNotReached;
   return Transition(request.name(), event, [&](const v1::Case&, CaseChange& change) {
@@ -220,9 +215,9 @@ Result<v1::Case> TrackingService::LogCallback(const v1::LogCallbackRequest& requ
   });
 }
 
-Result<v1::Case> TrackingService::ResolveCase(const v1::ResolveCaseRequest& request) {
+absl::StatusOr<v1::Case> TrackingService::ResolveCase(const v1::ResolveCaseRequest& request) {
   if (IsBlank(request.resolution_note())) {
-    return Error::InvalidArgument("resolution_note", "is required to resolve a case");
+    return status::InvalidArgument("resolution_note", "is required to resolve a case");
   }
   return Transition(request.name(), CaseEvent::kResolve, [&](const v1::Case&, CaseChange& change) {
     change.resolution_note = request.resolution_note();
@@ -232,9 +227,9 @@ Result<v1::Case> TrackingService::ResolveCase(const v1::ResolveCaseRequest& requ
   });
 }
 
-Result<v1::Case> TrackingService::ReassignCase(const v1::ReassignCaseRequest& request) {
+absl::StatusOr<v1::Case> TrackingService::ReassignCase(const v1::ReassignCaseRequest& request) {
   if (request.owner().department().empty() && request.owner().person().empty()) {
-    return Error::InvalidArgument("owner", "a department or a person is required");
+    return status::InvalidArgument("owner", "a department or a person is required");
   }
   return Transition(request.name(), CaseEvent::kReassign,
                     [&](const v1::Case& current, CaseChange& change) {
@@ -250,7 +245,7 @@ Result<v1::Case> TrackingService::ReassignCase(const v1::ReassignCaseRequest& re
                     });
 }
 
-Result<v1::Case> TrackingService::CloseCase(const v1::CloseCaseRequest& request) {
+absl::StatusOr<v1::Case> TrackingService::CloseCase(const v1::CloseCaseRequest& request) {
   return Transition(request.name(), CaseEvent::kClose, [&](const v1::Case&, CaseChange& change) {
     change.history = {change.now_ms, ActorOr(request.actor()), "closed", "case closed"};
   });
@@ -258,18 +253,17 @@ Result<v1::Case> TrackingService::CloseCase(const v1::CloseCaseRequest& request)
 
 // ---------------------------------------------------------------- projects
 
-Result<v1::Project> TrackingService::CreateProject(const v1::CreateProjectRequest& request) {
+absl::StatusOr<v1::Project> TrackingService::CreateProject(const v1::CreateProjectRequest& request) {
   const std::int64_t now_ms = NowMs();
   if (!request.request_id().empty()) {
-    if (auto existing = store_.FindProjectIdByRequest(request.request_id())) {
-      if (auto p = store_.LoadProject(*existing, false)) return *p;
-    }
+    VOC_ASSIGN_OR_RETURN(const auto existing, store_.FindProjectIdByRequest(request.request_id()));
+    if (existing) return store_.LoadProject(*existing, false);
   }
   const v1::Project& in = request.project();
-  if (IsBlank(in.title())) return Error::InvalidArgument("project.title", "is required");
-  if (in.topic().empty()) return Error::InvalidArgument("project.topic", "is required");
+  if (IsBlank(in.title())) return status::InvalidArgument("project.title", "is required");
+  if (in.topic().empty()) return status::InvalidArgument("project.topic", "is required");
   if (in.action_items().empty()) {
-    return Error::InvalidArgument("project.action_items", "at least one action item is required");
+    return status::InvalidArgument("project.action_items", "at least one action item is required");
   }
   v1::Project p;
   const std::string request_id =
@@ -284,9 +278,9 @@ Result<v1::Project> TrackingService::CreateProject(const v1::CreateProjectReques
   for (int i = 0; i < in.action_items_size(); ++i) {
     const v1::ActionItem& src = in.action_items(i);
     const std::string field = "project.action_items[" + std::to_string(i) + "]";
-    if (IsBlank(src.title())) return Error::InvalidArgument(field + ".title", "is required");
+    if (IsBlank(src.title())) return status::InvalidArgument(field + ".title", "is required");
     if (src.owner().department().empty()) {
-      return Error::InvalidArgument(field + ".owner.department", "is required");
+      return status::InvalidArgument(field + ".owner.department", "is required");
     }
     v1::ActionItem* item = p.add_action_items();
     item->set_id(src.id().empty() ? "item-" + std::to_string(i + 1) : src.id());
@@ -297,48 +291,52 @@ Result<v1::Project> TrackingService::CreateProject(const v1::CreateProjectReques
   std::set<std::string> item_ids;
   for (const auto& item : p.action_items()) {
     if (!item_ids.insert(item.id()).second) {
-      return Error::InvalidArgument("project.action_items", "duplicate id " + item.id());
+      return status::InvalidArgument("project.action_items", "duplicate id " + item.id());
     }
   }
   const HistoryRecord created{now_ms, ActorOr(request.actor()), "created",
                               "project on topic " + p.topic() + " with " +
                                   std::to_string(p.action_items_size()) + " action items"};
-  if (store_.InsertProject(p, request_id, created)) {
+  VOC_ASSIGN_OR_RETURN(const bool inserted, store_.InsertProject(p, request_id, created));
+  if (inserted) {
     log::Info("project_created", {{"project_id", p.id()}, {"topic", p.topic()}});
   }
-  auto id = store_.FindProjectIdByRequest(request_id);
-  auto stored = id ? store_.LoadProject(*id, false) : std::nullopt;
-  if (!stored) return Error{ErrorCode::kInternal, "project for request " + request_id + " vanished"};
-  return *stored;
+  VOC_ASSIGN_OR_RETURN(const auto id, store_.FindProjectIdByRequest(request_id));
+  if (!id) return absl::InternalError("project for request " + request_id + " vanished");
+  return store_.LoadProject(*id, false);
 }
 
-Result<v1::Project> TrackingService::GetProject(const std::string& name) {
+absl::StatusOr<v1::Project> TrackingService::GetProject(const std::string& name) {
   const std::string id = api::IdFromName(name, "projects/");
   if (id.empty() || id.find('/') != std::string::npos) {
-    return Error::InvalidArgument("name", "must look like projects/{id}");
+    return status::InvalidArgument("name", "must look like projects/{id}");
   }
-  auto p = store_.LoadProject(id, /*with_history=*/true);
-  if (!p) return Error::NotFound("projects/" + id);
-  return *p;
+  return store_.LoadProject(id, /*with_history=*/true);
 }
 
-Result<v1::ListProjectsResponse> TrackingService::ListProjects(
+absl::StatusOr<v1::ListProjectsResponse> TrackingService::ListProjects(
     const v1::ListProjectsRequest& request) {
-  rpc::Page page;
-  if (auto error = ParsePageOr(request.page_size(), request.page_token(), &page)) return *error;
+  VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page, rpc::ParsePageRequest(request));
   if (!v1::ProjectState_IsValid(request.state())) {
-    return Error::InvalidArgument("state", "unknown state");
+    return status::InvalidArgument("state", "unknown state");
   }
-  const auto ids = store_.ListProjectIds(request.state(), request.topic(), page.size, page.offset);
+  // Keyset on (create time descending, id): the cursor holds the last
+  // project's create time and id.
+  std::optional<ProjectListKey> after;
+  if (page.after) after = ProjectListKey{page.after->after_key, page.after->after_id};
+  VOC_ASSIGN_OR_RETURN(auto entries,
+                       store_.ListProjects(request.state(), request.topic(), page.size, after));
   v1::ListProjectsResponse response;
-  for (const auto& id : ids) {
-    if (auto p = store_.LoadProject(id, false)) *response.add_projects() = std::move(*p);
+  for (auto& entry : entries) *response.add_projects() = std::move(entry.p);
+  if (!entries.empty()) {
+    const ProjectListKey& last = entries.back().key;
+    response.set_next_page_token(rpc::NextPageToken(request, page, static_cast<int>(entries.size()),
+                                                    {last.create_ms, last.id, 0}));
   }
-  response.set_next_page_token(rpc::NextPageToken(page, static_cast<int>(ids.size())));
   return response;
 }
 
-Result<v1::Project> TrackingService::CompleteActionItem(
+absl::StatusOr<v1::Project> TrackingService::CompleteActionItem(
     const v1::CompleteActionItemRequest& request) {
   // "projects/{project}/actionItems/{item}"
   const std::string& name = request.name();
@@ -347,21 +345,13 @@ Result<v1::Project> TrackingService::CompleteActionItem(
   const auto mid = name.find(middle);
   if (name.rfind(prefix, 0) != 0 || mid == std::string::npos || mid <= prefix.size() ||
       mid + middle.size() >= name.size()) {
-    return Error::InvalidArgument("name", "must look like projects/{project}/actionItems/{item}");
+    return status::InvalidArgument("name", "must look like projects/{project}/actionItems/{item}");
   }
   const std::string project_id = name.substr(prefix.size(), mid - prefix.size());
   const std::string item_id = name.substr(mid + middle.size());
-  bool closed = false;
-  switch (store_.CompleteActionItem(project_id, item_id, ActorOr(request.actor()), NowMs(),
-                                    &closed)) {
-    case TrackingStore::ItemOutcome::kProjectMissing:
-      return Error::NotFound("projects/" + project_id);
-    case TrackingStore::ItemOutcome::kItemMissing:
-      return Error::NotFound(name);
-    case TrackingStore::ItemOutcome::kAlreadyDone:
-    case TrackingStore::ItemOutcome::kCompleted:
-      break;
-  }
+  VOC_ASSIGN_OR_RETURN(const bool closed, store_.CompleteActionItem(project_id, item_id,
+                                                                    ActorOr(request.actor()),
+                                                                    NowMs()));
   if (closed) {
     log::Info("project_closed", {{"project_id", project_id}});
     PublishPendingEvents();
@@ -369,21 +359,14 @@ Result<v1::Project> TrackingService::CompleteActionItem(
   return GetProject("projects/" + project_id);
 }
 
-Result<v1::Project> TrackingService::ReopenProject(const v1::ReopenProjectRequest& request) {
+absl::StatusOr<v1::Project> TrackingService::ReopenProject(const v1::ReopenProjectRequest& request) {
   const std::string id = api::IdFromName(request.name(), "projects/");
   if (id.empty() || id.find('/') != std::string::npos) {
-    return Error::InvalidArgument("name", "must look like projects/{id}");
+    return status::InvalidArgument("name", "must look like projects/{id}");
   }
-  if (IsBlank(request.evidence())) return Error::InvalidArgument("evidence", "is required");
-  switch (store_.ReopenProject(id, ActorOr(request.actor()), request.evidence(), NowMs())) {
-    case ChangeOutcome::kMissing:
-      return Error::NotFound("projects/" + id);
-    case ChangeOutcome::kStale:
-      return Error::FailedPrecondition("projects/" + id +
-                                       " is open; only a closed project can be reopened");
-    case ChangeOutcome::kApplied:
-      break;
-  }
+  if (IsBlank(request.evidence())) return status::InvalidArgument("evidence", "is required");
+  VOC_RETURN_IF_ERROR(
+      store_.ReopenProject(id, ActorOr(request.actor()), request.evidence(), NowMs()));
   log::Info("project_reopened", {{"project_id", id}});
   PublishPendingEvents();
   return GetProject("projects/" + id);

@@ -1,12 +1,18 @@
 // Action tracking's logic: cases (hot loop) and improvement projects (cold
 // loop). Validates requests, applies the CaseStateMachine, records history
-// and queues events; knows nothing of gRPC (tracking_grpc.h maps Results to
-// status codes).
+// and queues events; knows nothing of gRPC. Every method returns an
+// absl::Status (common/status/status.h): INVALID_ARGUMENT naming the field,
+// NOT_FOUND naming the resource, FAILED_PRECONDITION naming the state,
+// ABORTED after losing a race too often, UNAVAILABLE when the database is
+// down (so assignment's consumer retries a CreateCase instead of
+// dead-lettering its message).
 //
 // Thread safety: every method may be called from several threads at once;
 // concurrent changes of one case are resolved by the store's conditional
 // updates (a loser re-reads and re-checks the transition).
 #pragma once
+
+#include <absl/status/statusor.h>
 
 #include <functional>
 #include <set>
@@ -15,7 +21,6 @@
 #include "common/clock/clock.h"
 #include "services/tracking/case_state_machine.h"
 #include "common/storage/outbox_relay.h"
-#include "services/tracking/result.h"
 #include "services/tracking/store/tracking_store.h"
 #include "voc/v1/tracking.pb.h"
 
@@ -30,31 +35,31 @@ class TrackingService {
 
   // Idempotent on request_id. The due time is case.due_time when set, else
   // (reference_time or now) + sla. INVALID_ARGUMENT names the field.
-  Result<v1::Case> CreateCase(const v1::CreateCaseRequest& request);
+  absl::StatusOr<v1::Case> CreateCase(const v1::CreateCaseRequest& request);
   // With history.
-  Result<v1::Case> GetCase(const std::string& name);
-  Result<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request);
-  Result<v1::Case> AcknowledgeCase(const v1::AcknowledgeCaseRequest& request);
-  Result<v1::Case> LogCallback(const v1::LogCallbackRequest& request);
-  Result<v1::Case> ResolveCase(const v1::ResolveCaseRequest& request);
-  Result<v1::Case> ReassignCase(const v1::ReassignCaseRequest& request);
-  Result<v1::Case> CloseCase(const v1::CloseCaseRequest& request);
+  absl::StatusOr<v1::Case> GetCase(const std::string& name);
+  absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request);
+  absl::StatusOr<v1::Case> AcknowledgeCase(const v1::AcknowledgeCaseRequest& request);
+  absl::StatusOr<v1::Case> LogCallback(const v1::LogCallbackRequest& request);
+  absl::StatusOr<v1::Case> ResolveCase(const v1::ResolveCaseRequest& request);
+  absl::StatusOr<v1::Case> ReassignCase(const v1::ReassignCaseRequest& request);
+  absl::StatusOr<v1::Case> CloseCase(const v1::CloseCaseRequest& request);
 
   // Idempotent on request_id when one is given.
-  Result<v1::Project> CreateProject(const v1::CreateProjectRequest& request);
-  Result<v1::Project> GetProject(const std::string& name);
-  Result<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& request);
+  absl::StatusOr<v1::Project> CreateProject(const v1::CreateProjectRequest& request);
+  absl::StatusOr<v1::Project> GetProject(const std::string& name);
+  absl::StatusOr<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& request);
   // Completing an item twice is harmless (returns the project unchanged).
-  Result<v1::Project> CompleteActionItem(const v1::CompleteActionItemRequest& request);
-  Result<v1::Project> ReopenProject(const v1::ReopenProjectRequest& request);
+  absl::StatusOr<v1::Project> CompleteActionItem(const v1::CompleteActionItemRequest& request);
+  absl::StatusOr<v1::Project> ReopenProject(const v1::ReopenProjectRequest& request);
 
  private:
   // Fills the parts of a change specific to one RPC.
   using ChangeBuilder = std::function<void(const v1::Case& current, CaseChange& change)>;
   // Loads the case, checks `event` against the state machine and applies
   // the change; retries when a concurrent change won the race.
-  Result<v1::Case> Transition(const std::string& name, CaseEvent event,
-                              const ChangeBuilder& build);
+  absl::StatusOr<v1::Case> Transition(const std::string& name, CaseEvent event,
+                                      const ChangeBuilder& build);
   std::int64_t NowMs() const;
   void PublishPendingEvents();
 

@@ -1,19 +1,27 @@
 // Assignment against a real redis-server and an in-process tracking gRPC
 // server, with the shipped config/directory.yaml and config/routing.yaml:
 // a triaged message delivered twice opens exactly one case, owned by the
-// right person, even when assignment has lost its own decisions.
+// right person, even when assignment has lost its own decisions; and a
+// database outage (assignment's or tracking's: a SQLite file held locked by
+// another connection) longer than the dead-letter threshold is retried until
+// it ends, while a malformed message is still dead-lettered.
 #include <gtest/gtest.h>
+
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <mutex>
 
 #include "common/clock/clock.h"
 #include "common/notify/notifier.h"
+#include "common/queue/redis_client.h"
 #include "common/queue/stream.h"
 #include "common/rpc/server.h"
 #include "common/storage/database.h"
 #include "common/util/time.h"
 #include "services/assignment/assignment_service.h"
-#include "services/assignment/case_creator.h"
+#include "services/assignment/assignment_consumer.h"
+#include "services/assignment/grpc_clients.h"
 #include "services/assignment/store/assignment_store.h"
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/migrations.h"
@@ -30,15 +38,43 @@ using std::chrono::hours;
 
 using voc::testing::RecordingNotifier;
 
-// The tracking service as its main() wires it, on a free port.
+// SQLite waits this long for another connection's lock before a call fails
+// with "database is locked" (the shipped 10 s would make each try slow).
+void ShortenBusyTimeout(storage::Database& db) {
+  db.WithSession([](soci::session& s) { s << "PRAGMA busy_timeout=50"; });
+}
+
+// Another process holding the SQLite file's write lock: every write of the
+// service fails (UNAVAILABLE) until Release().
+class LockedDatabase {
+ public:
+  explicit LockedDatabase(const std::string& path) : session_(soci::sqlite3, "db=" + path) {
+    session_ << "BEGIN EXCLUSIVE";
+  }
+  void Release() {
+    if (held_) session_ << "ROLLBACK";
+    held_ = false;
+  }
+  ~LockedDatabase() { Release(); }
+
+ private:
+  soci::session session_;
+  bool held_ = true;
+};
+
+// The tracking service as its main() wires it, on a free port. Its database
+// has one session with a short busy timeout, so a lock held by another
+// connection makes its writes fail at once.
 struct InProcessTracking {
   explicit InProcessTracking(const std::string& dir, const Clock& clock)
-      : db(storage::Database::Open("sqlite3://" + dir + "/tracking.db")) {
+      : db(storage::Database::Open("sqlite3://" + dir + "/tracking.db", 1)) {
+    ShortenBusyTimeout(*db);
     db->Migrate("tracking", tracking::TrackingMigrations());
     store = std::make_unique<tracking::TrackingStore>(*db);
     service = std::make_unique<tracking::TrackingService>(*store, clock);
     directory = std::make_shared<const org::OrgDirectory>(
         org::OrgDirectory::Load("config/directory.yaml").value());
+
     sweeper = std::make_unique<tracking::SlaSweeper>(*store, clock, notifier, directory);
     grpc_service = std::make_unique<tracking::TrackingGrpc>(*service, *sweeper);
     server = std::make_unique<rpc::ServiceServer>(
@@ -69,20 +105,26 @@ class AssignmentIntegrationTest : public ::testing::Test {
     cases_ = std::make_unique<GrpcCaseCreator>(channel_);
   }
 
-  // An assignment service with its own database file.
+  // An assignment service with its own database file (one session, short
+  // busy timeout, like tracking's above).
   struct Assignment {
+    std::string path;
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<AssignmentStore> store;
     std::unique_ptr<AssignmentService> service;
+    std::unique_ptr<AssignmentConsumer> consumer;
   };
   Assignment MakeAssignment(const std::string& db_name) {
     Assignment a;
-    a.db = storage::Database::Open("sqlite3://" + dir_.path() + "/" + db_name);
+    a.path = dir_.path() + "/" + db_name;
+    a.db = storage::Database::Open("sqlite3://" + a.path, 1);
     a.db->Migrate("assignment", AssignmentMigrations());
+    ShortenBusyTimeout(*a.db);
     a.store = std::make_unique<AssignmentStore>(*a.db);
     const RuleFiles files{"config/directory.yaml", "config/routing.yaml"};
     a.service = std::make_unique<AssignmentService>(*a.store, clock_, *cases_, notifier_,
-                                                    LoadRouter(files), files);
+                                                    LoadRouter(files).value(), files);
+    a.consumer = std::make_unique<AssignmentConsumer>(*a.service);
     return a;
   }
 
@@ -92,19 +134,35 @@ class AssignmentIntegrationTest : public ::testing::Test {
                                   {"payload", t.SerializeAsString()}}));
   }
 
-  int ConsumeAll(AssignmentService& service, const std::string& consumer_name) {
+  queue::ConsumerOptions ConsumerOptionsFor(const std::string& consumer_name) {
     queue::ConsumerOptions options;
     options.stream = queue::kTriagedStream;
     options.group = "assignment";
     options.consumer = consumer_name;
     options.block = std::chrono::milliseconds(50);
-    queue::StreamConsumer consumer(redis_options_, options, [&](const queue::StreamMessage& m) {
-      return service.HandleMessage(m);
-    });
+    options.max_deliveries = kMaxDeliveries;
+    return options;
+  }
+
+  int ConsumeAll(Assignment& assignment, const std::string& consumer_name) {
+    queue::StreamConsumer consumer(redis_options_, ConsumerOptionsFor(consumer_name),
+                                   [&](const queue::StreamMessage& m) {
+                                     return assignment.consumer->Handle(m);
+                                   });
     int handled = 0;
     for (int n; (n = consumer.PollOnce()) > 0;) handled += n;
     return handled;
   }
+
+  // The messages in voc:triaged:dead.
+  std::vector<queue::StreamMessage> DeadLettered() {
+    queue::RedisClient client(redis_options_);
+    queue::Reply reply = client.Command({"XRANGE", std::string(queue::kTriagedStream) + ":dead", "-", "+"});
+    if (!reply) return {};
+    return queue::ParseEntries(reply.get());
+  }
+
+  static constexpr int kMaxDeliveries = 3;
 
   std::vector<v1::Case> CasesOf(const std::string& feedback_id) {
     grpc::ClientContext context;
@@ -146,7 +204,7 @@ TEST_F(AssignmentIntegrationTest, SameMessageDeliveredTwiceOpensOneCallbackCase)
   const v1::TriagedFeedback t = Detractor("fb-dup");
   Publish(t);
   Publish(t);
-  EXPECT_EQ(ConsumeAll(*assignment.service, "assignment-1"), 2);
+  EXPECT_EQ(ConsumeAll(assignment, "assignment-1"), 2);
 
   const auto cases = CasesOf("fb-dup");
   ASSERT_EQ(cases.size(), 1u);
@@ -159,7 +217,7 @@ TEST_F(AssignmentIntegrationTest, SameMessageDeliveredTwiceOpensOneCallbackCase)
   EXPECT_EQ(c.state(), v1::CASE_STATE_OPEN);
 
   auto decided = assignment.service->GetAssignment("fb-dup");
-  ASSERT_TRUE(decided);
+  ASSERT_TRUE(decided.ok());
   ASSERT_EQ(decided->decisions_size(), 1);
   EXPECT_EQ(decided->decisions(0).case_name(), c.name());
 }
@@ -168,13 +226,13 @@ TEST_F(AssignmentIntegrationTest, TrackingIdempotencyHoldsWhenAssignmentLostItsD
   Assignment first = MakeAssignment("first.db");
   const v1::TriagedFeedback t = Detractor("fb-lost");
   Publish(t);
-  EXPECT_EQ(ConsumeAll(*first.service, "assignment-1"), 1);
+  EXPECT_EQ(ConsumeAll(first, "assignment-1"), 1);
   // A replica with an empty database sees the message again.
   Assignment second = MakeAssignment("second.db");
-  EXPECT_TRUE(second.service->Handle(t).ok);
+  EXPECT_TRUE(second.service->Handle(t).ok());
   EXPECT_EQ(CasesOf("fb-lost").size(), 1u);
-  EXPECT_EQ(second.service->GetAssignment("fb-lost")->decisions(0).case_name(),
-            first.service->GetAssignment("fb-lost")->decisions(0).case_name());
+  EXPECT_EQ(second.service->GetAssignment("fb-lost").value().decisions(0).case_name(),
+            first.service->GetAssignment("fb-lost").value().decisions(0).case_name());
 }
 
 TEST_F(AssignmentIntegrationTest, RedLineDetractorGetsOneP1CaseForLegalPrExecutiveAndOneCallback) {
@@ -185,7 +243,7 @@ TEST_F(AssignmentIntegrationTest, RedLineDetractorGetsOneP1CaseForLegalPrExecuti
   hit->set_term("刹车失灵");
   Publish(t);
   Publish(t);
-  EXPECT_EQ(ConsumeAll(*assignment.service, "assignment-1"), 2);
+  EXPECT_EQ(ConsumeAll(assignment, "assignment-1"), 2);
 
   // Delivered twice, still one case of each kind.
   const auto cases = CasesOf("fb-red");
@@ -211,7 +269,7 @@ TEST_F(AssignmentIntegrationTest, RedLineDetractorGetsOneP1CaseForLegalPrExecuti
 TEST_F(AssignmentIntegrationTest, OverdueCallbackEscalatesOnceToTheAccountManagersManager) {
   Assignment assignment = MakeAssignment("assignment.db");
   Publish(Detractor("fb-late"));
-  ConsumeAll(*assignment.service, "assignment-1");
+  ConsumeAll(assignment, "assignment-1");
   clock_.Advance(hours(25));
   for (int i = 0; i < 2; ++i) {
     grpc::ClientContext context;
@@ -222,6 +280,82 @@ TEST_F(AssignmentIntegrationTest, OverdueCallbackEscalatesOnceToTheAccountManage
   }
   ASSERT_EQ(tracking_->notifier.sent().size(), 1u);
   EXPECT_EQ(tracking_->notifier.sent()[0].recipients, std::vector<std::string>{"p-liu-yang"});
+}
+
+TEST_F(AssignmentIntegrationTest, AssignmentDatabaseOutageIsRetriedUntilItEndsNeverDeadLettered) {
+  Assignment assignment = MakeAssignment("assignment.db");
+  queue::StreamConsumer consumer(redis_options_, ConsumerOptionsFor("assignment-1"),
+                                 [&](const queue::StreamMessage& m) {
+                                   return assignment.consumer->Handle(m);
+                                 });
+  auto locked = std::make_unique<LockedDatabase>(assignment.path);
+  Publish(Detractor("fb-outage"));
+  // Twice the dead-letter threshold of tries, all failing on the lock.
+  for (int i = 0; i < 2 * kMaxDeliveries; ++i) EXPECT_EQ(consumer.PollOnce(), 0) << "try " << i;
+  EXPECT_TRUE(DeadLettered().empty()) << "an outage is retried, not counted";
+  EXPECT_EQ(assignment.service->GetAssignment("fb-outage").status().code(),
+            absl::StatusCode::kNotFound);
+
+  locked->Release();
+  EXPECT_EQ(consumer.PollOnce(), 1);
+  EXPECT_TRUE(DeadLettered().empty());
+  const auto decided = assignment.service->GetAssignment("fb-outage");
+  ASSERT_TRUE(decided.ok()) << decided.status();
+  ASSERT_EQ(decided->decisions_size(), 1);
+  const auto cases = CasesOf("fb-outage");
+  ASSERT_EQ(cases.size(), 1u) << "the tries before were idempotent";
+  EXPECT_EQ(decided->decisions(0).case_name(), cases[0].name());
+}
+
+TEST_F(AssignmentIntegrationTest, MalformedMessageIsDeadLetteredAfterMaxDeliveriesWithItsError) {
+  Assignment assignment = MakeAssignment("assignment.db");
+  queue::StreamProducer producer(redis_options_, queue::kTriagedStream);
+  ASSERT_TRUE(producer.Publish({{"feedback_id", "fb-bad"}, {"payload", "\xff\xff not a proto"}}));
+  queue::StreamConsumer consumer(redis_options_, ConsumerOptionsFor("assignment-1"),
+                                 [&](const queue::StreamMessage& m) {
+                                   return assignment.consumer->Handle(m);
+                                 });
+  for (int i = 0; i < kMaxDeliveries - 1; ++i) {
+    consumer.PollOnce();
+    EXPECT_TRUE(DeadLettered().empty()) << "not before max_deliveries; try " << i;
+  }
+  consumer.PollOnce();
+  const auto dead = DeadLettered();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].fields.at("feedback_id"), "fb-bad");
+  EXPECT_EQ(dead[0].fields.at("code"), "DATA_LOSS");
+  EXPECT_EQ(dead[0].fields.at("error"), "payload is not a voc.v1.TriagedFeedback");
+  EXPECT_EQ(consumer.PollOnce(), 0) << "nothing left pending";
+}
+
+TEST_F(AssignmentIntegrationTest, TrackingDatabaseOutageAnswersUnavailableAndTheCaseIsCreatedOnce) {
+  Assignment assignment = MakeAssignment("assignment.db");
+  queue::StreamConsumer consumer(redis_options_, ConsumerOptionsFor("assignment-1"),
+                                 [&](const queue::StreamMessage& m) {
+                                   return assignment.consumer->Handle(m);
+                                 });
+  auto locked = std::make_unique<LockedDatabase>(dir_.path() + "/tracking.db");
+  const v1::TriagedFeedback t = Detractor("fb-tracking-down");
+
+  // Tracking tells its caller to retry...
+  GrpcCaseCreator direct(channel_);
+  const auto router = LoadRouter({"config/directory.yaml", "config/routing.yaml"}).value();
+  const auto attempt = direct.CreateCase(router->Route(t).at(0).request);
+  ASSERT_FALSE(attempt.ok());
+  EXPECT_EQ(attempt.status().code(), absl::StatusCode::kUnavailable) << attempt.status();
+
+  // ...so assignment's consumer retries for longer than the dead-letter threshold.
+  Publish(t);
+  for (int i = 0; i < 2 * kMaxDeliveries; ++i) EXPECT_EQ(consumer.PollOnce(), 0) << "try " << i;
+  EXPECT_TRUE(DeadLettered().empty());
+
+  locked->Release();
+  EXPECT_EQ(consumer.PollOnce(), 1);
+  EXPECT_TRUE(DeadLettered().empty());
+  const auto cases = CasesOf("fb-tracking-down");
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(assignment.service->GetAssignment("fb-tracking-down").value().decisions(0).case_name(),
+            cases[0].name());
 }
 
 }  // namespace

@@ -121,7 +121,7 @@ int TrackingStorageTest::database_counter_ = 0;
 
 TEST_P(TrackingStorageTest, CaseRoundTripsAndCreateIsIdempotent) {
   auto first = service_->CreateCase(Callback("fb-1"));
-  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_TRUE(first.ok()) << std::string(first.status().message());
   auto again = service_->CreateCase(Callback("fb-1"));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again.value().id(), first.value().id());
@@ -149,7 +149,7 @@ TEST_P(TrackingStorageTest, ConcurrentCreatesOfOneRequestMakeOneCase) {
   for (int i = 0; i < 6; ++i) {
     threads.emplace_back([&] {
       auto r = service_->CreateCase(Callback("fb-race"));
-      ASSERT_TRUE(r.ok()) << r.error().message;
+      ASSERT_TRUE(r.ok()) << std::string(r.status().message());
       std::lock_guard lock(mu);
       ids.insert(r.value().id());
     });
@@ -176,7 +176,7 @@ TEST_P(TrackingStorageTest, TransitionsHistoryAndEventsPersist) {
   EXPECT_EQ(resolved.value().callbacks_size(), 1);
   EXPECT_EQ(resolved.value().history_size(), 3);
   EXPECT_EQ(sink_.events, std::vector<std::string>{"case_resolved"});
-  EXPECT_TRUE(store_->PendingEvents(10).empty());
+  EXPECT_TRUE(store_->PendingEvents(10).value().empty());
 }
 
 TEST_P(TrackingStorageTest, ListOrdersOverdueFirstAndPages) {
@@ -225,7 +225,7 @@ TEST_P(TrackingStorageTest, ConcurrentSweepersEscalateEachBreachExactlyOnce) {
   std::vector<std::thread> threads;
   for (auto& sweeper : sweepers) {
     threads.emplace_back([&, s = sweeper.get()] {
-      for (int round = 0; round < 2; ++round) escalated += s->SweepOnce().escalated_cases.size();
+      for (int round = 0; round < 2; ++round) escalated += s->SweepOnce().value().escalated_cases.size();
     });
   }
   for (auto& t : threads) t.join();
@@ -240,7 +240,7 @@ TEST_P(TrackingStorageTest, ConcurrentSweepersEscalateEachBreachExactlyOnce) {
   // A restarted sweeper finds nothing left to do.
   TrackingStore fresh(*db_);
   SlaSweeper restarted(fresh, clock_, notifier, directory_);
-  const SweepReport report = restarted.SweepOnce();
+  const SweepReport report = restarted.SweepOnce().value();
   EXPECT_TRUE(report.escalated_cases.empty());
   EXPECT_EQ(report.overdue_count, 12);
 }
@@ -261,7 +261,7 @@ TEST_P(TrackingStorageTest, ProjectClosesOnLastItemAndReopens) {
     v1::CompleteActionItemRequest done;
     done.set_name(item.name());
     auto r = service_->CompleteActionItem(done);
-    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_TRUE(r.ok()) << std::string(r.status().message());
     last = r.value();
   }
   EXPECT_EQ(last.state(), v1::PROJECT_STATE_CLOSED);
@@ -270,7 +270,7 @@ TEST_P(TrackingStorageTest, ProjectClosesOnLastItemAndReopens) {
   reopen.set_name(p.name());
   reopen.set_evidence("no significant drop");
   auto reopened = service_->ReopenProject(reopen);
-  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  ASSERT_TRUE(reopened.ok()) << std::string(reopened.status().message());
   EXPECT_EQ(reopened.value().reopen_count(), 1);
   EXPECT_FALSE(reopened.value().has_close_time());
   EXPECT_EQ(sink_.events, (std::vector<std::string>{"project_closed", "project_reopened"}));
@@ -278,6 +278,126 @@ TEST_P(TrackingStorageTest, ProjectClosesOnLastItemAndReopens) {
   v1::ListProjectsRequest list;
   list.set_state(v1::PROJECT_STATE_OPEN);
   EXPECT_EQ(service_->ListProjects(list).value().projects_size(), 1);
+}
+
+// A token edited by hand, or sent with other filters than the page it came
+// from, is refused naming page_token.
+void ExpectRefusedToken(const absl::Status& status) {
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_EQ(std::string(status.message()).rfind("page_token: ", 0), 0u) << status;
+}
+
+std::string Tampered(std::string token) {
+  token[token.size() / 2] = token[token.size() / 2] == 'A' ? 'B' : 'A';
+  return token;
+}
+
+TEST_P(TrackingStorageTest, ListCasesPageTokensAreOpaqueBoundAndWalkEveryCaseOnce) {
+  std::set<std::string> present;
+  for (int i = 0; i < 7; ++i) {
+    auto req = Callback("fb-" + std::to_string(i));
+    // Due from -26h to +10h around now: the first ones are overdue.
+    *req.mutable_reference_time() = ToProto(clock_.Now() - hours(50) + hours(6 * i));
+    present.insert(service_->CreateCase(req).value().id());
+  }
+  v1::ListCasesRequest list;
+  list.set_page_size(2);
+  list.set_open_only(true);
+  const auto first = service_->ListCases(list).value();
+  ASSERT_FALSE(first.next_page_token().empty());
+
+  v1::ListCasesRequest tampered = list;
+  tampered.set_page_token(Tampered(first.next_page_token()));
+  ExpectRefusedToken(service_->ListCases(tampered).status());
+  v1::ListCasesRequest other_filter = list;
+  other_filter.set_department("executive");
+  other_filter.set_page_token(first.next_page_token());
+  ExpectRefusedToken(service_->ListCases(other_filter).status());
+
+  // Walk while cases keep arriving (due before and after the cursor) and the
+  // clock moves, so cases fall overdue mid-walk.
+  std::map<std::string, int> seen;
+  v1::ListCasesRequest walk = list;
+  for (int page = 0; page < 20; ++page) {
+    const auto response = service_->ListCases(walk).value();
+    for (const auto& c : response.cases()) ++seen[c.id()];
+    auto added = Callback("fb-added-" + std::to_string(page));
+    *added.mutable_reference_time() = ToProto(clock_.Now() - hours(page % 2 ? 40 : 0));
+    ASSERT_TRUE(service_->CreateCase(added).ok());
+    clock_.Advance(hours(7));
+    if (response.next_page_token().empty()) break;
+    walk.set_page_token(response.next_page_token());
+  }
+  for (const auto& id : present) EXPECT_EQ(seen[id], 1) << id;
+  for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id << " returned twice";
+}
+
+TEST_P(TrackingStorageTest, ACaseFallingOverdueMidWalkIsNeitherSkippedNorRepeated) {
+  // Due -1h (overdue), +1h and +5h. The walk passes the overdue ones, then
+  // the +5h case falls due: the walk keeps its first page's order.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto req = Callback("fb-" + std::to_string(i));
+    const int due_in_hours[] = {-1, 1, 5};
+    *req.mutable_reference_time() = ToProto(clock_.Now() - hours(24) + hours(due_in_hours[i]));
+    ids.push_back(service_->CreateCase(req).value().id());
+  }
+  v1::ListCasesRequest walk;
+  walk.set_page_size(1);
+  std::vector<std::string> seen;
+  for (int page = 0; page < 5; ++page) {
+    const auto response = service_->ListCases(walk).value();
+    for (const auto& c : response.cases()) seen.push_back(c.id());
+    if (page == 1) clock_.Advance(hours(6));
+    if (response.next_page_token().empty()) break;
+    walk.set_page_token(response.next_page_token());
+  }
+  EXPECT_EQ(seen, ids);
+}
+
+TEST_P(TrackingStorageTest, ListProjectsPageTokensAreOpaqueBoundAndWalkEveryProjectOnce) {
+  auto create = [&](const std::string& request_id, const std::string& topic) {
+    v1::CreateProjectRequest req;
+    req.set_request_id(request_id);
+    req.mutable_project()->set_title("Project " + request_id);
+    req.mutable_project()->set_topic(topic);
+    auto* item = req.mutable_project()->add_action_items();
+    item->set_title("act");
+    item->mutable_owner()->set_department("logistics");
+    return service_->CreateProject(req).value().id();
+  };
+  std::set<std::string> present;
+  for (int i = 0; i < 7; ++i) {
+    present.insert(create("p-" + std::to_string(i), "logistics.delivery_delay"));
+    if (i % 3 == 0) clock_.Advance(std::chrono::minutes(1));  // some share a create time
+  }
+  v1::ListProjectsRequest list;
+  list.set_page_size(3);
+  list.set_topic("logistics.delivery_delay");
+  const auto first = service_->ListProjects(list).value();
+  ASSERT_EQ(first.projects_size(), 3);
+  ASSERT_FALSE(first.next_page_token().empty());
+
+  v1::ListProjectsRequest tampered = list;
+  tampered.set_page_token(Tampered(first.next_page_token()));
+  ExpectRefusedToken(service_->ListProjects(tampered).status());
+  v1::ListProjectsRequest other_filter = list;
+  other_filter.set_topic("app");
+  other_filter.set_page_token(first.next_page_token());
+  ExpectRefusedToken(service_->ListProjects(other_filter).status());
+
+  std::map<std::string, int> seen;
+  v1::ListProjectsRequest walk = list;
+  for (int page = 0; page < 20; ++page) {
+    const auto response = service_->ListProjects(walk).value();
+    for (const auto& p : response.projects()) ++seen[p.id()];
+    create("p-added-" + std::to_string(page), "logistics.delivery_delay");
+    if (page % 2) clock_.Advance(std::chrono::minutes(1));
+    if (response.next_page_token().empty()) break;
+    walk.set_page_token(response.next_page_token());
+  }
+  for (const auto& id : present) EXPECT_EQ(seen[id], 1) << id;
+  for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id << " returned twice";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TrackingStorageTest,
@@ -353,7 +473,7 @@ class TrackingRelayReplicasTest : public ::testing::Test {
            " VALUES (:id, :c, :e, :p, 0)",
           soci::use(ids), soci::use(created), soci::use(events), soci::use(payloads);
     });
-    ASSERT_EQ(store_->PendingEvents(kEvents + 1).size(), static_cast<std::size_t>(kEvents));
+    ASSERT_EQ(store_->PendingEvents(kEvents + 1).value().size(), static_cast<std::size_t>(kEvents));
     for (Replica* r : {&a_, &b_}) {
       r->db = storage::Database::Open(postgres_->Url("tracking"), 2);
       r->store = std::make_unique<TrackingStore>(*r->db);
@@ -381,7 +501,7 @@ class TrackingRelayReplicasTest : public ::testing::Test {
   int DrainUntilDone(Replica& r) {
     int published = 0;
     const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (!store_->PendingEvents(1).empty() && std::chrono::steady_clock::now() < deadline) {
+    while (!store_->PendingEvents(1).value().empty() && std::chrono::steady_clock::now() < deadline) {
       published += static_cast<int>(r.relay->RelayPending());
     }
     return published;
@@ -425,7 +545,7 @@ class TrackingRelayReplicasTest : public ::testing::Test {
     int out_of_order = 0;
     for (std::size_t i = 0; i < payloads.size(); ++i) out_of_order += payloads[i] != Payload(static_cast<int>(i));
     EXPECT_EQ(out_of_order, 0) << "events on the stream out of their order";
-    EXPECT_TRUE(store_->PendingEvents(1).empty());
+    EXPECT_TRUE(store_->PendingEvents(1).value().empty());
   }
 
   ::voc::testing::RedisServer redis_;
@@ -478,7 +598,7 @@ TEST_F(TrackingRelayReplicasTest, EventsRedisDidNotTakeStayPendingAndGoOutOnceIn
   // the refused event.
   a_.sink->fail_call = 30;
   EXPECT_EQ(a_.relay->RelayPending(), 29u);
-  EXPECT_EQ(store_->PendingEvents(kEvents).size(), static_cast<std::size_t>(kEvents - 29));
+  EXPECT_EQ(store_->PendingEvents(kEvents).value().size(), static_cast<std::size_t>(kEvents - 29));
   EXPECT_EQ(StreamPayloads().size(), 29u);
 
   int published_a = 0, published_b = 0;

@@ -1,6 +1,7 @@
 // WebhookNotifier against a real HTTP endpoint on loopback (a minimal
 // one-request server in a thread): the JSON it posts, and how it reports
-// a failing or missing endpoint.
+// a failing or missing endpoint; the one notifier setting (NotifierFromConfig)
+// and a red-line alert of assignment going through it.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -11,7 +12,13 @@
 #include <string>
 #include <thread>
 
+#include "common/clock/clock.h"
+#include "common/config/config.h"
 #include "common/notify/notifier.h"
+#include "common/storage/database.h"
+#include "common/util/time.h"
+#include "services/assignment/assignment_service.h"
+#include "services/assignment/store/assignment_store.h"
 #include "tests/support/servers.h"
 
 namespace voc {
@@ -104,9 +111,89 @@ TEST(WebhookNotifierTest, NoServerIsAFailedDeliveryNotAHang) {
 }
 
 TEST(NotifierFactoryTest, RejectsUnknownKindsAndWebhooksWithoutAUrl) {
-  EXPECT_THROW(MakeNotifier("pigeon", ""), std::invalid_argument);
-  EXPECT_THROW(MakeNotifier("webhook", ""), std::invalid_argument);
-  EXPECT_NE(MakeNotifier("log", ""), nullptr);
+  const auto pigeon = MakeNotifier("pigeon", "");
+  ASSERT_FALSE(pigeon.ok());
+  EXPECT_EQ(pigeon.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(pigeon.status().message()).rfind("notifier.kind: ", 0), 0u);
+  const auto no_url = MakeNotifier("webhook", "");
+  ASSERT_FALSE(no_url.ok());
+  EXPECT_EQ(std::string(no_url.status().message()).rfind("notifier.webhook_url: ", 0), 0u);
+  const auto log = MakeNotifier("log", "");
+  ASSERT_TRUE(log.ok());
+  EXPECT_NE(*log, nullptr);
+}
+
+std::string WebhookConfig(const std::string& section, int port) {
+  return section + ":\n  kind: webhook\n  webhook_url: http://127.0.0.1:" + std::to_string(port) +
+         "/hooks/voc\n";
+}
+
+TEST(NotifierFromConfigTest, TheTopLevelNotifierSectionChoosesTheWebhook) {
+  OneShotHttpServer server(200);
+  const Config config = Config::FromString(WebhookConfig("notifier", server.port()), "assignment");
+  auto notifier = NotifierFromConfig(config);
+  ASSERT_TRUE(notifier.ok()) << notifier.status();
+  EXPECT_TRUE((*notifier)->Send(Escalation()));
+  EXPECT_EQ(server.request().rfind("POST /hooks/voc HTTP/1.1", 0), 0u);
+}
+
+TEST(NotifierFromConfigTest, TrackingsOldSectionStillWorksAndLogIsTheDefault) {
+  OneShotHttpServer server(200);
+  const Config old = Config::FromString(
+      "services:\n  tracking:\n    notifier:\n      kind: webhook\n      webhook_url: http://127.0.0.1:" +
+          std::to_string(server.port()) + "/old\n",
+      "assignment");
+  auto notifier = NotifierFromConfig(old);
+  ASSERT_TRUE(notifier.ok()) << notifier.status();
+  EXPECT_TRUE((*notifier)->Send(Escalation()));
+  EXPECT_EQ(server.request().rfind("POST /old HTTP/1.1", 0), 0u);
+
+  auto fallback = NotifierFromConfig(Config::FromString("data_dir: ./var\n", "tracking"));
+  ASSERT_TRUE(fallback.ok());
+  EXPECT_NE(dynamic_cast<LogNotifier*>(fallback->get()), nullptr);
+  const auto bad = NotifierFromConfig(Config::FromString("notifier: {kind: pigeon}\n", "tracking"));
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Assignment's red-line alerts go through the notifier the one setting
+// configures (they used to read a key nothing set).
+class OpenedCases final : public assignment::CaseCreator {
+ public:
+  absl::StatusOr<std::string> CreateCase(const v1::CreateCaseRequest& request) override {
+    return "cases/" + request.request_id();
+  }
+};
+
+TEST(NotifierFromConfigTest, ARedLineAlertGoesThroughTheConfiguredWebhook) {
+  OneShotHttpServer server(200);
+  const Config config = Config::FromString(WebhookConfig("notifier", server.port()), "assignment");
+  auto notifier = NotifierFromConfig(config);
+  ASSERT_TRUE(notifier.ok()) << notifier.status();
+
+  testing::TempDir dir;
+  auto db = storage::Database::Open("sqlite3://" + dir.path() + "/assignment.db");
+  db->Migrate("assignment", assignment::AssignmentMigrations());
+  assignment::AssignmentStore store(*db);
+  FakeClock clock(FromMillis(1772409600000LL));
+  OpenedCases cases;
+  auto router = assignment::LoadRouter({"config/directory.yaml", "config/routing.yaml"});
+  ASSERT_TRUE(router.ok()) << router.status();
+  assignment::AssignmentService service(store, clock, cases, **notifier, *router);
+
+  v1::TriagedFeedback t;
+  t.mutable_feedback()->set_id("fb-red");
+  t.mutable_feedback()->mutable_customer()->set_id("c-10001");
+  t.mutable_result()->set_sentiment(v1::SENTIMENT_NEGATIVE);
+  auto* hit = t.mutable_result()->add_red_lines();
+  hit->set_category(v1::RED_LINE_CATEGORY_SAFETY);
+  hit->set_term("刹车失灵");
+  ASSERT_TRUE(service.Handle(t).ok());
+
+  const std::string request = server.request();
+  auto body = nlohmann::json::parse(request.substr(request.find("\r\n\r\n") + 4));
+  EXPECT_EQ(body["kind"], "red_line");
+  EXPECT_EQ(body["case_id"], "cases/redline:fb-red");
+  EXPECT_EQ(body["recipients"].size(), 3u);
 }
 
 }  // namespace

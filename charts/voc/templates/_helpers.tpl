@@ -121,6 +121,7 @@ without running the sync script can never deploy empty rules.
   "log_level" .Values.config.logLevel
   "redis" (dict "host" (required "redis.host is required: the chart needs an external Redis" .Values.redis.host) "port" (int .Values.redis.port) "password" "")
   "org" (dict "directory" "/etc/voc/rules/directory.yaml")
+  "notifier" .Values.config.notifier
   "services" $services -}}
 # Rendered by the voc Helm chart from its values: edit values, not this file.
 # Secrets are not here: VOC_DATABASE_URL and VOC_REDIS_PASSWORD come from Secrets

@@ -1,29 +1,13 @@
 #include "services/assignment/routing/router.h"
 
 #include "common/util/time.h"
+#include "common/util/utf8.h"
+#include "proto/api/enum_names.h"
 
 namespace voc::assignment {
 namespace {
 
 constexpr std::size_t kSummaryBytes = 500;
-
-// The first `max` bytes of UTF-8 text, cut on a character boundary.
-std::string Truncate(const std::string& text, std::size_t max) {
-  if (text.size() <= max) return text;
-  std::size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end) + "…";
-}
-
-std::string RedLineName(v1::RedLineCategory c) {
-  switch (c) {
-    case v1::RED_LINE_CATEGORY_SAFETY: return "safety";
-    case v1::RED_LINE_CATEGORY_LEGAL: return "legal";
-    case v1::RED_LINE_CATEGORY_REGULATORY: return "regulatory";
-    case v1::RED_LINE_CATEGORY_PR_CRISIS: return "PR crisis";
-    default: return "red line";
-  }
-}
 
 // The more urgent of two priorities (P1 < P2 numerically; unspecified loses).
 v1::Priority MoreUrgent(v1::Priority a, v1::Priority b) {
@@ -43,7 +27,7 @@ v1::CreateCaseRequest BaseRequest(const v1::TriagedFeedback& t, const std::strin
   c->set_kind(kind);
   c->set_feedback_id(f.id());
   c->set_customer_id(f.customer().id());
-  c->set_summary(Truncate(f.text(), kSummaryBytes));
+  c->set_summary(TruncateUtf8(f.text(), kSummaryBytes));
   for (const auto& topic : t.result().topics()) c->add_topics(topic.topic());
   *req.mutable_sla() = ToProto(sla);
   // Arrival is received_time; a feedback without one falls back to when it
@@ -139,7 +123,7 @@ std::optional<PlannedCase> Router::PlanRedLine(const v1::TriagedFeedback& t) con
   plan.request = BaseRequest(t, "redline:" + t.feedback().id(), v1::CASE_KIND_RED_LINE, policy.sla);
   v1::Case* c = plan.request.mutable_case_();
   const v1::RedLineHit& hit = t.result().red_lines(0);
-  c->set_title("Red line (" + RedLineName(hit.category()) + "): \"" + hit.term() + "\"");
+  c->set_title("Red line (" + api::RedLineCategoryLabel(hit.category()) + "): \"" + hit.term() + "\"");
   c->set_priority(policy.priority);
   std::string owners;
   for (const OwnerSpec& spec : policy.owners) {
@@ -149,7 +133,7 @@ std::optional<PlannedCase> Router::PlanRedLine(const v1::TriagedFeedback& t) con
     if (!resolved->owner.person().empty()) plan.notify.push_back(resolved->owner.person());
     owners += (owners.empty() ? "" : ", ") + resolved->how;
   }
-  plan.reason = "red line " + RedLineName(hit.category()) + " term \"" + hit.term() +
+  plan.reason = "red line " + api::RedLineCategoryLabel(hit.category()) + " term \"" + hit.term() +
                 "\": owned jointly by " + owners;
   return plan;
 }

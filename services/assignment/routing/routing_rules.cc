@@ -3,6 +3,7 @@
 #include "common/config/yaml_file.h"
 
 #include "common/util/time.h"
+#include "proto/api/topic_id.h"
 
 namespace voc::assignment {
 namespace {
@@ -163,19 +164,21 @@ RoutingRules FromSource(const YamlSource& src, const org::OrgDirectory& dir) {
 
 bool RoutingRule::Matches(const std::string& topic_id) const {
   if (topic.size() >= 2 && topic.compare(topic.size() - 2, 2, ".*") == 0) {
-    const std::string prefix = topic.substr(0, topic.size() - 2);
-    return topic_id == prefix || topic_id.rfind(prefix + ".", 0) == 0;
+    return api::IsSameOrDescendant(topic_id, std::string_view(topic).substr(0, topic.size() - 2));
   }
   return topic_id == topic;
 }
 
-RoutingRules RoutingRules::LoadFile(const std::string& path, const org::OrgDirectory& directory) {
-  return FromSource(YamlSource::FromFile(path), directory);
+absl::StatusOr<RoutingRules> RoutingRules::LoadFile(const std::string& path,
+                                                    const org::OrgDirectory& directory) {
+  return config::LoadYaml([&] { return FromSource(YamlSource::FromFile(path), directory); });
 }
 
-RoutingRules RoutingRules::FromString(const std::string& yaml, const org::OrgDirectory& directory,
-                                      const std::string& source) {
-  return FromSource(YamlSource::FromString(yaml, source), directory);
+absl::StatusOr<RoutingRules> RoutingRules::FromString(const std::string& yaml,
+                                                      const org::OrgDirectory& directory,
+                                                      const std::string& source) {
+  return config::LoadYaml(
+      [&] { return FromSource(YamlSource::FromString(yaml, source), directory); });
 }
 
 }  // namespace voc::assignment

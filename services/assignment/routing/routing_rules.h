@@ -13,6 +13,8 @@
 //   person:<id>             that person
 #pragma once
 
+#include <absl/status/statusor.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,7 +54,7 @@ struct RedLinePolicy {
 struct RoutingRule {
   std::string name;
   // "service.staff_attitude" matches exactly; "app.*" matches "app" and
-  // every "app.<x>".
+  // every topic below it (api::IsSameOrDescendant).
   std::string topic;
   bool requires_store = false;  // applies only when the feedback names a store
   OwnerSpec owner;
@@ -79,10 +81,12 @@ struct RoutingRules {
   RedLinePolicy red_line;
   ComplaintPolicy complaint;
 
-  // Throw org::YamlFileError "<file>:<line>: <problem>".
-  static RoutingRules LoadFile(const std::string& path, const org::OrgDirectory& directory);
-  static RoutingRules FromString(const std::string& yaml, const org::OrgDirectory& directory,
-                                 const std::string& source = "routing.yaml");
+  // INVALID_ARGUMENT "<file>:<line>: <problem>" for the first problem.
+  static absl::StatusOr<RoutingRules> LoadFile(const std::string& path,
+                                               const org::OrgDirectory& directory);
+  static absl::StatusOr<RoutingRules> FromString(const std::string& yaml,
+                                                 const org::OrgDirectory& directory,
+                                                 const std::string& source = "routing.yaml");
 
   int rule_count() const { return static_cast<int>(complaint.rules.size()); }
 };

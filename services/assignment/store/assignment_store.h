@@ -2,8 +2,14 @@
 // opened, who owns them, why, and whether the red-line owners have been
 // notified. Written once per feedback (the first writer wins), so a
 // redelivered message finds the stored decisions instead of re-routing.
-// Thread-safe (pooled sessions).
+// Every method returns what the database did as a status (common/storage/
+// errors.h): UNAVAILABLE when it is down, locked or busy, so the consumer
+// retries the message instead of dead-lettering it. Thread-safe (pooled
+// sessions).
 #pragma once
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 
 #include <cstdint>
 #include <optional>
@@ -11,10 +17,9 @@
 #include <vector>
 
 #include "common/storage/database.h"
+#include "services/assignment/store/migrations.h"
 
 namespace voc::assignment {
-
-std::vector<storage::Migration> AssignmentMigrations();
 
 struct StoredDecision {
   std::string kind;  // "detractor_callback", "red_line", "complaint"
@@ -37,10 +42,11 @@ class AssignmentStore {
   explicit AssignmentStore(storage::Database& db) : db_(db) {}
 
   // Inserts the assignment and its decisions unless one exists for the
-  // feedback. Returns true when this call inserted it.
-  bool Save(const StoredAssignment& assignment);
-  std::optional<StoredAssignment> Load(const std::string& feedback_id);
-  void MarkNotified(const std::string& feedback_id, const std::string& kind);
+  // feedback. True when this call inserted it.
+  absl::StatusOr<bool> Save(const StoredAssignment& assignment);
+  // nullopt when the feedback has not been assigned yet.
+  absl::StatusOr<std::optional<StoredAssignment>> Load(const std::string& feedback_id);
+  absl::Status MarkNotified(const std::string& feedback_id, const std::string& kind);
 
  private:
   storage::Database& db_;

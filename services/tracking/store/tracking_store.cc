@@ -2,6 +2,9 @@
 
 #include "common/storage/rows.h"
 
+#include "common/status/status.h"
+#include "common/storage/errors.h"
+
 #include "common/util/ids.h"
 #include "common/util/time.h"
 
@@ -215,394 +218,481 @@ std::vector<std::string> ReadIds(soci::rowset<soci::row>& rows) {
 
 // ---------------------------------------------------------------- cases
 
-bool TrackingStore::InsertCase(const v1::Case& c, const std::string& request_id,
-                               const HistoryRecord& created) {
-  return db_.InTransaction([&](soci::session& s) {
-    int kind = c.kind(), priority = c.priority(), state = c.state();
-    long long create_ms = ProtoToMillis(c.create_time());
-    long long due_ms = ProtoToMillis(c.due_time());
-    const std::string topics = JoinLines(c.topics());
-    const long long inserted = Exec(
-        s,
-        "INSERT INTO cases (id, request_id, kind, feedback_id, customer_id, title, summary,"
-        " priority, state, topics, create_ms, update_ms, due_ms, notify_state,"
-        " resolution_note) VALUES (:id, :rid, :kind, :fb, :cust, :title, :summary, :prio,"
-        " :state, :topics, :cms, :ums, :due, 0, '') ON CONFLICT DO NOTHING",
-        soci::use(c.id()), soci::use(request_id), soci::use(kind), soci::use(c.feedback_id()),
-        soci::use(c.customer_id()), soci::use(c.title()), soci::use(c.summary()),
-        soci::use(priority), soci::use(state), soci::use(topics), soci::use(create_ms),
-        soci::use(create_ms), soci::use(due_ms));
-    if (inserted == 0) return false;
-    for (int i = 0; i < c.owners_size(); ++i) {
-      Exec(s,
-           "INSERT INTO case_owners (case_id, ordinal, department, person)"
-           " VALUES (:id, :o, :d, :p)",
-           soci::use(c.id()), soci::use(i), soci::use(c.owners(i).department()),
-           soci::use(c.owners(i).person()));
-    }
-    for (int i = 0; i < c.tasks_size(); ++i) {
-      const v1::Task& t = c.tasks(i);
-      long long task_due = ProtoToMillis(t.due_time());
-      soci::indicator due_ind = IsUnset(t.due_time()) ? soci::i_null : soci::i_ok;
-      int done = t.done() ? 1 : 0;
-      Exec(s,
-           "INSERT INTO case_tasks (case_id, task_id, ordinal, title, department, person,"
-           " due_ms, done) VALUES (:c, :t, :o, :title, :d, :p, :due, :done)",
-           soci::use(c.id()), soci::use(t.id()), soci::use(i), soci::use(t.title()),
-           soci::use(t.owner().department()), soci::use(t.owner().person()),
-           soci::use(task_due, due_ind), soci::use(done));
-    }
-    AppendHistory(s, "case_history", "case_id", c.id(), created);
-    return true;
+absl::StatusOr<bool> TrackingStore::InsertCase(const v1::Case& c, const std::string& request_id,
+                                               const HistoryRecord& created) {
+  return storage::Guarded("storing a case", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      int kind = c.kind(), priority = c.priority(), state = c.state();
+      long long create_ms = ProtoToMillis(c.create_time());
+      long long due_ms = ProtoToMillis(c.due_time());
+      const std::string topics = JoinLines(c.topics());
+      const long long inserted = Exec(
+          s,
+          "INSERT INTO cases (id, request_id, kind, feedback_id, customer_id, title, summary,"
+          " priority, state, topics, create_ms, update_ms, due_ms, notify_state,"
+          " resolution_note) VALUES (:id, :rid, :kind, :fb, :cust, :title, :summary, :prio,"
+          " :state, :topics, :cms, :ums, :due, 0, '') ON CONFLICT DO NOTHING",
+          soci::use(c.id()), soci::use(request_id), soci::use(kind), soci::use(c.feedback_id()),
+          soci::use(c.customer_id()), soci::use(c.title()), soci::use(c.summary()),
+          soci::use(priority), soci::use(state), soci::use(topics), soci::use(create_ms),
+          soci::use(create_ms), soci::use(due_ms));
+      if (inserted == 0) return false;
+      for (int i = 0; i < c.owners_size(); ++i) {
+        Exec(s,
+             "INSERT INTO case_owners (case_id, ordinal, department, person)"
+             " VALUES (:id, :o, :d, :p)",
+             soci::use(c.id()), soci::use(i), soci::use(c.owners(i).department()),
+             soci::use(c.owners(i).person()));
+      }
+      for (int i = 0; i < c.tasks_size(); ++i) {
+        const v1::Task& t = c.tasks(i);
+        long long task_due = ProtoToMillis(t.due_time());
+        soci::indicator due_ind = IsUnset(t.due_time()) ? soci::i_null : soci::i_ok;
+        int done = t.done() ? 1 : 0;
+        Exec(s,
+             "INSERT INTO case_tasks (case_id, task_id, ordinal, title, department, person,"
+             " due_ms, done) VALUES (:c, :t, :o, :title, :d, :p, :due, :done)",
+             soci::use(c.id()), soci::use(t.id()), soci::use(i), soci::use(t.title()),
+             soci::use(t.owner().department()), soci::use(t.owner().person()),
+             soci::use(task_due, due_ind), soci::use(done));
+      }
+      AppendHistory(s, "case_history", "case_id", c.id(), created);
+      return true;
+    });
   });
 }
 
-std::optional<std::string> TrackingStore::FindCaseIdByRequest(const std::string& request_id) {
-  return db_.WithSession([&](soci::session& s) -> std::optional<std::string> {
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT id FROM cases WHERE request_id = :r", soci::use(request_id));
-    auto ids = ReadIds(rows);
-    if (ids.empty()) return std::nullopt;
-    return ids.front();
+absl::StatusOr<std::optional<std::string>> TrackingStore::FindCaseIdByRequest(
+    const std::string& request_id) {
+  return storage::Guarded("finding a case by request id", [&] {
+    return db_.WithSession([&](soci::session& s) -> std::optional<std::string> {
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT id FROM cases WHERE request_id = :r", soci::use(request_id));
+      auto ids = ReadIds(rows);
+      if (ids.empty()) return std::nullopt;
+      return ids.front();
+    });
   });
 }
 
-std::optional<v1::Case> TrackingStore::LoadCase(const std::string& id, bool with_history,
-                                                std::int64_t now_ms) {
-  return db_.WithSession(
-      [&](soci::session& s) { return LoadCaseWith(s, id, with_history, now_ms); });
-}
-
-std::vector<std::string> TrackingStore::ListCaseIds(const CaseFilter& f, std::int64_t now_ms,
-                                                    int limit, long offset) {
-  return db_.WithSession([&](soci::session& s) {
-    long long now = now_ms;
-    int open_only = f.open_only ? 1 : 0;
-    int overdue_only = f.overdue_only ? 1 : 0;
-    // Each optional filter is "(:x = <empty> OR ...)" with its value bound
-    // twice, so one fixed statement serves every combination.
-    const std::string sql =
-        "SELECT c.id FROM cases c WHERE"
-        " (:d1 = '' OR EXISTS (SELECT 1 FROM case_owners od WHERE od.case_id = c.id"
-        "   AND od.department = :d2))"
-        " AND (:p1 = '' OR EXISTS (SELECT 1 FROM case_owners op WHERE op.case_id = c.id"
-        "   AND op.person = :p2))"
-        " AND (:s1 = 0 OR c.state = :s2)"
-        " AND (:k1 = 0 OR c.kind = :k2)"
-        " AND (:f1 = '' OR c.feedback_id = :f2)"
-        " AND (:c1 = '' OR c.customer_id = :c2)"
-        " AND (:o1 = 0 OR c.state NOT IN (5, 6))"
-        " AND (:v1 = 0 OR (c.state NOT IN (5, 6) AND c.due_ms < :n1))"
-        " ORDER BY CASE WHEN c.state NOT IN (5, 6) AND c.due_ms < :n2 THEN 0 ELSE 1 END,"
-        " c.due_ms, c.id"
-        " LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
-    soci::rowset<soci::row> rows =
-        (s.prepare << sql, soci::use(f.department), soci::use(f.department), soci::use(f.owner),
-         soci::use(f.owner), soci::use(f.state), soci::use(f.state), soci::use(f.kind),
-         soci::use(f.kind), soci::use(f.feedback_id), soci::use(f.feedback_id),
-         soci::use(f.customer_id), soci::use(f.customer_id), soci::use(open_only),
-         soci::use(overdue_only), soci::use(now), soci::use(now));
-    return ReadIds(rows);
+absl::StatusOr<v1::Case> TrackingStore::LoadCase(const std::string& id, bool with_history,
+                                                 std::int64_t now_ms) {
+  return storage::Guarded("reading a case", [&]() -> absl::StatusOr<v1::Case> {
+    auto c = db_.WithSession(
+        [&](soci::session& s) { return LoadCaseWith(s, id, with_history, now_ms); });
+    if (!c) return status::NotFound("cases/" + id);
+    return *std::move(c);
   });
 }
 
-ChangeOutcome TrackingStore::ApplyCaseChange(const CaseChange& ch) {
-  return db_.InTransaction([&](soci::session& s) {
-    int expected = ch.expected_state, next = ch.new_state;
-    long long now = ch.now_ms;
-    long long changed = 0;
-    if (ch.resolution_note) {
-      changed = Exec(s,
-                     "UPDATE cases SET state = :n, update_ms = :t, resolution_note = :note"
-                     " WHERE id = :id AND state = :e",
-                     soci::use(next), soci::use(now), soci::use(*ch.resolution_note),
-                     soci::use(ch.case_id), soci::use(expected));
-    } else {
-      changed = Exec(s, "UPDATE cases SET state = :n, update_ms = :t WHERE id = :id AND state = :e",
-                     soci::use(next), soci::use(now), soci::use(ch.case_id), soci::use(expected));
-    }
-    if (changed == 0) {
-      long long exists = 0;
-      s << "SELECT COUNT(*) FROM cases WHERE id = :id", soci::into(exists), soci::use(ch.case_id);
-      return exists ? ChangeOutcome::kStale : ChangeOutcome::kMissing;
-    }
-    if (ch.new_primary_owner) {
-      Exec(s, "UPDATE case_owners SET department = :d, person = :p WHERE case_id = :id AND ordinal = 0",
-           soci::use(ch.new_primary_owner->department()),
-           soci::use(ch.new_primary_owner->person()), soci::use(ch.case_id));
-    }
-    if (ch.callback) {
-      long long last = 0;
-      soci::indicator ind = soci::i_ok;
-      s << "SELECT MAX(seq) FROM case_callbacks WHERE case_id = :id", soci::into(last, ind),
-          soci::use(ch.case_id);
-      long long seq = (ind == soci::i_null ? 0 : last) + 1;
-      long long time_ms = ProtoToMillis(ch.callback->time());
-      int reached = ch.callback->reached() ? 1 : 0;
-      Exec(s,
-           "INSERT INTO case_callbacks (case_id, seq, time_ms, actor, reached, note)"
-           " VALUES (:id, :seq, :t, :a, :r, :n)",
-           soci::use(ch.case_id), soci::use(seq), soci::use(time_ms),
-           soci::use(ch.callback->actor()), soci::use(reached), soci::use(ch.callback->note()));
-    }
-    AppendHistory(s, "case_history", "case_id", ch.case_id, ch.history);
-    if (!ch.event.empty()) {
-      auto after = LoadCaseWith(s, ch.case_id, /*with_history=*/false, ch.now_ms);
-      AppendOutbox(s, ch.now_ms, ch.event, after->SerializeAsString());
-    }
-    return ChangeOutcome::kApplied;
+absl::StatusOr<std::vector<CaseListEntry>> TrackingStore::ListCases(
+    const CaseFilter& f, std::int64_t now_ms, std::int64_t as_of_ms, int limit,
+    const std::optional<CaseListKey>& after) {
+  return storage::Guarded("listing cases", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      long long as_of = as_of_ms;
+      int open_only = f.open_only ? 1 : 0;
+      int overdue_only = f.overdue_only ? 1 : 0;
+      // The keyset: strictly after (bucket, due_ms, id) of the last case of
+      // the previous page. Without a cursor, after (-1, 0, '') = from the start.
+      int after_bucket = after ? after->bucket : -1;
+      long long after_due = after ? after->due_ms : 0;
+      const std::string after_id = after ? after->id : "";
+      // Overdue at as_of (0) before the rest (1); `param` binds as_of.
+      auto bucket_at = [](const std::string& param) {
+        return "(CASE WHEN c.state NOT IN (5, 6) AND c.due_ms < :" + param + " THEN 0 ELSE 1 END)";
+      };
+      // Each optional filter is "(:x = <empty> OR ...)" with its value bound
+      // twice, so one fixed statement serves every combination.
+      const std::string sql =
+          "SELECT c.id, " + bucket_at("n1") + ", c.due_ms FROM cases c WHERE"
+          " (:d1 = '' OR EXISTS (SELECT 1 FROM case_owners od WHERE od.case_id = c.id"
+          "   AND od.department = :d2))"
+          " AND (:p1 = '' OR EXISTS (SELECT 1 FROM case_owners op WHERE op.case_id = c.id"
+          "   AND op.person = :p2))"
+          " AND (:s1 = 0 OR c.state = :s2)"
+          " AND (:k1 = 0 OR c.kind = :k2)"
+          " AND (:f1 = '' OR c.feedback_id = :f2)"
+          " AND (:c1 = '' OR c.customer_id = :c2)"
+          " AND (:o1 = 0 OR c.state NOT IN (5, 6))"
+          " AND (:v1 = 0 OR (c.state NOT IN (5, 6) AND c.due_ms < :v2))"
+          " AND (" + bucket_at("n3") + " > :b1 OR (" + bucket_at("n4") + " = :b2 AND"
+          "   (c.due_ms > :u1 OR (c.due_ms = :u2 AND c.id > :i1))))"
+          " ORDER BY " + bucket_at("n5") + ", c.due_ms, c.id"
+          " LIMIT " + std::to_string(limit);
+      soci::rowset<soci::row> rows =
+          (s.prepare << sql, soci::use(as_of), soci::use(f.department), soci::use(f.department),
+           soci::use(f.owner), soci::use(f.owner), soci::use(f.state), soci::use(f.state),
+           soci::use(f.kind), soci::use(f.kind), soci::use(f.feedback_id),
+           soci::use(f.feedback_id), soci::use(f.customer_id), soci::use(f.customer_id),
+           soci::use(open_only), soci::use(overdue_only), soci::use(as_of), soci::use(as_of),
+           soci::use(after_bucket), soci::use(as_of), soci::use(after_bucket),
+           soci::use(after_due), soci::use(after_due), soci::use(after_id), soci::use(as_of));
+      std::vector<CaseListEntry> out;
+      for (const soci::row& r : rows) {
+        out.push_back({{}, {static_cast<int>(AsInt(r, 1)), AsInt(r, 2), AsString(r, 0)}});
+      }
+      for (CaseListEntry& entry : out) {
+        // Present a moment ago; a case is never deleted, so it still is.
+        if (auto c = LoadCaseWith(s, entry.key.id, /*with_history=*/false, now_ms)) {
+          entry.c = *std::move(c);
+        }
+      }
+      return out;
+    });
+  });
+}
+
+absl::Status TrackingStore::ApplyCaseChange(const CaseChange& ch) {
+  return storage::Guarded("changing a case", [&] {
+    return db_.InTransaction([&](soci::session& s) -> absl::Status {
+      int expected = ch.expected_state, next = ch.new_state;
+      long long now = ch.now_ms;
+      long long changed = 0;
+      if (ch.resolution_note) {
+        changed = Exec(s,
+                       "UPDATE cases SET state = :n, update_ms = :t, resolution_note = :note"
+                       " WHERE id = :id AND state = :e",
+                       soci::use(next), soci::use(now), soci::use(*ch.resolution_note),
+                       soci::use(ch.case_id), soci::use(expected));
+      } else {
+        changed = Exec(s, "UPDATE cases SET state = :n, update_ms = :t WHERE id = :id AND state = :e",
+                       soci::use(next), soci::use(now), soci::use(ch.case_id), soci::use(expected));
+      }
+      if (changed == 0) {
+        long long exists = 0;
+        s << "SELECT COUNT(*) FROM cases WHERE id = :id", soci::into(exists), soci::use(ch.case_id);
+        if (!exists) return status::NotFound("cases/" + ch.case_id);
+        return absl::AbortedError("cases/" + ch.case_id + " changed concurrently");
+      }
+      if (ch.new_primary_owner) {
+        Exec(s, "UPDATE case_owners SET department = :d, person = :p WHERE case_id = :id AND ordinal = 0",
+             soci::use(ch.new_primary_owner->department()),
+             soci::use(ch.new_primary_owner->person()), soci::use(ch.case_id));
+      }
+      if (ch.callback) {
+        long long last = 0;
+        soci::indicator ind = soci::i_ok;
+        s << "SELECT MAX(seq) FROM case_callbacks WHERE case_id = :id", soci::into(last, ind),
+            soci::use(ch.case_id);
+        long long seq = (ind == soci::i_null ? 0 : last) + 1;
+        long long time_ms = ProtoToMillis(ch.callback->time());
+        int reached = ch.callback->reached() ? 1 : 0;
+        Exec(s,
+             "INSERT INTO case_callbacks (case_id, seq, time_ms, actor, reached, note)"
+             " VALUES (:id, :seq, :t, :a, :r, :n)",
+             soci::use(ch.case_id), soci::use(seq), soci::use(time_ms),
+             soci::use(ch.callback->actor()), soci::use(reached), soci::use(ch.callback->note()));
+      }
+      AppendHistory(s, "case_history", "case_id", ch.case_id, ch.history);
+      if (!ch.event.empty()) {
+        auto after = LoadCaseWith(s, ch.case_id, /*with_history=*/false, ch.now_ms);
+        AppendOutbox(s, ch.now_ms, ch.event, after->SerializeAsString());
+      }
+      return absl::OkStatus();
+    });
   });
 }
 
 // ---------------------------------------------------------------- SLA
 
-std::vector<std::string> TrackingStore::FindUnmarkedOverdue(std::int64_t now_ms) {
-  return db_.WithSession([&](soci::session& s) {
-    long long now = now_ms;
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT id FROM cases WHERE overdue_ms IS NULL AND state NOT IN (5, 6)"
-                      " AND due_ms < :now ORDER BY due_ms, id",
-         soci::use(now));
-    return ReadIds(rows);
+absl::StatusOr<std::vector<std::string>> TrackingStore::FindUnmarkedOverdue(std::int64_t now_ms) {
+  return storage::Guarded("finding overdue cases", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      long long now = now_ms;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT id FROM cases WHERE overdue_ms IS NULL AND state NOT IN (5, 6)"
+                        " AND due_ms < :now ORDER BY due_ms, id",
+           soci::use(now));
+      return ReadIds(rows);
+    });
   });
 }
 
-bool TrackingStore::MarkOverdue(const std::string& case_id, std::int64_t now_ms,
-                                const HistoryRecord& history) {
-  return db_.InTransaction([&](soci::session& s) {
-    long long now = now_ms;
-    const long long changed =
-        Exec(s,
-             "UPDATE cases SET overdue_ms = :now WHERE id = :id AND overdue_ms IS NULL"
-             " AND state NOT IN (5, 6) AND due_ms < :now2",
-             soci::use(now), soci::use(case_id), soci::use(now));
-    if (changed == 0) return false;
-    AppendHistory(s, "case_history", "case_id", case_id, history);
-    return true;
+absl::StatusOr<bool> TrackingStore::MarkOverdue(const std::string& case_id, std::int64_t now_ms,
+                                                const HistoryRecord& history) {
+  return storage::Guarded("marking a case overdue", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      long long now = now_ms;
+      const long long changed =
+          Exec(s,
+               "UPDATE cases SET overdue_ms = :now WHERE id = :id AND overdue_ms IS NULL"
+               " AND state NOT IN (5, 6) AND due_ms < :now2",
+               soci::use(now), soci::use(case_id), soci::use(now));
+      if (changed == 0) return false;
+      AppendHistory(s, "case_history", "case_id", case_id, history);
+      return true;
+    });
   });
 }
 
-std::vector<BreachedCase> TrackingStore::FindUnescalatedBreaches(std::int64_t now_ms) {
-  return db_.WithSession([&](soci::session& s) {
-    long long now = now_ms;
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT c.id, c.title, o.department, o.person, c.due_ms FROM cases c"
-                      " LEFT JOIN case_owners o ON o.case_id = c.id AND o.ordinal = 0"
-                      " WHERE c.escalated_ms IS NULL AND c.state NOT IN (5, 6)"
-                      " AND c.due_ms < :now ORDER BY c.due_ms, c.id",
-         soci::use(now));
-    std::vector<BreachedCase> out;
-    for (const soci::row& r : rows) {
-      out.push_back({AsString(r, 0), AsString(r, 1), AsString(r, 2), AsString(r, 3), AsInt(r, 4)});
-    }
-    return out;
+absl::StatusOr<std::vector<BreachedCase>> TrackingStore::FindUnescalatedBreaches(std::int64_t now_ms) {
+  return storage::Guarded("finding SLA breaches", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      long long now = now_ms;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT c.id, c.title, o.department, o.person, c.due_ms FROM cases c"
+                        " LEFT JOIN case_owners o ON o.case_id = c.id AND o.ordinal = 0"
+                        " WHERE c.escalated_ms IS NULL AND c.state NOT IN (5, 6)"
+                        " AND c.due_ms < :now ORDER BY c.due_ms, c.id",
+           soci::use(now));
+      std::vector<BreachedCase> out;
+      for (const soci::row& r : rows) {
+        out.push_back({AsString(r, 0), AsString(r, 1), AsString(r, 2), AsString(r, 3), AsInt(r, 4)});
+      }
+      return out;
+    });
   });
 }
 
-bool TrackingStore::ClaimEscalation(const std::string& case_id, std::int64_t now_ms,
-                                    const std::string& escalated_to,
-                                    const HistoryRecord& history) {
-  return db_.InTransaction([&](soci::session& s) {
-    long long now = now_ms;
-    // The WHERE clause is the exactly-once guarantee: of any number of
-    // sweeps (threads, replicas, restarts) only one sees a row change.
-    const long long changed =
-        Exec(s,
-             "UPDATE cases SET escalated_ms = :now, escalated_to = :to, notify_state = 0,"
-             " notify_claim_ms = :now2, update_ms = :now3"
-             " WHERE id = :id AND escalated_ms IS NULL AND state NOT IN (5, 6)",
-             soci::use(now), soci::use(escalated_to), soci::use(now), soci::use(now),
-             soci::use(case_id));
-    if (changed == 0) return false;
-    AppendHistory(s, "case_history", "case_id", case_id, history);
-    return true;
+absl::StatusOr<bool> TrackingStore::ClaimEscalation(const std::string& case_id,
+                                                    std::int64_t now_ms,
+                                                    const std::string& escalated_to,
+                                                    const HistoryRecord& history) {
+  return storage::Guarded("claiming an escalation", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      long long now = now_ms;
+      // The WHERE clause is the exactly-once guarantee: of any number of
+      // sweeps (threads, replicas, restarts) only one sees a row change.
+      const long long changed =
+          Exec(s,
+               "UPDATE cases SET escalated_ms = :now, escalated_to = :to, notify_state = 0,"
+               " notify_claim_ms = :now2, update_ms = :now3"
+               " WHERE id = :id AND escalated_ms IS NULL AND state NOT IN (5, 6)",
+               soci::use(now), soci::use(escalated_to), soci::use(now), soci::use(now),
+               soci::use(case_id));
+      if (changed == 0) return false;
+      AppendHistory(s, "case_history", "case_id", case_id, history);
+      return true;
+    });
   });
 }
 
-std::vector<PendingEscalation> TrackingStore::FindRetryableNotifications(
+absl::StatusOr<std::vector<PendingEscalation>> TrackingStore::FindRetryableNotifications(
     std::int64_t stale_before_ms) {
-  return db_.WithSession([&](soci::session& s) {
-    long long stale = stale_before_ms;
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT c.id, c.title, c.escalated_to, o.department, o.person, c.due_ms"
-                      " FROM cases c"
-                      " LEFT JOIN case_owners o ON o.case_id = c.id AND o.ordinal = 0"
-                      " WHERE c.escalated_ms IS NOT NULL AND (c.notify_state = 2"
-                      " OR (c.notify_state = 0 AND c.notify_claim_ms < :stale))"
-                      " ORDER BY c.escalated_ms, c.id",
-         soci::use(stale));
-    std::vector<PendingEscalation> out;
-    for (const soci::row& r : rows) {
-      out.push_back({AsString(r, 0), AsString(r, 1), AsString(r, 2), AsString(r, 3),
-                     AsString(r, 4), AsInt(r, 5)});
-    }
-    return out;
+  return storage::Guarded("finding notifications to retry", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      long long stale = stale_before_ms;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT c.id, c.title, c.escalated_to, o.department, o.person, c.due_ms"
+                        " FROM cases c"
+                        " LEFT JOIN case_owners o ON o.case_id = c.id AND o.ordinal = 0"
+                        " WHERE c.escalated_ms IS NOT NULL AND (c.notify_state = 2"
+                        " OR (c.notify_state = 0 AND c.notify_claim_ms < :stale))"
+                        " ORDER BY c.escalated_ms, c.id",
+           soci::use(stale));
+      std::vector<PendingEscalation> out;
+      for (const soci::row& r : rows) {
+        out.push_back({AsString(r, 0), AsString(r, 1), AsString(r, 2), AsString(r, 3),
+                       AsString(r, 4), AsInt(r, 5)});
+      }
+      return out;
+    });
   });
 }
 
-bool TrackingStore::ClaimNotificationRetry(const std::string& case_id, std::int64_t now_ms,
-                                           std::int64_t stale_before_ms) {
-  return db_.InTransaction([&](soci::session& s) {
-    long long now = now_ms, stale = stale_before_ms;
-    return Exec(s,
-                "UPDATE cases SET notify_state = 0, notify_claim_ms = :now WHERE id = :id"
-                " AND escalated_ms IS NOT NULL AND (notify_state = 2"
-                " OR (notify_state = 0 AND notify_claim_ms < :stale))",
-                soci::use(now), soci::use(case_id), soci::use(stale)) > 0;
+absl::StatusOr<bool> TrackingStore::ClaimNotificationRetry(const std::string& case_id,
+                                                           std::int64_t now_ms,
+                                                           std::int64_t stale_before_ms) {
+  return storage::Guarded("claiming a notification retry", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      long long now = now_ms, stale = stale_before_ms;
+      return Exec(s,
+                  "UPDATE cases SET notify_state = 0, notify_claim_ms = :now WHERE id = :id"
+                  " AND escalated_ms IS NOT NULL AND (notify_state = 2"
+                  " OR (notify_state = 0 AND notify_claim_ms < :stale))",
+                  soci::use(now), soci::use(case_id), soci::use(stale)) > 0;
+    });
   });
 }
 
-void TrackingStore::RecordNotification(const std::string& case_id, bool sent) {
-  db_.InTransaction([&](soci::session& s) {
-    int state = sent ? 1 : 2;
-    Exec(s, "UPDATE cases SET notify_state = :s WHERE id = :id AND notify_state = 0",
-         soci::use(state), soci::use(case_id));
+absl::Status TrackingStore::RecordNotification(const std::string& case_id, bool sent) {
+  return storage::Guarded("recording a notification", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      int state = sent ? 1 : 2;
+      Exec(s, "UPDATE cases SET notify_state = :s WHERE id = :id AND notify_state = 0",
+           soci::use(state), soci::use(case_id));
+    });
   });
 }
 
-int TrackingStore::CountOverdue(std::int64_t now_ms) {
-  return db_.WithSession([&](soci::session& s) {
-    long long now = now_ms;
-    long long count = 0;
-    s << "SELECT COUNT(*) FROM cases WHERE state NOT IN (5, 6) AND due_ms < :now",
-        soci::into(count), soci::use(now);
-    return static_cast<int>(count);
+absl::StatusOr<int> TrackingStore::CountOverdue(std::int64_t now_ms) {
+  return storage::Guarded("counting overdue cases", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      long long now = now_ms;
+      long long count = 0;
+      s << "SELECT COUNT(*) FROM cases WHERE state NOT IN (5, 6) AND due_ms < :now",
+          soci::into(count), soci::use(now);
+      return static_cast<int>(count);
+    });
   });
 }
 
 // ---------------------------------------------------------------- projects
 
-bool TrackingStore::InsertProject(const v1::Project& p, const std::string& request_id,
-                                  const HistoryRecord& created) {
-  return db_.InTransaction([&](soci::session& s) {
-    int state = p.state();
-    long long create_ms = ProtoToMillis(p.create_time());
-    const long long inserted =
+absl::StatusOr<bool> TrackingStore::InsertProject(const v1::Project& p, const std::string& request_id,
+                                                  const HistoryRecord& created) {
+  return storage::Guarded("storing a project", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      int state = p.state();
+      long long create_ms = ProtoToMillis(p.create_time());
+      const long long inserted =
+          Exec(s,
+               "INSERT INTO projects (id, request_id, title, topic, description, state, create_ms,"
+               " update_ms, reopen_count) VALUES (:id, :rid, :title, :topic, :descr, :state, :c,"
+               " :u, 0) ON CONFLICT DO NOTHING",
+               soci::use(p.id()), soci::use(request_id), soci::use(p.title()), soci::use(p.topic()),
+               soci::use(p.description()), soci::use(state), soci::use(create_ms),
+               soci::use(create_ms));
+      if (inserted == 0) return false;
+      for (int i = 0; i < p.action_items_size(); ++i) {
+        const v1::ActionItem& item = p.action_items(i);
+        long long due = ProtoToMillis(item.due_time());
+        soci::indicator due_ind = IsUnset(item.due_time()) ? soci::i_null : soci::i_ok;
         Exec(s,
-             "INSERT INTO projects (id, request_id, title, topic, description, state, create_ms,"
-             " update_ms, reopen_count) VALUES (:id, :rid, :title, :topic, :descr, :state, :c,"
-             " :u, 0) ON CONFLICT DO NOTHING",
-             soci::use(p.id()), soci::use(request_id), soci::use(p.title()), soci::use(p.topic()),
-             soci::use(p.description()), soci::use(state), soci::use(create_ms),
-             soci::use(create_ms));
-    if (inserted == 0) return false;
-    for (int i = 0; i < p.action_items_size(); ++i) {
-      const v1::ActionItem& item = p.action_items(i);
-      long long due = ProtoToMillis(item.due_time());
-      soci::indicator due_ind = IsUnset(item.due_time()) ? soci::i_null : soci::i_ok;
-      Exec(s,
-           "INSERT INTO action_items (project_id, item_id, ordinal, title, department, person,"
-           " due_ms, done) VALUES (:p, :i, :o, :t, :d, :per, :due, 0)",
-           soci::use(p.id()), soci::use(item.id()), soci::use(i), soci::use(item.title()),
-           soci::use(item.owner().department()), soci::use(item.owner().person()),
-           soci::use(due, due_ind));
-    }
-    AppendHistory(s, "project_history", "project_id", p.id(), created);
-    return true;
-  });
-}
-
-std::optional<std::string> TrackingStore::FindProjectIdByRequest(const std::string& request_id) {
-  return db_.WithSession([&](soci::session& s) -> std::optional<std::string> {
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT id FROM projects WHERE request_id = :r", soci::use(request_id));
-    auto ids = ReadIds(rows);
-    if (ids.empty()) return std::nullopt;
-    return ids.front();
-  });
-}
-
-std::optional<v1::Project> TrackingStore::LoadProject(const std::string& id, bool with_history) {
-  return db_.WithSession([&](soci::session& s) { return LoadProjectWith(s, id, with_history); });
-}
-
-std::vector<std::string> TrackingStore::ListProjectIds(int state, const std::string& topic,
-                                                       int limit, long offset) {
-  return db_.WithSession([&](soci::session& s) {
-    const std::string sql =
-        "SELECT id FROM projects WHERE (:s1 = 0 OR state = :s2) AND (:t1 = '' OR topic = :t2)"
-        " ORDER BY create_ms DESC, id LIMIT " +
-        std::to_string(limit) + " OFFSET " + std::to_string(offset);
-    soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(state), soci::use(state),
-                                    soci::use(topic), soci::use(topic));
-    return ReadIds(rows);
-  });
-}
-
-TrackingStore::ItemOutcome TrackingStore::CompleteActionItem(const std::string& project_id,
-                                                             const std::string& item_id,
-                                                             const std::string& actor,
-                                                             std::int64_t now_ms, bool* closed) {
-  *closed = false;
-  return db_.InTransaction([&](soci::session& s) {
-    long long now = now_ms;
-    // Touch the project row first: on PostgreSQL this row lock serialises
-    // concurrent completions of the same project, so exactly one of them
-    // sees "no open items left" and closes it.
-    const long long project_rows =
-        Exec(s, "UPDATE projects SET update_ms = :t WHERE id = :id", soci::use(now),
-             soci::use(project_id));
-    if (project_rows == 0) return ItemOutcome::kProjectMissing;
-    const long long changed =
-        Exec(s,
-             "UPDATE action_items SET done = 1, done_ms = :t WHERE project_id = :p"
-             " AND item_id = :i AND done = 0",
-             soci::use(now), soci::use(project_id), soci::use(item_id));
-    if (changed == 0) {
-      long long exists = 0;
-      s << "SELECT COUNT(*) FROM action_items WHERE project_id = :p AND item_id = :i",
-          soci::into(exists), soci::use(project_id), soci::use(item_id);
-      return exists ? ItemOutcome::kAlreadyDone : ItemOutcome::kItemMissing;
-    }
-    AppendHistory(s, "project_history", "project_id", project_id,
-                  {now_ms, actor, "action_item_done", "action item " + item_id + " done"});
-    long long open_items = 0;
-    s << "SELECT COUNT(*) FROM action_items WHERE project_id = :p AND done = 0",
-        soci::into(open_items), soci::use(project_id);
-    if (open_items == 0) {
-      int open_state = v1::PROJECT_STATE_OPEN, closed_state = v1::PROJECT_STATE_CLOSED;
-      const long long closed_rows =
-          Exec(s, "UPDATE projects SET state = :c, close_ms = :t WHERE id = :id AND state = :o",
-               soci::use(closed_state), soci::use(now), soci::use(project_id),
-               soci::use(open_state));
-      if (closed_rows > 0) {
-        AppendHistory(s, "project_history", "project_id", project_id,
-                      {now_ms, "system:tracking", "closed", "all action items are done"});
-        auto after = LoadProjectWith(s, project_id, /*with_history=*/false);
-        AppendOutbox(s, now_ms, "project_closed", after->SerializeAsString());
-        *closed = true;
+             "INSERT INTO action_items (project_id, item_id, ordinal, title, department, person,"
+             " due_ms, done) VALUES (:p, :i, :o, :t, :d, :per, :due, 0)",
+             soci::use(p.id()), soci::use(item.id()), soci::use(i), soci::use(item.title()),
+             soci::use(item.owner().department()), soci::use(item.owner().person()),
+             soci::use(due, due_ind));
       }
-    }
-    return ItemOutcome::kCompleted;
+      AppendHistory(s, "project_history", "project_id", p.id(), created);
+      return true;
+    });
   });
 }
 
-ChangeOutcome TrackingStore::ReopenProject(const std::string& project_id, const std::string& actor,
-                                           const std::string& evidence, std::int64_t now_ms) {
-  return db_.InTransaction([&](soci::session& s) {
-    long long now = now_ms;
-    int open_state = v1::PROJECT_STATE_OPEN, closed_state = v1::PROJECT_STATE_CLOSED;
-    const long long changed =
-        Exec(s,
-             "UPDATE projects SET state = :o, close_ms = NULL, update_ms = :t,"
-             " reopen_count = reopen_count + 1 WHERE id = :id AND state = :c",
-             soci::use(open_state), soci::use(now), soci::use(project_id),
-             soci::use(closed_state));
-    if (changed == 0) {
-      long long exists = 0;
-      s << "SELECT COUNT(*) FROM projects WHERE id = :id", soci::into(exists),
-          soci::use(project_id);
-      return exists ? ChangeOutcome::kStale : ChangeOutcome::kMissing;
-    }
-    // The actions did not move the figures: they have to be done again
-    // (or replaced), so every item is open once more.
-    Exec(s, "UPDATE action_items SET done = 0, done_ms = NULL WHERE project_id = :p",
-         soci::use(project_id));
-    AppendHistory(s, "project_history", "project_id", project_id,
-                  {now_ms, actor, "reopened", evidence});
-    auto after = LoadProjectWith(s, project_id, /*with_history=*/false);
-    AppendOutbox(s, now_ms, "project_reopened", after->SerializeAsString());
-    return ChangeOutcome::kApplied;
+absl::StatusOr<std::optional<std::string>> TrackingStore::FindProjectIdByRequest(
+    const std::string& request_id) {
+  return storage::Guarded("finding a project by request id", [&] {
+    return db_.WithSession([&](soci::session& s) -> std::optional<std::string> {
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT id FROM projects WHERE request_id = :r", soci::use(request_id));
+      auto ids = ReadIds(rows);
+      if (ids.empty()) return std::nullopt;
+      return ids.front();
+    });
+  });
+}
+
+absl::StatusOr<v1::Project> TrackingStore::LoadProject(const std::string& id, bool with_history) {
+  return storage::Guarded("reading a project", [&]() -> absl::StatusOr<v1::Project> {
+    auto p = db_.WithSession([&](soci::session& s) { return LoadProjectWith(s, id, with_history); });
+    if (!p) return status::NotFound("projects/" + id);
+    return *std::move(p);
+  });
+}
+
+absl::StatusOr<std::vector<ProjectListEntry>> TrackingStore::ListProjects(
+    int state, const std::string& topic, int limit, const std::optional<ProjectListKey>& after) {
+  return storage::Guarded("listing projects", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      // The keyset: strictly after (create_ms descending, id) of the last
+      // project of the previous page.
+      int has_after = after ? 1 : 0;
+      long long after_ms = after ? after->create_ms : 0;
+      const std::string after_id = after ? after->id : "";
+      const std::string sql =
+          "SELECT id, create_ms FROM projects WHERE (:s1 = 0 OR state = :s2)"
+          " AND (:t1 = '' OR topic = :t2)"
+          " AND (:a1 = 0 OR create_ms < :m1 OR (create_ms = :m2 AND id > :i1))"
+          " ORDER BY create_ms DESC, id LIMIT " + std::to_string(limit);
+      soci::rowset<soci::row> rows =
+          (s.prepare << sql, soci::use(state), soci::use(state), soci::use(topic),
+           soci::use(topic), soci::use(has_after), soci::use(after_ms), soci::use(after_ms),
+           soci::use(after_id));
+      std::vector<ProjectListEntry> out;
+      for (const soci::row& r : rows) out.push_back({{}, {AsInt(r, 1), AsString(r, 0)}});
+      for (ProjectListEntry& entry : out) {
+        if (auto p = LoadProjectWith(s, entry.key.id, /*with_history=*/false)) {
+          entry.p = *std::move(p);
+        }
+      }
+      return out;
+    });
+  });
+}
+
+absl::StatusOr<bool> TrackingStore::CompleteActionItem(const std::string& project_id,
+                                                      const std::string& item_id,
+                                                      const std::string& actor,
+                                                      std::int64_t now_ms) {
+  return storage::Guarded("completing an action item", [&] {
+    return db_.InTransaction([&](soci::session& s) -> absl::StatusOr<bool> {
+      long long now = now_ms;
+      // Touch the project row first: on PostgreSQL this row lock serialises
+      // concurrent completions of the same project, so exactly one of them
+      // sees "no open items left" and closes it.
+      const long long project_rows =
+          Exec(s, "UPDATE projects SET update_ms = :t WHERE id = :id", soci::use(now),
+               soci::use(project_id));
+      if (project_rows == 0) return status::NotFound("projects/" + project_id);
+      const long long changed =
+          Exec(s,
+               "UPDATE action_items SET done = 1, done_ms = :t WHERE project_id = :p"
+               " AND item_id = :i AND done = 0",
+               soci::use(now), soci::use(project_id), soci::use(item_id));
+      if (changed == 0) {
+        long long exists = 0;
+        s << "SELECT COUNT(*) FROM action_items WHERE project_id = :p AND item_id = :i",
+            soci::into(exists), soci::use(project_id), soci::use(item_id);
+        if (!exists) return status::NotFound("projects/" + project_id + "/actionItems/" + item_id);
+        return false;  // already done: nothing changes
+      }
+      AppendHistory(s, "project_history", "project_id", project_id,
+                    {now_ms, actor, "action_item_done", "action item " + item_id + " done"});
+      long long open_items = 0;
+      s << "SELECT COUNT(*) FROM action_items WHERE project_id = :p AND done = 0",
+          soci::into(open_items), soci::use(project_id);
+      if (open_items == 0) {
+        int open_state = v1::PROJECT_STATE_OPEN, closed_state = v1::PROJECT_STATE_CLOSED;
+        const long long closed_rows =
+            Exec(s, "UPDATE projects SET state = :c, close_ms = :t WHERE id = :id AND state = :o",
+                 soci::use(closed_state), soci::use(now), soci::use(project_id),
+                 soci::use(open_state));
+        if (closed_rows > 0) {
+          AppendHistory(s, "project_history", "project_id", project_id,
+                        {now_ms, "system:tracking", "closed", "all action items are done"});
+          auto after = LoadProjectWith(s, project_id, /*with_history=*/false);
+          AppendOutbox(s, now_ms, "project_closed", after->SerializeAsString());
+          return true;
+        }
+      }
+      return false;
+    });
+  });
+}
+
+absl::Status TrackingStore::ReopenProject(const std::string& project_id, const std::string& actor,
+                                          const std::string& evidence, std::int64_t now_ms) {
+  return storage::Guarded("reopening a project", [&] {
+    return db_.InTransaction([&](soci::session& s) -> absl::Status {
+      long long now = now_ms;
+      int open_state = v1::PROJECT_STATE_OPEN, closed_state = v1::PROJECT_STATE_CLOSED;
+      const long long changed =
+          Exec(s,
+               "UPDATE projects SET state = :o, close_ms = NULL, update_ms = :t,"
+               " reopen_count = reopen_count + 1 WHERE id = :id AND state = :c",
+               soci::use(open_state), soci::use(now), soci::use(project_id),
+               soci::use(closed_state));
+      if (changed == 0) {
+        long long exists = 0;
+        s << "SELECT COUNT(*) FROM projects WHERE id = :id", soci::into(exists),
+            soci::use(project_id);
+        if (!exists) return status::NotFound("projects/" + project_id);
+        return absl::FailedPreconditionError("projects/" + project_id +
+                                             " is open; only a closed project can be reopened");
+      }
+      // The actions did not move the figures: they have to be done again
+      // (or replaced), so every item is open once more.
+      Exec(s, "UPDATE action_items SET done = 0, done_ms = NULL WHERE project_id = :p",
+           soci::use(project_id));
+      AppendHistory(s, "project_history", "project_id", project_id,
+                    {now_ms, actor, "reopened", evidence});
+      auto after = LoadProjectWith(s, project_id, /*with_history=*/false);
+      AppendOutbox(s, now_ms, "project_reopened", after->SerializeAsString());
+      return absl::OkStatus();
+    });
   });
 }
 
@@ -624,11 +714,13 @@ std::vector<OutboxRecord> SelectPendingEvents(soci::session& s, int limit, const
 
 }  // namespace
 
-std::vector<OutboxRecord> TrackingStore::PendingEvents(int limit) {
-  return db_.WithSession([&](soci::session& s) { return SelectPendingEvents(s, limit, ""); });
+absl::StatusOr<std::vector<OutboxRecord>> TrackingStore::PendingEvents(int limit) {
+  return storage::Guarded("reading pending events", [&] {
+    return db_.WithSession([&](soci::session& s) { return SelectPendingEvents(s, limit, ""); });
+  });
 }
 
-storage::OutboxBatch TrackingStore::RelayPendingEvents(int limit, const PublishEvents& publish) {
+absl::StatusOr<storage::OutboxBatch> TrackingStore::RelayPendingEvents(int limit, const PublishEvents& publish) {
   auto select = [&](soci::session& s, const char* lock_clause) {
     return SelectPendingEvents(s, limit, lock_clause);
   };
@@ -638,7 +730,9 @@ storage::OutboxBatch TrackingStore::RelayPendingEvents(int limit, const PublishE
     for (const auto& record : published) ids.push_back(record.id);
     s << "UPDATE tracking_outbox SET published = 1 WHERE id = :id", soci::use(ids);
   };
-  return storage::ClaimAndPublish(db_, storage::ClaimOrder::kInOrder, select, publish, mark);
+  return storage::Guarded("relaying tracking events", [&] {
+    return storage::ClaimAndPublish(db_, storage::ClaimOrder::kInOrder, select, publish, mark);
+  });
 }
 
 }  // namespace voc::tracking

@@ -8,6 +8,9 @@
 // sessions).
 #pragma once
 
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -35,6 +38,28 @@ struct OutboxRecord {
   std::int64_t created_ms = 0;
   std::string event;    // "case_resolved", "project_closed", "project_reopened"
   std::string payload;  // serialized voc.v1.Case / voc.v1.Project (binary)
+};
+
+// Where a case stands in ListCases' order: overdue cases first (bucket 0),
+// then the rest (bucket 1), each by due time, then id.
+struct CaseListKey {
+  int bucket = 0;
+  std::int64_t due_ms = 0;
+  std::string id;
+};
+struct CaseListEntry {
+  v1::Case c;
+  CaseListKey key;
+};
+
+// Where a project stands in ListProjects' order (newest first, then id).
+struct ProjectListKey {
+  std::int64_t create_ms = 0;
+  std::string id;
+};
+struct ProjectListEntry {
+  v1::Project p;
+  ProjectListKey key;
 };
 
 struct CaseFilter {
@@ -82,8 +107,10 @@ struct PendingEscalation {
   std::int64_t due_ms = 0;
 };
 
-enum class ChangeOutcome { kApplied, kStale, kMissing };
-
+// Every method returns what the database did as a status (common/storage/
+// errors.h): UNAVAILABLE when the database is down, locked or busy (retry
+// later), ABORTED for a lost race, INTERNAL for a bug. No SOCI exception
+// leaves the store.
 class TrackingStore {
  public:
   explicit TrackingStore(storage::Database& db) : db_(db) {}
@@ -91,67 +118,88 @@ class TrackingStore {
   // ---- cases ----
   // Inserts `c` (id already chosen) with its owners and tasks and a
   // "created" history row, unless a case with the same id or request_id
-  // exists. Returns true when this call inserted it.
-  bool InsertCase(const v1::Case& c, const std::string& request_id, const HistoryRecord& created);
-  std::optional<std::string> FindCaseIdByRequest(const std::string& request_id);
-  // `now_ms` decides the output-only `overdue` flag.
-  std::optional<v1::Case> LoadCase(const std::string& id, bool with_history, std::int64_t now_ms);
-  // Ids in list order: overdue first, then by due time, then id.
-  std::vector<std::string> ListCaseIds(const CaseFilter& filter, std::int64_t now_ms, int limit,
-                                       long offset);
-  ChangeOutcome ApplyCaseChange(const CaseChange& change);
+  // exists. True when this call inserted it.
+  absl::StatusOr<bool> InsertCase(const v1::Case& c, const std::string& request_id,
+                                  const HistoryRecord& created);
+  // nullopt when no case was created for the request.
+  absl::StatusOr<std::optional<std::string>> FindCaseIdByRequest(const std::string& request_id);
+  // NOT_FOUND "cases/{id} not found". `now_ms` decides the output-only
+  // `overdue` flag.
+  absl::StatusOr<v1::Case> LoadCase(const std::string& id, bool with_history, std::int64_t now_ms);
+  // Cases in list order: overdue at `as_of_ms` first, then by due time,
+  // then id; at most `limit`, starting strictly after `after` when given.
+  // A walk over several pages keeps the first page's `as_of_ms`, so a case
+  // falling due mid-walk does not move to a bucket already passed. The
+  // cases' `overdue` flag is computed at `now_ms`.
+  absl::StatusOr<std::vector<CaseListEntry>> ListCases(const CaseFilter& filter,
+                                                       std::int64_t now_ms, std::int64_t as_of_ms,
+                                                       int limit,
+                                                       const std::optional<CaseListKey>& after);
+  // Applies the change if the case is still in change.expected_state.
+  // NOT_FOUND when there is no such case; ABORTED when its state moved on
+  // (a concurrent change won: re-read and re-check).
+  absl::Status ApplyCaseChange(const CaseChange& change);
 
   // ---- SLA ----
-  std::vector<std::string> FindUnmarkedOverdue(std::int64_t now_ms);
+  absl::StatusOr<std::vector<std::string>> FindUnmarkedOverdue(std::int64_t now_ms);
   // Sets overdue_ms and appends `history` if the case is still unmarked,
   // unresolved and past due. True when this call marked it.
-  bool MarkOverdue(const std::string& case_id, std::int64_t now_ms, const HistoryRecord& history);
-  std::vector<BreachedCase> FindUnescalatedBreaches(std::int64_t now_ms);
+  absl::StatusOr<bool> MarkOverdue(const std::string& case_id, std::int64_t now_ms,
+                                   const HistoryRecord& history);
+  absl::StatusOr<std::vector<BreachedCase>> FindUnescalatedBreaches(std::int64_t now_ms);
   // Claims the escalation of one breach: true for exactly one caller ever.
   // The winner owns sending its notification and reports the result with
   // RecordNotification().
-  bool ClaimEscalation(const std::string& case_id, std::int64_t now_ms,
-                       const std::string& escalated_to, const HistoryRecord& history);
+  absl::StatusOr<bool> ClaimEscalation(const std::string& case_id, std::int64_t now_ms,
+                                       const std::string& escalated_to,
+                                       const HistoryRecord& history);
   // Escalations whose notification failed, or whose sender has held the
   // claim since before `stale_before_ms` (it crashed).
-  std::vector<PendingEscalation> FindRetryableNotifications(std::int64_t stale_before_ms);
+  absl::StatusOr<std::vector<PendingEscalation>> FindRetryableNotifications(
+      std::int64_t stale_before_ms);
   // Claims one retry; true for exactly one of concurrent callers.
-  bool ClaimNotificationRetry(const std::string& case_id, std::int64_t now_ms,
-                              std::int64_t stale_before_ms);
-  void RecordNotification(const std::string& case_id, bool sent);
+  absl::StatusOr<bool> ClaimNotificationRetry(const std::string& case_id, std::int64_t now_ms,
+                                              std::int64_t stale_before_ms);
+  absl::Status RecordNotification(const std::string& case_id, bool sent);
   // Counts unresolved cases past due at now_ms.
-  int CountOverdue(std::int64_t now_ms);
+  absl::StatusOr<int> CountOverdue(std::int64_t now_ms);
 
   // ---- projects ----
-  bool InsertProject(const v1::Project& p, const std::string& request_id,
-                     const HistoryRecord& created);
-  std::optional<std::string> FindProjectIdByRequest(const std::string& request_id);
-  std::optional<v1::Project> LoadProject(const std::string& id, bool with_history);
-  std::vector<std::string> ListProjectIds(int state, const std::string& topic, int limit,
-                                          long offset);
-  enum class ItemOutcome { kCompleted, kAlreadyDone, kProjectMissing, kItemMissing };
+  absl::StatusOr<bool> InsertProject(const v1::Project& p, const std::string& request_id,
+                                     const HistoryRecord& created);
+  absl::StatusOr<std::optional<std::string>> FindProjectIdByRequest(const std::string& request_id);
+  // NOT_FOUND "projects/{id} not found".
+  absl::StatusOr<v1::Project> LoadProject(const std::string& id, bool with_history);
+  // Newest first (create time descending, then id); at most `limit`,
+  // starting strictly after `after` when given.
+  absl::StatusOr<std::vector<ProjectListEntry>> ListProjects(
+      int state, const std::string& topic, int limit, const std::optional<ProjectListKey>& after);
   // Marks the item done; when it was the last open item of an open project,
   // closes the project in the same transaction (history + project_closed
-  // event). `*closed` tells whether this call closed it.
-  ItemOutcome CompleteActionItem(const std::string& project_id, const std::string& item_id,
-                                 const std::string& actor, std::int64_t now_ms, bool* closed);
+  // event). Returns whether this call closed the project; completing a done
+  // item again changes nothing. NOT_FOUND names the project or the item.
+  absl::StatusOr<bool> CompleteActionItem(const std::string& project_id,
+                                          const std::string& item_id, const std::string& actor,
+                                          std::int64_t now_ms);
   // closed -> open, reopen_count + 1, every action item open again,
-  // history with the evidence, project_reopened event.
-  ChangeOutcome ReopenProject(const std::string& project_id, const std::string& actor,
-                              const std::string& evidence, std::int64_t now_ms);
+  // history with the evidence, project_reopened event. NOT_FOUND for no such
+  // project, FAILED_PRECONDITION when it is open.
+  absl::Status ReopenProject(const std::string& project_id, const std::string& actor,
+                             const std::string& evidence, std::int64_t now_ms);
 
   // ---- outbox ----
   // Unpublished events, oldest first (created_ms, id).
-  std::vector<OutboxRecord> PendingEvents(int limit);
+  absl::StatusOr<std::vector<OutboxRecord>> PendingEvents(int limit);
   // Claims up to `limit` unpublished events, oldest first, hands them to
   // `publish` (which publishes them in order and returns how many of the
   // first went out) and marks that prefix published; the rest stay pending.
   // On PostgreSQL the claim locks the events in order (FOR UPDATE): a relay
   // of another replica waits for this batch to be marked and then takes the
   // events after it, so each event is published once and in order; see
-  // common/storage/outbox.h. Throws on a storage failure.
+  // common/storage/outbox.h. A storage failure is a status (UNAVAILABLE when
+  // the database is away); the batch is then not marked.
   using PublishEvents = std::function<std::size_t(const std::vector<OutboxRecord>&)>;
-  storage::OutboxBatch RelayPendingEvents(int limit, const PublishEvents& publish);
+  absl::StatusOr<storage::OutboxBatch> RelayPendingEvents(int limit, const PublishEvents& publish);
 
  private:
   storage::Database& db_;

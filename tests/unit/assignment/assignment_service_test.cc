@@ -1,7 +1,10 @@
 #include "services/assignment/assignment_service.h"
 
+#include "services/assignment/assignment_consumer.h"
+
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <mutex>
 
 #include "services/assignment/store/assignment_store.h"
@@ -18,11 +21,11 @@ using testing::Triaged;
 // Hands out "cases/<request_id>" and remembers every request.
 class FakeCaseCreator final : public CaseCreator {
  public:
-  CreateCaseOutcome CreateCase(const v1::CreateCaseRequest& request) override {
+  absl::StatusOr<std::string> CreateCase(const v1::CreateCaseRequest& request) override {
     std::lock_guard lock(mu);
     requests.push_back(request);
-    if (failing) return {false, "", "tracking unavailable"};
-    return {true, "cases/" + request.request_id(), ""};
+    if (failing) return absl::UnavailableError("tracking unavailable");
+    return "cases/" + request.request_id();
   }
   std::mutex mu;
   bool failing = false;
@@ -38,6 +41,7 @@ class AssignmentServiceTest : public ::testing::Test {
     db_->Migrate("assignment", AssignmentMigrations());
     store_ = std::make_unique<AssignmentStore>(*db_);
     service_ = std::make_unique<AssignmentService>(*store_, clock_, cases_, notifier_, MakeRouter());
+    consumer_ = std::make_unique<AssignmentConsumer>(*service_);
   }
   queue::StreamMessage Message(const v1::TriagedFeedback& t) {
     return {"1-0", {{"feedback_id", t.feedback().id()}, {"payload", t.SerializeAsString()}}};
@@ -50,15 +54,16 @@ class AssignmentServiceTest : public ::testing::Test {
   FakeCaseCreator cases_;
   RecordingNotifier notifier_;
   std::unique_ptr<AssignmentService> service_;
+  std::unique_ptr<AssignmentConsumer> consumer_;
 };
 
 TEST_F(AssignmentServiceTest, RedeliveredMessageCreatesNoSecondCase) {
   const auto msg = Message(Triaged("fb-1").Detractor().t);
-  EXPECT_TRUE(service_->HandleMessage(msg).ok());
-  EXPECT_TRUE(service_->HandleMessage(msg).ok());
+  EXPECT_TRUE(consumer_->Handle(msg).ok());
+  EXPECT_TRUE(consumer_->Handle(msg).ok());
   ASSERT_EQ(cases_.requests.size(), 1u) << "the second delivery reuses the stored decision";
   auto assignment = service_->GetAssignment("fb-1");
-  ASSERT_TRUE(assignment);
+  ASSERT_TRUE(assignment.ok());
   ASSERT_EQ(assignment->decisions_size(), 1);
   EXPECT_EQ(assignment->decisions(0).kind(), "detractor_callback");
   EXPECT_EQ(assignment->decisions(0).case_name(), "cases/callback:fb-1");
@@ -68,22 +73,25 @@ TEST_F(AssignmentServiceTest, RedeliveredMessageCreatesNoSecondCase) {
 TEST_F(AssignmentServiceTest, TrackingOutageFailsTheMessageAndStoresNothing) {
   cases_.failing = true;
   const auto msg = Message(Triaged("fb-1").Detractor().t);
-  const auto result = service_->HandleMessage(msg);
+  const auto result = consumer_->Handle(msg);
   EXPECT_FALSE(result.ok());
   EXPECT_NE(std::string(result.message()).find("tracking unavailable"), std::string::npos);
-  EXPECT_FALSE(service_->GetAssignment("fb-1"));
+  EXPECT_EQ(result.code(), absl::StatusCode::kUnavailable) << "retried, never dead-lettered";
+  EXPECT_EQ(service_->GetAssignment("fb-1").status().code(), absl::StatusCode::kNotFound);
   cases_.failing = false;
-  EXPECT_TRUE(service_->HandleMessage(msg).ok());
-  EXPECT_TRUE(service_->GetAssignment("fb-1"));
+  EXPECT_TRUE(consumer_->Handle(msg).ok());
+  EXPECT_TRUE(service_->GetAssignment("fb-1").ok());
 }
 
 TEST_F(AssignmentServiceTest, RedLineOwnersAreNotifiedOnceEvenWhenTheFirstTryFails) {
   const auto msg = Message(Triaged("fb-9").RedLine("explosion").t);
   notifier_.set_failing(true);
-  EXPECT_FALSE(service_->HandleMessage(msg).ok()) << "redelivery must retry the alert";
+  const absl::Status failed = consumer_->Handle(msg);
+  EXPECT_FALSE(failed.ok()) << "redelivery must retry the alert";
+  EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable);
   notifier_.set_failing(false);
-  EXPECT_TRUE(service_->HandleMessage(msg).ok());
-  EXPECT_TRUE(service_->HandleMessage(msg).ok());
+  EXPECT_TRUE(consumer_->Handle(msg).ok());
+  EXPECT_TRUE(consumer_->Handle(msg).ok());
   const auto sent = notifier_.sent();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].kind, "red_line");
@@ -92,17 +100,58 @@ TEST_F(AssignmentServiceTest, RedLineOwnersAreNotifiedOnceEvenWhenTheFirstTryFai
 }
 
 TEST_F(AssignmentServiceTest, PositiveFeedbackIsRecordedWithNoDecisions) {
-  EXPECT_TRUE(service_->HandleMessage(Message(Triaged("fb-2").t)).ok());
+  EXPECT_TRUE(consumer_->Handle(Message(Triaged("fb-2").t)).ok());
   auto assignment = service_->GetAssignment("fb-2");
-  ASSERT_TRUE(assignment);
+  ASSERT_TRUE(assignment.ok());
   EXPECT_EQ(assignment->decisions_size(), 0);
   EXPECT_TRUE(cases_.requests.empty());
 }
 
 TEST_F(AssignmentServiceTest, GarbagePayloadFails) {
   queue::StreamMessage bad{"1-0", {{"payload", "\xff\xff not a proto"}}};
-  EXPECT_FALSE(service_->HandleMessage(bad).ok());
-  EXPECT_FALSE(service_->HandleMessage({"1-1", {}}).ok());
+  EXPECT_FALSE(consumer_->Handle(bad).ok());
+  EXPECT_FALSE(consumer_->Handle({"1-1", {}}).ok());
+  // Both are dead-lettered after max_deliveries, never retried forever.
+  EXPECT_EQ(queue::DispositionOf(consumer_->Handle(bad)), queue::Disposition::kFail);
+  EXPECT_EQ(queue::DispositionOf(consumer_->Handle({"1-1", {}})), queue::Disposition::kFail);
+}
+
+TEST_F(AssignmentServiceTest, AFeedbackWithoutIdFailsNamingTheField) {
+  v1::TriagedFeedback no_id = Triaged("x").Detractor().t;
+  no_id.mutable_feedback()->clear_id();
+  const absl::Status status = consumer_->Handle(Message(no_id));
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(status.message()).rfind("feedback.id", 0), 0u) << status.message();
+}
+
+TEST_F(AssignmentServiceTest, GetAssignmentAcceptsTheResourceNameForms) {
+  ASSERT_TRUE(consumer_->Handle(Message(Triaged("fb-3").Detractor().t)).ok());
+  for (const char* name : {"fb-3", "feedback/fb-3", "feedback/fb-3/assignment"}) {
+    auto got = service_->GetAssignment(name);
+    ASSERT_TRUE(got.ok()) << name;
+    EXPECT_EQ(got->feedback_id(), "fb-3");
+  }
+  EXPECT_EQ(service_->GetAssignment("").status().code(), absl::StatusCode::kInvalidArgument);
+  const auto missing = service_->GetAssignment("feedback/nope");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(), "feedback/nope/assignment not found");
+}
+
+TEST_F(AssignmentServiceTest, ReloadWithABadFileKeepsTheRulesInForce) {
+  const std::string directory = dir_.path() + "/directory.yaml";
+  const std::string routing = dir_.path() + "/routing.yaml";
+  {
+    std::ofstream(directory) << testing::kDirectoryYaml;
+    std::ofstream(routing) << "detractor_callback:\n  owners: [department_head:nowhere]\n";
+  }
+  AssignmentService service(*store_, clock_, cases_, notifier_, MakeRouter(), {directory, routing});
+  const int rules_before = service.CurrentCounts().rules();
+  const auto reloaded = service.ReloadRules();
+  ASSERT_FALSE(reloaded.ok());
+  EXPECT_EQ(reloaded.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(std::string(reloaded.status().message()).rfind(routing + ":2: ", 0), 0u)
+      << reloaded.status().message();
+  EXPECT_EQ(service.CurrentCounts().rules(), rules_before);
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ complaint:
 
 inline std::shared_ptr<const Router> MakeRouter(const std::string& routing = kRoutingYaml) {
   auto dir = std::make_shared<const org::OrgDirectory>(org::OrgDirectory::Parse(kDirectoryYaml).value());
-  auto rules = std::make_shared<const RoutingRules>(RoutingRules::FromString(routing, *dir));
+  auto rules = std::make_shared<const RoutingRules>(RoutingRules::FromString(routing, *dir).value());
   return std::make_shared<const Router>(dir, rules);
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "proto/api/enum_names.h"
+
 namespace voc::tracking {
 namespace {
 
@@ -36,7 +38,7 @@ TEST(CaseStateMachineTest, UnreachedCallbackWaitsOnCustomerThenReachedMovesOn) {
 TEST(CaseStateMachineTest, ReassignKeepsTheState) {
   for (CaseState s : {v1::CASE_STATE_OPEN, v1::CASE_STATE_ACKNOWLEDGED, v1::CASE_STATE_IN_PROGRESS,
                       v1::CASE_STATE_WAITING_ON_CUSTOMER}) {
-    EXPECT_EQ(CaseStateMachine::Next(s, CaseEvent::kReassign), s) << StateName(s);
+    EXPECT_EQ(CaseStateMachine::Next(s, CaseEvent::kReassign), s) << api::CaseStateName(s);
   }
   EXPECT_FALSE(CaseStateMachine::Next(v1::CASE_STATE_RESOLVED, CaseEvent::kReassign));
 }

@@ -25,10 +25,10 @@ class ProjectTest : public TrackingFixture {
       *item->mutable_due_time() = ToProto(StartTime() + hours(24 * 14));
     }
     auto r = service_->CreateProject(req);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : std::string(r.status().message()));
     return r.value();
   }
-  Result<v1::Project> Complete(const v1::Project& p, int item) {
+  absl::StatusOr<v1::Project> Complete(const v1::Project& p, int item) {
     v1::CompleteActionItemRequest req;
     req.set_name(p.action_items(item).name());
     req.set_actor("p-owner");
@@ -80,12 +80,12 @@ TEST_F(ProjectTest, ReopenRecordsEvidenceCountsAndReopensItems) {
   reopen.set_evidence("share before 12.0% after 11.8%, p=0.41");
   auto r = service_->ReopenProject(reopen);
   ASSERT_FALSE(r.ok()) << "an open project cannot be reopened";
-  EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
 
   ASSERT_TRUE(Complete(p, 0).ok());
   ASSERT_TRUE(Complete(p, 1).ok());
   r = service_->ReopenProject(reopen);
-  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r.ok()) << std::string(r.status().message());
   EXPECT_EQ(r.value().state(), v1::PROJECT_STATE_OPEN);
   EXPECT_EQ(r.value().reopen_count(), 1);
   EXPECT_FALSE(r.value().action_items(0).done());
@@ -103,7 +103,7 @@ TEST_F(ProjectTest, ReopenRecordsEvidenceCountsAndReopensItems) {
   reopen.clear_evidence();
   r = service_->ReopenProject(reopen);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(ProjectTest, ValidationAndNotFound) {
@@ -112,17 +112,17 @@ TEST_F(ProjectTest, ValidationAndNotFound) {
   req.mutable_project()->set_topic("x");
   auto r = service_->CreateProject(req);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message.rfind("project.action_items", 0), 0u);
+  EXPECT_EQ(std::string(r.status().message()).rfind("project.action_items", 0), 0u);
 
   v1::CompleteActionItemRequest complete;
   complete.set_name("projects/nope/actionItems/item-1");
   r = service_->CompleteActionItem(complete);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
   complete.set_name("projects/nope");
   r = service_->CompleteActionItem(complete);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

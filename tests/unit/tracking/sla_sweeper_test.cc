@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include <thread>
 
 #include "tests/unit/tracking/tracking_test_support.h"
@@ -30,7 +33,7 @@ TEST_F(SlaSweeperTest, NothingHappensBeforeTheDueTime) {
   const v1::Case c = MustCreate(CallbackRequest("fb-1", StartTime()));
   SlaSweeper sweeper(*store_, clock_, notifier_, directory_);
   clock_.Advance(hours(23));
-  const SweepReport report = sweeper.SweepOnce();
+  const SweepReport report = sweeper.SweepOnce().value();
   EXPECT_TRUE(report.escalated_cases.empty());
   EXPECT_EQ(report.overdue_count, 0);
   EXPECT_TRUE(notifier_.sent().empty());
@@ -41,12 +44,12 @@ TEST_F(SlaSweeperTest, TwentyFiveHoursLaterOverdueAndEscalatedOnceToTheManager) 
   clock_.Advance(hours(25));
   {
     SlaSweeper sweeper(*store_, clock_, notifier_, directory_);
-    const SweepReport first = sweeper.SweepOnce();
+    const SweepReport first = sweeper.SweepOnce().value();
     ASSERT_EQ(first.escalated_cases.size(), 1u);
     EXPECT_EQ(first.escalated_cases[0], c.name());
     EXPECT_EQ(first.overdue_count, 1);
     EXPECT_EQ(first.newly_overdue, 1);
-    const SweepReport second = sweeper.SweepOnce();
+    const SweepReport second = sweeper.SweepOnce().value();
     EXPECT_TRUE(second.escalated_cases.empty());
     EXPECT_EQ(second.overdue_count, 1);
   }
@@ -54,7 +57,7 @@ TEST_F(SlaSweeperTest, TwentyFiveHoursLaterOverdueAndEscalatedOnceToTheManager) 
   clock_.Advance(hours(1));
   TrackingStore reopened_store(*db_);
   SlaSweeper after_restart(reopened_store, clock_, notifier_, directory_);
-  EXPECT_TRUE(after_restart.SweepOnce().escalated_cases.empty());
+  EXPECT_TRUE(after_restart.SweepOnce().value().escalated_cases.empty());
 
   const auto sent = notifier_.sent();
   ASSERT_EQ(sent.size(), 1u);
@@ -83,8 +86,8 @@ TEST_F(SlaSweeperTest, ConcurrentSweepsEscalateEachBreachOnce) {
   SlaSweeper a(*store_, clock_, notifier_, directory_);
   SlaSweeper b(other_store, clock_, notifier_, directory_);
   std::vector<std::string> escalated_a, escalated_b;
-  std::thread ta([&] { escalated_a = a.SweepOnce().escalated_cases; });
-  std::thread tb([&] { escalated_b = b.SweepOnce().escalated_cases; });
+  std::thread ta([&] { escalated_a = a.SweepOnce().value().escalated_cases; });
+  std::thread tb([&] { escalated_b = b.SweepOnce().value().escalated_cases; });
   ta.join();
   tb.join();
   EXPECT_EQ(escalated_a.size() + escalated_b.size(), 10u);
@@ -99,19 +102,19 @@ TEST_F(SlaSweeperTest, FailedNotificationIsRetriedNextSweepWithoutReEscalating) 
   clock_.Advance(hours(25));
   SlaSweeper sweeper(*store_, clock_, notifier_, directory_);
   notifier_.set_failing(true);
-  SweepReport report = sweeper.SweepOnce();
+  SweepReport report = sweeper.SweepOnce().value();
   EXPECT_EQ(report.escalated_cases.size(), 1u);
   EXPECT_EQ(report.notifications_failed, 1);
   EXPECT_TRUE(notifier_.sent().empty());
 
   notifier_.set_failing(false);
-  report = sweeper.SweepOnce();
+  report = sweeper.SweepOnce().value();
   EXPECT_TRUE(report.escalated_cases.empty()) << "the breach was already claimed";
   EXPECT_EQ(report.notifications_sent, 1);
   ASSERT_EQ(notifier_.sent().size(), 1u);
   EXPECT_EQ(notifier_.sent()[0].case_id, c.id());
 
-  sweeper.SweepOnce();
+  ASSERT_TRUE(sweeper.SweepOnce().ok());
   EXPECT_EQ(notifier_.sent().size(), 1u) << "delivered notifications are not repeated";
   EXPECT_EQ(CountHistory(c.name(), "escalated"), 1);
 }
@@ -124,7 +127,7 @@ TEST_F(SlaSweeperTest, ResolvedCasesAreNeitherOverdueNorEscalated) {
   ASSERT_TRUE(service_->ResolveCase(resolve).ok());
   clock_.Advance(hours(25));
   SlaSweeper sweeper(*store_, clock_, notifier_, directory_);
-  const SweepReport report = sweeper.SweepOnce();
+  const SweepReport report = sweeper.SweepOnce().value();
   EXPECT_TRUE(report.escalated_cases.empty());
   EXPECT_EQ(report.overdue_count, 0);
   EXPECT_FALSE(service_->GetCase(c.name()).value().overdue());
@@ -136,9 +139,40 @@ TEST_F(SlaSweeperTest, DepartmentOwnedCaseEscalatesToTheHead) {
   MustCreate(req);
   clock_.Advance(hours(25));
   SlaSweeper sweeper(*store_, clock_, notifier_, directory_);
-  sweeper.SweepOnce();
+  ASSERT_TRUE(sweeper.SweepOnce().ok());
   ASSERT_EQ(notifier_.sent().size(), 1u);
   EXPECT_EQ(notifier_.sent()[0].recipients, std::vector<std::string>{"p-head-cs"});
+}
+
+}  // namespace
+}  // namespace voc::tracking
+
+namespace voc::tracking {
+namespace {
+
+TEST_F(SlaSweeperTest, ASweepDuringADatabaseOutageFailsUnavailableAndTheNextOneEscalatesOnce) {
+  const v1::Case c = MustCreate(CallbackRequest("fb-1", StartTime()));
+  clock_.Advance(hours(25));
+  // The sweeper's own connection gives up on a lock after 50 ms.
+  auto db = storage::Database::Open("sqlite3://" + dir_.path() + "/tracking.db", 1);
+  db->WithSession([](soci::session& s) { s << "PRAGMA busy_timeout=50"; });
+  TrackingStore store(*db);
+  SlaSweeper sweeper(store, clock_, notifier_, directory_);
+  {
+    // Another connection holds the write lock.
+    soci::session blocker(soci::sqlite3, "db=" + dir_.path() + "/tracking.db");
+    blocker << "BEGIN EXCLUSIVE";
+    const auto failed = sweeper.SweepOnce();
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable) << failed.status();
+    blocker << "ROLLBACK";
+  }
+  EXPECT_TRUE(notifier_.sent().empty());
+  const SweepReport report = sweeper.SweepOnce().value();
+  ASSERT_EQ(report.escalated_cases.size(), 1u);
+  EXPECT_EQ(report.escalated_cases[0], c.name());
+  EXPECT_TRUE(sweeper.SweepOnce().value().escalated_cases.empty());
+  EXPECT_EQ(notifier_.sent().size(), 1u);
 }
 
 }  // namespace

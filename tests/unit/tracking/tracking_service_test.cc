@@ -56,26 +56,26 @@ TEST_F(TrackingServiceTest, CreateCaseNamesTheBadField) {
   req.clear_request_id();
   auto r = service_->CreateCase(req);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(r.error().message.rfind("request_id", 0), 0u) << r.error().message;
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(r.status().message()).rfind("request_id", 0), 0u) << std::string(r.status().message());
 
   req = CallbackRequest("fb-1", StartTime());
   req.mutable_case_()->clear_owners();
   r = service_->CreateCase(req);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message.rfind("case.owners", 0), 0u) << r.error().message;
+  EXPECT_EQ(std::string(r.status().message()).rfind("case.owners", 0), 0u) << std::string(r.status().message());
 
   req = CallbackRequest("fb-1", StartTime());
   req.clear_sla();
   r = service_->CreateCase(req);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message.rfind("sla", 0), 0u) << r.error().message;
+  EXPECT_EQ(std::string(r.status().message()).rfind("sla", 0), 0u) << std::string(r.status().message());
 
   req = CallbackRequest("fb-1", StartTime());
   req.mutable_case_()->set_kind(v1::CASE_KIND_UNSPECIFIED);
   r = service_->CreateCase(req);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message.rfind("case.kind", 0), 0u) << r.error().message;
+  EXPECT_EQ(std::string(r.status().message()).rfind("case.kind", 0), 0u) << std::string(r.status().message());
 }
 
 TEST_F(TrackingServiceTest, LifecycleRecordsEveryChangeInHistory) {
@@ -135,16 +135,16 @@ TEST_F(TrackingServiceTest, InvalidTransitionIsFailedPreconditionNamingTheState)
   close.set_name(c.name());
   auto r = service_->CloseCase(close);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_NE(r.error().message.find("open"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(std::string(r.status().message()).find("open"), std::string::npos) << std::string(r.status().message());
 
   v1::AcknowledgeCaseRequest ack;
   ack.set_name(c.name());
   ASSERT_TRUE(service_->AcknowledgeCase(ack).ok());
   r = service_->AcknowledgeCase(ack);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_NE(r.error().message.find("acknowledged"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(std::string(r.status().message()).find("acknowledged"), std::string::npos) << std::string(r.status().message());
 }
 
 TEST_F(TrackingServiceTest, ResolveNeedsANoteAndPublishesCaseResolved) {
@@ -154,8 +154,8 @@ TEST_F(TrackingServiceTest, ResolveNeedsANoteAndPublishesCaseResolved) {
   resolve.set_resolution_note("   ");
   auto r = service_->ResolveCase(resolve);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(r.error().message.rfind("resolution_note", 0), 0u);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(r.status().message()).rfind("resolution_note", 0), 0u);
   EXPECT_TRUE(sink_.events.empty());
 
   resolve.set_resolution_note("refunded");
@@ -191,7 +191,7 @@ TEST_F(TrackingServiceTest, ReassignReplacesThePrimaryOwnerAndRecordsWhy) {
   req.mutable_owner()->set_person("p-head-cs");
   req.set_reason("account manager on leave");
   auto r = service_->ReassignCase(req);
-  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r.ok()) << std::string(r.status().message());
   EXPECT_EQ(r.value().owners(0).department(), "customer_success");
   EXPECT_EQ(r.value().owners(0).person(), "p-head-cs");
   const auto& last = r.value().history(r.value().history_size() - 1);
@@ -201,7 +201,7 @@ TEST_F(TrackingServiceTest, ReassignReplacesThePrimaryOwnerAndRecordsWhy) {
   req.clear_owner();
   r = service_->ReassignCase(req);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(TrackingServiceTest, ListPutsOverdueFirstThenByDueTimeAndFilters) {
@@ -251,16 +251,16 @@ TEST_F(TrackingServiceTest, ListPutsOverdueFirstThenByDueTimeAndFilters) {
   page.set_page_token("not-a-number");
   r = service_->ListCases(page);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(TrackingServiceTest, UnknownCaseIsNotFoundAndBadNameIsInvalid) {
   auto r = service_->GetCase("cases/nope");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
   r = service_->GetCase("projects/x");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

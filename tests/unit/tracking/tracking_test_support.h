@@ -92,7 +92,7 @@ class TrackingFixture : public ::testing::Test {
 
   v1::Case MustCreate(const v1::CreateCaseRequest& req) {
     auto result = service_->CreateCase(req);
-    EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+    EXPECT_TRUE(result.ok()) << (result.ok() ? "" : std::string(result.status().message()));
     return result.value();
   }
 

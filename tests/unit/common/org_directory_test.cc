@@ -1,17 +1,40 @@
+// The org directory (common/org): who manages whom, department heads,
+// regions and account managers, and errors that name the file and line.
 #include "common/org/org_directory.h"
-
-#include "common/config/config.h"
 
 #include <gtest/gtest.h>
 
-#include "services/assignment/routing/routing_rules.h"
-#include "tests/unit/assignment/assignment_test_support.h"
+#include <string>
 
-namespace voc::assignment {
+namespace voc::org {
 namespace {
 
-using org::OrgDirectory;
-using testing::kDirectoryYaml;
+const char kDirectoryYaml[] = R"(departments:
+  - {id: executive, name: {zh: 总裁办, en: Executive}, head: p-ceo}
+  - {id: customer_success, name: {zh: 客户成功部, en: Customer Success}, head: p-head-cs}
+  - {id: customer_service, name: {zh: 客服中心, en: Customer Service}, head: p-head-service}
+  - {id: logistics, name: {zh: 物流部, en: Logistics}, head: p-head-logistics}
+  - {id: store_operations, name: {zh: 门店运营部, en: Store Operations}, head: p-head-stores}
+  - {id: legal, name: {zh: 法务部, en: Legal}, head: p-counsel}
+  - {id: pr, name: {zh: 品牌公关部, en: PR}, head: p-pr}
+people:
+  - {id: p-ceo, name: CEO, department: executive}
+  - {id: p-head-cs, name: Head CS, department: customer_success, manager: p-ceo}
+  - {id: p-am, name: Account Manager, department: customer_success, manager: p-head-cs}
+  - {id: p-head-service, name: Head Service, department: customer_service, manager: p-ceo}
+  - {id: p-head-logistics, name: Head Logistics, department: logistics, manager: p-ceo}
+  - {id: p-head-stores, name: Head Stores, department: store_operations, manager: p-ceo}
+  - {id: p-east, name: East Manager, department: store_operations, manager: p-head-stores}
+  - {id: p-counsel, name: Counsel, department: legal, manager: p-ceo}
+  - {id: p-pr, name: PR, department: pr, manager: p-ceo}
+regions:
+  - {id: east, name: {zh: 华东, en: East}, manager: p-east}
+stores:
+  - {id: store-sh-001, name: {zh: 上海店, en: Shanghai}, region: east}
+customers:
+  - {id: c-with-am, name: A, tier: vip, account_manager: p-am}
+  - {id: c-no-am, name: B, tier: standard}
+)";
 
 std::string LoadError(const std::string& yaml) {
   return std::string(OrgDirectory::Parse(yaml, "directory.yaml").status().message());
@@ -64,54 +87,5 @@ TEST(OrgDirectoryTest, OtherValidationErrorsNameTheLine) {
   EXPECT_EQ(bad_store.rfind("directory.yaml:6: ", 0), 0u) << bad_store;
 }
 
-TEST(RoutingRulesTest, UnknownDepartmentFailsWithFileAndLine) {
-  const OrgDirectory dir = OrgDirectory::Parse(kDirectoryYaml).value();
-  const std::string yaml =
-      "detractor_callback:\n"                                  // 1
-      "  owners: [account_manager, department_head:customer_success]\n"  // 2
-      "red_line:\n"                                            // 3
-      "  owners:\n"                                            // 4
-      "    - department_head:legal\n"                          // 5
-      "    - department_head:marketing\n"                      // 6
-      "complaint:\n"                                           // 7
-      "  default_department: customer_service\n";              // 8
-  try {
-    RoutingRules::FromString(yaml, dir, "routing.yaml");
-    FAIL() << "expected an error";
-  } catch (const ConfigError& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("routing.yaml:6: ", 0), 0u) << e.what();
-    EXPECT_NE(std::string(e.what()).find("marketing"), std::string::npos) << e.what();
-  }
-}
-
-TEST(RoutingRulesTest, ChainMustEndWithAFixedOwnerAndDurationsMustParse) {
-  const OrgDirectory dir = OrgDirectory::Parse(kDirectoryYaml).value();
-  EXPECT_THROW(RoutingRules::FromString("detractor_callback:\n  owners: [account_manager]\n"
-                                        "red_line:\n  owners: [department_head:legal]\n"
-                                        "complaint:\n  default_department: customer_service\n",
-                                        dir),
-               ConfigError);
-  try {
-    RoutingRules::FromString("detractor_callback:\n  sla: soon\n"
-                             "  owners: [department_head:customer_success]\n"
-                             "red_line:\n  owners: [department_head:legal]\n"
-                             "complaint:\n  default_department: customer_service\n",
-                             dir, "routing.yaml");
-    FAIL();
-  } catch (const ConfigError& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("routing.yaml:2: ", 0), 0u) << e.what();
-  }
-}
-
-TEST(RoutingRulesTest, TheShippedFilesLoad) {
-  // ctest runs from the source root.
-  const OrgDirectory dir = OrgDirectory::Load("config/directory.yaml").value();
-  const RoutingRules rules = RoutingRules::LoadFile("config/routing.yaml", dir);
-  EXPECT_EQ(rules.detractor_callback.sla, std::chrono::hours(24));
-  EXPECT_EQ(rules.red_line.owners.size(), 3u);
-  EXPECT_GE(rules.rule_count(), 1);
-  EXPECT_FALSE(dir.StoreRegionManagerOf("store-sh-001").empty());
-}
-
 }  // namespace
-}  // namespace voc::assignment
+}  // namespace voc::org

@@ -1,0 +1,32 @@
+// What assignment needs from the outside world, as small interfaces faked in
+// unit tests (grpc_clients.h holds the production implementations):
+//   CaseCreator  opens cases in action tracking;
+//   Notifier     alerts red-line owners (common/notify: log or webhook, from
+//                the top-level `notifier` setting, NotifierFromConfig).
+#pragma once
+
+#include <absl/status/statusor.h>
+
+#include <string>
+
+#include "common/notify/notifier.h"
+#include "voc/v1/tracking.pb.h"
+
+namespace voc::assignment {
+
+// Thread safety: implementations allow concurrent calls.
+class CaseCreator {
+ public:
+  virtual ~CaseCreator() = default;
+  // Opens the case, or returns the one already opened for
+  // request.request_id() (tracking is idempotent on it, which is what makes
+  // a redelivered triage message harmless). Returns its name "cases/{id}".
+  // Errors keep tracking's code: UNAVAILABLE / DEADLINE_EXCEEDED (tracking
+  // or its database is down or slow) and ABORTED are retried by the
+  // consumer; INVALID_ARGUMENT means the planned request is wrong.
+  virtual absl::StatusOr<std::string> CreateCase(const v1::CreateCaseRequest& request) = 0;
+};
+
+using voc::Notifier;
+
+}  // namespace voc::assignment
