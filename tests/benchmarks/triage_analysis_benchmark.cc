@@ -21,7 +21,7 @@
 #include "services/triage/analysis/clusters/similar_complaints.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/analysis/signals/weak_signals.h"
-#include "services/triage/analysis/tools/dataset.h"
+#include "tools/triage/dataset.h"
 
 namespace {
 

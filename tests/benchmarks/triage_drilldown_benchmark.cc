@@ -25,7 +25,7 @@
 
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
-#include "services/triage/analysis/tools/dataset.h"
+#include "tools/triage/dataset.h"
 #include "services/triage/triage_grpc.h"
 #include "services/triage/triage_processor.h"
 #include "services/triage/triage_worker.h"
