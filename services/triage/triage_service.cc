@@ -35,48 +35,56 @@ void FillCluster(const Cluster& c, v1::Cluster* out, bool with_members) {
   }
 }
 
-// The clusters a ListClusters request asks for: the topic and department
-// filters mean a topic or one of its subtopics (api::IsSameOrDescendant); the
-// department's topics are those the running taxonomy routes to it.
+// The clusters a ListClusters request asks for. `topic` means the topic or
+// one of its subtopics (api::IsSameOrDescendant). `department` means a
+// cluster topic the running taxonomy routes to that department: the
+// department of the topic, or of its nearest ancestor the taxonomy knows
+// (so a subtopic inherits it, and "service.after_sales", which names its own
+// department, is not customer_service's).
 class ClusterFilter {
  public:
-  ClusterFilter(const v1::ListClustersRequest& request, const Taxonomy& taxonomy) : topic_(request.topic()) {
-    if (!request.department().empty()) {
-      by_department_ = true;
-      for (const auto& t : taxonomy.topics())
-        if (t.department == request.department()) department_topics_.push_back(t.id);
-    }
+  ClusterFilter(const v1::ListClustersRequest& request, const Taxonomy& taxonomy)
+      : taxonomy_(taxonomy), topic_(request.topic()), department_(request.department()) {
     if (!IsUnset(request.start_time())) start_ms_ = ProtoToMillis(request.start_time());
     if (!IsUnset(request.end_time())) end_ms_ = ProtoToMillis(request.end_time());
   }
 
   bool Matches(const Cluster& c) const {
     if (c.last_seen < start_ms_ || c.first_seen >= end_ms_) return false;
-    if (!topic_.empty() && !AnyTopicUnder(c, topic_)) return false;
-    if (by_department_) {
-      return std::any_of(department_topics_.begin(), department_topics_.end(),
-                         [&](const std::string& t) { return AnyTopicUnder(c, t); });
-    }
-    return true;
+    if (topic_.empty() && department_.empty()) return true;  // clusters without a topic too
+    return AnyTopic(c, [&](std::string_view t) {
+      return api::IsSameOrDescendant(t, topic_) && (department_.empty() || RoutedTo(t) == department_);
+    });
   }
 
  private:
-  static bool AnyTopicUnder(const Cluster& c, std::string_view ancestor) {
+  template <typename Pred>
+  static bool AnyTopic(const Cluster& c, Pred&& pred) {
     return std::any_of(c.topic_counts.begin(), c.topic_counts.end(),
-                       [&](const auto& entry) { return api::IsSameOrDescendant(entry.first, ancestor); });
+                       [&](const auto& entry) { return pred(std::string_view(entry.first)); });
   }
 
+  std::string_view RoutedTo(std::string_view topic) const {
+    for (std::string_view t = topic; !t.empty(); t = api::ParentTopic(t)) {
+      if (const TopicDefinition* known = taxonomy_.Find(t)) return known->department;
+    }
+    return {};
+  }
+
+  const Taxonomy& taxonomy_;
   std::string topic_;
-  bool by_department_ = false;
-  std::vector<std::string> department_topics_;
+  std::string department_;
   std::int64_t start_ms_ = INT64_MIN;
   std::int64_t end_ms_ = INT64_MAX;
 };
 
-// Clusters sort largest first, then most recently seen, then highest id;
-// the page cursor holds that key of the last cluster returned.
-using ClusterKey = std::tuple<std::int64_t, std::int64_t, std::uint64_t>;  // size, last seen, id
-ClusterKey KeyOf(const Cluster& c) { return {static_cast<std::int64_t>(c.size), c.last_seen, c.id}; }
+// Clusters sort largest first, then most recently seen (ClusterIndex::List),
+// then oldest cluster first; the page cursor holds that key of the last
+// cluster returned. Keys compare so that a greater key comes first.
+using ClusterKey = std::tuple<std::int64_t, std::int64_t, std::int64_t>;  // size, last seen, -id
+ClusterKey KeyOf(const Cluster& c) {
+  return {static_cast<std::int64_t>(c.size), c.last_seen, -static_cast<std::int64_t>(c.id)};
+}
 
 rpc::PageCursor ClusterCursor(const Cluster& c) {
   return {static_cast<std::int64_t>(c.size), std::to_string(c.last_seen) + ":" + std::to_string(c.id), 0};
@@ -87,7 +95,7 @@ absl::StatusOr<ClusterKey> ClusterKeyOf(const rpc::PageCursor& cursor) {
   try {
     if (colon == std::string::npos) throw std::invalid_argument("no colon");
     return ClusterKey{cursor.after_key, std::stoll(cursor.after_id.substr(0, colon)),
-                      std::stoull(cursor.after_id.substr(colon + 1))};
+                      -static_cast<std::int64_t>(std::stoull(cursor.after_id.substr(colon + 1)))};
   } catch (const std::exception&) {
     return status::InvalidArgument("page_token", "is not a ListClusters token");
   }
@@ -189,7 +197,8 @@ absl::StatusOr<v1::ListClustersResponse> TriageService::ListClusters(const v1::L
     VOC_ASSIGN_OR_RETURN(after, ClusterKeyOf(*page.after));
   }
   const std::size_t min_size = request.min_size() > 0 ? static_cast<std::size_t>(request.min_size()) : 2;
-  const ClusterFilter filter(request, *processor_.analyzer().taxonomy().Current());
+  const auto taxonomy = processor_.analyzer().taxonomy().Current();
+  const ClusterFilter filter(request, *taxonomy);
   std::vector<Cluster> clusters = processor_.clusters().List(min_size);
   std::sort(clusters.begin(), clusters.end(), [](const Cluster& a, const Cluster& b) { return KeyOf(a) > KeyOf(b); });
   v1::ListClustersResponse response;

@@ -50,7 +50,7 @@ struct Fixture {
     rss_before_mb = ResidentMegabytes();
     AnalyzerOptions options = ShippedAnalyzerOptions();
     if (const char* model = std::getenv("VOC_SENTIMENT_MODEL"); model && *model) options.sentiment_model_path = model;
-    analyzer = MakeTriageAnalyzer(options);
+    analyzer = MakeTriageAnalyzer(options).value();
     rss_after_load_mb = ResidentMegabytes();
     normalized.reserve(texts.size());
     for (const auto& t : texts) normalized.push_back(analyzer->Normalize(t));
