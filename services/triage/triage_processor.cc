@@ -27,6 +27,8 @@ voc::v1::NpsCategory NpsToProto(NpsCategory category) {
   return voc::v1::NPS_CATEGORY_UNSPECIFIED;
 }
 
+}  // namespace
+
 voc::v1::RedLineCategory RedLineToProto(RedLineCategory category) {
   switch (category) {
     case RedLineCategory::kSafety: return voc::v1::RED_LINE_CATEGORY_SAFETY;
@@ -36,8 +38,6 @@ voc::v1::RedLineCategory RedLineToProto(RedLineCategory category) {
   }
   return voc::v1::RED_LINE_CATEGORY_UNSPECIFIED;
 }
-
-}  // namespace
 
 AnalysisInput InputFor(const voc::v1::Feedback& feedback) {
   AnalysisInput input;

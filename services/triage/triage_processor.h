@@ -24,6 +24,9 @@ namespace voc::triage {
 // separate so Analyze (no storage) and Process share it.
 voc::v1::TriageResult ToProto(const Analysis& analysis, const std::string& feedback_id, TimePoint analyzed_at);
 AnalysisInput InputFor(const voc::v1::Feedback& feedback);
+// The analyser's red-line category as the API's enum (whose text names come
+// from voc_api, api::RedLineCategoryName).
+voc::v1::RedLineCategory RedLineToProto(RedLineCategory category);
 
 // Thread safety: Process() may be called from several threads; clustering
 // is serialised inside ClusterIndex.

@@ -9,6 +9,7 @@
 #include "common/rpc/page_token.h"
 #include "common/status/status.h"
 #include "common/util/time.h"
+#include "proto/api/enum_names.h"
 #include "proto/api/limits.h"
 #include "proto/api/resource_names.h"
 #include "proto/api/topic_id.h"
@@ -371,7 +372,7 @@ absl::StatusOr<v1::PreviewRedLinesResponse> TriageService::PreviewRedLines(
   response.set_sample_size(static_cast<std::int64_t>(preview.texts));
   for (int c = 0; c < 4; ++c) {
     auto* out = response.add_categories();
-    out->set_category(RedLineCategoryName(static_cast<RedLineCategory>(c)));
+    out->set_category(api::RedLineCategoryName(RedLineToProto(static_cast<RedLineCategory>(c))));
     out->set_current_matches(static_cast<std::int64_t>(preview.current_matches[c]));
     out->set_candidate_matches(static_cast<std::int64_t>(preview.candidate_matches[c]));
     out->set_gained(static_cast<std::int64_t>(preview.gained[c]));
