@@ -11,9 +11,7 @@
 #include "cli/commands.h"
 #include "common/config/config.h"
 
-#ifdef VOC_HAVE_TRIAGE_CLI
-#include "services/triage/analysis/tools/triage_cli.h"
-#endif
+#include "tools/triage/triage_cli.h"
 
 namespace {
 
@@ -73,14 +71,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> rest(words.begin() + static_cast<long>(i) + 1, words.end());
 
   if (command == "triage") {
-#ifdef VOC_HAVE_TRIAGE_CLI
     // The triage tools parse their own arguments: argv[0] is "triage".
     return voc::triage::tools::RunTriageCommand(argc - static_cast<int>(i) - 1,
                                                 argv + i + 1, std::cout, std::cerr);
-#else
-    std::cerr << "voc: this build has no triage tools (voc_triage_cli was not built)\n";
-    return voc::cli::kExitFailure;
-#endif
   }
 
   // An explicit --config must load; the default file is optional so voc

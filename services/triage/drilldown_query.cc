@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/log/log.h"
+#include "common/status/status.h"
 
 namespace voc::triage {
 namespace {
@@ -20,13 +21,17 @@ DrillDocument ToDocument(DrillDownRow& row, std::vector<std::string> terms) {
 
 }  // namespace
 
-DrillDownAnswer RunDrillDown(const DrillDownQuery& query, TriageStore& store, const TriageAnalyzer& analyzer) {
+absl::StatusOr<DrillDownAnswer> RunDrillDown(const DrillDownQuery& query, TriageStore& store,
+                                             const TriageAnalyzer& analyzer) {
   std::unordered_set<std::string> on_topic;
-  if (!query.topic.empty()) on_topic = store.NegativeFeedbackOnTopic(query.topic, query.start_ms, query.end_ms);
+  if (!query.topic.empty()) {
+    VOC_ASSIGN_OR_RETURN(on_topic, store.NegativeFeedbackOnTopic(query.topic, query.start_ms, query.end_ms));
+  }
+  VOC_ASSIGN_OR_RETURN(auto rows, store.LoadDrillDownRows(query.start_ms, query.end_ms, kMaxDrillDownDocuments));
 
   FeatureCounts target, baseline;
   std::vector<std::pair<std::string, std::vector<std::string>>> computed;  // rows stored without terms
-  for (auto& row : store.LoadDrillDownRows(query.start_ms, query.end_ms, kMaxDrillDownDocuments)) {
+  for (auto& row : rows) {
     const bool in_target = query.topic.empty()
                                ? !query.cluster_id.empty() && row.cluster_id == query.cluster_id
                                : on_topic.count(row.feedback_id) > 0;
@@ -40,10 +45,8 @@ DrillDownAnswer RunDrillDown(const DrillDownQuery& query, TriageStore& store, co
     (in_target ? target : baseline).Add(ToDocument(row, std::move(terms)));
   }
 
-  try {
-    store.BackfillDrillTerms(computed);
-  } catch (const std::exception& e) {
-    log::Warn("drill_terms_backfill_failed", {{"rows", computed.size()}, {"error", e.what()}});
+  if (const absl::Status saved = store.BackfillDrillTerms(computed); !saved.ok()) {
+    log::Warn("drill_terms_backfill_failed", {{"rows", computed.size()}, {"error", std::string(saved.message())}});
   }
 
   DrillDownAnswer answer;

@@ -8,6 +8,8 @@
 // written back.
 #pragma once
 
+#include <absl/status/statusor.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -36,8 +38,8 @@ struct DrillDownAnswer {
 // At most this many documents (the newest) are read per request.
 inline constexpr int kMaxDrillDownDocuments = 50000;
 
-// Throws on storage errors, except that a failed write-back of computed
+// The store's status when it cannot be read; a failed write-back of computed
 // terms is only logged (the answer does not depend on it).
-DrillDownAnswer RunDrillDown(const DrillDownQuery& query, TriageStore& store, const TriageAnalyzer& analyzer);
+absl::StatusOr<DrillDownAnswer> RunDrillDown(const DrillDownQuery& query, TriageStore& store, const TriageAnalyzer& analyzer);
 
 }  // namespace voc::triage

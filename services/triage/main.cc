@@ -1,38 +1,58 @@
 // voc-triage: consumes voc:feedback, analyses each feedback, stores the
 // result and queues it for assignment; serves TriageService.
-#include <fstream>
-#include <sstream>
+#include <iostream>
+#include <thread>
 
+#include "common/config/yaml_file.h"
 #include "common/log/log.h"
+#include "common/queue/publisher.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
+#include "common/status/status.h"
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/rule_reloader.h"
 #include "services/triage/triage_grpc.h"
-#include "services/triage/triage_worker.h"
+#include "services/triage/triage_consumer.h"
+#include "services/triage/triage_service.h"
 
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // Weak signals count combinations of terms from configured dictionaries
 // (model x part x symptom, ...); without a file, co-occurring complaint terms
 // of the taxonomy's topics.
-std::unique_ptr<voc::triage::WeakSignalDetector> MakeSignalDetector(const voc::Config& config,
-                                                                    voc::triage::TriageAnalyzer& analyzer) {
+absl::StatusOr<std::unique_ptr<voc::triage::WeakSignalDetector>> MakeSignalDetector(
+    const voc::Config& config, voc::triage::TriageAnalyzer& analyzer) {
   voc::triage::WeakSignalOptions options;
-  std::string path = config.ServiceString("signals", "");
-  options.groups = path.empty() ? voc::triage::DefaultSignalGroups(*analyzer.taxonomy().Current())
-                                : voc::triage::ParseTermGroups(ReadFile(path), path);
+  const std::string path = config.ServiceString("signals", "");
+  if (path.empty()) {
+    options.groups = voc::triage::DefaultSignalGroups(*analyzer.taxonomy().Current());
+  } else {
+    VOC_ASSIGN_OR_RETURN(const std::string text, voc::config::LoadYaml([&] { return voc::config::ReadFile(path); }));
+    VOC_ASSIGN_OR_RETURN(options.groups, voc::triage::ParseTermGroups(text, path));
+  }
   return std::make_unique<voc::triage::WeakSignalDetector>(options);
+}
+
+// Everything the analyser needs from configuration, or the first problem.
+absl::Status StartAnalysis(const voc::ServiceContext& ctx, voc::triage::TriageStore& store,
+                           std::unique_ptr<voc::triage::TriageAnalyzer>& analyzer,
+                           std::unique_ptr<voc::triage::RuleReloader>& stored_rules,
+                           std::unique_ptr<voc::triage::WeakSignalDetector>& signals) {
+  voc::triage::AnalyzerOptions options;
+  options.taxonomy_path = ctx.config.ServiceString("taxonomy", "config/taxonomy.yaml");
+  options.redlines_path = ctx.config.ServiceString("redlines", "config/redlines.yaml");
+  options.priority_path = ctx.config.ServiceString("priority", "config/priority.yaml");
+  options.lexicon_dir = ctx.config.ServiceString("lexicon_dir", "config/lexicon");
+  options.sentiment_model_path = ctx.config.ServiceString("sentiment_model", "");
+  options.topic_model_path = ctx.config.ServiceString("topic_model", "");
+  VOC_ASSIGN_OR_RETURN(analyzer, voc::triage::MakeTriageAnalyzer(options));
+  // Rules edited through the API are stored in the database and win.
+  stored_rules = std::make_unique<voc::triage::RuleReloader>(*analyzer, store);
+  VOC_RETURN_IF_ERROR(stored_rules->LoadStoredRules());
+  VOC_ASSIGN_OR_RETURN(signals, MakeSignalDetector(ctx.config, *analyzer));
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -45,22 +65,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<voc::triage::TriageAnalyzer> analyzer;
   std::unique_ptr<voc::triage::RuleReloader> stored_rules;
   std::unique_ptr<voc::triage::WeakSignalDetector> signals;
-  try {
-    voc::triage::AnalyzerOptions options;
-    options.taxonomy_path = ctx.config.ServiceString("taxonomy", "config/taxonomy.yaml");
-    options.redlines_path = ctx.config.ServiceString("redlines", "config/redlines.yaml");
-    options.priority_path = ctx.config.ServiceString("priority", "config/priority.yaml");
-    options.lexicon_dir = ctx.config.ServiceString("lexicon_dir", "config/lexicon");
-    options.sentiment_model_path = ctx.config.ServiceString("sentiment_model", "");
-    options.topic_model_path = ctx.config.ServiceString("topic_model", "");
-    analyzer = voc::triage::MakeTriageAnalyzer(options);
-    // Rules edited through the API are stored in the database and win.
-    stored_rules = std::make_unique<voc::triage::RuleReloader>(*analyzer, store);
-    stored_rules->LoadStoredRules();
-    signals = MakeSignalDetector(ctx.config, *analyzer);
-  } catch (const std::exception& e) {
-    voc::log::Error("analyzer_config_invalid", {{"error", e.what()}});
-    std::cerr << "voc-triage: cannot start: " << e.what() << "\n";
+  if (const absl::Status started = StartAnalysis(ctx, store, analyzer, stored_rules, signals); !started.ok()) {
+    voc::log::Error("analyzer_config_invalid", {{"error", std::string(started.message())}});
+    std::cerr << "voc-triage: cannot start: " << started.message() << "\n";
     return 2;
   }
   voc::log::Info("analyzer_ready", {{"sentiment_model", analyzer->sentiment_model_name()},
@@ -74,33 +81,34 @@ int main(int argc, char** argv) {
   rule_checks.Start();
 
   voc::triage::TriageProcessor processor(*analyzer, store, *ctx.clock);
-  processor.RestoreClusters();
+  if (const absl::Status restored = processor.RestoreClusters(); !restored.ok()) {
+    std::cerr << "voc-triage: cannot start: " << restored.message() << "\n";
+    return 2;
+  }
   if (signals) {
     auto replayed = voc::triage::RestoreSignalHistory(store, *signals, voc::ToMillis(ctx.clock->Now()));
-    voc::log::Info("signals_restored", {{"documents", replayed}, {"combinations", signals->combination_count()}});
+    if (!replayed.ok()) {
+      std::cerr << "voc-triage: cannot start: " << replayed.status().message() << "\n";
+      return 2;
+    }
+    voc::log::Info("signals_restored", {{"documents", *replayed}, {"combinations", signals->combination_count()}});
   }
+  voc::triage::TriageService service(processor, store, signals.get(), *ctx.clock);
 
   voc::queue::ConsumerOptions consumer;
   consumer.stream = voc::queue::kFeedbackStream;
   consumer.group = "triage";
   consumer.consumer = ctx.consumer_name;
   consumer.reclaim_idle = std::chrono::milliseconds(ctx.config.ServiceInt("reclaim_idle_ms", 30000));
-  voc::triage::TriageWorker worker(processor, signals.get(), ctx.redis, consumer);
-  std::thread worker_thread([&] { worker.Run(); });
+  voc::queue::StreamPublisher triaged(ctx.redis, voc::queue::kTriagedStream);
+  voc::triage::TriageConsumer queue_consumer(service, triaged, ctx.redis, consumer);
 
-  voc::triage::TriageServiceOptions options;
-  options.max_text_bytes = static_cast<std::size_t>(ctx.config.GetInt("services.ingest.max_text_bytes", 16384));
-  voc::triage::TriageGrpcService service(processor, store, signals.get(), *ctx.clock, options);
-  voc::rpc::ServiceServer server({"triage", ctx.listen, ctx.dev_clock},
-                                 {&service});
-  if (auto port = server.Start(); !port.ok()) {
-    std::cerr << "voc-triage: cannot start: " << port.status().message() << "\n";
-    worker.Stop();
-    worker_thread.join();
-    return 2;
-  }
+  voc::triage::TriageGrpc grpc_service(service);
+  voc::rpc::ServiceServer server({"triage", ctx.listen, ctx.dev_clock}, {&grpc_service});
+  voc::StartServerOrExit(server, "triage");
+  std::thread consumer_thread([&] { queue_consumer.Run(); });
   server.WaitForShutdownSignal();
-  worker.Stop();
-  worker_thread.join();
+  queue_consumer.Stop();
+  consumer_thread.join();
   return 0;
 }

@@ -1,22 +1,35 @@
 #include "services/triage/rule_reloader.h"
 
 #include "common/log/log.h"
+#include "common/status/status.h"
 
 namespace voc::triage {
 
 RuleReloader::RuleReloader(TriageAnalyzer& analyzer, TriageStore& store) : analyzer_(analyzer), store_(store) {}
 
-void RuleReloader::LoadStoredRules() { Sync(/*throw_on_invalid=*/true); }
+absl::Status RuleReloader::LoadStoredRules() { return Sync(/*fail_on_invalid=*/true).status(); }
 
-int RuleReloader::CheckForNewerRules() { return Sync(/*throw_on_invalid=*/false); }
+int RuleReloader::CheckForNewerRules() {
+  auto reloaded = Sync(/*fail_on_invalid=*/false);
+  if (!reloaded.ok()) {
+    log::Warn("rules_check_failed", {{"error", std::string(reloaded.status().message())}});
+    return 0;
+  }
+  return *reloaded;
+}
 
-int RuleReloader::Sync(bool throw_on_invalid) {
+absl::StatusOr<int> RuleReloader::Sync(bool fail_on_invalid) {
   std::lock_guard lock(mu_);
+  VOC_ASSIGN_OR_RETURN(const auto newest_versions, store_.NewestRuleVersions());
   int reloaded = 0;
-  for (const auto& newest : store_.NewestRuleVersions()) {
+  for (const auto& newest : newest_versions) {
     bool changed = false;
-    if (newest.kind == kTaxonomyRules) changed = Follow(newest, analyzer_.taxonomy(), throw_on_invalid);
-    if (newest.kind == kRedLineRules) changed = Follow(newest, analyzer_.red_lines(), throw_on_invalid);
+    if (newest.kind == kTaxonomyRules) {
+      VOC_ASSIGN_OR_RETURN(changed, Follow(newest, analyzer_.taxonomy(), fail_on_invalid));
+    }
+    if (newest.kind == kRedLineRules) {
+      VOC_ASSIGN_OR_RETURN(changed, Follow(newest, analyzer_.red_lines(), fail_on_invalid));
+    }
     if (changed) ++reloaded;
   }
   return reloaded;
@@ -26,30 +39,29 @@ int RuleReloader::Sync(bool throw_on_invalid) {
 // record, so a replica whose own update failed to save, or whose clock is
 // behind another's, still ends up running what the others run.
 template <typename Rules>
-bool RuleReloader::Follow(const StoredRuleVersion& newest, Rules& rules, bool throw_on_invalid) {
+absl::StatusOr<bool> RuleReloader::Follow(const StoredRuleVersion& newest, Rules& rules, bool fail_on_invalid) {
   const auto running = rules.Current();
   // Also true right after this replica's own update: nothing to reload.
   if (newest.content_hash == running->content_hash()) return false;
-  if (!throw_on_invalid && rejected_[newest.kind] == newest.id) return false;
-  const auto yaml = store_.RuleYaml(newest.id);
+  if (!fail_on_invalid && rejected_[newest.kind] == newest.id) return false;
+  VOC_ASSIGN_OR_RETURN(const auto yaml, store_.RuleYaml(newest.id));
   if (!yaml) return false;  // not there any more; the next check sees what replaced it
-  try {
-    const auto installed = rules.Update(*yaml, "rule_versions " + newest.id);
-    log::Info("rules_reloaded", {{"kind", newest.kind},
-                                 {"old_version", running->version()},
-                                 {"new_version", installed->version()},
-                                 {"old_content_hash", running->content_hash()},
-                                 {"new_content_hash", installed->content_hash()}});
-    return true;
-  } catch (const std::exception& e) {
-    if (throw_on_invalid) throw;
+  const auto installed = rules.Update(*yaml, "rule_versions " + newest.id);
+  if (!installed.ok()) {
+    if (fail_on_invalid) return installed.status();
     rejected_[newest.kind] = newest.id;
     log::Error("rules_reload_rejected", {{"kind", newest.kind},
                                          {"stored_version", newest.version},
                                          {"running_version", running->version()},
-                                         {"error", e.what()}});
+                                         {"error", std::string(installed.status().message())}});
     return false;
   }
+  log::Info("rules_reloaded", {{"kind", newest.kind},
+                               {"old_version", running->version()},
+                               {"new_version", (*installed)->version()},
+                               {"old_content_hash", running->content_hash()},
+                               {"new_content_hash", (*installed)->content_hash()}});
+  return true;
 }
 
 }  // namespace voc::triage

@@ -11,6 +11,9 @@
 // serialised. Analyses in flight keep the snapshot they started with.
 #pragma once
 
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+
 #include <map>
 #include <mutex>
 #include <string>
@@ -25,21 +28,26 @@ class RuleReloader {
   RuleReloader(TriageAnalyzer& analyzer, TriageStore& store);
 
   // At start: installs the newest stored version of each kind (it wins over
-  // the file in config/). Throws ConfigError when one does not validate, so
-  // the service refuses to start, as it does with an invalid rule file.
-  void LoadStoredRules();
+  // the file in config/). INVALID_ARGUMENT ("<source>:<line>: <problem>")
+  // when one does not validate, so the service refuses to start, as it does
+  // with an invalid rule file; the store's status when it cannot be read.
+  absl::Status LoadStoredRules();
 
   // Installs the newest stored version of each kind whose content differs
   // from the rules running here, logging `rules_reloaded` with the old and
   // new version. One query when nothing changed. A stored version that does
   // not validate is logged once (`rules_reload_rejected`) and skipped: the
-  // running rules stay. Returns the number of kinds reloaded.
+  // running rules stay. A database that cannot be read is logged
+  // (`rules_check_failed`) and retried at the next check. Returns the number
+  // of kinds reloaded.
   int CheckForNewerRules();
 
  private:
-  int Sync(bool throw_on_invalid);
+  // The number of kinds reloaded; with `fail_on_invalid`, a stored version
+  // that does not validate is an error instead of being skipped.
+  absl::StatusOr<int> Sync(bool fail_on_invalid);
   template <typename Rules>
-  bool Follow(const StoredRuleVersion& newest, Rules& rules, bool throw_on_invalid);
+  absl::StatusOr<bool> Follow(const StoredRuleVersion& newest, Rules& rules, bool fail_on_invalid);
 
   TriageAnalyzer& analyzer_;
   TriageStore& store_;

@@ -1,7 +1,9 @@
 #include "services/triage/triage_processor.h"
 
 #include "common/log/log.h"
+#include "common/status/status.h"
 #include "common/util/time.h"
+#include "proto/api/enum_names.h"
 
 namespace voc::triage {
 namespace {
@@ -25,6 +27,8 @@ voc::v1::NpsCategory NpsToProto(NpsCategory category) {
   return voc::v1::NPS_CATEGORY_UNSPECIFIED;
 }
 
+}  // namespace
+
 voc::v1::RedLineCategory RedLineToProto(RedLineCategory category) {
   switch (category) {
     case RedLineCategory::kSafety: return voc::v1::RED_LINE_CATEGORY_SAFETY;
@@ -35,22 +39,12 @@ voc::v1::RedLineCategory RedLineToProto(RedLineCategory category) {
   return voc::v1::RED_LINE_CATEGORY_UNSPECIFIED;
 }
 
-std::string ChannelName(voc::v1::Channel channel) {
-  // "CHANNEL_NPS_SURVEY" -> "nps_survey", the analyser's spelling.
-  std::string name = voc::v1::Channel_Name(channel);
-  if (name.rfind("CHANNEL_", 0) == 0) name = name.substr(8);
-  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
-}
-
-}  // namespace
-
 AnalysisInput InputFor(const voc::v1::Feedback& feedback) {
   AnalysisInput input;
   input.text = feedback.text();
   if (feedback.has_nps()) input.nps = feedback.nps();
   if (feedback.has_rating()) input.rating = feedback.rating();
-  input.channel = ChannelName(feedback.channel());
+  input.channel = api::ChannelName(feedback.channel());  // "nps_survey", the analyser's spelling
   input.customer_tier = feedback.customer().value_tier();
   auto followers = feedback.attributes().find("followers");
   if (followers != feedback.attributes().end()) {
@@ -92,14 +86,15 @@ voc::v1::TriageResult ToProto(const Analysis& analysis, const std::string& feedb
 TriageProcessor::TriageProcessor(TriageAnalyzer& analyzer, TriageStore& store, const Clock& clock)
     : analyzer_(analyzer), store_(store), clock_(clock) {}
 
-void TriageProcessor::RestoreClusters() {
-  auto members = store_.LoadClusterMembers();
+absl::Status TriageProcessor::RestoreClusters() {
+  VOC_ASSIGN_OR_RETURN(const auto members, store_.LoadClusterMembers());
   for (const auto& m : members) {
     auto signature = DecodeSignature(m.signature_hex);
     if (!signature) continue;
     clusters_.Restore(m.feedback_id, *signature, m.cluster_id, m.seen_ms, m.topics, m.text);
   }
   log::Info("clusters_restored", {{"members", members.size()}, {"clusters", clusters_.cluster_count()}});
+  return absl::OkStatus();
 }
 
 voc::v1::TriageResult TriageProcessor::AnalyzeOnly(const voc::v1::Feedback& feedback) const {
@@ -107,11 +102,12 @@ voc::v1::TriageResult TriageProcessor::AnalyzeOnly(const voc::v1::Feedback& feed
   return ToProto(analysis, feedback.id(), clock_.Now());
 }
 
-voc::v1::TriagedFeedback TriageProcessor::Process(const voc::v1::Feedback& feedback, bool* newly_stored,
-                                                  std::string* normalized_out) {
+absl::StatusOr<voc::v1::TriagedFeedback> TriageProcessor::Process(const voc::v1::Feedback& feedback,
+                                                                  bool* newly_stored, std::string* normalized_out) {
   std::lock_guard lock(process_mu_);
   if (newly_stored) *newly_stored = false;
-  if (auto stored = store_.GetResult(feedback.id())) {
+  VOC_ASSIGN_OR_RETURN(auto existing, store_.GetResult(feedback.id()));
+  if (auto& stored = existing) {
     if (normalized_out) *normalized_out = stored->normalized_text;
     return stored->triaged;
   }
@@ -134,14 +130,23 @@ voc::v1::TriagedFeedback TriageProcessor::Process(const voc::v1::Feedback& feedb
     std::vector<std::string> topics;
     for (const auto& t : analysis.topics) topics.push_back(t.path);
     std::int64_t seen_ms = ProtoToMillis(feedback.occurred_time());
-    ClusterAssignment assignment = clusters_.Add(feedback.id(), normalized, seen_ms, topics);
+    // A retry after a failed save reuses the cluster it was added to then.
+    auto unsaved = unsaved_clusters_.find(feedback.id());
+    if (unsaved == unsaved_clusters_.end()) {
+      unsaved = unsaved_clusters_.emplace(feedback.id(), clusters_.Add(feedback.id(), normalized, seen_ms, topics))
+                    .first;
+    }
+    const ClusterAssignment& assignment = unsaved->second;
     triaged.mutable_result()->set_cluster_id(std::to_string(assignment.cluster_id));
     member = StoredClusterMember{feedback.id(), assignment.cluster_id, EncodeSignature(assignment.signature),
                                  seen_ms, topics, normalized};
   }
-  if (!store_.SaveResult(triaged, normalized, drill_terms, member)) {
+  VOC_ASSIGN_OR_RETURN(const bool saved, store_.SaveResult(triaged, normalized, drill_terms, member));
+  unsaved_clusters_.erase(feedback.id());
+  if (!saved) {
     // Another replica stored it first: theirs is the one result.
-    if (auto stored = store_.GetResult(feedback.id())) return stored->triaged;
+    VOC_ASSIGN_OR_RETURN(auto theirs, store_.GetResult(feedback.id()));
+    if (theirs) return theirs->triaged;
   }
   if (newly_stored) *newly_stored = true;
   if (normalized_out) *normalized_out = normalized;

@@ -21,7 +21,7 @@
 #include "services/triage/analysis/clusters/similar_complaints.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/analysis/signals/weak_signals.h"
-#include "services/triage/analysis/tools/dataset.h"
+#include "tools/triage/dataset.h"
 
 namespace {
 
@@ -50,7 +50,7 @@ struct Fixture {
     rss_before_mb = ResidentMegabytes();
     AnalyzerOptions options = ShippedAnalyzerOptions();
     if (const char* model = std::getenv("VOC_SENTIMENT_MODEL"); model && *model) options.sentiment_model_path = model;
-    analyzer = MakeTriageAnalyzer(options);
+    analyzer = MakeTriageAnalyzer(options).value();
     rss_after_load_mb = ResidentMegabytes();
     normalized.reserve(texts.size());
     for (const auto& t : texts) normalized.push_back(analyzer->Normalize(t));

@@ -25,10 +25,10 @@
 
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
-#include "services/triage/analysis/tools/dataset.h"
+#include "tools/triage/dataset.h"
 #include "services/triage/triage_grpc.h"
 #include "services/triage/triage_processor.h"
-#include "services/triage/triage_worker.h"
+#include "services/triage/triage_consumer.h"
 
 namespace {
 
@@ -51,7 +51,8 @@ struct Fixture {
   std::unique_ptr<TriageStore> store;
   std::unique_ptr<TriageAnalyzer> analyzer;
   std::unique_ptr<TriageProcessor> processor;
-  std::unique_ptr<TriageGrpcService> service;
+  std::unique_ptr<TriageService> logic;
+  std::unique_ptr<TriageGrpc> service;
   std::size_t negatives = 0;
   std::string largest_cluster;
 
@@ -67,9 +68,10 @@ struct Fixture {
     db = voc::storage::Database::Open("sqlite3://" + dir + "/triage.db");
     db->Migrate("triage", TriageMigrations());
     store = std::make_unique<TriageStore>(*db);
-    analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions());
+    analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
     processor = std::make_unique<TriageProcessor>(*analyzer, *store, clock);
-    service = std::make_unique<TriageGrpcService>(*processor, *store, nullptr, clock, TriageServiceOptions{});
+    logic = std::make_unique<TriageService>(*processor, *store, nullptr, clock);
+    service = std::make_unique<TriageGrpc>(*logic);
 
     std::size_t stored = 0;
     for (std::size_t i = 1; i < rows.size() && stored < kStoredResults; ++i) {
@@ -83,7 +85,7 @@ struct Fixture {
       // Spread over the 28 days before now, newest last.
       const auto offset = static_cast<std::int64_t>(stored) * 28 * kDayMs / static_cast<std::int64_t>(kStoredResults);
       *f.mutable_occurred_time() = voc::MillisToProto(kNowMs - 28 * kDayMs + offset);
-      auto triaged = processor->Process(f);
+      auto triaged = processor->Process(f).value();
       if (triaged.result().sentiment() == voc::v1::SENTIMENT_NEGATIVE) ++negatives;
       ++stored;
     }
@@ -171,7 +173,7 @@ BENCHMARK(BM_DrillDownTopicFirstRequestOverOldRows)->Unit(benchmark::kMillisecon
 // negative feedback (items_per_second: negative feedback per second).
 void BM_TermsOfOneNegativeFeedback(benchmark::State& state) {
   if (SkipWithoutData(state)) return;
-  auto docs = Data().store->LoadSignalDocuments(0, kNowMs + kDayMs, 200000);
+  auto docs = Data().store->LoadSignalDocuments(0, kNowMs + kDayMs, 200000).value();
   std::size_t i = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize(Data().analyzer->Terms(docs[i].normalized_text));
@@ -188,7 +190,7 @@ void BM_RestoreSignals(benchmark::State& state) {
   options.groups = DefaultSignalGroups(*Data().analyzer->taxonomy().Current());
   for (auto _ : state) {
     WeakSignalDetector signals(options);
-    RestoreSignalHistory(*Data().store, signals, kNowMs);
+    (void)RestoreSignalHistory(*Data().store, signals, kNowMs).value();
     benchmark::DoNotOptimize(signals.combination_count());
   }
   state.counters["negative_documents"] = static_cast<double>(Data().negatives);

@@ -17,7 +17,7 @@
 #include "services/triage/analysis/sentiment/linear_model.h"
 #include "services/triage/analysis/text/normalizer.h"
 #include "services/triage/analysis/text/segmenter.h"
-#include "services/triage/analysis/tools/dataset.h"
+#include "tools/triage/dataset.h"
 
 namespace {
 

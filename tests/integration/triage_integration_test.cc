@@ -4,18 +4,25 @@
 // On SQLite and PostgreSQL: rule updates reach a second replica sharing the
 // database, and drill-downs read the terms stored at triage time.
 #include <gtest/gtest.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <fstream>
 #include <sstream>
 
+#include "common/queue/publisher.h"
 #include "common/queue/stream.h"
 #include "common/rpc/server.h"
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
+#include "services/triage/analysis/text/utf8.h"
 #include "services/triage/rule_reloader.h"
 #include "services/triage/triage_grpc.h"
-#include "services/triage/triage_worker.h"
+#include "services/triage/triage_consumer.h"
+#include "services/triage/triage_service.h"
 #include "tests/support/servers.h"
 
 namespace voc::triage {
@@ -28,7 +35,7 @@ class TriageIntegrationTest : public ::testing::Test {
     db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
     db_->Migrate("triage", TriageMigrations());
     store_ = std::make_unique<TriageStore>(*db_);
-    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions());
+    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
     processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
     WeakSignalOptions signal_options;
     signal_options.groups = DefaultSignalGroups(*analyzer_->taxonomy().Current());
@@ -38,9 +45,10 @@ class TriageIntegrationTest : public ::testing::Test {
     consumer.group = "triage";
     consumer.consumer = "test";
     consumer.block = std::chrono::milliseconds(50);
-    worker_ = std::make_unique<TriageWorker>(*processor_, signals_.get(), redis_options_, consumer);
-    service_ = std::make_unique<TriageGrpcService>(*processor_, *store_, signals_.get(), clock_,
-                                                   TriageServiceOptions{});
+    logic_ = std::make_unique<TriageService>(*processor_, *store_, signals_.get(), clock_);
+    publisher_ = std::make_unique<queue::StreamPublisher>(redis_options_, queue::kTriagedStream);
+    worker_ = std::make_unique<TriageConsumer>(*logic_, *publisher_, redis_options_, consumer);
+    service_ = std::make_unique<TriageGrpc>(*logic_);
     server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"triage", "127.0.0.1:0", nullptr},
                                                    std::vector<grpc::Service*>{service_.get()});
     int port = server_->Start().value();
@@ -81,8 +89,10 @@ class TriageIntegrationTest : public ::testing::Test {
   std::unique_ptr<TriageAnalyzer> analyzer_;
   std::unique_ptr<TriageProcessor> processor_;
   std::unique_ptr<WeakSignalDetector> signals_;
-  std::unique_ptr<TriageWorker> worker_;
-  std::unique_ptr<TriageGrpcService> service_;
+  std::unique_ptr<TriageService> logic_;
+  std::unique_ptr<queue::StreamPublisher> publisher_;
+  std::unique_ptr<TriageConsumer> worker_;
+  std::unique_ptr<TriageGrpc> service_;
   std::unique_ptr<rpc::ServiceServer> server_;
   std::unique_ptr<voc::v1::TriageService::Stub> stub_;
 };
@@ -111,7 +121,7 @@ TEST_F(TriageIntegrationTest, RedeliveryRepublishesButStoresNothingNew) {
   // Both deliveries are published downstream (assignment is idempotent) ...
   EXPECT_EQ(TriagedLength(), 2);
   // ... but there is one result.
-  EXPECT_EQ(store_->Count(0, INT64_MAX, "").total, 1);
+  EXPECT_EQ(store_->Count(0, INT64_MAX, "").value().total, 1);
 }
 
 TEST_F(TriageIntegrationTest, AnalyzeValidatesItsInput) {
@@ -127,7 +137,7 @@ TEST_F(TriageIntegrationTest, AnalyzeValidatesItsInput) {
   request.set_text("这车不行，油耗太高了，后悔买了");
   ASSERT_TRUE(stub_->Analyze(&ok_context, request, &response).ok());
   EXPECT_EQ(response.result().sentiment(), voc::v1::SENTIMENT_NEGATIVE);
-  EXPECT_EQ(store_->Count(0, INT64_MAX, "").total, 0);  // Analyze stores nothing
+  EXPECT_EQ(store_->Count(0, INT64_MAX, "").value().total, 0);  // Analyze stores nothing
 }
 
 TEST_F(TriageIntegrationTest, ClustersAndDrillDownPointAtTheCommonCause) {
@@ -232,10 +242,11 @@ struct Replica {
     db = storage::Database::Open(database_url);
     db->Migrate("triage", TriageMigrations());
     store = std::make_unique<TriageStore>(*db);
-    analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions());
+    analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
     rules = std::make_unique<RuleReloader>(*analyzer, *store);
     processor = std::make_unique<TriageProcessor>(*analyzer, *store, clock);
-    service = std::make_unique<TriageGrpcService>(*processor, *store, nullptr, clock, TriageServiceOptions{});
+    logic = std::make_unique<TriageService>(*processor, *store, nullptr, clock);
+    service = std::make_unique<TriageGrpc>(*logic);
     server = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"triage", "127.0.0.1:0", nullptr},
                                                   std::vector<grpc::Service*>{service.get()});
     int port = server->Start().value();
@@ -281,7 +292,8 @@ struct Replica {
   std::unique_ptr<TriageAnalyzer> analyzer;
   std::unique_ptr<RuleReloader> rules;
   std::unique_ptr<TriageProcessor> processor;
-  std::unique_ptr<TriageGrpcService> service;
+  std::unique_ptr<TriageService> logic;
+  std::unique_ptr<TriageGrpc> service;
   std::unique_ptr<rpc::ServiceServer> server;
   std::unique_ptr<voc::v1::TriageService::Stub> stub;
 };
@@ -383,8 +395,10 @@ TEST_P(TriageReplicasTest, AStoredRuleSetThatDoesNotValidateKeepsTheRunningRules
   // A newer stored version that this replica cannot read (say, written by a
   // newer release) must not replace working rules.
   clock_.Advance(std::chrono::minutes(1));
-  b_->store->SaveRuleVersion(kTaxonomyRules, "2024.3", "0123456789abcdef", "version: 2024.3\ntopics: [oops",
-                             ToMillis(clock_.Now()));
+  ASSERT_TRUE(b_->store
+                  ->SaveRuleVersion(kTaxonomyRules, "2024.3", "0123456789abcdef", "version: 2024.3\ntopics: [oops",
+                                    ToMillis(clock_.Now()))
+                  .ok());
   ::testing::internal::CaptureStderr();
   EXPECT_EQ(b_->rules->CheckForNewerRules(), 0);
   EXPECT_EQ(b_->rules->CheckForNewerRules(), 0);
@@ -399,7 +413,7 @@ TEST_P(TriageReplicasTest, AStoredRuleSetThatDoesNotValidateKeepsTheRunningRules
 
   // At start the same stored version stops the replica, as a bad file does.
   Replica restarted(postgres_ ? postgres_->Url("triage") : "sqlite3://" + dir_.path() + "/triage.db", clock_);
-  EXPECT_THROW(restarted.rules->LoadStoredRules(), std::exception);
+  EXPECT_EQ(restarted.rules->LoadStoredRules().code(), absl::StatusCode::kInvalidArgument);
 
   // A valid update after it is followed again.
   clock_.Advance(std::chrono::minutes(1));
@@ -421,7 +435,7 @@ TEST_P(TriageReplicasTest, AnUpdateTheDatabaseRefusesIsNotInstalled) {
 TEST_P(TriageReplicasTest, AReplicaStartingLaterLoadsTheStoredRules) {
   ASSERT_TRUE(a_->UpdateTaxonomy(TaxonomyWithWidgets()).ok());
   Replica later(postgres_ ? postgres_->Url("triage") : "sqlite3://" + dir_.path() + "/triage.db", clock_);
-  later.rules->LoadStoredRules();
+  ASSERT_TRUE(later.rules->LoadStoredRules().ok());
   auto topics = later.TopicsOf("my zorblax broke");
   EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 1);
   EXPECT_EQ(later.rules->CheckForNewerRules(), 0);
@@ -441,7 +455,7 @@ class TriageStoredDataTest : public TriageReplicasTest {
     f.set_text(text);
     f.mutable_customer()->set_store(shop);
     *f.mutable_occurred_time() = voc::ToProto(clock_.Now() - std::chrono::hours(hours_ago));
-    a_->processor->Process(f);
+    a_->processor->Process(f).value();
   }
 
   std::vector<std::string> DrillDown(Replica& replica, const std::string& topic) {
@@ -495,12 +509,461 @@ TEST_P(TriageStoredDataTest, DrillDownReadsStoredTermsAndFillsInRowsStoredWithou
   WeakSignalOptions options;
   options.groups = DefaultSignalGroups(*b_->analyzer->taxonomy().Current());
   WeakSignalDetector signals(options);
-  EXPECT_EQ(RestoreSignalHistory(*b_->store, signals, ToMillis(clock_.Now())), 32u);
+  EXPECT_EQ(RestoreSignalHistory(*b_->store, signals, ToMillis(clock_.Now())).value(), 32u);
   EXPECT_GT(signals.combination_count(), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TriageStoredDataTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
+
+// ---------------------------------------------------------------------------
+// The database down for longer than the dead-letter threshold: a SQLite file
+// held by another connection with BEGIN EXCLUSIVE makes every write fail with
+// SQLITE_BUSY once the busy timeout runs out, which the store returns as
+// UNAVAILABLE. The consumer retries the message (never counted towards
+// dead-lettering) and triages it once the lock is gone; a malformed message
+// is still dead-lettered after max_deliveries with its error.
+class TriageOutageTest : public ::testing::Test {
+ protected:
+  static constexpr int kMaxDeliveries = 3;
+
+  void SetUp() override {
+    redis_options_.port = redis_.port();
+    path_ = dir_.path() + "/triage.db";
+    // One pooled session, so the short busy timeout below is the one used
+    // (Database sets 10 s, which would make each try wait that long).
+    db_ = storage::Database::Open("sqlite3://" + path_, 1);
+    db_->Migrate("triage", TriageMigrations());
+    db_->WithSession([](soci::session& s) { s << "PRAGMA busy_timeout=50"; });
+    store_ = std::make_unique<TriageStore>(*db_);
+    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
+    processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
+    service_ = std::make_unique<TriageService>(*processor_, *store_, nullptr, clock_);
+    publisher_ = std::make_unique<queue::StreamPublisher>(redis_options_, queue::kTriagedStream);
+    queue::ConsumerOptions consumer;
+    consumer.stream = queue::kFeedbackStream;
+    consumer.group = "triage";
+    consumer.consumer = "test";
+    consumer.block = std::chrono::milliseconds(20);
+    consumer.max_deliveries = kMaxDeliveries;
+    consumer_ = std::make_unique<TriageConsumer>(*service_, *publisher_, redis_options_, consumer);
+  }
+
+  void PublishFields(const std::map<std::string, std::string>& fields) {
+    queue::StreamProducer producer(redis_options_, queue::kFeedbackStream);
+    ASSERT_TRUE(producer.Publish(fields));
+  }
+
+  void PublishFeedback(const std::string& id, const std::string& text) {
+    voc::v1::Feedback f;
+    f.set_id(id);
+    f.set_channel(voc::v1::CHANNEL_REVIEW);
+    f.set_text(text);
+    *f.mutable_occurred_time() = voc::ToProto(clock_.Now());
+    std::string bytes;
+    f.SerializeToString(&bytes);
+    PublishFields({{"feedback_id", id}, {"payload", bytes}});
+  }
+
+  long Length(const std::string& stream) {
+    queue::RedisClient client(redis_options_);
+    auto reply = client.Command({"XLEN", stream});
+    return reply ? reply->integer : -1;
+  }
+
+  std::string DeadLetterError() {
+    queue::RedisClient client(redis_options_);
+    auto reply = client.Command({"XRANGE", std::string(queue::kFeedbackStream) + ":dead", "-", "+"});
+    if (!reply) return "";
+    for (const auto& m : queue::ParseEntries(reply.get())) {
+      auto error = m.fields.find("error");
+      if (error != m.fields.end()) return error->second;
+    }
+    return "";
+  }
+
+  testing::RedisServer redis_;
+  queue::RedisOptions redis_options_;
+  testing::TempDir dir_;
+  std::string path_;
+  FakeClock clock_{FromMillis(1764028800000)};
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<TriageStore> store_;
+  std::unique_ptr<TriageAnalyzer> analyzer_;
+  std::unique_ptr<TriageProcessor> processor_;
+  std::unique_ptr<TriageService> service_;
+  std::unique_ptr<queue::StreamPublisher> publisher_;
+  std::unique_ptr<TriageConsumer> consumer_;
+};
+
+TEST_F(TriageOutageTest, ALockedDatabaseIsRetriedPastTheDeadLetterThresholdAndTriagedOnceItIsBack) {
+  soci::session locker(soci::sqlite3, "db=" + path_);
+  locker << "BEGIN EXCLUSIVE";
+  PublishFeedback("f-outage", "快递三天还没到，物流信息一直不更新，太慢了");
+  for (int attempt = 0; attempt < 3 * kMaxDeliveries; ++attempt) EXPECT_EQ(consumer_->PollOnce(), 0);
+  EXPECT_EQ(Length(std::string(queue::kFeedbackStream) + ":dead"), 0);
+  EXPECT_EQ(Length(queue::kTriagedStream), 0);
+
+  locker << "ROLLBACK";
+  EXPECT_EQ(consumer_->PollOnce(), 1);
+  EXPECT_EQ(Length(queue::kTriagedStream), 1);
+  EXPECT_EQ(Length(std::string(queue::kFeedbackStream) + ":dead"), 0);
+  const auto stored = store_->GetResult("f-outage").value();
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->triaged.result().sentiment(), voc::v1::SENTIMENT_NEGATIVE);
+  // The retries did not add the feedback to its cluster once per try.
+  const auto cluster = processor_->clusters().Get(std::stoull(stored->triaged.result().cluster_id()));
+  ASSERT_TRUE(cluster.has_value());
+  EXPECT_EQ(cluster->size, 1u);
+}
+
+TEST_F(TriageOutageTest, AMalformedMessageIsStillDeadLetteredAfterMaxDeliveriesWithItsError) {
+  PublishFields({{"feedback_id", "bad"}, {"payload", "not a feedback"}});
+  for (int attempt = 0; attempt < kMaxDeliveries; ++attempt) consumer_->PollOnce();
+  EXPECT_EQ(Length(std::string(queue::kFeedbackStream) + ":dead"), 1);
+  EXPECT_NE(DeadLetterError().find("payload is not a voc.v1.Feedback"), std::string::npos) << DeadLetterError();
+  EXPECT_EQ(Length(queue::kTriagedStream), 0);
+}
+
+// ---------------------------------------------------------------------------
+// What triage serves about its own rules and clusters, and paging.
+
+std::vector<std::string> TopicIds(const voc::v1::ListTopicsResponse& response) {
+  std::vector<std::string> ids;
+  for (const auto& t : response.topics()) ids.push_back(t.id());
+  return ids;
+}
+
+TEST_F(TriageIntegrationTest, ListTopicsServesTheTaxonomyWithInheritedDepartments) {
+  grpc::ClientContext context;
+  voc::v1::ListTopicsRequest request;
+  request.set_page_size(1000);
+  voc::v1::ListTopicsResponse all;
+  ASSERT_TRUE(stub_->ListTopics(&context, request, &all).ok());
+  EXPECT_EQ(all.version(), analyzer_->taxonomy().Current()->version());
+  EXPECT_EQ(all.topics_size(), static_cast<int>(analyzer_->taxonomy().Current()->topics().size()));
+  EXPECT_TRUE(all.next_page_token().empty());
+  const auto delay = std::find_if(all.topics().begin(), all.topics().end(),
+                                  [](const voc::v1::Topic& t) { return t.id() == "logistics.delivery_delay"; });
+  ASSERT_NE(delay, all.topics().end());
+  EXPECT_EQ(delay->parent(), "logistics");
+  EXPECT_EQ(delay->department(), "logistics");  // inherited from its parent
+  EXPECT_FALSE(delay->name_zh().empty());
+  EXPECT_FALSE(delay->name_en().empty());
+
+  grpc::ClientContext department_context;
+  request.set_department("customer_service");
+  voc::v1::ListTopicsResponse service;
+  ASSERT_TRUE(stub_->ListTopics(&department_context, request, &service).ok());
+  const auto ids = TopicIds(service);
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "service"), ids.end());
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "service.staff_attitude"), ids.end());
+  // It names its own department.
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), "service.after_sales"), ids.end());
+  for (const auto& t : service.topics()) EXPECT_EQ(t.department(), "customer_service");
+}
+
+// The shipped taxonomy plus one topic at the end.
+std::string TaxonomyPlus(const std::string& current_yaml, const std::string& id) {
+  return current_yaml + "\n  - id: " + id + "\n    name: {zh: 新, en: New}\n    department: logistics\n" +
+         "    query: {any: [" + id + "]}\n";
+}
+
+TEST_F(TriageIntegrationTest, ListTopicsPagesReturnEveryTopicOnceWhileTopicsAreAdded) {
+  const auto original = analyzer_->taxonomy().Current();
+  std::vector<std::string> seen;
+  voc::v1::ListTopicsRequest request;
+  request.set_page_size(4);
+  int added = 0;
+  std::string yaml = original->source_yaml();
+  do {
+    grpc::ClientContext context;
+    voc::v1::ListTopicsResponse page;
+    ASSERT_TRUE(stub_->ListTopics(&context, request, &page).ok());
+    for (const auto& id : TopicIds(page)) seen.push_back(id);
+    request.set_page_token(page.next_page_token());
+    // Another operator adds a topic between two pages.
+    yaml = TaxonomyPlus(yaml, "added" + std::to_string(added++));
+    ASSERT_TRUE(analyzer_->taxonomy().Update(yaml).ok());
+  } while (!request.page_token().empty());
+  for (const auto& t : original->topics()) {
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), t.id), 1) << t.id;
+  }
+  std::set<std::string> distinct(seen.begin(), seen.end());
+  EXPECT_EQ(distinct.size(), seen.size()) << "a topic was returned twice";
+}
+
+// Tampered tokens and tokens sent with another filter are refused naming
+// page_token.
+template <typename Request, typename Call>
+void ExpectPageTokenChecks(Request request, const std::string& token, Call call, void (*change_filter)(Request&)) {
+  ASSERT_FALSE(token.empty());
+  std::string tampered = token;
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  request.set_page_token(tampered);
+  grpc::Status status = call(request);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("page_token"), std::string::npos) << status.error_message();
+
+  request.set_page_token(token);
+  change_filter(request);
+  status = call(request);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("page_token"), std::string::npos) << status.error_message();
+}
+
+TEST_F(TriageIntegrationTest, ListTopicsRefusesTamperedAndReusedPageTokens) {
+  voc::v1::ListTopicsRequest request;
+  request.set_page_size(2);
+  grpc::ClientContext context;
+  voc::v1::ListTopicsResponse page;
+  ASSERT_TRUE(stub_->ListTopics(&context, request, &page).ok());
+  ExpectPageTokenChecks(
+      request, page.next_page_token(),
+      [&](const voc::v1::ListTopicsRequest& r) {
+        grpc::ClientContext c;
+        voc::v1::ListTopicsResponse out;
+        return stub_->ListTopics(&c, r, &out);
+      },
+      +[](voc::v1::ListTopicsRequest& r) { r.set_department("logistics"); });
+}
+
+// A negative complaint of its own: 24 random Han characters (shared by no
+// other cluster) and a complaint that makes it negative.
+std::string ComplaintNumber(int k, bool variant) {
+  std::uint32_t state = 2654435761u * static_cast<std::uint32_t>(k + 1);
+  std::string text;
+  for (int i = 0; i < 24; ++i) {
+    state = state * 1664525u + 1013904223u;
+    voc::triage::text::AppendUtf8(text, static_cast<char32_t>(0x4E00 + (state >> 8) % 3000));
+  }
+  return text + (variant ? "，太差了，非常失望" : "，太差了，非常失望！");
+}
+
+class TriageClusterListTest : public TriageIntegrationTest {
+ protected:
+  // Two near-identical negative feedbacks: one cluster of two.
+  std::string AddCluster(int k, int hours_ago, const std::string& topic_text = "") {
+    std::string cluster_id;
+    for (int copy = 0; copy < 2; ++copy) {
+      voc::v1::Feedback f;
+      f.set_id("k" + std::to_string(k) + "-" + std::to_string(copy));
+      f.set_channel(voc::v1::CHANNEL_REVIEW);
+      f.set_text(topic_text + ComplaintNumber(k, copy == 1));
+      *f.mutable_occurred_time() = voc::ToProto(clock_.Now() - std::chrono::hours(hours_ago));
+      const auto triaged = processor_->Process(f).value();
+      EXPECT_EQ(triaged.result().sentiment(), voc::v1::SENTIMENT_NEGATIVE) << f.text();
+      cluster_id = triaged.result().cluster_id();
+    }
+    return cluster_id;
+  }
+
+  voc::v1::ListClustersResponse List(const voc::v1::ListClustersRequest& request) {
+    grpc::ClientContext context;
+    voc::v1::ListClustersResponse response;
+    const grpc::Status status = stub_->ListClusters(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+};
+
+std::vector<std::string> ClusterIds(const voc::v1::ListClustersResponse& response) {
+  std::vector<std::string> ids;
+  for (const auto& c : response.clusters()) ids.push_back(c.id());
+  return ids;
+}
+
+TEST_F(TriageClusterListTest, PagesReturnEveryClusterOnceWhileClustersAreAdded) {
+  std::set<std::string> original;
+  for (int k = 0; k < 7; ++k) original.insert(AddCluster(k, 1));
+  ASSERT_EQ(original.size(), 7u);
+  voc::v1::ListClustersRequest request;
+  request.set_page_size(2);
+  std::vector<std::string> seen;
+  int next = 100;
+  do {
+    const auto page = List(request);
+    for (const auto& id : ClusterIds(page)) seen.push_back(id);
+    request.set_page_token(page.next_page_token());
+    AddCluster(next++, 1);  // new complaints arrive between two pages
+  } while (!request.page_token().empty());
+  for (const auto& id : original) EXPECT_EQ(std::count(seen.begin(), seen.end(), id), 1) << id;
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size()) << "a cluster was returned twice";
+}
+
+TEST_F(TriageClusterListTest, RefusesTamperedAndReusedPageTokens) {
+  for (int k = 0; k < 3; ++k) AddCluster(k, 1);
+  voc::v1::ListClustersRequest request;
+  request.set_page_size(1);
+  const auto page = List(request);
+  ExpectPageTokenChecks(
+      request, page.next_page_token(),
+      [&](const voc::v1::ListClustersRequest& r) {
+        grpc::ClientContext c;
+        voc::v1::ListClustersResponse out;
+        return stub_->ListClusters(&c, r, &out);
+      },
+      +[](voc::v1::ListClustersRequest& r) { r.set_department("logistics"); });
+}
+
+TEST_F(TriageClusterListTest, FiltersByDepartmentWithSubtopicsAndByTimeRange) {
+  const std::string late = AddCluster(1, 2, "快递三天还没到，物流太慢了。");  // logistics.delivery_delay
+  const std::string crash = AddCluster(2, 2, "app一登录就闪退。");           // app.crash
+  const std::string old_late = AddCluster(3, 24 * 20, "快递三天还没到，物流太慢了。");
+
+  voc::v1::ListClustersRequest request;
+  request.set_department("logistics");
+  auto ids = ClusterIds(List(request));
+  EXPECT_NE(std::find(ids.begin(), ids.end(), late), ids.end());
+  EXPECT_NE(std::find(ids.begin(), ids.end(), old_late), ids.end());
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), crash), ids.end());
+
+  // Seen in the last ten days only.
+  *request.mutable_start_time() = voc::ToProto(clock_.Now() - std::chrono::hours(24 * 10));
+  *request.mutable_end_time() = voc::ToProto(clock_.Now());
+  ids = ClusterIds(List(request));
+  EXPECT_EQ(ids, std::vector<std::string>{late});
+
+  // A window that ends before anything was seen.
+  *request.mutable_start_time() = voc::ToProto(clock_.Now() - std::chrono::hours(24 * 40));
+  *request.mutable_end_time() = voc::ToProto(clock_.Now() - std::chrono::hours(24 * 30));
+  EXPECT_TRUE(List(request).clusters().empty());
+}
+
+class TriageSignalListTest : public TriageIntegrationTest {
+ protected:
+  // Makes every combination of `text`'s terms emerging today.
+  void Emerge(const std::string& raw) {
+    const std::int64_t today = DayIndex(ToMillis(clock_.Now()) / 1000);
+    const std::string text = analyzer_->Normalize(raw);
+    for (int k = 0; k < 6; ++k) signals_->Observe(text, today);
+  }
+  void History() {
+    const std::int64_t today = DayIndex(ToMillis(clock_.Now()) / 1000);
+    for (std::int64_t day = today - 30; day < today; ++day) signals_->Observe("app 闪退", day);
+  }
+  static std::string Key(const voc::v1::EmergingSignal& s) {
+    std::string key;
+    for (const auto& t : s.terms()) key += t + "|";
+    return key;
+  }
+};
+
+TEST_F(TriageSignalListTest, PagesReturnEverySignalOnceWhileSignalsAreAdded) {
+  History();
+  Emerge("物流信息一直不更新，快递太慢了");
+  Emerge("菜送到的时候都凉了，太难吃了");
+  Emerge("客服态度很差，问题一直没解决");
+  Emerge("价格太贵了，退款一直不到账");
+  grpc::ClientContext all_context;
+  voc::v1::ListEmergingSignalsRequest request;
+  voc::v1::ListEmergingSignalsResponse all;
+  ASSERT_TRUE(stub_->ListEmergingSignals(&all_context, request, &all).ok());
+  ASSERT_GT(all.signals_size(), 1) << "need several signals to page through";
+
+  request.set_page_size(1);
+  std::vector<std::string> seen;
+  bool added = false;
+  do {
+    grpc::ClientContext context;
+    voc::v1::ListEmergingSignalsResponse page;
+    ASSERT_TRUE(stub_->ListEmergingSignals(&context, request, &page).ok());
+    for (const auto& s : page.signals()) seen.push_back(Key(s));
+    request.set_page_token(page.next_page_token());
+    if (!added) Emerge("手机屏幕一直闪，质量太差了，售后也不管");  // new signals between two pages
+    added = true;
+  } while (!request.page_token().empty());
+  for (const auto& s : all.signals()) EXPECT_EQ(std::count(seen.begin(), seen.end(), Key(s)), 1) << Key(s);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size()) << "a signal was returned twice";
+}
+
+TEST_F(TriageSignalListTest, LimitStillWorksAndTokensAreChecked) {
+  History();
+  Emerge("物流信息一直不更新，快递太慢了");
+  grpc::ClientContext context;
+  voc::v1::ListEmergingSignalsRequest request;
+  request.set_limit(1);  // the deprecated alias of page_size
+  voc::v1::ListEmergingSignalsResponse page;
+  ASSERT_TRUE(stub_->ListEmergingSignals(&context, request, &page).ok());
+  EXPECT_EQ(page.signals_size(), 1);
+  ExpectPageTokenChecks(
+      request, page.next_page_token(),
+      [&](const voc::v1::ListEmergingSignalsRequest& r) {
+        grpc::ClientContext c;
+        voc::v1::ListEmergingSignalsResponse out;
+        return stub_->ListEmergingSignals(&c, r, &out);
+      },
+      +[](voc::v1::ListEmergingSignalsRequest& r) { *r.mutable_day() = voc::MillisToProto(0); });
+}
+
+TEST_F(TriageIntegrationTest, PreviewRedLinesCountsGainedAndLostPerCategoryWithExamples) {
+  Publish("r1", "充电器起火了，太可怕了");
+  Publish("r2", "我要找律师起诉你们");
+  Publish("r3", "快递太慢了");
+  Drain();
+  grpc::ClientContext context;
+  voc::v1::PreviewRedLinesRequest request;
+  // Safety no longer flags 起火, legal no longer flags 律师/起诉, and 快递 becomes a PR-crisis term.
+  request.set_yaml("version: candidate\ncategories:\n  safety: [爆炸]\n  legal: [lawsuit]\n"
+                   "  regulatory: [12315]\n  pr_crisis: [快递]\n");
+  voc::v1::PreviewRedLinesResponse response;
+  const grpc::Status status = stub_->PreviewRedLines(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.sample_size(), 3);
+  std::map<std::string, voc::v1::RedLinePreview> by_category;
+  for (const auto& c : response.categories()) by_category[c.category()] = c;
+  ASSERT_EQ(by_category.size(), 4u);
+  EXPECT_EQ(by_category["safety"].current_matches(), 1);
+  EXPECT_EQ(by_category["safety"].candidate_matches(), 0);
+  EXPECT_EQ(by_category["safety"].lost(), 1);
+  ASSERT_EQ(by_category["safety"].lost_examples_size(), 1);
+  EXPECT_NE(by_category["safety"].lost_examples(0).find("起火"), std::string::npos);
+  EXPECT_EQ(by_category["legal"].lost(), 1);
+  EXPECT_EQ(by_category["pr_crisis"].gained(), 1);
+  ASSERT_EQ(by_category["pr_crisis"].gained_examples_size(), 1);
+  EXPECT_NE(by_category["pr_crisis"].gained_examples(0).find("快递"), std::string::npos);
+
+  grpc::ClientContext bad_context;
+  request.set_yaml("version: 1\ncategories:\n  rumours: [x]\n");
+  const grpc::Status bad = stub_->PreviewRedLines(&bad_context, request, &response);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(bad.error_message().rfind("yaml:3: ", 0), 0u) << bad.error_message();
+}
+
+TEST_F(TriageIntegrationTest, PreviewTaxonomyReportsGainedAndLost) {
+  Publish("p1", "快递三天还没到，太慢了");
+  Publish("p2", "物流太慢了");
+  Drain();
+  grpc::ClientContext get_context;
+  voc::v1::Taxonomy current;
+  ASSERT_TRUE(stub_->GetTaxonomy(&get_context, {}, &current).ok());
+  grpc::ClientContext context;
+  voc::v1::PreviewTaxonomyRequest request;
+  request.set_yaml(TaxonomyPlus(current.yaml(), "slowness") + "  - id: slow_things\n    name: {zh: 慢, en: Slow}\n"
+                   "    department: logistics\n    query: {any: [太慢]}\n");
+  voc::v1::PreviewTaxonomyResponse response;
+  const grpc::Status status = stub_->PreviewTaxonomy(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  bool found = false;
+  for (const auto& t : response.topics()) {
+    if (t.topic() != "slow_things") continue;
+    found = true;
+    EXPECT_EQ(t.current_matches(), 0);
+    EXPECT_EQ(t.candidate_matches(), 2);
+    EXPECT_EQ(t.gained(), 2);
+    EXPECT_EQ(t.lost(), 0);
+  }
+  EXPECT_TRUE(found);
+
+  grpc::ClientContext update_context;
+  voc::v1::UpdateTaxonomyRequest update;
+  update.set_yaml("version: 2\ntopics:\n  - id: broken\n    department: logistics\n    query: {any: []}\n");
+  voc::v1::Taxonomy updated;
+  const grpc::Status invalid = stub_->UpdateTaxonomy(&update_context, update, &updated);
+  EXPECT_EQ(invalid.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(invalid.error_message().find("yaml: yaml:"), std::string::npos) << invalid.error_message();
+  EXPECT_EQ(invalid.error_message().rfind("yaml:", 0), 0u) << invalid.error_message();
+}
 
 }  // namespace
 }  // namespace voc::triage

@@ -1,8 +1,12 @@
 // The triage analyser: reads one feedback text (Chinese or English) and returns
 // its sentiment, intensity, topics, red-line hits, NPS category and priority.
 //
-// The triage service depends only on this interface, so the analysis can be
-// swapped (lexicon rules, a trained model, both combined) by configuration.
+// Analyzer is the plain "text in, analysis out" seam: the offline tools
+// (tools/triage, `voc triage eval`) and the benchmarks use only it. The triage
+// service uses TriageAnalyzer (analyzer_impl.h), which implements it and adds
+// what a running service needs: the live taxonomy and red-line stores, the
+// normalised text and drill-down terms. Which sentiment model runs (lexicon
+// rules, a trained model, both combined) is configuration either way.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,7 @@
 #include "services/triage/analysis/analyzer_impl.h"
 
+#include "common/status/status.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -8,15 +10,13 @@
 
 #include "services/triage/analysis/factory.h"
 #include "services/triage/analysis/shared/multi_pattern_matcher.h"
-#include "services/triage/analysis/shared/utf8.h"
+#include "services/triage/analysis/text/utf8.h"
 
-#if VOC_TRIAGE_HAVE_SENTIMENT
 #include "services/triage/analysis/sentiment/combined_model.h"
 #include "services/triage/analysis/sentiment/lexicon_model.h"
 #include "services/triage/analysis/sentiment/linear_model.h"
 #include "services/triage/analysis/text/normalizer.h"
 #include "services/triage/analysis/text/segmenter.h"
-#endif
 
 namespace voc::triage {
 
@@ -29,74 +29,9 @@ struct SentimentOutcome {
   std::vector<std::string> evidence;
 };
 
-#if !VOC_TRIAGE_HAVE_SENTIMENT
-// Stand-in used only while the real normaliser and sentiment model are not
-// built: ASCII case folding, full-width ASCII to half-width, and a tiny
-// polarity word list. It keeps the service runnable end to end.
-class PlaceholderSentiment {
- public:
-  PlaceholderSentiment() {
-    static const char* kNegative[] = {"差", "慢", "失望", "垃圾", "糟糕", "难吃", "太贵", "坑", "不满", "投诉",
-                                      "bad", "terrible", "awful", "worst", "slow", "late", "broken", "disappoint*"};
-    static const char* kPositive[] = {"好", "不错", "满意", "喜欢", "棒", "good", "great", "love", "excellent",
-                                      "thank*"};
-    static const char* kThreat[] = {"投诉", "曝光", "退货", "再也不", "never again", "report", "cancel*"};
-    for (const char* w : kNegative) weights_.push_back({builder_.Add(w), -1.0, w});
-    for (const char* w : kPositive) weights_.push_back({builder_.Add(w), 1.0, w});
-    for (const char* w : kThreat) weights_.push_back({builder_.Add(w), 0.0, w, true});
-    matcher_ = builder_.Build();
-  }
-
-  static std::string Normalize(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-      char32_t cp = utf8::Next(text, pos);
-      if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full-width ASCII
-      if (cp == 0x3000) cp = ' ';
-      if (cp >= 'A' && cp <= 'Z') cp += 'a' - 'A';
-      utf8::Append(out, cp);
-    }
-    return out;
-  }
-
-  SentimentOutcome Score(std::string_view normalized) const {
-    SentimentOutcome out;
-    double raw = 0;
-    bool threat = false;
-    matcher_.ForEachMatch(normalized, [&](std::uint32_t id, std::size_t, std::size_t) {
-      for (const auto& w : weights_) {
-        if (w.pattern != id) continue;
-        raw += w.weight;
-        threat |= w.threat;
-        if (w.weight != 0) out.evidence.push_back(w.word);
-      }
-    });
-    out.score = std::tanh(raw / 2.0);
-    out.label = raw < 0 ? SentimentLabel::kNegative : raw > 0 ? SentimentLabel::kPositive : SentimentLabel::kNeutral;
-    const auto exclamations = std::count(normalized.begin(), normalized.end(), '!');
-    if (out.label == SentimentLabel::kNegative) out.intensity = 1 + (raw <= -2 || exclamations > 0);
-    if (threat) out.intensity = 3;
-    return out;
-  }
-
- private:
-  struct Weight {
-    std::uint32_t pattern;
-    double weight;
-    std::string word;
-    bool threat = false;
-  };
-  MultiPatternMatcher::Builder builder_;
-  MultiPatternMatcher matcher_;
-  std::vector<Weight> weights_;
-};
-#endif
 
 }  // namespace
 
-#if VOC_TRIAGE_HAVE_SENTIMENT
 class TriageAnalyzer::Pipeline {
  public:
   explicit Pipeline(const AnalyzerOptions& options) {
@@ -138,7 +73,7 @@ class TriageAnalyzer::Pipeline {
     word_segmenter_.SegmentInto(normalized.text, tokens);
     std::vector<std::string> out;
     for (const auto& t : tokens) {
-      const bool wanted = (t.kind == text::TokenKind::kHan && utf8::CountCodePoints(t.text) >= 2) ||
+      const bool wanted = (t.kind == text::TokenKind::kHan && voc::triage::text::CountCodePoints(t.text) >= 2) ||
                           (t.kind == text::TokenKind::kWord && t.text.size() >= 2);
       if (wanted && std::find(out.begin(), out.end(), t.text) == out.end()) out.emplace_back(t.text);
     }
@@ -172,40 +107,25 @@ class TriageAnalyzer::Pipeline {
   const sentiment::SentimentModel* model_ = nullptr;
   std::string name_;
 };
-#else
-class TriageAnalyzer::Pipeline {
- public:
-  explicit Pipeline(const AnalyzerOptions&) {}
-  const std::string& name() const { return name_; }
-  std::string Normalize(std::string_view text) const { return PlaceholderSentiment::Normalize(text); }
-  std::vector<std::string> Terms(std::string_view text) const {
-    // Without the segmenter: whitespace/punctuation-separated runs.
-    std::vector<std::string> out;
-    std::string current;
-    for (char c : PlaceholderSentiment::Normalize(text) + " ") {
-      const bool separator = std::string_view(" \t\n,.!?;:").find(c) != std::string_view::npos;
-      if (!separator) current.push_back(c);
-      else if (!current.empty()) out.push_back(std::exchange(current, {}));
-    }
-    return out;
-  }
-  SentimentOutcome Run(std::string_view text, std::string& normalized_out, std::string*) const {
-    normalized_out = PlaceholderSentiment::Normalize(text);
-    return model_.Score(normalized_out);
-  }
 
- private:
-  PlaceholderSentiment model_;
-  std::string name_ = "placeholder";
-};
-#endif
+namespace {
+
+// The loaders return statuses; the constructor stops at the first one, and
+// MakeTriageAnalyzer turns that back into a status.
+template <typename T>
+T OrThrow(absl::StatusOr<T> loaded) {
+  if (!loaded.ok()) throw voc::ConfigError(std::string(loaded.status().message()));
+  return *std::move(loaded);
+}
+
+}  // namespace
 
 TriageAnalyzer::TriageAnalyzer(const AnalyzerOptions& options) {
-  if (options.taxonomy_path.empty()) throw ConfigError("analyzer: taxonomy_path is not set");
-  if (options.redlines_path.empty()) throw ConfigError("analyzer: redlines_path is not set");
-  taxonomy_ = std::make_unique<TaxonomyStore>(Taxonomy::LoadFile(options.taxonomy_path));
-  red_lines_ = std::make_unique<RedLineStore>(RedLineList::LoadFile(options.redlines_path));
-  priority_ = PriorityMatrix::LoadFileOrDefault(options.priority_path);
+  if (options.taxonomy_path.empty()) throw voc::ConfigError("analyzer: taxonomy_path is not set");
+  if (options.redlines_path.empty()) throw voc::ConfigError("analyzer: redlines_path is not set");
+  taxonomy_ = std::make_unique<TaxonomyStore>(OrThrow(Taxonomy::LoadFile(options.taxonomy_path)));
+  red_lines_ = std::make_unique<RedLineStore>(OrThrow(RedLineList::LoadFile(options.redlines_path)));
+  priority_ = OrThrow(PriorityMatrix::LoadFileOrDefault(options.priority_path));
   pipeline_ = std::make_unique<Pipeline>(options);
   sentiment_model_name_ = pipeline_->name();
 }
@@ -273,10 +193,19 @@ std::vector<TermGroup> DefaultSignalGroups(const Taxonomy& taxonomy) {
   return {key};
 }
 
-std::unique_ptr<TriageAnalyzer> MakeTriageAnalyzer(const AnalyzerOptions& options) {
-  return std::make_unique<TriageAnalyzer>(options);
+absl::StatusOr<std::unique_ptr<TriageAnalyzer>> MakeTriageAnalyzer(const AnalyzerOptions& options) {
+  // The models' loaders (lexicons, trained weights) still report a bad file
+  // with std::runtime_error; it is a configuration problem all the same.
+  try {
+    return std::make_unique<TriageAnalyzer>(options);
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(e.what());
+  }
 }
 
-std::unique_ptr<Analyzer> MakeAnalyzer(const AnalyzerOptions& options) { return MakeTriageAnalyzer(options); }
+absl::StatusOr<std::unique_ptr<Analyzer>> MakeAnalyzer(const AnalyzerOptions& options) {
+  VOC_ASSIGN_OR_RETURN(auto analyzer, MakeTriageAnalyzer(options));
+  return std::unique_ptr<Analyzer>(std::move(analyzer));
+}
 
 }  // namespace voc::triage

@@ -27,7 +27,8 @@ struct AnalyzerOptions;
 
 class TriageAnalyzer final : public Analyzer {
  public:
-  // Use MakeTriageAnalyzer (factory.h).
+  // Use MakeTriageAnalyzer (factory.h), which returns a configuration problem
+  // as a status; this constructor throws it (ConfigError, std::runtime_error).
   explicit TriageAnalyzer(const AnalyzerOptions& options);
   ~TriageAnalyzer() override;
   TriageAnalyzer(const TriageAnalyzer&) = delete;
@@ -51,7 +52,7 @@ class TriageAnalyzer final : public Analyzer {
   TaxonomyStore& taxonomy() { return *taxonomy_; }
   RedLineStore& red_lines() { return *red_lines_; }
   const PriorityMatrix& priority_matrix() const { return *priority_; }
-  // Which sentiment model is in use ("lexicon", "trained", "lexicon+trained", "placeholder").
+  // Which sentiment model is in use ("lexicon", "trained", "lexicon+trained").
   const std::string& sentiment_model_name() const { return sentiment_model_name_; }
 
  private:

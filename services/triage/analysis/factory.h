@@ -4,13 +4,15 @@
 //   options.taxonomy_path = "config/taxonomy.yaml";
 //   options.redlines_path = "config/redlines.yaml";
 //   options.priority_path = "config/priority.yaml";   // optional: built-in matrix if absent
-//   std::unique_ptr<TriageAnalyzer> analyzer = MakeTriageAnalyzer(options);
+//   absl::StatusOr<std::unique_ptr<TriageAnalyzer>> analyzer = MakeTriageAnalyzer(options);
 //   Analysis a = analyzer->Analyze({.text = "快递三天还没到，太慢了"});
 //
-// MakeAnalyzer/MakeTriageAnalyzer throw std::runtime_error (ConfigError, whose
-// message names the file and line) when a configuration file is missing or
-// invalid. The returned analyser is safe to use from many threads.
+// MakeAnalyzer/MakeTriageAnalyzer return INVALID_ARGUMENT ("<file>:<line>:
+// <problem>") when a configuration file is missing or invalid. The returned
+// analyser is safe to use from many threads.
 #pragma once
+
+#include <absl/status/statusor.h>
 
 #include <memory>
 #include <string>
@@ -29,7 +31,7 @@ struct AnalyzerOptions {
   std::string topic_model_path;      // optional: a trained topic classifier
 };
 
-std::unique_ptr<TriageAnalyzer> MakeTriageAnalyzer(const AnalyzerOptions& options);
+absl::StatusOr<std::unique_ptr<TriageAnalyzer>> MakeTriageAnalyzer(const AnalyzerOptions& options);
 
 // The configuration shipped in config/ (taxonomy, red lines, priority matrix),
 // by paths relative to the repository root, where the tests, benchmarks and
@@ -43,6 +45,6 @@ inline AnalyzerOptions ShippedAnalyzerOptions() {
 }
 
 // The same object behind the plain interface.
-std::unique_ptr<Analyzer> MakeAnalyzer(const AnalyzerOptions& options);
+absl::StatusOr<std::unique_ptr<Analyzer>> MakeAnalyzer(const AnalyzerOptions& options);
 
 }  // namespace voc::triage

@@ -4,24 +4,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/storage/errors.h"
 #include "common/storage/rows.h"
+#include "proto/api/enum_names.h"
+#include "proto/api/topic_id.h"
 #include "common/util/time.h"
 
 namespace voc::triage {
 namespace {
-
-// A topic and its subtopics ("logistics" matches "logistics" and
-// "logistics.delivery_delay", not "logistics_x"), as a SQL condition with its
-// three parameters bound in order. Not LIKE: '_' (common in topic ids) is a
-// wildcard there and SQLite's LIKE ignores case.
-struct TopicOrSubtopic {
-  static constexpr const char* kCondition = "(topic = :t OR substr(topic, 1, :n) = :p)";
-  explicit TopicOrSubtopic(const std::string& id)
-      : topic(id), prefix(id + "."), prefix_length(static_cast<int>(prefix.size())) {}  // ids are ASCII
-  std::string topic;
-  std::string prefix;
-  int prefix_length;
-};
 
 std::string ToJson(const google::protobuf::Message& message) {
   std::string out;
@@ -107,13 +97,15 @@ std::vector<storage::Migration> TriageMigrations() {
   };
 }
 
-bool TriageStore::SaveResult(const voc::v1::TriagedFeedback& triaged, const std::string& normalized_text,
-                             const std::optional<std::vector<std::string>>& drill_terms,
-                             const std::optional<StoredClusterMember>& member) {
+absl::StatusOr<bool> TriageStore::SaveResult(const voc::v1::TriagedFeedback& triaged,
+                                             const std::string& normalized_text,
+                                             const std::optional<std::vector<std::string>>& drill_terms,
+                                             const std::optional<StoredClusterMember>& member) {
   const auto& feedback = triaged.feedback();
   const auto& result = triaged.result();
   const std::string feedback_id = feedback.id();
   const std::string customer_id = feedback.customer().id();
+  // The enum's own spelling ("CHANNEL_REVIEW"), as stored since migration 1.
   const std::string channel = voc::v1::Channel_Name(feedback.channel());
   const std::string product = feedback.product();
   const std::string store = feedback.customer().store();
@@ -126,211 +118,244 @@ bool TriageStore::SaveResult(const voc::v1::TriagedFeedback& triaged, const std:
   const std::string json = ToJson(triaged);
   const std::string terms = drill_terms ? storage::JoinLines(*drill_terms) : "";
   soci::indicator terms_ind = drill_terms ? soci::i_ok : soci::i_null;
-  return db_.InTransaction([&](soci::session& s) {
-    int exists = 0;
-    s << "SELECT COUNT(*) FROM triage_results WHERE feedback_id = :id", soci::use(feedback_id), soci::into(exists);
-    if (exists > 0) return false;
-    s << "INSERT INTO triage_results (feedback_id, customer_id, channel, product, store, region, negative, priority,"
-         " cluster_id, occurred_ms, analyzed_ms, normalized_text, triaged_json, drill_terms)"
-         " VALUES (:id, :customer, :channel, :product, :store, :region, :negative, :priority, :cluster, :occurred,"
-         " :analyzed, :text, :json, :terms)",
-        soci::use(feedback_id), soci::use(customer_id), soci::use(channel), soci::use(product), soci::use(store),
-        soci::use(region), soci::use(negative), soci::use(priority), soci::use(cluster_id), soci::use(occurred_ms),
-        soci::use(analyzed_ms), soci::use(normalized_text), soci::use(json), soci::use(terms, terms_ind);
-    for (const auto& topic : result.topics()) {
-      const std::string id = topic.topic();
-      s << "INSERT INTO triage_topics (feedback_id, topic, negative, occurred_ms) VALUES (:f, :t, :n, :o)"
-           " ON CONFLICT DO NOTHING",
-          soci::use(feedback_id), soci::use(id), soci::use(negative), soci::use(occurred_ms);
-    }
-    if (member) {
-      const long long cluster = static_cast<long long>(member->cluster_id);
-      const long long seen = member->seen_ms;
-      const std::string topics = JoinTopics(member->topics);
-      s << "INSERT INTO cluster_members (feedback_id, cluster_id, signature, seen_ms, topics_json, text)"
-           " VALUES (:f, :c, :sig, :seen, :topics, :text) ON CONFLICT DO NOTHING",
-          soci::use(member->feedback_id), soci::use(cluster), soci::use(member->signature_hex), soci::use(seen),
-          soci::use(topics), soci::use(member->text);
-    }
-    return true;
+  return storage::Guarded("storing a triage result", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      int exists = 0;
+      s << "SELECT COUNT(*) FROM triage_results WHERE feedback_id = :id", soci::use(feedback_id), soci::into(exists);
+      if (exists > 0) return false;
+      s << "INSERT INTO triage_results (feedback_id, customer_id, channel, product, store, region, negative, priority,"
+           " cluster_id, occurred_ms, analyzed_ms, normalized_text, triaged_json, drill_terms)"
+           " VALUES (:id, :customer, :channel, :product, :store, :region, :negative, :priority, :cluster, :occurred,"
+           " :analyzed, :text, :json, :terms)",
+          soci::use(feedback_id), soci::use(customer_id), soci::use(channel), soci::use(product), soci::use(store),
+          soci::use(region), soci::use(negative), soci::use(priority), soci::use(cluster_id), soci::use(occurred_ms),
+          soci::use(analyzed_ms), soci::use(normalized_text), soci::use(json), soci::use(terms, terms_ind);
+      for (const auto& topic : result.topics()) {
+        const std::string id = topic.topic();
+        s << "INSERT INTO triage_topics (feedback_id, topic, negative, occurred_ms) VALUES (:f, :t, :n, :o)"
+             " ON CONFLICT DO NOTHING",
+            soci::use(feedback_id), soci::use(id), soci::use(negative), soci::use(occurred_ms);
+      }
+      if (member) {
+        const long long cluster = static_cast<long long>(member->cluster_id);
+        const long long seen = member->seen_ms;
+        const std::string topics = JoinTopics(member->topics);
+        s << "INSERT INTO cluster_members (feedback_id, cluster_id, signature, seen_ms, topics_json, text)"
+             " VALUES (:f, :c, :sig, :seen, :topics, :text) ON CONFLICT DO NOTHING",
+            soci::use(member->feedback_id), soci::use(cluster), soci::use(member->signature_hex), soci::use(seen),
+            soci::use(topics), soci::use(member->text);
+      }
+      return true;
+    });
   });
 }
 
-std::optional<StoredResult> TriageStore::GetResult(const std::string& feedback_id) {
-  return db_.WithSession([&](soci::session& s) -> std::optional<StoredResult> {
-    std::string json, text;
-    soci::indicator ind = soci::i_null;
-    s << "SELECT triaged_json, normalized_text FROM triage_results WHERE feedback_id = :id", soci::use(feedback_id),
-        soci::into(json, ind), soci::into(text);
-    if (!s.got_data() || ind != soci::i_ok) return std::nullopt;
-    StoredResult stored;
-    if (!FromJson(json, &stored.triaged)) return std::nullopt;
-    stored.normalized_text = text;
-    return stored;
+absl::StatusOr<std::optional<StoredResult>> TriageStore::GetResult(const std::string& feedback_id) {
+  return storage::Guarded("reading a triage result", [&] {
+    return db_.WithSession([&](soci::session& s) -> std::optional<StoredResult> {
+      std::string json, text;
+      soci::indicator ind = soci::i_null;
+      s << "SELECT triaged_json, normalized_text FROM triage_results WHERE feedback_id = :id",
+          soci::use(feedback_id), soci::into(json, ind), soci::into(text);
+      if (!s.got_data() || ind != soci::i_ok) return std::nullopt;
+      StoredResult stored;
+      if (!FromJson(json, &stored.triaged)) return std::nullopt;
+      stored.normalized_text = text;
+      return stored;
+    });
   });
 }
 
-FeedbackCounts TriageStore::Count(std::int64_t start_ms, std::int64_t end_ms, const std::string& topic) {
+absl::StatusOr<FeedbackCounts> TriageStore::Count(std::int64_t start_ms, std::int64_t end_ms,
+                                                  const std::string& topic) {
   const long long start = start_ms, end = end_ms;
-  return db_.WithSession([&](soci::session& s) {
-    FeedbackCounts counts;
-    long long total = 0, negative = 0, on_topic = 0;
-    s << "SELECT COUNT(*) FROM triage_results WHERE occurred_ms >= :s AND occurred_ms < :e", soci::use(start),
-        soci::use(end), soci::into(total);
-    s << "SELECT COUNT(*) FROM triage_results WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e",
-        soci::use(start), soci::use(end), soci::into(negative);
-    if (!topic.empty()) {
-      const TopicOrSubtopic filter(topic);
-      s << std::string("SELECT COUNT(DISTINCT feedback_id) FROM triage_topics WHERE negative = 1 AND ") +
-               TopicOrSubtopic::kCondition + " AND occurred_ms >= :s AND occurred_ms < :e",
-          soci::use(filter.topic), soci::use(filter.prefix_length), soci::use(filter.prefix), soci::use(start),
-          soci::use(end), soci::into(on_topic);
-    }
-    counts.total = total;
-    counts.negative = negative;
-    counts.topic_negative = on_topic;
-    return counts;
+  return storage::Guarded("counting feedback", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      FeedbackCounts counts;
+      long long total = 0, negative = 0, on_topic = 0;
+      s << "SELECT COUNT(*) FROM triage_results WHERE occurred_ms >= :s AND occurred_ms < :e", soci::use(start),
+          soci::use(end), soci::into(total);
+      s << "SELECT COUNT(*) FROM triage_results WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e",
+          soci::use(start), soci::use(end), soci::into(negative);
+      if (!topic.empty()) {
+        const auto filter = api::SameOrDescendantSql("topic", topic);
+        s << "SELECT COUNT(DISTINCT feedback_id) FROM triage_topics WHERE negative = 1 AND " + filter.sql +
+                 " AND occurred_ms >= :s AND occurred_ms < :e",
+            soci::use(filter.topic), soci::use(filter.prefix_length), soci::use(filter.prefix), soci::use(start),
+            soci::use(end), soci::into(on_topic);
+      }
+      counts.total = total;
+      counts.negative = negative;
+      counts.topic_negative = on_topic;
+      return counts;
+    });
   });
 }
 
-std::vector<StoredClusterMember> TriageStore::LoadClusterMembers() {
-  return db_.WithSession([&](soci::session& s) {
-    std::vector<StoredClusterMember> members;
-    soci::rowset<soci::row> rows = (s.prepare << "SELECT feedback_id, cluster_id, signature, seen_ms, topics_json, text"
-                                                 " FROM cluster_members ORDER BY seen_ms, feedback_id");
-    for (const auto& row : rows) {
-      StoredClusterMember m;
-      m.feedback_id = row.get<std::string>(0);
-      m.cluster_id = static_cast<std::uint64_t>(row.get<long long>(1));
-      m.signature_hex = row.get<std::string>(2);
-      m.seen_ms = row.get<long long>(3);
-      m.topics = SplitTopics(row.get<std::string>(4));
-      m.text = row.get<std::string>(5);
-      members.push_back(std::move(m));
-    }
-    return members;
+absl::StatusOr<std::vector<StoredClusterMember>> TriageStore::LoadClusterMembers() {
+  return storage::Guarded("loading cluster members", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<StoredClusterMember> members;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT feedback_id, cluster_id, signature, seen_ms, topics_json, text"
+                        " FROM cluster_members ORDER BY seen_ms, feedback_id");
+      for (const auto& row : rows) {
+        StoredClusterMember m;
+        m.feedback_id = row.get<std::string>(0);
+        m.cluster_id = static_cast<std::uint64_t>(row.get<long long>(1));
+        m.signature_hex = row.get<std::string>(2);
+        m.seen_ms = row.get<long long>(3);
+        m.topics = SplitTopics(row.get<std::string>(4));
+        m.text = row.get<std::string>(5);
+        members.push_back(std::move(m));
+      }
+      return members;
+    });
   });
 }
 
-std::vector<DrillDownRow> TriageStore::LoadDrillDownRows(std::int64_t start_ms, std::int64_t end_ms, int limit) {
+absl::StatusOr<std::vector<DrillDownRow>> TriageStore::LoadDrillDownRows(std::int64_t start_ms,
+                                                                         std::int64_t end_ms, int limit) {
   const long long start = start_ms, end = end_ms;
-  return db_.WithSession([&](soci::session& s) {
-    std::vector<DrillDownRow> docs;
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT feedback_id, product, store, region, channel, cluster_id, drill_terms, normalized_text"
-                      " FROM triage_results WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e"
-                      " ORDER BY occurred_ms DESC LIMIT :l",
-         soci::use(start), soci::use(end), soci::use(limit));
-    for (const auto& row : rows) {
-      DrillDownRow d;
-      d.feedback_id = row.get<std::string>(0);
-      d.product = row.get<std::string>(1);
-      d.store = row.get<std::string>(2);
-      d.region = row.get<std::string>(3);
-      d.channel = row.get<std::string>(4);
-      d.cluster_id = row.get<std::string>(5);
-      if (!storage::IsNull(row, 6)) d.terms = storage::SplitLines(row.get<std::string>(6));
-      d.normalized_text = row.get<std::string>(7);
-      docs.push_back(std::move(d));
-    }
-    return docs;
+  return storage::Guarded("reading drill-down rows", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<DrillDownRow> docs;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT feedback_id, product, store, region, channel, cluster_id, drill_terms, normalized_text"
+                        " FROM triage_results WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e"
+                        " ORDER BY occurred_ms DESC LIMIT :l",
+           soci::use(start), soci::use(end), soci::use(limit));
+      for (const auto& row : rows) {
+        DrillDownRow d;
+        d.feedback_id = row.get<std::string>(0);
+        d.product = row.get<std::string>(1);
+        d.store = row.get<std::string>(2);
+        d.region = row.get<std::string>(3);
+        d.channel = row.get<std::string>(4);
+        d.cluster_id = row.get<std::string>(5);
+        if (!storage::IsNull(row, 6)) d.terms = storage::SplitLines(row.get<std::string>(6));
+        d.normalized_text = row.get<std::string>(7);
+        docs.push_back(std::move(d));
+      }
+      return docs;
+    });
   });
 }
 
-std::unordered_set<std::string> TriageStore::NegativeFeedbackOnTopic(const std::string& topic, std::int64_t start_ms,
-                                                                     std::int64_t end_ms) {
+absl::StatusOr<std::unordered_set<std::string>> TriageStore::NegativeFeedbackOnTopic(const std::string& topic,
+                                                                                    std::int64_t start_ms,
+                                                                                    std::int64_t end_ms) {
   const long long start = start_ms, end = end_ms;
-  const TopicOrSubtopic filter(topic);
-  return db_.WithSession([&](soci::session& s) {
-    std::unordered_set<std::string> ids;
-    soci::rowset<soci::row> rows =
-        (s.prepare << std::string("SELECT feedback_id FROM triage_topics WHERE negative = 1 AND ") +
-                          TopicOrSubtopic::kCondition + " AND occurred_ms >= :s AND occurred_ms < :e",
-         soci::use(filter.topic), soci::use(filter.prefix_length), soci::use(filter.prefix), soci::use(start),
-         soci::use(end));
-    for (const auto& row : rows) ids.insert(row.get<std::string>(0));
-    return ids;
+  const auto filter = api::SameOrDescendantSql("topic", topic);
+  return storage::Guarded("reading feedback on a topic", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::unordered_set<std::string> ids;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT feedback_id FROM triage_topics WHERE negative = 1 AND " + filter.sql +
+                            " AND occurred_ms >= :s AND occurred_ms < :e",
+           soci::use(filter.topic), soci::use(filter.prefix_length), soci::use(filter.prefix), soci::use(start),
+           soci::use(end));
+      for (const auto& row : rows) ids.insert(row.get<std::string>(0));
+      return ids;
+    });
   });
 }
 
-void TriageStore::BackfillDrillTerms(const std::vector<std::pair<std::string, std::vector<std::string>>>& terms) {
-  if (terms.empty()) return;
-  db_.InTransaction([&](soci::session& s) {
-    std::string feedback_id, joined;
-    soci::statement update =
-        (s.prepare << "UPDATE triage_results SET drill_terms = :terms WHERE feedback_id = :id AND drill_terms IS NULL",
-         soci::use(joined, "terms"), soci::use(feedback_id, "id"));
-    for (const auto& [id, words] : terms) {
-      feedback_id = id;
-      joined = storage::JoinLines(words);
-      update.execute(true);
-    }
+absl::Status TriageStore::BackfillDrillTerms(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& terms) {
+  if (terms.empty()) return absl::OkStatus();
+  return storage::Guarded("storing drill-down terms", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      std::string feedback_id, joined;
+      soci::statement update =
+          (s.prepare << "UPDATE triage_results SET drill_terms = :terms WHERE feedback_id = :id"
+                        " AND drill_terms IS NULL",
+           soci::use(joined, "terms"), soci::use(feedback_id, "id"));
+      for (const auto& [id, words] : terms) {
+        feedback_id = id;
+        joined = storage::JoinLines(words);
+        update.execute(true);
+      }
+    });
   });
 }
 
-std::vector<SignalDocument> TriageStore::LoadSignalDocuments(std::int64_t start_ms, std::int64_t end_ms, int limit) {
+absl::StatusOr<std::vector<SignalDocument>> TriageStore::LoadSignalDocuments(std::int64_t start_ms,
+                                                                             std::int64_t end_ms, int limit) {
   const long long start = start_ms, end = end_ms;
-  return db_.WithSession([&](soci::session& s) {
-    std::vector<SignalDocument> docs;
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT normalized_text, occurred_ms FROM triage_results"
-                      " WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e"
-                      " ORDER BY occurred_ms DESC LIMIT :l",
-         soci::use(start), soci::use(end), soci::use(limit));
-    for (const auto& row : rows) docs.push_back({row.get<std::string>(0), storage::AsInt(row, 1)});
-    return docs;
+  return storage::Guarded("reading weak-signal history", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<SignalDocument> docs;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT normalized_text, occurred_ms FROM triage_results"
+                        " WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e"
+                        " ORDER BY occurred_ms DESC LIMIT :l",
+           soci::use(start), soci::use(end), soci::use(limit));
+      for (const auto& row : rows) docs.push_back({row.get<std::string>(0), storage::AsInt(row, 1)});
+      return docs;
+    });
   });
 }
 
-std::vector<std::string> TriageStore::RecentTexts(int limit) {
-  return db_.WithSession([&](soci::session& s) {
-    std::vector<std::string> texts;
-    soci::rowset<std::string> rows =
-        (s.prepare << "SELECT normalized_text FROM triage_results ORDER BY analyzed_ms DESC LIMIT :l", soci::use(limit));
-    for (const auto& t : rows) texts.push_back(t);
-    return texts;
+absl::StatusOr<std::vector<std::string>> TriageStore::RecentTexts(int limit) {
+  return storage::Guarded("reading recent texts", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<std::string> texts;
+      soci::rowset<std::string> rows =
+          (s.prepare << "SELECT normalized_text FROM triage_results ORDER BY analyzed_ms DESC LIMIT :l",
+           soci::use(limit));
+      for (const auto& t : rows) texts.push_back(t);
+      return texts;
+    });
   });
 }
 
-void TriageStore::SaveRuleVersion(const std::string& kind, const std::string& version,
-                                  const std::string& content_hash, const std::string& yaml, std::int64_t now_ms) {
+absl::Status TriageStore::SaveRuleVersion(const std::string& kind, const std::string& version,
+                                          const std::string& content_hash, const std::string& yaml,
+                                          std::int64_t now_ms) {
   const std::string id = kind + ":" + content_hash + ":" + std::to_string(now_ms);
   const long long created = now_ms;
-  db_.InTransaction([&](soci::session& s) {
-    s << "INSERT INTO rule_versions (id, kind, version, content_hash, yaml, created_ms)"
-         " VALUES (:id, :kind, :version, :hash, :yaml, :created) ON CONFLICT DO NOTHING",
-        soci::use(id), soci::use(kind), soci::use(version), soci::use(content_hash), soci::use(yaml),
-        soci::use(created);
+  return storage::Guarded("storing a rule version", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      s << "INSERT INTO rule_versions (id, kind, version, content_hash, yaml, created_ms)"
+           " VALUES (:id, :kind, :version, :hash, :yaml, :created) ON CONFLICT DO NOTHING",
+          soci::use(id), soci::use(kind), soci::use(version), soci::use(content_hash), soci::use(yaml),
+          soci::use(created);
+    });
   });
 }
 
-std::vector<StoredRuleVersion> TriageStore::NewestRuleVersions() {
+absl::StatusOr<std::vector<StoredRuleVersion>> TriageStore::NewestRuleVersions() {
   const std::string taxonomy = kTaxonomyRules, redlines = kRedLineRules;
-  return db_.WithSession([&](soci::session& s) {
-    std::vector<StoredRuleVersion> newest;
-    // SQLite wants a LIMIT inside a compound SELECT in its own sub-select.
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT * FROM (SELECT kind, id, version, content_hash FROM rule_versions WHERE kind = :t"
-                      " ORDER BY created_ms DESC, id DESC LIMIT 1) AS newest_taxonomy"
-                      " UNION ALL"
-                      " SELECT * FROM (SELECT kind, id, version, content_hash FROM rule_versions WHERE kind = :r"
-                      " ORDER BY created_ms DESC, id DESC LIMIT 1) AS newest_redlines",
-         soci::use(taxonomy, "t"), soci::use(redlines, "r"));
-    for (const auto& row : rows) {
-      newest.push_back({row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2),
-                        row.get<std::string>(3)});
-    }
-    return newest;
+  return storage::Guarded("reading the newest rule versions", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<StoredRuleVersion> newest;
+      // SQLite wants a LIMIT inside a compound SELECT in its own sub-select.
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT * FROM (SELECT kind, id, version, content_hash FROM rule_versions WHERE kind = :t"
+                        " ORDER BY created_ms DESC, id DESC LIMIT 1) AS newest_taxonomy"
+                        " UNION ALL"
+                        " SELECT * FROM (SELECT kind, id, version, content_hash FROM rule_versions WHERE kind = :r"
+                        " ORDER BY created_ms DESC, id DESC LIMIT 1) AS newest_redlines",
+           soci::use(taxonomy, "t"), soci::use(redlines, "r"));
+      for (const auto& row : rows) {
+        newest.push_back({row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2),
+                          row.get<std::string>(3)});
+      }
+      return newest;
+    });
   });
 }
 
-std::optional<std::string> TriageStore::RuleYaml(const std::string& id) {
-  return db_.WithSession([&](soci::session& s) -> std::optional<std::string> {
-    std::string yaml;
-    soci::indicator ind = soci::i_null;
-    s << "SELECT yaml FROM rule_versions WHERE id = :id", soci::use(id), soci::into(yaml, ind);
-    if (!s.got_data() || ind != soci::i_ok) return std::nullopt;
-    return yaml;
+absl::StatusOr<std::optional<std::string>> TriageStore::RuleYaml(const std::string& id) {
+  return storage::Guarded("reading a rule version", [&] {
+    return db_.WithSession([&](soci::session& s) -> std::optional<std::string> {
+      std::string yaml;
+      soci::indicator ind = soci::i_null;
+      s << "SELECT yaml FROM rule_versions WHERE id = :id", soci::use(id), soci::into(yaml, ind);
+      if (!s.got_data() || ind != soci::i_ok) return std::nullopt;
+      return yaml;
+    });
   });
 }
 

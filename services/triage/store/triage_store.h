@@ -1,7 +1,15 @@
 // TriageStore: the triage service's tables. Results are written once per
 // feedback (the first write wins), so a redelivered message never produces a
 // second result.
+//
+// Errors: every method returns an absl::Status (storage::Guarded): UNAVAILABLE
+// when the database is down, locked or busy (the caller retries: a queued
+// message is never dead-lettered for it), ABORTED for a lost race, INTERNAL
+// for anything else. Nothing from SOCI leaves the store.
 #pragma once
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 
 #include <cstdint>
 #include <optional>
@@ -78,43 +86,46 @@ class TriageStore {
   // normalised text, kept for drill-downs (negative feedback only; nullopt
   // otherwise). Returns false when a result for this feedback already
   // existed (nothing is changed then).
-  bool SaveResult(const voc::v1::TriagedFeedback& triaged, const std::string& normalized_text,
-                  const std::optional<std::vector<std::string>>& drill_terms,
-                  const std::optional<StoredClusterMember>& member);
-  std::optional<StoredResult> GetResult(const std::string& feedback_id);
+  absl::StatusOr<bool> SaveResult(const voc::v1::TriagedFeedback& triaged, const std::string& normalized_text,
+                                  const std::optional<std::vector<std::string>>& drill_terms,
+                                  const std::optional<StoredClusterMember>& member);
+  // nullopt when triage has not stored a result for this feedback.
+  absl::StatusOr<std::optional<StoredResult>> GetResult(const std::string& feedback_id);
 
-  // Counts by occurred time in [start_ms, end_ms); topic is an id prefix
-  // ("logistics" matches "logistics" and "logistics.delivery_delay").
-  FeedbackCounts Count(std::int64_t start_ms, std::int64_t end_ms, const std::string& topic);
+  // Counts by occurred time in [start_ms, end_ms); `topic` counts with its
+  // subtopics (api::IsSameOrDescendant).
+  absl::StatusOr<FeedbackCounts> Count(std::int64_t start_ms, std::int64_t end_ms, const std::string& topic);
 
-  std::vector<StoredClusterMember> LoadClusterMembers();
+  absl::StatusOr<std::vector<StoredClusterMember>> LoadClusterMembers();
   // Negative feedback with occurred time in [start_ms, end_ms), newest
   // first, at most limit: what a drill-down counts. Reads no JSON.
-  std::vector<DrillDownRow> LoadDrillDownRows(std::int64_t start_ms, std::int64_t end_ms, int limit);
+  absl::StatusOr<std::vector<DrillDownRow>> LoadDrillDownRows(std::int64_t start_ms, std::int64_t end_ms, int limit);
   // Ids of the negative feedback in [start_ms, end_ms) on `topic` or one of
   // its descendants ("logistics" matches "logistics.delivery_delay").
-  std::unordered_set<std::string> NegativeFeedbackOnTopic(const std::string& topic, std::int64_t start_ms,
-                                                          std::int64_t end_ms);
+  absl::StatusOr<std::unordered_set<std::string>> NegativeFeedbackOnTopic(const std::string& topic,
+                                                                          std::int64_t start_ms,
+                                                                          std::int64_t end_ms);
   // Stores the drill-down terms of rows stored before they were kept, so
   // they are computed once (feedback id -> terms; rows that have terms are
   // left alone).
-  void BackfillDrillTerms(const std::vector<std::pair<std::string, std::vector<std::string>>>& terms);
+  absl::Status BackfillDrillTerms(const std::vector<std::pair<std::string, std::vector<std::string>>>& terms);
   // Normalised text and time of negative feedback in [start_ms, end_ms),
   // newest first, at most limit: the weak-signal restore at start.
-  std::vector<SignalDocument> LoadSignalDocuments(std::int64_t start_ms, std::int64_t end_ms, int limit);
+  absl::StatusOr<std::vector<SignalDocument>> LoadSignalDocuments(std::int64_t start_ms, std::int64_t end_ms, int limit);
   // The normalised texts of the most recent `limit` feedbacks (previews).
-  std::vector<std::string> RecentTexts(int limit);
+  absl::StatusOr<std::vector<std::string>> RecentTexts(int limit);
 
   // Rule files edited through the API: the newest stored version of `kind`
   // (kTaxonomyRules or kRedLineRules) is what every replica runs; it wins
   // over the file at start (see RuleReloader).
-  void SaveRuleVersion(const std::string& kind, const std::string& version, const std::string& content_hash,
-                       const std::string& yaml, std::int64_t now_ms);
+  absl::Status SaveRuleVersion(const std::string& kind, const std::string& version,
+                               const std::string& content_hash, const std::string& yaml, std::int64_t now_ms);
   // The newest version of each kind that has one (newest: latest created_ms,
   // then largest id). One statement, two index seeks; the YAML is not read.
-  std::vector<StoredRuleVersion> NewestRuleVersions();
+  absl::StatusOr<std::vector<StoredRuleVersion>> NewestRuleVersions();
   // The YAML of a stored version, by StoredRuleVersion::id.
-  std::optional<std::string> RuleYaml(const std::string& id);
+  // nullopt when there is no such version.
+  absl::StatusOr<std::optional<std::string>> RuleYaml(const std::string& id);
 
  private:
   storage::Database& db_;

@@ -83,7 +83,7 @@ class DemoInsightsTest : public ::testing::Test {
     std::ifstream in(kManifest);
     ASSERT_TRUE(in) << "cannot open " << kManifest;
     manifest_ = new nlohmann::json(nlohmann::json::parse(in));
-    analyzer_ = triage::MakeTriageAnalyzer(triage::ShippedAnalyzerOptions()).release();
+    analyzer_ = triage::MakeTriageAnalyzer(triage::ShippedAnalyzerOptions()).value().release();
 
     ingest::FeedbackValidator validator;
     items_ = new std::vector<Item>;
@@ -122,7 +122,7 @@ class DemoInsightsTest : public ::testing::Test {
     for (std::size_t i : order) {
       Item& item = (*items_)[i];
       std::string normalized;
-      auto result = processor.Process(item.feedback, nullptr, &normalized).result();
+      auto result = processor.Process(item.feedback, nullptr, &normalized).value().result();
       const bool negative = result.sentiment() == v1::SENTIMENT_NEGATIVE;
       if (negative) clusters[item.id] = result.cluster_id();
       if (record) {

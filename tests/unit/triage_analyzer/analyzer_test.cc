@@ -15,7 +15,7 @@ bool HasTopic(const Analysis& a, const std::string& id) {
 }
 
 TEST(AnalyzerTest, ShippedConfigurationLoads) {
-  auto analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions());
+  auto analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
   ASSERT_NE(analyzer, nullptr);
   for (const char* id : {"logistics", "logistics.delivery_delay", "logistics.damaged_package", "logistics.tracking",
                          "service", "service.staff_attitude", "service.response_time", "service.after_sales",
@@ -29,16 +29,15 @@ TEST(AnalyzerTest, ShippedConfigurationLoads) {
 TEST(AnalyzerTest, MissingTaxonomyFileIsAClearError) {
   AnalyzerOptions o = ShippedAnalyzerOptions();
   o.taxonomy_path = "config/no_such_taxonomy.yaml";
-  try {
-    MakeAnalyzer(o);
-    FAIL() << "expected an error";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("no_such_taxonomy.yaml"), std::string::npos) << e.what();
-  }
+  const auto analyzer = MakeAnalyzer(o);
+  ASSERT_FALSE(analyzer.ok()) << "expected an error";
+  EXPECT_EQ(analyzer.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(analyzer.status().message());
+  EXPECT_NE(message.find("no_such_taxonomy.yaml"), std::string::npos) << message;
 }
 
 TEST(AnalyzerTest, ChineseDeliveryComplaint) {
-  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions());
+  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions()).value();
   const Analysis a = analyzer->Analyze({.text = "快递太慢了，等了五天还没到，物流信息也不更新"});
   EXPECT_TRUE(HasTopic(a, "logistics.delivery_delay"));
   EXPECT_TRUE(HasTopic(a, "logistics.tracking"));
@@ -48,7 +47,7 @@ TEST(AnalyzerTest, ChineseDeliveryComplaint) {
 }
 
 TEST(AnalyzerTest, EnglishAppCrashWithDepartment) {
-  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions());
+  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions()).value();
   const Analysis a = analyzer->Analyze({.text = "The app keeps CRASHING when I try to pay"});
   ASSERT_TRUE(HasTopic(a, "app.crash"));
   for (const auto& t : a.topics)
@@ -57,7 +56,7 @@ TEST(AnalyzerTest, EnglishAppCrashWithDepartment) {
 }
 
 TEST(AnalyzerTest, SafetyRedLineGivesP1WithReason) {
-  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions());
+  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions()).value();
   const Analysis a = analyzer->Analyze({.text = "热水器用了两天就漏电，我家孩子差点触电，太吓人了"});
   ASSERT_FALSE(a.red_lines.empty());
   EXPECT_EQ(a.red_lines.front().category, RedLineCategory::kSafety);
@@ -66,7 +65,7 @@ TEST(AnalyzerTest, SafetyRedLineGivesP1WithReason) {
 }
 
 TEST(AnalyzerTest, DetractorVipGetsP2WithSpelledOutReason) {
-  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions());
+  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions()).value();
   const Analysis a = analyzer->Analyze({.text = "还行吧", .nps = 3, .customer_tier = "vip"});
   EXPECT_EQ(a.nps_category, NpsCategory::kDetractor);
   EXPECT_EQ(a.priority, Priority::kP2);
@@ -75,22 +74,22 @@ TEST(AnalyzerTest, DetractorVipGetsP2WithSpelledOutReason) {
 }
 
 TEST(AnalyzerTest, TaxonomyUpdateIsSeenByLaterAnalyses) {
-  auto analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions());
+  auto analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
   EXPECT_FALSE(HasTopic(analyzer->Analyze({.text = "充电桩坏了"}), "charging"));
-  analyzer->taxonomy().Update(R"(
+  ASSERT_TRUE(analyzer->taxonomy().Update(R"(
 version: "test-2"
 topics:
   - id: charging
     name: {zh: 充电, en: Charging}
     department: after_sales
     query: {any: [充电桩]}
-)");
+)").ok());
   EXPECT_TRUE(HasTopic(analyzer->Analyze({.text = "充电桩坏了"}), "charging"));
   EXPECT_EQ(analyzer->taxonomy().Current()->version(), "test-2");
 }
 
 TEST(AnalyzerTest, ConcurrentAnalysesAgree) {
-  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions());
+  auto analyzer = MakeAnalyzer(ShippedAnalyzerOptions()).value();
   const Analysis expected = analyzer->Analyze({.text = "服务员态度很差，菜也凉了"});
   std::vector<std::thread> threads;
   std::atomic<int> mismatches{0};
@@ -129,7 +128,7 @@ TEST(AnalyzerTermsTest, TermsAreNormalisedDistinctContentWords) {
   AnalyzerOptions o;
   o.taxonomy_path = "config/taxonomy.yaml";
   o.redlines_path = "config/redlines.yaml";
-  auto analyzer = MakeTriageAnalyzer(o);
+  auto analyzer = MakeTriageAnalyzer(o).value();
   const auto terms = analyzer->Terms("Delivery was LATE, late again");
   EXPECT_EQ(std::count(terms.begin(), terms.end(), "late"), 1);
   EXPECT_NE(std::find(terms.begin(), terms.end(), "delivery"), terms.end());

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include "services/triage/analysis/priority/priority_matrix.h"
-#include "services/triage/analysis/shared/config_yaml.h"
 
 namespace voc::triage {
 namespace {
@@ -54,7 +53,7 @@ TEST(PriorityDefaultTest, PlainNegativeIsP3AndPositiveIsP4) {
 }
 
 TEST(PriorityDefaultTest, ShippedFileMatchesBuiltInDefaults) {
-  auto shipped = PriorityMatrix::LoadFile("config/priority.yaml");
+  auto shipped = PriorityMatrix::LoadFile("config/priority.yaml").value();
   for (int intensity = 0; intensity <= 3; ++intensity) {
     for (std::int64_t reach : {0, 20000, 200000}) {
       for (auto nps : {NpsCategory::kNone, NpsCategory::kDetractor, NpsCategory::kPromoter}) {
@@ -78,7 +77,7 @@ rules:
   - when: {sentiment: negative, channel: [app_store]}
     priority: P2
     reason: "negative app store review"
-)", "p.yaml");
+)", "p.yaml").value();
   PriorityFacts f = Negative();
   EXPECT_EQ(m->Grade(f).priority, Priority::kP3);
   f.channel = "app_store";
@@ -88,14 +87,14 @@ rules:
 }
 
 TEST(PriorityMatrixTest, AnyRedLineNamesTheCategoriesHit) {
-  auto m = PriorityMatrix::Parse("rules:\n  - when: {red_line: any}\n    priority: P1\n", "p.yaml");
+  auto m = PriorityMatrix::Parse("rules:\n  - when: {red_line: any}\n    priority: P1\n", "p.yaml").value();
   PriorityFacts f;
   f.red_lines = {RedLineCategory::kLegal, RedLineCategory::kPrCrisis, RedLineCategory::kLegal};
   EXPECT_EQ(m->Grade(f).reason, "red line: legal, pr_crisis");
 }
 
 TEST(PriorityMatrixTest, ScoreThreshold) {
-  auto m = PriorityMatrix::Parse("rules:\n  - when: {score_at_most: -0.8}\n    priority: P2\n", "p.yaml");
+  auto m = PriorityMatrix::Parse("rules:\n  - when: {score_at_most: -0.8}\n    priority: P2\n", "p.yaml").value();
   PriorityFacts f = Negative();
   f.sentiment_score = -0.5;
   EXPECT_EQ(m->Grade(f).priority, Priority::kP4);
@@ -105,12 +104,10 @@ TEST(PriorityMatrixTest, ScoreThreshold) {
 
 TEST(PriorityMatrixTest, InvalidFilesAreRejectedWithLine) {
   auto expect_error = [](const char* yaml, const char* fragment) {
-    try {
-      PriorityMatrix::Parse(yaml, "p.yaml");
-      ADD_FAILURE() << "accepted: " << yaml;
-    } catch (const ConfigError& e) {
-      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-    }
+    const auto parsed = PriorityMatrix::Parse(yaml, "p.yaml").status();
+    EXPECT_EQ(parsed.code(), absl::StatusCode::kInvalidArgument) << "accepted: " << yaml;
+    const std::string message(parsed.message());
+    EXPECT_NE(message.find(fragment), std::string::npos) << message;
   };
   expect_error("rules:\n  - when: {red_line: [fire]}\n    priority: P1\n", "p.yaml:2: unknown red-line category 'fire'");
   expect_error("rules:\n  - when: {sentiment: negative}\n    priority: P0\n", "p.yaml:3: priority must be one of");
@@ -120,8 +117,8 @@ TEST(PriorityMatrixTest, InvalidFilesAreRejectedWithLine) {
 }
 
 TEST(PriorityMatrixTest, AbsentFileFallsBackToDefaults) {
-  EXPECT_EQ(PriorityMatrix::LoadFileOrDefault("/nonexistent/priority.yaml"), PriorityMatrix::Default());
-  EXPECT_EQ(PriorityMatrix::LoadFileOrDefault(""), PriorityMatrix::Default());
+  EXPECT_EQ(PriorityMatrix::LoadFileOrDefault("/nonexistent/priority.yaml").value(), PriorityMatrix::Default());
+  EXPECT_EQ(PriorityMatrix::LoadFileOrDefault("").value(), PriorityMatrix::Default());
 }
 
 }  // namespace

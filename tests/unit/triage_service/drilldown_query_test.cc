@@ -14,7 +14,7 @@
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/triage_processor.h"
-#include "services/triage/triage_worker.h"
+#include "services/triage/triage_consumer.h"
 #include "tests/support/servers.h"
 
 namespace voc::triage {
@@ -47,7 +47,7 @@ class TriageDrillDownQueryTest : public ::testing::Test {
     db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
     db_->Migrate("triage", TriageMigrations());
     store_ = std::make_unique<TriageStore>(*db_);
-    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions());
+    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
     processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
 
     // Parcels stuck in customs, all bought at store S07 ...
@@ -76,7 +76,7 @@ class TriageDrillDownQueryTest : public ::testing::Test {
     f.mutable_customer()->set_store(shop);
     *f.mutable_occurred_time() = MillisToProto(kDay0 - days_ago * kDayMs);
     std::string normalized;
-    auto triaged = processor_->Process(f, nullptr, &normalized);
+    auto triaged = processor_->Process(f, nullptr, &normalized).value();
     results_.push_back({triaged, normalized});
   }
 
@@ -113,7 +113,7 @@ class TriageDrillDownQueryTest : public ::testing::Test {
     query.start_ms = kDay0 - 30 * kDayMs;
     query.end_ms = kDay0 + 1;
     query.options = Options();
-    return RunDrillDown(query, *store_, *analyzer_);
+    return RunDrillDown(query, *store_, *analyzer_).value();
   }
 
   std::string ClusterOf(const std::string& feedback_id) {
@@ -129,7 +129,8 @@ class TriageDrillDownQueryTest : public ::testing::Test {
 
   std::map<std::string, std::optional<std::vector<std::string>>> StoredTerms() {
     std::map<std::string, std::optional<std::vector<std::string>>> terms;
-    for (auto& row : store_->LoadDrillDownRows(0, kDay0 + 1, 1000)) terms[row.feedback_id] = row.terms;
+    auto rows = store_->LoadDrillDownRows(0, kDay0 + 1, 1000).value();
+    for (auto& row : rows) terms[row.feedback_id] = row.terms;
     return terms;
   }
 
@@ -187,7 +188,7 @@ TEST_F(TriageDrillDownQueryTest, CountsTheStoredTermsNotTheText) {
   }
   ASSERT_EQ(marked.size(), 8u);
   ForgetStoredTerms();
-  store_->BackfillDrillTerms(marked);
+  ASSERT_TRUE(store_->BackfillDrillTerms(marked).ok());
 
   auto answer = Run("logistics");
   auto it = std::find_if(answer.factors.begin(), answer.factors.end(),
@@ -222,7 +223,7 @@ TEST(TriageSignalRestoreTest, ReplaysStoredNegativeFeedbackOfTheLast36Days) {
   auto db = storage::Database::Open("sqlite3://" + dir.path() + "/triage.db");
   db->Migrate("triage", TriageMigrations());
   TriageStore store(*db);
-  auto analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions());
+  auto analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
   FakeClock clock{FromMillis(kDay0)};
   TriageProcessor processor(*analyzer, store, clock);
   WeakSignalOptions signal_options;
@@ -237,7 +238,7 @@ TEST(TriageSignalRestoreTest, ReplaysStoredNegativeFeedbackOfTheLast36Days) {
     f.set_text(text);
     *f.mutable_occurred_time() = MillisToProto(kDay0 - days_ago * kDayMs);
     std::string normalized;
-    auto triaged = processor.Process(f, nullptr, &normalized);
+    auto triaged = processor.Process(f, nullptr, &normalized).value();
     const std::int64_t day = DayIndex((kDay0 - days_ago * kDayMs) / 1000);
     if (days_ago <= 35 && triaged.result().sentiment() == voc::v1::SENTIMENT_NEGATIVE) live.Observe(normalized, day);
     for (const auto& c : live.Combinations(normalized)) seen.insert({c, day});
@@ -247,7 +248,7 @@ TEST(TriageSignalRestoreTest, ReplaysStoredNegativeFeedbackOfTheLast36Days) {
   for (int i = 0; i < 5; ++i) feed("old-" + std::to_string(i), "外卖送得太慢了，菜都凉了", 40);  // outside the window
 
   WeakSignalDetector restored(signal_options);
-  EXPECT_EQ(RestoreSignalHistory(store, restored, kDay0), 30u);
+  EXPECT_EQ(RestoreSignalHistory(store, restored, kDay0).value(), 30u);
   ASSERT_FALSE(seen.empty());
   for (const auto& [combination, day] : seen) {
     EXPECT_EQ(restored.Evaluate(combination, day).count, live.Evaluate(combination, day).count) << combination;

@@ -17,7 +17,7 @@ class TriageProcessorTest : public ::testing::Test {
     db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
     db_->Migrate("triage", TriageMigrations());
     store_ = std::make_unique<TriageStore>(*db_);
-    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions());
+    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
     processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
   }
 
@@ -42,18 +42,18 @@ class TriageProcessorTest : public ::testing::Test {
 TEST_F(TriageProcessorTest, StoresExactlyOneResultPerFeedback) {
   auto f = Feedback("f1", "快递三天还没到，太慢了，非常失望");
   bool first_new = false, second_new = true;
-  auto first = processor_->Process(f, &first_new);
+  auto first = processor_->Process(f, &first_new).value();
   clock_.Advance(std::chrono::hours(1));
-  auto second = processor_->Process(f, &second_new);
+  auto second = processor_->Process(f, &second_new).value();
   EXPECT_TRUE(first_new);
   EXPECT_FALSE(second_new);
   // The redelivery returns the stored result, not a fresh analysis.
   EXPECT_EQ(ProtoToMillis(first.result().analyzed_time()), ProtoToMillis(second.result().analyzed_time()));
-  EXPECT_EQ(store_->Count(0, kDay0 + 86400000LL, "").total, 1);
+  EXPECT_EQ(store_->Count(0, kDay0 + 86400000LL, "").value().total, 1);
 }
 
 TEST_F(TriageProcessorTest, ReadsSentimentTopicsAndDepartment) {
-  auto triaged = processor_->Process(Feedback("f2", "快递三天还没到，物流信息一直不更新，太慢了"));
+  auto triaged = processor_->Process(Feedback("f2", "快递三天还没到，物流信息一直不更新，太慢了")).value();
   EXPECT_EQ(triaged.result().sentiment(), voc::v1::SENTIMENT_NEGATIVE);
   bool logistics = false;
   for (const auto& t : triaged.result().topics()) {
@@ -67,7 +67,7 @@ TEST_F(TriageProcessorTest, ReadsSentimentTopicsAndDepartment) {
 
 TEST_F(TriageProcessorTest, RedLineInTheMiddleOfAComplaintIsP1) {
   auto triaged = processor_->Process(
-      Feedback("f3", "车开了两个月，昨天高速上刹车失灵，差点出事故，你们必须给个说法"));
+      Feedback("f3", "车开了两个月，昨天高速上刹车失灵，差点出事故，你们必须给个说法")).value();
   ASSERT_GT(triaged.result().red_lines_size(), 0);
   EXPECT_EQ(triaged.result().red_lines(0).category(), voc::v1::RED_LINE_CATEGORY_SAFETY);
   EXPECT_EQ(triaged.result().priority(), voc::v1::PRIORITY_P1);
@@ -77,43 +77,43 @@ TEST_F(TriageProcessorTest, DetractorScoreSetsTheNpsCategory) {
   auto f = Feedback("f4", "service was slow");
   f.set_channel(voc::v1::CHANNEL_NPS_SURVEY);
   f.set_nps(3);
-  EXPECT_EQ(processor_->Process(f).result().nps_category(), voc::v1::NPS_CATEGORY_DETRACTOR);
+  EXPECT_EQ(processor_->Process(f).value().result().nps_category(), voc::v1::NPS_CATEGORY_DETRACTOR);
   auto p = Feedback("f5", "great");
   p.set_nps(9);
-  EXPECT_EQ(processor_->Process(p).result().nps_category(), voc::v1::NPS_CATEGORY_PROMOTER);
+  EXPECT_EQ(processor_->Process(p).value().result().nps_category(), voc::v1::NPS_CATEGORY_PROMOTER);
 }
 
 TEST_F(TriageProcessorTest, SimilarComplaintsShareAClusterThatSurvivesARestart) {
-  auto a = processor_->Process(Feedback("c1", "快递三天了还没到，物流信息一直不更新，太慢了"));
-  auto b = processor_->Process(Feedback("c2", "快递三天还没到，物流信息也一直不更新，太慢了吧"));
-  auto c = processor_->Process(Feedback("c3", "app更新以后一登录就闪退，根本用不了"));
+  auto a = processor_->Process(Feedback("c1", "快递三天了还没到，物流信息一直不更新，太慢了")).value();
+  auto b = processor_->Process(Feedback("c2", "快递三天还没到，物流信息也一直不更新，太慢了吧")).value();
+  auto c = processor_->Process(Feedback("c3", "app更新以后一登录就闪退，根本用不了")).value();
   ASSERT_FALSE(a.result().cluster_id().empty());
   EXPECT_EQ(a.result().cluster_id(), b.result().cluster_id());
   EXPECT_NE(a.result().cluster_id(), c.result().cluster_id());
 
   // A new process rebuilds the index from the stored members.
   TriageProcessor restarted(*analyzer_, *store_, clock_);
-  restarted.RestoreClusters();
+  ASSERT_TRUE(restarted.RestoreClusters().ok());
   auto cluster = restarted.clusters().Get(std::stoull(a.result().cluster_id()));
   ASSERT_TRUE(cluster.has_value());
   EXPECT_EQ(cluster->size, 2u);
-  auto d = restarted.Process(Feedback("c4", "快递三天还没到，物流信息一直都不更新，太慢了"));
+  auto d = restarted.Process(Feedback("c4", "快递三天还没到，物流信息一直都不更新，太慢了")).value();
   EXPECT_EQ(d.result().cluster_id(), a.result().cluster_id());
 }
 
 TEST_F(TriageProcessorTest, CountsNegativeFeedbackPerTopicInAWindow) {
-  processor_->Process(Feedback("w1", "快递三天还没到，太慢了", 0));
-  processor_->Process(Feedback("w2", "物流太慢了，快递一周才到", 1));
-  processor_->Process(Feedback("w3", "app一打开就闪退，太差了", 1));
-  processor_->Process(Feedback("w4", "快递很快，很满意", 1));
-  processor_->Process(Feedback("w5", "物流太慢了", 10));  // outside the window
-  auto counts = store_->Count(kDay0, kDay0 + 2 * 86400000LL, "logistics");
+  processor_->Process(Feedback("w1", "快递三天还没到，太慢了", 0)).value();
+  processor_->Process(Feedback("w2", "物流太慢了，快递一周才到", 1)).value();
+  processor_->Process(Feedback("w3", "app一打开就闪退，太差了", 1)).value();
+  processor_->Process(Feedback("w4", "快递很快，很满意", 1)).value();
+  processor_->Process(Feedback("w5", "物流太慢了", 10)).value();  // outside the window
+  auto counts = store_->Count(kDay0, kDay0 + 2 * 86400000LL, "logistics").value();
   EXPECT_EQ(counts.total, 4);
   EXPECT_EQ(counts.negative, 3);
   EXPECT_EQ(counts.topic_negative, 2);
   // Topic ids match exactly: '_' is no wildcard and case counts.
-  EXPECT_EQ(store_->Count(kDay0, kDay0 + 2 * 86400000LL, "logistic_").topic_negative, 0);
-  EXPECT_EQ(store_->Count(kDay0, kDay0 + 2 * 86400000LL, "LOGISTICS").topic_negative, 0);
+  EXPECT_EQ(store_->Count(kDay0, kDay0 + 2 * 86400000LL, "logistic_").value().topic_negative, 0);
+  EXPECT_EQ(store_->Count(kDay0, kDay0 + 2 * 86400000LL, "LOGISTICS").value().topic_negative, 0);
 }
 
 }  // namespace

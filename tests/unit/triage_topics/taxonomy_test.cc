@@ -40,7 +40,7 @@ std::vector<std::string> Ids(const std::vector<TopicMatch>& m) {
 }
 
 TEST(TaxonomyTest, ParsesAndResolvesInheritedDepartments) {
-  auto t = Taxonomy::Parse(kTaxonomy, "test.yaml");
+  auto t = Taxonomy::Parse(kTaxonomy, "test.yaml").value();
   EXPECT_EQ(t->version(), "t1");
   EXPECT_EQ(t->content_hash().size(), 16u);
   ASSERT_NE(t->Find("logistics.delivery_delay"), nullptr);
@@ -50,7 +50,7 @@ TEST(TaxonomyTest, ParsesAndResolvesInheritedDepartments) {
 }
 
 TEST(TaxonomyTest, MostSpecificTopicsAreReported) {
-  auto t = Taxonomy::Parse(kTaxonomy, "test.yaml");
+  auto t = Taxonomy::Parse(kTaxonomy, "test.yaml").value();
   EXPECT_EQ(Ids(t->Match("快递太慢了")), std::vector<std::string>{"logistics.delivery_delay"});
   EXPECT_EQ(Ids(t->Match("快递小哥人很好")), std::vector<std::string>{"logistics"});
   EXPECT_EQ(Ids(t->Match("the courier was late again")), std::vector<std::string>{"logistics.delivery_delay"});
@@ -58,25 +58,25 @@ TEST(TaxonomyTest, MostSpecificTopicsAreReported) {
 }
 
 TEST(TaxonomyTest, NoneTermVetoesTheTopic) {
-  auto t = Taxonomy::Parse(kTaxonomy, "test.yaml");
+  auto t = Taxonomy::Parse(kTaxonomy, "test.yaml").value();
   EXPECT_EQ(Ids(t->Match("快递不慢，挺好")), std::vector<std::string>{"logistics"});
 }
 
 TEST(TaxonomyTest, AllTermsAreRequired) {
-  auto t = Taxonomy::Parse(kTaxonomy, "test.yaml");
+  auto t = Taxonomy::Parse(kTaxonomy, "test.yaml").value();
   EXPECT_TRUE(t->Match("游戏闪退").empty());
   EXPECT_EQ(Ids(t->Match("app一直闪退")), std::vector<std::string>{"app.crash"});
   EXPECT_EQ(Ids(t->Match("the APP keeps crashing")), std::vector<std::string>{"app.crash"});
 }
 
 TEST(TaxonomyTest, NearRequiresProximityInCharacters) {
-  auto t = Taxonomy::Parse(kTaxonomy, "test.yaml");
+  auto t = Taxonomy::Parse(kTaxonomy, "test.yaml").value();
   EXPECT_EQ(Ids(t->Match("等了两个小时")), std::vector<std::string>{"logistics.wait"});   // gap 两个 = 2
   EXPECT_TRUE(t->Match("等了很久很久终于一个小时后").empty());                              // gap 8
 }
 
 TEST(TaxonomyTest, MultiLabelAcrossBranches) {
-  auto t = Taxonomy::Parse(kTaxonomy, "test.yaml");
+  auto t = Taxonomy::Parse(kTaxonomy, "test.yaml").value();
   auto ids = Ids(t->Match("快递太慢，app还闪退"));
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(ids, (std::vector<std::string>{"app.crash", "logistics.delivery_delay"}));
@@ -92,12 +92,10 @@ struct Malformed {
 class MalformedTaxonomyTest : public ::testing::TestWithParam<Malformed> {};
 
 TEST_P(MalformedTaxonomyTest, RejectedWithLineNumber) {
-  try {
-    Taxonomy::Parse(GetParam().yaml, "bad.yaml");
-    FAIL() << "accepted a malformed taxonomy";
-  } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find(GetParam().expected), std::string::npos) << e.what();
-  }
+  const auto parsed = Taxonomy::Parse(GetParam().yaml, "bad.yaml").status();
+  ASSERT_EQ(parsed.code(), absl::StatusCode::kInvalidArgument) << "accepted a malformed taxonomy";
+  const std::string message(parsed.message());
+  EXPECT_NE(message.find(GetParam().expected), std::string::npos) << message;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -149,20 +147,17 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(TaxonomyTest, LoadFileNamesTheFileOnError) {
-  try {
-    Taxonomy::LoadFile("/nonexistent/taxonomy.yaml");
-    FAIL();
-  } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("/nonexistent/taxonomy.yaml"), std::string::npos);
-  }
+  const auto loaded = Taxonomy::LoadFile("/nonexistent/taxonomy.yaml").status();
+  ASSERT_EQ(loaded.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(loaded.message()).find("/nonexistent/taxonomy.yaml"), std::string::npos);
 }
 
 TEST(TaxonomyStoreTest, UpdateSwapsAtomicallyAndKeepsOldVersionOnError) {
-  TaxonomyStore store(Taxonomy::Parse(kTaxonomy, "test.yaml"));
+  TaxonomyStore store(Taxonomy::Parse(kTaxonomy, "test.yaml").value());
   const auto before = store.Current();
-  EXPECT_THROW(store.Update("version: 2\ntopics: []\n"), ConfigError);
+  EXPECT_EQ(store.Update("version: 2\ntopics: []\n").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(store.Current(), before);
-  store.Update("version: 2\ntopics:\n  - id: z\n    name: {zh: 丙, en: Z}\n    department: d\n    query: {any: [zzz]}\n");
+  ASSERT_TRUE(store.Update("version: 2\ntopics:\n  - id: z\n    name: {zh: 丙, en: Z}\n    department: d\n    query: {any: [zzz]}\n").ok());
   EXPECT_EQ(store.Current()->version(), "2");
   EXPECT_NE(store.Current()->content_hash(), before->content_hash());
   // A reader holding the old snapshot still sees the old rules.
@@ -171,13 +166,13 @@ TEST(TaxonomyStoreTest, UpdateSwapsAtomicallyAndKeepsOldVersionOnError) {
 }
 
 TEST(TaxonomyPreviewTest, CountsHowManyTextsAChangedRuleWouldMatch) {
-  auto current = Taxonomy::Parse(kTaxonomy, "test.yaml");
+  auto current = Taxonomy::Parse(kTaxonomy, "test.yaml").value();
   const std::vector<std::string> recent = {"快递太慢了", "物流很慢", "送货很慢，还没到", "app闪退", "物流很快"};
   const auto report = PreviewTopicRule(*current, R"(
 id: logistics.delivery_delay
 name: {zh: 配送延迟, en: Delivery delay}
 query: {any: [太慢, 很慢, 还没到]}
-)", recent);
+)", recent).value();
   ASSERT_EQ(report.topics.size(), 1u);
   const TopicPreview& p = report.topics[0];
   EXPECT_EQ(report.texts, 5u);
@@ -188,17 +183,19 @@ query: {any: [太慢, 很慢, 还没到]}
 }
 
 TEST(TaxonomyPreviewTest, InvalidRuleIsRejected) {
-  auto current = Taxonomy::Parse(kTaxonomy, "test.yaml");
-  EXPECT_THROW(PreviewTopicRule(*current, "id: x\nname: {zh: 甲, en: X}\ndepartment: d\nquery: {}\n", {"a"}),
-               ConfigError);
+  auto current = Taxonomy::Parse(kTaxonomy, "test.yaml").value();
+  EXPECT_EQ(PreviewTopicRule(*current, "id: x\nname: {zh: 甲, en: X}\ndepartment: d\nquery: {}\n", {"a"})
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(TaxonomyPreviewTest, WholeTaxonomyPreviewCoversAddedAndRemovedTopics) {
-  auto current = Taxonomy::Parse(kTaxonomy, "test.yaml");
+  auto current = Taxonomy::Parse(kTaxonomy, "test.yaml").value();
   auto candidate = Taxonomy::Parse(
       "version: 2\ntopics:\n  - id: logistics\n    name: {zh: 物流, en: L}\n    department: logistics\n"
       "    query: {any: [物流]}\n  - id: fresh\n    name: {zh: 新, en: New}\n    department: d\n    query: {any: [新鲜]}\n",
-      "candidate");
+      "candidate").value();
   const auto report = PreviewTaxonomy(*current, *candidate, {"物流太慢", "不新鲜", "app闪退"});
   auto row = [&](const std::string& id) {
     return *std::find_if(report.topics.begin(), report.topics.end(),

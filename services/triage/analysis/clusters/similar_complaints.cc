@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "services/triage/analysis/shared/utf8.h"
+#include "services/triage/analysis/text/utf8.h"
 
 namespace voc::triage {
 namespace {
@@ -68,7 +68,7 @@ void ShingleHashes(std::string_view text, std::vector<std::uint64_t>& out) {
     run_has_bigram = false;
   };
   while (pos < text.size()) {
-    const char32_t cp = utf8::Next(text, pos);
+    const char32_t cp = voc::triage::text::DecodeUtf8(text, pos);
     if (IsHan(cp)) {
       flush_word();
       if (previous_han) {

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "services/triage/analysis/shared/config_yaml.h"
+#include "common/config/yaml_file.h"
 
 namespace voc::triage {
 namespace {
@@ -44,19 +44,19 @@ rules:
 )";
 
 Priority ParsePriority(const std::string& source, const YAML::Node& node) {
-  const std::string s = ScalarString(source, node, "priority");
+  const std::string s = config::ScalarString(source, node, "priority");
   if (s == "P1" || s == "p1" || s == "1") return Priority::kP1;
   if (s == "P2" || s == "p2" || s == "2") return Priority::kP2;
   if (s == "P3" || s == "p3" || s == "3") return Priority::kP3;
   if (s == "P4" || s == "p4" || s == "4") return Priority::kP4;
-  FailAt(source, node, "priority must be one of P1, P2, P3, P4 (got '" + s + "')");
+  config::FailAt(source, node, "priority must be one of P1, P2, P3, P4 (got '" + s + "')");
 }
 
 SentimentLabel ParseSentiment(const std::string& source, const YAML::Node& node, const std::string& s) {
   if (s == "negative") return SentimentLabel::kNegative;
   if (s == "neutral") return SentimentLabel::kNeutral;
   if (s == "positive") return SentimentLabel::kPositive;
-  FailAt(source, node, "unknown sentiment '" + s + "' (negative | neutral | positive)");
+  config::FailAt(source, node, "unknown sentiment '" + s + "' (negative | neutral | positive)");
 }
 
 NpsCategory ParseNps(const std::string& source, const YAML::Node& node, const std::string& s) {
@@ -64,7 +64,7 @@ NpsCategory ParseNps(const std::string& source, const YAML::Node& node, const st
   if (s == "passive") return NpsCategory::kPassive;
   if (s == "promoter") return NpsCategory::kPromoter;
   if (s == "none") return NpsCategory::kNone;
-  FailAt(source, node, "unknown nps category '" + s + "' (detractor | passive | promoter | none)");
+  config::FailAt(source, node, "unknown nps category '" + s + "' (detractor | passive | promoter | none)");
 }
 
 template <typename T>
@@ -72,25 +72,25 @@ T ScalarAs(const std::string& source, const YAML::Node& node, const char* what) 
   try {
     return node.as<T>();
   } catch (const YAML::Exception&) {
-    FailAt(source, node, std::string(what) + " must be a number");
+    config::FailAt(source, node, std::string(what) + " must be a number");
   }
 }
 
 PriorityCondition ParseCondition(const std::string& source, const YAML::Node& node) {
-  RequireMapWithKeys(source, node, "when",
+  config::RequireMapWithKeys(source, node, "when",
                      {"red_line", "sentiment", "score_at_most", "intensity_at_least", "tier", "nps", "channel",
                       "reach_at_least"});
-  if (node.size() == 0) FailAt(source, node, "'when' has no condition");
+  if (node.size() == 0) config::FailAt(source, node, "'when' has no condition");
   PriorityCondition c;
   if (const YAML::Node n = node["red_line"]) {
     if (n.IsScalar() && n.Scalar() == "any") {
       c.any_red_line = true;
     } else {
-      const auto names = StringList(source, n, "red_line");
+      const auto names = config::StringList(source, n, "red_line");
       for (std::size_t i = 0; i < names.size(); ++i) {
         RedLineCategory cat{};
         bool known = names[i] == "safety" || names[i] == "legal" || names[i] == "regulatory" || names[i] == "pr_crisis";
-        if (!known) FailAt(source, n, "unknown red-line category '" + names[i] + "'");
+        if (!known) config::FailAt(source, n, "unknown red-line category '" + names[i] + "'");
         cat = names[i] == "safety" ? RedLineCategory::kSafety
               : names[i] == "legal" ? RedLineCategory::kLegal
               : names[i] == "regulatory" ? RedLineCategory::kRegulatory
@@ -100,14 +100,14 @@ PriorityCondition ParseCondition(const std::string& source, const YAML::Node& no
     }
   }
   if (const YAML::Node n = node["sentiment"])
-    for (const auto& s : StringList(source, n, "sentiment")) c.sentiments.push_back(ParseSentiment(source, n, s));
+    for (const auto& s : config::StringList(source, n, "sentiment")) c.sentiments.push_back(ParseSentiment(source, n, s));
   if (const YAML::Node n = node["score_at_most"]) c.score_at_most = ScalarAs<double>(source, n, "score_at_most");
   if (const YAML::Node n = node["intensity_at_least"])
     c.intensity_at_least = ScalarAs<int>(source, n, "intensity_at_least");
-  if (const YAML::Node n = node["tier"]) c.tiers = StringList(source, n, "tier");
+  if (const YAML::Node n = node["tier"]) c.tiers = config::StringList(source, n, "tier");
   if (const YAML::Node n = node["nps"])
-    for (const auto& s : StringList(source, n, "nps")) c.nps.push_back(ParseNps(source, n, s));
-  if (const YAML::Node n = node["channel"]) c.channels = StringList(source, n, "channel");
+    for (const auto& s : config::StringList(source, n, "nps")) c.nps.push_back(ParseNps(source, n, s));
+  if (const YAML::Node n = node["channel"]) c.channels = config::StringList(source, n, "channel");
   if (const YAML::Node n = node["reach_at_least"])
     c.reach_at_least = ScalarAs<std::int64_t>(source, n, "reach_at_least");
   return c;
@@ -205,45 +205,51 @@ const char* PriorityName(Priority p) {
   return "P4";
 }
 
-std::shared_ptr<const PriorityMatrix> PriorityMatrix::Parse(const std::string& yaml_text, const std::string& source) {
-  const YAML::Node root = ParseYamlOrThrow(yaml_text, source);
-  if (!root || root.IsNull()) throw ConfigError(source + ": empty priority file");
-  RequireMapWithKeys(source, root, "priority file", {"version", "default", "rules"});
+absl::StatusOr<std::shared_ptr<const PriorityMatrix>> PriorityMatrix::Parse(const std::string& yaml_text,
+                                                                             const std::string& source) {
+  return config::LoadYaml([&] { return ParseOrThrow(yaml_text, source); });
+}
+
+std::shared_ptr<const PriorityMatrix> PriorityMatrix::ParseOrThrow(const std::string& yaml_text,
+                                                                   const std::string& source) {
+  const YAML::Node root = config::ParseYaml(yaml_text, source);
+  if (!root || root.IsNull()) throw voc::ConfigError(source + ": empty priority file");
+  config::RequireMapWithKeys(source, root, "priority file", {"version", "default", "rules"});
   std::shared_ptr<PriorityMatrix> m(new PriorityMatrix());
-  if (root["version"]) m->version_ = ScalarString(source, root["version"], "version");
+  if (root["version"]) m->version_ = config::ScalarString(source, root["version"], "version");
   if (const YAML::Node d = root["default"]) {
-    RequireMapWithKeys(source, d, "default", {"priority", "reason"});
-    if (!d["priority"]) FailAt(source, d, "default needs a 'priority'");
+    config::RequireMapWithKeys(source, d, "default", {"priority", "reason"});
+    if (!d["priority"]) config::FailAt(source, d, "default needs a 'priority'");
     m->default_.priority = ParsePriority(source, d["priority"]);
-    if (d["reason"]) m->default_.reason = ScalarString(source, d["reason"], "reason");
+    if (d["reason"]) m->default_.reason = config::ScalarString(source, d["reason"], "reason");
   }
   const YAML::Node rules = root["rules"];
-  if (!rules) FailAt(source, root, "missing 'rules'");
-  if (!rules.IsSequence()) FailAt(source, rules, "'rules' must be a list");
+  if (!rules) config::FailAt(source, root, "missing 'rules'");
+  if (!rules.IsSequence()) config::FailAt(source, rules, "'rules' must be a list");
   for (const auto& node : rules) {
-    RequireMapWithKeys(source, node, "rule", {"when", "priority", "reason"});
-    if (!node["when"]) FailAt(source, node, "rule without 'when'");
-    if (!node["priority"]) FailAt(source, node, "rule without 'priority'");
+    config::RequireMapWithKeys(source, node, "rule", {"when", "priority", "reason"});
+    if (!node["when"]) config::FailAt(source, node, "rule without 'when'");
+    if (!node["priority"]) config::FailAt(source, node, "rule without 'priority'");
     PriorityRule r;
     r.line = node.Mark().line + 1;
     r.when = ParseCondition(source, node["when"]);
     r.priority = ParsePriority(source, node["priority"]);
-    if (node["reason"]) r.reason = ScalarString(source, node["reason"], "reason");
+    if (node["reason"]) r.reason = config::ScalarString(source, node["reason"], "reason");
     m->rules_.push_back(std::move(r));
   }
   return m;
 }
 
-std::shared_ptr<const PriorityMatrix> PriorityMatrix::LoadFile(const std::string& path) {
-  return Parse(ReadFileOrThrow(path), path);
+absl::StatusOr<std::shared_ptr<const PriorityMatrix>> PriorityMatrix::LoadFile(const std::string& path) {
+  return config::LoadYaml([&] { return ParseOrThrow(config::ReadFile(path), path); });
 }
 
 std::shared_ptr<const PriorityMatrix> PriorityMatrix::Default() {
-  static const std::shared_ptr<const PriorityMatrix> kDefault = Parse(kDefaultMatrix, "<built-in priority matrix>");
+  static const std::shared_ptr<const PriorityMatrix> kDefault = ParseOrThrow(kDefaultMatrix, "<built-in priority matrix>");
   return kDefault;
 }
 
-std::shared_ptr<const PriorityMatrix> PriorityMatrix::LoadFileOrDefault(const std::string& path) {
+absl::StatusOr<std::shared_ptr<const PriorityMatrix>> PriorityMatrix::LoadFileOrDefault(const std::string& path) {
   std::error_code ec;
   if (path.empty() || !std::filesystem::exists(path, ec)) return Default();
   return LoadFile(path);

@@ -24,13 +24,15 @@
 //       reason: "angry public post"         # optional; generated if absent
 //
 // Generated reasons name the facts that met each condition, joined by " + ".
-// Errors throw ConfigError naming the source and line.
+// Errors are INVALID_ARGUMENT naming the source and line.
 //
 // Thread safety: immutable after construction; Grade() is safe to call
 // concurrently.
 #pragma once
 
 #include <cstdint>
+#include <absl/status/statusor.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,13 +79,16 @@ struct PriorityRule {
 
 class PriorityMatrix {
  public:
-  static std::shared_ptr<const PriorityMatrix> Parse(const std::string& yaml_text, const std::string& source);
-  static std::shared_ptr<const PriorityMatrix> LoadFile(const std::string& path);
+  // INVALID_ARGUMENT "<source>:<line>: <problem>" when the text does not
+  // validate (LoadFile: also when the file cannot be read).
+  static absl::StatusOr<std::shared_ptr<const PriorityMatrix>> Parse(const std::string& yaml_text,
+                                                                     const std::string& source);
+  static absl::StatusOr<std::shared_ptr<const PriorityMatrix>> LoadFile(const std::string& path);
   // The built-in matrix (documented in docs/triage.md, ## Priority).
   static std::shared_ptr<const PriorityMatrix> Default();
   // LoadFile if `path` is non-empty and the file exists, else Default(). A
-  // file that exists but is invalid still throws ConfigError.
-  static std::shared_ptr<const PriorityMatrix> LoadFileOrDefault(const std::string& path);
+  // file that exists but is invalid is still INVALID_ARGUMENT.
+  static absl::StatusOr<std::shared_ptr<const PriorityMatrix>> LoadFileOrDefault(const std::string& path);
 
   PriorityDecision Grade(const PriorityFacts& facts) const;
 
@@ -91,6 +96,9 @@ class PriorityMatrix {
   const std::vector<PriorityRule>& rules() const { return rules_; }
 
  private:
+  // Throws voc::ConfigError at the first problem.
+  static std::shared_ptr<const PriorityMatrix> ParseOrThrow(const std::string& yaml_text,
+                                                            const std::string& source);
   PriorityMatrix() = default;
   std::string version_;
   std::vector<PriorityRule> rules_;

@@ -14,39 +14,54 @@ bool ParseRedLineCategory(std::string_view name, RedLineCategory& out) {
   return true;
 }
 
-std::shared_ptr<const RedLineList> RedLineList::Parse(const std::string& yaml_text, const std::string& source) {
-  const YAML::Node root = ParseYamlOrThrow(yaml_text, source);
-  if (!root || root.IsNull()) throw ConfigError(source + ": empty red-line file");
-  RequireMapWithKeys(source, root, "red-line file", {"version", "categories"});
-  if (!root["version"]) FailAt(source, root, "missing 'version'");
-  const std::string version = ScalarString(source, root["version"], "version");
+namespace {
+
+// Throws voc::ConfigError at the first problem; Parse returns it as a status.
+std::shared_ptr<const RedLineList> ParseOrThrow(const std::string& yaml_text, const std::string& source) {
+  const YAML::Node root = config::ParseYaml(yaml_text, source);
+  if (!root || root.IsNull()) throw voc::ConfigError(source + ": empty red-line file");
+  config::RequireMapWithKeys(source, root, "red-line file", {"version", "categories"});
+  if (!root["version"]) config::FailAt(source, root, "missing 'version'");
+  const std::string version = config::ScalarString(source, root["version"], "version");
   const YAML::Node categories = root["categories"];
-  if (!categories) FailAt(source, root, "missing 'categories'");
-  RequireMapWithKeys(source, categories, "categories", {"safety", "legal", "regulatory", "pr_crisis"});
-  if (categories.size() == 0) FailAt(source, categories, "'categories' is empty");
+  if (!categories) config::FailAt(source, root, "missing 'categories'");
+  config::RequireMapWithKeys(source, categories, "categories", {"safety", "legal", "regulatory", "pr_crisis"});
+  if (categories.size() == 0) config::FailAt(source, categories, "'categories' is empty");
 
   std::vector<RedLineTerm> terms;
   for (const auto& entry : categories) {
     RedLineCategory category{};
     ParseRedLineCategory(entry.first.Scalar(), category);
-    const auto list = StringList(source, entry.second, entry.first.Scalar());
-    if (list.empty()) FailAt(source, entry.second, "category '" + entry.first.Scalar() + "' has no terms");
+    const auto list = config::StringList(source, entry.second, entry.first.Scalar());
+    if (list.empty()) config::FailAt(source, entry.second, "category '" + entry.first.Scalar() + "' has no terms");
     std::unordered_map<std::string, std::size_t> seen;
     for (std::size_t i = 0; i < list.size(); ++i) {
       if (!seen.emplace(list[i], i).second)
-        FailAt(source, entry.second[i], "term '" + list[i] + "' listed twice in '" + entry.first.Scalar() + "'");
+        config::FailAt(source, entry.second[i], "term '" + list[i] + "' listed twice in '" + entry.first.Scalar() + "'");
       terms.push_back(RedLineTerm{category, list[i]});
     }
   }
-  auto result = FromTerms(std::move(terms), version);
-  auto mutable_result = std::const_pointer_cast<RedLineList>(result);
-  mutable_result->source_yaml_ = yaml_text;
-  mutable_result->content_hash_ = ContentHash(yaml_text);
-  return result;
+  return RedLineList::FromSource(std::move(terms), version, yaml_text);
 }
 
-std::shared_ptr<const RedLineList> RedLineList::LoadFile(const std::string& path) {
-  return Parse(ReadFileOrThrow(path), path);
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const RedLineList>> RedLineList::Parse(const std::string& yaml_text,
+                                                                      const std::string& source) {
+  return config::LoadYaml([&] { return ParseOrThrow(yaml_text, source); });
+}
+
+absl::StatusOr<std::shared_ptr<const RedLineList>> RedLineList::LoadFile(const std::string& path) {
+  return config::LoadYaml([&] { return ParseOrThrow(config::ReadFile(path), path); });
+}
+
+std::shared_ptr<const RedLineList> RedLineList::FromSource(std::vector<RedLineTerm> terms, std::string version,
+                                                           const std::string& yaml_text) {
+  auto result = FromTerms(std::move(terms), std::move(version));
+  auto mutable_result = std::const_pointer_cast<RedLineList>(result);
+  mutable_result->source_yaml_ = yaml_text;
+  mutable_result->content_hash_ = config::ContentHash(yaml_text);
+  return result;
 }
 
 std::shared_ptr<const RedLineList> RedLineList::FromTerms(std::vector<RedLineTerm> terms, std::string version) {
@@ -55,7 +70,7 @@ std::shared_ptr<const RedLineList> RedLineList::FromTerms(std::vector<RedLineTer
   list->version_ = std::move(version);
   std::string fingerprint = list->version_;
   for (const auto& t : list->terms_) fingerprint += "\n" + std::to_string(static_cast<int>(t.category)) + t.term;
-  list->content_hash_ = ContentHash(fingerprint);
+  list->content_hash_ = config::ContentHash(fingerprint);
   list->Compile();
   return list;
 }
@@ -84,20 +99,21 @@ std::vector<RedLineHit> RedLineList::Find(std::string_view text) const {
   return hits;
 }
 
-std::shared_ptr<const RedLineList> RedLineStore::Update(const std::string& yaml_text, const std::string& source) {
+absl::StatusOr<std::shared_ptr<const RedLineList>> RedLineStore::Update(const std::string& yaml_text,
+                                                                        const std::string& source) {
   auto next = RedLineList::Parse(yaml_text, source);
-  holder_.Replace(next);
+  if (next.ok()) holder_.Replace(*next);
   return next;
 }
 
-std::shared_ptr<const RedLineList> RedLineStore::ReloadFile(const std::string& path) {
+absl::StatusOr<std::shared_ptr<const RedLineList>> RedLineStore::ReloadFile(const std::string& path) {
   auto next = RedLineList::LoadFile(path);
-  holder_.Replace(next);
+  if (next.ok()) holder_.Replace(*next);
   return next;
 }
 
 RedLinePreview PreviewRedLines(const RedLineList& current, const RedLineList& candidate,
-                               const std::vector<std::string>& texts) {
+                               const std::vector<std::string>& texts, std::size_t max_examples) {
   RedLinePreview preview;
   preview.texts = texts.size();
   for (const auto& text : texts) {
@@ -107,6 +123,14 @@ RedLinePreview PreviewRedLines(const RedLineList& current, const RedLineList& ca
     for (int c = 0; c < 4; ++c) {
       preview.current_matches[c] += now[c];
       preview.candidate_matches[c] += next[c];
+      if (next[c] && !now[c]) {
+        ++preview.gained[c];
+        if (preview.gained_examples[c].size() < max_examples) preview.gained_examples[c].push_back(text);
+      }
+      if (now[c] && !next[c]) {
+        ++preview.lost[c];
+        if (preview.lost_examples[c].size() < max_examples) preview.lost_examples[c].push_back(text);
+      }
     }
   }
   return preview;

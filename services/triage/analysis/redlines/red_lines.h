@@ -14,11 +14,13 @@
 // Only those four category keys are allowed; each list must be non-empty; a
 // term may not be listed twice in one category. Term syntax is that of
 // MultiPatternMatcher (ASCII terms whole-word unless ending in '*').
-// Errors throw ConfigError naming the source and line.
+// Errors are INVALID_ARGUMENT naming the source and line.
 //
 // Thread safety: a RedLineList is immutable; Find() may be called from any
 // number of threads at once. RedLineStore swaps versions atomically.
 #pragma once
+
+#include <absl/status/statusor.h>
 
 #include <memory>
 #include <string>
@@ -26,7 +28,7 @@
 #include <vector>
 
 #include "services/triage/analysis/analyzer.h"
-#include "services/triage/analysis/shared/config_yaml.h"
+#include "common/config/yaml_file.h"
 #include "services/triage/analysis/shared/multi_pattern_matcher.h"
 #include "services/triage/analysis/shared/reloadable.h"
 
@@ -39,9 +41,15 @@ struct RedLineTerm {
 
 class RedLineList {
  public:
-  static std::shared_ptr<const RedLineList> Parse(const std::string& yaml_text, const std::string& source);
-  static std::shared_ptr<const RedLineList> LoadFile(const std::string& path);
+  // INVALID_ARGUMENT "<source>:<line>: <problem>" when the text does not
+  // validate (LoadFile: also when the file cannot be read).
+  static absl::StatusOr<std::shared_ptr<const RedLineList>> Parse(const std::string& yaml_text,
+                                                                  const std::string& source);
+  static absl::StatusOr<std::shared_ptr<const RedLineList>> LoadFile(const std::string& path);
   static std::shared_ptr<const RedLineList> FromTerms(std::vector<RedLineTerm> terms, std::string version);
+  // FromTerms, remembering the YAML it came from (its hash is the YAML's).
+  static std::shared_ptr<const RedLineList> FromSource(std::vector<RedLineTerm> terms, std::string version,
+                                                       const std::string& yaml_text);
 
   const std::string& version() const { return version_; }
   const std::string& content_hash() const { return content_hash_; }
@@ -70,14 +78,14 @@ class RedLineList {
 bool ParseRedLineCategory(std::string_view name, RedLineCategory& out);
 
 // The live red-line list of a running service. Update/ReloadFile validate
-// first and keep the current list on error (ConfigError).
+// first and keep the current list on error (INVALID_ARGUMENT).
 class RedLineStore {
  public:
   explicit RedLineStore(std::shared_ptr<const RedLineList> initial) : holder_(std::move(initial)) {}
   std::shared_ptr<const RedLineList> Current() const { return holder_.Get(); }
-  std::shared_ptr<const RedLineList> Update(const std::string& yaml_text,
-                                            const std::string& source = "<red-line update>");
-  std::shared_ptr<const RedLineList> ReloadFile(const std::string& path);
+  absl::StatusOr<std::shared_ptr<const RedLineList>> Update(const std::string& yaml_text,
+                                                            const std::string& source = "<red-line update>");
+  absl::StatusOr<std::shared_ptr<const RedLineList>> ReloadFile(const std::string& path);
   // Installs an already-built list.
   void Replace(std::shared_ptr<const RedLineList> next) { holder_.Replace(std::move(next)); }
 
@@ -86,13 +94,19 @@ class RedLineStore {
 };
 
 // Number of `normalized_texts` with at least one hit per category under the
-// current and the candidate list (index = RedLineCategory value).
+// current and the candidate list (index = RedLineCategory value), how many
+// only the candidate flags (gained) and only the current one flags (lost),
+// and up to `max_examples` of those texts each, in the order given.
 struct RedLinePreview {
   std::size_t texts = 0;
   std::size_t current_matches[4] = {0, 0, 0, 0};
   std::size_t candidate_matches[4] = {0, 0, 0, 0};
+  std::size_t gained[4] = {0, 0, 0, 0};
+  std::size_t lost[4] = {0, 0, 0, 0};
+  std::vector<std::string> gained_examples[4];
+  std::vector<std::string> lost_examples[4];
 };
 RedLinePreview PreviewRedLines(const RedLineList& current, const RedLineList& candidate,
-                               const std::vector<std::string>& normalized_texts);
+                               const std::vector<std::string>& normalized_texts, std::size_t max_examples = 3);
 
 }  // namespace voc::triage

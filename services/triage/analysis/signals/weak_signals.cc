@@ -4,7 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "services/triage/analysis/shared/config_yaml.h"
+#include "common/config/yaml_file.h"
 
 namespace voc::triage {
 
@@ -30,19 +30,27 @@ double NegativeBinomialUpperTail(std::uint32_t c, double r, double p) {
   return std::min(1.0, sum);
 }
 
-std::vector<TermGroup> ParseTermGroups(const std::string& yaml_text, const std::string& source) {
-  const YAML::Node root = ParseYamlOrThrow(yaml_text, source);
-  RequireMapWithKeys(source, root, "weak-signal dictionaries", {"groups"});
+namespace {
+
+std::vector<TermGroup> ParseTermGroupsOrThrow(const std::string& yaml_text, const std::string& source) {
+  const YAML::Node root = config::ParseYaml(yaml_text, source);
+  config::RequireMapWithKeys(source, root, "weak-signal dictionaries", {"groups"});
   const YAML::Node groups = root["groups"];
   if (!groups || !groups.IsMap() || groups.size() == 0)
-    FailAt(source, groups ? groups : root, "'groups' must map group names to term lists");
+    config::FailAt(source, groups ? groups : root, "'groups' must map group names to term lists");
   std::vector<TermGroup> out;
   for (const auto& entry : groups) {
-    TermGroup g{entry.first.Scalar(), StringList(source, entry.second, entry.first.Scalar())};
-    if (g.terms.empty()) FailAt(source, entry.second, "group '" + g.name + "' has no terms");
+    TermGroup g{entry.first.Scalar(), config::StringList(source, entry.second, entry.first.Scalar())};
+    if (g.terms.empty()) config::FailAt(source, entry.second, "group '" + g.name + "' has no terms");
     out.push_back(std::move(g));
   }
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<TermGroup>> ParseTermGroups(const std::string& yaml_text, const std::string& source) {
+  return config::LoadYaml([&] { return ParseTermGroupsOrThrow(yaml_text, source); });
 }
 
 WeakSignalDetector::WeakSignalDetector(WeakSignalOptions options) : options_(std::move(options)) {

@@ -34,6 +34,8 @@
 // Thread safety: all methods may be called concurrently (internal mutex).
 #pragma once
 
+#include <absl/status/statusor.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -87,8 +89,8 @@ std::int64_t DayIndex(std::int64_t unix_seconds, std::int64_t utc_offset_seconds
 double NegativeBinomialUpperTail(std::uint32_t c, double r, double p);
 
 // Loads groups from YAML: `groups: {model: [...], part: [...], symptom: [...]}`
-// (ConfigError with line numbers on error).
-std::vector<TermGroup> ParseTermGroups(const std::string& yaml_text, const std::string& source);
+// (INVALID_ARGUMENT "<source>:<line>: <problem>" on error).
+absl::StatusOr<std::vector<TermGroup>> ParseTermGroups(const std::string& yaml_text, const std::string& source);
 
 class WeakSignalDetector {
  public:

@@ -4,7 +4,7 @@
 #include <regex>
 #include <unordered_set>
 
-#include "services/triage/analysis/shared/utf8.h"
+#include "services/triage/analysis/text/utf8.h"
 
 namespace voc::triage {
 namespace {
@@ -20,27 +20,27 @@ std::string ParentOf(const std::string& id) {
 }
 
 NearClause ParseNear(const std::string& source, const YAML::Node& node) {
-  RequireMapWithKeys(source, node, "near", {"terms", "within"});
-  if (!node["terms"]) FailAt(source, node, "near needs 'terms: [a, b]'");
-  if (!node["within"]) FailAt(source, node, "near needs 'within: N' (characters)");
-  const auto terms = StringList(source, node["terms"], "near.terms");
-  if (terms.size() != 2) FailAt(source, node["terms"], "near.terms must list exactly two terms");
+  config::RequireMapWithKeys(source, node, "near", {"terms", "within"});
+  if (!node["terms"]) config::FailAt(source, node, "near needs 'terms: [a, b]'");
+  if (!node["within"]) config::FailAt(source, node, "near needs 'within: N' (characters)");
+  const auto terms = config::StringList(source, node["terms"], "near.terms");
+  if (terms.size() != 2) config::FailAt(source, node["terms"], "near.terms must list exactly two terms");
   int within = 0;
   try {
     within = node["within"].as<int>();
   } catch (const YAML::Exception&) {
-    FailAt(source, node["within"], "near.within must be an integer");
+    config::FailAt(source, node["within"], "near.within must be an integer");
   }
-  if (within < 0) FailAt(source, node["within"], "near.within must not be negative");
+  if (within < 0) config::FailAt(source, node["within"], "near.within must not be negative");
   return NearClause{terms[0], terms[1], within};
 }
 
 TopicQuery ParseQuery(const std::string& source, const YAML::Node& node) {
-  RequireMapWithKeys(source, node, "query", {"any", "all", "none", "near"});
+  config::RequireMapWithKeys(source, node, "query", {"any", "all", "none", "near"});
   TopicQuery q;
-  if (node["any"]) q.any = StringList(source, node["any"], "query.any");
-  if (node["all"]) q.all = StringList(source, node["all"], "query.all");
-  if (node["none"]) q.none = StringList(source, node["none"], "query.none");
+  if (node["any"]) q.any = config::StringList(source, node["any"], "query.any");
+  if (node["all"]) q.all = config::StringList(source, node["all"], "query.all");
+  if (node["none"]) q.none = config::StringList(source, node["none"], "query.none");
   if (const YAML::Node near = node["near"]) {
     if (near.IsSequence()) {
       for (const auto& item : near) q.near.push_back(ParseNear(source, item));
@@ -53,46 +53,49 @@ TopicQuery ParseQuery(const std::string& source, const YAML::Node& node) {
 
 }  // namespace
 
-std::shared_ptr<const Taxonomy> Taxonomy::Parse(const std::string& yaml_text, const std::string& source) {
-  const YAML::Node root = ParseYamlOrThrow(yaml_text, source);
-  if (!root || root.IsNull()) throw ConfigError(source + ": empty taxonomy file");
-  RequireMapWithKeys(source, root, "taxonomy", {"version", "departments", "topics"});
-  if (!root["version"]) FailAt(source, root, "missing 'version'");
-  const std::string version = ScalarString(source, root["version"], "version");
-  if (version.empty()) FailAt(source, root["version"], "'version' must not be empty");
+namespace {
+
+// Throws voc::ConfigError at the first problem; Parse returns it as a status.
+std::shared_ptr<const Taxonomy> ParseOrThrow(const std::string& yaml_text, const std::string& source) {
+  const YAML::Node root = config::ParseYaml(yaml_text, source);
+  if (!root || root.IsNull()) throw voc::ConfigError(source + ": empty taxonomy file");
+  config::RequireMapWithKeys(source, root, "taxonomy", {"version", "departments", "topics"});
+  if (!root["version"]) config::FailAt(source, root, "missing 'version'");
+  const std::string version = config::ScalarString(source, root["version"], "version");
+  if (version.empty()) config::FailAt(source, root["version"], "'version' must not be empty");
 
   std::unordered_set<std::string> departments;
   const bool departments_declared = static_cast<bool>(root["departments"]);
   if (departments_declared) {
-    for (auto& d : StringList(source, root["departments"], "departments")) departments.insert(d);
+    for (auto& d : config::StringList(source, root["departments"], "departments")) departments.insert(d);
   }
 
   const YAML::Node list = root["topics"];
-  if (!list) FailAt(source, root, "missing 'topics'");
-  if (!list.IsSequence() || list.size() == 0) FailAt(source, list, "'topics' must be a non-empty list");
+  if (!list) config::FailAt(source, root, "missing 'topics'");
+  if (!list.IsSequence() || list.size() == 0) config::FailAt(source, list, "'topics' must be a non-empty list");
 
   std::vector<TopicDefinition> topics;
   std::vector<YAML::Node> nodes;
   std::unordered_map<std::string, std::size_t> seen;
   for (const auto& node : list) {
-    RequireMapWithKeys(source, node, "topic", {"id", "name", "department", "query"});
+    config::RequireMapWithKeys(source, node, "topic", {"id", "name", "department", "query"});
     TopicDefinition t;
     t.line = node.Mark().line + 1;
-    if (!node["id"]) FailAt(source, node, "topic without 'id'");
-    t.id = ScalarString(source, node["id"], "id");
+    if (!node["id"]) config::FailAt(source, node, "topic without 'id'");
+    t.id = config::ScalarString(source, node["id"], "id");
     if (!IsValidTopicId(t.id))
-      FailAt(source, node["id"], "topic id '" + t.id + "' must be lower-case ASCII words joined by dots");
+      config::FailAt(source, node["id"], "topic id '" + t.id + "' must be lower-case ASCII words joined by dots");
     if (auto it = seen.find(t.id); it != seen.end())
-      FailAt(source, node["id"], "duplicate topic id '" + t.id + "' (first defined at line " +
+      config::FailAt(source, node["id"], "duplicate topic id '" + t.id + "' (first defined at line " +
                                      std::to_string(topics[it->second].line) + ")");
     const YAML::Node name = node["name"];
-    if (!name) FailAt(source, node, "topic '" + t.id + "' has no 'name: {zh: ..., en: ...}'");
-    RequireMapWithKeys(source, name, "name", {"zh", "en"});
+    if (!name) config::FailAt(source, node, "topic '" + t.id + "' has no 'name: {zh: ..., en: ...}'");
+    config::RequireMapWithKeys(source, name, "name", {"zh", "en"});
     if (!name["zh"] || !name["en"])
-      FailAt(source, name, "topic '" + t.id + "' needs both a Chinese (zh) and an English (en) name");
-    t.name_zh = ScalarString(source, name["zh"], "name.zh");
-    t.name_en = ScalarString(source, name["en"], "name.en");
-    if (node["department"]) t.department = ScalarString(source, node["department"], "department");
+      config::FailAt(source, name, "topic '" + t.id + "' needs both a Chinese (zh) and an English (en) name");
+    t.name_zh = config::ScalarString(source, name["zh"], "name.zh");
+    t.name_en = config::ScalarString(source, name["en"], "name.en");
+    if (node["department"]) t.department = config::ScalarString(source, node["department"], "department");
     if (node["query"]) t.query = ParseQuery(source, node["query"]);
     t.parent_id = ParentOf(t.id);
     seen.emplace(t.id, topics.size());
@@ -116,23 +119,30 @@ std::shared_ptr<const Taxonomy> Taxonomy::Parse(const std::string& yaml_text, co
     if (!t.parent_id.empty()) {
       auto it = seen.find(t.parent_id);
       if (it == seen.end())
-        FailAt(source, nodes[i]["id"], "topic '" + t.id + "' has no parent topic '" + t.parent_id + "'");
+        config::FailAt(source, nodes[i]["id"], "topic '" + t.id + "' has no parent topic '" + t.parent_id + "'");
       if (t.department.empty()) t.department = topics[it->second].department;
     }
     if (t.department.empty())
-      FailAt(source, nodes[i], "topic '" + t.id + "' has no 'department' (and no parent to inherit one from)");
+      config::FailAt(source, nodes[i], "topic '" + t.id + "' has no 'department' (and no parent to inherit one from)");
     if (departments_declared && !departments.count(t.department))
-      FailAt(source, nodes[i]["department"] ? nodes[i]["department"] : nodes[i],
+      config::FailAt(source, nodes[i]["department"] ? nodes[i]["department"] : nodes[i],
              "topic '" + t.id + "': department '" + t.department + "' is not in 'departments'");
     if (!t.query.HasPositivePart() && !has_children.count(t.id))
-      FailAt(source, nodes[i]["query"] ? nodes[i]["query"] : nodes[i],
+      config::FailAt(source, nodes[i]["query"] ? nodes[i]["query"] : nodes[i],
              "topic '" + t.id + "' has an empty query: give at least one of any / all / near");
   }
-  return FromDefinitions(std::move(topics), version, yaml_text, source);
+  return Taxonomy::FromDefinitions(std::move(topics), version, yaml_text, source);
 }
 
-std::shared_ptr<const Taxonomy> Taxonomy::LoadFile(const std::string& path) {
-  return Parse(ReadFileOrThrow(path), path);
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const Taxonomy>> Taxonomy::Parse(const std::string& yaml_text,
+                                                                const std::string& source) {
+  return config::LoadYaml([&] { return ParseOrThrow(yaml_text, source); });
+}
+
+absl::StatusOr<std::shared_ptr<const Taxonomy>> Taxonomy::LoadFile(const std::string& path) {
+  return config::LoadYaml([&] { return ParseOrThrow(config::ReadFile(path), path); });
 }
 
 std::shared_ptr<const Taxonomy> Taxonomy::FromDefinitions(std::vector<TopicDefinition> topics,
@@ -142,7 +152,7 @@ std::shared_ptr<const Taxonomy> Taxonomy::FromDefinitions(std::vector<TopicDefin
   t->topics_ = std::move(topics);
   t->version_ = std::move(version);
   t->source_yaml_ = std::move(source_yaml);
-  t->content_hash_ = ContentHash(t->source_yaml_.empty() ? t->version_ : t->source_yaml_);
+  t->content_hash_ = config::ContentHash(t->source_yaml_.empty() ? t->version_ : t->source_yaml_);
   t->Compile(source);
   return t;
 }
@@ -165,7 +175,7 @@ void Taxonomy::Compile(const std::string& source) {
   for (std::uint32_t i = 0; i < topics_.size(); ++i) {
     const TopicDefinition& t = topics_[i];
     if (!index_by_id_.emplace(t.id, i).second)
-      throw ConfigError(source + ": duplicate topic id '" + t.id + "'");
+      throw voc::ConfigError(source + ": duplicate topic id '" + t.id + "'");
     CompiledQuery& q = compiled_[i];
     for (const auto& s : t.query.any) q.any.push_back(add(s, i, true));
     for (const auto& s : t.query.all) q.all.push_back(add(s, i, true));
@@ -203,7 +213,7 @@ bool Taxonomy::Evaluates(const CompiledQuery& q, const std::vector<std::uint8_t>
         const std::uint32_t gap_begin = std::min(a.end, b.end);
         const std::uint32_t gap_end = std::max(a.begin, b.begin);
         const std::size_t gap =
-            gap_end > gap_begin ? utf8::CountCodePoints(text.substr(gap_begin, gap_end - gap_begin)) : 0;
+            gap_end > gap_begin ? voc::triage::text::CountCodePoints(text.substr(gap_begin, gap_end - gap_begin)) : 0;
         if (gap <= static_cast<std::size_t>(n.within_chars)) {
           close = true;
           break;

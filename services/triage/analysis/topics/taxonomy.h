@@ -28,12 +28,14 @@
 // unless the topic has children (a pure grouping node).
 //
 // Loading is strict: unknown keys, a missing department, duplicate ids, a
-// missing parent, an empty query or a YAML syntax error throw ConfigError
+// missing parent, an empty query or a YAML syntax error are INVALID_ARGUMENT
 // naming the source and line.
 //
 // Thread safety: a Taxonomy is immutable after construction; all const
 // methods may be called concurrently.
 #pragma once
+
+#include <absl/status/statusor.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -44,7 +46,7 @@
 #include <vector>
 
 #include "services/triage/analysis/analyzer.h"
-#include "services/triage/analysis/shared/config_yaml.h"
+#include "common/config/yaml_file.h"
 #include "services/triage/analysis/shared/multi_pattern_matcher.h"
 
 namespace voc::triage {
@@ -76,12 +78,15 @@ struct TopicDefinition {
 class Taxonomy {
  public:
   // Parses and compiles YAML text. `source` names it in error messages
-  // (a file path, or e.g. "<update rpc>"). Throws ConfigError.
-  static std::shared_ptr<const Taxonomy> Parse(const std::string& yaml_text, const std::string& source);
-  // Reads and parses a file. Throws ConfigError (also for a missing file).
-  static std::shared_ptr<const Taxonomy> LoadFile(const std::string& path);
+  // (a file path, or the request field, "yaml"). INVALID_ARGUMENT
+  // "<source>:<line>: <problem>" when the text does not validate.
+  static absl::StatusOr<std::shared_ptr<const Taxonomy>> Parse(const std::string& yaml_text,
+                                                               const std::string& source);
+  // Reads and parses a file. INVALID_ARGUMENT also for a missing file.
+  static absl::StatusOr<std::shared_ptr<const Taxonomy>> LoadFile(const std::string& path);
   // Builds from definitions (already validated by the caller or by Parse);
-  // used to derive a candidate taxonomy with one rule changed.
+  // used to derive a candidate taxonomy with one rule changed. Throws
+  // voc::ConfigError for duplicate ids (loaders catch it).
   static std::shared_ptr<const Taxonomy> FromDefinitions(std::vector<TopicDefinition> topics,
                                                          std::string version, std::string source_yaml,
                                                          const std::string& source);

@@ -6,15 +6,16 @@
 
 namespace voc::triage {
 
-std::shared_ptr<const Taxonomy> TaxonomyStore::Update(const std::string& yaml_text, const std::string& source) {
+absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyStore::Update(const std::string& yaml_text,
+                                                                       const std::string& source) {
   auto next = Taxonomy::Parse(yaml_text, source);
-  holder_.Replace(next);
+  if (next.ok()) holder_.Replace(*next);
   return next;
 }
 
-std::shared_ptr<const Taxonomy> TaxonomyStore::ReloadFile(const std::string& path) {
+absl::StatusOr<std::shared_ptr<const Taxonomy>> TaxonomyStore::ReloadFile(const std::string& path) {
   auto next = Taxonomy::LoadFile(path);
-  holder_.Replace(next);
+  if (next.ok()) holder_.Replace(*next);
   return next;
 }
 
@@ -60,17 +61,19 @@ PreviewReport PreviewTaxonomy(const Taxonomy& current, const Taxonomy& candidate
   return report;
 }
 
-PreviewReport PreviewTopicRule(const Taxonomy& current, const std::string& topic_yaml,
-                               const std::vector<std::string>& texts) {
+namespace {
+
+PreviewReport PreviewTopicRuleOrThrow(const Taxonomy& current, const std::string& topic_yaml,
+                                      const std::vector<std::string>& texts) {
   // Re-use the full validator: splice the rule into a one-topic document
   // together with every other topic of the current taxonomy.
-  const YAML::Node rule = ParseYamlOrThrow(topic_yaml, "<topic rule>");
-  if (!rule.IsMap() || !rule["id"]) throw ConfigError("<topic rule>: expected a topic map with an 'id'");
+  const YAML::Node rule = config::ParseYaml(topic_yaml, "<topic rule>");
+  if (!rule.IsMap() || !rule["id"]) throw voc::ConfigError("<topic rule>: expected a topic map with an 'id'");
   const std::string id = rule["id"].Scalar();
   // Check the rule's own keys here so those errors carry the rule's lines.
-  RequireMapWithKeys("<topic rule>", rule, "topic", {"id", "name", "department", "query"});
+  config::RequireMapWithKeys("<topic rule>", rule, "topic", {"id", "name", "department", "query"});
   if (rule["query"])
-    RequireMapWithKeys("<topic rule>", rule["query"], "query", {"any", "all", "none", "near"});
+    config::RequireMapWithKeys("<topic rule>", rule["query"], "query", {"any", "all", "none", "near"});
 
   YAML::Node root = YAML::Load(current.source_yaml().empty() ? "{}" : current.source_yaml());
   YAML::Node replaced_list(YAML::NodeType::Sequence);
@@ -90,7 +93,9 @@ PreviewReport PreviewTopicRule(const Taxonomy& current, const std::string& topic
   if (!root["version"]) root["version"] = current.version();
   YAML::Emitter emitter;
   emitter << root;
-  const auto candidate = Taxonomy::Parse(emitter.c_str(), "<topic rule " + id + ">");
+  const auto parsed = Taxonomy::Parse(emitter.c_str(), "<topic rule " + id + ">");
+  if (!parsed.ok()) throw voc::ConfigError(std::string(parsed.status().message()));
+  const auto& candidate = *parsed;
 
   PreviewReport full = PreviewTaxonomy(current, *candidate, texts);
   PreviewReport one;
@@ -98,6 +103,13 @@ PreviewReport PreviewTopicRule(const Taxonomy& current, const std::string& topic
   for (auto& p : full.topics)
     if (p.topic_id == id) one.topics.push_back(std::move(p));
   return one;
+}
+
+}  // namespace
+
+absl::StatusOr<PreviewReport> PreviewTopicRule(const Taxonomy& current, const std::string& topic_yaml,
+                                               const std::vector<std::string>& texts) {
+  return config::LoadYaml([&] { return PreviewTopicRuleOrThrow(current, topic_yaml, texts); });
 }
 
 }  // namespace voc::triage

@@ -28,13 +28,13 @@ class TaxonomyStore {
 
   std::shared_ptr<const Taxonomy> Current() const { return holder_.Get(); }
 
-  // Parses and validates `yaml_text`, then installs it. Throws ConfigError
-  // (message with line number) and keeps the current taxonomy on failure.
-  // Returns the installed taxonomy.
-  std::shared_ptr<const Taxonomy> Update(const std::string& yaml_text,
-                                         const std::string& source = "<taxonomy update>");
+  // Parses and validates `yaml_text`, then installs it. INVALID_ARGUMENT
+  // ("<source>:<line>: <problem>") keeps the current taxonomy. Returns the
+  // installed taxonomy.
+  absl::StatusOr<std::shared_ptr<const Taxonomy>> Update(const std::string& yaml_text,
+                                                         const std::string& source = "<taxonomy update>");
   // Re-reads a file (e.g. on SIGHUP or an admin RPC). Same error contract.
-  std::shared_ptr<const Taxonomy> ReloadFile(const std::string& path);
+  absl::StatusOr<std::shared_ptr<const Taxonomy>> ReloadFile(const std::string& path);
   // Installs an already-built taxonomy.
   void Replace(std::shared_ptr<const Taxonomy> next) { holder_.Replace(std::move(next)); }
 
@@ -63,9 +63,9 @@ PreviewReport PreviewTaxonomy(const Taxonomy& current, const Taxonomy& candidate
 
 // Previews one changed or new topic given as a YAML map in the format of one
 // `topics:` entry (id, name, department, query). The rest of the taxonomy is
-// kept. Throws ConfigError if the rule is invalid. The report holds that one
+// kept. INVALID_ARGUMENT if the rule is invalid. The report holds that one
 // topic only.
-PreviewReport PreviewTopicRule(const Taxonomy& current, const std::string& topic_yaml,
+absl::StatusOr<PreviewReport> PreviewTopicRule(const Taxonomy& current, const std::string& topic_yaml,
                                const std::vector<std::string>& normalized_texts);
 
 }  // namespace voc::triage

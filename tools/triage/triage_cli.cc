@@ -1,4 +1,4 @@
-#include "services/triage/analysis/tools/triage_cli.h"
+#include "tools/triage/triage_cli.h"
 
 #include <nlohmann/json.hpp>
 
@@ -20,7 +20,7 @@
 #include "services/triage/analysis/text/normalizer.h"
 #include "services/triage/analysis/text/segmenter.h"
 #include "services/triage/analysis/text/utf8.h"
-#include "services/triage/analysis/tools/dataset.h"
+#include "tools/triage/dataset.h"
 
 namespace voc::triage::tools {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "services/triage/analysis/tools/triage_cli.h"
+#include "tools/triage/triage_cli.h"
 
 int main(int argc, char** argv) {
   std::vector<char*> args;

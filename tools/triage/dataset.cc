@@ -1,4 +1,4 @@
-#include "services/triage/analysis/tools/dataset.h"
+#include "tools/triage/dataset.h"
 
 #include <fstream>
 #include <sstream>

@@ -1,0 +1,86 @@
+// TriageService: the triage stage's logic behind its RPCs and its queue
+// consumer, free of gRPC types. It analyses and stores feedback (through
+// TriageProcessor), answers questions about what is stored (results, counts,
+// clusters, drill-downs, weak signals) and serves the rules it runs: the
+// taxonomy as YAML and as structured topics, the red lines, previews and
+// updates of both.
+//
+// Errors (common/status/status.h): INVALID_ARGUMENT names the field (a YAML
+// problem reads "yaml:<line>: <problem>"), NOT_FOUND names the resource,
+// FAILED_PRECONDITION when weak-signal detection is off, and the store's
+// UNAVAILABLE / ABORTED / INTERNAL as they come.
+//
+// Paging (common/rpc/page_token.h): ListTopics pages by the position of the
+// last topic in the running taxonomy (a topic added while a client pages
+// before or after it is seen once or not at all, never twice);
+// ListClusters and ListEmergingSignals page by keyset on their sort order
+// (cluster: size, last seen, id; signal: p-value, combination), so a page
+// starts strictly after the last item returned. Those sort keys change as
+// feedback arrives: an item that moves ahead of the cursor while a client
+// pages (a cluster that grew past it) is not returned again, and none is
+// returned twice.
+//
+// Thread safety: every method may be called from several threads at once.
+#pragma once
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+
+#include <string>
+
+#include "common/clock/clock.h"
+#include "services/triage/analysis/signals/weak_signals.h"
+#include "services/triage/store/triage_store.h"
+#include "services/triage/triage_processor.h"
+#include "voc/v1/triage.pb.h"
+
+namespace voc::triage {
+
+class TriageService {
+ public:
+  // `signals` may be null (weak-signal detection off).
+  TriageService(TriageProcessor& processor, TriageStore& store, WeakSignalDetector* signals, const Clock& clock)
+      : processor_(processor), store_(store), signals_(signals), clock_(clock) {}
+
+  // The queue path: analyses, clusters and stores one feedback exactly once
+  // (a redelivery gets the stored result) and counts newly stored negative
+  // feedback in the weak-signal series. The store's status on failure.
+  absl::StatusOr<v1::TriagedFeedback> Triage(const v1::Feedback& feedback);
+
+  // Analyses without storing. INVALID_ARGUMENT for a text longer than
+  // api::kDefaultMaxTextBytes, nothing to analyse, or nps / rating out of range.
+  absl::StatusOr<v1::AnalyzeResponse> Analyze(const v1::AnalyzeRequest& request) const;
+  absl::StatusOr<v1::TriageResult> GetTriageResult(const v1::GetTriageResultRequest& request);
+  absl::StatusOr<v1::CountFeedbackResponse> CountFeedback(const v1::CountFeedbackRequest& request);
+  // Filters: min_size (default 2), topic and department (with subtopics),
+  // [start_time, end_time) overlapping the cluster's first..last seen.
+  absl::StatusOr<v1::ListClustersResponse> ListClusters(const v1::ListClustersRequest& request);
+  absl::StatusOr<v1::Cluster> GetCluster(const v1::GetClusterRequest& request);
+  absl::StatusOr<v1::DrillDownResponse> DrillDown(const v1::DrillDownRequest& request);
+  // `limit` is a deprecated alias of page_size.
+  absl::StatusOr<v1::ListEmergingSignalsResponse> ListEmergingSignals(const v1::ListEmergingSignalsRequest& request);
+
+  absl::StatusOr<v1::Taxonomy> GetTaxonomy() const;
+  absl::StatusOr<v1::ListTopicsResponse> ListTopics(const v1::ListTopicsRequest& request) const;
+  absl::StatusOr<v1::PreviewTaxonomyResponse> PreviewTaxonomy(const v1::PreviewTaxonomyRequest& request);
+  // Stored first, then installed here; other replicas follow (RuleReloader).
+  absl::StatusOr<v1::Taxonomy> UpdateTaxonomy(const v1::UpdateTaxonomyRequest& request);
+  absl::StatusOr<v1::RedLines> GetRedLines() const;
+  absl::StatusOr<v1::PreviewRedLinesResponse> PreviewRedLines(const v1::PreviewRedLinesRequest& request);
+  absl::StatusOr<v1::RedLines> UpdateRedLines(const v1::UpdateRedLinesRequest& request);
+
+ private:
+  // The one update path of both kinds of rules: parse (INVALID_ARGUMENT
+  // "yaml:<line>: ..."), store, install, log.
+  template <typename Rules, typename Response>
+  absl::StatusOr<Response> UpdateRules(const char* kind, const std::string& yaml, Rules& rules,
+                                       const char* log_event);
+  absl::StatusOr<std::vector<std::string>> RecentTexts(int requested_sample) const;
+
+  TriageProcessor& processor_;
+  TriageStore& store_;
+  WeakSignalDetector* signals_;
+  const Clock& clock_;
+};
+
+}  // namespace voc::triage

@@ -1,0 +1,101 @@
+// TriageConsumer's handler with a recording publisher (the port of ports.h)
+// and the real service on SQLite: what each kind of message turns into.
+#include "services/triage/triage_consumer.h"
+
+#include <gtest/gtest.h>
+
+#include "common/queue/disposition.h"
+#include "common/util/time.h"
+#include "services/triage/analysis/factory.h"
+#include "tests/support/servers.h"
+
+namespace voc::triage {
+namespace {
+
+// Records what it is given; `accept` false plays an unreachable queue.
+class RecordingPublisher final : public TriagedPublisher {
+ public:
+  std::size_t Publish(const std::vector<queue::MessageFields>& batch) override {
+    if (!accept) return 0;
+    published.insert(published.end(), batch.begin(), batch.end());
+    return batch.size();
+  }
+  bool accept = true;
+  std::vector<queue::MessageFields> published;
+};
+
+class TriageConsumerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
+    db_->Migrate("triage", TriageMigrations());
+    store_ = std::make_unique<TriageStore>(*db_);
+    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
+    processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
+    service_ = std::make_unique<TriageService>(*processor_, *store_, nullptr, clock_);
+    queue::ConsumerOptions options;
+    options.stream = queue::kFeedbackStream;
+    options.group = "triage";
+    options.consumer = "test";
+    consumer_ = std::make_unique<TriageConsumer>(*service_, publisher_, queue::RedisOptions{}, options);
+  }
+
+  queue::StreamMessage Message(const std::string& id, const std::string& text) {
+    voc::v1::Feedback f;
+    f.set_id(id);
+    f.set_channel(voc::v1::CHANNEL_REVIEW);
+    f.set_text(text);
+    *f.mutable_occurred_time() = voc::ToProto(clock_.Now());
+    queue::StreamMessage m;
+    m.id = "1-0";
+    f.SerializeToString(&m.fields["payload"]);
+    m.fields["feedback_id"] = id;
+    return m;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{FromMillis(1764028800000)};
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<TriageStore> store_;
+  std::unique_ptr<TriageAnalyzer> analyzer_;
+  std::unique_ptr<TriageProcessor> processor_;
+  std::unique_ptr<TriageService> service_;
+  RecordingPublisher publisher_;
+  std::unique_ptr<TriageConsumer> consumer_;
+};
+
+TEST_F(TriageConsumerTest, AFeedbackIsTriagedStoredAndPublished) {
+  ASSERT_TRUE(consumer_->Handle(Message("f1", "快递三天还没到，太慢了")).ok());
+  ASSERT_EQ(publisher_.published.size(), 1u);
+  EXPECT_EQ(publisher_.published[0].at("feedback_id"), "f1");
+  voc::v1::TriagedFeedback triaged;
+  ASSERT_TRUE(triaged.ParseFromString(publisher_.published[0].at("payload")));
+  EXPECT_EQ(triaged.result().sentiment(), voc::v1::SENTIMENT_NEGATIVE);
+  EXPECT_TRUE(store_->GetResult("f1").value().has_value());
+}
+
+TEST_F(TriageConsumerTest, AnUnreachableQueueIsRetriedAndTheRetryStoresNothingNew) {
+  publisher_.accept = false;
+  const absl::Status first = consumer_->Handle(Message("f1", "快递三天还没到，太慢了"));
+  EXPECT_EQ(first.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(queue::DispositionOf(first), queue::Disposition::kRetry);
+  publisher_.accept = true;
+  ASSERT_TRUE(consumer_->Handle(Message("f1", "快递三天还没到，太慢了")).ok());
+  EXPECT_EQ(publisher_.published.size(), 1u);
+  EXPECT_EQ(store_->Count(0, INT64_MAX, "").value().total, 1);
+}
+
+TEST_F(TriageConsumerTest, AMessageThatIsNotAFeedbackFails) {
+  queue::StreamMessage no_payload;
+  no_payload.fields["feedback_id"] = "x";
+  EXPECT_EQ(queue::DispositionOf(consumer_->Handle(no_payload)), queue::Disposition::kFail);
+  queue::StreamMessage garbage = no_payload;
+  garbage.fields["payload"] = "not a feedback";
+  const absl::Status status = consumer_->Handle(garbage);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(queue::DispositionOf(status), queue::Disposition::kFail);
+  EXPECT_TRUE(publisher_.published.empty());
+}
+
+}  // namespace
+}  // namespace voc::triage
