@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "common/queue/disposition.h"
+#include "common/status/status.h"
 #include "common/util/time.h"
 #include "services/verification/verification_consumer.h"
 #include "tests/support/servers.h"
@@ -190,6 +191,32 @@ TEST_F(VerificationServiceTest, VerifiedProjectBecomesSearchableKnowledge) {
   EXPECT_TRUE(Search("nothing like this").empty());
   EXPECT_TRUE(Search("a%z").empty()) << "LIKE wildcards are literal";
   EXPECT_EQ(Search("40.0%").size(), 1u);
+}
+
+TEST(SearchTermsTest, SplitsAtAsciiAndIdeographicSpaces) {
+  EXPECT_EQ(SearchTerms("  second\tcarrier \n"), (std::vector<std::string>{"second", "carrier"}));
+  EXPECT_EQ(SearchTerms("配送时间"), (std::vector<std::string>{"配送时间"})) << "no spaces: one term";
+  EXPECT_EQ(SearchTerms("配送\u3000carrier"), (std::vector<std::string>{"配送", "carrier"}));
+  EXPECT_TRUE(SearchTerms(" \u3000 ").empty());
+}
+
+TEST_F(VerificationServiceTest, KnowledgeSearchMatchesEveryTermAnywhere) {
+  service_->OnProjectClosed(ClosedProject());
+  clock_.Advance(hours(720));
+  ASSERT_TRUE(service_->RunDueChecks().ok());
+  // Terms in any order, each in any field (title, topic, resolution, evidence).
+  for (const char* query : {"carrier FASTER", "配送 carrier", "配送\u3000second", "时间 logistics.delivery"}) {
+    EXPECT_EQ(Search(query).size(), 1u) << query;
+  }
+  EXPECT_TRUE(Search("carrier nowhere").empty()) << "every term must match";
+  EXPECT_TRUE(Search("配送的时间").empty()) << "a term without spaces is one substring";
+
+  v1::SearchKnowledgeRequest blank;
+  blank.set_query(" \u3000 ");
+  EXPECT_EQ(service_->SearchKnowledge(blank).status(), status::InvalidArgument("query", "required"));
+  v1::SearchKnowledgeRequest many;
+  for (int i = 0; i <= kMaxSearchTerms; ++i) many.mutable_query()->append("t" + std::to_string(i) + " ");
+  EXPECT_EQ(service_->SearchKnowledge(many).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(VerificationServiceTest, FailedProjectIsReopenedExactlyOnce) {
