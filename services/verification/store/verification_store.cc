@@ -533,10 +533,13 @@ absl::StatusOr<std::vector<v1::KnowledgeEntry>> VerificationStore::SearchKnowled
       // how many terms there are, never on their text.
       std::vector<std::string> patterns;
       patterns.reserve(terms.size());
-      for (const auto& term : terms) patterns.push_back("%" + EscapeLike(FoldCase(term)) + "%");
+      for (const auto& term : terms) {
+        std::string& pattern = patterns.emplace_back("%");
+        pattern.append(EscapeLike(FoldCase(term))).append("%");
+      }
       std::string where = "WHERE (:a = 0 OR verify_ms < :k1 OR (verify_ms = :k2 AND source > :id))";
       for (std::size_t i = 0; i < patterns.size(); ++i) {
-        where += " AND search_text LIKE :q" + std::to_string(i) + " ESCAPE '\\'";
+        where.append(" AND search_text LIKE :q").append(std::to_string(i)).append(" ESCAPE '\\'");
       }
       int has_after = after ? 1 : 0;
       long long after_key = after ? after->key : 0;
