@@ -273,34 +273,36 @@ absl::StatusOr<RunDueResult> VerificationService::RunDueChecks() {
   return result;
 }
 
-absl::StatusOr<ComplaintCounts> VerificationService::CountFor(const CheckRecord& check, TimePoint now) {
+VerificationService::Windows VerificationService::WindowsOf(const CheckRecord& check, TimePoint now) const {
+  Windows w;
   const TimePoint close_time = FromMillis(check.close_ms);
-  const TimePoint before_end = FromMillis(check.project_create_ms);
-  const TimePoint before_start = before_end - settings_.window;
-  const TimePoint after_start = close_time;
-  const TimePoint after_end = std::max(after_start, std::min(close_time + settings_.window, now));
+  w.before_end = FromMillis(check.project_create_ms);
+  w.before_start = w.before_end - settings_.window;
+  w.after_start = close_time;
+  w.after_end = std::max(w.after_start, std::min(close_time + settings_.window, now));
+  return w;
+}
+
+absl::StatusOr<ComplaintCounts> VerificationService::CountFor(const CheckRecord& check, TimePoint now) {
+  const Windows w = WindowsOf(check, now);
   const std::string& topic = check.verification.topic();
-  VOC_ASSIGN_OR_RETURN(const auto before, counter_.Count(before_start, before_end, topic));
-  VOC_ASSIGN_OR_RETURN(const auto after, counter_.Count(after_start, after_end, topic));
+  VOC_ASSIGN_OR_RETURN(const auto before, counter_.Count(w.before_start, w.before_end, topic));
+  VOC_ASSIGN_OR_RETURN(const auto after, counter_.Count(w.after_start, w.after_end, topic));
   return ComplaintCounts{before.topic_negative, before.negative, after.topic_negative, after.negative};
 }
 
 absl::StatusOr<bool> VerificationService::RecordVerdict(CheckRecord check, const ComplaintCounts& counts,
                                                         TimePoint now) {
   auto& v = check.verification;
-  const TimePoint close_time = FromMillis(check.close_ms);
-  const TimePoint before_end = FromMillis(check.project_create_ms);
-  const TimePoint before_start = before_end - settings_.window;
-  const TimePoint after_start = close_time;
-  const TimePoint after_end = std::max(after_start, std::min(close_time + settings_.window, now));
+  const Windows w = WindowsOf(check, now);
   const ProportionTestResult test = OneSidedTwoProportionTest(counts, settings_.significance);
 
   v.set_state(test.verified ? v1::VERIFICATION_STATE_VERIFIED : v1::VERIFICATION_STATE_FAILED);
   *v.mutable_check_time() = ToProto(now);
-  *v.mutable_before_start_time() = ToProto(before_start);
-  *v.mutable_before_end_time() = ToProto(before_end);
-  *v.mutable_after_start_time() = ToProto(after_start);
-  *v.mutable_after_end_time() = ToProto(after_end);
+  *v.mutable_before_start_time() = ToProto(w.before_start);
+  *v.mutable_before_end_time() = ToProto(w.before_end);
+  *v.mutable_after_start_time() = ToProto(w.after_start);
+  *v.mutable_after_end_time() = ToProto(w.after_end);
   v.set_before_topic_count(counts.before_topic);
   v.set_before_total_count(counts.before_total);
   v.set_after_topic_count(counts.after_topic);

@@ -120,6 +120,12 @@ class VerificationService {
   const VerificationSettings& settings() const { return settings_; }
 
  private:
+  // A check's two windows: before = [create - window, create), after =
+  // [close, min(close + window, now)).
+  struct Windows {
+    TimePoint before_start, before_end, after_start, after_end;
+  };
+  Windows WindowsOf(const CheckRecord& check, TimePoint now) const;
   // The complaint counts for a check's two windows, or triage's error.
   absl::StatusOr<ComplaintCounts> CountFor(const CheckRecord& check, TimePoint now);
   // Stores the verdict; false when the check was finished elsewhere.

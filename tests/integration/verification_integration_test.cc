@@ -237,12 +237,12 @@ TEST_P(VerificationIntegrationTest, ClosedProjectIsVerifiedOverRedisAndGrpc) {
 
 TEST_P(VerificationIntegrationTest, FailedProjectIsReopenedOnceInTracking) {
   triage_.after_topic = 38;
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
   auto first = service_->RunDueChecks().value();
   ASSERT_EQ(first.completed.size(), 1u);
   EXPECT_EQ(first.reopened, 1);
-  service_->RunDueChecks();
+  ASSERT_TRUE(service_->RunDueChecks().ok());
   std::lock_guard lock(tracking_.mu);
   ASSERT_EQ(tracking_.requests.size(), 1u);
   EXPECT_EQ(tracking_.requests[0].name(), "projects/proj-1");
@@ -304,7 +304,7 @@ TEST_P(VerificationIntegrationTest, ListPagingAndValidation) {
   for (int i = 0; i < 3; ++i) {
     auto p = ClosedProject();
     p.set_id("proj-" + std::to_string(i));
-    service_->OnProjectClosed(p);
+    ASSERT_TRUE(service_->OnProjectClosed(p).ok());
     clock_.Advance(hours(1));
   }
   v1::ListVerificationsRequest request;

@@ -79,8 +79,8 @@ class VerificationStore {
   // Scheduled checks due at or before now_ms, earliest first.
   absl::StatusOr<std::vector<CheckRecord>> DueChecks(std::int64_t now_ms, int limit);
   // Stores the verdict and figures of a still-scheduled check, with the
-  // knowledge entry for a verified one. False when the check was no longer
-  // scheduled (someone else finished it).
+  // knowledge entry for a verified one, in one transaction. False when the
+  // check was no longer scheduled (someone else finished it).
   absl::StatusOr<bool> RecordVerdict(const CheckRecord& finished,
                                      const std::optional<KnowledgeRecord>& knowledge);
   // Failed checks whose project still has to be reopened.

@@ -169,18 +169,18 @@ TEST_F(VerificationServiceTest, AfterWindowIsCappedAtNow) {
   settings_.check_delay = hours(24);
   service_ = std::make_unique<VerificationService>(clock_, store_, counter_, reopener_, settings_);
   const v1::Project project = ClosedProject();
-  service_->OnProjectClosed(project);
+  ASSERT_TRUE(service_->OnProjectClosed(project).ok());
   clock_.Advance(hours(30));
-  service_->RunDueChecks();
+  ASSERT_TRUE(service_->RunDueChecks().ok());
   ASSERT_EQ(counter_.calls.size(), 2u);
   EXPECT_EQ(counter_.calls[1].start, FromProto(project.close_time()));
   EXPECT_EQ(counter_.calls[1].end, clock_.Now());
 }
 
 TEST_F(VerificationServiceTest, VerifiedProjectBecomesSearchableKnowledge) {
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
-  service_->RunDueChecks();
+  ASSERT_TRUE(service_->RunDueChecks().ok());
 
   for (const char* query : {"LOGISTICS.delivery", "配送", "faster DELIVERY", "second carrier", "40/100"}) {
     auto found = Search(query);
@@ -201,7 +201,7 @@ TEST(SearchTermsTest, SplitsAtAsciiAndIdeographicSpaces) {
 }
 
 TEST_F(VerificationServiceTest, KnowledgeSearchMatchesEveryTermAnywhere) {
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
   ASSERT_TRUE(service_->RunDueChecks().ok());
   // Terms in any order, each in any field (title, topic, resolution, evidence).
@@ -221,7 +221,7 @@ TEST_F(VerificationServiceTest, KnowledgeSearchMatchesEveryTermAnywhere) {
 
 TEST_F(VerificationServiceTest, FailedProjectIsReopenedExactlyOnce) {
   counter_.after = {38, 100};  // no real fall
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
   auto result = service_->RunDueChecks().value();
   ASSERT_EQ(result.completed.size(), 1u);
@@ -237,37 +237,37 @@ TEST_F(VerificationServiceTest, FailedProjectIsReopenedExactlyOnce) {
   EXPECT_TRUE(Search("logistics").empty()) << "failed projects are not knowledge";
 
   clock_.Advance(kDay);
-  service_->RunDueChecks();
-  service_->RunDueChecks();
+  ASSERT_TRUE(service_->RunDueChecks().ok());
+  ASSERT_TRUE(service_->RunDueChecks().ok());
   EXPECT_EQ(reopener_.calls.size(), 1u);
 }
 
 TEST_F(VerificationServiceTest, ReopenIsRetriedWhileTrackingIsDown) {
   counter_.after = {38, 100};
   reopener_.outcomes = {absl::UnavailableError("tracking unavailable")};
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
   EXPECT_EQ(service_->RunDueChecks()->reopened, 0);
   EXPECT_EQ(service_->RunDueChecks()->reopened, 1);
-  service_->RunDueChecks();
+  ASSERT_TRUE(service_->RunDueChecks().ok());
   EXPECT_EQ(reopener_.calls.size(), 2u);
 }
 
 TEST_F(VerificationServiceTest, AlreadyReopenedProjectIsNotReopenedAgain) {
   counter_.after = {38, 100};
   reopener_.outcomes = {absl::FailedPreconditionError("project is open")};
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
   EXPECT_EQ(service_->RunDueChecks()->reopened, 0);
-  service_->RunDueChecks();
+  ASSERT_TRUE(service_->RunDueChecks().ok());
   EXPECT_EQ(reopener_.calls.size(), 1u);
 }
 
 TEST_F(VerificationServiceTest, NoBaselineFailsWithReason) {
   counter_.before = {0, 0};
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
-  service_->RunDueChecks();
+  ASSERT_TRUE(service_->RunDueChecks().ok());
   auto v = AllChecks().at(0).verification;
   EXPECT_EQ(v.state(), v1::VERIFICATION_STATE_FAILED);
   EXPECT_EQ(v.p_value(), 1);
@@ -276,7 +276,7 @@ TEST_F(VerificationServiceTest, NoBaselineFailsWithReason) {
 
 TEST_F(VerificationServiceTest, CountsUnavailablePostponesTheCheck) {
   counter_.available = false;
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
   auto result = service_->RunDueChecks().value();
   EXPECT_TRUE(result.completed.empty());
@@ -289,22 +289,22 @@ TEST_F(VerificationServiceTest, CountsUnavailablePostponesTheCheck) {
 
 TEST_F(VerificationServiceTest, SameCloseEventTwiceSchedulesOneCheck) {
   const auto project = ClosedProject();
-  service_->OnProjectClosed(project);
-  service_->OnProjectClosed(project);
+  ASSERT_TRUE(service_->OnProjectClosed(project).ok());
+  ASSERT_TRUE(service_->OnProjectClosed(project).ok());
   EXPECT_EQ(AllChecks().size(), 1u);
 }
 
 TEST_F(VerificationServiceTest, ReopenBeforeTheCheckCancelsIt) {
   auto project = ClosedProject();
-  service_->OnProjectClosed(project);
+  ASSERT_TRUE(service_->OnProjectClosed(project).ok());
   project.set_state(v1::PROJECT_STATE_OPEN);
-  service_->OnProjectReopened(project);
+  ASSERT_TRUE(service_->OnProjectReopened(project).ok());
   EXPECT_TRUE(AllChecks().empty());
 
   // Closed again later: a new check from the new close time.
   clock_.Advance(5 * kDay);
   *project.mutable_close_time() = ToProto(clock_.Now());
-  service_->OnProjectClosed(project);
+  ASSERT_TRUE(service_->OnProjectClosed(project).ok());
   auto checks = AllChecks();
   ASSERT_EQ(checks.size(), 1u);
   EXPECT_EQ(FromProto(checks[0].verification.due_time()), clock_.Now() + hours(720));
@@ -326,7 +326,7 @@ TEST_F(VerificationServiceTest, TrackingMessagesAreDecoded) {
 
 TEST_F(VerificationServiceTest, ListChecksPages) {
   for (int i = 0; i < 5; ++i) {
-    service_->OnProjectClosed(ClosedProject("p" + std::to_string(i)));
+    ASSERT_TRUE(service_->OnProjectClosed(ClosedProject("p" + std::to_string(i))).ok());
     clock_.Advance(hours(1));
   }
   auto after = [](const CheckRecord& last) {
@@ -392,7 +392,7 @@ TEST_F(ResurveyTest, ScheduledAtNinetyDaysAndAnsweredByTheNextNps) {
 
   // An NPS 30 days later is too early: ignored for the re-survey.
   clock_.Advance(30 * kDay);
-  service_->OnTriaged(NewNps("f-early", 9, clock_.Now()));
+  ASSERT_TRUE(service_->OnTriaged(NewNps("f-early", 9, clock_.Now())).ok());
   EXPECT_EQ(store_.GetResurvey(r.id())->state(), v1::RESURVEY_STATE_SCHEDULED);
 
   clock_.Advance(60 * kDay);
@@ -401,8 +401,8 @@ TEST_F(ResurveyTest, ScheduledAtNinetyDaysAndAnsweredByTheNextNps) {
 
   clock_.Advance(2 * kDay);
   const TimePoint answered_at = clock_.Now();
-  service_->OnTriaged(NewNps("f-new", 8, answered_at));
-  service_->OnTriaged(NewNps("f-later", 2, answered_at + kDay));  // only the first answer counts
+  ASSERT_TRUE(service_->OnTriaged(NewNps("f-new", 8, answered_at)).ok());
+  ASSERT_TRUE(service_->OnTriaged(NewNps("f-later", 2, answered_at + kDay)).ok());  // only the first answer counts
 
   auto answered = store_.GetResurvey(r.id());
   ASSERT_TRUE(answered.ok()) << answered.status();
@@ -416,30 +416,30 @@ TEST_F(ResurveyTest, ScheduledAtNinetyDaysAndAnsweredByTheNextNps) {
 }
 
 TEST_F(ResurveyTest, ScheduledButPastDueIsAnsweredWithoutASchedulerRun) {
-  service_->OnCaseResolved(ResolvedCallback());
+  ASSERT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok());
   clock_.Advance(91 * kDay);
-  service_->OnTriaged(NewNps("f-new", 1, clock_.Now()));
+  ASSERT_TRUE(service_->OnTriaged(NewNps("f-new", 1, clock_.Now())).ok());
   auto r = store_.ListResurveys("c-42", 0, 10)->at(0);
   EXPECT_EQ(r.state(), v1::RESURVEY_STATE_ANSWERED);
   EXPECT_EQ(r.nps_change(), -2);
 }
 
 TEST_F(ResurveyTest, OtherCustomersAndNpsLessFeedbackDoNotAnswer) {
-  service_->OnCaseResolved(ResolvedCallback());
+  ASSERT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok());
   clock_.Advance(91 * kDay);
   auto other = NewNps("f-x", 10, clock_.Now());
   other.mutable_feedback()->mutable_customer()->set_id("c-other");
-  service_->OnTriaged(other);
+  ASSERT_TRUE(service_->OnTriaged(other).ok());
   auto no_score = NewNps("f-y", 10, clock_.Now());
   no_score.mutable_feedback()->clear_nps();
-  service_->OnTriaged(no_score);
+  ASSERT_TRUE(service_->OnTriaged(no_score).ok());
   EXPECT_NE(store_.ListResurveys("c-42", 0, 10)->at(0).state(), v1::RESURVEY_STATE_ANSWERED);
 }
 
 TEST_F(ResurveyTest, OnlyDetractorCallbacksGetAResurvey) {
   auto complaint = ResolvedCallback();
   complaint.set_kind(v1::CASE_KIND_COMPLAINT);
-  service_->OnCaseResolved(complaint);
+  ASSERT_TRUE(service_->OnCaseResolved(complaint).ok());
   EXPECT_TRUE(store_.ListResurveys("", 0, 10).value().empty());
   // ... but its resolution is searchable know-how.
   auto found = Search("refunded");
@@ -507,8 +507,8 @@ namespace {
 
 TEST_F(VerificationServiceTest, UnreachableTriageStopsTheRunEarly) {
   counter_.available = false;
-  service_->OnProjectClosed(ClosedProject("p1"));
-  service_->OnProjectClosed(ClosedProject("p2"));
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject("p1")).ok());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject("p2")).ok());
   clock_.Advance(hours(720));
   auto result = service_->RunDueChecks().value();
   EXPECT_EQ(result.errors.size(), 1u);
