@@ -1,5 +1,7 @@
 #include "services/gateway/http_server.h"
 
+#include "common/status/status.h"
+
 // Boost 1.74 asio uses std::exchange without including <utility> under C++20.
 #include <utility>
 #include <cctype>
@@ -154,22 +156,22 @@ HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
 
 HttpServer::~HttpServer() { Stop(); }
 
-int HttpServer::Start() {
+absl::StatusOr<int> HttpServer::Start() {
   std::string host;
   int port = 0;
   if (!SplitHostPort(impl_->options.listen, &host, &port)) {
-    throw std::runtime_error("gateway listen address \"" + impl_->options.listen + "\": expected host:port");
+    return status::InvalidArgument("listen", "\"" + impl_->options.listen + "\": expected host:port");
   }
   beast::error_code ec;
   auto address = asio::ip::make_address(host, ec);
-  if (ec) throw std::runtime_error("gateway listen address \"" + impl_->options.listen + "\": " + ec.message());
+  if (ec) return status::InvalidArgument("listen", "\"" + impl_->options.listen + "\": " + ec.message());
   tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
   auto& acceptor = impl_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + impl_->options.listen + ": " + ec.message());
+  if (ec) return absl::UnavailableError("cannot listen on " + impl_->options.listen + ": " + ec.message());
   const int bound = acceptor.local_endpoint().port();
   impl_->Accept();
   for (int i = 0; i < std::max(1, impl_->options.threads); ++i) {

@@ -3,6 +3,8 @@
 // timeouts. Each request is answered by a handler function (the Router).
 #pragma once
 
+#include <absl/status/statusor.h>
+
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -30,8 +32,9 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // Binds, starts the worker threads and returns the bound port.
-  // Throws std::runtime_error naming the address when it cannot bind.
-  int Start();
+  // INVALID_ARGUMENT "listen: ..." for an address that is not host:port or
+  // not an IP address; UNAVAILABLE "cannot listen on ..." when the bind fails.
+  absl::StatusOr<int> Start();
   // Stops accepting, closes connections and joins the threads. Idempotent.
   void Stop();
 

@@ -1,6 +1,7 @@
 #include "services/gateway/json_mapping.h"
 
 #include "common/util/time.h"
+#include "proto/api/enum_names.h"
 
 namespace voc::gateway {
 namespace {
@@ -15,58 +16,6 @@ nlohmann::json OwnerToJson(const v1::Owner& o) {
 }
 
 }  // namespace
-
-std::string CaseStateName(v1::CaseState state) {
-  switch (state) {
-    case v1::CASE_STATE_OPEN: return "open";
-    case v1::CASE_STATE_ACKNOWLEDGED: return "acknowledged";
-    case v1::CASE_STATE_IN_PROGRESS: return "in_progress";
-    case v1::CASE_STATE_WAITING_ON_CUSTOMER: return "waiting_on_customer";
-    case v1::CASE_STATE_RESOLVED: return "resolved";
-    case v1::CASE_STATE_CLOSED: return "closed";
-    default: return "unspecified";
-  }
-}
-
-std::optional<v1::CaseState> ParseCaseState(const std::string& name) {
-  for (auto state : {v1::CASE_STATE_OPEN, v1::CASE_STATE_ACKNOWLEDGED, v1::CASE_STATE_IN_PROGRESS,
-                     v1::CASE_STATE_WAITING_ON_CUSTOMER, v1::CASE_STATE_RESOLVED, v1::CASE_STATE_CLOSED}) {
-    if (CaseStateName(state) == name) return state;
-  }
-  return std::nullopt;
-}
-
-std::string CaseKindName(v1::CaseKind kind) {
-  switch (kind) {
-    case v1::CASE_KIND_DETRACTOR_CALLBACK: return "detractor_callback";
-    case v1::CASE_KIND_RED_LINE: return "red_line";
-    case v1::CASE_KIND_COMPLAINT: return "complaint";
-    default: return "unspecified";
-  }
-}
-
-std::string PriorityName(v1::Priority priority) {
-  switch (priority) {
-    case v1::PRIORITY_P1: return "P1";
-    case v1::PRIORITY_P2: return "P2";
-    case v1::PRIORITY_P3: return "P3";
-    case v1::PRIORITY_P4: return "P4";
-    default: return "";
-  }
-}
-
-std::string ChannelName(v1::Channel channel) {
-  switch (channel) {
-    case v1::CHANNEL_NPS_SURVEY: return "nps_survey";
-    case v1::CHANNEL_SOCIAL: return "social";
-    case v1::CHANNEL_CALL_CENTER: return "call_center";
-    case v1::CHANNEL_REVIEW: return "review";
-    case v1::CHANNEL_APP_REVIEW: return "app_review";
-    case v1::CHANNEL_EMAIL: return "email";
-    case v1::CHANNEL_CHAT: return "chat";
-    default: return "unspecified";
-  }
-}
 
 nlohmann::json CaseToJson(const v1::Case& c, TimePoint now) {
   nlohmann::json owners = nlohmann::json::array();
@@ -101,13 +50,13 @@ nlohmann::json CaseToJson(const v1::Case& c, TimePoint now) {
   }
   return {{"name", c.name()},
           {"id", c.id()},
-          {"kind", CaseKindName(c.kind())},
+          {"kind", api::CaseKindName(c.kind())},
           {"feedback_id", c.feedback_id()},
           {"customer_id", c.customer_id()},
           {"title", c.title()},
           {"summary", c.summary()},
-          {"priority", PriorityName(c.priority())},
-          {"state", CaseStateName(c.state())},
+          {"priority", api::PriorityName(c.priority())},
+          {"state", api::CaseStateName(c.state())},
           {"owners", owners},
           {"topics", topics},
           {"create_time", TimeOrNull(c.create_time())},
@@ -127,7 +76,7 @@ nlohmann::json FeedbackToJson(const v1::Feedback& f) {
   for (const auto& [k, v] : f.attributes()) attributes[k] = v;
   return {{"name", f.name()},
           {"id", f.id()},
-          {"channel", ChannelName(f.channel())},
+          {"channel", api::ChannelName(f.channel())},
           {"external_id", f.external_id()},
           {"customer",
            {{"id", f.customer().id()},
@@ -179,23 +128,37 @@ nlohmann::json KnowledgeEntryToJson(const v1::KnowledgeEntry& e) {
           {"verify_time", TimeOrNull(e.verify_time())}};
 }
 
-int HttpStatusFor(grpc::StatusCode code) {
+int HttpStatusFor(absl::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK: return 200;
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::OUT_OF_RANGE: return 400;
-    case grpc::StatusCode::UNAUTHENTICATED: return 401;
-    case grpc::StatusCode::PERMISSION_DENIED: return 403;
-    case grpc::StatusCode::NOT_FOUND: return 404;
-    case grpc::StatusCode::FAILED_PRECONDITION:
-    case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::ABORTED: return 409;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
-    case grpc::StatusCode::UNIMPLEMENTED: return 501;
-    case grpc::StatusCode::UNAVAILABLE: return 503;
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
+    case absl::StatusCode::kOk: return 200;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange: return 400;
+    case absl::StatusCode::kUnauthenticated: return 401;
+    case absl::StatusCode::kPermissionDenied: return 403;
+    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted: return 409;
+    case absl::StatusCode::kResourceExhausted: return 429;
+    case absl::StatusCode::kUnimplemented: return 501;
+    case absl::StatusCode::kUnavailable: return 503;
+    case absl::StatusCode::kDeadlineExceeded: return 504;
     default: return 500;
   }
+}
+
+std::string StatusCodeName(absl::StatusCode code) { return absl::StatusCodeToString(code); }
+
+nlohmann::json StatusJson(const absl::Status& status) {
+  return ErrorJson(StatusCodeName(status.code()), std::string(status.message()));
+}
+
+nlohmann::json DepartmentsToJson(const std::vector<org::Department>& departments) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& d : departments) {
+    list.push_back({{"id", d.id}, {"name", {{"zh", d.name_zh}, {"en", d.name_en}}}, {"head", d.head}});
+  }
+  return {{"departments", list}};
 }
 
 nlohmann::json ErrorJson(const std::string& code, const std::string& message) {

@@ -3,15 +3,14 @@
 // RFC 3339 strings in UTC, absent times as null.
 #pragma once
 
-#include "common/rpc/status.h"
-
-#include <grpcpp/grpcpp.h>
+#include <absl/status/status.h>
 #include <nlohmann/json.hpp>
 
-#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/clock/clock.h"
+#include "common/org/org_directory.h"
 #include "voc/v1/feedback.pb.h"
 #include "voc/v1/tracking.pb.h"
 #include "voc/v1/triage.pb.h"
@@ -19,11 +18,7 @@
 
 namespace voc::gateway {
 
-std::string CaseStateName(v1::CaseState state);       // "open", "in_progress", ...
-std::optional<v1::CaseState> ParseCaseState(const std::string& name);
-std::string CaseKindName(v1::CaseKind kind);           // "detractor_callback", ...
-std::string PriorityName(v1::Priority priority);       // "P1".."P4", "" when unset
-std::string ChannelName(v1::Channel channel);          // "nps_survey", ...
+// Enum words come from voc_api (proto/api/enum_names.h), shared with the CLI.
 
 // A case with `time_left_ms` = due - now (negative when overdue, null
 // without a due time). History and callbacks are included when present.
@@ -41,14 +36,19 @@ nlohmann::json SignalToJson(const v1::EmergingSignal& s);
 // summary), "case" (a resolved case: evidence is the case summary) or "".
 nlohmann::json KnowledgeEntryToJson(const v1::KnowledgeEntry& e);
 
-// The HTTP status for a gRPC status: INVALID_ARGUMENT 400, NOT_FOUND 404,
+// {"departments": [{"id", "name": {"zh", "en"}, "head"}]}, in directory order.
+nlohmann::json DepartmentsToJson(const std::vector<org::Department>& departments);
+
+// The HTTP status for a status code: INVALID_ARGUMENT 400, NOT_FOUND 404,
 // FAILED_PRECONDITION / ALREADY_EXISTS / ABORTED 409, UNAVAILABLE 503,
 // DEADLINE_EXCEEDED 504, PERMISSION_DENIED 403, UNAUTHENTICATED 401,
 // UNIMPLEMENTED 501, RESOURCE_EXHAUSTED 429, OK 200, anything else 500.
-int HttpStatusFor(grpc::StatusCode code);
-// "INVALID_ARGUMENT", ...
-using rpc::StatusCodeName;  // common/rpc/status.h
+int HttpStatusFor(absl::StatusCode code);
+// "INVALID_ARGUMENT", "NOT_FOUND", ...
+std::string StatusCodeName(absl::StatusCode code);
 // {"error": {"code": "NOT_FOUND", "message": "..."}}
 nlohmann::json ErrorJson(const std::string& code, const std::string& message);
+// ErrorJson of a status's code and message.
+nlohmann::json StatusJson(const absl::Status& status);
 
 }  // namespace voc::gateway

@@ -3,13 +3,15 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <functional>
 #include <regex>
 #include <set>
 
 #include "common/log/log.h"
 #include "common/util/time.h"
 #include "common/util/utf8.h"
+#include "proto/api/enum_names.h"
+#include "proto/api/limits.h"
+#include "proto/api/topic_id.h"
 #include "services/gateway/json_mapping.h"
 
 namespace voc::gateway {
@@ -21,15 +23,12 @@ constexpr std::size_t kMaxFilterBytes = 128;
 // The insight and knowledge lists are read by a person: small pages.
 constexpr int kDefaultInsightPage = 20;
 constexpr int kMaxInsightPage = 100;
-// Department cluster lists page by offset into the merged list, up to here.
-constexpr int kMaxClusterOffset = 1000;
-// Triage pages read per department root topic for one answer, each of at
-// least kMinTriagePage and at most 1000 clusters (other departments' clusters
-// under the topic are skipped, so one page may not be enough).
-constexpr int kMaxTriagePagesPerTopic = 5;
-constexpr int kMinTriagePage = 100;
+// Page tokens are the services' own (opaque); this only bounds the input.
+constexpr std::size_t kMaxPageTokenBytes = 512;
 // Verification refuses longer queries.
-constexpr std::size_t kMaxKnowledgeQueryBytes = 256;
+constexpr std::size_t kMaxKnowledgeQueryBytes = api::kMaxShortFieldBytes;
+// ListTopics pages read for one answer (of api::kMaxPageSize topics each).
+constexpr int kMaxTopicPages = 10;
 
 std::string Dump(const nlohmann::json& j) {
   // Invalid UTF-8 from a backend must not throw here: replace it.
@@ -48,10 +47,7 @@ HttpResponse Error(int status, const std::string& code, const std::string& messa
   return Json(status, ErrorJson(code, message));
 }
 
-HttpResponse FromStatus(const grpc::Status& status) {
-  return Error(HttpStatusFor(status.error_code()), StatusCodeName(status.error_code()),
-               status.error_message());
-}
+HttpResponse FromStatus(const absl::Status& status) { return Json(HttpStatusFor(status.code()), StatusJson(status)); }
 
 HttpResponse MethodNotAllowed(const std::string& allow) {
   HttpResponse r = Error(405, "METHOD_NOT_ALLOWED", "use " + allow);
@@ -144,14 +140,34 @@ std::string TrimSpaces(const std::string& text) {
   return text.substr(first, text.find_last_not_of(spaces) - first + 1);
 }
 
-std::vector<std::string> TopicsOf(const v1::Cluster& c) { return {c.topics().begin(), c.topics().end()}; }
+// The smallest set of a department's topics whose subtrees hold all of them
+// (a topic filter matches subtopics too): its topics none of whose ancestors
+// it also owns, in taxonomy order.
+std::vector<std::string> RootsOf(const std::vector<v1::Topic>& topics, const std::string& department) {
+  std::set<std::string> own;
+  for (const auto& t : topics) {
+    if (t.department() == department) own.insert(t.id());
+  }
+  std::vector<std::string> roots;
+  for (const auto& t : topics) {
+    if (t.department() != department) continue;
+    bool under_own = false;
+    for (std::string_view p = api::ParentTopic(t.id()); !p.empty() && !under_own; p = api::ParentTopic(p)) {
+      under_own = own.count(std::string(p)) > 0;
+    }
+    if (!under_own) roots.push_back(t.id());
+  }
+  return roots;
+}
 
-// Triage's order: largest first, ties most recently seen first.
-bool LargerCluster(const v1::Cluster& a, const v1::Cluster& b) {
-  if (a.size() != b.size()) return a.size() > b.size();
-  const auto a_last = ProtoToMillis(a.last_seen_time()), b_last = ProtoToMillis(b.last_seen_time());
-  if (a_last != b_last) return a_last > b_last;
-  return a.id() < b.id();
+// {"<id>": {"zh", "en", "department"}} for the known ids among `ids`.
+nlohmann::json TopicNamesJson(const std::vector<v1::Topic>& topics, const std::set<std::string>& ids) {
+  nlohmann::json names = nlohmann::json::object();
+  for (const auto& t : topics) {
+    if (!ids.count(t.id())) continue;
+    names[t.id()] = {{"zh", t.name_zh()}, {"en", t.name_en()}, {"department", t.department()}};
+  }
+  return names;
 }
 
 }  // namespace
@@ -179,7 +195,7 @@ bool SplitTarget(const std::string& target, std::string* path, std::map<std::str
   return true;
 }
 
-Router::Router(GatewayBackend& backend, std::vector<Department> departments, StaticFiles static_files)
+Router::Router(GatewayBackend& backend, std::vector<org::Department> departments, StaticFiles static_files)
     : backend_(backend), departments_(std::move(departments)), static_files_(std::move(static_files)) {}
 
 HttpResponse Router::Handle(const HttpRequest& request) const {
@@ -263,7 +279,8 @@ HttpResponse Router::Clock() const {
 HttpResponse Router::ListCases(const std::map<std::string, std::string>& query) const {
   v1::ListCasesRequest request;
   for (const auto& [key, value] : query) {
-    if (value.size() > kMaxFilterBytes) return Error(400, "INVALID_ARGUMENT", key + ": too long");
+    const std::size_t limit = key == "page_token" ? kMaxPageTokenBytes : kMaxFilterBytes;
+    if (value.size() > limit) return Error(400, "INVALID_ARGUMENT", key + ": too long");
     if (key == "department") {
       request.set_department(value);
     } else if (key == "owner") {
@@ -273,8 +290,9 @@ HttpResponse Router::ListCases(const std::map<std::string, std::string>& query) 
       if (value.empty() || value == "active") {
         request.set_open_only(true);
       } else if (value != "all") {
-        auto state = ParseCaseState(value);
-        if (!state) {
+        // Only the JSON's own words ("in_progress"), as the API documents.
+        auto state = api::ParseCaseState(value);
+        if (!state || api::CaseStateName(*state) != value) {
           return Error(400, "INVALID_ARGUMENT",
                        "state: expected active, all, open, acknowledged, in_progress, "
                        "waiting_on_customer, resolved or closed");
@@ -298,30 +316,27 @@ HttpResponse Router::ListCases(const std::map<std::string, std::string>& query) 
   }
   if (!query.count("state")) request.set_open_only(true);
 
-  v1::ListCasesResponse response;
-  grpc::Status status = backend_.ListCases(request, &response);
-  if (!status.ok()) return FromStatus(status);
+  auto response = backend_.ListCases(request);
+  if (!response.ok()) return FromStatus(response.status());
   const auto reading = backend_.Now();
   nlohmann::json cases = nlohmann::json::array();
-  for (const auto& c : response.cases()) cases.push_back(CaseToJson(c, reading.now));
+  for (const auto& c : response->cases()) cases.push_back(CaseToJson(c, reading.now));
   return Json(200, {{"cases", cases},
-                    {"next_page_token", response.next_page_token()},
+                    {"next_page_token", response->next_page_token()},
                     {"now", FormatRfc3339(reading.now)}});
 }
 
 HttpResponse Router::GetCase(const std::string& id) const {
-  v1::Case c;
-  grpc::Status status = backend_.GetCase("cases/" + id, &c);
-  if (!status.ok()) return FromStatus(status);
-  nlohmann::json body = {{"case", CaseToJson(c, Now())}, {"feedback", nullptr}};
+  auto c = backend_.GetCase("cases/" + id);
+  if (!c.ok()) return FromStatus(c.status());
+  nlohmann::json body = {{"case", CaseToJson(*c, Now())}, {"feedback", nullptr}};
   // The case is useful without its feedback: report a feedback failure beside it.
-  if (!c.feedback_id().empty()) {
-    v1::Feedback feedback;
-    grpc::Status fs = backend_.GetFeedback("feedback/" + c.feedback_id(), &feedback);
-    if (fs.ok()) {
-      body["feedback"] = FeedbackToJson(feedback);
+  if (!c->feedback_id().empty()) {
+    auto feedback = backend_.GetFeedback("feedback/" + c->feedback_id());
+    if (feedback.ok()) {
+      body["feedback"] = FeedbackToJson(*feedback);
     } else {
-      body["feedback_error"] = ErrorJson(StatusCodeName(fs.error_code()), fs.error_message())["error"];
+      body["feedback_error"] = StatusJson(feedback.status())["error"];
     }
   }
   return Json(200, body);
@@ -345,13 +360,12 @@ HttpResponse Router::CaseAction(const std::string& id, const std::string& action
   if (actor.empty()) return Error(400, "INVALID_ARGUMENT", "actor: required");
 
   const std::string name = "cases/" + id;
-  v1::Case updated;
-  grpc::Status status;
+  absl::StatusOr<v1::Case> updated;
   if (action == "acknowledge") {
     v1::AcknowledgeCaseRequest r;
     r.set_name(name);
     r.set_actor(actor);
-    status = backend_.AcknowledgeCase(r, &updated);
+    updated = backend_.AcknowledgeCase(r);
   } else if (action == "callback") {
     auto reached = body.find("reached");
     if (reached == body.end() || !reached->is_boolean()) {
@@ -362,46 +376,32 @@ HttpResponse Router::CaseAction(const std::string& id, const std::string& action
     r.set_actor(actor);
     r.set_reached(reached->get<bool>());
     r.set_note(note);
-    status = backend_.LogCallback(r, &updated);
+    updated = backend_.LogCallback(r);
   } else {
     if (note.empty()) return Error(400, "INVALID_ARGUMENT", "note: required to resolve a case");
     v1::ResolveCaseRequest r;
     r.set_name(name);
     r.set_actor(actor);
     r.set_resolution_note(note);
-    status = backend_.ResolveCase(r, &updated);
+    updated = backend_.ResolveCase(r);
   }
-  if (!status.ok()) return FromStatus(status);
+  if (!updated.ok()) return FromStatus(updated.status());
   log::Info("case_action", {{"case_id", id}, {"action", action}, {"actor", actor}});
-  return Json(200, {{"case", CaseToJson(updated, Now())}});
+  return Json(200, {{"case", CaseToJson(*updated, Now())}});
 }
 
-grpc::Status Router::Topics(std::shared_ptr<const TopicCatalog>* out) const {
-  v1::Taxonomy taxonomy;
-  grpc::Status status = backend_.GetTaxonomy(&taxonomy);
-  if (!status.ok()) return status;
-  const std::string key = taxonomy.content_hash().empty()
-                              ? std::to_string(std::hash<std::string>()(taxonomy.yaml()))
-                              : taxonomy.content_hash();
-  {
-    std::lock_guard lock(topics_mu_);
-    if (topics_ && key == topics_hash_) {
-      *out = topics_;
-      return grpc::Status::OK;
-    }
+absl::StatusOr<std::vector<v1::Topic>> Router::AllTopics() const {
+  std::vector<v1::Topic> topics;
+  v1::ListTopicsRequest request;
+  request.set_page_size(api::kMaxPageSize);
+  for (int page = 0; page < kMaxTopicPages; ++page) {
+    auto response = backend_.ListTopics(request);
+    if (!response.ok()) return response.status();
+    topics.insert(topics.end(), response->topics().begin(), response->topics().end());
+    if (response->next_page_token().empty()) break;
+    request.set_page_token(response->next_page_token());
   }
-  std::shared_ptr<const TopicCatalog> parsed;
-  try {
-    parsed = std::make_shared<const TopicCatalog>(TopicCatalog::Parse(taxonomy.yaml()));
-  } catch (const std::exception& e) {
-    log::Error("taxonomy_unreadable", {{"version", taxonomy.version()}, {"error", e.what()}});
-    return {grpc::StatusCode::INTERNAL, std::string("taxonomy from triage: ") + e.what()};
-  }
-  std::lock_guard lock(topics_mu_);
-  topics_hash_ = key;
-  topics_ = parsed;
-  *out = parsed;
-  return grpc::Status::OK;
+  return topics;
 }
 
 HttpResponse Router::ListSignals(const std::map<std::string, std::string>& query) const {
@@ -420,11 +420,10 @@ HttpResponse Router::ListSignals(const std::map<std::string, std::string>& query
     }
   }
   request.set_limit(limit);
-  v1::ListEmergingSignalsResponse response;
-  grpc::Status status = backend_.ListEmergingSignals(request, &response);
-  if (!status.ok()) return FromStatus(status);
+  auto response = backend_.ListEmergingSignals(request);
+  if (!response.ok()) return FromStatus(response.status());
   nlohmann::json signals = nlohmann::json::array();
-  for (const auto& signal : response.signals()) {
+  for (const auto& signal : response->signals()) {
     if (static_cast<int>(signals.size()) >= limit) break;
     signals.push_back(SignalToJson(signal));
   }
@@ -460,96 +459,53 @@ HttpResponse Router::ListClusters(const std::map<std::string, std::string>& quer
     return Error(400, "INVALID_ARGUMENT", "topic: expected a topic id such as logistics.delivery_delay");
   }
   if (!department.empty() &&
-      std::none_of(departments_.begin(), departments_.end(), [&](const Department& d) { return d.id == department; })) {
+      std::none_of(departments_.begin(), departments_.end(), [&](const org::Department& d) { return d.id == department; })) {
     return Error(400, "INVALID_ARGUMENT", "department: not in the org directory");
   }
-  if (page_token.size() > kMaxFilterBytes) return Error(400, "INVALID_ARGUMENT", "page_token: too long");
+  if (page_token.size() > kMaxPageTokenBytes) return Error(400, "INVALID_ARGUMENT", "page_token: too long");
 
-  std::shared_ptr<const TopicCatalog> catalog;
+  // Triage owns the taxonomy: which topics are the department's, and their
+  // names. Names are a nicety without a department filter.
+  absl::StatusOr<std::vector<v1::Topic>> topics = AllTopics();
+  if (!department.empty() && !topics.ok()) return FromStatus(topics.status());
   std::vector<std::string> roots;
-  if (!department.empty()) {
-    grpc::Status status = Topics(&catalog);
-    if (!status.ok()) return FromStatus(status);
-    roots = catalog->RootsOf(department);
-  } else if (!Topics(&catalog).ok()) {
-    catalog.reset();  // names are a nicety here: list the clusters without them
-  }
+  if (!department.empty()) roots = RootsOf(*topics, department);
 
-  std::vector<v1::Cluster> clusters;
-  std::string next_page_token;
-  if (roots.empty()) {
-    // No department, or one that owns no topic: triage's own paging.
-    v1::ListClustersRequest request;
-    request.set_topic(topic);
-    request.set_min_size(min_size);
-    request.set_page_size(page_size);
-    request.set_page_token(page_token);
-    v1::ListClustersResponse response;
-    grpc::Status status = backend_.ListClusters(request, &response);
-    if (!status.ok()) return FromStatus(status);
-    clusters.assign(response.clusters().begin(), response.clusters().end());
-    if (static_cast<int>(clusters.size()) > page_size) clusters.resize(page_size);
-    next_page_token = response.next_page_token();
-  } else {
-    // One triage query per root topic of the department (a topic filter
-    // matches the topic and its subtopics), keeping clusters with a topic the
-    // department owns (a subtopic may belong to another department), merged
-    // largest first. The page token is an offset into the merged list.
-    int offset = 0;
-    if (!page_token.empty() && !IntParam("page_token", page_token, 0, kMaxClusterOffset, &offset, &error)) {
-      return Error(400, "INVALID_ARGUMENT", "page_token: not a token returned by /api/clusters");
-    }
-    const int need = offset + page_size + 1;  // one more tells whether a next page exists
-    std::set<std::string> seen;
-    for (const auto& root : roots) {
-      int kept = 0;
-      std::string token;
-      for (int page = 0; page < kMaxTriagePagesPerTopic; ++page) {
-        v1::ListClustersRequest request;
-        request.set_topic(root);
-        request.set_min_size(min_size);
-        request.set_page_size(std::min(std::max(need, kMinTriagePage), 1000));
-        request.set_page_token(token);
-        v1::ListClustersResponse response;
-        grpc::Status status = backend_.ListClusters(request, &response);
-        if (!status.ok()) return FromStatus(status);
-        for (const auto& c : response.clusters()) {
-          if (!catalog->AnyOwnedBy(department, TopicsOf(c))) continue;
-          ++kept;
-          if (seen.insert(c.id()).second) clusters.push_back(c);
-        }
-        if (kept >= need || response.next_page_token().empty() || response.clusters().empty()) break;
-        token = response.next_page_token();
-      }
-    }
-    std::sort(clusters.begin(), clusters.end(), LargerCluster);
-    if (static_cast<int>(clusters.size()) > offset + page_size) next_page_token = std::to_string(offset + page_size);
-    clusters.erase(clusters.begin(), clusters.begin() + std::min<std::size_t>(offset, clusters.size()));
-    if (static_cast<int>(clusters.size()) > page_size) clusters.resize(page_size);
-  }
+  v1::ListClustersRequest request;
+  request.set_topic(topic);
+  // A department that owns no topic (yet) sees every cluster, unfiltered.
+  if (!roots.empty()) request.set_department(department);
+  request.set_min_size(min_size);
+  request.set_page_size(page_size);
+  request.set_page_token(page_token);
+  auto response = backend_.ListClusters(request);
+  if (!response.ok()) return FromStatus(response.status());
 
   nlohmann::json list = nlohmann::json::array();
   std::set<std::string> named(roots.begin(), roots.end());
   if (!topic.empty()) named.insert(topic);
-  for (const auto& c : clusters) {
+  for (const auto& c : response->clusters()) {
+    if (static_cast<int>(list.size()) >= page_size) break;
     list.push_back(ClusterToJson(c));
     named.insert(c.topics().begin(), c.topics().end());
   }
   return Json(200, {{"clusters", list},
-                    {"next_page_token", next_page_token},
+                    {"next_page_token", response->next_page_token()},
                     {"department", department.empty() ? nlohmann::json(nullptr) : nlohmann::json(department)},
                     {"topic", topic.empty() ? nlohmann::json(nullptr) : nlohmann::json(topic)},
                     {"department_topics", roots},
                     {"filtered", !topic.empty() || !roots.empty()},
-                    {"topic_names", catalog ? catalog->NamesJson(named) : nlohmann::json::object()}});
+                    {"topic_names", topics.ok() ? TopicNamesJson(*topics, named) : nlohmann::json::object()}});
 }
 
 HttpResponse Router::SearchKnowledge(const std::map<std::string, std::string>& query) const {
-  std::string q, error;
+  std::string q, page_token, error;
   int page_size = kDefaultInsightPage;
   for (const auto& [key, value] : query) {
     if (key == "q") {
       q = TrimSpaces(value);
+    } else if (key == "page_token") {
+      page_token = value;
     } else if (key == "page_size" && !value.empty()) {
       if (!IntParam("page_size", value, 1, kMaxInsightPage, &page_size, &error)) {
         return Error(400, "INVALID_ARGUMENT", error);
@@ -561,18 +517,19 @@ HttpResponse Router::SearchKnowledge(const std::map<std::string, std::string>& q
     return Error(400, "INVALID_ARGUMENT", "q: longer than " + std::to_string(kMaxKnowledgeQueryBytes) + " bytes");
   }
   if (!IsValidUtf8(q)) return Error(400, "INVALID_ARGUMENT", "q: not valid UTF-8");
+  if (page_token.size() > kMaxPageTokenBytes) return Error(400, "INVALID_ARGUMENT", "page_token: too long");
   v1::SearchKnowledgeRequest request;
   request.set_query(q);
   request.set_page_size(page_size);
-  v1::SearchKnowledgeResponse response;
-  grpc::Status status = backend_.SearchKnowledge(request, &response);
-  if (!status.ok()) return FromStatus(status);
+  request.set_page_token(page_token);
+  auto response = backend_.SearchKnowledge(request);
+  if (!response.ok()) return FromStatus(response.status());
   nlohmann::json entries = nlohmann::json::array();
-  for (const auto& e : response.entries()) {
+  for (const auto& e : response->entries()) {
     if (static_cast<int>(entries.size()) >= page_size) break;
     entries.push_back(KnowledgeEntryToJson(e));
   }
-  return Json(200, {{"entries", entries}, {"query", q}});
+  return Json(200, {{"entries", entries}, {"query", q}, {"next_page_token", response->next_page_token()}});
 }
 
 }  // namespace voc::gateway

@@ -9,8 +9,10 @@
 //   POST /api/cases/{id}/resolve         {"actor", "note"}
 //   GET  /api/signals?day=&limit=        triage's emerging weak signals (company-wide)
 //   GET  /api/clusters?department=|topic=&min_size=&page_size=&page_token=
-//                                        similar-complaint clusters, largest first
-//   GET  /api/knowledge?q=&page_size=    verification's knowledge base
+//                                        similar-complaint clusters, largest first,
+//                                        filtered and paged by triage
+//   GET  /api/knowledge?q=&page_size=&page_token=
+//                                        verification's knowledge base
 //   GET  anything else                    a static file of the web page
 // Errors are {"error": {"code", "message"}} with the HTTP status of the gRPC
 // code (json_mapping.h). POST bodies must be JSON objects sent as
@@ -18,16 +20,13 @@
 #pragma once
 
 #include <map>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
-#include "services/gateway/backend.h"
-#include "services/gateway/directory.h"
+#include "common/org/org_directory.h"
 #include "services/gateway/http_types.h"
+#include "services/gateway/ports.h"
 #include "services/gateway/static_files.h"
-#include "services/gateway/topics.h"
 
 namespace voc::gateway {
 
@@ -37,7 +36,8 @@ bool SplitTarget(const std::string& target, std::string* path, std::map<std::str
 
 class Router {
  public:
-  Router(GatewayBackend& backend, std::vector<Department> departments, StaticFiles static_files);
+  // `departments` are the org directory's (common/org), in directory order.
+  Router(GatewayBackend& backend, std::vector<org::Department> departments, StaticFiles static_files);
 
   // Never throws: unexpected errors become 500.
   HttpResponse Handle(const HttpRequest& request) const;
@@ -52,17 +52,13 @@ class Router {
   HttpResponse ListClusters(const std::map<std::string, std::string>& query) const;
   HttpResponse SearchKnowledge(const std::map<std::string, std::string>& query) const;
   TimePoint Now() const;
-  // Triage's active taxonomy as a topic -> department catalog, parsed again
-  // only when its content hash changes.
-  grpc::Status Topics(std::shared_ptr<const TopicCatalog>* out) const;
+  // Every topic of triage's active taxonomy, in taxonomy order (all pages of
+  // ListTopics).
+  absl::StatusOr<std::vector<v1::Topic>> AllTopics() const;
 
   GatewayBackend& backend_;
-  std::vector<Department> departments_;
+  std::vector<org::Department> departments_;
   StaticFiles static_files_;
-
-  mutable std::mutex topics_mu_;
-  mutable std::string topics_hash_;
-  mutable std::shared_ptr<const TopicCatalog> topics_;
 };
 
 }  // namespace voc::gateway

@@ -11,8 +11,10 @@ void SetDeadline(grpc::ClientContext& context, std::chrono::milliseconds deadlin
   context.set_deadline(std::chrono::system_clock::now() + deadline);
 }
 
-std::string Describe(const grpc::Status& status) {
-  return "gRPC " + std::to_string(static_cast<int>(status.error_code())) + ": " + status.error_message();
+// gRPC and abseil share the canonical code numbers.
+absl::Status FromGrpc(const grpc::Status& status, const char* call) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      std::string(call) + ": " + status.error_message());
 }
 
 }  // namespace
@@ -21,8 +23,8 @@ TriageComplaintCounter::TriageComplaintCounter(std::shared_ptr<grpc::Channel> ch
                                                std::chrono::milliseconds deadline)
     : stub_(v1::TriageService::NewStub(channel)), deadline_(deadline) {}
 
-bool TriageComplaintCounter::Count(TimePoint start, TimePoint end, const std::string& topic,
-                                   Counts* out, std::string* error) {
+absl::StatusOr<ComplaintCounter::Counts> TriageComplaintCounter::Count(TimePoint start, TimePoint end,
+                                                                       const std::string& topic) {
   v1::CountFeedbackRequest request;
   *request.mutable_start_time() = ToProto(start);
   *request.mutable_end_time() = ToProto(end);
@@ -31,22 +33,16 @@ bool TriageComplaintCounter::Count(TimePoint start, TimePoint end, const std::st
   grpc::ClientContext context;
   SetDeadline(context, deadline_);
   grpc::Status status = stub_->CountFeedback(&context, request, &response);
-  if (!status.ok()) {
-    *error = "triage CountFeedback: " + Describe(status);
-    return false;
-  }
-  out->topic_negative = response.topic_negative_count();
-  out->negative = response.negative_count();
-  return true;
+  if (!status.ok()) return FromGrpc(status, "triage CountFeedback");
+  return Counts{response.topic_negative_count(), response.negative_count()};
 }
 
 TrackingProjectReopener::TrackingProjectReopener(std::shared_ptr<grpc::Channel> channel,
                                                  std::chrono::milliseconds deadline)
     : stub_(v1::TrackingService::NewStub(channel)), deadline_(deadline) {}
 
-ProjectReopener::Outcome TrackingProjectReopener::Reopen(const std::string& project_name,
-                                                         const std::string& evidence,
-                                                         std::string* error) {
+absl::Status TrackingProjectReopener::Reopen(const std::string& project_name,
+                                             const std::string& evidence) {
   v1::ReopenProjectRequest request;
   request.set_name(project_name);
   request.set_actor("system:verification");
@@ -55,30 +51,8 @@ ProjectReopener::Outcome TrackingProjectReopener::Reopen(const std::string& proj
   grpc::ClientContext context;
   SetDeadline(context, deadline_);
   grpc::Status status = stub_->ReopenProject(&context, request, &response);
-  if (status.ok()) return Outcome::kReopened;
-  *error = "tracking ReopenProject: " + Describe(status);
-  // Not closed (already reopened) or gone: reopening again would be wrong.
-  if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION ||
-      status.error_code() == grpc::StatusCode::NOT_FOUND) {
-    return Outcome::kNotClosed;
-  }
-  return Outcome::kRetryLater;
-}
-
-IngestFeedbackLookup::IngestFeedbackLookup(std::shared_ptr<grpc::Channel> channel,
-                                           std::chrono::milliseconds deadline)
-    : stub_(v1::IngestService::NewStub(channel)), deadline_(deadline) {}
-
-FeedbackLookup::Outcome IngestFeedbackLookup::Get(const std::string& feedback_id, v1::Feedback* out,
-                                                  std::string* error) {
-  v1::GetFeedbackRequest request;
-  request.set_name("feedback/" + feedback_id);
-  grpc::ClientContext context;
-  SetDeadline(context, deadline_);
-  grpc::Status status = stub_->GetFeedback(&context, request, out);
-  if (status.ok()) return Outcome::kFound;
-  *error = "ingest GetFeedback: " + Describe(status);
-  return status.error_code() == grpc::StatusCode::NOT_FOUND ? Outcome::kNotFound : Outcome::kRetryLater;
+  if (status.ok()) return absl::OkStatus();
+  return FromGrpc(status, "tracking ReopenProject");
 }
 
 }  // namespace voc::verification

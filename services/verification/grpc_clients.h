@@ -1,5 +1,6 @@
-// gRPC implementations of the verification ports: triage CountFeedback,
-// tracking ReopenProject and ingest GetFeedback. Every call has a deadline.
+// gRPC implementations of the verification ports: triage CountFeedback and
+// tracking ReopenProject. Every call has a deadline; a failed call comes back
+// as an absl::Status with the server's code and "<service> <Rpc>: " in front.
 #pragma once
 
 #include <chrono>
@@ -8,7 +9,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include "services/verification/ports.h"
-#include "voc/v1/ingest.grpc.pb.h"
 #include "voc/v1/tracking.grpc.pb.h"
 #include "voc/v1/triage.grpc.pb.h"
 
@@ -18,8 +18,7 @@ class TriageComplaintCounter final : public ComplaintCounter {
  public:
   explicit TriageComplaintCounter(std::shared_ptr<grpc::Channel> channel,
                                   std::chrono::milliseconds deadline = std::chrono::seconds(10));
-  bool Count(TimePoint start, TimePoint end, const std::string& topic, Counts* out,
-             std::string* error) override;
+  absl::StatusOr<Counts> Count(TimePoint start, TimePoint end, const std::string& topic) override;
 
  private:
   std::unique_ptr<v1::TriageService::Stub> stub_;
@@ -30,22 +29,10 @@ class TrackingProjectReopener final : public ProjectReopener {
  public:
   explicit TrackingProjectReopener(std::shared_ptr<grpc::Channel> channel,
                                    std::chrono::milliseconds deadline = std::chrono::seconds(10));
-  Outcome Reopen(const std::string& project_name, const std::string& evidence,
-                 std::string* error) override;
+  absl::Status Reopen(const std::string& project_name, const std::string& evidence) override;
 
  private:
   std::unique_ptr<v1::TrackingService::Stub> stub_;
-  std::chrono::milliseconds deadline_;
-};
-
-class IngestFeedbackLookup final : public FeedbackLookup {
- public:
-  explicit IngestFeedbackLookup(std::shared_ptr<grpc::Channel> channel,
-                                std::chrono::milliseconds deadline = std::chrono::seconds(10));
-  Outcome Get(const std::string& feedback_id, v1::Feedback* out, std::string* error) override;
-
- private:
-  std::unique_ptr<v1::IngestService::Stub> stub_;
   std::chrono::milliseconds deadline_;
 };
 

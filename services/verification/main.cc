@@ -9,6 +9,7 @@
 #include "common/service/periodic_worker.h"
 #include "services/verification/grpc_clients.h"
 #include "services/verification/postponement_tracker.h"
+#include "services/verification/verification_consumer.h"
 #include "services/verification/verification_grpc.h"
 #include "services/verification/verification_service.h"
 
@@ -31,16 +32,16 @@ int main(int argc, char** argv) {
   voc::verification::VerificationStore store(*ctx.db);
   voc::verification::TriageComplaintCounter counter(voc::rpc::MakeChannel(config.AddressOf("triage")));
   voc::verification::TrackingProjectReopener reopener(voc::rpc::MakeChannel(config.AddressOf("tracking")));
-  voc::verification::IngestFeedbackLookup feedback(voc::rpc::MakeChannel(config.AddressOf("ingest")));
-  voc::verification::VerificationService service(*ctx.clock, store, counter, reopener, feedback, settings);
-  voc::verification::VerificationGrpc grpc_impl(service, store);
+  voc::verification::VerificationService service(*ctx.clock, store, counter, reopener, settings);
+  voc::verification::VerificationGrpc grpc_impl(service);
+  voc::verification::VerificationConsumer consumer(service);
 
   voc::queue::StreamConsumer tracking_consumer(
       ctx.redis, {voc::queue::kTrackingStream, "verification", ctx.consumer_name},
-      [&](const voc::queue::StreamMessage& m) { return service.HandleTrackingMessage(m); });
+      [&](const voc::queue::StreamMessage& m) { return consumer.HandleTracking(m); });
   voc::queue::StreamConsumer triaged_consumer(
       ctx.redis, {voc::queue::kTriagedStream, "verification", ctx.consumer_name},
-      [&](const voc::queue::StreamMessage& m) { return service.HandleTriagedMessage(m); });
+      [&](const voc::queue::StreamMessage& m) { return consumer.HandleTriaged(m); });
   std::thread tracking_thread([&] { tracking_consumer.Run(); });
   std::thread triaged_thread([&] { triaged_consumer.Run(); });
 
@@ -50,12 +51,11 @@ int main(int argc, char** argv) {
     voc::verification::PostponementTracker failures;
     voc::PeriodicWorker scheduler(
         "verification-scheduler", std::chrono::milliseconds(config.ServiceInt("scheduler_interval_ms", 1000)), [&] {
-          try {
-            service.RunDueChecks();
-            LogPostponement("scheduler", {}, failures.Succeeded("due_checks", ctx.clock->Now()));
-          } catch (const std::exception& e) {
-            LogPostponement("scheduler", {}, failures.Failed("due_checks", e.what(), ctx.clock->Now()));
-          }
+          const auto run = service.RunDueChecks();
+          const auto now = ctx.clock->Now();
+          LogPostponement("scheduler", {},
+                          run.ok() ? failures.Succeeded("due_checks", now)
+                                   : failures.Failed("due_checks", std::string(run.status().message()), now));
         });
     scheduler.Start();
     voc::rpc::ServiceServer server({"verification", ctx.listen, ctx.dev_clock},

@@ -1,5 +1,5 @@
-// voc.v1.VerificationService over gRPC: validates requests, delegates to
-// VerificationService / VerificationStore and maps errors to status codes.
+// voc.v1.VerificationService over gRPC: one line per RPC, each a call into
+// VerificationService through rpc::Serve (the one absl -> gRPC mapping).
 #pragma once
 
 #include "services/verification/verification_service.h"
@@ -9,8 +9,7 @@ namespace voc::verification {
 
 class VerificationGrpc final : public v1::VerificationService::Service {
  public:
-  VerificationGrpc(VerificationService& service, VerificationStore& store)
-      : service_(service), store_(store) {}
+  explicit VerificationGrpc(VerificationService& service) : service_(service) {}
 
   grpc::Status ListVerifications(grpc::ServerContext*, const v1::ListVerificationsRequest* request,
                                  v1::ListVerificationsResponse* response) override;
@@ -25,7 +24,6 @@ class VerificationGrpc final : public v1::VerificationService::Service {
 
  private:
   VerificationService& service_;
-  VerificationStore& store_;
 };
 
 }  // namespace voc::verification

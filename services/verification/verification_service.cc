@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <set>
 
-#include <soci/soci.h>
-
+#include "proto/api/limits.h"
 #include "proto/api/resource_names.h"
+#include "common/rpc/page_token.h"
+#include "common/status/status.h"
 #include "common/log/log.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
-#include "services/verification/proportion_test.h"
 
 namespace voc::verification {
 namespace {
@@ -40,16 +40,59 @@ std::string JoinTopics(const v1::Case& c) {
   return out;
 }
 
+
+std::string CaseIdOf(const v1::Case& c) {
+  return c.id().empty() ? api::IdFromName(c.name(), "cases/") : c.id();
+}
+
+std::string ProjectIdOf(const v1::Project& p) {
+  return p.id().empty() ? api::IdFromName(p.name(), "projects/") : p.id();
+}
+
+std::optional<ListAfter> AfterOf(const rpc::PageRequest& page) {
+  if (!page.after) return std::nullopt;
+  return ListAfter{page.after->after_key, page.after->after_id};
+}
+
+// The ideographic space U+3000 (UTF-8 E3 80 80), which Chinese input methods
+// type between words.
+bool IdeographicSpaceAt(std::string_view text, std::size_t i) {
+  return text.substr(i, 3) == "\xE3\x80\x80";
+}
+
 }  // namespace
+
+std::vector<std::string> SearchTerms(std::string_view query) {
+  std::vector<std::string> terms;
+  std::string current;
+  auto flush = [&] {
+    if (!current.empty()) terms.push_back(std::move(current));
+    current.clear();
+  };
+  for (std::size_t i = 0; i < query.size();) {
+    const char c = query[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      flush();
+      ++i;
+    } else if (IdeographicSpaceAt(query, i)) {
+      flush();
+      i += 3;
+    } else {
+      current.push_back(c);
+      ++i;
+    }
+  }
+  flush();
+  return terms;
+}
 
 VerificationService::VerificationService(Clock& clock, VerificationStore& store,
                                          ComplaintCounter& counter, ProjectReopener& reopener,
-                                         FeedbackLookup& feedback, VerificationSettings settings)
+                                         VerificationSettings settings)
     : clock_(clock),
       store_(store),
       counter_(counter),
       reopener_(reopener),
-      feedback_(feedback),
       settings_(settings),
       check_postponements_(settings.postponed_reminder),
       reopen_postponements_(settings.postponed_reminder) {}
@@ -62,70 +105,9 @@ std::string VerificationService::ResurveyId(const std::string& case_id) {
   return StableId("resurvey:" + case_id);
 }
 
-namespace {
-
-// A database that is down must not push good messages to the dead letters:
-// storage errors are transient (retried with back-off); bad payloads are not.
-template <typename Fn>
-absl::Status WithStorageRetry(Fn&& fn) {
-  try {
-    return fn();
-  } catch (const soci::soci_error& e) {
-    return absl::UnavailableError(std::string("database: ") + e.what());
-  } catch (const storage::StorageError& e) {
-    return absl::UnavailableError(std::string("database: ") + e.what());
-  }
-}
-
-}  // namespace
-
-absl::Status VerificationService::HandleTrackingMessage(const queue::StreamMessage& message) {
-  return WithStorageRetry([&] { return DispatchTrackingMessage(message); });
-}
-
-absl::Status VerificationService::HandleTriagedMessage(const queue::StreamMessage& message) {
-  return WithStorageRetry([&] { return DispatchTriagedMessage(message); });
-}
-
-absl::Status VerificationService::DispatchTrackingMessage(const queue::StreamMessage& message) {
-  auto event_it = message.fields.find("event");
-  auto payload_it = message.fields.find("payload");
-  if (event_it == message.fields.end() || payload_it == message.fields.end()) {
-    return absl::InvalidArgumentError("tracking message without event or payload");
-  }
-  const std::string& event = event_it->second;
-  if (event == "project_closed" || event == "project_reopened") {
-    v1::Project project;
-    if (!project.ParseFromString(payload_it->second)) {
-      return absl::InvalidArgumentError("payload is not a voc.v1.Project");
-    }
-    return event == "project_closed" ? OnProjectClosed(project) : OnProjectReopened(project);
-  }
-  if (event == "case_resolved") {
-    v1::Case resolved;
-    if (!resolved.ParseFromString(payload_it->second)) {
-      return absl::InvalidArgumentError("payload is not a voc.v1.Case");
-    }
-    return OnCaseResolved(resolved);
-  }
-  return absl::OkStatus();  // other events are not ours
-}
-
-absl::Status VerificationService::DispatchTriagedMessage(const queue::StreamMessage& message) {
-  auto payload_it = message.fields.find("payload");
-  if (payload_it == message.fields.end()) {
-    return absl::InvalidArgumentError("triaged message without payload");
-  }
-  v1::TriagedFeedback triaged;
-  if (!triaged.ParseFromString(payload_it->second)) {
-    return absl::InvalidArgumentError("payload is not a voc.v1.TriagedFeedback");
-  }
-  return OnTriaged(triaged);
-}
-
 absl::Status VerificationService::OnProjectClosed(const v1::Project& project) {
-  std::string project_id = project.id().empty() ? api::IdFromName(project.name(), "projects/") : project.id();
-  if (project_id.empty()) return absl::InvalidArgumentError("closed project without an id");
+  const std::string project_id = ProjectIdOf(project);
+  if (project_id.empty()) return status::InvalidArgument("project.id", "closed project without an id");
   const TimePoint now = clock_.Now();
   const TimePoint close_time = TimeOr(project.close_time(), now);
   const TimePoint create_time = TimeOr(project.create_time(), close_time);
@@ -142,7 +124,8 @@ absl::Status VerificationService::OnProjectClosed(const v1::Project& project) {
   check.resolution = DescribeResolution(project);
   check.project_create_ms = ToMillis(create_time);
   check.close_ms = ToMillis(close_time);
-  if (store_.InsertScheduledCheck(check, ToMillis(now))) {
+  VOC_ASSIGN_OR_RETURN(const bool inserted, store_.InsertScheduledCheck(check, ToMillis(now)));
+  if (inserted) {
     log::Info("verification_scheduled", {{"verification", v.name()},
                                          {"project", v.project()},
                                          {"due_time", FormatRfc3339(FromProto(v.due_time()))}});
@@ -151,10 +134,10 @@ absl::Status VerificationService::OnProjectClosed(const v1::Project& project) {
 }
 
 absl::Status VerificationService::OnProjectReopened(const v1::Project& project) {
-  std::string project_id = project.id().empty() ? api::IdFromName(project.name(), "projects/") : project.id();
+  const std::string project_id = ProjectIdOf(project);
   // Reopened before its check ran: the check would measure an unfinished fix.
   // The next close schedules a new one.
-  int cancelled = store_.CancelScheduledChecks(project_id);
+  VOC_ASSIGN_OR_RETURN(const int cancelled, store_.CancelScheduledChecks(project_id));
   if (cancelled > 0) {
     log::Info("verification_cancelled", {{"project", "projects/" + project_id}, {"count", cancelled}});
   }
@@ -162,7 +145,7 @@ absl::Status VerificationService::OnProjectReopened(const v1::Project& project) 
 }
 
 absl::Status VerificationService::OnCaseResolved(const v1::Case& c) {
-  const std::string case_id = c.id().empty() ? api::IdFromName(c.name(), "cases/") : c.id();
+  const std::string case_id = CaseIdOf(c);
   const TimePoint resolve_time = TimeOr(c.update_time(), clock_.Now());
 
   // Every resolved case with a note is searchable know-how.
@@ -174,7 +157,7 @@ absl::Status VerificationService::OnCaseResolved(const v1::Case& c) {
     k.entry.set_resolution(c.resolution_note());
     k.entry.set_evidence(c.summary());
     *k.entry.mutable_verify_time() = ToProto(resolve_time);
-    store_.UpsertKnowledge(k);
+    VOC_RETURN_IF_ERROR(store_.UpsertKnowledge(k));
   }
 
   if (c.kind() != v1::CASE_KIND_DETRACTOR_CALLBACK) return absl::OkStatus();
@@ -182,36 +165,42 @@ absl::Status VerificationService::OnCaseResolved(const v1::Case& c) {
     log::Warn("resurvey_skipped", {{"case", "cases/" + case_id}, {"reason", "no customer or feedback"}});
     return absl::OkStatus();
   }
-  v1::Feedback original;
-  std::string error;
-  switch (feedback_.Get(c.feedback_id(), &original, &error)) {
-    case FeedbackLookup::Outcome::kRetryLater:
-      return absl::UnavailableError("original feedback unavailable: " + error);
-    case FeedbackLookup::Outcome::kNotFound:
-      log::Warn("resurvey_skipped", {{"case", "cases/" + case_id}, {"reason", "feedback not found"}});
+  VOC_ASSIGN_OR_RETURN(auto original, store_.FindDetractorOriginal(c.feedback_id()));
+  if (!original) {
+    VOC_RETURN_IF_ERROR(store_.AwaitOriginal(
+        {case_id, c.feedback_id(), c.customer_id(), ToMillis(resolve_time)}, ToMillis(clock_.Now())));
+    // Read again after parking: OnTriaged records the original first and
+    // looks for parked callbacks after, so one of the two sees the other.
+    VOC_ASSIGN_OR_RETURN(original, store_.FindDetractorOriginal(c.feedback_id()));
+    if (!original) {
+      log::Info("resurvey_awaiting_original",
+                {{"case", "cases/" + case_id}, {"feedback_id", c.feedback_id()}});
       return absl::OkStatus();
-    case FeedbackLookup::Outcome::kFound:
-      break;
+    }
   }
-  if (!original.has_nps()) {
-    log::Warn("resurvey_skipped", {{"case", "cases/" + case_id}, {"reason", "feedback has no NPS"}});
-    return absl::OkStatus();
-  }
+  return ScheduleResurvey(case_id, c.customer_id(), *original, resolve_time);
+}
+
+absl::Status VerificationService::ScheduleResurvey(const std::string& case_id,
+                                                   const std::string& customer_id,
+                                                   const DetractorOriginal& original,
+                                                   TimePoint resolve_time) {
   v1::Resurvey r;
   r.set_id(ResurveyId(case_id));
   r.set_name("resurveys/" + r.id());
-  r.set_customer_id(c.customer_id());
+  r.set_customer_id(customer_id);
   r.set_case_name("cases/" + case_id);
-  r.set_original_feedback_id(c.feedback_id());
-  r.set_original_nps(original.nps());
+  r.set_original_feedback_id(original.feedback_id);
+  r.set_original_nps(original.nps);
   *r.mutable_due_time() = ToProto(resolve_time + settings_.resurvey_delay);
   r.set_state(v1::RESURVEY_STATE_SCHEDULED);
-  if (store_.InsertResurvey(r, ToMillis(clock_.Now()))) {
+  VOC_ASSIGN_OR_RETURN(const bool inserted, store_.InsertResurvey(r, ToMillis(clock_.Now())));
+  if (inserted) {
     log::Info("resurvey_scheduled", {{"resurvey", r.name()},
                                      {"case", r.case_name()},
                                      {"due_time", FormatRfc3339(FromProto(r.due_time()))}});
   }
-  return absl::OkStatus();
+  return store_.DropAwaiting(case_id);
 }
 
 absl::Status VerificationService::OnTriaged(const v1::TriagedFeedback& triaged) {
@@ -219,10 +208,25 @@ absl::Status VerificationService::OnTriaged(const v1::TriagedFeedback& triaged) 
   if (!f.has_nps() || f.customer().id().empty()) return absl::OkStatus();
   const TimePoint occurred =
       TimeOr(f.occurred_time(), TimeOr(f.received_time(), clock_.Now()));
+
+  if (f.nps() <= kDetractorMaxNps && !f.id().empty()) {
+    // The original of a callback assignment may open for it.
+    const DetractorOriginal original{f.id(), f.customer().id(), f.nps()};
+    VOC_RETURN_IF_ERROR(store_.RecordDetractorOriginal(original, ToMillis(clock_.Now())));
+    VOC_ASSIGN_OR_RETURN(auto parked, store_.AwaitingOriginal(f.id()));
+    for (const auto& waiting : parked) {
+      VOC_RETURN_IF_ERROR(
+          ScheduleResurvey(waiting.case_id, waiting.customer_id, original, FromMillis(waiting.resolve_ms)));
+    }
+  }
+
   // Only an answer given on or after the re-survey date counts (see header).
-  for (const auto& r : store_.OpenResurveysDueBy(f.customer().id(), ToMillis(occurred))) {
+  VOC_ASSIGN_OR_RETURN(auto open, store_.OpenResurveysDueBy(f.customer().id(), ToMillis(occurred)));
+  for (const auto& r : open) {
     if (r.original_feedback_id() == f.id()) continue;
-    if (store_.RecordResurveyAnswer(r.id(), f.nps(), f.id(), ToMillis(occurred))) {
+    VOC_ASSIGN_OR_RETURN(const bool answered,
+                         store_.RecordResurveyAnswer(r.id(), f.nps(), f.id(), ToMillis(occurred)));
+    if (answered) {
       log::Info("resurvey_answered", {{"resurvey", r.name()},
                                       {"feedback_id", f.id()},
                                       {"original_nps", r.original_nps()},
@@ -233,61 +237,72 @@ absl::Status VerificationService::OnTriaged(const v1::TriagedFeedback& triaged) 
   return absl::OkStatus();
 }
 
-RunDueResult VerificationService::RunDueChecks() {
+absl::StatusOr<RunDueResult> VerificationService::RunDueChecks() {
   std::lock_guard lock(run_mu_);
   RunDueResult result;
   const TimePoint now = clock_.Now();
-  result.resurveys_due = store_.MarkResurveysDue(ToMillis(now));
-  auto due = store_.DueChecks(ToMillis(now), kChecksPerRun);
+  VOC_ASSIGN_OR_RETURN(result.resurveys_due, store_.MarkResurveysDue(ToMillis(now)));
+  VOC_ASSIGN_OR_RETURN(auto due, store_.DueChecks(ToMillis(now), kChecksPerRun));
   // Postponed checks that are no longer due were cancelled or finished by
   // another replica: nothing more to say about them.
   std::set<std::string> due_names;
   for (const auto& check : due) due_names.insert(check.verification.name());
   check_postponements_.ForgetAllBut(due_names);
   for (auto& check : due) {
-    std::string error;
     const std::string name = check.verification.name();
-    if (RunCheck(std::move(check), now, &error)) {
-      result.completed.push_back(name);
-      LogPostponement("verification", {{"verification", name}},
-                      check_postponements_.Succeeded(name, now));
-    } else if (!error.empty()) {
+    absl::StatusOr<ComplaintCounts> counts = CountFor(check, now);
+    if (!counts.ok()) {
+      const std::string error(counts.status().message());
       LogPostponement("verification", {{"verification", name}},
                       check_postponements_.Failed(name, error, now));
       result.errors.push_back(name + ": " + error);
       // Triage is unreachable: the other checks would each wait out a
       // deadline too. All of them are retried on the next run.
       break;
+    }
+    VOC_ASSIGN_OR_RETURN(const bool recorded, RecordVerdict(std::move(check), *counts, now));
+    if (recorded) {
+      result.completed.push_back(name);
+      LogPostponement("verification", {{"verification", name}},
+                      check_postponements_.Succeeded(name, now));
     } else {
       check_postponements_.Forget(name);  // finished elsewhere
     }
   }
-  result.reopened = RetryReopens(now);
+  VOC_ASSIGN_OR_RETURN(result.reopened, RetryReopens(now));
   return result;
 }
 
-bool VerificationService::RunCheck(CheckRecord check, TimePoint now, std::string* error) {
-  auto& v = check.verification;
+VerificationService::Windows VerificationService::WindowsOf(const CheckRecord& check, TimePoint now) const {
+  Windows w;
   const TimePoint close_time = FromMillis(check.close_ms);
-  const TimePoint before_end = FromMillis(check.project_create_ms);
-  const TimePoint before_start = before_end - settings_.window;
-  const TimePoint after_start = close_time;
-  const TimePoint after_end = std::max(after_start, std::min(close_time + settings_.window, now));
+  w.before_end = FromMillis(check.project_create_ms);
+  w.before_start = w.before_end - settings_.window;
+  w.after_start = close_time;
+  w.after_end = std::max(w.after_start, std::min(close_time + settings_.window, now));
+  return w;
+}
 
-  ComplaintCounter::Counts before, after;
-  if (!counter_.Count(before_start, before_end, v.topic(), &before, error) ||
-      !counter_.Count(after_start, after_end, v.topic(), &after, error)) {
-    return false;
-  }
-  ComplaintCounts counts{before.topic_negative, before.negative, after.topic_negative, after.negative};
+absl::StatusOr<ComplaintCounts> VerificationService::CountFor(const CheckRecord& check, TimePoint now) {
+  const Windows w = WindowsOf(check, now);
+  const std::string& topic = check.verification.topic();
+  VOC_ASSIGN_OR_RETURN(const auto before, counter_.Count(w.before_start, w.before_end, topic));
+  VOC_ASSIGN_OR_RETURN(const auto after, counter_.Count(w.after_start, w.after_end, topic));
+  return ComplaintCounts{before.topic_negative, before.negative, after.topic_negative, after.negative};
+}
+
+absl::StatusOr<bool> VerificationService::RecordVerdict(CheckRecord check, const ComplaintCounts& counts,
+                                                        TimePoint now) {
+  auto& v = check.verification;
+  const Windows w = WindowsOf(check, now);
   const ProportionTestResult test = OneSidedTwoProportionTest(counts, settings_.significance);
 
   v.set_state(test.verified ? v1::VERIFICATION_STATE_VERIFIED : v1::VERIFICATION_STATE_FAILED);
   *v.mutable_check_time() = ToProto(now);
-  *v.mutable_before_start_time() = ToProto(before_start);
-  *v.mutable_before_end_time() = ToProto(before_end);
-  *v.mutable_after_start_time() = ToProto(after_start);
-  *v.mutable_after_end_time() = ToProto(after_end);
+  *v.mutable_before_start_time() = ToProto(w.before_start);
+  *v.mutable_before_end_time() = ToProto(w.before_end);
+  *v.mutable_after_start_time() = ToProto(w.after_start);
+  *v.mutable_after_end_time() = ToProto(w.after_end);
   v.set_before_topic_count(counts.before_topic);
   v.set_before_total_count(counts.before_total);
   v.set_after_topic_count(counts.after_topic);
@@ -309,7 +324,8 @@ bool VerificationService::RunCheck(CheckRecord check, TimePoint now, std::string
     knowledge->entry.set_evidence(v.summary());
     *knowledge->entry.mutable_verify_time() = ToProto(now);
   }
-  if (!store_.RecordVerdict(check, knowledge)) return false;  // finished elsewhere
+  VOC_ASSIGN_OR_RETURN(const bool stored, store_.RecordVerdict(check, knowledge));
+  if (!stored) return false;  // finished elsewhere
   log::Info("verification_finished", {{"verification", v.name()},
                                       {"project", v.project()},
                                       {"verified", test.verified},
@@ -318,38 +334,110 @@ bool VerificationService::RunCheck(CheckRecord check, TimePoint now, std::string
   return true;
 }
 
-int VerificationService::RetryReopens(TimePoint now) {
+absl::StatusOr<int> VerificationService::RetryReopens(TimePoint now) {
   int reopened = 0;
-  const auto pending = store_.PendingReopens(kChecksPerRun);
+  VOC_ASSIGN_OR_RETURN(const auto pending, store_.PendingReopens(kChecksPerRun));
   std::set<std::string> pending_names;
   for (const auto& check : pending) pending_names.insert(check.verification.name());
   reopen_postponements_.ForgetAllBut(pending_names);
   for (const auto& check : pending) {
     const auto& v = check.verification;
     const std::string evidence = "Verification " + v.name() + " failed. " + v.summary();
-    std::string error;
-    switch (reopener_.Reopen(v.project(), evidence, &error)) {
-      case ProjectReopener::Outcome::kReopened:
-        ++reopened;
-        log::Info("project_reopened", {{"verification", v.name()}, {"project", v.project()}});
-        store_.MarkReopened(v.id());
-        LogPostponement("project_reopen", {{"verification", v.name()}, {"project", v.project()}},
-                        reopen_postponements_.Succeeded(v.name(), now));
-        break;
-      case ProjectReopener::Outcome::kNotClosed:
-        // Someone reopened it already (or a previous attempt succeeded before
-        // we could record it): never reopen twice.
-        store_.MarkReopened(v.id());
-        LogPostponement("project_reopen", {{"verification", v.name()}, {"project", v.project()}},
-                        reopen_postponements_.Succeeded(v.name(), now));
-        break;
-      case ProjectReopener::Outcome::kRetryLater:
-        LogPostponement("project_reopen", {{"verification", v.name()}, {"project", v.project()}},
-                        reopen_postponements_.Failed(v.name(), error, now));
-        break;
+    const absl::Status status = reopener_.Reopen(v.project(), evidence);
+    const nlohmann::json subject{{"verification", v.name()}, {"project", v.project()}};
+    if (status.ok()) {
+      ++reopened;
+      log::Info("project_reopened", subject);
+    } else if (!absl::IsFailedPrecondition(status) && !absl::IsNotFound(status)) {
+      LogPostponement("project_reopen", subject,
+                      reopen_postponements_.Failed(v.name(), std::string(status.message()), now));
+      continue;
     }
+    // Reopened, or someone reopened it already (or a previous attempt
+    // succeeded before we could record it): never reopen twice.
+    VOC_RETURN_IF_ERROR(store_.MarkReopened(v.id()));
+    LogPostponement("project_reopen", subject, reopen_postponements_.Succeeded(v.name(), now));
   }
   return reopened;
+}
+
+// --- the API ---
+
+absl::StatusOr<v1::ListVerificationsResponse> VerificationService::ListVerifications(
+    const v1::ListVerificationsRequest& request) {
+  VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page, rpc::ParsePageRequest(request));
+  std::string project_id;
+  if (!request.project().empty()) {
+    project_id = api::IdFromName(request.project(), "projects/");
+    if (project_id.empty()) return status::InvalidArgument("project", "expected \"projects/{id}\"");
+  }
+  if (!v1::VerificationState_IsValid(request.state())) {
+    return status::InvalidArgument("state", "unknown verification state");
+  }
+  VOC_ASSIGN_OR_RETURN(auto checks, store_.ListChecks(project_id, request.state(), page.size, AfterOf(page)));
+  v1::ListVerificationsResponse response;
+  for (auto& check : checks) *response.add_verifications() = std::move(check.verification);
+  if (!checks.empty()) {
+    const auto& last = response.verifications(response.verifications_size() - 1);
+    response.set_next_page_token(rpc::NextPageToken(
+        request, page, response.verifications_size(), {ProtoToMillis(last.due_time()), last.id(), 0}));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Verification> VerificationService::GetVerification(const std::string& name) {
+  if (name.empty()) return status::InvalidArgument("name", "required");
+  const std::string id = api::IdFromName(name, "verifications/");
+  if (id.empty()) return status::InvalidArgument("name", "expected \"verifications/{id}\"");
+  VOC_ASSIGN_OR_RETURN(auto check, store_.GetCheck(id));
+  return std::move(check.verification);
+}
+
+absl::StatusOr<v1::RunDueChecksResponse> VerificationService::RunDueChecks(const v1::RunDueChecksRequest&) {
+  VOC_ASSIGN_OR_RETURN(const RunDueResult result, RunDueChecks());
+  v1::RunDueChecksResponse response;
+  for (const auto& name : result.completed) response.add_completed(name);
+  return response;
+}
+
+absl::StatusOr<v1::ListResurveysResponse> VerificationService::ListResurveys(
+    const v1::ListResurveysRequest& request) {
+  VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page, rpc::ParsePageRequest(request));
+  if (!v1::ResurveyState_IsValid(request.state())) {
+    return status::InvalidArgument("state", "unknown re-survey state");
+  }
+  VOC_ASSIGN_OR_RETURN(auto resurveys, store_.ListResurveys(request.customer_id(), request.state(),
+                                                            page.size, AfterOf(page)));
+  v1::ListResurveysResponse response;
+  for (auto& r : resurveys) *response.add_resurveys() = std::move(r);
+  if (response.resurveys_size() > 0) {
+    const auto& last = response.resurveys(response.resurveys_size() - 1);
+    response.set_next_page_token(rpc::NextPageToken(
+        request, page, response.resurveys_size(), {ProtoToMillis(last.due_time()), last.id(), 0}));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::SearchKnowledgeResponse> VerificationService::SearchKnowledge(
+    const v1::SearchKnowledgeRequest& request) {
+  if (request.query().size() > api::kMaxShortFieldBytes) {
+    return status::InvalidArgument("query", "longer than " + std::to_string(api::kMaxShortFieldBytes) + " bytes");
+  }
+  const std::vector<std::string> terms = SearchTerms(request.query());
+  if (terms.empty()) return status::InvalidArgument("query", "required");
+  if (terms.size() > static_cast<std::size_t>(kMaxSearchTerms)) {
+    return status::InvalidArgument("query", "more than " + std::to_string(kMaxSearchTerms) + " terms");
+  }
+  VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page, rpc::ParsePageRequest(request));
+  VOC_ASSIGN_OR_RETURN(auto entries, store_.SearchKnowledge(terms, page.size, AfterOf(page)));
+  v1::SearchKnowledgeResponse response;
+  for (auto& e : entries) *response.add_entries() = std::move(e);
+  if (response.entries_size() > 0) {
+    const auto& last = response.entries(response.entries_size() - 1);
+    response.set_next_page_token(rpc::NextPageToken(
+        request, page, response.entries_size(), {ProtoToMillis(last.verify_time()), last.source(), 0}));
+  }
+  return response;
 }
 
 }  // namespace voc::verification

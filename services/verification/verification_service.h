@@ -4,12 +4,24 @@
 //    triage's counts, proportion_test.h), records the verdict with its
 //    figures, turns verified projects into knowledge entries and reopens
 //    failed projects in tracking, at most once per check;
-//  - case_resolved of a detractor callback schedules a re-survey at
-//    resolve time + resurvey_delay; the customer's first NPS that occurs on or
-//    after that date answers it (nps_change = new - original). An NPS that
-//    occurs before the date is ignored for the re-survey (it is too early to
-//    measure the callback's lasting effect; triage/assignment handle it as
-//    ordinary feedback).
+//  - a detractor's score (NPS 0-6) seen on voc:triaged is kept as the
+//    original of a later callback; case_resolved of a detractor callback
+//    schedules a re-survey at resolve time + resurvey_delay, starting from
+//    that original. The customer's first NPS that occurs on or after that
+//    date answers it (nps_change = new - original). An NPS that occurs before
+//    the date is ignored for the re-survey (it is too early to measure the
+//    callback's lasting effect; triage/assignment handle it as ordinary
+//    feedback);
+//  - a callback resolved before its original was seen here (this consumer of
+//    voc:triaged lags behind tracking) is parked, acknowledged, and gets its
+//    re-survey when the original arrives; one whose original never arrives
+//    (triaged before this service kept originals) gets none, as before when
+//    ingest did not know the feedback.
+//  - the read side of the API: verifications, re-surveys and the knowledge
+//    base, paged by opaque keyset tokens (common/rpc/page_token.h).
+// Errors (common/status/status.h): INVALID_ARGUMENT names the field;
+// UNAVAILABLE when the database is down (the message is retried, the RPC
+// may be). Counts that triage cannot give postpone a check, they never fail it.
 // Thread safety: all methods may be called from several threads; RunDueChecks
 // runs one at a time within a process.
 // Logs: a check postponed because its counts are unavailable is logged once
@@ -20,17 +32,22 @@
 // (project_reopen_postponed / _still_postponed / _resumed).
 #pragma once
 
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock/clock.h"
-#include "common/queue/stream.h"
 #include "services/verification/ports.h"
 #include "services/verification/postponement_tracker.h"
+#include "services/verification/proportion_test.h"
 #include "services/verification/store/verification_store.h"
 #include "voc/v1/tracking.pb.h"
+#include "voc/v1/triage.pb.h"
 #include "voc/v1/verification.pb.h"
 
 namespace voc::verification {
@@ -52,28 +69,49 @@ struct RunDueResult {
   std::vector<std::string> errors;     // checks postponed (counts unavailable, ...)
 };
 
+// The NPS scores that make a detractor (the standard 0-6, as in
+// config/routing.yaml's detractor callback).
+inline constexpr int kDetractorMaxNps = 6;
+// At most this many whitespace-separated terms in a knowledge query.
+inline constexpr int kMaxSearchTerms = 16;
+
+// The terms of a knowledge query: split at ASCII whitespace and the
+// ideographic space U+3000. Text without spaces (Chinese) is one term,
+// matched as a substring.
+std::vector<std::string> SearchTerms(std::string_view query);
+
 class VerificationService {
  public:
   VerificationService(Clock& clock, VerificationStore& store, ComplaintCounter& counter,
-                      ProjectReopener& reopener, FeedbackLookup& feedback,
-                      VerificationSettings settings);
+                      ProjectReopener& reopener, VerificationSettings settings);
+  VerificationService(const VerificationService&) = delete;
+  VerificationService& operator=(const VerificationService&) = delete;
 
-  // voc:tracking handler: fields "event" and "payload". Unknown events are
-  // acknowledged and ignored; an undecodable payload fails (dead-letters);
-  // a database error or an unreachable ingest is transient (Retry).
-  absl::Status HandleTrackingMessage(const queue::StreamMessage& message);
-  // voc:triaged handler: field "payload" = serialized TriagedFeedback.
-  absl::Status HandleTriagedMessage(const queue::StreamMessage& message);
-
+  // --- events (VerificationConsumer) ---
+  // INVALID_ARGUMENT for a project without an id.
   absl::Status OnProjectClosed(const v1::Project& project);
   absl::Status OnProjectReopened(const v1::Project& project);
   absl::Status OnCaseResolved(const v1::Case& resolved_case);
   absl::Status OnTriaged(const v1::TriagedFeedback& triaged);
 
+  // --- the scheduler ---
   // Marks due re-surveys, runs the due checks (up to 100, earliest first;
-  // stops at the first one whose counts are unavailable), retries pending
-  // reopens.
-  RunDueResult RunDueChecks();
+  // stops at the first one whose counts are unavailable: it is listed in
+  // `errors`), retries pending reopens. A database error ends the run with
+  // its status (UNAVAILABLE while the database is down); what was stored
+  // before it stays.
+  absl::StatusOr<RunDueResult> RunDueChecks();
+
+  // --- the API (VerificationGrpc) ---
+  absl::StatusOr<v1::ListVerificationsResponse> ListVerifications(
+      const v1::ListVerificationsRequest& request);
+  // NOT_FOUND names the verification.
+  absl::StatusOr<v1::Verification> GetVerification(const std::string& name);
+  absl::StatusOr<v1::RunDueChecksResponse> RunDueChecks(const v1::RunDueChecksRequest& request);
+  absl::StatusOr<v1::ListResurveysResponse> ListResurveys(const v1::ListResurveysRequest& request);
+  // Entries containing every term of the query (SearchTerms), newest first.
+  absl::StatusOr<v1::SearchKnowledgeResponse> SearchKnowledge(
+      const v1::SearchKnowledgeRequest& request);
 
   // Check ids are deterministic: one check per (project, close time).
   static std::string CheckId(const std::string& project_id, std::int64_t close_ms);
@@ -82,17 +120,24 @@ class VerificationService {
   const VerificationSettings& settings() const { return settings_; }
 
  private:
-  absl::Status DispatchTrackingMessage(const queue::StreamMessage& message);
-  absl::Status DispatchTriagedMessage(const queue::StreamMessage& message);
-  // Runs one check; returns false (with *error) when it must be retried.
-  bool RunCheck(CheckRecord check, TimePoint now, std::string* error);
-  int RetryReopens(TimePoint now);
+  // A check's two windows: before = [create - window, create), after =
+  // [close, min(close + window, now)).
+  struct Windows {
+    TimePoint before_start, before_end, after_start, after_end;
+  };
+  Windows WindowsOf(const CheckRecord& check, TimePoint now) const;
+  // The complaint counts for a check's two windows, or triage's error.
+  absl::StatusOr<ComplaintCounts> CountFor(const CheckRecord& check, TimePoint now);
+  // Stores the verdict; false when the check was finished elsewhere.
+  absl::StatusOr<bool> RecordVerdict(CheckRecord check, const ComplaintCounts& counts, TimePoint now);
+  absl::StatusOr<int> RetryReopens(TimePoint now);
+  absl::Status ScheduleResurvey(const std::string& case_id, const std::string& customer_id,
+                                const DetractorOriginal& original, TimePoint resolve_time);
 
   Clock& clock_;
   VerificationStore& store_;
   ComplaintCounter& counter_;
   ProjectReopener& reopener_;
-  FeedbackLookup& feedback_;
   VerificationSettings settings_;
   std::mutex run_mu_;
   // Guarded by run_mu_: which checks and reopens are postponed, for the logs.

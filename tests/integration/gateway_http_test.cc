@@ -1,11 +1,14 @@
 // The gateway over a real socket: Beast HTTP server + Router + GrpcBackend
 // talking real gRPC to in-process tracking, ingest and triage stand-ins
-// (canned answers, real status codes), to tracking's real DevClockService,
+// (canned answers, real status codes; triage's topics and department filter
+// follow the shipped config/taxonomy.yaml as voc.v1 ListTopics and
+// ListClusters describe them), to tracking's real DevClockService,
 // and to the real verification service (its gRPC surface, logic and SQLite
 // store; its knowledge base is filled through its stream handler and a real
 // verdict, counting complaints through the triage stand-in).
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 // Boost 1.74 asio uses std::exchange without including <utility> under C++20.
 #include <utility>
@@ -21,10 +24,12 @@
 
 #include "common/rpc/server.h"
 #include "common/util/time.h"
-#include "services/gateway/grpc_backend.h"
+#include "proto/api/topic_id.h"
+#include "services/gateway/grpc_clients.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/router.h"
 #include "services/verification/grpc_clients.h"
+#include "services/verification/verification_consumer.h"
 #include "services/verification/verification_grpc.h"
 #include "services/verification/verification_service.h"
 #include "tests/support/servers.h"
@@ -102,34 +107,49 @@ class IngestStandIn final : public v1::IngestService::Service {
 class TriageStandIn final : public v1::TriageService::Service {
  public:
   TriageStandIn() {
-    std::ifstream in("config/taxonomy.yaml");  // tests run from the source tree
-    std::stringstream text;
-    text << in.rdbuf();
-    taxonomy_yaml = text.str();
+    // The shipped taxonomy's topics as ListTopics reports them: a topic
+    // without a department inherits its parent's (tests run from the source
+    // tree).
+    for (const auto& node : YAML::LoadFile("config/taxonomy.yaml")["topics"]) {
+      v1::Topic& t = topics.emplace_back();
+      t.set_id(node["id"].as<std::string>());
+      t.set_parent(std::string(api::ParentTopic(t.id())));
+      t.set_name_zh(node["name"]["zh"].as<std::string>(""));
+      t.set_name_en(node["name"]["en"].as<std::string>(""));
+      if (node["department"]) {
+        t.set_department(node["department"].as<std::string>());
+      } else if (const v1::Topic* parent = Find(t.parent())) {
+        t.set_department(parent->department());
+      }
+    }
     AddCluster("21", 9, {"service.after_sales"}, "保修维修等了一个月");
     AddCluster("22", 7, {"logistics.delivery_delay"}, "配送太慢 <script>alert(1)</script>");
     AddCluster("23", 5, {"app"}, "App keeps logging me out");
   }
-  grpc::Status GetTaxonomy(grpc::ServerContext*, const v1::GetTaxonomyRequest*, v1::Taxonomy* response) override {
+  grpc::Status ListTopics(grpc::ServerContext*, const v1::ListTopicsRequest* request,
+                          v1::ListTopicsResponse* response) override {
     response->set_version("shipped");
-    response->set_content_hash("shipped");
-    response->set_yaml(taxonomy_yaml);
+    for (const auto& t : topics) {
+      if (request->department().empty() || t.department() == request->department()) *response->add_topics() = t;
+    }
     return grpc::Status::OK;
   }
   grpc::Status ListClusters(grpc::ServerContext*, const v1::ListClustersRequest* request,
                             v1::ListClustersResponse* response) override {
     std::lock_guard lock(mu);
-    cluster_topics.push_back(request->topic());
+    cluster_requests.push_back(*request);
     const long offset = request->page_token().empty() ? 0 : std::stol(request->page_token());
     const int size = request->page_size() > 0 ? request->page_size() : 50;
     long index = 0;
     int returned = 0;
     for (const auto& c : clusters) {
       bool on_topic = request->topic().empty();
+      bool in_department = request->department().empty();
       for (const auto& t : c.topics()) {
-        if (t == request->topic() || t.rfind(request->topic() + ".", 0) == 0) on_topic = true;
+        if (api::IsSameOrDescendant(t, request->topic())) on_topic = true;
+        if (DepartmentOf(t) == request->department()) in_department = true;
       }
-      if (!on_topic || index++ < offset) continue;
+      if (!on_topic || !in_department || index++ < offset) continue;
       if (returned >= size) break;
       *response->add_clusters() = c;
       ++returned;
@@ -168,10 +188,24 @@ class TriageStandIn final : public v1::TriageService::Service {
     c.set_representative_text(text);
   }
 
+  const v1::Topic* Find(const std::string& id) const {
+    for (const auto& t : topics) {
+      if (t.id() == id) return &t;
+    }
+    return nullptr;
+  }
+  // The topic's department, or its nearest known ancestor's.
+  std::string DepartmentOf(const std::string& id) const {
+    for (std::string_view t = id; !t.empty(); t = api::ParentTopic(t)) {
+      if (const v1::Topic* known = Find(std::string(t))) return known->department();
+    }
+    return "";
+  }
+
   std::mutex mu;
-  std::string taxonomy_yaml;
+  std::vector<v1::Topic> topics;
   std::vector<v1::Cluster> clusters;
-  std::vector<std::string> cluster_topics;
+  std::vector<v1::ListClustersRequest> cluster_requests;
   v1::ListEmergingSignalsRequest last_signals;
   bool signals_on = true;
   TimePoint boundary;
@@ -180,11 +214,9 @@ class TriageStandIn final : public v1::TriageService::Service {
 // Verification's outbound ports that these tests never reach.
 class NoReopener final : public verification::ProjectReopener {
  public:
-  Outcome Reopen(const std::string&, const std::string&, std::string*) override { return Outcome::kNotClosed; }
-};
-class NoFeedback final : public verification::FeedbackLookup {
- public:
-  Outcome Get(const std::string&, v1::Feedback*, std::string*) override { return Outcome::kNotFound; }
+  absl::Status Reopen(const std::string&, const std::string&) override {
+    return absl::FailedPreconditionError("not closed");
+  }
 };
 
 struct Fetched {
@@ -203,12 +235,13 @@ class GatewayHttpTest : public ::testing::Test {
 
     // The real verification service on its own server, counting through the triage stand-in.
     verification_db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/verification.db");
-    ASSERT_EQ(verification_db_->Migrate("verification", verification::Migrations()), 1);
+    ASSERT_EQ(verification_db_->Migrate("verification", verification::Migrations()), 2);
     verification_store_ = std::make_unique<verification::VerificationStore>(*verification_db_);
     counter_ = std::make_unique<verification::TriageComplaintCounter>(rpc::MakeChannel(address));
     verification_ = std::make_unique<verification::VerificationService>(
-        verification_clock_, *verification_store_, *counter_, reopener_, feedback_, verification::VerificationSettings{});
-    verification_grpc_ = std::make_unique<verification::VerificationGrpc>(*verification_, *verification_store_);
+        verification_clock_, *verification_store_, *counter_, reopener_, verification::VerificationSettings{});
+    verification_consumer_ = std::make_unique<verification::VerificationConsumer>(*verification_);
+    verification_grpc_ = std::make_unique<verification::VerificationGrpc>(*verification_);
     verification_server_ = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"verification", "127.0.0.1:0", nullptr}, std::vector<grpc::Service*>{verification_grpc_.get()});
     const std::string verification_address = "127.0.0.1:" + std::to_string(verification_server_->Start().value());
@@ -223,7 +256,7 @@ class GatewayHttpTest : public ::testing::Test {
     std::ofstream(web / "index.html") << "<!doctype html><title>VoC</title>";
     std::ofstream(std::filesystem::path(dir_.path()) / "secret.txt") << "secret";
     router_ = std::make_unique<Router>(*backend_,
-                                       std::vector<Department>{{"customer_success", "客户成功部", "Customer Success", "p-liu-yang"},
+                                       std::vector<org::Department>{{"customer_success", "客户成功部", "Customer Success", "p-liu-yang"},
                                                                {"logistics", "物流部", "Logistics", "p-wang-lei"},
                                                                {"after_sales", "售后服务部", "After-Sales Service", "p-luo-bin"}},
                                        StaticFiles(web));
@@ -232,7 +265,7 @@ class GatewayHttpTest : public ::testing::Test {
     options.threads = 2;
     options.body_limit = 1024;
     http_ = std::make_unique<HttpServer>(options, [this](const HttpRequest& r) { return router_->Handle(r); });
-    port_ = http_->Start();
+    port_ = http_->Start().value();
   }
   void TearDown() override {
     if (http_) http_->Stop();
@@ -242,7 +275,7 @@ class GatewayHttpTest : public ::testing::Test {
 
   // Hands one voc:tracking event to the verification service's handler.
   void Deliver(const std::string& event, const std::string& payload) {
-    auto result = verification_->HandleTrackingMessage({"1-0", {{"event", event}, {"payload", payload}}});
+    auto result = verification_consumer_->HandleTracking({"1-0", {{"event", event}, {"payload", payload}}});
     ASSERT_TRUE(result.ok()) << result;
   }
 
@@ -288,8 +321,8 @@ class GatewayHttpTest : public ::testing::Test {
   std::unique_ptr<verification::VerificationStore> verification_store_;
   std::unique_ptr<verification::TriageComplaintCounter> counter_;
   NoReopener reopener_;
-  NoFeedback feedback_;
   std::unique_ptr<verification::VerificationService> verification_;
+  std::unique_ptr<verification::VerificationConsumer> verification_consumer_;
   std::unique_ptr<verification::VerificationGrpc> verification_grpc_;
   std::unique_ptr<rpc::ServiceServer> verification_server_;
   std::unique_ptr<GrpcBackend> backend_;
@@ -401,6 +434,11 @@ TEST_F(GatewayHttpTest, ClustersOfADepartmentFollowTheShippedTaxonomy) {
   EXPECT_EQ(j["filtered"], true);
   EXPECT_EQ(j["department_topics"][0], "logistics");
   EXPECT_EQ(j["topic_names"]["logistics.delivery_delay"]["zh"], "配送延迟");
+  {
+    std::lock_guard lock(triage_.mu);
+    ASSERT_FALSE(triage_.cluster_requests.empty());
+    EXPECT_EQ(triage_.cluster_requests.back().department(), "logistics") << "triage filters by department";
+  }
 
   // After-sales is a subtopic of customer service's "service" with its own department.
   auto after_sales = Fetch(http::verb::get, "/api/clusters?department=after_sales").Json();
@@ -471,7 +509,7 @@ TEST_F(GatewayHttpTest, KnowledgeFromTheRealVerificationService) {
   *project.mutable_close_time() = ToProto(closed);
   Deliver("project_closed", project.SerializeAsString());
   verification_clock_.Advance(std::chrono::hours(721));
-  ASSERT_EQ(verification_->RunDueChecks().completed.size(), 1u);
+  ASSERT_EQ(verification_->RunDueChecks()->completed.size(), 1u);
 
   auto r = Fetch(http::verb::get, "/api/knowledge?q=LOGISTICS");  // ASCII case folding in verification
   ASSERT_EQ(r.status, 200) << r.body;

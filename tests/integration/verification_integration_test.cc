@@ -1,18 +1,24 @@
 // Verification against real infrastructure: its store on SQLite and on a
 // real PostgreSQL, its stream handlers fed through a real redis-server, and
-// its gRPC clients and service over real loopback gRPC (in-process triage,
-// tracking and ingest stand-ins that answer from canned values).
+// its gRPC clients and service over real loopback gRPC (in-process triage
+// and tracking stand-ins that answer from canned values), and its consumers
+// riding out a database outage without dead-lettering good messages.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <mutex>
+#include <set>
 
+#include "common/queue/redis_client.h"
 #include "common/queue/stream.h"
 #include "common/rpc/server.h"
 #include "common/util/time.h"
 #include "services/verification/grpc_clients.h"
+#include "services/verification/verification_consumer.h"
 #include "services/verification/verification_grpc.h"
 #include "services/verification/verification_service.h"
 #include "tests/support/servers.h"
+#include "tests/support/sqlite_write_lock.h"
 #include "voc/v1/verification.grpc.pb.h"
 
 namespace voc::verification {
@@ -66,18 +72,6 @@ class ReopeningTracking final : public v1::TrackingService::Service {
   std::vector<v1::ReopenProjectRequest> requests;
 };
 
-class FeedbackIngest final : public v1::IngestService::Service {
- public:
-  grpc::Status GetFeedback(grpc::ServerContext*, const v1::GetFeedbackRequest* request,
-                           v1::Feedback* response) override {
-    if (request->name() != "feedback/f-orig") return {grpc::StatusCode::NOT_FOUND, request->name() + " not found"};
-    response->set_id("f-orig");
-    response->set_nps(2);
-    response->mutable_customer()->set_id("c-7");
-    return grpc::Status::OK;
-  }
-};
-
 enum class Backend { kSqlite, kPostgres };
 
 class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
@@ -89,21 +83,23 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
       postgres_->CreateDatabase("verification");
       db_ = storage::Database::Open(postgres_->Url("verification"));
     } else {
-      db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/verification.db");
+      // One connection, so the shortened busy timeout applies to every call.
+      db_ = storage::Database::Open(SqliteUrl(), 1);
+      testing::ShortenBusyTimeout(*db_, std::chrono::milliseconds(50));
     }
-    ASSERT_EQ(db_->Migrate("verification", Migrations()), 1);
+    ASSERT_EQ(db_->Migrate("verification", Migrations()), 2);
     store_ = std::make_unique<VerificationStore>(*db_);
 
     stand_ins_ = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"stand-ins", "127.0.0.1:0", nullptr},
-        std::vector<grpc::Service*>{&triage_, &tracking_, &ingest_});
+        std::vector<grpc::Service*>{&triage_, &tracking_});
     const std::string address = "127.0.0.1:" + std::to_string(stand_ins_->Start().value());
     counter_ = std::make_unique<TriageComplaintCounter>(rpc::MakeChannel(address));
     reopener_ = std::make_unique<TrackingProjectReopener>(rpc::MakeChannel(address));
-    lookup_ = std::make_unique<IngestFeedbackLookup>(rpc::MakeChannel(address));
-    service_ = std::make_unique<VerificationService>(clock_, *store_, *counter_, *reopener_, *lookup_,
+    service_ = std::make_unique<VerificationService>(clock_, *store_, *counter_, *reopener_,
                                                      VerificationSettings{});
-    grpc_ = std::make_unique<VerificationGrpc>(*service_, *store_);
+    consumer_ = std::make_unique<VerificationConsumer>(*service_);
+    grpc_ = std::make_unique<VerificationGrpc>(*service_);
     server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"verification", "127.0.0.1:0", nullptr},
                                                    std::vector<grpc::Service*>{grpc_.get()});
     stub_ = v1::VerificationService::NewStub(
@@ -121,14 +117,30 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
     return o;
   }
 
-  // Delivers everything waiting on `stream` to the service's handler.
-  void Drain(const char* stream) {
+  std::string SqliteUrl() const { return "sqlite3://" + dir_.path() + "/verification.db"; }
+
+  // The consumer main.cc runs for `stream`, over the real Redis.
+  std::unique_ptr<queue::StreamConsumer> ConsumerOf(const char* stream, int max_deliveries = 5) {
     queue::ConsumerOptions options{stream, "verification", "test-consumer"};
     options.block = std::chrono::milliseconds(50);
-    queue::StreamConsumer consumer(Redis(), options, [&](const queue::StreamMessage& m) {
-      return std::string(stream) == queue::kTrackingStream ? service_->HandleTrackingMessage(m)
-                                                           : service_->HandleTriagedMessage(m);
+    options.max_deliveries = max_deliveries;
+    return std::make_unique<queue::StreamConsumer>(Redis(), options, [this, stream](const queue::StreamMessage& m) {
+      return std::string(stream) == queue::kTrackingStream ? consumer_->HandleTracking(m)
+                                                           : consumer_->HandleTriaged(m);
     });
+  }
+
+  // Entries of a dead-letter stream.
+  std::vector<queue::StreamMessage> DeadLetters(const std::string& stream) {
+    queue::RedisClient client(Redis());
+    auto reply = client.Command({"XRANGE", stream + ":dead", "-", "+"});
+    return queue::ParseEntries(reply.get());
+  }
+
+  // Delivers everything waiting on `stream` to the service's handler.
+  void Drain(const char* stream) {
+    auto owned = ConsumerOf(stream);
+    auto& consumer = *owned;
     // The first poll creates the group at the stream's start ("0").
     for (int polls = 0; polls < 5 && (consumer.PollOnce() > 0 || polls < 2); ++polls) {
     }
@@ -155,12 +167,11 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<VerificationStore> store_;
   CountingTriage triage_;
   ReopeningTracking tracking_;
-  FeedbackIngest ingest_;
   std::unique_ptr<rpc::ServiceServer> stand_ins_;
   std::unique_ptr<TriageComplaintCounter> counter_;
   std::unique_ptr<TrackingProjectReopener> reopener_;
-  std::unique_ptr<IngestFeedbackLookup> lookup_;
   std::unique_ptr<VerificationService> service_;
+  std::unique_ptr<VerificationConsumer> consumer_;
   std::unique_ptr<VerificationGrpc> grpc_;
   std::unique_ptr<rpc::ServiceServer> server_;
   std::unique_ptr<v1::VerificationService::Stub> stub_;
@@ -226,23 +237,34 @@ TEST_P(VerificationIntegrationTest, ClosedProjectIsVerifiedOverRedisAndGrpc) {
 
 TEST_P(VerificationIntegrationTest, FailedProjectIsReopenedOnceInTracking) {
   triage_.after_topic = 38;
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
-  auto first = service_->RunDueChecks();
+  auto first = service_->RunDueChecks().value();
   ASSERT_EQ(first.completed.size(), 1u);
   EXPECT_EQ(first.reopened, 1);
-  service_->RunDueChecks();
+  ASSERT_TRUE(service_->RunDueChecks().ok());
   std::lock_guard lock(tracking_.mu);
   ASSERT_EQ(tracking_.requests.size(), 1u);
   EXPECT_EQ(tracking_.requests[0].name(), "projects/proj-1");
   EXPECT_EQ(tracking_.requests[0].actor(), "system:verification");
   EXPECT_NE(tracking_.requests[0].evidence().find("38/100"), std::string::npos);
-  auto failed = store_->ListChecks("proj-1", v1::VERIFICATION_STATE_FAILED, 10, 0);
+  auto failed = store_->ListChecks("proj-1", v1::VERIFICATION_STATE_FAILED, 10).value();
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].reopen, CheckRecord::Reopen::kDone);
 }
 
 TEST_P(VerificationIntegrationTest, ResurveyThroughBothStreams) {
+  // The detractor's score passes voc:triaged first; verification keeps it as
+  // the callback's original (it never asks ingest).
+  v1::TriagedFeedback original;
+  original.mutable_feedback()->set_id("f-orig");
+  original.mutable_feedback()->set_nps(2);
+  original.mutable_feedback()->mutable_customer()->set_id("c-7");
+  *original.mutable_feedback()->mutable_occurred_time() = ToProto(clock_.Now() - kDay);
+  queue::StreamProducer triaged(Redis(), queue::kTriagedStream);
+  ASSERT_TRUE(triaged.Publish({{"feedback_id", "f-orig"}, {"payload", original.SerializeAsString()}}));
+  Drain(queue::kTriagedStream);
+
   v1::Case resolved;
   resolved.set_name("cases/k-9");
   resolved.set_id("k-9");
@@ -261,7 +283,6 @@ TEST_P(VerificationIntegrationTest, ResurveyThroughBothStreams) {
   answer.mutable_feedback()->set_nps(9);
   answer.mutable_feedback()->mutable_customer()->set_id("c-7");
   *answer.mutable_feedback()->mutable_occurred_time() = ToProto(clock_.Now());
-  queue::StreamProducer triaged(Redis(), queue::kTriagedStream);
   ASSERT_TRUE(triaged.Publish({{"feedback_id", "f-new"}, {"payload", answer.SerializeAsString()}}));
   Drain(queue::kTriagedStream);
 
@@ -283,7 +304,7 @@ TEST_P(VerificationIntegrationTest, ListPagingAndValidation) {
   for (int i = 0; i < 3; ++i) {
     auto p = ClosedProject();
     p.set_id("proj-" + std::to_string(i));
-    service_->OnProjectClosed(p);
+    ASSERT_TRUE(service_->OnProjectClosed(p).ok());
     clock_.Advance(hours(1));
   }
   v1::ListVerificationsRequest request;
@@ -310,9 +331,230 @@ TEST_P(VerificationIntegrationTest, ListPagingAndValidation) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// --- page tokens: one test per list RPC ---
+
+// A token with one character changed (still valid base64url).
+std::string Tampered(std::string token) {
+  token[token.size() / 2] = token[token.size() / 2] == 'A' ? 'B' : 'A';
+  return token;
+}
+
+void ExpectPageTokenRefused(const grpc::Status& status) {
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_NE(status.error_message().find("page_token"), std::string::npos) << status.error_message();
+}
+
+TEST_P(VerificationIntegrationTest, ListVerificationsPageTokens) {
+  auto close = [&](const std::string& id, TimePoint at) {
+    auto p = ClosedProject();
+    p.set_id(id);
+    *p.mutable_close_time() = ToProto(at);
+    ASSERT_TRUE(service_->OnProjectClosed(p).ok());
+  };
+  std::vector<std::string> present;
+  for (int i = 0; i < 5; ++i) {
+    close("proj-" + std::to_string(i), clock_.Now() + hours(i));
+    present.push_back("projects/proj-" + std::to_string(i));
+  }
+  v1::ListVerificationsRequest request;
+  request.set_page_size(2);
+  std::vector<std::string> seen;
+  std::string first_token;
+  for (int page = 0; page < 10; ++page) {
+    grpc::ClientContext context;
+    v1::ListVerificationsResponse response;
+    ASSERT_TRUE(stub_->ListVerifications(&context, request, &response).ok());
+    for (const auto& v : response.verifications()) seen.push_back(v.project());
+    if (response.next_page_token().empty()) break;
+    if (first_token.empty()) first_token = response.next_page_token();
+    request.set_page_token(response.next_page_token());
+    // Added while the client walks: one sorts before the cursor (due later),
+    // one after it (due earlier).
+    close("new-late-" + std::to_string(page), clock_.Now() + hours(100 + page));
+    close("new-early-" + std::to_string(page), clock_.Now() - hours(100 + page));
+  }
+  for (const auto& name : present) EXPECT_EQ(std::count(seen.begin(), seen.end(), name), 1) << name;
+  std::set<std::string> unique(seen.begin(), seen.end());
+  EXPECT_EQ(unique.size(), seen.size()) << "no item is returned twice";
+
+  v1::ListVerificationsRequest tampered;
+  tampered.set_page_size(2);
+  tampered.set_page_token(Tampered(first_token));
+  grpc::ClientContext c1;
+  v1::ListVerificationsResponse ignored;
+  ExpectPageTokenRefused(stub_->ListVerifications(&c1, tampered, &ignored));
+  v1::ListVerificationsRequest other_filter;
+  other_filter.set_page_size(2);
+  other_filter.set_project("projects/proj-1");
+  other_filter.set_page_token(first_token);
+  grpc::ClientContext c2;
+  ExpectPageTokenRefused(stub_->ListVerifications(&c2, other_filter, &ignored));
+}
+
+TEST_P(VerificationIntegrationTest, ListResurveysPageTokens) {
+  int next = 0;
+  auto schedule = [&](TimePoint due) {
+    v1::Resurvey r;
+    const std::string id = "r" + std::to_string(next++);
+    r.set_id(id);
+    r.set_customer_id("c-1");
+    r.set_case_name("cases/k" + id);
+    r.set_original_feedback_id("f" + id);
+    r.set_original_nps(3);
+    *r.mutable_due_time() = ToProto(due);
+    EXPECT_TRUE(store_->InsertResurvey(r, ToMillis(clock_.Now())).ok());
+    return id;
+  };
+  std::vector<std::string> present;
+  // Two share a due time: the id breaks the tie.
+  for (int i = 0; i < 5; ++i) present.push_back(schedule(clock_.Now() + kDay * (i / 2)));
+  v1::ListResurveysRequest request;
+  request.set_customer_id("c-1");
+  request.set_page_size(2);
+  std::vector<std::string> seen;
+  std::string first_token;
+  for (int page = 0; page < 10; ++page) {
+    grpc::ClientContext context;
+    v1::ListResurveysResponse response;
+    ASSERT_TRUE(stub_->ListResurveys(&context, request, &response).ok());
+    for (const auto& r : response.resurveys()) seen.push_back(r.id());
+    if (response.next_page_token().empty()) break;
+    if (first_token.empty()) first_token = response.next_page_token();
+    request.set_page_token(response.next_page_token());
+    schedule(clock_.Now() - kDay);       // before the cursor: not returned
+    schedule(clock_.Now() + 50 * kDay);  // after it: returned once
+  }
+  for (const auto& id : present) EXPECT_EQ(std::count(seen.begin(), seen.end(), id), 1) << id;
+  std::set<std::string> unique(seen.begin(), seen.end());
+  EXPECT_EQ(unique.size(), seen.size()) << "no item is returned twice";
+
+  v1::ListResurveysResponse ignored;
+  v1::ListResurveysRequest tampered = request;
+  tampered.set_page_token(Tampered(first_token));
+  grpc::ClientContext c1;
+  ExpectPageTokenRefused(stub_->ListResurveys(&c1, tampered, &ignored));
+  v1::ListResurveysRequest other_filter = request;
+  other_filter.set_customer_id("c-2");
+  other_filter.set_page_token(first_token);
+  grpc::ClientContext c2;
+  ExpectPageTokenRefused(stub_->ListResurveys(&c2, other_filter, &ignored));
+}
+
+TEST_P(VerificationIntegrationTest, SearchKnowledgePageTokens) {
+  int next = 0;
+  auto learn = [&](TimePoint verified) {
+    KnowledgeRecord k;
+    const std::string source = "cases/k" + std::to_string(next++);
+    k.entry.set_source(source);
+    k.entry.set_title("配送延误 late delivery");
+    k.entry.set_resolution("Refunded the fee");
+    *k.entry.mutable_verify_time() = ToProto(verified);
+    EXPECT_TRUE(store_->UpsertKnowledge(k).ok());
+    return source;
+  };
+  std::vector<std::string> present;
+  for (int i = 0; i < 5; ++i) present.push_back(learn(clock_.Now() - kDay * (i / 2)));
+  v1::SearchKnowledgeRequest request;
+  request.set_query("配送 refunded");
+  request.set_page_size(2);
+  std::vector<std::string> seen;
+  std::string first_token;
+  for (int page = 0; page < 10; ++page) {
+    grpc::ClientContext context;
+    v1::SearchKnowledgeResponse response;
+    ASSERT_TRUE(stub_->SearchKnowledge(&context, request, &response).ok());
+    for (const auto& e : response.entries()) seen.push_back(e.source());
+    if (response.next_page_token().empty()) break;
+    if (first_token.empty()) first_token = response.next_page_token();
+    request.set_page_token(response.next_page_token());
+    learn(clock_.Now() + kDay);        // newer: before the cursor
+    learn(clock_.Now() - 30 * kDay);   // older: after it
+  }
+  for (const auto& source : present) EXPECT_EQ(std::count(seen.begin(), seen.end(), source), 1) << source;
+  std::set<std::string> unique(seen.begin(), seen.end());
+  EXPECT_EQ(unique.size(), seen.size()) << "no item is returned twice";
+
+  v1::SearchKnowledgeResponse ignored;
+  v1::SearchKnowledgeRequest tampered = request;
+  tampered.set_page_token(Tampered(first_token));
+  grpc::ClientContext c1;
+  ExpectPageTokenRefused(stub_->SearchKnowledge(&c1, tampered, &ignored));
+  v1::SearchKnowledgeRequest other_query = request;
+  other_query.set_query("配送");
+  other_query.set_page_token(first_token);
+  grpc::ClientContext c2;
+  ExpectPageTokenRefused(stub_->SearchKnowledge(&c2, other_query, &ignored));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, VerificationIntegrationTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return info.param == Backend::kSqlite ? "Sqlite" : "Postgres"; });
+
+}  // namespace
+}  // namespace voc::verification
+
+namespace voc::verification {
+namespace {
+
+// The database is down (its SQLite file locked by another connection) for
+// longer than the dead-letter threshold: messages on both streams are retried
+// and processed once it is back, never dead-lettered; malformed ones still are.
+using VerificationOutageTest = VerificationIntegrationTest;
+
+TEST_P(VerificationOutageTest, DatabaseOutageIsRetriedMalformedIsDeadLettered) {
+  constexpr int kMaxDeliveries = 3;
+  auto tracking = ConsumerOf(queue::kTrackingStream, kMaxDeliveries);
+  auto triaged = ConsumerOf(queue::kTriagedStream, kMaxDeliveries);
+  tracking->PollOnce();  // creates the groups
+  triaged->PollOnce();
+
+  queue::StreamProducer tracking_out(Redis(), queue::kTrackingStream);
+  queue::StreamProducer triaged_out(Redis(), queue::kTriagedStream);
+  ASSERT_TRUE(tracking_out.Publish({{"event", "project_closed"}, {"payload", ClosedProject().SerializeAsString()}}));
+  v1::TriagedFeedback detractor;
+  detractor.mutable_feedback()->set_id("f-orig");
+  detractor.mutable_feedback()->set_nps(1);
+  detractor.mutable_feedback()->mutable_customer()->set_id("c-7");
+  ASSERT_TRUE(triaged_out.Publish({{"feedback_id", "f-orig"}, {"payload", detractor.SerializeAsString()}}));
+
+  {
+    testing::SqliteWriteLock outage(SqliteUrl());
+    for (int attempt = 0; attempt < 3 * kMaxDeliveries; ++attempt) {
+      EXPECT_EQ(tracking->PollOnce(), 0) << "attempt " << attempt;
+      EXPECT_EQ(triaged->PollOnce(), 0) << "attempt " << attempt;
+    }
+    EXPECT_TRUE(DeadLetters(queue::kTrackingStream).empty());
+    EXPECT_TRUE(DeadLetters(queue::kTriagedStream).empty());
+  }
+
+  EXPECT_EQ(tracking->PollOnce(), 1);
+  EXPECT_EQ(triaged->PollOnce(), 1);
+  EXPECT_EQ(store_->ListChecks("proj-1", 0, 10)->size(), 1u);
+  auto original = store_->FindDetractorOriginal("f-orig");
+  ASSERT_TRUE(original.ok() && original->has_value());
+  EXPECT_EQ((*original)->nps, 1);
+  EXPECT_TRUE(DeadLetters(queue::kTrackingStream).empty());
+  EXPECT_TRUE(DeadLetters(queue::kTriagedStream).empty());
+
+  ASSERT_TRUE(tracking_out.Publish({{"event", "project_closed"}, {"payload", "\xff\xff\xff"}}));
+  ASSERT_TRUE(triaged_out.Publish({{"feedback_id", "f-bad"}, {"payload", "\xff\xff\xff"}}));
+  for (int attempt = 0; attempt < kMaxDeliveries; ++attempt) {
+    tracking->PollOnce();
+    triaged->PollOnce();
+  }
+  for (const char* stream : {queue::kTrackingStream, queue::kTriagedStream}) {
+    auto dead = DeadLetters(stream);
+    ASSERT_EQ(dead.size(), 1u) << stream;
+    EXPECT_EQ(dead[0].fields["code"], "INVALID_ARGUMENT") << stream;
+    EXPECT_NE(dead[0].fields["error"].find("payload"), std::string::npos) << dead[0].fields["error"];
+  }
+}
+
+// The outage is a lock on the SQLite file; tests/support cannot stop and
+// restart PostgreSQL, whose lost connection storage::Guarded maps to the same
+// UNAVAILABLE (common/storage/errors.cc).
+INSTANTIATE_TEST_SUITE_P(Sqlite, VerificationOutageTest, ::testing::Values(Backend::kSqlite),
+                         [](const auto&) { return "Sqlite"; });
 
 }  // namespace
 }  // namespace voc::verification

@@ -2,7 +2,8 @@
 // backend, for the browser test: no services, no Redis, deterministic data.
 // Cases for the worklist; for the Insights and Knowledge views, triage's
 // clusters (filtered and paged like triage), weak signals and a small
-// taxonomy, and verification's knowledge base (searched like verification).
+// taxonomy's topics, and verification's knowledge base (searched like
+// verification: every whitespace-separated term, as a substring).
 // Some texts hold HTML, which the page must show as text.
 // Usage: stub_gateway STATIC_DIR [PORT]   (prints "listening on PORT")
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <csignal>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 
 #include "common/util/time.h"
 #include "services/gateway/http_server.h"
@@ -22,27 +24,29 @@ using namespace voc::gateway;
 
 // customer_success owns no topic (it sees every cluster); logistics owns two
 // subtrees' worth of topics; app and service belong to departments the stub
-// does not list.
-constexpr const char* kTaxonomy = R"(version: "stub-1"
-topics:
-  - id: logistics
-    name: {zh: 物流, en: Logistics}
-    department: logistics
-  - id: logistics.delivery_delay
-    name: {zh: 配送延迟, en: Delivery delay}
-  - id: logistics.damaged_package
-    name: {zh: 包裹破损, en: Damaged package}
-  - id: service
-    name: {zh: 服务, en: Service}
-    department: customer_service
-  - id: service.staff_attitude
-    name: {zh: 服务态度, en: Staff attitude}
-  - id: app
-    name: {zh: App 体验, en: App experience}
-    department: app_engineering
-  - id: app.crash
-    name: {zh: 闪退, en: Crashes}
-)";
+// does not list. {id, zh, en, department (resolved, as ListTopics gives it)}.
+struct StubTopic {
+  const char* id;
+  const char* zh;
+  const char* en;
+  const char* department;
+};
+constexpr StubTopic kTopics[] = {
+    {"logistics", "物流", "Logistics", "logistics"},
+    {"logistics.delivery_delay", "配送延迟", "Delivery delay", "logistics"},
+    {"logistics.damaged_package", "包裹破损", "Damaged package", "logistics"},
+    {"service", "服务", "Service", "customer_service"},
+    {"service.staff_attitude", "服务态度", "Staff attitude", "customer_service"},
+    {"app", "App 体验", "App experience", "app_engineering"},
+    {"app.crash", "闪退", "Crashes", "app_engineering"},
+};
+
+std::string DepartmentOf(const std::string& topic) {
+  for (const auto& t : kTopics) {
+    if (topic == t.id) return t.department;
+  }
+  return "";
+}
 
 std::string Lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -73,46 +77,46 @@ class InMemoryBackend final : public GatewayBackend {
                  "Refunded and re-shipped with extra padding", "Customer received a crushed box (配送破损)");
   }
 
-  grpc::Status ListCases(const v1::ListCasesRequest& request, v1::ListCasesResponse* response) override {
+  absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request) override {
     std::lock_guard lock(mu_);
+    v1::ListCasesResponse response;
     // Reversed on purpose: the page itself must put overdue cases first.
     for (auto it = cases_.rbegin(); it != cases_.rend(); ++it) {
       if (request.open_only() && (it->state() == v1::CASE_STATE_RESOLVED || it->state() == v1::CASE_STATE_CLOSED)) continue;
       if (!request.department().empty() && it->owners(0).department() != request.department()) continue;
-      *response->add_cases() = *it;
+      *response.add_cases() = *it;
     }
-    return grpc::Status::OK;
+    return response;
   }
-  grpc::Status GetCase(const std::string& name, v1::Case* response) override {
+  absl::StatusOr<v1::Case> GetCase(const std::string& name) override {
     std::lock_guard lock(mu_);
     auto* c = Find(name);
-    if (!c) return {grpc::StatusCode::NOT_FOUND, name + " not found"};
-    *response = *c;
-    return grpc::Status::OK;
+    if (!c) return absl::NotFoundError(name + " not found");
+    return *c;
   }
-  grpc::Status GetFeedback(const std::string& name, v1::Feedback* response) override {
-    response->set_name(name);
-    response->set_id(name.substr(9));
-    response->set_channel(v1::CHANNEL_NPS_SURVEY);
-    response->set_text("<script>window.__xss=1</script>快递一周还没到，太失望了");
-    response->set_nps(2);
-    response->mutable_customer()->set_id("c-10001");
-    return grpc::Status::OK;
+  absl::StatusOr<v1::Feedback> GetFeedback(const std::string& name) override {
+    v1::Feedback response;
+    response.set_name(name);
+    response.set_id(name.substr(9));
+    response.set_channel(v1::CHANNEL_NPS_SURVEY);
+    response.set_text("<script>window.__xss=1</script>快递一周还没到，太失望了");
+    response.set_nps(2);
+    response.mutable_customer()->set_id("c-10001");
+    return response;
   }
-  grpc::Status AcknowledgeCase(const v1::AcknowledgeCaseRequest& request, v1::Case* response) override {
+  absl::StatusOr<v1::Case> AcknowledgeCase(const v1::AcknowledgeCaseRequest& request) override {
     std::lock_guard lock(mu_);
     auto* c = Find(request.name());
-    if (!c) return {grpc::StatusCode::NOT_FOUND, request.name() + " not found"};
-    if (c->state() != v1::CASE_STATE_OPEN) return {grpc::StatusCode::FAILED_PRECONDITION, request.name() + " is not open"};
+    if (!c) return absl::NotFoundError(request.name() + " not found");
+    if (c->state() != v1::CASE_STATE_OPEN) return absl::FailedPreconditionError(request.name() + " is not open");
     c->set_state(v1::CASE_STATE_ACKNOWLEDGED);
     History(c, request.actor(), "acknowledged", "");
-    *response = *c;
-    return grpc::Status::OK;
+    return *c;
   }
-  grpc::Status LogCallback(const v1::LogCallbackRequest& request, v1::Case* response) override {
+  absl::StatusOr<v1::Case> LogCallback(const v1::LogCallbackRequest& request) override {
     std::lock_guard lock(mu_);
     auto* c = Find(request.name());
-    if (!c) return {grpc::StatusCode::NOT_FOUND, request.name() + " not found"};
+    if (!c) return absl::NotFoundError(request.name() + " not found");
     auto* cb = c->add_callbacks();
     *cb->mutable_time() = ToProto(clock_.Now());
     cb->set_actor(request.actor());
@@ -120,22 +124,22 @@ class InMemoryBackend final : public GatewayBackend {
     cb->set_note(request.note());
     c->set_state(request.reached() ? v1::CASE_STATE_IN_PROGRESS : v1::CASE_STATE_WAITING_ON_CUSTOMER);
     History(c, request.actor(), "callback_logged", request.note());
-    *response = *c;
-    return grpc::Status::OK;
+    return *c;
   }
-  grpc::Status ResolveCase(const v1::ResolveCaseRequest& request, v1::Case* response) override {
+  absl::StatusOr<v1::Case> ResolveCase(const v1::ResolveCaseRequest& request) override {
     std::lock_guard lock(mu_);
     auto* c = Find(request.name());
-    if (!c) return {grpc::StatusCode::NOT_FOUND, request.name() + " not found"};
+    if (!c) return absl::NotFoundError(request.name() + " not found");
     c->set_state(v1::CASE_STATE_RESOLVED);
     c->set_overdue(false);
     c->set_resolution_note(request.resolution_note());
     History(c, request.actor(), "resolved", request.resolution_note());
-    *response = *c;
-    return grpc::Status::OK;
+    return *c;
   }
-  grpc::Status ListClusters(const v1::ListClustersRequest& request, v1::ListClustersResponse* response) override {
-    // Like triage: largest first, topic prefix match, min_size (default 2), offset tokens.
+  absl::StatusOr<v1::ListClustersResponse> ListClusters(const v1::ListClustersRequest& request) override {
+    // Like triage: largest first, topic prefix match, department of a
+    // topic, min_size (default 2), offset tokens.
+    v1::ListClustersResponse response;
     const int size = request.page_size() > 0 ? std::min(request.page_size(), 1000) : 50;
     const long offset = request.page_token().empty() ? 0 : std::stol(request.page_token());
     const long min_size = request.min_size() > 0 ? request.min_size() : 2;
@@ -149,38 +153,58 @@ class InMemoryBackend final : public GatewayBackend {
           })) {
         continue;
       }
+      if (!request.department().empty() &&
+          std::none_of(c.topics().begin(), c.topics().end(),
+                       [&](const std::string& t) { return DepartmentOf(t) == request.department(); })) {
+        continue;
+      }
       if (index++ < offset) continue;
       if (returned >= size) break;
-      *response->add_clusters() = c;
+      *response.add_clusters() = c;
       ++returned;
     }
-    if (returned == size) response->set_next_page_token(std::to_string(offset + returned));
-    return grpc::Status::OK;
+    if (returned == size) response.set_next_page_token(std::to_string(offset + returned));
+    return response;
   }
-  grpc::Status ListEmergingSignals(const v1::ListEmergingSignalsRequest& request,
-                                   v1::ListEmergingSignalsResponse* response) override {
+  absl::StatusOr<v1::ListEmergingSignalsResponse> ListEmergingSignals(
+      const v1::ListEmergingSignalsRequest& request) override {
+    v1::ListEmergingSignalsResponse response;
     for (const auto& s : signals_) {
-      if (request.limit() > 0 && response->signals_size() >= request.limit()) break;
-      *response->add_signals() = s;
+      if (request.limit() > 0 && response.signals_size() >= request.limit()) break;
+      *response.add_signals() = s;
     }
-    return grpc::Status::OK;
+    return response;
   }
-  grpc::Status GetTaxonomy(v1::Taxonomy* response) override {
-    response->set_version("stub-1");
-    response->set_content_hash("stub-1");
-    response->set_yaml(kTaxonomy);
-    return grpc::Status::OK;
+  absl::StatusOr<v1::ListTopicsResponse> ListTopics(const v1::ListTopicsRequest& request) override {
+    v1::ListTopicsResponse response;
+    response.set_version("stub-1");
+    for (const auto& t : kTopics) {
+      if (!request.department().empty() && request.department() != t.department) continue;
+      v1::Topic& topic = *response.add_topics();
+      topic.set_id(t.id);
+      topic.set_name_zh(t.zh);
+      topic.set_name_en(t.en);
+      topic.set_department(t.department);
+      const std::string id = t.id;
+      topic.set_parent(id.find('.') == std::string::npos ? "" : id.substr(0, id.rfind('.')));
+    }
+    return response;
   }
-  grpc::Status SearchKnowledge(const v1::SearchKnowledgeRequest& request,
-                               v1::SearchKnowledgeResponse* response) override {
-    // Like verification: substring match with ASCII case folding.
-    if (request.query().empty()) return {grpc::StatusCode::INVALID_ARGUMENT, "query: required"};
-    const std::string q = Lower(request.query());
+  absl::StatusOr<v1::SearchKnowledgeResponse> SearchKnowledge(const v1::SearchKnowledgeRequest& request) override {
+    // Like verification: every whitespace-separated term, each a substring
+    // with ASCII case folding.
+    std::vector<std::string> terms;
+    std::istringstream words(Lower(request.query()));
+    for (std::string w; words >> w;) terms.push_back(w);
+    if (terms.empty()) return absl::InvalidArgumentError("query: required");
+    v1::SearchKnowledgeResponse response;
     for (const auto& e : knowledge_) {
       const std::string text = Lower(e.title() + "\n" + e.topic() + "\n" + e.resolution() + "\n" + e.evidence());
-      if (text.find(q) != std::string::npos) *response->add_entries() = e;
+      if (std::all_of(terms.begin(), terms.end(), [&](const std::string& t) { return text.find(t) != std::string::npos; })) {
+        *response.add_entries() = e;
+      }
     }
-    return grpc::Status::OK;
+    return response;
   }
 
   ClockReading Now() override { return {clock_.Now(), "wall_clock"}; }
@@ -275,14 +299,19 @@ int main(int argc, char** argv) {
 
   InMemoryBackend backend;
   Router router(backend,
-                {{"customer_success", "客户成功部", "Customer Success", "p-liu-yang"},
+                std::vector<org::Department>{{"customer_success", "客户成功部", "Customer Success", "p-liu-yang"},
                  {"logistics", "物流部", "Logistics", "p-wang-lei"}},
                 StaticFiles(argv[1]));
   HttpServerOptions options;
   options.listen = std::string("127.0.0.1:") + (argc > 2 ? argv[2] : "0");
   options.threads = 2;
   HttpServer server(options, [&](const HttpRequest& r) { return router.Handle(r); });
-  std::cout << "listening on " << server.Start() << std::endl;
+  const auto port = server.Start();
+  if (!port.ok()) {
+    std::cerr << "stub_gateway: cannot start: " << port.status().message() << "\n";
+    return 2;
+  }
+  std::cout << "listening on " << *port << std::endl;
   int received = 0;
   sigwait(&signals, &received);
   server.Stop();

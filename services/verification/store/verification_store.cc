@@ -2,71 +2,14 @@
 
 #include <soci/soci.h>
 
+#include "common/status/status.h"
+#include "common/storage/errors.h"
+
 #include "proto/api/resource_names.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
 
 namespace voc::verification {
-
-std::vector<storage::Migration> Migrations() {
-  return {
-      {1,
-       "checks, re-surveys and knowledge base",
-       {
-           R"(CREATE TABLE verification_checks (
-                id TEXT PRIMARY KEY,
-                project_id TEXT NOT NULL,
-                project_title TEXT NOT NULL,
-                topic TEXT NOT NULL,
-                resolution TEXT NOT NULL,
-                state INTEGER NOT NULL,
-                project_create_ms BIGINT NOT NULL,
-                close_ms BIGINT NOT NULL,
-                due_ms BIGINT NOT NULL,
-                check_ms BIGINT NOT NULL DEFAULT 0,
-                before_start_ms BIGINT NOT NULL DEFAULT 0,
-                before_end_ms BIGINT NOT NULL DEFAULT 0,
-                after_start_ms BIGINT NOT NULL DEFAULT 0,
-                after_end_ms BIGINT NOT NULL DEFAULT 0,
-                before_topic_count BIGINT NOT NULL DEFAULT 0,
-                before_total_count BIGINT NOT NULL DEFAULT 0,
-                after_topic_count BIGINT NOT NULL DEFAULT 0,
-                after_total_count BIGINT NOT NULL DEFAULT 0,
-                before_share DOUBLE PRECISION NOT NULL DEFAULT 0,
-                after_share DOUBLE PRECISION NOT NULL DEFAULT 0,
-                z_score DOUBLE PRECISION NOT NULL DEFAULT 0,
-                p_value DOUBLE PRECISION NOT NULL DEFAULT 1,
-                summary TEXT NOT NULL DEFAULT '',
-                reopen_state INTEGER NOT NULL DEFAULT 0,
-                created_ms BIGINT NOT NULL))",
-           "CREATE INDEX verification_checks_due ON verification_checks (state, due_ms)",
-           "CREATE INDEX verification_checks_project ON verification_checks (project_id)",
-           R"(CREATE TABLE verification_resurveys (
-                id TEXT PRIMARY KEY,
-                customer_id TEXT NOT NULL,
-                case_id TEXT NOT NULL UNIQUE,
-                original_feedback_id TEXT NOT NULL,
-                original_nps INTEGER NOT NULL,
-                due_ms BIGINT NOT NULL,
-                state INTEGER NOT NULL,
-                new_nps INTEGER NOT NULL DEFAULT -1,
-                new_feedback_id TEXT NOT NULL DEFAULT '',
-                nps_change INTEGER NOT NULL DEFAULT 0,
-                answer_ms BIGINT NOT NULL DEFAULT 0,
-                created_ms BIGINT NOT NULL))",
-           "CREATE INDEX verification_resurveys_customer ON verification_resurveys (customer_id, state)",
-           "CREATE INDEX verification_resurveys_due ON verification_resurveys (state, due_ms)",
-           R"(CREATE TABLE verification_knowledge (
-                source TEXT PRIMARY KEY,
-                title TEXT NOT NULL,
-                topic TEXT NOT NULL,
-                resolution TEXT NOT NULL,
-                evidence TEXT NOT NULL,
-                verify_ms BIGINT NOT NULL,
-                search_text TEXT NOT NULL))",
-       }},
-  };
-}
 
 std::string FoldCase(std::string text) {
   for (char& c : text) {
@@ -247,251 +190,396 @@ std::vector<v1::Resurvey> SelectResurveys(soci::session& s, const std::string& s
 // Number of rows an UPDATE/DELETE touched.
 int Affected(soci::statement& st) { return static_cast<int>(st.get_affected_rows()); }
 
+// Inserts or replaces the knowledge entry for its source, in `s`'s transaction.
+void UpsertKnowledgeIn(soci::session& s, const KnowledgeRecord& record) {
+  const auto& e = record.entry;
+  std::string source = e.source(), title = e.title(), topic = e.topic();
+  std::string resolution = e.resolution(), evidence = e.evidence();
+  long long verify_ms = ProtoToMillis(e.verify_time());
+  std::string search = FoldCase(title + "\n" + topic + "\n" + resolution + "\n" + evidence);
+  s << "INSERT INTO verification_knowledge (source, title, topic, resolution, evidence, "
+       "verify_ms, search_text) VALUES (:s, :t, :tp, :r, :e, :v, :x) "
+       "ON CONFLICT (source) DO UPDATE SET title = excluded.title, topic = excluded.topic, "
+       "resolution = excluded.resolution, evidence = excluded.evidence, "
+       "verify_ms = excluded.verify_ms, search_text = excluded.search_text",
+      soci::use(source), soci::use(title), soci::use(topic), soci::use(resolution),
+      soci::use(evidence), soci::use(verify_ms), soci::use(search);
+}
+
 }  // namespace
 
-bool VerificationStore::InsertScheduledCheck(const CheckRecord& c, std::int64_t now_ms) {
-  return db_.InTransaction([&](soci::session& s) {
-    const auto& v = c.verification;
-    std::string id = v.id();
-    std::string project_id = api::IdFromName(v.project(), "projects/");
-    std::string title = c.project_title, topic = v.topic(), resolution = c.resolution;
-    int state = v1::VERIFICATION_STATE_SCHEDULED;
-    long long create_ms = c.project_create_ms, close_ms = c.close_ms;
-    long long due_ms = ProtoToMillis(v.due_time()), created = now_ms;
-    soci::statement st =
-        (s.prepare << "INSERT INTO verification_checks (id, project_id, project_title, topic, "
-                      "resolution, state, project_create_ms, close_ms, due_ms, created_ms) VALUES "
-                      "(:id, :p, :t, :topic, :res, :st, :cr, :cl, :due, :now) "
-                      "ON CONFLICT (id) DO NOTHING",
-         soci::use(id), soci::use(project_id), soci::use(title), soci::use(topic),
-         soci::use(resolution), soci::use(state), soci::use(create_ms), soci::use(close_ms),
-         soci::use(due_ms), soci::use(created));
-    st.execute(true);
-    return Affected(st) > 0;
+absl::StatusOr<bool> VerificationStore::InsertScheduledCheck(const CheckRecord& c, std::int64_t now_ms) {
+  return storage::Guarded("scheduling a verification check", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      const auto& v = c.verification;
+      std::string id = v.id();
+      std::string project_id = api::IdFromName(v.project(), "projects/");
+      std::string title = c.project_title, topic = v.topic(), resolution = c.resolution;
+      int state = v1::VERIFICATION_STATE_SCHEDULED;
+      long long create_ms = c.project_create_ms, close_ms = c.close_ms;
+      long long due_ms = ProtoToMillis(v.due_time()), created = now_ms;
+      soci::statement st =
+          (s.prepare << "INSERT INTO verification_checks (id, project_id, project_title, topic, "
+                        "resolution, state, project_create_ms, close_ms, due_ms, created_ms) VALUES "
+                        "(:id, :p, :t, :topic, :res, :st, :cr, :cl, :due, :now) "
+                        "ON CONFLICT (id) DO NOTHING",
+           soci::use(id), soci::use(project_id), soci::use(title), soci::use(topic),
+           soci::use(resolution), soci::use(state), soci::use(create_ms), soci::use(close_ms),
+           soci::use(due_ms), soci::use(created));
+      st.execute(true);
+      return Affected(st) > 0;
+    });
   });
 }
 
-int VerificationStore::CancelScheduledChecks(const std::string& project_id) {
-  return db_.InTransaction([&](soci::session& s) {
-    std::string id = project_id;
-    int state = v1::VERIFICATION_STATE_SCHEDULED;
-    soci::statement st = (s.prepare << "DELETE FROM verification_checks WHERE project_id = :p "
-                                       "AND state = :s",
-                          soci::use(id), soci::use(state));
-    st.execute(true);
-    return Affected(st);
+absl::StatusOr<int> VerificationStore::CancelScheduledChecks(const std::string& project_id) {
+  return storage::Guarded("cancelling scheduled checks", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      std::string id = project_id;
+      int state = v1::VERIFICATION_STATE_SCHEDULED;
+      soci::statement st = (s.prepare << "DELETE FROM verification_checks WHERE project_id = :p "
+                                         "AND state = :s",
+                            soci::use(id), soci::use(state));
+      st.execute(true);
+      return Affected(st);
+    });
   });
 }
 
-std::vector<CheckRecord> VerificationStore::DueChecks(std::int64_t now_ms, int limit) {
-  return db_.WithSession([&](soci::session& s) {
-    int state = v1::VERIFICATION_STATE_SCHEDULED;
-    long long now = now_ms;
-    int lim = limit;
-    return SelectChecks(s, "WHERE state = :s AND due_ms <= :now ORDER BY due_ms, id LIMIT :lim",
-                        state, now, lim);
+absl::StatusOr<std::vector<CheckRecord>> VerificationStore::DueChecks(std::int64_t now_ms, int limit) {
+  return storage::Guarded("reading due checks", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      int state = v1::VERIFICATION_STATE_SCHEDULED;
+      long long now = now_ms;
+      int lim = limit;
+      return SelectChecks(s, "WHERE state = :s AND due_ms <= :now ORDER BY due_ms, id LIMIT :lim",
+                          state, now, lim);
+    });
   });
 }
 
-bool VerificationStore::RecordVerdict(const CheckRecord& c,
-                                      const std::optional<KnowledgeRecord>& knowledge) {
-  bool stored = db_.InTransaction([&](soci::session& s) {
-    const auto& v = c.verification;
-    std::string id = v.id(), summary = v.summary();
-    int state = v.state(), scheduled = v1::VERIFICATION_STATE_SCHEDULED;
-    int reopen = static_cast<int>(c.reopen);
-    long long check_ms = ProtoToMillis(v.check_time());
-    long long bs = ProtoToMillis(v.before_start_time()), be = ProtoToMillis(v.before_end_time());
-    long long as = ProtoToMillis(v.after_start_time()), ae = ProtoToMillis(v.after_end_time());
-    long long bt = v.before_topic_count(), bn = v.before_total_count();
-    long long at = v.after_topic_count(), an = v.after_total_count();
-    double bsh = v.before_share(), ash = v.after_share(), z = v.z_score(), p = v.p_value();
-    soci::statement st =
-        (s.prepare << "UPDATE verification_checks SET state = :state, check_ms = :cm, "
-                      "before_start_ms = :bs, before_end_ms = :be, after_start_ms = :as, "
-                      "after_end_ms = :ae, before_topic_count = :bt, before_total_count = :bn, "
-                      "after_topic_count = :at, after_total_count = :an, before_share = :bsh, "
-                      "after_share = :ash, z_score = :z, p_value = :p, summary = :sum, "
-                      "reopen_state = :ro WHERE id = :id AND state = :sched",
-         soci::use(state), soci::use(check_ms), soci::use(bs), soci::use(be), soci::use(as),
-         soci::use(ae), soci::use(bt), soci::use(bn), soci::use(at), soci::use(an),
-         soci::use(bsh), soci::use(ash), soci::use(z), soci::use(p), soci::use(summary),
-         soci::use(reopen), soci::use(id), soci::use(scheduled));
-    st.execute(true);
-    return Affected(st) > 0;
-  });
-  if (stored && knowledge) UpsertKnowledge(*knowledge);
-  return stored;
-}
-
-std::vector<CheckRecord> VerificationStore::PendingReopens(int limit) {
-  return db_.WithSession([&](soci::session& s) {
-    int pending = static_cast<int>(CheckRecord::Reopen::kPending);
-    int lim = limit;
-    return SelectChecks(s, "WHERE reopen_state = :r ORDER BY check_ms, id LIMIT :lim", pending, lim);
+absl::StatusOr<bool> VerificationStore::RecordVerdict(const CheckRecord& c,
+                                                      const std::optional<KnowledgeRecord>& knowledge) {
+  return storage::Guarded("recording a verdict", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      const auto& v = c.verification;
+      std::string id = v.id(), summary = v.summary();
+      int state = v.state(), scheduled = v1::VERIFICATION_STATE_SCHEDULED;
+      int reopen = static_cast<int>(c.reopen);
+      long long check_ms = ProtoToMillis(v.check_time());
+      long long bs = ProtoToMillis(v.before_start_time()), be = ProtoToMillis(v.before_end_time());
+      long long as = ProtoToMillis(v.after_start_time()), ae = ProtoToMillis(v.after_end_time());
+      long long bt = v.before_topic_count(), bn = v.before_total_count();
+      long long at = v.after_topic_count(), an = v.after_total_count();
+      double bsh = v.before_share(), ash = v.after_share(), z = v.z_score(), p = v.p_value();
+      soci::statement st =
+          (s.prepare << "UPDATE verification_checks SET state = :state, check_ms = :cm, "
+                        "before_start_ms = :bs, before_end_ms = :be, after_start_ms = :as, "
+                        "after_end_ms = :ae, before_topic_count = :bt, before_total_count = :bn, "
+                        "after_topic_count = :at, after_total_count = :an, before_share = :bsh, "
+                        "after_share = :ash, z_score = :z, p_value = :p, summary = :sum, "
+                        "reopen_state = :ro WHERE id = :id AND state = :sched",
+           soci::use(state), soci::use(check_ms), soci::use(bs), soci::use(be), soci::use(as),
+           soci::use(ae), soci::use(bt), soci::use(bn), soci::use(at), soci::use(an),
+           soci::use(bsh), soci::use(ash), soci::use(z), soci::use(p), soci::use(summary),
+           soci::use(reopen), soci::use(id), soci::use(scheduled));
+      st.execute(true);
+      if (Affected(st) == 0) return false;
+      // In the same transaction: a verdict is never stored without its entry.
+      if (knowledge) UpsertKnowledgeIn(s, *knowledge);
+      return true;
+    });
   });
 }
 
-void VerificationStore::MarkReopened(const std::string& check_id) {
-  db_.InTransaction([&](soci::session& s) {
-    std::string id = check_id;
-    int done = static_cast<int>(CheckRecord::Reopen::kDone);
-    s << "UPDATE verification_checks SET reopen_state = :d WHERE id = :id", soci::use(done),
-        soci::use(id);
+absl::StatusOr<std::vector<CheckRecord>> VerificationStore::PendingReopens(int limit) {
+  return storage::Guarded("reading pending reopens", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      int pending = static_cast<int>(CheckRecord::Reopen::kPending);
+      int lim = limit;
+      return SelectChecks(s, "WHERE reopen_state = :r ORDER BY check_ms, id LIMIT :lim", pending, lim);
+    });
   });
 }
 
-std::optional<CheckRecord> VerificationStore::GetCheck(const std::string& id) {
-  return db_.WithSession([&](soci::session& s) -> std::optional<CheckRecord> {
-    std::string key = id;
-    auto rows = SelectChecks(s, "WHERE id = :id", key);
-    if (rows.empty()) return std::nullopt;
+absl::Status VerificationStore::MarkReopened(const std::string& check_id) {
+  return storage::Guarded("marking a project reopened", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      std::string id = check_id;
+      int done = static_cast<int>(CheckRecord::Reopen::kDone);
+      s << "UPDATE verification_checks SET reopen_state = :d WHERE id = :id", soci::use(done),
+          soci::use(id);
+    });
+  });
+}
+
+absl::StatusOr<CheckRecord> VerificationStore::GetCheck(const std::string& id) {
+  return storage::Guarded("reading a verification", [&]() -> absl::StatusOr<CheckRecord> {
+    auto rows = db_.WithSession([&](soci::session& s) {
+      std::string key = id;
+      return SelectChecks(s, "WHERE id = :id", key);
+    });
+    if (rows.empty()) return status::NotFound("verifications/" + id);
     return rows.front();
   });
 }
 
-std::vector<CheckRecord> VerificationStore::ListChecks(const std::string& project_id, int state,
-                                                       int limit, long offset) {
-  return db_.WithSession([&](soci::session& s) {
-    // Empty / zero filters match everything, so one statement serves all.
-    std::string project = project_id;
-    int state_filter = state;
-    int lim = limit;
-    long long off = offset;
-    return SelectChecks(s,
-                        "WHERE (:p1 = '' OR project_id = :p2) AND (:s1 = 0 OR state = :s2) "
-                        "ORDER BY due_ms DESC, id LIMIT :lim OFFSET :off",
-                        project, project, state_filter, state_filter, lim, off);
+absl::StatusOr<std::vector<CheckRecord>> VerificationStore::ListChecks(
+    const std::string& project_id, int state, int limit, const std::optional<ListAfter>& after) {
+  return storage::Guarded("listing verifications", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      // Empty / zero filters match everything, so one statement serves all.
+      std::string project = project_id;
+      int state_filter = state;
+      int has_after = after ? 1 : 0;
+      long long after_key = after ? after->key : 0;
+      std::string after_id = after ? after->id : "";
+      int lim = limit;
+      return SelectChecks(s,
+                          "WHERE (:p1 = '' OR project_id = :p2) AND (:s1 = 0 OR state = :s2) "
+                          "AND (:a = 0 OR due_ms < :k1 OR (due_ms = :k2 AND id > :id)) "
+                          "ORDER BY due_ms DESC, id LIMIT :lim",
+                          project, project, state_filter, state_filter, has_after, after_key,
+                          after_key, after_id, lim);
+    });
   });
 }
 
-bool VerificationStore::InsertResurvey(const v1::Resurvey& r, std::int64_t now_ms) {
-  return db_.InTransaction([&](soci::session& s) {
-    std::string id = r.id(), customer = r.customer_id(), feedback = r.original_feedback_id();
-    std::string case_id = api::IdFromName(r.case_name(), "cases/");
-    int nps = r.original_nps(), state = v1::RESURVEY_STATE_SCHEDULED;
-    long long due = ProtoToMillis(r.due_time()), created = now_ms;
-    soci::statement st =
-        (s.prepare << "INSERT INTO verification_resurveys (id, customer_id, case_id, "
-                      "original_feedback_id, original_nps, due_ms, state, created_ms) VALUES "
-                      "(:id, :c, :case, :f, :nps, :due, :st, :now) ON CONFLICT DO NOTHING",
-         soci::use(id), soci::use(customer), soci::use(case_id), soci::use(feedback),
-         soci::use(nps), soci::use(due), soci::use(state), soci::use(created));
-    st.execute(true);
-    return Affected(st) > 0;
+absl::StatusOr<bool> VerificationStore::InsertResurvey(const v1::Resurvey& r, std::int64_t now_ms) {
+  return storage::Guarded("scheduling a re-survey", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      std::string id = r.id(), customer = r.customer_id(), feedback = r.original_feedback_id();
+      std::string case_id = api::IdFromName(r.case_name(), "cases/");
+      int nps = r.original_nps(), state = v1::RESURVEY_STATE_SCHEDULED;
+      long long due = ProtoToMillis(r.due_time()), created = now_ms;
+      soci::statement st =
+          (s.prepare << "INSERT INTO verification_resurveys (id, customer_id, case_id, "
+                        "original_feedback_id, original_nps, due_ms, state, created_ms) VALUES "
+                        "(:id, :c, :case, :f, :nps, :due, :st, :now) ON CONFLICT DO NOTHING",
+           soci::use(id), soci::use(customer), soci::use(case_id), soci::use(feedback),
+           soci::use(nps), soci::use(due), soci::use(state), soci::use(created));
+      st.execute(true);
+      return Affected(st) > 0;
+    });
   });
 }
 
-int VerificationStore::MarkResurveysDue(std::int64_t now_ms) {
-  return db_.InTransaction([&](soci::session& s) {
-    int due = v1::RESURVEY_STATE_DUE, scheduled = v1::RESURVEY_STATE_SCHEDULED;
-    long long now = now_ms;
-    soci::statement st = (s.prepare << "UPDATE verification_resurveys SET state = :d "
-                                       "WHERE state = :s AND due_ms <= :now",
-                          soci::use(due), soci::use(scheduled), soci::use(now));
-    st.execute(true);
-    return Affected(st);
+absl::StatusOr<int> VerificationStore::MarkResurveysDue(std::int64_t now_ms) {
+  return storage::Guarded("marking re-surveys due", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      int due = v1::RESURVEY_STATE_DUE, scheduled = v1::RESURVEY_STATE_SCHEDULED;
+      long long now = now_ms;
+      soci::statement st = (s.prepare << "UPDATE verification_resurveys SET state = :d "
+                                         "WHERE state = :s AND due_ms <= :now",
+                            soci::use(due), soci::use(scheduled), soci::use(now));
+      st.execute(true);
+      return Affected(st);
+    });
   });
 }
 
-std::vector<v1::Resurvey> VerificationStore::OpenResurveysDueBy(const std::string& customer_id,
-                                                                std::int64_t at_ms) {
-  return db_.WithSession([&](soci::session& s) {
-    std::string customer = customer_id;
-    int answered = v1::RESURVEY_STATE_ANSWERED;
-    long long at = at_ms;
-    return SelectResurveys(s,
-                           "WHERE customer_id = :c AND state <> :a AND due_ms <= :at "
-                           "ORDER BY due_ms, id",
-                           customer, answered, at);
+absl::StatusOr<std::vector<v1::Resurvey>> VerificationStore::OpenResurveysDueBy(
+    const std::string& customer_id, std::int64_t at_ms) {
+  return storage::Guarded("reading open re-surveys", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::string customer = customer_id;
+      int answered = v1::RESURVEY_STATE_ANSWERED;
+      long long at = at_ms;
+      return SelectResurveys(s,
+                             "WHERE customer_id = :c AND state <> :a AND due_ms <= :at "
+                             "ORDER BY due_ms, id",
+                             customer, answered, at);
+    });
   });
 }
 
-bool VerificationStore::RecordResurveyAnswer(const std::string& id, int new_nps,
-                                             const std::string& feedback_id,
-                                             std::int64_t answer_ms) {
-  return db_.InTransaction([&](soci::session& s) {
-    std::string key = id, feedback = feedback_id;
-    int nps = new_nps, answered = v1::RESURVEY_STATE_ANSWERED;
-    long long at = answer_ms;
-    soci::statement st =
-        (s.prepare << "UPDATE verification_resurveys SET state = :a, new_nps = :n, "
-                      "new_feedback_id = :f, nps_change = :n2 - original_nps, answer_ms = :at "
-                      "WHERE id = :id AND state <> :a2",
-         soci::use(answered), soci::use(nps), soci::use(feedback), soci::use(nps), soci::use(at),
-         soci::use(key), soci::use(answered));
-    st.execute(true);
-    return Affected(st) > 0;
+absl::StatusOr<bool> VerificationStore::RecordResurveyAnswer(const std::string& id, int new_nps,
+                                                             const std::string& feedback_id,
+                                                             std::int64_t answer_ms) {
+  return storage::Guarded("recording a re-survey answer", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      std::string key = id, feedback = feedback_id;
+      int nps = new_nps, answered = v1::RESURVEY_STATE_ANSWERED;
+      long long at = answer_ms;
+      soci::statement st =
+          (s.prepare << "UPDATE verification_resurveys SET state = :a, new_nps = :n, "
+                        "new_feedback_id = :f, nps_change = :n2 - original_nps, answer_ms = :at "
+                        "WHERE id = :id AND state <> :a2",
+           soci::use(answered), soci::use(nps), soci::use(feedback), soci::use(nps), soci::use(at),
+           soci::use(key), soci::use(answered));
+      st.execute(true);
+      return Affected(st) > 0;
+    });
   });
 }
 
-std::optional<v1::Resurvey> VerificationStore::GetResurvey(const std::string& id) {
-  return db_.WithSession([&](soci::session& s) -> std::optional<v1::Resurvey> {
-    std::string key = id;
-    auto rows = SelectResurveys(s, "WHERE id = :id", key);
-    if (rows.empty()) return std::nullopt;
+absl::StatusOr<v1::Resurvey> VerificationStore::GetResurvey(const std::string& id) {
+  return storage::Guarded("reading a re-survey", [&]() -> absl::StatusOr<v1::Resurvey> {
+    auto rows = db_.WithSession([&](soci::session& s) {
+      std::string key = id;
+      return SelectResurveys(s, "WHERE id = :id", key);
+    });
+    if (rows.empty()) return status::NotFound("resurveys/" + id);
     return rows.front();
   });
 }
 
-std::vector<v1::Resurvey> VerificationStore::ListResurveys(const std::string& customer_id, int state,
-                                                           int limit, long offset) {
-  return db_.WithSession([&](soci::session& s) {
-    std::string customer = customer_id;
-    int state_filter = state;
-    int lim = limit;
-    long long off = offset;
-    return SelectResurveys(s,
-                           "WHERE (:c1 = '' OR customer_id = :c2) AND (:s1 = 0 OR state = :s2) "
-                           "ORDER BY due_ms, id LIMIT :lim OFFSET :off",
-                           customer, customer, state_filter, state_filter, lim, off);
+absl::StatusOr<std::vector<v1::Resurvey>> VerificationStore::ListResurveys(
+    const std::string& customer_id, int state, int limit, const std::optional<ListAfter>& after) {
+  return storage::Guarded("listing re-surveys", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::string customer = customer_id;
+      int state_filter = state;
+      int has_after = after ? 1 : 0;
+      long long after_key = after ? after->key : 0;
+      std::string after_id = after ? after->id : "";
+      int lim = limit;
+      return SelectResurveys(s,
+                             "WHERE (:c1 = '' OR customer_id = :c2) AND (:s1 = 0 OR state = :s2) "
+                             "AND (:a = 0 OR due_ms > :k1 OR (due_ms = :k2 AND id > :id)) "
+                             "ORDER BY due_ms, id LIMIT :lim",
+                             customer, customer, state_filter, state_filter, has_after, after_key,
+                             after_key, after_id, lim);
+    });
   });
 }
 
-void VerificationStore::UpsertKnowledge(const KnowledgeRecord& record) {
-  db_.InTransaction([&](soci::session& s) {
-    const auto& e = record.entry;
-    std::string source = e.source(), title = e.title(), topic = e.topic();
-    std::string resolution = e.resolution(), evidence = e.evidence();
-    long long verify_ms = ProtoToMillis(e.verify_time());
-    std::string search = FoldCase(title + "\n" + topic + "\n" + resolution + "\n" + evidence);
-    s << "INSERT INTO verification_knowledge (source, title, topic, resolution, evidence, "
-         "verify_ms, search_text) VALUES (:s, :t, :tp, :r, :e, :v, :x) "
-         "ON CONFLICT (source) DO UPDATE SET title = excluded.title, topic = excluded.topic, "
-         "resolution = excluded.resolution, evidence = excluded.evidence, "
-         "verify_ms = excluded.verify_ms, search_text = excluded.search_text",
-        soci::use(source), soci::use(title), soci::use(topic), soci::use(resolution),
-        soci::use(evidence), soci::use(verify_ms), soci::use(search);
+absl::Status VerificationStore::RecordDetractorOriginal(const DetractorOriginal& original,
+                                                        std::int64_t seen_ms) {
+  return storage::Guarded("recording a detractor's score", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      std::string feedback = original.feedback_id, customer = original.customer_id;
+      int nps = original.nps;
+      long long seen = seen_ms;
+      s << "INSERT INTO verification_detractor_originals (feedback_id, customer_id, nps, seen_ms) "
+           "VALUES (:f, :c, :n, :s) ON CONFLICT (feedback_id) DO NOTHING",
+          soci::use(feedback), soci::use(customer), soci::use(nps), soci::use(seen);
+    });
   });
 }
 
-std::vector<v1::KnowledgeEntry> VerificationStore::SearchKnowledge(const std::string& query,
-                                                                   int limit) {
-  return db_.WithSession([&](soci::session& s) {
-    std::string pattern = "%" + EscapeLike(FoldCase(query)) + "%";
-    int lim = limit;
-    std::string source, title, topic, resolution, evidence;
-    long long verify_ms = 0;
-    soci::statement st =
-        (s.prepare << "SELECT source, title, topic, resolution, evidence, verify_ms "
-                      "FROM verification_knowledge WHERE search_text LIKE :q ESCAPE '\\' "
-                      "ORDER BY verify_ms DESC, source LIMIT :lim",
-         soci::into(source), soci::into(title), soci::into(topic), soci::into(resolution),
-         soci::into(evidence), soci::into(verify_ms), soci::use(pattern), soci::use(lim));
-    std::vector<v1::KnowledgeEntry> out;
-    if (st.execute(true)) {
-      do {
-        v1::KnowledgeEntry e;
-        e.set_source(source);
-        e.set_title(title);
-        e.set_topic(topic);
-        e.set_resolution(resolution);
-        e.set_evidence(evidence);
-        *e.mutable_verify_time() = MillisToProto(verify_ms);
-        out.push_back(std::move(e));
-      } while (st.fetch());
-    }
-    return out;
+absl::StatusOr<std::optional<DetractorOriginal>> VerificationStore::FindDetractorOriginal(
+    const std::string& feedback_id) {
+  return storage::Guarded("reading a detractor's score", [&] {
+    return db_.WithSession([&](soci::session& s) -> std::optional<DetractorOriginal> {
+      DetractorOriginal found;
+      found.feedback_id = feedback_id;
+      soci::indicator ind = soci::i_null;
+      s << "SELECT customer_id, nps FROM verification_detractor_originals WHERE feedback_id = :f",
+          soci::into(found.customer_id, ind), soci::into(found.nps), soci::use(feedback_id);
+      if (!s.got_data()) return std::nullopt;
+      return found;
+    });
+  });
+}
+
+absl::Status VerificationStore::AwaitOriginal(const AwaitingResurvey& a, std::int64_t now_ms) {
+  return storage::Guarded("parking a callback until its score is seen", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      std::string case_id = a.case_id, feedback = a.feedback_id, customer = a.customer_id;
+      long long resolve = a.resolve_ms, created = now_ms;
+      s << "INSERT INTO verification_awaiting_originals (case_id, feedback_id, customer_id, "
+           "resolve_ms, created_ms) VALUES (:k, :f, :c, :r, :n) ON CONFLICT (case_id) DO NOTHING",
+          soci::use(case_id), soci::use(feedback), soci::use(customer), soci::use(resolve),
+          soci::use(created);
+    });
+  });
+}
+
+absl::StatusOr<std::vector<AwaitingResurvey>> VerificationStore::AwaitingOriginal(
+    const std::string& feedback_id) {
+  return storage::Guarded("reading callbacks awaiting a score", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      AwaitingResurvey row;
+      long long resolve = 0;
+      std::string key = feedback_id;
+      soci::statement st =
+          (s.prepare << "SELECT case_id, feedback_id, customer_id, resolve_ms FROM "
+                        "verification_awaiting_originals WHERE feedback_id = :f ORDER BY case_id",
+           soci::into(row.case_id), soci::into(row.feedback_id), soci::into(row.customer_id),
+           soci::into(resolve), soci::use(key));
+      std::vector<AwaitingResurvey> out;
+      if (st.execute(true)) {
+        do {
+          row.resolve_ms = resolve;
+          out.push_back(row);
+        } while (st.fetch());
+      }
+      return out;
+    });
+  });
+}
+
+absl::Status VerificationStore::DropAwaiting(const std::string& case_id) {
+  return storage::Guarded("dropping a callback that got its score", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      std::string key = case_id;
+      s << "DELETE FROM verification_awaiting_originals WHERE case_id = :k", soci::use(key);
+    });
+  });
+}
+
+absl::Status VerificationStore::UpsertKnowledge(const KnowledgeRecord& record) {
+  return storage::Guarded("storing a knowledge entry", [&] {
+    db_.InTransaction([&](soci::session& s) { UpsertKnowledgeIn(s, record); });
+  });
+}
+
+absl::StatusOr<std::vector<v1::KnowledgeEntry>> VerificationStore::SearchKnowledge(
+    const std::vector<std::string>& terms, int limit, const std::optional<ListAfter>& after) {
+  return storage::Guarded("searching the knowledge base", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      // One LIKE per term, all bound: the statement's shape depends only on
+      // how many terms there are, never on their text.
+      std::vector<std::string> patterns;
+      patterns.reserve(terms.size());
+      for (const auto& term : terms) {
+        std::string& pattern = patterns.emplace_back("%");
+        pattern.append(EscapeLike(FoldCase(term))).append("%");
+      }
+      std::string where = "WHERE (:a = 0 OR verify_ms < :k1 OR (verify_ms = :k2 AND source > :id))";
+      for (std::size_t i = 0; i < patterns.size(); ++i) {
+        where.append(" AND search_text LIKE :q").append(std::to_string(i)).append(" ESCAPE '\\'");
+      }
+      int has_after = after ? 1 : 0;
+      long long after_key = after ? after->key : 0;
+      std::string after_id = after ? after->id : "";
+      int lim = limit;
+      std::string source, title, topic, resolution, evidence;
+      long long verify_ms = 0;
+      soci::statement st(s);
+      st.exchange(soci::into(source));
+      st.exchange(soci::into(title));
+      st.exchange(soci::into(topic));
+      st.exchange(soci::into(resolution));
+      st.exchange(soci::into(evidence));
+      st.exchange(soci::into(verify_ms));
+      st.exchange(soci::use(has_after));
+      st.exchange(soci::use(after_key));
+      st.exchange(soci::use(after_key));
+      st.exchange(soci::use(after_id));
+      for (auto& pattern : patterns) st.exchange(soci::use(pattern));
+      st.exchange(soci::use(lim));
+      st.alloc();
+      st.prepare("SELECT source, title, topic, resolution, evidence, verify_ms "
+                 "FROM verification_knowledge " + where +
+                 " ORDER BY verify_ms DESC, source LIMIT :lim");
+      st.define_and_bind();
+      std::vector<v1::KnowledgeEntry> out;
+      if (st.execute(true)) {
+        do {
+          v1::KnowledgeEntry e;
+          e.set_source(source);
+          e.set_title(title);
+          e.set_topic(topic);
+          e.set_resolution(resolution);
+          e.set_evidence(evidence);
+          *e.mutable_verify_time() = MillisToProto(verify_ms);
+          out.push_back(std::move(e));
+        } while (st.fetch());
+      }
+      return out;
+    });
   });
 }
 

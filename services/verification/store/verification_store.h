@@ -1,8 +1,18 @@
 // The verification service's repository: scheduled and finished project
-// checks, detractor re-surveys and the knowledge base. Works on SQLite and
-// PostgreSQL (common/storage/database.h); every write is idempotent so stream
-// messages may be handled more than once.
+// checks, detractor re-surveys (with the original scores they start from)
+// and the knowledge base. Works on SQLite and PostgreSQL
+// (common/storage/database.h); every write is idempotent so stream messages
+// may be handled more than once.
+//
+// Errors: every method catches the database's exceptions itself and returns
+// a status classified by storage::Guarded (common/storage/errors.h):
+// UNAVAILABLE when the database is down or locked, ABORTED for a lost race,
+// INTERNAL otherwise. Nothing from SOCI escapes this class.
+// Thread safety: every method may be called from several threads.
 #pragma once
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 
 #include <cstdint>
 #include <optional>
@@ -10,11 +20,10 @@
 #include <vector>
 
 #include "common/storage/database.h"
+#include "services/verification/store/migrations.h"
 #include "voc/v1/verification.pb.h"
 
 namespace voc::verification {
-
-std::vector<storage::Migration> Migrations();
 
 // What a check needs beyond the Verification resource itself.
 struct CheckRecord {
@@ -32,51 +41,99 @@ struct KnowledgeRecord {
   v1::KnowledgeEntry entry;
 };
 
+// A detractor's score as it came through voc:triaged.
+struct DetractorOriginal {
+  std::string feedback_id;
+  std::string customer_id;
+  int nps = 0;
+};
+
+// A resolved detractor callback whose original score has not been seen yet.
+struct AwaitingResurvey {
+  std::string case_id;
+  std::string feedback_id;
+  std::string customer_id;
+  std::int64_t resolve_ms = 0;
+};
+
+// Keyset position for a list: the sort key and id of the last item returned;
+// the next page starts strictly after it.
+struct ListAfter {
+  std::int64_t key = 0;
+  std::string id;
+};
+
 class VerificationStore {
  public:
   explicit VerificationStore(storage::Database& db) : db_(db) {}
+  VerificationStore(const VerificationStore&) = delete;
+  VerificationStore& operator=(const VerificationStore&) = delete;
 
-  // Inserts a scheduled check unless one with the same id exists.
-  // Returns true when it was inserted.
-  bool InsertScheduledCheck(const CheckRecord& check, std::int64_t now_ms);
+  // --- checks ---
+  // Inserts a scheduled check unless one with the same id exists. True when
+  // it was inserted.
+  absl::StatusOr<bool> InsertScheduledCheck(const CheckRecord& check, std::int64_t now_ms);
   // Deletes the project's checks that are still scheduled (the project was
   // reopened before its check ran). Returns how many were removed.
-  int CancelScheduledChecks(const std::string& project_id);
+  absl::StatusOr<int> CancelScheduledChecks(const std::string& project_id);
   // Scheduled checks due at or before now_ms, earliest first.
-  std::vector<CheckRecord> DueChecks(std::int64_t now_ms, int limit);
+  absl::StatusOr<std::vector<CheckRecord>> DueChecks(std::int64_t now_ms, int limit);
   // Stores the verdict and figures of a still-scheduled check, with the
-  // knowledge entry for a verified one, in one transaction. Returns false
-  // when the check was no longer scheduled (someone else finished it).
-  bool RecordVerdict(const CheckRecord& finished, const std::optional<KnowledgeRecord>& knowledge);
+  // knowledge entry for a verified one, in one transaction. False when the
+  // check was no longer scheduled (someone else finished it).
+  absl::StatusOr<bool> RecordVerdict(const CheckRecord& finished,
+                                     const std::optional<KnowledgeRecord>& knowledge);
   // Failed checks whose project still has to be reopened.
-  std::vector<CheckRecord> PendingReopens(int limit);
-  void MarkReopened(const std::string& check_id);
+  absl::StatusOr<std::vector<CheckRecord>> PendingReopens(int limit);
+  absl::Status MarkReopened(const std::string& check_id);
+  // NOT_FOUND "verifications/{id} not found" when there is none.
+  absl::StatusOr<CheckRecord> GetCheck(const std::string& id);
+  // Newest due first (due time descending, then id ascending), starting
+  // strictly after `after` (key = due time in ms). project_id / state filter
+  // when non-empty / non-zero.
+  absl::StatusOr<std::vector<CheckRecord>> ListChecks(const std::string& project_id, int state,
+                                                      int limit,
+                                                      const std::optional<ListAfter>& after = {});
 
-  std::optional<CheckRecord> GetCheck(const std::string& id);
-  // Newest due first. project_id / state filter when non-empty / non-zero.
-  std::vector<CheckRecord> ListChecks(const std::string& project_id, int state, int limit,
-                                      long offset);
-
+  // --- re-surveys ---
   // Inserts a scheduled re-survey unless one exists for the same case.
-  bool InsertResurvey(const v1::Resurvey& resurvey, std::int64_t now_ms);
+  absl::StatusOr<bool> InsertResurvey(const v1::Resurvey& resurvey, std::int64_t now_ms);
   // SCHEDULED -> DUE for re-surveys due at or before now_ms. Returns how many.
-  int MarkResurveysDue(std::int64_t now_ms);
+  absl::StatusOr<int> MarkResurveysDue(std::int64_t now_ms);
   // The customer's re-surveys not yet answered and due at or before at_ms.
-  std::vector<v1::Resurvey> OpenResurveysDueBy(const std::string& customer_id, std::int64_t at_ms);
-  // Records the answer of an unanswered re-survey. Returns false when it had
-  // already been answered.
-  bool RecordResurveyAnswer(const std::string& id, int new_nps, const std::string& feedback_id,
-                            std::int64_t answer_ms);
-  std::optional<v1::Resurvey> GetResurvey(const std::string& id);
-  // Soonest due first. Filters apply when non-empty / non-zero.
-  std::vector<v1::Resurvey> ListResurveys(const std::string& customer_id, int state, int limit,
-                                          long offset);
+  absl::StatusOr<std::vector<v1::Resurvey>> OpenResurveysDueBy(const std::string& customer_id,
+                                                               std::int64_t at_ms);
+  // Records the answer of an unanswered re-survey. False when it had already
+  // been answered.
+  absl::StatusOr<bool> RecordResurveyAnswer(const std::string& id, int new_nps,
+                                            const std::string& feedback_id, std::int64_t answer_ms);
+  // NOT_FOUND "resurveys/{id} not found" when there is none.
+  absl::StatusOr<v1::Resurvey> GetResurvey(const std::string& id);
+  // Soonest due first (due time ascending, then id), strictly after `after`
+  // (key = due time in ms). Filters apply when non-empty / non-zero.
+  absl::StatusOr<std::vector<v1::Resurvey>> ListResurveys(const std::string& customer_id, int state,
+                                                          int limit,
+                                                          const std::optional<ListAfter>& after = {});
 
+  // --- original scores of detractors ---
+  // Keeps the first score seen for the feedback (redeliveries change nothing).
+  absl::Status RecordDetractorOriginal(const DetractorOriginal& original, std::int64_t seen_ms);
+  absl::StatusOr<std::optional<DetractorOriginal>> FindDetractorOriginal(const std::string& feedback_id);
+  // Parks a resolved callback until its original is seen (idempotent per case).
+  absl::Status AwaitOriginal(const AwaitingResurvey& awaiting, std::int64_t now_ms);
+  absl::StatusOr<std::vector<AwaitingResurvey>> AwaitingOriginal(const std::string& feedback_id);
+  absl::Status DropAwaiting(const std::string& case_id);
+
+  // --- knowledge base ---
   // Inserts or replaces the entry for its source.
-  void UpsertKnowledge(const KnowledgeRecord& record);
-  // Case-insensitive (ASCII folding; Chinese has no case) substring search
-  // over title, topic, resolution and evidence. Newest first.
-  std::vector<v1::KnowledgeEntry> SearchKnowledge(const std::string& query, int limit);
+  absl::Status UpsertKnowledge(const KnowledgeRecord& record);
+  // Entries whose title, topic, resolution or evidence contain every one of
+  // `terms` as a substring (case-insensitive with ASCII folding; Chinese has
+  // no case). Newest first (verify time descending, then source), strictly
+  // after `after` (key = verify time in ms, id = source). REQUIRES: terms
+  // not empty.
+  absl::StatusOr<std::vector<v1::KnowledgeEntry>> SearchKnowledge(
+      const std::vector<std::string>& terms, int limit, const std::optional<ListAfter>& after = {});
 
  private:
   storage::Database& db_;

@@ -1,14 +1,17 @@
 // A GatewayBackend for router tests: records requests and answers from
-// canned values. ListClusters filters and pages like triage (topic prefix
-// match, min_size, offset page tokens) so department lists are tested
-// against the real paging contract.
+// canned values. ListClusters filters and pages like triage (topic and its
+// subtopics, department through the topics' owners with the nearest known
+// ancestor for a topic the taxonomy no longer has, min_size, page tokens
+// that are offsets here) so the routes are tested against triage's contract.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
 #include "common/util/time.h"
-#include "services/gateway/backend.h"
+#include "proto/api/topic_id.h"
+#include "services/gateway/ports.h"
 
 namespace voc::gateway {
 
@@ -20,100 +23,129 @@ inline TimePoint FakeTime(const char* text) {
 
 class FakeBackend : public GatewayBackend {
  public:
-  grpc::Status ListCases(const v1::ListCasesRequest& request, v1::ListCasesResponse* response) override {
+  absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request) override {
     last_list = request;
-    *response = list_response;
-    return status;
+    return Or(status, list_response);
   }
-  grpc::Status GetCase(const std::string& name, v1::Case* response) override {
+  absl::StatusOr<v1::Case> GetCase(const std::string& name) override {
     last_name = name;
-    *response = the_case;
-    return status;
+    return Or(status, the_case);
   }
-  grpc::Status GetFeedback(const std::string& name, v1::Feedback* response) override {
+  absl::StatusOr<v1::Feedback> GetFeedback(const std::string& name) override {
     last_feedback_name = name;
-    *response = feedback;
-    return feedback_status;
+    return Or(feedback_status, feedback);
   }
-  grpc::Status AcknowledgeCase(const v1::AcknowledgeCaseRequest& request, v1::Case* response) override {
+  absl::StatusOr<v1::Case> AcknowledgeCase(const v1::AcknowledgeCaseRequest& request) override {
     last_ack = request;
-    *response = the_case;
-    return status;
+    return Or(status, the_case);
   }
-  grpc::Status LogCallback(const v1::LogCallbackRequest& request, v1::Case* response) override {
+  absl::StatusOr<v1::Case> LogCallback(const v1::LogCallbackRequest& request) override {
     last_callback = request;
-    *response = the_case;
-    return status;
+    return Or(status, the_case);
   }
-  grpc::Status ResolveCase(const v1::ResolveCaseRequest& request, v1::Case* response) override {
+  absl::StatusOr<v1::Case> ResolveCase(const v1::ResolveCaseRequest& request) override {
     last_resolve = request;
-    *response = the_case;
-    return status;
+    return Or(status, the_case);
   }
 
-  grpc::Status ListClusters(const v1::ListClustersRequest& request, v1::ListClustersResponse* response) override {
+  absl::StatusOr<v1::ListClustersResponse> ListClusters(const v1::ListClustersRequest& request) override {
     cluster_requests.push_back(request);
     if (!triage_status.ok()) return triage_status;
     const std::size_t size = request.page_size() > 0 ? static_cast<std::size_t>(request.page_size()) : 50;
-    const std::size_t offset = request.page_token().empty() ? 0 : std::stoul(request.page_token());
+    std::size_t offset = 0;
+    if (!request.page_token().empty()) {
+      if (request.page_token().find_first_not_of("0123456789") != std::string::npos) {
+        return absl::InvalidArgumentError("page_token: is not a token returned by this method");
+      }
+      offset = std::stoul(request.page_token());
+    }
     const std::int64_t min_size = request.min_size() > 0 ? request.min_size() : 2;
+    v1::ListClustersResponse response;
     std::size_t index = 0, returned = 0;
     for (const auto& c : clusters) {  // largest first, as triage answers
       if (c.size() < min_size) continue;
-      if (!request.topic().empty()) {
-        bool on_topic = false;
-        for (const auto& t : c.topics()) {
-          if (t == request.topic() || t.rfind(request.topic() + ".", 0) == 0) on_topic = true;
-        }
-        if (!on_topic) continue;
+      if (!request.topic().empty() && !AnyTopic(c, [&](const std::string& t) {
+            return api::IsSameOrDescendant(t, request.topic());
+          })) {
+        continue;
+      }
+      if (!request.department().empty() &&
+          !AnyTopic(c, [&](const std::string& t) { return DepartmentOf(t) == request.department(); })) {
+        continue;
       }
       if (index++ < offset) continue;
       if (returned >= size) break;
-      *response->add_clusters() = c;
+      *response.add_clusters() = c;
       ++returned;
     }
-    if (returned == size) response->set_next_page_token(std::to_string(offset + returned));
-    return grpc::Status::OK;
+    if (returned == size) response.set_next_page_token(std::to_string(offset + returned));
+    return response;
   }
-  grpc::Status ListEmergingSignals(const v1::ListEmergingSignalsRequest& request,
-                                   v1::ListEmergingSignalsResponse* response) override {
+  absl::StatusOr<v1::ListEmergingSignalsResponse> ListEmergingSignals(
+      const v1::ListEmergingSignalsRequest& request) override {
     last_signals = request;
-    *response = signals_response;
-    return triage_status;
+    return Or(triage_status, signals_response);
   }
-  grpc::Status GetTaxonomy(v1::Taxonomy* response) override {
-    ++taxonomy_calls;
-    *response = taxonomy;
-    return taxonomy_status.ok() ? triage_status : taxonomy_status;
+  // Pages of `topics_page_size` so routes are tested across pages.
+  absl::StatusOr<v1::ListTopicsResponse> ListTopics(const v1::ListTopicsRequest& request) override {
+    ++topics_calls;
+    if (!topics_status.ok()) return topics_status;
+    if (!triage_status.ok()) return triage_status;
+    const std::size_t offset = request.page_token().empty() ? 0 : std::stoul(request.page_token());
+    v1::ListTopicsResponse response;
+    response.set_version("t1");
+    for (std::size_t i = offset; i < topics.size() && i < offset + topics_page_size; ++i) {
+      if (!request.department().empty() && topics[i].department() != request.department()) continue;
+      *response.add_topics() = topics[i];
+    }
+    if (offset + topics_page_size < topics.size()) {
+      response.set_next_page_token(std::to_string(offset + topics_page_size));
+    }
+    return response;
   }
-  grpc::Status SearchKnowledge(const v1::SearchKnowledgeRequest& request,
-                               v1::SearchKnowledgeResponse* response) override {
+  absl::StatusOr<v1::SearchKnowledgeResponse> SearchKnowledge(const v1::SearchKnowledgeRequest& request) override {
     last_knowledge = request;
-    *response = knowledge_response;
-    return verification_status;
+    return Or(verification_status, knowledge_response);
   }
 
   ClockReading Now() override { return {now, "tracking_dev_clock"}; }
 
   // Adds a cluster; call largest first.
-  v1::Cluster& AddCluster(const std::string& id, std::int64_t size, std::vector<std::string> topics,
+  v1::Cluster& AddCluster(const std::string& id, std::int64_t size, std::vector<std::string> topics_of,
                           const std::string& text) {
     v1::Cluster& c = clusters.emplace_back();
     c.set_id(id);
     c.set_name("clusters/" + id);
     c.set_size(size);
-    for (auto& t : topics) c.add_topics(t);
+    for (auto& t : topics_of) c.add_topics(t);
     c.set_representative_text(text);
     *c.mutable_first_seen_time() = ToProto(FakeTime("2026-02-20T08:00:00Z"));
     *c.mutable_last_seen_time() = ToProto(FakeTime("2026-03-01T09:30:00Z"));
     return c;
   }
+  // Adds a topic of the taxonomy; call in taxonomy order. `department` is
+  // the resolved one (as ListTopics reports it).
+  void AddTopic(const std::string& id, const std::string& zh, const std::string& en,
+                const std::string& department) {
+    v1::Topic& t = topics.emplace_back();
+    t.set_id(id);
+    t.set_name_zh(zh);
+    t.set_name_en(en);
+    t.set_department(department);
+    t.set_parent(std::string(api::ParentTopic(id)));
+  }
+  v1::Topic* FindTopic(const std::string& id) {
+    for (auto& t : topics) {
+      if (t.id() == id) return &t;
+    }
+    return nullptr;
+  }
 
-  grpc::Status status = grpc::Status::OK;
-  grpc::Status feedback_status = grpc::Status::OK;
-  grpc::Status triage_status = grpc::Status::OK;
-  grpc::Status taxonomy_status = grpc::Status::OK;
-  grpc::Status verification_status = grpc::Status::OK;
+  absl::Status status = absl::OkStatus();
+  absl::Status feedback_status = absl::OkStatus();
+  absl::Status triage_status = absl::OkStatus();
+  absl::Status topics_status = absl::OkStatus();
+  absl::Status verification_status = absl::OkStatus();
   TimePoint now = FakeTime("2026-03-01T12:00:00Z");
   v1::ListCasesResponse list_response;
   v1::Case the_case;
@@ -128,10 +160,32 @@ class FakeBackend : public GatewayBackend {
   std::vector<v1::ListClustersRequest> cluster_requests;
   v1::ListEmergingSignalsResponse signals_response;
   v1::ListEmergingSignalsRequest last_signals;
-  v1::Taxonomy taxonomy;
-  int taxonomy_calls = 0;
+  std::vector<v1::Topic> topics;
+  std::size_t topics_page_size = 1000;
+  int topics_calls = 0;
   v1::SearchKnowledgeResponse knowledge_response;
   v1::SearchKnowledgeRequest last_knowledge;
+
+ private:
+  template <typename T>
+  static absl::StatusOr<T> Or(const absl::Status& s, const T& value) {
+    if (!s.ok()) return s;
+    return value;
+  }
+  template <typename Pred>
+  static bool AnyTopic(const v1::Cluster& c, Pred pred) {
+    for (const auto& t : c.topics()) {
+      if (pred(t)) return true;
+    }
+    return false;
+  }
+  // The topic's department, or its nearest known ancestor's.
+  std::string DepartmentOf(const std::string& id) {
+    for (std::string_view t = id; !t.empty(); t = api::ParentTopic(t)) {
+      if (const v1::Topic* known = FindTopic(std::string(t))) return known->department();
+    }
+    return "";
+  }
 };
 
 }  // namespace voc::gateway

@@ -10,47 +10,23 @@
 namespace voc::gateway {
 namespace {
 
-// "service.after_sales" belongs to after_sales although its parent is
-// customer_service's, and "service.after_sales.parts" to logistics again.
-constexpr const char* kTaxonomy = R"(version: "t1"
-departments: [logistics, customer_service, after_sales, app_engineering]
-topics:
-  - id: logistics
-    name: {zh: 物流, en: Logistics}
-    department: logistics
-    query: {any: [快递]}
-  - id: logistics.delivery_delay
-    name: {zh: 配送延迟, en: Delivery delay}
-    query: {any: [慢]}
-  - id: service
-    name: {zh: 服务, en: Service}
-    department: customer_service
-    query: {any: [客服]}
-  - id: service.after_sales
-    name: {zh: 售后, en: After-sales}
-    department: after_sales
-    query: {any: [售后]}
-  - id: service.after_sales.parts
-    name: {zh: 配件, en: Parts}
-    department: logistics
-    query: {any: [配件]}
-  - id: app
-    name: {zh: 应用, en: App}
-    department: app_engineering
-    query: {any: [app]}
-)";
-
 class GatewayInsightsTest : public ::testing::Test {
  protected:
   GatewayInsightsTest()
       : router_(backend_,
-                {{"logistics", "物流部", "Logistics", "p-wang-lei"},
+                std::vector<org::Department>{{"logistics", "物流部", "Logistics", "p-wang-lei"},
                  {"customer_service", "客服中心", "Customer Service", "p-zhou-hui"},
                  {"customer_success", "客户成功部", "Customer Success", "p-liu-yang"}},
                 StaticFiles("/nonexistent")) {
-    backend_.taxonomy.set_version("t1");
-    backend_.taxonomy.set_content_hash("hash-1");
-    backend_.taxonomy.set_yaml(kTaxonomy);
+    // Triage's topics, in taxonomy order: "service.after_sales" belongs to
+    // after_sales although its parent is customer_service's, and
+    // "service.after_sales.parts" to logistics again.
+    backend_.AddTopic("logistics", "物流", "Logistics", "logistics");
+    backend_.AddTopic("logistics.delivery_delay", "配送延迟", "Delivery delay", "logistics");
+    backend_.AddTopic("service", "服务", "Service", "customer_service");
+    backend_.AddTopic("service.after_sales", "售后", "After-sales", "after_sales");
+    backend_.AddTopic("service.after_sales.parts", "配件", "Parts", "logistics");
+    backend_.AddTopic("app", "应用", "App", "app_engineering");
     // Largest first, as triage lists them.
     backend_.AddCluster("1", 30, {"service.staff_attitude"}, "客服态度很差");
     backend_.AddCluster("2", 20, {"logistics.delivery_delay"}, "快递一周还没到 <script>alert(1)</script>");
@@ -91,9 +67,9 @@ TEST_F(GatewayInsightsTest, ClustersOfADepartmentCoverEveryTopicItOwns) {
   EXPECT_EQ(j["department_topics"], nlohmann::json({"logistics", "service.after_sales.parts"}));
   EXPECT_EQ(j["filtered"], true);
   EXPECT_EQ(j["next_page_token"], "");
-  ASSERT_EQ(backend_.cluster_requests.size(), 2u) << "one triage query per root topic";
-  EXPECT_EQ(backend_.cluster_requests[0].topic(), "logistics");
-  EXPECT_EQ(backend_.cluster_requests[1].topic(), "service.after_sales.parts");
+  ASSERT_EQ(backend_.cluster_requests.size(), 1u) << "triage filters by department";
+  EXPECT_EQ(backend_.cluster_requests[0].department(), "logistics");
+  EXPECT_EQ(backend_.cluster_requests[0].topic(), "");
 
   const auto& c = j["clusters"][0];
   EXPECT_EQ(c["name"], "clusters/2");
@@ -126,6 +102,7 @@ TEST_F(GatewayInsightsTest, ADepartmentWithoutTopicsSeesAllClusters) {
   EXPECT_EQ(j["next_page_token"], "2");
   ASSERT_EQ(backend_.cluster_requests.size(), 1u);
   EXPECT_EQ(backend_.cluster_requests[0].topic(), "");
+  EXPECT_EQ(backend_.cluster_requests[0].department(), "") << "nothing to filter by";
   EXPECT_EQ(backend_.cluster_requests[0].page_size(), 2);
   EXPECT_EQ(backend_.cluster_requests[0].min_size(), 3);
 }
@@ -139,18 +116,29 @@ TEST_F(GatewayInsightsTest, DepartmentClustersPage) {
   EXPECT_EQ(second["next_page_token"], "");
 }
 
-TEST_F(GatewayInsightsTest, DepartmentClustersReadSeveralTriagePagesWhenNeeded) {
+TEST_F(GatewayInsightsTest, DepartmentClustersArePagedByTriage) {
   // 150 larger after_sales clusters under customer_service's "service" come
-  // first in triage's answer; customer_service's own follow them.
+  // first in triage's order; customer_service's own follow them.
   backend_.clusters.clear();
   for (int i = 0; i < 150; ++i) backend_.AddCluster("a" + std::to_string(i), 1000 - i, {"service.after_sales"}, "售后");
   for (int i = 0; i < 3; ++i) backend_.AddCluster("s" + std::to_string(i), 10 - i, {"service"}, "客服");
   auto j = Body(Get("/api/clusters?department=customer_service&page_size=2"));
   EXPECT_EQ(Ids(j), (std::vector<std::string>{"s0", "s1"}));
-  EXPECT_EQ(j["next_page_token"], "2");
-  ASSERT_EQ(backend_.cluster_requests.size(), 2u);
-  EXPECT_EQ(backend_.cluster_requests[0].page_size(), 100);
-  EXPECT_EQ(backend_.cluster_requests[1].page_token(), "100");
+  EXPECT_EQ(j["next_page_token"], "2") << "triage's token, passed on";
+  ASSERT_EQ(backend_.cluster_requests.size(), 1u);
+  EXPECT_EQ(backend_.cluster_requests[0].department(), "customer_service");
+  EXPECT_EQ(backend_.cluster_requests[0].page_size(), 2);
+  auto next = Body(Get("/api/clusters?department=customer_service&page_size=2&page_token=2"));
+  EXPECT_EQ(Ids(next), (std::vector<std::string>{"s2"}));
+  EXPECT_EQ(backend_.cluster_requests[1].page_token(), "2");
+}
+
+TEST_F(GatewayInsightsTest, TopicsAreReadAcrossTriagePages) {
+  backend_.topics_page_size = 2;
+  auto j = Body(Get("/api/clusters?department=logistics"));
+  EXPECT_EQ(j["department_topics"], nlohmann::json({"logistics", "service.after_sales.parts"}));
+  EXPECT_EQ(j["topic_names"]["app"]["en"], "App") << "from the last page";
+  EXPECT_EQ(backend_.topics_calls, 3);
 }
 
 TEST_F(GatewayInsightsTest, ClustersOfOneTopicUseTriagePaging) {
@@ -182,30 +170,31 @@ TEST_F(GatewayInsightsTest, ClusterParametersAreChecked) {
   ExpectBadParameter("/api/clusters?topic=Logistics%20Delay", "topic");
   ExpectBadParameter("/api/clusters?topic=logistics&department=logistics", "topic");
   ExpectBadParameter("/api/clusters?department=nowhere", "department");
-  ExpectBadParameter("/api/clusters?department=logistics&page_token=abc", "page_token");
-  ExpectBadParameter("/api/clusters?department=logistics&page_token=5000", "page_token");
+  ExpectBadParameter("/api/clusters?page_token=" + std::string(513, 'x'), "page_token");
   EXPECT_TRUE(backend_.cluster_requests.empty()) << "nothing reached triage";
+  // Page tokens are triage's: it refuses one it did not issue.
+  ExpectBadParameter("/api/clusters?department=logistics&page_token=abc", "page_token");
   EXPECT_EQ(router_.Handle({"POST", "/api/clusters", {{"content-type", "application/json"}}, "{}"}).status, 405);
 }
 
 TEST_F(GatewayInsightsTest, ClusterErrorsFromTriage) {
-  backend_.triage_status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "failed to connect to all addresses");
+  backend_.triage_status = absl::UnavailableError("failed to connect to all addresses");
   auto r = Get("/api/clusters?department=logistics");
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(Body(r)["error"]["code"], "UNAVAILABLE");
   EXPECT_EQ(Get("/api/clusters").status, 503);
 
-  backend_.triage_status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "page_token: is not a token returned by this method");
+  backend_.triage_status = absl::InvalidArgumentError("page_token: is not a token returned by this method");
   auto invalid = Get("/api/clusters?page_token=zz");
   EXPECT_EQ(invalid.status, 400);
   EXPECT_EQ(Message(invalid), "page_token: is not a token returned by this method");
 
-  backend_.triage_status = grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline");
+  backend_.triage_status = absl::DeadlineExceededError("deadline");
   EXPECT_EQ(Get("/api/clusters").status, 504);
 }
 
 TEST_F(GatewayInsightsTest, WithoutTheTaxonomyOnlyDepartmentListsFail) {
-  backend_.taxonomy_status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "triage down");
+  backend_.topics_status = absl::UnavailableError("triage down");
   EXPECT_EQ(Get("/api/clusters?department=logistics").status, 503);
   auto all = Get("/api/clusters");
   ASSERT_EQ(all.status, 200) << "names are optional when nothing is filtered";
@@ -215,16 +204,12 @@ TEST_F(GatewayInsightsTest, WithoutTheTaxonomyOnlyDepartmentListsFail) {
 
 TEST_F(GatewayInsightsTest, ATaxonomyUpdateChangesTheDepartmentsTopics) {
   EXPECT_EQ(Ids(Body(Get("/api/clusters?department=customer_service"))), (std::vector<std::string>{"1"}));
-  std::string yaml = kTaxonomy;
-  yaml.replace(yaml.find("department: app_engineering"), 27, "department: customer_service");
-  backend_.taxonomy.set_yaml(yaml);
-  backend_.taxonomy.set_content_hash("hash-2");
+  backend_.FindTopic("app")->set_department("customer_service");  // triage activated a new taxonomy
   EXPECT_EQ(Ids(Body(Get("/api/clusters?department=customer_service"))), (std::vector<std::string>{"1", "4", "5"}));
 }
 
-TEST_F(GatewayInsightsTest, AnUnreadableTaxonomyIs500) {
-  backend_.taxonomy.set_yaml("topics: [unclosed");
-  backend_.taxonomy.set_content_hash("broken");
+TEST_F(GatewayInsightsTest, ATaxonomyTriageCannotReadIs500) {
+  backend_.topics_status = absl::InternalError("taxonomy from triage: unreadable");
   auto r = Get("/api/clusters?department=logistics");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(Message(r).rfind("taxonomy from triage: ", 0), 0u);
@@ -272,12 +257,12 @@ TEST_F(GatewayInsightsTest, SignalParametersAreChecked) {
 }
 
 TEST_F(GatewayInsightsTest, SignalErrorsFromTriage) {
-  backend_.triage_status = grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "weak-signal detection is off");
+  backend_.triage_status = absl::FailedPreconditionError("weak-signal detection is off");
   auto off = Get("/api/signals");
   EXPECT_EQ(off.status, 409);
   EXPECT_EQ(Body(off)["error"]["code"], "FAILED_PRECONDITION");
   EXPECT_EQ(Message(off), "weak-signal detection is off");
-  backend_.triage_status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection refused");
+  backend_.triage_status = absl::UnavailableError("connection refused");
   EXPECT_EQ(Get("/api/signals").status, 503);
 }
 
@@ -312,8 +297,14 @@ TEST_F(GatewayInsightsTest, KnowledgeSearch) {
   EXPECT_EQ(j["entries"][1]["title"], "<img src=x onerror=alert(1)>");
   EXPECT_TRUE(j["entries"][1]["verify_time"].is_null());
 
-  ASSERT_EQ(Get("/api/knowledge?q=delay&page_size=100").status, 200);
+  EXPECT_EQ(j["next_page_token"], "");
+
+  backend_.knowledge_response.set_next_page_token("opaque-token");
+  auto paged = Get("/api/knowledge?q=delay&page_size=100&page_token=earlier-token");
+  ASSERT_EQ(paged.status, 200);
   EXPECT_EQ(backend_.last_knowledge.page_size(), 100);
+  EXPECT_EQ(backend_.last_knowledge.page_token(), "earlier-token") << "verification's token, passed on";
+  EXPECT_EQ(Body(paged)["next_page_token"], "opaque-token");
 }
 
 TEST_F(GatewayInsightsTest, KnowledgeParametersAreChecked) {
@@ -329,15 +320,15 @@ TEST_F(GatewayInsightsTest, KnowledgeParametersAreChecked) {
 }
 
 TEST_F(GatewayInsightsTest, KnowledgeErrorsFromVerification) {
-  backend_.verification_status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "failed to connect to all addresses");
+  backend_.verification_status = absl::UnavailableError("failed to connect to all addresses");
   auto down = Get("/api/knowledge?q=x");
   EXPECT_EQ(down.status, 503);
   EXPECT_EQ(Body(down)["error"]["code"], "UNAVAILABLE");
-  backend_.verification_status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "query: longer than 256 bytes");
+  backend_.verification_status = absl::InvalidArgumentError("query: longer than 256 bytes");
   auto invalid = Get("/api/knowledge?q=x");
   EXPECT_EQ(invalid.status, 400);
   EXPECT_EQ(Message(invalid), "query: longer than 256 bytes");
-  backend_.verification_status = grpc::Status(grpc::StatusCode::INTERNAL, "database is locked");
+  backend_.verification_status = absl::InternalError("database is locked");
   EXPECT_EQ(Get("/api/knowledge?q=x").status, 500);
 }
 

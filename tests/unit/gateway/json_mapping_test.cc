@@ -3,7 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "common/util/time.h"
-#include "services/gateway/directory.h"
+#include "common/org/org_directory.h"
+#include "proto/api/enum_names.h"
 
 namespace voc::gateway {
 namespace {
@@ -14,16 +15,19 @@ TimePoint At(const char* text) {
   return t;
 }
 
-TEST(StatusMapping, GrpcCodesToHttp) {
-  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::OK), 200);
-  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::INVALID_ARGUMENT), 400);
-  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::NOT_FOUND), 404);
-  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::FAILED_PRECONDITION), 409);
-  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::UNAVAILABLE), 503);
-  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::DEADLINE_EXCEEDED), 504);
-  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::INTERNAL), 500);
-  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::UNKNOWN), 500);
-  EXPECT_EQ(StatusCodeName(grpc::StatusCode::FAILED_PRECONDITION), "FAILED_PRECONDITION");
+TEST(StatusMapping, StatusCodesToHttp) {
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kOk), 200);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kInvalidArgument), 400);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kNotFound), 404);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kFailedPrecondition), 409);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kUnavailable), 503);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kDeadlineExceeded), 504);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kInternal), 500);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kUnknown), 500);
+  EXPECT_EQ(StatusCodeName(absl::StatusCode::kFailedPrecondition), "FAILED_PRECONDITION");
+  EXPECT_EQ(StatusCodeName(absl::StatusCode::kDeadlineExceeded), "DEADLINE_EXCEEDED");
+  EXPECT_EQ(StatusJson(absl::NotFoundError("cases/x not found")),
+            nlohmann::json({{"error", {{"code", "NOT_FOUND"}, {"message", "cases/x not found"}}}}));
 }
 
 TEST(JsonMapping, CaseShape) {
@@ -148,39 +152,48 @@ TEST(JsonMapping, KnowledgeEntryShape) {
 }
 
 TEST(JsonMapping, CaseStatesRoundTrip) {
+  // The words the JSON uses are voc_api's, read back by /api/cases?state=.
   for (const char* name : {"open", "acknowledged", "in_progress", "waiting_on_customer", "resolved", "closed"}) {
-    auto state = ParseCaseState(name);
+    auto state = api::ParseCaseState(name);
     ASSERT_TRUE(state) << name;
-    EXPECT_EQ(CaseStateName(*state), name);
+    EXPECT_EQ(api::CaseStateName(*state), name);
   }
-  EXPECT_FALSE(ParseCaseState("OPEN"));
-  EXPECT_FALSE(ParseCaseState(""));
+  EXPECT_FALSE(api::ParseCaseState(""));
 }
 
-TEST(Directory, ParsesDepartments) {
-  auto departments = ParseDepartments(R"(
+TEST(Directory, DepartmentsFromTheOrgDirectory) {
+  auto directory = org::OrgDirectory::Parse(R"(
 departments:
   - id: logistics
     name: {zh: 物流部, en: Logistics}
     head: p-wang-lei
   - id: pr
     name: {en: Public Relations}
+    head: p-wang-lei
 people:
   - id: p-wang-lei
+    name: Wang Lei
+    department: logistics
 )");
+  ASSERT_TRUE(directory.ok()) << directory.status();
+  std::vector<org::Department> departments;
+  for (const auto* d : directory->Departments()) departments.push_back(*d);
   ASSERT_EQ(departments.size(), 2u);
   EXPECT_EQ(departments[0].name_zh, "物流部");
   EXPECT_EQ(departments[0].head, "p-wang-lei");
   EXPECT_EQ(departments[1].name_zh, "Public Relations") << "missing names fall back";
   auto j = DepartmentsToJson(departments);
   EXPECT_EQ(j["departments"][0]["name"]["en"], "Logistics");
-  EXPECT_THROW(ParseDepartments("departments:\n  - name: x\n"), std::runtime_error);
+  EXPECT_EQ(j["departments"][0]["head"], "p-wang-lei");
+  EXPECT_EQ(org::OrgDirectory::Parse("departments:\n  - name: x\n").status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(Directory, TheShippedDirectoryLoads) {
   // Tests run from the source tree (tests/CMakeLists.txt WORKING_DIRECTORY).
-  auto departments = LoadDepartments("config/directory.yaml");
-  EXPECT_GE(departments.size(), 5u);
+  auto directory = org::OrgDirectory::Load("config/directory.yaml");
+  ASSERT_TRUE(directory.ok()) << directory.status();
+  EXPECT_GE(directory->Departments().size(), 5u);
 }
 
 }  // namespace

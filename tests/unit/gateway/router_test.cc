@@ -26,7 +26,7 @@ class RouterTest : public ::testing::Test {
     std::filesystem::create_directories(web_);
     std::ofstream(web_ / "index.html") << "<!doctype html><title>VoC</title>";
     std::ofstream(std::filesystem::path(dir_.path()) / "secret.txt") << "secret";
-    router_ = std::make_unique<Router>(backend_, std::vector<Department>{{"logistics", "物流部", "Logistics", "p-wang-lei"}},
+    router_ = std::make_unique<Router>(backend_, std::vector<org::Department>{{"logistics", "物流部", "Logistics", "p-wang-lei"}},
                                        StaticFiles(web_));
     backend_.the_case.set_name("cases/abc");
     backend_.the_case.set_id("abc");
@@ -107,6 +107,9 @@ TEST_F(RouterTest, ListCasesRejectsBadParameters) {
   EXPECT_EQ(bad_state.status, 400);
   EXPECT_EQ(Body(bad_state)["error"]["code"], "INVALID_ARGUMENT");
   EXPECT_NE(Body(bad_state)["error"]["message"].get<std::string>().find("state"), std::string::npos);
+  EXPECT_EQ(Get("/api/cases?state=OPEN").status, 400) << "only the JSON's own words";
+  EXPECT_EQ(Get("/api/cases?state=CASE_STATE_OPEN").status, 400);
+  EXPECT_EQ(Get("/api/cases?state=unspecified").status, 400);
   EXPECT_EQ(Get("/api/cases?overdue=maybe").status, 400);
   EXPECT_EQ(Get("/api/cases?page_size=abc").status, 400);
   EXPECT_EQ(Get("/api/cases?page_size=-1").status, 400);
@@ -127,7 +130,7 @@ TEST_F(RouterTest, GetCaseWithFeedback) {
 }
 
 TEST_F(RouterTest, GetCaseSurvivesMissingFeedback) {
-  backend_.feedback_status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "ingest down");
+  backend_.feedback_status = absl::UnavailableError("ingest down");
   auto r = Get("/api/cases/abc");
   ASSERT_EQ(r.status, 200);
   auto j = Body(r);
@@ -136,19 +139,19 @@ TEST_F(RouterTest, GetCaseSurvivesMissingFeedback) {
 }
 
 TEST_F(RouterTest, GrpcErrorsMapToHttp) {
-  backend_.status = grpc::Status(grpc::StatusCode::NOT_FOUND, "cases/zzz not found");
+  backend_.status = absl::NotFoundError("cases/zzz not found");
   auto r = Get("/api/cases/zzz");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(Body(r)["error"]["code"], "NOT_FOUND");
   EXPECT_EQ(Body(r)["error"]["message"], "cases/zzz not found");
 
-  backend_.status = grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "case is resolved");
+  backend_.status = absl::FailedPreconditionError("case is resolved");
   EXPECT_EQ(Post("/api/cases/abc/acknowledge", R"({"actor":"p-1"})").status, 409);
-  backend_.status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "resolution_note: required");
+  backend_.status = absl::InvalidArgumentError("resolution_note: required");
   auto invalid = Post("/api/cases/abc/resolve", R"({"actor":"p-1","note":"x"})");
   EXPECT_EQ(invalid.status, 400);
   EXPECT_EQ(Body(invalid)["error"]["message"], "resolution_note: required");
-  backend_.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection refused");
+  backend_.status = absl::UnavailableError("connection refused");
   EXPECT_EQ(Get("/api/cases").status, 503);
 }
 

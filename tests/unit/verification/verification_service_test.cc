@@ -5,8 +5,12 @@
 #include <map>
 #include <memory>
 
+#include "common/queue/disposition.h"
+#include "common/status/status.h"
 #include "common/util/time.h"
+#include "services/verification/verification_consumer.h"
 #include "tests/support/servers.h"
+#include "tests/support/sqlite_write_lock.h"
 
 namespace voc::verification {
 namespace {
@@ -20,15 +24,10 @@ class FakeCounter : public ComplaintCounter {
     TimePoint start, end;
     std::string topic;
   };
-  bool Count(TimePoint start, TimePoint end, const std::string& topic, Counts* out,
-             std::string* error) override {
+  absl::StatusOr<Counts> Count(TimePoint start, TimePoint end, const std::string& topic) override {
     calls.push_back({start, end, topic});
-    if (!available) {
-      *error = "triage unavailable";
-      return false;
-    }
-    *out = end <= boundary ? before : after;
-    return true;
+    if (!available) return absl::UnavailableError("triage unavailable");
+    return end <= boundary ? before : after;
   }
   bool available = true;
   TimePoint boundary;  // windows ending at or before it get `before`
@@ -39,32 +38,14 @@ class FakeCounter : public ComplaintCounter {
 
 class FakeReopener : public ProjectReopener {
  public:
-  Outcome Reopen(const std::string& project_name, const std::string& evidence,
-                 std::string* error) override {
+  absl::Status Reopen(const std::string& project_name, const std::string& evidence) override {
     calls.push_back({project_name, evidence});
-    Outcome o = outcomes.empty() ? Outcome::kReopened : outcomes.front();
+    absl::Status o = outcomes.empty() ? absl::OkStatus() : outcomes.front();
     if (!outcomes.empty()) outcomes.erase(outcomes.begin());
-    if (o == Outcome::kRetryLater) *error = "tracking unavailable";
     return o;
   }
-  std::vector<Outcome> outcomes;  // consumed in order; then kReopened
+  std::vector<absl::Status> outcomes;  // consumed in order; then OK (reopened)
   std::vector<std::pair<std::string, std::string>> calls;
-};
-
-class FakeFeedback : public FeedbackLookup {
- public:
-  Outcome Get(const std::string& id, v1::Feedback* out, std::string* error) override {
-    if (unavailable) {
-      *error = "ingest unavailable";
-      return Outcome::kRetryLater;
-    }
-    auto it = stored.find(id);
-    if (it == stored.end()) return Outcome::kNotFound;
-    *out = it->second;
-    return Outcome::kFound;
-  }
-  bool unavailable = false;
-  std::map<std::string, v1::Feedback> stored;
 };
 
 TimePoint At(const char* rfc3339) {
@@ -77,15 +58,16 @@ class VerificationServiceTest : public ::testing::Test {
  protected:
   VerificationServiceTest()
       : clock_(At("2026-03-01T00:00:00Z")),
-        db_(storage::Database::Open("sqlite3://" + dir_.path() + "/verification.db")),
+        db_(storage::Database::Open(Url(), 1)),
         store_(*db_) {
     db_->Migrate("verification", Migrations());
+    testing::ShortenBusyTimeout(*db_, std::chrono::milliseconds(50));
     settings_.check_delay = hours(720);
     settings_.window = 30 * kDay;
     settings_.resurvey_delay = 90 * kDay;
     settings_.significance = 0.05;
-    service_ = std::make_unique<VerificationService>(clock_, store_, counter_, reopener_, feedback_,
-                                                     settings_);
+    service_ = std::make_unique<VerificationService>(clock_, store_, counter_, reopener_, settings_);
+    consumer_ = std::make_unique<VerificationConsumer>(*service_);
   }
 
   // A project opened 10 days ago that closes now.
@@ -106,7 +88,23 @@ class VerificationServiceTest : public ::testing::Test {
     return p;
   }
 
-  std::vector<CheckRecord> AllChecks() { return store_.ListChecks("", 0, 100, 0); }
+  std::string Url() const { return "sqlite3://" + dir_.path() + "/verification.db"; }
+  // The database "down": another connection holds its write lock.
+  std::unique_ptr<testing::SqliteWriteLock> LockDatabase() {
+    return std::make_unique<testing::SqliteWriteLock>(Url());
+  }
+
+  std::vector<v1::KnowledgeEntry> Search(const std::string& query) {
+    v1::SearchKnowledgeRequest request;
+    request.set_query(query);
+    request.set_page_size(10);
+    auto found = service_->SearchKnowledge(request);
+    EXPECT_TRUE(found.ok()) << found.status();
+    if (!found.ok()) return {};
+    return {found->entries().begin(), found->entries().end()};
+  }
+
+  std::vector<CheckRecord> AllChecks() { return store_.ListChecks("", 0, 100).value(); }
 
   testing::TempDir dir_;
   FakeClock clock_;
@@ -114,9 +112,9 @@ class VerificationServiceTest : public ::testing::Test {
   VerificationStore store_;
   FakeCounter counter_;
   FakeReopener reopener_;
-  FakeFeedback feedback_;
   VerificationSettings settings_;
   std::unique_ptr<VerificationService> service_;
+  std::unique_ptr<VerificationConsumer> consumer_;
 };
 
 TEST_F(VerificationServiceTest, CheckRunsOnlyAfterTheDelay) {
@@ -130,13 +128,13 @@ TEST_F(VerificationServiceTest, CheckRunsOnlyAfterTheDelay) {
   EXPECT_EQ(checks[0].verification.state(), v1::VERIFICATION_STATE_SCHEDULED);
   EXPECT_EQ(FromProto(checks[0].verification.due_time()), close + hours(720));
 
-  EXPECT_TRUE(service_->RunDueChecks().completed.empty());
+  EXPECT_TRUE(service_->RunDueChecks()->completed.empty());
   clock_.Advance(hours(719));
-  EXPECT_TRUE(service_->RunDueChecks().completed.empty());
+  EXPECT_TRUE(service_->RunDueChecks()->completed.empty());
   EXPECT_TRUE(counter_.calls.empty()) << "nothing is counted before the check is due";
 
   clock_.Advance(hours(1));
-  auto result = service_->RunDueChecks();
+  auto result = service_->RunDueChecks().value();
   ASSERT_EQ(result.completed.size(), 1u);
   EXPECT_EQ(result.completed[0], checks[0].verification.name());
 
@@ -149,7 +147,7 @@ TEST_F(VerificationServiceTest, CheckRunsOnlyAfterTheDelay) {
   EXPECT_EQ(counter_.calls[1].end, close + 30 * kDay);
 
   auto done = store_.GetCheck(checks[0].verification.id());
-  ASSERT_TRUE(done);
+  ASSERT_TRUE(done.ok()) << done.status();
   const auto& v = done->verification;
   EXPECT_EQ(v.state(), v1::VERIFICATION_STATE_VERIFIED);
   EXPECT_EQ(v.before_topic_count(), 40);
@@ -164,42 +162,68 @@ TEST_F(VerificationServiceTest, CheckRunsOnlyAfterTheDelay) {
   EXPECT_TRUE(reopener_.calls.empty());
 
   // Nothing left to do.
-  EXPECT_TRUE(service_->RunDueChecks().completed.empty());
+  EXPECT_TRUE(service_->RunDueChecks()->completed.empty());
 }
 
 TEST_F(VerificationServiceTest, AfterWindowIsCappedAtNow) {
   settings_.check_delay = hours(24);
-  service_ = std::make_unique<VerificationService>(clock_, store_, counter_, reopener_, feedback_, settings_);
+  service_ = std::make_unique<VerificationService>(clock_, store_, counter_, reopener_, settings_);
   const v1::Project project = ClosedProject();
-  service_->OnProjectClosed(project);
+  ASSERT_TRUE(service_->OnProjectClosed(project).ok());
   clock_.Advance(hours(30));
-  service_->RunDueChecks();
+  ASSERT_TRUE(service_->RunDueChecks().ok());
   ASSERT_EQ(counter_.calls.size(), 2u);
   EXPECT_EQ(counter_.calls[1].start, FromProto(project.close_time()));
   EXPECT_EQ(counter_.calls[1].end, clock_.Now());
 }
 
 TEST_F(VerificationServiceTest, VerifiedProjectBecomesSearchableKnowledge) {
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
-  service_->RunDueChecks();
+  ASSERT_TRUE(service_->RunDueChecks().ok());
 
   for (const char* query : {"LOGISTICS.delivery", "配送", "faster DELIVERY", "second carrier", "40/100"}) {
-    auto found = store_.SearchKnowledge(query, 10);
+    auto found = Search(query);
     ASSERT_EQ(found.size(), 1u) << query;
     EXPECT_EQ(found[0].source(), "projects/p1");
     EXPECT_EQ(found[0].topic(), "logistics.delivery_delay");
   }
-  EXPECT_TRUE(store_.SearchKnowledge("nothing like this", 10).empty());
-  EXPECT_TRUE(store_.SearchKnowledge("a%z", 10).empty()) << "LIKE wildcards are literal";
-  EXPECT_EQ(store_.SearchKnowledge("40.0%", 10).size(), 1u);
+  EXPECT_TRUE(Search("nothing like this").empty());
+  EXPECT_TRUE(Search("a%z").empty()) << "LIKE wildcards are literal";
+  EXPECT_EQ(Search("40.0%").size(), 1u);
+}
+
+TEST(SearchTermsTest, SplitsAtAsciiAndIdeographicSpaces) {
+  EXPECT_EQ(SearchTerms("  second\tcarrier \n"), (std::vector<std::string>{"second", "carrier"}));
+  EXPECT_EQ(SearchTerms("配送时间"), (std::vector<std::string>{"配送时间"})) << "no spaces: one term";
+  EXPECT_EQ(SearchTerms("配送\u3000carrier"), (std::vector<std::string>{"配送", "carrier"}));
+  EXPECT_TRUE(SearchTerms(" \u3000 ").empty());
+}
+
+TEST_F(VerificationServiceTest, KnowledgeSearchMatchesEveryTermAnywhere) {
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
+  clock_.Advance(hours(720));
+  ASSERT_TRUE(service_->RunDueChecks().ok());
+  // Terms in any order, each in any field (title, topic, resolution, evidence).
+  for (const char* query : {"carrier FASTER", "配送 carrier", "配送\u3000second", "时间 logistics.delivery"}) {
+    EXPECT_EQ(Search(query).size(), 1u) << query;
+  }
+  EXPECT_TRUE(Search("carrier nowhere").empty()) << "every term must match";
+  EXPECT_TRUE(Search("配送的时间").empty()) << "a term without spaces is one substring";
+
+  v1::SearchKnowledgeRequest blank;
+  blank.set_query(" \u3000 ");
+  EXPECT_EQ(service_->SearchKnowledge(blank).status(), status::InvalidArgument("query", "required"));
+  v1::SearchKnowledgeRequest many;
+  for (int i = 0; i <= kMaxSearchTerms; ++i) many.mutable_query()->append("t" + std::to_string(i) + " ");
+  EXPECT_EQ(service_->SearchKnowledge(many).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(VerificationServiceTest, FailedProjectIsReopenedExactlyOnce) {
   counter_.after = {38, 100};  // no real fall
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
-  auto result = service_->RunDueChecks();
+  auto result = service_->RunDueChecks().value();
   ASSERT_EQ(result.completed.size(), 1u);
   EXPECT_EQ(result.reopened, 1);
 
@@ -210,40 +234,40 @@ TEST_F(VerificationServiceTest, FailedProjectIsReopenedExactlyOnce) {
   EXPECT_EQ(reopener_.calls[0].first, "projects/p1");
   EXPECT_NE(reopener_.calls[0].second.find("38/100"), std::string::npos) << reopener_.calls[0].second;
   EXPECT_NE(reopener_.calls[0].second.find(v.name()), std::string::npos);
-  EXPECT_TRUE(store_.SearchKnowledge("logistics", 10).empty()) << "failed projects are not knowledge";
+  EXPECT_TRUE(Search("logistics").empty()) << "failed projects are not knowledge";
 
   clock_.Advance(kDay);
-  service_->RunDueChecks();
-  service_->RunDueChecks();
+  ASSERT_TRUE(service_->RunDueChecks().ok());
+  ASSERT_TRUE(service_->RunDueChecks().ok());
   EXPECT_EQ(reopener_.calls.size(), 1u);
 }
 
 TEST_F(VerificationServiceTest, ReopenIsRetriedWhileTrackingIsDown) {
   counter_.after = {38, 100};
-  reopener_.outcomes = {ProjectReopener::Outcome::kRetryLater};
-  service_->OnProjectClosed(ClosedProject());
+  reopener_.outcomes = {absl::UnavailableError("tracking unavailable")};
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
-  EXPECT_EQ(service_->RunDueChecks().reopened, 0);
-  EXPECT_EQ(service_->RunDueChecks().reopened, 1);
-  service_->RunDueChecks();
+  EXPECT_EQ(service_->RunDueChecks()->reopened, 0);
+  EXPECT_EQ(service_->RunDueChecks()->reopened, 1);
+  ASSERT_TRUE(service_->RunDueChecks().ok());
   EXPECT_EQ(reopener_.calls.size(), 2u);
 }
 
 TEST_F(VerificationServiceTest, AlreadyReopenedProjectIsNotReopenedAgain) {
   counter_.after = {38, 100};
-  reopener_.outcomes = {ProjectReopener::Outcome::kNotClosed};
-  service_->OnProjectClosed(ClosedProject());
+  reopener_.outcomes = {absl::FailedPreconditionError("project is open")};
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
-  EXPECT_EQ(service_->RunDueChecks().reopened, 0);
-  service_->RunDueChecks();
+  EXPECT_EQ(service_->RunDueChecks()->reopened, 0);
+  ASSERT_TRUE(service_->RunDueChecks().ok());
   EXPECT_EQ(reopener_.calls.size(), 1u);
 }
 
 TEST_F(VerificationServiceTest, NoBaselineFailsWithReason) {
   counter_.before = {0, 0};
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
-  service_->RunDueChecks();
+  ASSERT_TRUE(service_->RunDueChecks().ok());
   auto v = AllChecks().at(0).verification;
   EXPECT_EQ(v.state(), v1::VERIFICATION_STATE_FAILED);
   EXPECT_EQ(v.p_value(), 1);
@@ -252,35 +276,35 @@ TEST_F(VerificationServiceTest, NoBaselineFailsWithReason) {
 
 TEST_F(VerificationServiceTest, CountsUnavailablePostponesTheCheck) {
   counter_.available = false;
-  service_->OnProjectClosed(ClosedProject());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject()).ok());
   clock_.Advance(hours(720));
-  auto result = service_->RunDueChecks();
+  auto result = service_->RunDueChecks().value();
   EXPECT_TRUE(result.completed.empty());
   EXPECT_EQ(result.errors.size(), 1u);
   EXPECT_EQ(AllChecks().at(0).verification.state(), v1::VERIFICATION_STATE_SCHEDULED);
 
   counter_.available = true;
-  EXPECT_EQ(service_->RunDueChecks().completed.size(), 1u);
+  EXPECT_EQ(service_->RunDueChecks()->completed.size(), 1u);
 }
 
 TEST_F(VerificationServiceTest, SameCloseEventTwiceSchedulesOneCheck) {
   const auto project = ClosedProject();
-  service_->OnProjectClosed(project);
-  service_->OnProjectClosed(project);
+  ASSERT_TRUE(service_->OnProjectClosed(project).ok());
+  ASSERT_TRUE(service_->OnProjectClosed(project).ok());
   EXPECT_EQ(AllChecks().size(), 1u);
 }
 
 TEST_F(VerificationServiceTest, ReopenBeforeTheCheckCancelsIt) {
   auto project = ClosedProject();
-  service_->OnProjectClosed(project);
+  ASSERT_TRUE(service_->OnProjectClosed(project).ok());
   project.set_state(v1::PROJECT_STATE_OPEN);
-  service_->OnProjectReopened(project);
+  ASSERT_TRUE(service_->OnProjectReopened(project).ok());
   EXPECT_TRUE(AllChecks().empty());
 
   // Closed again later: a new check from the new close time.
   clock_.Advance(5 * kDay);
   *project.mutable_close_time() = ToProto(clock_.Now());
-  service_->OnProjectClosed(project);
+  ASSERT_TRUE(service_->OnProjectClosed(project).ok());
   auto checks = AllChecks();
   ASSERT_EQ(checks.size(), 1u);
   EXPECT_EQ(FromProto(checks[0].verification.due_time()), clock_.Now() + hours(720));
@@ -288,46 +312,45 @@ TEST_F(VerificationServiceTest, ReopenBeforeTheCheckCancelsIt) {
 
 TEST_F(VerificationServiceTest, TrackingMessagesAreDecoded) {
   queue::StreamMessage closed{"1-0", {{"event", "project_closed"}, {"payload", ClosedProject().SerializeAsString()}}};
-  EXPECT_TRUE(service_->HandleTrackingMessage(closed).ok());
+  EXPECT_TRUE(consumer_->HandleTracking(closed).ok());
   EXPECT_EQ(AllChecks().size(), 1u);
 
   queue::StreamMessage garbage{"2-0", {{"event", "project_closed"}, {"payload", "\xff\xff\xff"}}};
-  EXPECT_FALSE(service_->HandleTrackingMessage(garbage).ok());
-  EXPECT_EQ(queue::DispositionOf(service_->HandleTrackingMessage(garbage)), queue::Disposition::kFail) << "a bad payload dead-letters";
+  EXPECT_FALSE(consumer_->HandleTracking(garbage).ok());
+  EXPECT_EQ(queue::DispositionOf(consumer_->HandleTracking(garbage)), queue::Disposition::kFail) << "a bad payload dead-letters";
   queue::StreamMessage other{"3-0", {{"event", "case_created"}, {"payload", ""}}};
-  EXPECT_TRUE(service_->HandleTrackingMessage(other).ok());
+  EXPECT_TRUE(consumer_->HandleTracking(other).ok());
   queue::StreamMessage missing{"4-0", {{"event", "project_closed"}}};
-  EXPECT_FALSE(service_->HandleTrackingMessage(missing).ok());
+  EXPECT_FALSE(consumer_->HandleTracking(missing).ok());
 }
 
 TEST_F(VerificationServiceTest, ListChecksPages) {
   for (int i = 0; i < 5; ++i) {
-    service_->OnProjectClosed(ClosedProject("p" + std::to_string(i)));
+    ASSERT_TRUE(service_->OnProjectClosed(ClosedProject("p" + std::to_string(i))).ok());
     clock_.Advance(hours(1));
   }
-  auto first = store_.ListChecks("", 0, 2, 0);
-  auto second = store_.ListChecks("", 0, 2, 2);
-  auto third = store_.ListChecks("", 0, 2, 4);
+  auto after = [](const CheckRecord& last) {
+    return ListAfter{ProtoToMillis(last.verification.due_time()), last.verification.id()};
+  };
+  auto first = store_.ListChecks("", 0, 2).value();
+  auto second = store_.ListChecks("", 0, 2, after(first.back())).value();
+  auto third = store_.ListChecks("", 0, 2, after(second.back())).value();
   ASSERT_EQ(first.size(), 2u);
   ASSERT_EQ(second.size(), 2u);
   ASSERT_EQ(third.size(), 1u);
   EXPECT_EQ(first[0].verification.project(), "projects/p4") << "newest due first";
   EXPECT_EQ(third[0].verification.project(), "projects/p0");
-  EXPECT_EQ(store_.ListChecks("p2", 0, 10, 0).size(), 1u);
-  EXPECT_EQ(store_.ListChecks("", v1::VERIFICATION_STATE_VERIFIED, 10, 0).size(), 0u);
+  EXPECT_EQ(store_.ListChecks("p2", 0, 10)->size(), 1u);
+  EXPECT_EQ(store_.ListChecks("", v1::VERIFICATION_STATE_VERIFIED, 10)->size(), 0u);
 }
 
 // --- re-surveys ---
 
 class ResurveyTest : public VerificationServiceTest {
  protected:
-  ResurveyTest() {
-    v1::Feedback original;
-    original.set_id("f-orig");
-    original.set_nps(3);
-    original.mutable_customer()->set_id("c-42");
-    feedback_.stored["f-orig"] = original;
-  }
+  // The detractor's original score reaches verification on voc:triaged,
+  // before assignment opens the callback and tracking resolves it.
+  ResurveyTest() { EXPECT_TRUE(service_->OnTriaged(NewNps("f-orig", 3, clock_.Now() - kDay)).ok()); }
 
   v1::Case ResolvedCallback() {
     v1::Case c;
@@ -358,7 +381,7 @@ TEST_F(ResurveyTest, ScheduledAtNinetyDaysAndAnsweredByTheNextNps) {
   ASSERT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok());
   ASSERT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok());  // redelivery
 
-  auto list = store_.ListResurveys("", 0, 10, 0);
+  auto list = store_.ListResurveys("", 0, 10).value();
   ASSERT_EQ(list.size(), 1u);
   const v1::Resurvey r = list[0];
   EXPECT_EQ(r.customer_id(), "c-42");
@@ -369,70 +392,111 @@ TEST_F(ResurveyTest, ScheduledAtNinetyDaysAndAnsweredByTheNextNps) {
 
   // An NPS 30 days later is too early: ignored for the re-survey.
   clock_.Advance(30 * kDay);
-  service_->OnTriaged(NewNps("f-early", 9, clock_.Now()));
+  ASSERT_TRUE(service_->OnTriaged(NewNps("f-early", 9, clock_.Now())).ok());
   EXPECT_EQ(store_.GetResurvey(r.id())->state(), v1::RESURVEY_STATE_SCHEDULED);
 
   clock_.Advance(60 * kDay);
-  EXPECT_EQ(service_->RunDueChecks().resurveys_due, 1);
+  EXPECT_EQ(service_->RunDueChecks()->resurveys_due, 1);
   EXPECT_EQ(store_.GetResurvey(r.id())->state(), v1::RESURVEY_STATE_DUE);
 
   clock_.Advance(2 * kDay);
   const TimePoint answered_at = clock_.Now();
-  service_->OnTriaged(NewNps("f-new", 8, answered_at));
-  service_->OnTriaged(NewNps("f-later", 2, answered_at + kDay));  // only the first answer counts
+  ASSERT_TRUE(service_->OnTriaged(NewNps("f-new", 8, answered_at)).ok());
+  ASSERT_TRUE(service_->OnTriaged(NewNps("f-later", 2, answered_at + kDay)).ok());  // only the first answer counts
 
   auto answered = store_.GetResurvey(r.id());
-  ASSERT_TRUE(answered);
+  ASSERT_TRUE(answered.ok()) << answered.status();
   EXPECT_EQ(answered->state(), v1::RESURVEY_STATE_ANSWERED);
   ASSERT_TRUE(answered->has_new_nps());
   EXPECT_EQ(answered->new_nps(), 8);
   EXPECT_EQ(answered->nps_change(), 5);
   EXPECT_EQ(answered->new_feedback_id(), "f-new");
   EXPECT_EQ(FromProto(answered->answer_time()), answered_at);
-  EXPECT_EQ(store_.ListResurveys("c-42", v1::RESURVEY_STATE_ANSWERED, 10, 0).size(), 1u);
+  EXPECT_EQ(store_.ListResurveys("c-42", v1::RESURVEY_STATE_ANSWERED, 10)->size(), 1u);
 }
 
 TEST_F(ResurveyTest, ScheduledButPastDueIsAnsweredWithoutASchedulerRun) {
-  service_->OnCaseResolved(ResolvedCallback());
+  ASSERT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok());
   clock_.Advance(91 * kDay);
-  service_->OnTriaged(NewNps("f-new", 1, clock_.Now()));
-  auto r = store_.ListResurveys("c-42", 0, 10, 0).at(0);
+  ASSERT_TRUE(service_->OnTriaged(NewNps("f-new", 1, clock_.Now())).ok());
+  auto r = store_.ListResurveys("c-42", 0, 10)->at(0);
   EXPECT_EQ(r.state(), v1::RESURVEY_STATE_ANSWERED);
   EXPECT_EQ(r.nps_change(), -2);
 }
 
 TEST_F(ResurveyTest, OtherCustomersAndNpsLessFeedbackDoNotAnswer) {
-  service_->OnCaseResolved(ResolvedCallback());
+  ASSERT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok());
   clock_.Advance(91 * kDay);
   auto other = NewNps("f-x", 10, clock_.Now());
   other.mutable_feedback()->mutable_customer()->set_id("c-other");
-  service_->OnTriaged(other);
+  ASSERT_TRUE(service_->OnTriaged(other).ok());
   auto no_score = NewNps("f-y", 10, clock_.Now());
   no_score.mutable_feedback()->clear_nps();
-  service_->OnTriaged(no_score);
-  EXPECT_NE(store_.ListResurveys("c-42", 0, 10, 0).at(0).state(), v1::RESURVEY_STATE_ANSWERED);
+  ASSERT_TRUE(service_->OnTriaged(no_score).ok());
+  EXPECT_NE(store_.ListResurveys("c-42", 0, 10)->at(0).state(), v1::RESURVEY_STATE_ANSWERED);
 }
 
 TEST_F(ResurveyTest, OnlyDetractorCallbacksGetAResurvey) {
   auto complaint = ResolvedCallback();
   complaint.set_kind(v1::CASE_KIND_COMPLAINT);
-  service_->OnCaseResolved(complaint);
-  EXPECT_TRUE(store_.ListResurveys("", 0, 10, 0).empty());
+  ASSERT_TRUE(service_->OnCaseResolved(complaint).ok());
+  EXPECT_TRUE(store_.ListResurveys("", 0, 10).value().empty());
   // ... but its resolution is searchable know-how.
-  auto found = store_.SearchKnowledge("refunded", 10);
+  auto found = Search("refunded");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].source(), "cases/k1");
 }
 
-TEST_F(ResurveyTest, IngestDownIsRetriedUnknownFeedbackIsSkipped) {
-  feedback_.unavailable = true;
-  auto retried = service_->OnCaseResolved(ResolvedCallback());
-  EXPECT_FALSE(retried.ok());
-  EXPECT_EQ(queue::DispositionOf(retried), queue::Disposition::kRetry) << "an ingest outage must not dead-letter the message";
-  feedback_.unavailable = false;
-  feedback_.stored.clear();
+TEST_F(ResurveyTest, CallbackResolvedBeforeItsOriginalWaitsForIt) {
+  // This consumer of voc:triaged lags behind tracking: the callback's
+  // original score arrives after the case was resolved.
+  auto early = ResolvedCallback();
+  early.set_name("cases/k2");
+  early.set_id("k2");
+  early.set_feedback_id("f-late");
+  const TimePoint resolved_at = clock_.Now();
+  ASSERT_TRUE(service_->OnCaseResolved(early).ok()) << "acknowledged, not retried: nothing is wrong";
+  EXPECT_TRUE(store_.ListResurveys("", 0, 10)->empty());
+
+  clock_.Advance(hours(2));
+  ASSERT_TRUE(service_->OnTriaged(NewNps("f-late", 4, resolved_at - kDay)).ok());
+  auto list = store_.ListResurveys("", 0, 10).value();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].case_name(), "cases/k2");
+  EXPECT_EQ(list[0].original_feedback_id(), "f-late");
+  EXPECT_EQ(list[0].original_nps(), 4);
+  EXPECT_EQ(FromProto(list[0].due_time()), resolved_at + 90 * kDay) << "due from the resolve time";
+
+  // Redelivery of either message schedules nothing more.
+  ASSERT_TRUE(service_->OnTriaged(NewNps("f-late", 4, resolved_at - kDay)).ok());
+  ASSERT_TRUE(service_->OnCaseResolved(early).ok());
+  EXPECT_EQ(store_.ListResurveys("", 0, 10)->size(), 1u);
+}
+
+TEST_F(ResurveyTest, UnknownOriginalGetsNoResurveyAndPassivesAreNoOriginals) {
+  auto unknown = ResolvedCallback();
+  unknown.set_feedback_id("f-never-seen");
+  EXPECT_TRUE(service_->OnCaseResolved(unknown).ok());
+  EXPECT_TRUE(store_.ListResurveys("", 0, 10)->empty());
+
+  // A passive score (7) is no detractor's original.
+  ASSERT_TRUE(service_->OnTriaged(NewNps("f-passive", 7, clock_.Now())).ok());
+  auto passive = ResolvedCallback();
+  passive.set_feedback_id("f-passive");
+  EXPECT_TRUE(service_->OnCaseResolved(passive).ok());
+  EXPECT_TRUE(store_.ListResurveys("", 0, 10)->empty());
+}
+
+TEST_F(ResurveyTest, DatabaseDownIsRetriedNeverDeadLettered) {
+  auto lock = LockDatabase();
+  auto resolved = service_->OnCaseResolved(ResolvedCallback());
+  EXPECT_EQ(resolved.code(), absl::StatusCode::kUnavailable) << resolved;
+  EXPECT_EQ(queue::DispositionOf(resolved), queue::Disposition::kRetry) << "an outage must not dead-letter the message";
+  auto triaged = service_->OnTriaged(NewNps("f-other", 2, clock_.Now()));
+  EXPECT_EQ(queue::DispositionOf(triaged), queue::Disposition::kRetry) << triaged;
+  lock.reset();
   EXPECT_TRUE(service_->OnCaseResolved(ResolvedCallback()).ok());
-  EXPECT_TRUE(store_.ListResurveys("", 0, 10, 0).empty());
+  EXPECT_EQ(store_.ListResurveys("", 0, 10)->size(), 1u);
 }
 
 }  // namespace
@@ -443,14 +507,14 @@ namespace {
 
 TEST_F(VerificationServiceTest, UnreachableTriageStopsTheRunEarly) {
   counter_.available = false;
-  service_->OnProjectClosed(ClosedProject("p1"));
-  service_->OnProjectClosed(ClosedProject("p2"));
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject("p1")).ok());
+  ASSERT_TRUE(service_->OnProjectClosed(ClosedProject("p2")).ok());
   clock_.Advance(hours(720));
-  auto result = service_->RunDueChecks();
+  auto result = service_->RunDueChecks().value();
   EXPECT_EQ(result.errors.size(), 1u);
   EXPECT_EQ(counter_.calls.size(), 1u) << "no second call waits out a deadline";
   counter_.available = true;
-  EXPECT_EQ(service_->RunDueChecks().completed.size(), 2u);
+  EXPECT_EQ(service_->RunDueChecks()->completed.size(), 2u);
 }
 
 }  // namespace
@@ -460,11 +524,12 @@ namespace voc::verification {
 namespace {
 
 TEST_F(VerificationServiceTest, StorageFailureIsTransient) {
-  db_->WithSession([](soci::session& s) { s << "DROP TABLE verification_checks"; });
+  auto lock = LockDatabase();
   queue::StreamMessage closed{"1-0", {{"event", "project_closed"}, {"payload", ClosedProject().SerializeAsString()}}};
-  auto result = service_->HandleTrackingMessage(closed);
+  auto result = consumer_->HandleTracking(closed);
   EXPECT_FALSE(result.ok());
   EXPECT_EQ(queue::DispositionOf(result), queue::Disposition::kRetry) << result;
+  EXPECT_EQ(queue::DispositionOf(service_->RunDueChecks().status()), queue::Disposition::kRetry);
 }
 
 }  // namespace

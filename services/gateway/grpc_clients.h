@@ -1,0 +1,66 @@
+// GatewayBackend over gRPC: tracking for cases (and its dev clock), ingest
+// for feedback, triage for clusters, weak signals and topics, verification
+// for the knowledge base. Every call has a deadline so a stuck service cannot
+// hold an HTTP worker for long.
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include <grpcpp/grpcpp.h>
+
+#include "services/gateway/ports.h"
+#include "voc/v1/devclock.grpc.pb.h"
+#include "voc/v1/ingest.grpc.pb.h"
+#include "voc/v1/tracking.grpc.pb.h"
+#include "voc/v1/triage.grpc.pb.h"
+#include "voc/v1/verification.grpc.pb.h"
+
+namespace voc::gateway {
+
+struct GrpcBackendOptions {
+  std::shared_ptr<grpc::Channel> tracking;
+  std::shared_ptr<grpc::Channel> ingest;
+  // Dev mode: ask tracking's DevClockService for the time.
+  bool dev_clock = false;
+  std::chrono::milliseconds deadline{5000};
+  // Null: calls to that service answer UNAVAILABLE ("... is not configured").
+  std::shared_ptr<grpc::Channel> triage;
+  std::shared_ptr<grpc::Channel> verification;
+};
+
+class GrpcBackend final : public GatewayBackend {
+ public:
+  // `wall_clock` is used outside dev mode, and in dev mode when tracking
+  // cannot be asked.
+  GrpcBackend(GrpcBackendOptions options, const Clock& wall_clock);
+
+  absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request) override;
+  absl::StatusOr<v1::Case> GetCase(const std::string& name) override;
+  absl::StatusOr<v1::Feedback> GetFeedback(const std::string& name) override;
+  absl::StatusOr<v1::Case> AcknowledgeCase(const v1::AcknowledgeCaseRequest& request) override;
+  absl::StatusOr<v1::Case> LogCallback(const v1::LogCallbackRequest& request) override;
+  absl::StatusOr<v1::Case> ResolveCase(const v1::ResolveCaseRequest& request) override;
+  absl::StatusOr<v1::ListClustersResponse> ListClusters(const v1::ListClustersRequest& request) override;
+  absl::StatusOr<v1::ListEmergingSignalsResponse> ListEmergingSignals(
+      const v1::ListEmergingSignalsRequest& request) override;
+  absl::StatusOr<v1::ListTopicsResponse> ListTopics(const v1::ListTopicsRequest& request) override;
+  absl::StatusOr<v1::SearchKnowledgeResponse> SearchKnowledge(
+      const v1::SearchKnowledgeRequest& request) override;
+  ClockReading Now() override;
+
+ private:
+  // Calls `rpc` on `stub` with a deadline; the reply or the server's status.
+  template <typename Response, typename Stub, typename Request, typename Rpc>
+  absl::StatusOr<Response> Call(Stub* stub, const char* service, Rpc rpc, const Request& request) const;
+
+  GrpcBackendOptions options_;
+  const Clock& wall_clock_;
+  std::unique_ptr<v1::TrackingService::Stub> tracking_;
+  std::unique_ptr<v1::IngestService::Stub> ingest_;
+  std::unique_ptr<v1::DevClockService::Stub> dev_clock_;
+  std::unique_ptr<v1::TriageService::Stub> triage_;
+  std::unique_ptr<v1::VerificationService::Stub> verification_;
+};
+
+}  // namespace voc::gateway

@@ -1,0 +1,62 @@
+// What the gateway's routes need from the services, as one small interface
+// so the routes are tested with a fake (tests/unit/gateway/fake_backend.h)
+// and run over gRPC (grpc_clients.h).
+//
+// Errors: each call returns the called service's status unchanged (its code
+// and message, e.g. INVALID_ARGUMENT "page_token: ..."), which the router
+// turns into the HTTP status and JSON error (json_mapping.h); UNAVAILABLE when
+// the service cannot be reached or is not configured, DEADLINE_EXCEEDED when
+// it did not answer in time.
+// Thread safety: every method is called concurrently from the HTTP worker
+// threads.
+#pragma once
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+
+#include <string>
+
+#include "common/clock/clock.h"
+#include "voc/v1/feedback.pb.h"
+#include "voc/v1/tracking.pb.h"
+#include "voc/v1/triage.pb.h"
+#include "voc/v1/verification.pb.h"
+
+namespace voc::gateway {
+
+class GatewayBackend {
+ public:
+  virtual ~GatewayBackend() = default;
+
+  // Tracking: cases; ingest: the feedback behind a case.
+  virtual absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request) = 0;
+  virtual absl::StatusOr<v1::Case> GetCase(const std::string& name) = 0;
+  virtual absl::StatusOr<v1::Feedback> GetFeedback(const std::string& name) = 0;
+  virtual absl::StatusOr<v1::Case> AcknowledgeCase(const v1::AcknowledgeCaseRequest& request) = 0;
+  virtual absl::StatusOr<v1::Case> LogCallback(const v1::LogCallbackRequest& request) = 0;
+  virtual absl::StatusOr<v1::Case> ResolveCase(const v1::ResolveCaseRequest& request) = 0;
+
+  // Triage: similar-complaint clusters (filtered by topic or department and
+  // paged by triage), weak signals, and the active taxonomy's topics with
+  // their names and departments (one page of ListTopics).
+  virtual absl::StatusOr<v1::ListClustersResponse> ListClusters(const v1::ListClustersRequest& request) = 0;
+  virtual absl::StatusOr<v1::ListEmergingSignalsResponse> ListEmergingSignals(
+      const v1::ListEmergingSignalsRequest& request) = 0;
+  virtual absl::StatusOr<v1::ListTopicsResponse> ListTopics(const v1::ListTopicsRequest& request) = 0;
+  // Verification: the knowledge base of verified projects and resolved cases.
+  virtual absl::StatusOr<v1::SearchKnowledgeResponse> SearchKnowledge(
+      const v1::SearchKnowledgeRequest& request) = 0;
+
+  struct ClockReading {
+    TimePoint now;
+    // "tracking_dev_clock", "wall_clock", or "wall_clock_fallback" when
+    // dev mode is on but tracking could not be asked.
+    std::string source;
+  };
+  // The system's current time: tracking's dev clock in dev mode, so SLA
+  // countdowns agree with the service that owns them; else the wall clock.
+  // Never fails (falls back to the wall clock).
+  virtual ClockReading Now() = 0;
+};
+
+}  // namespace voc::gateway
