@@ -62,7 +62,7 @@ absl::StatusOr<OrgDirectory> OrgDirectory::Parse(const std::string& yaml, const 
 std::vector<const Department*> OrgDirectory::Departments() const {
   std::vector<const Department*> out;
   out.reserve(departments_.size());
-  for (const auto& [id, d] : departments_) out.push_back(&d);
+  for (const auto& id : department_order_) out.push_back(&departments_.at(id));
   return out;
 }
 
@@ -130,6 +130,10 @@ OrgDirectory OrgDirectory::FromSource(const YamlSource& src) {
                              c.account_manager = src.OptionalString(n, "account_manager", path);
                              return c;
                            });
+
+  for (const auto& item : src.Sequence(src.root(), "departments", "", true)) {
+    dir.department_order_.push_back(item["id"].Scalar());
+  }
 
   // Every reference must resolve.
   auto require_person = [&](const YAML::Node& node, const std::string& what,

@@ -103,7 +103,8 @@ class OrgDirectory {
   // breaching person themself, their manager. Empty when nobody is found.
   std::string EscalationTargetFor(const std::string& department, const std::string& person) const;
 
-  // Every department, ordered by id.
+  // Every department, in the order of the file (the web page offers the
+  // first as its default).
   std::vector<const Department*> Departments() const;
 
   std::size_t department_count() const { return departments_.size(); }
@@ -113,6 +114,7 @@ class OrgDirectory {
   static OrgDirectory FromSource(const config::YamlSource& src);
 
   std::map<std::string, Department> departments_;
+  std::vector<std::string> department_order_;  // ids as the file lists them
   std::map<std::string, Person> people_;
   std::map<std::string, Region> regions_;
   std::map<std::string, Store> stores_;

@@ -42,7 +42,8 @@ grpc::Status Guard(const char* rpc_name, const std::function<grpc::Status()>& fn
     return fn();
   } catch (const std::exception& e) {
     log::Error("rpc_failed", {{"rpc", rpc_name}, {"error", e.what()}});
-    return Internal(std::string(rpc_name) + " failed: " + ClientSafeError(e.what()) + " (details in the service log)");
+    return {grpc::StatusCode::INTERNAL,
+            std::string(rpc_name) + " failed: " + ClientSafeError(e.what()) + " (details in the service log)"};
   }
 }
 

@@ -7,31 +7,14 @@
 #include <absl/status/statusor.h>
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
+#include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "common/util/utf8.h"
 
-#include <functional>
-#include <string>
-#include <string_view>
-
 namespace voc::rpc {
-
-inline grpc::Status InvalidArgument(const std::string& field, const std::string& problem) {
-  return {grpc::StatusCode::INVALID_ARGUMENT, field + ": " + problem};
-}
-inline grpc::Status NotFound(const std::string& resource) {
-  return {grpc::StatusCode::NOT_FOUND, resource + " not found"};
-}
-inline grpc::Status FailedPrecondition(const std::string& why) {
-  return {grpc::StatusCode::FAILED_PRECONDITION, why};
-}
-inline grpc::Status Internal(const std::string& why) {
-  return {grpc::StatusCode::INTERNAL, why};
-}
-inline grpc::Status Unavailable(const std::string& why) {
-  return {grpc::StatusCode::UNAVAILABLE, why};
-}
 
 // The same code and message. An INTERNAL or UNKNOWN message is cut to
 // ClientSafeError (the full one is logged where it arose).

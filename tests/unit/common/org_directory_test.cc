@@ -87,5 +87,19 @@ TEST(OrgDirectoryTest, OtherValidationErrorsNameTheLine) {
   EXPECT_EQ(bad_store.rfind("directory.yaml:6: ", 0), 0u) << bad_store;
 }
 
+TEST(OrgDirectoryTest, DepartmentsKeepTheOrderOfTheFile) {
+  const auto dir = OrgDirectory::Parse(
+      "departments:\n"
+      "  - {id: zeta, head: p1}\n"
+      "  - {id: alpha, head: p1}\n"
+      "  - {id: mu, head: p1}\n"
+      "people:\n"
+      "  - {id: p1, name: P, department: alpha}\n");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  std::vector<std::string> ids;
+  for (const auto* d : dir->Departments()) ids.push_back(d->id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"zeta", "alpha", "mu"}));
+}
+
 }  // namespace
 }  // namespace voc::org

@@ -1,6 +1,5 @@
 #include <gtest/gtest.h>
 
-#include "common/rpc/pagination.h"
 #include "common/util/ids.h"
 #include "proto/api/resource_names.h"
 #include "common/util/utf8.h"
@@ -32,24 +31,6 @@ TEST(IdsTest, IdFromNameAcceptsBareIdsAndRejectsOtherCollections) {
   EXPECT_EQ(api::IdFromName("cases/123", "cases/"), "123");
   EXPECT_EQ(api::IdFromName("123", "cases/"), "123");
   EXPECT_EQ(api::IdFromName("projects/123", "cases/"), "");
-}
-
-TEST(PaginationTest, TokensWalkThroughPages) {
-  rpc::Page page;
-  ASSERT_TRUE(rpc::ParsePage(2, "", &page).ok());
-  EXPECT_EQ(page.offset, 0);
-  std::string next = rpc::NextPageToken(page, 2);
-  ASSERT_TRUE(rpc::ParsePage(2, next, &page).ok());
-  EXPECT_EQ(page.offset, 2);
-  EXPECT_EQ(rpc::NextPageToken(page, 1), "");  // a short page is the last
-}
-
-TEST(PaginationTest, BadTokensAreInvalidArguments) {
-  rpc::Page page;
-  auto status = rpc::ParsePage(10, "not-a-token", &page);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(status.error_message().find("page_token"), std::string::npos);
-  EXPECT_EQ(rpc::ParsePage(-1, "", &page).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace

@@ -194,6 +194,8 @@ TEST(Directory, TheShippedDirectoryLoads) {
   auto directory = org::OrgDirectory::Load("config/directory.yaml");
   ASSERT_TRUE(directory.ok()) << directory.status();
   EXPECT_GE(directory->Departments().size(), 5u);
+  // The page offers the first department as its default: the file's first.
+  EXPECT_EQ(directory->Departments().front()->id, "executive");
 }
 
 }  // namespace
