@@ -55,35 +55,6 @@ std::string TruncateUtf8(std::string_view text, std::size_t max_bytes, std::stri
   return out;
 }
 
-char32_t NextCodePoint(std::string_view text, std::size_t* pos) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t start = *pos;
-  const unsigned char c = s[start];
-  std::size_t len = 1;
-  char32_t cp = c;
-  if (c >= 0x80) {
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      len = 0;
-    }
-    if (len == 0 || start + len > text.size() || !IsValidUtf8(text.substr(start, len))) {
-      *pos = start + 1;
-      return U'\uFFFD';
-    }
-    for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (s[start + k] & 0x3F);
-  }
-  *pos = start + len;
-  return cp;
-}
-
 namespace {
 
 bool IsUnicodeSpace(char32_t cp) {
@@ -120,7 +91,7 @@ std::size_t CodePointWidth(char32_t cp) {
 
 bool IsBlankUtf8(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size();) {
-    const char32_t cp = NextCodePoint(text, &pos);
+    const char32_t cp = DecodeUtf8(text, pos);
     if (!IsUnicodeSpace(cp) && !IsZeroWidth(cp)) return false;
   }
   return true;
@@ -128,7 +99,7 @@ bool IsBlankUtf8(std::string_view text) {
 
 std::size_t DisplayWidth(std::string_view text) {
   std::size_t width = 0;
-  for (std::size_t pos = 0; pos < text.size();) width += CodePointWidth(NextCodePoint(text, &pos));
+  for (std::size_t pos = 0; pos < text.size();) width += CodePointWidth(DecodeUtf8(text, pos));
   return width;
 }
 
@@ -143,7 +114,7 @@ std::string FitToDisplayWidth(std::string_view text, std::size_t columns, std::s
     width = 0;
     for (std::size_t pos = 0; pos < text.size();) {
       const std::size_t start = pos;
-      const std::size_t w = CodePointWidth(NextCodePoint(text, &pos));
+      const std::size_t w = CodePointWidth(DecodeUtf8(text, pos));
       if (width + w > room) break;
       width += w;
       out.append(text.substr(start, pos - start));

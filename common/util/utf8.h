@@ -18,10 +18,49 @@ std::string_view Utf8Prefix(std::string_view text, std::size_t max_bytes);
 // `ellipsis` (which may take the result past max_bytes).
 std::string TruncateUtf8(std::string_view text, std::size_t max_bytes, std::string_view ellipsis = "…");
 
-// The code point starting at byte `*pos` of `text`, advancing *pos past it.
-// A byte that does not start a well-formed character yields U+FFFD and
-// advances one byte. REQUIRES: *pos < text.size().
-char32_t NextCodePoint(std::string_view text, std::size_t* pos);
+// Decodes the code point starting at byte `pos` of `s` and advances `pos`
+// past it. A byte that does not start a complete sequence decodes to U+FFFD
+// and advances one byte, so callers never loop forever. Lenient on purpose
+// (an overlong form decodes to its value): text is checked with IsValidUtf8
+// where it enters the loop, and this sits on the analyser's per-character hot
+// path, hence inline. REQUIRES: pos < s.size().
+inline char32_t DecodeUtf8(std::string_view s, std::size_t& pos) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char lead = byte(pos);
+  if (lead < 0x80) {
+    ++pos;
+    return lead;
+  }
+  int length = 0;
+  char32_t cp = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    cp = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    cp = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    cp = lead & 0x07;
+  } else {
+    ++pos;
+    return 0xFFFD;
+  }
+  if (pos + length > s.size()) {
+    ++pos;
+    return 0xFFFD;
+  }
+  for (int i = 1; i < length; ++i) {
+    const unsigned char next = byte(pos + i);
+    if ((next & 0xC0) != 0x80) {
+      ++pos;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (next & 0x3F);
+  }
+  pos += length;
+  return cp;
+}
 
 // True when `text` holds nothing a person would read: only Unicode
 // whitespace (the ASCII controls \t\n\v\f\r, U+0085 and every Zs, Zl and

@@ -1,4 +1,5 @@
-// Small UTF-8 helpers shared by the normaliser, the segmenter and the models.
+// Small UTF-8 helpers shared by the normaliser, the segmenter and the models
+// (decoding itself is common/util/utf8.h's DecodeUtf8).
 // They are header-only because they sit on the per-character hot path.
 #pragma once
 
@@ -7,47 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "common/util/utf8.h"
+
 namespace voc::triage::text {
 
-// Decodes the code point starting at `pos` and advances `pos` past it.
-// Ill-formed bytes decode to U+FFFD and advance by one byte, so callers never loop forever.
-inline char32_t DecodeUtf8(std::string_view s, std::size_t& pos) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char lead = byte(pos);
-  if (lead < 0x80) {
-    ++pos;
-    return lead;
-  }
-  int length = 0;
-  char32_t cp = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    cp = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    cp = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    cp = lead & 0x07;
-  } else {
-    ++pos;
-    return 0xFFFD;
-  }
-  if (pos + length > s.size()) {
-    ++pos;
-    return 0xFFFD;
-  }
-  for (int i = 1; i < length; ++i) {
-    const unsigned char next = byte(pos + i);
-    if ((next & 0xC0) != 0x80) {
-      ++pos;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (next & 0x3F);
-  }
-  pos += length;
-  return cp;
-}
+// The decoder is the loop's one UTF-8 decoder (common/util/utf8.h).
+using ::voc::DecodeUtf8;
 
 inline void AppendUtf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
