@@ -3,40 +3,18 @@
 namespace voc {
 
 bool IsValidUtf8(std::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  std::size_t n = text.size();
   std::size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int len;
-    unsigned int cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (int k = 1; k < len; ++k) {
-      unsigned char cc = s[i + k];
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
+  while (i < text.size()) {
+    const std::size_t start = i;
+    const char32_t cp = DecodeUtf8(text, i);
+    const std::size_t len = i - start;
+    // DecodeUtf8 turns a byte that starts no complete sequence into U+FFFD
+    // and moves one byte: a well-formed U+FFFD takes three.
+    if (cp == 0xFFFD && len == 1) return false;
     // Overlong encodings, surrogates and values past U+10FFFF are invalid.
     if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
     if (cp >= 0xD800 && cp <= 0xDFFF) return false;
     if (cp > 0x10FFFF) return false;
-    i += len;
   }
   return true;
 }
