@@ -79,13 +79,12 @@ int main(int argc, char** argv) {
   // An explicit --config must load; the default file is optional so voc
   // works from any folder with the default loopback addresses.
   std::optional<voc::Config> config;
-  try {
-    config = voc::Config::Load(config_path.value_or("config/voc.yaml"), "");
-  } catch (const voc::ConfigError& e) {
-    if (config_path) {
-      std::cerr << "voc: " << e.what() << "\n";
-      return voc::cli::kExitUsage;
-    }
+  if (absl::StatusOr<voc::Config> loaded = voc::Config::Load(config_path.value_or("config/voc.yaml"), "");
+      loaded.ok()) {
+    config = *std::move(loaded);
+  } else if (config_path) {
+    std::cerr << "voc: " << loaded.status().message() << "\n";
+    return voc::cli::kExitUsage;
   }
   voc::cli::CliContext ctx(std::move(config), std::move(overrides), std::cout, std::cerr);
   if (command == "submit") return voc::cli::RunSubmit(ctx, rest);

@@ -30,24 +30,24 @@ const char* Getenv(const std::string& name) {
 
 }  // namespace
 
-Config Config::Load(const std::string& path, const std::string& service) {
+absl::StatusOr<Config> Config::Load(const std::string& path, const std::string& service) {
   std::ifstream in(path);
-  if (!in) throw ConfigError("cannot read config file " + path);
+  if (!in) return absl::InvalidArgumentError(path + ": cannot be read");
   std::stringstream buffer;
   buffer << in.rdbuf();
   try {
     YAML::Node root = YAML::Load(buffer.str());
     return Config(root, service, path);
   } catch (const YAML::Exception& e) {
-    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    return absl::InvalidArgumentError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
 }
 
-Config Config::FromString(const std::string& yaml, const std::string& service) {
+absl::StatusOr<Config> Config::FromString(const std::string& yaml, const std::string& service) {
   try {
     return Config(YAML::Load(yaml), service, "<string>");
   } catch (const YAML::Exception& e) {
-    throw ConfigError("<string>:" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    return absl::InvalidArgumentError("<string>:" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
 }
 

@@ -6,6 +6,7 @@
 // Kubernetes pod sets secrets through the environment only.
 #pragma once
 
+#include <absl/status/statusor.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
@@ -14,8 +15,12 @@
 
 namespace voc {
 
-// Thrown when the file cannot be read or a value has the wrong type; the
-// message names the file, the key and (where known) the line.
+// The one exception left for configuration: thrown only while configuration
+// is read at start (the typed getters below, read by BootstrapService, which
+// catches it and exits 2 naming the file and key) or inside a YAML loader
+// (config::LoadYaml turns it into INVALID_ARGUMENT at the loader's boundary).
+// It never crosses a service's logic, ports or stores. The message names the
+// file, the key and (where known) the line.
 class ConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -25,10 +30,10 @@ class Config {
  public:
   // Loads `path`. `service` is the running service's name ("ingest", ...),
   // used for the short environment forms; may be empty (CLI).
-  // Throws ConfigError.
-  static Config Load(const std::string& path, const std::string& service);
-  // From YAML text (tests). Throws ConfigError.
-  static Config FromString(const std::string& yaml, const std::string& service);
+  // INVALID_ARGUMENT "<file>: cannot be read" or "<file>:<line>: <problem>".
+  static absl::StatusOr<Config> Load(const std::string& path, const std::string& service);
+  // From YAML text (tests); errors as Load's, the file being "<string>".
+  static absl::StatusOr<Config> FromString(const std::string& yaml, const std::string& service);
 
   // Dotted key lookups; the environment wins over the file, the file over
   // the default. Throw ConfigError when a value cannot be converted.

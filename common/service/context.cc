@@ -54,8 +54,14 @@ ServiceContext BootstrapService(int argc, char** argv, const std::string& servic
       std::exit(2);
     }
   }
+  const auto exit_cannot_start = [&](const absl::Status& status) {
+    std::cerr << "voc-" << service << ": cannot start: " << status.message() << "\n";
+    std::exit(2);
+  };
+  absl::StatusOr<Config> loaded = Config::Load(config_path, service);
+  if (!loaded.ok()) exit_cannot_start(loaded.status());
   try {
-    Config config = Config::Load(config_path, service);
+    Config config = *std::move(loaded);
     log::Init(service, config.GetString("log_format", "json"), config.GetString("log_level", "info"));
     ServiceContext ctx{std::move(config), nullptr, nullptr, {}, nullptr, "", ""};
     if (ctx.config.GetBool("dev_clock", false)) {
@@ -72,13 +78,17 @@ ServiceContext BootstrapService(int argc, char** argv, const std::string& servic
     ctx.consumer_name = ctx.config.ServiceString("consumer_name", std::string(host) + "-" + service);
     ctx.listen = ctx.config.ServiceString("listen", DefaultListenAddress(service));
     if (!migrations.empty()) {
-      ctx.db = storage::Database::Open(ctx.config.DatabaseUrl(),
-                                       static_cast<int>(ctx.config.ServiceInt("database_pool_size", 4)));
-      int version = ctx.db->Migrate(schema, migrations);
-      log::Info("database_ready", {{"url", ctx.db->display_url()}, {"schema_version", version}});
+      auto db = storage::Database::Open(ctx.config.DatabaseUrl(),
+                                        static_cast<int>(ctx.config.ServiceInt("database_pool_size", 4)));
+      if (!db.ok()) exit_cannot_start(db.status());
+      ctx.db = *std::move(db);
+      absl::StatusOr<int> version = ctx.db->Migrate(schema, migrations);
+      if (!version.ok()) exit_cannot_start(version.status());
+      log::Info("database_ready", {{"url", ctx.db->display_url()}, {"schema_version", *version}});
     }
     return ctx;
-  } catch (const std::exception& e) {
+  } catch (const ConfigError& e) {
+    // A typed getter met a value of the wrong type while the service was set up.
     std::cerr << "voc-" << service << ": cannot start: " << e.what() << "\n";
     std::exit(2);
   }

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "common/log/log.h"
+#include "common/storage/errors.h"
 
 namespace voc::storage {
 namespace {
@@ -23,19 +24,20 @@ const soci::backend_factory& FactoryFor(Backend backend) {
 
 }  // namespace
 
-ParsedUrl ParseDatabaseUrl(const std::string& url) {
+absl::StatusOr<ParsedUrl> ParseDatabaseUrl(const std::string& url) {
   const std::string sqlite = "sqlite3://";
   const std::string postgres = "postgresql://";
   if (url.rfind(sqlite, 0) == 0) {
     std::string path = url.substr(sqlite.size());
-    if (path.empty()) throw StorageError("database URL " + url + " has no file path");
+    if (path.empty()) return absl::InvalidArgumentError("database URL " + url + " has no file path");
     // timeout: seconds SQLite waits on a lock held by another process.
-    return {Backend::kSqlite, "db=" + path + " timeout=10 shared_cache=false"};
+    return ParsedUrl{Backend::kSqlite, "db=" + path + " timeout=10 shared_cache=false"};
   }
   if (url.rfind(postgres, 0) == 0) {
-    return {Backend::kPostgres, url.substr(postgres.size())};
+    return ParsedUrl{Backend::kPostgres, url.substr(postgres.size())};
   }
-  throw StorageError("database URL must start with sqlite3:// or postgresql://, got " + MaskPassword(url));
+  return absl::InvalidArgumentError("database URL must start with sqlite3:// or postgresql://, got " +
+                                    MaskPassword(url));
 }
 
 Database::Database(Backend backend, std::string display_url, int pool_size)
@@ -43,8 +45,10 @@ Database::Database(Backend backend, std::string display_url, int pool_size)
 
 Database::~Database() = default;
 
-std::unique_ptr<Database> Database::Open(const std::string& url, int pool_size) {
-  ParsedUrl parsed = ParseDatabaseUrl(url);
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& url, int pool_size) {
+  absl::StatusOr<ParsedUrl> parsed_or = ParseDatabaseUrl(url);
+  if (!parsed_or.ok()) return parsed_or.status();
+  const ParsedUrl& parsed = *parsed_or;
   std::unique_ptr<Database> db(new Database(parsed.backend, MaskPassword(url), pool_size));
   if (parsed.backend == Backend::kSqlite) {
     std::filesystem::path path = url.substr(std::string("sqlite3://").size());
@@ -53,8 +57,8 @@ std::unique_ptr<Database> Database::Open(const std::string& url, int pool_size) 
       std::filesystem::create_directories(path.parent_path(), ignored);
     }
   }
-  db->pool_ = std::make_unique<soci::connection_pool>(pool_size);
-  try {
+  absl::Status opened = Guarded("cannot open database " + db->display_url_, [&] {
+    db->pool_ = std::make_unique<soci::connection_pool>(pool_size);
     for (int i = 0; i < pool_size; ++i) {
       soci::session& session = db->pool_->at(i);
       session.open(FactoryFor(parsed.backend), parsed.connect_string);
@@ -67,9 +71,8 @@ std::unique_ptr<Database> Database::Open(const std::string& url, int pool_size) 
         session << "PRAGMA busy_timeout=10000";
       }
     }
-  } catch (const std::exception& e) {
-    throw StorageError("cannot open database " + db->display_url_ + ": " + e.what());
-  }
+  });
+  if (!opened.ok()) return opened;
   return db;
 }
 
@@ -110,9 +113,9 @@ class MigrationLock {
 
 }  // namespace
 
-int Database::Migrate(const std::string& schema, const std::vector<Migration>& migrations) {
+absl::StatusOr<int> Database::Migrate(const std::string& schema, const std::vector<Migration>& migrations) {
   const std::string table = schema + "_migrations";
-  try {
+  return Guarded("migrating schema " + schema + " on " + display_url_, [&] {
     // One session throughout: the lock belongs to it, and a pool of one must not deadlock.
     soci::session s(*pool_);
     const auto in_transaction = [&](auto&& fn) {
@@ -148,11 +151,7 @@ int Database::Migrate(const std::string& schema, const std::vector<Migration>& m
       current = migration.version;
     }
     return current;
-  } catch (const StorageError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw StorageError("migrating schema " + schema + " on " + display_url_ + ": " + e.what());
-  }
+  });
 }
 
 }  // namespace voc::storage

@@ -7,12 +7,12 @@
 // idempotent writes, bound parameters only.
 #pragma once
 
+#include <absl/status/statusor.h>
 #include <soci/soci.h>
 
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -29,25 +29,23 @@ struct Migration {
   std::vector<std::string> statements;
 };
 
-class StorageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 // A pool of SOCI sessions. Thread-safe: each call borrows a session.
 class Database {
  public:
   // Connects (creating the SQLite file and its folder if missing).
-  // Throws StorageError naming the URL (without its password) on failure.
-  static std::unique_ptr<Database> Open(const std::string& url, int pool_size = 4);
+  // INVALID_ARGUMENT naming the URL (password masked) when it is malformed;
+  // UNAVAILABLE when the server cannot be reached or the file cannot be
+  // opened (classified like every store's errors, common/storage/errors.h).
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& url, int pool_size = 4);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
   // Applies the migrations newer than the stored schema version, each in its
   // own transaction, recording them in `<schema>_migrations`.
-  // Returns the resulting version. Throws StorageError.
-  int Migrate(const std::string& schema, const std::vector<Migration>& migrations);
+  // Returns the resulting version, or the classified status of the first
+  // failure (a broken migration is not recorded).
+  absl::StatusOr<int> Migrate(const std::string& schema, const std::vector<Migration>& migrations);
 
   // Runs fn with a pooled session (no transaction).
   template <typename Fn>
@@ -90,13 +88,12 @@ class Database {
   std::mutex sqlite_write_mu_;
 };
 
-// Splits a URL into SOCI's backend name and connect string; resolves a
-// relative sqlite path against data_dir. Throws StorageError on an unknown
-// scheme.
+// Splits a URL into SOCI's backend name and connect string. INVALID_ARGUMENT
+// naming the URL (password masked) on an unknown scheme or a missing path.
 struct ParsedUrl {
   Backend backend;
   std::string connect_string;
 };
-ParsedUrl ParseDatabaseUrl(const std::string& url);
+absl::StatusOr<ParsedUrl> ParseDatabaseUrl(const std::string& url);
 
 }  // namespace voc::storage

@@ -24,7 +24,7 @@ inline long long AsInt(const soci::row& r, std::size_t i) {
     case soci::dt_unsigned_long_long: return static_cast<long long>(r.get<unsigned long long>(i));
     case soci::dt_double: return static_cast<long long>(r.get<double>(i));
     case soci::dt_string: return std::stoll(r.get<std::string>(i));
-    default: throw StorageError("unexpected column type for an integer");
+    default: throw soci::soci_error("unexpected column type for an integer");
   }
 }
 

@@ -65,8 +65,8 @@ struct Fixture {
     auto rows = tools::ParseCsv(content.str());  // label,text,category
 
     dir = TempDirectory();
-    db = voc::storage::Database::Open("sqlite3://" + dir + "/triage.db");
-    db->Migrate("triage", TriageMigrations());
+    db = voc::storage::Database::Open("sqlite3://" + dir + "/triage.db").value();
+    db->Migrate("triage", TriageMigrations()).value();
     store = std::make_unique<TriageStore>(*db);
     analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
     processor = std::make_unique<TriageProcessor>(*analyzer, *store, clock);

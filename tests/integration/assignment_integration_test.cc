@@ -67,9 +67,9 @@ class LockedDatabase {
 // connection makes its writes fail at once.
 struct InProcessTracking {
   explicit InProcessTracking(const std::string& dir, const Clock& clock)
-      : db(storage::Database::Open("sqlite3://" + dir + "/tracking.db", 1)) {
+      : db(storage::Database::Open("sqlite3://" + dir + "/tracking.db", 1).value()) {
     ShortenBusyTimeout(*db);
-    db->Migrate("tracking", tracking::TrackingMigrations());
+    db->Migrate("tracking", tracking::TrackingMigrations()).value();
     store = std::make_unique<tracking::TrackingStore>(*db);
     service = std::make_unique<tracking::TrackingService>(*store, clock);
     directory = std::make_shared<const org::OrgDirectory>(
@@ -117,8 +117,8 @@ class AssignmentIntegrationTest : public ::testing::Test {
   Assignment MakeAssignment(const std::string& db_name) {
     Assignment a;
     a.path = dir_.path() + "/" + db_name;
-    a.db = storage::Database::Open("sqlite3://" + a.path, 1);
-    a.db->Migrate("assignment", AssignmentMigrations());
+    a.db = storage::Database::Open("sqlite3://" + a.path, 1).value();
+    a.db->Migrate("assignment", AssignmentMigrations()).value();
     ShortenBusyTimeout(*a.db);
     a.store = std::make_unique<AssignmentStore>(*a.db);
     const RuleFiles files{"config/directory.yaml", "config/routing.yaml"};

@@ -234,8 +234,12 @@ class GatewayHttpTest : public ::testing::Test {
     const std::string address = "127.0.0.1:" + std::to_string(services_->Start().value());
 
     // The real verification service on its own server, counting through the triage stand-in.
-    verification_db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/verification.db");
-    ASSERT_EQ(verification_db_->Migrate("verification", verification::Migrations()), 2);
+    auto opened_verification_db = storage::Database::Open("sqlite3://" + dir_.path() + "/verification.db");
+    ASSERT_TRUE(opened_verification_db.ok()) << opened_verification_db.status();
+    verification_db_ = *std::move(opened_verification_db);
+    const absl::StatusOr<int> version_verification_db = verification_db_->Migrate("verification", verification::Migrations());
+    ASSERT_TRUE(version_verification_db.ok()) << version_verification_db.status();
+    ASSERT_EQ(*version_verification_db, 2);
     verification_store_ = std::make_unique<verification::VerificationStore>(*verification_db_);
     counter_ = std::make_unique<verification::TriageComplaintCounter>(rpc::MakeChannel(address));
     verification_ = std::make_unique<verification::VerificationService>(

@@ -78,8 +78,10 @@ class IngestIntegrationTest : public ::testing::TestWithParam<std::string> {
     } else {
       url = "sqlite3://" + dir_.path() + "/ingest.db";
     }
-    db_ = voc::storage::Database::Open(url);
-    db_->Migrate(kIngestSchema, IngestMigrations());
+    auto opened_db = voc::storage::Database::Open(url);
+    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+    db_ = *std::move(opened_db);
+    ASSERT_EQ(db_->Migrate(kIngestSchema, IngestMigrations()).status(), absl::OkStatus());
     store_ = std::make_unique<IngestStore>(*db_);
     voc::queue::RedisOptions redis;
     redis.port = redis_.port();
@@ -358,8 +360,10 @@ class IngestRelayReplicasTest : public ::testing::Test {
     if (!voc::testing::PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL is not installed";
     postgres_ = std::make_unique<voc::testing::PostgresServer>();
     postgres_->CreateDatabase("ingest");
-    db_ = voc::storage::Database::Open(postgres_->Url("ingest"));
-    db_->Migrate(kIngestSchema, IngestMigrations());
+    auto opened_db = voc::storage::Database::Open(postgres_->Url("ingest"));
+    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+    db_ = *std::move(opened_db);
+    ASSERT_EQ(db_->Migrate(kIngestSchema, IngestMigrations()).status(), absl::OkStatus());
     store_ = std::make_unique<IngestStore>(*db_);
     std::vector<voc::v1::Feedback> rows;
     for (int i = 0; i < kRows; ++i) {
@@ -376,7 +380,9 @@ class IngestRelayReplicasTest : public ::testing::Test {
     }
     ASSERT_EQ(Unqueued(*store_), kRows);
     for (Replica* r : {&a_, &b_}) {
-      r->db = voc::storage::Database::Open(postgres_->Url("ingest"), 2);
+      auto opened_r_db = voc::storage::Database::Open(postgres_->Url("ingest"), 2);
+      ASSERT_TRUE(opened_r_db.ok()) << opened_r_db.status();
+      r->db = *std::move(opened_r_db);
       r->store = std::make_unique<IngestStore>(*r->db);
       voc::queue::RedisOptions redis;
       redis.port = redis_.port();

@@ -21,7 +21,7 @@ using namespace std::chrono_literals;
 class IngestStartupTest : public ::testing::Test {
  protected:
   // Writes a config whose ingest section has `listen_line` (may be empty).
-  std::string WriteConfig(const std::string& listen_line) {
+  std::string WriteConfig(const std::string& listen_line, const std::string& database = "sqlite3://ingest.db") {
     const std::string path = dir_.path() + "/voc.yaml";
     std::ofstream out(path);
     out << "data_dir: " << dir_.path() << "/var\n"
@@ -29,7 +29,7 @@ class IngestStartupTest : public ::testing::Test {
         << "log_format: json\n"
         << "services:\n"
         << "  ingest:\n"
-        << "    database: sqlite3://ingest.db\n";
+        << "    database: \"" << database << "\"\n";
     if (!listen_line.empty()) out << "    " << listen_line << "\n";
     return path;
   }
@@ -83,6 +83,32 @@ TEST_F(IngestStartupTest, AMalformedListenAddressExitsWithStatus2AndSaysWhy) {
   EXPECT_NE(Log().find("voc-ingest: cannot start: cannot listen on 'not a host:port'"), std::string::npos)
       << Log();
   EXPECT_EQ(Log().find("terminate called"), std::string::npos) << Log();
+}
+
+// Open, Migrate and Config::Load return statuses; BootstrapService prints
+// them the same way.
+TEST_F(IngestStartupTest, AMalformedDatabaseUrlExitsWithStatus2NamingItWithoutThePassword) {
+  testing::ChildProcess ingest(
+      {VOC_INGEST_BIN, "--config", WriteConfig("", "mysql://host=db password=secret")}, log_path_);
+  const auto status = ingest.WaitForExit(30000);
+  ASSERT_TRUE(status.has_value()) << "still running with a malformed database URL\n" << Log();
+  ASSERT_TRUE(WIFEXITED(*status)) << "killed by signal " << WTERMSIG(*status) << "\n" << Log();
+  EXPECT_EQ(WEXITSTATUS(*status), 2) << Log();
+  EXPECT_NE(Log().find("voc-ingest: cannot start: database URL must start with sqlite3:// or postgresql://, got "
+                       "mysql://host=db password=***"),
+            std::string::npos)
+      << Log();
+  EXPECT_EQ(Log().find("secret"), std::string::npos) << Log();
+}
+
+TEST_F(IngestStartupTest, AMissingConfigFileExitsWithStatus2NamingIt) {
+  const std::string missing = dir_.path() + "/absent.yaml";
+  testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", missing}, log_path_);
+  const auto status = ingest.WaitForExit(30000);
+  ASSERT_TRUE(status.has_value()) << Log();
+  ASSERT_TRUE(WIFEXITED(*status)) << "killed by signal " << WTERMSIG(*status) << "\n" << Log();
+  EXPECT_EQ(WEXITSTATUS(*status), 2) << Log();
+  EXPECT_NE(Log().find("voc-ingest: cannot start: " + missing + ": cannot be read"), std::string::npos) << Log();
 }
 
 }  // namespace

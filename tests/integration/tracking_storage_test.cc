@@ -76,8 +76,12 @@ class TrackingStorageTest : public ::testing::TestWithParam<Backend> {
     } else {
       url = "sqlite3://" + dir_.path() + "/tracking.db";
     }
-    db_ = storage::Database::Open(url, 6);
-    ASSERT_EQ(db_->Migrate("tracking", TrackingMigrations()), 1);
+    auto opened_db = storage::Database::Open(url, 6);
+    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+    db_ = *std::move(opened_db);
+    const absl::StatusOr<int> version_db = db_->Migrate("tracking", TrackingMigrations());
+    ASSERT_TRUE(version_db.ok()) << version_db.status();
+    ASSERT_EQ(*version_db, 1);
     store_ = std::make_unique<TrackingStore>(*db_);
     relay_ = std::make_unique<storage::OutboxRelay>(TrackingRelayOptions(std::chrono::milliseconds(0)),
                                                     TrackingEventBatches(*store_, sink_));
@@ -455,8 +459,12 @@ class TrackingRelayReplicasTest : public ::testing::Test {
     }
     postgres_ = std::make_unique<::voc::testing::PostgresServer>();
     postgres_->CreateDatabase("tracking");
-    db_ = storage::Database::Open(postgres_->Url("tracking"));
-    ASSERT_EQ(db_->Migrate("tracking", TrackingMigrations()), 1);
+    auto opened_db = storage::Database::Open(postgres_->Url("tracking"));
+    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+    db_ = *std::move(opened_db);
+    const absl::StatusOr<int> version_db = db_->Migrate("tracking", TrackingMigrations());
+    ASSERT_TRUE(version_db.ok()) << version_db.status();
+    ASSERT_EQ(*version_db, 1);
     store_ = std::make_unique<TrackingStore>(*db_);
     // Events as the store writes them (payload as hex); the payload names
     // the event's position so the stream's order can be checked.
@@ -475,7 +483,9 @@ class TrackingRelayReplicasTest : public ::testing::Test {
     });
     ASSERT_EQ(store_->PendingEvents(kEvents + 1).value().size(), static_cast<std::size_t>(kEvents));
     for (Replica* r : {&a_, &b_}) {
-      r->db = storage::Database::Open(postgres_->Url("tracking"), 2);
+      auto opened_r_db = storage::Database::Open(postgres_->Url("tracking"), 2);
+      ASSERT_TRUE(opened_r_db.ok()) << opened_r_db.status();
+      r->db = *std::move(opened_r_db);
       r->store = std::make_unique<TrackingStore>(*r->db);
       queue::RedisOptions redis;
       redis.port = redis_.port();

@@ -32,8 +32,10 @@ class TriageIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     redis_options_.port = redis_.port();
-    db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
-    db_->Migrate("triage", TriageMigrations());
+    auto opened_db = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
+    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+    db_ = *std::move(opened_db);
+    ASSERT_EQ(db_->Migrate("triage", TriageMigrations()).status(), absl::OkStatus());
     store_ = std::make_unique<TriageStore>(*db_);
     analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
     processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
@@ -239,8 +241,8 @@ TEST_F(TriageIntegrationTest, PreviewCountsWhatAChangedRuleWouldMatchWithoutSavi
 // analyser (rules from config/), reloader and gRPC server.
 struct Replica {
   Replica(const std::string& database_url, const Clock& clock) {
-    db = storage::Database::Open(database_url);
-    db->Migrate("triage", TriageMigrations());
+    db = storage::Database::Open(database_url).value();
+    db->Migrate("triage", TriageMigrations()).value();
     store = std::make_unique<TriageStore>(*db);
     analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
     rules = std::make_unique<RuleReloader>(*analyzer, *store);
@@ -532,8 +534,10 @@ class TriageOutageTest : public ::testing::Test {
     path_ = dir_.path() + "/triage.db";
     // One pooled session, so the short busy timeout below is the one used
     // (Database sets 10 s, which would make each try wait that long).
-    db_ = storage::Database::Open("sqlite3://" + path_, 1);
-    db_->Migrate("triage", TriageMigrations());
+    auto opened_db = storage::Database::Open("sqlite3://" + path_, 1);
+    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+    db_ = *std::move(opened_db);
+    ASSERT_EQ(db_->Migrate("triage", TriageMigrations()).status(), absl::OkStatus());
     db_->WithSession([](soci::session& s) { s << "PRAGMA busy_timeout=50"; });
     store_ = std::make_unique<TriageStore>(*db_);
     analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();

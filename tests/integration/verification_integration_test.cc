@@ -81,13 +81,19 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
       if (!testing::PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL binaries not installed";
       postgres_ = std::make_unique<testing::PostgresServer>();
       postgres_->CreateDatabase("verification");
-      db_ = storage::Database::Open(postgres_->Url("verification"));
+      auto opened_db = storage::Database::Open(postgres_->Url("verification"));
+      ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+      db_ = *std::move(opened_db);
     } else {
       // One connection, so the shortened busy timeout applies to every call.
-      db_ = storage::Database::Open(SqliteUrl(), 1);
+      auto opened_db = storage::Database::Open(SqliteUrl(), 1);
+      ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+      db_ = *std::move(opened_db);
       testing::ShortenBusyTimeout(*db_, std::chrono::milliseconds(50));
     }
-    ASSERT_EQ(db_->Migrate("verification", Migrations()), 2);
+    const absl::StatusOr<int> version_db = db_->Migrate("verification", Migrations());
+    ASSERT_TRUE(version_db.ok()) << version_db.status();
+    ASSERT_EQ(*version_db, 2);
     store_ = std::make_unique<VerificationStore>(*db_);
 
     stand_ins_ = std::make_unique<rpc::ServiceServer>(

@@ -130,7 +130,7 @@ std::string WebhookConfig(const std::string& section, int port) {
 
 TEST(NotifierFromConfigTest, TheTopLevelNotifierSectionChoosesTheWebhook) {
   OneShotHttpServer server(200);
-  const Config config = Config::FromString(WebhookConfig("notifier", server.port()), "assignment");
+  const Config config = Config::FromString(WebhookConfig("notifier", server.port()), "assignment").value();
   auto notifier = NotifierFromConfig(config);
   ASSERT_TRUE(notifier.ok()) << notifier.status();
   EXPECT_TRUE((*notifier)->Send(Escalation()));
@@ -142,16 +142,16 @@ TEST(NotifierFromConfigTest, TrackingsOldSectionStillWorksAndLogIsTheDefault) {
   const Config old = Config::FromString(
       "services:\n  tracking:\n    notifier:\n      kind: webhook\n      webhook_url: http://127.0.0.1:" +
           std::to_string(server.port()) + "/old\n",
-      "assignment");
+      "assignment").value();
   auto notifier = NotifierFromConfig(old);
   ASSERT_TRUE(notifier.ok()) << notifier.status();
   EXPECT_TRUE((*notifier)->Send(Escalation()));
   EXPECT_EQ(server.request().rfind("POST /old HTTP/1.1", 0), 0u);
 
-  auto fallback = NotifierFromConfig(Config::FromString("data_dir: ./var\n", "tracking"));
+  auto fallback = NotifierFromConfig(Config::FromString("data_dir: ./var\n", "tracking").value());
   ASSERT_TRUE(fallback.ok());
   EXPECT_NE(dynamic_cast<LogNotifier*>(fallback->get()), nullptr);
-  const auto bad = NotifierFromConfig(Config::FromString("notifier: {kind: pigeon}\n", "tracking"));
+  const auto bad = NotifierFromConfig(Config::FromString("notifier: {kind: pigeon}\n", "tracking").value());
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
@@ -166,13 +166,15 @@ class OpenedCases final : public assignment::CaseCreator {
 
 TEST(NotifierFromConfigTest, ARedLineAlertGoesThroughTheConfiguredWebhook) {
   OneShotHttpServer server(200);
-  const Config config = Config::FromString(WebhookConfig("notifier", server.port()), "assignment");
+  const Config config = Config::FromString(WebhookConfig("notifier", server.port()), "assignment").value();
   auto notifier = NotifierFromConfig(config);
   ASSERT_TRUE(notifier.ok()) << notifier.status();
 
   testing::TempDir dir;
-  auto db = storage::Database::Open("sqlite3://" + dir.path() + "/assignment.db");
-  db->Migrate("assignment", assignment::AssignmentMigrations());
+  auto opened_db = storage::Database::Open("sqlite3://" + dir.path() + "/assignment.db");
+  ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+  auto db = *std::move(opened_db);
+  ASSERT_EQ(db->Migrate("assignment", assignment::AssignmentMigrations()).status(), absl::OkStatus());
   assignment::AssignmentStore store(*db);
   FakeClock clock(FromMillis(1772409600000LL));
   OpenedCases cases;

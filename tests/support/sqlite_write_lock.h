@@ -20,7 +20,7 @@ namespace voc::testing {
 class SqliteWriteLock {
  public:
   // `url` is the sqlite3:// URL of the database to lock.
-  explicit SqliteWriteLock(const std::string& url) : db_(storage::Database::Open(url, 1)) {
+  explicit SqliteWriteLock(const std::string& url) : db_(storage::Database::Open(url, 1).value()) {
     std::promise<void> locked;
     std::future<void> ready = locked.get_future();
     holder_ = std::thread([this, &locked] {

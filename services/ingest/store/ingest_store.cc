@@ -124,7 +124,7 @@ absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(const std::vec
       renamed.set_id(NewId());
       renamed.set_name("feedback/" + renamed.id());
       if (!InsertIfAbsent(s, renamed, renamed.id())) {
-        throw voc::storage::StorageError("feedback insert conflicted twice for " + item.id());
+        throw soci::soci_error("feedback insert conflicted twice for " + item.id());
       }
       results.push_back({std::move(renamed), false});
     }

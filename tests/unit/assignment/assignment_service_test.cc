@@ -37,8 +37,10 @@ using voc::testing::RecordingNotifier;
 class AssignmentServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/assignment.db");
-    db_->Migrate("assignment", AssignmentMigrations());
+    auto opened_db = storage::Database::Open("sqlite3://" + dir_.path() + "/assignment.db");
+    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+    db_ = *std::move(opened_db);
+    ASSERT_EQ(db_->Migrate("assignment", AssignmentMigrations()).status(), absl::OkStatus());
     store_ = std::make_unique<AssignmentStore>(*db_);
     service_ = std::make_unique<AssignmentService>(*store_, clock_, cases_, notifier_, MakeRouter());
     consumer_ = std::make_unique<AssignmentConsumer>(*service_);

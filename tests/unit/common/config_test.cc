@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdio>
+#include <fstream>
+
 namespace voc {
 namespace {
 
@@ -19,7 +22,7 @@ services:
 )";
 
 TEST(ConfigTest, ReadsNestedKeysWithFallbacks) {
-  Config config = Config::FromString(kYaml, "ingest");
+  Config config = Config::FromString(kYaml, "ingest").value();
   EXPECT_EQ(config.GetInt("redis.port", 0), 6390);
   EXPECT_TRUE(config.GetBool("dev_clock", false));
   EXPECT_EQ(config.GetString("missing.key", "fallback"), "fallback");
@@ -29,14 +32,14 @@ TEST(ConfigTest, ReadsNestedKeysWithFallbacks) {
 }
 
 TEST(ConfigTest, ResolvesSqlitePathsUnderDataDir) {
-  Config config = Config::FromString(kYaml, "ingest");
+  Config config = Config::FromString(kYaml, "ingest").value();
   EXPECT_EQ(config.DatabaseUrl(), "sqlite3:///srv/voc/ingest.db");
 }
 
 TEST(ConfigTest, EnvironmentOverridesTheFile) {
   setenv("VOC_REDIS_PORT", "7000", 1);
   setenv("VOC_DATABASE_URL", "postgresql://host=db dbname=ingest", 1);
-  Config config = Config::FromString(kYaml, "ingest");
+  Config config = Config::FromString(kYaml, "ingest").value();
   EXPECT_EQ(config.GetInt("redis.port", 0), 7000);
   EXPECT_EQ(config.DatabaseUrl(), "postgresql://host=db dbname=ingest");
   unsetenv("VOC_REDIS_PORT");
@@ -44,7 +47,7 @@ TEST(ConfigTest, EnvironmentOverridesTheFile) {
 }
 
 TEST(ConfigTest, WrongTypesNameTheKey) {
-  Config config = Config::FromString("redis: {port: six}", "");
+  Config config = Config::FromString("redis: {port: six}", "").value();
   try {
     config.GetInt("redis.port", 0);
     FAIL() << "expected ConfigError";
@@ -54,16 +57,29 @@ TEST(ConfigTest, WrongTypesNameTheKey) {
 }
 
 TEST(ConfigTest, MalformedYamlReportsTheLine) {
-  try {
-    Config::FromString("a: 1\nb: [unclosed\n", "");
-    FAIL() << "expected ConfigError";
-  } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find(":"), std::string::npos);
-  }
+  const absl::StatusOr<Config> config = Config::FromString("a: 1\nb: [unclosed\n", "");
+  ASSERT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(config.status().message().find("<string>:"), absl::string_view::npos) << config.status();
+}
+
+TEST(ConfigTest, AMalformedFileNamesTheFileAndLine) {
+  const std::string path = ::testing::TempDir() + "/config_test_malformed.yaml";
+  std::ofstream(path) << "a: 1\nb: [unclosed\n";
+  const absl::StatusOr<Config> config = Config::Load(path, "ingest");
+  ASSERT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(config.status().message().rfind(path + ":", 0), 0u) << config.status();
+  std::remove(path.c_str());
+}
+
+TEST(ConfigTest, AMissingFileCannotBeRead) {
+  const std::string path = ::testing::TempDir() + "/config_test_missing.yaml";
+  const absl::StatusOr<Config> config = Config::Load(path, "ingest");
+  ASSERT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(config.status().message(), path + ": cannot be read");
 }
 
 TEST(ConfigTest, MissingAddressIsAClearError) {
-  Config config = Config::FromString(kYaml, "ingest");
+  Config config = Config::FromString(kYaml, "ingest").value();
   EXPECT_THROW(config.AddressOf("verification"), ConfigError);
 }
 

@@ -113,8 +113,8 @@ class DemoInsightsTest : public ::testing::Test {
   // `record` keeps each item's normalised text, sentiment and departments.
   static Clusters Triage(const std::vector<std::size_t>& order, bool record = false) {
     testing::TempDir dir;
-    auto db = storage::Database::Open("sqlite3://" + dir.path() + "/triage.db");
-    db->Migrate("triage", triage::TriageMigrations());
+    auto db = storage::Database::Open("sqlite3://" + dir.path() + "/triage.db").value();
+    db->Migrate("triage", triage::TriageMigrations()).value();
     triage::TriageStore store(*db);
     FakeClock clock(At("2026-11-25T12:00:00Z"));
     triage::TriageProcessor processor(*analyzer_, store, clock);

@@ -70,9 +70,9 @@ std::unique_ptr<storage::OutboxRelay> MakeRelay(IngestStore& store, queue::Publi
 class IngestServiceTest : public ::testing::Test {
  protected:
   IngestServiceTest()
-      : db_(voc::storage::Database::Open("sqlite3://" + dir_.path() + "/ingest.db")),
+      : db_(voc::storage::Database::Open("sqlite3://" + dir_.path() + "/ingest.db").value()),
         clock_(FromMillis(1'790'000'000'000)) {
-    db_->Migrate(kIngestSchema, IngestMigrations());
+    db_->Migrate(kIngestSchema, IngestMigrations()).value();
     store_ = std::make_unique<IngestStore>(*db_);
     relay_ = MakeRelay(*store_, publisher_, clock_, 200);
     service_ = std::make_unique<IngestService>(*store_, clock_, FeedbackValidator(), relay_.get());

@@ -154,7 +154,9 @@ TEST_F(SlaSweeperTest, ASweepDuringADatabaseOutageFailsUnavailableAndTheNextOneE
   const v1::Case c = MustCreate(CallbackRequest("fb-1", StartTime()));
   clock_.Advance(hours(25));
   // The sweeper's own connection gives up on a lock after 50 ms.
-  auto db = storage::Database::Open("sqlite3://" + dir_.path() + "/tracking.db", 1);
+  auto opened_db = storage::Database::Open("sqlite3://" + dir_.path() + "/tracking.db", 1);
+  ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+  auto db = *std::move(opened_db);
   db->WithSession([](soci::session& s) { s << "PRAGMA busy_timeout=50"; });
   TrackingStore store(*db);
   SlaSweeper sweeper(store, clock_, notifier_, directory_);

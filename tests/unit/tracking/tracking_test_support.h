@@ -61,8 +61,10 @@ class TrackingFixture : public ::testing::Test {
   TrackingFixture() : clock_(StartTime()) {}
 
   void SetUp() override {
-    db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/tracking.db");
-    db_->Migrate("tracking", TrackingMigrations());
+    auto opened_db = storage::Database::Open("sqlite3://" + dir_.path() + "/tracking.db");
+    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+    db_ = *std::move(opened_db);
+    ASSERT_EQ(db_->Migrate("tracking", TrackingMigrations()).status(), absl::OkStatus());
     store_ = std::make_unique<TrackingStore>(*db_);
     // The relay's loop stays off: TrackingService relays after each change.
     relay_ = std::make_unique<storage::OutboxRelay>(TrackingRelayOptions(std::chrono::milliseconds(0)),

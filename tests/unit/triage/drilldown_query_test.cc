@@ -44,8 +44,10 @@ void PrintTo(const Factor& f, std::ostream* os) {
 class TriageDrillDownQueryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
-    db_->Migrate("triage", TriageMigrations());
+    auto opened_db = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
+    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+    db_ = *std::move(opened_db);
+    ASSERT_EQ(db_->Migrate("triage", TriageMigrations()).status(), absl::OkStatus());
     store_ = std::make_unique<TriageStore>(*db_);
     analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
     processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
@@ -220,8 +222,10 @@ TEST_F(TriageDrillDownQueryTest, AClusterOrTopicNobodyHasIsAnEmptyFocus) {
 
 TEST(TriageSignalRestoreTest, ReplaysStoredNegativeFeedbackOfTheLast36Days) {
   testing::TempDir dir;
-  auto db = storage::Database::Open("sqlite3://" + dir.path() + "/triage.db");
-  db->Migrate("triage", TriageMigrations());
+  auto opened_db = storage::Database::Open("sqlite3://" + dir.path() + "/triage.db");
+  ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+  auto db = *std::move(opened_db);
+  ASSERT_EQ(db->Migrate("triage", TriageMigrations()).status(), absl::OkStatus());
   TriageStore store(*db);
   auto analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
   FakeClock clock{FromMillis(kDay0)};

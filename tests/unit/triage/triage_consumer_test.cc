@@ -27,8 +27,10 @@ class RecordingPublisher final : public TriagedPublisher {
 class TriageConsumerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
-    db_->Migrate("triage", TriageMigrations());
+    auto opened_db = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
+    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
+    db_ = *std::move(opened_db);
+    ASSERT_EQ(db_->Migrate("triage", TriageMigrations()).status(), absl::OkStatus());
     store_ = std::make_unique<TriageStore>(*db_);
     analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
     processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);

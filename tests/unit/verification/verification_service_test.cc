@@ -58,9 +58,9 @@ class VerificationServiceTest : public ::testing::Test {
  protected:
   VerificationServiceTest()
       : clock_(At("2026-03-01T00:00:00Z")),
-        db_(storage::Database::Open(Url(), 1)),
+        db_(storage::Database::Open(Url(), 1).value()),
         store_(*db_) {
-    db_->Migrate("verification", Migrations());
+    db_->Migrate("verification", Migrations()).value();
     testing::ShortenBusyTimeout(*db_, std::chrono::milliseconds(50));
     settings_.check_delay = hours(720);
     settings_.window = 30 * kDay;
