@@ -73,14 +73,15 @@ absl::StatusOr<PageRequest> ParsePageRequest(int page_size, std::string_view pag
   std::string bytes;
   voc::internal::PageToken token;
   if (!absl::WebSafeBase64Unescape(absl::string_view(page_token.data(), page_token.size()), &bytes) || !token.ParseFromString(bytes) ||
-      token.version() != kTokenVersion || token.checksum() != ChecksumOf(token) || token.offset() < 0) {
+      token.version() != kTokenVersion || token.checksum() != ChecksumOf(token)) {
     return BadToken();
   }
   if (token.filter_fingerprint() != filter_fingerprint) {
     return status::InvalidArgument("page_token", "was made for a request with other filters; "
                                                  "start again without a page_token");
   }
-  page.after = PageCursor{token.after_key(), token.after_id(), token.offset()};
+  page.after = PageCursor{token.after_key(), token.after_id(),
+                          {token.more_keys().begin(), token.more_keys().end()}, token.as_of_ms()};
   return page;
 }
 
@@ -100,7 +101,8 @@ std::string EncodePageToken(const PageCursor& last, std::uint64_t filter_fingerp
   token.set_filter_fingerprint(filter_fingerprint);
   token.set_after_key(last.after_key);
   token.set_after_id(last.after_id);
-  token.set_offset(last.offset);
+  for (const std::int64_t key : last.more_keys) token.add_more_keys(key);
+  token.set_as_of_ms(last.as_of_ms);
   token.set_checksum(ChecksumOf(token));
   std::string encoded;
   absl::WebSafeBase64Escape(Deterministic(token), &encoded);

@@ -8,11 +8,12 @@
 // signature, and needs none: every item a token leads to is still checked
 // against the caller's filter and permissions.
 //
-// Lists page by keyset wherever they can: the token holds the sort key and id
-// of the last item returned, and the next page starts strictly after it, so
-// items added while a client walks the pages are never returned twice and
-// items present from the start are never skipped. Lists sorted by a value
-// that changes (a cluster's size) use `offset` instead and say so.
+// Lists page by keyset: the token holds the sort keys and id of the last item
+// returned, and the next page starts strictly after it, so items added while
+// a client walks the pages are never returned twice and items present from
+// the start are never skipped. A list ordered by several values puts them all
+// in the cursor (after_key, then more_keys); a list whose order depends on
+// the time it is asked (overdue first) keeps the walk's start in as_of_ms.
 #pragma once
 
 #include <absl/status/statusor.h>
@@ -22,14 +23,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace voc::rpc {
 
 // Where a page starts.
 struct PageCursor {
-  std::int64_t after_key = 0;  // sort key of the last item returned (e.g. its time in ms)
+  std::int64_t after_key = 0;  // first sort key of the last item returned (e.g. its time in ms)
   std::string after_id;        // its id, the tie-breaker
-  std::int64_t offset = 0;     // for offset-paged lists
+  std::vector<std::int64_t> more_keys = {};  // its further sort keys, for lists ordered by several
+  std::int64_t as_of_ms = 0;   // when the walk began, for lists ordered relative to "now"
 };
 
 struct PageRequest {

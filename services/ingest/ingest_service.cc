@@ -100,7 +100,7 @@ absl::StatusOr<v1::ListFeedbackResponse> IngestService::ListFeedback(const v1::L
   if (response.feedbacks_size() > 0) {
     const v1::Feedback& last = response.feedbacks(response.feedbacks_size() - 1);
     response.set_next_page_token(rpc::NextPageToken(
-        request, page, response.feedbacks_size(), rpc::PageCursor{ProtoToMillis(last.received_time()), last.id(), 0}));
+        request, page, response.feedbacks_size(), rpc::PageCursor{ProtoToMillis(last.received_time()), last.id()}));
   }
   return response;
 }

@@ -34,19 +34,17 @@ std::string OwnerText(const v1::Owner& o) {
   return o.person().empty() ? o.department() : o.department() + "/" + o.person();
 }
 
-// ListCases' keyset as the cursor of a page token: `after_key` is the due
-// time plus, for the bucket after the overdue cases, kBucketStep (due times
-// in ms stay far below it), so one integer orders (bucket, due time);
-// `offset` carries the time the walk's first page was listed at, which fixes
-// the buckets for the whole walk.
-constexpr std::int64_t kBucketStep = std::int64_t{1} << 52;
-
+// ListCases' keyset as the cursor of a page token: (overdue bucket, due
+// time, id), listed as of the time the walk's first page was, which fixes the
+// buckets for the whole walk.
 rpc::PageCursor CaseCursor(const CaseListKey& key, std::int64_t as_of_ms) {
-  return {key.due_ms + key.bucket * kBucketStep, key.id, as_of_ms};
+  return {key.bucket, key.id, {key.due_ms}, as_of_ms};
 }
-CaseListKey CaseKeyOf(const rpc::PageCursor& cursor) {
-  const int bucket = cursor.after_key >= kBucketStep / 2 ? 1 : 0;
-  return {bucket, cursor.after_key - bucket * kBucketStep, cursor.after_id};
+absl::StatusOr<CaseListKey> CaseKeyOf(const rpc::PageCursor& cursor) {
+  if (cursor.more_keys.size() != 1 || cursor.after_key < 0 || cursor.after_key > 1) {
+    return status::InvalidArgument("page_token", "is not a ListCases token");
+  }
+  return CaseListKey{static_cast<int>(cursor.after_key), cursor.more_keys[0], cursor.after_id};
 }
 
 }  // namespace
@@ -149,9 +147,11 @@ absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
   filter.overdue_only = request.overdue_only();
   filter.open_only = request.open_only();
   const std::int64_t now_ms = NowMs();
-  const std::int64_t as_of_ms = page.after ? page.after->offset : now_ms;
+  const std::int64_t as_of_ms = page.after ? page.after->as_of_ms : now_ms;
   std::optional<CaseListKey> after;
-  if (page.after) after = CaseKeyOf(*page.after);
+  if (page.after) {
+    VOC_ASSIGN_OR_RETURN(after, CaseKeyOf(*page.after));
+  }
   VOC_ASSIGN_OR_RETURN(auto entries, store_.ListCases(filter, now_ms, as_of_ms, page.size, after));
   v1::ListCasesResponse response;
   for (auto& entry : entries) *response.add_cases() = std::move(entry.c);
@@ -331,7 +331,7 @@ absl::StatusOr<v1::ListProjectsResponse> TrackingService::ListProjects(
   if (!entries.empty()) {
     const ProjectListKey& last = entries.back().key;
     response.set_next_page_token(rpc::NextPageToken(request, page, static_cast<int>(entries.size()),
-                                                    {last.create_ms, last.id, 0}));
+                                                    {last.create_ms, last.id}));
   }
   return response;
 }

@@ -88,18 +88,13 @@ ClusterKey KeyOf(const Cluster& c) {
 }
 
 rpc::PageCursor ClusterCursor(const Cluster& c) {
-  return {static_cast<std::int64_t>(c.size), std::to_string(c.last_seen) + ":" + std::to_string(c.id), 0};
+  const auto [size, last_seen, negated_id] = KeyOf(c);
+  return {size, "", {last_seen, negated_id}};
 }
 
 absl::StatusOr<ClusterKey> ClusterKeyOf(const rpc::PageCursor& cursor) {
-  const auto colon = cursor.after_id.find(':');
-  try {
-    if (colon == std::string::npos) throw std::invalid_argument("no colon");
-    return ClusterKey{cursor.after_key, std::stoll(cursor.after_id.substr(0, colon)),
-                      -static_cast<std::int64_t>(std::stoull(cursor.after_id.substr(colon + 1)))};
-  } catch (const std::exception&) {
-    return status::InvalidArgument("page_token", "is not a ListClusters token");
-  }
+  if (cursor.more_keys.size() != 2) return status::InvalidArgument("page_token", "is not a ListClusters token");
+  return ClusterKey{cursor.after_key, cursor.more_keys[0], cursor.more_keys[1]};
 }
 
 // Signals sort by p-value, then combination. A p-value is a non-negative
@@ -289,7 +284,7 @@ absl::StatusOr<v1::ListEmergingSignalsResponse> TriageService::ListEmergingSigna
   }
   if (last) {
     response.set_next_page_token(
-        rpc::NextPageToken(request, page, response.signals_size(), {PValueKey(last->p_value), last->combination, 0}));
+        rpc::NextPageToken(request, page, response.signals_size(), {PValueKey(last->p_value), last->combination}));
   }
   return response;
 }
@@ -328,7 +323,7 @@ absl::StatusOr<v1::ListTopicsResponse> TriageService::ListTopics(const v1::ListT
   }
   if (response.topics_size() > 0) {
     response.set_next_page_token(rpc::NextPageToken(request, page, response.topics_size(),
-                                                    {static_cast<std::int64_t>(last), topics[last].id, 0}));
+                                                    {static_cast<std::int64_t>(last), topics[last].id}));
   }
   return response;
 }

@@ -380,7 +380,7 @@ absl::StatusOr<v1::ListVerificationsResponse> VerificationService::ListVerificat
   if (!checks.empty()) {
     const auto& last = response.verifications(response.verifications_size() - 1);
     response.set_next_page_token(rpc::NextPageToken(
-        request, page, response.verifications_size(), {ProtoToMillis(last.due_time()), last.id(), 0}));
+        request, page, response.verifications_size(), {ProtoToMillis(last.due_time()), last.id()}));
   }
   return response;
 }
@@ -413,7 +413,7 @@ absl::StatusOr<v1::ListResurveysResponse> VerificationService::ListResurveys(
   if (response.resurveys_size() > 0) {
     const auto& last = response.resurveys(response.resurveys_size() - 1);
     response.set_next_page_token(rpc::NextPageToken(
-        request, page, response.resurveys_size(), {ProtoToMillis(last.due_time()), last.id(), 0}));
+        request, page, response.resurveys_size(), {ProtoToMillis(last.due_time()), last.id()}));
   }
   return response;
 }
@@ -435,7 +435,7 @@ absl::StatusOr<v1::SearchKnowledgeResponse> VerificationService::SearchKnowledge
   if (response.entries_size() > 0) {
     const auto& last = response.entries(response.entries_size() - 1);
     response.set_next_page_token(rpc::NextPageToken(
-        request, page, response.entries_size(), {ProtoToMillis(last.verify_time()), last.source(), 0}));
+        request, page, response.entries_size(), {ProtoToMillis(last.verify_time()), last.source()}));
   }
   return response;
 }

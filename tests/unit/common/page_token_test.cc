@@ -28,7 +28,7 @@ TEST(PageTokenTest, TheFirstPageHasNoCursorAndSizesAreClamped) {
 TEST(PageTokenTest, ATokenCarriesTheCursorToTheNextPageOfTheSameRequest) {
   auto request = Request("legal");
   const auto first = ParsePageRequest(request).value();
-  const std::string token = NextPageToken(request, first, 2, PageCursor{1700000000000, "case-7", 0});
+  const std::string token = NextPageToken(request, first, 2, PageCursor{1700000000000, "case-7"});
   ASSERT_FALSE(token.empty());
   EXPECT_EQ(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
             std::string::npos)
@@ -42,15 +42,26 @@ TEST(PageTokenTest, ATokenCarriesTheCursorToTheNextPageOfTheSameRequest) {
   EXPECT_EQ(next->after->after_id, "case-7");
 }
 
+TEST(PageTokenTest, SeveralSortKeysAndTheWalksStartTimeRoundTrip) {
+  auto request = Request("legal");
+  const auto first = ParsePageRequest(request).value();
+  request.set_page_token(NextPageToken(request, first, 2, PageCursor{1, "case-9", {1700000000000, -4}, 1699999999000}));
+  const auto next = ParsePageRequest(request);
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->after->after_key, 1);
+  EXPECT_EQ(next->after->more_keys, (std::vector<std::int64_t>{1700000000000, -4}));
+  EXPECT_EQ(next->after->as_of_ms, 1699999999000);
+}
+
 TEST(PageTokenTest, AShortPageIsTheLast) {
   const auto request = Request("legal");
   const auto page = ParsePageRequest(request).value();
-  EXPECT_EQ(NextPageToken(request, page, 1, PageCursor{1, "x", 0}), "");
+  EXPECT_EQ(NextPageToken(request, page, 1, PageCursor{1, "x"}), "");
 }
 
 TEST(PageTokenTest, AnEditedTokenIsRefusedNamingPageToken) {
   auto request = Request("legal");
-  std::string token = NextPageToken(request, ParsePageRequest(request).value(), 2, PageCursor{42, "abc", 0});
+  std::string token = NextPageToken(request, ParsePageRequest(request).value(), 2, PageCursor{42, "abc"});
   for (std::size_t i = 0; i < token.size(); ++i) {
     std::string edited = token;
     edited[i] = edited[i] == 'A' ? 'B' : 'A';
@@ -66,7 +77,7 @@ TEST(PageTokenTest, AnEditedTokenIsRefusedNamingPageToken) {
 
 TEST(PageTokenTest, ATokenReusedWithAnotherFilterIsRefused) {
   auto legal = Request("legal");
-  const std::string token = NextPageToken(legal, ParsePageRequest(legal).value(), 2, PageCursor{1, "a", 0});
+  const std::string token = NextPageToken(legal, ParsePageRequest(legal).value(), 2, PageCursor{1, "a"});
   auto pr = Request("pr");
   pr.set_page_token(token);
   const auto page = ParsePageRequest(pr);
@@ -80,7 +91,7 @@ TEST(PageTokenTest, ATokenReusedWithAnotherFilterIsRefused) {
 
 TEST(PageTokenTest, ATokenOfAnotherMethodIsRefused) {
   auto cases = Request("legal");
-  const std::string token = NextPageToken(cases, ParsePageRequest(cases).value(), 2, PageCursor{1, "a", 0});
+  const std::string token = NextPageToken(cases, ParsePageRequest(cases).value(), 2, PageCursor{1, "a"});
   v1::ListProjectsRequest projects;
   projects.set_page_token(token);
   EXPECT_EQ(ParsePageRequest(projects).status().code(), absl::StatusCode::kInvalidArgument);
