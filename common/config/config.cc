@@ -1,5 +1,7 @@
 #include "common/config/config.h"
 
+#include "common/config/yaml_file.h"
+
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -31,24 +33,11 @@ const char* Getenv(const std::string& name) {
 }  // namespace
 
 absl::StatusOr<Config> Config::Load(const std::string& path, const std::string& service) {
-  std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(path + ": cannot be read");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  try {
-    YAML::Node root = YAML::Load(buffer.str());
-    return Config(root, service, path);
-  } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  return config::LoadYaml([&] { return Config(config::ParseYaml(config::ReadFile(path), path), service, path); });
 }
 
 absl::StatusOr<Config> Config::FromString(const std::string& yaml, const std::string& service) {
-  try {
-    return Config(YAML::Load(yaml), service, "<string>");
-  } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError("<string>:" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  return config::LoadYaml([&] { return Config(config::ParseYaml(yaml, "<string>"), service, "<string>"); });
 }
 
 bool Config::FromEnv(const std::string& key, std::string* value) const {
