@@ -24,21 +24,19 @@
 #include "services/triage/triage_consumer.h"
 #include "services/triage/triage_service.h"
 #include "tests/support/servers.h"
+#include "tests/unit/triage/triage_test_support.h"
 
 namespace voc::triage {
 namespace {
 
-class TriageIntegrationTest : public ::testing::Test {
+class TriageIntegrationTest : public TriageStoreTest {
  protected:
+  TriageIntegrationTest() : TriageStoreTest(FromMillis(1764028800000)) {}
+
   void SetUp() override {
     redis_options_.port = redis_.port();
-    auto opened_db = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
-    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
-    db_ = *std::move(opened_db);
-    ASSERT_EQ(db_->Migrate("triage", TriageMigrations()).status(), absl::OkStatus());
-    store_ = std::make_unique<TriageStore>(*db_);
-    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
-    processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
+    TriageStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     WeakSignalOptions signal_options;
     signal_options.groups = DefaultSignalGroups(*analyzer_->taxonomy().Current());
     signals_ = std::make_unique<WeakSignalDetector>(signal_options);
@@ -84,12 +82,6 @@ class TriageIntegrationTest : public ::testing::Test {
 
   testing::RedisServer redis_;
   queue::RedisOptions redis_options_;
-  testing::TempDir dir_;
-  FakeClock clock_{FromMillis(1764028800000)};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<TriageStore> store_;
-  std::unique_ptr<TriageAnalyzer> analyzer_;
-  std::unique_ptr<TriageProcessor> processor_;
   std::unique_ptr<WeakSignalDetector> signals_;
   std::unique_ptr<TriageService> logic_;
   std::unique_ptr<queue::StreamPublisher> publisher_;

@@ -16,6 +16,7 @@
 #include "services/triage/triage_processor.h"
 #include "services/triage/triage_consumer.h"
 #include "tests/support/servers.h"
+#include "tests/unit/triage/triage_test_support.h"
 
 namespace voc::triage {
 namespace {
@@ -41,16 +42,13 @@ void PrintTo(const Factor& f, std::ostream* os) {
   *os << f.kind << "=" << f.value << " (" << f.count << " vs " << f.baseline_count << ", g2 " << f.g2 << ")";
 }
 
-class TriageDrillDownQueryTest : public ::testing::Test {
+class TriageDrillDownQueryTest : public TriageStoreTest {
  protected:
+  TriageDrillDownQueryTest() : TriageStoreTest(FromMillis(kDay0)) {}
+
   void SetUp() override {
-    auto opened_db = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
-    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
-    db_ = *std::move(opened_db);
-    ASSERT_EQ(db_->Migrate("triage", TriageMigrations()).status(), absl::OkStatus());
-    store_ = std::make_unique<TriageStore>(*db_);
-    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
-    processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
+    TriageStoreTest::SetUp();
+    if (HasFatalFailure()) return;
 
     // Parcels stuck in customs, all bought at store S07 ...
     const std::vector<std::string> stuck = {
@@ -136,12 +134,6 @@ class TriageDrillDownQueryTest : public ::testing::Test {
     return terms;
   }
 
-  testing::TempDir dir_;
-  FakeClock clock_{FromMillis(kDay0)};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<TriageStore> store_;
-  std::unique_ptr<TriageAnalyzer> analyzer_;
-  std::unique_ptr<TriageProcessor> processor_;
   std::vector<std::pair<voc::v1::TriagedFeedback, std::string>> results_;
 };
 

@@ -8,6 +8,7 @@
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
 #include "tests/support/servers.h"
+#include "tests/unit/triage/triage_test_support.h"
 
 namespace voc::triage {
 namespace {
@@ -24,16 +25,13 @@ class RecordingPublisher final : public TriagedPublisher {
   std::vector<queue::MessageFields> published;
 };
 
-class TriageConsumerTest : public ::testing::Test {
+class TriageConsumerTest : public TriageStoreTest {
  protected:
+  TriageConsumerTest() : TriageStoreTest(FromMillis(1764028800000)) {}
+
   void SetUp() override {
-    auto opened_db = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
-    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
-    db_ = *std::move(opened_db);
-    ASSERT_EQ(db_->Migrate("triage", TriageMigrations()).status(), absl::OkStatus());
-    store_ = std::make_unique<TriageStore>(*db_);
-    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
-    processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
+    TriageStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     service_ = std::make_unique<TriageService>(*processor_, *store_, nullptr, clock_);
     queue::ConsumerOptions options;
     options.stream = queue::kFeedbackStream;
@@ -55,12 +53,6 @@ class TriageConsumerTest : public ::testing::Test {
     return m;
   }
 
-  testing::TempDir dir_;
-  FakeClock clock_{FromMillis(1764028800000)};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<TriageStore> store_;
-  std::unique_ptr<TriageAnalyzer> analyzer_;
-  std::unique_ptr<TriageProcessor> processor_;
   std::unique_ptr<TriageService> service_;
   RecordingPublisher publisher_;
   std::unique_ptr<TriageConsumer> consumer_;

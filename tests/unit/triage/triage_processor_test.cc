@@ -7,20 +7,18 @@
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
 #include "tests/support/servers.h"
+#include "tests/unit/triage/triage_test_support.h"
 
 namespace voc::triage {
 namespace {
 
-class TriageProcessorTest : public ::testing::Test {
+class TriageProcessorTest : public TriageStoreTest {
  protected:
+  TriageProcessorTest() : TriageStoreTest(FromMillis(kDay0)) {}
+
   void SetUp() override {
-    auto opened_db = storage::Database::Open("sqlite3://" + dir_.path() + "/triage.db");
-    ASSERT_TRUE(opened_db.ok()) << opened_db.status();
-    db_ = *std::move(opened_db);
-    ASSERT_EQ(db_->Migrate("triage", TriageMigrations()).status(), absl::OkStatus());
-    store_ = std::make_unique<TriageStore>(*db_);
-    analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
-    processor_ = std::make_unique<TriageProcessor>(*analyzer_, *store_, clock_);
+    TriageStoreTest::SetUp();
+    if (HasFatalFailure()) return;
   }
 
   voc::v1::Feedback Feedback(const std::string& id, const std::string& text, int occurred_day = 0) {
@@ -33,12 +31,6 @@ class TriageProcessorTest : public ::testing::Test {
   }
 
   static constexpr std::int64_t kDay0 = 1764028800000;  // 2025-11-25T00:00Z
-  testing::TempDir dir_;
-  FakeClock clock_{FromMillis(kDay0)};
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<TriageStore> store_;
-  std::unique_ptr<TriageAnalyzer> analyzer_;
-  std::unique_ptr<TriageProcessor> processor_;
 };
 
 TEST_F(TriageProcessorTest, StoresExactlyOneResultPerFeedback) {
