@@ -70,8 +70,35 @@ std::size_t StreamProducer::PublishBatch(const std::vector<std::map<std::string,
   return ok;
 }
 
-StreamConsumer::StreamConsumer(RedisOptions redis, ConsumerOptions options, StreamHandler handler)
+StreamConsumer::StreamConsumer(RedisOptions redis, ConsumerOptions options, StreamBatchHandler handler)
     : client_(std::move(redis)), options_(std::move(options)), handler_(std::move(handler)) {}
+
+// One message at a time, as a batch handler: after a status to retry, the
+// later messages are not attempted (they would meet the same outage) and
+// stay pending with it.
+StreamConsumer::StreamConsumer(RedisOptions redis, ConsumerOptions options, StreamHandler handler)
+    : StreamConsumer(std::move(redis), std::move(options),
+                     StreamBatchHandler([this, handler = std::move(handler)](const std::vector<StreamMessage>& batch) {
+                       std::vector<absl::Status> results;
+                       results.reserve(batch.size());
+                       for (const auto& message : batch) {
+                         if (stopping_) {
+                           results.push_back(absl::UnavailableError("consumer stopping"));
+                           continue;
+                         }
+                         if (!results.empty() && DispositionOf(results.back()) == Disposition::kRetry) {
+                           results.push_back(results.back());
+                           continue;
+                         }
+                         try {
+                           results.push_back(handler(message));
+                         } catch (const std::exception& e) {
+                           // A handler must return its errors; a throw is a bug, counted like one.
+                           results.push_back(absl::InternalError(std::string("handler threw: ") + e.what()));
+                         }
+                       }
+                       return results;
+                     })) {}
 
 bool StreamConsumer::EnsureGroup() {
   if (group_ready_) return true;
@@ -142,26 +169,58 @@ void StreamConsumer::DeadLetter(const StreamMessage& message, const absl::Status
                                      {"error", error}});
 }
 
-int StreamConsumer::HandleBatch(const std::vector<StreamMessage>& batch) {
-  int handled = 0;
-  for (const auto& message : batch) {
-    if (stopping_) break;
-    absl::Status result;
-    if (message.fields.empty()) {
-      result = absl::DataLossError("entry has no fields (deleted from the stream)");
+std::vector<absl::Status> StreamConsumer::RunHandler(const std::vector<StreamMessage>& batch) {
+  // Entries deleted from the stream while pending come back without fields:
+  // nothing to handle, they go straight to the dead letters.
+  std::vector<StreamMessage> live;
+  std::vector<std::size_t> live_index;
+  std::vector<absl::Status> results(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].fields.empty()) {
+      results[i] = absl::DataLossError("entry has no fields (deleted from the stream)");
     } else {
-      try {
-        result = handler_(message);
-      } catch (const std::exception& e) {
-        // A handler must return its errors; a throw is a bug, counted like one.
-        result = absl::InternalError(std::string("handler threw: ") + e.what());
-      }
+      live_index.push_back(i);
+      live.push_back(batch[i]);
     }
+  }
+  if (live.empty()) return results;
+  std::vector<absl::Status> handled;
+  try {
+    handled = handler_(live);
+  } catch (const std::exception& e) {
+    handled.assign(live.size(), absl::InternalError(std::string("handler threw: ") + e.what()));
+  }
+  if (handled.size() != live.size()) {
+    log::Error("queue_handler_result_mismatch",
+               {{"stream", options_.stream}, {"messages", live.size()}, {"statuses", handled.size()}});
+    handled.assign(live.size(), absl::UnavailableError("handler returned the wrong number of statuses"));
+  }
+  for (std::size_t j = 0; j < live.size(); ++j) results[live_index[j]] = std::move(handled[j]);
+  return results;
+}
+
+// XACK and HDEL take many ids: one pipelined round trip for the whole batch.
+void StreamConsumer::AckAll(const std::vector<std::string>& ids) {
+  if (ids.empty()) return;
+  std::vector<std::string> xack{"XACK", options_.stream, options_.group};
+  std::vector<std::string> hdel{"HDEL", FailureKey(options_)};
+  xack.insert(xack.end(), ids.begin(), ids.end());
+  hdel.insert(hdel.end(), ids.begin(), ids.end());
+  auto replies = client_.Pipeline({xack, hdel});
+  // Not acked: the messages come back and the idempotent handler finds its work done.
+  if (replies.empty()) trouble_ = true;
+}
+
+int StreamConsumer::HandleBatch(const std::vector<StreamMessage>& batch) {
+  if (batch.empty() || stopping_) return 0;
+  const std::vector<absl::Status> results = RunHandler(batch);
+  std::vector<std::string> acked;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const StreamMessage& message = batch[i];
+    const absl::Status& result = results[i];
     const Disposition disposition = DispositionOf(result);
     if (disposition == Disposition::kAck) {
-      client_.Command({"XACK", options_.stream, options_.group, message.id});
-      client_.Command({"HDEL", FailureKey(options_), message.id});
-      ++handled;
+      acked.push_back(message.id);
       continue;
     }
     trouble_ = true;
@@ -180,7 +239,8 @@ int StreamConsumer::HandleBatch(const std::vector<StreamMessage>& batch) {
                                        {"error", error}});
     if (failures >= options_.max_deliveries) DeadLetter(message, result);
   }
-  return handled;
+  AckAll(acked);
+  return static_cast<int>(acked.size());
 }
 
 int StreamConsumer::PollOnce() {

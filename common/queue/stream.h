@@ -53,6 +53,16 @@ class StreamProducer {
 // is turned into retry or dead-letter by DispositionOf (disposition.h).
 using StreamHandler = std::function<absl::Status(const StreamMessage&)>;
 
+// A batch handler gets every message of one read at once (so a stage can
+// store the whole batch in one transaction) and returns exactly one status
+// per message, in the same order. The consumer acks the OK ones in one
+// pipelined round trip after the handler returned, i.e. after the commit.
+// A status whose disposition is retry stops the batch there: it and every
+// later message stay pending and come back on the next poll. A handler
+// that returns the wrong number of statuses is a bug: the whole batch is
+// retried and the mismatch logged.
+using StreamBatchHandler = std::function<std::vector<absl::Status>(const std::vector<StreamMessage>&)>;
+
 struct ConsumerOptions {
   std::string stream;
   std::string group;
@@ -70,6 +80,7 @@ struct ConsumerOptions {
 class StreamConsumer {
  public:
   StreamConsumer(RedisOptions redis, ConsumerOptions options, StreamHandler handler);
+  StreamConsumer(RedisOptions redis, ConsumerOptions options, StreamBatchHandler handler);
 
   // Creates the group (and the stream) if missing, then loops: first the
   // messages already delivered to this consumer and not acked, then claimed
@@ -84,13 +95,15 @@ class StreamConsumer {
  private:
   bool EnsureGroup();
   int HandleBatch(const std::vector<StreamMessage>& batch);
+  std::vector<absl::Status> RunHandler(const std::vector<StreamMessage>& batch);
+  void AckAll(const std::vector<std::string>& ids);
   std::vector<StreamMessage> ReadGroup(const std::string& from_id);
   std::vector<StreamMessage> ClaimStale();
   void DeadLetter(const StreamMessage& message, const absl::Status& status);
 
   RedisClient client_;
   ConsumerOptions options_;
-  StreamHandler handler_;
+  StreamBatchHandler handler_;
   std::atomic<bool> stopping_{false};
   bool group_ready_ = false;
   bool trouble_ = false;  // the last poll hit a handler failure or lost Redis
