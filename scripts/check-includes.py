@@ -29,13 +29,15 @@ COMMON_LAYERS = {
     "util": {"clock"},
     "log": set(),
     "config": {"status"},
+    # metrics sits below everything that counts.
+    "metrics": {"status"},
     "org": {"config", "status"},
-    "queue": {"status", "log"},
+    "queue": {"status", "log", "metrics"},
     # storage/outbox_relay runs on service/periodic_worker (library voc_common_outbox).
-    "storage": {"status", "log", "util", "queue", "service"},
-    "rpc": {"status", "util", "clock", "log"},
-    "notify": {"status", "log", "config"},
-    "service": {"clock", "config", "log", "queue", "storage", "rpc", "status", "util"},
+    "storage": {"status", "log", "util", "queue", "service", "metrics"},
+    "rpc": {"status", "util", "clock", "log", "metrics"},
+    "notify": {"status", "log", "config", "metrics"},
+    "service": {"clock", "config", "log", "queue", "storage", "rpc", "status", "util", "metrics"},
 }
 
 

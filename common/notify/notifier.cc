@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log/log.h"
+#include "common/metrics/loop_metrics.h"
 #include "common/status/status.h"
 
 namespace voc {
@@ -22,6 +23,7 @@ bool LogNotifier::Send(const Notification& n) {
                              {"subject", n.subject},
                              {"body", n.body},
                              {"case_id", n.case_id}});
+  metrics::NotificationsSent(n.kind).Increment();
   return true;
 }
 
@@ -49,6 +51,7 @@ bool WebhookNotifier::Send(const Notification& n) {
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   bool ok = rc == CURLE_OK && status >= 200 && status < 300;
+  (ok ? metrics::NotificationsSent(n.kind) : metrics::NotificationsFailed(n.kind)).Increment();
   if (!ok) {
     log::Warn("webhook_failed", {{"url", url_}, {"curl", curl_easy_strerror(rc)}, {"http_status", status},
                                  {"case_id", n.case_id}});

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "common/log/log.h"
+#include "common/metrics/loop_metrics.h"
 
 namespace voc::queue {
 namespace {
@@ -163,6 +164,7 @@ void StreamConsumer::DeadLetter(const StreamMessage& message, const absl::Status
   if (!added || added->type == REDIS_REPLY_ERROR) return;  // keep it pending; retried later
   client_.Command({"XACK", options_.stream, options_.group, message.id});
   client_.Command({"HDEL", FailureKey(options_), message.id});
+  metrics::DeadLetters(options_.stream, options_.group).Increment();
   log::Error("queue_dead_lettered", {{"stream", options_.stream},
                                      {"message_id", message.id},
                                      {"code", absl::StatusCodeToString(status.code())},

@@ -1,6 +1,7 @@
 #include "common/rpc/status.h"
 
 #include "common/log/log.h"
+#include "common/metrics/loop_metrics.h"
 
 namespace voc::rpc {
 
@@ -35,6 +36,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     message = ClientSafeError(message);
   }
   return {code, message};
+}
+
+void RecordHandled(const char* rpc_name, const grpc::Status& status, std::chrono::steady_clock::time_point started) {
+  metrics::RecordRpc(rpc_name, static_cast<int>(status.error_code()), std::chrono::steady_clock::now() - started);
 }
 
 grpc::Status Guard(const char* rpc_name, const std::function<grpc::Status()>& fn) {

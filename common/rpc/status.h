@@ -7,6 +7,7 @@
 #include <absl/status/statusor.h>
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -20,12 +21,19 @@ namespace voc::rpc {
 // ClientSafeError (the full one is logged where it arose).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+// Counts one handled RPC in the service's metrics (voc_rpc_handled_total by
+// method and code, voc_rpc_duration_seconds by method; common/metrics).
+void RecordHandled(const char* rpc_name, const grpc::Status& status, std::chrono::steady_clock::time_point started);
+
 // Runs a logic call for RPC `rpc_name` under Guard and maps its status:
 //   call() -> absl::StatusOr<Response>: the value is moved into *response;
 //   call() -> absl::Status:             the call filled *response itself.
+// Every RPC passes here, so this is where RPCs are counted and timed (real
+// time: a latency, not business time, so not the injected clock).
 template <typename Response, typename Call>
 grpc::Status Serve(const char* rpc_name, Response* response, Call&& call) {
-  return Guard(rpc_name, [&]() -> grpc::Status {
+  const auto started = std::chrono::steady_clock::now();
+  grpc::Status status = Guard(rpc_name, [&]() -> grpc::Status {
     auto result = call();
     if constexpr (std::is_same_v<std::decay_t<decltype(result)>, absl::Status>) {
       return ToGrpcStatus(result);
@@ -35,6 +43,8 @@ grpc::Status Serve(const char* rpc_name, Response* response, Call&& call) {
       return grpc::Status::OK;
     }
   });
+  RecordHandled(rpc_name, status, started);
+  return status;
 }
 
 // "INVALID_ARGUMENT", "NOT_FOUND", ... for messages and JSON errors.

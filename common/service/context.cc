@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "common/log/log.h"
+#include "common/service/service_metrics.h"
 
 namespace voc {
 
@@ -63,7 +64,7 @@ ServiceContext BootstrapService(int argc, char** argv, const std::string& servic
   try {
     Config config = *std::move(loaded);
     log::Init(service, config.GetString("log_format", "json"), config.GetString("log_level", "info"));
-    ServiceContext ctx{std::move(config), nullptr, nullptr, {}, nullptr, "", ""};
+    ServiceContext ctx{std::move(config), nullptr, nullptr, {}, nullptr, "", "", nullptr};
     if (ctx.config.GetBool("dev_clock", false)) {
       auto dev = std::make_unique<DevClock>();
       ctx.dev_clock = dev.get();
@@ -86,6 +87,7 @@ ServiceContext BootstrapService(int argc, char** argv, const std::string& servic
       if (!version.ok()) exit_cannot_start(version.status());
       log::Info("database_ready", {{"url", ctx.db->display_url()}, {"schema_version", *version}});
     }
+    ctx.metrics = StartServiceMetricsOrExit(ctx.config, service, ctx.redis);
     return ctx;
   } catch (const ConfigError& e) {
     // A typed getter met a value of the wrong type while the service was set up.

@@ -14,6 +14,8 @@
 
 namespace voc {
 
+struct ServiceMetrics;  // common/service/service_metrics.h
+
 struct ServiceContext {
   Config config;
   std::unique_ptr<Clock> clock;
@@ -24,6 +26,9 @@ struct ServiceContext {
   // Where the service's gRPC (or HTTP) server binds: services.<name>.listen,
   // else DefaultListenAddress(name).
   std::string listen;
+  // The /metrics endpoint on services.<name>.metrics_listen (null when that
+  // is ""); it serves until the context is destroyed, at the end of main().
+  std::shared_ptr<ServiceMetrics> metrics;
 };
 
 // The loopback address each service binds when its config names none:

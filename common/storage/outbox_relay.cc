@@ -3,12 +3,33 @@
 #include <utility>
 
 #include "common/log/log.h"
+#include "common/metrics/loop_metrics.h"
 
 namespace voc::storage {
+namespace {
+
+// voc_outbox_backlog{outbox}, counted when scraped; left out of the page
+// while the database cannot answer.
+metrics::CollectorHandle BacklogGauge(const OutboxRelayOptions& options) {
+  if (!options.count_backlog) return {};
+  return metrics::Registry::Default().AddCollector([count = options.count_backlog, name = options.name] {
+    std::vector<metrics::MetricFamilySnapshot> families;
+    const absl::StatusOr<std::int64_t> backlog = count();
+    if (backlog.ok()) {
+      families.push_back({metrics::OutboxBacklogDescriptor(), {{"", {{"outbox", name}}, static_cast<double>(*backlog)}}});
+    }
+    return families;
+  });
+}
+
+}  // namespace
 
 OutboxRelay::OutboxRelay(OutboxRelayOptions options, RelayBatch relay_batch)
     : options_(std::move(options)),
       relay_batch_(std::move(relay_batch)),
+      rows_published_(metrics::OutboxRowsPublished(options_.name)),
+      passes_failed_(metrics::OutboxPassesFailed(options_.name)),
+      backlog_gauge_(BacklogGauge(options_)),
       worker_(options_.name + "_relay", options_.interval, [this] { BackgroundPass(); },
               PeriodicWorker::FirstTick::kImmediately) {}
 
@@ -40,6 +61,7 @@ std::size_t OutboxRelay::RelayPending() {
       break;
     }
     relayed += batch->published;
+    rows_published_.Increment(batch->published);
     if (batch->claimed == 0) break;
     if (batch->published < batch->claimed) {
       failure = absl::UnavailableError("the queue accepted " + std::to_string(batch->published) + " of " +
@@ -60,6 +82,7 @@ std::size_t OutboxRelay::RelayPending() {
     log::Info("outbox_relay_resumed", {{"outbox", options_.name}, {"count", relayed}});
     failure_logged_ = false;
   }
+  if (!failure.ok()) passes_failed_.Increment();
   last_pass_failed_ = !failure.ok();
   return relayed;
 }

@@ -12,6 +12,9 @@
 // relays right after each change) waits for the running one.
 //
 // Delivery stays at-least-once; consumers are idempotent.
+//
+// Metrics (common/metrics/loop_metrics.h), labelled with the outbox's name:
+// rows published, passes failed, and the backlog when count_backlog is set.
 #pragma once
 
 #include <absl/status/statusor.h>
@@ -19,10 +22,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
 
+#include "common/metrics/registry.h"
 #include "common/service/periodic_worker.h"
 #include "common/storage/outbox.h"
 
@@ -38,6 +43,9 @@ struct OutboxRelayOptions {
   std::chrono::milliseconds interval{1000};
   // Rows per batch (one pipelined round trip to the queue).
   int batch_size = 200;
+  // Counts the rows stored and not yet queued (a store's CountUnqueued), for
+  // the voc_outbox_backlog gauge at scrape time; unset: no gauge.
+  std::function<absl::StatusOr<std::int64_t>()> count_backlog;
 };
 
 class OutboxRelay {
@@ -73,6 +81,9 @@ class OutboxRelay {
   std::mutex pass_mu_;  // one pass at a time
   std::atomic<bool> last_pass_failed_{false};
   bool failure_logged_ = false;  // guarded by pass_mu_: log an outage once, and its end
+  metrics::Counter& rows_published_;
+  metrics::Counter& passes_failed_;
+  metrics::CollectorHandle backlog_gauge_;  // before worker_: unregistered after the worker stops
   PeriodicWorker worker_;
 };
 

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   relay_options.batch_size = static_cast<int>(config.ServiceInt("relay_batch_size", 200));
 
   voc::ingest::IngestStore store(*ctx.db);
+  relay_options.count_backlog = [&store] { return store.CountUnqueued(); };  // voc_outbox_backlog
   voc::queue::StreamPublisher publisher(ctx.redis, voc::queue::kFeedbackStream);
   const voc::Clock& clock = *ctx.clock;
   voc::storage::OutboxRelay relay(relay_options, [&](int batch_size) {

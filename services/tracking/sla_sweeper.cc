@@ -1,6 +1,7 @@
 #include "services/tracking/sla_sweeper.h"
 
 #include "common/log/log.h"
+#include "common/metrics/loop_metrics.h"
 #include "common/status/status.h"
 #include "common/util/time.h"
 
@@ -39,6 +40,7 @@ absl::Status SlaSweeper::Sweep(SweepReport& report) {
         store_.MarkOverdue(id, now_ms, {now_ms, kSweeperActor, "overdue", "SLA due time passed"}));
     if (marked) {
       ++report.newly_overdue;
+      metrics::SlaBreaches().Increment();
       log::Info("case_overdue", {{"case_id", id}});
     }
   }
@@ -66,6 +68,7 @@ absl::Status SlaSweeper::Sweep(SweepReport& report) {
                                                 {now_ms, kSweeperActor, "escalated", detail}));
     if (!claimed) continue;  // another sweep escalated it
     report.escalated_cases.push_back("cases/" + breach.case_id);
+    metrics::SlaEscalations().Increment();
     log::Info("case_escalated", {{"case_id", breach.case_id}, {"to", target}});
     VOC_RETURN_IF_ERROR(SendAndRecord({breach.case_id, breach.title, target, breach.department,
                                        breach.person, breach.due_ms},
@@ -73,6 +76,7 @@ absl::Status SlaSweeper::Sweep(SweepReport& report) {
   }
 
   VOC_ASSIGN_OR_RETURN(report.overdue_count, store_.CountOverdue(now_ms));
+  metrics::SlaOverdueCases().Set(report.overdue_count);
   return absl::OkStatus();
 }
 

@@ -1,6 +1,7 @@
 #include "services/triage/triage_processor.h"
 
 #include "common/log/log.h"
+#include "common/metrics/loop_metrics.h"
 #include "common/status/status.h"
 #include "common/util/time.h"
 #include "proto/api/enum_names.h"
@@ -149,6 +150,7 @@ absl::StatusOr<voc::v1::TriagedFeedback> TriageProcessor::Process(const voc::v1:
     if (theirs) return theirs->triaged;
   }
   if (newly_stored) *newly_stored = true;
+  metrics::TriageDocumentsAnalysed().Increment();
   if (normalized_out) *normalized_out = normalized;
   log::Info("feedback_triaged", {{"feedback_id", feedback.id()},
                                  {"sentiment", voc::v1::Sentiment_Name(triaged.result().sentiment())},

@@ -72,6 +72,7 @@ void Stack::WriteConfig() {
     out << "  " << name << ":\n"
         << "    listen: " << address << "\n"
         << "    address: " << address << "\n"
+        << "    metrics_listen: 127.0.0.1:0\n"  // a free port: stacks may run side by side
         << "    database: sqlite3://" << name << ".db\n"
         << "    reclaim_idle_ms: 2000\n";
     if (name == "triage") {
@@ -91,7 +92,7 @@ void Stack::WriteConfig() {
           << "    scheduler_interval_ms: " << options_.verification_interval_ms << "\n";
     }
   }
-  out << "  gateway:\n    listen: 127.0.0.1:0\n";
+  out << "  gateway:\n    listen: 127.0.0.1:0\n    metrics_listen: 127.0.0.1:0\n";
 }
 
 void Stack::StartService(const std::string& name) {

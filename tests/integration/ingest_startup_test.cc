@@ -29,7 +29,8 @@ class IngestStartupTest : public ::testing::Test {
         << "log_format: json\n"
         << "services:\n"
         << "  ingest:\n"
-        << "    database: \"" << database << "\"\n";
+        << "    database: \"" << database << "\"\n"
+        << "    metrics_listen: 127.0.0.1:0\n";  // these tests are about `listen`
     if (!listen_line.empty()) out << "    " << listen_line << "\n";
     return path;
   }
