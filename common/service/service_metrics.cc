@@ -33,7 +33,7 @@ std::map<std::string, GroupInfo> ParseGroups(const redisReply* reply) {
   std::map<std::string, GroupInfo> groups;
   for (std::size_t g = 0; g < reply->elements; ++g) {
     const redisReply* fields = reply->element[g];
-    if (fields->type != REDIS_REPLY_ARRAY && fields->type != REDIS_REPLY_MAP) continue;
+    if (fields->type != REDIS_REPLY_ARRAY) continue;  // hiredis speaks RESP2: flat arrays
     std::string name;
     GroupInfo info;
     for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
@@ -86,7 +86,7 @@ metrics::Collector StreamGroupCollector(queue::RedisOptions redis, std::vector<S
       if (!asked.insert(sg.stream).second) continue;
       queue::Reply reply = client->Command({"XINFO", "GROUPS", sg.stream});
       std::optional<std::map<std::string, GroupInfo>> parsed;
-      if (reply && (reply->type == REDIS_REPLY_ARRAY || reply->type == REDIS_REPLY_SET)) {
+      if (reply && reply->type == REDIS_REPLY_ARRAY) {
         parsed = ParseGroups(reply.get());
       } else if (reply && reply->type == REDIS_REPLY_ERROR && reply->str &&
                  std::string(reply->str).find("no such key") != std::string::npos) {
