@@ -16,6 +16,8 @@ PACKAGES=(
   libicu-dev libopencc-dev libopencc-data libhyperscan-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml
+  # the Prometheus project's text-format parser, which reads /metrics in the tests
+  python3-prometheus-client
   # Helm chart check (see docs/operations.md)
   golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev yamllint
   # browser test of the web page (tests/web)

@@ -75,6 +75,20 @@ RpcSeries& Rpcs() {
   return *rpcs;
 }
 
+CounterFamily& HttpRequestsFamily() {
+  static CounterFamily& family = Registry::Default().AddCounter(
+      "voc_http_requests_total", "HTTP requests answered, by route template, method and status.",
+      {"route", "method", "code"});
+  return family;
+}
+
+HistogramFamily& HttpDurationFamily() {
+  static HistogramFamily& family = Registry::Default().AddHistogram(
+      "voc_http_request_duration_seconds", "Time to answer an HTTP request (the handler's work), by route template.",
+      {"route"});
+  return family;
+}
+
 CounterFamily& DeadLetterFamily() {
   static CounterFamily& family = Registry::Default().AddCounter(
       "voc_queue_dead_letters_total",
@@ -118,6 +132,14 @@ void RecordRpc(std::string_view method, int code, std::chrono::nanoseconds elaps
   MethodSeries& series = Rpcs().For(method);
   series.Handled(code).Increment();
   series.duration.Observe(std::chrono::duration<double>(elapsed).count());
+}
+
+void RecordHttp(std::string_view route, std::string_view method, int status, std::chrono::nanoseconds elapsed) {
+  // Per request: two family lookups (a lock and a small map each). The
+  // gateway answers people, not a firehose; RPCs take the cached path above.
+  const std::string_view known = method == "GET" || method == "HEAD" || method == "POST" ? method : "other";
+  HttpRequestsFamily().WithLabels({std::string(route), std::string(known), std::to_string(status)}).Increment();
+  HttpDurationFamily().WithLabels({std::string(route)}).Observe(std::chrono::duration<double>(elapsed).count());
 }
 
 Counter& DeadLetters(const std::string& stream, const std::string& group) {
@@ -196,6 +218,8 @@ Counter& TriageDocumentsAnalysed() {
 void RegisterLoopMetrics() {
   RpcHandled();
   RpcDuration();
+  HttpRequestsFamily();
+  HttpDurationFamily();
   DeadLetterFamily();
   OutboxPublishedFamily();
   OutboxFailedFamily();

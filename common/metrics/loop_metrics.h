@@ -24,6 +24,14 @@ namespace voc::metrics {
 // `code` is the numeric grpc::StatusCode (0..16); others count as UNKNOWN.
 void RecordRpc(std::string_view method, int code, std::chrono::nanoseconds elapsed);
 
+// --- HTTP (the gateway) ---------------------------------------------------
+// voc_http_requests_total{route,method,code} and
+// voc_http_request_duration_seconds{route}. `route` is the route's template
+// ("/api/cases/{id}"), never the raw path, so the label set stays bounded;
+// methods other than GET, HEAD, POST count as "other"; code is the HTTP
+// status ("200").
+void RecordHttp(std::string_view route, std::string_view method, int status, std::chrono::nanoseconds elapsed);
+
 // --- Queue ---------------------------------------------------------------
 // voc_queue_dead_letters_total{stream,group}: messages moved to <stream>:dead.
 Counter& DeadLetters(const std::string& stream, const std::string& group);

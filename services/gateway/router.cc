@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/log/log.h"
+#include "common/metrics/loop_metrics.h"
 #include "common/util/time.h"
 #include "common/util/utf8.h"
 #include "proto/api/enum_names.h"
@@ -198,7 +199,22 @@ bool SplitTarget(const std::string& target, std::string* path, std::map<std::str
 Router::Router(GatewayBackend& backend, std::vector<org::Department> departments, StaticFiles static_files)
     : backend_(backend), departments_(std::move(departments)), static_files_(std::move(static_files)) {}
 
+std::string RouteTemplate(const std::string& target) {
+  std::string path = target.substr(0, target.find('?'));
+  if (path == "/healthz") return path;
+  if (path != "/api" && path.rfind("/api/", 0) != 0) return "static";
+  static const std::set<std::string> kLists = {"departments", "clock", "cases", "signals", "clusters", "knowledge"};
+  static const std::set<std::string> kActions = {"acknowledge", "callback", "resolve"};
+  const auto seg = Segments(path);
+  if (seg.size() == 2 && kLists.count(seg[1])) return "/api/" + seg[1];
+  if (seg.size() == 3 && seg[1] == "cases") return "/api/cases/{id}";
+  if (seg.size() == 4 && seg[1] == "cases" && kActions.count(seg[3])) return "/api/cases/{id}/" + seg[3];
+  return "unknown";
+}
+
 HttpResponse Router::Handle(const HttpRequest& request) const {
+  // Counted here, the one door every request passes (voc_http_requests_total).
+  const auto started = std::chrono::steady_clock::now();
   HttpResponse response;
   try {
     response = Route(request);
@@ -208,6 +224,8 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   }
   AddSecurityHeaders(response);
   if (request.method == "HEAD") response.body.clear();
+  metrics::RecordHttp(RouteTemplate(request.target), request.method, response.status,
+                      std::chrono::steady_clock::now() - started);
   return response;
 }
 

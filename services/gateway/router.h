@@ -34,6 +34,11 @@ namespace voc::gateway {
 // Returns false on a malformed escape.
 bool SplitTarget(const std::string& target, std::string* path, std::map<std::string, std::string>* query);
 
+// The route a path belongs to, as a bounded metrics label: "/healthz",
+// "/api/cases", "/api/cases/{id}", "/api/cases/{id}/resolve", "static" for
+// the page's files, "unknown" for anything else.
+std::string RouteTemplate(const std::string& target);
+
 class Router {
  public:
   // `departments` are the org directory's (common/org), in directory order.
