@@ -48,6 +48,17 @@ absl::StatusOr<nlohmann::json> RunEndToEnd(const LoadOptions& options, std::ostr
     out << "red-line receiver on port " << *port << "\n";
   }
 
+  // Start from an idle loop, so a backlog left by an earlier run is not
+  // counted as this run's latency.
+  const auto idle_deadline = SteadyClock::now() + Seconds(options.timeout_s);
+  while (true) {
+    const auto drained = redis.GroupsDrained();
+    if (!drained.ok()) return drained.status();
+    if (*drained) break;
+    if (SteadyClock::now() > idle_deadline) return absl::DeadlineExceededError("the loop never became idle");
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+
   // Everything ingest accepted, by the id it assigned.
   std::map<std::string, Submitted> submitted;
   std::int64_t red_lines_submitted = 0;
