@@ -34,6 +34,9 @@ std::string Usage() {
   soak    --ingest HOST:PORT --redis HOST:PORT --total N --rate R --csv FILE --samples OUT.csv
           [--pids name=pid,... | --pids-file FILE] [--sample-every S] [--settle S] [--batch-size B]
 
+  idle    --redis HOST:PORT [--timeout S] [--webhook-listen HOST:PORT]
+          waits until every consumer group has drained its streams (between benchmarks)
+
 Every mode prints a summary and, as its last line, one JSON object with the figures.
 )";
 }
@@ -98,6 +101,7 @@ absl::StatusOr<LoadOptions> ParseOptions(const std::string& mode, const std::vec
   if (o.count < 0 || o.seconds < 0 || o.rate < 0 || o.batch_size < 0) {
     return absl::InvalidArgumentError("counts, seconds, rates and sizes cannot be negative");
   }
+  if (mode == "idle") return o;
   if (o.count == 0 && o.seconds == 0) {
     return absl::InvalidArgumentError(mode == "soak" ? "--total is required" : "--count or --seconds is required");
   }

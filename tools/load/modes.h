@@ -55,6 +55,9 @@ absl::StatusOr<nlohmann::json> RunEndToEnd(const LoadOptions& options, std::ostr
 // soak: a steady load with memory sampled along the way.
 absl::StatusOr<nlohmann::json> RunSoak(const LoadOptions& options, std::ostream& out);
 
+// idle: waits (up to timeout_s) until every consumer group has drained.
+absl::StatusOr<nlohmann::json> RunIdle(const LoadOptions& options, std::ostream& out);
+
 // The echo ceiling at `in_flight` for `count` calls or `seconds` (used by
 // --with-echo): {"calls", "per_s", "latency"}.
 nlohmann::json MeasureEcho(int in_flight, std::int64_t count, double seconds, std::ostream& out);

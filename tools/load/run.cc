@@ -10,7 +10,7 @@ namespace voc::load {
 int RunLoadTool(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   using Mode = absl::StatusOr<nlohmann::json> (*)(const LoadOptions&, std::ostream&);
   static const std::map<std::string, Mode> modes = {
-      {"echo", RunEcho}, {"submit", RunSubmit}, {"batch", RunBatch}, {"e2e", RunEndToEnd}, {"soak", RunSoak}};
+      {"echo", RunEcho}, {"submit", RunSubmit}, {"batch", RunBatch}, {"e2e", RunEndToEnd}, {"soak", RunSoak}, {"idle", RunIdle}};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     (args.empty() ? err : out) << Usage();
     return args.empty() ? 2 : 0;
