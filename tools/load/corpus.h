@@ -1,5 +1,5 @@
 // Texts for the load: one column of a CSV corpus (the shared corpora in
-// ../shared/data, see its README), read with the CLI's RFC 4180 reader.
+// ../shared/data, see its README), read with an RFC 4180 reader.
 // The corpora are read from where they are, never copied into the repo.
 #pragma once
 
