@@ -140,6 +140,8 @@ TEST_F(LoadToolStackTest, EndToEndSeesEveryCaseAndEveryRedLineAlert) {
   EXPECT_EQ(run.figures["red_lines"], 3);  // seq 3, 7, 11
   EXPECT_EQ(run.figures["alerts"], 3);
   EXPECT_GT(run.figures["e2e_per_s"].get<double>(), 0);
+  EXPECT_EQ(run.figures["triaged"], 12);  // each seen on voc:triaged on its way
+  EXPECT_EQ(run.figures["submit_to_triaged"]["count"], 12);
 
   // Tracking agrees: 12 callback cases for the run's customer.
   grpc::ClientContext context;

@@ -131,6 +131,25 @@ absl::StatusOr<nlohmann::json> RunEndToEnd(const LoadOptions& options, std::ostr
                      accepted_per_s > 0 ? e2e_per_s / accepted_per_s : 0.0)
       << "  submit -> case " << FormatSummary(case_latency) << "\n";
 
+  // Where the time went: when triage published each feedback on
+  // voc:triaged (the entry id is Redis's clock, the same machine's).
+  LatencyRecorder to_triaged;
+  std::int64_t last_triaged_ms = first_submit_ms;
+  if (const auto triaged = redis.EntryTimes("voc:triaged", "feedback_id", first_submit_ms); triaged.ok()) {
+    for (const auto& [id, s] : submitted) {
+      const auto it = triaged->find(id);
+      if (it == triaged->end()) continue;
+      to_triaged.AddMicros(std::max<std::int64_t>(0, it->second - s.submit_ms) * 1000);
+      last_triaged_ms = std::max(last_triaged_ms, it->second);
+    }
+  }
+  const auto triaged_latency = to_triaged.Summarize();
+  const double triaged_window_s = static_cast<double>(last_triaged_ms - first_submit_ms) / 1000.0;
+  const double triaged_per_s = triaged_window_s > 0 ? static_cast<double>(to_triaged.count()) / triaged_window_s : 0;
+  out << fmt::format("triaged (on voc:triaged): {} in {:.2f} s from the first submit = {:.0f}/s\n", to_triaged.count(),
+                     triaged_window_s, triaged_per_s)
+      << "  submit -> triaged " << FormatSummary(triaged_latency) << "\n";
+
   nlohmann::json report = {{"mode", "e2e"},
                            {"target", options.target},
                            {"run_id", source.run_id()},
@@ -144,7 +163,10 @@ absl::StatusOr<nlohmann::json> RunEndToEnd(const LoadOptions& options, std::ostr
                            {"e2e_window_s", window_s},
                            {"e2e_per_s", e2e_per_s},
                            {"ratio_to_accepted", accepted_per_s > 0 ? e2e_per_s / accepted_per_s : 0.0},
-                           {"submit_to_case", ToJson(case_latency)}};
+                           {"submit_to_case", ToJson(case_latency)},
+                           {"triaged", to_triaged.count()},
+                           {"triaged_per_s", triaged_per_s},
+                           {"submit_to_triaged", ToJson(triaged_latency)}};
 
   if (receiver) {
     const auto arrivals = receiver->Arrivals();

@@ -99,4 +99,28 @@ absl::StatusOr<bool> RedisProbe::GroupsDrained() {
   return true;
 }
 
+absl::StatusOr<std::map<std::string, std::int64_t>> RedisProbe::EntryTimes(const std::string& stream,
+                                                                       const std::string& field,
+                                                                       std::int64_t from_ms) {
+  std::map<std::string, std::int64_t> times;
+  std::string start = std::to_string(from_ms) + "-0";
+  while (true) {
+    auto reply = client_.Command({"XRANGE", stream, start, "+", "COUNT", "2000"});
+    if (auto s = ErrorOf(reply, "XRANGE " + stream, client_); !s.ok()) return s;
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0) break;
+    std::string last_id;
+    for (std::size_t i = 0; i < reply->elements; ++i) {
+      const redisReply* entry = reply->element[i];
+      if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2) continue;
+      last_id = Text(entry->element[0]);
+      const auto fields = Fields(entry->element[1]);
+      const auto value = fields.find(field);
+      if (value != fields.end()) times.emplace(Text(value->second), std::stoll(last_id.substr(0, last_id.find('-'))));
+    }
+    if (reply->elements < 2000) break;
+    start = "(" + last_id;  // exclusive: the next entry after the last one read
+  }
+  return times;
+}
+
 }  // namespace voc::load

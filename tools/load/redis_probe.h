@@ -25,6 +25,11 @@ class RedisProbe {
   // True when, on every voc:* stream, every consumer group has been given
   // the stream's last entry and has nothing pending.
   absl::StatusOr<bool> GroupsDrained();
+  // For each entry of `stream` from `from_ms` on (XRANGE, read-only): the
+  // value of its `field` -> the entry id's milliseconds (when Redis added
+  // it), first occurrence only. How the e2e mode times each stage.
+  absl::StatusOr<std::map<std::string, std::int64_t>> EntryTimes(const std::string& stream, const std::string& field,
+                                                                 std::int64_t from_ms);
 
  private:
   absl::StatusOr<std::vector<std::string>> Streams();
