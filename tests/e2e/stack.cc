@@ -65,7 +65,11 @@ void Stack::WriteConfig() {
       << "dev_clock: true\n"
       << "log_format: json\n"
       << "log_level: info\n"
-      << "org: {directory: config/directory.yaml}\n"
+      << "org: {directory: config/directory.yaml}\n";
+  if (!options_.notifier_webhook_url.empty()) {
+    out << "notifier: {kind: webhook, webhook_url: \"" << options_.notifier_webhook_url << "\"}\n";
+  }
+  out
       << "services:\n";
   for (const auto& name : ServiceNames()) {
     std::string address = "127.0.0.1:" + std::to_string(ports_[name]);

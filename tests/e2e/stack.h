@@ -30,6 +30,9 @@ struct StackOptions {
   // Periodic work (real milliseconds). Long values leave it to the RPCs.
   int sla_sweep_interval_ms = 200;
   int verification_interval_ms = 3600000;
+  // When set, every alert (red lines, escalations) is POSTed here instead
+  // of logged (the top-level `notifier:` setting).
+  std::string notifier_webhook_url;
 };
 
 class Stack {
@@ -59,6 +62,10 @@ class Stack {
   voc::v1::VerificationService::Stub& verification() { return *verification_; }
 
   const std::string& log_dir() const { return dir_.path(); }
+  // Where a service ("ingest", ...) or "redis" listens on 127.0.0.1, and a
+  // running service's pid (for tools that look from outside).
+  int port(const std::string& name) const { return name == "redis" ? redis_->port() : ports_.at(name); }
+  pid_t pid(const std::string& name) const { return processes_.at(name)->pid(); }
 
  private:
   void WriteConfig();
