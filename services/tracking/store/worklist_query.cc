@@ -1,0 +1,297 @@
+#include "services/tracking/store/worklist_query.h"
+
+#include <algorithm>
+#include <deque>
+
+#include "common/storage/rows.h"
+
+namespace voc::tracking {
+namespace {
+
+using storage::AsInt;
+using storage::AsString;
+
+constexpr int kOpenStates[] = {v1::CASE_STATE_OPEN, v1::CASE_STATE_ACKNOWLEDGED,
+                               v1::CASE_STATE_IN_PROGRESS, v1::CASE_STATE_WAITING_ON_CUSTOMER};
+constexpr int kDoneStates[] = {v1::CASE_STATE_RESOLVED, v1::CASE_STATE_CLOSED};
+
+// A SELECT and its bound values, in the order of their placeholders.
+class BoundSelect {
+ public:
+  std::string Param(const std::string& value) {
+    strings_.push_back(value);
+    order_.push_back({true, strings_.size() - 1});
+    return Placeholder();
+  }
+  std::string Param(long long value) {
+    ints_.push_back(value);
+    order_.push_back({false, ints_.size() - 1});
+    return Placeholder();
+  }
+  void Append(const std::string& text) { sql_ += text; }
+
+  // Runs `prefix` + the statement ("" to read it, "EXPLAIN ..." for its plan).
+  soci::rowset<soci::row> Run(soci::session& s, const std::string& prefix = "") const {
+    soci::details::prepare_temp_type prepared = (s.prepare << prefix + sql_);
+    for (const auto& [is_string, index] : order_) {
+      if (is_string) {
+        prepared, soci::use(strings_[index]);
+      } else {
+        prepared, soci::use(ints_[index]);
+      }
+    }
+    return soci::rowset<soci::row>(prepared);
+  }
+
+ private:
+  std::string Placeholder() const { return ":p" + std::to_string(order_.size()); }
+
+  std::string sql_;
+  // Deques: soci binds by reference, so values never move once added.
+  std::deque<std::string> strings_;
+  std::deque<long long> ints_;
+  std::vector<std::pair<bool, std::size_t>> order_;
+};
+
+// One index range: the cases in `state` due before as_of, from as_of on, or
+// at any time.
+enum class Due { kBefore, kFrom, kAny };
+struct Range {
+  int state;
+  Due due;
+};
+
+// Which index reads the list, and the filters left to check row by row.
+class WorklistQuery {
+ public:
+  explicit WorklistQuery(const CaseFilter& f) : f_(f) {
+    if (!f.feedback_id.empty()) {
+      driver_ = Driver::kFeedback;
+    } else if (!f.customer_id.empty()) {
+      driver_ = Driver::kCustomer;
+    } else if (!f.owner.empty()) {
+      driver_ = Driver::kPerson;
+    } else if (!f.department.empty()) {
+      driver_ = Driver::kDepartment;
+    } else if (f.kind != 0) {
+      driver_ = Driver::kKind;
+    }
+  }
+
+  // The ranges of bucket 0 (overdue at as_of) and of bucket 1 (the rest).
+  std::vector<Range> OverdueRanges() const {
+    std::vector<Range> out;
+    for (int state : kOpenStates) {
+      if (Wanted(state)) out.push_back({state, Due::kBefore});
+    }
+    return out;
+  }
+  std::vector<Range> RestRanges() const {
+    std::vector<Range> out;
+    if (f_.overdue_only) return out;
+    for (int state : kOpenStates) {
+      if (Wanted(state)) out.push_back({state, Due::kFrom});
+    }
+    if (f_.open_only) return out;
+    for (int state : kDoneStates) {
+      if (Wanted(state)) out.push_back({state, Due::kAny});
+    }
+    return out;
+  }
+
+  // (id, due_ms) of at most `limit` cases of `range` in (due_ms, id) order,
+  // strictly after `after` when given.
+  BoundSelect Select(const Range& range, std::int64_t as_of_ms, int limit,
+                     const std::optional<CaseListKey>& after) const {
+    BoundSelect q;
+    const bool by_owner = driver_ == Driver::kPerson || driver_ == Driver::kDepartment;
+    // t: the table whose index is read; c: the case row, for residual filters.
+    const std::string t = by_owner ? "o." : "c.";
+    const std::string id = by_owner ? "o.case_id" : "c.id";
+    if (by_owner) {
+      // CROSS JOIN keeps SQLite reading case_owners first (in index order);
+      // PostgreSQL plans it as the inner join it is.
+      q.Append("SELECT o.case_id, o.due_ms FROM case_owners o");
+      if (f_.kind != 0) q.Append(" CROSS JOIN cases c");
+      q.Append(" WHERE ");
+      if (driver_ == Driver::kPerson) {
+        q.Append("o.person = " + q.Param(f_.owner));
+      } else {
+        q.Append("o.department = " + q.Param(f_.department));
+      }
+      if (f_.kind != 0) q.Append(" AND c.id = o.case_id");
+    } else {
+      q.Append("SELECT c.id, c.due_ms FROM cases c WHERE ");
+      switch (driver_) {
+        case Driver::kFeedback: q.Append("c.feedback_id = " + q.Param(f_.feedback_id)); break;
+        case Driver::kCustomer: q.Append("c.customer_id = " + q.Param(f_.customer_id)); break;
+        case Driver::kKind: q.Append("c.kind = " + q.Param(static_cast<long long>(f_.kind))); break;
+        default: q.Append("1 = 1"); break;
+      }
+    }
+    q.Append(" AND " + t + "state = " + q.Param(static_cast<long long>(range.state)));
+    if (range.due == Due::kBefore) q.Append(" AND " + t + "due_ms < " + q.Param(as_of_ms));
+    if (range.due == Due::kFrom) q.Append(" AND " + t + "due_ms >= " + q.Param(as_of_ms));
+    if (after) {
+      // A row value: both planners seek the index to it.
+      // (Two statements: the placeholders must be numbered in text order.)
+      const std::string due = q.Param(static_cast<long long>(after->due_ms));
+      q.Append(" AND (" + t + "due_ms, " + id + ") > (" + due + ", " + q.Param(after->id) + ")");
+    }
+    AppendResiduals(q, id);
+    q.Append(" ORDER BY " + t + "due_ms, " + id + " LIMIT " + std::to_string(limit));
+    return q;
+  }
+
+ private:
+  enum class Driver { kNone, kFeedback, kCustomer, kPerson, kDepartment, kKind };
+
+  bool Wanted(int state) const { return f_.state == 0 || f_.state == state; }
+
+  // The filters the driving index does not cover. Each is a lookup by
+  // primary key (the case row, or its owner rows) per row read.
+  void AppendResiduals(BoundSelect& q, const std::string& id) const {
+    if (driver_ == Driver::kFeedback && !f_.customer_id.empty()) {
+      q.Append(" AND c.customer_id = " + q.Param(f_.customer_id));
+    }
+    if (driver_ != Driver::kKind && f_.kind != 0) {
+      q.Append(" AND c.kind = " + q.Param(static_cast<long long>(f_.kind)));
+    }
+    if (!f_.owner.empty() && driver_ != Driver::kPerson) {
+      q.Append(" AND EXISTS (SELECT 1 FROM case_owners op WHERE op.case_id = " + id +
+               " AND op.person = " + q.Param(f_.owner) + ")");
+    }
+    if (!f_.department.empty() && driver_ != Driver::kDepartment) {
+      q.Append(" AND EXISTS (SELECT 1 FROM case_owners od WHERE od.case_id = " + id +
+               " AND od.department = " + q.Param(f_.department) + ")");
+    }
+  }
+
+  const CaseFilter& f_;
+  Driver driver_ = Driver::kNone;
+};
+
+// Up to `need` distinct cases of one range after `after`. A case with two
+// owners in one department has two rows with the same key in that
+// department's index; they are adjacent, and a repeat is skipped (and read
+// past, so a page is never cut short by one).
+std::vector<CaseListKey> ReadRange(soci::session& s, const WorklistQuery& query, const Range& range,
+                                   int bucket, std::int64_t as_of_ms, int need,
+                                   std::optional<CaseListKey> after) {
+  std::vector<CaseListKey> out;
+  while (static_cast<int>(out.size()) < need) {
+    const int asked = need - static_cast<int>(out.size());
+    int read = 0;
+    // Kept alive while the rows are read: soci binds the values by reference.
+    const BoundSelect select = query.Select(range, as_of_ms, asked, after);
+    soci::rowset<soci::row> rows = select.Run(s);
+    for (const soci::row& r : rows) {
+      ++read;
+      CaseListKey key{bucket, AsInt(r, 1), AsString(r, 0)};
+      if (!out.empty() && out.back().id == key.id) continue;
+      out.push_back(std::move(key));
+    }
+    if (read < asked || out.empty()) break;
+    after = out.back();
+  }
+  return out;
+}
+
+bool ListOrder(const CaseListKey& a, const CaseListKey& b) {
+  if (a.due_ms != b.due_ms) return a.due_ms < b.due_ms;
+  return a.id < b.id;
+}
+
+// The first `need` cases of one bucket after `after`: each range's first
+// `need`, merged. The ranges hold disjoint cases (one state each).
+std::vector<CaseListKey> ReadBucket(soci::session& s, const WorklistQuery& query,
+                                    const std::vector<Range>& ranges, int bucket,
+                                    std::int64_t as_of_ms, int need,
+                                    const std::optional<CaseListKey>& after) {
+  std::vector<CaseListKey> merged;
+  for (const Range& range : ranges) {
+    auto part = ReadRange(s, query, range, bucket, as_of_ms, need, after);
+    std::vector<CaseListKey> next;
+    next.reserve(merged.size() + part.size());
+    std::merge(std::make_move_iterator(merged.begin()), std::make_move_iterator(merged.end()),
+               std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()),
+               std::back_inserter(next), ListOrder);
+    if (static_cast<int>(next.size()) > need) next.resize(need);
+    merged = std::move(next);
+  }
+  return merged;
+}
+
+// The cursor within `bucket`: the page cursor when it lies in that bucket,
+// none (from the start) when it lies before it.
+std::optional<CaseListKey> CursorIn(int bucket, const std::optional<CaseListKey>& after) {
+  if (after && after->bucket == bucket) return after;
+  return std::nullopt;
+}
+
+// Whether a walk whose cursor is `after` still has `bucket` ahead of it.
+bool BucketAhead(int bucket, const std::optional<CaseListKey>& after) {
+  return !after || after->bucket <= bucket;
+}
+
+}  // namespace
+
+std::vector<CaseListKey> ReadWorklistPage(soci::session& s, const CaseFilter& filter,
+                                          std::int64_t as_of_ms, int limit,
+                                          const std::optional<CaseListKey>& after) {
+  const WorklistQuery query(filter);
+  std::vector<CaseListKey> page;
+  if (BucketAhead(0, after)) {
+    page = ReadBucket(s, query, query.OverdueRanges(), 0, as_of_ms, limit, CursorIn(0, after));
+  }
+  const int left = limit - static_cast<int>(page.size());
+  if (left > 0 && BucketAhead(1, after)) {
+    auto rest = ReadBucket(s, query, query.RestRanges(), 1, as_of_ms, left, CursorIn(1, after));
+    page.insert(page.end(), std::make_move_iterator(rest.begin()),
+                std::make_move_iterator(rest.end()));
+  }
+  return page;
+}
+
+std::vector<std::string> ExplainWorklistPage(soci::session& s, storage::Backend backend,
+                                             const CaseFilter& filter, std::int64_t as_of_ms,
+                                             int limit, const std::optional<CaseListKey>& after) {
+  const WorklistQuery query(filter);
+  const bool sqlite = backend == storage::Backend::kSqlite;
+  std::vector<std::string> plans;
+  auto explain = [&](const std::vector<Range>& ranges, int bucket) {
+    if (!BucketAhead(bucket, after)) return;
+    for (const Range& range : ranges) {
+      std::string plan;
+      const BoundSelect select = query.Select(range, as_of_ms, limit, CursorIn(bucket, after));
+      soci::rowset<soci::row> rows = select.Run(s, sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ");
+      for (const soci::row& r : rows) {
+        plan += AsString(r, sqlite ? 3 : 0) + "\n";
+      }
+      plans.push_back(std::move(plan));
+    }
+  };
+  explain(query.OverdueRanges(), 0);
+  explain(query.RestRanges(), 1);
+  return plans;
+}
+
+namespace {
+constexpr char kWriteOwnerListKeys[] =
+    "UPDATE case_owners SET"
+    " state = (SELECT c.state FROM cases c WHERE c.id = case_owners.case_id),"
+    " due_ms = (SELECT c.due_ms FROM cases c WHERE c.id = case_owners.case_id)"
+    " WHERE case_id = :id";
+}  // namespace
+
+void WriteOwnerListKeys(soci::session& s, const std::string& case_id) {
+  s << kWriteOwnerListKeys, soci::use(case_id);
+}
+
+void WriteOwnerListKeys(soci::session& s, const std::vector<std::string>& case_ids) {
+  if (case_ids.empty()) return;
+  std::vector<std::string> ids = case_ids;  // soci's bulk use takes a mutable vector
+  s << kWriteOwnerListKeys, soci::use(ids);
+}
+
+}  // namespace voc::tracking
