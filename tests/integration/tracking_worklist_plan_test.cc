@@ -16,6 +16,7 @@
 
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -197,7 +198,9 @@ class TrackingWorklistTest : public ::testing::TestWithParam<Backend> {
     if (GetParam() == Backend::kSqlite) {
       EXPECT_NE(plan.find("SEARCH"), std::string::npos);
       EXPECT_NE(plan.find("INDEX " + shape.index + " "), std::string::npos);
-      EXPECT_EQ(plan.find("SCAN"), std::string::npos);
+      // "SCAN w<k>" reads a range's subquery result; a SCAN of a table
+      // (aliases c, o, od, op) would read it whole.
+      EXPECT_FALSE(std::regex_search(plan, std::regex("SCAN (c|o|od|op|cases|case_owners)( |\n|$)")));
       EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos);
     } else {
       const bool index_scan =

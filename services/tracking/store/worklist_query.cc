@@ -101,9 +101,8 @@ class WorklistQuery {
 
   // (id, due_ms) of at most `limit` cases of `range` in (due_ms, id) order,
   // strictly after `after` when given.
-  BoundSelect Select(const Range& range, std::int64_t as_of_ms, int limit,
-                     const std::optional<CaseListKey>& after) const {
-    BoundSelect q;
+  void AppendSelect(BoundSelect& q, const Range& range, std::int64_t as_of_ms, int limit,
+                    const std::optional<CaseListKey>& after) const {
     const bool by_owner = driver_ == Driver::kPerson || driver_ == Driver::kDepartment;
     // t: the table whose index is read; c: the case row, for residual filters.
     const std::string t = by_owner ? "o." : "c.";
@@ -140,7 +139,6 @@ class WorklistQuery {
     }
     AppendResiduals(q, id);
     q.Append(" ORDER BY " + t + "due_ms, " + id + " LIMIT " + std::to_string(limit));
-    return q;
   }
 
  private:
@@ -183,7 +181,8 @@ std::vector<CaseListKey> ReadRange(soci::session& s, const WorklistQuery& query,
     const int asked = need - static_cast<int>(out.size());
     int read = 0;
     // Kept alive while the rows are read: soci binds the values by reference.
-    const BoundSelect select = query.Select(range, as_of_ms, asked, after);
+    BoundSelect select;
+    query.AppendSelect(select, range, as_of_ms, asked, after);
     soci::rowset<soci::row> rows = select.Run(s);
     for (const soci::row& r : rows) {
       ++read;
@@ -202,26 +201,6 @@ bool ListOrder(const CaseListKey& a, const CaseListKey& b) {
   return a.id < b.id;
 }
 
-// The first `need` cases of one bucket after `after`: each range's first
-// `need`, merged. The ranges hold disjoint cases (one state each).
-std::vector<CaseListKey> ReadBucket(soci::session& s, const WorklistQuery& query,
-                                    const std::vector<Range>& ranges, int bucket,
-                                    std::int64_t as_of_ms, int need,
-                                    const std::optional<CaseListKey>& after) {
-  std::vector<CaseListKey> merged;
-  for (const Range& range : ranges) {
-    auto part = ReadRange(s, query, range, bucket, as_of_ms, need, after);
-    std::vector<CaseListKey> next;
-    next.reserve(merged.size() + part.size());
-    std::merge(std::make_move_iterator(merged.begin()), std::make_move_iterator(merged.end()),
-               std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()),
-               std::back_inserter(next), ListOrder);
-    if (static_cast<int>(next.size()) > need) next.resize(need);
-    merged = std::move(next);
-  }
-  return merged;
-}
-
 // The cursor within `bucket`: the page cursor when it lies in that bucket,
 // none (from the start) when it lies before it.
 std::optional<CaseListKey> CursorIn(int bucket, const std::optional<CaseListKey>& after) {
@@ -234,22 +213,96 @@ bool BucketAhead(int bucket, const std::optional<CaseListKey>& after) {
   return !after || after->bucket <= bucket;
 }
 
+// One range read for a page, and what it returned.
+struct Arm {
+  Range range;
+  int bucket;
+  std::optional<CaseListKey> after;
+  int read = 0;
+  std::vector<CaseListKey> keys;
+};
+
+std::vector<Arm> PageArms(const WorklistQuery& query, const std::optional<CaseListKey>& after) {
+  std::vector<Arm> arms;
+  for (int bucket : {0, 1}) {
+    if (!BucketAhead(bucket, after)) continue;
+    for (const Range& range : bucket == 0 ? query.OverdueRanges() : query.RestRanges()) {
+      arms.push_back({range, bucket, CursorIn(bucket, after)});
+    }
+  }
+  return arms;
+}
+
+// Every range of the page in one statement (one round trip to PostgreSQL):
+// each range is its own ORDER BY ... LIMIT subquery, read from its index;
+// the rows say which range they came from and are merged here, so the
+// database sorts nothing.
+BoundSelect PageSelect(const WorklistQuery& query, const std::vector<Arm>& arms,
+                       std::int64_t as_of_ms, int limit) {
+  BoundSelect q;
+  for (std::size_t k = 0; k < arms.size(); ++k) {
+    const std::string alias = "w" + std::to_string(k);
+    if (k > 0) q.Append(" UNION ALL ");
+    q.Append("SELECT " + std::to_string(k) + ", " + alias + ".* FROM (");
+    query.AppendSelect(q, arms[k].range, as_of_ms, limit, arms[k].after);
+    q.Append(") " + alias);
+  }
+  return q;
+}
+
+// The first `need` keys of the arms of `bucket`, merged. The arms hold
+// disjoint cases (one state each).
+std::vector<CaseListKey> MergeBucket(std::vector<Arm>& arms, int bucket, int need) {
+  std::vector<CaseListKey> merged;
+  for (Arm& arm : arms) {
+    if (arm.bucket != bucket) continue;
+    std::vector<CaseListKey> next;
+    next.reserve(merged.size() + arm.keys.size());
+    std::merge(std::make_move_iterator(merged.begin()), std::make_move_iterator(merged.end()),
+               std::make_move_iterator(arm.keys.begin()), std::make_move_iterator(arm.keys.end()),
+               std::back_inserter(next), ListOrder);
+    if (static_cast<int>(next.size()) > need) next.resize(need);
+    merged = std::move(next);
+  }
+  return merged;
+}
+
 }  // namespace
 
 std::vector<CaseListKey> ReadWorklistPage(soci::session& s, const CaseFilter& filter,
                                           std::int64_t as_of_ms, int limit,
                                           const std::optional<CaseListKey>& after) {
   const WorklistQuery query(filter);
-  std::vector<CaseListKey> page;
-  if (BucketAhead(0, after)) {
-    page = ReadBucket(s, query, query.OverdueRanges(), 0, as_of_ms, limit, CursorIn(0, after));
+  std::vector<Arm> arms = PageArms(query, after);
+  if (arms.empty() || limit <= 0) return {};
+  {
+    const BoundSelect select = PageSelect(query, arms, as_of_ms, limit);
+    soci::rowset<soci::row> rows = select.Run(s);
+    for (const soci::row& r : rows) {
+      Arm& arm = arms.at(static_cast<std::size_t>(AsInt(r, 0)));
+      ++arm.read;
+      arm.keys.push_back({arm.bucket, AsInt(r, 2), AsString(r, 1)});
+    }
   }
-  const int left = limit - static_cast<int>(page.size());
-  if (left > 0 && BucketAhead(1, after)) {
-    auto rest = ReadBucket(s, query, query.RestRanges(), 1, as_of_ms, left, CursorIn(1, after));
-    page.insert(page.end(), std::make_move_iterator(rest.begin()),
-                std::make_move_iterator(rest.end()));
+  for (Arm& arm : arms) {
+    // A case with two owners in one department has two rows with the same
+    // key in that department's index: sorted, they are adjacent, and the
+    // repeat goes. A full range that lost a repeat is read on past it, so a
+    // page is never cut short by one.
+    std::sort(arm.keys.begin(), arm.keys.end(), ListOrder);
+    arm.keys.erase(std::unique(arm.keys.begin(), arm.keys.end(),
+                               [](const CaseListKey& a, const CaseListKey& b) { return a.id == b.id; }),
+                   arm.keys.end());
+    const int distinct = static_cast<int>(arm.keys.size());
+    if (arm.read == limit && distinct < limit) {
+      auto more = ReadRange(s, query, arm.range, arm.bucket, as_of_ms, limit - distinct, arm.keys.back());
+      arm.keys.insert(arm.keys.end(), std::make_move_iterator(more.begin()),
+                      std::make_move_iterator(more.end()));
+    }
   }
+  std::vector<CaseListKey> page = MergeBucket(arms, 0, limit);
+  auto rest = MergeBucket(arms, 1, limit - static_cast<int>(page.size()));
+  page.insert(page.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
   return page;
 }
 
@@ -257,23 +310,14 @@ std::vector<std::string> ExplainWorklistPage(soci::session& s, storage::Backend 
                                              const CaseFilter& filter, std::int64_t as_of_ms,
                                              int limit, const std::optional<CaseListKey>& after) {
   const WorklistQuery query(filter);
+  const std::vector<Arm> arms = PageArms(query, after);
+  if (arms.empty()) return {};
   const bool sqlite = backend == storage::Backend::kSqlite;
-  std::vector<std::string> plans;
-  auto explain = [&](const std::vector<Range>& ranges, int bucket) {
-    if (!BucketAhead(bucket, after)) return;
-    for (const Range& range : ranges) {
-      std::string plan;
-      const BoundSelect select = query.Select(range, as_of_ms, limit, CursorIn(bucket, after));
-      soci::rowset<soci::row> rows = select.Run(s, sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ");
-      for (const soci::row& r : rows) {
-        plan += AsString(r, sqlite ? 3 : 0) + "\n";
-      }
-      plans.push_back(std::move(plan));
-    }
-  };
-  explain(query.OverdueRanges(), 0);
-  explain(query.RestRanges(), 1);
-  return plans;
+  const BoundSelect select = PageSelect(query, arms, as_of_ms, limit);
+  std::string plan;
+  soci::rowset<soci::row> rows = select.Run(s, sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ");
+  for (const soci::row& r : rows) plan += AsString(r, sqlite ? 3 : 0) + "\n";
+  return {plan};
 }
 
 namespace {

@@ -9,7 +9,8 @@
 //   bucket 0: each open state, due_ms < as_of;
 //   bucket 1: each open state, due_ms >= as_of, and each resolved/closed state;
 // each range read in (due_ms, id) order strictly after the page cursor and at
-// most one page long, then merged. A page reads at most (states x page size)
+// most one page long (all of a page's ranges in one UNION ALL statement, one
+// round trip), then merged here. A page reads at most (states x page size)
 // index entries plus the rows a residual filter skips.
 //
 // The filter column that drives the ranges is the most selective one given:
@@ -37,9 +38,11 @@ std::vector<CaseListKey> ReadWorklistPage(soci::session& s, const CaseFilter& fi
                                           std::int64_t as_of_ms, int limit,
                                           const std::optional<CaseListKey>& after);
 
-// The plan the database chooses for every statement ReadWorklistPage may run
-// for this filter and cursor, one string per statement (EXPLAIN QUERY PLAN's
-// details on SQLite, EXPLAIN's lines on PostgreSQL, newline-separated).
+// The plan the database chooses for the statement ReadWorklistPage runs for
+// this filter and cursor (EXPLAIN QUERY PLAN's details on SQLite, EXPLAIN's
+// lines on PostgreSQL, newline-separated); empty when it runs none (an
+// overdue-only walk past its last overdue case). Its only other statement,
+// reading on past a repeated case, is one of that statement's subqueries.
 std::vector<std::string> ExplainWorklistPage(soci::session& s, storage::Backend backend,
                                              const CaseFilter& filter, std::int64_t as_of_ms,
                                              int limit, const std::optional<CaseListKey>& after);
