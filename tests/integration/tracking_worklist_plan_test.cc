@@ -11,7 +11,9 @@
 //     statement is kept here as the reference);
 //   - a case with two owners in one department is listed once, also when it
 //     lies on a page boundary; a case's state change and reassignment move it
-//     between the lists at once.
+//     between the lists at once; a listed case is field for field the case
+//     GetCase loads.
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -183,6 +185,17 @@ class TrackingWorklistTest : public ::testing::TestWithParam<Backend> {
     return ids;
   }
 
+  // Every case of the first page as LoadCase (GetCase) reads it.
+  void ExpectListedAsLoaded(const CaseFilter& filter) {
+    const auto page = store_->ListCases(filter, kNowMs, kNowMs, 50, std::nullopt).value();
+    ASSERT_FALSE(page.empty());
+    for (const auto& entry : page) {
+      const v1::Case loaded = store_->LoadCase(entry.key.id, /*with_history=*/false, kNowMs).value();
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(entry.c, loaded))
+          << entry.c.DebugString() << "\nvs\n" << loaded.DebugString();
+    }
+  }
+
   std::vector<std::string> Reference(const CaseFilter& filter) {
     return db_->WithSession([&](soci::session& s) { return ReferenceOrder(s, filter, kNowMs); });
   }
@@ -270,6 +283,14 @@ v1::Case TwoOwnerCase(const std::string& id, std::int64_t due_ms) {
   c.set_state(v1::CASE_STATE_OPEN);
   *c.mutable_create_time() = MillisToProto(kNowMs);
   *c.mutable_due_time() = MillisToProto(due_ms);
+  c.add_topics("legal.compliance");
+  c.add_topics("service.response_time");
+  auto* task = c.add_tasks();
+  task->set_id("task-1");
+  task->set_title("answer the regulator");
+  task->mutable_owner()->set_department("legal");
+  task->mutable_owner()->set_person("legal-a");
+  *task->mutable_due_time() = MillisToProto(due_ms);
   for (const char* person : {"legal-a", "legal-b"}) {
     auto* owner = c.add_owners();
     owner->set_department("legal");
@@ -319,6 +340,12 @@ TEST_P(TrackingWorklistTest, StateChangesAndReassignmentMoveACaseBetweenLists) {
   owner.set_department("support");
   owner.set_person("support-a");
   reassign.new_primary_owner = owner;
+  v1::CallbackOutcome callback;
+  *callback.mutable_time() = MillisToProto(kNowMs);
+  callback.set_actor("support-a");
+  callback.set_reached(true);
+  callback.set_note("called back");
+  reassign.callback = callback;
   reassign.history = {kNowMs, "test", "reassigned", ""};
   ASSERT_TRUE(store_->ApplyCaseChange(reassign).ok());
   EXPECT_EQ(Walk(support, 50), std::vector<std::string>{id});
@@ -339,6 +366,21 @@ TEST_P(TrackingWorklistTest, StateChangesAndReassignmentMoveACaseBetweenLists) {
   for (const CaseFilter& f : {overdue_legal, resolved, support, in_progress_support}) {
     EXPECT_EQ(Walk(f, 50), Reference(f));
   }
+  ExpectListedAsLoaded(resolved);
+}
+
+TEST_P(TrackingWorklistTest, AListedCaseIsTheCaseGetCaseLoads) {
+  Generate(kWalkCases);
+  for (int i = 0; i < 3; ++i) {
+    const std::string id = "two-owners-" + std::to_string(i);
+    ASSERT_TRUE(store_->InsertCase(TwoOwnerCase(id, kNowMs + (i - 1) * 60000LL), "r-" + id,
+                                   {kNowMs, "test", "created", ""})
+                    .value());
+  }
+  CaseFilter legal;
+  legal.department = "legal";
+  ExpectListedAsLoaded(legal);
+  ExpectListedAsLoaded({});
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TrackingWorklistTest,

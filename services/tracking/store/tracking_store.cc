@@ -295,15 +295,14 @@ absl::StatusOr<std::vector<CaseListEntry>> TrackingStore::ListCases(
     return db_.WithSession([&](soci::session& s) {
       // The keys come from the list indexes (worklist_query.h), one page of
       // index entries per state range whatever the number of cases stored.
+      // The cases were present a moment ago; a case is never deleted, so
+      // they still are.
+      std::vector<CaseListKey> keys = ReadWorklistPage(s, f, as_of_ms, limit, after);
+      std::vector<v1::Case> cases = LoadWorklistCases(s, keys, now_ms);
       std::vector<CaseListEntry> out;
-      for (CaseListKey& key : ReadWorklistPage(s, f, as_of_ms, limit, after)) {
-        out.push_back({{}, std::move(key)});
-      }
-      for (CaseListEntry& entry : out) {
-        // Present a moment ago; a case is never deleted, so it still is.
-        if (auto c = LoadCaseWith(s, entry.key.id, /*with_history=*/false, now_ms)) {
-          entry.c = *std::move(c);
-        }
+      out.reserve(keys.size());
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        out.push_back({std::move(cases[i]), std::move(keys[i])});
       }
       return out;
     });
