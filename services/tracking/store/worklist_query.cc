@@ -106,21 +106,16 @@ class WorklistQuery {
   void AppendSelect(BoundSelect& q, const Range& range, std::int64_t as_of_ms, int limit,
                     const std::optional<CaseListKey>& after) const {
     const bool by_owner = driver_ == Driver::kPerson || driver_ == Driver::kDepartment;
-    // t: the table whose index is read; c: the case row, for residual filters.
+    // t: the table whose index is read.
     const std::string t = by_owner ? "o." : "c.";
     const std::string id = by_owner ? "o.case_id" : "c.id";
     if (by_owner) {
-      // CROSS JOIN keeps SQLite reading case_owners first (in index order);
-      // PostgreSQL plans it as the inner join it is.
-      q.Append("SELECT o.case_id, o.due_ms FROM case_owners o");
-      if (f_.kind != 0) q.Append(" CROSS JOIN cases c");
-      q.Append(" WHERE ");
+      q.Append("SELECT o.case_id, o.due_ms FROM case_owners o WHERE ");
       if (driver_ == Driver::kPerson) {
         q.Append("o.person = " + q.Param(f_.owner));
       } else {
         q.Append("o.department = " + q.Param(f_.department));
       }
-      if (f_.kind != 0) q.Append(" AND c.id = o.case_id");
     } else {
       q.Append("SELECT c.id, c.due_ms FROM cases c WHERE ");
       switch (driver_) {
@@ -148,22 +143,29 @@ class WorklistQuery {
 
   bool Wanted(int state) const { return f_.state == 0 || f_.state == state; }
 
-  // The filters the driving index does not cover. Each is a lookup by
-  // primary key (the case row, or its owner rows) per row read.
+  // The filters the driving index does not cover, checked on each row it
+  // returns by a lookup by primary key (the case row, or its owner rows).
+  // They are correlated scalar subqueries, not joins or EXISTS, on purpose:
+  // PostgreSQL turns a join or an EXISTS into a hash join over a full scan
+  // of the other table whenever it misjudges how many rows the filter keeps
+  // (a red-line-only department looked like 2 % red line to it), and then
+  // sorts; a scalar subquery stays a per-row lookup in index order.
   void AppendResiduals(BoundSelect& q, const std::string& id) const {
+    const bool by_owner = driver_ == Driver::kPerson || driver_ == Driver::kDepartment;
     if (driver_ == Driver::kFeedback && !f_.customer_id.empty()) {
       q.Append(" AND c.customer_id = " + q.Param(f_.customer_id));
     }
     if (driver_ != Driver::kKind && f_.kind != 0) {
-      q.Append(" AND c.kind = " + q.Param(static_cast<long long>(f_.kind)));
+      const std::string kind = by_owner ? "(SELECT k.kind FROM cases k WHERE k.id = o.case_id)" : "c.kind";
+      q.Append(" AND " + kind + " = " + q.Param(static_cast<long long>(f_.kind)));
     }
     if (!f_.owner.empty() && driver_ != Driver::kPerson) {
-      q.Append(" AND EXISTS (SELECT 1 FROM case_owners op WHERE op.case_id = " + id +
-               " AND op.person = " + q.Param(f_.owner) + ")");
+      q.Append(" AND (SELECT COUNT(*) FROM case_owners op WHERE op.case_id = " + id +
+               " AND op.person = " + q.Param(f_.owner) + ") > 0");
     }
     if (!f_.department.empty() && driver_ != Driver::kDepartment) {
-      q.Append(" AND EXISTS (SELECT 1 FROM case_owners od WHERE od.case_id = " + id +
-               " AND od.department = " + q.Param(f_.department) + ")");
+      q.Append(" AND (SELECT COUNT(*) FROM case_owners od WHERE od.case_id = " + id +
+               " AND od.department = " + q.Param(f_.department) + ") > 0");
     }
   }
 
