@@ -81,7 +81,7 @@ class TrackingStorageTest : public ::testing::TestWithParam<Backend> {
     db_ = *std::move(opened_db);
     const absl::StatusOr<int> version_db = db_->Migrate("tracking", TrackingMigrations());
     ASSERT_TRUE(version_db.ok()) << version_db.status();
-    ASSERT_EQ(*version_db, 1);
+    ASSERT_EQ(*version_db, TrackingMigrations().back().version);
     store_ = std::make_unique<TrackingStore>(*db_);
     relay_ = std::make_unique<storage::OutboxRelay>(TrackingRelayOptions(std::chrono::milliseconds(0)),
                                                     TrackingEventBatches(*store_, sink_));
@@ -464,7 +464,7 @@ class TrackingRelayReplicasTest : public ::testing::Test {
     db_ = *std::move(opened_db);
     const absl::StatusOr<int> version_db = db_->Migrate("tracking", TrackingMigrations());
     ASSERT_TRUE(version_db.ok()) << version_db.status();
-    ASSERT_EQ(*version_db, 1);
+    ASSERT_EQ(*version_db, TrackingMigrations().back().version);
     store_ = std::make_unique<TrackingStore>(*db_);
     // Events as the store writes them (payload as hex); the payload names
     // the event's position so the stream's order can be checked.

@@ -114,6 +114,44 @@ std::vector<storage::Migration> TrackingMigrations() {
            " published INTEGER NOT NULL DEFAULT 0)",
            "CREATE INDEX tracking_outbox_pending ON tracking_outbox (published, created_ms)",
        }},
+      {2,
+       "worklist indexes: every ListCases filter reads an index in list order",
+       {
+           // ListCases orders by (overdue at as_of first, due_ms, id). The
+           // overdue bucket depends on the time asked, so no index can hold
+           // it; but it is a function of (state, due_ms): a case in an open
+           // state (1-4) due before as_of is overdue. So every list index is
+           // (<filter column>, state, due_ms, id), and the store reads one
+           // range per state (open states below as_of, then open states from
+           // as_of plus resolved/closed) and merges those few ranges of at
+           // most one page each (tracking_store.cc, "worklist ranges"): each
+           // page reads O(states x page) index entries however many cases
+           // are stored.
+           //
+           // The department and person filters go through case_owners, so
+           // the owner rows carry a copy of their case's state and due_ms
+           // (written with the owner rows and whenever the case's state
+           // changes: WriteOwnerListKeys) and are indexed in list order.
+           // Rows inserted before this migration get them here.
+           "ALTER TABLE case_owners ADD COLUMN state INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE case_owners ADD COLUMN due_ms BIGINT NOT NULL DEFAULT 0",
+           "UPDATE case_owners SET"
+           " state = (SELECT c.state FROM cases c WHERE c.id = case_owners.case_id),"
+           " due_ms = (SELECT c.due_ms FROM cases c WHERE c.id = case_owners.case_id)",
+           "CREATE INDEX case_owners_department_list ON case_owners"
+           " (department, state, due_ms, case_id)",
+           "CREATE INDEX case_owners_person_list ON case_owners (person, state, due_ms, case_id)",
+           "CREATE INDEX cases_state_list ON cases (state, due_ms, id)",
+           "CREATE INDEX cases_kind_list ON cases (kind, state, due_ms, id)",
+           "CREATE INDEX cases_feedback_list ON cases (feedback_id, state, due_ms, id)",
+           "CREATE INDEX cases_customer_list ON cases (customer_id, state, due_ms, id)",
+           // Each is a prefix of a list index above: one index less to write.
+           "DROP INDEX case_owners_department",
+           "DROP INDEX case_owners_person",
+           "DROP INDEX cases_state_due",
+           "DROP INDEX cases_feedback",
+           "DROP INDEX cases_customer",
+       }},
   };
 }
 

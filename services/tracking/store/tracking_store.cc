@@ -1,5 +1,7 @@
 #include "services/tracking/store/tracking_store.h"
 
+#include "services/tracking/store/worklist_query.h"
+
 #include "common/storage/rows.h"
 
 #include "common/status/status.h"
@@ -257,6 +259,7 @@ absl::StatusOr<bool> TrackingStore::InsertCase(const v1::Case& c, const std::str
              soci::use(task_due, due_ind), soci::use(done));
       }
       AppendHistory(s, "case_history", "case_id", c.id(), created);
+      WriteOwnerListKeys(s, c.id());  // worklist: the owner rows' list keys
       return true;
     });
   });
@@ -290,55 +293,28 @@ absl::StatusOr<std::vector<CaseListEntry>> TrackingStore::ListCases(
     const std::optional<CaseListKey>& after) {
   return storage::Guarded("listing cases", [&] {
     return db_.WithSession([&](soci::session& s) {
-      long long as_of = as_of_ms;
-      int open_only = f.open_only ? 1 : 0;
-      int overdue_only = f.overdue_only ? 1 : 0;
-      // The keyset: strictly after (bucket, due_ms, id) of the last case of
-      // the previous page. Without a cursor, after (-1, 0, '') = from the start.
-      int after_bucket = after ? after->bucket : -1;
-      long long after_due = after ? after->due_ms : 0;
-      const std::string after_id = after ? after->id : "";
-      // Overdue at as_of (0) before the rest (1); `param` binds as_of.
-      auto bucket_at = [](const std::string& param) {
-        return "(CASE WHEN c.state NOT IN (5, 6) AND c.due_ms < :" + param + " THEN 0 ELSE 1 END)";
-      };
-      // Each optional filter is "(:x = <empty> OR ...)" with its value bound
-      // twice, so one fixed statement serves every combination.
-      const std::string sql =
-          "SELECT c.id, " + bucket_at("n1") + ", c.due_ms FROM cases c WHERE"
-          " (:d1 = '' OR EXISTS (SELECT 1 FROM case_owners od WHERE od.case_id = c.id"
-          "   AND od.department = :d2))"
-          " AND (:p1 = '' OR EXISTS (SELECT 1 FROM case_owners op WHERE op.case_id = c.id"
-          "   AND op.person = :p2))"
-          " AND (:s1 = 0 OR c.state = :s2)"
-          " AND (:k1 = 0 OR c.kind = :k2)"
-          " AND (:f1 = '' OR c.feedback_id = :f2)"
-          " AND (:c1 = '' OR c.customer_id = :c2)"
-          " AND (:o1 = 0 OR c.state NOT IN (5, 6))"
-          " AND (:v1 = 0 OR (c.state NOT IN (5, 6) AND c.due_ms < :v2))"
-          " AND (" + bucket_at("n3") + " > :b1 OR (" + bucket_at("n4") + " = :b2 AND"
-          "   (c.due_ms > :u1 OR (c.due_ms = :u2 AND c.id > :i1))))"
-          " ORDER BY " + bucket_at("n5") + ", c.due_ms, c.id"
-          " LIMIT " + std::to_string(limit);
-      soci::rowset<soci::row> rows =
-          (s.prepare << sql, soci::use(as_of), soci::use(f.department), soci::use(f.department),
-           soci::use(f.owner), soci::use(f.owner), soci::use(f.state), soci::use(f.state),
-           soci::use(f.kind), soci::use(f.kind), soci::use(f.feedback_id),
-           soci::use(f.feedback_id), soci::use(f.customer_id), soci::use(f.customer_id),
-           soci::use(open_only), soci::use(overdue_only), soci::use(as_of), soci::use(as_of),
-           soci::use(after_bucket), soci::use(as_of), soci::use(after_bucket),
-           soci::use(after_due), soci::use(after_due), soci::use(after_id), soci::use(as_of));
+      // The keys come from the list indexes (worklist_query.h), one page of
+      // index entries per state range whatever the number of cases stored.
+      // The cases were present a moment ago; a case is never deleted, so
+      // they still are.
+      std::vector<CaseListKey> keys = ReadWorklistPage(s, f, as_of_ms, limit, after);
+      std::vector<v1::Case> cases = LoadWorklistCases(s, keys, now_ms);
       std::vector<CaseListEntry> out;
-      for (const soci::row& r : rows) {
-        out.push_back({{}, {static_cast<int>(AsInt(r, 1)), AsInt(r, 2), AsString(r, 0)}});
-      }
-      for (CaseListEntry& entry : out) {
-        // Present a moment ago; a case is never deleted, so it still is.
-        if (auto c = LoadCaseWith(s, entry.key.id, /*with_history=*/false, now_ms)) {
-          entry.c = *std::move(c);
-        }
+      out.reserve(keys.size());
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        out.push_back({std::move(cases[i]), std::move(keys[i])});
       }
       return out;
+    });
+  });
+}
+
+absl::StatusOr<std::vector<std::string>> TrackingStore::ExplainListCases(
+    const CaseFilter& filter, std::int64_t as_of_ms, int limit,
+    const std::optional<CaseListKey>& after) {
+  return storage::Guarded("explaining the case list", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      return ExplainWorklistPage(s, db_.backend(), filter, as_of_ms, limit, after);
     });
   });
 }
@@ -385,6 +361,7 @@ absl::Status TrackingStore::ApplyCaseChange(const CaseChange& ch) {
              soci::use(ch.callback->actor()), soci::use(reached), soci::use(ch.callback->note()));
       }
       AppendHistory(s, "case_history", "case_id", ch.case_id, ch.history);
+      WriteOwnerListKeys(s, ch.case_id);  // worklist: the new state on the owner rows
       if (!ch.event.empty()) {
         auto after = LoadCaseWith(s, ch.case_id, /*with_history=*/false, ch.now_ms);
         AppendOutbox(s, ch.now_ms, ch.event, after->SerializeAsString());
@@ -521,7 +498,9 @@ absl::StatusOr<int> TrackingStore::CountOverdue(std::int64_t now_ms) {
     return db_.WithSession([&](soci::session& s) {
       long long now = now_ms;
       long long count = 0;
-      s << "SELECT COUNT(*) FROM cases WHERE state NOT IN (5, 6) AND due_ms < :now",
+      // The open states one by one: four seeks of the list index on
+      // (state, due_ms), reading only the overdue cases.
+      s << "SELECT COUNT(*) FROM cases WHERE state IN (1, 2, 3, 4) AND due_ms < :now",
           soci::into(count), soci::use(now);
       return static_cast<int>(count);
     });

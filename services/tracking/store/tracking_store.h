@@ -135,6 +135,12 @@ class TrackingStore {
                                                        std::int64_t now_ms, std::int64_t as_of_ms,
                                                        int limit,
                                                        const std::optional<CaseListKey>& after);
+  // The plans the database chooses for the statements ListCases runs for
+  // this filter and cursor (see worklist_query.h), one per statement: for the
+  // tests that check every list shape reads an index in list order.
+  absl::StatusOr<std::vector<std::string>> ExplainListCases(
+      const CaseFilter& filter, std::int64_t as_of_ms, int limit,
+      const std::optional<CaseListKey>& after);
   // Applies the change if the case is still in change.expected_state.
   // NOT_FOUND when there is no such case; ABORTED when its state moved on
   // (a concurrent change won: re-read and re-check).

@@ -1,0 +1,422 @@
+#include "services/tracking/store/worklist_query.h"
+
+#include <algorithm>
+#include <deque>
+#include <unordered_map>
+
+#include "common/storage/rows.h"
+#include "common/util/time.h"
+
+namespace voc::tracking {
+namespace {
+
+using storage::AsInt;
+using storage::AsString;
+
+constexpr int kOpenStates[] = {v1::CASE_STATE_OPEN, v1::CASE_STATE_ACKNOWLEDGED,
+                               v1::CASE_STATE_IN_PROGRESS, v1::CASE_STATE_WAITING_ON_CUSTOMER};
+constexpr int kDoneStates[] = {v1::CASE_STATE_RESOLVED, v1::CASE_STATE_CLOSED};
+
+// A SELECT and its bound values, in the order of their placeholders.
+class BoundSelect {
+ public:
+  std::string Param(const std::string& value) {
+    strings_.push_back(value);
+    order_.push_back({true, strings_.size() - 1});
+    return Placeholder();
+  }
+  std::string Param(long long value) {
+    ints_.push_back(value);
+    order_.push_back({false, ints_.size() - 1});
+    return Placeholder();
+  }
+  void Append(const std::string& text) { sql_ += text; }
+
+  // Runs `prefix` + the statement ("" to read it, "EXPLAIN ..." for its plan).
+  soci::rowset<soci::row> Run(soci::session& s, const std::string& prefix = "") const {
+    soci::details::prepare_temp_type prepared = (s.prepare << prefix + sql_);
+    for (const auto& [is_string, index] : order_) {
+      if (is_string) {
+        prepared, soci::use(strings_[index]);
+      } else {
+        prepared, soci::use(ints_[index]);
+      }
+    }
+    return soci::rowset<soci::row>(prepared);
+  }
+
+ private:
+  std::string Placeholder() const { return ":p" + std::to_string(order_.size()); }
+
+  std::string sql_;
+  // Deques: soci binds by reference, so values never move once added.
+  std::deque<std::string> strings_;
+  std::deque<long long> ints_;
+  std::vector<std::pair<bool, std::size_t>> order_;
+};
+
+// One index range: the cases in `state` due before as_of, from as_of on, or
+// at any time.
+enum class Due { kBefore, kFrom, kAny };
+struct Range {
+  int state;
+  Due due;
+};
+
+// Which index reads the list, and the filters left to check row by row.
+class WorklistQuery {
+ public:
+  explicit WorklistQuery(const CaseFilter& f) : f_(f) {
+    if (!f.feedback_id.empty()) {
+      driver_ = Driver::kFeedback;
+    } else if (!f.customer_id.empty()) {
+      driver_ = Driver::kCustomer;
+    } else if (!f.owner.empty()) {
+      driver_ = Driver::kPerson;
+    } else if (!f.department.empty()) {
+      driver_ = Driver::kDepartment;
+    } else if (f.kind != 0) {
+      driver_ = Driver::kKind;
+    }
+  }
+
+  // The ranges of bucket 0 (overdue at as_of) and of bucket 1 (the rest).
+  std::vector<Range> OverdueRanges() const {
+    std::vector<Range> out;
+    for (int state : kOpenStates) {
+      if (Wanted(state)) out.push_back({state, Due::kBefore});
+    }
+    return out;
+  }
+  std::vector<Range> RestRanges() const {
+    std::vector<Range> out;
+    if (f_.overdue_only) return out;
+    for (int state : kOpenStates) {
+      if (Wanted(state)) out.push_back({state, Due::kFrom});
+    }
+    if (f_.open_only) return out;
+    for (int state : kDoneStates) {
+      if (Wanted(state)) out.push_back({state, Due::kAny});
+    }
+    return out;
+  }
+
+  // (id, due_ms) of at most `limit` cases of `range` in (due_ms, id) order,
+  // strictly after `after` when given.
+  void AppendSelect(BoundSelect& q, const Range& range, std::int64_t as_of_ms, int limit,
+                    const std::optional<CaseListKey>& after) const {
+    const bool by_owner = driver_ == Driver::kPerson || driver_ == Driver::kDepartment;
+    // t: the table whose index is read.
+    const std::string t = by_owner ? "o." : "c.";
+    const std::string id = by_owner ? "o.case_id" : "c.id";
+    if (by_owner) {
+      q.Append("SELECT o.case_id, o.due_ms FROM case_owners o WHERE ");
+      if (driver_ == Driver::kPerson) {
+        q.Append("o.person = " + q.Param(f_.owner));
+      } else {
+        q.Append("o.department = " + q.Param(f_.department));
+      }
+    } else {
+      q.Append("SELECT c.id, c.due_ms FROM cases c WHERE ");
+      switch (driver_) {
+        case Driver::kFeedback: q.Append("c.feedback_id = " + q.Param(f_.feedback_id)); break;
+        case Driver::kCustomer: q.Append("c.customer_id = " + q.Param(f_.customer_id)); break;
+        case Driver::kKind: q.Append("c.kind = " + q.Param(static_cast<long long>(f_.kind))); break;
+        default: q.Append("1 = 1"); break;
+      }
+    }
+    q.Append(" AND " + t + "state = " + q.Param(static_cast<long long>(range.state)));
+    if (range.due == Due::kBefore) q.Append(" AND " + t + "due_ms < " + q.Param(as_of_ms));
+    if (range.due == Due::kFrom) q.Append(" AND " + t + "due_ms >= " + q.Param(as_of_ms));
+    if (after) {
+      // A row value: both planners seek the index to it.
+      // (Two statements: the placeholders must be numbered in text order.)
+      const std::string due = q.Param(static_cast<long long>(after->due_ms));
+      q.Append(" AND (" + t + "due_ms, " + id + ") > (" + due + ", " + q.Param(after->id) + ")");
+    }
+    AppendResiduals(q, id);
+    q.Append(" ORDER BY " + t + "due_ms, " + id + " LIMIT " + std::to_string(limit));
+  }
+
+ private:
+  enum class Driver { kNone, kFeedback, kCustomer, kPerson, kDepartment, kKind };
+
+  bool Wanted(int state) const { return f_.state == 0 || f_.state == state; }
+
+  // The filters the driving index does not cover, checked on each row it
+  // returns by a lookup by primary key (the case row, or its owner rows).
+  // They are correlated scalar subqueries, not joins or EXISTS, on purpose:
+  // PostgreSQL turns a join or an EXISTS into a hash join over a full scan
+  // of the other table whenever it misjudges how many rows the filter keeps
+  // (a red-line-only department looked like 2 % red line to it), and then
+  // sorts; a scalar subquery stays a per-row lookup in index order.
+  void AppendResiduals(BoundSelect& q, const std::string& id) const {
+    const bool by_owner = driver_ == Driver::kPerson || driver_ == Driver::kDepartment;
+    if (driver_ == Driver::kFeedback && !f_.customer_id.empty()) {
+      q.Append(" AND c.customer_id = " + q.Param(f_.customer_id));
+    }
+    if (driver_ != Driver::kKind && f_.kind != 0) {
+      const std::string kind = by_owner ? "(SELECT k.kind FROM cases k WHERE k.id = o.case_id)" : "c.kind";
+      q.Append(" AND " + kind + " = " + q.Param(static_cast<long long>(f_.kind)));
+    }
+    if (!f_.owner.empty() && driver_ != Driver::kPerson) {
+      q.Append(" AND (SELECT COUNT(*) FROM case_owners op WHERE op.case_id = " + id +
+               " AND op.person = " + q.Param(f_.owner) + ") > 0");
+    }
+    if (!f_.department.empty() && driver_ != Driver::kDepartment) {
+      q.Append(" AND (SELECT COUNT(*) FROM case_owners od WHERE od.case_id = " + id +
+               " AND od.department = " + q.Param(f_.department) + ") > 0");
+    }
+  }
+
+  const CaseFilter& f_;
+  Driver driver_ = Driver::kNone;
+};
+
+// Up to `need` distinct cases of one range after `after`. A case with two
+// owners in one department has two rows with the same key in that
+// department's index; they are adjacent, and a repeat is skipped (and read
+// past, so a page is never cut short by one).
+std::vector<CaseListKey> ReadRange(soci::session& s, const WorklistQuery& query, const Range& range,
+                                   int bucket, std::int64_t as_of_ms, int need,
+                                   std::optional<CaseListKey> after) {
+  std::vector<CaseListKey> out;
+  while (static_cast<int>(out.size()) < need) {
+    const int asked = need - static_cast<int>(out.size());
+    int read = 0;
+    // Kept alive while the rows are read: soci binds the values by reference.
+    BoundSelect select;
+    query.AppendSelect(select, range, as_of_ms, asked, after);
+    soci::rowset<soci::row> rows = select.Run(s);
+    for (const soci::row& r : rows) {
+      ++read;
+      CaseListKey key{bucket, AsInt(r, 1), AsString(r, 0)};
+      if (!out.empty() && out.back().id == key.id) continue;
+      out.push_back(std::move(key));
+    }
+    if (read < asked || out.empty()) break;
+    after = out.back();
+  }
+  return out;
+}
+
+bool ListOrder(const CaseListKey& a, const CaseListKey& b) {
+  if (a.due_ms != b.due_ms) return a.due_ms < b.due_ms;
+  return a.id < b.id;
+}
+
+// The cursor within `bucket`: the page cursor when it lies in that bucket,
+// none (from the start) when it lies before it.
+std::optional<CaseListKey> CursorIn(int bucket, const std::optional<CaseListKey>& after) {
+  if (after && after->bucket == bucket) return after;
+  return std::nullopt;
+}
+
+// Whether a walk whose cursor is `after` still has `bucket` ahead of it.
+bool BucketAhead(int bucket, const std::optional<CaseListKey>& after) {
+  return !after || after->bucket <= bucket;
+}
+
+// One range read for a page, and what it returned.
+struct Arm {
+  Range range;
+  int bucket;
+  std::optional<CaseListKey> after;
+  int read = 0;
+  std::vector<CaseListKey> keys;
+};
+
+std::vector<Arm> PageArms(const WorklistQuery& query, const std::optional<CaseListKey>& after) {
+  std::vector<Arm> arms;
+  for (int bucket : {0, 1}) {
+    if (!BucketAhead(bucket, after)) continue;
+    for (const Range& range : bucket == 0 ? query.OverdueRanges() : query.RestRanges()) {
+      arms.push_back({range, bucket, CursorIn(bucket, after)});
+    }
+  }
+  return arms;
+}
+
+// Every range of the page in one statement (one round trip to PostgreSQL):
+// each range is its own ORDER BY ... LIMIT subquery, read from its index;
+// the rows say which range they came from and are merged here, so the
+// database sorts nothing.
+BoundSelect PageSelect(const WorklistQuery& query, const std::vector<Arm>& arms,
+                       std::int64_t as_of_ms, int limit) {
+  BoundSelect q;
+  for (std::size_t k = 0; k < arms.size(); ++k) {
+    const std::string alias = "w" + std::to_string(k);
+    if (k > 0) q.Append(" UNION ALL ");
+    q.Append("SELECT " + std::to_string(k) + ", " + alias + ".* FROM (");
+    query.AppendSelect(q, arms[k].range, as_of_ms, limit, arms[k].after);
+    q.Append(") " + alias);
+  }
+  return q;
+}
+
+// The first `need` keys of the arms of `bucket`, merged. The arms hold
+// disjoint cases (one state each).
+std::vector<CaseListKey> MergeBucket(std::vector<Arm>& arms, int bucket, int need) {
+  std::vector<CaseListKey> merged;
+  for (Arm& arm : arms) {
+    if (arm.bucket != bucket) continue;
+    std::vector<CaseListKey> next;
+    next.reserve(merged.size() + arm.keys.size());
+    std::merge(std::make_move_iterator(merged.begin()), std::make_move_iterator(merged.end()),
+               std::make_move_iterator(arm.keys.begin()), std::make_move_iterator(arm.keys.end()),
+               std::back_inserter(next), ListOrder);
+    if (static_cast<int>(next.size()) > need) next.resize(need);
+    merged = std::move(next);
+  }
+  return merged;
+}
+
+}  // namespace
+
+std::vector<CaseListKey> ReadWorklistPage(soci::session& s, const CaseFilter& filter,
+                                          std::int64_t as_of_ms, int limit,
+                                          const std::optional<CaseListKey>& after) {
+  const WorklistQuery query(filter);
+  std::vector<Arm> arms = PageArms(query, after);
+  if (arms.empty() || limit <= 0) return {};
+  {
+    const BoundSelect select = PageSelect(query, arms, as_of_ms, limit);
+    soci::rowset<soci::row> rows = select.Run(s);
+    for (const soci::row& r : rows) {
+      Arm& arm = arms.at(static_cast<std::size_t>(AsInt(r, 0)));
+      ++arm.read;
+      arm.keys.push_back({arm.bucket, AsInt(r, 2), AsString(r, 1)});
+    }
+  }
+  for (Arm& arm : arms) {
+    // A case with two owners in one department has two rows with the same
+    // key in that department's index: sorted, they are adjacent, and the
+    // repeat goes. A full range that lost a repeat is read on past it, so a
+    // page is never cut short by one.
+    std::sort(arm.keys.begin(), arm.keys.end(), ListOrder);
+    arm.keys.erase(std::unique(arm.keys.begin(), arm.keys.end(),
+                               [](const CaseListKey& a, const CaseListKey& b) { return a.id == b.id; }),
+                   arm.keys.end());
+    const int distinct = static_cast<int>(arm.keys.size());
+    if (arm.read == limit && distinct < limit) {
+      auto more = ReadRange(s, query, arm.range, arm.bucket, as_of_ms, limit - distinct, arm.keys.back());
+      arm.keys.insert(arm.keys.end(), std::make_move_iterator(more.begin()),
+                      std::make_move_iterator(more.end()));
+    }
+  }
+  std::vector<CaseListKey> page = MergeBucket(arms, 0, limit);
+  auto rest = MergeBucket(arms, 1, limit - static_cast<int>(page.size()));
+  page.insert(page.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+  return page;
+}
+
+std::vector<std::string> ExplainWorklistPage(soci::session& s, storage::Backend backend,
+                                             const CaseFilter& filter, std::int64_t as_of_ms,
+                                             int limit, const std::optional<CaseListKey>& after) {
+  const WorklistQuery query(filter);
+  const std::vector<Arm> arms = PageArms(query, after);
+  if (arms.empty()) return {};
+  const bool sqlite = backend == storage::Backend::kSqlite;
+  const BoundSelect select = PageSelect(query, arms, as_of_ms, limit);
+  std::string plan;
+  soci::rowset<soci::row> rows = select.Run(s, sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ");
+  for (const soci::row& r : rows) plan += AsString(r, sqlite ? 3 : 0) + "\n";
+  return {plan};
+}
+
+namespace {
+
+// " IN (:p1, :p2, ...)" over the page's case ids.
+std::string InIds(BoundSelect& q, const std::vector<CaseListKey>& keys) {
+  std::string list;
+  for (const CaseListKey& key : keys) list += (list.empty() ? "" : ", ") + q.Param(key.id);
+  return " IN (" + list + ")";
+}
+
+}  // namespace
+
+std::vector<v1::Case> LoadWorklistCases(soci::session& s, const std::vector<CaseListKey>& keys,
+                                        std::int64_t now_ms) {
+  std::vector<v1::Case> out(keys.size());
+  if (keys.empty()) return out;
+  std::unordered_map<std::string, v1::Case*> by_id;
+  for (std::size_t i = 0; i < keys.size(); ++i) by_id[keys[i].id] = &out[i];
+  auto read = [&](const std::string& select, const std::string& rest, auto&& add) {
+    BoundSelect q;
+    q.Append(select);
+    q.Append(InIds(q, keys));
+    q.Append(rest);
+    soci::rowset<soci::row> rows = q.Run(s);
+    for (const soci::row& r : rows) {
+      auto found = by_id.find(AsString(r, 0));
+      if (found != by_id.end()) add(*found->second, r);
+    }
+  };
+  read("SELECT id, kind, feedback_id, customer_id, title, summary, priority, state, topics,"
+       " create_ms, update_ms, due_ms, escalated_ms, resolution_note FROM cases WHERE id",
+       "", [&](v1::Case& c, const soci::row& r) {
+         c.set_name("cases/" + AsString(r, 0));
+         c.set_id(AsString(r, 0));
+         c.set_kind(static_cast<v1::CaseKind>(AsInt(r, 1)));
+         c.set_feedback_id(AsString(r, 2));
+         c.set_customer_id(AsString(r, 3));
+         c.set_title(AsString(r, 4));
+         c.set_summary(AsString(r, 5));
+         c.set_priority(static_cast<v1::Priority>(AsInt(r, 6)));
+         c.set_state(static_cast<v1::CaseState>(AsInt(r, 7)));
+         for (auto& topic : storage::SplitLines(AsString(r, 8))) c.add_topics(topic);
+         *c.mutable_create_time() = MillisToProto(AsInt(r, 9));
+         *c.mutable_update_time() = MillisToProto(AsInt(r, 10));
+         const long long due_ms = AsInt(r, 11);
+         *c.mutable_due_time() = MillisToProto(due_ms);
+         if (!storage::IsNull(r, 12)) *c.mutable_escalate_time() = MillisToProto(AsInt(r, 12));
+         c.set_resolution_note(AsString(r, 13));
+         c.set_overdue(c.state() != v1::CASE_STATE_RESOLVED && c.state() != v1::CASE_STATE_CLOSED &&
+                       due_ms < now_ms);
+       });
+  read("SELECT case_id, department, person FROM case_owners WHERE case_id",
+       " ORDER BY case_id, ordinal", [](v1::Case& c, const soci::row& r) {
+         v1::Owner* o = c.add_owners();
+         o->set_department(AsString(r, 1));
+         o->set_person(AsString(r, 2));
+       });
+  read("SELECT case_id, time_ms, actor, reached, note FROM case_callbacks WHERE case_id",
+       " ORDER BY case_id, seq", [](v1::Case& c, const soci::row& r) {
+         v1::CallbackOutcome* cb = c.add_callbacks();
+         *cb->mutable_time() = MillisToProto(AsInt(r, 1));
+         cb->set_actor(AsString(r, 2));
+         cb->set_reached(AsInt(r, 3) != 0);
+         cb->set_note(AsString(r, 4));
+       });
+  read("SELECT case_id, task_id, title, department, person, due_ms, done FROM case_tasks"
+       " WHERE case_id", " ORDER BY case_id, ordinal", [](v1::Case& c, const soci::row& r) {
+         v1::Task* t = c.add_tasks();
+         t->set_id(AsString(r, 1));
+         t->set_title(AsString(r, 2));
+         t->mutable_owner()->set_department(AsString(r, 3));
+         t->mutable_owner()->set_person(AsString(r, 4));
+         if (!storage::IsNull(r, 5)) *t->mutable_due_time() = MillisToProto(AsInt(r, 5));
+         t->set_done(AsInt(r, 6) != 0);
+       });
+  return out;
+}
+
+namespace {
+constexpr char kWriteOwnerListKeys[] =
+    "UPDATE case_owners SET"
+    " state = (SELECT c.state FROM cases c WHERE c.id = case_owners.case_id),"
+    " due_ms = (SELECT c.due_ms FROM cases c WHERE c.id = case_owners.case_id)"
+    " WHERE case_id = :id";
+}  // namespace
+
+void WriteOwnerListKeys(soci::session& s, const std::string& case_id) {
+  s << kWriteOwnerListKeys, soci::use(case_id);
+}
+
+void WriteOwnerListKeys(soci::session& s, const std::vector<std::string>& case_ids) {
+  if (case_ids.empty()) return;
+  std::vector<std::string> ids = case_ids;  // soci's bulk use takes a mutable vector
+  s << kWriteOwnerListKeys, soci::use(ids);
+}
+
+}  // namespace voc::tracking
