@@ -94,13 +94,61 @@ std::vector<storage::Migration> TriageMigrations() {
            // for rows stored before this migration.
            "ALTER TABLE triage_results ADD COLUMN drill_terms TEXT",
        }},
+      {4,
+       "cluster state shared by triage replicas",
+       {
+           // seq: the order members were stored in, from the shared counter
+           // below (NULL for rows stored before), so a replica catches up
+           // with what the others stored; best_match: the member it joined
+           // through (the representative's votes are replayed from it).
+           "ALTER TABLE cluster_members ADD COLUMN seq BIGINT",
+           "ALTER TABLE cluster_members ADD COLUMN best_match TEXT NOT NULL DEFAULT ''",
+           "CREATE INDEX cluster_members_seq ON cluster_members (seq)",
+           "CREATE INDEX cluster_members_seen ON cluster_members (seen_ms)",
+           // Counters every replica advances under the cluster lock: cluster
+           // ids unique across replicas, and the member order.
+           "CREATE TABLE triage_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+           "INSERT INTO triage_counters (name, value)"
+           " SELECT 'next_cluster_id', COALESCE(MAX(cluster_id), 0) + 1 FROM cluster_members",
+           "INSERT INTO triage_counters (name, value) VALUES ('member_seq', 0)",
+       }},
   };
 }
 
-absl::StatusOr<bool> TriageStore::SaveResult(const voc::v1::TriagedFeedback& triaged,
-                                             const std::string& normalized_text,
-                                             const std::optional<std::vector<std::string>>& drill_terms,
-                                             const std::optional<StoredClusterMember>& member) {
+namespace {
+
+constexpr char kClusterLockName[] = "voc-triage-clusters";
+
+// Serialises clustering across replicas for the rest of the transaction.
+// SQLite needs nothing: one process, whose write transactions already queue
+// on Database's write mutex.
+void LockClusters(soci::session& s, storage::Backend backend) {
+  if (backend != storage::Backend::kPostgres) return;
+  const std::string name = kClusterLockName;
+  int done = 0;
+  s << "SELECT 1 FROM pg_advisory_xact_lock(hashtext(:name))", soci::use(name), soci::into(done);
+}
+
+bool ResultExists(soci::session& s, const std::string& feedback_id) {
+  int exists = 0;
+  s << "SELECT COUNT(*) FROM triage_results WHERE feedback_id = :id", soci::use(feedback_id), soci::into(exists);
+  return exists > 0;
+}
+
+long long Counter(soci::session& s, const std::string& name) {
+  long long value = 0;
+  s << "SELECT value FROM triage_counters WHERE name = :n", soci::use(name), soci::into(value);
+  return value;
+}
+
+void SetCounter(soci::session& s, const std::string& name, long long value) {
+  s << "UPDATE triage_counters SET value = :v WHERE name = :n", soci::use(value), soci::use(name);
+}
+
+// One result, its topics and (when clustered) its member numbered `seq`.
+void InsertResult(soci::session& s, const voc::v1::TriagedFeedback& triaged, const std::string& normalized_text,
+                  const std::optional<std::vector<std::string>>& drill_terms,
+                  const std::optional<StoredClusterMember>& member, long long seq) {
   const auto& feedback = triaged.feedback();
   const auto& result = triaged.result();
   const std::string feedback_id = feedback.id();
@@ -118,34 +166,146 @@ absl::StatusOr<bool> TriageStore::SaveResult(const voc::v1::TriagedFeedback& tri
   const std::string json = ToJson(triaged);
   const std::string terms = drill_terms ? storage::JoinLines(*drill_terms) : "";
   soci::indicator terms_ind = drill_terms ? soci::i_ok : soci::i_null;
+  s << "INSERT INTO triage_results (feedback_id, customer_id, channel, product, store, region, negative, priority,"
+       " cluster_id, occurred_ms, analyzed_ms, normalized_text, triaged_json, drill_terms)"
+       " VALUES (:id, :customer, :channel, :product, :store, :region, :negative, :priority, :cluster, :occurred,"
+       " :analyzed, :text, :json, :terms)",
+      soci::use(feedback_id), soci::use(customer_id), soci::use(channel), soci::use(product), soci::use(store),
+      soci::use(region), soci::use(negative), soci::use(priority), soci::use(cluster_id), soci::use(occurred_ms),
+      soci::use(analyzed_ms), soci::use(normalized_text), soci::use(json), soci::use(terms, terms_ind);
+  for (const auto& topic : result.topics()) {
+    const std::string id = topic.topic();
+    s << "INSERT INTO triage_topics (feedback_id, topic, negative, occurred_ms) VALUES (:f, :t, :n, :o)"
+         " ON CONFLICT DO NOTHING",
+        soci::use(feedback_id), soci::use(id), soci::use(negative), soci::use(occurred_ms);
+  }
+  if (member) {
+    const long long cluster = static_cast<long long>(member->cluster_id);
+    const long long seen = member->seen_ms;
+    const std::string topics = JoinTopics(member->topics);
+    s << "INSERT INTO cluster_members (feedback_id, cluster_id, signature, seen_ms, topics_json, text, seq,"
+         " best_match) VALUES (:f, :c, :sig, :seen, :topics, :text, :seq, :best) ON CONFLICT DO NOTHING",
+        soci::use(member->feedback_id), soci::use(cluster), soci::use(member->signature_hex), soci::use(seen),
+        soci::use(topics), soci::use(member->text), soci::use(seq), soci::use(member->best_match_id);
+  }
+}
+
+constexpr char kMemberColumns[] =
+    "SELECT feedback_id, cluster_id, signature, seen_ms, topics_json, text, best_match, COALESCE(seq, 0)"
+    " FROM cluster_members";
+
+StoredClusterMember MemberOf(const soci::row& row) {
+  StoredClusterMember m;
+  m.feedback_id = row.get<std::string>(0);
+  m.cluster_id = static_cast<std::uint64_t>(storage::AsInt(row, 1));
+  m.signature_hex = row.get<std::string>(2);
+  m.seen_ms = storage::AsInt(row, 3);
+  m.topics = SplitTopics(row.get<std::string>(4));
+  m.text = row.get<std::string>(5);
+  m.best_match_id = storage::AsString(row, 6);
+  m.seq = static_cast<std::uint64_t>(storage::AsInt(row, 7));
+  return m;
+}
+
+std::vector<StoredClusterMember> MembersAfter(soci::session& s, long long after_seq) {
+  std::vector<StoredClusterMember> members;
+  soci::rowset<soci::row> rows =
+      (s.prepare << std::string(kMemberColumns) + " WHERE seq > :after ORDER BY seq", soci::use(after_seq));
+  for (const auto& row : rows) members.push_back(MemberOf(row));
+  return members;
+}
+
+}  // namespace
+
+absl::StatusOr<bool> TriageStore::SaveResult(const voc::v1::TriagedFeedback& triaged,
+                                             const std::string& normalized_text,
+                                             const std::optional<std::vector<std::string>>& drill_terms,
+                                             const std::optional<StoredClusterMember>& member) {
   return storage::Guarded("storing a triage result", [&] {
     return db_.InTransaction([&](soci::session& s) {
-      int exists = 0;
-      s << "SELECT COUNT(*) FROM triage_results WHERE feedback_id = :id", soci::use(feedback_id), soci::into(exists);
-      if (exists > 0) return false;
-      s << "INSERT INTO triage_results (feedback_id, customer_id, channel, product, store, region, negative, priority,"
-           " cluster_id, occurred_ms, analyzed_ms, normalized_text, triaged_json, drill_terms)"
-           " VALUES (:id, :customer, :channel, :product, :store, :region, :negative, :priority, :cluster, :occurred,"
-           " :analyzed, :text, :json, :terms)",
-          soci::use(feedback_id), soci::use(customer_id), soci::use(channel), soci::use(product), soci::use(store),
-          soci::use(region), soci::use(negative), soci::use(priority), soci::use(cluster_id), soci::use(occurred_ms),
-          soci::use(analyzed_ms), soci::use(normalized_text), soci::use(json), soci::use(terms, terms_ind);
-      for (const auto& topic : result.topics()) {
-        const std::string id = topic.topic();
-        s << "INSERT INTO triage_topics (feedback_id, topic, negative, occurred_ms) VALUES (:f, :t, :n, :o)"
-             " ON CONFLICT DO NOTHING",
-            soci::use(feedback_id), soci::use(id), soci::use(negative), soci::use(occurred_ms);
-      }
+      if (ResultExists(s, triaged.feedback().id())) return false;
+      long long seq = 0;
       if (member) {
-        const long long cluster = static_cast<long long>(member->cluster_id);
-        const long long seen = member->seen_ms;
-        const std::string topics = JoinTopics(member->topics);
-        s << "INSERT INTO cluster_members (feedback_id, cluster_id, signature, seen_ms, topics_json, text)"
-             " VALUES (:f, :c, :sig, :seen, :topics, :text) ON CONFLICT DO NOTHING",
-            soci::use(member->feedback_id), soci::use(cluster), soci::use(member->signature_hex), soci::use(seen),
-            soci::use(topics), soci::use(member->text);
+        LockClusters(s, db_.backend());
+        seq = Counter(s, "member_seq") + 1;
+        SetCounter(s, "member_seq", seq);
       }
+      InsertResult(s, triaged, normalized_text, drill_terms, member, seq);
       return true;
+    });
+  });
+}
+
+absl::Status TriageStore::SaveResults(std::vector<PendingResult>& batch, std::uint64_t after_seq,
+                                      const ClusterStep& step, std::uint64_t* last_seq) {
+  for (auto& pending : batch) pending.stored = false;
+  return storage::Guarded("storing triage results", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      LockClusters(s, db_.backend());
+      std::vector<PendingResult*> fresh;
+      for (auto& pending : batch)
+        if (!ResultExists(s, pending.triaged.feedback().id())) fresh.push_back(&pending);
+      const std::vector<StoredClusterMember> caught_up = MembersAfter(s, static_cast<long long>(after_seq));
+      long long seq = Counter(s, "member_seq");
+      const long long first_cluster_id = Counter(s, "next_cluster_id");
+      std::uint64_t next_cluster_id = static_cast<std::uint64_t>(first_cluster_id);
+      step(caught_up, fresh, next_cluster_id);
+      for (PendingResult* pending : fresh) {
+        const long long member_seq = pending->member ? ++seq : 0;
+        if (pending->member) pending->member->seq = static_cast<std::uint64_t>(member_seq);
+        InsertResult(s, pending->triaged, pending->normalized_text, pending->drill_terms, pending->member,
+                     member_seq);
+        pending->stored = true;  // meaningful only once the commit succeeded (SaveResults returned OK)
+      }
+      SetCounter(s, "member_seq", seq);
+      if (static_cast<long long>(next_cluster_id) != first_cluster_id)
+        SetCounter(s, "next_cluster_id", static_cast<long long>(next_cluster_id));
+      *last_seq = static_cast<std::uint64_t>(seq);
+    });
+  });
+}
+
+absl::StatusOr<std::vector<StoredClusterMember>> TriageStore::LoadClusterMembersAfter(std::uint64_t after_seq) {
+  return storage::Guarded("reading new cluster members", [&] {
+    return db_.WithSession([&](soci::session& s) { return MembersAfter(s, static_cast<long long>(after_seq)); });
+  });
+}
+
+absl::StatusOr<ClusterSnapshot> TriageStore::LoadClusterSnapshot(std::int64_t since_ms, bool with_signals,
+                                                                 std::int64_t signal_start_ms,
+                                                                 std::int64_t signal_end_ms,
+                                                                 int max_signal_documents) {
+  const long long since = since_ms, signal_start = signal_start_ms, signal_end = signal_end_ms;
+  return storage::Guarded("loading the cluster index", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      LockClusters(s, db_.backend());
+      ClusterSnapshot snapshot;
+      snapshot.last_seq = static_cast<std::uint64_t>(Counter(s, "member_seq"));
+      soci::rowset<soci::row> rows =
+          (s.prepare << std::string(kMemberColumns) +
+                            " WHERE seen_ms >= :since ORDER BY COALESCE(seq, 0), seen_ms, feedback_id",
+           soci::use(since));
+      for (const auto& row : rows) snapshot.members.push_back(MemberOf(row));
+      if (with_signals) {
+        soci::rowset<soci::row> docs =
+            (s.prepare << "SELECT normalized_text, occurred_ms FROM triage_results"
+                          " WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e"
+                          " ORDER BY occurred_ms DESC LIMIT :l",
+             soci::use(signal_start), soci::use(signal_end), soci::use(max_signal_documents));
+        for (const auto& row : docs) snapshot.signal_documents.push_back({row.get<std::string>(0), storage::AsInt(row, 1)});
+      }
+      return snapshot;
+    });
+  });
+}
+
+absl::StatusOr<long long> TriageStore::PruneClusterMembers(std::int64_t cutoff_ms) {
+  const long long cutoff = cutoff_ms;
+  return storage::Guarded("pruning cluster members", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      soci::statement st = (s.prepare << "DELETE FROM cluster_members WHERE seen_ms < :c", soci::use(cutoff));
+      st.execute(true);
+      return static_cast<long long>(st.get_affected_rows());
     });
   });
 }
@@ -197,18 +357,8 @@ absl::StatusOr<std::vector<StoredClusterMember>> TriageStore::LoadClusterMembers
     return db_.WithSession([&](soci::session& s) {
       std::vector<StoredClusterMember> members;
       soci::rowset<soci::row> rows =
-          (s.prepare << "SELECT feedback_id, cluster_id, signature, seen_ms, topics_json, text"
-                        " FROM cluster_members ORDER BY seen_ms, feedback_id");
-      for (const auto& row : rows) {
-        StoredClusterMember m;
-        m.feedback_id = row.get<std::string>(0);
-        m.cluster_id = static_cast<std::uint64_t>(row.get<long long>(1));
-        m.signature_hex = row.get<std::string>(2);
-        m.seen_ms = row.get<long long>(3);
-        m.topics = SplitTopics(row.get<std::string>(4));
-        m.text = row.get<std::string>(5);
-        members.push_back(std::move(m));
-      }
+          (s.prepare << std::string(kMemberColumns) + " ORDER BY COALESCE(seq, 0), seen_ms, feedback_id");
+      for (const auto& row : rows) members.push_back(MemberOf(row));
       return members;
     });
   });
