@@ -120,10 +120,14 @@ namespace {
 constexpr char kClusterLockName[] = "voc-triage-clusters";
 
 // Serialises clustering across replicas for the rest of the transaction.
-// SQLite needs nothing: one process, whose write transactions already queue
-// on Database's write mutex.
+// On SQLite (one process, whose write transactions already queue on
+// Database's write mutex) a first write takes the file's write lock, so a
+// second connection waits (busy timeout) instead of reading a stale state.
 void LockClusters(soci::session& s, storage::Backend backend) {
-  if (backend != storage::Backend::kPostgres) return;
+  if (backend != storage::Backend::kPostgres) {
+    s << "UPDATE triage_counters SET value = value WHERE name = 'member_seq'";
+    return;
+  }
   const std::string name = kClusterLockName;
   int done = 0;
   s << "SELECT 1 FROM pg_advisory_xact_lock(hashtext(:name))", soci::use(name), soci::into(done);
