@@ -123,9 +123,15 @@ absl::Status TriageProcessor::LoadLocked() {
     for (const auto& doc : snapshot.signal_documents) signals_->Observe(doc.normalized_text, DayIndex(doc.occurred_ms / 1000));
     signals_restored_ = true;
   }
-  // Members up to the snapshot are counted (restored just now, or by the
-  // step that stored them); a reload after a failed step keeps its cursor.
-  if (with_signals || signals_ == nullptr) signals_seq_ = snapshot.last_seq;
+  if (with_signals || signals_ == nullptr) {
+    // Every member up to the snapshot is in the history just restored.
+    signals_seq_ = snapshot.last_seq;
+  } else {
+    // A reload after a failed step: count the members stored since the
+    // detector's cursor (by the other replicas) that it has not seen.
+    for (const auto& m : snapshot.members) ObserveSignalLocked(m.feedback_id, m.text, m.seen_ms, m.seq, false);
+    signals_seq_ = std::max(signals_seq_, snapshot.last_seq);
+  }
   loaded_ = true;
   log::Info("clusters_restored", {{"members", snapshot.members.size()},
                                   {"clusters", clusters_.cluster_count()},
