@@ -223,7 +223,8 @@ Analysed Analyse(TriageAnalyzer& analyzer, const voc::v1::Feedback& feedback, Ti
     for (const auto& t : analysis.topics) topics.push_back(t.path);
     out.signature = ComputeSignature(normalized);
     pending.member = StoredClusterMember{feedback.id(), 0, EncodeSignature(out.signature),
-                                         ProtoToMillis(feedback.occurred_time()), std::move(topics), normalized};
+                                         ProtoToMillis(feedback.occurred_time()), std::move(topics), normalized,
+                                         /*best_match_id=*/{}, /*seq=*/0};
   }
   pending.normalized_text = std::move(normalized);
   return out;
@@ -242,15 +243,21 @@ std::vector<absl::StatusOr<ProcessedFeedback>> TriageProcessor::ProcessBatch(
   std::unordered_map<std::string, std::size_t> first_position;
   std::vector<std::size_t> repeats;
   std::vector<std::size_t> to_analyse;
+  std::vector<std::string> ids;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (!first_position.emplace(batch[i].id(), i).second) {
       repeats.push_back(i);
       continue;
     }
-    auto existing = store_.GetResult(batch[i].id());
-    if (!existing.ok()) return fail_all(existing.status());
-    if (*existing) {
-      out[i] = ProcessedFeedback{(*existing)->triaged, false, (*existing)->normalized_text};
+    ids.push_back(batch[i].id());
+  }
+  auto existing = store_.GetResults(ids);
+  if (!existing.ok()) return fail_all(existing.status());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (first_position.at(batch[i].id()) != i) continue;
+    auto stored = existing->find(batch[i].id());
+    if (stored != existing->end()) {
+      out[i] = ProcessedFeedback{std::move(stored->second.triaged), false, std::move(stored->second.normalized_text)};
     } else {
       to_analyse.push_back(i);
     }

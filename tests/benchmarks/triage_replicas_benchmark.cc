@@ -231,7 +231,7 @@ int Store(const Flags& flags) {
       if (analysis.sentiment == SentimentLabel::kNegative && !normalized.empty()) {
         p.drill_terms = analyzer->Terms(normalized);
         p.member = StoredClusterMember{f.id(), 0, EncodeSignature(ComputeSignature(normalized)),
-                                       ProtoToMillis(f.occurred_time()), {}, normalized};
+                                       ProtoToMillis(f.occurred_time()), {}, normalized, {}, 0};
       }
       p.normalized_text = std::move(normalized);
       out.push_back(std::move(p));

@@ -10,6 +10,10 @@
 #include "proto/api/topic_id.h"
 #include "common/util/time.h"
 
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
 namespace voc::triage {
 namespace {
 
@@ -194,6 +198,132 @@ void InsertResult(soci::session& s, const voc::v1::TriagedFeedback& triaged, con
   }
 }
 
+// Placeholders ":p<first>, ..., :p<first + n - 1>" (unique names: SQLite
+// binds a repeated name once).
+std::string Placeholders(std::size_t first, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out += ", ";
+    out += ":p" + std::to_string(first + i);
+  }
+  return out;
+}
+
+// Rows per multi-row statement: far below SQLite's 32,766 bound variables
+// and PostgreSQL's 65,535 parameters at 14 columns.
+constexpr std::size_t kRowsPerStatement = 200;
+
+// The feedback ids among `ids` that have a stored result: one statement a
+// chunk, instead of one round trip a feedback.
+std::unordered_set<std::string> StoredIds(soci::session& s, const std::vector<std::string>& ids) {
+  std::unordered_set<std::string> stored;
+  for (std::size_t begin = 0; begin < ids.size(); begin += kRowsPerStatement) {
+    const std::size_t n = std::min(kRowsPerStatement, ids.size() - begin);
+    soci::details::prepare_temp_type query =
+        (s.prepare << "SELECT feedback_id FROM triage_results WHERE feedback_id IN (" + Placeholders(0, n) + ")");
+    for (std::size_t i = 0; i < n; ++i) query, soci::use(ids[begin + i]);
+    soci::rowset<std::string> rows(query);
+    for (const auto& id : rows) stored.insert(id);
+  }
+  return stored;
+}
+
+// The columns of one stored result, kept alive while a statement binds them.
+struct ResultRow {
+  std::string feedback_id, customer_id, channel, product, store, region;
+  int negative = 0, priority = 0;
+  std::string cluster_id;
+  long long occurred_ms = 0, analyzed_ms = 0;
+  std::string normalized_text, json, terms;
+  soci::indicator terms_ind = soci::i_null;
+};
+struct TopicRow {
+  std::string feedback_id, topic;
+  int negative = 0;
+  long long occurred_ms = 0;
+};
+struct MemberRow {
+  std::string feedback_id;
+  long long cluster_id = 0;
+  std::string signature;
+  long long seen_ms = 0;
+  std::string topics, text;
+  long long seq = 0;
+  std::string best_match;
+};
+
+// Inserts `rows` with one multi-row INSERT per kRowsPerStatement rows.
+// `bind(query, row)` adds one row's values in column order.
+template <typename Row, typename Bind>
+void InsertRows(soci::session& s, const std::string& head, std::size_t columns, const std::string& tail,
+                std::vector<Row>& rows, Bind bind) {
+  for (std::size_t begin = 0; begin < rows.size(); begin += kRowsPerStatement) {
+    const std::size_t n = std::min(kRowsPerStatement, rows.size() - begin);
+    std::string sql = head + " VALUES ";
+    for (std::size_t i = 0; i < n; ++i) sql += (i ? ", (" : "(") + Placeholders(i * columns, columns) + ")";
+    soci::details::prepare_temp_type query = (s.prepare << sql + tail);
+    for (std::size_t i = 0; i < n; ++i) bind(query, rows[begin + i]);
+    soci::statement statement(query);
+    statement.execute(true);
+  }
+}
+
+// The results, their topics and members (member seqs already set) in three
+// multi-row statements.
+void InsertResults(soci::session& s, const std::vector<PendingResult*>& results) {
+  std::vector<ResultRow> result_rows;
+  std::vector<TopicRow> topic_rows;
+  std::vector<MemberRow> member_rows;
+  result_rows.reserve(results.size());
+  for (const PendingResult* p : results) {
+    const auto& feedback = p->triaged.feedback();
+    const auto& result = p->triaged.result();
+    ResultRow r;
+    r.feedback_id = feedback.id();
+    r.customer_id = feedback.customer().id();
+    r.channel = voc::v1::Channel_Name(feedback.channel());  // "CHANNEL_REVIEW", as stored since migration 1
+    r.product = feedback.product();
+    r.store = feedback.customer().store();
+    r.region = feedback.customer().region();
+    r.negative = result.sentiment() == voc::v1::SENTIMENT_NEGATIVE ? 1 : 0;
+    r.priority = static_cast<int>(result.priority());
+    r.cluster_id = result.cluster_id();
+    r.occurred_ms = ProtoToMillis(feedback.occurred_time());
+    r.analyzed_ms = ProtoToMillis(result.analyzed_time());
+    r.normalized_text = p->normalized_text;
+    r.json = ToJson(p->triaged);
+    r.terms = p->drill_terms ? storage::JoinLines(*p->drill_terms) : "";
+    r.terms_ind = p->drill_terms ? soci::i_ok : soci::i_null;
+    for (const auto& topic : result.topics()) topic_rows.push_back({r.feedback_id, topic.topic(), r.negative, r.occurred_ms});
+    if (p->member) {
+      const StoredClusterMember& m = *p->member;
+      member_rows.push_back({m.feedback_id, static_cast<long long>(m.cluster_id), m.signature_hex, m.seen_ms,
+                             JoinTopics(m.topics), m.text, static_cast<long long>(m.seq), m.best_match_id});
+    }
+    result_rows.push_back(std::move(r));
+  }
+  InsertRows(s,
+             "INSERT INTO triage_results (feedback_id, customer_id, channel, product, store, region, negative,"
+             " priority, cluster_id, occurred_ms, analyzed_ms, normalized_text, triaged_json, drill_terms)",
+             14, "", result_rows, [](soci::details::prepare_temp_type& q, ResultRow& r) {
+               q, soci::use(r.feedback_id), soci::use(r.customer_id), soci::use(r.channel), soci::use(r.product),
+                   soci::use(r.store), soci::use(r.region), soci::use(r.negative), soci::use(r.priority),
+                   soci::use(r.cluster_id), soci::use(r.occurred_ms), soci::use(r.analyzed_ms),
+                   soci::use(r.normalized_text), soci::use(r.json), soci::use(r.terms, r.terms_ind);
+             });
+  InsertRows(s, "INSERT INTO triage_topics (feedback_id, topic, negative, occurred_ms)", 4, " ON CONFLICT DO NOTHING",
+             topic_rows, [](soci::details::prepare_temp_type& q, TopicRow& r) {
+               q, soci::use(r.feedback_id), soci::use(r.topic), soci::use(r.negative), soci::use(r.occurred_ms);
+             });
+  InsertRows(s,
+             "INSERT INTO cluster_members (feedback_id, cluster_id, signature, seen_ms, topics_json, text, seq,"
+             " best_match)",
+             8, " ON CONFLICT DO NOTHING", member_rows, [](soci::details::prepare_temp_type& q, MemberRow& r) {
+               q, soci::use(r.feedback_id), soci::use(r.cluster_id), soci::use(r.signature), soci::use(r.seen_ms),
+                   soci::use(r.topics), soci::use(r.text), soci::use(r.seq), soci::use(r.best_match);
+             });
+}
+
 constexpr char kMemberColumns[] =
     "SELECT feedback_id, cluster_id, signature, seen_ms, topics_json, text, best_match, COALESCE(seq, 0)"
     " FROM cluster_members";
@@ -246,21 +376,23 @@ absl::Status TriageStore::SaveResults(std::vector<PendingResult>& batch, std::ui
   return storage::Guarded("storing triage results", [&] {
     db_.InTransaction([&](soci::session& s) {
       LockClusters(s, db_.backend());
+      std::vector<std::string> ids;
+      ids.reserve(batch.size());
+      for (const auto& pending : batch) ids.push_back(pending.triaged.feedback().id());
+      const std::unordered_set<std::string> stored = StoredIds(s, ids);
       std::vector<PendingResult*> fresh;
       for (auto& pending : batch)
-        if (!ResultExists(s, pending.triaged.feedback().id())) fresh.push_back(&pending);
+        if (!stored.count(pending.triaged.feedback().id())) fresh.push_back(&pending);
       const std::vector<StoredClusterMember> caught_up = MembersAfter(s, static_cast<long long>(after_seq));
       long long seq = Counter(s, "member_seq");
       const long long first_cluster_id = Counter(s, "next_cluster_id");
       std::uint64_t next_cluster_id = static_cast<std::uint64_t>(first_cluster_id);
       step(caught_up, fresh, next_cluster_id);
-      for (PendingResult* pending : fresh) {
-        const long long member_seq = pending->member ? ++seq : 0;
-        if (pending->member) pending->member->seq = static_cast<std::uint64_t>(member_seq);
-        InsertResult(s, pending->triaged, pending->normalized_text, pending->drill_terms, pending->member,
-                     member_seq);
-        pending->stored = true;  // meaningful only once the commit succeeded (SaveResults returned OK)
-      }
+      for (PendingResult* pending : fresh)
+        if (pending->member) pending->member->seq = static_cast<std::uint64_t>(++seq);
+      InsertResults(s, fresh);
+      // Meaningful only once the commit succeeded (SaveResults returned OK).
+      for (PendingResult* pending : fresh) pending->stored = true;
       SetCounter(s, "member_seq", seq);
       if (static_cast<long long>(next_cluster_id) != first_cluster_id)
         SetCounter(s, "next_cluster_id", static_cast<long long>(next_cluster_id));
@@ -326,6 +458,30 @@ absl::StatusOr<std::optional<StoredResult>> TriageStore::GetResult(const std::st
       if (!FromJson(json, &stored.triaged)) return std::nullopt;
       stored.normalized_text = text;
       return stored;
+    });
+  });
+}
+
+absl::StatusOr<std::unordered_map<std::string, StoredResult>> TriageStore::GetResults(
+    const std::vector<std::string>& feedback_ids) {
+  return storage::Guarded("reading triage results", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::unordered_map<std::string, StoredResult> found;
+      for (std::size_t begin = 0; begin < feedback_ids.size(); begin += kRowsPerStatement) {
+        const std::size_t n = std::min(kRowsPerStatement, feedback_ids.size() - begin);
+        soci::details::prepare_temp_type query =
+            (s.prepare << "SELECT feedback_id, triaged_json, normalized_text FROM triage_results"
+                          " WHERE feedback_id IN (" + Placeholders(0, n) + ")");
+        for (std::size_t i = 0; i < n; ++i) query, soci::use(feedback_ids[begin + i]);
+        soci::rowset<soci::row> rows(query);
+        for (const auto& row : rows) {
+          StoredResult stored;
+          if (!FromJson(row.get<std::string>(1), &stored.triaged)) continue;
+          stored.normalized_text = row.get<std::string>(2);
+          found.emplace(row.get<std::string>(0), std::move(stored));
+        }
+      }
+      return found;
     });
   });
 }

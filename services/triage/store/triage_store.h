@@ -15,6 +15,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -124,6 +125,9 @@ class TriageStore {
                                   const std::optional<StoredClusterMember>& member);
   // nullopt when triage has not stored a result for this feedback.
   absl::StatusOr<std::optional<StoredResult>> GetResult(const std::string& feedback_id);
+  // The stored results among `feedback_ids` (one query per 200 ids), by id.
+  absl::StatusOr<std::unordered_map<std::string, StoredResult>> GetResults(
+      const std::vector<std::string>& feedback_ids);
 
   // Counts by occurred time in [start_ms, end_ms); `topic` counts with its
   // subtopics (api::IsSameOrDescendant).
