@@ -9,7 +9,9 @@
 //           listed core), each with its own connection pool, analyser, index
 //           and detector, sharing one PostgreSQL (or SQLite) database.
 //           Reports feedback/s from the first read to the last result
-//           published.
+//           published, and per replica the feedback it handled per second
+//           of its own thread's CPU time (the figure that does not depend
+//           on what else runs on the machine).
 //   store   TriageStore::SaveResults of --messages pre-analysed results in
 //           batches of --batch (one transaction each) vs one at a time.
 //
@@ -20,6 +22,7 @@
 // (20000), --batch N (64, the consumer's read size in drain).
 #include <pthread.h>
 #include <sched.h>
+#include <time.h>
 
 #include <atomic>
 #include <chrono>
@@ -184,6 +187,7 @@ int Drain(const Flags& flags) {
   std::vector<std::unique_ptr<Replica>> replicas;
   for (int k = 0; k < flags.replicas; ++k) replicas.push_back(MakeReplica(backend.url, clock, redis, k, flags.batch));
   std::vector<long> handled(flags.replicas, 0);
+  std::vector<double> cpu_seconds(flags.replicas, 0);  // each replica thread's own CPU time
   std::atomic<bool> done{false};
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
@@ -196,6 +200,9 @@ int Drain(const Flags& flags) {
         handled[k] += n;
         if (n == 0 && StreamLength(redis, queue::kTriagedStream) >= flags.messages) done = true;
       }
+      timespec cpu{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+      cpu_seconds[k] = cpu.tv_sec + cpu.tv_nsec / 1e9;
     });
   }
   for (auto& t : threads) t.join();
@@ -204,7 +211,11 @@ int Drain(const Flags& flags) {
   std::printf("drain backend=%s replicas=%d batch=%d messages=%d triaged=%ld seconds=%.2f feedback_per_s=%.0f",
               flags.backend.c_str(), flags.replicas, flags.batch, flags.messages, triaged, seconds,
               triaged / seconds);
-  for (int k = 0; k < flags.replicas; ++k) std::printf(" replica%d=%ld", k, handled[k]);
+  // Feedback per second of the replica's own CPU: what one core would give
+  // it on a quiet machine (the database and Redis run on other processes).
+  for (int k = 0; k < flags.replicas; ++k)
+    std::printf(" replica%d=%ld cpu%d_s=%.1f per_cpu_s%d=%.0f", k, handled[k], k, cpu_seconds[k], k,
+                handled[k] / cpu_seconds[k]);
   std::printf(" clusters=%zu\n", replicas[0]->processor->clusters().cluster_count());
   return triaged == flags.messages ? 0 : 1;
 }
