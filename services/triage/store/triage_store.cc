@@ -137,12 +137,6 @@ void LockClusters(soci::session& s, storage::Backend backend) {
   s << "SELECT 1 FROM pg_advisory_xact_lock(hashtext(:name))", soci::use(name), soci::into(done);
 }
 
-bool ResultExists(soci::session& s, const std::string& feedback_id) {
-  int exists = 0;
-  s << "SELECT COUNT(*) FROM triage_results WHERE feedback_id = :id", soci::use(feedback_id), soci::into(exists);
-  return exists > 0;
-}
-
 long long Counter(soci::session& s, const std::string& name) {
   long long value = 0;
   s << "SELECT value FROM triage_counters WHERE name = :n", soci::use(name), soci::into(value);
@@ -151,51 +145,6 @@ long long Counter(soci::session& s, const std::string& name) {
 
 void SetCounter(soci::session& s, const std::string& name, long long value) {
   s << "UPDATE triage_counters SET value = :v WHERE name = :n", soci::use(value), soci::use(name);
-}
-
-// One result, its topics and (when clustered) its member numbered `seq`.
-void InsertResult(soci::session& s, const voc::v1::TriagedFeedback& triaged, const std::string& normalized_text,
-                  const std::optional<std::vector<std::string>>& drill_terms,
-                  const std::optional<StoredClusterMember>& member, long long seq) {
-  const auto& feedback = triaged.feedback();
-  const auto& result = triaged.result();
-  const std::string feedback_id = feedback.id();
-  const std::string customer_id = feedback.customer().id();
-  // The enum's own spelling ("CHANNEL_REVIEW"), as stored since migration 1.
-  const std::string channel = voc::v1::Channel_Name(feedback.channel());
-  const std::string product = feedback.product();
-  const std::string store = feedback.customer().store();
-  const std::string region = feedback.customer().region();
-  const int negative = result.sentiment() == voc::v1::SENTIMENT_NEGATIVE ? 1 : 0;
-  const int priority = static_cast<int>(result.priority());
-  const std::string cluster_id = result.cluster_id();
-  const long long occurred_ms = ProtoToMillis(feedback.occurred_time());
-  const long long analyzed_ms = ProtoToMillis(result.analyzed_time());
-  const std::string json = ToJson(triaged);
-  const std::string terms = drill_terms ? storage::JoinLines(*drill_terms) : "";
-  soci::indicator terms_ind = drill_terms ? soci::i_ok : soci::i_null;
-  s << "INSERT INTO triage_results (feedback_id, customer_id, channel, product, store, region, negative, priority,"
-       " cluster_id, occurred_ms, analyzed_ms, normalized_text, triaged_json, drill_terms)"
-       " VALUES (:id, :customer, :channel, :product, :store, :region, :negative, :priority, :cluster, :occurred,"
-       " :analyzed, :text, :json, :terms)",
-      soci::use(feedback_id), soci::use(customer_id), soci::use(channel), soci::use(product), soci::use(store),
-      soci::use(region), soci::use(negative), soci::use(priority), soci::use(cluster_id), soci::use(occurred_ms),
-      soci::use(analyzed_ms), soci::use(normalized_text), soci::use(json), soci::use(terms, terms_ind);
-  for (const auto& topic : result.topics()) {
-    const std::string id = topic.topic();
-    s << "INSERT INTO triage_topics (feedback_id, topic, negative, occurred_ms) VALUES (:f, :t, :n, :o)"
-         " ON CONFLICT DO NOTHING",
-        soci::use(feedback_id), soci::use(id), soci::use(negative), soci::use(occurred_ms);
-  }
-  if (member) {
-    const long long cluster = static_cast<long long>(member->cluster_id);
-    const long long seen = member->seen_ms;
-    const std::string topics = JoinTopics(member->topics);
-    s << "INSERT INTO cluster_members (feedback_id, cluster_id, signature, seen_ms, topics_json, text, seq,"
-         " best_match) VALUES (:f, :c, :sig, :seen, :topics, :text, :seq, :best) ON CONFLICT DO NOTHING",
-        soci::use(member->feedback_id), soci::use(cluster), soci::use(member->signature_hex), soci::use(seen),
-        soci::use(topics), soci::use(member->text), soci::use(seq), soci::use(member->best_match_id);
-  }
 }
 
 // Placeholders ":p<first>, ..., :p<first + n - 1>" (unique names: SQLite
@@ -350,25 +299,6 @@ std::vector<StoredClusterMember> MembersAfter(soci::session& s, long long after_
 }
 
 }  // namespace
-
-absl::StatusOr<bool> TriageStore::SaveResult(const voc::v1::TriagedFeedback& triaged,
-                                             const std::string& normalized_text,
-                                             const std::optional<std::vector<std::string>>& drill_terms,
-                                             const std::optional<StoredClusterMember>& member) {
-  return storage::Guarded("storing a triage result", [&] {
-    return db_.InTransaction([&](soci::session& s) {
-      if (ResultExists(s, triaged.feedback().id())) return false;
-      long long seq = 0;
-      if (member) {
-        LockClusters(s, db_.backend());
-        seq = Counter(s, "member_seq") + 1;
-        SetCounter(s, "member_seq", seq);
-      }
-      InsertResult(s, triaged, normalized_text, drill_terms, member, seq);
-      return true;
-    });
-  });
-}
 
 absl::Status TriageStore::SaveResults(std::vector<PendingResult>& batch, std::uint64_t after_seq,
                                       const ClusterStep& step, std::uint64_t* last_seq) {

@@ -115,14 +115,6 @@ class TriageStore {
  public:
   explicit TriageStore(storage::Database& db) : db_(db) {}
 
-  // Stores the result, its topics and (when clustered) the cluster member
-  // in one transaction. `drill_terms` are TriageAnalyzer::Terms of the
-  // normalised text, kept for drill-downs (negative feedback only; nullopt
-  // otherwise). Returns false when a result for this feedback already
-  // existed (nothing is changed then).
-  absl::StatusOr<bool> SaveResult(const voc::v1::TriagedFeedback& triaged, const std::string& normalized_text,
-                                  const std::optional<std::vector<std::string>>& drill_terms,
-                                  const std::optional<StoredClusterMember>& member);
   // nullopt when triage has not stored a result for this feedback.
   absl::StatusOr<std::optional<StoredResult>> GetResult(const std::string& feedback_id);
   // The stored results among `feedback_ids` (one query per 200 ids), by id.
@@ -135,7 +127,9 @@ class TriageStore {
 
   absl::StatusOr<std::vector<StoredClusterMember>> LoadClusterMembers();
 
-  // Many results in one transaction (the queue path). Under the cluster
+  // Many results, their topics and (when clustered) cluster members in one
+  // transaction (the queue path). `drill_terms` are TriageAnalyzer::Terms of
+  // the normalised text, kept for drill-downs (negative feedback only). Under the cluster
   // lock (pg_advisory_xact_lock on PostgreSQL; on SQLite the process-wide
   // write mutex, one process): skips results already stored (by an earlier
   // delivery or another replica), runs `step` (see ClusterStep), stores the
