@@ -80,26 +80,30 @@ int main(int argc, char** argv) {
                                   [&] { stored_rules->CheckForNewerRules(); });
   rule_checks.Start();
 
-  voc::triage::TriageProcessor processor(*analyzer, store, *ctx.clock);
+  voc::triage::ProcessorOptions processor_options;
+  processor_options.cluster_window =
+      std::chrono::hours(24 * ctx.config.ServiceInt("cluster_window_days", 30));
+  voc::triage::TriageProcessor processor(*analyzer, store, *ctx.clock, processor_options);
+  // The service attaches the detector, so the restore below loads both the
+  // cluster index and the weak-signal history.
+  voc::triage::TriageService service(processor, store, signals.get(), *ctx.clock);
   if (const absl::Status restored = processor.RestoreClusters(); !restored.ok()) {
     std::cerr << "voc-triage: cannot start: " << restored.message() << "\n";
     return 2;
   }
-  if (signals) {
-    auto replayed = voc::triage::RestoreSignalHistory(store, *signals, voc::ToMillis(ctx.clock->Now()));
-    if (!replayed.ok()) {
-      std::cerr << "voc-triage: cannot start: " << replayed.status().message() << "\n";
-      return 2;
-    }
-    voc::log::Info("signals_restored", {{"documents", *replayed}, {"combinations", signals->combination_count()}});
-  }
-  voc::triage::TriageService service(processor, store, signals.get(), *ctx.clock);
+  // Members past the window leave memory and the database (bounded growth).
+  voc::PeriodicWorker cluster_prune(
+      "cluster_prune", std::chrono::milliseconds(ctx.config.ServiceInt("cluster_prune_interval_ms", 3600000)),
+      [&] { (void)processor.Prune(); });
+  cluster_prune.Start();
 
   voc::queue::ConsumerOptions consumer;
   consumer.stream = voc::queue::kFeedbackStream;
   consumer.group = "triage";
   consumer.consumer = ctx.consumer_name;
   consumer.reclaim_idle = std::chrono::milliseconds(ctx.config.ServiceInt("reclaim_idle_ms", 30000));
+  // One read of the stream is analysed, then stored in one transaction.
+  consumer.batch_size = ctx.config.ServiceInt("batch_size", 64);
   voc::queue::StreamPublisher triaged(ctx.redis, voc::queue::kTriagedStream);
   voc::triage::TriageConsumer queue_consumer(service, triaged, ctx.redis, consumer);
 

@@ -1,8 +1,12 @@
-// TriageConsumer: the queue side of triage. Consumes voc:feedback, asks
-// TriageService to triage each feedback, and publishes the result to
-// voc:triaged for assignment and verification. At-least-once: a redelivered
-// feedback finds its stored result and is published again; downstream
-// handlers are idempotent.
+// TriageConsumer: the queue side of triage. Consumes voc:feedback in
+// batches (queue::StreamBatchHandler: one read of the stream at a time),
+// asks TriageService to triage the batch (analysed, then stored in one
+// transaction), and publishes the results to voc:triaged for assignment and
+// verification in one pipelined round trip. The stream consumer acks the
+// OK ones after this returns, i.e. after the commit and the publish.
+// At-least-once: a redelivered feedback finds its stored result and is
+// published again; downstream handlers are idempotent. Several replicas
+// share the consumer group "triage" (see TriageProcessor).
 //
 // What happens to a message is the status Handle returns, mapped once by
 // queue::DispositionOf: a database or queue outage (UNAVAILABLE) is retried
@@ -14,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "common/queue/stream.h"
 #include "services/triage/analysis/signals/weak_signals.h"
@@ -34,7 +39,12 @@ class TriageConsumer {
   TriageConsumer(TriageService& service, TriagedPublisher& publisher, queue::RedisOptions redis,
                  queue::ConsumerOptions consumer);
 
-  // The handler, public for tests: parse -> triage -> publish.
+  // The handler, public for tests: parse -> triage -> publish, one status
+  // per message in order. A message that is not a feedback fails alone
+  // (INVALID_ARGUMENT); a storage outage fails the batch (UNAVAILABLE); a
+  // short publish fails the messages not published (UNAVAILABLE).
+  std::vector<absl::Status> HandleBatch(const std::vector<queue::StreamMessage>& messages);
+  // One message (HandleBatch of one).
   absl::Status Handle(const queue::StreamMessage& message);
 
   void Run() { consumer_.Run(); }

@@ -6,6 +6,8 @@
 #include "common/util/time.h"
 #include "proto/api/enum_names.h"
 
+#include <unordered_map>
+
 namespace voc::triage {
 namespace {
 
@@ -84,18 +86,111 @@ voc::v1::TriageResult ToProto(const Analysis& analysis, const std::string& feedb
   return result;
 }
 
-TriageProcessor::TriageProcessor(TriageAnalyzer& analyzer, TriageStore& store, const Clock& clock)
-    : analyzer_(analyzer), store_(store), clock_(clock) {}
+TriageProcessor::TriageProcessor(TriageAnalyzer& analyzer, TriageStore& store, const Clock& clock,
+                                 ProcessorOptions options)
+    : analyzer_(analyzer), store_(store), clock_(clock), options_(options), clusters_(options.clusters) {}
+
+void TriageProcessor::AttachSignals(WeakSignalDetector* signals) {
+  std::lock_guard lock(step_mu_);
+  signals_ = signals;
+}
+
+std::int64_t TriageProcessor::WindowStartMs() const {
+  return ToMillis(clock_.Now()) - static_cast<std::int64_t>(options_.cluster_window.count());
+}
 
 absl::Status TriageProcessor::RestoreClusters() {
-  VOC_ASSIGN_OR_RETURN(const auto members, store_.LoadClusterMembers());
-  for (const auto& m : members) {
+  std::lock_guard lock(step_mu_);
+  return LoadLocked();
+}
+
+absl::Status TriageProcessor::LoadLocked() {
+  constexpr std::int64_t kDayMs = 86400LL * 1000;
+  constexpr int kMaxSignalDocuments = 200000;
+  const std::int64_t now_ms = ToMillis(clock_.Now());
+  const bool with_signals = signals_ != nullptr && !signals_restored_;
+  const std::int64_t signal_start = with_signals ? now_ms - signals_->KeptDays() * kDayMs : 0;
+  VOC_ASSIGN_OR_RETURN(const ClusterSnapshot snapshot,
+                       store_.LoadClusterSnapshot(WindowStartMs(), with_signals, signal_start, now_ms + kDayMs,
+                                                  kMaxSignalDocuments));
+  clusters_.Clear();
+  for (const auto& m : snapshot.members) {
     auto signature = DecodeSignature(m.signature_hex);
     if (!signature) continue;
-    clusters_.Restore(m.feedback_id, *signature, m.cluster_id, m.seen_ms, m.topics, m.text);
+    clusters_.Restore(m.feedback_id, *signature, m.cluster_id, m.seen_ms, m.topics, m.text, m.best_match_id);
   }
-  log::Info("clusters_restored", {{"members", members.size()}, {"clusters", clusters_.cluster_count()}});
+  index_seq_ = snapshot.last_seq;
+  if (with_signals) {
+    for (const auto& doc : snapshot.signal_documents) signals_->Observe(doc.normalized_text, DayIndex(doc.occurred_ms / 1000));
+    signals_restored_ = true;
+  }
+  if (with_signals || signals_ == nullptr) {
+    // Every member up to the snapshot is in the history just restored.
+    signals_seq_ = snapshot.last_seq;
+  } else {
+    // A reload after a failed step: count the members stored since the
+    // detector's cursor (by the other replicas) that it has not seen.
+    for (const auto& m : snapshot.members) ObserveSignalLocked(m.feedback_id, m.text, m.seen_ms, m.seq, false);
+    signals_seq_ = std::max(signals_seq_, snapshot.last_seq);
+  }
+  loaded_ = true;
+  log::Info("clusters_restored", {{"members", snapshot.members.size()},
+                                  {"clusters", clusters_.cluster_count()},
+                                  {"signal_documents", snapshot.signal_documents.size()}});
   return absl::OkStatus();
+}
+
+absl::Status TriageProcessor::EnsureLoadedLocked() { return loaded_ ? absl::OkStatus() : LoadLocked(); }
+
+void TriageProcessor::ObserveSignalLocked(const std::string& feedback_id, const std::string& normalized,
+                                          std::int64_t seen_ms, std::uint64_t seq, bool announce) {
+  if (!signals_ || seq <= signals_seq_) return;
+  signals_seq_ = seq;
+  const auto alerts = signals_->Observe(normalized, DayIndex(seen_ms / 1000));
+  if (!announce) return;
+  // A combination that just became emerging is announced once, by the
+  // replica that stored the feedback that made it so, as a warning event
+  // operators can alert on; ListEmergingSignals lists them.
+  for (const auto& signal : alerts) {
+    log::Warn("weak_signal_emerging", {{"feedback_id", feedback_id},
+                                       {"combination", signal.combination},
+                                       {"count", signal.count},
+                                       {"expected", signal.expected},
+                                       {"p_value", signal.p_value}});
+  }
+}
+
+void TriageProcessor::ReplayLocked(const std::vector<StoredClusterMember>& members) {
+  const std::int64_t window_start = WindowStartMs();
+  for (const auto& m : members) {
+    if (m.seq <= index_seq_) continue;
+    index_seq_ = m.seq;
+    ObserveSignalLocked(m.feedback_id, m.text, m.seen_ms, m.seq, false);
+    if (m.seen_ms < window_start) continue;
+    auto signature = DecodeSignature(m.signature_hex);
+    if (!signature) continue;
+    clusters_.Restore(m.feedback_id, *signature, m.cluster_id, m.seen_ms, m.topics, m.text, m.best_match_id);
+  }
+}
+
+absl::Status TriageProcessor::CatchUp() {
+  std::lock_guard lock(step_mu_);
+  if (!loaded_) return LoadLocked();
+  VOC_ASSIGN_OR_RETURN(const auto members, store_.LoadClusterMembersAfter(index_seq_));
+  ReplayLocked(members);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::size_t> TriageProcessor::Prune() {
+  std::lock_guard lock(step_mu_);
+  const std::int64_t cutoff = WindowStartMs();
+  VOC_ASSIGN_OR_RETURN(const long long deleted, store_.PruneClusterMembers(cutoff));
+  const std::size_t dropped = clusters_.PruneBefore(cutoff);
+  log::Info("clusters_pruned", {{"members_dropped", dropped},
+                                {"rows_deleted", deleted},
+                                {"members_kept", clusters_.member_count()},
+                                {"clusters_kept", clusters_.cluster_count()}});
+  return dropped;
 }
 
 voc::v1::TriageResult TriageProcessor::AnalyzeOnly(const voc::v1::Feedback& feedback) const {
@@ -103,61 +198,157 @@ voc::v1::TriageResult TriageProcessor::AnalyzeOnly(const voc::v1::Feedback& feed
   return ToProto(analysis, feedback.id(), clock_.Now());
 }
 
-absl::StatusOr<voc::v1::TriagedFeedback> TriageProcessor::Process(const voc::v1::Feedback& feedback,
-                                                                  bool* newly_stored, std::string* normalized_out) {
-  std::lock_guard lock(process_mu_);
-  if (newly_stored) *newly_stored = false;
-  VOC_ASSIGN_OR_RETURN(auto existing, store_.GetResult(feedback.id()));
-  if (auto& stored = existing) {
-    if (normalized_out) *normalized_out = stored->normalized_text;
-    return stored->triaged;
-  }
+namespace {
 
+// What the analysis (outside any lock) produced for one feedback.
+struct Analysed {
+  std::size_t position = 0;  // in the batch
+  PendingResult pending;
+  MinHashSignature signature{};
+};
+
+Analysed Analyse(TriageAnalyzer& analyzer, const voc::v1::Feedback& feedback, TimePoint now) {
+  Analysed out;
   std::string normalized;
-  Analysis analysis = analyzer_.AnalyzeWithText(InputFor(feedback), normalized);
-  TimePoint now = clock_.Now();
-  voc::v1::TriagedFeedback triaged;
-  *triaged.mutable_feedback() = feedback;
-  *triaged.mutable_result() = ToProto(analysis, feedback.id(), now);
-
-  std::optional<StoredClusterMember> member;
-  std::optional<std::vector<std::string>> drill_terms;
+  Analysis analysis = analyzer.AnalyzeWithText(InputFor(feedback), normalized);
+  PendingResult& pending = out.pending;
+  *pending.triaged.mutable_feedback() = feedback;
+  *pending.triaged.mutable_result() = ToProto(analysis, feedback.id(), now);
   if (analysis.sentiment == SentimentLabel::kNegative) {
     // Drill-downs count only negative feedback; segmenting it once here
     // (ICU words, ~20 us) saves every later drill-down request doing it.
-    drill_terms = analyzer_.Terms(normalized);
+    pending.drill_terms = analyzer.Terms(normalized);
   }
   if (analysis.sentiment == SentimentLabel::kNegative && !normalized.empty()) {
     std::vector<std::string> topics;
     for (const auto& t : analysis.topics) topics.push_back(t.path);
-    std::int64_t seen_ms = ProtoToMillis(feedback.occurred_time());
-    // A retry after a failed save reuses the cluster it was added to then.
-    auto unsaved = unsaved_clusters_.find(feedback.id());
-    if (unsaved == unsaved_clusters_.end()) {
-      unsaved = unsaved_clusters_.emplace(feedback.id(), clusters_.Add(feedback.id(), normalized, seen_ms, topics))
-                    .first;
+    out.signature = ComputeSignature(normalized);
+    pending.member = StoredClusterMember{feedback.id(), 0, EncodeSignature(out.signature),
+                                         ProtoToMillis(feedback.occurred_time()), std::move(topics), normalized,
+                                         /*best_match_id=*/{}, /*seq=*/0};
+  }
+  pending.normalized_text = std::move(normalized);
+  return out;
+}
+
+}  // namespace
+
+std::vector<absl::StatusOr<ProcessedFeedback>> TriageProcessor::ProcessBatch(
+    const std::vector<voc::v1::Feedback>& batch) {
+  std::vector<absl::StatusOr<ProcessedFeedback>> out(batch.size(), absl::UnknownError("not processed"));
+  auto fail_all = [&](const absl::Status& status) {
+    for (auto& o : out) o = status;
+    return out;
+  };
+  // 1. Redeliveries and repeats need no analysis.
+  std::unordered_map<std::string, std::size_t> first_position;
+  std::vector<std::size_t> repeats;
+  std::vector<std::size_t> to_analyse;
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!first_position.emplace(batch[i].id(), i).second) {
+      repeats.push_back(i);
+      continue;
     }
-    const ClusterAssignment& assignment = unsaved->second;
-    triaged.mutable_result()->set_cluster_id(std::to_string(assignment.cluster_id));
-    member = StoredClusterMember{feedback.id(), assignment.cluster_id, EncodeSignature(assignment.signature),
-                                 seen_ms, topics, normalized};
+    ids.push_back(batch[i].id());
   }
-  VOC_ASSIGN_OR_RETURN(const bool saved, store_.SaveResult(triaged, normalized, drill_terms, member));
-  unsaved_clusters_.erase(feedback.id());
-  if (!saved) {
-    // Another replica stored it first: theirs is the one result.
-    VOC_ASSIGN_OR_RETURN(auto theirs, store_.GetResult(feedback.id()));
-    if (theirs) return theirs->triaged;
+  auto existing = store_.GetResults(ids);
+  if (!existing.ok()) return fail_all(existing.status());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (first_position.at(batch[i].id()) != i) continue;
+    auto stored = existing->find(batch[i].id());
+    if (stored != existing->end()) {
+      out[i] = ProcessedFeedback{std::move(stored->second.triaged), false, std::move(stored->second.normalized_text)};
+    } else {
+      to_analyse.push_back(i);
+    }
   }
-  if (newly_stored) *newly_stored = true;
-  metrics::TriageDocumentsAnalysed().Increment();
-  if (normalized_out) *normalized_out = normalized;
-  log::Info("feedback_triaged", {{"feedback_id", feedback.id()},
-                                 {"sentiment", voc::v1::Sentiment_Name(triaged.result().sentiment())},
-                                 {"priority", static_cast<int>(triaged.result().priority())},
-                                 {"topics", triaged.result().topics_size()},
-                                 {"red_lines", triaged.result().red_lines_size()}});
-  return triaged;
+  // 2. The CPU-heavy part, in parallel on every replica.
+  const TimePoint now = clock_.Now();
+  std::vector<Analysed> analysed;
+  analysed.reserve(to_analyse.size());
+  for (std::size_t i : to_analyse) {
+    analysed.push_back(Analyse(analyzer_, batch[i], now));
+    analysed.back().position = i;
+  }
+  // 3. Clustering and storing, one transaction under the cluster lock.
+  if (!analysed.empty()) {
+    std::vector<PendingResult> pending;
+    pending.reserve(analysed.size());
+    for (auto& a : analysed) pending.push_back(std::move(a.pending));
+    std::lock_guard lock(step_mu_);
+    if (const absl::Status loaded = EnsureLoadedLocked(); !loaded.ok()) return fail_all(loaded);
+    const std::int64_t window_start = WindowStartMs();
+    bool index_touched = false;
+    const ClusterStep step = [&](const std::vector<StoredClusterMember>& caught_up,
+                                 const std::vector<PendingResult*>& fresh, std::uint64_t& next_cluster_id) {
+      index_touched = true;
+      ReplayLocked(caught_up);
+      for (PendingResult* p : fresh) {
+        if (!p->member) continue;
+        const std::size_t k = static_cast<std::size_t>(p - pending.data());
+        const ClusterAssignment assignment = clusters_.Assign(
+            NewMember{p->member->feedback_id, analysed[k].signature, p->member->text, p->member->seen_ms,
+                      &p->member->topics},
+            window_start, [&] { return next_cluster_id++; });
+        p->member->cluster_id = assignment.cluster_id;
+        p->member->best_match_id = assignment.best_match_id;
+        p->triaged.mutable_result()->set_cluster_id(std::to_string(assignment.cluster_id));
+      }
+    };
+    std::uint64_t last_seq = index_seq_;
+    const absl::Status saved = store_.SaveResults(pending, index_seq_, step, &last_seq);
+    if (!saved.ok()) {
+      // The index may hold members that were never stored: rebuild it from
+      // the database at the next step (the detector was not touched).
+      if (index_touched) {
+        clusters_.Clear();
+        loaded_ = false;
+      }
+      return fail_all(saved);
+    }
+    for (const PendingResult& p : pending)
+      if (p.stored && p.member) ObserveSignalLocked(p.member->feedback_id, p.member->text, p.member->seen_ms, p.member->seq, true);
+    index_seq_ = last_seq;
+    signals_seq_ = std::max(signals_seq_, last_seq);
+    for (std::size_t k = 0; k < pending.size(); ++k) {
+      const std::size_t i = analysed[k].position;
+      if (pending[k].stored) {
+        metrics::TriageDocumentsAnalysed().Increment();
+        out[i] = ProcessedFeedback{std::move(pending[k].triaged), true, std::move(pending[k].normalized_text)};
+        const auto& r = out[i]->triaged.result();
+        log::Debug("feedback_triaged", {{"feedback_id", r.feedback_id()},
+                                        {"sentiment", voc::v1::Sentiment_Name(r.sentiment())},
+                                        {"priority", static_cast<int>(r.priority())},
+                                        {"topics", r.topics_size()},
+                                        {"red_lines", r.red_lines_size()}});
+        continue;
+      }
+      // Another replica stored it first: theirs is the one result.
+      auto theirs = store_.GetResult(batch[i].id());
+      if (!theirs.ok()) {
+        out[i] = theirs.status();
+      } else if (*theirs) {
+        out[i] = ProcessedFeedback{(*theirs)->triaged, false, (*theirs)->normalized_text};
+      } else {
+        out[i] = absl::AbortedError("triage result for feedback/" + batch[i].id() + " vanished");
+      }
+    }
+  }
+  for (std::size_t i : repeats) {
+    out[i] = out[first_position.at(batch[i].id())];
+    if (out[i].ok()) out[i]->newly_stored = false;
+  }
+  return out;
+}
+
+absl::StatusOr<voc::v1::TriagedFeedback> TriageProcessor::Process(const voc::v1::Feedback& feedback,
+                                                                  bool* newly_stored, std::string* normalized_out) {
+  auto results = ProcessBatch({feedback});
+  VOC_ASSIGN_OR_RETURN(ProcessedFeedback processed, std::move(results[0]));
+  if (newly_stored) *newly_stored = processed.newly_stored;
+  if (normalized_out) *normalized_out = processed.normalized;
+  return std::move(processed.triaged);
 }
 
 }  // namespace voc::triage

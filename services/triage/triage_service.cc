@@ -132,22 +132,23 @@ Message RulesMessage(const Rules& rules) {
 }  // namespace
 
 absl::StatusOr<v1::TriagedFeedback> TriageService::Triage(const v1::Feedback& feedback) {
-  bool newly_stored = false;
-  std::string normalized;
-  VOC_ASSIGN_OR_RETURN(auto triaged, processor_.Process(feedback, &newly_stored, &normalized));
-  // Count each feedback once in the daily series, not once per delivery.
-  if (signals_ && newly_stored && triaged.result().sentiment() == v1::SENTIMENT_NEGATIVE) {
-    // A combination that just became emerging is announced once, as a
-    // warning event operators can alert on; ListEmergingSignals lists them.
-    for (const auto& signal : signals_->Observe(normalized, DayIndex(ProtoToMillis(feedback.occurred_time()) / 1000))) {
-      log::Warn("weak_signal_emerging", {{"feedback_id", feedback.id()},
-                                         {"combination", signal.combination},
-                                         {"count", signal.count},
-                                         {"expected", signal.expected},
-                                         {"p_value", signal.p_value}});
+  return std::move(TriageBatch({feedback})[0]);
+}
+
+std::vector<absl::StatusOr<v1::TriagedFeedback>> TriageService::TriageBatch(const std::vector<v1::Feedback>& batch) {
+  // Each feedback is counted once in the daily series, not once per
+  // delivery: the processor counts what it newly stored (and what other
+  // replicas stored, as it catches up).
+  std::vector<absl::StatusOr<v1::TriagedFeedback>> out;
+  out.reserve(batch.size());
+  for (auto& processed : processor_.ProcessBatch(batch)) {
+    if (processed.ok()) {
+      out.emplace_back(std::move(processed->triaged));
+    } else {
+      out.emplace_back(processed.status());
     }
   }
-  return triaged;
+  return out;
 }
 
 absl::StatusOr<v1::AnalyzeResponse> TriageService::Analyze(const v1::AnalyzeRequest& request) const {
@@ -192,6 +193,7 @@ absl::StatusOr<v1::ListClustersResponse> TriageService::ListClusters(const v1::L
   if (page.after) {
     VOC_ASSIGN_OR_RETURN(after, ClusterKeyOf(*page.after));
   }
+  VOC_RETURN_IF_ERROR(processor_.CatchUp());
   const std::size_t min_size = request.min_size() > 0 ? static_cast<std::size_t>(request.min_size()) : 2;
   const auto taxonomy = processor_.analyzer().taxonomy().Current();
   const ClusterFilter filter(request, *taxonomy);
@@ -220,6 +222,7 @@ absl::StatusOr<v1::Cluster> TriageService::GetCluster(const v1::GetClusterReques
   } catch (const std::exception&) {
     return status::InvalidArgument("name", "must be clusters/{number}");
   }
+  VOC_RETURN_IF_ERROR(processor_.CatchUp());
   auto cluster = processor_.clusters().Get(numeric);
   if (!cluster) return status::NotFound("clusters/" + id);
   v1::Cluster out;
@@ -262,6 +265,7 @@ absl::StatusOr<v1::ListEmergingSignalsResponse> TriageService::ListEmergingSigna
     const v1::ListEmergingSignalsRequest& request) {
   if (!signals_) return absl::FailedPreconditionError("weak-signal detection is off");
   VOC_ASSIGN_OR_RETURN(rpc::PageRequest page, rpc::ParsePageRequest(request));
+  VOC_RETURN_IF_ERROR(processor_.CatchUp());
   if (request.page_size() == 0 && request.limit() > 0) page.size = std::min(request.limit(), api::kMaxPageSize);
   const TimePoint day_time = IsUnset(request.day()) ? clock_.Now() : FromProto(request.day());
   const std::int64_t day = DayIndex(ToMillis(day_time) / 1000);

@@ -39,19 +39,28 @@ namespace voc::triage {
 class TriageService {
  public:
   // `signals` may be null (weak-signal detection off).
+  // The processor feeds `signals` (TriageProcessor::AttachSignals).
   TriageService(TriageProcessor& processor, TriageStore& store, WeakSignalDetector* signals, const Clock& clock)
-      : processor_(processor), store_(store), signals_(signals), clock_(clock) {}
+      : processor_(processor), store_(store), signals_(signals), clock_(clock) {
+    processor_.AttachSignals(signals_);
+  }
 
   // The queue path: analyses, clusters and stores one feedback exactly once
   // (a redelivery gets the stored result) and counts newly stored negative
   // feedback in the weak-signal series. The store's status on failure.
   absl::StatusOr<v1::TriagedFeedback> Triage(const v1::Feedback& feedback);
+  // The same for one read of the stream, stored in one transaction: one
+  // result per feedback, in order (TriageProcessor::ProcessBatch).
+  std::vector<absl::StatusOr<v1::TriagedFeedback>> TriageBatch(const std::vector<v1::Feedback>& batch);
 
   // Analyses without storing. INVALID_ARGUMENT for a text longer than
   // api::kDefaultMaxTextBytes, nothing to analyse, or nps / rating out of range.
   absl::StatusOr<v1::AnalyzeResponse> Analyze(const v1::AnalyzeRequest& request) const;
   absl::StatusOr<v1::TriageResult> GetTriageResult(const v1::GetTriageResultRequest& request);
   absl::StatusOr<v1::CountFeedbackResponse> CountFeedback(const v1::CountFeedbackRequest& request);
+  // ListClusters, GetCluster and ListEmergingSignals first catch up with
+  // what every replica stored (TriageProcessor::CatchUp), so they answer
+  // the database's truth, not this replica's share of the stream.
   // Filters: min_size (default 2), topic and department (with subtopics),
   // [start_time, end_time) overlapping the cluster's first..last seen.
   absl::StatusOr<v1::ListClustersResponse> ListClusters(const v1::ListClustersRequest& request);

@@ -10,6 +10,10 @@
 #include "proto/api/topic_id.h"
 #include "common/util/time.h"
 
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
 namespace voc::triage {
 namespace {
 
@@ -94,58 +98,280 @@ std::vector<storage::Migration> TriageMigrations() {
            // for rows stored before this migration.
            "ALTER TABLE triage_results ADD COLUMN drill_terms TEXT",
        }},
+      {4,
+       "cluster state shared by triage replicas",
+       {
+           // seq: the order members were stored in, from the shared counter
+           // below (NULL for rows stored before), so a replica catches up
+           // with what the others stored; best_match: the member it joined
+           // through (the representative's votes are replayed from it).
+           "ALTER TABLE cluster_members ADD COLUMN seq BIGINT",
+           "ALTER TABLE cluster_members ADD COLUMN best_match TEXT NOT NULL DEFAULT ''",
+           "CREATE INDEX cluster_members_seq ON cluster_members (seq)",
+           "CREATE INDEX cluster_members_seen ON cluster_members (seen_ms)",
+           // Counters every replica advances under the cluster lock: cluster
+           // ids unique across replicas, and the member order.
+           "CREATE TABLE triage_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+           "INSERT INTO triage_counters (name, value)"
+           " SELECT 'next_cluster_id', COALESCE(MAX(cluster_id), 0) + 1 FROM cluster_members",
+           "INSERT INTO triage_counters (name, value) VALUES ('member_seq', 0)",
+       }},
   };
 }
 
-absl::StatusOr<bool> TriageStore::SaveResult(const voc::v1::TriagedFeedback& triaged,
-                                             const std::string& normalized_text,
-                                             const std::optional<std::vector<std::string>>& drill_terms,
-                                             const std::optional<StoredClusterMember>& member) {
-  const auto& feedback = triaged.feedback();
-  const auto& result = triaged.result();
-  const std::string feedback_id = feedback.id();
-  const std::string customer_id = feedback.customer().id();
-  // The enum's own spelling ("CHANNEL_REVIEW"), as stored since migration 1.
-  const std::string channel = voc::v1::Channel_Name(feedback.channel());
-  const std::string product = feedback.product();
-  const std::string store = feedback.customer().store();
-  const std::string region = feedback.customer().region();
-  const int negative = result.sentiment() == voc::v1::SENTIMENT_NEGATIVE ? 1 : 0;
-  const int priority = static_cast<int>(result.priority());
-  const std::string cluster_id = result.cluster_id();
-  const long long occurred_ms = ProtoToMillis(feedback.occurred_time());
-  const long long analyzed_ms = ProtoToMillis(result.analyzed_time());
-  const std::string json = ToJson(triaged);
-  const std::string terms = drill_terms ? storage::JoinLines(*drill_terms) : "";
-  soci::indicator terms_ind = drill_terms ? soci::i_ok : soci::i_null;
-  return storage::Guarded("storing a triage result", [&] {
+namespace {
+
+constexpr char kClusterLockName[] = "voc-triage-clusters";
+
+// Serialises clustering across replicas for the rest of the transaction.
+// On SQLite (one process, whose write transactions already queue on
+// Database's write mutex) a first write takes the file's write lock, so a
+// second connection waits (busy timeout) instead of reading a stale state.
+void LockClusters(soci::session& s, storage::Backend backend) {
+  if (backend != storage::Backend::kPostgres) {
+    s << "UPDATE triage_counters SET value = value WHERE name = 'member_seq'";
+    return;
+  }
+  const std::string name = kClusterLockName;
+  int done = 0;
+  s << "SELECT 1 FROM pg_advisory_xact_lock(hashtext(:name))", soci::use(name), soci::into(done);
+}
+
+long long Counter(soci::session& s, const std::string& name) {
+  long long value = 0;
+  s << "SELECT value FROM triage_counters WHERE name = :n", soci::use(name), soci::into(value);
+  return value;
+}
+
+void SetCounter(soci::session& s, const std::string& name, long long value) {
+  s << "UPDATE triage_counters SET value = :v WHERE name = :n", soci::use(value), soci::use(name);
+}
+
+// Placeholders ":p<first>, ..., :p<first + n - 1>" (unique names: SQLite
+// binds a repeated name once).
+std::string Placeholders(std::size_t first, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out += ", ";
+    out += ":p" + std::to_string(first + i);
+  }
+  return out;
+}
+
+// Rows per multi-row statement: far below SQLite's 32,766 bound variables
+// and PostgreSQL's 65,535 parameters at 14 columns.
+constexpr std::size_t kRowsPerStatement = 200;
+
+// The feedback ids among `ids` that have a stored result: one statement a
+// chunk, instead of one round trip a feedback.
+std::unordered_set<std::string> StoredIds(soci::session& s, const std::vector<std::string>& ids) {
+  std::unordered_set<std::string> stored;
+  for (std::size_t begin = 0; begin < ids.size(); begin += kRowsPerStatement) {
+    const std::size_t n = std::min(kRowsPerStatement, ids.size() - begin);
+    soci::details::prepare_temp_type query =
+        (s.prepare << "SELECT feedback_id FROM triage_results WHERE feedback_id IN (" + Placeholders(0, n) + ")");
+    for (std::size_t i = 0; i < n; ++i) query, soci::use(ids[begin + i]);
+    soci::rowset<std::string> rows(query);
+    for (const auto& id : rows) stored.insert(id);
+  }
+  return stored;
+}
+
+// The columns of one stored result, kept alive while a statement binds them.
+struct ResultRow {
+  std::string feedback_id, customer_id, channel, product, store, region;
+  int negative = 0, priority = 0;
+  std::string cluster_id;
+  long long occurred_ms = 0, analyzed_ms = 0;
+  std::string normalized_text, json, terms;
+  soci::indicator terms_ind = soci::i_null;
+};
+struct TopicRow {
+  std::string feedback_id, topic;
+  int negative = 0;
+  long long occurred_ms = 0;
+};
+struct MemberRow {
+  std::string feedback_id;
+  long long cluster_id = 0;
+  std::string signature;
+  long long seen_ms = 0;
+  std::string topics, text;
+  long long seq = 0;
+  std::string best_match;
+};
+
+// Inserts `rows` with one multi-row INSERT per kRowsPerStatement rows.
+// `bind(query, row)` adds one row's values in column order.
+template <typename Row, typename Bind>
+void InsertRows(soci::session& s, const std::string& head, std::size_t columns, const std::string& tail,
+                std::vector<Row>& rows, Bind bind) {
+  for (std::size_t begin = 0; begin < rows.size(); begin += kRowsPerStatement) {
+    const std::size_t n = std::min(kRowsPerStatement, rows.size() - begin);
+    std::string sql = head + " VALUES ";
+    for (std::size_t i = 0; i < n; ++i) sql += (i ? ", (" : "(") + Placeholders(i * columns, columns) + ")";
+    soci::details::prepare_temp_type query = (s.prepare << sql + tail);
+    for (std::size_t i = 0; i < n; ++i) bind(query, rows[begin + i]);
+    soci::statement statement(query);
+    statement.execute(true);
+  }
+}
+
+// The results, their topics and members (member seqs already set) in three
+// multi-row statements.
+void InsertResults(soci::session& s, const std::vector<PendingResult*>& results) {
+  std::vector<ResultRow> result_rows;
+  std::vector<TopicRow> topic_rows;
+  std::vector<MemberRow> member_rows;
+  result_rows.reserve(results.size());
+  for (const PendingResult* p : results) {
+    const auto& feedback = p->triaged.feedback();
+    const auto& result = p->triaged.result();
+    ResultRow r;
+    r.feedback_id = feedback.id();
+    r.customer_id = feedback.customer().id();
+    r.channel = voc::v1::Channel_Name(feedback.channel());  // "CHANNEL_REVIEW", as stored since migration 1
+    r.product = feedback.product();
+    r.store = feedback.customer().store();
+    r.region = feedback.customer().region();
+    r.negative = result.sentiment() == voc::v1::SENTIMENT_NEGATIVE ? 1 : 0;
+    r.priority = static_cast<int>(result.priority());
+    r.cluster_id = result.cluster_id();
+    r.occurred_ms = ProtoToMillis(feedback.occurred_time());
+    r.analyzed_ms = ProtoToMillis(result.analyzed_time());
+    r.normalized_text = p->normalized_text;
+    r.json = ToJson(p->triaged);
+    r.terms = p->drill_terms ? storage::JoinLines(*p->drill_terms) : "";
+    r.terms_ind = p->drill_terms ? soci::i_ok : soci::i_null;
+    for (const auto& topic : result.topics()) topic_rows.push_back({r.feedback_id, topic.topic(), r.negative, r.occurred_ms});
+    if (p->member) {
+      const StoredClusterMember& m = *p->member;
+      member_rows.push_back({m.feedback_id, static_cast<long long>(m.cluster_id), m.signature_hex, m.seen_ms,
+                             JoinTopics(m.topics), m.text, static_cast<long long>(m.seq), m.best_match_id});
+    }
+    result_rows.push_back(std::move(r));
+  }
+  InsertRows(s,
+             "INSERT INTO triage_results (feedback_id, customer_id, channel, product, store, region, negative,"
+             " priority, cluster_id, occurred_ms, analyzed_ms, normalized_text, triaged_json, drill_terms)",
+             14, "", result_rows, [](soci::details::prepare_temp_type& q, ResultRow& r) {
+               q, soci::use(r.feedback_id), soci::use(r.customer_id), soci::use(r.channel), soci::use(r.product),
+                   soci::use(r.store), soci::use(r.region), soci::use(r.negative), soci::use(r.priority),
+                   soci::use(r.cluster_id), soci::use(r.occurred_ms), soci::use(r.analyzed_ms),
+                   soci::use(r.normalized_text), soci::use(r.json), soci::use(r.terms, r.terms_ind);
+             });
+  InsertRows(s, "INSERT INTO triage_topics (feedback_id, topic, negative, occurred_ms)", 4, " ON CONFLICT DO NOTHING",
+             topic_rows, [](soci::details::prepare_temp_type& q, TopicRow& r) {
+               q, soci::use(r.feedback_id), soci::use(r.topic), soci::use(r.negative), soci::use(r.occurred_ms);
+             });
+  InsertRows(s,
+             "INSERT INTO cluster_members (feedback_id, cluster_id, signature, seen_ms, topics_json, text, seq,"
+             " best_match)",
+             8, " ON CONFLICT DO NOTHING", member_rows, [](soci::details::prepare_temp_type& q, MemberRow& r) {
+               q, soci::use(r.feedback_id), soci::use(r.cluster_id), soci::use(r.signature), soci::use(r.seen_ms),
+                   soci::use(r.topics), soci::use(r.text), soci::use(r.seq), soci::use(r.best_match);
+             });
+}
+
+constexpr char kMemberColumns[] =
+    "SELECT feedback_id, cluster_id, signature, seen_ms, topics_json, text, best_match, COALESCE(seq, 0)"
+    " FROM cluster_members";
+
+StoredClusterMember MemberOf(const soci::row& row) {
+  StoredClusterMember m;
+  m.feedback_id = row.get<std::string>(0);
+  m.cluster_id = static_cast<std::uint64_t>(storage::AsInt(row, 1));
+  m.signature_hex = row.get<std::string>(2);
+  m.seen_ms = storage::AsInt(row, 3);
+  m.topics = SplitTopics(row.get<std::string>(4));
+  m.text = row.get<std::string>(5);
+  m.best_match_id = storage::AsString(row, 6);
+  m.seq = static_cast<std::uint64_t>(storage::AsInt(row, 7));
+  return m;
+}
+
+std::vector<StoredClusterMember> MembersAfter(soci::session& s, long long after_seq) {
+  std::vector<StoredClusterMember> members;
+  soci::rowset<soci::row> rows =
+      (s.prepare << std::string(kMemberColumns) + " WHERE seq > :after ORDER BY seq", soci::use(after_seq));
+  for (const auto& row : rows) members.push_back(MemberOf(row));
+  return members;
+}
+
+}  // namespace
+
+absl::Status TriageStore::SaveResults(std::vector<PendingResult>& batch, std::uint64_t after_seq,
+                                      const ClusterStep& step, std::uint64_t* last_seq) {
+  for (auto& pending : batch) pending.stored = false;
+  return storage::Guarded("storing triage results", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      LockClusters(s, db_.backend());
+      std::vector<std::string> ids;
+      ids.reserve(batch.size());
+      for (const auto& pending : batch) ids.push_back(pending.triaged.feedback().id());
+      const std::unordered_set<std::string> stored = StoredIds(s, ids);
+      std::vector<PendingResult*> fresh;
+      for (auto& pending : batch)
+        if (!stored.count(pending.triaged.feedback().id())) fresh.push_back(&pending);
+      const std::vector<StoredClusterMember> caught_up = MembersAfter(s, static_cast<long long>(after_seq));
+      long long seq = Counter(s, "member_seq");
+      const long long first_cluster_id = Counter(s, "next_cluster_id");
+      std::uint64_t next_cluster_id = static_cast<std::uint64_t>(first_cluster_id);
+      step(caught_up, fresh, next_cluster_id);
+      for (PendingResult* pending : fresh)
+        if (pending->member) pending->member->seq = static_cast<std::uint64_t>(++seq);
+      InsertResults(s, fresh);
+      // Meaningful only once the commit succeeded (SaveResults returned OK).
+      for (PendingResult* pending : fresh) pending->stored = true;
+      SetCounter(s, "member_seq", seq);
+      if (static_cast<long long>(next_cluster_id) != first_cluster_id)
+        SetCounter(s, "next_cluster_id", static_cast<long long>(next_cluster_id));
+      *last_seq = static_cast<std::uint64_t>(seq);
+    });
+  });
+}
+
+absl::StatusOr<std::vector<StoredClusterMember>> TriageStore::LoadClusterMembersAfter(std::uint64_t after_seq) {
+  return storage::Guarded("reading new cluster members", [&] {
+    return db_.WithSession([&](soci::session& s) { return MembersAfter(s, static_cast<long long>(after_seq)); });
+  });
+}
+
+absl::StatusOr<ClusterSnapshot> TriageStore::LoadClusterSnapshot(std::int64_t since_ms, bool with_signals,
+                                                                 std::int64_t signal_start_ms,
+                                                                 std::int64_t signal_end_ms,
+                                                                 int max_signal_documents) {
+  const long long since = since_ms, signal_start = signal_start_ms, signal_end = signal_end_ms;
+  return storage::Guarded("loading the cluster index", [&] {
     return db_.InTransaction([&](soci::session& s) {
-      int exists = 0;
-      s << "SELECT COUNT(*) FROM triage_results WHERE feedback_id = :id", soci::use(feedback_id), soci::into(exists);
-      if (exists > 0) return false;
-      s << "INSERT INTO triage_results (feedback_id, customer_id, channel, product, store, region, negative, priority,"
-           " cluster_id, occurred_ms, analyzed_ms, normalized_text, triaged_json, drill_terms)"
-           " VALUES (:id, :customer, :channel, :product, :store, :region, :negative, :priority, :cluster, :occurred,"
-           " :analyzed, :text, :json, :terms)",
-          soci::use(feedback_id), soci::use(customer_id), soci::use(channel), soci::use(product), soci::use(store),
-          soci::use(region), soci::use(negative), soci::use(priority), soci::use(cluster_id), soci::use(occurred_ms),
-          soci::use(analyzed_ms), soci::use(normalized_text), soci::use(json), soci::use(terms, terms_ind);
-      for (const auto& topic : result.topics()) {
-        const std::string id = topic.topic();
-        s << "INSERT INTO triage_topics (feedback_id, topic, negative, occurred_ms) VALUES (:f, :t, :n, :o)"
-             " ON CONFLICT DO NOTHING",
-            soci::use(feedback_id), soci::use(id), soci::use(negative), soci::use(occurred_ms);
+      LockClusters(s, db_.backend());
+      ClusterSnapshot snapshot;
+      snapshot.last_seq = static_cast<std::uint64_t>(Counter(s, "member_seq"));
+      soci::rowset<soci::row> rows =
+          (s.prepare << std::string(kMemberColumns) +
+                            " WHERE seen_ms >= :since ORDER BY COALESCE(seq, 0), seen_ms, feedback_id",
+           soci::use(since));
+      for (const auto& row : rows) snapshot.members.push_back(MemberOf(row));
+      if (with_signals) {
+        soci::rowset<soci::row> docs =
+            (s.prepare << "SELECT normalized_text, occurred_ms FROM triage_results"
+                          " WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e"
+                          " ORDER BY occurred_ms DESC LIMIT :l",
+             soci::use(signal_start), soci::use(signal_end), soci::use(max_signal_documents));
+        for (const auto& row : docs) snapshot.signal_documents.push_back({row.get<std::string>(0), storage::AsInt(row, 1)});
       }
-      if (member) {
-        const long long cluster = static_cast<long long>(member->cluster_id);
-        const long long seen = member->seen_ms;
-        const std::string topics = JoinTopics(member->topics);
-        s << "INSERT INTO cluster_members (feedback_id, cluster_id, signature, seen_ms, topics_json, text)"
-             " VALUES (:f, :c, :sig, :seen, :topics, :text) ON CONFLICT DO NOTHING",
-            soci::use(member->feedback_id), soci::use(cluster), soci::use(member->signature_hex), soci::use(seen),
-            soci::use(topics), soci::use(member->text);
-      }
-      return true;
+      return snapshot;
+    });
+  });
+}
+
+absl::StatusOr<long long> TriageStore::PruneClusterMembers(std::int64_t cutoff_ms) {
+  const long long cutoff = cutoff_ms;
+  return storage::Guarded("pruning cluster members", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      soci::statement st = (s.prepare << "DELETE FROM cluster_members WHERE seen_ms < :c", soci::use(cutoff));
+      st.execute(true);
+      return static_cast<long long>(st.get_affected_rows());
     });
   });
 }
@@ -162,6 +388,30 @@ absl::StatusOr<std::optional<StoredResult>> TriageStore::GetResult(const std::st
       if (!FromJson(json, &stored.triaged)) return std::nullopt;
       stored.normalized_text = text;
       return stored;
+    });
+  });
+}
+
+absl::StatusOr<std::unordered_map<std::string, StoredResult>> TriageStore::GetResults(
+    const std::vector<std::string>& feedback_ids) {
+  return storage::Guarded("reading triage results", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::unordered_map<std::string, StoredResult> found;
+      for (std::size_t begin = 0; begin < feedback_ids.size(); begin += kRowsPerStatement) {
+        const std::size_t n = std::min(kRowsPerStatement, feedback_ids.size() - begin);
+        soci::details::prepare_temp_type query =
+            (s.prepare << "SELECT feedback_id, triaged_json, normalized_text FROM triage_results"
+                          " WHERE feedback_id IN (" + Placeholders(0, n) + ")");
+        for (std::size_t i = 0; i < n; ++i) query, soci::use(feedback_ids[begin + i]);
+        soci::rowset<soci::row> rows(query);
+        for (const auto& row : rows) {
+          StoredResult stored;
+          if (!FromJson(row.get<std::string>(1), &stored.triaged)) continue;
+          stored.normalized_text = row.get<std::string>(2);
+          found.emplace(row.get<std::string>(0), std::move(stored));
+        }
+      }
+      return found;
     });
   });
 }
@@ -197,18 +447,8 @@ absl::StatusOr<std::vector<StoredClusterMember>> TriageStore::LoadClusterMembers
     return db_.WithSession([&](soci::session& s) {
       std::vector<StoredClusterMember> members;
       soci::rowset<soci::row> rows =
-          (s.prepare << "SELECT feedback_id, cluster_id, signature, seen_ms, topics_json, text"
-                        " FROM cluster_members ORDER BY seen_ms, feedback_id");
-      for (const auto& row : rows) {
-        StoredClusterMember m;
-        m.feedback_id = row.get<std::string>(0);
-        m.cluster_id = static_cast<std::uint64_t>(row.get<long long>(1));
-        m.signature_hex = row.get<std::string>(2);
-        m.seen_ms = row.get<long long>(3);
-        m.topics = SplitTopics(row.get<std::string>(4));
-        m.text = row.get<std::string>(5);
-        members.push_back(std::move(m));
-      }
+          (s.prepare << std::string(kMemberColumns) + " ORDER BY COALESCE(seq, 0), seen_ms, feedback_id");
+      for (const auto& row : rows) members.push_back(MemberOf(row));
       return members;
     });
   });

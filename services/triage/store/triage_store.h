@@ -12,8 +12,10 @@
 #include <absl/status/statusor.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -39,7 +41,29 @@ struct StoredClusterMember {
   std::int64_t seen_ms = 0;
   std::vector<std::string> topics;
   std::string text;
+  std::string best_match_id;  // the member it matched when it joined; empty for a new cluster
+  std::uint64_t seq = 0;      // order of storing, shared by every replica (0: stored before migration 4)
 };
+
+// One result for SaveResults, as the processor prepared it. The clustering
+// step fills in the cluster (result cluster_id, member cluster_id and
+// best_match_id); `stored` says afterwards whether this call stored it.
+struct PendingResult {
+  voc::v1::TriagedFeedback triaged;
+  std::string normalized_text;
+  std::optional<std::vector<std::string>> drill_terms;
+  std::optional<StoredClusterMember> member;
+  bool stored = false;
+};
+
+// Runs inside SaveResults' transaction while the cluster lock is held:
+// first it is given the members other writers stored since `after_seq`
+// (seq order), then the batch's results not stored yet (their members to
+// place), and `next_cluster_id`, which it advances for every new cluster.
+using ClusterStep = std::function<void(const std::vector<StoredClusterMember>& caught_up,
+                                       const std::vector<PendingResult*>& fresh, std::uint64_t& next_cluster_id)>;
+
+
 
 // A negative feedback as a drill-down sees it.
 struct DrillDownRow {
@@ -56,6 +80,16 @@ struct DrillDownRow {
 struct SignalDocument {
   std::string normalized_text;
   std::int64_t occurred_ms = 0;
+};
+
+// What a replica loads at start (or after a failed step): the members
+// inside the window and the last seq they include, read under the cluster
+// lock so no writer commits in between; with the negative documents of the
+// weak-signal history when asked.
+struct ClusterSnapshot {
+  std::vector<StoredClusterMember> members;
+  std::uint64_t last_seq = 0;
+  std::vector<SignalDocument> signal_documents;
 };
 
 // The newest stored version of one kind of rules, without its YAML: what a
@@ -81,22 +115,42 @@ class TriageStore {
  public:
   explicit TriageStore(storage::Database& db) : db_(db) {}
 
-  // Stores the result, its topics and (when clustered) the cluster member
-  // in one transaction. `drill_terms` are TriageAnalyzer::Terms of the
-  // normalised text, kept for drill-downs (negative feedback only; nullopt
-  // otherwise). Returns false when a result for this feedback already
-  // existed (nothing is changed then).
-  absl::StatusOr<bool> SaveResult(const voc::v1::TriagedFeedback& triaged, const std::string& normalized_text,
-                                  const std::optional<std::vector<std::string>>& drill_terms,
-                                  const std::optional<StoredClusterMember>& member);
   // nullopt when triage has not stored a result for this feedback.
   absl::StatusOr<std::optional<StoredResult>> GetResult(const std::string& feedback_id);
+  // The stored results among `feedback_ids` (one query per 200 ids), by id.
+  absl::StatusOr<std::unordered_map<std::string, StoredResult>> GetResults(
+      const std::vector<std::string>& feedback_ids);
 
   // Counts by occurred time in [start_ms, end_ms); `topic` counts with its
   // subtopics (api::IsSameOrDescendant).
   absl::StatusOr<FeedbackCounts> Count(std::int64_t start_ms, std::int64_t end_ms, const std::string& topic);
 
   absl::StatusOr<std::vector<StoredClusterMember>> LoadClusterMembers();
+
+  // Many results, their topics and (when clustered) cluster members in one
+  // transaction (the queue path). `drill_terms` are TriageAnalyzer::Terms of
+  // the normalised text, kept for drill-downs (negative feedback only). Under the cluster
+  // lock (pg_advisory_xact_lock on PostgreSQL; on SQLite the process-wide
+  // write mutex, one process): skips results already stored (by an earlier
+  // delivery or another replica), runs `step` (see ClusterStep), stores the
+  // rest with their members numbered after the shared member_seq, and
+  // advances the shared counters. `*last_seq` gets the seq of the last
+  // member stored or caught up. On error nothing is stored (and the step's
+  // in-memory effects must be undone by the caller).
+  absl::Status SaveResults(std::vector<PendingResult>& batch, std::uint64_t after_seq, const ClusterStep& step,
+                           std::uint64_t* last_seq);
+  // Members stored after `after_seq`, in seq order, without the lock: rows
+  // commit in seq order (the lock is held until commit), so what one read
+  // sees is a prefix. For answering lists with every replica's members.
+  absl::StatusOr<std::vector<StoredClusterMember>> LoadClusterMembersAfter(std::uint64_t after_seq);
+  // See ClusterSnapshot. Members seen at or after `since_ms`; signal
+  // documents in [signal_start_ms, signal_end_ms) when `with_signals`.
+  absl::StatusOr<ClusterSnapshot> LoadClusterSnapshot(std::int64_t since_ms, bool with_signals,
+                                                      std::int64_t signal_start_ms, std::int64_t signal_end_ms,
+                                                      int max_signal_documents);
+  // Deletes the cluster members seen before `cutoff_ms` (the window); the
+  // results keep their cluster id. Returns the rows deleted.
+  absl::StatusOr<long long> PruneClusterMembers(std::int64_t cutoff_ms);
   // Negative feedback with occurred time in [start_ms, end_ms), newest
   // first, at most limit: what a drill-down counts. Reads no JSON.
   absl::StatusOr<std::vector<DrillDownRow>> LoadDrillDownRows(std::int64_t start_ms, std::int64_t end_ms, int limit);

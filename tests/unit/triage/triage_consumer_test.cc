@@ -17,11 +17,14 @@ namespace {
 class RecordingPublisher final : public TriagedPublisher {
  public:
   std::size_t Publish(const std::vector<queue::MessageFields>& batch) override {
-    if (!accept) return 0;
+    ++calls;
+    if (!accept) return std::min(batch.size(), accept_first);
     published.insert(published.end(), batch.begin(), batch.end());
     return batch.size();
   }
   bool accept = true;
+  std::size_t accept_first = 0;  // when !accept: how many of a batch still get through
+  int calls = 0;
   std::vector<queue::MessageFields> published;
 };
 
@@ -89,6 +92,38 @@ TEST_F(TriageConsumerTest, AMessageThatIsNotAFeedbackFails) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(queue::DispositionOf(status), queue::Disposition::kFail);
   EXPECT_TRUE(publisher_.published.empty());
+}
+
+TEST_F(TriageConsumerTest, ABatchIsStoredOncePublishedInOneCallAndAMalformedMessageFailsAlone) {
+  queue::StreamMessage garbage;
+  garbage.fields["payload"] = "not a feedback";
+  const std::vector<queue::StreamMessage> batch = {Message("b1", "快递三天还没到，太慢了"), garbage,
+                                                   Message("b2", "app一登录就闪退，太差了"),
+                                                   Message("b1", "快递三天还没到，太慢了")};  // redelivered in the same read
+  const auto statuses = consumer_->HandleBatch(batch);
+  ASSERT_EQ(statuses.size(), 4u);
+  EXPECT_TRUE(statuses[0].ok());
+  EXPECT_EQ(queue::DispositionOf(statuses[1]), queue::Disposition::kFail);
+  EXPECT_TRUE(statuses[2].ok());
+  EXPECT_TRUE(statuses[3].ok());
+  EXPECT_EQ(publisher_.calls, 1) << "one pipelined publish per batch";
+  ASSERT_EQ(publisher_.published.size(), 3u);
+  EXPECT_EQ(publisher_.published[2].at("feedback_id"), "b1");
+  EXPECT_EQ(store_->Count(0, INT64_MAX, "").value().total, 2);
+
+  // Redelivered again: the stored results are published, nothing new stored.
+  const auto again = consumer_->HandleBatch({batch[0], batch[2]});
+  EXPECT_TRUE(again[0].ok() && again[1].ok());
+  EXPECT_EQ(publisher_.published.size(), 5u);
+  EXPECT_EQ(store_->Count(0, INT64_MAX, "").value().total, 2);
+}
+
+TEST_F(TriageConsumerTest, MessagesAShortPublishLeftOutAreRetried) {
+  publisher_.accept = false;
+  publisher_.accept_first = 1;
+  const auto statuses = consumer_->HandleBatch({Message("p1", "快递三天还没到，太慢了"), Message("p2", "app一登录就闪退")});
+  EXPECT_TRUE(statuses[0].ok());
+  EXPECT_EQ(queue::DispositionOf(statuses[1]), queue::Disposition::kRetry);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
 #include "tests/support/servers.h"
@@ -108,6 +110,50 @@ TEST_F(TriageProcessorTest, CountsNegativeFeedbackPerTopicInAWindow) {
   // Topic ids match exactly: '_' is no wildcard and case counts.
   EXPECT_EQ(store_->Count(kDay0, kDay0 + 2 * 86400000LL, "logistic_").value().topic_negative, 0);
   EXPECT_EQ(store_->Count(kDay0, kDay0 + 2 * 86400000LL, "LOGISTICS").value().topic_negative, 0);
+}
+
+TEST_F(TriageProcessorTest, PruningKeepsOnlyTheClustersInsideTheWindowAndARestartRestoresOnlyThose) {
+  ProcessorOptions options;
+  options.cluster_window = std::chrono::hours(24 * 10);
+  TriageProcessor windowed(*analyzer_, *store_, clock_, options);
+  clock_.Advance(std::chrono::hours(24 * 8));
+  const auto old_a = windowed.Process(Feedback("old-a", "快递三天了还没到，物流信息一直不更新，太慢了", 0)).value();
+  const auto old_b = windowed.Process(Feedback("old-b", "快递三天还没到，物流信息也一直不更新，太慢了吧", 0)).value();
+  const auto new_a = windowed.Process(Feedback("new-a", "app更新以后一登录就闪退，根本用不了", 8)).value();
+  const auto new_b = windowed.Process(Feedback("new-b", "app更新以后一登录就闪退，完全用不了", 8)).value();
+  ASSERT_EQ(old_a.result().cluster_id(), old_b.result().cluster_id());
+  ASSERT_EQ(new_a.result().cluster_id(), new_b.result().cluster_id());
+  const std::uint64_t old_cluster = std::stoull(old_a.result().cluster_id());
+  const std::uint64_t new_cluster = std::stoull(new_a.result().cluster_id());
+
+  // Day 13: the window (10 days) starts at day 3. Even before pruning, a
+  // paraphrase of the old complaint starts a new cluster.
+  clock_.Advance(std::chrono::hours(24 * 5));
+  const auto late = windowed.Process(Feedback("late", "快递三天还没到，物流信息一直都不更新，太慢了", 13)).value();
+  EXPECT_NE(late.result().cluster_id(), old_a.result().cluster_id());
+
+  EXPECT_EQ(windowed.Prune().value(), 2u);
+  EXPECT_FALSE(windowed.clusters().Get(old_cluster).has_value());
+  ASSERT_TRUE(windowed.clusters().Get(new_cluster).has_value());
+  EXPECT_EQ(windowed.clusters().Get(new_cluster)->size, 2u);
+  std::set<std::string> stored;
+  const auto members = store_->LoadClusterMembers().value();
+  for (const auto& m : members) stored.insert(m.feedback_id);
+  EXPECT_EQ(stored, (std::set<std::string>{"new-a", "new-b", "late"})) << "the database keeps the window too";
+  // The results keep their cluster id.
+  EXPECT_EQ(store_->GetResult("old-a").value()->triaged.result().cluster_id(), old_a.result().cluster_id());
+
+  // A restart restores only the clusters inside the window.
+  TriageProcessor restarted(*analyzer_, *store_, clock_, options);
+  ASSERT_TRUE(restarted.RestoreClusters().ok());
+  EXPECT_EQ(restarted.clusters().member_count(), 3u);
+  EXPECT_EQ(restarted.clusters().cluster_count(), windowed.clusters().cluster_count());
+  EXPECT_FALSE(restarted.clusters().Get(old_cluster).has_value());
+  ASSERT_TRUE(restarted.clusters().Get(new_cluster).has_value());
+  EXPECT_EQ(restarted.clusters().Get(new_cluster)->member_ids, windowed.clusters().Get(new_cluster)->member_ids);
+  // And new ids still continue after every id ever given.
+  const auto fresh = restarted.Process(Feedback("fresh", "酒店前台态度很差，入住等了一个小时", 13)).value();
+  EXPECT_GT(std::stoull(fresh.result().cluster_id()), std::stoull(late.result().cluster_id()));
 }
 
 }  // namespace

@@ -158,14 +158,37 @@ ClusterAssignment ClusterIndex::Add(std::string_view feedback_id, std::string_vi
 ClusterAssignment ClusterIndex::AddWithSignature(std::string_view feedback_id, const MinHashSignature& signature,
                                                  std::string_view text, std::int64_t timestamp,
                                                  const std::vector<std::string>& topics) {
-  ClusterAssignment result;
-  result.signature = signature;
   std::lock_guard lock(mu_);
+  return AssignLocked(NewMember{feedback_id, signature, text, timestamp, &topics}, INT64_MIN, nullptr);
+}
+
+ClusterAssignment ClusterIndex::Assign(const NewMember& member, std::int64_t not_before,
+                                       const std::function<std::uint64_t()>& new_cluster_id) {
+  std::lock_guard lock(mu_);
+  return AssignLocked(member, not_before, &new_cluster_id);
+}
+
+void ClusterIndex::VoteLocked(ClusterState& state, std::uint32_t best) {
+  // The representative is the pooled member most often chosen as best match.
+  for (auto& [member, member_text] : state.candidates) {
+    if (member != best) continue;
+    const std::size_t votes = ++state.votes[member];
+    if (votes > state.leader_votes) {
+      state.leader_votes = votes;
+      state.summary.representative_text = member_text;
+    }
+  }
+}
+
+ClusterAssignment ClusterIndex::AssignLocked(const NewMember& member, std::int64_t not_before,
+                                             const std::function<std::uint64_t()>* new_cluster_id) {
+  ClusterAssignment result;
+  result.signature = member.signature;
   // Best candidate over all bands; a member seen in several bands is scored once.
   thread_local std::vector<std::uint32_t> candidates;
   candidates.clear();
   for (std::size_t band = 0; band < kBands; ++band) {
-    auto it = buckets_.find(BandKey(signature, band));
+    auto it = buckets_.find(BandKey(member.signature, band));
     if (it == buckets_.end()) continue;
     const Bucket& bucket = it->second;
     candidates.insert(candidates.end(), bucket.members.begin(), bucket.members.begin() + bucket.size);
@@ -175,7 +198,8 @@ ClusterAssignment ClusterIndex::AddWithSignature(std::string_view feedback_id, c
   std::int64_t best = -1;
   double best_similarity = 0;
   for (std::uint32_t m : candidates) {
-    const double s = EstimatedSimilarity(signature, members_[m].signature);
+    if (members_[m].timestamp < not_before) continue;  // outside the window, even if not pruned yet
+    const double s = EstimatedSimilarity(member.signature, members_[m].signature);
     if (s > best_similarity) {
       best_similarity = s;
       best = m;
@@ -184,29 +208,85 @@ ClusterAssignment ClusterIndex::AddWithSignature(std::string_view feedback_id, c
   if (best >= 0 && best_similarity >= options_.join_threshold) {
     result.cluster_id = members_[best].cluster_id;
     result.similarity = best_similarity;
-    ClusterState& state = clusters_[result.cluster_id];
-    // The representative is the pooled member most often chosen as best match.
-    for (auto& [member, member_text] : state.candidates) {
-      if (member != static_cast<std::uint32_t>(best)) continue;
-      const std::size_t votes = ++state.votes[member];
-      if (votes > state.leader_votes) {
-        state.leader_votes = votes;
-        state.summary.representative_text = member_text;
-      }
-    }
+    result.best_match_id = members_[best].feedback_id;
+    VoteLocked(clusters_[result.cluster_id], static_cast<std::uint32_t>(best));
   } else {
-    result.cluster_id = next_cluster_id_++;
+    result.cluster_id = new_cluster_id ? (*new_cluster_id)() : next_cluster_id_;
+    next_cluster_id_ = std::max(next_cluster_id_, result.cluster_id) + 1;
     result.new_cluster = true;
   }
-  InsertMemberLocked(feedback_id, signature, result.cluster_id, timestamp, topics, text);
+  static const std::vector<std::string> kNoTopics;
+  InsertMemberLocked(member.feedback_id, member.signature, result.cluster_id, member.timestamp,
+                     member.topics ? *member.topics : kNoTopics, member.text, result.best_match_id);
   return result;
 }
 
 void ClusterIndex::Restore(std::string_view feedback_id, const MinHashSignature& signature, std::uint64_t cluster_id,
-                           std::int64_t timestamp, const std::vector<std::string>& topics, std::string_view text) {
+                           std::int64_t timestamp, const std::vector<std::string>& topics, std::string_view text,
+                           std::string_view best_match_id) {
   std::lock_guard lock(mu_);
   next_cluster_id_ = std::max(next_cluster_id_, cluster_id + 1);
-  InsertMemberLocked(feedback_id, signature, cluster_id, timestamp, topics, text);
+  InsertMemberLocked(feedback_id, signature, cluster_id, timestamp, topics, text, best_match_id);
+  if (best_match_id.empty()) return;
+  ClusterState& state = clusters_[cluster_id];
+  for (const auto& [index, member_text] : state.candidates) {
+    if (members_[index].feedback_id == best_match_id) {
+      VoteLocked(state, index);
+      break;
+    }
+  }
+}
+
+std::size_t ClusterIndex::PruneBefore(std::int64_t cutoff) {
+  std::lock_guard lock(mu_);
+  std::size_t dropped = 0;
+  for (const Member& m : members_) dropped += m.timestamp < cutoff;
+  if (dropped == 0) return 0;
+  // Rebuild from the kept members in their order, as a restart would
+  // (texts survive only for members still in a representative pool).
+  std::vector<Member> old_members = std::move(members_);
+  std::unordered_map<std::uint32_t, std::string> pooled_text;
+  for (auto& [id, state] : clusters_)
+    for (auto& [index, text] : state.candidates) pooled_text.emplace(index, std::move(text));
+  members_.clear();
+  members_.reserve(old_members.size() - dropped);
+  buckets_.clear();
+  buckets_.rehash(0);
+  clusters_.clear();
+  for (std::uint32_t i = 0; i < old_members.size(); ++i) {
+    Member& m = old_members[i];
+    if (m.timestamp < cutoff) continue;
+    auto text = pooled_text.find(i);
+    const std::string_view member_text = text == pooled_text.end() ? std::string_view() : text->second;
+    InsertMemberLocked(m.feedback_id, m.signature, m.cluster_id, m.timestamp, m.topics, member_text,
+                       m.best_match_id);
+    if (m.best_match_id.empty()) continue;
+    ClusterState& state = clusters_[m.cluster_id];
+    for (const auto& [index, pooled] : state.candidates) {
+      if (members_[index].feedback_id == m.best_match_id) {
+        VoteLocked(state, index);
+        break;
+      }
+    }
+  }
+  members_.shrink_to_fit();
+  return dropped;
+}
+
+void ClusterIndex::Clear() {
+  std::lock_guard lock(mu_);
+  members_.clear();
+  members_.shrink_to_fit();
+  buckets_.clear();
+  buckets_.rehash(0);
+  clusters_.clear();
+}
+
+std::int64_t ClusterIndex::oldest_timestamp() const {
+  std::lock_guard lock(mu_);
+  std::int64_t oldest = INT64_MAX;
+  for (const Member& m : members_) oldest = std::min(oldest, m.timestamp);
+  return oldest;
 }
 
 void ClusterIndex::IndexMemberLocked(std::uint32_t index) {
@@ -232,9 +312,11 @@ void ClusterIndex::ForgetBefore(std::int64_t cutoff) {
 
 std::uint32_t ClusterIndex::InsertMemberLocked(std::string_view feedback_id, const MinHashSignature& signature,
                                                std::uint64_t cluster_id, std::int64_t timestamp,
-                                               const std::vector<std::string>& topics, std::string_view text) {
+                                               const std::vector<std::string>& topics, std::string_view text,
+                                               std::string_view best_match_id) {
   const auto index = static_cast<std::uint32_t>(members_.size());
-  members_.push_back(Member{signature, cluster_id, timestamp});
+  members_.push_back(Member{signature, cluster_id, timestamp, std::string(feedback_id), topics,
+                            std::string(best_match_id)});
   IndexMemberLocked(index);
   auto [it, created] = clusters_.try_emplace(cluster_id);
   ClusterState& state = it->second;
@@ -294,6 +376,10 @@ std::size_t ClusterIndex::member_count() const {
 std::size_t ClusterIndex::MemoryBytes() const {
   std::lock_guard lock(mu_);
   std::size_t bytes = members_.capacity() * sizeof(Member);
+  for (const Member& m : members_) {
+    bytes += m.feedback_id.capacity() + m.best_match_id.capacity();
+    for (const auto& t : m.topics) bytes += sizeof(std::string) + t.capacity();
+  }
   bytes += buckets_.size() * (sizeof(std::uint64_t) + sizeof(Bucket) + 16) + buckets_.bucket_count() * sizeof(void*);
   for (const auto& [id, state] : clusters_) {
     bytes += sizeof(ClusterState) + 64;

@@ -20,8 +20,29 @@
 //     Jaccard; join its cluster if it is >= `join_threshold` (default 0.4).
 //
 // Persistence: the service stores (feedback id, EncodeSignature(sig),
-// cluster id, timestamp, topics) per member and calls Restore() for each on
-// start; cluster ids stay stable and new ids continue after the largest.
+// cluster id, timestamp, topics, best match) per member and calls Restore()
+// for each on start; cluster ids stay stable and new ids continue after the
+// largest, or come from the caller (Assign's `new_cluster_id`, e.g. a
+// counter in the database shared by every replica).
+//
+// Window: Assign ignores members older than its `not_before`, and
+// PruneBefore(cutoff) drops them from memory (buckets, member ids,
+// representative pool, votes, topic counts; a cluster whose members are all
+// gone goes too). Sizes, first/last seen and topic counts are then those of
+// the members kept, so a restart that restores only the kept members shows
+// the same clusters.
+//
+// Bounds (M = members kept, i.e. inside the window):
+//   members_            M entries, ~0.3 KB each (signature 128 B, ids, topics)
+//   buckets_            at most kBands * M buckets of kBucketCapacity slots
+//                       (~2 KB per member when every band is new; shared
+//                       buckets cost less)
+//   clusters_           at most M clusters; member_ids at most
+//                       max_member_ids (0: the cluster's kept members);
+//                       representative pool at most representative_pool
+//                       texts and votes per cluster
+// Nothing grows without PruneBefore being called; the service calls it with
+// a cutoff from its injected clock (TriageProcessor, cluster window).
 //
 // Thread safety: all methods may be called concurrently (one internal mutex;
 // signatures are computed outside it).
@@ -30,6 +51,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -74,6 +96,16 @@ struct ClusterAssignment {
   bool new_cluster = false;
   double similarity = 0.0;            // to the best match; 0 for a new cluster
   MinHashSignature signature{};       // store it to Restore() later
+  std::string best_match_id;          // the member it matched; empty for a new cluster
+};
+
+// One feedback to place in a cluster (Assign).
+struct NewMember {
+  std::string_view feedback_id;
+  MinHashSignature signature{};
+  std::string_view text;              // normalised
+  std::int64_t timestamp = 0;
+  const std::vector<std::string>* topics = nullptr;
 };
 
 class ClusterIndex {
@@ -90,12 +122,28 @@ class ClusterIndex {
                                      std::string_view text, std::int64_t timestamp,
                                      const std::vector<std::string>& topics = {});
 
+  // Places one member: like AddWithSignature, but members older than
+  // `not_before` are not matched, and a new cluster gets the id
+  // `new_cluster_id()` returns (ids unique across replicas).
+  ClusterAssignment Assign(const NewMember& member, std::int64_t not_before,
+                           const std::function<std::uint64_t()>& new_cluster_id);
+
   // Puts back a member persisted earlier, into the cluster it had. `text` may
   // be empty (then it cannot become the representative unless nothing else
-  // is known). Members should be restored in their original order.
+  // is known). `best_match_id` (the member it matched when it joined) counts
+  // as that member's vote for representative. Members should be restored in
+  // their original order.
   void Restore(std::string_view feedback_id, const MinHashSignature& signature, std::uint64_t cluster_id,
                std::int64_t timestamp, const std::vector<std::string>& topics = {},
-               std::string_view text = {});
+               std::string_view text = {}, std::string_view best_match_id = {});
+
+  // Drops every member seen before `cutoff` (see "Window" above). O(M).
+  // Returns how many members were dropped.
+  std::size_t PruneBefore(std::int64_t cutoff);
+  // Forgets everything (a reload from the database follows).
+  void Clear();
+  // The earliest timestamp of a kept member (INT64_MAX when empty).
+  std::int64_t oldest_timestamp() const;
 
   // Stops members seen before `cutoff` from being matched by new feedback
   // (their clusters and summaries stay) and frees the LSH buckets they held.
@@ -118,10 +166,13 @@ class ClusterIndex {
     MinHashSignature signature;
     std::uint64_t cluster_id;
     std::int64_t timestamp;
+    std::string feedback_id;
+    std::vector<std::string> topics;
+    std::string best_match_id;
   };
   struct ClusterState {
     Cluster summary;
-    std::vector<std::pair<std::uint32_t, std::string>> candidates;  // member index -> text
+    std::vector<std::pair<std::uint32_t, std::string>> candidates;  // member index -> text (the pool)
     std::unordered_map<std::uint32_t, std::size_t> votes;           // pooled member -> times best match
     std::size_t leader_votes = 0;
   };
@@ -137,7 +188,11 @@ class ClusterIndex {
 
   std::uint32_t InsertMemberLocked(std::string_view feedback_id, const MinHashSignature& signature,
                                    std::uint64_t cluster_id, std::int64_t timestamp,
-                                   const std::vector<std::string>& topics, std::string_view text);
+                                   const std::vector<std::string>& topics, std::string_view text,
+                                   std::string_view best_match_id);
+  ClusterAssignment AssignLocked(const NewMember& member, std::int64_t not_before,
+                                 const std::function<std::uint64_t()>* new_cluster_id);
+  void VoteLocked(ClusterState& state, std::uint32_t best);
   static std::uint64_t BandKey(const MinHashSignature& s, std::size_t band);
   void IndexMemberLocked(std::uint32_t index);
 

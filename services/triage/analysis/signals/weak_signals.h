@@ -31,6 +31,18 @@
 // Restoring after a restart: replay the stored documents of the last
 // history_days days (or AddCount for pre-aggregated counts).
 //
+// Bounds: series_ holds the combinations counted within the kept days, and
+// past max_combinations those not updated within them are evicted; each
+// series is KeptDays() daily counts (history_days + guard_days + 1 slots of
+// 4 bytes) plus its terms. The number of combinations is itself bounded by
+// the dictionaries (terms per document are capped). The matcher is fixed by
+// the dictionaries. Nothing else grows with the input.
+//
+// Many replicas: TriageProcessor feeds every replica's detector every stored
+// negative feedback once, in the order the replicas stored them (its own
+// after commit, the others' as it catches up from the database), so each
+// replica's counts are the same.
+//
 // Thread safety: all methods may be called concurrently (internal mutex).
 #pragma once
 

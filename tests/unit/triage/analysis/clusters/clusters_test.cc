@@ -130,3 +130,66 @@ TEST(ClusterIndexTest, ForgottenMembersAreNoLongerMatchedButClustersRemain) {
 
 }  // namespace
 }  // namespace voc::triage
+
+namespace voc::triage {
+namespace {
+
+ClusterAssignment AssignText(ClusterIndex& index, const std::string& id, const std::string& text, std::int64_t ts,
+                             std::int64_t not_before, std::uint64_t& next_id) {
+  const std::vector<std::string> topics = {"home.water_heater"};
+  return index.Assign(NewMember{id, ComputeSignature(text), text, ts, &topics}, not_before,
+                      [&] { return next_id++; });
+}
+
+TEST(ClusterIndexTest, AssignTakesNewIdsFromTheCallerAndSkipsMembersBeforeTheWindow) {
+  ClusterIndex index;
+  std::uint64_t next_id = 500;  // e.g. a counter shared by every replica
+  const auto first = AssignText(index, "a", "热水器漏水，师傅上门也没修好", 100, 0, next_id);
+  EXPECT_TRUE(first.new_cluster);
+  EXPECT_EQ(first.cluster_id, 500u);
+  const auto joined = AssignText(index, "b", "热水器漏水，师傅上门还是没修好", 150, 0, next_id);
+  EXPECT_EQ(joined.cluster_id, 500u);
+  EXPECT_EQ(joined.best_match_id, "a");
+  // With the window starting after both, neither is matched (pruned or not).
+  const auto late = AssignText(index, "c", "热水器漏水，师傅上门也没修好", 300, 200, next_id);
+  EXPECT_TRUE(late.new_cluster);
+  EXPECT_EQ(late.cluster_id, 501u);
+  EXPECT_EQ(next_id, 502u);
+}
+
+TEST(ClusterIndexTest, PruningDropsMembersBeforeTheCutoffAndMatchesARestoreOfTheKeptOnes) {
+  ClusterIndex index;
+  std::uint64_t next_id = 1;
+  const auto old = AssignText(index, "a", "热水器漏水，师傅上门也没修好", 100, 0, next_id);
+  AssignText(index, "b", "热水器漏水，师傅上门还是没修好", 110, 0, next_id);
+  const auto mixed = AssignText(index, "c", "app一登录就闪退，根本用不了", 120, 0, next_id);
+  AssignText(index, "d", "app一登录就闪退，完全用不了", 400, 0, next_id);
+  AssignText(index, "e", "app一登录就闪退，根本没法用", 410, 0, next_id);
+  EXPECT_EQ(index.PruneBefore(200), 3u);
+  EXPECT_EQ(index.member_count(), 2u);
+  EXPECT_FALSE(index.Get(old.cluster_id).has_value()) << "a cluster with no member left goes";
+  const auto kept = index.Get(mixed.cluster_id);
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->size, 2u);
+  EXPECT_EQ(kept->first_seen, 400);
+  EXPECT_EQ(kept->member_ids, (std::vector<std::string>{"d", "e"}));
+  EXPECT_EQ(kept->topic_counts.at("home.water_heater"), 2u);
+  EXPECT_EQ(index.oldest_timestamp(), 400);
+  EXPECT_EQ(index.PruneBefore(200), 0u) << "nothing left to drop";
+
+  // What a restart restoring only the kept members shows.
+  ClusterIndex restored;
+  const std::vector<std::string> topics = {"home.water_heater"};
+  restored.Restore("d", ComputeSignature("app一登录就闪退，完全用不了"), mixed.cluster_id, 400, topics,
+                   "app一登录就闪退，完全用不了", "c");
+  restored.Restore("e", ComputeSignature("app一登录就闪退，根本没法用"), mixed.cluster_id, 410, topics,
+                   "app一登录就闪退，根本没法用", "d");
+  const auto again = restored.Get(mixed.cluster_id);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->size, kept->size);
+  EXPECT_EQ(again->member_ids, kept->member_ids);
+  EXPECT_EQ(again->representative_text, kept->representative_text);
+}
+
+}  // namespace
+}  // namespace voc::triage
