@@ -30,7 +30,9 @@ COMMON_LAYERS = {
     "log": set(),
     "config": {"status"},
     "org": {"config", "status"},
-    "queue": {"status", "log"},
+    # queue/stream_trim_worker runs on service/periodic_worker and reads the
+    # config (library voc_common_queue_trim, like voc_common_outbox).
+    "queue": {"status", "log", "config", "service"},
     # storage/outbox_relay runs on service/periodic_worker (library voc_common_outbox).
     "storage": {"status", "log", "util", "queue", "service"},
     "rpc": {"status", "util", "clock", "log"},
