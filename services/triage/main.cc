@@ -6,6 +6,7 @@
 #include "common/config/yaml_file.h"
 #include "common/log/log.h"
 #include "common/queue/publisher.h"
+#include "common/queue/stream_trim_worker.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
@@ -101,6 +102,9 @@ int main(int argc, char** argv) {
   consumer.consumer = ctx.consumer_name;
   consumer.reclaim_idle = std::chrono::milliseconds(ctx.config.ServiceInt("reclaim_idle_ms", 30000));
   voc::queue::StreamPublisher triaged(ctx.redis, voc::queue::kTriagedStream);
+  // Trims voc:triaged once assignment and verification processed the entries.
+  voc::queue::StreamTrimWorker trimmer(ctx.redis, voc::queue::kTriagedStream, voc::queue::TrimSettingsFrom(ctx.config));
+  trimmer.Start();
   voc::triage::TriageConsumer queue_consumer(service, triaged, ctx.redis, consumer);
 
   voc::triage::TriageGrpc grpc_service(service);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/queue/stream.h"
+#include "common/queue/stream_trim_worker.h"
 #include "common/queue/stream_trimmer.h"
 #include "tests/support/servers.h"
 
@@ -564,6 +565,23 @@ TEST_F(TrimTest, ReportsAnOutageAsUnavailable) {
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
   redis_.Start();
   EXPECT_TRUE(trimmer.TrimOnce().ok());
+}
+
+TEST_F(TrimTest, TheWorkerTrimsInTheBackground) {
+  PublishNumbered(20);
+  auto a = ConsumerOf("a", [](int) { return true; });
+  a.PollOnce();
+  TrimSettings settings;
+  settings.interval = std::chrono::milliseconds(10);
+  StreamTrimWorker worker(Options(), TrimOptions{"test:stream", {"a"}}, settings);
+  worker.Start();
+  // Waits for the worker's pass (real time, bounded), not for any SLA.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (Length("test:stream") > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  worker.Stop();
+  EXPECT_EQ(Length("test:stream"), 0);
 }
 
 }  // namespace
