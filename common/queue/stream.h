@@ -3,6 +3,8 @@
 // stored, stale pending messages of dead consumers are reclaimed, and a
 // message that fails `max_deliveries` times moves to "<stream>:dead" with its
 // error (fields `error`, the status message, and `code`, e.g. INVALID_ARGUMENT). Handlers must therefore be idempotent.
+// What keeps Redis bounded (the stream trimmed once every group processed an
+// entry, the dead letters capped) is stream_trimmer.h.
 //
 // Stream names used by the loop (see docs/architecture.md):
 //   voc:feedback  ingest -> triage            (group "triage")
