@@ -32,7 +32,9 @@ COMMON_LAYERS = {
     # metrics sits below everything that counts.
     "metrics": {"status"},
     "org": {"config", "status"},
-    "queue": {"status", "log", "metrics"},
+    # queue/stream_trim_worker runs on service/periodic_worker and reads the
+    # config (library voc_common_queue_trim, like voc_common_outbox).
+    "queue": {"status", "log", "config", "service", "metrics"},
     # storage/outbox_relay runs on service/periodic_worker (library voc_common_outbox).
     "storage": {"status", "log", "util", "queue", "service", "metrics"},
     "rpc": {"status", "util", "clock", "log", "metrics"},

@@ -17,9 +17,34 @@ std::vector<std::string> XaddArgs(const std::string& stream, const std::map<std:
   return args;
 }
 
-std::string FailureKey(const ConsumerOptions& o) { return o.stream + ":failures:" + o.group; }
+std::string GroupFailureKey(const ConsumerOptions& o) { return FailureKey(o.stream, o.group); }
+
+// True when every reply of a MULTI ... EXEC pipeline came back and EXEC ran
+// the transaction (an error reply or a nil EXEC means nothing was applied).
+bool Executed(const std::vector<Reply>& replies) {
+  if (replies.empty()) return false;
+  const Reply& exec = replies.back();
+  if (!exec || exec->type != REDIS_REPLY_ARRAY) return false;
+  for (std::size_t i = 0; i < exec->elements; ++i) {
+    if (exec->element[i]->type == REDIS_REPLY_ERROR) return false;
+  }
+  return true;
+}
 
 }  // namespace
+
+std::vector<std::string> ConsumerGroupsOf(const std::string& stream) {
+  if (stream == kFeedbackStream) return {"triage"};
+  if (stream == kTriagedStream) return {"assignment", "verification"};
+  if (stream == kTrackingStream) return {"verification"};
+  return {};
+}
+
+std::string DeadLetterKey(const std::string& stream) { return stream + ":dead"; }
+
+std::string FailureKey(const std::string& stream, const std::string& group) {
+  return stream + ":failures:" + group;
+}
 
 std::vector<StreamMessage> ParseEntries(const redisReply* entries) {
   std::vector<StreamMessage> messages;
@@ -142,9 +167,16 @@ std::vector<StreamMessage> StreamConsumer::ReadGroup(const std::string& from_id)
 
 std::vector<StreamMessage> StreamConsumer::ClaimStale() {
   Reply reply = client_.Command({"XAUTOCLAIM", options_.stream, options_.group, options_.consumer,
-                                 std::to_string(options_.reclaim_idle.count()), "0-0", "COUNT",
+                                 std::to_string(options_.reclaim_idle.count()), reclaim_cursor_, "COUNT",
                                  std::to_string(options_.batch_size)});
-  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) return {};
+  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) {
+    reclaim_cursor_ = "0-0";
+    return {};
+  }
+  // The cursor is "0-0" once the scan reached the end of the pending list;
+  // anything else means more may be stale: the next poll claims on from it.
+  const redisReply* cursor = reply->element[0];
+  reclaim_cursor_ = (cursor && cursor->type == REDIS_REPLY_STRING) ? std::string(cursor->str, cursor->len) : "0-0";
   auto messages = ParseEntries(reply->element[1]);
   if (!messages.empty()) {
     log::Info("queue_reclaimed", {{"stream", options_.stream}, {"count", messages.size()}});
@@ -154,16 +186,23 @@ std::vector<StreamMessage> StreamConsumer::ClaimStale() {
 
 void StreamConsumer::DeadLetter(const StreamMessage& message, const absl::Status& status) {
   const std::string error(status.message());
-  std::vector<std::string> args{"XADD", options_.stream + ":dead", "*", "original_id", message.id, "group",
+  // The dead-letter stream is capped by the stream's trimmer
+  // (queue.dead_letter_max_len, stream_trimmer.h), not here: one setting,
+  // applied where the configuration is read.
+  std::vector<std::string> xadd{"XADD", DeadLetterKey(options_.stream), "*", "original_id", message.id, "group",
                                 options_.group, "error", error, "code", absl::StatusCodeToString(status.code())};
   for (const auto& [k, v] : message.fields) {
-    args.push_back(k);
-    args.push_back(v);
+    xadd.push_back(k);
+    xadd.push_back(v);
   }
-  Reply added = client_.Command(args);
-  if (!added || added->type == REDIS_REPLY_ERROR) return;  // keep it pending; retried later
-  client_.Command({"XACK", options_.stream, options_.group, message.id});
-  client_.Command({"HDEL", FailureKey(options_), message.id});
+  // One transaction: the message is never acked without its dead letter,
+  // nor its failure count left behind once it is acked.
+  auto replies = client_.Pipeline({{"MULTI"},
+                                   xadd,
+                                   {"XACK", options_.stream, options_.group, message.id},
+                                   {"HDEL", GroupFailureKey(options_), message.id},
+                                   {"EXEC"}});
+  if (!Executed(replies)) return;  // keep it pending; retried later
   metrics::DeadLetters(options_.stream, options_.group).Increment();
   log::Error("queue_dead_lettered", {{"stream", options_.stream},
                                      {"message_id", message.id},
@@ -172,8 +211,9 @@ void StreamConsumer::DeadLetter(const StreamMessage& message, const absl::Status
 }
 
 std::vector<absl::Status> StreamConsumer::RunHandler(const std::vector<StreamMessage>& batch) {
-  // Entries deleted from the stream while pending come back without fields:
-  // nothing to handle, they go straight to the dead letters.
+  // Entries deleted from the stream while pending (XDEL by hand; the trimmer
+  // never removes a pending entry) come back without fields: nothing to
+  // hand to the handler, they fail (DATA_LOSS) until they are dead-lettered.
   std::vector<StreamMessage> live;
   std::vector<std::size_t> live_index;
   std::vector<absl::Status> results(batch.size());
@@ -201,16 +241,21 @@ std::vector<absl::Status> StreamConsumer::RunHandler(const std::vector<StreamMes
   return results;
 }
 
-// XACK and HDEL take many ids: one pipelined round trip for the whole batch.
+// XACK and HDEL take many ids: one round trip for the whole batch, in one
+// MULTI/EXEC so a dropped connection cannot ack a message and leave its
+// failure count behind (the trimmer sweeps any that are left anyway).
 void StreamConsumer::AckAll(const std::vector<std::string>& ids) {
   if (ids.empty()) return;
   std::vector<std::string> xack{"XACK", options_.stream, options_.group};
-  std::vector<std::string> hdel{"HDEL", FailureKey(options_)};
+  std::vector<std::string> hdel{"HDEL", GroupFailureKey(options_)};
   xack.insert(xack.end(), ids.begin(), ids.end());
   hdel.insert(hdel.end(), ids.begin(), ids.end());
-  auto replies = client_.Pipeline({xack, hdel});
+  auto replies = client_.Pipeline({{"MULTI"}, xack, hdel, {"EXEC"}});
   // Not acked: the messages come back and the idempotent handler finds its work done.
-  if (replies.empty()) trouble_ = true;
+  if (!Executed(replies)) {
+    trouble_ = true;
+    log::Warn("queue_ack_failed", {{"stream", options_.stream}, {"count", ids.size()}, {"error", client_.last_error()}});
+  }
 }
 
 int StreamConsumer::HandleBatch(const std::vector<StreamMessage>& batch) {
@@ -233,7 +278,7 @@ int StreamConsumer::HandleBatch(const std::vector<StreamMessage>& batch) {
       break;
     }
     // Failures are counted in Redis so the count survives restarts.
-    Reply count = client_.Command({"HINCRBY", FailureKey(options_), message.id, "1"});
+    Reply count = client_.Command({"HINCRBY", GroupFailureKey(options_), message.id, "1"});
     long long failures = (count && count->type == REDIS_REPLY_INTEGER) ? count->integer : 1;
     log::Warn("queue_handler_failed", {{"stream", options_.stream},
                                        {"message_id", message.id},
@@ -251,9 +296,10 @@ int StreamConsumer::PollOnce() {
   // 1. Messages this consumer was given before (e.g. before a crash) and not acked.
   auto own = ReadGroup("0");
   if (!own.empty()) return HandleBatch(own);
-  // 2. Messages stuck on consumers that died.
+  // 2. Messages stuck on consumers that died: every reclaim_idle / 2, and
+  // at every poll while a scan has not reached the end of the pending list.
   auto now = std::chrono::steady_clock::now();
-  if (now - last_reclaim_ >= options_.reclaim_idle / 2) {
+  if (reclaim_cursor_ != "0-0" || now - last_reclaim_ >= options_.reclaim_idle / 2) {
     last_reclaim_ = now;
     auto stale = ClaimStale();
     if (!stale.empty()) return HandleBatch(stale);

@@ -3,6 +3,8 @@
 // stored, stale pending messages of dead consumers are reclaimed, and a
 // message that fails `max_deliveries` times moves to "<stream>:dead" with its
 // error (fields `error`, the status message, and `code`, e.g. INVALID_ARGUMENT). Handlers must therefore be idempotent.
+// What keeps Redis bounded (the stream trimmed once every group processed an
+// entry, the dead letters capped) is stream_trimmer.h.
 //
 // Stream names used by the loop (see docs/architecture.md):
 //   voc:feedback  ingest -> triage            (group "triage")
@@ -26,6 +28,15 @@ namespace voc::queue {
 inline constexpr char kFeedbackStream[] = "voc:feedback";
 inline constexpr char kTriagedStream[] = "voc:triaged";
 inline constexpr char kTrackingStream[] = "voc:tracking";
+
+// The consumer groups that must read every entry of a loop stream (the table
+// above), for its trimmer (stream_trimmer.h): an entry is trimmed only after
+// each of them processed it. Empty for a stream the loop does not know.
+std::vector<std::string> ConsumerGroupsOf(const std::string& stream);
+
+// The Redis keys a consumer group keeps beside its stream.
+std::string DeadLetterKey(const std::string& stream);                            // "<stream>:dead"
+std::string FailureKey(const std::string& stream, const std::string& group);     // "<stream>:failures:<group>"
 
 struct StreamMessage {
   std::string id;                             // Redis entry id, "1700000000000-0"
@@ -71,7 +82,9 @@ struct ConsumerOptions {
   std::string consumer;
   int batch_size = 64;
   std::chrono::milliseconds block{500};
-  // Messages pending on another consumer longer than this are claimed.
+  // Messages pending on another consumer longer than this are claimed. A
+  // scan that finds more than a batch goes on at the next poll, so a dead
+  // consumer's backlog is drained batch after batch before new messages.
   std::chrono::milliseconds reclaim_idle{30000};
   int max_deliveries = 5;
 };
@@ -108,6 +121,7 @@ class StreamConsumer {
   bool group_ready_ = false;
   bool trouble_ = false;  // the last poll hit a handler failure or lost Redis
   std::chrono::steady_clock::time_point last_reclaim_{};
+  std::string reclaim_cursor_ = "0-0";  // where the next XAUTOCLAIM scan starts
 };
 
 // Parses a reply to XREADGROUP / XRANGE / XAUTOCLAIM entries into messages.

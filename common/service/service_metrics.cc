@@ -60,13 +60,15 @@ std::string DefaultMetricsAddress(const std::string& service) {
 }
 
 std::vector<StreamGroup> ConsumerGroupsOf(const std::string& service) {
-  // The groups each main() creates (group name = service name).
-  if (service == "triage") return {{queue::kFeedbackStream, "triage"}};
-  if (service == "assignment") return {{queue::kTriagedStream, "assignment"}};
-  if (service == "verification") {
-    return {{queue::kTrackingStream, "verification"}, {queue::kTriagedStream, "verification"}};
+  // Derived from the one table of who reads which stream (queue::
+  // ConsumerGroupsOf): a service's group is named after the service.
+  std::vector<StreamGroup> groups;
+  for (const char* stream : {queue::kFeedbackStream, queue::kTriagedStream, queue::kTrackingStream}) {
+    for (const std::string& group : queue::ConsumerGroupsOf(stream)) {
+      if (group == service) groups.push_back({stream, group});
+    }
   }
-  return {};
+  return groups;
 }
 
 metrics::Collector StreamGroupCollector(queue::RedisOptions redis, std::vector<StreamGroup> groups) {

@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "common/queue/publisher.h"
+#include "common/queue/stream_trim_worker.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/storage/outbox_relay.h"
@@ -28,6 +29,9 @@ int main(int argc, char** argv) {
   voc::ingest::IngestStore store(*ctx.db);
   relay_options.count_backlog = [&store] { return store.CountUnqueued(); };  // voc_outbox_backlog
   voc::queue::StreamPublisher publisher(ctx.redis, voc::queue::kFeedbackStream);
+  // Trims voc:feedback once triage has processed the entries (stream_trim_worker.h).
+  voc::queue::StreamTrimWorker trimmer(ctx.redis, voc::queue::kFeedbackStream, voc::queue::TrimSettingsFrom(config));
+  trimmer.Start();
   const voc::Clock& clock = *ctx.clock;
   voc::storage::OutboxRelay relay(relay_options, [&](int batch_size) {
     return store.RelayUnqueued(batch_size, voc::ToMillis(clock.Now()), publisher);

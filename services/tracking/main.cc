@@ -5,6 +5,7 @@
 #include "common/log/log.h"
 #include "common/notify/notifier.h"
 #include "common/queue/stream.h"
+#include "common/queue/stream_trim_worker.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
@@ -40,6 +41,9 @@ int main(int argc, char** argv) {
   voc::tracking::TrackingStore store(*ctx.db);
   const std::chrono::milliseconds interval(config.ServiceInt("sla_sweep_interval_ms", 1000));
   voc::queue::StreamPublisher publisher(ctx.redis, voc::queue::kTrackingStream);
+  // Trims voc:tracking once verification processed the entries.
+  voc::queue::StreamTrimWorker trimmer(ctx.redis, voc::queue::kTrackingStream, voc::queue::TrimSettingsFrom(ctx.config));
+  trimmer.Start();
   voc::storage::OutboxRelay relay(voc::tracking::TrackingRelayOptions(interval),
                                   voc::tracking::TrackingEventBatches(store, publisher));
   voc::tracking::TrackingService service(store, *ctx.clock, &relay);

@@ -6,6 +6,7 @@
 #include "common/config/yaml_file.h"
 #include "common/log/log.h"
 #include "common/queue/publisher.h"
+#include "common/queue/stream_trim_worker.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
@@ -105,6 +106,9 @@ int main(int argc, char** argv) {
   // One read of the stream is analysed, then stored in one transaction.
   consumer.batch_size = ctx.config.ServiceInt("batch_size", 64);
   voc::queue::StreamPublisher triaged(ctx.redis, voc::queue::kTriagedStream);
+  // Trims voc:triaged once assignment and verification processed the entries.
+  voc::queue::StreamTrimWorker trimmer(ctx.redis, voc::queue::kTriagedStream, voc::queue::TrimSettingsFrom(ctx.config));
+  trimmer.Start();
   voc::triage::TriageConsumer queue_consumer(service, triaged, ctx.redis, consumer);
 
   voc::triage::TriageGrpc grpc_service(service);

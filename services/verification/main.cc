@@ -36,12 +36,17 @@ int main(int argc, char** argv) {
   voc::verification::VerificationGrpc grpc_impl(service);
   voc::verification::VerificationConsumer consumer(service);
 
+  // Each read (up to batch_size messages) is stored in one transaction.
+  const int batch_size = static_cast<int>(config.ServiceInt("consumer_batch_size", 64));
+  voc::queue::ConsumerOptions tracking_options{voc::queue::kTrackingStream, "verification", ctx.consumer_name};
+  voc::queue::ConsumerOptions triaged_options{voc::queue::kTriagedStream, "verification", ctx.consumer_name};
+  tracking_options.batch_size = triaged_options.batch_size = batch_size;
   voc::queue::StreamConsumer tracking_consumer(
-      ctx.redis, {voc::queue::kTrackingStream, "verification", ctx.consumer_name},
-      [&](const voc::queue::StreamMessage& m) { return consumer.HandleTracking(m); });
+      ctx.redis, tracking_options,
+      [&](const std::vector<voc::queue::StreamMessage>& batch) { return consumer.HandleTrackingBatch(batch); });
   voc::queue::StreamConsumer triaged_consumer(
-      ctx.redis, {voc::queue::kTriagedStream, "verification", ctx.consumer_name},
-      [&](const voc::queue::StreamMessage& m) { return consumer.HandleTriaged(m); });
+      ctx.redis, triaged_options,
+      [&](const std::vector<voc::queue::StreamMessage>& batch) { return consumer.HandleTriagedBatch(batch); });
   std::thread tracking_thread([&] { tracking_consumer.Run(); });
   std::thread triaged_thread([&] { triaged_consumer.Run(); });
 

@@ -1,5 +1,6 @@
 #include "services/verification/verification_consumer.h"
 
+#include "common/queue/disposition.h"
 #include "common/status/status.h"
 
 namespace voc::verification {
@@ -42,6 +43,40 @@ absl::Status VerificationConsumer::HandleTriaged(const queue::StreamMessage& mes
     return status::InvalidArgument("payload", "not a voc.v1.TriagedFeedback");
   }
   return service_.OnTriaged(triaged);
+}
+
+std::vector<absl::Status> VerificationConsumer::HandleTrackingBatch(const std::vector<queue::StreamMessage>& batch) {
+  return HandleBatch(batch, &VerificationConsumer::HandleTracking);
+}
+
+std::vector<absl::Status> VerificationConsumer::HandleTriagedBatch(const std::vector<queue::StreamMessage>& batch) {
+  return HandleBatch(batch, &VerificationConsumer::HandleTriaged);
+}
+
+std::vector<absl::Status> VerificationConsumer::HandleBatch(const std::vector<queue::StreamMessage>& batch,
+                                                            Handle handle) {
+  const absl::Status stored = service_.InOneTransaction([&] {
+    for (const auto& message : batch) VOC_RETURN_IF_ERROR((this->*handle)(message));
+    return absl::OkStatus();
+  });
+  if (stored.ok()) return std::vector<absl::Status>(batch.size(), absl::OkStatus());
+  // Nothing of the batch was stored. An outage would meet every message:
+  // the whole batch waits for the retry.
+  if (queue::DispositionOf(stored) == queue::Disposition::kRetry) {
+    return std::vector<absl::Status>(batch.size(), stored);
+  }
+  // One message failed: find it, one transaction per message; stop at an
+  // outage (the consumer leaves that message and the later ones pending).
+  std::vector<absl::Status> statuses;
+  statuses.reserve(batch.size());
+  for (const auto& message : batch) {
+    if (!statuses.empty() && queue::DispositionOf(statuses.back()) == queue::Disposition::kRetry) {
+      statuses.push_back(statuses.back());
+    } else {
+      statuses.push_back((this->*handle)(message));
+    }
+  }
+  return statuses;
 }
 
 }  // namespace voc::verification

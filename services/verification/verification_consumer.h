@@ -6,9 +6,27 @@
 //   the database down  -> UNAVAILABLE (from the store): retried, never
 //                         dead-lettered, however long it lasts;
 //   events that are not verification's -> OK (acknowledged, ignored).
+//
+// main.cc runs the batch forms (queue::StreamBatchHandler): a whole read is
+// stored in one transaction and acked after its commit. When the batch
+// cannot be stored:
+//   an outage (a retry status: the database down, the commit failed)
+//                      -> that status for every message: the batch stays
+//                         pending and comes back whole;
+//   a message that fails (e.g. INVALID_ARGUMENT)
+//                      -> the batch is rolled back and handled again one
+//                         message per transaction, so the bad one gets its
+//                         status (and, after max_deliveries, its dead
+//                         letter) and the others are stored and acked.
+// Redelivery is safe: every write of the store is idempotent, so a batch
+// committed and not acked (a crash in between) changes nothing the second
+// time. (Log lines of a rolled-back attempt are written again by the
+// per-message retry.)
 #pragma once
 
 #include <absl/status/status.h>
+
+#include <vector>
 
 #include "common/queue/stream.h"
 #include "services/verification/verification_service.h"
@@ -25,7 +43,14 @@ class VerificationConsumer {
   // voc:triaged: field "payload" = serialized voc.v1.TriagedFeedback.
   absl::Status HandleTriaged(const queue::StreamMessage& message);
 
+  // One status per message, in order (queue::StreamBatchHandler).
+  std::vector<absl::Status> HandleTrackingBatch(const std::vector<queue::StreamMessage>& batch);
+  std::vector<absl::Status> HandleTriagedBatch(const std::vector<queue::StreamMessage>& batch);
+
  private:
+  using Handle = absl::Status (VerificationConsumer::*)(const queue::StreamMessage&);
+  std::vector<absl::Status> HandleBatch(const std::vector<queue::StreamMessage>& batch, Handle handle);
+
   VerificationService& service_;
 };
 

@@ -242,6 +242,7 @@ absl::StatusOr<RunDueResult> VerificationService::RunDueChecks() {
   RunDueResult result;
   const TimePoint now = clock_.Now();
   VOC_ASSIGN_OR_RETURN(result.resurveys_due, store_.MarkResurveysDue(ToMillis(now)));
+  VOC_ASSIGN_OR_RETURN(result.parked_scheduled, ScheduleParkedWithOriginals());
   VOC_ASSIGN_OR_RETURN(auto due, store_.DueChecks(ToMillis(now), kChecksPerRun));
   // Postponed checks that are no longer due were cancelled or finished by
   // another replica: nothing more to say about them.
@@ -332,6 +333,20 @@ absl::StatusOr<bool> VerificationService::RecordVerdict(CheckRecord check, const
                                       {"z_score", test.z_score},
                                       {"p_value", test.p_value}});
   return true;
+}
+
+// OnCaseResolved parks a callback and then looks for its original; OnTriaged
+// stores an original and then looks for parked callbacks. One call per
+// transaction, one of the two sees the other. Two batches in two concurrent
+// transactions (PostgreSQL, READ COMMITTED) can each miss the other's
+// uncommitted row: the pair is matched here on the next run instead.
+absl::StatusOr<int> VerificationService::ScheduleParkedWithOriginals() {
+  VOC_ASSIGN_OR_RETURN(const auto parked, store_.ParkedWithOriginals(kChecksPerRun));
+  for (const auto& p : parked) {
+    VOC_RETURN_IF_ERROR(ScheduleResurvey(p.awaiting.case_id, p.awaiting.customer_id, p.original,
+                                         FromMillis(p.awaiting.resolve_ms)));
+  }
+  return static_cast<int>(parked.size());
 }
 
 absl::StatusOr<int> VerificationService::RetryReopens(TimePoint now) {

@@ -35,6 +35,7 @@
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -66,6 +67,7 @@ struct RunDueResult {
   std::vector<std::string> completed;  // verification names that got a verdict
   int reopened = 0;                    // projects reopened in tracking
   int resurveys_due = 0;               // re-surveys that became due
+  int parked_scheduled = 0;            // parked callbacks whose original had arrived
   std::vector<std::string> errors;     // checks postponed (counts unavailable, ...)
 };
 
@@ -93,9 +95,17 @@ class VerificationService {
   absl::Status OnProjectReopened(const v1::Project& project);
   absl::Status OnCaseResolved(const v1::Case& resolved_case);
   absl::Status OnTriaged(const v1::TriagedFeedback& triaged);
+  // Runs `work` (calls of the events above, from one thread) with all they
+  // store in one transaction (VerificationStore::InOneTransaction): a batch
+  // of stream messages costs one commit. Nothing is stored unless it
+  // returns OK and the commit succeeds.
+  absl::Status InOneTransaction(const std::function<absl::Status()>& work) {
+    return store_.InOneTransaction(work);
+  }
 
   // --- the scheduler ---
-  // Marks due re-surveys, runs the due checks (up to 100, earliest first;
+  // Marks due re-surveys, schedules the re-surveys of parked callbacks
+  // whose original arrived in a batch committed beside theirs, runs the due checks (up to 100, earliest first;
   // stops at the first one whose counts are unavailable: it is listed in
   // `errors`), retries pending reopens. A database error ends the run with
   // its status (UNAVAILABLE while the database is down); what was stored
@@ -131,6 +141,7 @@ class VerificationService {
   // Stores the verdict; false when the check was finished elsewhere.
   absl::StatusOr<bool> RecordVerdict(CheckRecord check, const ComplaintCounts& counts, TimePoint now);
   absl::StatusOr<int> RetryReopens(TimePoint now);
+  absl::StatusOr<int> ScheduleParkedWithOriginals();
   absl::Status ScheduleResurvey(const std::string& case_id, const std::string& customer_id,
                                 const DetractorOriginal& original, TimePoint resolve_time);
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -125,15 +126,24 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
 
   std::string SqliteUrl() const { return "sqlite3://" + dir_.path() + "/verification.db"; }
 
-  // The consumer main.cc runs for `stream`, over the real Redis.
-  std::unique_ptr<queue::StreamConsumer> ConsumerOf(const char* stream, int max_deliveries = 5) {
+  // The consumer main.cc runs for `stream` (a batch per read, one
+  // transaction each), over the real Redis.
+  std::unique_ptr<queue::StreamConsumer> ConsumerOf(const char* stream, int max_deliveries = 5,
+                                                    int batch_size = 64) {
     queue::ConsumerOptions options{stream, "verification", "test-consumer"};
     options.block = std::chrono::milliseconds(50);
     options.max_deliveries = max_deliveries;
-    return std::make_unique<queue::StreamConsumer>(Redis(), options, [this, stream](const queue::StreamMessage& m) {
-      return std::string(stream) == queue::kTrackingStream ? consumer_->HandleTracking(m)
-                                                           : consumer_->HandleTriaged(m);
-    });
+    options.batch_size = batch_size;
+    return std::make_unique<queue::StreamConsumer>(
+        Redis(), options, [this, stream](const std::vector<queue::StreamMessage>& batch) {
+          return std::string(stream) == queue::kTrackingStream ? consumer_->HandleTrackingBatch(batch)
+                                                               : consumer_->HandleTriagedBatch(batch);
+        });
+  }
+  long long Pending(const char* stream) {
+    queue::RedisClient client(Redis());
+    auto reply = client.Command({"XPENDING", stream, "verification"});
+    return (reply && reply->type == REDIS_REPLY_ARRAY) ? reply->element[0]->integer : -1;
   }
 
   // Entries of a dead-letter stream.
@@ -490,6 +500,61 @@ TEST_P(VerificationIntegrationTest, SearchKnowledgePageTokens) {
   other_query.set_page_token(first_token);
   grpc::ClientContext c2;
   ExpectPageTokenRefused(stub_->SearchKnowledge(&c2, other_query, &ignored));
+}
+
+// 300 closures (every project twice, one malformed message among them) in
+// batches of 64 over the real Redis: each project gets one check, the bad
+// message alone is dead-lettered, everything else is acked.
+TEST_P(VerificationIntegrationTest, BatchesOfClosuresAreStoredOnceAndABadMessageIsIsolated) {
+  queue::StreamProducer producer(Redis(), queue::kTrackingStream);
+  std::vector<std::map<std::string, std::string>> messages;
+  for (int i = 0; i < 300; ++i) {
+    auto p = ClosedProject();
+    p.set_id("proj-" + std::to_string(i % 150));
+    messages.push_back({{"event", "project_closed"}, {"payload", p.SerializeAsString()}});
+    if (i == 100) messages.push_back({{"event", "project_closed"}, {"payload", "\xff\xff"}});
+  }
+  ASSERT_EQ(producer.PublishBatch(messages), messages.size());
+  auto consumer = ConsumerOf(queue::kTrackingStream, 3);
+  // Five batches, then the bad message's retries until its dead letter.
+  for (int poll = 0; poll < 50 && (poll < 5 || Pending(queue::kTrackingStream) != 0); ++poll) consumer->PollOnce();
+  EXPECT_EQ(store_->ListChecks("", 0, 1000)->size(), 150u);
+  EXPECT_EQ(Pending(queue::kTrackingStream), 0);
+  auto dead = DeadLetters(queue::kTrackingStream);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].fields["code"], "INVALID_ARGUMENT");
+}
+
+// Committed and not acked (the process died between the two): the batch
+// comes back from Redis and changes nothing.
+TEST_P(VerificationIntegrationTest, ABatchRedeliveredAfterItsCommitChangesNothing) {
+  queue::StreamProducer triaged(Redis(), queue::kTriagedStream);
+  for (int i = 0; i < 10; ++i) {
+    v1::TriagedFeedback t;
+    t.mutable_feedback()->set_id("f-" + std::to_string(i));
+    t.mutable_feedback()->set_nps(i);
+    t.mutable_feedback()->mutable_customer()->set_id("c-" + std::to_string(i));
+    ASSERT_TRUE(triaged.Publish({{"feedback_id", t.feedback().id()}, {"payload", t.SerializeAsString()}}));
+  }
+  {
+    auto crashed = std::make_unique<queue::StreamConsumer>(
+        Redis(), queue::ConsumerOptions{queue::kTriagedStream, "verification", "test-consumer"},
+        [this](const std::vector<queue::StreamMessage>& batch) {
+          const auto statuses = consumer_->HandleTriagedBatch(batch);  // committed
+          EXPECT_EQ(statuses, std::vector<absl::Status>(batch.size(), absl::OkStatus()));
+          return std::vector<absl::Status>(batch.size(), absl::UnavailableError("killed before the ack"));
+        });
+    crashed->PollOnce();
+  }
+  EXPECT_EQ(Pending(queue::kTriagedStream), 10);
+  auto restarted = ConsumerOf(queue::kTriagedStream);
+  EXPECT_EQ(restarted->PollOnce(), 10);
+  EXPECT_EQ(Pending(queue::kTriagedStream), 0);
+  for (int i = 0; i < 10; ++i) {
+    auto original = store_->FindDetractorOriginal("f-" + std::to_string(i));
+    ASSERT_TRUE(original.ok()) << original.status();
+    EXPECT_EQ(original->has_value(), i <= kDetractorMaxNps) << i;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, VerificationIntegrationTest,

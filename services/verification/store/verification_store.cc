@@ -206,11 +206,65 @@ void UpsertKnowledgeIn(soci::session& s, const KnowledgeRecord& record) {
       soci::use(evidence), soci::use(verify_ms), soci::use(search);
 }
 
+// The batch this thread is storing (VerificationStore::InOneTransaction).
+struct BatchScope {
+  const VerificationStore* store = nullptr;
+  soci::session* session = nullptr;
+};
+thread_local BatchScope t_batch;
+
+// Ends the scope however the batch's work ends.
+class ScopedBatch {
+ public:
+  ScopedBatch(const VerificationStore* store, soci::session* session) { t_batch = {store, session}; }
+  ~ScopedBatch() { t_batch = {}; }
+  ScopedBatch(const ScopedBatch&) = delete;
+  ScopedBatch& operator=(const ScopedBatch&) = delete;
+};
+
+// Thrown (never past InOneTransaction) to roll the batch back with the
+// status its work returned; not a std::exception, so storage::Guarded lets
+// it through.
+struct RollBackBatch {
+  absl::Status status;
+};
+
 }  // namespace
+
+soci::session* VerificationStore::BatchSession() const {
+  return t_batch.store == this ? t_batch.session : nullptr;
+}
+
+template <typename Fn>
+auto VerificationStore::Write(Fn&& fn) {
+  if (soci::session* batch = BatchSession()) return fn(*batch);
+  return db_.InTransaction(std::forward<Fn>(fn));
+}
+
+template <typename Fn>
+auto VerificationStore::Read(Fn&& fn) {
+  if (soci::session* batch = BatchSession()) return fn(*batch);
+  return db_.WithSession(std::forward<Fn>(fn));
+}
+
+absl::Status VerificationStore::InOneTransaction(const std::function<absl::Status()>& work) {
+  if (BatchSession() != nullptr) return work();
+  try {
+    return storage::Guarded("storing a batch", [&] {
+      db_.InTransaction([&](soci::session& s) {
+        ScopedBatch scope(this, &s);
+        absl::Status status = work();
+        if (!status.ok()) throw RollBackBatch{std::move(status)};
+      });
+    });
+  } catch (const RollBackBatch& rolled_back) {
+    return rolled_back.status;
+  }
+}
 
 absl::StatusOr<bool> VerificationStore::InsertScheduledCheck(const CheckRecord& c, std::int64_t now_ms) {
   return storage::Guarded("scheduling a verification check", [&] {
-    return db_.InTransaction([&](soci::session& s) {
+    return Write([&](soci::session& s) {
       const auto& v = c.verification;
       std::string id = v.id();
       std::string project_id = api::IdFromName(v.project(), "projects/");
@@ -234,7 +288,7 @@ absl::StatusOr<bool> VerificationStore::InsertScheduledCheck(const CheckRecord& 
 
 absl::StatusOr<int> VerificationStore::CancelScheduledChecks(const std::string& project_id) {
   return storage::Guarded("cancelling scheduled checks", [&] {
-    return db_.InTransaction([&](soci::session& s) {
+    return Write([&](soci::session& s) {
       std::string id = project_id;
       int state = v1::VERIFICATION_STATE_SCHEDULED;
       soci::statement st = (s.prepare << "DELETE FROM verification_checks WHERE project_id = :p "
@@ -248,7 +302,7 @@ absl::StatusOr<int> VerificationStore::CancelScheduledChecks(const std::string& 
 
 absl::StatusOr<std::vector<CheckRecord>> VerificationStore::DueChecks(std::int64_t now_ms, int limit) {
   return storage::Guarded("reading due checks", [&] {
-    return db_.WithSession([&](soci::session& s) {
+    return Read([&](soci::session& s) {
       int state = v1::VERIFICATION_STATE_SCHEDULED;
       long long now = now_ms;
       int lim = limit;
@@ -261,7 +315,7 @@ absl::StatusOr<std::vector<CheckRecord>> VerificationStore::DueChecks(std::int64
 absl::StatusOr<bool> VerificationStore::RecordVerdict(const CheckRecord& c,
                                                       const std::optional<KnowledgeRecord>& knowledge) {
   return storage::Guarded("recording a verdict", [&] {
-    return db_.InTransaction([&](soci::session& s) {
+    return Write([&](soci::session& s) {
       const auto& v = c.verification;
       std::string id = v.id(), summary = v.summary();
       int state = v.state(), scheduled = v1::VERIFICATION_STATE_SCHEDULED;
@@ -294,7 +348,7 @@ absl::StatusOr<bool> VerificationStore::RecordVerdict(const CheckRecord& c,
 
 absl::StatusOr<std::vector<CheckRecord>> VerificationStore::PendingReopens(int limit) {
   return storage::Guarded("reading pending reopens", [&] {
-    return db_.WithSession([&](soci::session& s) {
+    return Read([&](soci::session& s) {
       int pending = static_cast<int>(CheckRecord::Reopen::kPending);
       int lim = limit;
       return SelectChecks(s, "WHERE reopen_state = :r ORDER BY check_ms, id LIMIT :lim", pending, lim);
@@ -304,7 +358,7 @@ absl::StatusOr<std::vector<CheckRecord>> VerificationStore::PendingReopens(int l
 
 absl::Status VerificationStore::MarkReopened(const std::string& check_id) {
   return storage::Guarded("marking a project reopened", [&] {
-    db_.InTransaction([&](soci::session& s) {
+    Write([&](soci::session& s) {
       std::string id = check_id;
       int done = static_cast<int>(CheckRecord::Reopen::kDone);
       s << "UPDATE verification_checks SET reopen_state = :d WHERE id = :id", soci::use(done),
@@ -315,7 +369,7 @@ absl::Status VerificationStore::MarkReopened(const std::string& check_id) {
 
 absl::StatusOr<CheckRecord> VerificationStore::GetCheck(const std::string& id) {
   return storage::Guarded("reading a verification", [&]() -> absl::StatusOr<CheckRecord> {
-    auto rows = db_.WithSession([&](soci::session& s) {
+    auto rows = Read([&](soci::session& s) {
       std::string key = id;
       return SelectChecks(s, "WHERE id = :id", key);
     });
@@ -327,7 +381,7 @@ absl::StatusOr<CheckRecord> VerificationStore::GetCheck(const std::string& id) {
 absl::StatusOr<std::vector<CheckRecord>> VerificationStore::ListChecks(
     const std::string& project_id, int state, int limit, const std::optional<ListAfter>& after) {
   return storage::Guarded("listing verifications", [&] {
-    return db_.WithSession([&](soci::session& s) {
+    return Read([&](soci::session& s) {
       // Empty / zero filters match everything, so one statement serves all.
       std::string project = project_id;
       int state_filter = state;
@@ -347,7 +401,7 @@ absl::StatusOr<std::vector<CheckRecord>> VerificationStore::ListChecks(
 
 absl::StatusOr<bool> VerificationStore::InsertResurvey(const v1::Resurvey& r, std::int64_t now_ms) {
   return storage::Guarded("scheduling a re-survey", [&] {
-    return db_.InTransaction([&](soci::session& s) {
+    return Write([&](soci::session& s) {
       std::string id = r.id(), customer = r.customer_id(), feedback = r.original_feedback_id();
       std::string case_id = api::IdFromName(r.case_name(), "cases/");
       int nps = r.original_nps(), state = v1::RESURVEY_STATE_SCHEDULED;
@@ -366,7 +420,7 @@ absl::StatusOr<bool> VerificationStore::InsertResurvey(const v1::Resurvey& r, st
 
 absl::StatusOr<int> VerificationStore::MarkResurveysDue(std::int64_t now_ms) {
   return storage::Guarded("marking re-surveys due", [&] {
-    return db_.InTransaction([&](soci::session& s) {
+    return Write([&](soci::session& s) {
       int due = v1::RESURVEY_STATE_DUE, scheduled = v1::RESURVEY_STATE_SCHEDULED;
       long long now = now_ms;
       soci::statement st = (s.prepare << "UPDATE verification_resurveys SET state = :d "
@@ -381,7 +435,7 @@ absl::StatusOr<int> VerificationStore::MarkResurveysDue(std::int64_t now_ms) {
 absl::StatusOr<std::vector<v1::Resurvey>> VerificationStore::OpenResurveysDueBy(
     const std::string& customer_id, std::int64_t at_ms) {
   return storage::Guarded("reading open re-surveys", [&] {
-    return db_.WithSession([&](soci::session& s) {
+    return Read([&](soci::session& s) {
       std::string customer = customer_id;
       int answered = v1::RESURVEY_STATE_ANSWERED;
       long long at = at_ms;
@@ -397,7 +451,7 @@ absl::StatusOr<bool> VerificationStore::RecordResurveyAnswer(const std::string& 
                                                              const std::string& feedback_id,
                                                              std::int64_t answer_ms) {
   return storage::Guarded("recording a re-survey answer", [&] {
-    return db_.InTransaction([&](soci::session& s) {
+    return Write([&](soci::session& s) {
       std::string key = id, feedback = feedback_id;
       int nps = new_nps, answered = v1::RESURVEY_STATE_ANSWERED;
       long long at = answer_ms;
@@ -415,7 +469,7 @@ absl::StatusOr<bool> VerificationStore::RecordResurveyAnswer(const std::string& 
 
 absl::StatusOr<v1::Resurvey> VerificationStore::GetResurvey(const std::string& id) {
   return storage::Guarded("reading a re-survey", [&]() -> absl::StatusOr<v1::Resurvey> {
-    auto rows = db_.WithSession([&](soci::session& s) {
+    auto rows = Read([&](soci::session& s) {
       std::string key = id;
       return SelectResurveys(s, "WHERE id = :id", key);
     });
@@ -427,7 +481,7 @@ absl::StatusOr<v1::Resurvey> VerificationStore::GetResurvey(const std::string& i
 absl::StatusOr<std::vector<v1::Resurvey>> VerificationStore::ListResurveys(
     const std::string& customer_id, int state, int limit, const std::optional<ListAfter>& after) {
   return storage::Guarded("listing re-surveys", [&] {
-    return db_.WithSession([&](soci::session& s) {
+    return Read([&](soci::session& s) {
       std::string customer = customer_id;
       int state_filter = state;
       int has_after = after ? 1 : 0;
@@ -447,7 +501,7 @@ absl::StatusOr<std::vector<v1::Resurvey>> VerificationStore::ListResurveys(
 absl::Status VerificationStore::RecordDetractorOriginal(const DetractorOriginal& original,
                                                         std::int64_t seen_ms) {
   return storage::Guarded("recording a detractor's score", [&] {
-    db_.InTransaction([&](soci::session& s) {
+    Write([&](soci::session& s) {
       std::string feedback = original.feedback_id, customer = original.customer_id;
       int nps = original.nps;
       long long seen = seen_ms;
@@ -461,7 +515,7 @@ absl::Status VerificationStore::RecordDetractorOriginal(const DetractorOriginal&
 absl::StatusOr<std::optional<DetractorOriginal>> VerificationStore::FindDetractorOriginal(
     const std::string& feedback_id) {
   return storage::Guarded("reading a detractor's score", [&] {
-    return db_.WithSession([&](soci::session& s) -> std::optional<DetractorOriginal> {
+    return Read([&](soci::session& s) -> std::optional<DetractorOriginal> {
       DetractorOriginal found;
       found.feedback_id = feedback_id;
       soci::indicator ind = soci::i_null;
@@ -475,7 +529,7 @@ absl::StatusOr<std::optional<DetractorOriginal>> VerificationStore::FindDetracto
 
 absl::Status VerificationStore::AwaitOriginal(const AwaitingResurvey& a, std::int64_t now_ms) {
   return storage::Guarded("parking a callback until its score is seen", [&] {
-    db_.InTransaction([&](soci::session& s) {
+    Write([&](soci::session& s) {
       std::string case_id = a.case_id, feedback = a.feedback_id, customer = a.customer_id;
       long long resolve = a.resolve_ms, created = now_ms;
       s << "INSERT INTO verification_awaiting_originals (case_id, feedback_id, customer_id, "
@@ -489,7 +543,7 @@ absl::Status VerificationStore::AwaitOriginal(const AwaitingResurvey& a, std::in
 absl::StatusOr<std::vector<AwaitingResurvey>> VerificationStore::AwaitingOriginal(
     const std::string& feedback_id) {
   return storage::Guarded("reading callbacks awaiting a score", [&] {
-    return db_.WithSession([&](soci::session& s) {
+    return Read([&](soci::session& s) {
       AwaitingResurvey row;
       long long resolve = 0;
       std::string key = feedback_id;
@@ -512,23 +566,49 @@ absl::StatusOr<std::vector<AwaitingResurvey>> VerificationStore::AwaitingOrigina
 
 absl::Status VerificationStore::DropAwaiting(const std::string& case_id) {
   return storage::Guarded("dropping a callback that got its score", [&] {
-    db_.InTransaction([&](soci::session& s) {
+    Write([&](soci::session& s) {
       std::string key = case_id;
       s << "DELETE FROM verification_awaiting_originals WHERE case_id = :k", soci::use(key);
     });
   });
 }
 
+absl::StatusOr<std::vector<VerificationStore::ParkedWithOriginal>> VerificationStore::ParkedWithOriginals(int limit) {
+  return storage::Guarded("reading parked callbacks whose score arrived", [&] {
+    return Read([&](soci::session& s) {
+      ParkedWithOriginal row;
+      long long resolve = 0;
+      int lim = limit;
+      soci::statement st =
+          (s.prepare << "SELECT a.case_id, a.feedback_id, a.customer_id, a.resolve_ms, o.customer_id, o.nps "
+                        "FROM verification_awaiting_originals a JOIN verification_detractor_originals o "
+                        "ON o.feedback_id = a.feedback_id ORDER BY a.case_id LIMIT :lim",
+           soci::into(row.awaiting.case_id), soci::into(row.awaiting.feedback_id),
+           soci::into(row.awaiting.customer_id), soci::into(resolve), soci::into(row.original.customer_id),
+           soci::into(row.original.nps), soci::use(lim));
+      std::vector<ParkedWithOriginal> out;
+      if (st.execute(true)) {
+        do {
+          row.awaiting.resolve_ms = resolve;
+          row.original.feedback_id = row.awaiting.feedback_id;
+          out.push_back(row);
+        } while (st.fetch());
+      }
+      return out;
+    });
+  });
+}
+
 absl::Status VerificationStore::UpsertKnowledge(const KnowledgeRecord& record) {
   return storage::Guarded("storing a knowledge entry", [&] {
-    db_.InTransaction([&](soci::session& s) { UpsertKnowledgeIn(s, record); });
+    Write([&](soci::session& s) { UpsertKnowledgeIn(s, record); });
   });
 }
 
 absl::StatusOr<std::vector<v1::KnowledgeEntry>> VerificationStore::SearchKnowledge(
     const std::vector<std::string>& terms, int limit, const std::optional<ListAfter>& after) {
   return storage::Guarded("searching the knowledge base", [&] {
-    return db_.WithSession([&](soci::session& s) {
+    return Read([&](soci::session& s) {
       // One LIKE per term, all bound: the statement's shape depends only on
       // how many terms there are, never on their text.
       std::vector<std::string> patterns;

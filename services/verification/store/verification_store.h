@@ -9,12 +9,15 @@
 // UNAVAILABLE when the database is down or locked, ABORTED for a lost race,
 // INTERNAL otherwise. Nothing from SOCI escapes this class.
 // Thread safety: every method may be called from several threads.
+// Batches: InOneTransaction runs a batch of stream messages' calls in one
+// transaction (one commit, one fsync on SQLite) on the calling thread.
 #pragma once
 
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +71,15 @@ class VerificationStore {
   explicit VerificationStore(storage::Database& db) : db_(db) {}
   VerificationStore(const VerificationStore&) = delete;
   VerificationStore& operator=(const VerificationStore&) = delete;
+
+  // Runs `work` with every call the calling thread makes on this store
+  // inside one transaction, reads included (they see the batch's own
+  // writes). Committed when work returns OK; rolled back when it returns an
+  // error (returned as is) or throws, or when the commit fails (classified:
+  // UNAVAILABLE, ABORTED, INTERNAL). Calls from other threads are not part
+  // of it. Nested calls join the outer transaction. On SQLite the batch
+  // holds the process's write lock until it commits: keep remote calls out.
+  absl::Status InOneTransaction(const std::function<absl::Status()>& work);
 
   // --- checks ---
   // Inserts a scheduled check unless one with the same id exists. True when
@@ -123,6 +135,14 @@ class VerificationStore {
   absl::Status AwaitOriginal(const AwaitingResurvey& awaiting, std::int64_t now_ms);
   absl::StatusOr<std::vector<AwaitingResurvey>> AwaitingOriginal(const std::string& feedback_id);
   absl::Status DropAwaiting(const std::string& case_id);
+  // Parked callbacks whose original has been seen meanwhile (a callback and
+  // its original stored by two batches committing at the same time on
+  // PostgreSQL, each not seeing the other's row), up to `limit`.
+  struct ParkedWithOriginal {
+    AwaitingResurvey awaiting;
+    DetractorOriginal original;
+  };
+  absl::StatusOr<std::vector<ParkedWithOriginal>> ParkedWithOriginals(int limit);
 
   // --- knowledge base ---
   // Inserts or replaces the entry for its source.
@@ -136,6 +156,14 @@ class VerificationStore {
       const std::vector<std::string>& terms, int limit, const std::optional<ListAfter>& after = {});
 
  private:
+  // A write transaction, or the batch's session inside InOneTransaction.
+  template <typename Fn>
+  auto Write(Fn&& fn);
+  // A pooled session, or the batch's session inside InOneTransaction.
+  template <typename Fn>
+  auto Read(Fn&& fn);
+  soci::session* BatchSession() const;
+
   storage::Database& db_;
 };
 
