@@ -18,7 +18,7 @@ ARG DEBIAN_IMAGE=debian:12-slim
 FROM ${DEBIAN_IMAGE} AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      g++ cmake ninja-build pkg-config \
+      g++ cmake ninja-build pkg-config ccache \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       libhiredis-dev libsoci-dev libsqlite3-dev libpq-dev \
       libboost-dev libboost-system-dev \
@@ -26,6 +26,10 @@ RUN apt-get update \
       libicu-dev libopencc-dev libhyperscan-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# CMake compiles through ccache when it is there: bind-mount a cache at /ccache
+# to reuse an earlier build (buildah bud -v "$HOME/.cache/ccache:/ccache" ...);
+# without a mount the cache is only this stage's and never reaches the runtime.
+ENV CCACHE_DIR=/ccache CCACHE_BASEDIR=/src
 COPY CMakeLists.txt ./
 COPY cmake/ cmake/
 COPY proto/ proto/
