@@ -110,6 +110,13 @@ done
 grep -q '^kind: Ingress$' "$work/all-options.yaml" || die "all-options values render no Ingress"
 grep -q 'name: VOC_REDIS_PASSWORD' "$work/all-options.yaml" || die "all-options values render no Redis password"
 grep -q 'delivery' "$work/all-options.yaml" || die "all-options values do not use the inline taxonomy"
+grep -q '^kind: ServiceMonitor$' "$work/all-options.yaml" || die "all-options values render no ServiceMonitor"
+grep -q 'secretName: voc-service-tls' "$work/all-options.yaml" || die "all-options values mount no TLS Secret"
+grep -q 'minAvailable: 2' "$work/all-options.yaml" || die "all-options values render no per-service PodDisruptionBudget"
+grep -q 'kubernetes.io/metadata.name: channels' "$work/all-options.yaml" || die "all-options values do not restrict ingest's clients"
+for kind in NetworkPolicy PodDisruptionBudget; do
+  [[ $(grep -c "^kind: $kind\$" "$work/default.yaml") -eq 6 ]] || die "default values do not render one $kind per service"
+done
 
 # ---- negative tests: the check must be able to fail ------------------------------
 step "negative: missing required value must fail rendering"
@@ -127,4 +134,43 @@ fi
 grep -q 'unknown field "periodSecond"' "$work/unknown.err" || { cat "$work/unknown.err" >&2; die "unknown-field values failed for another reason"; }
 echo "   validation failed as expected: $(grep -m1 periodSecond "$work/unknown.err" | sed 's/^ *//')"
 
-echo "check-chart: OK: $checked value sets rendered and valid, 2 negative tests failed as expected ($((SECONDS - start)) s)"
+step "negative: TLS on without a Secret must fail rendering"
+if render tls "$root/tests/chart/tls-without-secret-values.yaml" 2>"$work/tls.err"; then
+  die "rendering tests/chart/tls-without-secret-values.yaml succeeded; it must fail on tls.existingSecret"
+fi
+grep -q 'tls.existingSecret is required' "$work/tls.err" || { cat "$work/tls.err" >&2; die "TLS values failed for another reason"; }
+echo "   rendering failed as expected: $(head -1 "$work/tls.err")"
+
+# The chart's rules on probes and NetworkPolicies, shown able to fail: each
+# case edits the valid default manifests the way a template mistake would,
+# and the validator must name the problem.
+mutate() { # mutate NAME JS-EXPRESSION-ON-objs EXPECTED-MESSAGE
+  local name="$1" edit="$2" expected="$3"
+  NODE_PATH="$validate_dir/node_modules" node -e '
+    const fs = require("fs"), YAML = require("yaml");
+    const objs = YAML.parseAllDocuments(fs.readFileSync(process.argv[1], "utf8")).map((d) => d.toJS()).filter(Boolean);
+    const find = (kind, suffix) => objs.find((o) => o.kind === kind && o.metadata.name.endsWith(suffix));
+    (function () { '"$edit"' })();
+    fs.writeFileSync(process.argv[2], objs.map((o) => "---\n" + YAML.stringify(o)).join(""));
+  ' "$work/default.yaml" "$work/$name.yaml" || die "mutation $name did not apply"
+  step "negative: $name must fail validation"
+  if node "$validate_dir/validate.js" --manifests "$work/$name.yaml" --values "$work/default-values.json" 2>"$work/$name.err"; then
+    die "validation accepted $name"
+  fi
+  grep -q "$expected" "$work/$name.err" || { cat "$work/$name.err" >&2; die "$name failed for another reason"; }
+  echo "   validation failed as expected: $(grep -m1 "$expected" "$work/$name.err" | sed 's/^ *//')"
+}
+mutate readiness-is-liveness \
+  'find("Deployment", "-triage").spec.template.spec.containers[0].readinessProbe.grpc.service = "liveness";' \
+  'readiness and liveness probes ask the same question'
+mutate caller-missing \
+  'find("NetworkPolicy", "-tracking").spec.ingress[0].from.pop();' \
+  'expected its callers'
+mutate port-open-to-all \
+  'delete find("NetworkPolicy", "-triage").spec.ingress[0].from;' \
+  'is open to any source'
+mutate no-pdb \
+  'objs.splice(objs.indexOf(find("PodDisruptionBudget", "-ingest")), 1);' \
+  'has no PodDisruptionBudget'
+
+echo "check-chart: OK: $checked value sets rendered and valid, 7 negative tests failed as expected ($((SECONDS - start)) s)"

@@ -15,7 +15,11 @@
 //   4. Cross-references and the chart's own rules: Service selectors match a
 //      Deployment's pods, ports and probe ports exist, referenced ConfigMaps
 //      and Secrets are rendered or declared external in values, voc.yaml points
-//      at real Services, pods are non-root with a read-only root filesystem.
+//      at real Services, pods are non-root with a read-only root filesystem,
+//      probes ask for liveness and readiness separately, every service has a
+//      PodDisruptionBudget and a NetworkPolicy that admits only its callers.
+// A ServiceMonitor (prometheus-operator's CRD, not in kubernetes-models) is
+// checked against a field list of its own here (CUSTOM_KINDS).
 "use strict";
 
 const fs = require("fs");
@@ -52,8 +56,49 @@ function modelPath(apiVersion, kind) {
   // "v1" -> kubernetes-models/v1/Kind; "apps/v1" -> kubernetes-models/apps/v1/Kind
   return path.join(modelsRoot, apiVersion, kind);
 }
+// Kinds of CRDs the chart renders: the fields it may use (nested objects as
+// field lists of their own, "*" = any value), and the required ones.
+const CUSTOM_KINDS = {
+  "monitoring.coreos.com/v1 ServiceMonitor": {
+    required: ["spec.selector", "spec.endpoints"],
+    fields: {
+      apiVersion: "*", kind: "*",
+      metadata: { name: "*", namespace: "*", labels: "*", annotations: "*" },
+      spec: {
+        selector: { matchLabels: "*", matchExpressions: "*" },
+        namespaceSelector: { matchNames: "*", any: "*" },
+        jobLabel: "*",
+        endpoints: [{ port: "*", path: "*", interval: "*", scrapeTimeout: "*", scheme: "*", tlsConfig: "*",
+          honorLabels: "*", relabelings: "*", metricRelabelings: "*" }],
+      },
+    },
+  },
+};
+function checkCustom(value, spec, where) {
+  if (spec === "*" || value == null) return;
+  if (Array.isArray(spec)) {
+    if (!Array.isArray(value)) { fail(where, "must be a list"); return; }
+    value.forEach((v, i) => checkCustom(v, spec[0], `${where}[${i}]`));
+    return;
+  }
+  if (typeof value !== "object" || Array.isArray(value)) { fail(where, "must be an object"); return; }
+  for (const [k, v] of Object.entries(value)) {
+    if (!(k in spec)) fail(where, `unknown field "${k}"`);
+    else checkCustom(v, spec[k], `${where}.${k}`);
+  }
+}
+const customKind = (o) => CUSTOM_KINDS[`${o.apiVersion} ${o.kind}`];
 for (const o of objects) {
   if (!o.apiVersion || !o.kind) { fail("object", "no apiVersion or kind"); continue; }
+  const custom = customKind(o);
+  if (custom) {
+    checkCustom(o, custom.fields, id(o));
+    for (const r of custom.required) {
+      if (r.split(".").reduce((v, k) => (v == null ? v : v[k]), o) == null) fail(id(o), `${r} is required`);
+    }
+    if (!o.metadata || !o.metadata.name) fail(id(o), "metadata.name is missing");
+    continue;
+  }
   let Model;
   try {
     Model = require(modelPath(o.apiVersion, o.kind))[o.kind];
@@ -157,6 +202,7 @@ const externalSecrets = new Set([
   values.postgresql && values.postgresql.existingSecret,
   ...((values.ingress && values.ingress.enabled && values.ingress.tls) || []).map((t) => t.secretName),
   ...(values.imagePullSecrets || []).map((s) => s.name),
+  values.tls && values.tls.enabled && values.tls.existingSecret,
 ].filter(Boolean));
 const secrets = new Set([...names("Secret"), ...externalSecrets]);
 const configMaps = names("ConfigMap");
@@ -206,6 +252,22 @@ for (const d of deployments) {
     // Chart rules from the deployment brief.
     const isGrpc = ports.some((x) => x.name === "grpc");
     if (isGrpc && !["startupProbe", "livenessProbe", "readinessProbe"].every((k) => c[k] && c[k].grpc)) fail(cw, "a gRPC service must use native grpc probes");
+    // Readiness follows the database and Redis; liveness must not, or an
+    // outage would restart every pod (docs/operations.md, "Readiness").
+    const asks = (p) => p && JSON.stringify(p.grpc ? ["grpc", p.grpc.service || ""] : ["http", (p.httpGet || {}).path]);
+    if (c.readinessProbe && asks(c.readinessProbe) === asks(c.livenessProbe)) fail(cw, "readiness and liveness probes ask the same question");
+    const component = ((pod.metadata || {}).labels || {})["app.kubernetes.io/component"];
+    const svcValues = (values.services || {})[component] || {};
+    if (isGrpc) {
+      const live = values.defaults.probes.livenessService;
+      for (const k of ["startupProbe", "livenessProbe"]) if (c[k] && c[k].grpc && c[k].grpc.service !== live) fail(cw, `${k} must ask grpc.health.v1 for "${live}"`);
+      if (c.readinessProbe && c.readinessProbe.grpc && c.readinessProbe.grpc.service !== svcValues.healthService) fail(cw, `readinessProbe must ask for ${svcValues.healthService}`);
+    }
+    if (values.metrics && values.metrics.enabled) {
+      if (!ports.some((x) => x.name === "metrics" && x.containerPort === values.metrics.port)) fail(cw, `needs a container port named metrics (${values.metrics.port})`);
+      const ann = (pod.metadata || {}).annotations || {};
+      if (values.metrics.annotations && (ann["prometheus.io/scrape"] !== "true" || ann["prometheus.io/port"] !== String(values.metrics.port))) fail(cw, "prometheus.io/scrape and prometheus.io/port annotations must name the metrics port");
+    }
     if (!(sc.runAsNonRoot ?? psc.runAsNonRoot)) fail(cw, "must run as non-root (runAsNonRoot)");
     if (sc.readOnlyRootFilesystem !== true) fail(cw, "root filesystem must be read-only");
     if (sc.allowPrivilegeEscalation !== false) fail(cw, "allowPrivilegeEscalation must be false");
@@ -244,6 +306,87 @@ for (const ing of byKind("Ingress")) {
   }
 }
 
+// PodDisruptionBudgets: each selects one Deployment's pods, every Deployment
+// has one unless its service turned it off, and none blocks a drain for good.
+const podsOf = (sel) => deployments.filter((d) => subset(sel, d.spec.template.metadata.labels));
+const componentOf = (d) => d.spec.template.metadata.labels["app.kubernetes.io/component"];
+const pdbs = byKind("PodDisruptionBudget");
+for (const p of pdbs) {
+  const m = podsOf((p.spec.selector || {}).matchLabels);
+  if (m.length !== 1) { fail(id(p), `selector matches ${m.length} Deployments, expected 1`); continue; }
+  if (typeof p.spec.minAvailable === "number" && p.spec.minAvailable >= m[0].spec.replicas) fail(id(p), `minAvailable ${p.spec.minAvailable} >= replicas ${m[0].spec.replicas}: no pod could ever be evicted`);
+}
+const pdbDefault = ((values.defaults || {}).podDisruptionBudget || {}).enabled;
+for (const d of deployments) {
+  const own = ((values.services || {})[componentOf(d)] || {}).podDisruptionBudget || {};
+  const wanted = own.enabled ?? pdbDefault;
+  const has = pdbs.some((p) => podsOf((p.spec.selector || {}).matchLabels).includes(d));
+  if (wanted && !has) fail(id(d), "has no PodDisruptionBudget");
+}
+
+// NetworkPolicies: each service's pods have one, which admits its port only
+// from its callers (the two front doors also from their configured clients)
+// and the metrics port only from a named source; egress reaches the services
+// it calls. CALLERS is the brief's table, kept here independently of the
+// chart's "voc.callers" so a change to one is caught by the other.
+const CALLERS = {
+  ingest: ["gateway"], triage: ["gateway", "verification"], tracking: ["gateway", "assignment", "verification"],
+  assignment: ["gateway"], verification: ["gateway"], gateway: [],
+};
+const FRONT_DOORS = { ingest: "ingestClients", gateway: "gatewayClients" };
+const policies = byKind("NetworkPolicy");
+const portOfComponent = (name) => ((values.services || {})[name] || {}).port;
+const peerComponents = (peers) => (peers || []).filter((p) => p.podSelector && !p.namespaceSelector)
+  .map((p) => { const m = podsOf(p.podSelector.matchLabels); return m.length === 1 ? componentOf(m[0]) : `?${JSON.stringify(p.podSelector)}`; });
+const rulePorts = (r) => (r.ports || []).map((x) => x.port);
+if (values.networkPolicy && values.networkPolicy.enabled) {
+  for (const d of deployments) {
+    const name = componentOf(d);
+    const where = `NetworkPolicy for ${name}`;
+    const mine = policies.filter((p) => subset(p.spec.podSelector.matchLabels, d.spec.template.metadata.labels));
+    if (mine.length !== 1) { fail(where, `${mine.length} policies select ${id(d)}, expected 1`); continue; }
+    const p = mine[0].spec;
+    if (!(p.policyTypes || []).includes("Ingress") || !(p.policyTypes || []).includes("Egress")) fail(where, "policyTypes must be Ingress and Egress");
+    const port = portOfComponent(name);
+    const onPort = (p.ingress || []).filter((r) => rulePorts(r).includes(port));
+    const clients = (values.networkPolicy[FRONT_DOORS[name]] || []);
+    for (const r of onPort) {
+      if (!r.from) {
+        if (!(FRONT_DOORS[name] && clients.length === 0)) fail(where, `port ${port} is open to any source`);
+        continue;
+      }
+      const got = peerComponents(r.from).sort();
+      const want = [...CALLERS[name]].sort();
+      if (JSON.stringify(got) !== JSON.stringify(want)) fail(where, `port ${port} admits pods of [${got}], expected its callers [${want}]`);
+      const others = r.from.filter((x) => !(x.podSelector && !x.namespaceSelector));
+      if (JSON.stringify(others) !== JSON.stringify(clients)) fail(where, `port ${port} admits other sources than networkPolicy.${FRONT_DOORS[name] || "(none)"}`);
+    }
+    if (onPort.length === 0) fail(where, `no ingress rule for the service port ${port}`);
+    if (values.metrics && values.metrics.enabled) {
+      const m = (p.ingress || []).filter((r) => rulePorts(r).includes(values.metrics.port));
+      if (m.length === 0) fail(where, "no ingress rule for the metrics port");
+      for (const r of m) if (!r.from || r.from.length === 0) fail(where, "the metrics port is open to any source");
+    }
+    for (const r of p.ingress || []) for (const x of rulePorts(r)) if (x !== port && !(values.metrics && values.metrics.enabled && x === values.metrics.port)) fail(where, `ingress on port ${x}, which the service does not serve`);
+    for (const [callee, callers] of Object.entries(CALLERS)) {
+      if (!callers.includes(name)) continue;
+      const ok = (p.egress || []).some((r) => peerComponents(r.to).includes(callee) && rulePorts(r).includes(portOfComponent(callee)));
+      if (!ok) fail(where, `no egress to ${callee}:${portOfComponent(callee)}, which it calls`);
+    }
+    if (name !== "gateway" && !(p.egress || []).some((r) => rulePorts(r).includes(values.redis.port))) fail(where, `no egress to Redis (${values.redis.port})`);
+  }
+}
+
+// ServiceMonitors select rendered Services and scrape one of their ports.
+for (const sm of objects.filter((o) => o.kind === "ServiceMonitor")) {
+  const sel = ((sm.spec || {}).selector || {}).matchLabels;
+  const matched = services.filter((s) => subset(sel, (s.metadata || {}).labels));
+  if (matched.length === 0) { fail(id(sm), "selector matches no Service"); continue; }
+  for (const e of (sm.spec.endpoints || [])) {
+    for (const s of matched) if (!s.spec.ports.some((p) => p.name === e.port)) fail(id(sm), `endpoint port ${e.port} is not a port of Service/${s.metadata.name}`);
+  }
+}
+
 // voc.yaml in the ConfigMap: parses, dev clock off, every address is a real Service port.
 for (const cm of byKind("ConfigMap")) {
   const data = cm.data || {};
@@ -261,6 +404,8 @@ for (const cm of byKind("ConfigMap")) {
     const e = servicePort(m[1], Number(m[2]));
     if (e) fail(id(cm), `voc.yaml services.${svc}.address: ${e}`);
     if (!/^0\.0\.0\.0:\d+$/.test(sec.listen || "")) fail(id(cm), `voc.yaml services.${svc}.listen must be 0.0.0.0:<port> in a pod`);
+    const wantMetrics = values.metrics && values.metrics.enabled ? `0.0.0.0:${values.metrics.port}` : "";
+    if (sec.metrics_listen !== wantMetrics) fail(id(cm), `voc.yaml services.${svc}.metrics_listen must be "${wantMetrics}"`);
   }
 }
 

@@ -85,9 +85,13 @@ absl::StatusOr<int> ServiceServer::Start() {
                                   "' (address in use, not local, or not host:port)");
   }
   auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus("", true);
+  health->SetServingStatus(kLivenessHealthName, true);
+  {
+    std::lock_guard lock(health_mu_);
+    health_ = health;
+  }
   // Probes ask for the proto service name, e.g. "voc.v1.IngestService".
-  health->SetServingStatus(HealthServiceName(options_.service_name), true);
+  SetServing(true);
   log::Info("server_started", {{"listen", options_.listen}, {"port", port}, {"dev_clock", options_.dev_clock != nullptr}});
   return port;
 }
@@ -111,10 +115,23 @@ void ServiceServer::WaitForShutdownSignal() {
   Shutdown();
 }
 
+void ServiceServer::SetServing(bool serving) {
+  std::lock_guard lock(health_mu_);
+  if (!health_) return;
+  health_->SetServingStatus("", serving);
+  health_->SetServingStatus(HealthServiceName(options_.service_name), serving);
+}
+
 void ServiceServer::Shutdown() {
   if (!server_) return;
+  {
+    // From here on readiness updates are ignored: a draining server stays NOT_SERVING.
+    std::lock_guard lock(health_mu_);
+    health_ = nullptr;
+  }
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus("", false);
+  health->SetServingStatus(HealthServiceName(options_.service_name), false);
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server_.reset();
   log::Info("server_stopped");

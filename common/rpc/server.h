@@ -8,12 +8,18 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/clock/clock.h"
 
 namespace voc::rpc {
+
+// The grpc.health.v1 name that is SERVING from Start() to Shutdown() whatever
+// the database or Redis do: startup and liveness probes ask for it, so an
+// outage takes a pod out of its Service (readiness) without restarting it.
+inline constexpr char kLivenessHealthName[] = "liveness";
 
 struct ServerOptions {
   std::string service_name;  // "ingest", ... (health status is reported for it and for "")
@@ -34,8 +40,16 @@ class ServiceServer {
   void WaitForShutdownSignal();
   void Shutdown();
 
+  // Readiness in grpc.health.v1: sets the service's name and "" to SERVING
+  // or NOT_SERVING (Start() begins SERVING). The readiness monitor
+  // (common/service/readiness.h) calls it as the database and Redis come and
+  // go. Thread-safe; ignored before Start() and from Shutdown() on.
+  void SetServing(bool serving);
+
  private:
   ServerOptions options_;
+  std::mutex health_mu_;
+  grpc::HealthCheckServiceInterface* health_ = nullptr;  // guarded by health_mu_; null when not serving
   std::vector<grpc::Service*> services_;
   std::unique_ptr<grpc::Service> dev_clock_service_;
   std::unique_ptr<grpc::Server> server_;

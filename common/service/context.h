@@ -10,6 +10,7 @@
 #include "common/config/config.h"
 #include "common/queue/redis_client.h"
 #include "common/rpc/server.h"
+#include "common/service/readiness.h"  // StartReadiness: every main() calls it after its server starts
 #include "common/storage/database.h"
 
 namespace voc {

@@ -45,6 +45,17 @@ Database::Database(Backend backend, std::string display_url, int pool_size)
 
 Database::~Database() = default;
 
+void Database::ReconnectIfLost(soci::session& session) noexcept {
+  if (backend_ != Backend::kPostgres) return;  // a SQLite file has no connection to lose
+  try {
+    // is_connected() looks at libpq's connection status first: after a lost
+    // connection it is false without another round trip.
+    if (!session.is_connected()) session.reconnect();
+  } catch (...) {
+    // Still down: the next failure on this session tries again.
+  }
+}
+
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& url, int pool_size) {
   absl::StatusOr<ParsedUrl> parsed_or = ParseDatabaseUrl(url);
   if (!parsed_or.ok()) return parsed_or.status();

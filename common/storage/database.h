@@ -51,7 +51,12 @@ class Database {
   template <typename Fn>
   auto WithSession(Fn&& fn) {
     soci::session session(*pool_);
-    return fn(session);
+    try {
+      return fn(session);
+    } catch (...) {
+      ReconnectIfLost(session);
+      throw;
+    }
   }
 
   // Runs fn inside a transaction: committed when fn returns, rolled back
@@ -63,14 +68,19 @@ class Database {
     std::unique_lock<std::mutex> write_lock;
     if (backend_ == Backend::kSqlite) write_lock = std::unique_lock(sqlite_write_mu_);
     soci::session session(*pool_);
-    soci::transaction tx(session);
-    if constexpr (std::is_void_v<decltype(fn(session))>) {
-      fn(session);
-      tx.commit();
-    } else {
-      auto result = fn(session);
-      tx.commit();
-      return result;
+    try {
+      soci::transaction tx(session);
+      if constexpr (std::is_void_v<decltype(fn(session))>) {
+        fn(session);
+        tx.commit();
+      } else {
+        auto result = fn(session);
+        tx.commit();
+        return result;
+      }
+    } catch (...) {
+      ReconnectIfLost(session);
+      throw;
     }
   }
 
@@ -80,6 +90,12 @@ class Database {
 
  private:
   Database(Backend backend, std::string display_url, int pool_size);
+  // SOCI never reconnects a session by itself: after a PostgreSQL restart
+  // every pooled session would fail forever. Called when a statement threw:
+  // a session whose connection is gone reconnects now (best effort), so the
+  // failed call still reports UNAVAILABLE but the next one on this session
+  // works once the server is back. Never throws.
+  void ReconnectIfLost(soci::session& session) noexcept;
 
   Backend backend_;
   std::string display_url_;

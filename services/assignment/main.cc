@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
 
   voc::rpc::ServiceServer server({"assignment", ctx.listen, ctx.dev_clock}, {&grpc_service});
   voc::StartServerOrExit(server, "assignment");
+  const auto readiness = voc::StartReadiness(ctx, server);
   std::thread consumer_thread([&] { consumer.Run(); });
   const auto counts = service.CurrentCounts();
   voc::log::Info("assignment_started", {{"departments", counts.departments()},

@@ -11,6 +11,7 @@
 #include "common/service/context.h"
 #include "services/gateway/grpc_clients.h"
 #include "services/gateway/http_server.h"
+#include "services/gateway/readiness.h"
 #include "services/gateway/router.h"
 
 int main(int argc, char** argv) {
@@ -45,11 +46,19 @@ int main(int argc, char** argv) {
   backend_options.ingest = voc::rpc::MakeChannel(config.AddressOf("ingest"));
   backend_options.triage = voc::rpc::MakeChannel(config.AddressOf("triage"));
   backend_options.verification = voc::rpc::MakeChannel(config.AddressOf("verification"));
+  // GET /readyz: ready while every backend's gRPC health says SERVING.
+  voc::gateway::GrpcReadinessProbe readiness(
+      {{"tracking", backend_options.tracking},
+       {"ingest", backend_options.ingest},
+       {"triage", backend_options.triage},
+       {"verification", backend_options.verification}},
+      std::chrono::milliseconds(config.ServiceInt("readiness_timeout_ms", 1000)));
   backend_options.dev_clock = config.GetBool("dev_clock", false);
   backend_options.deadline = std::chrono::milliseconds(config.ServiceInt("rpc_deadline_ms", 5000));
   voc::gateway::GrpcBackend backend(std::move(backend_options), wall_clock);
   voc::gateway::Router router(backend, std::move(departments),
-                              voc::gateway::StaticFiles(config.ServiceString("static_dir", "services/gateway/web")));
+                              voc::gateway::StaticFiles(config.ServiceString("static_dir", "services/gateway/web")),
+                              &readiness);
 
   voc::gateway::HttpServerOptions options;
   options.listen = ctx.listen;

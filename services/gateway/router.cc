@@ -196,8 +196,24 @@ bool SplitTarget(const std::string& target, std::string* path, std::map<std::str
   return true;
 }
 
-Router::Router(GatewayBackend& backend, std::vector<org::Department> departments, StaticFiles static_files)
-    : backend_(backend), departments_(std::move(departments)), static_files_(std::move(static_files)) {}
+Router::Router(GatewayBackend& backend, std::vector<org::Department> departments, StaticFiles static_files,
+               ReadinessProbe* readiness)
+    : backend_(backend),
+      departments_(std::move(departments)),
+      static_files_(std::move(static_files)),
+      readiness_(readiness) {}
+
+HttpResponse Router::Ready() const {
+  nlohmann::json backends = nlohmann::json::object();
+  bool ready = true;
+  if (readiness_) {
+    for (const auto& health : readiness_->Check()) {
+      backends[health.backend] = health.detail;
+      ready = ready && health.serving;
+    }
+  }
+  return Json(ready ? 200 : 503, {{"status", ready ? "ready" : "not_ready"}, {"backends", backends}});
+}
 
 std::string RouteTemplate(const std::string& target) {
   std::string path = target.substr(0, target.find('?'));
@@ -242,6 +258,10 @@ HttpResponse Router::Route(const HttpRequest& request) const {
   if (path == "/healthz") {
     if (!is_get) return MethodNotAllowed("GET");
     return Json(200, {{"status", "ok"}});
+  }
+  if (path == "/readyz") {
+    if (!is_get) return MethodNotAllowed("GET");
+    return Ready();
   }
   if (path != "/api" && path.rfind("/api/", 0) != 0) {
     if (!is_get) return MethodNotAllowed("GET, HEAD");

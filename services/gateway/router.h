@@ -1,5 +1,7 @@
 // The gateway's HTTP routes as a plain function of a request (no socket):
-//   GET  /healthz
+//   GET  /healthz                        liveness: the process answers HTTP
+//   GET  /readyz                         readiness: every backend's gRPC health is SERVING
+//                                        (200 or 503, each backend's answer; readiness.h)
 //   GET  /api/departments
 //   GET  /api/clock
 //   GET  /api/cases?department=&state=&overdue=&page_size=&page_token=
@@ -26,6 +28,7 @@
 #include "common/org/org_directory.h"
 #include "services/gateway/http_types.h"
 #include "services/gateway/ports.h"
+#include "services/gateway/readiness.h"
 #include "services/gateway/static_files.h"
 
 namespace voc::gateway {
@@ -42,7 +45,9 @@ std::string RouteTemplate(const std::string& target);
 class Router {
  public:
   // `departments` are the org directory's (common/org), in directory order.
-  Router(GatewayBackend& backend, std::vector<org::Department> departments, StaticFiles static_files);
+  // `readiness` answers /readyz; null: /readyz answers ready (nothing to ask).
+  Router(GatewayBackend& backend, std::vector<org::Department> departments, StaticFiles static_files,
+         ReadinessProbe* readiness = nullptr);
 
   // Never throws: unexpected errors become 500.
   HttpResponse Handle(const HttpRequest& request) const;
@@ -53,6 +58,7 @@ class Router {
   HttpResponse GetCase(const std::string& id) const;
   HttpResponse CaseAction(const std::string& id, const std::string& action, const HttpRequest& request) const;
   HttpResponse Clock() const;
+  HttpResponse Ready() const;
   HttpResponse ListSignals(const std::map<std::string, std::string>& query) const;
   HttpResponse ListClusters(const std::map<std::string, std::string>& query) const;
   HttpResponse SearchKnowledge(const std::map<std::string, std::string>& query) const;
@@ -64,6 +70,7 @@ class Router {
   GatewayBackend& backend_;
   std::vector<org::Department> departments_;
   StaticFiles static_files_;
+  ReadinessProbe* readiness_;
 };
 
 }  // namespace voc::gateway

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   {
     voc::rpc::ServiceServer server({"ingest", ctx.listen, ctx.dev_clock}, {&grpc_service});
     voc::StartServerOrExit(server, "ingest");
+    const auto readiness = voc::StartReadiness(ctx, server, voc::RedisNeed::kNotRequired);  // outbox: works without Redis
     server.WaitForShutdownSignal();
   }
   relay.Stop();

@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   voc::rpc::ServiceServer server({"tracking", ctx.listen, ctx.dev_clock},
                                  {&grpc_service});
   voc::StartServerOrExit(server, "tracking");
+  const auto readiness = voc::StartReadiness(ctx, server);
   worker.Start();
   relay.Start();
   voc::log::Info("tracking_started", {{"directory", directory_path},

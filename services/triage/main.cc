@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
   voc::triage::TriageGrpc grpc_service(service);
   voc::rpc::ServiceServer server({"triage", ctx.listen, ctx.dev_clock}, {&grpc_service});
   voc::StartServerOrExit(server, "triage");
+  const auto readiness = voc::StartReadiness(ctx, server);
   std::thread consumer_thread([&] { queue_consumer.Run(); });
   server.WaitForShutdownSignal();
   queue_consumer.Stop();

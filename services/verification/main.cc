@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
     voc::rpc::ServiceServer server({"verification", ctx.listen, ctx.dev_clock},
                                    {&grpc_impl});
     voc::StartServerOrExit(server, "verification");
+    const auto readiness = voc::StartReadiness(ctx, server);
     voc::log::Info("verification_started", {{"listen", ctx.listen}});
     server.WaitForShutdownSignal();
   }

@@ -82,6 +82,12 @@ class PostgresServer {
   std::string Url(const std::string& dbname = "postgres") const;
   void CreateDatabase(const std::string& dbname);
 
+  // Stops the server (a fast shutdown: open client connections are cut, as
+  // in an outage) and starts it again on the same port and data folder, so
+  // what was stored is still there. Start() returns once it accepts queries.
+  void Stop();
+  void Start();
+
   // True when the PostgreSQL server binaries are installed.
   static bool Available();
 

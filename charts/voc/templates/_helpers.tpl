@@ -82,6 +82,22 @@ routing: assignment
 {{- end -}}
 
 {{/*
+Who calls whom: for each service, the services that call its port. The
+NetworkPolicies are made from it (ingress: these callers; egress: the
+inverse), so it must follow the code: gateway -> ingest, triage, tracking,
+assignment, verification; verification -> triage (CountFeedback), tracking
+(ReopenProject); assignment -> tracking (CreateCase).
+*/}}
+{{- define "voc.callers" -}}
+ingest: [gateway]
+triage: [gateway, verification]
+tracking: [gateway, assignment, verification]
+assignment: [gateway]
+verification: [gateway]
+gateway: []
+{{- end -}}
+
+{{/*
 Content of one rule file: the value rules.<name> if set, else the chart's
 files/<name>.yaml. Fails rendering when both are empty, so a chart packaged
 without running the sync script can never deploy empty rules.
@@ -107,6 +123,7 @@ without running the sync script can never deploy empty rules.
 {{- $section := deepCopy (default dict $svc.settings) -}}
 {{- $_ := set $section "listen" (printf "0.0.0.0:%d" (int $svc.port)) -}}
 {{- $_ := set $section "address" (printf "%s:%d" (include "voc.componentName" (dict "root" $root "name" $name)) (int $svc.port)) -}}
+{{- $_ := set $section "metrics_listen" (ternary (printf "0.0.0.0:%d" (int $root.Values.metrics.port)) "" $root.Values.metrics.enabled) -}}
 {{- range $file, $owner := $rules -}}
 {{- if eq $owner $name -}}
 {{- $_ := set $section $file (printf "/etc/voc/rules/%s.yaml" $file) -}}

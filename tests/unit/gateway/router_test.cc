@@ -56,6 +56,27 @@ TEST_F(RouterTest, Health) {
   EXPECT_EQ(Body(r)["status"], "ok");
 }
 
+// A probe with scripted answers (the gRPC one is tested in tests/integration/health_test.cc).
+class ScriptedReadiness final : public ReadinessProbe {
+ public:
+  std::vector<BackendHealth> Check() override { return answers; }
+  std::vector<BackendHealth> answers;
+};
+
+TEST_F(RouterTest, ReadyzIsReadyOnlyWhileEveryBackendServes) {
+  EXPECT_EQ(Get("/readyz").status, 200);  // no probe: nothing to wait for
+  ScriptedReadiness probe;
+  probe.answers = {{"tracking", true, "SERVING"}, {"triage", false, "NOT_SERVING"}};
+  Router router(backend_, {}, StaticFiles(web_), &probe);
+  auto r = router.Handle({"GET", "/readyz", {}, ""});
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(Body(r)["status"], "not_ready");
+  EXPECT_EQ(Body(r)["backends"]["triage"], "NOT_SERVING");
+  probe.answers[1].serving = true;
+  EXPECT_EQ(router.Handle({"GET", "/readyz", {}, ""}).status, 200);
+  EXPECT_EQ(router.Handle({"POST", "/readyz", {}, ""}).status, 405);
+}
+
 TEST_F(RouterTest, Departments) {
   auto r = Get("/api/departments");
   ASSERT_EQ(r.status, 200);
