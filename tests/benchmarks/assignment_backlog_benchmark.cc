@@ -150,6 +150,17 @@ void BM_BacklogOneMessageAtATime(benchmark::State& state) {
 }
 BENCHMARK(BM_BacklogOneMessageAtATime)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
+void BM_BacklogInBatches(benchmark::State& state) {
+  Stack stack;
+  queue::StreamConsumer consumer(
+      stack.redis_options, stack.Options(),
+      queue::StreamBatchHandler([&](const std::vector<queue::StreamMessage>& batch) {
+        return stack.consumer->HandleBatch(batch);
+      }));
+  Drain(state, stack, consumer);
+}
+BENCHMARK(BM_BacklogInBatches)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+
 }  // namespace
 
 BENCHMARK_MAIN();

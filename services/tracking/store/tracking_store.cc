@@ -98,7 +98,7 @@ constexpr int kClosed = v1::CASE_STATE_CLOSED;
 // sorted by case then part then position: part 0 is the cases row, 1 its
 // owners, 2 callbacks, 3 tasks, 4 history. The branches share one column
 // layout (text columns s1..s6, integer columns n1..n7; what each branch puts
-// there is in CaseFromRow and the Add* functions below) so the statement is
+// there is in CaseFromRow and AddPart below) so the statement is
 // the same on SQLite and PostgreSQL. The ids arrive as a VALUES list, bound
 // once for all branches.
 enum CasePart { kCaseRow = 0, kOwnerRow = 1, kCallbackRow = 2, kTaskRow = 3, kHistoryRow = 4 };
