@@ -63,4 +63,31 @@ long long Exec(soci::session& s, const std::string& sql, Uses&&... uses) {
   return st.get_affected_rows();
 }
 
+// "(:p0, :p1, ...)" for an IN list of `count` bound values; every name is
+// distinct, as both backends bind by position.
+inline std::string Placeholders(const std::string& prefix, std::size_t count) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i) out += ", ";
+    out += ":" + prefix + std::to_string(i);
+  }
+  return out + ")";
+}
+
+// Runs a SELECT whose bound values are `params` in order (as many as the
+// statement has placeholders, known only at run time, e.g. an IN list) and
+// calls on_row(const soci::row&) for every row.
+template <typename OnRow>
+void ForEachRow(soci::session& s, const std::string& sql, const std::vector<std::string>& params,
+                OnRow&& on_row) {
+  soci::row row;
+  soci::statement st(s);
+  st.exchange(soci::into(row));
+  for (const std::string& p : params) st.exchange(soci::use(p));
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+  for (bool got = st.execute(true); got; got = st.fetch()) on_row(static_cast<const soci::row&>(row));
+}
+
 }  // namespace voc::storage

@@ -17,6 +17,8 @@ inline constexpr std::size_t kMaxAttributeKeyBytes = 128;
 inline constexpr std::size_t kMaxAttributeValueBytes = 1024;
 // Feedbacks in one BatchSubmitFeedback call.
 inline constexpr std::size_t kMaxBatchSize = 1000;
+// Cases in one TrackingService.CreateCases call.
+inline constexpr std::size_t kMaxCreateCasesBatchSize = 1000;
 // page_size of every List method: 0 means the default.
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;

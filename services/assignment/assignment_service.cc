@@ -1,5 +1,7 @@
 #include "services/assignment/assignment_service.h"
 
+#include <map>
+
 #include "common/log/log.h"
 #include "common/status/status.h"
 #include "common/util/time.h"
@@ -20,40 +22,169 @@ std::shared_ptr<const Router> AssignmentService::router() const {
 }
 
 absl::Status AssignmentService::Handle(const v1::TriagedFeedback& triaged) {
-  const std::string& feedback_id = triaged.feedback().id();
-  if (feedback_id.empty()) return status::InvalidArgument("feedback.id", "is required");
+  return HandleBatch({&triaged}).front();
+}
 
-  VOC_ASSIGN_OR_RETURN(const auto already, store_.Load(feedback_id));
-  if (already) return NotifyPending(*already);
+std::vector<absl::Status> AssignmentService::HandleBatch(
+    const std::vector<const v1::TriagedFeedback*>& batch) {
+  std::vector<absl::Status> results(batch.size());
+  std::vector<std::size_t> first_of(batch.size());
+  const std::vector<std::size_t> unique = FirstOfEachFeedback(batch, results, first_of);
+  const std::vector<std::size_t> undecided = FinishDecided(batch, unique, results);
+  std::vector<Decided> decided = OpenCases(batch, undecided, results);
+  StoreAndNotify(decided, results);
+  for (std::size_t i = 0; i < batch.size(); ++i) results[i] = results[first_of[i]];
+  return results;
+}
 
-  const auto plans = router()->Route(triaged);
-  StoredAssignment assignment;
-  assignment.feedback_id = feedback_id;
-  assignment.assign_ms = ToMillis(clock_.Now());
-  for (const PlannedCase& plan : plans) {
-    const absl::StatusOr<std::string> created = cases_.CreateCase(plan.request);
+std::vector<std::size_t> AssignmentService::FirstOfEachFeedback(
+    const std::vector<const v1::TriagedFeedback*>& batch, std::vector<absl::Status>& results,
+    std::vector<std::size_t>& first_of) {
+  std::vector<std::size_t> unique;
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    first_of[i] = i;
+    const std::string& feedback_id = batch[i]->feedback().id();
+    if (feedback_id.empty()) {
+      results[i] = status::InvalidArgument("feedback.id", "is required");
+      continue;
+    }
+    // A copy of a message later in the same batch (a redelivery that caught
+    // up with the first) shares the first one's result.
+    const auto [first, inserted] = seen.emplace(feedback_id, i);
+    if (!inserted) {
+      first_of[i] = first->second;
+      continue;
+    }
+    unique.push_back(i);
+  }
+  return unique;
+}
+
+std::vector<std::size_t> AssignmentService::FinishDecided(
+    const std::vector<const v1::TriagedFeedback*>& batch, const std::vector<std::size_t>& indexes,
+    std::vector<absl::Status>& results) {
+  if (indexes.empty()) return {};
+  std::vector<std::string> feedback_ids;
+  for (std::size_t i : indexes) feedback_ids.push_back(batch[i]->feedback().id());
+  const auto stored = store_.LoadMany(feedback_ids);
+  if (!stored.ok()) {
+    for (std::size_t i : indexes) results[i] = stored.status();
+    return {};
+  }
+  std::vector<std::size_t> undecided;
+  for (std::size_t i : indexes) {
+    const auto found = stored->find(batch[i]->feedback().id());
+    if (found == stored->end()) {
+      undecided.push_back(i);
+    } else {
+      // Decided before: never re-routed (a rules reload cannot open a
+      // second, different case); only unsent alerts are left to do.
+      results[i] = NotifyPending(found->second);
+    }
+  }
+  return undecided;
+}
+
+std::vector<AssignmentService::Decided> AssignmentService::OpenCases(
+    const std::vector<const v1::TriagedFeedback*>& batch, const std::vector<std::size_t>& indexes,
+    std::vector<absl::Status>& results) {
+  if (indexes.empty()) return {};
+  const auto current_router = router();
+  std::vector<std::vector<PlannedCase>> plans;
+  std::vector<v1::CreateCaseRequest> requests;
+  for (std::size_t i : indexes) {
+    plans.push_back(current_router->Route(*batch[i]));
+    for (const PlannedCase& plan : plans.back()) requests.push_back(plan.request);
+  }
+  std::vector<absl::StatusOr<std::string>> names;
+  if (!requests.empty()) {
+    auto created = cases_.CreateCases(requests);
     if (!created.ok()) {
-      log::Warn("case_create_failed", {{"feedback_id", feedback_id},
+      log::Warn("case_create_failed", {{"feedbacks", indexes.size()},
                                        {"code", absl::StatusCodeToString(created.status().code())},
                                        {"error", std::string(created.status().message())}});
-      return created.status();
+      for (std::size_t i : indexes) results[i] = created.status();
+      return {};
     }
-    const v1::Owner primary =
-        plan.request.case_().owners_size() ? plan.request.case_().owners(0) : v1::Owner();
-    assignment.decisions.push_back({plan.kind, primary.department(), primary.person(), *created,
-                                    plan.reason, plan.notify, false});
-    log::Info("feedback_assigned", {{"feedback_id", feedback_id},
-                                    {"kind", plan.kind},
-                                    {"case", *created},
-                                    {"department", primary.department()},
-                                    {"person", primary.person()}});
+    names = *std::move(created);
   }
-  VOC_RETURN_IF_ERROR(store_.Save(assignment).status());
-  // Whoever stored first (this call or a concurrent twin) defines the
-  // decisions; finish their alerts.
-  VOC_ASSIGN_OR_RETURN(const auto stored, store_.Load(feedback_id));
-  if (!stored) return absl::InternalError("assignment for " + feedback_id + " was not stored");
-  return NotifyPending(*stored);
+
+  const std::int64_t assign_ms = ToMillis(clock_.Now());
+  std::vector<Decided> decided;
+  std::size_t next_name = 0;
+  for (std::size_t k = 0; k < indexes.size(); ++k) {
+    Decided d{indexes[k], {batch[indexes[k]]->feedback().id(), assign_ms, {}}};
+    absl::Status refused;
+    for (const PlannedCase& plan : plans[k]) {
+      const absl::StatusOr<std::string>& name = names[next_name++];
+      if (!name.ok()) {
+        if (refused.ok()) refused = name.status();
+        continue;
+      }
+      const v1::Owner primary =
+          plan.request.case_().owners_size() ? plan.request.case_().owners(0) : v1::Owner();
+      d.assignment.decisions.push_back({plan.kind, primary.department(), primary.person(), *name,
+                                        plan.reason, plan.notify, false});
+    }
+    if (!refused.ok()) {
+      // Nothing stored for this feedback: its redelivery (after an outage)
+      // or its dead letter (a refused request) is about it alone.
+      log::Warn("case_create_failed", {{"feedback_id", d.assignment.feedback_id},
+                                       {"code", absl::StatusCodeToString(refused.code())},
+                                       {"error", std::string(refused.message())}});
+      results[d.index] = refused;
+      continue;
+    }
+    decided.push_back(std::move(d));
+  }
+  return decided;
+}
+
+void AssignmentService::StoreAndNotify(const std::vector<Decided>& decided,
+                                       std::vector<absl::Status>& results) {
+  if (decided.empty()) return;
+  std::vector<StoredAssignment> assignments;
+  for (const Decided& d : decided) assignments.push_back(d.assignment);
+  const auto saved = store_.SaveMany(assignments);
+  if (!saved.ok()) {
+    for (const Decided& d : decided) results[d.index] = saved.status();
+    return;
+  }
+  // Whoever stored a feedback first (this batch or a concurrent twin on
+  // another replica) defines its decisions; finish their alerts.
+  std::vector<std::string> lost;
+  std::size_t cases = 0;
+  for (std::size_t k = 0; k < decided.size(); ++k) {
+    if (!(*saved)[k]) lost.push_back(decided[k].assignment.feedback_id);
+    cases += decided[k].assignment.decisions.size();
+  }
+  absl::StatusOr<std::map<std::string, StoredAssignment>> twins;
+  if (!lost.empty()) twins = store_.LoadMany(lost);
+  for (std::size_t k = 0; k < decided.size(); ++k) {
+    const Decided& d = decided[k];
+    if ((*saved)[k]) {
+      for (const StoredDecision& decision : d.assignment.decisions) {
+        log::Debug("feedback_assigned", {{"feedback_id", d.assignment.feedback_id},
+                                         {"kind", decision.kind},
+                                         {"case", decision.case_name},
+                                         {"department", decision.department},
+                                         {"person", decision.person}});
+      }
+      results[d.index] = NotifyPending(d.assignment);
+      continue;
+    }
+    if (!twins.ok()) {
+      results[d.index] = twins.status();
+      continue;
+    }
+    const auto found = twins->find(d.assignment.feedback_id);
+    results[d.index] = found == twins->end()
+                           ? absl::InternalError("assignment for " + d.assignment.feedback_id +
+                                                 " was not stored")
+                           : NotifyPending(found->second);
+  }
+  log::Info("feedback_assigned", {{"feedbacks", decided.size()}, {"cases", cases}});
 }
 
 absl::Status AssignmentService::NotifyPending(const StoredAssignment& assignment) {

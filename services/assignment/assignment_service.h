@@ -12,8 +12,9 @@
 //     and a failed alert fails the message (UNAVAILABLE) so redelivery
 //     retries it.
 //
-// Thread-safe: Handle() may run on several threads; ReloadRules() swaps the
-// router atomically (in-flight messages finish with the old one).
+// Thread-safe: Handle() and HandleBatch() may run on several threads;
+// ReloadRules() swaps the router atomically (in-flight messages finish with
+// the old one).
 #pragma once
 
 #include <absl/status/status.h>
@@ -22,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "common/clock/clock.h"
 #include "services/assignment/ports.h"
@@ -53,6 +55,12 @@ class AssignmentService {
   // tracking, the database or the notifier is down (retry the message);
   // other codes from tracking as it answered.
   absl::Status Handle(const v1::TriagedFeedback& triaged);
+  // Handle for a batch, with one round trip to tracking (CreateCases) for
+  // all its cases and one transaction for all its decisions; one status per
+  // feedback, in order, each as Handle would answer it. A case tracking
+  // refuses fails its own feedback only; tracking or the database being
+  // down fails every feedback not done yet with UNAVAILABLE.
+  std::vector<absl::Status> HandleBatch(const std::vector<const v1::TriagedFeedback*>& batch);
 
   // `feedback` may be "feedback/{id}", "feedback/{id}/assignment" or a bare
   // id. INVALID_ARGUMENT naming `feedback` when it is none of them;
@@ -67,6 +75,28 @@ class AssignmentService {
   v1::ReloadRulesResponse CurrentCounts() const;
 
  private:
+  // A feedback whose cases all opened, and the decisions to store for it.
+  struct Decided {
+    std::size_t index;  // in the batch
+    StoredAssignment assignment;
+  };
+  // The steps of HandleBatch; each sets results[i] for the feedbacks it
+  // finishes (or fails) and hands the rest on.
+  // The position of each feedback id's first message (first_of[i] for the
+  // others; a message without a feedback id fails here).
+  std::vector<std::size_t> FirstOfEachFeedback(const std::vector<const v1::TriagedFeedback*>& batch,
+                                               std::vector<absl::Status>& results,
+                                               std::vector<std::size_t>& first_of);
+  // Finishes the alerts of feedbacks decided before; returns the others.
+  std::vector<std::size_t> FinishDecided(const std::vector<const v1::TriagedFeedback*>& batch,
+                                         const std::vector<std::size_t>& indexes,
+                                         std::vector<absl::Status>& results);
+  // Routes the feedbacks and opens all their cases with one CreateCases.
+  std::vector<Decided> OpenCases(const std::vector<const v1::TriagedFeedback*>& batch,
+                                 const std::vector<std::size_t>& indexes,
+                                 std::vector<absl::Status>& results);
+  // Stores the decisions in one transaction, then sends their alerts.
+  void StoreAndNotify(const std::vector<Decided>& decided, std::vector<absl::Status>& results);
   std::shared_ptr<const Router> router() const;
   // Sends the alerts of stored decisions not yet notified.
   absl::Status NotifyPending(const StoredAssignment& assignment);

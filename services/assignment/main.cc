@@ -46,9 +46,13 @@ int main(int argc, char** argv) {
   consumer_options.stream = voc::queue::kTriagedStream;
   consumer_options.group = "assignment";
   consumer_options.consumer = ctx.consumer_name;
+  // One read of voc:triaged is one batch: one CreateCases call to tracking
+  // and one transaction of decisions, acked together after the commit.
   voc::queue::StreamConsumer consumer(
       ctx.redis, consumer_options,
-      [&](const voc::queue::StreamMessage& m) { return triaged.Handle(m); });
+      voc::queue::StreamBatchHandler([&](const std::vector<voc::queue::StreamMessage>& batch) {
+        return triaged.HandleBatch(batch);
+      }));
 
   voc::rpc::ServiceServer server({"assignment", ctx.listen, ctx.dev_clock}, {&grpc_service});
   voc::StartServerOrExit(server, "assignment");

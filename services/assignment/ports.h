@@ -1,6 +1,6 @@
 // What assignment needs from the outside world, as small interfaces faked in
 // unit tests (grpc_clients.h holds the production implementations):
-//   CaseCreator  opens cases in action tracking;
+//   CaseCreator  opens cases in action tracking (one or a batch a call);
 //   Notifier     alerts red-line owners (common/notify: log or webhook, from
 //                the top-level `notifier` setting, NotifierFromConfig).
 #pragma once
@@ -8,6 +8,7 @@
 #include <absl/status/statusor.h>
 
 #include <string>
+#include <vector>
 
 #include "common/notify/notifier.h"
 #include "voc/v1/tracking.pb.h"
@@ -25,6 +26,20 @@ class CaseCreator {
   // or its database is down or slow) and ABORTED are retried by the
   // consumer; INVALID_ARGUMENT means the planned request is wrong.
   virtual absl::StatusOr<std::string> CreateCase(const v1::CreateCaseRequest& request) = 0;
+  // Opens many cases with one round trip, each exactly like CreateCase. The
+  // outer status is the call's: UNAVAILABLE / DEADLINE_EXCEEDED when
+  // tracking or its database is down (nothing to use; retry them all).
+  // Otherwise one result per request, in order, each with its own status
+  // (INVALID_ARGUMENT: that planned request is wrong, the others are fine).
+  // This default opens them one CreateCase at a time (each result is that
+  // call's); GrpcCaseCreator makes it one round trip.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<std::string>>> CreateCases(
+      const std::vector<v1::CreateCaseRequest>& requests) {
+    std::vector<absl::StatusOr<std::string>> names;
+    names.reserve(requests.size());
+    for (const auto& request : requests) names.push_back(CreateCase(request));
+    return names;
+  }
 };
 
 using voc::Notifier;

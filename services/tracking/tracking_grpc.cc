@@ -11,6 +11,27 @@ grpc::Status TrackingGrpc::CreateCase(grpc::ServerContext*, const v1::CreateCase
                                       v1::Case* resp) {
   return Serve("CreateCase", resp, [&] { return service_.CreateCase(*req); });
 }
+grpc::Status TrackingGrpc::CreateCases(grpc::ServerContext*, const v1::CreateCasesRequest* req,
+                                       v1::CreateCasesResponse* resp) {
+  return Serve("CreateCases", resp, [&]() -> absl::StatusOr<v1::CreateCasesResponse> {
+    VOC_ASSIGN_OR_RETURN(auto outcomes, service_.CreateCases(*req));
+    v1::CreateCasesResponse out;
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      v1::CreateCaseResult* result = out.add_results();
+      result->set_index(static_cast<int>(i));
+      if (!outcomes[i].c.ok()) {
+        // Each item's error is mapped like a whole call's would be.
+        const grpc::Status item = rpc::ToGrpcStatus(outcomes[i].c.status());
+        result->set_code(item.error_code());
+        result->set_error(item.error_message());
+        continue;
+      }
+      *result->mutable_case_() = *std::move(outcomes[i].c);
+      result->set_duplicate(outcomes[i].duplicate);
+    }
+    return out;
+  });
+}
 grpc::Status TrackingGrpc::GetCase(grpc::ServerContext*, const v1::GetCaseRequest* req,
                                    v1::Case* resp) {
   return Serve("GetCase", resp, [&] { return service_.GetCase(req->name()); });

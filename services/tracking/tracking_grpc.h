@@ -16,6 +16,8 @@ class TrackingGrpc final : public v1::TrackingService::Service {
       : service_(service), sweeper_(sweeper) {}
 
   grpc::Status CreateCase(grpc::ServerContext*, const v1::CreateCaseRequest*, v1::Case*) override;
+  grpc::Status CreateCases(grpc::ServerContext*, const v1::CreateCasesRequest*,
+                           v1::CreateCasesResponse*) override;
   grpc::Status GetCase(grpc::ServerContext*, const v1::GetCaseRequest*, v1::Case*) override;
   grpc::Status ListCases(grpc::ServerContext*, const v1::ListCasesRequest*,
                          v1::ListCasesResponse*) override;

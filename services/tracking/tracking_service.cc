@@ -8,6 +8,7 @@
 #include "common/util/ids.h"
 #include "common/util/time.h"
 #include "proto/api/enum_names.h"
+#include "proto/api/limits.h"
 #include "proto/api/resource_names.h"
 
 namespace voc::tracking {
@@ -34,6 +35,65 @@ std::string OwnerText(const v1::Owner& o) {
   return o.person().empty() ? o.department() : o.department() + "/" + o.person();
 }
 
+// A valid request made into the case to store and its "created" history row.
+struct NewCase {
+  v1::Case c;
+  HistoryRecord created;
+};
+
+// Validates a CreateCaseRequest (its request_id is checked by the caller)
+// and builds its case. INVALID_ARGUMENT names the field.
+absl::StatusOr<NewCase> BuildNewCase(const v1::CreateCaseRequest& request, std::int64_t now_ms) {
+  const v1::Case& in = request.case_();
+  if (in.kind() == v1::CASE_KIND_UNSPECIFIED || !v1::CaseKind_IsValid(in.kind())) {
+    return status::InvalidArgument("case.kind", "is required");
+  }
+  if (in.owners().empty()) return status::InvalidArgument("case.owners", "at least one owner is required");
+  for (int i = 0; i < in.owners_size(); ++i) {
+    if (in.owners(i).department().empty()) {
+      return status::InvalidArgument("case.owners[" + std::to_string(i) + "].department",
+                                    "is required");
+    }
+  }
+  std::int64_t due_ms = 0;
+  if (!IsUnset(in.due_time())) {
+    due_ms = ProtoToMillis(in.due_time());
+  } else if (request.has_sla() && FromProto(request.sla()) > Duration::zero()) {
+    const std::int64_t from_ms =
+        IsUnset(request.reference_time()) ? now_ms : ProtoToMillis(request.reference_time());
+    due_ms = from_ms + std::chrono::duration_cast<std::chrono::milliseconds>(
+                           FromProto(request.sla())).count();
+  } else {
+    return status::InvalidArgument("sla", "either case.due_time or a positive sla is required");
+  }
+
+  NewCase out;
+  v1::Case& c = out.c;
+  c = in;
+  c.clear_history();
+  c.clear_callbacks();
+  c.clear_overdue();
+  c.clear_escalate_time();
+  c.clear_resolution_note();
+  c.clear_update_time();
+  c.set_id(StableId(request.request_id()));
+  c.set_name("cases/" + c.id());
+  c.set_state(v1::CASE_STATE_OPEN);
+  if (c.title().empty()) c.set_title(DefaultTitle(c.kind()));
+  if (c.priority() == v1::PRIORITY_UNSPECIFIED) c.set_priority(v1::PRIORITY_P3);
+  *c.mutable_create_time() = MillisToProto(now_ms);
+  *c.mutable_due_time() = MillisToProto(due_ms);
+  for (int i = 0; i < c.tasks_size(); ++i) {
+    if (c.tasks(i).id().empty()) c.mutable_tasks(i)->set_id("task-" + std::to_string(i + 1));
+  }
+  std::string owners;
+  for (const auto& o : c.owners()) owners += (owners.empty() ? "" : ", ") + OwnerText(o);
+  out.created = {now_ms, "system:tracking", "created",
+                 api::CaseKindName(c.kind()) + " case for " + owners + ", due " +
+                     FormatRfc3339(FromMillis(due_ms)) + " (request " + request.request_id() + ")"};
+  return out;
+}
+
 // ListCases' keyset as the cursor of a page token: (overdue bucket, due
 // time, id), listed as of the time the walk's first page was, which fixes the
 // buckets for the whole walk.
@@ -58,72 +118,78 @@ void TrackingService::PublishPendingEvents() {
 // ---------------------------------------------------------------- cases
 
 absl::StatusOr<v1::Case> TrackingService::CreateCase(const v1::CreateCaseRequest& request) {
-  if (request.request_id().empty()) return status::InvalidArgument("request_id", "is required");
-  const v1::Case& in = request.case_();
-  const std::int64_t now_ms = NowMs();
-
-  // A retry of a request already served returns the first case unchanged,
-  // even if this copy of the request differs.
-  VOC_ASSIGN_OR_RETURN(const auto existing, store_.FindCaseIdByRequest(request.request_id()));
-  if (existing) return store_.LoadCase(*existing, false, now_ms);
-
-  if (in.kind() == v1::CASE_KIND_UNSPECIFIED || !v1::CaseKind_IsValid(in.kind())) {
-    return status::InvalidArgument("case.kind", "is required");
+  VOC_ASSIGN_OR_RETURN(auto outcomes, CreateBatch({&request}));
+  CaseOutcome& outcome = outcomes.front();
+  if (outcome.c.ok() && !outcome.duplicate) {
+    log::Info("case_created", {{"case_id", outcome.c->id()},
+                               {"kind", api::CaseKindName(outcome.c->kind())},
+                               {"feedback_id", outcome.c->feedback_id()},
+                               {"owner", OwnerText(outcome.c->owners(0))}});
   }
-  if (in.owners().empty()) return status::InvalidArgument("case.owners", "at least one owner is required");
-  for (int i = 0; i < in.owners_size(); ++i) {
-    if (in.owners(i).department().empty()) {
-      return status::InvalidArgument("case.owners[" + std::to_string(i) + "].department",
-                                    "is required");
+  return std::move(outcome.c);
+}
+
+absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::CreateCases(
+    const v1::CreateCasesRequest& request) {
+  if (static_cast<std::size_t>(request.requests_size()) > api::kMaxCreateCasesBatchSize) {
+    return status::InvalidArgument(
+        "requests", std::to_string(request.requests_size()) + " items exceed the limit of " +
+                        std::to_string(api::kMaxCreateCasesBatchSize) + " per call");
+  }
+  std::vector<const v1::CreateCaseRequest*> requests;
+  requests.reserve(request.requests_size());
+  for (const auto& r : request.requests()) requests.push_back(&r);
+  VOC_ASSIGN_OR_RETURN(auto outcomes, CreateBatch(requests));
+  int created = 0, duplicates = 0, refused = 0;
+  for (const CaseOutcome& outcome : outcomes) {
+    if (!outcome.c.ok()) {
+      ++refused;
+    } else if (outcome.duplicate) {
+      ++duplicates;
+    } else {
+      ++created;
+      log::Debug("case_created", {{"case_id", outcome.c->id()},
+                                  {"kind", api::CaseKindName(outcome.c->kind())},
+                                  {"feedback_id", outcome.c->feedback_id()},
+                                  {"owner", OwnerText(outcome.c->owners(0))}});
     }
   }
-  std::int64_t due_ms = 0;
-  if (!IsUnset(in.due_time())) {
-    due_ms = ProtoToMillis(in.due_time());
-  } else if (request.has_sla() && FromProto(request.sla()) > Duration::zero()) {
-    const std::int64_t from_ms =
-        IsUnset(request.reference_time()) ? now_ms : ProtoToMillis(request.reference_time());
-    due_ms = from_ms + std::chrono::duration_cast<std::chrono::milliseconds>(
-                           FromProto(request.sla())).count();
-  } else {
-    return status::InvalidArgument("sla", "either case.due_time or a positive sla is required");
-  }
+  log::Info("cases_created", {{"created", created}, {"duplicates", duplicates}, {"refused", refused}});
+  return outcomes;
+}
 
-  v1::Case c = in;
-  c.clear_history();
-  c.clear_callbacks();
-  c.clear_overdue();
-  c.clear_escalate_time();
-  c.clear_resolution_note();
-  c.clear_update_time();
-  c.set_id(StableId(request.request_id()));
-  c.set_name("cases/" + c.id());
-  c.set_state(v1::CASE_STATE_OPEN);
-  if (c.title().empty()) c.set_title(DefaultTitle(c.kind()));
-  if (c.priority() == v1::PRIORITY_UNSPECIFIED) c.set_priority(v1::PRIORITY_P3);
-  *c.mutable_create_time() = MillisToProto(now_ms);
-  *c.mutable_due_time() = MillisToProto(due_ms);
-  for (int i = 0; i < c.tasks_size(); ++i) {
-    if (c.tasks(i).id().empty()) c.mutable_tasks(i)->set_id("task-" + std::to_string(i + 1));
+absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::CreateBatch(
+    const std::vector<const v1::CreateCaseRequest*>& requests) {
+  const std::int64_t now_ms = NowMs();
+  std::vector<CaseOutcome> outcomes(requests.size());
+  // Built before the store is asked (it keeps pointers into `built`).
+  std::vector<absl::StatusOr<NewCase>> built;
+  built.reserve(requests.size());
+  std::vector<CaseToCreate> items;
+  std::vector<std::size_t> item_request;  // items[k] is requests[item_request[k]]
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const v1::CreateCaseRequest& r = *requests[i];
+    if (r.request_id().empty()) {
+      built.emplace_back(status::InvalidArgument("request_id", "is required"));
+    } else {
+      built.push_back(BuildNewCase(r, now_ms));
+      // An invalid request is still looked up: a retry of a request served
+      // before returns the first case unchanged, even if this copy differs.
+      items.push_back({r.request_id(), built.back().ok() ? &built.back()->c : nullptr,
+                       built.back().ok() ? built.back()->created : HistoryRecord{}});
+      item_request.push_back(i);
+    }
+    if (!built.back().ok()) outcomes[i].c = built.back().status();
   }
-
-  std::string owners;
-  for (const auto& o : c.owners()) owners += (owners.empty() ? "" : ", ") + OwnerText(o);
-  const HistoryRecord created{now_ms, "system:tracking", "created",
-                              api::CaseKindName(c.kind()) + " case for " + owners + ", due " +
-                                  FormatRfc3339(FromMillis(due_ms)) +
-                                  " (request " + request.request_id() + ")"};
-  VOC_ASSIGN_OR_RETURN(const bool inserted, store_.InsertCase(c, request.request_id(), created));
-  if (inserted) {
-    log::Info("case_created", {{"case_id", c.id()},
-                               {"kind", api::CaseKindName(c.kind())},
-                               {"feedback_id", c.feedback_id()},
-                               {"owner", OwnerText(c.owners(0))}});
+  if (items.empty()) return outcomes;
+  VOC_ASSIGN_OR_RETURN(auto stored, store_.CreateCases(items, now_ms));
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (!stored[k].stored) continue;  // invalid, and never served before
+    CaseOutcome& outcome = outcomes[item_request[k]];
+    outcome.c = *std::move(stored[k].stored);
+    outcome.duplicate = !stored[k].inserted;
   }
-  // Whether this call or a concurrent twin inserted it, return what is stored.
-  VOC_ASSIGN_OR_RETURN(const auto id, store_.FindCaseIdByRequest(request.request_id()));
-  if (!id) return absl::InternalError("case for request " + request.request_id() + " vanished");
-  return store_.LoadCase(*id, false, now_ms);
+  return outcomes;
 }
 
 absl::StatusOr<v1::Case> TrackingService::GetCase(const std::string& name) {

@@ -17,6 +17,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/clock/clock.h"
 #include "services/tracking/case_state_machine.h"
@@ -36,6 +37,18 @@ class TrackingService {
   // Idempotent on request_id. The due time is case.due_time when set, else
   // (reference_time or now) + sla. INVALID_ARGUMENT names the field.
   absl::StatusOr<v1::Case> CreateCase(const v1::CreateCaseRequest& request);
+  // What became of one request of CreateCases: the case as stored (or the
+  // item's own error, e.g. INVALID_ARGUMENT naming the field), and whether
+  // its request_id had been served before.
+  struct CaseOutcome {
+    absl::StatusOr<v1::Case> c;
+    bool duplicate = false;
+  };
+  // Up to api::kMaxCreateCasesBatchSize requests in one transaction, each
+  // exactly like CreateCase: one outcome per request, in order. The call
+  // fails whole only for too many items (INVALID_ARGUMENT "requests") or a
+  // storage error (UNAVAILABLE: nothing of the batch was stored).
+  absl::StatusOr<std::vector<CaseOutcome>> CreateCases(const v1::CreateCasesRequest& request);
   // With history.
   absl::StatusOr<v1::Case> GetCase(const std::string& name);
   absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request);
@@ -60,6 +73,10 @@ class TrackingService {
   // the change; retries when a concurrent change won the race.
   absl::StatusOr<v1::Case> Transition(const std::string& name, CaseEvent event,
                                       const ChangeBuilder& build);
+  // CreateCase and CreateCases: validates every request, then stores the
+  // valid new ones and looks up the served ones in one store call.
+  absl::StatusOr<std::vector<CaseOutcome>> CreateBatch(
+      const std::vector<const v1::CreateCaseRequest*>& requests);
   std::int64_t NowMs() const;
   void PublishPendingEvents();
 

@@ -144,11 +144,17 @@ class AssignmentIntegrationTest : public ::testing::Test {
     return options;
   }
 
+  // The consumer as assignment's main() wires it: one read is one batch.
+  queue::StreamConsumer MakeConsumer(Assignment& assignment, const std::string& consumer_name) {
+    return queue::StreamConsumer(
+        redis_options_, ConsumerOptionsFor(consumer_name),
+        queue::StreamBatchHandler([&assignment](const std::vector<queue::StreamMessage>& batch) {
+          return assignment.consumer->HandleBatch(batch);
+        }));
+  }
+
   int ConsumeAll(Assignment& assignment, const std::string& consumer_name) {
-    queue::StreamConsumer consumer(redis_options_, ConsumerOptionsFor(consumer_name),
-                                   [&](const queue::StreamMessage& m) {
-                                     return assignment.consumer->Handle(m);
-                                   });
+    queue::StreamConsumer consumer = MakeConsumer(assignment, consumer_name);
     int handled = 0;
     for (int n; (n = consumer.PollOnce()) > 0;) handled += n;
     return handled;
@@ -284,10 +290,7 @@ TEST_F(AssignmentIntegrationTest, OverdueCallbackEscalatesOnceToTheAccountManage
 
 TEST_F(AssignmentIntegrationTest, AssignmentDatabaseOutageIsRetriedUntilItEndsNeverDeadLettered) {
   Assignment assignment = MakeAssignment("assignment.db");
-  queue::StreamConsumer consumer(redis_options_, ConsumerOptionsFor("assignment-1"),
-                                 [&](const queue::StreamMessage& m) {
-                                   return assignment.consumer->Handle(m);
-                                 });
+  queue::StreamConsumer consumer = MakeConsumer(assignment, "assignment-1");
   auto locked = std::make_unique<LockedDatabase>(assignment.path);
   Publish(Detractor("fb-outage"));
   // Twice the dead-letter threshold of tries, all failing on the lock.
@@ -311,10 +314,7 @@ TEST_F(AssignmentIntegrationTest, MalformedMessageIsDeadLetteredAfterMaxDeliveri
   Assignment assignment = MakeAssignment("assignment.db");
   queue::StreamProducer producer(redis_options_, queue::kTriagedStream);
   ASSERT_TRUE(producer.Publish({{"feedback_id", "fb-bad"}, {"payload", "\xff\xff not a proto"}}));
-  queue::StreamConsumer consumer(redis_options_, ConsumerOptionsFor("assignment-1"),
-                                 [&](const queue::StreamMessage& m) {
-                                   return assignment.consumer->Handle(m);
-                                 });
+  queue::StreamConsumer consumer = MakeConsumer(assignment, "assignment-1");
   for (int i = 0; i < kMaxDeliveries - 1; ++i) {
     consumer.PollOnce();
     EXPECT_TRUE(DeadLettered().empty()) << "not before max_deliveries; try " << i;
@@ -330,10 +330,7 @@ TEST_F(AssignmentIntegrationTest, MalformedMessageIsDeadLetteredAfterMaxDeliveri
 
 TEST_F(AssignmentIntegrationTest, TrackingDatabaseOutageAnswersUnavailableAndTheCaseIsCreatedOnce) {
   Assignment assignment = MakeAssignment("assignment.db");
-  queue::StreamConsumer consumer(redis_options_, ConsumerOptionsFor("assignment-1"),
-                                 [&](const queue::StreamMessage& m) {
-                                   return assignment.consumer->Handle(m);
-                                 });
+  queue::StreamConsumer consumer = MakeConsumer(assignment, "assignment-1");
   auto locked = std::make_unique<LockedDatabase>(dir_.path() + "/tracking.db");
   const v1::TriagedFeedback t = Detractor("fb-tracking-down");
 
@@ -343,6 +340,9 @@ TEST_F(AssignmentIntegrationTest, TrackingDatabaseOutageAnswersUnavailableAndThe
   const auto attempt = direct.CreateCase(router->Route(t).at(0).request);
   ASSERT_FALSE(attempt.ok());
   EXPECT_EQ(attempt.status().code(), absl::StatusCode::kUnavailable) << attempt.status();
+  const auto batch_attempt = direct.CreateCases({router->Route(t).at(0).request});
+  ASSERT_FALSE(batch_attempt.ok()) << "the whole batch waits for the database";
+  EXPECT_EQ(batch_attempt.status().code(), absl::StatusCode::kUnavailable) << batch_attempt.status();
 
   // ...so assignment's consumer retries for longer than the dead-letter threshold.
   Publish(t);
@@ -356,6 +356,45 @@ TEST_F(AssignmentIntegrationTest, TrackingDatabaseOutageAnswersUnavailableAndThe
   ASSERT_EQ(cases.size(), 1u);
   EXPECT_EQ(assignment.service->GetAssignment("fb-tracking-down").value().decisions(0).case_name(),
             cases[0].name());
+}
+
+TEST_F(AssignmentIntegrationTest, ABatchOfDetractorsAndARedLineOpensEachCaseOnceInOneRead) {
+  Assignment assignment = MakeAssignment("assignment.db");
+  constexpr int kDetractors = 40;
+  for (int i = 0; i < kDetractors; ++i) Publish(Detractor("fb-batch-" + std::to_string(i)));
+  v1::TriagedFeedback red = Detractor("fb-batch-red");
+  auto* hit = red.mutable_result()->add_red_lines();
+  hit->set_category(v1::RED_LINE_CATEGORY_SAFETY);
+  hit->set_term("刹车失灵");
+  Publish(red);
+  Publish(Detractor("fb-batch-3"));  // a redelivery inside the same read
+  Publish(red);
+  queue::StreamProducer producer(redis_options_, queue::kTriagedStream);
+  ASSERT_TRUE(producer.Publish({{"feedback_id", "fb-batch-bad"}, {"payload", "not a proto"}}));
+
+  queue::StreamConsumer consumer = MakeConsumer(assignment, "assignment-1");
+  EXPECT_EQ(consumer.PollOnce(), kDetractors + 3) << "one read of 44, all acked but the malformed one";
+
+  for (int i = 0; i < kDetractors; ++i) {
+    const std::string id = "fb-batch-" + std::to_string(i);
+    const auto cases = CasesOf(id);
+    ASSERT_EQ(cases.size(), 1u) << id;
+    EXPECT_EQ(cases[0].owners(0).person(), "p-zhang-wei");
+    const auto decided = assignment.service->GetAssignment(id);
+    ASSERT_TRUE(decided.ok()) << decided.status();
+    ASSERT_EQ(decided->decisions_size(), 1);
+    EXPECT_EQ(decided->decisions(0).case_name(), cases[0].name());
+  }
+  EXPECT_EQ(CasesOf("fb-batch-red").size(), 2u) << "one red-line case and one callback";
+  ASSERT_EQ(notifier_.sent().size(), 1u) << "alerted once though delivered twice";
+  EXPECT_EQ(notifier_.sent()[0].recipients,
+            (std::vector<std::string>{"p-jiang-hong", "p-lucy-wang", "p-chen-jianguo"}));
+
+  // The malformed message alone stays pending, until it is dead-lettered.
+  for (int i = 1; i < kMaxDeliveries; ++i) EXPECT_EQ(consumer.PollOnce(), 0);
+  const auto dead = DeadLettered();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].fields.at("feedback_id"), "fb-batch-bad");
 }
 
 }  // namespace

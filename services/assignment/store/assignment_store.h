@@ -12,6 +12,7 @@
 #include <absl/status/statusor.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,8 +45,15 @@ class AssignmentStore {
   // Inserts the assignment and its decisions unless one exists for the
   // feedback. True when this call inserted it.
   absl::StatusOr<bool> Save(const StoredAssignment& assignment);
+  // Save for a batch, in one transaction: one flag per assignment, in
+  // order, true when this call inserted it.
+  absl::StatusOr<std::vector<bool>> SaveMany(const std::vector<StoredAssignment>& assignments);
   // nullopt when the feedback has not been assigned yet.
   absl::StatusOr<std::optional<StoredAssignment>> Load(const std::string& feedback_id);
+  // Load for a batch (one query per 500 ids): the assigned ones, keyed by
+  // feedback id; the others are absent.
+  absl::StatusOr<std::map<std::string, StoredAssignment>> LoadMany(
+      const std::vector<std::string>& feedback_ids);
   absl::Status MarkNotified(const std::string& feedback_id, const std::string& kind);
 
  private:

@@ -1,14 +1,15 @@
 #include "services/tracking/store/tracking_store.h"
 
-#include "services/tracking/store/worklist_query.h"
-
-#include "common/storage/rows.h"
+#include <algorithm>
+#include <array>
+#include <unordered_map>
 
 #include "common/status/status.h"
 #include "common/storage/errors.h"
-
+#include "common/storage/rows.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
+#include "services/tracking/store/worklist_query.h"
 
 namespace voc::tracking {
 namespace {
@@ -16,8 +17,10 @@ namespace {
 using storage::AsInt;
 using storage::AsString;
 using storage::Exec;
+using storage::ForEachRow;
 using storage::IsNull;
 using storage::JoinLines;
+using storage::Placeholders;
 using storage::SplitLines;
 
 // Binary payloads travel as hex text: portable across SQLite TEXT and
@@ -88,80 +91,177 @@ void ReadHistory(soci::session& s, const std::string& table, const std::string& 
 constexpr int kResolved = v1::CASE_STATE_RESOLVED;
 constexpr int kClosed = v1::CASE_STATE_CLOSED;
 
+// ---- the case load: one query for a case and its parts, or for many cases
+
+// Every part of a case comes back from one UNION ALL, one row per part,
+// sorted by case then part then position: part 0 is the cases row, 1 its
+// owners, 2 callbacks, 3 tasks, 4 history. The branches share one column
+// layout (text columns s1..s6, integer columns n1..n7; what each branch puts
+// there is in CaseFromRow and AddPart below) so the statement is
+// the same on SQLite and PostgreSQL. The ids arrive as a VALUES list, bound
+// once for all branches.
+enum CasePart { kCaseRow = 0, kOwnerRow = 1, kCallbackRow = 2, kTaskRow = 3, kHistoryRow = 4 };
+
+std::string CaseLoadSql(std::size_t id_count, bool with_history) {
+  std::string wanted;
+  for (std::size_t i = 0; i < id_count; ++i) {
+    wanted += (i ? ", " : "") + std::string("(CAST(:i") + std::to_string(i) + " AS TEXT))";
+  }
+  const std::string in_wanted = " IN (SELECT id FROM wanted)";
+  const std::string null_text = "CAST(NULL AS TEXT)";
+  const std::string null_int = "CAST(NULL AS BIGINT)";
+  auto nulls = [](const std::string& null, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += ", " + null;
+    return out;
+  };
+  std::string sql =
+      "WITH wanted(id) AS (VALUES " + wanted + ")"
+      " SELECT 0 AS part, c.id AS case_id, CAST(0 AS BIGINT) AS seq,"
+      " c.feedback_id AS s1, c.customer_id AS s2, c.title AS s3, c.summary AS s4,"
+      " c.topics AS s5, c.resolution_note AS s6,"
+      " c.kind AS n1, c.priority AS n2, c.state AS n3, c.create_ms AS n4, c.update_ms AS n5,"
+      " c.due_ms AS n6, c.escalated_ms AS n7"
+      " FROM cases c WHERE c.id" + in_wanted +
+      " UNION ALL SELECT 1, o.case_id, o.ordinal, o.department, o.person" + nulls(null_text, 4) +
+      nulls(null_int, 7) + " FROM case_owners o WHERE o.case_id" + in_wanted +
+      " UNION ALL SELECT 2, b.case_id, b.seq, b.actor, b.note" + nulls(null_text, 4) +
+      ", b.time_ms, b.reached" + nulls(null_int, 5) + " FROM case_callbacks b WHERE b.case_id" +
+      in_wanted +
+      " UNION ALL SELECT 3, t.case_id, t.ordinal, t.task_id, t.title, t.department, t.person" +
+      nulls(null_text, 2) + ", t.due_ms, t.done" + nulls(null_int, 5) +
+      " FROM case_tasks t WHERE t.case_id" + in_wanted;
+  if (with_history) {
+    sql += " UNION ALL SELECT 4, h.case_id, h.seq, h.actor, h.action, h.detail" +
+           nulls(null_text, 3) + ", h.time_ms" + nulls(null_int, 6) +
+           " FROM case_history h WHERE h.case_id" + in_wanted;
+  }
+  return sql + " ORDER BY case_id, part, seq";
+}
+
+// One row of the load, read into typed variables: the union's columns have
+// no declared type of their own (SQLite would take the first branch's, so
+// an INTEGER kind would truncate the BIGINT times of later branches).
+struct CaseLoadRow {
+  long long part = 0, seq = 0;
+  std::string case_id;
+  std::array<std::string, 6> text;
+  std::array<soci::indicator, 6> text_ind{};
+  std::array<long long, 7> number{};
+  std::array<soci::indicator, 7> number_ind{};
+
+  void BindInto(soci::statement& st) {
+    st.exchange(soci::into(part));
+    st.exchange(soci::into(case_id));
+    st.exchange(soci::into(seq));
+    for (std::size_t i = 0; i < text.size(); ++i) st.exchange(soci::into(text[i], text_ind[i]));
+    for (std::size_t i = 0; i < number.size(); ++i) {
+      st.exchange(soci::into(number[i], number_ind[i]));
+    }
+  }
+  // s1..s6 and n1..n7 of the SQL, 1-based like there; NULL is "" and 0.
+  std::string S(std::size_t i) const { return text_ind[i - 1] == soci::i_null ? "" : text[i - 1]; }
+  long long N(std::size_t i) const { return number_ind[i - 1] == soci::i_null ? 0 : number[i - 1]; }
+  bool NullN(std::size_t i) const { return number_ind[i - 1] == soci::i_null; }
+};
+
+v1::Case CaseFromRow(const CaseLoadRow& r, std::int64_t now_ms) {
+  v1::Case c;
+  c.set_id(r.case_id);
+  c.set_name("cases/" + c.id());
+  c.set_feedback_id(r.S(1));
+  c.set_customer_id(r.S(2));
+  c.set_title(r.S(3));
+  c.set_summary(r.S(4));
+  for (auto& topic : SplitLines(r.S(5))) c.add_topics(topic);
+  c.set_resolution_note(r.S(6));
+  c.set_kind(static_cast<v1::CaseKind>(r.N(1)));
+  c.set_priority(static_cast<v1::Priority>(r.N(2)));
+  c.set_state(static_cast<v1::CaseState>(r.N(3)));
+  *c.mutable_create_time() = MillisToProto(r.N(4));
+  *c.mutable_update_time() = MillisToProto(r.N(5));
+  const long long due_ms = r.N(6);
+  *c.mutable_due_time() = MillisToProto(due_ms);
+  if (!r.NullN(7)) *c.mutable_escalate_time() = MillisToProto(r.N(7));
+  c.set_overdue(c.state() != kResolved && c.state() != kClosed && due_ms < now_ms);
+  return c;
+}
+
+void AddPart(const CaseLoadRow& r, v1::Case& c) {
+  switch (r.part) {
+    case kOwnerRow: {
+      v1::Owner* o = c.add_owners();
+      o->set_department(r.S(1));
+      o->set_person(r.S(2));
+      break;
+    }
+    case kCallbackRow: {
+      v1::CallbackOutcome* cb = c.add_callbacks();
+      cb->set_actor(r.S(1));
+      cb->set_note(r.S(2));
+      *cb->mutable_time() = MillisToProto(r.N(1));
+      cb->set_reached(r.N(2) != 0);
+      break;
+    }
+    case kTaskRow: {
+      v1::Task* t = c.add_tasks();
+      t->set_id(r.S(1));
+      t->set_title(r.S(2));
+      t->mutable_owner()->set_department(r.S(3));
+      t->mutable_owner()->set_person(r.S(4));
+      if (!r.NullN(1)) *t->mutable_due_time() = MillisToProto(r.N(1));
+      t->set_done(r.N(2) != 0);
+      break;
+    }
+    case kHistoryRow: {
+      v1::HistoryEntry* h = c.add_history();
+      h->set_actor(r.S(1));
+      h->set_action(r.S(2));
+      h->set_detail(r.S(3));
+      *h->mutable_time() = MillisToProto(r.N(1));
+      break;
+    }
+    default: break;
+  }
+}
+
+// Ids bound in one statement (far below SQLite's and PostgreSQL's limits on
+// bound values); a longer list takes one query per this many cases.
+constexpr std::size_t kCasesPerLoad = 500;
+
+// The cases of `ids` that exist, keyed by id: one query per kCasesPerLoad ids.
+std::unordered_map<std::string, v1::Case> LoadCasesWith(soci::session& s,
+                                                        const std::vector<std::string>& ids,
+                                                        bool with_history, std::int64_t now_ms) {
+  std::unordered_map<std::string, v1::Case> out;
+  for (std::size_t from = 0; from < ids.size(); from += kCasesPerLoad) {
+    const std::vector<std::string> chunk(
+        ids.begin() + from, ids.begin() + std::min(ids.size(), from + kCasesPerLoad));
+    CaseLoadRow row;
+    soci::statement st(s);
+    row.BindInto(st);
+    for (const std::string& id : chunk) st.exchange(soci::use(id));
+    st.alloc();
+    st.prepare(CaseLoadSql(chunk.size(), with_history));
+    st.define_and_bind();
+    v1::Case* current = nullptr;
+    for (bool got = st.execute(true); got; got = st.fetch()) {
+      if (row.part == kCaseRow) {
+        current = &(out[row.case_id] = CaseFromRow(row, now_ms));
+      } else if (current && current->id() == row.case_id) {
+        AddPart(row, *current);
+      }
+    }
+  }
+  return out;
+}
+
 std::optional<v1::Case> LoadCaseWith(soci::session& s, const std::string& id, bool with_history,
                                      std::int64_t now_ms) {
-  std::optional<v1::Case> result;
-  {
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT kind, feedback_id, customer_id, title, summary, priority, state,"
-                      " topics, create_ms, update_ms, due_ms, escalated_ms, resolution_note"
-                      " FROM cases WHERE id = :id",
-         soci::use(id));
-    for (const soci::row& r : rows) {
-      v1::Case c;
-      c.set_name("cases/" + id);
-      c.set_id(id);
-      c.set_kind(static_cast<v1::CaseKind>(AsInt(r, 0)));
-      c.set_feedback_id(AsString(r, 1));
-      c.set_customer_id(AsString(r, 2));
-      c.set_title(AsString(r, 3));
-      c.set_summary(AsString(r, 4));
-      c.set_priority(static_cast<v1::Priority>(AsInt(r, 5)));
-      c.set_state(static_cast<v1::CaseState>(AsInt(r, 6)));
-      for (auto& topic : SplitLines(AsString(r, 7))) c.add_topics(topic);
-      *c.mutable_create_time() = MillisToProto(AsInt(r, 8));
-      *c.mutable_update_time() = MillisToProto(AsInt(r, 9));
-      const long long due_ms = AsInt(r, 10);
-      *c.mutable_due_time() = MillisToProto(due_ms);
-      if (!IsNull(r, 11)) *c.mutable_escalate_time() = MillisToProto(AsInt(r, 11));
-      c.set_resolution_note(AsString(r, 12));
-      c.set_overdue(c.state() != kResolved && c.state() != kClosed && due_ms < now_ms);
-      result = std::move(c);
-    }
-  }
-  if (!result) return result;
-  v1::Case& c = *result;
-  {
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT department, person FROM case_owners WHERE case_id = :id"
-                      " ORDER BY ordinal",
-         soci::use(id));
-    for (const soci::row& r : rows) {
-      v1::Owner* o = c.add_owners();
-      o->set_department(AsString(r, 0));
-      o->set_person(AsString(r, 1));
-    }
-  }
-  {
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT time_ms, actor, reached, note FROM case_callbacks"
-                      " WHERE case_id = :id ORDER BY seq",
-         soci::use(id));
-    for (const soci::row& r : rows) {
-      v1::CallbackOutcome* cb = c.add_callbacks();
-      *cb->mutable_time() = MillisToProto(AsInt(r, 0));
-      cb->set_actor(AsString(r, 1));
-      cb->set_reached(AsInt(r, 2) != 0);
-      cb->set_note(AsString(r, 3));
-    }
-  }
-  {
-    soci::rowset<soci::row> rows =
-        (s.prepare << "SELECT task_id, title, department, person, due_ms, done FROM case_tasks"
-                      " WHERE case_id = :id ORDER BY ordinal",
-         soci::use(id));
-    for (const soci::row& r : rows) {
-      v1::Task* t = c.add_tasks();
-      t->set_id(AsString(r, 0));
-      t->set_title(AsString(r, 1));
-      t->mutable_owner()->set_department(AsString(r, 2));
-      t->mutable_owner()->set_person(AsString(r, 3));
-      if (!IsNull(r, 4)) *t->mutable_due_time() = MillisToProto(AsInt(r, 4));
-      t->set_done(AsInt(r, 5) != 0);
-    }
-  }
-  if (with_history) ReadHistory(s, "case_history", "case_id", id, c.mutable_history());
-  return result;
+  auto loaded = LoadCasesWith(s, {id}, with_history, now_ms);
+  auto found = loaded.find(id);
+  if (found == loaded.end()) return std::nullopt;
+  return std::move(found->second);
 }
 
 std::optional<v1::Project> LoadProjectWith(soci::session& s, const std::string& id,
@@ -216,64 +316,161 @@ std::vector<std::string> ReadIds(soci::rowset<soci::row>& rows) {
   return ids;
 }
 
+
+// The inserts of new cases, each statement prepared once per batch and run
+// once per row with the values of the row copied into its bound variables.
+class CaseInserter {
+ public:
+  explicit CaseInserter(soci::session& s)
+      : case_((s.prepare << "INSERT INTO cases (id, request_id, kind, feedback_id, customer_id,"
+                           " title, summary, priority, state, topics, create_ms, update_ms, due_ms,"
+                           " notify_state, resolution_note) VALUES (:id, :rid, :kind, :fb, :cust,"
+                           " :title, :summary, :prio, :state, :topics, :cms, :ums, :due, 0, '')"
+                           " ON CONFLICT DO NOTHING",
+              soci::use(id_), soci::use(request_id_), soci::use(kind_), soci::use(feedback_id_),
+              soci::use(customer_id_), soci::use(title_), soci::use(summary_),
+              soci::use(priority_), soci::use(state_), soci::use(topics_), soci::use(create_ms_),
+              soci::use(create_ms_), soci::use(due_ms_))),
+        owner_((s.prepare << "INSERT INTO case_owners (case_id, ordinal, department, person)"
+                            " VALUES (:id, :o, :d, :p)",
+               soci::use(id_), soci::use(ordinal_), soci::use(department_), soci::use(person_))),
+        task_((s.prepare << "INSERT INTO case_tasks (case_id, task_id, ordinal, title, department,"
+                           " person, due_ms, done) VALUES (:c, :t, :o, :title, :d, :p, :due, :done)",
+              soci::use(id_), soci::use(task_id_), soci::use(ordinal_), soci::use(title_),
+              soci::use(department_), soci::use(person_), soci::use(task_due_ms_, task_due_ind_),
+              soci::use(done_))),
+        // A new case's history starts at seq 1 (append-only, keyed by case).
+        history_((s.prepare << "INSERT INTO case_history (case_id, seq, time_ms, actor, action,"
+                              " detail) VALUES (:k, 1, :t, :a, :act, :d)",
+                 soci::use(id_), soci::use(history_ms_), soci::use(actor_), soci::use(action_),
+                 soci::use(detail_))) {}
+
+  // Inserts `c` with its owners, tasks and `created` history row unless a
+  // case with its id or request id exists (a concurrent twin committed
+  // first). True when this call inserted it.
+  bool Insert(const v1::Case& c, const std::string& request_id, const HistoryRecord& created) {
+    id_ = c.id();
+    request_id_ = request_id;
+    kind_ = c.kind();
+    feedback_id_ = c.feedback_id();
+    customer_id_ = c.customer_id();
+    title_ = c.title();
+    summary_ = c.summary();
+    priority_ = c.priority();
+    state_ = c.state();
+    topics_ = JoinLines(c.topics());
+    create_ms_ = ProtoToMillis(c.create_time());
+    due_ms_ = ProtoToMillis(c.due_time());
+    case_.execute(true);
+    if (case_.get_affected_rows() == 0) return false;
+    for (int i = 0; i < c.owners_size(); ++i) {
+      ordinal_ = i;
+      department_ = c.owners(i).department();
+      person_ = c.owners(i).person();
+      owner_.execute(true);
+    }
+    for (int i = 0; i < c.tasks_size(); ++i) {
+      const v1::Task& t = c.tasks(i);
+      ordinal_ = i;
+      task_id_ = t.id();
+      title_ = t.title();
+      department_ = t.owner().department();
+      person_ = t.owner().person();
+      task_due_ms_ = ProtoToMillis(t.due_time());
+      task_due_ind_ = IsUnset(t.due_time()) ? soci::i_null : soci::i_ok;
+      done_ = t.done() ? 1 : 0;
+      task_.execute(true);
+    }
+    history_ms_ = created.time_ms;
+    actor_ = created.actor;
+    action_ = created.action;
+    detail_ = created.detail;
+    history_.execute(true);
+    return true;
+  }
+
+ private:
+  // The bound variables (declared before the statements that bind them).
+  std::string id_, request_id_, feedback_id_, customer_id_, title_, summary_, topics_;
+  int kind_ = 0, priority_ = 0, state_ = 0, ordinal_ = 0, done_ = 0;
+  long long create_ms_ = 0, due_ms_ = 0, task_due_ms_ = 0, history_ms_ = 0;
+  soci::indicator task_due_ind_ = soci::i_ok;
+  std::string department_, person_, task_id_, actor_, action_, detail_;
+  soci::statement case_, owner_, task_, history_;
+};
+
+// request id -> case id of the requests already served: one query per
+// kCasesPerLoad request ids.
+std::unordered_map<std::string, std::string> FindCaseIdsByRequest(
+    soci::session& s, const std::vector<std::string>& request_ids) {
+  std::unordered_map<std::string, std::string> out;
+  for (std::size_t from = 0; from < request_ids.size(); from += kCasesPerLoad) {
+    const std::vector<std::string> chunk(
+        request_ids.begin() + from,
+        request_ids.begin() + std::min(request_ids.size(), from + kCasesPerLoad));
+    ForEachRow(s, "SELECT request_id, id FROM cases WHERE request_id IN " +
+                      Placeholders("r", chunk.size()),
+               chunk, [&](const soci::row& r) { out[AsString(r, 0)] = AsString(r, 1); });
+  }
+  return out;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- cases
 
-absl::StatusOr<bool> TrackingStore::InsertCase(const v1::Case& c, const std::string& request_id,
-                                               const HistoryRecord& created) {
-  return storage::Guarded("storing a case", [&] {
-    return db_.InTransaction([&](soci::session& s) {
-      int kind = c.kind(), priority = c.priority(), state = c.state();
-      long long create_ms = ProtoToMillis(c.create_time());
-      long long due_ms = ProtoToMillis(c.due_time());
-      const std::string topics = JoinLines(c.topics());
-      const long long inserted = Exec(
-          s,
-          "INSERT INTO cases (id, request_id, kind, feedback_id, customer_id, title, summary,"
-          " priority, state, topics, create_ms, update_ms, due_ms, notify_state,"
-          " resolution_note) VALUES (:id, :rid, :kind, :fb, :cust, :title, :summary, :prio,"
-          " :state, :topics, :cms, :ums, :due, 0, '') ON CONFLICT DO NOTHING",
-          soci::use(c.id()), soci::use(request_id), soci::use(kind), soci::use(c.feedback_id()),
-          soci::use(c.customer_id()), soci::use(c.title()), soci::use(c.summary()),
-          soci::use(priority), soci::use(state), soci::use(topics), soci::use(create_ms),
-          soci::use(create_ms), soci::use(due_ms));
-      if (inserted == 0) return false;
-      for (int i = 0; i < c.owners_size(); ++i) {
-        Exec(s,
-             "INSERT INTO case_owners (case_id, ordinal, department, person)"
-             " VALUES (:id, :o, :d, :p)",
-             soci::use(c.id()), soci::use(i), soci::use(c.owners(i).department()),
-             soci::use(c.owners(i).person()));
-      }
-      for (int i = 0; i < c.tasks_size(); ++i) {
-        const v1::Task& t = c.tasks(i);
-        long long task_due = ProtoToMillis(t.due_time());
-        soci::indicator due_ind = IsUnset(t.due_time()) ? soci::i_null : soci::i_ok;
-        int done = t.done() ? 1 : 0;
-        Exec(s,
-             "INSERT INTO case_tasks (case_id, task_id, ordinal, title, department, person,"
-             " due_ms, done) VALUES (:c, :t, :o, :title, :d, :p, :due, :done)",
-             soci::use(c.id()), soci::use(t.id()), soci::use(i), soci::use(t.title()),
-             soci::use(t.owner().department()), soci::use(t.owner().person()),
-             soci::use(task_due, due_ind), soci::use(done));
-      }
-      AppendHistory(s, "case_history", "case_id", c.id(), created);
-      WriteOwnerListKeys(s, c.id());  // worklist: the owner rows' list keys
-      return true;
-    });
-  });
-}
+absl::StatusOr<std::vector<CreatedCase>> TrackingStore::CreateCases(
+    const std::vector<CaseToCreate>& items, std::int64_t now_ms) {
+  return storage::Guarded("storing cases", [&] {
+    return db_.InTransaction([&](soci::session& s) -> absl::StatusOr<std::vector<CreatedCase>> {
+      std::vector<std::string> request_ids;
+      request_ids.reserve(items.size());
+      for (const CaseToCreate& item : items) request_ids.push_back(item.request_id);
+      std::sort(request_ids.begin(), request_ids.end());
+      request_ids.erase(std::unique(request_ids.begin(), request_ids.end()), request_ids.end());
+      // A request served before (in an earlier batch, or earlier in this
+      // one once inserted below) keeps its first case.
+      std::unordered_map<std::string, std::string> case_of_request =
+          FindCaseIdsByRequest(s, request_ids);
 
-absl::StatusOr<std::optional<std::string>> TrackingStore::FindCaseIdByRequest(
-    const std::string& request_id) {
-  return storage::Guarded("finding a case by request id", [&] {
-    return db_.WithSession([&](soci::session& s) -> std::optional<std::string> {
-      soci::rowset<soci::row> rows =
-          (s.prepare << "SELECT id FROM cases WHERE request_id = :r", soci::use(request_id));
-      auto ids = ReadIds(rows);
-      if (ids.empty()) return std::nullopt;
-      return ids.front();
+      std::vector<CreatedCase> out(items.size());
+      std::vector<std::string> case_ids(items.size());
+      std::optional<CaseInserter> insert;  // prepared on the first new case
+      std::vector<std::string> inserted_ids;
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        const CaseToCreate& item = items[i];
+        if (auto found = case_of_request.find(item.request_id); found != case_of_request.end()) {
+          case_ids[i] = found->second;
+          continue;
+        }
+        if (!item.c) continue;  // invalid and never served: nothing to return
+        if (!insert) insert.emplace(s);
+        // Not inserted only when a concurrent twin (another replica on
+        // PostgreSQL) stored the same request first: its case has this id.
+        out[i].inserted = insert->Insert(*item.c, item.request_id, item.created);
+        case_ids[i] = item.c->id();
+        case_of_request[item.request_id] = item.c->id();
+        if (out[i].inserted) inserted_ids.push_back(item.c->id());
+      }
+      WriteOwnerListKeys(s, inserted_ids);  // worklist: the new owner rows' list keys
+
+      std::vector<std::string> to_load;
+      for (const std::string& id : case_ids) {
+        if (!id.empty()) to_load.push_back(id);
+      }
+      std::sort(to_load.begin(), to_load.end());
+      to_load.erase(std::unique(to_load.begin(), to_load.end()), to_load.end());
+      auto loaded = LoadCasesWith(s, to_load, /*with_history=*/false, now_ms);
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (case_ids[i].empty()) continue;
+        auto found = loaded.find(case_ids[i]);
+        if (found == loaded.end()) {
+          return absl::InternalError("case " + case_ids[i] + " of request " +
+                                     items[i].request_id + " vanished");
+        }
+        out[i].stored = found->second;
+      }
+      return out;
     });
   });
 }
@@ -298,11 +495,16 @@ absl::StatusOr<std::vector<CaseListEntry>> TrackingStore::ListCases(
       // The cases were present a moment ago; a case is never deleted, so
       // they still are.
       std::vector<CaseListKey> keys = ReadWorklistPage(s, f, as_of_ms, limit, after);
-      std::vector<v1::Case> cases = LoadWorklistCases(s, keys, now_ms);
+      std::vector<std::string> ids;
+      ids.reserve(keys.size());
+      for (const CaseListKey& key : keys) ids.push_back(key.id);
+      auto cases = LoadCasesWith(s, ids, /*with_history=*/false, now_ms);
       std::vector<CaseListEntry> out;
       out.reserve(keys.size());
-      for (std::size_t i = 0; i < keys.size(); ++i) {
-        out.push_back({std::move(cases[i]), std::move(keys[i])});
+      for (CaseListKey& key : keys) {
+        auto found = cases.find(key.id);
+        if (found == cases.end()) continue;  // never deleted; defensive only
+        out.push_back({std::move(found->second), std::move(key)});
       }
       return out;
     });

@@ -73,6 +73,22 @@ struct CaseFilter {
   bool open_only = false;
 };
 
+// One item of TrackingStore::CreateCases. `c` (id already chosen) is
+// inserted with its owners, tasks and `created` history row unless a case
+// was stored for request_id before; null when the request is invalid.
+struct CaseToCreate {
+  std::string request_id;
+  const v1::Case* c = nullptr;
+  HistoryRecord created;
+};
+// What became of one item: the case stored for its request id (nullopt when
+// `c` was null and nothing was stored for it), and whether this call
+// inserted it.
+struct CreatedCase {
+  std::optional<v1::Case> stored;
+  bool inserted = false;
+};
+
 // A state change of one case, applied only if the case is still in
 // `expected_state` (optimistic concurrency).
 struct CaseChange {
@@ -116,13 +132,17 @@ class TrackingStore {
   explicit TrackingStore(storage::Database& db) : db_(db) {}
 
   // ---- cases ----
-  // Inserts `c` (id already chosen) with its owners and tasks and a
-  // "created" history row, unless a case with the same id or request_id
-  // exists. True when this call inserted it.
-  absl::StatusOr<bool> InsertCase(const v1::Case& c, const std::string& request_id,
-                                  const HistoryRecord& created);
-  // nullopt when no case was created for the request.
-  absl::StatusOr<std::optional<std::string>> FindCaseIdByRequest(const std::string& request_id);
+  // Stores a batch of new cases in one transaction: one request-id lookup
+  // for the whole batch, the inserts through statements prepared once, and
+  // one load of the batch's cases. An item whose request id was stored
+  // before (in an earlier call, or earlier in this batch) gets that case and
+  // inserts nothing; an item without a case (`c` null: its request failed
+  // validation) only gets the case stored for its request id, if any. One
+  // result per item, in order.
+  absl::StatusOr<std::vector<CreatedCase>> CreateCases(const std::vector<CaseToCreate>& items,
+                                                       std::int64_t now_ms);
+  // One query for the case and all its parts (owners, callbacks, tasks and,
+  // when asked, history).
   // NOT_FOUND "cases/{id} not found". `now_ms` decides the output-only
   // `overdue` flag.
   absl::StatusOr<v1::Case> LoadCase(const std::string& id, bool with_history, std::int64_t now_ms);

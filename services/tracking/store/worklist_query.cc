@@ -326,87 +326,12 @@ std::vector<std::string> ExplainWorklistPage(soci::session& s, storage::Backend 
 
 namespace {
 
-// " IN (:p1, :p2, ...)" over the page's case ids.
-std::string InIds(BoundSelect& q, const std::vector<CaseListKey>& keys) {
-  std::string list;
-  for (const CaseListKey& key : keys) list += (list.empty() ? "" : ", ") + q.Param(key.id);
-  return " IN (" + list + ")";
-}
-
-}  // namespace
-
-std::vector<v1::Case> LoadWorklistCases(soci::session& s, const std::vector<CaseListKey>& keys,
-                                        std::int64_t now_ms) {
-  std::vector<v1::Case> out(keys.size());
-  if (keys.empty()) return out;
-  std::unordered_map<std::string, v1::Case*> by_id;
-  for (std::size_t i = 0; i < keys.size(); ++i) by_id[keys[i].id] = &out[i];
-  auto read = [&](const std::string& select, const std::string& rest, auto&& add) {
-    BoundSelect q;
-    q.Append(select);
-    q.Append(InIds(q, keys));
-    q.Append(rest);
-    soci::rowset<soci::row> rows = q.Run(s);
-    for (const soci::row& r : rows) {
-      auto found = by_id.find(AsString(r, 0));
-      if (found != by_id.end()) add(*found->second, r);
-    }
-  };
-  read("SELECT id, kind, feedback_id, customer_id, title, summary, priority, state, topics,"
-       " create_ms, update_ms, due_ms, escalated_ms, resolution_note FROM cases WHERE id",
-       "", [&](v1::Case& c, const soci::row& r) {
-         c.set_name("cases/" + AsString(r, 0));
-         c.set_id(AsString(r, 0));
-         c.set_kind(static_cast<v1::CaseKind>(AsInt(r, 1)));
-         c.set_feedback_id(AsString(r, 2));
-         c.set_customer_id(AsString(r, 3));
-         c.set_title(AsString(r, 4));
-         c.set_summary(AsString(r, 5));
-         c.set_priority(static_cast<v1::Priority>(AsInt(r, 6)));
-         c.set_state(static_cast<v1::CaseState>(AsInt(r, 7)));
-         for (auto& topic : storage::SplitLines(AsString(r, 8))) c.add_topics(topic);
-         *c.mutable_create_time() = MillisToProto(AsInt(r, 9));
-         *c.mutable_update_time() = MillisToProto(AsInt(r, 10));
-         const long long due_ms = AsInt(r, 11);
-         *c.mutable_due_time() = MillisToProto(due_ms);
-         if (!storage::IsNull(r, 12)) *c.mutable_escalate_time() = MillisToProto(AsInt(r, 12));
-         c.set_resolution_note(AsString(r, 13));
-         c.set_overdue(c.state() != v1::CASE_STATE_RESOLVED && c.state() != v1::CASE_STATE_CLOSED &&
-                       due_ms < now_ms);
-       });
-  read("SELECT case_id, department, person FROM case_owners WHERE case_id",
-       " ORDER BY case_id, ordinal", [](v1::Case& c, const soci::row& r) {
-         v1::Owner* o = c.add_owners();
-         o->set_department(AsString(r, 1));
-         o->set_person(AsString(r, 2));
-       });
-  read("SELECT case_id, time_ms, actor, reached, note FROM case_callbacks WHERE case_id",
-       " ORDER BY case_id, seq", [](v1::Case& c, const soci::row& r) {
-         v1::CallbackOutcome* cb = c.add_callbacks();
-         *cb->mutable_time() = MillisToProto(AsInt(r, 1));
-         cb->set_actor(AsString(r, 2));
-         cb->set_reached(AsInt(r, 3) != 0);
-         cb->set_note(AsString(r, 4));
-       });
-  read("SELECT case_id, task_id, title, department, person, due_ms, done FROM case_tasks"
-       " WHERE case_id", " ORDER BY case_id, ordinal", [](v1::Case& c, const soci::row& r) {
-         v1::Task* t = c.add_tasks();
-         t->set_id(AsString(r, 1));
-         t->set_title(AsString(r, 2));
-         t->mutable_owner()->set_department(AsString(r, 3));
-         t->mutable_owner()->set_person(AsString(r, 4));
-         if (!storage::IsNull(r, 5)) *t->mutable_due_time() = MillisToProto(AsInt(r, 5));
-         t->set_done(AsInt(r, 6) != 0);
-       });
-  return out;
-}
-
-namespace {
 constexpr char kWriteOwnerListKeys[] =
     "UPDATE case_owners SET"
     " state = (SELECT c.state FROM cases c WHERE c.id = case_owners.case_id),"
     " due_ms = (SELECT c.due_ms FROM cases c WHERE c.id = case_owners.case_id)"
     " WHERE case_id = :id";
+
 }  // namespace
 
 void WriteOwnerListKeys(soci::session& s, const std::string& case_id) {

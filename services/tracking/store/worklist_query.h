@@ -38,15 +38,6 @@ std::vector<CaseListKey> ReadWorklistPage(soci::session& s, const CaseFilter& fi
                                           std::int64_t as_of_ms, int limit,
                                           const std::optional<CaseListKey>& after);
 
-// The cases of a page, in the order of `keys`, with their owners, callbacks
-// and tasks (no history), read by four set-based statements for the whole
-// page instead of four per case (the round trips dominate a page on
-// PostgreSQL). `now_ms` decides the output-only `overdue` flag. This mirrors
-// LoadCaseWith (tracking_store.cc) field by field; a batch form of the one
-// case load can replace it.
-std::vector<v1::Case> LoadWorklistCases(soci::session& s, const std::vector<CaseListKey>& keys,
-                                        std::int64_t now_ms);
-
 // The plan the database chooses for the statement ReadWorklistPage runs for
 // this filter and cursor (EXPLAIN QUERY PLAN's details on SQLite, EXPLAIN's
 // lines on PostgreSQL, newline-separated); empty when it runs none (an

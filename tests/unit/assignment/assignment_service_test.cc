@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <mutex>
+#include <set>
 
 #include "services/assignment/store/assignment_store.h"
 #include "tests/support/recording_notifier.h"
@@ -18,17 +19,36 @@ namespace {
 using testing::MakeRouter;
 using testing::Triaged;
 
-// Hands out "cases/<request_id>" and remembers every request.
+// Tracking at the edge: hands out "cases/<request_id>", remembers every
+// request and counts the round trips; `failing` is tracking down, `refused`
+// the request ids it answers INVALID_ARGUMENT.
 class FakeCaseCreator final : public CaseCreator {
  public:
   absl::StatusOr<std::string> CreateCase(const v1::CreateCaseRequest& request) override {
+    auto created = CreateCases({request});
+    if (!created.ok()) return created.status();
+    return created->front();
+  }
+  absl::StatusOr<std::vector<absl::StatusOr<std::string>>> CreateCases(
+      const std::vector<v1::CreateCaseRequest>& batch) override {
     std::lock_guard lock(mu);
-    requests.push_back(request);
+    ++calls;
+    requests.insert(requests.end(), batch.begin(), batch.end());
     if (failing) return absl::UnavailableError("tracking unavailable");
-    return "cases/" + request.request_id();
+    std::vector<absl::StatusOr<std::string>> names;
+    for (const auto& request : batch) {
+      if (refused.count(request.request_id())) {
+        names.push_back(absl::InvalidArgumentError("case.owners: at least one owner is required"));
+      } else {
+        names.push_back("cases/" + request.request_id());
+      }
+    }
+    return names;
   }
   std::mutex mu;
   bool failing = false;
+  std::set<std::string> refused;
+  int calls = 0;
   std::vector<v1::CreateCaseRequest> requests;
 };
 
@@ -154,6 +174,94 @@ TEST_F(AssignmentServiceTest, ReloadWithABadFileKeepsTheRulesInForce) {
   EXPECT_EQ(std::string(reloaded.status().message()).rfind(routing + ":2: ", 0), 0u)
       << reloaded.status().message();
   EXPECT_EQ(service.CurrentCounts().rules(), rules_before);
+}
+
+// ---- the batch handler (one CreateCases call and one transaction a batch)
+
+TEST_F(AssignmentServiceTest, ABatchOpensAllItsCasesInOneCallAndStoresEveryDecision) {
+  std::vector<queue::StreamMessage> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(Message(Triaged("fb-" + std::to_string(i)).Detractor().t));
+  batch.push_back(Message(Triaged("fb-positive").t));
+  const auto results = consumer_->HandleBatch(batch);
+  ASSERT_EQ(results.size(), batch.size());
+  for (const auto& r : results) EXPECT_TRUE(r.ok()) << r;
+  EXPECT_EQ(cases_.calls, 1) << "one round trip to tracking for the whole batch";
+  EXPECT_EQ(cases_.requests.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    const auto assignment = service_->GetAssignment("fb-" + std::to_string(i));
+    ASSERT_TRUE(assignment.ok()) << assignment.status();
+    ASSERT_EQ(assignment->decisions_size(), 1);
+    EXPECT_EQ(assignment->decisions(0).case_name(), "cases/callback:fb-" + std::to_string(i));
+  }
+  EXPECT_EQ(service_->GetAssignment("fb-positive").value().decisions_size(), 0);
+
+  // Redelivered, the batch finds every decision and calls tracking no more.
+  for (const auto& r : consumer_->HandleBatch(batch)) EXPECT_TRUE(r.ok()) << r;
+  EXPECT_EQ(cases_.calls, 1);
+}
+
+TEST_F(AssignmentServiceTest, ACaseTrackingRefusesDeadLettersItsMessageOnly) {
+  cases_.refused = {"callback:fb-2"};
+  const auto results = consumer_->HandleBatch({Message(Triaged("fb-1").Detractor().t),
+                                               Message(Triaged("fb-2").Detractor().t),
+                                               Message(Triaged("fb-3").Detractor().t)});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0].ok()) << results[0];
+  EXPECT_EQ(results[1].code(), absl::StatusCode::kInvalidArgument) << results[1];
+  EXPECT_EQ(queue::DispositionOf(results[1]), queue::Disposition::kFail);
+  EXPECT_TRUE(results[2].ok()) << results[2];
+  EXPECT_TRUE(service_->GetAssignment("fb-1").ok());
+  EXPECT_EQ(service_->GetAssignment("fb-2").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(service_->GetAssignment("fb-3").ok());
+}
+
+TEST_F(AssignmentServiceTest, ATrackingOutageRetriesTheWholeBatchAndStoresNothing) {
+  const std::vector<queue::StreamMessage> batch = {Message(Triaged("fb-1").Detractor().t),
+                                                   Message(Triaged("fb-2").RedLine("fire").t)};
+  cases_.failing = true;
+  for (const auto& r : consumer_->HandleBatch(batch)) {
+    EXPECT_EQ(queue::DispositionOf(r), queue::Disposition::kRetry) << r;
+  }
+  EXPECT_EQ(service_->GetAssignment("fb-1").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(notifier_.sent().empty()) << "no alert for a case not opened";
+
+  cases_.failing = false;
+  for (const auto& r : consumer_->HandleBatch(batch)) EXPECT_TRUE(r.ok()) << r;
+  EXPECT_TRUE(service_->GetAssignment("fb-1").ok());
+  EXPECT_EQ(service_->GetAssignment("fb-2").value().decisions_size(), 1);
+  ASSERT_EQ(notifier_.sent().size(), 1u);
+  EXPECT_EQ(notifier_.sent()[0].case_id, "cases/redline:fb-2");
+}
+
+TEST_F(AssignmentServiceTest, TheSameRedLineTwiceInABatchIsAssignedAndAlertedOnce) {
+  const auto msg = Message(Triaged("fb-9").RedLine("explosion").t);
+  const auto results = consumer_->HandleBatch({msg, Message(Triaged("fb-1").Detractor().t), msg});
+  for (const auto& r : results) EXPECT_TRUE(r.ok()) << r;
+  EXPECT_EQ(notifier_.sent().size(), 1u);
+  EXPECT_EQ(service_->GetAssignment("fb-9").value().decisions_size(), 1);
+}
+
+TEST_F(AssignmentServiceTest, AFailedAlertRetriesItsMessageWhileTheOthersAreDone) {
+  notifier_.set_failing(true);
+  const auto red = Message(Triaged("fb-9").RedLine("explosion").t);
+  const auto results = consumer_->HandleBatch({Message(Triaged("fb-1").Detractor().t), red});
+  EXPECT_TRUE(results[0].ok()) << results[0];
+  EXPECT_EQ(results[1].code(), absl::StatusCode::kUnavailable) << results[1];
+  notifier_.set_failing(false);
+  EXPECT_TRUE(consumer_->HandleBatch({red}).front().ok());
+  EXPECT_EQ(notifier_.sent().size(), 1u);
+  EXPECT_EQ(cases_.calls, 1) << "the retry reuses the stored decisions";
+}
+
+TEST_F(AssignmentServiceTest, AMalformedMessageInABatchFailsAlone) {
+  const auto results = consumer_->HandleBatch(
+      {Message(Triaged("fb-1").Detractor().t), {"1-1", {{"payload", "\xff\xff not a proto"}}},
+       {"1-2", {}}});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0].ok()) << results[0];
+  EXPECT_EQ(results[1].code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(results[2].code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(service_->GetAssignment("fb-1").ok());
 }
 
 }  // namespace
