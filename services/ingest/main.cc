@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   voc::storage::OutboxRelayOptions relay_options;
   relay_options.name = "feedback";
   relay_options.interval = std::chrono::milliseconds(config.ServiceInt("relay_interval_ms", 1000));
-  relay_options.batch_size = static_cast<int>(config.ServiceInt("relay_batch_size", 200));
+  relay_options.batch_size = static_cast<int>(config.ServiceInt("relay_batch_size", 1000));
 
   voc::ingest::IngestStore store(*ctx.db);
   voc::queue::StreamPublisher publisher(ctx.redis, voc::queue::kFeedbackStream);
