@@ -203,6 +203,17 @@ absl::StatusOr<voc::v1::SubmitFeedbackResponse> IngestGrpc::Submit(const std::st
 }
 
 absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> IngestGrpc::BatchSubmit(const std::string& wire) {
+  // Usually every item is well-formed: one parse of the whole request.
+  // Only when that fails are the items split and parsed one by one, so the
+  // bad one fails alone.
+  if (voc::v1::BatchSubmitFeedbackRequest whole; whole.ParseFromString(wire)) {
+    VOC_RETURN_IF_ERROR(CheckBatchSize(static_cast<std::size_t>(whole.feedbacks_size())));
+    std::vector<voc::v1::Feedback> parsed(std::make_move_iterator(whole.mutable_feedbacks()->begin()),
+                                          std::make_move_iterator(whole.mutable_feedbacks()->end()));
+    std::vector<int> parsed_index(parsed.size());
+    for (std::size_t i = 0; i < parsed.size(); ++i) parsed_index[i] = static_cast<int>(i);
+    return StoreBatch(std::move(parsed), parsed_index, voc::v1::BatchSubmitFeedbackResponse());
+  }
   google::protobuf::UnknownFieldSet fields;
   if (!fields.ParseFromArray(wire.data(), static_cast<int>(wire.size()))) {
     return status::InvalidArgument("request", "not a serialized BatchSubmitFeedbackRequest");
@@ -229,6 +240,15 @@ absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> IngestGrpc::BatchSubmit(con
     parsed_index.push_back(i);
   }
 
+  return StoreBatch(std::move(parsed), parsed_index, std::move(response));
+}
+
+absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> IngestGrpc::StoreBatch(
+    std::vector<voc::v1::Feedback> parsed, const std::vector<int>& parsed_index,
+    voc::v1::BatchSubmitFeedbackResponse response) {
+  for (int i = response.results_size(); i <= (parsed_index.empty() ? -1 : parsed_index.back()); ++i) {
+    response.add_results()->set_index(i);
+  }
   VOC_ASSIGN_OR_RETURN(auto outcomes, service_.SubmitBatch(std::move(parsed)));
   for (std::size_t j = 0; j < outcomes.size(); ++j) {
     auto* result = response.mutable_results(parsed_index[j]);

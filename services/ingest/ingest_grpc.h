@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "services/ingest/ingest_service.h"
 #include "voc/v1/ingest.grpc.pb.h"
@@ -64,6 +65,12 @@ class IngestGrpc final : public IngestServiceBase {
   absl::StatusOr<voc::v1::SubmitFeedbackResponse> Submit(const std::string& wire);
   absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> BatchSubmit(const std::string& wire);
   grpc::Status BatchSubmitWire(const std::string& wire, std::string* out);
+  // Stores the parsed items (parsed[j] is item parsed_index[j] of the
+  // request) and fills their results into `response`, which holds a result
+  // for each item refused before (results are added up to the last index).
+  absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> StoreBatch(std::vector<voc::v1::Feedback> parsed,
+                                                                  const std::vector<int>& parsed_index,
+                                                                  voc::v1::BatchSubmitFeedbackResponse response);
 
   IngestService& service_;
   std::unique_ptr<HandlerPool> pool_;

@@ -45,7 +45,9 @@ Feedback FromRow(const soci::row& row) {
   if (row.get_indicator(11) == soci::i_ok) f.set_rating(static_cast<int>(AsInt(row, 11)));
   *f.mutable_occurred_time() = MillisToProto(AsInt(row, 12));
   *f.mutable_received_time() = MillisToProto(AsInt(row, 13));
-  auto attributes = nlohmann::json::parse(row.get<std::string>(14), nullptr, false);
+  const std::string& attributes_json = row.get<std::string>(14);
+  if (attributes_json == "{}") return f;  // the common case, without a JSON parse
+  auto attributes = nlohmann::json::parse(attributes_json, nullptr, false);
   if (attributes.is_object()) {
     for (const auto& [key, value] : attributes.items()) {
       if (value.is_string()) (*f.mutable_attributes())[key] = value.get<std::string>();
@@ -63,24 +65,28 @@ std::vector<Feedback> ReadAll(soci::rowset<soci::row>& rows) {
 // The bound values of one row of an insert. SOCI binds references, so a
 // row must stay where it is until its statement ran.
 struct InsertRow {
-  explicit InsertRow(const Feedback& f)
-      : id(f.id()),
-        channel(f.channel()),
-        external_id(f.external_id()),
-        customer_id(f.customer().id()),
-        tier(f.customer().value_tier()),
-        account_manager(f.customer().account_manager()),
-        store(f.customer().store()),
-        region(f.customer().region()),
-        product(f.product()),
-        text(f.text()),
-        nps(f.has_nps() ? f.nps() : 0),
-        nps_ind(f.has_nps() ? soci::i_ok : soci::i_null),
-        rating(f.has_rating() ? f.rating() : 0),
-        rating_ind(f.has_rating() ? soci::i_ok : soci::i_null),
-        occurred_ms(ProtoToMillis(f.occurred_time())),
-        received_ms(ProtoToMillis(f.received_time())),
-        attributes_json(AttributesJson(f)) {}
+  InsertRow() = default;
+  explicit InsertRow(const Feedback& f) { Assign(f); }
+
+  void Assign(const Feedback& f) {
+    id = f.id();
+    channel = f.channel();
+    external_id = f.external_id();
+    customer_id = f.customer().id();
+    tier = f.customer().value_tier();
+    account_manager = f.customer().account_manager();
+    store = f.customer().store();
+    region = f.customer().region();
+    product = f.product();
+    text = f.text();
+    nps = f.has_nps() ? f.nps() : 0;
+    nps_ind = f.has_nps() ? soci::i_ok : soci::i_null;
+    rating = f.has_rating() ? f.rating() : 0;
+    rating_ind = f.has_rating() ? soci::i_ok : soci::i_null;
+    occurred_ms = ProtoToMillis(f.occurred_time());
+    received_ms = ProtoToMillis(f.received_time());
+    attributes_json = AttributesJson(f);
+  }
 
   static std::string AttributesJson(const Feedback& f) {
     if (f.attributes().empty()) return "{}";
@@ -108,20 +114,19 @@ struct InsertRow {
   }
 
   std::string id;
-  int channel;
+  int channel = 0;
   std::string external_id, customer_id, tier, account_manager, store, region, product, text;
-  int nps;
-  soci::indicator nps_ind;
-  int rating;
-  soci::indicator rating_ind;
-  long long occurred_ms, received_ms;
+  int nps = 0;
+  soci::indicator nps_ind = soci::i_null;
+  int rating = 0;
+  soci::indicator rating_ind = soci::i_null;
+  long long occurred_ms = 0, received_ms = 0;
   std::string attributes_json;
 };
 constexpr int kValuesPerRow = 15;
 
-// Rows per INSERT statement: a few prepares per batch of 500 while keeping
-// the statement far below both backends' limits on bound parameters
-// (SQLite 32766, PostgreSQL 65535).
+// Rows per multi-row INSERT (PostgreSQL): a few round trips per batch of
+// 500, far below its limit of 65535 bound parameters.
 constexpr std::size_t kRowsPerInsert = 100;
 
 // The n-th (from 0) bound parameter of a generated statement. SQLite gets
@@ -155,28 +160,61 @@ std::string ValuesList(std::size_t rows, bool sqlite) {
   return sql;
 }
 
-// Inserts the rows that conflict with nothing stored (id or (channel,
-// external_id)) in one statement; returns the ids written (ON CONFLICT DO
-// NOTHING RETURNING: no re-read for the rows that went in).
-std::vector<std::string> InsertReturningIds(soci::session& s, std::span<const Feedback> items) {
-  std::vector<InsertRow> rows;
-  rows.reserve(items.size());
-  for (const auto& f : items) rows.emplace_back(f);
-  std::vector<std::string> written;
-  written.reserve(items.size());
-  // One id at a time: SOCI 4.0's SQLite backend loses a row fetched into a
-  // vector of size one.
+const std::string kInsertPrefix = std::string("INSERT INTO feedback (") + kColumns + ") VALUES ";
+const std::string kInsertSuffix = " ON CONFLICT DO NOTHING RETURNING id";
+
+// SQLite, in process: one prepared single-row INSERT, bound to one row of
+// values and run once per item. No parse per row, and no statement with
+// thousands of parameters to parse either.
+void InsertEachPrepared(soci::session& s, std::span<const Feedback* const> items, std::vector<std::string>& written) {
+  InsertRow row;
   std::string id;
   soci::statement st(s);
-  for (auto& row : rows) row.BindTo(st);
+  row.BindTo(st);
   st.exchange(soci::into(id));
   st.alloc();
-  st.prepare(std::string("INSERT INTO feedback (") + kColumns + ") VALUES " + ValuesList(rows.size(), IsSqlite(s)) +
-             " ON CONFLICT DO NOTHING RETURNING id");
+  st.prepare(kInsertPrefix + ValuesList(1, true) + kInsertSuffix);
   st.define_and_bind();
-  if (st.execute(true)) {
-    do written.push_back(id);
-    while (st.fetch());
+  for (const Feedback* f : items) {
+    row.Assign(*f);
+    if (st.execute(true)) written.push_back(id);
+  }
+}
+
+// PostgreSQL, a round trip away: one multi-row INSERT per kRowsPerInsert
+// items.
+void InsertMultiRow(soci::session& s, std::span<const Feedback* const> items, std::vector<std::string>& written) {
+  for (std::size_t from = 0; from < items.size(); from += kRowsPerInsert) {
+    const auto chunk = items.subspan(from, std::min(kRowsPerInsert, items.size() - from));
+    std::vector<InsertRow> rows;
+    rows.reserve(chunk.size());
+    for (const Feedback* f : chunk) rows.emplace_back(*f);
+    // One id at a time: SOCI 4.0's SQLite backend loses a row fetched into
+    // a vector of size one, so vectors are not used for RETURNING at all.
+    std::string id;
+    soci::statement st(s);
+    for (auto& row : rows) row.BindTo(st);
+    st.exchange(soci::into(id));
+    st.alloc();
+    st.prepare(kInsertPrefix + ValuesList(rows.size(), false) + kInsertSuffix);
+    st.define_and_bind();
+    if (st.execute(true)) {
+      do written.push_back(id);
+      while (st.fetch());
+    }
+  }
+}
+
+// Inserts the items that conflict with nothing stored (id or (channel,
+// external_id)); returns the ids written (ON CONFLICT DO NOTHING RETURNING:
+// no re-read for the rows that went in).
+std::vector<std::string> InsertReturningIds(soci::session& s, std::span<const Feedback* const> items) {
+  std::vector<std::string> written;
+  written.reserve(items.size());
+  if (IsSqlite(s)) {
+    InsertEachPrepared(s, items, written);
+  } else {
+    InsertMultiRow(s, items, written);
   }
   return written;
 }
@@ -184,7 +222,8 @@ std::vector<std::string> InsertReturningIds(soci::session& s, std::span<const Fe
 // One row, for the rare renamed insert after an id collision. Returns
 // whether it was written.
 bool InsertIfAbsent(soci::session& s, const Feedback& f) {
-  return !InsertReturningIds(s, std::span(&f, 1)).empty();
+  const Feedback* one = &f;
+  return !InsertReturningIds(s, std::span(&one, 1)).empty();
 }
 
 std::optional<Feedback> FindBySource(soci::session& s, int channel, const std::string& external_id) {
@@ -223,10 +262,8 @@ absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(const std::vec
     std::unordered_map<std::string_view, std::size_t> first_by_id;
     first_by_id.reserve(items.size());
     std::vector<std::size_t> first_of(items.size());
-    std::vector<Feedback> unique;
-    std::vector<std::size_t> unique_index;  // unique[k] is items[unique_index[k]]
+    std::vector<std::size_t> unique_index;  // the first item of each id
     std::vector<std::size_t> collided;      // same id as an earlier item, another source
-    unique.reserve(items.size());
     unique_index.reserve(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
       auto [it, fresh] = first_by_id.try_emplace(items[i].id(), i);
@@ -242,14 +279,11 @@ absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(const std::vec
     }
 
     std::vector<std::optional<StoreResult>> results(items.size());
+    std::vector<const Feedback*> to_insert;
+    to_insert.reserve(unique_index.size());
+    for (std::size_t i : unique_index) to_insert.push_back(&items[i]);
     std::unordered_set<std::string> written;
-    for (std::size_t from = 0; from < unique_index.size(); from += kRowsPerInsert) {
-      const std::size_t count = std::min(kRowsPerInsert, unique_index.size() - from);
-      std::vector<Feedback> chunk;
-      chunk.reserve(count);
-      for (std::size_t k = from; k < from + count; ++k) chunk.push_back(items[unique_index[k]]);
-      for (auto& id : InsertReturningIds(s, chunk)) written.insert(std::move(id));
-    }
+    for (auto& id : InsertReturningIds(s, to_insert)) written.insert(std::move(id));
     for (std::size_t i : unique_index) {
       if (written.count(items[i].id()) > 0) {
         results[i] = StoreResult{items[i], false};
