@@ -69,14 +69,15 @@ std::string Flatten(const grpc::ByteBuffer& buffer) {
   return out;
 }
 
-// The request's bytes checked for invalid UTF-8 first: the protobuf parse
-// would reject them with a bare INTERNAL, this names the field.
+// Parses a SubmitFeedbackRequest. Only when the parse fails are the bytes
+// searched for the field with invalid UTF-8 (the parse refuses it with no
+// name): valid requests are parsed once.
 absl::StatusOr<voc::v1::SubmitFeedbackRequest> ParseSubmit(const std::string& wire) {
-  if (auto field = FindInvalidUtf8Field(*voc::v1::SubmitFeedbackRequest::descriptor(), wire, "")) {
-    return status::InvalidArgument(*field, "not valid UTF-8");
-  }
   voc::v1::SubmitFeedbackRequest request;
   if (!request.ParseFromString(wire)) {
+    if (auto field = FindInvalidUtf8Field(*voc::v1::SubmitFeedbackRequest::descriptor(), wire, "")) {
+      return status::InvalidArgument(*field, "not valid UTF-8");
+    }
     return status::InvalidArgument("request", "not a serialized SubmitFeedbackRequest");
   }
   if (!request.has_feedback()) return status::InvalidArgument("feedback", "required");
@@ -131,20 +132,39 @@ grpc::ServerUnaryReactor* IngestGrpc::RunOnPool(grpc::CallbackServerContext* con
 grpc::ServerUnaryReactor* IngestGrpc::SubmitFeedback(grpc::CallbackServerContext* context,
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
-  return RunOnPool(context, request, response, &IngestGrpc::SubmitWire);
+  // Parsing and validation are quick and run here, on gRPC's thread; the
+  // commit is the group committer's, which finishes the call afterwards.
+  // Nothing here blocks, so gRPC's threads never wait on a database.
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto finish = [reactor, response](absl::StatusOr<voc::v1::SubmitFeedbackResponse> answer) {
+    voc::v1::SubmitFeedbackResponse out;
+    const grpc::Status status = rpc::Serve("SubmitFeedback", &out, [&] { return std::move(answer); });
+    if (status.ok()) {
+      grpc::Slice slice(out.SerializeAsString());
+      *response = grpc::ByteBuffer(&slice, 1);
+    }
+    reactor->Finish(status);
+  };
+  auto parsed = ParseSubmit(Flatten(*request));
+  if (!parsed.ok()) {
+    finish(parsed.status());
+    return reactor;
+  }
+  service_.SubmitAsync(std::move(*parsed->mutable_feedback()),
+                       [finish = std::move(finish)](absl::StatusOr<SubmitResult> result) mutable {
+                         if (!result.ok()) return finish(result.status());
+                         voc::v1::SubmitFeedbackResponse answer;
+                         *answer.mutable_feedback() = std::move(result->feedback);
+                         answer.set_duplicate(result->duplicate);
+                         finish(std::move(answer));
+                       });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* IngestGrpc::BatchSubmitFeedback(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer* request,
                                                           grpc::ByteBuffer* response) {
   return RunOnPool(context, request, response, &IngestGrpc::BatchSubmitWire);
-}
-
-grpc::Status IngestGrpc::SubmitWire(const std::string& wire, std::string* out) {
-  voc::v1::SubmitFeedbackResponse response;
-  grpc::Status status = HandleSubmit(wire, &response);
-  if (status.ok()) response.SerializeToString(out);
-  return status;
 }
 
 grpc::Status IngestGrpc::BatchSubmitWire(const std::string& wire, std::string* out) {
@@ -183,6 +203,17 @@ absl::StatusOr<voc::v1::SubmitFeedbackResponse> IngestGrpc::Submit(const std::st
 }
 
 absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> IngestGrpc::BatchSubmit(const std::string& wire) {
+  // Usually every item is well-formed: one parse of the whole request.
+  // Only when that fails are the items split and parsed one by one, so the
+  // bad one fails alone.
+  if (voc::v1::BatchSubmitFeedbackRequest whole; whole.ParseFromString(wire)) {
+    VOC_RETURN_IF_ERROR(CheckBatchSize(static_cast<std::size_t>(whole.feedbacks_size())));
+    std::vector<voc::v1::Feedback> parsed(std::make_move_iterator(whole.mutable_feedbacks()->begin()),
+                                          std::make_move_iterator(whole.mutable_feedbacks()->end()));
+    std::vector<int> parsed_index(parsed.size());
+    for (std::size_t i = 0; i < parsed.size(); ++i) parsed_index[i] = static_cast<int>(i);
+    return StoreBatch(std::move(parsed), parsed_index, voc::v1::BatchSubmitFeedbackResponse());
+  }
   google::protobuf::UnknownFieldSet fields;
   if (!fields.ParseFromArray(wire.data(), static_cast<int>(wire.size()))) {
     return status::InvalidArgument("request", "not a serialized BatchSubmitFeedbackRequest");
@@ -196,19 +227,28 @@ absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> IngestGrpc::BatchSubmit(con
   for (int i = 0; i < static_cast<int>(items.size()); ++i) {
     auto* result = response.add_results();
     result->set_index(i);
-    if (auto field = FindInvalidUtf8Field(*voc::v1::Feedback::descriptor(), *items[i], "feedback")) {
-      SetItemError(result, status::InvalidArgument(*field, "not valid UTF-8"));
-      continue;
-    }
     voc::v1::Feedback feedback;
     if (!feedback.ParseFromString(*items[i])) {
-      SetItemError(result, status::InvalidArgument("feedback", "not a serialized Feedback"));
+      if (auto field = FindInvalidUtf8Field(*voc::v1::Feedback::descriptor(), *items[i], "feedback")) {
+        SetItemError(result, status::InvalidArgument(*field, "not valid UTF-8"));
+      } else {
+        SetItemError(result, status::InvalidArgument("feedback", "not a serialized Feedback"));
+      }
       continue;
     }
     parsed.push_back(std::move(feedback));
     parsed_index.push_back(i);
   }
 
+  return StoreBatch(std::move(parsed), parsed_index, std::move(response));
+}
+
+absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> IngestGrpc::StoreBatch(
+    std::vector<voc::v1::Feedback> parsed, const std::vector<int>& parsed_index,
+    voc::v1::BatchSubmitFeedbackResponse response) {
+  for (int i = response.results_size(); i <= (parsed_index.empty() ? -1 : parsed_index.back()); ++i) {
+    response.add_results()->set_index(i);
+  }
   VOC_ASSIGN_OR_RETURN(auto outcomes, service_.SubmitBatch(std::move(parsed)));
   for (std::size_t j = 0; j < outcomes.size(); ++j) {
     auto* result = response.mutable_results(parsed_index[j]);

@@ -24,14 +24,80 @@ absl::Status CheckBatchSize(std::size_t items) {
 }
 
 IngestService::IngestService(IngestStore& store, const Clock& clock, FeedbackValidator validator,
-                             storage::OutboxRelay* relay)
-    : store_(store), clock_(clock), validator_(std::move(validator)), relay_(relay) {}
+                             storage::OutboxRelay* relay, GroupCommitOptions group_commit)
+    : store_(store),
+      clock_(clock),
+      validator_(std::move(validator)),
+      relay_(relay),
+      committer_(std::make_unique<GroupCommitter<v1::Feedback, SubmitResult>>(
+          group_commit, [this](std::vector<v1::Feedback>& group) { return CommitGroup(group); })) {}
+
+// The committer goes first: it answers what is queued through the store.
+IngestService::~IngestService() { committer_.reset(); }
+
+absl::Status IngestService::Prepare(v1::Feedback& feedback, const google::protobuf::Timestamp& received) const {
+  VOC_RETURN_IF_ERROR(validator_.Validate(feedback));
+  feedback.set_id(FeedbackIdFor(feedback.channel(), feedback.external_id()));
+  feedback.set_name(api::ResourceName(api::kFeedback, feedback.id()));
+  *feedback.mutable_received_time() = received;
+  // Stored rows cannot tell an empty customer from none: answer the same
+  // way on the first submission as on a duplicate.
+  if (feedback.has_customer() && feedback.customer().ByteSizeLong() == 0) {
+    feedback.clear_customer();
+  }
+  if (!feedback.has_occurred_time() || IsUnset(feedback.occurred_time())) {
+    *feedback.mutable_occurred_time() = received;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<StoreResult>> IngestService::Store(const std::vector<v1::Feedback>& prepared) {
+  VOC_ASSIGN_OR_RETURN(auto stored, store_.InsertOrGet(prepared));
+  bool stored_new = false;
+  for (const auto& result : stored) {
+    stored_new = stored_new || !result.duplicate;
+    // Per feedback at debug level only: at thousands a second the counters
+    // (metrics) tell the story, a line each would cost more than the insert.
+    log::Debug(result.duplicate ? "feedback_duplicate" : "feedback_stored",
+               {{"feedback_id", result.feedback.id()}, {"channel", api::ChannelName(result.feedback.channel())}});
+  }
+  if (stored_new && relay_ != nullptr) relay_->Notify();
+  return stored;
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<SubmitResult>>> IngestService::CommitGroup(
+    std::vector<v1::Feedback>& group) {
+  std::vector<absl::StatusOr<SubmitResult>> results;
+  results.reserve(group.size());
+  auto stored = Store(group);
+  if (stored.ok()) {
+    for (auto& one : *stored) results.push_back(SubmitResult{std::move(one.feedback), one.duplicate});
+    return results;
+  }
+  // An outage fails the whole group; anything else may be one item's fault.
+  if (absl::IsUnavailable(stored.status()) || group.size() == 1) return stored.status();
+  for (const auto& feedback : group) {
+    auto alone = Store({feedback});
+    if (!alone.ok()) {
+      results.push_back(alone.status());
+      continue;
+    }
+    results.push_back(SubmitResult{std::move(alone->front().feedback), alone->front().duplicate});
+  }
+  return results;
+}
+
+void IngestService::SubmitAsync(v1::Feedback feedback, SubmitDone done) {
+  if (absl::Status invalid = Prepare(feedback, ToProto(clock_.Now())); !invalid.ok()) {
+    done(std::move(invalid));
+    return;
+  }
+  committer_->Submit(std::move(feedback), std::move(done));
+}
 
 absl::StatusOr<SubmitResult> IngestService::Submit(v1::Feedback feedback) {
-  std::vector<v1::Feedback> one;
-  one.push_back(std::move(feedback));
-  VOC_ASSIGN_OR_RETURN(auto results, SubmitBatch(std::move(one)));
-  return std::move(results.front());
+  VOC_RETURN_IF_ERROR(Prepare(feedback, ToProto(clock_.Now())));
+  return committer_->SubmitAndWait(std::move(feedback));
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<SubmitResult>>> IngestService::SubmitBatch(
@@ -40,40 +106,24 @@ absl::StatusOr<std::vector<absl::StatusOr<SubmitResult>>> IngestService::SubmitB
   std::vector<absl::StatusOr<SubmitResult>> results(feedbacks.size());
   std::vector<v1::Feedback> to_store;
   std::vector<std::size_t> stored_index;  // to_store[i] answers results[stored_index[i]]
+  to_store.reserve(feedbacks.size());
+  stored_index.reserve(feedbacks.size());
   const auto received = ToProto(clock_.Now());
 
   for (std::size_t i = 0; i < feedbacks.size(); ++i) {
-    auto& feedback = feedbacks[i];
-    if (absl::Status invalid = validator_.Validate(feedback); !invalid.ok()) {
+    if (absl::Status invalid = Prepare(feedbacks[i], received); !invalid.ok()) {
       results[i] = std::move(invalid);
       continue;
     }
-    feedback.set_id(FeedbackIdFor(feedback.channel(), feedback.external_id()));
-    feedback.set_name(api::ResourceName(api::kFeedback, feedback.id()));
-    *feedback.mutable_received_time() = received;
-    // Stored rows cannot tell an empty customer from none: answer the same
-    // way on the first submission as on a duplicate.
-    if (feedback.has_customer() && feedback.customer().ByteSizeLong() == 0) {
-      feedback.clear_customer();
-    }
-    if (!feedback.has_occurred_time() || IsUnset(feedback.occurred_time())) {
-      *feedback.mutable_occurred_time() = received;
-    }
-    to_store.push_back(std::move(feedback));
+    to_store.push_back(std::move(feedbacks[i]));
     stored_index.push_back(i);
   }
   if (to_store.empty()) return results;
 
-  VOC_ASSIGN_OR_RETURN(auto stored, store_.InsertOrGet(to_store));
-  bool stored_new = false;
+  VOC_ASSIGN_OR_RETURN(auto stored, Store(to_store));
   for (std::size_t j = 0; j < stored.size(); ++j) {
-    SubmitResult result{std::move(stored[j].feedback), stored[j].duplicate};
-    stored_new = stored_new || !result.duplicate;
-    log::Info(result.duplicate ? "feedback_duplicate" : "feedback_stored",
-              {{"feedback_id", result.feedback.id()}, {"channel", api::ChannelName(result.feedback.channel())}});
-    results[stored_index[j]] = std::move(result);
+    results[stored_index[j]] = SubmitResult{std::move(stored[j].feedback), stored[j].duplicate};
   }
-  if (stored_new && relay_ != nullptr) relay_->Notify();
   return results;
 }
 

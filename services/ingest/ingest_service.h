@@ -10,6 +10,8 @@
 #include <absl/status/statusor.h>
 
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "common/clock/clock.h"
 #include "common/storage/outbox_relay.h"
 #include "services/ingest/feedback_validator.h"
+#include "services/ingest/group_commit.h"
 #include "services/ingest/store/ingest_store.h"
 #include "voc/v1/feedback.pb.h"
 #include "voc/v1/ingest.pb.h"
@@ -33,16 +36,25 @@ struct SubmitResult {
 class IngestService {
  public:
   // `relay` may be null (tests without a queue); otherwise it is notified
-  // after every submission that stored something new.
+  // after every commit that stored something new. Single submissions are
+  // group-committed (group_commit.h) with `group_commit`.
   IngestService(IngestStore& store, const Clock& clock, FeedbackValidator validator,
-                storage::OutboxRelay* relay);
+                storage::OutboxRelay* relay, GroupCommitOptions group_commit = {});
+  ~IngestService();
 
   // Validates and stores one feedback; returns after the row is committed.
   // The id is StableId("<channel>:<external_id>"), received_time is now and
   // occurred_time defaults to it. A (channel, external_id) seen before
   // yields the stored feedback with duplicate = true and is not queued
-  // again.
+  // again. Concurrent calls share one transaction (group commit); each
+  // still gets its own answer, and an invalid one fails before it joins.
   absl::StatusOr<SubmitResult> Submit(v1::Feedback feedback);
+
+  // Submit without blocking the caller: `done` runs once the answer is
+  // known - at once (on this thread) for invalid input, else on the group
+  // committer's thread after the commit.
+  using SubmitDone = std::function<void(absl::StatusOr<SubmitResult>)>;
+  void SubmitAsync(v1::Feedback feedback, SubmitDone done);
 
   // Each item is validated on its own (its own INVALID_ARGUMENT in the
   // result, in input order); the valid ones are stored in one transaction.
@@ -62,10 +74,21 @@ class IngestService {
   const FeedbackValidator& validator() const { return validator_; }
 
  private:
+  // Validates `feedback` and fills what ingest assigns (id, name, times).
+  absl::Status Prepare(v1::Feedback& feedback, const google::protobuf::Timestamp& received) const;
+  // Stores prepared feedback in one transaction and wakes the relay.
+  absl::StatusOr<std::vector<StoreResult>> Store(const std::vector<v1::Feedback>& prepared);
+  // The group committer's commit: one transaction for the group; when that
+  // fails for another reason than an outage, each item alone, so only the
+  // item at fault fails.
+  absl::StatusOr<std::vector<absl::StatusOr<SubmitResult>>> CommitGroup(std::vector<v1::Feedback>& group);
+
   IngestStore& store_;
   const Clock& clock_;
   FeedbackValidator validator_;
   storage::OutboxRelay* relay_;
+  // Last: its thread commits through the members above.
+  std::unique_ptr<GroupCommitter<v1::Feedback, SubmitResult>> committer_;
 };
 
 // INVALID_ARGUMENT "feedbacks: N items exceed the limit of 1000 per batch"

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   voc::storage::OutboxRelayOptions relay_options;
   relay_options.name = "feedback";
   relay_options.interval = std::chrono::milliseconds(config.ServiceInt("relay_interval_ms", 1000));
-  relay_options.batch_size = static_cast<int>(config.ServiceInt("relay_batch_size", 200));
+  relay_options.batch_size = static_cast<int>(config.ServiceInt("relay_batch_size", 1000));
 
   voc::ingest::IngestStore store(*ctx.db);
   relay_options.count_backlog = [&store] { return store.CountUnqueued(); };  // voc_outbox_backlog
@@ -36,7 +36,11 @@ int main(int argc, char** argv) {
   voc::storage::OutboxRelay relay(relay_options, [&](int batch_size) {
     return store.RelayUnqueued(batch_size, voc::ToMillis(clock.Now()), publisher);
   });
-  voc::ingest::IngestService service(store, clock, voc::ingest::FeedbackValidator(limits), &relay);
+  // Concurrent SubmitFeedback calls share one transaction (group_commit.h).
+  voc::ingest::GroupCommitOptions group_commit;
+  group_commit.max_items = static_cast<std::size_t>(config.ServiceInt("group_commit_max_items", 256));
+  group_commit.max_wait = std::chrono::microseconds(config.ServiceInt("group_commit_max_wait_us", 1000));
+  voc::ingest::IngestService service(store, clock, voc::ingest::FeedbackValidator(limits), &relay, group_commit);
   // Declared before the server so it outlives it: in-flight submissions
   // finish on its threads while the server drains.
   voc::ingest::IngestGrpc grpc_service(

@@ -247,7 +247,8 @@ class ServiceBinaryReadinessTest : public ::testing::Test {
                         << "  tracking: {address: \"127.0.0.1:1\"}\n"
                         << "  verification:\n"
                         << "    listen: 127.0.0.1:" << port_ << "\n"
-                        << "    readiness_interval_ms: 100\n";
+                        << "    readiness_interval_ms: 100\n"
+                        << "    metrics_listen: \"\"\n";  // no fixed metrics port: tests run side by side
     return path;
   }
   // Polls (bounded) until `service` reports `expected`.

@@ -3,6 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include <limits>
+#include <span>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "common/storage/errors.h"
 #include "common/storage/rows.h"
@@ -41,7 +45,9 @@ Feedback FromRow(const soci::row& row) {
   if (row.get_indicator(11) == soci::i_ok) f.set_rating(static_cast<int>(AsInt(row, 11)));
   *f.mutable_occurred_time() = MillisToProto(AsInt(row, 12));
   *f.mutable_received_time() = MillisToProto(AsInt(row, 13));
-  auto attributes = nlohmann::json::parse(row.get<std::string>(14), nullptr, false);
+  const std::string& attributes_json = row.get<std::string>(14);
+  if (attributes_json == "{}") return f;  // the common case, without a JSON parse
+  auto attributes = nlohmann::json::parse(attributes_json, nullptr, false);
   if (attributes.is_object()) {
     for (const auto& [key, value] : attributes.items()) {
       if (value.is_string()) (*f.mutable_attributes())[key] = value.get<std::string>();
@@ -56,40 +62,168 @@ std::vector<Feedback> ReadAll(soci::rowset<soci::row>& rows) {
   return out;
 }
 
-// Inserts unless the id or the (channel, external_id) exists. Returns whether
-// a row was written.
-bool InsertIfAbsent(soci::session& s, const Feedback& f, const std::string& id) {
-  nlohmann::json attributes = nlohmann::json::object();
-  for (const auto& [key, value] : f.attributes()) attributes[key] = value;
-  std::string attributes_json = attributes.dump();
-  int channel = f.channel();
-  std::string external_id = f.external_id();
-  std::string customer_id = f.customer().id();
-  std::string tier = f.customer().value_tier();
-  std::string account_manager = f.customer().account_manager();
-  std::string store = f.customer().store();
-  std::string region = f.customer().region();
-  std::string product = f.product();
-  std::string text = f.text();
-  int nps = f.has_nps() ? f.nps() : 0;
-  soci::indicator nps_ind = f.has_nps() ? soci::i_ok : soci::i_null;
-  int rating = f.has_rating() ? f.rating() : 0;
-  soci::indicator rating_ind = f.has_rating() ? soci::i_ok : soci::i_null;
-  long long occurred_ms = ProtoToMillis(f.occurred_time());
-  long long received_ms = ProtoToMillis(f.received_time());
-  std::string row_id = id;
+// The bound values of one row of an insert. SOCI binds references, so a
+// row must stay where it is until its statement ran.
+struct InsertRow {
+  InsertRow() = default;
+  explicit InsertRow(const Feedback& f) { Assign(f); }
 
-  soci::statement insert =
-      (s.prepare << "INSERT INTO feedback (" << kColumns
-                 << ") VALUES (:id, :channel, :external_id, :customer_id, :tier, :manager, "
-                    ":store, :region, :product, :text, :nps, :rating, :occurred, :received, "
-                    ":attributes) ON CONFLICT DO NOTHING",
-       soci::use(row_id), soci::use(channel), soci::use(external_id), soci::use(customer_id),
-       soci::use(tier), soci::use(account_manager), soci::use(store), soci::use(region),
-       soci::use(product), soci::use(text), soci::use(nps, nps_ind), soci::use(rating, rating_ind),
-       soci::use(occurred_ms), soci::use(received_ms), soci::use(attributes_json));
-  insert.execute(true);
-  return insert.get_affected_rows() > 0;
+  void Assign(const Feedback& f) {
+    id = f.id();
+    channel = f.channel();
+    external_id = f.external_id();
+    customer_id = f.customer().id();
+    tier = f.customer().value_tier();
+    account_manager = f.customer().account_manager();
+    store = f.customer().store();
+    region = f.customer().region();
+    product = f.product();
+    text = f.text();
+    nps = f.has_nps() ? f.nps() : 0;
+    nps_ind = f.has_nps() ? soci::i_ok : soci::i_null;
+    rating = f.has_rating() ? f.rating() : 0;
+    rating_ind = f.has_rating() ? soci::i_ok : soci::i_null;
+    occurred_ms = ProtoToMillis(f.occurred_time());
+    received_ms = ProtoToMillis(f.received_time());
+    attributes_json = AttributesJson(f);
+  }
+
+  static std::string AttributesJson(const Feedback& f) {
+    if (f.attributes().empty()) return "{}";
+    nlohmann::json attributes = nlohmann::json::object();
+    for (const auto& [key, value] : f.attributes()) attributes[key] = value;
+    return attributes.dump();
+  }
+
+  void BindTo(soci::statement& st) {
+    st.exchange(soci::use(id));
+    st.exchange(soci::use(channel));
+    st.exchange(soci::use(external_id));
+    st.exchange(soci::use(customer_id));
+    st.exchange(soci::use(tier));
+    st.exchange(soci::use(account_manager));
+    st.exchange(soci::use(store));
+    st.exchange(soci::use(region));
+    st.exchange(soci::use(product));
+    st.exchange(soci::use(text));
+    st.exchange(soci::use(nps, nps_ind));
+    st.exchange(soci::use(rating, rating_ind));
+    st.exchange(soci::use(occurred_ms));
+    st.exchange(soci::use(received_ms));
+    st.exchange(soci::use(attributes_json));
+  }
+
+  std::string id;
+  int channel = 0;
+  std::string external_id, customer_id, tier, account_manager, store, region, product, text;
+  int nps = 0;
+  soci::indicator nps_ind = soci::i_null;
+  int rating = 0;
+  soci::indicator rating_ind = soci::i_null;
+  long long occurred_ms = 0, received_ms = 0;
+  std::string attributes_json;
+};
+constexpr int kValuesPerRow = 15;
+
+// Rows per multi-row INSERT (PostgreSQL): a few round trips per batch of
+// 500, far below its limit of 65535 bound parameters.
+constexpr std::size_t kRowsPerInsert = 100;
+
+// The n-th (from 0) bound parameter of a generated statement. SQLite gets
+// plain "?": it looks named parameters up in a list, so a statement with
+// thousands of ":pN" costs time quadratic in their number to prepare.
+// PostgreSQL gets ":pN", which SOCI turns into "$N".
+void AppendPlaceholder(std::string& sql, bool sqlite, int n) {
+  if (sqlite) {
+    sql += '?';
+  } else {
+    sql += ":p";
+    sql += std::to_string(n);
+  }
+}
+
+bool IsSqlite(soci::session& s) { return s.get_backend_name() == "sqlite3"; }
+
+// "(?, ..., ?), (?, ...)" for `rows` rows of kValuesPerRow values.
+std::string ValuesList(std::size_t rows, bool sqlite) {
+  std::string sql;
+  sql.reserve(rows * kValuesPerRow * 6);
+  int n = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ", (";
+    for (int v = 0; v < kValuesPerRow; ++v) {
+      if (v > 0) sql += ", ";
+      AppendPlaceholder(sql, sqlite, n++);
+    }
+    sql += ")";
+  }
+  return sql;
+}
+
+const std::string kInsertPrefix = std::string("INSERT INTO feedback (") + kColumns + ") VALUES ";
+const std::string kInsertSuffix = " ON CONFLICT DO NOTHING RETURNING id";
+
+// SQLite, in process: one prepared single-row INSERT, bound to one row of
+// values and run once per item. No parse per row, and no statement with
+// thousands of parameters to parse either.
+void InsertEachPrepared(soci::session& s, std::span<const Feedback* const> items, std::vector<std::string>& written) {
+  InsertRow row;
+  std::string id;
+  soci::statement st(s);
+  row.BindTo(st);
+  st.exchange(soci::into(id));
+  st.alloc();
+  st.prepare(kInsertPrefix + ValuesList(1, true) + kInsertSuffix);
+  st.define_and_bind();
+  for (const Feedback* f : items) {
+    row.Assign(*f);
+    if (st.execute(true)) written.push_back(id);
+  }
+}
+
+// PostgreSQL, a round trip away: one multi-row INSERT per kRowsPerInsert
+// items.
+void InsertMultiRow(soci::session& s, std::span<const Feedback* const> items, std::vector<std::string>& written) {
+  for (std::size_t from = 0; from < items.size(); from += kRowsPerInsert) {
+    const auto chunk = items.subspan(from, std::min(kRowsPerInsert, items.size() - from));
+    std::vector<InsertRow> rows;
+    rows.reserve(chunk.size());
+    for (const Feedback* f : chunk) rows.emplace_back(*f);
+    // One id at a time: SOCI 4.0's SQLite backend loses a row fetched into
+    // a vector of size one, so vectors are not used for RETURNING at all.
+    std::string id;
+    soci::statement st(s);
+    for (auto& row : rows) row.BindTo(st);
+    st.exchange(soci::into(id));
+    st.alloc();
+    st.prepare(kInsertPrefix + ValuesList(rows.size(), false) + kInsertSuffix);
+    st.define_and_bind();
+    if (st.execute(true)) {
+      do written.push_back(id);
+      while (st.fetch());
+    }
+  }
+}
+
+// Inserts the items that conflict with nothing stored (id or (channel,
+// external_id)); returns the ids written (ON CONFLICT DO NOTHING RETURNING:
+// no re-read for the rows that went in).
+std::vector<std::string> InsertReturningIds(soci::session& s, std::span<const Feedback* const> items) {
+  std::vector<std::string> written;
+  written.reserve(items.size());
+  if (IsSqlite(s)) {
+    InsertEachPrepared(s, items, written);
+  } else {
+    InsertMultiRow(s, items, written);
+  }
+  return written;
+}
+
+// One row, for the rare renamed insert after an id collision. Returns
+// whether it was written.
+bool InsertIfAbsent(soci::session& s, const Feedback& f) {
+  const Feedback* one = &f;
+  return !InsertReturningIds(s, std::span(&one, 1)).empty();
 }
 
 std::optional<Feedback> FindBySource(soci::session& s, int channel, const std::string& external_id) {
@@ -102,33 +236,70 @@ std::optional<Feedback> FindBySource(soci::session& s, int channel, const std::s
   return std::nullopt;
 }
 
+// The item's result when the insert did not write it: the row stored for
+// its source (a duplicate), or - when another source's row holds its id
+// (64-bit hash collision) - the item stored under a random id.
+StoreResult ResolveConflict(soci::session& s, const Feedback& item) {
+  if (auto stored = FindBySource(s, item.channel(), item.external_id())) return {std::move(*stored), true};
+  Feedback renamed = item;
+  renamed.set_id(NewId());
+  renamed.set_name("feedback/" + renamed.id());
+  if (!InsertIfAbsent(s, renamed)) throw soci::soci_error("feedback insert conflicted twice for " + item.id());
+  return {std::move(renamed), false};
+}
+
+bool SameSource(const Feedback& a, const Feedback& b) {
+  return a.channel() == b.channel() && a.external_id() == b.external_id();
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(const std::vector<Feedback>& items) {
   return voc::storage::Guarded("storing feedback", [&] {
    return db_.InTransaction([&](soci::session& s) {
-    std::vector<StoreResult> results;
-    results.reserve(items.size());
-    for (const auto& item : items) {
-      if (InsertIfAbsent(s, item, item.id())) {
-        results.push_back({item, false});
+    // A source twice in one batch: the first occurrence is inserted, the
+    // later ones answer with what it stored. first_of[i] is that first index.
+    std::unordered_map<std::string_view, std::size_t> first_by_id;
+    first_by_id.reserve(items.size());
+    std::vector<std::size_t> first_of(items.size());
+    std::vector<std::size_t> unique_index;  // the first item of each id
+    std::vector<std::size_t> collided;      // same id as an earlier item, another source
+    unique_index.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      auto [it, fresh] = first_by_id.try_emplace(items[i].id(), i);
+      first_of[i] = it->second;
+      if (fresh) {
+        unique_index.push_back(i);
         continue;
       }
-      if (auto stored = FindBySource(s, item.channel(), item.external_id())) {
-        results.push_back({std::move(*stored), true});
-        continue;
+      if (!SameSource(items[it->second], items[i])) {
+        first_of[i] = i;
+        collided.push_back(i);
       }
-      // Not a duplicate, so the stable id collided with another source's id
-      // (64-bit hash): store under a random id instead.
-      Feedback renamed = item;
-      renamed.set_id(NewId());
-      renamed.set_name("feedback/" + renamed.id());
-      if (!InsertIfAbsent(s, renamed, renamed.id())) {
-        throw soci::soci_error("feedback insert conflicted twice for " + item.id());
-      }
-      results.push_back({std::move(renamed), false});
     }
-    return results;
+
+    std::vector<std::optional<StoreResult>> results(items.size());
+    std::vector<const Feedback*> to_insert;
+    to_insert.reserve(unique_index.size());
+    for (std::size_t i : unique_index) to_insert.push_back(&items[i]);
+    std::unordered_set<std::string> written;
+    for (auto& id : InsertReturningIds(s, to_insert)) written.insert(std::move(id));
+    for (std::size_t i : unique_index) {
+      if (written.count(items[i].id()) > 0) {
+        results[i] = StoreResult{items[i], false};
+      } else {
+        results[i] = ResolveConflict(s, items[i]);
+      }
+    }
+    for (std::size_t i : collided) results[i] = ResolveConflict(s, items[i]);
+
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (first_of[i] != i) results[i] = StoreResult{results[first_of[i]]->feedback, true};
+    }
+    std::vector<StoreResult> out;
+    out.reserve(items.size());
+    for (auto& result : results) out.push_back(std::move(*result));
+    return out;
    });
   });
 }
@@ -186,11 +357,28 @@ absl::StatusOr<voc::storage::OutboxBatch> IngestStore::RelayUnqueued(int limit, 
     return ReadAll(rows);
   };
   auto mark = [&](soci::session& s, std::span<const Feedback> queued) {
+    // One statement for the batch (ids bound one by one in an IN list), not
+    // one execution per row.
     std::vector<std::string> keys;
     keys.reserve(queued.size());
     for (const auto& f : queued) keys.push_back(f.id());
-    std::vector<long long> times(keys.size(), queued_ms);
-    s << "UPDATE feedback SET queued_ms = :queued WHERE id = :id", soci::use(times), soci::use(keys);
+    long long at = queued_ms;
+    const bool sqlite = IsSqlite(s);
+    std::string sql = "UPDATE feedback SET queued_ms = ";
+    AppendPlaceholder(sql, sqlite, 0);
+    sql += " WHERE id IN (";
+    soci::statement st(s);
+    st.exchange(soci::use(at));
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (i > 0) sql += ", ";
+      AppendPlaceholder(sql, sqlite, static_cast<int>(i) + 1);
+      st.exchange(soci::use(keys[i]));
+    }
+    sql += ")";
+    st.alloc();
+    st.prepare(sql);
+    st.define_and_bind();
+    st.execute(true);
   };
   auto publish = [&](const std::vector<Feedback>& rows) {
     std::vector<queue::MessageFields> messages;

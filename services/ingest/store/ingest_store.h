@@ -47,7 +47,8 @@ class IngestStore {
   // An item whose (channel, external_id) is already stored - by an earlier
   // call, a concurrent one, or an earlier item of the same batch - is not
   // written; its result is the stored row with duplicate = true. The unique
-  // constraint decides races: ON CONFLICT DO NOTHING, then a re-read.
+  // constraint decides races: multi-row INSERT ... ON CONFLICT DO NOTHING
+  // RETURNING id, then a re-read only of the rows that were not written.
   // On an error nothing of the batch is stored.
   absl::StatusOr<std::vector<StoreResult>> InsertOrGet(const std::vector<voc::v1::Feedback>& items);
 

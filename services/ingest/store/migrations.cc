@@ -33,6 +33,15 @@ std::vector<voc::storage::Migration> IngestMigrations() {
            // The relay's scan stays small: only rows not yet queued.
            "CREATE INDEX feedback_unqueued ON feedback (received_ms) WHERE queued_ms IS NULL",
        }},
+      {2,
+       "the relay's unqueued index in the relay's order (received_ms, id)",
+       {
+           // On (received_ms) alone SQLite answered the relay's
+           // ORDER BY received_ms, id by walking feedback_by_received from
+           // the oldest row, queued or not: each pass cost the whole table.
+           "DROP INDEX feedback_unqueued",
+           "CREATE INDEX feedback_unqueued ON feedback (received_ms, id) WHERE queued_ms IS NULL",
+       }},
   };
 }
 

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -438,6 +440,118 @@ TEST_F(IngestServiceTest, GrpcBatchOverTheLimitIsRejectedWhole) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message().rfind("feedbacks: 1001 items", 0), 0u);
   EXPECT_TRUE(ListAll().empty());
+}
+
+
+// Group commit on the real store: submissions that queue behind a held
+// write transaction share the next one; the item the database refuses
+// (a trigger standing in for any row-level failure) fails alone, and the
+// others of its group are stored.
+class IngestGroupCommitTest : public IngestServiceTest {
+ protected:
+  // Holds SQLite's write lock (ingest's writes queue behind it) until
+  // ReleaseWriter().
+  void HoldWriter() {
+    writer_ = std::thread([this] {
+      db_->InTransaction([this](soci::session&) {
+        std::unique_lock lock(mu_);
+        held_ = true;
+        changed_.notify_all();
+        changed_.wait(lock, [this] { return released_; });
+      });
+    });
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [this] { return held_; });
+  }
+  void ReleaseWriter() {
+    {
+      std::lock_guard lock(mu_);
+      released_ = true;
+    }
+    changed_.notify_all();
+    writer_.join();
+  }
+
+  // Submits without blocking; Wait() returns the answers in submission order.
+  void SubmitAsync(const voc::v1::Feedback& feedback) {
+    std::size_t slot = 0;
+    {
+      std::lock_guard lock(mu_);
+      slot = answers_.size();
+      answers_.emplace_back(absl::UnknownError("not answered"));
+      ++outstanding_;
+    }
+    // Not under mu_: an invalid feedback is answered on this thread.
+    service_->SubmitAsync(feedback, [this, slot](absl::StatusOr<SubmitResult> result) {
+      std::lock_guard lock(mu_);
+      answers_[slot] = std::move(result);
+      --outstanding_;
+      changed_.notify_all();
+    });
+  }
+  std::vector<absl::StatusOr<SubmitResult>> Wait() {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [this] { return outstanding_ == 0; });
+    return answers_;
+  }
+
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool held_ = false;
+  bool released_ = false;
+  int outstanding_ = 0;
+  std::vector<absl::StatusOr<SubmitResult>> answers_;
+  std::thread writer_;
+};
+
+TEST_F(IngestGroupCommitTest, ARowTheDatabaseRefusesFailsAloneAndItsGroupIsStored) {
+  db_->WithSession([](soci::session& s) {
+    s << "CREATE TRIGGER refuse_poison BEFORE INSERT ON feedback WHEN NEW.external_id = 'poison' "
+         "BEGIN SELECT RAISE(ABORT, 'poison refused'); END";
+  });
+  HoldWriter();
+  for (const char* id : {"g-1", "poison", "g-2", "g-1"}) SubmitAsync(Make(id));
+  auto invalid = Make("g-invalid");
+  invalid.set_nps(12);
+  SubmitAsync(invalid);  // answered at once, never queued
+  ReleaseWriter();
+  const auto answers = Wait();
+  ASSERT_EQ(answers.size(), 5u);
+  ASSERT_TRUE(answers[0].ok()) << answers[0].status();
+  EXPECT_FALSE(answers[0]->duplicate);
+  // RAISE(ABORT) reads as SQLite's ABORT: the store's ABORTED, for this item only.
+  EXPECT_EQ(answers[1].status().code(), absl::StatusCode::kAborted) << answers[1].status();
+  EXPECT_NE(answers[1].status().message().find("poison refused"), std::string_view::npos);
+  ASSERT_TRUE(answers[2].ok()) << answers[2].status();
+  EXPECT_FALSE(answers[2]->duplicate);
+  ASSERT_TRUE(answers[3].ok()) << answers[3].status();
+  EXPECT_TRUE(answers[3]->duplicate);  // g-1 twice in one group: one row
+  EXPECT_EQ(answers[3]->feedback.id(), answers[0]->feedback.id());
+  EXPECT_EQ(answers[4].status().code(), absl::StatusCode::kInvalidArgument);
+  std::set<std::string> stored;
+  for (const auto& f : ListAll()) stored.insert(f.external_id());
+  EXPECT_EQ(stored, (std::set<std::string>{"g-1", "g-2"}));
+  EXPECT_EQ(relay_->RelayPending(), 2u);
+}
+
+TEST_F(IngestGroupCommitTest, ManyQueuedSubmissionsCollapseToOneRowPerSource) {
+  HoldWriter();
+  constexpr int kItems = 300;
+  for (int i = 0; i < kItems; ++i) SubmitAsync(Make("c-" + std::to_string(i % 100)));
+  ReleaseWriter();
+  const auto answers = Wait();
+  std::map<std::string, int> fresh_by_source;
+  std::map<std::string, std::set<std::string>> ids_by_source;
+  for (const auto& answer : answers) {
+    ASSERT_TRUE(answer.ok()) << answer.status();
+    fresh_by_source[answer->feedback.external_id()] += answer->duplicate ? 0 : 1;
+    ids_by_source[answer->feedback.external_id()].insert(answer->feedback.id());
+  }
+  ASSERT_EQ(fresh_by_source.size(), 100u);
+  for (const auto& [source, fresh] : fresh_by_source) EXPECT_EQ(fresh, 1) << source;
+  for (const auto& [source, ids] : ids_by_source) EXPECT_EQ(ids.size(), 1u) << source;
+  EXPECT_EQ(ListAll().size(), 100u);
+  EXPECT_EQ(Unqueued(), 100);
 }
 
 }  // namespace
