@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # The one VoC Loop image: all binaries (voc-ingest, voc-triage, voc-assignment,
-# voc-tracking, voc-verification, voc-gateway, the voc CLI and voc-triage-tool)
+# voc-tracking, voc-verification, voc-gateway, the voc CLI, voc-triage-tool and the
+# voc-load benchmark client)
 # built on Debian 12 with Debian's packaged toolchain and libraries, then copied
 # into a runtime stage that holds only the runtime libraries. The chart
 # (charts/voc) runs each service from it with `workingDir: /opt/voc`.
@@ -52,6 +53,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
       build/services/gateway/voc-gateway \
       build/cli/voc \
       build/tools/triage/voc-triage-tool \
+      build/tools/load/voc-load \
       /out/bin/
 
 # ---- runtime: only the shared libraries the binaries link, and data ---------
