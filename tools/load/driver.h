@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 
+#include "common/rpc/status.h"
 #include "tools/load/stats.h"
 
 namespace voc::load {
@@ -103,7 +104,7 @@ inline std::chrono::nanoseconds Seconds(double s) {
 }
 inline double ToSeconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 
-// "OK", "UNAVAILABLE", ... for a gRPC status code.
-std::string StatusCodeName(grpc::StatusCode code);
+// "OK", "UNAVAILABLE", ... for a gRPC status code: the services' own names.
+using rpc::StatusCodeName;
 
 }  // namespace voc::load
