@@ -30,7 +30,7 @@ COMMON_LAYERS = {
     "log": set(),
     "config": {"status"},
     # metrics sits below everything that counts.
-    "metrics": {"status"},
+    "metrics": {"status", "util"},
     "org": {"config", "status"},
     # queue/stream_trim_worker runs on service/periodic_worker and reads the
     # config (library voc_common_queue_trim, like voc_common_outbox).

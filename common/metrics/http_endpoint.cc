@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/util/host_port.h"
+
 namespace voc::metrics {
 namespace {
 
@@ -24,23 +26,6 @@ using tcp = asio::ip::tcp;
 constexpr std::chrono::seconds kIdleTimeout{30};
 // Requests to /metrics have no body; anything bigger is not a scrape.
 constexpr std::size_t kRequestLimit = 16 * 1024;
-
-bool SplitHostPort(const std::string& listen, std::string* host, unsigned short* port) {
-  const std::size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 >= listen.size()) return false;
-  std::string h = listen.substr(0, colon);
-  if (h.front() == '[') {
-    if (h.back() != ']') return false;
-    h = h.substr(1, h.size() - 2);
-  }
-  const std::string digits = listen.substr(colon + 1);
-  if (digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
-  const int p = std::stoi(digits);
-  if (p > 65535) return false;
-  *host = h;
-  *port = static_cast<unsigned short>(p);
-  return true;
-}
 
 http::response<http::string_body> Answer(const http::request<http::string_body>& request,
                                          const Registry& registry) {
@@ -137,12 +122,12 @@ absl::StatusOr<int> MetricsEndpoint::Start() {
     return absl::UnavailableError("cannot listen on '" + listen + "' for metrics: " + why);
   };
   std::string host;
-  unsigned short port = 0;
+  int port = 0;
   if (!SplitHostPort(listen, &host, &port)) return cannot("expected host:port");
   beast::error_code ec;
   const auto address = asio::ip::make_address(host, ec);
   if (ec) return cannot("not an IP address");
-  const tcp::endpoint endpoint(address, port);
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
   auto& acceptor = impl_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "common/util/host_port.h"
 #include "services/gateway/http_types.h"
 
 namespace voc::gateway {
@@ -43,7 +44,5 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Splits "127.0.0.1:8080" or "[::1]:8080". Returns false when malformed.
-bool SplitHostPort(const std::string& listen, std::string* host, int* port);
 
 }  // namespace voc::gateway

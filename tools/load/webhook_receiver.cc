@@ -7,6 +7,8 @@
 
 #include <regex>
 
+#include "common/util/host_port.h"
+
 namespace voc::load {
 
 namespace asio = boost::asio;
@@ -72,22 +74,25 @@ WebhookReceiver::WebhookReceiver(std::string listen) : listen_(std::move(listen)
 WebhookReceiver::~WebhookReceiver() { Stop(); }
 
 absl::StatusOr<int> WebhookReceiver::Start() {
-  const auto colon = listen_.rfind(':');
-  if (colon == std::string::npos) return absl::InvalidArgumentError("webhook listen '" + listen_ + "' is not host:port");
+  std::string host;
+  int port = 0;
+  if (!SplitHostPort(listen_, &host, &port)) {
+    return absl::InvalidArgumentError("webhook listen '" + listen_ + "' is not host:port");
+  }
   server_ = std::make_unique<Server>();
   beast::error_code ec;
-  const auto address = asio::ip::make_address(listen_.substr(0, colon), ec);
+  const auto address = asio::ip::make_address(host, ec);
   if (ec) return absl::InvalidArgumentError("webhook listen '" + listen_ + "': " + ec.message());
-  const tcp::endpoint endpoint(address, static_cast<unsigned short>(std::stoi(listen_.substr(colon + 1))));
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
   server_->acceptor.open(endpoint.protocol(), ec);
   if (!ec) server_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) server_->acceptor.bind(endpoint, ec);
   if (!ec) server_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return absl::UnavailableError("cannot listen on " + listen_ + ": " + ec.message());
-  const int port = server_->acceptor.local_endpoint().port();
+  const int bound = server_->acceptor.local_endpoint().port();
   Accept(server_->acceptor, [this](const std::string& body) { Record(body); });
   thread_ = std::thread([this] { server_->io.run(); });
-  return port;
+  return bound;
 }
 
 void WebhookReceiver::Stop() {
