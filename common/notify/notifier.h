@@ -4,6 +4,7 @@
 
 #include <absl/status/statusor.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,11 +14,18 @@
 namespace voc {
 
 struct Notification {
-  std::string kind;                     // "escalation", "red_line", ...
+  std::string kind;                     // the event: "red_line", "sla_warning", "sla_breach",
+                                        // "escalation", "new_p1", "resurvey", ...
   std::vector<std::string> recipients;  // person ids
-  std::string subject;
-  std::string body;
+  std::string subject;                  // a fallback text; the notify service renders
+  std::string body;                     // its own from templates and `params`
   std::string case_id;
+  // Stable across retries and restarts of the sender ("sla:case-7:resolution:level-2"),
+  // so the notify service stores each request once and receivers can de-duplicate.
+  std::string id;
+  std::string department;               // the owning department, for subscriptions
+  // Template parameters ("case_title", "due_time", "level", "matched_terms", ...).
+  std::map<std::string, std::string> params;
 };
 
 // Thread safety: Send() may be called from several threads.
