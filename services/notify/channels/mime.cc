@@ -36,8 +36,19 @@ bool IsAtext(unsigned char c) {
   return std::string_view("!#$%&'*+-/?^_`{|}~").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
+// MIME's canonical form of text has CRLF line ends (RFC 2045 §6.8), also
+// inside a base64 body.
+std::string CanonicalLineEnds(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+    out += text[i];
+  }
+  return out;
+}
+
 void AppendBase64Lines(std::string_view bytes, std::string* out) {
-  std::string encoded = Base64Encode(bytes);
+  std::string encoded = Base64Encode(CanonicalLineEnds(bytes));
   for (std::size_t i = 0; i < encoded.size(); i += 76) {
     *out += encoded.substr(i, 76);
     *out += "\r\n";

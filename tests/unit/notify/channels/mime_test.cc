@@ -137,7 +137,7 @@ TEST(BuildMailMessage, HasHeadersAndBothAlternativePartsWithCrlfLines) {
   ASSERT_NE(close, std::string::npos);
   EXPECT_LT(plain, html) << "the richer alternative comes last";
   EXPECT_LT(html, close);
-  EXPECT_EQ(PartBody(m, "text/plain"), SampleMail().text);
+  EXPECT_EQ(PartBody(m, "text/plain"), "案例 c-7 的解决时限已过。\r\n请处理。") << "text in MIME's CRLF form";
   EXPECT_EQ(PartBody(m, "text/html"), SampleMail().html);
 
   // Only CRLF line ends, no line over 78 characters, 7-bit clean.
@@ -159,7 +159,7 @@ TEST(BuildMailMessage, WithoutHtmlIsASingleTextPart) {
   auto built = BuildMailMessage(mail);
   ASSERT_TRUE(built.ok());
   EXPECT_EQ(built->find("multipart"), std::string::npos);
-  EXPECT_EQ(PartBody(*built, "text/plain"), mail.text);
+  EXPECT_EQ(PartBody(*built, "text/plain"), "案例 c-7 的解决时限已过。\r\n请处理。");
 }
 
 TEST(BuildMailMessage, RefusesABadRecipientOrMissingId) {
