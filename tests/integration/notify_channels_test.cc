@@ -219,10 +219,7 @@ std::string WithLf(const json& text) {
   return out;
 }
 
-bool IsRetryable(const absl::Status& s) {
-  return s.code() == absl::StatusCode::kUnavailable || s.code() == absl::StatusCode::kDeadlineExceeded ||
-         s.code() == absl::StatusCode::kResourceExhausted;
-}
+bool IsRetryable(const absl::Status& s) { return IsRetryableDelivery(s); }
 
 void Run(const std::string& command) { ASSERT_EQ(std::system(command.c_str()), 0) << command; }
 

@@ -17,3 +17,12 @@ absl::Status ChannelRouter::Deliver(const RenderedMessage& message, const Destin
 }
 
 }  // namespace voc::notify
+
+namespace voc::notify {
+
+bool IsRetryableDelivery(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable || status.code() == absl::StatusCode::kDeadlineExceeded ||
+         status.code() == absl::StatusCode::kResourceExhausted;
+}
+
+}  // namespace voc::notify

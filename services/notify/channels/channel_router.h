@@ -24,3 +24,12 @@ class ChannelRouter final : public Channel {
 };
 
 }  // namespace voc::notify
+
+namespace voc::notify {
+
+// True for the statuses channel.h calls retryable (UNAVAILABLE,
+// DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED): the notify service retries these
+// with back-off and fails the delivery for good on any other error.
+bool IsRetryableDelivery(const absl::Status& status);
+
+}  // namespace voc::notify
