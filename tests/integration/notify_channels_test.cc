@@ -79,7 +79,8 @@ if mode in ("starttls", "starttls_auth"):
     kwargs.update(tls_context=ctx, require_starttls=(mode == "starttls_auth"))
 if mode == "starttls_auth":
     kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=True)
-controller = Controller(Handler(), hostname="127.0.0.1", port=port, **kwargs)
+# server_hostname: skips a reverse lookup of this host on every connection.
+controller = Controller(Handler(), hostname="127.0.0.1", port=port, server_hostname="voc-test-smtp", **kwargs)
 controller.start()
 signal.signal(signal.SIGTERM, lambda *_: (controller.stop(), sys.exit(0)))
 signal.pause()
