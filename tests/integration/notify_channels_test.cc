@@ -45,6 +45,15 @@ cert, key = (sys.argv[4], sys.argv[5]) if len(sys.argv) > 5 else (None, None)
 user, password = os.environ.get("SMTP_USER", ""), os.environ.get("SMTP_PASSWORD", "")
 
 class Handler:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # Mailboxes that answer as real servers do: gone for good, or busy.
+        if address.startswith("gone-"):
+            return "550 5.1.1 mailbox unavailable"
+        if address.startswith("busy-"):
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
@@ -433,6 +442,17 @@ TEST(EmailChannel, OpportunisticUpgradesWhenTheServerOffersStartTls) {
   ASSERT_TRUE(EmailChannel(options, wall_clock).Deliver(Message("zh"), Mailbox("", "wang.fang@example.com")).ok());
   ASSERT_EQ(server.mails().size(), 1u);
   EXPECT_TRUE(server.mails()[0]["tls"].get<bool>());
+}
+
+TEST(EmailChannel, ARecipientRefusedFor5xxIsPermanentA4xxIsRetryable) {
+  SmtpServer server("plain");
+  EmailChannel channel(Smtp(server.url(), StartTls::kOff), wall_clock);
+  absl::Status gone = channel.Deliver(Message("en"), Mailbox("", "gone-li@example.com"));
+  EXPECT_EQ(gone.code(), absl::StatusCode::kFailedPrecondition) << gone;
+  EXPECT_NE(std::string(gone.message()).find("550"), std::string::npos) << gone;
+  absl::Status busy = channel.Deliver(Message("en"), Mailbox("", "busy-li@example.com"));
+  EXPECT_EQ(busy.code(), absl::StatusCode::kUnavailable) << busy;
+  EXPECT_TRUE(server.mails().empty());
 }
 
 TEST(EmailChannel, AServerThatIsDownIsRetryableABadAddressIsNot) {
