@@ -485,7 +485,8 @@ TEST(RobotChannels, DingTalkSignatureAndMarkdownAreAcceptedByTheVendorsAlgorithm
   HttpReceiver receiver;
   RobotChannel dingtalk(Robot::kDingTalk, QuickHttp(), wall_clock);
   absl::Status sent = dingtalk.Deliver(
-      Message("zh"), Robot("dingtalk", receiver.Url("/dingtalk?access_token=tok"), kDingTalkSecret, {"user123"}));
+      Message("zh"), Robot("dingtalk", receiver.Url("/dingtalk?access_token=tok"),
+                           std::string(kDingTalkSecret) + "\n" /* as a file-made Secret has it */, {"user123"}));
   ASSERT_TRUE(sent.ok()) << sent;
   std::vector<json> requests = receiver.requests();
   ASSERT_EQ(requests.size(), 1u);
@@ -561,6 +562,15 @@ TEST(WebhookChannel, SignedPerStandardWebhooksWithTheMessageIdAndTheVersionedPay
     EXPECT_EQ(r["body"]["version"], 1);
     EXPECT_EQ(r["body"]["data"]["case_id"], "case-7");
   }
+
+  // While a key is rotated both signatures go out; a receiver with either key accepts.
+  ASSERT_TRUE(webhook
+                  .Deliver(m, Robot("webhook", receiver.Url("/webhook"),
+                                    std::string("whsec_bmV3LWtleS1ub3QteWV0LWtub3du ") + kWebhookSecret))
+                  .ok());
+  EXPECT_TRUE(receiver.requests().back()["verified"].get<bool>());
+  EXPECT_NE(receiver.requests().back()["headers"]["webhook-signature"].get<std::string>().find(' '),
+            std::string::npos);
 
   absl::Status wrong =
       webhook.Deliver(m, Robot("webhook", receiver.Url("/webhook"), "whsec_c29tZWJvZHkgZWxzZQ=="));
