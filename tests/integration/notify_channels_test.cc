@@ -68,6 +68,7 @@ class Handler:
             "text": plain.get_content() if plain is not None else None,
             "html": html.get_content() if html is not None else None,
             "tls": session.ssl is not None, "authenticated": bool(session.authenticated),
+            "client_port": session.peer[1],
             "defects": [str(d) for d in msg.defects],
         }
         n = len(os.listdir(out_dir))
@@ -259,8 +260,8 @@ constexpr char kSmtpPassword[] = "test-only-password";  // a throwaway for this 
 class SmtpServer {
  public:
   // mode: "plain" | "starttls" (offered) | "starttls_auth" (required, with AUTH)
-  SmtpServer(const std::string& mode, const TestPki* pki = nullptr)
-      : port_(testing::FreePort()), mail_dir_(dir_.path() + "/mail") {
+  SmtpServer(const std::string& mode, const TestPki* pki = nullptr, int port = 0)
+      : port_(port ? port : testing::FreePort()), mail_dir_(dir_.path() + "/mail") {
     fs::create_directories(mail_dir_);
     WriteFile(dir_.path() + "/smtp_server.py", kSmtpServerPy);
     std::vector<std::string> argv = {VOC_SYSTEM_PYTHON, dir_.path() + "/smtp_server.py", std::to_string(port_),
@@ -375,6 +376,26 @@ TEST(EmailChannel, PlainSmtpDeliversBothPartsWithSubjectAndBodyInZhAndEn) {
     EXPECT_TRUE(mail["defects"].empty()) << mail["defects"];
     EXPECT_FALSE(mail["tls"].get<bool>());
   }
+}
+
+TEST(EmailChannel, KeepsItsConnectionAndRecoversWhenTheServerRestarted) {
+  int port = testing::FreePort();
+  auto server = std::make_unique<SmtpServer>("plain", nullptr, port);
+  EmailChannel channel(Smtp(server->url(), StartTls::kOff), wall_clock);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(channel.Deliver(Message("en"), Mailbox("", "li.wei@example.com")).ok());
+  }
+  std::vector<json> mails = server->mails();
+  ASSERT_EQ(mails.size(), 3u);
+  EXPECT_EQ(mails[1]["client_port"], mails[0]["client_port"]) << "one connection for consecutive mails";
+  EXPECT_EQ(mails[2]["client_port"], mails[0]["client_port"]);
+  // The kept connection dies with the server; the next delivery must not
+  // fail for it once a server is back on the port.
+  server.reset();
+  server = std::make_unique<SmtpServer>("plain", nullptr, port);
+  absl::Status after = channel.Deliver(Message("zh"), Mailbox("", "wang.fang@example.com"));
+  EXPECT_TRUE(after.ok()) << after;
+  EXPECT_EQ(server->mails().size(), 1u);
 }
 
 TEST(EmailChannel, StartTlsWithTheTestCaAndAuthDelivers) {
