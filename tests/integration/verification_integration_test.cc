@@ -94,7 +94,7 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
     }
     const absl::StatusOr<int> version_db = db_->Migrate("verification", Migrations());
     ASSERT_TRUE(version_db.ok()) << version_db.status();
-    ASSERT_EQ(*version_db, 2);
+    ASSERT_EQ(*version_db, 3);
     store_ = std::make_unique<VerificationStore>(*db_);
 
     stand_ins_ = std::make_unique<rpc::ServiceServer>(
