@@ -3,7 +3,18 @@
 namespace voc::sla {
 namespace {
 
-bool Matches(const std::string& wanted, const std::string& actual) { return wanted.empty() || wanted == actual; }
+// ASCII case-insensitive: callers may pass "P1" or "COMPLAINT" (the file's
+// values are lower-cased when loaded; department ids are compared the same way).
+bool SameName(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool Matches(const std::string& wanted, const std::string& actual) { return wanted.empty() || SameName(wanted, actual); }
 
 int Specificity(const PolicyKey& match) {
   return (match.department.empty() ? 0 : 4) + (match.channel.empty() ? 0 : 2) + (match.priority.empty() ? 0 : 1);
@@ -14,7 +25,7 @@ int Specificity(const PolicyKey& match) {
 absl::StatusOr<const SlaPolicy*> PolicySet::Find(const PolicyKey& key) const {
   const Entry* best = nullptr;
   for (const Entry& e : entries_) {
-    if (e.match.kind != key.kind || !Matches(e.match.priority, key.priority) ||
+    if (!SameName(e.match.kind, key.kind) || !Matches(e.match.priority, key.priority) ||
         !Matches(e.match.department, key.department) || !Matches(e.match.channel, key.channel))
       continue;
     if (best == nullptr || e.specificity > best->specificity) best = &e;

@@ -62,7 +62,10 @@ TEST(ShippedSlaPoliciesTest, MostSpecificPolicyWins) {
   EXPECT_EQ((*p.Find({"complaint", "p3", "pricing", "social"}))->id, "complaint-social");  // channel narrows
   // Channel narrows more than priority.
   EXPECT_EQ((*p.Find({"complaint", "p1", "pricing", "social"}))->id, "complaint-social");
+  // Names as the proto enums spell them are found too.
+  EXPECT_EQ((*p.Find({"COMPLAINT", "P1", "pricing", "EMAIL"}))->id, "complaint-urgent");
 }
+
 
 class PolicyFileTest : public ::testing::Test {
  protected:
@@ -228,6 +231,20 @@ TEST_F(PolicyFileTest, HolidayFileMistakesNameTheHolidayFileAndLine) {
   const TimeMs friday_9_utc = 1791507600000;  // 2026-10-09T01:00:00Z
   EXPECT_FALSE(x->IsWorkingTime(friday_9_utc));
   EXPECT_TRUE(x->IsWorkingTime(friday_9_utc + 24 * kHour));
+}
+
+TEST_F(PolicyFileTest, ARefusedReloadLeavesThePoliciesInForceUntouched) {
+  ASSERT_TRUE(Load(std::string(kCalendars) + Policy("base", "kind: complaint")).ok());
+  auto in_force = *LoadSlaPolicies(PolicyFile());
+  // The operator breaks the file; the reload is refused with its line...
+  const absl::Status reload = Load(std::string(kCalendars) + Policy("base", "kind: complaint", "24 hours"));
+  ASSERT_EQ(reload.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(reload.message().find(":13: "), std::string_view::npos) << reload;
+  // ... and what was loaded before still answers.
+  auto found = in_force->Find({"complaint", "p3", "", ""});
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ((*found)->resolution.target, 24 * kHour);
+  EXPECT_NE(in_force->FindCalendar("office"), nullptr);
 }
 
 }  // namespace
