@@ -26,7 +26,11 @@ bool IsSentenceEnd(char32_t cp) {
   return cp == U'。' || cp == U'！' || cp == U'？' || cp == U'!' || cp == U'?' || cp == U'.' || cp == U';' ||
          cp == U'；' || cp == U'\n' || cp == U'…';
 }
-bool IsComma(char32_t cp) { return cp == U'，' || cp == U',' || cp == U'、' || cp == U':' || cp == U'：'; }
+// Clause marks: commas, colons and brackets (an aside in brackets is a clause of its own).
+bool IsComma(char32_t cp) {
+  return cp == U'，' || cp == U',' || cp == U'、' || cp == U':' || cp == U'：' || cp == U'（' || cp == U'）' ||
+         cp == U'(' || cp == U')' || cp == U'【' || cp == U'】' || cp == U'～' || cp == U'~';
+}
 
 // Where `window` units before `begin` start (not crossing the given breaks).
 std::size_t StepBack(std::string_view s, std::size_t begin, int window, bool stop_at_comma, bool stop_at_sentence) {

@@ -89,6 +89,9 @@ TEST(RedLineRulesTest, NegationAndHypotheticalsAreNoHit) {
   EXPECT_FALSE(Flags("no one was injured, thankfully"));
   EXPECT_TRUE(Flags("my son was injured by the falling bag"));
   EXPECT_FALSE(Flags("真怕过敏"));  // a fear, not an event
+  // A cue does not reach into the next clause, nor into an aside in brackets.
+  EXPECT_TRUE(Flags("以后不会再买了（吃完过敏了）"));
+  EXPECT_TRUE(Flags("没有送餐具，吃完过敏了"));
 }
 
 TEST(RedLineRulesTest, TopicWordIsNotAnAccusation) {
