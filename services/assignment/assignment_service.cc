@@ -197,6 +197,8 @@ absl::Status AssignmentService::NotifyPending(const StoredAssignment& assignment
     n.subject = "Red-line feedback needs you now: " + d.case_name;
     n.body = "Feedback " + assignment.feedback_id + " hit a red line. " + d.reason +
              ". Open " + d.case_name + " in VoC Loop.";
+    // Red lines (issue 10): the reason for the template (owned by notify).
+    if (d.kind == kRedLine) n.params["red_line_reason"] = RedLineReasonOfDecision(d.reason);
     bool sent = false;
     try {
       sent = notifier_.Send(n);

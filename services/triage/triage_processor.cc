@@ -60,7 +60,8 @@ AnalysisInput InputFor(const voc::v1::Feedback& feedback) {
   return input;
 }
 
-voc::v1::TriageResult ToProto(const Analysis& analysis, const std::string& feedback_id, TimePoint analyzed_at) {
+voc::v1::TriageResult ToProto(const Analysis& analysis, const std::string& feedback_id, TimePoint analyzed_at,
+                              std::string_view normalized) {
   voc::v1::TriageResult result;
   result.set_feedback_id(feedback_id);
   result.set_sentiment(SentimentToProto(analysis.sentiment));
@@ -71,13 +72,21 @@ voc::v1::TriageResult ToProto(const Analysis& analysis, const std::string& feedb
     t->set_topic(topic.path);
     t->set_department(topic.department);
   }
-  for (const auto& hit : analysis.red_lines) {
-    auto* h = result.add_red_lines();
+  // Red lines carry their reason (issue 10): the rule that confirmed each hit.
+  const auto fill_hit = [&](const RedLineHit& hit, voc::v1::RedLineHit* h) {
     h->set_category(RedLineToProto(hit.category));
     h->set_term(hit.term);
     h->set_begin(static_cast<int>(hit.begin));
     h->set_end(static_cast<int>(hit.end));
-  }
+    h->set_rule(hit.rule);
+    h->set_level(hit.level == RedLineLevel::kWatch ? voc::v1::RED_LINE_LEVEL_WATCH : voc::v1::RED_LINE_LEVEL_RED_LINE);
+    h->set_priority(static_cast<voc::v1::Priority>(static_cast<int>(hit.priority)));
+    h->set_department(hit.department);
+    if (hit.end <= normalized.size() && hit.begin <= hit.end)
+      h->set_matched(std::string(normalized.substr(hit.begin, hit.end - hit.begin)));
+  };
+  for (const auto& hit : analysis.red_lines) fill_hit(hit, result.add_red_lines());
+  for (const auto& hit : analysis.red_line_watch) fill_hit(hit, result.add_red_line_watch());
   result.set_nps_category(NpsToProto(analysis.nps_category));
   result.set_priority(static_cast<voc::v1::Priority>(static_cast<int>(analysis.priority)));
   result.set_priority_reason(analysis.priority_reason);
@@ -194,8 +203,9 @@ absl::StatusOr<std::size_t> TriageProcessor::Prune() {
 }
 
 voc::v1::TriageResult TriageProcessor::AnalyzeOnly(const voc::v1::Feedback& feedback) const {
-  Analysis analysis = analyzer_.Analyze(InputFor(feedback));
-  return ToProto(analysis, feedback.id(), clock_.Now());
+  std::string normalized;
+  Analysis analysis = analyzer_.AnalyzeWithText(InputFor(feedback), normalized);
+  return ToProto(analysis, feedback.id(), clock_.Now(), normalized);
 }
 
 namespace {
@@ -213,7 +223,7 @@ Analysed Analyse(TriageAnalyzer& analyzer, const voc::v1::Feedback& feedback, Ti
   Analysis analysis = analyzer.AnalyzeWithText(InputFor(feedback), normalized);
   PendingResult& pending = out.pending;
   *pending.triaged.mutable_feedback() = feedback;
-  *pending.triaged.mutable_result() = ToProto(analysis, feedback.id(), now);
+  *pending.triaged.mutable_result() = ToProto(analysis, feedback.id(), now, normalized);
   if (analysis.sentiment == SentimentLabel::kNegative) {
     // Drill-downs count only negative feedback; segmenting it once here
     // (ICU words, ~20 us) saves every later drill-down request doing it.

@@ -24,7 +24,9 @@ namespace voc::triage {
 
 // Analysis -> proto. `input` supplies nothing the analysis lacks; kept
 // separate so Analyze (no storage) and Process share it.
-voc::v1::TriageResult ToProto(const Analysis& analysis, const std::string& feedback_id, TimePoint analyzed_at);
+// `normalized` (the analysed text) fills the red-line hits' matched words.
+voc::v1::TriageResult ToProto(const Analysis& analysis, const std::string& feedback_id, TimePoint analyzed_at,
+                              std::string_view normalized = {});
 AnalysisInput InputFor(const voc::v1::Feedback& feedback);
 // The analyser's red-line category as the API's enum (whose text names come
 // from voc_api, api::RedLineCategoryName).

@@ -27,6 +27,8 @@
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/tracking_grpc.h"
 #include "services/tracking/tracking_service.h"
+#include "services/triage/analysis/factory.h"
+#include "services/triage/triage_processor.h"
 #include "tests/support/recording_notifier.h"
 #include "tests/support/servers.h"
 #include "voc/v1/tracking.grpc.pb.h"
@@ -395,6 +397,59 @@ TEST_F(AssignmentIntegrationTest, ABatchOfDetractorsAndARedLineOpensEachCaseOnce
   const auto dead = DeadLettered();
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0].fields.at("feedback_id"), "fb-batch-bad");
+}
+
+// Red lines end to end (issue 10): texts read by the shipped analyser and
+// red-line file, the result handed to assignment as triage hands it. An
+// order number #315 and a room number 315 open no P1 case; the regulator's
+// hotline and failed brakes do, and the case and the alert say why.
+TEST_F(AssignmentIntegrationTest, OnlyRealRedLinesOpenAP1CaseAndTheyCarryTheirReason) {
+  auto analyzer = triage::MakeTriageAnalyzer(triage::ShippedAnalyzerOptions()).value();
+  Assignment assignment = MakeAssignment("assignment.db");
+  const std::vector<std::pair<std::string, std::string>> texts = {
+      {"fb-order", "订单#315到现在还没发货，太慢了"},
+      {"fb-room", "住在315房间，空调噪音太大，很失望"},
+      {"fb-12315", "我要打12315投诉"},
+      {"fb-brakes", "brakes failed on the highway"}};
+  for (const auto& [id, text] : texts) {
+    v1::TriagedFeedback t;
+    t.mutable_feedback()->set_id(id);
+    t.mutable_feedback()->set_text(text);
+    t.mutable_feedback()->mutable_customer()->set_id("c-10001");
+    *t.mutable_feedback()->mutable_received_time() = ToProto(Received());
+    std::string normalized;
+    const triage::Analysis a = analyzer->AnalyzeWithText(triage::InputFor(t.feedback()), normalized);
+    *t.mutable_result() = triage::ToProto(a, id, clock_.Now(), normalized);
+    Publish(t);
+  }
+  EXPECT_EQ(ConsumeAll(assignment, "assignment-1"), 4);
+
+  const auto red_line_case = [&](const std::string& id) -> std::optional<v1::Case> {
+    for (const auto& c : CasesOf(id))
+      if (c.kind() == v1::CASE_KIND_RED_LINE) return c;
+    return std::nullopt;
+  };
+  EXPECT_FALSE(red_line_case("fb-order").has_value());
+  EXPECT_FALSE(red_line_case("fb-room").has_value());
+  for (const auto& [id, words] : std::vector<std::pair<std::string, std::string>>{{"fb-12315", "12315"},
+                                                                                 {"fb-brakes", "brakes failed"}}) {
+    const auto c = red_line_case(id);
+    ASSERT_TRUE(c.has_value()) << id;
+    EXPECT_EQ(c->priority(), v1::PRIORITY_P1);
+    EXPECT_NE(c->summary().find("Why: "), std::string::npos) << c->summary();
+    EXPECT_NE(c->summary().find("\"" + words + "\" at ["), std::string::npos) << c->summary();
+    EXPECT_NE(c->summary().find("config/redlines.yaml:"), std::string::npos) << c->summary();
+  }
+  const auto sent = notifier_.sent();
+  ASSERT_EQ(sent.size(), 2u);
+  for (const auto& n : sent) {
+    ASSERT_TRUE(n.params.count("red_line_reason")) << n.body;
+    const std::string& reason = n.params.at("red_line_reason");
+    EXPECT_NE(reason.find("config/redlines.yaml:"), std::string::npos) << reason;
+    EXPECT_TRUE(reason.find("regulatory \"12315\"") != std::string::npos ||
+                reason.find("safety \"brakes failed\"") != std::string::npos)
+        << reason;
+  }
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "services/triage/analysis/text/segmenter.h"
 #include "services/triage/analysis/text/utf8.h"
 #include "tools/triage/dataset.h"
+#include "tools/triage/redline_eval.h"
 
 namespace voc::triage::tools {
 namespace {
@@ -41,7 +42,11 @@ constexpr const char* kUsage =
     "              [--last-clause] [--lexicon-features] [--softmax] [--lexicon-dir DIR]\n"
     "              [--members \"SPEC;SPEC...\"]   (an ensemble; SPEC = key=value settings:\n"
     "              char=MIN-MAX wchar=MIN-MAX word=N bits=N neg=0|1 mentions=0|1 lex=0|1 cues=0|1 cueweight=X last=0|1\n"
-    "              nb=0|1 softmax=0|1 balanced=0|1 power=X epochs=N lr=X l2=X seed=N)\n";
+    "              nb=0|1 softmax=0|1 balanced=0|1 power=X epochs=N lr=X l2=X seed=N)\n"
+    "  triage eval-redlines (--data FILE.csv|.tsv | --devset TSV --data-root DIR) [--redlines FILE.yaml]\n"
+    "              [--raw-candidates] [--errors FILE.tsv]   (label=true/false, text, optional category)\n"
+    "  triage redlines-devset --devset TSV --data-root DIR --out FILE.csv   (joins labels to the data)\n"
+    "  triage redlines-explain --text TEXT [--redlines FILE.yaml]   (each candidate, kept or dropped, and why)\n";
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -577,6 +582,10 @@ int RunTriageCommand(int argc, char** argv, std::ostream& out, std::ostream& err
     const std::string command = argv[1];
     if (command == "eval") return RunEval(Arguments(argc, argv, 2, {"holdout-only", "training-part-only"}), out, err);
     if (command == "train") return RunTrain(Arguments(argc, argv, 2, {"no-nb", "no-average", "no-normalize", "balanced", "unbalanced", "all-rows", "last-clause", "lexicon-features", "softmax", "validate"}), out, err);
+    // Red lines (issue 10, redlines): tools/triage/redline_eval.h.
+    if (command == "eval-redlines") return RunEvalRedlines(argc, argv, 2, out, err);
+    if (command == "redlines-devset") return RunRedlinesDevset(argc, argv, 2, out, err);
+    if (command == "redlines-explain") return RunRedlinesExplain(argc, argv, 2, out, err);
     if (command == "help" || command == "--help") {
       out << kUsage;
       return 0;

@@ -115,6 +115,24 @@ std::vector<PlannedCase> Router::Route(const v1::TriagedFeedback& t) const {
   return plans;
 }
 
+std::string RedLineReason(const v1::TriageResult& result) {
+  std::string why;
+  for (const v1::RedLineHit& h : result.red_lines()) {
+    const std::string words = h.matched().empty() ? h.term() : h.matched();
+    why += (why.empty() ? "" : "; ") + api::RedLineCategoryLabel(h.category()) + " \"" + words + "\" at [" +
+           std::to_string(h.begin()) + "," + std::to_string(h.end()) + ")" + (h.rule().empty() ? "" : " by " + h.rule());
+  }
+  return why;
+}
+
+std::string RedLineReasonOfDecision(const std::string& reason) {
+  const auto open = reason.find(kRedLineReasonOpen);
+  if (open == std::string::npos) return "";
+  const auto from = open + std::string_view(kRedLineReasonOpen).size();
+  const auto close = reason.find(kRedLineReasonClose, from);
+  return reason.substr(from, close == std::string::npos ? std::string::npos : close - from);
+}
+
 std::optional<PlannedCase> Router::PlanRedLine(const v1::TriagedFeedback& t) const {
   if (t.result().red_lines().empty()) return std::nullopt;
   const RedLinePolicy& policy = rules_->red_line;
@@ -133,8 +151,11 @@ std::optional<PlannedCase> Router::PlanRedLine(const v1::TriagedFeedback& t) con
     if (!resolved->owner.person().empty()) plan.notify.push_back(resolved->owner.person());
     owners += (owners.empty() ? "" : ", ") + resolved->how;
   }
+  // Red lines (issue 10): the case says why it was opened.
+  const std::string why = RedLineReason(t.result());
+  c->set_summary(TruncateUtf8("Why: " + why + "\n" + t.feedback().text(), kSummaryBytes));
   plan.reason = "red line " + api::RedLineCategoryLabel(hit.category()) + " term \"" + hit.term() +
-                "\": owned jointly by " + owners;
+                "\"" + kRedLineReasonOpen + why + kRedLineReasonClose + "owned jointly by " + owners;
   return plan;
 }
 

@@ -23,6 +23,13 @@ namespace voc::assignment {
 
 inline constexpr char kDetractorCallback[] = "detractor_callback";
 inline constexpr char kRedLine[] = "red_line";
+// Red lines (issue 10): why the red line counts, per hit: category, the words
+// matched with their span, the rule that confirmed them. The red-line
+// decision's reason holds it between these markers, so the alert can quote it.
+inline constexpr char kRedLineReasonOpen[] = " (why: ";
+inline constexpr char kRedLineReasonClose[] = "): ";
+std::string RedLineReason(const v1::TriageResult& result);
+std::string RedLineReasonOfDecision(const std::string& decision_reason);
 inline constexpr char kComplaint[] = "complaint";
 
 // One case to open.

@@ -39,11 +39,19 @@ struct TopicMatch {
   std::string department;           // owning department id from the taxonomy
 };
 
+// A red line pages the crisis team (P1); a watch term only raises the
+// priority and routes to the owning department.
+enum class RedLineLevel { kRedLine, kWatch };
+
 struct RedLineHit {
   RedLineCategory category;
   std::string term;                 // the matched phrase as written in the list
   std::size_t begin = 0;            // byte span in the normalised text
   std::size_t end = 0;
+  RedLineLevel level = RedLineLevel::kRedLine;
+  std::string rule;                 // why it counts: "<file>:<line>: <checks passed>"
+  Priority priority = Priority::kP1;  // watch: the priority it raises the feedback to
+  std::string department;           // watch: the owning department ("" = the topic's)
 };
 
 struct Analysis {
@@ -51,7 +59,8 @@ struct Analysis {
   double sentiment_score = 0.0;     // [-1, 1]
   int intensity = 0;                // 0 calm, 1 grumble, 2 complaint, 3 anger/threat
   std::vector<TopicMatch> topics;
-  std::vector<RedLineHit> red_lines;
+  std::vector<RedLineHit> red_lines;        // confirmed red lines (level red_line): a P1 case
+  std::vector<RedLineHit> red_line_watch;   // confirmed watch terms: priority raised, no P1 page
   NpsCategory nps_category = NpsCategory::kNone;
   Priority priority = Priority::kP4;
   std::string priority_reason;      // human-readable, e.g. "red line: safety"

@@ -159,8 +159,9 @@ Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string
     const TopicDefinition* known = taxonomy->Find(model_topic);
     a.topics.push_back(TopicMatch{model_topic, known ? known->department : std::string()});
   }
-  const auto red_lines = red_lines_->Current();
-  a.red_lines = red_lines->Find(normalized);
+  // Red lines (issue 10, redlines): candidates decided by their context
+  // rules, with the sentiment just computed; watch hits raise the priority.
+  ApplyRedLines(*red_lines_->Current(), normalized, a);
 
   a.nps_category = NpsCategoryFor(input.nps);
   PriorityFacts facts;
@@ -176,6 +177,7 @@ Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string
   PriorityDecision decision = priority_->Grade(facts);
   a.priority = decision.priority;
   a.priority_reason = std::move(decision.reason);
+  ApplyRedLineWatch(a);
   return a;
 }
 

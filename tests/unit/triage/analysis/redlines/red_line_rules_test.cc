@@ -1,0 +1,207 @@
+// The context rules of the red-line file, one false-alarm kind of issue 10 at
+// a time, each next to the right reading of the same word.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "services/triage/analysis/redlines/red_lines.h"
+
+namespace voc::triage {
+namespace {
+
+constexpr const char* kRules = R"(version: rules-test
+contexts:
+  food: [吃, 饭, 菜, 汤, 外卖]
+  go_public: [找, 联系, 曝光]
+categories:
+  safety:
+    - {term: 着火, except: [着火车]}   # the segmenter reads 紧挨|着火|车站
+    - 电到
+    - {term: 过敏, compounds: [皮肤过敏]}
+    - 受伤
+    - {term: 炸了, except: [气炸了, 油炸了]}
+    - {term: "hospitali*", except: [hospitality]}
+    - {term: injury, except: [insult to injury]}
+    - injured
+    - term: 蟑螂
+      with: food
+      near: 8
+      otherwise: {level: watch, priority: P2, department: operations}
+  legal:
+    - {term: fraud, except: [fraud alert]}
+    - {term: 律师, with: go_public, near: 4}
+  regulatory:
+    - {term: "315", number: true, with: [打315, 315晚会, 去315, 315投诉], near: 3}
+    - {term: "12315", number: true}
+  pr_crisis:
+    - 媒体
+    - 发微博
+    - {term: 黑心, level: watch, priority: P3, department: quality}
+)";
+
+std::shared_ptr<const RedLineList> Rules() {
+  auto list = RedLineList::Parse(kRules, "rules.yaml");
+  EXPECT_TRUE(list.ok()) << list.status();
+  return *list;
+}
+
+bool Flags(const std::string& text) { return !Rules()->Decide(text).red_lines.empty(); }
+
+TEST(RedLineRulesTest, ChineseTermInsideALongerWordIsNoHit) {
+  EXPECT_FALSE(Flags("地理位置很方便,就是紧挨着火车站,有点闹心"));  // an except
+  EXPECT_FALSE(Flags("想念那种围着火炉吃雪糕的感觉"));            // 围|着|火炉
+  EXPECT_TRUE(Flags("半夜房间里的插座着火了"));
+  EXPECT_FALSE(Flags("多媒体触摸按钮很有新意"));                  // 多媒体
+  EXPECT_TRUE(Flags("再不处理我就找媒体"));
+  EXPECT_FALSE(Flags("手机充电到一半就没电了"));                  // 充电 | 到
+  EXPECT_TRUE(Flags("洗澡的时候被热水器电到了"));
+  EXPECT_FALSE(Flags("蒙牛真心不敢喝了啊 转发微博"));              // 转发 | 微博
+  EXPECT_TRUE(Flags("不给退款我就发微博"));
+}
+
+TEST(RedLineRulesTest, NumberNotARegulatorIsNoHit) {
+  EXPECT_FALSE(Flags("反正315房间的空调对着门吹"));
+  EXPECT_FALSE(Flags("碰坏一个化妆镜,竟然索赔我315元"));
+  EXPECT_FALSE(Flags("the room cost $315 a night"));
+  EXPECT_FALSE(Flags("开了315公里就坏了"));
+  EXPECT_FALSE(Flags("摄像头像素: 315万像素"));
+  EXPECT_FALSE(Flags("订单 #315 还没发货"));
+  EXPECT_FALSE(Flags("期待315早点到来"));  // the date, not the hotline
+  EXPECT_TRUE(Flags("大堂经理说去315投诉吧"));
+  EXPECT_TRUE(Flags("再不退款我就打315"));
+  EXPECT_TRUE(Flags("这种事就该上315晚会"));
+  EXPECT_TRUE(Flags("我要打12315投诉"));
+  EXPECT_FALSE(Flags("订单号1231567"));
+}
+
+TEST(RedLineRulesTest, StemWithExceptionsDoesNotCatchPraise) {
+  EXPECT_FALSE(Flags("@united amazing hospitality and helpfulness from anthony"));
+  EXPECT_TRUE(Flags("my father was hospitalized after the flight"));
+  EXPECT_FALSE(Flags("3 hours of delays and $35 to deliver my bags? insult to injury."));
+  EXPECT_TRUE(Flags("the cart hit my knee, a serious injury"));
+}
+
+TEST(RedLineRulesTest, NegationAndHypotheticalsAreNoHit) {
+  EXPECT_FALSE(Flags("裤子布料不错，穿起来没有过敏的感觉"));
+  EXPECT_TRUE(Flags("穿了一天就皮肤过敏了"));
+  EXPECT_FALSE(Flags("虽然我没有受伤，但是吓坏了"));
+  EXPECT_TRUE(Flags("我的手受伤了"));
+  EXPECT_FALSE(Flags("no one was injured, thankfully"));
+  EXPECT_TRUE(Flags("my son was injured by the falling bag"));
+  EXPECT_FALSE(Flags("真怕过敏"));  // a fear, not an event
+  // A cue does not reach into the next clause, nor into an aside in brackets.
+  EXPECT_TRUE(Flags("以后不会再买了（吃完过敏了）"));
+  EXPECT_TRUE(Flags("没有送餐具，吃完过敏了"));
+}
+
+TEST(RedLineRulesTest, TopicWordIsNotAnAccusation) {
+  EXPECT_FALSE(Flags("i was told my ticket had been refunded because my name had a fraud alert"));
+  EXPECT_TRUE(Flags("charging me twice is fraud"));
+  EXPECT_FALSE(Flags("这本书让想加入律师队伍的年轻人看到了司法界真实的一面"));
+  EXPECT_TRUE(Flags("再不退款我就找律师"));
+}
+
+TEST(RedLineRulesTest, LiteralSenseIsNoHit) {
+  EXPECT_FALSE(Flags("找到配送站一看给我气炸了"));
+  EXPECT_FALSE(Flags("鸡腿油炸了两遍"));
+  EXPECT_TRUE(Flags("充电宝充着充着炸了"));
+  // 黑心 is a watch term: the rotten core of a fruit pages nobody.
+  const auto d = Rules()->Decide("刚拿上打开第一个就黑心");
+  EXPECT_TRUE(d.red_lines.empty());
+  ASSERT_EQ(d.watch.size(), 1u);
+  EXPECT_EQ(d.watch[0].priority, Priority::kP3);
+}
+
+TEST(RedLineRulesTest, CockroachInTheRoomIsAWatchInTheFoodARedLine) {
+  const auto room = Rules()->Decide("房间的衣柜里还有蟑螂，我当场拍死了一只");
+  EXPECT_TRUE(room.red_lines.empty());
+  ASSERT_EQ(room.watch.size(), 1u);
+  EXPECT_EQ(room.watch[0].level, RedLineLevel::kWatch);
+  EXPECT_EQ(room.watch[0].priority, Priority::kP2);
+  EXPECT_EQ(room.watch[0].department, "operations");
+  EXPECT_NE(room.watch[0].rule.find("without food"), std::string::npos) << room.watch[0].rule;
+
+  const auto food = Rules()->Decide("奶油蘑菇汤里有只小蟑螂");
+  ASSERT_EQ(food.red_lines.size(), 1u);
+  EXPECT_TRUE(food.watch.empty());
+  EXPECT_EQ(food.red_lines[0].category, RedLineCategory::kSafety);
+  EXPECT_NE(food.red_lines[0].rule.find("with \"汤\" (food)"), std::string::npos) << food.red_lines[0].rule;
+  EXPECT_EQ(food.red_lines[0].rule.rfind("rules.yaml:", 0), 0u) << food.red_lines[0].rule;
+}
+
+TEST(RedLineRulesTest, SentimentRequirementNeedsTheContext) {
+  auto list = RedLineList::Parse(R"(version: s
+categories:
+  pr_crisis:
+    sentiment: negative
+    terms: [tell everyone]
+)", "s.yaml").value();
+  const std::string text = "i always tell everyone to fly southwest";
+  EXPECT_TRUE(list->Decide(text, RedLineContext{true, SentimentLabel::kPositive, 0}).red_lines.empty());
+  EXPECT_EQ(list->Decide(text, RedLineContext{true, SentimentLabel::kNegative, 2}).red_lines.size(), 1u);
+  // Without a sentiment (the preview) the rule cannot be checked and passes.
+  EXPECT_EQ(list->Decide(text).red_lines.size(), 1u);
+}
+
+TEST(RedLineRulesTest, ExplainSaysWhyACandidateWasDropped) {
+  const auto e = Rules()->Explain("多媒体功能差");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_FALSE(e[0].confirmed);
+  EXPECT_NE(e[0].hit.rule.find("dropped: inside a longer word"), std::string::npos) << e[0].hit.rule;
+}
+
+TEST(RedLineRulesTest, WatchRaisesPriorityWithoutAPage) {
+  Analysis a;
+  a.priority = Priority::kP3;
+  a.priority_reason = "negative";
+  a.red_line_watch.push_back(RedLineHit{RedLineCategory::kSafety, "蟑螂", 0, 6, RedLineLevel::kWatch, "r", Priority::kP2,
+                                        "operations"});
+  ApplyRedLineWatch(a);
+  EXPECT_EQ(a.priority, Priority::kP2);
+  EXPECT_EQ(a.priority_reason, "red-line watch: safety \"蟑螂\"");
+  EXPECT_TRUE(a.red_lines.empty());
+  a.priority = Priority::kP1;  // never lowers
+  ApplyRedLineWatch(a);
+  EXPECT_EQ(a.priority, Priority::kP1);
+}
+
+// A malformed context rule is refused with its file and line.
+void ExpectRejected(const std::string& yaml, const std::string& expected) {
+  auto list = RedLineList::Parse(yaml, "bad.yaml");
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(list.status().message()).find(expected), std::string::npos) << list.status();
+}
+
+TEST(RedLineRulesTest, MalformedContextRulesAreRejectedWithTheirLine) {
+  ExpectRejected("version: x\ncategories:\n  safety:\n    - 起火\n    - {term: 蟑螂, with: kitchen}\n",
+                 "bad.yaml:5: safety[1] ('蟑螂').with: unknown context 'kitchen'");
+  ExpectRejected("version: x\ncategories:\n  safety:\n    - {term: 蟑螂, level: page}\n",
+                 "bad.yaml:4: safety[0] ('蟑螂'): unknown level 'page'");
+  ExpectRejected("version: x\ncategories:\n  pr_crisis:\n\n    - {term: 发微博, except: [转发朋友圈]}\n",
+                 "bad.yaml:5: pr_crisis[0] ('发微博'): except '转发朋友圈' does not contain the term '发微博'");
+  ExpectRejected("version: x\ncategories:\n  safety:\n    - {term: 蟑螂, otherwise: {level: watch}}\n",
+                 "bad.yaml:4: safety[0] ('蟑螂'): 'otherwise' needs 'with'");
+  ExpectRejected("version: x\ncategories:\n  regulatory:\n    - {term: 消协, number: true}\n",
+                 "bad.yaml:4: regulatory[0] ('消协'): 'number: true' needs a term with digits");
+  ExpectRejected("version: x\ncategories:\n  safety:\n    - {term: 起火, nearby: 3}\n",
+                 "bad.yaml:4: unknown key 'nearby'");
+  ExpectRejected("version: x\ncategories:\n  safety:\n    - {term: 起火, priority: P2}\n",
+                 "'priority' is only for level watch");
+}
+
+TEST(RedLineRulesTest, ShippedFileLoadsAndDecides) {
+  auto list = RedLineList::LoadFile("config/redlines.yaml");
+  ASSERT_TRUE(list.ok()) << list.status();
+  const auto& l = **list;
+  EXPECT_TRUE(l.Decide("订单#315怎么还没到").red_lines.empty());
+  EXPECT_TRUE(l.Decide("住在315房间，空调很吵").red_lines.empty());
+  EXPECT_EQ(l.Decide("我要打12315投诉").red_lines.size(), 1u);
+  EXPECT_EQ(l.Decide("brakes failed on the highway").red_lines.size(), 1u);
+  EXPECT_TRUE(l.Decide("房间里有蟑螂").red_lines.empty());
+  EXPECT_EQ(l.Decide("房间里有蟑螂").watch.size(), 1u);
+  EXPECT_EQ(l.Decide("米饭里有一只蟑螂").red_lines.size(), 1u);
+}
+
+}  // namespace
+}  // namespace voc::triage
