@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log/log.h"
+#include "common/notify/stream_notifier.h"
+#include "common/service/context.h"
 #include "common/metrics/loop_metrics.h"
 #include "common/status/status.h"
 
@@ -68,7 +70,7 @@ absl::StatusOr<std::unique_ptr<Notifier>> MakeNotifier(const std::string& kind,
     }
     return std::make_unique<WebhookNotifier>(url);
   }
-  return status::InvalidArgument("notifier.kind", "must be log or webhook, got " + kind);
+  return status::InvalidArgument("notifier.kind", "must be stream, log or webhook, got " + kind);
 }
 
 absl::StatusOr<std::unique_ptr<Notifier>> NotifierFromConfig(const Config& config) {
@@ -81,8 +83,12 @@ absl::StatusOr<std::unique_ptr<Notifier>> NotifierFromConfig(const Config& confi
       section = deprecated;
     }
   }
-  return MakeNotifier(config.GetString(section + ".kind", "log"),
-                      config.GetString(section + ".webhook_url", ""));
+  // With Redis configured the stages publish to voc-notify (issue 11);
+  // without it (a bare test config) they log.
+  const std::string fallback = config.Has("redis.host") || config.Has("redis.port") ? "stream" : "log";
+  const std::string kind = config.GetString(section + ".kind", fallback);
+  if (kind == "stream") return std::unique_ptr<Notifier>(std::make_unique<StreamNotifier>(RedisOptionsFrom(config)));
+  return MakeNotifier(kind, config.GetString(section + ".webhook_url", ""));
 }
 
 }  // namespace voc

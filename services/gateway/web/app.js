@@ -326,6 +326,35 @@ async function loadDetail(id) {
   } catch (error) {
     showStatus(t().errorPrefix + error.message, true);
   }
+  loadDeliveries(id);
+}
+
+// issue 11: what voc-notify sent for the case, to whom, when, by which
+// channel, and whether it arrived. The case page works without it.
+async function loadDeliveries(id) {
+  const list = $('deliveries');
+  if (!list) return;
+  try {
+    const data = await api(`/api/cases/${encodeURIComponent(id)}/deliveries`);
+    const rows = data.deliveries || [];
+    if (rows.length === 0) {
+      list.replaceChildren(el('li', t().deliveriesEmpty));
+      return;
+    }
+    list.replaceChildren(...rows.map((d) => {
+      const li = el('li');
+      const stateText = t().deliveryStates[d.state] || d.state;
+      const who = d.recipient_name || d.recipient;
+      const tries = format(t().deliveryAttempts, { n: d.attempts });
+      const error = d.state === 'failed' && d.last_error ? ' — ' + d.last_error : '';
+      li.append(el('span', localTime(d.deliver_time || d.create_time), 'when'),
+        el('span', `${who} · ${d.channel} · ${stateText} (${tries}) · ${d.subject}${error}`));
+      li.dataset.state = d.state;
+      return li;
+    }));
+  } catch (error) {
+    list.replaceChildren(el('li', format(t().deliveriesUnavailable, { m: error.message })));
+  }
 }
 
 async function loadSignals() {
