@@ -18,6 +18,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml
   # the Prometheus project's text-format parser, which reads /metrics in the tests
   python3-prometheus-client
+  # the notify channels' integration test: a real SMTP server, and openssl for its test CA
+  python3-aiosmtpd openssl
   # Helm chart check (see docs/operations.md)
   golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev yamllint
   # browser test of the web page (tests/web)

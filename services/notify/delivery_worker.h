@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "common/clock/clock.h"
-#include "services/notify/channel_router.h"
+#include "services/notify/delivery_channels.h"
 #include "services/notify/store/notify_store.h"
 
 namespace voc::notify {
@@ -59,7 +59,7 @@ struct PassReport {
 // replicas) may share the store: claims decide who sends.
 class DeliveryWorker {
  public:
-  DeliveryWorker(NotifyStore& store, const ChannelRouter& channels, const Clock& clock,
+  DeliveryWorker(NotifyStore& store, const DeliveryChannels& channels, const Clock& clock,
                  std::function<double()> random01, RetryPolicy policy, OutcomeSink* outcomes)
       : store_(store), channels_(channels), clock_(clock), random01_(std::move(random01)),
         policy_(policy), outcomes_(outcomes) {}
@@ -73,7 +73,7 @@ class DeliveryWorker {
   absl::Status PublishOutcomes(PassReport* report);
 
   NotifyStore& store_;
-  const ChannelRouter& channels_;
+  const DeliveryChannels& channels_;
   const Clock& clock_;
   std::function<double()> random01_;
   RetryPolicy policy_;

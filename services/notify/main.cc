@@ -15,7 +15,7 @@
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
-#include "services/notify/channel_router.h"
+#include "services/notify/delivery_channels.h"
 #include "services/notify/delivery_worker.h"
 #include "services/notify/expander.h"
 #include "services/notify/notify_consumer.h"
@@ -57,8 +57,10 @@ int main(int argc, char** argv) {
   voc::notify::SubscriptionsHolder holder(std::move(*subscriptions));
   voc::notify::SubscriptionsReloader reloader(settings->subscriptions_path, dir, holder, subscriptions_text);
 
-  voc::notify::ChannelRouter channels;
-  if (auto added = voc::notify::AddBuiltInChannels(config, &channels); !added.ok()) CannotStart(added);
+  voc::notify::DeliveryChannels channels;
+  // Signatures and Date: headers need the real time, even in dev mode.
+  voc::SystemClock wall_clock;
+  if (auto added = voc::notify::AddChannels(config, wall_clock, &channels); !added.ok()) CannotStart(added);
 
   voc::notify::NotifyStore store(*ctx.db);
   voc::notify::Expander expander(dir, holder, settings->case_link_base);

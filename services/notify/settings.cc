@@ -1,6 +1,7 @@
 #include "services/notify/settings.h"
 
 #include "common/status/status.h"
+#include "services/notify/channels/channels_config.h"
 
 namespace voc::notify {
 
@@ -30,11 +31,22 @@ absl::StatusOr<NotifySettings> NotifySettingsFrom(const Config& config) {
   return s;
 }
 
-absl::Status AddBuiltInChannels(const Config& config, ChannelRouter* router) {
+absl::Status AddChannels(const Config& config, const Clock& wall_clock, DeliveryChannels* router) {
   const std::string section = "services.notify.channels.";
   if (config.GetBool(section + "log.enabled", true)) router->Add("log", std::make_shared<LogChannel>());
   const std::string file = config.GetString(section + "file.path", "");
   if (!file.empty()) router->Add("file", std::make_shared<FileChannel>(config.DataPath(file)));
+  auto external = ChannelsFromConfig(config, wall_clock);
+  if (!external.ok()) return external.status();
+  std::shared_ptr<ChannelRouter> shared = std::move(*external);
+  for (const char* name : {"email", "wecom", "dingtalk", "feishu", "webhook"}) {
+    if (!shared->Has(name)) continue;
+    ChannelEndpoint endpoint;
+    endpoint.url = config.GetString(section + name + ".url", "");
+    endpoint.url_env = config.GetString(section + name + ".url_env", "");
+    endpoint.secret_env = config.GetString(section + name + ".secret_env", "");
+    router->Add(name, shared, endpoint);
+  }
   return absl::OkStatus();
 }
 

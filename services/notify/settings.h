@@ -5,8 +5,9 @@
 
 #include <string>
 
+#include "common/clock/clock.h"
 #include "common/config/config.h"
-#include "services/notify/channel_router.h"
+#include "services/notify/delivery_channels.h"
 #include "services/notify/delivery_worker.h"
 
 namespace voc::notify {
@@ -25,10 +26,12 @@ struct NotifySettings {
 absl::StatusOr<NotifySettings> NotifySettingsFrom(const Config& config);
 
 // The channels the config enables (services.notify.channels.<name>): the
-// built-in `log` and `file` ones here; the real ones (email, wecom,
-// dingtalk, feishu, webhook) come from services/notify/channels once merged.
-// Secrets and keyed URLs only through the environment variables the config
-// names.
-absl::Status AddBuiltInChannels(const Config& config, ChannelRouter* router);
+// built-in `log` and `file` ones here, and e-mail, WeCom, DingTalk, Feishu
+// and webhooks from services/notify/channels (ChannelsFromConfig). A robot's
+// or webhook's URL and signing secret come from the environment variables
+// named by services.notify.channels.<name>.url_env / secret_env (a plain
+// `url` is for local receivers without a key). `wall_clock` stamps
+// signatures and must outlive the router. INVALID_ARGUMENT naming the key.
+absl::Status AddChannels(const Config& config, const Clock& wall_clock, DeliveryChannels* router);
 
 }  // namespace voc::notify

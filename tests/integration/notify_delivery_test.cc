@@ -17,7 +17,7 @@
 #include "common/org/org_directory.h"
 #include "common/queue/redis_client.h"
 #include "common/queue/stream.h"
-#include "services/notify/channel_router.h"
+#include "services/notify/delivery_channels.h"
 #include "services/notify/delivery_worker.h"
 #include "services/notify/expander.h"
 #include "services/notify/notify_consumer.h"
@@ -148,7 +148,7 @@ class NotifyDeliveryTest : public ::testing::TestWithParam<bool> {
   std::unique_ptr<Expander> expander_;
   std::unique_ptr<NotifyConsumer> consumer_;
   std::shared_ptr<RecordingChannel> channel_;
-  ChannelRouter router_;
+  DeliveryChannels router_;
   std::function<void(const std::vector<queue::StreamMessage>&)> before_ack;
 };
 

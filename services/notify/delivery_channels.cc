@@ -1,4 +1,4 @@
-#include "services/notify/channel_router.h"
+#include "services/notify/delivery_channels.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -19,11 +19,11 @@ std::string FromEnv(const std::string& name) {
 
 }  // namespace
 
-void ChannelRouter::Add(const std::string& name, std::shared_ptr<Channel> channel, ChannelEndpoint endpoint) {
+void DeliveryChannels::Add(const std::string& name, std::shared_ptr<Channel> channel, ChannelEndpoint endpoint) {
   channels_[name] = {std::move(channel), std::move(endpoint)};
 }
 
-absl::Status ChannelRouter::Deliver(const DeliveryRecord& d) const {
+absl::Status DeliveryChannels::Deliver(const DeliveryRecord& d) const {
   auto it = channels_.find(d.channel);
   if (it == channels_.end()) {
     return absl::FailedPreconditionError("channel " + d.channel + " is not configured (services.notify.channels)");

@@ -25,7 +25,7 @@ struct ChannelEndpoint {
 };
 
 // Thread safety: Add before use; Deliver from several threads.
-class ChannelRouter {
+class DeliveryChannels {
  public:
   void Add(const std::string& name, std::shared_ptr<Channel> channel, ChannelEndpoint endpoint = {});
   bool Has(const std::string& name) const { return channels_.count(name) > 0; }
