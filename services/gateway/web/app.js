@@ -428,6 +428,15 @@ function selectCase(id) {
   loadDetail(id);
 }
 
+// issue 11: a notification's link ("#case=<id>", voc-notify's case_link_base)
+// opens that case on the cases view.
+function openCaseFromLink() {
+  const m = /^#case=([A-Za-z0-9_-]{1,64})$/.exec(location.hash);
+  if (m) selectCase(m[1]);
+}
+window.addEventListener('hashchange', openCaseFromLink);
+window.addEventListener('load', openCaseFromLink);
+
 async function act(action, body) {
   const actor = $('actor').value.trim();
   if (!actor) { showStatus(t().needActor, true); return false; }
