@@ -34,15 +34,19 @@ std::int64_t DeliveryWorker::NowMs() const {
 absl::StatusOr<PassReport> DeliveryWorker::RunOnce(int limit) {
   PassReport report;
   VOC_ASSIGN_OR_RETURN(const auto due, store_.DueDeliveries(NowMs(), limit));
-  for (const DeliveryRecord& d : due) VOC_RETURN_IF_ERROR(SendOne(d, &report));
+  if (!due.empty()) {
+    // One claim transaction for the pass; the lease covers the whole pass.
+    const std::int64_t now = NowMs();
+    VOC_ASSIGN_OR_RETURN(const auto mine, store_.ClaimMany(due, now, now + policy_.lease.count()));
+    for (std::size_t i = 0; i < due.size(); ++i) {
+      if (mine[i]) VOC_RETURN_IF_ERROR(SendClaimed(due[i], &report));  // else another worker has it
+    }
+  }
   VOC_RETURN_IF_ERROR(PublishOutcomes(&report));
   return report;
 }
 
-absl::Status DeliveryWorker::SendOne(const DeliveryRecord& d, PassReport* report) {
-  const std::int64_t now = NowMs();
-  VOC_ASSIGN_OR_RETURN(const bool mine, store_.Claim(d, now, now + policy_.lease.count()));
-  if (!mine) return absl::OkStatus();  // another worker has it
+absl::Status DeliveryWorker::SendClaimed(const DeliveryRecord& d, PassReport* report) {
   const int attempt = d.attempts + 1;
   absl::Status sent;
   try {

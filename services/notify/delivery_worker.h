@@ -5,9 +5,11 @@
 // are then published to voc.notify.outcomes (an outbox: the row is marked
 // once Redis took it, so a crash publishes it again, never loses it).
 //
-// Crash safety: a delivery is claimed (its attempt counted, its next try
-// moved a lease ahead) before it is sent, so a SIGKILL mid-send leaves it
-// to be sent again once after the lease: at least once, at most once more.
+// Crash safety: the due deliveries of a pass are claimed (their attempts
+// counted, their next try moved a lease ahead, one transaction) before any
+// is sent, and each outcome is stored right after its send, so a SIGKILL
+// leaves only the message in flight sent-but-unrecorded: after the lease it
+// is sent once more; the claimed-but-unsent ones are simply sent then.
 #pragma once
 
 #include <absl/status/statusor.h>
@@ -69,7 +71,8 @@ class DeliveryWorker {
 
  private:
   std::int64_t NowMs() const;
-  absl::Status SendOne(const DeliveryRecord& delivery, PassReport* report);
+  // Sends a delivery this worker claimed and records the outcome.
+  absl::Status SendClaimed(const DeliveryRecord& delivery, PassReport* report);
   absl::Status PublishOutcomes(PassReport* report);
 
   NotifyStore& store_;

@@ -150,6 +150,30 @@ absl::StatusOr<bool> NotifyStore::Claim(const DeliveryRecord& seen, std::int64_t
   });
 }
 
+absl::StatusOr<std::vector<bool>> NotifyStore::ClaimMany(const std::vector<DeliveryRecord>& seen,
+                                                         std::int64_t now_ms, std::int64_t lease_until_ms) {
+  return storage::Guarded("claiming deliveries", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      std::vector<bool> mine;
+      mine.reserve(seen.size());
+      std::string id;
+      int attempts = 0;
+      long long now = now_ms, lease = lease_until_ms;
+      soci::statement st =
+          (s.prepare << "UPDATE notify_deliveries SET attempts = attempts + 1, next_attempt_ms = :lease "
+                        "WHERE message_id = :id AND state = 1 AND attempts = :a AND next_attempt_ms <= :now",
+           soci::use(lease), soci::use(id), soci::use(attempts), soci::use(now));
+      for (const DeliveryRecord& d : seen) {
+        id = d.message_id;
+        attempts = d.attempts;
+        st.execute(true);
+        mine.push_back(st.get_affected_rows() > 0);
+      }
+      return mine;
+    });
+  });
+}
+
 absl::Status NotifyStore::MarkDelivered(const std::string& message_id, std::int64_t now_ms) {
   return storage::Guarded("recording a delivery", [&] {
     db_.InTransaction([&](soci::session& s) {

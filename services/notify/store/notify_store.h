@@ -71,6 +71,10 @@ class NotifyStore {
   // tried again after the lease (at most once more). False when another
   // worker took it first (its attempts or state changed since it was read).
   absl::StatusOr<bool> Claim(const DeliveryRecord& seen, std::int64_t now_ms, std::int64_t lease_until_ms);
+  // Claim for many in one transaction (one commit, one fsync on SQLite):
+  // which of `seen` are now this caller's, in the same order.
+  absl::StatusOr<std::vector<bool>> ClaimMany(const std::vector<DeliveryRecord>& seen, std::int64_t now_ms,
+                                              std::int64_t lease_until_ms);
 
   absl::Status MarkDelivered(const std::string& message_id, std::int64_t now_ms);
   absl::Status MarkFailed(const std::string& message_id, const std::string& error, std::int64_t now_ms);
