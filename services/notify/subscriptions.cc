@@ -56,7 +56,7 @@ int IntParam(const v1::NotificationRequest& r, const std::string& key) {
 const std::set<std::string>& KnownEvents() {
   static const std::set<std::string> kEvents = {
       "red_line",    "new_p1",       "sla_warning",          "sla_breach", "escalation",
-      "weak_signal", "cluster_size", "daily_overdue_digest", "resurvey",   "task_warning",
+      "weak_signal", "cluster_threshold", "overdue_digest", "resurvey",   "task_warning",
       "task_breach", "action_item_warning", "action_item_breach"};
   return kEvents;
 }
@@ -122,8 +122,8 @@ absl::StatusOr<Subscriptions> Subscriptions::Parse(const std::string& yaml, cons
       rule.level = NonNegativeInt(src, item, "level", path);
       rule.min_size = NonNegativeInt(src, item, "min_size", path);
       if (rule.level > 0 && rule.event != "escalation") src.Fail(item["level"], path + ".level is for escalation only");
-      if (rule.min_size > 0 && rule.event != "cluster_size") {
-        src.Fail(item["min_size"], path + ".min_size is for cluster_size only");
+      if (rule.min_size > 0 && rule.event != "cluster_threshold") {
+        src.Fail(item["min_size"], path + ".min_size is for cluster_threshold only");
       }
       if (const YAML::Node d = item["departments"]; d && !d.IsNull()) {
         for (const std::string& id : config::StringList(source, d, path + ".departments")) {

@@ -7,9 +7,9 @@
 //   rules:       [{event, level?, min_size?, departments?, people?, heads_of?, channels?}]
 //
 // A rule matches a request of its `event` (red_line, new_p1, sla_warning,
-// sla_breach, escalation, weak_signal, cluster_size, daily_overdue_digest,
+// sla_breach, escalation, weak_signal, cluster_threshold, overdue_digest,
 // resurvey, ...); `level` narrows an escalation to that level (param
-// "level"), `min_size` a cluster_size event to clusters of at least that
+// "level"), `min_size` a cluster_threshold event to clusters of at least that
 // many (param "cluster_size"), `departments` to requests owned by one of
 // them. It adds `people` and the heads of `heads_of` ("$department" is the
 // request's own department); `channels` replaces the recipients' own.

@@ -2,7 +2,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
-#include <nlohmann/json.hpp>
+#include "services/notify/channels/webhook_channel.h"
 
 namespace voc::notify {
 namespace {
@@ -55,13 +55,13 @@ const std::map<std::string, Template>& Templates() {
        {{"【弱信号】新出现的问题：{{signal}}", "{{recipient}}，您好：\n最近出现的问题“{{signal}}”正在增加：{{detail}}"},
         {"[Weak signal] An emerging issue: {{signal}}",
          "Hello {{recipient}},\nthe issue \"{{signal}}\" is emerging: {{detail}}"}}},
-      {"cluster_size",
+      {"cluster_threshold",
        {{"【相似投诉】聚类 {{cluster}} 已达 {{cluster_size}} 条",
          "{{recipient}}，您好：\n相似投诉聚类 {{cluster}}（{{cluster_title}}）已达 {{cluster_size}} 条。"},
         {"[Similar complaints] Cluster {{cluster}} reached {{cluster_size}}",
          "Hello {{recipient}},\nthe similar-complaint cluster {{cluster}} ({{cluster_title}}) reached "
          "{{cluster_size}} complaints."}}},
-      {"daily_overdue_digest",
+      {"overdue_digest",
        {{"【每日逾期汇总】{{department}}有 {{overdue_count}} 个逾期工单",
          "{{recipient}}，您好：\n{{department}}当前有 {{overdue_count}} 个逾期工单：\n{{cases}}"},
         {"[Daily overdue digest] {{department}} has {{overdue_count}} overdue cases",
@@ -205,13 +205,19 @@ RenderedMessage Render(const v1::NotificationRequest& request, const RenderConte
   if (!link.empty()) m.html += "<p><a href=\"" + EscapeHtml(link) + "\">" + EscapeHtml(open_case) + "</a></p>";
   m.html += "</body></html>";
   // The generic webhook's versioned payload (docs/api.md, "Webhooks").
-  nlohmann::json params = nlohmann::json::object();
-  for (const auto& [k, v] : request.params()) params[k] = v;
-  nlohmann::json payload = {{"version", 1},           {"type", request.event()},  {"id", ctx.message_id},
-                            {"request_id", request.id()}, {"case_id", case_id},  {"department", request.department()},
-                            {"language", lang},       {"subject", m.subject},     {"text", m.text},
-                            {"link", link},           {"params", params},         {"created_ms", m.created_ms}};
-  m.json_payload = payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  WebhookEvent event;
+  event.notification_id = request.id();
+  event.event = request.event();
+  event.occurred_ms = m.created_ms;
+  event.case_id = case_id;
+  event.department = request.department();
+  event.recipients.assign(request.recipients().begin(), request.recipients().end());
+  event.language = lang;
+  event.subject = m.subject;
+  event.text = m.text;
+  event.link = link;
+  event.params.insert(request.params().begin(), request.params().end());
+  m.json_payload = BuildWebhookPayload(event);
   return m;
 }
 

@@ -352,7 +352,7 @@ TEST(NotifyTemplatesTest, ARedLineAlertNamesPeopleAndDepartmentsInTheRecipientsL
   for (const auto* m : {&english, &chinese}) {
     EXPECT_EQ(m->text.find("p-jiang-hong"), std::string::npos) << m->text;
     EXPECT_EQ(m->text.find("head of"), std::string::npos) << m->text;
-    EXPECT_NE(m->json_payload.find("\"type\":\"red_line\""), std::string::npos);
+    EXPECT_NE(m->json_payload.find("\"type\":\"voc.red_line\""), std::string::npos) << m->json_payload;
   }
 }
 
