@@ -7,7 +7,6 @@
 
 #include "common/log/log.h"
 #include "common/notify/stream_notifier.h"
-#include "common/service/context.h"
 #include "common/metrics/loop_metrics.h"
 #include "common/status/status.h"
 
@@ -87,7 +86,14 @@ absl::StatusOr<std::unique_ptr<Notifier>> NotifierFromConfig(const Config& confi
   // without it (a bare test config) they log.
   const std::string fallback = config.Has("redis.host") || config.Has("redis.port") ? "stream" : "log";
   const std::string kind = config.GetString(section + ".kind", fallback);
-  if (kind == "stream") return std::unique_ptr<Notifier>(std::make_unique<StreamNotifier>(RedisOptionsFrom(config)));
+  if (kind == "stream") {
+    // The same keys (and VOC_REDIS_* overrides) as every service's RedisOptionsFrom (common/service).
+    queue::RedisOptions redis;
+    redis.host = config.GetString("redis.host", "127.0.0.1");
+    redis.port = static_cast<int>(config.GetInt("redis.port", 6379));
+    redis.password = config.GetString("redis.password", "");
+    return std::unique_ptr<Notifier>(std::make_unique<StreamNotifier>(std::move(redis)));
+  }
   return MakeNotifier(kind, config.GetString(section + ".webhook_url", ""));
 }
 

@@ -35,6 +35,7 @@ TEST(NotifyGatewayTest, TheCasePageShowsWhatWasSentToWhomAndWhetherItArrived) {
   request.set_case_id("cases/42");
   request.add_recipients("p-wang-lei");
   request.add_recipients("p-michael-brown");
+  (*request.mutable_params())["clock"] = "resolution";
   ASSERT_TRUE(store.SaveRequests({expander.Expand(request, 1000)}, 1000).ok());
   ASSERT_TRUE(store.MarkDelivered("sla:42:resolution:breach/p-wang-lei/email", 2000).ok());
   ASSERT_TRUE(store.MarkFailed("sla:42:resolution:breach/p-michael-brown/email", "UNAVAILABLE: 451 try later", 3000).ok());
@@ -47,6 +48,9 @@ TEST(NotifyGatewayTest, TheCasePageShowsWhatWasSentToWhomAndWhetherItArrived) {
 
   SystemClock wall;
   gateway::GrpcBackendOptions options;
+  // Tracking and ingest are required by the backend, not asked here.
+  options.tracking = options.ingest = rpc::MakeChannel("127.0.0.1:" + std::to_string(testing::FreePort()));
+  gateway::GrpcBackendOptions without_notify = options;
   options.notify = rpc::MakeChannel("127.0.0.1:" + std::to_string(*port));
   gateway::GrpcBackend backend(options, wall);
   gateway::Router router(backend, {}, gateway::StaticFiles(dir.path()));
@@ -70,7 +74,7 @@ TEST(NotifyGatewayTest, TheCasePageShowsWhatWasSentToWhomAndWhetherItArrived) {
   server.Shutdown();
 
   // Without voc-notify configured the page is told so, not broken.
-  gateway::GrpcBackend without(gateway::GrpcBackendOptions{}, wall);
+  gateway::GrpcBackend without(without_notify, wall);
   gateway::Router bare(without, {}, gateway::StaticFiles(dir.path()));
   EXPECT_EQ(bare.Handle({"GET", "/api/cases/42/deliveries", {}, ""}).status, 503);
 }
