@@ -436,3 +436,51 @@ TEST(NotifySubscriptionsTest, EscalationLevelsAndDepartmentsNarrowARule) {
 
 }  // namespace
 }  // namespace voc::notify
+
+namespace voc::notify {
+namespace {
+
+// A person's language is zh unless the directory says en; anything else is a
+// mistake with its line.
+TEST(NotifyDirectoryTest, APersonsLanguageIsZhByDefaultAndCheckedOnLoad) {
+  const std::string base =
+      "departments:\n  - {id: d, name: D, head: p-a}\npeople:\n  - id: p-a\n    name: A\n    department: d\n";
+  const auto zh = org::OrgDirectory::Parse(base, "dir.yaml");
+  ASSERT_TRUE(zh.ok()) << zh.status();
+  EXPECT_EQ(zh->FindPerson("p-a")->language, "zh");
+  const auto en = org::OrgDirectory::Parse(base + "    language: en\n", "dir.yaml");
+  ASSERT_TRUE(en.ok()) << en.status();
+  EXPECT_EQ(en->FindPerson("p-a")->language, "en");
+  const auto fr = org::OrgDirectory::Parse(base + "    language: fr\n", "dir.yaml");
+  ASSERT_FALSE(fr.ok());
+  EXPECT_NE(fr.status().message().find("dir.yaml:7:"), std::string::npos) << fr.status();
+}
+
+// With Redis configured and no kind named, the stages publish to voc-notify.
+TEST(NotifyDirectoryTest, TheStagesPublishToTheStreamByDefaultWhenRedisIsConfigured) {
+  testing::RedisServer redis;
+  const auto config = Config::FromString("redis: {host: 127.0.0.1, port: " + std::to_string(redis.port()) + "}\n",
+                                         "tracking").value();
+  auto notifier = NotifierFromConfig(config);
+  ASSERT_TRUE(notifier.ok()) << notifier.status();
+  ASSERT_NE(dynamic_cast<StreamNotifier*>(notifier->get()), nullptr);
+  Notification n;
+  n.kind = "sla_breach";
+  n.case_id = "cases/9";
+  n.recipients = {"p-wang-lei"};
+  ASSERT_TRUE((*notifier)->Send(n));
+  queue::RedisOptions options;
+  options.port = redis.port();
+  queue::RedisClient client(options);
+  queue::Reply entries = client.Command({"XRANGE", kNotifyRequestsStream, "-", "+"});
+  const auto parsed = queue::ParseEntries(entries.get());
+  ASSERT_EQ(parsed.size(), 1u);
+  const auto request = ParseRequestEntry(parsed[0]);
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_EQ(request->event(), "sla_breach");
+  EXPECT_FALSE(request->id().empty());  // derived from the content when the sender gives none
+  EXPECT_EQ(request->recipients(0), "p-wang-lei");
+}
+
+}  // namespace
+}  // namespace voc::notify
