@@ -45,6 +45,15 @@ cert, key = (sys.argv[4], sys.argv[5]) if len(sys.argv) > 5 else (None, None)
 user, password = os.environ.get("SMTP_USER", ""), os.environ.get("SMTP_PASSWORD", "")
 
 class Handler:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # Mailboxes that answer as real servers do: gone for good, or busy.
+        if address.startswith("gone-"):
+            return "550 5.1.1 mailbox unavailable"
+        if address.startswith("busy-"):
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
@@ -59,6 +68,7 @@ class Handler:
             "text": plain.get_content() if plain is not None else None,
             "html": html.get_content() if html is not None else None,
             "tls": session.ssl is not None, "authenticated": bool(session.authenticated),
+            "client_port": session.peer[1],
             "defects": [str(d) for d in msg.defects],
         }
         n = len(os.listdir(out_dir))
@@ -250,8 +260,8 @@ constexpr char kSmtpPassword[] = "test-only-password";  // a throwaway for this 
 class SmtpServer {
  public:
   // mode: "plain" | "starttls" (offered) | "starttls_auth" (required, with AUTH)
-  SmtpServer(const std::string& mode, const TestPki* pki = nullptr)
-      : port_(testing::FreePort()), mail_dir_(dir_.path() + "/mail") {
+  SmtpServer(const std::string& mode, const TestPki* pki = nullptr, int port = 0)
+      : port_(port ? port : testing::FreePort()), mail_dir_(dir_.path() + "/mail") {
     fs::create_directories(mail_dir_);
     WriteFile(dir_.path() + "/smtp_server.py", kSmtpServerPy);
     std::vector<std::string> argv = {VOC_SYSTEM_PYTHON, dir_.path() + "/smtp_server.py", std::to_string(port_),
@@ -368,6 +378,26 @@ TEST(EmailChannel, PlainSmtpDeliversBothPartsWithSubjectAndBodyInZhAndEn) {
   }
 }
 
+TEST(EmailChannel, KeepsItsConnectionAndRecoversWhenTheServerRestarted) {
+  int port = testing::FreePort();
+  auto server = std::make_unique<SmtpServer>("plain", nullptr, port);
+  EmailChannel channel(Smtp(server->url(), StartTls::kOff), wall_clock);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(channel.Deliver(Message("en"), Mailbox("", "li.wei@example.com")).ok());
+  }
+  std::vector<json> mails = server->mails();
+  ASSERT_EQ(mails.size(), 3u);
+  EXPECT_EQ(mails[1]["client_port"], mails[0]["client_port"]) << "one connection for consecutive mails";
+  EXPECT_EQ(mails[2]["client_port"], mails[0]["client_port"]);
+  // The kept connection dies with the server; the next delivery must not
+  // fail for it once a server is back on the port.
+  server.reset();
+  server = std::make_unique<SmtpServer>("plain", nullptr, port);
+  absl::Status after = channel.Deliver(Message("zh"), Mailbox("", "wang.fang@example.com"));
+  EXPECT_TRUE(after.ok()) << after;
+  EXPECT_EQ(server->mails().size(), 1u);
+}
+
 TEST(EmailChannel, StartTlsWithTheTestCaAndAuthDelivers) {
   testing::TempDir pki_dir;
   TestPki pki(pki_dir.path());
@@ -435,6 +465,17 @@ TEST(EmailChannel, OpportunisticUpgradesWhenTheServerOffersStartTls) {
   EXPECT_TRUE(server.mails()[0]["tls"].get<bool>());
 }
 
+TEST(EmailChannel, ARecipientRefusedFor5xxIsPermanentA4xxIsRetryable) {
+  SmtpServer server("plain");
+  EmailChannel channel(Smtp(server.url(), StartTls::kOff), wall_clock);
+  absl::Status gone = channel.Deliver(Message("en"), Mailbox("", "gone-li@example.com"));
+  EXPECT_EQ(gone.code(), absl::StatusCode::kFailedPrecondition) << gone;
+  EXPECT_NE(std::string(gone.message()).find("550"), std::string::npos) << gone;
+  absl::Status busy = channel.Deliver(Message("en"), Mailbox("", "busy-li@example.com"));
+  EXPECT_EQ(busy.code(), absl::StatusCode::kUnavailable) << busy;
+  EXPECT_TRUE(server.mails().empty());
+}
+
 TEST(EmailChannel, AServerThatIsDownIsRetryableABadAddressIsNot) {
   int closed = testing::FreePort();
   EmailChannel channel(Smtp("smtp://127.0.0.1:" + std::to_string(closed), StartTls::kOff), wall_clock);
@@ -465,7 +506,8 @@ TEST(RobotChannels, DingTalkSignatureAndMarkdownAreAcceptedByTheVendorsAlgorithm
   HttpReceiver receiver;
   RobotChannel dingtalk(Robot::kDingTalk, QuickHttp(), wall_clock);
   absl::Status sent = dingtalk.Deliver(
-      Message("zh"), Robot("dingtalk", receiver.Url("/dingtalk?access_token=tok"), kDingTalkSecret, {"user123"}));
+      Message("zh"), Robot("dingtalk", receiver.Url("/dingtalk?access_token=tok"),
+                           std::string(kDingTalkSecret) + "\n" /* as a file-made Secret has it */, {"user123"}));
   ASSERT_TRUE(sent.ok()) << sent;
   std::vector<json> requests = receiver.requests();
   ASSERT_EQ(requests.size(), 1u);
@@ -541,6 +583,15 @@ TEST(WebhookChannel, SignedPerStandardWebhooksWithTheMessageIdAndTheVersionedPay
     EXPECT_EQ(r["body"]["version"], 1);
     EXPECT_EQ(r["body"]["data"]["case_id"], "case-7");
   }
+
+  // While a key is rotated both signatures go out; a receiver with either key accepts.
+  ASSERT_TRUE(webhook
+                  .Deliver(m, Robot("webhook", receiver.Url("/webhook"),
+                                    std::string("whsec_bmV3LWtleS1ub3QteWV0LWtub3du ") + kWebhookSecret))
+                  .ok());
+  EXPECT_TRUE(receiver.requests().back()["verified"].get<bool>());
+  EXPECT_NE(receiver.requests().back()["headers"]["webhook-signature"].get<std::string>().find(' '),
+            std::string::npos);
 
   absl::Status wrong =
       webhook.Deliver(m, Robot("webhook", receiver.Url("/webhook"), "whsec_c29tZWJvZHkgZWxzZQ=="));

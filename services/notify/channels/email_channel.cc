@@ -73,6 +73,38 @@ EmailChannel::EmailChannel(SmtpOptions options, const Clock& clock) : options_(s
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+EmailChannel::~EmailChannel() {
+  for (void* handle : idle_) curl_easy_cleanup(handle);
+}
+
+void* EmailChannel::TakeHandle() {
+  {
+    std::lock_guard lock(idle_mu_);
+    if (!idle_.empty()) {
+      void* handle = idle_.back();
+      idle_.pop_back();
+      return handle;
+    }
+  }
+  return curl_easy_init();
+}
+
+void EmailChannel::KeepHandle(void* handle) {
+  // Forgets the last transfer's options (pointers into a finished call's
+  // stack: its error buffer, envelope, upload), keeps its open connection.
+  curl_easy_reset(handle);
+  // As many idle connections as deliveries ran at once, up to a few.
+  constexpr std::size_t kMaxIdle = 4;
+  {
+    std::lock_guard lock(idle_mu_);
+    if (idle_.size() < kMaxIdle) {
+      idle_.push_back(handle);
+      return;
+    }
+  }
+  curl_easy_cleanup(handle);
+}
+
 absl::Status EmailChannel::Deliver(const RenderedMessage& message, const Destination& to) {
   MailContent mail;
   mail.from_name = options_.from_name;
@@ -89,7 +121,7 @@ absl::Status EmailChannel::Deliver(const RenderedMessage& message, const Destina
   absl::StatusOr<std::string> built = BuildMailMessage(mail);
   if (!built.ok()) return built.status();
 
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(TakeHandle(), &curl_easy_cleanup);
   if (!curl) return absl::ResourceExhaustedError("smtp: curl_easy_init failed");
   std::string mail_from = "<" + options_.from_address + ">";
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> rcpt(
@@ -119,7 +151,10 @@ absl::Status EmailChannel::Deliver(const RenderedMessage& message, const Destina
     curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());
   }
   CURLcode rc = curl_easy_perform(h);
-  if (rc == CURLE_OK) return absl::OkStatus();
+  if (rc == CURLE_OK) {
+    KeepHandle(curl.release());
+    return absl::OkStatus();
+  }
   long reply = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
   return StatusOfSmtp(rc, reply, error);

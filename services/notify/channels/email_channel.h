@@ -5,7 +5,9 @@
 
 #include <absl/status/statusor.h>
 
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "common/clock/clock.h"
 #include "services/notify/channels/channel.h"
@@ -36,11 +38,17 @@ struct SmtpOptions {
 absl::StatusOr<StartTls> ParseStartTls(const std::string& text, const std::string& field);
 
 // Thread safety: Deliver() may be called from several threads (one curl
-// handle per call).
+// handle per call at a time). Handles that delivered are kept for the next
+// delivery, so a busy channel reuses its SMTP connection (and TLS session)
+// instead of a handshake per mail; a handle that failed is dropped with its
+// connection.
 class EmailChannel final : public Channel {
  public:
   // `clock` stamps the Date: header; it must outlive the channel.
   EmailChannel(SmtpOptions options, const Clock& clock);
+  ~EmailChannel() override;
+  EmailChannel(const EmailChannel&) = delete;
+  EmailChannel& operator=(const EmailChannel&) = delete;
   // OK once the server accepted the message (250 after DATA). UNAVAILABLE for
   // a server that is down or answers 4xx, DEADLINE_EXCEEDED on timeout;
   // PERMISSION_DENIED when AUTH is refused, FAILED_PRECONDITION for TLS that
@@ -49,8 +57,13 @@ class EmailChannel final : public Channel {
   absl::Status Deliver(const RenderedMessage& message, const Destination& to) override;
 
  private:
+  void* TakeHandle();            // a CURL*, idle or new; nullptr when curl fails
+  void KeepHandle(void* handle);  // back to the idle ones (or cleaned up)
+
   SmtpOptions options_;
   const Clock& clock_;
+  std::mutex idle_mu_;
+  std::vector<void*> idle_;  // CURL* (curl.h's CURL is void) not in use
 };
 
 }  // namespace voc::notify

@@ -132,6 +132,7 @@ absl::Status RobotChannel::Deliver(const RenderedMessage& message, const Destina
   std::int64_t now_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now().time_since_epoch()).count();
   std::string url = to.address;
+  const std::string secret = TrimSecret(to.secret);
   std::string body;
   switch (robot_) {
     case Robot::kWeCom:
@@ -139,11 +140,11 @@ absl::Status RobotChannel::Deliver(const RenderedMessage& message, const Destina
       break;
     case Robot::kDingTalk:
       body = BuildDingTalkBody(message, to);
-      if (!to.secret.empty()) url = DingTalkSignedUrl(to.address, to.secret, now_ms);
+      if (!secret.empty()) url = DingTalkSignedUrl(to.address, secret, now_ms);
       break;
     case Robot::kFeishu: {
       std::int64_t now_s = now_ms / 1000;
-      body = BuildFeishuBody(message, to, now_s, to.secret.empty() ? "" : FeishuSign(to.secret, now_s));
+      body = BuildFeishuBody(message, to, now_s, secret.empty() ? "" : FeishuSign(secret, now_s));
       break;
     }
   }

@@ -37,4 +37,30 @@ absl::StatusOr<std::string> StandardWebhookSignature(std::string_view secret, st
   return "v1," + Base64Encode(HmacSha256(*key, to_sign));
 }
 
+absl::StatusOr<std::string> StandardWebhookSignatureHeader(std::string_view secrets, std::string_view id,
+                                                           std::int64_t timestamp_s, std::string_view body) {
+  std::string header;
+  std::size_t i = 0;
+  while (i < secrets.size()) {
+    std::size_t start = secrets.find_first_not_of(" \t\r\n", i);
+    if (start == std::string_view::npos) break;
+    std::size_t end = secrets.find_first_of(" \t\r\n", start);
+    if (end == std::string_view::npos) end = secrets.size();
+    absl::StatusOr<std::string> one = StandardWebhookSignature(secrets.substr(start, end - start), id, timestamp_s, body);
+    if (!one.ok()) return one.status();
+    if (!header.empty()) header += ' ';
+    header += *one;
+    i = end;
+  }
+  if (header.empty()) return status::InvalidArgument("destination.secret", "a webhook signing secret is required");
+  return header;
+}
+
+std::string TrimSecret(std::string_view secret) {
+  std::size_t start = secret.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return "";
+  std::size_t end = secret.find_last_not_of(" \t\r\n");
+  return std::string(secret.substr(start, end - start + 1));
+}
+
 }  // namespace voc::notify

@@ -29,4 +29,14 @@ std::string FeishuSign(std::string_view secret, std::int64_t timestamp_s);
 absl::StatusOr<std::string> StandardWebhookSignature(std::string_view secret, std::string_view id,
                                                      std::int64_t timestamp_s, std::string_view body);
 
+// The whole webhook-signature header for `secrets`, separated by whitespace ("whsec_new whsec_old" while a key is rotated):
+// one "v1,..." per secret, space separated, as the specification allows, so
+// receivers holding either key accept. Errors as StandardWebhookSignature.
+absl::StatusOr<std::string> StandardWebhookSignatureHeader(std::string_view secrets, std::string_view id,
+                                                           std::int64_t timestamp_s, std::string_view body);
+
+// A secret as configured without surrounding whitespace: a Kubernetes
+// Secret made from a file often ends with a newline no vendor expects.
+std::string TrimSecret(std::string_view secret);
+
 }  // namespace voc::notify

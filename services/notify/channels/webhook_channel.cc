@@ -61,12 +61,12 @@ absl::Status WebhookChannel::Deliver(const RenderedMessage& message, const Desti
     return status::InvalidArgument("destination.address", "must be an http(s) URL");
   }
   if (message.message_id.empty()) return status::InvalidArgument("message.message_id", "must not be empty");
-  if (to.secret.empty()) {
+  if (TrimSecret(to.secret).empty()) {
     return absl::FailedPreconditionError("destination.secret: a webhook signing secret (whsec_...) is required");
   }
   std::string body = message.json_payload.empty() ? PayloadOfMessage(message) : message.json_payload;
   std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
-  absl::StatusOr<std::string> signature = StandardWebhookSignature(to.secret, message.message_id, now_s, body);
+  absl::StatusOr<std::string> signature = StandardWebhookSignatureHeader(to.secret, message.message_id, now_s, body);
   if (!signature.ok()) return signature.status();
   absl::StatusOr<HttpResponse> response = HttpPost(to.address,
                                                    {"Content-Type: application/json",

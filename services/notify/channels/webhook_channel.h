@@ -50,7 +50,8 @@ class WebhookChannel final : public Channel {
   // POSTs message.json_payload (or PayloadOfMessage) to to.address with
   // webhook-id = message.message_id (the same on every retry, so receivers
   // de-duplicate), webhook-timestamp and webhook-signature signed with
-  // to.secret ("whsec_..."; required: FAILED_PRECONDITION without one).
+  // to.secret ("whsec_..."; required: FAILED_PRECONDITION without one;
+  // "whsec_new whsec_old" signs with both while a key is rotated).
   absl::Status Deliver(const RenderedMessage& message, const Destination& to) override;
 
  private:

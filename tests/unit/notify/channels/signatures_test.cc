@@ -85,6 +85,24 @@ TEST(StandardWebhooks, AnEmptyOrNonBase64SecretIsInvalidArgumentNamingTheField) 
   }
 }
 
+TEST(StandardWebhooks, ARotationSignsWithEverySecretInTheHeader) {
+  const std::string a = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  const std::string b = "whsec_c29tZWJvZHkgZWxzZQ==";
+  auto header = StandardWebhookSignatureHeader(a + " " + b + "\n", "id", 7, "{}");
+  ASSERT_TRUE(header.ok()) << header.status();
+  EXPECT_EQ(*header, *StandardWebhookSignature(a, "id", 7, "{}") + " " + *StandardWebhookSignature(b, "id", 7, "{}"));
+  EXPECT_EQ(*StandardWebhookSignatureHeader(a, "id", 7, "{}"), *StandardWebhookSignature(a, "id", 7, "{}"));
+  EXPECT_EQ(StandardWebhookSignatureHeader(" \n", "id", 7, "{}").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(StandardWebhookSignatureHeader(a + " bad!", "id", 7, "{}").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(TrimSecret, DropsTheNewlineAFileBasedSecretEndsWith) {
+  EXPECT_EQ(TrimSecret("SECabc\n"), "SECabc");
+  EXPECT_EQ(TrimSecret("  s e  "), "s e");
+  EXPECT_EQ(TrimSecret("\r\n"), "");
+}
+
 // DingTalk's documented Python:
 //   string_to_sign = '{}\n{}'.format(timestamp, secret)
 //   hmac.new(secret, string_to_sign, sha256) -> b64encode -> quote_plus
