@@ -78,6 +78,11 @@ int main(int argc, char** argv) {
   // voc-notify is the only reader of the requests, so it trims them.
   voc::queue::StreamTrimWorker trimmer(ctx.redis, voc::kNotifyRequestsStream, voc::queue::TrimSettingsFrom(config));
   trimmer.Start();
+  // It produces the outcomes: trimmed once verification's group read them
+  // (held back entirely until that group exists).
+  voc::queue::StreamTrimWorker outcomes_trimmer(ctx.redis, voc::kNotifyOutcomesStream,
+                                                voc::queue::TrimSettingsFrom(config));
+  outcomes_trimmer.Start();
 
   voc::notify::RedisOutcomeSink outcomes(ctx.redis);
   std::mt19937_64 rng{std::random_device{}()};
