@@ -115,7 +115,7 @@ grep -q 'secretName: voc-service-tls' "$work/all-options.yaml" || die "all-optio
 grep -q 'minAvailable: 2' "$work/all-options.yaml" || die "all-options values render no per-service PodDisruptionBudget"
 grep -q 'kubernetes.io/metadata.name: channels' "$work/all-options.yaml" || die "all-options values do not restrict ingest's clients"
 for kind in NetworkPolicy PodDisruptionBudget; do
-  [[ $(grep -c "^kind: $kind\$" "$work/default.yaml") -eq 6 ]] || die "default values do not render one $kind per service"
+  [[ $(grep -c "^kind: $kind\$" "$work/default.yaml") -eq 7 ]] || die "default values do not render one $kind per service"
 done
 
 # ---- negative tests: the check must be able to fail ------------------------------
@@ -140,6 +140,16 @@ if render tls "$root/tests/chart/tls-without-secret-values.yaml" 2>"$work/tls.er
 fi
 grep -q 'tls.existingSecret is required' "$work/tls.err" || { cat "$work/tls.err" >&2; die "TLS values failed for another reason"; }
 echo "   rendering failed as expected: $(head -1 "$work/tls.err")"
+
+# issue 11: voc-notify's channel secrets come only from a Secret.
+grep -q 'name: VOC_NOTIFY_DINGTALK_SECRET' "$work/default.yaml" || die "default values give voc-notify no channel secrets"
+grep -q '^kind: Secret$' "$work/all-options.yaml" || die "all-options values render no notify channel Secret"
+step "negative: notify channels without a Secret must fail rendering"
+if render notify "$root/tests/chart/notify-without-secret-values.yaml" 2>"$work/notify.err"; then
+  die "rendering tests/chart/notify-without-secret-values.yaml succeeded; it must fail on notifyChannels.existingSecret"
+fi
+grep -q 'notifyChannels.existingSecret is required' "$work/notify.err" || { cat "$work/notify.err" >&2; die "notify values failed for another reason"; }
+echo "   rendering failed as expected: $(head -1 "$work/notify.err")"
 
 # The chart's rules on probes and NetworkPolicies, shown able to fail: each
 # case edits the valid default manifests the way a template mistake would,
@@ -168,6 +178,9 @@ mutate caller-missing \
   'expected its callers'
 mutate port-open-to-all \
   'delete find("NetworkPolicy", "-triage").spec.ingress[0].from;' \
+  'is open to any source'
+mutate notify-open-to-all \
+  'delete find("NetworkPolicy", "-notify").spec.ingress[0].from;' \
   'is open to any source'
 mutate no-pdb \
   'objs.splice(objs.indexOf(find("PodDisruptionBudget", "-ingest")), 1);' \

@@ -38,7 +38,8 @@ COMMON_LAYERS = {
     # storage/outbox_relay runs on service/periodic_worker (library voc_common_outbox).
     "storage": {"status", "log", "util", "queue", "service", "metrics"},
     "rpc": {"status", "util", "clock", "log", "metrics"},
-    "notify": {"status", "log", "config", "metrics"},
+    # notify/stream_notifier publishes to Redis (issue 11) and stamps with the clock.
+    "notify": {"status", "log", "config", "metrics", "clock", "queue"},
     # SLA policies and calendars read their files with config's YAML helpers (issue 11).
     "sla": {"config", "status"},
     "service": {"clock", "config", "log", "queue", "storage", "rpc", "status", "util", "metrics"},

@@ -11,6 +11,10 @@
 #   VOC_FRESH=1     delete ./var first (a clean demo)
 #   VOC_NO_BUILD=1  skip installing and building (the Release binaries in
 #                   ./build are already there, e.g. built target by target)
+#   VOC_NO_MAIL_CATCHER=1  do not start the local mail catcher (point
+#                   services.notify.channels.email.smtp_url at a real server,
+#                   e.g. VOC_SERVICES_NOTIFY_CHANNELS_EMAIL_SMTP_URL=smtp://mail.example.com:587,
+#                   and put its password in the variable password_env names)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -87,7 +91,26 @@ wait_port() {  # host:port, name
 }
 wait_port "127.0.0.1:$REDIS_PORT" redis
 
-for svc in ingest triage assignment tracking verification; do
+# A local mail catcher (issue 11): voc-notify's e-mails land in ./var/mail
+# instead of a real mailbox. Started when the e-mail channel points at
+# loopback (the default config: smtp://127.0.0.1:1025).
+SMTP_URL="$(cfg services.notify.channels.email.smtp_url 2>/dev/null || true)"
+MAIL_DIR="$ROOT/var/mail"
+MAIL_NOTE="  E-mails (voc-notify): ${SMTP_URL:-not configured} (services.notify.channels.email)"
+if [ "${VOC_NO_MAIL_CATCHER:-0}" != "1" ] && [[ "$SMTP_URL" =~ ^smtp://(127\.0\.0\.1|localhost):([0-9]+) ]]; then
+  MAIL_PORT="${BASH_REMATCH[2]}"
+  if port_busy "$MAIL_PORT"; then
+    echo "run.sh: port $MAIL_PORT (the mail catcher) is already in use; set VOC_NO_MAIL_CATCHER=1 to use that server." >&2
+    exit 1
+  fi
+  /usr/bin/python3 scripts/mail-catcher.py --port "$MAIL_PORT" --dir "$MAIL_DIR" >"var/log/mail-catcher.log" 2>&1 &
+  pids+=($!)
+  wait_port "127.0.0.1:$MAIL_PORT" mail-catcher
+  MAIL_NOTE="  E-mails (voc-notify):  caught locally, one .eml file each in $MAIL_DIR
+                         (one line per mail: tail -f var/log/mail-catcher.log)"
+fi
+
+for svc in ingest triage assignment tracking verification notify; do
   listen="$(cfg "services.$svc.listen")"
   if port_busy "${listen##*:}"; then
     echo "run.sh: $listen (voc-$svc) is already in use; is another VoC Loop running?" >&2
@@ -133,8 +156,11 @@ VoC Loop is running (logs in ./var/log, data in ./var).
     ./build/cli/voc cases resolve ID --note "补发并赔付运费"   # then search 补发 in the Knowledge base
     ./build/cli/voc submit --channel nps_survey --external-id try-1 --nps 2 \\
         --customer c-10001 --text "等了一个月还没交车，太失望了"
-    ./build/cli/voc clock advance 25h      # watch callback SLAs breach and escalate
+    ./build/cli/voc clock advance 25h      # watch callback SLAs breach and escalate: the
+                                           # mails arrive below; a case's page lists what was sent
     ./build/cli/voc triage eval --data ../shared/data/waimai_10k/train.csv
+
+$MAIL_NOTE
 
 Press Ctrl-C to stop everything.
 MSG

@@ -203,6 +203,7 @@ const externalSecrets = new Set([
   ...((values.ingress && values.ingress.enabled && values.ingress.tls) || []).map((t) => t.secretName),
   ...(values.imagePullSecrets || []).map((s) => s.name),
   values.tls && values.tls.enabled && values.tls.existingSecret,
+  values.notifyChannels && !values.notifyChannels.create && values.notifyChannels.existingSecret,
 ].filter(Boolean));
 const secrets = new Set([...names("Secret"), ...externalSecrets]);
 const configMaps = names("ConfigMap");
@@ -331,7 +332,7 @@ for (const d of deployments) {
 // chart's "voc.callers" so a change to one is caught by the other.
 const CALLERS = {
   ingest: ["gateway"], triage: ["gateway", "verification"], tracking: ["gateway", "assignment", "verification"],
-  assignment: ["gateway"], verification: ["gateway"], gateway: [],
+  assignment: ["gateway"], verification: ["gateway"], notify: ["gateway"], gateway: [],
 };
 const FRONT_DOORS = { ingest: "ingestClients", gateway: "gatewayClients" };
 const policies = byKind("NetworkPolicy");

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log/log.h"
+#include "common/notify/stream_notifier.h"
 #include "common/metrics/loop_metrics.h"
 #include "common/status/status.h"
 
@@ -68,7 +69,7 @@ absl::StatusOr<std::unique_ptr<Notifier>> MakeNotifier(const std::string& kind,
     }
     return std::make_unique<WebhookNotifier>(url);
   }
-  return status::InvalidArgument("notifier.kind", "must be log or webhook, got " + kind);
+  return status::InvalidArgument("notifier.kind", "must be stream, log or webhook, got " + kind);
 }
 
 absl::StatusOr<std::unique_ptr<Notifier>> NotifierFromConfig(const Config& config) {
@@ -81,8 +82,19 @@ absl::StatusOr<std::unique_ptr<Notifier>> NotifierFromConfig(const Config& confi
       section = deprecated;
     }
   }
-  return MakeNotifier(config.GetString(section + ".kind", "log"),
-                      config.GetString(section + ".webhook_url", ""));
+  // With Redis configured the stages publish to voc-notify (issue 11);
+  // without it (a bare test config) they log.
+  const std::string fallback = config.Has("redis.host") || config.Has("redis.port") ? "stream" : "log";
+  const std::string kind = config.GetString(section + ".kind", fallback);
+  if (kind == "stream") {
+    // The same keys (and VOC_REDIS_* overrides) as every service's RedisOptionsFrom (common/service).
+    queue::RedisOptions redis;
+    redis.host = config.GetString("redis.host", "127.0.0.1");
+    redis.port = static_cast<int>(config.GetInt("redis.port", 6379));
+    redis.password = config.GetString("redis.password", "");
+    return std::unique_ptr<Notifier>(std::make_unique<StreamNotifier>(std::move(redis)));
+  }
+  return MakeNotifier(kind, config.GetString(section + ".webhook_url", ""));
 }
 
 }  // namespace voc

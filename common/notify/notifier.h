@@ -66,10 +66,11 @@ absl::StatusOr<std::unique_ptr<Notifier>> MakeNotifier(const std::string& kind,
 // service that alerts people (tracking's escalations, assignment's red-line
 // alerts):
 //   notifier:
-//     kind: log            # log | webhook
+//     kind: stream         # stream (to voc-notify; the default when `redis` is set) | log | webhook
 //     webhook_url: ""      # required for webhook
 // A config without it falls back to the deprecated
-// services.tracking.notifier section, then to log.
+// services.tracking.notifier section, then to stream when the config has a
+// `redis` section, else to log. StreamNotifier is in stream_notifier.h.
 inline constexpr char kNotifierConfigKey[] = "notifier";
 absl::StatusOr<std::unique_ptr<Notifier>> NotifierFromConfig(const Config& config);
 

@@ -89,6 +89,10 @@ OrgDirectory OrgDirectory::FromSource(const YamlSource& src) {
                      p.email = src.OptionalString(n, "email", path);
                      p.department = src.RequiredString(n, "department", path);
                      p.manager = src.OptionalString(n, "manager", path);
+                     p.language = src.OptionalString(n, "language", path, "zh");
+                     if (p.language != "zh" && p.language != "en") {
+                       src.Fail(n["language"], path + ".language must be zh or en, got '" + p.language + "'");
+                     }
                      if (const YAML::Node contacts = n["contacts"]; contacts && !contacts.IsNull()) {
                        if (!contacts.IsMap()) src.Fail(contacts, path + ".contacts must be a map");
                        for (const auto& entry : contacts) {

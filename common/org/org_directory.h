@@ -3,7 +3,8 @@
 // customers and their account managers. Loaded from config/directory.yaml:
 //
 //   departments: [{id, name: {zh, en}, head}]
-//   people:      [{id, name, email, department, manager}]   (manager optional)
+//   people:      [{id, name, email, department, manager, language, contacts, roles}]
+//                (manager, language (zh | en, default zh), contacts, roles optional)
 //   regions:     [{id, name: {zh, en}, manager}]
 //   stores:      [{id, name: {zh, en}, region}]
 //   customers:   [{id, name, tier, account_manager}]         (account_manager optional)
@@ -46,6 +47,8 @@ struct Person {
   // Where else an alert can reach them, by channel ("phone", "wecom",
   // "dingtalk", "feishu" -> their address or user id there). Optional.
   std::map<std::string, std::string> contacts;
+  // The language alerts reach them in: "zh" (the default) or "en".
+  std::string language = "zh";
   // What they may do beyond their own department's work (accounts and
   // permissions read these). Optional.
   std::vector<std::string> roles;

@@ -54,7 +54,8 @@ std::map<std::string, GroupInfo> ParseGroups(const redisReply* reply) {
 std::string DefaultMetricsAddress(const std::string& service) {
   static const std::map<std::string, int> kPorts = {
       {"ingest", 9101},   {"triage", 9102},       {"assignment", 9103},
-      {"tracking", 9104}, {"verification", 9105}, {"gateway", 9106}};
+      {"tracking", 9104}, {"verification", 9105}, {"gateway", 9106},
+      {"notify", 9107}};  // issue 11: voc-notify
   auto it = kPorts.find(service);
   return "127.0.0.1:" + std::to_string(it == kPorts.end() ? 0 : it->second);
 }
@@ -63,7 +64,8 @@ std::vector<StreamGroup> ConsumerGroupsOf(const std::string& service) {
   // Derived from the one table of who reads which stream (queue::
   // ConsumerGroupsOf): a service's group is named after the service.
   std::vector<StreamGroup> groups;
-  for (const char* stream : {queue::kFeedbackStream, queue::kTriagedStream, queue::kTrackingStream}) {
+  for (const char* stream : {queue::kFeedbackStream, queue::kTriagedStream, queue::kTrackingStream,
+                             "voc.notify.requests"}) {
     for (const std::string& group : queue::ConsumerGroupsOf(stream)) {
       if (group == service) groups.push_back({stream, group});
     }

@@ -17,7 +17,7 @@ namespace voc {
 
 // Where each service serves /metrics when its config names no
 // metrics_listen: ingest 127.0.0.1:9101, triage 9102, assignment 9103,
-// tracking 9104, verification 9105, gateway 9106. docs/operations.md quotes it.
+// tracking 9104, verification 9105, gateway 9106, notify 9107. docs/operations.md quotes it.
 std::string DefaultMetricsAddress(const std::string& service);
 
 struct StreamGroup {

@@ -197,6 +197,14 @@ absl::Status AssignmentService::NotifyPending(const StoredAssignment& assignment
     n.subject = "Red-line feedback needs you now: " + d.case_name;
     n.body = "Feedback " + assignment.feedback_id + " hit a red line. " + d.reason +
              ". Open " + d.case_name + " in VoC Loop.";
+    // issue 11: voc-notify renders the alert from these in each recipient's
+    // language, naming the owners by name (not "head of legal"); the id makes
+    // a retried alert one request.
+    n.id = "assignment:" + assignment.feedback_id + ":" + d.kind;
+    n.department = d.department;
+    std::string owners;
+    for (const std::string& person : d.notify) owners += (owners.empty() ? "" : ",") + person;
+    n.params = {{"feedback_id", assignment.feedback_id}, {"case", d.case_name}, {"owner_people", owners}};
     // Red lines (issue 10): the reason for the template (owned by notify).
     if (d.kind == kRedLine) n.params["red_line_reason"] = RedLineReasonOfDecision(d.reason);
     bool sent = false;

@@ -21,6 +21,7 @@ GrpcBackend::GrpcBackend(GrpcBackendOptions options, const Clock& wall_clock)
       dev_clock_(v1::DevClockService::NewStub(options_.tracking)) {
   if (options_.triage) triage_ = v1::TriageService::NewStub(options_.triage);
   if (options_.verification) verification_ = v1::VerificationService::NewStub(options_.verification);
+  if (options_.notify) notify_ = v1::NotifyService::NewStub(options_.notify);
 }
 
 template <typename Response, typename Stub, typename Request, typename Rpc>
@@ -77,6 +78,10 @@ absl::StatusOr<v1::ListEmergingSignalsResponse> GrpcBackend::ListEmergingSignals
 
 absl::StatusOr<v1::ListTopicsResponse> GrpcBackend::ListTopics(const v1::ListTopicsRequest& request) {
   return Call<v1::ListTopicsResponse>(triage_.get(), "triage", &v1::TriageService::Stub::ListTopics, request);
+}
+
+absl::StatusOr<v1::ListDeliveriesResponse> GrpcBackend::ListDeliveries(const v1::ListDeliveriesRequest& request) {
+  return Call<v1::ListDeliveriesResponse>(notify_.get(), "notify", &v1::NotifyService::Stub::ListDeliveries, request);
 }
 
 absl::StatusOr<v1::SearchKnowledgeResponse> GrpcBackend::SearchKnowledge(

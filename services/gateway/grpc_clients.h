@@ -15,6 +15,7 @@
 #include "voc/v1/tracking.grpc.pb.h"
 #include "voc/v1/triage.grpc.pb.h"
 #include "voc/v1/verification.grpc.pb.h"
+#include "voc/v1/notify.grpc.pb.h"
 
 namespace voc::gateway {
 
@@ -27,6 +28,7 @@ struct GrpcBackendOptions {
   // Null: calls to that service answer UNAVAILABLE ("... is not configured").
   std::shared_ptr<grpc::Channel> triage;
   std::shared_ptr<grpc::Channel> verification;
+  std::shared_ptr<grpc::Channel> notify;  // issue 11: the delivery log
 };
 
 class GrpcBackend final : public GatewayBackend {
@@ -47,6 +49,7 @@ class GrpcBackend final : public GatewayBackend {
   absl::StatusOr<v1::ListTopicsResponse> ListTopics(const v1::ListTopicsRequest& request) override;
   absl::StatusOr<v1::SearchKnowledgeResponse> SearchKnowledge(
       const v1::SearchKnowledgeRequest& request) override;
+  absl::StatusOr<v1::ListDeliveriesResponse> ListDeliveries(const v1::ListDeliveriesRequest& request) override;
   ClockReading Now() override;
 
  private:
@@ -61,6 +64,7 @@ class GrpcBackend final : public GatewayBackend {
   std::unique_ptr<v1::DevClockService::Stub> dev_clock_;
   std::unique_ptr<v1::TriageService::Stub> triage_;
   std::unique_ptr<v1::VerificationService::Stub> verification_;
+  std::unique_ptr<v1::NotifyService::Stub> notify_;
 };
 
 }  // namespace voc::gateway

@@ -128,6 +128,18 @@ nlohmann::json KnowledgeEntryToJson(const v1::KnowledgeEntry& e) {
           {"verify_time", TimeOrNull(e.verify_time())}};
 }
 
+// issue 11: the case page's delivery log.
+nlohmann::json DeliveryToJson(const v1::Delivery& d) {
+  std::string state = "pending";
+  if (d.state() == v1::DELIVERY_STATE_DELIVERED) state = "delivered";
+  if (d.state() == v1::DELIVERY_STATE_FAILED) state = "failed";
+  return {{"message_id", d.message_id()}, {"request_id", d.request_id()}, {"event", d.event()},
+          {"recipient", d.recipient()},   {"recipient_name", d.recipient_name()}, {"channel", d.channel()},
+          {"address", d.address()},       {"language", d.language()},   {"subject", d.subject()},
+          {"state", state},               {"attempts", d.attempts()},   {"last_error", d.last_error()},
+          {"create_time", TimeOrNull(d.create_time())}, {"deliver_time", TimeOrNull(d.deliver_time())}};
+}
+
 int HttpStatusFor(absl::StatusCode code) {
   switch (code) {
     case absl::StatusCode::kOk: return 200;

@@ -15,6 +15,7 @@
 #include "voc/v1/tracking.pb.h"
 #include "voc/v1/triage.pb.h"
 #include "voc/v1/verification.pb.h"
+#include "voc/v1/notify.pb.h"
 
 namespace voc::gateway {
 
@@ -35,6 +36,8 @@ nlohmann::json SignalToJson(const v1::EmergingSignal& s);
 // kind is "project" (a verified project: evidence is the verification's
 // summary), "case" (a resolved case: evidence is the case summary) or "".
 nlohmann::json KnowledgeEntryToJson(const v1::KnowledgeEntry& e);
+// issue 11: one entry of a case's delivery log (state "pending" | "delivered" | "failed").
+nlohmann::json DeliveryToJson(const v1::Delivery& d);
 
 // {"departments": [{"id", "name": {"zh", "en"}, "head"}]}, in directory order.
 nlohmann::json DepartmentsToJson(const std::vector<org::Department>& departments);

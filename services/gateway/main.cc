@@ -46,6 +46,11 @@ int main(int argc, char** argv) {
   backend_options.ingest = voc::rpc::MakeChannel(config.AddressOf("ingest"));
   backend_options.triage = voc::rpc::MakeChannel(config.AddressOf("triage"));
   backend_options.verification = voc::rpc::MakeChannel(config.AddressOf("verification"));
+  // The case page's delivery log (issue 11); not a readiness backend: the
+  // page works without it.
+  if (config.Has("services.notify.address") || config.Has("services.notify.listen")) {
+    backend_options.notify = voc::rpc::MakeChannel(config.AddressOf("notify"));
+  }
   // GET /readyz: ready while every backend's gRPC health says SERVING.
   voc::gateway::GrpcReadinessProbe readiness(
       {{"tracking", backend_options.tracking},

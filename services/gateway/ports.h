@@ -21,6 +21,7 @@
 #include "voc/v1/tracking.pb.h"
 #include "voc/v1/triage.pb.h"
 #include "voc/v1/verification.pb.h"
+#include "voc/v1/notify.pb.h"
 
 namespace voc::gateway {
 
@@ -46,6 +47,12 @@ class GatewayBackend {
   // Verification: the knowledge base of verified projects and resolved cases.
   virtual absl::StatusOr<v1::SearchKnowledgeResponse> SearchKnowledge(
       const v1::SearchKnowledgeRequest& request) = 0;
+
+  // Notify (issue 11): the delivery log of a case. Not every backend has
+  // it, so the default says so.
+  virtual absl::StatusOr<v1::ListDeliveriesResponse> ListDeliveries(const v1::ListDeliveriesRequest&) {
+    return absl::UnavailableError("notify is not configured");
+  }
 
   struct ClockReading {
     TimePoint now;

@@ -225,6 +225,7 @@ std::string RouteTemplate(const std::string& target) {
   if (seg.size() == 2 && kLists.count(seg[1])) return "/api/" + seg[1];
   if (seg.size() == 3 && seg[1] == "cases") return "/api/cases/{id}";
   if (seg.size() == 4 && seg[1] == "cases" && kActions.count(seg[3])) return "/api/cases/{id}/" + seg[3];
+  if (seg.size() == 4 && seg[1] == "cases" && seg[3] == "deliveries") return "/api/cases/{id}/deliveries";
   return "unknown";
 }
 
@@ -297,6 +298,11 @@ HttpResponse Router::Route(const HttpRequest& request) const {
     if (!IsCaseId(seg[2])) return Error(400, "INVALID_ARGUMENT", "id: must be 1-64 letters, digits, - or _");
     if (!is_get) return MethodNotAllowed("GET");
     return GetCase(seg[2]);
+  }
+  if (seg.size() == 4 && seg[1] == "cases" && seg[3] == "deliveries") {  // issue 11
+    if (!IsCaseId(seg[2])) return Error(400, "INVALID_ARGUMENT", "id: must be 1-64 letters, digits, - or _");
+    if (!is_get) return MethodNotAllowed("GET");
+    return CaseDeliveries(seg[2]);
   }
   if (seg.size() == 4 && seg[1] == "cases" &&
       (seg[3] == "acknowledge" || seg[3] == "callback" || seg[3] == "resolve")) {
@@ -378,6 +384,18 @@ HttpResponse Router::GetCase(const std::string& id) const {
     }
   }
   return Json(200, body);
+}
+
+// issue 11: what voc-notify sent about the case, oldest first.
+HttpResponse Router::CaseDeliveries(const std::string& id) const {
+  v1::ListDeliveriesRequest request;
+  request.set_case_id(id);
+  request.set_page_size(200);
+  auto response = backend_.ListDeliveries(request);
+  if (!response.ok()) return FromStatus(response.status());
+  nlohmann::json deliveries = nlohmann::json::array();
+  for (const auto& d : response->deliveries()) deliveries.push_back(DeliveryToJson(d));
+  return Json(200, {{"deliveries", deliveries}});
 }
 
 HttpResponse Router::CaseAction(const std::string& id, const std::string& action,

@@ -56,6 +56,7 @@ class Router {
   HttpResponse Route(const HttpRequest& request) const;
   HttpResponse ListCases(const std::map<std::string, std::string>& query) const;
   HttpResponse GetCase(const std::string& id) const;
+  HttpResponse CaseDeliveries(const std::string& id) const;  // issue 11: voc-notify's delivery log
   HttpResponse CaseAction(const std::string& id, const std::string& action, const HttpRequest& request) const;
   HttpResponse Clock() const;
   HttpResponse Ready() const;

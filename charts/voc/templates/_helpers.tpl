@@ -79,6 +79,7 @@ redlines: triage
 priority: triage
 directory: org
 routing: assignment
+subscriptions: notify
 {{- end -}}
 
 {{/*
@@ -86,7 +87,8 @@ Who calls whom: for each service, the services that call its port. The
 NetworkPolicies are made from it (ingress: these callers; egress: the
 inverse), so it must follow the code: gateway -> ingest, triage, tracking,
 assignment, verification; verification -> triage (CountFeedback), tracking
-(ReopenProject); assignment -> tracking (CreateCase).
+(ReopenProject); assignment -> tracking (CreateCase); gateway -> notify
+(ListDeliveries, the case page's delivery log).
 */}}
 {{- define "voc.callers" -}}
 ingest: [gateway]
@@ -94,6 +96,7 @@ triage: [gateway, verification]
 tracking: [gateway, assignment, verification]
 assignment: [gateway]
 verification: [gateway]
+notify: [gateway]
 gateway: []
 {{- end -}}
 

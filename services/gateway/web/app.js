@@ -326,6 +326,35 @@ async function loadDetail(id) {
   } catch (error) {
     showStatus(t().errorPrefix + error.message, true);
   }
+  loadDeliveries(id);
+}
+
+// issue 11: what voc-notify sent for the case, to whom, when, by which
+// channel, and whether it arrived. The case page works without it.
+async function loadDeliveries(id) {
+  const list = $('deliveries');
+  if (!list) return;
+  try {
+    const data = await api(`/api/cases/${encodeURIComponent(id)}/deliveries`);
+    const rows = data.deliveries || [];
+    if (rows.length === 0) {
+      list.replaceChildren(el('li', t().deliveriesEmpty));
+      return;
+    }
+    list.replaceChildren(...rows.map((d) => {
+      const li = el('li');
+      const stateText = t().deliveryStates[d.state] || d.state;
+      const who = d.recipient_name || d.recipient;
+      const tries = format(t().deliveryAttempts, { n: d.attempts });
+      const error = d.state === 'failed' && d.last_error ? ' — ' + d.last_error : '';
+      li.append(el('span', localTime(d.deliver_time || d.create_time), 'when'),
+        el('span', `${who} · ${d.channel} · ${stateText} (${tries}) · ${d.subject}${error}`));
+      li.dataset.state = d.state;
+      return li;
+    }));
+  } catch (error) {
+    list.replaceChildren(el('li', format(t().deliveriesUnavailable, { m: error.message })));
+  }
 }
 
 async function loadSignals() {
@@ -398,6 +427,15 @@ function selectCase(id) {
   renderCases();
   loadDetail(id);
 }
+
+// issue 11: a notification's link ("#case=<id>", voc-notify's case_link_base)
+// opens that case on the cases view.
+function openCaseFromLink() {
+  const m = /^#case=([A-Za-z0-9_-]{1,64})$/.exec(location.hash);
+  if (m) selectCase(m[1]);
+}
+window.addEventListener('hashchange', openCaseFromLink);
+window.addEventListener('load', openCaseFromLink);
 
 async function act(action, body) {
   const actor = $('actor').value.trim();

@@ -28,6 +28,9 @@ export const messages = {
     knowledgeHint: '已验证有效的改进项目和已解决的工单：问题是什么、做了什么、效果如何。',
     knowledgePlaceholder: '搜索，例如：配送、退款', search: '搜索',
     knowledgeStart: '输入关键词搜索已验证的改进和已解决的工单。', knowledgeEmpty: '没有找到与“{q}”相关的记录。',
+    // issue 11: the case's delivery log (voc-notify)
+    deliveries: '通知记录', deliveriesEmpty: '这个工单还没有发出通知。', deliveriesUnavailable: '通知记录暂不可用：{m}',
+    deliveryStates: { pending: '发送中', delivered: '已送达', failed: '发送失败' }, deliveryAttempts: '第 {n} 次尝试',
     knowledgeCount: '找到 {n} 条与“{q}”相关的记录。', queryTooLong: '搜索词太长（最多 256 字节）。',
     problem: '问题', whatWasDone: '采取的措施', measuredEffect: '验证效果', caseSummary: '工单摘要',
     evidence: '依据', verifiedAt: '验证时间', resolvedAt: '解决时间', source: '来源',
@@ -66,6 +69,10 @@ export const messages = {
     knowledgeHint: 'Verified improvement projects and resolved cases: what the problem was, what was done, and its effect.',
     knowledgePlaceholder: 'Search, e.g. delivery, refund', search: 'Search',
     knowledgeStart: 'Type a word to search verified fixes and resolved cases.', knowledgeEmpty: 'Nothing found for “{q}”.',
+    // issue 11: the case's delivery log (voc-notify)
+    deliveries: 'Notifications sent', deliveriesEmpty: 'No notification was sent for this case yet.',
+    deliveriesUnavailable: 'The notification log is not available: {m}',
+    deliveryStates: { pending: 'sending', delivered: 'delivered', failed: 'failed' }, deliveryAttempts: 'try {n}',
     knowledgeCount: '{n} found for “{q}”.', queryTooLong: 'The search text is too long (at most 256 bytes).',
     problem: 'Problem', whatWasDone: 'What was done', measuredEffect: 'Measured effect', caseSummary: 'Case summary',
     evidence: 'Evidence', verifiedAt: 'Verified', resolvedAt: 'Resolved', source: 'Source',

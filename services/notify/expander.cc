@@ -1,0 +1,64 @@
+#include "services/notify/expander.h"
+
+#include "services/notify/templates.h"
+
+namespace voc::notify {
+
+std::string MessageIdOf(const std::string& request_id, const std::string& person, const std::string& channel) {
+  return request_id + "/" + person + "/" + channel;
+}
+
+ExpandedRequest Expander::Expand(const v1::NotificationRequest& request, std::int64_t now_ms) const {
+  ExpandedRequest out;
+  out.request = request;
+  const auto subscriptions = subscriptions_.Get();
+  for (const Recipient& recipient : subscriptions->RecipientsOf(request, *directory_)) {
+    const org::Person* person = directory_->FindPerson(recipient.person);
+    for (const std::string& channel : recipient.channels) {
+      DeliveryRecord d;
+      d.message_id = MessageIdOf(request.id(), recipient.person, channel);
+      d.request_id = request.id();
+      d.case_id = BareCaseId(request.case_id());
+      d.event = request.event();
+      d.recipient = recipient.person;
+      d.channel = channel;
+      d.created_ms = now_ms;
+      d.next_attempt_ms = now_ms;
+      RenderContext ctx;
+      ctx.message_id = d.message_id;
+      ctx.case_link_base = case_link_base_;
+      if (person) {
+        d.recipient_name = person->name;
+        ctx.language = person->language;
+        ctx.recipient_name = person->name;
+        if (channel == "email") {
+          d.address = person->email;
+        } else if (auto it = person->contacts.find(channel); it != person->contacts.end()) {
+          d.mention = it->second;
+        }
+        if (channel == "file" || channel == "log") d.address = person->id;
+      }
+      const RenderedMessage m = Render(request, ctx, *directory_);
+      d.language = m.language;
+      d.subject = m.subject;
+      d.text = m.text;
+      d.markdown = m.markdown;
+      d.html = m.html;
+      d.link = m.link;
+      d.payload_json = m.json_payload;
+      if (!person) {
+        d.state = v1::DELIVERY_STATE_FAILED;
+        d.last_error = "recipient " + recipient.person + " is not in the directory";
+        d.final_ms = now_ms;
+      } else if (channel == "email" && d.address.empty()) {
+        d.state = v1::DELIVERY_STATE_FAILED;
+        d.last_error = "no e-mail address for " + recipient.person + " in the directory";
+        d.final_ms = now_ms;
+      }
+      out.deliveries.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
+}  // namespace voc::notify
