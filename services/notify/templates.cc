@@ -22,10 +22,10 @@ const std::map<std::string, Template>& Templates() {
       {"red_line",
        {{"【红线】工单 {{case}} 需要您立即处理",
          "{{recipient}}，您好：\n反馈 {{feedback_id}} 触发了红线，已立案 {{case}}，由{{owner_people}}共同负责"
-         "（{{department}}）。请立即处理。"},
+         "（{{department}}）。\n原因：{{red_line_reason}}\n请立即处理。"},
         {"[Red line] Case {{case}} needs you now",
          "Hello {{recipient}},\nfeedback {{feedback_id}} hit a red line. Case {{case}} is owned jointly by "
-         "{{owner_people}} ({{department}}). Please act now."}}},
+         "{{owner_people}} ({{department}}).\nWhy: {{red_line_reason}}\nPlease act now."}}},
       {"new_p1",
        {{"【P1】新的高优先级工单 {{case}}", "{{recipient}}，您好：\n{{department}}收到新的 P1 工单 {{case}}：{{case_title}}。"},
         {"[P1] New top-priority case {{case}}",
