@@ -47,7 +47,13 @@ int main(int argc, char** argv) {
   voc::storage::OutboxRelay relay(voc::tracking::TrackingRelayOptions(interval),
                                   voc::tracking::TrackingEventBatches(store, publisher));
   voc::tracking::TrackingService service(store, *ctx.clock, &relay);
-  voc::tracking::SlaSweeper sweeper(store, *ctx.clock, *notifier, directory);
+  voc::tracking::SlaStore sla_store(*ctx.db);
+  // The policies in force; wired to services.tracking.sla_policies once
+  // clocks loads the policy file (issue 11).
+  voc::tracking::SlaPoliciesSource sla_policies = [] {
+    return std::shared_ptr<const voc::sla::SlaPolicies>();
+  };
+  voc::tracking::SlaSweeper sweeper(sla_store, store, *ctx.clock, *notifier, directory, sla_policies);
   voc::tracking::TrackingGrpc grpc_service(service, sweeper);
 
   // Two background loops at the same pace: the SLA sweep (a failed sweep is

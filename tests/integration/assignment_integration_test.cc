@@ -75,7 +75,9 @@ struct InProcessTracking {
     directory = std::make_shared<const org::OrgDirectory>(
         org::OrgDirectory::Load("config/directory.yaml").value());
 
-    sweeper = std::make_unique<tracking::SlaSweeper>(*store, clock, notifier, directory);
+    sla_store = std::make_unique<tracking::SlaStore>(*db);
+    sweeper = std::make_unique<tracking::SlaSweeper>(*sla_store, *store, clock, notifier, directory,
+                                                     [] { return std::shared_ptr<const sla::SlaPolicies>(); });
     grpc_service = std::make_unique<tracking::TrackingGrpc>(*service, *sweeper);
     server = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"tracking", "127.0.0.1:0", nullptr},
@@ -89,6 +91,7 @@ struct InProcessTracking {
   std::unique_ptr<tracking::TrackingService> service;
   RecordingNotifier notifier;
   std::shared_ptr<const org::OrgDirectory> directory;
+  std::unique_ptr<tracking::SlaStore> sla_store;
   std::unique_ptr<tracking::SlaSweeper> sweeper;
   std::unique_ptr<tracking::TrackingGrpc> grpc_service;
   std::unique_ptr<rpc::ServiceServer> server;

@@ -1,5 +1,7 @@
 #include "services/tracking/store/migrations.h"
 
+#include "services/tracking/store/sla_store.h"
+
 namespace voc::tracking {
 
 std::vector<storage::Migration> TrackingMigrations() {
@@ -152,6 +154,9 @@ std::vector<storage::Migration> TrackingMigrations() {
            "DROP INDEX cases_feedback",
            "DROP INDEX cases_customer",
        }},
+      // escalation (issue 11): the fired SLA points; defined beside the
+      // sweeper's queries in sla_store.cc. Keep the list in version order.
+      SlaFiredMigration(),
   };
 }
 
