@@ -196,23 +196,25 @@ absl::Status SlaSweeper::CheckClock(const ClockRow& row, const sla::SlaPolicies&
     // otherwise escalate a finished case.
     return sla_store_.SetNextCheck(key, read_next, std::nullopt).status();
   }
-  const sla::PolicyKey policy_key = PolicyKeyOf(*info);
-  const absl::StatusOr<const sla::SlaPolicy*> policy = policies.Find(policy_key);
-  const sla::BusinessCalendar* calendar = policies.FindCalendar(row.calendar_id);
-  if (!policy.ok() || calendar == nullptr) {
-    log::Error("sla_clock_without_policy",
-               {{"case_id", row.case_id}, {"clock", row.clock}, {"calendar", row.calendar_id},
-                {"error", policy.ok() ? "unknown calendar" : std::string(policy.status().message())}});
-    return sla_store_.SetNextCheck(key, read_next, now_ms + options_.retry_unknown_policy.count())
-        .status();
-  }
-  if ((*policy)->id != row.policy_id) {
+  const absl::StatusOr<const sla::SlaPolicy*> policy = policies.Find(PolicyKeyOf(*info));
+  if (policy.ok() && (*policy)->id != row.policy_id) {
     // clocks re-targets on a priority change; a reload may rename policies.
     log::Warn("sla_clock_policy_changed",
               {{"case_id", row.case_id}, {"stored", row.policy_id}, {"in_force", (*policy)->id}});
   }
-  const sla::ClockTarget& target =
-      row.clock == kFirstResponseClock ? (*policy)->first_response : (*policy)->resolution;
+  // A case no policy matches (its due was fixed by the caller) still
+  // breaches and escalates once to the owner's manager, as before policies.
+  static const sla::ClockTarget kNoPolicyChain{0, {}, {{1, 0, "manager"}}};
+  const sla::ClockTarget& target = !policy.ok() ? kNoPolicyChain
+                                   : row.clock == kFirstResponseClock ? (*policy)->first_response
+                                                                      : (*policy)->resolution;
+  // The fallback clocks uses for a calendar the policies no longer have, so
+  // both count the same way.
+  const sla::BusinessCalendar* calendar = policies.FindCalendar(row.calendar_id);
+  if (calendar == nullptr) {
+    log::Warn("sla_clock_calendar_unknown", {{"case_id", row.case_id}, {"calendar", row.calendar_id}});
+    calendar = &WallClockCalendar::Instance();
+  }
 
   VOC_ASSIGN_OR_RETURN(std::set<std::string> fired, sla_store_.FiredPoints(key));
   std::int64_t expected_next = read_next;

@@ -37,6 +37,7 @@
 #include "common/notify/notifier.h"
 #include "common/org/org_directory.h"
 #include "common/sla/sla_policy.h"
+#include "services/tracking/case_clocks.h"
 #include "services/tracking/sla/clock_schedule.h"
 #include "services/tracking/store/sla_store.h"
 #include "services/tracking/store/tracking_store.h"
@@ -74,9 +75,6 @@ struct SlaSweeperOptions {
   // holding one sweep for minutes.
   int batch_size = 1000;
   int max_batches = 20;
-  // When a clock's policy or calendar cannot be found (a reload removed
-  // it), look again this much later instead of every sweep.
-  std::chrono::milliseconds retry_unknown_policy{std::chrono::minutes(5)};
 };
 
 // The policies in force (reloadable: each sweep asks once).

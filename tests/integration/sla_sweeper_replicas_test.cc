@@ -102,6 +102,7 @@ class SlaSweeperReplicasTest : public ::testing::TestWithParam<Backend> {
     *req.mutable_sla() = ToProto(std::chrono::hours(72));
     const std::string id = service_->CreateCase(req).value().id();
     sla_test::ClockWriter clocks(*db_, *policies_);
+    clocks.Clear(id);
     clocks.Start(id, kFirstResponseClock, "complaint", ToMillis(clock_.Now()));
     clocks.Start(id, kResolutionClock, "complaint", ToMillis(clock_.Now()));
     return id;

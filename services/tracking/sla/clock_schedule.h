@@ -27,7 +27,9 @@ struct ClockRow {
   std::string policy_id;
   std::string calendar_id;
   sla::DurationMs target_ms = 0;            // business time allowed
-  sla::TimeMs started_ms = 0;               // when the clock first started
+  // When the current running stretch began (the start, or the last resume
+  // or re-target): the earliest moment a warning can be placed at.
+  sla::TimeMs started_ms = 0;
   // The wall-clock moment at which the business time used reaches target_ms
   // if the clock keeps running; nullopt while paused.
   std::optional<sla::TimeMs> due_ms;
@@ -38,9 +40,8 @@ struct ClockRow {
   std::optional<sla::TimeMs> next_check_ms;  // nullopt: nothing left to do
 };
 
-// Clock names as stored.
-inline constexpr char kFirstResponseClock[] = "first_response";
-inline constexpr char kResolutionClock[] = "resolution";
+// Clock names as stored: kFirstResponseClock / kResolutionClock in
+// services/tracking/case_clocks.h.
 
 // Point names as stored in sla_fired.point and used in notification ids.
 inline constexpr char kBreachPoint[] = "breach";

@@ -262,7 +262,12 @@ void WriteClock(soci::session& s, const std::string& case_id, const CaseClock& k
       Exec(s,
            "UPDATE case_clocks SET policy_id = :p, calendar_id = :cal, target_ms = :t,"
            " started_ms = :s, due_ms = :d, used_ms = :u, paused_since_ms = :ps, met_ms = :m,"
-           " next_check_ms = :n WHERE case_id = :id AND clock = :c",
+           // escalation: a running clock written back unchanged (LoadCase
+           // does not read next_check_ms) keeps the sweeper's next check;
+           // a met or paused clock has none.
+           + std::string(k.running() ? " next_check_ms = COALESCE(:n, next_check_ms)"
+                                     : " next_check_ms = :n") +
+           " WHERE case_id = :id AND clock = :c",
            soci::use(k.policy_id), soci::use(k.calendar_id), soci::use(target), soci::use(started),
            soci::use(due, due_ind), soci::use(used), soci::use(paused, paused_ind),
            soci::use(met, met_ind), soci::use(next, next_ind), soci::use(case_id),

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "services/tracking/case_clocks.h"
 #include "tests/unit/tracking/fake_business_calendar.h"
 
 namespace voc::tracking {

@@ -66,7 +66,13 @@ class SlaSweeperTest : public TrackingFixture {
     owner->set_department("customer_success");
     owner->set_person("p-am");
     *req.mutable_sla() = ToProto(hours(72));
-    return MustCreate(req);
+    return Created(req);
+  }
+  // A case whose clocks the test starts itself.
+  v1::Case Created(const v1::CreateCaseRequest& req) {
+    const v1::Case c = MustCreate(req);
+    clocks_->Clear(c.id());
+    return c;
   }
 
   std::vector<v1::HistoryEntry> History(const v1::Case& c, const std::string& action) {
@@ -394,7 +400,7 @@ TEST_F(SlaSweeperTest, ConcurrentSweepsFireEachPointOnce) {
 
 TEST_F(SlaSweeperTest, TheDetractorCallbackEscalatesOnceAfterTwentyFourHoursRoundTheClock) {
   At(Utc(2026, 12, 5, 10));  // a Saturday: 24x7
-  const v1::Case c = MustCreate(CallbackRequest("fb-1", FromMillis(Utc(2026, 12, 5, 10))));
+  const v1::Case c = Created(CallbackRequest("fb-1", FromMillis(Utc(2026, 12, 5, 10))));
   clocks_->Start(c.id(), kFirstResponseClock, "detractor_callback", Utc(2026, 12, 5, 10));
   EXPECT_TRUE(SweepAt(Utc(2026, 12, 6, 9, 59)).fired.empty());
   const SweepReport report = SweepAt(Utc(2026, 12, 6, 11));
@@ -412,7 +418,7 @@ TEST_F(SlaSweeperTest, ADepartmentOwnedCaseEscalatesToTheHead) {
   At(Utc(2026, 12, 5, 10));
   v1::CreateCaseRequest req = CallbackRequest("fb-1", FromMillis(Utc(2026, 12, 5, 10)));
   req.mutable_case_()->mutable_owners(0)->clear_person();
-  const v1::Case c = MustCreate(req);
+  const v1::Case c = Created(req);
   clocks_->Start(c.id(), kFirstResponseClock, "detractor_callback", Utc(2026, 12, 5, 10));
   SweepAt(Utc(2026, 12, 6, 11));
   ASSERT_NE(SentWithId("sla:" + c.id() + ":first_response:level:1"), nullptr);
@@ -423,16 +429,30 @@ TEST_F(SlaSweeperTest, ADepartmentOwnedCaseEscalatesToTheHead) {
       << "a department-wide owner is told through its head";
 }
 
-TEST_F(SlaSweeperTest, AnUnknownCalendarIsLookedAtAgainLaterNotEverySweep) {
+TEST_F(SlaSweeperTest, AnUnknownCalendarCountsWallTimeAsClocksDoes) {
   At(Utc(2026, 12, 2, 9));
   const v1::Case c = OpenComplaint("fb-1");
   clocks_->Start(c.id(), kFirstResponseClock, "complaint", Utc(2026, 12, 2, 9));
   db_->WithSession([&](soci::session& s) {
     s << "UPDATE case_clocks SET calendar_id = 'gone' WHERE case_id = :c", soci::use(c.id());
   });
-  EXPECT_TRUE(SweepAt(Utc(2026, 12, 2, 18)).fired.empty());
-  EXPECT_EQ(sla_store_->LoadClock({c.id(), kFirstResponseClock}).value()->next_check_ms,
-            Utc(2026, 12, 2, 18) + 5 * 60 * 1000);
+  // Due 17:00 as stored; 75 % of 8 h leaves 2 h of wall time: 15:00.
+  EXPECT_EQ(SweepAt(Utc(2026, 12, 2, 15)).warnings, 2);
+  EXPECT_EQ(SweepAt(Utc(2026, 12, 2, 17)).breaches, 1);
+}
+
+TEST_F(SlaSweeperTest, ACaseNoPolicyMatchesStillBreachesAndEscalatesOnceToTheManager) {
+  At(Utc(2026, 12, 2, 9));
+  v1::CreateCaseRequest req = CallbackRequest("fb-1", FromMillis(Utc(2026, 12, 2, 9)));
+  req.mutable_case_()->set_kind(v1::CASE_KIND_RED_LINE);  // the test policies have none
+  const v1::Case c = Created(req);
+  clocks_->Start(c.id(), kFirstResponseClock, "detractor_callback", Utc(2026, 12, 2, 9));
+  const SweepReport report = SweepAt(Utc(2026, 12, 3, 10));
+  EXPECT_EQ(report.fired, (std::vector<std::string>{c.id() + ":first_response:breach",
+                                                    c.id() + ":first_response:level:1"}));
+  EXPECT_EQ(SentWithId("sla:" + c.id() + ":first_response:level:1")->recipients,
+            std::vector<std::string>{"p-lead-cs"});
+  EXPECT_TRUE(SweepAt(Utc(2026, 12, 5, 10)).fired.empty());
 }
 
 TEST(SlaTargetsTest, LevelTargetsFollowTheChain) {
@@ -464,7 +484,7 @@ TEST(SlaTargetsTest, PolicyKeyUsesTheEnumNamesWithoutPrefix) {
 
 TEST_F(SlaSweeperTest, ASweepDuringADatabaseOutageFailsUnavailableAndTheNextOneFiresOnce) {
   At(Utc(2026, 12, 5, 10));
-  const v1::Case c = MustCreate(CallbackRequest("fb-1", FromMillis(Utc(2026, 12, 5, 10))));
+  const v1::Case c = Created(CallbackRequest("fb-1", FromMillis(Utc(2026, 12, 5, 10))));
   clocks_->Start(c.id(), kFirstResponseClock, "detractor_callback", Utc(2026, 12, 5, 10));
   At(Utc(2026, 12, 6, 11));
   // The sweeper's own connection gives up on a lock after 50 ms.

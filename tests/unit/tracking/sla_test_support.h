@@ -15,6 +15,7 @@
 
 #include "common/sla/sla_policy.h"
 #include "common/storage/database.h"
+#include "services/tracking/case_clocks.h"
 #include "services/tracking/sla/clock_schedule.h"
 #include "tests/unit/tracking/fake_business_calendar.h"
 
@@ -126,7 +127,8 @@ people:
 )";
 
 // Writes clock rows as clocks does: start (due from the calendar, the next
-// check from NextCheckMs), met (next check NULL).
+// check from NextCheckMs), met (next check NULL). The service under test
+// runs without policies, so these rows say which clocks a case has.
 class ClockWriter {
  public:
   ClockWriter(storage::Database& db, const sla::SlaPolicies& policies) : db_(db), policies_(policies) {}
@@ -150,12 +152,24 @@ class ClockWriter {
       long long t = row.target_ms, st = row.started_ms, due = *row.due_ms, next = *row.next_check_ms;
       s << "INSERT INTO case_clocks (case_id, clock, policy_id, calendar_id, target_ms, started_ms,"
            " due_ms, used_ms, breached, next_check_ms) VALUES (:c, :k, :p, :cal, :t, :s, :d, 0, 0, :n)"
-           // A row clocks wrote itself stays as it is.
-           " ON CONFLICT (case_id, clock) DO NOTHING",
+           // Replaces the row CreateCase wrote (without policies it starts
+           // a wall-clock override clock): the test decides the clock.
+           " ON CONFLICT (case_id, clock) DO UPDATE SET policy_id = excluded.policy_id,"
+           " calendar_id = excluded.calendar_id, target_ms = excluded.target_ms,"
+           " started_ms = excluded.started_ms, due_ms = excluded.due_ms, used_ms = 0,"
+           " paused_since_ms = NULL, met_ms = NULL, breached = 0,"
+           " next_check_ms = excluded.next_check_ms",
           soci::use(row.case_id), soci::use(row.clock), soci::use(row.policy_id),
           soci::use(row.calendar_id), soci::use(t), soci::use(st), soci::use(due), soci::use(next);
     });
     return row;
+  }
+
+  // Drops the clocks CreateCase started, so a test starts only its own.
+  void Clear(const std::string& case_id) {
+    db_.WithSession([&](soci::session& s) {
+      s << "DELETE FROM case_clocks WHERE case_id = :c", soci::use(case_id);
+    });
   }
 
   void Meet(const std::string& case_id, const std::string& clock, sla::TimeMs met_ms) {
