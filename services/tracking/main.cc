@@ -11,6 +11,7 @@
 #include "common/service/periodic_worker.h"
 #include "common/org/org_directory.h"
 #include "services/tracking/event_relay.h"
+#include "services/tracking/sla_policy_source.h"
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/tracking_grpc.h"
@@ -47,13 +48,19 @@ int main(int argc, char** argv) {
   voc::storage::OutboxRelay relay(voc::tracking::TrackingRelayOptions(interval),
                                   voc::tracking::TrackingEventBatches(store, publisher));
   voc::tracking::TrackingService service(store, *ctx.clock, &relay);
+  // The SLA policies (services.tracking.sla_policies): a file with a mistake
+  // refuses to start with its "<file>:<line>: <problem>".
+  voc::tracking::SlaPolicySource sla_policies(
+      config.ServiceString(voc::tracking::kSlaPoliciesConfigKey,
+                           voc::tracking::kDefaultSlaPoliciesPath),
+      voc::sla::LoadSlaPolicies);
+  if (const absl::Status loaded = sla_policies.Reload(); !loaded.ok()) {
+    std::cerr << "voc-tracking: cannot start: " << loaded.message() << "\n";
+    return 2;
+  }
   voc::tracking::SlaStore sla_store(*ctx.db);
-  // The policies in force; wired to services.tracking.sla_policies once
-  // clocks loads the policy file (issue 11).
-  voc::tracking::SlaPoliciesSource sla_policies = [] {
-    return std::shared_ptr<const voc::sla::SlaPolicies>();
-  };
-  voc::tracking::SlaSweeper sweeper(sla_store, store, *ctx.clock, *notifier, directory, sla_policies);
+  voc::tracking::SlaSweeper sweeper(sla_store, store, *ctx.clock, *notifier, directory,
+                                    [&sla_policies] { return sla_policies.Current(); });
   voc::tracking::TrackingGrpc grpc_service(service, sweeper);
 
   // Two background loops at the same pace: the SLA sweep (a failed sweep is

@@ -85,7 +85,7 @@ struct Stack {
         org::OrgDirectory::Load("config/directory.yaml").value());
     sla_store = std::make_unique<tracking::SlaStore>(*tracking_db);
     sweeper = std::make_unique<tracking::SlaSweeper>(*sla_store, *tracking_store, clock, notifier, directory,
-                                                     [] { return std::shared_ptr<const sla::SlaPolicies>(); });
+                                                     [] { return std::shared_ptr<const sla::SlaPolicies>(); });  // no sweeps here
     tracking_grpc = std::make_unique<tracking::TrackingGrpc>(*tracking, *sweeper);
     server = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"tracking", "127.0.0.1:0", nullptr},
