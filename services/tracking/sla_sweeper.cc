@@ -147,6 +147,9 @@ absl::StatusOr<SweepReport> SlaSweeper::SweepOnce() {
   std::lock_guard lock(mu_);
   SweepReport report;
   absl::Status swept = Sweep(report);
+  // The results of this sweep's sends, in one transaction.
+  const absl::Status recorded = RecordSends();
+  if (swept.ok()) swept = recorded;
   if (!swept.ok()) {
     // Every fire is a claim in the database, so the next sweep picks up
     // where this one stopped.
@@ -217,9 +220,13 @@ absl::Status SlaSweeper::CheckClock(const ClockRow& row, const sla::SlaPolicies&
   }
 
   VOC_ASSIGN_OR_RETURN(std::set<std::string> fired, sla_store_.FiredPoints(key));
-  std::int64_t expected_next = read_next;
-  bool wrote = false;
-  for (const ScheduledPoint& point : ScheduledPoints(row, target, *calendar)) {
+  // Every point due now, fired in one transaction (the breach and level 1
+  // usually fall on one moment).
+  std::vector<PointFiring> firings;
+  std::vector<const ScheduledPoint*> due_points;
+  std::vector<std::vector<std::string>> recipients_of;
+  const std::vector<ScheduledPoint> points = ScheduledPoints(row, target, *calendar);
+  for (const ScheduledPoint& point : points) {
     if (point.at_ms > now_ms) break;  // sorted: the rest are later
     if (fired.contains(point.name)) continue;
     fired.insert(point.name);
@@ -237,7 +244,7 @@ absl::Status SlaSweeper::CheckClock(const ClockRow& row, const sla::SlaPolicies&
 
     PointFiring firing;
     firing.key = key;
-    firing.expected_next_check_ms = expected_next;
+    firing.expected_next_check_ms = read_next;
     firing.expected_due_ms = *row.due_ms;
     firing.next_check_ms = NextCheckMs(row, target, *calendar, fired);
     firing.point = point.name;
@@ -250,30 +257,33 @@ absl::Status SlaSweeper::CheckClock(const ClockRow& row, const sla::SlaPolicies&
       firing.history = HistoryRecord{now_ms, kSweeperActor, ActionOf(point.kind),
                                      HistoryDetail(point, row, recipients, *info)};
     }
-    VOC_ASSIGN_OR_RETURN(const FireOutcome outcome, sla_store_.FirePoint(firing));
-    if (outcome == FireOutcome::kClockMoved) return absl::OkStatus();  // met, paused or taken
-    wrote = true;
-    if (outcome == FireOutcome::kFired && !skipped) {
-      VOC_RETURN_IF_ERROR(Announce(row, *info, point, recipients, firing.target, report));
-    }
-    if (!firing.next_check_ms) break;  // nothing left on this clock
-    expected_next = *firing.next_check_ms;
+    firings.push_back(std::move(firing));
+    due_points.push_back(&point);
+    recipients_of.push_back(std::move(recipients));
   }
-  if (!wrote) {
+  if (firings.empty()) {
     // Nothing was due after all (the schedule changed under a stale
     // next_check_ms): move it to the next real point.
     const std::optional<std::int64_t> next = NextCheckMs(row, target, *calendar, fired);
     if (next != row.next_check_ms) {
       VOC_RETURN_IF_ERROR(sla_store_.SetNextCheck(key, read_next, next).status());
     }
+    return absl::OkStatus();
+  }
+  VOC_ASSIGN_OR_RETURN(const std::vector<FireOutcome> outcomes, sla_store_.FirePoints(firings));
+  for (std::size_t i = 0; i < firings.size(); ++i) {
+    // kClockMoved: met, paused or taken by another sweeper; kAlreadyFired:
+    // fired before (the next check was stale).
+    if (outcomes[i] != FireOutcome::kFired || !firings[i].notify) continue;
+    Announce(row, *info, *due_points[i], recipients_of[i], firings[i].target, report);
   }
   return absl::OkStatus();
 }
 
-absl::Status SlaSweeper::Announce(const ClockRow& row, const SlaCaseInfo& info,
-                                  const ScheduledPoint& point,
-                                  const std::vector<std::string>& recipients,
-                                  const std::string& target_text, SweepReport& report) {
+void SlaSweeper::Announce(const ClockRow& row, const SlaCaseInfo& info,
+                          const ScheduledPoint& point,
+                          const std::vector<std::string>& recipients,
+                          const std::string& target_text, SweepReport& report) {
   report.fired.push_back(row.case_id + ":" + row.clock + ":" + point.name);
   switch (point.kind) {
     case PointKind::kWarning:
@@ -292,8 +302,8 @@ absl::Status SlaSweeper::Announce(const ClockRow& row, const SlaCaseInfo& info,
   }
   log::Info("sla_point_fired", {{"case_id", row.case_id}, {"clock", row.clock},
                                 {"point", point.name}, {"to", target_text}});
-  return SendAndRecord({row.case_id, row.clock}, point.name,
-                       PointNotification(info, row, point.name, recipients), report);
+  Send({row.case_id, row.clock}, point.name, PointNotification(info, row, point.name, recipients),
+       report);
 }
 
 absl::Status SlaSweeper::RetryNotifications(std::int64_t now_ms, SweepReport& report) {
@@ -312,15 +322,14 @@ absl::Status SlaSweeper::RetryNotifications(std::int64_t now_ms, SweepReport& re
       continue;
     }
     // The recipients fixed when the point fired (what history says).
-    VOC_RETURN_IF_ERROR(SendAndRecord(
-        f.key, f.point, PointNotification(*info, *clock, f.point, storage::SplitLines(f.target)),
-        report));
+    Send(f.key, f.point, PointNotification(*info, *clock, f.point, storage::SplitLines(f.target)),
+         report);
   }
   return absl::OkStatus();
 }
 
-absl::Status SlaSweeper::SendAndRecord(const ClockKey& key, const std::string& point,
-                                       const Notification& notification, SweepReport& report) {
+void SlaSweeper::Send(const ClockKey& key, const std::string& point,
+                      const Notification& notification, SweepReport& report) {
   bool sent = false;
   try {
     sent = notifier_.Send(notification);
@@ -333,10 +342,16 @@ absl::Status SlaSweeper::SendAndRecord(const ClockKey& key, const std::string& p
     ++report.notifications_failed;
     log::Warn("sla_notification_failed", {{"id", notification.id}});
   }
-  // If this fails the claim stays "being sent" and is retried once its
-  // lease is stale: at worst the notification goes out again, with the same
-  // id for the notify service to drop.
-  return sla_store_.RecordNotification(key, point, sent);
+  unrecorded_.push_back({key, point, sent});
+}
+
+absl::Status SlaSweeper::RecordSends() {
+  // If this fails (or the process dies first) the claims stay "being sent"
+  // and are retried once their lease is stale: at worst a notification goes
+  // out again, with the same id for the notify service to drop.
+  const absl::Status recorded = sla_store_.RecordNotifications(unrecorded_);
+  unrecorded_.clear();
+  return recorded;
 }
 
 }  // namespace voc::tracking

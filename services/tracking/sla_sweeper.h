@@ -105,13 +105,15 @@ class SlaSweeper {
   absl::Status CheckClock(const ClockRow& row, const sla::SlaPolicies& policies,
                           std::int64_t now_ms, SweepReport& report);
   // Counts a point this sweep fired, logs it and sends its notification.
-  absl::Status Announce(const ClockRow& row, const SlaCaseInfo& info, const ScheduledPoint& point,
-                        const std::vector<std::string>& recipients, const std::string& target_text,
-                        SweepReport& report);
+  void Announce(const ClockRow& row, const SlaCaseInfo& info, const ScheduledPoint& point,
+                const std::vector<std::string>& recipients, const std::string& target_text,
+                SweepReport& report);
   absl::Status RetryNotifications(std::int64_t now_ms, SweepReport& report);
-  // Sends the notification of a fired point and records the result.
-  absl::Status SendAndRecord(const ClockKey& key, const std::string& point,
-                             const Notification& notification, SweepReport& report);
+  // Sends the notification of a fired point; the result is recorded with
+  // the sweep's others by RecordSends().
+  void Send(const ClockKey& key, const std::string& point, const Notification& notification,
+            SweepReport& report);
+  absl::Status RecordSends();
 
   std::mutex mu_;
   SlaStore& sla_store_;
@@ -121,6 +123,7 @@ class SlaSweeper {
   std::shared_ptr<const org::OrgDirectory> directory_;
   SlaPoliciesSource policies_;
   SlaSweeperOptions options_;
+  std::vector<SlaStore::SendResult> unrecorded_;  // guarded by mu_
 };
 
 // ---- the pieces the sweeper is made of, for its tests ----

@@ -1,5 +1,8 @@
 #include "services/tracking/store/sla_store.h"
 
+#include <algorithm>
+
+#include "common/status/status.h"
 #include "common/storage/errors.h"
 #include "common/storage/rows.h"
 
@@ -168,48 +171,65 @@ absl::StatusOr<std::optional<SlaCaseInfo>> SlaStore::LoadCaseInfo(const std::str
 }
 
 absl::StatusOr<FireOutcome> SlaStore::FirePoint(const PointFiring& f) {
-  return storage::Guarded("firing an SLA point", [&] {
+  VOC_ASSIGN_OR_RETURN(const std::vector<FireOutcome> outcomes, FirePoints({f}));
+  return outcomes.front();
+}
+
+absl::StatusOr<std::vector<FireOutcome>> SlaStore::FirePoints(const std::vector<PointFiring>& firings) {
+  if (firings.empty()) return std::vector<FireOutcome>{};
+  return storage::Guarded("firing SLA points", [&] {
     return db_.InTransaction([&](soci::session& s) {
-      long long expected_next = f.expected_next_check_ms, expected_due = f.expected_due_ms;
-      long long next = f.next_check_ms.value_or(0);
-      soci::indicator next_ind = f.next_check_ms ? soci::i_ok : soci::i_null;
+      const PointFiring& first = firings.front();
+      const PointFiring& last = firings.back();
+      const bool breach = std::any_of(firings.begin(), firings.end(),
+                                      [](const PointFiring& f) { return f.is_breach; });
+      long long expected_next = first.expected_next_check_ms, expected_due = first.expected_due_ms;
+      long long next = last.next_check_ms.value_or(0);
+      soci::indicator next_ind = last.next_check_ms ? soci::i_ok : soci::i_null;
       // (1) The clock is still as read (not met, paused, re-targeted or
       // moved on by another sweeper); this also locks the row on PostgreSQL
       // so concurrent sweepers of one clock queue here.
       const long long moved =
           Exec(s,
                std::string("UPDATE case_clocks SET next_check_ms = :next") +
-                   (f.is_breach ? ", breached = 1" : "") +
+                   (breach ? ", breached = 1" : "") +
                    " WHERE case_id = :c AND clock = :k AND next_check_ms = :old AND due_ms = :due"
                    " AND met_ms IS NULL",
-               soci::use(next, next_ind), soci::use(f.key.case_id),
-               soci::use(f.key.clock), soci::use(expected_next), soci::use(expected_due));
-      if (moved == 0) return FireOutcome::kClockMoved;
-      // (2) The point itself: only the first INSERT ever wins.
-      long long fired = f.fired_ms;
-      int state = f.notify ? 0 : 1;
-      const long long inserted =
+               soci::use(next, next_ind), soci::use(first.key.case_id),
+               soci::use(first.key.clock), soci::use(expected_next), soci::use(expected_due));
+      std::vector<FireOutcome> outcomes;
+      if (moved == 0) return std::vector<FireOutcome>(firings.size(), FireOutcome::kClockMoved);
+      for (const PointFiring& f : firings) {
+        // (2) The point itself: only the first INSERT ever wins.
+        long long fired = f.fired_ms;
+        int state = f.notify ? 0 : 1;
+        const long long inserted =
+            Exec(s,
+                 "INSERT INTO sla_fired (case_id, clock, point, fired_ms, target, notify_state,"
+                 " notify_claim_ms) VALUES (:c, :k, :p, :t, :to, :s, :claim)"
+                 " ON CONFLICT DO NOTHING",
+                 soci::use(f.key.case_id), soci::use(f.key.clock), soci::use(f.point),
+                 soci::use(fired), soci::use(f.target), soci::use(state), soci::use(fired));
+        if (inserted == 0) {
+          outcomes.push_back(FireOutcome::kAlreadyFired);
+          continue;
+        }
+        if (f.history) AppendCaseHistory(s, f.key.case_id, *f.history);
+        // The case's own summary columns (Case.escalate_time, the overdue
+        // mark) keep saying when it first breached and was first escalated.
+        if (f.is_breach) {
+          Exec(s, "UPDATE cases SET overdue_ms = :t WHERE id = :id AND overdue_ms IS NULL",
+               soci::use(fired), soci::use(f.key.case_id));
+        }
+        if (f.first_escalation) {
           Exec(s,
-               "INSERT INTO sla_fired (case_id, clock, point, fired_ms, target, notify_state,"
-               " notify_claim_ms) VALUES (:c, :k, :p, :t, :to, :s, :claim)"
-               " ON CONFLICT DO NOTHING",
-               soci::use(f.key.case_id), soci::use(f.key.clock), soci::use(f.point),
-               soci::use(fired), soci::use(f.target), soci::use(state), soci::use(fired));
-      if (inserted == 0) return FireOutcome::kAlreadyFired;
-      if (f.history) AppendCaseHistory(s, f.key.case_id, *f.history);
-      // The case's own summary columns (Case.escalate_time, the overdue
-      // mark) keep saying when it first breached and was first escalated.
-      if (f.is_breach) {
-        Exec(s, "UPDATE cases SET overdue_ms = :t WHERE id = :id AND overdue_ms IS NULL",
-             soci::use(fired), soci::use(f.key.case_id));
+               "UPDATE cases SET escalated_ms = :t, escalated_to = :to, notify_state = 1,"
+               " update_ms = :t2 WHERE id = :id AND escalated_ms IS NULL",
+               soci::use(fired), soci::use(f.target), soci::use(fired), soci::use(f.key.case_id));
+        }
+        outcomes.push_back(FireOutcome::kFired);
       }
-      if (f.first_escalation) {
-        Exec(s,
-             "UPDATE cases SET escalated_ms = :t, escalated_to = :to, notify_state = 1,"
-             " update_ms = :t2 WHERE id = :id AND escalated_ms IS NULL",
-             soci::use(fired), soci::use(f.target), soci::use(fired), soci::use(f.key.case_id));
-      }
-      return FireOutcome::kFired;
+      return outcomes;
     });
   });
 }
@@ -274,6 +294,21 @@ absl::Status SlaStore::RecordNotification(const ClockKey& key, const std::string
            "UPDATE sla_fired SET notify_state = :s"
            " WHERE case_id = :c AND clock = :k AND point = :p AND notify_state = 0",
            soci::use(state), soci::use(key.case_id), soci::use(key.clock), soci::use(point));
+    });
+  });
+}
+
+absl::Status SlaStore::RecordNotifications(const std::vector<SendResult>& results) {
+  if (results.empty()) return absl::OkStatus();
+  return storage::Guarded("recording SLA notifications", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      for (const SendResult& r : results) {
+        int state = r.sent ? 1 : 2;
+        Exec(s,
+             "UPDATE sla_fired SET notify_state = :s"
+             " WHERE case_id = :c AND clock = :k AND point = :p AND notify_state = 0",
+             soci::use(state), soci::use(r.key.case_id), soci::use(r.key.clock), soci::use(r.point));
+      }
     });
   });
 }

@@ -110,6 +110,11 @@ class SlaStore {
   absl::StatusOr<std::optional<SlaCaseInfo>> LoadCaseInfo(const std::string& case_id);
 
   absl::StatusOr<FireOutcome> FirePoint(const PointFiring& firing);
+  // Several points of one clock due at once (the breach and level 1) in one
+  // transaction: the clock is checked against the first firing's expected
+  // values and moved to the last one's next_check_ms. One outcome each, in
+  // order (all kClockMoved when the clock changed).
+  absl::StatusOr<std::vector<FireOutcome>> FirePoints(const std::vector<PointFiring>& firings);
   // Moves next_check_ms on when no point is due (the schedule changed under
   // a stale next_check_ms); conditional like FirePoint. True when written.
   absl::StatusOr<bool> SetNextCheck(const ClockKey& key, std::int64_t expected_next_check_ms,
@@ -123,6 +128,13 @@ class SlaStore {
   absl::StatusOr<bool> ClaimNotificationRetry(const ClockKey& key, const std::string& point,
                                               std::int64_t now_ms, std::int64_t stale_before_ms);
   absl::Status RecordNotification(const ClockKey& key, const std::string& point, bool sent);
+  // The results of a sweep's sends in one transaction.
+  struct SendResult {
+    ClockKey key;
+    std::string point;
+    bool sent = false;
+  };
+  absl::Status RecordNotifications(const std::vector<SendResult>& results);
 
  private:
   storage::Database& db_;

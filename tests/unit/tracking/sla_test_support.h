@@ -5,7 +5,6 @@
 // them: next_check_ms from NextCheckMs.
 #pragma once
 
-#include <gtest/gtest.h>
 #include <soci/soci.h>
 
 #include <map>
