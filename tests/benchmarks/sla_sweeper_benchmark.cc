@@ -278,7 +278,7 @@ int main(int argc, char** argv) {
           ->UseRealTime();
       benchmark::RegisterBenchmark(("BM_Sweep/1000_due/" + tag).c_str(), BM_Sweep, backend, size, 1000)
           ->Unit(benchmark::kMillisecond)
-          ->Iterations(20)
+          ->Iterations(10)
           ->UseRealTime();
     }
   }

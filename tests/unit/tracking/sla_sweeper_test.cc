@@ -455,6 +455,47 @@ TEST_F(SlaSweeperTest, ACaseNoPolicyMatchesStillBreachesAndEscalatesOnceToTheMan
   EXPECT_TRUE(SweepAt(Utc(2026, 12, 5, 10)).fired.empty());
 }
 
+// The same promise with the shipped policy file and its China office
+// calendar (Asia/Shanghai, 09:00-12:00 and 13:00-18:00, holiday files): a
+// complaint opened Friday 2026-12-04 17:00 Beijing time (09:00 UTC) with
+// the 8-business-hour first-response target breaches on Monday 17:00
+// Beijing time (1 h Friday, 3 h + 4 h Monday), not at 01:00 on Saturday.
+TEST_F(SlaSweeperTest, TheShippedOfficeCalendarBreachesAFridayComplaintOnMondayAfternoon) {
+  auto shipped = sla::LoadSlaPolicies("config/sla_policies.yaml");
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  std::shared_ptr<const sla::SlaPolicies> policies = *std::move(shipped);
+  SlaSweeper sweeper(*sla_store_, *store_, clock_, notifier_, directory_,
+                     [policies] { return policies; });
+  ClockWriter clocks(*db_, *policies);
+  const sla::TimeMs opened = Utc(2026, 12, 4, 9);  // Friday 17:00 in Beijing
+  At(opened);
+  const v1::Case c = OpenComplaint("fb-1");
+  const ClockRow row = clocks.Start(c.id(), kFirstResponseClock, "complaint", opened);
+  EXPECT_EQ(*row.due_ms, Utc(2026, 12, 7, 9));  // Monday 17:00 in Beijing
+
+  auto sweep_at = [&](sla::TimeMs t) {
+    At(t);
+    return sweeper.SweepOnce().value();
+  };
+  EXPECT_TRUE(sweep_at(Utc(2026, 12, 4, 17)).fired.empty()) << "Saturday 01:00 in Beijing";
+  // 75 % (6 h used) and 2 h before both fall on Monday 15:00 Beijing.
+  EXPECT_EQ(sweep_at(Utc(2026, 12, 7, 7)).warnings, 2);
+  EXPECT_EQ(sweep_at(Utc(2026, 12, 7, 8, 59)).breaches, 0);
+  const SweepReport breach = sweep_at(Utc(2026, 12, 7, 9));
+  EXPECT_EQ(breach.fired, (std::vector<std::string>{c.id() + ":first_response:breach",
+                                                    c.id() + ":first_response:level:1"}));
+  // Level 2, 4 business hours on: Monday 17-18 and Tuesday 09-12 Beijing.
+  EXPECT_TRUE(sweep_at(Utc(2026, 12, 8, 3, 59)).fired.empty());
+  EXPECT_EQ(sweep_at(Utc(2026, 12, 8, 4)).fired,
+            std::vector<std::string>{c.id() + ":first_response:level:2"});
+  // Level 3, 16 business hours on: Wednesday 17:00 Beijing, to the COO.
+  EXPECT_EQ(sweep_at(Utc(2026, 12, 9, 9)).fired,
+            std::vector<std::string>{c.id() + ":first_response:level:3"});
+  EXPECT_EQ(SentWithId("sla:" + c.id() + ":first_response:level:3")->recipients,
+            std::vector<std::string>{"p-zhao-min"});
+  EXPECT_TRUE(sweep_at(Utc(2026, 12, 14, 9)).fired.empty()) << "each once";
+}
+
 TEST(SlaTargetsTest, LevelTargetsFollowTheChain) {
   const auto dir = org::OrgDirectory::Parse(sla_test::kChainDirectoryYaml).value();
   SlaCaseInfo info;
