@@ -47,7 +47,7 @@ CaseClock StartOverrideClock(const std::string& clock, sla::TimeMs start_ms, sla
 
 sla::DurationMs UsedAt(const CaseClock& c, const sla::BusinessCalendar& calendar,
                        sla::TimeMs now_ms) {
-  if (!c.running()) return c.used_ms;
+  if (!IsRunning(c)) return c.used_ms;
   return c.used_ms + calendar.Between(c.started_ms, now_ms);
 }
 
@@ -67,7 +67,7 @@ bool MeetClock(CaseClock& c, const sla::BusinessCalendar& calendar, sla::TimeMs 
 }
 
 bool PauseClock(CaseClock& c, const sla::BusinessCalendar& calendar, sla::TimeMs now_ms) {
-  if (!c.running()) return false;
+  if (!IsRunning(c)) return false;
   c.used_ms = UsedAt(c, calendar, now_ms);
   c.paused_since_ms = now_ms;
   c.due_ms.reset();
@@ -106,7 +106,7 @@ const sla::ClockTarget& TargetOf(const sla::SlaPolicy& policy, const std::string
 CaseDues DuesOf(const std::vector<CaseClock>& clocks) {
   CaseDues d;
   for (const CaseClock& c : clocks) {
-    if (!c.running() || !c.due_ms) continue;
+    if (!IsRunning(c) || !c.due_ms) continue;
     if (c.clock == kFirstResponseClock) d.first_response_ms = *c.due_ms;
     if (c.clock == kResolutionClock) d.resolution_ms = *c.due_ms;
     d.nearest_ms = std::min(d.nearest_ms, *c.due_ms);
@@ -156,7 +156,7 @@ void ClockToProto(const CaseClock& c, const sla::BusinessCalendar& calendar, sla
   StoredClockToProto(c, out);
   *out->mutable_used() = DurationProto(UsedAt(c, calendar, now_ms));
   *out->mutable_remaining() = DurationProto(RemainingAt(c, calendar, now_ms));
-  out->set_overdue(c.running() && c.due_ms && *c.due_ms < now_ms);
+  out->set_overdue(IsRunning(c) && c.due_ms && *c.due_ms < now_ms);
 }
 
 std::string DescribeClock(const CaseClock& c) {

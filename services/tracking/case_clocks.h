@@ -18,12 +18,10 @@
 #include <vector>
 
 #include "common/sla/sla_policy.h"
+#include "services/tracking/sla/clock_schedule.h"
 #include "voc/v1/tracking.pb.h"
 
 namespace voc::tracking {
-
-inline constexpr char kFirstResponseClock[] = "first_response";
-inline constexpr char kResolutionClock[] = "resolution";
 
 // The calendar and policy id of a clock whose due moment a caller fixed
 // (CreateCaseRequest.due_time / sla): counted on the wall clock.
@@ -34,21 +32,12 @@ inline constexpr char kOverridePolicy[] = "request-override";
 // running (all met or paused): sorts after every real due, never overdue.
 inline constexpr std::int64_t kNoOpenDueMs = 253402300799999LL;  // 9999-12-31T23:59:59.999Z
 
-struct CaseClock {
-  std::string clock;  // kFirstResponseClock | kResolutionClock
-  std::string policy_id;
-  std::string calendar_id;
-  sla::DurationMs target_ms = 0;
-  sla::TimeMs started_ms = 0;
-  std::optional<sla::TimeMs> due_ms;
-  sla::DurationMs used_ms = 0;
-  std::optional<sla::TimeMs> paused_since_ms;
-  std::optional<sla::TimeMs> met_ms;
-  bool breached = false;  // written by the sweeper only
-  std::optional<sla::TimeMs> next_check_ms;
+// A clock is a case_clocks row as services/tracking/sla/clock_schedule.h
+// declares it (shared with the sweeper); case_id is left empty here.
+using CaseClock = ClockRow;
 
-  bool running() const { return !met_ms && !paused_since_ms; }
-};
+// Neither met nor paused.
+inline bool IsRunning(const CaseClock& c) { return !c.met_ms && !c.paused_since_ms; }
 
 // Counts all the time: the calendar of override clocks and the fallback when
 // a stored clock names a calendar the policies no longer have.

@@ -65,12 +65,27 @@ const sla::BusinessCalendar& CalendarFor(const std::string& calendar_id,
   return WallClockCalendar::Instance();
 }
 
+// The policy matching the case with `priority` now; null when none does.
+const sla::SlaPolicy* PolicyFor(const sla::SlaPolicies* policies, const v1::Case& c,
+                                v1::Priority priority, const std::string& channel = "") {
+  if (!policies) return nullptr;
+  auto found = policies->Find(KeyOf(c, priority, channel));
+  return found.ok() ? *found : nullptr;
+}
+
 // The one place the next sweeper check of a clock is decided after a write
-// here. Until the escalation branch's NextCheckMs (sla/clock_schedule.h) is
-// merged: the due moment of a running clock, nothing for a met or paused one.
-std::optional<sla::TimeMs> NextCheckFor(const CaseClock& c, const sla::SlaPolicies*) {
-  if (!c.running() || !c.due_ms) return std::nullopt;
-  return c.due_ms;
+// here (the sweeper decides it after it fires): the earliest point of the
+// policy's warnings, breach and levels (sla/clock_schedule.h) not yet fired.
+// The fired points are the sweeper's (sla_fired); none are assumed here, so
+// after a resume or re-target a point already fired may come out as the next
+// check: the sweeper then finds it fired and moves on (early, never late).
+// Without a policy (an override clock on a case no policy matches) only the
+// breach is checked.
+std::optional<sla::TimeMs> NextCheckFor(const CaseClock& c, const sla::SlaPolicy* policy,
+                                        const sla::BusinessCalendar& calendar) {
+  if (!IsRunning(c) || !c.due_ms) return std::nullopt;
+  if (!policy) return c.due_ms;
+  return NextCheckMs(c, TargetOf(*policy, c.clock), calendar, {});
 }
 
 // The SLA clocks of a new case. The policy's, started at `start_ms`;
@@ -105,7 +120,9 @@ absl::StatusOr<std::vector<CaseClock>> StartClocks(const v1::Case& c,
                    ": case.due_time or a positive sla is required");
   }
   if (override_due_ms) clocks.push_back(StartOverrideClock(kResolutionClock, start_ms, *override_due_ms));
-  for (CaseClock& k : clocks) k.next_check_ms = NextCheckFor(k, policies);
+  for (CaseClock& k : clocks) {
+    k.next_check_ms = NextCheckFor(k, policy, CalendarFor(k.calendar_id, policies));
+  }
   return clocks;
 }
 
@@ -180,7 +197,8 @@ absl::StatusOr<NewCase> BuildNewCase(const v1::CreateCaseRequest& request, std::
 // `clocks` is changed in place and each changed clock's next check is set.
 std::vector<HistoryRecord> ApplyClockRules(std::vector<CaseClock>& clocks, CaseEvent event,
                                            v1::CaseState from, v1::CaseState to,
-                                           const sla::SlaPolicies* policies, std::int64_t now_ms) {
+                                           const sla::SlaPolicies* policies,
+                                           const sla::SlaPolicy* policy, std::int64_t now_ms) {
   std::vector<HistoryRecord> history;
   const bool responds = event == CaseEvent::kAcknowledge || event == CaseEvent::kCallbackReached ||
                         event == CaseEvent::kCallbackNotReached || event == CaseEvent::kResolve;
@@ -207,7 +225,7 @@ std::vector<HistoryRecord> ApplyClockRules(std::vector<CaseClock>& clocks, CaseE
         }
       }
     }
-    if (changed) k.next_check_ms = NextCheckFor(k, policies);
+    if (changed) k.next_check_ms = NextCheckFor(k, policy, calendar);
   }
   return history;
 }
@@ -421,7 +439,8 @@ absl::StatusOr<v1::Case> TrackingService::Transition(const std::string& name, Ca
     std::vector<CaseClock> clocks = ClocksOf(current);
     if (!clocks.empty()) {
       change.more_history =
-          ApplyClockRules(clocks, event, current.state(), *next, policies.get(), now_ms);
+          ApplyClockRules(clocks, event, current.state(), *next, policies.get(),
+                          PolicyFor(policies.get(), current, current.priority()), now_ms);
       change.clocks = std::move(clocks);
     }
     // After the rules: a builder may re-target the clocks (priority change).
@@ -555,7 +574,7 @@ absl::StatusOr<v1::Case> TrackingService::ChangePriority(const v1::ChangePriorit
                              change.now_ms)) {
             continue;
           }
-          k.next_check_ms = NextCheckFor(k, policies.get());
+          k.next_check_ms = NextCheckFor(k, policy, calendar);
           change.more_history.push_back({change.now_ms, "system:tracking", "sla_retargeted",
                                          before + " -> " + DescribeClock(k)});
         }

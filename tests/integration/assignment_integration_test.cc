@@ -26,6 +26,7 @@
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/tracking_grpc.h"
+#include "common/sla/sla_policy.h"
 #include "services/tracking/tracking_service.h"
 #include "tests/support/recording_notifier.h"
 #include "tests/support/servers.h"
@@ -71,9 +72,12 @@ struct InProcessTracking {
     ShortenBusyTimeout(*db);
     db->Migrate("tracking", tracking::TrackingMigrations()).value();
     store = std::make_unique<tracking::TrackingStore>(*db);
-    service = std::make_unique<tracking::TrackingService>(*store, clock);
     directory = std::make_shared<const org::OrgDirectory>(
         org::OrgDirectory::Load("config/directory.yaml").value());
+    // The shipped SLA policies: tracking starts the clocks (issue 11).
+    EXPECT_TRUE(policies.Reload().ok());
+    service = std::make_unique<tracking::TrackingService>(*store, clock, nullptr, &policies,
+                                                          directory);
 
     sla_store = std::make_unique<tracking::SlaStore>(*db);
     std::shared_ptr<const sla::SlaPolicies> policies =
@@ -90,6 +94,7 @@ struct InProcessTracking {
 
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<tracking::TrackingStore> store;
+  tracking::SlaPolicySource policies{"config/sla_policies.yaml", &sla::LoadSlaPolicies};
   std::unique_ptr<tracking::TrackingService> service;
   RecordingNotifier notifier;
   std::shared_ptr<const org::OrgDirectory> directory;

@@ -40,8 +40,9 @@ struct ClockRow {
   std::optional<sla::TimeMs> next_check_ms;  // nullopt: nothing left to do
 };
 
-// Clock names as stored: kFirstResponseClock / kResolutionClock in
-// services/tracking/case_clocks.h.
+// Clock names as stored.
+inline constexpr char kFirstResponseClock[] = "first_response";
+inline constexpr char kResolutionClock[] = "resolution";
 
 // Point names as stored in sla_fired.point and used in notification ids.
 inline constexpr char kBreachPoint[] = "breach";

@@ -265,7 +265,7 @@ void WriteClock(soci::session& s, const std::string& case_id, const CaseClock& k
            // escalation: a running clock written back unchanged (LoadCase
            // does not read next_check_ms) keeps the sweeper's next check;
            // a met or paused clock has none.
-           + std::string(k.running() ? " next_check_ms = COALESCE(:n, next_check_ms)"
+           + std::string(!k.met_ms && !k.paused_since_ms ? " next_check_ms = COALESCE(:n, next_check_ms)"
                                      : " next_check_ms = :n") +
            " WHERE case_id = :id AND clock = :c",
            soci::use(k.policy_id), soci::use(k.calendar_id), soci::use(target), soci::use(started),
