@@ -15,6 +15,29 @@ nlohmann::json OwnerToJson(const v1::Owner& o) {
   return {{"department", o.department()}, {"person", o.person()}};
 }
 
+// ---- the SLA clocks of a case (issue 11, "clocks") ----
+
+long long DurationMs(const google::protobuf::Duration& d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(FromProto(d)).count();
+}
+
+// One clock as the worklist shows it: business time (target, used,
+// remaining; negative remaining once past due), and its wall-clock due.
+nlohmann::json SlaClockToJson(const v1::SlaClock& k) {
+  return {{"policy_id", k.policy_id()},
+          {"calendar_id", k.calendar_id()},
+          {"target_ms", DurationMs(k.target())},
+          {"used_ms", DurationMs(k.used())},
+          {"remaining_ms", DurationMs(k.remaining())},
+          {"due_time", TimeOrNull(k.due_time())},
+          {"met", k.met()},
+          {"met_time", TimeOrNull(k.met_time())},
+          {"paused", k.paused()},
+          {"paused_since", TimeOrNull(k.paused_since())},
+          {"overdue", k.overdue()},
+          {"breached", k.breached()}};
+}
+
 }  // namespace
 
 nlohmann::json CaseToJson(const v1::Case& c, TimePoint now) {
@@ -68,7 +91,12 @@ nlohmann::json CaseToJson(const v1::Case& c, TimePoint now) {
           {"resolution_note", c.resolution_note()},
           {"callbacks", callbacks},
           {"tasks", tasks},
-          {"history", history}};
+          {"history", history},
+          // The two SLA clocks (null for a case without them).
+          {"first_response", c.has_first_response() ? SlaClockToJson(c.first_response())
+                                                    : nlohmann::json(nullptr)},
+          {"resolution",
+           c.has_resolution() ? SlaClockToJson(c.resolution()) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json FeedbackToJson(const v1::Feedback& f) {

@@ -349,6 +349,16 @@ HttpResponse Router::ListCases(const std::map<std::string, std::string>& query) 
       } else if (!(value.empty() || value == "false" || value == "0")) {
         return Error(400, "INVALID_ARGUMENT", "overdue: expected true or false");
       }
+    } else if (key == "due_clock") {
+      // Which SLA clock orders the list and decides "overdue" (issue 11).
+      if (value == "first_response") {
+        request.set_due_clock(v1::DUE_CLOCK_FIRST_RESPONSE);
+      } else if (value == "resolution") {
+        request.set_due_clock(v1::DUE_CLOCK_RESOLUTION);
+      } else if (!(value.empty() || value == "nearest")) {
+        return Error(400, "INVALID_ARGUMENT",
+                     "due_clock: expected nearest, first_response or resolution");
+      }
     } else if (key == "page_size") {
       int size = 0;
       std::string error;

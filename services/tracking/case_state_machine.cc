@@ -48,6 +48,13 @@ constexpr std::array kTransitions = {
     Transition{kWaiting, CaseEvent::kReassign, kSame},
 
     Transition{kResolved, CaseEvent::kClose, kClosed},
+
+    Transition{kWaiting, CaseEvent::kResume, kInProgress},
+
+    Transition{kOpen, CaseEvent::kChangePriority, kSame},
+    Transition{kAcknowledged, CaseEvent::kChangePriority, kSame},
+    Transition{kInProgress, CaseEvent::kChangePriority, kSame},
+    Transition{kWaiting, CaseEvent::kChangePriority, kSame},
 };
 
 }  // namespace
@@ -60,6 +67,8 @@ std::string_view EventName(CaseEvent event) {
     case CaseEvent::kResolve: return "resolve";
     case CaseEvent::kReassign: return "reassign";
     case CaseEvent::kClose: return "close";
+    case CaseEvent::kResume: return "resume";
+    case CaseEvent::kChangePriority: return "change the priority of";
   }
   return "change";
 }

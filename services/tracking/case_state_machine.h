@@ -7,7 +7,14 @@
 //        ──callback not reached──▶ waiting_on_customer
 //        ──resolve──▶ resolved
 //        ──reassign──▶ (same state)
+//        ──change priority──▶ (same state)
+//   waiting_on_customer ──resume──▶ in_progress (the customer answered)
 //   resolved ──close──▶ closed
+//
+// The SLA clocks follow the events (TrackingService): acknowledge and any
+// logged callback meet the first response, resolve meets the resolution,
+// entering waiting_on_customer pauses the resolution clock and leaving it
+// resumes it, a priority change re-targets the open clocks.
 //
 // Overdue and escalation are flags beside the state, not states: a case is
 // overdue whatever its progress once its due time passes unresolved.
@@ -29,6 +36,8 @@ enum class CaseEvent {
   kResolve,
   kReassign,
   kClose,
+  kResume,
+  kChangePriority,
 };
 
 // "acknowledge", "log a reached callback on", ... as used in the rejection

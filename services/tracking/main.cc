@@ -10,6 +10,8 @@
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
 #include "common/org/org_directory.h"
+#include "common/sla/sla_policy.h"
+#include "services/tracking/sla_policy_source.h"
 #include "services/tracking/event_relay.h"
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/migrations.h"
@@ -38,6 +40,17 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<voc::Notifier> notifier = *std::move(made_notifier);
 
+  // The SLA policies and calendars (services.tracking.sla_policies): a
+  // mistake refuses to start; ReloadSlaPolicies re-reads the file later.
+  voc::tracking::SlaPolicySource policies(
+      config.ServiceString(voc::tracking::kSlaPoliciesConfigKey,
+                           voc::tracking::kDefaultSlaPoliciesPath),
+      &voc::sla::LoadSlaPolicies);
+  if (const absl::Status loaded = policies.Reload(); !loaded.ok()) {
+    std::cerr << "voc-tracking: cannot start: " << loaded.message() << "\n";
+    return 2;
+  }
+
   voc::tracking::TrackingStore store(*ctx.db);
   const std::chrono::milliseconds interval(config.ServiceInt("sla_sweep_interval_ms", 1000));
   voc::queue::StreamPublisher publisher(ctx.redis, voc::queue::kTrackingStream);
@@ -46,8 +59,10 @@ int main(int argc, char** argv) {
   trimmer.Start();
   voc::storage::OutboxRelay relay(voc::tracking::TrackingRelayOptions(interval),
                                   voc::tracking::TrackingEventBatches(store, publisher));
-  voc::tracking::TrackingService service(store, *ctx.clock, &relay);
-  voc::tracking::SlaSweeper sweeper(store, *ctx.clock, *notifier, directory);
+  voc::tracking::TrackingService service(store, *ctx.clock, &relay, &policies, directory);
+  voc::tracking::SlaStore sla_store(*ctx.db);
+  voc::tracking::SlaSweeper sweeper(sla_store, store, *ctx.clock, *notifier, directory,
+                                    [&policies] { return policies.Current(); });
   voc::tracking::TrackingGrpc grpc_service(service, sweeper);
 
   // Two background loops at the same pace: the SLA sweep (a failed sweep is
@@ -63,6 +78,7 @@ int main(int argc, char** argv) {
   worker.Start();
   relay.Start();
   voc::log::Info("tracking_started", {{"directory", directory_path},
+                                      {"sla_policies", policies.path()},
                                       {"people", directory->person_count()}});
   server.WaitForShutdownSignal();
   worker.Stop();

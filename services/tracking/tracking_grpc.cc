@@ -60,6 +60,19 @@ grpc::Status TrackingGrpc::CloseCase(grpc::ServerContext*, const v1::CloseCaseRe
                                      v1::Case* resp) {
   return Serve("CloseCase", resp, [&] { return service_.CloseCase(*req); });
 }
+grpc::Status TrackingGrpc::ResumeCase(grpc::ServerContext*, const v1::ResumeCaseRequest* req,
+                                      v1::Case* resp) {
+  return Serve("ResumeCase", resp, [&] { return service_.ResumeCase(*req); });
+}
+grpc::Status TrackingGrpc::ChangePriority(grpc::ServerContext*,
+                                          const v1::ChangePriorityRequest* req, v1::Case* resp) {
+  return Serve("ChangePriority", resp, [&] { return service_.ChangePriority(*req); });
+}
+grpc::Status TrackingGrpc::ReloadSlaPolicies(grpc::ServerContext*,
+                                             const v1::ReloadSlaPoliciesRequest*,
+                                             v1::ReloadSlaPoliciesResponse* resp) {
+  return Serve("ReloadSlaPolicies", resp, [&] { return service_.ReloadSlaPolicies(); });
+}
 grpc::Status TrackingGrpc::SweepSla(grpc::ServerContext*, const v1::SweepSlaRequest*,
                                     v1::SweepSlaResponse* resp) {
   return Serve("SweepSla", resp, [&]() -> absl::StatusOr<v1::SweepSlaResponse> {

@@ -30,6 +30,11 @@ class TrackingGrpc final : public v1::TrackingService::Service {
   grpc::Status ReassignCase(grpc::ServerContext*, const v1::ReassignCaseRequest*,
                             v1::Case*) override;
   grpc::Status CloseCase(grpc::ServerContext*, const v1::CloseCaseRequest*, v1::Case*) override;
+  grpc::Status ResumeCase(grpc::ServerContext*, const v1::ResumeCaseRequest*, v1::Case*) override;
+  grpc::Status ChangePriority(grpc::ServerContext*, const v1::ChangePriorityRequest*,
+                              v1::Case*) override;
+  grpc::Status ReloadSlaPolicies(grpc::ServerContext*, const v1::ReloadSlaPoliciesRequest*,
+                                 v1::ReloadSlaPoliciesResponse*) override;
   grpc::Status SweepSla(grpc::ServerContext*, const v1::SweepSlaRequest*,
                         v1::SweepSlaResponse*) override;
   grpc::Status CreateProject(grpc::ServerContext*, const v1::CreateProjectRequest*,

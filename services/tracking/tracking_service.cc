@@ -1,5 +1,8 @@
 #include "services/tracking/tracking_service.h"
 
+#include <absl/strings/ascii.h>
+
+#include <algorithm>
 #include <functional>
 
 #include "common/log/log.h"
@@ -35,15 +38,98 @@ std::string OwnerText(const v1::Owner& o) {
   return o.person().empty() ? o.department() : o.department() + "/" + o.person();
 }
 
-// A valid request made into the case to store and its "created" history row.
+// A valid request made into the case to store, its clocks and its
+// "created" history row.
 struct NewCase {
   v1::Case c;
+  std::vector<CaseClock> clocks;
   HistoryRecord created;
 };
 
+// "p1".."p4" and "complaint", as policies are keyed (sla_policy.h).
+std::string PolicyPriority(v1::Priority p) { return absl::AsciiStrToLower(api::PriorityName(p)); }
+
+sla::PolicyKey KeyOf(const v1::Case& c, v1::Priority priority, const std::string& channel) {
+  return {api::CaseKindName(c.kind()), PolicyPriority(priority),
+          c.owners_size() ? c.owners(0).department() : "", channel};
+}
+
+// The calendar a stored clock counts on: the policies' calendar of that id;
+// the wall clock for override clocks or a calendar no longer configured (a
+// reload dropped it), so a clock never stops being computable.
+const sla::BusinessCalendar& CalendarFor(const std::string& calendar_id,
+                                         const sla::SlaPolicies* policies) {
+  if (policies) {
+    if (const sla::BusinessCalendar* cal = policies->FindCalendar(calendar_id)) return *cal;
+  }
+  return WallClockCalendar::Instance();
+}
+
+// The policy matching the case with `priority` now; null when none does.
+const sla::SlaPolicy* PolicyFor(const sla::SlaPolicies* policies, const v1::Case& c,
+                                v1::Priority priority, const std::string& channel = "") {
+  if (!policies) return nullptr;
+  auto found = policies->Find(KeyOf(c, priority, channel));
+  return found.ok() ? *found : nullptr;
+}
+
+// The one place the next sweeper check of a clock is decided after a write
+// here (the sweeper decides it after it fires): the earliest point of the
+// policy's warnings, breach and levels (sla/clock_schedule.h) not yet fired.
+// The fired points are the sweeper's (sla_fired); none are assumed here, so
+// after a resume or re-target a point already fired may come out as the next
+// check: the sweeper then finds it fired and moves on (early, never late).
+// Without a policy (an override clock on a case no policy matches) only the
+// breach is checked.
+std::optional<sla::TimeMs> NextCheckFor(const CaseClock& c, const sla::SlaPolicy* policy,
+                                        const sla::BusinessCalendar& calendar) {
+  if (!IsRunning(c) || !c.due_ms) return std::nullopt;
+  if (!policy) return c.due_ms;
+  return NextCheckMs(c, TargetOf(*policy, c.clock), calendar, {});
+}
+
+// The SLA clocks of a new case. The policy's, started at `start_ms`;
+// `override_due_ms` replaces the resolution clock with a wall-clock one. No
+// matching policy: only the override (required then).
+absl::StatusOr<std::vector<CaseClock>> StartClocks(const v1::Case& c,
+                                                   const v1::CreateCaseRequest& request,
+                                                   const sla::SlaPolicies* policies,
+                                                   std::int64_t start_ms,
+                                                   std::optional<std::int64_t> override_due_ms) {
+  std::vector<CaseClock> clocks;
+  const sla::SlaPolicy* policy = nullptr;
+  std::string not_found;
+  if (policies) {
+    auto found = policies->Find(KeyOf(c, c.priority(), request.channel()));
+    if (found.ok()) {
+      policy = *found;
+    } else {
+      not_found = std::string(found.status().message());
+    }
+  }
+  if (policy) {
+    const sla::BusinessCalendar& calendar = CalendarFor(policy->calendar, policies);
+    clocks.push_back(
+        StartClock(kFirstResponseClock, *policy, policy->first_response, calendar, start_ms));
+    if (!override_due_ms) {
+      clocks.push_back(StartClock(kResolutionClock, *policy, policy->resolution, calendar, start_ms));
+    }
+  } else if (!override_due_ms) {
+    return status::InvalidArgument(
+        "sla", "no SLA policy matches" + (not_found.empty() ? "" : " (" + not_found + ")") +
+                   ": case.due_time or a positive sla is required");
+  }
+  if (override_due_ms) clocks.push_back(StartOverrideClock(kResolutionClock, start_ms, *override_due_ms));
+  for (CaseClock& k : clocks) {
+    k.next_check_ms = NextCheckFor(k, policy, CalendarFor(k.calendar_id, policies));
+  }
+  return clocks;
+}
+
 // Validates a CreateCaseRequest (its request_id is checked by the caller)
 // and builds its case. INVALID_ARGUMENT names the field.
-absl::StatusOr<NewCase> BuildNewCase(const v1::CreateCaseRequest& request, std::int64_t now_ms) {
+absl::StatusOr<NewCase> BuildNewCase(const v1::CreateCaseRequest& request, std::int64_t now_ms,
+                                     const sla::SlaPolicies* policies) {
   const v1::Case& in = request.case_();
   if (in.kind() == v1::CASE_KIND_UNSPECIFIED || !v1::CaseKind_IsValid(in.kind())) {
     return status::InvalidArgument("case.kind", "is required");
@@ -55,16 +141,21 @@ absl::StatusOr<NewCase> BuildNewCase(const v1::CreateCaseRequest& request, std::
                                     "is required");
     }
   }
-  std::int64_t due_ms = 0;
+  if (!v1::Priority_IsValid(in.priority())) {
+    return status::InvalidArgument("case.priority", "unknown priority");
+  }
+  // The clocks start when the feedback arrived (never in the future).
+  const std::int64_t start_ms =
+      IsUnset(request.reference_time()) ? now_ms
+                                        : std::min(now_ms, ProtoToMillis(request.reference_time()));
+  std::optional<std::int64_t> override_due_ms;
   if (!IsUnset(in.due_time())) {
-    due_ms = ProtoToMillis(in.due_time());
+    override_due_ms = ProtoToMillis(in.due_time());
   } else if (request.has_sla() && FromProto(request.sla()) > Duration::zero()) {
     const std::int64_t from_ms =
         IsUnset(request.reference_time()) ? now_ms : ProtoToMillis(request.reference_time());
-    due_ms = from_ms + std::chrono::duration_cast<std::chrono::milliseconds>(
-                           FromProto(request.sla())).count();
-  } else {
-    return status::InvalidArgument("sla", "either case.due_time or a positive sla is required");
+    override_due_ms = from_ms + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    FromProto(request.sla())).count();
   }
 
   NewCase out;
@@ -76,11 +167,15 @@ absl::StatusOr<NewCase> BuildNewCase(const v1::CreateCaseRequest& request, std::
   c.clear_escalate_time();
   c.clear_resolution_note();
   c.clear_update_time();
+  c.clear_first_response();
+  c.clear_resolution();
   c.set_id(StableId(request.request_id()));
   c.set_name("cases/" + c.id());
   c.set_state(v1::CASE_STATE_OPEN);
   if (c.title().empty()) c.set_title(DefaultTitle(c.kind()));
   if (c.priority() == v1::PRIORITY_UNSPECIFIED) c.set_priority(v1::PRIORITY_P3);
+  VOC_ASSIGN_OR_RETURN(out.clocks, StartClocks(c, request, policies, start_ms, override_due_ms));
+  const std::int64_t due_ms = DuesOf(out.clocks).nearest_ms;
   *c.mutable_create_time() = MillisToProto(now_ms);
   *c.mutable_due_time() = MillisToProto(due_ms);
   for (int i = 0; i < c.tasks_size(); ++i) {
@@ -88,10 +183,51 @@ absl::StatusOr<NewCase> BuildNewCase(const v1::CreateCaseRequest& request, std::
   }
   std::string owners;
   for (const auto& o : c.owners()) owners += (owners.empty() ? "" : ", ") + OwnerText(o);
+  std::string clocks;
+  for (const CaseClock& k : out.clocks) clocks += "; " + DescribeClock(k);
   out.created = {now_ms, "system:tracking", "created",
                  api::CaseKindName(c.kind()) + " case for " + owners + ", due " +
-                     FormatRfc3339(FromMillis(due_ms)) + " (request " + request.request_id() + ")"};
+                     FormatRfc3339(FromMillis(due_ms)) + " (request " + request.request_id() + ")" +
+                     clocks};
   return out;
+}
+
+// What a case event does to the clocks (case_state_machine.h). Returns the
+// history rows of the clock changes worth their own line (pause, resume);
+// `clocks` is changed in place and each changed clock's next check is set.
+std::vector<HistoryRecord> ApplyClockRules(std::vector<CaseClock>& clocks, CaseEvent event,
+                                           v1::CaseState from, v1::CaseState to,
+                                           const sla::SlaPolicies* policies,
+                                           const sla::SlaPolicy* policy, std::int64_t now_ms) {
+  std::vector<HistoryRecord> history;
+  const bool responds = event == CaseEvent::kAcknowledge || event == CaseEvent::kCallbackReached ||
+                        event == CaseEvent::kCallbackNotReached || event == CaseEvent::kResolve;
+  for (CaseClock& k : clocks) {
+    const sla::BusinessCalendar& calendar = CalendarFor(k.calendar_id, policies);
+    bool changed = false;
+    if (k.clock == kFirstResponseClock && responds) changed = MeetClock(k, calendar, now_ms);
+    if (k.clock == kResolutionClock) {
+      if (event == CaseEvent::kResolve) {
+        changed = MeetClock(k, calendar, now_ms);
+      } else if (to == v1::CASE_STATE_WAITING_ON_CUSTOMER && from != to) {
+        changed = PauseClock(k, calendar, now_ms);
+        if (changed) {
+          const long long left_min = RemainingAt(k, calendar, now_ms) / 60000;
+          history.push_back({now_ms, "system:tracking", "sla_paused",
+                             "resolution clock paused while waiting on the customer, " +
+                                 std::to_string(left_min) + " business minutes left"});
+        }
+      } else if (from == v1::CASE_STATE_WAITING_ON_CUSTOMER && from != to) {
+        changed = ResumeClock(k, calendar, now_ms);
+        if (changed) {
+          history.push_back({now_ms, "system:tracking", "sla_resumed",
+                             "resolution clock resumed, due " + FormatRfc3339(FromMillis(*k.due_ms))});
+        }
+      }
+    }
+    if (changed) k.next_check_ms = NextCheckFor(k, policy, calendar);
+  }
+  return history;
 }
 
 // ListCases' keyset as the cursor of a page token: (overdue bucket, due
@@ -113,6 +249,49 @@ std::int64_t TrackingService::NowMs() const { return ToMillis(clock_.Now()); }
 
 void TrackingService::PublishPendingEvents() {
   if (relay_) relay_->RelayPending();
+}
+
+std::shared_ptr<const sla::SlaPolicies> TrackingService::Policies() const {
+  return policies_ ? policies_->Current() : nullptr;
+}
+
+void TrackingService::ShowClocks(v1::Case& c, const sla::SlaPolicies* policies,
+                                 std::int64_t now_ms) const {
+  for (const CaseClock& k : ClocksOf(c)) {
+    v1::SlaClock* out =
+        k.clock == kFirstResponseClock ? c.mutable_first_response() : c.mutable_resolution();
+    ClockToProto(k, CalendarFor(k.calendar_id, policies), now_ms, out);
+  }
+}
+
+absl::StatusOr<v1::Case> TrackingService::Shown(absl::StatusOr<v1::Case> c) {
+  if (c.ok()) ShowClocks(*c, Policies().get(), NowMs());
+  return c;
+}
+
+absl::Status TrackingService::CheckOwner(const v1::Owner& requested,
+                                         const std::string& kept_department) const {
+  if (!directory_) return absl::OkStatus();
+  const std::string department =
+      requested.department().empty() ? kept_department : requested.department();
+  if (!requested.department().empty() && !directory_->FindDepartment(department)) {
+    return status::InvalidArgument("owner.department",
+                                   department + " is not a department of the directory");
+  }
+  if (requested.person().empty()) return absl::OkStatus();
+  const org::Person* person = directory_->FindPerson(requested.person());
+  if (!person) {
+    return status::InvalidArgument("owner.person",
+                                   requested.person() + " is not a person of the directory");
+  }
+  // The directory lists the people employed now: one who left is removed
+  // from it, so "exists" is also "active" (it has no separate flag).
+  if (person->department != department) {
+    return status::InvalidArgument("owner.person", requested.person() + " belongs to " +
+                                                       person->department + ", not to " +
+                                                       department);
+  }
+  return absl::OkStatus();
 }
 
 // ---------------------------------------------------------------- cases
@@ -161,6 +340,7 @@ absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::Creat
 absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::CreateBatch(
     const std::vector<const v1::CreateCaseRequest*>& requests) {
   const std::int64_t now_ms = NowMs();
+  const auto policies = Policies();  // one snapshot for the whole batch
   std::vector<CaseOutcome> outcomes(requests.size());
   // Built before the store is asked (it keeps pointers into `built`).
   std::vector<absl::StatusOr<NewCase>> built;
@@ -172,11 +352,12 @@ absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::Creat
     if (r.request_id().empty()) {
       built.emplace_back(status::InvalidArgument("request_id", "is required"));
     } else {
-      built.push_back(BuildNewCase(r, now_ms));
+      built.push_back(BuildNewCase(r, now_ms, policies.get()));
       // An invalid request is still looked up: a retry of a request served
       // before returns the first case unchanged, even if this copy differs.
       items.push_back({r.request_id(), built.back().ok() ? &built.back()->c : nullptr,
-                       built.back().ok() ? built.back()->created : HistoryRecord{}});
+                       built.back().ok() ? built.back()->created : HistoryRecord{},
+                       built.back().ok() ? built.back()->clocks : std::vector<CaseClock>{}});
       item_request.push_back(i);
     }
     if (!built.back().ok()) outcomes[i].c = built.back().status();
@@ -186,6 +367,7 @@ absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::Creat
   for (std::size_t k = 0; k < items.size(); ++k) {
     if (!stored[k].stored) continue;  // invalid, and never served before
     CaseOutcome& outcome = outcomes[item_request[k]];
+    ShowClocks(*stored[k].stored, policies.get(), now_ms);
     outcome.c = *std::move(stored[k].stored);
     outcome.duplicate = !stored[k].inserted;
   }
@@ -195,7 +377,7 @@ absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::Creat
 absl::StatusOr<v1::Case> TrackingService::GetCase(const std::string& name) {
   const std::string id = api::IdFromName(name, "cases/");
   if (id.empty()) return status::InvalidArgument("name", "must look like cases/{id}");
-  return store_.LoadCase(id, /*with_history=*/true, NowMs());
+  return Shown(store_.LoadCase(id, /*with_history=*/true, NowMs()));
 }
 
 absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
@@ -203,6 +385,9 @@ absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
   VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page, rpc::ParsePageRequest(request));
   if (!v1::CaseState_IsValid(request.state())) return status::InvalidArgument("state", "unknown state");
   if (!v1::CaseKind_IsValid(request.kind())) return status::InvalidArgument("kind", "unknown kind");
+  if (!v1::DueClock_IsValid(request.due_clock())) {
+    return status::InvalidArgument("due_clock", "unknown clock");
+  }
   CaseFilter filter;
   filter.department = request.department();
   filter.owner = request.owner();
@@ -212,6 +397,7 @@ absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
   filter.customer_id = request.customer_id();
   filter.overdue_only = request.overdue_only();
   filter.open_only = request.open_only();
+  filter.due_clock = request.due_clock();
   const std::int64_t now_ms = NowMs();
   const std::int64_t as_of_ms = page.after ? page.after->as_of_ms : now_ms;
   std::optional<CaseListKey> after;
@@ -220,7 +406,11 @@ absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
   }
   VOC_ASSIGN_OR_RETURN(auto entries, store_.ListCases(filter, now_ms, as_of_ms, page.size, after));
   v1::ListCasesResponse response;
-  for (auto& entry : entries) *response.add_cases() = std::move(entry.c);
+  const auto policies = Policies();
+  for (auto& entry : entries) {
+    ShowClocks(entry.c, policies.get(), now_ms);
+    *response.add_cases() = std::move(entry.c);
+  }
   if (!entries.empty()) {
     response.set_next_page_token(rpc::NextPageToken(request, page, static_cast<int>(entries.size()),
                                                     CaseCursor(entries.back().key, as_of_ms)));
@@ -234,6 +424,7 @@ absl::StatusOr<v1::Case> TrackingService::Transition(const std::string& name, Ca
   if (id.empty()) return status::InvalidArgument("name", "must look like cases/{id}");
   for (int attempt = 0; attempt < kMaxTransitionAttempts; ++attempt) {
     const std::int64_t now_ms = NowMs();
+    const auto policies = Policies();
     VOC_ASSIGN_OR_RETURN(const v1::Case current, store_.LoadCase(id, false, now_ms));
     const auto next = CaseStateMachine::Next(current.state(), event);
     if (!next) {
@@ -244,6 +435,15 @@ absl::StatusOr<v1::Case> TrackingService::Transition(const std::string& name, Ca
     change.expected_state = current.state();
     change.new_state = *next;
     change.now_ms = now_ms;
+    change.expected_update_ms = ProtoToMillis(current.update_time());
+    std::vector<CaseClock> clocks = ClocksOf(current);
+    if (!clocks.empty()) {
+      change.more_history =
+          ApplyClockRules(clocks, event, current.state(), *next, policies.get(),
+                          PolicyFor(policies.get(), current, current.priority()), now_ms);
+      change.clocks = std::move(clocks);
+    }
+    // After the rules: a builder may re-target the clocks (priority change).
     build(current, change);
     const absl::Status applied = store_.ApplyCaseChange(change);
     if (absl::IsAborted(applied)) continue;  // someone changed it first: re-read and re-check
@@ -252,7 +452,7 @@ absl::StatusOr<v1::Case> TrackingService::Transition(const std::string& name, Ca
                                {"action", change.history.action},
                                {"state", api::CaseStateName(*next)}});
     if (!change.event.empty()) PublishPendingEvents();
-    return store_.LoadCase(id, /*with_history=*/true, NowMs());
+    return Shown(store_.LoadCase(id, /*with_history=*/true, NowMs()));
   }
   return absl::AbortedError("cases/" + id + " kept changing concurrently; retry");
 }
@@ -297,6 +497,17 @@ absl::StatusOr<v1::Case> TrackingService::ReassignCase(const v1::ReassignCaseReq
   if (request.owner().department().empty() && request.owner().person().empty()) {
     return status::InvalidArgument("owner", "a department or a person is required");
   }
+  if (directory_) {
+    // The department kept when only a person is named is the case's own.
+    std::string kept_department = request.owner().department();
+    if (kept_department.empty()) {
+      const std::string id = api::IdFromName(request.name(), "cases/");
+      if (id.empty()) return status::InvalidArgument("name", "must look like cases/{id}");
+      VOC_ASSIGN_OR_RETURN(const v1::Case current, store_.LoadCase(id, false, NowMs()));
+      if (current.owners_size()) kept_department = current.owners(0).department();
+    }
+    VOC_RETURN_IF_ERROR(CheckOwner(request.owner(), kept_department));
+  }
   return Transition(request.name(), CaseEvent::kReassign,
                     [&](const v1::Case& current, CaseChange& change) {
                       v1::Owner from = current.owners_size() ? current.owners(0) : v1::Owner();
@@ -315,6 +526,67 @@ absl::StatusOr<v1::Case> TrackingService::CloseCase(const v1::CloseCaseRequest& 
   return Transition(request.name(), CaseEvent::kClose, [&](const v1::Case&, CaseChange& change) {
     change.history = {change.now_ms, ActorOr(request.actor()), "closed", "case closed"};
   });
+}
+
+absl::StatusOr<v1::Case> TrackingService::ResumeCase(const v1::ResumeCaseRequest& request) {
+  return Transition(request.name(), CaseEvent::kResume, [&](const v1::Case&, CaseChange& change) {
+    std::string detail = "the customer answered";
+    if (!request.note().empty()) detail += ": " + request.note();
+    change.history = {change.now_ms, ActorOr(request.actor()), "resumed", detail};
+  });
+}
+
+absl::StatusOr<v1::Case> TrackingService::ChangePriority(const v1::ChangePriorityRequest& request) {
+  if (request.priority() == v1::PRIORITY_UNSPECIFIED || !v1::Priority_IsValid(request.priority())) {
+    return status::InvalidArgument("priority", "one of P1..P4 is required");
+  }
+  return Transition(
+      request.name(), CaseEvent::kChangePriority, [&](const v1::Case& current, CaseChange& change) {
+        change.new_priority = request.priority();
+        std::string detail = api::PriorityName(current.priority()) + " -> " +
+                             api::PriorityName(request.priority());
+        if (!request.reason().empty()) detail += ": " + request.reason();
+        change.history = {change.now_ms, ActorOr(request.actor()), "priority_changed", detail};
+        if (!change.clocks || change.clocks->empty()) return;
+        // The open clocks take the targets of the new priority's policy,
+        // counting the business time already used against them.
+        const auto policies = Policies();
+        const sla::SlaPolicy* policy = nullptr;
+        std::string why = "no SLA policies loaded";
+        if (policies) {
+          auto found = policies->Find(KeyOf(current, request.priority(), ""));
+          if (found.ok()) {
+            policy = *found;
+          } else {
+            why = std::string(found.status().message());
+          }
+        }
+        if (!policy) {
+          change.more_history.push_back({change.now_ms, "system:tracking", "sla_retargeted",
+                                         "clocks unchanged: " + why});
+          return;
+        }
+        const sla::BusinessCalendar& calendar = CalendarFor(policy->calendar, policies.get());
+        for (CaseClock& k : *change.clocks) {
+          const std::string before = DescribeClock(k);
+          if (!RetargetClock(k, *policy, TargetOf(*policy, k.clock),
+                             CalendarFor(k.calendar_id, policies.get()), calendar,
+                             change.now_ms)) {
+            continue;
+          }
+          k.next_check_ms = NextCheckFor(k, policy, calendar);
+          change.more_history.push_back({change.now_ms, "system:tracking", "sla_retargeted",
+                                         before + " -> " + DescribeClock(k)});
+        }
+      });
+}
+
+absl::StatusOr<v1::ReloadSlaPoliciesResponse> TrackingService::ReloadSlaPolicies() {
+  if (!policies_) return absl::FailedPreconditionError("tracking runs without SLA policies");
+  VOC_RETURN_IF_ERROR(policies_->Reload());
+  v1::ReloadSlaPoliciesResponse response;
+  response.set_path(policies_->path());
+  return response;
 }
 
 // ---------------------------------------------------------------- projects

@@ -20,7 +20,10 @@
 #include <vector>
 
 #include "common/clock/clock.h"
+#include "common/org/org_directory.h"
+#include "services/tracking/case_clocks.h"
 #include "services/tracking/case_state_machine.h"
+#include "services/tracking/sla_policy_source.h"
 #include "common/storage/outbox_relay.h"
 #include "services/tracking/store/tracking_store.h"
 #include "voc/v1/tracking.pb.h"
@@ -30,12 +33,21 @@ namespace voc::tracking {
 class TrackingService {
  public:
   // `relay` may be null (tests without a queue); events then stay in the
-  // outbox until a relay drains them.
-  TrackingService(TrackingStore& store, const Clock& clock, storage::OutboxRelay* relay = nullptr)
-      : store_(store), clock_(clock), relay_(relay) {}
+  // outbox until a relay drains them. `policies` may be null (no SLA
+  // policies: every CreateCase must then fix its due moment); `directory`
+  // may be null (ReassignCase then takes any owner).
+  TrackingService(TrackingStore& store, const Clock& clock, storage::OutboxRelay* relay = nullptr,
+                  SlaPolicySource* policies = nullptr,
+                  std::shared_ptr<const org::OrgDirectory> directory = nullptr)
+      : store_(store), clock_(clock), relay_(relay), policies_(policies),
+        directory_(std::move(directory)) {}
 
-  // Idempotent on request_id. The due time is case.due_time when set, else
-  // (reference_time or now) + sla. INVALID_ARGUMENT names the field.
+  // Idempotent on request_id. Starts the case's SLA clocks from
+  // reference_time (the feedback's arrival; never after now) by the policy
+  // for kind x priority x department x channel: first response and
+  // resolution. case.due_time or `sla` when set fix the resolution due
+  // instead (a 24x7 override); without a matching policy one of them is
+  // required. INVALID_ARGUMENT names the field.
   absl::StatusOr<v1::Case> CreateCase(const v1::CreateCaseRequest& request);
   // What became of one request of CreateCases: the case as stored (or the
   // item's own error, e.g. INVALID_ARGUMENT naming the field), and whether
@@ -57,6 +69,13 @@ class TrackingService {
   absl::StatusOr<v1::Case> ResolveCase(const v1::ResolveCaseRequest& request);
   absl::StatusOr<v1::Case> ReassignCase(const v1::ReassignCaseRequest& request);
   absl::StatusOr<v1::Case> CloseCase(const v1::CloseCaseRequest& request);
+  // waiting_on_customer -> in_progress; the resolution clock resumes.
+  absl::StatusOr<v1::Case> ResumeCase(const v1::ResumeCaseRequest& request);
+  // Re-targets the open clocks by the new priority's policy (history).
+  absl::StatusOr<v1::Case> ChangePriority(const v1::ChangePriorityRequest& request);
+  // FAILED_PRECONDITION without a policy file; the loader's status (the
+  // policies in force stay) when the file has a mistake.
+  absl::StatusOr<v1::ReloadSlaPoliciesResponse> ReloadSlaPolicies();
 
   // Idempotent on request_id when one is given.
   absl::StatusOr<v1::Project> CreateProject(const v1::CreateProjectRequest& request);
@@ -79,10 +98,19 @@ class TrackingService {
       const std::vector<const v1::CreateCaseRequest*>& requests);
   std::int64_t NowMs() const;
   void PublishPendingEvents();
+  std::shared_ptr<const sla::SlaPolicies> Policies() const;
+  // Fills the clocks' used / remaining / overdue as of now.
+  void ShowClocks(v1::Case& c, const sla::SlaPolicies* policies, std::int64_t now_ms) const;
+  absl::StatusOr<v1::Case> Shown(absl::StatusOr<v1::Case> c);
+  // INVALID_ARGUMENT naming the field when the new owner is not in the
+  // directory or not in the department named (or kept).
+  absl::Status CheckOwner(const v1::Owner& requested, const std::string& kept_department) const;
 
   TrackingStore& store_;
   const Clock& clock_;
   storage::OutboxRelay* relay_;
+  SlaPolicySource* policies_;
+  std::shared_ptr<const org::OrgDirectory> directory_;
 };
 
 // The actor recorded when a request leaves it empty.

@@ -66,6 +66,7 @@ struct Stack {
   std::unique_ptr<storage::Database> tracking_db, assignment_db;
   std::unique_ptr<tracking::TrackingStore> tracking_store;
   std::unique_ptr<tracking::TrackingService> tracking;
+  std::unique_ptr<tracking::SlaStore> sla_store;
   std::unique_ptr<tracking::SlaSweeper> sweeper;
   std::unique_ptr<tracking::TrackingGrpc> tracking_grpc;
   std::unique_ptr<rpc::ServiceServer> server;
@@ -82,7 +83,9 @@ struct Stack {
     tracking = std::make_unique<tracking::TrackingService>(*tracking_store, clock);
     auto directory = std::make_shared<const org::OrgDirectory>(
         org::OrgDirectory::Load("config/directory.yaml").value());
-    sweeper = std::make_unique<tracking::SlaSweeper>(*tracking_store, clock, notifier, directory);
+    sla_store = std::make_unique<tracking::SlaStore>(*tracking_db);
+    sweeper = std::make_unique<tracking::SlaSweeper>(*sla_store, *tracking_store, clock, notifier, directory,
+                                                     [] { return std::shared_ptr<const sla::SlaPolicies>(); });  // no sweeps here
     tracking_grpc = std::make_unique<tracking::TrackingGrpc>(*tracking, *sweeper);
     server = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"tracking", "127.0.0.1:0", nullptr},

@@ -26,6 +26,7 @@
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/tracking_grpc.h"
+#include "common/sla/sla_policy.h"
 #include "services/tracking/tracking_service.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/triage_processor.h"
@@ -73,11 +74,18 @@ struct InProcessTracking {
     ShortenBusyTimeout(*db);
     db->Migrate("tracking", tracking::TrackingMigrations()).value();
     store = std::make_unique<tracking::TrackingStore>(*db);
-    service = std::make_unique<tracking::TrackingService>(*store, clock);
     directory = std::make_shared<const org::OrgDirectory>(
         org::OrgDirectory::Load("config/directory.yaml").value());
+    // The shipped SLA policies: tracking starts the clocks (issue 11).
+    EXPECT_TRUE(policies.Reload().ok());
+    service = std::make_unique<tracking::TrackingService>(*store, clock, nullptr, &policies,
+                                                          directory);
 
-    sweeper = std::make_unique<tracking::SlaSweeper>(*store, clock, notifier, directory);
+    sla_store = std::make_unique<tracking::SlaStore>(*db);
+    std::shared_ptr<const sla::SlaPolicies> policies =
+        sla::LoadSlaPolicies("config/sla_policies.yaml").value();
+    sweeper = std::make_unique<tracking::SlaSweeper>(*sla_store, *store, clock, notifier, directory,
+                                                     [policies] { return policies; });
     grpc_service = std::make_unique<tracking::TrackingGrpc>(*service, *sweeper);
     server = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"tracking", "127.0.0.1:0", nullptr},
@@ -88,9 +96,11 @@ struct InProcessTracking {
 
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<tracking::TrackingStore> store;
+  tracking::SlaPolicySource policies{"config/sla_policies.yaml", &sla::LoadSlaPolicies};
   std::unique_ptr<tracking::TrackingService> service;
   RecordingNotifier notifier;
   std::shared_ptr<const org::OrgDirectory> directory;
+  std::unique_ptr<tracking::SlaStore> sla_store;
   std::unique_ptr<tracking::SlaSweeper> sweeper;
   std::unique_ptr<tracking::TrackingGrpc> grpc_service;
   std::unique_ptr<rpc::ServiceServer> server;
@@ -286,8 +296,13 @@ TEST_F(AssignmentIntegrationTest, OverdueCallbackEscalatesOnceToTheAccountManage
     EXPECT_EQ(response.escalated_cases_size(), i == 0 ? 1 : 0);
     EXPECT_EQ(response.overdue_count(), 1);
   }
-  ASSERT_EQ(tracking_->notifier.sent().size(), 1u);
-  EXPECT_EQ(tracking_->notifier.sent()[0].recipients, std::vector<std::string>{"p-liu-yang"});
+  // The breach goes to the owner, level 1 of the escalation to the manager.
+  std::vector<Notification> escalations;
+  for (const Notification& n : tracking_->notifier.sent()) {
+    if (n.kind == "escalation") escalations.push_back(n);
+  }
+  ASSERT_EQ(escalations.size(), 1u);
+  EXPECT_EQ(escalations[0].recipients, std::vector<std::string>{"p-liu-yang"});
 }
 
 TEST_F(AssignmentIntegrationTest, AssignmentDatabaseOutageIsRetriedUntilItEndsNeverDeadLettered) {

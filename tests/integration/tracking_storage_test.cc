@@ -21,10 +21,13 @@
 #include "common/storage/database.h"
 #include "common/util/time.h"
 #include "common/org/org_directory.h"
+#include "common/sla/sla_policy.h"
 #include "common/queue/publisher.h"
 #include "common/storage/outbox_relay.h"
 #include "services/tracking/event_relay.h"
+#include "services/tracking/sla_policy_source.h"
 #include "services/tracking/sla_sweeper.h"
+#include "tests/unit/tracking/sla_test_support.h"
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/store/tracking_store.h"
 #include "services/tracking/tracking_service.h"
@@ -216,14 +219,20 @@ TEST_P(TrackingStorageTest, ListOrdersOverdueFirstAndPages) {
 }
 
 TEST_P(TrackingStorageTest, ConcurrentSweepersEscalateEachBreachExactlyOnce) {
+  // escalation (issue 11): each case's resolution clock (24 h from `sla`)
+  // escalates by the detractor-callback chain of the test policies.
+  const auto policies = sla_test::TestPolicies();
   for (int i = 0; i < 12; ++i) ASSERT_TRUE(service_->CreateCase(Callback("fb-" + std::to_string(i))).ok());
   clock_.Advance(hours(25));
   RecordingNotifier notifier;
   std::vector<std::unique_ptr<TrackingStore>> stores;
+  std::vector<std::unique_ptr<SlaStore>> sla_stores;
   std::vector<std::unique_ptr<SlaSweeper>> sweepers;
   for (int i = 0; i < 3; ++i) {
     stores.push_back(std::make_unique<TrackingStore>(*db_));
-    sweepers.push_back(std::make_unique<SlaSweeper>(*stores.back(), clock_, notifier, directory_));
+    sla_stores.push_back(std::make_unique<SlaStore>(*db_));
+    sweepers.push_back(std::make_unique<SlaSweeper>(*sla_stores.back(), *stores.back(), clock_,
+                                                    notifier, directory_, [policies] { return policies; }));
   }
   std::atomic<int> escalated{0};
   std::vector<std::thread> threads;
@@ -234,16 +243,18 @@ TEST_P(TrackingStorageTest, ConcurrentSweepersEscalateEachBreachExactlyOnce) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(escalated.load(), 12);
-  EXPECT_EQ(notifier.sent().size(), 12u);
+  EXPECT_EQ(notifier.sent().size(), 24u) << "the breach to the owner, level 1 to the manager";
   std::set<std::string> cases;
   for (const auto& n : notifier.sent()) {
+    if (n.kind != "escalation") continue;
     cases.insert(n.case_id);
     EXPECT_EQ(n.recipients, std::vector<std::string>{"p-head"});
   }
   EXPECT_EQ(cases.size(), 12u);
   // A restarted sweeper finds nothing left to do.
   TrackingStore fresh(*db_);
-  SlaSweeper restarted(fresh, clock_, notifier, directory_);
+  SlaStore fresh_sla(*db_);
+  SlaSweeper restarted(fresh_sla, fresh, clock_, notifier, directory_, [policies] { return policies; });
   const SweepReport report = restarted.SweepOnce().value();
   EXPECT_TRUE(report.escalated_cases.empty());
   EXPECT_EQ(report.overdue_count, 12);
@@ -403,6 +414,176 @@ TEST_P(TrackingStorageTest, ListProjectsPageTokensAreOpaqueBoundAndWalkEveryProj
   for (const auto& id : present) EXPECT_EQ(seen[id], 1) << id;
   for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id << " returned twice";
 }
+
+// ---- the SLA clocks (issue 11) with the shipped policies and calendars ----
+
+// One case_clocks row as stored, read with plain SQL.
+struct StoredClock {
+  std::string policy_id;
+  std::optional<long long> due_ms, paused_since_ms, met_ms, next_check_ms;
+  long long used_ms = 0;
+};
+
+class TrackingClocksStorageTest : public TrackingStorageTest {
+ protected:
+  void SetUp() override {
+    TrackingStorageTest::SetUp();
+    if (IsSkipped()) return;
+    ASSERT_TRUE(policies_.Reload().ok());
+    clocked_ = std::make_unique<TrackingService>(*store_, clock_, relay_.get(), &policies_,
+                                                 directory_);
+  }
+
+  v1::Case Complaint(const std::string& feedback_id, v1::Priority priority = v1::PRIORITY_P3) {
+    v1::CreateCaseRequest req;
+    req.set_request_id("complaint:" + feedback_id);
+    req.mutable_case_()->set_kind(v1::CASE_KIND_COMPLAINT);
+    req.mutable_case_()->set_feedback_id(feedback_id);
+    req.mutable_case_()->set_customer_id("c-1");
+    req.mutable_case_()->set_priority(priority);
+    auto* owner = req.mutable_case_()->add_owners();
+    owner->set_department("customer_success");
+    owner->set_person("p-am");
+    return clocked_->CreateCase(req).value();
+  }
+
+  StoredClock Row(const std::string& case_id, const std::string& clock) {
+    return db_->WithSession([&](soci::session& s) {
+      StoredClock out;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT policy_id, due_ms, used_ms, paused_since_ms, met_ms, next_check_ms"
+                        " FROM case_clocks WHERE case_id = :id AND clock = :c",
+           soci::use(case_id), soci::use(clock));
+      auto optional_int = [](const soci::row& r, std::size_t i) -> std::optional<long long> {
+        if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+        return r.get<long long>(i);
+      };
+      for (const soci::row& r : rows) {
+        out.policy_id = r.get<std::string>(0);
+        out.due_ms = optional_int(r, 1);
+        out.used_ms = r.get<long long>(2);
+        out.paused_since_ms = optional_int(r, 3);
+        out.met_ms = optional_int(r, 4);
+        out.next_check_ms = optional_int(r, 5);
+      }
+      return out;
+    });
+  }
+
+  static long long Utc(int day, int hour, int minute = 0) {  // 2026-03-<day> hh:mm UTC
+    return 1772409600000LL + (day - 2) * 86400000LL + hour * 3600000LL + minute * 60000LL;
+  }
+
+  SlaPolicySource policies_{"config/sla_policies.yaml", &sla::LoadSlaPolicies};
+  std::unique_ptr<TrackingService> clocked_;
+};
+
+TEST_P(TrackingClocksStorageTest, ClockRowsFollowTheCaseEventsOnEachBackend) {
+  // Monday 2026-03-02 09:00 in Shanghai (01:00 UTC): the complaint policy on
+  // cn-office hours (09-12, 13-18): 8 h first response, 40 h resolution.
+  clock_.Set(FromMillis(Utc(2, 1)));
+  const v1::Case c = Complaint("fb-1");
+  StoredClock first = Row(c.id(), "first_response");
+  EXPECT_EQ(first.policy_id, "complaint");
+  EXPECT_EQ(first.due_ms, Utc(2, 10)) << "Monday 18:00 Shanghai";
+  ASSERT_TRUE(first.next_check_ms);
+  EXPECT_LT(*first.next_check_ms, *first.due_ms) << "a warning comes before the breach";
+  EXPECT_EQ(Row(c.id(), "resolution").due_ms, Utc(6, 10)) << "five working days: Friday 18:00";
+
+  // Acknowledged Monday 11:00 Shanghai: 2 h of business time used.
+  clock_.Set(FromMillis(Utc(2, 3)));
+  v1::AcknowledgeCaseRequest ack;
+  ack.set_name(c.name());
+  ASSERT_TRUE(clocked_->AcknowledgeCase(ack).ok());
+  first = Row(c.id(), "first_response");
+  EXPECT_EQ(first.met_ms, Utc(2, 3));
+  EXPECT_EQ(first.used_ms, 2 * 3600000LL);
+  EXPECT_FALSE(first.next_check_ms) << "nothing left for the sweeper";
+
+  // Waiting on the customer from Monday 14:00 Shanghai: 4 h used (lunch excluded).
+  clock_.Set(FromMillis(Utc(2, 6)));
+  v1::LogCallbackRequest unreached;
+  unreached.set_name(c.name());
+  unreached.set_reached(false);
+  ASSERT_TRUE(clocked_->LogCallback(unreached).ok());
+  StoredClock resolution = Row(c.id(), "resolution");
+  EXPECT_FALSE(resolution.due_ms);
+  EXPECT_FALSE(resolution.next_check_ms);
+  EXPECT_EQ(resolution.paused_since_ms, Utc(2, 6));
+  EXPECT_EQ(resolution.used_ms, 4 * 3600000LL);
+
+  // Resumed Wednesday 09:00 Shanghai with 36 h left: 4.5 working days.
+  clock_.Set(FromMillis(Utc(4, 1)));
+  v1::ResumeCaseRequest resume;
+  resume.set_name(c.name());
+  ASSERT_TRUE(clocked_->ResumeCase(resume).ok());
+  resolution = Row(c.id(), "resolution");
+  EXPECT_FALSE(resolution.paused_since_ms);
+  EXPECT_EQ(resolution.due_ms, Utc(10, 6)) << "Tuesday 2026-03-10 14:00 Shanghai";
+  EXPECT_TRUE(resolution.next_check_ms);
+
+  // P1: complaint-urgent's 16 h, 4 h already used: 12 h from Wednesday 09:00.
+  v1::ChangePriorityRequest urgent;
+  urgent.set_name(c.name());
+  urgent.set_priority(v1::PRIORITY_P1);
+  const auto changed = clocked_->ChangePriority(urgent);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  resolution = Row(c.id(), "resolution");
+  EXPECT_EQ(resolution.policy_id, "complaint-urgent");
+  EXPECT_EQ(resolution.due_ms, Utc(5, 6)) << "Thursday 14:00 Shanghai";
+  EXPECT_EQ(ProtoToMillis(changed->due_time()), Utc(5, 6));
+  EXPECT_EQ(changed->history(changed->history_size() - 1).action(), "sla_retargeted");
+
+  v1::ResolveCaseRequest resolve;
+  resolve.set_name(c.name());
+  resolve.set_resolution_note("fixed");
+  ASSERT_TRUE(clocked_->ResolveCase(resolve).ok());
+  resolution = Row(c.id(), "resolution");
+  EXPECT_EQ(resolution.met_ms, Utc(4, 1));
+  EXPECT_FALSE(resolution.next_check_ms);
+  EXPECT_FALSE(clocked_->GetCase(c.name()).value().has_due_time()) << "no clock left running";
+}
+
+TEST_P(TrackingClocksStorageTest, ListCasesOrdersAndFiltersByEitherDue) {
+  clock_.Set(FromMillis(Utc(2, 1)));
+  const v1::Case slow = Complaint("fb-slow");                     // first response Mon 18:00
+  const v1::Case urgent = Complaint("fb-urgent", v1::PRIORITY_P1);  // first response Mon 11:00
+  const v1::Case answered = Complaint("fb-answered");
+  v1::AcknowledgeCaseRequest ack;
+  ack.set_name(answered.name());
+  ASSERT_TRUE(clocked_->AcknowledgeCase(ack).ok());
+  clock_.Set(FromMillis(Utc(2, 4)));  // Monday 12:00 Shanghai: urgent's first response is late
+
+  auto list = [&](v1::DueClock clock, bool overdue_only, const std::string& department) {
+    v1::ListCasesRequest req;
+    req.set_due_clock(clock);
+    req.set_overdue_only(overdue_only);
+    req.set_department(department);
+    std::vector<std::string> out;
+    const v1::ListCasesResponse got = clocked_->ListCases(req).value();
+    for (const auto& c : got.cases()) out.push_back(c.feedback_id());
+    return out;
+  };
+  for (const std::string department : {"", "customer_success"}) {
+    EXPECT_EQ(list(v1::DUE_CLOCK_FIRST_RESPONSE, false, department),
+              (std::vector<std::string>{"fb-urgent", "fb-slow", "fb-answered"}))
+        << department;
+    EXPECT_EQ(list(v1::DUE_CLOCK_FIRST_RESPONSE, true, department),
+              (std::vector<std::string>{"fb-urgent"}));
+    EXPECT_TRUE(list(v1::DUE_CLOCK_RESOLUTION, true, department).empty());
+    // Resolution: urgent (16 h) before the two 40 h ones.
+    EXPECT_EQ(list(v1::DUE_CLOCK_RESOLUTION, false, department).front(), "fb-urgent");
+  }
+  // The nearer open due, as before: the answered case by its resolution.
+  EXPECT_EQ(list(v1::DUE_CLOCK_NEAREST, false, ""),
+            (std::vector<std::string>{"fb-urgent", "fb-slow", "fb-answered"}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TrackingClocksStorageTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& info) {
+                           return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+                         });
 
 INSTANTIATE_TEST_SUITE_P(Backends, TrackingStorageTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),

@@ -91,6 +91,22 @@ test('lists the department\'s cases, overdue first and marked red', async () => 
   await context.close();
 });
 
+test('both SLA countdowns in business time, paused cases marked (zh and en)', async () => {
+  const { page, context, problems } = await openPage('zh');
+  const paused = await page.$eval('[data-testid=case-rows] tr[data-case-id=c-soon]', (r) => r.classList.contains('paused'));
+  assert.equal(paused, true);
+  const zh = await texts(page, '[data-testid=case-rows] tr[data-case-id=c-soon] .clock-countdown');
+  assert.deepEqual(zh, ['首次响应: 剩余工作时间 3小时0分', '解决: 已暂停，剩余工作时间 1天6小时']);
+  await page.click('[data-testid=lang]');
+  const en = await texts(page, '[data-testid=case-rows] tr[data-case-id=c-soon] .clock-countdown');
+  assert.match(en[0], /^First response: 3h 0m business time left$/);
+  assert.match(en[1], /^Resolution: paused, .* business time left$/);
+  assert.equal(await page.$$eval('[data-testid=case-rows] tr[data-case-id=c-later] .clock-countdown', (n) => n.length), 0,
+    'a case without clocks shows none');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('server data is shown as text, never run as HTML', async () => {
   const { page, context, problems } = await openPage('en');
   const rows = await rowTexts(page);

@@ -60,6 +60,18 @@ class InMemoryBackend final : public GatewayBackend {
     Add("c-overdue", "<img src=x onerror=\"window.__xss=1\">Overdue callback", v1::PRIORITY_P1, now - std::chrono::hours(2), true);
     Add("c-soon", "配送延迟投诉", v1::PRIORITY_P2, now + std::chrono::hours(3), false);
     Add("c-later", "App crash on login", v1::PRIORITY_P3, now + std::chrono::hours(20), false);
+    // c-soon's SLA clocks (issue 11): first response 3 h of business time
+    // left, resolution paused while waiting on the customer.
+    {
+      v1::SlaClock* first = cases_[1].mutable_first_response();
+      first->set_policy_id("complaint");
+      *first->mutable_due_time() = ToProto(now + std::chrono::hours(3));
+      *first->mutable_remaining() = ToProto(std::chrono::hours(3));
+      v1::SlaClock* resolution = cases_[1].mutable_resolution();
+      resolution->set_policy_id("complaint");
+      resolution->set_paused(true);
+      *resolution->mutable_remaining() = ToProto(std::chrono::hours(30));
+    }
 
     AddCluster("11", 42, {"app.crash"}, "App 一打开就闪退 <img src=x onerror=\"window.__xss=1\">", "2026-02-10T08:00:00Z");
     AddCluster("7", 18, {"logistics.delivery_delay"}, "快递一周还没到，催了三次都没用", "2026-02-20T02:30:00Z");

@@ -17,9 +17,11 @@ v1::Priority MoreUrgent(v1::Priority a, v1::Priority b) {
 }
 
 // Everything every planned case shares: feedback, customer, summary,
-// topics, and the SLA measured from the feedback's arrival.
+// topics, and the feedback's arrival, from which tracking starts the case's
+// SLA clocks. No due time: tracking owns the SLA policies (issue 11) and
+// chooses the targets by kind x priority itself.
 v1::CreateCaseRequest BaseRequest(const v1::TriagedFeedback& t, const std::string& request_id,
-                                  v1::CaseKind kind, Duration sla) {
+                                  v1::CaseKind kind) {
   const v1::Feedback& f = t.feedback();
   v1::CreateCaseRequest req;
   req.set_request_id(request_id);
@@ -29,7 +31,8 @@ v1::CreateCaseRequest BaseRequest(const v1::TriagedFeedback& t, const std::strin
   c->set_customer_id(f.customer().id());
   c->set_summary(TruncateUtf8(f.text(), kSummaryBytes));
   for (const auto& topic : t.result().topics()) c->add_topics(topic.topic());
-  *req.mutable_sla() = ToProto(sla);
+  // The channel narrows the policy (e.g. complaints made in public).
+  if (f.channel() != v1::CHANNEL_UNSPECIFIED) req.set_channel(api::ChannelName(f.channel()));
   // Arrival is received_time; a feedback without one falls back to when it
   // happened, and failing that tracking measures from creation.
   if (!IsUnset(f.received_time())) {
@@ -138,7 +141,7 @@ std::optional<PlannedCase> Router::PlanRedLine(const v1::TriagedFeedback& t) con
   const RedLinePolicy& policy = rules_->red_line;
   PlannedCase plan;
   plan.kind = kRedLine;
-  plan.request = BaseRequest(t, "redline:" + t.feedback().id(), v1::CASE_KIND_RED_LINE, policy.sla);
+  plan.request = BaseRequest(t, "redline:" + t.feedback().id(), v1::CASE_KIND_RED_LINE);
   v1::Case* c = plan.request.mutable_case_();
   const v1::RedLineHit& hit = t.result().red_lines(0);
   c->set_title("Red line (" + api::RedLineCategoryLabel(hit.category()) + "): \"" + hit.term() + "\"");
@@ -164,7 +167,7 @@ PlannedCase Router::PlanDetractorCallback(const v1::TriagedFeedback& t) const {
   PlannedCase plan;
   plan.kind = kDetractorCallback;
   plan.request = BaseRequest(t, "callback:" + t.feedback().id(),
-                             v1::CASE_KIND_DETRACTOR_CALLBACK, policy.sla);
+                             v1::CASE_KIND_DETRACTOR_CALLBACK);
   v1::Case* c = plan.request.mutable_case_();
   const std::string nps =
       t.feedback().has_nps() ? " (NPS " + std::to_string(t.feedback().nps()) + ")" : "";
@@ -188,7 +191,7 @@ PlannedCase Router::PlanComplaint(const v1::TriagedFeedback& t) const {
   PlannedCase plan;
   plan.kind = kComplaint;
   plan.request =
-      BaseRequest(t, "complaint:" + t.feedback().id(), v1::CASE_KIND_COMPLAINT, policy.sla);
+      BaseRequest(t, "complaint:" + t.feedback().id(), v1::CASE_KIND_COMPLAINT);
   v1::Case* c = plan.request.mutable_case_();
   c->set_priority(t.result().priority() != v1::PRIORITY_UNSPECIFIED ? t.result().priority()
                                                                      : policy.priority);

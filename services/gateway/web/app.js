@@ -70,9 +70,36 @@ function localDate(iso) {
 }
 
 function timeLeftText(c) {
+  if ((c.time_left_ms === null || c.time_left_ms === undefined) && isPaused(c)) return t().pausedCase;
   if (c.time_left_ms === null || c.time_left_ms === undefined) return t().noDue;
   const d = formatDuration(c.time_left_ms, state.lang);
   return c.time_left_ms < 0 || c.overdue ? format(t().overdueBy, { t: d }) : format(t().left, { t: d });
+}
+
+// --- the two SLA clocks of a case (issue 11): countdowns in business time ---
+
+function isPaused(c) {
+  return Boolean(c.resolution && c.resolution.paused);
+}
+
+// "First response: 3 h 20 min business time left", "Resolution: met", ...
+function clockText(label, k) {
+  if (!k) return '';
+  if (k.met) return `${label}: ${t().clockMet}`;
+  const d = formatDuration(k.remaining_ms, state.lang);
+  if (k.paused) return `${label}: ${format(t().clockPaused, { t: d })}`;
+  return `${label}: ${format(k.remaining_ms < 0 || k.overdue ? t().clockOverdue : t().clockLeft, { t: d })}`;
+}
+
+function clockLines(c) {
+  return [clockText(t().firstResponse, c.first_response), clockText(t().resolutionClock, c.resolution)]
+    .filter(Boolean);
+}
+
+// The countdowns under the row's time left; paused cases are marked.
+function addClockCountdowns(tr, td, c) {
+  for (const line of clockLines(c)) td.append(el('div', line, 'clock-countdown'));
+  if (isPaused(c)) tr.classList.add('paused');
 }
 
 function departmentName(id) {
@@ -125,8 +152,10 @@ function renderCases() {
     if (overdue) tr.classList.add('overdue');
     else if (c.time_left_ms !== null && c.time_left_ms < 4 * 3600 * 1000) tr.classList.add('soon');
     if (c.id === state.selectedId) tr.classList.add('selected');
+    const timeCell = el('td', timeLeftText(c), 'time');
+    addClockCountdowns(tr, timeCell, c);
     tr.append(
-      el('td', timeLeftText(c), 'time'),
+      timeCell,
       (() => { const td = el('td'); if (c.priority) td.append(el('span', c.priority, `badge ${c.priority}`)); return td; })(),
       el('td', t().kinds[c.kind] || c.kind),
       el('td', c.title || c.summary),
@@ -159,6 +188,8 @@ function renderDetail(data) {
     [t().kind, t().kinds[c.kind] || c.kind],
     [t().priority, c.priority],
     [t().timeLeft, timeLeftText(c)],
+    [t().firstResponse, clockText(t().firstResponse, c.first_response)],
+    [t().resolutionClock, clockText(t().resolutionClock, c.resolution)],
     [t().due, localTime(c.due_time)],
     [t().created, localTime(c.create_time)],
     [t().owner, ownerText(c)],

@@ -1,5 +1,7 @@
 #include "services/tracking/store/migrations.h"
 
+#include "services/tracking/store/sla_store.h"
+
 namespace voc::tracking {
 
 std::vector<storage::Migration> TrackingMigrations() {
@@ -152,6 +154,61 @@ std::vector<storage::Migration> TrackingMigrations() {
            "DROP INDEX cases_feedback",
            "DROP INDEX cases_customer",
        }},
+      {3,
+       "SLA clocks: case_clocks (first response, resolution) and the worklist by either due",
+       {
+           // One row per clock of a case (services/tracking/case_clocks.h):
+           // business times on the clock's calendar, wall-clock moments in
+           // ms. started_ms is when the current running stretch began;
+           // used_ms the business time used before it; due_ms NULL while
+           // paused. next_check_ms is the next moment the SLA sweeper must
+           // look (NULL = nothing left to do), indexed for the sweep.
+           "CREATE TABLE case_clocks ("
+           " case_id TEXT NOT NULL,"
+           " clock TEXT NOT NULL,"
+           " policy_id TEXT NOT NULL,"
+           " calendar_id TEXT NOT NULL,"
+           " target_ms BIGINT NOT NULL,"
+           " started_ms BIGINT NOT NULL,"
+           " due_ms BIGINT,"
+           " used_ms BIGINT NOT NULL DEFAULT 0,"
+           " paused_since_ms BIGINT,"
+           " met_ms BIGINT,"
+           " breached INTEGER NOT NULL DEFAULT 0,"
+           " next_check_ms BIGINT,"
+           " PRIMARY KEY (case_id, clock))",
+           "CREATE INDEX case_clocks_next_check ON case_clocks (next_check_ms)"
+           " WHERE next_check_ms IS NOT NULL",
+           // Each clock's open due on the case row and the owner rows, for
+           // ListCases' order by either due (worklist_query.h): the due
+           // while the clock runs, else 253402300799999 (kNoOpenDueMs: after
+           // every real due, never overdue). cases.due_ms stays the nearer
+           // of the two. Cases from before this migration keep their one
+           // due as the resolution due.
+           "ALTER TABLE cases ADD COLUMN first_response_due_ms BIGINT NOT NULL"
+           " DEFAULT 253402300799999",
+           "ALTER TABLE cases ADD COLUMN resolution_due_ms BIGINT NOT NULL"
+           " DEFAULT 253402300799999",
+           "UPDATE cases SET resolution_due_ms = due_ms",
+           "ALTER TABLE case_owners ADD COLUMN first_response_due_ms BIGINT NOT NULL"
+           " DEFAULT 253402300799999",
+           "ALTER TABLE case_owners ADD COLUMN resolution_due_ms BIGINT NOT NULL"
+           " DEFAULT 253402300799999",
+           "UPDATE case_owners SET resolution_due_ms = due_ms",
+           "CREATE INDEX cases_state_first_response ON cases (state, first_response_due_ms, id)",
+           "CREATE INDEX cases_state_resolution ON cases (state, resolution_due_ms, id)",
+           "CREATE INDEX case_owners_department_first_response ON case_owners"
+           " (department, state, first_response_due_ms, case_id)",
+           "CREATE INDEX case_owners_department_resolution ON case_owners"
+           " (department, state, resolution_due_ms, case_id)",
+           "CREATE INDEX case_owners_person_first_response ON case_owners"
+           " (person, state, first_response_due_ms, case_id)",
+           "CREATE INDEX case_owners_person_resolution ON case_owners"
+           " (person, state, resolution_due_ms, case_id)",
+       }},
+      // escalation (issue 11): the fired SLA points; defined beside the
+      // sweeper's queries in sla_store.cc. Keep the list in version order.
+      SlaFiredMigration(),
   };
 }
 

@@ -100,7 +100,9 @@ constexpr int kClosed = v1::CASE_STATE_CLOSED;
 // there is in CaseFromRow and AddPart below) so the statement is
 // the same on SQLite and PostgreSQL. The ids arrive as a VALUES list, bound
 // once for all branches.
-enum CasePart { kCaseRow = 0, kOwnerRow = 1, kCallbackRow = 2, kTaskRow = 3, kHistoryRow = 4 };
+enum CasePart {
+  kCaseRow = 0, kOwnerRow = 1, kCallbackRow = 2, kTaskRow = 3, kHistoryRow = 4, kClockRow = 5
+};
 
 std::string CaseLoadSql(std::size_t id_count, bool with_history) {
   std::string wanted;
@@ -130,7 +132,11 @@ std::string CaseLoadSql(std::size_t id_count, bool with_history) {
       in_wanted +
       " UNION ALL SELECT 3, t.case_id, t.ordinal, t.task_id, t.title, t.department, t.person" +
       nulls(null_text, 2) + ", t.due_ms, t.done" + nulls(null_int, 5) +
-      " FROM case_tasks t WHERE t.case_id" + in_wanted;
+      " FROM case_tasks t WHERE t.case_id" + in_wanted +
+      " UNION ALL SELECT 5, k.case_id, CAST(0 AS BIGINT), k.clock, k.policy_id, k.calendar_id" +
+      nulls(null_text, 3) +
+      ", k.target_ms, k.started_ms, k.due_ms, k.used_ms, k.paused_since_ms, k.met_ms,"
+      " CAST(k.breached AS BIGINT) FROM case_clocks k WHERE k.case_id" + in_wanted;
   if (with_history) {
     sql += " UNION ALL SELECT 4, h.case_id, h.seq, h.actor, h.action, h.detail" +
            nulls(null_text, 3) + ", h.time_ms" + nulls(null_int, 6) +
@@ -181,7 +187,8 @@ v1::Case CaseFromRow(const CaseLoadRow& r, std::int64_t now_ms) {
   *c.mutable_create_time() = MillisToProto(r.N(4));
   *c.mutable_update_time() = MillisToProto(r.N(5));
   const long long due_ms = r.N(6);
-  *c.mutable_due_time() = MillisToProto(due_ms);
+  // No clock running (met or paused): no due to show.
+  if (due_ms != kNoOpenDueMs) *c.mutable_due_time() = MillisToProto(due_ms);
   if (!r.NullN(7)) *c.mutable_escalate_time() = MillisToProto(r.N(7));
   c.set_overdue(c.state() != kResolved && c.state() != kClosed && due_ms < now_ms);
   return c;
@@ -221,8 +228,68 @@ void AddPart(const CaseLoadRow& r, v1::Case& c) {
       *h->mutable_time() = MillisToProto(r.N(1));
       break;
     }
+    case kClockRow: {
+      CaseClock k;
+      k.clock = r.S(1);
+      k.policy_id = r.S(2);
+      k.calendar_id = r.S(3);
+      k.target_ms = r.N(1);
+      k.started_ms = r.N(2);
+      if (!r.NullN(3)) k.due_ms = r.N(3);
+      k.used_ms = r.N(4);
+      if (!r.NullN(5)) k.paused_since_ms = r.N(5);
+      if (!r.NullN(6)) k.met_ms = r.N(6);
+      k.breached = r.N(7) != 0;
+      if (k.clock == kFirstResponseClock) StoredClockToProto(k, c.mutable_first_response());
+      if (k.clock == kResolutionClock) StoredClockToProto(k, c.mutable_resolution());
+      break;
+    }
     default: break;
   }
+}
+
+// Writes one clock row: updated in place, inserted when the case has none of
+// that clock yet. `breached` is never written here: the sweeper owns it.
+void WriteClock(soci::session& s, const std::string& case_id, const CaseClock& k) {
+  long long target = k.target_ms, started = k.started_ms, used = k.used_ms;
+  long long due = k.due_ms.value_or(0), paused = k.paused_since_ms.value_or(0),
+            met = k.met_ms.value_or(0), next = k.next_check_ms.value_or(0);
+  soci::indicator due_ind = k.due_ms ? soci::i_ok : soci::i_null;
+  soci::indicator paused_ind = k.paused_since_ms ? soci::i_ok : soci::i_null;
+  soci::indicator met_ind = k.met_ms ? soci::i_ok : soci::i_null;
+  soci::indicator next_ind = k.next_check_ms ? soci::i_ok : soci::i_null;
+  const long long changed =
+      Exec(s,
+           "UPDATE case_clocks SET policy_id = :p, calendar_id = :cal, target_ms = :t,"
+           " started_ms = :s, due_ms = :d, used_ms = :u, paused_since_ms = :ps, met_ms = :m,"
+           // escalation: a running clock written back unchanged (LoadCase
+           // does not read next_check_ms) keeps the sweeper's next check;
+           // a met or paused clock has none.
+           + std::string(!k.met_ms && !k.paused_since_ms ? " next_check_ms = COALESCE(:n, next_check_ms)"
+                                     : " next_check_ms = :n") +
+           " WHERE case_id = :id AND clock = :c",
+           soci::use(k.policy_id), soci::use(k.calendar_id), soci::use(target), soci::use(started),
+           soci::use(due, due_ind), soci::use(used), soci::use(paused, paused_ind),
+           soci::use(met, met_ind), soci::use(next, next_ind), soci::use(case_id),
+           soci::use(k.clock));
+  if (changed > 0) return;
+  Exec(s,
+       "INSERT INTO case_clocks (case_id, clock, policy_id, calendar_id, target_ms, started_ms,"
+       " due_ms, used_ms, paused_since_ms, met_ms, breached, next_check_ms) VALUES (:id, :c, :p,"
+       " :cal, :t, :s, :d, :u, :ps, :m, 0, :n)",
+       soci::use(case_id), soci::use(k.clock), soci::use(k.policy_id), soci::use(k.calendar_id),
+       soci::use(target), soci::use(started), soci::use(due, due_ind), soci::use(used),
+       soci::use(paused, paused_ind), soci::use(met, met_ind), soci::use(next, next_ind));
+}
+
+// The case row's due columns from its clocks: the order of ListCases by
+// either due, and due_ms (the nearer open one) for everything older.
+void WriteCaseDues(soci::session& s, const std::string& case_id, const CaseDues& d) {
+  long long fr = d.first_response_ms, res = d.resolution_ms, nearest = d.nearest_ms;
+  Exec(s,
+       "UPDATE cases SET first_response_due_ms = :f, resolution_due_ms = :r, due_ms = :d"
+       " WHERE id = :id",
+       soci::use(fr), soci::use(res), soci::use(nearest), soci::use(case_id));
 }
 
 // Ids bound in one statement (far below SQLite's and PostgreSQL's limits on
@@ -324,13 +391,15 @@ class CaseInserter {
   explicit CaseInserter(soci::session& s)
       : case_((s.prepare << "INSERT INTO cases (id, request_id, kind, feedback_id, customer_id,"
                            " title, summary, priority, state, topics, create_ms, update_ms, due_ms,"
-                           " notify_state, resolution_note) VALUES (:id, :rid, :kind, :fb, :cust,"
-                           " :title, :summary, :prio, :state, :topics, :cms, :ums, :due, 0, '')"
-                           " ON CONFLICT DO NOTHING",
+                           " notify_state, resolution_note, first_response_due_ms,"
+                           " resolution_due_ms) VALUES (:id, :rid, :kind, :fb, :cust,"
+                           " :title, :summary, :prio, :state, :topics, :cms, :ums, :due, 0, '',"
+                           " :frdue, :resdue) ON CONFLICT DO NOTHING",
               soci::use(id_), soci::use(request_id_), soci::use(kind_), soci::use(feedback_id_),
               soci::use(customer_id_), soci::use(title_), soci::use(summary_),
               soci::use(priority_), soci::use(state_), soci::use(topics_), soci::use(create_ms_),
-              soci::use(create_ms_), soci::use(due_ms_))),
+              soci::use(create_ms_), soci::use(due_ms_), soci::use(first_response_due_ms_),
+              soci::use(resolution_due_ms_))),
         owner_((s.prepare << "INSERT INTO case_owners (case_id, ordinal, department, person)"
                             " VALUES (:id, :o, :d, :p)",
                soci::use(id_), soci::use(ordinal_), soci::use(department_), soci::use(person_))),
@@ -339,6 +408,13 @@ class CaseInserter {
               soci::use(id_), soci::use(task_id_), soci::use(ordinal_), soci::use(title_),
               soci::use(department_), soci::use(person_), soci::use(task_due_ms_, task_due_ind_),
               soci::use(done_))),
+        clock_((s.prepare << "INSERT INTO case_clocks (case_id, clock, policy_id, calendar_id,"
+                            " target_ms, started_ms, due_ms, used_ms, paused_since_ms, met_ms,"
+                            " breached, next_check_ms) VALUES (:id, :c, :p, :cal, :t, :s, :d, 0,"
+                            " NULL, NULL, 0, :n)",
+                soci::use(id_), soci::use(clock_name_), soci::use(clock_policy_),
+                soci::use(clock_calendar_), soci::use(clock_target_), soci::use(clock_started_),
+                soci::use(clock_due_, clock_due_ind_), soci::use(clock_next_, clock_next_ind_))),
         // A new case's history starts at seq 1 (append-only, keyed by case).
         history_((s.prepare << "INSERT INTO case_history (case_id, seq, time_ms, actor, action,"
                               " detail) VALUES (:k, 1, :t, :a, :act, :d)",
@@ -348,7 +424,8 @@ class CaseInserter {
   // Inserts `c` with its owners, tasks and `created` history row unless a
   // case with its id or request id exists (a concurrent twin committed
   // first). True when this call inserted it.
-  bool Insert(const v1::Case& c, const std::string& request_id, const HistoryRecord& created) {
+  bool Insert(const v1::Case& c, const std::string& request_id, const HistoryRecord& created,
+              const std::vector<CaseClock>& clocks) {
     id_ = c.id();
     request_id_ = request_id;
     kind_ = c.kind();
@@ -361,8 +438,18 @@ class CaseInserter {
     topics_ = JoinLines(c.topics());
     create_ms_ = ProtoToMillis(c.create_time());
     due_ms_ = ProtoToMillis(c.due_time());
+    if (clocks.empty()) {  // a case without SLA clocks keeps its one due as the resolution due
+      first_response_due_ms_ = kNoOpenDueMs;
+      resolution_due_ms_ = due_ms_;
+    } else {
+      const CaseDues dues = DuesOf(clocks);
+      first_response_due_ms_ = dues.first_response_ms;
+      resolution_due_ms_ = dues.resolution_ms;
+      due_ms_ = dues.nearest_ms;
+    }
     case_.execute(true);
     if (case_.get_affected_rows() == 0) return false;
+    for (const CaseClock& k : clocks) InsertClock(k);
     for (int i = 0; i < c.owners_size(); ++i) {
       ordinal_ = i;
       department_ = c.owners(i).department();
@@ -390,13 +477,31 @@ class CaseInserter {
   }
 
  private:
+  // A new clock: running, nothing used yet.
+  void InsertClock(const CaseClock& k) {
+    clock_name_ = k.clock;
+    clock_policy_ = k.policy_id;
+    clock_calendar_ = k.calendar_id;
+    clock_target_ = k.target_ms;
+    clock_started_ = k.started_ms;
+    clock_due_ = k.due_ms.value_or(0);
+    clock_due_ind_ = k.due_ms ? soci::i_ok : soci::i_null;
+    clock_next_ = k.next_check_ms.value_or(0);
+    clock_next_ind_ = k.next_check_ms ? soci::i_ok : soci::i_null;
+    clock_.execute(true);
+  }
+
   // The bound variables (declared before the statements that bind them).
+  std::string clock_name_, clock_policy_, clock_calendar_;
+  long long clock_target_ = 0, clock_started_ = 0, clock_due_ = 0, clock_next_ = 0;
+  soci::indicator clock_due_ind_ = soci::i_ok, clock_next_ind_ = soci::i_ok;
   std::string id_, request_id_, feedback_id_, customer_id_, title_, summary_, topics_;
   int kind_ = 0, priority_ = 0, state_ = 0, ordinal_ = 0, done_ = 0;
   long long create_ms_ = 0, due_ms_ = 0, task_due_ms_ = 0, history_ms_ = 0;
+  long long first_response_due_ms_ = 0, resolution_due_ms_ = 0;
   soci::indicator task_due_ind_ = soci::i_ok;
   std::string department_, person_, task_id_, actor_, action_, detail_;
-  soci::statement case_, owner_, task_, history_;
+  soci::statement case_, owner_, task_, clock_, history_;
 };
 
 // request id -> case id of the requests already served: one query per
@@ -447,7 +552,7 @@ absl::StatusOr<std::vector<CreatedCase>> TrackingStore::CreateCases(
         if (!insert) insert.emplace(s);
         // Not inserted only when a concurrent twin (another replica on
         // PostgreSQL) stored the same request first: its case has this id.
-        out[i].inserted = insert->Insert(*item.c, item.request_id, item.created);
+        out[i].inserted = insert->Insert(*item.c, item.request_id, item.created, item.clocks);
         case_ids[i] = item.c->id();
         case_of_request[item.request_id] = item.c->id();
         if (out[i].inserted) inserted_ids.push_back(item.c->id());
@@ -527,15 +632,21 @@ absl::Status TrackingStore::ApplyCaseChange(const CaseChange& ch) {
       int expected = ch.expected_state, next = ch.new_state;
       long long now = ch.now_ms;
       long long changed = 0;
+      int guard_update = ch.expected_update_ms ? 1 : 0;
+      long long expected_update = ch.expected_update_ms.value_or(0);
       if (ch.resolution_note) {
         changed = Exec(s,
                        "UPDATE cases SET state = :n, update_ms = :t, resolution_note = :note"
-                       " WHERE id = :id AND state = :e",
+                       " WHERE id = :id AND state = :e AND (:g = 0 OR update_ms = :u)",
                        soci::use(next), soci::use(now), soci::use(*ch.resolution_note),
-                       soci::use(ch.case_id), soci::use(expected));
+                       soci::use(ch.case_id), soci::use(expected), soci::use(guard_update),
+                       soci::use(expected_update));
       } else {
-        changed = Exec(s, "UPDATE cases SET state = :n, update_ms = :t WHERE id = :id AND state = :e",
-                       soci::use(next), soci::use(now), soci::use(ch.case_id), soci::use(expected));
+        changed = Exec(s,
+                       "UPDATE cases SET state = :n, update_ms = :t WHERE id = :id AND state = :e"
+                       " AND (:g = 0 OR update_ms = :u)",
+                       soci::use(next), soci::use(now), soci::use(ch.case_id), soci::use(expected),
+                       soci::use(guard_update), soci::use(expected_update));
       }
       if (changed == 0) {
         long long exists = 0;
@@ -562,8 +673,20 @@ absl::Status TrackingStore::ApplyCaseChange(const CaseChange& ch) {
              soci::use(ch.case_id), soci::use(seq), soci::use(time_ms),
              soci::use(ch.callback->actor()), soci::use(reached), soci::use(ch.callback->note()));
       }
+      if (ch.new_priority) {
+        int priority = *ch.new_priority;
+        Exec(s, "UPDATE cases SET priority = :p WHERE id = :id", soci::use(priority),
+             soci::use(ch.case_id));
+      }
+      if (ch.clocks) {
+        for (const CaseClock& k : *ch.clocks) WriteClock(s, ch.case_id, k);
+        if (!ch.clocks->empty()) WriteCaseDues(s, ch.case_id, DuesOf(*ch.clocks));
+      }
       AppendHistory(s, "case_history", "case_id", ch.case_id, ch.history);
-      WriteOwnerListKeys(s, ch.case_id);  // worklist: the new state on the owner rows
+      for (const HistoryRecord& h : ch.more_history) {
+        AppendHistory(s, "case_history", "case_id", ch.case_id, h);
+      }
+      WriteOwnerListKeys(s, ch.case_id);  // worklist: the new state and dues on the owner rows
       if (!ch.event.empty()) {
         auto after = LoadCaseWith(s, ch.case_id, /*with_history=*/false, ch.now_ms);
         AppendOutbox(s, ch.now_ms, ch.event, after->SerializeAsString());

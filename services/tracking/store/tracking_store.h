@@ -20,6 +20,7 @@
 
 #include "common/storage/database.h"
 #include "common/storage/outbox.h"
+#include "services/tracking/case_clocks.h"
 #include "voc/v1/tracking.pb.h"
 
 namespace voc::tracking {
@@ -41,7 +42,8 @@ struct OutboxRecord {
 };
 
 // Where a case stands in ListCases' order: overdue cases first (bucket 0),
-// then the rest (bucket 1), each by due time, then id.
+// then the rest (bucket 1), each by due time (of the filter's due_clock),
+// then id.
 struct CaseListKey {
   int bucket = 0;
   std::int64_t due_ms = 0;
@@ -71,6 +73,11 @@ struct CaseFilter {
   std::string customer_id;
   bool overdue_only = false;
   bool open_only = false;
+  // v1::DueClock: which due orders the list and decides "overdue" (the
+  // nearer open due, or one clock's). With a clock's due the list reads the
+  // (state, <clock>_due_ms) indexes of cases, or of case_owners for a
+  // department or person filter; the other filters are checked row by row.
+  int due_clock = 0;
 };
 
 // One item of TrackingStore::CreateCases. `c` (id already chosen) is
@@ -80,6 +87,8 @@ struct CaseToCreate {
   std::string request_id;
   const v1::Case* c = nullptr;
   HistoryRecord created;
+  // Its SLA clocks (case_clocks rows), written in the same transaction.
+  std::vector<CaseClock> clocks;
 };
 // What became of one item: the case stored for its request id (nullopt when
 // `c` was null and nothing was stored for it), and whether this call
@@ -99,7 +108,18 @@ struct CaseChange {
   std::optional<std::string> resolution_note;
   std::optional<v1::Owner> new_primary_owner;
   std::optional<v1::CallbackOutcome> callback;
+  std::optional<v1::Priority> new_priority;
+  // When set, the change applies only if the case row was last changed at
+  // this moment too (a change that keeps the state, e.g. of priority, still
+  // loses a race instead of overwriting a concurrent one).
+  std::optional<std::int64_t> expected_update_ms;
+  // When set, every SLA clock of the case after the change: each row is
+  // written (breached stays as the sweeper set it) and the case's due
+  // columns follow (DuesOf).
+  std::optional<std::vector<CaseClock>> clocks;
   HistoryRecord history;
+  // More history rows after `history` (e.g. one per re-targeted clock).
+  std::vector<HistoryRecord> more_history;
   // When set, an outbox event with the case as it is after the change.
   std::string event;
 };

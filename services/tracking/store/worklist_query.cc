@@ -67,7 +67,17 @@ struct Range {
 class WorklistQuery {
  public:
   explicit WorklistQuery(const CaseFilter& f) : f_(f) {
-    if (!f.feedback_id.empty()) {
+    if (f.due_clock == v1::DUE_CLOCK_FIRST_RESPONSE) due_ = "first_response_due_ms";
+    if (f.due_clock == v1::DUE_CLOCK_RESOLUTION) due_ = "resolution_due_ms";
+    if (due_ != "due_ms") {
+      // Only the state, department and person indexes exist per clock
+      // (migration 3); feedback, customer and kind are then residuals.
+      if (!f.owner.empty()) {
+        driver_ = Driver::kPerson;
+      } else if (!f.department.empty()) {
+        driver_ = Driver::kDepartment;
+      }
+    } else if (!f.feedback_id.empty()) {
       driver_ = Driver::kFeedback;
     } else if (!f.customer_id.empty()) {
       driver_ = Driver::kCustomer;
@@ -109,15 +119,16 @@ class WorklistQuery {
     // t: the table whose index is read.
     const std::string t = by_owner ? "o." : "c.";
     const std::string id = by_owner ? "o.case_id" : "c.id";
+    const std::string due = t + due_;
     if (by_owner) {
-      q.Append("SELECT o.case_id, o.due_ms FROM case_owners o WHERE ");
+      q.Append("SELECT o.case_id, " + due + " FROM case_owners o WHERE ");
       if (driver_ == Driver::kPerson) {
         q.Append("o.person = " + q.Param(f_.owner));
       } else {
         q.Append("o.department = " + q.Param(f_.department));
       }
     } else {
-      q.Append("SELECT c.id, c.due_ms FROM cases c WHERE ");
+      q.Append("SELECT c.id, " + due + " FROM cases c WHERE ");
       switch (driver_) {
         case Driver::kFeedback: q.Append("c.feedback_id = " + q.Param(f_.feedback_id)); break;
         case Driver::kCustomer: q.Append("c.customer_id = " + q.Param(f_.customer_id)); break;
@@ -126,16 +137,16 @@ class WorklistQuery {
       }
     }
     q.Append(" AND " + t + "state = " + q.Param(static_cast<long long>(range.state)));
-    if (range.due == Due::kBefore) q.Append(" AND " + t + "due_ms < " + q.Param(as_of_ms));
-    if (range.due == Due::kFrom) q.Append(" AND " + t + "due_ms >= " + q.Param(as_of_ms));
+    if (range.due == Due::kBefore) q.Append(" AND " + due + " < " + q.Param(as_of_ms));
+    if (range.due == Due::kFrom) q.Append(" AND " + due + " >= " + q.Param(as_of_ms));
     if (after) {
       // A row value: both planners seek the index to it.
       // (Two statements: the placeholders must be numbered in text order.)
-      const std::string due = q.Param(static_cast<long long>(after->due_ms));
-      q.Append(" AND (" + t + "due_ms, " + id + ") > (" + due + ", " + q.Param(after->id) + ")");
+      const std::string after_due = q.Param(static_cast<long long>(after->due_ms));
+      q.Append(" AND (" + due + ", " + id + ") > (" + after_due + ", " + q.Param(after->id) + ")");
     }
     AppendResiduals(q, id);
-    q.Append(" ORDER BY " + t + "due_ms, " + id + " LIMIT " + std::to_string(limit));
+    q.Append(" ORDER BY " + due + ", " + id + " LIMIT " + std::to_string(limit));
   }
 
  private:
@@ -152,8 +163,15 @@ class WorklistQuery {
   // sorts; a scalar subquery stays a per-row lookup in index order.
   void AppendResiduals(BoundSelect& q, const std::string& id) const {
     const bool by_owner = driver_ == Driver::kPerson || driver_ == Driver::kDepartment;
-    if (driver_ == Driver::kFeedback && !f_.customer_id.empty()) {
-      q.Append(" AND c.customer_id = " + q.Param(f_.customer_id));
+    if (driver_ != Driver::kFeedback && !f_.feedback_id.empty()) {
+      const std::string feedback =
+          by_owner ? "(SELECT k.feedback_id FROM cases k WHERE k.id = o.case_id)" : "c.feedback_id";
+      q.Append(" AND " + feedback + " = " + q.Param(f_.feedback_id));
+    }
+    if (driver_ != Driver::kCustomer && !f_.customer_id.empty()) {
+      const std::string customer =
+          by_owner ? "(SELECT k.customer_id FROM cases k WHERE k.id = o.case_id)" : "c.customer_id";
+      q.Append(" AND " + customer + " = " + q.Param(f_.customer_id));
     }
     if (driver_ != Driver::kKind && f_.kind != 0) {
       const std::string kind = by_owner ? "(SELECT k.kind FROM cases k WHERE k.id = o.case_id)" : "c.kind";
@@ -171,6 +189,9 @@ class WorklistQuery {
 
   const CaseFilter& f_;
   Driver driver_ = Driver::kNone;
+  // The due column the list orders by (the same name on cases and
+  // case_owners).
+  std::string due_ = "due_ms";
 };
 
 // Up to `need` distinct cases of one range after `after`. A case with two
@@ -329,7 +350,11 @@ namespace {
 constexpr char kWriteOwnerListKeys[] =
     "UPDATE case_owners SET"
     " state = (SELECT c.state FROM cases c WHERE c.id = case_owners.case_id),"
-    " due_ms = (SELECT c.due_ms FROM cases c WHERE c.id = case_owners.case_id)"
+    " due_ms = (SELECT c.due_ms FROM cases c WHERE c.id = case_owners.case_id),"
+    " first_response_due_ms ="
+    " (SELECT c.first_response_due_ms FROM cases c WHERE c.id = case_owners.case_id),"
+    " resolution_due_ms ="
+    " (SELECT c.resolution_due_ms FROM cases c WHERE c.id = case_owners.case_id)"
     " WHERE case_id = :id";
 
 }  // namespace

@@ -18,6 +18,12 @@
 // department and person filters read case_owners, whose rows carry a copy of
 // their case's state and due_ms (WriteOwnerListKeys keeps it); any other
 // filter given is checked row by row on the rows the driving index returns.
+//
+// Ordered by one SLA clock's due (CaseFilter::due_clock, issue 11) the same
+// reading runs on that clock's column (first_response_due_ms or
+// resolution_due_ms: the due while it runs, kNoOpenDueMs otherwise) and its
+// indexes (migration 3): (state, <clock>) on cases, (department | person,
+// state, <clock>) on case_owners; feedback, customer and kind are residuals.
 #pragma once
 
 #include <soci/soci.h>

@@ -75,6 +75,37 @@ TEST(JsonMapping, CaseShape) {
   EXPECT_TRUE(CaseToJson(c, At("2026-03-02T01:00:00Z"))["time_left_ms"].is_null());
 }
 
+// The two SLA clocks of a case (issue 11): business time in ms, the due as
+// a time, met and paused as flags; null for a case without them.
+TEST(JsonMapping, CaseCarriesBothSlaClocks) {
+  v1::Case c;
+  c.set_id("c-1");
+  v1::SlaClock* first = c.mutable_first_response();
+  first->set_policy_id("complaint");
+  first->set_calendar_id("cn-office");
+  *first->mutable_target() = ToProto(std::chrono::hours(8));
+  *first->mutable_remaining() = ToProto(-std::chrono::minutes(30));
+  *first->mutable_due_time() = MillisToProto(1772409600000LL);
+  first->set_overdue(true);
+  v1::SlaClock* resolution = c.mutable_resolution();
+  resolution->set_paused(true);
+  *resolution->mutable_paused_since() = MillisToProto(1772409600000LL);
+  *resolution->mutable_remaining() = ToProto(std::chrono::hours(30));
+  const auto j = CaseToJson(c, FromMillis(1772409600000LL));
+  EXPECT_EQ(j["first_response"]["policy_id"], "complaint");
+  EXPECT_EQ(j["first_response"]["target_ms"], 8 * 3600000LL);
+  EXPECT_EQ(j["first_response"]["remaining_ms"], -30 * 60000LL);
+  EXPECT_EQ(j["first_response"]["overdue"], true);
+  EXPECT_EQ(j["first_response"]["due_time"], "2026-03-02T00:00:00.000Z");
+  EXPECT_EQ(j["resolution"]["paused"], true);
+  EXPECT_TRUE(j["resolution"]["due_time"].is_null()) << "no due while paused";
+  EXPECT_EQ(j["resolution"]["remaining_ms"], 30 * 3600000LL);
+
+  const auto without = CaseToJson(v1::Case(), FromMillis(1772409600000LL));
+  EXPECT_TRUE(without["first_response"].is_null());
+  EXPECT_TRUE(without["resolution"].is_null());
+}
+
 TEST(JsonMapping, FeedbackShape) {
   v1::Feedback f;
   f.set_id("f1");

@@ -123,8 +123,11 @@ TEST_F(TrackingServiceTest, LifecycleRecordsEveryChangeInHistory) {
   ASSERT_TRUE(got.ok());
   std::vector<std::string> actions;
   for (const auto& h : got.value().history()) actions.push_back(h.action());
+  // The unreached callback put the case on waiting_on_customer: the
+  // resolution clock paused there and resumed with the reached one.
   EXPECT_EQ(actions, (std::vector<std::string>{"created", "acknowledged", "callback_logged",
-                                               "callback_logged", "resolved", "closed"}));
+                                               "sla_paused", "callback_logged", "sla_resumed",
+                                               "resolved", "closed"}));
   EXPECT_EQ(got.value().history(1).actor(), "p-am");
   EXPECT_EQ(got.value().state(), v1::CASE_STATE_CLOSED);
 }
