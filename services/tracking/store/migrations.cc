@@ -1,5 +1,7 @@
 #include "services/tracking/store/migrations.h"
 
+#include "services/tracking/tasks/task_migration.h"
+
 namespace voc::tracking {
 
 std::vector<storage::Migration> TrackingMigrations() {
@@ -152,6 +154,8 @@ std::vector<storage::Migration> TrackingMigrations() {
            "DROP INDEX cases_feedback",
            "DROP INDEX cases_customer",
        }},
+      // ---- issue 11, tasks: migration 5 (services/tracking/tasks/task_migration.cc)
+      tasks::TaskMigration(),
   };
 }
 
