@@ -212,10 +212,13 @@ absl::StatusOr<std::vector<std::pair<v1::Task, TaskListKey>>> TaskStore::ListTas
                  std::to_string(v1::TASK_STATE_IN_PROGRESS) + ")";
       }
       if (after) {
-        q.sql += " AND (" + due_key + " > " + q.Int(after->due_key) + " OR (" + due_key + " = " +
-                 q.Int(after->due_key) + " AND (t.case_id > " + q.Text(after->case_id) +
-                 " OR (t.case_id = " + q.Text(after->case_id) +
-                 " AND t.task_id > " + q.Text(after->task_id) + "))))";
+        // One statement per placeholder: both backends bind by position, so
+        // the placeholders must be made in the order they appear.
+        q.sql += " AND (" + due_key + " > " + q.Int(after->due_key);
+        q.sql += " OR (" + due_key + " = " + q.Int(after->due_key);
+        q.sql += " AND (t.case_id > " + q.Text(after->case_id);
+        q.sql += " OR (t.case_id = " + q.Text(after->case_id);
+        q.sql += " AND t.task_id > " + q.Text(after->task_id) + "))))";
       }
       q.sql += " ORDER BY due_key, t.case_id, t.task_id LIMIT " + std::to_string(limit);
       std::vector<std::pair<v1::Task, TaskListKey>> out;

@@ -63,7 +63,7 @@ class ActionItemWatcherTest : public testing::TasksFixture {
     return "item:" + p.id() + ":item-1:" + name + "@" + std::to_string(ToMillis(due_));
   }
 
-  RecordingNotifier notifier_;
+  ::voc::testing::RecordingNotifier notifier_;
   std::unique_ptr<ActionItemWatcher> watcher_;
   std::unique_ptr<ActionItemWatcher> replica_;
   TimePoint due_;

@@ -49,7 +49,8 @@ class CaseTasksTest : public testing::TasksFixture {
 
   std::vector<std::string> HistoryActions(const v1::Case& c) {
     std::vector<std::string> out;
-    for (const auto& h : service_->GetCase(c.name()).value().history()) out.push_back(h.action());
+    const v1::Case loaded = service_->GetCase(c.name()).value();
+    for (const auto& h : loaded.history()) out.push_back(h.action());
     return out;
   }
 };
