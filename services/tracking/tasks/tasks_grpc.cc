@@ -2,6 +2,7 @@
 
 #include "common/rpc/status.h"
 #include "common/status/status.h"
+#include "proto/api/resource_names.h"
 
 namespace voc::tracking::tasks {
 
@@ -48,6 +49,16 @@ grpc::Status ProjectWorkflowGrpc::UpdateActionItem(grpc::ServerContext*,
                                                    const v1::UpdateActionItemRequest* req,
                                                    v1::Project* resp) {
   return Serve("UpdateActionItem", resp, [&] { return workflow_.UpdateActionItem(*req); });
+}
+grpc::Status ProjectWorkflowGrpc::GetProject(grpc::ServerContext*, const v1::GetProjectRequest* req,
+                                             v1::Project* resp) {
+  return Serve("GetProject", resp, [&]() -> absl::StatusOr<v1::Project> {
+    const std::string id = api::IdFromName(req->name(), "projects/");
+    if (id.empty() || id.find('/') != std::string::npos) {
+      return status::InvalidArgument("name", "must look like projects/{id}");
+    }
+    return workflow_.GetProject(id);
+  });
 }
 grpc::Status ProjectWorkflowGrpc::WatchActionItems(grpc::ServerContext*,
                                                    const v1::WatchActionItemsRequest*,

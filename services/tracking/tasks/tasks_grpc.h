@@ -38,6 +38,7 @@ class ProjectWorkflowGrpc final : public v1::ProjectWorkflowService::Service {
                              v1::Project*) override;
   grpc::Status UpdateActionItem(grpc::ServerContext*, const v1::UpdateActionItemRequest*,
                                 v1::Project*) override;
+  grpc::Status GetProject(grpc::ServerContext*, const v1::GetProjectRequest*, v1::Project*) override;
   grpc::Status WatchActionItems(grpc::ServerContext*, const v1::WatchActionItemsRequest*,
                                 v1::WatchActionItemsResponse*) override;
 
