@@ -30,6 +30,22 @@ ItemWatchPlan ItemWatchPlanFromConfig(const Config& config) {
   return plan;
 }
 
+absl::StatusOr<ItemWatchPlan> ItemWatchPlanFromPolicies(const sla::SlaPolicies& policies) {
+  auto policy = policies.Find({"action_item", "", "", ""});
+  if (!policy.ok()) return policy.status();
+  ItemWatchPlan plan;
+  for (const auto& w : (*policy)->resolution.warnings) {
+    if (w.before > 0) plan.warnings.push_back(w);
+  }
+  plan.escalation = (*policy)->resolution.escalation;
+  plan.calendar = policies.FindCalendar((*policy)->calendar);
+  if (plan.calendar == nullptr) {
+    return absl::NotFoundError("SLA policy " + (*policy)->id + " names unknown calendar " +
+                               (*policy)->calendar);
+  }
+  return plan;
+}
+
 std::string ItemNotificationId(const std::string& project_id, const std::string& item_id,
                                const std::string& point_key) {
   return "item:" + project_id + ":" + item_id + ":" + point_key;
@@ -43,7 +59,13 @@ ActionItemWatcher::ActionItemWatcher(ProjectStore& store, const Clock& clock, No
       notifier_(notifier),
       directory_(std::move(directory)),
       plan_(std::move(plan)) {
-  for (const auto& w : plan_.warnings) horizon_ms_ = std::max(horizon_ms_, w.before);
+  // On a business calendar a lead of `before` working time can span nights,
+  // weekends and a long holiday: look that far ahead in wall time.
+  constexpr std::int64_t kLongestHolidayMs = 10 * kDayMs;
+  for (const auto& w : plan_.warnings) {
+    const std::int64_t lead = plan_.calendar ? w.before * 4 + kLongestHolidayMs : w.before;
+    horizon_ms_ = std::max(horizon_ms_, lead);
+  }
   std::sort(plan_.escalation.begin(), plan_.escalation.end(),
             [](const auto& a, const auto& b) { return a.level < b.level; });
   last_point_ = plan_.escalation.empty()
@@ -51,14 +73,38 @@ ActionItemWatcher::ActionItemWatcher(ProjectStore& store, const Clock& clock, No
                     : "level:" + std::to_string(plan_.escalation.back().level);
 }
 
+std::int64_t ActionItemWatcher::Before(std::int64_t due_ms, std::int64_t before) const {
+  if (plan_.calendar == nullptr) return due_ms - before;
+  // The latest moment with `before` working time left until the due time:
+  // Between(t, due) only shrinks as t grows, so bisect on it.
+  std::int64_t lo = due_ms - horizon_ms_, hi = due_ms;
+  if (plan_.calendar->Between(lo, due_ms) < before) return lo;
+  while (hi - lo > 1000) {  // to the second
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    if (plan_.calendar->Between(mid, due_ms) >= before) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+std::int64_t ActionItemWatcher::After(std::int64_t due_ms, std::int64_t after) const {
+  if (plan_.calendar == nullptr || after == 0) return due_ms + after;
+  return plan_.calendar->Add(due_ms, after);
+}
+
 std::vector<ActionItemWatcher::Point> ActionItemWatcher::PointsOf(const WatchedItem& item) const {
   std::vector<Point> points;
   for (const auto& w : plan_.warnings) {
-    if (w.before > 0) points.push_back({"warn:" + w.id, item.due_ms - w.before, "sla_warning", 0, ""});
+    if (w.before > 0) {
+      points.push_back({"warn:" + w.id, Before(item.due_ms, w.before), "sla_warning", 0, ""});
+    }
   }
   points.push_back({"breach", item.due_ms, "sla_breach", 0, ""});
   for (const auto& level : plan_.escalation) {
-    points.push_back({"level:" + std::to_string(level.level), item.due_ms + level.after_breach,
+    points.push_back({"level:" + std::to_string(level.level), After(item.due_ms, level.after_breach),
                       "escalation", level.level, level.target});
   }
   std::stable_sort(points.begin(), points.end(),

@@ -11,8 +11,9 @@
 // starts a fresh set of points (the due moment is part of the point:
 // "breach@<due_ms>").
 //
-// Durations are wall-clock time: an action item's due date is a calendar
-// date, not a business-hours target.
+// Durations are business time on the plan's calendar (the "action_item"
+// SLA policy's, config/sla_policies.yaml), or wall-clock time when the plan
+// has no calendar.
 //
 // Thread safety: WatchOnce may run on several threads and replicas at once.
 #pragma once
@@ -39,7 +40,16 @@ struct ItemWatchPlan {
   // After the breach, in level order; targets "manager",
   // "manager_of_manager", "department_head" or "person:<id>".
   std::vector<sla::EscalationLevel> escalation;
+  // Counts the durations above; null: wall-clock time. Must outlive the
+  // watcher (the policies that own it are kept by tracking's main).
+  const sla::BusinessCalendar* calendar = nullptr;
 };
+
+// The plan of the SLA policy of kind "action_item": its resolution clock's
+// warnings given as `before` (a fraction has no start to count from for an
+// item) and its escalation chain, on its calendar. NOT_FOUND when the
+// policies have none.
+absl::StatusOr<ItemWatchPlan> ItemWatchPlanFromPolicies(const sla::SlaPolicies& policies);
 
 // services.tracking.action_item_warn_before_ms (default 1 day; 0 = no
 // warning) and .action_item_level2_after_ms (default 1 day): a warning, the
@@ -65,6 +75,9 @@ class ActionItemWatcher {
     std::string target;  // for escalation levels
   };
   std::vector<Point> PointsOf(const WatchedItem& item) const;
+  // `before` (business time on the plan's calendar) ahead of `due_ms`.
+  std::int64_t Before(std::int64_t due_ms, std::int64_t before) const;
+  std::int64_t After(std::int64_t due_ms, std::int64_t after) const;
   // Who a point goes to (person ids); empty when the directory has nobody.
   std::vector<std::string> RecipientsOf(const WatchedItem& item, const Point& point) const;
   Notification NotificationFor(const WatchedItem& item, const Point& point,
@@ -78,7 +91,7 @@ class ActionItemWatcher {
   Notifier& notifier_;
   std::shared_ptr<const org::OrgDirectory> directory_;
   ItemWatchPlan plan_;
-  std::int64_t horizon_ms_ = 0;  // the earliest warning's lead
+  std::int64_t horizon_ms_ = 0;  // how far ahead of now a due time can have a warning due
   std::string last_point_;
 };
 
