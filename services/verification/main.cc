@@ -24,6 +24,20 @@ int main(int argc, char** argv) {
   settings.window = std::chrono::hours(24 * config.ServiceInt("window_days", 30));
   settings.resurvey_delay = std::chrono::hours(24 * config.ServiceInt("resurvey_delay_days", 90));
   settings.significance = config.ServiceDouble("significance", 0.05);
+  settings.resurvey_survey_url = config.ServiceString("resurvey_survey_url", settings.resurvey_survey_url);
+  settings.resurvey_invite_max_attempts =
+      static_cast<int>(config.ServiceInt("resurvey_invite_max_attempts", settings.resurvey_invite_max_attempts));
+  if (settings.resurvey_invite_max_attempts < 1) {
+    voc::log::Error("bad_config", {{"key", "services.verification.resurvey_invite_max_attempts"}, {"must_be", ">= 1"}});
+    return 2;
+  }
+  // Re-survey invitations go out through the loop's notifier (voc-notify's
+  // stream in production, see notifier.kind).
+  auto notifier = voc::NotifierFromConfig(config);
+  if (!notifier.ok()) {
+    voc::log::Error("bad_config", {{"error", std::string(notifier.status().message())}});
+    return 2;
+  }
   if (settings.significance <= 0 || settings.significance >= 1) {
     voc::log::Error("bad_config", {{"key", "services.verification.significance"}, {"must_be", "in (0, 1)"}});
     return 2;
@@ -32,7 +46,7 @@ int main(int argc, char** argv) {
   voc::verification::VerificationStore store(*ctx.db);
   voc::verification::TriageComplaintCounter counter(voc::rpc::MakeChannel(config.AddressOf("triage")));
   voc::verification::TrackingProjectReopener reopener(voc::rpc::MakeChannel(config.AddressOf("tracking")));
-  voc::verification::VerificationService service(*ctx.clock, store, counter, reopener, settings);
+  voc::verification::VerificationService service(*ctx.clock, store, counter, reopener, settings, notifier->get());
   voc::verification::VerificationGrpc grpc_impl(service);
   voc::verification::VerificationConsumer consumer(service);
 
@@ -40,15 +54,21 @@ int main(int argc, char** argv) {
   const int batch_size = static_cast<int>(config.ServiceInt("consumer_batch_size", 64));
   voc::queue::ConsumerOptions tracking_options{voc::queue::kTrackingStream, "verification", ctx.consumer_name};
   voc::queue::ConsumerOptions triaged_options{voc::queue::kTriagedStream, "verification", ctx.consumer_name};
-  tracking_options.batch_size = triaged_options.batch_size = batch_size;
+  voc::queue::ConsumerOptions outcome_options{voc::verification::kNotifyOutcomesStream, "verification",
+                                              ctx.consumer_name};
+  tracking_options.batch_size = triaged_options.batch_size = outcome_options.batch_size = batch_size;
   voc::queue::StreamConsumer tracking_consumer(
       ctx.redis, tracking_options,
       [&](const std::vector<voc::queue::StreamMessage>& batch) { return consumer.HandleTrackingBatch(batch); });
   voc::queue::StreamConsumer triaged_consumer(
       ctx.redis, triaged_options,
       [&](const std::vector<voc::queue::StreamMessage>& batch) { return consumer.HandleTriagedBatch(batch); });
+  voc::queue::StreamConsumer outcome_consumer(
+      ctx.redis, outcome_options,
+      [&](const std::vector<voc::queue::StreamMessage>& batch) { return consumer.HandleNotifyOutcomeBatch(batch); });
   std::thread tracking_thread([&] { tracking_consumer.Run(); });
   std::thread triaged_thread([&] { triaged_consumer.Run(); });
+  std::thread outcome_thread([&] { outcome_consumer.Run(); });
 
   {
     // A failing run (its database is down) is logged once, with reminders and
@@ -72,8 +92,10 @@ int main(int argc, char** argv) {
   }
   tracking_consumer.Stop();
   triaged_consumer.Stop();
+  outcome_consumer.Stop();
   tracking_thread.join();
   triaged_thread.join();
+  outcome_thread.join();
   voc::log::Info("verification_stopped");
   return 0;
 }

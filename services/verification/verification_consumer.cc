@@ -45,6 +45,28 @@ absl::Status VerificationConsumer::HandleTriaged(const queue::StreamMessage& mes
   return service_.OnTriaged(triaged);
 }
 
+absl::Status VerificationConsumer::HandleNotifyOutcome(const queue::StreamMessage& message) {
+  const std::string* event = Field(message, "event");
+  if (event == nullptr || *event != kResurveyNotificationKind) return absl::OkStatus();  // not ours
+  const std::string* request_id = Field(message, "request_id");
+  const std::string* state = Field(message, "state");
+  constexpr std::string_view kPrefix = "resurvey:";
+  if (request_id == nullptr || request_id->rfind(kPrefix, 0) != 0 || request_id->size() == kPrefix.size()) {
+    return status::InvalidArgument("request_id", "a re-survey outcome needs request_id \"resurvey:<id>\"");
+  }
+  if (state == nullptr || (*state != "delivered" && *state != "failed")) {
+    return status::InvalidArgument("state", "a re-survey outcome needs state delivered or failed");
+  }
+  const std::string* error = Field(message, "last_error");
+  return service_.OnInvitationOutcome(request_id->substr(kPrefix.size()), *state == "delivered",
+                                      error == nullptr ? "" : *error);
+}
+
+std::vector<absl::Status> VerificationConsumer::HandleNotifyOutcomeBatch(
+    const std::vector<queue::StreamMessage>& batch) {
+  return HandleBatch(batch, &VerificationConsumer::HandleNotifyOutcome);
+}
+
 std::vector<absl::Status> VerificationConsumer::HandleTrackingBatch(const std::vector<queue::StreamMessage>& batch) {
   return HandleBatch(batch, &VerificationConsumer::HandleTracking);
 }

@@ -33,6 +33,11 @@
 
 namespace voc::verification {
 
+// voc-notify's final delivery states (services/notify publishes them; the
+// same name as its kNotifyOutcomesStream). Verification reads the entries of
+// event "resurvey" for its invitations' delivered / failed counts.
+inline constexpr char kNotifyOutcomesStream[] = "voc.notify.outcomes";
+
 class VerificationConsumer {
  public:
   explicit VerificationConsumer(VerificationService& service) : service_(service) {}
@@ -42,10 +47,16 @@ class VerificationConsumer {
   absl::Status HandleTracking(const queue::StreamMessage& message);
   // voc:triaged: field "payload" = serialized voc.v1.TriagedFeedback.
   absl::Status HandleTriaged(const queue::StreamMessage& message);
+  // voc.notify.outcomes: readable fields "event", "request_id" (the
+  // Notification id, "resurvey:<id>" for ours), "state" ("delivered" |
+  // "failed"), optionally "last_error". Other events -> OK (not ours); a
+  // re-survey outcome without a usable id or state -> INVALID_ARGUMENT.
+  absl::Status HandleNotifyOutcome(const queue::StreamMessage& message);
 
   // One status per message, in order (queue::StreamBatchHandler).
   std::vector<absl::Status> HandleTrackingBatch(const std::vector<queue::StreamMessage>& batch);
   std::vector<absl::Status> HandleTriagedBatch(const std::vector<queue::StreamMessage>& batch);
+  std::vector<absl::Status> HandleNotifyOutcomeBatch(const std::vector<queue::StreamMessage>& batch);
 
  private:
   using Handle = absl::Status (VerificationConsumer::*)(const queue::StreamMessage&);

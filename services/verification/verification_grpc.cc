@@ -21,6 +21,11 @@ grpc::Status VerificationGrpc::ListResurveys(grpc::ServerContext*, const v1::Lis
                                              v1::ListResurveysResponse* resp) {
   return rpc::Serve("ListResurveys", resp, [&] { return service_.ListResurveys(*req); });
 }
+
+grpc::Status VerificationGrpc::GetResurveySummary(grpc::ServerContext*, const v1::GetResurveySummaryRequest* req,
+                                                  v1::ResurveySummary* resp) {
+  return rpc::Serve("GetResurveySummary", resp, [&] { return service_.GetResurveySummary(*req); });
+}
 grpc::Status VerificationGrpc::SearchKnowledge(grpc::ServerContext*, const v1::SearchKnowledgeRequest* req,
                                                v1::SearchKnowledgeResponse* resp) {
   return rpc::Serve("SearchKnowledge", resp, [&] { return service_.SearchKnowledge(*req); });

@@ -19,6 +19,8 @@ class VerificationGrpc final : public v1::VerificationService::Service {
                             v1::RunDueChecksResponse* response) override;
   grpc::Status ListResurveys(grpc::ServerContext*, const v1::ListResurveysRequest* request,
                              v1::ListResurveysResponse* response) override;
+  grpc::Status GetResurveySummary(grpc::ServerContext*, const v1::GetResurveySummaryRequest* request,
+                                  v1::ResurveySummary* response) override;
   grpc::Status SearchKnowledge(grpc::ServerContext*, const v1::SearchKnowledgeRequest* request,
                                v1::SearchKnowledgeResponse* response) override;
 

@@ -1,6 +1,7 @@
 #include "services/verification/verification_service.h"
 
 #include <algorithm>
+#include <random>
 #include <set>
 
 #include "proto/api/limits.h"
@@ -60,6 +61,36 @@ bool IdeographicSpaceAt(std::string_view text, std::size_t i) {
   return text.substr(i, 3) == "\xE3\x80\x80";
 }
 
+// 128 random bits as 32 hex digits from the system's entropy source: the
+// token of a survey link must not be guessable from another one.
+std::string NewResurveyToken() {
+  std::random_device entropy;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string token;
+  for (int i = 0; i < 4; ++i) {
+    std::uint32_t word = entropy();
+    for (int j = 0; j < 8; ++j, word >>= 4) token.push_back(kHex[word & 0xF]);
+  }
+  return token;
+}
+
+std::string SurveyLink(const std::string& url_template, const std::string& token) {
+  std::string link = url_template;
+  const std::string placeholder = "{token}";
+  const auto at = link.find(placeholder);
+  if (at == std::string::npos) return link + (link.find('?') == std::string::npos ? "?" : "&") + "token=" + token;
+  return link.replace(at, placeholder.size(), token);
+}
+
+// The e-mail the original feedback carried, if its source gave one.
+std::string ContactEmailOf(const v1::Feedback& f) {
+  for (const char* key : {"customer_email", "email"}) {
+    auto it = f.attributes().find(key);
+    if (it != f.attributes().end() && !it->second.empty()) return it->second;
+  }
+  return "";
+}
+
 }  // namespace
 
 std::vector<std::string> SearchTerms(std::string_view query) {
@@ -88,12 +119,13 @@ std::vector<std::string> SearchTerms(std::string_view query) {
 
 VerificationService::VerificationService(Clock& clock, VerificationStore& store,
                                          ComplaintCounter& counter, ProjectReopener& reopener,
-                                         VerificationSettings settings)
+                                         VerificationSettings settings, Notifier* notifier)
     : clock_(clock),
       store_(store),
       counter_(counter),
       reopener_(reopener),
       settings_(settings),
+      notifier_(notifier),
       check_postponements_(settings.postponed_reminder),
       reopen_postponements_(settings.postponed_reminder) {}
 
@@ -205,13 +237,17 @@ absl::Status VerificationService::ScheduleResurvey(const std::string& case_id,
 
 absl::Status VerificationService::OnTriaged(const v1::TriagedFeedback& triaged) {
   const v1::Feedback& f = triaged.feedback();
-  if (!f.has_nps() || f.customer().id().empty()) return absl::OkStatus();
+  if (!f.has_nps()) return absl::OkStatus();
   const TimePoint occurred =
       TimeOr(f.occurred_time(), TimeOr(f.received_time(), clock_.Now()));
+  // An answer to an invitation answers that re-survey and no other; the
+  // survey tool may not know the customer id, the token is enough.
+  VOC_ASSIGN_OR_RETURN(const bool by_token, AnswerByToken(f, occurred));
+  if (f.customer().id().empty()) return absl::OkStatus();
 
   if (f.nps() <= kDetractorMaxNps && !f.id().empty()) {
     // The original of a callback assignment may open for it.
-    const DetractorOriginal original{f.id(), f.customer().id(), f.nps()};
+    const DetractorOriginal original{f.id(), f.customer().id(), f.nps(), ContactEmailOf(f)};
     VOC_RETURN_IF_ERROR(store_.RecordDetractorOriginal(original, ToMillis(clock_.Now())));
     VOC_ASSIGN_OR_RETURN(auto parked, store_.AwaitingOriginal(f.id()));
     for (const auto& waiting : parked) {
@@ -219,6 +255,8 @@ absl::Status VerificationService::OnTriaged(const v1::TriagedFeedback& triaged) 
           ScheduleResurvey(waiting.case_id, waiting.customer_id, original, FromMillis(waiting.resolve_ms)));
     }
   }
+
+  if (by_token) return absl::OkStatus();
 
   // Only an answer given on or after the re-survey date counts (see header).
   VOC_ASSIGN_OR_RETURN(auto open, store_.OpenResurveysDueBy(f.customer().id(), ToMillis(occurred)));
@@ -237,11 +275,121 @@ absl::Status VerificationService::OnTriaged(const v1::TriagedFeedback& triaged) 
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> VerificationService::AnswerByToken(const v1::Feedback& f, TimePoint occurred) {
+  auto attribute = f.attributes().find(kResurveyTokenAttribute);
+  if (attribute == f.attributes().end() || attribute->second.empty()) return false;
+  VOC_ASSIGN_OR_RETURN(auto resurvey, store_.FindResurveyByToken(attribute->second));
+  if (!resurvey) {
+    // A mistyped or forged link: the feedback is still ordinary feedback.
+    log::Warn("resurvey_token_unknown", {{"feedback_id", f.id()}});
+    return false;
+  }
+  if (resurvey->state() == v1::RESURVEY_STATE_ANSWERED) {
+    if (resurvey->new_feedback_id() != f.id()) {
+      log::Info("resurvey_already_answered", {{"resurvey", resurvey->name()}, {"feedback_id", f.id()}});
+    }
+    return true;
+  }
+  VOC_ASSIGN_OR_RETURN(const bool answered, store_.RecordResurveyAnswer(resurvey->id(), f.nps(), f.id(),
+                                                                        ToMillis(occurred), "token"));
+  if (answered) {
+    log::Info("resurvey_answered", {{"resurvey", resurvey->name()},
+                                    {"case", resurvey->case_name()},
+                                    {"feedback_id", f.id()},
+                                    {"via", "token"},
+                                    {"original_nps", resurvey->original_nps()},
+                                    {"new_nps", f.nps()},
+                                    {"nps_change", f.nps() - resurvey->original_nps()}});
+  }
+  return true;
+}
+
+absl::Status VerificationService::SendDueInvitations(TimePoint now, RunDueResult& result) {
+  if (notifier_ == nullptr) return absl::OkStatus();
+  VOC_ASSIGN_OR_RETURN(const auto pending, store_.InvitationsToSend(kChecksPerRun));
+  for (const PendingInvitation& p : pending) {
+    VOC_ASSIGN_OR_RETURN(const std::string token,
+                         p.token.empty() ? store_.EnsureResurveyToken(p.resurvey_id, NewResurveyToken())
+                                         : absl::StatusOr<std::string>(p.token));
+    VOC_ASSIGN_OR_RETURN(const v1::Resurvey r, store_.GetResurvey(p.resurvey_id));
+    const std::string link = SurveyLink(settings_.resurvey_survey_url, token);
+    Notification n;
+    n.kind = kResurveyNotificationKind;
+    n.id = ResurveyInvitationId(r.id());
+    n.case_id = api::IdFromName(r.case_name(), "cases/");
+    n.subject = "我们现在做得怎么样？ How are we doing now?";
+    n.body = "三个月前您给我们的评分是 " + std::to_string(r.original_nps()) + " 分。我们已跟进您的反馈，想再听听您的意见：" +
+             link + "\nThree months ago you rated us " + std::to_string(r.original_nps()) +
+             "/10. We followed up on it and would like to hear from you again: " + link;
+    n.params = {{"token", token},
+                {"survey_link", link},
+                {"resurvey", r.name()},
+                {"case", r.case_name()},
+                {"customer_id", r.customer_id()},
+                {"original_nps", std::to_string(r.original_nps())},
+                {"original_feedback_id", r.original_feedback_id()},
+                {"due_time", FormatRfc3339(FromProto(r.due_time()))}};
+    if (!p.contact_email.empty()) n.params["customer_email"] = p.contact_email;
+    // Sent before it is recorded: a crash in between sends it again with the
+    // same id, which voc-notify and receivers de-duplicate.
+    if (notifier_->Send(n)) {
+      VOC_ASSIGN_OR_RETURN(const bool marked, store_.MarkInvitationSent(r.id(), ToMillis(now)));
+      if (marked) {
+        ++result.invitations_sent;
+        log::Info("resurvey_invitation_sent", {{"resurvey", r.name()}, {"case", r.case_name()}, {"id", n.id}});
+      }
+      continue;
+    }
+    VOC_ASSIGN_OR_RETURN(const bool failed, store_.RecordInvitationRefused(r.id(), "the notifier refused the invitation",
+                                                                          settings_.resurvey_invite_max_attempts));
+    if (failed) {
+      ++result.invitations_failed;
+      log::Warn("resurvey_invitation_failed", {{"resurvey", r.name()}, {"attempts", settings_.resurvey_invite_max_attempts}});
+    } else {
+      log::Warn("resurvey_invitation_refused", {{"resurvey", r.name()}, {"retry", "next run"}});
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status VerificationService::OnInvitationOutcome(const std::string& resurvey_id, bool delivered,
+                                                      const std::string& error) {
+  VOC_ASSIGN_OR_RETURN(const bool changed,
+                       store_.RecordInvitationOutcome(resurvey_id, delivered, error, ToMillis(clock_.Now())));
+  if (changed) {
+    log::Info("resurvey_invitation_outcome",
+              {{"resurvey", "resurveys/" + resurvey_id}, {"delivered", delivered}, {"error", error}});
+    return absl::OkStatus();
+  }
+  auto known = store_.GetResurvey(resurvey_id);
+  if (absl::IsNotFound(known.status())) {
+    log::Warn("resurvey_outcome_unknown", {{"resurvey", "resurveys/" + resurvey_id}});
+    return absl::OkStatus();
+  }
+  return known.status();  // OK (a repeated or superseded outcome), or the database's error
+}
+
+absl::StatusOr<v1::ResurveySummary> VerificationService::GetResurveySummary(const v1::GetResurveySummaryRequest&) {
+  VOC_ASSIGN_OR_RETURN(const ResurveyCounts c, store_.CountResurveys());
+  v1::ResurveySummary s;
+  s.set_scheduled(c.scheduled);
+  s.set_due(c.due);
+  s.set_answered(c.answered);
+  s.set_invitations_pending(c.invitations_pending);
+  s.set_invitations_sent(c.invitations_sent);
+  s.set_invitations_delivered(c.invitations_delivered);
+  s.set_invitations_failed(c.invitations_failed);
+  s.set_answered_by_token(c.answered_by_token);
+  s.set_mean_nps_change(c.answered > 0 ? static_cast<double>(c.nps_change_sum) / static_cast<double>(c.answered) : 0);
+  return s;
+}
+
 absl::StatusOr<RunDueResult> VerificationService::RunDueChecks() {
   std::lock_guard lock(run_mu_);
   RunDueResult result;
   const TimePoint now = clock_.Now();
   VOC_ASSIGN_OR_RETURN(result.resurveys_due, store_.MarkResurveysDue(ToMillis(now)));
+  VOC_RETURN_IF_ERROR(SendDueInvitations(now, result));
   VOC_ASSIGN_OR_RETURN(result.parked_scheduled, ScheduleParkedWithOriginals());
   VOC_ASSIGN_OR_RETURN(auto due, store_.DueChecks(ToMillis(now), kChecksPerRun));
   // Postponed checks that are no longer due were cancelled or finished by

@@ -17,8 +17,18 @@
 //    re-survey when the original arrives; one whose original never arrives
 //    (triaged before this service kept originals) gets none, as before when
 //    ingest did not know the feedback.
-//  - the read side of the API: verifications, re-surveys and the knowledge
-//    base, paged by opaque keyset tokens (common/rpc/page_token.h).
+//  - a re-survey that becomes due is actually sent (issue 11): an invitation
+//    through the Notifier (kind "resurvey", id "resurvey:<id>", params with a
+//    unique token and the survey link built from it); a notifier that
+//    refuses it is retried on the next runs, and after
+//    `resurvey_invite_max_attempts` the invitation is FAILED. voc-notify's
+//    final delivery states come back on voc.notify.outcomes
+//    (OnInvitationOutcome). An answer that carries the token (feedback
+//    attribute "resurvey_token", through ingest and triage) answers that
+//    re-survey, whoever the customer id says; the first answer wins;
+//  - the read side of the API: verifications, re-surveys (and their counts)
+//    and the knowledge base, paged by opaque keyset tokens
+//    (common/rpc/page_token.h).
 // Errors (common/status/status.h): INVALID_ARGUMENT names the field;
 // UNAVAILABLE when the database is down (the message is retried, the RPC
 // may be). Counts that triage cannot give postpone a check, they never fail it.
@@ -43,6 +53,7 @@
 #include <vector>
 
 #include "common/clock/clock.h"
+#include "common/notify/notifier.h"
 #include "services/verification/ports.h"
 #include "services/verification/postponement_tracker.h"
 #include "services/verification/proportion_test.h"
@@ -61,13 +72,26 @@ struct VerificationSettings {
   // While a check (or a reopen) stays postponed for the same reason, how
   // often its warning is repeated (see postponement_tracker.h).
   Duration postponed_reminder = PostponementTracker::kDefaultReminderInterval;
+  // The survey link of an invitation; "{token}" is replaced by the
+  // re-survey's token (the company's survey tool must hand it back as the
+  // answer's feedback attribute "resurvey_token").
+  std::string resurvey_survey_url = "https://survey.example.com/nps?token={token}";
+  // Runs on which the notifier may refuse an invitation before it is FAILED.
+  int resurvey_invite_max_attempts = 10;
 };
+
+// The feedback attribute that carries a re-survey's token back.
+inline constexpr char kResurveyTokenAttribute[] = "resurvey_token";
+// The Notification kind of an invitation.
+inline constexpr char kResurveyNotificationKind[] = "resurvey";
 
 struct RunDueResult {
   std::vector<std::string> completed;  // verification names that got a verdict
   int reopened = 0;                    // projects reopened in tracking
   int resurveys_due = 0;               // re-surveys that became due
   int parked_scheduled = 0;            // parked callbacks whose original had arrived
+  int invitations_sent = 0;            // re-survey invitations handed to the notifier
+  int invitations_failed = 0;          // ... given up after too many refusals
   std::vector<std::string> errors;     // checks postponed (counts unavailable, ...)
 };
 
@@ -84,8 +108,9 @@ std::vector<std::string> SearchTerms(std::string_view query);
 
 class VerificationService {
  public:
+  // Without a notifier (nullptr) due re-surveys are not sent, only marked due.
   VerificationService(Clock& clock, VerificationStore& store, ComplaintCounter& counter,
-                      ProjectReopener& reopener, VerificationSettings settings);
+                      ProjectReopener& reopener, VerificationSettings settings, Notifier* notifier = nullptr);
   VerificationService(const VerificationService&) = delete;
   VerificationService& operator=(const VerificationService&) = delete;
 
@@ -95,6 +120,9 @@ class VerificationService {
   absl::Status OnProjectReopened(const v1::Project& project);
   absl::Status OnCaseResolved(const v1::Case& resolved_case);
   absl::Status OnTriaged(const v1::TriagedFeedback& triaged);
+  // voc-notify's final state of one delivery of an invitation. An unknown
+  // re-survey is logged and ignored (OK).
+  absl::Status OnInvitationOutcome(const std::string& resurvey_id, bool delivered, const std::string& error);
   // Runs `work` (calls of the events above, from one thread) with all they
   // store in one transaction (VerificationStore::InOneTransaction): a batch
   // of stream messages costs one commit. Nothing is stored unless it
@@ -119,6 +147,7 @@ class VerificationService {
   absl::StatusOr<v1::Verification> GetVerification(const std::string& name);
   absl::StatusOr<v1::RunDueChecksResponse> RunDueChecks(const v1::RunDueChecksRequest& request);
   absl::StatusOr<v1::ListResurveysResponse> ListResurveys(const v1::ListResurveysRequest& request);
+  absl::StatusOr<v1::ResurveySummary> GetResurveySummary(const v1::GetResurveySummaryRequest& request);
   // Entries containing every term of the query (SearchTerms), newest first.
   absl::StatusOr<v1::SearchKnowledgeResponse> SearchKnowledge(
       const v1::SearchKnowledgeRequest& request);
@@ -144,12 +173,18 @@ class VerificationService {
   absl::StatusOr<int> ScheduleParkedWithOriginals();
   absl::Status ScheduleResurvey(const std::string& case_id, const std::string& customer_id,
                                 const DetractorOriginal& original, TimePoint resolve_time);
+  // Hands the due re-surveys' invitations to the notifier (up to 100).
+  absl::Status SendDueInvitations(TimePoint now, RunDueResult& result);
+  // Answers the re-survey whose token `triaged` carries; false when it
+  // carries none or an unknown one.
+  absl::StatusOr<bool> AnswerByToken(const v1::Feedback& feedback, TimePoint occurred);
 
   Clock& clock_;
   VerificationStore& store_;
   ComplaintCounter& counter_;
   ProjectReopener& reopener_;
   VerificationSettings settings_;
+  Notifier* notifier_;
   std::mutex run_mu_;
   // Guarded by run_mu_: which checks and reopens are postponed, for the logs.
   PostponementTracker check_postponements_;

@@ -73,6 +73,18 @@ class ReopeningTracking final : public v1::TrackingService::Service {
   std::vector<v1::ReopenProjectRequest> requests;
 };
 
+// The loop's notifier at the outside edge: records the invitations.
+class RecordingNotifier final : public Notifier {
+ public:
+  bool Send(const Notification& n) override {
+    std::lock_guard lock(mu);
+    sent.push_back(n);
+    return true;
+  }
+  std::mutex mu;
+  std::vector<Notification> sent;
+};
+
 enum class Backend { kSqlite, kPostgres };
 
 class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
@@ -94,7 +106,7 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
     }
     const absl::StatusOr<int> version_db = db_->Migrate("verification", Migrations());
     ASSERT_TRUE(version_db.ok()) << version_db.status();
-    ASSERT_EQ(*version_db, 2);
+    ASSERT_EQ(*version_db, 3);
     store_ = std::make_unique<VerificationStore>(*db_);
 
     stand_ins_ = std::make_unique<rpc::ServiceServer>(
@@ -104,7 +116,7 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
     counter_ = std::make_unique<TriageComplaintCounter>(rpc::MakeChannel(address));
     reopener_ = std::make_unique<TrackingProjectReopener>(rpc::MakeChannel(address));
     service_ = std::make_unique<VerificationService>(clock_, *store_, *counter_, *reopener_,
-                                                     VerificationSettings{});
+                                                     VerificationSettings{}, &notifier_);
     consumer_ = std::make_unique<VerificationConsumer>(*service_);
     grpc_ = std::make_unique<VerificationGrpc>(*service_);
     server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"verification", "127.0.0.1:0", nullptr},
@@ -136,6 +148,7 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
     options.batch_size = batch_size;
     return std::make_unique<queue::StreamConsumer>(
         Redis(), options, [this, stream](const std::vector<queue::StreamMessage>& batch) {
+          if (std::string(stream) == kNotifyOutcomesStream) return consumer_->HandleNotifyOutcomeBatch(batch);
           return std::string(stream) == queue::kTrackingStream ? consumer_->HandleTrackingBatch(batch)
                                                                : consumer_->HandleTriagedBatch(batch);
         });
@@ -183,6 +196,7 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<VerificationStore> store_;
   CountingTriage triage_;
   ReopeningTracking tracking_;
+  RecordingNotifier notifier_;
   std::unique_ptr<rpc::ServiceServer> stand_ins_;
   std::unique_ptr<TriageComplaintCounter> counter_;
   std::unique_ptr<TrackingProjectReopener> reopener_;
@@ -314,6 +328,96 @@ TEST_P(VerificationIntegrationTest, ResurveyThroughBothStreams) {
   EXPECT_EQ(r.new_nps(), 9);
   EXPECT_EQ(r.nps_change(), 7);
   EXPECT_EQ(r.case_name(), "cases/k-9");
+}
+
+// Issue 11: the re-survey is sent when due, its delivery outcome comes back
+// on voc.notify.outcomes, the answer carrying the token comes through
+// voc:triaged, and the counts are served over gRPC.
+TEST_P(VerificationIntegrationTest, ResurveyInvitationSentDeliveredAndAnsweredByToken) {
+  queue::StreamProducer triaged(Redis(), queue::kTriagedStream);
+  queue::StreamProducer tracking(Redis(), queue::kTrackingStream);
+  for (const char* id : {"1", "2"}) {
+    v1::TriagedFeedback original;
+    original.mutable_feedback()->set_id(std::string("f-orig-") + id);
+    original.mutable_feedback()->set_nps(2);
+    original.mutable_feedback()->mutable_customer()->set_id(std::string("c-") + id);
+    (*original.mutable_feedback()->mutable_attributes())["customer_email"] = std::string("c") + id + "@example.cn";
+    *original.mutable_feedback()->mutable_occurred_time() = ToProto(clock_.Now() - kDay);
+    ASSERT_TRUE(triaged.Publish({{"feedback_id", original.feedback().id()}, {"payload", original.SerializeAsString()}}));
+    v1::Case resolved;
+    resolved.set_name(std::string("cases/k-") + id);
+    resolved.set_id(std::string("k-") + id);
+    resolved.set_kind(v1::CASE_KIND_DETRACTOR_CALLBACK);
+    resolved.set_feedback_id(original.feedback().id());
+    resolved.set_customer_id(original.feedback().customer().id());
+    *resolved.mutable_update_time() = ToProto(clock_.Now());
+    ASSERT_TRUE(tracking.Publish({{"event", "case_resolved"}, {"payload", resolved.SerializeAsString()}}));
+  }
+  Drain(queue::kTriagedStream);
+  Drain(queue::kTrackingStream);
+
+  clock_.Advance(90 * kDay);
+  {
+    grpc::ClientContext context;
+    v1::RunDueChecksResponse response;
+    ASSERT_TRUE(stub_->RunDueChecks(&context, v1::RunDueChecksRequest{}, &response).ok());
+  }
+  ASSERT_EQ(notifier_.sent.size(), 2u);
+  std::map<std::string, Notification> by_case;
+  for (const auto& n : notifier_.sent) by_case[n.case_id] = n;
+  ASSERT_EQ(by_case.count("k-1"), 1u);
+  EXPECT_EQ(by_case["k-1"].kind, "resurvey");
+  EXPECT_EQ(by_case["k-1"].params.at("customer_email"), "c1@example.cn");
+  const std::string token = by_case["k-1"].params.at("token");
+  EXPECT_NE(by_case["k-1"].params.at("survey_link").find(token), std::string::npos);
+
+  // voc-notify's outcomes: k-1 delivered (and redelivered), k-2 failed for
+  // good; an SLA outcome beside them is not ours.
+  queue::StreamProducer outcomes(Redis(), kNotifyOutcomesStream);
+  ASSERT_TRUE(outcomes.Publish({{"request_id", by_case["k-1"].id}, {"event", "resurvey"}, {"state", "delivered"}}));
+  ASSERT_TRUE(outcomes.Publish({{"request_id", by_case["k-1"].id}, {"event", "resurvey"}, {"state", "delivered"}}));
+  ASSERT_TRUE(outcomes.Publish({{"request_id", by_case["k-2"].id}, {"event", "resurvey"}, {"state", "failed"},
+                                {"last_error", "550 no such mailbox"}}));
+  ASSERT_TRUE(outcomes.Publish({{"request_id", "sla:k-9:resolution:breach"}, {"event", "sla_breach"}, {"state", "failed"}}));
+  Drain(kNotifyOutcomesStream);
+  EXPECT_EQ(Pending(kNotifyOutcomesStream), 0);
+
+  // The customer answers the invitation through the survey tool -> ingest
+  // -> triage: the feedback carries the token, not the customer id.
+  clock_.Advance(2 * kDay);
+  v1::TriagedFeedback answer;
+  answer.mutable_feedback()->set_id("f-answer");
+  answer.mutable_feedback()->set_nps(9);
+  (*answer.mutable_feedback()->mutable_attributes())["resurvey_token"] = token;
+  *answer.mutable_feedback()->mutable_occurred_time() = ToProto(clock_.Now());
+  ASSERT_TRUE(triaged.Publish({{"feedback_id", "f-answer"}, {"payload", answer.SerializeAsString()}}));
+  Drain(queue::kTriagedStream);
+
+  grpc::ClientContext list_context;
+  v1::ListResurveysRequest list;
+  list.set_customer_id("c-1");
+  v1::ListResurveysResponse listed;
+  ASSERT_TRUE(stub_->ListResurveys(&list_context, list, &listed).ok());
+  ASSERT_EQ(listed.resurveys_size(), 1);
+  const auto& r = listed.resurveys(0);
+  EXPECT_EQ(r.case_name(), "cases/k-1");
+  EXPECT_EQ(r.state(), v1::RESURVEY_STATE_ANSWERED);
+  EXPECT_EQ(r.nps_change(), 7);
+  EXPECT_EQ(r.new_feedback_id(), "f-answer");
+  EXPECT_EQ(r.answered_via(), "token");
+  EXPECT_EQ(r.invitation_state(), v1::RESURVEY_INVITATION_STATE_DELIVERED);
+  EXPECT_EQ(r.invitation_id(), by_case["k-1"].id);
+
+  grpc::ClientContext summary_context;
+  v1::ResurveySummary summary;
+  ASSERT_TRUE(stub_->GetResurveySummary(&summary_context, v1::GetResurveySummaryRequest{}, &summary).ok());
+  EXPECT_EQ(summary.invitations_sent(), 2);
+  EXPECT_EQ(summary.invitations_delivered(), 1);
+  EXPECT_EQ(summary.invitations_failed(), 1);
+  EXPECT_EQ(summary.answered(), 1);
+  EXPECT_EQ(summary.answered_by_token(), 1);
+  EXPECT_EQ(summary.due(), 1);
+  EXPECT_DOUBLE_EQ(summary.mean_nps_change(), 7.0);
 }
 
 TEST_P(VerificationIntegrationTest, ListPagingAndValidation) {

@@ -79,6 +79,25 @@ std::vector<storage::Migration> Migrations() {
                 created_ms BIGINT NOT NULL))",
            "CREATE INDEX verification_awaiting_originals_feedback ON verification_awaiting_originals (feedback_id)",
        }},
+      {3,
+       "re-survey invitations: token, delivery state, how the answer matched; the customer's e-mail",
+       {
+           // A unique token per re-survey, put in the invitation's survey
+           // link and carried back by the answer (feedback attribute
+           // resurvey_token). Empty until the invitation is prepared.
+           "ALTER TABLE verification_resurveys ADD COLUMN token TEXT NOT NULL DEFAULT ''",
+           // v1::ResurveyInvitationState (1 not sent .. 4 failed).
+           "ALTER TABLE verification_resurveys ADD COLUMN invite_state INTEGER NOT NULL DEFAULT 1",
+           "ALTER TABLE verification_resurveys ADD COLUMN invite_ms BIGINT NOT NULL DEFAULT 0",
+           "ALTER TABLE verification_resurveys ADD COLUMN invite_error TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE verification_resurveys ADD COLUMN invite_attempts INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE verification_resurveys ADD COLUMN answered_via TEXT NOT NULL DEFAULT ''",
+           "CREATE UNIQUE INDEX verification_resurveys_token ON verification_resurveys (token) WHERE token <> ''",
+           "CREATE INDEX verification_resurveys_invite ON verification_resurveys (state, invite_state, due_ms)",
+           // Where the invitation goes: the e-mail the original feedback
+           // carried (attribute customer_email or email), if any.
+           "ALTER TABLE verification_detractor_originals ADD COLUMN contact_email TEXT NOT NULL DEFAULT ''",
+       }},
   };
 }
 

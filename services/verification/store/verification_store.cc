@@ -128,12 +128,12 @@ std::vector<CheckRecord> SelectChecks(soci::session& s, const std::string& sql_t
 
 constexpr char kResurveyColumns[] =
     "id, customer_id, case_id, original_feedback_id, original_nps, due_ms, state, new_nps, "
-    "new_feedback_id, nps_change, answer_ms";
+    "new_feedback_id, nps_change, answer_ms, invite_state, invite_ms, invite_error, answered_via";
 
 struct ResurveyRow {
-  std::string id, customer_id, case_id, original_feedback_id, new_feedback_id;
-  int original_nps = 0, state = 0, new_nps = -1, nps_change = 0;
-  long long due_ms = 0, answer_ms = 0;
+  std::string id, customer_id, case_id, original_feedback_id, new_feedback_id, invite_error, answered_via;
+  int original_nps = 0, state = 0, new_nps = -1, nps_change = 0, invite_state = 1;
+  long long due_ms = 0, answer_ms = 0, invite_ms = 0;
 
   void BindInto(soci::statement& st) {
     st.exchange(soci::into(id));
@@ -147,6 +147,10 @@ struct ResurveyRow {
     st.exchange(soci::into(new_feedback_id));
     st.exchange(soci::into(nps_change));
     st.exchange(soci::into(answer_ms));
+    st.exchange(soci::into(invite_state));
+    st.exchange(soci::into(invite_ms));
+    st.exchange(soci::into(invite_error));
+    st.exchange(soci::into(answered_via));
   }
 
   v1::Resurvey ToProto() const {
@@ -164,7 +168,13 @@ struct ResurveyRow {
       r.set_new_feedback_id(new_feedback_id);
       r.set_nps_change(nps_change);
       *r.mutable_answer_time() = MillisToProto(answer_ms);
+      r.set_answered_via(answered_via);
     }
+    r.set_invitation_state(static_cast<v1::ResurveyInvitationState>(invite_state));
+    if (invite_ms > 0) *r.mutable_invitation_time() = MillisToProto(invite_ms);
+    r.set_invitation_error(invite_error);
+    if (invite_state != v1::RESURVEY_INVITATION_STATE_NOT_SENT || invite_ms > 0)
+      r.set_invitation_id(ResurveyInvitationId(id));
     return r;
   }
 };
@@ -449,18 +459,18 @@ absl::StatusOr<std::vector<v1::Resurvey>> VerificationStore::OpenResurveysDueBy(
 
 absl::StatusOr<bool> VerificationStore::RecordResurveyAnswer(const std::string& id, int new_nps,
                                                              const std::string& feedback_id,
-                                                             std::int64_t answer_ms) {
+                                                             std::int64_t answer_ms, const std::string& via) {
   return storage::Guarded("recording a re-survey answer", [&] {
     return Write([&](soci::session& s) {
-      std::string key = id, feedback = feedback_id;
+      std::string key = id, feedback = feedback_id, how = via;
       int nps = new_nps, answered = v1::RESURVEY_STATE_ANSWERED;
       long long at = answer_ms;
       soci::statement st =
           (s.prepare << "UPDATE verification_resurveys SET state = :a, new_nps = :n, "
-                        "new_feedback_id = :f, nps_change = :n2 - original_nps, answer_ms = :at "
-                        "WHERE id = :id AND state <> :a2",
+                        "new_feedback_id = :f, nps_change = :n2 - original_nps, answer_ms = :at, "
+                        "answered_via = :via WHERE id = :id AND state <> :a2",
            soci::use(answered), soci::use(nps), soci::use(feedback), soci::use(nps), soci::use(at),
-           soci::use(key), soci::use(answered));
+           soci::use(how), soci::use(key), soci::use(answered));
       st.execute(true);
       return Affected(st) > 0;
     });
@@ -505,9 +515,10 @@ absl::Status VerificationStore::RecordDetractorOriginal(const DetractorOriginal&
       std::string feedback = original.feedback_id, customer = original.customer_id;
       int nps = original.nps;
       long long seen = seen_ms;
-      s << "INSERT INTO verification_detractor_originals (feedback_id, customer_id, nps, seen_ms) "
-           "VALUES (:f, :c, :n, :s) ON CONFLICT (feedback_id) DO NOTHING",
-          soci::use(feedback), soci::use(customer), soci::use(nps), soci::use(seen);
+      std::string email = original.contact_email;
+      s << "INSERT INTO verification_detractor_originals (feedback_id, customer_id, nps, seen_ms, contact_email) "
+           "VALUES (:f, :c, :n, :s, :e) ON CONFLICT (feedback_id) DO NOTHING",
+          soci::use(feedback), soci::use(customer), soci::use(nps), soci::use(seen), soci::use(email);
     });
   });
 }
@@ -519,8 +530,9 @@ absl::StatusOr<std::optional<DetractorOriginal>> VerificationStore::FindDetracto
       DetractorOriginal found;
       found.feedback_id = feedback_id;
       soci::indicator ind = soci::i_null;
-      s << "SELECT customer_id, nps FROM verification_detractor_originals WHERE feedback_id = :f",
-          soci::into(found.customer_id, ind), soci::into(found.nps), soci::use(feedback_id);
+      s << "SELECT customer_id, nps, contact_email FROM verification_detractor_originals WHERE feedback_id = :f",
+          soci::into(found.customer_id, ind), soci::into(found.nps), soci::into(found.contact_email),
+          soci::use(feedback_id);
       if (!s.got_data()) return std::nullopt;
       return found;
     });
@@ -659,6 +671,166 @@ absl::StatusOr<std::vector<v1::KnowledgeEntry>> VerificationStore::SearchKnowled
         } while (st.fetch());
       }
       return out;
+    });
+  });
+}
+
+}  // namespace voc::verification
+
+namespace voc::verification {
+
+std::string ResurveyInvitationId(const std::string& resurvey_id) { return "resurvey:" + resurvey_id; }
+
+absl::StatusOr<std::vector<PendingInvitation>> VerificationStore::InvitationsToSend(int limit) {
+  return storage::Guarded("reading re-survey invitations to send", [&] {
+    return Read([&](soci::session& s) {
+      int due = v1::RESURVEY_STATE_DUE, not_sent = v1::RESURVEY_INVITATION_STATE_NOT_SENT, lim = limit;
+      std::string id, token, email;
+      soci::indicator email_ind = soci::i_ok;
+      soci::statement st =
+          (s.prepare << "SELECT r.id, r.token, o.contact_email FROM verification_resurveys r "
+                        "LEFT JOIN verification_detractor_originals o ON o.feedback_id = r.original_feedback_id "
+                        "WHERE r.state = :d AND r.invite_state = :n ORDER BY r.due_ms, r.id LIMIT :lim",
+           soci::into(id), soci::into(token), soci::into(email, email_ind), soci::use(due), soci::use(not_sent),
+           soci::use(lim));
+      std::vector<PendingInvitation> out;
+      if (st.execute(true)) {
+        do {
+          out.push_back({id, token, email_ind == soci::i_null ? "" : email});
+        } while (st.fetch());
+      }
+      return out;
+    });
+  });
+}
+
+absl::StatusOr<std::string> VerificationStore::EnsureResurveyToken(const std::string& id,
+                                                                  const std::string& candidate) {
+  return storage::Guarded("giving a re-survey its token", [&] {
+    return Write([&](soci::session& s) {
+      std::string key = id, token = candidate;
+      // Only an empty token is set: a replica that got there first keeps its own.
+      s << "UPDATE verification_resurveys SET token = :t WHERE id = :id AND token = ''", soci::use(token),
+          soci::use(key);
+      std::string stored;
+      s << "SELECT token FROM verification_resurveys WHERE id = :id", soci::into(stored), soci::use(key);
+      return stored;
+    });
+  });
+}
+
+absl::StatusOr<bool> VerificationStore::MarkInvitationSent(const std::string& id, std::int64_t now_ms) {
+  return storage::Guarded("recording a sent re-survey invitation", [&] {
+    return Write([&](soci::session& s) {
+      std::string key = id;
+      int sent = v1::RESURVEY_INVITATION_STATE_SENT, not_sent = v1::RESURVEY_INVITATION_STATE_NOT_SENT;
+      long long now = now_ms;
+      soci::statement st = (s.prepare << "UPDATE verification_resurveys SET invite_state = :s, invite_ms = :now, "
+                                         "invite_attempts = invite_attempts + 1, invite_error = '' "
+                                         "WHERE id = :id AND invite_state = :n",
+                            soci::use(sent), soci::use(now), soci::use(key), soci::use(not_sent));
+      st.execute(true);
+      return Affected(st) > 0;
+    });
+  });
+}
+
+absl::StatusOr<bool> VerificationStore::RecordInvitationRefused(const std::string& id, const std::string& error,
+                                                                 int max_attempts) {
+  return storage::Guarded("recording a refused re-survey invitation", [&] {
+    return Write([&](soci::session& s) {
+      std::string key = id, why = error;
+      int failed = v1::RESURVEY_INVITATION_STATE_FAILED, not_sent = v1::RESURVEY_INVITATION_STATE_NOT_SENT;
+      int max = max_attempts;
+      s << "UPDATE verification_resurveys SET invite_attempts = invite_attempts + 1, invite_error = :e, "
+           "invite_state = CASE WHEN invite_attempts + 1 >= :max THEN :f ELSE invite_state END "
+           "WHERE id = :id AND invite_state = :n",
+          soci::use(why), soci::use(max), soci::use(failed), soci::use(key), soci::use(not_sent);
+      int state = 0;
+      s << "SELECT invite_state FROM verification_resurveys WHERE id = :id", soci::into(state), soci::use(key);
+      return state == v1::RESURVEY_INVITATION_STATE_FAILED;
+    });
+  });
+}
+
+absl::StatusOr<bool> VerificationStore::RecordInvitationOutcome(const std::string& id, bool delivered,
+                                                                 const std::string& error, std::int64_t now_ms) {
+  return storage::Guarded("recording a re-survey invitation's delivery", [&] {
+    return Write([&](soci::session& s) {
+      std::string key = id, why = error;
+      long long now = now_ms;
+      int delivered_state = v1::RESURVEY_INVITATION_STATE_DELIVERED;
+      int failed_state = v1::RESURVEY_INVITATION_STATE_FAILED;
+      // Delivered on any channel wins over a failure on another; a repeated
+      // outcome changes nothing. invite_ms is kept if the send was recorded.
+      if (delivered) {
+        soci::statement st = (s.prepare << "UPDATE verification_resurveys SET invite_state = :d, invite_error = '', "
+                                           "invite_ms = CASE WHEN invite_ms = 0 THEN :now ELSE invite_ms END "
+                                           "WHERE id = :id AND invite_state <> :d2",
+                              soci::use(delivered_state), soci::use(now), soci::use(key), soci::use(delivered_state));
+        st.execute(true);
+        return Affected(st) > 0;
+      }
+      soci::statement st = (s.prepare << "UPDATE verification_resurveys SET invite_state = :f, invite_error = :e, "
+                                         "invite_ms = CASE WHEN invite_ms = 0 THEN :now ELSE invite_ms END "
+                                         "WHERE id = :id AND invite_state <> :d AND invite_state <> :f2",
+                            soci::use(failed_state), soci::use(why), soci::use(now), soci::use(key),
+                            soci::use(delivered_state), soci::use(failed_state));
+      st.execute(true);
+      return Affected(st) > 0;
+    });
+  });
+}
+
+absl::StatusOr<std::optional<v1::Resurvey>> VerificationStore::FindResurveyByToken(const std::string& token) {
+  return storage::Guarded("finding a re-survey by its token", [&]() -> absl::StatusOr<std::optional<v1::Resurvey>> {
+    if (token.empty()) return std::nullopt;
+    auto rows = Read([&](soci::session& s) {
+      std::string key = token;
+      return SelectResurveys(s, "WHERE token = :t", key);
+    });
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  });
+}
+
+absl::StatusOr<ResurveyCounts> VerificationStore::CountResurveys() {
+  return storage::Guarded("counting re-surveys", [&] {
+    return Read([&](soci::session& s) {
+      ResurveyCounts c;
+      long long scheduled = 0, due = 0, answered = 0, pending = 0, sent = 0, delivered = 0, failed = 0,
+                by_token = 0, change_sum = 0;
+      int st_scheduled = v1::RESURVEY_STATE_SCHEDULED, st_due = v1::RESURVEY_STATE_DUE,
+          st_answered = v1::RESURVEY_STATE_ANSWERED, st_answered2 = v1::RESURVEY_STATE_ANSWERED,
+          st_answered3 = v1::RESURVEY_STATE_ANSWERED, st_due2 = v1::RESURVEY_STATE_DUE;
+      int inv_not_sent = v1::RESURVEY_INVITATION_STATE_NOT_SENT, inv_delivered = v1::RESURVEY_INVITATION_STATE_DELIVERED,
+          inv_failed = v1::RESURVEY_INVITATION_STATE_FAILED;
+      s << "SELECT "
+           "COALESCE(SUM(CASE WHEN state = :s1 THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN state = :s2 THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN state = :s3 THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN state = :s4 AND invite_state = :i1 THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN invite_ms > 0 THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN invite_state = :i2 THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN invite_state = :i3 THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN state = :s5 AND answered_via = 'token' THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN state = :s6 THEN nps_change ELSE 0 END), 0) "
+           "FROM verification_resurveys",
+          soci::into(scheduled), soci::into(due), soci::into(answered), soci::into(pending), soci::into(sent),
+          soci::into(delivered), soci::into(failed), soci::into(by_token), soci::into(change_sum),
+          soci::use(st_scheduled), soci::use(st_due), soci::use(st_answered), soci::use(st_due2),
+          soci::use(inv_not_sent), soci::use(inv_delivered), soci::use(inv_failed), soci::use(st_answered2),
+          soci::use(st_answered3);
+      c.scheduled = scheduled;
+      c.due = due;
+      c.answered = answered;
+      c.invitations_pending = pending;
+      c.invitations_sent = sent;
+      c.invitations_delivered = delivered;
+      c.invitations_failed = failed;
+      c.answered_by_token = by_token;
+      c.nps_change_sum = change_sum;
+      return c;
     });
   });
 }

@@ -49,7 +49,26 @@ struct DetractorOriginal {
   std::string feedback_id;
   std::string customer_id;
   int nps = 0;
+  std::string contact_email;  // from the feedback's attributes, where the source gave one
 };
+
+// A due re-survey whose invitation has not been handed to the notifier.
+struct PendingInvitation {
+  std::string resurvey_id;
+  std::string token;          // empty until EnsureResurveyToken
+  std::string contact_email;  // of the original feedback, may be empty
+};
+
+struct ResurveyCounts {
+  std::int64_t scheduled = 0, due = 0, answered = 0;
+  std::int64_t invitations_pending = 0, invitations_sent = 0, invitations_delivered = 0, invitations_failed = 0;
+  std::int64_t answered_by_token = 0;
+  std::int64_t nps_change_sum = 0;  // over the answered ones
+};
+
+// The notification id of a re-survey's invitation ("resurvey:<id>"): stable,
+// so a re-sent invitation is de-duplicated by voc-notify and receivers.
+std::string ResurveyInvitationId(const std::string& resurvey_id);
 
 // A resolved detractor callback whose original score has not been seen yet.
 struct AwaitingResurvey {
@@ -117,8 +136,27 @@ class VerificationStore {
                                                                std::int64_t at_ms);
   // Records the answer of an unanswered re-survey. False when it had already
   // been answered.
+  // `via` is "token" (an answer to the invitation) or "customer".
   absl::StatusOr<bool> RecordResurveyAnswer(const std::string& id, int new_nps,
-                                            const std::string& feedback_id, std::int64_t answer_ms);
+                                            const std::string& feedback_id, std::int64_t answer_ms,
+                                            const std::string& via = "customer");
+
+  // --- re-survey invitations ---
+  // Due, unanswered re-surveys whose invitation is not sent yet, earliest due first.
+  absl::StatusOr<std::vector<PendingInvitation>> InvitationsToSend(int limit);
+  // Sets the re-survey's token unless it has one; returns the stored token.
+  absl::StatusOr<std::string> EnsureResurveyToken(const std::string& id, const std::string& candidate);
+  // NOT_SENT -> SENT at now_ms. False when it was no longer NOT_SENT.
+  absl::StatusOr<bool> MarkInvitationSent(const std::string& id, std::int64_t now_ms);
+  // The notifier refused the invitation: counts the attempt; after
+  // `max_attempts` it is FAILED with `error`. True when it is now FAILED.
+  absl::StatusOr<bool> RecordInvitationRefused(const std::string& id, const std::string& error, int max_attempts);
+  // voc-notify's final state of one delivery of the invitation: DELIVERED
+  // wins over FAILED (another channel may have failed). True when it changed.
+  absl::StatusOr<bool> RecordInvitationOutcome(const std::string& id, bool delivered, const std::string& error,
+                                               std::int64_t now_ms);
+  absl::StatusOr<std::optional<v1::Resurvey>> FindResurveyByToken(const std::string& token);
+  absl::StatusOr<ResurveyCounts> CountResurveys();
   // NOT_FOUND "resurveys/{id} not found" when there is none.
   absl::StatusOr<v1::Resurvey> GetResurvey(const std::string& id);
   // Soonest due first (due time ascending, then id), strictly after `after`
