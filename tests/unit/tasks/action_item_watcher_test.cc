@@ -157,3 +157,43 @@ TEST_F(ActionItemWatcherTest, AFailedNotificationIsRetriedUnderItsId) {
 
 }  // namespace
 }  // namespace voc::tracking::tasks
+
+namespace voc::tracking::tasks {
+namespace {
+
+// The shipped policy file's "action_item" policy on the cn-office calendar
+// (09:00-12:00, 13:00-18:00 Beijing time, Monday to Friday): a warning 8
+// working hours before the due time, level 2 16 working hours after it.
+TEST_F(ActionItemWatcherTest, ThePolicyPlanCountsWorkingHours) {
+  const auto policies = sla::LoadSlaPolicies("config/sla_policies.yaml");
+  ASSERT_TRUE(policies.ok()) << policies.status();
+  auto plan = ItemWatchPlanFromPolicies(**policies);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_NE(plan->calendar, nullptr);
+  watcher_ = std::make_unique<ActionItemWatcher>(*project_store_, clock_, notifier_, directory_, *plan);
+  replica_ = std::make_unique<ActionItemWatcher>(*project_store_, clock_, notifier_, directory_, *plan);
+  TimePoint t;
+  // Wednesday 18:00 Beijing, the end of its working day.
+  ASSERT_TRUE(ParseRfc3339("2026-03-04T10:00:00Z", &t));
+  due_ = t;
+  const v1::Project p = OpenProject();
+
+  auto at = [&](const char* rfc3339) {
+    TimePoint when;
+    EXPECT_TRUE(ParseRfc3339(rfc3339, &when));
+    clock_.Set(when);
+  };
+  at("2026-03-04T00:59:00Z");  // 08:59 Beijing: still 8 working hours and more to go
+  EXPECT_TRUE(Watch().empty());
+  at("2026-03-04T01:00:01Z");  // 09:00 Beijing: 8 working hours left
+  EXPECT_EQ(Watch(), std::vector<std::string>{Point(p, "warn:" + plan->warnings[0].id)});
+  at("2026-03-04T10:00:01Z");
+  EXPECT_EQ(Watch(), (std::vector<std::string>{Point(p, "breach"), Point(p, "level:1")}));
+  at("2026-03-06T09:59:00Z");  // Friday 17:59 Beijing: 15h59m working time after the breach
+  EXPECT_TRUE(Watch().empty());
+  at("2026-03-06T10:00:01Z");  // 16 working hours after the breach
+  EXPECT_EQ(Watch(), std::vector<std::string>{Point(p, "level:2")});
+}
+
+}  // namespace
+}  // namespace voc::tracking::tasks

@@ -233,3 +233,26 @@ TEST_F(CaseTasksTest, OwnerlessChecklistTaskDoesNotHoldTheCase) {
 
 }  // namespace
 }  // namespace voc::tracking::tasks
+
+namespace voc::tracking::tasks {
+namespace {
+
+// Without a due time the task's SLA policy (kind "task" in the shipped
+// file: 16 working hours on cn-office) sets it.
+TEST_F(CaseTasksTest, TheTaskPolicySetsTheDueTimeInWorkingHours) {
+  const auto policies = sla::LoadSlaPolicies("config/sla_policies.yaml");
+  ASSERT_TRUE(policies.ok()) << policies.status();
+  std::shared_ptr<const sla::SlaPolicies> shared = *policies;
+  TaskService with_policies(*task_store_, *store_, clock_, directory_, [shared] { return shared; });
+  const v1::Case c = NewCase("fb-1");  // Monday 2026-03-02 08:00 Beijing
+  auto req = TaskFor(c, "warehouse", "");
+  req.mutable_task()->clear_due_time();
+  const auto task = with_policies.AddTask(req);
+  ASSERT_TRUE(task.ok()) << task.status();
+  EXPECT_EQ(task->sla_policy_id(), "task");
+  // Monday 09:00-18:00 (8 h) and Tuesday 09:00-18:00 (8 h) Beijing time.
+  EXPECT_EQ(FormatRfc3339(FromMillis(ProtoToMillis(task->due_time()))), "2026-03-03T10:00:00.000Z");
+}
+
+}  // namespace
+}  // namespace voc::tracking::tasks
