@@ -39,6 +39,8 @@ COMMON_LAYERS = {
     "storage": {"status", "log", "util", "queue", "service", "metrics"},
     "rpc": {"status", "util", "clock", "log", "metrics"},
     "notify": {"status", "log", "config", "metrics"},
+    # SLA policies and calendars read their files with config's YAML helpers (issue 11).
+    "sla": {"config", "status"},
     "service": {"clock", "config", "log", "queue", "storage", "rpc", "status", "util", "metrics"},
 }
 
