@@ -18,7 +18,9 @@ GrpcBackend::GrpcBackend(GrpcBackendOptions options, const Clock& wall_clock)
       wall_clock_(wall_clock),
       tracking_(v1::TrackingService::NewStub(options_.tracking)),
       ingest_(v1::IngestService::NewStub(options_.ingest)),
-      dev_clock_(v1::DevClockService::NewStub(options_.tracking)) {
+      dev_clock_(v1::DevClockService::NewStub(options_.tracking)),
+      tasks_(v1::CaseTaskService::NewStub(options_.tracking)),
+      projects_(v1::ProjectWorkflowService::NewStub(options_.tracking)) {
   if (options_.triage) triage_ = v1::TriageService::NewStub(options_.triage);
   if (options_.verification) verification_ = v1::VerificationService::NewStub(options_.verification);
   if (options_.notify) notify_ = v1::NotifyService::NewStub(options_.notify);
@@ -96,6 +98,55 @@ GatewayBackend::ClockReading GrpcBackend::Now() {
                                          v1::GetTimeRequest());
   if (!reply.ok()) return {wall_clock_.Now(), "wall_clock_fallback"};
   return {FromProto(reply->now()), "tracking_dev_clock"};
+}
+
+// ---- issue 11 (tasks): tasks on cases and improvement projects, all on
+// tracking's channel.
+
+absl::StatusOr<v1::Task> GrpcBackend::AddTask(const v1::AddTaskRequest& request) {
+  return Call<v1::Task>(tasks_.get(), "tracking", &v1::CaseTaskService::Stub::AddTask, request);
+}
+absl::StatusOr<v1::Task> GrpcBackend::UpdateTaskState(const v1::UpdateTaskStateRequest& request) {
+  return Call<v1::Task>(tasks_.get(), "tracking", &v1::CaseTaskService::Stub::UpdateTaskState, request);
+}
+absl::StatusOr<v1::ListTasksResponse> GrpcBackend::ListTasks(const v1::ListTasksRequest& request) {
+  return Call<v1::ListTasksResponse>(tasks_.get(), "tracking", &v1::CaseTaskService::Stub::ListTasks,
+                                     request);
+}
+absl::StatusOr<v1::ListProjectsResponse> GrpcBackend::ListProjects(const v1::ListProjectsRequest& request) {
+  return Call<v1::ListProjectsResponse>(tracking_.get(), "tracking",
+                                        &v1::TrackingService::Stub::ListProjects, request);
+}
+absl::StatusOr<v1::Project> GrpcBackend::GetProject(const std::string& name) {
+  v1::GetProjectRequest request;
+  request.set_name(name);
+  // The workflow's GetProject adds the committee's decision.
+  return Call<v1::Project>(projects_.get(), "tracking", &v1::ProjectWorkflowService::Stub::GetProject,
+                           request);
+}
+absl::StatusOr<v1::Project> GrpcBackend::ProposeProject(const v1::CreateProjectRequest& request) {
+  return Call<v1::Project>(projects_.get(), "tracking", &v1::ProjectWorkflowService::Stub::ProposeProject,
+                           request);
+}
+absl::StatusOr<v1::Project> GrpcBackend::DecideProject(const v1::DecideProjectRequest& request) {
+  return Call<v1::Project>(projects_.get(), "tracking", &v1::ProjectWorkflowService::Stub::DecideProject,
+                           request);
+}
+absl::StatusOr<v1::Project> GrpcBackend::StartProject(const v1::StartProjectRequest& request) {
+  return Call<v1::Project>(projects_.get(), "tracking", &v1::ProjectWorkflowService::Stub::StartProject,
+                           request);
+}
+absl::StatusOr<v1::Project> GrpcBackend::AddActionItem(const v1::AddActionItemRequest& request) {
+  return Call<v1::Project>(projects_.get(), "tracking", &v1::ProjectWorkflowService::Stub::AddActionItem,
+                           request);
+}
+absl::StatusOr<v1::Project> GrpcBackend::UpdateActionItem(const v1::UpdateActionItemRequest& request) {
+  return Call<v1::Project>(projects_.get(), "tracking",
+                           &v1::ProjectWorkflowService::Stub::UpdateActionItem, request);
+}
+absl::StatusOr<v1::Project> GrpcBackend::CompleteActionItem(const v1::CompleteActionItemRequest& request) {
+  return Call<v1::Project>(tracking_.get(), "tracking", &v1::TrackingService::Stub::CompleteActionItem,
+                           request);
 }
 
 }  // namespace voc::gateway

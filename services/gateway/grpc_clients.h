@@ -51,6 +51,18 @@ class GrpcBackend final : public GatewayBackend {
       const v1::SearchKnowledgeRequest& request) override;
   absl::StatusOr<v1::ListDeliveriesResponse> ListDeliveries(const v1::ListDeliveriesRequest& request) override;
   ClockReading Now() override;
+  // ---- issue 11 (tasks)
+  absl::StatusOr<v1::Task> AddTask(const v1::AddTaskRequest& request) override;
+  absl::StatusOr<v1::Task> UpdateTaskState(const v1::UpdateTaskStateRequest& request) override;
+  absl::StatusOr<v1::ListTasksResponse> ListTasks(const v1::ListTasksRequest& request) override;
+  absl::StatusOr<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& request) override;
+  absl::StatusOr<v1::Project> GetProject(const std::string& name) override;
+  absl::StatusOr<v1::Project> ProposeProject(const v1::CreateProjectRequest& request) override;
+  absl::StatusOr<v1::Project> DecideProject(const v1::DecideProjectRequest& request) override;
+  absl::StatusOr<v1::Project> StartProject(const v1::StartProjectRequest& request) override;
+  absl::StatusOr<v1::Project> AddActionItem(const v1::AddActionItemRequest& request) override;
+  absl::StatusOr<v1::Project> UpdateActionItem(const v1::UpdateActionItemRequest& request) override;
+  absl::StatusOr<v1::Project> CompleteActionItem(const v1::CompleteActionItemRequest& request) override;
 
  private:
   // Calls `rpc` on `stub` with a deadline; the reply or the server's status.
@@ -65,6 +77,9 @@ class GrpcBackend final : public GatewayBackend {
   std::unique_ptr<v1::TriageService::Stub> triage_;
   std::unique_ptr<v1::VerificationService::Stub> verification_;
   std::unique_ptr<v1::NotifyService::Stub> notify_;
+  // Issue 11 (tasks): served by tracking beside TrackingService.
+  std::unique_ptr<v1::CaseTaskService::Stub> tasks_;
+  std::unique_ptr<v1::ProjectWorkflowService::Stub> projects_;
 };
 
 }  // namespace voc::gateway

@@ -54,6 +54,40 @@ class GatewayBackend {
     return absl::UnavailableError("notify is not configured");
   }
 
+  // ---- issue 11 (tasks): tasks on cases and improvement projects
+  // (tracking's CaseTaskService, ProjectWorkflowService and its project
+  // RPCs). UNIMPLEMENTED unless a backend provides them, so fakes written
+  // before them keep compiling.
+  virtual absl::StatusOr<v1::Task> AddTask(const v1::AddTaskRequest&) { return Unimplemented("AddTask"); }
+  virtual absl::StatusOr<v1::Task> UpdateTaskState(const v1::UpdateTaskStateRequest&) {
+    return Unimplemented("UpdateTaskState");
+  }
+  virtual absl::StatusOr<v1::ListTasksResponse> ListTasks(const v1::ListTasksRequest&) {
+    return Unimplemented("ListTasks");
+  }
+  virtual absl::StatusOr<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest&) {
+    return Unimplemented("ListProjects");
+  }
+  virtual absl::StatusOr<v1::Project> GetProject(const std::string&) { return Unimplemented("GetProject"); }
+  virtual absl::StatusOr<v1::Project> ProposeProject(const v1::CreateProjectRequest&) {
+    return Unimplemented("ProposeProject");
+  }
+  virtual absl::StatusOr<v1::Project> DecideProject(const v1::DecideProjectRequest&) {
+    return Unimplemented("DecideProject");
+  }
+  virtual absl::StatusOr<v1::Project> StartProject(const v1::StartProjectRequest&) {
+    return Unimplemented("StartProject");
+  }
+  virtual absl::StatusOr<v1::Project> AddActionItem(const v1::AddActionItemRequest&) {
+    return Unimplemented("AddActionItem");
+  }
+  virtual absl::StatusOr<v1::Project> UpdateActionItem(const v1::UpdateActionItemRequest&) {
+    return Unimplemented("UpdateActionItem");
+  }
+  virtual absl::StatusOr<v1::Project> CompleteActionItem(const v1::CompleteActionItemRequest&) {
+    return Unimplemented("CompleteActionItem");
+  }
+
   struct ClockReading {
     TimePoint now;
     // "tracking_dev_clock", "wall_clock", or "wall_clock_fallback" when
@@ -64,6 +98,11 @@ class GatewayBackend {
   // countdowns agree with the service that owns them; else the wall clock.
   // Never fails (falls back to the wall clock).
   virtual ClockReading Now() = 0;
+
+ private:
+  static absl::Status Unimplemented(const char* rpc) {
+    return absl::UnimplementedError(std::string(rpc) + " is not available from this backend");
+  }
 };
 
 }  // namespace voc::gateway

@@ -226,6 +226,20 @@ std::string RouteTemplate(const std::string& target) {
   if (seg.size() == 3 && seg[1] == "cases") return "/api/cases/{id}";
   if (seg.size() == 4 && seg[1] == "cases" && kActions.count(seg[3])) return "/api/cases/{id}/" + seg[3];
   if (seg.size() == 4 && seg[1] == "cases" && seg[3] == "deliveries") return "/api/cases/{id}/deliveries";
+  // Issue 11 (tasks): the task and project routes (work_routes.cc).
+  if (seg.size() == 2 && (seg[1] == "tasks" || seg[1] == "projects")) return "/api/" + seg[1];
+  if (seg.size() == 4 && seg[1] == "cases" && seg[3] == "tasks") return "/api/cases/{id}/tasks";
+  if (seg.size() == 6 && seg[1] == "cases" && seg[3] == "tasks" && seg[5] == "state") {
+    return "/api/cases/{id}/tasks/{task}/state";
+  }
+  if (seg.size() == 3 && seg[1] == "projects") return "/api/projects/{id}";
+  if (seg.size() == 4 && seg[1] == "projects" && (seg[3] == "decide" || seg[3] == "start" || seg[3] == "items")) {
+    return "/api/projects/{id}/" + seg[3];
+  }
+  if (seg.size() == 5 && seg[1] == "projects" && seg[3] == "items") return "/api/projects/{id}/items/{item}";
+  if (seg.size() == 6 && seg[1] == "projects" && seg[3] == "items" && seg[5] == "complete") {
+    return "/api/projects/{id}/items/{item}/complete";
+  }
   return "unknown";
 }
 
@@ -310,6 +324,8 @@ HttpResponse Router::Route(const HttpRequest& request) const {
     if (request.method != "POST") return MethodNotAllowed("POST");
     return CaseAction(seg[2], seg[3], request);
   }
+  // Issue 11 (tasks): tasks and projects.
+  if (auto work = WorkRoute(seg, query, request)) return *work;
   return Error(404, "NOT_FOUND", "no such endpoint: " + path);
 }
 

@@ -15,6 +15,8 @@
 //                                        filtered and paged by triage
 //   GET  /api/knowledge?q=&page_size=&page_token=
 //                                        verification's knowledge base
+//   /api/tasks, /api/cases/{id}/tasks..., /api/projects...
+//                                        tasks and projects (work_routes.cc)
 //   GET  anything else                    a static file of the web page
 // Errors are {"error": {"code", "message"}} with the HTTP status of the gRPC
 // code (json_mapping.h). POST bodies must be JSON objects sent as
@@ -22,6 +24,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +67,11 @@ class Router {
   HttpResponse ListClusters(const std::map<std::string, std::string>& query) const;
   HttpResponse SearchKnowledge(const std::map<std::string, std::string>& query) const;
   TimePoint Now() const;
+  // Issue 11 (tasks): the task and project routes (work_routes.cc, listed
+  // there); nullopt when the path is none of them.
+  std::optional<HttpResponse> WorkRoute(const std::vector<std::string>& seg,
+                                        const std::map<std::string, std::string>& query,
+                                        const HttpRequest& request) const;
   // Every topic of triage's active taxonomy, in taxonomy order (all pages of
   // ListTopics).
   absl::StatusOr<std::vector<v1::Topic>> AllTopics() const;

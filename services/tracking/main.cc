@@ -1,5 +1,6 @@
 // voc-tracking: cases, projects, the SLA sweeper and the voc:tracking events.
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include "common/log/log.h"
@@ -17,6 +18,13 @@
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/tracking_grpc.h"
 #include "services/tracking/tracking_service.h"
+#include "services/tracking/store/project_store.h"
+#include "services/tracking/store/task_store.h"
+#include "services/tracking/tasks/action_item_watcher.h"
+#include "services/tracking/tasks/project_workflow.h"
+#include "services/tracking/tasks/task_service.h"
+#include "services/tracking/tasks/tasks_grpc.h"
+#include "common/sla/sla_policy.h"
 
 int main(int argc, char** argv) {
   voc::rpc::BlockShutdownSignals();
@@ -65,6 +73,46 @@ int main(int argc, char** argv) {
                                     [&policies] { return policies.Current(); });
   voc::tracking::TrackingGrpc grpc_service(service, sweeper);
 
+  // ---- issue 11 (tasks): tasks on cases, the project workflow and its
+  // committee, the action-item watcher (run beside the sweeper).
+  auto committee = voc::tracking::tasks::ParseCommittee(config.ServiceString("voc_committee"),
+                                                        *directory);
+  if (!committee.ok()) {
+    std::cerr << "voc-tracking: cannot start: " << committee.status().message() << "\n";
+    return 2;
+  }
+  // The task and action-item policies (kinds "task", "action_item") of the
+  // SLA policy file; without one, tasks need their own due time and the
+  // watcher counts wall-clock time from services.tracking.action_item_*.
+  std::shared_ptr<const voc::sla::SlaPolicies> work_policies;
+  const std::string policies_path =
+      config.ServiceString("sla_policies", voc::tracking::tasks::kDefaultSlaPoliciesPath);
+  if (config.Has("services.tracking.sla_policies") || std::filesystem::exists(policies_path)) {
+    auto loaded_policies = voc::sla::LoadSlaPolicies(policies_path);
+    if (!loaded_policies.ok()) {
+      std::cerr << "voc-tracking: cannot start: " << loaded_policies.status().message() << "\n";
+      return 2;
+    }
+    work_policies = *std::move(loaded_policies);
+  }
+  auto item_plan = work_policies ? voc::tracking::tasks::ItemWatchPlanFromPolicies(*work_policies)
+                                 : absl::StatusOr<voc::tracking::tasks::ItemWatchPlan>(
+                                       absl::NotFoundError("no SLA policies loaded"));
+  if (!item_plan.ok()) item_plan = voc::tracking::tasks::ItemWatchPlanFromConfig(config);
+  voc::tracking::TaskStore task_store(*ctx.db);
+  voc::tracking::ProjectStore project_store(*ctx.db);
+  voc::tracking::tasks::TaskService task_service(task_store, store, *ctx.clock, directory,
+                                                 [work_policies] { return work_policies; });
+  voc::tracking::tasks::ProjectWorkflow project_workflow(store, project_store, *ctx.clock,
+                                                         directory, *std::move(committee));
+  voc::tracking::tasks::ActionItemWatcher item_watcher(
+      project_store, *ctx.clock, *notifier, directory, *std::move(item_plan));
+  voc::tracking::tasks::CaseTaskGrpc task_grpc(task_service);
+  voc::tracking::tasks::ProjectWorkflowGrpc workflow_grpc(project_workflow, item_watcher);
+  voc::PeriodicWorker item_worker("action-item-watcher", interval,
+                                  [&] { item_watcher.WatchOnce().IgnoreError(); },
+                                  voc::PeriodicWorker::FirstTick::kImmediately);
+
   // Two background loops at the same pace: the SLA sweep (a failed sweep is
   // logged and the next tick retries), and the relay retrying events Redis
   // did not take right after their change.
@@ -72,16 +120,18 @@ int main(int argc, char** argv) {
                              voc::PeriodicWorker::FirstTick::kImmediately);
 
   voc::rpc::ServiceServer server({"tracking", ctx.listen, ctx.dev_clock},
-                                 {&grpc_service});
+                                 {&grpc_service, &task_grpc, &workflow_grpc});
   voc::StartServerOrExit(server, "tracking");
   const auto readiness = voc::StartReadiness(ctx, server);
   worker.Start();
+  item_worker.Start();
   relay.Start();
   voc::log::Info("tracking_started", {{"directory", directory_path},
                                       {"sla_policies", policies.path()},
                                       {"people", directory->person_count()}});
   server.WaitForShutdownSignal();
   worker.Stop();
+  item_worker.Stop();
   relay.Stop();
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "proto/api/enum_names.h"
 #include "proto/api/limits.h"
 #include "proto/api/resource_names.h"
+#include "services/tracking/tasks/resolve_gate.h"
 
 namespace voc::tracking {
 namespace {
@@ -485,6 +486,8 @@ absl::StatusOr<v1::Case> TrackingService::ResolveCase(const v1::ResolveCaseReque
   if (IsBlank(request.resolution_note())) {
     return status::InvalidArgument("resolution_note", "is required to resolve a case");
   }
+  // Issue 11 (tasks): not while a task on the case is open.
+  VOC_RETURN_IF_ERROR(tasks::RequireNoOpenTasks(store_, request.name(), NowMs()));
   return Transition(request.name(), CaseEvent::kResolve, [&](const v1::Case&, CaseChange& change) {
     change.resolution_note = request.resolution_note();
     change.history = {change.now_ms, ActorOr(request.actor()), "resolved",

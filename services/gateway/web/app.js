@@ -5,7 +5,7 @@
 import { messages, format, formatDuration, formatPValue, sortCases } from './i18n.js';
 
 const REFRESH_MS = 30000;
-const VIEWS = ['cases', 'insights', 'knowledge'];
+const VIEWS = ['cases', 'insights', 'knowledge', 'work'];
 const CLUSTER_PAGE = 10;
 const MAX_QUERY_BYTES = 256;
 const $ = (id) => document.getElementById(id);
@@ -24,6 +24,9 @@ const state = {
   clustersAll: false,
   // Knowledge: the last search.
   knowledge: null, // {query, entries} | {query, error} | {tooLong}
+  // Tasks & projects (issue 11): the department's open tasks and the projects.
+  tasks: null, // {tasks} | {error}
+  projects: null, // {projects} | {error}
 };
 
 const t = () => messages[state.lang];
@@ -125,6 +128,7 @@ function applyLanguage() {
   renderSignals();
   renderClusters();
   renderKnowledge();
+  renderWork();
   if (state.selectedId) loadDetail(state.selectedId);
 }
 
@@ -225,6 +229,7 @@ function renderDetail(data) {
   const finished = c.state === 'resolved' || c.state === 'closed';
   $('ack').disabled = c.state !== 'open';
   document.querySelectorAll('#detail form button, #detail form textarea, #detail form input').forEach((n) => { n.disabled = finished; });
+  renderCaseTasks(c);
 }
 
 function topicName(id, names) {
@@ -447,6 +452,7 @@ function showView(view) {
   $('overdue-filter').hidden = state.view !== 'cases';
   if (state.view === 'insights') loadInsights();
   if (state.view === 'knowledge') $('knowledge-q').focus();
+  if (state.view === 'work') loadWork();
 }
 
 function viewFromHash() {
@@ -496,6 +502,7 @@ function chooseDepartment(id) {
   loadCases();
   state.clusters = null;
   if (state.view === 'insights') loadClusters();
+  if (state.view === 'work') loadWork();
 }
 
 async function start() {
@@ -528,6 +535,7 @@ async function start() {
     searchKnowledge($('knowledge-q').value);
   });
   window.addEventListener('hashchange', () => showView(viewFromHash()));
+  startWork();
 
   showStatus(t().loading);
   try {
@@ -547,7 +555,211 @@ async function start() {
     loadClock();
     loadCases();
     if (state.view === 'insights') loadInsights();
+    if (state.view === 'work') loadWork();
   }, REFRESH_MS);
+}
+
+// --- issue 11 (tasks): tasks on cases, the department's tasks, improvement projects ---
+
+function taskTimeLeft(task) {
+  if (task.time_left_ms === null || task.time_left_ms === undefined) return t().noDue;
+  return timeLeftText({ time_left_ms: task.time_left_ms, overdue: task.time_left_ms < 0 });
+}
+
+function ownerOf(o) {
+  return o.person ? `${departmentName(o.department)} / ${o.person}` : departmentName(o.department);
+}
+
+function localInputToIso(value) {
+  // <input type="datetime-local"> gives local wall time without a zone.
+  return value ? new Date(value).toISOString() : '';
+}
+
+function renderCaseTasks(c) {
+  const select = document.querySelector('#task-form select[name=department]');
+  select.replaceChildren(...state.departments.map((d) => {
+    const option = el('option', `${d.name[state.lang]} (${d.id})`);
+    option.value = d.id;
+    return option;
+  }));
+  $('case-tasks').replaceChildren(...(c.tasks || []).map((task) => {
+    const li = el('li');
+    const due = task.due_time ? ` · ${t().due} ${localTime(task.due_time)}` : '';
+    li.append(el('span', task.done ? '✓' : '•', 'when'),
+      el('span', `${task.title} — ${ownerOf(task.owner || {})}${due}`));
+    return li;
+  }));
+}
+
+function renderTasks() {
+  const data = state.tasks;
+  const message = $('tasks-message');
+  if (!data) return;
+  if (data.error) {
+    $('task-rows').replaceChildren();
+    message.hidden = false;
+    message.textContent = t().errorPrefix + data.error;
+    return;
+  }
+  message.hidden = data.tasks.length > 0;
+  message.textContent = t().tasksEmpty;
+  $('task-count').textContent = `(${data.tasks.length})`;
+  $('task-rows').replaceChildren(...data.tasks.map((task) => {
+    const tr = el('tr');
+    tr.dataset.task = task.name;
+    if (task.time_left_ms !== null && task.time_left_ms < 0) tr.classList.add('overdue');
+    const actions = el('td');
+    const button = (label, next) => {
+      const b = el('button', label);
+      b.type = 'button';
+      b.addEventListener('click', () => moveTask(task, next));
+      return b;
+    };
+    if (task.state === 'open') actions.append(button(t().startTask, 'in_progress'));
+    actions.append(button(t().doneTask, 'done'), button(t().cancelTask, 'cancelled'));
+    tr.append(el('td', taskTimeLeft(task), 'time'), el('td', task.title), el('td', task.case_title || task.case_id),
+      el('td', ownerOf(task.owner)), el('td', t().taskStates[task.state] || task.state), actions);
+    return tr;
+  }));
+}
+
+function projectCard(p) {
+  const li = el('li', null, 'card');
+  li.dataset.project = p.id;
+  li.append(el('h3', p.title), el('p', `${p.topic} · ${t().projectStates[p.state] || p.state}`, 'note'));
+  if (p.decided_by) li.append(el('p', format(t().decidedBy, { p: p.decided_by, r: p.decision_reason || '—' }), 'note'));
+  const items = el('ul', null, 'timeline');
+  for (const item of p.action_items || []) {
+    const flag = item.done ? t().itemDone : (item.overdue ? t().itemOverdue : '');
+    const row = el('li');
+    row.append(el('span', item.due_time ? localDate(item.due_time) : t().noDue, 'when'),
+      el('span', `${item.title} — ${ownerOf(item.owner)}${flag ? ' · ' + flag : ''}`));
+    if (!item.done && p.state === 'open') {
+      const done = el('button', t().completeItem);
+      done.type = 'button';
+      done.addEventListener('click', () => projectAction(p, `items/${encodeURIComponent(item.id)}/complete`, {}));
+      row.append(done);
+    }
+    items.append(row);
+  }
+  li.append(items);
+  const buttons = el('div', null, 'actions');
+  const button = (label, onClick) => {
+    const b = el('button', label);
+    b.type = 'button';
+    b.addEventListener('click', onClick);
+    buttons.append(b);
+  };
+  if (p.state === 'proposed') {
+    button(t().approve, () => projectAction(p, 'decide', { approve: true }));
+    button(t().reject, () => {
+      const reason = window.prompt(t().rejectReasonPrompt);
+      if (reason) projectAction(p, 'decide', { approve: false, reason });
+    });
+  }
+  if (p.state === 'approved') button(t().startProject, () => projectAction(p, 'start', {}));
+  li.append(buttons);
+  return li;
+}
+
+function renderProjects() {
+  const data = state.projects;
+  const message = $('projects-message');
+  if (!data) return;
+  if (data.error) {
+    $('project-list').replaceChildren();
+    message.hidden = false;
+    message.textContent = t().errorPrefix + data.error;
+    return;
+  }
+  message.hidden = data.projects.length > 0;
+  message.textContent = t().projectsEmpty;
+  $('project-list').replaceChildren(...data.projects.map(projectCard));
+}
+
+function renderWork() {
+  renderTasks();
+  renderProjects();
+}
+
+async function loadWork() {
+  if (!state.department) return;
+  const params = new URLSearchParams({ department: state.department, open: 'true' });
+  try {
+    state.tasks = await api(`/api/tasks?${params}`);
+  } catch (error) {
+    state.tasks = { error: error.message };
+  }
+  try {
+    // The list has states only; each card shows its project's decision.
+    const listed = await api('/api/projects');
+    state.projects = { projects: await Promise.all(listed.projects.map(async (p) => {
+      try { return (await api(`/api/projects/${encodeURIComponent(p.id)}`)).project; } catch { return p; }
+    })) };
+  } catch (error) {
+    state.projects = { error: error.message };
+  }
+  renderWork();
+}
+
+function currentActor() {
+  const actor = $('actor').value.trim();
+  if (!actor) showStatus(t().needActor, true);
+  return actor;
+}
+
+async function postWork(path, body) {
+  const actor = currentActor();
+  if (!actor) return false;
+  try {
+    await api(path, { method: 'POST', body: JSON.stringify({ actor, ...body }) });
+    showStatus(t().saved);
+    return true;
+  } catch (error) {
+    showStatus(t().errorPrefix + error.message, true);
+    return false;
+  }
+}
+
+async function moveTask(task, next) {
+  let reason = '';
+  if (next === 'cancelled') {
+    reason = window.prompt(t().cancelReasonPrompt) || '';
+    if (!reason) return;
+  }
+  const [, caseId, , taskId] = task.name.split('/');
+  if (await postWork(`/api/cases/${encodeURIComponent(caseId)}/tasks/${encodeURIComponent(taskId)}/state`,
+    { state: next, reason })) await loadWork();
+}
+
+async function projectAction(p, action, body) {
+  if (await postWork(`/api/projects/${encodeURIComponent(p.id)}/${action}`, body)) await loadWork();
+}
+
+function startWork() {
+  $('task-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    const ok = await postWork(`/api/cases/${encodeURIComponent(state.selectedId)}/tasks`, {
+      title: form.title.value, department: form.department.value, person: form.person.value.trim(),
+      due_time: localInputToIso(form.due.value),
+    });
+    if (ok) {
+      form.title.value = '';
+      await loadDetail(state.selectedId);
+    }
+  });
+  $('project-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    const items = form.item.value.trim()
+      ? [{ title: form.item.value.trim(), department: state.department, due_time: localInputToIso(form.due.value) }]
+      : [];
+    if (await postWork('/api/projects', { title: form.title.value, topic: form.topic.value.trim(), items })) {
+      form.reset();
+      await loadWork();
+    }
+  });
 }
 
 start();

@@ -128,3 +128,39 @@ export function sortCases(cases) {
     return key(a) - key(b);
   });
 }
+
+// ---- issue 11 (tasks): tasks on cases and improvement projects
+Object.assign(messages.zh, {
+  viewWork: '任务与项目', myTasks: '本部门的任务', taskTitle: '任务', taskCase: '所属工单',
+  addTask: '给其他部门派任务', taskTitlePlaceholder: '任务内容（必填）', taskPersonPlaceholder: '负责人 ID（可选）',
+  addTaskButton: '派发任务', caseTasks: '任务', tasksEmpty: '本部门没有待办任务。',
+  startTask: '开始处理', doneTask: '完成', cancelTask: '取消', cancelReasonPrompt: '取消原因（必填）：',
+  projectsTitle: '改进项目', projectsHint: '项目提案须经 VoC 委员会批准后才能启动。',
+  proposeProject: '提交项目提案', projectTitlePlaceholder: '项目名称（必填）',
+  projectTopicPlaceholder: '主题 ID，例如 logistics.delivery_delay', itemTitlePlaceholder: '第一项行动（可选）',
+  propose: '提交提案', approve: '批准', reject: '驳回', startProject: '启动项目',
+  rejectReasonPrompt: '驳回原因（必填）：', projectsEmpty: '还没有改进项目。', decidedBy: '{p} 决定：{r}',
+  itemOverdue: '已逾期', itemDone: '已完成', completeItem: '标记完成',
+  taskStates: { open: '待处理', in_progress: '处理中', done: '已完成', cancelled: '已取消' },
+  projectStates: {
+    proposed: '待委员会审批', approved: '已批准', rejected: '已驳回', open: '进行中', closed: '已完成',
+  },
+});
+Object.assign(messages.en, {
+  viewWork: 'Tasks & projects', myTasks: "My department's tasks", taskTitle: 'Task', taskCase: 'Case',
+  addTask: 'Add a task for another department', taskTitlePlaceholder: 'What to do (required)',
+  taskPersonPlaceholder: 'Person id (optional)', addTaskButton: 'Add task', caseTasks: 'Tasks',
+  tasksEmpty: 'No open tasks for this department.',
+  startTask: 'Start', doneTask: 'Done', cancelTask: 'Cancel', cancelReasonPrompt: 'Why cancel? (required)',
+  projectsTitle: 'Improvement projects', projectsHint: 'A proposal starts only after the VoC committee approves it.',
+  proposeProject: 'Propose a project', projectTitlePlaceholder: 'Project title (required)',
+  projectTopicPlaceholder: 'Topic id, e.g. logistics.delivery_delay', itemTitlePlaceholder: 'First action item (optional)',
+  propose: 'Propose', approve: 'Approve', reject: 'Reject', startProject: 'Start project',
+  rejectReasonPrompt: 'Why reject? (required)', projectsEmpty: 'No improvement projects yet.',
+  decidedBy: 'Decided by {p}: {r}', itemOverdue: 'overdue', itemDone: 'done', completeItem: 'Mark done',
+  taskStates: { open: 'open', in_progress: 'in progress', done: 'done', cancelled: 'cancelled' },
+  projectStates: {
+    proposed: 'awaiting the VoC committee', approved: 'approved', rejected: 'rejected', open: 'in progress',
+    closed: 'done',
+  },
+});

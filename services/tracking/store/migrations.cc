@@ -1,6 +1,7 @@
 #include "services/tracking/store/migrations.h"
 
 #include "services/tracking/store/sla_store.h"
+#include "services/tracking/tasks/task_migration.h"
 
 namespace voc::tracking {
 
@@ -209,6 +210,8 @@ std::vector<storage::Migration> TrackingMigrations() {
       // escalation (issue 11): the fired SLA points; defined beside the
       // sweeper's queries in sla_store.cc. Keep the list in version order.
       SlaFiredMigration(),
+      // ---- issue 11, tasks: migration 5 (services/tracking/tasks/task_migration.cc)
+      tasks::TaskMigration(),
   };
 }
 
