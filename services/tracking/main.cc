@@ -1,6 +1,5 @@
 // voc-tracking: cases, projects, the SLA sweeper and the voc:tracking events.
 #include <chrono>
-#include <filesystem>
 #include <iostream>
 
 #include "common/log/log.h"
@@ -24,7 +23,6 @@
 #include "services/tracking/tasks/project_workflow.h"
 #include "services/tracking/tasks/task_service.h"
 #include "services/tracking/tasks/tasks_grpc.h"
-#include "common/sla/sla_policy.h"
 
 int main(int argc, char** argv) {
   voc::rpc::BlockShutdownSignals();
@@ -81,28 +79,17 @@ int main(int argc, char** argv) {
     std::cerr << "voc-tracking: cannot start: " << committee.status().message() << "\n";
     return 2;
   }
-  // The task and action-item policies (kinds "task", "action_item") of the
-  // SLA policy file; without one, tasks need their own due time and the
-  // watcher counts wall-clock time from services.tracking.action_item_*.
-  std::shared_ptr<const voc::sla::SlaPolicies> work_policies;
-  const std::string policies_path =
-      config.ServiceString("sla_policies", voc::tracking::tasks::kDefaultSlaPoliciesPath);
-  if (config.Has("services.tracking.sla_policies") || std::filesystem::exists(policies_path)) {
-    auto loaded_policies = voc::sla::LoadSlaPolicies(policies_path);
-    if (!loaded_policies.ok()) {
-      std::cerr << "voc-tracking: cannot start: " << loaded_policies.status().message() << "\n";
-      return 2;
-    }
-    work_policies = *std::move(loaded_policies);
-  }
-  auto item_plan = work_policies ? voc::tracking::tasks::ItemWatchPlanFromPolicies(*work_policies)
-                                 : absl::StatusOr<voc::tracking::tasks::ItemWatchPlan>(
-                                       absl::NotFoundError("no SLA policies loaded"));
+  // The task and action-item policies (kinds "task", "action_item") come from
+  // the same policy set as the cases' clocks; without an action_item policy
+  // the watcher counts wall-clock time from services.tracking.action_item_*.
+  // The watch plan is taken at start: a reload re-targets cases and tasks,
+  // the action-item plan after a restart.
+  auto item_plan = voc::tracking::tasks::ItemWatchPlanFromPolicies(*policies.Current());
   if (!item_plan.ok()) item_plan = voc::tracking::tasks::ItemWatchPlanFromConfig(config);
   voc::tracking::TaskStore task_store(*ctx.db);
   voc::tracking::ProjectStore project_store(*ctx.db);
   voc::tracking::tasks::TaskService task_service(task_store, store, *ctx.clock, directory,
-                                                 [work_policies] { return work_policies; });
+                                                 [&policies] { return policies.Current(); });
   voc::tracking::tasks::ProjectWorkflow project_workflow(store, project_store, *ctx.clock,
                                                          directory, *std::move(committee));
   voc::tracking::tasks::ActionItemWatcher item_watcher(

@@ -33,10 +33,6 @@
 
 namespace voc::tracking::tasks {
 
-// Where tracking finds the SLA policy file when services.tracking.sla_policies
-// is not set.
-inline constexpr char kDefaultSlaPoliciesPath[] = "config/sla_policies.yaml";
-
 struct ItemWatchPlan {
   // Warnings `before` the due moment (fraction-based points are not used:
   // an item has no start to take a fraction of).
