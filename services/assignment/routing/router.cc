@@ -16,6 +16,14 @@ v1::Priority MoreUrgent(v1::Priority a, v1::Priority b) {
   return a < b ? a : b;
 }
 
+// Topics (issue 10): triage's `topics` are complaint topics, each with its
+// clause's sentiment. A topic praised in its clause ("送餐快" in "便宜,送餐快,
+// 难吃") must not route or title a complaint; UNSPECIFIED comes from triage
+// versions before clause-level topics, whose topics were all complaints.
+bool IsComplaintTopic(const v1::TopicMatch& topic) {
+  return topic.sentiment() == v1::SENTIMENT_NEGATIVE || topic.sentiment() == v1::SENTIMENT_UNSPECIFIED;
+}
+
 // Everything every planned case shares: feedback, customer, summary,
 // topics, and the SLA measured from the feedback's arrival.
 v1::CreateCaseRequest BaseRequest(const v1::TriagedFeedback& t, const std::string& request_id,
@@ -28,7 +36,8 @@ v1::CreateCaseRequest BaseRequest(const v1::TriagedFeedback& t, const std::strin
   c->set_feedback_id(f.id());
   c->set_customer_id(f.customer().id());
   c->set_summary(TruncateUtf8(f.text(), kSummaryBytes));
-  for (const auto& topic : t.result().topics()) c->add_topics(topic.topic());
+  for (const auto& topic : t.result().topics())
+    if (IsComplaintTopic(topic)) c->add_topics(topic.topic());
   *req.mutable_sla() = ToProto(sla);
   // Arrival is received_time; a feedback without one falls back to when it
   // happened, and failing that tracking measures from creation.
@@ -177,6 +186,7 @@ PlannedCase Router::PlanComplaint(const v1::TriagedFeedback& t) const {
   auto decide = [&]() -> std::optional<ResolvedOwner> {
     // 1. The first rule matching a topic, in triage's topic order.
     for (const v1::TopicMatch& topic : t.result().topics()) {
+      if (!IsComplaintTopic(topic)) continue;
       for (const RoutingRule& rule : policy.rules) {
         if (!rule.Matches(topic.topic()) || (rule.requires_store && !has_store)) continue;
         if (auto resolved = Resolve(rule.owner, t, topic.department())) {
@@ -189,6 +199,7 @@ PlannedCase Router::PlanComplaint(const v1::TriagedFeedback& t) const {
     }
     // 2. The department triage named on the first topic that has one.
     for (const v1::TopicMatch& topic : t.result().topics()) {
+      if (!IsComplaintTopic(topic)) continue;
       if (topic.department().empty() || !directory_->FindDepartment(topic.department())) continue;
       title_topic = topic.topic();
       v1::Owner owner;

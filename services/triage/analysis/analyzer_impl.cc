@@ -15,6 +15,7 @@
 #include "services/triage/analysis/sentiment/combined_model.h"
 #include "services/triage/analysis/sentiment/lexicon_model.h"
 #include "services/triage/analysis/sentiment/linear_model.h"
+#include "services/triage/analysis/text/clauses.h"
 #include "services/triage/analysis/text/normalizer.h"
 #include "services/triage/analysis/text/segmenter.h"
 
@@ -80,11 +81,35 @@ class TriageAnalyzer::Pipeline {
     return out;
   }
 
+  // The normalised text and tokens of the last Run() on this thread.
+  struct Scratch {
+    text::NormalizedText normalized;
+    std::vector<text::Token> tokens;
+    std::vector<text::Token> clause_tokens;
+  };
+  static Scratch& ThreadScratch() {
+    thread_local Scratch scratch;
+    return scratch;
+  }
+
+  // The lexicon's reading of one clause of the last Run() on this thread
+  // (the trained model reads whole texts; clauses are too short for it).
+  sentiment::SentimentResult ScoreClause(text::ClauseSpan clause) const {
+    Scratch& s = ThreadScratch();
+    const char* base = s.normalized.text.data();
+    s.clause_tokens.clear();
+    for (const text::Token& t : s.tokens) {
+      const std::size_t at = static_cast<std::size_t>(t.text.data() - base);
+      if (at >= clause.begin && at < clause.end) s.clause_tokens.push_back(t);
+    }
+    return lexicon_->Score(s.normalized, s.clause_tokens);
+  }
+
   // Also returns the trained topic classifier's label, if one is configured
   // and confident (probability >= kTopicModelMinProbability).
   SentimentOutcome Run(std::string_view text, std::string& normalized_out, std::string* model_topic) const {
-    thread_local text::NormalizedText normalized;
-    thread_local std::vector<text::Token> tokens;
+    text::NormalizedText& normalized = ThreadScratch().normalized;
+    std::vector<text::Token>& tokens = ThreadScratch().tokens;
     normalizer_.NormalizeInto(text, normalized);
     segmenter_->SegmentInto(normalized.text, tokens);
     sentiment::SentimentResult r = model_->Score(normalized, tokens);
@@ -128,6 +153,7 @@ TriageAnalyzer::TriageAnalyzer(const AnalyzerOptions& options) {
   priority_ = OrThrow(PriorityMatrix::LoadFileOrDefault(options.priority_path));
   pipeline_ = std::make_unique<Pipeline>(options);
   sentiment_model_name_ = pipeline_->name();
+  clause_topics_ = options.clause_topics;
 }
 
 TriageAnalyzer::~TriageAnalyzer() = default;
@@ -141,6 +167,102 @@ std::string TriageAnalyzer::Normalize(std::string_view text) const { return pipe
 
 std::vector<std::string> TriageAnalyzer::Terms(std::string_view text) const { return pipeline_->Terms(text); }
 
+namespace {
+
+// Whether some evidence term of a complaint-term topic is not negated.
+bool ComplaintTermStands(const std::string& normalized, text::ClauseSpan clause, const ClauseTopic& found) {
+  return std::any_of(found.evidence.begin(), found.evidence.end(), [&](const auto& span) {
+    return !text::InNegationScope(normalized, clause, span.first);
+  });
+}
+
+}  // namespace
+
+void TriageAnalyzer::ReadTopics(const Taxonomy& taxonomy, const std::string& normalized, Analysis& a) const {
+  thread_local std::vector<text::ClauseSpan> clauses;
+  thread_local std::vector<ClauseTopic> found;
+  thread_local std::vector<std::uint32_t> complaint_indices;
+  if (!clause_topics_) {
+    // The whole text as one clause, every topic with the feedback's sentiment.
+    a.topics = taxonomy.Match(normalized);
+    for (auto& t : a.topics) t.sentiment = a.sentiment;
+    a.topic_mentions = a.topics;
+    return;
+  }
+  text::SplitClauses(normalized, clauses);
+  taxonomy.MatchClauses(normalized, clauses, found);
+  complaint_indices.clear();
+  // Each clause that holds a topic gets the lexicon's reading (found is in
+  // clause order, so each clause is scored once).
+  thread_local std::vector<sentiment::SentimentResult> clause_sentiments;
+  thread_local std::vector<std::uint32_t> clause_slot;  // found index -> clause_sentiments index
+  clause_sentiments.clear();
+  clause_slot.clear();
+  bool some_clause_negative = false;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (i == 0 || found[i].clause != found[i - 1].clause) {
+      clause_sentiments.push_back(pipeline_->ScoreClause(clauses[found[i].clause]));
+      some_clause_negative |= clause_sentiments.back().label == SentimentLabel::kNegative;
+    }
+    clause_slot.push_back(static_cast<std::uint32_t>(clause_sentiments.size() - 1));
+  }
+  // A negative feedback whose negativity the lexicon finds in no clause of its
+  // own ("送了俩小时!") is negative throughout: its neutral clauses inherit it.
+  // Where some clause is negative, that is where the complaint is, and the
+  // neutral clauses only mention their topics.
+  bool neutral_clauses_inherit = a.sentiment == SentimentLabel::kNegative && !some_clause_negative;
+  if (neutral_clauses_inherit && !found.empty()) {
+    for (std::size_t c = 0; c < clauses.size() && neutral_clauses_inherit; ++c) {
+      const bool has_topic = std::any_of(found.begin(), found.end(), [&](const ClauseTopic& f) { return f.clause == c; });
+      if (!has_topic && pipeline_->ScoreClause(clauses[c]).label == SentimentLabel::kNegative)
+        neutral_clauses_inherit = false;
+    }
+  }
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    const ClauseTopic& f = found[i];
+    const sentiment::SentimentResult& clause_sentiment = clause_sentiments[clause_slot[i]];
+    const TopicDefinition& topic = taxonomy.topics()[f.topic];
+    // A topic whose terms are complaints in themselves ("少给了一根烤肠",
+    // "时间太长") is a complaint wherever a term is not negated, whatever the
+    // lexicon makes of the clause ("太长快一小时" is not praise for 快). Other
+    // topics take their clause's sentiment; a clause with none of its own is
+    // negative when it inherits the feedback's negativity, else a mention.
+    SentimentLabel label = clause_sentiment.label;
+    if (topic.complaint_terms && ComplaintTermStands(normalized, clauses[f.clause], f)) {
+      label = SentimentLabel::kNegative;
+    } else if (label == SentimentLabel::kNeutral && neutral_clauses_inherit) {
+      label = SentimentLabel::kNegative;
+    }
+    auto mention = std::find_if(a.topic_mentions.begin(), a.topic_mentions.end(), [&](const TopicMatch& m) {
+      return m.path == topic.id && m.sentiment == label;
+    });
+    if (mention == a.topic_mentions.end()) {
+      a.topic_mentions.push_back(TopicMatch{topic.id, topic.department, label, {}});
+      mention = a.topic_mentions.end() - 1;
+    }
+    const auto add_evidence = [&](std::string word) {
+      if (std::find(mention->evidence.begin(), mention->evidence.end(), word) == mention->evidence.end())
+        mention->evidence.push_back(std::move(word));
+    };
+    for (const auto& [begin, end] : f.evidence) add_evidence(normalized.substr(begin, end - begin));
+    for (const auto& word : clause_sentiment.evidence) add_evidence(word);
+    if (label == SentimentLabel::kNegative) complaint_indices.push_back(f.topic);
+  }
+  // Complaint topics: the most specific over all negative clauses, each once.
+  for (std::uint32_t i : complaint_indices) {
+    const bool has_more_specific = std::any_of(complaint_indices.begin(), complaint_indices.end(),
+                                               [&](std::uint32_t j) { return taxonomy.IsAncestor(i, j); });
+    const TopicDefinition& topic = taxonomy.topics()[i];
+    if (has_more_specific || std::any_of(a.topics.begin(), a.topics.end(),
+                                         [&](const TopicMatch& t) { return t.path == topic.id; }))
+      continue;
+    const auto mention = std::find_if(a.topic_mentions.begin(), a.topic_mentions.end(), [&](const TopicMatch& m) {
+      return m.path == topic.id && m.sentiment == SentimentLabel::kNegative;
+    });
+    a.topics.push_back(*mention);
+  }
+}
+
 Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string& normalized) const {
   Analysis a;
   std::string model_topic;
@@ -151,8 +273,8 @@ Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string
   a.evidence = std::move(s.evidence);
 
   const auto taxonomy = taxonomy_->Current();
-  a.topics = taxonomy->Match(normalized);
-  if (!model_topic.empty() &&
+  ReadTopics(*taxonomy, normalized, a);
+  if (!model_topic.empty() && a.sentiment == SentimentLabel::kNegative &&
       std::none_of(a.topics.begin(), a.topics.end(), [&](const TopicMatch& t) { return t.path == model_topic; })) {
     // A label of the trained topic classifier: routed by its taxonomy
     // department when the label is a taxonomy id, else left unrouted.
