@@ -1,5 +1,7 @@
 #include "services/assignment/routing/router.h"
 
+#include <algorithm>
+
 #include "common/util/time.h"
 #include "common/util/utf8.h"
 #include "proto/api/enum_names.h"
@@ -117,7 +119,13 @@ std::vector<PlannedCase> Router::Route(const v1::TriagedFeedback& t) const {
   // customer), so a red-line detractor gets both.
   if (auto red_line = PlanRedLine(t)) plans.push_back(std::move(*red_line));
   if (t.result().nps_category() == v1::NPS_CATEGORY_DETRACTOR) plans.push_back(PlanDetractorCallback(t));
-  const bool negative = t.result().sentiment() == v1::SENTIMENT_NEGATIVE;
+  // Topics (issue 10): mixed feedback ("便宜,送餐快,难吃": two praises, one
+  // complaint) may score neutral or positive overall and still carry a
+  // complaint topic read negative in its own clause; that is a complaint too.
+  const bool has_complaint_topic =
+      std::any_of(t.result().topics().begin(), t.result().topics().end(),
+                  [](const v1::TopicMatch& topic) { return topic.sentiment() == v1::SENTIMENT_NEGATIVE; });
+  const bool negative = t.result().sentiment() == v1::SENTIMENT_NEGATIVE || has_complaint_topic;
   if (negative && (plans.empty() || !rules_->complaint.skip_when_other_case)) {
     plans.push_back(PlanComplaint(t));
   }
