@@ -85,34 +85,41 @@ class TriageAnalyzer::Pipeline {
   struct Scratch {
     text::NormalizedText normalized;
     std::vector<text::Token> tokens;
-    std::vector<text::Token> clause_tokens;
+    std::vector<text::ClauseSpan> clauses;             // of normalized.text (clause-level topics)
+    std::vector<sentiment::ClauseReading> readings;    // the lexicon's reading of each clause
   };
   static Scratch& ThreadScratch() {
     thread_local Scratch scratch;
     return scratch;
   }
 
-  // The lexicon's reading of one clause of the last Run() on this thread
-  // (the trained model reads whole texts; clauses are too short for it).
-  sentiment::SentimentResult ScoreClause(text::ClauseSpan clause) const {
-    Scratch& s = ThreadScratch();
-    const char* base = s.normalized.text.data();
-    s.clause_tokens.clear();
-    for (const text::Token& t : s.tokens) {
-      const std::size_t at = static_cast<std::size_t>(t.text.data() - base);
-      if (at >= clause.begin && at < clause.end) s.clause_tokens.push_back(t);
-    }
-    return lexicon_->Score(s.normalized, s.clause_tokens);
-  }
+  // The clauses of the last Run() on this thread and the lexicon's reading
+  // of each (empty unless Run was asked for clauses).
+  static const std::vector<text::ClauseSpan>& Clauses() { return ThreadScratch().clauses; }
+  static const std::vector<sentiment::ClauseReading>& Readings() { return ThreadScratch().readings; }
 
   // Also returns the trained topic classifier's label, if one is configured
   // and confident (probability >= kTopicModelMinProbability).
-  SentimentOutcome Run(std::string_view text, std::string& normalized_out, std::string* model_topic) const {
-    text::NormalizedText& normalized = ThreadScratch().normalized;
-    std::vector<text::Token>& tokens = ThreadScratch().tokens;
+  // With `clauses`, also cuts the text into clauses and reads each one's
+  // sentiment (Clauses(), Readings()): in the lexicon's own pass when it is
+  // the model, in a second lexicon pass next to a trained model.
+  SentimentOutcome Run(std::string_view text, std::string& normalized_out, std::string* model_topic,
+                       bool clauses) const {
+    Scratch& scratch = ThreadScratch();
+    text::NormalizedText& normalized = scratch.normalized;
+    std::vector<text::Token>& tokens = scratch.tokens;
     normalizer_.NormalizeInto(text, normalized);
     segmenter_->SegmentInto(normalized.text, tokens);
-    sentiment::SentimentResult r = model_->Score(normalized, tokens);
+    sentiment::SentimentResult r;
+    scratch.clauses.clear();
+    scratch.readings.clear();
+    if (clauses) text::SplitClauses(normalized.text, scratch.clauses);
+    if (clauses && model_ == lexicon_.get()) {
+      r = lexicon_->ScoreWithClauses(normalized, tokens, scratch.clauses, scratch.readings);
+    } else {
+      r = model_->Score(normalized, tokens);
+      if (clauses) lexicon_->ScoreWithClauses(normalized, tokens, scratch.clauses, scratch.readings);
+    }
     if (topic_model_ && model_topic) {
       const auto p = topic_model_->Predict(normalized, tokens);
       if (p.probability >= kTopicModelMinProbability) *model_topic = topic_model_->labels()[p.label];
@@ -179,7 +186,6 @@ bool ComplaintTermStands(const std::string& normalized, text::ClauseSpan clause,
 }  // namespace
 
 void TriageAnalyzer::ReadTopics(const Taxonomy& taxonomy, const std::string& normalized, Analysis& a) const {
-  thread_local std::vector<text::ClauseSpan> clauses;
   thread_local std::vector<ClauseTopic> found;
   thread_local std::vector<std::uint32_t> complaint_indices;
   if (!clause_topics_) {
@@ -189,38 +195,21 @@ void TriageAnalyzer::ReadTopics(const Taxonomy& taxonomy, const std::string& nor
     a.topic_mentions = a.topics;
     return;
   }
-  text::SplitClauses(normalized, clauses);
+  const std::vector<text::ClauseSpan>& clauses = Pipeline::Clauses();
+  const std::vector<sentiment::ClauseReading>& readings = Pipeline::Readings();
   taxonomy.MatchClauses(normalized, clauses, found);
   complaint_indices.clear();
-  // Each clause that holds a topic gets the lexicon's reading (found is in
-  // clause order, so each clause is scored once).
-  thread_local std::vector<sentiment::SentimentResult> clause_sentiments;
-  thread_local std::vector<std::uint32_t> clause_slot;  // found index -> clause_sentiments index
-  clause_sentiments.clear();
-  clause_slot.clear();
-  bool some_clause_negative = false;
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    if (i == 0 || found[i].clause != found[i - 1].clause) {
-      clause_sentiments.push_back(pipeline_->ScoreClause(clauses[found[i].clause]));
-      some_clause_negative |= clause_sentiments.back().label == SentimentLabel::kNegative;
-    }
-    clause_slot.push_back(static_cast<std::uint32_t>(clause_sentiments.size() - 1));
-  }
   // A negative feedback whose negativity the lexicon finds in no clause of its
   // own ("送了俩小时!") is negative throughout: its neutral clauses inherit it.
   // Where some clause is negative, that is where the complaint is, and the
   // neutral clauses only mention their topics.
-  bool neutral_clauses_inherit = a.sentiment == SentimentLabel::kNegative && !some_clause_negative;
-  if (neutral_clauses_inherit && !found.empty()) {
-    for (std::size_t c = 0; c < clauses.size() && neutral_clauses_inherit; ++c) {
-      const bool has_topic = std::any_of(found.begin(), found.end(), [&](const ClauseTopic& f) { return f.clause == c; });
-      if (!has_topic && pipeline_->ScoreClause(clauses[c]).label == SentimentLabel::kNegative)
-        neutral_clauses_inherit = false;
-    }
-  }
+  const bool neutral_clauses_inherit =
+      a.sentiment == SentimentLabel::kNegative &&
+      std::none_of(readings.begin(), readings.end(),
+                   [](const sentiment::ClauseReading& r) { return r.label == SentimentLabel::kNegative; });
   for (std::size_t i = 0; i < found.size(); ++i) {
     const ClauseTopic& f = found[i];
-    const sentiment::SentimentResult& clause_sentiment = clause_sentiments[clause_slot[i]];
+    const sentiment::ClauseReading& clause_sentiment = readings[f.clause];
     const TopicDefinition& topic = taxonomy.topics()[f.topic];
     // A topic whose terms are complaints in themselves ("少给了一根烤肠",
     // "时间太长") is a complaint wherever a term is not negated, whatever the
@@ -266,7 +255,7 @@ void TriageAnalyzer::ReadTopics(const Taxonomy& taxonomy, const std::string& nor
 Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string& normalized) const {
   Analysis a;
   std::string model_topic;
-  SentimentOutcome s = pipeline_->Run(input.text, normalized, &model_topic);
+  SentimentOutcome s = pipeline_->Run(input.text, normalized, &model_topic, clause_topics_);
   a.sentiment = s.label;
   a.sentiment_score = s.score;
   a.intensity = s.intensity;
