@@ -207,6 +207,28 @@ void TriageAnalyzer::ReadTopics(const Taxonomy& taxonomy, const std::string& nor
       a.sentiment == SentimentLabel::kNegative &&
       std::none_of(readings.begin(), readings.end(),
                    [](const sentiment::ClauseReading& r) { return r.label == SentimentLabel::kNegative; });
+  // Within one sentence, a clause without sentiment of its own takes the
+  // sentence's when that is negative and nowhere positive ("the cashier threw
+  // the receipt at my mother and told her 'if you don't understand, don't
+  // ask'."): the opinion words of a complaint often sit in a neighbouring clause.
+  thread_local std::vector<std::uint8_t> sentence_negative;  // per clause: its sentence is negative only
+  sentence_negative.assign(clauses.size(), 0);
+  for (std::size_t first = 0; first < clauses.size();) {
+    std::size_t last = first;
+    bool negative = false, positive = false;
+    while (true) {
+      negative |= readings[last].label == SentimentLabel::kNegative;
+      positive |= readings[last].label == SentimentLabel::kPositive;
+      const std::size_t gap_end = last + 1 < clauses.size() ? clauses[last + 1].begin : normalized.size();
+      const std::string_view gap = std::string_view(normalized).substr(clauses[last].end, gap_end - clauses[last].end);
+      if (last + 1 == clauses.size() || gap.find_first_of(".!?;\n") != std::string_view::npos ||
+          gap.find("。") != std::string_view::npos)
+        break;
+      ++last;
+    }
+    for (std::size_t c = first; c <= last; ++c) sentence_negative[c] = negative && !positive;
+    first = last + 1;
+  }
   for (std::size_t i = 0; i < found.size(); ++i) {
     const ClauseTopic& f = found[i];
     const sentiment::ClauseReading& clause_sentiment = readings[f.clause];
@@ -219,7 +241,7 @@ void TriageAnalyzer::ReadTopics(const Taxonomy& taxonomy, const std::string& nor
     SentimentLabel label = clause_sentiment.label;
     if (topic.complaint_terms && ComplaintTermStands(normalized, clauses[f.clause], f)) {
       label = SentimentLabel::kNegative;
-    } else if (label == SentimentLabel::kNeutral && neutral_clauses_inherit) {
+    } else if (label == SentimentLabel::kNeutral && (neutral_clauses_inherit || sentence_negative[f.clause])) {
       label = SentimentLabel::kNegative;
     }
     auto mention = std::find_if(a.topic_mentions.begin(), a.topic_mentions.end(), [&](const TopicMatch& m) {
