@@ -67,11 +67,14 @@ voc::v1::TriageResult ToProto(const Analysis& analysis, const std::string& feedb
   result.set_sentiment(SentimentToProto(analysis.sentiment));
   result.set_sentiment_score(analysis.sentiment_score);
   result.set_intensity(analysis.intensity);
-  for (const auto& topic : analysis.topics) {
-    auto* t = result.add_topics();
+  const auto topic_to_proto = [](const TopicMatch& topic, voc::v1::TopicMatch* t) {
     t->set_topic(topic.path);
     t->set_department(topic.department);
-  }
+    t->set_sentiment(SentimentToProto(topic.sentiment));
+    for (const auto& word : topic.evidence) t->add_evidence(word);
+  };
+  for (const auto& topic : analysis.topics) topic_to_proto(topic, result.add_topics());
+  for (const auto& topic : analysis.topic_mentions) topic_to_proto(topic, result.add_topic_mentions());
   // Red lines carry their reason (issue 10): the rule that confirmed each hit.
   const auto fill_hit = [&](const RedLineHit& hit, voc::v1::RedLineHit* h) {
     h->set_category(RedLineToProto(hit.category));

@@ -50,6 +50,8 @@ struct Fixture {
     rss_before_mb = ResidentMegabytes();
     AnalyzerOptions options = ShippedAnalyzerOptions();
     if (const char* model = std::getenv("VOC_SENTIMENT_MODEL"); model && *model) options.sentiment_model_path = model;
+    // Topics (issue 10): VOC_WHOLE_TEXT_TOPICS=1 measures the reading before clause-level topics.
+    if (const char* whole = std::getenv("VOC_WHOLE_TEXT_TOPICS"); whole && *whole == '1') options.clause_topics = false;
     analyzer = MakeTriageAnalyzer(options).value();
     rss_after_load_mb = ResidentMegabytes();
     normalized.reserve(texts.size());

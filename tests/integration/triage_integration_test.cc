@@ -302,7 +302,7 @@ std::string ReadConfigFile(const std::string& path) {
 // The shipped taxonomy plus a topic for a made-up part, under a new version.
 std::string TaxonomyWithWidgets() {
   std::string yaml = ReadConfigFile("config/taxonomy.yaml");
-  const std::string old_version = "version: \"2024.1\"";
+  const std::string old_version = "version: \"2026.12\"";  // the shipped taxonomy's (topics, issue 10)
   EXPECT_NE(yaml.find(old_version), std::string::npos);
   yaml.replace(yaml.find(old_version), old_version.size(), "version: \"2024.2-widgets\"");
   return yaml +
@@ -413,7 +413,7 @@ TEST_P(TriageReplicasTest, AStoredRuleSetThatDoesNotValidateKeepsTheRunningRules
   clock_.Advance(std::chrono::minutes(1));
   ASSERT_TRUE(a_->UpdateTaxonomy(ReadConfigFile("config/taxonomy.yaml")).ok());
   EXPECT_EQ(b_->rules->CheckForNewerRules(), 1);
-  EXPECT_EQ(b_->analyzer->taxonomy().Current()->version(), "2024.1");
+  EXPECT_EQ(b_->analyzer->taxonomy().Current()->version(), "2026.12");
 }
 
 // The update is stored before it is installed: when the database refuses it,

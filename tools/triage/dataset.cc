@@ -60,11 +60,12 @@ std::vector<LabelledRow> ReadLabelledCsv(const std::string& path) {
   buffer << in.rdbuf();
   const auto rows = ParseCsv(buffer.str());
   if (rows.empty()) throw std::runtime_error(path + " is empty");
-  int label_column = -1, text_column = -1, topic_column = -1;
+  int label_column = -1, text_column = -1, topic_column = -1, topics_column = -1;
   for (std::size_t i = 0; i < rows[0].size(); ++i) {
     if (rows[0][i] == "label") label_column = static_cast<int>(i);
     if (rows[0][i] == "text") text_column = static_cast<int>(i);
     if (rows[0][i] == "topic") topic_column = static_cast<int>(i);
+    if (rows[0][i] == "topics") topics_column = static_cast<int>(i);
   }
   if (label_column < 0 || text_column < 0) throw std::runtime_error(path + ": header needs 'label' and 'text' columns");
   std::vector<LabelledRow> result;
@@ -72,7 +73,7 @@ std::vector<LabelledRow> ReadLabelledCsv(const std::string& path) {
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const auto& row = rows[r];
     const auto cell = [&](int column) { return column >= 0 && column < static_cast<int>(row.size()) ? row[column] : std::string(); };
-    LabelledRow labelled{cell(label_column), cell(text_column), cell(topic_column)};
+    LabelledRow labelled{cell(label_column), cell(text_column), cell(topic_column), cell(topics_column)};
     if (labelled.label.empty() && labelled.text.empty()) continue;
     result.push_back(std::move(labelled));
   }

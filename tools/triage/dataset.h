@@ -1,5 +1,5 @@
 // Labelled feedback files for `voc triage eval|train`: RFC 4180 CSV with a
-// header naming at least `label` and `text` (optionally `topic`).
+// header naming at least `label` and `text` (optionally `topic`, `topics`).
 #pragma once
 
 #include <string>
@@ -12,6 +12,7 @@ struct LabelledRow {
   std::string label;
   std::string text;
   std::string topic;  // empty when the file has no topic column or the row has none
+  std::string topics;  // `topics` column: ';'-separated taxonomy ids (multi-label), or empty
 };
 
 // RFC 4180: quoted fields may hold commas, newlines and doubled quotes; CRLF or LF.

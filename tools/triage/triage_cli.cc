@@ -20,8 +20,10 @@
 #include "services/triage/analysis/text/normalizer.h"
 #include "services/triage/analysis/text/segmenter.h"
 #include "services/triage/analysis/text/utf8.h"
+#include "services/triage/analysis/factory.h"
 #include "tools/triage/dataset.h"
 #include "tools/triage/redline_eval.h"
+#include "tools/triage/topic_eval.h"
 
 namespace voc::triage::tools {
 namespace {
@@ -34,6 +36,9 @@ using sentiment::TrainingOptions;
 constexpr const char* kUsage =
     "usage:\n"
     "  triage eval --data FILE.csv [--model PATH] [--topic-model PATH] [--holdout-only]\n"
+    "              [--topic-labels FILE.tsv] [--taxonomy FILE] [--redlines FILE] [--topic-errors FILE.tsv]\n"
+    "              [--whole-text-topics]\n"
+    "              (topic scores from a `topics` column or labels joined by row hash)\n"
     "              [--lexicon-dir DIR] [--holdout-percent N] [--training-part-only] [--errors FILE.tsv]\n"
     "              [--segmenter icu|maxmatch]   (train default maxmatch; eval default: the model's)\n"
     "  triage train --data FILE.csv --out MODEL [--target label|topic] [--epochs N] [--learning-rate X]\n"
@@ -199,6 +204,87 @@ std::string SentimentLabelString(SentimentLabel label) {
   return "neutral";
 }
 
+// ---- Topics (issue 10): multi-label topic scores in `eval` ----------------
+
+struct TopicEvalOptions {
+  std::optional<std::string> labels;  // --topic-labels: a labels TSV joined by row hash
+  std::string taxonomy, redlines;
+  std::optional<std::string> errors;  // --topic-errors: rows whose topics differ
+  bool whole_text = false;            // --whole-text-topics: the analyser before clause-level topics
+};
+
+// The shipped config file `name` (config/<name>), from the working directory
+// (the repository root) or else the source tree, for runs from a build dir.
+std::string ShippedConfig(const std::string& name) {
+  const std::string local = "config/" + name;
+  if (std::ifstream(local)) return local;
+  return std::string(VOC_SOURCE_CONFIG_DIR) + "/" + name;
+}
+
+TopicEvalOptions ReadTopicEvalOptions(const Arguments& args) {
+  TopicEvalOptions o;
+  o.labels = args.Get("topic-labels");
+  o.taxonomy = args.Get("taxonomy").value_or(ShippedConfig("taxonomy.yaml"));
+  o.redlines = args.Get("redlines").value_or(ShippedConfig("redlines.yaml"));
+  o.errors = args.Get("topic-errors");
+  o.whole_text = args.Flag("whole-text-topics");
+  return o;
+}
+
+// Runs the full analyser on every row that has topic labels and scores its
+// complaint topics; empty JSON when no row has a `topics` label.
+nlohmann::json EvaluateTopics(const std::vector<LabelledRow>& rows, const TopicEvalOptions& o,
+                              const std::set<std::string>& scored, const std::string& lexicon_dir, std::ostream& err) {
+  AnalyzerOptions options;
+  options.taxonomy_path = o.taxonomy;
+  options.redlines_path = o.redlines;
+  options.priority_path = ShippedConfig("priority.yaml");
+  options.lexicon_dir = lexicon_dir;
+  options.clause_topics = !o.whole_text;
+  auto analyzer = MakeTriageAnalyzer(options);
+  if (!analyzer.ok()) throw std::runtime_error(std::string(analyzer.status().message()));
+  TopicScorer scorer(scored);
+  std::ofstream errors;
+  if (o.errors) {
+    errors.open(*o.errors);
+    if (!errors) throw std::runtime_error("cannot write " + *o.errors);
+    errors << "hash\tgold\tpredicted\tmentions\ttext\n";
+  }
+  for (const auto& row : rows) {
+    const Analysis a = (*analyzer)->Analyze(AnalysisInput{.text = row.text});
+    std::vector<std::string> predicted;
+    for (const auto& t : a.topics) predicted.push_back(t.path);
+    const auto gold = SplitTopicList(row.topics);
+    scorer.Add(gold, predicted);
+    if (errors.is_open()) {
+      TopicScorer one(scored);
+      one.Add(gold, predicted);
+      if (!one.AllRight()) {
+        std::string joined, mentions, text = row.text;
+        for (const auto& p : predicted) joined += (joined.empty() ? "" : ";") + p;
+        for (const auto& m : a.topic_mentions) {
+          mentions += (mentions.empty() ? "" : " ") + m.path + "/" + SentimentLabelName(m.sentiment) + "[";
+          for (std::size_t i = 0; i < m.evidence.size(); ++i) mentions += (i ? "," : "") + m.evidence[i];
+          mentions += "]";
+        }
+        std::replace(text.begin(), text.end(), '\n', ' ');
+        std::replace(text.begin(), text.end(), '\t', ' ');
+        errors << TopicRowHash(row.text) << '\t' << row.topics << '\t' << joined << '\t' << mentions << '\t'
+               << text << '\n';
+      }
+    }
+  }
+  err << "eval: topics (top level, micro) precision " << scorer.TopMicroPrecision() << ", recall "
+      << scorer.TopMicroRecall() << ", F1 " << scorer.TopMicroF1() << "\n";
+  nlohmann::json report = scorer.ToJson();
+  report["taxonomy"] = o.taxonomy;
+  report["clause_topics"] = !o.whole_text;
+  if (o.labels) report["labels"] = *o.labels;
+  return report;
+}
+
+// ---- end of the topic block ----------------------------------------------
+
 int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
   const std::string data = args.Require("data");
   const auto model_path = args.Get("model");
@@ -209,10 +295,18 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
   const auto errors_path = args.Get("errors");
   const auto segmenter_arg = args.Get("segmenter");
   const bool training_part_only = args.Flag("training-part-only");
+  const TopicEvalOptions topic_options = ReadTopicEvalOptions(args);
   args.RejectUnknown();
   if (holdout_only && training_part_only) throw UsageError("--holdout-only and --training-part-only exclude each other");
 
   auto rows = SelectRows(ReadLabelledCsv(data), holdout_only, percent);
+  std::set<std::string> scored_topics;
+  if (topic_options.labels) {
+    // Topic labels are kept outside the data, by row hash: score only those rows.
+    const TopicLabels labels = ReadTopicLabels(*topic_options.labels);
+    scored_topics = labels.scored;
+    rows = JoinTopicLabels(labels, std::move(rows), SourceOfDataPath(data));
+  }
   if (training_part_only) {
     // For error analysis while writing lexicons: never look at the held-out rows.
     std::erase_if(rows, [&](const LabelledRow& row) { return IsHeldOut(row.text, percent); });
@@ -304,6 +398,10 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
       {"model_bytes", model_bytes},
       {"confusion", report.ToJson()},
   };
+  const bool has_topic_labels =
+      topic_options.labels ||
+      std::any_of(rows.begin(), rows.end(), [](const LabelledRow& row) { return !row.topics.empty(); });
+  if (has_topic_labels) result["topics"] = EvaluateTopics(rows, topic_options, scored_topics, lexicon_dir, err);
   if (topic_model) {
     result["topic_n"] = topic_report.n;
     result["topic_accuracy"] = topic_report.Accuracy();
@@ -580,7 +678,8 @@ int RunTriageCommand(int argc, char** argv, std::ostream& out, std::ostream& err
   try {
     if (argc < 2) throw UsageError("missing subcommand");
     const std::string command = argv[1];
-    if (command == "eval") return RunEval(Arguments(argc, argv, 2, {"holdout-only", "training-part-only"}), out, err);
+    if (command == "eval")
+      return RunEval(Arguments(argc, argv, 2, {"holdout-only", "training-part-only", "whole-text-topics"}), out, err);
     if (command == "train") return RunTrain(Arguments(argc, argv, 2, {"no-nb", "no-average", "no-normalize", "balanced", "unbalanced", "all-rows", "last-clause", "lexicon-features", "softmax", "validate"}), out, err);
     // Red lines (issue 10, redlines): tools/triage/redline_eval.h.
     if (command == "eval-redlines") return RunEvalRedlines(argc, argv, 2, out, err);

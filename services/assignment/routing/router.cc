@@ -1,5 +1,7 @@
 #include "services/assignment/routing/router.h"
 
+#include <algorithm>
+
 #include "common/util/time.h"
 #include "common/util/utf8.h"
 #include "proto/api/enum_names.h"
@@ -16,6 +18,14 @@ v1::Priority MoreUrgent(v1::Priority a, v1::Priority b) {
   return a < b ? a : b;
 }
 
+// Topics (issue 10): triage's `topics` are complaint topics, each with its
+// clause's sentiment. A topic praised in its clause ("送餐快" in "便宜,送餐快,
+// 难吃") must not route or title a complaint; UNSPECIFIED comes from triage
+// versions before clause-level topics, whose topics were all complaints.
+bool IsComplaintTopic(const v1::TopicMatch& topic) {
+  return topic.sentiment() == v1::SENTIMENT_NEGATIVE || topic.sentiment() == v1::SENTIMENT_UNSPECIFIED;
+}
+
 // Everything every planned case shares: feedback, customer, summary,
 // topics, and the feedback's arrival, from which tracking starts the case's
 // SLA clocks. No due time: tracking owns the SLA policies (issue 11) and
@@ -30,7 +40,8 @@ v1::CreateCaseRequest BaseRequest(const v1::TriagedFeedback& t, const std::strin
   c->set_feedback_id(f.id());
   c->set_customer_id(f.customer().id());
   c->set_summary(TruncateUtf8(f.text(), kSummaryBytes));
-  for (const auto& topic : t.result().topics()) c->add_topics(topic.topic());
+  for (const auto& topic : t.result().topics())
+    if (IsComplaintTopic(topic)) c->add_topics(topic.topic());
   // The channel narrows the policy (e.g. complaints made in public).
   if (f.channel() != v1::CHANNEL_UNSPECIFIED) req.set_channel(api::ChannelName(f.channel()));
   // Arrival is received_time; a feedback without one falls back to when it
@@ -111,7 +122,13 @@ std::vector<PlannedCase> Router::Route(const v1::TriagedFeedback& t) const {
   // customer), so a red-line detractor gets both.
   if (auto red_line = PlanRedLine(t)) plans.push_back(std::move(*red_line));
   if (t.result().nps_category() == v1::NPS_CATEGORY_DETRACTOR) plans.push_back(PlanDetractorCallback(t));
-  const bool negative = t.result().sentiment() == v1::SENTIMENT_NEGATIVE;
+  // Topics (issue 10): mixed feedback ("便宜,送餐快,难吃": two praises, one
+  // complaint) may score neutral or positive overall and still carry a
+  // complaint topic read negative in its own clause; that is a complaint too.
+  const bool has_complaint_topic =
+      std::any_of(t.result().topics().begin(), t.result().topics().end(),
+                  [](const v1::TopicMatch& topic) { return topic.sentiment() == v1::SENTIMENT_NEGATIVE; });
+  const bool negative = t.result().sentiment() == v1::SENTIMENT_NEGATIVE || has_complaint_topic;
   if (negative && (plans.empty() || !rules_->complaint.skip_when_other_case)) {
     plans.push_back(PlanComplaint(t));
   }
@@ -201,6 +218,7 @@ PlannedCase Router::PlanComplaint(const v1::TriagedFeedback& t) const {
   auto decide = [&]() -> std::optional<ResolvedOwner> {
     // 1. The first rule matching a topic, in triage's topic order.
     for (const v1::TopicMatch& topic : t.result().topics()) {
+      if (!IsComplaintTopic(topic)) continue;
       for (const RoutingRule& rule : policy.rules) {
         if (!rule.Matches(topic.topic()) || (rule.requires_store && !has_store)) continue;
         if (auto resolved = Resolve(rule.owner, t, topic.department())) {
@@ -213,6 +231,7 @@ PlannedCase Router::PlanComplaint(const v1::TriagedFeedback& t) const {
     }
     // 2. The department triage named on the first topic that has one.
     for (const v1::TopicMatch& topic : t.result().topics()) {
+      if (!IsComplaintTopic(topic)) continue;
       if (topic.department().empty() || !directory_->FindDepartment(topic.department())) continue;
       title_topic = topic.topic();
       v1::Owner owner;

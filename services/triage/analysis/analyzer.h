@@ -34,9 +34,16 @@ struct AnalysisInput {
   std::int64_t reach = 0;           // audience of a public post (followers), 0 if unknown
 };
 
+// One topic of a feedback, read in the clause it was found in (aspect-based
+// sentiment): "便宜,送餐快,难吃" has price and logistics with a positive
+// sentiment and food with a negative one.
 struct TopicMatch {
-  std::string path;                 // e.g. "物流/配送延迟" or "app/crash": stable topic id
+  std::string path;                 // e.g. "logistics.delivery_delay": stable topic id
   std::string department;           // owning department id from the taxonomy
+  // The clause's own sentiment; a clause with no sentiment of its own
+  // ("送了两个小时") takes the feedback's. Negative = a complaint topic.
+  SentimentLabel sentiment = SentimentLabel::kNegative;
+  std::vector<std::string> evidence;  // the topic's matched terms, then the clause's sentiment words
 };
 
 // A red line pages the crisis team (P1); a watch term only raises the
@@ -58,7 +65,12 @@ struct Analysis {
   SentimentLabel sentiment = SentimentLabel::kNeutral;
   double sentiment_score = 0.0;     // [-1, 1]
   int intensity = 0;                // 0 calm, 1 grumble, 2 complaint, 3 anger/threat
+  // The complaint topics (their clause is negative), most specific first-seen
+  // order: what routing, clusters, drill-downs and reports use.
   std::vector<TopicMatch> topics;
+  // Every (topic, sentiment, evidence) the feedback mentions, praise included,
+  // one per topic and sentiment, in order of first appearance.
+  std::vector<TopicMatch> topic_mentions;
   std::vector<RedLineHit> red_lines;        // confirmed red lines (level red_line): a P1 case
   std::vector<RedLineHit> red_line_watch;   // confirmed watch terms: priority raised, no P1 page
   NpsCategory nps_category = NpsCategory::kNone;

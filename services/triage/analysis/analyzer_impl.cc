@@ -15,6 +15,7 @@
 #include "services/triage/analysis/sentiment/combined_model.h"
 #include "services/triage/analysis/sentiment/lexicon_model.h"
 #include "services/triage/analysis/sentiment/linear_model.h"
+#include "services/triage/analysis/text/clauses.h"
 #include "services/triage/analysis/text/normalizer.h"
 #include "services/triage/analysis/text/segmenter.h"
 
@@ -80,14 +81,45 @@ class TriageAnalyzer::Pipeline {
     return out;
   }
 
+  // The normalised text and tokens of the last Run() on this thread.
+  struct Scratch {
+    text::NormalizedText normalized;
+    std::vector<text::Token> tokens;
+    std::vector<text::ClauseSpan> clauses;             // of normalized.text (clause-level topics)
+    std::vector<sentiment::ClauseReading> readings;    // the lexicon's reading of each clause
+  };
+  static Scratch& ThreadScratch() {
+    thread_local Scratch scratch;
+    return scratch;
+  }
+
+  // The clauses of the last Run() on this thread and the lexicon's reading
+  // of each (empty unless Run was asked for clauses).
+  static const std::vector<text::ClauseSpan>& Clauses() { return ThreadScratch().clauses; }
+  static const std::vector<sentiment::ClauseReading>& Readings() { return ThreadScratch().readings; }
+
   // Also returns the trained topic classifier's label, if one is configured
   // and confident (probability >= kTopicModelMinProbability).
-  SentimentOutcome Run(std::string_view text, std::string& normalized_out, std::string* model_topic) const {
-    thread_local text::NormalizedText normalized;
-    thread_local std::vector<text::Token> tokens;
+  // With `clauses`, also cuts the text into clauses and reads each one's
+  // sentiment (Clauses(), Readings()): in the lexicon's own pass when it is
+  // the model, in a second lexicon pass next to a trained model.
+  SentimentOutcome Run(std::string_view text, std::string& normalized_out, std::string* model_topic,
+                       bool clauses) const {
+    Scratch& scratch = ThreadScratch();
+    text::NormalizedText& normalized = scratch.normalized;
+    std::vector<text::Token>& tokens = scratch.tokens;
     normalizer_.NormalizeInto(text, normalized);
     segmenter_->SegmentInto(normalized.text, tokens);
-    sentiment::SentimentResult r = model_->Score(normalized, tokens);
+    sentiment::SentimentResult r;
+    scratch.clauses.clear();
+    scratch.readings.clear();
+    if (clauses) text::SplitClauses(normalized.text, scratch.clauses);
+    if (clauses && model_ == lexicon_.get()) {
+      r = lexicon_->ScoreWithClauses(normalized, tokens, scratch.clauses, scratch.readings);
+    } else {
+      r = model_->Score(normalized, tokens);
+      if (clauses) lexicon_->ScoreWithClauses(normalized, tokens, scratch.clauses, scratch.readings);
+    }
     if (topic_model_ && model_topic) {
       const auto p = topic_model_->Predict(normalized, tokens);
       if (p.probability >= kTopicModelMinProbability) *model_topic = topic_model_->labels()[p.label];
@@ -128,6 +160,7 @@ TriageAnalyzer::TriageAnalyzer(const AnalyzerOptions& options) {
   priority_ = OrThrow(PriorityMatrix::LoadFileOrDefault(options.priority_path));
   pipeline_ = std::make_unique<Pipeline>(options);
   sentiment_model_name_ = pipeline_->name();
+  clause_topics_ = options.clause_topics;
 }
 
 TriageAnalyzer::~TriageAnalyzer() = default;
@@ -141,18 +174,118 @@ std::string TriageAnalyzer::Normalize(std::string_view text) const { return pipe
 
 std::vector<std::string> TriageAnalyzer::Terms(std::string_view text) const { return pipeline_->Terms(text); }
 
+namespace {
+
+// Whether some evidence term of a complaint-term topic is not negated.
+bool ComplaintTermStands(const std::string& normalized, text::ClauseSpan clause, const ClauseTopic& found) {
+  return std::any_of(found.evidence.begin(), found.evidence.end(), [&](const auto& span) {
+    return !text::InNegationScope(normalized, clause, span.first);
+  });
+}
+
+}  // namespace
+
+void TriageAnalyzer::ReadTopics(const Taxonomy& taxonomy, const std::string& normalized, Analysis& a) const {
+  thread_local std::vector<ClauseTopic> found;
+  thread_local std::vector<std::uint32_t> complaint_indices;
+  if (!clause_topics_) {
+    // The whole text as one clause, every topic with the feedback's sentiment.
+    a.topics = taxonomy.Match(normalized);
+    for (auto& t : a.topics) t.sentiment = a.sentiment;
+    a.topic_mentions = a.topics;
+    return;
+  }
+  const std::vector<text::ClauseSpan>& clauses = Pipeline::Clauses();
+  const std::vector<sentiment::ClauseReading>& readings = Pipeline::Readings();
+  taxonomy.MatchClauses(normalized, clauses, found);
+  complaint_indices.clear();
+  // A negative feedback whose negativity the lexicon finds in no clause of its
+  // own ("送了俩小时!") is negative throughout: its neutral clauses inherit it.
+  // Where some clause is negative, that is where the complaint is, and the
+  // neutral clauses only mention their topics.
+  const bool neutral_clauses_inherit =
+      a.sentiment == SentimentLabel::kNegative &&
+      std::none_of(readings.begin(), readings.end(),
+                   [](const sentiment::ClauseReading& r) { return r.label == SentimentLabel::kNegative; });
+  // Within one sentence, a clause without sentiment of its own takes the
+  // sentence's when that is negative and nowhere positive ("the cashier threw
+  // the receipt at my mother and told her 'if you don't understand, don't
+  // ask'."): the opinion words of a complaint often sit in a neighbouring clause.
+  thread_local std::vector<std::uint8_t> sentence_negative;  // per clause: its sentence is negative only
+  sentence_negative.assign(clauses.size(), 0);
+  for (std::size_t first = 0; first < clauses.size();) {
+    std::size_t last = first;
+    bool negative = false, positive = false;
+    while (true) {
+      negative |= readings[last].label == SentimentLabel::kNegative;
+      positive |= readings[last].label == SentimentLabel::kPositive;
+      const std::size_t gap_end = last + 1 < clauses.size() ? clauses[last + 1].begin : normalized.size();
+      const std::string_view gap = std::string_view(normalized).substr(clauses[last].end, gap_end - clauses[last].end);
+      if (last + 1 == clauses.size() || gap.find_first_of(".!?;\n") != std::string_view::npos ||
+          gap.find("。") != std::string_view::npos)
+        break;
+      ++last;
+    }
+    for (std::size_t c = first; c <= last; ++c) sentence_negative[c] = negative && !positive;
+    first = last + 1;
+  }
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    const ClauseTopic& f = found[i];
+    const sentiment::ClauseReading& clause_sentiment = readings[f.clause];
+    const TopicDefinition& topic = taxonomy.topics()[f.topic];
+    // A topic whose terms are complaints in themselves ("少给了一根烤肠",
+    // "时间太长") is a complaint wherever a term is not negated, whatever the
+    // lexicon makes of the clause ("太长快一小时" is not praise for 快). Other
+    // topics take their clause's sentiment; a clause with none of its own is
+    // negative when it inherits the feedback's negativity, else a mention.
+    SentimentLabel label = clause_sentiment.label;
+    if (topic.complaint_terms && ComplaintTermStands(normalized, clauses[f.clause], f)) {
+      label = SentimentLabel::kNegative;
+    } else if (label == SentimentLabel::kNeutral && (neutral_clauses_inherit || sentence_negative[f.clause])) {
+      label = SentimentLabel::kNegative;
+    }
+    auto mention = std::find_if(a.topic_mentions.begin(), a.topic_mentions.end(), [&](const TopicMatch& m) {
+      return m.path == topic.id && m.sentiment == label;
+    });
+    if (mention == a.topic_mentions.end()) {
+      a.topic_mentions.push_back(TopicMatch{topic.id, topic.department, label, {}});
+      mention = a.topic_mentions.end() - 1;
+    }
+    const auto add_evidence = [&](std::string word) {
+      if (std::find(mention->evidence.begin(), mention->evidence.end(), word) == mention->evidence.end())
+        mention->evidence.push_back(std::move(word));
+    };
+    for (const auto& [begin, end] : f.evidence) add_evidence(normalized.substr(begin, end - begin));
+    for (const auto& word : clause_sentiment.evidence) add_evidence(word);
+    if (label == SentimentLabel::kNegative) complaint_indices.push_back(f.topic);
+  }
+  // Complaint topics: the most specific over all negative clauses, each once.
+  for (std::uint32_t i : complaint_indices) {
+    const bool has_more_specific = std::any_of(complaint_indices.begin(), complaint_indices.end(),
+                                               [&](std::uint32_t j) { return taxonomy.IsAncestor(i, j); });
+    const TopicDefinition& topic = taxonomy.topics()[i];
+    if (has_more_specific || std::any_of(a.topics.begin(), a.topics.end(),
+                                         [&](const TopicMatch& t) { return t.path == topic.id; }))
+      continue;
+    const auto mention = std::find_if(a.topic_mentions.begin(), a.topic_mentions.end(), [&](const TopicMatch& m) {
+      return m.path == topic.id && m.sentiment == SentimentLabel::kNegative;
+    });
+    a.topics.push_back(*mention);
+  }
+}
+
 Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string& normalized) const {
   Analysis a;
   std::string model_topic;
-  SentimentOutcome s = pipeline_->Run(input.text, normalized, &model_topic);
+  SentimentOutcome s = pipeline_->Run(input.text, normalized, &model_topic, clause_topics_);
   a.sentiment = s.label;
   a.sentiment_score = s.score;
   a.intensity = s.intensity;
   a.evidence = std::move(s.evidence);
 
   const auto taxonomy = taxonomy_->Current();
-  a.topics = taxonomy->Match(normalized);
-  if (!model_topic.empty() &&
+  ReadTopics(*taxonomy, normalized, a);
+  if (!model_topic.empty() && a.sentiment == SentimentLabel::kNegative &&
       std::none_of(a.topics.begin(), a.topics.end(), [&](const TopicMatch& t) { return t.path == model_topic; })) {
     // A label of the trained topic classifier: routed by its taxonomy
     // department when the label is a taxonomy id, else left unrouted.

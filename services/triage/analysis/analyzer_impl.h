@@ -1,6 +1,6 @@
 // TriageAnalyzer: the analyser the triage service runs. One pass per text:
-// normalise -> segment -> sentiment and intensity -> topics -> red lines ->
-// NPS category -> priority.
+// normalise -> segment -> sentiment and intensity -> clauses -> topics per
+// clause with the clause's sentiment -> red lines -> NPS category -> priority.
 //
 // The taxonomy and red-line list are held in reloadable stores so the
 // service can offer get / preview / update RPCs; each Analyze() call takes
@@ -57,11 +57,15 @@ class TriageAnalyzer final : public Analyzer {
 
  private:
   class Pipeline;  // normaliser, segmenter and sentiment model(s)
+  // Topics per clause, each with its clause's sentiment, into a.topic_mentions;
+  // the negative ones (most specific) into a.topics. Needs a.sentiment set.
+  void ReadTopics(const Taxonomy& taxonomy, const std::string& normalized, Analysis& a) const;
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<TaxonomyStore> taxonomy_;
   std::unique_ptr<RedLineStore> red_lines_;
   std::shared_ptr<const PriorityMatrix> priority_;
   std::string sentiment_model_name_;
+  bool clause_topics_ = true;
 };
 
 // Default weak-signal dictionary when none is configured: one group, "key",

@@ -29,6 +29,10 @@ struct AnalyzerOptions {
   std::string lexicon_dir;           // optional: the sentiment lexicons (default: config/lexicon)
   std::string sentiment_model_path;  // optional: a trained sentiment model
   std::string topic_model_path;      // optional: a trained topic classifier
+  // Topics per clause with the clause's sentiment (issue 10); false reads the
+  // whole text as one clause with the feedback's sentiment, as before (kept
+  // to measure the change: `voc triage eval --whole-text-topics`).
+  bool clause_topics = true;
 };
 
 absl::StatusOr<std::unique_ptr<TriageAnalyzer>> MakeTriageAnalyzer(const AnalyzerOptions& options);

@@ -155,5 +155,33 @@ TEST(RouterTest, NegativeDetractorGetsOnlyTheCallbackUnlessConfiguredOtherwise) 
   EXPECT_EQ(plans[1].kind, kComplaint);
 }
 
+// Topics (issue 10): a topic praised in its clause neither routes nor names
+// the complaint; one complained about does, even in mixed feedback.
+TEST(RouterTest, PraisedTopicsDoNotRouteTheComplaint) {
+  Triaged fb("fb-mixed", "c-no-am");
+  auto* praised = fb.t.mutable_result()->add_topics();
+  praised->set_topic("logistics");
+  praised->set_department("logistics");
+  praised->set_sentiment(v1::SENTIMENT_POSITIVE);
+  auto* complained = fb.t.mutable_result()->add_topics();
+  complained->set_topic("store.checkout");
+  complained->set_department("store_operations");
+  complained->set_sentiment(v1::SENTIMENT_NEGATIVE);
+  // The feedback's overall sentiment is neutral (two praises, one complaint): still a complaint.
+  const auto plans = MakeRouter()->Route(fb.t);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].kind, kComplaint);
+  EXPECT_EQ(plans[0].request.case_().owners(0).department(), "store_operations") << plans[0].reason;
+  ASSERT_EQ(plans[0].request.case_().topics_size(), 1);
+  EXPECT_EQ(plans[0].request.case_().topics(0), "store.checkout");
+}
+
+TEST(RouterTest, TopicsWithoutASentimentAreComplaintsAsBefore) {
+  // Producers before clause-level topics set no topic sentiment.
+  const auto plans = MakeRouter()->Route(Triaged("fb-old", "c-no-am").Negative().Topic("logistics.delivery_delay", "logistics").t);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].request.case_().owners(0).department(), "logistics");
+}
+
 }  // namespace
 }  // namespace voc::assignment

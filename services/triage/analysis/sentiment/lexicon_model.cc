@@ -345,8 +345,17 @@ std::unique_ptr<LexiconModel> LexiconModel::FromDirectory(const std::string& dir
 std::vector<std::string> LexiconModel::ChineseWords() const { return zh_->Words(); }
 
 void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>& tokens, Evaluation& out,
-                            bool want_evidence) const {
+                            bool want_evidence, const std::vector<text::ClauseSpan>* clauses,
+                            std::vector<ClauseReading>* readings) const {
   const std::vector<Unit> units = BuildUnits(tokens, *zh_, *en_);
+  // Per-clause attribution (ScoreWithClauses): each weighted word and each
+  // unresolved negation counts for the clause it stands in.
+  const bool per_clause = clauses && readings && !clauses->empty();
+  if (per_clause) readings->assign(clauses->size(), ClauseReading{});
+  const auto clause_of = [&](std::string_view unit_text) {
+    return text::ClauseIndexAt(*clauses, static_cast<std::size_t>(unit_text.data() - text.text.data()));
+  };
+  std::size_t negator_clause = 0;
 
   double total = 0.0;           // closed clauses
   double clause_positive = 0.0, clause_negative = 0.0;
@@ -405,6 +414,7 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
     if (e->threat) {
       ++out.threats;
       if (want_evidence) out.cue_words.emplace_back(unit.text);
+      if (per_clause) ++(*readings)[clause_of(unit.text)].threats;
     }
     if (e->insult) {
       ++out.insults;
@@ -435,6 +445,10 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
       if (!(had_negation && negated)) {
         clause_negative += unresolved;  // taken back if a sentiment word follows within reach
         pending_negation = unresolved;
+        if (per_clause) {
+          negator_clause = clause_of(unit.text);
+          (*readings)[negator_clause].raw += unresolved;
+        }
       }
       negated = !(had_negation && negated);
       negation_left = unit.chinese ? kNegationScopeZh : kNegationScopeEn;
@@ -457,6 +471,7 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
     double value = e->weight;
     if (had_negation && negated) {
       clause_negative -= pending_negation;
+      if (per_clause) (*readings)[negator_clause].raw -= pending_negation;
       pending_negation = 0.0;
       const double strength = (had_degree && degree_after_negator) ? kSoftenedByNegationDegree
                                                                    : (had_degree ? degree : 1.0);
@@ -470,12 +485,17 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
     } else {
       clause_positive += value;
     }
-    if (want_evidence) {
+    if (want_evidence || per_clause) {
       std::string words;
       if (had_degree && !degree_text.empty()) words.append(degree_text).append(" ");
       if (had_negation && negated) words.append(negator_text).append(" ");
       words.append(unit.text);
-      out.contributions.push_back({std::move(words), value});
+      if (per_clause) {
+        ClauseReading& reading = (*readings)[clause_of(unit.text)];
+        reading.raw += value;
+        reading.evidence.push_back(words);
+      }
+      if (want_evidence) out.contributions.push_back({std::move(words), value});
     }
     negation_left = degree_left = 0;
     negated = false;
@@ -502,6 +522,15 @@ void LexiconModel::Evaluate(const NormalizedText& text, const std::vector<Token>
     }
   }
   out.raw = total;
+  if (per_clause) {
+    for (ClauseReading& r : *readings) {
+      r.label = (r.raw < -options_.neutral_band || r.threats > 0) ? SentimentLabel::kNegative
+                : r.raw > options_.neutral_band                     ? SentimentLabel::kPositive
+                                                                    : SentimentLabel::kNeutral;
+      constexpr std::size_t kMaxClauseEvidence = 4;
+      if (r.evidence.size() > kMaxClauseEvidence) r.evidence.resize(kMaxClauseEvidence);
+    }
+  }
 }
 
 double LexiconModel::RawScore(const NormalizedText& text, const std::vector<Token>& tokens) const {
@@ -519,6 +548,19 @@ SentimentResult LexiconModel::Score(const NormalizedText& text, const std::vecto
   Evaluation ev;
   Evaluate(text, tokens, ev, /*want_evidence=*/true);
   if (raw_out) *raw_out = ev.raw;
+  return Finish(text, ev);
+}
+
+SentimentResult LexiconModel::ScoreWithClauses(const NormalizedText& text, const std::vector<Token>& tokens,
+                                               const std::vector<text::ClauseSpan>& clauses,
+                                               std::vector<ClauseReading>& readings, double* raw_out) const {
+  Evaluation ev;
+  Evaluate(text, tokens, ev, /*want_evidence=*/true, &clauses, &readings);
+  if (raw_out) *raw_out = ev.raw;
+  return Finish(text, ev);
+}
+
+SentimentResult LexiconModel::Finish(const NormalizedText& text, Evaluation& ev) const {
   SentimentResult result;
   result.score = std::tanh(ev.raw / 2.0);
   if (ev.raw > options_.neutral_band) {

@@ -16,8 +16,19 @@
 #include <vector>
 
 #include "services/triage/analysis/sentiment/sentiment_model.h"
+#include "services/triage/analysis/text/clauses.h"
 
 namespace voc::triage::sentiment {
+
+// The lexicon's reading of one clause (aspect-based sentiment, issue 10):
+// the weighted sentiment words and unresolved negations found inside it,
+// without the whole text's contrast and summary weighting.
+struct ClauseReading {
+  double raw = 0.0;
+  int threats = 0;
+  SentimentLabel label = SentimentLabel::kNeutral;
+  std::vector<std::string> evidence;  // strongest first, at most a few
+};
 
 struct LexiconModelOptions {
   // |raw score| below this is neutral. Raw scores add up lexicon weights (about 1-3 each).
@@ -41,6 +52,12 @@ class LexiconModel final : public SentimentModel {
   // the combined model feeds it to the trained model as a feature.
   double RawScore(const NormalizedText& text, const std::vector<Token>& tokens) const;
 
+  // Score() plus, in the same pass, the reading of each of `clauses` (byte
+  // spans of text.text, in order; text::SplitClauses) into `readings`.
+  SentimentResult ScoreWithClauses(const NormalizedText& text, const std::vector<Token>& tokens,
+                                   const std::vector<text::ClauseSpan>& clauses,
+                                   std::vector<ClauseReading>& readings, double* raw_out = nullptr) const;
+
   // Every word and phrase of the Chinese lexicons, for a max-match segmenter.
   std::vector<std::string> ChineseWords() const;
 
@@ -49,7 +66,10 @@ class LexiconModel final : public SentimentModel {
  private:
   LexiconModel(std::unique_ptr<Lexicon> zh, std::unique_ptr<Lexicon> en, LexiconModelOptions options);
   struct Evaluation;
-  void Evaluate(const NormalizedText& text, const std::vector<Token>& tokens, Evaluation& out, bool want_evidence) const;
+  void Evaluate(const NormalizedText& text, const std::vector<Token>& tokens, Evaluation& out, bool want_evidence,
+                const std::vector<text::ClauseSpan>* clauses = nullptr,
+                std::vector<ClauseReading>* readings = nullptr) const;
+  SentimentResult Finish(const NormalizedText& text, Evaluation& ev) const;
 
   std::unique_ptr<Lexicon> zh_;
   std::unique_ptr<Lexicon> en_;

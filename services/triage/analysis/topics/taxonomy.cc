@@ -36,11 +36,18 @@ NearClause ParseNear(const std::string& source, const YAML::Node& node) {
 }
 
 TopicQuery ParseQuery(const std::string& source, const YAML::Node& node) {
-  config::RequireMapWithKeys(source, node, "query", {"any", "all", "none", "near"});
+  config::RequireMapWithKeys(source, node, "query", {"any", "all", "none", "near", "not_in", "negation"});
   TopicQuery q;
   if (node["any"]) q.any = config::StringList(source, node["any"], "query.any");
   if (node["all"]) q.all = config::StringList(source, node["all"], "query.all");
   if (node["none"]) q.none = config::StringList(source, node["none"], "query.none");
+  if (node["not_in"]) q.not_in = config::StringList(source, node["not_in"], "query.not_in");
+  if (const YAML::Node negation = node["negation"]) {
+    const std::string mode = config::ScalarString(source, negation, "query.negation");
+    if (mode != "keep" && mode != "skip")
+      config::FailAt(source, negation, "query.negation must be 'keep' or 'skip', got '" + mode + "'");
+    q.skip_negated = mode == "skip";
+  }
   if (const YAML::Node near = node["near"]) {
     if (near.IsSequence()) {
       for (const auto& item : near) q.near.push_back(ParseNear(source, item));
@@ -49,6 +56,36 @@ TopicQuery ParseQuery(const std::string& source, const YAML::Node& node) {
     }
   }
   return q;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+// A not_in word must contain one of the topic's own terms, else it can never
+// mask an occurrence: most likely a typo or a word meant for `none`.
+void CheckNotIn(const std::string& source, const YAML::Node& query, const TopicDefinition& t) {
+  std::vector<std::string> terms = t.query.any;
+  terms.insert(terms.end(), t.query.all.begin(), t.query.all.end());
+  for (const auto& n : t.query.near) {
+    terms.push_back(n.first);
+    terms.push_back(n.second);
+  }
+  const YAML::Node list = query["not_in"];
+  for (std::size_t i = 0; i < t.query.not_in.size(); ++i) {
+    const std::string word = Lower(t.query.not_in[i]);
+    const bool masks_a_term = std::any_of(terms.begin(), terms.end(), [&](std::string term) {
+      term = Lower(term);
+      if (!term.empty() && term.back() == '*') term.pop_back();
+      return !term.empty() && word.find(term) != std::string::npos && word != term;
+    });
+    if (!masks_a_term)
+      config::FailAt(source, list[i],
+                     "topic '" + t.id + "': not_in word '" + t.query.not_in[i] +
+                         "' contains none of the topic's terms (it could never mask an occurrence)");
+  }
 }
 
 }  // namespace
@@ -78,7 +115,7 @@ std::shared_ptr<const Taxonomy> ParseOrThrow(const std::string& yaml_text, const
   std::vector<YAML::Node> nodes;
   std::unordered_map<std::string, std::size_t> seen;
   for (const auto& node : list) {
-    config::RequireMapWithKeys(source, node, "topic", {"id", "name", "department", "query"});
+    config::RequireMapWithKeys(source, node, "topic", {"id", "name", "department", "query", "polarity"});
     TopicDefinition t;
     t.line = node.Mark().line + 1;
     if (!node["id"]) config::FailAt(source, node, "topic without 'id'");
@@ -96,7 +133,16 @@ std::shared_ptr<const Taxonomy> ParseOrThrow(const std::string& yaml_text, const
     t.name_zh = config::ScalarString(source, name["zh"], "name.zh");
     t.name_en = config::ScalarString(source, name["en"], "name.en");
     if (node["department"]) t.department = config::ScalarString(source, node["department"], "department");
-    if (node["query"]) t.query = ParseQuery(source, node["query"]);
+    if (const YAML::Node polarity = node["polarity"]) {
+      const std::string value = config::ScalarString(source, polarity, "polarity");
+      if (value != "negative" && value != "aspect")
+        config::FailAt(source, polarity, "topic '" + t.id + "': polarity must be 'negative' or 'aspect', got '" + value + "'");
+      t.complaint_terms = value == "negative";
+    }
+    if (node["query"]) {
+      t.query = ParseQuery(source, node["query"]);
+      CheckNotIn(source, node["query"], t);
+    }
     t.parent_id = ParentOf(t.id);
     seen.emplace(t.id, topics.size());
     topics.push_back(std::move(t));
@@ -180,6 +226,8 @@ void Taxonomy::Compile(const std::string& source) {
     for (const auto& s : t.query.any) q.any.push_back(add(s, i, true));
     for (const auto& s : t.query.all) q.all.push_back(add(s, i, true));
     for (const auto& s : t.query.none) q.none.push_back(add(s, i, false));
+    for (const auto& s : t.query.not_in) q.not_in.push_back(add(s, i, false));
+    q.skip_negated = t.query.skip_negated;
     for (const auto& n : t.query.near)
       q.near.push_back(CompiledNear{add(n.first, i, true), add(n.second, i, true), n.within_chars});
   }
@@ -194,21 +242,48 @@ void Taxonomy::Compile(const std::string& source) {
   topics_by_pattern_ = std::move(refs);
 }
 
-bool Taxonomy::Evaluates(const CompiledQuery& q, const std::vector<std::uint8_t>& hit,
-                         const std::vector<Hit>& hits, std::string_view text) const {
+bool Taxonomy::Occurs(const CompiledQuery& q, std::uint32_t pattern, const std::vector<Hit>& hits,
+                      std::size_t first, std::size_t last, std::string_view text, text::ClauseSpan clause) const {
+  for (std::size_t i = first; i < last; ++i) {
+    const Hit& h = hits[i];
+    if (h.pattern != pattern) continue;
+    bool masked = false;
+    for (std::uint32_t word : q.not_in) {
+      for (std::size_t k = first; k < last && !masked; ++k)
+        masked = hits[k].pattern == word && hits[k].begin <= h.begin && h.end <= hits[k].end;
+      if (masked) break;
+    }
+    if (masked) continue;
+    if (q.skip_negated && text::InNegationScope(text, clause, h.begin)) continue;
+    return true;
+  }
+  return false;
+}
+
+bool Taxonomy::Evaluates(const CompiledQuery& q, const std::vector<Hit>& hits, std::size_t first, std::size_t last,
+                         std::string_view text, text::ClauseSpan clause) const {
   if (q.any.empty() && q.all.empty() && q.near.empty()) return false;
+  const auto present = [&](std::uint32_t p) {
+    for (std::size_t i = first; i < last; ++i)
+      if (hits[i].pattern == p) return true;
+    return false;
+  };
   for (std::uint32_t p : q.none)
-    if (hit[p]) return false;
+    if (present(p)) return false;
   for (std::uint32_t p : q.all)
-    if (!hit[p]) return false;
-  if (!q.any.empty() && std::none_of(q.any.begin(), q.any.end(), [&](std::uint32_t p) { return hit[p] != 0; }))
+    if (!Occurs(q, p, hits, first, last, text, clause)) return false;
+  if (!q.any.empty() &&
+      std::none_of(q.any.begin(), q.any.end(), [&](std::uint32_t p) { return Occurs(q, p, hits, first, last, text, clause); }))
     return false;
   for (const CompiledNear& n : q.near) {
-    if (!hit[n.first] || !hit[n.second]) return false;
+    if (!Occurs(q, n.first, hits, first, last, text, clause) || !Occurs(q, n.second, hits, first, last, text, clause))
+      return false;
     bool close = false;
-    for (const Hit& a : hits) {
+    for (std::size_t i = first; i < last && !close; ++i) {
+      const Hit& a = hits[i];
       if (a.pattern != n.first) continue;
-      for (const Hit& b : hits) {
+      for (std::size_t k = first; k < last; ++k) {
+        const Hit& b = hits[k];
         if (b.pattern != n.second) continue;
         const std::uint32_t gap_begin = std::min(a.end, b.end);
         const std::uint32_t gap_end = std::max(a.begin, b.begin);
@@ -219,56 +294,128 @@ bool Taxonomy::Evaluates(const CompiledQuery& q, const std::vector<std::uint8_t>
           break;
         }
       }
-      if (close) break;
     }
     if (!close) return false;
   }
   return true;
 }
 
+namespace {
+
+// Per-thread scratch so concurrent callers never share state and the hot
+// path does not allocate once warmed up.
+struct MatchScratch {
+  std::vector<std::uint8_t> seen;           // pattern id -> seen in the current clause
+  std::vector<std::uint32_t> candidates;
+  std::vector<std::uint32_t> matched;
+};
+
+}  // namespace
+
 void Taxonomy::MatchAll(std::string_view text, std::vector<std::uint32_t>& topic_indices) const {
   topic_indices.clear();
-  // Per-thread scratch so concurrent callers never share state and the hot
-  // path does not allocate once warmed up.
-  thread_local std::vector<std::uint8_t> hit;
   thread_local std::vector<Hit> hits;
-  thread_local std::vector<std::uint32_t> candidates;
-  if (hit.size() < matcher_.pattern_count()) hit.resize(matcher_.pattern_count(), 0);
+  thread_local MatchScratch scratch;
   hits.clear();
-  candidates.clear();
+  scratch.candidates.clear();
+  if (scratch.seen.size() < matcher_.pattern_count()) scratch.seen.resize(matcher_.pattern_count(), 0);
   matcher_.ForEachMatch(text, [&](std::uint32_t id, std::size_t begin, std::size_t end) {
     hits.push_back(Hit{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)});
-    if (!hit[id]) {
-      hit[id] = 1;
-      candidates.insert(candidates.end(), topics_by_pattern_[id].begin(), topics_by_pattern_[id].end());
+    if (!scratch.seen[id]) {
+      scratch.seen[id] = 1;
+      scratch.candidates.insert(scratch.candidates.end(), topics_by_pattern_[id].begin(), topics_by_pattern_[id].end());
     }
   });
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  for (std::uint32_t topic : candidates)
-    if (Evaluates(compiled_[topic], hit, hits, text)) topic_indices.push_back(topic);
-  for (const Hit& h : hits) hit[h.pattern] = 0;
+  std::sort(scratch.candidates.begin(), scratch.candidates.end());
+  scratch.candidates.erase(std::unique(scratch.candidates.begin(), scratch.candidates.end()), scratch.candidates.end());
+  const text::ClauseSpan whole{0, text.size()};
+  for (std::uint32_t topic : scratch.candidates)
+    if (Evaluates(compiled_[topic], hits, 0, hits.size(), text, whole)) topic_indices.push_back(topic);
+  for (const Hit& h : hits) scratch.seen[h.pattern] = 0;
+}
+
+bool Taxonomy::IsAncestor(std::uint32_t ancestor, std::uint32_t topic) const {
+  for (std::int32_t p = parent_index_[topic]; p >= 0; p = parent_index_[p])
+    if (static_cast<std::uint32_t>(p) == ancestor) return true;
+  return false;
+}
+
+void Taxonomy::KeepMostSpecific(std::vector<std::uint32_t>& matched) const {
+  std::erase_if(matched, [&](std::uint32_t i) {
+    return std::any_of(matched.begin(), matched.end(), [&](std::uint32_t j) { return IsAncestor(i, j); });
+  });
 }
 
 std::vector<TopicMatch> Taxonomy::Match(std::string_view text) const {
   thread_local std::vector<std::uint32_t> matched;
   MatchAll(text, matched);
+  KeepMostSpecific(matched);
   std::vector<TopicMatch> out;
-  for (std::uint32_t i : matched) {
-    // Drop i if some other matched topic descends from it.
-    bool has_matched_descendant = false;
-    for (std::uint32_t j : matched) {
-      for (std::int32_t p = parent_index_[j]; p >= 0; p = parent_index_[p]) {
-        if (static_cast<std::uint32_t>(p) == i) {
-          has_matched_descendant = true;
-          break;
-        }
-      }
-      if (has_matched_descendant) break;
-    }
-    if (!has_matched_descendant) out.push_back(TopicMatch{topics_[i].id, topics_[i].department});
-  }
+  for (std::uint32_t i : matched) out.push_back(TopicMatch{topics_[i].id, topics_[i].department});
   return out;
+}
+
+void Taxonomy::MatchClauses(std::string_view text, const std::vector<text::ClauseSpan>& clauses,
+                            std::vector<ClauseTopic>& out) const {
+  out.clear();
+  if (clauses.empty()) return;
+  thread_local std::vector<Hit> hits;
+  thread_local std::vector<std::uint32_t> clause_of;
+  thread_local MatchScratch scratch;
+  hits.clear();
+  if (scratch.seen.size() < matcher_.pattern_count()) scratch.seen.resize(matcher_.pattern_count(), 0);
+  matcher_.ForEachMatch(text, [&](std::uint32_t id, std::size_t begin, std::size_t end) {
+    hits.push_back(Hit{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)});
+  });
+  if (hits.empty()) return;
+  // Hits arrive ordered by end; group them by the clause their start lies in.
+  std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.begin < b.begin; });
+  std::size_t first = 0;
+  while (first < hits.size()) {
+    const std::uint32_t clause = static_cast<std::uint32_t>(text::ClauseIndexAt(clauses, hits[first].begin));
+    const std::size_t clause_end = clauses[clause].end;
+    std::size_t last = first;
+    while (last < hits.size() && (hits[last].begin < clause_end || clause + 1 == clauses.size() ||
+                                  hits[last].begin < clauses[clause + 1].begin))
+      ++last;
+    scratch.candidates.clear();
+    for (std::size_t i = first; i < last; ++i) {
+      const std::uint32_t id = hits[i].pattern;
+      if (scratch.seen[id]) continue;
+      scratch.seen[id] = 1;
+      scratch.candidates.insert(scratch.candidates.end(), topics_by_pattern_[id].begin(), topics_by_pattern_[id].end());
+    }
+    for (std::size_t i = first; i < last; ++i) scratch.seen[hits[i].pattern] = 0;
+    std::sort(scratch.candidates.begin(), scratch.candidates.end());
+    scratch.candidates.erase(std::unique(scratch.candidates.begin(), scratch.candidates.end()),
+                             scratch.candidates.end());
+    scratch.matched.clear();
+    for (std::uint32_t topic : scratch.candidates)
+      if (Evaluates(compiled_[topic], hits, first, last, text, clauses[clause])) scratch.matched.push_back(topic);
+    KeepMostSpecific(scratch.matched);
+    for (std::uint32_t topic : scratch.matched) {
+      ClauseTopic found;
+      found.topic = topic;
+      found.clause = clause;
+      const CompiledQuery& q = compiled_[topic];
+      for (std::size_t i = first; i < last; ++i) {
+        const std::uint32_t p = hits[i].pattern;
+        const bool positive = std::find(q.any.begin(), q.any.end(), p) != q.any.end() ||
+                              std::find(q.all.begin(), q.all.end(), p) != q.all.end() ||
+                              std::any_of(q.near.begin(), q.near.end(),
+                                          [&](const CompiledNear& n) { return n.first == p || n.second == p; });
+        if (positive && Occurs(q, p, hits, i, i + 1, text, clauses[clause]) &&
+            std::none_of(q.not_in.begin(), q.not_in.end(), [&](std::uint32_t w) {
+              for (std::size_t k = first; k < last; ++k)
+                if (hits[k].pattern == w && hits[k].begin <= hits[i].begin && hits[i].end <= hits[k].end) return true;
+              return false;
+            }))
+          found.evidence.emplace_back(hits[i].begin, hits[i].end);
+      }
+      out.push_back(std::move(found));
+    }
+    first = last;
+  }
 }
 
 }  // namespace voc::triage

@@ -20,12 +20,29 @@
 //         none: [不慢]                        # none may occur
 //         near: {terms: [等, 小时], within: 6} # both within 6 characters
 //                                             # (a map or a list of maps)
+//         not_in: [送餐, 餐具]                # senses: an occurrence inside one
+//                                             # of these longer words does not count
+//         negation: skip                      # an occurrence in a negation scope
+//                                             # (没有破损, not damaged) does not
+//                                             # count; default keep
+//       polarity: negative                    # the terms are complaints in
+//                                             # themselves (太慢, 少给): a clause
+//                                             # with no sentiment of its own reads
+//                                             # negative; default aspect (the
+//                                             # terms name what is talked about)
 //
 // Term syntax is that of MultiPatternMatcher: ASCII terms match whole words
 // unless they end in '*'. A topic matches when (any is empty or one `any`
 // term occurs) and every `all` term occurs and every `near` pair occurs close
 // enough and no `none` term occurs; at least one of any/all/near is required
-// unless the topic has children (a pure grouping node).
+// unless the topic has children (a pure grouping node). "Occurs" respects the
+// context rules: not inside a `not_in` word, and with `negation: skip` not in
+// a negation scope (text/clauses.h). Every `not_in` word must contain one of
+// the topic's own terms (else it could never mask anything: a mistake).
+//
+// The analyser evaluates queries per clause (MatchClauses): "便宜,送餐快,难吃"
+// is three clauses, and `none`, `all` and `near` look only within a clause, so
+// "送餐快" in one clause does not veto "慢" in another.
 //
 // Loading is strict: unknown keys, a missing department, duplicate ids, a
 // missing parent, an empty query or a YAML syntax error are INVALID_ARGUMENT
@@ -48,6 +65,7 @@
 #include "services/triage/analysis/analyzer.h"
 #include "common/config/yaml_file.h"
 #include "services/triage/analysis/shared/multi_pattern_matcher.h"
+#include "services/triage/analysis/text/clauses.h"
 
 namespace voc::triage {
 
@@ -62,6 +80,8 @@ struct TopicQuery {
   std::vector<std::string> all;
   std::vector<std::string> none;
   std::vector<NearClause> near;
+  std::vector<std::string> not_in;  // longer words inside which a term does not count
+  bool skip_negated = false;        // negation: skip
   bool HasPositivePart() const { return !any.empty() || !all.empty() || !near.empty(); }
 };
 
@@ -72,7 +92,16 @@ struct TopicDefinition {
   std::string name_en;
   std::string department;   // resolved (inherited from the parent if omitted)
   TopicQuery query;
+  bool complaint_terms = false;  // polarity: negative
   int line = 0;             // 1-based line in the source, for messages
+};
+
+// One topic found in one clause, with the byte spans of the terms that made
+// it match (evidence), as returned by Taxonomy::MatchClauses.
+struct ClauseTopic {
+  std::uint32_t topic = 0;   // index into Taxonomy::topics()
+  std::uint32_t clause = 0;  // index into the clauses given
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> evidence;  // [begin, end) in the text
 };
 
 class Taxonomy {
@@ -110,6 +139,15 @@ class Taxonomy {
   // matching descendant (its ancestry is implied by the id path).
   std::vector<TopicMatch> Match(std::string_view normalized_text) const;
 
+  // The most specific topics of each clause of `normalized_text` (cut by
+  // text::SplitClauses), in clause order; the text is scanned once. A topic
+  // whose descendant matched in the same clause is left out.
+  void MatchClauses(std::string_view normalized_text, const std::vector<text::ClauseSpan>& clauses,
+                    std::vector<ClauseTopic>& out) const;
+
+  // Whether topic index `ancestor` is a proper ancestor of topic index `topic`.
+  bool IsAncestor(std::uint32_t ancestor, std::uint32_t topic) const;
+
  private:
   Taxonomy() = default;
   void Compile(const std::string& source);
@@ -125,11 +163,19 @@ class Taxonomy {
     int within_chars;
   };
   struct CompiledQuery {
-    std::vector<std::uint32_t> any, all, none;
+    std::vector<std::uint32_t> any, all, none, not_in;
     std::vector<CompiledNear> near;
+    bool skip_negated = false;
   };
-  bool Evaluates(const CompiledQuery& q, const std::vector<std::uint8_t>& hit,
-                 const std::vector<Hit>& hits, std::string_view text) const;
+  // Whether `pattern` has an occurrence among hits[first, last) that counts
+  // under q's context rules (not inside a not_in word, not negated if skipped).
+  bool Occurs(const CompiledQuery& q, std::uint32_t pattern, const std::vector<Hit>& hits, std::size_t first,
+              std::size_t last, std::string_view text, text::ClauseSpan clause) const;
+  // Evaluates q on the hits [first, last) of one clause.
+  bool Evaluates(const CompiledQuery& q, const std::vector<Hit>& hits, std::size_t first, std::size_t last,
+                 std::string_view text, text::ClauseSpan clause) const;
+  // Indices of matched topics minus those with a matched descendant.
+  void KeepMostSpecific(std::vector<std::uint32_t>& matched) const;
 
   std::string version_;
   std::string content_hash_;

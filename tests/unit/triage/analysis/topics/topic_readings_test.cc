@@ -1,0 +1,154 @@
+// The topic errors of issue 10, read by the analyser built from the shipped
+// configuration: each sentence with the reading it must get (aspect-based:
+// each clause its own topics and sentiment; only negative clauses make
+// complaint topics), in Chinese and English.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "services/triage/analysis/factory.h"
+
+namespace voc::triage {
+namespace {
+
+class TopicReadingsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { analyzer_ = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value().release(); }
+  static void TearDownTestSuite() {
+    delete analyzer_;
+    analyzer_ = nullptr;
+  }
+  static Analysis Read(const std::string& text) { return analyzer_->Analyze({.text = text}); }
+
+  // The complaint topic ids.
+  static std::vector<std::string> Complaints(const Analysis& a) {
+    std::vector<std::string> ids;
+    for (const auto& t : a.topics) ids.push_back(t.path);
+    return ids;
+  }
+  static bool Complains(const Analysis& a, const std::string& prefix) {
+    return std::any_of(a.topics.begin(), a.topics.end(), [&](const TopicMatch& t) {
+      return t.path == prefix || t.path.starts_with(prefix + ".");
+    });
+  }
+  // The sentiment a topic (or one of its subtopics) is mentioned with, if mentioned.
+  static std::vector<SentimentLabel> MentionSentiments(const Analysis& a, const std::string& prefix) {
+    std::vector<SentimentLabel> out;
+    for (const auto& m : a.topic_mentions)
+      if (m.path == prefix || m.path.starts_with(prefix + ".")) out.push_back(m.sentiment);
+    return out;
+  }
+
+  static TriageAnalyzer* analyzer_;
+};
+
+TriageAnalyzer* TopicReadingsTest::analyzer_ = nullptr;
+
+using Labels = std::vector<SentimentLabel>;
+constexpr SentimentLabel kNeg = SentimentLabel::kNegative;
+constexpr SentimentLabel kPos = SentimentLabel::kPositive;
+
+TEST_F(TopicReadingsTest, PraiseAndComplaintInOneReview) {
+  // 便宜 (praise: price), 送餐快 (praise: delivery), 难吃 (complaint: taste).
+  const Analysis a = Read("便宜,送餐快,难吃");
+  EXPECT_EQ(Complaints(a), std::vector<std::string>{"food.taste"});
+  EXPECT_EQ(MentionSentiments(a, "price"), Labels{kPos});
+  EXPECT_EQ(MentionSentiments(a, "logistics"), Labels{kPos});
+  EXPECT_EQ(MentionSentiments(a, "food"), Labels{kNeg});
+  // The mention carries its evidence: the topic's term and the clause's sentiment word.
+  for (const auto& m : a.topic_mentions)
+    if (m.path == "food.taste") EXPECT_NE(std::find(m.evidence.begin(), m.evidence.end(), "难吃"), m.evidence.end());
+
+  // The same in English, with a contrast connective inside one sentence.
+  const Analysis e = Read("The food was great but the delivery was late again");
+  EXPECT_EQ(Complaints(e), std::vector<std::string>{"logistics.delivery_delay"});
+  EXPECT_EQ(MentionSentiments(e, "food"), Labels{kPos});
+}
+
+TEST_F(TopicReadingsTest, PraiseAloneIsNoComplaint) {
+  const Analysis a = Read("服务质量好");  // praise for the service
+  EXPECT_TRUE(a.topics.empty());
+  EXPECT_EQ(MentionSentiments(a, "service"), Labels{kPos});
+  EXPECT_TRUE(Read("The staff were friendly and helpful").topics.empty());
+  // The same word complained about is a complaint.
+  EXPECT_TRUE(Complains(Read("服务质量太差了"), "service"));
+  EXPECT_TRUE(Complains(Read("the staff were rude"), "service.staff_attitude"));
+}
+
+TEST_F(TopicReadingsTest, SameWordInPraiseAndComplaintClauses) {
+  // Logistics praised for speed, the package complained about; the negation
+  // in the first review means the package was fine.
+  const Analysis a = Read("物流很快,但是包装破损了");
+  EXPECT_EQ(Complaints(a), std::vector<std::string>{"logistics.damaged_package"});
+  EXPECT_EQ(MentionSentiments(a, "logistics.damaged_package"), Labels{kNeg});
+  const Analysis b = Read("包装没有破损,就是送得太慢");
+  EXPECT_EQ(Complaints(b), std::vector<std::string>{"logistics.delivery_delay"});
+  EXPECT_FALSE(Complains(Read("the box was not damaged, the courier was late"), "logistics.damaged_package"));
+}
+
+TEST_F(TopicReadingsTest, DeliveryWordIsNotFood) {
+  // Only the delivery is slow: 餐 inside 送餐 is not the food.
+  EXPECT_EQ(Complaints(Read("送餐速度超级慢")), std::vector<std::string>{"logistics.delivery_delay"});
+  // The food itself is food.
+  EXPECT_TRUE(Complains(Read("这家的饭太难吃了"), "food"));
+}
+
+TEST_F(TopicReadingsTest, FlightDelayIsNotDeliveryDelay) {
+  const Analysis a = Read("@united my flight was delayed 3 hours and nobody told us anything");
+  EXPECT_FALSE(Complains(a, "logistics")) << ::testing::PrintToString(Complaints(a));
+  EXPECT_TRUE(Complains(a, "flight.delay"));
+  EXPECT_FALSE(Complains(Read("航班延误了三个小时"), "logistics"));
+  // A late parcel still is one.
+  EXPECT_TRUE(Complains(Read("快递三天还没到,太慢了"), "logistics.delivery_delay"));
+}
+
+TEST_F(TopicReadingsTest, CardRefusedAtTheHotelIsNotAppPayment) {
+  EXPECT_FALSE(Complains(Read("前台不能刷信用卡,还要压现金,太不方便了"), "app.payment"));
+  EXPECT_FALSE(Complains(Read("the hotel refused my credit card at check-in"), "app.payment"));
+  EXPECT_FALSE(Complains(Read("so many credit card apps and none of them work with you"), "app.payment"));
+  // A failed payment in the app is app payment.
+  EXPECT_TRUE(Complains(Read("app里支付失败了三次"), "app.payment"));
+}
+
+TEST_F(TopicReadingsTest, PhoneSoftwareIsTheProductNotTheApp) {
+  const Analysis a = Read("手机系统老是重启,太垃圾了");
+  EXPECT_TRUE(Complains(a, "product.defect"));
+  EXPECT_FALSE(Complains(a, "app"));
+}
+
+TEST_F(TopicReadingsTest, WantingToReturnIsNotARefund) {
+  // The complaint is the quality, with a return asked for (after-sales), no refund.
+  const Analysis a = Read("衣服质量太差,想退货");
+  EXPECT_FALSE(Complains(a, "price.refund"));
+  EXPECT_TRUE(MentionSentiments(a, "price.refund").empty());
+  EXPECT_FALSE(MentionSentiments(a, "service.after_sales").empty());
+  EXPECT_TRUE(Complains(a, "product.quality"));
+  EXPECT_TRUE(Complains(Read("申请退款一个星期了还没退"), "price.refund"));
+}
+
+TEST_F(TopicReadingsTest, SpoiledFoodIsFoodNotAProductDefect) {
+  const Analysis a = Read("送过来的米饭馊了");
+  EXPECT_TRUE(Complains(a, "food"));
+  EXPECT_FALSE(Complains(a, "product"));
+}
+
+TEST_F(TopicReadingsTest, HowCustomersReallyWrite) {
+  EXPECT_TRUE(Complains(Read("少给了一根烤肠"), "logistics"));          // a missing item
+  EXPECT_TRUE(Complains(Read("三份饭,一双筷子都没有"), "logistics"));    // missing utensils
+  EXPECT_TRUE(Complains(Read("说好的赠品没有送,问了还装傻"), "service")); // a promised gift
+  EXPECT_TRUE(Complains(Read("尺码偏小,根本穿不上"), "product"));        // a size that does not fit
+  EXPECT_TRUE(Complains(Read("买完两天就降价了,亏了"), "price"));        // price cut after purchase
+  EXPECT_TRUE(Complains(Read("on hold for two hours and then they hung up on me"), "service.response_time"));
+  EXPECT_TRUE(Complains(Read("@united lost my bag and no one can locate it"), "logistics"));
+}
+
+TEST_F(TopicReadingsTest, HotelRoomsNoiseAndCleanlinessHaveTopics) {
+  EXPECT_TRUE(Complains(Read("房间临街,太吵了,一晚上没睡好"), "accommodation.noise"));
+  EXPECT_TRUE(Complains(Read("地毯很脏,床单也不干净"), "accommodation.cleanliness"));
+  EXPECT_TRUE(Complains(Read("@united flight cancelled again, second time this week"), "flight.cancellation"));
+}
+
+}  // namespace
+}  // namespace voc::triage
