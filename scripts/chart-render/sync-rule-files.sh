@@ -16,7 +16,8 @@ src="${1:-$root/config}"
 dest="${2:-$root/charts/voc/files}"
 
 # Keep in step with the "voc.ruleFiles" list in charts/voc/templates/_helpers.tpl.
-files=(taxonomy redlines priority directory routing subscriptions)
+files=(taxonomy redlines priority directory routing subscriptions sla_policies
+       calendars/cn-2026 calendars/cn-2027)
 
 missing=()
 for f in "${files[@]}"; do
@@ -29,6 +30,7 @@ fi
 
 mkdir -p "$dest"
 for f in "${files[@]}"; do
+  mkdir -p "$(dirname "$dest/$f.yaml")"
   cp "$src/$f.yaml" "$dest/$f.yaml"
 done
 echo "sync-rule-files: copied ${#files[@]} rule files from $src to $dest"

@@ -80,6 +80,12 @@ priority: triage
 directory: org
 routing: assignment
 subscriptions: notify
+sla_policies: tracking
+{{- /* The holiday files sla_policies names, relative to it. Their owner is
+no service, so no services.<name>.<file> key points at them: tracking finds
+them from the policy file. */}}
+calendars/cn-2026: sla_policies
+calendars/cn-2027: sla_policies
 {{- end -}}
 
 {{/*
