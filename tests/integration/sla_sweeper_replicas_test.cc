@@ -79,7 +79,6 @@ class SlaSweeperReplicasTest : public ::testing::TestWithParam<Backend> {
     }
     db_ = storage::Database::Open(url_, 4).value();
     ASSERT_TRUE(db_->Migrate("tracking", TrackingMigrations()).ok());
-    sla_test::EnsureCaseClocksTable(*db_);
     store_ = std::make_unique<TrackingStore>(*db_);
     service_ = std::make_unique<TrackingService>(*store_, clock_);
     directory_ = std::make_shared<const org::OrgDirectory>(

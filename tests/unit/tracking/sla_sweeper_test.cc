@@ -26,7 +26,6 @@ class SlaSweeperTest : public TrackingFixture {
  protected:
   void SetUp() override {
     TrackingFixture::SetUp();
-    sla_test::EnsureCaseClocksTable(*db_);
     directory_ = std::make_shared<const org::OrgDirectory>(
         org::OrgDirectory::Parse(sla_test::kChainDirectoryYaml).value());
     policies_ = sla_test::TestPolicies();

@@ -1,8 +1,7 @@
 // What the sweeper's tests (unit, PostgreSQL integration, benchmark) share:
 // policies on the fake calendars, a directory with a management chain, and
-// the clock rows clocks writes (tracking migration 3's case_clocks, created
-// here when the schema does not have it yet), written the way clocks writes
-// them: next_check_ms from NextCheckMs.
+// the clock rows clocks writes (tracking migration 3's case_clocks), written
+// the way clocks writes them: next_check_ms from NextCheckMs.
 #pragma once
 
 #include <soci/soci.h>
@@ -19,29 +18,6 @@
 #include "tests/unit/tracking/fake_business_calendar.h"
 
 namespace voc::tracking::sla_test {
-
-// case_clocks as agreed between clocks, escalation and tasks (BIGINT for
-// the millisecond columns: PostgreSQL's INTEGER is 32 bits).
-inline void EnsureCaseClocksTable(storage::Database& db) {
-  db.WithSession([](soci::session& s) {
-    s << "CREATE TABLE IF NOT EXISTS case_clocks ("
-         " case_id TEXT NOT NULL,"
-         " clock TEXT NOT NULL,"
-         " policy_id TEXT NOT NULL,"
-         " calendar_id TEXT NOT NULL,"
-         " target_ms BIGINT NOT NULL,"
-         " started_ms BIGINT NOT NULL,"
-         " due_ms BIGINT,"
-         " used_ms BIGINT NOT NULL DEFAULT 0,"
-         " paused_since_ms BIGINT,"
-         " met_ms BIGINT,"
-         " breached INTEGER NOT NULL DEFAULT 0,"
-         " next_check_ms BIGINT,"
-         " PRIMARY KEY (case_id, clock))";
-    s << "CREATE INDEX IF NOT EXISTS case_clocks_next_check ON case_clocks (next_check_ms)"
-         " WHERE next_check_ms IS NOT NULL";
-  });
-}
 
 // Policies by case kind, on the calendars given.
 class FakePolicies final : public sla::SlaPolicies {
