@@ -120,6 +120,13 @@ Notification PointNotification(const SlaCaseInfo& info, const ClockRow& clock,
   const std::string due = clock.due_ms ? FormatMs(*clock.due_ms) : "";
   n.params = {{"case_title", info.title}, {"case_id", info.id}, {"clock", clock.clock},
               {"due_time", due},          {"point", point},     {"owner", OwnerText(info)}};
+  // The owners by person id: voc-notify's templates print them by name in the
+  // recipient's language ("负责人：李伟（客户成功部）").
+  std::string owner_people;
+  for (const auto& [department, person] : info.owners) {
+    if (!person.empty()) owner_people += (owner_people.empty() ? "" : ",") + person;
+  }
+  n.params["owner_people"] = owner_people;
   if (escalation) {
     n.params["level"] = point.substr(6);
     n.params["target_person"] = recipients.empty() ? "" : recipients.front();

@@ -128,6 +128,7 @@ TEST_F(SlaSweeperTest, WarningsAt75PercentAndTwoHoursBeforeFireOnceEach) {
   EXPECT_EQ(warning->recipients, std::vector<std::string>{"p-am"}) << "warnings go to the owner";
   EXPECT_EQ(warning->department, "customer_success");
   EXPECT_EQ(warning->params.at("case_title"), "Parcel late fb-1");
+  EXPECT_EQ(warning->params.at("owner_people"), "p-am") << "the template names the owner";
   EXPECT_EQ(warning->params.at("clock"), "resolution");
   EXPECT_EQ(warning->params.at("due_time"), FormatRfc3339(FromMillis(Utc(2026, 12, 3, 16))));
   EXPECT_EQ(History(c, kWarningAction).size(), 2u);
