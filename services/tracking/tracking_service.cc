@@ -1,5 +1,7 @@
 #include "services/tracking/tracking_service.h"
 
+#include "services/tracking/owner_check.h"
+
 #include <absl/strings/ascii.h>
 
 #include <algorithm>
@@ -33,10 +35,6 @@ std::string DefaultTitle(v1::CaseKind kind) {
     case v1::CASE_KIND_COMPLAINT: return "Customer complaint";
     default: return "Case";
   }
-}
-
-std::string OwnerText(const v1::Owner& o) {
-  return o.person().empty() ? o.department() : o.department() + "/" + o.person();
 }
 
 // A valid request made into the case to store, its clocks and its
@@ -273,26 +271,7 @@ absl::StatusOr<v1::Case> TrackingService::Shown(absl::StatusOr<v1::Case> c) {
 absl::Status TrackingService::CheckOwner(const v1::Owner& requested,
                                          const std::string& kept_department) const {
   if (!directory_) return absl::OkStatus();
-  const std::string department =
-      requested.department().empty() ? kept_department : requested.department();
-  if (!requested.department().empty() && !directory_->FindDepartment(department)) {
-    return status::InvalidArgument("owner.department",
-                                   department + " is not a department of the directory");
-  }
-  if (requested.person().empty()) return absl::OkStatus();
-  const org::Person* person = directory_->FindPerson(requested.person());
-  if (!person) {
-    return status::InvalidArgument("owner.person",
-                                   requested.person() + " is not a person of the directory");
-  }
-  // The directory lists the people employed now: one who left is removed
-  // from it, so "exists" is also "active" (it has no separate flag).
-  if (person->department != department) {
-    return status::InvalidArgument("owner.person", requested.person() + " belongs to " +
-                                                       person->department + ", not to " +
-                                                       department);
-  }
-  return absl::OkStatus();
+  return tracking::CheckOwner(*directory_, requested, "owner", kept_department);
 }
 
 // ---------------------------------------------------------------- cases

@@ -8,7 +8,7 @@
 #include "common/util/time.h"
 #include "proto/api/enum_names.h"
 #include "proto/api/resource_names.h"
-#include "services/tracking/tasks/owner_check.h"
+#include "services/tracking/owner_check.h"
 
 namespace voc::tracking::tasks {
 namespace {

@@ -1,7 +1,7 @@
 #include "services/tracking/tasks/resolve_gate.h"
 
 #include "proto/api/resource_names.h"
-#include "services/tracking/tasks/owner_check.h"
+#include "services/tracking/owner_check.h"
 
 namespace voc::tracking::tasks {
 
