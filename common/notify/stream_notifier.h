@@ -17,8 +17,8 @@ namespace voc {
 // The stream the stages publish to and its one consumer group (voc-notify),
 // and the stream voc-notify publishes each delivery's final state to
 // (group "verification": the re-survey counts).
-inline constexpr char kNotifyRequestsStream[] = "voc.notify.requests";
-inline constexpr char kNotifyOutcomesStream[] = "voc.notify.outcomes";
+using queue::kNotifyOutcomesStream;
+using queue::kNotifyRequestsStream;
 // The stream entry's fields: `id` (the request id, readable in redis-cli)
 // and `request` (a serialised v1::NotificationRequest).
 inline constexpr char kNotifyIdField[] = "id";

@@ -37,8 +37,8 @@ std::vector<std::string> ConsumerGroupsOf(const std::string& stream) {
   if (stream == kFeedbackStream) return {"triage"};
   if (stream == kTriagedStream) return {"assignment", "verification"};
   if (stream == kTrackingStream) return {"verification"};
-  if (stream == "voc.notify.requests") return {"notify"};         // issue 11: common/notify/stream_notifier.h
-  if (stream == "voc.notify.outcomes") return {"verification"};   // re-survey sent / failed counts
+  if (stream == kNotifyRequestsStream) return {"notify"};
+  if (stream == kNotifyOutcomesStream) return {"verification"};  // re-survey sent / failed counts
   return {};
 }
 

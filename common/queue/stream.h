@@ -28,6 +28,10 @@ namespace voc::queue {
 inline constexpr char kFeedbackStream[] = "voc:feedback";
 inline constexpr char kTriagedStream[] = "voc:triaged";
 inline constexpr char kTrackingStream[] = "voc:tracking";
+// Notification requests from the stages to voc-notify, and each delivery's
+// final state from voc-notify (issue 11; common/notify/stream_notifier.h).
+inline constexpr char kNotifyRequestsStream[] = "voc.notify.requests";
+inline constexpr char kNotifyOutcomesStream[] = "voc.notify.outcomes";
 
 // The consumer groups that must read every entry of a loop stream (the table
 // above), for its trimmer (stream_trimmer.h): an entry is trimmed only after

@@ -65,7 +65,7 @@ std::vector<StreamGroup> ConsumerGroupsOf(const std::string& service) {
   // ConsumerGroupsOf): a service's group is named after the service.
   std::vector<StreamGroup> groups;
   for (const char* stream : {queue::kFeedbackStream, queue::kTriagedStream, queue::kTrackingStream,
-                             "voc.notify.requests"}) {
+                             queue::kNotifyRequestsStream}) {
     for (const std::string& group : queue::ConsumerGroupsOf(stream)) {
       if (group == service) groups.push_back({stream, group});
     }

@@ -33,10 +33,10 @@
 
 namespace voc::verification {
 
-// voc-notify's final delivery states (services/notify publishes them; the
-// same name as its kNotifyOutcomesStream). Verification reads the entries of
-// event "resurvey" for its invitations' delivered / failed counts.
-inline constexpr char kNotifyOutcomesStream[] = "voc.notify.outcomes";
+// voc-notify's final delivery states (common/queue/stream.h). Verification
+// reads the entries of event "resurvey" for its invitations' delivered /
+// failed counts.
+using queue::kNotifyOutcomesStream;
 
 class VerificationConsumer {
  public:
