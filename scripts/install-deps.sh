@@ -12,6 +12,8 @@ PACKAGES=(
   libsoci-dev libsqlite3-dev libpq-dev postgresql
   libboost-dev libboost-system-dev
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev
+  # accounts, sessions and API keys (Argon2id, SHA-256, random ids) and TLS
+  libsodium-dev libssl-dev
   # triage analysis
   libicu-dev libopencc-dev libopencc-data libhyperscan-dev
   # tests and benchmarks

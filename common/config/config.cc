@@ -79,6 +79,14 @@ bool Config::Has(const std::string& key) const {
   return node && !node.IsNull();
 }
 
+std::vector<std::string> Config::ChildKeys(const std::string& key) const {
+  std::vector<std::string> keys;
+  const YAML::Node node = Find(key);
+  if (!node || !node.IsMap()) return keys;
+  for (const auto& entry : node) keys.push_back(entry.first.as<std::string>());
+  return keys;
+}
+
 std::string Config::GetString(const std::string& key, const std::string& fallback) const {
   std::string value;
   if (FromEnv(key, &value)) return value;

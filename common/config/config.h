@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace voc {
 
@@ -42,6 +43,9 @@ class Config {
   double GetDouble(const std::string& key, double fallback) const;
   bool GetBool(const std::string& key, bool fallback) const;
   bool Has(const std::string& key) const;
+  // The names under a map key in the file, in file order ("auth.principals"
+  // -> {"gateway", "assignment", ...}); empty when absent or not a map.
+  std::vector<std::string> ChildKeys(const std::string& key) const;
 
   // Shorthands for the running service's own section.
   std::string ServiceString(const std::string& key, const std::string& fallback = "") const {

@@ -58,8 +58,9 @@ class ServiceServer {
 // "ingest" -> "voc.v1.IngestService": the name health checks report.
 std::string HealthServiceName(const std::string& service);
 
-// A channel to another service with sane defaults (keepalive, insecure on
-// loopback / inside the cluster network).
+// A channel WITHOUT a credential (plaintext, no token): only for health
+// probes. Calls to services go through common/rpc/channel.h's
+// MakeChannel(address, ChannelSecurity), which carries the caller's token.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
 // Blocks SIGINT/SIGTERM in the calling thread (call first in main, before
