@@ -111,8 +111,30 @@ database_url() {
   fi
 }
 
+# Tokens for this run (issue 9): each service's own, and "load" for voc-load
+# (feedback:write, cases:read): VOC_API_KEY="$(cat $DIR/load.key)".
+declare -A TOKENS
+for name in gateway assignment verification ingest triage tracking notify identity load; do
+  TOKENS[$name]="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+done
+(umask 077; printf '%s\n' "${TOKENS[load]}" >"$DIR/load.key")
+auth_block() {
+  echo "auth:"
+  echo "  roles: config/roles.yaml"
+  echo "  principals:"
+  python3 - <<'PY' | while IFS=$'\t' read -r name scopes; do
+import yaml
+for name, p in yaml.safe_load(open("config/voc.yaml"))["auth"]["principals"].items():
+    print(name + "\t" + p["scopes"])
+print("load\tfeedback:write, feedback:read, cases:read")
+PY
+    echo "    $name: {token_sha256: \"$(printf %s "${TOKENS[$name]}" | sha256sum | cut -d' ' -f1)\", scopes: \"$scopes\"}"
+  done
+}
+
 CONFIG="$DIR/voc.yaml"
 {
+  auth_block
   echo "data_dir: $DIR/var"
   echo "redis: {host: 127.0.0.1, port: $REDIS_PORT}"
   echo "dev_clock: false"
@@ -148,7 +170,7 @@ CONFIG="$DIR/voc.yaml"
 
 i=1
 for svc in "${SERVICES[@]}"; do
-  "$BIN/services/$svc/voc-$svc" --config "$CONFIG" >"$DIR/log/$svc.log" 2>&1 &
+  VOC_SERVICE_TOKEN="${TOKENS[$svc]}" "$BIN/services/$svc/voc-$svc" --config "$CONFIG" >"$DIR/log/$svc.log" 2>&1 &
   pids+=($!); names+=("voc-$svc")
   wait_port $((BASE + i)) "$svc"
   i=$((i + 1))
@@ -162,6 +184,7 @@ VoC Loop for benchmarks is up ($( [ "$POSTGRES" = 1 ] && echo PostgreSQL || echo
   redis 127.0.0.1:$REDIS_PORT  ingest 127.0.0.1:$((BASE + 1))  triage 127.0.0.1:$((BASE + 2))
   assignment 127.0.0.1:$((BASE + 3))  tracking 127.0.0.1:$((BASE + 4))  verification 127.0.0.1:$((BASE + 5))
   pids: $DIR/pids   logs: $DIR/log/
+  voc-load's key: export VOC_API_KEY="\$(cat $DIR/load.key)"
 Ctrl-C stops it.
 MSG
 
