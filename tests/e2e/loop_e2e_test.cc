@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "common/rpc/channel.h"
 #include "common/util/time.h"
 #include "tests/e2e/stack.h"
 
@@ -199,6 +200,49 @@ TEST_F(LoopTest, PeopleSeeAndActOnlyWhereTheyMayAndAreRecordedAsTheActor) {
     voc::v1::SubmitFeedbackResponse submitted_ok;
     EXPECT_TRUE(submit_only->SubmitFeedback(&submit_context, request, &submitted_ok).ok());
   }
+}
+
+// Issue 9: an internal system's API key, checked with voc-identity by the
+// service it calls, does only what its scopes allow, and a revoked key stops
+// working at once (no cache to wait out).
+TEST_F(LoopTest, AnApiKeyDoesWhatItsScopesAllowAndStopsAtOnceWhenRevoked) {
+  voc::v1::CreateApiKeyResponse created;
+  {
+    grpc::ClientContext context;
+    voc::v1::CreateApiKeyRequest request;
+    request.set_name("crm-feedback");
+    request.add_scopes("feedback:write");
+    const grpc::Status status = stack_.identity_admin().CreateApiKey(&context, request, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  rpc::ChannelSecurity key;
+  key.bearer_token = created.token();
+  auto ingest = voc::v1::IngestService::NewStub(
+      rpc::MakeChannel("127.0.0.1:" + std::to_string(stack_.port("ingest")), key));
+  auto tracking = voc::v1::TrackingService::NewStub(
+      rpc::MakeChannel("127.0.0.1:" + std::to_string(stack_.port("tracking")), key));
+  auto submit = [&](const std::string& id) {
+    grpc::ClientContext context;
+    voc::v1::SubmitFeedbackRequest request;
+    *request.mutable_feedback() = Review(id, "物流太慢了，等了一周");
+    voc::v1::SubmitFeedbackResponse response;
+    return ingest->SubmitFeedback(&context, request, &response);
+  };
+  const grpc::Status first = submit("key-e2e-1");
+  EXPECT_TRUE(first.ok()) << first.error_message();
+  {
+    grpc::ClientContext context;
+    voc::v1::ListCasesResponse response;
+    EXPECT_EQ(tracking->ListCases(&context, {}, &response).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  }
+  {
+    grpc::ClientContext context;
+    voc::v1::RevokeApiKeyRequest request;
+    request.set_key_id(created.key().key_id());
+    voc::v1::ApiKey revoked;
+    ASSERT_TRUE(stack_.identity_admin().RevokeApiKey(&context, request, &revoked).ok());
+  }
+  EXPECT_EQ(submit("key-e2e-2").error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(LoopTest, DetractorGetsACallbackCaseThatBreachesAndEscalatesExactlyOnce) {

@@ -6,12 +6,16 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/auth/authenticator.h"
+#include "common/rpc/channel.h"
 #include "common/util/time.h"
 
 namespace voc::e2e {
 
 const std::vector<std::string>& ServiceNames() {
-  static const std::vector<std::string> names = {"ingest", "triage", "assignment", "tracking", "verification"};
+  // voc-identity first: the others ask it about API keys (issue 9).
+  static const std::vector<std::string> names = {"identity", "ingest", "triage", "assignment", "tracking",
+                                                 "verification"};
   return names;
 }
 
@@ -21,7 +25,7 @@ std::string BinaryFor(const std::string& name) {
   static const std::map<std::string, std::string> binaries = {
       {"ingest", VOC_INGEST_BIN},         {"triage", VOC_TRIAGE_BIN},
       {"assignment", VOC_ASSIGNMENT_BIN}, {"tracking", VOC_TRACKING_BIN},
-      {"verification", VOC_VERIFICATION_BIN}};
+      {"verification", VOC_VERIFICATION_BIN}, {"identity", VOC_IDENTITY_BIN}};
   return binaries.at(name);
 }
 
@@ -36,6 +40,7 @@ Stack::Stack(StackOptions options) : options_(options) {
   for (const auto& name : ServiceNames()) ports_[name] = testing::FreePort();
   // An internal system that may only submit feedback (issue 9's tests).
   credentials_.Add("feedback-only", "feedback:write");
+  bootstrap_admin_key_ = "vk_b00757a9c0de_" + auth::RandomToken();
   WriteConfig();
   for (const auto& name : ServiceNames()) StartService(name);
   ingest_ = voc::v1::IngestService::NewStub(ChannelAs("ingest", "tester"));
@@ -44,6 +49,10 @@ Stack::Stack(StackOptions options) : options_(options) {
   tracking_ = voc::v1::TrackingService::NewStub(ChannelAs("tracking", "tester"));
   verification_ = voc::v1::VerificationService::NewStub(ChannelAs("verification", "tester"));
   tracking_for_people_ = voc::v1::TrackingService::NewStub(ChannelAs("tracking", "gateway"));
+  rpc::ChannelSecurity admin;
+  admin.bearer_token = bootstrap_admin_key_;
+  identity_admin_ = voc::v1::IdentityService::NewStub(
+      rpc::MakeChannel("127.0.0.1:" + std::to_string(ports_["identity"]), admin));
 }
 
 Stack::~Stack() {
@@ -54,6 +63,7 @@ Stack::~Stack() {
   tracking_.reset();
   verification_.reset();
   tracking_for_people_.reset();
+  identity_admin_.reset();
   // SIGTERM every service at once, then reap them.
   for (auto& [name, process] : processes_) kill(process->pid(), SIGTERM);
   for (auto& [name, process] : processes_) process->Terminate(5000);
@@ -102,11 +112,17 @@ void Stack::WriteConfig() {
   out << "  gateway:\n    listen: 127.0.0.1:0\n    metrics_listen: 127.0.0.1:0\n";
 }
 
+std::map<std::string, std::string> Stack::EnvFor(const std::string& name) const {
+  auto env = credentials_.ServiceEnv(name);
+  if (name == "identity") env["VOC_BOOTSTRAP_ADMIN_KEY"] = bootstrap_admin_key_;
+  return env;
+}
+
 void Stack::StartService(const std::string& name) {
   processes_.erase(name);
   processes_[name] = std::make_unique<testing::ChildProcess>(
       std::vector<std::string>{BinaryFor(name), "--config", config_path_}, dir_.path() + "/" + name + ".log",
-      credentials_.ServiceEnv(name), VOC_SOURCE_DIR);
+      EnvFor(name), VOC_SOURCE_DIR);
   if (!testing::WaitForPort(ports_[name], 60000)) {
     throw std::runtime_error("voc-" + name + " did not start; see " + dir_.path() + "/" + name + ".log");
   }

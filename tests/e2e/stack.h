@@ -16,6 +16,7 @@
 #include "tests/support/servers.h"
 #include "voc/v1/assignment.grpc.pb.h"
 #include "voc/v1/devclock.grpc.pb.h"
+#include "voc/v1/identity.grpc.pb.h"
 #include "voc/v1/ingest.grpc.pb.h"
 #include "voc/v1/tracking.grpc.pb.h"
 #include "voc/v1/triage.grpc.pb.h"
@@ -67,6 +68,9 @@ class Stack {
   // The tracking stub of the "gateway" principal: a call made with
   // testing::ActFor(context, person) is that person's, as from the web page.
   voc::v1::TrackingService::Stub& tracking_for_people() { return *tracking_for_people_; }
+  // voc-identity as the bootstrap admin key (scope admin): makes accounts
+  // and API keys for the tests.
+  voc::v1::IdentityService::Stub& identity_admin() { return *identity_admin_; }
   // This stack's tokens; a channel to a service as any principal of them.
   testing::TestCredentials& credentials() { return credentials_; }
   std::shared_ptr<grpc::Channel> ChannelAs(const std::string& service, const std::string& principal) const;
@@ -79,10 +83,12 @@ class Stack {
 
  private:
   void WriteConfig();
+  std::map<std::string, std::string> EnvFor(const std::string& name) const;
 
   StackOptions options_;
   testing::TempDir dir_;
   testing::TestCredentials credentials_;
+  std::string bootstrap_admin_key_;
   std::unique_ptr<testing::RedisServer> redis_;
   std::map<std::string, int> ports_;
   std::map<std::string, std::unique_ptr<testing::ChildProcess>> processes_;
@@ -93,6 +99,7 @@ class Stack {
   std::unique_ptr<voc::v1::TrackingService::Stub> tracking_;
   std::unique_ptr<voc::v1::VerificationService::Stub> verification_;
   std::unique_ptr<voc::v1::TrackingService::Stub> tracking_for_people_;
+  std::unique_ptr<voc::v1::IdentityService::Stub> identity_admin_;
 };
 
 // The services the loop runs, in start order (consumers after producers do
