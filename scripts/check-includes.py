@@ -37,7 +37,13 @@ COMMON_LAYERS = {
     "queue": {"status", "log", "config", "service", "metrics"},
     # storage/outbox_relay runs on service/periodic_worker (library voc_common_outbox).
     "storage": {"status", "log", "util", "queue", "service", "metrics"},
-    "rpc": {"status", "util", "clock", "log", "metrics"},
+    # rpc/channel reads the config for TLS and the process's token (issue 9).
+    "rpc": {"status", "util", "clock", "log", "metrics", "config"},
+    # Who is calling (issue 9): principals from the config, people from the
+    # org directory, API keys asked over rpc channels, the audit on Redis.
+    "auth": {"rpc", "config", "org", "queue", "clock", "log", "util", "status"},
+    # The de-identification masker knows the directory's names (issue 9).
+    "privacy": {"org", "config", "status", "util"},
     # notify/stream_notifier publishes to Redis (issue 11) and stamps with the clock.
     "notify": {"status", "log", "config", "metrics", "clock", "queue"},
     # SLA policies and calendars read their files with config's YAML helpers (issue 11).
