@@ -144,6 +144,12 @@ absl::Status IdentityService::EnsureBootstrapKey(const std::string& token) {
 
 // ---- Sessions
 
+absl::StatusOr<long long> IdentityService::PurgeExpired() {
+  const std::int64_t now = NowMs();
+  return store_.PurgeExpired(now, now - Ms(settings_.session_idle), now - Ms(settings_.session_absolute),
+                             now - Ms(settings_.failure_window));
+}
+
 absl::StatusOr<v1::Session> IdentityService::SessionView(const SessionRecord& s, const AccountRecord& a) const {
   auto person = roles_->PersonPrincipal(a.person_id);
   if (!person.ok()) return absl::UnauthenticatedError(kNoSessionMessage);

@@ -15,6 +15,7 @@
 #include "common/queue/stream_trim_worker.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
+#include "common/service/periodic_worker.h"
 #include "services/identity/api_key_token.h"
 #include "services/identity/audit_consumer.h"
 #include "services/identity/audit_table_sink.h"
@@ -90,10 +91,24 @@ int main(int argc, char** argv) {
   // identity is the stream's only reader, so it trims what it has stored.
   voc::queue::StreamTrimWorker trimmer(ctx.redis, voc::auth::kAuditStream, voc::queue::TrimSettingsFrom(config));
   trimmer.Start();
+  // Ended and expired sessions and stale failure counts are deleted now and
+  // then (they can never be used again), so the tables stay small.
+  voc::PeriodicWorker purge("identity-purge", std::chrono::milliseconds(config.ServiceInt("purge_interval_ms", 600000)),
+                            [&] {
+                              auto purged = service.PurgeExpired();
+                              if (!purged.ok()) {
+                                voc::log::Warn("identity_purge_failed", {{"error", std::string(purged.status().message())}});
+                              } else if (*purged > 0) {
+                                voc::log::Info("identity_purged", {{"rows", *purged}});
+                              }
+                            });
+  purge.Start();
   {
     voc::rpc::ServiceServer server({"identity", ctx.listen, ctx.dev_clock}, {&grpc_impl});
     voc::StartServerOrExit(server, "identity");
-    const auto readiness = voc::StartReadiness(ctx, server);
+    // Ready without Redis: logins and key checks need only the database (the
+    // audit stream waits), and every service asks identity about API keys.
+    const auto readiness = voc::StartReadiness(ctx, server, voc::RedisNeed::kNotRequired);
     voc::log::Info("identity_started", {{"listen", ctx.listen}});
     server.WaitForShutdownSignal();
   }

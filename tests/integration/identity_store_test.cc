@@ -163,6 +163,25 @@ TEST_P(IdentityStoreTest, AuditEventsAreStoredOnceAndListedNewestFirst) {
   EXPECT_EQ(store_->ListAuditEvents("", "person:p-xu-gang", false, 0, "", 10).value().size(), 0u);
 }
 
+TEST_P(IdentityStoreTest, PurgingDeletesOnlyWhatCanNeverBeUsedAgain) {
+  ASSERT_TRUE(store_->CreateAccount(Account("wang.lei", "p-wang-lei")).ok());
+  ASSERT_TRUE(store_->InsertSession({"live", "wang.lei", "c", 9000, 9500, false}).ok());
+  ASSERT_TRUE(store_->InsertSession({"ended", "wang.lei", "c", 9000, 9500, false}).ok());
+  ASSERT_TRUE(store_->EndSession("ended").value());
+  ASSERT_TRUE(store_->InsertSession({"idle", "wang.lei", "c", 9000, 8000, false}).ok());
+  ASSERT_TRUE(store_->InsertSession({"old", "wang.lei", "c", 1000, 9900, false}).ok());
+  ASSERT_TRUE(store_->RecordFailure("account:stale", 1000, 500, 5).ok());
+  ASSERT_TRUE(store_->RecordFailure("account:recent", 9800, 500, 5).ok());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store_->RecordFailure("account:locked", 1000, 100000, 5).ok());
+  // now 10000; idle since before 9000, created before 5000, windows begun before 9500.
+  EXPECT_EQ(store_->PurgeExpired(10000, 9000, 5000, 9500).value(), 4);
+  EXPECT_TRUE(store_->FindSession("live").value().has_value());
+  for (const char* gone : {"ended", "idle", "old"}) EXPECT_FALSE(store_->FindSession(gone).value().has_value()) << gone;
+  EXPECT_EQ(store_->ReadFailures("account:stale").value().failures, 0);
+  EXPECT_EQ(store_->ReadFailures("account:recent").value().failures, 1);
+  EXPECT_EQ(store_->ReadFailures("account:locked").value().failures, 5);  // still locked until 101000
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, IdentityStoreTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return info.param == Backend::kSqlite ? "Sqlite" : "Postgres"; });
 
