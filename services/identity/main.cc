@@ -42,6 +42,13 @@ int main(int argc, char** argv) {
 
   const auto settings = voc::identity::IdentitySettingsFrom(config);
   if (!settings.ok()) CannotStart(settings.status());
+  // The first admin: an API key an operator gives in the environment (a
+  // Kubernetes Secret), never a default in code. docs/operations.md.
+  std::string bootstrap_key;
+  if (const char* from_env = std::getenv(voc::identity::kBootstrapKeyEnv); from_env && *from_env) {
+    bootstrap_key = from_env;
+    if (auto checked = voc::identity::CheckBootstrapKey(bootstrap_key); !checked.ok()) CannotStart(checked);
+  }
   auto directory =
       voc::org::OrgDirectory::Load(config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath));
   if (!directory.ok()) CannotStart(directory.status());
@@ -58,11 +65,9 @@ int main(int argc, char** argv) {
                                        static_cast<int>(config.ServiceInt("max_concurrent_hashes", 2)));
   voc::identity::IdentityService service(store, hasher, role_book, own_events, *ctx.clock, *settings);
 
-  // The first admin: an API key an operator gives in the environment (a
-  // Kubernetes Secret), never a default in code. docs/operations.md.
-  if (const char* bootstrap = std::getenv(voc::identity::kBootstrapKeyEnv); bootstrap && *bootstrap) {
-    if (auto ensured = service.EnsureBootstrapKey(bootstrap); !ensured.ok()) CannotStart(ensured);
-    voc::log::Info("bootstrap_admin_key_registered", {{"key_id", voc::identity::BootstrapKeyId(bootstrap)}});
+  if (!bootstrap_key.empty()) {
+    if (auto ensured = service.EnsureBootstrapKey(bootstrap_key); !ensured.ok()) CannotStart(ensured);
+    voc::log::Info("bootstrap_admin_key_registered", {{"key_id", voc::identity::BootstrapKeyId(bootstrap_key)}});
   }
 
   // Who is calling (issue 9): like every service's authenticator, except

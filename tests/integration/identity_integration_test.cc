@@ -318,5 +318,28 @@ TEST_F(IdentityProcessTest, TheCliManagesAccountsAndKeysWithAnAdminKeyOnly) {
   EXPECT_NE(audit.output.find("apikeys/" + key_id), std::string::npos) << audit.output;
 }
 
+TEST(IdentityStartupTest, AMalformedBootstrapKeyRefusesToStartNamingTheVariable) {
+  testing::TempDir dir;
+  testing::TestCredentials creds;
+  const std::string config = dir.path() + "/voc.yaml";
+  std::ofstream(config) << "data_dir: " << dir.path() << "\nlog_format: json\n"
+                        << "org: {directory: config/directory.yaml}\n"
+                        << creds.AuthYaml() << "services:\n  identity:\n    listen: 127.0.0.1:0\n"
+                        << "    metrics_listen: \"\"\n    database: sqlite3://identity.db\n";
+  auto env = creds.ServiceEnv("identity");
+  env["VOC_BOOTSTRAP_ADMIN_KEY"] = "admin123";  // a guessable default is exactly what must not start
+  const std::string log = dir.path() + "/identity.log";
+  testing::ChildProcess process({VOC_IDENTITY_BIN, "--config", config}, log, env, VOC_SOURCE_DIR);
+  const auto status = process.WaitForExit(60000);
+  ASSERT_TRUE(status.has_value()) << "voc-identity started with a malformed bootstrap key";
+  EXPECT_EQ(WEXITSTATUS(*status), 2);
+  std::ifstream read(log);
+  std::stringstream text;
+  text << read.rdbuf();
+  EXPECT_NE(text.str().find("voc-identity: cannot start: VOC_BOOTSTRAP_ADMIN_KEY: must start with \"vk_\""),
+            std::string::npos)
+      << text.str();
+}
+
 }  // namespace
 }  // namespace voc
