@@ -9,6 +9,7 @@
 #include "common/auth/authenticator.h"
 #include "common/auth/scopes.h"
 #include "common/util/time.h"
+#include "common/util/utf8.h"
 #include "services/identity/api_key_token.h"
 #include "services/identity/audit_consumer.h"
 #include "services/identity/audit_table_sink.h"
@@ -157,6 +158,17 @@ TEST_F(IdentityServiceTest, AddressKeysDropPortsAndPrefixes) {
   EXPECT_EQ(LoginThrottle::AddressKey("ipv6:[::1]:5000"), "addr:::1");
   EXPECT_EQ(LoginThrottle::AddressKey("2001:db8::1"), "addr:2001:db8::1");
   EXPECT_EQ(LoginThrottle::AccountKey("P-Wang-Lei"), "account:p-wang-lei");
+}
+
+TEST_F(IdentityServiceTest, AnOverlongChineseUserNameIsCutAtACharacterBoundary) {
+  std::string name;
+  for (int i = 0; i < 50; ++i) name += "客";  // 150 bytes
+  EXPECT_EQ(Login(name, "a wrong password").status().code(), absl::StatusCode::kUnauthenticated);
+  const auto failed = Events("login_failed");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_TRUE(IsValidUtf8(failed[0].resource())) << failed[0].resource();
+  EXPECT_TRUE(IsValidUtf8(LoginThrottle::AccountKey(name)));
+  EXPECT_LE(LoginThrottle::AccountKey(name).size(), 8u + 128u);
 }
 
 // ---- Sessions
