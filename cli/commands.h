@@ -13,5 +13,9 @@ int RunSubmit(const CliContext& ctx, const std::vector<std::string>& words);
 int RunImport(const CliContext& ctx, const std::vector<std::string>& words);
 int RunCases(const CliContext& ctx, const std::vector<std::string>& words);
 int RunClock(const CliContext& ctx, const std::vector<std::string>& words);
+// issue 9: voc-identity's accounts, API keys and audit log (admin only).
+int RunUsers(const CliContext& ctx, const std::vector<std::string>& words);
+int RunApiKeys(const CliContext& ctx, const std::vector<std::string>& words);
+int RunAudit(const CliContext& ctx, const std::vector<std::string>& words);
 
 }  // namespace voc::cli

@@ -26,8 +26,13 @@ constexpr char kUsage[] =
     "  cases list [--department D] [--owner P] [--state S] [--overdue] [--all]\n"
     "  cases show ID | ack ID | callback ID --reached|--unreached | resolve ID --note T | close ID\n"
     "  clock show | clock advance 25h\n"
+    "  users create PERSON_ID [--username U] --password-stdin | disable U | enable U\n"
+    "        | reset-password U --password-stdin | list             (admin key)\n"
+    "  apikeys create --name NAME --scopes a,b | revoke KEY_ID | list [--all]   (admin key)\n"
+    "  audit list [--kind K] [--principal P] [--limit N]              (admin key)\n"
     "  triage eval|train ...\n"
-    "FILE defaults to config/voc.yaml; service addresses come from services.<name>.address.\n";
+    "FILE defaults to config/voc.yaml; service addresses come from services.<name>.address.\n"
+    "Calls carry the API key in VOC_API_KEY (else the file VOC_API_KEY_FILE, else var/secrets/cli.key).\n";
 
 }  // namespace
 
@@ -54,6 +59,7 @@ int main(int argc, char** argv) {
     }
     bool is_service = false;
     for (const auto& service : voc::cli::kServices) is_service = is_service || service == name;
+    is_service = is_service || name == "identity";  // issue 9: voc users, apikeys, audit
     if (name == "config") {
       config_path = value;
     } else if (is_service) {
@@ -91,6 +97,9 @@ int main(int argc, char** argv) {
   if (command == "import") return voc::cli::RunImport(ctx, rest);
   if (command == "cases") return voc::cli::RunCases(ctx, rest);
   if (command == "clock") return voc::cli::RunClock(ctx, rest);
+  if (command == "users") return voc::cli::RunUsers(ctx, rest);
+  if (command == "apikeys") return voc::cli::RunApiKeys(ctx, rest);
+  if (command == "audit") return voc::cli::RunAudit(ctx, rest);
   if (command == "help") {
     std::cout << kUsage;
     return voc::cli::kExitOk;

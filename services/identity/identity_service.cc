@@ -7,6 +7,7 @@
 #include "common/rpc/page_token.h"
 #include "common/status/status.h"
 #include "common/util/time.h"
+#include "common/util/utf8.h"
 #include "services/identity/api_key_token.h"
 
 namespace voc::identity {
@@ -43,9 +44,12 @@ absl::Status RequireScope(const auth::Principal& caller, const char* scope) {
   return auth::MissingScope(scope);
 }
 
+// At most kMaxAuditedText bytes, cut at a character boundary (audit events
+// are protobuf strings and PostgreSQL text: both must stay valid UTF-8),
+// control characters replaced so a log line cannot be forged.
 std::string Printable(const std::string& text) {
   std::string out;
-  for (unsigned char c : text.substr(0, kMaxAuditedText)) out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
+  for (unsigned char c : Utf8Prefix(text, kMaxAuditedText)) out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
   return out;
 }
 
@@ -143,6 +147,12 @@ absl::Status IdentityService::EnsureBootstrapKey(const std::string& token) {
 }
 
 // ---- Sessions
+
+absl::StatusOr<long long> IdentityService::PurgeExpired() {
+  const std::int64_t now = NowMs();
+  return store_.PurgeExpired(now, now - Ms(settings_.session_idle), now - Ms(settings_.session_absolute),
+                             now - Ms(settings_.failure_window));
+}
 
 absl::StatusOr<v1::Session> IdentityService::SessionView(const SessionRecord& s, const AccountRecord& a) const {
   auto person = roles_->PersonPrincipal(a.person_id);

@@ -61,6 +61,10 @@ class IdentityService {
   // uses it directly (LocalKeyVerifier) instead of calling itself over gRPC.
   absl::StatusOr<auth::Principal> VerifyToken(const std::string& token);
 
+  // Deletes what can never be used again: ended and expired sessions,
+  // failure counts whose window and lock are over. Returns the rows deleted.
+  absl::StatusOr<long long> PurgeExpired();
+
   // At start: makes `token` (VOC_BOOTSTRAP_ADMIN_KEY) an active key named
   // "bootstrap-admin" with scope admin, revoking an older bootstrap key (the
   // operator rotated it). A bootstrap key an admin revoked stays revoked.

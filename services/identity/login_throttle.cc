@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "common/util/time.h"
+#include "common/util/utf8.h"
 
 namespace voc::identity {
 namespace {
@@ -16,13 +17,13 @@ std::int64_t WindowMs(const IdentitySettings& s) {
 }  // namespace
 
 std::string LoginThrottle::AccountKey(const std::string& username) {
-  std::string lower = username.substr(0, kMaxKeyText);
+  std::string lower(Utf8Prefix(username, kMaxKeyText));  // stays valid UTF-8 (PostgreSQL text)
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return "account:" + lower;
 }
 
 std::string LoginThrottle::AddressKey(const std::string& client_address) {
-  std::string host = client_address.substr(0, kMaxKeyText);
+  std::string host(Utf8Prefix(client_address, kMaxKeyText));
   for (const char* prefix : {"ipv4:", "ipv6:"}) {
     if (host.rfind(prefix, 0) == 0) host = host.substr(5);
   }

@@ -15,6 +15,7 @@
 #include "common/queue/stream_trim_worker.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
+#include "common/service/periodic_worker.h"
 #include "services/identity/api_key_token.h"
 #include "services/identity/audit_consumer.h"
 #include "services/identity/audit_table_sink.h"
@@ -41,6 +42,13 @@ int main(int argc, char** argv) {
 
   const auto settings = voc::identity::IdentitySettingsFrom(config);
   if (!settings.ok()) CannotStart(settings.status());
+  // The first admin: an API key an operator gives in the environment (a
+  // Kubernetes Secret), never a default in code. docs/operations.md.
+  std::string bootstrap_key;
+  if (const char* from_env = std::getenv(voc::identity::kBootstrapKeyEnv); from_env && *from_env) {
+    bootstrap_key = from_env;
+    if (auto checked = voc::identity::CheckBootstrapKey(bootstrap_key); !checked.ok()) CannotStart(checked);
+  }
   auto directory =
       voc::org::OrgDirectory::Load(config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath));
   if (!directory.ok()) CannotStart(directory.status());
@@ -57,11 +65,9 @@ int main(int argc, char** argv) {
                                        static_cast<int>(config.ServiceInt("max_concurrent_hashes", 2)));
   voc::identity::IdentityService service(store, hasher, role_book, own_events, *ctx.clock, *settings);
 
-  // The first admin: an API key an operator gives in the environment (a
-  // Kubernetes Secret), never a default in code. docs/operations.md.
-  if (const char* bootstrap = std::getenv(voc::identity::kBootstrapKeyEnv); bootstrap && *bootstrap) {
-    if (auto ensured = service.EnsureBootstrapKey(bootstrap); !ensured.ok()) CannotStart(ensured);
-    voc::log::Info("bootstrap_admin_key_registered", {{"key_id", voc::identity::BootstrapKeyId(bootstrap)}});
+  if (!bootstrap_key.empty()) {
+    if (auto ensured = service.EnsureBootstrapKey(bootstrap_key); !ensured.ok()) CannotStart(ensured);
+    voc::log::Info("bootstrap_admin_key_registered", {{"key_id", voc::identity::BootstrapKeyId(bootstrap_key)}});
   }
 
   // Who is calling (issue 9): like every service's authenticator, except
@@ -90,10 +96,24 @@ int main(int argc, char** argv) {
   // identity is the stream's only reader, so it trims what it has stored.
   voc::queue::StreamTrimWorker trimmer(ctx.redis, voc::auth::kAuditStream, voc::queue::TrimSettingsFrom(config));
   trimmer.Start();
+  // Ended and expired sessions and stale failure counts are deleted now and
+  // then (they can never be used again), so the tables stay small.
+  voc::PeriodicWorker purge("identity-purge", std::chrono::milliseconds(config.ServiceInt("purge_interval_ms", 600000)),
+                            [&] {
+                              auto purged = service.PurgeExpired();
+                              if (!purged.ok()) {
+                                voc::log::Warn("identity_purge_failed", {{"error", std::string(purged.status().message())}});
+                              } else if (*purged > 0) {
+                                voc::log::Info("identity_purged", {{"rows", *purged}});
+                              }
+                            });
+  purge.Start();
   {
     voc::rpc::ServiceServer server({"identity", ctx.listen, ctx.dev_clock}, {&grpc_impl});
     voc::StartServerOrExit(server, "identity");
-    const auto readiness = voc::StartReadiness(ctx, server);
+    // Ready without Redis: logins and key checks need only the database (the
+    // audit stream waits), and every service asks identity about API keys.
+    const auto readiness = voc::StartReadiness(ctx, server, voc::RedisNeed::kNotRequired);
     voc::log::Info("identity_started", {{"listen", ctx.listen}});
     server.WaitForShutdownSignal();
   }

@@ -8,7 +8,11 @@
 // to voc.audit.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <sstream>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -37,7 +41,8 @@ class IdentityProcessTest : public ::testing::Test {
     creds_ = new testing::TestCredentials();
     port_ = testing::FreePort();
     bootstrap_key_ = "vk_0123456789ab_" + auth::RandomToken();
-    const std::string config = dir_->path() + "/voc.yaml";
+    config_ = dir_->path() + "/voc.yaml";
+    const std::string& config = config_;
     std::ofstream out(config);
     out << "data_dir: " << dir_->path() << "/var\n"
         << "redis: {host: 127.0.0.1, port: " << redis_->port() << "}\n"
@@ -118,7 +123,32 @@ class IdentityProcessTest : public ::testing::Test {
   static inline testing::ChildProcess* process_ = nullptr;
   static inline int port_ = 0;
   static inline std::string bootstrap_key_;
+  static inline std::string config_;
 };
+
+// The voc CLI as an operator runs it: the key in VOC_API_KEY, a password on
+// standard input. Returns the exit code and what it printed (both streams).
+struct CliRun {
+  int exit_code = -1;
+  std::string output;
+};
+
+CliRun RunCli(const std::string& config, const std::string& key, const std::string& arguments,
+              const std::string& input = "") {
+  static int runs = 0;
+  const std::string in = config + ".in" + std::to_string(++runs), out = config + ".out" + std::to_string(runs);
+  std::ofstream(in) << input;
+  const std::string command = "cd '" VOC_SOURCE_DIR "' && VOC_API_KEY='" + key + "' '" VOC_CLI_BIN "' --config '" +
+                              config + "' " + arguments + " <'" + in + "' >'" + out + "' 2>&1";
+  CliRun run;
+  const int status = std::system(command.c_str());
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream read(out);
+  std::stringstream text;
+  text << read.rdbuf();
+  run.output = text.str();
+  return run;
+}
 
 TEST_F(IdentityProcessTest, APersonLogsInThroughTheGatewayAndLogoutEndsTheSession) {
   CreateAccount("p-wang-lei");
@@ -252,6 +282,63 @@ TEST_F(IdentityProcessTest, TheAuditLogHoldsAnEventAnotherServicePublished) {
   v1::ListAuditEventsResponse response;
   EXPECT_EQ(As("gateway")->ListAuditEvents(Call().get(), {}, &response).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(IdentityProcessTest, TheCliManagesAccountsAndKeysWithAnAdminKeyOnly) {
+  const CliRun created = RunCli(config_, bootstrap_key_, "users create p-emily-carter --password-stdin",
+                                std::string(kPassword) + "\n");
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  EXPECT_NE(created.output.find("created account p-emily-carter"), std::string::npos) << created.output;
+  v1::LoginResponse login;
+  EXPECT_TRUE(Login("p-emily-carter", kPassword, "10.0.1.1", &login).ok());
+  const CliRun weak = RunCli(config_, bootstrap_key_, "users create p-olivia-chen --password-stdin", "short\n");
+  EXPECT_EQ(weak.exit_code, 1);
+  EXPECT_NE(weak.output.find("password: must have at least 12 characters"), std::string::npos) << weak.output;
+
+  const CliRun key = RunCli(config_, bootstrap_key_, "apikeys create --name reporting --scopes cases:read --token-only");
+  ASSERT_EQ(key.exit_code, 0) << key.output;
+  const std::string token = key.output.substr(0, key.output.find('\n'));
+  ASSERT_EQ(token.rfind("vk_", 0), 0u) << key.output;
+  const CliRun listed = RunCli(config_, bootstrap_key_, "apikeys list");
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("reporting"), std::string::npos) << listed.output;
+  EXPECT_EQ(listed.output.find(token), std::string::npos);  // the secret is never listed
+
+  // That key reads cases, not accounts.
+  const CliRun refused = RunCli(config_, token, "users list");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find("this needs an admin key"), std::string::npos) << refused.output;
+
+  const std::string key_id = token.substr(3, 12);
+  const CliRun revoked = RunCli(config_, bootstrap_key_, "apikeys revoke " + key_id);
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.output;
+  EXPECT_EQ(RunCli(config_, token, "users list").exit_code, 1);
+  const CliRun audit = RunCli(config_, bootstrap_key_, "audit list --kind api_key_revoked --limit 5");
+  ASSERT_EQ(audit.exit_code, 0) << audit.output;
+  EXPECT_NE(audit.output.find("apikeys/" + key_id), std::string::npos) << audit.output;
+}
+
+TEST(IdentityStartupTest, AMalformedBootstrapKeyRefusesToStartNamingTheVariable) {
+  testing::TempDir dir;
+  testing::TestCredentials creds;
+  const std::string config = dir.path() + "/voc.yaml";
+  std::ofstream(config) << "data_dir: " << dir.path() << "\nlog_format: json\n"
+                        << "org: {directory: config/directory.yaml}\n"
+                        << creds.AuthYaml() << "services:\n  identity:\n    listen: 127.0.0.1:0\n"
+                        << "    metrics_listen: \"\"\n    database: sqlite3://identity.db\n";
+  auto env = creds.ServiceEnv("identity");
+  env["VOC_BOOTSTRAP_ADMIN_KEY"] = "admin123";  // a guessable default is exactly what must not start
+  const std::string log = dir.path() + "/identity.log";
+  testing::ChildProcess process({VOC_IDENTITY_BIN, "--config", config}, log, env, VOC_SOURCE_DIR);
+  const auto status = process.WaitForExit(60000);
+  ASSERT_TRUE(status.has_value()) << "voc-identity started with a malformed bootstrap key";
+  EXPECT_EQ(WEXITSTATUS(*status), 2);
+  std::ifstream read(log);
+  std::stringstream text;
+  text << read.rdbuf();
+  EXPECT_NE(text.str().find("voc-identity: cannot start: VOC_BOOTSTRAP_ADMIN_KEY: must start with \"vk_\""),
+            std::string::npos)
+      << text.str();
 }
 
 }  // namespace

@@ -360,6 +360,24 @@ absl::Status IdentityStore::ClearFailures(const std::string& key) {
   });
 }
 
+// ---- Housekeeping
+
+absl::StatusOr<long long> IdentityStore::PurgeExpired(std::int64_t now_ms, std::int64_t idle_cutoff_ms,
+                                                      std::int64_t absolute_cutoff_ms,
+                                                      std::int64_t failures_cutoff_ms) {
+  return storage::Guarded("purging expired sessions", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      long long idle = idle_cutoff_ms, absolute = absolute_cutoff_ms, window = failures_cutoff_ms, now = now_ms;
+      long long deleted = storage::Exec(
+          s, "DELETE FROM sessions WHERE ended = 1 OR last_seen_ms < :i OR created_ms < :a", soci::use(idle),
+          soci::use(absolute));
+      deleted += storage::Exec(s, "DELETE FROM login_failures WHERE window_start_ms < :w AND locked_until_ms <= :n",
+                               soci::use(window), soci::use(now));
+      return deleted;
+    });
+  });
+}
+
 // ---- Audit log
 
 absl::StatusOr<int> IdentityStore::InsertAuditEvents(const std::vector<v1::AuditEvent>& events) {

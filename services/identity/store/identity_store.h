@@ -100,6 +100,14 @@ class IdentityStore {
                                              int limit);
   absl::Status ClearFailures(const std::string& key);
 
+  // ---- Housekeeping
+  // Deletes sessions that ended or can no longer be used (last seen before
+  // idle_cutoff_ms or created before absolute_cutoff_ms) and failure counts
+  // whose window and lock are over (window began before
+  // failures_cutoff_ms, not locked after now_ms). Returns the rows deleted.
+  absl::StatusOr<long long> PurgeExpired(std::int64_t now_ms, std::int64_t idle_cutoff_ms,
+                                         std::int64_t absolute_cutoff_ms, std::int64_t failures_cutoff_ms);
+
   // ---- Audit log
   // Stores each event whose id is new; returns how many were.
   absl::StatusOr<int> InsertAuditEvents(const std::vector<v1::AuditEvent>& events);
