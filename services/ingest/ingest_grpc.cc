@@ -135,9 +135,9 @@ grpc::ServerUnaryReactor* IngestGrpc::RunOnPool(grpc::CallbackServerContext* con
 grpc::ServerUnaryReactor* IngestGrpc::SubmitFeedback(grpc::CallbackServerContext* context,
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
-  // Authentication, parsing and validation are quick and run here, on
-  // gRPC's thread; the commit is the group committer's, which finishes the
-  // call afterwards, so gRPC's threads never wait on a database.
+  // Authentication, parsing and validation run here, on gRPC's thread; the
+  // commit is the group committer's, which finishes the call afterwards, so
+  // gRPC's threads never wait on a database.
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto finish = [reactor, response](absl::StatusOr<voc::v1::SubmitFeedbackResponse> answer) {
     voc::v1::SubmitFeedbackResponse out;
@@ -148,10 +148,9 @@ grpc::ServerUnaryReactor* IngestGrpc::SubmitFeedback(grpc::CallbackServerContext
     }
     reactor->Finish(status);
   };
-  // One Authenticate for the call, before it joins a group. A service
-  // principal's token is a hash lookup; an API key is one call to
-  // voc-identity (bounded by its deadline), so a revoked key is refused at
-  // once.
+  // One Authenticate for the call, before it joins a group. A stage's token
+  // is a hash lookup; an API key is one call to voc-identity on this thread
+  // (bounded by the verifier's deadline), so a revoked key is refused at once.
   auto caller = AdmitSubmitter(*context);
   if (!caller.ok()) {
     finish(caller.status());
