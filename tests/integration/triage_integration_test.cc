@@ -281,6 +281,14 @@ struct Replica {
     return stub->UpdateTaxonomy(&context, request, &response);
   }
 
+  grpc::Status RollbackRules(const std::string& kind, const std::string& version, v1::RuleVersion* made) {
+    grpc::ClientContext context;
+    voc::v1::RollbackRulesRequest request;
+    request.set_kind(kind);
+    request.set_version(version);
+    return stub->RollbackRules(&context, request, made);
+  }
+
   grpc::Status UpdateRedLines(const std::string& yaml) {
     grpc::ClientContext context;
     voc::v1::UpdateRedLinesRequest request;
@@ -443,6 +451,31 @@ TEST_P(TriageReplicasTest, AReplicaStartingLaterLoadsTheStoredRules) {
   auto topics = later.TopicsOf("my zorblax broke");
   EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 1);
   EXPECT_EQ(later.rules->CheckForNewerRules(), 0);
+}
+
+// Issue 9: a rollback is a new version like an update, so the other
+// replicas follow it at their next check.
+TEST_P(TriageReplicasTest, ARollbackOnOneReplicaReachesTheOtherAtItsNextCheck) {
+  const std::string text = "my zorblax broke after two days";
+  ASSERT_TRUE(a_->UpdateTaxonomy(TaxonomyWithWidgets()).ok());
+  ASSERT_EQ(b_->rules->CheckForNewerRules(), 1);
+  auto topics = b_->TopicsOf(text);
+  ASSERT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 1);
+
+  v1::RuleVersion made;
+  const grpc::Status rolled = a_->RollbackRules("taxonomy", "1", &made);
+  ASSERT_TRUE(rolled.ok()) << rolled.error_message();
+  EXPECT_EQ(made.name(), "taxonomy/versions/3");
+  EXPECT_EQ(made.rolled_back_from(), "taxonomy/versions/1");
+  EXPECT_EQ(made.author(), "service:tester");
+  EXPECT_EQ(made.label(), "2026.12");  // the shipped file, recorded before the first change
+  topics = a_->TopicsOf(text);
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 0);
+
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 1);
+  topics = b_->TopicsOf(text);
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 0);
+  EXPECT_EQ(b_->analyzer->taxonomy().Current()->version(), "2026.12");
 }
 
 // Issue 9's migration numbers the versions stored before it by their time
