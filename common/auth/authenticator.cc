@@ -13,7 +13,7 @@
 namespace voc::auth {
 namespace {
 
-std::string Metadata(const grpc::ServerContext& context, const char* key) {
+std::string Metadata(const grpc::ServerContextBase& context, const char* key) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find(key);
   if (it == metadata.end()) return "";
@@ -104,7 +104,7 @@ CallerAuthenticator::CallerAuthenticator(std::map<std::string, ServicePrincipal>
   if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
 }
 
-absl::StatusOr<Principal> CallerAuthenticator::Authenticate(const grpc::ServerContext& context,
+absl::StatusOr<Principal> CallerAuthenticator::Authenticate(const grpc::ServerContextBase& context,
                                                             std::string_view method) {
   std::string authorization = Metadata(context, kAuthorizationHeader);
   std::string token;
@@ -180,14 +180,14 @@ absl::StatusOr<std::unique_ptr<CallerAuthenticator>> AuthenticatorFromConfig(
                                                std::move(audit));
 }
 
-std::string MethodOf(const grpc::ServerContext& context, const char* rpc_name) {
+std::string MethodOf(const grpc::ServerContextBase& context, const char* rpc_name) {
   // ServerContext has no public method name in this gRPC version; the audit
   // line carries the service's name and the RPC's.
   (void)context;
   return rpc_name;
 }
 
-std::string ClientAddressOf(const grpc::ServerContext& context) {
+std::string ClientAddressOf(const grpc::ServerContextBase& context) {
   const std::string forwarded = Metadata(context, kClientAddressHeader);
   return forwarded.empty() ? context.peer() : forwarded;
 }

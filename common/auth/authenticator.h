@@ -62,8 +62,10 @@ class Authenticator {
  public:
   virtual ~Authenticator() = default;
   // The caller of this RPC; `method` is for the audit line
-  // ("/voc.v1.TrackingService/ResolveCase").
-  virtual absl::StatusOr<Principal> Authenticate(const grpc::ServerContext& context,
+  // ("/voc.v1.TrackingService/ResolveCase"). A ServerContextBase, so the
+  // callback API's handlers (grpc::CallbackServerContext: ingest's
+  // group-committed SubmitFeedback) are authenticated the same way.
+  virtual absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context,
                                                  std::string_view method) = 0;
   virtual AuditSink& audit() = 0;
 };
@@ -76,7 +78,7 @@ class CallerAuthenticator final : public Authenticator {
                       std::shared_ptr<ApiKeyVerifier> keys, std::shared_ptr<const RoleBook> roles,
                       std::shared_ptr<AuditSink> audit);
 
-  absl::StatusOr<Principal> Authenticate(const grpc::ServerContext& context,
+  absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context,
                                          std::string_view method) override;
   AuditSink& audit() override { return *audit_; }
 

@@ -9,8 +9,10 @@
 #include <thread>
 #include <vector>
 
+#include "common/auth/serve.h"
 #include "common/rpc/status.h"
 #include "common/status/status.h"
+#include "services/ingest/ingest_access.h"
 #include "services/ingest/wire_utf8.h"
 
 namespace voc::ingest {
@@ -108,8 +110,8 @@ void SetItemError(voc::v1::BatchItemResult* result, const absl::Status& error) {
 
 }  // namespace
 
-IngestGrpc::IngestGrpc(IngestService& service, int handler_threads)
-    : service_(service), pool_(std::make_unique<HandlerPool>(handler_threads)) {}
+IngestGrpc::IngestGrpc(IngestService& service, auth::Authenticator& authenticator, int handler_threads)
+    : service_(service), auth_(authenticator), pool_(std::make_unique<HandlerPool>(handler_threads)) {}
 
 IngestGrpc::~IngestGrpc() = default;
 
@@ -117,9 +119,10 @@ grpc::ServerUnaryReactor* IngestGrpc::RunOnPool(grpc::CallbackServerContext* con
                                                 const grpc::ByteBuffer* request,
                                                 grpc::ByteBuffer* response, WireHandler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pool_->Post([this, reactor, wire = Flatten(*request), response, handler] {
+  // The context lives until the reactor finishes, after the task.
+  pool_->Post([this, context, reactor, wire = Flatten(*request), response, handler] {
     std::string serialized;
-    const grpc::Status status = (this->*handler)(wire, &serialized);
+    const grpc::Status status = (this->*handler)(*context, wire, &serialized);
     if (status.ok()) {
       grpc::Slice slice(serialized);
       *response = grpc::ByteBuffer(&slice, 1);
@@ -132,9 +135,9 @@ grpc::ServerUnaryReactor* IngestGrpc::RunOnPool(grpc::CallbackServerContext* con
 grpc::ServerUnaryReactor* IngestGrpc::SubmitFeedback(grpc::CallbackServerContext* context,
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
-  // Parsing and validation are quick and run here, on gRPC's thread; the
-  // commit is the group committer's, which finishes the call afterwards.
-  // Nothing here blocks, so gRPC's threads never wait on a database.
+  // Authentication, parsing and validation run here, on gRPC's thread; the
+  // commit is the group committer's, which finishes the call afterwards, so
+  // gRPC's threads never wait on a database.
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto finish = [reactor, response](absl::StatusOr<voc::v1::SubmitFeedbackResponse> answer) {
     voc::v1::SubmitFeedbackResponse out;
@@ -145,6 +148,14 @@ grpc::ServerUnaryReactor* IngestGrpc::SubmitFeedback(grpc::CallbackServerContext
     }
     reactor->Finish(status);
   };
+  // One Authenticate for the call, before it joins a group. A stage's token
+  // is a hash lookup; an API key is one call to voc-identity on this thread
+  // (bounded by the verifier's deadline), so a revoked key is refused at once.
+  auto caller = AdmitSubmitter(*context);
+  if (!caller.ok()) {
+    finish(caller.status());
+    return reactor;
+  }
   auto parsed = ParseSubmit(Flatten(*request));
   if (!parsed.ok()) {
     finish(parsed.status());
@@ -167,33 +178,50 @@ grpc::ServerUnaryReactor* IngestGrpc::BatchSubmitFeedback(grpc::CallbackServerCo
   return RunOnPool(context, request, response, &IngestGrpc::BatchSubmitWire);
 }
 
-grpc::Status IngestGrpc::BatchSubmitWire(const std::string& wire, std::string* out) {
+grpc::Status IngestGrpc::BatchSubmitWire(const grpc::CallbackServerContext& context, const std::string& wire,
+                                         std::string* out) {
   voc::v1::BatchSubmitFeedbackResponse response;
-  grpc::Status status = HandleBatchSubmit(wire, &response);
+  // One Authenticate for the whole batch, on this handler thread (asking
+  // voc-identity about an API key may wait).
+  grpc::Status status = auth::Serve(auth_, &context, "BatchSubmitFeedback", &response,
+                                    [&](const auth::Principal& caller) { return BatchSubmit(caller, wire); });
   if (status.ok()) response.SerializeToString(out);
   return status;
 }
 
-grpc::Status IngestGrpc::HandleSubmit(const std::string& wire, voc::v1::SubmitFeedbackResponse* response) {
-  return rpc::Serve("SubmitFeedback", response, [&] { return Submit(wire); });
+absl::StatusOr<auth::Principal> IngestGrpc::AdmitSubmitter(const grpc::CallbackServerContext& context) {
+  const std::string method = auth::MethodOf(context, "SubmitFeedback");
+  auto caller = auth_.Authenticate(context, method);
+  if (!caller.ok()) return caller.status();
+  if (absl::Status allowed = MaySubmitFeedback(*caller); !allowed.ok()) {
+    auth_.audit().Record({"permission_denied", caller->id, caller->via, method, "", auth::ClientAddressOf(context),
+                          std::string(allowed.message())});
+    return allowed;
+  }
+  return caller;
 }
 
-grpc::Status IngestGrpc::HandleBatchSubmit(const std::string& wire,
-                                           voc::v1::BatchSubmitFeedbackResponse* response) {
-  return rpc::Serve("BatchSubmitFeedback", response, [&] { return BatchSubmit(wire); });
-}
-
-grpc::Status IngestGrpc::GetFeedback(grpc::ServerContext*, const voc::v1::GetFeedbackRequest* request,
+grpc::Status IngestGrpc::GetFeedback(grpc::ServerContext* context, const voc::v1::GetFeedbackRequest* request,
                                      voc::v1::Feedback* response) {
-  return rpc::Serve("GetFeedback", response, [&] { return service_.GetFeedback(request->name()); });
+  return auth::Serve(auth_, context, "GetFeedback", response,
+                     [&](const auth::Principal& caller) -> absl::StatusOr<voc::v1::Feedback> {
+                       VOC_RETURN_IF_ERROR(MayReadFeedback(caller));
+                       return service_.GetFeedback(request->name());
+                     });
 }
 
-grpc::Status IngestGrpc::ListFeedback(grpc::ServerContext*, const voc::v1::ListFeedbackRequest* request,
+grpc::Status IngestGrpc::ListFeedback(grpc::ServerContext* context, const voc::v1::ListFeedbackRequest* request,
                                       voc::v1::ListFeedbackResponse* response) {
-  return rpc::Serve("ListFeedback", response, [&] { return service_.ListFeedback(*request); });
+  return auth::Serve(auth_, context, "ListFeedback", response,
+                     [&](const auth::Principal& caller) -> absl::StatusOr<voc::v1::ListFeedbackResponse> {
+                       VOC_RETURN_IF_ERROR(MayReadFeedback(caller));
+                       return service_.ListFeedback(*request);
+                     });
 }
 
-absl::StatusOr<voc::v1::SubmitFeedbackResponse> IngestGrpc::Submit(const std::string& wire) {
+absl::StatusOr<voc::v1::SubmitFeedbackResponse> IngestGrpc::Submit(const auth::Principal& caller,
+                                                                   const std::string& wire) {
+  VOC_RETURN_IF_ERROR(MaySubmitFeedback(caller));
   VOC_ASSIGN_OR_RETURN(auto request, ParseSubmit(wire));
   VOC_ASSIGN_OR_RETURN(SubmitResult result, service_.Submit(std::move(*request.mutable_feedback())));
   voc::v1::SubmitFeedbackResponse response;
@@ -202,7 +230,9 @@ absl::StatusOr<voc::v1::SubmitFeedbackResponse> IngestGrpc::Submit(const std::st
   return response;
 }
 
-absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> IngestGrpc::BatchSubmit(const std::string& wire) {
+absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> IngestGrpc::BatchSubmit(const auth::Principal& caller,
+                                                                             const std::string& wire) {
+  VOC_RETURN_IF_ERROR(MaySubmitFeedback(caller));
   // Usually every item is well-formed: one parse of the whole request.
   // Only when that fails are the items split and parsed one by one, so the
   // bad one fails alone.

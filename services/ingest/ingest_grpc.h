@@ -1,5 +1,6 @@
-// voc.v1.IngestService over gRPC: one line per RPC through rpc::Serve (the
-// one mapping of absl::Status to grpc::Status); the logic lives in
+// voc.v1.IngestService over gRPC: one line per RPC through auth::Serve
+// (authenticates the caller, then the one mapping of absl::Status to
+// grpc::Status); who may call what is ingest_access.h; the logic lives in
 // IngestService.
 //
 // SubmitFeedback and BatchSubmitFeedback are registered as raw callback
@@ -9,6 +10,10 @@
 // commit: SubmitFeedback hands its feedback to the group committer
 // (IngestService::SubmitAsync), which finishes the call after the commit;
 // BatchSubmitFeedback runs on a small pool of handler threads.
+//
+// Each RPC is authenticated once, whatever it carries: a batch is one
+// Authenticate for all its items, and a group-committed submission is
+// authenticated before it joins its group.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -17,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "common/auth/authenticator.h"
+#include "common/auth/principal.h"
 #include "services/ingest/ingest_service.h"
 #include "voc/v1/ingest.grpc.pb.h"
 
@@ -33,7 +40,8 @@ class IngestGrpc final : public IngestServiceBase {
   // `handler_threads` (`services.ingest.handler_threads`, default 4) bounds
   // how many batch submissions are stored at once.
   static constexpr int kDefaultHandlerThreads = 4;
-  explicit IngestGrpc(IngestService& service, int handler_threads = kDefaultHandlerThreads);
+  IngestGrpc(IngestService& service, auth::Authenticator& authenticator,
+             int handler_threads = kDefaultHandlerThreads);
   // Finishes queued submissions, then joins the handler threads. Destroy
   // the server first.
   ~IngestGrpc() override;
@@ -50,21 +58,25 @@ class IngestGrpc final : public IngestServiceBase {
                             const voc::v1::ListFeedbackRequest* request,
                             voc::v1::ListFeedbackResponse* response) override;
 
-  // The submit RPCs on serialized requests, through rpc::Serve, blocking
-  // (BatchSubmitFeedback's handler runs HandleBatchSubmit; HandleSubmit is
-  // SubmitFeedback's logic as one blocking call).
-  grpc::Status HandleSubmit(const std::string& wire, voc::v1::SubmitFeedbackResponse* response);
-  grpc::Status HandleBatchSubmit(const std::string& wire,
-                                 voc::v1::BatchSubmitFeedbackResponse* response);
+  // The submit RPCs' logic on serialized requests for an authenticated
+  // caller, blocking: the permission check (ingest_access.h), then the
+  // parse and the store (BatchSubmitFeedback's handler runs BatchSubmit;
+  // Submit is SubmitFeedback's logic as one blocking call).
+  absl::StatusOr<voc::v1::SubmitFeedbackResponse> Submit(const auth::Principal& caller, const std::string& wire);
+  absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> BatchSubmit(const auth::Principal& caller,
+                                                                   const std::string& wire);
 
  private:
-  using WireHandler = grpc::Status (IngestGrpc::*)(const std::string&, std::string*);
+  using WireHandler = grpc::Status (IngestGrpc::*)(const grpc::CallbackServerContext&, const std::string&,
+                                                    std::string*);
   grpc::ServerUnaryReactor* RunOnPool(grpc::CallbackServerContext* context,
                                       const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
                                       WireHandler handler);
-  absl::StatusOr<voc::v1::SubmitFeedbackResponse> Submit(const std::string& wire);
-  absl::StatusOr<voc::v1::BatchSubmitFeedbackResponse> BatchSubmit(const std::string& wire);
-  grpc::Status BatchSubmitWire(const std::string& wire, std::string* out);
+  grpc::Status BatchSubmitWire(const grpc::CallbackServerContext& context, const std::string& wire,
+                               std::string* out);
+  // SubmitFeedback's caller, allowed to submit, or the status to finish the
+  // call with (a refusal is audited as auth::Serve audits one).
+  absl::StatusOr<auth::Principal> AdmitSubmitter(const grpc::CallbackServerContext& context);
   // Stores the parsed items (parsed[j] is item parsed_index[j] of the
   // request) and fills their results into `response`, which holds a result
   // for each item refused before (results are added up to the last index).
@@ -73,6 +85,7 @@ class IngestGrpc final : public IngestServiceBase {
                                                                   voc::v1::BatchSubmitFeedbackResponse response);
 
   IngestService& service_;
+  auth::Authenticator& auth_;
   std::unique_ptr<HandlerPool> pool_;
 };
 

@@ -1,6 +1,9 @@
 // voc-ingest: the front door of the loop. See docs/api.md (## Ingest).
 #include <chrono>
+#include <iostream>
+#include <memory>
 
+#include "common/auth/authenticator.h"
 #include "common/queue/publisher.h"
 #include "common/queue/stream_trim_worker.h"
 #include "common/rpc/server.h"
@@ -16,6 +19,13 @@ int main(int argc, char** argv) {
   voc::rpc::BlockShutdownSignals();
   auto ctx = voc::BootstrapService(argc, argv, "ingest", voc::ingest::kIngestSchema,
                                    voc::ingest::IngestMigrations());
+  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) {
+    std::cerr << "voc-ingest: cannot start: " << made_authenticator.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   const auto& config = ctx.config;
 
   voc::ingest::ValidationLimits limits;
@@ -44,7 +54,7 @@ int main(int argc, char** argv) {
   // Declared before the server so it outlives it: in-flight submissions
   // finish on its threads while the server drains.
   voc::ingest::IngestGrpc grpc_service(
-      service, static_cast<int>(config.ServiceInt("handler_threads", voc::ingest::IngestGrpc::kDefaultHandlerThreads)));
+      service, *authenticator, static_cast<int>(config.ServiceInt("handler_threads", voc::ingest::IngestGrpc::kDefaultHandlerThreads)));
   // Rows stored while Redis was down (or before a crash) are relayed first.
   relay.Start();
   {

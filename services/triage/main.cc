@@ -3,6 +3,7 @@
 #include <iostream>
 #include <thread>
 
+#include "common/auth/authenticator.h"
 #include "common/config/yaml_file.h"
 #include "common/log/log.h"
 #include "common/queue/publisher.h"
@@ -13,6 +14,7 @@
 #include "common/status/status.h"
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
+#include "services/triage/rule_editor.h"
 #include "services/triage/rule_reloader.h"
 #include "services/triage/triage_grpc.h"
 #include "services/triage/triage_consumer.h"
@@ -61,6 +63,13 @@ absl::Status StartAnalysis(const voc::ServiceContext& ctx, voc::triage::TriageSt
 int main(int argc, char** argv) {
   voc::rpc::BlockShutdownSignals();
   auto ctx = voc::BootstrapService(argc, argv, "triage", "triage", voc::triage::TriageMigrations());
+  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) {
+    std::cerr << "voc-triage: cannot start: " << made_authenticator.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   voc::triage::TriageStore store(*ctx.db);
 
   std::unique_ptr<voc::triage::TriageAnalyzer> analyzer;
@@ -111,7 +120,9 @@ int main(int argc, char** argv) {
   trimmer.Start();
   voc::triage::TriageConsumer queue_consumer(service, triaged, ctx.redis, consumer);
 
-  voc::triage::TriageGrpc grpc_service(service);
+  // Rule changes over the API, recorded with who and when (issue 9).
+  voc::triage::RuleEditor rule_editor(*analyzer, store, *ctx.clock, authenticator->audit());
+  voc::triage::TriageGrpc grpc_service(service, rule_editor, *authenticator);
   voc::rpc::ServiceServer server({"triage", ctx.listen, ctx.dev_clock}, {&grpc_service});
   voc::StartServerOrExit(server, "triage");
   const auto readiness = voc::StartReadiness(ctx, server);

@@ -1,5 +1,7 @@
-// TriageGrpc: the TriageService gRPC surface. One line per RPC: each calls
-// TriageService and maps its status once (rpc::Serve, rpc::ToGrpcStatus).
+// TriageGrpc: the TriageService gRPC surface. One line per RPC: each runs
+// under auth::Serve (the caller is authenticated first), is allowed or
+// refused by triage_access.h, calls TriageService or RuleEditor, and maps
+// its status once (rpc::ToGrpcStatus).
 //
 // Taxonomy and red-line updates are stored in the database, which is the
 // record: at start the newest stored version wins over the file shipped in
@@ -7,6 +9,8 @@
 // replicas pick an update up within one check interval (RuleReloader).
 #pragma once
 
+#include "common/auth/authenticator.h"
+#include "services/triage/rule_editor.h"
 #include "services/triage/triage_service.h"
 #include "voc/v1/triage.grpc.pb.h"
 
@@ -14,7 +18,8 @@ namespace voc::triage {
 
 class TriageGrpc final : public v1::TriageService::Service {
  public:
-  explicit TriageGrpc(TriageService& service) : service_(service) {}
+  TriageGrpc(TriageService& service, RuleEditor& rules, auth::Authenticator& authenticator)
+      : service_(service), rules_(rules), auth_(authenticator) {}
 
   grpc::Status Analyze(grpc::ServerContext*, const v1::AnalyzeRequest*, v1::AnalyzeResponse*) override;
   grpc::Status GetTriageResult(grpc::ServerContext*, const v1::GetTriageResultRequest*, v1::TriageResult*) override;
@@ -34,9 +39,20 @@ class TriageGrpc final : public v1::TriageService::Service {
   grpc::Status PreviewRedLines(grpc::ServerContext*, const v1::PreviewRedLinesRequest*,
                                v1::PreviewRedLinesResponse*) override;
   grpc::Status UpdateRedLines(grpc::ServerContext*, const v1::UpdateRedLinesRequest*, v1::RedLines*) override;
+  grpc::Status ListRuleVersions(grpc::ServerContext*, const v1::ListRuleVersionsRequest*,
+                                v1::ListRuleVersionsResponse*) override;
+  grpc::Status RollbackRules(grpc::ServerContext*, const v1::RollbackRulesRequest*, v1::RuleVersion*) override;
 
  private:
+  using Check = absl::Status (*)(const auth::Principal&);
+  // auth::Serve, then `allowed`, then `call(caller)`.
+  template <typename Response, typename Call>
+  grpc::Status Run(grpc::ServerContext* context, const char* rpc_name, Response* response, Check allowed,
+                   Call&& call);
+
   TriageService& service_;
+  RuleEditor& rules_;
+  auth::Authenticator& auth_;
 };
 
 }  // namespace voc::triage

@@ -382,28 +382,4 @@ absl::StatusOr<v1::PreviewRedLinesResponse> TriageService::PreviewRedLines(
   return response;
 }
 
-template <typename Rules, typename Response>
-absl::StatusOr<Response> TriageService::UpdateRules(const char* kind, const std::string& yaml, Rules& rules,
-                                                    const char* log_event) {
-  using Parsed = std::remove_const_t<typename decltype(rules.Current())::element_type>;
-  VOC_ASSIGN_OR_RETURN(const auto installed, Parsed::Parse(yaml, "yaml"));
-  // Stored first: if the save fails the caller gets an error and this replica
-  // keeps the rules every other replica has.
-  VOC_RETURN_IF_ERROR(
-      store_.SaveRuleVersion(kind, installed->version(), installed->content_hash(), yaml, ToMillis(clock_.Now())));
-  rules.Replace(installed);
-  log::Info(log_event, {{"version", installed->version()}, {"content_hash", installed->content_hash()}});
-  return RulesMessage<Response>(*installed);
-}
-
-absl::StatusOr<v1::Taxonomy> TriageService::UpdateTaxonomy(const v1::UpdateTaxonomyRequest& request) {
-  return UpdateRules<TaxonomyStore, v1::Taxonomy>(kTaxonomyRules, request.yaml(), processor_.analyzer().taxonomy(),
-                                                  "taxonomy_updated");
-}
-
-absl::StatusOr<v1::RedLines> TriageService::UpdateRedLines(const v1::UpdateRedLinesRequest& request) {
-  return UpdateRules<RedLineStore, v1::RedLines>(kRedLineRules, request.yaml(), processor_.analyzer().red_lines(),
-                                                 "redlines_updated");
-}
-
 }  // namespace voc::triage

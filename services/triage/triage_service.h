@@ -2,8 +2,9 @@
 // consumer, free of gRPC types. It analyses and stores feedback (through
 // TriageProcessor), answers questions about what is stored (results, counts,
 // clusters, drill-downs, weak signals) and serves the rules it runs: the
-// taxonomy as YAML and as structured topics, the red lines, previews and
-// updates of both.
+// taxonomy as YAML and as structured topics, the red lines, and previews of
+// both. Changes to the rules and their history are RuleEditor's
+// (rule_editor.h); who may call what is triage_access.h.
 //
 // Errors (common/status/status.h): INVALID_ARGUMENT names the field (a YAML
 // problem reads "yaml:<line>: <problem>"), NOT_FOUND names the resource,
@@ -72,18 +73,10 @@ class TriageService {
   absl::StatusOr<v1::Taxonomy> GetTaxonomy() const;
   absl::StatusOr<v1::ListTopicsResponse> ListTopics(const v1::ListTopicsRequest& request) const;
   absl::StatusOr<v1::PreviewTaxonomyResponse> PreviewTaxonomy(const v1::PreviewTaxonomyRequest& request);
-  // Stored first, then installed here; other replicas follow (RuleReloader).
-  absl::StatusOr<v1::Taxonomy> UpdateTaxonomy(const v1::UpdateTaxonomyRequest& request);
   absl::StatusOr<v1::RedLines> GetRedLines() const;
   absl::StatusOr<v1::PreviewRedLinesResponse> PreviewRedLines(const v1::PreviewRedLinesRequest& request);
-  absl::StatusOr<v1::RedLines> UpdateRedLines(const v1::UpdateRedLinesRequest& request);
 
  private:
-  // The one update path of both kinds of rules: parse (INVALID_ARGUMENT
-  // "yaml:<line>: ..."), store, install, log.
-  template <typename Rules, typename Response>
-  absl::StatusOr<Response> UpdateRules(const char* kind, const std::string& yaml, Rules& rules,
-                                       const char* log_event);
   absl::StatusOr<std::vector<std::string>> RecentTexts(int requested_sample) const;
 
   TriageProcessor& processor_;

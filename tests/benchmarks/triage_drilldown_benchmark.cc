@@ -26,7 +26,7 @@
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
 #include "tools/triage/dataset.h"
-#include "services/triage/triage_grpc.h"
+#include "services/triage/triage_service.h"
 #include "services/triage/triage_processor.h"
 #include "services/triage/triage_consumer.h"
 
@@ -51,8 +51,8 @@ struct Fixture {
   std::unique_ptr<TriageStore> store;
   std::unique_ptr<TriageAnalyzer> analyzer;
   std::unique_ptr<TriageProcessor> processor;
+  // The RPC's logic, measured without gRPC and authentication around it.
   std::unique_ptr<TriageService> logic;
-  std::unique_ptr<TriageGrpc> service;
   std::size_t negatives = 0;
   std::string largest_cluster;
 
@@ -71,7 +71,6 @@ struct Fixture {
     analyzer = MakeTriageAnalyzer(ShippedAnalyzerOptions()).value();
     processor = std::make_unique<TriageProcessor>(*analyzer, *store, clock);
     logic = std::make_unique<TriageService>(*processor, *store, nullptr, clock);
-    service = std::make_unique<TriageGrpc>(*logic);
 
     std::size_t stored = 0;
     for (std::size_t i = 1; i < rows.size() && stored < kStoredResults; ++i) {
@@ -115,8 +114,9 @@ void RunDrillDown(benchmark::State& state, const voc::v1::DrillDownRequest& requ
   voc::v1::DrillDownResponse response;
   for (auto _ : state) {
     response.Clear();
-    auto status = Data().service->DrillDown(nullptr, &request, &response);
-    if (!status.ok()) state.SkipWithError(status.error_message().c_str());
+    auto answer = Data().logic->DrillDown(request);
+    if (!answer.ok()) state.SkipWithError(std::string(answer.status().message()).c_str());
+    if (answer.ok()) response = *std::move(answer);
     benchmark::DoNotOptimize(response);
   }
   state.counters["stored_results"] = kStoredResults;
@@ -161,8 +161,9 @@ void BM_DrillDownTopicFirstRequestOverOldRows(benchmark::State& state) {
     Data().db->InTransaction([](soci::session& s) { s << "UPDATE triage_results SET drill_terms = NULL"; });
     response.Clear();
     state.ResumeTiming();
-    auto status = Data().service->DrillDown(nullptr, &request, &response);
-    if (!status.ok()) state.SkipWithError(status.error_message().c_str());
+    auto answer = Data().logic->DrillDown(request);
+    if (!answer.ok()) state.SkipWithError(std::string(answer.status().message()).c_str());
+    if (answer.ok()) response = *std::move(answer);
   }
   state.counters["focus"] = static_cast<double>(response.focus_size());
   state.counters["factors"] = response.factors_size();

@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/auth/metadata.h"
+#include "tests/support/auth_fixture.h"
 #include "tests/support/servers.h"
 #include "voc/v1/ingest.grpc.pb.h"
 
@@ -67,7 +69,7 @@ class IngestCrashTest : public ::testing::TestWithParam<std::string> {
     port_ = testing::FreePort();
     config_ = dir_.path() + "/voc.yaml";
     std::ofstream out(config_);
-    out << "data_dir: " << dir_.path() << "/var\n"
+    out << creds_.AuthYaml() << "data_dir: " << dir_.path() << "/var\n"
         << "redis: {host: 127.0.0.1, port: " << redis_.port() << "}\n"
         << "log_format: json\n"
         << "services:\n"
@@ -80,7 +82,8 @@ class IngestCrashTest : public ::testing::TestWithParam<std::string> {
   // Starts voc-ingest and waits until it accepts connections.
   std::unique_ptr<testing::ChildProcess> StartIngest(const std::string& log_name) {
     auto ingest = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{VOC_INGEST_BIN, "--config", config_}, dir_.path() + "/" + log_name);
+        std::vector<std::string>{VOC_INGEST_BIN, "--config", config_}, dir_.path() + "/" + log_name,
+        creds_.ServiceEnv("ingest"));
     EXPECT_TRUE(testing::WaitForPort(port_, 30000)) << Log(log_name);
     return ingest;
   }
@@ -90,6 +93,12 @@ class IngestCrashTest : public ::testing::TestWithParam<std::string> {
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
+  }
+
+  // Every call carries the tester's token (a channel per caller below, so
+  // the token goes on each context).
+  void Authorize(grpc::ClientContext& context) const {
+    context.AddMetadata(auth::kAuthorizationHeader, auth::kBearerPrefix + creds_.Token("tester"));
   }
 
   std::unique_ptr<voc::v1::IngestService::Stub> NewStub() const {
@@ -108,6 +117,7 @@ class IngestCrashTest : public ::testing::TestWithParam<std::string> {
     request.set_page_size(1000);
     while (true) {
       grpc::ClientContext context;
+      Authorize(context);
       context.set_deadline(std::chrono::system_clock::now() + 30s);
       voc::v1::ListFeedbackResponse response;
       const grpc::Status status = stub->ListFeedback(&context, request, &response);
@@ -122,6 +132,7 @@ class IngestCrashTest : public ::testing::TestWithParam<std::string> {
     return stored;
   }
 
+  testing::TestCredentials creds_;
   testing::TempDir dir_;
   testing::RedisServer redis_;
   std::unique_ptr<testing::PostgresServer> postgres_;
@@ -147,6 +158,7 @@ TEST_P(IngestCrashTest, EveryAnsweredSubmissionSurvivesAKillAndResubmittingColla
         *request.mutable_feedback() = MakeFeedback(external_id, n % kInvalidEvery == kInvalidEvery - 1);
         voc::v1::SubmitFeedbackResponse response;
         grpc::ClientContext context;
+        Authorize(context);
         context.set_deadline(std::chrono::system_clock::now() + 30s);
         const grpc::Status status = stub->SubmitFeedback(&context, request, &response);
         Outcome outcome{external_id, status.error_code(), status.ok() ? response.feedback().id() : ""};
@@ -207,6 +219,7 @@ TEST_P(IngestCrashTest, EveryAnsweredSubmissionSurvivesAKillAndResubmittingColla
     *request.mutable_feedback() = MakeFeedback(outcome.external_id, invalid);
     voc::v1::SubmitFeedbackResponse response;
     grpc::ClientContext context;
+    Authorize(context);
     context.set_deadline(std::chrono::system_clock::now() + 30s);
     const grpc::Status status = stub->SubmitFeedback(&context, request, &response);
     if (invalid) {

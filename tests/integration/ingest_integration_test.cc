@@ -22,6 +22,8 @@
 #include "services/ingest/ingest_service.h"
 #include "services/ingest/store/ingest_store.h"
 #include "services/ingest/store/migrations.h"
+#include "tests/support/auth_fixture.h"
+#include "tests/support/in_process_auth.h"
 #include "tests/support/servers.h"
 #include "voc/v1/ingest.grpc.pb.h"
 
@@ -89,14 +91,19 @@ class IngestIntegrationTest : public ::testing::TestWithParam<std::string> {
     publisher_ = std::make_unique<voc::queue::StreamPublisher>(redis, voc::queue::kFeedbackStream);
     relay_ = MakeRelay(*store_, *publisher_, clock_, 200);
     service_ = std::make_unique<IngestService>(*store_, clock_, FeedbackValidator(), relay_.get());
-    grpc_ = std::make_unique<IngestGrpc>(*service_, 4);
+    creds_.Add("feedback-only", "feedback:write");
+    authenticator_ = voc::testing::InProcessAuthenticator(creds_, clock_, "ingest");
+    grpc_ = std::make_unique<IngestGrpc>(*service_, *authenticator_, 4);
     server_ = std::make_unique<voc::rpc::ServiceServer>(
         voc::rpc::ServerOptions{"ingest", "127.0.0.1:0", nullptr},
         std::vector<grpc::Service*>{grpc_.get()});
-    int port = server_->Start().value();
+    port_ = server_->Start().value();
     relay_->Start();
-    stub_ = voc::v1::IngestService::NewStub(
-        voc::rpc::MakeChannel("127.0.0.1:" + std::to_string(port)));
+    stub_ = StubFor("tester");
+  }
+
+  std::unique_ptr<voc::v1::IngestService::Stub> StubFor(const std::string& principal) const {
+    return voc::v1::IngestService::NewStub(creds_.Channel("127.0.0.1:" + std::to_string(port_), principal));
   }
 
   void TearDown() override {
@@ -139,6 +146,9 @@ class IngestIntegrationTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<voc::queue::StreamPublisher> publisher_;
   std::unique_ptr<voc::storage::OutboxRelay> relay_;
   std::unique_ptr<IngestService> service_;
+  voc::testing::TestCredentials creds_;
+  std::unique_ptr<auth::CallerAuthenticator> authenticator_;
+  int port_ = 0;
   std::unique_ptr<IngestGrpc> grpc_;
   std::unique_ptr<voc::rpc::ServiceServer> server_;
   std::unique_ptr<voc::v1::IngestService::Stub> stub_;
@@ -262,6 +272,58 @@ TEST_P(IngestIntegrationTest, GetUnknownIsNotFound) {
   auto status = stub_->GetFeedback(&context, get, &fetched);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(status.error_message(), "feedback/0000000000000000 not found");
+}
+
+// Issue 9: a key that only submits feedback cannot read it back; a caller
+// without a credential is refused before anything is stored.
+TEST_P(IngestIntegrationTest, AFeedbackOnlyPrincipalSubmitsButCannotRead) {
+  auto feedback_only = StubFor("feedback-only");
+  grpc::ClientContext context;
+  voc::v1::SubmitFeedbackRequest request;
+  *request.mutable_feedback() = Make("fo-1");
+  voc::v1::SubmitFeedbackResponse submitted;
+  ASSERT_TRUE(feedback_only->SubmitFeedback(&context, request, &submitted).ok());
+
+  grpc::ClientContext batch_context;
+  voc::v1::BatchSubmitFeedbackRequest batch;
+  *batch.add_feedbacks() = Make("fo-2");
+  voc::v1::BatchSubmitFeedbackResponse batched;
+  ASSERT_TRUE(feedback_only->BatchSubmitFeedback(&batch_context, batch, &batched).ok());
+  EXPECT_EQ(batched.results(0).code(), 0);
+
+  grpc::ClientContext get_context;
+  voc::v1::GetFeedbackRequest get;
+  get.set_name(submitted.feedback().name());
+  voc::v1::Feedback fetched;
+  const grpc::Status get_status = feedback_only->GetFeedback(&get_context, get, &fetched);
+  EXPECT_EQ(get_status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(get_status.error_message().find("feedback:read"), std::string::npos) << get_status.error_message();
+  // The same answer for a feedback that does not exist (AIP-193).
+  grpc::ClientContext missing_context;
+  get.set_name("feedback/none");
+  EXPECT_EQ(feedback_only->GetFeedback(&missing_context, get, &fetched).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::ClientContext list_context;
+  voc::v1::ListFeedbackResponse listed;
+  EXPECT_EQ(feedback_only->ListFeedback(&list_context, {}, &listed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // No credential, or a person through the gateway: nothing is stored.
+  auto anonymous = voc::v1::IngestService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port_), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext anonymous_context;
+  *request.mutable_feedback() = Make("anon-1");
+  EXPECT_EQ(anonymous->SubmitFeedback(&anonymous_context, request, &submitted).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  grpc::ClientContext anonymous_batch;
+  EXPECT_EQ(anonymous->BatchSubmitFeedback(&anonymous_batch, batch, &batched).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  grpc::ClientContext person_context;
+  voc::testing::ActFor(person_context, "p-emily-carter");
+  *request.mutable_feedback() = Make("person-1");
+  EXPECT_EQ(StubFor("gateway")->SubmitFeedback(&person_context, request, &submitted).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ListedCount(), 2);
 }
 
 TEST_P(IngestIntegrationTest, PageTokensAreOpaqueAndBoundToTheFilter) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/auth_fixture.h"
 #include "tests/support/servers.h"
 
 namespace voc {
@@ -24,7 +25,7 @@ class IngestStartupTest : public ::testing::Test {
   std::string WriteConfig(const std::string& listen_line, const std::string& database = "sqlite3://ingest.db") {
     const std::string path = dir_.path() + "/voc.yaml";
     std::ofstream out(path);
-    out << "data_dir: " << dir_.path() << "/var\n"
+    out << creds_.AuthYaml() << "data_dir: " << dir_.path() << "/var\n"
         << "redis: {host: 127.0.0.1, port: " << redis_.port() << "}\n"
         << "log_format: json\n"
         << "services:\n"
@@ -53,13 +54,14 @@ class IngestStartupTest : public ::testing::Test {
     return false;
   }
 
+  testing::TestCredentials creds_;
   testing::TempDir dir_;
   testing::RedisServer redis_;
   std::string log_path_ = dir_.path() + "/ingest.log";
 };
 
 TEST_F(IngestStartupTest, WithoutAListenAddressItUsesTheLoopbackDefault) {
-  testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", WriteConfig("")}, log_path_);
+  testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", WriteConfig("")}, log_path_, creds_.ServiceEnv("ingest"));
   if (WaitForLogOrExit(ingest, "\"server_started\"")) {
     EXPECT_NE(Log().find("\"listen\":\"127.0.0.1:7101\""), std::string::npos) << Log();
     const int status = ingest.Terminate(10000);
@@ -76,7 +78,7 @@ TEST_F(IngestStartupTest, WithoutAListenAddressItUsesTheLoopbackDefault) {
 
 TEST_F(IngestStartupTest, AMalformedListenAddressExitsWithStatus2AndSaysWhy) {
   testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", WriteConfig("listen: \"not a host:port\"")},
-                               log_path_);
+                               log_path_, creds_.ServiceEnv("ingest"));
   const auto status = ingest.WaitForExit(30000);
   ASSERT_TRUE(status.has_value()) << "still running with a malformed listen address\n" << Log();
   ASSERT_TRUE(WIFEXITED(*status)) << "killed by signal " << WTERMSIG(*status) << " (an abort?)\n" << Log();
@@ -90,7 +92,8 @@ TEST_F(IngestStartupTest, AMalformedListenAddressExitsWithStatus2AndSaysWhy) {
 // them the same way.
 TEST_F(IngestStartupTest, AMalformedDatabaseUrlExitsWithStatus2NamingItWithoutThePassword) {
   testing::ChildProcess ingest(
-      {VOC_INGEST_BIN, "--config", WriteConfig("", "mysql://host=db password=secret")}, log_path_);
+      {VOC_INGEST_BIN, "--config", WriteConfig("", "mysql://host=db password=secret")}, log_path_,
+      creds_.ServiceEnv("ingest"));
   const auto status = ingest.WaitForExit(30000);
   ASSERT_TRUE(status.has_value()) << "still running with a malformed database URL\n" << Log();
   ASSERT_TRUE(WIFEXITED(*status)) << "killed by signal " << WTERMSIG(*status) << "\n" << Log();

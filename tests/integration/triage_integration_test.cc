@@ -23,6 +23,8 @@
 #include "services/triage/triage_grpc.h"
 #include "services/triage/triage_consumer.h"
 #include "services/triage/triage_service.h"
+#include "tests/support/auth_fixture.h"
+#include "tests/support/in_process_auth.h"
 #include "tests/support/servers.h"
 #include "tests/unit/triage/triage_test_support.h"
 
@@ -48,12 +50,13 @@ class TriageIntegrationTest : public TriageStoreTest {
     logic_ = std::make_unique<TriageService>(*processor_, *store_, signals_.get(), clock_);
     publisher_ = std::make_unique<queue::StreamPublisher>(redis_options_, queue::kTriagedStream);
     worker_ = std::make_unique<TriageConsumer>(*logic_, *publisher_, redis_options_, consumer);
-    service_ = std::make_unique<TriageGrpc>(*logic_);
+    authenticator_ = testing::InProcessAuthenticator(creds_, clock_, "triage");
+    editor_ = std::make_unique<RuleEditor>(*analyzer_, *store_, clock_, authenticator_->audit());
+    service_ = std::make_unique<TriageGrpc>(*logic_, *editor_, *authenticator_);
     server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"triage", "127.0.0.1:0", nullptr},
                                                    std::vector<grpc::Service*>{service_.get()});
-    int port = server_->Start().value();
-    stub_ = voc::v1::TriageService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+    port_ = server_->Start().value();
+    stub_ = voc::v1::TriageService::NewStub(creds_.Channel("127.0.0.1:" + std::to_string(port_), "tester"));
   }
 
   void Publish(const std::string& id, const std::string& text, const std::string& store = "") {
@@ -82,6 +85,10 @@ class TriageIntegrationTest : public TriageStoreTest {
 
   testing::RedisServer redis_;
   queue::RedisOptions redis_options_;
+  testing::TestCredentials creds_;
+  std::unique_ptr<auth::CallerAuthenticator> authenticator_;
+  std::unique_ptr<RuleEditor> editor_;
+  int port_ = 0;
   std::unique_ptr<WeakSignalDetector> signals_;
   std::unique_ptr<TriageService> logic_;
   std::unique_ptr<queue::StreamPublisher> publisher_;
@@ -240,12 +247,13 @@ struct Replica {
     rules = std::make_unique<RuleReloader>(*analyzer, *store);
     processor = std::make_unique<TriageProcessor>(*analyzer, *store, clock);
     logic = std::make_unique<TriageService>(*processor, *store, nullptr, clock);
-    service = std::make_unique<TriageGrpc>(*logic);
+    authenticator = testing::InProcessAuthenticator(creds, clock, "triage");
+    editor = std::make_unique<RuleEditor>(*analyzer, *store, clock, authenticator->audit());
+    service = std::make_unique<TriageGrpc>(*logic, *editor, *authenticator);
     server = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"triage", "127.0.0.1:0", nullptr},
                                                   std::vector<grpc::Service*>{service.get()});
     int port = server->Start().value();
-    stub = voc::v1::TriageService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+    stub = voc::v1::TriageService::NewStub(creds.Channel("127.0.0.1:" + std::to_string(port), "tester"));
   }
 
   voc::v1::TriageResult Analyze(const std::string& text) {
@@ -273,6 +281,14 @@ struct Replica {
     return stub->UpdateTaxonomy(&context, request, &response);
   }
 
+  grpc::Status RollbackRules(const std::string& kind, const std::string& version, v1::RuleVersion* made) {
+    grpc::ClientContext context;
+    voc::v1::RollbackRulesRequest request;
+    request.set_kind(kind);
+    request.set_version(version);
+    return stub->RollbackRules(&context, request, made);
+  }
+
   grpc::Status UpdateRedLines(const std::string& yaml) {
     grpc::ClientContext context;
     voc::v1::UpdateRedLinesRequest request;
@@ -287,6 +303,9 @@ struct Replica {
   std::unique_ptr<RuleReloader> rules;
   std::unique_ptr<TriageProcessor> processor;
   std::unique_ptr<TriageService> logic;
+  testing::TestCredentials creds;
+  std::unique_ptr<auth::CallerAuthenticator> authenticator;
+  std::unique_ptr<RuleEditor> editor;
   std::unique_ptr<TriageGrpc> service;
   std::unique_ptr<rpc::ServiceServer> server;
   std::unique_ptr<voc::v1::TriageService::Stub> stub;
@@ -389,10 +408,9 @@ TEST_P(TriageReplicasTest, AStoredRuleSetThatDoesNotValidateKeepsTheRunningRules
   // A newer stored version that this replica cannot read (say, written by a
   // newer release) must not replace working rules.
   clock_.Advance(std::chrono::minutes(1));
-  ASSERT_TRUE(b_->store
-                  ->SaveRuleVersion(kTaxonomyRules, "2024.3", "0123456789abcdef", "version: 2024.3\ntopics: [oops",
-                                    ToMillis(clock_.Now()))
-                  .ok());
+  const NewRuleVersion unreadable{kTaxonomyRules, "2024.3", "0123456789abcdef", "version: 2024.3\ntopics: [oops",
+                                  "service:newer-release", "", "", ToMillis(clock_.Now())};
+  ASSERT_TRUE(b_->store->SaveRuleVersion(unreadable, unreadable).ok());
   ::testing::internal::CaptureStderr();
   EXPECT_EQ(b_->rules->CheckForNewerRules(), 0);
   EXPECT_EQ(b_->rules->CheckForNewerRules(), 0);
@@ -433,6 +451,69 @@ TEST_P(TriageReplicasTest, AReplicaStartingLaterLoadsTheStoredRules) {
   auto topics = later.TopicsOf("my zorblax broke");
   EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 1);
   EXPECT_EQ(later.rules->CheckForNewerRules(), 0);
+}
+
+// Issue 9: a rollback is a new version like an update, so the other
+// replicas follow it at their next check.
+TEST_P(TriageReplicasTest, ARollbackOnOneReplicaReachesTheOtherAtItsNextCheck) {
+  const std::string text = "my zorblax broke after two days";
+  ASSERT_TRUE(a_->UpdateTaxonomy(TaxonomyWithWidgets()).ok());
+  ASSERT_EQ(b_->rules->CheckForNewerRules(), 1);
+  auto topics = b_->TopicsOf(text);
+  ASSERT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 1);
+
+  v1::RuleVersion made;
+  const grpc::Status rolled = a_->RollbackRules("taxonomy", "1", &made);
+  ASSERT_TRUE(rolled.ok()) << rolled.error_message();
+  EXPECT_EQ(made.name(), "taxonomy/versions/3");
+  EXPECT_EQ(made.rolled_back_from(), "taxonomy/versions/1");
+  EXPECT_EQ(made.author(), "service:tester");
+  EXPECT_EQ(made.label(), "2026.12");  // the shipped file, recorded before the first change
+  topics = a_->TopicsOf(text);
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 0);
+
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 1);
+  topics = b_->TopicsOf(text);
+  EXPECT_EQ(std::count(topics.begin(), topics.end(), "widgets"), 0);
+  EXPECT_EQ(b_->analyzer->taxonomy().Current()->version(), "2026.12");
+}
+
+// Issue 9's migration numbers the versions stored before it by their time
+// (ties by id), per kind, so the newest stays the one in force; the next
+// change is numbered after them.
+TEST_P(TriageReplicasTest, VersionsStoredBeforeTheHistoryAreNumberedByTime) {
+  std::string url;
+  if (postgres_) {
+    postgres_->CreateDatabase("legacy");
+    url = postgres_->Url("legacy");
+  } else {
+    url = "sqlite3://" + dir_.path() + "/legacy.db";
+  }
+  auto db = storage::Database::Open(url).value();
+  std::vector<storage::Migration> before_history = TriageMigrations();
+  before_history.resize(4);
+  ASSERT_TRUE(db->Migrate("triage", before_history).ok());
+  db->InTransaction([](soci::session& s) {
+    s << "INSERT INTO rule_versions (id, kind, version, content_hash, yaml, created_ms) VALUES"
+         " ('redlines:b:200', 'redlines', 'r2', 'b', 'y', 200), ('redlines:a:100', 'redlines', 'r1', 'a', 'y', 100),"
+         " ('taxonomy:c:150', 'taxonomy', 't1', 'c', 'y', 150), ('redlines:c:200', 'redlines', 'r3', 'c', 'y', 200)";
+  });
+  ASSERT_TRUE(db->Migrate("triage", TriageMigrations()).ok());
+  TriageStore store(*db);
+  const auto redlines = store.ListRuleVersions(kRedLineRules, INT64_MAX, 10).value();
+  ASSERT_EQ(redlines.size(), 3u);
+  EXPECT_EQ(redlines[0].number, 3);
+  EXPECT_EQ(redlines[0].label, "r3");  // same time as r2, larger id
+  EXPECT_EQ(redlines[1].label, "r2");
+  EXPECT_EQ(redlines[2].number, 1);
+  EXPECT_EQ(redlines[2].author, "");
+  EXPECT_EQ(store.NewestRuleNumber(kTaxonomyRules).value(), 1);
+  const auto newest = store.NewestRuleVersions().value();
+  ASSERT_EQ(newest.size(), 2u);
+  const NewRuleVersion next{kRedLineRules, "r4", "d", "y", "p-emily-carter", "why", "", 300};
+  EXPECT_EQ(store.SaveRuleVersion(next, next).value(), 4);
+  EXPECT_EQ(store.GetRuleVersion(kRedLineRules, 4).value()->author, "p-emily-carter");
+  EXPECT_FALSE(store.GetRuleVersion(kRedLineRules, 5).value().has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TriageReplicasTest, ::testing::Values("sqlite", "postgres"),

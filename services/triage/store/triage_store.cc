@@ -116,6 +116,23 @@ std::vector<storage::Migration> TriageMigrations() {
            " SELECT 'next_cluster_id', COALESCE(MAX(cluster_id), 0) + 1 FROM cluster_members",
            "INSERT INTO triage_counters (name, value) VALUES ('member_seq', 0)",
        }},
+      {5,
+       "rule versions: who made each, why, what it restored, and its number (issue 9)",
+       {
+           // number: 1, 2, ... per kind in the order the versions were made
+           // (the newest is the one in force); rows stored before are
+           // numbered by their time. The unique index makes two replicas
+           // storing a version of one kind at once fail one of them (ABORTED)
+           // instead of giving both the same number.
+           "ALTER TABLE rule_versions ADD COLUMN number BIGINT",
+           "ALTER TABLE rule_versions ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE rule_versions ADD COLUMN comment TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE rule_versions ADD COLUMN rolled_back_from TEXT NOT NULL DEFAULT ''",
+           "UPDATE rule_versions SET number = (SELECT COUNT(*) FROM rule_versions AS earlier"
+           " WHERE earlier.kind = rule_versions.kind AND (earlier.created_ms < rule_versions.created_ms"
+           " OR (earlier.created_ms = rule_versions.created_ms AND earlier.id <= rule_versions.id)))",
+           "CREATE UNIQUE INDEX rule_versions_number ON rule_versions (kind, number)",
+       }},
   };
 }
 
@@ -550,18 +567,57 @@ absl::StatusOr<std::vector<std::string>> TriageStore::RecentTexts(int limit) {
   });
 }
 
-absl::Status TriageStore::SaveRuleVersion(const std::string& kind, const std::string& version,
-                                          const std::string& content_hash, const std::string& yaml,
-                                          std::int64_t now_ms) {
-  const std::string id = kind + ":" + content_hash + ":" + std::to_string(now_ms);
-  const long long created = now_ms;
+namespace {
+
+std::string RuleVersionId(const std::string& kind, std::int64_t number) {
+  return kind + "/versions/" + std::to_string(number);
+}
+
+void InsertRuleVersion(soci::session& s, const NewRuleVersion& v, std::int64_t number) {
+  const std::string id = RuleVersionId(v.kind, number);
+  const long long created = v.created_ms, n = number;
+  s << "INSERT INTO rule_versions (id, kind, version, content_hash, yaml, created_ms, number, author, comment,"
+       " rolled_back_from) VALUES (:id, :kind, :version, :hash, :yaml, :created, :number, :author, :comment, :from)",
+      soci::use(id), soci::use(v.kind), soci::use(v.label), soci::use(v.content_hash), soci::use(v.yaml),
+      soci::use(created), soci::use(n), soci::use(v.author), soci::use(v.comment), soci::use(v.rolled_back_from);
+}
+
+std::int64_t NewestNumber(soci::session& s, const std::string& kind) {
+  long long newest = 0;
+  soci::indicator ind = soci::i_null;
+  s << "SELECT MAX(number) FROM rule_versions WHERE kind = :kind", soci::use(kind), soci::into(newest, ind);
+  return ind == soci::i_ok ? newest : 0;
+}
+
+RuleVersionRecord RuleVersionFrom(const soci::row& row, bool with_yaml) {
+  RuleVersionRecord r;
+  r.kind = storage::AsString(row, 0);
+  r.number = storage::AsInt(row, 1);
+  r.label = storage::AsString(row, 2);
+  r.content_hash = storage::AsString(row, 3);
+  r.author = storage::AsString(row, 4);
+  r.comment = storage::AsString(row, 5);
+  r.rolled_back_from = storage::AsString(row, 6);
+  r.created_ms = storage::AsInt(row, 7);
+  if (with_yaml) r.yaml = storage::AsString(row, 8);
+  return r;
+}
+
+constexpr char kRuleVersionColumns[] =
+    "kind, number, version, content_hash, author, comment, rolled_back_from, created_ms";
+
+}  // namespace
+
+absl::StatusOr<std::int64_t> TriageStore::SaveRuleVersion(const NewRuleVersion& change,
+                                                          const NewRuleVersion& baseline) {
   return storage::Guarded("storing a rule version", [&] {
+    std::int64_t number = 0;
     db_.InTransaction([&](soci::session& s) {
-      s << "INSERT INTO rule_versions (id, kind, version, content_hash, yaml, created_ms)"
-           " VALUES (:id, :kind, :version, :hash, :yaml, :created) ON CONFLICT DO NOTHING",
-          soci::use(id), soci::use(kind), soci::use(version), soci::use(content_hash), soci::use(yaml),
-          soci::use(created);
+      number = NewestNumber(s, change.kind);
+      if (number == 0) InsertRuleVersion(s, baseline, ++number);
+      InsertRuleVersion(s, change, ++number);
     });
+    return number;
   });
 }
 
@@ -573,10 +629,10 @@ absl::StatusOr<std::vector<StoredRuleVersion>> TriageStore::NewestRuleVersions()
       // SQLite wants a LIMIT inside a compound SELECT in its own sub-select.
       soci::rowset<soci::row> rows =
           (s.prepare << "SELECT * FROM (SELECT kind, id, version, content_hash FROM rule_versions WHERE kind = :t"
-                        " ORDER BY created_ms DESC, id DESC LIMIT 1) AS newest_taxonomy"
+                        " ORDER BY number DESC LIMIT 1) AS newest_taxonomy"
                         " UNION ALL"
                         " SELECT * FROM (SELECT kind, id, version, content_hash FROM rule_versions WHERE kind = :r"
-                        " ORDER BY created_ms DESC, id DESC LIMIT 1) AS newest_redlines",
+                        " ORDER BY number DESC LIMIT 1) AS newest_redlines",
            soci::use(taxonomy, "t"), soci::use(redlines, "r"));
       for (const auto& row : rows) {
         newest.push_back({row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2),
@@ -597,6 +653,43 @@ absl::StatusOr<std::optional<std::string>> TriageStore::RuleYaml(const std::stri
       return yaml;
     });
   });
+}
+
+absl::StatusOr<std::vector<RuleVersionRecord>> TriageStore::ListRuleVersions(const std::string& kind,
+                                                                             std::int64_t before_number,
+                                                                             int limit) {
+  const long long before = before_number;
+  return storage::Guarded("listing rule versions", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<RuleVersionRecord> versions;
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT " << kRuleVersionColumns
+                     << " FROM rule_versions WHERE kind = :kind AND number < :before ORDER BY number DESC LIMIT :l",
+           soci::use(kind), soci::use(before), soci::use(limit));
+      for (const auto& row : rows) versions.push_back(RuleVersionFrom(row, false));
+      return versions;
+    });
+  });
+}
+
+absl::StatusOr<std::optional<RuleVersionRecord>> TriageStore::GetRuleVersion(const std::string& kind,
+                                                                            std::int64_t number) {
+  const long long n = number;
+  return storage::Guarded("reading a rule version", [&] {
+    return db_.WithSession([&](soci::session& s) -> std::optional<RuleVersionRecord> {
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT " << kRuleVersionColumns
+                     << ", yaml FROM rule_versions WHERE kind = :kind AND number = :n",
+           soci::use(kind), soci::use(n));
+      for (const auto& row : rows) return RuleVersionFrom(row, true);
+      return std::nullopt;
+    });
+  });
+}
+
+absl::StatusOr<std::int64_t> TriageStore::NewestRuleNumber(const std::string& kind) {
+  return storage::Guarded("reading the newest rule version",
+                          [&] { return db_.WithSession([&](soci::session& s) { return NewestNumber(s, kind); }); });
 }
 
 }  // namespace voc::triage

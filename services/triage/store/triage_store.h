@@ -101,6 +101,31 @@ struct StoredRuleVersion {
   std::string content_hash;  // of the YAML text, as Taxonomy/RedLineList::content_hash()
 };
 
+// A version of a kind of rules to store (issue 9: who, when and why).
+struct NewRuleVersion {
+  std::string kind;          // kTaxonomyRules or kRedLineRules
+  std::string label;         // the rule file's `version` field
+  std::string content_hash;  // as Taxonomy/RedLineList::content_hash()
+  std::string yaml;
+  std::string author;        // auth::Principal::Actor(), or "config"
+  std::string comment;
+  std::string rolled_back_from;  // the restored version's name, for a rollback
+  std::int64_t created_ms = 0;
+};
+
+// A stored version as ListRuleVersions shows it (yaml only when asked for).
+struct RuleVersionRecord {
+  std::string kind;
+  std::int64_t number = 0;  // 1, 2, ... per kind
+  std::string label;
+  std::string content_hash;
+  std::string author;
+  std::string comment;
+  std::string rolled_back_from;
+  std::int64_t created_ms = 0;
+  std::string yaml;
+};
+
 inline constexpr char kTaxonomyRules[] = "taxonomy";
 inline constexpr char kRedLineRules[] = "redlines";
 
@@ -172,14 +197,28 @@ class TriageStore {
   // Rule files edited through the API: the newest stored version of `kind`
   // (kTaxonomyRules or kRedLineRules) is what every replica runs; it wins
   // over the file at start (see RuleReloader).
-  absl::Status SaveRuleVersion(const std::string& kind, const std::string& version,
-                               const std::string& content_hash, const std::string& yaml, std::int64_t now_ms);
-  // The newest version of each kind that has one (newest: latest created_ms,
-  // then largest id). One statement, two index seeks; the YAML is not read.
+  //
+  // Stores `change` as the next version of its kind (numbered after the
+  // newest) and returns its number. When the kind has no stored version yet,
+  // `baseline` (the rules in force until now: the file) is stored first, as
+  // version 1, in the same transaction, so the first change can be rolled
+  // back. ABORTED when another replica stored a version of the kind at the
+  // same moment (the caller may retry).
+  absl::StatusOr<std::int64_t> SaveRuleVersion(const NewRuleVersion& change, const NewRuleVersion& baseline);
+  // The newest version of each kind that has one (newest: highest number).
+  // One statement, two index seeks; the YAML is not read.
   absl::StatusOr<std::vector<StoredRuleVersion>> NewestRuleVersions();
   // The YAML of a stored version, by StoredRuleVersion::id.
   // nullopt when there is no such version.
   absl::StatusOr<std::optional<std::string>> RuleYaml(const std::string& id);
+  // Versions of `kind` numbered below `before_number`, newest first, at
+  // most `limit`, without their YAML.
+  absl::StatusOr<std::vector<RuleVersionRecord>> ListRuleVersions(const std::string& kind,
+                                                                  std::int64_t before_number, int limit);
+  // One version with its YAML; nullopt when there is none with that number.
+  absl::StatusOr<std::optional<RuleVersionRecord>> GetRuleVersion(const std::string& kind, std::int64_t number);
+  // The number of the newest version of `kind`, 0 when none is stored.
+  absl::StatusOr<std::int64_t> NewestRuleNumber(const std::string& kind);
 
  private:
   storage::Database& db_;

@@ -17,6 +17,8 @@
 #include "proto/api/limits.h"
 #include "services/ingest/ingest_grpc.h"
 #include "services/ingest/store/migrations.h"
+#include "tests/support/auth_fixture.h"
+#include "tests/support/in_process_auth.h"
 #include "tests/support/servers.h"
 
 namespace voc::ingest {
@@ -401,25 +403,55 @@ TEST_F(IngestServiceTest, InvisibleTextWithoutAScoreIsRefusedAloneAndInABatch) {
   EXPECT_EQ(ListAll().size(), 1u) << "only the visible text is stored";
 }
 
+// The adapter's submit logic for a caller the authenticator let in: a
+// channel's principal holding feedback:write.
+auth::Principal FeedbackWriter() {
+  auth::Principal p;
+  p.id = "service:channel";
+  p.name = "channel";
+  p.scopes = {"feedback:write"};
+  return p;
+}
+
 TEST_F(IngestServiceTest, GrpcLayerNamesBadUtf8FromTheWireAndStoresNothing) {
-  IngestGrpc grpc_service(*service_, 1);
+  testing::TestCredentials creds;
+  auto authenticator = testing::InProcessAuthenticator(creds, clock_, "ingest");
+  IngestGrpc grpc_service(*service_, *authenticator, 1);
   voc::v1::SubmitFeedbackRequest request;
   *request.mutable_feedback() = Make("s-1", "broken \xe4\xb8");
-  voc::v1::SubmitFeedbackResponse response;
-  auto status = grpc_service.HandleSubmit(request.SerializeAsString(), &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(status.error_message(), "feedback.text: not valid UTF-8");
+  auto answer = grpc_service.Submit(FeedbackWriter(), request.SerializeAsString());
+  EXPECT_EQ(answer.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(answer.status().message(), "feedback.text: not valid UTF-8");
+  EXPECT_TRUE(ListAll().empty());
+}
+
+TEST_F(IngestServiceTest, GrpcSubmitNeedsFeedbackWriteAndStoresNothingWithoutIt) {
+  testing::TestCredentials creds;
+  auto authenticator = testing::InProcessAuthenticator(creds, clock_, "ingest");
+  IngestGrpc grpc_service(*service_, *authenticator, 1);
+  voc::v1::BatchSubmitFeedbackRequest request;
+  *request.add_feedbacks() = Make("b-0");
+  auth::Principal reader;
+  reader.id = "key:k-reader";
+  reader.kind = auth::PrincipalKind::kApiKey;
+  reader.scopes = {"feedback:read"};
+  auto refused = grpc_service.BatchSubmit(reader, request.SerializeAsString());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(refused.status().message().find("feedback:write"), std::string::npos) << refused.status();
   EXPECT_TRUE(ListAll().empty());
 }
 
 TEST_F(IngestServiceTest, GrpcBatchRejectsOnlyTheBadItem) {
-  IngestGrpc grpc_service(*service_, 1);
+  testing::TestCredentials creds;
+  auto authenticator = testing::InProcessAuthenticator(creds, clock_, "ingest");
+  IngestGrpc grpc_service(*service_, *authenticator, 1);
   voc::v1::BatchSubmitFeedbackRequest request;
   *request.add_feedbacks() = Make("b-0");
   *request.add_feedbacks() = Make("b-1", "bad \xff");
   *request.add_feedbacks() = Make("b-2");
-  voc::v1::BatchSubmitFeedbackResponse response;
-  ASSERT_TRUE(grpc_service.HandleBatchSubmit(request.SerializeAsString(), &response).ok());
+  auto answer = grpc_service.BatchSubmit(FeedbackWriter(), request.SerializeAsString());
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  const voc::v1::BatchSubmitFeedbackResponse& response = *answer;
   ASSERT_EQ(response.results_size(), 3);
   EXPECT_EQ(response.results(0).code(), 0);
   EXPECT_EQ(response.results(1).code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -430,15 +462,16 @@ TEST_F(IngestServiceTest, GrpcBatchRejectsOnlyTheBadItem) {
 }
 
 TEST_F(IngestServiceTest, GrpcBatchOverTheLimitIsRejectedWhole) {
-  IngestGrpc grpc_service(*service_, 1);
+  testing::TestCredentials creds;
+  auto authenticator = testing::InProcessAuthenticator(creds, clock_, "ingest");
+  IngestGrpc grpc_service(*service_, *authenticator, 1);
   voc::v1::BatchSubmitFeedbackRequest request;
   for (std::size_t i = 0; i <= api::kMaxBatchSize; ++i) {
     *request.add_feedbacks() = Make("b-" + std::to_string(i));
   }
-  voc::v1::BatchSubmitFeedbackResponse response;
-  auto status = grpc_service.HandleBatchSubmit(request.SerializeAsString(), &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(status.error_message().rfind("feedbacks: 1001 items", 0), 0u);
+  auto answer = grpc_service.BatchSubmit(FeedbackWriter(), request.SerializeAsString());
+  EXPECT_EQ(answer.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(answer.status().message()).rfind("feedbacks: 1001 items", 0), 0u);
   EXPECT_TRUE(ListAll().empty());
 }
 

@@ -1,0 +1,49 @@
+#include "services/triage/triage_access.h"
+
+#include "common/auth/policy.h"
+#include "common/auth/scopes.h"
+
+namespace voc::triage {
+namespace {
+
+// A service or key lacking the scope is told which one; a person is told
+// what they may not do.
+absl::Status Refuse(const auth::Principal& caller, const char* scope, const char* what) {
+  return caller.is_person() ? auth::Denied(what) : auth::MissingScope(scope);
+}
+
+}  // namespace
+
+absl::Status MayAnalyze(const auth::Principal& caller) {
+  if (caller.is_person() || caller.HasScope(auth::kFeedbackRead) || caller.HasScope(auth::kAnalyticsRead)) {
+    return absl::OkStatus();
+  }
+  return Refuse(caller, auth::kAnalyticsRead, "analyze texts");
+}
+
+absl::Status MayReadTriageResults(const auth::Principal& caller) {
+  if (auth::CanReadFeedback(caller)) return absl::OkStatus();
+  return Refuse(caller, auth::kFeedbackRead, "read triage results");
+}
+
+absl::Status MayCountFeedback(const auth::Principal& caller) {
+  if (caller.HasScope(auth::kTriageCount) || auth::CanReadAnalytics(caller)) return absl::OkStatus();
+  return Refuse(caller, auth::kTriageCount, "count feedback");
+}
+
+absl::Status MayReadAnalytics(const auth::Principal& caller) {
+  if (auth::CanReadAnalytics(caller)) return absl::OkStatus();
+  return Refuse(caller, auth::kAnalyticsRead, "read analytics");
+}
+
+absl::Status MayReadRules(const auth::Principal& caller) {
+  if (auth::CanReadRules(caller)) return absl::OkStatus();
+  return Refuse(caller, auth::kRulesRead, "read rules");
+}
+
+absl::Status MayWriteRules(const auth::Principal& caller) {
+  if (auth::CanWriteRules(caller)) return absl::OkStatus();
+  return Refuse(caller, auth::kRulesWrite, "change rules (analysts and admins)");
+}
+
+}  // namespace voc::triage
