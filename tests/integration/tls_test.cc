@@ -256,6 +256,31 @@ TEST_F(TlsTest, AnUnreadableKeyFileRefusesToStartNamingTheKeyAndFile) {
   EXPECT_NE(log.find(config + ": tls.key_file: cannot read '" + Path("server.key") + "'"), std::string::npos) << log;
 }
 
+TEST_F(TlsTest, AKeyThatIsNotTheCertificatesOrNoCertificateIsNamedAtStart) {
+  // The other CA's key with the server's certificate: a pair that does not belong together.
+  const auto load = [&](const std::string& cert, const std::string& key) {
+    auto config = Config::FromString("tls: {enabled: true, cert_file: " + Path(cert) + ", key_file: " + Path(key) +
+                                         "}\n",
+                                     "ingest");
+    EXPECT_TRUE(config.ok()) << config.status();
+    return rpc::ServerSecurityFrom(*config);
+  };
+  auto mismatched = load("server.crt", "other-ca.key");
+  EXPECT_EQ(mismatched.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(mismatched.status().message().find("tls.key_file: '" + Path("other-ca.key") + "' does not match tls.cert_file"),
+            std::string::npos)
+      << mismatched.status();
+  auto not_a_certificate = load("server.key", "server.key");
+  EXPECT_NE(not_a_certificate.status().message().find("tls.cert_file: '" + Path("server.key") + "' holds no PEM certificate"),
+            std::string::npos)
+      << not_a_certificate.status();
+  auto good = load("server.crt", "server.key");
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_TRUE(good->tls);
+  EXPECT_TRUE(good->reflection);  // grpc_reflection's default
+  EXPECT_EQ(good->certificate.cert_pem, ReadFile(Path("server.crt")));
+}
+
 // HTTP GET `target` on 127.0.0.1:port; with `ca` over TLS trusting that CA
 // (and checking the name "localhost"). The status code, or the error.
 absl::StatusOr<int> Get(int port, const std::string& target, const std::string& ca = "") {
