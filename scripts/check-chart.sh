@@ -200,6 +200,7 @@ mutate no-pdb \
   'has no PodDisruptionBudget'
 
 # Each pod holds only its own token: the Secret key of VOC_SERVICE_TOKEN is the pod's component.
+own_tokens() { # own_tokens MANIFESTS
 NODE_PATH="$validate_dir/node_modules" node -e '
   const fs = require("fs"), YAML = require("yaml");
   const objs = YAML.parseAllDocuments(fs.readFileSync(process.argv[1], "utf8")).map((d) => d.toJS()).filter(Boolean);
@@ -217,6 +218,20 @@ NODE_PATH="$validate_dir/node_modules" node -e '
     }
   }
   process.exit(bad ? 1 : 0);
-' "$work/default.yaml" || die "a pod gets a token that is not its own"
+' "$1"
+}
+step "each pod gets only its own token"
+own_tokens "$work/default.yaml" || die "a pod gets a token that is not its own"
+step "negative: a pod with another service's token must fail the token check"
+NODE_PATH="$validate_dir/node_modules" node -e '
+  const fs = require("fs"), YAML = require("yaml");
+  const objs = YAML.parseAllDocuments(fs.readFileSync(process.argv[1], "utf8")).map((d) => d.toJS()).filter(Boolean);
+  const d = objs.find((o) => o.kind === "Deployment" && o.metadata.name.endsWith("-triage"));
+  d.spec.template.spec.containers[0].env.find((e) => e.name === "VOC_SERVICE_TOKEN").valueFrom.secretKeyRef.key = "gateway";
+  fs.writeFileSync(process.argv[2], objs.map((o) => "---\n" + YAML.stringify(o)).join(""));
+' "$work/default.yaml" "$work/stolen-token.yaml" || die "mutation stolen-token did not apply"
+if own_tokens "$work/stolen-token.yaml" 2>"$work/stolen-token.err"; then die "the token check accepted triage holding the gateway token"; fi
+grep -q 'voc-triage: VOC_SERVICE_TOKEN is not its own' "$work/stolen-token.err" || { cat "$work/stolen-token.err" >&2; die "stolen-token failed for another reason"; }
+echo "   token check failed as expected: $(head -1 "$work/stolen-token.err")"
 
-echo "check-chart: OK: $checked value sets rendered and valid, 7 negative tests failed as expected ($((SECONDS - start)) s)"
+echo "check-chart: OK: $checked value sets rendered and valid, 8 negative tests failed as expected ($((SECONDS - start)) s)"
