@@ -115,8 +115,21 @@ grep -q 'secretName: voc-service-tls' "$work/all-options.yaml" || die "all-optio
 grep -q 'minAvailable: 2' "$work/all-options.yaml" || die "all-options values render no per-service PodDisruptionBudget"
 grep -q 'kubernetes.io/metadata.name: channels' "$work/all-options.yaml" || die "all-options values do not restrict ingest's clients"
 for kind in NetworkPolicy PodDisruptionBudget; do
-  [[ $(grep -c "^kind: $kind\$" "$work/default.yaml") -eq 7 ]] || die "default values do not render one $kind per service"
+  [[ $(grep -c "^kind: $kind\$" "$work/default.yaml") -eq 8 ]] || die "default values do not render one $kind per service"
 done
+# issue 9: voc-identity, the principals' tokens, the bootstrap key, TLS and its probes.
+grep -q 'name: voc-identity$' "$work/default.yaml" || die "default values render no voc-identity Deployment"
+grep -q 'name: voc-principal-tokens$' "$work/default.yaml" || die "default values render no principal token Secret"
+grep -q 'name: voc-bootstrap-admin$' "$work/default.yaml" || die "default values render no bootstrap admin key Secret"
+grep -q 'grpc_reflection: false' "$work/default.yaml" || die "default values leave gRPC reflection on"
+grep -q 'name: VOC_AUTH_PRINCIPALS_ASSIGNMENT_TOKEN_SHA256' "$work/default.yaml" || die "default values give the pods no token hashes"
+grep -q 'path: rules/roles.yaml' "$work/default.yaml" || die "default values mount no roles file"
+grep -q 'name: voc-prod-service-tokens$' "$work/all-options.yaml" || die "all-options values do not use their own token Secret"
+grep -q 'name: voc-prod-bootstrap-admin$' "$work/all-options.yaml" || die "all-options values do not use their own bootstrap key Secret"
+if grep -q 'name: voc-prod-principal-tokens$' "$work/all-options.yaml"; then die "all-options values render a token Secret beside their own"; fi
+grep -q 'health_listen: 0.0.0.0:8101' "$work/all-options.yaml" || die "all-options values (TLS) give ingest no health-only port"
+grep -q 'cert_file: /etc/voc/tls/tls.crt' "$work/all-options.yaml" || die "all-options values (TLS) set no tls.cert_file"
+grep -q 'scheme: HTTPS' "$work/all-options.yaml" || die "all-options values (TLS) probe the gateway over plain HTTP"
 
 # ---- negative tests: the check must be able to fail ------------------------------
 step "negative: missing required value must fail rendering"
@@ -186,4 +199,39 @@ mutate no-pdb \
   'objs.splice(objs.indexOf(find("PodDisruptionBudget", "-ingest")), 1);' \
   'has no PodDisruptionBudget'
 
-echo "check-chart: OK: $checked value sets rendered and valid, 7 negative tests failed as expected ($((SECONDS - start)) s)"
+# Each pod holds only its own token: the Secret key of VOC_SERVICE_TOKEN is the pod's component.
+own_tokens() { # own_tokens MANIFESTS
+NODE_PATH="$validate_dir/node_modules" node -e '
+  const fs = require("fs"), YAML = require("yaml");
+  const objs = YAML.parseAllDocuments(fs.readFileSync(process.argv[1], "utf8")).map((d) => d.toJS()).filter(Boolean);
+  let bad = 0;
+  for (const d of objs.filter((o) => o.kind === "Deployment")) {
+    const component = d.metadata.labels["app.kubernetes.io/component"];
+    for (const c of d.spec.template.spec.containers) {
+      const tokens = (c.env || []).filter((e) => e.name === "VOC_SERVICE_TOKEN");
+      if (tokens.length !== 1 || tokens[0].valueFrom.secretKeyRef.key !== component) { console.error(`${d.metadata.name}: VOC_SERVICE_TOKEN is not its own`); bad++; }
+      const others = (c.env || []).filter((e) => e.valueFrom && e.valueFrom.secretKeyRef && e.name !== "VOC_SERVICE_TOKEN" &&
+        !e.valueFrom.secretKeyRef.key.endsWith(".sha256") && e.valueFrom.secretKeyRef.name.endsWith("principal-tokens"));
+      if (others.length) { console.error(`${d.metadata.name}: holds other principals tokens`); bad++; }
+      const boot = (c.env || []).some((e) => e.name === "VOC_BOOTSTRAP_ADMIN_KEY");
+      if (boot !== (component === "identity")) { console.error(`${d.metadata.name}: VOC_BOOTSTRAP_ADMIN_KEY only belongs to identity`); bad++; }
+    }
+  }
+  process.exit(bad ? 1 : 0);
+' "$1"
+}
+step "each pod gets only its own token"
+own_tokens "$work/default.yaml" || die "a pod gets a token that is not its own"
+step "negative: a pod with another service's token must fail the token check"
+NODE_PATH="$validate_dir/node_modules" node -e '
+  const fs = require("fs"), YAML = require("yaml");
+  const objs = YAML.parseAllDocuments(fs.readFileSync(process.argv[1], "utf8")).map((d) => d.toJS()).filter(Boolean);
+  const d = objs.find((o) => o.kind === "Deployment" && o.metadata.name.endsWith("-triage"));
+  d.spec.template.spec.containers[0].env.find((e) => e.name === "VOC_SERVICE_TOKEN").valueFrom.secretKeyRef.key = "gateway";
+  fs.writeFileSync(process.argv[2], objs.map((o) => "---\n" + YAML.stringify(o)).join(""));
+' "$work/default.yaml" "$work/stolen-token.yaml" || die "mutation stolen-token did not apply"
+if own_tokens "$work/stolen-token.yaml" 2>"$work/stolen-token.err"; then die "the token check accepted triage holding the gateway token"; fi
+grep -q 'voc-triage: VOC_SERVICE_TOKEN is not its own' "$work/stolen-token.err" || { cat "$work/stolen-token.err" >&2; die "stolen-token failed for another reason"; }
+echo "   token check failed as expected: $(head -1 "$work/stolen-token.err")"
+
+echo "check-chart: OK: $checked value sets rendered and valid, 8 negative tests failed as expected ($((SECONDS - start)) s)"

@@ -204,6 +204,8 @@ const externalSecrets = new Set([
   ...(values.imagePullSecrets || []).map((s) => s.name),
   values.tls && values.tls.enabled && values.tls.existingSecret,
   values.notifyChannels && !values.notifyChannels.create && values.notifyChannels.existingSecret,
+  values.principalTokens && values.principalTokens.existingSecret,
+  values.auth && values.auth.bootstrapAdminKeySecret && values.auth.bootstrapAdminKeySecret.name,
 ].filter(Boolean));
 const secrets = new Set([...names("Secret"), ...externalSecrets]);
 const configMaps = names("ConfigMap");
@@ -333,6 +335,8 @@ for (const d of deployments) {
 const CALLERS = {
   ingest: ["gateway"], triage: ["gateway", "verification"], tracking: ["gateway", "assignment", "verification"],
   assignment: ["gateway"], verification: ["gateway"], notify: ["gateway"], gateway: [],
+  // issue 9: every service checks API keys with voc-identity; the gateway also sessions.
+  identity: ["gateway", "ingest", "triage", "assignment", "tracking", "verification", "notify"],
 };
 const FRONT_DOORS = { ingest: "ingestClients", gateway: "gatewayClients" };
 const policies = byKind("NetworkPolicy");

@@ -80,6 +80,11 @@ ServiceContext BootstrapService(int argc, char** argv, const std::string& servic
     gethostname(host, sizeof host - 1);
     ctx.consumer_name = ctx.config.ServiceString("consumer_name", std::string(host) + "-" + service);
     ctx.listen = ctx.config.ServiceString("listen", DefaultListenAddress(service));
+    // issue 9: TLS (tls.*), grpc_reflection and the health-only listener for
+    // every ServiceServer of this process; unreadable certificate files stop it here.
+    auto server_security = rpc::ServerSecurityFrom(ctx.config);
+    if (!server_security.ok()) exit_cannot_start(server_security.status());
+    rpc::SetProcessServerSecurity(*std::move(server_security));
     if (!migrations.empty()) {
       auto db = storage::Database::Open(ctx.config.DatabaseUrl(),
                                         static_cast<int>(ctx.config.ServiceInt("database_pool_size", 4)));

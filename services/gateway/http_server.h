@@ -1,6 +1,8 @@
 // A small HTTP/1.1 server on Boost.Beast: one io_context run by a few
 // threads, keep-alive, a request body limit (413 beyond it) and read
 // timeouts. Each request is answered by a handler function (the Router).
+// With a certificate (issue 9) it speaks only HTTPS: a plaintext client's
+// bytes fail the TLS handshake and the connection is closed.
 #pragma once
 
 #include <absl/status/statusor.h>
@@ -9,8 +11,11 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "common/config/config.h"
+#include "common/rpc/server.h"
 #include "common/util/host_port.h"
 #include "services/gateway/http_types.h"
 
@@ -21,7 +26,15 @@ struct HttpServerOptions {
   int threads = 4;
   std::size_t body_limit = 64 * 1024;
   std::chrono::seconds idle_timeout{30};
+  // HTTPS with this certificate chain and key; none: plain HTTP.
+  std::optional<rpc::TlsCertificate> tls;
 };
+
+// The gateway's HTTPS certificate: services.gateway.tls_cert_file /
+// tls_key_file when set (e.g. a certificate for browsers), else tls.cert_file
+// / tls.key_file when tls.enabled; nullopt (plain HTTP) otherwise. Errors name
+// the file and key (rpc::LoadTlsCertificate).
+absl::StatusOr<std::optional<rpc::TlsCertificate>> HttpsCertificateFrom(const Config& config);
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 

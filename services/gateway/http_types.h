@@ -12,6 +12,9 @@ struct HttpRequest {
   std::string target;  // path and query as received: "/api/cases?state=open"
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
+  // Arrived over HTTPS (issue 9): the listener has TLS on, so the session
+  // cookie can be Secure.
+  bool secure = false;
 
   std::string Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

@@ -69,13 +69,20 @@ int main(int argc, char** argv) {
   options.listen = ctx.listen;
   options.threads = static_cast<int>(config.ServiceInt("threads", 4));
   options.body_limit = static_cast<std::size_t>(config.ServiceInt("max_body_bytes", 64 * 1024));
+  // HTTPS (issue 9): tls.enabled or services.gateway.tls_cert_file / tls_key_file.
+  auto https = voc::gateway::HttpsCertificateFrom(config);
+  if (!https.ok()) {
+    std::cerr << "voc-gateway: cannot start: " << https.status().message() << "\n";
+    return 2;
+  }
+  options.tls = *std::move(https);
   voc::gateway::HttpServer server(options, [&](const voc::gateway::HttpRequest& r) { return router.Handle(r); });
   const auto port = server.Start();
   if (!port.ok()) {
     std::cerr << "voc-gateway: cannot start: " << port.status().message() << "\n";
     return 2;
   }
-  voc::log::Info("gateway_started", {{"listen", options.listen}, {"port", *port}, {"directory", directory_path}});
+  voc::log::Info("gateway_started", {{"listen", options.listen}, {"port", *port}, {"https", options.tls.has_value()}, {"directory", directory_path}});
 
   int received = 0;
   sigwait(&signals, &received);

@@ -70,7 +70,8 @@ app.kubernetes.io/component: {{ .name }}
 
 {{/*
 The rule files the services read, and which service reads each ("org": the
-shared org.directory key that assignment, tracking and the gateway read). One
+shared org.directory key that assignment, tracking and the gateway read;
+"auth": the shared auth.roles key every service reads). One
 list so the ConfigMap, the voc.yaml paths and the docs cannot disagree.
 */}}
 {{- define "voc.ruleFiles" -}}
@@ -81,6 +82,7 @@ directory: org
 routing: assignment
 subscriptions: notify
 sla_policies: tracking
+roles: auth
 {{- /* The holiday files sla_policies names, relative to it. Their owner is
 no service, so no services.<name>.<file> key points at them: tracking finds
 them from the policy file. */}}
@@ -94,7 +96,9 @@ NetworkPolicies are made from it (ingress: these callers; egress: the
 inverse), so it must follow the code: gateway -> ingest, triage, tracking,
 assignment, verification; verification -> triage (CountFeedback), tracking
 (ReopenProject); assignment -> tracking (CreateCase); gateway -> notify
-(ListDeliveries, the case page's delivery log).
+(ListDeliveries, the case page's delivery log); every service -> identity
+(issue 9: VerifyApiKey for internal systems' keys; the gateway also for
+sessions).
 */}}
 {{- define "voc.callers" -}}
 ingest: [gateway]
@@ -103,6 +107,7 @@ tracking: [gateway, assignment, verification]
 assignment: [gateway]
 verification: [gateway]
 notify: [gateway]
+identity: [gateway, ingest, triage, assignment, tracking, verification, notify]
 gateway: []
 {{- end -}}
 
@@ -133,6 +138,9 @@ without running the sync script can never deploy empty rules.
 {{- $_ := set $section "listen" (printf "0.0.0.0:%d" (int $svc.port)) -}}
 {{- $_ := set $section "address" (printf "%s:%d" (include "voc.componentName" (dict "root" $root "name" $name)) (int $svc.port)) -}}
 {{- $_ := set $section "metrics_listen" (ternary (printf "0.0.0.0:%d" (int $root.Values.metrics.port)) "" $root.Values.metrics.enabled) -}}
+{{- if and $root.Values.tls.enabled $svc.grpc -}}
+{{- $_ := set $section "health_listen" (printf "0.0.0.0:%d" (include "voc.healthPort" (dict "root" $root "svc" $svc) | int)) -}}
+{{- end -}}
 {{- range $file, $owner := $rules -}}
 {{- if eq $owner $name -}}
 {{- $_ := set $section $file (printf "/etc/voc/rules/%s.yaml" $file) -}}
@@ -148,9 +156,50 @@ without running the sync script can never deploy empty rules.
   "redis" (dict "host" (required "redis.host is required: the chart needs an external Redis" .Values.redis.host) "port" (int .Values.redis.port) "password" "")
   "org" (dict "directory" "/etc/voc/rules/directory.yaml")
   "notifier" .Values.config.notifier
+  "grpc_reflection" .Values.config.grpcReflection
+  "auth" (include "voc.authConfig" . | fromYaml)
   "services" $services -}}
+{{- if .Values.tls.enabled -}}
+{{- $mount := .Values.tls.mountPath -}}
+{{- $tls := dict "enabled" true "cert_file" (printf "%s/tls.crt" $mount) "key_file" (printf "%s/tls.key" $mount) "ca_file" (printf "%s/ca.crt" $mount) -}}
+{{- if .Values.tls.serverName -}}
+{{- $_ := set $tls "server_name" .Values.tls.serverName -}}
+{{- end -}}
+{{- $_ := set $cfg "tls" $tls -}}
+{{- end -}}
 # Rendered by the voc Helm chart from its values: edit values, not this file.
-# Secrets are not here: VOC_DATABASE_URL and VOC_REDIS_PASSWORD come from Secrets
-# through the environment, which overrides this file.
+# Secrets are not here: VOC_DATABASE_URL, VOC_REDIS_PASSWORD, VOC_SERVICE_TOKEN and
+# the principals' token hashes (VOC_AUTH_PRINCIPALS_<NAME>_TOKEN_SHA256) come
+# from Secrets through the environment, which overrides this file.
 {{ toYaml $cfg }}
+{{- end -}}
+
+{{/*
+The plaintext health-only port of a gRPC service when TLS is on (the
+kubelet's gRPC probe cannot speak TLS): (dict "root" $ "svc" $svc).
+*/}}
+{{- define "voc.healthPort" -}}
+{{- add (int .svc.port) (int .root.Values.tls.healthPortOffset) -}}
+{{- end -}}
+
+{{/*
+voc.yaml's auth section: the roles file and every principal's scopes (their
+token hashes come from the environment, see "voc.principalTokensSecret").
+*/}}
+{{- define "voc.authConfig" -}}
+{{- $principals := dict -}}
+{{- range $name, $scopes := .Values.auth.principals -}}
+{{- $_ := set $principals $name (dict "scopes" $scopes) -}}
+{{- end -}}
+{{- toYaml (dict "roles" "/etc/voc/rules/roles.yaml" "principals" $principals) -}}
+{{- end -}}
+
+{{/* The Secret of the principals' tokens: principalTokens.existingSecret or the chart's own. */}}
+{{- define "voc.principalTokensSecret" -}}
+{{- default (printf "%s-principal-tokens" (include "voc.fullname" .)) .Values.principalTokens.existingSecret -}}
+{{- end -}}
+
+{{/* The Secret of the bootstrap admin key: auth.bootstrapAdminKeySecret.name or the chart's own. */}}
+{{- define "voc.bootstrapAdminSecret" -}}
+{{- default (printf "%s-bootstrap-admin" (include "voc.fullname" .)) .Values.auth.bootstrapAdminKeySecret.name -}}
 {{- end -}}
