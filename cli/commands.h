@@ -13,5 +13,7 @@ int RunSubmit(const CliContext& ctx, const std::vector<std::string>& words);
 int RunImport(const CliContext& ctx, const std::vector<std::string>& words);
 int RunCases(const CliContext& ctx, const std::vector<std::string>& words);
 int RunClock(const CliContext& ctx, const std::vector<std::string>& words);
+// voc customers erase ID [--yes] (issue 9, erasure helper).
+int RunCustomers(const CliContext& ctx, const std::vector<std::string>& words);
 
 }  // namespace voc::cli

@@ -26,6 +26,7 @@ constexpr char kUsage[] =
     "  cases list [--department D] [--owner P] [--state S] [--overdue] [--all]\n"
     "  cases show ID | ack ID | callback ID --reached|--unreached | resolve ID --note T | close ID\n"
     "  clock show | clock advance 25h\n"
+    "  customers erase ID [--yes]   (admin: VOC_API_KEY with the admin scope)\n"
     "  triage eval|train ...\n"
     "FILE defaults to config/voc.yaml; service addresses come from services.<name>.address.\n";
 
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
   if (command == "import") return voc::cli::RunImport(ctx, rest);
   if (command == "cases") return voc::cli::RunCases(ctx, rest);
   if (command == "clock") return voc::cli::RunClock(ctx, rest);
+  if (command == "customers") return voc::cli::RunCustomers(ctx, rest);
   if (command == "help") {
     std::cout << kUsage;
     return voc::cli::kExitOk;

@@ -1,6 +1,8 @@
 // voc-ingest: the front door of the loop. See docs/api.md (## Ingest).
 #include <chrono>
+#include <iostream>
 
+#include "common/auth/authenticator.h"
 #include "common/queue/publisher.h"
 #include "common/queue/stream_trim_worker.h"
 #include "common/rpc/server.h"
@@ -9,6 +11,7 @@
 #include "common/util/time.h"
 #include "services/ingest/ingest_grpc.h"
 #include "services/ingest/ingest_service.h"
+#include "services/ingest/privacy_grpc.h"
 #include "services/ingest/store/ingest_store.h"
 #include "services/ingest/store/migrations.h"
 
@@ -16,8 +19,15 @@ int main(int argc, char** argv) {
   voc::rpc::BlockShutdownSignals();
   auto ctx = voc::BootstrapService(argc, argv, "ingest", voc::ingest::kIngestSchema,
                                    voc::ingest::IngestMigrations());
-  const auto& config = ctx.config;
+  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) {
+    std::cerr << "voc-ingest: cannot start: " << made_authenticator.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
 
+  const auto& config = ctx.config;
   voc::ingest::ValidationLimits limits;
   limits.max_text_bytes =
       static_cast<std::size_t>(config.ServiceInt("max_text_bytes", voc::api::kDefaultMaxTextBytes));
@@ -48,7 +58,10 @@ int main(int argc, char** argv) {
   // Rows stored while Redis was down (or before a crash) are relayed first.
   relay.Start();
   {
-    voc::rpc::ServiceServer server({"ingest", ctx.listen, ctx.dev_clock}, {&grpc_service});
+    // PIPL / GDPR erasure (issue 9): voc customers erase.
+    voc::ingest::ErasureStore erasure_store(*ctx.db);
+    const auto privacy_service = voc::ingest::MakePrivacyGrpc(*authenticator, erasure_store, clock);
+    voc::rpc::ServiceServer server({"ingest", ctx.listen, ctx.dev_clock}, {&grpc_service, privacy_service.get()});
     voc::StartServerOrExit(server, "ingest");
     const auto readiness = voc::StartReadiness(ctx, server, voc::RedisNeed::kNotRequired);  // outbox: works without Redis
     server.WaitForShutdownSignal();

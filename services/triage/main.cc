@@ -3,6 +3,7 @@
 #include <iostream>
 #include <thread>
 
+#include "common/auth/authenticator.h"
 #include "common/config/yaml_file.h"
 #include "common/log/log.h"
 #include "common/queue/publisher.h"
@@ -14,6 +15,7 @@
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/rule_reloader.h"
+#include "services/triage/privacy_grpc.h"
 #include "services/triage/triage_grpc.h"
 #include "services/triage/triage_consumer.h"
 #include "services/triage/triage_service.h"
@@ -61,6 +63,13 @@ absl::Status StartAnalysis(const voc::ServiceContext& ctx, voc::triage::TriageSt
 int main(int argc, char** argv) {
   voc::rpc::BlockShutdownSignals();
   auto ctx = voc::BootstrapService(argc, argv, "triage", "triage", voc::triage::TriageMigrations());
+  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) {
+    std::cerr << "voc-triage: cannot start: " << made_authenticator.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   voc::triage::TriageStore store(*ctx.db);
 
   std::unique_ptr<voc::triage::TriageAnalyzer> analyzer;
@@ -112,7 +121,10 @@ int main(int argc, char** argv) {
   voc::triage::TriageConsumer queue_consumer(service, triaged, ctx.redis, consumer);
 
   voc::triage::TriageGrpc grpc_service(service);
-  voc::rpc::ServiceServer server({"triage", ctx.listen, ctx.dev_clock}, {&grpc_service});
+  // PIPL / GDPR erasure (issue 9): voc customers erase.
+  voc::triage::ErasureStore erasure_store(*ctx.db);
+  const auto privacy_service = voc::triage::MakePrivacyGrpc(*authenticator, erasure_store, processor);
+  voc::rpc::ServiceServer server({"triage", ctx.listen, ctx.dev_clock}, {&grpc_service, privacy_service.get()});
   voc::StartServerOrExit(server, "triage");
   const auto readiness = voc::StartReadiness(ctx, server);
   std::thread consumer_thread([&] { queue_consumer.Run(); });
