@@ -358,13 +358,13 @@ TEST_F(ErasureTest, EraseLeavesNothingOfTheCustomerAndKeepsCountsAndOthers) {
     request.set_page_size(100);
     v1::ListFeedbackResponse all;
     ASSERT_TRUE(ingest_->ListFeedback(&context, request, &all).ok());
-    EXPECT_EQ(all.feedback_size(), 2);
+    EXPECT_EQ(all.feedbacks_size(), 2);
     EXPECT_EQ(LeakIn(all), "");
     grpc::ClientContext by_customer_context;
     request.set_customer_id(kCustomerC);
     v1::ListFeedbackResponse by_customer;
     ASSERT_TRUE(ingest_->ListFeedback(&by_customer_context, request, &by_customer).ok());
-    EXPECT_EQ(by_customer.feedback_size(), 0);
+    EXPECT_EQ(by_customer.feedbacks_size(), 0);
   }
   // Triage: the result keeps its reading, not C's words; clusters neither.
   {
