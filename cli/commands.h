@@ -17,5 +17,7 @@ int RunClock(const CliContext& ctx, const std::vector<std::string>& words);
 int RunUsers(const CliContext& ctx, const std::vector<std::string>& words);
 int RunApiKeys(const CliContext& ctx, const std::vector<std::string>& words);
 int RunAudit(const CliContext& ctx, const std::vector<std::string>& words);
+// voc customers erase ID [--yes] (issue 9, erasure helper).
+int RunCustomers(const CliContext& ctx, const std::vector<std::string>& words);
 
 }  // namespace voc::cli

@@ -49,6 +49,8 @@ COMMON_LAYERS = {
     # SLA policies and calendars read their files with config's YAML helpers (issue 11).
     "sla": {"config", "status"},
     "service": {"clock", "config", "log", "queue", "storage", "rpc", "status", "util", "metrics"},
+    # PIPL / GDPR erasure (issue 9): the PrivacyService adapter runs under auth::Serve.
+    "erasure": {"auth", "log", "status"},
 }
 
 

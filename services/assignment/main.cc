@@ -3,6 +3,7 @@
 #include <iostream>
 #include <thread>
 
+#include "common/auth/authenticator.h"
 #include "common/log/log.h"
 #include "common/notify/notifier.h"
 #include "common/org/org_directory.h"
@@ -13,6 +14,7 @@
 #include "services/assignment/assignment_grpc.h"
 #include "services/assignment/assignment_service.h"
 #include "services/assignment/grpc_clients.h"
+#include "services/assignment/privacy_grpc.h"
 #include "services/assignment/store/assignment_store.h"
 
 int main(int argc, char** argv) {
@@ -29,6 +31,13 @@ int main(int argc, char** argv) {
     std::cerr << "voc-assignment: cannot start: " << router.status().message() << "\n";
     return 2;
   }
+  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) {
+    std::cerr << "voc-assignment: cannot start: " << made_authenticator.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   // Red-line alerts go through the one notifier setting (top-level notifier:).
   auto notifier = voc::NotifierFromConfig(config);
   if (!notifier.ok()) {
@@ -54,7 +63,10 @@ int main(int argc, char** argv) {
         return triaged.HandleBatch(batch);
       }));
 
-  voc::rpc::ServiceServer server({"assignment", ctx.listen, ctx.dev_clock}, {&grpc_service});
+  // PIPL / GDPR erasure (issue 9): voc customers erase.
+  voc::assignment::ErasureStore erasure_store(*ctx.db);
+  const auto privacy_service = voc::assignment::MakePrivacyGrpc(*authenticator, erasure_store);
+  voc::rpc::ServiceServer server({"assignment", ctx.listen, ctx.dev_clock}, {&grpc_service, privacy_service.get()});
   voc::StartServerOrExit(server, "assignment");
   const auto readiness = voc::StartReadiness(ctx, server);
   std::thread consumer_thread([&] { consumer.Run(); });

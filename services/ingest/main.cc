@@ -12,6 +12,7 @@
 #include "common/util/time.h"
 #include "services/ingest/ingest_grpc.h"
 #include "services/ingest/ingest_service.h"
+#include "services/ingest/privacy_grpc.h"
 #include "services/ingest/store/ingest_store.h"
 #include "services/ingest/store/migrations.h"
 
@@ -26,8 +27,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
-  const auto& config = ctx.config;
 
+  const auto& config = ctx.config;
   voc::ingest::ValidationLimits limits;
   limits.max_text_bytes =
       static_cast<std::size_t>(config.ServiceInt("max_text_bytes", voc::api::kDefaultMaxTextBytes));
@@ -58,7 +59,10 @@ int main(int argc, char** argv) {
   // Rows stored while Redis was down (or before a crash) are relayed first.
   relay.Start();
   {
-    voc::rpc::ServiceServer server({"ingest", ctx.listen, ctx.dev_clock}, {&grpc_service});
+    // PIPL / GDPR erasure (issue 9): voc customers erase.
+    voc::ingest::ErasureStore erasure_store(*ctx.db);
+    const auto privacy_service = voc::ingest::MakePrivacyGrpc(*authenticator, erasure_store, clock);
+    voc::rpc::ServiceServer server({"ingest", ctx.listen, ctx.dev_clock}, {&grpc_service, privacy_service.get()});
     voc::StartServerOrExit(server, "ingest");
     const auto readiness = voc::StartReadiness(ctx, server, voc::RedisNeed::kNotRequired);  // outbox: works without Redis
     server.WaitForShutdownSignal();

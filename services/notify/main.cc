@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "common/auth/authenticator.h"
 #include "common/config/yaml_file.h"
 #include "common/log/log.h"
 #include "common/notify/stream_notifier.h"
@@ -22,6 +23,7 @@
 #include "services/notify/notify_grpc.h"
 #include "services/notify/notify_service.h"
 #include "services/notify/outcome_publisher.h"
+#include "services/notify/privacy_grpc.h"
 #include "services/notify/settings.h"
 #include "services/notify/store/migrations.h"
 #include "services/notify/subscriptions_reloader.h"
@@ -46,6 +48,13 @@ int main(int argc, char** argv) {
       config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath));
   if (!directory.ok()) CannotStart(directory.status());
   const auto dir = std::make_shared<const voc::org::OrgDirectory>(std::move(*directory));
+  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) {
+    std::cerr << "voc-notify: cannot start: " << made_authenticator.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   std::string subscriptions_text;
   try {
     subscriptions_text = voc::config::ReadFile(settings->subscriptions_path);
@@ -106,7 +115,10 @@ int main(int argc, char** argv) {
                                [&] { (void)reloader.CheckOnce(); });
     delivery.Start();
     reload.Start();
-    voc::rpc::ServiceServer server({"notify", ctx.listen, ctx.dev_clock}, {&grpc_impl});
+    // PIPL / GDPR erasure (issue 9): voc customers erase.
+    voc::notify::ErasureStore erasure_store(*ctx.db);
+    const auto privacy_service = voc::notify::MakePrivacyGrpc(*authenticator, erasure_store, *ctx.clock);
+    voc::rpc::ServiceServer server({"notify", ctx.listen, ctx.dev_clock}, {&grpc_impl, privacy_service.get()});
     voc::StartServerOrExit(server, "notify");
     const auto readiness = voc::StartReadiness(ctx, server);
     voc::log::Info("notify_started", {{"listen", ctx.listen}, {"subscriptions", settings->subscriptions_path}});

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "common/auth/authenticator.h"
 #include "common/log/log.h"
 #include "common/notify/notifier.h"
 #include "common/queue/stream.h"
@@ -15,6 +16,7 @@
 #include "services/tracking/event_relay.h"
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/migrations.h"
+#include "services/tracking/privacy_grpc.h"
 #include "services/tracking/tracking_grpc.h"
 #include "services/tracking/tracking_service.h"
 #include "services/tracking/store/project_store.h"
@@ -39,6 +41,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto directory = std::make_shared<const voc::org::OrgDirectory>(*std::move(loaded_directory));
+  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) {
+    std::cerr << "voc-tracking: cannot start: " << made_authenticator.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   auto made_notifier = voc::NotifierFromConfig(config);
   if (!made_notifier.ok()) {
     std::cerr << "voc-tracking: cannot start: " << made_notifier.status().message() << "\n";
@@ -106,8 +115,11 @@ int main(int argc, char** argv) {
   voc::PeriodicWorker worker("sla-sweeper", interval, [&] { sweeper.SweepOnce().IgnoreError(); },
                              voc::PeriodicWorker::FirstTick::kImmediately);
 
+  // PIPL / GDPR erasure (issue 9): voc customers erase.
+  voc::tracking::CaseErasureStore erasure_store(*ctx.db);
+  const auto privacy_service = voc::tracking::MakePrivacyGrpc(*authenticator, erasure_store);
   voc::rpc::ServiceServer server({"tracking", ctx.listen, ctx.dev_clock},
-                                 {&grpc_service, &task_grpc, &workflow_grpc});
+                                 {&grpc_service, &task_grpc, &workflow_grpc, privacy_service.get()});
   voc::StartServerOrExit(server, "tracking");
   const auto readiness = voc::StartReadiness(ctx, server);
   worker.Start();

@@ -16,6 +16,7 @@
 #include "services/triage/analysis/factory.h"
 #include "services/triage/rule_editor.h"
 #include "services/triage/rule_reloader.h"
+#include "services/triage/privacy_grpc.h"
 #include "services/triage/triage_grpc.h"
 #include "services/triage/triage_consumer.h"
 #include "services/triage/triage_service.h"
@@ -123,7 +124,10 @@ int main(int argc, char** argv) {
   // Rule changes over the API, recorded with who and when (issue 9).
   voc::triage::RuleEditor rule_editor(*analyzer, store, *ctx.clock, authenticator->audit());
   voc::triage::TriageGrpc grpc_service(service, rule_editor, *authenticator);
-  voc::rpc::ServiceServer server({"triage", ctx.listen, ctx.dev_clock}, {&grpc_service});
+  // PIPL / GDPR erasure (issue 9): voc customers erase.
+  voc::triage::ErasureStore erasure_store(*ctx.db);
+  const auto privacy_service = voc::triage::MakePrivacyGrpc(*authenticator, erasure_store, processor);
+  voc::rpc::ServiceServer server({"triage", ctx.listen, ctx.dev_clock}, {&grpc_service, privacy_service.get()});
   voc::StartServerOrExit(server, "triage");
   const auto readiness = voc::StartReadiness(ctx, server);
   std::thread consumer_thread([&] { queue_consumer.Run(); });

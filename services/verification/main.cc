@@ -1,7 +1,9 @@
 // voc-verification: consumes voc:tracking and voc:triaged, runs due checks on
 // a timer and serves voc.v1.VerificationService.
+#include <iostream>
 #include <thread>
 
+#include "common/auth/authenticator.h"
 #include "common/log/log.h"
 #include "common/queue/stream.h"
 #include "common/rpc/server.h"
@@ -9,6 +11,7 @@
 #include "common/service/periodic_worker.h"
 #include "services/verification/grpc_clients.h"
 #include "services/verification/postponement_tracker.h"
+#include "services/verification/privacy_grpc.h"
 #include "services/verification/verification_consumer.h"
 #include "services/verification/verification_grpc.h"
 #include "services/verification/verification_service.h"
@@ -17,6 +20,13 @@ int main(int argc, char** argv) {
   voc::rpc::BlockShutdownSignals();
   auto ctx = voc::BootstrapService(argc, argv, "verification", "verification",
                                    voc::verification::Migrations());
+  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) {
+    std::cerr << "voc-verification: cannot start: " << made_authenticator.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   const auto& config = ctx.config;
 
   voc::verification::VerificationSettings settings;
@@ -83,8 +93,11 @@ int main(int argc, char** argv) {
                                    : failures.Failed("due_checks", std::string(run.status().message()), now));
         });
     scheduler.Start();
+    // PIPL / GDPR erasure (issue 9): voc customers erase.
+    voc::verification::ErasureStore erasure_store(*ctx.db);
+    const auto privacy_service = voc::verification::MakePrivacyGrpc(*authenticator, erasure_store);
     voc::rpc::ServiceServer server({"verification", ctx.listen, ctx.dev_clock},
-                                   {&grpc_impl});
+                                   {&grpc_impl, privacy_service.get()});
     voc::StartServerOrExit(server, "verification");
     const auto readiness = voc::StartReadiness(ctx, server);
     voc::log::Info("verification_started", {{"listen", ctx.listen}});

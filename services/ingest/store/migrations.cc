@@ -1,5 +1,7 @@
 #include "services/ingest/store/migrations.h"
 
+#include "services/ingest/store/erasure_store.h"
+
 namespace voc::ingest {
 
 std::vector<voc::storage::Migration> IngestMigrations() {
@@ -42,6 +44,7 @@ std::vector<voc::storage::Migration> IngestMigrations() {
            "DROP INDEX feedback_unqueued",
            "CREATE INDEX feedback_unqueued ON feedback (received_ms, id) WHERE queued_ms IS NULL",
        }},
+      ErasureMigration(),  // 3: feedback_erasures (issue 9, erasure helper)
   };
 }
 
