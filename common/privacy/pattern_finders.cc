@@ -76,6 +76,7 @@ struct Group {
   std::size_t end = 0;    // past the last byte (')' or a final X included)
   std::string digits;     // the digits, and a final 'X' for an ID number
   bool paren = false;
+  bool after_dot = false;  // "3.14159265358979": the fraction of a decimal starts no match
 };
 
 // The digits at `pos` start a number, not the tail of a code (SN138...,
@@ -106,9 +107,11 @@ std::size_t ReadPhrase(std::string_view text, std::size_t pos, std::vector<Group
   std::size_t q = pos;
   plus = text[q] == '+';
   if (plus) ++q;
+  bool after_dot = false;
   while (true) {
     Group g;
     g.begin = q;
+    g.after_dot = after_dot;
     if (text[q] == '(') {
       std::size_t r = q + 1;
       while (r < n && IsDigit(text[r])) ++r;
@@ -134,9 +137,11 @@ std::size_t ReadPhrase(std::string_view text, std::size_t pos, std::vector<Group
     const bool paren = g.paren;
     groups.push_back(std::move(g));
     if (q + 1 < n && IsSeparator(text[q]) && GroupStartsAt(text, q + 1)) {
+      after_dot = text[q] == '.';
       ++q;
       continue;
     }
+    after_dot = false;
     // "(021)12345678", "+44(0)20 7946 0958"
     if ((paren && q < n && IsDigit(text[q])) || (q < n && text[q] == '(' && GroupStartsAt(text, q))) continue;
     break;
@@ -439,6 +444,10 @@ void FindNumbers(std::string_view text, std::vector<PiiSpan>& out) {
     bool plus = false;
     const std::size_t next = ReadPhrase(text, i, groups, plus);
     for (std::size_t k = 0; k < groups.size();) {
+      if (groups[k].after_dot) {
+        ++k;
+        continue;
+      }
       if (auto found = MatchAt(groups, k, plus && k == 0)) {
         out.push_back({groups[k].begin, groups[found->next - 1].end, found->kind});
         k = found->next;

@@ -29,6 +29,7 @@
 #include <string>
 
 #include "common/clock/clock.h"
+#include "common/privacy/masker.h"
 #include "services/triage/analysis/signals/weak_signals.h"
 #include "services/triage/store/triage_store.h"
 #include "services/triage/triage_processor.h"
@@ -78,6 +79,13 @@ class TriageService {
   absl::StatusOr<v1::PreviewRedLinesResponse> PreviewRedLines(const v1::PreviewRedLinesRequest& request);
   absl::StatusOr<v1::RedLines> UpdateRedLines(const v1::UpdateRedLinesRequest& request);
 
+  // Personal data (issue 9): the texts ListClusters and GetCluster
+  // (representative texts) and DrillDown (term values) return are
+  // de-identified with `masker` as they leave, not when stored, so a newer
+  // directory's names are masked in old clusters too. Until this is called,
+  // patterns only (no names). Call before serving.
+  void UseMasker(privacy::Masker masker) { masker_ = std::move(masker); }
+
  private:
   // The one update path of both kinds of rules: parse (INVALID_ARGUMENT
   // "yaml:<line>: ..."), store, install, log.
@@ -90,6 +98,7 @@ class TriageService {
   TriageStore& store_;
   WeakSignalDetector* signals_;
   const Clock& clock_;
+  privacy::Masker masker_;
 };
 
 }  // namespace voc::triage
