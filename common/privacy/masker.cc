@@ -35,18 +35,8 @@ struct RankedSpan {
 
 bool Overlaps(const PiiSpan& a, const PiiSpan& b) { return a.begin < b.end && b.begin < a.end; }
 
-}  // namespace
-
-Masker::Masker(std::vector<std::string> known_names) : names_(known_names) {}
-
-Masker Masker::FromDirectory(const org::OrgDirectory& directory) {
-  std::vector<std::string> names;
-  for (const org::Person* person : directory.People()) names.push_back(person->name);
-  for (const org::CustomerRecord* customer : directory.Customers()) names.push_back(customer->name);
-  return Masker(std::move(names));
-}
-
-std::string Masker::Mask(std::string_view text) const {
+// One pass: false when nothing matched (`out` untouched).
+bool MaskOnce(std::string_view text, const NameMatcher& names, std::string& out) {
   std::vector<PiiSpan> found;
   std::vector<RankedSpan> ranked;
   int rank = 6;
@@ -60,8 +50,8 @@ std::string Masker::Mask(std::string_view text) const {
   collect(FindKeywordOrderNumbers);
   collect(FindNumbers);
   collect(FindPlates);
-  collect([this](std::string_view t, std::vector<PiiSpan>& out) { names_.Find(t, out); });
-  if (ranked.empty()) return std::string(text);
+  collect([&names](std::string_view t, std::vector<PiiSpan>& spans) { names.Find(t, spans); });
+  if (ranked.empty()) return false;
 
   // Highest rank first, then left to right; a span overlapping one kept is
   // dropped. Texts are short and hold few matches, so the quadratic check
@@ -78,7 +68,7 @@ std::string Masker::Mask(std::string_view text) const {
   std::sort(kept.begin(), kept.end(), [](const PiiSpan& a, const PiiSpan& b) { return a.begin < b.begin; });
 
   std::optional<bool> text_has_cjk;  // computed once, and only for a text with a match
-  std::string out;
+  out.clear();
   out.reserve(text.size() + 8 * kept.size());
   std::size_t copied = 0;
   for (const auto& s : kept) {
@@ -88,7 +78,32 @@ std::string Masker::Mask(std::string_view text) const {
     copied = s.end;
   }
   out.append(text.substr(copied));
-  return out;
+  return true;
+}
+
+}  // namespace
+
+Masker::Masker(std::vector<std::string> known_names) : names_(known_names) {}
+
+Masker Masker::FromDirectory(const org::OrgDirectory& directory) {
+  std::vector<std::string> names;
+  for (const org::Person* person : directory.People()) names.push_back(person->name);
+  for (const org::CustomerRecord* customer : directory.Customers()) names.push_back(customer->name);
+  return Masker(std::move(names));
+}
+
+std::string Masker::Mask(std::string_view text) const {
+  std::string masked;
+  if (!MaskOnce(text, names_, masked)) return std::string(text);
+  // A token can change what its neighbours look like: in "#2026120100.13812345678"
+  // the first pass reads the phone number as the fraction of a decimal after
+  // the order number; once the order is a token the phone number stands alone.
+  // So mask until a pass finds nothing: the result then masks to itself. Each pass turns text into tokens, which never match, so
+  // it ends; real texts take one or two passes, the bound is a guard.
+  constexpr int kMaxPasses = 8;
+  std::string again;
+  for (int pass = 1; pass < kMaxPasses && MaskOnce(masked, names_, again); ++pass) masked.swap(again);
+  return masked;
 }
 
 }  // namespace voc::privacy

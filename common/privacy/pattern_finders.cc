@@ -80,14 +80,15 @@ struct Group {
 };
 
 // The digits at `pos` start a number, not the tail of a code (SN138...,
-// X200-138..., v1.2.3) or the fraction of a decimal (3.14159265358979).
+// X200-138..., v1.2.3) or the fraction of a decimal (3.14159265358979). A
+// comma separates numbers: 13812345678,13912345678 are two.
 bool MayStartNumber(std::string_view text, std::size_t pos) {
   if (pos == 0) return true;
   const char before = text[pos - 1];
   if (IsAsciiAlnum(before)) return false;
   if (pos < 2) return true;
   const char two_before = text[pos - 2];
-  if (before == '.' || before == ',') return !IsDigit(two_before);
+  if (before == '.') return !IsDigit(two_before);
   if (before == '-' || before == '_' || before == '/') return !IsAsciiAlnum(two_before);
   return true;
 }
