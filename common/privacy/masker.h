@@ -30,8 +30,9 @@
 // otherwise the English one.
 //
 // Masking is idempotent (a masked text masks to itself): no token is ever
-// matched again, and matches are maximal runs, so the text around a token
-// cannot form a new match. Never fails: malformed UTF-8 is passed through.
+// matched again, and Mask repeats its pass until a pass finds nothing (a
+// token can free a neighbour, e.g. a phone number glued to an order number).
+// Never fails: malformed UTF-8 is passed through.
 //
 // Immutable once built, so any number of threads may call Mask at once.
 #pragma once

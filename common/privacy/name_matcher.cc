@@ -44,6 +44,16 @@ bool WordEndsAt(std::string_view text, std::size_t pos) { return pos >= text.siz
 
 bool IsNameWordChar(char c) { return IsAsciiLetter(c) || c == '\'' || c == '-'; }
 
+// The run of ASCII letters at `pos`, in lower case.
+void LeadingLetters(std::string_view text, std::size_t pos, std::string& out) {
+  out.clear();
+  while (pos < text.size() && IsAsciiLetter(text[pos])) out.push_back(AsciiLower(text[pos++]));
+}
+
+std::uint64_t PairKey(char32_t first, char32_t second) {
+  return (static_cast<std::uint64_t>(first) << 32) | static_cast<std::uint64_t>(second);
+}
+
 void LongestFirst(std::vector<std::string>& names) {
   std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
     return a.size() != b.size() ? a.size() > b.size() : a < b;
@@ -67,7 +77,7 @@ NameMatcher::NameMatcher(const std::vector<std::string>& names) {
     }
   }
   ascii_count_ = 0;
-  for (auto& list : ascii_by_letter_) {
+  for (auto& [word, list] : ascii_by_first_word_) {
     LongestFirst(list);
     ascii_count_ += list.size();
   }
@@ -75,7 +85,9 @@ NameMatcher::NameMatcher(const std::vector<std::string>& names) {
 }
 
 void NameMatcher::AddAscii(const std::string& lower_name) {
-  ascii_by_letter_[lower_name[0] - 'a'].push_back(lower_name);
+  std::string first_word;
+  LeadingLetters(lower_name, 0, first_word);
+  ascii_by_first_word_[first_word].push_back(lower_name);
   const std::string last = lower_name.substr(lower_name.rfind(' ') + 1);
   if (last.size() >= 2) last_names_.insert(last);
 }
@@ -83,7 +95,8 @@ void NameMatcher::AddAscii(const std::string& lower_name) {
 void NameMatcher::AddOther(const std::string& name) {
   std::size_t pos = 0;
   const char32_t first = DecodeUtf8(name, pos);
-  other_[first].push_back(name);
+  const char32_t second = DecodeUtf8(name, pos);  // every such name has two or more
+  other_[PairKey(first, second)].push_back(name);
   if (first < may_start_.size()) may_start_.set(first);
   // A Chinese name of 2-4 characters starts with its surname (of one
   // character: compound surnames such as 欧阳 are rare enough to leave).
@@ -91,19 +104,20 @@ void NameMatcher::AddOther(const std::string& name) {
   if (IsHan(first) && length <= 4) surnames_.insert(first);
 }
 
-std::size_t NameMatcher::MatchAscii(std::string_view text, std::size_t pos, std::size_t& span_begin) const {
-  const char first = AsciiLower(text[pos]);
-  for (const auto& name : ascii_by_letter_[first - 'a']) {
-    if (HasAtIgnoringCase(text, pos, name) && WordEndsAt(text, pos + name.size())) {
-      span_begin = pos;
-      return name.size();
+std::size_t NameMatcher::MatchAscii(std::string_view text, std::size_t pos, const std::string& letters,
+                                    std::size_t& span_begin) const {
+  if (auto it = ascii_by_first_word_.find(letters); it != ascii_by_first_word_.end()) {
+    for (const auto& name : it->second) {
+      if (HasAtIgnoringCase(text, pos, name) && WordEndsAt(text, pos + name.size())) {
+        span_begin = pos;
+        return name.size();
+      }
     }
   }
   if (last_names_.empty()) return 0;
   for (auto title : kEnglishTitles) {
-    if (!HasAtIgnoringCase(text, pos, title)) continue;
+    if (letters != title) continue;
     std::size_t q = pos + title.size();
-    if (q < text.size() && IsAsciiLetter(text[q])) continue;  // Drive, Mrs (tried first)
     if (q < text.size() && text[q] == '.') ++q;
     const std::size_t before_spaces = q;
     while (q < text.size() && text[q] == ' ') ++q;
@@ -126,9 +140,13 @@ std::size_t NameMatcher::MatchAscii(std::string_view text, std::size_t pos, std:
 
 std::size_t NameMatcher::MatchOther(std::string_view text, std::size_t pos, char32_t first,
                                     std::size_t first_bytes) const {
-  if (auto it = other_.find(first); it != other_.end()) {
-    for (const auto& name : it->second) {
-      if (HasAt(text, pos, name)) return name.size();
+  if (pos + first_bytes < text.size()) {
+    std::size_t after = pos + first_bytes;
+    const char32_t second = DecodeUtf8(text, after);
+    if (auto it = other_.find(PairKey(first, second)); it != other_.end()) {
+      for (const auto& name : it->second) {
+        if (HasAt(text, pos, name)) return name.size();
+      }
     }
   }
   if (surnames_.count(first)) {
@@ -141,6 +159,7 @@ std::size_t NameMatcher::MatchOther(std::string_view text, std::size_t pos, char
 
 void NameMatcher::Find(std::string_view text, std::vector<PiiSpan>& out) const {
   if (empty()) return;
+  std::string letters;  // the current ASCII word's leading letters, lower case
   std::size_t pos = 0;
   while (pos < text.size()) {
     const auto byte = static_cast<unsigned char>(text[pos]);
@@ -148,7 +167,8 @@ void NameMatcher::Find(std::string_view text, std::vector<PiiSpan>& out) const {
       if (IsAsciiLetter(text[pos]) && (pos == 0 || !IsAsciiAlnum(text[pos - 1]))) {
         std::size_t span_begin = pos;
         if (ascii_count_ > 0) {
-          if (const std::size_t length = MatchAscii(text, pos, span_begin)) {
+          LeadingLetters(text, pos, letters);
+          if (const std::size_t length = MatchAscii(text, pos, letters, span_begin)) {
             out.push_back({span_begin, pos + length, PiiKind::kName});
             pos += length;
             continue;
@@ -169,7 +189,7 @@ void NameMatcher::Find(std::string_view text, std::vector<PiiSpan>& out) const {
     }
     std::size_t after = pos;
     const char32_t cp = DecodeUtf8(text, after);
-    const bool may_start = cp < may_start_.size() ? may_start_[cp] : (other_.count(cp) > 0);
+    const bool may_start = cp >= may_start_.size() || may_start_[cp];  // beyond the BMP: rare, just look
     if (may_start) {
       if (const std::size_t length = MatchOther(text, pos, cp, after - pos)) {
         out.push_back({pos, pos + length, PiiKind::kName});

@@ -18,6 +18,7 @@
 
 #include <array>
 #include <bitset>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -41,17 +42,21 @@ class NameMatcher {
  private:
   void AddAscii(const std::string& lower_name);
   void AddOther(const std::string& name);
-  // The length of the name or address form at `pos` (an ASCII word start),
-  // and where its reported span begins; 0 when none.
-  std::size_t MatchAscii(std::string_view text, std::size_t pos, std::size_t& span_begin) const;
+  // The length of the name or address form at `pos` (an ASCII word start
+  // whose leading letters, in lower case, are `letters`), and where its
+  // reported span begins; 0 when none.
+  std::size_t MatchAscii(std::string_view text, std::size_t pos, const std::string& letters,
+                         std::size_t& span_begin) const;
   std::size_t MatchOther(std::string_view text, std::size_t pos, char32_t first, std::size_t first_bytes) const;
 
-  // ASCII names in lower case by their first letter, longest first.
-  std::array<std::vector<std::string>, 26> ascii_by_letter_;
+  // ASCII names in lower case by their leading letters ("emily" for "Emily
+  // Carter", "j" for "J.R. Smith"), longest first: a word of the text costs
+  // one lookup however many names there are.
+  std::unordered_map<std::string, std::vector<std::string>> ascii_by_first_word_;
   std::size_t ascii_count_ = 0;
   std::unordered_set<std::string> last_names_;  // lower case
-  // Other names by their first code point, longest first.
-  std::unordered_map<char32_t, std::vector<std::string>> other_;
+  // Other names by their first two code points, longest first.
+  std::unordered_map<std::uint64_t, std::vector<std::string>> other_;
   std::unordered_set<char32_t> surnames_;
   // Which code points below U+10000 start a name or are a surname: most
   // characters of a text cost one bit test.

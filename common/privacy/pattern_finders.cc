@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <optional>
 #include <string>
 
@@ -296,20 +297,24 @@ std::optional<NumberMatch> MatchAt(const std::vector<Group>& g, std::size_t k, b
 
 // ---------------------------------------------------------------- plates
 
-// The provinces' one-character abbreviations that start a plate, sorted.
-constexpr std::array<char32_t, 31> kProvinces = [] {
-  std::array<char32_t, 31> p = {U'京', U'津', U'沪', U'渝', U'冀', U'豫', U'云', U'辽', U'黑', U'湘', U'皖',
-                                U'鲁', U'新', U'苏', U'浙', U'赣', U'鄂', U'桂', U'甘', U'晋', U'蒙', U'陕',
-                                U'吉', U'闽', U'贵', U'粤', U'青', U'藏', U'川', U'宁', U'琼'};
-  std::sort(p.begin(), p.end());
-  return p;
-}();
+// The provinces' one-character abbreviations that start a plate.
+constexpr std::array<char32_t, 31> kProvinces = {U'京', U'津', U'沪', U'渝', U'冀', U'豫', U'云', U'辽', U'黑', U'湘', U'皖',
+                                                 U'鲁', U'新', U'苏', U'浙', U'赣', U'鄂', U'桂', U'甘', U'晋', U'蒙', U'陕',
+                                                 U'吉', U'闽', U'贵', U'粤', U'青', U'藏', U'川', U'宁', U'琼'};
 
 // Plates of driving schools, police, trailers, Hong Kong / Macau, consulates, tests.
 constexpr std::array<std::string_view, 8> kPlateSuffixes = {"学", "警", "挂", "港", "澳", "领", "试", "超"};
 constexpr std::array<std::string_view, 5> kPlateSeparators = {"·", "•", "・", "-", " "};
 
-bool IsProvince(char32_t cp) { return std::binary_search(kProvinces.begin(), kProvinces.end(), cp); }
+bool IsProvince(char32_t cp) {
+  // A bit per BMP code point: every character of a Chinese text is tested.
+  static const auto* const kIsProvince = [] {
+    auto* is = new std::bitset<0x10000>();
+    for (char32_t p : kProvinces) is->set(p);
+    return is;
+  }();
+  return cp < 0x10000 && (*kIsProvince)[cp];
+}
 
 // The end of the plate whose letter is at `q`, or 0.
 std::size_t PlateEnd(std::string_view text, std::size_t q) {
@@ -369,19 +374,29 @@ void FindEmails(std::string_view text, std::vector<PiiSpan>& out) {
 }
 
 void FindKeywordOrderNumbers(std::string_view text, std::vector<PiiSpan>& out) {
-  // The bytes a keyword can start with, so most positions cost one lookup.
-  static const std::array<bool, 256> kFirstBytes = [] {
-    std::array<bool, 256> first{};
+  // What a keyword can start with: its first byte (ASCII keywords) or its
+  // first two (the others: 订, 单, ＃), so in Chinese text, where 订's lead
+  // byte starts a sixteenth of all characters, most positions cost one lookup.
+  static const auto* const kStarts = [] {
+    auto* starts = new std::bitset<0x10000>();
     for (const auto& keyword : kOrderKeywords) {
-      const auto byte = static_cast<unsigned char>(keyword.text[0]);
-      first[byte] = true;
-      if (byte >= 'a' && byte <= 'z') first[byte - 'a' + 'A'] = true;
+      const auto b0 = static_cast<unsigned char>(keyword.text[0]);
+      if (b0 < 0x80) {
+        for (int b1 = 0; b1 < 0x100; ++b1) {
+          starts->set(b0 << 8 | b1);
+          if (b0 >= 'a' && b0 <= 'z') starts->set((b0 - 'a' + 'A') << 8 | b1);
+        }
+      } else {
+        starts->set(b0 << 8 | static_cast<unsigned char>(keyword.text[1]));
+      }
     }
-    return first;
+    return starts;
   }();
   std::size_t pos = 0;
   while (pos < text.size()) {
-    if (!kFirstBytes[static_cast<unsigned char>(text[pos])]) {
+    const unsigned b0 = static_cast<unsigned char>(text[pos]);
+    const unsigned b1 = pos + 1 < text.size() ? static_cast<unsigned char>(text[pos + 1]) : 0;
+    if (!(*kStarts)[b0 << 8 | b1]) {
       ++pos;
       continue;
     }
