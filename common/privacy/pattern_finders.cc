@@ -203,6 +203,11 @@ bool IsIdNumber(std::string_view d) {
   return false;
 }
 
+// Every digit after the first the same: a row of 6s or a one and zeros.
+bool IsEmphasis(std::string_view d) {
+  return std::all_of(d.begin() + 1, d.end(), [&](char c) { return c == d[1]; });
+}
+
 struct NumberMatch {
   std::size_t next;  // groups [k, next) are the match
   PiiKind kind;
@@ -288,8 +293,10 @@ std::optional<NumberMatch> MatchAt(const std::vector<Group>& g, std::size_t k, b
       return NumberMatch{j + 3, PiiKind::kPhone};
     }
   }
-  // Whatever else is long enough to identify an order (or a person).
-  if (!g[k].paren && a.size() >= 12 && (AllDigits(a) || AllDigits(std::string_view(a).substr(0, a.size() - 1)))) {
+  // Whatever else is long enough to identify an order (or a person), but
+  // not emphasis: "666666666666", "10000000000000个赞" identify nobody.
+  if (!g[k].paren && a.size() >= 12 && (AllDigits(a) || AllDigits(std::string_view(a).substr(0, a.size() - 1))) &&
+      !IsEmphasis(a)) {
     return NumberMatch{k + 1, PiiKind::kOrder};
   }
   return std::nullopt;

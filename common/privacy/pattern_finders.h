@@ -29,7 +29,8 @@ void FindKeywordOrderNumbers(std::string_view text, std::vector<PiiSpan>& out);
 // landlines (0 + 2-3 digit area code + 7-8 digits, or +86 and the area code
 // without its 0), 400/800 numbers, '+' international numbers, North
 // American (415) 555-0100, and any other single run of >= 12 digits as an
-// order number. A run glued to letters (SN13812345678, X200-1234567890) or
+// order number (unless every digit after the first is the same: "6666...",
+// "10000000000000个赞" is emphasis). A run glued to letters (SN13812345678, X200-1234567890) or
 // the fraction of a decimal is a code, not a number, and is left alone.
 void FindNumbers(std::string_view text, std::vector<PiiSpan>& out);
 

@@ -173,6 +173,7 @@ TEST(MaskerTest, LeavesPricesDatesTimesPercentagesAndModelNamesAlone) {
            "这位先生 首先生产 客户说很好",
            "Great product, fast delivery, 5 stars!",
            "快递三天还没到，物流信息一直不更新，太慢了",
+           "好评666666666666666 手动10000000000000个赞 888888888888888888",
        }) {
     EXPECT_EQ(masker.Mask(text), text);
   }
