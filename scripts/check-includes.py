@@ -43,8 +43,6 @@ COMMON_LAYERS = {
     # SLA policies and calendars read their files with config's YAML helpers (issue 11).
     "sla": {"config", "status"},
     "service": {"clock", "config", "log", "queue", "storage", "rpc", "status", "util", "metrics"},
-    # The de-identification masker learns names from the directory (issue 9).
-    "privacy": {"org", "util"},
 }
 
 

@@ -11,7 +11,7 @@
 //   licence plates           京A12345, 粤B·D12345, 沪A-1234学     【车牌】   [plate]
 //   order numbers            >= 10 letters/digits after 订单(号), 【订单号】 [order]
 //                            单号, order (no./#/id), #; any bare
-//                            run of >= 12 digits
+//                            run of >= 12 digits (not 6666...)
 //   known names              people's and customers' names from  【姓名】   [name]
 //                            the org directory; a known surname
 //                            before 先生/女士/小姐, a known last name
@@ -19,15 +19,15 @@
 //
 // and leaves everything else alone: prices (¥299, 299元), dates
 // (2026-12-01), times, percentages, model names (Model Y, 星辰 S7), short
-// numbers, and a bare number of fewer than 12 digits that is not shaped like
-// a phone number.
+// numbers, a bare number of fewer than 12 digits that is not shaped like a
+// phone number, and digits glued to letters (SN13812345678: a product code).
 //
 // Which token, zh or en, is decided per match: the Chinese one when the
-// nearest letter before or after the match (looking past digits, spaces and
-// ASCII punctuation, at most 16 characters away) is a CJK character
+// nearest letter before or after the match (looking past digits, spaces,
+// punctuation and symbols, at most 16 characters away) is a CJK character
 // (Han, kana, Hangul, CJK or fullwidth punctuation); when neither side has a
 // letter that near, the Chinese one when the text holds any CJK character;
-// otherwise the English one.
+// otherwise the English one (token_language.h).
 //
 // Masking is idempotent (a masked text masks to itself): no token is ever
 // matched again, and Mask repeats its pass until a pass finds nothing (a
