@@ -6,6 +6,8 @@
 #include "common/auth/authenticator.h"
 #include "common/config/yaml_file.h"
 #include "common/log/log.h"
+#include "common/org/org_directory.h"
+#include "common/privacy/masker.h"
 #include "common/queue/publisher.h"
 #include "common/queue/stream_trim_worker.h"
 #include "common/rpc/server.h"
@@ -98,6 +100,17 @@ int main(int argc, char** argv) {
   // The service attaches the detector, so the restore below loads both the
   // cluster index and the weak-signal history.
   voc::triage::TriageService service(processor, store, signals.get(), *ctx.clock);
+  // Personal data (issue 9): cluster texts leave de-identified, with the
+  // names of the directory's people and customers.
+  {
+    auto directory = voc::org::OrgDirectory::Load(
+        ctx.config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath));
+    if (!directory.ok()) {
+      std::cerr << "voc-triage: cannot start: " << directory.status().message() << "\n";
+      return 2;
+    }
+    service.UseMasker(voc::privacy::Masker::FromDirectory(*directory));
+  }
   if (const absl::Status restored = processor.RestoreClusters(); !restored.ok()) {
     std::cerr << "voc-triage: cannot start: " << restored.message() << "\n";
     return 2;

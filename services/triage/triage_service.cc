@@ -23,14 +23,15 @@ constexpr int kMaxPreviewSample = 100000;
 constexpr int kDefaultPreviewExamples = 3;
 constexpr int kMaxPreviewExamples = 20;
 
-void FillCluster(const Cluster& c, v1::Cluster* out, bool with_members) {
+// The representative text is a customer's own words: masked (UseMasker).
+void FillCluster(const Cluster& c, const privacy::Masker& masker, v1::Cluster* out, bool with_members) {
   out->set_id(std::to_string(c.id));
   out->set_name("clusters/" + out->id());
   out->set_size(static_cast<std::int64_t>(c.size));
   *out->mutable_first_seen_time() = MillisToProto(c.first_seen);
   *out->mutable_last_seen_time() = MillisToProto(c.last_seen);
   for (const auto& [topic, count] : c.topic_counts) out->add_topics(topic);
-  out->set_representative_text(c.representative_text);
+  out->set_representative_text(masker.Mask(c.representative_text));
   if (with_members) {
     for (const auto& id : c.member_ids) out->add_member_feedback_ids(id);
   }
@@ -205,7 +206,7 @@ absl::StatusOr<v1::ListClustersResponse> TriageService::ListClusters(const v1::L
     if (after && !(KeyOf(c) < *after)) continue;  // at or before the cursor
     if (!filter.Matches(c)) continue;
     if (response.clusters_size() >= page.size) break;
-    FillCluster(c, response.add_clusters(), false);
+    FillCluster(c, masker_, response.add_clusters(), false);
     last = &c;
   }
   if (last) response.set_next_page_token(rpc::NextPageToken(request, page, response.clusters_size(), ClusterCursor(*last)));
@@ -226,7 +227,7 @@ absl::StatusOr<v1::Cluster> TriageService::GetCluster(const v1::GetClusterReques
   auto cluster = processor_.clusters().Get(numeric);
   if (!cluster) return status::NotFound("clusters/" + id);
   v1::Cluster out;
-  FillCluster(*cluster, &out, true);
+  FillCluster(*cluster, masker_, &out, true);
   return out;
 }
 
@@ -252,7 +253,9 @@ absl::StatusOr<v1::DrillDownResponse> TriageService::DrillDown(const v1::DrillDo
   for (const auto& f : answer.factors) {
     auto* out = response.add_factors();
     out->set_kind(f.kind);
-    out->set_value(f.value);
+    // Terms are words of customers' texts (a name, a number); attributes
+    // (store, channel, model) are the business's own and stay.
+    out->set_value(f.kind == "term" ? masker_.Mask(f.value) : f.value);
     out->set_count(static_cast<std::int64_t>(f.target_count));
     out->set_baseline_count(static_cast<std::int64_t>(f.baseline_count));
     out->set_lift(f.lift);

@@ -30,6 +30,7 @@
 #include <string>
 
 #include "common/clock/clock.h"
+#include "common/privacy/masker.h"
 #include "services/triage/analysis/signals/weak_signals.h"
 #include "services/triage/store/triage_store.h"
 #include "services/triage/triage_processor.h"
@@ -76,6 +77,13 @@ class TriageService {
   absl::StatusOr<v1::RedLines> GetRedLines() const;
   absl::StatusOr<v1::PreviewRedLinesResponse> PreviewRedLines(const v1::PreviewRedLinesRequest& request);
 
+  // Personal data (issue 9): the texts ListClusters and GetCluster
+  // (representative texts) and DrillDown (term values) return are
+  // de-identified with `masker` as they leave, not when stored, so a newer
+  // directory's names are masked in old clusters too. Until this is called,
+  // patterns only (no names). Call before serving.
+  void UseMasker(privacy::Masker masker) { masker_ = std::move(masker); }
+
  private:
   absl::StatusOr<std::vector<std::string>> RecentTexts(int requested_sample) const;
 
@@ -83,6 +91,7 @@ class TriageService {
   TriageStore& store_;
   WeakSignalDetector* signals_;
   const Clock& clock_;
+  privacy::Masker masker_;
 };
 
 }  // namespace voc::triage

@@ -5,6 +5,8 @@
 
 #include "common/auth/authenticator.h"
 #include "common/log/log.h"
+#include "common/org/org_directory.h"
+#include "common/privacy/masker.h"
 #include "common/queue/stream.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
@@ -57,6 +59,17 @@ int main(int argc, char** argv) {
   voc::verification::TriageComplaintCounter counter(voc::rpc::MakeChannel(config.AddressOf("triage")));
   voc::verification::TrackingProjectReopener reopener(voc::rpc::MakeChannel(config.AddressOf("tracking")));
   voc::verification::VerificationService service(*ctx.clock, store, counter, reopener, settings, notifier->get());
+  // Personal data (issue 9): knowledge entries are de-identified, with the
+  // names of the directory's people and customers.
+  {
+    auto directory = voc::org::OrgDirectory::Load(
+        config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath));
+    if (!directory.ok()) {
+      std::cerr << "voc-verification: cannot start: " << directory.status().message() << "\n";
+      return 2;
+    }
+    service.UseMasker(voc::privacy::Masker::FromDirectory(*directory));
+  }
   voc::verification::VerificationGrpc grpc_impl(service);
   voc::verification::VerificationConsumer consumer(service);
 

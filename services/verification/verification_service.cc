@@ -35,6 +35,14 @@ std::string DescribeResolution(const v1::Project& project) {
   return text;
 }
 
+// A knowledge entry's texts, de-identified (UseMasker); its source, topic
+// and time are the business's own.
+void MaskEntry(const privacy::Masker& masker, v1::KnowledgeEntry& entry) {
+  entry.set_title(masker.Mask(entry.title()));
+  entry.set_resolution(masker.Mask(entry.resolution()));
+  entry.set_evidence(masker.Mask(entry.evidence()));
+}
+
 std::string JoinTopics(const v1::Case& c) {
   std::string out;
   for (const auto& t : c.topics()) out += (out.empty() ? "" : ", ") + t;
@@ -189,6 +197,7 @@ absl::Status VerificationService::OnCaseResolved(const v1::Case& c) {
     k.entry.set_resolution(c.resolution_note());
     k.entry.set_evidence(c.summary());
     *k.entry.mutable_verify_time() = ToProto(resolve_time);
+    MaskEntry(masker_, k.entry);
     VOC_RETURN_IF_ERROR(store_.UpsertKnowledge(k));
   }
 
@@ -472,6 +481,7 @@ absl::StatusOr<bool> VerificationService::RecordVerdict(CheckRecord check, const
     knowledge->entry.set_resolution(check.resolution);
     knowledge->entry.set_evidence(v.summary());
     *knowledge->entry.mutable_verify_time() = ToProto(now);
+    MaskEntry(masker_, knowledge->entry);
   }
   VOC_ASSIGN_OR_RETURN(const bool stored, store_.RecordVerdict(check, knowledge));
   if (!stored) return false;  // finished elsewhere
@@ -594,7 +604,10 @@ absl::StatusOr<v1::SearchKnowledgeResponse> VerificationService::SearchKnowledge
   VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page, rpc::ParsePageRequest(request));
   VOC_ASSIGN_OR_RETURN(auto entries, store_.SearchKnowledge(terms, page.size, AfterOf(page)));
   v1::SearchKnowledgeResponse response;
-  for (auto& e : entries) *response.add_entries() = std::move(e);
+  for (auto& e : entries) {
+    MaskEntry(masker_, e);
+    *response.add_entries() = std::move(e);
+  }
   if (response.entries_size() > 0) {
     const auto& last = response.entries(response.entries_size() - 1);
     response.set_next_page_token(rpc::NextPageToken(

@@ -54,6 +54,7 @@
 
 #include "common/clock/clock.h"
 #include "common/notify/notifier.h"
+#include "common/privacy/masker.h"
 #include "services/verification/ports.h"
 #include "services/verification/postponement_tracker.h"
 #include "services/verification/proportion_test.h"
@@ -158,6 +159,13 @@ class VerificationService {
 
   const VerificationSettings& settings() const { return settings_; }
 
+  // Personal data (issue 9): knowledge entries are read company-wide, so
+  // their texts (title, resolution, evidence) are de-identified with
+  // `masker` when stored and again when SearchKnowledge returns them (what
+  // was stored before a directory knew a name is masked on the way out).
+  // Until this is called, patterns only (no names). Call before serving.
+  void UseMasker(privacy::Masker masker) { masker_ = std::move(masker); }
+
  private:
   // A check's two windows: before = [create - window, create), after =
   // [close, min(close + window, now)).
@@ -185,6 +193,7 @@ class VerificationService {
   ProjectReopener& reopener_;
   VerificationSettings settings_;
   Notifier* notifier_;
+  privacy::Masker masker_;
   std::mutex run_mu_;
   // Guarded by run_mu_: which checks and reopens are postponed, for the logs.
   PostponementTracker check_postponements_;
