@@ -66,6 +66,20 @@ std::vector<const Department*> OrgDirectory::Departments() const {
   return out;
 }
 
+std::vector<const Person*> OrgDirectory::People() const {
+  std::vector<const Person*> out;
+  out.reserve(people_.size());
+  for (const auto& [id, person] : people_) out.push_back(&person);
+  return out;
+}
+
+std::vector<const CustomerRecord*> OrgDirectory::Customers() const {
+  std::vector<const CustomerRecord*> out;
+  out.reserve(customers_.size());
+  for (const auto& [id, customer] : customers_) out.push_back(&customer);
+  return out;
+}
+
 OrgDirectory OrgDirectory::FromSource(const YamlSource& src) {
   if (!src.root().IsMap()) src.Fail(src.root(), "the directory must be a YAML map");
   OrgDirectory dir;

@@ -110,6 +110,11 @@ class OrgDirectory {
   // first as its default).
   std::vector<const Department*> Departments() const;
 
+  // Every person and every customer, in id order (issue 9: the privacy
+  // masker learns the names it masks from them).
+  std::vector<const Person*> People() const;
+  std::vector<const CustomerRecord*> Customers() const;
+
   std::size_t department_count() const { return departments_.size(); }
   std::size_t person_count() const { return people_.size(); }
 
