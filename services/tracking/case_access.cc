@@ -1,9 +1,11 @@
 #include "services/tracking/case_access.h"
 
 #include <algorithm>
+#include <memory>
 #include <set>
 
 #include "common/auth/scopes.h"
+#include "common/privacy/masker.h"
 
 namespace voc::tracking {
 namespace {
@@ -31,6 +33,11 @@ absl::Status MissingOr(const auth::Principal& caller, const absl::Status& missin
 }
 
 }  // namespace
+
+TextMasker DirectoryMasker(const org::OrgDirectory& directory) {
+  auto masker = std::make_shared<const privacy::Masker>(privacy::Masker::FromDirectory(directory));
+  return [masker](std::string_view text) { return masker->Mask(text); };
+}
 
 std::vector<auth::CaseScope> ScopesOf(const v1::Case& c) {
   std::vector<std::string> people;

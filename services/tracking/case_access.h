@@ -19,6 +19,7 @@
 
 #include "common/auth/policy.h"
 #include "common/auth/principal.h"
+#include "common/org/org_directory.h"
 #include "services/tracking/store/tracking_store.h"
 #include "voc/v1/tracking.pb.h"
 
@@ -27,6 +28,9 @@ namespace voc::tracking {
 // De-identifies a text shown outside its department (common/privacy's
 // Masker::Mask in production; main() builds it from the org directory).
 using TextMasker = std::function<std::string(std::string_view)>;
+// common/privacy's masker of the directory's people's and customers' names
+// and of the personal-data patterns, as a TextMasker.
+TextMasker DirectoryMasker(const org::OrgDirectory& directory);
 
 // The CaseScopes of a case: one per distinct owner department, each with
 // every owner person.

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   // Issue 9: the customer's words in cases shown outside their department
   // are de-identified (names known from the directory among them).
-  voc::tracking::TextMasker masker;  // PRIVACY-MERGE: privacy::Masker::FromDirectory
+  voc::tracking::TextMasker masker = voc::tracking::DirectoryMasker(*directory);
 
   auto made_notifier = voc::NotifierFromConfig(config);
   if (!made_notifier.ok()) {
