@@ -190,15 +190,16 @@ TEST_P(TasksStorageTest, ConcurrentStateChangesHaveOneWinner) {
 TEST_P(TasksStorageTest, DecisionsAndItemEditsPersist) {
   v1::CreateProjectRequest req;
   req.set_request_id("proj-1");
-  req.set_actor("p-am");
   req.mutable_project()->set_title("Cut delays");
   req.mutable_project()->set_topic("logistics.delivery_delay");
-  const v1::Project p = workflow_->ProposeProject(TestSystem(), req).value();
+  // The proposer recorded is the caller (issue 9), an analyst here.
+  const v1::Project p =
+      workflow_->ProposeProject(TestPerson("p-am", "customer_success", {auth::Role::kAnalyst}), req).value();
   v1::DecideProjectRequest reject;
   reject.set_name(p.name());
   reject.set_actor("p-head");
   reject.set_reason("no budget this year");
-  const auto rejected = workflow_->DecideProject(TestSystem(), reject);
+  const auto rejected = workflow_->DecideProject(TestPerson("p-head", "customer_success"), reject);
   ASSERT_TRUE(rejected.ok()) << rejected.status();
   const ProjectDecision d = project_store_->LoadDecision(p.id()).value();
   EXPECT_EQ(d.decided_by, "p-head");
@@ -230,7 +231,7 @@ TEST_P(TasksStorageTest, ConcurrentWatchersFireEachPointOnce) {
   approve.set_name(p.name());
   approve.set_actor("p-head");
   approve.set_approve(true);
-  ASSERT_TRUE(workflow_->DecideProject(TestSystem(), approve).ok());
+  ASSERT_TRUE(workflow_->DecideProject(TestPerson("p-head", "customer_success"), approve).ok());
   v1::StartProjectRequest start;
   start.set_name(p.name());
   ASSERT_TRUE(workflow_->StartProject(TestSystem(), start).ok());

@@ -446,7 +446,7 @@ class TrackingClocksStorageTest : public TrackingStorageTest {
     auto* owner = req.mutable_case_()->add_owners();
     owner->set_department("customer_success");
     owner->set_person("p-am");
-    return clocked_->CreateCase(req).value();
+    return clocked_->CreateCase(TestSystem(), req).value();
   }
 
   StoredClock Row(const std::string& case_id, const std::string& clock) {
@@ -496,7 +496,7 @@ TEST_P(TrackingClocksStorageTest, ClockRowsFollowTheCaseEventsOnEachBackend) {
   clock_.Set(FromMillis(Utc(2, 3)));
   v1::AcknowledgeCaseRequest ack;
   ack.set_name(c.name());
-  ASSERT_TRUE(clocked_->AcknowledgeCase(ack).ok());
+  ASSERT_TRUE(clocked_->AcknowledgeCase(TestSystem(), ack).ok());
   first = Row(c.id(), "first_response");
   EXPECT_EQ(first.met_ms, Utc(2, 3));
   EXPECT_EQ(first.used_ms, 2 * 3600000LL);
@@ -507,7 +507,7 @@ TEST_P(TrackingClocksStorageTest, ClockRowsFollowTheCaseEventsOnEachBackend) {
   v1::LogCallbackRequest unreached;
   unreached.set_name(c.name());
   unreached.set_reached(false);
-  ASSERT_TRUE(clocked_->LogCallback(unreached).ok());
+  ASSERT_TRUE(clocked_->LogCallback(TestSystem(), unreached).ok());
   StoredClock resolution = Row(c.id(), "resolution");
   EXPECT_FALSE(resolution.due_ms);
   EXPECT_FALSE(resolution.next_check_ms);
@@ -518,7 +518,7 @@ TEST_P(TrackingClocksStorageTest, ClockRowsFollowTheCaseEventsOnEachBackend) {
   clock_.Set(FromMillis(Utc(4, 1)));
   v1::ResumeCaseRequest resume;
   resume.set_name(c.name());
-  ASSERT_TRUE(clocked_->ResumeCase(resume).ok());
+  ASSERT_TRUE(clocked_->ResumeCase(TestSystem(), resume).ok());
   resolution = Row(c.id(), "resolution");
   EXPECT_FALSE(resolution.paused_since_ms);
   EXPECT_EQ(resolution.due_ms, Utc(10, 6)) << "Tuesday 2026-03-10 14:00 Shanghai";
@@ -528,7 +528,7 @@ TEST_P(TrackingClocksStorageTest, ClockRowsFollowTheCaseEventsOnEachBackend) {
   v1::ChangePriorityRequest urgent;
   urgent.set_name(c.name());
   urgent.set_priority(v1::PRIORITY_P1);
-  const auto changed = clocked_->ChangePriority(urgent);
+  const auto changed = clocked_->ChangePriority(TestSystem(), urgent);
   ASSERT_TRUE(changed.ok()) << changed.status();
   resolution = Row(c.id(), "resolution");
   EXPECT_EQ(resolution.policy_id, "complaint-urgent");
@@ -539,11 +539,11 @@ TEST_P(TrackingClocksStorageTest, ClockRowsFollowTheCaseEventsOnEachBackend) {
   v1::ResolveCaseRequest resolve;
   resolve.set_name(c.name());
   resolve.set_resolution_note("fixed");
-  ASSERT_TRUE(clocked_->ResolveCase(resolve).ok());
+  ASSERT_TRUE(clocked_->ResolveCase(TestSystem(), resolve).ok());
   resolution = Row(c.id(), "resolution");
   EXPECT_EQ(resolution.met_ms, Utc(4, 1));
   EXPECT_FALSE(resolution.next_check_ms);
-  EXPECT_FALSE(clocked_->GetCase(c.name()).value().has_due_time()) << "no clock left running";
+  EXPECT_FALSE(clocked_->GetCase(TestSystem(), c.name()).value().has_due_time()) << "no clock left running";
 }
 
 TEST_P(TrackingClocksStorageTest, ListCasesOrdersAndFiltersByEitherDue) {
@@ -553,7 +553,7 @@ TEST_P(TrackingClocksStorageTest, ListCasesOrdersAndFiltersByEitherDue) {
   const v1::Case answered = Complaint("fb-answered");
   v1::AcknowledgeCaseRequest ack;
   ack.set_name(answered.name());
-  ASSERT_TRUE(clocked_->AcknowledgeCase(ack).ok());
+  ASSERT_TRUE(clocked_->AcknowledgeCase(TestSystem(), ack).ok());
   clock_.Set(FromMillis(Utc(2, 4)));  // Monday 12:00 Shanghai: urgent's first response is late
 
   auto list = [&](v1::DueClock clock, bool overdue_only, const std::string& department) {
@@ -562,7 +562,7 @@ TEST_P(TrackingClocksStorageTest, ListCasesOrdersAndFiltersByEitherDue) {
     req.set_overdue_only(overdue_only);
     req.set_department(department);
     std::vector<std::string> out;
-    const v1::ListCasesResponse got = clocked_->ListCases(req).value();
+    const v1::ListCasesResponse got = clocked_->ListCases(TestSystem(), req).value();
     for (const auto& c : got.cases()) out.push_back(c.feedback_id());
     return out;
   };
