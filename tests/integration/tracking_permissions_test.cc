@@ -194,13 +194,35 @@ TEST_F(TrackingPermissionsTest, ALogisticsMemberNeitherSeesNorActsOnAppEngineeri
   ASSERT_TRUE(AsPerson("p-xu-gang", &v1::TrackingService::Stub::ListCases, list, &other).ok());
   EXPECT_EQ(other.cases_size(), 0);
   EXPECT_EQ(other.next_page_token(), "");
-  // Tasks on the app case are not in the member's worklist either.
-  v1::ListTasksRequest tasks;
-  v1::ListTasksResponse task_list;
-  grpc::ClientContext ctx;
-  ActFor(ctx, "p-xu-gang");
-  ASSERT_TRUE(v1::CaseTaskService::NewStub(creds_.Channel(address_, "gateway"))
-                  ->ListTasks(&ctx, tasks, &task_list).ok());
+  // A task on the app case, owned by app engineering, is not in the
+  // member's worklist either; the analyst sees it.
+  v1::AddTaskRequest add;
+  add.set_parent(app_case_.name());
+  add.mutable_task()->set_title("Check the crash logs");
+  add.mutable_task()->mutable_owner()->set_department("app_engineering");
+  *add.mutable_task()->mutable_due_time() = ToProto(clock_.Now() + std::chrono::hours(8));
+  v1::Task task;
+  grpc::ClientContext add_ctx;
+  auto task_stub = v1::CaseTaskService::NewStub(creds_.Channel(address_, "tester"));
+  ASSERT_TRUE(task_stub->AddTask(&add_ctx, add, &task).ok());
+  auto tasks_of = [&](const std::string& person) {
+    v1::ListTasksResponse task_list;
+    grpc::ClientContext ctx;
+    ActFor(ctx, person);
+    EXPECT_TRUE(v1::CaseTaskService::NewStub(creds_.Channel(address_, "gateway"))
+                    ->ListTasks(&ctx, v1::ListTasksRequest(), &task_list).ok());
+    return task_list.tasks_size();
+  };
+  EXPECT_EQ(tasks_of("p-xu-gang"), 0);
+  EXPECT_EQ(tasks_of("p-emily-carter"), 1);
+  v1::UpdateTaskStateRequest move;
+  move.set_name(task.name());
+  move.set_state(v1::TASK_STATE_DONE);
+  grpc::ClientContext move_ctx;
+  ActFor(move_ctx, "p-xu-gang");
+  EXPECT_EQ(v1::CaseTaskService::NewStub(creds_.Channel(address_, "gateway"))
+                ->UpdateTaskState(&move_ctx, move, &task).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(TrackingPermissionsTest, EveryRpcRefusesAnUnauthenticatedCaller) {
