@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto directory = std::make_shared<const voc::org::OrgDirectory>(*std::move(loaded_directory));
+
   // Who is calling (issue 9): every RPC runs under auth::Serve with this.
   auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
   if (!made_authenticator.ok()) {
@@ -48,6 +49,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
+  // Issue 9: the customer's words in cases shown outside their department
+  // are de-identified (names known from the directory among them).
+  voc::tracking::TextMasker masker = voc::tracking::DirectoryMasker(*directory);
+
   auto made_notifier = voc::NotifierFromConfig(config);
   if (!made_notifier.ok()) {
     std::cerr << "voc-tracking: cannot start: " << made_notifier.status().message() << "\n";
@@ -74,11 +79,11 @@ int main(int argc, char** argv) {
   trimmer.Start();
   voc::storage::OutboxRelay relay(voc::tracking::TrackingRelayOptions(interval),
                                   voc::tracking::TrackingEventBatches(store, publisher));
-  voc::tracking::TrackingService service(store, *ctx.clock, &relay, &policies, directory);
+  voc::tracking::TrackingService service(store, *ctx.clock, &relay, &policies, directory, masker);
   voc::tracking::SlaStore sla_store(*ctx.db);
   voc::tracking::SlaSweeper sweeper(sla_store, store, *ctx.clock, *notifier, directory,
                                     [&policies] { return policies.Current(); });
-  voc::tracking::TrackingGrpc grpc_service(service, sweeper);
+  voc::tracking::TrackingGrpc grpc_service(*authenticator, service, sweeper);
 
   // ---- issue 11 (tasks): tasks on cases, the project workflow and its
   // committee, the action-item watcher (run beside the sweeper).
@@ -103,8 +108,9 @@ int main(int argc, char** argv) {
                                                          directory, *std::move(committee));
   voc::tracking::tasks::ActionItemWatcher item_watcher(
       project_store, *ctx.clock, *notifier, directory, *std::move(item_plan));
-  voc::tracking::tasks::CaseTaskGrpc task_grpc(task_service);
-  voc::tracking::tasks::ProjectWorkflowGrpc workflow_grpc(project_workflow, item_watcher);
+  voc::tracking::tasks::CaseTaskGrpc task_grpc(*authenticator, task_service);
+  voc::tracking::tasks::ProjectWorkflowGrpc workflow_grpc(*authenticator, project_workflow,
+                                                          item_watcher);
   voc::PeriodicWorker item_worker("action-item-watcher", interval,
                                   [&] { item_watcher.WatchOnce().IgnoreError(); },
                                   voc::PeriodicWorker::FirstTick::kImmediately);

@@ -1,9 +1,11 @@
 // voc.v1.TrackingService over gRPC: validates, delegates to TrackingService
-// and SlaSweeper, one line per RPC through rpc::Serve, which maps their
-// absl statuses to gRPC codes (common/rpc/status.h). Thread-safe like its
-// parts.
+// and SlaSweeper, one line per RPC through auth::Serve, which authenticates
+// the caller (UNAUTHENTICATED otherwise), passes it to the logic that
+// decides, and maps the absl statuses to gRPC codes (common/rpc/status.h).
+// Thread-safe like its parts.
 #pragma once
 
+#include "common/auth/authenticator.h"
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/tracking_service.h"
 #include "voc/v1/tracking.grpc.pb.h"
@@ -12,8 +14,8 @@ namespace voc::tracking {
 
 class TrackingGrpc final : public v1::TrackingService::Service {
  public:
-  TrackingGrpc(TrackingService& service, SlaSweeper& sweeper)
-      : service_(service), sweeper_(sweeper) {}
+  TrackingGrpc(auth::Authenticator& auth, TrackingService& service, SlaSweeper& sweeper)
+      : auth_(auth), service_(service), sweeper_(sweeper) {}
 
   grpc::Status CreateCase(grpc::ServerContext*, const v1::CreateCaseRequest*, v1::Case*) override;
   grpc::Status CreateCases(grpc::ServerContext*, const v1::CreateCasesRequest*,
@@ -49,6 +51,7 @@ class TrackingGrpc final : public v1::TrackingService::Service {
                              v1::Project*) override;
 
  private:
+  auth::Authenticator& auth_;
   TrackingService& service_;
   SlaSweeper& sweeper_;
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "common/auth/scopes.h"
 #include "common/log/log.h"
 #include "common/rpc/page_token.h"
 #include "common/status/status.h"
@@ -21,8 +22,6 @@ namespace voc::tracking {
 namespace {
 
 constexpr int kMaxTransitionAttempts = 5;
-
-std::string ActorOr(const std::string& actor) { return actor.empty() ? kAnonymousActor : actor; }
 
 bool IsBlank(const std::string& s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
@@ -128,7 +127,7 @@ absl::StatusOr<std::vector<CaseClock>> StartClocks(const v1::Case& c,
 // Validates a CreateCaseRequest (its request_id is checked by the caller)
 // and builds its case. INVALID_ARGUMENT names the field.
 absl::StatusOr<NewCase> BuildNewCase(const v1::CreateCaseRequest& request, std::int64_t now_ms,
-                                     const sla::SlaPolicies* policies) {
+                                     const sla::SlaPolicies* policies, const std::string& actor) {
   const v1::Case& in = request.case_();
   if (in.kind() == v1::CASE_KIND_UNSPECIFIED || !v1::CaseKind_IsValid(in.kind())) {
     return status::InvalidArgument("case.kind", "is required");
@@ -184,7 +183,7 @@ absl::StatusOr<NewCase> BuildNewCase(const v1::CreateCaseRequest& request, std::
   for (const auto& o : c.owners()) owners += (owners.empty() ? "" : ", ") + OwnerText(o);
   std::string clocks;
   for (const CaseClock& k : out.clocks) clocks += "; " + DescribeClock(k);
-  out.created = {now_ms, "system:tracking", "created",
+  out.created = {now_ms, actor, "created",
                  api::CaseKindName(c.kind()) + " case for " + owners + ", due " +
                      FormatRfc3339(FromMillis(due_ms)) + " (request " + request.request_id() + ")" +
                      clocks};
@@ -268,6 +267,21 @@ absl::StatusOr<v1::Case> TrackingService::Shown(absl::StatusOr<v1::Case> c) {
   return c;
 }
 
+absl::StatusOr<v1::Case> TrackingService::ShownTo(const auth::Principal& caller,
+                                                  absl::StatusOr<v1::Case> c) {
+  c = Shown(std::move(c));
+  if (c.ok()) ShowCaseTo(caller, masker_, *c);
+  return c;
+}
+
+TrackingService::Permission TrackingService::MayAct(const auth::Principal& caller,
+                                                    const std::string& name,
+                                                    std::string_view action) const {
+  return [&caller, name, action](const absl::StatusOr<v1::Case>& loaded) {
+    return CheckCaseAct(caller, loaded, name, action);
+  };
+}
+
 absl::Status TrackingService::CheckOwner(const v1::Owner& requested,
                                          const std::string& kept_department) const {
   if (!directory_) return absl::OkStatus();
@@ -276,8 +290,23 @@ absl::Status TrackingService::CheckOwner(const v1::Owner& requested,
 
 // ---------------------------------------------------------------- cases
 
-absl::StatusOr<v1::Case> TrackingService::CreateCase(const v1::CreateCaseRequest& request) {
-  VOC_ASSIGN_OR_RETURN(auto outcomes, CreateBatch({&request}));
+namespace {
+
+// Cases are opened by assignment (cases:create) and by systems that act on
+// cases (cases:write); never by a person directly.
+absl::Status MayCreateCases(const auth::Principal& caller) {
+  if (caller.HasScope(auth::kCasesCreate) || caller.HasScope(auth::kCasesWrite)) {
+    return absl::OkStatus();
+  }
+  return caller.is_person() ? auth::Denied("create cases") : auth::MissingScope(auth::kCasesCreate);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Case> TrackingService::CreateCase(const auth::Principal& caller,
+                                                     const v1::CreateCaseRequest& request) {
+  VOC_RETURN_IF_ERROR(MayCreateCases(caller));
+  VOC_ASSIGN_OR_RETURN(auto outcomes, CreateBatch(caller, {&request}));
   CaseOutcome& outcome = outcomes.front();
   if (outcome.c.ok() && !outcome.duplicate) {
     log::Info("case_created", {{"case_id", outcome.c->id()},
@@ -289,7 +318,8 @@ absl::StatusOr<v1::Case> TrackingService::CreateCase(const v1::CreateCaseRequest
 }
 
 absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::CreateCases(
-    const v1::CreateCasesRequest& request) {
+    const auth::Principal& caller, const v1::CreateCasesRequest& request) {
+  VOC_RETURN_IF_ERROR(MayCreateCases(caller));
   if (static_cast<std::size_t>(request.requests_size()) > api::kMaxCreateCasesBatchSize) {
     return status::InvalidArgument(
         "requests", std::to_string(request.requests_size()) + " items exceed the limit of " +
@@ -298,7 +328,7 @@ absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::Creat
   std::vector<const v1::CreateCaseRequest*> requests;
   requests.reserve(request.requests_size());
   for (const auto& r : request.requests()) requests.push_back(&r);
-  VOC_ASSIGN_OR_RETURN(auto outcomes, CreateBatch(requests));
+  VOC_ASSIGN_OR_RETURN(auto outcomes, CreateBatch(caller, requests));
   int created = 0, duplicates = 0, refused = 0;
   for (const CaseOutcome& outcome : outcomes) {
     if (!outcome.c.ok()) {
@@ -318,7 +348,7 @@ absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::Creat
 }
 
 absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::CreateBatch(
-    const std::vector<const v1::CreateCaseRequest*>& requests) {
+    const auth::Principal& caller, const std::vector<const v1::CreateCaseRequest*>& requests) {
   const std::int64_t now_ms = NowMs();
   const auto policies = Policies();  // one snapshot for the whole batch
   std::vector<CaseOutcome> outcomes(requests.size());
@@ -332,7 +362,7 @@ absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::Creat
     if (r.request_id().empty()) {
       built.emplace_back(status::InvalidArgument("request_id", "is required"));
     } else {
-      built.push_back(BuildNewCase(r, now_ms, policies.get()));
+      built.push_back(BuildNewCase(r, now_ms, policies.get(), caller.Actor()));
       // An invalid request is still looked up: a retry of a request served
       // before returns the first case unchanged, even if this copy differs.
       items.push_back({r.request_id(), built.back().ok() ? &built.back()->c : nullptr,
@@ -348,21 +378,30 @@ absl::StatusOr<std::vector<TrackingService::CaseOutcome>> TrackingService::Creat
     if (!stored[k].stored) continue;  // invalid, and never served before
     CaseOutcome& outcome = outcomes[item_request[k]];
     ShowClocks(*stored[k].stored, policies.get(), now_ms);
+    ShowCaseTo(caller, masker_, *stored[k].stored);
     outcome.c = *std::move(stored[k].stored);
     outcome.duplicate = !stored[k].inserted;
   }
   return outcomes;
 }
 
-absl::StatusOr<v1::Case> TrackingService::GetCase(const std::string& name) {
+absl::StatusOr<v1::Case> TrackingService::GetCase(const auth::Principal& caller,
+                                                  const std::string& name) {
   const std::string id = api::IdFromName(name, "cases/");
   if (id.empty()) return status::InvalidArgument("name", "must look like cases/{id}");
-  return Shown(store_.LoadCase(id, /*with_history=*/true, NowMs()));
+  absl::StatusOr<v1::Case> loaded = store_.LoadCase(id, /*with_history=*/true, NowMs());
+  VOC_RETURN_IF_ERROR(CheckCaseRead(caller, loaded, "cases/" + id));
+  return ShownTo(caller, std::move(loaded));
 }
 
 absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
-    const v1::ListCasesRequest& request) {
-  VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page, rpc::ParsePageRequest(request));
+    const auth::Principal& caller, const v1::ListCasesRequest& request) {
+  // Issue 9: the caller's view is part of the filter, in SQL, and of the
+  // page token's fingerprint: a token made for a wider view is refused.
+  VOC_ASSIGN_OR_RETURN(std::optional<CaseView> view, ListViewOf(caller));
+  const std::uint64_t fingerprint = rpc::FilterFingerprint(request) ^ ViewFingerprint(view);
+  VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page,
+                       rpc::ParsePageRequest(request.page_size(), request.page_token(), fingerprint));
   if (!v1::CaseState_IsValid(request.state())) return status::InvalidArgument("state", "unknown state");
   if (!v1::CaseKind_IsValid(request.kind())) return status::InvalidArgument("kind", "unknown kind");
   if (!v1::DueClock_IsValid(request.due_clock())) {
@@ -378,6 +417,7 @@ absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
   filter.overdue_only = request.overdue_only();
   filter.open_only = request.open_only();
   filter.due_clock = request.due_clock();
+  filter.visible = std::move(view);
   const std::int64_t now_ms = NowMs();
   const std::int64_t as_of_ms = page.after ? page.after->as_of_ms : now_ms;
   std::optional<CaseListKey> after;
@@ -389,23 +429,27 @@ absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
   const auto policies = Policies();
   for (auto& entry : entries) {
     ShowClocks(entry.c, policies.get(), now_ms);
+    ShowCaseTo(caller, masker_, entry.c);
     *response.add_cases() = std::move(entry.c);
   }
-  if (!entries.empty()) {
-    response.set_next_page_token(rpc::NextPageToken(request, page, static_cast<int>(entries.size()),
-                                                    CaseCursor(entries.back().key, as_of_ms)));
+  if (static_cast<int>(entries.size()) >= page.size) {
+    response.set_next_page_token(
+        rpc::EncodePageToken(CaseCursor(entries.back().key, as_of_ms), fingerprint));
   }
   return response;
 }
 
 absl::StatusOr<v1::Case> TrackingService::Transition(const std::string& name, CaseEvent event,
+                                                     const Permission& may,
                                                      const ChangeBuilder& build) {
   const std::string id = api::IdFromName(name, "cases/");
   if (id.empty()) return status::InvalidArgument("name", "must look like cases/{id}");
   for (int attempt = 0; attempt < kMaxTransitionAttempts; ++attempt) {
     const std::int64_t now_ms = NowMs();
     const auto policies = Policies();
-    VOC_ASSIGN_OR_RETURN(const v1::Case current, store_.LoadCase(id, false, now_ms));
+    absl::StatusOr<v1::Case> loaded = store_.LoadCase(id, false, now_ms);
+    VOC_RETURN_IF_ERROR(may(loaded));
+    const v1::Case current = *std::move(loaded);
     const auto next = CaseStateMachine::Next(current.state(), event);
     if (!next) {
       return absl::FailedPreconditionError(CaseStateMachine::RejectionMessage(current.state(), event));
@@ -432,66 +476,96 @@ absl::StatusOr<v1::Case> TrackingService::Transition(const std::string& name, Ca
                                {"action", change.history.action},
                                {"state", api::CaseStateName(*next)}});
     if (!change.event.empty()) PublishPendingEvents();
-    return Shown(store_.LoadCase(id, /*with_history=*/true, NowMs()));
+    return store_.LoadCase(id, /*with_history=*/true, NowMs());
   }
   return absl::AbortedError("cases/" + id + " kept changing concurrently; retry");
 }
 
-absl::StatusOr<v1::Case> TrackingService::AcknowledgeCase(const v1::AcknowledgeCaseRequest& request) {
-  return Transition(request.name(), CaseEvent::kAcknowledge,
-                    [&](const v1::Case&, CaseChange& change) {
-                      change.history = {change.now_ms, ActorOr(request.actor()), "acknowledged",
-                                        "case acknowledged"};
-                    });
+absl::StatusOr<v1::Case> TrackingService::AcknowledgeCase(
+    const auth::Principal& caller, const v1::AcknowledgeCaseRequest& request) {
+  return ShownTo(caller, Transition(request.name(), CaseEvent::kAcknowledge,
+                                    MayAct(caller, request.name(), "acknowledge"),
+                                    [&](const v1::Case&, CaseChange& change) {
+                                      change.history = {change.now_ms, caller.Actor(),
+                                                        "acknowledged", "case acknowledged"};
+                                    }));
 }
 
-absl::StatusOr<v1::Case> TrackingService::LogCallback(const v1::LogCallbackRequest& request) {
+absl::StatusOr<v1::Case> TrackingService::LogCallback(const auth::Principal& caller,
+                                                      const v1::LogCallbackRequest& request) {
   const CaseEvent event =
       request.reached() ? CaseEvent::kCallbackReached : CaseEvent::kCallbackNotReached;
-  return Transition(request.name(), event, [&](const v1::Case&, CaseChange& change) {
+  return ShownTo(caller, Transition(request.name(), event,
+                                    MayAct(caller, request.name(), "log a callback on"),
+                                    [&](const v1::Case&, CaseChange& change) {
     v1::CallbackOutcome outcome;
     *outcome.mutable_time() = MillisToProto(change.now_ms);
-    outcome.set_actor(ActorOr(request.actor()));
+    outcome.set_actor(caller.Actor());
     outcome.set_reached(request.reached());
     outcome.set_note(request.note());
     change.callback = outcome;
     std::string detail = request.reached() ? "customer reached" : "customer not reached";
     if (!request.note().empty()) detail += ": " + request.note();
-    change.history = {change.now_ms, ActorOr(request.actor()), "callback_logged", detail};
-  });
+    change.history = {change.now_ms, caller.Actor(), "callback_logged", detail};
+  }));
 }
 
-absl::StatusOr<v1::Case> TrackingService::ResolveCase(const v1::ResolveCaseRequest& request) {
+absl::StatusOr<v1::Case> TrackingService::ResolveCase(const auth::Principal& caller,
+                                                      const v1::ResolveCaseRequest& request) {
   if (IsBlank(request.resolution_note())) {
     return status::InvalidArgument("resolution_note", "is required to resolve a case");
   }
+  // The permission first: the open tasks of a case the caller may not act
+  // on are none of their business.
+  const std::string id = api::IdFromName(request.name(), "cases/");
+  if (id.empty()) return status::InvalidArgument("name", "must look like cases/{id}");
+  const Permission may = MayAct(caller, request.name(), "resolve");
+  VOC_RETURN_IF_ERROR(may(store_.LoadCase(id, false, NowMs())));
   // Issue 11 (tasks): not while a task on the case is open.
   VOC_RETURN_IF_ERROR(tasks::RequireNoOpenTasks(store_, request.name(), NowMs()));
-  return Transition(request.name(), CaseEvent::kResolve, [&](const v1::Case&, CaseChange& change) {
+  return ShownTo(caller, Transition(request.name(), CaseEvent::kResolve, may,
+                                    [&](const v1::Case&, CaseChange& change) {
     change.resolution_note = request.resolution_note();
-    change.history = {change.now_ms, ActorOr(request.actor()), "resolved",
-                      request.resolution_note()};
+    change.history = {change.now_ms, caller.Actor(), "resolved", request.resolution_note()};
     change.event = "case_resolved";
-  });
+  }));
 }
 
-absl::StatusOr<v1::Case> TrackingService::ReassignCase(const v1::ReassignCaseRequest& request) {
+absl::StatusOr<v1::Case> TrackingService::ReassignCase(const auth::Principal& caller,
+                                                       const v1::ReassignCaseRequest& request) {
   if (request.owner().department().empty() && request.owner().person().empty()) {
     return status::InvalidArgument("owner", "a department or a person is required");
   }
+  const std::string id = api::IdFromName(request.name(), "cases/");
+  if (id.empty()) return status::InvalidArgument("name", "must look like cases/{id}");
+  // cases:write, or the head of the case's department within it
+  // (auth::CanReassignCase); naming only a person keeps the department.
+  const Permission may = [&](const absl::StatusOr<v1::Case>& loaded) -> absl::Status {
+    const std::string what = "reassign " + request.name();
+    VOC_RETURN_IF_ERROR(CheckCaseRead(caller, loaded, request.name(), "reassign"));
+    const std::string to = !request.owner().department().empty()
+                               ? request.owner().department()
+                               : (loaded->owners_size() ? loaded->owners(0).department() : "");
+    for (const auth::CaseScope& scope : ScopesOf(*loaded)) {
+      if (auth::CanReassignCase(caller, scope, to)) return absl::OkStatus();
+    }
+    return auth::Denied(what);
+  };
+  VOC_ASSIGN_OR_RETURN(const v1::Case current, [&]() -> absl::StatusOr<v1::Case> {
+    absl::StatusOr<v1::Case> loaded = store_.LoadCase(id, false, NowMs());
+    VOC_RETURN_IF_ERROR(may(loaded));
+    return loaded;
+  }());
   if (directory_) {
     // The department kept when only a person is named is the case's own.
     std::string kept_department = request.owner().department();
-    if (kept_department.empty()) {
-      const std::string id = api::IdFromName(request.name(), "cases/");
-      if (id.empty()) return status::InvalidArgument("name", "must look like cases/{id}");
-      VOC_ASSIGN_OR_RETURN(const v1::Case current, store_.LoadCase(id, false, NowMs()));
-      if (current.owners_size()) kept_department = current.owners(0).department();
+    if (kept_department.empty() && current.owners_size()) {
+      kept_department = current.owners(0).department();
     }
     VOC_RETURN_IF_ERROR(CheckOwner(request.owner(), kept_department));
   }
-  return Transition(request.name(), CaseEvent::kReassign,
-                    [&](const v1::Case& current, CaseChange& change) {
+  return ShownTo(caller, Transition(request.name(), CaseEvent::kReassign, may,
+                                    [&](const v1::Case& current, CaseChange& change) {
                       v1::Owner from = current.owners_size() ? current.owners(0) : v1::Owner();
                       v1::Owner to = request.owner();
                       // Naming only a person keeps the case in its department.
@@ -499,36 +573,43 @@ absl::StatusOr<v1::Case> TrackingService::ReassignCase(const v1::ReassignCaseReq
                       change.new_primary_owner = to;
                       std::string detail = "from " + OwnerText(from) + " to " + OwnerText(to);
                       if (!request.reason().empty()) detail += ": " + request.reason();
-                      change.history = {change.now_ms, ActorOr(request.actor()), "reassigned",
-                                        detail};
-                    });
+                      change.history = {change.now_ms, caller.Actor(), "reassigned", detail};
+                    }));
 }
 
-absl::StatusOr<v1::Case> TrackingService::CloseCase(const v1::CloseCaseRequest& request) {
-  return Transition(request.name(), CaseEvent::kClose, [&](const v1::Case&, CaseChange& change) {
-    change.history = {change.now_ms, ActorOr(request.actor()), "closed", "case closed"};
-  });
+absl::StatusOr<v1::Case> TrackingService::CloseCase(const auth::Principal& caller,
+                                                    const v1::CloseCaseRequest& request) {
+  return ShownTo(caller, Transition(request.name(), CaseEvent::kClose,
+                                    MayAct(caller, request.name(), "close"),
+                                    [&](const v1::Case&, CaseChange& change) {
+    change.history = {change.now_ms, caller.Actor(), "closed", "case closed"};
+  }));
 }
 
-absl::StatusOr<v1::Case> TrackingService::ResumeCase(const v1::ResumeCaseRequest& request) {
-  return Transition(request.name(), CaseEvent::kResume, [&](const v1::Case&, CaseChange& change) {
+absl::StatusOr<v1::Case> TrackingService::ResumeCase(const auth::Principal& caller,
+                                                     const v1::ResumeCaseRequest& request) {
+  return ShownTo(caller, Transition(request.name(), CaseEvent::kResume,
+                                    MayAct(caller, request.name(), "resume"),
+                                    [&](const v1::Case&, CaseChange& change) {
     std::string detail = "the customer answered";
     if (!request.note().empty()) detail += ": " + request.note();
-    change.history = {change.now_ms, ActorOr(request.actor()), "resumed", detail};
-  });
+    change.history = {change.now_ms, caller.Actor(), "resumed", detail};
+  }));
 }
 
-absl::StatusOr<v1::Case> TrackingService::ChangePriority(const v1::ChangePriorityRequest& request) {
+absl::StatusOr<v1::Case> TrackingService::ChangePriority(const auth::Principal& caller,
+                                                         const v1::ChangePriorityRequest& request) {
   if (request.priority() == v1::PRIORITY_UNSPECIFIED || !v1::Priority_IsValid(request.priority())) {
     return status::InvalidArgument("priority", "one of P1..P4 is required");
   }
-  return Transition(
-      request.name(), CaseEvent::kChangePriority, [&](const v1::Case& current, CaseChange& change) {
+  return ShownTo(caller, Transition(
+      request.name(), CaseEvent::kChangePriority, MayAct(caller, request.name(), "change the priority of"),
+      [&](const v1::Case& current, CaseChange& change) {
         change.new_priority = request.priority();
         std::string detail = api::PriorityName(current.priority()) + " -> " +
                              api::PriorityName(request.priority());
         if (!request.reason().empty()) detail += ": " + request.reason();
-        change.history = {change.now_ms, ActorOr(request.actor()), "priority_changed", detail};
+        change.history = {change.now_ms, caller.Actor(), "priority_changed", detail};
         if (!change.clocks || change.clocks->empty()) return;
         // The open clocks take the targets of the new priority's policy,
         // counting the business time already used against them.
@@ -560,10 +641,12 @@ absl::StatusOr<v1::Case> TrackingService::ChangePriority(const v1::ChangePriorit
           change.more_history.push_back({change.now_ms, "system:tracking", "sla_retargeted",
                                          before + " -> " + DescribeClock(k)});
         }
-      });
+      }));
 }
 
-absl::StatusOr<v1::ReloadSlaPoliciesResponse> TrackingService::ReloadSlaPolicies() {
+absl::StatusOr<v1::ReloadSlaPoliciesResponse> TrackingService::ReloadSlaPolicies(
+    const auth::Principal& caller) {
+  if (!auth::CanWriteRules(caller)) return auth::Denied("reload the SLA policies");
   if (!policies_) return absl::FailedPreconditionError("tracking runs without SLA policies");
   VOC_RETURN_IF_ERROR(policies_->Reload());
   v1::ReloadSlaPoliciesResponse response;
@@ -573,7 +656,13 @@ absl::StatusOr<v1::ReloadSlaPoliciesResponse> TrackingService::ReloadSlaPolicies
 
 // ---------------------------------------------------------------- projects
 
-absl::StatusOr<v1::Project> TrackingService::CreateProject(const v1::CreateProjectRequest& request) {
+absl::StatusOr<v1::Project> TrackingService::LoadProject(const std::string& id) {
+  return store_.LoadProject(id, /*with_history=*/true);
+}
+
+absl::StatusOr<v1::Project> TrackingService::CreateProject(const auth::Principal& caller,
+                                                           const v1::CreateProjectRequest& request) {
+  VOC_RETURN_IF_ERROR(CheckManageProjects(caller, "create projects"));
   const std::int64_t now_ms = NowMs();
   if (!request.request_id().empty()) {
     VOC_ASSIGN_OR_RETURN(const auto existing, store_.FindProjectIdByRequest(request.request_id()));
@@ -614,7 +703,7 @@ absl::StatusOr<v1::Project> TrackingService::CreateProject(const v1::CreateProje
       return status::InvalidArgument("project.action_items", "duplicate id " + item.id());
     }
   }
-  const HistoryRecord created{now_ms, ActorOr(request.actor()), "created",
+  const HistoryRecord created{now_ms, caller.Actor(), "created",
                               "project on topic " + p.topic() + " with " +
                                   std::to_string(p.action_items_size()) + " action items"};
   VOC_ASSIGN_OR_RETURN(const bool inserted, store_.InsertProject(p, request_id, created));
@@ -626,17 +715,27 @@ absl::StatusOr<v1::Project> TrackingService::CreateProject(const v1::CreateProje
   return store_.LoadProject(*id, false);
 }
 
-absl::StatusOr<v1::Project> TrackingService::GetProject(const std::string& name) {
+absl::StatusOr<v1::Project> TrackingService::GetProject(const auth::Principal& caller,
+                                                        const std::string& name) {
   const std::string id = api::IdFromName(name, "projects/");
   if (id.empty() || id.find('/') != std::string::npos) {
     return status::InvalidArgument("name", "must look like projects/{id}");
   }
-  return store_.LoadProject(id, /*with_history=*/true);
+  absl::StatusOr<v1::Project> loaded = LoadProject(id);
+  VOC_RETURN_IF_ERROR(CheckProjectRead(caller, loaded, "projects/" + id));
+  return loaded;
 }
 
 absl::StatusOr<v1::ListProjectsResponse> TrackingService::ListProjects(
-    const v1::ListProjectsRequest& request) {
-  VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page, rpc::ParsePageRequest(request));
+    const auth::Principal& caller, const v1::ListProjectsRequest& request) {
+  // Issue 9: only projects of the caller's departments (in SQL), and a page
+  // token bound to that view.
+  VOC_ASSIGN_OR_RETURN(const auto departments, ProjectViewOf(caller));
+  std::optional<CaseView> view;
+  if (departments) view = CaseView{*departments, ""};
+  const std::uint64_t fingerprint = rpc::FilterFingerprint(request) ^ ViewFingerprint(view);
+  VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page,
+                       rpc::ParsePageRequest(request.page_size(), request.page_token(), fingerprint));
   if (!v1::ProjectState_IsValid(request.state())) {
     return status::InvalidArgument("state", "unknown state");
   }
@@ -645,19 +744,19 @@ absl::StatusOr<v1::ListProjectsResponse> TrackingService::ListProjects(
   std::optional<ProjectListKey> after;
   if (page.after) after = ProjectListKey{page.after->after_key, page.after->after_id};
   VOC_ASSIGN_OR_RETURN(auto entries,
-                       store_.ListProjects(request.state(), request.topic(), page.size, after));
+                       store_.ListProjects(request.state(), request.topic(), page.size, after,
+                                           departments ? &*departments : nullptr));
   v1::ListProjectsResponse response;
   for (auto& entry : entries) *response.add_projects() = std::move(entry.p);
-  if (!entries.empty()) {
+  if (static_cast<int>(entries.size()) >= page.size) {
     const ProjectListKey& last = entries.back().key;
-    response.set_next_page_token(rpc::NextPageToken(request, page, static_cast<int>(entries.size()),
-                                                    {last.create_ms, last.id}));
+    response.set_next_page_token(rpc::EncodePageToken({last.create_ms, last.id}, fingerprint));
   }
   return response;
 }
 
 absl::StatusOr<v1::Project> TrackingService::CompleteActionItem(
-    const v1::CompleteActionItemRequest& request) {
+    const auth::Principal& caller, const v1::CompleteActionItemRequest& request) {
   // "projects/{project}/actionItems/{item}"
   const std::string& name = request.name();
   const std::string prefix = "projects/";
@@ -669,27 +768,46 @@ absl::StatusOr<v1::Project> TrackingService::CompleteActionItem(
   }
   const std::string project_id = name.substr(prefix.size(), mid - prefix.size());
   const std::string item_id = name.substr(mid + middle.size());
+  {
+    absl::StatusOr<v1::Project> loaded = store_.LoadProject(project_id, false);
+    VOC_RETURN_IF_ERROR(CheckProjectRead(caller, loaded, "projects/" + project_id));
+    const v1::ActionItem* item = nullptr;
+    for (const auto& candidate : loaded->action_items()) {
+      if (candidate.id() == item_id) item = &candidate;
+    }
+    // An item that does not exist: the store answers NOT_FOUND to a caller
+    // who may see the project; a manager may complete any.
+    if (item != nullptr && !MayCompleteActionItem(caller, *item)) {
+      return auth::Denied("complete " + name);
+    }
+    if (item == nullptr && !auth::CanManageProjects(caller)) return auth::Denied("complete " + name);
+  }
   VOC_ASSIGN_OR_RETURN(const bool closed, store_.CompleteActionItem(project_id, item_id,
-                                                                    ActorOr(request.actor()),
-                                                                    NowMs()));
+                                                                    caller.Actor(), NowMs()));
   if (closed) {
     log::Info("project_closed", {{"project_id", project_id}});
     PublishPendingEvents();
   }
-  return GetProject("projects/" + project_id);
+  return LoadProject(project_id);
 }
 
-absl::StatusOr<v1::Project> TrackingService::ReopenProject(const v1::ReopenProjectRequest& request) {
+absl::StatusOr<v1::Project> TrackingService::ReopenProject(const auth::Principal& caller,
+                                                           const v1::ReopenProjectRequest& request) {
   const std::string id = api::IdFromName(request.name(), "projects/");
   if (id.empty() || id.find('/') != std::string::npos) {
     return status::InvalidArgument("name", "must look like projects/{id}");
   }
+  // Verification reopens with projects:reopen; a project manager may too.
+  if (!caller.HasScope(auth::kProjectsReopen) && !auth::CanManageProjects(caller)) {
+    return caller.is_person() ? auth::Denied("reopen " + request.name())
+                              : auth::MissingScope(auth::kProjectsReopen);
+  }
   if (IsBlank(request.evidence())) return status::InvalidArgument("evidence", "is required");
   VOC_RETURN_IF_ERROR(
-      store_.ReopenProject(id, ActorOr(request.actor()), request.evidence(), NowMs()));
+      store_.ReopenProject(id, caller.Actor(), request.evidence(), NowMs()));
   log::Info("project_reopened", {{"project_id", id}});
   PublishPendingEvents();
-  return GetProject("projects/" + id);
+  return LoadProject(id);
 }
 
 }  // namespace voc::tracking

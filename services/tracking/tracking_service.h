@@ -7,6 +7,14 @@
 // down (so assignment's consumer retries a CreateCase instead of
 // dead-lettering its message).
 //
+// Issue 9: every method takes the caller (common/auth) and decides with
+// common/auth/policy.h what it may see and do (case_access.h): PERMISSION_DENIED
+// otherwise, and for a case that does not exist unless the caller reads
+// every case (AIP-193); lists hold only the caller's view; every history
+// row, callback and resolution records caller.Actor(), never a request's
+// `actor`; the customer's words are de-identified for callers outside the
+// case's department (`masker`).
+//
 // Thread safety: every method may be called from several threads at once;
 // concurrent changes of one case are resolved by the store's conditional
 // updates (a loser re-reads and re-checks the transition).
@@ -19,8 +27,10 @@
 #include <string>
 #include <vector>
 
+#include "common/auth/principal.h"
 #include "common/clock/clock.h"
 #include "common/org/org_directory.h"
+#include "services/tracking/case_access.h"
 #include "services/tracking/case_clocks.h"
 #include "services/tracking/case_state_machine.h"
 #include "services/tracking/sla_policy_source.h"
@@ -38,9 +48,10 @@ class TrackingService {
   // may be null (ReassignCase then takes any owner).
   TrackingService(TrackingStore& store, const Clock& clock, storage::OutboxRelay* relay = nullptr,
                   SlaPolicySource* policies = nullptr,
-                  std::shared_ptr<const org::OrgDirectory> directory = nullptr)
+                  std::shared_ptr<const org::OrgDirectory> directory = nullptr,
+                  TextMasker masker = {})
       : store_(store), clock_(clock), relay_(relay), policies_(policies),
-        directory_(std::move(directory)) {}
+        directory_(std::move(directory)), masker_(std::move(masker)) {}
 
   // Idempotent on request_id. Starts the case's SLA clocks from
   // reference_time (the feedback's arrival; never after now) by the policy
@@ -48,7 +59,7 @@ class TrackingService {
   // resolution. case.due_time or `sla` when set fix the resolution due
   // instead (a 24x7 override); without a matching policy one of them is
   // required. INVALID_ARGUMENT names the field.
-  absl::StatusOr<v1::Case> CreateCase(const v1::CreateCaseRequest& request);
+  absl::StatusOr<v1::Case> CreateCase(const auth::Principal& caller, const v1::CreateCaseRequest& request);
   // What became of one request of CreateCases: the case as stored (or the
   // item's own error, e.g. INVALID_ARGUMENT naming the field), and whether
   // its request_id had been served before.
@@ -60,42 +71,53 @@ class TrackingService {
   // exactly like CreateCase: one outcome per request, in order. The call
   // fails whole only for too many items (INVALID_ARGUMENT "requests") or a
   // storage error (UNAVAILABLE: nothing of the batch was stored).
-  absl::StatusOr<std::vector<CaseOutcome>> CreateCases(const v1::CreateCasesRequest& request);
+  absl::StatusOr<std::vector<CaseOutcome>> CreateCases(const auth::Principal& caller, const v1::CreateCasesRequest& request);
   // With history.
-  absl::StatusOr<v1::Case> GetCase(const std::string& name);
-  absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request);
-  absl::StatusOr<v1::Case> AcknowledgeCase(const v1::AcknowledgeCaseRequest& request);
-  absl::StatusOr<v1::Case> LogCallback(const v1::LogCallbackRequest& request);
-  absl::StatusOr<v1::Case> ResolveCase(const v1::ResolveCaseRequest& request);
-  absl::StatusOr<v1::Case> ReassignCase(const v1::ReassignCaseRequest& request);
-  absl::StatusOr<v1::Case> CloseCase(const v1::CloseCaseRequest& request);
+  absl::StatusOr<v1::Case> GetCase(const auth::Principal& caller, const std::string& name);
+  absl::StatusOr<v1::ListCasesResponse> ListCases(const auth::Principal& caller, const v1::ListCasesRequest& request);
+  absl::StatusOr<v1::Case> AcknowledgeCase(const auth::Principal& caller, const v1::AcknowledgeCaseRequest& request);
+  absl::StatusOr<v1::Case> LogCallback(const auth::Principal& caller, const v1::LogCallbackRequest& request);
+  absl::StatusOr<v1::Case> ResolveCase(const auth::Principal& caller, const v1::ResolveCaseRequest& request);
+  absl::StatusOr<v1::Case> ReassignCase(const auth::Principal& caller, const v1::ReassignCaseRequest& request);
+  absl::StatusOr<v1::Case> CloseCase(const auth::Principal& caller, const v1::CloseCaseRequest& request);
   // waiting_on_customer -> in_progress; the resolution clock resumes.
-  absl::StatusOr<v1::Case> ResumeCase(const v1::ResumeCaseRequest& request);
+  absl::StatusOr<v1::Case> ResumeCase(const auth::Principal& caller, const v1::ResumeCaseRequest& request);
   // Re-targets the open clocks by the new priority's policy (history).
-  absl::StatusOr<v1::Case> ChangePriority(const v1::ChangePriorityRequest& request);
+  absl::StatusOr<v1::Case> ChangePriority(const auth::Principal& caller, const v1::ChangePriorityRequest& request);
   // FAILED_PRECONDITION without a policy file; the loader's status (the
   // policies in force stay) when the file has a mistake.
-  absl::StatusOr<v1::ReloadSlaPoliciesResponse> ReloadSlaPolicies();
+  absl::StatusOr<v1::ReloadSlaPoliciesResponse> ReloadSlaPolicies(const auth::Principal& caller);
 
   // Idempotent on request_id when one is given.
-  absl::StatusOr<v1::Project> CreateProject(const v1::CreateProjectRequest& request);
-  absl::StatusOr<v1::Project> GetProject(const std::string& name);
-  absl::StatusOr<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& request);
+  absl::StatusOr<v1::Project> CreateProject(const auth::Principal& caller, const v1::CreateProjectRequest& request);
+  absl::StatusOr<v1::Project> GetProject(const auth::Principal& caller, const std::string& name);
+  absl::StatusOr<v1::ListProjectsResponse> ListProjects(const auth::Principal& caller, const v1::ListProjectsRequest& request);
   // Completing an item twice is harmless (returns the project unchanged).
-  absl::StatusOr<v1::Project> CompleteActionItem(const v1::CompleteActionItemRequest& request);
-  absl::StatusOr<v1::Project> ReopenProject(const v1::ReopenProjectRequest& request);
+  absl::StatusOr<v1::Project> CompleteActionItem(const auth::Principal& caller, const v1::CompleteActionItemRequest& request);
+  absl::StatusOr<v1::Project> ReopenProject(const auth::Principal& caller, const v1::ReopenProjectRequest& request);
 
  private:
   // Fills the parts of a change specific to one RPC.
   using ChangeBuilder = std::function<void(const v1::Case& current, CaseChange& change)>;
   // Loads the case, checks `event` against the state machine and applies
   // the change; retries when a concurrent change won the race.
+  // Whether the caller may make this change to the case as loaded (or
+  // missing): case_access.h's CheckCaseAct, or ReassignCase's own rule.
+  using Permission = std::function<absl::Status(const absl::StatusOr<v1::Case>& loaded)>;
   absl::StatusOr<v1::Case> Transition(const std::string& name, CaseEvent event,
-                                      const ChangeBuilder& build);
+                                      const Permission& may, const ChangeBuilder& build);
+  // CheckCaseAct for `action`, as a Permission.
+  Permission MayAct(const auth::Principal& caller, const std::string& name,
+                    std::string_view action) const;
+  // The case as `caller` may see it: clocks shown, text de-identified
+  // outside its department.
+  absl::StatusOr<v1::Case> ShownTo(const auth::Principal& caller, absl::StatusOr<v1::Case> c);
+  // The project with history, for a caller already allowed to see it.
+  absl::StatusOr<v1::Project> LoadProject(const std::string& id);
   // CreateCase and CreateCases: validates every request, then stores the
   // valid new ones and looks up the served ones in one store call.
   absl::StatusOr<std::vector<CaseOutcome>> CreateBatch(
-      const std::vector<const v1::CreateCaseRequest*>& requests);
+      const auth::Principal& caller, const std::vector<const v1::CreateCaseRequest*>& requests);
   std::int64_t NowMs() const;
   void PublishPendingEvents();
   std::shared_ptr<const sla::SlaPolicies> Policies() const;
@@ -111,9 +133,8 @@ class TrackingService {
   storage::OutboxRelay* relay_;
   SlaPolicySource* policies_;
   std::shared_ptr<const org::OrgDirectory> directory_;
+  TextMasker masker_;
 };
 
-// The actor recorded when a request leaves it empty.
-inline constexpr char kAnonymousActor[] = "anonymous";
 
 }  // namespace voc::tracking

@@ -33,6 +33,7 @@
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/tracking_grpc.h"
 #include "services/tracking/tracking_service.h"
+#include "tests/unit/tracking/in_process_auth.h"
 #include "tests/support/recording_notifier.h"
 #include "tests/support/servers.h"
 
@@ -68,6 +69,9 @@ struct Stack {
   std::unique_ptr<tracking::TrackingService> tracking;
   std::unique_ptr<tracking::SlaStore> sla_store;
   std::unique_ptr<tracking::SlaSweeper> sweeper;
+  // Issue 9 (tracking helper): tracking authenticates; assignment calls as itself.
+  voc::testing::TestCredentials creds;
+  std::unique_ptr<auth::CallerAuthenticator> authenticator = tracking::InProcessAuthenticator(creds);
   std::unique_ptr<tracking::TrackingGrpc> tracking_grpc;
   std::unique_ptr<rpc::ServiceServer> server;
   std::unique_ptr<assignment::GrpcCaseCreator> cases;
@@ -86,13 +90,13 @@ struct Stack {
     sla_store = std::make_unique<tracking::SlaStore>(*tracking_db);
     sweeper = std::make_unique<tracking::SlaSweeper>(*sla_store, *tracking_store, clock, notifier, directory,
                                                      [] { return std::shared_ptr<const sla::SlaPolicies>(); });  // no sweeps here
-    tracking_grpc = std::make_unique<tracking::TrackingGrpc>(*tracking, *sweeper);
+    tracking_grpc = std::make_unique<tracking::TrackingGrpc>(*authenticator, *tracking, *sweeper);
     server = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"tracking", "127.0.0.1:0", nullptr},
         std::vector<grpc::Service*>{tracking_grpc.get()});
     const int port = server->Start().value();
     cases = std::make_unique<assignment::GrpcCaseCreator>(
-        rpc::MakeChannel("127.0.0.1:" + std::to_string(port)));
+        creds.Channel("127.0.0.1:" + std::to_string(port), "assignment"));
 
     assignment_db = storage::Database::Open("sqlite3://" + dir.path() + "/assignment.db").value();
     assignment_db->Migrate("assignment", assignment::AssignmentMigrations()).value();

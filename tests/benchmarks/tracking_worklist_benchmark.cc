@@ -42,6 +42,7 @@
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/store/tracking_store.h"
 #include "services/tracking/tracking_service.h"
+#include "tests/unit/tracking/test_callers.h"
 #include "tests/support/servers.h"
 #include "tests/support/tracking_case_generator.h"
 
@@ -174,7 +175,7 @@ void BM_ListCases(benchmark::State& state, std::string backend, long long size, 
   Store& s = StoreFor(backend, size);
   v1::ListCasesRequest request = Request(list);
   if (continued) {
-    request.set_page_token(s.service->ListCases(request).value().next_page_token());
+    request.set_page_token(s.service->ListCases(voc::tracking::TestSystem(), request).value().next_page_token());
     if (request.page_token().empty()) {
       state.SkipWithError("the list has a single page");
       return;
@@ -185,7 +186,7 @@ void BM_ListCases(benchmark::State& state, std::string backend, long long size, 
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
     const double cpu_start = ThreadCpuMs();
-    auto response = s.service->ListCases(request);
+    auto response = s.service->ListCases(voc::tracking::TestSystem(), request);
     cpu_ms.push_back(ThreadCpuMs() - cpu_start);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     if (!response.ok()) {

@@ -28,6 +28,7 @@
 #include "services/tracking/tracking_grpc.h"
 #include "common/sla/sla_policy.h"
 #include "services/tracking/tracking_service.h"
+#include "tests/unit/tracking/in_process_auth.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/triage_processor.h"
 #include "tests/support/recording_notifier.h"
@@ -86,7 +87,7 @@ struct InProcessTracking {
         sla::LoadSlaPolicies("config/sla_policies.yaml").value();
     sweeper = std::make_unique<tracking::SlaSweeper>(*sla_store, *store, clock, notifier, directory,
                                                      [policies] { return policies; });
-    grpc_service = std::make_unique<tracking::TrackingGrpc>(*service, *sweeper);
+    grpc_service = std::make_unique<tracking::TrackingGrpc>(*authenticator, *service, *sweeper);
     server = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"tracking", "127.0.0.1:0", nullptr},
         std::vector<grpc::Service*>{grpc_service.get()});
@@ -102,6 +103,9 @@ struct InProcessTracking {
   std::shared_ptr<const org::OrgDirectory> directory;
   std::unique_ptr<tracking::SlaStore> sla_store;
   std::unique_ptr<tracking::SlaSweeper> sweeper;
+  // Issue 9 (tracking helper): tracking authenticates its callers.
+  voc::testing::TestCredentials creds;
+  std::unique_ptr<auth::CallerAuthenticator> authenticator = tracking::InProcessAuthenticator(creds);
   std::unique_ptr<tracking::TrackingGrpc> grpc_service;
   std::unique_ptr<rpc::ServiceServer> server;
   int port = 0;
@@ -112,8 +116,10 @@ class AssignmentIntegrationTest : public ::testing::Test {
   void SetUp() override {
     redis_options_.port = redis_.port();
     tracking_ = std::make_unique<InProcessTracking>(dir_.path(), clock_);
-    channel_ = rpc::MakeChannel("127.0.0.1:" + std::to_string(tracking_->port));
-    tracking_stub_ = v1::TrackingService::NewStub(channel_);
+    // Issue 9 (tracking helper): assignment calls as itself; the test reads as "tester".
+    channel_ = tracking_->creds.Channel("127.0.0.1:" + std::to_string(tracking_->port), "assignment");
+    tracking_stub_ = v1::TrackingService::NewStub(
+        tracking_->creds.Channel("127.0.0.1:" + std::to_string(tracking_->port), "tester"));
     cases_ = std::make_unique<GrpcCaseCreator>(channel_);
   }
 

@@ -5,6 +5,8 @@
 // new one that sends the notification once, with the point's stable id.
 #include <gtest/gtest.h>
 
+#include "tests/unit/tracking/test_callers.h"
+
 #include <soci/soci.h>
 
 #include <atomic>
@@ -99,7 +101,7 @@ class SlaSweeperReplicasTest : public ::testing::TestWithParam<Backend> {
     c->add_owners()->set_department("customer_success");
     c->mutable_owners(0)->set_person("p-am");
     *req.mutable_sla() = ToProto(std::chrono::hours(72));
-    const std::string id = service_->CreateCase(req).value().id();
+    const std::string id = service_->CreateCase(TestSystem(), req).value().id();
     sla_test::ClockWriter clocks(*db_, *policies_);
     clocks.Clear(id);
     clocks.Start(id, kFirstResponseClock, "complaint", ToMillis(clock_.Now()));

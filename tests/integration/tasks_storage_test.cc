@@ -6,6 +6,8 @@
 // exactly once by truly concurrent watchers.
 #include <gtest/gtest.h>
 
+#include "tests/unit/tracking/test_callers.h"
+
 #include <atomic>
 #include <mutex>
 #include <set>
@@ -90,7 +92,7 @@ class TasksStorageTest : public ::testing::TestWithParam<Backend> {
     // A checklist line from creation: no owner, no due time.
     req.mutable_case_()->add_tasks()->set_title("note the call");
     *req.mutable_sla() = ToProto(hours(24));
-    return service_->CreateCase(req).value();
+    return service_->CreateCase(TestSystem(), req).value();
   }
 
   v1::Task AddTask(const v1::Case& c, const std::string& title, hours due_in) {
@@ -100,7 +102,7 @@ class TasksStorageTest : public ::testing::TestWithParam<Backend> {
     req.mutable_task()->set_title(title);
     req.mutable_task()->mutable_owner()->set_department("warehouse");
     *req.mutable_task()->mutable_due_time() = ToProto(clock_.Now() + due_in);
-    auto t = tasks_->AddTask(req);
+    auto t = tasks_->AddTask(TestSystem(), req);
     EXPECT_TRUE(t.ok()) << t.status();
     return t.value();
   }
@@ -129,7 +131,7 @@ TEST_P(TasksStorageTest, TasksListInDueOrderAndHoldTheResolution) {
   v1::ListTasksRequest req;
   req.set_department("warehouse");
   req.set_open_only(true);
-  auto listed = tasks_->ListTasks(req).value();
+  auto listed = tasks_->ListTasks(TestSystem(), req).value();
   ASSERT_EQ(listed.tasks_size(), 2);
   EXPECT_EQ(listed.tasks(0).name(), soon.name());
   EXPECT_EQ(listed.tasks(0).case_title(), "Late parcel fb-b");
@@ -139,11 +141,11 @@ TEST_P(TasksStorageTest, TasksListInDueOrderAndHoldTheResolution) {
   v1::ListTasksRequest of_case;
   of_case.set_case_id(a.name());
   of_case.set_page_size(1);
-  auto page = tasks_->ListTasks(of_case).value();
+  auto page = tasks_->ListTasks(TestSystem(), of_case).value();
   ASSERT_EQ(page.tasks_size(), 1);
   EXPECT_EQ(page.tasks(0).id(), "task-2");
   of_case.set_page_token(page.next_page_token());
-  page = tasks_->ListTasks(of_case).value();
+  page = tasks_->ListTasks(TestSystem(), of_case).value();
   ASSERT_EQ(page.tasks_size(), 1);
   EXPECT_EQ(page.tasks(0).id(), "task-1");
   EXPECT_EQ(page.tasks(0).state(), v1::TASK_STATE_OPEN);  // the migration's default
@@ -152,17 +154,17 @@ TEST_P(TasksStorageTest, TasksListInDueOrderAndHoldTheResolution) {
   v1::ResolveCaseRequest resolve;
   resolve.set_name(a.name());
   resolve.set_resolution_note("done");
-  EXPECT_EQ(service_->ResolveCase(resolve).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(service_->ResolveCase(TestSystem(), resolve).status().code(), absl::StatusCode::kFailedPrecondition);
   v1::UpdateTaskStateRequest cancel;
   cancel.set_name(late.name());
   cancel.set_state(v1::TASK_STATE_CANCELLED);
   cancel.set_reason("customer picked it up");
-  const auto cancelled = tasks_->UpdateTaskState(cancel);
+  const auto cancelled = tasks_->UpdateTaskState(TestSystem(), cancel);
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
   EXPECT_EQ(cancelled->cancel_reason(), "customer picked it up");
   EXPECT_EQ(cancelled->owner().department(), "warehouse");  // CASE-guarded columns kept
   EXPECT_TRUE(cancelled->has_due_time());
-  EXPECT_TRUE(service_->ResolveCase(resolve).ok());
+  EXPECT_TRUE(service_->ResolveCase(TestSystem(), resolve).ok());
 }
 
 TEST_P(TasksStorageTest, ConcurrentStateChangesHaveOneWinner) {
@@ -175,7 +177,7 @@ TEST_P(TasksStorageTest, ConcurrentStateChangesHaveOneWinner) {
       req.set_name(t.name());
       req.set_state(i % 2 ? v1::TASK_STATE_DONE : v1::TASK_STATE_CANCELLED);
       req.set_reason("racing " + std::to_string(i));
-      const auto r = tasks_->UpdateTaskState(req);
+      const auto r = tasks_->UpdateTaskState(TestSystem(), req);
       (r.ok() ? ok : refused)++;
       if (!r.ok()) EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
     });
@@ -188,15 +190,16 @@ TEST_P(TasksStorageTest, ConcurrentStateChangesHaveOneWinner) {
 TEST_P(TasksStorageTest, DecisionsAndItemEditsPersist) {
   v1::CreateProjectRequest req;
   req.set_request_id("proj-1");
-  req.set_actor("p-am");
   req.mutable_project()->set_title("Cut delays");
   req.mutable_project()->set_topic("logistics.delivery_delay");
-  const v1::Project p = workflow_->ProposeProject(req).value();
+  // The proposer recorded is the caller (issue 9), an analyst here.
+  const v1::Project p =
+      workflow_->ProposeProject(TestPerson("p-am", "customer_success", {auth::Role::kAnalyst}), req).value();
   v1::DecideProjectRequest reject;
   reject.set_name(p.name());
   reject.set_actor("p-head");
   reject.set_reason("no budget this year");
-  const auto rejected = workflow_->DecideProject(reject);
+  const auto rejected = workflow_->DecideProject(TestPerson("p-head", "customer_success"), reject);
   ASSERT_TRUE(rejected.ok()) << rejected.status();
   const ProjectDecision d = project_store_->LoadDecision(p.id()).value();
   EXPECT_EQ(d.decided_by, "p-head");
@@ -208,7 +211,7 @@ TEST_P(TasksStorageTest, DecisionsAndItemEditsPersist) {
   add.set_parent(p.name());
   add.mutable_item()->set_title("x");
   add.mutable_item()->mutable_owner()->set_department("warehouse");
-  EXPECT_EQ(workflow_->AddActionItem(add).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(workflow_->AddActionItem(TestSystem(), add).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_P(TasksStorageTest, ConcurrentWatchersFireEachPointOnce) {
@@ -223,15 +226,15 @@ TEST_P(TasksStorageTest, ConcurrentWatchersFireEachPointOnce) {
     item->mutable_owner()->set_person("p-wh-li");
     *item->mutable_due_time() = ToProto(clock_.Now() + hours(1 + i));
   }
-  const v1::Project p = workflow_->ProposeProject(req).value();
+  const v1::Project p = workflow_->ProposeProject(TestSystem(), req).value();
   v1::DecideProjectRequest approve;
   approve.set_name(p.name());
   approve.set_actor("p-head");
   approve.set_approve(true);
-  ASSERT_TRUE(workflow_->DecideProject(approve).ok());
+  ASSERT_TRUE(workflow_->DecideProject(TestPerson("p-head", "customer_success"), approve).ok());
   v1::StartProjectRequest start;
   start.set_name(p.name());
-  ASSERT_TRUE(workflow_->StartProject(start).ok());
+  ASSERT_TRUE(workflow_->StartProject(TestSystem(), start).ok());
 
   tasks::ItemWatchPlan plan;
   plan.escalation.push_back({1, 0, "manager"});

@@ -6,6 +6,8 @@
 // redis-server.
 #include <gtest/gtest.h>
 
+#include "tests/unit/tracking/test_callers.h"
+
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -127,13 +129,13 @@ std::unique_ptr<::voc::testing::PostgresServer> TrackingStorageTest::postgres_;
 int TrackingStorageTest::database_counter_ = 0;
 
 TEST_P(TrackingStorageTest, CaseRoundTripsAndCreateIsIdempotent) {
-  auto first = service_->CreateCase(Callback("fb-1"));
+  auto first = service_->CreateCase(TestSystem(), Callback("fb-1"));
   ASSERT_TRUE(first.ok()) << std::string(first.status().message());
-  auto again = service_->CreateCase(Callback("fb-1"));
+  auto again = service_->CreateCase(TestSystem(), Callback("fb-1"));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again.value().id(), first.value().id());
 
-  auto got = service_->GetCase(first.value().name());
+  auto got = service_->GetCase(TestSystem(), first.value().name());
   ASSERT_TRUE(got.ok());
   const v1::Case& c = got.value();
   EXPECT_EQ(c.topics_size(), 2);
@@ -146,7 +148,7 @@ TEST_P(TrackingStorageTest, CaseRoundTripsAndCreateIsIdempotent) {
 
   v1::ListCasesRequest list;
   list.set_feedback_id("fb-1");
-  EXPECT_EQ(service_->ListCases(list).value().cases_size(), 1);
+  EXPECT_EQ(service_->ListCases(TestSystem(), list).value().cases_size(), 1);
 }
 
 TEST_P(TrackingStorageTest, ConcurrentCreatesOfOneRequestMakeOneCase) {
@@ -155,7 +157,7 @@ TEST_P(TrackingStorageTest, ConcurrentCreatesOfOneRequestMakeOneCase) {
   std::mutex mu;
   for (int i = 0; i < 6; ++i) {
     threads.emplace_back([&] {
-      auto r = service_->CreateCase(Callback("fb-race"));
+      auto r = service_->CreateCase(TestSystem(), Callback("fb-race"));
       ASSERT_TRUE(r.ok()) << std::string(r.status().message());
       std::lock_guard lock(mu);
       ids.insert(r.value().id());
@@ -166,18 +168,18 @@ TEST_P(TrackingStorageTest, ConcurrentCreatesOfOneRequestMakeOneCase) {
 }
 
 TEST_P(TrackingStorageTest, TransitionsHistoryAndEventsPersist) {
-  const v1::Case c = service_->CreateCase(Callback("fb-1")).value();
+  const v1::Case c = service_->CreateCase(TestSystem(), Callback("fb-1")).value();
   v1::LogCallbackRequest cb;
   cb.set_name(c.name());
   cb.set_actor("p-am");
   cb.set_reached(true);
   cb.set_note("talked for 10 minutes");
-  ASSERT_TRUE(service_->LogCallback(cb).ok());
+  ASSERT_TRUE(service_->LogCallback(TestSystem(), cb).ok());
   v1::ResolveCaseRequest resolve;
   resolve.set_name(c.name());
   resolve.set_actor("p-am");
   resolve.set_resolution_note("refund issued");
-  const auto resolved = service_->ResolveCase(resolve);
+  const auto resolved = service_->ResolveCase(TestSystem(), resolve);
   ASSERT_TRUE(resolved.ok());
   EXPECT_EQ(resolved.value().state(), v1::CASE_STATE_RESOLVED);
   EXPECT_EQ(resolved.value().callbacks_size(), 1);
@@ -191,12 +193,12 @@ TEST_P(TrackingStorageTest, ListOrdersOverdueFirstAndPages) {
     auto req = Callback("fb-" + std::to_string(i));
     // due in 24h - i*10h: fb-3 and fb-4 are already overdue.
     *req.mutable_reference_time() = ToProto(clock_.Now() - hours(10 * i));
-    ASSERT_TRUE(service_->CreateCase(req).ok());
+    ASSERT_TRUE(service_->CreateCase(TestSystem(), req).ok());
   }
   v1::ListCasesRequest list;
   list.set_page_size(3);
   list.set_open_only(true);
-  auto page1 = service_->ListCases(list).value();
+  auto page1 = service_->ListCases(TestSystem(), list).value();
   ASSERT_EQ(page1.cases_size(), 3);
   EXPECT_EQ(page1.cases(0).feedback_id(), "fb-4");
   EXPECT_TRUE(page1.cases(0).overdue());
@@ -204,7 +206,7 @@ TEST_P(TrackingStorageTest, ListOrdersOverdueFirstAndPages) {
   EXPECT_EQ(page1.cases(2).feedback_id(), "fb-2");
   EXPECT_FALSE(page1.cases(2).overdue());
   list.set_page_token(page1.next_page_token());
-  auto page2 = service_->ListCases(list).value();
+  auto page2 = service_->ListCases(TestSystem(), list).value();
   ASSERT_EQ(page2.cases_size(), 2);
   EXPECT_EQ(page2.cases(1).feedback_id(), "fb-0");
 
@@ -215,14 +217,14 @@ TEST_P(TrackingStorageTest, ListOrdersOverdueFirstAndPages) {
   overdue.set_kind(v1::CASE_KIND_DETRACTOR_CALLBACK);
   overdue.set_state(v1::CASE_STATE_OPEN);
   overdue.set_customer_id("c-1");
-  EXPECT_EQ(service_->ListCases(overdue).value().cases_size(), 2);
+  EXPECT_EQ(service_->ListCases(TestSystem(), overdue).value().cases_size(), 2);
 }
 
 TEST_P(TrackingStorageTest, ConcurrentSweepersEscalateEachBreachExactlyOnce) {
   // escalation (issue 11): each case's resolution clock (24 h from `sla`)
   // escalates by the detractor-callback chain of the test policies.
   const auto policies = sla_test::TestPolicies();
-  for (int i = 0; i < 12; ++i) ASSERT_TRUE(service_->CreateCase(Callback("fb-" + std::to_string(i))).ok());
+  for (int i = 0; i < 12; ++i) ASSERT_TRUE(service_->CreateCase(TestSystem(), Callback("fb-" + std::to_string(i))).ok());
   clock_.Advance(hours(25));
   RecordingNotifier notifier;
   std::vector<std::unique_ptr<TrackingStore>> stores;
@@ -270,12 +272,12 @@ TEST_P(TrackingStorageTest, ProjectClosesOnLastItemAndReopens) {
     item->set_title(std::string("act in ") + dept);
     item->mutable_owner()->set_department(dept);
   }
-  const v1::Project p = service_->CreateProject(req).value();
+  const v1::Project p = service_->CreateProject(TestSystem(), req).value();
   v1::Project last;
   for (const auto& item : p.action_items()) {
     v1::CompleteActionItemRequest done;
     done.set_name(item.name());
-    auto r = service_->CompleteActionItem(done);
+    auto r = service_->CompleteActionItem(TestSystem(), done);
     ASSERT_TRUE(r.ok()) << std::string(r.status().message());
     last = r.value();
   }
@@ -284,7 +286,7 @@ TEST_P(TrackingStorageTest, ProjectClosesOnLastItemAndReopens) {
   v1::ReopenProjectRequest reopen;
   reopen.set_name(p.name());
   reopen.set_evidence("no significant drop");
-  auto reopened = service_->ReopenProject(reopen);
+  auto reopened = service_->ReopenProject(TestSystem(), reopen);
   ASSERT_TRUE(reopened.ok()) << std::string(reopened.status().message());
   EXPECT_EQ(reopened.value().reopen_count(), 1);
   EXPECT_FALSE(reopened.value().has_close_time());
@@ -292,7 +294,7 @@ TEST_P(TrackingStorageTest, ProjectClosesOnLastItemAndReopens) {
 
   v1::ListProjectsRequest list;
   list.set_state(v1::PROJECT_STATE_OPEN);
-  EXPECT_EQ(service_->ListProjects(list).value().projects_size(), 1);
+  EXPECT_EQ(service_->ListProjects(TestSystem(), list).value().projects_size(), 1);
 }
 
 // A token edited by hand, or sent with other filters than the page it came
@@ -313,32 +315,32 @@ TEST_P(TrackingStorageTest, ListCasesPageTokensAreOpaqueBoundAndWalkEveryCaseOnc
     auto req = Callback("fb-" + std::to_string(i));
     // Due from -26h to +10h around now: the first ones are overdue.
     *req.mutable_reference_time() = ToProto(clock_.Now() - hours(50) + hours(6 * i));
-    present.insert(service_->CreateCase(req).value().id());
+    present.insert(service_->CreateCase(TestSystem(), req).value().id());
   }
   v1::ListCasesRequest list;
   list.set_page_size(2);
   list.set_open_only(true);
-  const auto first = service_->ListCases(list).value();
+  const auto first = service_->ListCases(TestSystem(), list).value();
   ASSERT_FALSE(first.next_page_token().empty());
 
   v1::ListCasesRequest tampered = list;
   tampered.set_page_token(Tampered(first.next_page_token()));
-  ExpectRefusedToken(service_->ListCases(tampered).status());
+  ExpectRefusedToken(service_->ListCases(TestSystem(), tampered).status());
   v1::ListCasesRequest other_filter = list;
   other_filter.set_department("executive");
   other_filter.set_page_token(first.next_page_token());
-  ExpectRefusedToken(service_->ListCases(other_filter).status());
+  ExpectRefusedToken(service_->ListCases(TestSystem(), other_filter).status());
 
   // Walk while cases keep arriving (due before and after the cursor) and the
   // clock moves, so cases fall overdue mid-walk.
   std::map<std::string, int> seen;
   v1::ListCasesRequest walk = list;
   for (int page = 0; page < 20; ++page) {
-    const auto response = service_->ListCases(walk).value();
+    const auto response = service_->ListCases(TestSystem(), walk).value();
     for (const auto& c : response.cases()) ++seen[c.id()];
     auto added = Callback("fb-added-" + std::to_string(page));
     *added.mutable_reference_time() = ToProto(clock_.Now() - hours(page % 2 ? 40 : 0));
-    ASSERT_TRUE(service_->CreateCase(added).ok());
+    ASSERT_TRUE(service_->CreateCase(TestSystem(), added).ok());
     clock_.Advance(hours(7));
     if (response.next_page_token().empty()) break;
     walk.set_page_token(response.next_page_token());
@@ -355,13 +357,13 @@ TEST_P(TrackingStorageTest, ACaseFallingOverdueMidWalkIsNeitherSkippedNorRepeate
     auto req = Callback("fb-" + std::to_string(i));
     const int due_in_hours[] = {-1, 1, 5};
     *req.mutable_reference_time() = ToProto(clock_.Now() - hours(24) + hours(due_in_hours[i]));
-    ids.push_back(service_->CreateCase(req).value().id());
+    ids.push_back(service_->CreateCase(TestSystem(), req).value().id());
   }
   v1::ListCasesRequest walk;
   walk.set_page_size(1);
   std::vector<std::string> seen;
   for (int page = 0; page < 5; ++page) {
-    const auto response = service_->ListCases(walk).value();
+    const auto response = service_->ListCases(TestSystem(), walk).value();
     for (const auto& c : response.cases()) seen.push_back(c.id());
     if (page == 1) clock_.Advance(hours(6));
     if (response.next_page_token().empty()) break;
@@ -379,7 +381,7 @@ TEST_P(TrackingStorageTest, ListProjectsPageTokensAreOpaqueBoundAndWalkEveryProj
     auto* item = req.mutable_project()->add_action_items();
     item->set_title("act");
     item->mutable_owner()->set_department("logistics");
-    return service_->CreateProject(req).value().id();
+    return service_->CreateProject(TestSystem(), req).value().id();
   };
   std::set<std::string> present;
   for (int i = 0; i < 7; ++i) {
@@ -389,22 +391,22 @@ TEST_P(TrackingStorageTest, ListProjectsPageTokensAreOpaqueBoundAndWalkEveryProj
   v1::ListProjectsRequest list;
   list.set_page_size(3);
   list.set_topic("logistics.delivery_delay");
-  const auto first = service_->ListProjects(list).value();
+  const auto first = service_->ListProjects(TestSystem(), list).value();
   ASSERT_EQ(first.projects_size(), 3);
   ASSERT_FALSE(first.next_page_token().empty());
 
   v1::ListProjectsRequest tampered = list;
   tampered.set_page_token(Tampered(first.next_page_token()));
-  ExpectRefusedToken(service_->ListProjects(tampered).status());
+  ExpectRefusedToken(service_->ListProjects(TestSystem(), tampered).status());
   v1::ListProjectsRequest other_filter = list;
   other_filter.set_topic("app");
   other_filter.set_page_token(first.next_page_token());
-  ExpectRefusedToken(service_->ListProjects(other_filter).status());
+  ExpectRefusedToken(service_->ListProjects(TestSystem(), other_filter).status());
 
   std::map<std::string, int> seen;
   v1::ListProjectsRequest walk = list;
   for (int page = 0; page < 20; ++page) {
-    const auto response = service_->ListProjects(walk).value();
+    const auto response = service_->ListProjects(TestSystem(), walk).value();
     for (const auto& p : response.projects()) ++seen[p.id()];
     create("p-added-" + std::to_string(page), "logistics.delivery_delay");
     if (page % 2) clock_.Advance(std::chrono::minutes(1));
@@ -444,7 +446,7 @@ class TrackingClocksStorageTest : public TrackingStorageTest {
     auto* owner = req.mutable_case_()->add_owners();
     owner->set_department("customer_success");
     owner->set_person("p-am");
-    return clocked_->CreateCase(req).value();
+    return clocked_->CreateCase(TestSystem(), req).value();
   }
 
   StoredClock Row(const std::string& case_id, const std::string& clock) {
@@ -494,7 +496,7 @@ TEST_P(TrackingClocksStorageTest, ClockRowsFollowTheCaseEventsOnEachBackend) {
   clock_.Set(FromMillis(Utc(2, 3)));
   v1::AcknowledgeCaseRequest ack;
   ack.set_name(c.name());
-  ASSERT_TRUE(clocked_->AcknowledgeCase(ack).ok());
+  ASSERT_TRUE(clocked_->AcknowledgeCase(TestSystem(), ack).ok());
   first = Row(c.id(), "first_response");
   EXPECT_EQ(first.met_ms, Utc(2, 3));
   EXPECT_EQ(first.used_ms, 2 * 3600000LL);
@@ -505,7 +507,7 @@ TEST_P(TrackingClocksStorageTest, ClockRowsFollowTheCaseEventsOnEachBackend) {
   v1::LogCallbackRequest unreached;
   unreached.set_name(c.name());
   unreached.set_reached(false);
-  ASSERT_TRUE(clocked_->LogCallback(unreached).ok());
+  ASSERT_TRUE(clocked_->LogCallback(TestSystem(), unreached).ok());
   StoredClock resolution = Row(c.id(), "resolution");
   EXPECT_FALSE(resolution.due_ms);
   EXPECT_FALSE(resolution.next_check_ms);
@@ -516,7 +518,7 @@ TEST_P(TrackingClocksStorageTest, ClockRowsFollowTheCaseEventsOnEachBackend) {
   clock_.Set(FromMillis(Utc(4, 1)));
   v1::ResumeCaseRequest resume;
   resume.set_name(c.name());
-  ASSERT_TRUE(clocked_->ResumeCase(resume).ok());
+  ASSERT_TRUE(clocked_->ResumeCase(TestSystem(), resume).ok());
   resolution = Row(c.id(), "resolution");
   EXPECT_FALSE(resolution.paused_since_ms);
   EXPECT_EQ(resolution.due_ms, Utc(10, 6)) << "Tuesday 2026-03-10 14:00 Shanghai";
@@ -526,7 +528,7 @@ TEST_P(TrackingClocksStorageTest, ClockRowsFollowTheCaseEventsOnEachBackend) {
   v1::ChangePriorityRequest urgent;
   urgent.set_name(c.name());
   urgent.set_priority(v1::PRIORITY_P1);
-  const auto changed = clocked_->ChangePriority(urgent);
+  const auto changed = clocked_->ChangePriority(TestSystem(), urgent);
   ASSERT_TRUE(changed.ok()) << changed.status();
   resolution = Row(c.id(), "resolution");
   EXPECT_EQ(resolution.policy_id, "complaint-urgent");
@@ -537,11 +539,11 @@ TEST_P(TrackingClocksStorageTest, ClockRowsFollowTheCaseEventsOnEachBackend) {
   v1::ResolveCaseRequest resolve;
   resolve.set_name(c.name());
   resolve.set_resolution_note("fixed");
-  ASSERT_TRUE(clocked_->ResolveCase(resolve).ok());
+  ASSERT_TRUE(clocked_->ResolveCase(TestSystem(), resolve).ok());
   resolution = Row(c.id(), "resolution");
   EXPECT_EQ(resolution.met_ms, Utc(4, 1));
   EXPECT_FALSE(resolution.next_check_ms);
-  EXPECT_FALSE(clocked_->GetCase(c.name()).value().has_due_time()) << "no clock left running";
+  EXPECT_FALSE(clocked_->GetCase(TestSystem(), c.name()).value().has_due_time()) << "no clock left running";
 }
 
 TEST_P(TrackingClocksStorageTest, ListCasesOrdersAndFiltersByEitherDue) {
@@ -551,7 +553,7 @@ TEST_P(TrackingClocksStorageTest, ListCasesOrdersAndFiltersByEitherDue) {
   const v1::Case answered = Complaint("fb-answered");
   v1::AcknowledgeCaseRequest ack;
   ack.set_name(answered.name());
-  ASSERT_TRUE(clocked_->AcknowledgeCase(ack).ok());
+  ASSERT_TRUE(clocked_->AcknowledgeCase(TestSystem(), ack).ok());
   clock_.Set(FromMillis(Utc(2, 4)));  // Monday 12:00 Shanghai: urgent's first response is late
 
   auto list = [&](v1::DueClock clock, bool overdue_only, const std::string& department) {
@@ -560,7 +562,7 @@ TEST_P(TrackingClocksStorageTest, ListCasesOrdersAndFiltersByEitherDue) {
     req.set_overdue_only(overdue_only);
     req.set_department(department);
     std::vector<std::string> out;
-    const v1::ListCasesResponse got = clocked_->ListCases(req).value();
+    const v1::ListCasesResponse got = clocked_->ListCases(TestSystem(), req).value();
     for (const auto& c : got.cases()) out.push_back(c.feedback_id());
     return out;
   };

@@ -310,6 +310,39 @@ TEST_P(TrackingWorklistTest, EveryShapeWalksTheSameCasesInTheSameOrderAsBefore) 
   }
 }
 
+// Issue 9: a caller's view (CaseFilter::visible) walks exactly the cases of
+// the list without it that have an owner row in the view's departments or
+// with its person, in the same order, whatever the other filters.
+TEST_P(TrackingWorklistTest, ACallersViewWalksTheVisibleCasesOfEveryShapeInOrder) {
+  Generate(kWalkCases);
+  CaseView view;
+  view.departments = {"d-3", ::voc::testing::GeneratedCases::kLegal};
+  view.person = ::voc::testing::GeneratedCases::kBusyPerson;
+  const std::set<std::string> visible = db_->WithSession([&](soci::session& s) {
+    std::set<std::string> ids;
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT case_id FROM case_owners WHERE department IN (:a, :b) OR person = :p",
+         soci::use(view.departments[0]), soci::use(view.departments[1]), soci::use(view.person));
+    for (const soci::row& r : rows) ids.insert(storage::AsString(r, 0));
+    return ids;
+  });
+  ASSERT_FALSE(visible.empty());
+  int non_empty = 0;
+  for (const Shape& shape : Shapes()) {
+    std::vector<std::string> expected;
+    for (const std::string& id : Reference(shape.filter)) {
+      if (visible.count(id)) expected.push_back(id);
+    }
+    non_empty += expected.empty() ? 0 : 1;
+    CaseFilter scoped = shape.filter;
+    scoped.visible = view;
+    for (int page_size : {7, 50}) {
+      EXPECT_EQ(Walk(scoped, page_size), expected) << shape.name << " in pages of " << page_size;
+    }
+  }
+  EXPECT_GT(non_empty, 0);
+}
+
 v1::Case TwoOwnerCase(const std::string& id, std::int64_t due_ms) {
   v1::Case c;
   c.set_id(id);

@@ -207,6 +207,26 @@ absl::StatusOr<std::vector<std::pair<v1::Task, TaskListKey>>> TaskStore::ListTas
       if (!filter.person.empty()) q.sql += " AND t.person = " + q.Text(filter.person);
       if (!filter.case_id.empty()) q.sql += " AND t.case_id = " + q.Text(filter.case_id);
       if (filter.state != 0) q.sql += " AND t.state = " + q.Int(filter.state);
+      if (filter.visible) {
+        const CaseView& v = *filter.visible;
+        if (v.departments.empty() && v.person.empty()) return std::vector<std::pair<v1::Task, TaskListKey>>{};
+        // The view's condition on one table alias's (department, person).
+        const auto in_view = [&](const std::string& alias) {
+          std::string cond;
+          if (!v.departments.empty()) {
+            cond += alias + ".department IN (";
+            for (std::size_t i = 0; i < v.departments.size(); ++i) {
+              cond += (i ? ", " : "") + q.Text(v.departments[i]);
+            }
+            cond += ")";
+          }
+          if (!v.person.empty()) cond += (cond.empty() ? "" : " OR ") + alias + ".person = " + q.Text(v.person);
+          return cond;
+        };
+        q.sql += " AND (" + in_view("t");
+        q.sql += " OR (SELECT COUNT(*) FROM case_owners ov WHERE ov.case_id = t.case_id AND (" +
+                 in_view("ov") + ")) > 0)";
+      }
       if (filter.open_only) {
         q.sql += " AND t.state IN (" + std::to_string(v1::TASK_STATE_OPEN) + ", " +
                  std::to_string(v1::TASK_STATE_IN_PROGRESS) + ")";

@@ -28,6 +28,11 @@ struct TaskFilter {
   int state = 0;  // v1::TaskState; 0 = any
   bool open_only = false;
   std::string case_id;
+  // Issue 9: only tasks the caller may see: on a case of the view (an owner
+  // row in one of its departments or with its person), or owned by one of
+  // its departments or by its person (a task's owner works it from their
+  // own worklist). Unset = every task.
+  std::optional<CaseView> visible;
 };
 
 // Where a task stands in ListTasks' order: due time (a task without one

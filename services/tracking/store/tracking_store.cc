@@ -888,23 +888,36 @@ absl::StatusOr<v1::Project> TrackingStore::LoadProject(const std::string& id, bo
 }
 
 absl::StatusOr<std::vector<ProjectListEntry>> TrackingStore::ListProjects(
-    int state, const std::string& topic, int limit, const std::optional<ProjectListKey>& after) {
+    int state, const std::string& topic, int limit, const std::optional<ProjectListKey>& after,
+    const std::vector<std::string>* departments) {
   return storage::Guarded("listing projects", [&] {
     return db_.WithSession([&](soci::session& s) {
+      if (departments && departments->empty()) return std::vector<ProjectListEntry>{};
       // The keyset: strictly after (create_ms descending, id) of the last
       // project of the previous page.
       int has_after = after ? 1 : 0;
       long long after_ms = after ? after->create_ms : 0;
       const std::string after_id = after ? after->id : "";
-      const std::string sql =
+      std::string sql =
           "SELECT id, create_ms FROM projects WHERE (:s1 = 0 OR state = :s2)"
           " AND (:t1 = '' OR topic = :t2)"
-          " AND (:a1 = 0 OR create_ms < :m1 OR (create_ms = :m2 AND id > :i1))"
-          " ORDER BY create_ms DESC, id LIMIT " + std::to_string(limit);
-      soci::rowset<soci::row> rows =
-          (s.prepare << sql, soci::use(state), soci::use(state), soci::use(topic),
-           soci::use(topic), soci::use(has_after), soci::use(after_ms), soci::use(after_ms),
-           soci::use(after_id));
+          " AND (:a1 = 0 OR create_ms < :m1 OR (create_ms = :m2 AND id > :i1))";
+      if (departments) {
+        // Issue 9: a caller's view, in SQL so a page holds only what they may see.
+        sql += " AND id IN (SELECT ai.project_id FROM action_items ai WHERE ai.department IN (";
+        for (std::size_t i = 0; i < departments->size(); ++i) {
+          sql += (i ? ", :d" : ":d") + std::to_string(i);
+        }
+        sql += "))";
+      }
+      sql += " ORDER BY create_ms DESC, id LIMIT " + std::to_string(limit);
+      soci::details::prepare_temp_type prepared = (s.prepare << sql);
+      prepared, soci::use(state), soci::use(state), soci::use(topic), soci::use(topic),
+          soci::use(has_after), soci::use(after_ms), soci::use(after_ms), soci::use(after_id);
+      if (departments) {
+        for (const std::string& d : *departments) prepared, soci::use(d);
+      }
+      soci::rowset<soci::row> rows(prepared);
       std::vector<ProjectListEntry> out;
       for (const soci::row& r : rows) out.push_back({{}, {AsInt(r, 1), AsString(r, 0)}});
       for (ProjectListEntry& entry : out) {

@@ -64,6 +64,13 @@ struct ProjectListEntry {
   ProjectListKey key;
 };
 
+// The cases one caller may see (issue 9, auth::VisibleCases): those with an
+// owner row in one of `departments` or whose owner person is `person`.
+struct CaseView {
+  std::vector<std::string> departments;  // sorted, distinct
+  std::string person;                    // "" for none
+};
+
 struct CaseFilter {
   std::string department;
   std::string owner;
@@ -78,6 +85,9 @@ struct CaseFilter {
   // (state, <clock>_due_ms) indexes of cases, or of case_owners for a
   // department or person filter; the other filters are checked row by row.
   int due_clock = 0;
+  // Issue 9: only the cases of this view (checked in SQL, so a page holds
+  // only what the caller may see); unset = every case.
+  std::optional<CaseView> visible;
 };
 
 // One item of TrackingStore::CreateCases. `c` (id already chosen) is
@@ -218,8 +228,11 @@ class TrackingStore {
   absl::StatusOr<v1::Project> LoadProject(const std::string& id, bool with_history);
   // Newest first (create time descending, then id); at most `limit`,
   // starting strictly after `after` when given.
+  // `departments`: issue 9, only projects with an action item owned by one
+  // of them; null = every project.
   absl::StatusOr<std::vector<ProjectListEntry>> ListProjects(
-      int state, const std::string& topic, int limit, const std::optional<ProjectListKey>& after);
+      int state, const std::string& topic, int limit, const std::optional<ProjectListKey>& after,
+      const std::vector<std::string>* departments = nullptr);
   // Marks the item done; when it was the last open item of an open project,
   // closes the project in the same transaction (history + project_closed
   // event). Returns whether this call closed the project; completing a done

@@ -185,6 +185,25 @@ class WorklistQuery {
       q.Append(" AND (SELECT COUNT(*) FROM case_owners od WHERE od.case_id = " + id +
                " AND od.department = " + q.Param(f_.department) + ") > 0");
     }
+    if (f_.visible) {
+      // Issue 9: the caller's view, when a narrower index drives the list
+      // (ReadWorklistPage reads a view-wide list by the view's own indexes).
+      const CaseView& v = *f_.visible;
+      q.Append(" AND (SELECT COUNT(*) FROM case_owners ov WHERE ov.case_id = " + id + " AND (");
+      std::string either;
+      if (!v.departments.empty()) {
+        q.Append("ov.department IN (");
+        for (std::size_t i = 0; i < v.departments.size(); ++i) {
+          q.Append((i ? ", " : "") + q.Param(v.departments[i]));
+        }
+        q.Append(")");
+      }
+      if (!v.person.empty()) {
+        q.Append((v.departments.empty() ? "" : " OR ") + std::string("ov.person = ") +
+                 q.Param(v.person));
+      }
+      q.Append(")) > 0");
+    }
   }
 
   const CaseFilter& f_;
@@ -292,11 +311,11 @@ std::vector<CaseListKey> MergeBucket(std::vector<Arm>& arms, int bucket, int nee
   return merged;
 }
 
-}  // namespace
 
-std::vector<CaseListKey> ReadWorklistPage(soci::session& s, const CaseFilter& filter,
-                                          std::int64_t as_of_ms, int limit,
-                                          const std::optional<CaseListKey>& after) {
+// One page for `filter`, read by the index of its most selective filter.
+std::vector<CaseListKey> ReadPage(soci::session& s, const CaseFilter& filter,
+                                  std::int64_t as_of_ms, int limit,
+                                  const std::optional<CaseListKey>& after) {
   const WorklistQuery query(filter);
   std::vector<Arm> arms = PageArms(query, after);
   if (arms.empty() || limit <= 0) return {};
@@ -329,6 +348,68 @@ std::vector<CaseListKey> ReadWorklistPage(soci::session& s, const CaseFilter& fi
   auto rest = MergeBucket(arms, 1, limit - static_cast<int>(page.size()));
   page.insert(page.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
   return page;
+}
+
+// Issue 9: a page of the caller's view. A filter that names one of the
+// view's departments or the caller as owner is inside the view already; a
+// filter with a selective index of its own (another department or person,
+// a feedback or customer id) checks the view row by row; any other list
+// (the caller's whole worklist, by state or kind) is the union of one list
+// per department of the view and one of the cases the caller owns, each
+// read by its index and merged here: the first `limit` distinct cases of
+// the union are among the first `limit` of some part.
+std::vector<CaseListKey> ReadVisiblePage(soci::session& s, const CaseFilter& filter,
+                                         std::int64_t as_of_ms, int limit,
+                                         const std::optional<CaseListKey>& after) {
+  const CaseView& view = *filter.visible;
+  if (view.departments.empty() && view.person.empty()) return {};
+  CaseFilter inside = filter;
+  inside.visible.reset();
+  const bool names_view_department =
+      !filter.department.empty() && std::find(view.departments.begin(), view.departments.end(),
+                                              filter.department) != view.departments.end();
+  const bool names_caller = !filter.owner.empty() && filter.owner == view.person;
+  if (names_view_department || names_caller) return ReadPage(s, inside, as_of_ms, limit, after);
+  const bool by_clock = filter.due_clock != v1::DUE_CLOCK_NEAREST;
+  const bool selective = !filter.department.empty() || !filter.owner.empty() ||
+                         (!by_clock && (!filter.feedback_id.empty() || !filter.customer_id.empty()));
+  if (selective) return ReadPage(s, filter, as_of_ms, limit, after);
+  std::vector<CaseFilter> parts;
+  for (const std::string& department : view.departments) {
+    parts.push_back(inside);
+    parts.back().department = department;
+  }
+  if (!view.person.empty()) {
+    parts.push_back(inside);
+    parts.back().owner = view.person;
+  }
+  std::vector<CaseListKey> merged;
+  for (const CaseFilter& part : parts) {
+    std::vector<CaseListKey> page = ReadPage(s, part, as_of_ms, limit, after);
+    merged.insert(merged.end(), std::make_move_iterator(page.begin()),
+                  std::make_move_iterator(page.end()));
+  }
+  std::sort(merged.begin(), merged.end(), [](const CaseListKey& a, const CaseListKey& b) {
+    if (a.bucket != b.bucket) return a.bucket < b.bucket;
+    return ListOrder(a, b);
+  });
+  // A case in two parts (two of the view's departments, or owned by the
+  // caller inside one) has the same key in both: adjacent once sorted.
+  merged.erase(std::unique(merged.begin(), merged.end(),
+                           [](const CaseListKey& a, const CaseListKey& b) { return a.id == b.id; }),
+               merged.end());
+  if (static_cast<int>(merged.size()) > limit) merged.resize(limit);
+  return merged;
+}
+
+}  // namespace
+
+std::vector<CaseListKey> ReadWorklistPage(soci::session& s, const CaseFilter& filter,
+                                          std::int64_t as_of_ms, int limit,
+                                          const std::optional<CaseListKey>& after) {
+  if (limit <= 0) return {};
+  if (filter.visible) return ReadVisiblePage(s, filter, as_of_ms, limit, after);
+  return ReadPage(s, filter, as_of_ms, limit, after);
 }
 
 std::vector<std::string> ExplainWorklistPage(soci::session& s, storage::Backend backend,

@@ -8,12 +8,11 @@
 #include "common/util/time.h"
 #include "proto/api/enum_names.h"
 #include "proto/api/resource_names.h"
+#include "services/tracking/case_access.h"
 #include "services/tracking/owner_check.h"
 
 namespace voc::tracking::tasks {
 namespace {
-
-std::string ActorOr(const std::string& actor) { return actor.empty() ? "anonymous" : actor; }
 
 bool IsBlank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
@@ -63,16 +62,25 @@ absl::StatusOr<std::set<std::string>> ParseCommittee(const std::string& value,
 
 std::int64_t ProjectWorkflow::NowMs() const { return ToMillis(clock_.Now()); }
 
-absl::StatusOr<v1::Project> ProjectWorkflow::GetProject(const std::string& id) {
+absl::StatusOr<v1::Project> ProjectWorkflow::LoadFull(const std::string& id) {
   VOC_ASSIGN_OR_RETURN(v1::Project p, projects_.LoadProject(id, /*with_history=*/true));
   VOC_RETURN_IF_ERROR(workflow_.FillDecision(p));
   return p;
 }
 
-absl::StatusOr<v1::Project> ProjectWorkflow::ProposeProject(const v1::CreateProjectRequest& request) {
+absl::StatusOr<v1::Project> ProjectWorkflow::GetProject(const auth::Principal& caller,
+                                                        const std::string& id) {
+  absl::StatusOr<v1::Project> p = LoadFull(id);
+  VOC_RETURN_IF_ERROR(CheckProjectRead(caller, p, "projects/" + id));
+  return p;
+}
+
+absl::StatusOr<v1::Project> ProjectWorkflow::ProposeProject(const auth::Principal& caller,
+                                                            const v1::CreateProjectRequest& request) {
+  VOC_RETURN_IF_ERROR(CheckManageProjects(caller, "propose projects"));
   if (!request.request_id().empty()) {
     VOC_ASSIGN_OR_RETURN(const auto existing, projects_.FindProjectIdByRequest(request.request_id()));
-    if (existing) return GetProject(*existing);
+    if (existing) return LoadFull(*existing);
   }
   const v1::Project& in = request.project();
   if (IsBlank(in.title())) return status::InvalidArgument("project.title", "is required");
@@ -103,7 +111,7 @@ absl::StatusOr<v1::Project> ProjectWorkflow::ProposeProject(const v1::CreateProj
     *item->mutable_owner() = src.owner();
     if (!IsUnset(src.due_time())) *item->mutable_due_time() = src.due_time();
   }
-  const std::string actor = ActorOr(request.actor());
+  const std::string actor = caller.Actor();
   const HistoryRecord proposed{now_ms, actor, "proposed",
                                "proposal on topic " + p.topic() + " with " +
                                    std::to_string(p.action_items_size()) +
@@ -115,18 +123,20 @@ absl::StatusOr<v1::Project> ProjectWorkflow::ProposeProject(const v1::CreateProj
     VOC_RETURN_IF_ERROR(workflow_.SetProposer(*id, actor));
     log::Info("project_proposed", {{"project_id", *id}, {"topic", p.topic()}});
   }
-  return GetProject(*id);
+  return LoadFull(*id);
 }
 
-absl::StatusOr<v1::Project> ProjectWorkflow::DecideProject(const v1::DecideProjectRequest& request) {
+absl::StatusOr<v1::Project> ProjectWorkflow::DecideProject(const auth::Principal& caller,
+                                                           const v1::DecideProjectRequest& request) {
   VOC_ASSIGN_OR_RETURN(const std::string id, ProjectIdOf(request.name(), "name"));
   if (committee_.empty()) {
     return absl::FailedPreconditionError(
         "no VoC committee is configured (services.tracking.voc_committee): nobody can decide");
   }
-  if (!committee_.count(request.actor())) {
-    return absl::PermissionDeniedError("actor: " + (request.actor().empty() ? "(empty)" : request.actor()) +
-                                       " is not on the VoC committee");
+  // The committee decides as people: the caller, never a request's actor.
+  const std::string actor = caller.Actor();
+  if (!caller.is_person() || !committee_.count(actor)) {
+    return auth::Denied("decide " + request.name() + ": " + actor + " is not on the VoC committee");
   }
   if (!request.approve() && IsBlank(request.reason())) {
     return status::InvalidArgument("reason", "is required to reject a proposal");
@@ -139,22 +149,24 @@ absl::StatusOr<v1::Project> ProjectWorkflow::DecideProject(const v1::DecideProje
   }
   const std::int64_t now_ms = NowMs();
   ProjectDecision decision;
-  decision.decided_by = request.actor();
+  decision.decided_by = actor;
   decision.reason = request.reason();
   const v1::ProjectState to = request.approve() ? v1::PROJECT_STATE_APPROVED : v1::PROJECT_STATE_REJECTED;
   std::string detail = request.approve() ? "approved by the VoC committee" : "rejected by the VoC committee";
   if (!IsBlank(request.reason())) detail += ": " + request.reason();
   VOC_ASSIGN_OR_RETURN(const bool moved,
                        workflow_.MoveState(id, v1::PROJECT_STATE_PROPOSED, to, decision,
-                                           {now_ms, request.actor(),
+                                           {now_ms, actor,
                                             request.approve() ? "approved" : "rejected", detail}));
   if (!moved) return absl::AbortedError("projects/" + id + " was decided concurrently; re-read it");
   log::Info("project_decided", {{"project_id", id}, {"state", api::ProjectStateName(to)}});
-  return GetProject(id);
+  return LoadFull(id);
 }
 
-absl::StatusOr<v1::Project> ProjectWorkflow::StartProject(const v1::StartProjectRequest& request) {
+absl::StatusOr<v1::Project> ProjectWorkflow::StartProject(const auth::Principal& caller,
+                                                          const v1::StartProjectRequest& request) {
   VOC_ASSIGN_OR_RETURN(const std::string id, ProjectIdOf(request.name(), "name"));
+  VOC_RETURN_IF_ERROR(CheckManageProjects(caller, "start " + request.name()));
   VOC_ASSIGN_OR_RETURN(const v1::Project current, projects_.LoadProject(id, false));
   switch (current.state()) {
     case v1::PROJECT_STATE_APPROVED: break;
@@ -175,33 +187,36 @@ absl::StatusOr<v1::Project> ProjectWorkflow::StartProject(const v1::StartProject
   VOC_ASSIGN_OR_RETURN(const bool moved,
                        workflow_.MoveState(id, v1::PROJECT_STATE_APPROVED, v1::PROJECT_STATE_OPEN,
                                            std::nullopt,
-                                           {now_ms, ActorOr(request.actor()), "started",
+                                           {now_ms, caller.Actor(), "started",
                                             "approved project started"}));
   if (!moved) return absl::AbortedError("projects/" + id + " changed concurrently; re-read it");
   log::Info("project_started", {{"project_id", id}});
-  return GetProject(id);
+  return LoadFull(id);
 }
 
-absl::StatusOr<v1::Project> ProjectWorkflow::AddActionItem(const v1::AddActionItemRequest& request) {
+absl::StatusOr<v1::Project> ProjectWorkflow::AddActionItem(const auth::Principal& caller,
+                                                           const v1::AddActionItemRequest& request) {
   VOC_ASSIGN_OR_RETURN(const std::string id, ProjectIdOf(request.parent(), "parent"));
+  VOC_RETURN_IF_ERROR(CheckManageProjects(caller, "add action items to " + request.parent()));
   const v1::ActionItem& item = request.item();
   if (IsBlank(item.title())) return status::InvalidArgument("item.title", "is required");
   VOC_RETURN_IF_ERROR(CheckOwner(*directory_, item.owner(), "item.owner"));
   if (item.id().find('/') != std::string::npos) {
     return status::InvalidArgument("item.id", "must not contain '/'");
   }
-  const std::string actor = ActorOr(request.actor());
+  const std::string actor = caller.Actor();
   const std::string detail = "action item \"" + item.title() + "\" for " + OwnerText(item.owner()) +
                              ", due " + DueText(item.due_time());
   VOC_ASSIGN_OR_RETURN(const std::string item_id,
                        workflow_.AddActionItem(id, item, {NowMs(), actor, "action_item_added", detail}));
   log::Info("action_item_added", {{"project_id", id}, {"item_id", item_id}});
-  return GetProject(id);
+  return LoadFull(id);
 }
 
 absl::StatusOr<v1::Project> ProjectWorkflow::UpdateActionItem(
-    const v1::UpdateActionItemRequest& request) {
+    const auth::Principal& caller, const v1::UpdateActionItemRequest& request) {
   VOC_ASSIGN_OR_RETURN(const auto ids, ItemIdsOf(request.name()));
+  VOC_RETURN_IF_ERROR(CheckManageProjects(caller, "change " + request.name()));
   const bool retitle = !request.title().empty();
   const bool reassign = request.has_owner();
   const bool redate = !IsUnset(request.due_time());
@@ -237,9 +252,9 @@ absl::StatusOr<v1::Project> ProjectWorkflow::UpdateActionItem(
     if (!reassign) action = "action_item_redated";
   }
   if (!IsBlank(request.reason())) detail += ": " + request.reason();
-  edit.history = {NowMs(), ActorOr(request.actor()), action, detail};
+  edit.history = {NowMs(), caller.Actor(), action, detail};
   VOC_RETURN_IF_ERROR(workflow_.EditActionItem(edit));
-  return GetProject(ids.first);
+  return LoadFull(ids.first);
 }
 
 }  // namespace voc::tracking::tasks

@@ -6,6 +6,13 @@
 // TrackingService. Errors as TrackingService's; PERMISSION_DENIED when a
 // decision's actor is not on the committee.
 //
+// Issue 9: every method takes the caller. Proposing, starting and editing
+// items need auth::CanManageProjects (an analyst, or cases:write); a
+// decision needs the caller on the committee (the person, never a request's
+// `actor`); GetProject needs auth::CanReadProject for the departments of its
+// items (PERMISSION_DENIED whether or not it exists, unless the caller reads
+// everything). The actor recorded is caller.Actor().
+//
 // Thread safety: any method from any thread.
 #pragma once
 
@@ -15,6 +22,7 @@
 #include <set>
 #include <string>
 
+#include "common/auth/principal.h"
 #include "common/clock/clock.h"
 #include "common/org/org_directory.h"
 #include "services/tracking/store/project_store.h"
@@ -41,16 +49,23 @@ class ProjectWorkflow {
 
   // Idempotent on request_id. Items are optional in a proposal; each one
   // needs a title and an owner the directory knows.
-  absl::StatusOr<v1::Project> ProposeProject(const v1::CreateProjectRequest& request);
-  absl::StatusOr<v1::Project> DecideProject(const v1::DecideProjectRequest& request);
-  absl::StatusOr<v1::Project> StartProject(const v1::StartProjectRequest& request);
-  absl::StatusOr<v1::Project> AddActionItem(const v1::AddActionItemRequest& request);
-  absl::StatusOr<v1::Project> UpdateActionItem(const v1::UpdateActionItemRequest& request);
+  absl::StatusOr<v1::Project> ProposeProject(const auth::Principal& caller,
+                                             const v1::CreateProjectRequest& request);
+  absl::StatusOr<v1::Project> DecideProject(const auth::Principal& caller,
+                                            const v1::DecideProjectRequest& request);
+  absl::StatusOr<v1::Project> StartProject(const auth::Principal& caller,
+                                           const v1::StartProjectRequest& request);
+  absl::StatusOr<v1::Project> AddActionItem(const auth::Principal& caller,
+                                            const v1::AddActionItemRequest& request);
+  absl::StatusOr<v1::Project> UpdateActionItem(const auth::Principal& caller,
+                                               const v1::UpdateActionItemRequest& request);
   // With history and the committee's decision.
-  absl::StatusOr<v1::Project> GetProject(const std::string& id);
+  absl::StatusOr<v1::Project> GetProject(const auth::Principal& caller, const std::string& id);
 
  private:
   std::int64_t NowMs() const;
+  // GetProject without the check, for a caller already allowed.
+  absl::StatusOr<v1::Project> LoadFull(const std::string& id);
 
   TrackingStore& projects_;
   ProjectStore& workflow_;

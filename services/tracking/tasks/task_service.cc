@@ -3,20 +3,20 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/auth/policy.h"
 #include "common/log/log.h"
 #include "common/rpc/page_token.h"
 #include "common/status/status.h"
 #include "common/util/time.h"
 #include "proto/api/enum_names.h"
 #include "proto/api/resource_names.h"
+#include "services/tracking/case_access.h"
 #include "services/tracking/owner_check.h"
 
 namespace voc::tracking::tasks {
 namespace {
 
 constexpr int kMaxAttempts = 5;
-
-std::string ActorOr(const std::string& actor) { return actor.empty() ? "anonymous" : actor; }
 
 bool IsBlank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
@@ -65,6 +65,36 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseTaskName(const std::str
 
 std::int64_t TaskService::NowMs() const { return ToMillis(clock_.Now()); }
 
+absl::Status TaskService::MayChangeTask(const auth::Principal& caller, const std::string& case_id,
+                                        const std::string& task_id, const std::string& name,
+                                        std::string_view action, bool owner_may) {
+  const std::string what = std::string(action) + " " + name;
+  absl::StatusOr<v1::Case> loaded = cases_.LoadCase(case_id, false, NowMs());
+  if (!loaded.ok()) {
+    if (absl::IsNotFound(loaded.status()) && !auth::ReadsAllCases(caller)) return auth::Denied(what);
+    return loaded.status();
+  }
+  const v1::Task* task = nullptr;
+  for (const v1::Task& t : loaded->tasks()) {
+    if (t.id() == task_id) task = &t;
+  }
+  const bool sees = MayReadCase(caller, *loaded);
+  if (task == nullptr) {
+    // No such task on a case the caller may read: the store says NOT_FOUND.
+    if (sees || auth::ReadsAllCases(caller)) return absl::OkStatus();
+    return auth::Denied(what);
+  }
+  if (sees && MayActOnCase(caller, *loaded)) return absl::OkStatus();
+  if (owner_may) {
+    std::vector<std::string> people;
+    if (!task->owner().person().empty()) people.push_back(task->owner().person());
+    if (caller.is_person() && auth::CanActOnCase(caller, {task->owner().department(), people})) {
+      return absl::OkStatus();
+    }
+  }
+  return auth::Denied(what);
+}
+
 absl::StatusOr<std::int64_t> TaskService::DueFromPolicy(const v1::Case& c, const v1::Owner& owner,
                                                         std::int64_t now_ms,
                                                         std::string* policy_id) const {
@@ -89,16 +119,19 @@ absl::StatusOr<std::int64_t> TaskService::DueFromPolicy(const v1::Case& c, const
   return calendar->Add(now_ms, (*policy)->resolution.target);
 }
 
-absl::StatusOr<v1::Task> TaskService::AddTask(const v1::AddTaskRequest& request) {
+absl::StatusOr<v1::Task> TaskService::AddTask(const auth::Principal& caller,
+                                              const v1::AddTaskRequest& request) {
   const std::string case_id = api::IdFromName(request.parent(), "cases/");
   if (case_id.empty() || case_id.find('/') != std::string::npos) {
     return status::InvalidArgument("parent", "must look like cases/{id}");
   }
+  const std::int64_t now_ms = NowMs();
+  absl::StatusOr<v1::Case> loaded = cases_.LoadCase(case_id, false, now_ms);
+  VOC_RETURN_IF_ERROR(CheckCaseAct(caller, loaded, "cases/" + case_id, "add a task to"));
+  const v1::Case c = *std::move(loaded);
   const v1::Task& in = request.task();
   if (IsBlank(in.title())) return status::InvalidArgument("task.title", "is required");
   VOC_RETURN_IF_ERROR(CheckOwner(*directory_, in.owner(), "task.owner"));
-  const std::int64_t now_ms = NowMs();
-  VOC_ASSIGN_OR_RETURN(const v1::Case c, cases_.LoadCase(case_id, false, now_ms));
   v1::Task task;
   task.set_title(in.title());
   *task.mutable_owner() = in.owner();
@@ -111,7 +144,7 @@ absl::StatusOr<v1::Task> TaskService::AddTask(const v1::AddTaskRequest& request)
     task.set_sla_policy_id(policy_id);
   }
   *task.mutable_due_time() = MillisToProto(due_ms);
-  const std::string actor = ActorOr(request.actor());
+  const std::string actor = caller.Actor();
   std::string detail = "\"" + task.title() + "\" for " + OwnerText(task.owner()) + ", due " +
                        DueText(due_ms);
   if (!task.sla_policy_id().empty()) detail += " (SLA policy " + task.sla_policy_id() + ")";
@@ -123,8 +156,11 @@ absl::StatusOr<v1::Task> TaskService::AddTask(const v1::AddTaskRequest& request)
   return stored;
 }
 
-absl::StatusOr<v1::Task> TaskService::UpdateTaskState(const v1::UpdateTaskStateRequest& request) {
+absl::StatusOr<v1::Task> TaskService::UpdateTaskState(const auth::Principal& caller,
+                                                      const v1::UpdateTaskStateRequest& request) {
   VOC_ASSIGN_OR_RETURN(const auto ids, ParseTaskName(request.name()));
+  VOC_RETURN_IF_ERROR(MayChangeTask(caller, ids.first, ids.second, request.name(),
+                                    "change the state of", /*owner_may=*/true));
   const v1::TaskState to = request.state();
   if (!v1::TaskState_IsValid(to) || to == v1::TASK_STATE_UNSPECIFIED || to == v1::TASK_STATE_OPEN) {
     return status::InvalidArgument("state", "must be in_progress, done or cancelled");
@@ -132,7 +168,7 @@ absl::StatusOr<v1::Task> TaskService::UpdateTaskState(const v1::UpdateTaskStateR
   if (to == v1::TASK_STATE_CANCELLED && IsBlank(request.reason())) {
     return status::InvalidArgument("reason", "is required to cancel a task");
   }
-  const std::string actor = ActorOr(request.actor());
+  const std::string actor = caller.Actor();
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     VOC_ASSIGN_OR_RETURN(const v1::Task current, tasks_.LoadTask(ids.first, ids.second));
     if (!Allowed(current.state(), to)) {
@@ -159,15 +195,18 @@ absl::StatusOr<v1::Task> TaskService::UpdateTaskState(const v1::UpdateTaskStateR
   return absl::AbortedError(request.name() + " kept changing concurrently; retry");
 }
 
-absl::StatusOr<v1::Task> TaskService::UpdateTask(const v1::UpdateTaskRequest& request) {
+absl::StatusOr<v1::Task> TaskService::UpdateTask(const auth::Principal& caller,
+                                                 const v1::UpdateTaskRequest& request) {
   VOC_ASSIGN_OR_RETURN(const auto ids, ParseTaskName(request.name()));
+  VOC_RETURN_IF_ERROR(MayChangeTask(caller, ids.first, ids.second, request.name(), "change",
+                                    /*owner_may=*/false));
   const bool reassign = request.has_owner();
   const bool redate = !IsUnset(request.due_time());
   if (!reassign && !redate) {
     return status::InvalidArgument("owner", "an owner or a due_time to change is required");
   }
   if (reassign) VOC_RETURN_IF_ERROR(CheckOwner(*directory_, request.owner(), "owner"));
-  const std::string actor = ActorOr(request.actor());
+  const std::string actor = caller.Actor();
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     VOC_ASSIGN_OR_RETURN(const v1::Task current, tasks_.LoadTask(ids.first, ids.second));
     if (IsClosed(current.state())) {
@@ -202,8 +241,13 @@ absl::StatusOr<v1::Task> TaskService::UpdateTask(const v1::UpdateTaskRequest& re
   return absl::AbortedError(request.name() + " kept changing concurrently; retry");
 }
 
-absl::StatusOr<v1::ListTasksResponse> TaskService::ListTasks(const v1::ListTasksRequest& request) {
-  VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page, rpc::ParsePageRequest(request));
+absl::StatusOr<v1::ListTasksResponse> TaskService::ListTasks(const auth::Principal& caller,
+                                                             const v1::ListTasksRequest& request) {
+  // Issue 9: the caller's view in SQL, and in the page token's fingerprint.
+  VOC_ASSIGN_OR_RETURN(std::optional<CaseView> view, ListViewOf(caller));
+  const std::uint64_t fingerprint = rpc::FilterFingerprint(request) ^ ViewFingerprint(view);
+  VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page,
+                       rpc::ParsePageRequest(request.page_size(), request.page_token(), fingerprint));
   if (!v1::TaskState_IsValid(request.state())) return status::InvalidArgument("state", "unknown state");
   TaskFilter filter;
   filter.department = request.department();
@@ -212,6 +256,7 @@ absl::StatusOr<v1::ListTasksResponse> TaskService::ListTasks(const v1::ListTasks
   filter.open_only = request.open_only();
   filter.case_id = request.case_id().rfind("cases/", 0) == 0 ? request.case_id().substr(6)
                                                              : request.case_id();
+  filter.visible = std::move(view);
   std::optional<TaskListKey> after;
   if (page.after) {
     if (page.after->more_keys.size() != 0) {
@@ -226,10 +271,10 @@ absl::StatusOr<v1::ListTasksResponse> TaskService::ListTasks(const v1::ListTasks
   VOC_ASSIGN_OR_RETURN(auto entries, tasks_.ListTasks(filter, page.size, after));
   v1::ListTasksResponse response;
   for (auto& [task, key] : entries) *response.add_tasks() = std::move(task);
-  if (!entries.empty()) {
+  if (static_cast<int>(entries.size()) >= page.size) {
     const TaskListKey& last = entries.back().second;
-    response.set_next_page_token(rpc::NextPageToken(request, page, static_cast<int>(entries.size()),
-                                                    {last.due_key, last.case_id + "\t" + last.task_id}));
+    response.set_next_page_token(
+        rpc::EncodePageToken({last.due_key, last.case_id + "\t" + last.task_id}, fingerprint));
   }
   return response;
 }

@@ -5,7 +5,13 @@
 // resource, FAILED_PRECONDITION naming the state, ABORTED after losing a race
 // too often, UNAVAILABLE when the database is down.
 //
-// The actor is recorded, not checked (permissions are a later issue).
+// Issue 9: every method takes the caller (common/auth). Adding a task and
+// reassigning or re-dating one need auth::CanActOnCase on its case; moving
+// a task's state also its owner (a member of the task's department or its
+// person); ListTasks returns only tasks on cases the caller may see or that
+// they own, filtered in SQL. A task or case the caller may not see answers
+// PERMISSION_DENIED whether or not it exists (NOT_FOUND only for a caller
+// who reads every case). The actor recorded is caller.Actor().
 // Thread safety: any method from any thread; races on one task are settled
 // by the store's conditional updates.
 #pragma once
@@ -16,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "common/auth/principal.h"
 #include "common/clock/clock.h"
 #include "common/org/org_directory.h"
 #include "common/sla/sla_policy.h"
@@ -42,15 +49,23 @@ class TaskService {
   // The due time is task.due_time, or now + the resolution target of the
   // SLA policy of kind "task" for the case's priority and the task's
   // department, counted on that policy's calendar.
-  absl::StatusOr<v1::Task> AddTask(const v1::AddTaskRequest& request);
-  absl::StatusOr<v1::Task> UpdateTaskState(const v1::UpdateTaskStateRequest& request);
-  absl::StatusOr<v1::Task> UpdateTask(const v1::UpdateTaskRequest& request);
-  absl::StatusOr<v1::ListTasksResponse> ListTasks(const v1::ListTasksRequest& request);
+  absl::StatusOr<v1::Task> AddTask(const auth::Principal& caller, const v1::AddTaskRequest& request);
+  absl::StatusOr<v1::Task> UpdateTaskState(const auth::Principal& caller,
+                                           const v1::UpdateTaskStateRequest& request);
+  absl::StatusOr<v1::Task> UpdateTask(const auth::Principal& caller,
+                                      const v1::UpdateTaskRequest& request);
+  absl::StatusOr<v1::ListTasksResponse> ListTasks(const auth::Principal& caller,
+                                                  const v1::ListTasksRequest& request);
 
  private:
   absl::StatusOr<std::int64_t> DueFromPolicy(const v1::Case& c, const v1::Owner& owner,
                                              std::int64_t now_ms, std::string* policy_id) const;
   std::int64_t NowMs() const;
+  // AIP-193 for one task: PERMISSION_DENIED unless the caller may act on
+  // its case, or (`owner_may`) owns the task.
+  absl::Status MayChangeTask(const auth::Principal& caller, const std::string& case_id,
+                             const std::string& task_id, const std::string& name,
+                             std::string_view action, bool owner_may);
 
   TaskStore& tasks_;
   TrackingStore& cases_;

@@ -1,8 +1,9 @@
 // voc.v1.CaseTaskService and voc.v1.ProjectWorkflowService over gRPC: one
-// line per RPC through rpc::Serve, which maps the absl statuses to gRPC
-// codes. Served by voc-tracking beside TrackingService.
+// line per RPC through auth::Serve, which authenticates the caller, passes
+// it to the logic that decides, and maps the absl statuses to gRPC codes. Served by voc-tracking beside TrackingService.
 #pragma once
 
+#include "common/auth/authenticator.h"
 #include "services/tracking/tasks/action_item_watcher.h"
 #include "services/tracking/tasks/project_workflow.h"
 #include "services/tracking/tasks/task_service.h"
@@ -12,7 +13,7 @@ namespace voc::tracking::tasks {
 
 class CaseTaskGrpc final : public v1::CaseTaskService::Service {
  public:
-  explicit CaseTaskGrpc(TaskService& service) : service_(service) {}
+  CaseTaskGrpc(auth::Authenticator& auth, TaskService& service) : auth_(auth), service_(service) {}
   grpc::Status AddTask(grpc::ServerContext*, const v1::AddTaskRequest*, v1::Task*) override;
   grpc::Status UpdateTaskState(grpc::ServerContext*, const v1::UpdateTaskStateRequest*,
                                v1::Task*) override;
@@ -21,13 +22,15 @@ class CaseTaskGrpc final : public v1::CaseTaskService::Service {
                          v1::ListTasksResponse*) override;
 
  private:
+  auth::Authenticator& auth_;
   TaskService& service_;
 };
 
 class ProjectWorkflowGrpc final : public v1::ProjectWorkflowService::Service {
  public:
-  ProjectWorkflowGrpc(ProjectWorkflow& workflow, ActionItemWatcher& watcher)
-      : workflow_(workflow), watcher_(watcher) {}
+  ProjectWorkflowGrpc(auth::Authenticator& auth, ProjectWorkflow& workflow,
+                      ActionItemWatcher& watcher)
+      : auth_(auth), workflow_(workflow), watcher_(watcher) {}
   grpc::Status ProposeProject(grpc::ServerContext*, const v1::CreateProjectRequest*,
                               v1::Project*) override;
   grpc::Status DecideProject(grpc::ServerContext*, const v1::DecideProjectRequest*,
@@ -43,6 +46,7 @@ class ProjectWorkflowGrpc final : public v1::ProjectWorkflowService::Service {
                                 v1::WatchActionItemsResponse*) override;
 
  private:
+  auth::Authenticator& auth_;
   ProjectWorkflow& workflow_;
   ActionItemWatcher& watcher_;
 };

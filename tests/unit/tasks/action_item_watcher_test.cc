@@ -4,6 +4,8 @@
 // on the same database; a failed notification is retried under its id.
 #include <gtest/gtest.h>
 
+#include "tests/unit/tracking/test_callers.h"
+
 #include <algorithm>
 
 #include "tests/unit/tasks/tasks_test_support.h"
@@ -38,15 +40,15 @@ class ActionItemWatcherTest : public testing::TasksFixture {
     item->mutable_owner()->set_department("warehouse");
     item->mutable_owner()->set_person("p-wh-li");
     *item->mutable_due_time() = ToProto(due_);
-    const v1::Project p = workflow_->ProposeProject(req).value();
+    const v1::Project p = workflow_->ProposeProject(TestSystem(), req).value();
     v1::DecideProjectRequest decide;
     decide.set_name(p.name());
     decide.set_actor("p-voc-chair");
     decide.set_approve(true);
-    EXPECT_TRUE(workflow_->DecideProject(decide).ok());
+    EXPECT_TRUE(workflow_->DecideProject(PersonOf("p-voc-chair"), decide).ok());
     v1::StartProjectRequest start;
     start.set_name(p.name());
-    return workflow_->StartProject(start).value();
+    return workflow_->StartProject(TestSystem(), start).value();
   }
 
   std::vector<std::string> Watch() {
@@ -98,7 +100,7 @@ TEST_F(ActionItemWatcherTest, WarnsBreachesAndEscalatesOncePerLevel) {
   EXPECT_EQ(notifier_.sent()[3].recipients, std::vector<std::string>{"p-wh-head"});
 
   // Each point is in the project's history with its target.
-  const v1::Project after = workflow_->GetProject(p.id()).value();
+  const v1::Project after = workflow_->GetProject(TestSystem(), p.id()).value();
   std::vector<std::string> actions;
   for (const auto& h : after.history()) actions.push_back(h.action());
   EXPECT_EQ(std::count(actions.begin(), actions.end(), "action_item_escalated"), 2);
@@ -116,11 +118,11 @@ TEST_F(ActionItemWatcherTest, ProposalsAndDoneItemsAreNotWatched) {
   item->set_title("Anything");
   item->mutable_owner()->set_department("warehouse");
   *item->mutable_due_time() = ToProto(due_);
-  ASSERT_TRUE(workflow_->ProposeProject(req).ok());
+  ASSERT_TRUE(workflow_->ProposeProject(TestSystem(), req).ok());
   const v1::Project p = OpenProject();
   v1::CompleteActionItemRequest done;
   done.set_name(p.name() + "/actionItems/item-1");
-  ASSERT_TRUE(service_->CompleteActionItem(done).ok());
+  ASSERT_TRUE(service_->CompleteActionItem(TestSystem(), done).ok());
   clock_.Advance(hours(24 * 10));
   EXPECT_TRUE(Watch().empty());
   EXPECT_TRUE(notifier_.attempts().empty());
@@ -134,7 +136,7 @@ TEST_F(ActionItemWatcherTest, RedatingWatchesTheNewDueDateAfresh) {
   v1::UpdateActionItemRequest edit;
   edit.set_name(p.name() + "/actionItems/item-1");
   *edit.mutable_due_time() = ToProto(new_due);
-  ASSERT_TRUE(workflow_->UpdateActionItem(edit).ok());
+  ASSERT_TRUE(workflow_->UpdateActionItem(TestSystem(), edit).ok());
   EXPECT_TRUE(Watch().empty());
   clock_.Advance(hours(72) + minutes(1));
   due_ = new_due;

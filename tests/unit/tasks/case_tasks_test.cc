@@ -3,6 +3,8 @@
 // resolution until done or cancelled with a reason, every change in history.
 #include <gtest/gtest.h>
 
+#include "tests/unit/tracking/test_callers.h"
+
 #include <set>
 
 #include "tests/unit/tasks/tasks_test_support.h"
@@ -36,7 +38,7 @@ class CaseTasksTest : public testing::TasksFixture {
     req.set_state(state);
     req.set_actor("p-wh-li");
     req.set_reason(reason);
-    return tasks_->UpdateTaskState(req);
+    return tasks_->UpdateTaskState(TestSystem(), req);
   }
 
   absl::StatusOr<v1::Case> Resolve(const v1::Case& c) {
@@ -44,12 +46,12 @@ class CaseTasksTest : public testing::TasksFixture {
     req.set_name(c.name());
     req.set_actor("p-am");
     req.set_resolution_note("parcel re-sent");
-    return service_->ResolveCase(req);
+    return service_->ResolveCase(TestSystem(), req);
   }
 
   std::vector<std::string> HistoryActions(const v1::Case& c) {
     std::vector<std::string> out;
-    const v1::Case loaded = service_->GetCase(c.name()).value();
+    const v1::Case loaded = service_->GetCase(TestSystem(), c.name()).value();
     for (const auto& h : loaded.history()) out.push_back(h.action());
     return out;
   }
@@ -57,7 +59,7 @@ class CaseTasksTest : public testing::TasksFixture {
 
 TEST_F(CaseTasksTest, AddedTaskIsOpenOnTheCaseAndInItsHistory) {
   const v1::Case c = NewCase("fb-1");
-  const auto task = tasks_->AddTask(TaskFor(c, "warehouse", "p-wh-li"));
+  const auto task = tasks_->AddTask(PersonOf("p-am"), TaskFor(c, "warehouse", "p-wh-li"));
   ASSERT_TRUE(task.ok()) << task.status();
   EXPECT_EQ(task->state(), v1::TASK_STATE_OPEN);
   EXPECT_EQ(task->name(), c.name() + "/tasks/task-1");
@@ -65,7 +67,7 @@ TEST_F(CaseTasksTest, AddedTaskIsOpenOnTheCaseAndInItsHistory) {
   EXPECT_EQ(task->created_by(), "p-am");
   EXPECT_EQ(ProtoToMillis(task->due_time()), ToMillis(clock_.Now() + hours(8)));
 
-  const v1::Case loaded = service_->GetCase(c.name()).value();
+  const v1::Case loaded = service_->GetCase(TestSystem(), c.name()).value();
   ASSERT_EQ(loaded.tasks_size(), 1);
   EXPECT_EQ(loaded.tasks(0).id(), "task-1");
   EXPECT_EQ(loaded.tasks(0).owner().department(), "warehouse");
@@ -76,45 +78,45 @@ TEST_F(CaseTasksTest, AddedTaskIsOpenOnTheCaseAndInItsHistory) {
 
 TEST_F(CaseTasksTest, OwnersAreCheckedAgainstTheDirectory) {
   const v1::Case c = NewCase("fb-1");
-  auto r = tasks_->AddTask(TaskFor(c, "nowhere", ""));
+  auto r = tasks_->AddTask(PersonOf("p-am"), TaskFor(c, "nowhere", ""));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("task.owner.department"), std::string::npos);
 
-  r = tasks_->AddTask(TaskFor(c, "warehouse", "p-nobody-at-all"));
+  r = tasks_->AddTask(PersonOf("p-am"), TaskFor(c, "warehouse", "p-nobody-at-all"));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("task.owner.person"), std::string::npos);
 
   // A real person, but of another department.
-  r = tasks_->AddTask(TaskFor(c, "warehouse", "p-am"));
+  r = tasks_->AddTask(PersonOf("p-am"), TaskFor(c, "warehouse", "p-am"));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("task.owner.person"), std::string::npos);
 
   auto blank = TaskFor(c, "warehouse", "");
   blank.mutable_task()->set_title("  ");
-  EXPECT_NE(tasks_->AddTask(blank).status().message().find("task.title"), std::string::npos);
+  EXPECT_NE(tasks_->AddTask(TestSystem(), blank).status().message().find("task.title"), std::string::npos);
 
   // No due time and no SLA policies loaded: the due time is required.
   auto undated = TaskFor(c, "warehouse", "");
   undated.mutable_task()->clear_due_time();
-  r = tasks_->AddTask(undated);
+  r = tasks_->AddTask(TestSystem(), undated);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("task.due_time"), std::string::npos);
 
   auto missing = TaskFor(c, "warehouse", "");
   missing.set_parent("cases/no-such-case");
-  EXPECT_EQ(tasks_->AddTask(missing).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_TRUE(service_->GetCase(c.name()).value().tasks().empty());
+  EXPECT_EQ(tasks_->AddTask(TestSystem(), missing).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(service_->GetCase(TestSystem(), c.name()).value().tasks().empty());
 }
 
 TEST_F(CaseTasksTest, OpenTaskOfAnotherDepartmentHoldsTheResolutionUntilCancelledWithAReason) {
   const v1::Case c = NewCase("fb-1");
-  const v1::Task task = tasks_->AddTask(TaskFor(c, "warehouse", "")).value();
+  const v1::Task task = tasks_->AddTask(PersonOf("p-am"), TaskFor(c, "warehouse", "")).value();
 
   auto resolved = Resolve(c);
   EXPECT_EQ(resolved.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(resolved.status().message().find("task-1"), std::string::npos);
   EXPECT_NE(resolved.status().message().find("warehouse"), std::string::npos);
-  EXPECT_EQ(service_->GetCase(c.name()).value().state(), v1::CASE_STATE_OPEN);
+  EXPECT_EQ(service_->GetCase(TestSystem(), c.name()).value().state(), v1::CASE_STATE_OPEN);
 
   // In progress still holds it.
   ASSERT_TRUE(Move(task, v1::TASK_STATE_IN_PROGRESS).ok());
@@ -136,15 +138,15 @@ TEST_F(CaseTasksTest, OpenTaskOfAnotherDepartmentHoldsTheResolutionUntilCancelle
   EXPECT_EQ(HistoryActions(c), (std::vector<std::string>{"created", "task_added", "task_started",
                                                         "task_cancelled", "resolved"}));
   // A resolved case takes no new tasks.
-  EXPECT_EQ(tasks_->AddTask(TaskFor(c, "warehouse", "")).status().code(),
+  EXPECT_EQ(tasks_->AddTask(PersonOf("p-am"), TaskFor(c, "warehouse", "")).status().code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(CaseTasksTest, ADoneTaskReleasesTheCaseAndCannotMoveAgain) {
   const v1::Case c = NewCase("fb-1");
-  const v1::Task task = tasks_->AddTask(TaskFor(c, "warehouse", "p-wh-li")).value();
+  const v1::Task task = tasks_->AddTask(PersonOf("p-am"), TaskFor(c, "warehouse", "p-wh-li")).value();
   ASSERT_TRUE(Move(task, v1::TASK_STATE_DONE, "re-sent from stock").ok());
-  EXPECT_TRUE(service_->GetCase(c.name()).value().tasks(0).done());
+  EXPECT_TRUE(service_->GetCase(TestSystem(), c.name()).value().tasks(0).done());
   EXPECT_EQ(Move(task, v1::TASK_STATE_CANCELLED, "oops").status().code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Move(task, v1::TASK_STATE_OPEN).status().code(), absl::StatusCode::kInvalidArgument);
@@ -156,14 +158,14 @@ TEST_F(CaseTasksTest, TaskAppearsInItsDepartmentsWorklistOnly) {
   const v1::Case second = NewCase("fb-2");
   auto later = TaskFor(second, "warehouse", "p-wh-li", "Re-pack");
   *later.mutable_task()->mutable_due_time() = ToProto(clock_.Now() + hours(30));
-  ASSERT_TRUE(tasks_->AddTask(later).ok());
-  const v1::Task sooner = tasks_->AddTask(TaskFor(first, "warehouse", "", "Check stock")).value();
-  ASSERT_TRUE(tasks_->AddTask(TaskFor(first, "customer_success", "p-am", "Tell the customer")).ok());
+  ASSERT_TRUE(tasks_->AddTask(TestSystem(), later).ok());
+  const v1::Task sooner = tasks_->AddTask(PersonOf("p-am"), TaskFor(first, "warehouse", "", "Check stock")).value();
+  ASSERT_TRUE(tasks_->AddTask(PersonOf("p-am"), TaskFor(first, "customer_success", "p-am", "Tell the customer")).ok());
 
   v1::ListTasksRequest req;
   req.set_department("warehouse");
   req.set_open_only(true);
-  auto listed = tasks_->ListTasks(req).value();
+  auto listed = tasks_->ListTasks(TestSystem(), req).value();
   ASSERT_EQ(listed.tasks_size(), 2);
   EXPECT_EQ(listed.tasks(0).title(), "Check stock");  // earliest due first
   EXPECT_EQ(listed.tasks(1).title(), "Re-pack");
@@ -172,17 +174,17 @@ TEST_F(CaseTasksTest, TaskAppearsInItsDepartmentsWorklistOnly) {
   // A person's own list.
   v1::ListTasksRequest mine;
   mine.set_person("p-wh-li");
-  listed = tasks_->ListTasks(mine).value();
+  listed = tasks_->ListTasks(TestSystem(), mine).value();
   ASSERT_EQ(listed.tasks_size(), 1);
   EXPECT_EQ(listed.tasks(0).title(), "Re-pack");
 
   // Pages walk the same order.
   req.set_page_size(1);
-  auto page = tasks_->ListTasks(req).value();
+  auto page = tasks_->ListTasks(TestSystem(), req).value();
   ASSERT_EQ(page.tasks_size(), 1);
   EXPECT_EQ(page.tasks(0).title(), "Check stock");
   req.set_page_token(page.next_page_token());
-  page = tasks_->ListTasks(req).value();
+  page = tasks_->ListTasks(TestSystem(), req).value();
   ASSERT_EQ(page.tasks_size(), 1);
   EXPECT_EQ(page.tasks(0).title(), "Re-pack");
 
@@ -190,33 +192,33 @@ TEST_F(CaseTasksTest, TaskAppearsInItsDepartmentsWorklistOnly) {
   ASSERT_TRUE(Move(sooner, v1::TASK_STATE_DONE).ok());
   req.clear_page_token();
   req.set_page_size(0);
-  EXPECT_EQ(tasks_->ListTasks(req).value().tasks_size(), 1);
+  EXPECT_EQ(tasks_->ListTasks(TestSystem(), req).value().tasks_size(), 1);
   v1::ListTasksRequest done;
   done.set_department("warehouse");
   done.set_state(v1::TASK_STATE_DONE);
-  listed = tasks_->ListTasks(done).value();
+  listed = tasks_->ListTasks(TestSystem(), done).value();
   ASSERT_EQ(listed.tasks_size(), 1);
   EXPECT_EQ(listed.tasks(0).name(), sooner.name());
 }
 
 TEST_F(CaseTasksTest, ReassignAndRedateAreRecorded) {
   const v1::Case c = NewCase("fb-1");
-  const v1::Task task = tasks_->AddTask(TaskFor(c, "warehouse", "")).value();
+  const v1::Task task = tasks_->AddTask(PersonOf("p-am"), TaskFor(c, "warehouse", "")).value();
   v1::UpdateTaskRequest req;
   req.set_name(task.name());
   req.set_actor("p-wh-head");
   req.mutable_owner()->set_department("warehouse");
   req.mutable_owner()->set_person("p-am");  // not of the warehouse
-  EXPECT_NE(tasks_->UpdateTask(req).status().message().find("owner.person"), std::string::npos);
+  EXPECT_NE(tasks_->UpdateTask(TestSystem(), req).status().message().find("owner.person"), std::string::npos);
 
   req.mutable_owner()->set_person("p-wh-li");
   *req.mutable_due_time() = ToProto(clock_.Now() + hours(48));
   req.set_reason("Li knows the hub");
-  const auto updated = tasks_->UpdateTask(req);
+  const auto updated = tasks_->UpdateTask(TestSystem(), req);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->owner().person(), "p-wh-li");
   EXPECT_EQ(ProtoToMillis(updated->due_time()), ToMillis(clock_.Now() + hours(48)));
-  const auto history = service_->GetCase(c.name()).value().history();
+  const auto history = service_->GetCase(TestSystem(), c.name()).value().history();
   EXPECT_EQ(history.rbegin()->action(), "task_reassigned");
   EXPECT_NE(history.rbegin()->detail().find("re-dated"), std::string::npos);
   EXPECT_NE(history.rbegin()->detail().find("Li knows the hub"), std::string::npos);
@@ -247,7 +249,7 @@ TEST_F(CaseTasksTest, TheTaskPolicySetsTheDueTimeInWorkingHours) {
   const v1::Case c = NewCase("fb-1");  // Monday 2026-03-02 08:00 Beijing
   auto req = TaskFor(c, "warehouse", "");
   req.mutable_task()->clear_due_time();
-  const auto task = with_policies.AddTask(req);
+  const auto task = with_policies.AddTask(TestSystem(), req);
   ASSERT_TRUE(task.ok()) << task.status();
   EXPECT_EQ(task->sla_policy_id(), "task");
   // Monday 09:00-18:00 (8 h) and Tuesday 09:00-18:00 (8 h) Beijing time.

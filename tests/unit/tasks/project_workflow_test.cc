@@ -2,6 +2,8 @@
 // starts, action items added, reassigned and re-dated with history.
 #include <gtest/gtest.h>
 
+#include "tests/unit/tracking/test_callers.h"
+
 #include "tests/unit/tasks/tasks_test_support.h"
 
 namespace voc::tracking::tasks {
@@ -22,7 +24,8 @@ class ProjectWorkflowTest : public testing::TasksFixture {
     item->mutable_owner()->set_department("warehouse");
     item->mutable_owner()->set_person("p-wh-li");
     *item->mutable_due_time() = ToProto(clock_.Now() + hours(24 * 14));
-    auto p = workflow_->ProposeProject(req);
+    // An analyst proposes (issue 9: auth::CanManageProjects).
+    auto p = workflow_->ProposeProject(TestPerson("p-am", "customer_success", {auth::Role::kAnalyst}), req);
     EXPECT_TRUE(p.ok()) << p.status();
     return p.value();
   }
@@ -34,14 +37,14 @@ class ProjectWorkflowTest : public testing::TasksFixture {
     req.set_actor(actor);
     req.set_approve(approve);
     req.set_reason(reason);
-    return workflow_->DecideProject(req);
+    return workflow_->DecideProject(PersonOf(actor), req);
   }
 
   absl::StatusOr<v1::Project> Start(const v1::Project& p) {
     v1::StartProjectRequest req;
     req.set_name(p.name());
     req.set_actor("p-am");
-    return workflow_->StartProject(req);
+    return workflow_->StartProject(TestSystem(), req);
   }
 };
 
@@ -57,7 +60,7 @@ TEST_F(ProjectWorkflowTest, AProposalCannotStartBeforeApproval) {
 
   // Only the committee decides.
   EXPECT_EQ(Decide(p, "p-am", true).status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(workflow_->GetProject(p.id()).value().state(), v1::PROJECT_STATE_PROPOSED);
+  EXPECT_EQ(workflow_->GetProject(TestSystem(), p.id()).value().state(), v1::PROJECT_STATE_PROPOSED);
 
   const auto approved = Decide(p, "p-voc-chair", true, "worth a quarter");
   ASSERT_TRUE(approved.ok()) << approved.status();
@@ -108,10 +111,10 @@ TEST_F(ProjectWorkflowTest, ActionItemsAreAddedReassignedAndRedatedWithHistory) 
   add.set_actor("p-am");
   add.mutable_item()->set_title("Train the packers");
   add.mutable_item()->mutable_owner()->set_department("nowhere");
-  EXPECT_NE(workflow_->AddActionItem(add).status().message().find("item.owner.department"),
+  EXPECT_NE(workflow_->AddActionItem(TestSystem(), add).status().message().find("item.owner.department"),
             std::string::npos);
   add.mutable_item()->mutable_owner()->set_department("warehouse");
-  auto added = workflow_->AddActionItem(add);
+  auto added = workflow_->AddActionItem(TestSystem(), add);
   ASSERT_TRUE(added.ok()) << added.status();
   ASSERT_EQ(added->action_items_size(), 2);
   EXPECT_EQ(added->action_items(1).id(), "item-2");
@@ -123,7 +126,7 @@ TEST_F(ProjectWorkflowTest, ActionItemsAreAddedReassignedAndRedatedWithHistory) 
   edit.mutable_owner()->set_person("p-wh-mgr");
   *edit.mutable_due_time() = ToProto(clock_.Now() + hours(72));
   edit.set_reason("the manager runs training");
-  auto edited = workflow_->UpdateActionItem(edit);
+  auto edited = workflow_->UpdateActionItem(TestSystem(), edit);
   ASSERT_TRUE(edited.ok()) << edited.status();
   EXPECT_EQ(edited->action_items(1).owner().person(), "p-wh-mgr");
   EXPECT_EQ(ProtoToMillis(edited->action_items(1).due_time()), ToMillis(clock_.Now() + hours(72)));
@@ -131,7 +134,7 @@ TEST_F(ProjectWorkflowTest, ActionItemsAreAddedReassignedAndRedatedWithHistory) 
   EXPECT_NE(edited->history().rbegin()->detail().find("re-dated"), std::string::npos);
 
   edit.set_name(p.name() + "/actionItems/item-9");
-  EXPECT_EQ(workflow_->UpdateActionItem(edit).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(workflow_->UpdateActionItem(TestSystem(), edit).status().code(), absl::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -44,6 +44,16 @@ class TasksFixture : public voc::tracking::testing::TrackingFixture {
         ParseCommittee("p-voc-chair, p-voc-member", *directory_).value());
   }
 
+  // A person of the directory as the gateway acts for them (issue 9):
+  // their department, and its headship when they head it.
+  auth::Principal PersonOf(const std::string& person_id) const {
+    const org::Person* person = directory_->FindPerson(person_id);
+    EXPECT_NE(person, nullptr) << person_id;
+    const std::string department = person ? person->department : "";
+    const org::Department* d = directory_->FindDepartment(department);
+    return TestPerson(person_id, department, {}, d != nullptr && d->head == person_id);
+  }
+
   std::unique_ptr<TaskStore> task_store_;
   std::unique_ptr<ProjectStore> project_store_;
   std::unique_ptr<TaskService> tasks_;

@@ -2,6 +2,8 @@
 // services on SQLite: only the gRPC hop is replaced (an in-process backend
 // calling the services directly).
 #include <gtest/gtest.h>
+
+#include "tests/unit/tracking/test_callers.h"
 #include <nlohmann/json.hpp>
 
 #include "services/gateway/ports.h"
@@ -19,15 +21,15 @@ class InProcessBackend final : public gateway::GatewayBackend {
   InProcessBackend(TrackingService& cases, TaskService& tasks, ProjectWorkflow& projects, const Clock& clock)
       : cases_(cases), tasks_(tasks), projects_(projects), clock_(clock) {}
   absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& r) override {
-    return cases_.ListCases(r);
+    return cases_.ListCases(TestSystem(), r);
   }
-  absl::StatusOr<v1::Case> GetCase(const std::string& name) override { return cases_.GetCase(name); }
+  absl::StatusOr<v1::Case> GetCase(const std::string& name) override { return cases_.GetCase(TestSystem(), name); }
   absl::StatusOr<v1::Feedback> GetFeedback(const std::string&) override { return absl::UnimplementedError(""); }
   absl::StatusOr<v1::Case> AcknowledgeCase(const v1::AcknowledgeCaseRequest& r) override {
-    return cases_.AcknowledgeCase(r);
+    return cases_.AcknowledgeCase(TestSystem(), r);
   }
-  absl::StatusOr<v1::Case> LogCallback(const v1::LogCallbackRequest& r) override { return cases_.LogCallback(r); }
-  absl::StatusOr<v1::Case> ResolveCase(const v1::ResolveCaseRequest& r) override { return cases_.ResolveCase(r); }
+  absl::StatusOr<v1::Case> LogCallback(const v1::LogCallbackRequest& r) override { return cases_.LogCallback(TestSystem(), r); }
+  absl::StatusOr<v1::Case> ResolveCase(const v1::ResolveCaseRequest& r) override { return cases_.ResolveCase(TestSystem(), r); }
   absl::StatusOr<v1::ListClustersResponse> ListClusters(const v1::ListClustersRequest&) override {
     return absl::UnimplementedError("");
   }
@@ -43,27 +45,28 @@ class InProcessBackend final : public gateway::GatewayBackend {
   }
   ClockReading Now() override { return {clock_.Now(), "test"}; }
 
-  absl::StatusOr<v1::Task> AddTask(const v1::AddTaskRequest& r) override { return tasks_.AddTask(r); }
+  absl::StatusOr<v1::Task> AddTask(const v1::AddTaskRequest& r) override { return tasks_.AddTask(TestSystem(), r); }
   absl::StatusOr<v1::Task> UpdateTaskState(const v1::UpdateTaskStateRequest& r) override {
-    return tasks_.UpdateTaskState(r);
+    return tasks_.UpdateTaskState(TestSystem(), r);
   }
   absl::StatusOr<v1::ListTasksResponse> ListTasks(const v1::ListTasksRequest& r) override {
-    return tasks_.ListTasks(r);
+    return tasks_.ListTasks(TestSystem(), r);
   }
   absl::StatusOr<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& r) override {
-    return cases_.ListProjects(r);
+    return cases_.ListProjects(TestSystem(), r);
   }
   absl::StatusOr<v1::Project> GetProject(const std::string& name) override {
-    return projects_.GetProject(name.substr(std::string("projects/").size()));
+    return projects_.GetProject(TestSystem(), name.substr(std::string("projects/").size()));
   }
   absl::StatusOr<v1::Project> ProposeProject(const v1::CreateProjectRequest& r) override {
-    return projects_.ProposeProject(r);
+    return projects_.ProposeProject(TestSystem(), r);
   }
   absl::StatusOr<v1::Project> DecideProject(const v1::DecideProjectRequest& r) override {
-    return projects_.DecideProject(r);
+    // The committee decides as people: the person the gateway acts for.
+    return projects_.DecideProject(TestPerson(r.actor(), ""), r);
   }
   absl::StatusOr<v1::Project> StartProject(const v1::StartProjectRequest& r) override {
-    return projects_.StartProject(r);
+    return projects_.StartProject(TestSystem(), r);
   }
 
  private:

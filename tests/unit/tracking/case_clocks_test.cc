@@ -4,6 +4,8 @@
 // policy file's loader is the outside edge here; common/sla tests its own).
 #include <gtest/gtest.h>
 
+#include "tests/unit/tracking/test_callers.h"
+
 #include <map>
 
 #include "services/tracking/case_clocks.h"
@@ -201,14 +203,14 @@ class CaseClockEventsTest : public testing::TrackingFixture {
     v1::AcknowledgeCaseRequest req;
     req.set_name(c.name());
     req.set_actor("p-am");
-    return service_->AcknowledgeCase(req).value();
+    return service_->AcknowledgeCase(TestSystem(), req).value();
   }
   v1::Case Callback(const v1::Case& c, bool reached) {
     v1::LogCallbackRequest req;
     req.set_name(c.name());
     req.set_actor("p-am");
     req.set_reached(reached);
-    return service_->LogCallback(req).value();
+    return service_->LogCallback(TestSystem(), req).value();
   }
   void AdvanceTo(sla::TimeMs t) { clock_.Set(FromMillis(t)); }
   static sla::TimeMs Ms(const google::protobuf::Timestamp& t) { return ProtoToMillis(t); }
@@ -217,7 +219,7 @@ class CaseClockEventsTest : public testing::TrackingFixture {
   }
   std::vector<std::string> Actions(const v1::Case& c) {
     std::vector<std::string> out;
-    const v1::Case got = service_->GetCase(c.name()).value();
+    const v1::Case got = service_->GetCase(TestSystem(), c.name()).value();
     for (const auto& h : got.history()) out.push_back(h.action());
     return out;
   }
@@ -239,12 +241,12 @@ TEST_F(CaseClockEventsTest, ANewCaseStartsBothClocksOfItsPolicy) {
 
   // Saturday noon: no business time passed, the countdown stands.
   AdvanceTo(Utc(2026, 3, 7, 12));
-  const v1::Case saturday = service_->GetCase(c.name()).value();
+  const v1::Case saturday = service_->GetCase(TestSystem(), c.name()).value();
   EXPECT_EQ(Ms(saturday.first_response().remaining()), 7 * kHourMs);
   EXPECT_FALSE(saturday.first_response().overdue());
   // Monday 16:30: past the first-response due, not the resolution's.
   AdvanceTo(Utc(2026, 3, 9, 16, 30));
-  const v1::Case monday = service_->GetCase(c.name()).value();
+  const v1::Case monday = service_->GetCase(TestSystem(), c.name()).value();
   EXPECT_TRUE(monday.first_response().overdue());
   EXPECT_EQ(Ms(monday.first_response().remaining()), -30 * kMinuteMs);
   EXPECT_FALSE(monday.resolution().overdue());
@@ -262,7 +264,7 @@ TEST_F(CaseClockEventsTest, AcknowledgementMeetsTheFirstResponse) {
   EXPECT_EQ(Ms(acked.due_time()), Utc(2026, 3, 10, 15)) << "now the resolution due is the nearer";
   // Long after: a met clock is never overdue.
   AdvanceTo(Utc(2026, 3, 20));
-  EXPECT_FALSE(service_->GetCase(c.name()).value().first_response().overdue());
+  EXPECT_FALSE(service_->GetCase(TestSystem(), c.name()).value().first_response().overdue());
 }
 
 TEST_F(CaseClockEventsTest, AnUnreachedCallbackMeetsTheFirstResponseAndPausesTheResolution) {
@@ -278,12 +280,12 @@ TEST_F(CaseClockEventsTest, AnUnreachedCallbackMeetsTheFirstResponseAndPausesThe
 
   // Two days on the customer's side count nothing.
   AdvanceTo(Utc(2026, 3, 11, 9));
-  EXPECT_EQ(Ms(service_->GetCase(c.name()).value().resolution().remaining()), 14 * kHourMs);
+  EXPECT_EQ(Ms(service_->GetCase(TestSystem(), c.name()).value().resolution().remaining()), 14 * kHourMs);
   v1::ResumeCaseRequest resume;
   resume.set_name(c.name());
   resume.set_actor("p-am");
   resume.set_note("customer wrote back");
-  const auto resumed_or = service_->ResumeCase(resume);
+  const auto resumed_or = service_->ResumeCase(TestSystem(), resume);
   ASSERT_TRUE(resumed_or.ok()) << resumed_or.status();
   const v1::Case resumed = *resumed_or;
   EXPECT_EQ(resumed.state(), v1::CASE_STATE_IN_PROGRESS);
@@ -298,7 +300,7 @@ TEST_F(CaseClockEventsTest, AnUnreachedCallbackMeetsTheFirstResponseAndPausesThe
   v1::ResolveCaseRequest resolve;
   resolve.set_name(c.name());
   resolve.set_resolution_note("refunded");
-  const v1::Case resolved = service_->ResolveCase(resolve).value();
+  const v1::Case resolved = service_->ResolveCase(TestSystem(), resolve).value();
   EXPECT_TRUE(resolved.resolution().met());
   EXPECT_EQ(Ms(resolved.resolution().used()), 5 * kHourMs);
 }
@@ -322,7 +324,7 @@ TEST_F(CaseClockEventsTest, APriorityChangeRetargetsTheOpenClocksInHistory) {
   change.set_actor("p-head-cs");
   change.set_priority(v1::PRIORITY_P1);
   change.set_reason("press enquiry");
-  const v1::Case urgent = service_->ChangePriority(change).value();
+  const v1::Case urgent = service_->ChangePriority(TestSystem(), change).value();
   EXPECT_EQ(urgent.priority(), v1::PRIORITY_P1);
   EXPECT_EQ(urgent.first_response().policy_id(), "complaint-p3") << "met clocks keep their policy";
   EXPECT_EQ(urgent.resolution().policy_id(), "complaint-p1");
@@ -330,7 +332,7 @@ TEST_F(CaseClockEventsTest, APriorityChangeRetargetsTheOpenClocksInHistory) {
   EXPECT_EQ(Ms(urgent.resolution().target()), 4 * kHourMs);
   // 1.5 h used against 4 h on the wall clock: due 2.5 h from now.
   EXPECT_EQ(Ms(urgent.resolution().due_time()), Utc(2026, 3, 9, 12));
-  const v1::Case got = service_->GetCase(c.name()).value();
+  const v1::Case got = service_->GetCase(TestSystem(), c.name()).value();
   ASSERT_GE(got.history_size(), 2);
   EXPECT_EQ(got.history(got.history_size() - 2).action(), "priority_changed");
   EXPECT_EQ(got.history(got.history_size() - 2).detail(), "P3 -> P1: press enquiry");
@@ -339,7 +341,7 @@ TEST_F(CaseClockEventsTest, APriorityChangeRetargetsTheOpenClocksInHistory) {
 
   v1::ChangePriorityRequest bad = change;
   bad.set_priority(v1::PRIORITY_UNSPECIFIED);
-  const auto refused = service_->ChangePriority(bad);
+  const auto refused = service_->ChangePriority(TestSystem(), bad);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(refused.status().message().find("priority"), std::string::npos);
 }
@@ -361,7 +363,7 @@ TEST_F(CaseClockEventsTest, WithoutAMatchingPolicyADueIsRequired) {
   req.set_request_id("redline:fb-2");
   req.mutable_case_()->set_kind(v1::CASE_KIND_RED_LINE);
   req.mutable_case_()->add_owners()->set_department("customer_success");
-  const auto refused = service_->CreateCase(req);
+  const auto refused = service_->CreateCase(TestSystem(), req);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(refused.status().message().find("red_line"), std::string::npos);
 }
@@ -378,7 +380,7 @@ TEST_F(CaseClockEventsTest, ARefusedReloadKeepsThePoliciesInForce) {
   const auto first = source.Current();
   ASSERT_NE(first, nullptr);
   TrackingService service(*store_, clock_, relay_.get(), &source, directory_);
-  const auto refused = service.ReloadSlaPolicies();
+  const auto refused = service.ReloadSlaPolicies(TestSystem());
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(refused.status().message().find("config/sla_policies.yaml:7:"), std::string::npos);
   EXPECT_EQ(source.Current(), first) << "the policies in force stay";
@@ -393,33 +395,33 @@ TEST_F(CaseClockEventsTest, ReassignCaseTakesOnlyOwnersOfTheDirectoryInTheirDepa
   req.set_actor("p-head-cs");
   req.mutable_owner()->set_department("customer_success");
   req.mutable_owner()->set_person("p-nobody-at-all");
-  auto r = service_->ReassignCase(req);
+  auto r = service_->ReassignCase(TestSystem(), req);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("owner.person"), std::string::npos) << r.status();
   EXPECT_NE(r.status().message().find("p-nobody-at-all"), std::string::npos);
 
   req.mutable_owner()->set_person("p-ceo");  // in the directory, but of executive
-  r = service_->ReassignCase(req);
+  r = service_->ReassignCase(TestSystem(), req);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("executive"), std::string::npos) << r.status();
 
   req.mutable_owner()->set_department("no-such-department");
   req.mutable_owner()->set_person("");
-  r = service_->ReassignCase(req);
+  r = service_->ReassignCase(TestSystem(), req);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("owner.department"), std::string::npos) << r.status();
 
   // Only a person: the case's own department must be theirs.
   req.mutable_owner()->set_department("");
   req.mutable_owner()->set_person("p-ceo");
-  EXPECT_EQ(service_->ReassignCase(req).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->ReassignCase(TestSystem(), req).status().code(), absl::StatusCode::kInvalidArgument);
 
   req.mutable_owner()->set_person("p-head-cs");
-  r = service_->ReassignCase(req);
+  r = service_->ReassignCase(TestSystem(), req);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->owners(0).person(), "p-head-cs");
   EXPECT_EQ(r->owners(0).department(), "customer_success");
-  EXPECT_EQ(service_->GetCase(c.name()).value().history_size(), 2) << "refusals leave no trace";
+  EXPECT_EQ(service_->GetCase(TestSystem(), c.name()).value().history_size(), 2) << "refusals leave no trace";
 }
 
 // ---------------------------------------------------------------- ListCases
@@ -439,7 +441,7 @@ TEST_F(CaseClockEventsTest, ListCasesSortsAndFiltersByEitherClock) {
     req.set_due_clock(clock);
     req.set_overdue_only(overdue_only);
     std::vector<std::string> out;
-    const v1::ListCasesResponse got = service_->ListCases(req).value();
+    const v1::ListCasesResponse got = service_->ListCases(TestSystem(), req).value();
     for (const auto& x : got.cases()) out.push_back(x.feedback_id());
     return out;
   };
@@ -459,18 +461,18 @@ TEST_F(CaseClockEventsTest, ListCasesSortsAndFiltersByEitherClock) {
   dept.set_department("customer_success");
   dept.set_due_clock(v1::DUE_CLOCK_FIRST_RESPONSE);
   dept.set_page_size(2);
-  const auto page = service_->ListCases(dept).value();
+  const auto page = service_->ListCases(TestSystem(), dept).value();
   ASSERT_EQ(page.cases_size(), 2);
   EXPECT_EQ(page.cases(0).feedback_id(), "fb-b");
   EXPECT_EQ(page.cases(1).feedback_id(), "fb-a");
   dept.set_page_token(page.next_page_token());
-  const auto rest = service_->ListCases(dept).value();
+  const auto rest = service_->ListCases(TestSystem(), dept).value();
   ASSERT_EQ(rest.cases_size(), 1);
   EXPECT_EQ(rest.cases(0).feedback_id(), "fb-c");
 
   v1::ListCasesRequest bad;
   bad.set_due_clock(static_cast<v1::DueClock>(9));
-  EXPECT_EQ(service_->ListCases(bad).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->ListCases(TestSystem(), bad).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // load (one query for a case and all its parts) giving the same case back.
 #include <gtest/gtest.h>
 
+#include "tests/unit/tracking/test_callers.h"
+
 #include <google/protobuf/util/message_differencer.h>
 
 #include "proto/api/limits.h"
@@ -22,7 +24,7 @@ class CreateCasesTest : public TrackingFixture {
       const std::vector<v1::CreateCaseRequest>& requests) {
     v1::CreateCasesRequest batch;
     for (const auto& r : requests) *batch.add_requests() = r;
-    auto outcomes = service_->CreateCases(batch);
+    auto outcomes = service_->CreateCases(TestSystem(), batch);
     EXPECT_TRUE(outcomes.ok()) << outcomes.status();
     return outcomes.ok() ? *std::move(outcomes) : std::vector<TrackingService::CaseOutcome>{};
   }
@@ -30,12 +32,12 @@ class CreateCasesTest : public TrackingFixture {
   int CountCases() {
     v1::ListCasesRequest list;
     list.set_page_size(1000);
-    return service_->ListCases(list).value().cases_size();
+    return service_->ListCases(TestSystem(), list).value().cases_size();
   }
 
   // GetCase without its history: what CreateCase(s) answers for the case.
   v1::Case Stored(const std::string& name) {
-    v1::Case c = service_->GetCase(name).value();
+    v1::Case c = service_->GetCase(TestSystem(), name).value();
     c.clear_history();
     return c;
   }
@@ -119,7 +121,7 @@ TEST_F(CreateCasesTest, ARedeliveredBatchCreatesNothingNew) {
         << i;
     EXPECT_EQ(FromProto(again[i].c->resolution().used()) - FromProto(first[i].c->resolution().used()),
               hours(1));
-    const v1::Case stored = service_->GetCase(first[i].c->name()).value();
+    const v1::Case stored = service_->GetCase(TestSystem(), first[i].c->name()).value();
     ASSERT_EQ(stored.history_size(), 1) << "one \"created\" entry, written once";
     EXPECT_EQ(stored.history(0).action(), "created");
   }
@@ -141,7 +143,7 @@ TEST_F(CreateCasesTest, ABatchOverTheLimitIsRefusedWhole) {
   for (std::size_t i = 0; i <= api::kMaxCreateCasesBatchSize; ++i) {
     *batch.add_requests() = CallbackRequest("fb-" + std::to_string(i), StartTime());
   }
-  const auto refused = service_->CreateCases(batch);
+  const auto refused = service_->CreateCases(TestSystem(), batch);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(std::string(refused.status().message()).rfind("requests", 0), 0u) << refused.status();
   EXPECT_EQ(CountCases(), 0);
@@ -195,11 +197,11 @@ TEST_F(CreateCasesTest, TheLoadReturnsEveryPartOfManyCasesInOrder) {
   callback.set_name(got.name());
   callback.set_actor("p-am");
   callback.set_note("no answer");
-  ASSERT_TRUE(service_->LogCallback(callback).ok());
+  ASSERT_TRUE(service_->LogCallback(TestSystem(), callback).ok());
   callback.set_reached(true);
   callback.set_note("apologised");
-  ASSERT_TRUE(service_->LogCallback(callback).ok());
-  const v1::Case full = service_->GetCase(got.name()).value();
+  ASSERT_TRUE(service_->LogCallback(TestSystem(), callback).ok());
+  const v1::Case full = service_->GetCase(TestSystem(), got.name()).value();
   ASSERT_EQ(full.callbacks_size(), 2);
   EXPECT_FALSE(full.callbacks(0).reached());
   EXPECT_EQ(full.callbacks(1).note(), "apologised");

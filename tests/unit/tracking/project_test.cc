@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "tests/unit/tracking/test_callers.h"
+
 #include "tests/unit/tracking/tracking_test_support.h"
 
 namespace voc::tracking {
@@ -24,7 +26,7 @@ class ProjectTest : public TrackingFixture {
       item->mutable_owner()->set_department(dept);
       *item->mutable_due_time() = ToProto(StartTime() + hours(24 * 14));
     }
-    auto r = service_->CreateProject(req);
+    auto r = service_->CreateProject(TestSystem(), req);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : std::string(r.status().message()));
     return r.value();
   }
@@ -32,7 +34,7 @@ class ProjectTest : public TrackingFixture {
     v1::CompleteActionItemRequest req;
     req.set_name(p.action_items(item).name());
     req.set_actor("p-owner");
-    return service_->CompleteActionItem(req);
+    return service_->CompleteActionItem(TestSystem(), req);
   }
 };
 
@@ -44,7 +46,7 @@ TEST_F(ProjectTest, CreateIsIdempotentAndNamesItems) {
   EXPECT_EQ(MustCreateProject("proj-1").id(), p.id());
   v1::ListProjectsRequest list;
   list.set_topic("logistics.delivery_delay");
-  EXPECT_EQ(service_->ListProjects(list).value().projects_size(), 1);
+  EXPECT_EQ(service_->ListProjects(TestSystem(), list).value().projects_size(), 1);
 }
 
 TEST_F(ProjectTest, ClosesWhenAllItemsAreDoneAndPublishesProjectClosed) {
@@ -56,7 +58,7 @@ TEST_F(ProjectTest, ClosesWhenAllItemsAreDoneAndPublishesProjectClosed) {
   EXPECT_TRUE(sink_.events.empty());
   // Completing the same item twice changes nothing.
   ASSERT_TRUE(Complete(p, 0).ok());
-  EXPECT_EQ(service_->GetProject(p.name()).value().state(), v1::PROJECT_STATE_OPEN);
+  EXPECT_EQ(service_->GetProject(TestSystem(), p.name()).value().state(), v1::PROJECT_STATE_OPEN);
 
   clock_.Advance(hours(24));
   r = Complete(p, 1);
@@ -78,13 +80,16 @@ TEST_F(ProjectTest, ReopenRecordsEvidenceCountsAndReopensItems) {
   reopen.set_name(p.name());
   reopen.set_actor("system:verification");
   reopen.set_evidence("share before 12.0% after 11.8%, p=0.41");
-  auto r = service_->ReopenProject(reopen);
+  auto r = service_->ReopenProject(TestSystem(), reopen);
   ASSERT_FALSE(r.ok()) << "an open project cannot be reopened";
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
 
   ASSERT_TRUE(Complete(p, 0).ok());
   ASSERT_TRUE(Complete(p, 1).ok());
-  r = service_->ReopenProject(reopen);
+  auth::Principal verification = TestSystem();
+  verification.id = "service:verification";
+  verification.scopes = {auth::kProjectsReopen};
+  r = service_->ReopenProject(verification, reopen);
   ASSERT_TRUE(r.ok()) << std::string(r.status().message());
   EXPECT_EQ(r.value().state(), v1::PROJECT_STATE_OPEN);
   EXPECT_EQ(r.value().reopen_count(), 1);
@@ -92,7 +97,7 @@ TEST_F(ProjectTest, ReopenRecordsEvidenceCountsAndReopensItems) {
   const auto& last = r.value().history(r.value().history_size() - 1);
   EXPECT_EQ(last.action(), "reopened");
   EXPECT_EQ(last.detail(), "share before 12.0% after 11.8%, p=0.41");
-  EXPECT_EQ(last.actor(), "system:verification");
+  EXPECT_EQ(last.actor(), "service:verification");  // the caller, not the request's actor
   ASSERT_EQ(sink_.events.size(), 2u);
   EXPECT_EQ(sink_.events[1].first, "project_reopened");
 
@@ -101,7 +106,7 @@ TEST_F(ProjectTest, ReopenRecordsEvidenceCountsAndReopensItems) {
   EXPECT_EQ(Complete(p, 1).value().state(), v1::PROJECT_STATE_CLOSED);
 
   reopen.clear_evidence();
-  r = service_->ReopenProject(reopen);
+  r = service_->ReopenProject(TestSystem(), reopen);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
 }
@@ -110,17 +115,17 @@ TEST_F(ProjectTest, ValidationAndNotFound) {
   v1::CreateProjectRequest req;
   req.mutable_project()->set_title("t");
   req.mutable_project()->set_topic("x");
-  auto r = service_->CreateProject(req);
+  auto r = service_->CreateProject(TestSystem(), req);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(std::string(r.status().message()).rfind("project.action_items", 0), 0u);
 
   v1::CompleteActionItemRequest complete;
   complete.set_name("projects/nope/actionItems/item-1");
-  r = service_->CompleteActionItem(complete);
+  r = service_->CompleteActionItem(TestSystem(), complete);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
   complete.set_name("projects/nope");
-  r = service_->CompleteActionItem(complete);
+  r = service_->CompleteActionItem(TestSystem(), complete);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
 }

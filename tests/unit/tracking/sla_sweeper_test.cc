@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/tracking/test_callers.h"
+
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -76,7 +78,7 @@ class SlaSweeperTest : public TrackingFixture {
 
   std::vector<v1::HistoryEntry> History(const v1::Case& c, const std::string& action) {
     std::vector<v1::HistoryEntry> out;
-    const v1::Case stored = service_->GetCase(c.name()).value();
+    const v1::Case stored = service_->GetCase(TestSystem(), c.name()).value();
     for (const auto& h : stored.history()) {
       if (h.action() == action) out.push_back(h);
     }
@@ -158,7 +160,7 @@ TEST_F(SlaSweeperTest, AFridayEveningComplaintBreachesOnTheNextWorkingDayNotOnSa
   EXPECT_EQ(breached->kind, "sla_breach");
   EXPECT_EQ(breached->recipients, std::vector<std::string>{"p-am"});
 
-  const v1::Case after = service_->GetCase(c.name()).value();
+  const v1::Case after = service_->GetCase(TestSystem(), c.name()).value();
   EXPECT_EQ(ProtoToMillis(after.escalate_time()), Utc(2026, 12, 8, 16));
   ASSERT_EQ(History(c, kBreachAction).size(), 1u);
   EXPECT_NE(History(c, kBreachAction)[0].detail().find("first response"), std::string::npos);
@@ -234,7 +236,7 @@ TEST_F(SlaSweeperTest, ResolutionStopsTheResolutionChain) {
   resolve.set_name(c.name());
   resolve.set_resolution_note("refunded the shipping");
   At(Utc(2026, 12, 3, 17));
-  ASSERT_TRUE(service_->ResolveCase(resolve).ok());
+  ASSERT_TRUE(service_->ResolveCase(TestSystem(), resolve).ok());
   clocks_->Meet(c.id(), kResolutionClock, Utc(2026, 12, 3, 17));
 
   EXPECT_TRUE(SweepAt(Utc(2026, 12, 10, 9)).fired.empty());
@@ -248,7 +250,7 @@ TEST_F(SlaSweeperTest, AResolvedCaseWhoseClockWasLeftRunningIsNotEscalated) {
   v1::ResolveCaseRequest resolve;
   resolve.set_name(c.name());
   resolve.set_resolution_note("done");
-  ASSERT_TRUE(service_->ResolveCase(resolve).ok());
+  ASSERT_TRUE(service_->ResolveCase(TestSystem(), resolve).ok());
   EXPECT_TRUE(SweepAt(Utc(2026, 12, 10, 9)).fired.empty());
   EXPECT_EQ(sla_store_->LoadClock({c.id(), kResolutionClock}).value()->next_check_ms, std::nullopt);
 }
@@ -267,7 +269,7 @@ TEST_F(SlaSweeperTest, AReassignmentReTargetsTheLevelsNotFiredYet) {
   reassign.mutable_owner()->set_department("logistics");
   reassign.mutable_owner()->set_person("p-driver");
   reassign.set_reason("a carrier problem");
-  ASSERT_TRUE(service_->ReassignCase(reassign).ok());
+  ASSERT_TRUE(service_->ReassignCase(TestSystem(), reassign).ok());
 
   SweepAt(Utc(2026, 12, 3, 16));
   const Notification* level2 = SentWithId("sla:" + c.id() + ":first_response:level:2");

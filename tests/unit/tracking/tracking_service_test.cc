@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "tests/unit/tracking/test_callers.h"
+
 #include "tests/unit/tracking/tracking_test_support.h"
 
 namespace voc::tracking {
@@ -46,7 +48,7 @@ TEST_F(TrackingServiceTest, CreateCaseIsIdempotentOnRequestId) {
 
   v1::ListCasesRequest list;
   list.set_feedback_id("fb-1");
-  auto listed = service_->ListCases(list);
+  auto listed = service_->ListCases(TestSystem(), list);
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed.value().cases_size(), 1);
 }
@@ -54,26 +56,26 @@ TEST_F(TrackingServiceTest, CreateCaseIsIdempotentOnRequestId) {
 TEST_F(TrackingServiceTest, CreateCaseNamesTheBadField) {
   v1::CreateCaseRequest req = CallbackRequest("fb-1", StartTime());
   req.clear_request_id();
-  auto r = service_->CreateCase(req);
+  auto r = service_->CreateCase(TestSystem(), req);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(std::string(r.status().message()).rfind("request_id", 0), 0u) << std::string(r.status().message());
 
   req = CallbackRequest("fb-1", StartTime());
   req.mutable_case_()->clear_owners();
-  r = service_->CreateCase(req);
+  r = service_->CreateCase(TestSystem(), req);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(std::string(r.status().message()).rfind("case.owners", 0), 0u) << std::string(r.status().message());
 
   req = CallbackRequest("fb-1", StartTime());
   req.clear_sla();
-  r = service_->CreateCase(req);
+  r = service_->CreateCase(TestSystem(), req);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(std::string(r.status().message()).rfind("sla", 0), 0u) << std::string(r.status().message());
 
   req = CallbackRequest("fb-1", StartTime());
   req.mutable_case_()->set_kind(v1::CASE_KIND_UNSPECIFIED);
-  r = service_->CreateCase(req);
+  r = service_->CreateCase(TestSystem(), req);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(std::string(r.status().message()).rfind("case.kind", 0), 0u) << std::string(r.status().message());
 }
@@ -81,24 +83,25 @@ TEST_F(TrackingServiceTest, CreateCaseNamesTheBadField) {
 TEST_F(TrackingServiceTest, LifecycleRecordsEveryChangeInHistory) {
   const v1::Case c = MustCreate(CallbackRequest("fb-1", StartTime()));
 
+  // The person acting (issue 9) is recorded, not the request's actor.
   v1::AcknowledgeCaseRequest ack;
   ack.set_name(c.name());
-  ack.set_actor("p-am");
-  ASSERT_TRUE(service_->AcknowledgeCase(ack).ok());
+  ack.set_actor("someone-else");
+  ASSERT_TRUE(service_->AcknowledgeCase(TestPerson("p-am", "customer_success"), ack).ok());
 
   v1::LogCallbackRequest unreached;
   unreached.set_name(c.name());
   unreached.set_actor("p-am");
   unreached.set_reached(false);
   unreached.set_note("voicemail");
-  auto r = service_->LogCallback(unreached);
+  auto r = service_->LogCallback(TestSystem(), unreached);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value().state(), v1::CASE_STATE_WAITING_ON_CUSTOMER);
 
   v1::LogCallbackRequest reached = unreached;
   reached.set_reached(true);
   reached.set_note("apologised, voucher sent");
-  r = service_->LogCallback(reached);
+  r = service_->LogCallback(TestSystem(), reached);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value().state(), v1::CASE_STATE_IN_PROGRESS);
   ASSERT_EQ(r.value().callbacks_size(), 2);
@@ -109,7 +112,7 @@ TEST_F(TrackingServiceTest, LifecycleRecordsEveryChangeInHistory) {
   resolve.set_name(c.name());
   resolve.set_actor("p-am");
   resolve.set_resolution_note("customer satisfied");
-  r = service_->ResolveCase(resolve);
+  r = service_->ResolveCase(TestSystem(), resolve);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value().state(), v1::CASE_STATE_RESOLVED);
   EXPECT_EQ(r.value().resolution_note(), "customer satisfied");
@@ -117,9 +120,9 @@ TEST_F(TrackingServiceTest, LifecycleRecordsEveryChangeInHistory) {
   v1::CloseCaseRequest close;
   close.set_name(c.name());
   close.set_actor("p-head-cs");
-  ASSERT_TRUE(service_->CloseCase(close).ok());
+  ASSERT_TRUE(service_->CloseCase(TestSystem(), close).ok());
 
-  auto got = service_->GetCase(c.name());
+  auto got = service_->GetCase(TestSystem(), c.name());
   ASSERT_TRUE(got.ok());
   std::vector<std::string> actions;
   for (const auto& h : got.value().history()) actions.push_back(h.action());
@@ -136,15 +139,15 @@ TEST_F(TrackingServiceTest, InvalidTransitionIsFailedPreconditionNamingTheState)
   const v1::Case c = MustCreate(CallbackRequest("fb-1", StartTime()));
   v1::CloseCaseRequest close;
   close.set_name(c.name());
-  auto r = service_->CloseCase(close);
+  auto r = service_->CloseCase(TestSystem(), close);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(std::string(r.status().message()).find("open"), std::string::npos) << std::string(r.status().message());
 
   v1::AcknowledgeCaseRequest ack;
   ack.set_name(c.name());
-  ASSERT_TRUE(service_->AcknowledgeCase(ack).ok());
-  r = service_->AcknowledgeCase(ack);
+  ASSERT_TRUE(service_->AcknowledgeCase(TestSystem(), ack).ok());
+  r = service_->AcknowledgeCase(TestSystem(), ack);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(std::string(r.status().message()).find("acknowledged"), std::string::npos) << std::string(r.status().message());
@@ -155,14 +158,14 @@ TEST_F(TrackingServiceTest, ResolveNeedsANoteAndPublishesCaseResolved) {
   v1::ResolveCaseRequest resolve;
   resolve.set_name(c.name());
   resolve.set_resolution_note("   ");
-  auto r = service_->ResolveCase(resolve);
+  auto r = service_->ResolveCase(TestSystem(), resolve);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(std::string(r.status().message()).rfind("resolution_note", 0), 0u);
   EXPECT_TRUE(sink_.events.empty());
 
   resolve.set_resolution_note("refunded");
-  ASSERT_TRUE(service_->ResolveCase(resolve).ok());
+  ASSERT_TRUE(service_->ResolveCase(TestSystem(), resolve).ok());
   ASSERT_EQ(sink_.events.size(), 1u);
   EXPECT_EQ(sink_.events[0].first, "case_resolved");
   v1::Case published;
@@ -178,7 +181,7 @@ TEST_F(TrackingServiceTest, EventsSurviveAQueueOutage) {
   v1::ResolveCaseRequest resolve;
   resolve.set_name(c.name());
   resolve.set_resolution_note("done");
-  ASSERT_TRUE(service_->ResolveCase(resolve).ok());
+  ASSERT_TRUE(service_->ResolveCase(TestSystem(), resolve).ok());
   EXPECT_TRUE(sink_.events.empty());
   sink_.failing = false;
   EXPECT_EQ(relay_->RelayPending(), 1u);
@@ -193,7 +196,7 @@ TEST_F(TrackingServiceTest, ReassignReplacesThePrimaryOwnerAndRecordsWhy) {
   req.set_actor("p-head-cs");
   req.mutable_owner()->set_person("p-head-cs");
   req.set_reason("account manager on leave");
-  auto r = service_->ReassignCase(req);
+  auto r = service_->ReassignCase(TestSystem(), req);
   ASSERT_TRUE(r.ok()) << std::string(r.status().message());
   EXPECT_EQ(r.value().owners(0).department(), "customer_success");
   EXPECT_EQ(r.value().owners(0).person(), "p-head-cs");
@@ -202,7 +205,7 @@ TEST_F(TrackingServiceTest, ReassignReplacesThePrimaryOwnerAndRecordsWhy) {
   EXPECT_NE(last.detail().find("account manager on leave"), std::string::npos);
 
   req.clear_owner();
-  r = service_->ReassignCase(req);
+  r = service_->ReassignCase(TestSystem(), req);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
 }
@@ -219,7 +222,7 @@ TEST_F(TrackingServiceTest, ListPutsOverdueFirstThenByDueTimeAndFilters) {
 
   v1::ListCasesRequest req;
   req.set_department("customer_success");
-  auto r = service_->ListCases(req);
+  auto r = service_->ListCases(TestSystem(), req);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r.value().cases_size(), 3);
   EXPECT_EQ(r.value().cases(0).feedback_id(), "past");
@@ -228,13 +231,13 @@ TEST_F(TrackingServiceTest, ListPutsOverdueFirstThenByDueTimeAndFilters) {
   EXPECT_EQ(r.value().cases(2).feedback_id(), "late");
 
   req.set_overdue_only(true);
-  r = service_->ListCases(req);
+  r = service_->ListCases(TestSystem(), req);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r.value().cases_size(), 1);
 
   v1::ListCasesRequest by_owner;
   by_owner.set_owner("p-ceo");
-  r = service_->ListCases(by_owner);
+  r = service_->ListCases(TestSystem(), by_owner);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r.value().cases_size(), 1);
   EXPECT_EQ(r.value().cases(0).feedback_id(), "other-dept");
@@ -242,26 +245,26 @@ TEST_F(TrackingServiceTest, ListPutsOverdueFirstThenByDueTimeAndFilters) {
   // Paging: 2 + 2.
   v1::ListCasesRequest page;
   page.set_page_size(2);
-  r = service_->ListCases(page);
+  r = service_->ListCases(TestSystem(), page);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value().cases_size(), 2);
   ASSERT_FALSE(r.value().next_page_token().empty());
   page.set_page_token(r.value().next_page_token());
-  r = service_->ListCases(page);
+  r = service_->ListCases(TestSystem(), page);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value().cases_size(), 2);
 
   page.set_page_token("not-a-number");
-  r = service_->ListCases(page);
+  r = service_->ListCases(TestSystem(), page);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(TrackingServiceTest, UnknownCaseIsNotFoundAndBadNameIsInvalid) {
-  auto r = service_->GetCase("cases/nope");
+  auto r = service_->GetCase(TestSystem(), "cases/nope");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
-  r = service_->GetCase("projects/x");
+  r = service_->GetCase(TestSystem(), "projects/x");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
 }

@@ -20,6 +20,7 @@
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/store/tracking_store.h"
 #include "services/tracking/tracking_service.h"
+#include "tests/unit/tracking/test_callers.h"
 #include "tests/support/recording_notifier.h"
 #include "tests/support/servers.h"
 
@@ -93,7 +94,7 @@ class TrackingFixture : public ::testing::Test {
   }
 
   v1::Case MustCreate(const v1::CreateCaseRequest& req) {
-    auto result = service_->CreateCase(req);
+    auto result = service_->CreateCase(TestSystem(), req);
     EXPECT_TRUE(result.ok()) << (result.ok() ? "" : std::string(result.status().message()));
     return result.value();
   }
