@@ -17,7 +17,8 @@ namespace {
 // Lets a test or a demo move this service's clock (dev mode only).
 class DevClockServiceImpl final : public voc::v1::DevClockService::Service {
  public:
-  explicit DevClockServiceImpl(DevClock* clock) : clock_(clock) {}
+  using Authorize = std::function<grpc::Status(const grpc::ServerContext&)>;
+  DevClockServiceImpl(DevClock* clock, Authorize authorize) : clock_(clock), authorize_(std::move(authorize)) {}
 
   grpc::Status GetTime(grpc::ServerContext*, const voc::v1::GetTimeRequest*,
                        voc::v1::GetTimeResponse* response) override {
@@ -25,8 +26,12 @@ class DevClockServiceImpl final : public voc::v1::DevClockService::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status AdvanceClock(grpc::ServerContext*, const voc::v1::AdvanceClockRequest* request,
+  // Reading the dev clock tells nothing; moving it fires every SLA timer,
+  // so only a caller the service's authorizer accepts may.
+  grpc::Status AdvanceClock(grpc::ServerContext* context, const voc::v1::AdvanceClockRequest* request,
                             voc::v1::GetTimeResponse* response) override {
+    if (!authorize_) return {grpc::StatusCode::PERMISSION_DENIED, "permission denied: the dev clock has no authorizer"};
+    if (grpc::Status allowed = authorize_(*context); !allowed.ok()) return allowed;
     Duration by = FromProto(request->by());
     if (by.count() < 0) {
       return {grpc::StatusCode::FAILED_PRECONDITION, "by: time never goes back"};
@@ -44,6 +49,7 @@ class DevClockServiceImpl final : public voc::v1::DevClockService::Service {
     *response->mutable_offset() = ToProto(clock_->offset());
   }
   DevClock* clock_;
+  Authorize authorize_;
 };
 
 }  // namespace
@@ -76,7 +82,7 @@ absl::StatusOr<int> ServiceServer::Start() {
   builder.SetMaxReceiveMessageSize(32 * 1024 * 1024);
   for (auto* service : services_) builder.RegisterService(service);
   if (options_.dev_clock) {
-    dev_clock_service_ = std::make_unique<DevClockServiceImpl>(options_.dev_clock);
+    dev_clock_service_ = std::make_unique<DevClockServiceImpl>(options_.dev_clock, options_.authorize_dev_clock);
     builder.RegisterService(dev_clock_service_.get());
   }
   server_ = builder.BuildAndStart();

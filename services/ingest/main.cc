@@ -3,6 +3,7 @@
 
 #include "common/queue/publisher.h"
 #include "common/queue/stream_trim_worker.h"
+#include "common/auth/dev_clock_access.h"  // stages helper (issue 9): who may move the dev clock
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/storage/outbox_relay.h"
@@ -48,7 +49,9 @@ int main(int argc, char** argv) {
   // Rows stored while Redis was down (or before a crash) are relayed first.
   relay.Start();
   {
-    voc::rpc::ServiceServer server({"ingest", ctx.listen, ctx.dev_clock}, {&grpc_service});
+    voc::rpc::ServiceServer server({.service_name = "ingest", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                    .authorize_dev_clock = voc::auth::DevClockAuthorizer(ctx.config, *ctx.clock, ctx.redis)},
+                                   {&grpc_service});
     voc::StartServerOrExit(server, "ingest");
     const auto readiness = voc::StartReadiness(ctx, server, voc::RedisNeed::kNotRequired);  // outbox: works without Redis
     server.WaitForShutdownSignal();

@@ -6,6 +6,8 @@
 #include <random>
 #include <thread>
 
+#include "common/auth/authenticator.h"
+#include "common/auth/dev_clock_access.h"
 #include "common/config/yaml_file.h"
 #include "common/log/log.h"
 #include "common/notify/stream_notifier.h"
@@ -46,6 +48,14 @@ int main(int argc, char** argv) {
       config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath));
   if (!directory.ok()) CannotStart(directory.status());
   const auto dir = std::make_shared<const voc::org::OrgDirectory>(std::move(*directory));
+
+  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) {
+    std::cerr << "voc-notify: cannot start: " << made_authenticator.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   std::string subscriptions_text;
   try {
     subscriptions_text = voc::config::ReadFile(settings->subscriptions_path);
@@ -66,7 +76,7 @@ int main(int argc, char** argv) {
   voc::notify::Expander expander(dir, holder, settings->case_link_base);
   voc::notify::NotifyConsumer consumer(store, expander, *ctx.clock);
   voc::notify::NotifyService service(store);
-  voc::notify::NotifyGrpc grpc_impl(service);
+  voc::notify::NotifyGrpc grpc_impl(service, *authenticator);
 
   voc::queue::ConsumerOptions options{voc::kNotifyRequestsStream, "notify", ctx.consumer_name};
   options.batch_size = settings->batch_size;
@@ -106,7 +116,9 @@ int main(int argc, char** argv) {
                                [&] { (void)reloader.CheckOnce(); });
     delivery.Start();
     reload.Start();
-    voc::rpc::ServiceServer server({"notify", ctx.listen, ctx.dev_clock}, {&grpc_impl});
+    voc::rpc::ServiceServer server({.service_name = "notify", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                    .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
+                                   {&grpc_impl});
     voc::StartServerOrExit(server, "notify");
     const auto readiness = voc::StartReadiness(ctx, server);
     voc::log::Info("notify_started", {{"listen", ctx.listen}, {"subscriptions", settings->subscriptions_path}});

@@ -6,6 +6,7 @@
 #include "common/notify/notifier.h"
 #include "common/queue/stream.h"
 #include "common/queue/stream_trim_worker.h"
+#include "common/auth/dev_clock_access.h"  // stages helper (issue 9): who may move the dev clock
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
@@ -106,7 +107,8 @@ int main(int argc, char** argv) {
   voc::PeriodicWorker worker("sla-sweeper", interval, [&] { sweeper.SweepOnce().IgnoreError(); },
                              voc::PeriodicWorker::FirstTick::kImmediately);
 
-  voc::rpc::ServiceServer server({"tracking", ctx.listen, ctx.dev_clock},
+  voc::rpc::ServiceServer server({.service_name = "tracking", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                  .authorize_dev_clock = voc::auth::DevClockAuthorizer(ctx.config, *ctx.clock, ctx.redis)},
                                  {&grpc_service, &task_grpc, &workflow_grpc});
   voc::StartServerOrExit(server, "tracking");
   const auto readiness = voc::StartReadiness(ctx, server);

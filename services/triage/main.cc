@@ -7,6 +7,7 @@
 #include "common/log/log.h"
 #include "common/queue/publisher.h"
 #include "common/queue/stream_trim_worker.h"
+#include "common/auth/dev_clock_access.h"  // stages helper (issue 9): who may move the dev clock
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
@@ -112,7 +113,9 @@ int main(int argc, char** argv) {
   voc::triage::TriageConsumer queue_consumer(service, triaged, ctx.redis, consumer);
 
   voc::triage::TriageGrpc grpc_service(service);
-  voc::rpc::ServiceServer server({"triage", ctx.listen, ctx.dev_clock}, {&grpc_service});
+  voc::rpc::ServiceServer server({.service_name = "triage", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                  .authorize_dev_clock = voc::auth::DevClockAuthorizer(ctx.config, *ctx.clock, ctx.redis)},
+                                 {&grpc_service});
   voc::StartServerOrExit(server, "triage");
   const auto readiness = voc::StartReadiness(ctx, server);
   std::thread consumer_thread([&] { queue_consumer.Run(); });

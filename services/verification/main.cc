@@ -1,9 +1,13 @@
 // voc-verification: consumes voc:tracking and voc:triaged, runs due checks on
 // a timer and serves voc.v1.VerificationService.
+#include <iostream>
 #include <thread>
 
+#include "common/auth/authenticator.h"
+#include "common/auth/dev_clock_access.h"
 #include "common/log/log.h"
 #include "common/queue/stream.h"
+#include "common/rpc/channel.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
@@ -18,6 +22,14 @@ int main(int argc, char** argv) {
   auto ctx = voc::BootstrapService(argc, argv, "verification", "verification",
                                    voc::verification::Migrations());
   const auto& config = ctx.config;
+
+  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) {
+    std::cerr << "voc-verification: cannot start: " << made_authenticator.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
 
   voc::verification::VerificationSettings settings;
   settings.check_delay = std::chrono::hours(config.ServiceInt("check_delay_hours", 720));
@@ -43,11 +55,20 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // Triage (CountFeedback) and tracking (ReopenProject) are called as
+  // principal "verification": triage:count and projects:reopen only.
+  auto security = voc::rpc::ChannelSecurityFrom(ctx.config);
+  if (!security.ok()) {
+    std::cerr << "voc-verification: cannot start: " << security.status().message() << "\n";
+    return 2;
+  }
+
   voc::verification::VerificationStore store(*ctx.db);
-  voc::verification::TriageComplaintCounter counter(voc::rpc::MakeChannel(config.AddressOf("triage")));
-  voc::verification::TrackingProjectReopener reopener(voc::rpc::MakeChannel(config.AddressOf("tracking")));
+  voc::verification::TriageComplaintCounter counter(voc::rpc::MakeChannel(config.AddressOf("triage"), *security));
+  voc::verification::TrackingProjectReopener reopener(
+      voc::rpc::MakeChannel(config.AddressOf("tracking"), *security));
   voc::verification::VerificationService service(*ctx.clock, store, counter, reopener, settings, notifier->get());
-  voc::verification::VerificationGrpc grpc_impl(service);
+  voc::verification::VerificationGrpc grpc_impl(service, *authenticator);
   voc::verification::VerificationConsumer consumer(service);
 
   // Each read (up to batch_size messages) is stored in one transaction.
@@ -83,7 +104,8 @@ int main(int argc, char** argv) {
                                    : failures.Failed("due_checks", std::string(run.status().message()), now));
         });
     scheduler.Start();
-    voc::rpc::ServiceServer server({"verification", ctx.listen, ctx.dev_clock},
+    voc::rpc::ServiceServer server({.service_name = "verification", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                    .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
                                    {&grpc_impl});
     voc::StartServerOrExit(server, "verification");
     const auto readiness = voc::StartReadiness(ctx, server);

@@ -30,6 +30,8 @@
 #include "services/tracking/tracking_service.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/triage_processor.h"
+#include "common/rpc/channel.h"
+#include "tests/support/auth_fixture.h"
 #include "tests/support/recording_notifier.h"
 #include "tests/support/servers.h"
 #include "voc/v1/tracking.grpc.pb.h"
@@ -112,8 +114,13 @@ class AssignmentIntegrationTest : public ::testing::Test {
   void SetUp() override {
     redis_options_.port = redis_.port();
     tracking_ = std::make_unique<InProcessTracking>(dir_.path(), clock_);
-    channel_ = rpc::MakeChannel("127.0.0.1:" + std::to_string(tracking_->port));
-    tracking_stub_ = v1::TrackingService::NewStub(channel_);
+    const std::string tracking = "127.0.0.1:" + std::to_string(tracking_->port);
+    // As assignment's main() wires it: tracking is called as principal
+    // "assignment" (issue 9); the test reads cases with every scope.
+    rpc::ChannelSecurity as_assignment;
+    as_assignment.bearer_token = creds_.Token("assignment");
+    channel_ = rpc::MakeChannel(tracking, as_assignment);
+    tracking_stub_ = v1::TrackingService::NewStub(creds_.Channel(tracking, "tester"));
     cases_ = std::make_unique<GrpcCaseCreator>(channel_);
   }
 
@@ -211,6 +218,7 @@ class AssignmentIntegrationTest : public ::testing::Test {
   queue::RedisOptions redis_options_;
   FakeClock clock_{Received() + std::chrono::minutes(5)};
   RecordingNotifier notifier_;
+  ::voc::testing::TestCredentials creds_;
   std::unique_ptr<InProcessTracking> tracking_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::TrackingService::Stub> tracking_stub_;
