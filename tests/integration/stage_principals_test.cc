@@ -9,6 +9,9 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -16,13 +19,14 @@
 #include "common/clock/clock.h"
 #include "common/queue/stream.h"
 #include "common/rpc/server.h"
+#include "common/util/time.h"
 #include "tests/support/auth_fixture.h"
 #include "tests/support/in_process_auth.h"
 #include "tests/support/servers.h"
 #include "voc/v1/assignment.grpc.pb.h"
 #include "voc/v1/devclock.grpc.pb.h"
 #include "voc/v1/tracking.grpc.pb.h"
-#include "voc/v1/triage.pb.h"
+#include "voc/v1/triage.grpc.pb.h"
 
 namespace voc {
 namespace {
@@ -221,6 +225,170 @@ TEST_F(StagePrincipalsTest, AStagesTokenCannotReadOrActOnCases) {
   const std::vector<v1::Case> after = WaitForCases("fb-auth-2");
   ASSERT_EQ(after.size(), 1u);
   EXPECT_NE(after[0].state(), v1::CASE_STATE_RESOLVED);
+}
+
+// Triage and tracking at the edge, for the real voc-assignment and
+// voc-verification binaries: answers CreateCases, CountFeedback (no
+// change: the check fails) and ReopenProject, and keeps the
+// `authorization` each call came with, so the test sees what main() sends.
+class RecordingStages final {
+ public:
+  class Tracking final : public v1::TrackingService::Service {
+   public:
+    explicit Tracking(RecordingStages& seen) : seen_(seen) {}
+    grpc::Status CreateCases(grpc::ServerContext* context, const v1::CreateCasesRequest* request,
+                             v1::CreateCasesResponse* response) override {
+      seen_.Record("CreateCases", *context);
+      for (int i = 0; i < request->requests_size(); ++i) {
+        v1::CreateCaseResult* result = response->add_results();
+        result->set_index(i);
+        result->mutable_case_()->set_name("cases/" + std::to_string(i + 1));
+      }
+      return grpc::Status::OK;
+    }
+    grpc::Status ReopenProject(grpc::ServerContext* context, const v1::ReopenProjectRequest* request,
+                               v1::Project* response) override {
+      seen_.Record("ReopenProject", *context);
+      response->set_name(request->name());
+      return grpc::Status::OK;
+    }
+
+   private:
+    RecordingStages& seen_;
+  };
+  class Triage final : public v1::TriageService::Service {
+   public:
+    explicit Triage(RecordingStages& seen) : seen_(seen) {}
+    grpc::Status CountFeedback(grpc::ServerContext* context, const v1::CountFeedbackRequest*,
+                               v1::CountFeedbackResponse* response) override {
+      seen_.Record("CountFeedback", *context);
+      response->set_total_count(250);
+      response->set_negative_count(100);
+      response->set_topic_negative_count(40);
+      return grpc::Status::OK;
+    }
+
+   private:
+    RecordingStages& seen_;
+  };
+
+  RecordingStages() {
+    port_ = server_.Start().value();
+  }
+  ~RecordingStages() { server_.Shutdown(); }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  void Record(const std::string& rpc, const grpc::ServerContext& context) {
+    const auto found = context.client_metadata().find("authorization");
+    std::lock_guard lock(mu_);
+    seen_[rpc].insert(found == context.client_metadata().end() ? "" : std::string(found->second.data(), found->second.size()));
+  }
+  // The authorizations `rpc` was called with; waits up to 60 s for a first call.
+  std::set<std::string> AuthorizationsOf(const std::string& rpc) {
+    const auto give_up = std::chrono::steady_clock::now() + 60s;
+    for (;;) {
+      {
+        std::lock_guard lock(mu_);
+        if (seen_.count(rpc) || std::chrono::steady_clock::now() > give_up) return seen_[rpc];
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+
+ private:
+  Tracking tracking_{*this};
+  Triage triage_{*this};
+  rpc::ServiceServer server_{{"stand-ins", "127.0.0.1:0", nullptr}, {&tracking_, &triage_}};
+  int port_ = 0;
+  std::mutex mu_;
+  std::map<std::string, std::set<std::string>> seen_;
+};
+
+// main() of each stage: its outgoing channels carry its own token, whatever
+// the receiver does with it.
+TEST(StageCallsTest, AssignmentAndVerificationBinariesSendTheirOwnTokens) {
+  testing::TestCredentials creds;
+  testing::TempDir dir;
+  testing::RedisServer redis;
+  RecordingStages stages;
+  const int assignment_port = testing::FreePort();
+  const int verification_port = testing::FreePort();
+  const std::string config = dir.path() + "/voc.yaml";
+  {
+    std::ofstream out(config);
+    out << "data_dir: " << dir.path() << "/var
+"
+        << "redis: {host: 127.0.0.1, port: " << redis.port() << "}
+"
+        << "log_format: text
+log_level: info
+"
+        << "org: {directory: config/directory.yaml}
+"
+        << creds.AuthYaml() << "services:
+"
+        << "  tracking: {address: \"" << stages.address() << "\"}
+"
+        << "  triage: {address: \"" << stages.address() << "\"}
+"
+        << "  assignment:
+    listen: 127.0.0.1:" << assignment_port
+        << "
+    metrics_listen: \"\"
+    database: sqlite3://assignment.db
+    routing: config/routing.yaml
+"
+        << "  verification:
+    listen: 127.0.0.1:" << verification_port
+        << "
+    metrics_listen: \"\"
+    database: sqlite3://verification.db
+"
+        << "    check_delay_hours: 0
+    scheduler_interval_ms: 50
+";
+  }
+  testing::ChildProcess assignment({VOC_ASSIGNMENT_BIN, "--config", config}, dir.path() + "/assignment.log",
+                                   creds.ServiceEnv("assignment"), VOC_SOURCE_DIR);
+  testing::ChildProcess verification({VOC_VERIFICATION_BIN, "--config", config}, dir.path() + "/verification.log",
+                                     creds.ServiceEnv("verification"), VOC_SOURCE_DIR);
+  ASSERT_TRUE(testing::WaitForPort(assignment_port, 60000));
+  ASSERT_TRUE(testing::WaitForPort(verification_port, 60000));
+
+  queue::RedisOptions redis_options;
+  redis_options.port = redis.port();
+  {
+    v1::TriagedFeedback t;
+    t.mutable_feedback()->set_id("fb-token");
+    t.mutable_feedback()->set_nps(2);
+    t.mutable_feedback()->mutable_customer()->set_id("c-10001");
+    t.mutable_result()->set_feedback_id("fb-token");
+    t.mutable_result()->set_nps_category(v1::NPS_CATEGORY_DETRACTOR);
+    queue::StreamProducer triaged(redis_options, queue::kTriagedStream);
+    ASSERT_TRUE(triaged.Publish({{"feedback_id", "fb-token"}, {"payload", t.SerializeAsString()}}));
+  }
+  {
+    // A project closed an hour ago whose complaints did not drop: the due
+    // check asks triage, fails, and reopens the project in tracking.
+    const TimePoint now = std::chrono::system_clock::now();
+    v1::Project p;
+    p.set_name("projects/proj-token");
+    p.set_id("proj-token");
+    p.set_title("配送提速");
+    p.set_topic("logistics");
+    p.set_state(v1::PROJECT_STATE_CLOSED);
+    *p.mutable_create_time() = ToProto(now - std::chrono::hours(24 * 20));
+    *p.mutable_close_time() = ToProto(now - std::chrono::hours(1));
+    queue::StreamProducer tracking(redis_options, queue::kTrackingStream);
+    ASSERT_TRUE(tracking.Publish({{"event", "project_closed"}, {"payload", p.SerializeAsString()}}));
+  }
+  const std::set<std::string> as_assignment{"Bearer " + creds.Token("assignment")};
+  const std::set<std::string> as_verification{"Bearer " + creds.Token("verification")};
+  EXPECT_EQ(stages.AuthorizationsOf("CreateCases"), as_assignment);
+  EXPECT_EQ(stages.AuthorizationsOf("CountFeedback"), as_verification);
+  EXPECT_EQ(stages.AuthorizationsOf("ReopenProject"), as_verification);
+  assignment.Terminate();
+  verification.Terminate();
 }
 
 // rpc::ServerOptions::authorize_dev_clock with auth::DevClockAuthorizer,

@@ -34,8 +34,9 @@ TEST(VerificationAccessTest, EveryPersonAndAnalyticsReadersReadVerificationsAndK
 }
 
 TEST(VerificationAccessTest, StagesAndNarrowKeysReadNothingAndAreToldTheScope) {
-  const auth::Principal assignment{auth::PrincipalKind::kService, "service:assignment", "assignment", "",
-                                   {"cases:create", "keys:verify"}};
+  auth::Principal assignment;
+  assignment.id = "service:assignment";
+  assignment.scopes = {"cases:create", "keys:verify"};
   for (const auth::Principal& refused : {assignment, Key({"feedback:write"}), Key({})}) {
     const absl::Status read = MayReadVerifications(refused);
     EXPECT_EQ(read.code(), absl::StatusCode::kPermissionDenied) << refused.id;
