@@ -316,37 +316,18 @@ TEST(StageCallsTest, AssignmentAndVerificationBinariesSendTheirOwnTokens) {
   const std::string config = dir.path() + "/voc.yaml";
   {
     std::ofstream out(config);
-    out << "data_dir: " << dir.path() << "/var
-"
-        << "redis: {host: 127.0.0.1, port: " << redis.port() << "}
-"
-        << "log_format: text
-log_level: info
-"
-        << "org: {directory: config/directory.yaml}
-"
-        << creds.AuthYaml() << "services:
-"
-        << "  tracking: {address: \"" << stages.address() << "\"}
-"
-        << "  triage: {address: \"" << stages.address() << "\"}
-"
-        << "  assignment:
-    listen: 127.0.0.1:" << assignment_port
-        << "
-    metrics_listen: \"\"
-    database: sqlite3://assignment.db
-    routing: config/routing.yaml
-"
-        << "  verification:
-    listen: 127.0.0.1:" << verification_port
-        << "
-    metrics_listen: \"\"
-    database: sqlite3://verification.db
-"
-        << "    check_delay_hours: 0
-    scheduler_interval_ms: 50
-";
+    out << "data_dir: " << dir.path() << "/var\n"
+        << "redis: {host: 127.0.0.1, port: " << redis.port() << "}\n"
+        << "log_format: text\nlog_level: info\n"
+        << "org: {directory: config/directory.yaml}\n"
+        << creds.AuthYaml() << "services:\n"
+        << "  tracking: {address: \"" << stages.address() << "\"}\n"
+        << "  triage: {address: \"" << stages.address() << "\"}\n"
+        << "  assignment:\n    listen: 127.0.0.1:" << assignment_port
+        << "\n    metrics_listen: \"\"\n    database: sqlite3://assignment.db\n    routing: config/routing.yaml\n"
+        << "  verification:\n    listen: 127.0.0.1:" << verification_port
+        << "\n    metrics_listen: \"\"\n    database: sqlite3://verification.db\n"
+        << "    check_delay_hours: 0\n    scheduler_interval_ms: 50\n";
   }
   testing::ChildProcess assignment({VOC_ASSIGNMENT_BIN, "--config", config}, dir.path() + "/assignment.log",
                                    creds.ServiceEnv("assignment"), VOC_SOURCE_DIR);
