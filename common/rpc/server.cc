@@ -24,7 +24,8 @@ namespace {
 // Lets a test or a demo move this service's clock (dev mode only).
 class DevClockServiceImpl final : public voc::v1::DevClockService::Service {
  public:
-  explicit DevClockServiceImpl(DevClock* clock) : clock_(clock) {}
+  using Authorize = std::function<grpc::Status(const grpc::ServerContext&)>;
+  DevClockServiceImpl(DevClock* clock, Authorize authorize) : clock_(clock), authorize_(std::move(authorize)) {}
 
   grpc::Status GetTime(grpc::ServerContext*, const voc::v1::GetTimeRequest*,
                        voc::v1::GetTimeResponse* response) override {
@@ -32,8 +33,12 @@ class DevClockServiceImpl final : public voc::v1::DevClockService::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status AdvanceClock(grpc::ServerContext*, const voc::v1::AdvanceClockRequest* request,
+  // Reading the dev clock tells nothing; moving it fires every SLA timer,
+  // so only a caller the service's authorizer accepts may.
+  grpc::Status AdvanceClock(grpc::ServerContext* context, const voc::v1::AdvanceClockRequest* request,
                             voc::v1::GetTimeResponse* response) override {
+    if (!authorize_) return {grpc::StatusCode::PERMISSION_DENIED, "permission denied: the dev clock has no authorizer"};
+    if (grpc::Status allowed = authorize_(*context); !allowed.ok()) return allowed;
     Duration by = FromProto(request->by());
     if (by.count() < 0) {
       return {grpc::StatusCode::FAILED_PRECONDITION, "by: time never goes back"};
@@ -51,6 +56,7 @@ class DevClockServiceImpl final : public voc::v1::DevClockService::Service {
     *response->mutable_offset() = ToProto(clock_->offset());
   }
   DevClock* clock_;
+  Authorize authorize_;
 };
 
 // Server reflection on one server or off, whatever the others do. Linking
@@ -186,7 +192,7 @@ absl::StatusOr<int> ServiceServer::Start() {
   builder.SetOption(std::make_unique<ReflectionOption>(security_.reflection));
   for (auto* service : services_) builder.RegisterService(service);
   if (options_.dev_clock) {
-    dev_clock_service_ = std::make_unique<DevClockServiceImpl>(options_.dev_clock);
+    dev_clock_service_ = std::make_unique<DevClockServiceImpl>(options_.dev_clock, options_.authorize_dev_clock);
     builder.RegisterService(dev_clock_service_.get());
   }
   server_ = builder.BuildAndStart();

@@ -71,6 +71,12 @@ struct ServerOptions {
   DevClock* dev_clock = nullptr;  // non-null only in dev mode
   // Unset: ProcessServerSecurity().
   std::optional<ServerSecurity> security = std::nullopt;
+  // Who may move the dev clock (issue 9): AdvanceClock asks it first and
+  // answers its refusal. common/rpc cannot know callers (common/auth builds
+  // on it), so each main() sets it from its authenticator
+  // (auth::DevClockAuthorizer: clock:write or admin). Unset: every
+  // AdvanceClock is refused with PERMISSION_DENIED. GetTime stays open.
+  std::function<grpc::Status(const grpc::ServerContext&)> authorize_dev_clock = nullptr;
 };
 
 class ServiceServer {

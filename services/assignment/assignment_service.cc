@@ -1,7 +1,9 @@
 #include "services/assignment/assignment_service.h"
 
+#include <algorithm>
 #include <map>
 
+#include "common/auth/policy.h"
 #include "common/log/log.h"
 #include "common/status/status.h"
 #include "common/util/time.h"
@@ -247,6 +249,43 @@ absl::StatusOr<v1::Assignment> AssignmentService::GetAssignment(const std::strin
     rd->set_reason(d.reason);
   }
   return out;
+}
+
+namespace {
+
+// Whether a person may see an assignment that is not company-wide reading
+// for them: one of its cases is theirs to read (their department's, or
+// they are its owner).
+bool SeesAnyDecision(const auth::Principal& caller, const v1::Assignment& assignment) {
+  return std::any_of(assignment.decisions().begin(), assignment.decisions().end(),
+                     [&](const v1::RoutingDecision& d) {
+                       return auth::CanReadCase(caller, auth::CaseScope{d.department(), {d.person()}});
+                     });
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Assignment> AssignmentService::GetAssignment(const auth::Principal& caller,
+                                                                const std::string& feedback) {
+  auto found = GetAssignment(feedback);
+  if (auth::ReadsAllCases(caller) || auth::CanReadFeedback(caller)) return found;
+  // Look up first, then deny both a missing and a hidden one alike.
+  const absl::StatusCode code = found.status().code();
+  if (found.ok() ? SeesAnyDecision(caller, *found) : code != absl::StatusCode::kNotFound) return found;
+  return auth::Denied("read the assignment of " + feedback);
+}
+
+absl::StatusOr<v1::ReloadRulesResponse> AssignmentService::ReloadRules(const auth::Principal& caller,
+                                                                       auth::AuditSink& audit,
+                                                                       const std::string& client_address) {
+  if (!auth::CanWriteRules(caller)) return auth::Denied("reload the routing rules");
+  log::Info("routing_rules_reload_requested", {{"actor", caller.Actor()}});
+  auto reloaded = ReloadRules();
+  if (reloaded.ok()) {
+    audit.Record({"rules_changed", caller.id, caller.via, "/voc.v1.AssignmentService/ReloadRules",
+                  "routing", client_address, "reloaded " + files_.directory + " and " + files_.routing});
+  }
+  return reloaded;
 }
 
 absl::StatusOr<v1::ReloadRulesResponse> AssignmentService::ReloadRules() {

@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "common/auth/audit.h"
+#include "common/auth/principal.h"
 #include "common/clock/clock.h"
 #include "services/assignment/ports.h"
 #include "services/assignment/routing/router.h"
@@ -66,11 +68,23 @@ class AssignmentService {
   // id. INVALID_ARGUMENT naming `feedback` when it is none of them;
   // NOT_FOUND before the feedback is routed.
   absl::StatusOr<v1::Assignment> GetAssignment(const std::string& feedback);
+  // GetAssignment for `caller` (issue 9; the RPC): a caller who reads every
+  // case (cases:read|write, analyst, executive) or all feedback
+  // (feedback:read) sees any assignment, NOT_FOUND as above; a person sees
+  // one with a decision for their department or naming them. Anyone else
+  // gets PERMISSION_DENIED, whether or not the feedback was routed (AIP-193).
+  absl::StatusOr<v1::Assignment> GetAssignment(const auth::Principal& caller, const std::string& feedback);
 
   // Re-reads both files and swaps the rules in. On a bad file the rules in
   // force stay and the answer is FAILED_PRECONDITION "<file>:<line>:
   // <problem>" (the request is fine; the files on disk are not).
   absl::StatusOr<v1::ReloadRulesResponse> ReloadRules();
+  // ReloadRules by `caller` (the RPC): rules:write or admin, or an analyst
+  // or admin person (auth::CanWriteRules), else PERMISSION_DENIED and the
+  // rules stay. Who reloaded goes to the log line and, once reloaded, to
+  // `audit` as "rules_changed" (with the caller's `client_address`).
+  absl::StatusOr<v1::ReloadRulesResponse> ReloadRules(const auth::Principal& caller, auth::AuditSink& audit,
+                                                      const std::string& client_address = "");
   // Departments, people and rules in force.
   v1::ReloadRulesResponse CurrentCounts() const;
 

@@ -4,10 +4,12 @@
 #include <thread>
 
 #include "common/auth/authenticator.h"
+#include "common/auth/dev_clock_access.h"
 #include "common/log/log.h"
 #include "common/notify/notifier.h"
 #include "common/org/org_directory.h"
 #include "common/queue/stream.h"
+#include "common/rpc/channel.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "services/assignment/assignment_consumer.h"
@@ -22,6 +24,14 @@ int main(int argc, char** argv) {
   auto ctx = voc::BootstrapService(argc, argv, "assignment", "assignment",
                                    voc::assignment::AssignmentMigrations());
   const voc::Config& config = ctx.config;
+
+  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) {
+    std::cerr << "voc-assignment: cannot start: " << made_authenticator.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
 
   const voc::assignment::RuleFiles files{
       config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath),
@@ -45,10 +55,17 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // Tracking is called as principal "assignment" (cases:create only).
+  auto security = voc::rpc::ChannelSecurityFrom(ctx.config);
+  if (!security.ok()) {
+    std::cerr << "voc-assignment: cannot start: " << security.status().message() << "\n";
+    return 2;
+  }
+
   voc::assignment::AssignmentStore store(*ctx.db);
-  voc::assignment::GrpcCaseCreator cases(voc::rpc::MakeChannel(config.AddressOf("tracking")));
+  voc::assignment::GrpcCaseCreator cases(voc::rpc::MakeChannel(config.AddressOf("tracking"), *security));
   voc::assignment::AssignmentService service(store, *ctx.clock, cases, **notifier, *router, files);
-  voc::assignment::AssignmentGrpc grpc_service(service);
+  voc::assignment::AssignmentGrpc grpc_service(service, *authenticator);
   voc::assignment::AssignmentConsumer triaged(service);
 
   voc::queue::ConsumerOptions consumer_options;
@@ -66,7 +83,9 @@ int main(int argc, char** argv) {
   // PIPL / GDPR erasure (issue 9): voc customers erase.
   voc::assignment::ErasureStore erasure_store(*ctx.db);
   const auto privacy_service = voc::assignment::MakePrivacyGrpc(*authenticator, erasure_store);
-  voc::rpc::ServiceServer server({"assignment", ctx.listen, ctx.dev_clock}, {&grpc_service, privacy_service.get()});
+  voc::rpc::ServiceServer server({.service_name = "assignment", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                  .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
+                                 {&grpc_service, privacy_service.get()});
   voc::StartServerOrExit(server, "assignment");
   const auto readiness = voc::StartReadiness(ctx, server);
   std::thread consumer_thread([&] { consumer.Run(); });

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/auth/audit.h"
+#include "common/auth/dev_clock_access.h"
 #include "common/auth/authenticator.h"
 #include "common/auth/role_book.h"
 #include "common/log/log.h"
@@ -109,7 +110,9 @@ int main(int argc, char** argv) {
                             });
   purge.Start();
   {
-    voc::rpc::ServiceServer server({"identity", ctx.listen, ctx.dev_clock}, {&grpc_impl});
+    voc::rpc::ServiceServer server({.service_name = "identity", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                    .authorize_dev_clock = voc::auth::DevClockAuthorizer(authenticator)},
+                                   {&grpc_impl});
     voc::StartServerOrExit(server, "identity");
     // Ready without Redis: logins and key checks need only the database (the
     // audit stream waits), and every service asks identity about API keys.

@@ -6,6 +6,7 @@
 #include "common/auth/authenticator.h"
 #include "common/queue/publisher.h"
 #include "common/queue/stream_trim_worker.h"
+#include "common/auth/dev_clock_access.h"  // stages helper (issue 9): who may move the dev clock
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/storage/outbox_relay.h"
@@ -62,7 +63,9 @@ int main(int argc, char** argv) {
     // PIPL / GDPR erasure (issue 9): voc customers erase.
     voc::ingest::ErasureStore erasure_store(*ctx.db);
     const auto privacy_service = voc::ingest::MakePrivacyGrpc(*authenticator, erasure_store, clock);
-    voc::rpc::ServiceServer server({"ingest", ctx.listen, ctx.dev_clock}, {&grpc_service, privacy_service.get()});
+    voc::rpc::ServiceServer server({.service_name = "ingest", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                    .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
+                                   {&grpc_service, privacy_service.get()});
     voc::StartServerOrExit(server, "ingest");
     const auto readiness = voc::StartReadiness(ctx, server, voc::RedisNeed::kNotRequired);  // outbox: works without Redis
     server.WaitForShutdownSignal();

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/auth/authenticator.h"
+#include "common/auth/dev_clock_access.h"
 #include "common/config/yaml_file.h"
 #include "common/log/log.h"
 #include "common/notify/stream_notifier.h"
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
   voc::notify::Expander expander(dir, holder, settings->case_link_base);
   voc::notify::NotifyConsumer consumer(store, expander, *ctx.clock);
   voc::notify::NotifyService service(store);
-  voc::notify::NotifyGrpc grpc_impl(service);
+  voc::notify::NotifyGrpc grpc_impl(service, *authenticator);
 
   voc::queue::ConsumerOptions options{voc::kNotifyRequestsStream, "notify", ctx.consumer_name};
   options.batch_size = settings->batch_size;
@@ -118,7 +119,9 @@ int main(int argc, char** argv) {
     // PIPL / GDPR erasure (issue 9): voc customers erase.
     voc::notify::ErasureStore erasure_store(*ctx.db);
     const auto privacy_service = voc::notify::MakePrivacyGrpc(*authenticator, erasure_store, *ctx.clock);
-    voc::rpc::ServiceServer server({"notify", ctx.listen, ctx.dev_clock}, {&grpc_impl, privacy_service.get()});
+    voc::rpc::ServiceServer server({.service_name = "notify", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                    .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
+                                   {&grpc_impl, privacy_service.get()});
     voc::StartServerOrExit(server, "notify");
     const auto readiness = voc::StartReadiness(ctx, server);
     voc::log::Info("notify_started", {{"listen", ctx.listen}, {"subscriptions", settings->subscriptions_path}});

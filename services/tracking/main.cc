@@ -7,6 +7,7 @@
 #include "common/notify/notifier.h"
 #include "common/queue/stream.h"
 #include "common/queue/stream_trim_worker.h"
+#include "common/auth/dev_clock_access.h"  // stages helper (issue 9): who may move the dev clock
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
@@ -124,7 +125,8 @@ int main(int argc, char** argv) {
   // PIPL / GDPR erasure (issue 9): voc customers erase.
   voc::tracking::CaseErasureStore erasure_store(*ctx.db);
   const auto privacy_service = voc::tracking::MakePrivacyGrpc(*authenticator, erasure_store);
-  voc::rpc::ServiceServer server({"tracking", ctx.listen, ctx.dev_clock},
+  voc::rpc::ServiceServer server({.service_name = "tracking", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                  .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
                                  {&grpc_service, &task_grpc, &workflow_grpc, privacy_service.get()});
   voc::StartServerOrExit(server, "tracking");
   const auto readiness = voc::StartReadiness(ctx, server);

@@ -10,6 +10,7 @@
 #include "common/privacy/masker.h"
 #include "common/queue/publisher.h"
 #include "common/queue/stream_trim_worker.h"
+#include "common/auth/dev_clock_access.h"  // stages helper (issue 9): who may move the dev clock
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
@@ -140,7 +141,9 @@ int main(int argc, char** argv) {
   // PIPL / GDPR erasure (issue 9): voc customers erase.
   voc::triage::ErasureStore erasure_store(*ctx.db);
   const auto privacy_service = voc::triage::MakePrivacyGrpc(*authenticator, erasure_store, processor);
-  voc::rpc::ServiceServer server({"triage", ctx.listen, ctx.dev_clock}, {&grpc_service, privacy_service.get()});
+  voc::rpc::ServiceServer server({.service_name = "triage", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                  .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
+                                 {&grpc_service, privacy_service.get()});
   voc::StartServerOrExit(server, "triage");
   const auto readiness = voc::StartReadiness(ctx, server);
   std::thread consumer_thread([&] { queue_consumer.Run(); });

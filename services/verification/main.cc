@@ -4,10 +4,12 @@
 #include <thread>
 
 #include "common/auth/authenticator.h"
+#include "common/auth/dev_clock_access.h"
 #include "common/log/log.h"
 #include "common/org/org_directory.h"
 #include "common/privacy/masker.h"
 #include "common/queue/stream.h"
+#include "common/rpc/channel.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
@@ -30,6 +32,14 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   const auto& config = ctx.config;
+
+  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) {
+    std::cerr << "voc-verification: cannot start: " << made_authenticator.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
 
   voc::verification::VerificationSettings settings;
   settings.check_delay = std::chrono::hours(config.ServiceInt("check_delay_hours", 720));
@@ -55,9 +65,18 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // Triage (CountFeedback) and tracking (ReopenProject) are called as
+  // principal "verification": triage:count and projects:reopen only.
+  auto security = voc::rpc::ChannelSecurityFrom(ctx.config);
+  if (!security.ok()) {
+    std::cerr << "voc-verification: cannot start: " << security.status().message() << "\n";
+    return 2;
+  }
+
   voc::verification::VerificationStore store(*ctx.db);
-  voc::verification::TriageComplaintCounter counter(voc::rpc::MakeChannel(config.AddressOf("triage")));
-  voc::verification::TrackingProjectReopener reopener(voc::rpc::MakeChannel(config.AddressOf("tracking")));
+  voc::verification::TriageComplaintCounter counter(voc::rpc::MakeChannel(config.AddressOf("triage"), *security));
+  voc::verification::TrackingProjectReopener reopener(
+      voc::rpc::MakeChannel(config.AddressOf("tracking"), *security));
   voc::verification::VerificationService service(*ctx.clock, store, counter, reopener, settings, notifier->get());
   // Personal data (issue 9): knowledge entries are de-identified, with the
   // names of the directory's people and customers.
@@ -70,7 +89,7 @@ int main(int argc, char** argv) {
     }
     service.UseMasker(voc::privacy::Masker::FromDirectory(*directory));
   }
-  voc::verification::VerificationGrpc grpc_impl(service);
+  voc::verification::VerificationGrpc grpc_impl(service, *authenticator);
   voc::verification::VerificationConsumer consumer(service);
 
   // Each read (up to batch_size messages) is stored in one transaction.
@@ -109,7 +128,8 @@ int main(int argc, char** argv) {
     // PIPL / GDPR erasure (issue 9): voc customers erase.
     voc::verification::ErasureStore erasure_store(*ctx.db);
     const auto privacy_service = voc::verification::MakePrivacyGrpc(*authenticator, erasure_store);
-    voc::rpc::ServiceServer server({"verification", ctx.listen, ctx.dev_clock},
+    voc::rpc::ServiceServer server({.service_name = "verification", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                    .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
                                    {&grpc_impl, privacy_service.get()});
     voc::StartServerOrExit(server, "verification");
     const auto readiness = voc::StartReadiness(ctx, server);

@@ -1,7 +1,10 @@
 // voc.v1.VerificationService over gRPC: one line per RPC, each a call into
-// VerificationService through rpc::Serve (the one absl -> gRPC mapping).
+// VerificationService through auth::Serve (authenticates, then the one
+// absl -> gRPC mapping), after the permission check of
+// verification_access.h.
 #pragma once
 
+#include "common/auth/authenticator.h"
 #include "services/verification/verification_service.h"
 #include "voc/v1/verification.grpc.pb.h"
 
@@ -9,7 +12,8 @@ namespace voc::verification {
 
 class VerificationGrpc final : public v1::VerificationService::Service {
  public:
-  explicit VerificationGrpc(VerificationService& service) : service_(service) {}
+  VerificationGrpc(VerificationService& service, auth::Authenticator& authenticator)
+      : service_(service), auth_(authenticator) {}
 
   grpc::Status ListVerifications(grpc::ServerContext*, const v1::ListVerificationsRequest* request,
                                  v1::ListVerificationsResponse* response) override;
@@ -26,6 +30,7 @@ class VerificationGrpc final : public v1::VerificationService::Service {
 
  private:
   VerificationService& service_;
+  auth::Authenticator& auth_;
 };
 
 }  // namespace voc::verification

@@ -31,6 +31,8 @@
 #include "tests/unit/tracking/in_process_auth.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/triage_processor.h"
+#include "common/rpc/channel.h"
+#include "tests/support/auth_fixture.h"
 #include "tests/support/recording_notifier.h"
 #include "tests/support/servers.h"
 #include "voc/v1/tracking.grpc.pb.h"
@@ -217,6 +219,7 @@ class AssignmentIntegrationTest : public ::testing::Test {
   queue::RedisOptions redis_options_;
   FakeClock clock_{Received() + std::chrono::minutes(5)};
   RecordingNotifier notifier_;
+  ::voc::testing::TestCredentials creds_;
   std::unique_ptr<InProcessTracking> tracking_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::TrackingService::Stub> tracking_stub_;

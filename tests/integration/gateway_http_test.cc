@@ -32,6 +32,7 @@
 #include "services/verification/verification_consumer.h"
 #include "services/verification/verification_grpc.h"
 #include "services/verification/verification_service.h"
+#include "tests/support/in_process_auth.h"  // issue 9 (stages helper): VerificationGrpc authenticates
 #include "tests/support/servers.h"
 
 namespace voc::gateway {
@@ -245,7 +246,8 @@ class GatewayHttpTest : public ::testing::Test {
     verification_ = std::make_unique<verification::VerificationService>(
         verification_clock_, *verification_store_, *counter_, reopener_, verification::VerificationSettings{});
     verification_consumer_ = std::make_unique<verification::VerificationConsumer>(*verification_);
-    verification_grpc_ = std::make_unique<verification::VerificationGrpc>(*verification_);
+    verification_auth_ = testing::InProcessAuthenticator(creds_, "verification", wall_clock_);  // issue 9 (stages)
+    verification_grpc_ = std::make_unique<verification::VerificationGrpc>(*verification_, *verification_auth_);
     verification_server_ = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"verification", "127.0.0.1:0", nullptr}, std::vector<grpc::Service*>{verification_grpc_.get()});
     const std::string verification_address = "127.0.0.1:" + std::to_string(verification_server_->Start().value());
@@ -253,7 +255,7 @@ class GatewayHttpTest : public ::testing::Test {
     GrpcBackendOptions backend_options{rpc::MakeChannel(address), rpc::MakeChannel(address), true,
                                        std::chrono::milliseconds(3000)};
     backend_options.triage = rpc::MakeChannel(address);
-    backend_options.verification = rpc::MakeChannel(verification_address);
+    backend_options.verification = creds_.Channel(verification_address, "tester");  // issue 9 (stages)
     backend_ = std::make_unique<GrpcBackend>(std::move(backend_options), wall_clock_);
     const auto web = std::filesystem::path(dir_.path()) / "web";
     std::filesystem::create_directories(web);
@@ -327,6 +329,8 @@ class GatewayHttpTest : public ::testing::Test {
   NoReopener reopener_;
   std::unique_ptr<verification::VerificationService> verification_;
   std::unique_ptr<verification::VerificationConsumer> verification_consumer_;
+  testing::TestCredentials creds_;                              // issue 9 (stages)
+  std::unique_ptr<auth::CallerAuthenticator> verification_auth_;  // issue 9 (stages)
   std::unique_ptr<verification::VerificationGrpc> verification_grpc_;
   std::unique_ptr<rpc::ServiceServer> verification_server_;
   std::unique_ptr<GrpcBackend> backend_;

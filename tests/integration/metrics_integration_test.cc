@@ -16,6 +16,7 @@
 #include "common/metrics/registry.h"
 #include "common/queue/stream.h"
 #include "common/service/service_metrics.h"
+#include "tests/support/auth_fixture.h"
 #include "tests/support/metrics_scrape.h"
 #include "tests/support/servers.h"
 #include "voc/v1/ingest.grpc.pb.h"
@@ -42,6 +43,7 @@ class IngestMetricsTest : public ::testing::Test {
     out << "data_dir: " << dir_.path() << "/var\n"
         << "redis: {host: 127.0.0.1, port: " << redis_.port() << "}\n"
         << "log_format: json\n"
+        << creds_.AuthYaml()
         << "services:\n"
         << "  ingest:\n"
         << "    listen: 127.0.0.1:" << grpc_port_ << "\n"
@@ -93,6 +95,7 @@ class IngestMetricsTest : public ::testing::Test {
     return stub.SubmitFeedback(&context, request, &response);
   }
 
+  testing::TestCredentials creds_;  // issue 9: the process and its callers carry tokens
   testing::TempDir dir_;
   testing::RedisServer redis_;
   int grpc_port_ = testing::FreePort();
@@ -100,7 +103,7 @@ class IngestMetricsTest : public ::testing::Test {
 };
 
 TEST_F(IngestMetricsTest, TheRpcCountersMoveByTheCallsMadeAndThePageParses) {
-  testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", WriteConfig("127.0.0.1:0")}, log_path_);
+  testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", WriteConfig("127.0.0.1:0")}, log_path_, creds_.ServiceEnv("ingest"));
   ASSERT_TRUE(WaitForLog(ingest, "\"server_started\"")) << Log();
   const int port = MetricsPort();
   ASSERT_GT(port, 0) << Log();
@@ -108,8 +111,7 @@ TEST_F(IngestMetricsTest, TheRpcCountersMoveByTheCallsMadeAndThePageParses) {
   const auto before = Scrape(port);
   const double ok_before = before.Value("voc_rpc_handled_total", {{"method", "SubmitFeedback"}, {"code", "OK"}})
                                .value_or(0);
-  auto stub = voc::v1::IngestService::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(grpc_port_), grpc::InsecureChannelCredentials()));
+  auto stub = voc::v1::IngestService::NewStub(creds_.Channel("127.0.0.1:" + std::to_string(grpc_port_), "tester"));
   constexpr int kAccepted = 25;
   constexpr int kRefused = 3;
   for (int i = 0; i < kAccepted; ++i) {
@@ -149,7 +151,7 @@ TEST_F(IngestMetricsTest, TheRpcCountersMoveByTheCallsMadeAndThePageParses) {
 }
 
 TEST_F(IngestMetricsTest, AnEmptyMetricsListenTurnsTheEndpointOff) {
-  testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", WriteConfig("")}, log_path_);
+  testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", WriteConfig("")}, log_path_, creds_.ServiceEnv("ingest"));
   ASSERT_TRUE(WaitForLog(ingest, "\"server_started\"")) << Log();
   EXPECT_NE(Log().find("\"metrics_disabled\""), std::string::npos) << Log();
   EXPECT_EQ(MetricsPort(), 0) << Log();
@@ -162,7 +164,7 @@ TEST_F(IngestMetricsTest, AMetricsAddressInUseIsAStartupErrorNamingIt) {
   const auto held = holder.Start();
   ASSERT_TRUE(held.ok());
   const std::string taken = "127.0.0.1:" + std::to_string(*held);
-  testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", WriteConfig(taken)}, log_path_);
+  testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", WriteConfig(taken)}, log_path_, creds_.ServiceEnv("ingest"));
   const auto status = ingest.WaitForExit(30000);
   ASSERT_TRUE(status.has_value()) << Log();
   ASSERT_TRUE(WIFEXITED(*status)) << "killed by signal " << WTERMSIG(*status) << "\n" << Log();

@@ -3,6 +3,9 @@
 // in flight at the kill is sent again after its lease). The receiver is the
 // file channel's outbox, which lives outside the killed process; requests
 // published while voc-notify is down are delivered after the restart.
+// Issue 9: over gRPC, the delivery log is read with a token; a person the
+// gateway calls for sees only their department's deliveries, and the dev
+// clock moves only for clock:write.
 #include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
 
@@ -15,7 +18,9 @@
 #include <thread>
 
 #include "common/notify/stream_notifier.h"
+#include "tests/support/auth_fixture.h"
 #include "tests/support/servers.h"
+#include "voc/v1/devclock.grpc.pb.h"
 #include "voc/v1/notify.grpc.pb.h"
 
 namespace voc {
@@ -25,7 +30,9 @@ using namespace std::chrono_literals;
 
 class NotifyCrashTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { WriteConfig(false); }
+
+  void WriteConfig(bool dev_clock) {
     port_ = testing::FreePort();
     config_ = dir_.path() + "/voc.yaml";
     outbox_ = dir_.path() + "/var/outbox.jsonl";
@@ -35,6 +42,8 @@ class NotifyCrashTest : public ::testing::Test {
         << "redis: {host: 127.0.0.1, port: " << redis_.port() << "}\n"
         << "log_format: text\nlog_level: info\n"
         << "org: {directory: config/directory.yaml}\n"
+        << "dev_clock: " << (dev_clock ? "true" : "false") << "\n"
+        << creds_.AuthYaml()
         << "services:\n  notify:\n"
         << "    listen: \"127.0.0.1:" << port_ << "\"\n"
         << "    metrics_listen: \"\"\n"
@@ -50,7 +59,8 @@ class NotifyCrashTest : public ::testing::Test {
 
   std::unique_ptr<testing::ChildProcess> Start(const std::string& log_name) {
     auto p = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{VOC_NOTIFY_BIN, "--config", config_}, dir_.path() + "/" + log_name);
+        std::vector<std::string>{VOC_NOTIFY_BIN, "--config", config_}, dir_.path() + "/" + log_name,
+        creds_.ServiceEnv("notify"));
     EXPECT_TRUE(testing::WaitForPort(port_, 30000)) << Log(log_name);
     return p;
   }
@@ -89,6 +99,22 @@ class NotifyCrashTest : public ::testing::Test {
     }
   }
 
+  // The deliveries of `request` ("case_id" or "request_id" = `id`) as
+  // `principal` sees them, calling for `person` when set; the call's status.
+  grpc::Status List(const std::string& principal, const std::string& person, const std::string& field,
+                    const std::string& id, v1::ListDeliveriesResponse* response) {
+    auto stub = v1::NotifyService::NewStub(creds_.Channel(Address(), principal));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 10s);
+    if (!person.empty()) testing::ActFor(ctx, person);
+    v1::ListDeliveriesRequest request;
+    if (field == "case_id") request.set_case_id(id);
+    else request.set_request_id(id);
+    return stub->ListDeliveries(&ctx, request, response);
+  }
+  std::string Address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  testing::TestCredentials creds_;
   testing::TempDir dir_;
   testing::RedisServer redis_;
   std::string config_;
@@ -124,8 +150,7 @@ TEST_F(NotifyCrashTest, ASigkillMidBatchLosesNothingAndSendsEachMessageAtMostOnc
 
   {
   // The delivery log says delivered, once, over gRPC.
-  auto stub = v1::NotifyService::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port_), grpc::InsecureChannelCredentials()));
+  auto stub = v1::NotifyService::NewStub(creds_.Channel(Address(), "tester"));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + 10s);
   v1::ListDeliveriesRequest request;
@@ -138,6 +163,80 @@ TEST_F(NotifyCrashTest, ASigkillMidBatchLosesNothingAndSendsEachMessageAtMostOnc
   }  // the channel closes: a server with an open client connection waits out its shutdown deadline
   const int exit_status = notify->Terminate();
   EXPECT_TRUE(WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0) << exit_status << Log("notify-2.log");
+}
+
+TEST_F(NotifyCrashTest, OverGrpcAMemberSeesOnlyTheirDepartmentsDeliveriesAndTheClockNeedsClockWrite) {
+  WriteConfig(/*dev_clock=*/true);
+  queue::RedisOptions redis;
+  redis.port = redis_.port();
+  StreamNotifier notifier(redis);
+  // Case 41 is logistics', case 42 app_engineering's; both mail p-sun-li.
+  for (const auto& [id, department] : std::map<std::string, std::string>{{"41", "logistics"}, {"42", "app_engineering"}}) {
+    Notification n;
+    n.id = "warn:" + id;
+    n.kind = "sla_warning";
+    n.case_id = id;
+    n.department = department;
+    n.recipients = {"p-sun-li"};
+    ASSERT_TRUE(notifier.Send(n));
+  }
+  auto notify = Start("notify.log");
+  v1::ListDeliveriesResponse all;
+  const auto give_up = std::chrono::steady_clock::now() + 60s;
+  for (;;) {
+    all.Clear();
+    ASSERT_TRUE(List("tester", "", "case_id", "42", &all).ok());
+    if (all.deliveries_size() == 1 || std::chrono::steady_clock::now() > give_up) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_EQ(all.deliveries_size(), 1) << Log("notify.log");
+
+  {
+    // A logistics member, through the gateway: their department's case only.
+    v1::ListDeliveriesResponse own, other;
+    ASSERT_TRUE(List("gateway", "p-xu-gang", "case_id", "41", &own).ok());
+    EXPECT_EQ(own.deliveries_size(), 1);
+    ASSERT_TRUE(List("gateway", "p-xu-gang", "case_id", "42", &other).ok());
+    EXPECT_EQ(other.deliveries_size(), 0) << "another department's deliveries are left out";
+    ASSERT_TRUE(List("gateway", "p-xu-gang", "request_id", "warn:42", &other).ok());
+    EXPECT_EQ(other.deliveries_size(), 0);
+    // App engineering's head sees case 42's.
+    v1::ListDeliveriesResponse theirs;
+    ASSERT_TRUE(List("gateway", "p-kevin-zhou", "case_id", "42", &theirs).ok());
+    EXPECT_EQ(theirs.deliveries_size(), 1);
+  }
+  {
+    v1::ListDeliveriesResponse none;
+    // No token at all; a stage without notify:read; a stage forging the
+    // gateway's header.
+    auto anonymous = v1::NotifyService::NewStub(
+        grpc::CreateChannel(Address(), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    v1::ListDeliveriesRequest request;
+    request.set_case_id("41");
+    EXPECT_EQ(anonymous->ListDeliveries(&ctx, request, &none).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(List("assignment", "", "case_id", "41", &none).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(List("assignment", "p-sun-li", "case_id", "41", &none).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  {
+    // The dev clock: the gateway's token lacks clock:write, the tester's has it.
+    auto advance = [&](const std::string& principal, v1::GetTimeResponse* now) {
+      auto stub = v1::DevClockService::NewStub(creds_.Channel(Address(), principal));
+      grpc::ClientContext ctx;
+      v1::AdvanceClockRequest request;
+      request.mutable_by()->set_seconds(3600);
+      return stub->AdvanceClock(&ctx, request, now);
+    };
+    v1::GetTimeResponse now;
+    const grpc::Status refused = advance("gateway", &now);
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_NE(refused.error_message().find("clock:write"), std::string::npos) << refused.error_message();
+    const grpc::Status moved = advance("tester", &now);
+    ASSERT_TRUE(moved.ok()) << moved.error_message();
+    EXPECT_EQ(now.offset().seconds(), 3600) << "only the allowed call moved it";
+  }
+  notify->Terminate();
 }
 
 TEST_F(NotifyCrashTest, ABrokenSubscriptionsFileRefusesToStartWithFileAndLine) {

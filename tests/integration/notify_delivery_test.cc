@@ -10,7 +10,9 @@
 #include <deque>
 #include <fstream>
 #include <mutex>
+#include <set>
 
+#include "common/auth/role_book.h"
 #include "common/clock/clock.h"
 #include "common/notify/notifier.h"
 #include "common/notify/stream_notifier.h"
@@ -320,6 +322,73 @@ TEST_P(NotifyDeliveryTest, TheDeliveryLogOfACaseOverTheService) {
   v1::ListDeliveriesRequest neither;
   EXPECT_EQ(service.ListDeliveries(neither).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(service.ListDeliveries(neither).status().message().find("case_id"), std::string::npos);
+}
+
+// Issue 9: a delivery is read like its case. The red-line request names
+// legal, the later one (after a reassignment) logistics; the log of the same
+// case shows each person only their department's part, and a full page of
+// it, on both databases.
+TEST_P(NotifyDeliveryTest, APersonSeesOnlyTheDeliveriesOfTheirDepartmentsCasesAndTheirOwn) {
+  const std::int64_t now = Ms(clock_.Now());
+  Notification reassigned = RedLine("r-logistics");
+  reassigned.kind = "case_reassigned";
+  reassigned.department = "logistics";
+  reassigned.recipients = {"p-wang-lei", "p-lin-feng"};
+  Notification no_case = RedLine("r-digest");
+  no_case.kind = "digest";
+  no_case.case_id = "";
+  no_case.department = "";
+  no_case.recipients = {"p-xu-gang"};
+  ASSERT_TRUE(store_->SaveRequests({expander_->Expand(ToRequest(RedLine("r-legal"), clock_.Now()), now),
+                                    expander_->Expand(ToRequest(reassigned, clock_.Now()), now + 1),
+                                    expander_->Expand(ToRequest(no_case, clock_.Now()), now + 2)},
+                                   now).ok());
+  const auth::RoleBook roles = auth::RoleBook::Load(directory_, "config/roles.yaml").value();
+  auto person = [&](const std::string& id) { return roles.PersonPrincipal(id).value(); };
+  auto requests_seen = [&](const auth::Principal& caller, v1::ListDeliveriesRequest request) {
+    std::multiset<std::string> seen;
+    const auto log = NotifyService(*store_).ListDeliveries(caller, request);
+    EXPECT_TRUE(log.ok()) << caller.id << ": " << log.status();
+    if (log.ok()) {
+      for (const auto& d : log->deliveries()) seen.insert(d.request_id());
+    }
+    return seen;
+  };
+  v1::ListDeliveriesRequest of_case;
+  of_case.set_case_id("cases/77");
+  v1::ListDeliveriesRequest of_digest;
+  of_digest.set_request_id("r-digest");
+
+  // A logistics member: the logistics part only, however the page is cut.
+  const auth::Principal xu_gang = person("p-xu-gang");
+  EXPECT_EQ(requests_seen(xu_gang, of_case), (std::multiset<std::string>{"r-logistics", "r-logistics"}));
+  v1::ListDeliveriesRequest one = of_case;
+  one.set_page_size(1);
+  EXPECT_EQ(requests_seen(xu_gang, one), (std::multiset<std::string>{"r-logistics"}))
+      << "the page is filled with what they may see, not cut before the filter";
+  // Mail of no case is the analysts' and admins' (and its recipient's).
+  EXPECT_EQ(requests_seen(xu_gang, of_digest), (std::multiset<std::string>{"r-digest"}));
+  EXPECT_TRUE(requests_seen(person("p-lin-feng"), of_digest).empty());
+  EXPECT_EQ(requests_seen(person("p-sun-li"), of_digest).size(), 1u) << "admin";
+  // Legal sees the red line's deliveries, not logistics'.
+  EXPECT_EQ(requests_seen(person("p-sarah-johnson"), of_case).count("r-logistics"), 0u);
+  EXPECT_EQ(requests_seen(person("p-sarah-johnson"), of_case).count("r-legal"), 3u);
+  // PR's head got the alert: she sees her own delivery of it, nothing else.
+  EXPECT_EQ(requests_seen(person("p-lucy-wang"), of_case), (std::multiset<std::string>{"r-legal"}));
+  // An analyst reads every case's log.
+  EXPECT_EQ(requests_seen(person("p-emily-carter"), of_case).size(), 5u);
+
+  // Services and keys: notify:read or nothing.
+  auth::Principal reader;
+  reader.kind = auth::PrincipalKind::kApiKey;
+  reader.id = "key:k1";
+  reader.scopes = {"notify:read"};
+  EXPECT_EQ(requests_seen(reader, of_case).size(), 5u);
+  EXPECT_EQ(requests_seen(reader, of_digest).size(), 1u);
+  reader.scopes = {"cases:read", "feedback:read"};
+  const auto refused = NotifyService(*store_).ListDeliveries(reader, of_case);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(refused.status().message().find("notify:read"), std::string::npos) << refused.status();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, NotifyDeliveryTest, ::testing::Values(false, true),

@@ -15,6 +15,7 @@
 #include "services/notify/notify_service.h"
 #include "services/notify/store/migrations.h"
 #include "services/notify/store/notify_store.h"
+#include "tests/support/in_process_auth.h"  // issue 9 (stages helper): NotifyGrpc authenticates
 #include "tests/support/servers.h"
 
 namespace voc {
@@ -41,17 +42,19 @@ TEST(NotifyGatewayTest, TheCasePageShowsWhatWasSentToWhomAndWhetherItArrived) {
   ASSERT_TRUE(store.MarkFailed("sla:42:resolution:breach/p-michael-brown/email", "UNAVAILABLE: 451 try later", 3000).ok());
 
   notify::NotifyService service(store);
-  notify::NotifyGrpc grpc_impl(service);
+  SystemClock wall;
+  testing::TestCredentials creds;  // issue 9 (stages helper): the log is read with a token
+  const auto authenticator = testing::InProcessAuthenticator(creds, "notify", wall);
+  notify::NotifyGrpc grpc_impl(service, *authenticator);
   rpc::ServiceServer server({"notify", "127.0.0.1:0", nullptr}, {&grpc_impl});
   const auto port = server.Start();
   ASSERT_TRUE(port.ok()) << port.status();
 
-  SystemClock wall;
   gateway::GrpcBackendOptions options;
   // Tracking and ingest are required by the backend, not asked here.
   options.tracking = options.ingest = rpc::MakeChannel("127.0.0.1:" + std::to_string(testing::FreePort()));
   gateway::GrpcBackendOptions without_notify = options;
-  options.notify = rpc::MakeChannel("127.0.0.1:" + std::to_string(*port));
+  options.notify = creds.Channel("127.0.0.1:" + std::to_string(*port), "tester");
   gateway::GrpcBackend backend(options, wall);
   gateway::Router router(backend, {}, gateway::StaticFiles(dir.path()));
   const auto response = router.Handle({"GET", "/api/cases/42/deliveries", {}, ""});

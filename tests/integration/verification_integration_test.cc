@@ -3,6 +3,8 @@
 // its gRPC clients and service over real loopback gRPC (in-process triage
 // and tracking stand-ins that answer from canned values), and its consumers
 // riding out a database outage without dead-lettering good messages.
+// Issue 9: its RPCs are called with per-test tokens (TestCredentials) and
+// answer only callers allowed; its calls to the stand-ins carry its own.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,6 +20,10 @@
 #include "services/verification/verification_consumer.h"
 #include "services/verification/verification_grpc.h"
 #include "services/verification/verification_service.h"
+#include "common/auth/metadata.h"
+#include "common/rpc/channel.h"
+#include "tests/support/auth_fixture.h"
+#include "tests/support/in_process_auth.h"
 #include "tests/support/servers.h"
 #include "tests/support/sqlite_write_lock.h"
 #include "voc/v1/verification.grpc.pb.h"
@@ -34,14 +40,22 @@ TimePoint At(const char* text) {
   return t;
 }
 
+// The `authorization` metadata a stand-in was called with.
+std::string AuthorizationOf(const grpc::ServerContext& context) {
+  const auto found = context.client_metadata().find(auth::kAuthorizationHeader);
+  if (found == context.client_metadata().end()) return "";
+  return std::string(found->second.data(), found->second.size());
+}
+
 // Triage stand-in: 40 of 100 negative feedback on the topic before the
 // project opened, `after_topic` of 100 after.
 class CountingTriage final : public v1::TriageService::Service {
  public:
-  grpc::Status CountFeedback(grpc::ServerContext*, const v1::CountFeedbackRequest* request,
+  grpc::Status CountFeedback(grpc::ServerContext* context, const v1::CountFeedbackRequest* request,
                              v1::CountFeedbackResponse* response) override {
     std::lock_guard lock(mu);
     requests.push_back(*request);
+    authorizations.insert(AuthorizationOf(*context));
     const bool before = FromProto(request->end_time()) <= boundary;
     response->set_total_count(250);
     response->set_negative_count(100);
@@ -52,16 +66,18 @@ class CountingTriage final : public v1::TriageService::Service {
   TimePoint boundary;
   int after_topic = 10;
   std::vector<v1::CountFeedbackRequest> requests;
+  std::set<std::string> authorizations;
 };
 
 // Tracking stand-in: ReopenProject succeeds once, then says the project is
 // no longer closed (as the real service does).
 class ReopeningTracking final : public v1::TrackingService::Service {
  public:
-  grpc::Status ReopenProject(grpc::ServerContext*, const v1::ReopenProjectRequest* request,
+  grpc::Status ReopenProject(grpc::ServerContext* context, const v1::ReopenProjectRequest* request,
                              v1::Project* response) override {
     std::lock_guard lock(mu);
     requests.push_back(*request);
+    authorizations.insert(AuthorizationOf(*context));
     if (reopened) return {grpc::StatusCode::FAILED_PRECONDITION, "project is open"};
     reopened = true;
     response->set_name(request->name());
@@ -71,6 +87,7 @@ class ReopeningTracking final : public v1::TrackingService::Service {
   std::mutex mu;
   bool reopened = false;
   std::vector<v1::ReopenProjectRequest> requests;
+  std::set<std::string> authorizations;
 };
 
 // The loop's notifier at the outside edge: records the invitations.
@@ -113,16 +130,20 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
         rpc::ServerOptions{"stand-ins", "127.0.0.1:0", nullptr},
         std::vector<grpc::Service*>{&triage_, &tracking_});
     const std::string address = "127.0.0.1:" + std::to_string(stand_ins_->Start().value());
-    counter_ = std::make_unique<TriageComplaintCounter>(rpc::MakeChannel(address));
-    reopener_ = std::make_unique<TrackingProjectReopener>(rpc::MakeChannel(address));
+    // As main() wires them: the calls carry verification's own token.
+    rpc::ChannelSecurity as_verification;
+    as_verification.bearer_token = creds_.Token("verification");
+    counter_ = std::make_unique<TriageComplaintCounter>(rpc::MakeChannel(address, as_verification));
+    reopener_ = std::make_unique<TrackingProjectReopener>(rpc::MakeChannel(address, as_verification));
     service_ = std::make_unique<VerificationService>(clock_, *store_, *counter_, *reopener_,
                                                      VerificationSettings{}, &notifier_);
     consumer_ = std::make_unique<VerificationConsumer>(*service_);
-    grpc_ = std::make_unique<VerificationGrpc>(*service_);
+    authenticator_ = testing::InProcessAuthenticator(creds_, "verification", clock_);
+    grpc_ = std::make_unique<VerificationGrpc>(*service_, *authenticator_);
     server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"verification", "127.0.0.1:0", nullptr},
                                                    std::vector<grpc::Service*>{grpc_.get()});
-    stub_ = v1::VerificationService::NewStub(
-        rpc::MakeChannel("127.0.0.1:" + std::to_string(server_->Start().value())));
+    address_ = "127.0.0.1:" + std::to_string(server_->Start().value());
+    stub_ = v1::VerificationService::NewStub(creds_.Channel(address_, "tester"));
   }
 
   void TearDown() override {
@@ -202,8 +223,11 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<TrackingProjectReopener> reopener_;
   std::unique_ptr<VerificationService> service_;
   std::unique_ptr<VerificationConsumer> consumer_;
+  testing::TestCredentials creds_;
+  std::unique_ptr<auth::CallerAuthenticator> authenticator_;
   std::unique_ptr<VerificationGrpc> grpc_;
   std::unique_ptr<rpc::ServiceServer> server_;
+  std::string address_;
   std::unique_ptr<v1::VerificationService::Stub> stub_;
 };
 
@@ -259,6 +283,11 @@ TEST_P(VerificationIntegrationTest, ClosedProjectIsVerifiedOverRedisAndGrpc) {
   ASSERT_TRUE(stub_->SearchKnowledge(&search_context, search, &found).ok());
   ASSERT_EQ(found.entries_size(), 1);
   EXPECT_EQ(found.entries(0).source(), "projects/proj-1");
+  {
+    std::lock_guard lock(triage_.mu);
+    EXPECT_EQ(triage_.authorizations, std::set<std::string>{"Bearer " + creds_.Token("verification")})
+        << "triage is asked as principal verification";
+  }
 
   grpc::ClientContext missing_context;
   get.set_name("verifications/nope");
@@ -278,9 +307,71 @@ TEST_P(VerificationIntegrationTest, FailedProjectIsReopenedOnceInTracking) {
   EXPECT_EQ(tracking_.requests[0].name(), "projects/proj-1");
   EXPECT_EQ(tracking_.requests[0].actor(), "system:verification");
   EXPECT_NE(tracking_.requests[0].evidence().find("38/100"), std::string::npos);
+  EXPECT_EQ(tracking_.authorizations, std::set<std::string>{"Bearer " + creds_.Token("verification")})
+      << "tracking is asked as principal verification";
   auto failed = store_->ListChecks("proj-1", v1::VERIFICATION_STATE_FAILED, 10).value();
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].reopen, CheckRecord::Reopen::kDone);
+}
+
+// Issue 9: who may call which RPC, over real gRPC with the authenticator
+// main() builds (people through the gateway's token).
+TEST_P(VerificationIntegrationTest, ReadsNeedAnalyticsRunningChecksNeedsCasesWriteAndATokenIsRequired) {
+  creds_.Add("analytics", "analytics:read");
+  creds_.Add("feedback-only", "feedback:write");
+  creds_.Add("operator", "cases:write");
+  // The authenticator knows the principals it was built with: rebuild it.
+  server_->Shutdown();
+  authenticator_ = testing::InProcessAuthenticator(creds_, "verification", clock_);
+  grpc_ = std::make_unique<VerificationGrpc>(*service_, *authenticator_);
+  server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"verification", "127.0.0.1:0", nullptr},
+                                                 std::vector<grpc::Service*>{grpc_.get()});
+  address_ = "127.0.0.1:" + std::to_string(server_->Start().value());
+
+  auto list = [&](const std::string& principal, const std::string& person) {
+    auto stub = v1::VerificationService::NewStub(creds_.Channel(address_, principal));
+    grpc::ClientContext context;
+    if (!person.empty()) testing::ActFor(context, person);
+    v1::ListVerificationsResponse response;
+    return stub->ListVerifications(&context, v1::ListVerificationsRequest(), &response).error_code();
+  };
+  auto search = [&](const std::string& principal, const std::string& person) {
+    auto stub = v1::VerificationService::NewStub(creds_.Channel(address_, principal));
+    grpc::ClientContext context;
+    if (!person.empty()) testing::ActFor(context, person);
+    v1::SearchKnowledgeRequest request;
+    request.set_query("配送");
+    v1::SearchKnowledgeResponse response;
+    return stub->SearchKnowledge(&context, request, &response).error_code();
+  };
+  auto run = [&](const std::string& principal, const std::string& person) {
+    auto stub = v1::VerificationService::NewStub(creds_.Channel(address_, principal));
+    grpc::ClientContext context;
+    if (!person.empty()) testing::ActFor(context, person);
+    v1::RunDueChecksResponse response;
+    return stub->RunDueChecks(&context, v1::RunDueChecksRequest(), &response).error_code();
+  };
+  using grpc::StatusCode;
+  for (const auto& [principal, person] : std::vector<std::pair<std::string, std::string>>{
+           {"analytics", ""}, {"tester", ""}, {"gateway", "p-xu-gang"}, {"gateway", "p-chen-jianguo"}}) {
+    EXPECT_EQ(list(principal, person), StatusCode::OK) << principal << " " << person;
+    EXPECT_EQ(search(principal, person), StatusCode::OK) << principal << " " << person;
+  }
+  for (const std::string principal : {"feedback-only", "assignment", "verification"}) {
+    EXPECT_EQ(list(principal, ""), StatusCode::PERMISSION_DENIED) << principal;
+    EXPECT_EQ(search(principal, ""), StatusCode::PERMISSION_DENIED) << principal;
+  }
+  EXPECT_EQ(run("operator", ""), StatusCode::OK);
+  EXPECT_EQ(run("gateway", "p-sun-li"), StatusCode::OK) << "an admin";
+  EXPECT_EQ(run("analytics", ""), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(run("gateway", "p-emily-carter"), StatusCode::PERMISSION_DENIED) << "an analyst reads, does not run";
+  EXPECT_EQ(list("verification", "p-emily-carter"), StatusCode::PERMISSION_DENIED) << "a forged acting-for header";
+
+  auto anonymous = v1::VerificationService::NewStub(rpc::MakeChannel(address_));
+  grpc::ClientContext context;
+  v1::ListVerificationsResponse response;
+  EXPECT_EQ(anonymous->ListVerifications(&context, v1::ListVerificationsRequest(), &response).error_code(),
+            StatusCode::UNAUTHENTICATED);
 }
 
 TEST_P(VerificationIntegrationTest, ResurveyThroughBothStreams) {

@@ -14,6 +14,7 @@ constexpr char kColumns[] =
     "message_id, request_id, case_id, event, recipient, recipient_name, channel, address, mention, "
     "language, subject, body_text, body_markdown, body_html, link, payload_json, state, attempts, "
     "next_attempt_ms, last_error, created_ms, final_ms";
+constexpr std::size_t kColumnCount = 22;  // of kColumns
 
 long long AsInt64(const soci::row& row, std::size_t i) { return storage::AsInt(row, i); }
 
@@ -231,13 +232,51 @@ absl::Status NotifyStore::MarkOutcomesPublished(const std::vector<std::string>& 
   });
 }
 
-absl::StatusOr<std::vector<DeliveryRecord>> NotifyStore::DeliveriesOfCase(const std::string& case_id, int limit) {
-  return Select("case_id = :c ORDER BY created_ms, message_id", case_id, 0, limit);
+absl::StatusOr<std::vector<DeliveryRecord>> NotifyStore::SelectLog(const std::string& where,
+                                                                   const std::string& bound, int limit,
+                                                                   const DeliveryFilter& visible) {
+  return storage::Guarded("reading the delivery log", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::string text = bound;
+      int lim = limit;
+      std::vector<DeliveryRecord> out;
+      // A filtered read cannot LIMIT in SQL: it reads on until `limit` rows
+      // were kept (a case's or a request's log is short).
+      std::string sql = std::string("SELECT ") + kColumns +
+                        ", COALESCE((SELECT r.department FROM notify_requests r "
+                        "WHERE r.id = notify_deliveries.request_id), '') FROM notify_deliveries WHERE " +
+                        where;
+      if (!visible) sql += " LIMIT :lim";
+      auto read = [&](soci::rowset<soci::row>& rows) {
+        for (const soci::row& r : rows) {
+          DeliveryRecord d = FromRow(r);
+          d.department = storage::AsString(r, kColumnCount);
+          if (visible && !visible(d)) continue;
+          out.push_back(std::move(d));
+          if (static_cast<int>(out.size()) >= limit) break;
+        }
+      };
+      if (visible) {
+        soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(text));
+        read(rows);
+      } else {
+        soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(text), soci::use(lim));
+        read(rows);
+      }
+      return out;
+    });
+  });
+}
+
+absl::StatusOr<std::vector<DeliveryRecord>> NotifyStore::DeliveriesOfCase(const std::string& case_id, int limit,
+                                                                          const DeliveryFilter& visible) {
+  return SelectLog("case_id = :c ORDER BY created_ms, message_id", case_id, limit, visible);
 }
 
 absl::StatusOr<std::vector<DeliveryRecord>> NotifyStore::DeliveriesOfRequest(const std::string& request_id,
-                                                                             int limit) {
-  return Select("request_id = :r ORDER BY created_ms, message_id", request_id, 0, limit);
+                                                                             int limit,
+                                                                             const DeliveryFilter& visible) {
+  return SelectLog("request_id = :r ORDER BY created_ms, message_id", request_id, limit, visible);
 }
 
 absl::StatusOr<bool> NotifyStore::HasRequest(const std::string& request_id) {

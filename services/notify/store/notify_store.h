@@ -11,6 +11,7 @@
 #include <absl/status/statusor.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -44,7 +45,13 @@ struct DeliveryRecord {
   std::string last_error;
   std::int64_t created_ms = 0;
   std::int64_t final_ms = 0;
+  // The owning department its request named (issue 9: who may read it);
+  // read by the delivery log only (DeliveriesOfCase / OfRequest).
+  std::string department;
 };
+
+// Which rows of the delivery log a caller may see (issue 9); null: all.
+using DeliveryFilter = std::function<bool(const DeliveryRecord&)>;
 
 // A request and the deliveries it expanded into, stored together.
 struct ExpandedRequest {
@@ -86,9 +93,13 @@ class NotifyStore {
   absl::StatusOr<std::vector<DeliveryRecord>> UnpublishedOutcomes(int limit);
   absl::Status MarkOutcomesPublished(const std::vector<std::string>& message_ids);
 
-  // The delivery log: of a case, or of a request; oldest first.
-  absl::StatusOr<std::vector<DeliveryRecord>> DeliveriesOfCase(const std::string& case_id, int limit);
-  absl::StatusOr<std::vector<DeliveryRecord>> DeliveriesOfRequest(const std::string& request_id, int limit);
+  // The delivery log: of a case, or of a request; oldest first, with each
+  // row's department. With `visible`, up to `limit` of the rows it keeps
+  // (so a caller who may see only some still gets a full page of those).
+  absl::StatusOr<std::vector<DeliveryRecord>> DeliveriesOfCase(const std::string& case_id, int limit,
+                                                               const DeliveryFilter& visible = nullptr);
+  absl::StatusOr<std::vector<DeliveryRecord>> DeliveriesOfRequest(const std::string& request_id, int limit,
+                                                                  const DeliveryFilter& visible = nullptr);
 
   // Whether a request id is stored (tests, diagnostics).
   absl::StatusOr<bool> HasRequest(const std::string& request_id);
@@ -96,6 +107,10 @@ class NotifyStore {
  private:
   absl::StatusOr<std::vector<DeliveryRecord>> Select(const std::string& where, const std::string& bound,
                                                      std::int64_t bound_ms, int limit);
+  // The delivery log's rows matching `where` (one bound text), with their
+  // request's department, filtered by `visible`.
+  absl::StatusOr<std::vector<DeliveryRecord>> SelectLog(const std::string& where, const std::string& bound,
+                                                        int limit, const DeliveryFilter& visible);
   storage::Database& db_;
 };
 

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <set>
 
+#include "common/auth/audit.h"
+#include "common/auth/principal.h"
 #include "services/assignment/store/assignment_store.h"
 #include "tests/support/recording_notifier.h"
 #include "tests/support/servers.h"
@@ -262,6 +264,107 @@ TEST_F(AssignmentServiceTest, AMalformedMessageInABatchFailsAlone) {
   EXPECT_EQ(results[1].code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(results[2].code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(service_->GetAssignment("fb-1").ok());
+}
+
+// ---- who may read assignments and reload the rules (issue 9)
+
+auth::Principal Service(const std::string& name, std::set<std::string> scopes) {
+  auth::Principal p;
+  p.kind = auth::PrincipalKind::kService;
+  p.id = "service:" + name;
+  p.name = name;
+  p.scopes = std::move(scopes);
+  return p;
+}
+
+auth::Principal Person(const std::string& id, const std::string& department, std::set<auth::Role> roles = {}) {
+  auth::Principal p;
+  p.kind = auth::PrincipalKind::kPerson;
+  p.id = "person:" + id;
+  p.person_id = id;
+  p.departments = {department};
+  p.roles = std::move(roles);
+  p.via = "service:gateway";
+  return p;
+}
+
+// Keeps what it is given, for the assertions.
+class RecordingAuditSink final : public auth::AuditSink {
+ public:
+  void Record(const auth::AuditRecord& record) override { records.push_back(record); }
+  std::vector<auth::AuditRecord> records;
+};
+
+TEST_F(AssignmentServiceTest, WhoReadsEveryCaseOrFeedbackSeesAnyAssignmentAndLearnsWhatIsMissing) {
+  ASSERT_TRUE(consumer_->Handle(Message(Triaged("fb-1").Detractor().t)).ok());
+  for (const auth::Principal& reader :
+       {Service("reporting", {"cases:read"}), Service("warehouse", {"feedback:read"}),
+        Person("p-analyst", "voc", {auth::Role::kAnalyst}), Person("p-ceo", "executive", {auth::Role::kExecutive})}) {
+    const auto got = service_->GetAssignment(reader, "fb-1");
+    ASSERT_TRUE(got.ok()) << reader.id << ": " << got.status();
+    EXPECT_EQ(got->decisions(0).case_name(), "cases/callback:fb-1");
+    EXPECT_EQ(service_->GetAssignment(reader, "fb-never").status().code(), absl::StatusCode::kNotFound) << reader.id;
+  }
+}
+
+TEST_F(AssignmentServiceTest, APersonSeesAnAssignmentOfTheirDepartmentOrNamingThemAndNoOther) {
+  ASSERT_TRUE(consumer_->Handle(Message(Triaged("fb-1").Detractor().t)).ok());  // p-am, customer_success
+  EXPECT_TRUE(service_->GetAssignment(Person("p-colleague", "customer_success"), "fb-1").ok());
+  EXPECT_TRUE(service_->GetAssignment(Person("p-am", "somewhere_else"), "fb-1").ok()) << "the owner it names";
+  const auto other = service_->GetAssignment(Person("p-head-logistics", "logistics"), "fb-1");
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kPermissionDenied);
+  // AIP-193: the same answer whether or not the feedback was routed.
+  const auto missing = service_->GetAssignment(Person("p-head-logistics", "logistics"), "fb-never");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(missing.status().message(), "permission denied: read the assignment of fb-never");
+  EXPECT_EQ(service_->GetAssignment(Person("p-head-logistics", "logistics"), "").status().code(),
+            absl::StatusCode::kInvalidArgument)
+      << "a malformed name is said so to anyone: it reveals nothing";
+}
+
+TEST_F(AssignmentServiceTest, AStagesOwnTokenReadsNoAssignment) {
+  ASSERT_TRUE(consumer_->Handle(Message(Triaged("fb-1").Detractor().t)).ok());
+  const auto assignment = Service("assignment", {"cases:create", "keys:verify"});
+  EXPECT_EQ(service_->GetAssignment(assignment, "fb-1").status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(service_->GetAssignment(assignment, "fb-never").status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(AssignmentServiceTest, OnlyRuleWritersReloadAndTheReloadIsAuditedWithWho) {
+  const std::string directory = dir_.path() + "/directory.yaml";
+  const std::string routing = dir_.path() + "/routing.yaml";
+  {
+    std::ofstream(directory) << testing::kDirectoryYaml;
+    std::ofstream(routing) << testing::kRoutingYaml;
+  }
+  AssignmentService service(*store_, clock_, cases_, notifier_, MakeRouter(), {directory, routing});
+  RecordingAuditSink audit;
+  for (const auth::Principal& refused :
+       {Person("p-am", "customer_success"), Person("p-ceo", "executive", {auth::Role::kExecutive}),
+        Service("assignment", {"cases:create"}), Service("reader", {"rules:read", "cases:write"})}) {
+    const auto reloaded = service.ReloadRules(refused, audit);
+    EXPECT_EQ(reloaded.status().code(), absl::StatusCode::kPermissionDenied) << refused.id;
+  }
+  EXPECT_TRUE(audit.records.empty()) << "refusals are audited by auth::Serve, not as rule changes";
+
+  const auto by_analyst = service.ReloadRules(Person("p-analyst", "voc", {auth::Role::kAnalyst}), audit, "ipv4:10.0.0.7:5000");
+  ASSERT_TRUE(by_analyst.ok()) << by_analyst.status();
+  EXPECT_EQ(by_analyst->rules(), service.CurrentCounts().rules());
+  ASSERT_TRUE(service.ReloadRules(Service("ops-tool", {"rules:write"}), audit).ok());
+  ASSERT_TRUE(service.ReloadRules(Service("admin-key", {"admin"}), audit).ok());
+  ASSERT_EQ(audit.records.size(), 3u);
+  EXPECT_EQ(audit.records[0].kind, "rules_changed");
+  EXPECT_EQ(audit.records[0].principal, "person:p-analyst");
+  EXPECT_EQ(audit.records[0].via, "service:gateway");
+  EXPECT_EQ(audit.records[0].client_address, "ipv4:10.0.0.7:5000");
+  EXPECT_EQ(audit.records[0].resource, "routing");
+  EXPECT_EQ(audit.records[1].principal, "service:ops-tool");
+  EXPECT_EQ(audit.records[2].principal, "service:admin-key");
+
+  // A refused reload (a bad file) changes nothing, so it is no rule change.
+  std::ofstream(routing) << "detractor_callback:\n  owners: [department_head:nowhere]\n";
+  EXPECT_EQ(service.ReloadRules(Service("ops-tool", {"rules:write"}), audit).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(audit.records.size(), 3u);
 }
 
 }  // namespace

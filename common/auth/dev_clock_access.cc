@@ -1,0 +1,38 @@
+#include "common/auth/dev_clock_access.h"
+
+#include "common/auth/policy.h"
+#include "common/auth/scopes.h"
+#include "common/auth/serve.h"
+#include "common/rpc/status.h"
+
+namespace voc::auth {
+
+std::function<grpc::Status(const grpc::ServerContext&)> DevClockAuthorizer(Authenticator& authenticator) {
+  return [&authenticator](const grpc::ServerContext& context) -> grpc::Status {
+    constexpr char kMethod[] = "/voc.v1.DevClockService/AdvanceClock";
+    auto caller = authenticator.Authenticate(context, kMethod);
+    if (!caller.ok()) return rpc::ToGrpcStatus(caller.status());
+    if (caller->HasScope(kClockWrite) || IsAdmin(*caller)) return grpc::Status::OK;
+    const absl::Status refused = MissingScope(kClockWrite);
+    authenticator.audit().Record({"permission_denied", caller->id, caller->via, kMethod, "dev_clock",
+                                  ClientAddressOf(context), std::string(refused.message())});
+    return rpc::ToGrpcStatus(refused);
+  };
+}
+
+std::function<grpc::Status(const grpc::ServerContext&)> DevClockAuthorizer(const Config& config,
+                                                                           const Clock& clock,
+                                                                           const queue::RedisOptions& redis) {
+  auto made = AuthenticatorFromConfig(config, clock, redis);
+  if (!made.ok()) {
+    const std::string problem = "the dev clock cannot check callers: " + std::string(made.status().message());
+    return [problem](const grpc::ServerContext&) {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, problem);
+    };
+  }
+  std::shared_ptr<CallerAuthenticator> owned = *std::move(made);
+  auto authorize = DevClockAuthorizer(*owned);
+  return [owned, authorize](const grpc::ServerContext& context) { return authorize(context); };
+}
+
+}  // namespace voc::auth
