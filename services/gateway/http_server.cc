@@ -68,6 +68,13 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers[name] = std::string(field.value());
     }
     request.body = message.body();
+    // issue 9 (gateway): the peer's address, for trusted-header SSO and the
+    // client address the services audit.
+    {
+      beast::error_code peer_error;
+      const auto peer = stream_.socket().remote_endpoint(peer_error);
+      if (!peer_error) request.remote_address = peer.address().to_string();
+    }
     Reply(handler_(request), message.keep_alive(), message.version());
   }
 

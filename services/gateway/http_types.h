@@ -12,6 +12,9 @@ struct HttpRequest {
   std::string target;  // path and query as received: "/api/cases?state=open"
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
+  // issue 9: the TCP peer's IP address ("127.0.0.1", "::1"); trusted-header
+  // SSO believes a header only from a configured proxy address.
+  std::string remote_address;
 
   std::string Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
