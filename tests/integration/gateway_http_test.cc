@@ -53,10 +53,15 @@ class TrackingStandIn final : public v1::TrackingService::Service {
     open_case.add_owners()->set_department("customer_success");
     *open_case.mutable_due_time() = ToProto(std::chrono::system_clock::now() + std::chrono::hours(24));
   }
-  grpc::Status ListCases(grpc::ServerContext*, const v1::ListCasesRequest* request,
+  grpc::Status ListCases(grpc::ServerContext* context, const v1::ListCasesRequest* request,
                          v1::ListCasesResponse* response) override {
     std::lock_guard lock(mu);
     last_list = *request;
+    // issue 9: for whom the gateway called.
+    last_metadata.clear();
+    for (const auto& [key, value] : context->client_metadata()) {
+      last_metadata[std::string(key.data(), key.size())] = std::string(value.data(), value.size());
+    }
     if (request->department() == "customer_success") *response->add_cases() = open_case;
     return grpc::Status::OK;
   }
@@ -86,6 +91,7 @@ class TrackingStandIn final : public v1::TrackingService::Service {
   std::mutex mu;
   v1::Case open_case;
   v1::ListCasesRequest last_list;
+  std::map<std::string, std::string> last_metadata;
   std::string acknowledged_by;
 };
 
@@ -389,6 +395,27 @@ TEST_F(GatewayHttpTest, ActionsMapStatusCodes) {
 
   auto unimplemented = Fetch(http::verb::post, "/api/cases/c1/callback", R"({"actor":"p","reached":true})");
   EXPECT_EQ(unimplemented.status, 501);
+}
+
+// Issue 9: a call made for a logged-in person says so in its metadata
+// (the gateway's own token is on the channel; the service decides).
+TEST_F(GatewayHttpTest, CallsForAPersonCarryTheActingForAndClientAddressHeaders) {
+  Caller wang;
+  wang.person_id = "p-wang-lei";
+  wang.client_address = "192.0.2.7";
+  HttpRequest request;
+  request.method = "GET";
+  request.target = "/api/cases?department=customer_success";
+  ASSERT_EQ(router_->Handle(request, wang).status, 200);
+  {
+    std::lock_guard lock(tracking_.mu);
+    EXPECT_EQ(tracking_.last_metadata["x-voc-acting-for"], "p-wang-lei");
+    EXPECT_EQ(tracking_.last_metadata["x-voc-client-address"], "192.0.2.7");
+  }
+  // The gateway's own calls (no person) claim nobody.
+  ASSERT_EQ(router_->Handle(request).status, 200);
+  std::lock_guard lock(tracking_.mu);
+  EXPECT_EQ(tracking_.last_metadata.count("x-voc-acting-for"), 0u);
 }
 
 TEST_F(GatewayHttpTest, OversizedBodyIsRefused) {
