@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The one VoC Loop image: all binaries (voc-ingest, voc-triage, voc-assignment,
-# voc-tracking, voc-verification, voc-gateway, voc-notify, the voc CLI, voc-triage-tool and the
+# voc-tracking, voc-verification, voc-gateway, voc-notify, voc-identity, the voc CLI, voc-triage-tool and the
 # voc-load benchmark client)
 # built on Debian 12 with Debian's packaged toolchain and libraries, then copied
 # into a runtime stage that holds only the runtime libraries. The chart
@@ -24,7 +24,7 @@ RUN apt-get update \
       libhiredis-dev libsoci-dev libsqlite3-dev libpq-dev \
       libboost-dev libboost-system-dev \
       libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev \
-      libicu-dev libopencc-dev libhyperscan-dev \
+      libicu-dev libopencc-dev libhyperscan-dev libsodium-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # CMake compiles through ccache when it is there: bind-mount a cache at /ccache
@@ -52,6 +52,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
       build/services/verification/voc-verification \
       build/services/gateway/voc-gateway \
       build/services/notify/voc-notify \
+      build/services/identity/voc-identity \
       build/cli/voc \
       build/tools/triage/voc-triage-tool \
       build/tools/load/voc-load \
@@ -67,7 +68,7 @@ RUN apt-get update \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libre2-9 libc-ares2 \
       libhiredis0.14 libsoci-core4.0 libsoci-sqlite3-4.0 libsoci-postgresql4.0 libsqlite3-0 libpq5 \
       libyaml-cpp0.7 libspdlog1.10 libfmt9 libcurl4 \
-      libicu72 libopencc1.1 libopencc-data libhyperscan5 libssl3 \
+      libicu72 libopencc1.1 libopencc-data libhyperscan5 libssl3 libsodium23 \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 voc \
@@ -79,6 +80,6 @@ WORKDIR /opt/voc
 COPY config/ config/
 COPY services/gateway/web/ services/gateway/web/
 USER 10001:10001
-# gRPC services 7101-7106 (7106: voc-notify), the gateway 8080, metrics 9100 (chart defaults).
-EXPOSE 7101 7102 7103 7104 7105 7106 8080 9100
+# gRPC services 7101-7107 (7106: voc-notify, 7107: voc-identity), the gateway 8080, metrics 9100 (chart defaults).
+EXPOSE 7101 7102 7103 7104 7105 7106 7107 8080 9100
 CMD ["voc-gateway", "--help"]

@@ -1,5 +1,11 @@
 #include "cli/cli_context.h"
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "common/auth/metadata.h"
+#include "common/rpc/channel.h"
 #include "common/rpc/server.h"
 #include "common/rpc/status.h"
 
@@ -9,7 +15,8 @@ namespace {
 const std::map<std::string, std::string> kDefaultAddresses = {
     {"ingest", "127.0.0.1:7101"},   {"triage", "127.0.0.1:7102"},
     {"assignment", "127.0.0.1:7103"}, {"tracking", "127.0.0.1:7104"},
-    {"verification", "127.0.0.1:7105"}};
+    {"verification", "127.0.0.1:7105"}, {"notify", "127.0.0.1:7106"},
+    {"identity", "127.0.0.1:7107"}};
 
 }  // namespace
 
@@ -26,13 +33,36 @@ std::string CliContext::Address(const std::string& service) const {
   return it == kDefaultAddresses.end() ? "" : it->second;
 }
 
+std::string CliApiKey() {
+  if (const char* key = std::getenv(auth::kApiKeyEnv); key && *key) return key;
+  std::string path = kDefaultApiKeyFile;
+  if (const char* file = std::getenv("VOC_API_KEY_FILE"); file && *file) path = file;
+  std::ifstream in(path);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  return token;
+}
+
 std::shared_ptr<grpc::Channel> CliContext::Channel(const std::string& service) const {
-  return voc::rpc::MakeChannel(Address(service));
+  rpc::ChannelSecurity security;
+  if (config_) {
+    // TLS settings of the config file (tls.enabled, tls.ca_file, tls.server_name).
+    if (auto from_config = rpc::ChannelSecurityFrom(*config_); from_config.ok()) security = *from_config;
+  }
+  security.bearer_token = CliApiKey();
+  return voc::rpc::MakeChannel(Address(service), security);
 }
 
 std::string CliContext::Explain(const std::string& service, const grpc::Status& status) const {
   const std::string where = service + " at " + Address(service);
   switch (status.error_code()) {
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return where + " refused the credential: " + status.error_message() +
+             " (set VOC_API_KEY to an API key, or VOC_API_KEY_FILE; ./scripts/run.sh writes " +
+             kDefaultApiKeyFile + ")";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return where + ": " + status.error_message() + " (the API key lacks the scope this needs)";
     case grpc::StatusCode::UNAVAILABLE:
       return "cannot reach " + where + ": is it running? (./scripts/run.sh)";
     case grpc::StatusCode::DEADLINE_EXCEEDED:

@@ -27,6 +27,12 @@ inline constexpr int kExitFailure = 1;  // an RPC failed or a service refused
 inline constexpr int kExitUsage = 2;    // bad command line or unreadable input
 inline constexpr int kExitRejected = 3; // import --strict: some rows were rejected
 
+// The API key every call carries (issue 9): $VOC_API_KEY, else the first
+// line of the file $VOC_API_KEY_FILE names, else of ./var/secrets/cli.key
+// (the demo's admin key, written by ./scripts/run.sh); "" when none.
+inline constexpr char kDefaultApiKeyFile[] = "var/secrets/cli.key";
+std::string CliApiKey();
+
 class CliContext {
  public:
   CliContext(std::optional<voc::Config> config, std::map<std::string, std::string> overrides,

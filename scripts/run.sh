@@ -11,6 +11,8 @@
 #   VOC_FRESH=1     delete ./var first (a clean demo)
 #   VOC_NO_BUILD=1  skip installing and building (the Release binaries in
 #                   ./build are already there, e.g. built target by target)
+# Secrets (tokens, the bootstrap admin key, the demo's passwords) are made once
+# per installation under ./var/secrets; VOC_FRESH=1 makes new ones.
 #   VOC_NO_MAIL_CATCHER=1  do not start the local mail catcher (point
 #                   services.notify.channels.email.smtp_url at a real server,
 #                   e.g. VOC_SERVICES_NOTIFY_CHANNELS_EMAIL_SMTP_URL=smtp://mail.example.com:587,
@@ -31,6 +33,27 @@ export VOC_LOG_FORMAT="${VOC_LOG_FORMAT:-json}"
 
 if [ "${VOC_FRESH:-0}" = "1" ]; then rm -rf var; fi
 mkdir -p var/log var/redis
+
+# ---- Secrets of this installation (issue 9), made once, kept in var/secrets
+# (mode 700; never checked in). Each process presents its own token; every
+# process knows the others' SHA-256 only (auth.principals.<name>.token_sha256).
+SECRETS="$ROOT/var/secrets"
+mkdir -p "$SECRETS" && chmod 700 "$SECRETS"
+random_secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(32))'; }
+secret_file() {  # path, generator: prints the file's first line, making it first if missing
+  if [ ! -s "$1" ]; then (umask 077; "$2" >"$1"); fi
+  head -n 1 "$1"
+}
+PRINCIPALS=(gateway assignment verification ingest triage tracking notify identity)
+declare -A TOKENS
+for name in "${PRINCIPALS[@]}"; do
+  TOKENS[$name]="$(secret_file "$SECRETS/$name.token" random_secret)"
+  upper="$(echo "$name" | tr '[:lower:]' '[:upper:]')"
+  export "VOC_AUTH_PRINCIPALS_${upper}_TOKEN_SHA256=$(printf %s "${TOKENS[$name]}" | sha256sum | cut -d' ' -f1)"
+done
+# The first admin: an API key voc-identity registers at start (scope admin).
+bootstrap_key() { python3 -c 'import secrets; print("vk_" + secrets.token_hex(6) + "_" + secrets.token_urlsafe(32))'; }
+BOOTSTRAP_KEY="$(secret_file "$SECRETS/bootstrap-admin.key" bootstrap_key)"
 
 # Reads a dotted key from the config file, honouring its VOC_* environment
 # override the same way the services do (services.ingest.listen is
@@ -110,26 +133,71 @@ if [ "${VOC_NO_MAIL_CATCHER:-0}" != "1" ] && [[ "$SMTP_URL" =~ ^smtp://(127\.0\.
                          (one line per mail: tail -f var/log/mail-catcher.log)"
 fi
 
-for svc in ingest triage assignment tracking verification notify; do
+# voc-identity first: the others ask it about API keys.
+for svc in identity ingest triage assignment tracking verification notify; do
   listen="$(cfg "services.$svc.listen")"
   if port_busy "${listen##*:}"; then
     echo "run.sh: $listen (voc-$svc) is already in use; is another VoC Loop running?" >&2
     exit 1
   fi
-  "$BIN/services/$svc/voc-$svc" --config "$CONFIG" >"var/log/$svc.log" 2>&1 &
+  if [ "$svc" = identity ]; then
+    VOC_SERVICE_TOKEN="${TOKENS[$svc]}" VOC_BOOTSTRAP_ADMIN_KEY="$BOOTSTRAP_KEY" \
+      "$BIN/services/$svc/voc-$svc" --config "$CONFIG" >"var/log/$svc.log" 2>&1 &
+  else
+    VOC_SERVICE_TOKEN="${TOKENS[$svc]}" "$BIN/services/$svc/voc-$svc" --config "$CONFIG" >"var/log/$svc.log" 2>&1 &
+  fi
   pids+=($!)
   wait_port "$listen" "$svc"
 done
-"$BIN/services/gateway/voc-gateway" --config "$CONFIG" >"var/log/gateway.log" 2>&1 &
+VOC_SERVICE_TOKEN="${TOKENS[gateway]}" "$BIN/services/gateway/voc-gateway" --config "$CONFIG" >"var/log/gateway.log" 2>&1 &
 pids+=($!)
 wait_port "$GATEWAY" gateway
+
+# ---- The demo's API key and accounts, made once per installation with the
+# bootstrap admin key. The CLI reads var/secrets/cli.key (docs/api.md).
+VOC="$BIN/cli/voc"
+if [ ! -s "$SECRETS/cli.key" ]; then
+  echo "Creating the demo's CLI key (var/secrets/cli.key)..."
+  (umask 077; VOC_API_KEY="$BOOTSTRAP_KEY" "$VOC" --config "$CONFIG" apikeys create --name demo-cli \
+    --scopes feedback:write,feedback:read,cases:read,cases:write,rules:read,rules:write,analytics:read,notify:read,admin,clock:write \
+    --token-only >"$SECRETS/cli.key.new") && mv "$SECRETS/cli.key.new" "$SECRETS/cli.key"
+fi
+ACCOUNTS="$SECRETS/demo-accounts.txt"
+if [ ! -s "$ACCOUNTS" ]; then
+  echo "Creating the demo's accounts (Argon2id hashing takes a moment each)..."
+  (umask 077; : >"$ACCOUNTS.new")
+  # Every department's head, a logistics member, an analyst, an executive, the admin.
+  people="$(python3 - <<'PY'
+import yaml
+d = yaml.safe_load(open("config/directory.yaml"))
+roles = yaml.safe_load(open("config/roles.yaml")).get("people", {})
+names = {p["id"]: p["name"] for p in d["people"]}
+chosen = [(dep["head"], "head of " + dep["name"]["en"]) for dep in d["departments"]]
+chosen.append(("p-xu-gang", "member of Logistics"))
+for person, rs in roles.items():
+    chosen.append((person, "/".join(rs)))
+seen = set()
+for person, what in chosen:
+    if person in seen: continue
+    seen.add(person)
+    print(person + "\t" + names[person] + " (" + what + ")")
+PY
+)"
+  while IFS=$'\t' read -r person label; do
+    password="$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')"
+    printf '%s\n' "$password" | VOC_API_KEY="$(cat "$SECRETS/cli.key")" \
+      "$VOC" --config "$CONFIG" users create "$person" --password-stdin >/dev/null
+    printf '%-20s %-18s %s\n' "$person" "$password" "$label" >>"$ACCOUNTS.new"
+  done <<<"$people"
+  mv "$ACCOUNTS.new" "$ACCOUNTS"
+fi
 
 if [ "${VOC_NO_DEMO:-0}" != "1" ]; then
   # The demo's dates are fixed (2026-09-26 .. 2026-11-24); --shift-to-now
   # moves them all by one amount so the newest lands now, which is where the
   # weak signals look for "today". The CSV has two rows rejected on purpose.
   echo "Loading the demo feedback..."
-  "$BIN/cli/voc" --config "$CONFIG" import --shift-to-now \
+  "$VOC" --config "$CONFIG" import --shift-to-now \
     scripts/demo/feedback.jsonl scripts/demo/feedback.csv
 fi
 
@@ -137,7 +205,11 @@ cat <<MSG
 
 VoC Loop is running (logs in ./var/log, data in ./var).
 
-  Web page for department owners:  http://$GATEWAY/
+  Web page for department owners:  http://$GATEWAY/   (log in: user name, password)
+    The demo's accounts, made for this installation (var/secrets/demo-accounts.txt):
+$(sed 's/^/      /' "$ACCOUNTS")
+    A member sees their department's cases, a head also its projects, an analyst
+    or executive everything; the CLI uses the admin key in var/secrets/cli.key.
     Cases           each department's worklist (pick a department at the top)
     Insights        the weak signal emerging today: 异响 + 4s店, the Xingchen E7
                     brake squeal (1, 2, 4, 7 mentions over the last four days), and

@@ -39,6 +39,8 @@ std::vector<std::string> ConsumerGroupsOf(const std::string& stream) {
   if (stream == kTrackingStream) return {"verification"};
   if (stream == kNotifyRequestsStream) return {"notify"};
   if (stream == kNotifyOutcomesStream) return {"verification"};  // re-survey sent / failed counts
+  // issue 9: common/auth's security events (auth::kAuditStream), stored by voc-identity.
+  if (stream == "voc.audit") return {"identity"};
   return {};
 }
 

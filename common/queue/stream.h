@@ -11,6 +11,7 @@
 //   voc:triaged   triage -> assignment        (group "assignment")
 //                 triage -> verification      (group "verification")
 //   voc:tracking  tracking -> verification    (group "verification")
+//   voc.audit     every service -> identity   (group "identity"; common/auth/audit.h)
 #pragma once
 
 #include <atomic>

@@ -2,6 +2,7 @@
 // against a real loop (every service as its own process, tests/e2e/stack.h).
 // Each run's last line must be one JSON object whose counts equal what was
 // sent, and the loop must hold what the tool says it accepted.
+#include <cstdlib>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -48,6 +49,9 @@ std::string WriteCorpus(const std::string& dir) {
                       << "negative,客服态度很差，问题一直没解决\n";
   return path;
 }
+
+// voc-load sends $VOC_API_KEY (issue 9): the stack's all-scopes test token.
+void UseStackKey(Stack& stack) { setenv("VOC_API_KEY", stack.credentials().Token("tester").c_str(), 1); }
 
 std::string Address(const Stack& stack, const std::string& name) {
   return "127.0.0.1:" + std::to_string(stack.port(name));
@@ -96,6 +100,7 @@ class LoadToolStackTest : public ::testing::Test {
 
 TEST_F(LoadToolStackTest, SubmitCountsWhatIngestStored) {
   Stack stack;
+  UseStackKey(stack);
   const ToolRun run = RunTool({"submit", "--target", Address(stack, "ingest"), "--in-flight", "4", "--count", "40",
                                "--csv", corpus_, "--with-echo"});
   ASSERT_EQ(run.exit_code, 0) << run.errors;
@@ -111,6 +116,7 @@ TEST_F(LoadToolStackTest, SubmitCountsWhatIngestStored) {
 
 TEST_F(LoadToolStackTest, BatchCountsFeedbackNotCalls) {
   Stack stack;
+  UseStackKey(stack);
   const ToolRun run = RunTool({"batch", "--target", Address(stack, "ingest"), "--batch-size", "10", "--in-flight",
                                "2", "--count", "45", "--csv", corpus_});
   ASSERT_EQ(run.exit_code, 0) << run.errors;
@@ -127,6 +133,7 @@ TEST_F(LoadToolStackTest, EndToEndSeesEveryCaseAndEveryRedLineAlert) {
   StackOptions options;
   options.notifier_webhook_url = "http://127.0.0.1:" + std::to_string(webhook_port) + "/";
   Stack stack(options);
+  UseStackKey(stack);
   const ToolRun run = RunTool({"e2e", "--ingest", Address(stack, "ingest"), "--tracking", Address(stack, "tracking"),
                                "--redis", Address(stack, "redis"), "--count", "12", "--in-flight", "4", "--csv",
                                corpus_, "--webhook-listen", "127.0.0.1:" + std::to_string(webhook_port),
@@ -156,6 +163,7 @@ TEST_F(LoadToolStackTest, EndToEndSeesEveryCaseAndEveryRedLineAlert) {
 
 TEST_F(LoadToolStackTest, SoakSamplesEveryServiceAndRedis) {
   Stack stack;
+  UseStackKey(stack);
   std::string pids;
   for (const auto& name : ServiceNames()) {
     if (!pids.empty()) pids += ",";

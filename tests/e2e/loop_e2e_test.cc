@@ -111,6 +111,96 @@ class LoopTest : public ::testing::Test {
   Stack stack_;
 };
 
+// Issue 9: the services decide who may see and do what. People come through
+// the gateway's principal (x-voc-acting-for); other callers by their tokens.
+TEST_F(LoopTest, PeopleSeeAndActOnlyWhereTheyMayAndAreRecordedAsTheActor) {
+  auto submitted = Submit(NpsFeedback("nps-auth-1", "等了三个月才提车，销售一直推脱，非常失望", 1));
+  auto callback = WaitForCase(submitted.feedback().id(), voc::v1::CASE_KIND_DETRACTOR_CALLBACK);
+  ASSERT_TRUE(callback.has_value()) << "no callback case; logs in " << stack_.log_dir();
+  ASSERT_GT(callback->owners_size(), 0);
+  const std::string owner = callback->owners(0).person();  // the account manager
+  auto& people = stack_.tracking_for_people();
+
+  auto get_as = [&](const std::string& person, const std::string& name, Case* out) {
+    grpc::ClientContext context;
+    testing::ActFor(context, person);
+    voc::v1::GetCaseRequest request;
+    request.set_name(name);
+    return people.GetCase(&context, request, out);
+  };
+  Case seen;
+  ASSERT_TRUE(get_as(owner, callback->name(), &seen).ok());
+  // Another department's head: refused, the same way for a case that does not exist.
+  EXPECT_EQ(get_as("p-kevin-zhou", callback->name(), &seen).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(get_as("p-kevin-zhou", "cases/no-such-case", &seen).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  {
+    grpc::ClientContext context;
+    testing::ActFor(context, "p-kevin-zhou");
+    voc::v1::ListCasesRequest request;
+    request.set_feedback_id(submitted.feedback().id());
+    voc::v1::ListCasesResponse response;
+    ASSERT_TRUE(people.ListCases(&context, request, &response).ok());
+    EXPECT_EQ(response.cases_size(), 0);
+  }
+  // An analyst reads it but may not act on another department's case.
+  EXPECT_TRUE(get_as("p-emily-carter", callback->name(), &seen).ok());
+  {
+    grpc::ClientContext context;
+    testing::ActFor(context, "p-emily-carter");
+    voc::v1::ResolveCaseRequest request;
+    request.set_name(callback->name());
+    Case out;
+    EXPECT_EQ(people.ResolveCase(&context, request, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  }
+  // The owner acknowledges; the history names them, whatever the request says.
+  {
+    grpc::ClientContext context;
+    testing::ActFor(context, owner);
+    voc::v1::AcknowledgeCaseRequest request;
+    request.set_name(callback->name());
+    request.set_actor("p-chen-jianguo");
+    Case out;
+    ASSERT_TRUE(people.AcknowledgeCase(&context, request, &out).ok());
+    bool found = false;
+    for (const auto& h : out.history()) {
+      if (h.action() == "acknowledged") {
+        EXPECT_EQ(h.actor(), owner);
+        found = true;
+      }
+    }
+    EXPECT_TRUE(found);
+  }
+  // Callers that are not people: no token, a forged header, a feedback-only key.
+  {
+    auto anonymous = voc::v1::TrackingService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(stack_.port("tracking")), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    voc::v1::ListCasesResponse response;
+    EXPECT_EQ(anonymous->ListCases(&context, {}, &response).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+  {
+    auto forged = voc::v1::TrackingService::NewStub(stack_.ChannelAs("tracking", "assignment"));
+    grpc::ClientContext context;
+    testing::ActFor(context, owner);
+    Case out;
+    voc::v1::GetCaseRequest request;
+    request.set_name(callback->name());
+    EXPECT_EQ(forged->GetCase(&context, request, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  }
+  {
+    auto feedback_only = voc::v1::TrackingService::NewStub(stack_.ChannelAs("tracking", "feedback-only"));
+    grpc::ClientContext context;
+    voc::v1::ListCasesResponse response;
+    EXPECT_EQ(feedback_only->ListCases(&context, {}, &response).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    auto submit_only = voc::v1::IngestService::NewStub(stack_.ChannelAs("ingest", "feedback-only"));
+    grpc::ClientContext submit_context;
+    voc::v1::SubmitFeedbackRequest request;
+    *request.mutable_feedback() = Review("auth-submit-1", "物流太慢了");
+    voc::v1::SubmitFeedbackResponse submitted_ok;
+    EXPECT_TRUE(submit_only->SubmitFeedback(&submit_context, request, &submitted_ok).ok());
+  }
+}
+
 TEST_F(LoopTest, DetractorGetsACallbackCaseThatBreachesAndEscalatesExactlyOnce) {
   auto submitted = Submit(NpsFeedback("nps-e2e-1", "等了三个月才提车，销售一直推脱，非常失望", 2));
   const auto& feedback = submitted.feedback();
@@ -198,9 +288,9 @@ TEST_F(LoopTest, ClosedProjectIsVerifiedWithFigures) {
   voc::v1::Project project;
   {
     grpc::ClientContext context;
+    testing::ActFor(context, "p-emily-carter");  // an analyst manages improvement projects
     voc::v1::CreateProjectRequest request;
     request.set_request_id("project-e2e-1");
-    request.set_actor("p-wang-lei");
     auto* p = request.mutable_project();
     p->set_title("缩短配送时间 / Cut delivery delays");
     p->set_topic("logistics.delivery_delay");
@@ -212,7 +302,8 @@ TEST_F(LoopTest, ClosedProjectIsVerifiedWithFigures) {
     b->set_title("Show live tracking in the app");
     b->mutable_owner()->set_department("app_engineering");
     *b->mutable_due_time() = ToProto(t0 + std::chrono::hours(24 * 7));
-    ASSERT_TRUE(stack_.tracking().CreateProject(&context, request, &project).ok());
+    const grpc::Status created = stack_.tracking_for_people().CreateProject(&context, request, &project);
+    ASSERT_TRUE(created.ok()) << created.error_message();
   }
   for (const auto& item : project.action_items()) {
     grpc::ClientContext context;

@@ -25,24 +25,25 @@ std::string BinaryFor(const std::string& name) {
   return binaries.at(name);
 }
 
-template <typename Stub>
-std::unique_ptr<Stub> Connect(int port) {
-  return std::make_unique<Stub>(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                                    grpc::InsecureChannelCredentials()));
-}
-
 }  // namespace
+
+std::shared_ptr<grpc::Channel> Stack::ChannelAs(const std::string& service, const std::string& principal) const {
+  return credentials_.Channel("127.0.0.1:" + std::to_string(ports_.at(service)), principal);
+}
 
 Stack::Stack(StackOptions options) : options_(options) {
   redis_ = std::make_unique<testing::RedisServer>();
   for (const auto& name : ServiceNames()) ports_[name] = testing::FreePort();
+  // An internal system that may only submit feedback (issue 9's tests).
+  credentials_.Add("feedback-only", "feedback:write");
   WriteConfig();
   for (const auto& name : ServiceNames()) StartService(name);
-  ingest_ = Connect<voc::v1::IngestService::Stub>(ports_["ingest"]);
-  triage_ = Connect<voc::v1::TriageService::Stub>(ports_["triage"]);
-  assignment_ = Connect<voc::v1::AssignmentService::Stub>(ports_["assignment"]);
-  tracking_ = Connect<voc::v1::TrackingService::Stub>(ports_["tracking"]);
-  verification_ = Connect<voc::v1::VerificationService::Stub>(ports_["verification"]);
+  ingest_ = voc::v1::IngestService::NewStub(ChannelAs("ingest", "tester"));
+  triage_ = voc::v1::TriageService::NewStub(ChannelAs("triage", "tester"));
+  assignment_ = voc::v1::AssignmentService::NewStub(ChannelAs("assignment", "tester"));
+  tracking_ = voc::v1::TrackingService::NewStub(ChannelAs("tracking", "tester"));
+  verification_ = voc::v1::VerificationService::NewStub(ChannelAs("verification", "tester"));
+  tracking_for_people_ = voc::v1::TrackingService::NewStub(ChannelAs("tracking", "gateway"));
 }
 
 Stack::~Stack() {
@@ -52,6 +53,7 @@ Stack::~Stack() {
   assignment_.reset();
   tracking_.reset();
   verification_.reset();
+  tracking_for_people_.reset();
   // SIGTERM every service at once, then reap them.
   for (auto& [name, process] : processes_) kill(process->pid(), SIGTERM);
   for (auto& [name, process] : processes_) process->Terminate(5000);
@@ -65,7 +67,8 @@ void Stack::WriteConfig() {
       << "dev_clock: true\n"
       << "log_format: json\n"
       << "log_level: info\n"
-      << "org: {directory: config/directory.yaml}\n";
+      << "org: {directory: config/directory.yaml}\n"
+      << credentials_.AuthYaml();
   if (!options_.notifier_webhook_url.empty()) {
     out << "notifier: {kind: webhook, webhook_url: \"" << options_.notifier_webhook_url << "\"}\n";
   }
@@ -103,7 +106,7 @@ void Stack::StartService(const std::string& name) {
   processes_.erase(name);
   processes_[name] = std::make_unique<testing::ChildProcess>(
       std::vector<std::string>{BinaryFor(name), "--config", config_path_}, dir_.path() + "/" + name + ".log",
-      std::map<std::string, std::string>{}, VOC_SOURCE_DIR);
+      credentials_.ServiceEnv(name), VOC_SOURCE_DIR);
   if (!testing::WaitForPort(ports_[name], 60000)) {
     throw std::runtime_error("voc-" + name + " did not start; see " + dir_.path() + "/" + name + ".log");
   }
@@ -116,8 +119,7 @@ void Stack::KillService(const std::string& name) {
 
 void Stack::AdvanceClock(std::chrono::seconds by) {
   for (const auto& name : ServiceNames()) {
-    auto stub = voc::v1::DevClockService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(ports_[name]), grpc::InsecureChannelCredentials()));
+    auto stub = voc::v1::DevClockService::NewStub(ChannelAs(name, "tester"));
     grpc::ClientContext context;
     voc::v1::AdvanceClockRequest request;
     *request.mutable_by() = ToProto(std::chrono::duration_cast<Duration>(by));
@@ -128,8 +130,7 @@ void Stack::AdvanceClock(std::chrono::seconds by) {
 }
 
 std::chrono::system_clock::time_point Stack::Now() {
-  auto stub = voc::v1::DevClockService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(ports_["ingest"]), grpc::InsecureChannelCredentials()));
+  auto stub = voc::v1::DevClockService::NewStub(ChannelAs("ingest", "tester"));
   grpc::ClientContext context;
   voc::v1::GetTimeResponse response;
   auto status = stub->GetTime(&context, {}, &response);

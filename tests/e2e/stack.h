@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/auth_fixture.h"
 #include "tests/support/servers.h"
 #include "voc/v1/assignment.grpc.pb.h"
 #include "voc/v1/devclock.grpc.pb.h"
@@ -55,11 +56,20 @@ class Stack {
   static bool WaitFor(const std::function<bool()>& condition,
                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+  // Stubs whose calls carry the "tester" principal's token (every scope):
+  // authentication is on in every stack (issue 9).
   voc::v1::IngestService::Stub& ingest() { return *ingest_; }
   voc::v1::TriageService::Stub& triage() { return *triage_; }
   voc::v1::AssignmentService::Stub& assignment() { return *assignment_; }
   voc::v1::TrackingService::Stub& tracking() { return *tracking_; }
   voc::v1::VerificationService::Stub& verification() { return *verification_; }
+
+  // The tracking stub of the "gateway" principal: a call made with
+  // testing::ActFor(context, person) is that person's, as from the web page.
+  voc::v1::TrackingService::Stub& tracking_for_people() { return *tracking_for_people_; }
+  // This stack's tokens; a channel to a service as any principal of them.
+  testing::TestCredentials& credentials() { return credentials_; }
+  std::shared_ptr<grpc::Channel> ChannelAs(const std::string& service, const std::string& principal) const;
 
   const std::string& log_dir() const { return dir_.path(); }
   // Where a service ("ingest", ...) or "redis" listens on 127.0.0.1, and a
@@ -72,6 +82,7 @@ class Stack {
 
   StackOptions options_;
   testing::TempDir dir_;
+  testing::TestCredentials credentials_;
   std::unique_ptr<testing::RedisServer> redis_;
   std::map<std::string, int> ports_;
   std::map<std::string, std::unique_ptr<testing::ChildProcess>> processes_;
@@ -81,6 +92,7 @@ class Stack {
   std::unique_ptr<voc::v1::AssignmentService::Stub> assignment_;
   std::unique_ptr<voc::v1::TrackingService::Stub> tracking_;
   std::unique_ptr<voc::v1::VerificationService::Stub> verification_;
+  std::unique_ptr<voc::v1::TrackingService::Stub> tracking_for_people_;
 };
 
 // The services the loop runs, in start order (consumers after producers do

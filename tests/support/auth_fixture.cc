@@ -38,7 +38,7 @@ const std::string& TestCredentials::Token(const std::string& principal) const {
 std::string TestCredentials::AuthYaml(const std::string& roles_path) const {
   std::ostringstream out;
   out << "auth:\n";
-  if (!roles_path.empty()) out << "  roles: " << roles_path << "\n";
+  out << "  roles: \"" << roles_path << "\"\n";
   out << "  principals:\n";
   for (const auto& [name, entry] : principals_) {
     out << "    " << name << ":\n"

@@ -28,8 +28,9 @@ class TestCredentials {
 
   // The YAML `auth:` block for a config file (top level, ends with a
   // newline): every principal with token_sha256 and scopes, and `roles:`
-  // when roles_path is not empty.
-  std::string AuthYaml(const std::string& roles_path = "") const;
+  // (the repo's roles file by default, valid against config/directory.yaml;
+  // pass "" for a test with its own directory: roles then come from it alone).
+  std::string AuthYaml(const std::string& roles_path = "config/roles.yaml") const;
 
   // The environment a service process needs: VOC_SERVICE_TOKEN=<its token>.
   std::map<std::string, std::string> ServiceEnv(const std::string& service) const;

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/rpc/channel.h"
 #include "common/rpc/server.h"
 #include "common/util/time.h"
 #include "tools/load/case_lister.h"
@@ -36,8 +37,8 @@ absl::StatusOr<nlohmann::json> RunEndToEnd(const LoadOptions& options, std::ostr
   if (!texts.ok()) return texts.status();
   const FeedbackSource source(*std::move(texts), NewRunId(),
                               {v1::CHANNEL_NPS_SURVEY, /*detractors_only=*/true, options.red_line_every});
-  auto ingest = v1::IngestService::NewStub(rpc::MakeChannel(options.target));
-  auto tracking = v1::TrackingService::NewStub(rpc::MakeChannel(options.tracking));
+  auto ingest = v1::IngestService::NewStub(rpc::MakeChannel(options.target, LoadToolSecurity()));
+  auto tracking = v1::TrackingService::NewStub(rpc::MakeChannel(options.tracking, LoadToolSecurity()));
   RedisProbe redis(RedisOptionsFor(options.redis));
 
   std::unique_ptr<WebhookReceiver> receiver;

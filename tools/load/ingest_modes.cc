@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "common/rpc/channel.h"
 #include "common/rpc/server.h"
 #include "tools/load/corpus.h"
 #include "tools/load/ingest_calls.h"
@@ -41,7 +42,7 @@ absl::StatusOr<nlohmann::json> RunSubmit(const LoadOptions& options, std::ostrea
   auto texts = LoadTexts(options.csv, options.text_column);
   if (!texts.ok()) return texts.status();
   const FeedbackSource source(*std::move(texts), NewRunId(), {options.channel, false, 0});
-  auto stub = v1::IngestService::NewStub(rpc::MakeChannel(options.target));
+  auto stub = v1::IngestService::NewStub(rpc::MakeChannel(options.target, LoadToolSecurity()));
 
   DriveOptions drive;
   drive.in_flight = options.in_flight;
@@ -76,7 +77,7 @@ absl::StatusOr<nlohmann::json> RunBatch(const LoadOptions& options, std::ostream
   auto texts = LoadTexts(options.csv, options.text_column);
   if (!texts.ok()) return texts.status();
   const FeedbackSource source(*std::move(texts), NewRunId(), {options.channel, false, 0});
-  auto stub = v1::IngestService::NewStub(rpc::MakeChannel(options.target));
+  auto stub = v1::IngestService::NewStub(rpc::MakeChannel(options.target, LoadToolSecurity()));
 
   DriveOptions drive;
   drive.in_flight = options.in_flight;

@@ -10,9 +10,15 @@
 #include <ostream>
 #include <string>
 
+#include "common/rpc/channel.h"
 #include "voc/v1/feedback.pb.h"
 
 namespace voc::load {
+
+// What the load client's calls carry (issue 9): the API key in $VOC_API_KEY
+// (submitting needs feedback:write; the e2e mode also reads cases:
+// cases:read), sent as `authorization: Bearer`.
+rpc::ChannelSecurity LoadToolSecurity();
 
 struct LoadOptions {
   // What to drive and how hard.

@@ -1,11 +1,18 @@
 #include "tools/load/run.h"
 
+#include <cstdlib>
 #include <map>
 
 #include "tools/load/flags.h"
 #include "tools/load/modes.h"
 
 namespace voc::load {
+
+rpc::ChannelSecurity LoadToolSecurity() {
+  rpc::ChannelSecurity security;
+  if (const char* key = std::getenv("VOC_API_KEY"); key && *key) security.bearer_token = key;
+  return security;
+}
 
 int RunLoadTool(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   using Mode = absl::StatusOr<nlohmann::json> (*)(const LoadOptions&, std::ostream&);

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/rpc/channel.h"
 #include "common/rpc/server.h"
 #include "tools/load/corpus.h"
 #include "tools/load/ingest_calls.h"
@@ -63,7 +64,7 @@ absl::StatusOr<nlohmann::json> RunSoak(const LoadOptions& options, std::ostream&
   auto texts = LoadTexts(options.csv, options.text_column);
   if (!texts.ok()) return texts.status();
   const FeedbackSource source(*std::move(texts), NewRunId(), {options.channel, false, 0});
-  auto ingest = v1::IngestService::NewStub(rpc::MakeChannel(options.target));
+  auto ingest = v1::IngestService::NewStub(rpc::MakeChannel(options.target, LoadToolSecurity()));
 
   std::ofstream csv(options.samples_csv);
   if (!csv) return absl::NotFoundError("cannot write " + options.samples_csv);
