@@ -1,5 +1,6 @@
 #include "services/gateway/grpc_clients.h"
 
+#include "common/auth/metadata.h"
 #include "common/util/time.h"
 
 namespace voc::gateway {
@@ -14,16 +15,26 @@ absl::Status FromGrpc(const grpc::Status& status) {
 }  // namespace
 
 GrpcBackend::GrpcBackend(GrpcBackendOptions options, const Clock& wall_clock)
-    : options_(std::move(options)),
-      wall_clock_(wall_clock),
-      tracking_(v1::TrackingService::NewStub(options_.tracking)),
-      ingest_(v1::IngestService::NewStub(options_.ingest)),
-      dev_clock_(v1::DevClockService::NewStub(options_.tracking)),
-      tasks_(v1::CaseTaskService::NewStub(options_.tracking)),
-      projects_(v1::ProjectWorkflowService::NewStub(options_.tracking)) {
-  if (options_.triage) triage_ = v1::TriageService::NewStub(options_.triage);
-  if (options_.verification) verification_ = v1::VerificationService::NewStub(options_.verification);
-  if (options_.notify) notify_ = v1::NotifyService::NewStub(options_.notify);
+    : wall_clock_(wall_clock) {
+  auto stubs = std::make_shared<Stubs>();
+  stubs->tracking = v1::TrackingService::NewStub(options.tracking);
+  stubs->ingest = v1::IngestService::NewStub(options.ingest);
+  stubs->dev_clock = v1::DevClockService::NewStub(options.tracking);
+  stubs->tasks = v1::CaseTaskService::NewStub(options.tracking);
+  stubs->projects = v1::ProjectWorkflowService::NewStub(options.tracking);
+  if (options.triage) stubs->triage = v1::TriageService::NewStub(options.triage);
+  if (options.verification) stubs->verification = v1::VerificationService::NewStub(options.verification);
+  if (options.notify) stubs->notify = v1::NotifyService::NewStub(options.notify);
+  options_ = std::make_shared<const GrpcBackendOptions>(std::move(options));
+  stubs_ = std::move(stubs);
+}
+
+GrpcBackend::GrpcBackend(std::shared_ptr<const GrpcBackendOptions> options, std::shared_ptr<const Stubs> stubs,
+                         const Clock& wall_clock, Caller caller)
+    : options_(std::move(options)), stubs_(std::move(stubs)), wall_clock_(wall_clock), caller_(std::move(caller)) {}
+
+std::shared_ptr<GatewayBackend> GrpcBackend::ActingFor(const Caller& caller) {
+  return std::shared_ptr<GrpcBackend>(new GrpcBackend(options_, stubs_, wall_clock_, caller));
 }
 
 template <typename Response, typename Stub, typename Request, typename Rpc>
@@ -33,7 +44,11 @@ absl::StatusOr<Response> GrpcBackend::Call(Stub* stub, const char* service, Rpc 
   grpc::ClientContext context;
   // A deadline is a real-time budget for the call, not system time: it is
   // deliberately measured on the wall clock even in dev mode.
-  context.set_deadline(std::chrono::system_clock::now() + options_.deadline);
+  context.set_deadline(std::chrono::system_clock::now() + options_->deadline);
+  // The channel carries the gateway's own token; these say for whom
+  // (honoured because the gateway holds act_as_person).
+  if (caller_.is_person()) context.AddMetadata(auth::kActingForHeader, caller_.person_id);
+  if (!caller_.client_address.empty()) context.AddMetadata(auth::kClientAddressHeader, caller_.client_address);
   Response response;
   grpc::Status status = (stub->*rpc)(&context, request, &response);
   if (!status.ok()) return FromGrpc(status);
@@ -41,60 +56,60 @@ absl::StatusOr<Response> GrpcBackend::Call(Stub* stub, const char* service, Rpc 
 }
 
 absl::StatusOr<v1::ListCasesResponse> GrpcBackend::ListCases(const v1::ListCasesRequest& request) {
-  return Call<v1::ListCasesResponse>(tracking_.get(), "tracking", &v1::TrackingService::Stub::ListCases, request);
+  return Call<v1::ListCasesResponse>(stubs_->tracking.get(), "tracking", &v1::TrackingService::Stub::ListCases, request);
 }
 
 absl::StatusOr<v1::Case> GrpcBackend::GetCase(const std::string& name) {
   v1::GetCaseRequest request;
   request.set_name(name);
-  return Call<v1::Case>(tracking_.get(), "tracking", &v1::TrackingService::Stub::GetCase, request);
+  return Call<v1::Case>(stubs_->tracking.get(), "tracking", &v1::TrackingService::Stub::GetCase, request);
 }
 
 absl::StatusOr<v1::Feedback> GrpcBackend::GetFeedback(const std::string& name) {
   v1::GetFeedbackRequest request;
   request.set_name(name);
-  return Call<v1::Feedback>(ingest_.get(), "ingest", &v1::IngestService::Stub::GetFeedback, request);
+  return Call<v1::Feedback>(stubs_->ingest.get(), "ingest", &v1::IngestService::Stub::GetFeedback, request);
 }
 
 absl::StatusOr<v1::Case> GrpcBackend::AcknowledgeCase(const v1::AcknowledgeCaseRequest& request) {
-  return Call<v1::Case>(tracking_.get(), "tracking", &v1::TrackingService::Stub::AcknowledgeCase, request);
+  return Call<v1::Case>(stubs_->tracking.get(), "tracking", &v1::TrackingService::Stub::AcknowledgeCase, request);
 }
 
 absl::StatusOr<v1::Case> GrpcBackend::LogCallback(const v1::LogCallbackRequest& request) {
-  return Call<v1::Case>(tracking_.get(), "tracking", &v1::TrackingService::Stub::LogCallback, request);
+  return Call<v1::Case>(stubs_->tracking.get(), "tracking", &v1::TrackingService::Stub::LogCallback, request);
 }
 
 absl::StatusOr<v1::Case> GrpcBackend::ResolveCase(const v1::ResolveCaseRequest& request) {
-  return Call<v1::Case>(tracking_.get(), "tracking", &v1::TrackingService::Stub::ResolveCase, request);
+  return Call<v1::Case>(stubs_->tracking.get(), "tracking", &v1::TrackingService::Stub::ResolveCase, request);
 }
 
 absl::StatusOr<v1::ListClustersResponse> GrpcBackend::ListClusters(const v1::ListClustersRequest& request) {
-  return Call<v1::ListClustersResponse>(triage_.get(), "triage", &v1::TriageService::Stub::ListClusters, request);
+  return Call<v1::ListClustersResponse>(stubs_->triage.get(), "triage", &v1::TriageService::Stub::ListClusters, request);
 }
 
 absl::StatusOr<v1::ListEmergingSignalsResponse> GrpcBackend::ListEmergingSignals(
     const v1::ListEmergingSignalsRequest& request) {
-  return Call<v1::ListEmergingSignalsResponse>(triage_.get(), "triage",
+  return Call<v1::ListEmergingSignalsResponse>(stubs_->triage.get(), "triage",
                                                &v1::TriageService::Stub::ListEmergingSignals, request);
 }
 
 absl::StatusOr<v1::ListTopicsResponse> GrpcBackend::ListTopics(const v1::ListTopicsRequest& request) {
-  return Call<v1::ListTopicsResponse>(triage_.get(), "triage", &v1::TriageService::Stub::ListTopics, request);
+  return Call<v1::ListTopicsResponse>(stubs_->triage.get(), "triage", &v1::TriageService::Stub::ListTopics, request);
 }
 
 absl::StatusOr<v1::ListDeliveriesResponse> GrpcBackend::ListDeliveries(const v1::ListDeliveriesRequest& request) {
-  return Call<v1::ListDeliveriesResponse>(notify_.get(), "notify", &v1::NotifyService::Stub::ListDeliveries, request);
+  return Call<v1::ListDeliveriesResponse>(stubs_->notify.get(), "notify", &v1::NotifyService::Stub::ListDeliveries, request);
 }
 
 absl::StatusOr<v1::SearchKnowledgeResponse> GrpcBackend::SearchKnowledge(
     const v1::SearchKnowledgeRequest& request) {
-  return Call<v1::SearchKnowledgeResponse>(verification_.get(), "verification",
+  return Call<v1::SearchKnowledgeResponse>(stubs_->verification.get(), "verification",
                                            &v1::VerificationService::Stub::SearchKnowledge, request);
 }
 
 GatewayBackend::ClockReading GrpcBackend::Now() {
-  if (!options_.dev_clock) return {wall_clock_.Now(), "wall_clock"};
-  auto reply = Call<v1::GetTimeResponse>(dev_clock_.get(), "tracking", &v1::DevClockService::Stub::GetTime,
+  if (!options_->dev_clock) return {wall_clock_.Now(), "wall_clock"};
+  auto reply = Call<v1::GetTimeResponse>(stubs_->dev_clock.get(), "tracking", &v1::DevClockService::Stub::GetTime,
                                          v1::GetTimeRequest());
   if (!reply.ok()) return {wall_clock_.Now(), "wall_clock_fallback"};
   return {FromProto(reply->now()), "tracking_dev_clock"};
@@ -104,49 +119,88 @@ GatewayBackend::ClockReading GrpcBackend::Now() {
 // tracking's channel.
 
 absl::StatusOr<v1::Task> GrpcBackend::AddTask(const v1::AddTaskRequest& request) {
-  return Call<v1::Task>(tasks_.get(), "tracking", &v1::CaseTaskService::Stub::AddTask, request);
+  return Call<v1::Task>(stubs_->tasks.get(), "tracking", &v1::CaseTaskService::Stub::AddTask, request);
 }
 absl::StatusOr<v1::Task> GrpcBackend::UpdateTaskState(const v1::UpdateTaskStateRequest& request) {
-  return Call<v1::Task>(tasks_.get(), "tracking", &v1::CaseTaskService::Stub::UpdateTaskState, request);
+  return Call<v1::Task>(stubs_->tasks.get(), "tracking", &v1::CaseTaskService::Stub::UpdateTaskState, request);
 }
 absl::StatusOr<v1::ListTasksResponse> GrpcBackend::ListTasks(const v1::ListTasksRequest& request) {
-  return Call<v1::ListTasksResponse>(tasks_.get(), "tracking", &v1::CaseTaskService::Stub::ListTasks,
+  return Call<v1::ListTasksResponse>(stubs_->tasks.get(), "tracking", &v1::CaseTaskService::Stub::ListTasks,
                                      request);
 }
 absl::StatusOr<v1::ListProjectsResponse> GrpcBackend::ListProjects(const v1::ListProjectsRequest& request) {
-  return Call<v1::ListProjectsResponse>(tracking_.get(), "tracking",
+  return Call<v1::ListProjectsResponse>(stubs_->tracking.get(), "tracking",
                                         &v1::TrackingService::Stub::ListProjects, request);
 }
 absl::StatusOr<v1::Project> GrpcBackend::GetProject(const std::string& name) {
   v1::GetProjectRequest request;
   request.set_name(name);
   // The workflow's GetProject adds the committee's decision.
-  return Call<v1::Project>(projects_.get(), "tracking", &v1::ProjectWorkflowService::Stub::GetProject,
+  return Call<v1::Project>(stubs_->projects.get(), "tracking", &v1::ProjectWorkflowService::Stub::GetProject,
                            request);
 }
 absl::StatusOr<v1::Project> GrpcBackend::ProposeProject(const v1::CreateProjectRequest& request) {
-  return Call<v1::Project>(projects_.get(), "tracking", &v1::ProjectWorkflowService::Stub::ProposeProject,
+  return Call<v1::Project>(stubs_->projects.get(), "tracking", &v1::ProjectWorkflowService::Stub::ProposeProject,
                            request);
 }
 absl::StatusOr<v1::Project> GrpcBackend::DecideProject(const v1::DecideProjectRequest& request) {
-  return Call<v1::Project>(projects_.get(), "tracking", &v1::ProjectWorkflowService::Stub::DecideProject,
+  return Call<v1::Project>(stubs_->projects.get(), "tracking", &v1::ProjectWorkflowService::Stub::DecideProject,
                            request);
 }
 absl::StatusOr<v1::Project> GrpcBackend::StartProject(const v1::StartProjectRequest& request) {
-  return Call<v1::Project>(projects_.get(), "tracking", &v1::ProjectWorkflowService::Stub::StartProject,
+  return Call<v1::Project>(stubs_->projects.get(), "tracking", &v1::ProjectWorkflowService::Stub::StartProject,
                            request);
 }
 absl::StatusOr<v1::Project> GrpcBackend::AddActionItem(const v1::AddActionItemRequest& request) {
-  return Call<v1::Project>(projects_.get(), "tracking", &v1::ProjectWorkflowService::Stub::AddActionItem,
+  return Call<v1::Project>(stubs_->projects.get(), "tracking", &v1::ProjectWorkflowService::Stub::AddActionItem,
                            request);
 }
 absl::StatusOr<v1::Project> GrpcBackend::UpdateActionItem(const v1::UpdateActionItemRequest& request) {
-  return Call<v1::Project>(projects_.get(), "tracking",
+  return Call<v1::Project>(stubs_->projects.get(), "tracking",
                            &v1::ProjectWorkflowService::Stub::UpdateActionItem, request);
 }
 absl::StatusOr<v1::Project> GrpcBackend::CompleteActionItem(const v1::CompleteActionItemRequest& request) {
-  return Call<v1::Project>(tracking_.get(), "tracking", &v1::TrackingService::Stub::CompleteActionItem,
+  return Call<v1::Project>(stubs_->tracking.get(), "tracking", &v1::TrackingService::Stub::CompleteActionItem,
                            request);
+}
+
+// ---- issue 9: voc-identity's web sessions.
+
+GrpcSessionAuthority::GrpcSessionAuthority(std::shared_ptr<grpc::Channel> identity,
+                                           std::chrono::milliseconds deadline)
+    : identity_(v1::IdentityService::NewStub(identity)), deadline_(deadline) {}
+
+namespace {
+template <typename Response, typename Stub, typename Request, typename Rpc>
+absl::StatusOr<Response> CallIdentity(Stub* stub, Rpc rpc, const Request& request,
+                                      std::chrono::milliseconds deadline) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + deadline);
+  Response response;
+  grpc::Status status = (stub->*rpc)(&context, request, &response);
+  if (!status.ok()) return FromGrpc(status);
+  return response;
+}
+}  // namespace
+
+absl::StatusOr<v1::LoginResponse> GrpcSessionAuthority::Login(const v1::LoginRequest& request) {
+  return CallIdentity<v1::LoginResponse>(identity_.get(), &v1::IdentityService::Stub::Login, request, deadline_);
+}
+absl::StatusOr<v1::LoginResponse> GrpcSessionAuthority::StartProxySession(
+    const v1::StartProxySessionRequest& request) {
+  return CallIdentity<v1::LoginResponse>(identity_.get(), &v1::IdentityService::Stub::StartProxySession, request,
+                                         deadline_);
+}
+absl::StatusOr<v1::Session> GrpcSessionAuthority::CheckSession(const std::string& session_id) {
+  v1::CheckSessionRequest request;
+  request.set_session_id(session_id);
+  return CallIdentity<v1::Session>(identity_.get(), &v1::IdentityService::Stub::CheckSession, request, deadline_);
+}
+absl::Status GrpcSessionAuthority::Logout(const std::string& session_id) {
+  v1::LogoutRequest request;
+  request.set_session_id(session_id);
+  return CallIdentity<v1::LogoutResponse>(identity_.get(), &v1::IdentityService::Stub::Logout, request, deadline_)
+      .status();
 }
 
 }  // namespace voc::gateway

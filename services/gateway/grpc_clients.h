@@ -11,6 +11,7 @@
 
 #include "services/gateway/ports.h"
 #include "voc/v1/devclock.grpc.pb.h"
+#include "voc/v1/identity.grpc.pb.h"
 #include "voc/v1/ingest.grpc.pb.h"
 #include "voc/v1/tracking.grpc.pb.h"
 #include "voc/v1/triage.grpc.pb.h"
@@ -36,6 +37,10 @@ class GrpcBackend final : public GatewayBackend {
   // `wall_clock` is used outside dev mode, and in dev mode when tracking
   // cannot be asked.
   GrpcBackend(GrpcBackendOptions options, const Clock& wall_clock);
+
+  // Shares this backend's channels and stubs; every call carries
+  // x-voc-acting-for: <person> and x-voc-client-address (issue 9).
+  std::shared_ptr<GatewayBackend> ActingFor(const Caller& caller) override;
 
   absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request) override;
   absl::StatusOr<v1::Case> GetCase(const std::string& name) override;
@@ -69,17 +74,42 @@ class GrpcBackend final : public GatewayBackend {
   template <typename Response, typename Stub, typename Request, typename Rpc>
   absl::StatusOr<Response> Call(Stub* stub, const char* service, Rpc rpc, const Request& request) const;
 
-  GrpcBackendOptions options_;
+  // The stubs, shared by every request's view of the backend (stubs are
+  // thread-safe).
+  struct Stubs {
+    std::unique_ptr<v1::TrackingService::Stub> tracking;
+    std::unique_ptr<v1::IngestService::Stub> ingest;
+    std::unique_ptr<v1::DevClockService::Stub> dev_clock;
+    std::unique_ptr<v1::TriageService::Stub> triage;
+    std::unique_ptr<v1::VerificationService::Stub> verification;
+    std::unique_ptr<v1::NotifyService::Stub> notify;
+    // Issue 11 (tasks): served by tracking beside TrackingService.
+    std::unique_ptr<v1::CaseTaskService::Stub> tasks;
+    std::unique_ptr<v1::ProjectWorkflowService::Stub> projects;
+  };
+  GrpcBackend(std::shared_ptr<const GrpcBackendOptions> options, std::shared_ptr<const Stubs> stubs,
+              const Clock& wall_clock, Caller caller);
+
+  std::shared_ptr<const GrpcBackendOptions> options_;
+  std::shared_ptr<const Stubs> stubs_;
   const Clock& wall_clock_;
-  std::unique_ptr<v1::TrackingService::Stub> tracking_;
-  std::unique_ptr<v1::IngestService::Stub> ingest_;
-  std::unique_ptr<v1::DevClockService::Stub> dev_clock_;
-  std::unique_ptr<v1::TriageService::Stub> triage_;
-  std::unique_ptr<v1::VerificationService::Stub> verification_;
-  std::unique_ptr<v1::NotifyService::Stub> notify_;
-  // Issue 11 (tasks): served by tracking beside TrackingService.
-  std::unique_ptr<v1::CaseTaskService::Stub> tasks_;
-  std::unique_ptr<v1::ProjectWorkflowService::Stub> projects_;
+  Caller caller_;
+};
+
+// voc-identity's sessions over gRPC (the gateway's channel carries its own
+// token; identity requires the `sessions` scope).
+class GrpcSessionAuthority final : public SessionAuthority {
+ public:
+  GrpcSessionAuthority(std::shared_ptr<grpc::Channel> identity, std::chrono::milliseconds deadline);
+
+  absl::StatusOr<v1::LoginResponse> Login(const v1::LoginRequest& request) override;
+  absl::StatusOr<v1::LoginResponse> StartProxySession(const v1::StartProxySessionRequest& request) override;
+  absl::StatusOr<v1::Session> CheckSession(const std::string& session_id) override;
+  absl::Status Logout(const std::string& session_id) override;
+
+ private:
+  std::unique_ptr<v1::IdentityService::Stub> identity_;
+  std::chrono::milliseconds deadline_;
 };
 
 }  // namespace voc::gateway

@@ -99,6 +99,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     request.body = message.body();
     request.secure = kTls;
+    // issue 9 (gateway): the peer's address, for trusted-header SSO and the
+    // client address the services audit.
+    {
+      beast::error_code peer_error;
+      const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_error);
+      if (!peer_error) request.remote_address = peer.address().to_string();
+    }
     Reply(handler_(request), message.keep_alive(), message.version());
   }
 

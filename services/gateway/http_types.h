@@ -15,6 +15,9 @@ struct HttpRequest {
   // Arrived over HTTPS (issue 9): the listener has TLS on, so the session
   // cookie can be Secure.
   bool secure = false;
+  // issue 9: the TCP peer's IP address ("127.0.0.1", "::1"); trusted-header
+  // SSO believes a header only from a configured proxy address.
+  std::string remote_address;
 
   std::string Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

@@ -4,15 +4,18 @@
 #include <csignal>
 #include <iostream>
 
+#include "common/auth/audit.h"
 #include "common/clock/clock.h"
 #include "common/log/log.h"
 #include "common/org/org_directory.h"
+#include "common/rpc/channel.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "services/gateway/grpc_clients.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/readiness.h"
 #include "services/gateway/router.h"
+#include "services/gateway/session_gate.h"
 
 int main(int argc, char** argv) {
   // Block the shutdown signals before any thread starts, then wait for them.
@@ -41,15 +44,28 @@ int main(int argc, char** argv) {
   // Deadlines and the dev-clock fallback run on the wall clock; in dev mode
   // the time shown comes from tracking's dev clock.
   voc::SystemClock wall_clock;
+  // Issue 9: every call carries the gateway's own token (VOC_SERVICE_TOKEN);
+  // calls made for a logged-in person add x-voc-acting-for (grpc_clients.h).
+  auto security = voc::rpc::ChannelSecurityFrom(config);
+  if (!security.ok()) {
+    std::cerr << "voc-gateway: cannot start: " << security.status().message() << "\n";
+    return 2;
+  }
+  auto gate_options = voc::gateway::SessionGateOptionsFrom(config);
+  if (!gate_options.ok()) {
+    std::cerr << "voc-gateway: cannot start: " << gate_options.status().message() << "\n";
+    return 2;
+  }
+  auto channel = [&](const char* service) { return voc::rpc::MakeChannel(config.AddressOf(service), *security); };
   voc::gateway::GrpcBackendOptions backend_options;
-  backend_options.tracking = voc::rpc::MakeChannel(config.AddressOf("tracking"));
-  backend_options.ingest = voc::rpc::MakeChannel(config.AddressOf("ingest"));
-  backend_options.triage = voc::rpc::MakeChannel(config.AddressOf("triage"));
-  backend_options.verification = voc::rpc::MakeChannel(config.AddressOf("verification"));
+  backend_options.tracking = channel("tracking");
+  backend_options.ingest = channel("ingest");
+  backend_options.triage = channel("triage");
+  backend_options.verification = channel("verification");
   // The case page's delivery log (issue 11); not a readiness backend: the
   // page works without it.
   if (config.Has("services.notify.address") || config.Has("services.notify.listen")) {
-    backend_options.notify = voc::rpc::MakeChannel(config.AddressOf("notify"));
+    backend_options.notify = channel("notify");
   }
   // GET /readyz: ready while every backend's gRPC health says SERVING.
   voc::gateway::GrpcReadinessProbe readiness(
@@ -65,6 +81,13 @@ int main(int argc, char** argv) {
                               voc::gateway::StaticFiles(config.ServiceString("static_dir", "services/gateway/web")),
                               &readiness);
 
+  // Issue 9: sessions live in voc-identity; the gate decides who is calling
+  // before the Router (session_gate.h).
+  voc::gateway::GrpcSessionAuthority sessions(
+      channel("identity"), std::chrono::milliseconds(config.ServiceInt("rpc_deadline_ms", 5000)));
+  voc::auth::StreamAuditSink audit("gateway", wall_clock, ctx.redis);
+  voc::gateway::SessionGate gate(sessions, router, audit, *std::move(gate_options));
+
   voc::gateway::HttpServerOptions options;
   options.listen = ctx.listen;
   options.threads = static_cast<int>(config.ServiceInt("threads", 4));
@@ -76,7 +99,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.tls = *std::move(https);
-  voc::gateway::HttpServer server(options, [&](const voc::gateway::HttpRequest& r) { return router.Handle(r); });
+  voc::gateway::HttpServer server(options, [&](const voc::gateway::HttpRequest& r) { return gate.Handle(r); });
   const auto port = server.Start();
   if (!port.ok()) {
     std::cerr << "voc-gateway: cannot start: " << port.status().message() << "\n";

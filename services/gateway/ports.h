@@ -14,9 +14,12 @@
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
 
+#include <memory>
+#include <set>
 #include <string>
 
 #include "common/clock/clock.h"
+#include "voc/v1/identity.pb.h"
 #include "voc/v1/feedback.pb.h"
 #include "voc/v1/tracking.pb.h"
 #include "voc/v1/triage.pb.h"
@@ -25,9 +28,35 @@
 
 namespace voc::gateway {
 
+// Who a request is for (issue 9): the logged-in person of its session, and
+// the browser's address. Every backend call made for the request carries
+// them (x-voc-acting-for, x-voc-client-address), so the services decide and
+// record that person. No person: the gateway's own calls (readiness, the
+// clock) and in-process tests of the routes.
+struct Caller {
+  std::string person_id;
+  std::string client_address;
+  // From the session, for the page (the services resolve roles themselves).
+  std::set<std::string> roles;
+  std::set<std::string> departments;
+
+  bool is_person() const { return !person_id.empty(); }
+  // Analysts, executives and admins read every department; the others see
+  // their own departments only.
+  bool SeesEveryDepartment() const {
+    return !is_person() || roles.count("analyst") || roles.count("executive") || roles.count("admin");
+  }
+};
+
 class GatewayBackend {
  public:
   virtual ~GatewayBackend() = default;
+
+  // This backend with every call made for `caller`. The default (fakes that
+  // do not care) is this backend itself.
+  virtual std::shared_ptr<GatewayBackend> ActingFor(const Caller&) {
+    return std::shared_ptr<GatewayBackend>(std::shared_ptr<GatewayBackend>(), this);
+  }
 
   // Tracking: cases; ingest: the feedback behind a case.
   virtual absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request) = 0;
@@ -103,6 +132,19 @@ class GatewayBackend {
   static absl::Status Unimplemented(const char* rpc) {
     return absl::UnimplementedError(std::string(rpc) + " is not available from this backend");
   }
+};
+
+// voc-identity's web sessions (issue 9), as the gateway uses them. Errors are
+// identity's statuses: UNAUTHENTICATED for a wrong password, an unknown or
+// disabled account and a dead session; RESOURCE_EXHAUSTED while throttled;
+// UNAVAILABLE when identity cannot be reached.
+class SessionAuthority {
+ public:
+  virtual ~SessionAuthority() = default;
+  virtual absl::StatusOr<v1::LoginResponse> Login(const v1::LoginRequest& request) = 0;
+  virtual absl::StatusOr<v1::LoginResponse> StartProxySession(const v1::StartProxySessionRequest& request) = 0;
+  virtual absl::StatusOr<v1::Session> CheckSession(const std::string& session_id) = 0;
+  virtual absl::Status Logout(const std::string& session_id) = 0;
 };
 
 }  // namespace voc::gateway

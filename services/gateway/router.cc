@@ -73,17 +73,6 @@ std::vector<std::string> Segments(const std::string& path) {
   return out;
 }
 
-void AddSecurityHeaders(HttpResponse& r) {
-  r.headers.emplace("X-Content-Type-Options", "nosniff");
-  r.headers.emplace("X-Frame-Options", "DENY");
-  r.headers.emplace("Referrer-Policy", "no-referrer");
-  if (r.content_type.rfind("text/html", 0) == 0) {
-    r.headers.emplace("Content-Security-Policy",
-                      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                      "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-                      "form-action 'self'");
-  }
-}
 
 // Reads an optional string field; false (with *error) when it has another type.
 bool OptionalString(const nlohmann::json& body, const char* field, std::size_t max_bytes,
@@ -173,6 +162,18 @@ nlohmann::json TopicNamesJson(const std::vector<v1::Topic>& topics, const std::s
 
 }  // namespace
 
+void AddSecurityHeaders(HttpResponse& r) {
+  r.headers.emplace("X-Content-Type-Options", "nosniff");
+  r.headers.emplace("X-Frame-Options", "DENY");
+  r.headers.emplace("Referrer-Policy", "no-referrer");
+  if (r.content_type.rfind("text/html", 0) == 0) {
+    r.headers.emplace("Content-Security-Policy",
+                      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                      "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                      "form-action 'self'");
+  }
+}
+
 bool SplitTarget(const std::string& target, std::string* path, std::map<std::string, std::string>* query) {
   const std::size_t q = target.find('?');
   *path = target.substr(0, q);
@@ -219,7 +220,9 @@ std::string RouteTemplate(const std::string& target) {
   std::string path = target.substr(0, target.find('?'));
   if (path == "/healthz") return path;
   if (path != "/api" && path.rfind("/api/", 0) != 0) return "static";
-  static const std::set<std::string> kLists = {"departments", "clock", "cases", "signals", "clusters", "knowledge"};
+  if (path == "/readyz") return path;
+  static const std::set<std::string> kLists = {"departments", "clock",  "cases", "signals", "clusters",
+                                               "knowledge",   "login",  "logout", "me"};  // issue 9: sessions
   static const std::set<std::string> kActions = {"acknowledge", "callback", "resolve"};
   const auto seg = Segments(path);
   if (seg.size() == 2 && kLists.count(seg[1])) return "/api/" + seg[1];
@@ -243,12 +246,13 @@ std::string RouteTemplate(const std::string& target) {
   return "unknown";
 }
 
-HttpResponse Router::Handle(const HttpRequest& request) const {
+HttpResponse Router::Handle(const HttpRequest& request, const Caller& caller) const {
   // Counted here, the one door every request passes (voc_http_requests_total).
   const auto started = std::chrono::steady_clock::now();
   HttpResponse response;
   try {
-    response = Route(request);
+    const std::shared_ptr<GatewayBackend> backend = backend_.ActingFor(caller);
+    response = Route(request, For{*backend, caller});
   } catch (const std::exception& e) {
     log::Error("http_handler_failed", {{"target", request.target}, {"error", e.what()}});
     response = Error(500, "INTERNAL", "internal error");
@@ -260,9 +264,7 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   return response;
 }
 
-TimePoint Router::Now() const { return backend_.Now().now; }
-
-HttpResponse Router::Route(const HttpRequest& request) const {
+HttpResponse Router::Route(const HttpRequest& request, const For& f) const {
   std::string path;
   std::map<std::string, std::string> query;
   if (!SplitTarget(request.target, &path, &query)) {
@@ -286,57 +288,68 @@ HttpResponse Router::Route(const HttpRequest& request) const {
   const auto seg = Segments(path);  // "api", ...
   if (seg.size() == 2 && seg[1] == "departments") {
     if (!is_get) return MethodNotAllowed("GET");
-    return Json(200, DepartmentsToJson(departments_));
+    return Departments(f.caller);
   }
   if (seg.size() == 2 && seg[1] == "clock") {
     if (!is_get) return MethodNotAllowed("GET");
-    return Clock();
+    return Clock(f);
   }
   if (seg.size() == 2 && seg[1] == "cases") {
     if (!is_get) return MethodNotAllowed("GET");
-    return ListCases(query);
+    return ListCases(query, f);
   }
   if (seg.size() == 2 && seg[1] == "signals") {
     if (!is_get) return MethodNotAllowed("GET");
-    return ListSignals(query);
+    return ListSignals(query, f);
   }
   if (seg.size() == 2 && seg[1] == "clusters") {
     if (!is_get) return MethodNotAllowed("GET");
-    return ListClusters(query);
+    return ListClusters(query, f);
   }
   if (seg.size() == 2 && seg[1] == "knowledge") {
     if (!is_get) return MethodNotAllowed("GET");
-    return SearchKnowledge(query);
+    return SearchKnowledge(query, f);
   }
   if (seg.size() == 3 && seg[1] == "cases") {
     if (!IsCaseId(seg[2])) return Error(400, "INVALID_ARGUMENT", "id: must be 1-64 letters, digits, - or _");
     if (!is_get) return MethodNotAllowed("GET");
-    return GetCase(seg[2]);
+    return GetCase(seg[2], f);
   }
   if (seg.size() == 4 && seg[1] == "cases" && seg[3] == "deliveries") {  // issue 11
     if (!IsCaseId(seg[2])) return Error(400, "INVALID_ARGUMENT", "id: must be 1-64 letters, digits, - or _");
     if (!is_get) return MethodNotAllowed("GET");
-    return CaseDeliveries(seg[2]);
+    return CaseDeliveries(seg[2], f);
   }
   if (seg.size() == 4 && seg[1] == "cases" &&
       (seg[3] == "acknowledge" || seg[3] == "callback" || seg[3] == "resolve")) {
     if (!IsCaseId(seg[2])) return Error(400, "INVALID_ARGUMENT", "id: must be 1-64 letters, digits, - or _");
     if (request.method != "POST") return MethodNotAllowed("POST");
-    return CaseAction(seg[2], seg[3], request);
+    return CaseAction(seg[2], seg[3], request, f);
   }
   // Issue 11 (tasks): tasks and projects.
-  if (auto work = WorkRoute(seg, query, request)) return *work;
+  if (auto work = WorkRoute(seg, query, request, f)) return *work;
   return Error(404, "NOT_FOUND", "no such endpoint: " + path);
 }
 
-HttpResponse Router::Clock() const {
-  const auto reading = backend_.Now();
+HttpResponse Router::Departments(const Caller& caller) const {
+  // The picker offers what the person may see: their own departments, or
+  // every one for those who read everything (the services enforce it).
+  if (caller.SeesEveryDepartment()) return Json(200, DepartmentsToJson(departments_));
+  std::vector<org::Department> visible;
+  for (const auto& d : departments_) {
+    if (caller.departments.count(d.id)) visible.push_back(d);
+  }
+  return Json(200, DepartmentsToJson(visible));
+}
+
+HttpResponse Router::Clock(const For& f) const {
+  const auto reading = f.backend.Now();
   return Json(200, {{"now", FormatRfc3339(reading.now)},
                     {"now_ms", ToMillis(reading.now)},
                     {"source", reading.source}});
 }
 
-HttpResponse Router::ListCases(const std::map<std::string, std::string>& query) const {
+HttpResponse Router::ListCases(const std::map<std::string, std::string>& query, const For& f) const {
   v1::ListCasesRequest request;
   for (const auto& [key, value] : query) {
     const std::size_t limit = key == "page_token" ? kMaxPageTokenBytes : kMaxFilterBytes;
@@ -386,9 +399,9 @@ HttpResponse Router::ListCases(const std::map<std::string, std::string>& query) 
   }
   if (!query.count("state")) request.set_open_only(true);
 
-  auto response = backend_.ListCases(request);
+  auto response = f.backend.ListCases(request);
   if (!response.ok()) return FromStatus(response.status());
-  const auto reading = backend_.Now();
+  const auto reading = f.backend.Now();
   nlohmann::json cases = nlohmann::json::array();
   for (const auto& c : response->cases()) cases.push_back(CaseToJson(c, reading.now));
   return Json(200, {{"cases", cases},
@@ -396,13 +409,13 @@ HttpResponse Router::ListCases(const std::map<std::string, std::string>& query) 
                     {"now", FormatRfc3339(reading.now)}});
 }
 
-HttpResponse Router::GetCase(const std::string& id) const {
-  auto c = backend_.GetCase("cases/" + id);
+HttpResponse Router::GetCase(const std::string& id, const For& f) const {
+  auto c = f.backend.GetCase("cases/" + id);
   if (!c.ok()) return FromStatus(c.status());
-  nlohmann::json body = {{"case", CaseToJson(*c, Now())}, {"feedback", nullptr}};
+  nlohmann::json body = {{"case", CaseToJson(*c, f.backend.Now().now)}, {"feedback", nullptr}};
   // The case is useful without its feedback: report a feedback failure beside it.
   if (!c->feedback_id().empty()) {
-    auto feedback = backend_.GetFeedback("feedback/" + c->feedback_id());
+    auto feedback = f.backend.GetFeedback("feedback/" + c->feedback_id());
     if (feedback.ok()) {
       body["feedback"] = FeedbackToJson(*feedback);
     } else {
@@ -413,19 +426,19 @@ HttpResponse Router::GetCase(const std::string& id) const {
 }
 
 // issue 11: what voc-notify sent about the case, oldest first.
-HttpResponse Router::CaseDeliveries(const std::string& id) const {
+HttpResponse Router::CaseDeliveries(const std::string& id, const For& f) const {
   v1::ListDeliveriesRequest request;
   request.set_case_id(id);
   request.set_page_size(200);
-  auto response = backend_.ListDeliveries(request);
+  auto response = f.backend.ListDeliveries(request);
   if (!response.ok()) return FromStatus(response.status());
   nlohmann::json deliveries = nlohmann::json::array();
   for (const auto& d : response->deliveries()) deliveries.push_back(DeliveryToJson(d));
   return Json(200, {{"deliveries", deliveries}});
 }
 
-HttpResponse Router::CaseAction(const std::string& id, const std::string& action,
-                                const HttpRequest& request) const {
+HttpResponse Router::CaseAction(const std::string& id, const std::string& action, const HttpRequest& request,
+                                const For& f) const {
   const std::string content_type = request.Header("content-type");
   if (content_type.rfind("application/json", 0) != 0) {
     return Error(415, "UNSUPPORTED_MEDIA_TYPE", "body: send application/json");
@@ -439,6 +452,8 @@ HttpResponse Router::CaseAction(const std::string& id, const std::string& action
       !OptionalString(body, "note", kMaxNoteBytes, &note, &error)) {
     return Error(400, "INVALID_ARGUMENT", error);
   }
+  // The actor is the logged-in person (issue 9); the body's is ignored.
+  if (f.caller.is_person()) actor = f.caller.person_id;
   if (actor.empty()) return Error(400, "INVALID_ARGUMENT", "actor: required");
 
   const std::string name = "cases/" + id;
@@ -447,7 +462,7 @@ HttpResponse Router::CaseAction(const std::string& id, const std::string& action
     v1::AcknowledgeCaseRequest r;
     r.set_name(name);
     r.set_actor(actor);
-    updated = backend_.AcknowledgeCase(r);
+    updated = f.backend.AcknowledgeCase(r);
   } else if (action == "callback") {
     auto reached = body.find("reached");
     if (reached == body.end() || !reached->is_boolean()) {
@@ -458,26 +473,26 @@ HttpResponse Router::CaseAction(const std::string& id, const std::string& action
     r.set_actor(actor);
     r.set_reached(reached->get<bool>());
     r.set_note(note);
-    updated = backend_.LogCallback(r);
+    updated = f.backend.LogCallback(r);
   } else {
     if (note.empty()) return Error(400, "INVALID_ARGUMENT", "note: required to resolve a case");
     v1::ResolveCaseRequest r;
     r.set_name(name);
     r.set_actor(actor);
     r.set_resolution_note(note);
-    updated = backend_.ResolveCase(r);
+    updated = f.backend.ResolveCase(r);
   }
   if (!updated.ok()) return FromStatus(updated.status());
   log::Info("case_action", {{"case_id", id}, {"action", action}, {"actor", actor}});
-  return Json(200, {{"case", CaseToJson(*updated, Now())}});
+  return Json(200, {{"case", CaseToJson(*updated, f.backend.Now().now)}});
 }
 
-absl::StatusOr<std::vector<v1::Topic>> Router::AllTopics() const {
+absl::StatusOr<std::vector<v1::Topic>> Router::AllTopics(const For& f) const {
   std::vector<v1::Topic> topics;
   v1::ListTopicsRequest request;
   request.set_page_size(api::kMaxPageSize);
   for (int page = 0; page < kMaxTopicPages; ++page) {
-    auto response = backend_.ListTopics(request);
+    auto response = f.backend.ListTopics(request);
     if (!response.ok()) return response.status();
     topics.insert(topics.end(), response->topics().begin(), response->topics().end());
     if (response->next_page_token().empty()) break;
@@ -486,7 +501,7 @@ absl::StatusOr<std::vector<v1::Topic>> Router::AllTopics() const {
   return topics;
 }
 
-HttpResponse Router::ListSignals(const std::map<std::string, std::string>& query) const {
+HttpResponse Router::ListSignals(const std::map<std::string, std::string>& query, const For& f) const {
   v1::ListEmergingSignalsRequest request;
   int limit = kDefaultInsightPage;
   std::string error;
@@ -502,7 +517,7 @@ HttpResponse Router::ListSignals(const std::map<std::string, std::string>& query
     }
   }
   request.set_limit(limit);
-  auto response = backend_.ListEmergingSignals(request);
+  auto response = f.backend.ListEmergingSignals(request);
   if (!response.ok()) return FromStatus(response.status());
   nlohmann::json signals = nlohmann::json::array();
   for (const auto& signal : response->signals()) {
@@ -514,7 +529,7 @@ HttpResponse Router::ListSignals(const std::map<std::string, std::string>& query
   return Json(200, {{"signals", signals}, {"day", day}, {"scope", "company"}});
 }
 
-HttpResponse Router::ListClusters(const std::map<std::string, std::string>& query) const {
+HttpResponse Router::ListClusters(const std::map<std::string, std::string>& query, const For& f) const {
   std::string department, topic, page_token, error;
   int page_size = kDefaultInsightPage;
   int min_size = 0;
@@ -548,7 +563,7 @@ HttpResponse Router::ListClusters(const std::map<std::string, std::string>& quer
 
   // Triage owns the taxonomy: which topics are the department's, and their
   // names. Names are a nicety without a department filter.
-  absl::StatusOr<std::vector<v1::Topic>> topics = AllTopics();
+  absl::StatusOr<std::vector<v1::Topic>> topics = AllTopics(f);
   if (!department.empty() && !topics.ok()) return FromStatus(topics.status());
   std::vector<std::string> roots;
   if (!department.empty()) roots = RootsOf(*topics, department);
@@ -560,7 +575,7 @@ HttpResponse Router::ListClusters(const std::map<std::string, std::string>& quer
   request.set_min_size(min_size);
   request.set_page_size(page_size);
   request.set_page_token(page_token);
-  auto response = backend_.ListClusters(request);
+  auto response = f.backend.ListClusters(request);
   if (!response.ok()) return FromStatus(response.status());
 
   nlohmann::json list = nlohmann::json::array();
@@ -580,7 +595,7 @@ HttpResponse Router::ListClusters(const std::map<std::string, std::string>& quer
                     {"topic_names", topics.ok() ? TopicNamesJson(*topics, named) : nlohmann::json::object()}});
 }
 
-HttpResponse Router::SearchKnowledge(const std::map<std::string, std::string>& query) const {
+HttpResponse Router::SearchKnowledge(const std::map<std::string, std::string>& query, const For& f) const {
   std::string q, page_token, error;
   int page_size = kDefaultInsightPage;
   for (const auto& [key, value] : query) {
@@ -604,7 +619,7 @@ HttpResponse Router::SearchKnowledge(const std::map<std::string, std::string>& q
   request.set_query(q);
   request.set_page_size(page_size);
   request.set_page_token(page_token);
-  auto response = backend_.SearchKnowledge(request);
+  auto response = f.backend.SearchKnowledge(request);
   if (!response.ok()) return FromStatus(response.status());
   nlohmann::json entries = nlohmann::json::array();
   for (const auto& e : response->entries()) {

@@ -6,9 +6,9 @@
 //   GET  /api/clock
 //   GET  /api/cases?department=&state=&overdue=&page_size=&page_token=
 //   GET  /api/cases/{id}                 case (with history) + its feedback
-//   POST /api/cases/{id}/acknowledge     {"actor"}
-//   POST /api/cases/{id}/callback        {"actor", "reached", "note"}
-//   POST /api/cases/{id}/resolve         {"actor", "note"}
+//   POST /api/cases/{id}/acknowledge     {}
+//   POST /api/cases/{id}/callback        {"reached", "note"}
+//   POST /api/cases/{id}/resolve         {"note"}
 //   GET  /api/signals?day=&limit=        triage's emerging weak signals (company-wide)
 //   GET  /api/clusters?department=|topic=&min_size=&page_size=&page_token=
 //                                        similar-complaint clusters, largest first,
@@ -18,6 +18,11 @@
 //   /api/tasks, /api/cases/{id}/tasks..., /api/projects...
 //                                        tasks and projects (work_routes.cc)
 //   GET  anything else                    a static file of the web page
+// Who may call them (sessions, CSRF, Origin, Host: issue 9) is decided in
+// front of the Router by SessionGate (session_gate.h), which hands it the
+// logged-in person: every backend call is made for that person, and the
+// actor the services record is that person, never a field of the body
+// (an "actor" in a body is ignored).
 // Errors are {"error": {"code", "message"}} with the HTTP status of the gRPC
 // code (json_mapping.h). POST bodies must be JSON objects sent as
 // application/json (which also keeps cross-site HTML forms out).
@@ -45,6 +50,9 @@ bool SplitTarget(const std::string& target, std::string* path, std::map<std::str
 // the page's files, "unknown" for anything else.
 std::string RouteTemplate(const std::string& target);
 
+// nosniff, no framing, no referrer; a strict CSP for HTML (every answer).
+void AddSecurityHeaders(HttpResponse& r);
+
 class Router {
  public:
   // `departments` are the org directory's (common/org), in directory order.
@@ -52,29 +60,40 @@ class Router {
   Router(GatewayBackend& backend, std::vector<org::Department> departments, StaticFiles static_files,
          ReadinessProbe* readiness = nullptr);
 
-  // Never throws: unexpected errors become 500.
-  HttpResponse Handle(const HttpRequest& request) const;
+  // Never throws: unexpected errors become 500. Every backend call is made
+  // for `caller` (GatewayBackend::ActingFor).
+  HttpResponse Handle(const HttpRequest& request, const Caller& caller) const;
+  // Without a person (in-process tests of the routes): the body's "actor"
+  // is passed on as before. The gateway itself always calls the overload
+  // above, through SessionGate.
+  HttpResponse Handle(const HttpRequest& request) const { return Handle(request, Caller{}); }
 
  private:
-  HttpResponse Route(const HttpRequest& request) const;
-  HttpResponse ListCases(const std::map<std::string, std::string>& query) const;
-  HttpResponse GetCase(const std::string& id) const;
-  HttpResponse CaseDeliveries(const std::string& id) const;  // issue 11: voc-notify's delivery log
-  HttpResponse CaseAction(const std::string& id, const std::string& action, const HttpRequest& request) const;
-  HttpResponse Clock() const;
+  // One request's view: the backend acting for its caller.
+  struct For {
+    GatewayBackend& backend;
+    const Caller& caller;
+  };
+  HttpResponse Route(const HttpRequest& request, const For& f) const;
+  HttpResponse ListCases(const std::map<std::string, std::string>& query, const For& f) const;
+  HttpResponse GetCase(const std::string& id, const For& f) const;
+  HttpResponse CaseDeliveries(const std::string& id, const For& f) const;  // issue 11: voc-notify's delivery log
+  HttpResponse CaseAction(const std::string& id, const std::string& action, const HttpRequest& request,
+                          const For& f) const;
+  HttpResponse Departments(const Caller& caller) const;
+  HttpResponse Clock(const For& f) const;
   HttpResponse Ready() const;
-  HttpResponse ListSignals(const std::map<std::string, std::string>& query) const;
-  HttpResponse ListClusters(const std::map<std::string, std::string>& query) const;
-  HttpResponse SearchKnowledge(const std::map<std::string, std::string>& query) const;
-  TimePoint Now() const;
+  HttpResponse ListSignals(const std::map<std::string, std::string>& query, const For& f) const;
+  HttpResponse ListClusters(const std::map<std::string, std::string>& query, const For& f) const;
+  HttpResponse SearchKnowledge(const std::map<std::string, std::string>& query, const For& f) const;
   // Issue 11 (tasks): the task and project routes (work_routes.cc, listed
   // there); nullopt when the path is none of them.
   std::optional<HttpResponse> WorkRoute(const std::vector<std::string>& seg,
                                         const std::map<std::string, std::string>& query,
-                                        const HttpRequest& request) const;
+                                        const HttpRequest& request, const For& f) const;
   // Every topic of triage's active taxonomy, in taxonomy order (all pages of
   // ListTopics).
-  absl::StatusOr<std::vector<v1::Topic>> AllTopics() const;
+  absl::StatusOr<std::vector<v1::Topic>> AllTopics(const For& f) const;
 
   GatewayBackend& backend_;
   std::vector<org::Department> departments_;

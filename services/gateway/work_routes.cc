@@ -14,7 +14,9 @@
 //   POST /api/projects/{id}/items        {"actor","title","department","person","due_time"}
 //   POST /api/projects/{id}/items/{item} {"actor","title","department","person","due_time","reason"}
 //   POST /api/projects/{id}/items/{item}/complete {"actor"}
-// Errors and bodies as the other routes' (router.h, json_mapping.h).
+// Errors and bodies as the other routes' (router.h, json_mapping.h). The
+// "actor" is the logged-in person (issue 9): a body's "actor" is ignored
+// whenever the request has one (it is read only by in-process tests).
 #include <nlohmann/json.hpp>
 
 #include <regex>
@@ -191,7 +193,7 @@ bool ItemFields(const nlohmann::json& body, WorkItemFields* f, std::string* erro
 
 std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& seg,
                                               const std::map<std::string, std::string>& query,
-                                              const HttpRequest& request) const {
+                                              const HttpRequest& request, const For& call) const {
   const bool is_get = request.method == "GET" || request.method == "HEAD";
   const bool is_post = request.method == "POST";
   // GET /api/tasks
@@ -221,10 +223,10 @@ std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& se
       }
     }
     r.set_page_token(get("page_token"));
-    auto listed = backend_.ListTasks(r);
+    auto listed = call.backend.ListTasks(r);
     if (!listed.ok()) return FromBackend(listed.status());
     nlohmann::json tasks = nlohmann::json::array();
-    const TimePoint now = Now();
+    const TimePoint now = call.backend.Now().now;
     for (const auto& t : listed->tasks()) tasks.push_back(TaskJson(t, now));
     return WorkJson(200, {{"tasks", tasks}, {"next_page_token", listed->next_page_token()}});
   }
@@ -236,6 +238,7 @@ std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& se
     if (auto bad = ParseBody(request, &body)) return *bad;
     std::string actor, error;
     if (!Field(body, "actor", kMaxIdBytes, &actor, &error)) return Invalid(error);
+    if (call.caller.is_person()) actor = call.caller.person_id;
     if (actor.empty()) return Invalid("actor: required");
     absl::StatusOr<v1::Task> result;
     if (seg.size() == 4) {
@@ -248,7 +251,7 @@ std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& se
       r.mutable_task()->mutable_owner()->set_department(f.department);
       r.mutable_task()->mutable_owner()->set_person(f.person);
       if (f.due) *r.mutable_task()->mutable_due_time() = ToProto(*f.due);
-      result = backend_.AddTask(r);
+      result = call.backend.AddTask(r);
     } else if (seg.size() == 6 && IsId(seg[4]) && seg[5] == "state") {
       std::string state_word, reason;
       if (!Field(body, "state", kMaxIdBytes, &state_word, &error) ||
@@ -262,13 +265,13 @@ std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& se
       r.set_actor(actor);
       r.set_state(*s);
       r.set_reason(reason);
-      result = backend_.UpdateTaskState(r);
+      result = call.backend.UpdateTaskState(r);
     } else {
       return WorkError(404, "NOT_FOUND", "no such endpoint");
     }
     if (!result.ok()) return FromBackend(result.status());
     log::Info("task_action", {{"task", result->name()}, {"actor", actor}});
-    return WorkJson(200, {{"task", TaskJson(*result, Now())}});
+    return WorkJson(200, {{"task", TaskJson(*result, call.backend.Now().now)}});
   }
   if (seg.size() < 2 || seg[1] != "projects") return std::nullopt;
 
@@ -287,10 +290,10 @@ std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& se
         if (it->second.size() > kMaxPageTokenBytes) return Invalid("page_token: too long");
         r.set_page_token(it->second);
       }
-      auto listed = backend_.ListProjects(r);
+      auto listed = call.backend.ListProjects(r);
       if (!listed.ok()) return FromBackend(listed.status());
       nlohmann::json projects = nlohmann::json::array();
-      const TimePoint now = Now();
+      const TimePoint now = call.backend.Now().now;
       for (const auto& p : listed->projects()) projects.push_back(ProjectJson(p, now));
       return WorkJson(200, {{"projects", projects}, {"next_page_token", listed->next_page_token()}});
     }
@@ -306,6 +309,7 @@ std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& se
         !Field(body, "request_id", kMaxIdBytes, &request_id, &error)) {
       return Invalid(error);
     }
+    if (call.caller.is_person()) actor = call.caller.person_id;
     if (actor.empty()) return Invalid("actor: required");
     r.set_actor(actor);
     r.set_request_id(request_id);
@@ -330,18 +334,18 @@ std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& se
         if (f.due) *out->mutable_due_time() = ToProto(*f.due);
       }
     }
-    auto proposed = backend_.ProposeProject(r);
+    auto proposed = call.backend.ProposeProject(r);
     if (!proposed.ok()) return FromBackend(proposed.status());
     log::Info("project_action", {{"project", proposed->name()}, {"action", "propose"}, {"actor", actor}});
-    return WorkJson(200, {{"project", ProjectJson(*proposed, Now())}});
+    return WorkJson(200, {{"project", ProjectJson(*proposed, call.backend.Now().now)}});
   }
   if (!IsId(seg[2])) return Invalid("id: must be 1-64 letters, digits, - or _");
   const std::string name = "projects/" + seg[2];
   if (seg.size() == 3) {
     if (!is_get) return OnlyMethod("GET");
-    auto p = backend_.GetProject(name);
+    auto p = call.backend.GetProject(name);
     if (!p.ok()) return FromBackend(p.status());
-    return WorkJson(200, {{"project", ProjectJson(*p, Now())}});
+    return WorkJson(200, {{"project", ProjectJson(*p, call.backend.Now().now)}});
   }
   if (!is_post) return OnlyMethod("POST");
   nlohmann::json body;
@@ -351,6 +355,7 @@ std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& se
       !Field(body, "reason", kMaxTextBytes, &reason, &error)) {
     return Invalid(error);
   }
+  if (call.caller.is_person()) actor = call.caller.person_id;
   if (actor.empty()) return Invalid("actor: required");
   absl::StatusOr<v1::Project> result;
   std::string action;
@@ -363,13 +368,13 @@ std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& se
     r.set_approve(approve->get<bool>());
     r.set_reason(reason);
     action = r.approve() ? "approve" : "reject";
-    result = backend_.DecideProject(r);
+    result = call.backend.DecideProject(r);
   } else if (seg.size() == 4 && seg[3] == "start") {
     v1::StartProjectRequest r;
     r.set_name(name);
     r.set_actor(actor);
     action = "start";
-    result = backend_.StartProject(r);
+    result = call.backend.StartProject(r);
   } else if (seg.size() == 4 && seg[3] == "items") {
     WorkItemFields f;
     if (!ItemFields(body, &f, &error)) return Invalid(error);
@@ -381,7 +386,7 @@ std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& se
     r.mutable_item()->mutable_owner()->set_person(f.person);
     if (f.due) *r.mutable_item()->mutable_due_time() = ToProto(*f.due);
     action = "add_item";
-    result = backend_.AddActionItem(r);
+    result = call.backend.AddActionItem(r);
   } else if (seg.size() == 5 && seg[3] == "items" && IsId(seg[4])) {
     WorkItemFields f;
     if (!ItemFields(body, &f, &error)) return Invalid(error);
@@ -396,19 +401,19 @@ std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& se
     if (f.due) *r.mutable_due_time() = ToProto(*f.due);
     r.set_reason(reason);
     action = "edit_item";
-    result = backend_.UpdateActionItem(r);
+    result = call.backend.UpdateActionItem(r);
   } else if (seg.size() == 6 && seg[3] == "items" && IsId(seg[4]) && seg[5] == "complete") {
     v1::CompleteActionItemRequest r;
     r.set_name(name + "/actionItems/" + seg[4]);
     r.set_actor(actor);
     action = "complete_item";
-    result = backend_.CompleteActionItem(r);
+    result = call.backend.CompleteActionItem(r);
   } else {
     return WorkError(404, "NOT_FOUND", "no such endpoint");
   }
   if (!result.ok()) return FromBackend(result.status());
   log::Info("project_action", {{"project", name}, {"action", action}, {"actor", actor}});
-  return WorkJson(200, {{"project", ProjectJson(*result, Now())}});
+  return WorkJson(200, {{"project", ProjectJson(*result, call.backend.Now().now)}});
 }
 
 }  // namespace voc::gateway

@@ -6,6 +6,9 @@
 // and to the real verification service (its gRPC surface, logic and SQLite
 // store; its knowledge base is filled through its stream handler and a real
 // verdict, counting complaints through the triage stand-in).
+// Issue 9, GatewayLoginTest: the real voc-gateway, voc-identity and
+// voc-tracking binaries with per-test credentials: logging in, who sees
+// what, CSRF, logout, throttling, idle expiry on identity's dev clock.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -22,6 +25,8 @@
 #include <mutex>
 #include <sstream>
 
+#include "common/auth/authenticator.h"
+#include "common/rpc/channel.h"
 #include "common/rpc/server.h"
 #include "common/util/time.h"
 #include "proto/api/topic_id.h"
@@ -33,7 +38,9 @@
 #include "services/verification/verification_grpc.h"
 #include "services/verification/verification_service.h"
 #include "tests/support/in_process_auth.h"  // issue 9 (stages helper): VerificationGrpc authenticates
+#include "tests/support/auth_fixture.h"
 #include "tests/support/servers.h"
+#include "voc/v1/identity.grpc.pb.h"
 
 namespace voc::gateway {
 namespace {
@@ -54,10 +61,15 @@ class TrackingStandIn final : public v1::TrackingService::Service {
     open_case.add_owners()->set_department("customer_success");
     *open_case.mutable_due_time() = ToProto(std::chrono::system_clock::now() + std::chrono::hours(24));
   }
-  grpc::Status ListCases(grpc::ServerContext*, const v1::ListCasesRequest* request,
+  grpc::Status ListCases(grpc::ServerContext* context, const v1::ListCasesRequest* request,
                          v1::ListCasesResponse* response) override {
     std::lock_guard lock(mu);
     last_list = *request;
+    // issue 9: for whom the gateway called.
+    last_metadata.clear();
+    for (const auto& [key, value] : context->client_metadata()) {
+      last_metadata[std::string(key.data(), key.size())] = std::string(value.data(), value.size());
+    }
     if (request->department() == "customer_success") *response->add_cases() = open_case;
     return grpc::Status::OK;
   }
@@ -87,6 +99,7 @@ class TrackingStandIn final : public v1::TrackingService::Service {
   std::mutex mu;
   v1::Case open_case;
   v1::ListCasesRequest last_list;
+  std::map<std::string, std::string> last_metadata;
   std::string acknowledged_by;
 };
 
@@ -395,6 +408,27 @@ TEST_F(GatewayHttpTest, ActionsMapStatusCodes) {
   EXPECT_EQ(unimplemented.status, 501);
 }
 
+// Issue 9: a call made for a logged-in person says so in its metadata
+// (the gateway's own token is on the channel; the service decides).
+TEST_F(GatewayHttpTest, CallsForAPersonCarryTheActingForAndClientAddressHeaders) {
+  Caller wang;
+  wang.person_id = "p-wang-lei";
+  wang.client_address = "192.0.2.7";
+  HttpRequest request;
+  request.method = "GET";
+  request.target = "/api/cases?department=customer_success";
+  ASSERT_EQ(router_->Handle(request, wang).status, 200);
+  {
+    std::lock_guard lock(tracking_.mu);
+    EXPECT_EQ(tracking_.last_metadata["x-voc-acting-for"], "p-wang-lei");
+    EXPECT_EQ(tracking_.last_metadata["x-voc-client-address"], "192.0.2.7");
+  }
+  // The gateway's own calls (no person) claim nobody.
+  ASSERT_EQ(router_->Handle(request).status, 200);
+  std::lock_guard lock(tracking_.mu);
+  EXPECT_EQ(tracking_.last_metadata.count("x-voc-acting-for"), 0u);
+}
+
 TEST_F(GatewayHttpTest, OversizedBodyIsRefused) {
   auto big = Fetch(http::verb::post, "/api/cases/c1/resolve",
                    R"({"actor":"p","note":")" + std::string(4096, 'x') + "\"}");
@@ -547,6 +581,297 @@ TEST_F(GatewayHttpTest, VerificationDownIs503) {
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.Json()["error"]["code"], "UNAVAILABLE");
   EXPECT_EQ(Fetch(http::verb::get, "/api/cases?department=customer_success").status, 200) << "the rest still works";
+}
+
+
+// ---- issue 9: logging in, with the real voc-identity and voc-tracking
+// processes and the real voc-gateway binary (TestCredentials' per-test
+// tokens; accounts made through identity with a bootstrap admin key).
+
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+  std::string set_cookie;
+  nlohmann::json Json() const { return nlohmann::json::parse(body); }
+};
+
+// A browser's session: the cookie and the CSRF token from the login answer.
+struct BrowserSession {
+  std::string cookie;  // "voc_session=..."
+  std::string csrf;
+  nlohmann::json me;
+};
+
+class GatewayLoginTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    admin_key_ = "vk_" + auth::RandomToken();
+    WriteConfig();
+    ASSERT_NO_FATAL_FAILURE(Start("identity", VOC_IDENTITY_BIN, identity_port_, {{"VOC_BOOTSTRAP_ADMIN_KEY", admin_key_}}));
+    ASSERT_NO_FATAL_FAILURE(Start("tracking", VOC_TRACKING_BIN, tracking_port_, {}));
+    ASSERT_NO_FATAL_FAILURE(Start("gateway", VOC_GATEWAY_BIN, gateway_port_, {}));
+    wang_password_ = "pw-" + auth::RandomToken();
+    xu_password_ = "pw-" + auth::RandomToken();
+    ASSERT_NO_FATAL_FAILURE(CreateAccount("p-wang-lei", wang_password_));
+    ASSERT_NO_FATAL_FAILURE(CreateAccount("p-xu-gang", xu_password_));
+    logistics_case_ = CreateCase("logistics-1", "logistics", "p-wang-lei", "快递破损");
+    CreateCase("logistics-2", "logistics", "p-xu-gang", "配送延迟");
+    app_case_ = CreateCase("app-1", "app_engineering", "p-kevin-zhou", "App 闪退");
+  }
+
+  void WriteConfig() {
+    config_path_ = dir_.path() + "/voc.yaml";
+    std::ofstream out(config_path_);
+    out << creds_.AuthYaml()
+        << "data_dir: " << dir_.path() << "/var\n"
+        << "redis: {host: 127.0.0.1, port: " << redis_.port() << "}\n"
+        << "dev_clock: true\n"
+        << "log_format: json\n"
+        << "org: {directory: config/directory.yaml}\n"
+        << "services:\n";
+    for (const auto& [name, port] : {std::pair{"identity", identity_port_}, std::pair{"tracking", tracking_port_}}) {
+      out << "  " << name << ":\n"
+          << "    listen: 127.0.0.1:" << port << "\n"
+          << "    address: 127.0.0.1:" << port << "\n"
+          << "    metrics_listen: \"\"\n"
+          << "    database: sqlite3://" << name << ".db\n";
+      if (std::string(name) == "tracking") out << "    notifier: {kind: log}\n    sla_sweep_interval_ms: 3600000\n";
+      // Identity's defaults, written out because the tests count on them.
+      if (std::string(name) == "identity") out << "    session_idle_minutes: 30\n    login_failures_per_account: 5\n";
+    }
+    // The gateway's other backends are not needed here: addresses nobody listens on.
+    for (const char* name : {"ingest", "triage", "verification"}) {
+      out << "  " << name << ":\n    address: 127.0.0.1:" << testing::FreePort() << "\n";
+    }
+    out << "  gateway:\n"
+        << "    listen: 127.0.0.1:" << gateway_port_ << "\n"
+        << "    metrics_listen: \"\"\n"
+        << "    static_dir: services/gateway/web\n";
+  }
+
+  void Start(const std::string& name, const std::string& binary, int port, std::map<std::string, std::string> env) {
+    for (const auto& [k, v] : creds_.ServiceEnv(name)) env[k] = v;
+    processes_[name] = std::make_unique<testing::ChildProcess>(
+        std::vector<std::string>{binary, "--config", config_path_}, dir_.path() + "/" + name + ".log", env,
+        VOC_SOURCE_DIR);
+    if (!testing::WaitForPort(port, 60000)) {
+      std::ifstream log(dir_.path() + "/" + name + ".log");
+      std::stringstream text;
+      text << log.rdbuf();
+      FAIL() << "voc-" << name << " did not start:\n" << text.str();
+    }
+  }
+
+  std::shared_ptr<grpc::Channel> AdminChannel() {
+    rpc::ChannelSecurity security;
+    security.bearer_token = admin_key_;
+    return rpc::MakeChannel("127.0.0.1:" + std::to_string(identity_port_), security);
+  }
+
+  void CreateAccount(const std::string& person, const std::string& password) {
+    auto stub = v1::IdentityService::NewStub(AdminChannel());
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::CreateAccountRequest request;
+    request.set_person_id(person);
+    request.set_password(password);
+    v1::Account account;
+    const grpc::Status status = stub->CreateAccount(&context, request, &account);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  // A case as assignment opens one (its own principal, cases:create).
+  std::string CreateCase(const std::string& request_id, const std::string& department, const std::string& person,
+                         const std::string& title) {
+    auto stub = v1::TrackingService::NewStub(
+        creds_.Channel("127.0.0.1:" + std::to_string(tracking_port_), "assignment"));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::CreateCaseRequest request;
+    request.set_request_id(request_id);
+    v1::Case& c = *request.mutable_case_();
+    c.set_kind(v1::CASE_KIND_COMPLAINT);
+    c.set_priority(v1::PRIORITY_P2);
+    c.set_title(title);
+    c.set_feedback_id("fb-" + request_id);
+    c.add_owners()->set_department(department);
+    c.mutable_owners(0)->set_person(person);
+    *request.mutable_sla() = ToProto(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::hours(24)));
+    v1::Case created;
+    const grpc::Status status = stub->CreateCase(&context, request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created.id();
+  }
+
+  void AdvanceIdentityClock(std::chrono::seconds by) {
+    auto stub = v1::DevClockService::NewStub(creds_.Channel("127.0.0.1:" + std::to_string(identity_port_)));
+    grpc::ClientContext context;
+    v1::AdvanceClockRequest request;
+    *request.mutable_by() = ToProto(std::chrono::duration_cast<std::chrono::nanoseconds>(by));
+    v1::GetTimeResponse response;
+    const grpc::Status status = stub->AdvanceClock(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  // One HTTP request as the page sends it: Host and Origin of the page,
+  // the session's cookie and, for a POST, its CSRF token.
+  HttpAnswer Http(http::verb method, const std::string& target, const BrowserSession* session = nullptr,
+                  const std::string& body = "", bool with_csrf = true) {
+    beast::tcp_stream stream(io_);
+    stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"),
+                                           static_cast<unsigned short>(gateway_port_)));
+    http::request<http::string_body> request(method, target, 11);
+    const std::string host = "127.0.0.1:" + std::to_string(gateway_port_);
+    request.set(http::field::host, host);
+    if (method != http::verb::get) {
+      request.set(http::field::origin, "http://" + host);
+      request.set(http::field::content_type, "application/json");
+      request.body() = body.empty() ? "{}" : body;
+    }
+    if (session) {
+      request.set(http::field::cookie, session->cookie);
+      if (with_csrf && method != http::verb::get) request.set("X-CSRF-Token", session->csrf);
+    }
+    request.prepare_payload();
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    return {static_cast<int>(response.result_int()), response.body(), std::string(response[http::field::set_cookie])};
+  }
+
+  HttpAnswer LoginAnswer(const std::string& user, const std::string& password) {
+    return Http(http::verb::post, "/api/login", nullptr,
+                nlohmann::json{{"username", user}, {"password", password}}.dump());
+  }
+  BrowserSession Login(const std::string& user, const std::string& password) {
+    const HttpAnswer answer = LoginAnswer(user, password);
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    BrowserSession session;
+    session.cookie = answer.set_cookie.substr(0, answer.set_cookie.find(';'));
+    session.me = answer.Json();
+    session.csrf = session.me.value("csrf_token", "");
+    return session;
+  }
+
+  testing::TempDir dir_;
+  testing::RedisServer redis_;
+  voc::testing::TestCredentials creds_;
+  std::string admin_key_, config_path_, wang_password_, xu_password_, logistics_case_, app_case_;
+  int identity_port_ = testing::FreePort();
+  int tracking_port_ = testing::FreePort();
+  int gateway_port_ = testing::FreePort();
+  std::map<std::string, std::unique_ptr<testing::ChildProcess>> processes_;
+  asio::io_context io_;
+};
+
+TEST_F(GatewayLoginTest, ALogisticsHeadSeesOnlyLogisticsCasesAndAcknowledgesOneAsHimself) {
+  BrowserSession wang = Login("p-wang-lei", wang_password_);
+  EXPECT_EQ(wang.me["person"], "p-wang-lei");
+  EXPECT_NE(wang.me["departments"].dump().find("logistics"), std::string::npos) << wang.me;
+  EXPECT_FALSE(wang.csrf.empty());
+
+  const HttpAnswer own = Http(http::verb::get, "/api/cases?state=all&department=logistics", &wang);
+  ASSERT_EQ(own.status, 200) << own.body;
+  const nlohmann::json own_cases = own.Json()["cases"];
+  EXPECT_EQ(own_cases.size(), 2u) << own.body;
+  for (const auto& c : own_cases) EXPECT_EQ(c["owners"][0]["department"], "logistics") << c;
+
+  const HttpAnswer departments = Http(http::verb::get, "/api/departments", &wang);
+  ASSERT_EQ(departments.Json()["departments"].size(), 1u) << departments.body;
+  EXPECT_EQ(departments.Json()["departments"][0]["id"], "logistics");
+
+  // The body's actor is ignored: the case records the logged-in person.
+  const HttpAnswer ack = Http(http::verb::post, "/api/cases/" + logistics_case_ + "/acknowledge", &wang,
+                              R"({"actor":"p-sun-li"})");
+  ASSERT_EQ(ack.status, 200) << ack.body;
+  EXPECT_EQ(ack.Json()["case"]["state"], "acknowledged");
+  const nlohmann::json shown = Http(http::verb::get, "/api/cases/" + logistics_case_, &wang).Json();
+  bool recorded = false;
+  for (const auto& h : shown["case"]["history"]) {
+    if (h["action"] == "acknowledged") recorded = h["actor"] == "p-wang-lei";
+  }
+  EXPECT_TRUE(recorded) << shown.dump();
+
+  // Without the CSRF token the same request is refused before tracking.
+  const HttpAnswer forged = Http(http::verb::post, "/api/cases/" + logistics_case_ + "/resolve", &wang,
+                                 R"({"note":"done"})", /*with_csrf=*/false);
+  EXPECT_EQ(forged.status, 403);
+}
+
+// Tracking decides (issue 9, h-tracking: every RPC under auth::Serve). Until
+// that branch is merged the tracking binary here enforces nothing, so this
+// test is DISABLED_; it passes against h-tracking's voc-tracking (c729e9c).
+// The lead: drop DISABLED_ when merging h-tracking.
+TEST_F(GatewayLoginTest, DISABLED_AMemberGets403OnAnotherDepartmentsCaseWhetherItExistsOrNot) {
+  BrowserSession xu = Login("p-xu-gang", xu_password_);
+  // Another department's list shows none of its cases (or is refused).
+  const HttpAnswer other = Http(http::verb::get, "/api/cases?state=all&department=app_engineering", &xu);
+  if (other.status == 200) {
+    EXPECT_EQ(other.Json()["cases"].size(), 0u) << other.body;
+  } else {
+    EXPECT_EQ(other.status, 403) << other.body;
+  }
+  const HttpAnswer existing = Http(http::verb::get, "/api/cases/" + app_case_, &xu);
+  const HttpAnswer missing = Http(http::verb::get, "/api/cases/no-such-case", &xu);
+  EXPECT_EQ(existing.status, 403) << existing.body;
+  EXPECT_EQ(missing.status, 403) << missing.body;
+  EXPECT_EQ(existing.Json()["error"]["code"], "PERMISSION_DENIED");
+  const HttpAnswer act = Http(http::verb::post, "/api/cases/" + app_case_ + "/acknowledge", &xu);
+  EXPECT_EQ(act.status, 403) << act.body;
+  const HttpAnswer act_missing = Http(http::verb::post, "/api/cases/no-such-case/acknowledge", &xu);
+  EXPECT_EQ(act_missing.status, 403) << act_missing.body;
+  const HttpAnswer own = Http(http::verb::get, "/api/cases/" + logistics_case_, &xu);
+  EXPECT_EQ(own.status, 200) << own.body;
+}
+
+TEST_F(GatewayLoginTest, WithoutASessionEveryApiRouteIs401AndLogoutMakesTheCookieUseless) {
+  const HttpAnswer anonymous = Http(http::verb::get, "/api/cases");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(anonymous.Json()["error"]["code"], "UNAUTHENTICATED");
+  EXPECT_EQ(Http(http::verb::get, "/").status, 200) << "the page with its login form is open";
+
+  BrowserSession wang = Login("p-wang-lei", wang_password_);
+  EXPECT_EQ(Http(http::verb::get, "/api/me", &wang).Json()["person"], "p-wang-lei");
+  const HttpAnswer out = Http(http::verb::post, "/api/logout", &wang);
+  ASSERT_EQ(out.status, 200) << out.body;
+  EXPECT_NE(out.set_cookie.find("Max-Age=0"), std::string::npos) << out.set_cookie;
+  const HttpAnswer after = Http(http::verb::get, "/api/cases", &wang);
+  EXPECT_EQ(after.status, 401) << "the session ended in identity, not only in the browser";
+}
+
+TEST_F(GatewayLoginTest, AWrongPasswordAndAnUnknownUserGetTheSameAnswerAndRepeatedFailuresAreThrottled) {
+  const HttpAnswer wrong = LoginAnswer("p-wang-lei", "not-the-password-at-all");
+  const HttpAnswer unknown = LoginAnswer("p-nobody-at-all", "not-the-password-at-all");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.body, unknown.body);
+  EXPECT_TRUE(wrong.set_cookie.empty());
+  int last = 0;
+  for (int i = 0; i < 20 && last != 429; ++i) last = LoginAnswer("p-xu-gang", "wrong-" + std::to_string(i)).status;
+  EXPECT_EQ(last, 429) << "failed logins are throttled";
+  EXPECT_EQ(LoginAnswer("p-xu-gang", xu_password_).status, 429) << "even the right password while throttled";
+}
+
+TEST_F(GatewayLoginTest, AnIdleSessionExpiresOnIdentitysClock) {
+  BrowserSession wang = Login("p-wang-lei", wang_password_);
+  EXPECT_EQ(Http(http::verb::get, "/api/me", &wang).status, 200);
+  AdvanceIdentityClock(std::chrono::hours(24));
+  const HttpAnswer expired = Http(http::verb::get, "/api/cases", &wang);
+  EXPECT_EQ(expired.status, 401) << expired.body;
+}
+
+TEST_F(GatewayLoginTest, ABadHostIsRefusedButTheProbeAnswers) {
+  beast::tcp_stream stream(io_);
+  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(gateway_port_)));
+  for (const char* target : {"/", "/healthz"}) {
+    http::request<http::string_body> request(http::verb::get, target, 11);
+    request.set(http::field::host, "rebound.example.com");
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    EXPECT_EQ(response.result_int(), std::string(target) == "/" ? 421u : 200u) << target;
+  }
 }
 
 }  // namespace

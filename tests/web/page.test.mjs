@@ -8,12 +8,15 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { randomBytes } from 'node:crypto';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const stubPath = process.env.STUB_GATEWAY || path.join(root, 'build/tests/web/stub_gateway');
 const staticDir = path.join(root, 'services/gateway/web');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+// The stub's accounts share one password, drawn per run (never checked in).
+const password = randomBytes(18).toString('base64url');
 
 let server;
 let browser;
@@ -21,7 +24,9 @@ let baseUrl;
 
 function startStub() {
   return new Promise((resolve, reject) => {
-    server = spawn(stubPath, [staticDir, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    server = spawn(stubPath, [staticDir, '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, STUB_PASSWORD: password },
+    });
     server.on('error', reject);
     let out = '';
     server.stdout.on('data', (chunk) => {
@@ -49,9 +54,18 @@ after(async () => {
   if (server) server.kill('SIGTERM');
 });
 
-// A fresh page that fails the test on any script dialog (an XSS would alert).
-// `route(context)` may intercept requests before the page loads.
-async function openPage(lang = 'zh', { hash = '', waitFor = '[data-testid=case-rows] tr', route } = {}) {
+// Fills and sends the login form (issue 9).
+async function logIn(page, user, secret = password) {
+  await page.waitForSelector('[data-testid=login]:not([hidden])');
+  await page.fill('[data-testid=login-username]', user);
+  await page.fill('[data-testid=login-password]', secret);
+  await page.click('[data-testid=login-submit]');
+}
+
+// A fresh page, logged in as `user` (an analyst by default: every
+// department), that fails the test on any script dialog (an XSS would
+// alert). `route(context)` may intercept requests before the page loads.
+async function openPage(lang = 'zh', { hash = '', waitFor = '[data-testid=case-rows] tr', route, user = 'p-emily-carter' } = {}) {
   const context = await browser.newContext();
   await context.addInitScript((l) => { localStorage.setItem('voc.lang', l); }, lang);
   if (route) await route(context);
@@ -60,6 +74,7 @@ async function openPage(lang = 'zh', { hash = '', waitFor = '[data-testid=case-r
   page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.goto(baseUrl + '/' + hash);
+  await logIn(page, user);
   await page.waitForSelector(waitFor);
   return { page, context, problems };
 }
@@ -77,8 +92,8 @@ async function rowTexts(page) {
 test('lists the department\'s cases, overdue first and marked red', async () => {
   const { page, context, problems } = await openPage('zh');
   const options = await page.$$eval('[data-testid=department] option', (os) => os.map((o) => o.value));
-  assert.deepEqual(options, ['customer_success', 'logistics']);
-  assert.equal(await page.inputValue('[data-testid=actor]'), 'p-liu-yang', 'actor defaults to the department head');
+  assert.deepEqual(options, ['customer_success', 'logistics'], 'an analyst may pick every department');
+  assert.equal(await page.$$eval('[data-testid=actor]', (n) => n.length), 0, 'no operator box: the actor is the session');
 
   const rows = await rowTexts(page);
   assert.deepEqual(rows.map((r) => r.id), ['c-overdue', 'c-soon', 'c-later']);
@@ -158,13 +173,78 @@ test('acknowledge, log a callback and resolve a case', async () => {
   await context.close();
 });
 
-test('an action without an actor is refused on the page', async () => {
+// --- issue 9: logging in, seeing only your department, CSRF ---
+
+test('log in, see only your department\'s cases, act on one as yourself, log out', async () => {
+  const { page, context, problems } = await openPage('en', { user: 'p-wang-lei' });
+  assert.equal(await page.textContent('[data-testid=who]'), '王磊 (p-wang-lei)');
+  assert.equal(await visible(page, 'login'), false);
+  const options = await page.$$eval('[data-testid=department] option', (os) => os.map((o) => o.value));
+  assert.deepEqual(options, ['logistics'], 'a department head picks only their own department');
+  assert.deepEqual((await rowTexts(page)).map((r) => r.id), ['c-logistics']);
+
+  await page.click('[data-testid=case-rows] tr[data-case-id=c-logistics]');
+  await page.waitForSelector('[data-testid=history] li');
+  await page.click('[data-testid=ack]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').textContent === 'Saved.');
+  await page.waitForFunction(() => document.querySelector('[data-testid=history]').textContent.includes('acknowledged'));
+  assert.match(await page.textContent('[data-testid=history]'), /p-wang-lei · acknowledged/, 'recorded as the logged-in person');
+
+  // Someone else's case: refused by the service, whatever the page asks.
+  const other = await page.evaluate(async () => (await fetch('/api/cases/c-later')).status);
+  assert.equal(other, 403);
+
+  await page.click('[data-testid=logout]');
+  await page.waitForSelector('[data-testid=login]:not([hidden])');
+  assert.equal(await visible(page, 'app'), false);
+  assert.equal(await page.$$eval('[data-testid=case-rows] tr', (rows) => rows.length), 0, 'nothing of the session stays');
+  const after = await page.evaluate(async () => (await fetch('/api/cases?department=logistics')).status);
+  assert.equal(after, 401, 'the session ended server-side');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a wrong password and an unknown user show the same generic error', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => { localStorage.setItem('voc.lang', 'en'); });
+  const page = await context.newPage();
+  await page.goto(baseUrl + '/');
+  await logIn(page, 'p-wang-lei', 'not-the-password');
+  await page.waitForFunction(() => document.querySelector('[data-testid=login-error]').textContent !== '');
+  const wrong = await page.textContent('[data-testid=login-error]');
+  assert.equal(wrong, 'Wrong user name or password.');
+  await page.evaluate(() => { document.querySelector('[data-testid=login-error]').textContent = ''; });
+  await logIn(page, 'p-nobody', 'not-the-password');
+  await page.waitForFunction(() => document.querySelector('[data-testid=login-error]').textContent !== '');
+  assert.equal(await page.textContent('[data-testid=login-error]'), wrong);
+  assert.equal(await visible(page, 'app'), false);
+  // The Chinese page says it in Chinese.
+  await page.click('[data-testid=lang]');
+  assert.equal(await page.textContent('[data-testid=login-submit]'), '登录');
+  await context.close();
+});
+
+test('a state change without the session\'s CSRF token is refused', async () => {
   const { page, context } = await openPage('en');
+  const status = await page.evaluate(async () => (await fetch('/api/cases/c-later/acknowledge', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}',
+  })).status);
+  assert.equal(status, 403);
+  // The page's own requests carry it.
   await page.click('[data-testid=case-rows] tr[data-case-id=c-later]');
   await page.waitForSelector('[data-testid=detail]:not([hidden])');
-  await page.fill('[data-testid=actor]', '');
   await page.click('[data-testid=ack]');
-  assert.equal(await page.textContent('[data-testid=status]'), 'Enter your person id first.');
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').textContent === 'Saved.');
+  await context.close();
+});
+
+test('a session that ends brings the login form back', async () => {
+  const { page, context } = await openPage('en');
+  // End the session behind the page's back (as an expiry would).
+  await context.clearCookies();
+  await page.click('[data-testid=case-rows] tr[data-case-id=c-overdue]');
+  await page.waitForSelector('[data-testid=login]:not([hidden])');
+  assert.equal(await page.textContent('[data-testid=login-error]'), 'Your session has ended. Please log in again.');
   await context.close();
 });
 

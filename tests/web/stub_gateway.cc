@@ -5,17 +5,26 @@
 // taxonomy's topics, and verification's knowledge base (searched like
 // verification: every whitespace-separated term, as a substring).
 // Some texts hold HTML, which the page must show as text.
-// Usage: stub_gateway STATIC_DIR [PORT]   (prints "listening on PORT")
+// Issue 9: the real SessionGate in front, over an in-memory voc-identity
+// with three accounts whose password is STUB_PASSWORD (the test draws one
+// per run); each person's calls see what tracking would let them see
+// (their departments' cases; analysts every case), PERMISSION_DENIED else.
+// Usage: STUB_PASSWORD=... stub_gateway STATIC_DIR [PORT]   (prints "listening on PORT")
 #include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <cctype>
 #include <csignal>
 #include <iostream>
 #include <mutex>
 #include <sstream>
 
+#include "common/auth/audit.h"
+#include "common/auth/authenticator.h"
 #include "common/util/time.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/router.h"
+#include "services/gateway/session_gate.h"
 
 namespace {
 
@@ -60,6 +69,9 @@ class InMemoryBackend final : public GatewayBackend {
     Add("c-overdue", "<img src=x onerror=\"window.__xss=1\">Overdue callback", v1::PRIORITY_P1, now - std::chrono::hours(2), true);
     Add("c-soon", "配送延迟投诉", v1::PRIORITY_P2, now + std::chrono::hours(3), false);
     Add("c-later", "App crash on login", v1::PRIORITY_P3, now + std::chrono::hours(20), false);
+    // issue 9: logistics' own case, which only logistics (and analysts) see.
+    Add("c-logistics", "快递破损投诉 (logistics)", v1::PRIORITY_P2, now + std::chrono::hours(10), false,
+        "logistics", "p-wang-lei");
     // c-soon's SLA clocks (issue 11): first response 3 h of business time
     // left, resolution paused while waiting on the customer.
     {
@@ -221,6 +233,15 @@ class InMemoryBackend final : public GatewayBackend {
 
   ClockReading Now() override { return {clock_.Now(), "wall_clock"}; }
 
+  // The department owning a case, "" when there is no such case.
+  std::string DepartmentOfCase(const std::string& name) {
+    std::lock_guard lock(mu_);
+    auto* c = Find(name);
+    return c ? c->owners(0).department() : "";
+  }
+
+  std::shared_ptr<GatewayBackend> ActingFor(const Caller& caller) override;
+
  private:
   static TimePoint At(const char* text) {
     TimePoint t;
@@ -258,7 +279,8 @@ class InMemoryBackend final : public GatewayBackend {
     *e.mutable_verify_time() = ToProto(At("2026-02-01T06:00:00Z"));
   }
 
-  void Add(const std::string& id, const std::string& title, v1::Priority priority, TimePoint due, bool overdue) {
+  void Add(const std::string& id, const std::string& title, v1::Priority priority, TimePoint due, bool overdue,
+           const std::string& department = "customer_success", const std::string& person = "p-liu-yang") {
     v1::Case c;
     c.set_name("cases/" + id);
     c.set_id(id);
@@ -269,8 +291,8 @@ class InMemoryBackend final : public GatewayBackend {
     c.set_feedback_id("f-" + id);
     c.set_overdue(overdue);
     auto* owner = c.add_owners();
-    owner->set_department("customer_success");
-    owner->set_person("p-liu-yang");
+    owner->set_department(department);
+    owner->set_person(person);
     *c.mutable_create_time() = ToProto(due - std::chrono::hours(24));
     *c.mutable_due_time() = ToProto(due);
     History(&c, "system:assignment", "created", "");
@@ -296,6 +318,131 @@ class InMemoryBackend final : public GatewayBackend {
   std::vector<v1::KnowledgeEntry> knowledge_;
 };
 
+// What tracking decides for a person (common/auth/policy.h), in miniature:
+// a member sees and acts on their departments' cases, analysts and
+// executives read every case; anything else is PERMISSION_DENIED whether
+// the case exists or not.
+class PersonView final : public GatewayBackend {
+ public:
+  PersonView(InMemoryBackend& all, Caller caller) : all_(all), caller_(std::move(caller)) {}
+
+  absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request) override {
+    if (!caller_.SeesEveryDepartment() && !request.department().empty() &&
+        !caller_.departments.count(request.department())) {
+      return absl::PermissionDeniedError("may not list department " + request.department());
+    }
+    auto listed = all_.ListCases(request);
+    if (!listed.ok() || caller_.SeesEveryDepartment()) return listed;
+    v1::ListCasesResponse mine;
+    for (const auto& c : listed->cases()) {
+      if (caller_.departments.count(c.owners(0).department())) *mine.add_cases() = c;
+    }
+    return mine;
+  }
+  absl::StatusOr<v1::Case> GetCase(const std::string& name) override {
+    if (auto denied = Check(name); !denied.ok()) return denied;
+    return all_.GetCase(name);
+  }
+  absl::StatusOr<v1::Feedback> GetFeedback(const std::string& name) override { return all_.GetFeedback(name); }
+  absl::StatusOr<v1::Case> AcknowledgeCase(const v1::AcknowledgeCaseRequest& request) override {
+    if (auto denied = Check(request.name()); !denied.ok()) return denied;
+    return all_.AcknowledgeCase(request);
+  }
+  absl::StatusOr<v1::Case> LogCallback(const v1::LogCallbackRequest& request) override {
+    if (auto denied = Check(request.name()); !denied.ok()) return denied;
+    return all_.LogCallback(request);
+  }
+  absl::StatusOr<v1::Case> ResolveCase(const v1::ResolveCaseRequest& request) override {
+    if (auto denied = Check(request.name()); !denied.ok()) return denied;
+    return all_.ResolveCase(request);
+  }
+  absl::StatusOr<v1::ListClustersResponse> ListClusters(const v1::ListClustersRequest& r) override {
+    return all_.ListClusters(r);
+  }
+  absl::StatusOr<v1::ListEmergingSignalsResponse> ListEmergingSignals(
+      const v1::ListEmergingSignalsRequest& r) override {
+    return all_.ListEmergingSignals(r);
+  }
+  absl::StatusOr<v1::ListTopicsResponse> ListTopics(const v1::ListTopicsRequest& r) override {
+    return all_.ListTopics(r);
+  }
+  absl::StatusOr<v1::SearchKnowledgeResponse> SearchKnowledge(const v1::SearchKnowledgeRequest& r) override {
+    return all_.SearchKnowledge(r);
+  }
+  ClockReading Now() override { return all_.Now(); }
+
+ private:
+  absl::Status Check(const std::string& name) {
+    if (caller_.SeesEveryDepartment()) return absl::OkStatus();
+    if (caller_.departments.count(all_.DepartmentOfCase(name))) return absl::OkStatus();
+    return absl::PermissionDeniedError("may not see or act on " + name);  // missing or not yours alike
+  }
+  InMemoryBackend& all_;
+  Caller caller_;
+};
+
+std::shared_ptr<GatewayBackend> InMemoryBackend::ActingFor(const Caller& caller) {
+  if (!caller.is_person()) return GatewayBackend::ActingFor(caller);
+  return std::make_shared<PersonView>(*this, caller);
+}
+
+// voc-identity in memory: three accounts, random session ids and CSRF
+// tokens, sessions ended by logout.
+class InMemorySessions final : public SessionAuthority {
+ public:
+  explicit InMemorySessions(std::string password) : password_(std::move(password)) {
+    Account("p-emily-carter", "Emily Carter", {"member", "analyst"}, "customer_success", "en");
+    Account("p-liu-yang", "刘洋", {"member", "department_head"}, "customer_success", "zh");
+    Account("p-wang-lei", "王磊", {"member", "department_head"}, "logistics", "zh");
+  }
+  absl::StatusOr<v1::LoginResponse> Login(const v1::LoginRequest& request) override {
+    std::lock_guard lock(mu_);
+    auto it = accounts_.find(request.username());
+    if (it == accounts_.end() || password_.empty() || request.password() != password_) {
+      return absl::UnauthenticatedError("wrong user name or password");
+    }
+    return Open(it->second);
+  }
+  absl::StatusOr<v1::LoginResponse> StartProxySession(const v1::StartProxySessionRequest&) override {
+    return absl::UnauthenticatedError("no proxy in the stub");
+  }
+  absl::StatusOr<v1::Session> CheckSession(const std::string& session_id) override {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find(session_id);
+    if (it == sessions_.end()) return absl::UnauthenticatedError("session unknown or ended");
+    return it->second;
+  }
+  absl::Status Logout(const std::string& session_id) override {
+    std::lock_guard lock(mu_);
+    sessions_.erase(session_id);
+    return absl::OkStatus();
+  }
+
+ private:
+  void Account(const std::string& person, const std::string& name, std::vector<std::string> roles,
+               const std::string& department, const std::string& language) {
+    v1::Session& s = accounts_[person];
+    s.set_username(person);
+    s.set_person_id(person);
+    s.set_display_name(name);
+    for (const auto& r : roles) s.add_roles(r);
+    s.add_departments(department);
+    s.set_language(language);
+  }
+  v1::LoginResponse Open(const v1::Session& account) {
+    v1::LoginResponse response;
+    response.set_session_id(auth::RandomToken());
+    *response.mutable_session() = account;
+    response.mutable_session()->set_csrf_token(auth::RandomToken());
+    sessions_[response.session_id()] = response.session();
+    return response;
+  }
+  std::string password_;
+  std::mutex mu_;
+  std::map<std::string, v1::Session> accounts_;
+  std::map<std::string, v1::Session> sessions_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -317,7 +464,12 @@ int main(int argc, char** argv) {
   HttpServerOptions options;
   options.listen = std::string("127.0.0.1:") + (argc > 2 ? argv[2] : "0");
   options.threads = 2;
-  HttpServer server(options, [&](const HttpRequest& r) { return router.Handle(r); });
+  const char* password = std::getenv("STUB_PASSWORD");
+  InMemorySessions sessions(password ? password : "");
+  SystemClock audit_clock;
+  auth::LogAuditSink audit("gateway", audit_clock);
+  SessionGate gate(sessions, router, audit, SessionGateOptions{});
+  HttpServer server(options, [&](const HttpRequest& r) { return gate.Handle(r); });
   const auto port = server.Start();
   if (!port.ok()) {
     std::cerr << "stub_gateway: cannot start: " << port.status().message() << "\n";

@@ -2,6 +2,10 @@
 // signals and similar-complaint clusters) and the Knowledge base
 // (verification's verified fixes). Every value from the server is put into
 // the page with textContent (never innerHTML), so customer text cannot run code.
+// Issue 9: nothing but the login form until the person has a session; every
+// state-changing request carries the session's CSRF token, and a 401 brings
+// the login form back. The actor the services record is the logged-in
+// person (the gateway takes it from the session).
 import { messages, format, formatDuration, formatPValue, sortCases } from './i18n.js';
 
 const REFRESH_MS = 30000;
@@ -27,6 +31,9 @@ const state = {
   // Tasks & projects (issue 11): the department's open tasks and the projects.
   tasks: null, // {tasks} | {error}
   projects: null, // {projects} | {error}
+  // issue 9: {person, name, roles, departments, csrf_token, language} while logged in.
+  session: null,
+  refreshing: false,
 };
 
 const t = () => messages[state.lang];
@@ -45,12 +52,17 @@ function showStatus(text, isError = false) {
 }
 
 async function api(path, options = {}) {
-  const response = await fetch(path, {
-    ...options,
-    headers: { Accept: 'application/json', ...(options.body ? { 'Content-Type': 'application/json' } : {}) },
-  });
+  const method = (options.method || 'GET').toUpperCase();
+  const headers = { Accept: 'application/json', ...(options.body ? { 'Content-Type': 'application/json' } : {}) };
+  // The gateway refuses a state change without the session's token (CSRF).
+  if (method !== 'GET' && method !== 'HEAD' && state.session) headers['X-CSRF-Token'] = state.session.csrf_token;
+  const response = await fetch(path, { ...options, headers, credentials: 'same-origin' });
   let body = null;
   try { body = await response.json(); } catch { body = null; }
+  if (response.status === 401 && path !== '/api/login' && state.session) {
+    // The session is over (expired, ended elsewhere): back to the login form.
+    showLogin(t().sessionEnded);
+  }
   if (!response.ok) {
     const message = body && body.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`;
     const error = new Error(message);
@@ -475,11 +487,9 @@ window.addEventListener('hashchange', openCaseFromLink);
 window.addEventListener('load', openCaseFromLink);
 
 async function act(action, body) {
-  const actor = $('actor').value.trim();
-  if (!actor) { showStatus(t().needActor, true); return false; }
   try {
     await api(`/api/cases/${encodeURIComponent(state.selectedId)}/${action}`, {
-      method: 'POST', body: JSON.stringify({ actor, ...body }),
+      method: 'POST', body: JSON.stringify(body),
     });
     // Reload first: loadCases() clears the status line, and the confirmation must stay visible.
     await Promise.all([loadCases(), loadDetail(state.selectedId)]);
@@ -494,9 +504,6 @@ async function act(action, body) {
 function chooseDepartment(id) {
   state.department = id;
   localStorage.setItem('voc.department', id);
-  const d = state.departments.find((x) => x.id === id);
-  const savedActor = localStorage.getItem('voc.actor');
-  $('actor').value = savedActor || (d ? d.head : '');
   state.selectedId = null;
   $('detail').hidden = true;
   loadCases();
@@ -512,7 +519,6 @@ async function start() {
     applyLanguage();
   });
   $('department').addEventListener('change', (e) => chooseDepartment(e.target.value));
-  $('actor').addEventListener('change', (e) => localStorage.setItem('voc.actor', e.target.value.trim()));
   $('overdue-only').addEventListener('change', loadCases);
   $('ack').addEventListener('click', () => act('acknowledge', {}));
   $('callback-form').addEventListener('submit', async (e) => {
@@ -536,22 +542,102 @@ async function start() {
   });
   window.addEventListener('hashchange', () => showView(viewFromHash()));
   startWork();
+  $('login-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    logIn(e.target);
+  });
+  $('logout').addEventListener('click', logOut);
+  applyLanguage();
 
+  // Already logged in (the cookie is HttpOnly: ask the gateway)?
+  try {
+    await enterApp(await api('/api/me'));
+  } catch (error) {
+    if (error.status === 401) showLogin('');
+    else showStatus(t().errorPrefix + error.message, true);
+  }
+}
+
+// --- issue 9: logging in and out ---
+
+function showAuth(loggedIn) {
+  document.body.dataset.auth = loggedIn ? 'in' : 'out';
+  $('login').hidden = loggedIn;
+  $('app').hidden = !loggedIn;
+  $('who').hidden = !loggedIn;
+  $('logout').hidden = !loggedIn;
+}
+
+function showLogin(message) {
+  state.session = null;
+  state.cases = [];
+  state.selectedId = null;
+  state.tasks = null;
+  state.projects = null;
+  state.clusters = null;
+  state.knowledge = null;
+  // Nothing of the last person's stays in the page.
+  renderCases();
+  $('detail').hidden = true;
+  $('task-rows').replaceChildren();
+  $('project-list').replaceChildren();
+  showAuth(false);
+  $('login-error').textContent = message || '';
+  showStatus('');
+  const form = $('login-form');
+  form.password.value = '';
+  form.username.focus();
+}
+
+async function logIn(form) {
+  $('login-error').textContent = '';
+  try {
+    const session = await api('/api/login', {
+      method: 'POST', body: JSON.stringify({ username: form.username.value.trim(), password: form.password.value }),
+    });
+    form.password.value = '';
+    await enterApp(session);
+  } catch (error) {
+    // One message for a wrong password and an unknown user alike.
+    if (error.status === 401) $('login-error').textContent = t().loginFailed;
+    else if (error.status === 429) $('login-error').textContent = t().loginThrottled;
+    else $('login-error').textContent = t().errorPrefix + error.message;
+  }
+}
+
+async function logOut() {
+  try {
+    await api('/api/logout', { method: 'POST', body: '{}' });
+  } catch (error) {
+    // The cookie is cleared either way; the form comes back.
+  }
+  showLogin('');
+}
+
+async function enterApp(session) {
+  state.session = session;
+  $('who').textContent = format(t().loggedInAs, { name: session.name || session.person, person: session.person });
+  showAuth(true);
   showStatus(t().loading);
   try {
+    // Only the departments this person may see (the gateway asks their session).
     state.departments = (await api('/api/departments')).departments;
   } catch (error) {
     showStatus(t().errorPrefix + error.message, true);
     return;
   }
   if (!state.departments.some((d) => d.id === state.department)) {
-    state.department = state.departments.length ? state.departments[0].id : '';
+    const own = state.departments.find((d) => (session.departments || []).includes(d.id));
+    state.department = own ? own.id : (state.departments.length ? state.departments[0].id : '');
   }
   applyLanguage();
   chooseDepartment(state.department);
   showView(viewFromHash());
   await loadClock();
+  if (state.refreshing) return;
+  state.refreshing = true;
   setInterval(() => {
+    if (!state.session) return;
     loadClock();
     loadCases();
     if (state.view === 'insights') loadInsights();
@@ -702,17 +788,9 @@ async function loadWork() {
   renderWork();
 }
 
-function currentActor() {
-  const actor = $('actor').value.trim();
-  if (!actor) showStatus(t().needActor, true);
-  return actor;
-}
-
 async function postWork(path, body) {
-  const actor = currentActor();
-  if (!actor) return false;
   try {
-    await api(path, { method: 'POST', body: JSON.stringify({ actor, ...body }) });
+    await api(path, { method: 'POST', body: JSON.stringify(body) });
     showStatus(t().saved);
     return true;
   } catch (error) {

@@ -2,7 +2,7 @@
 // own words are translated.
 export const messages = {
   zh: {
-    title: 'VoC 闭环', department: '部门', actor: '操作人（人员 ID）', overdueOnly: '只看超时',
+    title: 'VoC 闭环', department: '部门', overdueOnly: '只看超时',
     openCases: '待处理工单', timeLeft: '剩余时间', priority: '优先级', kind: '类型', caseTitle: '标题',
     state: '状态', owner: '负责人', noCases: '没有待处理的工单。', feedback: '客户反馈', actions: '操作',
     acknowledge: '确认受理', logCallback: '记录回访', reached: '已联系到客户', notReached: '未能联系到客户',
@@ -13,7 +13,11 @@ export const messages = {
     firstResponse: '首次响应', resolutionClock: '解决', clockMet: '已达成',
     clockLeft: '剩余工作时间 {t}', clockOverdue: '超时 {t}（工作时间）', clockPaused: '已暂停，剩余工作时间 {t}',
     pausedCase: '等待客户，计时暂停', loading: '加载中…', saved: '已保存。',
-    needActor: '请先填写操作人。', now: '当前时间 {t}', clockDev: '（开发时钟）',
+    // issue 9: logging in (one message for every refused login).
+    loginTitle: '登录', username: '用户名', password: '密码', loginButton: '登录', logout: '退出登录',
+    loginFailed: '用户名或密码错误。', loginThrottled: '登录失败次数过多，请稍后再试。',
+    sessionEnded: '登录已过期，请重新登录。', loggedInAs: '{name}（{person}）',
+    now: '当前时间 {t}', clockDev: '（开发时钟）',
     langButton: 'English', days: '{n}天', hours: '{n}小时', minutes: '{n}分',
     customer: '客户', channel: '渠道', nps: 'NPS', rating: '评分', product: '产品', occurred: '发生时间',
     due: '截止时间', created: '创建时间', topics: '主题', resolution: '解决说明', reachedYes: '已接通',
@@ -46,7 +50,7 @@ export const messages = {
     },
   },
   en: {
-    title: 'VoC Loop', department: 'Department', actor: 'You (person id)', overdueOnly: 'Overdue only',
+    title: 'VoC Loop', department: 'Department', overdueOnly: 'Overdue only',
     openCases: 'Open cases', timeLeft: 'Time left', priority: 'Priority', kind: 'Kind', caseTitle: 'Title',
     state: 'State', owner: 'Owner', noCases: 'No open cases.', feedback: 'Customer feedback', actions: 'Actions',
     acknowledge: 'Acknowledge', logCallback: 'Log a callback', reached: 'Reached the customer',
@@ -57,7 +61,11 @@ export const messages = {
     firstResponse: 'First response', resolutionClock: 'Resolution', clockMet: 'met',
     clockLeft: '{t} business time left', clockOverdue: 'overdue {t} (business time)', clockPaused: 'paused, {t} business time left',
     pausedCase: 'waiting on the customer, clock paused', loading: 'Loading…', saved: 'Saved.',
-    needActor: 'Enter your person id first.', now: 'Now {t}', clockDev: ' (dev clock)',
+    // issue 9: logging in (one message for every refused login).
+    loginTitle: 'Log in', username: 'User name', password: 'Password', loginButton: 'Log in', logout: 'Log out',
+    loginFailed: 'Wrong user name or password.', loginThrottled: 'Too many failed logins. Try again later.',
+    sessionEnded: 'Your session has ended. Please log in again.', loggedInAs: '{name} ({person})',
+    now: 'Now {t}', clockDev: ' (dev clock)',
     langButton: '中文', days: '{n}d', hours: '{n}h', minutes: '{n}m',
     customer: 'Customer', channel: 'Channel', nps: 'NPS', rating: 'Rating', product: 'Product', occurred: 'Occurred',
     due: 'Due', created: 'Created', topics: 'Topics', resolution: 'Resolution', reachedYes: 'reached',

@@ -23,6 +23,11 @@ inline TimePoint FakeTime(const char* text) {
 
 class FakeBackend : public GatewayBackend {
  public:
+  // Records for whom the request's calls are made (issue 9).
+  std::shared_ptr<GatewayBackend> ActingFor(const Caller& caller) override {
+    callers.push_back(caller);
+    return GatewayBackend::ActingFor(caller);
+  }
   absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request) override {
     last_list = request;
     return Or(status, list_response);
@@ -141,6 +146,7 @@ class FakeBackend : public GatewayBackend {
     return nullptr;
   }
 
+  std::vector<Caller> callers;
   absl::Status status = absl::OkStatus();
   absl::Status feedback_status = absl::OkStatus();
   absl::Status triage_status = absl::OkStatus();
