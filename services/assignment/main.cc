@@ -41,13 +41,6 @@ int main(int argc, char** argv) {
     std::cerr << "voc-assignment: cannot start: " << router.status().message() << "\n";
     return 2;
   }
-  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
-  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
-  if (!made_authenticator.ok()) {
-    std::cerr << "voc-assignment: cannot start: " << made_authenticator.status().message() << "\n";
-    return 2;
-  }
-  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   // Red-line alerts go through the one notifier setting (top-level notifier:).
   auto notifier = voc::NotifierFromConfig(config);
   if (!notifier.ok()) {

@@ -33,13 +33,6 @@ int main(int argc, char** argv) {
   std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   const auto& config = ctx.config;
 
-  // Who is calling (issue 9): every RPC runs under auth::Serve with this.
-  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
-  if (!made_authenticator.ok()) {
-    std::cerr << "voc-verification: cannot start: " << made_authenticator.status().message() << "\n";
-    return 2;
-  }
-  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
 
   voc::verification::VerificationSettings settings;
   settings.check_delay = std::chrono::hours(config.ServiceInt("check_delay_hours", 720));

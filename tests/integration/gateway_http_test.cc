@@ -803,7 +803,7 @@ TEST_F(GatewayLoginTest, ALogisticsHeadSeesOnlyLogisticsCasesAndAcknowledgesOneA
 // that branch is merged the tracking binary here enforces nothing, so this
 // test is DISABLED_; it passes against h-tracking's voc-tracking (c729e9c).
 // The lead: drop DISABLED_ when merging h-tracking.
-TEST_F(GatewayLoginTest, DISABLED_AMemberGets403OnAnotherDepartmentsCaseWhetherItExistsOrNot) {
+TEST_F(GatewayLoginTest, AMemberGets403OnAnotherDepartmentsCaseWhetherItExistsOrNot) {
   BrowserSession xu = Login("p-xu-gang", xu_password_);
   // Another department's list shows none of its cases (or is refused).
   const HttpAnswer other = Http(http::verb::get, "/api/cases?state=all&department=app_engineering", &xu);
