@@ -150,6 +150,7 @@ TEST_F(LoopTest, PeopleSeeAndActOnlyWhereTheyMayAndAreRecordedAsTheActor) {
     testing::ActFor(context, "p-emily-carter");
     voc::v1::ResolveCaseRequest request;
     request.set_name(callback->name());
+    request.set_resolution_note("客户已回访 / called back");
     Case out;
     EXPECT_EQ(people.ResolveCase(&context, request, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   }
