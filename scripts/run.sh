@@ -218,9 +218,11 @@ $(sed 's/^/      /' "$ACCOUNTS")
                     stuck in Guangzhou), store_operations (the Tianhe cashier)
     Knowledge base  fixes that worked: a case resolved with a note, or a verified
                     improvement project (empty until you resolve one, see below)
-  The same as JSON:
-    curl -s 'http://$GATEWAY/api/signals'
-    curl -s 'http://$GATEWAY/api/clusters?department=app_engineering'
+  The same as JSON, after logging in (a cookie jar; docs/api.md, "Logging in"):
+    curl -s -c jar -H 'Origin: http://$GATEWAY' -H 'Content-Type: application/json' \\
+        -d '{"username":"p-kevin-zhou","password":"<from the list above>"}' http://$GATEWAY/api/login
+    curl -s -b jar 'http://$GATEWAY/api/signals'
+    curl -s -b jar 'http://$GATEWAY/api/clusters?department=app_engineering'
 
   Try the CLI:
     ./build/cli/voc cases list --department logistics
