@@ -13,6 +13,7 @@ namespace voc::auth {
 namespace {
 
 std::string RandomEventId() {
+  if (sodium_init() < 0) return "ae-unavailable";  // idempotent; LogAuditSink may be the first user
   unsigned char bytes[12];
   randombytes_buf(bytes, sizeof bytes);
   char hex[sizeof bytes * 2 + 1];
@@ -33,6 +34,21 @@ void LogAuditSink::Record(const AuditRecord& r) {
                       {"detail", r.detail}});
 }
 
+v1::AuditEvent LogAuditSink::ToEvent(const AuditRecord& r) const {
+  v1::AuditEvent event;
+  event.set_id(RandomEventId());
+  *event.mutable_time() = ToProto(clock_.Now());
+  event.set_kind(r.kind);
+  event.set_principal(r.principal);
+  event.set_via(r.via);
+  event.set_service(service_);
+  event.set_method(r.method);
+  event.set_resource(r.resource);
+  event.set_client_address(r.client_address);
+  event.set_detail(r.detail);
+  return event;
+}
+
 struct StreamAuditSink::Impl {
   std::mutex mu;  // StreamProducer is not thread-safe
   queue::StreamProducer producer;
@@ -48,17 +64,7 @@ StreamAuditSink::~StreamAuditSink() = default;
 
 void StreamAuditSink::Record(const AuditRecord& r) {
   LogAuditSink::Record(r);
-  v1::AuditEvent event;
-  event.set_id(RandomEventId());
-  *event.mutable_time() = ToProto(clock_.Now());
-  event.set_kind(r.kind);
-  event.set_principal(r.principal);
-  event.set_via(r.via);
-  event.set_service(service_);
-  event.set_method(r.method);
-  event.set_resource(r.resource);
-  event.set_client_address(r.client_address);
-  event.set_detail(r.detail);
+  const v1::AuditEvent event = ToEvent(r);
   std::lock_guard lock(impl_->mu);
   if (!impl_->producer.Publish({{"event", event.SerializeAsString()}})) {
     log::Warn("audit_stream_unavailable", {{"kind", r.kind}, {"error", impl_->producer.last_error()}});

@@ -10,6 +10,7 @@
 
 #include "common/clock/clock.h"
 #include "common/queue/redis_client.h"
+#include "voc/v1/identity.pb.h"
 
 namespace voc::auth {
 
@@ -39,6 +40,10 @@ class LogAuditSink : public AuditSink {
   void Record(const AuditRecord& record) override;
 
  protected:
+  // The record as the audit table stores it: a fresh random id, the clock's
+  // time and this service's name (the stream and identity's own table).
+  v1::AuditEvent ToEvent(const AuditRecord& record) const;
+
   std::string service_;
   const Clock& clock_;
 };
