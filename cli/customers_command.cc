@@ -19,21 +19,10 @@ namespace voc::cli {
 namespace {
 
 constexpr char kUsage[] = "usage: voc customers erase CUSTOMER_ID [--yes]\n";
-constexpr char kDefaultNotifyAddress[] = "127.0.0.1:7106";
 
 // The order matters: ingest answers the feedback ids, tracking the case ids.
 const std::vector<std::string> kErasureOrder = {"ingest", "triage", "assignment", "tracking", "verification",
                                                 "notify"};
-
-// The CLI calls as an internal system: its API key (VOC_API_KEY) must hold
-// the admin scope.
-std::shared_ptr<grpc::Channel> AdminChannel(const CliContext& ctx, const std::string& service) {
-  rpc::ChannelSecurity security;
-  if (const char* key = std::getenv(auth::kApiKeyEnv)) security.bearer_token = key;
-  std::string address = ctx.Address(service);
-  if (address.empty() && service == "notify") address = kDefaultNotifyAddress;
-  return rpc::MakeChannel(address, security);
-}
 
 std::string Explain(const CliContext& ctx, const std::string& service, const grpc::Status& status) {
   if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
@@ -79,7 +68,8 @@ int RunErase(const CliContext& ctx, const std::string& customer_id, bool yes) {
   std::vector<std::string> failed;
   std::int64_t total = 0;
   for (const std::string& service : kErasureOrder) {
-    auto stub = v1::PrivacyService::NewStub(AdminChannel(ctx, service));
+    // The CLI calls as an internal system: its API key must hold the admin scope.
+    auto stub = v1::PrivacyService::NewStub(ctx.Channel(service));
     v1::EraseCustomerResponse response;
     auto call = CallContext(std::chrono::seconds(60));
     const grpc::Status status = stub->EraseCustomer(call.get(), request, &response);

@@ -156,13 +156,16 @@ std::shared_ptr<ApiKeyVerifier> IdentityKeyVerifier(std::shared_ptr<grpc::Channe
 }
 
 absl::StatusOr<std::unique_ptr<CallerAuthenticator>> AuthenticatorFromConfig(
-    const Config& config, const Clock& clock, const queue::RedisOptions& redis) {
+    const Config& config, const Clock& clock, const queue::RedisOptions& redis,
+    std::shared_ptr<const org::OrgDirectory> directory) {
   auto principals = ServicePrincipalsFrom(config);
   if (!principals.ok()) return principals.status();
-  auto directory = org::OrgDirectory::Load(config.GetString(org::kDirectoryConfigKey, org::kDefaultDirectoryPath));
-  if (!directory.ok()) return directory.status();
-  auto roles = RoleBook::Load(std::make_shared<const org::OrgDirectory>(*std::move(directory)),
-                              config.GetString(kRolesConfigKey, kDefaultRolesPath));
+  if (!directory) {
+    auto loaded = org::OrgDirectory::Load(config.GetString(org::kDirectoryConfigKey, org::kDefaultDirectoryPath));
+    if (!loaded.ok()) return loaded.status();
+    directory = std::make_shared<const org::OrgDirectory>(*std::move(loaded));
+  }
+  auto roles = RoleBook::Load(std::move(directory), config.GetString(kRolesConfigKey, kDefaultRolesPath));
   if (!roles.ok()) return roles.status();
   auto security = rpc::ChannelSecurityFrom(config);
   if (!security.ok()) return security.status();
@@ -178,13 +181,6 @@ absl::StatusOr<std::unique_ptr<CallerAuthenticator>> AuthenticatorFromConfig(
   return std::make_unique<CallerAuthenticator>(*std::move(principals), std::move(keys),
                                                std::make_shared<const RoleBook>(*std::move(roles)),
                                                std::move(audit));
-}
-
-std::string MethodOf(const grpc::ServerContextBase& context, const char* rpc_name) {
-  // ServerContext has no public method name in this gRPC version; the audit
-  // line carries the service's name and the RPC's.
-  (void)context;
-  return rpc_name;
 }
 
 std::string ClientAddressOf(const grpc::ServerContextBase& context) {

@@ -81,6 +81,9 @@ class CallerAuthenticator final : public Authenticator {
   absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context,
                                          std::string_view method) override;
   AuditSink& audit() override { return *audit_; }
+  // The people it resolves (null when built without them): a main() that
+  // needs the directory for more (the masker) reuses this one.
+  const RoleBook* roles() const { return roles_.get(); }
 
   // The same decision on plain values (the gateway's HTTP side and tests).
   absl::StatusOr<Principal> AuthenticateToken(const std::string& bearer_token,
@@ -102,7 +105,9 @@ std::shared_ptr<ApiKeyVerifier> IdentityKeyVerifier(std::shared_ptr<grpc::Channe
 // through voc-identity (services.identity.address), people from the org
 // directory and the roles file (auth.roles), the audit sink on Redis.
 // Errors name the config key or the roles file's line; main() refuses to start.
+// A main() that loaded the directory already passes it, so it is read once.
 absl::StatusOr<std::unique_ptr<CallerAuthenticator>> AuthenticatorFromConfig(
-    const Config& config, const Clock& clock, const queue::RedisOptions& redis);
+    const Config& config, const Clock& clock, const queue::RedisOptions& redis,
+    std::shared_ptr<const org::OrgDirectory> directory = nullptr);
 
 }  // namespace voc::auth

@@ -20,19 +20,4 @@ std::function<grpc::Status(const grpc::ServerContext&)> DevClockAuthorizer(Authe
   };
 }
 
-std::function<grpc::Status(const grpc::ServerContext&)> DevClockAuthorizer(const Config& config,
-                                                                           const Clock& clock,
-                                                                           const queue::RedisOptions& redis) {
-  auto made = AuthenticatorFromConfig(config, clock, redis);
-  if (!made.ok()) {
-    const std::string problem = "the dev clock cannot check callers: " + std::string(made.status().message());
-    return [problem](const grpc::ServerContext&) {
-      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, problem);
-    };
-  }
-  std::shared_ptr<CallerAuthenticator> owned = *std::move(made);
-  auto authorize = DevClockAuthorizer(*owned);
-  return [owned, authorize](const grpc::ServerContext& context) { return authorize(context); };
-}
-
 }  // namespace voc::auth

@@ -18,13 +18,4 @@ namespace voc::auth {
 // `authenticator` must outlive the server.
 std::function<grpc::Status(const grpc::ServerContext&)> DevClockAuthorizer(Authenticator& authenticator);
 
-// The same with an authenticator of its own, built as
-// AuthenticatorFromConfig does, for a main() that has none yet (its RPCs not
-// yet under auth::Serve); once it has one, pass that instead. A config the
-// authenticator refuses leaves every AdvanceClock refused (FAILED_PRECONDITION
-// naming the problem).
-std::function<grpc::Status(const grpc::ServerContext&)> DevClockAuthorizer(const Config& config,
-                                                                           const Clock& clock,
-                                                                           const queue::RedisOptions& redis);
-
 }  // namespace voc::auth

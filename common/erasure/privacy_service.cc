@@ -68,7 +68,7 @@ grpc::Status PrivacyGrpc::EraseCustomer(grpc::ServerContext* context,
         // The record of the act: who, when (the audit line's time), which
         // customer (by hash only) and how much; never the erased text.
         authenticator_.audit().Record({"customer_erased", caller.id, caller.via,
-                                       auth::MethodOf(*context, "EraseCustomer"), "customers/sha256:" + hash,
+                                       "EraseCustomer", "customers/sha256:" + hash,
                                        auth::ClientAddressOf(*context), service_ + ": " + counts});
         log::Info("customer_erased", {{"service", service_}, {"customer_sha256", hash}, {"erased", counts},
                                       {"actor", caller.Actor()}});

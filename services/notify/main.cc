@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   if (!directory.ok()) CannotStart(directory.status());
   const auto dir = std::make_shared<const voc::org::OrgDirectory>(std::move(*directory));
   // Who is calling (issue 9): every RPC runs under auth::Serve with this.
-  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis, dir);
   if (!made_authenticator.ok()) {
     std::cerr << "voc-notify: cannot start: " << made_authenticator.status().message() << "\n";
     return 2;

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   auto directory = std::make_shared<const voc::org::OrgDirectory>(*std::move(loaded_directory));
 
   // Who is calling (issue 9): every RPC runs under auth::Serve with this.
-  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis, directory);
   if (!made_authenticator.ok()) {
     std::cerr << "voc-tracking: cannot start: " << made_authenticator.status().message() << "\n";
     return 2;

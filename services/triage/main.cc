@@ -103,15 +103,8 @@ int main(int argc, char** argv) {
   voc::triage::TriageService service(processor, store, signals.get(), *ctx.clock);
   // Personal data (issue 9): cluster texts leave de-identified, with the
   // names of the directory's people and customers.
-  {
-    auto directory = voc::org::OrgDirectory::Load(
-        ctx.config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath));
-    if (!directory.ok()) {
-      std::cerr << "voc-triage: cannot start: " << directory.status().message() << "\n";
-      return 2;
-    }
-    service.UseMasker(voc::privacy::Masker::FromDirectory(*directory));
-  }
+  // (the directory the authenticator loaded for its people)
+  service.UseMasker(voc::privacy::Masker::FromDirectory(authenticator->roles()->directory()));
   if (const absl::Status restored = processor.RestoreClusters(); !restored.ok()) {
     std::cerr << "voc-triage: cannot start: " << restored.message() << "\n";
     return 2;

@@ -6,6 +6,7 @@
 #include "common/rpc/page_token.h"
 #include "common/status/status.h"
 #include "common/util/time.h"
+#include "services/triage/rules_message.h"
 
 namespace voc::triage {
 namespace {
@@ -16,15 +17,6 @@ constexpr std::size_t kMaxCommentBytes = 1000;
 
 std::string VersionName(const std::string& kind, std::int64_t number) {
   return kind + "/versions/" + std::to_string(number);
-}
-
-template <typename Message, typename Rules>
-Message RulesMessage(const Rules& rules) {
-  Message out;
-  out.set_version(rules.version());
-  out.set_content_hash(rules.content_hash());
-  out.set_yaml(rules.source_yaml());
-  return out;
 }
 
 absl::Status CheckComment(const std::string& comment) {

@@ -14,6 +14,7 @@
 #include "proto/api/resource_names.h"
 #include "proto/api/topic_id.h"
 #include "services/triage/drilldown_query.h"
+#include "services/triage/rules_message.h"
 
 namespace voc::triage {
 namespace {
@@ -119,15 +120,6 @@ absl::Status CheckAnalyzeRequest(const v1::AnalyzeRequest& request) {
     return status::InvalidArgument("rating", "must be between 1 and 5");
   }
   return absl::OkStatus();
-}
-
-template <typename Message, typename Rules>
-Message RulesMessage(const Rules& rules) {
-  Message out;
-  out.set_version(rules.version());
-  out.set_content_hash(rules.content_hash());
-  out.set_yaml(rules.source_yaml());
-  return out;
 }
 
 }  // namespace

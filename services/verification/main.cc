@@ -73,15 +73,8 @@ int main(int argc, char** argv) {
   voc::verification::VerificationService service(*ctx.clock, store, counter, reopener, settings, notifier->get());
   // Personal data (issue 9): knowledge entries are de-identified, with the
   // names of the directory's people and customers.
-  {
-    auto directory = voc::org::OrgDirectory::Load(
-        config.GetString(voc::org::kDirectoryConfigKey, voc::org::kDefaultDirectoryPath));
-    if (!directory.ok()) {
-      std::cerr << "voc-verification: cannot start: " << directory.status().message() << "\n";
-      return 2;
-    }
-    service.UseMasker(voc::privacy::Masker::FromDirectory(*directory));
-  }
+  // (the directory the authenticator loaded for its people)
+  service.UseMasker(voc::privacy::Masker::FromDirectory(authenticator->roles()->directory()));
   voc::verification::VerificationGrpc grpc_impl(service, *authenticator);
   voc::verification::VerificationConsumer consumer(service);
 

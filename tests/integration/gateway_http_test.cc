@@ -259,7 +259,7 @@ class GatewayHttpTest : public ::testing::Test {
     verification_ = std::make_unique<verification::VerificationService>(
         verification_clock_, *verification_store_, *counter_, reopener_, verification::VerificationSettings{});
     verification_consumer_ = std::make_unique<verification::VerificationConsumer>(*verification_);
-    verification_auth_ = testing::InProcessAuthenticator(creds_, "verification", wall_clock_);  // issue 9 (stages)
+    verification_auth_ = testing::InProcessAuthenticator(creds_, wall_clock_, "verification");  // issue 9 (stages)
     verification_grpc_ = std::make_unique<verification::VerificationGrpc>(*verification_, *verification_auth_);
     verification_server_ = std::make_unique<rpc::ServiceServer>(
         rpc::ServerOptions{"verification", "127.0.0.1:0", nullptr}, std::vector<grpc::Service*>{verification_grpc_.get()});

@@ -44,7 +44,7 @@ TEST(NotifyGatewayTest, TheCasePageShowsWhatWasSentToWhomAndWhetherItArrived) {
   notify::NotifyService service(store);
   SystemClock wall;
   testing::TestCredentials creds;  // issue 9 (stages helper): the log is read with a token
-  const auto authenticator = testing::InProcessAuthenticator(creds, "notify", wall);
+  const auto authenticator = testing::InProcessAuthenticator(creds, wall, "notify");
   notify::NotifyGrpc grpc_impl(service, *authenticator);
   rpc::ServiceServer server({"notify", "127.0.0.1:0", nullptr}, {&grpc_impl});
   const auto port = server.Start();

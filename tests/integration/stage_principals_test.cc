@@ -379,7 +379,7 @@ TEST(DevClockAccessTest, OnlyClockWriteOrAnAdminMovesTheClockAndWithoutAnAuthori
   creds.Add("clock-key", "clock:write");
   creds.Add("admin-key", "admin");
   SystemClock wall;
-  const auto authenticator = testing::InProcessAuthenticator(creds, "tracking", wall);
+  const auto authenticator = testing::InProcessAuthenticator(creds, wall, "tracking");
   DevClock clock;
   rpc::ServiceServer guarded({.service_name = "tracking", .listen = "127.0.0.1:0", .dev_clock = &clock,
                               .authorize_dev_clock = auth::DevClockAuthorizer(*authenticator)},

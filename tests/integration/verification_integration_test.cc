@@ -138,7 +138,7 @@ class VerificationIntegrationTest : public ::testing::TestWithParam<Backend> {
     service_ = std::make_unique<VerificationService>(clock_, *store_, *counter_, *reopener_,
                                                      VerificationSettings{}, &notifier_);
     consumer_ = std::make_unique<VerificationConsumer>(*service_);
-    authenticator_ = testing::InProcessAuthenticator(creds_, "verification", clock_);
+    authenticator_ = testing::InProcessAuthenticator(creds_, clock_, "verification");
     grpc_ = std::make_unique<VerificationGrpc>(*service_, *authenticator_);
     server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"verification", "127.0.0.1:0", nullptr},
                                                    std::vector<grpc::Service*>{grpc_.get()});
@@ -322,7 +322,7 @@ TEST_P(VerificationIntegrationTest, ReadsNeedAnalyticsRunningChecksNeedsCasesWri
   creds_.Add("operator", "cases:write");
   // The authenticator knows the principals it was built with: rebuild it.
   server_->Shutdown();
-  authenticator_ = testing::InProcessAuthenticator(creds_, "verification", clock_);
+  authenticator_ = testing::InProcessAuthenticator(creds_, clock_, "verification");
   grpc_ = std::make_unique<VerificationGrpc>(*service_, *authenticator_);
   server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"verification", "127.0.0.1:0", nullptr},
                                                  std::vector<grpc::Service*>{grpc_.get()});

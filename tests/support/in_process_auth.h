@@ -30,11 +30,4 @@ inline std::unique_ptr<auth::CallerAuthenticator> InProcessAuthenticator(const T
   return *std::move(made);
 }
 
-// The same, arguments in the other order (both spellings are in use).
-inline std::unique_ptr<auth::CallerAuthenticator> InProcessAuthenticator(const TestCredentials& creds,
-                                                                         const std::string& service,
-                                                                         const Clock& clock) {
-  return InProcessAuthenticator(creds, clock, service);
-}
-
 }  // namespace voc::testing

@@ -8,6 +8,7 @@
 #include "common/erasure/privacy_service.h"
 #include "common/storage/errors.h"
 #include "common/storage/rows.h"
+#include "services/tracking/store/outbox_hex.h"
 
 namespace voc::tracking {
 namespace {
@@ -24,36 +25,6 @@ std::string Placeholders(std::size_t n) {
 
 // Not-empty free text -> kErasedText (empty stays empty: nothing was written).
 std::string Erased(const std::string& text) { return text.empty() ? text : std::string(kErasedText); }
-
-std::string ToHex(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool FromHex(const std::string& hex, std::string* bytes) {
-  if (hex.size() % 2) return false;
-  bytes->clear();
-  bytes->reserve(hex.size() / 2);
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = HexValue(hex[i]), lo = HexValue(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    bytes->push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return true;
-}
 
 }  // namespace
 

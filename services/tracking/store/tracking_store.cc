@@ -9,6 +9,7 @@
 #include "common/storage/rows.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
+#include "services/tracking/store/outbox_hex.h"
 #include "services/tracking/store/worklist_query.h"
 
 namespace voc::tracking {
@@ -23,27 +24,12 @@ using storage::JoinLines;
 using storage::Placeholders;
 using storage::SplitLines;
 
-// Binary payloads travel as hex text: portable across SQLite TEXT and
-// PostgreSQL TEXT (which rejects NUL bytes).
-std::string ToHex(const std::string& bytes) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
-std::string FromHex(const std::string& hex) {
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out += static_cast<char>((nibble(hex[i]) << 4) | nibble(hex[i + 1]));
-  }
-  return out;
+// Stored payloads are always even hex (ToHex wrote them); a damaged one
+// decodes to nothing and fails to parse downstream, as it always did.
+std::string PayloadFromHex(const std::string& hex) {
+  std::string bytes;
+  if (!FromHex(hex, &bytes)) bytes.clear();
+  return bytes;
 }
 
 void AppendHistory(soci::session& s, const std::string& table, const std::string& key_column,
@@ -1024,7 +1010,7 @@ std::vector<OutboxRecord> SelectPendingEvents(soci::session& s, int limit, const
                         std::to_string(limit) + lock_clause);
   std::vector<OutboxRecord> out;
   for (const soci::row& r : rows) {
-    out.push_back({AsString(r, 0), AsInt(r, 1), AsString(r, 2), FromHex(AsString(r, 3))});
+    out.push_back({AsString(r, 0), AsInt(r, 1), AsString(r, 2), PayloadFromHex(AsString(r, 3))});
   }
   return out;
 }

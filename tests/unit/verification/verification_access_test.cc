@@ -4,16 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/test_principals.h"
+
 namespace voc::verification {
 namespace {
-
-auth::Principal Key(std::set<std::string> scopes) {
-  auth::Principal p;
-  p.kind = auth::PrincipalKind::kApiKey;
-  p.id = "key:k1";
-  p.scopes = std::move(scopes);
-  return p;
-}
 
 auth::Principal Person(std::set<auth::Role> roles = {}) {
   auth::Principal p;
@@ -27,7 +21,7 @@ auth::Principal Person(std::set<auth::Role> roles = {}) {
 
 TEST(VerificationAccessTest, EveryPersonAndAnalyticsReadersReadVerificationsAndKnowledge) {
   for (const auth::Principal& reader :
-       {Person(), Person({auth::Role::kExecutive}), Key({"analytics:read"}), Key({"cases:read"})}) {
+       {Person(), Person({auth::Role::kExecutive}), testing::ApiKeyCaller({"analytics:read"}), testing::ApiKeyCaller({"cases:read"})}) {
     EXPECT_TRUE(MayReadVerifications(reader).ok()) << reader.id;
     EXPECT_TRUE(MaySearchKnowledge(reader).ok()) << reader.id;
   }
@@ -37,7 +31,7 @@ TEST(VerificationAccessTest, StagesAndNarrowKeysReadNothingAndAreToldTheScope) {
   auth::Principal assignment;
   assignment.id = "service:assignment";
   assignment.scopes = {"cases:create", "keys:verify"};
-  for (const auth::Principal& refused : {assignment, Key({"feedback:write"}), Key({})}) {
+  for (const auth::Principal& refused : {assignment, testing::ApiKeyCaller({"feedback:write"}), testing::ApiKeyCaller({})}) {
     const absl::Status read = MayReadVerifications(refused);
     EXPECT_EQ(read.code(), absl::StatusCode::kPermissionDenied) << refused.id;
     EXPECT_NE(read.message().find("analytics:read"), std::string::npos) << read.message();
@@ -46,10 +40,10 @@ TEST(VerificationAccessTest, StagesAndNarrowKeysReadNothingAndAreToldTheScope) {
 }
 
 TEST(VerificationAccessTest, OnlyCaseWritersAndAdminsRunTheDueChecksByHand) {
-  EXPECT_TRUE(MayRunDueChecks(Key({"cases:write"})).ok());
-  EXPECT_TRUE(MayRunDueChecks(Key({"admin"})).ok());
+  EXPECT_TRUE(MayRunDueChecks(testing::ApiKeyCaller({"cases:write"})).ok());
+  EXPECT_TRUE(MayRunDueChecks(testing::ApiKeyCaller({"admin"})).ok());
   EXPECT_TRUE(MayRunDueChecks(Person({auth::Role::kAdmin})).ok());
-  EXPECT_EQ(MayRunDueChecks(Key({"cases:read", "analytics:read"})).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(MayRunDueChecks(testing::ApiKeyCaller({"cases:read", "analytics:read"})).code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(MayRunDueChecks(Person()).code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(MayRunDueChecks(Person({auth::Role::kAnalyst, auth::Role::kExecutive})).code(),
             absl::StatusCode::kPermissionDenied);
