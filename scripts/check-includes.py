@@ -51,6 +51,8 @@ COMMON_LAYERS = {
     "service": {"clock", "config", "log", "queue", "storage", "rpc", "status", "util", "metrics"},
     # PIPL / GDPR erasure (issue 9): the PrivacyService adapter runs under auth::Serve.
     "erasure": {"auth", "log", "status"},
+    # Report figures (issue 12): plain arithmetic over counts, below every service.
+    "reports": set(),
 }
 
 
