@@ -406,6 +406,7 @@ HttpResponse Router::ListCases(const std::map<std::string, std::string>& query, 
   for (const auto& c : response->cases()) cases.push_back(CaseToJson(c, reading.now));
   return Json(200, {{"cases", cases},
                     {"next_page_token", response->next_page_token()},
+                    {"total_size", response->total_size()},
                     {"now", FormatRfc3339(reading.now)}});
 }
 

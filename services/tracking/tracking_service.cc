@@ -426,6 +426,9 @@ absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
   }
   VOC_ASSIGN_OR_RETURN(auto entries, store_.ListCases(filter, now_ms, as_of_ms, page.size, after));
   v1::ListCasesResponse response;
+  // Issue 12: the true total, as of the walk's first page like the pages.
+  VOC_ASSIGN_OR_RETURN(const std::int64_t total, store_.CountCases(filter, as_of_ms));
+  response.set_total_size(total);
   const auto policies = Policies();
   for (auto& entry : entries) {
     ShowClocks(entry.c, policies.get(), now_ms);

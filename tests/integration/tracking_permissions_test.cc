@@ -347,3 +347,70 @@ TEST_F(TrackingPermissionsTest, AnAnalystsPageTokenGivesAMemberNothingMore) {
 
 }  // namespace
 }  // namespace voc::tracking
+
+namespace voc::tracking {
+namespace {
+
+// Issue 12: the worklist's true total counts what the caller may see and
+// nothing else, the same on every page of a walk, and follows the filter.
+TEST_F(TrackingPermissionsTest, TheTotalCountsOnlyTheCallersViewOnEveryPage) {
+  for (int i = 2; i <= 6; ++i) Create("app-" + std::to_string(i), "app_engineering", "");
+  for (int i = 2; i <= 3; ++i) Create("log-" + std::to_string(i), "logistics", "");
+  // A case owned by both departments counts once for the analyst.
+  v1::CreateCaseRequest shared;
+  shared.set_request_id("complaint:both");
+  shared.mutable_case_()->set_kind(v1::CASE_KIND_COMPLAINT);
+  shared.mutable_case_()->set_feedback_id("both");
+  shared.mutable_case_()->add_owners()->set_department("logistics");
+  shared.mutable_case_()->add_owners()->set_department("app_engineering");
+  *shared.mutable_sla() = ToProto(std::chrono::hours(24));
+  v1::Case created;
+  grpc::ClientContext create_ctx;
+  ASSERT_TRUE(Stub("tester")->CreateCase(&create_ctx, shared, &created).ok());
+
+  auto totals_of_walk = [&](const std::string& person, v1::ListCasesRequest req) {
+    std::vector<std::int64_t> totals;
+    std::size_t listed = 0;
+    do {
+      v1::ListCasesResponse resp;
+      const grpc::Status st = AsPerson(person, &v1::TrackingService::Stub::ListCases, req, &resp);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+      if (!st.ok()) break;
+      totals.push_back(resp.total_size());
+      listed += static_cast<std::size_t>(resp.cases_size());
+      req.set_page_token(resp.next_page_token());
+    } while (!req.page_token().empty() && totals.size() < 30);
+    // The total is what the walk lists.
+    for (std::int64_t t : totals) EXPECT_EQ(t, static_cast<std::int64_t>(listed)) << person;
+    return listed;
+  };
+  v1::ListCasesRequest list;
+  list.set_page_size(2);
+  // The member: logistics' 3 cases plus the shared one; never app's 6.
+  EXPECT_EQ(totals_of_walk("p-xu-gang", list), 4u);
+  // The analyst: 6 app + 3 logistics + 1 shared (once, despite two owners).
+  EXPECT_EQ(totals_of_walk("p-emily-carter", list), 10u);
+  v1::ListCasesRequest app_only = list;
+  app_only.set_department("app_engineering");
+  EXPECT_EQ(totals_of_walk("p-emily-carter", app_only), 7u);
+  // The member asking for app engineering counts only the one app case
+  // they may see (the shared one), not app's other six.
+  v1::ListCasesResponse other;
+  ASSERT_TRUE(AsPerson("p-xu-gang", &v1::TrackingService::Stub::ListCases, app_only, &other).ok());
+  EXPECT_EQ(other.total_size(), 1);
+  ASSERT_EQ(other.cases_size(), 1);
+  EXPECT_EQ(other.cases(0).id(), created.id());
+  // Resolved cases leave an open-only total.
+  v1::ResolveCaseRequest resolve;
+  resolve.set_name(created.name());
+  resolve.set_resolution_note("fixed");
+  v1::Case got;
+  grpc::ClientContext resolve_ctx;
+  ASSERT_TRUE(Stub("tester")->ResolveCase(&resolve_ctx, resolve, &got).ok());
+  v1::ListCasesRequest open_only = list;
+  open_only.set_open_only(true);
+  EXPECT_EQ(totals_of_walk("p-xu-gang", open_only), 3u);
+}
+
+}  // namespace
+}  // namespace voc::tracking

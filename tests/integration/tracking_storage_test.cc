@@ -209,6 +209,9 @@ TEST_P(TrackingStorageTest, ListOrdersOverdueFirstAndPages) {
   auto page2 = service_->ListCases(TestSystem(), list).value();
   ASSERT_EQ(page2.cases_size(), 2);
   EXPECT_EQ(page2.cases(1).feedback_id(), "fb-0");
+  // Issue 12: every page carries the walk's true total.
+  EXPECT_EQ(page1.total_size(), 5);
+  EXPECT_EQ(page2.total_size(), 5);
 
   v1::ListCasesRequest overdue;
   overdue.set_overdue_only(true);
@@ -217,7 +220,10 @@ TEST_P(TrackingStorageTest, ListOrdersOverdueFirstAndPages) {
   overdue.set_kind(v1::CASE_KIND_DETRACTOR_CALLBACK);
   overdue.set_state(v1::CASE_STATE_OPEN);
   overdue.set_customer_id("c-1");
-  EXPECT_EQ(service_->ListCases(TestSystem(), overdue).value().cases_size(), 2);
+  const auto overdue_page = service_->ListCases(TestSystem(), overdue).value();
+  EXPECT_EQ(overdue_page.cases_size(), 2);
+  // The count honours every filter at once (driving index plus residuals).
+  EXPECT_EQ(overdue_page.total_size(), 2);
 }
 
 TEST_P(TrackingStorageTest, ConcurrentSweepersEscalateEachBreachExactlyOnce) {

@@ -182,7 +182,10 @@ function renderCases() {
     return tr;
   });
   $('case-rows').replaceChildren(...rows);
-  $('case-count').textContent = `(${state.cases.length})`;
+  // Issue 12: the true total from tracking; "(shown / total)" when the
+  // first page holds fewer cases than the department has.
+  const total = state.casesTotal || 0;
+  $('case-count').textContent = total > state.cases.length ? `(${state.cases.length} / ${total})` : `(${state.cases.length})`;
   $('empty').hidden = state.cases.length > 0;
 }
 
@@ -361,6 +364,7 @@ async function loadCases() {
   try {
     const data = await api(`/api/cases?${params}`);
     state.cases = data.cases;
+    state.casesTotal = Number(data.total_size || 0);
     renderCases();
     showStatus('');
   } catch (error) {

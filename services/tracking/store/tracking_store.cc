@@ -576,6 +576,12 @@ absl::StatusOr<v1::Case> TrackingStore::LoadCase(const std::string& id, bool wit
   });
 }
 
+absl::StatusOr<std::int64_t> TrackingStore::CountCases(const CaseFilter& f, std::int64_t as_of_ms) {
+  return storage::Guarded("counting cases", [&] {
+    return db_.WithSession([&](soci::session& s) { return CountWorklist(s, f, as_of_ms); });
+  });
+}
+
 absl::StatusOr<std::vector<CaseListEntry>> TrackingStore::ListCases(
     const CaseFilter& f, std::int64_t now_ms, std::int64_t as_of_ms, int limit,
     const std::optional<CaseListKey>& after) {

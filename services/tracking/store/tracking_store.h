@@ -185,6 +185,9 @@ class TrackingStore {
                                                        std::int64_t now_ms, std::int64_t as_of_ms,
                                                        int limit,
                                                        const std::optional<CaseListKey>& after);
+  // How many cases `filter` keeps as of `as_of_ms` (issue 12: the
+  // worklist's true total; the view counts only what the caller may see).
+  absl::StatusOr<std::int64_t> CountCases(const CaseFilter& filter, std::int64_t as_of_ms);
   // The plans the database chooses for the statements ListCases runs for
   // this filter and cursor (see worklist_query.h), one per statement: for the
   // tests that check every list shape reads an index in list order.

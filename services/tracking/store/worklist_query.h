@@ -44,6 +44,11 @@ std::vector<CaseListKey> ReadWorklistPage(soci::session& s, const CaseFilter& fi
                                           std::int64_t as_of_ms, int limit,
                                           const std::optional<CaseListKey>& after);
 
+// How many cases `filter` keeps (its view included) as of `as_of_ms`: the
+// true total behind ListCases' pages (issue 12), never counting a case the
+// view hides.
+std::int64_t CountWorklist(soci::session& s, const CaseFilter& filter, std::int64_t as_of_ms);
+
 // The plan the database chooses for the statement ReadWorklistPage runs for
 // this filter and cursor (EXPLAIN QUERY PLAN's details on SQLite, EXPLAIN's
 // lines on PostgreSQL, newline-separated); empty when it runs none (an
