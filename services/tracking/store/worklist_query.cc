@@ -115,54 +115,42 @@ class WorklistQuery {
   // strictly after `after` when given.
   void AppendSelect(BoundSelect& q, const Range& range, std::int64_t as_of_ms, int limit,
                     const std::optional<CaseListKey>& after) const {
-    const bool by_owner = driver_ == Driver::kPerson || driver_ == Driver::kDepartment;
-    // t: the table whose index is read.
-    const std::string t = by_owner ? "o." : "c.";
-    const std::string id = by_owner ? "o.case_id" : "c.id";
-    const std::string due = t + due_;
-    if (by_owner) {
-      q.Append("SELECT o.case_id, " + due + " FROM case_owners o WHERE ");
-      if (driver_ == Driver::kPerson) {
-        q.Append("o.person = " + q.Param(f_.owner));
-      } else {
-        q.Append("o.department = " + q.Param(f_.department));
-      }
-    } else {
-      q.Append("SELECT c.id, " + due + " FROM cases c WHERE ");
-      switch (driver_) {
-        case Driver::kFeedback: q.Append("c.feedback_id = " + q.Param(f_.feedback_id)); break;
-        case Driver::kCustomer: q.Append("c.customer_id = " + q.Param(f_.customer_id)); break;
-        case Driver::kKind: q.Append("c.kind = " + q.Param(static_cast<long long>(f_.kind))); break;
-        default: q.Append("1 = 1"); break;
-      }
-    }
-    q.Append(" AND " + t + "state = " + q.Param(static_cast<long long>(range.state)));
-    if (range.due == Due::kBefore) q.Append(" AND " + due + " < " + q.Param(as_of_ms));
-    if (range.due == Due::kFrom) q.Append(" AND " + due + " >= " + q.Param(as_of_ms));
+    AppendRange(q, range, as_of_ms);
     if (after) {
       // A row value: both planners seek the index to it.
       // (Two statements: the placeholders must be numbered in text order.)
       const std::string after_due = q.Param(static_cast<long long>(after->due_ms));
-      q.Append(" AND (" + due + ", " + id + ") > (" + after_due + ", " + q.Param(after->id) + ")");
+      q.Append(" AND (" + DueColumn() + ", " + IdColumn() + ") > (" + after_due + ", " + q.Param(after->id) + ")");
     }
-    AppendResiduals(q, id);
-    q.Append(" ORDER BY " + due + ", " + id + " LIMIT " + std::to_string(limit));
+    AppendResiduals(q, IdColumn());
+    q.Append(" ORDER BY " + DueColumn() + ", " + IdColumn() + " LIMIT " + std::to_string(limit));
   }
 
   // (id, due_ms) of every case of `range` that the filter keeps, unordered:
   // the arm of CountWorklist. A case with two owner rows in one department
   // gives two identical rows, which the count's UNION folds into one.
   void AppendMatching(BoundSelect& q, const Range& range, std::int64_t as_of_ms) const {
-    const bool by_owner = driver_ == Driver::kPerson || driver_ == Driver::kDepartment;
-    const std::string t = by_owner ? "o." : "c.";
-    const std::string id = by_owner ? "o.case_id" : "c.id";
-    const std::string due = t + due_;
-    if (by_owner) {
-      q.Append("SELECT o.case_id, " + due + " FROM case_owners o WHERE ");
+    AppendRange(q, range, as_of_ms);
+    AppendResiduals(q, IdColumn());
+  }
+
+ private:
+  enum class Driver { kNone, kFeedback, kCustomer, kPerson, kDepartment, kKind };
+
+  bool ByOwner() const { return driver_ == Driver::kPerson || driver_ == Driver::kDepartment; }
+  // The case id and the due column of the table whose index is read.
+  std::string IdColumn() const { return ByOwner() ? "o.case_id" : "c.id"; }
+  std::string DueColumn() const { return (ByOwner() ? "o." : "c.") + due_; }
+
+  // SELECT (id, due) FROM the driving table WHERE its index column, the
+  // range's state and its side of as_of.
+  void AppendRange(BoundSelect& q, const Range& range, std::int64_t as_of_ms) const {
+    if (ByOwner()) {
+      q.Append("SELECT o.case_id, " + DueColumn() + " FROM case_owners o WHERE ");
       q.Append(driver_ == Driver::kPerson ? "o.person = " + q.Param(f_.owner)
                                           : "o.department = " + q.Param(f_.department));
     } else {
-      q.Append("SELECT c.id, " + due + " FROM cases c WHERE ");
+      q.Append("SELECT c.id, " + DueColumn() + " FROM cases c WHERE ");
       switch (driver_) {
         case Driver::kFeedback: q.Append("c.feedback_id = " + q.Param(f_.feedback_id)); break;
         case Driver::kCustomer: q.Append("c.customer_id = " + q.Param(f_.customer_id)); break;
@@ -170,14 +158,11 @@ class WorklistQuery {
         default: q.Append("1 = 1"); break;
       }
     }
-    q.Append(" AND " + t + "state = " + q.Param(static_cast<long long>(range.state)));
-    if (range.due == Due::kBefore) q.Append(" AND " + due + " < " + q.Param(as_of_ms));
-    if (range.due == Due::kFrom) q.Append(" AND " + due + " >= " + q.Param(as_of_ms));
-    AppendResiduals(q, id);
+    q.Append(std::string(" AND ") + (ByOwner() ? "o." : "c.") + "state = " +
+             q.Param(static_cast<long long>(range.state)));
+    if (range.due == Due::kBefore) q.Append(" AND " + DueColumn() + " < " + q.Param(as_of_ms));
+    if (range.due == Due::kFrom) q.Append(" AND " + DueColumn() + " >= " + q.Param(as_of_ms));
   }
-
- private:
-  enum class Driver { kNone, kFeedback, kCustomer, kPerson, kDepartment, kKind };
 
   bool Wanted(int state) const { return f_.state == 0 || f_.state == state; }
 
