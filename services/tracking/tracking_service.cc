@@ -230,15 +230,23 @@ std::vector<HistoryRecord> ApplyClockRules(std::vector<CaseClock>& clocks, CaseE
 
 // ListCases' keyset as the cursor of a page token: (overdue bucket, due
 // time, id), listed as of the time the walk's first page was, which fixes the
-// buckets for the whole walk.
-rpc::PageCursor CaseCursor(const CaseListKey& key, std::int64_t as_of_ms) {
-  return {key.bucket, key.id, {key.due_ms}, as_of_ms};
+// buckets for the whole walk. The token also carries the walk's total
+// (issue 12), counted once on the first page: the count reads every
+// matching case, so later pages must not repeat it.
+rpc::PageCursor CaseCursor(const CaseListKey& key, std::int64_t as_of_ms, std::int64_t total) {
+  return {key.bucket, key.id, {key.due_ms, total}, as_of_ms};
 }
-absl::StatusOr<CaseListKey> CaseKeyOf(const rpc::PageCursor& cursor) {
-  if (cursor.more_keys.size() != 1 || cursor.after_key < 0 || cursor.after_key > 1) {
+struct CaseWalkPosition {
+  CaseListKey after;
+  std::int64_t total = 0;
+};
+absl::StatusOr<CaseWalkPosition> CaseWalkOf(const rpc::PageCursor& cursor) {
+  if (cursor.more_keys.size() != 2 || cursor.after_key < 0 || cursor.after_key > 1) {
     return status::InvalidArgument("page_token", "is not a ListCases token");
   }
-  return CaseListKey{static_cast<int>(cursor.after_key), cursor.more_keys[0], cursor.after_id};
+  return CaseWalkPosition{
+      CaseListKey{static_cast<int>(cursor.after_key), cursor.more_keys[0], cursor.after_id},
+      cursor.more_keys[1]};
 }
 
 }  // namespace
@@ -421,13 +429,17 @@ absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
   const std::int64_t now_ms = NowMs();
   const std::int64_t as_of_ms = page.after ? page.after->as_of_ms : now_ms;
   std::optional<CaseListKey> after;
+  std::int64_t total = 0;
   if (page.after) {
-    VOC_ASSIGN_OR_RETURN(after, CaseKeyOf(*page.after));
+    VOC_ASSIGN_OR_RETURN(const CaseWalkPosition position, CaseWalkOf(*page.after));
+    after = position.after;
+    total = position.total;
+  } else {
+    // Issue 12: the true total, counted once per walk, as of its first page.
+    VOC_ASSIGN_OR_RETURN(total, store_.CountCases(filter, as_of_ms));
   }
   VOC_ASSIGN_OR_RETURN(auto entries, store_.ListCases(filter, now_ms, as_of_ms, page.size, after));
   v1::ListCasesResponse response;
-  // Issue 12: the true total, as of the walk's first page like the pages.
-  VOC_ASSIGN_OR_RETURN(const std::int64_t total, store_.CountCases(filter, as_of_ms));
   response.set_total_size(total);
   const auto policies = Policies();
   for (auto& entry : entries) {
@@ -437,7 +449,7 @@ absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
   }
   if (static_cast<int>(entries.size()) >= page.size) {
     response.set_next_page_token(
-        rpc::EncodePageToken(CaseCursor(entries.back().key, as_of_ms), fingerprint));
+        rpc::EncodePageToken(CaseCursor(entries.back().key, as_of_ms, total), fingerprint));
   }
   return response;
 }

@@ -19,6 +19,7 @@ const state = {
   departments: [],
   department: localStorage.getItem('voc.department') || '',
   cases: [],
+  casesTotal: 0, // issue 12: tracking's total_size for the department
   selectedId: null,
   clock: null,
   view: 'cases',
@@ -184,7 +185,7 @@ function renderCases() {
   $('case-rows').replaceChildren(...rows);
   // Issue 12: the true total from tracking; "(shown / total)" when the
   // first page holds fewer cases than the department has.
-  const total = state.casesTotal || 0;
+  const total = state.casesTotal;
   $('case-count').textContent = total > state.cases.length ? `(${state.cases.length} / ${total})` : `(${state.cases.length})`;
   $('empty').hidden = state.cases.length > 0;
 }

@@ -139,8 +139,9 @@ class WorklistQuery {
 
   bool ByOwner() const { return driver_ == Driver::kPerson || driver_ == Driver::kDepartment; }
   // The case id and the due column of the table whose index is read.
+  std::string Table() const { return ByOwner() ? "o." : "c."; }
   std::string IdColumn() const { return ByOwner() ? "o.case_id" : "c.id"; }
-  std::string DueColumn() const { return (ByOwner() ? "o." : "c.") + due_; }
+  std::string DueColumn() const { return Table() + due_; }
 
   // SELECT (id, due) FROM the driving table WHERE its index column, the
   // range's state and its side of as_of.
@@ -158,8 +159,7 @@ class WorklistQuery {
         default: q.Append("1 = 1"); break;
       }
     }
-    q.Append(std::string(" AND ") + (ByOwner() ? "o." : "c.") + "state = " +
-             q.Param(static_cast<long long>(range.state)));
+    q.Append(" AND " + Table() + "state = " + q.Param(static_cast<long long>(range.state)));
     if (range.due == Due::kBefore) q.Append(" AND " + DueColumn() + " < " + q.Param(as_of_ms));
     if (range.due == Due::kFrom) q.Append(" AND " + DueColumn() + " >= " + q.Param(as_of_ms));
   }
