@@ -31,6 +31,7 @@ constexpr char kUsage[] =
     "  apikeys create --name NAME --scopes a,b | revoke KEY_ID | list [--all]   (admin key)\n"
     "  audit list [--kind K] [--principal P] [--limit N]              (admin key)\n"
     "  customers erase ID [--yes]   (admin: VOC_API_KEY with the admin scope)\n"
+    "  reports rebuild              (admin key: the voice roll-up from triage's results)\n"
     "  triage eval|train ...\n"
     "FILE defaults to config/voc.yaml; service addresses come from services.<name>.address.\n"
     "Calls carry the API key in VOC_API_KEY (else the file VOC_API_KEY_FILE, else var/secrets/cli.key).\n";
@@ -102,6 +103,7 @@ int main(int argc, char** argv) {
   if (command == "apikeys") return voc::cli::RunApiKeys(ctx, rest);
   if (command == "audit") return voc::cli::RunAudit(ctx, rest);
   if (command == "customers") return voc::cli::RunCustomers(ctx, rest);
+  if (command == "reports") return voc::cli::RunReports(ctx, rest);
   if (command == "help") {
     std::cout << kUsage;
     return voc::cli::kExitOk;

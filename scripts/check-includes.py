@@ -52,7 +52,7 @@ COMMON_LAYERS = {
     # PIPL / GDPR erasure (issue 9): the PrivacyService adapter runs under auth::Serve.
     "erasure": {"auth", "log", "status"},
     # Report figures (issue 12): plain arithmetic over counts, below every service.
-    "reports": set(),
+    "reports": {"config"},
 }
 
 

@@ -81,6 +81,17 @@ bool CanReadAnalytics(const Principal& p) {
   return true;
 }
 
+CaseVisibility VisibleFigures(const Principal& p) {
+  CaseVisibility v;
+  if (!p.is_person()) {
+    v.all = p.HasScope(kAnalyticsRead) || p.HasScope(kCasesRead);
+    return v;
+  }
+  v = VisibleCases(p);
+  v.owner_person.clear();
+  return v;
+}
+
 bool CanReadFeedback(const Principal& p) {
   if (!p.is_person()) return p.HasScope(kFeedbackRead);
   return p.HasRole(Role::kAnalyst) || p.HasRole(Role::kExecutive);

@@ -61,6 +61,13 @@ bool CanWriteRules(const Principal& p);  // rules:write, admin; analyst, admin
 // Company-wide aggregates (counts, clusters, signals, knowledge; de-identified).
 bool CanReadAnalytics(const Principal& p);  // analytics:read, cases:read; any person
 
+// Report figures (issue 12) are scoped like cases: which departments'
+// figures `p` may read. Every department for analysts, executives and keys
+// with analytics:read or cases:read; a member's or head's own departments;
+// nothing for anyone else (owner_person stays empty: figures are counted
+// by department, not by owner).
+CaseVisibility VisibleFigures(const Principal& p);
+
 bool CanReadFeedback(const Principal& p);  // feedback:read; analyst, executive
 bool IsAdmin(const Principal& p);          // admin scope; admin role
 

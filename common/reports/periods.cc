@@ -39,6 +39,17 @@ std::string FormatDay(DayNumber day) {
   return text;
 }
 
+DayNumber DayOfMoment(long long unix_ms, int utc_offset_minutes) {
+  constexpr long long kDayMs = 86'400'000;
+  const long long local = unix_ms + static_cast<long long>(utc_offset_minutes) * 60'000;
+  // Floor division: a moment before 1970 falls on the day before, not after.
+  return static_cast<DayNumber>(local >= 0 ? local / kDayMs : -((-local + kDayMs - 1) / kDayMs));
+}
+
+long long DayStartMs(DayNumber day, int utc_offset_minutes) {
+  return static_cast<long long>(day) * 86'400'000 - static_cast<long long>(utc_offset_minutes) * 60'000;
+}
+
 DayNumber WeekStart(DayNumber day) {
   // 1970-01-01 was a Thursday: Monday-based weekday = (day + 3) mod 7.
   const long weekday = ((day + 3) % 7 + 7) % 7;

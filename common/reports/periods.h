@@ -19,6 +19,18 @@ using DayNumber = long;
 std::optional<DayNumber> ParseDay(std::string_view text);
 std::string FormatDay(DayNumber day);
 
+// The report day of a moment: the civil day at `utc_offset_minutes` east
+// of UTC (480 for China Standard Time) that contains `unix_ms`.
+DayNumber DayOfMoment(long long unix_ms, int utc_offset_minutes);
+// The first moment (Unix ms) of `day` at that offset.
+long long DayStartMs(DayNumber day, int utc_offset_minutes);
+
+// The report time zone every service buckets its figures in unless
+// configured (reports.utc_offset_minutes): UTC+8, China Standard Time,
+// which has no daylight saving. A roll-up made at one offset is rebuilt
+// after the offset changes (docs/operations.md).
+inline constexpr int kDefaultReportUtcOffsetMinutes = 480;
+
 // The Monday on or before `day`.
 DayNumber WeekStart(DayNumber day);
 

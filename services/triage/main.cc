@@ -10,6 +10,7 @@
 #include "common/privacy/masker.h"
 #include "common/queue/publisher.h"
 #include "common/queue/stream_trim_worker.h"
+#include "common/reports/settings.h"
 #include "common/auth/dev_clock_access.h"  // stages helper (issue 9): who may move the dev clock
 #include "common/rpc/server.h"
 #include "common/service/context.h"
@@ -20,6 +21,7 @@
 #include "services/triage/rule_editor.h"
 #include "services/triage/rule_reloader.h"
 #include "services/triage/privacy_grpc.h"
+#include "services/triage/reports/voice_report_grpc.h"
 #include "services/triage/triage_grpc.h"
 #include "services/triage/triage_consumer.h"
 #include "services/triage/triage_service.h"
@@ -74,7 +76,31 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
-  voc::triage::TriageStore store(*ctx.db);
+  // Report days and the NPS minimum (issue 12), checked at start.
+  voc::reports::ReportSettings report_settings;
+  try {
+    report_settings = voc::reports::ReadReportSettings(ctx.config);
+  } catch (const voc::ConfigError& e) {
+    std::cerr << "voc-triage: cannot start: " << e.what() << "\n";
+    return 2;
+  }
+  voc::triage::TriageStore store(*ctx.db, report_settings.utc_offset_minutes);
+  // A database from before the voice roll-up gets it once, from its results.
+  if (auto missing = store.VoiceRollupMissing(); !missing.ok() || *missing) {
+    if (!missing.ok()) {
+      std::cerr << "voc-triage: cannot start: " << missing.status().message() << "\n";
+      return 2;
+    }
+    voc::log::Info("voice_rollup_rebuild_started");
+    auto rebuilt = store.RebuildVoiceRollups(
+        [](std::int64_t read) { voc::log::Info("voice_rollup_rebuild_progress", {{"results_read", read}}); });
+    if (!rebuilt.ok()) {
+      std::cerr << "voc-triage: cannot start: " << rebuilt.status().message() << "\n";
+      return 2;
+    }
+    voc::log::Info("voice_rollup_rebuilt",
+                   {{"results_read", rebuilt->results_read}, {"rows_written", rebuilt->rows_written}});
+  }
 
   std::unique_ptr<voc::triage::TriageAnalyzer> analyzer;
   std::unique_ptr<voc::triage::RuleReloader> stored_rules;
@@ -134,9 +160,20 @@ int main(int argc, char** argv) {
   // PIPL / GDPR erasure (issue 9): voc customers erase.
   voc::triage::ErasureStore erasure_store(*ctx.db);
   const auto privacy_service = voc::triage::MakePrivacyGrpc(*authenticator, erasure_store, processor);
+  // Voice figures (issue 12) from the roll-up SaveResults maintains.
+  voc::triage::VoiceRollupStore voice_rollups(*ctx.db);
+  voc::triage::VoiceReportService voice_reports(
+      store, voice_rollups,
+      [&analyzer](const std::string& topic) {
+        const auto taxonomy = analyzer->taxonomy().Current();
+        const auto* found = taxonomy->Find(topic);
+        return found ? found->department : std::string();
+      },
+      *ctx.clock, {.nps_min_answers = report_settings.nps_min_answers});
+  voc::triage::VoiceReportGrpc voice_report_grpc(voice_reports, *authenticator);
   voc::rpc::ServiceServer server({.service_name = "triage", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
                                   .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
-                                 {&grpc_service, privacy_service.get()});
+                                 {&grpc_service, privacy_service.get(), &voice_report_grpc});
   voc::StartServerOrExit(server, "triage");
   const auto readiness = voc::StartReadiness(ctx, server);
   std::thread consumer_thread([&] { queue_consumer.Run(); });

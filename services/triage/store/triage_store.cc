@@ -9,6 +9,8 @@
 #include "proto/api/enum_names.h"
 #include "proto/api/topic_id.h"
 #include "common/util/time.h"
+#include "services/triage/reports/voice_rollup.h"
+#include "services/triage/store/voice_rollup_store.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -133,6 +135,8 @@ std::vector<storage::Migration> TriageMigrations() {
            " OR (earlier.created_ms = rule_versions.created_ms AND earlier.id <= rule_versions.id)))",
            "CREATE UNIQUE INDEX rule_versions_number ON rule_versions (kind, number)",
        }},
+      // The voice roll-up (issue 12), defined beside its queries.
+      VoiceRollupMigration(),
   };
 }
 
@@ -338,12 +342,63 @@ absl::Status TriageStore::SaveResults(std::vector<PendingResult>& batch, std::ui
       for (PendingResult* pending : fresh)
         if (pending->member) pending->member->seq = static_cast<std::uint64_t>(++seq);
       InsertResults(s, fresh);
+      VoiceRollup rollup;
+      for (const PendingResult* pending : fresh)
+        AddToVoiceRollup(pending->triaged, report_utc_offset_minutes_, rollup);
+      AddVoiceRollup(s, rollup);
       // Meaningful only once the commit succeeded (SaveResults returned OK).
       for (PendingResult* pending : fresh) pending->stored = true;
       SetCounter(s, "member_seq", seq);
       if (static_cast<long long>(next_cluster_id) != first_cluster_id)
         SetCounter(s, "next_cluster_id", static_cast<long long>(next_cluster_id));
       *last_seq = static_cast<std::uint64_t>(seq);
+    });
+  });
+}
+
+absl::StatusOr<VoiceRebuild> TriageStore::RebuildVoiceRollups(
+    const std::function<void(std::int64_t read)>& progress) {
+  return storage::Guarded("rebuilding the voice roll-up", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      LockClusters(s, db_.backend());
+      VoiceRebuild done;
+      VoiceRollup rollup;
+      // In keyset chunks: PostgreSQL's client would otherwise hold every
+      // row's JSON in memory at once.
+      std::string after;
+      for (bool more = true; more;) {
+        more = false;
+        soci::rowset<soci::row> rows =
+            (s.prepare << "SELECT feedback_id, triaged_json FROM triage_results WHERE feedback_id > :after"
+                          " ORDER BY feedback_id LIMIT 10000",
+             soci::use(after));
+        std::string last;
+        for (const soci::row& row : rows) {
+          last = row.get<std::string>(0);
+          more = true;
+          voc::v1::TriagedFeedback triaged;
+          // An unreadable row is counted as read and adds nothing: the
+          // incremental path never wrote one.
+          if (FromJson(row.get<std::string>(1), &triaged))
+            AddToVoiceRollup(triaged, report_utc_offset_minutes_, rollup);
+          if (++done.results_read % 10'000 == 0 && progress) progress(done.results_read);
+        }
+        after = last;
+      }
+      s << "DELETE FROM voice_daily";
+      AddVoiceRollup(s, rollup);
+      done.rows_written = static_cast<std::int64_t>(rollup.size());
+      return done;
+    });
+  });
+}
+
+absl::StatusOr<bool> TriageStore::VoiceRollupMissing() {
+  return storage::Guarded("reading the voice roll-up", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      int found = 0;
+      s << "SELECT 1 FROM triage_results WHERE NOT EXISTS (SELECT 1 FROM voice_daily) LIMIT 1", soci::into(found);
+      return s.got_data();
     });
   });
 }

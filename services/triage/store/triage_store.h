@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/reports/periods.h"
 #include "common/storage/database.h"
 #include "voc/v1/feedback.pb.h"
 
@@ -135,10 +136,20 @@ struct FeedbackCounts {
   std::int64_t topic_negative = 0;
 };
 
+// What RebuildVoiceRollups did.
+struct VoiceRebuild {
+  std::int64_t results_read = 0;
+  std::int64_t rows_written = 0;
+};
+
 // Thread-safe (the Database pools sessions).
 class TriageStore {
  public:
-  explicit TriageStore(storage::Database& db) : db_(db) {}
+  // `report_utc_offset_minutes`: the time zone the voice roll-up's days are
+  // counted in (issue 12; common/reports/periods.h).
+  explicit TriageStore(storage::Database& db,
+                       int report_utc_offset_minutes = reports::kDefaultReportUtcOffsetMinutes)
+      : db_(db), report_utc_offset_minutes_(report_utc_offset_minutes) {}
 
   // nullopt when triage has not stored a result for this feedback.
   absl::StatusOr<std::optional<StoredResult>> GetResult(const std::string& feedback_id);
@@ -160,8 +171,10 @@ class TriageStore {
   // delivery or another replica), runs `step` (see ClusterStep), stores the
   // rest with their members numbered after the shared member_seq, and
   // advances the shared counters. `*last_seq` gets the seq of the last
-  // member stored or caught up. On error nothing is stored (and the step's
-  // in-memory effects must be undone by the caller).
+  // member stored or caught up. The stored results are added to the voice
+  // roll-up in the same transaction, so a redelivered result is counted
+  // once. On error nothing is stored (and the step's in-memory effects must
+  // be undone by the caller).
   absl::Status SaveResults(std::vector<PendingResult>& batch, std::uint64_t after_seq, const ClusterStep& step,
                            std::uint64_t* last_seq);
   // Members stored after `after_seq`, in seq order, without the lock: rows
@@ -220,8 +233,21 @@ class TriageStore {
   // The number of the newest version of `kind`, 0 when none is stored.
   absl::StatusOr<std::int64_t> NewestRuleNumber(const std::string& kind);
 
+  // Replaces the voice roll-up with one folded from every stored result
+  // (triaged_json), in one transaction under the cluster lock, so no
+  // SaveResults adds to it meanwhile and readers see the old figures until
+  // the new ones are committed. `progress` (may be empty) is called every
+  // 10,000 results read.
+  absl::StatusOr<VoiceRebuild> RebuildVoiceRollups(const std::function<void(std::int64_t read)>& progress);
+  // Whether results are stored but the roll-up is empty: a database from
+  // before the roll-up (migration 6), which main rebuilds once at start.
+  absl::StatusOr<bool> VoiceRollupMissing();
+
+  int report_utc_offset_minutes() const { return report_utc_offset_minutes_; }
+
  private:
   storage::Database& db_;
+  int report_utc_offset_minutes_;
 };
 
 }  // namespace voc::triage

@@ -51,5 +51,21 @@ TEST(PeriodsTest, RangeErrorsNameTheField) {
   EXPECT_EQ(ok->days(), 90);
 }
 
+TEST(PeriodsTest, AMomentFallsOnItsLocalDay) {
+  const DayNumber dec1 = *ParseDay("2026-12-01");
+  const long long utc_midnight = static_cast<long long>(dec1) * 86'400'000;
+  // 2026-12-01 00:00 UTC is 08:00 in China: still Dec 1 there.
+  EXPECT_EQ(DayOfMoment(utc_midnight, 480), dec1);
+  // 2026-11-30 16:00 UTC is 2026-12-01 00:00 in China; one ms earlier is Nov 30.
+  EXPECT_EQ(DayOfMoment(utc_midnight - 8 * 3'600'000, 480), dec1);
+  EXPECT_EQ(DayOfMoment(utc_midnight - 8 * 3'600'000 - 1, 480), dec1 - 1);
+  EXPECT_EQ(DayOfMoment(utc_midnight - 1, 0), dec1 - 1);
+  // West of UTC, and before 1970 (floor, not truncation).
+  EXPECT_EQ(DayOfMoment(utc_midnight + 4 * 3'600'000, -300), dec1 - 1);
+  EXPECT_EQ(DayOfMoment(-1, 0), -1);
+  EXPECT_EQ(DayStartMs(dec1, 480), utc_midnight - 8 * 3'600'000);
+  EXPECT_EQ(DayOfMoment(DayStartMs(dec1, -300), -300), dec1);
+}
+
 }  // namespace
 }  // namespace voc::reports

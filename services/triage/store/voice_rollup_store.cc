@@ -1,0 +1,195 @@
+#include "services/triage/store/voice_rollup_store.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "common/storage/errors.h"
+#include "common/storage/rows.h"
+
+namespace voc::triage {
+
+storage::Migration VoiceRollupMigration() {
+  return {6,
+          "voice roll-up: daily feedback counts per slice (issue 12)",
+          {
+              // slice: VoiceSlice (0 all, 1 topic, 2 department, 3 store,
+              // 4 tier); detail: VoiceDetail, which of channel, product
+              // and region the row is keyed by (0 none: the summary row of
+              // the slice and day; 1 all three; 2, 3, 4 one of them). The
+              // key's order serves the trend (slice, value, detail, day
+              // range); the second index the rankings (every value of a
+              // slice over a day range).
+              "CREATE TABLE voice_daily ("
+              " slice INTEGER NOT NULL,"
+              " value TEXT NOT NULL,"
+              " detail INTEGER NOT NULL,"
+              " day BIGINT NOT NULL,"
+              " channel INTEGER NOT NULL,"
+              " product TEXT NOT NULL,"
+              " region TEXT NOT NULL,"
+              " total BIGINT NOT NULL,"
+              " negative BIGINT NOT NULL,"
+              " neutral BIGINT NOT NULL,"
+              " positive BIGINT NOT NULL,"
+              " negative_intensity BIGINT NOT NULL,"
+              " promoters BIGINT NOT NULL,"
+              " passives BIGINT NOT NULL,"
+              " detractors BIGINT NOT NULL,"
+              " PRIMARY KEY (slice, value, detail, day, channel, product, region))",
+              "CREATE INDEX voice_daily_ranking ON voice_daily (slice, detail, day, value)",
+          }};
+}
+
+namespace {
+
+struct RollupRow {
+  int slice = 0;
+  std::string value;
+  int detail = 0;
+  long long day = 0;
+  int channel = 0;
+  std::string product, region;
+  long long total = 0, negative = 0, neutral = 0, positive = 0, intensity = 0, promoters = 0, passives = 0,
+            detractors = 0;
+};
+
+constexpr std::size_t kColumns = 15;
+// 15 columns x 200 rows: far below SQLite's 32,766 bound variables and
+// PostgreSQL's 65,535.
+constexpr std::size_t kRowsPerStatement = 200;
+
+constexpr char kCountColumns[] =
+    "SUM(total), SUM(negative), SUM(neutral), SUM(positive), SUM(negative_intensity), SUM(promoters),"
+    " SUM(passives), SUM(detractors)";
+
+VoiceCounts CountsAt(const soci::row& r, std::size_t first) {
+  VoiceCounts c;
+  c.total = storage::AsInt(r, first);
+  c.negative = storage::AsInt(r, first + 1);
+  c.neutral = storage::AsInt(r, first + 2);
+  c.positive = storage::AsInt(r, first + 3);
+  c.negative_intensity = storage::AsInt(r, first + 4);
+  c.nps.promoters = storage::AsInt(r, first + 5);
+  c.nps.passives = storage::AsInt(r, first + 6);
+  c.nps.detractors = storage::AsInt(r, first + 7);
+  return c;
+}
+
+// The WHERE clause for `q` (without the value, which Days adds) and its
+// string parameters in order. Integers are written into the SQL: they come
+// from parsed numbers, never from text, and both backends then compare
+// like with like.
+std::string Where(const VoiceQuery& q, std::vector<std::string>& params) {
+  std::string sql = " WHERE slice = " + std::to_string(static_cast<int>(q.slice)) +
+                    " AND detail = " + std::to_string(static_cast<int>(q.detail())) +
+                    " AND day >= " + std::to_string(q.start) + " AND day <= " + std::to_string(q.end);
+  if (q.channel != 0) sql += " AND channel = " + std::to_string(q.channel);
+  auto text = [&](const char* column, const std::string& v) {
+    if (v.empty()) return;
+    params.push_back(v);
+    sql += std::string(" AND ") + column + " = :p" + std::to_string(params.size());
+  };
+  text("product", q.product);
+  text("region", q.region);
+  return sql;
+}
+
+}  // namespace
+
+void AddVoiceRollup(soci::session& s, const VoiceRollup& rollup) {
+  std::vector<RollupRow> rows;
+  rows.reserve(rollup.size());
+  for (const auto& [k, c] : rollup) {
+    rows.push_back({static_cast<int>(k.slice), k.value, static_cast<int>(k.detail), static_cast<long long>(k.day), k.channel,
+                    k.product, k.region, c.total, c.negative, c.neutral, c.positive, c.negative_intensity,
+                    c.nps.promoters, c.nps.passives, c.nps.detractors});
+  }
+  for (std::size_t begin = 0; begin < rows.size(); begin += kRowsPerStatement) {
+    const std::size_t n = std::min(kRowsPerStatement, rows.size() - begin);
+    std::string sql =
+        "INSERT INTO voice_daily (slice, value, detail, day, channel, product, region, total, negative,"
+        " neutral, positive, negative_intensity, promoters, passives, detractors) VALUES ";
+    for (std::size_t i = 0; i < n; ++i) {
+      sql += i ? ", (" : "(";
+      for (std::size_t c = 0; c < kColumns; ++c) sql += (c ? ", :p" : ":p") + std::to_string(i * kColumns + c);
+      sql += ")";
+    }
+    // A key appears once per statement (the rollup is a map), which
+    // PostgreSQL requires of ON CONFLICT DO UPDATE.
+    sql +=
+        " ON CONFLICT (slice, value, detail, day, channel, product, region) DO UPDATE SET"
+        " total = voice_daily.total + excluded.total,"
+        " negative = voice_daily.negative + excluded.negative,"
+        " neutral = voice_daily.neutral + excluded.neutral,"
+        " positive = voice_daily.positive + excluded.positive,"
+        " negative_intensity = voice_daily.negative_intensity + excluded.negative_intensity,"
+        " promoters = voice_daily.promoters + excluded.promoters,"
+        " passives = voice_daily.passives + excluded.passives,"
+        " detractors = voice_daily.detractors + excluded.detractors";
+    soci::details::prepare_temp_type query = (s.prepare << sql);
+    for (std::size_t i = 0; i < n; ++i) {
+      RollupRow& r = rows[begin + i];
+      query, soci::use(r.slice), soci::use(r.value), soci::use(r.detail), soci::use(r.day), soci::use(r.channel),
+          soci::use(r.product), soci::use(r.region), soci::use(r.total), soci::use(r.negative),
+          soci::use(r.neutral), soci::use(r.positive), soci::use(r.intensity), soci::use(r.promoters),
+          soci::use(r.passives), soci::use(r.detractors);
+    }
+    soci::statement statement(query);
+    statement.execute(true);
+  }
+}
+
+absl::StatusOr<std::map<reports::DayNumber, VoiceCounts>> VoiceRollupStore::Days(const VoiceQuery& q) {
+  return storage::Guarded("reading the voice roll-up", [&] {
+    std::vector<std::string> params;
+    std::string where = Where(q, params);
+    params.push_back(q.value);
+    where += " AND value = :p" + std::to_string(params.size());
+    std::map<reports::DayNumber, VoiceCounts> days;
+    db_.WithSession([&](soci::session& s) {
+      storage::ForEachRow(s, std::string("SELECT day, ") + kCountColumns + " FROM voice_daily" + where + " GROUP BY day",
+                          params, [&](const soci::row& r) { days[storage::AsInt(r, 0)] = CountsAt(r, 1); });
+    });
+    return days;
+  });
+}
+
+absl::StatusOr<std::map<std::string, VoiceCounts>> VoiceRollupStore::SliceTotals(const VoiceQuery& q) {
+  return storage::Guarded("reading the voice roll-up", [&] {
+    std::vector<std::string> params;
+    const std::string where = Where(q, params);
+    std::map<std::string, VoiceCounts> totals;
+    db_.WithSession([&](soci::session& s) {
+      storage::ForEachRow(s,
+                          std::string("SELECT value, ") + kCountColumns + " FROM voice_daily" + where +
+                              " GROUP BY value",
+                          params, [&](const soci::row& r) { totals[r.get<std::string>(0)] = CountsAt(r, 1); });
+    });
+    return totals;
+  });
+}
+
+absl::StatusOr<VoiceRollup> VoiceRollupStore::All() {
+  return storage::Guarded("reading the voice roll-up", [&] {
+    VoiceRollup out;
+    db_.WithSession([&](soci::session& s) {
+      storage::ForEachRow(s,
+                          "SELECT slice, value, detail, day, channel, product, region, total, negative,"
+                          " neutral, positive, negative_intensity, promoters, passives, detractors FROM voice_daily",
+                          {}, [&](const soci::row& r) {
+                            VoiceKey k;
+                            k.slice = static_cast<VoiceSlice>(storage::AsInt(r, 0));
+                            k.value = r.get<std::string>(1);
+                            k.detail = static_cast<VoiceDetail>(storage::AsInt(r, 2));
+                            k.day = storage::AsInt(r, 3);
+                            k.channel = static_cast<int>(storage::AsInt(r, 4));
+                            k.product = r.get<std::string>(5);
+                            k.region = r.get<std::string>(6);
+                            out[k] = CountsAt(r, 7);
+                          });
+    });
+    return out;
+  });
+}
+
+}  // namespace voc::triage

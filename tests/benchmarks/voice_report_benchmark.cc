@@ -1,0 +1,290 @@
+// The 90-day voice dashboard over 10,000,000 feedback (issue 12): what
+// VoiceReportService answers from the roll-up (voice_daily) that
+// SaveResults keeps, on SQLite (a file on /dev/shm: the fill does not wait
+// for fsync; reads come from the page cache either way) and on a
+// PostgreSQL 15 started for the run (fsync off; VACUUM ANALYZE after the
+// fill, as autovacuum would do).
+//
+// The fill folds N generated feedback (VOC_VOICE_FEEDBACK, default
+// 10,000,000) spread evenly over the 90 days asked, plus N/5 over the 90
+// days before (so the growth ranking compares with something), through
+// AddToVoiceRollup — the function SaveResults uses — and writes the rows
+// with AddVoiceRollup. No triage_results rows are written: the reports never
+// read them. The shape: 7 channels, 12 products, 8 regions, 3 tiers, 200
+// stores, 40 leaf topics under 8 parents routed to 8 departments, one or two
+// topics a feedback, 40 % negative, a third NPS answers.
+//
+// Measured, each as an analyst (every department): the daily trend,
+// unfiltered and narrowed by channel and region; the weekly trend of one
+// department and of one topic narrowed by product; the complaint ranking
+// by volume unfiltered and narrowed by channel; the growth ranking of one
+// department. p50_ms / p99_ms of the wall time per call. Built, not run by
+// ctest:
+//
+//   ./build/tests/benchmarks/voice_report_benchmark --benchmark_counters_tabular=true
+//   VOC_VOICE_FEEDBACK=1000000 VOC_VOICE_BACKENDS=sqlite ./build/tests/benchmarks/voice_report_benchmark
+#include <benchmark/benchmark.h>
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/clock/clock.h"
+#include "common/storage/database.h"
+#include "services/triage/reports/voice_report_service.h"
+#include "services/triage/store/triage_store.h"
+#include "services/triage/store/voice_rollup_store.h"
+#include "tests/support/servers.h"
+
+namespace {
+
+using namespace voc;
+
+const reports::DayNumber kFirstDay = *reports::ParseDay("2026-09-03");
+constexpr int kDays = 90;
+constexpr int kTopicsPerParent = 5;
+constexpr int kParents = 8;
+
+std::vector<std::string> ListFromEnv(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  std::stringstream in(value && *value ? value : fallback);
+  std::vector<std::string> out;
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+std::string Leaf(int i) { return "t" + std::to_string(i / kTopicsPerParent) + ".s" + std::to_string(i % kTopicsPerParent); }
+std::string DepartmentOfParent(int parent) { return "dept-" + std::to_string(parent); }
+
+struct Lcg {
+  unsigned long long state = 42;
+  unsigned Next(unsigned n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<unsigned>((state >> 33) % n);
+  }
+};
+
+// Folds `count` generated feedback over [first, first + days) into `rollup`.
+void Generate(long long count, reports::DayNumber first, int days, Lcg& rng, triage::VoiceRollup& rollup) {
+  v1::TriagedFeedback t;
+  auto& f = *t.mutable_feedback();
+  auto& r = *t.mutable_result();
+  const int kLeaves = kParents * kTopicsPerParent;
+  for (long long i = 0; i < count; ++i) {
+    const reports::DayNumber day = first + static_cast<reports::DayNumber>(i % days);
+    f.mutable_occurred_time()->set_seconds(reports::DayStartMs(day, 480) / 1000 + rng.Next(86'400));
+    f.set_channel(static_cast<v1::Channel>(1 + rng.Next(7)));
+    f.set_product("P" + std::to_string(rng.Next(12)));
+    f.mutable_customer()->set_region("R" + std::to_string(rng.Next(8)));
+    f.mutable_customer()->set_value_tier(rng.Next(3) == 0 ? "vip" : (rng.Next(2) ? "high" : "standard"));
+    f.mutable_customer()->set_store("S" + std::to_string(rng.Next(200)));
+    if (rng.Next(3) == 0) {
+      f.set_nps(static_cast<int>(rng.Next(11)));
+    } else {
+      f.clear_nps();
+    }
+    const unsigned s = rng.Next(10);
+    r.set_sentiment(s < 4 ? v1::SENTIMENT_NEGATIVE : (s < 7 ? v1::SENTIMENT_NEUTRAL : v1::SENTIMENT_POSITIVE));
+    r.set_intensity(static_cast<int>(rng.Next(4)));
+    r.clear_topics();
+    for (unsigned k = 0, n = 1 + rng.Next(2); k < n; ++k) {
+      const int leaf = static_cast<int>(rng.Next(kLeaves));
+      auto* m = r.add_topics();
+      m->set_topic(Leaf(leaf));
+      m->set_department(DepartmentOfParent(leaf / kTopicsPerParent));
+    }
+    triage::AddToVoiceRollup(t, 480, rollup);
+  }
+}
+
+std::string TempDirectory() {
+  std::string pattern = (std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp") + std::string("/voc-voice-XXXXXX");
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+struct Store {
+  std::string backend;
+  std::string dir;
+  std::unique_ptr<testing::PostgresServer> postgres;
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<triage::TriageStore> triage_store;
+  std::unique_ptr<triage::VoiceRollupStore> rollups;
+  FakeClock clock{TimePoint{}};
+  std::unique_ptr<triage::VoiceReportService> service;
+  ~Store() {
+    service.reset();
+    db.reset();
+    if (!dir.empty()) std::filesystem::remove_all(dir);
+  }
+};
+
+std::unique_ptr<Store> current;
+std::unique_ptr<triage::VoiceRollup> generated;
+
+const triage::VoiceRollup& Generated() {
+  if (generated) return *generated;
+  const long long n = std::stoll(ListFromEnv("VOC_VOICE_FEEDBACK", "10000000").front());
+  const auto start = std::chrono::steady_clock::now();
+  generated = std::make_unique<triage::VoiceRollup>();
+  Lcg rng;
+  Generate(n, kFirstDay, kDays, rng, *generated);
+  Generate(n / 5, kFirstDay - kDays, kDays, rng, *generated);
+  std::cerr << "generated " << n << " + " << n / 5 << " feedback into " << generated->size() << " roll-up rows in "
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s\n";
+  return *generated;
+}
+
+Store& StoreFor(const std::string& backend) {
+  if (current && current->backend == backend) return *current;
+  current.reset();
+  const triage::VoiceRollup& rows = Generated();
+  auto s = std::make_unique<Store>();
+  s->backend = backend;
+  std::string url;
+  if (backend == "postgres") {
+    s->postgres = std::make_unique<testing::PostgresServer>();
+    s->postgres->CreateDatabase("triage");
+    url = s->postgres->Url("triage");
+  } else {
+    s->dir = TempDirectory();
+    url = "sqlite3://" + s->dir + "/triage.db";
+  }
+  s->db = storage::Database::Open(url, 2).value();
+  s->db->Migrate("triage", triage::TriageMigrations()).value();
+  const auto start = std::chrono::steady_clock::now();
+  // 100,000 rows a transaction.
+  triage::VoiceRollup chunk;
+  auto flush = [&] {
+    s->db->InTransaction([&](soci::session& session) { triage::AddVoiceRollup(session, chunk); });
+    chunk.clear();
+  };
+  for (const auto& [key, counts] : rows) {
+    chunk.emplace(key, counts);
+    if (chunk.size() == 100'000) flush();
+  }
+  flush();
+  if (backend == "postgres") s->db->WithSession([](soci::session& session) { session << "VACUUM ANALYZE"; });
+  std::cerr << "filled " << backend << " with " << rows.size() << " rows in "
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s\n";
+  s->triage_store = std::make_unique<triage::TriageStore>(*s->db);
+  s->rollups = std::make_unique<triage::VoiceRollupStore>(*s->db);
+  s->service = std::make_unique<triage::VoiceReportService>(
+      *s->triage_store, *s->rollups,
+      [](const std::string& topic) { return DepartmentOfParent(std::stoi(topic.substr(1, topic.find('.') - 1))); },
+      s->clock);
+  current = std::move(s);
+  return *current;
+}
+
+auth::Principal Analyst() {
+  auth::Principal p;
+  p.kind = auth::PrincipalKind::kApiKey;
+  p.id = "key:bench";
+  p.scopes = {"analytics:read"};
+  return p;
+}
+
+v1::VoiceFilter NinetyDays() {
+  v1::VoiceFilter f;
+  f.set_start_day(reports::FormatDay(kFirstDay));
+  f.set_end_day(reports::FormatDay(kFirstDay + kDays - 1));
+  return f;
+}
+
+double Percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(index, values.size() - 1)];
+}
+
+// `call` returns how many points or topics it answered, or -1 on error.
+void BM_Voice(benchmark::State& state, std::string backend, std::function<long(triage::VoiceReportService&)> call) {
+  Store& s = StoreFor(backend);
+  std::vector<double> ms;
+  long answered = 0;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    answered = call(*s.service);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    if (answered < 0) {
+      state.SkipWithError("the call failed");
+      return;
+    }
+  }
+  state.counters["p50_ms"] = Percentile(ms, 0.50);
+  state.counters["p99_ms"] = Percentile(ms, 0.99);
+  state.counters["answered"] = static_cast<double>(answered);
+}
+
+long Trend(triage::VoiceReportService& service, const v1::VoiceFilter& filter, v1::ReportGranularity g) {
+  v1::GetVoiceTrendRequest request;
+  *request.mutable_filter() = filter;
+  request.set_granularity(g);
+  auto got = service.GetVoiceTrend(Analyst(), request);
+  if (!got.ok()) std::cerr << got.status() << "\n";
+  return got.ok() ? got->points_size() : -1;
+}
+
+long Ranking(triage::VoiceReportService& service, const v1::VoiceFilter& filter, v1::TopicOrder order) {
+  v1::ListTopTopicsRequest request;
+  *request.mutable_filter() = filter;
+  request.set_order_by(order);
+  request.set_negative_only(true);
+  request.set_page_size(10);
+  auto got = service.ListTopTopics(Analyst(), request);
+  if (!got.ok()) std::cerr << got.status() << "\n";
+  return got.ok() ? got->total_size() : -1;
+}
+
+void RegisterAll() {
+  v1::VoiceFilter all = NinetyDays();
+  v1::VoiceFilter channel_region = all;
+  channel_region.set_channel(v1::CHANNEL_NPS_SURVEY);
+  channel_region.set_region("R3");
+  v1::VoiceFilter department = all;
+  department.set_department("dept-2");
+  v1::VoiceFilter topic_product = all;
+  topic_product.set_topic("t4");
+  topic_product.set_product("P7");
+  v1::VoiceFilter channel = all;
+  channel.set_channel(v1::CHANNEL_APP_REVIEW);
+  const std::vector<std::pair<std::string, std::function<long(triage::VoiceReportService&)>>> calls = {
+      {"trend_daily", [=](auto& s) { return Trend(s, all, v1::REPORT_GRANULARITY_DAY); }},
+      {"trend_daily_channel_region", [=](auto& s) { return Trend(s, channel_region, v1::REPORT_GRANULARITY_DAY); }},
+      {"trend_weekly_department", [=](auto& s) { return Trend(s, department, v1::REPORT_GRANULARITY_WEEK); }},
+      {"trend_weekly_topic_product", [=](auto& s) { return Trend(s, topic_product, v1::REPORT_GRANULARITY_WEEK); }},
+      {"top_topics_volume", [=](auto& s) { return Ranking(s, all, v1::TOPIC_ORDER_VOLUME); }},
+      {"top_topics_volume_channel", [=](auto& s) { return Ranking(s, channel, v1::TOPIC_ORDER_VOLUME); }},
+      {"top_topics_growth_department", [=](auto& s) { return Ranking(s, department, v1::TOPIC_ORDER_GROWTH); }},
+  };
+  for (const std::string& backend : ListFromEnv("VOC_VOICE_BACKENDS", "sqlite,postgres")) {
+    if (backend == "postgres" && !testing::PostgresServer::Available()) continue;
+    for (const auto& [name, call] : calls) {
+      benchmark::RegisterBenchmark(("Voice/" + backend + "/" + name).c_str(), BM_Voice, backend, call)
+          ->Iterations(50)
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  RegisterAll();
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  current.reset();
+  benchmark::Shutdown();
+  return 0;
+}
