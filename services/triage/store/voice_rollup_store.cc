@@ -42,22 +42,6 @@ storage::Migration VoiceRollupMigration() {
 
 namespace {
 
-struct RollupRow {
-  int slice = 0;
-  std::string value;
-  int detail = 0;
-  long long day = 0;
-  int channel = 0;
-  std::string product, region;
-  long long total = 0, negative = 0, neutral = 0, positive = 0, intensity = 0, promoters = 0, passives = 0,
-            detractors = 0;
-};
-
-constexpr std::size_t kColumns = 15;
-// 15 columns x 200 rows: far below SQLite's 32,766 bound variables and
-// PostgreSQL's 65,535.
-constexpr std::size_t kRowsPerStatement = 200;
-
 constexpr char kCountColumns[] =
     "SUM(total), SUM(negative), SUM(neutral), SUM(positive), SUM(negative_intensity), SUM(promoters),"
     " SUM(passives), SUM(detractors)";
@@ -97,46 +81,48 @@ std::string Where(const VoiceQuery& q, std::vector<std::string>& params) {
 }  // namespace
 
 void AddVoiceRollup(soci::session& s, const VoiceRollup& rollup) {
-  std::vector<RollupRow> rows;
-  rows.reserve(rollup.size());
+  if (rollup.empty()) return;
+  // One prepared single-row upsert run over column vectors (SOCI bulk
+  // binding). Multi-row VALUES statements cost more than linearly in their
+  // length here: 289,402 rows took 73 s in 200-row statements, 12 s in
+  // 20-row ones and 2.7 s this way on SQLite (docs/performance.md).
+  const std::size_t n = rollup.size();
+  std::vector<int> slice, detail, channel;
+  std::vector<std::string> value, product, region;
+  std::vector<long long> day, total, negative, neutral, positive, intensity, promoters, passives, detractors;
+  for (auto* v : {&slice, &detail, &channel}) v->reserve(n);
   for (const auto& [k, c] : rollup) {
-    rows.push_back({static_cast<int>(k.slice), k.value, static_cast<int>(k.detail), static_cast<long long>(k.day), k.channel,
-                    k.product, k.region, c.total, c.negative, c.neutral, c.positive, c.negative_intensity,
-                    c.nps.promoters, c.nps.passives, c.nps.detractors});
+    slice.push_back(static_cast<int>(k.slice));
+    value.push_back(k.value);
+    detail.push_back(static_cast<int>(k.detail));
+    day.push_back(static_cast<long long>(k.day));
+    channel.push_back(k.channel);
+    product.push_back(k.product);
+    region.push_back(k.region);
+    total.push_back(c.total);
+    negative.push_back(c.negative);
+    neutral.push_back(c.neutral);
+    positive.push_back(c.positive);
+    intensity.push_back(c.negative_intensity);
+    promoters.push_back(c.nps.promoters);
+    passives.push_back(c.nps.passives);
+    detractors.push_back(c.nps.detractors);
   }
-  for (std::size_t begin = 0; begin < rows.size(); begin += kRowsPerStatement) {
-    const std::size_t n = std::min(kRowsPerStatement, rows.size() - begin);
-    std::string sql =
-        "INSERT INTO voice_daily (slice, value, detail, day, channel, product, region, total, negative,"
-        " neutral, positive, negative_intensity, promoters, passives, detractors) VALUES ";
-    for (std::size_t i = 0; i < n; ++i) {
-      sql += i ? ", (" : "(";
-      for (std::size_t c = 0; c < kColumns; ++c) sql += (c ? ", :p" : ":p") + std::to_string(i * kColumns + c);
-      sql += ")";
-    }
-    // A key appears once per statement (the rollup is a map), which
-    // PostgreSQL requires of ON CONFLICT DO UPDATE.
-    sql +=
-        " ON CONFLICT (slice, value, detail, day, channel, product, region) DO UPDATE SET"
-        " total = voice_daily.total + excluded.total,"
-        " negative = voice_daily.negative + excluded.negative,"
-        " neutral = voice_daily.neutral + excluded.neutral,"
-        " positive = voice_daily.positive + excluded.positive,"
-        " negative_intensity = voice_daily.negative_intensity + excluded.negative_intensity,"
-        " promoters = voice_daily.promoters + excluded.promoters,"
-        " passives = voice_daily.passives + excluded.passives,"
-        " detractors = voice_daily.detractors + excluded.detractors";
-    soci::details::prepare_temp_type query = (s.prepare << sql);
-    for (std::size_t i = 0; i < n; ++i) {
-      RollupRow& r = rows[begin + i];
-      query, soci::use(r.slice), soci::use(r.value), soci::use(r.detail), soci::use(r.day), soci::use(r.channel),
-          soci::use(r.product), soci::use(r.region), soci::use(r.total), soci::use(r.negative),
-          soci::use(r.neutral), soci::use(r.positive), soci::use(r.intensity), soci::use(r.promoters),
-          soci::use(r.passives), soci::use(r.detractors);
-    }
-    soci::statement statement(query);
-    statement.execute(true);
-  }
+  s << "INSERT INTO voice_daily (slice, value, detail, day, channel, product, region, total, negative, neutral,"
+       " positive, negative_intensity, promoters, passives, detractors) VALUES (:s, :v, :d, :day, :c, :p, :r, :t,"
+       " :neg, :neu, :pos, :i, :pr, :pa, :de)"
+       " ON CONFLICT (slice, value, detail, day, channel, product, region) DO UPDATE SET"
+       " total = voice_daily.total + excluded.total,"
+       " negative = voice_daily.negative + excluded.negative,"
+       " neutral = voice_daily.neutral + excluded.neutral,"
+       " positive = voice_daily.positive + excluded.positive,"
+       " negative_intensity = voice_daily.negative_intensity + excluded.negative_intensity,"
+       " promoters = voice_daily.promoters + excluded.promoters,"
+       " passives = voice_daily.passives + excluded.passives,"
+       " detractors = voice_daily.detractors + excluded.detractors",
+      soci::use(slice), soci::use(value), soci::use(detail), soci::use(day), soci::use(channel), soci::use(product),
+      soci::use(region), soci::use(total), soci::use(negative), soci::use(neutral), soci::use(positive),
+      soci::use(intensity), soci::use(promoters), soci::use(passives), soci::use(detractors);
 }
 
 absl::StatusOr<std::map<reports::DayNumber, VoiceCounts>> VoiceRollupStore::Days(const VoiceQuery& q) {
