@@ -251,8 +251,9 @@ class StubReports {
             const long count = (d + 3 * long(ti) + 5 * long(ci) + 7 * long(pi) + 11 * long(ri)) % 5 + 1;
             long negative = (count + long(ti) + d) % (count + 1);
             long total = count;
-            // The riser: more crash complaints every 20 days of the last 180.
-            if (ti == 3 && d > today_ - 180) {
+            // The riser: more crash complaints every 20 days of the last 180
+            // (none before, none in the future).
+            if (ti == 3 && d > today_ - 180 && d <= today_) {
               const long extra = (d - (today_ - 180)) / 20;
               total += extra;
               negative += extra;
