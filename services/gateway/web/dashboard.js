@@ -220,9 +220,11 @@ export function createDashboard(ctx) {
       xAxis: { type: 'category', data: points.map((p) => p.period_start) },
       yAxis: { type: 'value', min: -100, max: 100, name: 'NPS' },
       series: [
-        { name: t().seriesCiLow, type: 'line', stack: 'ci', symbol: 'none', lineStyle: { opacity: 0 },
+        // stackStrategy 'all': a negative low end and a positive width stack
+        // on each other (ECharts' default stacks only values of one sign).
+        { name: t().seriesCiLow, type: 'line', stack: 'ci', stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 },
           data: points.map((p) => (shown(p) ? round(p.nps.ci_low) : null)), tooltip: { show: false } },
-        { name: t().seriesCi, type: 'line', stack: 'ci', symbol: 'none', lineStyle: { opacity: 0 },
+        { name: t().seriesCi, type: 'line', stack: 'ci', stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 },
           areaStyle: { color: COLORS.band }, itemStyle: { color: COLORS.band },
           data: points.map((p) => (shown(p) ? round(p.nps.ci_high - p.nps.ci_low) : null)) },
         { name: t().seriesNps, type: 'line', itemStyle: { color: COLORS.nps }, connectNulls: false,
