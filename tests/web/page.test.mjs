@@ -595,6 +595,16 @@ test('Dashboard draws its charts from the report figures (zh), NPS only where sh
   assert.ok(everyDay.every((n) => n >= 30));
   assert.ok((await npsLine()).every((v) => v !== null));
   assert.equal(await visible(page, 'dash-nps-message'), false);
+  // The band: from the interval's low end up by its width, i.e. to its high end.
+  const band = (await chartState(page, 'nps')).series;
+  const low = band.find((x) => x.name === '置信区间下限').data;
+  const width = band.find((x) => x.name === '95% 置信区间').data;
+  const npsRows = await page.$$eval('[data-testid=table-nps] tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  npsRows.forEach((row, i) => {
+    assert.ok(Math.abs(Number(row[6]) - low[i]) < 0.06, `day ${i}: low ${row[6]} vs ${low[i]}`);
+    assert.ok(Math.abs(Number(row[7]) - (low[i] + width[i])) < 0.06, `day ${i}: high ${row[7]} vs ${low[i] + width[i]}`);
+    assert.ok(low[i] <= Number(row[5]) && Number(row[5]) <= low[i] + width[i], 'the NPS lies in its interval');
+  });
   // ... one product's days have too few: no NPS, and the page says why ...
   await page.fill('[data-testid=dash-product]', '星辰 S7');
   await page.dispatchEvent('[data-testid=dash-product]', 'change');
