@@ -773,3 +773,19 @@ test('a department head\'s Dashboard shows their department only', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a report that fails shows its error and leaves the other charts', async () => {
+  const { page, context, problems } = await openDashboard('en', {
+    route: (ctx) => ctx.route('**/api/reports/loop*', (r) => r.fulfill({
+      status: 503, contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'failed to connect to tracking' } }),
+    })),
+  });
+  assert.equal(await page.textContent('[data-testid=dash-sla-message]'), 'Error: UNAVAILABLE: failed to connect to tracking');
+  assert.equal(await page.$eval('[data-testid=dash-sla-message]', (n) => n.classList.contains('error')), true);
+  assert.equal(await page.textContent('[data-testid=kpi-sla]'), '—');
+  assert.equal(await page.isDisabled('[data-testid=csv-sla]'), true, 'nothing to download');
+  assert.ok((await chartState(page, 'volume')).series[0].data.length > 0, 'the voice figures still draw');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
