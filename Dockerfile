@@ -25,6 +25,7 @@ RUN apt-get update \
       libboost-dev libboost-system-dev \
       libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev \
       libicu-dev libopencc-dev libhyperscan-dev libsodium-dev \
+      npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # CMake compiles through ccache when it is there: bind-mount a cache at /ccache
@@ -56,7 +57,8 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
       build/cli/voc \
       build/tools/triage/voc-triage-tool \
       build/tools/load/voc-load \
-      /out/bin/
+      /out/bin/ \
+ && cp -r build/services/gateway/vendor /out/vendor
 
 # ---- runtime: only the shared libraries the binaries link, and data ---------
 FROM ${DEBIAN_IMAGE} AS runtime
@@ -79,6 +81,9 @@ WORKDIR /opt/voc
 # and the gateway's web page (services.gateway.static_dir).
 COPY config/ config/
 COPY services/gateway/web/ services/gateway/web/
+# The page's libraries, bundled from npm at build time (issue 12:
+# services.gateway.vendor_dir, set by the chart).
+COPY --from=build /out/vendor/ services/gateway/vendor/
 USER 10001:10001
 # gRPC services 7101-7107 (7106: voc-notify, 7107: voc-identity), the gateway 8080, metrics 9100 (chart defaults).
 EXPOSE 7101 7102 7103 7104 7105 7106 7107 8080 9100

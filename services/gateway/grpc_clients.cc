@@ -22,7 +22,11 @@ GrpcBackend::GrpcBackend(GrpcBackendOptions options, const Clock& wall_clock)
   stubs->dev_clock = v1::DevClockService::NewStub(options.tracking);
   stubs->tasks = v1::CaseTaskService::NewStub(options.tracking);
   stubs->projects = v1::ProjectWorkflowService::NewStub(options.tracking);
-  if (options.triage) stubs->triage = v1::TriageService::NewStub(options.triage);
+  stubs->loop_reports = v1::LoopReportService::NewStub(options.tracking);
+  if (options.triage) {
+    stubs->triage = v1::TriageService::NewStub(options.triage);
+    stubs->voice_reports = v1::VoiceReportService::NewStub(options.triage);
+  }
   if (options.verification) stubs->verification = v1::VerificationService::NewStub(options.verification);
   if (options.notify) stubs->notify = v1::NotifyService::NewStub(options.notify);
   options_ = std::make_shared<const GrpcBackendOptions>(std::move(options));
@@ -162,6 +166,21 @@ absl::StatusOr<v1::Project> GrpcBackend::UpdateActionItem(const v1::UpdateAction
 absl::StatusOr<v1::Project> GrpcBackend::CompleteActionItem(const v1::CompleteActionItemRequest& request) {
   return Call<v1::Project>(stubs_->tracking.get(), "tracking", &v1::TrackingService::Stub::CompleteActionItem,
                            request);
+}
+
+// ---- issue 12: reports. Voice figures from triage, loop figures from tracking.
+
+absl::StatusOr<v1::VoiceTrend> GrpcBackend::GetVoiceTrend(const v1::GetVoiceTrendRequest& request) {
+  return Call<v1::VoiceTrend>(stubs_->voice_reports.get(), "triage", &v1::VoiceReportService::Stub::GetVoiceTrend,
+                              request);
+}
+absl::StatusOr<v1::ListTopTopicsResponse> GrpcBackend::ListTopTopics(const v1::ListTopTopicsRequest& request) {
+  return Call<v1::ListTopTopicsResponse>(stubs_->voice_reports.get(), "triage",
+                                         &v1::VoiceReportService::Stub::ListTopTopics, request);
+}
+absl::StatusOr<v1::LoopReport> GrpcBackend::GetLoopReport(const v1::GetLoopReportRequest& request) {
+  return Call<v1::LoopReport>(stubs_->loop_reports.get(), "tracking", &v1::LoopReportService::Stub::GetLoopReport,
+                              request);
 }
 
 // ---- issue 9: voc-identity's web sessions.

@@ -1,6 +1,6 @@
-// GatewayBackend over gRPC: tracking for cases (and its dev clock), ingest
-// for feedback, triage for clusters, weak signals and topics, verification
-// for the knowledge base. Every call has a deadline so a stuck service cannot
+// GatewayBackend over gRPC: tracking for cases (and its dev clock) and the
+// loop report, ingest for feedback, triage for clusters, weak signals, topics
+// and the voice report, verification for the knowledge base. Every call has a deadline so a stuck service cannot
 // hold an HTTP worker for long.
 #pragma once
 
@@ -17,6 +17,7 @@
 #include "voc/v1/triage.grpc.pb.h"
 #include "voc/v1/verification.grpc.pb.h"
 #include "voc/v1/notify.grpc.pb.h"
+#include "voc/v1/reports.grpc.pb.h"
 
 namespace voc::gateway {
 
@@ -68,6 +69,10 @@ class GrpcBackend final : public GatewayBackend {
   absl::StatusOr<v1::Project> AddActionItem(const v1::AddActionItemRequest& request) override;
   absl::StatusOr<v1::Project> UpdateActionItem(const v1::UpdateActionItemRequest& request) override;
   absl::StatusOr<v1::Project> CompleteActionItem(const v1::CompleteActionItemRequest& request) override;
+  // ---- issue 12: reports (voice on triage's channel, loop on tracking's)
+  absl::StatusOr<v1::VoiceTrend> GetVoiceTrend(const v1::GetVoiceTrendRequest& request) override;
+  absl::StatusOr<v1::ListTopTopicsResponse> ListTopTopics(const v1::ListTopTopicsRequest& request) override;
+  absl::StatusOr<v1::LoopReport> GetLoopReport(const v1::GetLoopReportRequest& request) override;
 
  private:
   // Calls `rpc` on `stub` with a deadline; the reply or the server's status.
@@ -86,6 +91,9 @@ class GrpcBackend final : public GatewayBackend {
     // Issue 11 (tasks): served by tracking beside TrackingService.
     std::unique_ptr<v1::CaseTaskService::Stub> tasks;
     std::unique_ptr<v1::ProjectWorkflowService::Stub> projects;
+    // Issue 12: served by triage and tracking beside their main services.
+    std::unique_ptr<v1::VoiceReportService::Stub> voice_reports;
+    std::unique_ptr<v1::LoopReportService::Stub> loop_reports;
   };
   GrpcBackend(std::shared_ptr<const GrpcBackendOptions> options, std::shared_ptr<const Stubs> stubs,
               const Clock& wall_clock, Caller caller);

@@ -193,6 +193,94 @@ nlohmann::json StatusJson(const absl::Status& status) {
   return ErrorJson(StatusCodeName(status.code()), std::string(status.message()));
 }
 
+// ---- issue 12: reports
+
+nlohmann::json NpsToJson(const v1::NpsFigure& n) {
+  // Below the minimum of answers the service leaves the figures at zero;
+  // null says "not measured" to the page and to CSV readers.
+  auto shown = [&](double value) { return n.shown() ? nlohmann::json(value) : nlohmann::json(nullptr); };
+  return {{"answers", n.answers()},
+          {"promoters", n.promoters()},
+          {"passives", n.passives()},
+          {"detractors", n.detractors()},
+          {"shown", n.shown()},
+          {"nps", shown(n.nps())},
+          {"promoter_share", shown(n.promoter_share())},
+          {"passive_share", shown(n.passive_share())},
+          {"detractor_share", shown(n.detractor_share())},
+          {"ci_low", shown(n.ci_low())},
+          {"ci_high", shown(n.ci_high())},
+          {"min_answers", n.min_answers()}};
+}
+
+nlohmann::json VoicePointToJson(const v1::VoicePoint& p) {
+  return {{"period_start", p.period_start()},
+          {"period_end", p.period_end()},
+          {"total", p.total()},
+          {"negative", p.negative()},
+          {"neutral", p.neutral()},
+          {"positive", p.positive()},
+          {"negative_share", p.negative_share()},
+          {"neutral_share", p.neutral_share()},
+          {"positive_share", p.positive_share()},
+          {"mean_negative_intensity", p.mean_negative_intensity()},
+          {"nps", NpsToJson(p.nps())}};
+}
+
+nlohmann::json TopicFigureToJson(const v1::TopicFigure& t) {
+  return {{"topic", t.topic()},
+          {"department", t.department()},
+          {"count", t.count()},
+          {"previous_count", t.previous_count()},
+          {"share", t.share()},
+          {"previous_share", t.previous_share()},
+          {"z", t.z()},
+          {"p_value", t.p_value()},
+          {"significant_rise", t.significant_rise()},
+          {"mean_negative_intensity", t.mean_negative_intensity()},
+          {"nps", NpsToJson(t.nps())}};
+}
+
+namespace {
+
+nlohmann::json ComplianceToJson(const v1::ClockCompliance& c) {
+  return {{"due", c.due()},
+          {"met", c.met()},
+          {"met_share", c.met_share()},
+          {"used",
+           {{"count", c.used().count()},
+            {"median_ms", DurationMs(c.used().median())},
+            {"p90_ms", DurationMs(c.used().p90())}}}};
+}
+
+}  // namespace
+
+nlohmann::json LoopReportToJson(const v1::LoopReport& r) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : r.rows()) {
+    rows.push_back({{"department", row.department()},
+                    {"kind", api::CaseKindName(row.kind())},
+                    {"opened", row.opened()},
+                    {"resolved", row.resolved()},
+                    {"first_response", ComplianceToJson(row.first_response())},
+                    {"resolution", ComplianceToJson(row.resolution())},
+                    {"breaches", row.breaches()},
+                    {"escalations", row.escalations()}});
+  }
+  nlohmann::json backlog = nlohmann::json::array();
+  for (const auto& b : r.backlog()) backlog.push_back({{"label", b.label()}, {"open", b.open()}});
+  const auto& h = r.hot_loop();
+  return {{"rows", rows},
+          {"backlog", backlog},
+          {"hot_loop",
+           {{"detractor_cases", h.detractor_cases()},
+            {"called_back_within_24h", h.called_back_within_24h()},
+            {"rate", h.rate()},
+            {"reached", h.reached()},
+            {"reached_share", h.reached_share()}}},
+          {"as_of_day", r.as_of_day()}};
+}
+
 nlohmann::json DepartmentsToJson(const std::vector<org::Department>& departments) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& d : departments) {

@@ -16,6 +16,7 @@
 #include "voc/v1/triage.pb.h"
 #include "voc/v1/verification.pb.h"
 #include "voc/v1/notify.pb.h"
+#include "voc/v1/reports.pb.h"
 
 namespace voc::gateway {
 
@@ -38,6 +39,23 @@ nlohmann::json SignalToJson(const v1::EmergingSignal& s);
 nlohmann::json KnowledgeEntryToJson(const v1::KnowledgeEntry& e);
 // issue 11: one entry of a case's delivery log (state "pending" | "delivered" | "failed").
 nlohmann::json DeliveryToJson(const v1::Delivery& d);
+
+// ---- issue 12: the Dashboard's figures (docs/api.md, "Reports").
+// {"answers","promoters","passives","detractors","shown","nps","promoter_share",
+//  "passive_share","detractor_share","ci_low","ci_high","min_answers"}; the
+// NPS, its shares and interval are null when not shown (too few answers), so
+// a chart cannot draw a zero that was never measured.
+nlohmann::json NpsToJson(const v1::NpsFigure& n);
+// {"period_start","period_end","total","negative","neutral","positive",
+//  "negative_share","neutral_share","positive_share","mean_negative_intensity","nps"}
+nlohmann::json VoicePointToJson(const v1::VoicePoint& p);
+// {"topic","department","count","previous_count","share","previous_share","z",
+//  "p_value","significant_rise","mean_negative_intensity","nps"}
+nlohmann::json TopicFigureToJson(const v1::TopicFigure& t);
+// {"rows":[{"department","kind","opened","resolved","first_response","resolution",
+//  "breaches","escalations"}],"backlog":[{"label","open"}],"hot_loop":{...},"as_of_day"};
+// a clock's compliance is {"due","met","met_share","used":{"count","median_ms","p90_ms"}}.
+nlohmann::json LoopReportToJson(const v1::LoopReport& r);
 
 // {"departments": [{"id", "name": {"zh", "en"}, "head"}]}, in directory order.
 nlohmann::json DepartmentsToJson(const std::vector<org::Department>& departments);

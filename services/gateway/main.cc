@@ -80,6 +80,8 @@ int main(int argc, char** argv) {
   voc::gateway::Router router(backend, std::move(departments),
                               voc::gateway::StaticFiles(config.ServiceString("static_dir", "services/gateway/web")),
                               &readiness);
+  // Issue 12: the libraries bundled at build time (ECharts), under /vendor/.
+  router.ServeVendorFiles(voc::gateway::StaticFiles(config.ServiceString("vendor_dir", VOC_BUILD_VENDOR_DIR)));
 
   // Issue 9: sessions live in voc-identity; the gate decides who is calling
   // before the Router (session_gate.h).

@@ -25,6 +25,7 @@
 #include "voc/v1/triage.pb.h"
 #include "voc/v1/verification.pb.h"
 #include "voc/v1/notify.pb.h"
+#include "voc/v1/reports.pb.h"
 
 namespace voc::gateway {
 
@@ -115,6 +116,20 @@ class GatewayBackend {
   }
   virtual absl::StatusOr<v1::Project> CompleteActionItem(const v1::CompleteActionItemRequest&) {
     return Unimplemented("CompleteActionItem");
+  }
+
+  // ---- issue 12: the Dashboard's figures. Triage's VoiceReportService
+  // (feedback volume, sentiment, NPS, top topics) and tracking's
+  // LoopReportService (SLA compliance, backlog, hot loop); each service scopes
+  // the figures to the person. UNIMPLEMENTED unless a backend provides them.
+  virtual absl::StatusOr<v1::VoiceTrend> GetVoiceTrend(const v1::GetVoiceTrendRequest&) {
+    return Unimplemented("GetVoiceTrend");
+  }
+  virtual absl::StatusOr<v1::ListTopTopicsResponse> ListTopTopics(const v1::ListTopTopicsRequest&) {
+    return Unimplemented("ListTopTopics");
+  }
+  virtual absl::StatusOr<v1::LoopReport> GetLoopReport(const v1::GetLoopReportRequest&) {
+    return Unimplemented("GetLoopReport");
   }
 
   struct ClockReading {

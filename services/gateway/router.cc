@@ -236,6 +236,10 @@ std::string RouteTemplate(const std::string& target) {
     return "/api/cases/{id}/tasks/{task}/state";
   }
   if (seg.size() == 3 && seg[1] == "projects") return "/api/projects/{id}";
+  // Issue 12: the Dashboard's reports (a fixed set, so the label stays bounded).
+  if (seg.size() == 3 && seg[1] == "reports" && (seg[2] == "voice" || seg[2] == "topics" || seg[2] == "loop")) {
+    return "/api/reports/" + seg[2];
+  }
   if (seg.size() == 4 && seg[1] == "projects" && (seg[3] == "decide" || seg[3] == "start" || seg[3] == "items")) {
     return "/api/projects/{id}/" + seg[3];
   }
@@ -282,6 +286,7 @@ HttpResponse Router::Route(const HttpRequest& request, const For& f) const {
   }
   if (path != "/api" && path.rfind("/api/", 0) != 0) {
     if (!is_get) return MethodNotAllowed("GET, HEAD");
+    if (vendor_files_ && path.rfind("/vendor/", 0) == 0) return vendor_files_->Serve(path.substr(7));
     return static_files_.Serve(path);
   }
 
@@ -328,6 +333,8 @@ HttpResponse Router::Route(const HttpRequest& request, const For& f) const {
   }
   // Issue 11 (tasks): tasks and projects.
   if (auto work = WorkRoute(seg, query, request, f)) return *work;
+  // Issue 12: the Dashboard's figures.
+  if (auto report = ReportRoute(seg, query, request, f)) return *report;
   return Error(404, "NOT_FOUND", "no such endpoint: " + path);
 }
 

@@ -17,6 +17,10 @@
 //                                        verification's knowledge base
 //   /api/tasks, /api/cases/{id}/tasks..., /api/projects...
 //                                        tasks and projects (work_routes.cc)
+//   GET  /api/reports/voice|topics|loop  the Dashboard's figures (issue 12,
+//                                        report_routes.cc)
+//   GET  /vendor/...                     a bundled third-party file (ECharts),
+//                                        from the build's vendor folder (ServeVendorFiles)
 //   GET  anything else                    a static file of the web page
 // Who may call them (sessions, CSRF, Origin, Host: issue 9) is decided in
 // front of the Router by SessionGate (session_gate.h), which hands it the
@@ -68,6 +72,11 @@ class Router {
   // above, through SessionGate.
   HttpResponse Handle(const HttpRequest& request) const { return Handle(request, Caller{}); }
 
+  // Issue 12: serves GET /vendor/<file> from `files` (the libraries the
+  // build bundles with the page, e.g. ECharts; docs/operations.md). Without
+  // it, /vendor/ paths are looked up in the page's own folder.
+  void ServeVendorFiles(StaticFiles files) { vendor_files_ = std::move(files); }
+
  private:
   // One request's view: the backend acting for its caller.
   struct For {
@@ -91,6 +100,18 @@ class Router {
   std::optional<HttpResponse> WorkRoute(const std::vector<std::string>& seg,
                                         const std::map<std::string, std::string>& query,
                                         const HttpRequest& request, const For& f) const;
+  // Issue 12: the Dashboard's report routes (report_routes.cc, listed
+  // there); nullopt when the path is none of them.
+  std::optional<HttpResponse> ReportRoute(const std::vector<std::string>& seg,
+                                          const std::map<std::string, std::string>& query,
+                                          const HttpRequest& request, const For& f) const;
+  HttpResponse VoiceReport(const std::map<std::string, std::string>& query, const For& f) const;
+  HttpResponse TopTopicsReport(const std::map<std::string, std::string>& query, const For& f) const;
+  HttpResponse LoopReport(const std::map<std::string, std::string>& query, const For& f) const;
+  // The slice shared by the voice routes; the error response when a
+  // parameter is bad.
+  std::optional<HttpResponse> ParseVoiceFilter(const std::map<std::string, std::string>& query,
+                                               v1::VoiceFilter* filter) const;
   // Every topic of triage's active taxonomy, in taxonomy order (all pages of
   // ListTopics).
   absl::StatusOr<std::vector<v1::Topic>> AllTopics(const For& f) const;
@@ -98,6 +119,7 @@ class Router {
   GatewayBackend& backend_;
   std::vector<org::Department> departments_;
   StaticFiles static_files_;
+  std::optional<StaticFiles> vendor_files_;
   ReadinessProbe* readiness_;
 };
 

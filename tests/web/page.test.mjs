@@ -9,11 +9,14 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const stubPath = process.env.STUB_GATEWAY || path.join(root, 'build/tests/web/stub_gateway');
 const staticDir = path.join(root, 'services/gateway/web');
+// Issue 12: the ECharts the build bundled (services/gateway/CMakeLists.txt).
+const vendorDir = process.env.WEB_VENDOR_DIR || path.join(root, 'build/services/gateway/vendor');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 // The stub's accounts share one password, drawn per run (never checked in).
 const password = randomBytes(18).toString('base64url');
@@ -24,7 +27,7 @@ let baseUrl;
 
 function startStub() {
   return new Promise((resolve, reject) => {
-    server = spawn(stubPath, [staticDir, '0'], {
+    server = spawn(stubPath, [staticDir, '0', vendorDir], {
       stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, STUB_PASSWORD: password },
     });
     server.on('error', reject);
@@ -421,6 +424,368 @@ test('Knowledge base shows errors and refuses an over-long query', async () => {
   await page.fill('[data-testid=knowledge-q]', '配'.repeat(100));  // 300 bytes in UTF-8
   await page.click('[data-testid=knowledge-form] button');
   assert.equal(await page.textContent('[data-testid=knowledge-message]'), '搜索词太长（最多 256 字节）。');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// --- issue 12: the Dashboard ---
+
+// The stub's data set (tests/web/stub_reports.h), recomputed here from its
+// stated formulas: every day, each of four leaf topics x three channels x
+// two products x two regions has (d + 3t + 5c + 7p + 11r) % 5 + 1 feedback,
+// (count + t + d) % (count + 1) of them negative; d is the day number. The
+// January range below lies far from the app-crash riser (the last 180 days).
+const LEAVES = ['logistics.delivery_delay', 'logistics.damaged_package', 'service.staff_attitude', 'app.crash'];
+const LEAF_DEPARTMENT = ['logistics', 'logistics', 'customer_service', 'app_engineering'];
+const CHANNELS = ['nps_survey', 'social', 'app_review'];
+const PRODUCTS = ['星辰 S7', '星辰 S9'];
+const REGIONS = ['华东', '华南'];
+const RANGE = { start: '2026-01-05', end: '2026-02-01' }; // Monday to Sunday, 4 weeks
+
+const dayNumber = (iso) => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86400000;
+
+// Sums the stub's feedback of one day (or all days of RANGE) in a slice.
+function expected({ days = null, channel = null, product = null, region = null, department = null } = {}) {
+  const out = { total: 0, negative: 0, answers: 0, nps: 0 }; // nps: promoters - detractors
+  const first = dayNumber(RANGE.start);
+  const last = dayNumber(RANGE.end);
+  for (let d = first; d <= last; d++) {
+    if (days && !days.includes(d)) continue;
+    LEAVES.forEach((_, t) => {
+      if (department && LEAF_DEPARTMENT[t] !== department) return;
+      CHANNELS.forEach((c, ci) => {
+        if (channel && c !== channel) return;
+        PRODUCTS.forEach((p, pi) => {
+          if (product && p !== product) return;
+          REGIONS.forEach((r, ri) => {
+            if (region && r !== region) return;
+            const count = (d + 3 * t + 5 * ci + 7 * pi + 11 * ri) % 5 + 1;
+            out.total += count;
+            out.negative += (count + t + d) % (count + 1);
+            if (c === 'nps_survey') {
+              // Its negative feedback are the detractors, half the rest passives.
+              const negative = (count + t + d) % (count + 1);
+              const passives = Math.floor((count - negative) / 2);
+              out.answers += count;
+              out.nps += count - negative - passives - negative;
+            }
+          });
+        });
+      });
+    });
+  }
+  return out;
+}
+
+async function openDashboard(lang, options = {}) {
+  const opened = await openPage(lang, { hash: '#dashboard', waitFor: '[data-testid=view-dashboard][data-state=ready]', ...options });
+  return opened;
+}
+
+// Sets the date range in one change (one reload) and waits for the figures.
+async function setRange(page, start, end, total) {
+  await page.evaluate(([s, e]) => {
+    document.querySelector('[data-testid=dash-start]').value = s;
+    const endInput = document.querySelector('[data-testid=dash-end]');
+    endInput.value = e;
+    endInput.dispatchEvent(new Event('change'));
+  }, [start, end]);
+  await waitForKpi(page, total);
+}
+
+async function waitForKpi(page, total) {
+  await page.waitForFunction((n) => document.querySelector('[data-testid=view-dashboard]').dataset.state === 'ready'
+    && document.querySelector('[data-testid=kpi-total]').textContent.replace(/,/g, '') === String(n), total);
+}
+
+// The chart's option as ECharts holds it, and how many of its canvas pixels are drawn.
+async function chartState(page, name) {
+  return page.evaluate((n) => {
+    const node = document.querySelector(`[data-testid=chart-${n}]`);
+    const chart = window.echarts.getInstanceByDom(node);
+    const canvas = node.querySelector('canvas');
+    const image = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let drawn = 0;
+    for (let i = 0; i < image.length; i += 4) {
+      const [r, g, b, a] = [image[i], image[i + 1], image[i + 2], image[i + 3]];
+      if (a > 0 && !(r > 245 && g > 245 && b > 245)) drawn++;
+    }
+    const option = chart.getOption();
+    return {
+      drawn,
+      series: option.series.map((s) => ({ name: s.name, data: s.data.map((x) => (x && typeof x === 'object' ? x.value : x)) })),
+      xAxis: option.xAxis.map((a) => a.data || null),
+      yAxis: option.yAxis.map((a) => a.data || null),
+    };
+  }, name);
+}
+
+// Clicks the middle of the bar drawn for `category` in series `seriesIndex`,
+// where a person would (the bar's rectangle as ECharts laid it out).
+async function clickBar(page, name, seriesIndex, category, horizontal = false) {
+  await page.locator(`[data-testid=chart-${name}]`).scrollIntoViewIfNeeded();
+  const point = await page.evaluate(([n, s, cat, h]) => {
+    const node = document.querySelector(`[data-testid=chart-${n}]`);
+    const chart = window.echarts.getInstanceByDom(node);
+    const option = chart.getOption();
+    const categories = h ? option.yAxis[0].data : option.xAxis[0].data;
+    const index = categories.indexOf(cat);
+    const bar = chart.getModel().getSeriesByIndex(s).getData().getItemLayout(index);
+    const box = node.getBoundingClientRect();
+    return { x: box.left + bar.x + bar.width / 2, y: box.top + bar.y + bar.height / 2, index };
+  }, [name, seriesIndex, category, horizontal]);
+  assert.notEqual(point.index, -1, `${category} is drawn in ${name}`);
+  await page.mouse.click(point.x, point.y);
+}
+
+function parseCsv(text) {
+  // RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks.
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field); rows.push(row); row = []; field = ''; i++;
+    } else field += ch;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+async function downloadText(page, testid) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testid}]`)]);
+  return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+}
+
+test('Dashboard draws its charts from the report figures (zh), NPS only where shown', async () => {
+  const { page, context, problems } = await openDashboard('zh');
+  assert.equal(await page.textContent('[data-testid=nav-dashboard]'), '仪表盘');
+  // The default range: the last 90 days.
+  const [start, end] = [await page.inputValue('[data-testid=dash-start]'), await page.inputValue('[data-testid=dash-end]')];
+  assert.equal(dayNumber(end) - dayNumber(start), 89);
+  const all = expected();
+  await setRange(page, RANGE.start, RANGE.end, all.total);
+  assert.equal(await page.textContent('[data-testid=kpi-total]'), all.total.toLocaleString('zh-CN'));
+  assert.equal(await page.textContent('[data-testid=kpi-negative]'), `${(all.negative / all.total * 100).toFixed(1)}%`);
+  assert.equal(await page.textContent('[data-testid=kpi-nps]'), (all.nps / all.answers * 100).toFixed(1));
+
+  for (const name of ['volume', 'nps', 'topics', 'sla', 'backlog']) {
+    const chart = await chartState(page, name);
+    assert.ok(chart.drawn > 500, `${name}: the canvas is drawn on (${chart.drawn} pixels)`);
+    assert.ok(chart.series[0].data.length > 0, `${name}: the chart has data`);
+  }
+  const volume = await chartState(page, 'volume');
+  assert.equal(volume.series[0].name, '反馈量');
+  assert.equal(volume.xAxis[0].length, 28, 'one point a day');
+  assert.equal(volume.xAxis[0][0], RANGE.start);
+  const first = dayNumber(RANGE.start);
+  assert.deepEqual(volume.series[0].data, volume.xAxis[0].map((_, i) => expected({ days: [first + i] }).total));
+  assert.equal((await texts(page, '[data-testid=table-volume] tbody tr')).length, 28);
+
+  // A period's NPS is drawn only when it had at least 30 answers (the stub's
+  // nps_survey feedback): every day of the whole data set has enough ...
+  const npsLine = async () => (await chartState(page, 'nps')).series.find((s) => s.name === 'NPS').data
+    .map((v) => (typeof v === 'number' ? v : null));
+  const everyDay = volume.xAxis[0].map((_, i) => expected({ days: [first + i] }).answers);
+  assert.ok(everyDay.every((n) => n >= 30));
+  assert.ok((await npsLine()).every((v) => v !== null));
+  assert.equal(await visible(page, 'dash-nps-message'), false);
+  // The band: from the interval's low end up by its width, i.e. to its high end.
+  const band = (await chartState(page, 'nps')).series;
+  const low = band.find((x) => x.name === '置信区间下限').data;
+  const width = band.find((x) => x.name === '95% 置信区间').data;
+  const npsRows = await page.$$eval('[data-testid=table-nps] tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  npsRows.forEach((row, i) => {
+    assert.ok(Math.abs(Number(row[6]) - low[i]) < 0.06, `day ${i}: low ${row[6]} vs ${low[i]}`);
+    assert.ok(Math.abs(Number(row[7]) - (low[i] + width[i])) < 0.06, `day ${i}: high ${row[7]} vs ${low[i] + width[i]}`);
+    assert.ok(low[i] <= Number(row[5]) && Number(row[5]) <= low[i] + width[i], 'the NPS lies in its interval');
+  });
+  // ... one product's days have too few: no NPS, and the page says why ...
+  await page.fill('[data-testid=dash-product]', '星辰 S7');
+  await page.dispatchEvent('[data-testid=dash-product]', 'change');
+  await waitForKpi(page, expected({ product: '星辰 S7' }).total);
+  assert.ok(volume.xAxis[0].every((_, i) => expected({ days: [first + i], product: '星辰 S7' }).answers < 30));
+  assert.deepEqual(await npsLine(), new Array(28).fill(null), 'gaps, never zeros');
+  assert.equal(await page.textContent('[data-testid=dash-nps-message]'), '每个周期的回答都少于 30 条，不显示 NPS；可以改为按周查看或放宽筛选。');
+
+  // ... and its weeks have enough: four Monday-to-Sunday points, each drawn.
+  await page.selectOption('[data-testid=dash-granularity]', 'week');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=table-volume] tbody tr').length === 4);
+  const weekly = await chartState(page, 'volume');
+  assert.deepEqual(weekly.xAxis[0], ['2026-01-05', '2026-01-12', '2026-01-19', '2026-01-26']);
+  const week = (w) => [0, 1, 2, 3, 4, 5, 6].map((i) => first + 7 * w + i);
+  assert.deepEqual(weekly.series[0].data, [0, 1, 2, 3].map((w) => expected({ days: week(w), product: '星辰 S7' }).total));
+  assert.ok([0, 1, 2, 3].every((w) => expected({ days: week(w), product: '星辰 S7' }).answers >= 30));
+  assert.ok((await npsLine()).every((v) => v !== null));
+  assert.equal(await visible(page, 'dash-nps-message'), false);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Dashboard filters change the numbers', async () => {
+  const { page, context, problems } = await openDashboard('en');
+  await setRange(page, RANGE.start, RANGE.end, expected().total);
+
+  await page.selectOption('[data-testid=dash-channel]', 'social');
+  await waitForKpi(page, expected({ channel: 'social' }).total);
+
+  await page.fill('[data-testid=dash-product]', '星辰 S9');
+  await page.dispatchEvent('[data-testid=dash-product]', 'change');
+  await waitForKpi(page, expected({ channel: 'social', product: '星辰 S9' }).total);
+
+  await page.selectOption('[data-testid=dash-channel]', '');
+  await page.fill('[data-testid=dash-product]', '');
+  await page.fill('[data-testid=dash-region]', '华南');
+  await page.dispatchEvent('[data-testid=dash-region]', 'change');
+  await waitForKpi(page, expected({ region: '华南' }).total);
+
+  // A department: the feedback on the topics routed to it, and its own cases only.
+  await page.fill('[data-testid=dash-region]', '');
+  await page.selectOption('[data-testid=dash-department]', 'logistics');
+  await waitForKpi(page, expected({ department: 'logistics' }).total);
+  const sla = await chartState(page, 'sla');
+  assert.deepEqual(sla.xAxis[0], ['Logistics']);
+  const topics = await texts(page, '[data-testid=table-topics] tbody tr td:nth-child(2)');
+  assert.deepEqual(new Set(topics), new Set(['logistics', 'logistics.delivery_delay', 'logistics.damaged_package']));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Dashboard ranks topics by volume or growth', async () => {
+  const { page, context, problems } = await openDashboard('en');
+  // The default range (the last 90 days) holds the stub's rising app crashes.
+  await page.selectOption('[data-testid=dash-order]', 'growth');
+  await page.waitForFunction(() => document.querySelector('[data-testid=dash-topics-note]').textContent.startsWith('Ranked by'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=table-topics] tbody tr td:nth-child(2)').textContent.startsWith('app'));
+  const rows = await page.$$eval('[data-testid=table-topics] tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(new Set(rows.slice(0, 2).map((r) => r[1])), new Set(['app', 'app.crash']));
+  assert.equal(rows[0][9], 'yes', 'a significant rise');
+  for (const r of rows) assert.ok(parseFloat(r[5]) > parseFloat(r[6]), `${r[1]}: only topics whose share rose`);
+  const chart = await chartState(page, 'topics');
+  assert.equal(chart.series[0].name, 'Rise (z)');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a click on a topic bar opens that topic\'s clusters', async () => {
+  const { page, context, problems } = await openDashboard('zh');
+  await setRange(page, RANGE.start, RANGE.end, expected().total);
+  await clickBar(page, 'topics', 0, '配送延迟', true);
+  await page.waitForSelector('[data-testid=view-insights]:not([hidden])');
+  await page.waitForFunction(() => document.querySelector('[data-testid=clusters-scope]').textContent.includes('配送延迟'));
+  assert.equal(await page.textContent('[data-testid=clusters-scope]'), '主题“配送延迟”（含子主题）的相似投诉簇。');
+  assert.deepEqual((await clusterCards(page)).map((c) => c.id), ['7']);
+  // Back to the department's clusters.
+  await page.click('[data-testid=clusters-clear-topic]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=cluster-list] li').length === 3);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a click on a department bar opens that department\'s worklist', async () => {
+  const { page, context, problems } = await openDashboard('en');
+  await setRange(page, RANGE.start, RANGE.end, expected().total);
+  const sla = await chartState(page, 'sla');
+  assert.deepEqual(sla.xAxis[0], ['Customer Success', 'Logistics']);
+  await clickBar(page, 'sla', 1, 'Logistics');
+  await page.waitForSelector('[data-testid=view-cases]:not([hidden])');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=case-rows] tr')].map((r) => r.dataset.caseId).join() === 'c-logistics');
+  assert.equal(await page.inputValue('[data-testid=department]'), 'logistics');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('every Dashboard table downloads as CSV with a BOM, Chinese intact', async () => {
+  const { page, context, problems } = await openDashboard('zh');
+  await setRange(page, RANGE.start, RANGE.end, expected().total);
+  const { name, bytes } = await downloadText(page, 'csv-topics');
+  assert.equal(name, `voc-topics-${RANGE.start}_${RANGE.end}.csv`);
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte order mark');
+  const text = bytes.toString('utf8');
+  assert.ok(text.includes('\r\n'), 'CRLF line ends');
+  const rows = parseCsv(text.slice(1));
+  assert.deepEqual(rows[0].slice(0, 4), ['主题', '主题编号', '部门', '数量']);
+  const shown = await page.$$eval('[data-testid=table-topics] tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.equal(rows.length - 1, shown.length);
+  const delay = rows.find((r) => r[1] === 'logistics.delivery_delay');
+  assert.equal(delay[0], '配送延迟');
+  assert.equal(delay[2], '物流部');
+  assert.equal(delay[3], shown.find((r) => r[1] === 'logistics.delivery_delay')[3]);
+
+  for (const table of ['volume', 'nps', 'sla', 'backlog']) {
+    const file = await downloadText(page, `csv-${table}`);
+    assert.deepEqual([...file.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], table);
+    const parsed = parseCsv(file.bytes.toString('utf8').slice(1));
+    assert.equal(parsed.length - 1, (await texts(page, `[data-testid=table-${table}] tbody tr`)).length, table);
+  }
+  const volume = parseCsv((await downloadText(page, 'csv-volume')).bytes.toString('utf8').slice(1));
+  assert.equal(volume[0][0], '周期');
+  assert.equal(volume.slice(1).reduce((sum, r) => sum + Number(r[2]), 0), expected().total);
+
+  // Quoting (RFC 4180) and formulas kept as text, on the page's own CSV writer.
+  const csv = await page.evaluate(async () => {
+    const { toCsv } = await import('/csv.js');
+    return toCsv(['名称', 'n'], [['a,b', -3.5], ['说 "你好"', null], ['=1+1', 0], ['两\r\n行', true]]);
+  });
+  assert.equal(csv, '\uFEFF名称,n\r\n"a,b",-3.5\r\n"说 ""你好""",\r\n\'=1+1,0\r\n"两\r\n行",true\r\n');
+  assert.deepEqual(parseCsv(csv.slice(1)), [['名称', 'n'], ['a,b', '-3.5'], ['说 "你好"', ''], ["'=1+1", '0'], ['两\r\n行', 'true']]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Dashboard labels in both languages', async () => {
+  const { page, context, problems } = await openDashboard('zh');
+  await setRange(page, RANGE.start, RANGE.end, expected().total);
+  assert.equal(await page.textContent('[data-i18n=slaTitle]'), '各部门 SLA 达标率');
+  let sla = await chartState(page, 'sla');
+  assert.deepEqual(sla.series.map((s) => s.name), ['首次响应达标', '解决达标']);
+  assert.deepEqual(sla.xAxis[0], ['客户成功部', '物流部']);
+  assert.equal((await texts(page, '[data-testid=table-backlog] thead th'))[0], '账龄');
+  assert.equal(await page.textContent('[data-testid=dash-channel] option[value=social]'), '社交媒体');
+
+  await page.click('[data-testid=lang]');
+  assert.equal(await page.textContent('[data-testid=nav-dashboard]'), 'Dashboard');
+  assert.equal(await page.textContent('[data-i18n=slaTitle]'), 'SLA compliance by department');
+  sla = await chartState(page, 'sla');
+  assert.deepEqual(sla.series.map((s) => s.name), ['First response met', 'Resolution met']);
+  assert.deepEqual(sla.xAxis[0], ['Customer Success', 'Logistics']);
+  assert.equal((await chartState(page, 'topics')).yAxis[0].includes('Delivery delay'), true);
+  assert.equal((await texts(page, '[data-testid=table-backlog] thead th'))[0], 'Age');
+  assert.equal(await page.textContent('[data-testid=dash-channel] option[value=social]'), 'Social media');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a department head\'s Dashboard shows their department only', async () => {
+  const { page, context, problems } = await openDashboard('en', { user: 'p-wang-lei' });
+  const options = await page.$$eval('[data-testid=dash-department] option', (os) => os.map((o) => o.value));
+  assert.deepEqual(options, ['logistics'], 'no "all departments" for a department head');
+  await setRange(page, RANGE.start, RANGE.end, expected({ department: 'logistics' }).total);
+  assert.deepEqual((await chartState(page, 'sla')).xAxis[0], ['Logistics']);
+  // Asking for every department anyway: refused by the service, shown as an error.
+  const status = await page.evaluate(async (r) => (await fetch(`/api/reports/voice?start=${r.start}&end=${r.end}`)).status, RANGE);
+  assert.equal(status, 403);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a report that fails shows its error and leaves the other charts', async () => {
+  const { page, context, problems } = await openDashboard('en', {
+    route: (ctx) => ctx.route('**/api/reports/loop*', (r) => r.fulfill({
+      status: 503, contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'failed to connect to tracking' } }),
+    })),
+  });
+  assert.equal(await page.textContent('[data-testid=dash-sla-message]'), 'Error: UNAVAILABLE: failed to connect to tracking');
+  assert.equal(await page.$eval('[data-testid=dash-sla-message]', (n) => n.classList.contains('error')), true);
+  assert.equal(await page.textContent('[data-testid=kpi-sla]'), '—');
+  assert.equal(await page.isDisabled('[data-testid=csv-sla]'), true, 'nothing to download');
+  assert.ok((await chartState(page, 'volume')).series[0].data.length > 0, 'the voice figures still draw');
   assert.deepEqual(problems, []);
   await context.close();
 });

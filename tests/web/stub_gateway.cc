@@ -9,7 +9,13 @@
 // with three accounts whose password is STUB_PASSWORD (the test draws one
 // per run); each person's calls see what tracking would let them see
 // (their departments' cases; analysts every case), PERMISSION_DENIED else.
-// Usage: STUB_PASSWORD=... stub_gateway STATIC_DIR [PORT]   (prints "listening on PORT")
+// Issue 12: the Dashboard's figures (stub_reports.h: voice trend, top
+// topics, loop report), scoped like tracking and triage would: analysts see
+// every department, a department head only their own (another department,
+// or none named for the voice figures, is PERMISSION_DENIED).
+// Usage: STUB_PASSWORD=... stub_gateway STATIC_DIR [PORT [VENDOR_DIR]]   (prints "listening on PORT")
+// VENDOR_DIR holds the bundled ECharts served under /vendor/ (the build's
+// services/gateway/vendor).
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -25,6 +31,7 @@
 #include "services/gateway/http_server.h"
 #include "services/gateway/router.h"
 #include "services/gateway/session_gate.h"
+#include "tests/web/stub_reports.h"
 
 namespace {
 
@@ -62,9 +69,15 @@ std::string Lower(std::string text) {
   return text;
 }
 
+// Today in the report time zone (UTC+8, the services' default).
+reports::DayNumber ReportToday(TimePoint now) {
+  const long long ms = ToMillis(now) + 8LL * 3600 * 1000;
+  return static_cast<reports::DayNumber>(ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000);
+}
+
 class InMemoryBackend final : public GatewayBackend {
  public:
-  InMemoryBackend() {
+  InMemoryBackend() : reports_(ReportToday(clock_.Now())) {
     const TimePoint now = clock_.Now();
     Add("c-overdue", "<img src=x onerror=\"window.__xss=1\">Overdue callback", v1::PRIORITY_P1, now - std::chrono::hours(2), true);
     Add("c-soon", "配送延迟投诉", v1::PRIORITY_P2, now + std::chrono::hours(3), false);
@@ -233,6 +246,18 @@ class InMemoryBackend final : public GatewayBackend {
 
   ClockReading Now() override { return {clock_.Now(), "wall_clock"}; }
 
+  // Issue 12: every department's figures (PersonView narrows them).
+  absl::StatusOr<v1::VoiceTrend> GetVoiceTrend(const v1::GetVoiceTrendRequest& request) override {
+    return reports_.GetVoiceTrend(request);
+  }
+  absl::StatusOr<v1::ListTopTopicsResponse> ListTopTopics(const v1::ListTopTopicsRequest& request) override {
+    return reports_.ListTopTopics(request);
+  }
+  absl::StatusOr<v1::LoopReport> GetLoopReport(const v1::GetLoopReportRequest& request) override {
+    return reports_.GetLoopReport(request, {});
+  }
+  const stub::StubReports& reports() const { return reports_; }
+
   // The department owning a case, "" when there is no such case.
   std::string DepartmentOfCase(const std::string& name) {
     std::lock_guard lock(mu_);
@@ -311,6 +336,7 @@ class InMemoryBackend final : public GatewayBackend {
   }
 
   SystemClock clock_;
+  stub::StubReports reports_;
   std::mutex mu_;
   std::vector<v1::Case> cases_;
   std::vector<v1::Cluster> clusters_;  // largest first
@@ -371,7 +397,34 @@ class PersonView final : public GatewayBackend {
   }
   ClockReading Now() override { return all_.Now(); }
 
+  // Issue 12: a department head's figures are their departments' only
+  // (reports.proto); the voice figures need one of them named.
+  absl::StatusOr<v1::VoiceTrend> GetVoiceTrend(const v1::GetVoiceTrendRequest& r) override {
+    if (auto denied = CheckFigures(r.filter().department(), true); !denied.ok()) return denied;
+    return all_.GetVoiceTrend(r);
+  }
+  absl::StatusOr<v1::ListTopTopicsResponse> ListTopTopics(const v1::ListTopTopicsRequest& r) override {
+    if (auto denied = CheckFigures(r.filter().department(), true); !denied.ok()) return denied;
+    return all_.ListTopTopics(r);
+  }
+  absl::StatusOr<v1::LoopReport> GetLoopReport(const v1::GetLoopReportRequest& r) override {
+    if (auto denied = CheckFigures(r.department(), false); !denied.ok()) return denied;
+    if (caller_.SeesEveryDepartment()) return all_.GetLoopReport(r);
+    return all_.reports().GetLoopReport(r, caller_.departments);  // empty: every department they may see
+  }
+
  private:
+  absl::Status CheckFigures(const std::string& department, bool department_required) {
+    if (caller_.SeesEveryDepartment()) return absl::OkStatus();
+    if (department.empty() && !department_required) return absl::OkStatus();
+    if (department.empty()) {
+      return absl::PermissionDeniedError("filter.department: name one of your departments");
+    }
+    if (!caller_.departments.count(department)) {
+      return absl::PermissionDeniedError("may not see the figures of department " + department);
+    }
+    return absl::OkStatus();
+  }
   absl::Status Check(const std::string& name) {
     if (caller_.SeesEveryDepartment()) return absl::OkStatus();
     if (caller_.departments.count(all_.DepartmentOfCase(name))) return absl::OkStatus();
@@ -447,7 +500,7 @@ class InMemorySessions final : public SessionAuthority {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: stub_gateway STATIC_DIR [PORT]\n";
+    std::cerr << "usage: stub_gateway STATIC_DIR [PORT [VENDOR_DIR]]\n";
     return 2;
   }
   sigset_t signals;
@@ -461,6 +514,7 @@ int main(int argc, char** argv) {
                 std::vector<org::Department>{{"customer_success", "客户成功部", "Customer Success", "p-liu-yang"},
                  {"logistics", "物流部", "Logistics", "p-wang-lei"}},
                 StaticFiles(argv[1]));
+  if (argc > 3) router.ServeVendorFiles(StaticFiles(argv[3]));
   HttpServerOptions options;
   options.listen = std::string("127.0.0.1:") + (argc > 2 ? argv[2] : "0");
   options.threads = 2;

@@ -6,10 +6,14 @@
 // state-changing request carries the session's CSRF token, and a 401 brings
 // the login form back. The actor the services record is the logged-in
 // person (the gateway takes it from the session).
+// Issue 12: the Dashboard (dashboard.js): charts of the report figures; a
+// click on a topic opens Insights on that topic's clusters, a click on a
+// department opens its worklist here.
 import { messages, format, formatDuration, formatPValue, sortCases } from './i18n.js';
+import { createDashboard } from './dashboard.js';
 
 const REFRESH_MS = 30000;
-const VIEWS = ['cases', 'insights', 'knowledge', 'work'];
+const VIEWS = ['cases', 'insights', 'knowledge', 'work', 'dashboard'];
 const CLUSTER_PAGE = 10;
 const MAX_QUERY_BYTES = 256;
 const $ = (id) => document.getElementById(id);
@@ -27,6 +31,8 @@ const state = {
   signals: null, // {signals, day} | {error}
   clusters: null, // {clusters, department, filtered, department_topics, topic_names, next_page_token} | {error}
   clustersAll: false,
+  // Issue 12: a topic chosen on the Dashboard narrows the clusters to it.
+  clustersTopic: '',
   // Knowledge: the last search.
   knowledge: null, // {query, entries} | {query, error} | {tooLong}
   // Tasks & projects (issue 11): the department's open tasks and the projects.
@@ -142,6 +148,7 @@ function applyLanguage() {
   renderClusters();
   renderKnowledge();
   renderWork();
+  dashboard.render();
   if (state.selectedId) loadDetail(state.selectedId);
 }
 
@@ -307,7 +314,10 @@ function renderClusters() {
   }
   const department = data.department ? departmentName(data.department) : '';
   let scope = t().clustersScopeAll;
-  if (data.department && data.filtered) {
+  $('clusters-clear-topic').hidden = !data.topic;
+  if (data.topic) {
+    scope = format(t().clustersScopeTopic, { topic: topicName(data.topic, data.topic_names) });
+  } else if (data.department && data.filtered) {
     scope = format(t().clustersScopeDepartment, {
       d: department,
       topics: data.department_topics.map((id) => topicName(id, data.topic_names)).join(state.lang === 'zh' ? '、' : ', '),
@@ -422,7 +432,8 @@ async function loadSignals() {
 async function loadClusters(more = false) {
   const department = state.department;
   const params = new URLSearchParams({ page_size: String(CLUSTER_PAGE) });
-  if (!state.clustersAll && department) params.set('department', department);
+  if (state.clustersTopic) params.set('topic', state.clustersTopic);
+  else if (!state.clustersAll && department) params.set('department', department);
   if (more && state.clusters && state.clusters.next_page_token) params.set('page_token', state.clusters.next_page_token);
   try {
     const data = await api(`/api/clusters?${params}`);
@@ -467,7 +478,10 @@ function showView(view) {
     else a.removeAttribute('aria-current');
   });
   $('overdue-filter').hidden = state.view !== 'cases';
+  // The Dashboard has its own filters (department "all" included).
+  $('department').closest('label').hidden = state.view === 'dashboard';
   if (state.view === 'insights') loadInsights();
+  if (state.view === 'dashboard') dashboard.show();
   if (state.view === 'knowledge') $('knowledge-q').focus();
   if (state.view === 'work') loadWork();
 }
@@ -513,6 +527,7 @@ function chooseDepartment(id) {
   $('detail').hidden = true;
   loadCases();
   state.clusters = null;
+  state.clustersTopic = '';
   if (state.view === 'insights') loadClusters();
   if (state.view === 'work') loadWork();
 }
@@ -538,6 +553,11 @@ async function start() {
   });
   $('clusters-all').addEventListener('change', (e) => {
     state.clustersAll = e.target.checked;
+    state.clustersTopic = '';
+    loadClusters();
+  });
+  $('clusters-clear-topic').addEventListener('click', () => {
+    state.clustersTopic = '';
     loadClusters();
   });
   $('clusters-more').addEventListener('click', () => loadClusters(true));
@@ -580,7 +600,9 @@ function showLogin(message) {
   state.tasks = null;
   state.projects = null;
   state.clusters = null;
+  state.clustersTopic = '';
   state.knowledge = null;
+  dashboard.reset();
   // Nothing of the last person's stays in the page.
   renderCases();
   $('detail').hidden = true;
@@ -844,5 +866,43 @@ function startWork() {
     }
   });
 }
+
+// --- issue 12: the Dashboard, and where its clicks lead ---
+
+// A view reached by a link: the hash change shows it (and loads it).
+function goToView(view) {
+  if (location.hash === `#${view}`) showView(view);
+  else location.hash = `#${view}`;
+}
+
+// A topic bar: that topic's similar-complaint clusters (Insights filters
+// clusters by topic; the worklist cannot).
+function openTopicClusters(topic) {
+  state.clustersTopic = topic;
+  state.clustersAll = false;
+  state.clusters = null;
+  goToView('insights');
+}
+
+// A department bar: that department's worklist.
+function openDepartmentCases(department) {
+  if (!state.departments.some((d) => d.id === department)) return;
+  $('department').value = department;
+  chooseDepartment(department);
+  goToView('cases');
+}
+
+const dashboard = createDashboard({
+  api,
+  t,
+  lang: () => state.lang,
+  session: () => state.session,
+  departments: () => state.departments,
+  departmentName,
+  topicLabel: topicName,
+  errorText,
+  openTopic: openTopicClusters,
+  openCases: openDepartmentCases,
+});
 
 start();
