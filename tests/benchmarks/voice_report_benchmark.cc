@@ -8,8 +8,8 @@
 // The fill folds N generated feedback (VOC_VOICE_FEEDBACK, default
 // 10,000,000) spread evenly over the 90 days asked, plus N/5 over the 90
 // days before (so the growth ranking compares with something), through
-// AddToVoiceRollup — the function SaveResults uses — and writes the rows
-// with AddVoiceRollup. No triage_results rows are written: the reports never
+// AddToVoiceRollup — the function SaveResults uses — and writes each day's
+// rows with AddVoiceRollup, one transaction a day. No triage_results rows are written: the reports never
 // read them. The shape: 7 channels, 12 products, 8 regions, 3 tiers, 200
 // stores, 40 leaf topics under 8 parents routed to 8 departments, one or two
 // topics a feedback, 40 % negative, a third NPS answers.
@@ -74,20 +74,27 @@ struct Lcg {
   }
 };
 
-// Folds `count` generated feedback over [first, first + days) into `rollup`.
-void Generate(long long count, reports::DayNumber first, int days, Lcg& rng, triage::VoiceRollup& rollup) {
+std::vector<std::string> Names(const char* prefix, int n) {
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) out.push_back(prefix + std::to_string(i));
+  return out;
+}
+
+// Folds `count` generated feedback on `day` into `rollup`.
+void Generate(long long count, reports::DayNumber day, Lcg& rng, triage::VoiceRollup& rollup) {
+  static const std::vector<std::string> products = Names("P", 12), regions = Names("R", 8), stores = Names("S", 200);
+  static const std::vector<std::string> tiers = {"vip", "high", "standard"};
   v1::TriagedFeedback t;
   auto& f = *t.mutable_feedback();
   auto& r = *t.mutable_result();
   const int kLeaves = kParents * kTopicsPerParent;
   for (long long i = 0; i < count; ++i) {
-    const reports::DayNumber day = first + static_cast<reports::DayNumber>(i % days);
     f.mutable_occurred_time()->set_seconds(reports::DayStartMs(day, 480) / 1000 + rng.Next(86'400));
     f.set_channel(static_cast<v1::Channel>(1 + rng.Next(7)));
-    f.set_product("P" + std::to_string(rng.Next(12)));
-    f.mutable_customer()->set_region("R" + std::to_string(rng.Next(8)));
-    f.mutable_customer()->set_value_tier(rng.Next(3) == 0 ? "vip" : (rng.Next(2) ? "high" : "standard"));
-    f.mutable_customer()->set_store("S" + std::to_string(rng.Next(200)));
+    f.set_product(products[rng.Next(12)]);
+    f.mutable_customer()->set_region(regions[rng.Next(8)]);
+    f.mutable_customer()->set_value_tier(tiers[rng.Next(3)]);
+    f.mutable_customer()->set_store(stores[rng.Next(200)]);
     if (rng.Next(3) == 0) {
       f.set_nps(static_cast<int>(rng.Next(11)));
     } else {
@@ -130,25 +137,10 @@ struct Store {
 };
 
 std::unique_ptr<Store> current;
-std::unique_ptr<triage::VoiceRollup> generated;
-
-const triage::VoiceRollup& Generated() {
-  if (generated) return *generated;
-  const long long n = std::stoll(ListFromEnv("VOC_VOICE_FEEDBACK", "10000000").front());
-  const auto start = std::chrono::steady_clock::now();
-  generated = std::make_unique<triage::VoiceRollup>();
-  Lcg rng;
-  Generate(n, kFirstDay, kDays, rng, *generated);
-  Generate(n / 5, kFirstDay - kDays, kDays, rng, *generated);
-  std::cerr << "generated " << n << " + " << n / 5 << " feedback into " << generated->size() << " roll-up rows in "
-            << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s\n";
-  return *generated;
-}
-
 Store& StoreFor(const std::string& backend) {
   if (current && current->backend == backend) return *current;
   current.reset();
-  const triage::VoiceRollup& rows = Generated();
+  const long long n = std::stoll(ListFromEnv("VOC_VOICE_FEEDBACK", "10000000").front());
   auto s = std::make_unique<Store>();
   s->backend = backend;
   std::string url;
@@ -162,21 +154,21 @@ Store& StoreFor(const std::string& backend) {
   }
   s->db = storage::Database::Open(url, 2).value();
   s->db->Migrate("triage", triage::TriageMigrations()).value();
+  // Day by day (n / 90 feedback a day in the 90 days asked, n / 450 in the
+  // 90 before), one transaction a day, the same records on every backend.
   const auto start = std::chrono::steady_clock::now();
-  // 100,000 rows a transaction.
-  triage::VoiceRollup chunk;
-  auto flush = [&] {
-    s->db->InTransaction([&](soci::session& session) { triage::AddVoiceRollup(session, chunk); });
-    chunk.clear();
-  };
-  for (const auto& [key, counts] : rows) {
-    chunk.emplace(key, counts);
-    if (chunk.size() == 100'000) flush();
+  Lcg rng;
+  long long rows = 0;
+  for (reports::DayNumber day = kFirstDay - kDays; day < kFirstDay + kDays; ++day) {
+    triage::VoiceRollup rollup;
+    Generate(day < kFirstDay ? n / 5 / kDays : n / kDays, day, rng, rollup);
+    rows += static_cast<long long>(rollup.size());
+    s->db->InTransaction([&](soci::session& session) { triage::AddVoiceRollup(session, rollup); });
   }
-  flush();
   if (backend == "postgres") s->db->WithSession([](soci::session& session) { session << "VACUUM ANALYZE"; });
-  std::cerr << "filled " << backend << " with " << rows.size() << " rows in "
-            << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s\n";
+  std::cerr << "generated " << n << " + " << n / 5 << " feedback into " << backend << ": " << rows
+            << " roll-up rows in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+            << " s\n";
   s->triage_store = std::make_unique<triage::TriageStore>(*s->db);
   s->rollups = std::make_unique<triage::VoiceRollupStore>(*s->db);
   s->service = std::make_unique<triage::VoiceReportService>(
