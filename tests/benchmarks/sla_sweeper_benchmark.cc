@@ -51,6 +51,7 @@
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/store/sla_store.h"
 #include "services/tracking/store/tracking_store.h"
+#include "tests/benchmarks/bench_support.h"
 #include "tests/support/servers.h"
 #include "tests/unit/tracking/sla_test_support.h"
 
@@ -61,23 +62,6 @@ using namespace voc;
 // 2026-03-02T00:00:00Z; clock i is due at kBaseMs + i seconds.
 constexpr std::int64_t kBaseMs = 1772409600000LL;
 constexpr std::int64_t kSecondMs = 1000;
-
-std::vector<std::string> ListFromEnv(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  std::stringstream in(value && *value ? value : fallback);
-  std::vector<std::string> out;
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
-std::string TempDirectory() {
-  std::string pattern =
-      (std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp") + std::string("/voc-sla-XXXXXX");
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  return pattern;
-}
 
 // Counts and drops: the outside edge is not what is measured.
 class CountingNotifier final : public Notifier {
@@ -187,7 +171,7 @@ Store& StoreFor(const std::string& backend, long long size) {
     s->postgres->CreateDatabase("tracking");
     url = s->postgres->Url("tracking");
   } else {
-    s->dir = TempDirectory();
+    s->dir = bench::TempDirectory("voc-sla");
     url = "sqlite3://" + s->dir + "/tracking.db";
   }
   s->db = storage::Database::Open(url, 2).value();
@@ -220,12 +204,6 @@ double ThreadCpuMs() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
-double Percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
-}
-
 void BM_Sweep(benchmark::State& state, std::string backend, long long size, int due_per_sweep) {
   Store& s = StoreFor(backend, size);
   std::vector<double> ms, cpu_ms;
@@ -253,9 +231,9 @@ void BM_Sweep(benchmark::State& state, std::string backend, long long size, int 
     }
     fired += static_cast<long long>(report->fired.size());
   }
-  state.counters["p50_ms"] = Percentile(ms, 0.50);
-  state.counters["p99_ms"] = Percentile(ms, 0.99);
-  state.counters["cpu_p50_ms"] = Percentile(cpu_ms, 0.50);
+  state.counters["p50_ms"] = bench::Percentile(ms, 0.50);
+  state.counters["p99_ms"] = bench::Percentile(ms, 0.99);
+  state.counters["cpu_p50_ms"] = bench::Percentile(cpu_ms, 0.50);
   state.counters["points_fired"] = benchmark::Counter(static_cast<double>(fired), benchmark::Counter::kAvgIterations);
   state.counters["notified"] = benchmark::Counter(static_cast<double>(s.notifier.sent - sent_before),
                                                   benchmark::Counter::kAvgIterations);
@@ -265,12 +243,12 @@ void BM_Sweep(benchmark::State& state, std::string backend, long long size, int 
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  for (const std::string& backend : ListFromEnv("VOC_SLA_BACKENDS", "sqlite,postgres")) {
+  for (const std::string& backend : bench::ListFromEnv("VOC_SLA_BACKENDS", "sqlite,postgres")) {
     if (backend == "postgres" && !voc::testing::PostgresServer::Available()) {
       std::cerr << "skipping postgres: server binaries not installed\n";
       continue;
     }
-    for (const std::string& size_text : ListFromEnv("VOC_SLA_SIZES", "1000000")) {
+    for (const std::string& size_text : bench::ListFromEnv("VOC_SLA_SIZES", "1000000")) {
       const long long size = std::stoll(size_text);
       const std::string tag = backend + "/" + size_text;
       benchmark::RegisterBenchmark(("BM_Sweep/nothing_due/" + tag).c_str(), BM_Sweep, backend, size, 0)

@@ -43,6 +43,7 @@
 #include "services/tracking/store/tracking_store.h"
 #include "services/tracking/tracking_service.h"
 #include "tests/unit/tracking/test_callers.h"
+#include "tests/benchmarks/bench_support.h"
 #include "tests/support/servers.h"
 #include "tests/support/tracking_case_generator.h"
 
@@ -52,23 +53,6 @@ using namespace voc;
 using voc::testing::GeneratedCases;
 
 constexpr std::int64_t kNowMs = 1772409600000LL;
-
-std::vector<std::string> ListFromEnv(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  std::stringstream in(value && *value ? value : fallback);
-  std::vector<std::string> out;
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
-std::string TempDirectory() {
-  std::string pattern =
-      (std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp") + std::string("/voc-worklist-XXXXXX");
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  return pattern;
-}
 
 // One filled store; the benchmarks of one (backend, size) share it, and the
 // next (backend, size) replaces it.
@@ -121,7 +105,7 @@ Store& StoreFor(const std::string& backend, long long size) {
     s->postgres->CreateDatabase("tracking");
     url = s->postgres->Url("tracking");
   } else {
-    s->dir = TempDirectory();
+    s->dir = bench::TempDirectory("voc-worklist");
     url = "sqlite3://" + s->dir + "/tracking.db";
   }
   s->db = storage::Database::Open(url, 2).value();
@@ -164,12 +148,6 @@ double ThreadCpuMs() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
-double Percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
-}
-
 void BM_ListCases(benchmark::State& state, std::string backend, long long size, Worklist list,
                   bool continued) {
   Store& s = StoreFor(backend, size);
@@ -196,10 +174,10 @@ void BM_ListCases(benchmark::State& state, std::string backend, long long size, 
     returned = response->cases_size();
     benchmark::DoNotOptimize(response);
   }
-  state.counters["p50_ms"] = Percentile(ms, 0.50);
-  state.counters["p99_ms"] = Percentile(ms, 0.99);
-  state.counters["cpu_p50_ms"] = Percentile(cpu_ms, 0.50);
-  state.counters["cpu_p99_ms"] = Percentile(cpu_ms, 0.99);
+  state.counters["p50_ms"] = bench::Percentile(ms, 0.50);
+  state.counters["p99_ms"] = bench::Percentile(ms, 0.99);
+  state.counters["cpu_p50_ms"] = bench::Percentile(cpu_ms, 0.50);
+  state.counters["cpu_p99_ms"] = bench::Percentile(cpu_ms, 0.99);
   state.counters["cases"] = returned;
 }
 
@@ -207,9 +185,9 @@ void RegisterAll() {
   const std::pair<Worklist, const char*> lists[] = {{Worklist::kDepartment, "department"},
                                                     {Worklist::kDepartmentOverdue, "department_overdue"},
                                                     {Worklist::kOwner, "owner"}};
-  for (const std::string& backend : ListFromEnv("VOC_WORKLIST_BACKENDS", "sqlite,postgres")) {
+  for (const std::string& backend : bench::ListFromEnv("VOC_WORKLIST_BACKENDS", "sqlite,postgres")) {
     if (backend == "postgres" && !testing::PostgresServer::Available()) continue;
-    for (const std::string& size_text : ListFromEnv("VOC_WORKLIST_SIZES", "1000,100000,1000000")) {
+    for (const std::string& size_text : bench::ListFromEnv("VOC_WORKLIST_SIZES", "1000,100000,1000000")) {
       const long long size = std::stoll(size_text);
       for (const auto& [list, name] : lists) {
         for (bool continued : {false, true}) {

@@ -29,6 +29,7 @@
 #include "services/triage/triage_service.h"
 #include "services/triage/triage_processor.h"
 #include "services/triage/triage_consumer.h"
+#include "tests/benchmarks/bench_support.h"
 
 namespace {
 
@@ -37,12 +38,6 @@ using namespace voc::triage;
 constexpr std::int64_t kNowMs = 1764028800000;  // 2025-11-25T00:00Z
 constexpr std::int64_t kDayMs = 86400000;
 constexpr std::size_t kStoredResults = 20000;
-
-std::string TempDirectory() {
-  std::string pattern = (std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp") + std::string("/voc-drill-XXXXXX");
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  return pattern;
-}
 
 struct Fixture {
   std::string dir;
@@ -64,7 +59,7 @@ struct Fixture {
     content << in.rdbuf();
     auto rows = tools::ParseCsv(content.str());  // label,text,category
 
-    dir = TempDirectory();
+    dir = voc::bench::TempDirectory("voc-drill");
     db = voc::storage::Database::Open("sqlite3://" + dir + "/triage.db").value();
     db->Migrate("triage", TriageMigrations()).value();
     store = std::make_unique<TriageStore>(*db);

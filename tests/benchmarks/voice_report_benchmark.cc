@@ -43,6 +43,7 @@
 #include "services/triage/reports/voice_report_service.h"
 #include "services/triage/store/triage_store.h"
 #include "services/triage/store/voice_rollup_store.h"
+#include "tests/benchmarks/bench_support.h"
 #include "tests/support/servers.h"
 
 namespace {
@@ -53,15 +54,6 @@ const reports::DayNumber kFirstDay = *reports::ParseDay("2026-09-03");
 constexpr int kDays = 90;
 constexpr int kTopicsPerParent = 5;
 constexpr int kParents = 8;
-
-std::vector<std::string> ListFromEnv(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  std::stringstream in(value && *value ? value : fallback);
-  std::vector<std::string> out;
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 std::string Leaf(int i) { return "t" + std::to_string(i / kTopicsPerParent) + ".s" + std::to_string(i % kTopicsPerParent); }
 std::string DepartmentOfParent(int parent) { return "dept-" + std::to_string(parent); }
@@ -114,12 +106,6 @@ void Generate(long long count, reports::DayNumber day, Lcg& rng, triage::VoiceRo
   }
 }
 
-std::string TempDirectory() {
-  std::string pattern = (std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp") + std::string("/voc-voice-XXXXXX");
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  return pattern;
-}
-
 struct Store {
   std::string backend;
   std::string dir;
@@ -140,7 +126,7 @@ std::unique_ptr<Store> current;
 Store& StoreFor(const std::string& backend) {
   if (current && current->backend == backend) return *current;
   current.reset();
-  const long long n = std::stoll(ListFromEnv("VOC_VOICE_FEEDBACK", "10000000").front());
+  const long long n = std::stoll(bench::ListFromEnv("VOC_VOICE_FEEDBACK", "10000000").front());
   auto s = std::make_unique<Store>();
   s->backend = backend;
   std::string url;
@@ -149,7 +135,7 @@ Store& StoreFor(const std::string& backend) {
     s->postgres->CreateDatabase("triage");
     url = s->postgres->Url("triage");
   } else {
-    s->dir = TempDirectory();
+    s->dir = bench::TempDirectory("voc-voice");
     url = "sqlite3://" + s->dir + "/triage.db";
   }
   s->db = storage::Database::Open(url, 2).value();
@@ -194,12 +180,6 @@ v1::VoiceFilter NinetyDays() {
   return f;
 }
 
-double Percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
-}
-
 // `call` returns how many points or topics it answered, or -1 on error.
 void BM_Voice(benchmark::State& state, std::string backend, std::function<long(triage::VoiceReportService&)> call) {
   Store& s = StoreFor(backend);
@@ -214,8 +194,8 @@ void BM_Voice(benchmark::State& state, std::string backend, std::function<long(t
       return;
     }
   }
-  state.counters["p50_ms"] = Percentile(ms, 0.50);
-  state.counters["p99_ms"] = Percentile(ms, 0.99);
+  state.counters["p50_ms"] = bench::Percentile(ms, 0.50);
+  state.counters["p99_ms"] = bench::Percentile(ms, 0.99);
   state.counters["answered"] = static_cast<double>(answered);
 }
 
@@ -260,7 +240,7 @@ void RegisterAll() {
       {"top_topics_volume_channel", [=](auto& s) { return Ranking(s, channel, v1::TOPIC_ORDER_VOLUME); }},
       {"top_topics_growth_department", [=](auto& s) { return Ranking(s, department, v1::TOPIC_ORDER_GROWTH); }},
   };
-  for (const std::string& backend : ListFromEnv("VOC_VOICE_BACKENDS", "sqlite,postgres")) {
+  for (const std::string& backend : bench::ListFromEnv("VOC_VOICE_BACKENDS", "sqlite,postgres")) {
     if (backend == "postgres" && !testing::PostgresServer::Available()) continue;
     for (const auto& [name, call] : calls) {
       benchmark::RegisterBenchmark(("Voice/" + backend + "/" + name).c_str(), BM_Voice, backend, call)
