@@ -402,6 +402,15 @@ TEST_P(VoiceReportTest, ARedeliveredBatchCountsOnceAndARebuildEqualsTheIncrement
   ASSERT_TRUE(rebuilt.ok());
   EXPECT_TRUE(*rebuilt == *incremental);
   EXPECT_FALSE(*store_->VoiceRollupMissing());
+
+  // A database from before the roll-up (results, no rows) is what triage
+  // rebuilds at start.
+  db_->WithSession([](soci::session& s) { s << "DELETE FROM voice_daily"; });
+  ASSERT_TRUE(*store_->VoiceRollupMissing());
+  std::vector<std::int64_t> progress;
+  ASSERT_TRUE(store_->RebuildVoiceRollups([&](std::int64_t read) { progress.push_back(read); }).ok());
+  EXPECT_TRUE(*rollups_->All() == *incremental);
+  EXPECT_TRUE(progress.empty());  // reported every 10,000 results; 900 are stored
 }
 
 TEST_P(VoiceReportTest, AMemberReadsOnlyTheirDepartmentsFigures) {
