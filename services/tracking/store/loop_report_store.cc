@@ -157,8 +157,11 @@ absl::StatusOr<std::vector<LoopCaseRow>> LoopReportStore::CasesOpened(const Loop
       }
 
       BoundSelect history = CasesOf(query, "x.case_id, x.action, x.time_ms", JoinedToCases("case_history"));
-      history += " AND x.action IN (" + history.Param(std::string("resolved")) + ", " +
-                 history.Param(std::string(kEscalationAction)) + ")";
+      // One Param per statement: the operands of + are not sequenced, and
+      // placeholders must be numbered in the order they are bound.
+      const std::string resolved = history.Param(std::string("resolved"));
+      const std::string escalated = history.Param(std::string(kEscalationAction));
+      history += " AND x.action IN (" + resolved + ", " + escalated + ")";
       for (const soci::row& r : history.Run(s)) {
         LoopCaseRow* c = of(AsString(r, 0));
         if (!c) continue;
