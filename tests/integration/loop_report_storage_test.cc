@@ -113,7 +113,8 @@ class LoopReportStorageTest : public ::testing::TestWithParam<Backend> {
   }
   int EscalationsInHistory(const v1::Case& c) {
     int n = 0;
-    for (const auto& h : service_->GetCase(TestSystem(), c.name()).value().history()) {
+    const v1::Case got = service_->GetCase(TestSystem(), c.name()).value();
+    for (const auto& h : got.history()) {
       n += h.action() == "escalated";
     }
     return n;
