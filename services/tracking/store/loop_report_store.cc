@@ -64,9 +64,10 @@ class BoundSelect {
 // "SELECT <select> FROM <from> LEFT JOIN case_owners o ... WHERE <the
 // query's cases>": the head every statement shares, so all four read the
 // same cases. `from` names cases as c (and what is joined to it).
-BoundSelect CasesOf(const LoopCaseQuery& q, const std::string& select, const std::string& from) {
+BoundSelect CasesOf(const LoopCaseQuery& q, const std::string& select, const std::string& from,
+                    const std::string& prefix = "") {
   BoundSelect st;
-  st += "SELECT " + select + " FROM " + from;
+  st += prefix + "SELECT " + select + " FROM " + from;
   st += " LEFT JOIN case_owners o ON o.case_id = c.id AND o.ordinal = 0";
   st += " WHERE c.create_ms >= " + st.Param(static_cast<long long>(q.from_ms));
   st += " AND c.create_ms < " + st.Param(static_cast<long long>(q.to_ms));
@@ -109,6 +110,19 @@ std::string ClockColumnsOf(const std::string& a) {
          ".paused_since_ms, " + a + ".breached";
 }
 
+// The cases with their primary owner and both clocks, in opening order.
+BoundSelect CasesWithClocks(const LoopCaseQuery& query, const std::string& prefix = "") {
+  BoundSelect st = CasesOf(
+      query,
+      "c.id, c.kind, c.create_ms, o.department, " + ClockColumnsOf("fr") + ", " + ClockColumnsOf("rs"),
+      "cases c"
+      " LEFT JOIN case_clocks fr ON fr.case_id = c.id AND fr.clock = 'first_response'"
+      " LEFT JOIN case_clocks rs ON rs.case_id = c.id AND rs.clock = 'resolution'",
+      prefix);
+  st += " ORDER BY c.create_ms, c.id";
+  return st;
+}
+
 }  // namespace
 
 storage::Migration LoopReportMigration() {
@@ -128,12 +142,7 @@ absl::StatusOr<std::vector<LoopCaseRow>> LoopReportStore::CasesOpened(const Loop
       std::vector<LoopCaseRow> cases;
       std::unordered_map<std::string, std::size_t> index;
 
-      BoundSelect cases_st = CasesOf(
-          query, "c.id, c.kind, c.create_ms, o.department, " + ClockColumnsOf("fr") + ", " + ClockColumnsOf("rs"),
-          "cases c"
-          " LEFT JOIN case_clocks fr ON fr.case_id = c.id AND fr.clock = 'first_response'"
-          " LEFT JOIN case_clocks rs ON rs.case_id = c.id AND rs.clock = 'resolution'");
-      cases_st += " ORDER BY c.create_ms, c.id";
+      const BoundSelect cases_st = CasesWithClocks(query);
       for (const soci::row& r : cases_st.Run(s)) {
         LoopCaseRow row;
         row.case_id = AsString(r, 0);
@@ -185,6 +194,18 @@ absl::StatusOr<std::vector<LoopCaseRow>> LoopReportStore::CasesOpened(const Loop
         if (k && (clock == kFirstResponseClock || clock == kResolutionClock)) k->breach_fired_ms = AsInt(r, 2);
       }
       return cases;
+    });
+  });
+}
+
+absl::StatusOr<std::string> LoopReportStore::ExplainCasesOpened(const LoopCaseQuery& query) {
+  return storage::Guarded("explaining the loop report's case read", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      const bool sqlite = db_.backend() == storage::Backend::kSqlite;
+      const BoundSelect st = CasesWithClocks(query, sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ");
+      std::string plan;
+      for (const soci::row& r : st.Run(s)) plan += AsString(r, sqlite ? 3 : 0) + "\n";
+      return plan;
     });
   });
 }

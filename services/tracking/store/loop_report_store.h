@@ -43,6 +43,10 @@ class LoopReportStore {
 
   // Ordered by create_ms, then id. UNAVAILABLE when the database is.
   absl::StatusOr<std::vector<LoopCaseRow>> CasesOpened(const LoopCaseQuery& query);
+  // The plan of CasesOpened's first statement (EXPLAIN QUERY PLAN on SQLite,
+  // EXPLAIN on PostgreSQL), one line per plan row: for the test that checks
+  // it reads cases_create rather than every case.
+  absl::StatusOr<std::string> ExplainCasesOpened(const LoopCaseQuery& query);
 
  private:
   storage::Database& db_;
