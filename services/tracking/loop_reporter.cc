@@ -26,8 +26,7 @@ absl::StatusOr<std::optional<std::set<std::string>>> LoopReportDepartments(
   bool all = false;
   std::set<std::string> visible;
   if (!caller.is_person()) {
-    all = caller.HasScope(auth::kAnalyticsRead) || caller.HasScope(auth::kCasesRead) ||
-          caller.HasScope(auth::kCasesWrite);
+    all = caller.HasScope(auth::kAnalyticsRead) || caller.HasScope(auth::kCasesRead);
     if (!all) return auth::MissingScope(auth::kAnalyticsRead);
   } else {
     const auth::CaseVisibility v = auth::VisibleCases(caller);

@@ -17,9 +17,10 @@
 
 namespace voc::tracking {
 
-// services.tracking.report_utc_offset_minutes: the report time zone as a
-// fixed offset from UTC (China has no daylight saving time), +8 h by default.
-inline constexpr char kReportUtcOffsetConfigKey[] = "report_utc_offset_minutes";
+// reports.utc_offset_minutes: the report time zone of every service's
+// figures (the voice figures read the same key), as a fixed offset from UTC
+// (China has no daylight saving time), +8 h by default.
+inline constexpr char kReportUtcOffsetConfigKey[] = "reports.utc_offset_minutes";
 inline constexpr int kDefaultReportUtcOffsetMinutes = 480;
 // UTC-12:00 .. UTC+14:00, the offsets in use anywhere.
 bool IsValidUtcOffsetMinutes(long long minutes);
@@ -29,8 +30,8 @@ inline constexpr long kMaxLoopReportDays = 400;
 
 // The departments whose cases `caller`'s report counts (nullopt: every case)
 // when asking for `department` ("" = all the caller may see):
-//   - a service or API key with analytics:read, cases:read or cases:write
-//     sees every department; without: PERMISSION_DENIED naming analytics:read;
+//   - a service or API key with analytics:read or cases:read sees every
+//     department; without: PERMISSION_DENIED naming analytics:read;
 //   - a person sees what auth::VisibleCases gives them (analyst, executive:
 //     all; members and heads: their departments);
 //   - an explicit department outside that is PERMISSION_DENIED.

@@ -127,11 +127,11 @@ int main(int argc, char** argv) {
 
   // Issue 12: the Loop report (SLA compliance, MTTA / MTTR, backlog, hot
   // loop) in the report time zone, a fixed offset from UTC.
-  const std::int64_t report_offset = config.ServiceInt(voc::tracking::kReportUtcOffsetConfigKey,
-                                                       voc::tracking::kDefaultReportUtcOffsetMinutes);
+  const std::int64_t report_offset = config.GetInt(voc::tracking::kReportUtcOffsetConfigKey,
+                                                   voc::tracking::kDefaultReportUtcOffsetMinutes);
   if (!voc::tracking::IsValidUtcOffsetMinutes(report_offset)) {
-    std::cerr << "voc-tracking: cannot start: services.tracking."
-              << voc::tracking::kReportUtcOffsetConfigKey << ": " << report_offset
+    std::cerr << "voc-tracking: cannot start: " << voc::tracking::kReportUtcOffsetConfigKey << ": "
+              << report_offset
               << " is not an offset from UTC in minutes (-720 .. 840)\n";
     return 2;
   }
