@@ -332,7 +332,9 @@ TEST_P(LoopReportStorageTest, ABadDayNamesItsField) {
 
 TEST_P(LoopReportStorageTest, TheCaseReadSeeksTheOpeningTimeIndex) {
   // 20,000 cases half an hour apart (about 417 days), written in one
-  // statement both backends accept, then the planners' statistics.
+  // statement both backends accept (the casts: PostgreSQL would take the
+  // parameter and the product for 32-bit integers), then the planners'
+  // statistics.
   const std::int64_t base = Utc(2026, 1, 1);
   db_->WithSession([&](soci::session& s) {
     long long from = base;
@@ -340,7 +342,8 @@ TEST_P(LoopReportStorageTest, TheCaseReadSeeksTheOpeningTimeIndex) {
          " priority, state, topics, create_ms, update_ms, due_ms)"
          " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)"
          " SELECT 'gen-' || i, 'gen-' || i, 3, 'f', 'c', 't', 's', 2, 1, '',"
-         " :base + i * 1800000, :base2 + i * 1800000, 0 FROM n",
+         " CAST(:base AS BIGINT) + CAST(i AS BIGINT) * 1800000,"
+         " CAST(:base2 AS BIGINT) + CAST(i AS BIGINT) * 1800000, 0 FROM n",
         soci::use(from), soci::use(from);
     s << "ANALYZE";
   });
