@@ -15,6 +15,9 @@
 #include "common/sla/sla_policy.h"
 #include "services/tracking/sla_policy_source.h"
 #include "services/tracking/event_relay.h"
+#include "services/tracking/loop_report_grpc.h"
+#include "services/tracking/loop_reporter.h"
+#include "services/tracking/store/loop_report_store.h"
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/privacy_grpc.h"
@@ -122,12 +125,26 @@ int main(int argc, char** argv) {
   voc::PeriodicWorker worker("sla-sweeper", interval, [&] { sweeper.SweepOnce().IgnoreError(); },
                              voc::PeriodicWorker::FirstTick::kImmediately);
 
+  // Issue 12: the Loop report (SLA compliance, MTTA / MTTR, backlog, hot
+  // loop) in the report time zone, a fixed offset from UTC.
+  const std::int64_t report_offset = config.GetInt(voc::tracking::kReportUtcOffsetConfigKey,
+                                                   voc::tracking::kDefaultReportUtcOffsetMinutes);
+  if (!voc::tracking::IsValidUtcOffsetMinutes(report_offset)) {
+    std::cerr << "voc-tracking: cannot start: " << voc::tracking::kReportUtcOffsetConfigKey << ": "
+              << report_offset
+              << " is not an offset from UTC in minutes (-720 .. 840)\n";
+    return 2;
+  }
+  voc::tracking::LoopReportStore loop_store(*ctx.db);
+  voc::tracking::LoopReporter loop_reporter(loop_store, *ctx.clock, static_cast<int>(report_offset));
+  voc::tracking::LoopReportGrpc loop_grpc(*authenticator, loop_reporter);
+
   // PIPL / GDPR erasure (issue 9): voc customers erase.
   voc::tracking::CaseErasureStore erasure_store(*ctx.db);
   const auto privacy_service = voc::tracking::MakePrivacyGrpc(*authenticator, erasure_store);
   voc::rpc::ServiceServer server({.service_name = "tracking", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
                                   .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
-                                 {&grpc_service, &task_grpc, &workflow_grpc, privacy_service.get()});
+                                 {&grpc_service, &task_grpc, &workflow_grpc, privacy_service.get(), &loop_grpc});
   voc::StartServerOrExit(server, "tracking");
   const auto readiness = voc::StartReadiness(ctx, server);
   worker.Start();

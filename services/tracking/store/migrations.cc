@@ -1,5 +1,6 @@
 #include "services/tracking/store/migrations.h"
 
+#include "services/tracking/store/loop_report_store.h"
 #include "services/tracking/store/sla_store.h"
 #include "services/tracking/tasks/task_migration.h"
 
@@ -212,6 +213,8 @@ std::vector<storage::Migration> TrackingMigrations() {
       SlaFiredMigration(),
       // ---- issue 11, tasks: migration 5 (services/tracking/tasks/task_migration.cc)
       tasks::TaskMigration(),
+      // ---- issue 12, loop report: migration 6 (store/loop_report_store.cc)
+      LoopReportMigration(),
   };
 }
 

@@ -1,0 +1,68 @@
+// GetLoopReport's logic (issue 12): who may see which departments' figures,
+// the request's days in the report time zone, the store's rows and the
+// figures (loop_figures.h). Plain C++: the clock is injected, gRPC is
+// loop_report_grpc.h's. Thread-safe (the store pools sessions).
+#pragma once
+
+#include <absl/status/statusor.h>
+
+#include <optional>
+#include <set>
+#include <string>
+
+#include "common/auth/principal.h"
+#include "common/clock/clock.h"
+#include "services/tracking/store/loop_report_store.h"
+#include "voc/v1/reports.pb.h"
+
+namespace voc::tracking {
+
+// reports.utc_offset_minutes: the report time zone of every service's
+// figures (the voice figures read the same key), as a fixed offset from UTC
+// (China has no daylight saving time), +8 h by default.
+inline constexpr char kReportUtcOffsetConfigKey[] = "reports.utc_offset_minutes";
+inline constexpr int kDefaultReportUtcOffsetMinutes = 480;
+// UTC-12:00 .. UTC+14:00, the offsets in use anywhere.
+bool IsValidUtcOffsetMinutes(long long minutes);
+
+// The longest range one report covers (reports.proto: one message).
+inline constexpr long kMaxLoopReportDays = 400;
+
+// The departments whose cases `caller`'s report counts (nullopt: every case)
+// when asking for `department` ("" = all the caller may see):
+//   - a service or API key with analytics:read or cases:read sees every
+//     department; without: PERMISSION_DENIED naming analytics:read;
+//   - a person sees what auth::VisibleCases gives them (analyst, executive:
+//     all; members and heads: their departments);
+//   - an explicit department outside that is PERMISSION_DENIED.
+absl::StatusOr<std::optional<std::set<std::string>>> LoopReportDepartments(
+    const auth::Principal& caller, const std::string& department);
+
+// [from_ms, to_ms): the cases opened on the civil days [start_day, end_day]
+// at the report offset.
+struct LoopReportRange {
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = 0;
+};
+absl::StatusOr<LoopReportRange> LoopReportRangeOf(const std::string& start_day,
+                                                  const std::string& end_day,
+                                                  int utc_offset_minutes);
+
+class LoopReporter {
+ public:
+  LoopReporter(LoopReportStore& store, const Clock& clock,
+               int utc_offset_minutes = kDefaultReportUtcOffsetMinutes)
+      : store_(store), clock_(clock), utc_offset_minutes_(utc_offset_minutes) {}
+
+  // INVALID_ARGUMENT naming start_day, end_day or kind; PERMISSION_DENIED as
+  // LoopReportDepartments says; UNAVAILABLE when the database is.
+  absl::StatusOr<v1::LoopReport> GetLoopReport(const auth::Principal& caller,
+                                               const v1::GetLoopReportRequest& request) const;
+
+ private:
+  LoopReportStore& store_;
+  const Clock& clock_;
+  int utc_offset_minutes_;
+};
+
+}  // namespace voc::tracking

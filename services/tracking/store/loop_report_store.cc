@@ -1,0 +1,213 @@
+#include "services/tracking/store/loop_report_store.h"
+
+#include <deque>
+#include <unordered_map>
+#include <utility>
+
+#include "common/storage/errors.h"
+#include "common/storage/rows.h"
+#include "services/tracking/sla_sweeper.h"
+
+namespace voc::tracking {
+namespace {
+
+using storage::AsInt;
+using storage::AsString;
+using storage::IsNull;
+
+std::optional<std::int64_t> OptInt(const soci::row& r, std::size_t i) {
+  if (IsNull(r, i)) return std::nullopt;
+  return AsInt(r, i);
+}
+
+// A statement and its bound values in placeholder order (their count is
+// known only at run time: the departments' IN list).
+class BoundSelect {
+ public:
+  std::string Param(const std::string& value) {
+    strings_.push_back(value);
+    order_.push_back({true, strings_.size() - 1});
+    return Placeholder();
+  }
+  std::string Param(long long value) {
+    ints_.push_back(value);
+    order_.push_back({false, ints_.size() - 1});
+    return Placeholder();
+  }
+  BoundSelect& operator+=(const std::string& text) {
+    sql_ += text;
+    return *this;
+  }
+
+  soci::rowset<soci::row> Run(soci::session& s) const {
+    soci::details::prepare_temp_type prepared = (s.prepare << sql_);
+    for (const auto& [is_string, index] : order_) {
+      if (is_string) {
+        prepared, soci::use(strings_[index]);
+      } else {
+        prepared, soci::use(ints_[index]);
+      }
+    }
+    return soci::rowset<soci::row>(prepared);
+  }
+
+ private:
+  std::string Placeholder() const { return ":p" + std::to_string(order_.size()); }
+
+  std::string sql_;
+  // Deques: soci binds by reference, so values never move once added.
+  std::deque<std::string> strings_;
+  std::deque<long long> ints_;
+  std::vector<std::pair<bool, std::size_t>> order_;
+};
+
+// "SELECT <select> FROM <from> LEFT JOIN case_owners o ... WHERE <the
+// query's cases>": the head every statement shares, so all four read the
+// same cases. `from` names cases as c (and what is joined to it).
+BoundSelect CasesOf(const LoopCaseQuery& q, const std::string& select, const std::string& from,
+                    const std::string& prefix = "") {
+  BoundSelect st;
+  st += prefix + "SELECT " + select + " FROM " + from;
+  st += " LEFT JOIN case_owners o ON o.case_id = c.id AND o.ordinal = 0";
+  st += " WHERE c.create_ms >= " + st.Param(static_cast<long long>(q.from_ms));
+  st += " AND c.create_ms < " + st.Param(static_cast<long long>(q.to_ms));
+  if (q.kind != 0) st += " AND c.kind = " + st.Param(static_cast<long long>(q.kind));
+  if (q.departments) {
+    std::string in;
+    for (const std::string& d : *q.departments) in += (in.empty() ? "" : ", ") + st.Param(d);
+    st += " AND o.department IN (" + in + ")";
+  }
+  return st;
+}
+
+// Rows of `table` (aliased x) of the query's cases, by its case_id.
+std::string JoinedToCases(const std::string& table) {
+  return table + " x JOIN cases c ON c.id = x.case_id";
+}
+
+constexpr std::size_t kClockColumnCount = 6;
+
+// The clock whose six columns start at `at`; nullopt when the LEFT JOIN
+// found no row (target_ms is NOT NULL in a real one).
+std::optional<LoopClock> ReadClock(const soci::row& r, std::size_t at, const std::string& case_id,
+                                   const char* clock) {
+  if (IsNull(r, at)) return std::nullopt;
+  LoopClock k;
+  k.row.case_id = case_id;
+  k.row.clock = clock;
+  k.row.target_ms = AsInt(r, at);
+  k.row.used_ms = AsInt(r, at + 1);
+  k.row.met_ms = OptInt(r, at + 2);
+  k.row.due_ms = OptInt(r, at + 3);
+  k.row.paused_since_ms = OptInt(r, at + 4);
+  k.row.breached = AsInt(r, at + 5) != 0;
+  return k;
+}
+
+// The clock columns of ReadClock, of the clock joined as `alias`.
+std::string ClockColumnsOf(const std::string& a) {
+  return a + ".target_ms, " + a + ".used_ms, " + a + ".met_ms, " + a + ".due_ms, " + a +
+         ".paused_since_ms, " + a + ".breached";
+}
+
+// The cases with their primary owner and both clocks, in opening order.
+BoundSelect CasesWithClocks(const LoopCaseQuery& query, const std::string& prefix = "") {
+  BoundSelect st = CasesOf(
+      query,
+      "c.id, c.kind, c.create_ms, o.department, " + ClockColumnsOf("fr") + ", " + ClockColumnsOf("rs"),
+      "cases c"
+      " LEFT JOIN case_clocks fr ON fr.case_id = c.id AND fr.clock = 'first_response'"
+      " LEFT JOIN case_clocks rs ON rs.case_id = c.id AND rs.clock = 'resolution'",
+      prefix);
+  st += " ORDER BY c.create_ms, c.id";
+  return st;
+}
+
+}  // namespace
+
+storage::Migration LoopReportMigration() {
+  return {6,
+          "Loop report (issue 12): cases by opening time",
+          {
+              // GetLoopReport reads the cases opened in a range of days; every
+              // other row it needs is found by primary-key prefix (case_id).
+              "CREATE INDEX cases_create ON cases (create_ms)",
+          }};
+}
+
+absl::StatusOr<std::vector<LoopCaseRow>> LoopReportStore::CasesOpened(const LoopCaseQuery& query) {
+  if (query.departments && query.departments->empty()) return std::vector<LoopCaseRow>{};
+  return storage::Guarded("reading the cases of a loop report", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<LoopCaseRow> cases;
+      std::unordered_map<std::string, std::size_t> index;
+
+      const BoundSelect cases_st = CasesWithClocks(query);
+      for (const soci::row& r : cases_st.Run(s)) {
+        LoopCaseRow row;
+        row.case_id = AsString(r, 0);
+        row.kind = static_cast<int>(AsInt(r, 1));
+        row.create_ms = AsInt(r, 2);
+        row.department = AsString(r, 3);
+        row.first_response = ReadClock(r, 4, row.case_id, kFirstResponseClock);
+        row.resolution = ReadClock(r, 4 + kClockColumnCount, row.case_id, kResolutionClock);
+        index.emplace(row.case_id, cases.size());
+        cases.push_back(std::move(row));
+      }
+      if (cases.empty()) return cases;
+      auto of = [&](const std::string& case_id) -> LoopCaseRow* {
+        const auto it = index.find(case_id);
+        return it == index.end() ? nullptr : &cases[it->second];
+      };
+
+      BoundSelect callbacks = CasesOf(query, "x.case_id, x.time_ms, x.reached", JoinedToCases("case_callbacks"));
+      for (const soci::row& r : callbacks.Run(s)) {
+        if (LoopCaseRow* c = of(AsString(r, 0))) c->callbacks.push_back({AsInt(r, 1), AsInt(r, 2) != 0});
+      }
+
+      BoundSelect history = CasesOf(query, "x.case_id, x.action, x.time_ms", JoinedToCases("case_history"));
+      // One Param per statement: the operands of + are not sequenced, and
+      // placeholders must be numbered in the order they are bound.
+      const std::string resolved = history.Param(std::string("resolved"));
+      const std::string escalated = history.Param(std::string(kEscalationAction));
+      history += " AND x.action IN (" + resolved + ", " + escalated + ")";
+      for (const soci::row& r : history.Run(s)) {
+        LoopCaseRow* c = of(AsString(r, 0));
+        if (!c) continue;
+        const std::int64_t t = AsInt(r, 2);
+        if (AsString(r, 1) == "resolved") {
+          // A case is resolved once (no transition leaves RESOLVED but to
+          // CLOSED); the earliest entry wins should there be two.
+          if (!c->resolved_ms || t < *c->resolved_ms) c->resolved_ms = t;
+        } else {
+          c->escalation_ms.push_back(t);
+        }
+      }
+
+      BoundSelect breaches = CasesOf(query, "x.case_id, x.clock, x.fired_ms", JoinedToCases("sla_fired"));
+      breaches += " AND x.point = " + breaches.Param(std::string(kBreachPoint));
+      for (const soci::row& r : breaches.Run(s)) {
+        LoopCaseRow* c = of(AsString(r, 0));
+        if (!c) continue;
+        const std::string clock = AsString(r, 1);
+        std::optional<LoopClock>& k = clock == kFirstResponseClock ? c->first_response : c->resolution;
+        if (k && (clock == kFirstResponseClock || clock == kResolutionClock)) k->breach_fired_ms = AsInt(r, 2);
+      }
+      return cases;
+    });
+  });
+}
+
+absl::StatusOr<std::string> LoopReportStore::ExplainCasesOpened(const LoopCaseQuery& query) {
+  return storage::Guarded("explaining the loop report's case read", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      const bool sqlite = db_.backend() == storage::Backend::kSqlite;
+      const BoundSelect st = CasesWithClocks(query, sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ");
+      std::string plan;
+      for (const soci::row& r : st.Run(s)) plan += AsString(r, sqlite ? 3 : 0) + "\n";
+      return plan;
+    });
+  });
+}
+
+}  // namespace voc::tracking
