@@ -19,20 +19,14 @@ std::int64_t FloorDiv(std::int64_t a, std::int64_t b) { return a / b - (a % b < 
 
 }  // namespace
 
-bool IsValidUtcOffsetMinutes(long long minutes) { return minutes >= -12 * 60 && minutes <= 14 * 60; }
 
 absl::StatusOr<std::optional<std::set<std::string>>> LoopReportDepartments(
     const auth::Principal& caller, const std::string& department) {
-  bool all = false;
-  std::set<std::string> visible;
-  if (!caller.is_person()) {
-    all = caller.HasScope(auth::kAnalyticsRead) || caller.HasScope(auth::kCasesRead);
-    if (!all) return auth::MissingScope(auth::kAnalyticsRead);
-  } else {
-    const auth::CaseVisibility v = auth::VisibleCases(caller);
-    all = v.all;
-    visible = v.departments;
-  }
+  // Scoped like every report's figures (auth::VisibleFigures).
+  const auth::CaseVisibility v = auth::VisibleFigures(caller);
+  if (!caller.is_person() && !v.all) return auth::MissingScope(auth::kAnalyticsRead);
+  const bool all = v.all;
+  const std::set<std::string>& visible = v.departments;
   if (!department.empty()) {
     if (!all && !visible.contains(department)) {
       return auth::Denied("read the loop report of department " + department);
@@ -40,7 +34,7 @@ absl::StatusOr<std::optional<std::set<std::string>>> LoopReportDepartments(
     return std::optional<std::set<std::string>>(std::set<std::string>{department});
   }
   if (all) return std::optional<std::set<std::string>>();
-  return std::optional<std::set<std::string>>(std::move(visible));
+  return std::optional<std::set<std::string>>(visible);
 }
 
 absl::StatusOr<LoopReportRange> LoopReportRangeOf(const std::string& start_day,

@@ -12,18 +12,11 @@
 
 #include "common/auth/principal.h"
 #include "common/clock/clock.h"
+#include "common/reports/periods.h"
 #include "services/tracking/store/loop_report_store.h"
 #include "voc/v1/reports.pb.h"
 
 namespace voc::tracking {
-
-// reports.utc_offset_minutes: the report time zone of every service's
-// figures (the voice figures read the same key), as a fixed offset from UTC
-// (China has no daylight saving time), +8 h by default.
-inline constexpr char kReportUtcOffsetConfigKey[] = "reports.utc_offset_minutes";
-inline constexpr int kDefaultReportUtcOffsetMinutes = 480;
-// UTC-12:00 .. UTC+14:00, the offsets in use anywhere.
-bool IsValidUtcOffsetMinutes(long long minutes);
 
 // The longest range one report covers (reports.proto: one message).
 inline constexpr long kMaxLoopReportDays = 400;
@@ -51,7 +44,7 @@ absl::StatusOr<LoopReportRange> LoopReportRangeOf(const std::string& start_day,
 class LoopReporter {
  public:
   LoopReporter(LoopReportStore& store, const Clock& clock,
-               int utc_offset_minutes = kDefaultReportUtcOffsetMinutes)
+               int utc_offset_minutes = reports::kDefaultReportUtcOffsetMinutes)
       : store_(store), clock_(clock), utc_offset_minutes_(utc_offset_minutes) {}
 
   // INVALID_ARGUMENT naming start_day, end_day or kind; PERMISSION_DENIED as

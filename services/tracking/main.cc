@@ -7,6 +7,7 @@
 #include "common/notify/notifier.h"
 #include "common/queue/stream.h"
 #include "common/queue/stream_trim_worker.h"
+#include "common/reports/settings.h"
 #include "common/auth/dev_clock_access.h"  // stages helper (issue 9): who may move the dev clock
 #include "common/rpc/server.h"
 #include "common/service/context.h"
@@ -127,16 +128,15 @@ int main(int argc, char** argv) {
 
   // Issue 12: the Loop report (SLA compliance, MTTA / MTTR, backlog, hot
   // loop) in the report time zone, a fixed offset from UTC.
-  const std::int64_t report_offset = config.GetInt(voc::tracking::kReportUtcOffsetConfigKey,
-                                                   voc::tracking::kDefaultReportUtcOffsetMinutes);
-  if (!voc::tracking::IsValidUtcOffsetMinutes(report_offset)) {
-    std::cerr << "voc-tracking: cannot start: " << voc::tracking::kReportUtcOffsetConfigKey << ": "
-              << report_offset
-              << " is not an offset from UTC in minutes (-720 .. 840)\n";
+  voc::reports::ReportSettings report_settings;
+  try {
+    report_settings = voc::reports::ReadReportSettings(config);
+  } catch (const voc::ConfigError& e) {
+    std::cerr << "voc-tracking: cannot start: " << e.what() << "\n";
     return 2;
   }
   voc::tracking::LoopReportStore loop_store(*ctx.db);
-  voc::tracking::LoopReporter loop_reporter(loop_store, *ctx.clock, static_cast<int>(report_offset));
+  voc::tracking::LoopReporter loop_reporter(loop_store, *ctx.clock, report_settings.utc_offset_minutes);
   voc::tracking::LoopReportGrpc loop_grpc(*authenticator, loop_reporter);
 
   // PIPL / GDPR erasure (issue 9): voc customers erase.
