@@ -7,6 +7,7 @@
 // the login form back. The actor the services record is the logged-in
 // person (the gateway takes it from the session).
 import { messages, format, formatDuration, formatPValue, sortCases } from './i18n.js';
+import { markedNodes } from './explanation.js';
 
 const REFRESH_MS = 30000;
 const VIEWS = ['cases', 'insights', 'knowledge', 'work'];
@@ -242,10 +243,41 @@ function renderDetail(data) {
     li.append(el('span', localTime(h.time), 'when'), el('span', `${h.actor} · ${h.action}${h.detail ? ' — ' + h.detail : ''}`));
     return li;
   }));
+  renderWhy(c, f ? f.text : c.summary);
   const finished = c.state === 'resolved' || c.state === 'closed';
   $('ack').disabled = c.state !== 'open';
   document.querySelectorAll('#detail form button, #detail form textarea, #detail form input').forEach((n) => { n.disabled = finished; });
   renderCaseTasks(c);
+}
+
+// Issue 12: why the case is here, from tracking's explanation: the text
+// with the evidence marked, then what triage read, the routing rule and the
+// SLA policy with both clocks. Hidden for a case without an explanation.
+function renderWhy(c, text) {
+  const e = c.explanation;
+  $('why').hidden = !e;
+  if (!e) return;
+  const nodes = markedNodes(text || '', e);
+  $('why-text').replaceChildren(...(nodes.length ? nodes : [document.createTextNode(t().whyNoText)]));
+  const score = typeof e.sentiment_score === 'number' ? ` (${e.sentiment_score.toFixed(2)})` : '';
+  const routing = e.routing || {};
+  const routingText = routing.rule_id
+    ? format(routing.line ? t().whyRoutingRule : t().whyRoutingRuleNoLine,
+      { rule: routing.rule, line: routing.line, id: routing.rule_id, reason: routing.reason })
+    : '';
+  const clock = (label, k) => (k ? `${k.policy_id || '—'} · ${clockText(label, k)}` : '');
+  facts($('why-facts'), [
+    [t().whySentiment, e.sentiment ? `${t().sentiments[e.sentiment] || e.sentiment}${score}` : ''],
+    [t().whyEvidence, (e.evidence || []).join(', ')],
+    [t().whyTopics, (e.topics || []).map((tp) => `${tp.topic} · ${departmentName(tp.department)}${(tp.terms || []).length ? ': ' + tp.terms.join(', ') : ''}`).join('; ')],
+    [t().whyPriority, [e.priority, e.priority_reason].filter(Boolean).join(' — ')],
+    [t().whyRedLines, (e.red_lines || []).map((h) => format(t().whyRedLineSpan, {
+      c: t().redLineCategories[h.category] || h.category, w: h.matched || h.term, b: h.begin, e: h.end, r: h.rule || '—',
+    })).join('; ')],
+    [t().whyRouting, routingText],
+    [t().whyCluster, e.cluster_id],
+    [t().whySla, [clock(t().firstResponse, c.first_response), clock(t().resolutionClock, c.resolution)].filter(Boolean).join('; ')],
+  ]);
 }
 
 function topicName(id, names) {

@@ -137,6 +137,30 @@ export function sortCases(cases) {
   });
 }
 
+// ---- issue 12: why is this case here (the case's explanation)
+Object.assign(messages.zh, {
+  whyTitle: '为什么有这个工单', whySentiment: '情感', whyEvidence: '情感依据词', whyTopics: '主题与匹配词',
+  whyPriority: '优先级与原因', whyRedLines: '红线', whyRouting: '分派规则', whyCluster: '相似投诉簇',
+  whySla: 'SLA 策略与时钟',
+  whyRedLineSpan: '{c}“{w}”，分析文本第 {b}–{e} 字节，规则 {r}',
+  whyRoutingRule: '{rule}（routing.yaml 第 {line} 行，{id}）：{reason}',
+  whyRoutingRuleNoLine: '{rule}（{id}）：{reason}',
+  whyNoText: '（没有可标注的文本）',
+  sentiments: { negative: '负面', neutral: '中性', positive: '正面' },
+  redLineCategories: { safety: '安全', legal: '法律', regulatory: '监管', pr_crisis: '舆情危机' },
+});
+Object.assign(messages.en, {
+  whyTitle: 'Why is this case here', whySentiment: 'Sentiment', whyEvidence: 'Sentiment evidence',
+  whyTopics: 'Topics and matched terms', whyPriority: 'Priority and reason', whyRedLines: 'Red lines',
+  whyRouting: 'Routing rule', whyCluster: 'Similar-complaint cluster', whySla: 'SLA policy and clocks',
+  whyRedLineSpan: '{c} “{w}”, bytes {b}–{e} of the analysed text, rule {r}',
+  whyRoutingRule: '{rule} (routing.yaml line {line}, {id}): {reason}',
+  whyRoutingRuleNoLine: '{rule} ({id}): {reason}',
+  whyNoText: '(no text to mark)',
+  sentiments: { negative: 'negative', neutral: 'neutral', positive: 'positive' },
+  redLineCategories: { safety: 'safety', legal: 'legal', regulatory: 'regulatory', pr_crisis: 'PR crisis' },
+});
+
 // ---- issue 11 (tasks): tasks on cases and improvement projects
 Object.assign(messages.zh, {
   viewWork: '任务与项目', myTasks: '本部门的任务', taskTitle: '任务', taskCase: '所属工单',

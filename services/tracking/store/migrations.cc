@@ -1,5 +1,6 @@
 #include "services/tracking/store/migrations.h"
 
+#include "services/tracking/store/explanation_migration.h"
 #include "services/tracking/store/sla_store.h"
 #include "services/tracking/tasks/task_migration.h"
 
@@ -212,6 +213,9 @@ std::vector<storage::Migration> TrackingMigrations() {
       SlaFiredMigration(),
       // ---- issue 11, tasks: migration 5 (services/tracking/tasks/task_migration.cc)
       tasks::TaskMigration(),
+      // ---- issue 12, why is this case here: migration 7
+      // (services/tracking/store/explanation_migration.cc)
+      ExplanationMigration(),
   };
 }
 
