@@ -165,6 +165,8 @@ test('the case page says why the case is here, with the evidence marked in the t
   ]);
   assert.deepEqual(await texts(page, '[data-testid=why-facts] dt'),
     ['情感', '情感依据词', '主题与匹配词', '优先级与原因', '红线', '分派规则', '相似投诉簇', 'SLA 策略与时钟']);
+  // The services' history words in the page's language too.
+  assert.match(await page.textContent('[data-testid=history]'), /system:assignment · 创建工单/);
 
   await page.click('[data-testid=lang]');
   await page.waitForFunction(() => document.querySelector('[data-testid=why] h3').textContent === 'Why is this case here');

@@ -8,6 +8,7 @@
 // person (the gateway takes it from the session).
 import { messages, format, formatDuration, formatPValue, sortCases } from './i18n.js';
 import { markedNodes } from './explanation.js';
+import { caseTitleIn, historyLineIn } from './service_text.js';
 
 const REFRESH_MS = 30000;
 const VIEWS = ['cases', 'insights', 'knowledge', 'work'];
@@ -176,7 +177,7 @@ function renderCases() {
       timeCell,
       (() => { const td = el('td'); if (c.priority) td.append(el('span', c.priority, `badge ${c.priority}`)); return td; })(),
       el('td', t().kinds[c.kind] || c.kind),
-      el('td', c.title || c.summary),
+      el('td', c.title ? caseTitleIn(c.title, t()) : c.summary),
       el('td', t().states[c.state] || c.state),
       el('td', ownerText(c)),
     );
@@ -203,7 +204,7 @@ function facts(target, pairs) {
 function renderDetail(data) {
   const c = data.case;
   $('detail').hidden = false;
-  $('detail-title').textContent = c.title || c.id;
+  $('detail-title').textContent = c.title ? caseTitleIn(c.title, t()) : c.id;
   facts($('detail-facts'), [
     [t().state, t().states[c.state] || c.state],
     [t().kind, t().kinds[c.kind] || c.kind],
@@ -240,7 +241,7 @@ function renderDetail(data) {
   }));
   $('history').replaceChildren(...(c.history || []).map((h) => {
     const li = el('li');
-    li.append(el('span', localTime(h.time), 'when'), el('span', `${h.actor} · ${h.action}${h.detail ? ' — ' + h.detail : ''}`));
+    li.append(el('span', localTime(h.time), 'when'), el('span', historyLineIn(h, t())));
     return li;
   }));
   renderWhy(c, f ? f.text : c.summary);
@@ -740,7 +741,7 @@ function renderTasks() {
     };
     if (task.state === 'open') actions.append(button(t().startTask, 'in_progress'));
     actions.append(button(t().doneTask, 'done'), button(t().cancelTask, 'cancelled'));
-    tr.append(el('td', taskTimeLeft(task), 'time'), el('td', task.title), el('td', task.case_title || task.case_id),
+    tr.append(el('td', taskTimeLeft(task), 'time'), el('td', task.title), el('td', task.case_title ? caseTitleIn(task.case_title, t()) : task.case_id),
       el('td', ownerOf(task.owner)), el('td', t().taskStates[task.state] || task.state), actions);
     return tr;
   }));
