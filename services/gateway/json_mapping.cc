@@ -38,7 +38,45 @@ nlohmann::json SlaClockToJson(const v1::SlaClock& k) {
           {"breached", k.breached()}};
 }
 
+nlohmann::json Strings(const google::protobuf::RepeatedPtrField<std::string>& items) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& item : items) out.push_back(item);
+  return out;
+}
+
 }  // namespace
+
+nlohmann::json CaseExplanationToJson(const v1::CaseExplanation& e) {
+  nlohmann::json topics = nlohmann::json::array();
+  for (const auto& t : e.topics()) {
+    topics.push_back({{"topic", t.topic()},
+                      {"department", t.department()},
+                      {"sentiment", api::SentimentName(t.sentiment())},
+                      {"terms", Strings(t.evidence())}});
+  }
+  nlohmann::json red_lines = nlohmann::json::array();
+  for (const auto& h : e.red_lines()) {
+    red_lines.push_back({{"category", api::RedLineCategoryName(h.category())},
+                         {"term", h.term()},
+                         {"matched", h.matched()},
+                         {"begin", h.begin()},
+                         {"end", h.end()},
+                         {"rule", h.rule()}});
+  }
+  return {{"sentiment", api::SentimentName(e.sentiment())},
+          {"sentiment_score", e.sentiment_score()},
+          {"evidence", Strings(e.evidence())},
+          {"topics", topics},
+          {"priority", api::PriorityName(e.priority())},
+          {"priority_reason", e.priority_reason()},
+          {"red_lines", red_lines},
+          {"routing",
+           {{"rule_id", e.routing().rule_id()},
+            {"rule", e.routing().rule()},
+            {"line", e.routing().line()},
+            {"reason", e.routing().reason()}}},
+          {"cluster_id", e.cluster_id()}};
+}
 
 nlohmann::json CaseToJson(const v1::Case& c, TimePoint now) {
   nlohmann::json owners = nlohmann::json::array();
@@ -96,7 +134,10 @@ nlohmann::json CaseToJson(const v1::Case& c, TimePoint now) {
           {"first_response", c.has_first_response() ? SlaClockToJson(c.first_response())
                                                     : nlohmann::json(nullptr)},
           {"resolution",
-           c.has_resolution() ? SlaClockToJson(c.resolution()) : nlohmann::json(nullptr)}};
+           c.has_resolution() ? SlaClockToJson(c.resolution()) : nlohmann::json(nullptr)},
+          // Issue 12: why the case is here (GetCase only; null otherwise).
+          {"explanation",
+           c.has_explanation() ? CaseExplanationToJson(c.explanation()) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json FeedbackToJson(const v1::Feedback& f) {

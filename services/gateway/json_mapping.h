@@ -26,6 +26,12 @@ namespace voc::gateway {
 // without a due time). History and callbacks are included when present.
 nlohmann::json CaseToJson(const v1::Case& c, TimePoint now);
 nlohmann::json FeedbackToJson(const v1::Feedback& f);
+// Issue 12, the case's "explanation": {"sentiment", "sentiment_score",
+// "evidence": [], "topics": [{"topic", "department", "sentiment", "terms"}],
+// "priority", "priority_reason", "red_lines": [{"category", "term",
+// "matched", "begin", "end" (byte offsets of triage's normalised text),
+// "rule"}], "routing": {"rule_id", "rule", "line", "reason"}, "cluster_id"}.
+nlohmann::json CaseExplanationToJson(const v1::CaseExplanation& e);
 
 // {"name","id","size","first_seen_time","last_seen_time","topics":[],
 //  "representative_text"} (member ids are left out: the list is for reading).

@@ -105,6 +105,19 @@ void ShowCaseTo(const auth::Principal& caller, const TextMasker& masker, v1::Cas
   c.set_resolution_note(masker(c.resolution_note()));
   for (auto& callback : *c.mutable_callbacks()) callback.set_note(masker(callback.note()));
   for (auto& entry : *c.mutable_history()) entry.set_detail(masker(entry.detail()));
+  if (c.has_explanation()) MaskExplanation(masker, *c.mutable_explanation());
+}
+
+void MaskExplanation(const TextMasker& masker, v1::CaseExplanation& e) {
+  // Word by word, so a word the masker leaves alone still matches the same
+  // word in the masked summary (the case page highlights it there).
+  for (std::string& word : *e.mutable_evidence()) word = masker(word);
+  for (v1::TopicMatch& topic : *e.mutable_topics()) {
+    for (std::string& word : *topic.mutable_evidence()) word = masker(word);
+  }
+  for (v1::RedLineHit& hit : *e.mutable_red_lines()) hit.set_matched(masker(hit.matched()));
+  e.set_priority_reason(masker(e.priority_reason()));
+  if (e.has_routing()) e.mutable_routing()->set_reason(masker(e.routing().reason()));
 }
 
 std::vector<std::string> ProjectDepartments(const v1::Project& p) {

@@ -61,9 +61,13 @@ absl::StatusOr<std::optional<CaseView>> ListViewOf(const auth::Principal& caller
 std::uint64_t ViewFingerprint(const std::optional<CaseView>& view);
 
 // Masks the customer's words in `c` (summary, callback notes, resolution
-// note, history details) unless the caller sees personal data of this case
-// (auth::SeesPersonalData). A null masker leaves the case as it is.
+// note, history details, the explanation's words) unless the caller sees
+// personal data of this case (auth::SeesPersonalData). A null masker leaves
+// the case as it is.
 void ShowCaseTo(const auth::Principal& caller, const TextMasker& masker, v1::Case& c);
+// Issue 12: the explanation's customer words (sentiment and topic evidence,
+// red-line matches) and its free-text reasons, each through `masker`.
+void MaskExplanation(const TextMasker& masker, v1::CaseExplanation& explanation);
 
 // ---- improvement projects (they span departments)
 

@@ -22,6 +22,9 @@ namespace voc::tracking {
 namespace {
 
 constexpr int kMaxTransitionAttempts = 5;
+// A case's explanation (issue 12) holds a few dozen words and reasons; the
+// feedback text itself is at most 16 KiB, so twice that is never a real one.
+constexpr std::size_t kMaxExplanationBytes = 32 * 1024;
 
 bool IsBlank(const std::string& s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
@@ -141,6 +144,11 @@ absl::StatusOr<NewCase> BuildNewCase(const v1::CreateCaseRequest& request, std::
   }
   if (!v1::Priority_IsValid(in.priority())) {
     return status::InvalidArgument("case.priority", "unknown priority");
+  }
+  // Issue 12: stored whole with the case and read by every GetCase.
+  if (in.explanation().ByteSizeLong() > kMaxExplanationBytes) {
+    return status::InvalidArgument("case.explanation",
+                                   "is larger than " + std::to_string(kMaxExplanationBytes) + " bytes");
   }
   // The clocks start when the feedback arrived (never in the future).
   const std::int64_t start_ms =

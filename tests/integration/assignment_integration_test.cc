@@ -249,6 +249,42 @@ TEST_F(AssignmentIntegrationTest, SameMessageDeliveredTwiceOpensOneCallbackCase)
   EXPECT_EQ(decided->decisions(0).case_name(), c.name());
 }
 
+// Issue 12: why the case is here arrives in tracking over gRPC, from the
+// shipped routing rules, and GetCase returns it.
+TEST_F(AssignmentIntegrationTest, TheCaseTrackingOpensSaysWhyItIsHere) {
+  Assignment assignment = MakeAssignment("assignment.db");
+  v1::TriagedFeedback t = Detractor("fb-why");
+  t.mutable_result()->set_sentiment_score(-0.7);
+  t.mutable_result()->add_evidence("失望");
+  t.mutable_result()->set_priority(v1::PRIORITY_P2);
+  t.mutable_result()->set_priority_reason("detractor -> P2");
+  t.mutable_result()->set_cluster_id("cl-1");
+  Publish(t);
+  EXPECT_EQ(ConsumeAll(assignment, "assignment-1"), 1);
+  const auto cases = CasesOf("fb-why");
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_FALSE(cases[0].has_explanation()) << "lists leave it out";
+
+  grpc::ClientContext context;
+  v1::GetCaseRequest request;
+  request.set_name(cases[0].name());
+  v1::Case got;
+  const grpc::Status status = tracking_stub_->GetCase(&context, request, &got);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const v1::CaseExplanation& e = got.explanation();
+  EXPECT_EQ(e.sentiment(), v1::SENTIMENT_NEGATIVE);
+  EXPECT_DOUBLE_EQ(e.sentiment_score(), -0.7);
+  ASSERT_EQ(e.evidence_size(), 1);
+  EXPECT_EQ(e.evidence(0), "失望");
+  EXPECT_EQ(e.priority_reason(), "detractor -> P2");
+  EXPECT_EQ(e.cluster_id(), "cl-1");
+  // config/routing.yaml: the first entry of detractor_callback.owners,
+  // "    - account_manager" on line 27.
+  EXPECT_EQ(e.routing().rule_id(), "detractor_callback.owners[0]");
+  EXPECT_EQ(e.routing().rule(), "account_manager");
+  EXPECT_EQ(e.routing().line(), 27);
+}
+
 TEST_F(AssignmentIntegrationTest, TrackingIdempotencyHoldsWhenAssignmentLostItsDecisions) {
   Assignment first = MakeAssignment("first.db");
   const v1::TriagedFeedback t = Detractor("fb-lost");

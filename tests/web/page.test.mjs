@@ -140,6 +140,58 @@ test('server data is shown as text, never run as HTML', async () => {
   await context.close();
 });
 
+// Issue 12: why is this case here, from the case's explanation.
+test('the case page says why the case is here, with the evidence marked in the text (zh and en)', async () => {
+  const { page, context, problems } = await openPage('zh');
+  await page.click('[data-testid=case-rows] tr[data-case-id=c-soon]');
+  await page.waitForSelector('[data-testid=why]:not([hidden])');
+  await page.waitForFunction(() => document.querySelector('[data-testid=why-text]').textContent.includes('快递'));
+  const marks = () => page.$$eval('[data-testid=why-text] mark', (ms) => ms.map((m) => [m.textContent, m.className]));
+  // One <mark> per occurrence, in text order: the topic's term, the red
+  // line's match, the sentiment evidence.
+  assert.deepEqual(await marks(), [['快递', 'why-topic'], ['一周还没到', 'why-red-line'], ['失望', 'why-evidence']]);
+  assert.equal(await page.textContent('[data-testid=why-text]'), '<script>window.__xss=1</script>快递一周还没到，太失望了',
+    'the whole text, the HTML in it as text');
+  assert.equal(await page.$$eval('[data-testid=why-text] script', (n) => n.length), 0);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.textContent('[data-testid=why] h3'), '为什么有这个工单');
+  const factsZh = await texts(page, '[data-testid=why-facts] dd');
+  assert.deepEqual(factsZh, [
+    '负面 (-0.80)',
+    '失望',
+    'logistics.delivery_delay · 物流部: 快递',
+    'P2 — negative x detractor -> P2',
+    '舆情危机“一周还没到”，分析文本第 37–52 字节，规则 config/redlines.yaml:88: whole word',
+    'account_manager（routing.yaml 第 27 行，detractor_callback.owners[0]）：detractor callback owned by the account manager of customer c-10001',
+    '7',
+    'complaint · 首次响应: 剩余工作时间 3小时0分; complaint · 解决: 已暂停，剩余工作时间 1天6小时',
+  ]);
+  assert.deepEqual(await texts(page, '[data-testid=why-facts] dt'),
+    ['情感', '情感依据词', '主题与匹配词', '优先级与原因', '红线', '分派规则', '相似投诉簇', 'SLA 策略与时钟']);
+  // The services' history words in the page's language too.
+  assert.match(await page.textContent('[data-testid=history]'), /system:assignment · 创建工单/);
+
+  await page.click('[data-testid=lang]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=why] h3').textContent === 'Why is this case here');
+  await page.waitForFunction(() => document.querySelector('[data-testid=why-facts] dd').textContent.startsWith('negative'));
+  assert.deepEqual(await marks(), [['快递', 'why-topic'], ['一周还没到', 'why-red-line'], ['失望', 'why-evidence']]);
+  const factsEn = await texts(page, '[data-testid=why-facts] dd');
+  assert.equal(factsEn[0], 'negative (-0.80)');
+  assert.equal(factsEn[4], 'PR crisis “一周还没到”, bytes 37–52 of the analysed text, rule config/redlines.yaml:88: whole word');
+  assert.equal(factsEn[5], 'account_manager (routing.yaml line 27, detractor_callback.owners[0]): detractor callback owned by the account manager of customer c-10001');
+  assert.match(factsEn[7], /^complaint · First response: 3h 0m business time left; complaint · Resolution: paused, .* business time left$/);
+  assert.deepEqual(await texts(page, '[data-testid=why-facts] dt'),
+    ['Sentiment', 'Sentiment evidence', 'Topics and matched terms', 'Priority and reason', 'Red lines', 'Routing rule',
+      'Similar-complaint cluster', 'SLA policy and clocks']);
+
+  // A case without an explanation shows no such section.
+  await page.click('[data-testid=case-rows] tr[data-case-id=c-later]');
+  await page.waitForFunction(() => document.getElementById('detail-title').textContent === 'App crash on login');
+  assert.equal(await visible(page, 'why'), false);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('language toggle switches every label', async () => {
   const { page, context } = await openPage('zh');
   assert.equal(await page.textContent('th[data-i18n=timeLeft]'), '剩余时间');

@@ -10,4 +10,4 @@ fi
 if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --silent --no-audit --no-fund
 fi
-node --test page.test.mjs
+node --test page_text.test.mjs page.test.mjs

@@ -97,6 +97,36 @@ class InMemoryBackend final : public GatewayBackend {
       resolution->set_paused(true);
       *resolution->mutable_remaining() = ToProto(std::chrono::hours(30));
     }
+    // Issue 12: why c-soon is here, as assignment sent it and tracking's
+    // GetCase returns it. Each word occurs once in the stub's feedback text
+    // ("<script>window.__xss=1</script>快递一周还没到，太失望了").
+    {
+      v1::CaseExplanation* e = cases_[1].mutable_explanation();
+      e->set_sentiment(v1::SENTIMENT_NEGATIVE);
+      e->set_sentiment_score(-0.8);
+      e->add_evidence("失望");
+      v1::TopicMatch* topic = e->add_topics();
+      topic->set_topic("logistics.delivery_delay");
+      topic->set_department("logistics");
+      topic->set_sentiment(v1::SENTIMENT_NEGATIVE);
+      topic->add_evidence("快递");
+      e->set_priority(v1::PRIORITY_P2);
+      e->set_priority_reason("negative x detractor -> P2");
+      v1::RedLineHit* hit = e->add_red_lines();
+      hit->set_category(v1::RED_LINE_CATEGORY_PR_CRISIS);
+      // Bytes of the normalised text: the 31 of the script tag, 6 of "快递",
+      // then 5 Han characters of 3 bytes each.
+      hit->set_term("还没到");
+      hit->set_matched("一周还没到");
+      hit->set_begin(37);
+      hit->set_end(52);
+      hit->set_rule("config/redlines.yaml:88: whole word");
+      e->mutable_routing()->set_rule_id("detractor_callback.owners[0]");
+      e->mutable_routing()->set_rule("account_manager");
+      e->mutable_routing()->set_line(27);
+      e->mutable_routing()->set_reason("detractor callback owned by the account manager of customer c-10001");
+      e->set_cluster_id("7");
+    }
 
     AddCluster("11", 42, {"app.crash"}, "App 一打开就闪退 <img src=x onerror=\"window.__xss=1\">", "2026-02-10T08:00:00Z");
     AddCluster("7", 18, {"logistics.delivery_delay"}, "快递一周还没到，催了三次都没用", "2026-02-20T02:30:00Z");

@@ -54,6 +54,31 @@ v1::CreateCaseRequest BaseRequest(const v1::TriagedFeedback& t, const std::strin
   return req;
 }
 
+// Issue 12, "why is this case here": what triage read that every case of
+// the feedback shares (the routing part is each plan's own, see Route).
+// Only complaint topics, like Case.topics.
+v1::CaseExplanation TriageExplanation(const v1::TriageResult& r) {
+  v1::CaseExplanation e;
+  e.set_sentiment(r.sentiment());
+  e.set_sentiment_score(r.sentiment_score());
+  for (const std::string& word : r.evidence()) e.add_evidence(word);
+  for (const v1::TopicMatch& topic : r.topics())
+    if (IsComplaintTopic(topic)) *e.add_topics() = topic;
+  e.set_priority(r.priority());
+  e.set_priority_reason(r.priority_reason());
+  for (const v1::RedLineHit& hit : r.red_lines()) *e.add_red_lines() = hit;
+  e.set_cluster_id(r.cluster_id());
+  return e;
+}
+
+v1::RoutingExplanation RoutingOf(std::string rule_id, const std::string& rule, int line) {
+  v1::RoutingExplanation routing;
+  routing.set_rule_id(std::move(rule_id));
+  routing.set_rule(rule);
+  routing.set_line(line);
+  return routing;
+}
+
 }  // namespace
 
 v1::Owner Router::OwnerForPerson(const std::string& person) const {
@@ -132,6 +157,13 @@ std::vector<PlannedCase> Router::Route(const v1::TriagedFeedback& t) const {
   if (negative && (plans.empty() || !rules_->complaint.skip_when_other_case)) {
     plans.push_back(PlanComplaint(t));
   }
+  const v1::CaseExplanation shared = TriageExplanation(t.result());
+  for (PlannedCase& plan : plans) {
+    if (plan.routing.reason().empty()) plan.routing.set_reason(plan.reason);
+    v1::CaseExplanation* explanation = plan.request.mutable_case_()->mutable_explanation();
+    *explanation = shared;
+    *explanation->mutable_routing() = plan.routing;
+  }
   return plans;
 }
 
@@ -163,6 +195,10 @@ std::optional<PlannedCase> Router::PlanRedLine(const v1::TriagedFeedback& t) con
   const v1::RedLineHit& hit = t.result().red_lines(0);
   c->set_title("Red line (" + api::RedLineCategoryLabel(hit.category()) + "): \"" + hit.term() + "\"");
   c->set_priority(policy.priority);
+  // Every listed owner owns a red-line case: the policy is the rule, at its
+  // first owner's line.
+  plan.routing = RoutingOf("red_line.owners", "red_line.owners",
+                           policy.owners.empty() ? 0 : policy.owners.front().line);
   std::string owners;
   for (const OwnerSpec& spec : policy.owners) {
     auto resolved = Resolve(spec, t, "");
@@ -176,6 +212,10 @@ std::optional<PlannedCase> Router::PlanRedLine(const v1::TriagedFeedback& t) con
   c->set_summary(TruncateUtf8("Why: " + why + "\n" + t.feedback().text(), kSummaryBytes));
   plan.reason = "red line " + api::RedLineCategoryLabel(hit.category()) + " term \"" + hit.term() +
                 "\"" + kRedLineReasonOpen + why + kRedLineReasonClose + "owned jointly by " + owners;
+  // The hits themselves travel in explanation.red_lines; the customer's
+  // matched words stay out of the routing reason.
+  plan.routing.set_reason("red line " + api::RedLineCategoryLabel(hit.category()) + " term \"" + hit.term() +
+                          "\" owned jointly by " + owners);
   return plan;
 }
 
@@ -191,9 +231,12 @@ PlannedCase Router::PlanDetractorCallback(const v1::TriagedFeedback& t) const {
   c->set_title("Call back detractor " + t.feedback().customer().id() + nps);
   c->set_priority(MoreUrgent(policy.priority, t.result().priority()));
   std::string skipped;
-  for (const OwnerSpec& spec : policy.owner_chain) {
+  for (std::size_t i = 0; i < policy.owner_chain.size(); ++i) {
+    const OwnerSpec& spec = policy.owner_chain[i];
     if (auto resolved = Resolve(spec, t, "")) {
       *c->add_owners() = resolved->owner;
+      plan.routing =
+          RoutingOf("detractor_callback.owners[" + std::to_string(i) + "]", spec.text, spec.line);
       plan.reason = "detractor callback owned by the " + resolved->how;
       if (!skipped.empty()) plan.reason += "; no " + skipped;
       return plan;
@@ -219,10 +262,12 @@ PlannedCase Router::PlanComplaint(const v1::TriagedFeedback& t) const {
     // 1. The first rule matching a topic, in triage's topic order.
     for (const v1::TopicMatch& topic : t.result().topics()) {
       if (!IsComplaintTopic(topic)) continue;
-      for (const RoutingRule& rule : policy.rules) {
+      for (std::size_t i = 0; i < policy.rules.size(); ++i) {
+        const RoutingRule& rule = policy.rules[i];
         if (!rule.Matches(topic.topic()) || (rule.requires_store && !has_store)) continue;
         if (auto resolved = Resolve(rule.owner, t, topic.department())) {
           title_topic = topic.topic();
+          plan.routing = RoutingOf("complaint.rules[" + std::to_string(i) + "]", rule.name, rule.line);
           resolved->how += " by rule '" + rule.name + "' (line " + std::to_string(rule.line) +
                            ") on topic " + topic.topic();
           return resolved;
@@ -234,6 +279,7 @@ PlannedCase Router::PlanComplaint(const v1::TriagedFeedback& t) const {
       if (!IsComplaintTopic(topic)) continue;
       if (topic.department().empty() || !directory_->FindDepartment(topic.department())) continue;
       title_topic = topic.topic();
+      plan.routing = RoutingOf("complaint.topic_department", "topic_department_head", 0);
       v1::Owner owner;
       owner.set_department(topic.department());
       owner.set_person(directory_->HeadOf(topic.department()));
@@ -245,6 +291,8 @@ PlannedCase Router::PlanComplaint(const v1::TriagedFeedback& t) const {
   auto resolved = decide();
   if (!resolved) {
     // 3. Nobody named: the default department.
+    plan.routing = RoutingOf("complaint.default_department",
+                             "default_department: " + policy.default_department, 0);
     v1::Owner owner;
     owner.set_department(policy.default_department);
     owner.set_person(directory_->HeadOf(policy.default_department));

@@ -38,6 +38,9 @@ struct PlannedCase {
   v1::CreateCaseRequest request;    // ready for TrackingService.CreateCase
   std::vector<std::string> notify;  // person ids to notify at once (red line)
   std::string reason;               // which rule decided, in words
+  // Which rule chose the owner (issue 12), also carried to tracking in
+  // request.case().explanation().routing() with what triage read.
+  v1::RoutingExplanation routing;
 };
 
 // Immutable; thread-safe.

@@ -15,6 +15,7 @@ OwnerSpec ParseOwnerSpec(const YamlSource& src, const YAML::Node& node, const st
   if (!node.IsScalar() || node.Scalar().empty()) src.Fail(node, path + " must be an owner spec");
   OwnerSpec spec;
   spec.text = node.Scalar();
+  spec.line = node.Mark().line + 1;
   const std::string& t = spec.text;
   const auto colon = t.find(':');
   const std::string head = t.substr(0, colon);

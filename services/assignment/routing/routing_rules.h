@@ -30,6 +30,7 @@ struct OwnerSpec {
   Kind kind = Kind::kDepartmentHead;
   std::string arg;   // department id / person id for the last two kinds
   std::string text;  // as written in the file, for reasons and errors
+  int line = 0;      // 1-based line in the rules file (0: not from a file)
   // Resolves to the same owner for every feedback.
   bool IsFixed() const { return kind == Kind::kDepartmentHead || kind == Kind::kPerson; }
 };

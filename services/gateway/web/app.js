@@ -11,6 +11,8 @@
 // department opens its worklist here.
 import { messages, format, formatDuration, formatPValue, sortCases } from './i18n.js';
 import { createDashboard } from './dashboard.js';
+import { markedNodes } from './explanation.js';
+import { caseTitleIn, historyLineIn } from './service_text.js';
 
 const REFRESH_MS = 30000;
 const VIEWS = ['cases', 'insights', 'knowledge', 'work', 'dashboard'];
@@ -182,7 +184,7 @@ function renderCases() {
       timeCell,
       (() => { const td = el('td'); if (c.priority) td.append(el('span', c.priority, `badge ${c.priority}`)); return td; })(),
       el('td', t().kinds[c.kind] || c.kind),
-      el('td', c.title || c.summary),
+      el('td', c.title ? caseTitleIn(c.title, t()) : c.summary),
       el('td', t().states[c.state] || c.state),
       el('td', ownerText(c)),
     );
@@ -209,7 +211,7 @@ function facts(target, pairs) {
 function renderDetail(data) {
   const c = data.case;
   $('detail').hidden = false;
-  $('detail-title').textContent = c.title || c.id;
+  $('detail-title').textContent = c.title ? caseTitleIn(c.title, t()) : c.id;
   facts($('detail-facts'), [
     [t().state, t().states[c.state] || c.state],
     [t().kind, t().kinds[c.kind] || c.kind],
@@ -246,13 +248,44 @@ function renderDetail(data) {
   }));
   $('history').replaceChildren(...(c.history || []).map((h) => {
     const li = el('li');
-    li.append(el('span', localTime(h.time), 'when'), el('span', `${h.actor} · ${h.action}${h.detail ? ' — ' + h.detail : ''}`));
+    li.append(el('span', localTime(h.time), 'when'), el('span', historyLineIn(h, t())));
     return li;
   }));
+  renderWhy(c, f ? f.text : c.summary);
   const finished = c.state === 'resolved' || c.state === 'closed';
   $('ack').disabled = c.state !== 'open';
   document.querySelectorAll('#detail form button, #detail form textarea, #detail form input').forEach((n) => { n.disabled = finished; });
   renderCaseTasks(c);
+}
+
+// Issue 12: why the case is here, from tracking's explanation: the text
+// with the evidence marked, then what triage read, the routing rule and the
+// SLA policy with both clocks. Hidden for a case without an explanation.
+function renderWhy(c, text) {
+  const e = c.explanation;
+  $('why').hidden = !e;
+  if (!e) return;
+  const nodes = markedNodes(text || '', e);
+  $('why-text').replaceChildren(...(nodes.length ? nodes : [document.createTextNode(t().whyNoText)]));
+  const score = typeof e.sentiment_score === 'number' ? ` (${e.sentiment_score.toFixed(2)})` : '';
+  const routing = e.routing || {};
+  const routingText = routing.rule_id
+    ? format(routing.line ? t().whyRoutingRule : t().whyRoutingRuleNoLine,
+      { rule: routing.rule, line: routing.line, id: routing.rule_id, reason: routing.reason })
+    : '';
+  const clock = (label, k) => (k ? `${k.policy_id || '—'} · ${clockText(label, k)}` : '');
+  facts($('why-facts'), [
+    [t().whySentiment, e.sentiment ? `${t().sentiments[e.sentiment] || e.sentiment}${score}` : ''],
+    [t().whyEvidence, (e.evidence || []).join(', ')],
+    [t().whyTopics, (e.topics || []).map((tp) => `${tp.topic} · ${departmentName(tp.department)}${(tp.terms || []).length ? ': ' + tp.terms.join(', ') : ''}`).join('; ')],
+    [t().whyPriority, [e.priority, e.priority_reason].filter(Boolean).join(' — ')],
+    [t().whyRedLines, (e.red_lines || []).map((h) => format(t().whyRedLineSpan, {
+      c: t().redLineCategories[h.category] || h.category, w: h.matched || h.term, b: h.begin, e: h.end, r: h.rule || '—',
+    })).join('; ')],
+    [t().whyRouting, routingText],
+    [t().whyCluster, e.cluster_id],
+    [t().whySla, [clock(t().firstResponse, c.first_response), clock(t().resolutionClock, c.resolution)].filter(Boolean).join('; ')],
+  ]);
 }
 
 function topicName(id, names) {
@@ -730,7 +763,7 @@ function renderTasks() {
     };
     if (task.state === 'open') actions.append(button(t().startTask, 'in_progress'));
     actions.append(button(t().doneTask, 'done'), button(t().cancelTask, 'cancelled'));
-    tr.append(el('td', taskTimeLeft(task), 'time'), el('td', task.title), el('td', task.case_title || task.case_id),
+    tr.append(el('td', taskTimeLeft(task), 'time'), el('td', task.title), el('td', task.case_title ? caseTitleIn(task.case_title, t()) : task.case_id),
       el('td', ownerOf(task.owner)), el('td', t().taskStates[task.state] || task.state), actions);
     return tr;
   }));

@@ -137,6 +137,51 @@ export function sortCases(cases) {
   });
 }
 
+// ---- issue 12: why is this case here (the case's explanation)
+Object.assign(messages.zh, {
+  whyTitle: '为什么有这个工单', whySentiment: '情感', whyEvidence: '情感依据词', whyTopics: '主题与匹配词',
+  whyPriority: '优先级与原因', whyRedLines: '红线', whyRouting: '分派规则', whyCluster: '相似投诉簇',
+  whySla: 'SLA 策略与时钟',
+  whyRedLineSpan: '{c}“{w}”，分析文本第 {b}–{e} 字节，规则 {r}',
+  whyRoutingRule: '{rule}（routing.yaml 第 {line} 行，{id}）：{reason}',
+  whyRoutingRuleNoLine: '{rule}（{id}）：{reason}',
+  whyNoText: '（没有可标注的文本）',
+  sentiments: { negative: '负面', neutral: '中性', positive: '正面' },
+  redLineCategories: { safety: '安全', legal: '法律', regulatory: '监管', pr_crisis: '舆情危机' },
+  // The services' English titles and history words, said in Chinese (service_text.js).
+  serviceTitles: {
+    callback: '回访贬损客户 {c}', callbackNps: '回访贬损客户 {c}（NPS {n}）', redLine: '红线（{k}）：“{w}”',
+    complaint: '投诉：{t}',
+    fixed: {
+      'Negative feedback': '负面反馈', 'Call back a detractor': '回访贬损客户', 'Red-line feedback': '红线反馈',
+      'Customer complaint': '客户投诉',
+    },
+  },
+  historyActions: {
+    created: '创建工单', acknowledged: '确认受理', callback_logged: '记录回访', resolved: '已解决', reassigned: '转派',
+    closed: '关闭', overdue: '超时', escalated: '升级', reopened: '重新打开', sla_warning: 'SLA 预警',
+    sla_paused: 'SLA 计时暂停', sla_resumed: 'SLA 计时恢复', sla_retargeted: 'SLA 目标调整',
+    priority_changed: '优先级变更', resumed: '客户已答复', task_added: '新增任务', task_started: '任务开始',
+    task_done: '任务完成', task_cancelled: '任务取消', task_reassigned: '任务转派', task_redated: '任务改期',
+  },
+  historyDetails: {
+    'case acknowledged': '工单已受理', 'case closed': '工单已关闭', 'customer reached': '已联系到客户',
+    'customer not reached': '未能联系到客户',
+  },
+  historyNoteSeparator: '：',
+});
+Object.assign(messages.en, {
+  whyTitle: 'Why is this case here', whySentiment: 'Sentiment', whyEvidence: 'Sentiment evidence',
+  whyTopics: 'Topics and matched terms', whyPriority: 'Priority and reason', whyRedLines: 'Red lines',
+  whyRouting: 'Routing rule', whyCluster: 'Similar-complaint cluster', whySla: 'SLA policy and clocks',
+  whyRedLineSpan: '{c} “{w}”, bytes {b}–{e} of the analysed text, rule {r}',
+  whyRoutingRule: '{rule} (routing.yaml line {line}, {id}): {reason}',
+  whyRoutingRuleNoLine: '{rule} ({id}): {reason}',
+  whyNoText: '(no text to mark)',
+  sentiments: { negative: 'negative', neutral: 'neutral', positive: 'positive' },
+  redLineCategories: { safety: 'safety', legal: 'legal', regulatory: 'regulatory', pr_crisis: 'PR crisis' },
+});
+
 // ---- issue 11 (tasks): tasks on cases and improvement projects
 Object.assign(messages.zh, {
   viewWork: '任务与项目', myTasks: '本部门的任务', taskTitle: '任务', taskCase: '所属工单',

@@ -8,6 +8,7 @@
 #include "common/erasure/privacy_service.h"
 #include "common/storage/errors.h"
 #include "common/storage/rows.h"
+#include "services/tracking/store/case_explanation.h"
 #include "services/tracking/store/outbox_hex.h"
 
 namespace voc::tracking {
@@ -55,6 +56,7 @@ bool EraseCase(voc::v1::Case& c, const std::string& customer_id) {
   set(c.mutable_resolution_note(), Erased(c.resolution_note()));
   for (auto& callback : *c.mutable_callbacks()) set(callback.mutable_note(), Erased(callback.note()));
   for (auto& h : *c.mutable_history()) set(h.mutable_detail(), ErasedHistoryDetail(h.action(), h.detail(), customer_id));
+  if (c.has_explanation() && EraseExplanation(*c.mutable_explanation(), customer_id, kErasedId)) changed = true;
   return changed;
 }
 
@@ -64,19 +66,20 @@ absl::StatusOr<TrackingErasure> CaseErasureStore::EraseCustomer(const std::strin
     return db_.InTransaction([&](soci::session& s) {
       TrackingErasure out;
       struct CaseRow {
-        std::string id, customer_id, title, summary, resolution_note;
+        std::string id, customer_id, title, summary, resolution_note, explanation;
       };
       std::vector<CaseRow> cases;
       for (std::size_t begin = 0; begin < feedback_ids.size(); begin += kIdsPerStatement) {
         const std::size_t n = std::min(kIdsPerStatement, feedback_ids.size() - begin);
         soci::details::prepare_temp_type query =
-            (s.prepare << "SELECT id, customer_id, title, summary, resolution_note FROM cases WHERE feedback_id IN (" +
+            (s.prepare << "SELECT id, customer_id, title, summary, resolution_note, explanation FROM cases"
+                              " WHERE feedback_id IN (" +
                               Placeholders(n) + ") ORDER BY id");
         for (std::size_t i = 0; i < n; ++i) query, soci::use(feedback_ids[begin + i]);
         soci::rowset<soci::row> rows(query);
         for (const auto& r : rows) {
           cases.push_back({r.get<std::string>(0), storage::AsString(r, 1), storage::AsString(r, 2),
-                           storage::AsString(r, 3), storage::AsString(r, 4)});
+                           storage::AsString(r, 3), storage::AsString(r, 4), storage::AsString(r, 5)});
         }
       }
       std::unordered_set<std::string> case_ids;
@@ -86,9 +89,16 @@ absl::StatusOr<TrackingErasure> CaseErasureStore::EraseCustomer(const std::strin
         const std::string title = erasure::ReplaceToken(c.title, customer_id, kErasedId);
         const std::string summary = Erased(c.summary);
         const std::string note = Erased(c.resolution_note);
-        if (!c.customer_id.empty() || title != c.title || summary != c.summary || note != c.resolution_note) {
-          s << "UPDATE cases SET customer_id = '', title = :t, summary = :s, resolution_note = :n WHERE id = :id",
-              soci::use(title), soci::use(summary), soci::use(note), soci::use(c.id);
+        // Issue 12: the evidence words in the explanation are the customer's.
+        v1::CaseExplanation explanation = ExplanationFromColumn(c.explanation);
+        const std::string why = EraseExplanation(explanation, customer_id, kErasedId)
+                                    ? ExplanationColumn(explanation)
+                                    : c.explanation;
+        if (!c.customer_id.empty() || title != c.title || summary != c.summary || note != c.resolution_note ||
+            why != c.explanation) {
+          s << "UPDATE cases SET customer_id = '', title = :t, summary = :s, resolution_note = :n,"
+               " explanation = :e WHERE id = :id",
+              soci::use(title), soci::use(summary), soci::use(note), soci::use(why), soci::use(c.id);
           ++out.cases;
         }
         struct Note {

@@ -4,7 +4,9 @@
 //
 //   cases            customer_id -> '', summary -> erasure::kErasedText, the
 //                    customer id in the title -> "[erased]", a resolution
-//                    note -> kErasedText;
+//                    note -> kErasedText; the explanation's evidence words
+//                    and red-line matches go, the customer id in its
+//                    reasons -> "[erased]" (EraseExplanation, issue 12);
 //   case_callbacks   notes -> kErasedText;
 //   case_history     what people wrote: a resolution note, the free text
 //                    after "customer reached: ", "the customer answered: ",

@@ -1,6 +1,7 @@
 #include "services/tracking/store/migrations.h"
 
 #include "services/tracking/store/loop_report_store.h"
+#include "services/tracking/store/explanation_migration.h"
 #include "services/tracking/store/sla_store.h"
 #include "services/tracking/tasks/task_migration.h"
 
@@ -215,6 +216,9 @@ std::vector<storage::Migration> TrackingMigrations() {
       tasks::TaskMigration(),
       // ---- issue 12, loop report: migration 6 (store/loop_report_store.cc)
       LoopReportMigration(),
+      // ---- issue 12, why is this case here: migration 7
+      // (services/tracking/store/explanation_migration.cc)
+      ExplanationMigration(),
   };
 }
 

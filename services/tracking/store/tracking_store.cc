@@ -9,6 +9,7 @@
 #include "common/storage/rows.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
+#include "services/tracking/store/case_explanation.h"
 #include "services/tracking/store/outbox_hex.h"
 #include "services/tracking/store/worklist_query.h"
 
@@ -306,6 +307,11 @@ std::unordered_map<std::string, v1::Case> LoadCasesWith(soci::session& s,
       }
     }
   }
+  // Issue 12: the explanation goes with the history (GetCase and the case a
+  // change returns), not into lists or event snapshots.
+  if (with_history) {
+    for (auto& [id, c] : out) ReadExplanation(s, c);
+  }
   return out;
 }
 
@@ -378,14 +384,14 @@ class CaseInserter {
       : case_((s.prepare << "INSERT INTO cases (id, request_id, kind, feedback_id, customer_id,"
                            " title, summary, priority, state, topics, create_ms, update_ms, due_ms,"
                            " notify_state, resolution_note, first_response_due_ms,"
-                           " resolution_due_ms) VALUES (:id, :rid, :kind, :fb, :cust,"
+                           " resolution_due_ms, explanation) VALUES (:id, :rid, :kind, :fb, :cust,"
                            " :title, :summary, :prio, :state, :topics, :cms, :ums, :due, 0, '',"
-                           " :frdue, :resdue) ON CONFLICT DO NOTHING",
+                           " :frdue, :resdue, :why) ON CONFLICT DO NOTHING",
               soci::use(id_), soci::use(request_id_), soci::use(kind_), soci::use(feedback_id_),
               soci::use(customer_id_), soci::use(title_), soci::use(summary_),
               soci::use(priority_), soci::use(state_), soci::use(topics_), soci::use(create_ms_),
               soci::use(create_ms_), soci::use(due_ms_), soci::use(first_response_due_ms_),
-              soci::use(resolution_due_ms_))),
+              soci::use(resolution_due_ms_), soci::use(explanation_))),
         owner_((s.prepare << "INSERT INTO case_owners (case_id, ordinal, department, person)"
                             " VALUES (:id, :o, :d, :p)",
                soci::use(id_), soci::use(ordinal_), soci::use(department_), soci::use(person_))),
@@ -422,6 +428,7 @@ class CaseInserter {
     priority_ = c.priority();
     state_ = c.state();
     topics_ = JoinLines(c.topics());
+    explanation_ = ExplanationColumn(c.explanation());
     create_ms_ = ProtoToMillis(c.create_time());
     due_ms_ = ProtoToMillis(c.due_time());
     if (clocks.empty()) {  // a case without SLA clocks keeps its one due as the resolution due
@@ -481,7 +488,7 @@ class CaseInserter {
   std::string clock_name_, clock_policy_, clock_calendar_;
   long long clock_target_ = 0, clock_started_ = 0, clock_due_ = 0, clock_next_ = 0;
   soci::indicator clock_due_ind_ = soci::i_ok, clock_next_ind_ = soci::i_ok;
-  std::string id_, request_id_, feedback_id_, customer_id_, title_, summary_, topics_;
+  std::string id_, request_id_, feedback_id_, customer_id_, title_, summary_, topics_, explanation_;
   int kind_ = 0, priority_ = 0, state_ = 0, ordinal_ = 0, done_ = 0;
   long long create_ms_ = 0, due_ms_ = 0, task_due_ms_ = 0, history_ms_ = 0;
   long long first_response_due_ms_ = 0, resolution_due_ms_ = 0;

@@ -94,6 +94,28 @@ TEST_F(AssignmentServiceTest, RedeliveredMessageCreatesNoSecondCase) {
   EXPECT_EQ(assignment->decisions(0).person(), "p-am");
 }
 
+// Issue 12: every case request assignment sends carries why the case is
+// here: what triage read and the rule that chose that case's owner.
+TEST_F(AssignmentServiceTest, EveryCaseRequestSentToTrackingCarriesItsExplanation) {
+  Triaged t("fb-2");
+  t.Detractor(1).RedLine("起火");
+  t.t.mutable_result()->add_evidence("吓死");
+  t.t.mutable_result()->set_cluster_id("cl-9");
+  ASSERT_TRUE(consumer_->Handle(Message(t.t)).ok());
+  ASSERT_EQ(cases_.requests.size(), 2u) << "the red-line case and the callback";
+  std::set<std::string> rules;
+  for (const v1::CreateCaseRequest& request : cases_.requests) {
+    const v1::CaseExplanation& e = request.case_().explanation();
+    ASSERT_EQ(e.evidence_size(), 1) << request.request_id();
+    EXPECT_EQ(e.evidence(0), "吓死");
+    ASSERT_EQ(e.red_lines_size(), 1) << request.request_id();
+    EXPECT_EQ(e.red_lines(0).term(), "起火");
+    EXPECT_EQ(e.cluster_id(), "cl-9");
+    rules.insert(request.request_id() + " " + e.routing().rule_id());
+  }
+  EXPECT_EQ(rules, (std::set<std::string>{"redline:fb-2 red_line.owners", "callback:fb-2 detractor_callback.owners[0]"}));
+}
+
 TEST_F(AssignmentServiceTest, TrackingOutageFailsTheMessageAndStoresNothing) {
   cases_.failing = true;
   const auto msg = Message(Triaged("fb-1").Detractor().t);

@@ -30,6 +30,51 @@ TEST(StatusMapping, StatusCodesToHttp) {
             nlohmann::json({{"error", {{"code", "NOT_FOUND"}, {"message", "cases/x not found"}}}}));
 }
 
+// Issue 12: the case's explanation as the case page reads it.
+TEST(JsonMapping, CaseExplanationShape) {
+  v1::Case c;
+  c.set_id("abc");
+  v1::CaseExplanation* e = c.mutable_explanation();
+  e->set_sentiment(v1::SENTIMENT_NEGATIVE);
+  e->set_sentiment_score(-0.5);
+  e->add_evidence("失望");
+  v1::TopicMatch* topic = e->add_topics();
+  topic->set_topic("logistics.delivery_delay");
+  topic->set_department("logistics");
+  topic->set_sentiment(v1::SENTIMENT_NEGATIVE);
+  topic->add_evidence("快递");
+  e->set_priority(v1::PRIORITY_P2);
+  e->set_priority_reason("why P2");
+  v1::RedLineHit* hit = e->add_red_lines();
+  hit->set_category(v1::RED_LINE_CATEGORY_PR_CRISIS);
+  hit->set_term("曝光");
+  hit->set_matched("曝光");
+  hit->set_begin(3);
+  hit->set_end(9);
+  hit->set_rule("config/redlines.yaml:1: whole word");
+  e->mutable_routing()->set_rule_id("complaint.rules[2]");
+  e->mutable_routing()->set_rule("safety concerns");
+  e->mutable_routing()->set_line(60);
+  e->mutable_routing()->set_reason("complaint routed to ...");
+  e->set_cluster_id("7");
+  const nlohmann::json expected = {
+      {"sentiment", "negative"},
+      {"sentiment_score", -0.5},
+      {"evidence", {"失望"}},
+      {"topics", {{{"topic", "logistics.delivery_delay"}, {"department", "logistics"}, {"sentiment", "negative"},
+                   {"terms", {"快递"}}}}},
+      {"priority", "P2"},
+      {"priority_reason", "why P2"},
+      {"red_lines", {{{"category", "pr_crisis"}, {"term", "曝光"}, {"matched", "曝光"}, {"begin", 3}, {"end", 9},
+                      {"rule", "config/redlines.yaml:1: whole word"}}}},
+      {"routing", {{"rule_id", "complaint.rules[2]"}, {"rule", "safety concerns"}, {"line", 60},
+                   {"reason", "complaint routed to ..."}}},
+      {"cluster_id", "7"}};
+  EXPECT_EQ(CaseToJson(c, At("2026-03-02T08:00:00Z"))["explanation"], expected);
+  c.clear_explanation();
+  EXPECT_TRUE(CaseToJson(c, At("2026-03-02T08:00:00Z"))["explanation"].is_null()) << "a case without one";
+}
+
 TEST(JsonMapping, CaseShape) {
   v1::Case c;
   c.set_name("cases/abc");

@@ -1,0 +1,57 @@
+// The page's pure helpers, without a browser (issue 12): which words the
+// case page marks in the case text, and the services' English titles and
+// history words said in the page's language.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { wordsToMark, markPieces } from '../../services/gateway/web/explanation.js';
+import { caseTitleIn, historyLineIn } from '../../services/gateway/web/service_text.js';
+import { messages } from '../../services/gateway/web/i18n.js';
+
+const marked = (text, explanation) => markPieces(text, wordsToMark(explanation))
+  .filter((p) => p.kind).map((p) => [p.text, p.kind]);
+
+test('every occurrence of every evidence word is marked, ignoring case', () => {
+  assert.deepEqual(marked('Food was TERRIBLE, really terrible!', { evidence: ['terrible'] }),
+    [['TERRIBLE', 'evidence'], ['terrible', 'evidence']]);
+  const pieces = markPieces('Food was TERRIBLE!', wordsToMark({ evidence: ['terrible'] }));
+  assert.equal(pieces.map((p) => p.text).join(''), 'Food was TERRIBLE!', 'the pieces are the whole text');
+});
+
+test('overlapping words: the first to start wins, then the longer; a word in two roles is marked as the most serious', () => {
+  const e = { evidence: ['失望', '太失望'], topics: [{ terms: ['快递'] }], red_lines: [{ term: '还没到', matched: '一周还没到' }] };
+  assert.deepEqual(marked('快递一周还没到，太失望了', e),
+    [['快递', 'topic'], ['一周还没到', 'red_line'], ['太失望', 'evidence']]);
+  assert.deepEqual(marked('难吃', { evidence: ['难吃'], topics: [{ terms: ['难吃'] }] }), [['难吃', 'evidence']]);
+  assert.deepEqual(marked('蟑螂', { evidence: ['蟑螂'], red_lines: [{ matched: '蟑螂' }] }), [['蟑螂', 'red_line']]);
+});
+
+test('nothing to mark leaves the text as it is', () => {
+  assert.deepEqual(markPieces('<b>hi</b>', wordsToMark({})), [{ text: '<b>hi</b>' }]);
+  assert.deepEqual(markPieces('', wordsToMark({ evidence: ['x'] })), []);
+  assert.deepEqual(marked('abc', { evidence: ['', '  '] }), [], 'empty words mark nothing');
+});
+
+test('service titles in Chinese, as stored in English', () => {
+  const zh = messages.zh;
+  assert.equal(caseTitleIn('Call back detractor c-10001 (NPS 3)', zh), '回访贬损客户 c-10001（NPS 3）');
+  assert.equal(caseTitleIn('Call back detractor c-10001', zh), '回访贬损客户 c-10001');
+  assert.equal(caseTitleIn('Red line (PR crisis): "曝光"', zh), '红线（舆情危机）：“曝光”');
+  assert.equal(caseTitleIn('Red line (safety): "起火"', zh), '红线（安全）：“起火”');
+  assert.equal(caseTitleIn('Complaint: logistics.delivery_delay', zh), '投诉：logistics.delivery_delay');
+  assert.equal(caseTitleIn('Negative feedback', zh), '负面反馈');
+  assert.equal(caseTitleIn('Customer complaint', zh), '客户投诉');
+  assert.equal(caseTitleIn('配送延迟投诉', zh), '配送延迟投诉', 'a title a person wrote stays');
+  assert.equal(caseTitleIn('Call back detractor c-1 (NPS 3)', messages.en), 'Call back detractor c-1 (NPS 3)');
+});
+
+test('history actions and fixed details in Chinese; what people wrote stays', () => {
+  const zh = messages.zh;
+  assert.equal(historyLineIn({ actor: 'p-am', action: 'acknowledged', detail: 'case acknowledged' }, zh), 'p-am · 确认受理 — 工单已受理');
+  assert.equal(historyLineIn({ actor: 'p-am', action: 'callback_logged', detail: 'customer reached: 已退款 refunded' }, zh),
+    'p-am · 记录回访 — 已联系到客户：已退款 refunded');
+  assert.equal(historyLineIn({ actor: 'p-am', action: 'callback_logged', detail: 'customer not reached' }, zh),
+    'p-am · 记录回访 — 未能联系到客户');
+  assert.equal(historyLineIn({ actor: 'x', action: 'something_new', detail: 'as stored' }, zh), 'x · something_new — as stored');
+  assert.equal(historyLineIn({ actor: 'p-am', action: 'acknowledged', detail: 'case acknowledged' }, messages.en),
+    'p-am · acknowledged — case acknowledged');
+});
