@@ -1,10 +1,10 @@
 #include "services/tracking/store/loop_report_store.h"
 
-#include <deque>
 #include <unordered_map>
 #include <utility>
 
 #include "common/storage/errors.h"
+#include "common/storage/bound_select.h"
 #include "common/storage/rows.h"
 #include "services/tracking/sla_sweeper.h"
 
@@ -20,54 +20,14 @@ std::optional<std::int64_t> OptInt(const soci::row& r, std::size_t i) {
   return AsInt(r, i);
 }
 
-// A statement and its bound values in placeholder order (their count is
-// known only at run time: the departments' IN list).
-class BoundSelect {
- public:
-  std::string Param(const std::string& value) {
-    strings_.push_back(value);
-    order_.push_back({true, strings_.size() - 1});
-    return Placeholder();
-  }
-  std::string Param(long long value) {
-    ints_.push_back(value);
-    order_.push_back({false, ints_.size() - 1});
-    return Placeholder();
-  }
-  BoundSelect& operator+=(const std::string& text) {
-    sql_ += text;
-    return *this;
-  }
-
-  soci::rowset<soci::row> Run(soci::session& s) const {
-    soci::details::prepare_temp_type prepared = (s.prepare << sql_);
-    for (const auto& [is_string, index] : order_) {
-      if (is_string) {
-        prepared, soci::use(strings_[index]);
-      } else {
-        prepared, soci::use(ints_[index]);
-      }
-    }
-    return soci::rowset<soci::row>(prepared);
-  }
-
- private:
-  std::string Placeholder() const { return ":p" + std::to_string(order_.size()); }
-
-  std::string sql_;
-  // Deques: soci binds by reference, so values never move once added.
-  std::deque<std::string> strings_;
-  std::deque<long long> ints_;
-  std::vector<std::pair<bool, std::size_t>> order_;
-};
+using storage::BoundSelect;
 
 // "SELECT <select> FROM <from> LEFT JOIN case_owners o ... WHERE <the
 // query's cases>": the head every statement shares, so all four read the
 // same cases. `from` names cases as c (and what is joined to it).
-BoundSelect CasesOf(const LoopCaseQuery& q, const std::string& select, const std::string& from,
-                    const std::string& prefix = "") {
+BoundSelect CasesOf(const LoopCaseQuery& q, const std::string& select, const std::string& from) {
   BoundSelect st;
-  st += prefix + "SELECT " + select + " FROM " + from;
+  st += "SELECT " + select + " FROM " + from;
   st += " LEFT JOIN case_owners o ON o.case_id = c.id AND o.ordinal = 0";
   st += " WHERE c.create_ms >= " + st.Param(static_cast<long long>(q.from_ms));
   st += " AND c.create_ms < " + st.Param(static_cast<long long>(q.to_ms));
@@ -111,14 +71,13 @@ std::string ClockColumnsOf(const std::string& a) {
 }
 
 // The cases with their primary owner and both clocks, in opening order.
-BoundSelect CasesWithClocks(const LoopCaseQuery& query, const std::string& prefix = "") {
+BoundSelect CasesWithClocks(const LoopCaseQuery& query) {
   BoundSelect st = CasesOf(
       query,
       "c.id, c.kind, c.create_ms, o.department, " + ClockColumnsOf("fr") + ", " + ClockColumnsOf("rs"),
       "cases c"
       " LEFT JOIN case_clocks fr ON fr.case_id = c.id AND fr.clock = 'first_response'"
-      " LEFT JOIN case_clocks rs ON rs.case_id = c.id AND rs.clock = 'resolution'",
-      prefix);
+      " LEFT JOIN case_clocks rs ON rs.case_id = c.id AND rs.clock = 'resolution'");
   st += " ORDER BY c.create_ms, c.id";
   return st;
 }
@@ -202,9 +161,9 @@ absl::StatusOr<std::string> LoopReportStore::ExplainCasesOpened(const LoopCaseQu
   return storage::Guarded("explaining the loop report's case read", [&] {
     return db_.WithSession([&](soci::session& s) {
       const bool sqlite = db_.backend() == storage::Backend::kSqlite;
-      const BoundSelect st = CasesWithClocks(query, sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ");
+      const BoundSelect st = CasesWithClocks(query);
       std::string plan;
-      for (const soci::row& r : st.Run(s)) plan += AsString(r, sqlite ? 3 : 0) + "\n";
+      for (const soci::row& r : st.Run(s, sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ")) plan += AsString(r, sqlite ? 3 : 0) + "\n";
       return plan;
     });
   });

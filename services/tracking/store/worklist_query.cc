@@ -1,9 +1,9 @@
 #include "services/tracking/store/worklist_query.h"
 
 #include <algorithm>
-#include <deque>
 #include <unordered_map>
 
+#include "common/storage/bound_select.h"
 #include "common/storage/rows.h"
 #include "common/util/time.h"
 
@@ -17,43 +17,7 @@ constexpr int kOpenStates[] = {v1::CASE_STATE_OPEN, v1::CASE_STATE_ACKNOWLEDGED,
                                v1::CASE_STATE_IN_PROGRESS, v1::CASE_STATE_WAITING_ON_CUSTOMER};
 constexpr int kDoneStates[] = {v1::CASE_STATE_RESOLVED, v1::CASE_STATE_CLOSED};
 
-// A SELECT and its bound values, in the order of their placeholders.
-class BoundSelect {
- public:
-  std::string Param(const std::string& value) {
-    strings_.push_back(value);
-    order_.push_back({true, strings_.size() - 1});
-    return Placeholder();
-  }
-  std::string Param(long long value) {
-    ints_.push_back(value);
-    order_.push_back({false, ints_.size() - 1});
-    return Placeholder();
-  }
-  void Append(const std::string& text) { sql_ += text; }
-
-  // Runs `prefix` + the statement ("" to read it, "EXPLAIN ..." for its plan).
-  soci::rowset<soci::row> Run(soci::session& s, const std::string& prefix = "") const {
-    soci::details::prepare_temp_type prepared = (s.prepare << prefix + sql_);
-    for (const auto& [is_string, index] : order_) {
-      if (is_string) {
-        prepared, soci::use(strings_[index]);
-      } else {
-        prepared, soci::use(ints_[index]);
-      }
-    }
-    return soci::rowset<soci::row>(prepared);
-  }
-
- private:
-  std::string Placeholder() const { return ":p" + std::to_string(order_.size()); }
-
-  std::string sql_;
-  // Deques: soci binds by reference, so values never move once added.
-  std::deque<std::string> strings_;
-  std::deque<long long> ints_;
-  std::vector<std::pair<bool, std::size_t>> order_;
-};
+using storage::BoundSelect;
 
 // One index range: the cases in `state` due before as_of, from as_of on, or
 // at any time.
