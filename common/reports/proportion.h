@@ -6,8 +6,9 @@
 //   p-value = 1 - Phi(z).
 // Degenerate inputs (an empty period, a count above its total, a pooled share
 // of 0 or 1) give z = 0 and p = 1: no rise can be claimed from them.
-// (verification's ProportionTest asks the opposite question, "did it fall",
-// with its own reasons for a project's verdict.)
+// Verification's project check asks the opposite question, "did it fall",
+// with its own reasons for a degenerate verdict; both use PooledZ and
+// NormalUpperTail below, so the two tests cannot drift apart.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,15 @@ struct ShareChange {
 };
 
 inline constexpr double kDefaultSignificance = 0.05;
+
+// The standard normal upper tail, P(Z >= z).
+double NormalUpperTail(double z);
+
+// (count_a / total_a - count_b / total_b) over the pooled standard error
+//   sqrt(p(1-p)(1/total_a + 1/total_b)), p = (count_a + count_b) / (total_a + total_b).
+// The caller rules out the degenerate inputs first: both totals > 0, counts
+// within their totals, and a pooled share strictly between 0 and 1.
+double PooledZ(int64_t count_a, int64_t total_a, int64_t count_b, int64_t total_b);
 
 ShareChange TestShareRise(int64_t count, int64_t total, int64_t previous_count, int64_t previous_total,
                           double significance = kDefaultSignificance);

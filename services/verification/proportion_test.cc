@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/reports/proportion.h"
+
 namespace voc::verification {
 namespace {
 
@@ -26,7 +28,7 @@ std::string Percent(double share) {
 
 }  // namespace
 
-double NormalUpperTail(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
+double NormalUpperTail(double z) { return reports::NormalUpperTail(z); }
 
 ProportionTestResult OneSidedTwoProportionTest(const ComplaintCounts& c, double significance) {
   if (c.before_topic < 0 || c.before_total < 0 || c.after_topic < 0 || c.after_total < 0 ||
@@ -39,19 +41,17 @@ ProportionTestResult OneSidedTwoProportionTest(const ComplaintCounts& c, double 
   if (c.after_total == 0) {
     return NotComputable(c, "no negative feedback in the window after the project: the share cannot be measured");
   }
-  const double n1 = static_cast<double>(c.before_total);
-  const double n2 = static_cast<double>(c.after_total);
-  const double pooled = static_cast<double>(c.before_topic + c.after_topic) / (n1 + n2);
-  if (pooled <= 0.0 || pooled >= 1.0) {
-    return NotComputable(c, pooled <= 0.0
+  // The pooled share is 0 or 1.
+  const std::int64_t topic = c.before_topic + c.after_topic;
+  if (topic == 0 || topic == c.before_total + c.after_total) {
+    return NotComputable(c, topic == 0
                                 ? "the topic had no complaints in either window: its share cannot fall"
                                 : "the topic had every complaint in both windows: its share did not fall");
   }
   ProportionTestResult r;
   r.before_share = Share(c.before_topic, c.before_total);
   r.after_share = Share(c.after_topic, c.after_total);
-  const double standard_error = std::sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2));
-  r.z_score = (r.before_share - r.after_share) / standard_error;
+  r.z_score = reports::PooledZ(c.before_topic, c.before_total, c.after_topic, c.after_total);
   r.p_value = NormalUpperTail(r.z_score);
   r.verified = r.p_value < significance;
   return r;

@@ -39,5 +39,13 @@ TEST(ShareRiseTest, DegenerateInputsClaimNothing) {
   EXPECT_DOUBLE_EQ(TestShareRise(5, 10, 0, 0).share, 0.5);
 }
 
+TEST(PooledZTest, IsTheShareDifferenceOverThePooledError) {
+  // 40/100 against 10/100: pooled 0.25, SE = sqrt(0.25 * 0.75 * 0.02) = 0.0612372,
+  // z = 0.3 / SE = 4.89898; the sign follows the order of the arguments.
+  EXPECT_NEAR(PooledZ(40, 100, 10, 100), 4.89898, 1e-5);
+  EXPECT_NEAR(PooledZ(10, 100, 40, 100), -4.89898, 1e-5);
+  EXPECT_NEAR(NormalUpperTail(1.959963984540054), 0.025, 1e-12);
+}
+
 }  // namespace
 }  // namespace voc::reports
