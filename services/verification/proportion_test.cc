@@ -1,9 +1,6 @@
 #include "services/verification/proportion_test.h"
 
-#include <cmath>
 #include <cstdio>
-
-#include "common/reports/proportion.h"
 
 namespace voc::verification {
 namespace {
@@ -27,8 +24,6 @@ std::string Percent(double share) {
 }
 
 }  // namespace
-
-double NormalUpperTail(double z) { return reports::NormalUpperTail(z); }
 
 ProportionTestResult OneSidedTwoProportionTest(const ComplaintCounts& c, double significance) {
   if (c.before_topic < 0 || c.before_total < 0 || c.after_topic < 0 || c.after_total < 0 ||

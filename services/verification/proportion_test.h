@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "common/reports/proportion.h"
+
 namespace voc::verification {
 
 // Negative feedback counted by triage in the two windows.
@@ -41,8 +43,8 @@ struct ProportionTestResult {
 // complaints in a window); the summary reports the raw counts so readers can judge.
 ProportionTestResult OneSidedTwoProportionTest(const ComplaintCounts& counts, double significance);
 
-// The standard normal upper tail, P(Z >= z).
-double NormalUpperTail(double z);
+// The standard normal upper tail, P(Z >= z), shared with the voice figures.
+using reports::NormalUpperTail;
 
 // One sentence stating the figures and the verdict, e.g.
 // "Topic logistics: 40/100 negative feedback (40.0%) before vs 10/100 (10.0%)
