@@ -13,7 +13,9 @@
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
+#include "common/reports/settings.h"
 #include "services/verification/grpc_clients.h"
+#include "services/verification/outcomes/outcome_grpc.h"
 #include "services/verification/postponement_tracker.h"
 #include "services/verification/privacy_grpc.h"
 #include "services/verification/verification_consumer.h"
@@ -76,6 +78,17 @@ int main(int argc, char** argv) {
   // (the directory the authenticator loaded for its people)
   service.UseMasker(voc::privacy::Masker::FromDirectory(authenticator->roles()->directory()));
   voc::verification::VerificationGrpc grpc_impl(service, *authenticator);
+  // Reports (issue 12), in the report time zone every service shares.
+  voc::reports::ReportSettings report_settings;
+  try {
+    report_settings = voc::reports::ReadReportSettings(config);
+  } catch (const voc::ConfigError& e) {
+    std::cerr << "voc-verification: cannot start: " << e.what() << "\n";
+    return 2;
+  }
+  voc::verification::OutcomeReporter outcomes_reporter(store, report_settings.utc_offset_minutes,
+                                                      report_settings.nps_min_answers);
+  voc::verification::OutcomeReportGrpc outcome_report_grpc(*authenticator, outcomes_reporter);
   voc::verification::VerificationConsumer consumer(service);
 
   // Each read (up to batch_size messages) is stored in one transaction.
@@ -116,7 +129,7 @@ int main(int argc, char** argv) {
     const auto privacy_service = voc::verification::MakePrivacyGrpc(*authenticator, erasure_store);
     voc::rpc::ServiceServer server({.service_name = "verification", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
                                     .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
-                                   {&grpc_impl, privacy_service.get()});
+                                   {&grpc_impl, privacy_service.get(), &outcome_report_grpc});
     voc::StartServerOrExit(server, "verification");
     const auto readiness = voc::StartReadiness(ctx, server);
     voc::log::Info("verification_started", {{"listen", ctx.listen}});

@@ -409,6 +409,84 @@ absl::StatusOr<std::vector<CheckRecord>> VerificationStore::ListChecks(
   });
 }
 
+absl::StatusOr<VerificationStore::VerdictCounts> VerificationStore::CountVerdicts(std::int64_t start_ms,
+                                                                                std::int64_t end_ms) {
+  return storage::Guarded("counting verdicts", [&] {
+    return Read([&](soci::session& s) {
+      long long verified = 0, failed = 0, reopened = 0;
+      long long start = start_ms, end = end_ms;
+      int st_verified = v1::VERIFICATION_STATE_VERIFIED, st_failed = v1::VERIFICATION_STATE_FAILED,
+          st_failed2 = v1::VERIFICATION_STATE_FAILED, st_v = v1::VERIFICATION_STATE_VERIFIED,
+          st_f = v1::VERIFICATION_STATE_FAILED;
+      int reopen_done = static_cast<int>(CheckRecord::Reopen::kDone);
+      s << "SELECT "
+           "COALESCE(SUM(CASE WHEN state = :v THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN state = :f THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN state = :f2 AND reopen_state = :done THEN 1 ELSE 0 END), 0) "
+           "FROM verification_checks WHERE state IN (:sv, :sf) AND check_ms >= :start AND check_ms < :end",
+          soci::into(verified), soci::into(failed), soci::into(reopened), soci::use(st_verified),
+          soci::use(st_failed), soci::use(st_failed2), soci::use(reopen_done), soci::use(st_v), soci::use(st_f),
+          soci::use(start), soci::use(end);
+      return VerdictCounts{verified, failed, reopened};
+    });
+  });
+}
+
+absl::StatusOr<std::vector<CheckRecord>> VerificationStore::ListVerdicts(std::int64_t start_ms, std::int64_t end_ms,
+                                                                         int limit,
+                                                                         const std::optional<ListAfter>& after) {
+  return storage::Guarded("listing verdicts", [&] {
+    return Read([&](soci::session& s) {
+      int st_v = v1::VERIFICATION_STATE_VERIFIED, st_f = v1::VERIFICATION_STATE_FAILED;
+      long long start = start_ms, end = end_ms;
+      int has_after = after ? 1 : 0;
+      long long after_key = after ? after->key : 0;
+      std::string after_id = after ? after->id : "";
+      int lim = limit;
+      return SelectChecks(s,
+                          "WHERE state IN (:sv, :sf) AND check_ms >= :start AND check_ms < :end "
+                          "AND (:a = 0 OR check_ms < :k1 OR (check_ms = :k2 AND id > :id)) "
+                          "ORDER BY check_ms DESC, id LIMIT :lim",
+                          st_v, st_f, start, end, has_after, after_key, after_key, after_id, lim);
+    });
+  });
+}
+
+absl::StatusOr<VerificationStore::ResurveyAnswerCounts> VerificationStore::CountResurveyAnswers(
+    std::int64_t start_ms, std::int64_t end_ms) {
+  return storage::Guarded("counting re-survey answers", [&] {
+    return Read([&](soci::session& s) {
+      ResurveyAnswerCounts c;
+      long long answered = 0, original_promoters = 0, original_detractors = 0, new_promoters = 0,
+                new_passives = 0, new_detractors = 0, change_sum = 0, unanswered = 0;
+      int st_answered = v1::RESURVEY_STATE_ANSWERED, st_answered2 = v1::RESURVEY_STATE_ANSWERED;
+      long long start = start_ms, end = end_ms, start2 = start_ms, end2 = end_ms;
+      s << "SELECT COUNT(*), "
+           "COALESCE(SUM(CASE WHEN original_nps >= 9 THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN original_nps <= 6 THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN new_nps >= 9 THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN new_nps BETWEEN 7 AND 8 THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(CASE WHEN new_nps <= 6 THEN 1 ELSE 0 END), 0), "
+           "COALESCE(SUM(nps_change), 0) "
+           "FROM verification_resurveys WHERE state = :s AND answer_ms >= :start AND answer_ms < :end",
+          soci::into(answered), soci::into(original_promoters), soci::into(original_detractors),
+          soci::into(new_promoters), soci::into(new_passives), soci::into(new_detractors), soci::into(change_sum),
+          soci::use(st_answered), soci::use(start), soci::use(end);
+      s << "SELECT COUNT(*) FROM verification_resurveys WHERE state <> :s AND due_ms >= :start AND due_ms < :end",
+          soci::into(unanswered), soci::use(st_answered2), soci::use(start2), soci::use(end2);
+      c.answered = answered;
+      c.original_promoters = original_promoters;
+      c.original_detractors = original_detractors;
+      c.new_promoters = new_promoters;
+      c.new_passives = new_passives;
+      c.new_detractors = new_detractors;
+      c.nps_change_sum = change_sum;
+      c.unanswered_due = unanswered;
+      return c;
+    });
+  });
+}
+
 absl::StatusOr<bool> VerificationStore::InsertResurvey(const v1::Resurvey& r, std::int64_t now_ms) {
   return storage::Guarded("scheduling a re-survey", [&] {
     return Write([&](soci::session& s) {

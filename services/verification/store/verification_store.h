@@ -126,6 +126,30 @@ class VerificationStore {
                                                       int limit,
                                                       const std::optional<ListAfter>& after = {});
 
+  // --- outcomes (issue 12, outcomes/outcome_report.h) ---
+  // Finished checks (verified or failed) whose verdict time (check_ms) is in
+  // [start_ms, end_ms).
+  struct VerdictCounts {
+    std::int64_t verified = 0, failed = 0;
+    std::int64_t reopened = 0;  // failed ones whose project tracking reopened
+  };
+  absl::StatusOr<VerdictCounts> CountVerdicts(std::int64_t start_ms, std::int64_t end_ms);
+  // The same checks, newest verdict first (check_ms descending, then id),
+  // strictly after `after` (key = check_ms).
+  absl::StatusOr<std::vector<CheckRecord>> ListVerdicts(std::int64_t start_ms, std::int64_t end_ms, int limit,
+                                                        const std::optional<ListAfter>& after = {});
+  // Re-surveys answered in [start_ms, end_ms) (answer_ms), the original and
+  // new scores bucketed the NPS way (0-6 detractor, 7-8 passive, 9-10
+  // promoter), and those due in the range still unanswered.
+  struct ResurveyAnswerCounts {
+    std::int64_t answered = 0;
+    std::int64_t original_promoters = 0, original_detractors = 0;
+    std::int64_t new_promoters = 0, new_passives = 0, new_detractors = 0;
+    std::int64_t nps_change_sum = 0;
+    std::int64_t unanswered_due = 0;
+  };
+  absl::StatusOr<ResurveyAnswerCounts> CountResurveyAnswers(std::int64_t start_ms, std::int64_t end_ms);
+
   // --- re-surveys ---
   // Inserts a scheduled re-survey unless one exists for the same case.
   absl::StatusOr<bool> InsertResurvey(const v1::Resurvey& resurvey, std::int64_t now_ms);
