@@ -21,5 +21,9 @@ int RunAudit(const CliContext& ctx, const std::vector<std::string>& words);
 int RunCustomers(const CliContext& ctx, const std::vector<std::string>& words);
 // voc reports rebuild (issue 12): the voice roll-up from the stored results.
 int RunReports(const CliContext& ctx, const std::vector<std::string>& words);
+// voc goals | outcomes | digests (issue 12): voc-verification's programme side.
+int RunGoals(const CliContext& ctx, const std::vector<std::string>& words);
+int RunOutcomes(const CliContext& ctx, const std::vector<std::string>& words);
+int RunDigests(const CliContext& ctx, const std::vector<std::string>& words);
 
 }  // namespace voc::cli

@@ -32,6 +32,10 @@ constexpr char kUsage[] =
     "  audit list [--kind K] [--principal P] [--limit N]              (admin key)\n"
     "  customers erase ID [--yes]   (admin: VOC_API_KEY with the admin scope)\n"
     "  reports rebuild              (admin key: the voice roll-up from triage's results)\n"
+    "  goals create --title T --metric M --baseline N --target N --start DAY --deadline DAY [scope]\n"
+    "        | list [--archived] | show goals/ID | evaluate [--day DAY] | archive goals/ID\n"
+    "  outcomes --from DAY --to DAY (projects verified / failed / reopened, re-survey answers)\n"
+    "  digests compose [--week DAY] [--send] | list | show --week DAY [--department D] [--lang en]\n"
     "  triage eval|train ...\n"
     "FILE defaults to config/voc.yaml; service addresses come from services.<name>.address.\n"
     "Calls carry the API key in VOC_API_KEY (else the file VOC_API_KEY_FILE, else var/secrets/cli.key).\n";
@@ -104,6 +108,9 @@ int main(int argc, char** argv) {
   if (command == "audit") return voc::cli::RunAudit(ctx, rest);
   if (command == "customers") return voc::cli::RunCustomers(ctx, rest);
   if (command == "reports") return voc::cli::RunReports(ctx, rest);
+  if (command == "goals") return voc::cli::RunGoals(ctx, rest);
+  if (command == "outcomes") return voc::cli::RunOutcomes(ctx, rest);
+  if (command == "digests") return voc::cli::RunDigests(ctx, rest);
   if (command == "help") {
     std::cout << kUsage;
     return voc::cli::kExitOk;
