@@ -192,13 +192,59 @@ PY
   mv "$ACCOUNTS.new" "$ACCOUNTS"
 fi
 
+# ---- The demo's programme (issue 12): two goals with their daily history
+# (one on track, one at risk) and last week's digests, once triage has read
+# every imported answer (its consumer group on voc:feedback has nothing
+# left: no lag, nothing pending).
+triage_caught_up() {
+  local info lag pending
+  info="$(redis-cli -p "$REDIS_PORT" XINFO GROUPS voc:feedback 2>/dev/null | tr '\n' ' ')"
+  [[ "$info" =~ name\ triage.*pending\ ([0-9]+).*lag\ ([0-9]+) ]] || return 1
+  pending="${BASH_REMATCH[1]}"
+  lag="${BASH_REMATCH[2]}"
+  [ "$pending" = 0 ] && [ "$lag" = 0 ]
+}
+demo_programme() {
+  local tries=0
+  until triage_caught_up; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 120 ]; then
+      echo "run.sh: triage has not read the demo feedback after 60 s; the goals are left out (var/log/triage.log)" >&2
+      return 0
+    fi
+    sleep 0.5
+  done
+  local today start deadline day
+  today="$(date -u +%F)"
+  start="$(date -u -d "$today -84 days" +%F)"
+  deadline="$(date -u -d "$today +120 days" +%F)"
+  echo "Creating the demo's programme goals and evaluating their last 12 weeks..."
+  "$VOC" --config "$CONFIG" goals create --request-id demo-goal-e7 \
+    --title "星辰E7 NPS 从 0 提升到 40 / Xingchen E7 NPS from 0 to 40" --metric nps \
+    --product "Xingchen E7" --baseline 0 --target 40 --start "$start" --deadline "$deadline" >/dev/null
+  "$VOC" --config "$CONFIG" goals create --request-id demo-goal-app \
+    --title "华星商城App NPS 从 -5 提升到 25 / Huaxing Mall App NPS from -5 to 25" --metric nps \
+    --product "Huaxing Mall App" --baseline -5 --target 25 --start "$start" --deadline "$deadline" >/dev/null
+  for back in $(seq 84 -1 0); do
+    day="$(date -u -d "$today -$back days" +%F)"
+    "$VOC" --config "$CONFIG" goals evaluate --day "$day" >/dev/null || true
+  done
+  echo "Composing and sending last week's digests..."
+  "$VOC" --config "$CONFIG" digests compose --send | tail -1
+}
+
 if [ "${VOC_NO_DEMO:-0}" != "1" ]; then
   # The demo's dates are fixed (2026-09-26 .. 2026-11-24); --shift-to-now
   # moves them all by one amount so the newest lands now, which is where the
   # weak signals look for "today". The CSV has two rows rejected on purpose.
   echo "Loading the demo feedback..."
+  mkdir -p var/demo
+  # Twelve weeks of score-only NPS answers, so the Dashboard has weekly NPS
+  # trends and goals to track (scripts/demo/nps_weeks.py says what is in it).
+  python3 scripts/demo/nps_weeks.py var/demo/nps_weeks.jsonl
   "$VOC" --config "$CONFIG" import --shift-to-now \
-    scripts/demo/feedback.jsonl scripts/demo/feedback.csv
+    scripts/demo/feedback.jsonl scripts/demo/feedback.csv var/demo/nps_weeks.jsonl
+  demo_programme
 fi
 
 cat <<MSG
@@ -218,6 +264,12 @@ $(sed 's/^/      /' "$ACCOUNTS")
                     stuck in Guangzhou), store_operations (the Tianhe cashier)
     Knowledge base  fixes that worked: a case resolved with a note, or a verified
                     improvement project (empty until you resolve one, see below)
+    Dashboard       twelve weeks of volume, sentiment and NPS (weekly NPS of the
+                    Xingchen E7 rising, the Mall App falling after 5.2.0); two
+                    programme goals with their daily trajectories, the E7 one on
+                    track and the Mall App one at risk; outcomes of verified
+                    projects; and the digest archive with last week's digests
+                    (the mails are in the mail catcher below)
   The same as JSON, after logging in (a cookie jar; docs/api.md, "Logging in"):
     curl -s -c jar -H 'Origin: http://$GATEWAY' -H 'Content-Type: application/json' \\
         -d '{"username":"p-kevin-zhou","password":"<from the list above>"}' http://$GATEWAY/api/login
@@ -233,6 +285,8 @@ $(sed 's/^/      /' "$ACCOUNTS")
     ./build/cli/voc clock advance 25h      # watch callback SLAs breach and escalate: the
                                            # mails arrive below; a case's page lists what was sent
     ./build/cli/voc triage eval --data ../shared/data/waimai_10k/train.csv
+    ./build/cli/voc goals list                # the goals and where they stand
+    ./build/cli/voc digests list              # then: voc digests show --week MONDAY --lang en
 
 $MAIL_NOTE
 
