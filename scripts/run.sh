@@ -215,22 +215,26 @@ demo_programme() {
     sleep 0.5
   done
   local today start deadline day
-  today="$(date -u +%F)"
+  # Goals count report days, in the report time zone (UTC+8, config/voc.yaml reports).
+  today="$(date -u -d '+8 hours' +%F)"
   start="$(date -u -d "$today -84 days" +%F)"
   deadline="$(date -u -d "$today +120 days" +%F)"
   echo "Creating the demo's programme goals and evaluating their last 12 weeks..."
   "$VOC" --config "$CONFIG" goals create --request-id demo-goal-e7 \
     --title "星辰E7 NPS 从 0 提升到 40 / Xingchen E7 NPS from 0 to 40" --metric nps \
-    --product "Xingchen E7" --baseline 0 --target 40 --start "$start" --deadline "$deadline" >/dev/null
+    --product "Xingchen E7" --baseline 0 --target 40 --start "$start" --deadline "$deadline" >/dev/null ||
+    { echo "run.sh: could not create the demo goals (var/log/verification.log)" >&2; return 0; }
   "$VOC" --config "$CONFIG" goals create --request-id demo-goal-app \
     --title "华星商城App NPS 从 -5 提升到 25 / Huaxing Mall App NPS from -5 to 25" --metric nps \
-    --product "Huaxing Mall App" --baseline -5 --target 25 --start "$start" --deadline "$deadline" >/dev/null
+    --product "Huaxing Mall App" --baseline -5 --target 25 --start "$start" --deadline "$deadline" >/dev/null ||
+    { echo "run.sh: could not create the demo goals (var/log/verification.log)" >&2; return 0; }
   for back in $(seq 84 -1 0); do
     day="$(date -u -d "$today -$back days" +%F)"
     "$VOC" --config "$CONFIG" goals evaluate --day "$day" >/dev/null || true
   done
   echo "Composing and sending last week's digests..."
-  "$VOC" --config "$CONFIG" digests compose --send | tail -1
+  "$VOC" --config "$CONFIG" digests compose --send | tail -1 ||
+    echo "run.sh: could not compose the demo digests (var/log/verification.log)" >&2
 }
 
 if [ "${VOC_NO_DEMO:-0}" != "1" ]; then
