@@ -87,6 +87,14 @@ std::vector<std::string> Config::ChildKeys(const std::string& key) const {
   return keys;
 }
 
+std::string Config::Where(const std::string& key) const {
+  std::string ignored;
+  if (FromEnv(key, &ignored)) return "the environment";
+  const YAML::Node node = Find(key);
+  if (!node) return source_;
+  return source_ + ":" + std::to_string(node.Mark().line + 1);
+}
+
 std::string Config::GetString(const std::string& key, const std::string& fallback) const {
   std::string value;
   if (FromEnv(key, &value)) return value;
@@ -107,7 +115,7 @@ std::int64_t Config::GetInt(const std::string& key, std::int64_t fallback) const
     if (used != text.size()) throw std::invalid_argument(text);
     return v;
   } catch (const std::exception&) {
-    throw ConfigError(source_ + ": " + key + " must be an integer, got \"" + text + "\"");
+    throw ConfigError(Where(key) + ": " + key + " must be an integer, got \"" + text + "\"");
   }
 }
 
@@ -120,7 +128,7 @@ double Config::GetDouble(const std::string& key, double fallback) const {
     if (used != text.size()) throw std::invalid_argument(text);
     return v;
   } catch (const std::exception&) {
-    throw ConfigError(source_ + ": " + key + " must be a number, got \"" + text + "\"");
+    throw ConfigError(Where(key) + ": " + key + " must be a number, got \"" + text + "\"");
   }
 }
 
@@ -130,7 +138,7 @@ bool Config::GetBool(const std::string& key, bool fallback) const {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (text == "true" || text == "yes" || text == "on" || text == "1") return true;
   if (text == "false" || text == "no" || text == "off" || text == "0") return false;
-  throw ConfigError(source_ + ": " + key + " must be true or false, got \"" + text + "\"");
+  throw ConfigError(Where(key) + ": " + key + " must be true or false, got \"" + text + "\"");
 }
 
 std::string Config::AddressOf(const std::string& service) const {

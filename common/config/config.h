@@ -65,6 +65,11 @@ class Config {
   // The running service's database URL: sqlite paths resolved under data_dir.
   std::string DatabaseUrl() const;
 
+  // Where a key's value comes from, for error messages: "<file>:<line>"
+  // when the file sets it, "<file>" when it does not (the default applies),
+  // "the environment" when an environment variable overrides it.
+  std::string Where(const std::string& key) const;
+
   const std::string& service() const { return service_; }
   const std::string& source() const { return source_; }
 

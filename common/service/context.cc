@@ -80,6 +80,7 @@ ServiceContext BootstrapService(int argc, char** argv, const std::string& servic
     gethostname(host, sizeof host - 1);
     ctx.consumer_name = ctx.config.ServiceString("consumer_name", std::string(host) + "-" + service);
     ctx.listen = ctx.config.ServiceString("listen", DefaultListenAddress(service));
+    ctx.reports = reports::ReadReportSettings(ctx.config);
     // issue 9: TLS (tls.*), grpc_reflection and the health-only listener for
     // every ServiceServer of this process; unreadable certificate files stop it here.
     auto server_security = rpc::ServerSecurityFrom(ctx.config);

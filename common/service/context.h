@@ -9,6 +9,7 @@
 #include "common/clock/clock.h"
 #include "common/config/config.h"
 #include "common/queue/redis_client.h"
+#include "common/reports/settings.h"
 #include "common/rpc/server.h"
 #include "common/service/readiness.h"  // StartReadiness: every main() calls it after its server starts
 #include "common/storage/database.h"
@@ -30,6 +31,9 @@ struct ServiceContext {
   // The /metrics endpoint on services.<name>.metrics_listen (null when that
   // is ""); it serves until the context is destroyed, at the end of main().
   std::shared_ptr<ServiceMetrics> metrics;
+  // The report time zone and NPS minimum every service's figures share
+  // (config section `reports`, common/reports/settings.h).
+  reports::ReportSettings reports;
 };
 
 // The loopback address each service binds when its config names none:
@@ -45,7 +49,8 @@ int StartServerOrExit(rpc::ServiceServer& server, const std::string& service);
 // Parses `--config FILE` (default config/voc.yaml) from argv, loads it for
 // `service`, initialises logging, builds the clock (a DevClock when
 // `dev_clock: true`), reads Redis options, and opens and migrates the
-// service's database when `migrations` is non-empty.
+// service's database when `migrations` is non-empty, and reads the report
+// settings.
 // Prints a clear message and exits with status 2 on a configuration or
 // storage error, since a service that cannot start must say why and stop.
 ServiceContext BootstrapService(int argc, char** argv, const std::string& service,

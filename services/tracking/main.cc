@@ -128,13 +128,7 @@ int main(int argc, char** argv) {
 
   // Issue 12: the Loop report (SLA compliance, MTTA / MTTR, backlog, hot
   // loop) in the report time zone, a fixed offset from UTC.
-  voc::reports::ReportSettings report_settings;
-  try {
-    report_settings = voc::reports::ReadReportSettings(config);
-  } catch (const voc::ConfigError& e) {
-    std::cerr << "voc-tracking: cannot start: " << e.what() << "\n";
-    return 2;
-  }
+  const voc::reports::ReportSettings& report_settings = ctx.reports;
   voc::tracking::LoopReportStore loop_store(*ctx.db);
   voc::tracking::LoopReporter loop_reporter(loop_store, *ctx.clock, report_settings.utc_offset_minutes);
   voc::tracking::LoopReportGrpc loop_grpc(*authenticator, loop_reporter);

@@ -77,13 +77,7 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
   // Report days and the NPS minimum (issue 12), checked at start.
-  voc::reports::ReportSettings report_settings;
-  try {
-    report_settings = voc::reports::ReadReportSettings(ctx.config);
-  } catch (const voc::ConfigError& e) {
-    std::cerr << "voc-triage: cannot start: " << e.what() << "\n";
-    return 2;
-  }
+  const voc::reports::ReportSettings& report_settings = ctx.reports;
   voc::triage::TriageStore store(*ctx.db, report_settings.utc_offset_minutes);
   // A database from before the voice roll-up gets it once, from its results.
   if (auto missing = store.VoiceRollupMissing(); !missing.ok() || *missing) {

@@ -79,13 +79,7 @@ int main(int argc, char** argv) {
   service.UseMasker(voc::privacy::Masker::FromDirectory(authenticator->roles()->directory()));
   voc::verification::VerificationGrpc grpc_impl(service, *authenticator);
   // Reports (issue 12), in the report time zone every service shares.
-  voc::reports::ReportSettings report_settings;
-  try {
-    report_settings = voc::reports::ReadReportSettings(config);
-  } catch (const voc::ConfigError& e) {
-    std::cerr << "voc-verification: cannot start: " << e.what() << "\n";
-    return 2;
-  }
+  const voc::reports::ReportSettings& report_settings = ctx.reports;
   voc::verification::OutcomeReporter outcomes_reporter(store, report_settings.utc_offset_minutes,
                                                       report_settings.nps_min_answers);
   voc::verification::OutcomeReportGrpc outcome_report_grpc(*authenticator, outcomes_reporter);

@@ -105,6 +105,28 @@ TEST_F(IngestStartupTest, AMalformedDatabaseUrlExitsWithStatus2NamingItWithoutTh
   EXPECT_EQ(Log().find("secret"), std::string::npos) << Log();
 }
 
+// The report settings (issue 12) are read by BootstrapService for every
+// service, so a bad one stops any of them, naming the file and line.
+TEST_F(IngestStartupTest, AReportTimeZoneOutOfRangeExitsWithStatus2NamingTheLine) {
+  const std::string path = WriteConfig("");
+  std::ofstream(path, std::ios::app) << "reports:\n  utc_offset_minutes: 900\n";
+  std::ifstream in(path);
+  int line = 0, offset_line = 0;
+  for (std::string text; std::getline(in, text);) {
+    ++line;
+    if (text.find("utc_offset_minutes") != std::string::npos) offset_line = line;
+  }
+  testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", path}, log_path_, creds_.ServiceEnv("ingest"));
+  const auto status = ingest.WaitForExit(30000);
+  ASSERT_TRUE(status.has_value()) << "still running with a bad report time zone\n" << Log();
+  ASSERT_TRUE(WIFEXITED(*status)) << "killed by signal " << WTERMSIG(*status) << "\n" << Log();
+  EXPECT_EQ(WEXITSTATUS(*status), 2) << Log();
+  EXPECT_NE(Log().find("voc-ingest: cannot start: " + path + ":" + std::to_string(offset_line) +
+                       ": reports.utc_offset_minutes: 900 is outside -720 .. 840"),
+            std::string::npos)
+      << Log();
+}
+
 TEST_F(IngestStartupTest, AMissingConfigFileExitsWithStatus2NamingIt) {
   const std::string missing = dir_.path() + "/absent.yaml";
   testing::ChildProcess ingest({VOC_INGEST_BIN, "--config", missing}, log_path_);

@@ -56,6 +56,21 @@ TEST(ConfigTest, WrongTypesNameTheKey) {
   }
 }
 
+TEST(ConfigTest, WrongValuesNameTheLineTheyAreOn) {
+  Config config = Config::FromString("redis:\n  host: 127.0.0.1\n  port: six\n", "").value();
+  EXPECT_EQ(config.Where("redis.port"), "<string>:3");
+  EXPECT_EQ(config.Where("redis.absent"), "<string>");
+  try {
+    config.GetInt("redis.port", 0);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "<string>:3: redis.port must be an integer, got \"six\"");
+  }
+  setenv("VOC_REDIS_PORT", "seven", 1);
+  EXPECT_EQ(config.Where("redis.port"), "the environment");
+  unsetenv("VOC_REDIS_PORT");
+}
+
 TEST(ConfigTest, MalformedYamlReportsTheLine) {
   const absl::StatusOr<Config> config = Config::FromString("a: 1\nb: [unclosed\n", "");
   ASSERT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
