@@ -17,6 +17,9 @@
 //   GET  /api/digests/{day}?department=
 //                                  DigestService.GetDigest (any day of the week;
 //                                  no department: the company-wide digest)
+// The outcome report and a digest carry "topic_names" for their topics
+// (triage's taxonomy, as /api/reports/topics does), so the page names them
+// in its language.
 // Verification decides who may read and create (the call is made for the
 // logged-in person; SessionGate has already checked Origin and the CSRF token
 // of the POSTs). The gateway checks only the request's shape, so a bad value
@@ -27,7 +30,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <regex>
+#include <set>
 
 #include "common/log/log.h"
 #include "common/reports/periods.h"
@@ -46,6 +51,9 @@ constexpr int kMaxProgrammePage = 1000;  // the services' own bound
 constexpr int kMaxWindowDays = 400;
 
 using Query = std::map<std::string, std::string>;
+// {"<id>": {"zh","en","department"}} for the ids the taxonomy knows (triage's
+// names, a nicety: empty when triage cannot be asked).
+using TopicNames = std::function<nlohmann::json(const std::set<std::string>&)>;
 
 HttpResponse ProgrammeJson(int status, const nlohmann::json& body) {
   HttpResponse r;
@@ -231,7 +239,7 @@ bool GoalFromBody(const nlohmann::json& body, v1::CreateGoalRequest* request, st
   return true;
 }
 
-HttpResponse OutcomeReport(const Query& query, GatewayBackend& backend) {
+HttpResponse OutcomeReport(const Query& query, GatewayBackend& backend, const TopicNames& names) {
   const std::string start = Param(query, "start");
   const std::string end = Param(query, "end");
   if (start.empty()) return Bad("start: required, a day YYYY-MM-DD");
@@ -251,7 +259,11 @@ HttpResponse OutcomeReport(const Query& query, GatewayBackend& backend) {
   request.set_page_token(token);
   auto report = backend.GetOutcomeReport(request);
   if (!report.ok()) return FromVerification(report.status());
-  return ProgrammeJson(200, OutcomeReportToJson(*report));
+  nlohmann::json body = OutcomeReportToJson(*report);
+  std::set<std::string> topics;
+  for (const auto& v : report->verifications()) topics.insert(v.topic());
+  body["topic_names"] = names(topics);
+  return ProgrammeJson(200, body);
 }
 
 HttpResponse ListGoals(const Query& query, GatewayBackend& backend, const std::vector<org::Department>& departments) {
@@ -323,7 +335,7 @@ HttpResponse ListDigests(const Query& query, GatewayBackend& backend, const std:
 }
 
 HttpResponse GetDigest(const std::string& day, const Query& query, GatewayBackend& backend,
-                       const std::vector<org::Department>& departments) {
+                       const std::vector<org::Department>& departments, const TopicNames& names) {
   if (!IsRealDay(day)) return Bad("week: expected a real day YYYY-MM-DD");
   const std::string department = Param(query, "department");
   if (auto bad = CheckDepartment(departments, department, "department")) return *bad;
@@ -332,7 +344,10 @@ HttpResponse GetDigest(const std::string& day, const Query& query, GatewayBacken
   request.set_department(department);
   auto digest = backend.GetDigest(request);
   if (!digest.ok()) return FromVerification(digest.status());
-  return ProgrammeJson(200, {{"digest", DigestToJson(*digest)}});
+  std::set<std::string> topics;
+  for (const auto& w : digest->wins()) topics.insert(w.topic());
+  for (const auto& t : digest->rising_topics()) topics.insert(t.topic());
+  return ProgrammeJson(200, {{"digest", DigestToJson(*digest)}, {"topic_names", names(topics)}});
 }
 
 }  // namespace
@@ -341,9 +356,19 @@ std::optional<HttpResponse> Router::ProgrammeRoute(const std::vector<std::string
                                                    const HttpRequest& request, const For& f) const {
   const bool is_get = request.method == "GET" || request.method == "HEAD";
   const bool is_post = request.method == "POST";
+  const TopicNames names = [&](const std::set<std::string>& ids) {
+    nlohmann::json out = nlohmann::json::object();
+    if (ids.empty()) return out;
+    auto all = AllTopics(f);
+    if (!all.ok()) return out;
+    for (const auto& t : *all) {
+      if (ids.count(t.id())) out[t.id()] = {{"zh", t.name_zh()}, {"en", t.name_en()}, {"department", t.department()}};
+    }
+    return out;
+  };
   if (seg.size() == 3 && seg[1] == "reports" && seg[2] == "outcomes") {
     if (!is_get) return Only("GET");
-    return OutcomeReport(query, f.backend);
+    return OutcomeReport(query, f.backend, names);
   }
   if (seg.size() >= 2 && seg[1] == "goals") {
     if (seg.size() == 2) {
@@ -382,7 +407,7 @@ std::optional<HttpResponse> Router::ProgrammeRoute(const std::vector<std::string
     if (seg.size() > 3) return ProgrammeJson(404, ErrorJson("NOT_FOUND", "no such endpoint"));
     if (!is_get) return Only("GET");
     if (seg.size() == 2) return ListDigests(query, f.backend, departments_);
-    return GetDigest(seg[2], query, f.backend, departments_);
+    return GetDigest(seg[2], query, f.backend, departments_, names);
   }
   return std::nullopt;
 }

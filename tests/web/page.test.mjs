@@ -1024,6 +1024,7 @@ test('outcomes: verified, failed and reopened, the verifications and the re-surv
   assert.deepEqual(rows.map((r) => r[2]), finished.map((c) => `${c.before.toFixed(1)}% → ${c.after.toFixed(1)}%`));
   assert.deepEqual(rows.map((r) => r[4]), finished.map((c) => (c.state === 'verified' ? '有效' : '无效')));
   assert.equal(rows.find((r) => r[0] === 'projects/p-riders')[3], '4.8e-7');
+  assert.equal(rows.find((r) => r[0] === 'projects/p-riders')[1], '配送延迟', 'the topic in the page\'s language');
 
   const answers = ANSWERS.filter(([day]) => inRange(day));
   const promoters = answers.filter(([, , now]) => now >= 9).length;
@@ -1078,7 +1079,8 @@ test('the digest archive shows the chosen week\'s digest in zh and en, its parts
     '全公司周报（2026-01-12 至 2026-01-18）\n已验证的改进：午高峰配送延迟整改，投诉占比 40.0% → 10.0%。');
   assert.equal(await page.textContent('[data-testid=digest-lesson]'), '值得借鉴：破损包裹退款——退款并加厚包装重发');
   const cells = (name) => page.$$eval(`[data-testid=table-${name}] tbody tr`, (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
-  assert.deepEqual(await cells('digest-wins'), [['午高峰配送延迟整改', 'projects/p-riders', 'logistics.delivery_delay', '40.0%', '10.0%', '4.8e-7']]);
+  assert.deepEqual(await cells('digest-wins'), [['午高峰配送延迟整改', 'projects/p-riders', '配送延迟', '40.0%', '10.0%', '4.8e-7']]);
+  assert.equal((await cells('digest-rising'))[0][0], '包裹破损', 'topics named in the page\'s language');
   assert.deepEqual((await cells('digest-goals'))[0].slice(0, 2), ['配送延迟投诉占比降到 20% / Delivery-delay share down to 20%', '有风险']);
   assert.equal((await cells('digest-rising'))[0][1], String(30 + dayNumber('2026-01-12') % 7));
   assert.deepEqual(await cells('digest-signals'), [['刹车 + 异响', '5', '0.2']]);
@@ -1089,6 +1091,7 @@ test('the digest archive shows the chosen week\'s digest in zh and en, its parts
   assert.equal(await page.textContent('[data-testid=digest-body]'),
     'Company-wide digest (2026-01-12 to 2026-01-18)\nVerified fix: lunch-peak delivery delays, complaint share 40.0% -> 10.0%.');
   assert.equal((await cells('digest-goals'))[0][1], 'at risk');
+  assert.equal((await cells('digest-wins'))[0][2], 'Delivery delay');
   assert.equal(await page.textContent('[data-testid=digest-weeks] button[data-digest="digests/2026-01-12/company"]'),
     '2026-01-12 – 2026-01-18 · Company-wide');
 
@@ -1103,7 +1106,7 @@ test('the digest archive shows the chosen week\'s digest in zh and en, its parts
     assert.equal(parsed.length - 1, (await cells(table)).length, table);
   }
   const wins = parseCsv((await downloadText(page, 'csv-digest-wins')).bytes.toString('utf8').slice(1));
-  assert.deepEqual(wins[1].slice(0, 5), ['午高峰配送延迟整改', 'projects/p-riders', 'logistics.delivery_delay', '40', '10']);
+  assert.deepEqual(wins[1].slice(0, 5), ['午高峰配送延迟整改', 'projects/p-riders', 'Delivery delay', '40', '10']);
   assert.deepEqual(problems, []);
   await context.close();
 });

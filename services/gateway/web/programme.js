@@ -368,11 +368,11 @@ export function createProgramme(ctx) {
 
   const verificationState = (s) => t().verificationStates[s] || s;
 
-  function outcomesTable(verifications) {
+  function outcomesTable(verifications, names) {
     return {
       headers: [t().colProject, t().colTopic, t().colBeforeShare, t().colAfterShare, t().colP, t().colVerificationState,
         t().colChecked],
-      rows: verifications.map((v) => [v.project, v.topic, pct(v.before_share), pct(v.after_share), v.p_value,
+      rows: verifications.map((v) => [v.project, ctx.topicLabel(v.topic, names), pct(v.before_share), pct(v.after_share), v.p_value,
         verificationState(v.state), v.check_time ? v.check_time.slice(0, 10) : null]),
       // The page shows "before → after" in one cell; the CSV keeps both numbers.
       shownHeaders: [t().colProject, t().colTopic, t().colBeforeAfter, t().colP, t().colVerificationState, t().colChecked],
@@ -392,7 +392,7 @@ export function createProgramme(ctx) {
     }
     const data = v.data;
     for (const k of counts) $(`outcome-${k}`).textContent = String(data[k]);
-    fillTable('outcomes', outcomesTable(data.verifications));
+    fillTable('outcomes', outcomesTable(data.verifications, data.topic_names));
     message('outcomes-message', data.verifications.length ? '' : t().outcomesEmpty);
     const r = data.resurveys;
     const answered = r.answered > 0;
@@ -450,6 +450,7 @@ export function createProgramme(ctx) {
       return;
     }
     const d = v.data.digest;
+    const topic = (id) => ctx.topicLabel(id, v.data.topic_names);
     const zh = ctx.lang() === 'zh';
     box.hidden = false;
     box.dataset.digest = d.name;
@@ -460,7 +461,7 @@ export function createProgramme(ctx) {
     const plain = (row) => row.map((x) => (x === null || x === undefined ? '—' : x));
     fillTable('digest-wins', {
       headers: [t().colProjectTitle, t().colProject, t().colTopic, t().colBeforeShare, t().colAfterShare, t().colP],
-      rows: d.wins.map((w) => [w.title, w.project, w.topic, pct(w.before_share), pct(w.after_share), w.p_value]),
+      rows: d.wins.map((w) => [w.title, w.project, topic(w.topic), pct(w.before_share), pct(w.after_share), w.p_value]),
       show: (row) => [row[0], row[1], row[2], `${fixed(row[3])}%`, `${fixed(row[4])}%`, formatPValue(row[5])],
     });
     fillTable('digest-goals', {
@@ -470,7 +471,7 @@ export function createProgramme(ctx) {
     });
     fillTable('digest-rising', {
       headers: [t().colTopic, t().colCount, t().colPrevious, t().colShare, t().colPrevShare, t().colP],
-      rows: d.rising_topics.map((x) => [x.topic, x.count, x.previous_count, pct(x.share), pct(x.previous_share), x.p_value]),
+      rows: d.rising_topics.map((x) => [topic(x.topic), x.count, x.previous_count, pct(x.share), pct(x.previous_share), x.p_value]),
       show: (row) => [row[0], row[1], row[2], `${fixed(row[3])}%`, `${fixed(row[4])}%`, formatPValue(row[5])],
     });
     fillTable('digest-signals', {

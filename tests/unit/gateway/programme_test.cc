@@ -135,6 +135,17 @@ TEST_F(GatewayProgrammeTest, OutcomesAskVerificationForTheRangeAndMapTheReport) 
   EXPECT_EQ(re["now_passives"], 6);
   EXPECT_EQ(re["still_detractors"], 8);
   EXPECT_EQ(re["unanswered"], 5);
+  // The topics' names from triage's taxonomy, for the page's language.
+  EXPECT_EQ(body["topic_names"], nlohmann::json::object());  // the fake taxonomy has none of them
+  backend_.AddTopic("logistics.delivery_delay", "配送延迟", "Delivery delay", "logistics");
+  backend_.AddTopic("app.crash", "闪退", "Crashes", "app_engineering");
+  const auto named = Body(Get("/api/reports/outcomes?start=2026-02-01&end=2026-02-28"));
+  EXPECT_EQ(named["topic_names"],
+            (nlohmann::json{{"logistics.delivery_delay", {{"zh", "配送延迟"}, {"en", "Delivery delay"}, {"department", "logistics"}}}}));
+  backend_.topics_status = absl::UnavailableError("triage down");
+  auto without = Get("/api/reports/outcomes?start=2026-02-01&end=2026-02-28");
+  EXPECT_EQ(without.status, 200) << "the names are a nicety";
+  EXPECT_EQ(Body(without)["topic_names"], nlohmann::json::object());
   EXPECT_EQ(r.headers["Cache-Control"], "no-store");
 }
 
@@ -460,6 +471,7 @@ TEST_F(GatewayProgrammeTest, OneWeeksDigestWithItsParts) {
   EXPECT_EQ(d["sla"]["first_response_met"], 36);
   EXPECT_EQ(d["sla"]["open_cases"], 12);
   EXPECT_DOUBLE_EQ(d["sla"]["hot_loop_rate"].get<double>(), 0.75);
+  EXPECT_EQ(Body(r)["topic_names"], nlohmann::json::object());
 
   // The company-wide digest: no department; its lesson may be absent.
   backend_.digest.clear_lesson();
