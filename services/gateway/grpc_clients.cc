@@ -27,7 +27,13 @@ GrpcBackend::GrpcBackend(GrpcBackendOptions options, const Clock& wall_clock)
     stubs->triage = v1::TriageService::NewStub(options.triage);
     stubs->voice_reports = v1::VoiceReportService::NewStub(options.triage);
   }
-  if (options.verification) stubs->verification = v1::VerificationService::NewStub(options.verification);
+  if (options.verification) {
+    stubs->verification = v1::VerificationService::NewStub(options.verification);
+    // Issue 12 (programme): verification serves these beside it.
+    stubs->outcomes = v1::OutcomeReportService::NewStub(options.verification);
+    stubs->goals = v1::GoalService::NewStub(options.verification);
+    stubs->digests = v1::DigestService::NewStub(options.verification);
+  }
   if (options.notify) stubs->notify = v1::NotifyService::NewStub(options.notify);
   options_ = std::make_shared<const GrpcBackendOptions>(std::move(options));
   stubs_ = std::move(stubs);
@@ -181,6 +187,37 @@ absl::StatusOr<v1::ListTopTopicsResponse> GrpcBackend::ListTopTopics(const v1::L
 absl::StatusOr<v1::LoopReport> GrpcBackend::GetLoopReport(const v1::GetLoopReportRequest& request) {
   return Call<v1::LoopReport>(stubs_->loop_reports.get(), "tracking", &v1::LoopReportService::Stub::GetLoopReport,
                               request);
+}
+
+// ---- issue 12: the programme (outcomes, goals, digests), all on
+// verification's channel; verification decides who may read or create.
+
+absl::StatusOr<v1::OutcomeReport> GrpcBackend::GetOutcomeReport(const v1::GetOutcomeReportRequest& request) {
+  return Call<v1::OutcomeReport>(stubs_->outcomes.get(), "verification",
+                                 &v1::OutcomeReportService::Stub::GetOutcomeReport, request);
+}
+absl::StatusOr<v1::ListGoalsResponse> GrpcBackend::ListGoals(const v1::ListGoalsRequest& request) {
+  return Call<v1::ListGoalsResponse>(stubs_->goals.get(), "verification", &v1::GoalService::Stub::ListGoals, request);
+}
+absl::StatusOr<v1::Goal> GrpcBackend::GetGoal(const v1::GetGoalRequest& request) {
+  return Call<v1::Goal>(stubs_->goals.get(), "verification", &v1::GoalService::Stub::GetGoal, request);
+}
+absl::StatusOr<v1::ListGoalHistoryResponse> GrpcBackend::ListGoalHistory(const v1::ListGoalHistoryRequest& request) {
+  return Call<v1::ListGoalHistoryResponse>(stubs_->goals.get(), "verification",
+                                           &v1::GoalService::Stub::ListGoalHistory, request);
+}
+absl::StatusOr<v1::Goal> GrpcBackend::CreateGoal(const v1::CreateGoalRequest& request) {
+  return Call<v1::Goal>(stubs_->goals.get(), "verification", &v1::GoalService::Stub::CreateGoal, request);
+}
+absl::StatusOr<v1::Goal> GrpcBackend::ArchiveGoal(const v1::ArchiveGoalRequest& request) {
+  return Call<v1::Goal>(stubs_->goals.get(), "verification", &v1::GoalService::Stub::ArchiveGoal, request);
+}
+absl::StatusOr<v1::ListDigestsResponse> GrpcBackend::ListDigests(const v1::ListDigestsRequest& request) {
+  return Call<v1::ListDigestsResponse>(stubs_->digests.get(), "verification", &v1::DigestService::Stub::ListDigests,
+                                       request);
+}
+absl::StatusOr<v1::Digest> GrpcBackend::GetDigest(const v1::GetDigestRequest& request) {
+  return Call<v1::Digest>(stubs_->digests.get(), "verification", &v1::DigestService::Stub::GetDigest, request);
 }
 
 // ---- issue 9: voc-identity's web sessions.

@@ -1,6 +1,7 @@
 // GatewayBackend over gRPC: tracking for cases (and its dev clock) and the
 // loop report, ingest for feedback, triage for clusters, weak signals, topics
-// and the voice report, verification for the knowledge base. Every call has a deadline so a stuck service cannot
+// and the voice report, verification for the knowledge base and the programme
+// (outcomes, goals, digests). Every call has a deadline so a stuck service cannot
 // hold an HTTP worker for long.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include "voc/v1/verification.grpc.pb.h"
 #include "voc/v1/notify.grpc.pb.h"
 #include "voc/v1/reports.grpc.pb.h"
+#include "voc/v1/programme.grpc.pb.h"
 
 namespace voc::gateway {
 
@@ -73,6 +75,15 @@ class GrpcBackend final : public GatewayBackend {
   absl::StatusOr<v1::VoiceTrend> GetVoiceTrend(const v1::GetVoiceTrendRequest& request) override;
   absl::StatusOr<v1::ListTopTopicsResponse> ListTopTopics(const v1::ListTopTopicsRequest& request) override;
   absl::StatusOr<v1::LoopReport> GetLoopReport(const v1::GetLoopReportRequest& request) override;
+  // ---- issue 12: the programme, on verification's channel
+  absl::StatusOr<v1::OutcomeReport> GetOutcomeReport(const v1::GetOutcomeReportRequest& request) override;
+  absl::StatusOr<v1::ListGoalsResponse> ListGoals(const v1::ListGoalsRequest& request) override;
+  absl::StatusOr<v1::Goal> GetGoal(const v1::GetGoalRequest& request) override;
+  absl::StatusOr<v1::ListGoalHistoryResponse> ListGoalHistory(const v1::ListGoalHistoryRequest& request) override;
+  absl::StatusOr<v1::Goal> CreateGoal(const v1::CreateGoalRequest& request) override;
+  absl::StatusOr<v1::Goal> ArchiveGoal(const v1::ArchiveGoalRequest& request) override;
+  absl::StatusOr<v1::ListDigestsResponse> ListDigests(const v1::ListDigestsRequest& request) override;
+  absl::StatusOr<v1::Digest> GetDigest(const v1::GetDigestRequest& request) override;
 
  private:
   // Calls `rpc` on `stub` with a deadline; the reply or the server's status.
@@ -94,6 +105,10 @@ class GrpcBackend final : public GatewayBackend {
     // Issue 12: served by triage and tracking beside their main services.
     std::unique_ptr<v1::VoiceReportService::Stub> voice_reports;
     std::unique_ptr<v1::LoopReportService::Stub> loop_reports;
+    // Issue 12 (programme): served by verification beside VerificationService.
+    std::unique_ptr<v1::OutcomeReportService::Stub> outcomes;
+    std::unique_ptr<v1::GoalService::Stub> goals;
+    std::unique_ptr<v1::DigestService::Stub> digests;
   };
   GrpcBackend(std::shared_ptr<const GrpcBackendOptions> options, std::shared_ptr<const Stubs> stubs,
               const Clock& wall_clock, Caller caller);

@@ -1,5 +1,9 @@
 #include "services/gateway/json_mapping.h"
 
+#include <google/protobuf/generated_enum_reflection.h>
+
+#include <cctype>
+
 #include "common/util/time.h"
 #include "proto/api/enum_names.h"
 
@@ -320,6 +324,169 @@ nlohmann::json LoopReportToJson(const v1::LoopReport& r) {
             {"reached", h.reached()},
             {"reached_share", h.reached_share()}}},
           {"as_of_day", r.as_of_day()}};
+}
+
+// ---- issue 12: the programme (outcomes, goals, digests)
+
+namespace {
+
+// The enum value's name without `prefix`, lower-cased ("unspecified" for a
+// value the descriptor does not know).
+template <typename Enum>
+std::string ProgrammeWord(Enum value, std::string_view prefix) {
+  const auto* v = google::protobuf::GetEnumDescriptor<Enum>()->FindValueByNumber(static_cast<int>(value));
+  if (v == nullptr) return "unspecified";
+  std::string name(v->name());
+  if (name.rfind(prefix, 0) == 0) name.erase(0, prefix.size());
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+// The word back to its value: lower-case words only, never UNSPECIFIED.
+template <typename Enum>
+std::optional<Enum> ParseProgrammeWord(const std::string& word, std::string_view prefix) {
+  if (word.empty() || word == "unspecified") return std::nullopt;
+  std::string name(prefix);
+  for (char c : word) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || c == '_')) return std::nullopt;
+    name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  const auto* v = google::protobuf::GetEnumDescriptor<Enum>()->FindValueByName(name);
+  if (v == nullptr) return std::nullopt;
+  return static_cast<Enum>(v->number());
+}
+
+}  // namespace
+
+std::string GoalMetricWord(v1::GoalMetric m) { return ProgrammeWord(m, "GOAL_METRIC_"); }
+std::string GoalStatusWord(v1::GoalStatus s) { return ProgrammeWord(s, "GOAL_STATUS_"); }
+std::string GoalStateWord(v1::GoalState s) { return ProgrammeWord(s, "GOAL_STATE_"); }
+std::optional<v1::GoalMetric> ParseGoalMetricWord(const std::string& word) {
+  return ParseProgrammeWord<v1::GoalMetric>(word, "GOAL_METRIC_");
+}
+std::optional<v1::GoalState> ParseGoalStateWord(const std::string& word) {
+  return ParseProgrammeWord<v1::GoalState>(word, "GOAL_STATE_");
+}
+
+nlohmann::json VerificationToJson(const v1::Verification& v) {
+  return {{"name", v.name()},
+          {"id", v.id()},
+          {"project", v.project()},
+          {"topic", v.topic()},
+          {"state", api::VerificationStateName(v.state())},
+          {"check_time", TimeOrNull(v.check_time())},
+          {"before_topic_count", v.before_topic_count()},
+          {"before_total_count", v.before_total_count()},
+          {"after_topic_count", v.after_topic_count()},
+          {"after_total_count", v.after_total_count()},
+          {"before_share", v.before_share()},
+          {"after_share", v.after_share()},
+          {"z_score", v.z_score()},
+          {"p_value", v.p_value()},
+          {"summary", v.summary()}};
+}
+
+nlohmann::json OutcomeReportToJson(const v1::OutcomeReport& r) {
+  nlohmann::json verifications = nlohmann::json::array();
+  for (const auto& v : r.verifications()) verifications.push_back(VerificationToJson(v));
+  const auto& s = r.resurveys();
+  return {{"verified", r.verified()},
+          {"failed", r.failed()},
+          {"reopened", r.reopened()},
+          {"verifications", verifications},
+          {"next_page_token", r.next_page_token()},
+          {"resurveys",
+           {{"answered", s.answered()},
+            {"original_nps", s.original_nps()},
+            {"answer_nps", s.answer_nps()},
+            {"mean_nps_change", s.mean_nps_change()},
+            {"now_promoters", s.now_promoters()},
+            {"now_passives", s.now_passives()},
+            {"still_detractors", s.still_detractors()},
+            {"unanswered", s.unanswered()}}}};
+}
+
+nlohmann::json GoalEvaluationToJson(const v1::GoalEvaluation& e) {
+  return {{"day", e.day()},
+          {"status", GoalStatusWord(e.status())},
+          {"has_value", e.has_value()},
+          {"value", e.has_value() ? nlohmann::json(e.value()) : nlohmann::json(nullptr)},
+          {"expected", e.expected()},
+          {"basis", e.basis()},
+          {"note", e.note()},
+          {"evaluate_time", TimeOrNull(e.evaluate_time())}};
+}
+
+nlohmann::json GoalToJson(const v1::Goal& g) {
+  return {{"name", g.name()},
+          {"id", g.id()},
+          {"title", g.title()},
+          {"metric", GoalMetricWord(g.metric())},
+          {"scope",
+           {{"product", g.scope().product()},
+            {"region", g.scope().region()},
+            {"department", g.scope().department()},
+            {"topic", g.scope().topic()},
+            {"projects", Strings(g.scope().projects())}}},
+          {"baseline", g.baseline()},
+          {"target", g.target()},
+          {"start_day", g.start_day()},
+          {"deadline_day", g.deadline_day()},
+          {"window_days", g.window_days()},
+          {"state", GoalStateWord(g.state())},
+          {"created_by", g.created_by()},
+          {"create_time", TimeOrNull(g.create_time())},
+          {"latest", g.has_latest() ? GoalEvaluationToJson(g.latest()) : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json DigestSummaryToJson(const v1::Digest& d) {
+  return {{"name", d.name()},
+          {"week_start", d.week_start()},
+          {"week_end", d.week_end()},
+          {"department", d.department()},
+          {"subject_zh", d.subject_zh()},
+          {"subject_en", d.subject_en()},
+          {"compose_time", TimeOrNull(d.compose_time())},
+          {"recipients", d.recipients()}};
+}
+
+nlohmann::json DigestToJson(const v1::Digest& d) {
+  nlohmann::json out = DigestSummaryToJson(d);
+  out["body_zh"] = d.body_zh();
+  out["body_en"] = d.body_en();
+  nlohmann::json wins = nlohmann::json::array();
+  for (const auto& w : d.wins()) {
+    wins.push_back({{"project", w.project()}, {"title", w.title()}, {"topic", w.topic()},
+                    {"before_share", w.before_share()}, {"after_share", w.after_share()}, {"p_value", w.p_value()}});
+  }
+  out["wins"] = wins;
+  out["lesson"] = d.has_lesson() ? nlohmann::json{{"source", d.lesson().source()},
+                                                   {"title", d.lesson().title()},
+                                                   {"resolution", d.lesson().resolution()}}
+                                 : nlohmann::json(nullptr);
+  nlohmann::json goals = nlohmann::json::array();
+  for (const auto& g : d.goals()) {
+    goals.push_back({{"goal", g.goal()}, {"title", g.title()}, {"status", GoalStatusWord(g.status())},
+                     {"value", g.value()}, {"target", g.target()}, {"deadline_day", g.deadline_day()}});
+  }
+  out["goals"] = goals;
+  nlohmann::json rising = nlohmann::json::array();
+  for (const auto& t : d.rising_topics()) {
+    rising.push_back({{"topic", t.topic()}, {"count", t.count()}, {"previous_count", t.previous_count()},
+                      {"share", t.share()}, {"previous_share", t.previous_share()}, {"p_value", t.p_value()}});
+  }
+  out["rising_topics"] = rising;
+  nlohmann::json signals = nlohmann::json::array();
+  for (const auto& s : d.signals()) {
+    signals.push_back({{"terms", Strings(s.terms())}, {"count", s.count()}, {"expected", s.expected()}});
+  }
+  out["signals"] = signals;
+  const auto& sla = d.sla();
+  out["sla"] = {{"first_response_due", sla.first_response_due()}, {"first_response_met", sla.first_response_met()},
+                {"resolution_due", sla.resolution_due()},         {"resolution_met", sla.resolution_met()},
+                {"breaches", sla.breaches()},                     {"open_cases", sla.open_cases()},
+                {"hot_loop_rate", sla.hot_loop_rate()}};
+  return out;
 }
 
 nlohmann::json DepartmentsToJson(const std::vector<org::Department>& departments) {

@@ -6,6 +6,7 @@
 #include <absl/status/status.h>
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "voc/v1/verification.pb.h"
 #include "voc/v1/notify.pb.h"
 #include "voc/v1/reports.pb.h"
+#include "voc/v1/programme.pb.h"
 
 namespace voc::gateway {
 
@@ -62,6 +64,39 @@ nlohmann::json TopicFigureToJson(const v1::TopicFigure& t);
 //  "breaches","escalations"}],"backlog":[{"label","open"}],"hot_loop":{...},"as_of_day"};
 // a clock's compliance is {"due","met","met_share","used":{"count","median_ms","p90_ms"}}.
 nlohmann::json LoopReportToJson(const v1::LoopReport& r);
+
+// ---- issue 12: the programme (verification; docs/api.md, "Programme").
+// Enum words: goal metrics "nps", "topic_complaint_share", "hot_loop_rate",
+// "first_response_compliance", "projects_verified"; statuses "not_evaluated",
+// "on_track", "at_risk", "met", "missed", "no_data"; states "active",
+// "archived"; "unspecified" for an unknown value.
+std::string GoalMetricWord(v1::GoalMetric m);
+std::string GoalStatusWord(v1::GoalStatus s);
+std::string GoalStateWord(v1::GoalState s);
+// The word back to the enum; nullopt for anything but the words above.
+std::optional<v1::GoalMetric> ParseGoalMetricWord(const std::string& word);
+std::optional<v1::GoalState> ParseGoalStateWord(const std::string& word);
+// {"name","id","project","topic","state","check_time","before_share","after_share",
+//  "before_topic_count","before_total_count","after_topic_count","after_total_count",
+//  "z_score","p_value","summary"}
+nlohmann::json VerificationToJson(const v1::Verification& v);
+// {"verified","failed","reopened","verifications":[...],"next_page_token",
+//  "resurveys":{"answered","original_nps","answer_nps","mean_nps_change",
+//  "now_promoters","now_passives","still_detractors","unanswered"}}
+nlohmann::json OutcomeReportToJson(const v1::OutcomeReport& r);
+// {"day","status","has_value","value","expected","basis","note","evaluate_time"};
+// value is null without has_value.
+nlohmann::json GoalEvaluationToJson(const v1::GoalEvaluation& e);
+// {"name","id","title","metric","scope":{"product","region","department","topic",
+//  "projects":[]},"baseline","target","start_day","deadline_day","window_days",
+//  "state","created_by","create_time","latest"} (latest null before the first evaluation).
+nlohmann::json GoalToJson(const v1::Goal& g);
+// The whole digest: {"name","week_start","week_end","department","subject_zh",
+// "body_zh","subject_en","body_en","compose_time","recipients","wins":[],
+// "lesson","goals":[],"rising_topics":[],"signals":[],"sla"}.
+nlohmann::json DigestToJson(const v1::Digest& d);
+// A list entry: the digest without its bodies and parts.
+nlohmann::json DigestSummaryToJson(const v1::Digest& d);
 
 // {"departments": [{"id", "name": {"zh", "en"}, "head"}]}, in directory order.
 nlohmann::json DepartmentsToJson(const std::vector<org::Department>& departments);

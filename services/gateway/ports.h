@@ -26,6 +26,7 @@
 #include "voc/v1/verification.pb.h"
 #include "voc/v1/notify.pb.h"
 #include "voc/v1/reports.pb.h"
+#include "voc/v1/programme.pb.h"
 
 namespace voc::gateway {
 
@@ -131,6 +132,27 @@ class GatewayBackend {
   virtual absl::StatusOr<v1::LoopReport> GetLoopReport(const v1::GetLoopReportRequest&) {
     return Unimplemented("GetLoopReport");
   }
+
+  // ---- issue 12: the programme (verification's OutcomeReportService,
+  // GoalService and DigestService): outcomes, goals and the weekly digest.
+  // The services decide who may read and create; UNIMPLEMENTED unless a
+  // backend provides them.
+  virtual absl::StatusOr<v1::OutcomeReport> GetOutcomeReport(const v1::GetOutcomeReportRequest&) {
+    return Unimplemented("GetOutcomeReport");
+  }
+  virtual absl::StatusOr<v1::ListGoalsResponse> ListGoals(const v1::ListGoalsRequest&) {
+    return Unimplemented("ListGoals");
+  }
+  virtual absl::StatusOr<v1::Goal> GetGoal(const v1::GetGoalRequest&) { return Unimplemented("GetGoal"); }
+  virtual absl::StatusOr<v1::ListGoalHistoryResponse> ListGoalHistory(const v1::ListGoalHistoryRequest&) {
+    return Unimplemented("ListGoalHistory");
+  }
+  virtual absl::StatusOr<v1::Goal> CreateGoal(const v1::CreateGoalRequest&) { return Unimplemented("CreateGoal"); }
+  virtual absl::StatusOr<v1::Goal> ArchiveGoal(const v1::ArchiveGoalRequest&) { return Unimplemented("ArchiveGoal"); }
+  virtual absl::StatusOr<v1::ListDigestsResponse> ListDigests(const v1::ListDigestsRequest&) {
+    return Unimplemented("ListDigests");
+  }
+  virtual absl::StatusOr<v1::Digest> GetDigest(const v1::GetDigestRequest&) { return Unimplemented("GetDigest"); }
 
   struct ClockReading {
     TimePoint now;

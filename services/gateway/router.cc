@@ -240,6 +240,14 @@ std::string RouteTemplate(const std::string& target) {
   if (seg.size() == 3 && seg[1] == "reports" && (seg[2] == "voice" || seg[2] == "topics" || seg[2] == "loop")) {
     return "/api/reports/" + seg[2];
   }
+  // Issue 12: the programme routes (programme_routes.cc).
+  if (seg.size() == 3 && seg[1] == "reports" && seg[2] == "outcomes") return "/api/reports/outcomes";
+  if (seg.size() == 2 && (seg[1] == "goals" || seg[1] == "digests")) return "/api/" + seg[1];
+  if (seg.size() == 3 && seg[1] == "goals") return "/api/goals/{id}";
+  if (seg.size() == 4 && seg[1] == "goals" && (seg[3] == "history" || seg[3] == "archive")) {
+    return "/api/goals/{id}/" + seg[3];
+  }
+  if (seg.size() == 3 && seg[1] == "digests") return "/api/digests/{week}";
   if (seg.size() == 4 && seg[1] == "projects" && (seg[3] == "decide" || seg[3] == "start" || seg[3] == "items")) {
     return "/api/projects/{id}/" + seg[3];
   }
@@ -335,6 +343,8 @@ HttpResponse Router::Route(const HttpRequest& request, const For& f) const {
   if (auto work = WorkRoute(seg, query, request, f)) return *work;
   // Issue 12: the Dashboard's figures.
   if (auto report = ReportRoute(seg, query, request, f)) return *report;
+  // Issue 12: the programme (outcomes, goals, digests), from verification.
+  if (auto programme = ProgrammeRoute(seg, query, request, f)) return *programme;
   return Error(404, "NOT_FOUND", "no such endpoint: " + path);
 }
 

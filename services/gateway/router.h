@@ -19,6 +19,9 @@
 //                                        tasks and projects (work_routes.cc)
 //   GET  /api/reports/voice|topics|loop  the Dashboard's figures (issue 12,
 //                                        report_routes.cc)
+//   GET  /api/reports/outcomes, /api/goals..., /api/digests...
+//                                        the Dashboard's programme: outcomes, goals,
+//                                        the digest archive (issue 12, programme_routes.cc)
 //   GET  /vendor/...                     a bundled third-party file (ECharts),
 //                                        from the build's vendor folder (ServeVendorFiles)
 //   GET  anything else                    a static file of the web page
@@ -105,6 +108,12 @@ class Router {
   std::optional<HttpResponse> ReportRoute(const std::vector<std::string>& seg,
                                           const std::map<std::string, std::string>& query,
                                           const HttpRequest& request, const For& f) const;
+  // Issue 12: the Dashboard's programme routes, answered by verification
+  // (outcomes, goals, digests; programme_routes.cc, listed there); nullopt
+  // when the path is none of them.
+  std::optional<HttpResponse> ProgrammeRoute(const std::vector<std::string>& seg,
+                                             const std::map<std::string, std::string>& query,
+                                             const HttpRequest& request, const For& f) const;
   HttpResponse VoiceReport(const std::map<std::string, std::string>& query, const For& f) const;
   HttpResponse TopTopicsReport(const std::map<std::string, std::string>& query, const For& f) const;
   HttpResponse LoopReport(const std::map<std::string, std::string>& query, const For& f) const;

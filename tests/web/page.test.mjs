@@ -841,3 +841,272 @@ test('a report that fails shows its error and leaves the other charts', async ()
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// --- issue 12: the programme on the Dashboard (goals, outcomes, the digest archive) ---
+
+// The stub's programme (tests/web/stub_programme.h), restated: each goal's
+// January history is value = baseline + slope * i + (i % 3) / 10 for day i
+// from its start, rounded to 0.01.
+const GOALS = {
+  'g-e7': { baseline: 12, target: 17, slope: 0.06, start: '2026-01-01', deadline: '2026-06-30', status: 'on_track' },
+  'g-delay': { baseline: 30, target: 20, slope: -0.02, start: '2026-01-01', deadline: '2026-03-31', status: 'at_risk' },
+  'g-fr': { baseline: 80, target: 95, slope: 0.6, start: '2026-01-01', deadline: '2026-01-31', status: 'met' },
+};
+const goalHistory = (id) => Array.from({ length: 31 }, (_, i) => {
+  const g = GOALS[id];
+  return Math.round((g.baseline + g.slope * i + (i % 3) / 10) * 100) / 100;
+});
+// Verifications {project, state, day, before, after, reopened} and re-survey answers {day, original, now}.
+const CHECKS = [
+  { project: 'projects/p-riders', state: 'verified', day: '2026-01-10', before: 40, after: 10, reopened: false },
+  { project: 'projects/p-packaging', state: 'failed', day: '2026-01-20', before: 20, after: 19, reopened: true },
+  { project: 'projects/p-app-crash', state: 'verified', day: '2026-01-25', before: 30, after: 12, reopened: false },
+  { project: 'projects/p-staff', state: 'failed', day: '2026-01-28', before: 15, after: 12, reopened: false },
+  { project: 'projects/p-old', state: 'verified', day: '2025-12-01', before: 35, after: 20, reopened: false },
+];
+const ANSWERS = [['2026-01-08', 3, 9], ['2026-01-12', 5, 10], ['2026-01-15', 6, 8], ['2026-01-21', 2, 4],
+  ['2026-01-30', 4, 7], ['2026-02-10', 1, 9]];
+const UNANSWERED = ['2026-01-18', '2026-01-29', '2026-02-11'];
+const inRange = (day) => day >= RANGE.start && day <= RANGE.end;
+
+// The goal chart's series as ECharts holds them, and its drawn pixels.
+async function goalChart(page) {
+  return page.evaluate(() => {
+    const node = document.querySelector('[data-testid=chart-goal]');
+    const chart = window.echarts.getInstanceByDom(node);
+    const canvas = node.querySelector('canvas');
+    const image = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let drawn = 0;
+    for (let i = 0; i < image.length; i += 4) {
+      if (image[i + 3] > 0 && !(image[i] > 245 && image[i + 1] > 245 && image[i + 2] > 245)) drawn++;
+    }
+    return { drawn, series: chart.getOption().series.map((s) => ({ name: s.name, data: s.data })) };
+  });
+}
+
+const goalRows = (page) => page.$$eval('[data-testid=table-goals] tbody tr', (trs) => trs.map((tr) => ({
+  id: tr.dataset.goal, cells: [...tr.cells].map((c) => c.textContent),
+  status: tr.querySelector('.badge') && tr.querySelector('.badge').dataset.status,
+})));
+
+test('goals: the table with its status in both languages, and a goal\'s trajectory drawn from its history', async () => {
+  const { page, context, problems } = await openDashboard('zh');
+  await page.waitForSelector('[data-testid=table-goals] tbody tr');
+  let rows = await goalRows(page);
+  assert.deepEqual(rows.map((r) => r.id), ['g-fr', 'g-delay', 'g-e7'], 'active goals, newest first');
+  assert.deepEqual(rows.map((r) => r.status), ['met', 'at_risk', 'on_track']);
+  assert.deepEqual(rows.map((r) => r.cells[5]), ['已达成', '有风险', '进展正常']);
+  const e7 = rows.find((r) => r.id === 'g-e7').cells;
+  assert.equal(e7[1], 'NPS');
+  assert.equal(e7[2], '星辰 E7');
+  assert.equal(e7[3], '12.0 → 17.0，截至 2026-06-30');
+  assert.equal(e7[4], goalHistory('g-e7')[30].toFixed(1));
+  assert.equal(rows.find((r) => r.id === 'g-delay').cells[3], '30.0% → 20.0%，截至 2026-03-31');
+
+  // The first goal is drawn; a click draws another's, from its history.
+  let chart = await goalChart(page);
+  assert.deepEqual(chart.series[0].data.map((p) => p[1]), goalHistory('g-fr'));
+  await page.click('[data-testid=table-goals] tbody tr[data-goal=g-delay]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=goal-chart-title]').textContent.startsWith('配送延迟'));
+  chart = await goalChart(page);
+  assert.ok(chart.drawn > 500, `the trajectory is drawn (${chart.drawn} pixels)`);
+  assert.deepEqual(chart.series.map((s) => s.name), ['实际值', '预期轨迹', '目标值']);
+  assert.equal(chart.series[0].data.length, 31, 'one point per evaluated day');
+  assert.equal(chart.series[0].data[0][0], '2026-01-01');
+  assert.deepEqual(chart.series[0].data.map((p) => p[1]), goalHistory('g-delay'));
+  assert.deepEqual(chart.series[1].data, [['2026-01-01', 30], ['2026-03-31', 20]], 'the straight line baseline -> target');
+  assert.deepEqual(chart.series[2].data, [['2026-01-01', 20], ['2026-03-31', 20]], 'the target');
+
+  await page.click('[data-testid=lang]');
+  rows = await goalRows(page);
+  assert.deepEqual(rows.map((r) => r.cells[5]), ['met', 'at risk', 'on track']);
+  assert.equal(rows.find((r) => r.id === 'g-e7').cells[3], '12.0 → 17.0 by 2026-06-30');
+  assert.deepEqual((await goalChart(page)).series.map((s) => s.name), ['Value', 'Expected trajectory', 'Target']);
+  assert.equal(await page.textContent('[data-i18n=goalsTitle]'), 'Programme goals');
+
+  // The table's CSV: every goal, the numbers apart.
+  const { name, bytes } = await downloadText(page, 'csv-goals');
+  assert.match(name, /^voc-goals-.*\.csv$/);
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  const csv = parseCsv(bytes.toString('utf8').slice(1));
+  assert.deepEqual(csv[0], ['Goal', 'Metric', 'Scope', 'Baseline', 'Target', 'Deadline', 'Latest', 'Status']);
+  assert.deepEqual(csv.slice(1).map((r) => r[7]), ['met', 'at risk', 'on track']);
+  assert.deepEqual(csv[3].slice(3, 6), ['12', '17', '2026-06-30']);
+  assert.ok(csv[3][0].startsWith('星辰 E7'), 'Chinese intact');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('creating a goal posts the right JSON and shows the service\'s field error beside the field', async () => {
+  const { page, context, problems } = await openDashboard('en');
+  await page.waitForSelector('[data-testid=table-goals] tbody tr');
+  assert.equal(await visible(page, 'goal-form-box'), true, 'an analyst may create goals');
+  await page.click('[data-testid=goal-form-box] summary');
+  await page.fill('[data-testid=goal-title]', '配送延迟投诉占比 / Delivery-delay share');
+  await page.selectOption('[data-testid=goal-metric]', 'topic_complaint_share');
+  await page.selectOption('[data-testid=goal-department]', 'logistics');
+  await page.fill('[data-testid=goal-baseline]', '30');
+  await page.fill('[data-testid=goal-target]', '20');
+  await page.fill('[data-testid=goal-start]', '2026-02-01');
+  await page.fill('[data-testid=goal-deadline]', '2026-06-30');
+  const [posted] = await Promise.all([
+    page.waitForRequest((r) => r.url().endsWith('/api/goals') && r.method() === 'POST'),
+    page.click('[data-testid=goal-submit]'),
+  ]);
+  const body = posted.postDataJSON();
+  assert.match(body.request_id, /^goal-/);
+  delete body.request_id;
+  assert.deepEqual(body, {
+    title: '配送延迟投诉占比 / Delivery-delay share', metric: 'topic_complaint_share', scope: { department: 'logistics' },
+    baseline: 30, target: 20, start_day: '2026-02-01', deadline_day: '2026-06-30',
+  });
+  assert.ok(posted.headers()['x-csrf-token'], 'the session\'s CSRF token goes with it');
+  // Verification's error names scope.topic: shown beside the topic field.
+  const topicError = '[data-testid="goal-error-scope.topic"]';
+  await page.waitForSelector(`${topicError}:not([hidden])`);
+  assert.equal(await page.textContent(topicError), 'required for a topic\'s complaint share');
+  assert.equal(await page.getAttribute('[data-testid=goal-topic]', 'aria-invalid'), 'true');
+  assert.equal(await visible(page, 'goal-form-message'), false, 'not a general error');
+
+  // The gateway's own error, for a missing baseline, beside the baseline.
+  await page.fill('[data-testid=goal-topic]', 'logistics.delivery_delay');
+  assert.equal(await page.isHidden(topicError), true, 'typing clears the field\'s error');
+  await page.fill('[data-testid=goal-baseline]', '');
+  await page.click('[data-testid=goal-submit]');
+  await page.waitForSelector('[data-testid="goal-error-baseline"]:not([hidden])');
+  assert.equal(await page.textContent('[data-testid="goal-error-baseline"]'), 'required, a number');
+
+  // Now right: created, listed first, not evaluated yet, and drawn (no history).
+  await page.fill('[data-testid=goal-baseline]', '30');
+  await page.click('[data-testid=goal-submit]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=goal-form-message]').textContent === 'Goal created.');
+  const rows = await goalRows(page);
+  assert.equal(rows.length, 4);
+  assert.equal(rows[0].cells[0], '配送延迟投诉占比 / Delivery-delay share');
+  assert.equal(rows[0].status, 'not_evaluated');
+  assert.equal(rows[0].cells[5], 'not evaluated');
+  assert.equal(rows[0].cells[2], 'Logistics · logistics.delivery_delay');
+  assert.equal(await page.textContent('[data-testid=goal-chart-message]'), 'This goal has not been evaluated yet.');
+  assert.equal(await page.inputValue('[data-testid=goal-title]'), '', 'the form is cleared');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a department head sees company-wide and their own goals and digests, and may not create a goal', async () => {
+  const { page, context, problems } = await openDashboard('zh', { user: 'p-wang-lei' });
+  await page.waitForSelector('[data-testid=table-goals] tbody tr');
+  // The stub's goals (another test may have added one for logistics).
+  assert.deepEqual((await goalRows(page)).map((r) => r.id).filter((id) => id in GOALS), ['g-delay', 'g-e7']);
+  assert.equal(await visible(page, 'goal-form-box'), false, 'no new goal form');
+  const scopes = await page.$$eval('[data-testid=digest-weeks] button', (bs) => bs.map((b) => b.dataset.digest.split('/')[2]));
+  assert.deepEqual(new Set(scopes), new Set(['company', 'logistics']));
+  // Posting anyway (with the session's token): refused by the service.
+  const status = await page.evaluate(async () => {
+    const me = await (await fetch('/api/me')).json();
+    const r = await fetch('/api/goals', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: JSON.stringify({ title: 'x', metric: 'nps', baseline: 1, target: 2, start_day: '2026-02-01', deadline_day: '2026-03-01' }) });
+    return r.status;
+  });
+  assert.equal(status, 403);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('outcomes: verified, failed and reopened, the verifications and the re-survey equal the stub\'s', async () => {
+  const { page, context, problems } = await openDashboard('zh');
+  await setRange(page, RANGE.start, RANGE.end, expected().total);
+  const finished = CHECKS.filter((c) => inRange(c.day)).sort((a, b) => (a.day < b.day ? 1 : -1));
+  assert.equal(await page.textContent('[data-testid=outcome-verified]'), String(finished.filter((c) => c.state === 'verified').length));
+  assert.equal(await page.textContent('[data-testid=outcome-failed]'), String(finished.filter((c) => c.state === 'failed').length));
+  assert.equal(await page.textContent('[data-testid=outcome-reopened]'), String(finished.filter((c) => c.reopened).length));
+  const rows = await page.$$eval('[data-testid=table-outcomes] tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(rows.map((r) => r[0]), finished.map((c) => c.project), 'newest verdict first');
+  assert.deepEqual(rows.map((r) => r[2]), finished.map((c) => `${c.before.toFixed(1)}% → ${c.after.toFixed(1)}%`));
+  assert.deepEqual(rows.map((r) => r[4]), finished.map((c) => (c.state === 'verified' ? '有效' : '无效')));
+  assert.equal(rows.find((r) => r[0] === 'projects/p-riders')[3], '4.8e-7');
+  assert.equal(rows.find((r) => r[0] === 'projects/p-riders')[1], '配送延迟', 'the topic in the page\'s language');
+
+  const answers = ANSWERS.filter(([day]) => inRange(day));
+  const promoters = answers.filter(([, , now]) => now >= 9).length;
+  const passives = answers.filter(([, , now]) => now >= 7 && now <= 8).length;
+  const detractors = answers.filter(([, , now]) => now <= 6).length;
+  const change = answers.reduce((sum, [, before, now]) => sum + now - before, 0) / answers.length;
+  const facts = async (k) => page.textContent(`[data-testid=resurvey-${k}]`);
+  assert.equal(await facts('answered'), String(answers.length));
+  assert.equal(await facts('unanswered'), String(UNANSWERED.filter(inRange).length));
+  assert.equal(await facts('original'), '-100.0');
+  assert.equal(await facts('answer'), ((promoters - detractors) / answers.length * 100).toFixed(1));
+  assert.equal(await facts('change'), `+${change.toFixed(2)}`);
+  assert.equal(await facts('promoters'), String(promoters));
+  assert.equal(await facts('passives'), String(passives));
+  assert.equal(await facts('detractors'), String(detractors));
+
+  // A range with none of them: zeros, and no re-survey NPS.
+  await page.evaluate(() => {
+    document.querySelector('[data-testid=dash-start]').value = '2026-03-02';
+    const endInput = document.querySelector('[data-testid=dash-end]');
+    endInput.value = '2026-03-08';
+    endInput.dispatchEvent(new Event('change'));
+  });
+  await page.waitForFunction(() => document.querySelector('[data-testid=view-dashboard]').dataset.state === 'ready'
+    && document.querySelector('[data-testid=outcome-verified]').textContent === '0');
+  assert.equal(await facts('answer'), '—');
+
+  await setRange(page, RANGE.start, RANGE.end, expected().total);
+  const { name, bytes } = await downloadText(page, 'csv-outcomes');
+  assert.equal(name, `voc-outcomes-${RANGE.start}_${RANGE.end}.csv`);
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  const csv = parseCsv(bytes.toString('utf8').slice(1));
+  assert.deepEqual(csv[0], ['项目', '主题', '改进前占比', '改进后占比', 'p 值', '验证结果', '验证日期']);
+  assert.deepEqual(csv.slice(1).map((r) => [r[0], Number(r[2]), Number(r[3]), r[6]]),
+    finished.map((c) => [c.project, c.before, c.after, c.day]));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the digest archive shows the chosen week\'s digest in zh and en, its parts as tables', async () => {
+  const { page, context, problems } = await openDashboard('zh');
+  await page.waitForSelector('[data-testid=digest-weeks] button');
+  const weeks = await page.$$eval('[data-testid=digest-weeks] button', (bs) => bs.map((b) => b.dataset.digest));
+  assert.equal(weeks.length, 8, 'four weeks, company-wide and logistics');
+  assert.ok(weeks[0].startsWith('digests/2026-01-26/'), 'newest week first');
+  // The newest is shown first; choose another week.
+  await page.waitForFunction(() => document.querySelector('[data-testid=digest]').dataset.digest === 'digests/2026-01-26/logistics');
+  await page.click('[data-testid=digest-weeks] button[data-digest="digests/2026-01-12/company"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=digest]').dataset.digest === 'digests/2026-01-12/company');
+  assert.equal(await page.textContent('[data-testid=digest-subject]'), '全公司周报 2026-01-12');
+  assert.equal(await page.textContent('[data-testid=digest-body]'),
+    '全公司周报（2026-01-12 至 2026-01-18）\n已验证的改进：午高峰配送延迟整改，投诉占比 40.0% → 10.0%。');
+  assert.equal(await page.textContent('[data-testid=digest-lesson]'), '值得借鉴：破损包裹退款——退款并加厚包装重发');
+  const cells = (name) => page.$$eval(`[data-testid=table-${name}] tbody tr`, (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(await cells('digest-wins'), [['午高峰配送延迟整改', 'projects/p-riders', '配送延迟', '40.0%', '10.0%', '4.8e-7']]);
+  assert.equal((await cells('digest-rising'))[0][0], '包裹破损', 'topics named in the page\'s language');
+  assert.deepEqual((await cells('digest-goals'))[0].slice(0, 2), ['配送延迟投诉占比降到 20% / Delivery-delay share down to 20%', '有风险']);
+  assert.equal((await cells('digest-rising'))[0][1], String(30 + dayNumber('2026-01-12') % 7));
+  assert.deepEqual(await cells('digest-signals'), [['刹车 + 异响', '5', '0.2']]);
+  assert.deepEqual(await cells('digest-sla'), [['40', '36', '30', '24', '6', '12', '75.0%']]);
+
+  await page.click('[data-testid=lang]');
+  assert.equal(await page.textContent('[data-testid=digest-subject]'), 'Company-wide weekly digest 2026-01-12');
+  assert.equal(await page.textContent('[data-testid=digest-body]'),
+    'Company-wide digest (2026-01-12 to 2026-01-18)\nVerified fix: lunch-peak delivery delays, complaint share 40.0% -> 10.0%.');
+  assert.equal((await cells('digest-goals'))[0][1], 'at risk');
+  assert.equal((await cells('digest-wins'))[0][2], 'Delivery delay');
+  assert.equal(await page.textContent('[data-testid=digest-weeks] button[data-digest="digests/2026-01-12/company"]'),
+    '2026-01-12 – 2026-01-18 · Company-wide');
+
+  // The Dashboard's department narrows the list.
+  await page.selectOption('[data-testid=dash-department]', 'customer_success');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=digest-weeks] button')].every((b) => b.dataset.digest.endsWith('/company')));
+
+  for (const table of ['digest-wins', 'digest-goals', 'digest-rising', 'digest-signals', 'digest-sla']) {
+    const file = await downloadText(page, `csv-${table}`);
+    assert.deepEqual([...file.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], table);
+    const parsed = parseCsv(file.bytes.toString('utf8').slice(1));
+    assert.equal(parsed.length - 1, (await cells(table)).length, table);
+  }
+  const wins = parseCsv((await downloadText(page, 'csv-digest-wins')).bytes.toString('utf8').slice(1));
+  assert.deepEqual(wins[1].slice(0, 5), ['午高峰配送延迟整改', 'projects/p-riders', 'Delivery delay', '40', '10']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

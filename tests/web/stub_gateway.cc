@@ -13,6 +13,9 @@
 // topics, loop report), scoped like tracking and triage would: analysts see
 // every department, a department head only their own (another department,
 // or none named for the voice figures, is PERMISSION_DENIED).
+// Issue 12: the programme (stub_programme.h: outcomes, goals, the digest
+// archive), scoped like verification: department heads see company-wide
+// items and their department's, and only analysts create or archive goals.
 // Usage: STUB_PASSWORD=... stub_gateway STATIC_DIR [PORT [VENDOR_DIR]]   (prints "listening on PORT")
 // VENDOR_DIR holds the bundled ECharts served under /vendor/ (the build's
 // services/gateway/vendor).
@@ -32,6 +35,7 @@
 #include "services/gateway/router.h"
 #include "services/gateway/session_gate.h"
 #include "tests/web/stub_reports.h"
+#include "tests/web/stub_programme.h"
 
 namespace {
 
@@ -288,6 +292,27 @@ class InMemoryBackend final : public GatewayBackend {
   }
   const stub::StubReports& reports() const { return reports_; }
 
+  // Issue 12: the programme, for the stub's own calls (everything).
+  absl::StatusOr<v1::OutcomeReport> GetOutcomeReport(const v1::GetOutcomeReportRequest& r) override {
+    return programme_.GetOutcomeReport(r);
+  }
+  absl::StatusOr<v1::ListGoalsResponse> ListGoals(const v1::ListGoalsRequest& r) override {
+    return programme_.ListGoals(r, {});
+  }
+  absl::StatusOr<v1::Goal> GetGoal(const v1::GetGoalRequest& r) override { return programme_.GetGoal(r.name(), {}); }
+  absl::StatusOr<v1::ListGoalHistoryResponse> ListGoalHistory(const v1::ListGoalHistoryRequest& r) override {
+    return programme_.ListGoalHistory(r, {});
+  }
+  absl::StatusOr<v1::Goal> CreateGoal(const v1::CreateGoalRequest& r) override { return programme_.CreateGoal(r, {}); }
+  absl::StatusOr<v1::Goal> ArchiveGoal(const v1::ArchiveGoalRequest& r) override {
+    return programme_.ArchiveGoal(r.name(), {});
+  }
+  absl::StatusOr<v1::ListDigestsResponse> ListDigests(const v1::ListDigestsRequest& r) override {
+    return programme_.ListDigests(r, {});
+  }
+  absl::StatusOr<v1::Digest> GetDigest(const v1::GetDigestRequest& r) override { return programme_.GetDigest(r, {}); }
+  stub::StubProgramme& programme() { return programme_; }
+
   // The department owning a case, "" when there is no such case.
   std::string DepartmentOfCase(const std::string& name) {
     std::lock_guard lock(mu_);
@@ -367,6 +392,7 @@ class InMemoryBackend final : public GatewayBackend {
 
   SystemClock clock_;
   stub::StubReports reports_;
+  stub::StubProgramme programme_;
   std::mutex mu_;
   std::vector<v1::Case> cases_;
   std::vector<v1::Cluster> clusters_;  // largest first
@@ -443,7 +469,41 @@ class PersonView final : public GatewayBackend {
     return all_.reports().GetLoopReport(r, caller_.departments);  // empty: every department they may see
   }
 
+  // Issue 12: the programme, as verification scopes it for the person.
+  absl::StatusOr<v1::OutcomeReport> GetOutcomeReport(const v1::GetOutcomeReportRequest& r) override {
+    return all_.programme().GetOutcomeReport(r);
+  }
+  absl::StatusOr<v1::ListGoalsResponse> ListGoals(const v1::ListGoalsRequest& r) override {
+    return all_.programme().ListGoals(r, Programme());
+  }
+  absl::StatusOr<v1::Goal> GetGoal(const v1::GetGoalRequest& r) override {
+    return all_.programme().GetGoal(r.name(), Programme());
+  }
+  absl::StatusOr<v1::ListGoalHistoryResponse> ListGoalHistory(const v1::ListGoalHistoryRequest& r) override {
+    return all_.programme().ListGoalHistory(r, Programme());
+  }
+  absl::StatusOr<v1::Goal> CreateGoal(const v1::CreateGoalRequest& r) override {
+    return all_.programme().CreateGoal(r, Programme());
+  }
+  absl::StatusOr<v1::Goal> ArchiveGoal(const v1::ArchiveGoalRequest& r) override {
+    return all_.programme().ArchiveGoal(r.name(), Programme());
+  }
+  absl::StatusOr<v1::ListDigestsResponse> ListDigests(const v1::ListDigestsRequest& r) override {
+    return all_.programme().ListDigests(r, Programme());
+  }
+  absl::StatusOr<v1::Digest> GetDigest(const v1::GetDigestRequest& r) override {
+    return all_.programme().GetDigest(r, Programme());
+  }
+
  private:
+  stub::ProgrammeCaller Programme() const {
+    stub::ProgrammeCaller who;
+    who.sees_everything = caller_.SeesEveryDepartment();
+    who.may_create = caller_.roles.count("analyst") > 0 || caller_.roles.count("admin") > 0;
+    who.departments = caller_.departments;
+    who.person = caller_.person_id;
+    return who;
+  }
   absl::Status CheckFigures(const std::string& department, bool department_required) {
     if (caller_.SeesEveryDepartment()) return absl::OkStatus();
     if (department.empty() && !department_required) return absl::OkStatus();

@@ -7,10 +7,13 @@
 // as CSV. A click on a topic bar opens that topic's similar-complaint
 // clusters (Insights); a click on a department bar opens that department's
 // worklist (Cases): the lists the existing views can filter by.
+// Below the charts, the programme (programme.js): goals, outcomes and the
+// digest archive, from verification, for the same date range and department.
 // Values from the server go into the page with textContent only; ECharts
 // draws on a canvas.
 import { format, formatDuration, formatPValue } from './i18n.js';
 import { toCsv, downloadCsv } from './csv.js';
+import { createProgramme } from './programme.js';
 
 const DEFAULT_RANGE_DAYS = 90;
 const CHANNELS = ['nps_survey', 'social', 'call_center', 'review', 'app_review', 'email', 'chat'];
@@ -77,6 +80,8 @@ export function createDashboard(ctx) {
   };
 
   const t = () => ctx.t();
+  // Issue 12: goals, outcomes and the digest archive, for these filters.
+  const programme = createProgramme({ ...ctx, filters: () => dash.filters });
   const hasCharts = () => typeof window.echarts !== 'undefined';
   const seesEveryDepartment = () => {
     const roles = (ctx.session() && ctx.session().roles) || [];
@@ -94,10 +99,16 @@ export function createDashboard(ctx) {
     select.value = value;
   }
 
-  function renderFilters() {
+  // `inputs`: also write the typed fields (dates, product, region) from the
+  // filters. Only when the view is shown: a re-render after an answer must
+  // not undo what the person is typing (the answer may come back while a
+  // field is being edited, before its change event).
+  function renderFilters({ inputs = true } = {}) {
     const f = dash.filters;
-    $('dash-start').value = f.start;
-    $('dash-end').value = f.end;
+    if (inputs) {
+      $('dash-start').value = f.start;
+      $('dash-end').value = f.end;
+    }
     const departments = ctx.departments().map((d) => [d.id, d.name[ctx.lang()]]);
     // Only those who read every department may ask for all of them at once.
     if (seesEveryDepartment()) departments.unshift(['', t().dashAllDepartments]);
@@ -106,8 +117,10 @@ export function createDashboard(ctx) {
     }
     options($('dash-department'), departments, f.department);
     options($('dash-channel'), [['', t().dashAllChannels], ...CHANNELS.map((c) => [c, t().channels[c]])], f.channel);
-    $('dash-product').value = f.product;
-    $('dash-region').value = f.region;
+    if (inputs) {
+      $('dash-product').value = f.product;
+      $('dash-region').value = f.region;
+    }
     options($('dash-granularity'), [['day', t().granularityDay], ['week', t().granularityWeek]], f.granularity);
     options($('dash-kind'), [['', t().dashAllKinds], ...KINDS.map((k) => [k, t().kinds[k]])], f.kind);
     options($('dash-order'), [['volume', t().orderVolume], ['growth', t().orderGrowth]], dash.order);
@@ -164,10 +177,10 @@ export function createDashboard(ctx) {
     return fetchInto('loop', `/api/reports/loop?${params}`);
   }
 
-  async function load(which = ['voice', 'topics', 'loop']) {
+  async function load(which = ['voice', 'topics', 'loop', 'programme']) {
     const view = $('view-dashboard');
     view.dataset.state = 'loading';
-    const loaders = { voice: loadVoice, topics: loadTopics, loop: loadLoop };
+    const loaders = { voice: loadVoice, topics: loadTopics, loop: loadLoop, programme: programme.load };
     await Promise.all(which.map((k) => loaders[k]()));
     render();
     view.dataset.state = 'ready';
@@ -439,15 +452,17 @@ export function createDashboard(ctx) {
   function render() {
     // Charts drawn into a hidden view would have no size; show() renders.
     if (!dash.built || $('view-dashboard').hidden) return;
-    renderFilters();
+    renderFilters({ inputs: false });
     $('dash-charts-message').hidden = hasCharts();
     renderVoice();
     renderTopics();
     renderLoop();
+    programme.render();
   }
 
   function resize() {
     for (const name of CHARTS) if (dash.charts[name]) dash.charts[name].resize();
+    programme.resize();
   }
 
   function build() {
@@ -464,6 +479,7 @@ export function createDashboard(ctx) {
       $(`csv-${name}`).addEventListener('click', () => download(name));
     }
     window.addEventListener('resize', resize);
+    programme.build();
   }
 
   return {
@@ -484,6 +500,7 @@ export function createDashboard(ctx) {
       dash.filters.department = null;
       for (const name of CHARTS) if (dash.charts[name]) dash.charts[name].clear();
       if (dash.built) for (const name of CHARTS) clearTable(name);
+      programme.reset();
     },
   };
 }

@@ -115,6 +115,54 @@ class FakeBackend : public GatewayBackend {
 
   ClockReading Now() override { return {now, "tracking_dev_clock"}; }
 
+  // Issue 12: the programme (verification's outcomes, goals and digests):
+  // canned answers, every request recorded, `programme_status` for errors.
+  absl::StatusOr<v1::OutcomeReport> GetOutcomeReport(const v1::GetOutcomeReportRequest& request) override {
+    outcome_requests.push_back(request);
+    return Or(programme_status, outcome_report);
+  }
+  absl::StatusOr<v1::ListGoalsResponse> ListGoals(const v1::ListGoalsRequest& request) override {
+    goal_list_requests.push_back(request);
+    return Or(programme_status, goals_response);
+  }
+  absl::StatusOr<v1::Goal> GetGoal(const v1::GetGoalRequest& request) override {
+    goal_names.push_back(request.name());
+    return Or(programme_status, goal);
+  }
+  absl::StatusOr<v1::ListGoalHistoryResponse> ListGoalHistory(const v1::ListGoalHistoryRequest& request) override {
+    history_requests.push_back(request);
+    return Or(programme_status, history_response);
+  }
+  absl::StatusOr<v1::Goal> CreateGoal(const v1::CreateGoalRequest& request) override {
+    create_goal_requests.push_back(request);
+    if (!programme_status.ok()) return programme_status;
+    v1::Goal created = request.goal();
+    created.set_id("g-new");
+    created.set_name("goals/g-new");
+    created.set_state(v1::GOAL_STATE_ACTIVE);
+    return created;
+  }
+  absl::StatusOr<v1::Goal> ArchiveGoal(const v1::ArchiveGoalRequest& request) override {
+    goal_names.push_back(request.name());
+    if (!programme_status.ok()) return programme_status;
+    v1::Goal archived = goal;
+    archived.set_state(v1::GOAL_STATE_ARCHIVED);
+    return archived;
+  }
+  absl::StatusOr<v1::ListDigestsResponse> ListDigests(const v1::ListDigestsRequest& request) override {
+    digest_list_requests.push_back(request);
+    return Or(programme_status, digests_response);
+  }
+  absl::StatusOr<v1::Digest> GetDigest(const v1::GetDigestRequest& request) override {
+    digest_requests.push_back(request);
+    return Or(programme_status, digest);
+  }
+  // How many programme calls were made (a bad query asks none).
+  std::size_t ProgrammeCalls() const {
+    return outcome_requests.size() + goal_list_requests.size() + goal_names.size() + history_requests.size() +
+           create_goal_requests.size() + digest_list_requests.size() + digest_requests.size();
+  }
+
   // Adds a cluster; call largest first.
   v1::Cluster& AddCluster(const std::string& id, std::int64_t size, std::vector<std::string> topics_of,
                           const std::string& text) {
@@ -171,6 +219,21 @@ class FakeBackend : public GatewayBackend {
   int topics_calls = 0;
   v1::SearchKnowledgeResponse knowledge_response;
   v1::SearchKnowledgeRequest last_knowledge;
+
+  absl::Status programme_status = absl::OkStatus();
+  v1::OutcomeReport outcome_report;
+  v1::ListGoalsResponse goals_response;
+  v1::Goal goal;
+  v1::ListGoalHistoryResponse history_response;
+  v1::ListDigestsResponse digests_response;
+  v1::Digest digest;
+  std::vector<v1::GetOutcomeReportRequest> outcome_requests;
+  std::vector<v1::ListGoalsRequest> goal_list_requests;
+  std::vector<std::string> goal_names;  // GetGoal and ArchiveGoal
+  std::vector<v1::ListGoalHistoryRequest> history_requests;
+  std::vector<v1::CreateGoalRequest> create_goal_requests;
+  std::vector<v1::ListDigestsRequest> digest_list_requests;
+  std::vector<v1::GetDigestRequest> digest_requests;
 
  private:
   template <typename T>
