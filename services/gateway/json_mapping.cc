@@ -403,7 +403,9 @@ nlohmann::json OutcomeReportToJson(const v1::OutcomeReport& r) {
             {"now_promoters", s.now_promoters()},
             {"now_passives", s.now_passives()},
             {"still_detractors", s.still_detractors()},
-            {"unanswered", s.unanswered()}}}};
+            {"unanswered", s.unanswered()},
+            {"nps_shown", s.nps_shown()},
+            {"min_answers", s.min_answers()}}}};
 }
 
 nlohmann::json GoalEvaluationToJson(const v1::GoalEvaluation& e) {

@@ -117,6 +117,9 @@ class StubProgramme {
       else if (a.now >= 7) s->set_now_passives(s->now_passives() + 1);
       else s->set_still_detractors(s->still_detractors() + 1);
     }
+    // The stub's minimum of answers is 1 (the service's is reports.nps_min_answers).
+    s->set_min_answers(1);
+    s->set_nps_shown(s->answered() >= s->min_answers());
     if (s->answered() > 0) {
       s->set_original_nps(-100);
       s->set_answer_nps(100.0 * (s->now_promoters() - s->still_detractors()) / s->answered());

@@ -398,7 +398,8 @@ export function createProgramme(ctx) {
     const answered = r.answered > 0;
     const values = {
       answered: r.answered, unanswered: r.unanswered,
-      original: answered ? fixed(r.original_nps) : '—', answer: answered ? fixed(r.answer_nps) : '—',
+      // Below the service's minimum of answers the NPS is not given (as every NPS).
+      original: r.nps_shown ? fixed(r.original_nps) : '—', answer: r.nps_shown ? fixed(r.answer_nps) : '—',
       change: answered ? `${r.mean_nps_change >= 0 ? '+' : ''}${fixed(r.mean_nps_change, 2)}` : '—',
       promoters: r.now_promoters, passives: r.now_passives, detractors: r.still_detractors,
     };

@@ -102,6 +102,8 @@ TEST_F(GatewayProgrammeTest, OutcomesAskVerificationForTheRangeAndMapTheReport) 
   s->set_now_passives(6);
   s->set_still_detractors(8);
   s->set_unanswered(5);
+  s->set_nps_shown(true);
+  s->set_min_answers(20);
 
   auto r = Get("/api/reports/outcomes?start=2026-02-01&end=2026-02-28&page_size=20&page_token=t-1");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -135,6 +137,8 @@ TEST_F(GatewayProgrammeTest, OutcomesAskVerificationForTheRangeAndMapTheReport) 
   EXPECT_EQ(re["now_passives"], 6);
   EXPECT_EQ(re["still_detractors"], 8);
   EXPECT_EQ(re["unanswered"], 5);
+  EXPECT_EQ(re["nps_shown"], true);
+  EXPECT_EQ(re["min_answers"], 20);
   // The topics' names from triage's taxonomy, for the page's language.
   EXPECT_EQ(body["topic_names"], nlohmann::json::object());  // the fake taxonomy has none of them
   backend_.AddTopic("logistics.delivery_delay", "配送延迟", "Delivery delay", "logistics");
