@@ -14,6 +14,9 @@
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
 #include "common/reports/settings.h"
+#include "services/verification/goals/goal_figures_grpc.h"
+#include "services/verification/goals/goal_grpc.h"
+#include "services/verification/goals/goal_scheduler.h"
 #include "services/verification/grpc_clients.h"
 #include "services/verification/outcomes/outcome_grpc.h"
 #include "services/verification/postponement_tracker.h"
@@ -83,6 +86,19 @@ int main(int argc, char** argv) {
   voc::verification::OutcomeReporter outcomes_reporter(store, report_settings.utc_offset_minutes,
                                                       report_settings.nps_min_answers);
   voc::verification::OutcomeReportGrpc outcome_report_grpc(*authenticator, outcomes_reporter);
+
+  // Programme goals (issue 12): figures from triage's voice trend and
+  // tracking's loop report (as "verification", analytics:read), evaluated
+  // daily by GoalScheduler on the scheduler below.
+  voc::verification::GoalStore goal_store(*ctx.db);
+  voc::verification::TriageVoiceTrendSource goal_voice(voc::rpc::MakeChannel(config.AddressOf("triage"), *security));
+  voc::verification::TrackingLoopReportSource goal_loop(voc::rpc::MakeChannel(config.AddressOf("tracking"), *security));
+  voc::verification::GoalMeter goal_meter(goal_voice, goal_loop, goal_store, report_settings.utc_offset_minutes);
+  voc::verification::GoalService goal_service(*ctx.clock, goal_store, goal_meter, {report_settings.utc_offset_minutes});
+  voc::verification::GoalGrpc goal_grpc(goal_service, *authenticator);
+  voc::verification::GoalScheduler goal_scheduler(
+      goal_service, std::chrono::minutes(config.ServiceInt("goal_evaluation_interval_minutes",
+                                                           voc::verification::kDefaultGoalEvaluationIntervalMinutes)));
   voc::verification::VerificationConsumer consumer(service);
 
   // Each read (up to batch_size messages) is stored in one transaction.
@@ -116,6 +132,10 @@ int main(int argc, char** argv) {
           LogPostponement("scheduler", {},
                           run.ok() ? failures.Succeeded("due_checks", now)
                                    : failures.Failed("due_checks", std::string(run.status().message()), now));
+          const auto goals = goal_scheduler.RunIfDue(now);
+          LogPostponement("scheduler", {},
+                          goals.ok() ? failures.Succeeded("goal_evaluation", now)
+                                     : failures.Failed("goal_evaluation", std::string(goals.status().message()), now));
         });
     scheduler.Start();
     // PIPL / GDPR erasure (issue 9): voc customers erase.
@@ -123,7 +143,7 @@ int main(int argc, char** argv) {
     const auto privacy_service = voc::verification::MakePrivacyGrpc(*authenticator, erasure_store);
     voc::rpc::ServiceServer server({.service_name = "verification", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
                                     .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
-                                   {&grpc_impl, privacy_service.get(), &outcome_report_grpc});
+                                   {&grpc_impl, privacy_service.get(), &outcome_report_grpc, &goal_grpc});
     voc::StartServerOrExit(server, "verification");
     const auto readiness = voc::StartReadiness(ctx, server);
     voc::log::Info("verification_started", {{"listen", ctx.listen}});

@@ -14,7 +14,7 @@ TestCredentials::TestCredentials() {
   // Keep in step with auth.principals in config/voc.yaml.
   Add("gateway", "act_as_person, sessions, keys:verify");
   Add("assignment", "cases:create, keys:verify");
-  Add("verification", "triage:count, projects:reopen, keys:verify");
+  Add("verification", "triage:count, projects:reopen, analytics:read, keys:verify");
   Add("ingest", "keys:verify");
   Add("triage", "keys:verify");
   Add("tracking", "keys:verify");

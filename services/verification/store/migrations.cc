@@ -98,6 +98,46 @@ std::vector<storage::Migration> Migrations() {
            // carried (attribute customer_email or email), if any.
            "ALTER TABLE verification_detractor_originals ADD COLUMN contact_email TEXT NOT NULL DEFAULT ''",
        }},
+      // ---- programme goals (issue 12; services/verification/goals) ----
+      {4,
+       "programme goals and their daily evaluations",
+       {
+           // Days are report-day numbers (days since 1970-01-01 in the report
+           // time zone, common/reports/periods.h). projects: project ids,
+           // one per line (PROJECTS_VERIFIED only). request_id: the create's
+           // idempotency key, generated when the caller gave none.
+           R"(CREATE TABLE goals (
+                id TEXT PRIMARY KEY,
+                request_id TEXT NOT NULL UNIQUE,
+                title TEXT NOT NULL,
+                metric INTEGER NOT NULL,
+                product TEXT NOT NULL,
+                region TEXT NOT NULL,
+                department TEXT NOT NULL,
+                topic TEXT NOT NULL,
+                projects TEXT NOT NULL,
+                baseline DOUBLE PRECISION NOT NULL,
+                target DOUBLE PRECISION NOT NULL,
+                start_day BIGINT NOT NULL,
+                deadline_day BIGINT NOT NULL,
+                window_days INTEGER NOT NULL,
+                state INTEGER NOT NULL,
+                created_by TEXT NOT NULL,
+                create_ms BIGINT NOT NULL))",
+           "CREATE INDEX goals_list ON goals (state, create_ms, id)",
+           // One row per goal and evaluated day; re-evaluating a day replaces it.
+           R"(CREATE TABLE goal_evaluations (
+                goal_id TEXT NOT NULL,
+                day BIGINT NOT NULL,
+                status INTEGER NOT NULL,
+                has_value INTEGER NOT NULL,
+                value DOUBLE PRECISION NOT NULL,
+                expected DOUBLE PRECISION NOT NULL,
+                basis BIGINT NOT NULL,
+                note TEXT NOT NULL,
+                evaluate_ms BIGINT NOT NULL,
+                PRIMARY KEY (goal_id, day)))",
+       }},
   };
 }
 
