@@ -125,6 +125,11 @@ class VerificationStore {
   absl::StatusOr<std::vector<CheckRecord>> ListChecks(const std::string& project_id, int state,
                                                       int limit,
                                                       const std::optional<ListAfter>& after = {});
+  // The weekly digest (issue 12): checks that finished VERIFIED with their
+  // check time in [start_ms, end_ms), newest verdict first (then id), at
+  // most `limit`.
+  absl::StatusOr<std::vector<CheckRecord>> VerifiedBetween(std::int64_t start_ms, std::int64_t end_ms,
+                                                           int limit);
 
   // --- re-surveys ---
   // Inserts a scheduled re-survey unless one exists for the same case.
@@ -192,6 +197,12 @@ class VerificationStore {
   // not empty.
   absl::StatusOr<std::vector<v1::KnowledgeEntry>> SearchKnowledge(
       const std::vector<std::string>& terms, int limit, const std::optional<ListAfter>& after = {});
+  // The weekly digest's lesson: the newest entry whose source starts with
+  // `source_prefix` ("cases/") and whose verify time is in [start_ms,
+  // end_ms); none when there is none. Texts as stored (de-identified).
+  absl::StatusOr<std::optional<v1::KnowledgeEntry>> NewestKnowledgeBetween(const std::string& source_prefix,
+                                                                           std::int64_t start_ms,
+                                                                           std::int64_t end_ms);
 
  private:
   // A write transaction, or the batch's session inside InOneTransaction.
