@@ -52,7 +52,7 @@ class ResurveyInvitationTest : public ::testing::Test {
       : clock_(At("2026-03-01T00:00:00Z")),
         db_(storage::Database::Open("sqlite3://" + dir_.path() + "/verification.db", 1).value()),
         store_(*db_) {
-    EXPECT_EQ(db_->Migrate("verification", Migrations()).value(), 3);
+    EXPECT_EQ(db_->Migrate("verification", Migrations()).value(), Migrations().back().version);
     settings_.resurvey_survey_url = "https://survey.example.cn/nps?t={token}&lang=zh";
     settings_.resurvey_invite_max_attempts = 3;
     service_ = std::make_unique<VerificationService>(clock_, store_, counter_, reopener_, settings_, &notifier_);
