@@ -111,6 +111,26 @@ TEST_P(DigestStoreTest, VerificationQueriesTheDigestReads) {
   EXPECT_EQ((*lesson)->source(), "cases/c-2");
   EXPECT_FALSE(verification.NewestKnowledgeBetween("cases/", 2001, 3000).value().has_value());
   EXPECT_TRUE(verification.VerifiedBetween(0, 3000, 10).value().empty());
+
+  // A check verified at 2000 ms is a win of [0, 3000), not of [2001, 3000).
+  CheckRecord check;
+  check.verification.set_id("v-1");
+  check.verification.set_project("projects/p-1");
+  check.verification.set_topic("logistics.delay");
+  *check.verification.mutable_due_time() = MillisToProto(1500);
+  check.project_title = "Faster handover";
+  ASSERT_TRUE(verification.InsertScheduledCheck(check, 1000).value());
+  check.verification.set_state(v1::VERIFICATION_STATE_VERIFIED);
+  *check.verification.mutable_check_time() = MillisToProto(2000);
+  check.verification.set_before_share(0.2);
+  check.verification.set_after_share(0.05);
+  ASSERT_TRUE(verification.RecordVerdict(check, std::nullopt).value());
+  auto wins = verification.VerifiedBetween(0, 3000, 10);
+  ASSERT_TRUE(wins.ok()) << wins.status();
+  ASSERT_EQ(wins->size(), 1u);
+  EXPECT_EQ((*wins)[0].project_title, "Faster handover");
+  EXPECT_DOUBLE_EQ((*wins)[0].verification.after_share(), 0.05);
+  EXPECT_TRUE(verification.VerifiedBetween(2001, 3000, 10).value().empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DigestStoreTest, ::testing::Values(false, true),
