@@ -57,7 +57,8 @@ const std::set<std::string>& KnownEvents() {
   static const std::set<std::string> kEvents = {
       "red_line",    "new_p1",       "sla_warning",          "sla_breach", "escalation",
       "weak_signal", "cluster_threshold", "overdue_digest", "resurvey",   "task_warning",
-      "task_breach", "action_item_warning", "action_item_breach"};
+      "task_breach", "action_item_warning", "action_item_breach",
+      "weekly_digest"};  // issue 12, from voc-verification
   return kEvents;
 }
 

@@ -71,6 +71,9 @@ const std::map<std::string, Template>& Templates() {
         {"How are we doing now?",
          "Hello {{recipient}},\nthank you for your earlier feedback. We have worked on it; please tell us how we "
          "are doing now: {{survey_link}}"}}},
+      // The weekly digest (issue 12): voc-verification renders both
+      // languages itself (numbers, sections); this picks the recipient's.
+      {"weekly_digest", {{"{{subject_zh}}", "{{body_zh}}"}, {"{{subject_en}}", "{{body_en}}"}}},
   };
   return kTemplates;
 }

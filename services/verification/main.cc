@@ -17,6 +17,11 @@
 #include "services/verification/goals/goal_figures_grpc.h"
 #include "services/verification/goals/goal_grpc.h"
 #include "services/verification/goals/goal_scheduler.h"
+#include "services/verification/digest/digest_grpc.h"
+#include "services/verification/digest/digest_programme_source.h"
+#include "services/verification/digest/digest_scheduler.h"
+#include "services/verification/digest/digest_sources_grpc.h"
+#include "services/verification/digest/goal_digest_rows.h"
 #include "services/verification/grpc_clients.h"
 #include "services/verification/outcomes/outcome_grpc.h"
 #include "services/verification/postponement_tracker.h"
@@ -99,6 +104,35 @@ int main(int argc, char** argv) {
   voc::verification::GoalScheduler goal_scheduler(
       goal_service, std::chrono::minutes(config.ServiceInt("goal_evaluation_interval_minutes",
                                                            voc::verification::kDefaultGoalEvaluationIntervalMinutes)));
+
+  // The weekly digest (issue 12): triage and tracking report RPCs are called
+  // as "verification" (needs analytics:read); goals come from the goals store.
+  voc::verification::DigestSchedule digest_schedule{
+      static_cast<int>(config.ServiceInt("digest_weekday", 1)), static_cast<int>(config.ServiceInt("digest_hour", 8)),
+      report_settings.utc_offset_minutes};
+  if (digest_schedule.weekday < 1 || digest_schedule.weekday > 7) {
+    voc::log::Error("bad_config", {{"key", "services.verification.digest_weekday"}, {"must_be", "1 (Monday) .. 7"}});
+    return 2;
+  }
+  if (digest_schedule.hour < 0 || digest_schedule.hour > 23) {
+    voc::log::Error("bad_config", {{"key", "services.verification.digest_hour"}, {"must_be", "0 .. 23"}});
+    return 2;
+  }
+  const voc::org::OrgDirectory& directory = authenticator->roles()->directory();
+  voc::verification::TriageVoiceDigestSource voice_source(
+      voc::rpc::MakeChannel(config.AddressOf("triage"), *security));
+  voc::verification::TrackingLoopDigestSource loop_source(
+      voc::rpc::MakeChannel(config.AddressOf("tracking"), *security));
+  voc::verification::GoalStoreDigestRows goal_rows(goal_store);
+  voc::verification::StoreProgrammeDigestSource programme_source(
+      store, std::make_shared<const voc::privacy::Masker>(voc::privacy::Masker::FromDirectory(directory)), goal_rows);
+  voc::verification::DigestComposer digest_composer(voice_source, loop_source, programme_source);
+  voc::verification::DigestStore digest_store(*ctx.db);
+  voc::verification::DigestRecipients digest_recipients(*authenticator->roles());
+  voc::verification::DigestService digest_service(*ctx.clock, digest_store, digest_composer, directory,
+                                                  digest_recipients, **notifier, report_settings.utc_offset_minutes);
+  voc::verification::DigestGrpc digest_grpc(digest_service, *authenticator);
+  voc::verification::DigestScheduler digest_scheduler(digest_service, digest_store, digest_schedule);
   voc::verification::VerificationConsumer consumer(service);
 
   // Each read (up to batch_size messages) is stored in one transaction.
@@ -138,12 +172,28 @@ int main(int argc, char** argv) {
                                      : failures.Failed("goal_evaluation", std::string(goals.status().message()), now));
         });
     scheduler.Start();
+    // The weekly digest: a cheap check (one row read) per interval; the
+    // week's run composes and sends once.
+    voc::verification::PostponementTracker digest_failures;
+    voc::PeriodicWorker digest_worker(
+        "verification-digest", std::chrono::milliseconds(config.ServiceInt("digest_check_interval_ms", 60000)), [&] {
+          const auto now = ctx.clock->Now();
+          const auto run = digest_scheduler.RunIfDue(now);
+          const bool failed = !run.ok() || !run->errors.empty();
+          const std::string why = !run.ok() ? std::string(run.status().message())
+                                            : (failed ? run->errors.front() : std::string());
+          LogPostponement("digest_scheduler", {},
+                          failed ? digest_failures.Failed("weekly_digest", why, now)
+                                 : digest_failures.Succeeded("weekly_digest", now));
+        });
+    digest_worker.Start();
     // PIPL / GDPR erasure (issue 9): voc customers erase.
     voc::verification::ErasureStore erasure_store(*ctx.db);
     const auto privacy_service = voc::verification::MakePrivacyGrpc(*authenticator, erasure_store);
     voc::rpc::ServiceServer server({.service_name = "verification", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
                                     .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
-                                   {&grpc_impl, privacy_service.get(), &outcome_report_grpc, &goal_grpc});
+                                   {&grpc_impl, privacy_service.get(), &outcome_report_grpc, &goal_grpc,
+                                    &digest_grpc});
     voc::StartServerOrExit(server, "verification");
     const auto readiness = voc::StartReadiness(ctx, server);
     voc::log::Info("verification_started", {{"listen", ctx.listen}});

@@ -253,7 +253,7 @@ class GatewayHttpTest : public ::testing::Test {
     verification_db_ = *std::move(opened_verification_db);
     const absl::StatusOr<int> version_verification_db = verification_db_->Migrate("verification", verification::Migrations());
     ASSERT_TRUE(version_verification_db.ok()) << version_verification_db.status();
-    ASSERT_EQ(*version_verification_db, 3);
+    ASSERT_EQ(*version_verification_db, verification::Migrations().back().version);
     verification_store_ = std::make_unique<verification::VerificationStore>(*verification_db_);
     counter_ = std::make_unique<verification::TriageComplaintCounter>(rpc::MakeChannel(address));
     verification_ = std::make_unique<verification::VerificationService>(

@@ -138,6 +138,35 @@ std::vector<storage::Migration> Migrations() {
                 evaluate_ms BIGINT NOT NULL,
                 PRIMARY KEY (goal_id, day)))",
        }},
+      // ---- the weekly digest (issue 12; services/verification/digest) ----
+      {5,
+       "weekly digests, their sends and the weeks the schedule has done",
+       {
+           // One row per (week, scope); department '' is the company-wide
+           // digest. content: the v1::Digest as JSON (protobuf's mapping),
+           // rendered texts included; recomposing a week replaces it.
+           R"(CREATE TABLE digests (
+                week_start TEXT NOT NULL,
+                department TEXT NOT NULL,
+                content TEXT NOT NULL,
+                subject_zh TEXT NOT NULL,
+                subject_en TEXT NOT NULL,
+                compose_ms BIGINT NOT NULL,
+                PRIMARY KEY (week_start, department)))",
+           // Who has been handed the digest of a (week, scope): the
+           // de-duplication of sending, and Digest.recipients.
+           R"(CREATE TABLE digest_sends (
+                week_start TEXT NOT NULL,
+                department TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                sent_ms BIGINT NOT NULL,
+                PRIMARY KEY (week_start, department, recipient)))",
+           // Weeks whose scheduled run composed and sent every scope, so a
+           // restart does not send them again.
+           R"(CREATE TABLE digest_weeks_done (
+                week_start TEXT PRIMARY KEY,
+                done_ms BIGINT NOT NULL))",
+       }},
   };
 }
 

@@ -434,10 +434,13 @@ absl::StatusOr<VerificationStore::VerdictCounts> VerificationStore::CountVerdict
 
 absl::StatusOr<std::vector<CheckRecord>> VerificationStore::ListVerdicts(std::int64_t start_ms, std::int64_t end_ms,
                                                                          int limit,
-                                                                         const std::optional<ListAfter>& after) {
+                                                                         const std::optional<ListAfter>& after,
+                                                                         v1::VerificationState only) {
   return storage::Guarded("listing verdicts", [&] {
     return Read([&](soci::session& s) {
-      int st_v = v1::VERIFICATION_STATE_VERIFIED, st_f = v1::VERIFICATION_STATE_FAILED;
+      // A finished state named by `only`, else both.
+      const bool both = only == v1::VERIFICATION_STATE_UNSPECIFIED;
+      int st_v = both ? v1::VERIFICATION_STATE_VERIFIED : only, st_f = both ? v1::VERIFICATION_STATE_FAILED : only;
       long long start = start_ms, end = end_ms;
       int has_after = after ? 1 : 0;
       long long after_key = after ? after->key : 0;
@@ -483,10 +486,6 @@ absl::StatusOr<VerificationStore::ResurveyAnswerCounts> VerificationStore::Count
       c.nps_change_sum = change_sum;
       c.unanswered_due = unanswered;
       return c;
-    });
-  });
-}
-
 absl::StatusOr<bool> VerificationStore::InsertResurvey(const v1::Resurvey& r, std::int64_t now_ms) {
   return storage::Guarded("scheduling a re-survey", [&] {
     return Write([&](soci::session& s) {
@@ -909,6 +908,33 @@ absl::StatusOr<ResurveyCounts> VerificationStore::CountResurveys() {
       c.answered_by_token = by_token;
       c.nps_change_sum = change_sum;
       return c;
+    });
+  });
+}
+
+absl::StatusOr<std::optional<v1::KnowledgeEntry>> VerificationStore::NewestKnowledgeBetween(
+    const std::string& source_prefix, std::int64_t start_ms, std::int64_t end_ms) {
+  return storage::Guarded("reading the newest knowledge entry", [&] {
+    return Read([&](soci::session& s) -> std::optional<v1::KnowledgeEntry> {
+      std::string pattern = EscapeLike(source_prefix) + "%";
+      long long start = start_ms, end = end_ms;
+      std::string source, title, topic, resolution, evidence;
+      long long verify_ms = 0;
+      soci::indicator found = soci::i_null;
+      s << "SELECT source, title, topic, resolution, evidence, verify_ms FROM verification_knowledge "
+           "WHERE source LIKE :p ESCAPE '\\' AND verify_ms >= :a AND verify_ms < :b "
+           "ORDER BY verify_ms DESC, source LIMIT 1",
+          soci::into(source, found), soci::into(title), soci::into(topic), soci::into(resolution),
+          soci::into(evidence), soci::into(verify_ms), soci::use(pattern), soci::use(start), soci::use(end);
+      if (!s.got_data() || found != soci::i_ok) return std::nullopt;
+      v1::KnowledgeEntry e;
+      e.set_source(source);
+      e.set_title(title);
+      e.set_topic(topic);
+      e.set_resolution(resolution);
+      e.set_evidence(evidence);
+      *e.mutable_verify_time() = MillisToProto(verify_ms);
+      return e;
     });
   });
 }

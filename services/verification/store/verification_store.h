@@ -125,7 +125,6 @@ class VerificationStore {
   absl::StatusOr<std::vector<CheckRecord>> ListChecks(const std::string& project_id, int state,
                                                       int limit,
                                                       const std::optional<ListAfter>& after = {});
-
   // --- outcomes (issue 12, outcomes/outcome_report.h) ---
   // Finished checks (verified or failed) whose verdict time (check_ms) is in
   // [start_ms, end_ms).
@@ -134,10 +133,12 @@ class VerificationStore {
     std::int64_t reopened = 0;  // failed ones whose project tracking reopened
   };
   absl::StatusOr<VerdictCounts> CountVerdicts(std::int64_t start_ms, std::int64_t end_ms);
-  // The same checks, newest verdict first (check_ms descending, then id),
-  // strictly after `after` (key = check_ms).
-  absl::StatusOr<std::vector<CheckRecord>> ListVerdicts(std::int64_t start_ms, std::int64_t end_ms, int limit,
-                                                        const std::optional<ListAfter>& after = {});
+  // The same checks (only those in state `only`, VERIFIED or FAILED, when
+  // given: the digest's wins), newest verdict first (check_ms descending,
+  // then id), strictly after `after` (key = check_ms).
+  absl::StatusOr<std::vector<CheckRecord>> ListVerdicts(
+      std::int64_t start_ms, std::int64_t end_ms, int limit, const std::optional<ListAfter>& after = {},
+      v1::VerificationState only = v1::VERIFICATION_STATE_UNSPECIFIED);
   // Re-surveys answered in [start_ms, end_ms) (answer_ms), the original and
   // new scores bucketed the NPS way (0-6 detractor, 7-8 passive, 9-10
   // promoter), and those due in the range still unanswered.
@@ -216,6 +217,12 @@ class VerificationStore {
   // not empty.
   absl::StatusOr<std::vector<v1::KnowledgeEntry>> SearchKnowledge(
       const std::vector<std::string>& terms, int limit, const std::optional<ListAfter>& after = {});
+  // The weekly digest's lesson: the newest entry whose source starts with
+  // `source_prefix` ("cases/") and whose verify time is in [start_ms,
+  // end_ms); none when there is none. Texts as stored (de-identified).
+  absl::StatusOr<std::optional<v1::KnowledgeEntry>> NewestKnowledgeBetween(const std::string& source_prefix,
+                                                                           std::int64_t start_ms,
+                                                                           std::int64_t end_ms);
 
  private:
   // A write transaction, or the batch's session inside InOneTransaction.

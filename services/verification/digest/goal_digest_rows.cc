@@ -1,0 +1,34 @@
+#include "services/verification/digest/goal_digest_rows.h"
+
+#include "common/status/status.h"
+
+namespace voc::verification {
+namespace {
+
+// A digest lists a scope's goals, not pages of them.
+constexpr int kMaxDigestGoals = 50;
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::DigestGoal>> GoalStoreDigestRows::Rows(const std::string& department) {
+  VOC_ASSIGN_OR_RETURN(const auto goals,
+                       goals_.ListGoals(v1::GOAL_STATE_ACTIVE, std::set<std::string>{department}, kMaxDigestGoals));
+  std::vector<v1::DigestGoal> rows;
+  for (const auto& goal : goals) {
+    v1::DigestGoal row;
+    row.set_goal(goal.name());
+    row.set_title(goal.title());
+    row.set_target(goal.target());
+    row.set_deadline_day(goal.deadline_day());
+    row.set_status(v1::GOAL_STATUS_NOT_EVALUATED);
+    VOC_ASSIGN_OR_RETURN(const auto latest, goals_.Latest(goal.id()));
+    if (latest) {
+      row.set_status(latest->status());
+      row.set_value(latest->value());
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace voc::verification
