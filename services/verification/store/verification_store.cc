@@ -486,6 +486,10 @@ absl::StatusOr<VerificationStore::ResurveyAnswerCounts> VerificationStore::Count
       c.nps_change_sum = change_sum;
       c.unanswered_due = unanswered;
       return c;
+    });
+  });
+}
+
 absl::StatusOr<bool> VerificationStore::InsertResurvey(const v1::Resurvey& r, std::int64_t now_ms) {
   return storage::Guarded("scheduling a re-survey", [&] {
     return Write([&](soci::session& s) {
