@@ -48,7 +48,8 @@ COMMON_LAYERS = {
     "notify": {"status", "log", "config", "metrics", "clock", "queue"},
     # SLA policies and calendars read their files with config's YAML helpers (issue 11).
     "sla": {"config", "status"},
-    "service": {"clock", "config", "log", "queue", "storage", "rpc", "status", "util", "metrics"},
+    # service/context reads the report settings every service shares (issue 12).
+    "service": {"clock", "config", "log", "queue", "storage", "rpc", "status", "util", "metrics", "reports"},
     # PIPL / GDPR erasure (issue 9): the PrivacyService adapter runs under auth::Serve.
     "erasure": {"auth", "log", "status"},
     # Report figures (issue 12): plain arithmetic over counts, below every service.
