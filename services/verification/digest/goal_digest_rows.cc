@@ -20,12 +20,8 @@ absl::StatusOr<std::vector<v1::DigestGoal>> GoalStoreDigestRows::Rows(const std:
     row.set_title(goal.title());
     row.set_target(goal.target());
     row.set_deadline_day(goal.deadline_day());
-    row.set_status(v1::GOAL_STATUS_NOT_EVALUATED);
-    VOC_ASSIGN_OR_RETURN(const auto latest, goals_.Latest(goal.id()));
-    if (latest) {
-      row.set_status(latest->status());
-      row.set_value(latest->value());
-    }
+    row.set_status(goal.has_latest() ? goal.latest().status() : v1::GOAL_STATUS_NOT_EVALUATED);
+    row.set_value(goal.latest().value());
     rows.push_back(std::move(row));
   }
   return rows;

@@ -89,11 +89,7 @@ absl::StatusOr<v1::ListGoalsResponse> GoalService::ListGoals(const auth::Princip
   if (page.after) after = GoalAfter{page.after->after_key, page.after->after_id};
   VOC_ASSIGN_OR_RETURN(auto goals, store_.ListGoals(state, departments, page.size, after));
   v1::ListGoalsResponse response;
-  for (auto& goal : goals) {
-    VOC_ASSIGN_OR_RETURN(auto latest, store_.Latest(goal.id()));
-    if (latest) *goal.mutable_latest() = std::move(*latest);
-    *response.add_goals() = std::move(goal);
-  }
+  for (auto& goal : goals) *response.add_goals() = std::move(goal);
   if (response.goals_size() > 0) {
     const auto& last = response.goals(response.goals_size() - 1);
     response.set_next_page_token(

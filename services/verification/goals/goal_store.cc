@@ -241,8 +241,13 @@ absl::StatusOr<std::vector<v1::Goal>> GoalStore::ListGoals(v1::GoalState state,
       // A caller who sees no department still sees company-wide goals
       // (departments holds ""), so the list is never empty here.
       if (departments) where += " AND department" + InList("d", depts.size());
-      return SelectGoals(s, where + " ORDER BY create_ms DESC, id LIMIT :lim", st, has_after, key, key, after_id,
-                         depts, lim);
+      auto goals = SelectGoals(s, where + " ORDER BY create_ms DESC, id LIMIT :lim", st, has_after, key, key,
+                               after_id, depts, lim);
+      // With their latest evaluations, as GetGoal, in the same session.
+      for (auto& goal : goals) {
+        if (auto latest = LatestIn(s, goal.id())) *goal.mutable_latest() = *std::move(latest);
+      }
+      return goals;
     });
   });
 }

@@ -48,7 +48,8 @@ class GoalStore {
   absl::StatusOr<v1::Goal> ArchiveGoal(const std::string& id);
   // Newest first (create time descending, then id), strictly after
   // `after`, in `state`. `departments`: the goals' departments to return
-  // ("" for company-wide goals); nullopt returns every department.
+  // ("" for company-wide goals); nullopt returns every department. Each
+  // with its latest evaluation, if any.
   absl::StatusOr<std::vector<v1::Goal>> ListGoals(v1::GoalState state,
                                                   const std::optional<std::set<std::string>>& departments,
                                                   int limit, const std::optional<GoalAfter>& after = {});
