@@ -4,6 +4,7 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -72,6 +73,34 @@ inline std::string Placeholders(const std::string& prefix, std::size_t count) {
     out += ":" + prefix + std::to_string(i);
   }
   return out + ")";
+}
+
+// Inserts `rows` with one multi-row INSERT per `rows_per_statement` rows:
+// `head` is "INSERT INTO t (a, b, ...)", `tail` what follows the VALUES (an
+// ON CONFLICT clause, or ""), and `bind(query, row)` adds one row's
+// `columns` values in column order. One statement a chunk instead of one
+// round trip a row: what a PostgreSQL server needs. (SQLite calls a
+// library, and long multi-row upserts cost it more than linearly: there a
+// prepared one-row statement over column vectors is faster.) The default
+// chunk stays far below SQLite's 32,766 bound variables and PostgreSQL's
+// 65,535 parameters up to 160 columns.
+template <typename Row, typename Bind>
+void InsertRows(soci::session& s, const std::string& head, std::size_t columns, const std::string& tail,
+                std::vector<Row>& rows, Bind bind, std::size_t rows_per_statement = 200) {
+  for (std::size_t begin = 0; begin < rows.size(); begin += rows_per_statement) {
+    const std::size_t n = std::min(rows_per_statement, rows.size() - begin);
+    std::string sql = head + " VALUES ";
+    for (std::size_t i = 0; i < n; ++i) {
+      sql += i ? ", (" : "(";
+      // Unique names: SQLite binds a repeated name once.
+      for (std::size_t c = 0; c < columns; ++c) sql += (c ? ", :p" : ":p") + std::to_string(i * columns + c);
+      sql += ")";
+    }
+    soci::details::prepare_temp_type query = (s.prepare << sql + tail);
+    for (std::size_t i = 0; i < n; ++i) bind(query, rows[begin + i]);
+    soci::statement statement(query);
+    statement.execute(true);
+  }
 }
 
 // Runs a SELECT whose bound values are `params` in order (as many as the

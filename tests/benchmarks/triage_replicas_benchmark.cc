@@ -14,10 +14,20 @@
 //           on what else runs on the machine).
 //   store   TriageStore::SaveResults of --messages pre-analysed results in
 //           batches of --batch (one transaction each) vs one at a time.
+//   rollup  What the voice roll-up (issue 12) costs SaveResults: the
+//           roll-up's own work for --messages results in batches of
+//           --batch (AddToVoiceRollup + AddVoiceRollup, as SaveResults does
+//           them, a transaction a batch: so its figure includes a commit
+//           SaveResults makes anyway, an upper bound; one transaction for
+//           all batches would instead grow PostgreSQL's version chains of
+//           the rows updated again and again), then
+//           SaveResults itself (which includes that work) on as many other
+//           results, same batches, same database.
 //
 // Run from the source root (config/ is read):
 //   VOC_DATA_DIR=../shared/data ./build/tests/benchmarks/triage_replicas_benchmark drain --replicas 2 --cpus 0,1
 //   VOC_DATA_DIR=../shared/data ./build/tests/benchmarks/triage_replicas_benchmark store --batch 64
+//   VOC_DATA_DIR=../shared/data ./build/tests/benchmarks/triage_replicas_benchmark rollup --backend sqlite
 // Flags: --backend postgres|sqlite (default postgres), --messages N
 // (20000), --batch N (64, the consumer's read size in drain).
 #include <pthread.h>
@@ -42,6 +52,8 @@
 #include "common/storage/database.h"
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
+#include "services/triage/reports/voice_rollup.h"
+#include "services/triage/store/voice_rollup_store.h"
 #include "services/triage/triage_consumer.h"
 #include "services/triage/triage_service.h"
 #include "tests/support/servers.h"
@@ -264,6 +276,30 @@ int Store(const Flags& flags) {
     }
     return all.size() / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  if (flags.mode == "rollup") {
+    auto rolled = prepare("rollup-");
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t rows = 0;
+    for (std::size_t i = 0; i < rolled.size(); i += flags.batch) {
+      db->InTransaction([&](soci::session& s) {
+        VoiceRollup rollup;
+        for (std::size_t k = i; k < std::min(rolled.size(), i + flags.batch); ++k)
+          AddToVoiceRollup(rolled[k].triaged, /*utc_offset_minutes=*/480, rollup);
+        rows += rollup.size();
+        AddVoiceRollup(s, rollup);
+      });
+    }
+    const double rollup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    auto batched = prepare("batch-");
+    const double batch_rate = run(batched, flags.batch);
+    const double save_s = flags.messages / batch_rate;
+    std::printf("rollup backend=%s messages=%d batch=%d rollup_rows=%zu rollup_ms_per_batch=%.2f "
+                "save_ms_per_batch=%.2f rollup_share=%.2f save_per_s=%.0f without_rollup_per_s=%.0f\n",
+                flags.backend.c_str(), flags.messages, flags.batch, rows, 1000 * rollup_s * flags.batch / flags.messages,
+                1000 * save_s * flags.batch / flags.messages, rollup_s / save_s, batch_rate,
+                flags.messages / std::max(1e-9, save_s - rollup_s));
+    return 0;
+  }
   auto one = prepare("one-");
   auto batched = prepare("batch-");
   const double one_rate = run(one, 1);
@@ -278,6 +314,6 @@ int Store(const Flags& flags) {
 int main(int argc, char** argv) {
   voc::log::Init("triage-bench", "json", "warn");
   const Flags flags = ParseFlags(argc, argv);
-  if (flags.mode == "store") return Store(flags);
+  if (flags.mode == "store" || flags.mode == "rollup") return Store(flags);
   return Drain(flags);
 }

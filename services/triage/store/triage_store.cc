@@ -222,22 +222,6 @@ struct MemberRow {
   std::string best_match;
 };
 
-// Inserts `rows` with one multi-row INSERT per kRowsPerStatement rows.
-// `bind(query, row)` adds one row's values in column order.
-template <typename Row, typename Bind>
-void InsertRows(soci::session& s, const std::string& head, std::size_t columns, const std::string& tail,
-                std::vector<Row>& rows, Bind bind) {
-  for (std::size_t begin = 0; begin < rows.size(); begin += kRowsPerStatement) {
-    const std::size_t n = std::min(kRowsPerStatement, rows.size() - begin);
-    std::string sql = head + " VALUES ";
-    for (std::size_t i = 0; i < n; ++i) sql += (i ? ", (" : "(") + Placeholders(i * columns, columns) + ")";
-    soci::details::prepare_temp_type query = (s.prepare << sql + tail);
-    for (std::size_t i = 0; i < n; ++i) bind(query, rows[begin + i]);
-    soci::statement statement(query);
-    statement.execute(true);
-  }
-}
-
 // The results, their topics and members (member seqs already set) in three
 // multi-row statements.
 void InsertResults(soci::session& s, const std::vector<PendingResult*>& results) {
@@ -272,7 +256,7 @@ void InsertResults(soci::session& s, const std::vector<PendingResult*>& results)
     }
     result_rows.push_back(std::move(r));
   }
-  InsertRows(s,
+  storage::InsertRows(s,
              "INSERT INTO triage_results (feedback_id, customer_id, channel, product, store, region, negative,"
              " priority, cluster_id, occurred_ms, analyzed_ms, normalized_text, triaged_json, drill_terms)",
              14, "", result_rows, [](soci::details::prepare_temp_type& q, ResultRow& r) {
@@ -281,11 +265,11 @@ void InsertResults(soci::session& s, const std::vector<PendingResult*>& results)
                    soci::use(r.cluster_id), soci::use(r.occurred_ms), soci::use(r.analyzed_ms),
                    soci::use(r.normalized_text), soci::use(r.json), soci::use(r.terms, r.terms_ind);
              });
-  InsertRows(s, "INSERT INTO triage_topics (feedback_id, topic, negative, occurred_ms)", 4, " ON CONFLICT DO NOTHING",
+  storage::InsertRows(s, "INSERT INTO triage_topics (feedback_id, topic, negative, occurred_ms)", 4, " ON CONFLICT DO NOTHING",
              topic_rows, [](soci::details::prepare_temp_type& q, TopicRow& r) {
                q, soci::use(r.feedback_id), soci::use(r.topic), soci::use(r.negative), soci::use(r.occurred_ms);
              });
-  InsertRows(s,
+  storage::InsertRows(s,
              "INSERT INTO cluster_members (feedback_id, cluster_id, signature, seen_ms, topics_json, text, seq,"
              " best_match)",
              8, " ON CONFLICT DO NOTHING", member_rows, [](soci::details::prepare_temp_type& q, MemberRow& r) {

@@ -80,12 +80,56 @@ std::string Where(const VoiceQuery& q, std::vector<std::string>& params) {
 
 }  // namespace
 
-void AddVoiceRollup(soci::session& s, const VoiceRollup& rollup) {
-  if (rollup.empty()) return;
-  // One prepared single-row upsert run over column vectors (SOCI bulk
-  // binding). Multi-row VALUES statements cost more than linearly in their
-  // length here: 289,402 rows took 73 s in 200-row statements, 12 s in
-  // 20-row ones and 2.7 s this way on SQLite (docs/performance.md).
+namespace {
+
+constexpr char kRollupInsert[] =
+    "INSERT INTO voice_daily (slice, value, detail, day, channel, product, region, total, negative, neutral,"
+    " positive, negative_intensity, promoters, passives, detractors)";
+constexpr char kRollupSum[] =
+    " ON CONFLICT (slice, value, detail, day, channel, product, region) DO UPDATE SET"
+    " total = voice_daily.total + excluded.total,"
+    " negative = voice_daily.negative + excluded.negative,"
+    " neutral = voice_daily.neutral + excluded.neutral,"
+    " positive = voice_daily.positive + excluded.positive,"
+    " negative_intensity = voice_daily.negative_intensity + excluded.negative_intensity,"
+    " promoters = voice_daily.promoters + excluded.promoters,"
+    " passives = voice_daily.passives + excluded.passives,"
+    " detractors = voice_daily.detractors + excluded.detractors";
+
+// One roll-up row as bound values (SOCI binds by reference, so the values
+// must outlive the statement).
+struct RollupRow {
+  int slice, detail, channel;
+  std::string value, product, region;
+  long long day, total, negative, neutral, positive, intensity, promoters, passives, detractors;
+};
+
+// PostgreSQL: multi-row upserts, one statement per 200 rows. A one-row
+// statement run over column vectors is one server round trip per row
+// there: a batch of 64 feedback adds about 100 rows, and those round trips
+// were 90 % of SaveResults' time (18.8 of 20.8 ms a batch,
+// docs/performance.md "The roll-up's cost on triage"). The keys come from
+// an ordered map, so concurrent replicas lock rows in the same order.
+void UpsertMultiRow(soci::session& s, const VoiceRollup& rollup) {
+  std::vector<RollupRow> rows;
+  rows.reserve(rollup.size());
+  for (const auto& [k, c] : rollup)
+    rows.push_back({static_cast<int>(k.slice), static_cast<int>(k.detail), k.channel, k.value, k.product, k.region,
+                    static_cast<long long>(k.day), c.total, c.negative, c.neutral, c.positive, c.negative_intensity,
+                    c.nps.promoters, c.nps.passives, c.nps.detractors});
+  storage::InsertRows(s, kRollupInsert, 15, kRollupSum, rows, [](soci::details::prepare_temp_type& q, RollupRow& r) {
+    q, soci::use(r.slice), soci::use(r.value), soci::use(r.detail), soci::use(r.day), soci::use(r.channel),
+        soci::use(r.product), soci::use(r.region), soci::use(r.total), soci::use(r.negative), soci::use(r.neutral),
+        soci::use(r.positive), soci::use(r.intensity), soci::use(r.promoters), soci::use(r.passives),
+        soci::use(r.detractors);
+  });
+}
+
+// SQLite: one prepared single-row upsert run over column vectors (SOCI bulk
+// binding). Multi-row VALUES statements cost more than linearly in their
+// length there: 289,402 rows took 73 s in 200-row statements, 12 s in
+// 20-row ones and 2.7 s this way (docs/performance.md).
+void UpsertBulk(soci::session& s, const VoiceRollup& rollup) {
   const std::size_t n = rollup.size();
   std::vector<int> slice, detail, channel;
   std::vector<std::string> value, product, region;
@@ -108,21 +152,19 @@ void AddVoiceRollup(soci::session& s, const VoiceRollup& rollup) {
     passives.push_back(c.nps.passives);
     detractors.push_back(c.nps.detractors);
   }
-  s << "INSERT INTO voice_daily (slice, value, detail, day, channel, product, region, total, negative, neutral,"
-       " positive, negative_intensity, promoters, passives, detractors) VALUES (:s, :v, :d, :day, :c, :p, :r, :t,"
-       " :neg, :neu, :pos, :i, :pr, :pa, :de)"
-       " ON CONFLICT (slice, value, detail, day, channel, product, region) DO UPDATE SET"
-       " total = voice_daily.total + excluded.total,"
-       " negative = voice_daily.negative + excluded.negative,"
-       " neutral = voice_daily.neutral + excluded.neutral,"
-       " positive = voice_daily.positive + excluded.positive,"
-       " negative_intensity = voice_daily.negative_intensity + excluded.negative_intensity,"
-       " promoters = voice_daily.promoters + excluded.promoters,"
-       " passives = voice_daily.passives + excluded.passives,"
-       " detractors = voice_daily.detractors + excluded.detractors",
+  s << std::string(kRollupInsert) +
+           " VALUES (:s, :v, :d, :day, :c, :p, :r, :t, :neg, :neu, :pos, :i, :pr, :pa, :de)" + kRollupSum,
       soci::use(slice), soci::use(value), soci::use(detail), soci::use(day), soci::use(channel), soci::use(product),
       soci::use(region), soci::use(total), soci::use(negative), soci::use(neutral), soci::use(positive),
       soci::use(intensity), soci::use(promoters), soci::use(passives), soci::use(detractors);
+}
+
+}  // namespace
+
+void AddVoiceRollup(soci::session& s, const VoiceRollup& rollup) {
+  if (rollup.empty()) return;
+  if (s.get_backend_name() == "postgresql") UpsertMultiRow(s, rollup);
+  else UpsertBulk(s, rollup);
 }
 
 absl::StatusOr<std::map<reports::DayNumber, VoiceCounts>> VoiceRollupStore::Days(const VoiceQuery& q) {
