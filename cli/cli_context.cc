@@ -34,7 +34,7 @@ std::string CliContext::Address(const std::string& service) const {
 }
 
 std::string CliApiKey() {
-  if (const char* key = std::getenv(auth::kApiKeyEnv); key && *key) return key;
+  if (std::string key = rpc::ApiKeyFromEnvironment(); !key.empty()) return key;
   std::string path = kDefaultApiKeyFile;
   if (const char* file = std::getenv("VOC_API_KEY_FILE"); file && *file) path = file;
   std::ifstream in(path);

@@ -15,9 +15,7 @@ inline constexpr char kActingForHeader[] = "x-voc-acting-for";
 // The browser's address as the gateway saw it (audit lines only).
 inline constexpr char kClientAddressHeader[] = "x-voc-client-address";
 
-// The environment variable holding the running process's own token.
-inline constexpr char kServiceTokenEnv[] = "VOC_SERVICE_TOKEN";
-// The environment variable holding the CLI's / load tool's API key.
-inline constexpr char kApiKeyEnv[] = "VOC_API_KEY";
+// The environment variables a caller's token comes from (VOC_SERVICE_TOKEN,
+// VOC_API_KEY) and their one reader are in common/rpc/channel.h.
 
 }  // namespace voc::auth

@@ -38,13 +38,19 @@ class BearerInterceptorFactory final : public grpc::experimental::ClientIntercep
 
 }  // namespace
 
+std::string ApiKeyFromEnvironment() {
+  const char* key = std::getenv(kApiKeyEnv);
+  return key ? key : "";
+}
+
+std::string CallerTokenFromEnvironment() {
+  if (const char* token = std::getenv(kServiceTokenEnv); token && *token) return token;
+  return ApiKeyFromEnvironment();
+}
+
 absl::StatusOr<ChannelSecurity> ChannelSecurityFrom(const Config& config) {
   ChannelSecurity security;
-  if (const char* token = std::getenv("VOC_SERVICE_TOKEN"); token && *token) {
-    security.bearer_token = token;
-  } else if (const char* key = std::getenv("VOC_API_KEY"); key && *key) {
-    security.bearer_token = key;
-  }
+  security.bearer_token = CallerTokenFromEnvironment();
   security.tls = config.GetBool("tls.enabled", false);
   security.ca_file = config.GetString("tls.ca_file", "");
   security.server_name = config.GetString("tls.server_name", "");

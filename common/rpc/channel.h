@@ -12,6 +12,19 @@
 
 namespace voc::rpc {
 
+// The environment variable holding the running service's own token.
+inline constexpr char kServiceTokenEnv[] = "VOC_SERVICE_TOKEN";
+// The environment variable holding the CLI's / load tool's API key.
+inline constexpr char kApiKeyEnv[] = "VOC_API_KEY";
+
+// The API key of kApiKeyEnv; "" when unset. The one reader of it, so the
+// CLI, the load tool and the services' channels agree on it.
+std::string ApiKeyFromEnvironment();
+
+// The bearer token this process sends: its service token when set (a
+// service), else its API key (a tool); "" when neither is.
+std::string CallerTokenFromEnvironment();
+
 struct ChannelSecurity {
   // Sent as `authorization: Bearer <token>` on every call; empty: none.
   std::string bearer_token;
@@ -23,8 +36,7 @@ struct ChannelSecurity {
   std::string server_name;
 };
 
-// This process's own security: the token from VOC_SERVICE_TOKEN (for the
-// CLI and tools: VOC_API_KEY), TLS from tls.enabled / tls.ca_file /
+// This process's own security: the token of CallerTokenFromEnvironment, TLS from tls.enabled / tls.ca_file /
 // tls.server_name. INVALID_ARGUMENT when TLS is on and the CA is unreadable.
 absl::StatusOr<ChannelSecurity> ChannelSecurityFrom(const Config& config);
 

@@ -49,7 +49,7 @@ std::string TestCredentials::AuthYaml(const std::string& roles_path) const {
 }
 
 std::map<std::string, std::string> TestCredentials::ServiceEnv(const std::string& service) const {
-  return {{auth::kServiceTokenEnv, Token(service)}};
+  return {{rpc::kServiceTokenEnv, Token(service)}};
 }
 
 std::shared_ptr<grpc::Channel> TestCredentials::Channel(const std::string& address,

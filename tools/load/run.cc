@@ -10,7 +10,7 @@ namespace voc::load {
 
 rpc::ChannelSecurity LoadToolSecurity() {
   rpc::ChannelSecurity security;
-  if (const char* key = std::getenv("VOC_API_KEY"); key && *key) security.bearer_token = key;
+  security.bearer_token = rpc::ApiKeyFromEnvironment();
   return security;
 }
 
