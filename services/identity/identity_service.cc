@@ -150,8 +150,14 @@ absl::Status IdentityService::EnsureBootstrapKey(const std::string& token) {
 
 absl::StatusOr<long long> IdentityService::PurgeExpired() {
   const std::int64_t now = NowMs();
-  return store_.PurgeExpired(now, now - Ms(settings_.session_idle), now - Ms(settings_.session_absolute),
-                             now - Ms(settings_.failure_window));
+  auto purged = store_.PurgeExpired(now, now - Ms(settings_.session_idle), now - Ms(settings_.session_absolute),
+                                    now - Ms(settings_.failure_window));
+  if (!purged.ok()) return purged.status();
+  for (const IdentityStore::ExpiredSession& s : purged->expired) {
+    Audit("session_expired", s.person_id.empty() ? "" : "person:" + s.person_id, "service:identity",
+          "PurgeExpired", "accounts/" + s.username, "", s.absolute ? "absolute time-out" : "idle time-out");
+  }
+  return purged->rows;
 }
 
 absl::StatusOr<v1::Session> IdentityService::SessionView(const SessionRecord& s, const AccountRecord& a) const {

@@ -62,7 +62,10 @@ class IdentityService {
   absl::StatusOr<auth::Principal> VerifyToken(const std::string& token);
 
   // Deletes what can never be used again: ended and expired sessions,
-  // failure counts whose window and lock are over. Returns the rows deleted.
+  // failure counts whose window and lock are over. Audits "session_expired"
+  // for each timed-out session nobody had ended (as CheckSession does for
+  // the ones asked about), so every session's end is in the audit log.
+  // Returns the rows deleted.
   absl::StatusOr<long long> PurgeExpired();
 
   // At start: makes `token` (VOC_BOOTSTRAP_ADMIN_KEY) an active key named

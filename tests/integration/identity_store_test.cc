@@ -174,7 +174,14 @@ TEST_P(IdentityStoreTest, PurgingDeletesOnlyWhatCanNeverBeUsedAgain) {
   ASSERT_TRUE(store_->RecordFailure("account:recent", 9800, 500, 5).ok());
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(store_->RecordFailure("account:locked", 1000, 100000, 5).ok());
   // now 10000; idle since before 9000, created before 5000, windows begun before 9500.
-  EXPECT_EQ(store_->PurgeExpired(10000, 9000, 5000, 9500).value(), 4);
+  const auto purged = store_->PurgeExpired(10000, 9000, 5000, 9500).value();
+  EXPECT_EQ(purged.rows, 4);
+  // The two that timed out without being ended, oldest first; "ended" is not among them.
+  ASSERT_EQ(purged.expired.size(), 2u);
+  EXPECT_EQ(purged.expired[0].username, "wang.lei");
+  EXPECT_EQ(purged.expired[0].person_id, "p-wang-lei");
+  EXPECT_TRUE(purged.expired[0].absolute);   // "old": created at 1000
+  EXPECT_FALSE(purged.expired[1].absolute);  // "idle": last seen at 8000
   EXPECT_TRUE(store_->FindSession("live").value().has_value());
   for (const char* gone : {"ended", "idle", "old"}) EXPECT_FALSE(store_->FindSession(gone).value().has_value()) << gone;
   EXPECT_EQ(store_->ReadFailures("account:stale").value().failures, 0);

@@ -362,18 +362,31 @@ absl::Status IdentityStore::ClearFailures(const std::string& key) {
 
 // ---- Housekeeping
 
-absl::StatusOr<long long> IdentityStore::PurgeExpired(std::int64_t now_ms, std::int64_t idle_cutoff_ms,
-                                                      std::int64_t absolute_cutoff_ms,
-                                                      std::int64_t failures_cutoff_ms) {
+absl::StatusOr<IdentityStore::Purged> IdentityStore::PurgeExpired(std::int64_t now_ms, std::int64_t idle_cutoff_ms,
+                                                                  std::int64_t absolute_cutoff_ms,
+                                                                  std::int64_t failures_cutoff_ms) {
   return storage::Guarded("purging expired sessions", [&] {
     return db_.InTransaction([&](soci::session& s) {
       long long idle = idle_cutoff_ms, absolute = absolute_cutoff_ms, window = failures_cutoff_ms, now = now_ms;
-      long long deleted = storage::Exec(
+      Purged purged;
+      // The timed-out sessions nobody ended, read before they go (same
+      // transaction, same condition as the DELETE below).
+      soci::rowset<soci::row> expired =
+          (s.prepare << "SELECT s.username, a.person_id, s.created_ms FROM sessions s"
+                        " LEFT JOIN accounts a ON a.username = s.username"
+                        " WHERE s.ended = 0 AND (s.last_seen_ms < :i OR s.created_ms < :a)"
+                        " ORDER BY s.created_ms, s.username",
+           soci::use(idle), soci::use(absolute));
+      for (const soci::row& r : expired) {
+        purged.expired.push_back({storage::AsString(r, 0), storage::IsNull(r, 1) ? "" : storage::AsString(r, 1),
+                                  storage::AsInt(r, 2) < absolute});
+      }
+      purged.rows = storage::Exec(
           s, "DELETE FROM sessions WHERE ended = 1 OR last_seen_ms < :i OR created_ms < :a", soci::use(idle),
           soci::use(absolute));
-      deleted += storage::Exec(s, "DELETE FROM login_failures WHERE window_start_ms < :w AND locked_until_ms <= :n",
-                               soci::use(window), soci::use(now));
-      return deleted;
+      purged.rows += storage::Exec(s, "DELETE FROM login_failures WHERE window_start_ms < :w AND locked_until_ms <= :n",
+                                   soci::use(window), soci::use(now));
+      return purged;
     });
   });
 }

@@ -101,12 +101,24 @@ class IdentityStore {
   absl::Status ClearFailures(const std::string& key);
 
   // ---- Housekeeping
+  // A session the purge deleted while it had not ended: it timed out with
+  // nobody asking (CheckSession ends and audits the ones that are asked
+  // about), so the service audits its expiry.
+  struct ExpiredSession {
+    std::string username;
+    std::string person_id;  // "" when the account is gone
+    bool absolute = false;  // created before the absolute cut-off (else idle)
+  };
+  struct Purged {
+    long long rows = 0;  // sessions and failure counts deleted
+    std::vector<ExpiredSession> expired;
+  };
   // Deletes sessions that ended or can no longer be used (last seen before
   // idle_cutoff_ms or created before absolute_cutoff_ms) and failure counts
   // whose window and lock are over (window began before
-  // failures_cutoff_ms, not locked after now_ms). Returns the rows deleted.
-  absl::StatusOr<long long> PurgeExpired(std::int64_t now_ms, std::int64_t idle_cutoff_ms,
-                                         std::int64_t absolute_cutoff_ms, std::int64_t failures_cutoff_ms);
+  // failures_cutoff_ms, not locked after now_ms), in one transaction.
+  absl::StatusOr<Purged> PurgeExpired(std::int64_t now_ms, std::int64_t idle_cutoff_ms,
+                                      std::int64_t absolute_cutoff_ms, std::int64_t failures_cutoff_ms);
 
   // ---- Audit log
   // Stores each event whose id is new; returns how many were.

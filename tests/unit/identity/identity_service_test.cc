@@ -221,6 +221,29 @@ TEST_F(IdentityServiceTest, ASessionEndsTwelveHoursAfterTheLoginHoweverBusy) {
   EXPECT_EQ(Events("session_expired")[0].detail(), "absolute time-out");
 }
 
+TEST_F(IdentityServiceTest, APurgedSessionThatTimedOutUnaskedHasItsExpiryAudited) {
+  CreateAccount("p-wang-lei");
+  const std::string idle = Login("p-wang-lei", kPassword)->session_id();
+  const std::string ended = Login("p-wang-lei", kPassword)->session_id();
+  v1::LogoutRequest logout;
+  logout.set_session_id(ended);
+  ASSERT_TRUE(service_->Logout(gateway_, logout).ok());
+  clock_.Advance(31min);  // nobody checks "idle" again: the browser was closed
+  const auto purged = service_->PurgeExpired();
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(*purged, 2);  // both sessions deleted
+  EXPECT_FALSE(store_->FindSession(auth::Sha256Hex(idle)).value().has_value());
+  // One expiry (the logged-out session's end is its logout event), for the person.
+  const auto expired = Events("session_expired");
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_EQ(expired[0].principal(), "person:p-wang-lei");
+  EXPECT_EQ(expired[0].detail(), "idle time-out");
+  EXPECT_EQ(expired[0].resource(), "accounts/p-wang-lei");
+  // A second purge finds nothing and audits nothing more.
+  EXPECT_EQ(service_->PurgeExpired().value(), 0);
+  EXPECT_EQ(Events("session_expired").size(), 1u);
+}
+
 TEST_F(IdentityServiceTest, CheckingWritesLastSeenAtMostOnceAMinute) {
   CreateAccount("p-wang-lei");
   const std::string id = Login("p-wang-lei", kPassword)->session_id();
