@@ -19,7 +19,7 @@ int RunApiKeys(const CliContext& ctx, const std::vector<std::string>& words);
 int RunAudit(const CliContext& ctx, const std::vector<std::string>& words);
 // voc customers erase ID [--yes] (issue 9, erasure helper).
 int RunCustomers(const CliContext& ctx, const std::vector<std::string>& words);
-// voc reports rebuild (issue 12): the voice roll-up from the stored results.
+// voc reports rebuild [voice|loop] (issue 12): the report roll-ups from their sources.
 int RunReports(const CliContext& ctx, const std::vector<std::string>& words);
 // voc goals | outcomes | digests (issue 12): voc-verification's programme side.
 int RunGoals(const CliContext& ctx, const std::vector<std::string>& words);

@@ -31,7 +31,7 @@ constexpr char kUsage[] =
     "  apikeys create --name NAME --scopes a,b | revoke KEY_ID | list [--all]   (admin key)\n"
     "  audit list [--kind K] [--principal P] [--limit N]              (admin key)\n"
     "  customers erase ID [--yes]   (admin: VOC_API_KEY with the admin scope)\n"
-    "  reports rebuild              (admin key: the voice roll-up from triage's results)\n"
+    "  reports rebuild [voice|loop] (admin key: the report roll-ups from the tables they sum)\n"
     "  goals create --title T --metric M --baseline N --target N --start DAY --deadline DAY [scope]\n"
     "        | list [--archived] | show goals/ID | evaluate [--day DAY] | archive goals/ID\n"
     "  outcomes --from DAY --to DAY (projects verified / failed / reopened, re-survey answers)\n"

@@ -12,4 +12,10 @@ grpc::Status LoopReportGrpc::GetLoopReport(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status LoopReportGrpc::RebuildLoopRollups(grpc::ServerContext* ctx, const v1::RebuildLoopRollupsRequest*,
+                                                v1::RebuildLoopRollupsResponse* resp) {
+  return auth::Serve(auth_, ctx, "RebuildLoopRollups", resp,
+                     [&](const auth::Principal& caller) { return reporter_.RebuildLoopRollups(caller); });
+}
+
 }  // namespace voc::tracking

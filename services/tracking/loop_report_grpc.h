@@ -17,6 +17,8 @@ class LoopReportGrpc final : public v1::LoopReportService::Service {
 
   grpc::Status GetLoopReport(grpc::ServerContext*, const v1::GetLoopReportRequest*,
                              v1::LoopReport*) override;
+  grpc::Status RebuildLoopRollups(grpc::ServerContext*, const v1::RebuildLoopRollupsRequest*,
+                                  v1::RebuildLoopRollupsResponse*) override;
 
  private:
   auth::Authenticator& auth_;

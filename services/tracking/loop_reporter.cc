@@ -14,9 +14,6 @@ namespace {
 
 constexpr std::int64_t kMinuteMs = 60 * 1000;
 
-// floor(a / b) for b > 0, also for a < 0.
-std::int64_t FloorDiv(std::int64_t a, std::int64_t b) { return a / b - (a % b < 0 ? 1 : 0); }
-
 }  // namespace
 
 
@@ -59,22 +56,49 @@ absl::StatusOr<v1::LoopReport> LoopReporter::GetLoopReport(
   }
   VOC_ASSIGN_OR_RETURN(auto departments, LoopReportDepartments(caller, request.department()));
 
-  LoopCaseQuery query;
-  query.from_ms = range.from_ms;
-  query.to_ms = range.to_ms;
-  query.kind = request.kind();
-  query.departments = std::move(departments);
-  VOC_ASSIGN_OR_RETURN(const std::vector<LoopCaseRow> cases, store_.CasesOpened(query));
+  VOC_ASSIGN_OR_RETURN(const reports::DayRange days,
+                       reports::ParseDayRange(request.start_day(), request.end_day(), kMaxLoopReportDays));
 
-  // The report's end: figures are as of it (loop_figures.h).
+  // The report's end: figures are as of it (loop_figures.h). An event
+  // counts when it happened by then and on or before the end's local day:
+  // for a past range, whose end is a midnight, strictly before it.
   const std::int64_t as_of_ms = std::min(ToMillis(clock_.Now()), range.to_ms);
-  v1::LoopReport report = ComputeLoopFigures(cases, as_of_ms);
-  // The local day the end falls in; the range's own end (00:00 of the day
-  // after) belongs to end_day.
-  const std::int64_t offset_ms = utc_offset_minutes_ * kMinuteMs;
-  report.set_as_of_day(reports::FormatDay(FloorDiv(as_of_ms - 1 + offset_ms, kDayMs)));
+  const std::int64_t as_of_day = LocalDay(as_of_ms - 1, utc_offset_minutes_);
+  const std::int64_t last_counted_ms =
+      LocalDay(as_of_ms, utc_offset_minutes_) == as_of_day ? as_of_ms : as_of_ms - 1;
+
+  LoopRollupQuery sums;
+  sums.start_day = days.start;
+  sums.end_day = days.end;
+  sums.as_of_day = as_of_day;
+  sums.kind = request.kind();
+  sums.departments = departments;
+  VOC_ASSIGN_OR_RETURN(LoopTally tally, rollup_.Tally(sums));
+
+  LoopCaseQuery cases;
+  cases.from_ms = range.from_ms;
+  cases.to_ms = range.to_ms;
+  cases.kind = request.kind();
+  cases.departments = std::move(departments);
+  VOC_ASSIGN_OR_RETURN(tally.awaiting, store_.CountAwaitingCallbacks(cases, as_of_ms, last_counted_ms));
+
+  v1::LoopReport report = FiguresOf(tally);
+  report.set_as_of_day(reports::FormatDay(as_of_day));
   report.set_utc_offset_minutes(utc_offset_minutes_);
   return report;
+}
+
+absl::StatusOr<v1::RebuildLoopRollupsResponse> LoopReporter::RebuildLoopRollups(
+    const auth::Principal& caller) const {
+  if (!auth::IsAdmin(caller)) return auth::Denied("rebuilding the loop roll-up");
+  const std::int64_t started = ToMillis(clock_.Now());
+  VOC_ASSIGN_OR_RETURN(const LoopRollupRebuilt done, rollup_.Rebuild());
+  v1::RebuildLoopRollupsResponse response;
+  response.set_cases_read(done.cases);
+  response.set_count_rows(done.count_rows);
+  response.set_duration_rows(done.duration_rows);
+  *response.mutable_took() = ToProto(std::chrono::milliseconds(ToMillis(clock_.Now()) - started));
+  return response;
 }
 
 }  // namespace voc::tracking

@@ -1,6 +1,7 @@
 // GetLoopReport's logic (issue 12): who may see which departments' figures,
-// the request's days in the report time zone, the store's rows and the
-// figures (loop_figures.h). Plain C++: the clock is injected, gRPC is
+// the request's days in the report time zone, the daily roll-up's sums
+// (store/loop_rollup_store.h; the hot loop's "awaiting" from the cases) and
+// the figures (loop_figures.h). Plain C++: the clock is injected, gRPC is
 // loop_report_grpc.h's. Thread-safe (the store pools sessions).
 #pragma once
 
@@ -14,6 +15,7 @@
 #include "common/clock/clock.h"
 #include "common/reports/periods.h"
 #include "services/tracking/store/loop_report_store.h"
+#include "services/tracking/store/loop_rollup_store.h"
 #include "voc/v1/reports.pb.h"
 
 namespace voc::tracking {
@@ -43,17 +45,20 @@ absl::StatusOr<LoopReportRange> LoopReportRangeOf(const std::string& start_day,
 
 class LoopReporter {
  public:
-  LoopReporter(LoopReportStore& store, const Clock& clock,
-               int utc_offset_minutes = reports::kDefaultReportUtcOffsetMinutes)
-      : store_(store), clock_(clock), utc_offset_minutes_(utc_offset_minutes) {}
+  // `rollup` sums days at its own offset, which is the report's.
+  LoopReporter(LoopReportStore& store, LoopRollupStore& rollup, const Clock& clock)
+      : store_(store), rollup_(rollup), clock_(clock), utc_offset_minutes_(rollup.utc_offset_minutes()) {}
 
   // INVALID_ARGUMENT naming start_day, end_day or kind; PERMISSION_DENIED as
   // LoopReportDepartments says; UNAVAILABLE when the database is.
   absl::StatusOr<v1::LoopReport> GetLoopReport(const auth::Principal& caller,
                                                const v1::GetLoopReportRequest& request) const;
+  // Admin only (PERMISSION_DENIED otherwise): LoopRollupStore::Rebuild.
+  absl::StatusOr<v1::RebuildLoopRollupsResponse> RebuildLoopRollups(const auth::Principal& caller) const;
 
  private:
   LoopReportStore& store_;
+  LoopRollupStore& rollup_;
   const Clock& clock_;
   int utc_offset_minutes_;
 };

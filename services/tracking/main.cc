@@ -130,7 +130,24 @@ int main(int argc, char** argv) {
   // loop) in the report time zone, a fixed offset from UTC.
   const voc::reports::ReportSettings& report_settings = ctx.reports;
   voc::tracking::LoopReportStore loop_store(*ctx.db);
-  voc::tracking::LoopReporter loop_reporter(loop_store, *ctx.clock, report_settings.utc_offset_minutes);
+  // The report sums a daily roll-up the writes mark cases for and a refresh
+  // keeps up to date at the sweep's pace; a different report offset than
+  // the rows were made with rebuilds them here.
+  voc::tracking::LoopRollupStore loop_rollup(*ctx.db, *ctx.clock, report_settings.utc_offset_minutes);
+  if (const absl::Status ensured = loop_rollup.EnsureOffset(); !ensured.ok()) {
+    std::cerr << "voc-tracking: cannot start: " << ensured.message() << "\n";
+    return 2;
+  }
+  voc::PeriodicWorker rollup_worker("loop-rollup", interval,
+                                    [&] {
+                                      const auto refreshed = loop_rollup.RefreshAll(/*max_batches=*/20);
+                                      if (!refreshed.ok()) {
+                                        voc::log::Warn("loop_rollup_refresh_failed",
+                                                       {{"error", std::string(refreshed.status().message())}});
+                                      }
+                                    },
+                                    voc::PeriodicWorker::FirstTick::kImmediately);
+  voc::tracking::LoopReporter loop_reporter(loop_store, loop_rollup, *ctx.clock);
   voc::tracking::LoopReportGrpc loop_grpc(*authenticator, loop_reporter);
 
   // PIPL / GDPR erasure (issue 9): voc customers erase.
@@ -143,6 +160,7 @@ int main(int argc, char** argv) {
   const auto readiness = voc::StartReadiness(ctx, server);
   worker.Start();
   item_worker.Start();
+  rollup_worker.Start();
   relay.Start();
   voc::log::Info("tracking_started", {{"directory", directory_path},
                                       {"sla_policies", policies.path()},
@@ -150,6 +168,7 @@ int main(int argc, char** argv) {
   server.WaitForShutdownSignal();
   worker.Stop();
   item_worker.Stop();
+  rollup_worker.Stop();
   relay.Stop();
   return 0;
 }

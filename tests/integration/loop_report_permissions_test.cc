@@ -15,6 +15,7 @@
 #include "services/tracking/loop_report_grpc.h"
 #include "services/tracking/loop_reporter.h"
 #include "services/tracking/store/loop_report_store.h"
+#include "services/tracking/store/loop_rollup_store.h"
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/store/tracking_store.h"
 #include "services/tracking/tracking_service.h"
@@ -41,6 +42,7 @@ class LoopReportPermissionsTest : public ::testing::Test {
   void SetUp() override {
     creds_.Add("analytics-reader", "analytics:read");
     creds_.Add("feedback-only", "feedback:write");
+    creds_.Add("admin-key", "admin");
     db_ = storage::Database::Open("sqlite3://" + dir_.path() + "/tracking.db").value();
     ASSERT_TRUE(db_->Migrate("tracking", TrackingMigrations()).ok());
     directory_ = std::make_shared<const org::OrgDirectory>(
@@ -49,7 +51,8 @@ class LoopReportPermissionsTest : public ::testing::Test {
     store_ = std::make_unique<TrackingStore>(*db_);
     service_ = std::make_unique<TrackingService>(*store_, clock_);
     loop_store_ = std::make_unique<LoopReportStore>(*db_);
-    reporter_ = std::make_unique<LoopReporter>(*loop_store_, clock_);
+    rollup_ = std::make_unique<LoopRollupStore>(*db_, clock_, 480);
+    reporter_ = std::make_unique<LoopReporter>(*loop_store_, *rollup_, clock_);
     grpc_ = std::make_unique<LoopReportGrpc>(*authenticator_, *reporter_);
     server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"tracking", "127.0.0.1:0", nullptr},
                                                    std::vector<grpc::Service*>{grpc_.get()});
@@ -59,6 +62,7 @@ class LoopReportPermissionsTest : public ::testing::Test {
     Create("log-2", "logistics");
     Create("app-1", "app_engineering");
     clock_.Advance(std::chrono::hours(1));
+    ASSERT_TRUE(rollup_->RefreshAll().ok());
   }
   void TearDown() override { server_->Shutdown(); }
 
@@ -109,6 +113,7 @@ class LoopReportPermissionsTest : public ::testing::Test {
   std::unique_ptr<TrackingStore> store_;
   std::unique_ptr<TrackingService> service_;
   std::unique_ptr<LoopReportStore> loop_store_;
+  std::unique_ptr<LoopRollupStore> rollup_;
   std::unique_ptr<LoopReporter> reporter_;
   std::unique_ptr<LoopReportGrpc> grpc_;
   std::unique_ptr<rpc::ServiceServer> server_;
@@ -163,6 +168,27 @@ TEST_F(LoopReportPermissionsTest, CallersWithoutTheScopeAreRefused) {
   EXPECT_EQ(AsPrincipal("feedback-only", bad, &r).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(AsPrincipal("analytics-reader", bad, &r).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(LoopReportPermissionsTest, OnlyAnAdminRebuildsTheRollUp) {
+  auto rebuild = [&](const std::string& principal, const std::string& person = "") {
+    grpc::ClientContext ctx;
+    if (!person.empty()) ActFor(ctx, person);
+    v1::RebuildLoopRollupsResponse out;
+    auto stub = v1::LoopReportService::NewStub(creds_.Channel(address_, principal));
+    const grpc::Status status = stub->RebuildLoopRollups(&ctx, v1::RebuildLoopRollupsRequest(), &out);
+    return std::make_pair(status, out);
+  };
+  EXPECT_EQ(rebuild("analytics-reader").first.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(rebuild("gateway", "p-emily-carter").first.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  const auto [status, out] = rebuild("admin-key");
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(out.cases_read(), 3);
+  EXPECT_EQ(out.count_rows(), 2);  // one (day, department, kind, day) row per department
+  // The rebuilt figures are the refreshed ones.
+  v1::LoopReport r;
+  ASSERT_TRUE(AsPrincipal("analytics-reader", Request(), &r).ok());
+  EXPECT_EQ(Opened(r), (std::map<std::string, std::int64_t>{{"app_engineering", 1}, {"logistics", 2}}));
 }
 
 TEST_F(LoopReportPermissionsTest, AnUnauthenticatedCallerIsRefused) {

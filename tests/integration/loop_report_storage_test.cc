@@ -7,15 +7,18 @@
 #include <gtest/gtest.h>
 
 #include <absl/strings/match.h>
+#include <google/protobuf/util/message_differencer.h>
 
 #include <memory>
 #include <string>
 
+#include "common/storage/rows.h"
 #include "common/util/time.h"
 #include "services/tracking/loop_reporter.h"
 #include "services/tracking/sla_policy_source.h"
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/loop_report_store.h"
+#include "services/tracking/store/loop_rollup_store.h"
 #include "services/tracking/store/migrations.h"
 #include "services/tracking/store/sla_store.h"
 #include "services/tracking/store/tracking_store.h"
@@ -34,9 +37,14 @@ using sla_test::Utc;
 
 enum class Backend { kSqlite, kPostgres };
 
+constexpr int kUtc8 = 480;  // the report offset, the default
+
 std::int64_t Ms(const google::protobuf::Duration& d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(FromProto(d)).count();
 }
+// What a percentile reports for an exact duration: its histogram bucket's
+// middle (reports.proto, DurationFigures; the bucket rules are unit-tested).
+std::int64_t Mid(std::int64_t ms) { return DurationBucketMidpoint(DurationBucket(ms)); }
 
 class LoopReportStorageTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -58,7 +66,7 @@ class LoopReportStorageTest : public ::testing::TestWithParam<Backend> {
     db_ = storage::Database::Open(url, 4).value();
     const absl::StatusOr<int> version = db_->Migrate("tracking", TrackingMigrations());
     ASSERT_TRUE(version.ok()) << version.status();
-    ASSERT_GE(*version, 6);  // migration 6 holds the loop report's index
+    ASSERT_GE(*version, 8);  // 6: the loop report's index; 8: its roll-up
     policies_ = sla_test::TestPolicies();
     policy_source_ = std::make_unique<SlaPolicySource>(policies_);
     directory_ = std::make_shared<const org::OrgDirectory>(
@@ -69,7 +77,8 @@ class LoopReportStorageTest : public ::testing::TestWithParam<Backend> {
     sweeper_ = std::make_unique<SlaSweeper>(*sla_store_, *store_, clock_, notifier_, directory_,
                                             [this] { return policies_; });
     loop_store_ = std::make_unique<LoopReportStore>(*db_);
-    reporter_ = std::make_unique<LoopReporter>(*loop_store_, clock_);  // UTC+8, the default
+    rollup_ = std::make_unique<LoopRollupStore>(*db_, clock_, kUtc8);
+    reporter_ = std::make_unique<LoopReporter>(*loop_store_, *rollup_, clock_);
   }
 
   void At(sla::TimeMs t) { clock_.Set(FromMillis(t)); }
@@ -128,6 +137,10 @@ class LoopReportStorageTest : public ::testing::TestWithParam<Backend> {
     req.set_end_day(end_day);
     req.set_department(department);
     req.set_kind(kind);
+    // The roll-up follows the cases one refresh behind: the service runs one
+    // every sweep interval, the test before each report.
+    const auto refreshed = rollup_->RefreshAll();
+    EXPECT_TRUE(refreshed.ok()) << refreshed.status();
     auto report = reporter_->GetLoopReport(TestSystem(), req);
     EXPECT_TRUE(report.ok()) << report.status();
     return report.value_or(v1::LoopReport());
@@ -183,6 +196,7 @@ class LoopReportStorageTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<SlaStore> sla_store_;
   std::unique_ptr<SlaSweeper> sweeper_;
   std::unique_ptr<LoopReportStore> loop_store_;
+  std::unique_ptr<LoopRollupStore> rollup_;
   std::unique_ptr<LoopReporter> reporter_;
   v1::Case b1_, c1_, c2_, c3_, d1_, d2_, d3_;
 };
@@ -208,7 +222,7 @@ TEST_P(LoopReportStorageTest, TheWeeksFiguresAreThoseWorkedOutByHand) {
   EXPECT_EQ(app.resolved(), 0);
   EXPECT_EQ(app.first_response().due(), 1);
   EXPECT_EQ(app.first_response().met(), 1);
-  EXPECT_EQ(Ms(app.first_response().used().median()), 30 * kMinuteMs);
+  EXPECT_EQ(Ms(app.first_response().used().median()), Mid(30 * kMinuteMs));
   // Resolution due Thursday 16:00 (Wednesday 9 h + Thursday 7 h): not yet.
   EXPECT_EQ(app.resolution().due(), 0);
 
@@ -222,11 +236,11 @@ TEST_P(LoopReportStorageTest, TheWeeksFiguresAreThoseWorkedOutByHand) {
   EXPECT_EQ(cs.first_response().met(), 1);
   EXPECT_DOUBLE_EQ(cs.first_response().met_share(), 0.5);
   EXPECT_EQ(cs.first_response().used().count(), 2);
-  EXPECT_EQ(Ms(cs.first_response().used().median()), 24 * kHourMs);
-  EXPECT_EQ(Ms(cs.first_response().used().p90()), 24 * kHourMs + kMinuteMs);
+  EXPECT_EQ(Ms(cs.first_response().used().median()), Mid(24 * kHourMs));
+  EXPECT_EQ(Ms(cs.first_response().used().p90()), Mid(24 * kHourMs + kMinuteMs));
   EXPECT_EQ(cs.resolution().due(), 1);
   EXPECT_EQ(cs.resolution().met(), 1);
-  EXPECT_EQ(Ms(cs.resolution().used().median()), 47 * kHourMs);
+  EXPECT_EQ(Ms(cs.resolution().used().median()), Mid(47 * kHourMs));
   EXPECT_EQ(cs.breaches(), 0);
   EXPECT_EQ(cs.escalations(), 0);
 
@@ -239,18 +253,18 @@ TEST_P(LoopReportStorageTest, TheWeeksFiguresAreThoseWorkedOutByHand) {
   EXPECT_EQ(log.first_response().met(), 1);
   EXPECT_DOUBLE_EQ(log.first_response().met_share(), 1.0 / 3.0);
   EXPECT_EQ(log.first_response().used().count(), 2);
-  EXPECT_EQ(Ms(log.first_response().used().median()), 2 * kHourMs);
-  EXPECT_EQ(Ms(log.first_response().used().p90()), 11 * kHourMs);
+  EXPECT_EQ(Ms(log.first_response().used().median()), Mid(2 * kHourMs));
+  EXPECT_EQ(Ms(log.first_response().used().p90()), Mid(11 * kHourMs));
   // Resolution: c1 10 h; b1 (due Tuesday 16:00) and c2 (Tuesday 17:00) past due.
   EXPECT_EQ(log.resolution().due(), 3);
   EXPECT_EQ(log.resolution().met(), 1);
   EXPECT_EQ(log.resolution().used().count(), 1);
-  EXPECT_EQ(Ms(log.resolution().used().median()), 10 * kHourMs);
+  EXPECT_EQ(Ms(log.resolution().used().median()), Mid(10 * kHourMs));
   EXPECT_EQ(log.breaches(), 2);
   EXPECT_EQ(log.escalations(), 2);
 
-  // Open at Thursday 12:00 UTC: d3 6 h; c3 1 d 3 h, d2 2 d 12 h; c2 3 d 2 h,
-  // b1 3 d 20 h.
+  // Open on local Thursday the 17th, in days since their opening day: d3
+  // opened that day; c3 on the 16th, d2 the 15th; c2 and b1 the 14th.
   const std::vector<std::int64_t> backlog = {1, 2, 2, 0, 0};
   ASSERT_EQ(r.backlog_size(), 5);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(r.backlog(i).open(), backlog[i]) << r.backlog(i).label();
@@ -280,9 +294,10 @@ TEST_P(LoopReportStorageTest, APastRangeIsAsOfItsEnd) {
   EXPECT_EQ(log.resolution().due(), 0);
   EXPECT_EQ(log.breaches(), 0);     // recorded on Tuesday
   EXPECT_EQ(log.escalations(), 0);
-  // Ages at Monday 16:00: b1 exactly 1 d ("1-3d"); d1 8 h, c1 7 h, c2 6 h.
-  EXPECT_EQ(r.backlog(0).open(), 3);
-  EXPECT_EQ(r.backlog(1).open(), 1);
+  // Ages in days at the end of the 14th: all four were opened that day
+  // (b1 at its first moment), so all are "<1d".
+  EXPECT_EQ(r.backlog(0).open(), 4);
+  EXPECT_EQ(r.backlog(1).open(), 0);
   EXPECT_EQ(r.hot_loop().detractor_cases(), 1);
   EXPECT_EQ(r.hot_loop().called_back_within_24h(), 0);
   EXPECT_EQ(r.hot_loop().awaiting(), 1);
@@ -357,6 +372,133 @@ TEST_P(LoopReportStorageTest, TheCaseReadSeeksTheOpeningTimeIndex) {
   const auto rows = loop_store_->CasesOpened(one_day);
   ASSERT_TRUE(rows.ok()) << rows.status();
   EXPECT_EQ(rows->size(), 48u);
+}
+
+
+// The roll-up summed per request equals the cases summed one by one
+// (ComputeLoopFigures, the rules' unit-tested form) for every end day of
+// the week, for each department and kind, past ranges and today alike.
+TEST_P(LoopReportStorageTest, TheRollUpEqualsTheCasesSummedOneByOne) {
+  OpenTheWeek();
+  const std::vector<std::string> days = {"2026-12-13", "2026-12-14", "2026-12-15", "2026-12-16", "2026-12-17"};
+  for (const std::string& end : days) {
+    for (const std::string& department : {std::string(""), std::string("logistics"), std::string("customer_success")}) {
+      for (const v1::CaseKind kind : {v1::CASE_KIND_UNSPECIFIED, v1::CASE_KIND_DETRACTOR_CALLBACK}) {
+        const v1::LoopReport summed = Report("2026-12-13", end, department, kind);
+        const LoopReportRange range = LoopReportRangeOf("2026-12-13", end, kUtc8).value();
+        LoopCaseQuery q;
+        q.from_ms = range.from_ms;
+        q.to_ms = range.to_ms;
+        q.kind = kind;
+        if (!department.empty()) q.departments = std::set<std::string>{department};
+        const auto cases = loop_store_->CasesOpened(q);
+        ASSERT_TRUE(cases.ok()) << cases.status();
+        const std::int64_t as_of = std::min(ToMillis(clock_.Now()), range.to_ms);
+        v1::LoopReport expected = ComputeLoopFigures(*cases, as_of, kUtc8);
+        expected.set_as_of_day(summed.as_of_day());
+        expected.set_utc_offset_minutes(kUtc8);
+        std::string diff;
+        google::protobuf::util::MessageDifferencer differ;
+        differ.ReportDifferencesToString(&diff);
+        EXPECT_TRUE(differ.Compare(expected, summed)) << "to " << end << " department '" << department
+                                                      << "' kind " << kind << ": " << diff;
+      }
+    }
+  }
+}
+
+// The rows a rebuild sums from the cases are the rows the refreshes kept
+// while the week happened (zero rows left by moved events aside).
+TEST_P(LoopReportStorageTest, ARebuildEqualsTheIncrementalRollUp) {
+  OpenTheWeek();
+  // A reassignment moves c2's figures from logistics to app_engineering.
+  At(Utc(2026, 12, 17, 11));
+  v1::ReassignCaseRequest reassign;
+  reassign.set_name(c2_.name());
+  reassign.mutable_owner()->set_department("app_engineering");
+  reassign.set_reason("app bug");
+  ASSERT_TRUE(service_->ReassignCase(TestSystem(), reassign).ok());
+  At(Utc(2026, 12, 17, 12));
+  const v1::LoopReport before = Report("2026-12-14", "2026-12-17");
+  auto rows = [&] {
+    std::string out;
+    db_->WithSession([&](soci::session& s) {
+      soci::rowset<soci::row> counts = (s.prepare <<
+          "SELECT open_day, department, kind, event_day, opened, resolved, first_response_due,"
+          " first_response_met, resolution_due, resolution_met, breaches, escalations,"
+          " called_back_within_24h, reached FROM loop_daily_counts ORDER BY open_day, department, kind, event_day");
+      for (const soci::row& r : counts) {
+        std::string line;
+        bool any = false;
+        for (std::size_t i = 0; i < r.size(); ++i) {
+          const std::string v = i == 1 ? storage::AsString(r, i) : std::to_string(storage::AsInt(r, i));
+          if (i >= 4 && v != "0") any = true;
+          line += v + " ";
+        }
+        if (any) out += line + "\n";
+      }
+      soci::rowset<soci::row> durations = (s.prepare <<
+          "SELECT open_day, department, kind, event_day, clock, bucket_ms, clocks FROM loop_daily_durations"
+          " WHERE clocks <> 0 ORDER BY open_day, department, kind, event_day, clock, bucket_ms");
+      for (const soci::row& r : durations) {
+        out += "d";
+        for (std::size_t i = 0; i < r.size(); ++i) {
+          out += " " + (i == 1 ? storage::AsString(r, i) : std::to_string(storage::AsInt(r, i)));
+        }
+        out += "\n";
+      }
+    });
+    return out;
+  };
+  const std::string incremental = rows();
+  EXPECT_NE(incremental.find("app_engineering"), std::string::npos);
+  const auto rebuilt = rollup_->Rebuild();
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
+  EXPECT_EQ(rebuilt->cases, 8);  // b0 b1 c1 c2 c3 d1 d2 d3
+  EXPECT_EQ(rows(), incremental);
+  const v1::LoopReport after = Report("2026-12-14", "2026-12-17");
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(before, after));
+  // c2 now counts under app_engineering: two complaints there, one in logistics' place.
+  ASSERT_EQ(after.rows_size(), 3);
+  EXPECT_EQ(after.rows(0).department(), "app_engineering");
+  EXPECT_EQ(after.rows(0).opened(), 2);
+  EXPECT_EQ(after.rows(2).department(), "logistics");
+  EXPECT_EQ(after.rows(2).opened(), 2);
+  EXPECT_EQ(after.rows(2).escalations(), 1);  // b1's; c2's went with it
+  EXPECT_EQ(after.rows(0).escalations(), 1);
+}
+
+// Tracking started with another report offset than the roll-up's rows were
+// made with: EnsureOffset rebuilds them at the new one.
+TEST_P(LoopReportStorageTest, ANewReportOffsetRebuildsTheRollUp) {
+  OpenTheWeek();
+  const v1::LoopReport utc8 = Report("2026-12-14", "2026-12-17");
+  const absl::Status ensured = rollup_->EnsureOffset();  // records +480: nothing to do
+  ASSERT_TRUE(ensured.ok()) << ensured;
+  // Tracking restarted at UTC+0.
+  LoopRollupStore utc(*db_, clock_, 0);
+  const absl::Status rebuilt = utc.EnsureOffset();
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt;
+  db_->WithSession([&](soci::session& s) {
+    long long v = 0;
+    s << "SELECT value FROM loop_rollup_settings", soci::into(v);
+    EXPECT_EQ(v, 0);
+  });
+  EXPECT_EQ(utc.MarkedCases().value(), 0);
+  LoopReporter at_utc(*loop_store_, utc, clock_);
+  v1::GetLoopReportRequest req;
+  req.set_start_day("2026-12-14");
+  req.set_end_day("2026-12-17");
+  const auto got = at_utc.GetLoopReport(TestSystem(), req);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->utc_offset_minutes(), 0);
+  // b1 (16:00 UTC on the 13th) opened on the 14th at UTC+8, on the 13th
+  // at UTC: out of the range now.
+  std::int64_t opened8 = 0, opened0 = 0;
+  for (const auto& row : utc8.rows()) opened8 += row.opened();
+  for (const auto& row : got->rows()) opened0 += row.opened();
+  EXPECT_EQ(opened8, 7);
+  EXPECT_EQ(opened0, 6);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LoopReportStorageTest,

@@ -29,8 +29,14 @@ BoundSelect CasesOf(const LoopCaseQuery& q, const std::string& select, const std
   BoundSelect st;
   st += "SELECT " + select + " FROM " + from;
   st += " LEFT JOIN case_owners o ON o.case_id = c.id AND o.ordinal = 0";
-  st += " WHERE c.create_ms >= " + st.Param(static_cast<long long>(q.from_ms));
-  st += " AND c.create_ms < " + st.Param(static_cast<long long>(q.to_ms));
+  if (q.case_ids) {
+    std::string in;
+    for (const std::string& id : *q.case_ids) in += (in.empty() ? "" : ", ") + st.Param(id);
+    st += " WHERE c.id IN (" + in + ")";
+  } else {
+    st += " WHERE c.create_ms >= " + st.Param(static_cast<long long>(q.from_ms));
+    st += " AND c.create_ms < " + st.Param(static_cast<long long>(q.to_ms));
+  }
   if (q.kind != 0) st += " AND c.kind = " + st.Param(static_cast<long long>(q.kind));
   if (q.departments) {
     std::string in;
@@ -95,64 +101,88 @@ storage::Migration LoopReportMigration() {
 }
 
 absl::StatusOr<std::vector<LoopCaseRow>> LoopReportStore::CasesOpened(const LoopCaseQuery& query) {
-  if (query.departments && query.departments->empty()) return std::vector<LoopCaseRow>{};
   return storage::Guarded("reading the cases of a loop report", [&] {
+    return db_.WithSession([&](soci::session& s) { return ReadCases(s, query); });
+  });
+}
+
+std::vector<LoopCaseRow> LoopReportStore::ReadCases(soci::session& s, const LoopCaseQuery& query) {
+  if (query.departments && query.departments->empty()) return {};
+  if (query.case_ids && query.case_ids->empty()) return {};
+  std::vector<LoopCaseRow> cases;
+  std::unordered_map<std::string, std::size_t> index;
+
+  const BoundSelect cases_st = CasesWithClocks(query);
+  for (const soci::row& r : cases_st.Run(s)) {
+    LoopCaseRow row;
+    row.case_id = AsString(r, 0);
+    row.kind = static_cast<int>(AsInt(r, 1));
+    row.create_ms = AsInt(r, 2);
+    row.department = AsString(r, 3);
+    row.first_response = ReadClock(r, 4, row.case_id, kFirstResponseClock);
+    row.resolution = ReadClock(r, 4 + kClockColumnCount, row.case_id, kResolutionClock);
+    index.emplace(row.case_id, cases.size());
+    cases.push_back(std::move(row));
+  }
+  if (cases.empty()) return cases;
+  auto of = [&](const std::string& case_id) -> LoopCaseRow* {
+    const auto it = index.find(case_id);
+    return it == index.end() ? nullptr : &cases[it->second];
+  };
+
+  BoundSelect callbacks = CasesOf(query, "x.case_id, x.time_ms, x.reached", JoinedToCases("case_callbacks"));
+  for (const soci::row& r : callbacks.Run(s)) {
+    if (LoopCaseRow* c = of(AsString(r, 0))) c->callbacks.push_back({AsInt(r, 1), AsInt(r, 2) != 0});
+  }
+
+  BoundSelect history = CasesOf(query, "x.case_id, x.action, x.time_ms", JoinedToCases("case_history"));
+  // One Param per statement: the operands of + are not sequenced, and
+  // placeholders must be numbered in the order they are bound.
+  const std::string resolved = history.Param(std::string("resolved"));
+  const std::string escalated = history.Param(std::string(kEscalationAction));
+  history += " AND x.action IN (" + resolved + ", " + escalated + ")";
+  for (const soci::row& r : history.Run(s)) {
+    LoopCaseRow* c = of(AsString(r, 0));
+    if (!c) continue;
+    const std::int64_t t = AsInt(r, 2);
+    if (AsString(r, 1) == "resolved") {
+      // A case is resolved once (no transition leaves RESOLVED but to
+      // CLOSED); the earliest entry wins should there be two.
+      if (!c->resolved_ms || t < *c->resolved_ms) c->resolved_ms = t;
+    } else {
+      c->escalation_ms.push_back(t);
+    }
+  }
+
+  BoundSelect breaches = CasesOf(query, "x.case_id, x.clock, x.fired_ms", JoinedToCases("sla_fired"));
+  breaches += " AND x.point = " + breaches.Param(std::string(kBreachPoint));
+  for (const soci::row& r : breaches.Run(s)) {
+    LoopCaseRow* c = of(AsString(r, 0));
+    if (!c) continue;
+    const std::string clock = AsString(r, 1);
+    std::optional<LoopClock>& k = clock == kFirstResponseClock ? c->first_response : c->resolution;
+    if (k && (clock == kFirstResponseClock || clock == kResolutionClock)) k->breach_fired_ms = AsInt(r, 2);
+  }
+  return cases;
+}
+
+absl::StatusOr<std::int64_t> LoopReportStore::CountAwaitingCallbacks(const LoopCaseQuery& query,
+                                                                     std::int64_t as_of_ms,
+                                                                     std::int64_t last_counted_ms) {
+  if (query.departments && query.departments->empty()) return 0;
+  if (query.kind != 0 && query.kind != v1::CASE_KIND_DETRACTOR_CALLBACK) return 0;
+  LoopCaseQuery callbacks = query;
+  callbacks.kind = v1::CASE_KIND_DETRACTOR_CALLBACK;
+  return storage::Guarded("counting the loop report's awaiting callbacks", [&] {
     return db_.WithSession([&](soci::session& s) {
-      std::vector<LoopCaseRow> cases;
-      std::unordered_map<std::string, std::size_t> index;
-
-      const BoundSelect cases_st = CasesWithClocks(query);
-      for (const soci::row& r : cases_st.Run(s)) {
-        LoopCaseRow row;
-        row.case_id = AsString(r, 0);
-        row.kind = static_cast<int>(AsInt(r, 1));
-        row.create_ms = AsInt(r, 2);
-        row.department = AsString(r, 3);
-        row.first_response = ReadClock(r, 4, row.case_id, kFirstResponseClock);
-        row.resolution = ReadClock(r, 4 + kClockColumnCount, row.case_id, kResolutionClock);
-        index.emplace(row.case_id, cases.size());
-        cases.push_back(std::move(row));
-      }
-      if (cases.empty()) return cases;
-      auto of = [&](const std::string& case_id) -> LoopCaseRow* {
-        const auto it = index.find(case_id);
-        return it == index.end() ? nullptr : &cases[it->second];
-      };
-
-      BoundSelect callbacks = CasesOf(query, "x.case_id, x.time_ms, x.reached", JoinedToCases("case_callbacks"));
-      for (const soci::row& r : callbacks.Run(s)) {
-        if (LoopCaseRow* c = of(AsString(r, 0))) c->callbacks.push_back({AsInt(r, 1), AsInt(r, 2) != 0});
-      }
-
-      BoundSelect history = CasesOf(query, "x.case_id, x.action, x.time_ms", JoinedToCases("case_history"));
-      // One Param per statement: the operands of + are not sequenced, and
-      // placeholders must be numbered in the order they are bound.
-      const std::string resolved = history.Param(std::string("resolved"));
-      const std::string escalated = history.Param(std::string(kEscalationAction));
-      history += " AND x.action IN (" + resolved + ", " + escalated + ")";
-      for (const soci::row& r : history.Run(s)) {
-        LoopCaseRow* c = of(AsString(r, 0));
-        if (!c) continue;
-        const std::int64_t t = AsInt(r, 2);
-        if (AsString(r, 1) == "resolved") {
-          // A case is resolved once (no transition leaves RESOLVED but to
-          // CLOSED); the earliest entry wins should there be two.
-          if (!c->resolved_ms || t < *c->resolved_ms) c->resolved_ms = t;
-        } else {
-          c->escalation_ms.push_back(t);
-        }
-      }
-
-      BoundSelect breaches = CasesOf(query, "x.case_id, x.clock, x.fired_ms", JoinedToCases("sla_fired"));
-      breaches += " AND x.point = " + breaches.Param(std::string(kBreachPoint));
-      for (const soci::row& r : breaches.Run(s)) {
-        LoopCaseRow* c = of(AsString(r, 0));
-        if (!c) continue;
-        const std::string clock = AsString(r, 1);
-        std::optional<LoopClock>& k = clock == kFirstResponseClock ? c->first_response : c->resolution;
-        if (k && (clock == kFirstResponseClock || clock == kResolutionClock)) k->breach_fired_ms = AsInt(r, 2);
-      }
-      return cases;
+      BoundSelect st = CasesOf(callbacks, "COUNT(*)", "cases c");
+      st += " AND c.create_ms > " + st.Param(static_cast<long long>(as_of_ms - kHotLoopWindowMs));
+      st += " AND c.create_ms <= " + st.Param(static_cast<long long>(last_counted_ms));
+      st += " AND NOT EXISTS (SELECT 1 FROM case_callbacks x WHERE x.case_id = c.id AND x.time_ms <= " +
+            st.Param(static_cast<long long>(last_counted_ms)) + ")";
+      std::int64_t n = 0;
+      for (const soci::row& r : st.Run(s)) n = AsInt(r, 0);
+      return n;
     });
   });
 }

@@ -27,10 +27,12 @@ namespace voc::tracking {
 // Migration 6 of schema "tracking" (appended to TrackingMigrations()).
 storage::Migration LoopReportMigration();
 
-// Which cases a report reads.
+// Which cases a report (or the roll-up's refresh) reads.
 struct LoopCaseQuery {
   std::int64_t from_ms = 0;  // create_ms >= from_ms
   std::int64_t to_ms = 0;    // create_ms < to_ms
+  // When set: these cases, whenever opened (from_ms and to_ms are unused).
+  std::optional<std::vector<std::string>> case_ids;
   int kind = 0;              // v1::CaseKind; 0 = every kind
   // The primary owner's department is one of these; nullopt = any (cases
   // without an owner included).
@@ -43,6 +45,15 @@ class LoopReportStore {
 
   // Ordered by create_ms, then id. UNAVAILABLE when the database is.
   absl::StatusOr<std::vector<LoopCaseRow>> CasesOpened(const LoopCaseQuery& query);
+  // The same read inside the caller's session (the roll-up's transaction).
+  static std::vector<LoopCaseRow> ReadCases(soci::session& s, const LoopCaseQuery& query);
+  // The detractor-callback cases of `query` (its range, departments, and
+  // kind when it names one) opened less than 24 h before `as_of_ms` with
+  // no callback logged at or before `last_counted_ms`: the hot loop's
+  // "awaiting", read from the cases (a day's worth at most) because it
+  // turns on the hour, not the day. UNAVAILABLE when the database is.
+  absl::StatusOr<std::int64_t> CountAwaitingCallbacks(const LoopCaseQuery& query, std::int64_t as_of_ms,
+                                                      std::int64_t last_counted_ms);
   // The plan of CasesOpened's first statement (EXPLAIN QUERY PLAN on SQLite,
   // EXPLAIN on PostgreSQL), one line per plan row: for the test that checks
   // it reads cases_create rather than every case.

@@ -1,6 +1,7 @@
 #include "services/tracking/store/migrations.h"
 
 #include "services/tracking/store/loop_report_store.h"
+#include "services/tracking/store/loop_rollup_store.h"
 #include "services/tracking/store/explanation_migration.h"
 #include "services/tracking/store/sla_store.h"
 #include "services/tracking/tasks/task_migration.h"
@@ -219,6 +220,9 @@ std::vector<storage::Migration> TrackingMigrations() {
       // ---- issue 12, why is this case here: migration 7
       // (services/tracking/store/explanation_migration.cc)
       ExplanationMigration(),
+      // ---- issue 12, the Loop report's daily roll-up: migration 8
+      // (services/tracking/store/loop_rollup_store.cc)
+      LoopRollupMigration(),
   };
 }
 

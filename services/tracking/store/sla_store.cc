@@ -5,6 +5,7 @@
 #include "common/status/status.h"
 #include "common/storage/errors.h"
 #include "common/storage/rows.h"
+#include "services/tracking/store/loop_rollup_store.h"
 
 namespace voc::tracking {
 namespace {
@@ -228,6 +229,10 @@ absl::StatusOr<std::vector<FireOutcome>> SlaStore::FirePoints(const std::vector<
                soci::use(fired), soci::use(f.target), soci::use(fired), soci::use(f.key.case_id));
         }
         outcomes.push_back(FireOutcome::kFired);
+      }
+      // A breach or escalation is in the Loop report's figures.
+      if (std::find(outcomes.begin(), outcomes.end(), FireOutcome::kFired) != outcomes.end()) {
+        MarkLoopRollupDirty(s, first.key.case_id);
       }
       return outcomes;
     });

@@ -10,6 +10,7 @@
 #include "common/util/ids.h"
 #include "common/util/time.h"
 #include "services/tracking/store/case_explanation.h"
+#include "services/tracking/store/loop_rollup_store.h"
 #include "services/tracking/store/outbox_hex.h"
 #include "services/tracking/store/worklist_query.h"
 
@@ -551,6 +552,7 @@ absl::StatusOr<std::vector<CreatedCase>> TrackingStore::CreateCases(
         if (out[i].inserted) inserted_ids.push_back(item.c->id());
       }
       WriteOwnerListKeys(s, inserted_ids);  // worklist: the new owner rows' list keys
+      MarkLoopRollupDirty(s, inserted_ids);  // the Loop report's roll-up
 
       std::vector<std::string> to_load;
       for (const std::string& id : case_ids) {
@@ -686,6 +688,7 @@ absl::Status TrackingStore::ApplyCaseChange(const CaseChange& ch) {
         AppendHistory(s, "case_history", "case_id", ch.case_id, h);
       }
       WriteOwnerListKeys(s, ch.case_id);  // worklist: the new state and dues on the owner rows
+      MarkLoopRollupDirty(s, ch.case_id);  // the Loop report's roll-up: clocks, owner, callbacks
       if (!ch.event.empty()) {
         auto after = LoadCaseWith(s, ch.case_id, /*with_history=*/false, ch.now_ms);
         AppendOutbox(s, ch.now_ms, ch.event, after->SerializeAsString());
@@ -722,6 +725,7 @@ absl::StatusOr<bool> TrackingStore::MarkOverdue(const std::string& case_id, std:
                soci::use(now), soci::use(case_id), soci::use(now));
       if (changed == 0) return false;
       AppendHistory(s, "case_history", "case_id", case_id, history);
+      MarkLoopRollupDirty(s, case_id);  // an escalation is in the Loop report
       return true;
     });
   });
@@ -764,6 +768,7 @@ absl::StatusOr<bool> TrackingStore::ClaimEscalation(const std::string& case_id,
                soci::use(case_id));
       if (changed == 0) return false;
       AppendHistory(s, "case_history", "case_id", case_id, history);
+      MarkLoopRollupDirty(s, case_id);  // an escalation is in the Loop report
       return true;
     });
   });

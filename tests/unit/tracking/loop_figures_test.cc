@@ -6,6 +6,9 @@
 
 #include "common/util/time.h"
 
+#include <cstdlib>
+#include <map>
+
 namespace voc::tracking {
 namespace {
 
@@ -44,30 +47,90 @@ std::int64_t Ms(const google::protobuf::Duration& d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(FromProto(d)).count();
 }
 
-TEST(NearestRankPercentileTest, PicksTheValueAtRankCeilOfPTimesN) {
-  // n = 5: median rank ceil(2.5) = 3, p90 rank ceil(4.5) = 5.
-  EXPECT_EQ(NearestRankPercentile({5, 1, 4, 2, 3}, 50), 3);
-  EXPECT_EQ(NearestRankPercentile({5, 1, 4, 2, 3}, 90), 5);
-  // n = 4: median rank 2 (the lower middle), p90 rank ceil(3.6) = 4.
-  EXPECT_EQ(NearestRankPercentile({40, 10, 30, 20}, 50), 20);
-  EXPECT_EQ(NearestRankPercentile({40, 10, 30, 20}, 90), 40);
-  // n = 10 (1..10): p90 rank exactly 9.
-  EXPECT_EQ(NearestRankPercentile({10, 9, 8, 7, 6, 5, 4, 3, 2, 1}, 90), 9);
-  EXPECT_EQ(NearestRankPercentile({7}, 50), 7);
-  EXPECT_EQ(NearestRankPercentile({7}, 90), 7);
-  EXPECT_EQ(NearestRankPercentile({}, 50), 0);
+// What a percentile reports for an exact duration: its bucket's middle.
+std::int64_t Mid(std::int64_t ms) { return DurationBucketMidpoint(DurationBucket(ms)); }
+
+TEST(DurationBucketTest, SixteenBucketsAPowerOfTwoExactBelow32Ms) {
+  EXPECT_EQ(DurationBucket(0), 0);
+  EXPECT_EQ(DurationBucket(31), 31);
+  EXPECT_EQ(DurationBucketMidpoint(31), 31);
+  // [32, 64): buckets 2 ms wide.
+  EXPECT_EQ(DurationBucket(32), 32);
+  EXPECT_EQ(DurationBucket(33), 32);
+  EXPECT_EQ(DurationBucket(34), 34);
+  EXPECT_EQ(DurationBucketMidpoint(32), 33);
+  // 2 h = 7,200,000 ms in [2^22, 2^23): buckets of 2^18 = 262,144 ms;
+  // 7,200,000 / 262,144 = 27.47, so [27, 28) x 262,144.
+  EXPECT_EQ(DurationBucket(2 * kH), 27 * 262144);
+  EXPECT_EQ(DurationBucketMidpoint(27 * 262144), 27 * 262144 + 131072);
+  // Every value's reported middle is within 1/32 of it.
+  for (std::int64_t v = 32; v < 90 * kD; v = v * 17 / 16 + 1) {
+    const std::int64_t mid = Mid(v);
+    EXPECT_LE(std::abs(mid - v) * 32, v) << v;
+    EXPECT_EQ(DurationBucket(mid), DurationBucket(v)) << v;
+  }
 }
 
-TEST(BacklogBucketTest, EachBucketHoldsItsLowerBoundAndNotItsUpper) {
-  EXPECT_EQ(BacklogBucketOf(0), 0);
-  EXPECT_EQ(BacklogBucketOf(kD - 1), 0);
-  EXPECT_EQ(BacklogBucketOf(kD), 1);
-  EXPECT_EQ(BacklogBucketOf(3 * kD - 1), 1);
-  EXPECT_EQ(BacklogBucketOf(3 * kD), 2);
-  EXPECT_EQ(BacklogBucketOf(7 * kD - 1), 2);
-  EXPECT_EQ(BacklogBucketOf(7 * kD), 3);
-  EXPECT_EQ(BacklogBucketOf(30 * kD - 1), 3);
-  EXPECT_EQ(BacklogBucketOf(30 * kD), 4);
+TEST(HistogramPercentileTest, PicksTheBucketAtRankCeilOfPTimesN) {
+  // Values under 32 ms are their own buckets, so these are exact.
+  // n = 5: median rank ceil(2.5) = 3, p90 rank ceil(4.5) = 5.
+  const std::map<std::int64_t, std::int64_t> five = {{1, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1}};
+  EXPECT_EQ(HistogramPercentile(five, 50), 3);
+  EXPECT_EQ(HistogramPercentile(five, 90), 5);
+  // n = 4: median rank 2 (the lower middle), p90 rank ceil(3.6) = 4.
+  const std::map<std::int64_t, std::int64_t> four = {{5, 1}, {10, 1}, {15, 1}, {20, 1}};
+  EXPECT_EQ(HistogramPercentile(four, 50), 10);
+  EXPECT_EQ(HistogramPercentile(four, 90), 20);
+  // Counts: 10 values, 9 of them 1 ms and one 30 ms: p90 rank 9 = 1 ms.
+  EXPECT_EQ(HistogramPercentile({{1, 9}, {30, 1}}, 90), 1);
+  EXPECT_EQ(HistogramPercentile({{1, 8}, {30, 2}}, 90), 30);
+  // A larger value reports its bucket's middle.
+  EXPECT_EQ(HistogramPercentile({{DurationBucket(2 * kH), 1}}, 50), Mid(2 * kH));
+  EXPECT_EQ(HistogramPercentile({}, 50), 0);
+}
+
+TEST(BacklogBucketTest, AgesInWholeDaysHoldTheirLowerBoundAndNotTheirUpper) {
+  EXPECT_EQ(BacklogBucketOfDays(0), 0);
+  EXPECT_EQ(BacklogBucketOfDays(1), 1);
+  EXPECT_EQ(BacklogBucketOfDays(2), 1);
+  EXPECT_EQ(BacklogBucketOfDays(3), 2);
+  EXPECT_EQ(BacklogBucketOfDays(6), 2);
+  EXPECT_EQ(BacklogBucketOfDays(7), 3);
+  EXPECT_EQ(BacklogBucketOfDays(29), 3);
+  EXPECT_EQ(BacklogBucketOfDays(30), 4);
+}
+
+TEST(LoopEventsTest, ADueStillAheadIsNoMissUntilItPasses) {
+  LoopCaseRow c = Case("logistics", v1::CASE_KIND_COMPLAINT, kAsOf - kD);
+  c.first_response = Running(8 * kH, kAsOf);
+  auto due_events = [&](std::int64_t known_at) {
+    int n = 0;
+    for (const LoopEvent& e : LoopEventsOf(c, known_at)) n += e.field == kLoopFirstResponseDue;
+    return n;
+  };
+  EXPECT_EQ(due_events(kAsOf), 0);  // due exactly now: not missed yet
+  EXPECT_EQ(due_events(kAsOf + 1), 1);
+  // Once missed, the event is dated at the due, whenever it is computed.
+  for (const LoopEvent& e : LoopEventsOf(c, kAsOf + kD)) {
+    if (e.field == kLoopFirstResponseDue) EXPECT_EQ(e.time_ms, kAsOf);
+  }
+  // A met clock: due and met at its met moment, its duration bucketed.
+  c.first_response = Met(8 * kH, 2 * kH, kAsOf - kD + 2 * kH);
+  const std::vector<LoopEvent> met = LoopEventsOf(c, kAsOf);
+  const std::vector<LoopEvent> expected = {
+      {kAsOf - kD, kLoopOpened, 0},
+      {kAsOf - kD + 2 * kH, kLoopFirstResponseDue, 0},
+      {kAsOf - kD + 2 * kH, kLoopFirstResponseMet, 0},
+      {kAsOf - kD + 2 * kH, kLoopFirstResponseUsed, DurationBucket(2 * kH)}};
+  EXPECT_EQ(met, expected);
+}
+
+TEST(LocalDayTest, CountsCivilDaysAtTheOffset) {
+  // 1970-01-01T16:00Z is the 2nd at UTC+8, the 1st at UTC.
+  EXPECT_EQ(LocalDay(16 * kH, 0), 0);
+  EXPECT_EQ(LocalDay(16 * kH, 480), 1);
+  EXPECT_EQ(LocalDay(16 * kH - 1, 480), 0);
+  EXPECT_EQ(LocalDay(-1, 0), -1);
 }
 
 TEST(ClockOutcomeTest, IsDecidedAsOfTheReportsEnd) {
@@ -141,7 +204,7 @@ TEST(LoopFiguresTest, ComplianceAndDurationsPerDepartmentAndKind) {
   LoopCaseRow future = Case("logistics", v1::CASE_KIND_COMPLAINT, kAsOf + 1);
   cases = {e, d, c, b, a, r, future};
 
-  const v1::LoopReport report = ComputeLoopFigures(cases, kAsOf);
+  const v1::LoopReport report = ComputeLoopFigures(cases, kAsOf, 0);
   ASSERT_EQ(report.rows_size(), 2);
   // Sorted by department: app_engineering first.
   const v1::LoopFigures& app = report.rows(0);
@@ -152,7 +215,7 @@ TEST(LoopFiguresTest, ComplianceAndDurationsPerDepartmentAndKind) {
   EXPECT_EQ(app.first_response().due(), 1);
   EXPECT_EQ(app.first_response().met(), 1);
   EXPECT_DOUBLE_EQ(app.first_response().met_share(), 1.0);
-  EXPECT_EQ(Ms(app.first_response().used().median()), kH / 2);
+  EXPECT_EQ(Ms(app.first_response().used().median()), Mid(kH / 2));
   EXPECT_EQ(app.resolution().due(), 0);  // met after the end, due after it
   EXPECT_EQ(app.resolution().used().count(), 0);
   EXPECT_DOUBLE_EQ(app.resolution().met_share(), 0.0);
@@ -169,21 +232,22 @@ TEST(LoopFiguresTest, ComplianceAndDurationsPerDepartmentAndKind) {
   // MTTA over {2, 9, 4, 6} h: sorted {2, 4, 6, 9}; median rank 2 = 4 h,
   // p90 rank ceil(3.6) = 4 = 9 h.
   EXPECT_EQ(log.first_response().used().count(), 4);
-  EXPECT_EQ(Ms(log.first_response().used().median()), 4 * kH);
-  EXPECT_EQ(Ms(log.first_response().used().p90()), 9 * kH);
+  EXPECT_EQ(Ms(log.first_response().used().median()), Mid(4 * kH));
+  EXPECT_EQ(Ms(log.first_response().used().p90()), Mid(9 * kH));
   // Resolution: a met, b late, c missed (due passed), d and e pending.
   EXPECT_EQ(log.resolution().due(), 3);
   EXPECT_EQ(log.resolution().met(), 1);
   EXPECT_DOUBLE_EQ(log.resolution().met_share(), 1.0 / 3.0);
   // MTTR over the met ones {10, 20} h: median rank 1 = 10 h, p90 rank 2 = 20 h.
   EXPECT_EQ(log.resolution().used().count(), 2);
-  EXPECT_EQ(Ms(log.resolution().used().median()), 10 * kH);
-  EXPECT_EQ(Ms(log.resolution().used().p90()), 20 * kH);
+  EXPECT_EQ(Ms(log.resolution().used().median()), Mid(10 * kH));
+  EXPECT_EQ(Ms(log.resolution().used().p90()), Mid(20 * kH));
   EXPECT_EQ(log.breaches(), 2);     // b's first response, c's resolution
   EXPECT_EQ(log.escalations(), 2);  // c's two before the end
 
-  // Backlog at the end: c 8 d -> "7-30d", d 2 d -> "1-3d", e 2 h -> "<1d",
-  // r 40 d -> ">=30d" (resolved only after the end).
+  // Backlog at the end (20:26 UTC), in days since the opening day: c 8 ->
+  // "7-30d", d 2 -> "1-3d", e the same day -> "<1d", r 40 -> ">=30d"
+  // (resolved only after the end).
   ASSERT_EQ(report.backlog_size(), 5);
   const std::vector<std::pair<std::string, std::int64_t>> expected = {
       {"<1d", 1}, {"1-3d", 1}, {"3-7d", 0}, {"7-30d", 1}, {">=30d", 1}};
@@ -216,7 +280,7 @@ TEST(LoopFiguresTest, HotLoopCountsCallbacksWithin24HoursWallClock) {
   complaint.callbacks = {{open + kH, true}};
   cases.push_back(complaint);
 
-  const v1::HotLoopFigures hot = ComputeLoopFigures(cases, kAsOf).hot_loop();
+  const v1::HotLoopFigures hot = ComputeLoopFigures(cases, kAsOf, 0).hot_loop();
   EXPECT_EQ(hot.detractor_cases(), 7);
   EXPECT_EQ(hot.called_back_within_24h(), 3);
   EXPECT_EQ(hot.awaiting(), 2);
@@ -228,7 +292,7 @@ TEST(LoopFiguresTest, HotLoopCountsCallbacksWithin24HoursWallClock) {
 }
 
 TEST(LoopFiguresTest, NoCasesGiveZerosAndEveryBucket) {
-  const v1::LoopReport report = ComputeLoopFigures({}, kAsOf);
+  const v1::LoopReport report = ComputeLoopFigures({}, kAsOf, 0);
   EXPECT_EQ(report.rows_size(), 0);
   ASSERT_EQ(report.backlog_size(), 5);
   for (const auto& b : report.backlog()) EXPECT_EQ(b.open(), 0);

@@ -1,0 +1,450 @@
+#include "services/tracking/store/loop_rollup_store.h"
+
+#include <array>
+#include <compare>
+#include <map>
+#include <sstream>
+#include <tuple>
+#include <utility>
+
+#include "common/log/log.h"
+#include "common/storage/bound_select.h"
+#include "common/storage/errors.h"
+#include "common/storage/rows.h"
+#include "common/util/time.h"
+#include "services/tracking/store/loop_report_store.h"
+
+namespace voc::tracking {
+namespace {
+
+using storage::AsInt;
+using storage::AsString;
+using storage::BoundSelect;
+using storage::Exec;
+
+constexpr char kOffsetSetting[] = "utc_offset_minutes";
+// Cases read a statement when rebuilding; the IN lists of a refresh are at
+// most its limit.
+constexpr int kRebuildChunk = 2000;
+
+// The counters' columns, in LoopField order (kLoopOpened ..).
+constexpr std::array<const char*, kLoopCounterCount> kCounterColumns = {
+    "opened",   "resolved", "first_response_due", "first_response_met", "resolution_due",
+    "resolution_met", "breaches", "escalations", "called_back_within_24h", "reached"};
+
+// One event of a case at day precision: what the roll-up keeps.
+struct DayEvent {
+  std::int64_t day = 0;
+  int field = 0;
+  std::int64_t bucket_ms = 0;
+};
+
+// What one case adds to the roll-up.
+struct CaseContribution {
+  std::int64_t open_day = 0;
+  std::string department;
+  int kind = 0;
+  std::vector<DayEvent> events;
+};
+
+CaseContribution ContributionOf(const LoopCaseRow& c, std::int64_t known_at_ms, int offset) {
+  CaseContribution out;
+  out.open_day = LocalDay(c.create_ms, offset);
+  out.department = c.department;
+  out.kind = c.kind;
+  for (const LoopEvent& e : LoopEventsOf(c, known_at_ms)) {
+    out.events.push_back({LocalDay(e.time_ms, offset), static_cast<int>(e.field), e.bucket_ms});
+  }
+  return out;
+}
+
+// loop_case_events.events: "open_day kind", the department, then a line
+// "day field bucket" per event. Department ids never hold a newline.
+std::string Encode(const CaseContribution& c) {
+  std::string out = std::to_string(c.open_day) + " " + std::to_string(c.kind) + "\n" + c.department + "\n";
+  for (const DayEvent& e : c.events) {
+    out += std::to_string(e.day) + " " + std::to_string(e.field) + " " + std::to_string(e.bucket_ms) + "\n";
+  }
+  return out;
+}
+
+std::optional<CaseContribution> Decode(const std::string& text) {
+  std::istringstream in(text);
+  CaseContribution c;
+  std::string line;
+  if (!std::getline(in, line)) return std::nullopt;
+  std::istringstream head(line);
+  if (!(head >> c.open_day >> c.kind)) return std::nullopt;
+  if (!std::getline(in, c.department)) return std::nullopt;
+  while (std::getline(in, line)) {
+    std::istringstream ev(line);
+    DayEvent e;
+    if (ev >> e.day >> e.field >> e.bucket_ms) c.events.push_back(e);
+  }
+  return c;
+}
+
+struct RowKey {
+  std::int64_t open_day = 0;
+  std::string department;
+  int kind = 0;
+  std::int64_t event_day = 0;
+  auto operator<=>(const RowKey&) const = default;
+};
+
+// Signed changes to the roll-up's rows, ordered by key so that concurrent
+// refreshes on PostgreSQL lock rows in one order (no deadlock).
+struct RollupDelta {
+  std::map<RowKey, std::array<long long, kLoopCounterCount>> counts;
+  std::map<std::tuple<RowKey, int, std::int64_t>, long long> durations;  // (row, clock, bucket)
+
+  void Add(const CaseContribution& c, int sign) {
+    for (const DayEvent& e : c.events) {
+      const RowKey key{c.open_day, c.department, c.kind, e.day};
+      if (e.field < kLoopCounterCount) {
+        counts[key][e.field] += sign;
+      } else {
+        durations[{key, e.field - kLoopCounterCount, e.bucket_ms}] += sign;
+      }
+    }
+  }
+};
+
+struct CountRow {
+  long long open_day, event_day;
+  std::string department;
+  int kind;
+  std::array<long long, kLoopCounterCount> n;
+};
+struct DurationRow {
+  long long open_day, event_day;
+  std::string department;
+  int kind, clock;
+  long long bucket_ms, clocks;
+};
+
+std::string CountsUpsertHead() {
+  std::string head = "INSERT INTO loop_daily_counts (open_day, event_day, department, kind";
+  for (const char* c : kCounterColumns) head += std::string(", ") + c;
+  return head + ")";
+}
+std::string CountsUpsertTail() {
+  std::string tail = " ON CONFLICT (open_day, department, kind, event_day) DO UPDATE SET ";
+  for (std::size_t i = 0; i < kCounterColumns.size(); ++i) {
+    const std::string c = kCounterColumns[i];
+    tail += (i ? ", " : "") + c + " = loop_daily_counts." + c + " + excluded." + c;
+  }
+  return tail;
+}
+
+void Apply(soci::session& s, bool sqlite, RollupDelta& delta) {
+  // Long multi-row upserts cost SQLite more than linearly (voice_rollup_store.cc).
+  const std::size_t per_statement = sqlite ? 20 : 200;
+  std::vector<CountRow> counts;
+  for (const auto& [k, n] : delta.counts) {
+    bool any = false;
+    for (long long v : n) any = any || v != 0;
+    if (any) counts.push_back({k.open_day, k.event_day, k.department, k.kind, n});
+  }
+  static const std::string head = CountsUpsertHead(), tail = CountsUpsertTail();
+  storage::InsertRows(s, head, 4 + kLoopCounterCount, tail, counts,
+                      [](soci::details::prepare_temp_type& q, CountRow& r) {
+                        q, soci::use(r.open_day), soci::use(r.event_day), soci::use(r.department), soci::use(r.kind);
+                        for (long long& v : r.n) q, soci::use(v);
+                      },
+                      per_statement);
+  std::vector<DurationRow> durations;
+  for (const auto& [k, n] : delta.durations) {
+    const auto& [row, clock, bucket] = k;
+    if (n != 0) durations.push_back({row.open_day, row.event_day, row.department, row.kind, clock, bucket, n});
+  }
+  storage::InsertRows(s,
+                      "INSERT INTO loop_daily_durations (open_day, event_day, department, kind, clock,"
+                      " bucket_ms, clocks)",
+                      7,
+                      " ON CONFLICT (open_day, department, kind, event_day, clock, bucket_ms)"
+                      " DO UPDATE SET clocks = loop_daily_durations.clocks + excluded.clocks",
+                      durations,
+                      [](soci::details::prepare_temp_type& q, DurationRow& r) {
+                        q, soci::use(r.open_day), soci::use(r.event_day), soci::use(r.department),
+                            soci::use(r.kind), soci::use(r.clock), soci::use(r.bucket_ms), soci::use(r.clocks);
+                      },
+                      per_statement);
+}
+
+struct EventsRow {
+  std::string case_id, events;
+};
+
+void SaveEvents(soci::session& s, bool sqlite, std::vector<EventsRow>& rows) {
+  storage::InsertRows(s, "INSERT INTO loop_case_events (case_id, events)", 2,
+                      " ON CONFLICT (case_id) DO UPDATE SET events = excluded.events", rows,
+                      [](soci::details::prepare_temp_type& q, EventsRow& r) {
+                        q, soci::use(r.case_id), soci::use(r.events);
+                      },
+                      sqlite ? 20 : 200);
+}
+
+// "(:a, :b, ...)" with the ids bound, for statements over a set of cases.
+std::string InList(BoundSelect& st, const std::vector<std::string>& ids) {
+  std::string in;
+  for (const std::string& id : ids) in += (in.empty() ? "" : ", ") + st.Param(id);
+  return "(" + in + ")";
+}
+
+void DeleteByIds(soci::session& s, const std::string& table, const std::vector<std::string>& ids) {
+  if (ids.empty()) return;
+  soci::details::prepare_temp_type q =
+      (s.prepare << "DELETE FROM " + table + " WHERE case_id IN " + storage::Placeholders("i", ids.size()));
+  for (const std::string& id : ids) q, soci::use(id);
+  soci::statement st(q);
+  st.execute(true);
+}
+
+// WHERE of the report's rows in `table`.
+void WhereOfQuery(BoundSelect& st, const LoopRollupQuery& q) {
+  st += " WHERE open_day >= " + st.Param(static_cast<long long>(q.start_day));
+  st += " AND open_day <= " + st.Param(static_cast<long long>(q.end_day));
+  st += " AND event_day <= " + st.Param(static_cast<long long>(q.as_of_day));
+  if (q.kind != 0) st += " AND kind = " + st.Param(static_cast<long long>(q.kind));
+  if (q.departments) {
+    std::string in;
+    for (const std::string& d : *q.departments) in += (in.empty() ? "" : ", ") + st.Param(d);
+    st += " AND department IN (" + in + ")";
+  }
+}
+
+void WriteOffset(soci::session& s, int offset) {
+  long long value = offset;
+  const std::string name = kOffsetSetting;
+  Exec(s, "DELETE FROM loop_rollup_settings WHERE name = :n", soci::use(name));
+  Exec(s, "INSERT INTO loop_rollup_settings (name, value) VALUES (:n, :v)", soci::use(name), soci::use(value));
+}
+
+}  // namespace
+
+storage::Migration LoopRollupMigration() {
+  std::string counts =
+      "CREATE TABLE loop_daily_counts ("
+      " open_day BIGINT NOT NULL, department TEXT NOT NULL, kind INTEGER NOT NULL, event_day BIGINT NOT NULL";
+  for (const char* c : kCounterColumns) counts += std::string(", ") + c + " BIGINT NOT NULL DEFAULT 0";
+  counts += ", PRIMARY KEY (open_day, department, kind, event_day))";
+  return {8,
+          "Loop report roll-up (issue 12): daily sums of the cases' events",
+          {
+              counts,
+              "CREATE TABLE loop_daily_durations ("
+              " open_day BIGINT NOT NULL, department TEXT NOT NULL, kind INTEGER NOT NULL,"
+              " event_day BIGINT NOT NULL, clock INTEGER NOT NULL, bucket_ms BIGINT NOT NULL,"
+              " clocks BIGINT NOT NULL,"
+              " PRIMARY KEY (open_day, department, kind, event_day, clock, bucket_ms))",
+              // Each case's events as last summed: what a refresh takes back.
+              "CREATE TABLE loop_case_events (case_id TEXT PRIMARY KEY, events TEXT NOT NULL)",
+              "CREATE TABLE loop_rollup_dirty (case_id TEXT PRIMARY KEY, marks BIGINT NOT NULL)",
+              "CREATE TABLE loop_rollup_settings (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+              // A database from before the roll-up: its first refreshes sum every case.
+              "INSERT INTO loop_rollup_dirty (case_id, marks) SELECT id, 1 FROM cases",
+          }};
+}
+
+void MarkLoopRollupDirty(soci::session& s, const std::string& case_id) {
+  // DO UPDATE, not DO NOTHING: on PostgreSQL it waits for a refresh holding
+  // the mark and, once the refresh deleted it, inserts it again.
+  Exec(s,
+       "INSERT INTO loop_rollup_dirty (case_id, marks) VALUES (:c, 1)"
+       " ON CONFLICT (case_id) DO UPDATE SET marks = loop_rollup_dirty.marks + 1",
+       soci::use(case_id));
+}
+
+void MarkLoopRollupDirty(soci::session& s, const std::vector<std::string>& case_ids) {
+  for (const std::string& id : case_ids) MarkLoopRollupDirty(s, id);
+}
+
+LoopRollupStore::LoopRollupStore(storage::Database& db, const Clock& clock, int utc_offset_minutes)
+    : db_(db), clock_(clock), utc_offset_minutes_(utc_offset_minutes) {}
+
+absl::StatusOr<int> LoopRollupStore::RefreshOnce(int limit) {
+  const bool sqlite = db_.backend() == storage::Backend::kSqlite;
+  return storage::Guarded("refreshing the loop roll-up", [&] {
+    return db_.InTransaction([&](soci::session& s) -> int {
+      std::vector<std::string> ids;
+      {
+        // PostgreSQL: marks another refresh holds are left to it.
+        soci::rowset<soci::row> rows =
+            (s.prepare << "SELECT case_id FROM loop_rollup_dirty ORDER BY case_id LIMIT " + std::to_string(limit) +
+                              (sqlite ? "" : " FOR UPDATE SKIP LOCKED"));
+        for (const soci::row& r : rows) ids.push_back(AsString(r, 0));
+      }
+      if (ids.empty()) return 0;
+      const std::int64_t now_ms = ToMillis(clock_.Now());
+      LoopCaseQuery query;
+      query.case_ids = ids;
+      RollupDelta delta;
+      std::map<std::string, CaseContribution> now_of;
+      for (const LoopCaseRow& c : LoopReportStore::ReadCases(s, query)) {
+        now_of.emplace(c.case_id, ContributionOf(c, now_ms, utc_offset_minutes_));
+      }
+      BoundSelect old_st;
+      old_st += "SELECT case_id, events FROM loop_case_events WHERE case_id IN ";
+      old_st += InList(old_st, ids);
+      for (const soci::row& r : old_st.Run(s)) {
+        if (auto old = Decode(AsString(r, 1))) delta.Add(*old, -1);
+      }
+      std::vector<EventsRow> saved;
+      std::vector<std::string> gone;
+      for (const std::string& id : ids) {
+        const auto it = now_of.find(id);
+        if (it == now_of.end()) {
+          gone.push_back(id);  // no such case (any more): its events are taken back only
+          continue;
+        }
+        delta.Add(it->second, +1);
+        saved.push_back({id, Encode(it->second)});
+      }
+      Apply(s, sqlite, delta);
+      SaveEvents(s, sqlite, saved);
+      DeleteByIds(s, "loop_case_events", gone);
+      DeleteByIds(s, "loop_rollup_dirty", ids);
+      return static_cast<int>(ids.size());
+    });
+  });
+}
+
+absl::StatusOr<std::int64_t> LoopRollupStore::RefreshAll(int max_batches) {
+  std::int64_t total = 0;
+  for (int i = 0; i < max_batches; ++i) {
+    const absl::StatusOr<int> n = RefreshOnce();
+    if (!n.ok()) return n.status();
+    total += *n;
+    if (*n == 0) break;
+  }
+  return total;
+}
+
+absl::StatusOr<std::int64_t> LoopRollupStore::MarkedCases() {
+  return storage::Guarded("counting the loop roll-up's marked cases", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      long long n = 0;
+      s << "SELECT COUNT(*) FROM loop_rollup_dirty", soci::into(n);
+      return static_cast<std::int64_t>(n);
+    });
+  });
+}
+
+absl::StatusOr<LoopRollupRebuilt> LoopRollupStore::Rebuild() {
+  const bool sqlite = db_.backend() == storage::Backend::kSqlite;
+  return storage::Guarded("rebuilding the loop roll-up", [&] {
+    return db_.InTransaction([&](soci::session& s) {
+      // Marks first: a writer that commits after this marks its case again,
+      // and one that marked before has committed by the time it is read.
+      s << "DELETE FROM loop_rollup_dirty";
+      s << "DELETE FROM loop_daily_counts";
+      s << "DELETE FROM loop_daily_durations";
+      s << "DELETE FROM loop_case_events";
+      const std::int64_t now_ms = ToMillis(clock_.Now());
+      LoopRollupRebuilt out;
+      RollupDelta delta;
+      std::string after;  // keyset over case ids
+      for (;;) {
+        std::vector<std::string> ids;
+        {
+          soci::rowset<soci::row> rows =
+              (s.prepare << "SELECT id FROM cases WHERE id > :a ORDER BY id LIMIT " + std::to_string(kRebuildChunk),
+               soci::use(after));
+          for (const soci::row& r : rows) ids.push_back(AsString(r, 0));
+        }
+        if (ids.empty()) break;
+        after = ids.back();
+        LoopCaseQuery query;
+        query.case_ids = ids;
+        std::vector<EventsRow> saved;
+        for (const LoopCaseRow& c : LoopReportStore::ReadCases(s, query)) {
+          const CaseContribution contribution = ContributionOf(c, now_ms, utc_offset_minutes_);
+          delta.Add(contribution, +1);
+          saved.push_back({c.case_id, Encode(contribution)});
+        }
+        SaveEvents(s, sqlite, saved);
+        out.cases += static_cast<std::int64_t>(saved.size());
+      }
+      Apply(s, sqlite, delta);
+      out.count_rows = static_cast<std::int64_t>(delta.counts.size());
+      out.duration_rows = static_cast<std::int64_t>(delta.durations.size());
+      WriteOffset(s, utc_offset_minutes_);
+      return out;
+    });
+  });
+}
+
+absl::Status LoopRollupStore::EnsureOffset() {
+  const absl::StatusOr<std::optional<long long>> stored =
+      storage::Guarded("reading the loop roll-up's offset", [&] {
+        return db_.WithSession([&](soci::session& s) -> std::optional<long long> {
+          long long value = 0;
+          soci::indicator ind = soci::i_null;
+          const std::string name = kOffsetSetting;
+          s << "SELECT value FROM loop_rollup_settings WHERE name = :n", soci::into(value, ind), soci::use(name);
+          if (!s.got_data() || ind == soci::i_null) return std::nullopt;
+          return value;
+        });
+      });
+  if (!stored.ok()) return stored.status();
+  if (*stored && **stored == utc_offset_minutes_) return absl::OkStatus();
+  if (!*stored) {
+    // A new roll-up: every case is marked (migration 8) or none exists yet,
+    // so the refreshes build its rows at this offset.
+    return storage::Guarded("writing the loop roll-up's offset", [&] {
+      return db_.InTransaction([&](soci::session& s) {
+        WriteOffset(s, utc_offset_minutes_);
+        return absl::OkStatus();
+      });
+    });
+  }
+  log::Info("loop_rollup_rebuild", {{"reason", "report offset changed"},
+                                    {"from_minutes", std::to_string(**stored)},
+                                    {"to_minutes", std::to_string(utc_offset_minutes_)}});
+  const absl::StatusOr<LoopRollupRebuilt> rebuilt = Rebuild();
+  return rebuilt.ok() ? absl::OkStatus() : rebuilt.status();
+}
+
+absl::StatusOr<LoopTally> LoopRollupStore::Tally(const LoopRollupQuery& query) {
+  if (query.departments && query.departments->empty()) return LoopTally{};
+  return storage::Guarded("reading the loop roll-up", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      LoopTally tally;
+      BoundSelect counts;
+      counts += "SELECT department, kind";
+      for (const char* c : kCounterColumns) counts += std::string(", CAST(SUM(") + c + ") AS BIGINT)";
+      counts += " FROM loop_daily_counts";
+      WhereOfQuery(counts, query);
+      counts += " GROUP BY department, kind";
+      for (const soci::row& r : counts.Run(s)) {
+        LoopRowTally& row = tally.rows[{AsString(r, 0), static_cast<int>(AsInt(r, 1))}];
+        for (std::size_t i = 0; i < kCounterColumns.size(); ++i) row.counters[i] = AsInt(r, 2 + i);
+      }
+
+      BoundSelect durations;
+      durations += "SELECT department, kind, clock, bucket_ms, CAST(SUM(clocks) AS BIGINT) FROM loop_daily_durations";
+      WhereOfQuery(durations, query);
+      durations += " GROUP BY department, kind, clock, bucket_ms";
+      for (const soci::row& r : durations.Run(s)) {
+        const std::int64_t n = AsInt(r, 4);
+        if (n == 0) continue;
+        LoopRowTally& row = tally.rows[{AsString(r, 0), static_cast<int>(AsInt(r, 1))}];
+        auto& histogram = AsInt(r, 2) == 0 ? row.first_response_used : row.resolution_used;
+        histogram[AsInt(r, 3)] += n;
+      }
+
+      // Open at the end: opened minus resolved by then, per opening day.
+      BoundSelect backlog;
+      backlog += "SELECT open_day, CAST(SUM(opened) - SUM(resolved) AS BIGINT) FROM loop_daily_counts";
+      WhereOfQuery(backlog, query);
+      backlog += " GROUP BY open_day";
+      for (const soci::row& r : backlog.Run(s)) {
+        tally.backlog[BacklogBucketOfDays(query.as_of_day - AsInt(r, 0))] += AsInt(r, 1);
+      }
+      return tally;
+    });
+  });
+}
+
+}  // namespace voc::tracking
