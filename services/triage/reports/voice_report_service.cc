@@ -362,9 +362,10 @@ absl::StatusOr<v1::ListVoiceFeedbackResponse> VoiceReportService::ListVoiceFeedb
     for (const auto& t : r.topics()) out->add_topics(t.topic());
     out->set_priority(r.priority());
     out->set_cluster_id(row.cluster_id);
-    // Erasure empties the normalised text and the feedback's own text
-    // (store/erasure_store.h): nothing of it is shown.
-    const bool erased = row.stored.normalized_text.empty() && f.text().empty();
+    // Erasure empties the normalised text, the feedback's own text and its
+    // customer id (store/erasure_store.h): nothing of it is shown. A
+    // feedback that never had text (a bare NPS score) keeps its customer.
+    const bool erased = row.stored.normalized_text.empty() && f.text().empty() && f.customer().id().empty();
     out->set_erased(erased);
     if (!erased) {
       out->set_text(raw ? row.stored.normalized_text : masker_.Mask(row.stored.normalized_text));
