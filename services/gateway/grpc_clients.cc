@@ -180,6 +180,11 @@ absl::StatusOr<v1::VoiceTrend> GrpcBackend::GetVoiceTrend(const v1::GetVoiceTren
   return Call<v1::VoiceTrend>(stubs_->voice_reports.get(), "triage", &v1::VoiceReportService::Stub::GetVoiceTrend,
                               request);
 }
+absl::StatusOr<v1::ListVoiceFeedbackResponse> GrpcBackend::ListVoiceFeedback(
+    const v1::ListVoiceFeedbackRequest& request) {
+  return Call<v1::ListVoiceFeedbackResponse>(stubs_->voice_reports.get(), "triage",
+                                             &v1::VoiceReportService::Stub::ListVoiceFeedback, request);
+}
 absl::StatusOr<v1::ListTopTopicsResponse> GrpcBackend::ListTopTopics(const v1::ListTopTopicsRequest& request) {
   return Call<v1::ListTopTopicsResponse>(stubs_->voice_reports.get(), "triage",
                                          &v1::VoiceReportService::Stub::ListTopTopics, request);

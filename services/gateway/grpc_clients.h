@@ -74,6 +74,7 @@ class GrpcBackend final : public GatewayBackend {
   // ---- issue 12: reports (voice on triage's channel, loop on tracking's)
   absl::StatusOr<v1::VoiceTrend> GetVoiceTrend(const v1::GetVoiceTrendRequest& request) override;
   absl::StatusOr<v1::ListTopTopicsResponse> ListTopTopics(const v1::ListTopTopicsRequest& request) override;
+  absl::StatusOr<v1::ListVoiceFeedbackResponse> ListVoiceFeedback(const v1::ListVoiceFeedbackRequest& request) override;
   absl::StatusOr<v1::LoopReport> GetLoopReport(const v1::GetLoopReportRequest& request) override;
   // ---- issue 12: the programme, on verification's channel
   absl::StatusOr<v1::OutcomeReport> GetOutcomeReport(const v1::GetOutcomeReportRequest& request) override;

@@ -272,6 +272,25 @@ nlohmann::json VoicePointToJson(const v1::VoicePoint& p) {
           {"nps", NpsToJson(p.nps())}};
 }
 
+nlohmann::json VoiceFeedbackRowToJson(const v1::VoiceFeedbackRow& r) {
+  nlohmann::json topics = nlohmann::json::array();
+  for (const auto& t : r.topics()) topics.push_back(t);
+  return {{"feedback_id", r.feedback_id()},
+          {"occurred_time", TimeOrNull(r.occurred_time())},
+          {"channel", api::ChannelName(r.channel())},
+          {"product", r.product()},
+          {"region", r.region()},
+          {"sentiment", api::SentimentName(r.sentiment())},
+          {"intensity", r.intensity()},
+          {"nps", r.has_nps() ? nlohmann::json(r.nps()) : nlohmann::json(nullptr)},
+          {"topics", topics},
+          {"priority", api::PriorityName(r.priority())},
+          {"cluster_id", r.cluster_id()},
+          {"text", r.text()},
+          {"text_masked", r.text_masked()},
+          {"erased", r.erased()}};
+}
+
 nlohmann::json TopicFigureToJson(const v1::TopicFigure& t) {
   return {{"topic", t.topic()},
           {"department", t.department()},

@@ -60,6 +60,9 @@ nlohmann::json VoicePointToJson(const v1::VoicePoint& p);
 // {"topic","department","count","previous_count","share","previous_share","z",
 //  "p_value","significant_rise","mean_negative_intensity","nps"}
 nlohmann::json TopicFigureToJson(const v1::TopicFigure& t);
+// {"feedback_id","occurred_time","channel","product","region","sentiment","intensity",
+//  "nps" (null when none),"topics","priority","cluster_id","text","text_masked","erased"}
+nlohmann::json VoiceFeedbackRowToJson(const v1::VoiceFeedbackRow& r);
 // {"rows":[{"department","kind","opened","resolved","first_response","resolution",
 //  "breaches","escalations"}],"backlog":[{"label","open"}],"hot_loop":{...},"as_of_day"};
 // a clock's compliance is {"due","met","met_share","used":{"count","median_ms","p90_ms"}}.

@@ -129,6 +129,9 @@ class GatewayBackend {
   virtual absl::StatusOr<v1::ListTopTopicsResponse> ListTopTopics(const v1::ListTopTopicsRequest&) {
     return Unimplemented("ListTopTopics");
   }
+  virtual absl::StatusOr<v1::ListVoiceFeedbackResponse> ListVoiceFeedback(const v1::ListVoiceFeedbackRequest&) {
+    return Unimplemented("ListVoiceFeedback");
+  }
   virtual absl::StatusOr<v1::LoopReport> GetLoopReport(const v1::GetLoopReportRequest&) {
     return Unimplemented("GetLoopReport");
   }

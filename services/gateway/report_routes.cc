@@ -4,6 +4,9 @@
 //   GET /api/reports/topics?start=&end=&department=&channel=&product=&region=&topic=
 //                          &order=volume|growth&negative_only=1&page_size=&page_token=
 //                                  triage VoiceReportService.ListTopTopics
+//   GET /api/reports/feedback?start=&end=&department=&channel=&product=&region=&topic=&store=&tier=
+//                            &sentiment=&nps=&page_size=&page_token=
+//                                  triage VoiceReportService.ListVoiceFeedback
 //   GET /api/reports/loop?start=&end=&department=&kind=
 //                                  tracking LoopReportService.GetLoopReport
 // The services scope the figures to the person (the call is made for them);
@@ -27,6 +30,7 @@ namespace {
 constexpr std::size_t kMaxSliceBytes = 128;  // product, region, topic, department
 constexpr std::size_t kMaxReportTokenBytes = 512;
 constexpr int kMaxTopicPageSize = 200;  // ListTopTopics' own bound
+constexpr int kMaxFeedbackPageSize = 200;
 
 HttpResponse ReportJson(int status, const nlohmann::json& body) {
   HttpResponse r;
@@ -80,6 +84,29 @@ std::optional<HttpResponse> ParseRange(const std::map<std::string, std::string>&
   return std::nullopt;
 }
 
+// page_size (1..max, or absent) and page_token of a paged report.
+std::optional<HttpResponse> ParsePage(const std::map<std::string, std::string>& query, int max, int* size_out,
+                                      std::string* token_out) {
+  const std::string page_size = Get(query, "page_size");
+  if (!page_size.empty()) {
+    int size = 0;
+    std::size_t used = 0;
+    try {
+      size = std::stoi(page_size, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != page_size.size() || size < 1 || size > max) {
+      return BadParam("page_size: expected an integer 1.." + std::to_string(max));
+    }
+    *size_out = size;
+  }
+  const std::string token = Get(query, "page_token");
+  if (token.size() > kMaxReportTokenBytes) return BadParam("page_token: too long");
+  *token_out = token;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<HttpResponse> Router::ParseVoiceFilter(const std::map<std::string, std::string>& query,
@@ -128,7 +155,7 @@ std::optional<HttpResponse> Router::ReportRoute(const std::vector<std::string>& 
                                                 const HttpRequest& request, const For& f) const {
   if (seg.size() != 3 || seg[1] != "reports") return std::nullopt;
   const std::string& report = seg[2];
-  if (report != "voice" && report != "topics" && report != "loop") return std::nullopt;
+  if (report != "voice" && report != "topics" && report != "loop" && report != "feedback") return std::nullopt;
   if (request.method != "GET" && request.method != "HEAD") {
     HttpResponse r = ReportJson(405, ErrorJson("METHOD_NOT_ALLOWED", "use GET"));
     r.headers["Allow"] = "GET";
@@ -136,6 +163,7 @@ std::optional<HttpResponse> Router::ReportRoute(const std::vector<std::string>& 
   }
   if (report == "voice") return VoiceReport(query, f);
   if (report == "topics") return TopTopicsReport(query, f);
+  if (report == "feedback") return FeedbackReport(query, f);
   return LoopReport(query, f);
 }
 
@@ -215,6 +243,57 @@ HttpResponse Router::TopTopicsReport(const std::map<std::string, std::string>& q
                           {"order", order == "growth" ? "growth" : "volume"},
                           {"negative_only", negative_only},
                           {"topic_names", used_names}});
+}
+
+HttpResponse Router::FeedbackReport(const std::map<std::string, std::string>& query, const For& f) const {
+  v1::ListVoiceFeedbackRequest request;
+  if (auto bad = ParseVoiceFilter(query, request.mutable_filter())) return *bad;
+  v1::VoiceFilter& filter = *request.mutable_filter();
+  for (const auto& [name, setter] :
+       {std::pair<const char*, void (v1::VoiceFilter::*)(const std::string&)>{"store", &v1::VoiceFilter::set_store},
+        std::pair<const char*, void (v1::VoiceFilter::*)(const std::string&)>{"tier",
+                                                                              &v1::VoiceFilter::set_customer_tier}}) {
+    const std::string value = Get(query, name);
+    if (value.size() > kMaxSliceBytes) {
+      return BadParam(std::string(name) + ": longer than " + std::to_string(kMaxSliceBytes) + " bytes");
+    }
+    if (!IsValidUtf8(value)) return BadParam(std::string(name) + ": not valid UTF-8");
+    (filter.*setter)(value);
+  }
+  const std::string sentiment = Get(query, "sentiment");
+  if (sentiment == "negative") {
+    request.set_sentiment(v1::SENTIMENT_NEGATIVE);
+  } else if (sentiment == "neutral") {
+    request.set_sentiment(v1::SENTIMENT_NEUTRAL);
+  } else if (sentiment == "positive") {
+    request.set_sentiment(v1::SENTIMENT_POSITIVE);
+  } else if (!sentiment.empty()) {
+    return BadParam("sentiment: expected negative, neutral or positive");
+  }
+  const std::string nps = Get(query, "nps");
+  if (nps == "promoter") {
+    request.set_nps_category(v1::NPS_CATEGORY_PROMOTER);
+  } else if (nps == "passive") {
+    request.set_nps_category(v1::NPS_CATEGORY_PASSIVE);
+  } else if (nps == "detractor") {
+    request.set_nps_category(v1::NPS_CATEGORY_DETRACTOR);
+  } else if (!nps.empty()) {
+    return BadParam("nps: expected promoter, passive or detractor");
+  }
+  int size = 0;
+  std::string token;
+  if (auto bad = ParsePage(query, kMaxFeedbackPageSize, &size, &token)) return *bad;
+  request.set_page_size(size);
+  request.set_page_token(token);
+
+  auto listed = f.backend.ListVoiceFeedback(request);
+  if (!listed.ok()) return FromService(listed.status());
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& r : listed->rows()) rows.push_back(VoiceFeedbackRowToJson(r));
+  return ReportJson(200, {{"rows", rows},
+                          {"next_page_token", listed->next_page_token()},
+                          {"total", listed->total()},
+                          {"total_is_estimate", listed->total_is_estimate()}});
 }
 
 HttpResponse Router::LoopReport(const std::map<std::string, std::string>& query, const For& f) const {

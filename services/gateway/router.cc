@@ -237,7 +237,8 @@ std::string RouteTemplate(const std::string& target) {
   }
   if (seg.size() == 3 && seg[1] == "projects") return "/api/projects/{id}";
   // Issue 12: the Dashboard's reports (a fixed set, so the label stays bounded).
-  if (seg.size() == 3 && seg[1] == "reports" && (seg[2] == "voice" || seg[2] == "topics" || seg[2] == "loop")) {
+  if (seg.size() == 3 && seg[1] == "reports" && (seg[2] == "voice" || seg[2] == "topics" || seg[2] == "loop" ||
+                                                  seg[2] == "feedback")) {
     return "/api/reports/" + seg[2];
   }
   // Issue 12: the programme routes (programme_routes.cc).

@@ -116,6 +116,7 @@ class Router {
                                              const HttpRequest& request, const For& f) const;
   HttpResponse VoiceReport(const std::map<std::string, std::string>& query, const For& f) const;
   HttpResponse TopTopicsReport(const std::map<std::string, std::string>& query, const For& f) const;
+  HttpResponse FeedbackReport(const std::map<std::string, std::string>& query, const For& f) const;
   HttpResponse LoopReport(const std::map<std::string, std::string>& query, const For& f) const;
   // The slice shared by the voice routes; the error response when a
   // parameter is bad.

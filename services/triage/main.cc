@@ -164,6 +164,7 @@ int main(int argc, char** argv) {
         return found ? found->department : std::string();
       },
       *ctx.clock, {.nps_min_answers = report_settings.nps_min_answers});
+  voice_reports.UseMasker(voc::privacy::Masker::FromDirectory(authenticator->roles()->directory()));
   voc::triage::VoiceReportGrpc voice_report_grpc(voice_reports, *authenticator);
   voc::rpc::ServiceServer server({.service_name = "triage", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
                                   .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},

@@ -18,6 +18,7 @@
 #include "common/storage/database.h"
 #include "proto/api/topic_id.h"
 #include "services/triage/reports/voice_report_service.h"
+#include "services/triage/store/erasure_store.h"
 #include "services/triage/store/triage_store.h"
 #include "services/triage/store/voice_rollup_store.h"
 #include "tests/support/servers.h"
@@ -92,6 +93,9 @@ std::vector<Record> Generate(int n) {
   return out;
 }
 
+// Every text carries a phone number, which the masker de-identifies.
+std::string TextOf(const Record& r) { return "delivery late, call me 13812345678 (" + r.id + ")"; }
+
 v1::TriagedFeedback ToTriaged(const Record& r) {
   v1::TriagedFeedback t;
   auto& f = *t.mutable_feedback();
@@ -103,6 +107,7 @@ v1::TriagedFeedback ToTriaged(const Record& r) {
   f.mutable_customer()->set_value_tier(r.tier);
   f.mutable_customer()->set_store(r.store);
   if (r.nps) f.set_nps(*r.nps);
+  f.set_text(TextOf(r));
   f.mutable_occurred_time()->set_seconds(r.occurred_ms / 1000);
   auto& result = *t.mutable_result();
   result.set_feedback_id(r.id);
@@ -217,6 +222,7 @@ class VoiceReportTest : public ::testing::TestWithParam<Backend> {
       for (std::size_t j = i; j < std::min(records.size(), i + 64); ++j) {
         PendingResult p;
         p.triaged = ToTriaged(records[j]);
+        p.normalized_text = TextOf(records[j]);
         batch.push_back(std::move(p));
       }
       ASSERT_TRUE(store_->SaveResults(batch, seq, no_clusters, &seq).ok());
@@ -470,6 +476,184 @@ TEST_P(VoiceReportTest, BadFiltersNameTheirField) {
   f.set_store("sh-01");
   f.set_region("east");
   code_and(f, "filter: a store");
+}
+
+// ---- ListVoiceFeedback: the feedback behind a figure.
+
+// Every row of a ListVoiceFeedback walk, page by page.
+std::vector<v1::VoiceFeedbackRow> ListAll(VoiceReportService& service, const auth::Principal& caller,
+                                          v1::ListVoiceFeedbackRequest request, int* pages = nullptr) {
+  std::vector<v1::VoiceFeedbackRow> rows;
+  for (int n = 0; n < 1000; ++n) {
+    auto page = service.ListVoiceFeedback(caller, request);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) break;
+    EXPECT_LE(page->rows_size(), request.page_size() > 0 ? request.page_size() : 50);
+    for (const auto& r : page->rows()) rows.push_back(r);
+    if (pages) *pages = n + 1;
+    if (page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
+  }
+  return rows;
+}
+
+// The ids of the records `counts` keeps, newest first (ties by id, descending).
+std::vector<std::string> ExpectedIds(const std::vector<Record>& records,
+                                     const std::function<bool(const Record&)>& counts) {
+  std::vector<const Record*> kept;
+  for (const auto& r : records)
+    if (counts(r)) kept.push_back(&r);
+  std::sort(kept.begin(), kept.end(), [](const Record* a, const Record* b) {
+    return a->occurred_ms != b->occurred_ms ? a->occurred_ms > b->occurred_ms : a->id > b->id;
+  });
+  std::vector<std::string> ids;
+  for (const Record* r : kept) ids.push_back(r->id);
+  return ids;
+}
+
+std::vector<std::string> IdsOf(const std::vector<v1::VoiceFeedbackRow>& rows) {
+  std::vector<std::string> ids;
+  for (const auto& r : rows) ids.push_back(r.feedback_id());
+  return ids;
+}
+
+TEST_P(VoiceReportTest, FeedbackOfADayIsListedNewestFirstAndPagedThroughEveryRow) {
+  const reports::DayNumber day = kFirstDay + 9;
+  v1::ListVoiceFeedbackRequest request;
+  *request.mutable_filter() = Range(day, day);
+  request.set_page_size(7);
+  int pages = 0;
+  const auto rows = ListAll(*service_, analyst_, request, &pages);
+  const auto expected = ExpectedIds(records_, [&](const Record& r) { return r.day == day; });
+  ASSERT_GT(expected.size(), 14u);
+  EXPECT_EQ(IdsOf(rows), expected);
+  EXPECT_EQ(pages, static_cast<int>((expected.size() + 6) / 7));
+  auto first = service_->ListVoiceFeedback(analyst_, request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->total(), static_cast<long long>(expected.size()));
+  EXPECT_FALSE(first->total_is_estimate());
+  // An analyst reads the text as written, with every field of the record.
+  const Record& newest = *std::find_if(records_.begin(), records_.end(),
+                                       [&](const Record& r) { return r.id == expected.front(); });
+  const v1::VoiceFeedbackRow& row = first->rows(0);
+  EXPECT_EQ(row.text(), TextOf(newest));
+  EXPECT_FALSE(row.text_masked());
+  EXPECT_EQ(row.channel(), newest.channel);
+  EXPECT_EQ(row.product(), newest.product);
+  EXPECT_EQ(row.region(), newest.region);
+  EXPECT_EQ(row.sentiment(), newest.sentiment);
+  EXPECT_EQ(row.intensity(), newest.intensity);
+  EXPECT_EQ(row.has_nps(), newest.nps.has_value());
+  EXPECT_EQ(std::vector<std::string>(row.topics().begin(), row.topics().end()), newest.topics);
+  EXPECT_EQ(row.occurred_time().seconds() * 1000, newest.occurred_ms);
+}
+
+TEST_P(VoiceReportTest, FeedbackListFiltersCountWhatTheyName) {
+  const reports::DayNumber start = kFirstDay + 3, end = kFirstDay + 12;
+  auto in_range = [=](const Record& r) { return r.day >= start && r.day <= end; };
+  auto category = [](const Record& r) {
+    return !r.nps ? v1::NPS_CATEGORY_UNSPECIFIED
+                  : (*r.nps >= 9 ? v1::NPS_CATEGORY_PROMOTER
+                                 : (*r.nps >= 7 ? v1::NPS_CATEGORY_PASSIVE : v1::NPS_CATEGORY_DETRACTOR));
+  };
+  struct Case {
+    std::string name;
+    std::function<void(v1::ListVoiceFeedbackRequest&)> set;
+    std::function<bool(const Record&)> counts;
+  };
+  const std::vector<Case> cases = {
+      {"channel + region", [](auto& q) { q.mutable_filter()->set_channel(v1::CHANNEL_NPS_SURVEY); q.mutable_filter()->set_region("east"); },
+       [](const Record& r) { return r.channel == v1::CHANNEL_NPS_SURVEY && r.region == "east"; }},
+      {"product", [](auto& q) { q.mutable_filter()->set_product("E7"); }, [](const Record& r) { return r.product == "E7"; }},
+      {"topic with descendants + negative", [](auto& q) { q.mutable_filter()->set_topic("logistics"); q.set_sentiment(v1::SENTIMENT_NEGATIVE); },
+       [](const Record& r) { return OnTopic(r, "logistics") && r.sentiment == v1::SENTIMENT_NEGATIVE; }},
+      {"department + positive", [](auto& q) { q.mutable_filter()->set_department("pricing"); q.set_sentiment(v1::SENTIMENT_POSITIVE); },
+       [](const Record& r) { return InDepartment(r, "pricing") && r.sentiment == v1::SENTIMENT_POSITIVE; }},
+      {"store", [](auto& q) { q.mutable_filter()->set_store("sh-01"); }, [](const Record& r) { return r.store == "sh-01"; }},
+      {"tier + detractors", [](auto& q) { q.mutable_filter()->set_customer_tier("vip"); q.set_nps_category(v1::NPS_CATEGORY_DETRACTOR); },
+       [&](const Record& r) { return r.tier == "vip" && category(r) == v1::NPS_CATEGORY_DETRACTOR; }},
+      {"promoters", [](auto& q) { q.set_nps_category(v1::NPS_CATEGORY_PROMOTER); },
+       [&](const Record& r) { return category(r) == v1::NPS_CATEGORY_PROMOTER; }},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    v1::ListVoiceFeedbackRequest request;
+    *request.mutable_filter() = Range(start, end);
+    request.set_page_size(25);
+    c.set(request);
+    const auto expected = ExpectedIds(records_, [&](const Record& r) { return in_range(r) && c.counts(r); });
+    EXPECT_FALSE(expected.empty());
+    EXPECT_EQ(IdsOf(ListAll(*service_, analyst_, request)), expected);
+    auto first = service_->ListVoiceFeedback(analyst_, request);
+    ASSERT_TRUE(first.ok()) << first.status();
+    EXPECT_EQ(first->total(), static_cast<long long>(expected.size()));
+  }
+}
+
+TEST_P(VoiceReportTest, AMemberListsOnlyTheirDepartmentsFeedbackDeIdentified) {
+  const auth::Principal member = voc::testing::DemoPerson("p-xu-gang");  // logistics
+  v1::ListVoiceFeedbackRequest request;
+  *request.mutable_filter() = Range(kFirstDay, kFirstDay + 6);
+  request.set_page_size(40);
+  const auto rows = ListAll(*service_, member, request);
+  const auto expected = ExpectedIds(records_, [&](const Record& r) {
+    return r.day <= kFirstDay + 6 && InDepartment(r, "logistics");
+  });
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(IdsOf(rows), expected);
+  for (const auto& row : rows) {
+    EXPECT_TRUE(row.text_masked());
+    EXPECT_EQ(row.text().find("13812345678"), std::string::npos) << row.text();
+    EXPECT_NE(row.text().find(row.feedback_id()), std::string::npos) << row.text();
+  }
+  for (auto set : std::vector<std::function<void(v1::VoiceFilter&)>>{
+           [](auto& f) { f.set_department("pricing"); }, [](auto& f) { f.set_topic("price"); },
+           [](auto& f) { f.set_store("sh-01"); }}) {
+    v1::ListVoiceFeedbackRequest other = request;
+    set(*other.mutable_filter());
+    EXPECT_EQ(service_->ListVoiceFeedback(member, other).status().code(), absl::StatusCode::kPermissionDenied)
+        << other.filter().ShortDebugString();
+  }
+  EXPECT_EQ(service_->ListVoiceFeedback(voc::testing::ApiKeyCaller({"feedback:write"}), request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_P(VoiceReportTest, ErasedFeedbackIsListedWithoutItsText) {
+  const reports::DayNumber day = kFirstDay + 4;
+  v1::ListVoiceFeedbackRequest request;
+  *request.mutable_filter() = Range(day, day);
+  request.set_page_size(1000);
+  const auto before = ListAll(*service_, analyst_, request);
+  ASSERT_GE(before.size(), 2u);
+  const std::string erased = before[1].feedback_id();
+  ErasureStore erasure(*db_);
+  ASSERT_TRUE(erasure.EraseFeedback({erased}).ok());
+  const auto after = ListAll(*service_, analyst_, request);
+  ASSERT_EQ(IdsOf(after), IdsOf(before));
+  EXPECT_TRUE(after[1].erased());
+  EXPECT_EQ(after[1].text(), "");
+  EXPECT_FALSE(after[0].erased());
+  EXPECT_FALSE(after[0].text().empty());
+}
+
+TEST_P(VoiceReportTest, BadFeedbackListRequestsNameTheirField) {
+  auto expect_invalid = [&](const v1::ListVoiceFeedbackRequest& request, const std::string& field) {
+    const absl::Status s = service_->ListVoiceFeedback(analyst_, request).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << field;
+    EXPECT_NE(s.message().find(field), std::string::npos) << s.message();
+  };
+  v1::ListVoiceFeedbackRequest request;
+  *request.mutable_filter() = Range(kFirstDay + 3, kFirstDay);
+  expect_invalid(request, "filter.end_day");
+  *request.mutable_filter() = Range(kFirstDay, kFirstDay + 3);
+  request.set_sentiment(static_cast<v1::Sentiment>(9));
+  expect_invalid(request, "sentiment");
+  request.clear_sentiment();
+  request.set_nps_category(static_cast<v1::NpsCategory>(9));
+  expect_invalid(request, "nps_category");
+  request.clear_nps_category();
+  request.set_page_token("not-a-token");
+  expect_invalid(request, "page_token");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, VoiceReportTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

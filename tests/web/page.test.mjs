@@ -752,6 +752,41 @@ test('a click on a department bar opens that department\'s worklist', async () =
   await context.close();
 });
 
+test('a click on a volume point lists the feedback of that day, paged, as CSV', async () => {
+  const { page, context, problems } = await openDashboard('zh');
+  await setRange(page, RANGE.start, RANGE.end, expected().total);
+  const day = '2026-01-10';
+  const total = expected({ days: [dayNumber(day)] }).total;
+  assert.ok(total > 50, `more than a page on ${day} (${total})`);
+  await clickBar(page, 'volume', 0, day);
+  await page.waitForSelector('[data-testid=feedback-list]:not([hidden])[data-state=ready]');
+  assert.equal(await page.textContent('[data-testid=feedback-list-filter]'), day);
+  assert.equal(await page.textContent('[data-testid=feedback-list-count]'), `共 ${total} 条，已显示 50 条。`);
+  const ids = async () => page.$$eval('[data-testid=feedback-list-rows] tr', (rows) => rows.map((r) => r.dataset.feedbackId));
+  let listed = await ids();
+  assert.equal(listed.length, 50);
+  assert.ok(listed.every((id) => id.startsWith(`fb-${day}-`)), listed.join());
+  assert.equal(await page.isVisible('[data-testid=feedback-list-masked]'), true);
+  // "More" until every row of the day is there.
+  while (await page.isVisible('[data-testid=feedback-list-more]')) {
+    const before = listed.length;
+    await page.click('[data-testid=feedback-list-more]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=feedback-list-rows] tr').length > n, before);
+    listed = await ids();
+  }
+  assert.equal(listed.length, total);
+  assert.equal(new Set(listed).size, total, 'no row twice');
+  const { name, bytes } = await downloadText(page, 'feedback-list-csv');
+  assert.equal(name, `voc-feedback-${day}_${day}.csv`);
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte order mark');
+  const csv = parseCsv(bytes.subarray(3).toString('utf8'));
+  assert.equal(csv[0][1], '反馈编号');
+  assert.equal(csv.length - 1, total);
+  assert.equal(csv[1][4], '华东');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('every Dashboard table downloads as CSV with a BOM, Chinese intact', async () => {
   const { page, context, problems } = await openDashboard('zh');
   await setRange(page, RANGE.start, RANGE.end, expected().total);

@@ -290,6 +290,40 @@ class InMemoryBackend final : public GatewayBackend {
   absl::StatusOr<v1::LoopReport> GetLoopReport(const v1::GetLoopReportRequest& request) override {
     return reports_.GetLoopReport(request, {});
   }
+  // Issue 12: the feedback behind a trend point. As many rows each day as
+  // its figure counts (GetVoiceTrend of the same filter), newest day first,
+  // named "fb-<day>-<n>"; the page token is the offset.
+  absl::StatusOr<v1::ListVoiceFeedbackResponse> ListVoiceFeedback(const v1::ListVoiceFeedbackRequest& request) override {
+    v1::GetVoiceTrendRequest asked;
+    *asked.mutable_filter() = request.filter();
+    auto trend = reports_.GetVoiceTrend(asked);
+    if (!trend.ok()) return trend.status();
+    const long offset = request.page_token().empty() ? 0 : std::stol(request.page_token());
+    const long size = request.page_size() > 0 ? request.page_size() : 50;
+    v1::ListVoiceFeedbackResponse out;
+    out.set_total(trend->total().total());
+    long index = 0;
+    for (int p = trend->points_size() - 1; p >= 0; --p) {
+      const auto& point = trend->points(p);
+      const auto day = reports::ParseDay(point.period_start());
+      for (long n = 0; n < point.total(); ++n, ++index) {
+        if (index < offset || out.rows_size() >= size) continue;
+        v1::VoiceFeedbackRow* row = out.add_rows();
+        row->set_feedback_id("fb-" + point.period_start() + "-" + std::to_string(n));
+        const long long ms = reports::DayStartMs(*day, 480) + (point.total() - n) * 60'000LL;
+        row->mutable_occurred_time()->set_seconds(ms / 1000);
+        row->set_channel(v1::CHANNEL_NPS_SURVEY);
+        row->set_product("星辰 S7");
+        row->set_region("华东");
+        row->set_sentiment(n < point.negative() ? v1::SENTIMENT_NEGATIVE : v1::SENTIMENT_NEUTRAL);
+        row->add_topics("logistics.delivery_delay");
+        row->set_text("快递延迟，电话 【手机号】");
+        row->set_text_masked(true);
+      }
+    }
+    if (offset + out.rows_size() < out.total()) out.set_next_page_token(std::to_string(offset + out.rows_size()));
+    return out;
+  }
   const stub::StubReports& reports() const { return reports_; }
 
   // Issue 12: the programme, for the stub's own calls (everything).
@@ -462,6 +496,10 @@ class PersonView final : public GatewayBackend {
   absl::StatusOr<v1::ListTopTopicsResponse> ListTopTopics(const v1::ListTopTopicsRequest& r) override {
     if (auto denied = CheckFigures(r.filter().department(), true); !denied.ok()) return denied;
     return all_.ListTopTopics(r);
+  }
+  absl::StatusOr<v1::ListVoiceFeedbackResponse> ListVoiceFeedback(const v1::ListVoiceFeedbackRequest& r) override {
+    if (auto denied = CheckFigures(r.filter().department(), true); !denied.ok()) return denied;
+    return all_.ListVoiceFeedback(r);
   }
   absl::StatusOr<v1::LoopReport> GetLoopReport(const v1::GetLoopReportRequest& r) override {
     if (auto denied = CheckFigures(r.department(), false); !denied.ok()) return denied;

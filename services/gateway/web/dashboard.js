@@ -14,6 +14,7 @@
 import { format, formatDuration, formatPValue } from './i18n.js';
 import { toCsv, downloadCsv } from './csv.js';
 import { createProgramme } from './programme.js';
+import { createFeedbackList } from './feedback_list.js';
 
 const DEFAULT_RANGE_DAYS = 90;
 const CHANNELS = ['nps_survey', 'social', 'call_center', 'review', 'app_review', 'email', 'chat'];
@@ -82,6 +83,18 @@ export function createDashboard(ctx) {
   const t = () => ctx.t();
   // Issue 12: goals, outcomes and the digest archive, for these filters.
   const programme = createProgramme({ ...ctx, filters: () => dash.filters });
+  // Issue 12: the feedback behind a trend point (feedback_list.js).
+  const feedbackList = createFeedbackList(ctx);
+  // A click on a volume / sentiment / NPS point: that day's or week's
+  // feedback, in the Dashboard's slice.
+  function openPointFeedback(index) {
+    const points = dash.voice && dash.voice.data && dash.voice.data.points;
+    const point = points && points[index];
+    if (!point) return;
+    const f = dash.filters;
+    feedbackList.open({ start: point.period_start < f.start ? f.start : point.period_start, end: point.period_end,
+      department: f.department, channel: f.channel, product: f.product, region: f.region });
+  }
   const hasCharts = () => typeof window.echarts !== 'undefined';
   const seesEveryDepartment = () => {
     const roles = (ctx.session() && ctx.session().roles) || [];
@@ -195,6 +208,9 @@ export function createDashboard(ctx) {
       dash.charts[name] = window.echarts.init(node, null, { renderer: 'canvas' });
       if (name === 'topics') {
         dash.charts[name].on('click', (p) => { if (p.data && p.data.topic) ctx.openTopic(p.data.topic); });
+      }
+      if (name === 'volume' || name === 'nps') {
+        dash.charts[name].on('click', (p) => { if (p.componentType === 'series') openPointFeedback(p.dataIndex); });
       }
       if (name === 'sla') {
         dash.charts[name].on('click', (p) => { if (p.data && p.data.department) ctx.openCases(p.data.department); });
@@ -458,6 +474,7 @@ export function createDashboard(ctx) {
     renderTopics();
     renderLoop();
     programme.render();
+    feedbackList.render();
   }
 
   function resize() {
@@ -501,6 +518,7 @@ export function createDashboard(ctx) {
       for (const name of CHARTS) if (dash.charts[name]) dash.charts[name].clear();
       if (dash.built) for (const name of CHARTS) clearTable(name);
       programme.reset();
+      feedbackList.reset();
     },
   };
 }

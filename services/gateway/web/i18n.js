@@ -300,6 +300,34 @@ Object.assign(messages.en, {
   clustersScopeTopic: 'Similar-complaint clusters on “{topic}” (with its subtopics).', clearTopic: 'Clear the topic filter',
 });
 
+// ---- issue 12: the feedback behind a Dashboard figure (feedback_list.js)
+Object.assign(messages.zh, {
+  feedbackTitle: '图表背后的反馈', feedbackClose: '关闭', feedbackMore: '加载更多',
+  feedbackTotal: '共 {n} 条，已显示 {shown} 条。', feedbackTotalAtMost: '至多 {n} 条，已显示 {shown} 条。',
+  feedbackEmpty: '这个筛选下没有反馈。', feedbackErased: '（已按客户要求删除）',
+  feedbackMasked: '文本已去标识化（手机号、邮箱、姓名等已替换）。',
+  feedbackColTime: '时间', feedbackColId: '反馈编号', feedbackColChannel: '渠道', feedbackColProduct: '产品',
+  feedbackColRegion: '地区', feedbackColSentiment: '情感', feedbackColIntensity: '强度', feedbackColNps: 'NPS 分',
+  feedbackColTopics: '主题', feedbackColPriority: '优先级', feedbackColCluster: '簇', feedbackColText: '文本',
+  feedbackFilter_product: '产品', feedbackFilter_region: '地区', feedbackFilter_store: '门店', feedbackFilter_tier: '客户等级',
+  feedbackSentiments: { negative: '负面', neutral: '中性', positive: '正面' },
+  feedbackNps: { promoter: '推荐者', passive: '被动者', detractor: '贬损者' },
+  feedbackHint: '点击趋势图上的点，查看当天或当周的反馈。',
+});
+Object.assign(messages.en, {
+  feedbackTitle: 'Feedback behind the figure', feedbackClose: 'Close', feedbackMore: 'More',
+  feedbackTotal: '{n} in all, {shown} shown.', feedbackTotalAtMost: 'At most {n}, {shown} shown.',
+  feedbackEmpty: 'No feedback under this filter.', feedbackErased: '(erased at the customer\'s request)',
+  feedbackMasked: 'Texts are de-identified (phone numbers, e-mail addresses, names and the like replaced).',
+  feedbackColTime: 'Time', feedbackColId: 'Feedback id', feedbackColChannel: 'Channel', feedbackColProduct: 'Product',
+  feedbackColRegion: 'Region', feedbackColSentiment: 'Sentiment', feedbackColIntensity: 'Intensity', feedbackColNps: 'NPS score',
+  feedbackColTopics: 'Topics', feedbackColPriority: 'Priority', feedbackColCluster: 'Cluster', feedbackColText: 'Text',
+  feedbackFilter_product: 'Product', feedbackFilter_region: 'Region', feedbackFilter_store: 'Store', feedbackFilter_tier: 'Tier',
+  feedbackSentiments: { negative: 'Negative', neutral: 'Neutral', positive: 'Positive' },
+  feedbackNps: { promoter: 'Promoter', passive: 'Passive', detractor: 'Detractor' },
+  feedbackHint: 'Click a point of a trend to see that day\'s or week\'s feedback.',
+});
+
 // ---- issue 12: the programme on the Dashboard (programme.js): goals, outcomes, the digest archive
 Object.assign(messages.zh, {
   goalsTitle: '项目目标', goalsHint: '点击目标，查看它的轨迹。', goalsEmpty: '还没有目标。',

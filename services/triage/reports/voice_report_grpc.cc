@@ -23,4 +23,10 @@ grpc::Status VoiceReportGrpc::RebuildVoiceRollups(grpc::ServerContext* ctx,
                      [&](const auth::Principal& caller) { return service_.RebuildVoiceRollups(caller, *req); });
 }
 
+grpc::Status VoiceReportGrpc::ListVoiceFeedback(grpc::ServerContext* ctx, const v1::ListVoiceFeedbackRequest* req,
+                                                v1::ListVoiceFeedbackResponse* resp) {
+  return auth::Serve(auth_, ctx, "ListVoiceFeedback", resp,
+                     [&](const auth::Principal& caller) { return service_.ListVoiceFeedback(caller, *req); });
+}
+
 }  // namespace voc::triage

@@ -19,6 +19,8 @@ class VoiceReportGrpc final : public v1::VoiceReportService::Service {
                              v1::ListTopTopicsResponse*) override;
   grpc::Status RebuildVoiceRollups(grpc::ServerContext*, const v1::RebuildVoiceRollupsRequest*,
                                    v1::RebuildVoiceRollupsResponse*) override;
+  grpc::Status ListVoiceFeedback(grpc::ServerContext*, const v1::ListVoiceFeedbackRequest*,
+                                 v1::ListVoiceFeedbackResponse*) override;
 
  private:
   VoiceReportService& service_;

@@ -134,6 +134,36 @@ std::int64_t RankKey(const v1::TopicFigure& f, v1::TopicOrder order) {
   return f.count();
 }
 
+// Whether `caller` reads feedback text as the customer wrote it: analysts
+// and admins (and keys with feedback:read or admin); everyone else, a
+// department member included, reads it de-identified.
+bool SeesRawText(const auth::Principal& caller) {
+  if (!caller.is_person()) return auth::CanReadFeedback(caller) || auth::IsAdmin(caller);
+  return caller.HasRole(auth::Role::kAnalyst) || caller.HasRole(auth::Role::kAdmin);
+}
+
+v1::NpsCategory NpsCategoryOf(int score) {
+  return score >= 9 ? v1::NPS_CATEGORY_PROMOTER : (score >= 7 ? v1::NPS_CATEGORY_PASSIVE : v1::NPS_CATEGORY_DETRACTOR);
+}
+
+std::int64_t NpsCount(const reports::NpsCounts& c, v1::NpsCategory category) {
+  switch (category) {
+    case v1::NPS_CATEGORY_PROMOTER: return c.promoters;
+    case v1::NPS_CATEGORY_PASSIVE: return c.passives;
+    case v1::NPS_CATEGORY_DETRACTOR: return c.detractors;
+    default: return c.answers();
+  }
+}
+
+std::int64_t SentimentCount(const VoiceCounts& c, v1::Sentiment sentiment) {
+  switch (sentiment) {
+    case v1::SENTIMENT_NEGATIVE: return c.negative;
+    case v1::SENTIMENT_NEUTRAL: return c.neutral;
+    case v1::SENTIMENT_POSITIVE: return c.positive;
+    default: return c.total;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<v1::VoiceTrend> VoiceReportService::GetVoiceTrend(const auth::Principal& caller,
@@ -247,6 +277,107 @@ absl::StatusOr<v1::ListTopTopicsResponse> VoiceReportService::ListTopTopics(
     cursor.after_key = RankKey(last, order);
     cursor.after_id = last.topic();
     if (it != ranked.end()) response.set_next_page_token(rpc::NextPageToken(request, page, response.topics_size(), cursor));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListVoiceFeedbackResponse> VoiceReportService::ListVoiceFeedback(
+    const auth::Principal& caller, const v1::ListVoiceFeedbackRequest& request) {
+  if (!v1::Sentiment_IsValid(request.sentiment())) return Invalid("sentiment: unknown sentiment");
+  if (!v1::NpsCategory_IsValid(request.nps_category())) return Invalid("nps_category: unknown NPS category");
+  VOC_ASSIGN_OR_RETURN(const rpc::PageRequest page, rpc::ParsePageRequest(request));
+  VOC_ASSIGN_OR_RETURN(const ResolvedFilter resolved,
+                       Resolve(caller, request.filter(), options_.max_days, department_of_));
+  const VoiceQuery& q = resolved.query;
+
+  v1::ListVoiceFeedbackResponse response;
+  // The total from the roll-up: the figure the clicked chart point shows.
+  VOC_ASSIGN_OR_RETURN(const auto days, rollups_.Days(q));
+  VoiceCounts sum;
+  for (const auto& [day, c] : days) sum += c;
+  if (request.nps_category() != v1::NPS_CATEGORY_UNSPECIFIED) {
+    response.set_total(NpsCount(sum.nps, request.nps_category()));
+    response.set_total_is_estimate(request.sentiment() != v1::SENTIMENT_UNSPECIFIED);
+  } else {
+    response.set_total(SentimentCount(sum, request.sentiment()));
+  }
+
+  const int offset = store_.report_utc_offset_minutes();
+  FeedbackListQuery query;
+  query.start_ms = reports::DayStartMs(resolved.range.start, offset);
+  query.end_ms = reports::DayStartMs(resolved.range.end + 1, offset);
+  if (q.channel != 0) query.channel = v1::Channel_Name(static_cast<v1::Channel>(q.channel));
+  query.product = q.product;
+  query.region = q.region;
+  if (q.slice == VoiceSlice::kStore) query.store = q.value;
+  if (q.slice == VoiceSlice::kTopic) query.topic = q.value;
+  query.negative_only = request.sentiment() == v1::SENTIMENT_NEGATIVE;
+  if (page.after) query.after = std::make_pair(page.after->after_key, page.after->after_id);
+  // The department, tier, sentiment and NPS category are read from each
+  // stored result, so a batch may keep fewer rows than it read: read on
+  // until the page (and one more row, to know there is a next page) is
+  // full or the range is exhausted.
+  query.limit = std::max(page.size + 1, 200);
+  auto keeps = [&](const FeedbackListRow& row) {
+    const auto& f = row.stored.triaged.feedback();
+    const auto& r = row.stored.triaged.result();
+    if (q.slice == VoiceSlice::kDepartment) {
+      bool routed = false;
+      for (const auto& t : r.topics()) routed |= department_of_(t.topic()) == q.value;
+      if (!routed) return false;
+    }
+    if (q.slice == VoiceSlice::kTier && f.customer().value_tier() != q.value) return false;
+    if (request.sentiment() != v1::SENTIMENT_UNSPECIFIED && r.sentiment() != request.sentiment()) return false;
+    if (request.nps_category() != v1::NPS_CATEGORY_UNSPECIFIED &&
+        (!f.has_nps() || NpsCategoryOf(f.nps()) != request.nps_category()))
+      return false;
+    return true;
+  };
+  std::vector<FeedbackListRow> kept;
+  while (static_cast<int>(kept.size()) <= page.size) {
+    VOC_ASSIGN_OR_RETURN(std::vector<FeedbackListRow> batch, store_.ListFeedback(query));
+    for (auto& row : batch) {
+      if (static_cast<int>(kept.size()) > page.size) break;
+      if (keeps(row)) kept.push_back(std::move(row));
+    }
+    if (static_cast<int>(batch.size()) < query.limit) break;
+    query.after = std::make_pair(batch.back().occurred_ms, batch.back().feedback_id);
+  }
+  const bool more = static_cast<int>(kept.size()) > page.size;
+  if (more) kept.resize(page.size);
+
+  const bool raw = SeesRawText(caller);
+  for (const FeedbackListRow& row : kept) {
+    const auto& f = row.stored.triaged.feedback();
+    const auto& r = row.stored.triaged.result();
+    v1::VoiceFeedbackRow* out = response.add_rows();
+    out->set_feedback_id(row.feedback_id);
+    *out->mutable_occurred_time() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(row.occurred_ms);
+    out->set_channel(f.channel());
+    out->set_product(f.product());
+    out->set_region(f.customer().region());
+    out->set_sentiment(r.sentiment());
+    out->set_intensity(r.intensity());
+    if (f.has_nps()) out->set_nps(f.nps());
+    for (const auto& t : r.topics()) out->add_topics(t.topic());
+    out->set_priority(r.priority());
+    out->set_cluster_id(row.cluster_id);
+    // Erasure empties the normalised text, the feedback's own text and its
+    // customer id (store/erasure_store.h): nothing of it is shown. A
+    // feedback that never had text (a bare NPS score) keeps its customer.
+    const bool erased = row.stored.normalized_text.empty() && f.text().empty() && f.customer().id().empty();
+    out->set_erased(erased);
+    if (!erased) {
+      out->set_text(raw ? row.stored.normalized_text : masker_.Mask(row.stored.normalized_text));
+      out->set_text_masked(!raw);
+    }
+  }
+  if (more) {
+    const v1::VoiceFeedbackRow& last = response.rows(response.rows_size() - 1);
+    rpc::PageCursor cursor;
+    cursor.after_key = kept.back().occurred_ms;
+    cursor.after_id = last.feedback_id();
+    response.set_next_page_token(rpc::NextPageToken(request, page, response.rows_size(), cursor));
   }
   return response;
 }

@@ -13,6 +13,7 @@
 
 #include "common/auth/principal.h"
 #include "common/clock/clock.h"
+#include "common/privacy/masker.h"
 #include "common/reports/nps.h"
 #include "services/triage/store/triage_store.h"
 #include "services/triage/store/voice_rollup_store.h"
@@ -41,6 +42,13 @@ class VoiceReportService {
                                                           const v1::ListTopTopicsRequest& request);
   absl::StatusOr<v1::RebuildVoiceRollupsResponse> RebuildVoiceRollups(const auth::Principal& caller,
                                                                       const v1::RebuildVoiceRollupsRequest& request);
+  // The feedback behind a figure (reports.proto, ListVoiceFeedback).
+  absl::StatusOr<v1::ListVoiceFeedbackResponse> ListVoiceFeedback(const auth::Principal& caller,
+                                                                  const v1::ListVoiceFeedbackRequest& request);
+
+  // De-identifies the texts ListVoiceFeedback shows to anyone but an
+  // analyst or admin (main passes the one built from the org directory).
+  void UseMasker(privacy::Masker masker) { masker_ = std::move(masker); }
 
  private:
   TriageStore& store_;
@@ -48,6 +56,7 @@ class VoiceReportService {
   DepartmentOf department_of_;
   Clock& clock_;
   VoiceReportOptions options_;
+  privacy::Masker masker_;
 };
 
 // The proto figures of summed counts (exposed for tests and the digest).

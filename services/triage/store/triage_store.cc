@@ -538,6 +538,50 @@ absl::StatusOr<std::vector<DrillDownRow>> TriageStore::LoadDrillDownRows(std::in
   });
 }
 
+absl::StatusOr<std::vector<FeedbackListRow>> TriageStore::ListFeedback(const FeedbackListQuery& query) {
+  const long long start = query.start_ms, end = query.end_ms;
+  const long long after_ms = query.after ? query.after->first : 0;
+  const std::string after_id = query.after ? query.after->second : std::string();
+  const int limit = query.limit;
+  const auto topic = api::SameOrDescendantSql("t.topic", query.topic);
+  std::string sql =
+      "SELECT r.feedback_id, r.occurred_ms, r.cluster_id, r.triaged_json, r.normalized_text FROM triage_results r"
+      " WHERE r.occurred_ms >= :s AND r.occurred_ms < :e";
+  if (query.after) sql += " AND (r.occurred_ms < :am OR (r.occurred_ms = :am2 AND r.feedback_id < :aid))";
+  if (!query.channel.empty()) sql += " AND r.channel = :ch";
+  if (!query.product.empty()) sql += " AND r.product = :pr";
+  if (!query.region.empty()) sql += " AND r.region = :rg";
+  if (!query.store.empty()) sql += " AND r.store = :st";
+  if (query.negative_only) sql += " AND r.negative = 1";
+  if (!query.topic.empty())
+    sql += " AND EXISTS (SELECT 1 FROM triage_topics t WHERE t.feedback_id = r.feedback_id AND " + topic.sql + ")";
+  sql += " ORDER BY r.occurred_ms DESC, r.feedback_id DESC LIMIT :l";
+  return storage::Guarded("listing feedback", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<FeedbackListRow> out;
+      soci::details::prepare_temp_type q = (s.prepare << sql, soci::use(start), soci::use(end));
+      if (query.after) q, soci::use(after_ms), soci::use(after_ms), soci::use(after_id);
+      if (!query.channel.empty()) q, soci::use(query.channel);
+      if (!query.product.empty()) q, soci::use(query.product);
+      if (!query.region.empty()) q, soci::use(query.region);
+      if (!query.store.empty()) q, soci::use(query.store);
+      if (!query.topic.empty()) q, soci::use(topic.topic), soci::use(topic.prefix_length), soci::use(topic.prefix);
+      q, soci::use(limit);
+      soci::rowset<soci::row> rows(q);
+      for (const auto& row : rows) {
+        FeedbackListRow r;
+        r.feedback_id = row.get<std::string>(0);
+        r.occurred_ms = storage::AsInt(row, 1);
+        r.cluster_id = row.get<std::string>(2);
+        if (!FromJson(row.get<std::string>(3), &r.stored.triaged)) continue;
+        r.stored.normalized_text = row.get<std::string>(4);
+        out.push_back(std::move(r));
+      }
+      return out;
+    });
+  });
+}
+
 absl::StatusOr<std::unordered_set<std::string>> TriageStore::NegativeFeedbackOnTopic(const std::string& topic,
                                                                                     std::int64_t start_ms,
                                                                                     std::int64_t end_ms) {

@@ -136,6 +136,28 @@ struct FeedbackCounts {
   std::int64_t topic_negative = 0;
 };
 
+// Which stored results ListFeedback reads (issue 12, the feedback behind a
+// report figure). Empty fields do not filter.
+struct FeedbackListQuery {
+  std::int64_t start_ms = 0, end_ms = 0;  // occurred time in [start_ms, end_ms)
+  std::string channel;                    // as stored: Channel_Name ("CHANNEL_APP_REVIEW")
+  std::string product, region, store;
+  std::string topic;  // with its descendants
+  bool negative_only = false;
+  // Keyset: only rows strictly after this one in (occurred_ms, feedback_id)
+  // descending order.
+  std::optional<std::pair<std::int64_t, std::string>> after;
+  int limit = 50;
+};
+
+// One row of ListFeedback.
+struct FeedbackListRow {
+  StoredResult stored;
+  std::int64_t occurred_ms = 0;
+  std::string feedback_id;
+  std::string cluster_id;
+};
+
 // What RebuildVoiceRollups did.
 struct VoiceRebuild {
   std::int64_t results_read = 0;
@@ -204,6 +226,9 @@ class TriageStore {
   // Normalised text and time of negative feedback in [start_ms, end_ms),
   // newest first, at most limit: the weak-signal restore at start.
   absl::StatusOr<std::vector<SignalDocument>> LoadSignalDocuments(std::int64_t start_ms, std::int64_t end_ms, int limit);
+  // Results matching `query`, newest first (occurred_ms, then feedback_id,
+  // descending), at most query.limit. Uses the occurred_ms index.
+  absl::StatusOr<std::vector<FeedbackListRow>> ListFeedback(const FeedbackListQuery& query);
   // The normalised texts of the most recent `limit` feedbacks (previews).
   absl::StatusOr<std::vector<std::string>> RecentTexts(int limit);
 

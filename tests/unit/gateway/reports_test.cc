@@ -27,6 +27,11 @@ class ReportsBackend : public FakeBackend {
     if (!report_status.ok()) return report_status;
     return top_topics;
   }
+  absl::StatusOr<v1::ListVoiceFeedbackResponse> ListVoiceFeedback(const v1::ListVoiceFeedbackRequest& request) override {
+    feedback_requests.push_back(request);
+    if (!report_status.ok()) return report_status;
+    return feedback;
+  }
   absl::StatusOr<v1::LoopReport> GetLoopReport(const v1::GetLoopReportRequest& request) override {
     loop_requests.push_back(request);
     if (!report_status.ok()) return report_status;
@@ -40,6 +45,8 @@ class ReportsBackend : public FakeBackend {
   std::vector<v1::GetVoiceTrendRequest> voice_requests;
   std::vector<v1::ListTopTopicsRequest> topic_requests;
   std::vector<v1::GetLoopReportRequest> loop_requests;
+  v1::ListVoiceFeedbackResponse feedback;
+  std::vector<v1::ListVoiceFeedbackRequest> feedback_requests;
 };
 
 class GatewayReportsTest : public ::testing::Test {
@@ -61,14 +68,16 @@ class GatewayReportsTest : public ::testing::Test {
   void ExpectBadParameter(const std::string& target, const std::string& parameter) {
     SCOPED_TRACE(target);
     const std::size_t asked = backend_.voice_requests.size() + backend_.topic_requests.size() +
-                              backend_.loop_requests.size();
+                              backend_.loop_requests.size() + backend_.feedback_requests.size();
     auto r = Get(target);
     EXPECT_EQ(r.status, 400) << r.body;
     const auto body = Body(r);
     EXPECT_EQ(body["error"]["code"], "INVALID_ARGUMENT");
     const std::string message = body["error"]["message"];
     EXPECT_EQ(message.rfind(parameter + ": ", 0), 0u) << message;
-    EXPECT_EQ(backend_.voice_requests.size() + backend_.topic_requests.size() + backend_.loop_requests.size(), asked)
+    EXPECT_EQ(backend_.voice_requests.size() + backend_.topic_requests.size() + backend_.loop_requests.size() +
+                  backend_.feedback_requests.size(),
+              asked)
         << "no service is asked with a bad query";
   }
 
@@ -330,6 +339,91 @@ TEST_F(GatewayReportsTest, BadQueriesAreRefusedNamingTheParameter) {
   ExpectBadParameter("/api/reports/loop?" + range + "&kind=CASE_KIND_COMPLAINT", "kind");
 }
 
+TEST_F(GatewayReportsTest, FeedbackListAsksTriageForTheFilterAndMapsEveryRow) {
+  v1::VoiceFeedbackRow row;
+  row.set_feedback_id("fb-1");
+  row.mutable_occurred_time()->set_seconds(1'772'409'600);  // 2026-03-02T00:00:00Z
+  row.set_channel(v1::CHANNEL_NPS_SURVEY);
+  row.set_product("E7");
+  row.set_region("east");
+  row.set_sentiment(v1::SENTIMENT_NEGATIVE);
+  row.set_intensity(2);
+  row.set_nps(3);
+  row.add_topics("logistics.delivery_delay");
+  row.set_priority(v1::PRIORITY_P2);
+  row.set_cluster_id("c-9");
+  row.set_text("快递晚了 [phone]");
+  row.set_text_masked(true);
+  *backend_.feedback.add_rows() = row;
+  v1::VoiceFeedbackRow erased;
+  erased.set_feedback_id("fb-0");
+  erased.set_erased(true);
+  *backend_.feedback.add_rows() = erased;
+  backend_.feedback.set_next_page_token("next");
+  backend_.feedback.set_total(41);
+
+  auto r = Get("/api/reports/feedback?start=2026-03-02&end=2026-03-02&topic=logistics&channel=nps_survey"
+               "&product=E7&region=east&sentiment=negative&nps=detractor&page_size=20&page_token=abc");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["Cache-Control"], "no-store");
+  ASSERT_EQ(backend_.feedback_requests.size(), 1u);
+  const auto& asked = backend_.feedback_requests[0];
+  EXPECT_EQ(asked.filter().start_day(), "2026-03-02");
+  EXPECT_EQ(asked.filter().end_day(), "2026-03-02");
+  EXPECT_EQ(asked.filter().topic(), "logistics");
+  EXPECT_EQ(asked.filter().channel(), v1::CHANNEL_NPS_SURVEY);
+  EXPECT_EQ(asked.filter().product(), "E7");
+  EXPECT_EQ(asked.filter().region(), "east");
+  EXPECT_EQ(asked.sentiment(), v1::SENTIMENT_NEGATIVE);
+  EXPECT_EQ(asked.nps_category(), v1::NPS_CATEGORY_DETRACTOR);
+  EXPECT_EQ(asked.page_size(), 20);
+  EXPECT_EQ(asked.page_token(), "abc");
+
+  const auto body = Body(r);
+  EXPECT_EQ(body["next_page_token"], "next");
+  EXPECT_EQ(body["total"], 41);
+  EXPECT_EQ(body["total_is_estimate"], false);
+  ASSERT_EQ(body["rows"].size(), 2u);
+  const auto& first = body["rows"][0];
+  EXPECT_EQ(first["feedback_id"], "fb-1");
+  EXPECT_EQ(first["occurred_time"], "2026-03-02T00:00:00.000Z");
+  EXPECT_EQ(first["channel"], "nps_survey");
+  EXPECT_EQ(first["sentiment"], "negative");
+  EXPECT_EQ(first["intensity"], 2);
+  EXPECT_EQ(first["nps"], 3);
+  EXPECT_EQ(first["topics"], nlohmann::json::array({"logistics.delivery_delay"}));
+  EXPECT_EQ(first["priority"], "P2");
+  EXPECT_EQ(first["cluster_id"], "c-9");
+  EXPECT_EQ(first["text"], "快递晚了 [phone]");
+  EXPECT_EQ(first["text_masked"], true);
+  EXPECT_EQ(body["rows"][1]["erased"], true);
+  EXPECT_TRUE(body["rows"][1]["nps"].is_null());
+  EXPECT_EQ(body["rows"][1]["text"], "");
+}
+
+TEST_F(GatewayReportsTest, FeedbackListTakesStoreAndTierAndLeavesUnsetFiltersEmpty) {
+  ASSERT_EQ(Get("/api/reports/feedback?start=2026-03-01&end=2026-03-07&store=sh-01").status, 200);
+  ASSERT_EQ(Get("/api/reports/feedback?start=2026-03-01&end=2026-03-07&tier=vip").status, 200);
+  ASSERT_EQ(backend_.feedback_requests.size(), 2u);
+  EXPECT_EQ(backend_.feedback_requests[0].filter().store(), "sh-01");
+  EXPECT_EQ(backend_.feedback_requests[0].sentiment(), v1::SENTIMENT_UNSPECIFIED);
+  EXPECT_EQ(backend_.feedback_requests[0].nps_category(), v1::NPS_CATEGORY_UNSPECIFIED);
+  EXPECT_EQ(backend_.feedback_requests[0].page_size(), 0) << "the service's default";
+  EXPECT_EQ(backend_.feedback_requests[1].filter().customer_tier(), "vip");
+}
+
+TEST_F(GatewayReportsTest, BadFeedbackListQueriesAreRefusedNamingTheParameter) {
+  const std::string range = "start=2026-03-01&end=2026-03-07";
+  ExpectBadParameter("/api/reports/feedback?end=2026-03-07", "start");
+  ExpectBadParameter("/api/reports/feedback?" + range + "&sentiment=angry", "sentiment");
+  ExpectBadParameter("/api/reports/feedback?" + range + "&nps=fan", "nps");
+  ExpectBadParameter("/api/reports/feedback?" + range + "&page_size=0", "page_size");
+  ExpectBadParameter("/api/reports/feedback?" + range + "&page_size=201", "page_size");
+  ExpectBadParameter("/api/reports/feedback?" + range + "&store=" + std::string(129, 'x'), "store");
+  ExpectBadParameter("/api/reports/feedback?" + range + "&channel=fax", "channel");
+  EXPECT_EQ(RouteTemplate("/api/reports/feedback?start=2026-03-01"), "/api/reports/feedback");
+}
+
 TEST_F(GatewayReportsTest, TheServicesErrorsArePassedOnWithTheirHttpStatus) {
   struct Case {
     absl::Status status;
@@ -345,7 +439,7 @@ TEST_F(GatewayReportsTest, TheServicesErrorsArePassedOnWithTheirHttpStatus) {
   };
   for (const auto& c : cases) {
     backend_.report_status = c.status;
-    for (const std::string route : {"voice", "topics", "loop"}) {
+    for (const std::string route : {"voice", "topics", "loop", "feedback"}) {
       SCOPED_TRACE(route + " " + c.status.ToString());
       auto r = Get("/api/reports/" + route + "?start=2025-01-01&end=2026-03-01");
       EXPECT_EQ(r.status, c.http);
