@@ -9,10 +9,10 @@
 //     failed and reopened projects, the verifications, the re-survey answers.
 //   - The digest archive (/api/digests, the Dashboard's department): a list
 //     of weeks and the chosen week's digest in the page's language.
-// Every table downloads as CSV (csv.js). Values from the server go into the
+// Every table downloads as CSV (tables.js, csv.js). Values from the server go into the
 // page with textContent only.
 import { format, formatPValue } from './i18n.js';
-import { toCsv, downloadCsv } from './csv.js';
+import { createTables } from './tables.js';
 
 const METRICS = ['nps', 'topic_complaint_share', 'hot_loop_rate', 'first_response_compliance', 'projects_verified'];
 // Metrics measured in percent (the goal's figures are percentages already).
@@ -122,43 +122,13 @@ export function createProgramme(ctx) {
 
   // ---- tables (and their CSV: the same headers and rows)
 
-  const tables = {};
-
-  function fillTable(name, table, onRow) {
-    tables[name] = table;
-    const head = el('tr');
-    // The page may show fewer, combined cells ("before → after") than the CSV's columns.
-    head.append(...(table.shownHeaders || table.headers).map((h) => el('th', h)));
-    $(`table-${name}`).querySelector('thead').replaceChildren(head);
-    $(`table-${name}`).querySelector('tbody').replaceChildren(...table.rows.map((row, index) => {
-      const tr = el('tr');
-      table.show(row, index).forEach((v) => {
-        const td = el('td', v instanceof Node ? null : v, typeof v === 'number' ? 'num' : '');
-        if (v instanceof Node) td.append(v);
-        tr.append(td);
-      });
-      if (onRow) onRow(tr, index);
-      return tr;
-    }));
-    $(`csv-${name}`).disabled = table.rows.length === 0;
-  }
-
-  function clearTable(name) {
-    tables[name] = null;
-    $(`table-${name}`).querySelector('thead').replaceChildren();
-    $(`table-${name}`).querySelector('tbody').replaceChildren();
-    $(`csv-${name}`).disabled = true;
-  }
-
-  function download(name) {
-    const table = tables[name];
-    if (!table) return;
+  const { fillTable, clearTable, download } = createTables((name) => {
     const f = ctx.filters();
     const suffix = name.startsWith('digest-') && state.digest && state.digest.data
       ? `${state.digest.data.digest.week_start}_${state.digest.data.digest.department || 'company'}`
       : `${f.start}_${f.end}`;
-    downloadCsv(`voc-${name}-${suffix}.csv`, toCsv(table.headers, table.rows));
-  }
+    return `voc-${name}-${suffix}.csv`;
+  });
 
   function message(id, text, isError = false) {
     const node = $(id);
