@@ -41,6 +41,29 @@ struct ProgrammeCaller {
   std::string person;
 };
 
+// Pages like verification, but with small default pages so the page must
+// follow next_page_token: items [offset, offset + size) of `all`, the token
+// the next offset as text ("" on the last page). A token it did not write is
+// INVALID_ARGUMENT, as verification's would be.
+template <typename Item, typename Add>
+absl::StatusOr<std::string> StubPage(const std::vector<Item>& all, int page_size, int default_size,
+                                     const std::string& token, Add add) {
+  std::size_t offset = 0;
+  if (!token.empty()) {
+    if (token.find_first_not_of("0123456789") != std::string::npos || token.size() > 9) {
+      return absl::InvalidArgumentError("page_token: not one this service wrote");
+    }
+    offset = std::stoul(token);
+  }
+  const std::size_t size = static_cast<std::size_t>(page_size > 0 ? page_size : default_size);
+  for (std::size_t i = offset; i < all.size() && i < offset + size; ++i) add(all[i]);
+  return offset + size < all.size() ? std::to_string(offset + size) : std::string();
+}
+// The stub's default page sizes: fewer than it holds, so paging is exercised.
+constexpr int kStubGoalPage = 2;
+constexpr int kStubHistoryPage = 10;
+constexpr int kStubDigestPage = 3;
+
 inline TimePoint StubDayTime(const std::string& day, const char* time = "T02:00:00Z") {
   TimePoint t;
   ParseRfc3339(day + time, &t);
@@ -135,13 +158,18 @@ class StubProgramme {
     std::lock_guard lock(mu_);
     const v1::GoalState state = r.state() == v1::GOAL_STATE_UNSPECIFIED ? v1::GOAL_STATE_ACTIVE : r.state();
     v1::ListGoalsResponse response;
+    std::vector<v1::Goal> listed;
     // Newest first: the goals were added oldest first.
     for (auto it = goals_.rbegin(); it != goals_.rend(); ++it) {
       const std::string& d = it->scope().department();
       if (it->state() != state || !Sees(who, d)) continue;
       if (!r.department().empty() && !d.empty() && d != r.department()) continue;
-      *response.add_goals() = *it;
+      listed.push_back(*it);
     }
+    auto next = StubPage(listed, r.page_size(), kStubGoalPage, r.page_token(),
+                         [&](const v1::Goal& g) { *response.add_goals() = g; });
+    if (!next.ok()) return next.status();
+    response.set_next_page_token(*next);
     return response;
   }
 
@@ -160,7 +188,10 @@ class StubProgramme {
     v1::ListGoalHistoryResponse response;
     auto it = histories_.find(r.name());
     if (it != histories_.end()) {
-      for (const auto& e : it->second) *response.add_evaluations() = e;
+      auto next = StubPage(it->second, r.page_size(), kStubHistoryPage, r.page_token(),
+                           [&](const v1::GoalEvaluation& e) { *response.add_evaluations() = e; });
+      if (!next.ok()) return next.status();
+      response.set_next_page_token(*next);
     }
     return response;
   }
@@ -215,12 +246,17 @@ class StubProgramme {
   absl::StatusOr<v1::ListDigestsResponse> ListDigests(const v1::ListDigestsRequest& r,
                                                       const ProgrammeCaller& who) const {
     v1::ListDigestsResponse response;
+    std::vector<v1::Digest> listed;
     for (auto it = digests_.rbegin(); it != digests_.rend(); ++it) {  // newest week first
       const std::string& d = it->department();
       if (!Sees(who, d)) continue;
       if (!r.department().empty() && !d.empty() && d != r.department()) continue;
-      *response.add_digests() = *it;
+      listed.push_back(*it);
     }
+    auto next = StubPage(listed, r.page_size(), kStubDigestPage, r.page_token(),
+                         [&](const v1::Digest& d) { *response.add_digests() = d; });
+    if (!next.ok()) return next.status();
+    response.set_next_page_token(*next);
     return response;
   }
 
