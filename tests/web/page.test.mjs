@@ -1161,6 +1161,13 @@ test('an analyst archives a goal after confirming, and "show archived" lists arc
   assert.equal(await page.$('[data-testid=table-goals] tr[data-goal=g-old] [data-archive]'), null);
   assert.ok(rows.some((r) => r.id === created), 'the new goal is listed');
   assert.equal(await page.textContent(`[data-testid=table-goals] tr[data-goal="${created}"] [data-archive]`), '归档');
+  // g-old has 450 days of history (45 pages): the chart draws the newest 400.
+  await page.click('[data-testid=table-goals] tbody tr[data-goal=g-old]');
+  await page.waitForSelector('[data-testid=table-goals] tbody tr[data-goal=g-old].selected');
+  const long = (await goalChart(page)).series[0].data;
+  assert.equal(long.length, 400);
+  assert.equal(long[0][0], '2025-02-20', 'day 50 of 450 from 2025-01-01');
+  assert.equal(long[399][0], '2026-03-26', 'the newest day');
   await page.uncheck('[data-testid=goals-archived]');
   await page.waitForFunction(() => !document.querySelector('[data-testid=table-goals] tbody tr[data-goal=g-old]'));
 

@@ -96,7 +96,7 @@ class StubProgramme {
     AddGoal("g-fr", "首次响应达标率 95% / First response met 95%", v1::GOAL_METRIC_FIRST_RESPONSE_COMPLIANCE,
             "customer_success", "", "", 80, 95, "2026-01-01", "2026-01-31", v1::GOAL_STATUS_MET, 0.6);
     AddGoal("g-old", "旧目标 / An old goal", v1::GOAL_METRIC_HOT_LOOP_RATE, "", "", "", 50, 80, "2025-01-01",
-            "2025-12-31", v1::GOAL_STATUS_MISSED, 0.0);
+            "2025-12-31", v1::GOAL_STATUS_MISSED, 0.0, kLongHistoryDays);
     goals_.back().set_state(v1::GOAL_STATE_ARCHIVED);
 
     for (const char* week : {"2026-01-05", "2026-01-12", "2026-01-19", "2026-01-26"}) {
@@ -109,6 +109,8 @@ class StubProgramme {
   // January 2026 (31 days): value = baseline + slope * day index + (i % 3) / 10,
   // expected on the straight line baseline -> target.
   static constexpr int kHistoryDays = 31;
+  // The archived g-old's history is longer than the page's chart shows (400 days).
+  static constexpr int kLongHistoryDays = 450;
 
   absl::StatusOr<v1::OutcomeReport> GetOutcomeReport(const v1::GetOutcomeReportRequest& r) const {
     auto range = reports::ParseDayRange(r.start_day(), r.end_day(), 400);
@@ -318,7 +320,8 @@ class StubProgramme {
 
   void AddGoal(const std::string& id, const std::string& title, v1::GoalMetric metric, const std::string& department,
                const std::string& product, const std::string& topic, double baseline, double target,
-               const std::string& start, const std::string& deadline, v1::GoalStatus status, double slope) {
+               const std::string& start, const std::string& deadline, v1::GoalStatus status, double slope,
+               int days = kHistoryDays) {
     v1::Goal g;
     g.set_name("goals/" + id);
     g.set_id(id);
@@ -338,14 +341,14 @@ class StubProgramme {
     const reports::DayNumber first = *reports::ParseDay(start);
     const double span = static_cast<double>(*reports::ParseDay(deadline) - first);
     std::vector<v1::GoalEvaluation>& history = histories_[g.name()];
-    for (int i = 0; i < kHistoryDays; ++i) {
+    for (int i = 0; i < days; ++i) {
       v1::GoalEvaluation e;
       e.set_day(reports::FormatDay(first + i));
       e.set_has_value(true);
       e.set_value(std::round((baseline + slope * i + (i % 3) / 10.0) * 100) / 100);
       e.set_expected(std::round((baseline + (target - baseline) * i / span) * 100) / 100);
       e.set_basis(200 + i);
-      e.set_status(i + 1 == kHistoryDays ? status : v1::GOAL_STATUS_ON_TRACK);
+      e.set_status(i + 1 == days ? status : v1::GOAL_STATUS_ON_TRACK);
       *e.mutable_evaluate_time() = ToProto(StubDayTime(e.day(), "T16:00:00Z"));
       history.push_back(e);
     }
