@@ -266,6 +266,32 @@ HttpResponse OutcomeReport(const Query& query, GatewayBackend& backend, const To
   return ProgrammeJson(200, body);
 }
 
+// What ListGoals and ListDigests share: a department filter (one of the org
+// directory's, or none) and a page, set on `request`; or the 400 for them.
+template <typename Request>
+std::optional<HttpResponse> DepartmentAndPage(const Query& query, const std::vector<org::Department>& departments,
+                                              Request* request) {
+  const std::string department = Param(query, "department");
+  if (auto bad = CheckDepartment(departments, department, "department")) return *bad;
+  request->set_department(department);
+  int size = 0;
+  std::string token;
+  if (auto bad = ParsePage(query, &size, &token)) return *bad;
+  request->set_page_size(size);
+  request->set_page_token(token);
+  return std::nullopt;
+}
+
+// One page of verification's answer as {"<key>": [to_json(item)...],
+// "next_page_token"} (empty on the last page), or its error.
+template <typename Response, typename Items, typename ToJson>
+HttpResponse PageAnswer(const absl::StatusOr<Response>& listed, const char* key, Items items, ToJson to_json) {
+  if (!listed.ok()) return FromVerification(listed.status());
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& item : items(*listed)) out.push_back(to_json(item));
+  return ProgrammeJson(200, {{key, out}, {"next_page_token", listed->next_page_token()}});
+}
+
 HttpResponse ListGoals(const Query& query, GatewayBackend& backend, const std::vector<org::Department>& departments) {
   v1::ListGoalsRequest request;
   const std::string state = Param(query, "state");
@@ -274,19 +300,9 @@ HttpResponse ListGoals(const Query& query, GatewayBackend& backend, const std::v
     if (!parsed) return Bad("state: expected active or archived");
     request.set_state(*parsed);
   }
-  const std::string department = Param(query, "department");
-  if (auto bad = CheckDepartment(departments, department, "department")) return *bad;
-  request.set_department(department);
-  int size = 0;
-  std::string token;
-  if (auto bad = ParsePage(query, &size, &token)) return *bad;
-  request.set_page_size(size);
-  request.set_page_token(token);
-  auto listed = backend.ListGoals(request);
-  if (!listed.ok()) return FromVerification(listed.status());
-  nlohmann::json goals = nlohmann::json::array();
-  for (const auto& g : listed->goals()) goals.push_back(GoalToJson(g));
-  return ProgrammeJson(200, {{"goals", goals}, {"next_page_token", listed->next_page_token()}});
+  if (auto bad = DepartmentAndPage(query, departments, &request)) return *bad;
+  return PageAnswer(backend.ListGoals(request), "goals", [](const v1::ListGoalsResponse& r) -> const auto& { return r.goals(); },
+                    [](const v1::Goal& g) { return GoalToJson(g); });
 }
 
 HttpResponse CreateGoal(const HttpRequest& http, GatewayBackend& backend, const Caller& caller) {
@@ -319,19 +335,10 @@ HttpResponse GoalHistory(const std::string& name, const Query& query, GatewayBac
 
 HttpResponse ListDigests(const Query& query, GatewayBackend& backend, const std::vector<org::Department>& departments) {
   v1::ListDigestsRequest request;
-  const std::string department = Param(query, "department");
-  if (auto bad = CheckDepartment(departments, department, "department")) return *bad;
-  request.set_department(department);
-  int size = 0;
-  std::string token;
-  if (auto bad = ParsePage(query, &size, &token)) return *bad;
-  request.set_page_size(size);
-  request.set_page_token(token);
-  auto listed = backend.ListDigests(request);
-  if (!listed.ok()) return FromVerification(listed.status());
-  nlohmann::json digests = nlohmann::json::array();
-  for (const auto& d : listed->digests()) digests.push_back(DigestSummaryToJson(d));
-  return ProgrammeJson(200, {{"digests", digests}, {"next_page_token", listed->next_page_token()}});
+  if (auto bad = DepartmentAndPage(query, departments, &request)) return *bad;
+  return PageAnswer(backend.ListDigests(request), "digests",
+                    [](const v1::ListDigestsResponse& r) -> const auto& { return r.digests(); },
+                    [](const v1::Digest& d) { return DigestSummaryToJson(d); });
 }
 
 HttpResponse GetDigest(const std::string& day, const Query& query, GatewayBackend& backend,

@@ -1145,3 +1145,116 @@ test('the digest archive shows the chosen week\'s digest in zh and en, its parts
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// --- issue 12 follow-up: the programme pages through everything; archiving goals ---
+// (Last in the file: archiving changes the stub's goals for later tests.)
+
+test('the programme pages through goals, a goal\'s history and digests past the first page', async () => {
+  const { page, context, problems } = await openDashboard('en');
+  await page.waitForSelector('[data-testid=table-goals] tbody tr');
+  // The stub answers short pages (2 goals, 10 days, 3 digests) with a next_page_token.
+  const first = await page.evaluate(async () => {
+    const get = async (path) => (await fetch(path)).json();
+    const goals = await get('/api/goals?state=active');
+    const history = await get('/api/goals/g-delay/history');
+    const digests = await get('/api/digests');
+    return { goals: goals.goals.length, goalsNext: goals.next_page_token, history: history.evaluations.length,
+      historyNext: history.next_page_token, digests: digests.digests.length, digestsNext: digests.next_page_token };
+  });
+  assert.deepEqual(first, { goals: 2, goalsNext: '2', history: 10, historyNext: '10', digests: 3, digestsNext: '3' });
+  // The page shows every page's items.
+  assert.deepEqual((await goalRows(page)).map((r) => r.id).filter((id) => id in GOALS), ['g-fr', 'g-delay', 'g-e7']);
+  await page.click('[data-testid=table-goals] tbody tr[data-goal=g-delay]');
+  // Marked chosen once its history is loaded (a goal made by another test has a similar title).
+  await page.waitForSelector('[data-testid=table-goals] tbody tr[data-goal=g-delay].selected');
+  const chart = await goalChart(page);
+  assert.deepEqual(chart.series[0].data.map((p) => p[1]), goalHistory('g-delay'), 'all 31 days, from 4 pages');
+  const weeks = await page.$$eval('[data-testid=digest-weeks] button', (bs) => bs.map((b) => b.dataset.digest));
+  assert.equal(weeks.length, 8, 'four weeks, company-wide and logistics, from 3 pages');
+  assert.equal(new Set(weeks).size, 8, 'no week twice');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an analyst archives a goal after confirming, and "show archived" lists archived goals (zh and en)', async () => {
+  const { page, context, problems } = await openDashboard('zh');
+  await page.waitForSelector('[data-testid=table-goals] tbody tr');
+  const title = '归档测试 / Archive test';
+  const created = await page.evaluate(async (t) => {
+    const me = await (await fetch('/api/me')).json();
+    const r = await fetch('/api/goals', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: JSON.stringify({ title: t, metric: 'nps', baseline: 1, target: 2, start_day: '2026-02-01', deadline_day: '2026-03-01' }) });
+    return (await r.json()).goal.id;
+  }, title);
+  // "Show archived": the archived goal joins the list, marked, with no archive button.
+  await page.check('[data-testid=goals-archived]');
+  await page.waitForSelector('[data-testid=table-goals] tbody tr[data-goal=g-old]');
+  let rows = await goalRows(page);
+  const old = rows.find((r) => r.id === 'g-old');
+  assert.equal(old.status, 'archived');
+  assert.equal(old.cells[5], '已归档');
+  assert.equal(await page.$('[data-testid=table-goals] tr[data-goal=g-old] [data-archive]'), null);
+  assert.ok(rows.some((r) => r.id === created), 'the new goal is listed');
+  assert.equal(await page.textContent(`[data-testid=table-goals] tr[data-goal="${created}"] [data-archive]`), '归档');
+  // g-old has 450 days of history (45 pages): the chart draws the newest 400.
+  await page.click('[data-testid=table-goals] tbody tr[data-goal=g-old]');
+  await page.waitForSelector('[data-testid=table-goals] tbody tr[data-goal=g-old].selected');
+  const long = (await goalChart(page)).series[0].data;
+  assert.equal(long.length, 400);
+  assert.equal(long[0][0], '2025-02-20', 'day 50 of 450 from 2025-01-01');
+  assert.equal(long[399][0], '2026-03-26', 'the newest day');
+  await page.uncheck('[data-testid=goals-archived]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=table-goals] tbody tr[data-goal=g-old]'));
+
+  // Cancelled: nothing is posted.
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/archive')) posts.push(r); });
+  await page.evaluate(() => { window.confirm = (m) => { window.lastConfirm = m; return false; }; });
+  await page.click(`[data-testid=table-goals] tr[data-goal="${created}"] [data-archive]`);
+  assert.equal(await page.evaluate(() => window.lastConfirm), `归档目标“${title}”？归档后不再每日跟踪（历史保留）。`);
+  assert.equal(posts.length, 0, 'no archive without confirming');
+  assert.ok((await goalRows(page)).some((r) => r.id === created));
+
+  // Confirmed: posted with the CSRF token, gone from the active list, listed as archived.
+  await page.evaluate(() => { window.confirm = () => true; });
+  await page.click(`[data-testid=table-goals] tr[data-goal="${created}"] [data-archive]`);
+  await page.waitForFunction((t) => document.querySelector('[data-testid=goals-message]').textContent === `目标“${t}”已归档。`, title);
+  assert.equal(posts.length, 1);
+  assert.ok(posts[0].headers()['x-csrf-token'], 'the session\'s CSRF token goes with it');
+  assert.equal(posts[0].url().endsWith(`/api/goals/${created}/archive`), true);
+  assert.equal((await goalRows(page)).some((r) => r.id === created), false, 'no longer among the active goals');
+  await page.check('[data-testid=goals-archived]');
+  await page.waitForSelector(`[data-testid=table-goals] tbody tr[data-goal="${created}"]`);
+  assert.equal((await goalRows(page)).find((r) => r.id === created).status, 'archived');
+
+  // In English: the badge, the actions header, the toggle's label.
+  await page.click('[data-testid=lang]');
+  rows = await goalRows(page);
+  assert.equal(rows.find((r) => r.id === created).cells[5], 'archived');
+  const headers = await page.$$eval('[data-testid=table-goals] thead th', (ths) => ths.map((th) => th.textContent));
+  assert.equal(headers[6], 'Actions');
+  assert.equal(await page.textContent('[data-i18n=goalsShowArchived]'), 'Show archived goals');
+  assert.equal(await page.textContent('[data-testid=table-goals] tr[data-goal=g-e7] [data-archive]'), 'Archive');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a department head sees no archive button and is refused an archive by the service', async () => {
+  const { page, context, problems } = await openDashboard('en', { user: 'p-wang-lei' });
+  await page.waitForSelector('[data-testid=table-goals] tbody tr[data-goal=g-delay]');
+  assert.equal(await page.$('[data-testid=table-goals] [data-archive]'), null, 'no archive button');
+  const headers = await page.$$eval('[data-testid=table-goals] thead th', (ths) => ths.map((th) => th.textContent));
+  assert.equal(headers.includes('Actions'), false);
+  const refused = await page.evaluate(async () => {
+    const me = await (await fetch('/api/me')).json();
+    const r = await fetch('/api/goals/g-delay/archive', { method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: '{}' });
+    return { status: r.status, code: (await r.json()).error.code };
+  });
+  assert.deepEqual(refused, { status: 403, code: 'PERMISSION_DENIED' });
+  // Still active for everyone.
+  await page.reload();
+  await page.waitForSelector('[data-testid=table-goals] tbody tr[data-goal=g-delay]');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -41,6 +41,29 @@ struct ProgrammeCaller {
   std::string person;
 };
 
+// Pages like verification, but with small default pages so the page must
+// follow next_page_token: items [offset, offset + size) of `all`, the token
+// the next offset as text ("" on the last page). A token it did not write is
+// INVALID_ARGUMENT, as verification's would be.
+template <typename Item, typename Add>
+absl::StatusOr<std::string> StubPage(const std::vector<Item>& all, int page_size, int default_size,
+                                     const std::string& token, Add add) {
+  std::size_t offset = 0;
+  if (!token.empty()) {
+    if (token.find_first_not_of("0123456789") != std::string::npos || token.size() > 9) {
+      return absl::InvalidArgumentError("page_token: not one this service wrote");
+    }
+    offset = std::stoul(token);
+  }
+  const std::size_t size = static_cast<std::size_t>(page_size > 0 ? page_size : default_size);
+  for (std::size_t i = offset; i < all.size() && i < offset + size; ++i) add(all[i]);
+  return offset + size < all.size() ? std::to_string(offset + size) : std::string();
+}
+// The stub's default page sizes: fewer than it holds, so paging is exercised.
+constexpr int kStubGoalPage = 2;
+constexpr int kStubHistoryPage = 10;
+constexpr int kStubDigestPage = 3;
+
 inline TimePoint StubDayTime(const std::string& day, const char* time = "T02:00:00Z") {
   TimePoint t;
   ParseRfc3339(day + time, &t);
@@ -73,7 +96,7 @@ class StubProgramme {
     AddGoal("g-fr", "首次响应达标率 95% / First response met 95%", v1::GOAL_METRIC_FIRST_RESPONSE_COMPLIANCE,
             "customer_success", "", "", 80, 95, "2026-01-01", "2026-01-31", v1::GOAL_STATUS_MET, 0.6);
     AddGoal("g-old", "旧目标 / An old goal", v1::GOAL_METRIC_HOT_LOOP_RATE, "", "", "", 50, 80, "2025-01-01",
-            "2025-12-31", v1::GOAL_STATUS_MISSED, 0.0);
+            "2025-12-31", v1::GOAL_STATUS_MISSED, 0.0, kLongHistoryDays);
     goals_.back().set_state(v1::GOAL_STATE_ARCHIVED);
 
     for (const char* week : {"2026-01-05", "2026-01-12", "2026-01-19", "2026-01-26"}) {
@@ -86,6 +109,8 @@ class StubProgramme {
   // January 2026 (31 days): value = baseline + slope * day index + (i % 3) / 10,
   // expected on the straight line baseline -> target.
   static constexpr int kHistoryDays = 31;
+  // The archived g-old's history is longer than the page's chart shows (400 days).
+  static constexpr int kLongHistoryDays = 450;
 
   absl::StatusOr<v1::OutcomeReport> GetOutcomeReport(const v1::GetOutcomeReportRequest& r) const {
     auto range = reports::ParseDayRange(r.start_day(), r.end_day(), 400);
@@ -135,13 +160,18 @@ class StubProgramme {
     std::lock_guard lock(mu_);
     const v1::GoalState state = r.state() == v1::GOAL_STATE_UNSPECIFIED ? v1::GOAL_STATE_ACTIVE : r.state();
     v1::ListGoalsResponse response;
+    std::vector<v1::Goal> listed;
     // Newest first: the goals were added oldest first.
     for (auto it = goals_.rbegin(); it != goals_.rend(); ++it) {
       const std::string& d = it->scope().department();
       if (it->state() != state || !Sees(who, d)) continue;
       if (!r.department().empty() && !d.empty() && d != r.department()) continue;
-      *response.add_goals() = *it;
+      listed.push_back(*it);
     }
+    auto next = StubPage(listed, r.page_size(), kStubGoalPage, r.page_token(),
+                         [&](const v1::Goal& g) { *response.add_goals() = g; });
+    if (!next.ok()) return next.status();
+    response.set_next_page_token(*next);
     return response;
   }
 
@@ -160,7 +190,10 @@ class StubProgramme {
     v1::ListGoalHistoryResponse response;
     auto it = histories_.find(r.name());
     if (it != histories_.end()) {
-      for (const auto& e : it->second) *response.add_evaluations() = e;
+      auto next = StubPage(it->second, r.page_size(), kStubHistoryPage, r.page_token(),
+                           [&](const v1::GoalEvaluation& e) { *response.add_evaluations() = e; });
+      if (!next.ok()) return next.status();
+      response.set_next_page_token(*next);
     }
     return response;
   }
@@ -215,12 +248,17 @@ class StubProgramme {
   absl::StatusOr<v1::ListDigestsResponse> ListDigests(const v1::ListDigestsRequest& r,
                                                       const ProgrammeCaller& who) const {
     v1::ListDigestsResponse response;
+    std::vector<v1::Digest> listed;
     for (auto it = digests_.rbegin(); it != digests_.rend(); ++it) {  // newest week first
       const std::string& d = it->department();
       if (!Sees(who, d)) continue;
       if (!r.department().empty() && !d.empty() && d != r.department()) continue;
-      *response.add_digests() = *it;
+      listed.push_back(*it);
     }
+    auto next = StubPage(listed, r.page_size(), kStubDigestPage, r.page_token(),
+                         [&](const v1::Digest& d) { *response.add_digests() = d; });
+    if (!next.ok()) return next.status();
+    response.set_next_page_token(*next);
     return response;
   }
 
@@ -282,7 +320,8 @@ class StubProgramme {
 
   void AddGoal(const std::string& id, const std::string& title, v1::GoalMetric metric, const std::string& department,
                const std::string& product, const std::string& topic, double baseline, double target,
-               const std::string& start, const std::string& deadline, v1::GoalStatus status, double slope) {
+               const std::string& start, const std::string& deadline, v1::GoalStatus status, double slope,
+               int days = kHistoryDays) {
     v1::Goal g;
     g.set_name("goals/" + id);
     g.set_id(id);
@@ -302,14 +341,14 @@ class StubProgramme {
     const reports::DayNumber first = *reports::ParseDay(start);
     const double span = static_cast<double>(*reports::ParseDay(deadline) - first);
     std::vector<v1::GoalEvaluation>& history = histories_[g.name()];
-    for (int i = 0; i < kHistoryDays; ++i) {
+    for (int i = 0; i < days; ++i) {
       v1::GoalEvaluation e;
       e.set_day(reports::FormatDay(first + i));
       e.set_has_value(true);
       e.set_value(std::round((baseline + slope * i + (i % 3) / 10.0) * 100) / 100);
       e.set_expected(std::round((baseline + (target - baseline) * i / span) * 100) / 100);
       e.set_basis(200 + i);
-      e.set_status(i + 1 == kHistoryDays ? status : v1::GOAL_STATUS_ON_TRACK);
+      e.set_status(i + 1 == days ? status : v1::GOAL_STATUS_ON_TRACK);
       *e.mutable_evaluate_time() = ToProto(StubDayTime(e.day(), "T16:00:00Z"));
       history.push_back(e);
     }

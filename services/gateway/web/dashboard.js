@@ -12,7 +12,7 @@
 // Values from the server go into the page with textContent only; ECharts
 // draws on a canvas.
 import { format, formatDuration, formatPValue } from './i18n.js';
-import { toCsv, downloadCsv } from './csv.js';
+import { createTables } from './tables.js';
 import { createProgramme } from './programme.js';
 import { createFeedbackList } from './feedback_list.js';
 
@@ -350,34 +350,10 @@ export function createDashboard(ctx) {
     };
   }
 
-  const tables = {};
-
-  function fillTable(name, table) {
-    tables[name] = table;
-    const head = el('tr');
-    head.append(...table.headers.map((h) => el('th', h)));
-    $(`table-${name}`).querySelector('thead').replaceChildren(head);
-    $(`table-${name}`).querySelector('tbody').replaceChildren(...table.rows.map((row) => {
-      const tr = el('tr');
-      tr.append(...table.show(row).map((v, i) => el('td', v, typeof row[i] === 'number' ? 'num' : '')));
-      return tr;
-    }));
-    $(`csv-${name}`).disabled = table.rows.length === 0;
-  }
-
-  function clearTable(name) {
-    tables[name] = null;
-    $(`table-${name}`).querySelector('thead').replaceChildren();
-    $(`table-${name}`).querySelector('tbody').replaceChildren();
-    $(`csv-${name}`).disabled = true;
-  }
-
-  function download(name) {
-    const table = tables[name];
-    if (!table) return;
+  const { fillTable, clearTable, download } = createTables((name) => {
     const f = dash.filters;
-    downloadCsv(`voc-${name}-${f.start}_${f.end}.csv`, toCsv(table.headers, table.rows));
-  }
+    return `voc-${name}-${f.start}_${f.end}.csv`;
+  });
 
   // ---- rendering
 

@@ -332,6 +332,9 @@ Object.assign(messages.en, {
 Object.assign(messages.zh, {
   goalsTitle: '项目目标', goalsHint: '点击目标，查看它的轨迹。', goalsEmpty: '还没有目标。',
   goalNoHistory: '这个目标还没有评估记录。',
+  pagesLoading: '正在加载……已读取 {n} 条', goalsShowArchived: '显示已归档的目标', colActions: '操作',
+  goalArchive: '归档', goalArchived: '已归档', goalArchiveConfirm: '归档目标“{title}”？归档后不再每日跟踪（历史保留）。',
+  goalArchivedDone: '目标“{title}”已归档。',
   colGoal: '目标', colMetric: '指标', colScope: '范围', colBaseline: '基线', colTarget: '目标值', colDeadline: '截止日期',
   colBaselineTarget: '基线 → 目标值', colLatest: '最新值', colStatus: '状态',
   goalLine: '{b} → {t}，截至 {d}', goalScopeCompany: '全公司',
@@ -364,6 +367,10 @@ Object.assign(messages.zh, {
 Object.assign(messages.en, {
   goalsTitle: 'Programme goals', goalsHint: 'Click a goal to see its trajectory.', goalsEmpty: 'No goals yet.',
   goalNoHistory: 'This goal has not been evaluated yet.',
+  pagesLoading: 'Loading… {n} read so far', goalsShowArchived: 'Show archived goals', colActions: 'Actions',
+  goalArchive: 'Archive', goalArchived: 'archived',
+  goalArchiveConfirm: 'Archive the goal “{title}”? It is no longer tracked daily (its history is kept).',
+  goalArchivedDone: 'Goal “{title}” archived.',
   colGoal: 'Goal', colMetric: 'Metric', colScope: 'Scope', colBaseline: 'Baseline', colTarget: 'Target', colDeadline: 'Deadline',
   colBaselineTarget: 'Baseline → target', colLatest: 'Latest', colStatus: 'Status',
   goalLine: '{b} → {t} by {d}', goalScopeCompany: 'Company-wide',

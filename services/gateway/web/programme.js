@@ -9,14 +9,18 @@
 //     failed and reopened projects, the verifications, the re-survey answers.
 //   - The digest archive (/api/digests, the Dashboard's department): a list
 //     of weeks and the chosen week's digest in the page's language.
-// Every table downloads as CSV (csv.js). Values from the server go into the
+// Every table downloads as CSV (tables.js, csv.js). Values from the server go into the
 // page with textContent only.
 import { format, formatPValue } from './i18n.js';
-import { toCsv, downloadCsv } from './csv.js';
+import { createTables } from './tables.js';
 
 const METRICS = ['nps', 'topic_complaint_share', 'hot_loop_rate', 'first_response_compliance', 'projects_verified'];
 // Metrics measured in percent (the goal's figures are percentages already).
 const PERCENT_METRICS = new Set(['topic_complaint_share', 'hot_loop_rate', 'first_response_compliance']);
+// The trajectory chart shows at most this many days (the newest).
+const MAX_HISTORY_DAYS = 400;
+// A list route's pages followed at most (a guard against a token that never ends).
+const MAX_PAGES = 100;
 const TABLES = ['goals', 'outcomes', 'digest-wins', 'digest-goals', 'digest-rising', 'digest-signals', 'digest-sla'];
 
 const $ = (id) => document.getElementById(id);
@@ -48,6 +52,7 @@ export function createProgramme(ctx) {
   const state = {
     goals: null, // {data} | {error}
     goalId: null,
+    showArchived: false,
     history: null, // {goal, data} | {goal, error}
     outcomes: null,
     digests: null,
@@ -65,28 +70,67 @@ export function createProgramme(ctx) {
 
   // ---- loading: each answer is kept only when it is the latest asked for.
 
-  async function fetchInto(key, path) {
+  // load(isLatest) -> the answer; isLatest() says whether a newer load of the
+  // same key has started (so a progress line is not written over by a stale one).
+  async function fetchInto(key, load) {
     const seq = ++state.seq[key];
+    const isLatest = () => seq === state.seq[key];
     let result;
     try {
-      result = { data: await ctx.api(path) };
+      result = { data: await (typeof load === 'string' ? ctx.api(load) : load(isLatest)) };
     } catch (error) {
       result = { error };
     }
-    if (seq !== state.seq[key]) return null;
+    if (!isLatest()) return null;
     state[key] = result;
     return result;
+  }
+
+  // Every page of a list route (`path` with its query), following
+  // next_page_token to the last page. onPage(count) after each page (the
+  // progress line). -> the items of `listKey`, all pages' in order.
+  async function fetchAllPages(path, listKey, onPage) {
+    const items = [];
+    const seen = new Set();
+    let token = '';
+    for (let page = 0; page < MAX_PAGES; page += 1) {
+      const sep = path.includes('?') ? '&' : '?';
+      const answer = await ctx.api(token ? `${path}${sep}page_token=${encodeURIComponent(token)}` : path);
+      items.push(...(answer[listKey] || []));
+      token = answer.next_page_token || '';
+      if (!token || seen.has(token)) break;
+      seen.add(token);
+      if (onPage) onPage(items.length);
+    }
+    return items;
+  }
+
+  function progress(id, isLatest) {
+    return (count) => { if (isLatest()) message(id, format(t().pagesLoading, { n: count })); };
   }
 
   function loadGoals() {
     const params = new URLSearchParams();
     const { department } = ctx.filters();
     if (department) params.set('department', department);
-    return fetchInto('goals', `/api/goals?${params}`);
+    const states = state.showArchived ? ['active', 'archived'] : ['active'];
+    return fetchInto('goals', async (isLatest) => {
+      const goals = [];
+      for (const goalState of states) {
+        params.set('state', goalState);
+        goals.push(...await fetchAllPages(`/api/goals?${params}`, 'goals', progress('goals-message', isLatest)));
+      }
+      return { goals };
+    });
   }
   async function loadHistory(id) {
     state.goalId = id;
-    const result = await fetchInto('history', `/api/goals/${encodeURIComponent(id)}/history`);
+    const result = await fetchInto('history', async (isLatest) => {
+      const evaluations = await fetchAllPages(`/api/goals/${encodeURIComponent(id)}/history`, 'evaluations',
+        progress('goal-chart-message', isLatest));
+      // Oldest first (verification's order): the chart keeps the newest days.
+      return { goal: id, evaluations: evaluations.slice(-MAX_HISTORY_DAYS) };
+    });
     if (result) result.goal = id;
   }
   function loadOutcomes() {
@@ -97,7 +141,9 @@ export function createProgramme(ctx) {
     const params = new URLSearchParams();
     const { department } = ctx.filters();
     if (department) params.set('department', department);
-    return fetchInto('digests', `/api/digests?${params}`);
+    return fetchInto('digests', async (isLatest) => ({
+      digests: await fetchAllPages(`/api/digests?${params}`, 'digests', progress('digests-message', isLatest)),
+    }));
   }
   function loadDigest(summary) {
     state.digestName = summary.name;
@@ -122,43 +168,13 @@ export function createProgramme(ctx) {
 
   // ---- tables (and their CSV: the same headers and rows)
 
-  const tables = {};
-
-  function fillTable(name, table, onRow) {
-    tables[name] = table;
-    const head = el('tr');
-    // The page may show fewer, combined cells ("before → after") than the CSV's columns.
-    head.append(...(table.shownHeaders || table.headers).map((h) => el('th', h)));
-    $(`table-${name}`).querySelector('thead').replaceChildren(head);
-    $(`table-${name}`).querySelector('tbody').replaceChildren(...table.rows.map((row, index) => {
-      const tr = el('tr');
-      table.show(row, index).forEach((v) => {
-        const td = el('td', v instanceof Node ? null : v, typeof v === 'number' ? 'num' : '');
-        if (v instanceof Node) td.append(v);
-        tr.append(td);
-      });
-      if (onRow) onRow(tr, index);
-      return tr;
-    }));
-    $(`csv-${name}`).disabled = table.rows.length === 0;
-  }
-
-  function clearTable(name) {
-    tables[name] = null;
-    $(`table-${name}`).querySelector('thead').replaceChildren();
-    $(`table-${name}`).querySelector('tbody').replaceChildren();
-    $(`csv-${name}`).disabled = true;
-  }
-
-  function download(name) {
-    const table = tables[name];
-    if (!table) return;
+  const { fillTable, clearTable, download } = createTables((name) => {
     const f = ctx.filters();
     const suffix = name.startsWith('digest-') && state.digest && state.digest.data
       ? `${state.digest.data.digest.week_start}_${state.digest.data.digest.department || 'company'}`
       : `${f.start}_${f.end}`;
-    downloadCsv(`voc-${name}-${suffix}.csv`, toCsv(table.headers, table.rows));
-  }
+    return `voc-${name}-${suffix}.csv`;
+  });
 
   function message(id, text, isError = false) {
     const node = $(id);
@@ -191,20 +207,54 @@ export function createProgramme(ctx) {
     return node;
   }
 
+  function archivedBadge() {
+    const node = el('span', t().goalArchived, 'badge goal-archived');
+    node.dataset.status = 'archived';
+    return node;
+  }
+
+  // Analysts and admins only (verification refuses anyone else); asks first.
+  function archiveButton(goal) {
+    const button = el('button', t().goalArchive, 'link');
+    button.type = 'button';
+    button.dataset.archive = goal.id;
+    button.addEventListener('click', (event) => {
+      event.stopPropagation(); // not a click on the row (which draws the trajectory)
+      archiveGoal(goal);
+    });
+    return button;
+  }
+
+  async function archiveGoal(goal) {
+    if (!window.confirm(format(t().goalArchiveConfirm, { title: goal.title }))) return;
+    try {
+      await ctx.api(`/api/goals/${encodeURIComponent(goal.id)}/archive`, { method: 'POST', body: '{}' });
+    } catch (error) {
+      message('goals-message', ctx.errorText(error), true);
+      return;
+    }
+    await loadGoals();
+    renderGoals();
+    message('goals-message', format(t().goalArchivedDone, { title: goal.title }));
+  }
+
   function goalsTable(goals) {
     const status = (g) => (g.latest ? g.latest.status : 'not_evaluated');
     return {
       headers: [t().colGoal, t().colMetric, t().colScope, t().colBaseline, t().colTarget, t().colDeadline,
         t().colLatest, t().colStatus],
       rows: goals.map((g) => [g.title, metricName(g.metric), scopeText(g.scope), g.baseline, g.target, g.deadline_day,
-        g.latest && g.latest.has_value ? round(g.latest.value, 2) : null, statusName(status(g))]),
+        g.latest && g.latest.has_value ? round(g.latest.value, 2) : null,
+        g.state === 'archived' ? t().goalArchived : statusName(status(g))]),
       // The page shows "baseline → target by deadline" in one cell.
-      shownHeaders: [t().colGoal, t().colMetric, t().colScope, t().colBaselineTarget, t().colLatest, t().colStatus],
+      shownHeaders: [t().colGoal, t().colMetric, t().colScope, t().colBaselineTarget, t().colLatest, t().colStatus,
+        ...(mayCreate() ? [t().colActions] : [])],
       show: (row, i) => {
         const g = goals[i];
         return [row[0], row[1], row[2],
           format(t().goalLine, { b: figure(g.baseline, g.metric), t: figure(g.target, g.metric), d: g.deadline_day }),
-          figure(row[6], g.metric), badge(status(g))];
+          figure(row[6], g.metric), g.state === 'archived' ? archivedBadge() : badge(status(g)),
+          ...(mayCreate() ? [g.state === 'archived' ? '' : archiveButton(g)] : [])];
       },
     };
   }
@@ -506,6 +556,11 @@ export function createProgramme(ctx) {
     state.built = true;
     for (const name of TABLES) $(`csv-${name}`).addEventListener('click', () => download(name));
     goalForm().addEventListener('submit', submitGoal);
+    $('goals-archived').addEventListener('change', async (e) => {
+      state.showArchived = e.target.checked;
+      await loadGoals();
+      renderGoals();
+    });
     goalForm().addEventListener('input', (e) => {
       const slot = document.querySelector(`#goal-form [data-field-error="${CSS.escape(e.target.name || '')}"]`);
       if (slot) { slot.textContent = ''; slot.hidden = true; }
@@ -519,12 +574,13 @@ export function createProgramme(ctx) {
     render,
     resize() { if (state.chart) state.chart.resize(); },
     reset() {
-      Object.assign(state, { goals: null, goalId: null, history: null, outcomes: null, digests: null, digestName: null,
+      Object.assign(state, { goals: null, goalId: null, showArchived: false, history: null, outcomes: null, digests: null, digestName: null,
         digest: null });
       if (state.chart) state.chart.clear();
       if (state.built) {
         for (const name of TABLES) clearTable(name);
         goalForm().reset();
+        $('goals-archived').checked = false;
         clearFieldErrors();
       }
     },

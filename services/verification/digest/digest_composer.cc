@@ -1,5 +1,6 @@
 #include "services/verification/digest/digest_composer.h"
 
+#include "common/log/log.h"
 #include "common/status/status.h"
 
 namespace voc::verification {
@@ -75,6 +76,17 @@ absl::StatusOr<v1::Digest> DigestComposer::Compose(const DigestWeek& week, const
   if (!loop.ok()) return failed(loop.status());
   *digest.mutable_sla() = SlaOf(*loop);
   return digest;
+}
+
+TopicNames DigestComposer::NamesOfTopics() const {
+  TopicNames names;
+  auto topics = voice_.Topics();
+  if (!topics.ok()) {
+    log::Warn("digest_topic_names_unavailable", {{"error", std::string(topics.status().message())}});
+    return names;
+  }
+  for (const v1::Topic& t : *topics) names[t.id()] = {t.name_zh(), t.name_en()};
+  return names;
 }
 
 }  // namespace voc::verification

@@ -9,6 +9,7 @@
 // missing; the caller retries on its next run.
 #pragma once
 
+#include "services/verification/digest/digest_renderer.h"
 #include "services/verification/digest/digest_sources.h"
 #include "voc/v1/programme.pb.h"
 
@@ -26,6 +27,9 @@ class DigestComposer {
 
   // Everything but the rendered texts, compose_time and recipients.
   absl::StatusOr<v1::Digest> Compose(const DigestWeek& week, const std::string& department) const;
+  // Every topic's zh/en name, for the digest's text; empty when triage cannot
+  // list them (the text then shows topic ids: a nicety, not a reason to fail).
+  TopicNames NamesOfTopics() const;
 
  private:
   VoiceDigestSource& voice_;

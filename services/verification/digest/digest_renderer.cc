@@ -46,13 +46,21 @@ std::string OnTime(long long met, long long due, bool zh) {
             : FormatCount(met) + " of " + FormatCount(due) + " (" + share + ")";
 }
 
-std::string BodyZh(const v1::Digest& d, const std::string& scope) {
+// The topic's name in the language, or its id when it has none there.
+std::string TopicName(const TopicNames& topics, const std::string& id, bool zh) {
+  auto it = topics.find(id);
+  if (it == topics.end()) return id;
+  const std::string& name = zh ? it->second.zh : it->second.en;
+  return name.empty() ? id : name;
+}
+
+std::string BodyZh(const v1::Digest& d, const std::string& scope, const TopicNames& topics) {
   std::string b = scope + "每周简报（" + d.week_start() + " 至 " + d.week_end() + "）\n";
 
   b += "\n已验证的改进（" + FormatCount(d.wins_size()) + "）\n";
   if (d.wins().empty()) b += "- 本周没有。\n";
   for (const auto& w : d.wins()) {
-    b += "- " + w.title() + "（" + w.project() + "），话题 " + w.topic() + "：投诉占比 " +
+    b += "- " + w.title() + "（" + w.project() + "），话题 " + TopicName(topics, w.topic(), true) + "：投诉占比 " +
          FormatPercent(w.before_share()) + " → " + FormatPercent(w.after_share()) + "（" + FormatP(w.p_value()) +
          "）\n";
   }
@@ -75,7 +83,7 @@ std::string BodyZh(const v1::Digest& d, const std::string& scope) {
   b += "\n投诉上升最快的话题\n";
   if (d.rising_topics().empty()) b += "- 本周没有显著上升的话题。\n";
   for (const auto& t : d.rising_topics()) {
-    b += "- " + t.topic() + "：" + FormatCount(t.count()) + " 条投诉（上周 " + FormatCount(t.previous_count()) +
+    b += "- " + TopicName(topics, t.topic(), true) + "：" + FormatCount(t.count()) + " 条投诉（上周 " + FormatCount(t.previous_count()) +
          " 条），占比 " + FormatPercent(t.share()) + "（上周 " + FormatPercent(t.previous_share()) + "），" +
          FormatP(t.p_value()) + "\n";
   }
@@ -99,13 +107,13 @@ std::string BodyZh(const v1::Digest& d, const std::string& scope) {
   return b;
 }
 
-std::string BodyEn(const v1::Digest& d, const std::string& scope) {
+std::string BodyEn(const v1::Digest& d, const std::string& scope, const TopicNames& topics) {
   std::string b = "Weekly digest for " + scope + ", " + d.week_start() + " to " + d.week_end() + ".\n";
 
   b += "\nVerified wins (" + FormatCount(d.wins_size()) + ")\n";
   if (d.wins().empty()) b += "- None this week.\n";
   for (const auto& w : d.wins()) {
-    b += "- " + w.title() + " (" + w.project() + "), topic " + w.topic() + ": complaint share " +
+    b += "- " + w.title() + " (" + w.project() + "), topic " + TopicName(topics, w.topic(), false) + ": complaint share " +
          FormatPercent(w.before_share()) + " -> " + FormatPercent(w.after_share()) + " (" + FormatP(w.p_value()) +
          ")\n";
   }
@@ -129,7 +137,7 @@ std::string BodyEn(const v1::Digest& d, const std::string& scope) {
   b += "\nComplaint topics rising fastest\n";
   if (d.rising_topics().empty()) b += "- None rose significantly this week.\n";
   for (const auto& t : d.rising_topics()) {
-    b += "- " + t.topic() + ": " + FormatCount(t.count()) + " complaints (previous week " +
+    b += "- " + TopicName(topics, t.topic(), false) + ": " + FormatCount(t.count()) + " complaints (previous week " +
          FormatCount(t.previous_count()) + "), share " + FormatPercent(t.share()) + " (was " +
          FormatPercent(t.previous_share()) + "), " + FormatP(t.p_value()) + "\n";
   }
@@ -170,7 +178,7 @@ std::string FormatPercent(double fraction) {
   return (text == "-0.0" ? "0.0" : text) + "%";
 }
 
-DigestTexts RenderDigest(const v1::Digest& digest, const ScopeNames& department) {
+DigestTexts RenderDigest(const v1::Digest& digest, const ScopeNames& department, const TopicNames& topics) {
   const bool company = digest.department().empty();
   const std::string zh = company ? "全公司" : (department.zh.empty() ? digest.department() : department.zh);
   const std::string en = company ? "the whole company" : (department.en.empty() ? digest.department() : department.en);
@@ -178,8 +186,8 @@ DigestTexts RenderDigest(const v1::Digest& digest, const ScopeNames& department)
   t.subject_zh = "【每周简报】" + zh + " " + digest.week_start() + " 至 " + digest.week_end();
   t.subject_en = "[Weekly digest] " + (company ? std::string("Company-wide") : en) + ", " + digest.week_start() +
                  " to " + digest.week_end();
-  t.body_zh = BodyZh(digest, zh);
-  t.body_en = BodyEn(digest, en);
+  t.body_zh = BodyZh(digest, zh, topics);
+  t.body_en = BodyEn(digest, en, topics);
   return t;
 }
 

@@ -1,11 +1,13 @@
 // The digest as a department head reads it: a subject and a plain-text body
 // in Chinese and in English. Numbers with thousands separators, shares and
 // rates as percentages with one decimal, p-values to three decimals (or
-// "< 0.001"), days as YYYY-MM-DD, topic ids and resource names as given.
+// "< 0.001"), days as YYYY-MM-DD, topics by their name in the body's
+// language (the id when the taxonomy does not name it), resource names as given.
 // Sections without content say so, except goals, left out while a scope
 // has none. Pure.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "voc/v1/programme.pb.h"
@@ -23,7 +25,10 @@ struct ScopeNames {
   std::string en;
 };
 
-DigestTexts RenderDigest(const v1::Digest& digest, const ScopeNames& department);
+// Topic id -> its names (triage's taxonomy).
+using TopicNames = std::map<std::string, ScopeNames>;
+
+DigestTexts RenderDigest(const v1::Digest& digest, const ScopeNames& department, const TopicNames& topics = {});
 
 // Exposed for tests: 1234567 -> "1,234,567"; 0.1234 -> "12.3%".
 std::string FormatCount(long long n);

@@ -73,6 +73,7 @@ v1::ComposeDigestsResponse DigestService::ComposeWeek(const DigestWeek& week, bo
   v1::ComposeDigestsResponse response;
   std::vector<std::string> scopes = {""};
   for (const org::Department* d : directory_.Departments()) scopes.push_back(d->id);
+  const TopicNames topics = composer_.NamesOfTopics();  // once for the week's scopes
   for (const std::string& department : scopes) {
     auto digest = composer_.Compose(week, department);
     if (!digest.ok()) {
@@ -80,7 +81,7 @@ v1::ComposeDigestsResponse DigestService::ComposeWeek(const DigestWeek& week, bo
       response.add_errors(std::string(digest.status().message()));
       continue;
     }
-    const DigestTexts texts = RenderDigest(*digest, NamesOf(directory_, department));
+    const DigestTexts texts = RenderDigest(*digest, NamesOf(directory_, department), topics);
     digest->set_subject_zh(texts.subject_zh);
     digest->set_body_zh(texts.body_zh);
     digest->set_subject_en(texts.subject_en);

@@ -47,6 +47,9 @@ class VoiceDigestSource {
   // ListEmergingSignals), strongest first. Company-wide: signals carry no
   // department.
   virtual absl::StatusOr<std::vector<v1::EmergingSignal>> Signals(const DigestWeek& week) = 0;
+  // The taxonomy's topics (TriageService.ListTopics, every page), so the
+  // digest's text names its topics. None by default: the text shows ids.
+  virtual absl::StatusOr<std::vector<v1::Topic>> Topics() { return std::vector<v1::Topic>{}; }
 };
 
 // Tracking: whether the loop answered in time.

@@ -80,4 +80,24 @@ absl::StatusOr<v1::LoopReport> TrackingLoopDigestSource::LoopReport(const Digest
   return response;
 }
 
+absl::StatusOr<std::vector<v1::Topic>> TriageVoiceDigestSource::Topics() {
+  std::vector<v1::Topic> topics;
+  std::string token;
+  // A taxonomy is a few hundred topics; the bound guards against a token that never ends.
+  for (int page = 0; page < 100; ++page) {
+    v1::ListTopicsRequest request;
+    request.set_page_size(500);
+    request.set_page_token(token);
+    v1::ListTopicsResponse response;
+    grpc::ClientContext context;
+    SetDeadline(context, deadline_);
+    grpc::Status status = triage_->ListTopics(&context, request, &response);
+    if (!status.ok()) return FromGrpc(status, "triage ListTopics");
+    topics.insert(topics.end(), response.topics().begin(), response.topics().end());
+    token = response.next_page_token();
+    if (token.empty()) break;
+  }
+  return topics;
+}
+
 }  // namespace voc::verification

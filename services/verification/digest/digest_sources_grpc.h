@@ -23,6 +23,7 @@ class TriageVoiceDigestSource final : public VoiceDigestSource {
   absl::StatusOr<std::vector<v1::TopicFigure>> RisingTopics(const DigestWeek& week,
                                                            const std::string& department) override;
   absl::StatusOr<std::vector<v1::EmergingSignal>> Signals(const DigestWeek& week) override;
+  absl::StatusOr<std::vector<v1::Topic>> Topics() override;
 
  private:
   std::unique_ptr<v1::VoiceReportService::Stub> reports_;

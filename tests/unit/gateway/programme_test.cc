@@ -372,6 +372,11 @@ TEST_F(GatewayProgrammeTest, ArchivingAGoalIsAPost) {
   auto get = Get("/api/goals/g-e7/archive");
   EXPECT_EQ(get.status, 405);
   EXPECT_EQ(get.headers["Allow"], "POST");
+  // A member: verification refuses, the page gets a 403 saying so.
+  backend_.programme_status = absl::PermissionDeniedError("only analysts and admins archive goals");
+  auto refused = Post("/api/goals/g-e7/archive", "{}");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(Body(refused)["error"]["code"], "PERMISSION_DENIED");
 }
 
 v1::Digest WeekDigest() {
@@ -424,6 +429,50 @@ v1::Digest WeekDigest() {
   sla->set_open_cases(12);
   sla->set_hot_loop_rate(0.75);
   return d;
+}
+
+// Goals and digests share their department, page and answer steps (one
+// helper): both pass the page token on both ways and refuse the same inputs.
+TEST_F(GatewayProgrammeTest, GoalsAndDigestsPageAlikeAndRefuseTheSameInputs) {
+  *backend_.goals_response.add_goals() = NpsGoal();
+  backend_.goals_response.set_next_page_token("g-3");
+  *backend_.digests_response.add_digests() = WeekDigest();
+  backend_.digests_response.set_next_page_token("d-3");
+
+  auto goals = Get("/api/goals?department=logistics&page_size=2&page_token=g-2");
+  ASSERT_EQ(goals.status, 200) << goals.body;
+  ASSERT_EQ(backend_.goal_list_requests.size(), 1u);
+  EXPECT_EQ(backend_.goal_list_requests[0].department(), "logistics");
+  EXPECT_EQ(backend_.goal_list_requests[0].page_size(), 2);
+  EXPECT_EQ(backend_.goal_list_requests[0].page_token(), "g-2");
+  EXPECT_EQ(Body(goals)["next_page_token"], "g-3");
+  EXPECT_EQ(Body(goals)["goals"].size(), 1u);
+
+  auto digests = Get("/api/digests?department=logistics&page_size=2&page_token=d-2");
+  ASSERT_EQ(digests.status, 200) << digests.body;
+  ASSERT_EQ(backend_.digest_list_requests.size(), 1u);
+  EXPECT_EQ(backend_.digest_list_requests[0].department(), "logistics");
+  EXPECT_EQ(backend_.digest_list_requests[0].page_size(), 2);
+  EXPECT_EQ(backend_.digest_list_requests[0].page_token(), "d-2");
+  EXPECT_EQ(Body(digests)["next_page_token"], "d-3");
+  EXPECT_EQ(Body(digests)["digests"].size(), 1u);
+
+  // The last page: an empty token, not a missing one.
+  backend_.goals_response.clear_next_page_token();
+  ASSERT_EQ(Get("/api/goals").status, 200);
+  EXPECT_EQ(Body(Get("/api/goals"))["next_page_token"], "");
+
+  const std::size_t calls = backend_.ProgrammeCalls();
+  for (const std::string list : {"/api/goals", "/api/digests"}) {
+    ExpectBad(Get(list + "?department=marketing"), "department", calls);
+    ExpectBad(Get(list + "?page_size=0"), "page_size", calls);
+    ExpectBad(Get(list + "?page_size=1001"), "page_size", calls);
+    ExpectBad(Get(list + "?page_size=5x"), "page_size", calls);
+    ExpectBad(Get(list + "?page_token=" + std::string(513, 't')), "page_token", calls);
+  }
+  backend_.programme_status = absl::PermissionDeniedError("may not see department logistics");
+  EXPECT_EQ(Get("/api/goals?department=logistics").status, 403);
+  EXPECT_EQ(Get("/api/digests?department=logistics").status, 403);
 }
 
 TEST_F(GatewayProgrammeTest, TheDigestArchiveListsWeeksWithoutBodies) {

@@ -29,6 +29,12 @@ class FakeVoice final : public VoiceDigestSource {
     ++signal_calls;
     return signals;
   }
+  absl::StatusOr<std::vector<v1::Topic>> Topics() override {
+    if (!names_fail.ok()) return names_fail;
+    return taxonomy;
+  }
+  std::vector<v1::Topic> taxonomy;
+  absl::Status names_fail;
   std::vector<v1::TopicFigure> topics;
   std::vector<v1::EmergingSignal> signals;
   std::vector<std::string> departments;
@@ -185,6 +191,38 @@ TEST(DigestRenderer, ChineseTextOfAFixedDigest) {
             "- 超时：7 次\n"
             "- 周末未结工单：35 个\n"
             "- 贬损者 24 小时内回访率：85.0%\n");
+}
+
+// Issue 12 follow-up: topics by their name in the body's language; an id the
+// taxonomy does not name (or names in one language only) stays as it is.
+TEST(DigestRenderer, TopicsAreNamedInEachLanguage) {
+  const TopicNames names = {{"logistics.delivery_delay", {"配送延迟", "Delivery delay"}},
+                            {"logistics.damage", {"包裹破损", ""}}};
+  const DigestTexts t = RenderDigest(FixedDigest(), {"物流部", "Logistics"}, names);
+  EXPECT_NE(t.body_zh.find("- Faster handover（projects/p-1），话题 配送延迟：投诉占比"), std::string::npos) << t.body_zh;
+  EXPECT_NE(t.body_zh.find("- 包裹破损：1,234 条投诉"), std::string::npos) << t.body_zh;
+  EXPECT_EQ(t.body_zh.find("logistics."), std::string::npos) << "no ids left in Chinese";
+  EXPECT_NE(t.body_en.find("- Faster handover (projects/p-1), topic Delivery delay: complaint share"), std::string::npos)
+      << t.body_en;
+  EXPECT_NE(t.body_en.find("- logistics.damage: 1,234 complaints"), std::string::npos) << "no English name: the id";
+}
+
+TEST(DigestComposer, NamesTheTaxonomysTopicsOrNoneWhenTriageCannotSay) {
+  FakeVoice voice;
+  FakeLoop loop;
+  FakeProgramme programme;
+  v1::Topic delay;
+  delay.set_id("logistics.delivery_delay");
+  delay.set_name_zh("配送延迟");
+  delay.set_name_en("Delivery delay");
+  voice.taxonomy = {delay};
+  const DigestComposer composer(voice, loop, programme);
+  const TopicNames names = composer.NamesOfTopics();
+  ASSERT_EQ(names.size(), 1u);
+  EXPECT_EQ(names.at("logistics.delivery_delay").zh, "配送延迟");
+  EXPECT_EQ(names.at("logistics.delivery_delay").en, "Delivery delay");
+  voice.names_fail = absl::UnavailableError("triage is down");
+  EXPECT_TRUE(composer.NamesOfTopics().empty()) << "the digest still goes out, with ids";
 }
 
 TEST(DigestRenderer, CompanyDigestSaysWhatIsEmpty) {
