@@ -112,8 +112,16 @@ class AssignmentService {
   // Stores the decisions in one transaction, then sends their alerts.
   void StoreAndNotify(const std::vector<Decided>& decided, std::vector<absl::Status>& results);
   std::shared_ptr<const Router> router() const;
-  // Sends the alerts of stored decisions not yet notified.
+  // Sends the alerts of stored decisions not yet notified: red lines, then
+  // new P1 cases. UNAVAILABLE at the first one the notifier refuses (the
+  // message is retried; the ones sent are marked and not sent again).
   absl::Status NotifyPending(const StoredAssignment& assignment);
+  absl::Status NotifyRedLines(const StoredAssignment& assignment);
+  // new_p1 (issue 11): one alert per P1 case that is not a red line, to the
+  // owning department through voc-notify's subscription rules.
+  absl::Status NotifyNewP1(const StoredAssignment& assignment);
+  // notifier_.Send, with a throwing notifier counted as a failed delivery.
+  bool SendOrLog(const Notification& n, const std::string& feedback_id);
 
   AssignmentStore& store_;
   const Clock& clock_;
