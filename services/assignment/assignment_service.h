@@ -1,5 +1,6 @@
 // Assignment's logic: turns each triaged feedback into cases in action
-// tracking, stores the decisions, and alerts red-line owners at once.
+// tracking, stores the decisions, and alerts red-line owners at once (and,
+// issue 11, the owning department of a new P1 case: new_p1).
 // Knows nothing of gRPC or the queue (AssignmentGrpc and AssignmentConsumer
 // adapt it); every method returns an absl::Status (common/status/status.h).
 //
@@ -8,7 +9,7 @@
 //     (so a rules reload cannot open a second, different case);
 //   - cases are created with deterministic request ids, so a crash between
 //     creating a case and storing the decision re-creates nothing;
-//   - a red-line alert is marked sent only after the notifier accepted it,
+//   - a red-line or new_p1 alert is marked sent only after the notifier accepted it,
 //     and a failed alert fails the message (UNAVAILABLE) so redelivery
 //     retries it.
 //
