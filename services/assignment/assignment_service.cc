@@ -127,7 +127,9 @@ std::vector<AssignmentService::Decided> AssignmentService::OpenCases(
       const v1::Owner primary =
           plan.request.case_().owners_size() ? plan.request.case_().owners(0) : v1::Owner();
       d.assignment.decisions.push_back({plan.kind, primary.department(), primary.person(), *name,
-                                        plan.reason, plan.notify, false});
+                                        plan.reason, plan.notify, false,
+                                        static_cast<int>(plan.request.case_().priority()),
+                                        plan.request.case_().title(), false});
     }
     if (!refused.ok()) {
       // Nothing stored for this feedback: its redelivery (after an outage)
@@ -190,6 +192,64 @@ void AssignmentService::StoreAndNotify(const std::vector<Decided>& decided,
 }
 
 absl::Status AssignmentService::NotifyPending(const StoredAssignment& assignment) {
+  VOC_RETURN_IF_ERROR(NotifyRedLines(assignment));
+  return NotifyNewP1(assignment);
+}
+
+bool AssignmentService::SendOrLog(const Notification& n, const std::string& feedback_id) {
+  try {
+    return notifier_.Send(n);
+  } catch (const std::exception& e) {
+    log::Error("notifier_threw", {{"feedback_id", feedback_id}, {"error", e.what()}});
+    return false;
+  }
+}
+
+namespace {
+
+bool NeedsNewP1Alert(const StoredDecision& d) {
+  // A red-line case is P1 too, but its red_line alert already reached the
+  // heads who own it at once; a second alert would say the same thing.
+  return d.priority == v1::PRIORITY_P1 && d.kind != kRedLine && !d.p1_notified;
+}
+
+Notification NewP1Alert(const StoredAssignment& assignment, const StoredDecision& d) {
+  Notification n;
+  n.kind = "new_p1";
+  // No recipients of its own: voc-notify's subscription rules (new_p1 ->
+  // heads_of: [$department]) pick the owning department's heads.
+  n.case_id = d.case_name;
+  n.department = d.department;
+  n.id = "assignment:" + assignment.feedback_id + ":" + d.kind + ":new_p1";
+  n.subject = "New P1 case: " + d.case_name;
+  n.body = d.department + " has a new P1 case " + d.case_name + ": " + d.title + ". " + d.reason + ".";
+  n.params = {{"feedback_id", assignment.feedback_id},
+              {"case", d.case_name},
+              {"case_title", d.title},
+              {"priority", "P1"},
+              {"case_kind", d.kind},
+              {"owner_people", d.person},
+              {"routing_reason", d.reason}};
+  return n;
+}
+
+}  // namespace
+
+absl::Status AssignmentService::NotifyNewP1(const StoredAssignment& assignment) {
+  for (const StoredDecision& d : assignment.decisions) {
+    if (!NeedsNewP1Alert(d)) continue;
+    if (!SendOrLog(NewP1Alert(assignment, d), assignment.feedback_id)) {
+      return absl::UnavailableError("new-P1 alert for " + d.case_name + " failed; will retry");
+    }
+    VOC_RETURN_IF_ERROR(store_.MarkP1Notified(assignment.feedback_id, d.kind));
+    log::Info("new_p1_notified", {{"feedback_id", assignment.feedback_id},
+                                  {"case", d.case_name},
+                                  {"department", d.department}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AssignmentService::NotifyRedLines(const StoredAssignment& assignment) {
   for (const StoredDecision& d : assignment.decisions) {
     if (d.notified || d.notify.empty()) continue;
     Notification n;
@@ -209,12 +269,7 @@ absl::Status AssignmentService::NotifyPending(const StoredAssignment& assignment
     n.params = {{"feedback_id", assignment.feedback_id}, {"case", d.case_name}, {"owner_people", owners}};
     // Red lines (issue 10): the reason for the template (owned by notify).
     if (d.kind == kRedLine) n.params["red_line_reason"] = RedLineReasonOfDecision(d.reason);
-    bool sent = false;
-    try {
-      sent = notifier_.Send(n);
-    } catch (const std::exception& e) {
-      log::Error("notifier_threw", {{"feedback_id", assignment.feedback_id}, {"error", e.what()}});
-    }
+    const bool sent = SendOrLog(n, assignment.feedback_id);
     // The notifier being down is an outage, not a bad message: retried
     // however long it lasts.
     if (!sent) return absl::UnavailableError("notification for " + d.case_name + " failed; will retry");

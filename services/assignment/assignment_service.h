@@ -1,5 +1,6 @@
 // Assignment's logic: turns each triaged feedback into cases in action
-// tracking, stores the decisions, and alerts red-line owners at once.
+// tracking, stores the decisions, and alerts red-line owners at once (and,
+// issue 11, the owning department of a new P1 case: new_p1).
 // Knows nothing of gRPC or the queue (AssignmentGrpc and AssignmentConsumer
 // adapt it); every method returns an absl::Status (common/status/status.h).
 //
@@ -8,7 +9,7 @@
 //     (so a rules reload cannot open a second, different case);
 //   - cases are created with deterministic request ids, so a crash between
 //     creating a case and storing the decision re-creates nothing;
-//   - a red-line alert is marked sent only after the notifier accepted it,
+//   - a red-line or new_p1 alert is marked sent only after the notifier accepted it,
 //     and a failed alert fails the message (UNAVAILABLE) so redelivery
 //     retries it.
 //
@@ -112,8 +113,16 @@ class AssignmentService {
   // Stores the decisions in one transaction, then sends their alerts.
   void StoreAndNotify(const std::vector<Decided>& decided, std::vector<absl::Status>& results);
   std::shared_ptr<const Router> router() const;
-  // Sends the alerts of stored decisions not yet notified.
+  // Sends the alerts of stored decisions not yet notified: red lines, then
+  // new P1 cases. UNAVAILABLE at the first one the notifier refuses (the
+  // message is retried; the ones sent are marked and not sent again).
   absl::Status NotifyPending(const StoredAssignment& assignment);
+  absl::Status NotifyRedLines(const StoredAssignment& assignment);
+  // new_p1 (issue 11): one alert per P1 case that is not a red line, to the
+  // owning department through voc-notify's subscription rules.
+  absl::Status NotifyNewP1(const StoredAssignment& assignment);
+  // notifier_.Send, with a throwing notifier counted as a failed delivery.
+  bool SendOrLog(const Notification& n, const std::string& feedback_id);
 
   AssignmentStore& store_;
   const Clock& clock_;

@@ -25,6 +25,9 @@
 #include "services/triage/triage_grpc.h"
 #include "services/triage/triage_consumer.h"
 #include "services/triage/triage_service.h"
+#include "common/notify/notifier.h"
+#include "services/triage/store/alert_outbox.h"
+#include "services/triage/triage_alerts.h"
 
 namespace {
 
@@ -118,6 +121,22 @@ int main(int argc, char** argv) {
   processor_options.cluster_window =
       std::chrono::hours(24 * ctx.config.ServiceInt("cluster_window_days", 30));
   voc::triage::TriageProcessor processor(*analyzer, store, *ctx.clock, processor_options);
+  // Weak-signal and cluster-size alerts (issue 11) go through the one
+  // notifier setting (top-level notifier:), stored in triage's database
+  // first so each is sent once; ones the notifier refused are retried.
+  auto notifier = voc::NotifierFromConfig(ctx.config);
+  if (!notifier.ok()) {
+    std::cerr << "voc-triage: cannot start: " << notifier.status().message() << "\n";
+    return 2;
+  }
+  voc::triage::AlertOutbox alert_outbox(*ctx.db);
+  voc::triage::TriageAlerts alerts(alert_outbox, **notifier, *ctx.clock);
+  processor.AttachAlerts(&alerts);
+  voc::PeriodicWorker alert_retries(
+      "triage_alert_retries",
+      std::chrono::milliseconds(ctx.config.ServiceInt("alert_retry_interval_ms", 30000)),
+      [&] { (void)alerts.RetryUnsent(); });
+  alert_retries.Start();
   // The service attaches the detector, so the restore below loads both the
   // cluster index and the weak-signal history.
   voc::triage::TriageService service(processor, store, signals.get(), *ctx.clock);

@@ -107,6 +107,11 @@ void TriageProcessor::AttachSignals(WeakSignalDetector* signals) {
   signals_ = signals;
 }
 
+void TriageProcessor::AttachAlerts(TriageAlerts* alerts) {
+  std::lock_guard lock(step_mu_);
+  alerts_ = alerts;
+}
+
 std::int64_t TriageProcessor::WindowStartMs() const {
   return ToMillis(clock_.Now()) - static_cast<std::int64_t>(options_.cluster_window.count());
 }
@@ -169,7 +174,19 @@ void TriageProcessor::ObserveSignalLocked(const std::string& feedback_id, const 
                                        {"count", signal.count},
                                        {"expected", signal.expected},
                                        {"p_value", signal.p_value}});
+    if (alerts_) alerts_->WeakSignalEmerged(signal);
   }
+}
+
+std::string TriageProcessor::TopTopic(std::uint64_t cluster_id) const {
+  const auto cluster = clusters_.Get(cluster_id);
+  if (!cluster) return "";
+  std::string top;
+  std::size_t most = 0;
+  for (const auto& [topic, count] : cluster->topic_counts) {
+    if (count > most) top = topic, most = count;
+  }
+  return top;
 }
 
 void TriageProcessor::ReplayLocked(const std::vector<StoredClusterMember>& members) {
@@ -293,6 +310,9 @@ std::vector<absl::StatusOr<ProcessedFeedback>> TriageProcessor::ProcessBatch(
     if (const absl::Status loaded = EnsureLoadedLocked(); !loaded.ok()) return fail_all(loaded);
     const std::int64_t window_start = WindowStartMs();
     bool index_touched = false;
+    // Clusters this batch's own members grew to a size step (issue 11),
+    // announced once the transaction committed.
+    std::vector<std::pair<std::uint64_t, std::size_t>> reached;
     const ClusterStep step = [&](const std::vector<StoredClusterMember>& caught_up,
                                  const std::vector<PendingResult*>& fresh, std::uint64_t& next_cluster_id) {
       index_touched = true;
@@ -307,6 +327,9 @@ std::vector<absl::StatusOr<ProcessedFeedback>> TriageProcessor::ProcessBatch(
         p->member->cluster_id = assignment.cluster_id;
         p->member->best_match_id = assignment.best_match_id;
         p->triaged.mutable_result()->set_cluster_id(std::to_string(assignment.cluster_id));
+        if (const std::size_t size = clusters_.SizeOf(assignment.cluster_id); IsClusterAlertStep(size)) {
+          reached.emplace_back(assignment.cluster_id, size);
+        }
       }
     };
     std::uint64_t last_seq = index_seq_;
@@ -322,6 +345,9 @@ std::vector<absl::StatusOr<ProcessedFeedback>> TriageProcessor::ProcessBatch(
     }
     for (const PendingResult& p : pending)
       if (p.stored && p.member) ObserveSignalLocked(p.member->feedback_id, p.member->text, p.member->seen_ms, p.member->seq, true);
+    if (alerts_) {
+      for (const auto& [cluster_id, size] : reached) alerts_->ClusterReached(cluster_id, size, TopTopic(cluster_id));
+    }
     index_seq_ = last_seq;
     signals_seq_ = std::max(signals_seq_, last_seq);
     for (std::size_t k = 0; k < pending.size(); ++k) {

@@ -18,6 +18,7 @@
 #include "services/triage/analysis/clusters/similar_complaints.h"
 #include "services/triage/analysis/signals/weak_signals.h"
 #include "services/triage/store/triage_store.h"
+#include "services/triage/triage_alerts.h"
 #include "voc/v1/feedback.pb.h"
 
 namespace voc::triage {
@@ -71,6 +72,10 @@ class TriageProcessor {
 
   // The detector to feed (null: none). TriageService attaches its own.
   void AttachSignals(WeakSignalDetector* signals);
+  // Where emerging weak signals and clusters reaching a size step are
+  // announced (null: nowhere, only logged). Only the replica that stored
+  // the feedback announces, after its transaction committed.
+  void AttachAlerts(TriageAlerts* alerts);
 
   // Loads the cluster index from the stored members inside the window (and,
   // with a detector attached, the weak-signal history) under the cluster
@@ -113,6 +118,8 @@ class TriageProcessor {
   absl::Status LoadLocked();
   absl::Status EnsureLoadedLocked();
   void ReplayLocked(const std::vector<StoredClusterMember>& members);
+  // The most common topic of a cluster ("" when it has none).
+  std::string TopTopic(std::uint64_t cluster_id) const;
   void ObserveSignalLocked(const std::string& feedback_id, const std::string& normalized, std::int64_t seen_ms,
                            std::uint64_t seq, bool announce);
 
@@ -122,6 +129,7 @@ class TriageProcessor {
   ProcessorOptions options_;
   ClusterIndex clusters_;
   WeakSignalDetector* signals_ = nullptr;
+  TriageAlerts* alerts_ = nullptr;
   std::mutex step_mu_;
   bool loaded_ = false;            // clusters_ mirrors the database up to index_seq_
   bool signals_restored_ = false;  // the detector has the stored history

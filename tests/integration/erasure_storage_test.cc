@@ -139,6 +139,24 @@ TEST_P(ErasureStorageTest, AssignmentErasesQuotedWordsOnce) {
   EXPECT_EQ(*second, 0);
 }
 
+// Issue 11: assignment keeps each case's title for the new_p1 alert; a
+// callback's title names the customer.
+TEST_P(ErasureStorageTest, AssignmentErasesTheCustomerFromStoredCaseTitlesOnce) {
+  auto db = Open("assignment", assignment::AssignmentMigrations());
+  Run(*db,
+      "INSERT INTO assignment_decisions (feedback_id, ordinal, kind, department, person, case_name, reason,"
+      " notify_to, priority, title) VALUES ('f1', 0, 'detractor_callback', 'sales', 'p-am', 'cases/k2',"
+      " 'detractor callback owned by the team', '', 1, 'Call back detractor C1 (NPS 0)')");
+  assignment::ErasureStore store(*db);
+  auto first = store.EraseFeedback("C1", {"f1"});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, 1);
+  EXPECT_EQ(Text(*db, "SELECT title FROM assignment_decisions"), "Call back detractor [erased] (NPS 0)");
+  auto second = store.EraseFeedback("C1", {"f1"});
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(*second, 0);
+}
+
 TEST_P(ErasureStorageTest, TrackingErasesCaseTextsOnce) {
   auto db = Open("tracking", tracking::TrackingMigrations());
   Run(*db,

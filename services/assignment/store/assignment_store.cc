@@ -29,11 +29,12 @@ class AssignmentInserter {
                                  " ON CONFLICT DO NOTHING",
                     soci::use(feedback_id_), soci::use(assign_ms_))),
         decision_((s.prepare << "INSERT INTO assignment_decisions (feedback_id, ordinal, kind,"
-                               " department, person, case_name, reason, notify_to, notified)"
-                               " VALUES (:f, :o, :k, :d, :p, :c, :r, :n, :x)",
+                               " department, person, case_name, reason, notify_to, notified, priority, title,"
+                               " p1_notified) VALUES (:f, :o, :k, :d, :p, :c, :r, :n, :x, :pr, :ti, :p1)",
                   soci::use(feedback_id_), soci::use(ordinal_), soci::use(kind_),
                   soci::use(department_), soci::use(person_), soci::use(case_name_),
-                  soci::use(reason_), soci::use(notify_to_), soci::use(notified_))) {}
+                  soci::use(reason_), soci::use(notify_to_), soci::use(notified_), soci::use(priority_),
+                  soci::use(title_), soci::use(p1_notified_))) {}
 
   // Inserts the assignment and its decisions unless one exists for the
   // feedback. True when this call inserted it.
@@ -52,6 +53,9 @@ class AssignmentInserter {
       reason_ = d.reason;
       notify_to_ = JoinLines(d.notify);
       notified_ = d.notified ? 1 : 0;
+      priority_ = d.priority;
+      title_ = d.title;
+      p1_notified_ = d.p1_notified ? 1 : 0;
       decision_.execute(true);
     }
     return true;
@@ -59,9 +63,9 @@ class AssignmentInserter {
 
  private:
   // The bound variables (declared before the statements that bind them).
-  std::string feedback_id_, kind_, department_, person_, case_name_, reason_, notify_to_;
+  std::string feedback_id_, kind_, department_, person_, case_name_, reason_, notify_to_, title_;
   long long assign_ms_ = 0;
-  int ordinal_ = 0, notified_ = 0;
+  int ordinal_ = 0, notified_ = 0, priority_ = 0, p1_notified_ = 0;
   soci::statement assignment_, decision_;
 };
 
@@ -108,7 +112,8 @@ absl::StatusOr<std::map<std::string, StoredAssignment>> AssignmentStore::LoadMan
         // feedback that needed no case), ordered like the decisions.
         ForEachRow(s,
                    "SELECT a.feedback_id, a.assign_ms, d.kind, d.department, d.person,"
-                   " d.case_name, d.reason, d.notify_to, d.notified FROM assignments a"
+                   " d.case_name, d.reason, d.notify_to, d.notified, d.priority, d.title,"
+                   " d.p1_notified FROM assignments a"
                    " LEFT JOIN assignment_decisions d ON d.feedback_id = a.feedback_id"
                    " WHERE a.feedback_id IN " + Placeholders("f", chunk.size()) +
                        " ORDER BY a.feedback_id, d.ordinal",
@@ -118,7 +123,8 @@ absl::StatusOr<std::map<std::string, StoredAssignment>> AssignmentStore::LoadMan
                      if (IsNull(r, 2)) return;
                      entry->second.decisions.push_back(
                          {AsString(r, 2), AsString(r, 3), AsString(r, 4), AsString(r, 5),
-                          AsString(r, 6), SplitLines(AsString(r, 7)), AsInt(r, 8) != 0});
+                          AsString(r, 6), SplitLines(AsString(r, 7)), AsInt(r, 8) != 0,
+                          static_cast<int>(AsInt(r, 9)), AsString(r, 10), AsInt(r, 11) != 0});
                    });
       }
       return out;
@@ -131,6 +137,16 @@ absl::Status AssignmentStore::MarkNotified(const std::string& feedback_id,
   return storage::Guarded("marking an alert sent", [&] {
     db_.InTransaction([&](soci::session& s) {
       Exec(s, "UPDATE assignment_decisions SET notified = 1 WHERE feedback_id = :f AND kind = :k",
+           soci::use(feedback_id), soci::use(kind));
+    });
+  });
+}
+
+absl::Status AssignmentStore::MarkP1Notified(const std::string& feedback_id,
+                                             const std::string& kind) {
+  return storage::Guarded("marking a new-P1 alert sent", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      Exec(s, "UPDATE assignment_decisions SET p1_notified = 1 WHERE feedback_id = :f AND kind = :k",
            soci::use(feedback_id), soci::use(kind));
     });
   });

@@ -30,6 +30,9 @@ struct StoredDecision {
   std::string reason;
   std::vector<std::string> notify;  // people to notify at once
   bool notified = false;
+  int priority = 0;    // the case's v1::Priority (0 for decisions stored before migration 2)
+  std::string title;   // the case's title, for the new_p1 alert
+  bool p1_notified = false;  // the new_p1 alert of a P1 case was accepted by the notifier
 };
 
 struct StoredAssignment {
@@ -55,6 +58,8 @@ class AssignmentStore {
   absl::StatusOr<std::map<std::string, StoredAssignment>> LoadMany(
       const std::vector<std::string>& feedback_ids);
   absl::Status MarkNotified(const std::string& feedback_id, const std::string& kind);
+  // The new_p1 alert of the decision's case was accepted by the notifier.
+  absl::Status MarkP1Notified(const std::string& feedback_id, const std::string& kind);
 
  private:
   storage::Database& db_;

@@ -25,6 +25,18 @@ std::vector<storage::Migration> AssignmentMigrations() {
            " notified INTEGER NOT NULL DEFAULT 0,"
            " PRIMARY KEY (feedback_id, kind))",
        }},
+      {2,
+       "the priority and title of each decision's case, and whether its new-P1 alert was sent",
+       {
+           // Rows from before this migration keep priority 0 (unknown), so
+           // no new_p1 alert is sent for cases opened long ago.
+           "ALTER TABLE assignment_decisions ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+           // The case title; erasure replaces the customer id in it.
+           "ALTER TABLE assignment_decisions ADD COLUMN title TEXT NOT NULL DEFAULT ''",
+           // Like `notified`, for the new_p1 alert: set once the notifier
+           // accepted it, so a redelivered message alerts once.
+           "ALTER TABLE assignment_decisions ADD COLUMN p1_notified INTEGER NOT NULL DEFAULT 0",
+       }},
   };
 }
 

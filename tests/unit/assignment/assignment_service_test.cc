@@ -145,6 +145,61 @@ TEST_F(AssignmentServiceTest, RedLineOwnersAreNotifiedOnceEvenWhenTheFirstTryFai
   EXPECT_EQ(sent[0].case_id, "cases/redline:fb-9");
 }
 
+// Issue 11: a P1 case that is not a red line alerts its department once,
+// through voc-notify's subscriptions, even when the first try fails and the
+// message is delivered again.
+TEST_F(AssignmentServiceTest, ANewP1CaseAlertsItsDepartmentOnceEvenWhenTheFirstTryFails) {
+  Triaged t("fb-p1");
+  t.Negative().Topic("product.quality", "customer_service");
+  t.t.mutable_result()->set_priority(v1::PRIORITY_P1);
+  const auto msg = Message(t.t);
+  notifier_.set_failing(true);
+  const absl::Status failed = consumer_->Handle(msg);
+  EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable) << "redelivery must retry the alert";
+  notifier_.set_failing(false);
+  EXPECT_TRUE(consumer_->Handle(msg).ok());
+  EXPECT_TRUE(consumer_->Handle(msg).ok());
+  ASSERT_EQ(cases_.requests.size(), 1u);
+  const auto sent = notifier_.sent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].kind, "new_p1");
+  EXPECT_TRUE(sent[0].recipients.empty()) << "the subscription rules choose the heads";
+  EXPECT_EQ(sent[0].department, "customer_service");
+  EXPECT_EQ(sent[0].case_id, "cases/" + cases_.requests[0].request_id());
+  EXPECT_EQ(sent[0].id, "assignment:fb-p1:complaint:new_p1");
+  EXPECT_EQ(sent[0].params.at("priority"), "P1");
+  EXPECT_EQ(sent[0].params.at("case_title"), cases_.requests[0].case_().title());
+  EXPECT_FALSE(sent[0].params.at("case_title").empty());
+  EXPECT_FALSE(sent[0].params.at("routing_reason").empty());
+}
+
+TEST_F(AssignmentServiceTest, ARedLineOrANonP1CaseSendsNoNewP1Alert) {
+  Triaged p3("fb-p3");
+  p3.Negative().Topic("product.quality", "customer_service");
+  p3.t.mutable_result()->set_priority(v1::PRIORITY_P3);
+  ASSERT_TRUE(consumer_->Handle(Message(p3.t)).ok());
+  ASSERT_TRUE(consumer_->Handle(Message(Triaged("fb-red").RedLine("explosion").t)).ok());
+  const auto sent = notifier_.sent();
+  ASSERT_EQ(sent.size(), 1u) << "the red line's own alert only";
+  EXPECT_EQ(sent[0].kind, "red_line");
+}
+
+TEST_F(AssignmentServiceTest, ADetractorRaisedToP1AlertsTheCallbackDepartmentOnce) {
+  Triaged t("fb-d1");
+  t.Detractor(0);
+  t.t.mutable_result()->set_priority(v1::PRIORITY_P1);
+  ASSERT_TRUE(consumer_->Handle(Message(t.t)).ok());
+  ASSERT_TRUE(consumer_->Handle(Message(t.t)).ok());
+  const auto sent = notifier_.sent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].kind, "new_p1");
+  EXPECT_EQ(sent[0].case_id, "cases/callback:fb-d1");
+  auto stored = store_->Load("fb-d1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->decisions.at(0).priority, v1::PRIORITY_P1);
+  EXPECT_TRUE((*stored)->decisions.at(0).p1_notified);
+}
+
 TEST_F(AssignmentServiceTest, PositiveFeedbackIsRecordedWithNoDecisions) {
   EXPECT_TRUE(consumer_->Handle(Message(Triaged("fb-2").t)).ok());
   auto assignment = service_->GetAssignment("fb-2");

@@ -346,6 +346,12 @@ std::optional<Cluster> ClusterIndex::Get(std::uint64_t cluster_id) const {
   return it->second.summary;
 }
 
+std::size_t ClusterIndex::SizeOf(std::uint64_t cluster_id) const {
+  std::lock_guard lock(mu_);
+  auto it = clusters_.find(cluster_id);
+  return it == clusters_.end() ? 0 : it->second.summary.size;
+}
+
 std::vector<Cluster> ClusterIndex::List(std::size_t min_size, std::size_t limit, std::int64_t since) const {
   std::vector<const Cluster*> chosen;
   std::lock_guard lock(mu_);

@@ -152,6 +152,8 @@ class ClusterIndex {
   void ForgetBefore(std::int64_t cutoff);
 
   std::optional<Cluster> Get(std::uint64_t cluster_id) const;
+  // Members of the cluster (0 for an unknown one), without copying it.
+  std::size_t SizeOf(std::uint64_t cluster_id) const;
   // Clusters with at least `min_size` members, largest first (ties: most
   // recently seen first), at most `limit` (0: all), seen at or after `since`.
   std::vector<Cluster> List(std::size_t min_size = 2, std::size_t limit = 0,
