@@ -1,4 +1,4 @@
-// Issue 11: triage's alert outbox (migration 8) on SQLite and PostgreSQL:
+// Issue 11: triage's alert outbox (migration 7) on SQLite and PostgreSQL:
 // an alert id is stored once, sent once by two replicas sharing the
 // database, and an unsent one keeps its parameters for the retry.
 #include <gtest/gtest.h>

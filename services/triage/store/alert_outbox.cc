@@ -8,7 +8,7 @@
 namespace voc::triage {
 
 storage::Migration AlertOutboxMigration() {
-  return {8,
+  return {7,
           "alerts triage published (weak signals, cluster thresholds), sent once (issue 11)",
           {
               // id: the alert's stable id ("triage:weak_signal:<combination>:<day>");

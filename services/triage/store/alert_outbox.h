@@ -18,7 +18,7 @@
 
 namespace voc::triage {
 
-// Migration 8 of schema "triage" (appended to TriageMigrations()).
+// Migration 7 of schema "triage" (appended to TriageMigrations()).
 storage::Migration AlertOutboxMigration();
 
 class AlertOutbox {

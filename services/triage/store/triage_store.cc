@@ -139,7 +139,7 @@ std::vector<storage::Migration> TriageMigrations() {
        }},
       // The voice roll-up (issue 12), defined beside its queries.
       VoiceRollupMigration(),
-      // 7 is left to another change on main; the alerts outbox (issue 11).
+      // The alerts outbox (issue 11): migration 7.
       AlertOutboxMigration(),
   };
 }
