@@ -411,15 +411,19 @@ absl::StatusOr<LoopTally> LoopRollupStore::Tally(const LoopRollupQuery& query) {
   return storage::Guarded("reading the loop roll-up", [&] {
     return db_.WithSession([&](soci::session& s) {
       LoopTally tally;
+      // Grouped in the rows' key order (no sort): the report's rows and,
+      // per opening day, the backlog (opened minus resolved by the end).
       BoundSelect counts;
-      counts += "SELECT department, kind";
+      counts += "SELECT open_day, department, kind";
       for (const char* c : kCounterColumns) counts += std::string(", CAST(SUM(") + c + ") AS BIGINT)";
       counts += " FROM loop_daily_counts";
       WhereOfQuery(counts, query);
-      counts += " GROUP BY department, kind";
+      counts += " GROUP BY open_day, department, kind";
       for (const soci::row& r : counts.Run(s)) {
-        LoopRowTally& row = tally.rows[{AsString(r, 0), static_cast<int>(AsInt(r, 1))}];
-        for (std::size_t i = 0; i < kCounterColumns.size(); ++i) row.counters[i] = AsInt(r, 2 + i);
+        LoopRowTally& row = tally.rows[{AsString(r, 1), static_cast<int>(AsInt(r, 2))}];
+        for (std::size_t i = 0; i < kCounterColumns.size(); ++i) row.counters[i] += AsInt(r, 3 + i);
+        const std::int64_t open = AsInt(r, 3 + kLoopOpened) - AsInt(r, 3 + kLoopResolved);
+        tally.backlog[BacklogBucketOfDays(query.as_of_day - AsInt(r, 0))] += open;
       }
 
       BoundSelect durations;
@@ -434,14 +438,6 @@ absl::StatusOr<LoopTally> LoopRollupStore::Tally(const LoopRollupQuery& query) {
         histogram[AsInt(r, 3)] += n;
       }
 
-      // Open at the end: opened minus resolved by then, per opening day.
-      BoundSelect backlog;
-      backlog += "SELECT open_day, CAST(SUM(opened) - SUM(resolved) AS BIGINT) FROM loop_daily_counts";
-      WhereOfQuery(backlog, query);
-      backlog += " GROUP BY open_day";
-      for (const soci::row& r : backlog.Run(s)) {
-        tally.backlog[BacklogBucketOfDays(query.as_of_day - AsInt(r, 0))] += AsInt(r, 1);
-      }
       return tally;
     });
   });
