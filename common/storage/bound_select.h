@@ -30,6 +30,13 @@ class BoundSelect {
     order_.push_back({false, ints_.size() - 1});
     return Placeholder();
   }
+  // Binds each of `values` and returns "(:pN, :pN+1, ...)", for an IN list.
+  template <typename Strings>
+  std::string ParamList(const Strings& values) {
+    std::string in;
+    for (const std::string& v : values) in += (in.empty() ? "" : ", ") + Param(v);
+    return "(" + in + ")";
+  }
   void Append(const std::string& text) { sql_ += text; }
   BoundSelect& operator+=(const std::string& text) {
     Append(text);

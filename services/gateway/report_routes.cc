@@ -201,22 +201,10 @@ HttpResponse Router::TopTopicsReport(const std::map<std::string, std::string>& q
   bool negative_only = false;
   if (!Flag(Get(query, "negative_only"), &negative_only)) return BadParam("negative_only: expected 1 or 0");
   request.set_negative_only(negative_only);
-  const std::string page_size = Get(query, "page_size");
-  if (!page_size.empty()) {
-    int size = 0;
-    std::size_t used = 0;
-    try {
-      size = std::stoi(page_size, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != page_size.size() || size < 1 || size > kMaxTopicPageSize) {
-      return BadParam("page_size: expected an integer 1.." + std::to_string(kMaxTopicPageSize));
-    }
-    request.set_page_size(size);
-  }
-  const std::string token = Get(query, "page_token");
-  if (token.size() > kMaxReportTokenBytes) return BadParam("page_token: too long");
+  int page_size = 0;
+  std::string token;
+  if (auto bad = ParsePage(query, kMaxTopicPageSize, &page_size, &token)) return *bad;
+  if (page_size > 0) request.set_page_size(page_size);
   request.set_page_token(token);
 
   auto ranked = f.backend.ListTopTopics(request);

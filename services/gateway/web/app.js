@@ -13,12 +13,12 @@ import { messages, format, formatDuration, formatPValue, sortCases } from './i18
 import { createDashboard } from './dashboard.js';
 import { markedNodes } from './explanation.js';
 import { caseTitleIn, historyLineIn } from './service_text.js';
+import { $, el } from './dom.js';
 
 const REFRESH_MS = 30000;
 const VIEWS = ['cases', 'insights', 'knowledge', 'work', 'dashboard'];
 const CLUSTER_PAGE = 10;
 const MAX_QUERY_BYTES = 256;
-const $ = (id) => document.getElementById(id);
 
 const state = {
   lang: localStorage.getItem('voc.lang') || 'zh',
@@ -46,13 +46,6 @@ const state = {
 };
 
 const t = () => messages[state.lang];
-
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (className) node.className = className;
-  return node;
-}
 
 function showStatus(text, isError = false) {
   const status = $('status');

@@ -15,21 +15,13 @@ import { format, formatDuration, formatPValue } from './i18n.js';
 import { createTables } from './tables.js';
 import { createProgramme } from './programme.js';
 import { createFeedbackList } from './feedback_list.js';
+import { $, el } from './dom.js';
 
 const DEFAULT_RANGE_DAYS = 90;
 const CHANNELS = ['nps_survey', 'social', 'call_center', 'review', 'app_review', 'email', 'chat'];
 const KINDS = ['detractor_callback', 'red_line', 'complaint'];
 const CHARTS = ['volume', 'nps', 'topics', 'sla', 'backlog'];
 const COLORS = { total: '#2855c5', negative: '#c62828', nps: '#1e6b34', band: 'rgba(30, 107, 52, 0.18)', second: '#f2a33a' };
-
-const $ = (id) => document.getElementById(id);
-
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (className) node.className = className;
-  return node;
-}
 
 // "YYYY-MM-DD" of a local date (the person's calendar day).
 function isoDay(date) {

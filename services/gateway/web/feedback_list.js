@@ -8,18 +8,10 @@
 // panel says so. Values from the server go in with textContent only.
 import { format } from './i18n.js';
 import { toCsv, downloadCsv } from './csv.js';
+import { $, el } from './dom.js';
 
 const PAGE_SIZE = 50;
 const FILTER_KEYS = ['department', 'topic', 'channel', 'product', 'region', 'store', 'tier', 'sentiment', 'nps'];
-
-const $ = (id) => document.getElementById(id);
-
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (className) node.className = className;
-  return node;
-}
 
 // The query of one page of `filter` (start and end required).
 export function feedbackParams(filter, pageToken = '') {

@@ -13,6 +13,7 @@
 // page with textContent only.
 import { format, formatPValue } from './i18n.js';
 import { createTables } from './tables.js';
+import { $, el } from './dom.js';
 
 const METRICS = ['nps', 'topic_complaint_share', 'hot_loop_rate', 'first_response_compliance', 'projects_verified'];
 // Metrics measured in percent (the goal's figures are percentages already).
@@ -22,15 +23,6 @@ const MAX_HISTORY_DAYS = 400;
 // A list route's pages followed at most (a guard against a token that never ends).
 const MAX_PAGES = 100;
 const TABLES = ['goals', 'outcomes', 'digest-wins', 'digest-goals', 'digest-rising', 'digest-signals', 'digest-sla'];
-
-const $ = (id) => document.getElementById(id);
-
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (className) node.className = className;
-  return node;
-}
 
 const percent = (share) => (share === null || share === undefined ? '—' : `${(share * 100).toFixed(1)}%`);
 const pct = (share) => (share === null || share === undefined ? null : Math.round(share * 1000) / 10);

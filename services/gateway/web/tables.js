@@ -6,8 +6,7 @@
 // `shownHeaders` the page's headers when it combines cells ("before → after").
 // Values go into the page with textContent only.
 import { toCsv, downloadCsv } from './csv.js';
-
-const $ = (id) => document.getElementById(id);
+import { $ } from './dom.js';
 
 function cell(value, numeric) {
   const td = document.createElement('td');

@@ -30,19 +30,13 @@ BoundSelect CasesOf(const LoopCaseQuery& q, const std::string& select, const std
   st += "SELECT " + select + " FROM " + from;
   st += " LEFT JOIN case_owners o ON o.case_id = c.id AND o.ordinal = 0";
   if (q.case_ids) {
-    std::string in;
-    for (const std::string& id : *q.case_ids) in += (in.empty() ? "" : ", ") + st.Param(id);
-    st += " WHERE c.id IN (" + in + ")";
+    st += " WHERE c.id IN " + st.ParamList(*q.case_ids);
   } else {
     st += " WHERE c.create_ms >= " + st.Param(static_cast<long long>(q.from_ms));
     st += " AND c.create_ms < " + st.Param(static_cast<long long>(q.to_ms));
   }
   if (q.kind != 0) st += " AND c.kind = " + st.Param(static_cast<long long>(q.kind));
-  if (q.departments) {
-    std::string in;
-    for (const std::string& d : *q.departments) in += (in.empty() ? "" : ", ") + st.Param(d);
-    st += " AND o.department IN (" + in + ")";
-  }
+  if (q.departments) st += " AND o.department IN " + st.ParamList(*q.departments);
   return st;
 }
 

@@ -185,13 +185,6 @@ void SaveEvents(soci::session& s, bool sqlite, std::vector<EventsRow>& rows) {
                       sqlite ? 20 : 200);
 }
 
-// "(:a, :b, ...)" with the ids bound, for statements over a set of cases.
-std::string InList(BoundSelect& st, const std::vector<std::string>& ids) {
-  std::string in;
-  for (const std::string& id : ids) in += (in.empty() ? "" : ", ") + st.Param(id);
-  return "(" + in + ")";
-}
-
 void DeleteByIds(soci::session& s, const std::string& table, const std::vector<std::string>& ids) {
   if (ids.empty()) return;
   soci::details::prepare_temp_type q =
@@ -207,11 +200,7 @@ void WhereOfQuery(BoundSelect& st, const LoopRollupQuery& q) {
   st += " AND open_day <= " + st.Param(static_cast<long long>(q.end_day));
   st += " AND event_day <= " + st.Param(static_cast<long long>(q.as_of_day));
   if (q.kind != 0) st += " AND kind = " + st.Param(static_cast<long long>(q.kind));
-  if (q.departments) {
-    std::string in;
-    for (const std::string& d : *q.departments) in += (in.empty() ? "" : ", ") + st.Param(d);
-    st += " AND department IN (" + in + ")";
-  }
+  if (q.departments) st += " AND department IN " + st.ParamList(*q.departments);
 }
 
 void WriteOffset(soci::session& s, int offset) {
@@ -248,16 +237,24 @@ storage::Migration LoopRollupMigration() {
 }
 
 void MarkLoopRollupDirty(soci::session& s, const std::string& case_id) {
-  // DO UPDATE, not DO NOTHING: on PostgreSQL it waits for a refresh holding
-  // the mark and, once the refresh deleted it, inserts it again.
-  Exec(s,
-       "INSERT INTO loop_rollup_dirty (case_id, marks) VALUES (:c, 1)"
-       " ON CONFLICT (case_id) DO UPDATE SET marks = loop_rollup_dirty.marks + 1",
-       soci::use(case_id));
+  MarkLoopRollupDirty(s, std::vector<std::string>{case_id});
 }
 
 void MarkLoopRollupDirty(soci::session& s, const std::vector<std::string>& case_ids) {
-  for (const std::string& id : case_ids) MarkLoopRollupDirty(s, id);
+  // One statement for a batch of new cases. DO UPDATE, not DO NOTHING: on
+  // PostgreSQL it waits for a refresh holding the mark and, once the
+  // refresh deleted it, inserts it again. Ids once each: one statement may
+  // not update a row twice.
+  struct Mark {
+    std::string case_id;
+    long long marks = 1;
+  };
+  std::set<std::string> unique(case_ids.begin(), case_ids.end());
+  std::vector<Mark> marks;
+  for (const std::string& id : unique) marks.push_back({id});
+  storage::InsertRows(s, "INSERT INTO loop_rollup_dirty (case_id, marks)", 2,
+                      " ON CONFLICT (case_id) DO UPDATE SET marks = loop_rollup_dirty.marks + 1", marks,
+                      [](soci::details::prepare_temp_type& q, Mark& m) { q, soci::use(m.case_id), soci::use(m.marks); });
 }
 
 LoopRollupStore::LoopRollupStore(storage::Database& db, const Clock& clock, int utc_offset_minutes)
@@ -286,7 +283,7 @@ absl::StatusOr<int> LoopRollupStore::RefreshOnce(int limit) {
       }
       BoundSelect old_st;
       old_st += "SELECT case_id, events FROM loop_case_events WHERE case_id IN ";
-      old_st += InList(old_st, ids);
+      old_st += old_st.ParamList(ids);
       for (const soci::row& r : old_st.Run(s)) {
         if (auto old = Decode(AsString(r, 1))) delta.Add(*old, -1);
       }
