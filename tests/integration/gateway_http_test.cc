@@ -22,8 +22,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "common/auth/authenticator.h"
 #include "common/rpc/channel.h"
@@ -646,7 +648,8 @@ class GatewayLoginTest : public ::testing::Test {
     out << "  gateway:\n"
         << "    listen: 127.0.0.1:" << gateway_port_ << "\n"
         << "    metrics_listen: \"\"\n"
-        << "    static_dir: services/gateway/web\n";
+        << "    static_dir: services/gateway/web\n"
+        << gateway_extra_yaml_;
   }
 
   void Start(const std::string& name, const std::string& binary, int port, std::map<std::string, std::string> env) {
@@ -715,12 +718,18 @@ class GatewayLoginTest : public ::testing::Test {
 
   // One HTTP request as the page sends it: Host and Origin of the page,
   // the session's cookie and, for a POST, its CSRF token.
+  // `from` is the client's own address (any 127.0.0.x is loopback), and
+  // `headers` are sent as they are (an SSO proxy's user header).
   HttpAnswer Http(http::verb method, const std::string& target, const BrowserSession* session = nullptr,
-                  const std::string& body = "", bool with_csrf = true) {
+                  const std::string& body = "", bool with_csrf = true, const std::string& from = "127.0.0.1",
+                  const std::map<std::string, std::string>& headers = {}) {
     beast::tcp_stream stream(io_);
+    stream.socket().open(asio::ip::tcp::v4());
+    stream.socket().bind(asio::ip::tcp::endpoint(asio::ip::make_address(from), 0));
     stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"),
                                            static_cast<unsigned short>(gateway_port_)));
     http::request<http::string_body> request(method, target, 11);
+    for (const auto& [name, value] : headers) request.set(name, value);
     const std::string host = "127.0.0.1:" + std::to_string(gateway_port_);
     request.set(http::field::host, host);
     if (method != http::verb::get) {
@@ -758,6 +767,7 @@ class GatewayLoginTest : public ::testing::Test {
   testing::RedisServer redis_;
   voc::testing::TestCredentials creds_;
   std::string admin_key_, config_path_, wang_password_, xu_password_, logistics_case_, app_case_;
+  std::string gateway_extra_yaml_;  // a derived fixture's gateway options, set before SetUp
   int identity_port_ = testing::FreePort();
   int tracking_port_ = testing::FreePort();
   int gateway_port_ = testing::FreePort();
@@ -799,10 +809,7 @@ TEST_F(GatewayLoginTest, ALogisticsHeadSeesOnlyLogisticsCasesAndAcknowledgesOneA
   EXPECT_EQ(forged.status, 403);
 }
 
-// Tracking decides (issue 9, h-tracking: every RPC under auth::Serve). Until
-// that branch is merged the tracking binary here enforces nothing, so this
-// test is DISABLED_; it passes against h-tracking's voc-tracking (c729e9c).
-// The lead: drop DISABLED_ when merging h-tracking.
+// Tracking decides (every RPC under auth::Serve), not the gateway.
 TEST_F(GatewayLoginTest, AMemberGets403OnAnotherDepartmentsCaseWhetherItExistsOrNot) {
   BrowserSession xu = Login("p-xu-gang", xu_password_);
   // Another department's list shows none of its cases (or is refused).
@@ -872,6 +879,102 @@ TEST_F(GatewayLoginTest, ABadHostIsRefusedButTheProbeAnswers) {
     http::read(stream, buffer, response);
     EXPECT_EQ(response.result_int(), std::string(target) == "/" ? 421u : 200u) << target;
   }
+}
+
+// ---- Single sign-on behind an authenticating proxy (trusted-header mode),
+// end to end: the real gateway, identity and tracking. The proxy is the
+// client at 127.0.0.2; anyone else on the machine connects from 127.0.0.1.
+class GatewaySsoTest : public GatewayLoginTest {
+ protected:
+  static constexpr const char* kProxy = "127.0.0.2";
+  static constexpr const char* kUserHeader = "X-Auth-Request-User";  // oauth2-proxy's
+  GatewaySsoTest() {
+    gateway_extra_yaml_ = std::string("    trusted_proxy: {enabled: true, header: ") + kUserHeader +
+                          ", addresses: \"" + kProxy + "\"}\n";
+  }
+
+  HttpAnswer ViaProxy(http::verb method, const std::string& target, const std::string& user,
+                      const BrowserSession* session = nullptr, const std::string& body = "") {
+    return Http(method, target, session, body, true, kProxy, {{kUserHeader, user}});
+  }
+
+  // The audit events of one kind identity has stored (the gateway's reach it
+  // through the Redis stream, so they may take a moment).
+  std::vector<v1::AuditEvent> AuditEvents(const std::string& kind, std::size_t at_least) {
+    auto stub = v1::IdentityService::NewStub(AdminChannel());
+    std::vector<v1::AuditEvent> events;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      v1::ListAuditEventsRequest request;
+      request.set_kind(kind);
+      request.set_page_size(100);
+      v1::ListAuditEventsResponse response;
+      const grpc::Status status = stub->ListAuditEvents(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      events.assign(response.events().begin(), response.events().end());
+      if (!status.ok() || events.size() >= at_least) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return events;
+  }
+};
+
+TEST_F(GatewaySsoTest, TheProxysUserIsLoggedInScopedToTheirDepartmentAndRecordedAsTheActor) {
+  const HttpAnswer first = ViaProxy(http::verb::get, "/api/me", "p-wang-lei");
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.Json()["person"], "p-wang-lei");
+  ASSERT_NE(first.set_cookie.find("voc_session="), std::string::npos) << "the proxy's user gets a session cookie";
+  EXPECT_NE(first.set_cookie.find("HttpOnly"), std::string::npos) << first.set_cookie;
+
+  BrowserSession wang;
+  wang.cookie = first.set_cookie.substr(0, first.set_cookie.find(';'));
+  wang.csrf = first.Json().value("csrf_token", "");
+  ASSERT_FALSE(wang.csrf.empty()) << first.body;
+
+  const HttpAnswer cases = ViaProxy(http::verb::get, "/api/cases?state=all&department=logistics", "p-wang-lei", &wang);
+  ASSERT_EQ(cases.status, 200) << cases.body;
+  EXPECT_EQ(cases.Json()["cases"].size(), 2u) << cases.body;
+  EXPECT_TRUE(cases.set_cookie.empty()) << "the cookie carries the session once it is open";
+  EXPECT_EQ(ViaProxy(http::verb::get, "/api/cases/" + app_case_, "p-wang-lei", &wang).status, 403)
+      << "SSO users are scoped like password users";
+
+  const HttpAnswer ack =
+      ViaProxy(http::verb::post, "/api/cases/" + logistics_case_ + "/acknowledge", "p-wang-lei", &wang, R"({"actor":"p-sun-li"})");
+  ASSERT_EQ(ack.status, 200) << ack.body;
+  const nlohmann::json shown = ViaProxy(http::verb::get, "/api/cases/" + logistics_case_, "p-wang-lei", &wang).Json();
+  std::string actor;
+  for (const auto& h : shown["case"]["history"]) {
+    if (h["action"] == "acknowledged") actor = h["actor"];
+  }
+  EXPECT_EQ(actor, "p-wang-lei") << shown.dump();
+
+  // The proxy names someone else on the same browser: the session follows the proxy.
+  const HttpAnswer switched = ViaProxy(http::verb::get, "/api/me", "p-xu-gang", &wang);
+  ASSERT_EQ(switched.status, 200) << switched.body;
+  EXPECT_EQ(switched.Json()["person"], "p-xu-gang");
+  EXPECT_NE(switched.set_cookie.find("voc_session="), std::string::npos);
+}
+
+TEST_F(GatewaySsoTest, TheHeaderFromAnyOtherPeerIsIgnoredAndAudited) {
+  const HttpAnswer forged =
+      Http(http::verb::get, "/api/cases?state=all", nullptr, "", true, "127.0.0.1", {{kUserHeader, "p-wang-lei"}});
+  EXPECT_EQ(forged.status, 401) << forged.body;
+  EXPECT_TRUE(forged.set_cookie.empty());
+  const std::vector<v1::AuditEvent> ignored = AuditEvents("trusted_header_ignored", 1);
+  ASSERT_EQ(ignored.size(), 1u);
+  EXPECT_EQ(ignored[0].client_address(), "127.0.0.1");
+  EXPECT_EQ(ignored[0].service(), "gateway");
+}
+
+TEST_F(GatewaySsoTest, ThePasswordLoginStillWorksBesideTheProxyAndAUserWithoutAnAccountIsRefused) {
+  const HttpAnswer nobody = ViaProxy(http::verb::get, "/api/me", "p-chen-jianguo");  // in the directory, no account
+  EXPECT_EQ(nobody.status, 401) << nobody.body;
+  EXPECT_TRUE(nobody.set_cookie.empty());
+  EXPECT_EQ(ViaProxy(http::verb::get, "/api/me", "").status, 401) << "an empty header is no user";
+
+  BrowserSession xu = Login("p-xu-gang", xu_password_);
+  EXPECT_EQ(Http(http::verb::get, "/api/me", &xu).Json()["person"], "p-xu-gang");
 }
 
 }  // namespace
