@@ -1,8 +1,8 @@
 // voc.v1.PrivacyService in voc-triage (issue 9): erases the triage results
 // and cluster texts of a customer's feedback (store/erasure_store.h), then
 // reloads this replica's cluster index so no representative text of theirs
-// stays in memory. Other replicas drop it at their next reload (a failed
-// step, a restart); docs/operations.md says to restart them after an erasure.
+// stays in memory. The other replicas reload theirs before their next list or
+// batch: the erasure advances kErasureEpochCounter (store/triage_store.h).
 #pragma once
 
 #include <memory>

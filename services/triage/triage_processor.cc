@@ -137,6 +137,7 @@ absl::Status TriageProcessor::LoadLocked() {
     clusters_.Restore(m.feedback_id, *signature, m.cluster_id, m.seen_ms, m.topics, m.text, m.best_match_id);
   }
   index_seq_ = snapshot.last_seq;
+  loaded_erasure_epoch_ = snapshot.erasure_epoch;
   if (with_signals) {
     for (const auto& doc : snapshot.signal_documents) signals_->Observe(doc.normalized_text, DayIndex(doc.occurred_ms / 1000));
     signals_restored_ = true;
@@ -158,6 +159,16 @@ absl::Status TriageProcessor::LoadLocked() {
 }
 
 absl::Status TriageProcessor::EnsureLoadedLocked() { return loaded_ ? absl::OkStatus() : LoadLocked(); }
+
+absl::Status TriageProcessor::ForgetIfErasedLocked() {
+  if (!loaded_) return absl::OkStatus();
+  VOC_ASSIGN_OR_RETURN(const std::int64_t epoch, store_.ErasureEpoch());
+  if (epoch != loaded_erasure_epoch_) {
+    log::Info("clusters_reload_after_erasure", {{"loaded_epoch", loaded_erasure_epoch_}, {"epoch", epoch}});
+    loaded_ = false;
+  }
+  return absl::OkStatus();
+}
 
 void TriageProcessor::ObserveSignalLocked(const std::string& feedback_id, const std::string& normalized,
                                           std::int64_t seen_ms, std::uint64_t seq, bool announce) {
@@ -204,6 +215,7 @@ void TriageProcessor::ReplayLocked(const std::vector<StoredClusterMember>& membe
 
 absl::Status TriageProcessor::CatchUp() {
   std::lock_guard lock(step_mu_);
+  VOC_RETURN_IF_ERROR(ForgetIfErasedLocked());
   if (!loaded_) return LoadLocked();
   VOC_ASSIGN_OR_RETURN(const auto members, store_.LoadClusterMembersAfter(index_seq_));
   ReplayLocked(members);
@@ -307,6 +319,7 @@ std::vector<absl::StatusOr<ProcessedFeedback>> TriageProcessor::ProcessBatch(
     pending.reserve(analysed.size());
     for (auto& a : analysed) pending.push_back(std::move(a.pending));
     std::lock_guard lock(step_mu_);
+    if (const absl::Status forgot = ForgetIfErasedLocked(); !forgot.ok()) return fail_all(forgot);
     if (const absl::Status loaded = EnsureLoadedLocked(); !loaded.ok()) return fail_all(loaded);
     const std::int64_t window_start = WindowStartMs();
     bool index_touched = false;

@@ -117,6 +117,9 @@ class TriageProcessor {
  private:
   absl::Status LoadLocked();
   absl::Status EnsureLoadedLocked();
+  // Marks the index for a reload when a customer's texts were erased since
+  // it was loaded (on any replica): it may hold them in memory.
+  absl::Status ForgetIfErasedLocked();
   void ReplayLocked(const std::vector<StoredClusterMember>& members);
   // The most common topic of a cluster ("" when it has none).
   std::string TopTopic(std::uint64_t cluster_id) const;
@@ -132,6 +135,7 @@ class TriageProcessor {
   TriageAlerts* alerts_ = nullptr;
   std::mutex step_mu_;
   bool loaded_ = false;            // clusters_ mirrors the database up to index_seq_
+  std::int64_t loaded_erasure_epoch_ = 0;  // kErasureEpochCounter when clusters_ was loaded
   bool signals_restored_ = false;  // the detector has the stored history
   std::uint64_t index_seq_ = 0;    // last member seq in clusters_
   std::uint64_t signals_seq_ = 0;  // last member seq counted in the detector

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "common/clock/clock.h"
 #include "common/storage/database.h"
 #include "services/assignment/store/erasure_store.h"
 #include "services/assignment/store/migrations.h"
@@ -16,10 +17,14 @@
 #include "services/notify/store/migrations.h"
 #include "services/tracking/store/erasure_store.h"
 #include "services/tracking/store/migrations.h"
+#include "common/util/time.h"
+#include "services/triage/analysis/factory.h"
 #include "services/triage/store/erasure_store.h"
 #include "services/triage/store/triage_store.h"
 #include "services/verification/store/erasure_store.h"
 #include "services/verification/store/migrations.h"
+#include "services/triage/triage_processor.h"
+#include "services/triage/triage_service.h"
 #include "tests/support/servers.h"
 
 namespace voc {
@@ -38,7 +43,9 @@ class ErasureStorageTest : public ::testing::TestWithParam<Backend> {
     }
   }
 
-  std::unique_ptr<storage::Database> Open(const std::string& schema, const std::vector<storage::Migration>& m) {
+  // A new database of the backend under test; `url`, when given, gets its address.
+  std::unique_ptr<storage::Database> Open(const std::string& schema, const std::vector<storage::Migration>& m,
+                                          std::string* opened_url = nullptr) {
     std::string url;
     if (GetParam() == Backend::kPostgres) {
       const std::string dbname = schema + "_" + std::to_string(++counter_);
@@ -47,6 +54,7 @@ class ErasureStorageTest : public ::testing::TestWithParam<Backend> {
     } else {
       url = "sqlite3://" + dir_.path() + "/" + schema + ".db";
     }
+    if (opened_url) *opened_url = url;
     auto db = storage::Database::Open(url, 2);
     EXPECT_TRUE(db.ok()) << db.status();
     EXPECT_TRUE((*db)->Migrate(schema, m).ok());
@@ -119,6 +127,64 @@ TEST_P(ErasureStorageTest, TriageErasesResultsAndClusterTextsOnce) {
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->results, 0);
   EXPECT_EQ(second->cluster_texts, 0);
+  EXPECT_EQ(triage::TriageStore(*db).ErasureEpoch().value(), 1) << "one erasure blanked a text, the second none";
+}
+
+// Two triage replicas on one database, each with its cluster index in
+// memory: the erasure runs through one (the PrivacyService reloads that
+// one's index); the other must not show the erased text at its next list.
+TEST_P(ErasureStorageTest, AnotherTriageReplicaDropsTheErasedTextBeforeItsNextList) {
+  auto analyzer = triage::MakeTriageAnalyzer(triage::ShippedAnalyzerOptions()).value();
+  FakeClock clock(FromMillis(1764028800000));  // 2025-11-25T00:00Z
+  struct Replica {
+    std::unique_ptr<storage::Database> db;
+    std::unique_ptr<triage::TriageStore> store;
+    std::unique_ptr<triage::TriageProcessor> processor;
+    std::unique_ptr<triage::TriageService> service;
+  };
+  std::string url;
+  auto first_db = Open("triage", triage::TriageMigrations(), &url);
+  auto make = [&](std::unique_ptr<storage::Database> db) {
+    Replica r;
+    r.db = std::move(db);
+    r.store = std::make_unique<triage::TriageStore>(*r.db);
+    r.processor = std::make_unique<triage::TriageProcessor>(*analyzer, *r.store, clock);
+    r.service = std::make_unique<triage::TriageService>(*r.processor, *r.store, nullptr, clock);
+    return r;
+  };
+  Replica a = make(std::move(first_db));
+  Replica b = make(storage::Database::Open(url, 2).value());
+
+  // The customer's complaint is the cluster's first member, so its text
+  // represents the cluster; a paraphrase by someone else joins it.
+  const std::vector<std::pair<std::string, std::string>> complaints = {
+      {"f-erased", "快递三天了还没到，物流信息一直不更新，太慢了，我叫王小明"},
+      {"f-other", "快递三天还没到，物流信息也一直不更新，太慢了吧"},
+  };
+  for (const auto& [id, text] : complaints) {
+    v1::Feedback f;
+    f.set_id(id);
+    f.set_text(text);
+    f.set_channel(v1::CHANNEL_REVIEW);
+    *f.mutable_occurred_time() = ToProto(clock.Now());
+    ASSERT_TRUE(a.processor->Process(f).ok());
+  }
+  ASSERT_TRUE(b.processor->RestoreClusters().ok());
+  auto representative = [](Replica& r) {
+    v1::ListClustersRequest request;
+    request.set_min_size(2);
+    const auto listed = r.service->ListClusters(request);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    return listed.ok() && listed->clusters_size() == 1 ? listed->clusters(0).representative_text() : std::string("?");
+  };
+  ASSERT_NE(representative(b).find("王小明"), std::string::npos) << "replica b holds the text in memory";
+
+  ASSERT_TRUE(triage::ErasureStore(*a.db).EraseFeedback({"f-erased"}).ok());
+  ASSERT_TRUE(a.processor->RestoreClusters().ok());  // what the PrivacyService does on its replica
+  const std::string on_a = representative(a), on_b = representative(b);
+  EXPECT_EQ(on_b.find("王小明"), std::string::npos) << on_b;
+  EXPECT_NE(on_b.find("快递"), std::string::npos) << "the other member now represents the cluster: " << on_b;
+  EXPECT_EQ(on_a, on_b);
 }
 
 TEST_P(ErasureStorageTest, AssignmentErasesQuotedWordsOnce) {

@@ -20,6 +20,8 @@
 #include "common/util/time.h"
 #include "services/ingest/ingest_grpc.h"
 #include "services/ingest/ingest_service.h"
+#include "common/erasure/privacy_service.h"
+#include "services/ingest/store/erasure_store.h"
 #include "services/ingest/store/ingest_store.h"
 #include "services/ingest/store/migrations.h"
 #include "tests/support/auth_fixture.h"
@@ -192,6 +194,33 @@ TEST_P(IngestIntegrationTest, DuplicateQueuesNoSecondMessage) {
   EXPECT_EQ(Unqueued(*store_), 0);
   EXPECT_EQ(StreamEntries().size(), 1u);
   EXPECT_EQ(ListedCount(), 1);
+}
+
+// After `voc customers erase`, a channel that resubmits the same source
+// (a retry, a re-sync) meets the erased row: nothing of the customer comes back.
+TEST_P(IngestIntegrationTest, AResubmissionOfAnErasedFeedbackIsItsDuplicateNotNewFeedback) {
+  voc::v1::SubmitFeedbackResponse first;
+  ASSERT_TRUE(Submit(Make("nps-1"), &first).ok());
+  ASSERT_TRUE(Eventually([&] { return Unqueued(*store_) == 0; }));
+  auto erased = ErasureStore(*db_).EraseCustomer("c-1", erasure::CustomerHash("c-1"), 1'795'000'000'000);
+  ASSERT_TRUE(erased.ok()) << erased.status();
+  ASSERT_EQ(erased->feedback_erased, 1);
+
+  voc::v1::SubmitFeedbackResponse again;
+  ASSERT_TRUE(Submit(Make("nps-1"), &again).ok());
+  EXPECT_TRUE(again.duplicate());
+  EXPECT_EQ(again.feedback().id(), first.feedback().id());
+  EXPECT_EQ(again.feedback().text(), "");
+  EXPECT_EQ(again.feedback().customer().id(), "");
+  EXPECT_EQ(ListedCount(), 1) << "no second row";
+  EXPECT_EQ(Unqueued(*store_), 0);
+  EXPECT_EQ(StreamEntries().size(), 1u) << "nothing queued for triage again";
+
+  // Another source is still new feedback.
+  voc::v1::SubmitFeedbackResponse other;
+  ASSERT_TRUE(Submit(Make("nps-2"), &other).ok());
+  EXPECT_FALSE(other.duplicate());
+  EXPECT_EQ(other.feedback().text(), "退款一直没到账");
 }
 
 TEST_P(IngestIntegrationTest, InvalidInputNamesTheFieldAndStoresNothing) {

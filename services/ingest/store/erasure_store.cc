@@ -32,6 +32,8 @@ std::string KeptAttributesJson(const std::string& attributes_json) {
   return kept.dump();
 }
 
+std::string ErasedExternalId(const std::string& external_id) { return "sha256:" + auth::Sha256Hex(external_id); }
+
 absl::StatusOr<IngestErasure> ErasureStore::EraseCustomer(const std::string& customer_id,
                                                           const std::string& customer_hash, std::int64_t now_ms) {
   return voc::storage::Guarded("erasing a customer's feedback", [&] {
@@ -52,7 +54,7 @@ absl::StatusOr<IngestErasure> ErasureStore::EraseCustomer(const std::string& cus
       for (const Found& f : found) {
         // A row erased once has customer_id '' and is never found again, so
         // a hashed external id is never hashed twice.
-        const std::string external_id = "sha256:" + auth::Sha256Hex(f.external_id);
+        const std::string external_id = ErasedExternalId(f.external_id);
         const std::string attributes = KeptAttributesJson(f.attributes_json);
         s << "UPDATE feedback SET text = '', customer_id = '', customer_tier = '', account_manager = '',"
              " external_id = :e, attributes_json = :a WHERE id = :id",

@@ -9,9 +9,11 @@
 // identifier too). What stays: the feedback id, channel, product, store,
 // region, NPS, rating and times, so counts and trends stay true.
 //
-// The (channel, external_id) idempotency key: a resubmission of an erased
-// feedback under its old external id no longer meets the stored key and is
-// stored as new feedback (the source should have erased it as well).
+// The (channel, external_id) idempotency key: an erased feedback keeps its
+// id (the hash of its source), so a resubmission under its old external id
+// meets that row; IngestStore::InsertOrGet recognises it by the hashed
+// external id (ErasedExternalId) and answers with the erased feedback as a
+// duplicate, so a channel's retry does not bring the customer's text back.
 //
 // Each erasure is recorded in `feedback_erasures` (customer id SHA-256,
 // feedback id, time; migration 3), so a second call finds the customer's
@@ -33,6 +35,9 @@ voc::storage::Migration ErasureMigration();
 
 // The attribute kept through an erasure (verification matches answers by it).
 inline constexpr char kKeptAttribute[] = "resurvey_token";
+
+// What an erased feedback's external id becomes: "sha256:<hex of it>".
+std::string ErasedExternalId(const std::string& external_id);
 
 struct IngestErasure {
   std::int64_t feedback_erased = 0;         // rows erased by this call

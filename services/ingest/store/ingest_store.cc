@@ -13,6 +13,7 @@
 #include "common/util/ids.h"
 #include "common/util/time.h"
 #include "services/ingest/ports.h"
+#include "services/ingest/store/erasure_store.h"
 
 namespace voc::ingest {
 namespace {
@@ -236,11 +237,26 @@ std::optional<Feedback> FindBySource(soci::session& s, int channel, const std::s
   return std::nullopt;
 }
 
+// The erased feedback of this item's source: its row keeps the id (the
+// hash of the source) with the external id hashed (erasure_store.h).
+std::optional<Feedback> FindErased(soci::session& s, const Feedback& item) {
+  std::string id = item.id();
+  std::string erased_external_id = ErasedExternalId(item.external_id());
+  int channel = item.channel();
+  soci::rowset<soci::row> rows =
+      (s.prepare << "SELECT " << kColumns
+                 << " FROM feedback WHERE id = :id AND channel = :channel AND external_id = :external_id",
+       soci::use(id), soci::use(channel), soci::use(erased_external_id));
+  for (const auto& row : rows) return FromRow(row);
+  return std::nullopt;
+}
+
 // The item's result when the insert did not write it: the row stored for
-// its source (a duplicate), or - when another source's row holds its id
-// (64-bit hash collision) - the item stored under a random id.
+// its source (a duplicate, erased or not), or - when another source's row
+// holds its id (64-bit hash collision) - the item stored under a random id.
 StoreResult ResolveConflict(soci::session& s, const Feedback& item) {
   if (auto stored = FindBySource(s, item.channel(), item.external_id())) return {std::move(*stored), true};
+  if (auto erased = FindErased(s, item)) return {std::move(*erased), true};
   Feedback renamed = item;
   renamed.set_id(NewId());
   renamed.set_name("feedback/" + renamed.id());

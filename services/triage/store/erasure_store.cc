@@ -7,6 +7,7 @@
 #include "common/auth/authenticator.h"
 #include "common/storage/errors.h"
 #include "common/storage/rows.h"
+#include "services/triage/store/triage_store.h"
 
 namespace voc::triage {
 namespace {
@@ -134,6 +135,13 @@ absl::StatusOr<TriageErasure> ErasureStore::EraseFeedback(const std::vector<std:
           s << "UPDATE cluster_members SET text = '' WHERE feedback_id = :id", soci::use(id);
           ++out.cluster_texts;
         }
+      }
+      if (out.cluster_texts > 0) {
+        // Every replica's index reloads before it shows a cluster again.
+        const std::string counter = kErasureEpochCounter;
+        s << "INSERT INTO triage_counters (name, value) VALUES (:n, 1)"
+             " ON CONFLICT (name) DO UPDATE SET value = triage_counters.value + 1",
+            soci::use(counter);
       }
       return out;
     });

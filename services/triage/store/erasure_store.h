@@ -15,7 +15,9 @@
 //                    cannot be turned back into text, stays so the cluster
 //                    keeps its size); a representative text taken from it is
 //                    replaced by another member's once the index reloads
-//                    (the privacy adapter reloads it).
+//                    (the privacy adapter reloads its replica's; the others
+//                    see kErasureEpochCounter advance and reload before
+//                    their next list or batch).
 #pragma once
 
 #include <absl/status/statusor.h>

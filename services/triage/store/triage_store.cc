@@ -168,6 +168,14 @@ long long Counter(soci::session& s, const std::string& name) {
   return value;
 }
 
+// A counter no migration created: 0 until its first write.
+long long OptionalCounter(soci::session& s, const std::string& name) {
+  long long value = 0;
+  soci::indicator present = soci::i_null;
+  s << "SELECT value FROM triage_counters WHERE name = :n", soci::use(name), soci::into(value, present);
+  return s.got_data() && present == soci::i_ok ? value : 0;
+}
+
 void SetCounter(soci::session& s, const std::string& name, long long value) {
   s << "UPDATE triage_counters SET value = :v WHERE name = :n", soci::use(value), soci::use(name);
 }
@@ -397,6 +405,12 @@ absl::StatusOr<std::vector<StoredClusterMember>> TriageStore::LoadClusterMembers
   });
 }
 
+absl::StatusOr<std::int64_t> TriageStore::ErasureEpoch() {
+  return storage::Guarded("reading the erasure epoch", [&] {
+    return db_.WithSession([&](soci::session& s) -> std::int64_t { return OptionalCounter(s, kErasureEpochCounter); });
+  });
+}
+
 absl::StatusOr<ClusterSnapshot> TriageStore::LoadClusterSnapshot(std::int64_t since_ms, bool with_signals,
                                                                  std::int64_t signal_start_ms,
                                                                  std::int64_t signal_end_ms,
@@ -406,6 +420,9 @@ absl::StatusOr<ClusterSnapshot> TriageStore::LoadClusterSnapshot(std::int64_t si
     return db_.InTransaction([&](soci::session& s) {
       LockClusters(s, db_.backend());
       ClusterSnapshot snapshot;
+      // Before the members: an erasure committing in between leaves an
+      // older epoch, so the index is reloaded once more, never too few times.
+      snapshot.erasure_epoch = OptionalCounter(s, kErasureEpochCounter);
       snapshot.last_seq = static_cast<std::uint64_t>(Counter(s, "member_seq"));
       soci::rowset<soci::row> rows =
           (s.prepare << std::string(kMemberColumns) +

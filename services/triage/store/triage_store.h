@@ -91,7 +91,15 @@ struct ClusterSnapshot {
   std::vector<StoredClusterMember> members;
   std::uint64_t last_seq = 0;
   std::vector<SignalDocument> signal_documents;
+  // The erasure epoch read before the members (see kErasureEpochCounter).
+  std::int64_t erasure_epoch = 0;
 };
+
+// A triage_counters row every erasure that blanked a cluster member's text
+// advances (ErasureStore). Each replica's index holds member texts in
+// memory; a replica whose index was loaded at an older epoch reloads it
+// before its next list or batch, so no replica keeps showing an erased text.
+inline constexpr char kErasureEpochCounter[] = "erasure_epoch";
 
 // The newest stored version of one kind of rules, without its YAML: what a
 // replica compares with the rules it runs.
@@ -203,6 +211,8 @@ class TriageStore {
   // commit in seq order (the lock is held until commit), so what one read
   // sees is a prefix. For answering lists with every replica's members.
   absl::StatusOr<std::vector<StoredClusterMember>> LoadClusterMembersAfter(std::uint64_t after_seq);
+  // kErasureEpochCounter's value (0 before the first erasure). One query.
+  absl::StatusOr<std::int64_t> ErasureEpoch();
   // See ClusterSnapshot. Members seen at or after `since_ms`; signal
   // documents in [signal_start_ms, signal_end_ms) when `with_signals`.
   absl::StatusOr<ClusterSnapshot> LoadClusterSnapshot(std::int64_t since_ms, bool with_signals,
