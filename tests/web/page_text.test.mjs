@@ -55,3 +55,26 @@ test('history actions and fixed details in Chinese; what people wrote stays', ()
   assert.equal(historyLineIn({ actor: 'p-am', action: 'acknowledged', detail: 'case acknowledged' }, messages.en),
     'p-am · acknowledged — case acknowledged');
 });
+
+test('history details with data in them, in Chinese; ids, times and what people wrote stay', () => {
+  const zh = messages.zh;
+  const line = (action, detail, actor = 'system:tracking') => historyLineIn({ actor, action, detail }, zh);
+  assert.equal(line('reassigned', 'from logistics/p-xu-gang to logistics/p-wang-lei', 'p-wang-lei'),
+    'p-wang-lei · 转派 — 由 logistics/p-xu-gang 转给 logistics/p-wang-lei');
+  assert.equal(line('priority_changed', 'P3 -> P1: 客户升级投诉', 'p-am'), 'p-am · 优先级变更 — P3 → P1：客户升级投诉');
+  assert.equal(line('priority_changed', 'P3 -> P1', 'p-am'), 'p-am · 优先级变更 — P3 -> P1', 'no words to say otherwise');
+  assert.equal(line('resumed', 'the customer answered', 'p-am'), 'p-am · 客户已答复 — 客户已回复，工单继续处理');
+  assert.equal(line('sla_paused', 'resolution clock paused while waiting on the customer, 405 business minutes left'),
+    'system:tracking · SLA 计时暂停 — 等待客户答复，解决时限暂停，剩余 405 个工作分钟');
+  assert.equal(line('sla_resumed', 'resolution clock resumed, due 2026-12-07T09:45:00Z'),
+    'system:tracking · SLA 计时恢复 — 解决时限恢复计时，截止 2026-12-07T09:45:00Z');
+  assert.equal(line('sla_warning', 'first response warning at_75pct to p-wang-lei, p-xu-gang; due 2026-12-07T09:00:00Z'),
+    'system:tracking · SLA 预警 — 首次响应预警 at_75pct，通知 p-wang-lei, p-xu-gang；截止 2026-12-07T09:00:00Z');
+  assert.equal(line('overdue', 'resolution SLA breached; owners nobody found; due 2026-12-07T09:00:00Z'),
+    'system:tracking · 超时 — 解决超时；负责人 未找到接收人；截止 2026-12-07T09:00:00Z');
+  assert.equal(line('escalated',
+    'first response level 2 (department_head) to p-li-na, for owner logistics/p-xu-gang; due 2026-12-07T09:00:00Z'),
+  'system:tracking · 升级 — 首次响应第 2 级升级（department_head），通知 p-li-na，负责人 logistics/p-xu-gang；截止 2026-12-07T09:00:00Z');
+  // English is what the services wrote.
+  assert.equal(historyLineIn({ actor: 'a', action: 'reassigned', detail: 'from x/p to y/q' }, messages.en), 'a · reassigned — from x/p to y/q');
+});

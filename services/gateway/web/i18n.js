@@ -166,9 +166,21 @@ Object.assign(messages.zh, {
   },
   historyDetails: {
     'case acknowledged': '工单已受理', 'case closed': '工单已关闭', 'customer reached': '已联系到客户',
-    'customer not reached': '未能联系到客户',
+    'customer not reached': '未能联系到客户', 'the customer answered': '客户已回复，工单继续处理',
   },
   historyNoteSeparator: '：',
+  // service_text.js HISTORY_SHAPES: {1}, {2}, ... are what the service wrote.
+  historyShapes: {
+    reassigned: '由 {1} 转给 {2}',
+    priorityReason: '{1} → {2}：{3}',
+    paused: '等待客户答复，解决时限暂停，剩余 {1} 个工作分钟',
+    resumed: '解决时限恢复计时，截止 {1}',
+    warning: '{clock}预警 {2}，通知 {3}；截止 {4}',
+    breach: '{clock}超时；负责人 {2}；截止 {3}',
+    escalation: '{clock}第 {2} 级升级（{3}），通知 {4}，负责人 {5}；截止 {6}',
+  },
+  historyClocks: { 'first response': '首次响应', resolution: '解决' },
+  historyNobody: '未找到接收人',
 });
 Object.assign(messages.en, {
   whyTitle: 'Why is this case here', whySentiment: 'Sentiment', whyEvidence: 'Sentiment evidence',
