@@ -6,16 +6,21 @@
 # and removes the folder (--keep keeps it). docs/performance.md has the
 # benchmark commands that go with it.
 #
-#   scripts/bench-stack.sh [--postgres] [--webhook PORT] [--base-port P] [--keep]
+#   scripts/bench-stack.sh [--postgres] [--webhook PORT] [--identity] [--base-port P] [--keep]
 #
 #   --postgres      PostgreSQL instead of SQLite (initdb in the folder)
 #   --webhook PORT  red-line alerts and escalations go to
 #                   http://127.0.0.1:PORT/ (voc-load e2e --webhook-listen
 #                   127.0.0.1:PORT receives them; without a receiver the
 #                   assignment service retries each alert until one answers)
+#   --identity      also voc-identity (on P+7), and an API key for voc-load
+#                   in api.key (feedback:write, feedback:read, cases:read)
+#                   that the services verify with identity on every call,
+#                   beside load.key (a service-principal token they check
+#                   locally): the two measure what the per-call key check costs
 #   --base-port P   redis on P, ingest P+1, triage P+2, assignment P+3,
 #                   tracking P+4, verification P+5, PostgreSQL P+6,
-#                   metrics P+11..P+15 (default 17100)
+#                   identity P+7, metrics P+11..P+16 (default 17100)
 #
 # Written into the folder (its path is printed): voc.yaml, log/*.log, and
 # `pids` (one name=pid a line, for voc-load soak --pids-file).
@@ -29,19 +34,23 @@ POSTGRES=0
 WEBHOOK=""
 BASE=17100
 KEEP=0
+IDENTITY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --postgres) POSTGRES=1 ;;
     --webhook) WEBHOOK="$2"; shift ;;
     --base-port) BASE="$2"; shift ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --identity) IDENTITY=1 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "bench-stack.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 
 SERVICES=(ingest triage assignment tracking verification)
+# Identity first: the others ask it about API keys.
+if [ "$IDENTITY" = 1 ]; then SERVICES=(identity "${SERVICES[@]}"); fi
 for svc in "${SERVICES[@]}"; do
   if [ ! -x "$BIN/services/$svc/voc-$svc" ]; then
     echo "bench-stack.sh: $BIN/services/$svc/voc-$svc is missing; build first: ./scripts/build.sh Release build" >&2
@@ -56,7 +65,7 @@ PG_PORT=$((BASE + 6))
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in $(seq "$BASE" $((BASE + 6))); do
+for p in $(seq "$BASE" $((BASE + 7))); do
   if port_busy "$p"; then echo "bench-stack.sh: port $p is in use; pick another --base-port" >&2; exit 1; fi
 done
 
@@ -84,6 +93,14 @@ wait_port() {  # port, name
   echo "bench-stack.sh: $2 did not start; see $DIR/log/$2.log" >&2
   tail -n 20 "$DIR/log/$2.log" >&2 || true
   exit 1
+}
+
+# A service's gRPC port (its metrics port is 10 more).
+port_of() {
+  case "$1" in
+    ingest) echo $((BASE + 1)) ;; triage) echo $((BASE + 2)) ;; assignment) echo $((BASE + 3)) ;;
+    tracking) echo $((BASE + 4)) ;; verification) echo $((BASE + 5)) ;; identity) echo $((BASE + 7)) ;;
+  esac
 }
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DIR/redis" --save "" --appendonly no \
@@ -147,13 +164,13 @@ CONFIG="$DIR/voc.yaml"
     echo "notifier: {kind: log}"
   fi
   echo "services:"
-  i=1
   for svc in "${SERVICES[@]}"; do
+    port=$(port_of "$svc")
     echo "  $svc:"
-    echo "    listen: 127.0.0.1:$((BASE + i))"
-    echo "    address: 127.0.0.1:$((BASE + i))"
+    echo "    listen: 127.0.0.1:$port"
+    echo "    address: 127.0.0.1:$port"
     echo "    database: $(database_url "$svc")"
-    echo "    metrics_listen: 127.0.0.1:$((BASE + 10 + i))"
+    echo "    metrics_listen: 127.0.0.1:$((port + 10))"
     case "$svc" in
       triage) echo "    taxonomy: config/taxonomy.yaml"; echo "    redlines: config/redlines.yaml"
               echo "    priority: config/priority.yaml" ;;
@@ -163,18 +180,22 @@ CONFIG="$DIR/voc.yaml"
                     echo "    resurvey_delay_days: 90"; echo "    significance: 0.05"
                     echo "    scheduler_interval_ms: 1000" ;;
     esac
-    i=$((i + 1))
   done
   echo "  gateway: {listen: 127.0.0.1:0}"
 } >"$CONFIG"
 
-i=1
+BOOTSTRAP_KEY="vk_$(python3 -c 'import secrets; print(secrets.token_hex(6) + "_" + secrets.token_urlsafe(32))')"
 for svc in "${SERVICES[@]}"; do
-  VOC_SERVICE_TOKEN="${TOKENS[$svc]}" "$BIN/services/$svc/voc-$svc" --config "$CONFIG" >"$DIR/log/$svc.log" 2>&1 &
+  VOC_SERVICE_TOKEN="${TOKENS[$svc]}" VOC_BOOTSTRAP_ADMIN_KEY="$BOOTSTRAP_KEY" \
+    "$BIN/services/$svc/voc-$svc" --config "$CONFIG" >"$DIR/log/$svc.log" 2>&1 &
   pids+=($!); names+=("voc-$svc")
-  wait_port $((BASE + i)) "$svc"
-  i=$((i + 1))
+  wait_port "$(port_of "$svc")" "$svc"
 done
+if [ "$IDENTITY" = 1 ]; then
+  VOC_API_KEY="$BOOTSTRAP_KEY" "$BIN/cli/voc" --config "$CONFIG" apikeys create --name load \
+    --scopes feedback:write,feedback:read,cases:read --token-only >"$DIR/api.key"
+  chmod 600 "$DIR/api.key"
+fi
 
 : >"$DIR/pids"
 for k in "${!pids[@]}"; do echo "${names[$k]}=${pids[$k]}" >>"$DIR/pids"; done
@@ -184,7 +205,7 @@ VoC Loop for benchmarks is up ($( [ "$POSTGRES" = 1 ] && echo PostgreSQL || echo
   redis 127.0.0.1:$REDIS_PORT  ingest 127.0.0.1:$((BASE + 1))  triage 127.0.0.1:$((BASE + 2))
   assignment 127.0.0.1:$((BASE + 3))  tracking 127.0.0.1:$((BASE + 4))  verification 127.0.0.1:$((BASE + 5))
   pids: $DIR/pids   logs: $DIR/log/
-  voc-load's key: export VOC_API_KEY="\$(cat $DIR/load.key)"
+  voc-load's key: export VOC_API_KEY="\$(cat $DIR/load.key)"$( [ "$IDENTITY" = 1 ] && printf '\n  identity 127.0.0.1:%s; an API key checked with identity on every call: %s' "$(port_of identity)" "$DIR/api.key" )
 Ctrl-C stops it.
 MSG
 
