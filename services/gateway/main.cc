@@ -11,6 +11,7 @@
 #include "common/rpc/channel.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
+#include "common/reports/settings.h"
 #include "services/gateway/grpc_clients.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/readiness.h"
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
                               &readiness);
   // Issue 12: the libraries bundled at build time (ECharts), under /vendor/.
   router.ServeVendorFiles(voc::gateway::StaticFiles(config.ServiceString("vendor_dir", VOC_BUILD_VENDOR_DIR)));
+  router.UseReportOffset(voc::reports::ReadReportSettings(config).utc_offset_minutes);
 
   // Issue 9: sessions live in voc-identity; the gate decides who is calling
   // before the Router (session_gate.h).

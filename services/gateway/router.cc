@@ -364,7 +364,10 @@ HttpResponse Router::Clock(const For& f) const {
   const auto reading = f.backend.Now();
   return Json(200, {{"now", FormatRfc3339(reading.now)},
                     {"now_ms", ToMillis(reading.now)},
-                    {"source", reading.source}});
+                    {"source", reading.source},
+                    {"report_day", reports::FormatDay(reports::DayOfMoment(ToMillis(reading.now),
+                                                                           report_utc_offset_minutes_))},
+                    {"report_utc_offset_minutes", report_utc_offset_minutes_}});
 }
 
 HttpResponse Router::ListCases(const std::map<std::string, std::string>& query, const For& f) const {

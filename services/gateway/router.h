@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "common/org/org_directory.h"
+#include "common/reports/periods.h"
 #include "services/gateway/http_types.h"
 #include "services/gateway/ports.h"
 #include "services/gateway/readiness.h"
@@ -79,6 +80,10 @@ class Router {
   // build bundles with the page, e.g. ECharts; docs/operations.md). Without
   // it, /vendor/ paths are looked up in the page's own folder.
   void ServeVendorFiles(StaticFiles files) { vendor_files_ = std::move(files); }
+  // Issue 12: the report time zone (reports.utc_offset_minutes), so
+  // /api/clock can say which report day it is and the Dashboard's default
+  // range ends on it, not on the browser's calendar day.
+  void UseReportOffset(int utc_offset_minutes) { report_utc_offset_minutes_ = utc_offset_minutes; }
 
  private:
   // One request's view: the backend acting for its caller.
@@ -130,6 +135,7 @@ class Router {
   std::vector<org::Department> departments_;
   StaticFiles static_files_;
   std::optional<StaticFiles> vendor_files_;
+  int report_utc_offset_minutes_ = reports::kDefaultReportUtcOffsetMinutes;
   ReadinessProbe* readiness_;
 };
 

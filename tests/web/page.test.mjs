@@ -68,8 +68,9 @@ async function logIn(page, user, secret = password) {
 // A fresh page, logged in as `user` (an analyst by default: every
 // department), that fails the test on any script dialog (an XSS would
 // alert). `route(context)` may intercept requests before the page loads.
-async function openPage(lang = 'zh', { hash = '', waitFor = '[data-testid=case-rows] tr', route, user = 'p-emily-carter' } = {}) {
-  const context = await browser.newContext();
+async function openPage(lang = 'zh', { hash = '', waitFor = '[data-testid=case-rows] tr', route, user = 'p-emily-carter',
+  timezoneId } = {}) {
+  const context = await browser.newContext(timezoneId ? { timezoneId } : {});
   await context.addInitScript((l) => { localStorage.setItem('voc.lang', l); }, lang);
   if (route) await route(context);
   const page = await context.newPage();
@@ -615,11 +616,18 @@ async function downloadText(page, testid) {
 }
 
 test('Dashboard draws its charts from the report figures (zh), NPS only where shown', async () => {
-  const { page, context, problems } = await openDashboard('zh');
+  // The browser 24 hours behind the stub's report time zone (UTC+14): its
+  // calendar day is never the report day.
+  const { page, context, problems } = await openDashboard('zh', { timezoneId: 'Etc/GMT+10' });
   assert.equal(await page.textContent('[data-testid=nav-dashboard]'), '仪表盘');
-  // The default range: the last 90 days.
+  // The default range: the last 90 days, ending on today's report day (the
+  // services' clock in the report time zone, not the browser's calendar).
   const [start, end] = [await page.inputValue('[data-testid=dash-start]'), await page.inputValue('[data-testid=dash-end]')];
   assert.equal(dayNumber(end) - dayNumber(start), 89);
+  const clock = await page.evaluate(() => fetch('/api/clock').then((r) => r.json()));
+  assert.match(clock.report_day, /^\d{4}-\d{2}-\d{2}$/);
+  assert.equal(clock.report_utc_offset_minutes, 840);
+  assert.equal(end, clock.report_day);
   const all = expected();
   await setRange(page, RANGE.start, RANGE.end, all.total);
   assert.equal(await page.textContent('[data-testid=kpi-total]'), all.total.toLocaleString('zh-CN'));

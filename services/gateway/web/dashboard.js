@@ -34,6 +34,16 @@ export function defaultRange(today = new Date()) {
   return { start: isoDay(start), end: isoDay(today) };
 }
 
+// The default range ending on report day `day` ("YYYY-MM-DD", /api/clock's
+// report_day: today in the report time zone, on the services' clock), so
+// the range is the one the figures count in, whatever the browser's zone.
+export function rangeEnding(day) {
+  const end = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(end.getTime())) return defaultRange();
+  const start = new Date(end.getTime() - (DEFAULT_RANGE_DAYS - 1) * 86400000);
+  return { start: start.toISOString().slice(0, 10), end: day };
+}
+
 const percent = (share) => (share === null || share === undefined ? '—' : `${(share * 100).toFixed(1)}%`);
 const fixed = (value, digits = 1) => (value === null || value === undefined ? '—' : Number(value).toFixed(digits));
 // For CSV: a share as a percentage number with one decimal (Excel sorts it).
@@ -70,6 +80,7 @@ export function createDashboard(ctx) {
     seq: { voice: 0, topics: 0, loop: 0 },
     charts: {},
     built: false,
+    rangeFromServices: false, // the default range was set from /api/clock
   };
 
   const t = () => ctx.t();
@@ -450,6 +461,17 @@ export function createDashboard(ctx) {
     programme.resize();
   }
 
+  // Once, before the first figures: the default range ends on the report
+  // day. Without an answer the browser's calendar stays.
+  async function useReportDay() {
+    if (dash.rangeFromServices) return;
+    dash.rangeFromServices = true;
+    try {
+      const clock = await ctx.api('/api/clock');
+      if (clock && clock.report_day) Object.assign(dash.filters, rangeEnding(clock.report_day));
+    } catch { /* the browser's calendar day */ }
+  }
+
   function build() {
     if (dash.built) return;
     dash.built = true;
@@ -469,8 +491,9 @@ export function createDashboard(ctx) {
 
   return {
     // The view became visible: charts need their size, and the figures.
-    show() {
+    async show() {
       build();
+      await useReportDay();
       renderFilters();
       resize();
       return load();
