@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <set>
 #include <string_view>
 #include <tuple>
 
@@ -268,10 +269,25 @@ absl::StatusOr<v1::ListEmergingSignalsResponse> TriageService::ListEmergingSigna
   auto key = [](const WeakSignal& s) { return std::pair(PValueKey(s.p_value), std::string_view(s.combination)); };
   std::stable_sort(emerging.begin(), emerging.end(),
                    [&](const WeakSignal& a, const WeakSignal& b) { return key(a) < key(b); });
-  v1::ListEmergingSignalsResponse response;
-  const WeakSignal* last = nullptr;
+  std::vector<const WeakSignal*> listed;
   for (const auto& s : emerging) {
     if (page.after && !(key(s) > std::pair(page.after->after_key, std::string_view(page.after->after_id)))) continue;
+    listed.push_back(&s);
+  }
+  // Departments of every candidate when they filter, of the page only otherwise.
+  if (request.department().empty() && listed.size() > static_cast<std::size_t>(page.size)) listed.resize(page.size);
+  std::vector<WeakSignal> candidates;
+  candidates.reserve(listed.size());
+  for (const WeakSignal* s : listed) candidates.push_back(*s);
+  VOC_ASSIGN_OR_RETURN(const auto departments, SignalDepartments(candidates, day));
+  v1::ListEmergingSignalsResponse response;
+  const WeakSignal* last = nullptr;
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    const WeakSignal& s = *listed[i];
+    if (!request.department().empty() &&
+        !std::binary_search(departments[i].begin(), departments[i].end(), request.department())) {
+      continue;
+    }
     if (response.signals_size() >= page.size) break;
     auto* out = response.add_signals();
     for (const auto& t : s.terms) out->add_terms(t);
@@ -279,6 +295,7 @@ absl::StatusOr<v1::ListEmergingSignalsResponse> TriageService::ListEmergingSigna
     out->set_expected(s.expected);
     out->set_p_value(s.p_value);
     *out->mutable_first_seen_time() = MillisToProto(s.first_seen_day * 86400 * 1000);
+    for (const auto& d : departments[i]) out->add_departments(d);
     last = &s;
   }
   if (last) {
@@ -286,6 +303,44 @@ absl::StatusOr<v1::ListEmergingSignalsResponse> TriageService::ListEmergingSigna
         rpc::NextPageToken(request, page, response.signals_size(), {PValueKey(last->p_value), last->combination}));
   }
   return response;
+}
+
+absl::StatusOr<std::vector<std::vector<std::string>>> TriageService::SignalDepartments(
+    const std::vector<WeakSignal>& signals, std::int64_t day) const {
+  // A day's negative feedback; beyond this many the newest decide.
+  constexpr int kMaxDayRows = 20000;
+  std::vector<std::vector<std::string>> out(signals.size());
+  if (signals.empty()) return out;
+  constexpr std::int64_t kDayMs = 86400LL * 1000;
+  VOC_ASSIGN_OR_RETURN(const std::vector<DrillDownRow> rows,
+                       store_.LoadDrillDownRows(day * kDayMs, (day + 1) * kDayMs, kMaxDayRows));
+  std::vector<std::vector<std::size_t>> mentions(signals.size());  // row indexes
+  std::vector<std::string> ids;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const std::string& text = rows[r].normalized_text;
+    if (text.empty()) continue;  // erased
+    bool any = false;
+    for (std::size_t i = 0; i < signals.size(); ++i) {
+      const bool all = std::all_of(signals[i].terms.begin(), signals[i].terms.end(),
+                                   [&](const std::string& t) { return text.find(t) != std::string::npos; });
+      if (all) mentions[i].push_back(r), any = true;
+    }
+    if (any) ids.push_back(rows[r].feedback_id);
+  }
+  VOC_ASSIGN_OR_RETURN(const auto topics, store_.TopicsOf(ids));
+  const auto taxonomy = processor_.analyzer().taxonomy().Current();
+  for (std::size_t i = 0; i < signals.size(); ++i) {
+    std::set<std::string> departments;
+    for (std::size_t r : mentions[i]) {
+      const auto found = topics.find(rows[r].feedback_id);
+      if (found == topics.end()) continue;
+      for (const std::string& topic : found->second) {
+        if (const TopicDefinition* t = taxonomy->Find(topic); t && !t->department.empty()) departments.insert(t->department);
+      }
+    }
+    out[i].assign(departments.begin(), departments.end());
+  }
+  return out;
 }
 
 absl::StatusOr<v1::Taxonomy> TriageService::GetTaxonomy() const {

@@ -28,6 +28,7 @@
 #include <absl/status/statusor.h>
 
 #include <string>
+#include <vector>
 
 #include "common/clock/clock.h"
 #include "common/privacy/masker.h"
@@ -85,6 +86,12 @@ class TriageService {
   void UseMasker(privacy::Masker masker) { masker_ = std::move(masker); }
 
  private:
+  // Each signal's departments (EmergingSignal.departments) on `day` (the
+  // detector's day index): those of the topics of that day's stored
+  // negative feedback whose normalised text holds every term of it (the
+  // detector matches its dictionaries in that text the same way).
+  absl::StatusOr<std::vector<std::vector<std::string>>> SignalDepartments(const std::vector<WeakSignal>& signals,
+                                                                          std::int64_t day) const;
   absl::StatusOr<std::vector<std::string>> RecentTexts(int requested_sample) const;
 
   TriageProcessor& processor_;

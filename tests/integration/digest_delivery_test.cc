@@ -83,7 +83,7 @@ class SeededVoice final : public verification::VoiceDigestSource {
     t.set_significant_rise(true);
     return std::vector<v1::TopicFigure>{t};
   }
-  absl::StatusOr<std::vector<v1::EmergingSignal>> Signals(const verification::DigestWeek&) override {
+  absl::StatusOr<std::vector<v1::EmergingSignal>> Signals(const verification::DigestWeek&, const std::string&) override {
     v1::EmergingSignal s;
     s.add_terms("电池");
     s.add_terms("鼓包");

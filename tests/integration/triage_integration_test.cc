@@ -954,6 +954,35 @@ TEST_F(TriageSignalListTest, PagesReturnEverySignalOnceWhileSignalsAreAdded) {
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size()) << "a signal was returned twice";
 }
 
+// Issue 12: a department's weekly digest lists the signals of its topics.
+TEST_F(TriageSignalListTest, ASignalNamesTheDepartmentsOfItsFeedbacksTopicsAndFiltersByOne) {
+  clock_.Advance(std::chrono::hours(2));  // Publish dates feedback an hour ago: today, not yesterday
+  History();
+  for (int k = 0; k < 6; ++k) Publish("late-" + std::to_string(k), "物流信息一直不更新，快递太慢了" + std::to_string(k));
+  Drain();
+  grpc::ClientContext context;
+  voc::v1::ListEmergingSignalsRequest request;
+  voc::v1::ListEmergingSignalsResponse all;
+  ASSERT_TRUE(stub_->ListEmergingSignals(&context, request, &all).ok());
+  ASSERT_GT(all.signals_size(), 0);
+  for (const auto& s : all.signals()) {
+    EXPECT_EQ(std::vector<std::string>(s.departments().begin(), s.departments().end()),
+              std::vector<std::string>{"logistics"}) << Key(s);
+  }
+
+  request.set_department("logistics");
+  grpc::ClientContext logistics_context;
+  voc::v1::ListEmergingSignalsResponse logistics;
+  ASSERT_TRUE(stub_->ListEmergingSignals(&logistics_context, request, &logistics).ok());
+  EXPECT_EQ(logistics.signals_size(), all.signals_size());
+
+  request.set_department("app_engineering");
+  grpc::ClientContext app_context;
+  voc::v1::ListEmergingSignalsResponse app;
+  ASSERT_TRUE(stub_->ListEmergingSignals(&app_context, request, &app).ok());
+  EXPECT_EQ(app.signals_size(), 0) << "no app feedback mentions these terms";
+}
+
 TEST_F(TriageSignalListTest, LimitStillWorksAndTokensAreChecked) {
   History();
   Emerge("物流信息一直不更新，快递太慢了");

@@ -493,6 +493,25 @@ absl::StatusOr<std::unordered_map<std::string, StoredResult>> TriageStore::GetRe
   });
 }
 
+absl::StatusOr<std::unordered_map<std::string, std::vector<std::string>>> TriageStore::TopicsOf(
+    const std::vector<std::string>& feedback_ids) {
+  return storage::Guarded("reading feedback topics", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::unordered_map<std::string, std::vector<std::string>> found;
+      for (std::size_t begin = 0; begin < feedback_ids.size(); begin += kRowsPerStatement) {
+        const std::size_t n = std::min(kRowsPerStatement, feedback_ids.size() - begin);
+        soci::details::prepare_temp_type query =
+            (s.prepare << "SELECT feedback_id, topic FROM triage_topics WHERE feedback_id IN (" +
+                              Placeholders(0, n) + ")");
+        for (std::size_t i = 0; i < n; ++i) query, soci::use(feedback_ids[begin + i]);
+        soci::rowset<soci::row> rows(query);
+        for (const auto& row : rows) found[row.get<std::string>(0)].push_back(row.get<std::string>(1));
+      }
+      return found;
+    });
+  });
+}
+
 absl::StatusOr<FeedbackCounts> TriageStore::Count(std::int64_t start_ms, std::int64_t end_ms,
                                                   const std::string& topic) {
   const long long start = start_ms, end = end_ms;

@@ -186,6 +186,10 @@ class TriageStore {
   // The stored results among `feedback_ids` (one query per 200 ids), by id.
   absl::StatusOr<std::unordered_map<std::string, StoredResult>> GetResults(
       const std::vector<std::string>& feedback_ids);
+  // The topics stored for each of `feedback_ids` (triage_topics; one query
+  // per 200 ids). Ids without topics are absent.
+  absl::StatusOr<std::unordered_map<std::string, std::vector<std::string>>> TopicsOf(
+      const std::vector<std::string>& feedback_ids);
 
   // Counts by occurred time in [start_ms, end_ms); `topic` counts with its
   // subtopics (api::IsSameOrDescendant).

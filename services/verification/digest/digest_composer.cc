@@ -60,16 +60,14 @@ absl::StatusOr<v1::Digest> DigestComposer::Compose(const DigestWeek& week, const
     rising.set_p_value(t.p_value());
   }
 
-  if (department.empty()) {
-    auto signals = voice_.Signals(week);
-    if (!signals.ok()) return failed(signals.status());
-    for (const v1::EmergingSignal& s : *signals) {
-      if (digest.signals_size() == kDigestTopItems) break;
-      v1::DigestSignal& signal = *digest.add_signals();
-      signal.mutable_terms()->CopyFrom(s.terms());
-      signal.set_count(s.count());
-      signal.set_expected(s.expected());
-    }
+  auto signals = voice_.Signals(week, department);
+  if (!signals.ok()) return failed(signals.status());
+  for (const v1::EmergingSignal& s : *signals) {
+    if (digest.signals_size() == kDigestTopItems) break;
+    v1::DigestSignal& signal = *digest.add_signals();
+    signal.mutable_terms()->CopyFrom(s.terms());
+    signal.set_count(s.count());
+    signal.set_expected(s.expected());
   }
 
   auto loop = loop_.LoopReport(week, department);

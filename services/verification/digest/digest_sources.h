@@ -44,9 +44,10 @@ class VoiceDigestSource {
   virtual absl::StatusOr<std::vector<v1::TopicFigure>> RisingTopics(const DigestWeek& week,
                                                                    const std::string& department) = 0;
   // Emerging weak signals on the week's last day (TriageService.
-  // ListEmergingSignals), strongest first. Company-wide: signals carry no
-  // department.
-  virtual absl::StatusOr<std::vector<v1::EmergingSignal>> Signals(const DigestWeek& week) = 0;
+  // ListEmergingSignals), strongest first; with a `department`, only those
+  // whose feedback is on that department's topics (EmergingSignal.departments).
+  virtual absl::StatusOr<std::vector<v1::EmergingSignal>> Signals(const DigestWeek& week,
+                                                                  const std::string& department) = 0;
   // The taxonomy's topics (TriageService.ListTopics, every page), so the
   // digest's text names its topics. None by default: the text shows ids.
   virtual absl::StatusOr<std::vector<v1::Topic>> Topics() { return std::vector<v1::Topic>{}; }

@@ -47,8 +47,10 @@ absl::StatusOr<std::vector<v1::TopicFigure>> TriageVoiceDigestSource::RisingTopi
   return std::vector<v1::TopicFigure>(response.topics().begin(), response.topics().end());
 }
 
-absl::StatusOr<std::vector<v1::EmergingSignal>> TriageVoiceDigestSource::Signals(const DigestWeek& week) {
+absl::StatusOr<std::vector<v1::EmergingSignal>> TriageVoiceDigestSource::Signals(const DigestWeek& week,
+                                                                                const std::string& department) {
   v1::ListEmergingSignalsRequest request;
+  request.set_department(department);
   // Noon of the Sunday in the report time zone: the same civil day whether
   // triage reads the day in UTC or in the report zone (-12 .. +14 h).
   *request.mutable_day() = MillisToProto(reports::DayStartMs(week.sunday(), week.utc_offset_minutes) +

@@ -22,7 +22,8 @@ class TriageVoiceDigestSource final : public VoiceDigestSource {
                                    std::chrono::milliseconds deadline = std::chrono::seconds(10));
   absl::StatusOr<std::vector<v1::TopicFigure>> RisingTopics(const DigestWeek& week,
                                                            const std::string& department) override;
-  absl::StatusOr<std::vector<v1::EmergingSignal>> Signals(const DigestWeek& week) override;
+  absl::StatusOr<std::vector<v1::EmergingSignal>> Signals(const DigestWeek& week,
+                                                          const std::string& department) override;
   absl::StatusOr<std::vector<v1::Topic>> Topics() override;
 
  private:

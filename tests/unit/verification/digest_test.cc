@@ -1,6 +1,7 @@
 // The weekly digest's pure parts and its schedule: the composer with fake
 // sources, the renderer's exact text in both languages, who may read and
 // compose, and the scheduler on a fake clock with a real SQLite store.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include "common/auth/role_book.h"
@@ -25,9 +26,16 @@ class FakeVoice final : public VoiceDigestSource {
     if (!fail.ok()) return fail;
     return topics;
   }
-  absl::StatusOr<std::vector<v1::EmergingSignal>> Signals(const DigestWeek&) override {
+  // Like triage: a department gets the signals that name it.
+  absl::StatusOr<std::vector<v1::EmergingSignal>> Signals(const DigestWeek&, const std::string& d) override {
     ++signal_calls;
-    return signals;
+    std::vector<v1::EmergingSignal> out;
+    for (const auto& s : signals) {
+      if (d.empty() || std::find(s.departments().begin(), s.departments().end(), d) != s.departments().end()) {
+        out.push_back(s);
+      }
+    }
+    return out;
   }
   absl::StatusOr<std::vector<v1::Topic>> Topics() override {
     if (!names_fail.ok()) return names_fail;
@@ -72,7 +80,11 @@ DigestWeek Week() { return DigestWeek{*reports::ParseDay("2026-11-23"), 480}; }
 TEST(DigestComposer, KeepsFiveSignificantRisesSignalsForTheCompanyAndSumsTheLoop) {
   FakeVoice voice;
   for (int i = 0; i < 8; ++i) voice.topics.push_back(Topic("t" + std::to_string(i), i != 1));
-  for (int i = 0; i < 7; ++i) voice.signals.emplace_back().add_terms("s" + std::to_string(i));
+  for (int i = 0; i < 7; ++i) {
+    v1::EmergingSignal& s = voice.signals.emplace_back();
+    s.add_terms("s" + std::to_string(i));
+    if (i == 3) s.add_departments("logistics");
+  }
   FakeLoop loop;
   for (int i = 0; i < 2; ++i) {
     v1::LoopFigures& row = *loop.report.add_rows();
@@ -107,8 +119,9 @@ TEST(DigestComposer, KeepsFiveSignificantRisesSignalsForTheCompanyAndSumsTheLoop
   auto logistics = composer.Compose(Week(), "logistics");
   ASSERT_TRUE(logistics.ok());
   EXPECT_EQ(logistics->name(), "digests/2026-11-23/logistics");
-  EXPECT_EQ(logistics->signals_size(), 0);  // signals carry no department
-  EXPECT_EQ(voice.signal_calls, 1);
+  ASSERT_EQ(logistics->signals_size(), 1) << "only the signal of logistics' topics";
+  EXPECT_EQ(logistics->signals(0).terms(0), "s3");
+  EXPECT_EQ(voice.signal_calls, 2);
   EXPECT_EQ(voice.departments, (std::vector<std::string>{"", "logistics"}));
 }
 
