@@ -67,9 +67,9 @@ const std::map<std::string, Template>& Templates() {
        {{"【每日逾期汇总】{{department}}有 {{overdue_count}} 个逾期工单",
          "{{recipient}}，您好：\n{{department}}当前有 {{overdue_count}} 个逾期工单，最早到期的 {{listed_count}} 个如下：\n"
          "{{cases}}"},
-        {"[Daily overdue digest] {{department}} has {{overdue_count}} overdue cases",
-         "Hello {{recipient}},\n{{department}} has {{overdue_count}} overdue cases; the {{listed_count}} due longest "
-         "ago:\n{{cases}}"}}},
+        {"[Daily overdue digest] {{department}} has {{overdue_count}} overdue {{cases_noun}}",
+         "Hello {{recipient}},\n{{department}} has {{overdue_count}} overdue {{cases_noun}}; the {{listed_count}} "
+         "due longest ago:\n{{cases}}"}}},
       {"resurvey",
        {{"邀请您再次评价我们的服务", "{{recipient}}，您好：\n感谢您此前的反馈。我们已改进，诚邀您再次评价：{{survey_link}}"},
         {"How are we doing now?",
@@ -262,6 +262,7 @@ RenderedMessage Render(const v1::NotificationRequest& request, const RenderConte
   values["link"] = link;
   if (request.event() == "overdue_digest") {
     values["cases"] = DigestCaseLines(request, lang, values, ctx.case_link_base);
+    values["cases_noun"] = Param(request, "overdue_count") == "1" ? "case" : "cases";
   }
 
   RenderedMessage m;
