@@ -29,8 +29,8 @@ class LocalZone {
   // The local civil day `utc` falls on.
   DayNumber LocalDay(TimeMs utc) const;
   // The UTC moment of local `minute_of_day` on `day`. A wall time skipped by
-  // a spring-forward maps to the transition; one that exists twice to its
-  // first occurrence (as the calendars do).
+  // a spring-forward is read in the offset before the change (02:30 becomes
+  // 03:30 summer time); one that exists twice is its first occurrence.
   TimeMs AtLocal(DayNumber day, int minute_of_day) const;
   // "2026-12-04T17:00:00+08:00": `utc` as local time with its offset.
   std::string FormatLocal(TimeMs utc) const;
