@@ -87,6 +87,11 @@ class SlaMailTest : public ::testing::Test {
     ASSERT_TRUE(testing::WaitForPort(port, 15000)) << ReadAll(dir_.path() + "/smtp.log");
     StackOptions options;
     options.smtp_url = "smtp://127.0.0.1:" + std::to_string(port);
+    // The digest test turns the daily overdue digest on at 08:30.
+    if (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()).find("Digest") !=
+        std::string::npos) {
+      options.overdue_digest_at = "08:30";
+    }
     stack_ = std::make_unique<Stack>(options);
     policies_ = sla::LoadSlaPolicies("config/sla_policies.yaml").value();
     office_ = policies_->FindCalendar("cn-office");
@@ -136,6 +141,36 @@ class SlaMailTest : public ::testing::Test {
     return out;
   }
 
+  // A product-quality complaint from a review (the shipped routing: owner
+  // the department's head, Michael Brown, who reads English); the case as
+  // GetCase shows it, or an empty case when none came.
+  v1::Case SubmitQualityComplaint(const std::string& external_id) {
+    v1::SubmitFeedbackRequest submit;
+    v1::Feedback* f = submit.mutable_feedback();
+    f->set_channel(v1::CHANNEL_REVIEW);
+    f->set_external_id(external_id);
+    f->set_text("衣服洗了一次就褪色，质量太差了，很失望");
+    v1::SubmitFeedbackResponse submitted;
+    {
+      grpc::ClientContext context;
+      const grpc::Status status = stack_->ingest().SubmitFeedback(&context, submit, &submitted);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+    }
+    v1::Case c;
+    Stack::WaitFor([&] {
+      grpc::ClientContext context;
+      v1::ListCasesRequest request;
+      request.set_feedback_id(submitted.feedback().id());
+      v1::ListCasesResponse response;
+      if (!stack_->tracking().ListCases(&context, request, &response).ok()) return false;
+      for (const auto& found : response.cases()) {
+        if (found.kind() == v1::CASE_KIND_COMPLAINT) c = found;
+      }
+      return !c.name().empty();
+    });
+    return c.name().empty() ? c : GetCase(c.name());
+  }
+
   std::vector<json> Mails() {
     std::vector<json> out;
     for (const auto& entry : std::filesystem::directory_iterator(mail_dir_)) {
@@ -179,30 +214,9 @@ TEST_F(SlaMailTest, AFridayEveningComplaintBreachesOnMondayAfternoonAndEachMailA
 
   // Friday 17:00: a product-quality complaint arrives as a review.
   AdvanceTo(at(friday, 17, 0));
-  v1::SubmitFeedbackRequest submit;
-  v1::Feedback* f = submit.mutable_feedback();
-  f->set_channel(v1::CHANNEL_REVIEW);
-  f->set_external_id("rev-sla-mail-1");
-  f->set_text("衣服洗了一次就褪色，质量太差了，很失望");
-  v1::SubmitFeedbackResponse submitted;
-  {
-    grpc::ClientContext context;
-    ASSERT_TRUE(stack_->ingest().SubmitFeedback(&context, submit, &submitted).ok());
-  }
-  v1::Case c;
-  ASSERT_TRUE(Stack::WaitFor([&] {
-    grpc::ClientContext context;
-    v1::ListCasesRequest request;
-    request.set_feedback_id(submitted.feedback().id());
-    v1::ListCasesResponse response;
-    if (!stack_->tracking().ListCases(&context, request, &response).ok()) return false;
-    for (const auto& found : response.cases()) {
-      if (found.kind() == v1::CASE_KIND_COMPLAINT) c = found;
-    }
-    return !c.name().empty();
-  })) << "no complaint case; logs in " << stack_->log_dir();
+  v1::Case c = SubmitQualityComplaint("rev-sla-mail-1");
+  ASSERT_FALSE(c.name().empty()) << "no complaint case; logs in " << stack_->log_dir();
   const std::string id = c.name().substr(std::string("cases/").size());
-  c = GetCase(c.name());
   ASSERT_GT(c.owners_size(), 0);
   ASSERT_EQ(c.owners(0).department(), "product_quality");
   ASSERT_EQ(c.owners(0).person(), "p-michael-brown");
@@ -296,6 +310,46 @@ TEST_F(SlaMailTest, AFridayEveningComplaintBreachesOnMondayAfternoonAndEachMailA
   for (const json& m : by_rcpt["chen.jianguo@example.com"]) {
     EXPECT_TRUE(Contains(m["text"].get<std::string>(), "陈建国，您好：")) << m["text"];
   }
+}
+
+// The daily overdue digest through the real voc-tracking (its PeriodicWorker
+// on the dev clock) and voc-notify: at the first 08:30 Beijing time after a
+// complaint fell overdue, its department's head gets one digest mail in his
+// language listing it; no other head gets one (nothing of theirs is overdue).
+TEST_F(SlaMailTest, TheOverdueDigestReachesTheDepartmentHeadOnceAtHalfPastEight) {
+  const sla::LocalZone zone = sla::LocalZone::Make("Asia/Shanghai").value();
+  const v1::Case c = SubmitQualityComplaint("rev-digest-1");
+  ASSERT_FALSE(c.name().empty()) << "no complaint case; logs in " << stack_->log_dir();
+  const std::string id = c.name().substr(std::string("cases/").size());
+  const std::int64_t due = ProtoToMillis(c.due_time());
+  // The first 08:30 after the due moment, and a while after it.
+  sla::DayNumber day = zone.LocalDay(due);
+  if (zone.AtLocal(day, 510) <= due) ++day;
+  AdvanceTo(zone.AtLocal(day, 510) - 60'000);
+  auto digests = [&] {
+    std::vector<json> out;
+    for (const json& m : Mails()) {
+      const std::string subject = m["subject"].get<std::string>();
+      if (Contains(subject, "overdue digest") || Contains(subject, "逾期汇总")) out.push_back(m);
+    }
+    return out;
+  };
+  EXPECT_TRUE(digests().empty()) << "not before 08:30";
+  AdvanceTo(zone.AtLocal(day, 510) + 60'000);
+  ASSERT_TRUE(Stack::WaitFor([&] { return !digests().empty(); }, std::chrono::seconds(30)))
+      << "no digest mail; logs in " << stack_->log_dir();
+  AdvanceTo(zone.AtLocal(day, 17 * 60));  // later the same day: no second one
+  Stack::WaitFor([&] { return digests().size() > 1; }, std::chrono::seconds(2));
+  const std::vector<json> got = digests();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]["rcpt_tos"], json::array({"michael.brown@example.com"}));
+  EXPECT_EQ(got[0]["subject"], "[Daily overdue digest] Product Quality has 1 overdue case");
+  const std::string text = WithLf(got[0]["text"].get<std::string>());
+  EXPECT_TRUE(Contains(text, "Hello Michael Brown,\nProduct Quality has 1 overdue case; the 1 due longest ago:\n"
+                             "1. [P3 · complaint] " + c.title() + " (case " + id + "), due "))
+      << text;
+  EXPECT_TRUE(Contains(text, "owner: Michael Brown (Product Quality)\n   Open: http://voc.test/#case=" + id))
+      << text;
 }
 
 }  // namespace
