@@ -287,7 +287,8 @@ $(sed 's/^/      /' "$ACCOUNTS")
     ./build/cli/voc submit --channel nps_survey --external-id try-1 --nps 2 \\
         --customer c-10001 --text "等了一个月还没交车，太失望了"
     ./build/cli/voc clock advance 25h      # watch callback SLAs breach and escalate: the
-                                           # mails arrive below; a case's page lists what was sent
+                                           # mails arrive below; a case's page lists what was sent;
+                                           # past 08:30 (Beijing) the heads' daily overdue digests too
     ./build/cli/voc triage eval --data ../shared/data/waimai_10k/train.csv
     ./build/cli/voc goals list                # the goals and where they stand
     ./build/cli/voc digests list              # then: voc digests show --week MONDAY --lang en

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <cctype>
+
 #include "services/notify/channels/webhook_channel.h"
 
 namespace voc::notify {
@@ -63,9 +65,11 @@ const std::map<std::string, Template>& Templates() {
          "{{cluster_size}} complaints."}}},
       {"overdue_digest",
        {{"【每日逾期汇总】{{department}}有 {{overdue_count}} 个逾期工单",
-         "{{recipient}}，您好：\n{{department}}当前有 {{overdue_count}} 个逾期工单：\n{{cases}}"},
-        {"[Daily overdue digest] {{department}} has {{overdue_count}} overdue cases",
-         "Hello {{recipient}},\n{{department}} has {{overdue_count}} overdue cases:\n{{cases}}"}}},
+         "{{recipient}}，您好：\n{{department}}当前有 {{overdue_count}} 个逾期工单，最早到期的 {{listed_count}} 个如下：\n"
+         "{{cases}}"},
+        {"[Daily overdue digest] {{department}} has {{overdue_count}} overdue {{cases_noun}}",
+         "Hello {{recipient}},\n{{department}} has {{overdue_count}} overdue {{cases_noun}}; the {{listed_count}} "
+         "due longest ago:\n{{cases}}"}}},
       {"resurvey",
        {{"邀请您再次评价我们的服务", "{{recipient}}，您好：\n感谢您此前的反馈。我们已改进，诚邀您再次评价：{{survey_link}}"},
         {"How are we doing now?",
@@ -137,6 +141,78 @@ std::string EscapeHtml(const std::string& text) {
   return out;
 }
 
+// The digest's case kinds and priorities in the recipient's language
+// (only there: a title that happens to be "complaint" stays as written).
+std::string KindWord(const std::string& kind, const std::string& language) {
+  static const std::map<std::string, std::pair<std::string, std::string>> kKinds = {
+      {"complaint", {"投诉", "complaint"}},
+      {"detractor_callback", {"差评回访", "detractor callback"}},
+      {"red_line", {"红线", "red line"}}};
+  auto it = kKinds.find(kind);
+  if (it == kKinds.end()) return kind;
+  return language == "en" ? it->second.second : it->second.first;
+}
+
+// "2026-12-04T17:00:00+08:00" -> "2026-12-04 17:00 (UTC+08:00)"; anything
+// else as it is.
+std::string LocalDueText(const std::string& due, const std::string& language) {
+  if (due.size() != 25 || due[10] != 'T') return due;
+  const std::string zone = "UTC" + due.substr(19);
+  return due.substr(0, 10) + " " + due.substr(11, 5) + (language == "en" ? " (" + zone + ")" : "（" + zone + "）");
+}
+
+std::string Param(const v1::NotificationRequest& request, const std::string& key) {
+  auto it = request.params().find(key);
+  return it == request.params().end() ? "" : it->second;
+}
+
+// {{cases}} of the overdue digest: one numbered entry per listed case
+// (params case_<i>_*, services/tracking/overdue_digest.h) with its link,
+// then how many more are not listed.
+std::string DigestCaseLines(const v1::NotificationRequest& request, const std::string& lang,
+                            const std::map<std::string, std::string>& values, const std::string& link_base) {
+  auto value = [&](const std::string& key) {
+    auto it = values.find(key);
+    return it == values.end() ? std::string() : it->second;
+  };
+  const bool en = lang == "en";
+  std::string out;
+  long listed = 0;
+  for (int i = 1;; ++i) {
+    const std::string p = "case_" + std::to_string(i) + "_";
+    const std::string id = Param(request, p + "id");
+    if (id.empty()) break;
+    ++listed;
+    std::string priority = Param(request, p + "priority");
+    for (char& c : priority) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const std::string kind = KindWord(Param(request, p + "kind"), lang);
+    const std::string due = LocalDueText(Param(request, p + "due_time"), lang);
+    const std::string department = value(p + "owner_department");
+    const std::string person = value(p + "owner_person");
+    std::string owner = person.empty() ? department : person + (en ? " (" + department + ")" : "（" + department + "）");
+    const std::string title = Param(request, p + "title");
+    out += std::to_string(i) + ". ";
+    if (en) {
+      out += "[" + priority + " · " + kind + "] " + title + " (case " + id + "), due " + due + ", owner: " + owner;
+    } else {
+      out += "【" + priority + "·" + kind + "】" + title + "（工单 " + id + "），" + due + " 到期，负责人：" + owner;
+    }
+    out += "\n";
+    if (!link_base.empty()) out += std::string(en ? "   Open: " : "   查看：") + link_base + "/#case=" + id + "\n";
+  }
+  long total = listed;
+  try {
+    total = std::stol(Param(request, "overdue_count"));
+  } catch (const std::exception&) {
+  }
+  if (total > listed) {
+    const std::string more = std::to_string(total - listed);
+    out += en ? "... and " + more + " more overdue cases in the worklist.\n"
+              : "……另有 " + more + " 个逾期工单，请在工作台查看。\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string BareCaseId(const std::string& case_id) {
@@ -184,6 +260,10 @@ RenderedMessage Render(const v1::NotificationRequest& request, const RenderConte
   std::string link;
   if (!ctx.case_link_base.empty() && !case_id.empty()) link = ctx.case_link_base + "/#case=" + case_id;
   values["link"] = link;
+  if (request.event() == "overdue_digest") {
+    values["cases"] = DigestCaseLines(request, lang, values, ctx.case_link_base);
+    values["cases_noun"] = Param(request, "overdue_count") == "1" ? "case" : "cases";
+  }
 
   RenderedMessage m;
   m.message_id = ctx.message_id;

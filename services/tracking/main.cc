@@ -18,6 +18,7 @@
 #include "services/tracking/event_relay.h"
 #include "services/tracking/loop_report_grpc.h"
 #include "services/tracking/loop_reporter.h"
+#include "services/tracking/overdue_digest.h"
 #include "services/tracking/store/loop_report_store.h"
 #include "services/tracking/sla_sweeper.h"
 #include "services/tracking/store/migrations.h"
@@ -148,6 +149,32 @@ int main(int argc, char** argv) {
                                     },
                                     voc::PeriodicWorker::FirstTick::kImmediately);
   voc::tracking::LoopReporter loop_reporter(loop_store, loop_rollup, *ctx.clock);
+  // Issue 11: the daily overdue digest of each department, at a local time
+  // (services.tracking.overdue_digest_at / _time_zone), once a local day
+  // across replicas (tracking migration 9's claims).
+  auto digest_settings = voc::tracking::OverdueDigestSettingsFrom(config);
+  if (!digest_settings.ok()) {
+    std::cerr << "voc-tracking: cannot start: " << digest_settings.status().message() << "\n";
+    return 2;
+  }
+  std::vector<std::string> digest_departments;
+  for (const voc::org::Department* d : directory->Departments()) digest_departments.push_back(d->id);
+  voc::tracking::OverdueDigestStore digest_store(*ctx.db);
+  std::unique_ptr<voc::tracking::OverdueDigester> digester;
+  if (digest_settings->has_value()) {
+    digester = std::make_unique<voc::tracking::OverdueDigester>(digest_store, *ctx.clock, *notifier,
+                                                                digest_departments, **digest_settings);
+  }
+  voc::PeriodicWorker digest_worker("overdue-digest", digester ? interval : std::chrono::milliseconds(0),
+                                    [&] {
+                                      const auto ran = digester->RunOnce();
+                                      if (!ran.ok()) {
+                                        voc::log::Warn("overdue_digest_failed",
+                                                       {{"error", std::string(ran.status().message())}});
+                                      }
+                                    },
+                                    voc::PeriodicWorker::FirstTick::kImmediately);
+
   voc::tracking::LoopReportGrpc loop_grpc(*authenticator, loop_reporter);
 
   // PIPL / GDPR erasure (issue 9): voc customers erase.
@@ -161,6 +188,7 @@ int main(int argc, char** argv) {
   worker.Start();
   item_worker.Start();
   rollup_worker.Start();
+  digest_worker.Start();
   relay.Start();
   voc::log::Info("tracking_started", {{"directory", directory_path},
                                       {"sla_policies", policies.path()},
@@ -169,6 +197,7 @@ int main(int argc, char** argv) {
   worker.Stop();
   item_worker.Stop();
   rollup_worker.Stop();
+  digest_worker.Stop();
   relay.Stop();
   return 0;
 }

@@ -25,7 +25,8 @@ std::string BinaryFor(const std::string& name) {
   static const std::map<std::string, std::string> binaries = {
       {"ingest", VOC_INGEST_BIN},         {"triage", VOC_TRIAGE_BIN},
       {"assignment", VOC_ASSIGNMENT_BIN}, {"tracking", VOC_TRACKING_BIN},
-      {"verification", VOC_VERIFICATION_BIN}, {"identity", VOC_IDENTITY_BIN}};
+      {"verification", VOC_VERIFICATION_BIN}, {"identity", VOC_IDENTITY_BIN},
+      {"notify", VOC_NOTIFY_BIN}};
   return binaries.at(name);
 }
 
@@ -35,14 +36,15 @@ std::shared_ptr<grpc::Channel> Stack::ChannelAs(const std::string& service, cons
   return credentials_.Channel("127.0.0.1:" + std::to_string(ports_.at(service)), principal);
 }
 
-Stack::Stack(StackOptions options) : options_(options) {
+Stack::Stack(StackOptions options) : options_(options), services_(ServiceNames()) {
+  if (!options_.smtp_url.empty()) services_.push_back("notify");
   redis_ = std::make_unique<testing::RedisServer>();
-  for (const auto& name : ServiceNames()) ports_[name] = testing::FreePort();
+  for (const auto& name : services_) ports_[name] = testing::FreePort();
   // An internal system that may only submit feedback (issue 9's tests).
   credentials_.Add("feedback-only", "feedback:write");
   bootstrap_admin_key_ = "vk_b00757a9c0de_" + auth::RandomToken();
   WriteConfig();
-  for (const auto& name : ServiceNames()) StartService(name);
+  for (const auto& name : services_) StartService(name);
   ingest_ = voc::v1::IngestService::NewStub(ChannelAs("ingest", "tester"));
   triage_ = voc::v1::TriageService::NewStub(ChannelAs("triage", "tester"));
   assignment_ = voc::v1::AssignmentService::NewStub(ChannelAs("assignment", "tester"));
@@ -81,10 +83,12 @@ void Stack::WriteConfig() {
       << credentials_.AuthYaml();
   if (!options_.notifier_webhook_url.empty()) {
     out << "notifier: {kind: webhook, webhook_url: \"" << options_.notifier_webhook_url << "\"}\n";
+  } else if (!options_.smtp_url.empty()) {
+    out << "notifier: {kind: stream}\n";
   }
   out
       << "services:\n";
-  for (const auto& name : ServiceNames()) {
+  for (const auto& name : services_) {
     std::string address = "127.0.0.1:" + std::to_string(ports_[name]);
     out << "  " << name << ":\n"
         << "    listen: " << address << "\n"
@@ -100,7 +104,16 @@ void Stack::WriteConfig() {
       out << "    routing: config/routing.yaml\n";
     } else if (name == "tracking") {
       out << "    sla_sweep_interval_ms: " << options_.sla_sweep_interval_ms << "\n"
-          << "    notifier: {kind: log}\n";
+          << "    overdue_digest_at: \"" << options_.overdue_digest_at << "\"\n";
+      if (options_.smtp_url.empty()) out << "    notifier: {kind: log}\n";
+    } else if (name == "notify") {
+      out << "    subscriptions: config/subscriptions.yaml\n"
+          << "    delivery_interval_ms: 100\n"
+          << "    case_link_base: " << options_.case_link_base << "\n"
+          << "    channels:\n"
+          << "      log: {enabled: true}\n"
+          << "      email: {smtp_url: \"" << options_.smtp_url << "\", from: voc@example.com, starttls: \"off\","
+          << " timeout_ms: 10000}\n";
     } else if (name == "verification") {
       out << "    check_delay_hours: " << options_.check_delay_hours << "\n"
           << "    window_days: " << options_.window_days << "\n"
@@ -134,7 +147,7 @@ void Stack::KillService(const std::string& name) {
 }
 
 void Stack::AdvanceClock(std::chrono::seconds by) {
-  for (const auto& name : ServiceNames()) {
+  for (const auto& name : services_) {
     auto stub = voc::v1::DevClockService::NewStub(ChannelAs(name, "tester"));
     grpc::ClientContext context;
     voc::v1::AdvanceClockRequest request;

@@ -35,6 +35,15 @@ struct StackOptions {
   // When set, every alert (red lines, escalations) is POSTed here instead
   // of logged (the top-level `notifier:` setting).
   std::string notifier_webhook_url;
+  // Issue 11: when set ("smtp://127.0.0.1:<port>"), the stack also runs
+  // voc-notify delivering e-mail there (plain SMTP, the shipped
+  // subscriptions, links to case_link_base), and every stage publishes its
+  // notifications to the notify stream (`notifier: {kind: stream}`).
+  std::string smtp_url;
+  std::string case_link_base = "http://voc.test";
+  // services.tracking.overdue_digest_at: off by default, so a test that
+  // moves the clock past 08:30 gets no digest it did not ask for.
+  std::string overdue_digest_at = "off";
 };
 
 class Stack {
@@ -46,6 +55,9 @@ class Stack {
   void StartService(const std::string& name);
   // SIGKILLs one service process (no clean shutdown).
   void KillService(const std::string& name);
+
+  // The services this stack runs: ServiceNames(), plus "notify" with smtp_url.
+  const std::vector<std::string>& services() const { return services_; }
 
   // Moves every service's clock forward by the same amount.
   void AdvanceClock(std::chrono::seconds by);
@@ -86,6 +98,7 @@ class Stack {
   std::map<std::string, std::string> EnvFor(const std::string& name) const;
 
   StackOptions options_;
+  std::vector<std::string> services_;
   testing::TempDir dir_;
   testing::TestCredentials credentials_;
   std::string bootstrap_admin_key_;

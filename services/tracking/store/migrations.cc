@@ -3,6 +3,7 @@
 #include "services/tracking/store/loop_report_store.h"
 #include "services/tracking/store/loop_rollup_store.h"
 #include "services/tracking/store/explanation_migration.h"
+#include "services/tracking/store/overdue_digest_store.h"
 #include "services/tracking/store/sla_store.h"
 #include "services/tracking/tasks/task_migration.h"
 
@@ -223,6 +224,9 @@ std::vector<storage::Migration> TrackingMigrations() {
       // ---- issue 12, the Loop report's daily roll-up: migration 8
       // (services/tracking/store/loop_rollup_store.cc)
       LoopRollupMigration(),
+      // ---- issue 11, the daily overdue digest's claims: migration 9
+      // (services/tracking/store/overdue_digest_store.cc)
+      OverdueDigestMigration(),
   };
 }
 
