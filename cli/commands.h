@@ -26,4 +26,8 @@ int RunGoals(const CliContext& ctx, const std::vector<std::string>& words);
 int RunOutcomes(const CliContext& ctx, const std::vector<std::string>& words);
 int RunDigests(const CliContext& ctx, const std::vector<std::string>& words);
 
+// voc rules history|show|update|rollback KIND ... | reload (issue 9): the
+// editable rules (taxonomy, redlines, priority, routing) and their history.
+int RunRules(const CliContext& ctx, const std::vector<std::string>& words);
+
 }  // namespace voc::cli

@@ -30,6 +30,9 @@ constexpr char kUsage[] =
     "        | reset-password U --password-stdin | list             (admin key)\n"
     "  apikeys create --name NAME --scopes a,b | revoke KEY_ID | list [--all]   (admin key)\n"
     "  audit list [--kind K] [--principal P] [--limit N]              (admin key)\n"
+    "  rules history KIND [--limit N] | show KIND [VERSION] | update KIND FILE [--comment T]\n"
+    "        | rollback KIND VERSION [--comment T] | reload   (KIND: taxonomy, redlines, priority,\n"
+    "        routing; changes need rules:write)\n"
     "  customers erase ID [--yes]   (admin: VOC_API_KEY with the admin scope)\n"
     "  reports rebuild [voice|loop] (admin key: the report roll-ups from the tables they sum)\n"
     "  goals create --title T --metric M --baseline N --target N --start DAY --deadline DAY [scope]\n"
@@ -107,6 +110,7 @@ int main(int argc, char** argv) {
   if (command == "apikeys") return voc::cli::RunApiKeys(ctx, rest);
   if (command == "audit") return voc::cli::RunAudit(ctx, rest);
   if (command == "customers") return voc::cli::RunCustomers(ctx, rest);
+  if (command == "rules") return voc::cli::RunRules(ctx, rest);
   if (command == "reports") return voc::cli::RunReports(ctx, rest);
   if (command == "goals") return voc::cli::RunGoals(ctx, rest);
   if (command == "outcomes") return voc::cli::RunOutcomes(ctx, rest);

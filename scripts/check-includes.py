@@ -54,6 +54,7 @@ COMMON_LAYERS = {
     "erasure": {"auth", "log", "status"},
     # Report figures (issue 12): plain arithmetic over counts, below every service.
     "reports": {"config"},
+    "rules": {"auth", "storage", "rpc", "clock", "log", "util", "status"},
 }
 
 

@@ -330,31 +330,18 @@ absl::StatusOr<v1::Assignment> AssignmentService::GetAssignment(const auth::Prin
   return auth::Denied("read the assignment of " + feedback);
 }
 
-absl::StatusOr<v1::ReloadRulesResponse> AssignmentService::ReloadRules(const auth::Principal& caller,
-                                                                       auth::AuditSink& audit,
-                                                                       const std::string& client_address) {
-  if (!auth::CanWriteRules(caller)) return auth::Denied("reload the routing rules");
-  log::Info("routing_rules_reload_requested", {{"actor", caller.Actor()}});
-  auto reloaded = ReloadRules();
-  if (reloaded.ok()) {
-    audit.Record({"rules_changed", caller.id, caller.via, "/voc.v1.AssignmentService/ReloadRules",
-                  "routing", client_address, "reloaded " + files_.directory + " and " + files_.routing});
-  }
-  return reloaded;
-}
-
-absl::StatusOr<v1::ReloadRulesResponse> AssignmentService::ReloadRules() {
+absl::StatusOr<std::shared_ptr<const Router>> AssignmentService::RouterFromFiles() const {
   auto fresh = LoadRouter(files_);
   if (!fresh.ok()) {
     log::Warn("routing_rules_reload_failed", {{"error", std::string(fresh.status().message())}});
     return absl::FailedPreconditionError(fresh.status().message());
   }
-  {
-    std::lock_guard lock(router_mu_);
-    router_ = *std::move(fresh);
-  }
-  log::Info("routing_rules_reloaded", {{"directory", files_.directory}, {"routing", files_.routing}});
-  return CurrentCounts();
+  return fresh;
+}
+
+void AssignmentService::InstallRouter(std::shared_ptr<const Router> next) {
+  std::lock_guard lock(router_mu_);
+  router_ = std::move(next);
 }
 
 v1::ReloadRulesResponse AssignmentService::CurrentCounts() const {

@@ -14,7 +14,7 @@
 //     retries it.
 //
 // Thread-safe: Handle() and HandleBatch() may run on several threads;
-// ReloadRules() swaps the router atomically (in-flight messages finish with
+// InstallRouter() swaps the router atomically (in-flight messages finish with
 // the old one).
 #pragma once
 
@@ -76,16 +76,17 @@ class AssignmentService {
   // gets PERMISSION_DENIED, whether or not the feedback was routed (AIP-193).
   absl::StatusOr<v1::Assignment> GetAssignment(const auth::Principal& caller, const std::string& feedback);
 
-  // Re-reads both files and swaps the rules in. On a bad file the rules in
-  // force stay and the answer is FAILED_PRECONDITION "<file>:<line>:
-  // <problem>" (the request is fine; the files on disk are not).
-  absl::StatusOr<v1::ReloadRulesResponse> ReloadRules();
-  // ReloadRules by `caller` (the RPC): rules:write or admin, or an analyst
-  // or admin person (auth::CanWriteRules), else PERMISSION_DENIED and the
-  // rules stay. Who reloaded goes to the log line and, once reloaded, to
-  // `audit` as "rules_changed" (with the caller's `client_address`).
-  absl::StatusOr<v1::ReloadRulesResponse> ReloadRules(const auth::Principal& caller, auth::AuditSink& audit,
-                                                      const std::string& client_address = "");
+  // Re-reads both files into a new router without installing it:
+  // FAILED_PRECONDITION "<file>:<line>: <problem>" on a bad file (the
+  // request is fine; the files on disk are not). RoutingRuleEditor::
+  // ReloadRules decides whether that is a new routing version (issue 9).
+  absl::StatusOr<std::shared_ptr<const Router>> RouterFromFiles() const;
+  // The router in force, and a new one swapped in atomically (in-flight
+  // messages finish with the old one). Who may install what is the
+  // RoutingRuleEditor's to decide.
+  std::shared_ptr<const Router> router() const;
+  void InstallRouter(std::shared_ptr<const Router> next);
+  const RuleFiles& files() const { return files_; }
   // Departments, people and rules in force.
   v1::ReloadRulesResponse CurrentCounts() const;
 
@@ -112,7 +113,6 @@ class AssignmentService {
                                  std::vector<absl::Status>& results);
   // Stores the decisions in one transaction, then sends their alerts.
   void StoreAndNotify(const std::vector<Decided>& decided, std::vector<absl::Status>& results);
-  std::shared_ptr<const Router> router() const;
   // Sends the alerts of stored decisions not yet notified: red lines, then
   // new P1 cases. UNAVAILABLE at the first one the notifier refuses (the
   // message is retried; the ones sent are marked and not sent again).

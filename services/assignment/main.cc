@@ -1,5 +1,5 @@
 // voc-assignment: consumes voc:triaged, opens cases in tracking, serves
-// GetAssignment / ReloadRules.
+// GetAssignment, ReloadRules and the routing rules' history (issue 9).
 #include <iostream>
 #include <thread>
 
@@ -12,11 +12,13 @@
 #include "common/rpc/channel.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
+#include "common/service/periodic_worker.h"
 #include "services/assignment/assignment_consumer.h"
 #include "services/assignment/assignment_grpc.h"
 #include "services/assignment/assignment_service.h"
 #include "services/assignment/grpc_clients.h"
 #include "services/assignment/privacy_grpc.h"
+#include "services/assignment/routing_rule_editor.h"
 #include "services/assignment/store/assignment_store.h"
 
 int main(int argc, char** argv) {
@@ -58,7 +60,18 @@ int main(int argc, char** argv) {
   voc::assignment::AssignmentStore store(*ctx.db);
   voc::assignment::GrpcCaseCreator cases(voc::rpc::MakeChannel(config.AddressOf("tracking"), *security));
   voc::assignment::AssignmentService service(store, *ctx.clock, cases, **notifier, *router, files);
-  voc::assignment::AssignmentGrpc grpc_service(service, *authenticator);
+  // Routing rules changed through the API are stored and win over the file
+  // (issue 9); a version another replica stored is followed at the next check.
+  voc::assignment::RoutingRuleEditor routing_rules(service, store, *ctx.clock, authenticator->audit());
+  if (const absl::Status loaded = routing_rules.LoadStoredRules(); !loaded.ok()) {
+    std::cerr << "voc-assignment: cannot start: " << loaded.message() << "\n";
+    return 2;
+  }
+  voc::PeriodicWorker rule_checks(
+      "rules_check", std::chrono::milliseconds(config.ServiceInt("rules_check_interval_ms", 10000)),
+      [&] { routing_rules.CheckForNewerRules(); });
+  rule_checks.Start();
+  voc::assignment::AssignmentGrpc grpc_service(service, routing_rules, *authenticator);
   voc::assignment::AssignmentConsumer triaged(service);
 
   voc::queue::ConsumerOptions consumer_options;

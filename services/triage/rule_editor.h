@@ -1,11 +1,11 @@
-// RuleEditor: changes to the rules triage runs (taxonomy, red lines) made
-// over the API, with their history (issue 9). Every update and rollback is
-// a numbered version in rule_versions recording who made it (the caller's
-// auth::Principal::Actor(), never a field the client sent), when (the
-// injected clock) and why (the comment), and goes to the audit log
-// ("rules_changed", "rules_rolled_back"). The first change of a kind first
-// records the rules file that was in force, so even that first change can
-// be rolled back. Who may do this is decided before (triage_access.h).
+// RuleEditor: changes to the rules triage runs (taxonomy, red lines and the
+// priority matrix) made over the API, with their history (issue 9). The
+// history itself (numbered versions in rule_versions recording who, when and
+// why; audit "rules_changed" / "rules_rolled_back"; the rules file recorded
+// as version 1 before the first change; rollback) is common/rules'
+// RuleHistory, shared with assignment's routing rules; this adapts triage's
+// three stores and messages to it. Who may do this is decided before
+// (triage_access.h).
 //
 // A change is stored first, then installed here; the other replicas follow
 // within one check (RuleReloader), and a restart installs the newest
@@ -20,64 +20,60 @@
 
 #include <absl/status/statusor.h>
 
-#include <memory>
-#include <mutex>
-#include <type_traits>
-#include <utility>
+#include <vector>
 
 #include "common/auth/audit.h"
 #include "common/auth/principal.h"
 #include "common/clock/clock.h"
+#include "common/rules/rule_history.h"
 #include "services/triage/analysis/analyzer_impl.h"
 #include "services/triage/store/triage_store.h"
 #include "voc/v1/triage.pb.h"
 
 namespace voc::triage {
 
+// Triage's kinds of rules, over the analyser's stores; what RuleEditor and
+// RuleReloader both work on.
+class TriageRuleKinds {
+ public:
+  explicit TriageRuleKinds(TriageAnalyzer& analyzer)
+      : taxonomy_(kTaxonomyRules, analyzer.taxonomy()),
+        red_lines_(kRedLineRules, analyzer.red_lines()),
+        priority_(kPriorityRules, analyzer.priority()) {}
+  TriageRuleKinds(const TriageRuleKinds&) = delete;
+  TriageRuleKinds& operator=(const TriageRuleKinds&) = delete;
+
+  std::vector<rules::RuleKind*> All() { return {&taxonomy_, &red_lines_, &priority_}; }
+
+ private:
+  rules::StoreRuleKind<TaxonomyStore> taxonomy_;
+  rules::StoreRuleKind<RedLineStore> red_lines_;
+  rules::StoreRuleKind<PriorityStore> priority_;
+};
+
 class RuleEditor {
  public:
   RuleEditor(TriageAnalyzer& analyzer, TriageStore& store, const Clock& clock, auth::AuditSink& audit)
-      : analyzer_(analyzer), store_(store), clock_(clock), audit_(audit) {}
+      : kinds_(analyzer), history_(store.rule_versions(), kinds_.All(), clock, audit, "RollbackRules") {}
 
   absl::StatusOr<v1::Taxonomy> UpdateTaxonomy(const auth::Principal& caller, const v1::UpdateTaxonomyRequest& request);
   absl::StatusOr<v1::RedLines> UpdateRedLines(const auth::Principal& caller, const v1::UpdateRedLinesRequest& request);
+  absl::StatusOr<v1::PriorityRules> UpdatePriorityRules(const auth::Principal& caller,
+                                                        const v1::UpdatePriorityRulesRequest& request);
   // Newest first, paged by version number.
   absl::StatusOr<v1::ListRuleVersionsResponse> ListRuleVersions(const v1::ListRuleVersionsRequest& request);
+  // One version with its YAML.
+  absl::StatusOr<v1::RuleVersion> GetRuleVersion(const v1::GetRuleVersionRequest& request);
   absl::StatusOr<v1::RuleVersion> RollbackRules(const auth::Principal& caller, const v1::RollbackRulesRequest& request);
 
+  // "taxonomy", "redlines" or "priority"; INVALID_ARGUMENT naming `field` otherwise.
+  absl::Status CheckRuleKind(const std::string& kind, const char* field = "kind") const {
+    return history_.CheckKind(kind, field);
+  }
+
  private:
-  struct Change {
-    std::string kind;
-    std::string yaml;
-    std::string comment;
-    std::string rolled_back_from;  // empty for an update
-  };
-  // What a store of rules (TaxonomyStore, RedLineStore) holds.
-  template <typename Store>
-  using RulesOf = std::remove_const_t<typename decltype(std::declval<Store&>().Current())::element_type>;
-  template <typename Rules>
-  struct Applied {
-    std::int64_t number = 0;
-    std::int64_t created_ms = 0;
-    std::shared_ptr<const Rules> rules;
-  };
-  // Validates `change.yaml` as the store's rules, stores it as the next
-  // version (after the running rules when none is stored yet), installs it
-  // in `store`, audits.
-  template <typename Store>
-  absl::StatusOr<Applied<RulesOf<Store>>> Apply(const auth::Principal& caller, const Change& change, Store& store);
-  template <typename Store>
-  absl::StatusOr<v1::RuleVersion> Rollback(const auth::Principal& caller, const v1::RollbackRulesRequest& request,
-                                           Store& store);
-
-  TriageAnalyzer& analyzer_;
-  TriageStore& store_;
-  const Clock& clock_;
-  auth::AuditSink& audit_;
-  std::mutex changes_mu_;
+  TriageRuleKinds kinds_;
+  rules::RuleHistory history_;
 };
-
-// "taxonomy" or "redlines"; INVALID_ARGUMENT naming `field` otherwise.
-absl::Status CheckRuleKind(const std::string& kind, const char* field = "kind");
 
 }  // namespace voc::triage

@@ -1,5 +1,6 @@
-// RuleReloader: keeps the taxonomy and red lines this replica runs equal to
-// the newest versions stored in the database.
+// RuleReloader: keeps the taxonomy, red lines and priority matrix this
+// replica runs equal to the newest versions stored in the database
+// (common/rules' RuleFollower over triage's rule_versions).
 //
 // An update RPC stores the new rules (rule_versions) and swaps them in the
 // replica that served it; every other replica sharing the database picks
@@ -12,49 +13,33 @@
 #pragma once
 
 #include <absl/status/status.h>
-#include <absl/status/statusor.h>
 
-#include <map>
-#include <mutex>
-#include <string>
-
-#include "services/triage/analysis/analyzer_impl.h"
-#include "services/triage/store/triage_store.h"
+#include "common/rules/rule_history.h"
+#include "services/triage/rule_editor.h"
 
 namespace voc::triage {
 
 class RuleReloader {
  public:
-  RuleReloader(TriageAnalyzer& analyzer, TriageStore& store);
+  RuleReloader(TriageAnalyzer& analyzer, TriageStore& store)
+      : kinds_(analyzer), follower_(store.rule_versions(), kinds_.All()) {}
 
   // At start: installs the newest stored version of each kind (it wins over
   // the file in config/). INVALID_ARGUMENT ("<source>:<line>: <problem>")
   // when one does not validate, so the service refuses to start, as it does
   // with an invalid rule file; the store's status when it cannot be read.
-  absl::Status LoadStoredRules();
+  absl::Status LoadStoredRules() { return follower_.LoadStoredRules(); }
 
   // Installs the newest stored version of each kind whose content differs
-  // from the rules running here, logging `rules_reloaded` with the old and
-  // new version. One query when nothing changed. A stored version that does
-  // not validate is logged once (`rules_reload_rejected`) and skipped: the
-  // running rules stay. A database that cannot be read is logged
-  // (`rules_check_failed`) and retried at the next check. Returns the number
-  // of kinds reloaded.
-  int CheckForNewerRules();
+  // from the rules running here (`rules_reloaded`); a stored version that
+  // does not validate is logged once (`rules_reload_rejected`) and skipped;
+  // a database that cannot be read is logged (`rules_check_failed`).
+  // Returns the number of kinds reloaded.
+  int CheckForNewerRules() { return follower_.CheckForNewerRules(); }
 
  private:
-  // The number of kinds reloaded; with `fail_on_invalid`, a stored version
-  // that does not validate is an error instead of being skipped.
-  absl::StatusOr<int> Sync(bool fail_on_invalid);
-  template <typename Rules>
-  absl::StatusOr<bool> Follow(const StoredRuleVersion& newest, Rules& rules, bool fail_on_invalid);
-
-  TriageAnalyzer& analyzer_;
-  TriageStore& store_;
-  std::mutex mu_;
-  // kind -> id of a stored version that did not validate here: not parsed
-  // (nor logged) again on every check.
-  std::map<std::string, std::string> rejected_;
+  TriageRuleKinds kinds_;
+  rules::RuleFollower follower_;
 };
 
 }  // namespace voc::triage

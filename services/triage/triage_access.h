@@ -10,10 +10,12 @@
 //   ListClusters, GetCluster, DrillDown, ListEmergingSignals, ListTopics
 //                                  CanReadAnalytics (analytics:read,
 //                                  cases:read, feedback:read; any person)
-//   GetTaxonomy, GetRedLines, ListRuleVersions
+//   GetTaxonomy, GetRedLines, GetPriorityRules, ListRuleVersions,
+//   GetRuleVersion
 //                                  CanReadRules (rules:read|write, admin; any person)
 //   PreviewTaxonomy, PreviewRedLines, UpdateTaxonomy, UpdateRedLines,
-//   RollbackRules                  CanWriteRules (rules:write, admin;
+//   UpdatePriorityRules, RollbackRules
+//                                  CanWriteRules (rules:write, admin;
 //                                  analysts, admins). Previews run candidate
 //                                  rules over stored texts and show examples.
 #pragma once

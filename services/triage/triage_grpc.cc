@@ -83,4 +83,17 @@ Status TriageGrpc::RollbackRules(ServerContext* ctx, const v1::RollbackRulesRequ
              [&](const Principal& caller) { return rules_.RollbackRules(caller, *req); });
 }
 
+Status TriageGrpc::GetRuleVersion(ServerContext* ctx, const v1::GetRuleVersionRequest* req, v1::RuleVersion* resp) {
+  return Run(ctx, "GetRuleVersion", resp, MayReadRules, [&](const Principal&) { return rules_.GetRuleVersion(*req); });
+}
+Status TriageGrpc::GetPriorityRules(ServerContext* ctx, const v1::GetPriorityRulesRequest*, v1::PriorityRules* resp) {
+  return Run(ctx, "GetPriorityRules", resp, MayReadRules,
+             [&](const Principal&) { return service_.GetPriorityRules(); });
+}
+Status TriageGrpc::UpdatePriorityRules(ServerContext* ctx, const v1::UpdatePriorityRulesRequest* req,
+                                       v1::PriorityRules* resp) {
+  return Run(ctx, "UpdatePriorityRules", resp, MayWriteRules,
+             [&](const Principal& caller) { return rules_.UpdatePriorityRules(caller, *req); });
+}
+
 }  // namespace voc::triage

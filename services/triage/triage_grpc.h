@@ -3,7 +3,7 @@
 // refused by triage_access.h, calls TriageService or RuleEditor, and maps
 // its status once (rpc::ToGrpcStatus).
 //
-// Taxonomy and red-line updates are stored in the database, which is the
+// Taxonomy, red-line and priority updates are stored in the database, which is the
 // record: at start the newest stored version wins over the file shipped in
 // config/ (which may be a read-only ConfigMap in Kubernetes), and the other
 // replicas pick an update up within one check interval (RuleReloader).
@@ -42,6 +42,11 @@ class TriageGrpc final : public v1::TriageService::Service {
   grpc::Status ListRuleVersions(grpc::ServerContext*, const v1::ListRuleVersionsRequest*,
                                 v1::ListRuleVersionsResponse*) override;
   grpc::Status RollbackRules(grpc::ServerContext*, const v1::RollbackRulesRequest*, v1::RuleVersion*) override;
+  grpc::Status GetRuleVersion(grpc::ServerContext*, const v1::GetRuleVersionRequest*, v1::RuleVersion*) override;
+  grpc::Status GetPriorityRules(grpc::ServerContext*, const v1::GetPriorityRulesRequest*,
+                                v1::PriorityRules*) override;
+  grpc::Status UpdatePriorityRules(grpc::ServerContext*, const v1::UpdatePriorityRulesRequest*,
+                                   v1::PriorityRules*) override;
 
  private:
   using Check = absl::Status (*)(const auth::Principal&);

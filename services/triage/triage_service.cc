@@ -409,6 +409,10 @@ absl::StatusOr<v1::RedLines> TriageService::GetRedLines() const {
   return RulesMessage<v1::RedLines>(*processor_.analyzer().red_lines().Current());
 }
 
+absl::StatusOr<v1::PriorityRules> TriageService::GetPriorityRules() const {
+  return RulesMessage<v1::PriorityRules>(*processor_.analyzer().priority().Current());
+}
+
 absl::StatusOr<v1::PreviewRedLinesResponse> TriageService::PreviewRedLines(
     const v1::PreviewRedLinesRequest& request) {
   VOC_ASSIGN_OR_RETURN(const auto candidate, RedLineList::Parse(request.yaml(), "yaml"));

@@ -76,6 +76,8 @@ class TriageService {
   absl::StatusOr<v1::ListTopicsResponse> ListTopics(const v1::ListTopicsRequest& request) const;
   absl::StatusOr<v1::PreviewTaxonomyResponse> PreviewTaxonomy(const v1::PreviewTaxonomyRequest& request);
   absl::StatusOr<v1::RedLines> GetRedLines() const;
+  // The priority matrix in force (issue 9).
+  absl::StatusOr<v1::PriorityRules> GetPriorityRules() const;
   absl::StatusOr<v1::PreviewRedLinesResponse> PreviewRedLines(const v1::PreviewRedLinesRequest& request);
 
   // Personal data (issue 9): the texts ListClusters and GetCluster

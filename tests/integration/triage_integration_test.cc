@@ -289,6 +289,25 @@ struct Replica {
     return stub->RollbackRules(&context, request, made);
   }
 
+  grpc::Status UpdatePriorityRules(const std::string& yaml, const std::string& comment = "") {
+    grpc::ClientContext context;
+    voc::v1::UpdatePriorityRulesRequest request;
+    request.set_yaml(yaml);
+    request.set_comment(comment);
+    voc::v1::PriorityRules response;
+    return stub->UpdatePriorityRules(&context, request, &response);
+  }
+
+  voc::v1::ListRuleVersionsResponse Versions(const std::string& kind) {
+    grpc::ClientContext context;
+    voc::v1::ListRuleVersionsRequest request;
+    request.set_kind(kind);
+    voc::v1::ListRuleVersionsResponse response;
+    const grpc::Status status = stub->ListRuleVersions(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
   grpc::Status UpdateRedLines(const std::string& yaml) {
     grpc::ClientContext context;
     voc::v1::UpdateRedLinesRequest request;
@@ -514,6 +533,78 @@ TEST_P(TriageReplicasTest, VersionsStoredBeforeTheHistoryAreNumberedByTime) {
   EXPECT_EQ(store.SaveRuleVersion(next, next).value(), 4);
   EXPECT_EQ(store.GetRuleVersion(kRedLineRules, 4).value()->author, "p-emily-carter");
   EXPECT_FALSE(store.GetRuleVersion(kRedLineRules, 5).value().has_value());
+}
+
+// Issue 9: the priority matrix is a kind of rules like the taxonomy: an
+// update is recorded with who and when, grades at once here and at the next
+// check on the other replica, rolls back to a named version, and a restart
+// installs the newest.
+constexpr char kAngryComplaint[] = "the delivery was late again and the courier was rude, terrible service";
+
+std::string EveryNegativeIsP1() {
+  return "version: \"2026.12-urgent\"\n"
+         "default: {priority: P4, reason: \"no escalation criteria met\"}\n"
+         "rules:\n"
+         "  - when: {sentiment: [negative]}\n"
+         "    priority: P1\n"
+         "    reason: \"every complaint is urgent this week\"\n";
+}
+
+TEST_P(TriageReplicasTest, PriorityRulesChangeWithWhoAndWhenAndRollBack) {
+  const auto before = b_->Analyze(kAngryComplaint);
+  ASSERT_EQ(before.sentiment(), voc::v1::SENTIMENT_NEGATIVE);
+  ASSERT_NE(before.priority(), voc::v1::PRIORITY_P1);
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 0);
+
+  clock_.Advance(std::chrono::minutes(3));
+  const grpc::Status updated = a_->UpdatePriorityRules(EveryNegativeIsP1(), "campaign week");
+  ASSERT_TRUE(updated.ok()) << updated.error_message();
+  EXPECT_EQ(a_->Analyze(kAngryComplaint).priority(), voc::v1::PRIORITY_P1);
+  EXPECT_EQ(a_->Analyze(kAngryComplaint).priority_reason(), "every complaint is urgent this week");
+  EXPECT_EQ(b_->Analyze(kAngryComplaint).priority(), before.priority());  // B has not looked yet
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 1);
+  EXPECT_EQ(b_->Analyze(kAngryComplaint).priority(), voc::v1::PRIORITY_P1);
+
+  const auto versions = a_->Versions("priority");
+  ASSERT_EQ(versions.versions_size(), 2);
+  EXPECT_EQ(versions.versions(0).name(), "priority/versions/2");
+  EXPECT_EQ(versions.versions(0).author(), "service:tester");
+  EXPECT_EQ(versions.versions(0).comment(), "campaign week");
+  EXPECT_EQ(versions.versions(0).label(), "2026.12-urgent");
+  EXPECT_EQ(ToMillis(FromProto(versions.versions(0).create_time())), ToMillis(clock_.Now()));
+  EXPECT_EQ(versions.versions(1).author(), "config");
+  EXPECT_EQ(versions.versions(1).label(), "2024.1");  // config/priority.yaml
+
+  // A restart installs the newest version, not the file.
+  Replica restarted(postgres_ ? postgres_->Url("triage") : "sqlite3://" + dir_.path() + "/triage.db", clock_);
+  ASSERT_TRUE(restarted.rules->LoadStoredRules().ok());
+  EXPECT_EQ(restarted.Analyze(kAngryComplaint).priority(), voc::v1::PRIORITY_P1);
+
+  v1::RuleVersion made;
+  const grpc::Status rolled = a_->RollbackRules("priority", "priority/versions/1", &made);
+  ASSERT_TRUE(rolled.ok()) << rolled.error_message();
+  EXPECT_EQ(made.name(), "priority/versions/3");
+  EXPECT_EQ(made.rolled_back_from(), "priority/versions/1");
+  EXPECT_EQ(a_->Analyze(kAngryComplaint).priority(), before.priority());
+  EXPECT_EQ(b_->rules->CheckForNewerRules(), 1);
+  EXPECT_EQ(b_->Analyze(kAngryComplaint).priority(), before.priority());
+}
+
+TEST_P(TriageReplicasTest, ABadPriorityMatrixIsRefusedWithItsLineAndChangesNothing) {
+  const std::string bad =
+      "version: \"x\"\n"
+      "rules:\n"
+      "  - when: {sentiment: [negative]}\n"
+      "    priority: P9\n";
+  grpc::ClientContext context;
+  voc::v1::UpdatePriorityRulesRequest request;
+  request.set_yaml(bad);
+  voc::v1::PriorityRules response;
+  const grpc::Status refused = a_->stub->UpdatePriorityRules(&context, request, &response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(refused.error_message().rfind("yaml:4: ", 0), 0u) << refused.error_message();
+  EXPECT_EQ(a_->analyzer->priority().Current()->version(), "2024.1");
+  EXPECT_EQ(a_->Versions("priority").versions_size(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TriageReplicasTest, ::testing::Values("sqlite", "postgres"),

@@ -10,7 +10,10 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -303,6 +306,104 @@ TEST_F(TriageRulesAuthTest, EachRpcAsksForWhatItShows) {
   EXPECT_EQ(gateway->GetTriageResult(Context(kAnalyst).get(), result_request, &result).error_code(),
             grpc::StatusCode::NOT_FOUND);
   EXPECT_TRUE(gateway->PreviewRedLines(Context(kAnalyst).get(), preview, &previewed).ok());
+}
+
+// Issue 9: the priority matrix is guarded like the red lines: members,
+// feedback-only keys and anonymous callers change nothing; an analyst's
+// change is recorded with who, and survives a restart.
+TEST_F(TriageRulesAuthTest, PriorityRulesAreChangedOnlyByRuleWritersAndSurviveARestart) {
+  const std::string matrix =
+      "version: \"urgent\"\ndefault: {priority: P1, reason: \"everything is urgent\"}\nrules: []\n";
+  auto update = [&](v1::TriageService::Stub& stub, const std::string& person) {
+    v1::UpdatePriorityRulesRequest request;
+    request.set_yaml(matrix);
+    request.set_comment("drill");
+    v1::PriorityRules response;
+    return stub.UpdatePriorityRules(Context(person).get(), request, &response);
+  };
+  auto in_force = [&] {
+    v1::PriorityRules response;
+    EXPECT_TRUE(StubFor("gateway")->GetPriorityRules(Context(kMember).get(), {}, &response).ok());
+    return response;
+  };
+  const std::string before = in_force().content_hash();
+  auto gateway = StubFor("gateway");
+  EXPECT_EQ(update(*StubFor(""), "").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(update(*gateway, kMember).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(update(*StubFor("feedback-only"), "").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(in_force().content_hash(), before);
+
+  const grpc::Status by_analyst = update(*gateway, kAnalyst);
+  ASSERT_TRUE(by_analyst.ok()) << by_analyst.error_message();
+  v1::ListRuleVersionsRequest list;
+  list.set_kind("priority");
+  v1::ListRuleVersionsResponse versions;
+  ASSERT_TRUE(gateway->ListRuleVersions(Context(kAnalyst).get(), list, &versions).ok());
+  ASSERT_EQ(versions.versions_size(), 2);
+  EXPECT_EQ(versions.versions(0).author(), kAnalyst);
+  EXPECT_EQ(versions.versions(0).comment(), "drill");
+
+  RestartTriage();
+  EXPECT_EQ(in_force().version(), "urgent");
+  v1::AnalyzeRequest analyze;
+  analyze.set_text("thanks, all good");
+  v1::AnalyzeResponse analysis;
+  ASSERT_TRUE(StubFor("tester")->Analyze(Context().get(), analyze, &analysis).ok());
+  EXPECT_EQ(analysis.result().priority(), v1::PRIORITY_P1);
+}
+
+// `voc rules` as an operator runs it against voc-triage: the key in
+// VOC_API_KEY. Returns the exit code and what it printed (both streams).
+struct CliRun {
+  int exit_code = -1;
+  std::string output;
+};
+
+CliRun RunCli(const std::string& dir, const std::string& address, const std::string& key,
+              const std::string& arguments) {
+  static int runs = 0;
+  const std::string out = dir + "/cli.out" + std::to_string(++runs);
+  const std::string command = "cd '" VOC_SOURCE_DIR "' && VOC_API_KEY='" + key + "' '" VOC_CLI_BIN "' --triage " +
+                              address + " rules " + arguments + " </dev/null >'" + out + "' 2>&1";
+  CliRun run;
+  const int status = std::system(command.c_str());
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream read(out);
+  std::stringstream text;
+  text << read.rdbuf();
+  run.output = text.str();
+  return run;
+}
+
+TEST_F(TriageRulesAuthTest, TheVocRulesCommandUpdatesShowsListsAndRollsBack) {
+  const std::string file = dir_.path() + "/priority.yaml";
+  std::ofstream(file) << "version: \"cli\"\ndefault: {priority: P2, reason: \"from the cli\"}\nrules: []\n";
+  const std::string writer = creds_.Token("rules-writer");
+
+  const CliRun refused = RunCli(dir_.path(), Address(), creds_.Token("feedback-only"), "update priority " + file);
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  const CliRun updated = RunCli(dir_.path(), Address(), writer, "update priority " + file + " --comment 'cli drill'");
+  ASSERT_EQ(updated.exit_code, 0) << updated.output;
+  EXPECT_NE(updated.output.find("priority updated: version cli"), std::string::npos) << updated.output;
+
+  const CliRun history = RunCli(dir_.path(), Address(), writer, "history priority");
+  ASSERT_EQ(history.exit_code, 0) << history.output;
+  EXPECT_NE(history.output.find("priority/versions/2"), std::string::npos) << history.output;
+  EXPECT_NE(history.output.find("service:rules-writer"), std::string::npos) << history.output;
+  EXPECT_NE(history.output.find("\"cli drill\""), std::string::npos) << history.output;
+  EXPECT_NE(history.output.find("priority/versions/1"), std::string::npos) << history.output;
+
+  const CliRun shown = RunCli(dir_.path(), Address(), writer, "show priority 1");
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("version: \"2024.1\""), std::string::npos) << shown.output;  // config/priority.yaml
+
+  const CliRun rolled = RunCli(dir_.path(), Address(), writer, "rollback priority 1 --comment undo");
+  ASSERT_EQ(rolled.exit_code, 0) << rolled.output;
+  EXPECT_NE(rolled.output.find("restores priority/versions/1"), std::string::npos) << rolled.output;
+  const CliRun in_force = RunCli(dir_.path(), Address(), writer, "show priority");
+  EXPECT_NE(in_force.output.find("# version 2024.1"), std::string::npos) << in_force.output;
+
+  EXPECT_EQ(RunCli(dir_.path(), Address(), writer, "history nonsense").exit_code, 2);
 }
 
 }  // namespace

@@ -53,6 +53,8 @@ class Router {
   std::vector<PlannedCase> Route(const v1::TriagedFeedback& triaged) const;
 
   const org::OrgDirectory& directory() const { return *directory_; }
+  // For a router with new rules over the same directory (a rule update).
+  const std::shared_ptr<const org::OrgDirectory>& shared_directory() const { return directory_; }
   const RoutingRules& rules() const { return *rules_; }
 
  private:

@@ -99,6 +99,7 @@ YAML::Node RequiredMap(const YamlSource& src, const std::string& key) {
 RoutingRules FromSource(const YamlSource& src, const org::OrgDirectory& dir) {
   if (!src.root().IsMap()) src.Fail(src.root(), "the routing rules must be a YAML map");
   RoutingRules rules;
+  rules.version = src.OptionalString(src.root(), "version", "routing rules", "");
 
   const YAML::Node detractor = RequiredMap(src, "detractor_callback");
   rules.detractor_callback.sla =
@@ -172,14 +173,25 @@ bool RoutingRule::Matches(const std::string& topic_id) const {
 
 absl::StatusOr<RoutingRules> RoutingRules::LoadFile(const std::string& path,
                                                     const org::OrgDirectory& directory) {
-  return config::LoadYaml([&] { return FromSource(YamlSource::FromFile(path), directory); });
+  return config::LoadYaml([&] {
+    const std::string text = config::ReadFile(path);
+    RoutingRules rules = FromSource(YamlSource::FromString(text, path), directory);
+    rules.source_yaml = text;
+    rules.content_hash = config::ContentHash(text);
+    return rules;
+  });
 }
 
 absl::StatusOr<RoutingRules> RoutingRules::FromString(const std::string& yaml,
                                                       const org::OrgDirectory& directory,
                                                       const std::string& source) {
   return config::LoadYaml(
-      [&] { return FromSource(YamlSource::FromString(yaml, source), directory); });
+      [&] {
+        RoutingRules rules = FromSource(YamlSource::FromString(yaml, source), directory);
+        rules.source_yaml = yaml;
+        rules.content_hash = config::ContentHash(yaml);
+        return rules;
+      });
 }
 
 }  // namespace voc::assignment

@@ -81,6 +81,11 @@ struct RoutingRules {
   DetractorCallbackPolicy detractor_callback;
   RedLinePolicy red_line;
   ComplaintPolicy complaint;
+  // Issue 9 (rule versions): the file's own `version` label, the text the
+  // rules were read from and its config::ContentHash.
+  std::string version;
+  std::string source_yaml;
+  std::string content_hash;
 
   // INVALID_ARGUMENT "<file>:<line>: <problem>" for the first problem.
   static absl::StatusOr<RoutingRules> LoadFile(const std::string& path,

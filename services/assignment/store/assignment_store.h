@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common/rules/rule_version_table.h"
 #include "common/storage/database.h"
 #include "services/assignment/store/migrations.h"
 
@@ -43,7 +44,13 @@ struct StoredAssignment {
 
 class AssignmentStore {
  public:
-  explicit AssignmentStore(storage::Database& db) : db_(db) {}
+  explicit AssignmentStore(storage::Database& db) : db_(db), routing_versions_(db, kRoutingVersionsTable) {}
+
+  // The routing rules' versions (issue 9; migration 3): every update,
+  // rollback and recorded reload, numbered per kind ("routing"), with who,
+  // when and why. The newest is what every replica runs.
+  static constexpr char kRoutingVersionsTable[] = "routing_rule_versions";
+  rules::RuleVersionTable& routing_versions() { return routing_versions_; }
 
   // Inserts the assignment and its decisions unless one exists for the
   // feedback. True when this call inserted it.
@@ -63,6 +70,7 @@ class AssignmentStore {
 
  private:
   storage::Database& db_;
+  rules::RuleVersionTable routing_versions_;
 };
 
 }  // namespace voc::assignment

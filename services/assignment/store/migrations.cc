@@ -1,5 +1,7 @@
 #include "services/assignment/store/migrations.h"
 
+#include "common/rules/rule_version_table.h"
+
 namespace voc::assignment {
 
 std::vector<storage::Migration> AssignmentMigrations() {
@@ -37,6 +39,11 @@ std::vector<storage::Migration> AssignmentMigrations() {
            // accepted it, so a redelivered message alerts once.
            "ALTER TABLE assignment_decisions ADD COLUMN p1_notified INTEGER NOT NULL DEFAULT 0",
        }},
+      // Issue 9: routing rules changed over the API (UpdateRoutingRules,
+      // RollbackRules, a recorded ReloadRules), with who, when and why;
+      // the same columns as triage's rule_versions (common/rules).
+      {3, "routing rule versions: who changed the routing rules, when and why (issue 9)",
+       rules::RuleVersionTableStatements("routing_rule_versions")},
   };
 }
 

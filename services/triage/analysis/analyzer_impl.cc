@@ -157,7 +157,7 @@ TriageAnalyzer::TriageAnalyzer(const AnalyzerOptions& options) {
   if (options.redlines_path.empty()) throw voc::ConfigError("analyzer: redlines_path is not set");
   taxonomy_ = std::make_unique<TaxonomyStore>(OrThrow(Taxonomy::LoadFile(options.taxonomy_path)));
   red_lines_ = std::make_unique<RedLineStore>(OrThrow(RedLineList::LoadFile(options.redlines_path)));
-  priority_ = OrThrow(PriorityMatrix::LoadFileOrDefault(options.priority_path));
+  priority_ = std::make_unique<PriorityStore>(OrThrow(PriorityMatrix::LoadFileOrDefault(options.priority_path)));
   pipeline_ = std::make_unique<Pipeline>(options);
   sentiment_model_name_ = pipeline_->name();
   clause_topics_ = options.clause_topics;
@@ -307,7 +307,7 @@ Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string
   facts.nps = a.nps_category;
   facts.channel = input.channel;
   facts.reach = input.reach;
-  PriorityDecision decision = priority_->Grade(facts);
+  PriorityDecision decision = priority_->Current()->Grade(facts);
   a.priority = decision.priority;
   a.priority_reason = std::move(decision.reason);
   ApplyRedLineWatch(a);

@@ -2,7 +2,7 @@
 // normalise -> segment -> sentiment and intensity -> clauses -> topics per
 // clause with the clause's sentiment -> red lines -> NPS category -> priority.
 //
-// The taxonomy and red-line list are held in reloadable stores so the
+// The taxonomy, red-line list and priority matrix are held in reloadable stores so the
 // service can offer get / preview / update RPCs; each Analyze() call takes
 // one snapshot of each and uses it throughout.
 //
@@ -51,7 +51,7 @@ class TriageAnalyzer final : public Analyzer {
 
   TaxonomyStore& taxonomy() { return *taxonomy_; }
   RedLineStore& red_lines() { return *red_lines_; }
-  const PriorityMatrix& priority_matrix() const { return *priority_; }
+  PriorityStore& priority() { return *priority_; }
   // Which sentiment model is in use ("lexicon", "trained", "lexicon+trained").
   const std::string& sentiment_model_name() const { return sentiment_model_name_; }
 
@@ -63,7 +63,7 @@ class TriageAnalyzer final : public Analyzer {
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<TaxonomyStore> taxonomy_;
   std::unique_ptr<RedLineStore> red_lines_;
-  std::shared_ptr<const PriorityMatrix> priority_;
+  std::unique_ptr<PriorityStore> priority_;
   std::string sentiment_model_name_;
   bool clause_topics_ = true;
 };

@@ -690,129 +690,32 @@ absl::StatusOr<std::vector<std::string>> TriageStore::RecentTexts(int limit) {
   });
 }
 
-namespace {
-
-std::string RuleVersionId(const std::string& kind, std::int64_t number) {
-  return kind + "/versions/" + std::to_string(number);
-}
-
-void InsertRuleVersion(soci::session& s, const NewRuleVersion& v, std::int64_t number) {
-  const std::string id = RuleVersionId(v.kind, number);
-  const long long created = v.created_ms, n = number;
-  s << "INSERT INTO rule_versions (id, kind, version, content_hash, yaml, created_ms, number, author, comment,"
-       " rolled_back_from) VALUES (:id, :kind, :version, :hash, :yaml, :created, :number, :author, :comment, :from)",
-      soci::use(id), soci::use(v.kind), soci::use(v.label), soci::use(v.content_hash), soci::use(v.yaml),
-      soci::use(created), soci::use(n), soci::use(v.author), soci::use(v.comment), soci::use(v.rolled_back_from);
-}
-
-std::int64_t NewestNumber(soci::session& s, const std::string& kind) {
-  long long newest = 0;
-  soci::indicator ind = soci::i_null;
-  s << "SELECT MAX(number) FROM rule_versions WHERE kind = :kind", soci::use(kind), soci::into(newest, ind);
-  return ind == soci::i_ok ? newest : 0;
-}
-
-RuleVersionRecord RuleVersionFrom(const soci::row& row, bool with_yaml) {
-  RuleVersionRecord r;
-  r.kind = storage::AsString(row, 0);
-  r.number = storage::AsInt(row, 1);
-  r.label = storage::AsString(row, 2);
-  r.content_hash = storage::AsString(row, 3);
-  r.author = storage::AsString(row, 4);
-  r.comment = storage::AsString(row, 5);
-  r.rolled_back_from = storage::AsString(row, 6);
-  r.created_ms = storage::AsInt(row, 7);
-  if (with_yaml) r.yaml = storage::AsString(row, 8);
-  return r;
-}
-
-constexpr char kRuleVersionColumns[] =
-    "kind, number, version, content_hash, author, comment, rolled_back_from, created_ms";
-
-}  // namespace
-
 absl::StatusOr<std::int64_t> TriageStore::SaveRuleVersion(const NewRuleVersion& change,
                                                           const NewRuleVersion& baseline) {
-  return storage::Guarded("storing a rule version", [&] {
-    std::int64_t number = 0;
-    db_.InTransaction([&](soci::session& s) {
-      number = NewestNumber(s, change.kind);
-      if (number == 0) InsertRuleVersion(s, baseline, ++number);
-      InsertRuleVersion(s, change, ++number);
-    });
-    return number;
-  });
+  return rule_versions_.Save(change, baseline);
 }
 
 absl::StatusOr<std::vector<StoredRuleVersion>> TriageStore::NewestRuleVersions() {
-  const std::string taxonomy = kTaxonomyRules, redlines = kRedLineRules;
-  return storage::Guarded("reading the newest rule versions", [&] {
-    return db_.WithSession([&](soci::session& s) {
-      std::vector<StoredRuleVersion> newest;
-      // SQLite wants a LIMIT inside a compound SELECT in its own sub-select.
-      soci::rowset<soci::row> rows =
-          (s.prepare << "SELECT * FROM (SELECT kind, id, version, content_hash FROM rule_versions WHERE kind = :t"
-                        " ORDER BY number DESC LIMIT 1) AS newest_taxonomy"
-                        " UNION ALL"
-                        " SELECT * FROM (SELECT kind, id, version, content_hash FROM rule_versions WHERE kind = :r"
-                        " ORDER BY number DESC LIMIT 1) AS newest_redlines",
-           soci::use(taxonomy, "t"), soci::use(redlines, "r"));
-      for (const auto& row : rows) {
-        newest.push_back({row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2),
-                          row.get<std::string>(3)});
-      }
-      return newest;
-    });
-  });
+  return rule_versions_.Newest({kTaxonomyRules, kRedLineRules, kPriorityRules});
 }
 
 absl::StatusOr<std::optional<std::string>> TriageStore::RuleYaml(const std::string& id) {
-  return storage::Guarded("reading a rule version", [&] {
-    return db_.WithSession([&](soci::session& s) -> std::optional<std::string> {
-      std::string yaml;
-      soci::indicator ind = soci::i_null;
-      s << "SELECT yaml FROM rule_versions WHERE id = :id", soci::use(id), soci::into(yaml, ind);
-      if (!s.got_data() || ind != soci::i_ok) return std::nullopt;
-      return yaml;
-    });
-  });
+  return rule_versions_.Yaml(id);
 }
 
 absl::StatusOr<std::vector<RuleVersionRecord>> TriageStore::ListRuleVersions(const std::string& kind,
                                                                              std::int64_t before_number,
                                                                              int limit) {
-  const long long before = before_number;
-  return storage::Guarded("listing rule versions", [&] {
-    return db_.WithSession([&](soci::session& s) {
-      std::vector<RuleVersionRecord> versions;
-      soci::rowset<soci::row> rows =
-          (s.prepare << "SELECT " << kRuleVersionColumns
-                     << " FROM rule_versions WHERE kind = :kind AND number < :before ORDER BY number DESC LIMIT :l",
-           soci::use(kind), soci::use(before), soci::use(limit));
-      for (const auto& row : rows) versions.push_back(RuleVersionFrom(row, false));
-      return versions;
-    });
-  });
+  return rule_versions_.List(kind, before_number, limit);
 }
 
 absl::StatusOr<std::optional<RuleVersionRecord>> TriageStore::GetRuleVersion(const std::string& kind,
                                                                             std::int64_t number) {
-  const long long n = number;
-  return storage::Guarded("reading a rule version", [&] {
-    return db_.WithSession([&](soci::session& s) -> std::optional<RuleVersionRecord> {
-      soci::rowset<soci::row> rows =
-          (s.prepare << "SELECT " << kRuleVersionColumns
-                     << ", yaml FROM rule_versions WHERE kind = :kind AND number = :n",
-           soci::use(kind), soci::use(n));
-      for (const auto& row : rows) return RuleVersionFrom(row, true);
-      return std::nullopt;
-    });
-  });
+  return rule_versions_.Get(kind, number);
 }
 
 absl::StatusOr<std::int64_t> TriageStore::NewestRuleNumber(const std::string& kind) {
-  return storage::Guarded("reading the newest rule version",
-                          [&] { return db_.WithSession([&](soci::session& s) { return NewestNumber(s, kind); }); });
+  return rule_versions_.NewestNumber(kind);
 }
 
 }  // namespace voc::triage

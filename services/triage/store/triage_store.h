@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/reports/periods.h"
+#include "common/rules/rule_version_table.h"
 #include "common/storage/database.h"
 #include "voc/v1/feedback.pb.h"
 
@@ -101,42 +102,15 @@ struct ClusterSnapshot {
 // before its next list or batch, so no replica keeps showing an erased text.
 inline constexpr char kErasureEpochCounter[] = "erasure_epoch";
 
-// The newest stored version of one kind of rules, without its YAML: what a
-// replica compares with the rules it runs.
-struct StoredRuleVersion {
-  std::string kind;          // kTaxonomyRules or kRedLineRules
-  std::string id;            // rule_versions primary key
-  std::string version;       // the rule file's `version` field
-  std::string content_hash;  // of the YAML text, as Taxonomy/RedLineList::content_hash()
-};
-
-// A version of a kind of rules to store (issue 9: who, when and why).
-struct NewRuleVersion {
-  std::string kind;          // kTaxonomyRules or kRedLineRules
-  std::string label;         // the rule file's `version` field
-  std::string content_hash;  // as Taxonomy/RedLineList::content_hash()
-  std::string yaml;
-  std::string author;        // auth::Principal::Actor(), or "config"
-  std::string comment;
-  std::string rolled_back_from;  // the restored version's name, for a rollback
-  std::int64_t created_ms = 0;
-};
-
-// A stored version as ListRuleVersions shows it (yaml only when asked for).
-struct RuleVersionRecord {
-  std::string kind;
-  std::int64_t number = 0;  // 1, 2, ... per kind
-  std::string label;
-  std::string content_hash;
-  std::string author;
-  std::string comment;
-  std::string rolled_back_from;
-  std::int64_t created_ms = 0;
-  std::string yaml;
-};
+// The rule versions' records (issue 9), shared with assignment's routing
+// rules (common/rules/rule_version_table.h).
+using StoredRuleVersion = rules::StoredRuleVersion;
+using NewRuleVersion = rules::NewRuleVersion;
+using RuleVersionRecord = rules::RuleVersionRecord;
 
 inline constexpr char kTaxonomyRules[] = "taxonomy";
 inline constexpr char kRedLineRules[] = "redlines";
+inline constexpr char kPriorityRules[] = "priority";  // the priority matrix (issue 9)
 
 struct FeedbackCounts {
   std::int64_t total = 0;
@@ -179,7 +153,7 @@ class TriageStore {
   // counted in (issue 12; common/reports/periods.h).
   explicit TriageStore(storage::Database& db,
                        int report_utc_offset_minutes = reports::kDefaultReportUtcOffsetMinutes)
-      : db_(db), report_utc_offset_minutes_(report_utc_offset_minutes) {}
+      : db_(db), report_utc_offset_minutes_(report_utc_offset_minutes), rule_versions_(db, "rule_versions") {}
 
   // nullopt when triage has not stored a result for this feedback.
   absl::StatusOr<std::optional<StoredResult>> GetResult(const std::string& feedback_id);
@@ -247,8 +221,11 @@ class TriageStore {
   absl::StatusOr<std::vector<std::string>> RecentTexts(int limit);
 
   // Rule files edited through the API: the newest stored version of `kind`
-  // (kTaxonomyRules or kRedLineRules) is what every replica runs; it wins
-  // over the file at start (see RuleReloader).
+  // (kTaxonomyRules, kRedLineRules or kPriorityRules) is what every replica
+  // runs; it wins over the file at start (see RuleReloader). The table
+  // rule_versions, through common/rules (RuleVersionTable), which the
+  // methods below delegate to.
+  rules::RuleVersionTable& rule_versions() { return rule_versions_; }
   //
   // Stores `change` as the next version of its kind (numbered after the
   // newest) and returns its number. When the kind has no stored version yet,
@@ -257,8 +234,9 @@ class TriageStore {
   // back. ABORTED when another replica stored a version of the kind at the
   // same moment (the caller may retry).
   absl::StatusOr<std::int64_t> SaveRuleVersion(const NewRuleVersion& change, const NewRuleVersion& baseline);
-  // The newest version of each kind that has one (newest: highest number).
-  // One statement, two index seeks; the YAML is not read.
+  // The newest version of each kind (taxonomy, red lines, priority) that
+  // has one (newest: highest number). One statement, one index seek per
+  // kind; the YAML is not read.
   absl::StatusOr<std::vector<StoredRuleVersion>> NewestRuleVersions();
   // The YAML of a stored version, by StoredRuleVersion::id.
   // nullopt when there is no such version.
@@ -287,6 +265,7 @@ class TriageStore {
  private:
   storage::Database& db_;
   int report_utc_offset_minutes_;
+  rules::RuleVersionTable rule_versions_;
 };
 
 }  // namespace voc::triage

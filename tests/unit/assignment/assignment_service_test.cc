@@ -1,6 +1,7 @@
 #include "services/assignment/assignment_service.h"
 
 #include "services/assignment/assignment_consumer.h"
+#include "services/assignment/routing_rule_editor.h"
 
 #include <gtest/gtest.h>
 
@@ -247,7 +248,7 @@ TEST_F(AssignmentServiceTest, ReloadWithABadFileKeepsTheRulesInForce) {
   }
   AssignmentService service(*store_, clock_, cases_, notifier_, MakeRouter(), {directory, routing});
   const int rules_before = service.CurrentCounts().rules();
-  const auto reloaded = service.ReloadRules();
+  const auto reloaded = service.RouterFromFiles();
   ASSERT_FALSE(reloaded.ok());
   EXPECT_EQ(reloaded.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(std::string(reloaded.status().message()).rfind(routing + ":2: ", 0), 0u)
@@ -415,19 +416,20 @@ TEST_F(AssignmentServiceTest, OnlyRuleWritersReloadAndTheReloadIsAuditedWithWho)
   }
   AssignmentService service(*store_, clock_, cases_, notifier_, MakeRouter(), {directory, routing});
   RecordingAuditSink audit;
+  RoutingRuleEditor editor(service, *store_, clock_, audit);
   for (const auth::Principal& refused :
        {Person("p-am", "customer_success"), Person("p-ceo", "executive", {auth::Role::kExecutive}),
         Service("assignment", {"cases:create"}), Service("reader", {"rules:read", "cases:write"})}) {
-    const auto reloaded = service.ReloadRules(refused, audit);
+    const auto reloaded = editor.ReloadRules(refused);
     EXPECT_EQ(reloaded.status().code(), absl::StatusCode::kPermissionDenied) << refused.id;
   }
   EXPECT_TRUE(audit.records.empty()) << "refusals are audited by auth::Serve, not as rule changes";
 
-  const auto by_analyst = service.ReloadRules(Person("p-analyst", "voc", {auth::Role::kAnalyst}), audit, "ipv4:10.0.0.7:5000");
+  const auto by_analyst = editor.ReloadRules(Person("p-analyst", "voc", {auth::Role::kAnalyst}), "ipv4:10.0.0.7:5000");
   ASSERT_TRUE(by_analyst.ok()) << by_analyst.status();
   EXPECT_EQ(by_analyst->rules(), service.CurrentCounts().rules());
-  ASSERT_TRUE(service.ReloadRules(Service("ops-tool", {"rules:write"}), audit).ok());
-  ASSERT_TRUE(service.ReloadRules(Service("admin-key", {"admin"}), audit).ok());
+  ASSERT_TRUE(editor.ReloadRules(Service("ops-tool", {"rules:write"})).ok());
+  ASSERT_TRUE(editor.ReloadRules(Service("admin-key", {"admin"})).ok());
   ASSERT_EQ(audit.records.size(), 3u);
   EXPECT_EQ(audit.records[0].kind, "rules_changed");
   EXPECT_EQ(audit.records[0].principal, "person:p-analyst");
@@ -439,7 +441,7 @@ TEST_F(AssignmentServiceTest, OnlyRuleWritersReloadAndTheReloadIsAuditedWithWho)
 
   // A refused reload (a bad file) changes nothing, so it is no rule change.
   std::ofstream(routing) << "detractor_callback:\n  owners: [department_head:nowhere]\n";
-  EXPECT_EQ(service.ReloadRules(Service("ops-tool", {"rules:write"}), audit).status().code(),
+  EXPECT_EQ(editor.ReloadRules(Service("ops-tool", {"rules:write"})).status().code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(audit.records.size(), 3u);
 }

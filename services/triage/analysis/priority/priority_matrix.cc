@@ -216,6 +216,8 @@ std::shared_ptr<const PriorityMatrix> PriorityMatrix::ParseOrThrow(const std::st
   if (!root || root.IsNull()) throw voc::ConfigError(source + ": empty priority file");
   config::RequireMapWithKeys(source, root, "priority file", {"version", "default", "rules"});
   std::shared_ptr<PriorityMatrix> m(new PriorityMatrix());
+  m->source_yaml_ = yaml_text;
+  m->content_hash_ = config::ContentHash(yaml_text);
   if (root["version"]) m->version_ = config::ScalarString(source, root["version"], "version");
   if (const YAML::Node d = root["default"]) {
     config::RequireMapWithKeys(source, d, "default", {"priority", "reason"});
@@ -253,6 +255,13 @@ absl::StatusOr<std::shared_ptr<const PriorityMatrix>> PriorityMatrix::LoadFileOr
   std::error_code ec;
   if (path.empty() || !std::filesystem::exists(path, ec)) return Default();
   return LoadFile(path);
+}
+
+absl::StatusOr<std::shared_ptr<const PriorityMatrix>> PriorityStore::Update(const std::string& yaml_text,
+                                                                           const std::string& source) {
+  auto parsed = PriorityMatrix::Parse(yaml_text, source);
+  if (parsed.ok()) holder_.Replace(*parsed);
+  return parsed;
 }
 
 PriorityDecision PriorityMatrix::Grade(const PriorityFacts& facts) const {

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "services/triage/analysis/analyzer.h"
+#include "services/triage/analysis/shared/reloadable.h"
 
 namespace voc::triage {
 
@@ -93,6 +94,9 @@ class PriorityMatrix {
   PriorityDecision Grade(const PriorityFacts& facts) const;
 
   const std::string& version() const { return version_; }
+  // Of the YAML text, as the taxonomy's and red lines' (issue 9: versions).
+  const std::string& content_hash() const { return content_hash_; }
+  const std::string& source_yaml() const { return source_yaml_; }
   const std::vector<PriorityRule>& rules() const { return rules_; }
 
  private:
@@ -101,8 +105,27 @@ class PriorityMatrix {
                                                             const std::string& source);
   PriorityMatrix() = default;
   std::string version_;
+  std::string content_hash_;
+  std::string source_yaml_;
   std::vector<PriorityRule> rules_;
   PriorityDecision default_{Priority::kP4, "no escalation criteria met"};
+};
+
+// The matrix in force, replaceable at runtime like the taxonomy and red
+// lines (issue 9: UpdatePriorityRules, RollbackRules, RuleReloader). An
+// analysis grades with the snapshot it took. Thread-safe.
+class PriorityStore {
+ public:
+  explicit PriorityStore(std::shared_ptr<const PriorityMatrix> initial) : holder_(std::move(initial)) {}
+  std::shared_ptr<const PriorityMatrix> Current() const { return holder_.Get(); }
+  // Parses and installs; INVALID_ARGUMENT "<source>:<line>: ..." and the
+  // matrix in force stays.
+  absl::StatusOr<std::shared_ptr<const PriorityMatrix>> Update(const std::string& yaml_text,
+                                                               const std::string& source = "<priority update>");
+  void Replace(std::shared_ptr<const PriorityMatrix> next) { holder_.Replace(std::move(next)); }
+
+ private:
+  Reloadable<PriorityMatrix> holder_;
 };
 
 const char* PriorityName(Priority p);  // "P1".."P4"

@@ -121,5 +121,23 @@ TEST(PriorityMatrixTest, AbsentFileFallsBackToDefaults) {
   EXPECT_EQ(PriorityMatrix::LoadFileOrDefault("").value(), PriorityMatrix::Default());
 }
 
+// Issue 9: the matrix in force is replaceable like the taxonomy; its text
+// and content hash are what the rule history stores and compares.
+TEST(PriorityStoreTest, AnUpdateReplacesTheMatrixAndABadOneKeepsIt) {
+  PriorityStore store(PriorityMatrix::Default());
+  const std::string urgent = "version: urgent\ndefault: {priority: P1}\nrules: []\n";
+  const auto updated = store.Update(urgent, "yaml");
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(store.Current()->version(), "urgent");
+  EXPECT_EQ(store.Current()->source_yaml(), urgent);
+  EXPECT_NE(store.Current()->content_hash(), PriorityMatrix::Default()->content_hash());
+  EXPECT_EQ(store.Current()->Grade(PriorityFacts{}).priority, Priority::kP1);
+
+  const auto refused = store.Update("rules:\n  - when: {sentiment: negative}\n    priority: P0\n", "yaml");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(refused.status().message()).rfind("yaml:3: ", 0), 0u) << refused.status();
+  EXPECT_EQ(store.Current()->version(), "urgent");
+}
+
 }  // namespace
 }  // namespace voc::triage
