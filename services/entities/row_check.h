@@ -1,0 +1,43 @@
+// One input row checked against its entity's schema: every value parsed as
+// its attribute's type and kept as canonical text (so the same value
+// written two ways - "007" and "7", "TRUE" and "true", a time in +08:00 and
+// in UTC - is stored once and re-imports change nothing).
+#pragma once
+
+#include <absl/status/statusor.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "services/entities/schema.h"
+
+namespace voc::entities {
+
+// A composite key's values are joined with this; a key value may not hold it.
+inline constexpr char kKeySeparator = '|';
+
+struct CheckedRow {
+  std::int64_t line = 0;
+  std::string key;                              // stored key: the values joined by kKeySeparator
+  std::map<std::string, std::string> values;    // canonical text of every non-empty value given
+  std::set<std::string> cleared;                // non-key attributes given empty
+};
+
+// The canonical text of `text` as a value of `type`, or INVALID_ARGUMENT
+// "<attribute>: not a <type> ...: '<text>'".
+absl::StatusOr<std::string> CanonicalValue(const AttributeDef& attribute, const std::string& text);
+
+// INVALID_ARGUMENT "<attribute>: ..." for the first problem: an unknown
+// attribute, a missing or empty key value, a value not of its type.
+absl::StatusOr<CheckedRow> CheckRow(const EntityDef& entity, const std::map<std::string, std::string>& values);
+
+// The stored key of the key values given in key order (GetEntity):
+// INVALID_ARGUMENT "key: ..." when there are not as many as the key has,
+// or one is not of its type.
+absl::StatusOr<std::string> StoredKey(const EntityDef& entity, const std::vector<std::string>& key_values);
+// The inverse: the values of a stored key, in key order.
+std::vector<std::string> SplitKey(const EntityDef& entity, const std::string& stored_key);
+
+}  // namespace voc::entities
