@@ -25,5 +25,7 @@ int RunReports(const CliContext& ctx, const std::vector<std::string>& words);
 int RunGoals(const CliContext& ctx, const std::vector<std::string>& words);
 int RunOutcomes(const CliContext& ctx, const std::vector<std::string>& words);
 int RunDigests(const CliContext& ctx, const std::vector<std::string>& words);
+// voc data import|get|list|schema (issue 13): operational data in voc-entities.
+int RunData(const CliContext& ctx, const std::vector<std::string>& words);
 
 }  // namespace voc::cli

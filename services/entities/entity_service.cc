@@ -43,8 +43,7 @@ ImportRun::ImportRun(EntityStore& store, const EntityDef& entity, const Clock& c
 
 absl::Status ImportRun::Add(const v1::EntityRow& row) {
   tally_.set_rows_read(tally_.rows_read() + 1);
-  std::map<std::string, std::string> values(row.values().begin(), row.values().end());
-  absl::StatusOr<CheckedRow> checked = CheckRow(entity_, values);
+  absl::StatusOr<CheckedRow> checked = CheckRow(entity_, row.values());
   if (!checked.ok()) {
     tally_.set_rejected(tally_.rejected() + 1);
     if (tally_.errors_size() < max_errors_) {

@@ -11,6 +11,7 @@
 
 #include "common/status/status.h"
 #include "common/util/time.h"
+#include "common/util/utf8.h"
 
 namespace voc::entities {
 namespace {
@@ -39,7 +40,7 @@ bool ValidDate(const std::string& s) {
 absl::StatusOr<std::string> CanonicalValue(const AttributeDef& a, const std::string& text) {
   switch (a.type) {
     case AttributeType::kString:
-      if (text.find('\0') != std::string::npos) return NotA(a, "text without NUL bytes", "");
+      if (!IsValidUtf8(text)) return NotA(a, "UTF-8 text", "");
       return text;
     case AttributeType::kInt: {
       std::int64_t v = 0;
@@ -71,38 +72,65 @@ absl::StatusOr<std::string> CanonicalValue(const AttributeDef& a, const std::str
   return text;
 }
 
-absl::StatusOr<CheckedRow> CheckRow(const EntityDef& entity, const std::map<std::string, std::string>& values) {
+namespace {
+
+template <typename Values>
+absl::StatusOr<CheckedRow> CheckValues(const EntityDef& entity, const Values& values) {
   CheckedRow row;
+  row.cells.resize(entity.attributes.size());
   for (const auto& [name, text] : values) {
-    const AttributeDef* a = entity.Find(name);
-    if (a == nullptr) {
+    const int index = entity.Index(name);
+    if (index < 0) {
       std::string known;
       for (const AttributeDef& d : entity.attributes) known += (known.empty() ? "" : ", ") + d.name;
       return status::InvalidArgument(name, "unknown attribute of " + entity.name + " (known: " + known + ")");
     }
+    const AttributeDef& a = entity.attributes[static_cast<std::size_t>(index)];
     if (text.empty()) {
-      if (entity.IsKey(name)) return status::InvalidArgument(name, "key value must not be empty");
-      row.cleared.insert(name);
+      if (entity.IsKey(a.name)) return status::InvalidArgument(name, "key value must not be empty");
+      row.cells[static_cast<std::size_t>(index)] = std::string();
       continue;
     }
-    VOC_ASSIGN_OR_RETURN(std::string canonical, CanonicalValue(*a, text));
-    row.values[name] = std::move(canonical);
+    VOC_ASSIGN_OR_RETURN(std::string canonical, CanonicalValue(a, text));
+    row.cells[static_cast<std::size_t>(index)] = std::move(canonical);
   }
-  std::vector<std::string> key_values;
-  for (const std::string& k : entity.key) {
-    auto it = row.values.find(k);
-    if (it == row.values.end()) return status::InvalidArgument(k, "key value missing");
-    key_values.push_back(it->second);
-  }
-  if (key_values.size() > 1) {
-    for (std::size_t i = 0; i < key_values.size(); ++i) {
-      if (key_values[i].find(kKeySeparator) != std::string::npos) {
-        return status::InvalidArgument(entity.key[i], "a value of a composite key must not contain '|'");
-      }
+  for (std::size_t i = 0; i < entity.key.size(); ++i) {
+    const std::optional<std::string>& cell = row.cells[static_cast<std::size_t>(entity.Index(entity.key[i]))];
+    if (!cell) return status::InvalidArgument(entity.key[i], "key value missing");
+    if (entity.key.size() > 1 && cell->find(kKeySeparator) != std::string::npos) {
+      return status::InvalidArgument(entity.key[i], "a value of a composite key must not contain '|'");
     }
+    if (i > 0) row.key += kKeySeparator;
+    row.key += *cell;
   }
-  row.key = key_values.size() == 1 ? key_values[0] : absl::StrJoin(key_values, std::string(1, kKeySeparator));
   return row;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> CheckedRow::Values(const EntityDef& entity) const {
+  std::map<std::string, std::string> out;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (cells[i] && !cells[i]->empty()) out[entity.attributes[i].name] = *cells[i];
+  }
+  return out;
+}
+
+std::set<std::string> CheckedRow::Cleared(const EntityDef& entity) const {
+  std::set<std::string> out;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (cells[i] && cells[i]->empty()) out.insert(entity.attributes[i].name);
+  }
+  return out;
+}
+
+absl::StatusOr<CheckedRow> CheckRow(const EntityDef& entity, const std::map<std::string, std::string>& values) {
+  return CheckValues(entity, values);
+}
+
+absl::StatusOr<CheckedRow> CheckRow(const EntityDef& entity,
+                                    const google::protobuf::Map<std::string, std::string>& values) {
+  return CheckValues(entity, values);
 }
 
 absl::StatusOr<std::string> StoredKey(const EntityDef& entity, const std::vector<std::string>& key_values) {

@@ -97,6 +97,9 @@ EntityDef ReadEntity(const YamlSource& src, const std::string& name, const YAML:
   for (const std::string& k : e.key) {
     if (!linked.count(k)) src.Fail(link, path + ".link: no feedback field gives key attribute '" + k + "'");
   }
+  for (std::size_t i = 0; i < e.attributes.size(); ++i) e.by_name.push_back(static_cast<int>(i));
+  std::sort(e.by_name.begin(), e.by_name.end(),
+            [&](int a, int b) { return e.attributes[static_cast<std::size_t>(a)].name < e.attributes[static_cast<std::size_t>(b)].name; });
   return e;
 }
 
@@ -126,10 +129,15 @@ const char* AttributeTypeName(AttributeType type) {
 }
 
 const AttributeDef* EntityDef::Find(const std::string& attr) const {
-  for (const AttributeDef& a : attributes) {
-    if (a.name == attr) return &a;
+  const int i = Index(attr);
+  return i < 0 ? nullptr : &attributes[static_cast<std::size_t>(i)];
+}
+
+int EntityDef::Index(std::string_view attr) const {
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    if (attributes[i].name == attr) return static_cast<int>(i);
   }
-  return nullptr;
+  return -1;
 }
 
 bool EntityDef::IsKey(const std::string& attr) const {

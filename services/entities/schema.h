@@ -20,6 +20,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace voc::entities {
@@ -52,8 +53,14 @@ struct EntityDef {
   std::vector<AttributeDef> attributes;   // in file order, key attributes included
   std::vector<FeedbackLink> links;        // together they give every key attribute
 
+  // Indices into `attributes` in the byte order of their names: the order
+  // of the stored JSON object, so one row has one spelling.
+  std::vector<int> by_name;
+
   // nullptr when `name` is not an attribute.
   const AttributeDef* Find(const std::string& name) const;
+  // Its index in `attributes`, or -1.
+  int Index(std::string_view name) const;
   bool IsKey(const std::string& name) const;
 };
 

@@ -203,6 +203,17 @@ TEST_P(EntitiesImportTest, ReimportingTheSameRowsChangesNothing) {
   EXPECT_EQ(respelled.unchanged(), 1);
 }
 
+TEST_P(EntitiesImportTest, TextThatNeedsEscapingReadsBackAndReimportsUnchanged) {
+  const std::string model = "星辰E7 \"Pro\"\n\\ tab\there";
+  v1::ImportEntitiesResponse response;
+  ASSERT_TRUE(Import("importer", "vehicle", {Row(2, {{"vin", "LVV5"}, {"model", model}})}, &response).ok());
+  ASSERT_TRUE(Import("importer", "vehicle", {Row(2, {{"vin", "LVV5"}, {"model", model}})}, &response).ok());
+  EXPECT_EQ(response.unchanged(), 1);
+  v1::Entity e;
+  ASSERT_TRUE(Get("reader", "vehicle", {"LVV5"}, &e).ok());
+  EXPECT_EQ(e.attributes().at("model"), model);
+}
+
 TEST_P(EntitiesImportTest, AnUpsertOfOneAttributeIsVisibleWithTheOldValueInHistory) {
   v1::ImportEntitiesResponse response;
   ASSERT_TRUE(Import("importer", "vehicle",

@@ -22,11 +22,54 @@ constexpr char kHistoryInsert[] =
 constexpr std::size_t kKeysPerSelect = 500;
 
 struct StoredRow {
-  std::string json;
-  std::map<std::string, std::string> attributes;
-  bool exists = false;   // in the table before this batch
-  bool dirty = false;    // to be written
+  std::string json;  // as stored (or as this batch left it)
+  // `json` parsed, once a row needs merging; kept in step with json.
+  std::optional<std::map<std::string, std::string>> attributes;
+  bool dirty = false;  // to be written
 };
+
+const std::map<std::string, std::string>& Parsed(StoredRow& row) {
+  if (!row.attributes) row.attributes = ParseAttributesJson(row.json);
+  return *row.attributes;
+}
+
+// JSON text, escaped as RFC 8259 requires; UTF-8 passes as it is (values
+// were checked to be UTF-8).
+void AppendJsonString(std::string& out, const std::string& text) {
+  out += '"';
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+// The stored JSON of exactly the non-empty values `row` gives: what the
+// row's JSON is when it gives all of them (a whole-file re-import), so an
+// unchanged row is found by one comparison, without parsing.
+std::string JsonOfCells(const EntityDef& entity, const CheckedRow& row) {
+  std::string out = "{";
+  for (const int i : entity.by_name) {
+    const std::optional<std::string>& cell = row.cells[static_cast<std::size_t>(i)];
+    if (!cell || cell->empty()) continue;
+    if (out.size() > 1) out += ',';
+    AppendJsonString(out, entity.attributes[static_cast<std::size_t>(i)].name);
+    out += ':';
+    AppendJsonString(out, *cell);
+  }
+  out += '}';
+  return out;
+}
 
 struct WriteRow {
   std::string key;
@@ -51,10 +94,7 @@ std::unordered_map<std::string, StoredRow> LoadExisting(soci::session& s, const 
                         "SELECT entity_key, attributes_json FROM entity_rows WHERE entity = :e AND entity_key IN " +
                             storage::Placeholders("k", n),
                         params, [&](const soci::row& r) {
-                          StoredRow& row = found[r.get<std::string>(0)];
-                          row.json = r.get<std::string>(1);
-                          row.attributes = ParseAttributesJson(row.json);
-                          row.exists = true;
+                          found[r.get<std::string>(0)].json = r.get<std::string>(1);
                         });
   }
   return found;
@@ -96,9 +136,15 @@ void WriteHistory(soci::session& s, const std::string& entity, std::vector<Histo
 }  // namespace
 
 std::string AttributesJson(const std::map<std::string, std::string>& attributes) {
-  nlohmann::json object = nlohmann::json::object();
-  for (const auto& [name, value] : attributes) object[name] = value;
-  return object.dump();
+  std::string out = "{";
+  for (const auto& [name, value] : attributes) {
+    if (out.size() > 1) out += ',';
+    AppendJsonString(out, name);
+    out += ':';
+    AppendJsonString(out, value);
+  }
+  out += '}';
+  return out;
 }
 
 std::map<std::string, std::string> ParseAttributesJson(const std::string& json) {
@@ -122,29 +168,46 @@ absl::StatusOr<UpsertCounts> EntityStore::Upsert(const EntityDef& entity, const 
       UpsertCounts counts;
       std::vector<HistoryRow> history;
       for (const CheckedRow& r : rows) {
+        std::string given = JsonOfCells(entity, r);
         auto [it, is_new] = state.try_emplace(r.key);
         StoredRow& row = it->second;
-        std::map<std::string, std::string> next = row.attributes;
-        for (const auto& [name, value] : r.values) next[name] = value;
-        for (const std::string& name : r.cleared) next.erase(name);
-        if (!is_new && next == row.attributes) {
+        if (is_new) {  // neither stored nor earlier in this batch
+          ++counts.inserted;
+          row.json = std::move(given);
+          row.dirty = true;
+          continue;
+        }
+        const bool clears = std::any_of(r.cells.begin(), r.cells.end(),
+                                        [](const std::optional<std::string>& c) { return c && c->empty(); });
+        if (!clears && given == row.json) {
           ++counts.unchanged;
           continue;
         }
-        if (is_new) {
-          ++counts.inserted;
-        } else {
-          ++counts.updated;
-          // Only rows that existed have old values worth keeping.
-          for (const AttributeDef& a : entity.attributes) {
-            if (!a.history) continue;
-            auto before = row.attributes.find(a.name);
-            auto after = next.find(a.name);
-            const std::string old_value = before == row.attributes.end() ? "" : before->second;
-            const std::string new_value = after == next.end() ? "" : after->second;
-            if (old_value != new_value) history.push_back({r.key, a.name, old_value, new_value});
+        const std::map<std::string, std::string>& before = Parsed(row);
+        std::map<std::string, std::string> next = before;
+        for (std::size_t i = 0; i < r.cells.size(); ++i) {
+          if (!r.cells[i]) continue;
+          const std::string& name = entity.attributes[i].name;
+          if (r.cells[i]->empty()) {
+            next.erase(name);
+          } else {
+            next[name] = *r.cells[i];
           }
         }
+        if (next == before) {
+          ++counts.unchanged;
+          continue;
+        }
+        ++counts.updated;
+        for (const AttributeDef& a : entity.attributes) {
+          if (!a.history) continue;
+          auto was = before.find(a.name);
+          auto now = next.find(a.name);
+          const std::string old_value = was == before.end() ? "" : was->second;
+          const std::string new_value = now == next.end() ? "" : now->second;
+          if (old_value != new_value) history.push_back({r.key, a.name, old_value, new_value});
+        }
+        row.json = AttributesJson(next);
         row.attributes = std::move(next);
         row.dirty = true;
       }
@@ -152,7 +215,7 @@ absl::StatusOr<UpsertCounts> EntityStore::Upsert(const EntityDef& entity, const 
       for (const std::string& key : keys) {
         StoredRow& row = state[key];
         if (!row.dirty) continue;
-        writes.push_back({key, AttributesJson(row.attributes), now_ms, now_ms});
+        writes.push_back({key, std::move(row.json), now_ms, now_ms});
       }
       WriteRows(s, entity.name, writes);
       WriteHistory(s, entity.name, history, now_ms, actor);

@@ -19,9 +19,10 @@ TEST(RowCheckTest, ValuesBecomeCanonicalTextSoTheSameValueIsStoredOnce) {
                               {"release_date", "2026-11-20"}, {"platform", ""}});
   ASSERT_TRUE(row.ok()) << row.status();
   EXPECT_EQ(row->key, "5.2.0");
-  EXPECT_EQ(row->values.at("crash_free_rate"), "0.987");
-  EXPECT_EQ(row->values.at("rolled_back"), "true");
-  EXPECT_EQ(row->cleared, (std::set<std::string>{"platform"}));
+  EXPECT_EQ(row->Values(build).at("crash_free_rate"), "0.987");
+  EXPECT_EQ(row->Values(build).at("rolled_back"), "true");
+  EXPECT_EQ(row->Values(build).count("platform"), 0u);
+  EXPECT_EQ(row->Cleared(build), (std::set<std::string>{"platform"}));
 
   const AttributeDef ts{"t", AttributeType::kTimestamp, false};
   EXPECT_EQ(CanonicalValue(ts, "2026-12-01T08:00:00+08:00").value(), "2026-12-01T00:00:00.000Z");
