@@ -82,7 +82,7 @@ bool EntityFileReader::Next(EntityFileRow* row) {
                  std::to_string(header_.size());
     return true;
   }
-  for (std::size_t i = 0; i < header_.size(); ++i) row->values[header_[i]] = std::move(record.fields[i]);
+  row->cells = std::move(record.fields);
   return true;
 }
 

@@ -17,7 +17,8 @@ namespace voc::cli {
 
 struct EntityFileRow {
   int line = 0;                               // 1-based line where the row starts
-  std::map<std::string, std::string> values;  // attribute -> text
+  std::map<std::string, std::string> values;  // JSONL: attribute -> text
+  std::vector<std::string> cells;             // CSV: the values in the header's order
   std::string error;                          // set when the row could not be read
   bool ok() const { return error.empty(); }
 };
@@ -35,6 +36,8 @@ class EntityFileReader {
   // a usable header is reported by fatal_error().
   bool Next(EntityFileRow* row);
   const std::string& fatal_error() const { return fatal_error_; }
+  // CSV: the header's names, once the first row was read.
+  const std::vector<std::string>& header() const { return header_; }
 
  private:
   std::istream& in_;

@@ -22,6 +22,7 @@ grpc::Status EntityGrpc::ImportEntities(grpc::ServerContext* context,
             return status::InvalidArgument("entity", "changed from '" + run->entity() + "' to '" + message.entity() +
                                                          "' within one import");
           }
+          if (message.columns_size() > 0) VOC_RETURN_IF_ERROR(run->SetColumns(message.columns()));
           for (const v1::EntityRow& row : message.rows()) VOC_RETURN_IF_ERROR(run->Add(row));
         } while (reader->Read(&message));
         if (context->IsCancelled()) return absl::CancelledError("the client cancelled the import");

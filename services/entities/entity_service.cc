@@ -41,9 +41,28 @@ ImportRun::ImportRun(EntityStore& store, const EntityDef& entity, const Clock& c
   pending_.reserve(batch_rows_);
 }
 
+absl::Status ImportRun::SetColumns(const google::protobuf::RepeatedPtrField<std::string>& names) {
+  std::vector<std::string> given(names.begin(), names.end());
+  if (!column_names_.empty()) {
+    if (given != column_names_) return status::InvalidArgument("columns", "changed within one import");
+    return absl::OkStatus();
+  }
+  VOC_ASSIGN_OR_RETURN(columns_, ColumnIndices(entity_, names));
+  column_names_ = std::move(given);
+  return absl::OkStatus();
+}
+
 absl::Status ImportRun::Add(const v1::EntityRow& row) {
   tally_.set_rows_read(tally_.rows_read() + 1);
-  absl::StatusOr<CheckedRow> checked = CheckRow(entity_, row.values());
+  absl::StatusOr<CheckedRow> checked;
+  if (row.cells_size() > 0 && row.values_size() > 0) {
+    checked = status::InvalidArgument("cells", "a row gives either values or cells, not both");
+  } else if (row.cells_size() > 0 || (!columns_.empty() && row.values_size() == 0)) {
+    checked = columns_.empty() ? status::InvalidArgument("cells", "the import named no columns")
+                               : CheckCells(entity_, columns_, row.cells());
+  } else {
+    checked = CheckRow(entity_, row.values());
+  }
   if (!checked.ok()) {
     tally_.set_rejected(tally_.rejected() + 1);
     if (tally_.errors_size() < max_errors_) {

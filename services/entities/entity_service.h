@@ -30,7 +30,12 @@ class ImportRun {
             int max_errors);
 
   const std::string& entity() const { return entity_.name; }
-  // UNAVAILABLE (and the like) when a batch could not be written.
+  // The names of the rows' cells (ImportEntitiesRequest.columns), once:
+  // INVALID_ARGUMENT "columns: ..." for an unknown or repeated name, or
+  // other columns than before.
+  absl::Status SetColumns(const google::protobuf::RepeatedPtrField<std::string>& names);
+  // A row by name (`values`) or by position (`cells`). UNAVAILABLE (and
+  // the like) when a batch could not be written; a bad row is no error.
   absl::Status Add(const v1::EntityRow& row);
   // Writes the rest and returns the tally.
   absl::StatusOr<v1::ImportEntitiesResponse> Finish();
@@ -44,6 +49,8 @@ class ImportRun {
   std::string actor_;
   std::size_t batch_rows_;
   int max_errors_;
+  std::vector<std::string> column_names_;
+  std::vector<int> columns_;  // attribute indices of the cells
   std::vector<CheckedRow> pending_;
   v1::ImportEntitiesResponse tally_;
 };

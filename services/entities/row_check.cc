@@ -74,26 +74,27 @@ absl::StatusOr<std::string> CanonicalValue(const AttributeDef& a, const std::str
 
 namespace {
 
-template <typename Values>
-absl::StatusOr<CheckedRow> CheckValues(const EntityDef& entity, const Values& values) {
-  CheckedRow row;
-  row.cells.resize(entity.attributes.size());
-  for (const auto& [name, text] : values) {
-    const int index = entity.Index(name);
-    if (index < 0) {
-      std::string known;
-      for (const AttributeDef& d : entity.attributes) known += (known.empty() ? "" : ", ") + d.name;
-      return status::InvalidArgument(name, "unknown attribute of " + entity.name + " (known: " + known + ")");
-    }
-    const AttributeDef& a = entity.attributes[static_cast<std::size_t>(index)];
-    if (text.empty()) {
-      if (entity.IsKey(a.name)) return status::InvalidArgument(name, "key value must not be empty");
-      row.cells[static_cast<std::size_t>(index)] = std::string();
-      continue;
-    }
-    VOC_ASSIGN_OR_RETURN(std::string canonical, CanonicalValue(a, text));
-    row.cells[static_cast<std::size_t>(index)] = std::move(canonical);
+std::string KnownAttributes(const EntityDef& entity) {
+  std::string known;
+  for (const AttributeDef& d : entity.attributes) known += (known.empty() ? "" : ", ") + d.name;
+  return known;
+}
+
+// Checks and stores one value of the attribute at `index`.
+absl::Status SetCell(const EntityDef& entity, int index, const std::string& text, CheckedRow& row) {
+  const AttributeDef& a = entity.attributes[static_cast<std::size_t>(index)];
+  if (text.empty()) {
+    if (entity.IsKey(a.name)) return status::InvalidArgument(a.name, "key value must not be empty");
+    row.cells[static_cast<std::size_t>(index)] = std::string();
+    return absl::OkStatus();
   }
+  VOC_ASSIGN_OR_RETURN(std::string canonical, CanonicalValue(a, text));
+  row.cells[static_cast<std::size_t>(index)] = std::move(canonical);
+  return absl::OkStatus();
+}
+
+// Every key value given (and, for a composite key, free of the separator): the stored key.
+absl::Status SetKey(const EntityDef& entity, CheckedRow& row) {
   for (std::size_t i = 0; i < entity.key.size(); ++i) {
     const std::optional<std::string>& cell = row.cells[static_cast<std::size_t>(entity.Index(entity.key[i]))];
     if (!cell) return status::InvalidArgument(entity.key[i], "key value missing");
@@ -103,6 +104,22 @@ absl::StatusOr<CheckedRow> CheckValues(const EntityDef& entity, const Values& va
     if (i > 0) row.key += kKeySeparator;
     row.key += *cell;
   }
+  return absl::OkStatus();
+}
+
+template <typename Values>
+absl::StatusOr<CheckedRow> CheckValues(const EntityDef& entity, const Values& values) {
+  CheckedRow row;
+  row.cells.resize(entity.attributes.size());
+  for (const auto& [name, text] : values) {
+    const int index = entity.Index(name);
+    if (index < 0) {
+      return status::InvalidArgument(name, "unknown attribute of " + entity.name + " (known: " +
+                                               KnownAttributes(entity) + ")");
+    }
+    VOC_RETURN_IF_ERROR(SetCell(entity, index, text, row));
+  }
+  VOC_RETURN_IF_ERROR(SetKey(entity, row));
   return row;
 }
 
@@ -131,6 +148,37 @@ absl::StatusOr<CheckedRow> CheckRow(const EntityDef& entity, const std::map<std:
 absl::StatusOr<CheckedRow> CheckRow(const EntityDef& entity,
                                     const google::protobuf::Map<std::string, std::string>& values) {
   return CheckValues(entity, values);
+}
+
+absl::StatusOr<CheckedRow> CheckCells(const EntityDef& entity, const std::vector<int>& columns,
+                                      const google::protobuf::RepeatedPtrField<std::string>& cells) {
+  if (static_cast<std::size_t>(cells.size()) != columns.size()) {
+    return status::InvalidArgument("cells", "has " + std::to_string(cells.size()) + " values for " +
+                                                std::to_string(columns.size()) + " columns");
+  }
+  CheckedRow row;
+  row.cells.resize(entity.attributes.size());
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    VOC_RETURN_IF_ERROR(SetCell(entity, columns[i], cells[static_cast<int>(i)], row));
+  }
+  VOC_RETURN_IF_ERROR(SetKey(entity, row));
+  return row;
+}
+
+absl::StatusOr<std::vector<int>> ColumnIndices(const EntityDef& entity,
+                                               const google::protobuf::RepeatedPtrField<std::string>& names) {
+  std::vector<int> out;
+  std::set<int> seen;
+  for (const std::string& name : names) {
+    const int index = entity.Index(name);
+    if (index < 0) {
+      return status::InvalidArgument("columns", "'" + name + "' is not an attribute of " + entity.name +
+                                                    " (known: " + KnownAttributes(entity) + ")");
+    }
+    if (!seen.insert(index).second) return status::InvalidArgument("columns", "'" + name + "' given twice");
+    out.push_back(index);
+  }
+  return out;
 }
 
 absl::StatusOr<std::string> StoredKey(const EntityDef& entity, const std::vector<std::string>& key_values) {

@@ -6,6 +6,7 @@
 
 #include <absl/status/statusor.h>
 #include <google/protobuf/map.h>
+#include <google/protobuf/repeated_ptr_field.h>
 
 #include <map>
 #include <optional>
@@ -42,6 +43,16 @@ absl::StatusOr<std::string> CanonicalValue(const AttributeDef& attribute, const 
 absl::StatusOr<CheckedRow> CheckRow(const EntityDef& entity, const std::map<std::string, std::string>& values);
 absl::StatusOr<CheckedRow> CheckRow(const EntityDef& entity,
                                     const google::protobuf::Map<std::string, std::string>& values);
+
+// The compact form: `cells[i]` is the value of attribute `columns[i]` (an
+// index into EntityDef::attributes, as ColumnIndices gives). INVALID_ARGUMENT
+// as above, or when the row has not as many cells as there are columns.
+absl::StatusOr<CheckedRow> CheckCells(const EntityDef& entity, const std::vector<int>& columns,
+                                      const google::protobuf::RepeatedPtrField<std::string>& cells);
+// The attribute indices of column names: INVALID_ARGUMENT "columns: ..." for
+// an unknown or repeated name.
+absl::StatusOr<std::vector<int>> ColumnIndices(const EntityDef& entity,
+                                               const google::protobuf::RepeatedPtrField<std::string>& names);
 
 // The stored key of the key values given in key order (GetEntity):
 // INVALID_ARGUMENT "key: ..." when there are not as many as the key has,

@@ -166,6 +166,50 @@ TEST_P(EntitiesImportTest, BadRowsAreReportedByLineAndNotStoredWhileGoodRowsAre)
   EXPECT_NE(unknown.error_message().find("entity: unknown entity 'vehicles'"), std::string::npos);
 }
 
+TEST_P(EntitiesImportTest, RowsByPositionUseTheColumnsOfTheFirstMessage) {
+  auto stub = Stub("importer");
+  grpc::ClientContext context;
+  v1::ImportEntitiesResponse response;
+  auto writer = stub->ImportEntities(&context, &response);
+  v1::ImportEntitiesRequest message;
+  message.set_entity("app_build");
+  for (const char* c : {"version", "release_date", "crash_free_rate"}) message.add_columns(c);
+  auto add = [&](int line, std::vector<std::string> cells) {
+    v1::EntityRow* r = message.add_rows();
+    r->set_line(line);
+    for (auto& c : cells) r->add_cells(c);
+  };
+  add(2, {"5.1.0", "2026-10-20", "0.9958"});
+  add(3, {"5.2.0", "2026-11-18"});  // a value short
+  ASSERT_TRUE(writer->Write(message));
+  message.clear_rows();
+  message.clear_columns();
+  add(4, {"5.2.0", "2026-11-18", "0.9113"});
+  ASSERT_TRUE(writer->Write(message));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(response.inserted(), 2);
+  ASSERT_EQ(response.errors_size(), 1);
+  EXPECT_EQ(response.errors(0).line(), 3);
+  EXPECT_EQ(response.errors(0).error(), "cells: has 2 values for 3 columns");
+  v1::Entity e;
+  ASSERT_TRUE(Get("reader", "app_build", {"5.2.0"}, &e).ok());
+  EXPECT_EQ(e.attributes().at("crash_free_rate"), "0.9113");
+
+  // A column the entity does not have refuses the import as a whole.
+  grpc::ClientContext again;
+  auto refused = stub->ImportEntities(&again, &response);
+  v1::ImportEntitiesRequest bad;
+  bad.set_entity("app_build");
+  bad.add_columns("version");
+  bad.add_columns("colour");
+  refused->Write(bad);
+  refused->WritesDone();
+  const grpc::Status status = refused->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("columns: 'colour' is not an attribute of app_build"), std::string::npos);
+}
+
 TEST_P(EntitiesImportTest, ReimportingTheSameRowsChangesNothing) {
   std::vector<v1::EntityRow> rows;
   for (int i = 0; i < 7; ++i) {

@@ -9,24 +9,28 @@
 namespace voc::cli {
 namespace {
 
-std::vector<EntityFileRow> ReadAll(const std::string& text, ImportFormat format, std::string* fatal = nullptr) {
+std::vector<EntityFileRow> ReadAll(const std::string& text, ImportFormat format, std::string* fatal = nullptr,
+                                   std::vector<std::string>* header = nullptr) {
   std::istringstream in(text);
   EntityFileReader reader(in, format);
   std::vector<EntityFileRow> rows;
   EntityFileRow row;
   while (reader.Next(&row)) rows.push_back(row);
   if (fatal) *fatal = reader.fatal_error();
+  if (header) *header = reader.header();
   return rows;
 }
 
-TEST(EntityFileTest, CsvRowsCarryTheirLineAndValuesByHeader) {
+TEST(EntityFileTest, CsvRowsCarryTheirLineAndCellsInTheHeadersOrder) {
+  std::vector<std::string> header;
   const auto rows = ReadAll(
-      "vin,model,note\nLVV1,E7,\"two\nlines\"\n\nLVV2,E5,\nLVV3,E5\n", ImportFormat::kCsv);
+      "vin,model,note\nLVV1,E7,\"two\nlines\"\n\nLVV2,E5,\nLVV3,E5\n", ImportFormat::kCsv, nullptr, &header);
+  EXPECT_EQ(header, (std::vector<std::string>{"vin", "model", "note"}));
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].line, 2);
-  EXPECT_EQ(rows[0].values.at("note"), "two\nlines");
+  EXPECT_EQ(rows[0].cells, (std::vector<std::string>{"LVV1", "E7", "two\nlines"}));
   EXPECT_EQ(rows[1].line, 5);
-  EXPECT_EQ(rows[1].values.at("note"), "");  // empty: clears the attribute
+  EXPECT_EQ(rows[1].cells[2], "");  // empty: clears the attribute
   EXPECT_EQ(rows[2].line, 6);
   EXPECT_EQ(rows[2].error, "has 2 fields, the header 3");
 }
