@@ -61,11 +61,20 @@ ls -l "$DIR/vehicles.csv" | awk '{print "  " $5 " bytes"}'
 PID=$!
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
 echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg) (shared with other work)"
+# CPU seconds voc-entities has used so far, and the time its threads waited
+# for a core (a busy machine shows here, not in the CPU time).
+server_cpu() { awk '{printf "%.1f", ($14 + $15) / 100}' "/proc/$PID/stat"; }
+server_wait() { cat /proc/"$PID"/task/*/schedstat | awk '{w += $2} END {printf "%.1f", w / 1e9}'; }
 for pass in first again; do
   echo "import ($pass):"
+  cpu0=$(server_cpu); wait0=$(server_wait)
   start=$(date +%s.%N)
-  VOC_API_KEY="$TOKEN" "$BIN/cli/voc" --entities "127.0.0.1:$PORT" data import --entity vehicle "$DIR/vehicles.csv" 2>/dev/null
+  VOC_API_KEY="$TOKEN" /usr/bin/time -f "  voc CLI: %U s user, %S s system CPU" -o "$DIR/cli.time" \
+    "$BIN/cli/voc" --entities "127.0.0.1:$PORT" data import --entity vehicle "$DIR/vehicles.csv" 2>/dev/null
   end=$(date +%s.%N)
   printf '  wall time %.1f s; load average %s\n' "$(echo "$end - $start" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  cat "$DIR/cli.time"
+  printf '  voc-entities: %.1f s CPU; its threads waited %.1f s for a core\n' \
+    "$(echo "$(server_cpu) - $cpu0" | bc)" "$(echo "$(server_wait) - $wait0" | bc)"
 done
 ls -l "$DIR/entities.db" | awk '{print "  entities.db " $5 " bytes"}'
