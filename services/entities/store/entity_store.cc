@@ -92,9 +92,13 @@ std::unordered_map<std::string, StoredRow> LoadExisting(soci::session& s, const 
     const std::size_t n = std::min(kKeysPerSelect, keys.size() - begin);
     std::vector<std::string> params{entity};
     params.insert(params.end(), keys.begin() + static_cast<long>(begin), keys.begin() + static_cast<long>(begin + n));
+    // PostgreSQL: the stored rows stay locked until the batch commits, so
+    // two imports changing one row take turns (and record both changes);
+    // SQLite's writers are serialised by the process-wide write lock.
+    const char* lock = s.get_backend_name() == "postgresql" ? " FOR UPDATE" : "";
     storage::ForEachRow(s,
                         "SELECT entity_key, attributes_json FROM entity_rows WHERE entity = :e AND entity_key IN " +
-                            storage::Placeholders("k", n),
+                            storage::Placeholders("k", n) + lock,
                         params, [&](const soci::row& r) {
                           found[r.get<std::string>(0)].json = r.get<std::string>(1);
                         });
