@@ -263,7 +263,7 @@ if [ "${VOC_NO_DEMO:-0}" != "1" ]; then
   python3 scripts/demo/entities.py var/demo
   for pair in vehicle:vehicles app_build:app_builds store_day:store_days customer:customers order:orders; do
     VOC_API_KEY="$(cat "$SECRETS/data.key")" "$VOC" --config "$CONFIG" data import \
-      --entity "${pair%%:*}" "var/demo/${pair##*:}.csv" 2>/dev/null ||
+      --entity "${pair%%:*}" "var/demo/${pair##*:}.csv" ||
       echo "run.sh: could not import var/demo/${pair##*:}.csv (var/log/entities.log)" >&2
   done
   demo_programme
