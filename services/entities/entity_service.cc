@@ -31,9 +31,10 @@ v1::Entity ToProto(const EntityDef& def, const EntityRecord& record) {
 
 }  // namespace
 
-ImportRun::ImportRun(EntityStore& store, const EntityDef& entity, const Clock& clock, std::string actor,
-                     int batch_rows, int max_errors)
+ImportRun::ImportRun(EntityStore& store, std::shared_ptr<const EntitySchema> schema, const EntityDef& entity,
+                     const Clock& clock, std::string actor, int batch_rows, int max_errors)
     : store_(store),
+      schema_(std::move(schema)),
       entity_(entity),
       clock_(clock),
       actor_(std::move(actor)),
@@ -104,15 +105,15 @@ absl::StatusOr<v1::ImportEntitiesResponse> ImportRun::Finish() {
   return tally_;
 }
 
-EntityService::EntityService(EntityStore& store, std::shared_ptr<const EntitySchema> schema, const Clock& clock,
+EntityService::EntityService(EntityStore& store, const SchemaHolder& schema, const Clock& clock,
                              EntitySettings settings)
-    : store_(store), schema_(std::move(schema)), clock_(clock), settings_(std::move(settings)) {}
+    : store_(store), schema_(schema), clock_(clock), settings_(std::move(settings)) {}
 
-absl::StatusOr<const EntityDef*> EntityService::Find(const std::string& entity) const {
-  if (entity.empty()) return status::InvalidArgument("entity", "must name an entity (" + schema_->Names() + ")");
-  const EntityDef* def = schema_->Find(entity);
+absl::StatusOr<const EntityDef*> EntityService::Find(const EntitySchema& schema, const std::string& entity) {
+  if (entity.empty()) return status::InvalidArgument("entity", "must name an entity (" + schema.Names() + ")");
+  const EntityDef* def = schema.Find(entity);
   if (def == nullptr) {
-    return status::InvalidArgument("entity", "unknown entity '" + entity + "' (" + schema_->Names() + ")");
+    return status::InvalidArgument("entity", "unknown entity '" + entity + "' (" + schema.Names() + ")");
   }
   return def;
 }
@@ -120,18 +121,20 @@ absl::StatusOr<const EntityDef*> EntityService::Find(const std::string& entity) 
 absl::StatusOr<std::unique_ptr<ImportRun>> EntityService::StartImport(const auth::Principal& caller,
                                                                       const std::string& entity, int max_errors) {
   VOC_RETURN_IF_ERROR(MayImportEntities(caller));
-  VOC_ASSIGN_OR_RETURN(const EntityDef* def, Find(entity));
+  std::shared_ptr<const EntitySchema> schema = schema_.Get();
+  VOC_ASSIGN_OR_RETURN(const EntityDef* def, Find(*schema, entity));
   if (max_errors < 0 || max_errors > kMostMaxErrors) {
     return status::InvalidArgument("max_errors", "must be in 0..10000 (0: the default, 100)");
   }
-  return std::make_unique<ImportRun>(store_, *def, clock_, caller.Actor(), settings_.import_batch_rows,
-                                     max_errors == 0 ? kDefaultMaxErrors : max_errors);
+  return std::make_unique<ImportRun>(store_, std::move(schema), *def, clock_, caller.Actor(),
+                                     settings_.import_batch_rows, max_errors == 0 ? kDefaultMaxErrors : max_errors);
 }
 
 absl::StatusOr<v1::Entity> EntityService::GetEntity(const auth::Principal& caller,
                                                     const v1::GetEntityRequest& request) {
   VOC_RETURN_IF_ERROR(MayReadEntities(caller));
-  VOC_ASSIGN_OR_RETURN(const EntityDef* def, Find(request.entity()));
+  const std::shared_ptr<const EntitySchema> schema = schema_.Get();
+  VOC_ASSIGN_OR_RETURN(const EntityDef* def, Find(*schema, request.entity()));
   VOC_ASSIGN_OR_RETURN(std::string key,
                        StoredKey(*def, std::vector<std::string>(request.key().begin(), request.key().end())));
   VOC_ASSIGN_OR_RETURN(std::optional<EntityRecord> found, store_.FindRow(def->name, key));
@@ -142,7 +145,8 @@ absl::StatusOr<v1::Entity> EntityService::GetEntity(const auth::Principal& calle
 absl::StatusOr<v1::ListEntitiesResponse> EntityService::ListEntities(const auth::Principal& caller,
                                                                     const v1::ListEntitiesRequest& request) {
   VOC_RETURN_IF_ERROR(MayReadEntities(caller));
-  VOC_ASSIGN_OR_RETURN(const EntityDef* def, Find(request.entity()));
+  const std::shared_ptr<const EntitySchema> schema = schema_.Get();
+  VOC_ASSIGN_OR_RETURN(const EntityDef* def, Find(*schema, request.entity()));
   VOC_ASSIGN_OR_RETURN(rpc::PageRequest page, rpc::ParsePageRequest(request));
   const std::string after = page.after ? page.after->after_id : "";
   VOC_ASSIGN_OR_RETURN(std::vector<EntityRecord> rows, store_.ListRows(def->name, after, page.size));
@@ -157,9 +161,10 @@ absl::StatusOr<v1::ListEntitiesResponse> EntityService::ListEntities(const auth:
 
 absl::StatusOr<v1::EntitySchema> EntityService::GetEntitySchema(const auth::Principal& caller) {
   VOC_RETURN_IF_ERROR(MayReadEntities(caller));
+  const std::shared_ptr<const EntitySchema> schema = schema_.Get();
   v1::EntitySchema out;
-  out.set_version(schema_->version());
-  for (const EntityDef& e : schema_->entities()) {
+  out.set_version(schema->version());
+  for (const EntityDef& e : schema->entities()) {
     v1::EntityDefinition* d = out.add_entities();
     d->set_name(e.name);
     d->set_description(e.description);

@@ -14,6 +14,7 @@
 #include "common/clock/clock.h"
 #include "services/entities/row_check.h"
 #include "services/entities/schema.h"
+#include "services/entities/schema_reloader.h"
 #include "services/entities/settings.h"
 #include "services/entities/store/entity_store.h"
 #include "voc/v1/entities.pb.h"
@@ -26,8 +27,10 @@ namespace voc::entities {
 // its line; the batches before a failed write stay stored.
 class ImportRun {
  public:
-  ImportRun(EntityStore& store, const EntityDef& entity, const Clock& clock, std::string actor, int batch_rows,
-            int max_errors);
+  // `entity` belongs to `schema`, which the run keeps alive: a reload
+  // mid-import does not change the rules of rows already under way.
+  ImportRun(EntityStore& store, std::shared_ptr<const EntitySchema> schema, const EntityDef& entity,
+            const Clock& clock, std::string actor, int batch_rows, int max_errors);
 
   const std::string& entity() const { return entity_.name; }
   // The names of the rows' cells (ImportEntitiesRequest.columns), once:
@@ -44,6 +47,7 @@ class ImportRun {
   absl::Status Flush();
 
   EntityStore& store_;
+  std::shared_ptr<const EntitySchema> schema_;
   const EntityDef& entity_;
   const Clock& clock_;
   std::string actor_;
@@ -57,11 +61,11 @@ class ImportRun {
 
 class EntityService {
  public:
-  EntityService(EntityStore& store, std::shared_ptr<const EntitySchema> schema, const Clock& clock,
-                EntitySettings settings);
+  // Every call reads the schema in force from `schema` (a reload swaps it).
+  EntityService(EntityStore& store, const SchemaHolder& schema, const Clock& clock, EntitySettings settings);
 
   // INVALID_ARGUMENT "entity: ..." for an unknown entity; PERMISSION_DENIED.
-  // The run refers to the schema and store: it must not outlive the service.
+  // The run refers to the store: it must not outlive the service.
   absl::StatusOr<std::unique_ptr<ImportRun>> StartImport(const auth::Principal& caller, const std::string& entity,
                                                          int max_errors);
   absl::StatusOr<v1::Entity> GetEntity(const auth::Principal& caller, const v1::GetEntityRequest& request);
@@ -70,10 +74,10 @@ class EntityService {
   absl::StatusOr<v1::EntitySchema> GetEntitySchema(const auth::Principal& caller);
 
  private:
-  absl::StatusOr<const EntityDef*> Find(const std::string& entity) const;
+  static absl::StatusOr<const EntityDef*> Find(const EntitySchema& schema, const std::string& entity);
 
   EntityStore& store_;
-  std::shared_ptr<const EntitySchema> schema_;
+  const SchemaHolder& schema_;
   const Clock& clock_;
   EntitySettings settings_;
 };

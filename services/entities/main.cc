@@ -8,12 +8,15 @@
 
 #include "common/auth/authenticator.h"
 #include "common/auth/dev_clock_access.h"
+#include "common/config/yaml_file.h"
 #include "common/log/log.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
+#include "common/service/periodic_worker.h"
 #include "services/entities/entity_grpc.h"
 #include "services/entities/entity_service.h"
 #include "services/entities/schema.h"
+#include "services/entities/schema_reloader.h"
 #include "services/entities/settings.h"
 #include "services/entities/store/entity_store.h"
 #include "services/entities/store/migrations.h"
@@ -34,18 +37,29 @@ int main(int argc, char** argv) {
   const auto settings = voc::entities::EntitySettingsFrom(ctx.config);
   if (!settings.ok()) CannotStart(settings.status());
   // A schema with a mistake refuses to start with its file and line.
-  auto schema = voc::entities::EntitySchema::Load(settings->schema_path);
+  std::string schema_text;
+  try {
+    schema_text = voc::config::ReadFile(settings->schema_path);
+  } catch (const voc::ConfigError& e) {
+    CannotStart(absl::InvalidArgumentError(e.what()));
+  }
+  auto schema = voc::entities::EntitySchema::FromString(schema_text, settings->schema_path);
   if (!schema.ok()) CannotStart(schema.status());
-  const auto shared_schema = std::make_shared<const voc::entities::EntitySchema>(*std::move(schema));
+  voc::entities::SchemaHolder holder(std::make_shared<const voc::entities::EntitySchema>(*std::move(schema)));
+  // Later edits are picked up; a refused one leaves the schema in force.
+  voc::entities::SchemaReloader reloader(settings->schema_path, holder, schema_text);
 
   auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
   if (!made_authenticator.ok()) CannotStart(made_authenticator.status());
   std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
 
   voc::entities::EntityStore store(*ctx.db);
-  voc::entities::EntityService service(store, shared_schema, *ctx.clock, *settings);
+  voc::entities::EntityService service(store, holder, *ctx.clock, *settings);
   voc::entities::EntityGrpc grpc_impl(service, *authenticator);
   {
+    voc::PeriodicWorker reload("entities-schema", std::chrono::milliseconds(settings->schema_reload_interval_ms),
+                               [&] { (void)reloader.CheckOnce(); });
+    if (settings->schema_reload_interval_ms > 0) reload.Start();
     voc::rpc::ServiceServer server({.service_name = "entities", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
                                     .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
                                    {&grpc_impl});
@@ -54,7 +68,7 @@ int main(int argc, char** argv) {
     const auto readiness = voc::StartReadiness(ctx, server, voc::RedisNeed::kNotRequired);
     voc::log::Info("entities_started", {{"listen", ctx.listen},
                                         {"schema", settings->schema_path},
-                                        {"entities", shared_schema->Names()}});
+                                        {"entities", holder.Get()->Names()}});
     server.WaitForShutdownSignal();
   }
   voc::log::Info("entities_stopped");

@@ -15,6 +15,9 @@ struct EntitySettings {
   // Rows written per transaction by an import (import_batch_rows): larger
   // batches mean fewer commits (fsyncs); each holds SQLite's write lock.
   int import_batch_rows = 5000;
+  // How often the schema file is checked for changes (schema_reload_interval_ms;
+  // 0 = never: read at start only).
+  int schema_reload_interval_ms = 5000;
 };
 
 // INVALID_ARGUMENT "<file>: services.entities.<key>: ..." for a bad value.

@@ -60,8 +60,8 @@ class EntitiesImportTest : public ::testing::TestWithParam<Backend> {
     store_ = std::make_unique<EntityStore>(*db_);
     EntitySettings settings;
     settings.import_batch_rows = 2;
-    service_ = std::make_unique<EntityService>(*store_, std::make_shared<const EntitySchema>(*std::move(schema)),
-                                               clock_, settings);
+    holder_ = std::make_unique<SchemaHolder>(std::make_shared<const EntitySchema>(*std::move(schema)));
+    service_ = std::make_unique<EntityService>(*store_, *holder_, clock_, settings);
     creds_.Add("feedback-only", "feedback:write");
     creds_.Add("importer", "entities:write");
     creds_.Add("reader", "entities:read");
@@ -120,6 +120,7 @@ class EntitiesImportTest : public ::testing::TestWithParam<Backend> {
   FakeClock clock_{FromMillis(1'780'000'000'000)};
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<EntityStore> store_;
+  std::unique_ptr<SchemaHolder> holder_;
   std::unique_ptr<EntityService> service_;
   testing::TestCredentials creds_;
   std::unique_ptr<auth::CallerAuthenticator> auth_;
