@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The one VoC Loop image: all binaries (voc-ingest, voc-triage, voc-assignment,
-# voc-tracking, voc-verification, voc-gateway, voc-notify, voc-identity, the voc CLI, voc-triage-tool and the
+# voc-tracking, voc-verification, voc-gateway, voc-notify, voc-identity, voc-entities, the voc CLI, voc-triage-tool and the
 # voc-load benchmark client)
 # built on Debian 12 with Debian's packaged toolchain and libraries, then copied
 # into a runtime stage that holds only the runtime libraries. The chart
@@ -54,6 +54,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
       build/services/gateway/voc-gateway \
       build/services/notify/voc-notify \
       build/services/identity/voc-identity \
+      build/services/entities/voc-entities \
       build/cli/voc \
       build/tools/triage/voc-triage-tool \
       build/tools/load/voc-load \
@@ -85,6 +86,6 @@ COPY services/gateway/web/ services/gateway/web/
 # services.gateway.vendor_dir, set by the chart).
 COPY --from=build /out/vendor/ services/gateway/vendor/
 USER 10001:10001
-# gRPC services 7101-7107 (7106: voc-notify, 7107: voc-identity), the gateway 8080, metrics 9100 (chart defaults).
-EXPOSE 7101 7102 7103 7104 7105 7106 7107 8080 9100
+# gRPC services 7101-7108 (7106: voc-notify, 7107: voc-identity, 7108: voc-entities), the gateway 8080, metrics 9100 (chart defaults).
+EXPOSE 7101 7102 7103 7104 7105 7106 7107 7108 8080 9100
 CMD ["voc-gateway", "--help"]

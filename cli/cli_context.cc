@@ -16,7 +16,7 @@ const std::map<std::string, std::string> kDefaultAddresses = {
     {"ingest", "127.0.0.1:7101"},   {"triage", "127.0.0.1:7102"},
     {"assignment", "127.0.0.1:7103"}, {"tracking", "127.0.0.1:7104"},
     {"verification", "127.0.0.1:7105"}, {"notify", "127.0.0.1:7106"},
-    {"identity", "127.0.0.1:7107"}};
+    {"identity", "127.0.0.1:7107"}, {"entities", "127.0.0.1:7108"}};
 
 }  // namespace
 

@@ -25,6 +25,8 @@ int RunReports(const CliContext& ctx, const std::vector<std::string>& words);
 int RunGoals(const CliContext& ctx, const std::vector<std::string>& words);
 int RunOutcomes(const CliContext& ctx, const std::vector<std::string>& words);
 int RunDigests(const CliContext& ctx, const std::vector<std::string>& words);
+// voc data import|get|list|schema (issue 13): operational data in voc-entities.
+int RunData(const CliContext& ctx, const std::vector<std::string>& words);
 
 // voc rules history|show|update|rollback KIND ... | reload (issue 9): the
 // editable rules (taxonomy, redlines, priority, routing) and their history.

@@ -16,7 +16,7 @@
 namespace {
 
 constexpr char kUsage[] =
-    "usage: voc [--config FILE] [--ingest|--triage|--assignment|--tracking|--verification ADDR]\n"
+    "usage: voc [--config FILE] [--ingest|--triage|--assignment|--tracking|--verification|--entities ADDR]\n"
     "           COMMAND [ARGS]\n"
     "commands:\n"
     "  submit --channel C --external-id X [--text T] [--nps N] [--rating N] [--customer ID]\n"
@@ -39,6 +39,8 @@ constexpr char kUsage[] =
     "        | list [--archived] | show goals/ID | evaluate [--day DAY] | archive goals/ID\n"
     "  outcomes --from DAY --to DAY (projects verified / failed / reopened, re-survey answers)\n"
     "  digests compose [--week DAY] [--send] | list | show --week DAY [--department D] [--lang en]\n"
+    "  data import --entity NAME FILE.csv|FILE.jsonl [--chunk 1000] [--max-errors 20] [--strict]\n"
+    "       | get --entity NAME KEY [KEY...] | list --entity NAME | schema   (operational data)\n"
     "  triage eval|train ...\n"
     "FILE defaults to config/voc.yaml; service addresses come from services.<name>.address.\n"
     "Calls carry the API key in VOC_API_KEY (else the file VOC_API_KEY_FILE, else var/secrets/cli.key).\n";
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
     bool is_service = false;
     for (const auto& service : voc::cli::kServices) is_service = is_service || service == name;
     is_service = is_service || name == "identity";  // issue 9: voc users, apikeys, audit
+    is_service = is_service || name == "entities";  // issue 13: voc data
     if (name == "config") {
       config_path = value;
     } else if (is_service) {
@@ -115,6 +118,7 @@ int main(int argc, char** argv) {
   if (command == "goals") return voc::cli::RunGoals(ctx, rest);
   if (command == "outcomes") return voc::cli::RunOutcomes(ctx, rest);
   if (command == "digests") return voc::cli::RunDigests(ctx, rest);
+  if (command == "data") return voc::cli::RunData(ctx, rest);
   if (command == "help") {
     std::cout << kUsage;
     return voc::cli::kExitOk;

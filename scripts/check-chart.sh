@@ -115,8 +115,12 @@ grep -q 'secretName: voc-service-tls' "$work/all-options.yaml" || die "all-optio
 grep -q 'minAvailable: 2' "$work/all-options.yaml" || die "all-options values render no per-service PodDisruptionBudget"
 grep -q 'kubernetes.io/metadata.name: channels' "$work/all-options.yaml" || die "all-options values do not restrict ingest's clients"
 for kind in NetworkPolicy PodDisruptionBudget; do
-  [[ $(grep -c "^kind: $kind\$" "$work/default.yaml") -eq 8 ]] || die "default values do not render one $kind per service"
+  [[ $(grep -c "^kind: $kind\$" "$work/default.yaml") -eq 9 ]] || die "default values do not render one $kind per service"
 done
+# issue 13: voc-entities with its schema file.
+grep -q 'name: voc-entities$' "$work/default.yaml" || die "default values render no voc-entities Deployment"
+grep -q 'schema: /etc/voc/rules/entities.yaml' "$work/default.yaml" || die "default values give voc-entities no schema file"
+grep -q 'rules-entities.yaml: |' "$work/default.yaml" || die "default values put no entity schema into the ConfigMap"
 # issue 9: voc-identity, the principals' tokens, the bootstrap key, TLS and its probes.
 grep -q 'name: voc-identity$' "$work/default.yaml" || die "default values render no voc-identity Deployment"
 grep -q 'name: voc-principal-tokens$' "$work/default.yaml" || die "default values render no principal token Secret"

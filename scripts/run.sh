@@ -44,7 +44,7 @@ secret_file() {  # path, generator: prints the file's first line, making it firs
   if [ ! -s "$1" ]; then (umask 077; "$2" >"$1"); fi
   head -n 1 "$1"
 }
-PRINCIPALS=(gateway assignment verification ingest triage tracking notify identity)
+PRINCIPALS=(gateway assignment verification ingest triage tracking notify identity entities)
 declare -A TOKENS
 for name in "${PRINCIPALS[@]}"; do
   TOKENS[$name]="$(secret_file "$SECRETS/$name.token" random_secret)"
@@ -134,7 +134,7 @@ if [ "${VOC_NO_MAIL_CATCHER:-0}" != "1" ] && [[ "$SMTP_URL" =~ ^smtp://(127\.0\.
 fi
 
 # voc-identity first: the others ask it about API keys.
-for svc in identity ingest triage assignment tracking verification notify; do
+for svc in identity entities ingest triage assignment tracking verification notify; do
   listen="$(cfg "services.$svc.listen")"
   if port_busy "${listen##*:}"; then
     echo "run.sh: $listen (voc-$svc) is already in use; is another VoC Loop running?" >&2
@@ -159,8 +159,15 @@ VOC="$BIN/cli/voc"
 if [ ! -s "$SECRETS/cli.key" ]; then
   echo "Creating the demo's CLI key (var/secrets/cli.key)..."
   (umask 077; VOC_API_KEY="$BOOTSTRAP_KEY" "$VOC" --config "$CONFIG" apikeys create --name demo-cli \
-    --scopes feedback:write,feedback:read,cases:read,cases:write,rules:read,rules:write,analytics:read,notify:read,admin,clock:write \
+    --scopes feedback:write,feedback:read,cases:read,cases:write,rules:read,rules:write,analytics:read,notify:read,admin,clock:write,entities:read \
     --token-only >"$SECRETS/cli.key.new") && mv "$SECRETS/cli.key.new" "$SECRETS/cli.key"
+fi
+# The demo's importer of operational data (issue 13): a key with
+# entities:write (and entities:read) only, as a system that pushes data
+# would hold; also made for installations whose CLI key predates it.
+if [ ! -s "$SECRETS/data.key" ]; then
+  (umask 077; VOC_API_KEY="$BOOTSTRAP_KEY" "$VOC" --config "$CONFIG" apikeys create --name demo-data-import \
+    --scopes entities:write,entities:read --token-only >"$SECRETS/data.key.new") && mv "$SECRETS/data.key.new" "$SECRETS/data.key"
 fi
 ACCOUNTS="$SECRETS/demo-accounts.txt"
 if [ ! -s "$ACCOUNTS" ]; then
@@ -248,6 +255,17 @@ if [ "${VOC_NO_DEMO:-0}" != "1" ]; then
   python3 scripts/demo/nps_weeks.py var/demo/nps_weeks.jsonl
   "$VOC" --config "$CONFIG" import --shift-to-now \
     scripts/demo/feedback.jsonl scripts/demo/feedback.csv var/demo/nps_weeks.jsonl
+  # Operational data (issue 13), generated (scripts/demo/entities.py says
+  # what is in it): the E7 owners who report a brake squeal all drive cars
+  # of batch B-2026-07, the one with Jinhua Friction pads; app build 5.2.0
+  # has the worst crash-free rate. Re-running changes nothing.
+  echo "Loading the demo operational data (vehicles, app builds, store-days, customers, orders)..."
+  python3 scripts/demo/entities.py var/demo
+  for pair in vehicle:vehicles app_build:app_builds store_day:store_days customer:customers order:orders; do
+    VOC_API_KEY="$(cat "$SECRETS/data.key")" "$VOC" --config "$CONFIG" data import \
+      --entity "${pair%%:*}" "var/demo/${pair##*:}.csv" ||
+      echo "run.sh: could not import var/demo/${pair##*:}.csv (var/log/entities.log)" >&2
+  done
   demo_programme
 fi
 
@@ -292,6 +310,9 @@ $(sed 's/^/      /' "$ACCOUNTS")
     ./build/cli/voc triage eval --data ../shared/data/waimai_10k/train.csv
     ./build/cli/voc goals list                # the goals and where they stand
     ./build/cli/voc digests list              # then: voc digests show --week MONDAY --lang en
+    VOC_API_KEY_FILE=var/secrets/data.key ./build/cli/voc data get --entity app_build 5.2.0
+    VOC_API_KEY_FILE=var/secrets/data.key ./build/cli/voc data list --entity vehicle --page-size 5
+    VOC_API_KEY_FILE=var/secrets/data.key ./build/cli/voc data schema   # the entities of config/entities.yaml
 
 $MAIL_NOTE
 

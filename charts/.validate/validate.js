@@ -336,9 +336,11 @@ const CALLERS = {
   ingest: ["gateway"], triage: ["gateway", "verification"], tracking: ["gateway", "assignment", "verification"],
   assignment: ["gateway"], verification: ["gateway"], notify: ["gateway"], gateway: [],
   // issue 9: every service checks API keys with voc-identity; the gateway also sessions.
-  identity: ["gateway", "ingest", "triage", "assignment", "tracking", "verification", "notify"],
+  identity: ["gateway", "ingest", "triage", "assignment", "tracking", "verification", "notify", "entities"],
+  // issue 13: nothing inside calls voc-entities yet; pushing systems are its front door's clients.
+  entities: [],
 };
-const FRONT_DOORS = { ingest: "ingestClients", gateway: "gatewayClients" };
+const FRONT_DOORS = { ingest: "ingestClients", gateway: "gatewayClients", entities: "entitiesClients" };
 const policies = byKind("NetworkPolicy");
 const portOfComponent = (name) => ((values.services || {})[name] || {}).port;
 const peerComponents = (peers) => (peers || []).filter((p) => p.podSelector && !p.namespaceSelector)

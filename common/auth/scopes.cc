@@ -13,7 +13,7 @@ const std::vector<std::string>& KnownScopes() {
       kFeedbackWrite, kFeedbackRead, kCasesRead,   kCasesWrite,     kRulesRead,
       kRulesWrite,    kAnalyticsRead, kAdmin,      kCasesCreate,    kProjectsReopen,
       kTriageCount,   kKeysVerify,   kSessions,    kNotifyRead,     kActAsPerson,
-      kClockWrite};
+      kClockWrite,    kEntitiesWrite, kEntitiesRead};
   return kScopes;
 }
 

@@ -22,6 +22,8 @@ inline constexpr char kRulesRead[] = "rules:read";          // taxonomy, red lin
 inline constexpr char kRulesWrite[] = "rules:write";        // change and roll back rules
 inline constexpr char kAnalyticsRead[] = "analytics:read";  // counts, clusters, signals, knowledge
 inline constexpr char kAdmin[] = "admin";                   // accounts, keys, audit, erasure
+inline constexpr char kEntitiesWrite[] = "entities:write";  // import operational data (issue 13)
+inline constexpr char kEntitiesRead[] = "entities:read";    // read operational data (issue 13)
 // The stages calling each other as themselves (config auth.principals).
 inline constexpr char kCasesCreate[] = "cases:create";        // assignment -> tracking CreateCase(s)
 inline constexpr char kProjectsReopen[] = "projects:reopen";  // verification -> tracking ReopenProject

@@ -16,7 +16,8 @@ std::string DefaultListenAddress(const std::string& service) {
       {"ingest", 7101},   {"triage", 7102},       {"assignment", 7103},
       {"tracking", 7104}, {"verification", 7105}, {"gateway", 8080},
       {"notify", 7106},   // issue 11: voc-notify
-      {"identity", 7107}};  // issue 9: voc-identity
+      {"identity", 7107},   // issue 9: voc-identity
+      {"entities", 7108}};  // issue 13: voc-entities
   auto it = kPorts.find(service);
   return "127.0.0.1:" + std::to_string(it == kPorts.end() ? 0 : it->second);
 }

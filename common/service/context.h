@@ -38,7 +38,7 @@ struct ServiceContext {
 
 // The loopback address each service binds when its config names none:
 // ingest 7101, triage 7102, assignment 7103, tracking 7104, verification
-// 7105, gateway 8080, notify 7106. The one table of defaults; docs/operations.md quotes it.
+// 7105, gateway 8080, notify 7106, identity 7107, entities 7108. The one table of defaults; docs/operations.md quotes it.
 std::string DefaultListenAddress(const std::string& service);
 
 // Starts `server`; when it cannot bind, prints "voc-<service>: cannot start:

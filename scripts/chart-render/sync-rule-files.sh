@@ -16,7 +16,7 @@ src="${1:-$root/config}"
 dest="${2:-$root/charts/voc/files}"
 
 # Keep in step with the "voc.ruleFiles" list in charts/voc/templates/_helpers.tpl.
-files=(taxonomy redlines priority directory routing subscriptions sla_policies roles
+files=(taxonomy redlines priority directory routing subscriptions sla_policies roles entities
        calendars/cn-2026 calendars/cn-2027)
 
 missing=()

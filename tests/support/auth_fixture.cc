@@ -20,6 +20,7 @@ TestCredentials::TestCredentials() {
   Add("tracking", "keys:verify");
   Add("notify", "keys:verify");
   Add("identity", "keys:verify");
+  Add("entities", "keys:verify");
   std::string all;
   for (const std::string& scope : auth::KnownScopes()) all += (all.empty() ? "" : ", ") + scope;
   Add("tester", all);

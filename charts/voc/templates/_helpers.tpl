@@ -83,6 +83,9 @@ routing: assignment
 subscriptions: notify
 sla_policies: tracking
 roles: auth
+{{- /* voc-entities' schema: its path is set in services.entities.settings.schema
+(the key is not the file's name), so the owner here is no service. */}}
+entities: entities_schema
 {{- /* The holiday files sla_policies names, relative to it. Their owner is
 no service, so no services.<name>.<file> key points at them: tracking finds
 them from the policy file. */}}
@@ -98,7 +101,8 @@ assignment, verification; verification -> triage (CountFeedback), tracking
 (ReopenProject); assignment -> tracking (CreateCase); gateway -> notify
 (ListDeliveries, the case page's delivery log); every service -> identity
 (issue 9: VerifyApiKey for internal systems' keys; the gateway also for
-sessions).
+sessions). entities (issue 13) has no caller inside yet: the systems that
+push data reach it as networkPolicy.entitiesClients.
 */}}
 {{- define "voc.callers" -}}
 ingest: [gateway]
@@ -107,7 +111,8 @@ tracking: [gateway, assignment, verification]
 assignment: [gateway]
 verification: [gateway]
 notify: [gateway]
-identity: [gateway, ingest, triage, assignment, tracking, verification, notify]
+identity: [gateway, ingest, triage, assignment, tracking, verification, notify, entities]
+entities: []
 gateway: []
 {{- end -}}
 

@@ -1,0 +1,76 @@
+// voc-entities (issue 13, operational data): the one owner of the
+// company's own records feedback links to - vehicles, orders, store-days,
+// app builds, customers - as config/entities.yaml describes them. Serves
+// voc.v1.EntityService: streaming imports, reads by key and in pages. The
+// root-cause drill-down and outreach segments read it over this API.
+#include <cstdlib>
+#include <iostream>
+
+#include "common/auth/authenticator.h"
+#include "common/auth/dev_clock_access.h"
+#include "common/config/yaml_file.h"
+#include "common/log/log.h"
+#include "common/rpc/server.h"
+#include "common/service/context.h"
+#include "common/service/periodic_worker.h"
+#include "services/entities/entity_grpc.h"
+#include "services/entities/entity_service.h"
+#include "services/entities/schema.h"
+#include "services/entities/schema_reloader.h"
+#include "services/entities/settings.h"
+#include "services/entities/store/entity_store.h"
+#include "services/entities/store/migrations.h"
+
+namespace {
+
+[[noreturn]] void CannotStart(const absl::Status& status) {
+  std::cerr << "voc-entities: cannot start: " << status.message() << "\n";
+  std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  voc::rpc::BlockShutdownSignals();
+  auto ctx = voc::BootstrapService(argc, argv, "entities", "entities", voc::entities::Migrations());
+
+  const auto settings = voc::entities::EntitySettingsFrom(ctx.config);
+  if (!settings.ok()) CannotStart(settings.status());
+  // A schema with a mistake refuses to start with its file and line.
+  std::string schema_text;
+  try {
+    schema_text = voc::config::ReadFile(settings->schema_path);
+  } catch (const voc::ConfigError& e) {
+    CannotStart(absl::InvalidArgumentError(e.what()));
+  }
+  auto schema = voc::entities::EntitySchema::FromString(schema_text, settings->schema_path);
+  if (!schema.ok()) CannotStart(schema.status());
+  voc::entities::SchemaHolder holder(std::make_shared<const voc::entities::EntitySchema>(*std::move(schema)));
+  // Later edits are picked up; a refused one leaves the schema in force.
+  voc::entities::SchemaReloader reloader(settings->schema_path, holder, schema_text);
+
+  auto made_authenticator = voc::auth::AuthenticatorFromConfig(ctx.config, *ctx.clock, ctx.redis);
+  if (!made_authenticator.ok()) CannotStart(made_authenticator.status());
+  std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
+
+  voc::entities::EntityStore store(*ctx.db);
+  voc::entities::EntityService service(store, holder, *ctx.clock, *settings);
+  voc::entities::EntityGrpc grpc_impl(service, *authenticator);
+  {
+    voc::PeriodicWorker reload("entities-schema", std::chrono::milliseconds(settings->schema_reload_interval_ms),
+                               [&] { (void)reloader.CheckOnce(); });
+    if (settings->schema_reload_interval_ms > 0) reload.Start();
+    voc::rpc::ServiceServer server({.service_name = "entities", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
+                                    .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
+                                   {&grpc_impl});
+    voc::StartServerOrExit(server, "entities");
+    // Ready without Redis: imports and reads need only the database.
+    const auto readiness = voc::StartReadiness(ctx, server, voc::RedisNeed::kNotRequired);
+    voc::log::Info("entities_started", {{"listen", ctx.listen},
+                                        {"schema", settings->schema_path},
+                                        {"entities", holder.Get()->Names()}});
+    server.WaitForShutdownSignal();
+  }
+  voc::log::Info("entities_stopped");
+  return 0;
+}

@@ -1,0 +1,73 @@
+// voc-entities' tables (store/migrations.cc) on SQLite or PostgreSQL.
+// Upsert takes a batch of checked rows of one entity and writes them in
+// one transaction: what is new is inserted, what changed is updated (and
+// the old values of its history attributes recorded), what is the same is
+// not written at all - so a re-import changes nothing, not even
+// updated_ms. Errors are classified like every store's
+// (common/storage/errors.h).
+#pragma once
+
+#include <absl/status/statusor.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/storage/database.h"
+#include "services/entities/row_check.h"
+#include "services/entities/schema.h"
+
+namespace voc::entities {
+
+struct UpsertCounts {
+  std::int64_t inserted = 0;
+  std::int64_t updated = 0;
+  std::int64_t unchanged = 0;
+  std::int64_t history_rows = 0;
+};
+
+struct HistoryRecord {
+  std::string attribute;
+  std::string old_value;
+  std::string new_value;
+  std::int64_t changed_ms = 0;
+  std::string changed_by;
+};
+
+struct EntityRecord {
+  std::string entity;
+  std::string key;                                // stored key
+  std::map<std::string, std::string> attributes;  // canonical text
+  std::int64_t created_ms = 0;
+  std::int64_t updated_ms = 0;
+  std::vector<HistoryRecord> history;             // oldest first (FindRow only)
+};
+
+class EntityStore {
+ public:
+  explicit EntityStore(storage::Database& db) : db_(db) {}
+
+  // Rows later in `rows` win over earlier ones with the same key (each is
+  // counted against the state the earlier left). `actor` is recorded with
+  // the history rows.
+  absl::StatusOr<UpsertCounts> Upsert(const EntityDef& entity, const std::vector<CheckedRow>& rows,
+                                      std::int64_t now_ms, const std::string& actor);
+
+  // The row with its history, or nullopt.
+  absl::StatusOr<std::optional<EntityRecord>> FindRow(const std::string& entity, const std::string& key);
+  // Up to `limit` rows with keys after `after_key` ("" = from the start), in key order.
+  absl::StatusOr<std::vector<EntityRecord>> ListRows(const std::string& entity, const std::string& after_key,
+                                                     int limit);
+  absl::StatusOr<std::int64_t> CountRows(const std::string& entity);
+
+ private:
+  storage::Database& db_;
+};
+
+// The attributes' JSON object text and back (sorted by name).
+std::string AttributesJson(const std::map<std::string, std::string>& attributes);
+std::map<std::string, std::string> ParseAttributesJson(const std::string& json);
+
+}  // namespace voc::entities
