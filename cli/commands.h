@@ -25,5 +25,8 @@ int RunReports(const CliContext& ctx, const std::vector<std::string>& words);
 int RunGoals(const CliContext& ctx, const std::vector<std::string>& words);
 int RunOutcomes(const CliContext& ctx, const std::vector<std::string>& words);
 int RunDigests(const CliContext& ctx, const std::vector<std::string>& words);
+// voc triage redlines report --start --end (issue 10 item 4): voc-triage's
+// red-line term report (the offline `voc triage` tools take the rest).
+int RunTriageRedlines(const CliContext& ctx, const std::vector<std::string>& words);
 
 }  // namespace voc::cli

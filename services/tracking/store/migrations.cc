@@ -3,6 +3,7 @@
 #include "services/tracking/store/loop_report_store.h"
 #include "services/tracking/store/loop_rollup_store.h"
 #include "services/tracking/store/explanation_migration.h"
+#include "services/tracking/store/red_line_mark_store.h"
 #include "services/tracking/store/sla_store.h"
 #include "services/tracking/tasks/task_migration.h"
 
@@ -223,6 +224,9 @@ std::vector<storage::Migration> TrackingMigrations() {
       // ---- issue 12, the Loop report's daily roll-up: migration 8
       // (services/tracking/store/loop_rollup_store.cc)
       LoopRollupMigration(),
+      // ---- issue 10 item 4, red-line marks: migration 11 (9 and 10 are
+      // other changes'; services/tracking/store/red_line_mark_store.cc)
+      RedLineMarkMigration(),
   };
 }
 

@@ -1,0 +1,27 @@
+// Issue 10 item 4 ("marks"): a red-line case's mark, confirmed or false
+// alarm, kept in case_red_line_marks (tracking migration 11). One row per
+// case, overwritten by each new mark (the last mark counts; every mark is
+// also a row of the case's history). Its own file so that migrations added
+// beside it by other changes merge cleanly.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <string>
+
+#include "common/storage/database.h"
+#include "voc/v1/tracking.pb.h"
+
+namespace voc::tracking {
+
+// Tracking migration 11: case_red_line_marks.
+storage::Migration RedLineMarkMigration();
+
+// Writes (inserts or replaces) the mark of `case_id`, inside the caller's
+// transaction.
+void WriteRedLineMark(soci::session& s, const std::string& case_id, const v1::RedLineMark& mark);
+
+// Sets c.red_line_mark from the stored row of case c.id(), if it has one.
+void ReadRedLineMark(soci::session& s, v1::Case& c);
+
+}  // namespace voc::tracking
