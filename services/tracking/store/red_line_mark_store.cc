@@ -1,5 +1,6 @@
 #include "services/tracking/store/red_line_mark_store.h"
 
+#include "common/erasure/privacy_service.h"
 #include "common/util/time.h"
 
 namespace voc::tracking {
@@ -31,6 +32,12 @@ void WriteRedLineMark(soci::session& s, const std::string& case_id, const v1::Re
        " reason = excluded.reason, actor = excluded.actor, marked_ms = excluded.marked_ms",
       soci::use(case_id), soci::use(verdict), soci::use(mark.reason()), soci::use(mark.actor()),
       soci::use(marked_ms);
+}
+
+void EraseRedLineMarkReason(soci::session& s, const std::string& case_id) {
+  const std::string erased = erasure::kErasedText;
+  s << "UPDATE case_red_line_marks SET reason = :e WHERE case_id = :c AND reason <> ''", soci::use(erased),
+      soci::use(case_id);
 }
 
 void ReadRedLineMark(soci::session& s, v1::Case& c) {

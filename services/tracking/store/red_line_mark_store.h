@@ -21,6 +21,10 @@ storage::Migration RedLineMarkMigration();
 // transaction.
 void WriteRedLineMark(soci::session& s, const std::string& case_id, const v1::RedLineMark& mark);
 
+// Erasure (issue 9): the mark's reason of `case_id` becomes
+// erasure::kErasedText (the verdict stays). Inside the caller's transaction.
+void EraseRedLineMarkReason(soci::session& s, const std::string& case_id);
+
 // Sets c.red_line_mark from the stored row of case c.id(), if it has one.
 void ReadRedLineMark(soci::session& s, v1::Case& c);
 

@@ -3,6 +3,7 @@
 #include <set>
 #include <tuple>
 
+#include "common/erasure/privacy_service.h"
 #include "common/storage/errors.h"
 #include "common/storage/rows.h"
 #include "common/util/time.h"
@@ -60,6 +61,12 @@ void InsertRedLineHits(soci::session& s, const std::vector<const v1::TriagedFeed
                         q, soci::use(r.feedback_id), soci::use(r.category), soci::use(r.term),
                             soci::use(r.occurred_ms);
                       });
+}
+
+void EraseRedLineMarkReason(soci::session& s, const std::string& feedback_id) {
+  const std::string erased = erasure::kErasedText;
+  s << "UPDATE red_line_marks SET reason = :e WHERE feedback_id = :f AND reason <> ''", soci::use(erased),
+      soci::use(feedback_id);
 }
 
 absl::StatusOr<bool> RedLineMarkStore::RecordMark(const RedLineMarkRecord& m) {

@@ -38,6 +38,10 @@ storage::Migration RedLineMarksMigration();
 // and category; watch-level hits open no red-line case and are left out.
 void InsertRedLineHits(soci::session& s, const std::vector<const v1::TriagedFeedback*>& results);
 
+// Erasure (issue 9): the mark's reason of `feedback_id` becomes
+// erasure::kErasedText; the verdict stays. Inside the caller's transaction.
+void EraseRedLineMarkReason(soci::session& s, const std::string& feedback_id);
+
 struct RedLineMarkRecord {
   std::string feedback_id;
   std::string case_id;

@@ -4,6 +4,8 @@
 // for triage's term report.
 #include <gtest/gtest.h>
 
+#include "common/erasure/privacy_service.h"
+#include "services/tracking/store/erasure_store.h"
 #include "tests/unit/tracking/test_callers.h"
 #include "tests/unit/tracking/tracking_test_support.h"
 
@@ -169,6 +171,23 @@ TEST_F(RedLineMarkTest, TheReasonIsDeIdentifiedForReadersOutsideTheCase) {
   EXPECT_EQ(outside->red_line_mark().reason(), "***");
   const auto inside = service_->GetCase(TestPerson("p-am", "customer_success"), c.name());
   EXPECT_EQ(inside->red_line_mark().reason(), "Mr Wang did call 12315");
+}
+
+TEST_F(RedLineMarkTest, ErasingTheCustomerErasesTheReasonAndKeepsTheVerdict) {
+  const v1::Case c = CreateRedLine();
+  ASSERT_TRUE(service_->MarkRedLine(TestPerson("p-am", "customer_success"),
+                                    Mark(c, v1::RED_LINE_VERDICT_FALSE_ALARM, "王先生 13812345678 说是误会"))
+                  .ok());
+  ASSERT_TRUE(CaseErasureStore(*db_).EraseCustomer("c-1", {"fb-red"}).ok());
+  const auto read = service_->GetCase(TestSystem(), c.name());
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->red_line_mark().verdict(), v1::RED_LINE_VERDICT_FALSE_ALARM);
+  EXPECT_EQ(read->red_line_mark().reason(), erasure::kErasedText);
+  EXPECT_EQ(read->history(read->history_size() - 1).detail(), std::string("false alarm: ") + erasure::kErasedText);
+  // The queued event's snapshot is rewritten too.
+  for (const auto& e : store_->PendingEvents(100).value()) {
+    EXPECT_EQ(e.payload.find("13812345678"), std::string::npos) << e.event;
+  }
 }
 
 }  // namespace
