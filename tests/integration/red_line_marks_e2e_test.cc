@@ -5,6 +5,7 @@
 // Tracking and triage run in process, each on its own SQLite database.
 #include <gtest/gtest.h>
 
+#include "common/auth/scopes.h"
 #include "common/clock/clock.h"
 #include "common/queue/publisher.h"
 #include "common/queue/stream.h"

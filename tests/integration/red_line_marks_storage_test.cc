@@ -10,6 +10,7 @@
 #include "services/triage/store/red_line_marks_store.h"
 #include "services/triage/store/triage_store.h"
 #include "tests/support/servers.h"
+#include "voc/v1/tracking.pb.h"
 
 namespace voc::triage {
 namespace {
