@@ -28,7 +28,7 @@ class RedLinePreviewTest : public TriageStoreTest {
     f.set_id(id);
     f.set_channel(v1::CHANNEL_REVIEW);
     f.set_text(text);
-    *f.mutable_occurred_time() = ToProto(clock_.Now());
+    *f.mutable_occurred_time() = voc::ToProto(clock_.Now());
     ASSERT_TRUE(service_->Triage(f).ok());
   }
 
@@ -62,7 +62,8 @@ TEST_F(RedLinePreviewTest, TheLastDaysByTheServiceClockAreTriedNotOlderFeedback)
   const auto week = service_->PreviewRedLines(request);
   ASSERT_TRUE(week.ok()) << week.status();
   EXPECT_EQ(week->sample_size(), 2) << "the feedback of ten days ago is outside the week";
-  EXPECT_EQ(ProtoToMillis(week->end_time()) - ProtoToMillis(week->start_time()), 7 * kDay);
+  // [now - 7 days, now]: the end is exclusive, so it is a millisecond after now.
+  EXPECT_EQ(ProtoToMillis(week->start_time()), kDay0 + 12 * kDay - 7 * kDay);
   EXPECT_EQ(ProtoToMillis(week->end_time()), kDay0 + 12 * kDay + 1);
   EXPECT_EQ(week->current_flagged(), 1);    // 起火
   EXPECT_EQ(week->candidate_flagged(), 1);  // 快递
