@@ -31,5 +31,8 @@ int RunData(const CliContext& ctx, const std::vector<std::string>& words);
 // voc rules history|show|update|rollback KIND ... | reload (issue 9): the
 // editable rules (taxonomy, redlines, priority, routing) and their history.
 int RunRules(const CliContext& ctx, const std::vector<std::string>& words);
+// voc triage redlines report --start --end (issue 10 item 4): voc-triage's
+// red-line term report (the offline `voc triage` tools take the rest).
+int RunTriageRedlines(const CliContext& ctx, const std::vector<std::string>& words);
 
 }  // namespace voc::cli

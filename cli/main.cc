@@ -42,6 +42,7 @@ constexpr char kUsage[] =
     "  data import --entity NAME FILE.csv|FILE.jsonl [--chunk 1000] [--max-errors 20] [--strict]\n"
     "       | get --entity NAME KEY [KEY...] | list --entity NAME | schema   (operational data)\n"
     "  triage eval|train ...\n"
+    "  triage redlines report --start DAY --end DAY   (red-line precision per term; analyst key)\n"
     "FILE defaults to config/voc.yaml; service addresses come from services.<name>.address.\n"
     "Calls carry the API key in VOC_API_KEY (else the file VOC_API_KEY_FILE, else var/secrets/cli.key).\n";
 
@@ -88,7 +89,10 @@ int main(int argc, char** argv) {
   const std::string command = words[i];
   std::vector<std::string> rest(words.begin() + static_cast<long>(i) + 1, words.end());
 
-  if (command == "triage") {
+  // Issue 10 item 4: `voc triage redlines report` asks voc-triage (below);
+  // every other `voc triage` word is an offline tool.
+  const bool triage_report = command == "triage" && rest.size() >= 2 && rest[0] == "redlines" && rest[1] == "report";
+  if (command == "triage" && !triage_report) {
     // The triage tools parse their own arguments: argv[0] is "triage".
     return voc::triage::tools::RunTriageCommand(argc - static_cast<int>(i) - 1,
                                                 argv + i + 1, std::cout, std::cerr);
@@ -119,6 +123,7 @@ int main(int argc, char** argv) {
   if (command == "outcomes") return voc::cli::RunOutcomes(ctx, rest);
   if (command == "digests") return voc::cli::RunDigests(ctx, rest);
   if (command == "data") return voc::cli::RunData(ctx, rest);
+  if (triage_report) return voc::cli::RunTriageRedlines(ctx, std::vector<std::string>(rest.begin() + 1, rest.end()));
   if (command == "help") {
     std::cout << kUsage;
     return voc::cli::kExitOk;

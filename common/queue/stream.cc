@@ -36,7 +36,8 @@ bool Executed(const std::vector<Reply>& replies) {
 std::vector<std::string> ConsumerGroupsOf(const std::string& stream) {
   if (stream == kFeedbackStream) return {"triage"};
   if (stream == kTriagedStream) return {"assignment", "verification"};
-  if (stream == kTrackingStream) return {"verification"};
+  // issue 10 item 4: triage keeps the red_line_marked events (red-line marks).
+  if (stream == kTrackingStream) return {"verification", "triage"};
   if (stream == kNotifyRequestsStream) return {"notify"};
   if (stream == kNotifyOutcomesStream) return {"verification"};  // re-survey sent / failed counts
   // issue 9: common/auth's security events (auth::kAuditStream), stored by voc-identity.

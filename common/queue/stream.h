@@ -11,6 +11,7 @@
 //   voc:triaged   triage -> assignment        (group "assignment")
 //                 triage -> verification      (group "verification")
 //   voc:tracking  tracking -> verification    (group "verification")
+//                 tracking -> triage          (group "triage": red_line_marked)
 //   voc.audit     every service -> identity   (group "identity"; common/auth/audit.h)
 #pragma once
 

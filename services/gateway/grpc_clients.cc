@@ -128,6 +128,10 @@ GatewayBackend::ClockReading GrpcBackend::Now() {
 // ---- issue 11 (tasks): tasks on cases and improvement projects, all on
 // tracking's channel.
 
+absl::StatusOr<v1::Case> GrpcBackend::MarkRedLine(const v1::MarkRedLineRequest& request) {
+  return Call<v1::Case>(stubs_->tracking.get(), "tracking", &v1::TrackingService::Stub::MarkRedLine, request);
+}
+
 absl::StatusOr<v1::Task> GrpcBackend::AddTask(const v1::AddTaskRequest& request) {
   return Call<v1::Task>(stubs_->tasks.get(), "tracking", &v1::CaseTaskService::Stub::AddTask, request);
 }

@@ -60,6 +60,7 @@ class GrpcBackend final : public GatewayBackend {
   absl::StatusOr<v1::ListDeliveriesResponse> ListDeliveries(const v1::ListDeliveriesRequest& request) override;
   ClockReading Now() override;
   // ---- issue 11 (tasks)
+  absl::StatusOr<v1::Case> MarkRedLine(const v1::MarkRedLineRequest& request) override;  // issue 10
   absl::StatusOr<v1::Task> AddTask(const v1::AddTaskRequest& request) override;
   absl::StatusOr<v1::Task> UpdateTaskState(const v1::UpdateTaskStateRequest& request) override;
   absl::StatusOr<v1::ListTasksResponse> ListTasks(const v1::ListTasksRequest& request) override;

@@ -141,7 +141,18 @@ nlohmann::json CaseToJson(const v1::Case& c, TimePoint now) {
            c.has_resolution() ? SlaClockToJson(c.resolution()) : nlohmann::json(nullptr)},
           // Issue 12: why the case is here (GetCase only; null otherwise).
           {"explanation",
-           c.has_explanation() ? CaseExplanationToJson(c.explanation()) : nlohmann::json(nullptr)}};
+           c.has_explanation() ? CaseExplanationToJson(c.explanation()) : nlohmann::json(nullptr)},
+          // Issue 10 item 4: the last red-line mark (null until marked).
+          {"red_line_mark", c.has_red_line_mark() ? RedLineMarkToJson(c.red_line_mark()) : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json RedLineMarkToJson(const v1::RedLineMark& m) {
+  return {{"verdict", m.verdict() == v1::RED_LINE_VERDICT_CONFIRMED     ? "confirmed"
+                      : m.verdict() == v1::RED_LINE_VERDICT_FALSE_ALARM ? "false_alarm"
+                                                                         : ""},
+          {"reason", m.reason()},
+          {"actor", m.actor()},
+          {"mark_time", TimeOrNull(m.mark_time())}};
 }
 
 nlohmann::json FeedbackToJson(const v1::Feedback& f) {

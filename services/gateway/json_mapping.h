@@ -27,6 +27,8 @@ namespace voc::gateway {
 // A case with `time_left_ms` = due - now (negative when overdue, null
 // without a due time). History and callbacks are included when present.
 nlohmann::json CaseToJson(const v1::Case& c, TimePoint now);
+// Issue 10 item 4: {"verdict": "confirmed"|"false_alarm", "reason", "actor", "mark_time"}.
+nlohmann::json RedLineMarkToJson(const v1::RedLineMark& m);
 nlohmann::json FeedbackToJson(const v1::Feedback& f);
 // Issue 12, the case's "explanation": {"sentiment", "sentiment_score",
 // "evidence": [], "topics": [{"topic", "department", "sentiment", "terms"}],

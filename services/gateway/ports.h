@@ -85,6 +85,11 @@ class GatewayBackend {
     return absl::UnavailableError("notify is not configured");
   }
 
+  // ---- issue 10 item 4 ("marks"): a red-line case marked confirmed or a
+  // false alarm (TrackingService.MarkRedLine). UNIMPLEMENTED unless a
+  // backend provides it.
+  virtual absl::StatusOr<v1::Case> MarkRedLine(const v1::MarkRedLineRequest&) { return Unimplemented("MarkRedLine"); }
+
   // ---- issue 11 (tasks): tasks on cases and improvement projects
   // (tracking's CaseTaskService, ProjectWorkflowService and its project
   // RPCs). UNIMPLEMENTED unless a backend provides them, so fakes written

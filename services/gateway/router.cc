@@ -229,6 +229,7 @@ std::string RouteTemplate(const std::string& target) {
   if (seg.size() == 3 && seg[1] == "cases") return "/api/cases/{id}";
   if (seg.size() == 4 && seg[1] == "cases" && kActions.count(seg[3])) return "/api/cases/{id}/" + seg[3];
   if (seg.size() == 4 && seg[1] == "cases" && seg[3] == "deliveries") return "/api/cases/{id}/deliveries";
+  if (seg.size() == 4 && seg[1] == "cases" && seg[3] == "red_line_mark") return "/api/cases/{id}/red_line_mark";
   // Issue 11 (tasks): the task and project routes (work_routes.cc).
   if (seg.size() == 2 && (seg[1] == "tasks" || seg[1] == "projects")) return "/api/" + seg[1];
   if (seg.size() == 4 && seg[1] == "cases" && seg[3] == "tasks") return "/api/cases/{id}/tasks";
@@ -431,10 +432,23 @@ HttpResponse Router::ListCases(const std::map<std::string, std::string>& query, 
                     {"now", FormatRfc3339(reading.now)}});
 }
 
+static bool MayMarkRedLine(const Caller& caller, const v1::Case& c) {
+  if (c.kind() != v1::CASE_KIND_RED_LINE || !caller.is_person()) return false;
+  // tracking's rule (MarkRedLine): those who act on the case, and analysts.
+  if (caller.roles.count("analyst") || caller.roles.count("admin")) return true;
+  for (const auto& o : c.owners()) {
+    if (caller.departments.count(o.department()) || o.person() == caller.person_id) return true;
+  }
+  return false;
+}
+
 HttpResponse Router::GetCase(const std::string& id, const For& f) const {
   auto c = f.backend.GetCase("cases/" + id);
   if (!c.ok()) return FromStatus(c.status());
   nlohmann::json body = {{"case", CaseToJson(*c, f.backend.Now().now)}, {"feedback", nullptr}};
+  // Issue 10 item 4: whether the page offers 确认属实 / 误报 (tracking decides
+  // again when the mark is sent).
+  body["may_mark_red_line"] = MayMarkRedLine(f.caller, *c);
   // The case is useful without its feedback: report a feedback failure beside it.
   if (!c->feedback_id().empty()) {
     auto feedback = f.backend.GetFeedback("feedback/" + c->feedback_id());

@@ -1,5 +1,6 @@
 // The gateway's routes for tasks on cases and improvement projects (issue
 // 11, owned by tasks), as Router::WorkRoute (router.h):
+//   POST /api/cases/{id}/red_line_mark   {"verdict":"confirmed"|"false_alarm","reason"} (issue 10)
 //   GET  /api/tasks?department=&person=&state=&open=&case=&page_size=&page_token=
 //                                        a worklist of tasks ("my tasks")
 //   POST /api/cases/{id}/tasks           {"actor","title","department","person","due_time"}
@@ -196,6 +197,34 @@ std::optional<HttpResponse> Router::WorkRoute(const std::vector<std::string>& se
                                               const HttpRequest& request, const For& call) const {
   const bool is_get = request.method == "GET" || request.method == "HEAD";
   const bool is_post = request.method == "POST";
+  // POST /api/cases/{id}/red_line_mark (issue 10 item 4): confirmed or a
+  // false alarm, with a reason; tracking checks who may and records the
+  // logged-in person.
+  if (seg.size() == 4 && seg[1] == "cases" && seg[3] == "red_line_mark") {
+    if (!IsId(seg[2])) return Invalid("id: must be 1-64 letters, digits, - or _");
+    if (!is_post) return OnlyMethod("POST");
+    nlohmann::json body;
+    if (auto bad = ParseBody(request, &body)) return *bad;
+    std::string verdict, reason, error;
+    if (!Field(body, "verdict", kMaxIdBytes, &verdict, &error) ||
+        !Field(body, "reason", kMaxTextBytes, &reason, &error)) {
+      return Invalid(error);
+    }
+    v1::MarkRedLineRequest r;
+    r.set_name("cases/" + seg[2]);
+    if (verdict == "confirmed") {
+      r.set_verdict(v1::RED_LINE_VERDICT_CONFIRMED);
+    } else if (verdict == "false_alarm") {
+      r.set_verdict(v1::RED_LINE_VERDICT_FALSE_ALARM);
+    } else {
+      return Invalid("verdict: one of confirmed, false_alarm");
+    }
+    r.set_reason(reason);
+    auto marked = call.backend.MarkRedLine(r);
+    if (!marked.ok()) return FromBackend(marked.status());
+    log::Info("case_action", {{"case_id", seg[2]}, {"action", "red_line_mark"}, {"verdict", verdict}});
+    return WorkJson(200, {{"case", CaseToJson(*marked, call.backend.Now().now)}});
+  }
   // GET /api/tasks
   if (seg.size() == 2 && seg[1] == "tasks") {
     if (!is_get) return OnlyMethod("GET");

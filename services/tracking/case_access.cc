@@ -106,6 +106,8 @@ void ShowCaseTo(const auth::Principal& caller, const TextMasker& masker, v1::Cas
   for (auto& callback : *c.mutable_callbacks()) callback.set_note(masker(callback.note()));
   for (auto& entry : *c.mutable_history()) entry.set_detail(masker(entry.detail()));
   if (c.has_explanation()) MaskExplanation(masker, *c.mutable_explanation());
+  // Issue 10: a mark's reason may quote the customer.
+  if (c.has_red_line_mark()) c.mutable_red_line_mark()->set_reason(masker(c.red_line_mark().reason()));
 }
 
 void MaskExplanation(const TextMasker& masker, v1::CaseExplanation& e) {

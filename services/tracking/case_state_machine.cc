@@ -55,6 +55,13 @@ constexpr std::array kTransitions = {
     Transition{kAcknowledged, CaseEvent::kChangePriority, kSame},
     Transition{kInProgress, CaseEvent::kChangePriority, kSame},
     Transition{kWaiting, CaseEvent::kChangePriority, kSame},
+
+    Transition{kOpen, CaseEvent::kMarkRedLine, kSame},
+    Transition{kAcknowledged, CaseEvent::kMarkRedLine, kSame},
+    Transition{kInProgress, CaseEvent::kMarkRedLine, kSame},
+    Transition{kWaiting, CaseEvent::kMarkRedLine, kSame},
+    Transition{kResolved, CaseEvent::kMarkRedLine, kSame},
+    Transition{kClosed, CaseEvent::kMarkRedLine, kSame},
 };
 
 }  // namespace
@@ -69,6 +76,7 @@ std::string_view EventName(CaseEvent event) {
     case CaseEvent::kClose: return "close";
     case CaseEvent::kResume: return "resume";
     case CaseEvent::kChangePriority: return "change the priority of";
+    case CaseEvent::kMarkRedLine: return "mark";
   }
   return "change";
 }

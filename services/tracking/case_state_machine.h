@@ -8,6 +8,8 @@
 //        ──resolve──▶ resolved
 //        ──reassign──▶ (same state)
 //        ──change priority──▶ (same state)
+//   any state ──mark red line──▶ (same state) (issue 10: a verdict often
+//        comes after the case is resolved or closed)
 //   waiting_on_customer ──resume──▶ in_progress (the customer answered)
 //   resolved ──close──▶ closed
 //
@@ -38,6 +40,7 @@ enum class CaseEvent {
   kClose,
   kResume,
   kChangePriority,
+  kMarkRedLine,
 };
 
 // "acknowledge", "log a reached callback on", ... as used in the rejection

@@ -75,6 +75,10 @@ grpc::Status TrackingGrpc::ReloadSlaPolicies(grpc::ServerContext* ctx,
                                              v1::ReloadSlaPoliciesResponse* resp) {
   return auth::Serve(auth_, ctx, "ReloadSlaPolicies", resp, [&](const auth::Principal& caller) { return service_.ReloadSlaPolicies(caller); });
 }
+grpc::Status TrackingGrpc::MarkRedLine(grpc::ServerContext* ctx, const v1::MarkRedLineRequest* req,
+                                       v1::Case* resp) {
+  return auth::Serve(auth_, ctx, "MarkRedLine", resp, [&](const auth::Principal& caller) { return service_.MarkRedLine(caller, *req); });
+}
 grpc::Status TrackingGrpc::SweepSla(grpc::ServerContext* ctx, const v1::SweepSlaRequest*,
                                     v1::SweepSlaResponse* resp) {
   return auth::Serve(auth_, ctx, "SweepSla", resp, [&](const auth::Principal& caller) -> absl::StatusOr<v1::SweepSlaResponse> {

@@ -33,6 +33,8 @@ class TrackingGrpc final : public v1::TrackingService::Service {
                             v1::Case*) override;
   grpc::Status CloseCase(grpc::ServerContext*, const v1::CloseCaseRequest*, v1::Case*) override;
   grpc::Status ResumeCase(grpc::ServerContext*, const v1::ResumeCaseRequest*, v1::Case*) override;
+  // Issue 10 item 4: a red-line case marked confirmed or false alarm.
+  grpc::Status MarkRedLine(grpc::ServerContext*, const v1::MarkRedLineRequest*, v1::Case*) override;
   grpc::Status ChangePriority(grpc::ServerContext*, const v1::ChangePriorityRequest*,
                               v1::Case*) override;
   grpc::Status ReloadSlaPolicies(grpc::ServerContext*, const v1::ReloadSlaPoliciesRequest*,

@@ -667,6 +667,47 @@ absl::StatusOr<v1::Case> TrackingService::ChangePriority(const auth::Principal& 
       }));
 }
 
+namespace {
+
+std::string VerdictText(v1::RedLineVerdict verdict) {
+  return verdict == v1::RED_LINE_VERDICT_CONFIRMED ? "confirmed" : "false alarm";
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Case> TrackingService::MarkRedLine(const auth::Principal& caller,
+                                                      const v1::MarkRedLineRequest& request) {
+  if (request.verdict() == v1::RED_LINE_VERDICT_UNSPECIFIED ||
+      !v1::RedLineVerdict_IsValid(request.verdict())) {
+    return status::InvalidArgument("verdict", "RED_LINE_VERDICT_CONFIRMED or RED_LINE_VERDICT_FALSE_ALARM is required");
+  }
+  if (IsBlank(request.reason())) return status::InvalidArgument("reason", "is required to mark a red-line case");
+  // The case's owners decide whether it happened; analysts, who tune the
+  // red-line lists from these marks, may record a verdict too. Both must
+  // see the case first (AIP-193: the same answer for a missing one).
+  const Permission may = [&caller, name = request.name()](const absl::StatusOr<v1::Case>& loaded) -> absl::Status {
+    VOC_RETURN_IF_ERROR(CheckCaseRead(caller, loaded, name, "mark"));
+    if (!MayActOnCase(caller, *loaded) && !auth::CanWriteRules(caller)) return auth::Denied("mark " + name);
+    if (loaded->kind() != v1::CASE_KIND_RED_LINE) {
+      return absl::FailedPreconditionError(name + " is a " + api::CaseKindName(loaded->kind()) +
+                                           " case; only red-line cases are marked");
+    }
+    return absl::OkStatus();
+  };
+  return ShownTo(caller, Transition(request.name(), CaseEvent::kMarkRedLine, may,
+                                    [&](const v1::Case&, CaseChange& change) {
+    v1::RedLineMark mark;
+    mark.set_verdict(request.verdict());
+    mark.set_reason(request.reason());
+    mark.set_actor(caller.Actor());
+    *mark.mutable_mark_time() = MillisToProto(change.now_ms);
+    change.red_line_mark = mark;
+    change.history = {change.now_ms, caller.Actor(), "red_line_marked",
+                      VerdictText(request.verdict()) + ": " + request.reason()};
+    change.event = "red_line_marked";
+  }));
+}
+
 absl::StatusOr<v1::ReloadSlaPoliciesResponse> TrackingService::ReloadSlaPolicies(
     const auth::Principal& caller) {
   if (!auth::CanWriteRules(caller)) return auth::Denied("reload the SLA policies");

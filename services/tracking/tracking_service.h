@@ -87,6 +87,10 @@ class TrackingService {
   // FAILED_PRECONDITION without a policy file; the loader's status (the
   // policies in force stay) when the file has a mistake.
   absl::StatusOr<v1::ReloadSlaPoliciesResponse> ReloadSlaPolicies(const auth::Principal& caller);
+  // Issue 10 item 4: confirmed / false alarm on a red-line case, with a
+  // reason; history row "red_line_marked" and event red_line_marked.
+  // Those who may act on the case, and analysts (auth::CanWriteRules).
+  absl::StatusOr<v1::Case> MarkRedLine(const auth::Principal& caller, const v1::MarkRedLineRequest& request);
 
   // Idempotent on request_id when one is given.
   absl::StatusOr<v1::Project> CreateProject(const auth::Principal& caller, const v1::CreateProjectRequest& request);

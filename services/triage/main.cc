@@ -10,6 +10,8 @@
 #include "common/privacy/masker.h"
 #include "common/queue/publisher.h"
 #include "common/queue/stream_trim_worker.h"
+#include "services/triage/red_line_mark_consumer.h"
+#include "services/triage/red_line_report.h"
 #include "common/reports/settings.h"
 #include "common/auth/dev_clock_access.h"  // stages helper (issue 9): who may move the dev clock
 #include "common/rpc/server.h"
@@ -170,6 +172,18 @@ int main(int argc, char** argv) {
   // Rule changes over the API, recorded with who and when (issue 9).
   voc::triage::RuleEditor rule_editor(*analyzer, store, *ctx.clock, authenticator->audit());
   voc::triage::TriageGrpc grpc_service(service, rule_editor, *authenticator);
+  // Issue 10 item 4: the case owners' red-line marks, from tracking's
+  // red_line_marked events on voc:tracking (group "triage"), and the term
+  // report over them.
+  voc::triage::RedLineMarkStore red_line_marks(*ctx.db);
+  voc::triage::RedLineReporter red_line_reports(red_line_marks);
+  grpc_service.UseRedLineReports(&red_line_reports);
+  voc::triage::RedLineMarkConsumer mark_handler(red_line_marks);
+  voc::queue::ConsumerOptions marks_consumer = consumer;
+  marks_consumer.stream = voc::queue::kTrackingStream;
+  marks_consumer.batch_size = 64;
+  voc::queue::StreamConsumer tracking_events(
+      ctx.redis, marks_consumer, [&mark_handler](const voc::queue::StreamMessage& m) { return mark_handler.Handle(m); });
   // PIPL / GDPR erasure (issue 9): voc customers erase.
   voc::triage::ErasureStore erasure_store(*ctx.db);
   const auto privacy_service = voc::triage::MakePrivacyGrpc(*authenticator, erasure_store, processor);
@@ -191,8 +205,11 @@ int main(int argc, char** argv) {
   voc::StartServerOrExit(server, "triage");
   const auto readiness = voc::StartReadiness(ctx, server);
   std::thread consumer_thread([&] { queue_consumer.Run(); });
+  std::thread marks_thread([&] { tracking_events.Run(); });
   server.WaitForShutdownSignal();
   queue_consumer.Stop();
+  tracking_events.Stop();
   consumer_thread.join();
+  marks_thread.join();
   return 0;
 }

@@ -46,4 +46,11 @@ absl::Status MayWriteRules(const auth::Principal& caller) {
   return Refuse(caller, auth::kRulesWrite, "change rules (analysts and admins)");
 }
 
+absl::Status MayReadRedLineReport(const auth::Principal& caller) {
+  if (auth::CanWriteRules(caller) || (!caller.is_person() && caller.HasScope(auth::kRulesRead))) {
+    return absl::OkStatus();
+  }
+  return Refuse(caller, auth::kRulesRead, "read the red-line report (analysts and admins)");
+}
+
 }  // namespace voc::triage

@@ -18,6 +18,9 @@
 //                                  CanWriteRules (rules:write, admin;
 //                                  analysts, admins). Previews run candidate
 //                                  rules over stored texts and show examples.
+//   GetRedLineReport               CanWriteRules (analysts and admins tighten
+//                                  the lists from it), or rules:read for a
+//                                  service or key: terms and counts only
 #pragma once
 
 #include <absl/status/status.h>
@@ -33,5 +36,6 @@ absl::Status MayCountFeedback(const auth::Principal& caller);
 absl::Status MayReadAnalytics(const auth::Principal& caller);
 absl::Status MayReadRules(const auth::Principal& caller);
 absl::Status MayWriteRules(const auth::Principal& caller);
+absl::Status MayReadRedLineReport(const auth::Principal& caller);
 
 }  // namespace voc::triage

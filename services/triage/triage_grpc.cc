@@ -95,5 +95,13 @@ Status TriageGrpc::UpdatePriorityRules(ServerContext* ctx, const v1::UpdatePrior
   return Run(ctx, "UpdatePriorityRules", resp, MayWriteRules,
              [&](const Principal& caller) { return rules_.UpdatePriorityRules(caller, *req); });
 }
+Status TriageGrpc::GetRedLineReport(ServerContext* ctx, const v1::GetRedLineReportRequest* req,
+                                    v1::RedLineReport* resp) {
+  return Run(ctx, "GetRedLineReport", resp, MayReadRedLineReport,
+             [&](const Principal&) -> absl::StatusOr<v1::RedLineReport> {
+               if (!red_line_reports_) return absl::UnavailableError("the red-line report is not served here");
+               return red_line_reports_->Report(*req);
+             });
+}
 
 }  // namespace voc::triage

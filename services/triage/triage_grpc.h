@@ -10,6 +10,7 @@
 #pragma once
 
 #include "common/auth/authenticator.h"
+#include "services/triage/red_line_report.h"
 #include "services/triage/rule_editor.h"
 #include "services/triage/triage_service.h"
 #include "voc/v1/triage.grpc.pb.h"
@@ -47,6 +48,13 @@ class TriageGrpc final : public v1::TriageService::Service {
                                 v1::PriorityRules*) override;
   grpc::Status UpdatePriorityRules(grpc::ServerContext*, const v1::UpdatePriorityRulesRequest*,
                                    v1::PriorityRules*) override;
+  // Issue 10 item 4: UNAVAILABLE until UseRedLineReports is called.
+  grpc::Status GetRedLineReport(grpc::ServerContext*, const v1::GetRedLineReportRequest*,
+                                v1::RedLineReport*) override;
+
+  // Issue 10 item 4: the red-line term report's reader (main.cc). A setter,
+  // so the servers built without it (tests of other RPCs) stay unchanged.
+  void UseRedLineReports(RedLineReporter* reports) { red_line_reports_ = reports; }
 
  private:
   using Check = absl::Status (*)(const auth::Principal&);
@@ -58,6 +66,7 @@ class TriageGrpc final : public v1::TriageService::Service {
   TriageService& service_;
   RuleEditor& rules_;
   auth::Authenticator& auth_;
+  RedLineReporter* red_line_reports_ = nullptr;
 };
 
 }  // namespace voc::triage

@@ -24,6 +24,8 @@ constexpr int kDefaultPreviewSample = 1000;
 constexpr int kMaxPreviewSample = 100000;
 constexpr int kDefaultPreviewExamples = 3;
 constexpr int kMaxPreviewExamples = 20;
+// Issue 10 item 4: a red-line preview over the last N days, N at most a year.
+constexpr int kMaxPreviewDays = 366;
 
 // The representative text is a customer's own words: masked (UseMasker).
 void FillCluster(const Cluster& c, const privacy::Masker& masker, v1::Cluster* out, bool with_members) {
@@ -416,13 +418,32 @@ absl::StatusOr<v1::PriorityRules> TriageService::GetPriorityRules() const {
 absl::StatusOr<v1::PreviewRedLinesResponse> TriageService::PreviewRedLines(
     const v1::PreviewRedLinesRequest& request) {
   VOC_ASSIGN_OR_RETURN(const auto candidate, RedLineList::Parse(request.yaml(), "yaml"));
-  VOC_ASSIGN_OR_RETURN(const auto texts, RecentTexts(request.sample_size()));
+  if (request.days() < 0 || request.days() > kMaxPreviewDays) {
+    return status::InvalidArgument("days", "must be 1.." + std::to_string(kMaxPreviewDays) + " (0: the most recent sample_size)");
+  }
+  v1::PreviewRedLinesResponse response;
+  std::vector<std::string> texts;
+  if (request.days() > 0) {
+    // Issue 10 item 4: what the last N days by the service clock would have
+    // flagged, gained and lost.
+    const std::int64_t end_ms = ToMillis(clock_.Now()) + 1;
+    const std::int64_t start_ms = end_ms - 1 - static_cast<std::int64_t>(request.days()) * 86'400'000;
+    const int limit = request.sample_size() > 0 ? std::min(request.sample_size(), kMaxPreviewSample) : kMaxPreviewSample;
+    VOC_ASSIGN_OR_RETURN(texts, store_.TextsAnalyzedBetween(start_ms, end_ms, limit));
+    *response.mutable_start_time() = MillisToProto(start_ms);
+    *response.mutable_end_time() = MillisToProto(end_ms);
+  } else {
+    VOC_ASSIGN_OR_RETURN(texts, RecentTexts(request.sample_size()));
+  }
   const int examples = request.examples() > 0 ? std::min(request.examples(), kMaxPreviewExamples)
                                               : kDefaultPreviewExamples;
   const RedLinePreview preview = voc::triage::PreviewRedLines(*processor_.analyzer().red_lines().Current(),
                                                               *candidate, texts, static_cast<std::size_t>(examples));
-  v1::PreviewRedLinesResponse response;
   response.set_sample_size(static_cast<std::int64_t>(preview.texts));
+  response.set_current_flagged(static_cast<std::int64_t>(preview.any_current));
+  response.set_candidate_flagged(static_cast<std::int64_t>(preview.any_candidate));
+  response.set_gained(static_cast<std::int64_t>(preview.any_gained));
+  response.set_lost(static_cast<std::int64_t>(preview.any_lost));
   for (int c = 0; c < 4; ++c) {
     auto* out = response.add_categories();
     out->set_category(api::RedLineCategoryName(RedLineToProto(static_cast<RedLineCategory>(c))));
@@ -430,8 +451,9 @@ absl::StatusOr<v1::PreviewRedLinesResponse> TriageService::PreviewRedLines(
     out->set_candidate_matches(static_cast<std::int64_t>(preview.candidate_matches[c]));
     out->set_gained(static_cast<std::int64_t>(preview.gained[c]));
     out->set_lost(static_cast<std::int64_t>(preview.lost[c]));
-    for (const auto& text : preview.gained_examples[c]) out->add_gained_examples(text);
-    for (const auto& text : preview.lost_examples[c]) out->add_lost_examples(text);
+    // The customers' words leave triage de-identified (UseMasker).
+    for (const auto& text : preview.gained_examples[c]) out->add_gained_examples(masker_.Mask(text));
+    for (const auto& text : preview.lost_examples[c]) out->add_lost_examples(masker_.Mask(text));
   }
   return response;
 }

@@ -240,8 +240,10 @@ TEST_F(StreamMetricsTest, WhileRedisIsAwayTheStreamIsReportedDownAndNoStaleLagIs
 TEST_F(StreamMetricsTest, EachServiceReportsTheGroupsItOwns) {
   EXPECT_TRUE(ConsumerGroupsOf("ingest").empty());
   EXPECT_TRUE(ConsumerGroupsOf("tracking").empty());
-  ASSERT_EQ(ConsumerGroupsOf("triage").size(), 1u);
+  // voc:feedback, and voc:tracking for the red-line marks (issue 10).
+  ASSERT_EQ(ConsumerGroupsOf("triage").size(), 2u);
   EXPECT_EQ(ConsumerGroupsOf("triage")[0].stream, "voc:feedback");
+  EXPECT_EQ(ConsumerGroupsOf("triage")[1].stream, "voc:tracking");
   EXPECT_EQ(ConsumerGroupsOf("assignment")[0].group, "assignment");
   EXPECT_EQ(ConsumerGroupsOf("verification").size(), 2u);
   EXPECT_EQ(DefaultMetricsAddress("ingest"), "127.0.0.1:9101");

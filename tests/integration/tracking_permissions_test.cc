@@ -414,3 +414,63 @@ TEST_F(TrackingPermissionsTest, TheTotalCountsOnlyTheCallersViewOnEveryPage) {
 
 }  // namespace
 }  // namespace voc::tracking
+
+namespace voc::tracking {
+namespace {
+
+// Issue 10 item 4 ("marks"): over gRPC, a red-line case is marked by its
+// owner (the actor recorded is the person the gateway acts for, never the
+// request's) and by an analyst; another department's member may not, and a
+// missing case answers the same.
+TEST_F(TrackingPermissionsTest, ARedLineCaseIsMarkedByItsOwnersAndAnalystsOnly) {
+  v1::CreateCaseRequest req;
+  req.set_request_id("redline:red-1");
+  req.mutable_case_()->set_kind(v1::CASE_KIND_RED_LINE);
+  req.mutable_case_()->set_feedback_id("red-1");
+  req.mutable_case_()->set_summary("充电器起火了");
+  auto* owner = req.mutable_case_()->add_owners();
+  owner->set_department("app_engineering");
+  owner->set_person("p-kevin-zhou");
+  *req.mutable_sla() = ToProto(std::chrono::hours(4));
+  v1::Case red;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(Stub("tester")->CreateCase(&ctx, req, &red).ok());
+  }
+  v1::MarkRedLineRequest mark;
+  mark.set_name(red.name());
+  mark.set_verdict(v1::RED_LINE_VERDICT_FALSE_ALARM);
+  mark.set_reason("a photo of a lighter, nothing burnt");
+  v1::Case got;
+  EXPECT_EQ(AsPerson("p-xu-gang", &v1::TrackingService::Stub::MarkRedLine, mark, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::MarkRedLineRequest missing = mark;
+  missing.set_name("cases/no-such-case");
+  EXPECT_EQ(AsPerson("p-xu-gang", &v1::TrackingService::Stub::MarkRedLine, missing, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  const grpc::Status by_owner = AsPerson("p-kevin-zhou", &v1::TrackingService::Stub::MarkRedLine, mark, &got);
+  ASSERT_TRUE(by_owner.ok()) << by_owner.error_message();
+  EXPECT_EQ(got.red_line_mark().actor(), "p-kevin-zhou");
+  EXPECT_EQ(got.history(got.history_size() - 1).action(), "red_line_marked");
+  EXPECT_EQ(got.history(got.history_size() - 1).actor(), "p-kevin-zhou");
+
+  mark.set_verdict(v1::RED_LINE_VERDICT_CONFIRMED);
+  mark.set_reason("the customer sent a photo of the burnt socket");
+  const grpc::Status by_analyst = AsPerson("p-emily-carter", &v1::TrackingService::Stub::MarkRedLine, mark, &got);
+  ASSERT_TRUE(by_analyst.ok()) << by_analyst.error_message();
+  EXPECT_EQ(got.red_line_mark().verdict(), v1::RED_LINE_VERDICT_CONFIRMED);
+  EXPECT_EQ(got.red_line_mark().actor(), "p-emily-carter");
+
+  mark.set_reason("");
+  EXPECT_EQ(AsPerson("p-kevin-zhou", &v1::TrackingService::Stub::MarkRedLine, mark, &got).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  v1::MarkRedLineRequest complaint = mark;
+  complaint.set_name(app_case_.name());
+  complaint.set_reason("not a red line");
+  EXPECT_EQ(AsPerson("p-kevin-zhou", &v1::TrackingService::Stub::MarkRedLine, complaint, &got).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+}  // namespace
+}  // namespace voc::tracking

@@ -78,3 +78,16 @@ test('history details with data in them, in Chinese; ids, times and what people 
   // English is what the services wrote.
   assert.equal(historyLineIn({ actor: 'a', action: 'reassigned', detail: 'from x/p to y/q' }, messages.en), 'a · reassigned — from x/p to y/q');
 });
+
+// Issue 10 item 4: the red-line verdict is said in both languages.
+test('the red-line verdict words exist in Chinese and English', () => {
+  for (const key of ['redLineMarkTitle', 'markConfirmed', 'markFalseAlarm', 'markConfirmedPrompt',
+    'markFalseAlarmPrompt', 'markReasonRequired', 'redLineUnmarked', 'redLineMarked']) {
+    assert.ok(messages.zh[key] && messages.en[key], key);
+  }
+  assert.equal(messages.zh.markConfirmed, '确认属实');
+  assert.equal(messages.zh.markFalseAlarm, '误报');
+  assert.deepEqual(Object.keys(messages.zh.redLineVerdicts), Object.keys(messages.en.redLineVerdicts));
+  assert.equal(historyLineIn({ actor: 'p-legal', action: 'red_line_marked', detail: '' }, messages.zh),
+    'p-legal · 红线结论');
+});

@@ -245,10 +245,36 @@ function renderDetail(data) {
     return li;
   }));
   renderWhy(c, f ? f.text : c.summary);
+  renderRedLineMark(c, data.may_mark_red_line === true);
   const finished = c.state === 'resolved' || c.state === 'closed';
   $('ack').disabled = c.state !== 'open';
   document.querySelectorAll('#detail form button, #detail form textarea, #detail form input').forEach((n) => { n.disabled = finished; });
   renderCaseTasks(c);
+}
+
+// Issue 10 item 4: a red-line case's verdict (the last mark) and, for those
+// who may mark it (the gateway's may_mark_red_line), 确认属实 / 误报 buttons.
+function renderRedLineMark(c, mayMark) {
+  const isRedLine = c.kind === 'red_line';
+  $('red-line-mark').hidden = !isRedLine;
+  if (!isRedLine) return;
+  const m = c.red_line_mark;
+  $('red-line-mark-current').textContent = m
+    ? format(t().redLineMarked, {
+      v: t().redLineVerdicts[m.verdict] || m.verdict, a: m.actor, w: localTime(m.mark_time), r: m.reason,
+    })
+    : t().redLineUnmarked;
+  $('red-line-mark-buttons').hidden = !mayMark;
+}
+
+async function markRedLine(verdict) {
+  const reason = window.prompt(verdict === 'confirmed' ? t().markConfirmedPrompt : t().markFalseAlarmPrompt);
+  if (reason === null) return;  // cancelled
+  if (!reason.trim()) {
+    showStatus(t().markReasonRequired, true);
+    return;
+  }
+  await act('red_line_mark', { verdict, reason: reason.trim() });
 }
 
 // Issue 12: why the case is here, from tracking's explanation: the text
@@ -567,6 +593,8 @@ async function start() {
   $('department').addEventListener('change', (e) => chooseDepartment(e.target.value));
   $('overdue-only').addEventListener('change', loadCases);
   $('ack').addEventListener('click', () => act('acknowledge', {}));
+  $('mark-confirmed').addEventListener('click', () => markRedLine('confirmed'));
+  $('mark-false-alarm').addEventListener('click', () => markRedLine('false_alarm'));
   $('callback-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const form = e.target;

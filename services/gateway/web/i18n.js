@@ -194,6 +194,24 @@ Object.assign(messages.en, {
   redLineCategories: { safety: 'safety', legal: 'legal', regulatory: 'regulatory', pr_crisis: 'PR crisis' },
 });
 
+// ---- issue 10 item 4: the owners' verdict on a red-line case
+Object.assign(messages.zh, {
+  redLineMarkTitle: '红线结论', markConfirmed: '确认属实', markFalseAlarm: '误报',
+  markConfirmedPrompt: '确认属实：请说明理由（必填）', markFalseAlarmPrompt: '误报：请说明理由（必填），分析员据此收紧红线词表',
+  markReasonRequired: '请填写理由', redLineUnmarked: '尚未标记：是真实的红线事件还是误报？',
+  redLineMarked: '{v}（{a}，{w}）：{r}',
+  redLineVerdicts: { confirmed: '确认属实', false_alarm: '误报' },
+});
+Object.assign(messages.en, {
+  redLineMarkTitle: 'Red-line verdict', markConfirmed: 'Confirmed', markFalseAlarm: 'False alarm',
+  markConfirmedPrompt: 'Confirmed: why? (required)',
+  markFalseAlarmPrompt: 'False alarm: why? (required; analysts tighten the red-line lists from it)',
+  markReasonRequired: 'A reason is required', redLineUnmarked: 'Not marked yet: a real red-line event or a false alarm?',
+  redLineMarked: '{v} ({a}, {w}): {r}',
+  redLineVerdicts: { confirmed: 'Confirmed', false_alarm: 'False alarm' },
+});
+if (messages.zh.historyActions) messages.zh.historyActions.red_line_marked = '红线结论';
+
 // ---- issue 11 (tasks): tasks on cases and improvement projects
 Object.assign(messages.zh, {
   viewWork: '任务与项目', myTasks: '本部门的任务', taskTitle: '任务', taskCase: '所属工单',

@@ -1,5 +1,7 @@
 #include "services/tracking/store/erasure_store.h"
 
+#include "services/tracking/store/red_line_mark_store.h"
+
 #include <algorithm>
 #include <set>
 #include <unordered_set>
@@ -35,7 +37,7 @@ std::string ErasedHistoryDetail(const std::string& action, const std::string& de
   if (action == "resolved") {
     out = Erased(detail);
   } else if (action == "callback_logged" || action == "resumed" || action == "reassigned" ||
-             action == "priority_changed") {
+             action == "priority_changed" || action == "red_line_marked") {
     // "<what happened>: <what the person wrote>" (tracking_service.cc).
     if (detail.find(": ") != std::string::npos) out = erasure::EraseFreeTextAfterColon(detail, kErasedText);
   }
@@ -57,6 +59,8 @@ bool EraseCase(voc::v1::Case& c, const std::string& customer_id) {
   for (auto& callback : *c.mutable_callbacks()) set(callback.mutable_note(), Erased(callback.note()));
   for (auto& h : *c.mutable_history()) set(h.mutable_detail(), ErasedHistoryDetail(h.action(), h.detail(), customer_id));
   if (c.has_explanation() && EraseExplanation(*c.mutable_explanation(), customer_id, kErasedId)) changed = true;
+  // Issue 10: a red-line mark's reason may quote the customer; the verdict stays.
+  if (c.has_red_line_mark()) set(c.mutable_red_line_mark()->mutable_reason(), Erased(c.red_line_mark().reason()));
   return changed;
 }
 
@@ -130,6 +134,7 @@ absl::StatusOr<TrackingErasure> CaseErasureStore::EraseCustomer(const std::strin
             history.push_back({storage::AsInt(r, 0), storage::AsString(r, 1), storage::AsString(r, 2)});
           }
         }
+        EraseRedLineMarkReason(s, c.id);  // issue 10
         for (const Entry& h : history) {
           const std::string erased = ErasedHistoryDetail(h.action, h.detail, customer_id);
           if (erased == h.detail) continue;
@@ -148,7 +153,8 @@ absl::StatusOr<TrackingErasure> CaseErasureStore::EraseCustomer(const std::strin
       std::vector<Event> events;
       {
         soci::rowset<soci::row> rows =
-            (s.prepare << "SELECT id, payload_hex FROM tracking_outbox WHERE event LIKE 'case%'");
+            (s.prepare << "SELECT id, payload_hex FROM tracking_outbox WHERE event LIKE 'case%'"
+                          " OR event = 'red_line_marked'");
         for (const auto& r : rows) events.push_back({r.get<std::string>(0), storage::AsString(r, 1)});
       }
       for (const Event& e : events) {

@@ -4,6 +4,7 @@
 #include "services/tracking/store/loop_rollup_store.h"
 #include "services/tracking/store/explanation_migration.h"
 #include "services/tracking/store/overdue_digest_store.h"
+#include "services/tracking/store/red_line_mark_store.h"
 #include "services/tracking/store/sla_store.h"
 #include "services/tracking/tasks/task_migration.h"
 
@@ -227,6 +228,9 @@ std::vector<storage::Migration> TrackingMigrations() {
       // ---- issue 11, the daily overdue digest's claims: migration 9
       // (services/tracking/store/overdue_digest_store.cc)
       OverdueDigestMigration(),
+      // ---- issue 10 item 4, red-line marks: migration 10
+      // (services/tracking/store/red_line_mark_store.cc)
+      RedLineMarkMigration(),
   };
 }
 

@@ -10,6 +10,7 @@
 #include "common/util/ids.h"
 #include "common/util/time.h"
 #include "services/tracking/store/case_explanation.h"
+#include "services/tracking/store/red_line_mark_store.h"
 #include "services/tracking/store/loop_rollup_store.h"
 #include "services/tracking/store/outbox_hex.h"
 #include "services/tracking/store/worklist_query.h"
@@ -312,6 +313,10 @@ std::unordered_map<std::string, v1::Case> LoadCasesWith(soci::session& s,
   // change returns), not into lists or event snapshots.
   if (with_history) {
     for (auto& [id, c] : out) ReadExplanation(s, c);
+    // Issue 10 item 4: the red-line mark, likewise.
+    for (auto& [id, c] : out) {
+      if (c.kind() == v1::CASE_KIND_RED_LINE) ReadRedLineMark(s, c);
+    }
   }
   return out;
 }
@@ -683,6 +688,7 @@ absl::Status TrackingStore::ApplyCaseChange(const CaseChange& ch) {
         for (const CaseClock& k : *ch.clocks) WriteClock(s, ch.case_id, k);
         if (!ch.clocks->empty()) WriteCaseDues(s, ch.case_id, DuesOf(*ch.clocks));
       }
+      if (ch.red_line_mark) WriteRedLineMark(s, ch.case_id, *ch.red_line_mark);
       AppendHistory(s, "case_history", "case_id", ch.case_id, ch.history);
       for (const HistoryRecord& h : ch.more_history) {
         AppendHistory(s, "case_history", "case_id", ch.case_id, h);
@@ -691,6 +697,7 @@ absl::Status TrackingStore::ApplyCaseChange(const CaseChange& ch) {
       MarkLoopRollupDirty(s, ch.case_id);  // the Loop report's roll-up: clocks, owner, callbacks
       if (!ch.event.empty()) {
         auto after = LoadCaseWith(s, ch.case_id, /*with_history=*/false, ch.now_ms);
+        if (ch.red_line_mark) ReadRedLineMark(s, *after);
         AppendOutbox(s, ch.now_ms, ch.event, after->SerializeAsString());
       }
       return absl::OkStatus();

@@ -132,6 +132,9 @@ struct CaseChange {
   std::vector<HistoryRecord> more_history;
   // When set, an outbox event with the case as it is after the change.
   std::string event;
+  // Issue 10 item 4: when set, the case's red-line mark becomes this one
+  // (case_red_line_marks) and the event's snapshot carries it.
+  std::optional<v1::RedLineMark> red_line_mark;
 };
 
 // A case past due whose breach has not been escalated yet.

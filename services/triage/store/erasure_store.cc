@@ -1,5 +1,7 @@
 #include "services/triage/store/erasure_store.h"
 
+#include "services/triage/store/red_line_marks_store.h"
+
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
@@ -135,6 +137,9 @@ absl::StatusOr<TriageErasure> ErasureStore::EraseFeedback(const std::vector<std:
           s << "UPDATE cluster_members SET text = '' WHERE feedback_id = :id", soci::use(id);
           ++out.cluster_texts;
         }
+        // Issue 10 item 4: a red-line mark's reason may quote the customer;
+        // the verdict stays (the term report stays true).
+        for (std::size_t i = 0; i < n; ++i) EraseRedLineMarkReason(s, feedback_ids[begin + i]);
       }
       if (out.cluster_texts > 0) {
         // Every replica's index reloads before it shows a cluster again.

@@ -1,5 +1,7 @@
 #include "services/triage/store/triage_store.h"
 
+#include "services/triage/store/red_line_marks_store.h"
+
 #include "services/triage/store/alert_outbox.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -141,6 +143,9 @@ std::vector<storage::Migration> TriageMigrations() {
       VoiceRollupMigration(),
       // The alerts outbox (issue 11): migration 7.
       AlertOutboxMigration(),
+      // Red-line hits and marks (issue 10 item 4): migration 8
+      // (red_line_marks_store.cc).
+      RedLineMarksMigration(),
   };
 }
 
@@ -288,6 +293,12 @@ void InsertResults(soci::session& s, const std::vector<PendingResult*>& results)
                q, soci::use(r.feedback_id), soci::use(r.cluster_id), soci::use(r.signature), soci::use(r.seen_ms),
                    soci::use(r.topics), soci::use(r.text), soci::use(r.seq), soci::use(r.best_match);
              });
+  // Issue 10 item 4: the red-line terms each result was flagged by, for the
+  // term report (red_line_marks_store.h).
+  std::vector<const voc::v1::TriagedFeedback*> triaged;
+  triaged.reserve(results.size());
+  for (const PendingResult* p : results) triaged.push_back(&p->triaged);
+  InsertRedLineHits(s, triaged);
 }
 
 constexpr char kMemberColumns[] =
@@ -684,6 +695,22 @@ absl::StatusOr<std::vector<std::string>> TriageStore::RecentTexts(int limit) {
       soci::rowset<std::string> rows =
           (s.prepare << "SELECT normalized_text FROM triage_results ORDER BY analyzed_ms DESC LIMIT :l",
            soci::use(limit));
+      for (const auto& t : rows) texts.push_back(t);
+      return texts;
+    });
+  });
+}
+
+absl::StatusOr<std::vector<std::string>> TriageStore::TextsAnalyzedBetween(std::int64_t start_ms,
+                                                                         std::int64_t end_ms, int limit) {
+  return storage::Guarded("reading the texts of a period", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<std::string> texts;
+      long long start = start_ms, end = end_ms;
+      soci::rowset<std::string> rows =
+          (s.prepare << "SELECT normalized_text FROM triage_results WHERE analyzed_ms >= :s AND analyzed_ms < :e"
+                        " ORDER BY analyzed_ms DESC LIMIT :l",
+           soci::use(start), soci::use(end), soci::use(limit));
       for (const auto& t : rows) texts.push_back(t);
       return texts;
     });

@@ -219,6 +219,11 @@ class TriageStore {
   absl::StatusOr<std::vector<FeedbackListRow>> ListFeedback(const FeedbackListQuery& query);
   // The normalised texts of the most recent `limit` feedbacks (previews).
   absl::StatusOr<std::vector<std::string>> RecentTexts(int limit);
+  // Issue 10 item 4: the normalised texts of the feedback analysed in
+  // [start_ms, end_ms), newest first, at most `limit` (red-line previews over
+  // the last N days). Uses the analyzed_ms index.
+  absl::StatusOr<std::vector<std::string>> TextsAnalyzedBetween(std::int64_t start_ms, std::int64_t end_ms,
+                                                                int limit);
 
   // Rule files edited through the API: the newest stored version of `kind`
   // (kTaxonomyRules, kRedLineRules or kPriorityRules) is what every replica

@@ -38,7 +38,7 @@ TEST(StreamIdTest, NextIsTheSmallestIdAfter) {
 TEST(ConsumerGroupsOfTest, NamesTheGroupsEveryLoopStreamWaitsFor) {
   EXPECT_EQ(ConsumerGroupsOf(kFeedbackStream), (std::vector<std::string>{"triage"}));
   EXPECT_EQ(ConsumerGroupsOf(kTriagedStream), (std::vector<std::string>{"assignment", "verification"}));
-  EXPECT_EQ(ConsumerGroupsOf(kTrackingStream), (std::vector<std::string>{"verification"}));
+  EXPECT_EQ(ConsumerGroupsOf(kTrackingStream), (std::vector<std::string>{"verification", "triage"}));
   EXPECT_TRUE(ConsumerGroupsOf("voc:unknown").empty());
   EXPECT_EQ(DeadLetterKey(kFeedbackStream), "voc:feedback:dead");
   EXPECT_EQ(FailureKey(kTriagedStream, "assignment"), "voc:triaged:failures:assignment");

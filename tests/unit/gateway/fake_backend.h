@@ -52,6 +52,10 @@ class FakeBackend : public GatewayBackend {
     last_resolve = request;
     return Or(status, the_case);
   }
+  absl::StatusOr<v1::Case> MarkRedLine(const v1::MarkRedLineRequest& request) override {  // issue 10
+    last_mark = request;
+    return Or(status, the_case);
+  }
 
   absl::StatusOr<v1::ListClustersResponse> ListClusters(const v1::ListClustersRequest& request) override {
     cluster_requests.push_back(request);
@@ -209,6 +213,7 @@ class FakeBackend : public GatewayBackend {
   v1::AcknowledgeCaseRequest last_ack;
   v1::LogCallbackRequest last_callback;
   v1::ResolveCaseRequest last_resolve;
+  v1::MarkRedLineRequest last_mark;
 
   std::vector<v1::Cluster> clusters;
   std::vector<v1::ListClustersRequest> cluster_requests;

@@ -191,6 +191,55 @@ TEST_F(RouterTest, CaseActions) {
   EXPECT_EQ(backend_.last_resolve.resolution_note(), "Refunded");
 }
 
+// Issue 10 item 4: 确认属实 / 误报 on a red-line case, and whether the page
+// offers them to the caller.
+TEST_F(RouterTest, ARedLineCaseIsMarkedAndThePageKnowsWhoMayMarkIt) {
+  backend_.the_case.set_kind(v1::CASE_KIND_RED_LINE);
+  backend_.the_case.add_owners()->set_department("legal");
+  v1::RedLineMark* mark = backend_.the_case.mutable_red_line_mark();
+  mark->set_verdict(v1::RED_LINE_VERDICT_FALSE_ALARM);
+  mark->set_reason("房间号 315");
+  mark->set_actor("p-legal");
+  *mark->mutable_mark_time() = ToProto(At("2026-03-01T09:00:00Z"));
+
+  auto marked = Post("/api/cases/abc/red_line_mark", R"({"verdict":"false_alarm","reason":"房间号 315"})");
+  ASSERT_EQ(marked.status, 200) << marked.body;
+  EXPECT_EQ(backend_.last_mark.name(), "cases/abc");
+  EXPECT_EQ(backend_.last_mark.verdict(), v1::RED_LINE_VERDICT_FALSE_ALARM);
+  EXPECT_EQ(backend_.last_mark.reason(), "房间号 315");
+  EXPECT_EQ(Body(marked)["case"]["red_line_mark"]["verdict"], "false_alarm");
+  EXPECT_EQ(Body(marked)["case"]["red_line_mark"]["actor"], "p-legal");
+  ASSERT_EQ(Post("/api/cases/abc/red_line_mark", R"({"verdict":"confirmed","reason":"real"})").status, 200);
+  EXPECT_EQ(backend_.last_mark.verdict(), v1::RED_LINE_VERDICT_CONFIRMED);
+
+  auto bad = Post("/api/cases/abc/red_line_mark", R"({"verdict":"maybe","reason":"x"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Body(bad)["error"]["message"].get<std::string>().rfind("verdict", 0), 0u);
+  EXPECT_EQ(Get("/api/cases/abc/red_line_mark").status, 405);
+  backend_.status = absl::PermissionDeniedError("permission denied: mark cases/abc");
+  EXPECT_EQ(Post("/api/cases/abc/red_line_mark", R"({"verdict":"confirmed","reason":"x"})").status, 403);
+  backend_.status = absl::OkStatus();
+
+  Caller legal;
+  legal.person_id = "p-legal";
+  legal.departments = {"legal"};
+  Caller logistics;
+  logistics.person_id = "p-wang-lei";
+  logistics.departments = {"logistics"};
+  Caller analyst = logistics;
+  analyst.roles = {"analyst"};
+  auto may = [&](const Caller& caller) {
+    const HttpResponse r = router_->Handle({"GET", "/api/cases/abc", {}, ""}, caller);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Body(r)["may_mark_red_line"].get<bool>();
+  };
+  EXPECT_TRUE(may(legal));
+  EXPECT_FALSE(may(logistics));
+  EXPECT_TRUE(may(analyst));
+  backend_.the_case.set_kind(v1::CASE_KIND_COMPLAINT);
+  EXPECT_FALSE(may(legal)) << "only red-line cases are marked";
+}
+
 TEST_F(RouterTest, CaseActionsValidateTheBody) {
   EXPECT_EQ(Post("/api/cases/abc/acknowledge", "not json").status, 400);
   EXPECT_EQ(Post("/api/cases/abc/acknowledge", "[1,2]").status, 400);

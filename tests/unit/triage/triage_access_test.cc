@@ -49,5 +49,17 @@ TEST(TriageAccessTest, StoredResultsNeedFeedbackReadAggregatesNeedAnalytics) {
   EXPECT_TRUE(Denied(MayAnalyze(testing::ServiceCaller({"feedback:write"}))));
 }
 
+// Issue 10 item 4: the red-line term report is for those who tighten the lists.
+TEST(TriageAccessTest, TheRedLineReportIsForAnalystsAdminsAndRulesReaders) {
+  EXPECT_TRUE(MayReadRedLineReport(testing::DemoPerson("p-emily-carter")).ok());  // analyst
+  EXPECT_TRUE(MayReadRedLineReport(testing::DemoPerson("p-sun-li")).ok());        // admin
+  EXPECT_TRUE(MayReadRedLineReport(testing::ServiceCaller({"rules:read"})).ok());
+  EXPECT_TRUE(MayReadRedLineReport(testing::ServiceCaller({"rules:write"})).ok());
+  EXPECT_TRUE(Denied(MayReadRedLineReport(testing::DemoPerson("p-xu-gang"))));       // member
+  EXPECT_TRUE(Denied(MayReadRedLineReport(testing::DemoPerson("p-chen-jianguo"))));  // executive
+  EXPECT_NE(MayReadRedLineReport(testing::ServiceCaller({"analytics:read"})).message().find("rules:read"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace voc::triage

@@ -472,6 +472,12 @@ RedLinePreview PreviewRedLines(const RedLineList& current, const RedLineList& ca
     bool now[4] = {}, next[4] = {};
     for (const auto& h : current.Find(text)) now[static_cast<int>(h.category)] = true;
     for (const auto& h : candidate.Find(text)) next[static_cast<int>(h.category)] = true;
+    const bool any_now = now[0] || now[1] || now[2] || now[3];
+    const bool any_next = next[0] || next[1] || next[2] || next[3];
+    preview.any_current += any_now;
+    preview.any_candidate += any_next;
+    preview.any_gained += any_next && !any_now;
+    preview.any_lost += any_now && !any_next;
     for (int c = 0; c < 4; ++c) {
       preview.current_matches[c] += now[c];
       preview.candidate_matches[c] += next[c];

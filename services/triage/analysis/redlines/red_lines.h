@@ -220,6 +220,10 @@ struct RedLinePreview {
   std::size_t lost[4] = {0, 0, 0, 0};
   std::vector<std::string> gained_examples[4];
   std::vector<std::string> lost_examples[4];
+  // Issue 10 item 4: texts flagged in any category under the current and
+  // the candidate list, and flagged only by the candidate / only by the
+  // current one.
+  std::size_t any_current = 0, any_candidate = 0, any_gained = 0, any_lost = 0;
 };
 RedLinePreview PreviewRedLines(const RedLineList& current, const RedLineList& candidate,
                                const std::vector<std::string>& normalized_texts, std::size_t max_examples = 3);
