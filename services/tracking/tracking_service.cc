@@ -705,7 +705,11 @@ absl::StatusOr<v1::Project> TrackingService::CreateProject(const auth::Principal
   p.set_title(in.title());
   p.set_topic(in.topic());
   p.set_description(in.description());
-  p.set_state(v1::PROJECT_STATE_OPEN);
+  // Issue 11: "a project cannot start before approval". This RPC used to
+  // open the project at once, past the VoC committee; it now stores a
+  // proposal like ProjectWorkflowService.ProposeProject, which starts only
+  // after DecideProject (approve) and StartProject.
+  p.set_state(v1::PROJECT_STATE_PROPOSED);
   *p.mutable_create_time() = MillisToProto(now_ms);
   for (int i = 0; i < in.action_items_size(); ++i) {
     const v1::ActionItem& src = in.action_items(i);
@@ -713,6 +717,9 @@ absl::StatusOr<v1::Project> TrackingService::CreateProject(const auth::Principal
     if (IsBlank(src.title())) return status::InvalidArgument(field + ".title", "is required");
     if (src.owner().department().empty()) {
       return status::InvalidArgument(field + ".owner.department", "is required");
+    }
+    if (directory_) {
+      VOC_RETURN_IF_ERROR(tracking::CheckOwner(*directory_, src.owner(), field + ".owner"));
     }
     v1::ActionItem* item = p.add_action_items();
     item->set_id(src.id().empty() ? "item-" + std::to_string(i + 1) : src.id());
@@ -726,12 +733,14 @@ absl::StatusOr<v1::Project> TrackingService::CreateProject(const auth::Principal
       return status::InvalidArgument("project.action_items", "duplicate id " + item.id());
     }
   }
-  const HistoryRecord created{now_ms, caller.Actor(), "created",
-                              "project on topic " + p.topic() + " with " +
-                                  std::to_string(p.action_items_size()) + " action items"};
-  VOC_ASSIGN_OR_RETURN(const bool inserted, store_.InsertProject(p, request_id, created));
+  const HistoryRecord proposed{now_ms, caller.Actor(), "proposed",
+                               "proposal on topic " + p.topic() + " with " +
+                                   std::to_string(p.action_items_size()) +
+                                   " action items, for the VoC committee"};
+  VOC_ASSIGN_OR_RETURN(const bool inserted,
+                       store_.InsertProject(p, request_id, proposed, /*proposed_by=*/caller.Actor()));
   if (inserted) {
-    log::Info("project_created", {{"project_id", p.id()}, {"topic", p.topic()}});
+    log::Info("project_proposed", {{"project_id", p.id()}, {"topic", p.topic()}});
   }
   VOC_ASSIGN_OR_RETURN(const auto id, store_.FindProjectIdByRequest(request_id));
   if (!id) return absl::InternalError("project for request " + request_id + " vanished");
@@ -804,6 +813,14 @@ absl::StatusOr<v1::Project> TrackingService::CompleteActionItem(
       return auth::Denied("complete " + name);
     }
     if (item == nullptr && !auth::CanManageProjects(caller)) return auth::Denied("complete " + name);
+    // Work on a project starts when the project does: not on a proposal
+    // the committee has not approved (or has rejected).
+    const v1::ProjectState state = loaded->state();
+    if (state != v1::PROJECT_STATE_OPEN && state != v1::PROJECT_STATE_CLOSED) {
+      return absl::FailedPreconditionError(
+          "projects/" + project_id + " has not started (" + api::ProjectStateName(state) +
+          "): its action items are done once the VoC committee approved it and it started");
+    }
   }
   VOC_ASSIGN_OR_RETURN(const bool closed, store_.CompleteActionItem(project_id, item_id,
                                                                     caller.Actor(), NowMs()));

@@ -49,6 +49,7 @@ Stack::Stack(StackOptions options) : options_(options) {
   tracking_ = voc::v1::TrackingService::NewStub(ChannelAs("tracking", "tester"));
   verification_ = voc::v1::VerificationService::NewStub(ChannelAs("verification", "tester"));
   tracking_for_people_ = voc::v1::TrackingService::NewStub(ChannelAs("tracking", "gateway"));
+  projects_for_people_ = voc::v1::ProjectWorkflowService::NewStub(ChannelAs("tracking", "gateway"));
   rpc::ChannelSecurity admin;
   admin.bearer_token = bootstrap_admin_key_;
   identity_admin_ = voc::v1::IdentityService::NewStub(
@@ -63,6 +64,7 @@ Stack::~Stack() {
   tracking_.reset();
   verification_.reset();
   tracking_for_people_.reset();
+  projects_for_people_.reset();
   identity_admin_.reset();
   // SIGTERM every service at once, then reap them.
   for (auto& [name, process] : processes_) kill(process->pid(), SIGTERM);

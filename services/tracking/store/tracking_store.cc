@@ -839,7 +839,8 @@ absl::StatusOr<int> TrackingStore::CountOverdue(std::int64_t now_ms) {
 // ---------------------------------------------------------------- projects
 
 absl::StatusOr<bool> TrackingStore::InsertProject(const v1::Project& p, const std::string& request_id,
-                                                  const HistoryRecord& created) {
+                                                  const HistoryRecord& created,
+                                                  const std::string& proposed_by) {
   return storage::Guarded("storing a project", [&] {
     return db_.InTransaction([&](soci::session& s) {
       int state = p.state();
@@ -847,11 +848,11 @@ absl::StatusOr<bool> TrackingStore::InsertProject(const v1::Project& p, const st
       const long long inserted =
           Exec(s,
                "INSERT INTO projects (id, request_id, title, topic, description, state, create_ms,"
-               " update_ms, reopen_count) VALUES (:id, :rid, :title, :topic, :descr, :state, :c,"
-               " :u, 0) ON CONFLICT DO NOTHING",
+               " update_ms, reopen_count, proposed_by) VALUES (:id, :rid, :title, :topic, :descr,"
+               " :state, :c, :u, 0, :by) ON CONFLICT DO NOTHING",
                soci::use(p.id()), soci::use(request_id), soci::use(p.title()), soci::use(p.topic()),
                soci::use(p.description()), soci::use(state), soci::use(create_ms),
-               soci::use(create_ms));
+               soci::use(create_ms), soci::use(proposed_by));
       if (inserted == 0) return false;
       for (int i = 0; i < p.action_items_size(); ++i) {
         const v1::ActionItem& item = p.action_items(i);

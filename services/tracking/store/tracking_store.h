@@ -224,8 +224,9 @@ class TrackingStore {
   absl::StatusOr<int> CountOverdue(std::int64_t now_ms);
 
   // ---- projects ----
+  // `proposed_by` is recorded with the row (a proposal's author; may be empty).
   absl::StatusOr<bool> InsertProject(const v1::Project& p, const std::string& request_id,
-                                     const HistoryRecord& created);
+                                     const HistoryRecord& created, const std::string& proposed_by = "");
   absl::StatusOr<std::optional<std::string>> FindProjectIdByRequest(const std::string& request_id);
   // NOT_FOUND "projects/{id} not found".
   absl::StatusOr<v1::Project> LoadProject(const std::string& id, bool with_history);
