@@ -16,7 +16,6 @@
 #include "proto/api/enum_names.h"
 #include "proto/api/limits.h"
 #include "proto/api/resource_names.h"
-#include "services/tracking/tasks/resolve_gate.h"
 
 namespace voc::tracking {
 namespace {
@@ -538,16 +537,15 @@ absl::StatusOr<v1::Case> TrackingService::ResolveCase(const auth::Principal& cal
   if (IsBlank(request.resolution_note())) {
     return status::InvalidArgument("resolution_note", "is required to resolve a case");
   }
-  // The permission first: the open tasks of a case the caller may not act
-  // on are none of their business.
-  const std::string id = api::IdFromName(request.name(), "cases/");
-  if (id.empty()) return status::InvalidArgument("name", "must look like cases/{id}");
+  // The permission first (Transition checks it before the write): the open
+  // tasks of a case the caller may not act on are none of their business.
   const Permission may = MayAct(caller, request.name(), "resolve");
-  VOC_RETURN_IF_ERROR(may(store_.LoadCase(id, false, NowMs())));
-  // Issue 11 (tasks): not while a task on the case is open.
-  VOC_RETURN_IF_ERROR(tasks::RequireNoOpenTasks(store_, request.name(), NowMs()));
   return ShownTo(caller, Transition(request.name(), CaseEvent::kResolve, may,
                                     [&](const v1::Case&, CaseChange& change) {
+    // Issue 11 (tasks): not while a task on the case is open, checked in
+    // the resolve's own transaction (a check before it let a task opened
+    // in between slip through).
+    change.refuse_with_open_tasks = true;
     change.resolution_note = request.resolution_note();
     change.history = {change.now_ms, caller.Actor(), "resolved", request.resolution_note()};
     change.event = "case_resolved";

@@ -627,12 +627,49 @@ absl::StatusOr<std::vector<std::string>> TrackingStore::ExplainListCases(
   });
 }
 
+namespace {
+
+// "task-1 "Check the van" (warehouse/p-li), ..." for every open owned task
+// of the case. A task without an owner (a checklist line given at case
+// creation, which nobody else sees in a worklist) does not hold the case;
+// done is set for done and cancelled tasks alike.
+std::string OpenOwnedTasks(soci::session& s, const std::string& case_id) {
+  soci::rowset<soci::row> rows =
+      (s.prepare << "SELECT task_id, title, department, person FROM case_tasks"
+                    " WHERE case_id = :id AND done = 0 AND department <> '' ORDER BY ordinal",
+       soci::use(case_id));
+  std::string open;
+  for (const soci::row& r : rows) {
+    const std::string department = AsString(r, 2);
+    const std::string person = AsString(r, 3);
+    open += (open.empty() ? "" : ", ") + AsString(r, 0) + " \"" + AsString(r, 1) +
+            "\" (" + (person.empty() ? department : department + "/" + person) + ")";
+  }
+  return open;
+}
+
+}  // namespace
+
 absl::Status TrackingStore::ApplyCaseChange(const CaseChange& ch) {
   return storage::Guarded("changing a case", [&] {
     return db_.InTransaction([&](soci::session& s) -> absl::Status {
       int expected = ch.expected_state, next = ch.new_state;
       long long now = ch.now_ms;
       long long changed = 0;
+      if (ch.refuse_with_open_tasks) {
+        // Lock the case row before looking at its tasks (PostgreSQL: a row
+        // lock; SQLite: the write lock). TaskStore::AddTask touches the same
+        // row first, so an add running now has committed before the SELECT
+        // below (which then sees its task) or waits until this transaction
+        // has resolved the case (and then refuses). The no-op write changes
+        // nothing when the check refuses (the transaction still commits).
+        Exec(s, "UPDATE cases SET update_ms = update_ms WHERE id = :id", soci::use(ch.case_id));
+        const std::string open = OpenOwnedTasks(s, ch.case_id);
+        if (!open.empty()) {
+          return absl::FailedPreconditionError("cases/" + ch.case_id + " has open tasks: " + open +
+                                               "; finish them or cancel them with a reason first");
+        }
+      }
       int guard_update = ch.expected_update_ms ? 1 : 0;
       long long expected_update = ch.expected_update_ms.value_or(0);
       if (ch.resolution_note) {

@@ -132,6 +132,11 @@ struct CaseChange {
   std::vector<HistoryRecord> more_history;
   // When set, an outbox event with the case as it is after the change.
   std::string event;
+  // Issue 11: "a case with an open task of another department cannot be
+  // resolved". Checked inside the change's transaction, after the case row
+  // is locked, so a task opened concurrently either is seen here or waits
+  // for the change and then finds the case resolved.
+  bool refuse_with_open_tasks = false;
 };
 
 // A case past due whose breach has not been escalated yet.
