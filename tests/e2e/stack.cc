@@ -102,7 +102,9 @@ void Stack::WriteConfig() {
       out << "    routing: config/routing.yaml\n";
     } else if (name == "tracking") {
       out << "    sla_sweep_interval_ms: " << options_.sla_sweep_interval_ms << "\n"
-          << "    notifier: {kind: log}\n";
+          << "    notifier: {kind: log}\n"
+          // The shipped committee (config/voc.yaml): improvement projects wait for its approval.
+          << "    voc_committee: \"p-emily-carter, p-zhao-min, p-chen-jianguo\"\n";
     } else if (name == "verification") {
       out << "    check_delay_hours: " << options_.check_delay_hours << "\n"
           << "    window_days: " << options_.window_days << "\n"
