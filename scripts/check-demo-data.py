@@ -110,7 +110,7 @@ def check_directory(path, report):
 
     sections = {
         "departments": ({"id", "name", "head"}, set(), r"^[a-z][a-z_]*$"),
-        "people": ({"id", "name", "email", "department"}, {"manager"}, r"^p-[a-z0-9]+(-[a-z0-9]+)*$"),
+        "people": ({"id", "name", "email", "department"}, {"manager", "language", "contacts", "roles", "active"}, r"^p-[a-z0-9]+(-[a-z0-9]+)*$"),
         "regions": ({"id", "name", "manager"}, set(), r"^[a-z][a-z_-]*$"),
         "stores": ({"id", "name", "region"}, set(), r"^store-[a-z]{2}-\d{3}$"),
         "customers": ({"id", "name", "tier", "account_manager"}, set(), r"^c-\d{5}$"),

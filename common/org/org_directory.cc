@@ -114,6 +114,16 @@ OrgDirectory OrgDirectory::FromSource(const YamlSource& src) {
                          p.contacts[channel] = src.RequiredString(contacts, channel, path + ".contacts");
                        }
                      }
+                     if (const YAML::Node active = n["active"]; active && !active.IsNull()) {
+                       const std::string text = active.IsScalar() ? active.Scalar() : "";
+                       if (text == "true") {
+                         p.active = true;
+                       } else if (text == "false") {
+                         p.active = false;
+                       } else {
+                         src.Fail(active, path + ".active must be true or false, got '" + text + "'");
+                       }
+                     }
                      for (const auto& role : src.Sequence(n, "roles", path, false)) {
                        if (!role.IsScalar() || role.Scalar().empty()) {
                          src.Fail(role, path + ".roles items must be non-empty strings");
@@ -192,6 +202,10 @@ const Department* OrgDirectory::FindDepartment(const std::string& id) const {
   return FindIn(departments_, id);
 }
 const Person* OrgDirectory::FindPerson(const std::string& id) const { return FindIn(people_, id); }
+const Person* OrgDirectory::FindActivePerson(const std::string& id) const {
+  const Person* p = FindPerson(id);
+  return p != nullptr && p->active ? p : nullptr;
+}
 const Region* OrgDirectory::FindRegion(const std::string& id) const { return FindIn(regions_, id); }
 const Store* OrgDirectory::FindStore(const std::string& id) const { return FindIn(stores_, id); }
 const CustomerRecord* OrgDirectory::FindCustomer(const std::string& id) const {
@@ -205,7 +219,25 @@ std::string OrgDirectory::HeadOf(const std::string& department) const {
 
 std::string OrgDirectory::ManagerOf(const std::string& person) const {
   const Person* p = FindPerson(person);
-  return p ? p->manager : "";
+  // Bounded by the number of people, so a cycle in the file (a -> b -> a)
+  // cannot loop forever.
+  for (std::size_t steps = 0; p != nullptr && steps < people_.size(); ++steps) {
+    const Person* manager = FindPerson(p->manager);
+    if (manager == nullptr || manager->active) return manager ? manager->id : "";
+    p = manager;
+  }
+  return "";
+}
+
+std::string OrgDirectory::UnlessInactive(const std::string& person) const {
+  const Person* p = FindPerson(person);
+  return p != nullptr && !p->active ? ManagerOf(person) : person;
+}
+
+std::string OrgDirectory::ActiveOrAbove(const std::string& person) const {
+  const Person* p = FindPerson(person);
+  if (p == nullptr) return "";
+  return p->active ? p->id : ManagerOf(p->id);
 }
 
 std::string OrgDirectory::AccountManagerOf(const std::string& customer) const {
@@ -233,6 +265,7 @@ std::string OrgDirectory::EscalationTargetFor(const std::string& department,
   if (head.empty()) {
     if (const Person* p = FindPerson(person)) head = HeadOf(p->department);
   }
+  head = ActiveOrAbove(head);
   if (!head.empty() && head != person) return head;
   return "";
 }

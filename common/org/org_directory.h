@@ -3,8 +3,9 @@
 // customers and their account managers. Loaded from config/directory.yaml:
 //
 //   departments: [{id, name: {zh, en}, head}]
-//   people:      [{id, name, email, department, manager, language, contacts, roles}]
-//                (manager, language (zh | en, default zh), contacts, roles optional)
+//   people:      [{id, name, email, department, manager, language, contacts, roles, active}]
+//                (manager, language (zh | en, default zh), contacts, roles optional;
+//                active: true | false, default true)
 //   regions:     [{id, name: {zh, en}, manager}]
 //   stores:      [{id, name: {zh, en}, region}]
 //   customers:   [{id, name, tier, account_manager}]         (account_manager optional)
@@ -52,6 +53,11 @@ struct Person {
   // What they may do beyond their own department's work (accounts and
   // permissions read these). Optional.
   std::vector<std::string> roles;
+  // False for someone who left or is on long leave but whose id still
+  // appears in history: they may not own new work, receive alerts, be
+  // escalated to or log in. They stay in the file so old cases still
+  // name them.
+  bool active = true;
 };
 
 struct Region {
@@ -88,13 +94,26 @@ class OrgDirectory {
   // nullptr when unknown.
   const Department* FindDepartment(const std::string& id) const;
   const Person* FindPerson(const std::string& id) const;
+  // The person when known and active; nullptr otherwise. For everything
+  // that hands new work or alerts to someone.
+  const Person* FindActivePerson(const std::string& id) const;
   const Region* FindRegion(const std::string& id) const;
   const Store* FindStore(const std::string& id) const;
   const CustomerRecord* FindCustomer(const std::string& id) const;
 
-  // Empty string when unknown / not set.
+  // Empty string when unknown / not set. HeadOf is the configured head,
+  // active or not (callers that hand work to them check FindActivePerson).
   std::string HeadOf(const std::string& department) const;
+  // The nearest active manager up the chain: an inactive manager is
+  // skipped for their own manager. Empty at the top or when unknown.
   std::string ManagerOf(const std::string& person) const;
+  // `person` when active, else their nearest active manager; empty when
+  // unknown or nobody above is active.
+  std::string ActiveOrAbove(const std::string& person) const;
+  // A target named in a config (`person:<id>`): the nearest active manager
+  // when the directory marks that person inactive; the id itself otherwise
+  // (also when the directory does not know it: its loader checks that).
+  std::string UnlessInactive(const std::string& person) const;
   std::string AccountManagerOf(const std::string& customer) const;
   std::string RegionManagerOf(const std::string& region) const;
   // The store's region's manager.
@@ -103,7 +122,9 @@ class OrgDirectory {
   // Who an SLA breach of a case owned by (department, person) escalates to:
   // the person's manager; for a department-wide owner (no person) or a
   // person unknown to the directory, the department head; when that is the
-  // breaching person themself, their manager. Empty when nobody is found.
+  // breaching person themself, their manager. Inactive people are skipped
+  // upwards (an inactive head: the head's nearest active manager). Empty
+  // when nobody is found.
   std::string EscalationTargetFor(const std::string& department, const std::string& person) const;
 
   // Every department, in the order of the file (the web page offers the

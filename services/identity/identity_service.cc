@@ -200,6 +200,11 @@ absl::StatusOr<v1::LoginResponse> IdentityService::OpenSession(const auth::Princ
   return response;
 }
 
+bool IdentityService::PersonInactive(const std::string& person_id) const {
+  const org::Person* p = roles_->directory().FindPerson(person_id);
+  return p != nullptr && !p->active;
+}
+
 absl::StatusOr<v1::LoginResponse> IdentityService::Login(const auth::Principal& caller,
                                                          const v1::LoginRequest& request) {
   VOC_RETURN_IF_ERROR(RequireScope(caller, auth::kSessions));
@@ -226,6 +231,8 @@ absl::StatusOr<v1::LoginResponse> IdentityService::Login(const auth::Principal& 
     why = "wrong password";
   } else if ((*account)->disabled) {
     why = "account disabled";
+  } else if (PersonInactive((*account)->person_id)) {
+    why = "person inactive in the org directory";
   }
   if (why.empty()) {
     VOC_RETURN_IF_ERROR(throttle_.RecordSuccess(request.username()));
@@ -245,7 +252,7 @@ absl::StatusOr<v1::LoginResponse> IdentityService::StartProxySession(const auth:
   auto account = store_.FindAccount(request.username());
   if (!account.ok()) return account.status();
   const std::string resource = "accounts/" + Printable(request.username());
-  if (!account->has_value() || (*account)->disabled) {
+  if (!account->has_value() || (*account)->disabled || PersonInactive((*account)->person_id)) {
     Audit("login_failed", "", caller.id, "StartProxySession", resource, request.client_address(),
           "no active account for the proxy's user");
     return absl::UnauthenticatedError("no active account for this user");
@@ -277,6 +284,8 @@ absl::StatusOr<v1::Session> IdentityService::CheckSession(const auth::Principal&
     expired = "idle time-out";
   } else if (!account->has_value() || (*account)->disabled) {
     expired = "account disabled";
+  } else if (PersonInactive((*account)->person_id)) {
+    expired = "person inactive in the org directory";
   }
   if (!expired.empty()) {
     auto ended = store_.EndSession(id_hash);

@@ -82,6 +82,9 @@ class IdentityService {
   v1::Account AccountView(const AccountRecord& account) const;
   v1::ApiKey KeyView(const ApiKeyRecord& key) const;
   std::int64_t NowMs() const;
+  // A person the directory marks `active: false` (left the company): their
+  // account is refused like a disabled one, with the same generic error.
+  bool PersonInactive(const std::string& person_id) const;
   void Audit(const std::string& kind, const std::string& principal, const std::string& via,
              const std::string& method, const std::string& resource, const std::string& client_address,
              const std::string& detail);

@@ -23,12 +23,20 @@ void DeliveryChannels::Add(const std::string& name, std::shared_ptr<Channel> cha
   channels_[name] = {std::move(channel), std::move(endpoint)};
 }
 
+void DeliveryChannels::AddDepartmentEndpoint(const std::string& name, const std::string& department,
+                                             ChannelEndpoint endpoint) {
+  channels_.at(name).by_department[department] = std::move(endpoint);
+}
+
 absl::Status DeliveryChannels::Deliver(const DeliveryRecord& d) const {
   auto it = channels_.find(d.channel);
   if (it == channels_.end()) {
     return absl::FailedPreconditionError("channel " + d.channel + " is not configured (services.notify.channels)");
   }
-  const ChannelEndpoint& endpoint = it->second.endpoint;
+  // The owning department's own robot when it has one, else the channel's.
+  const auto own = it->second.by_department.find(d.department);
+  const ChannelEndpoint& endpoint =
+      own != it->second.by_department.end() ? own->second : it->second.endpoint;
   Destination to;
   to.channel = d.channel;
   to.display_name = d.recipient_name;

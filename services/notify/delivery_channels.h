@@ -29,6 +29,10 @@ class DeliveryChannels {
  public:
   void Add(const std::string& name, std::shared_ptr<Channel> channel, ChannelEndpoint endpoint = {});
   bool Has(const std::string& name) const { return channels_.count(name) > 0; }
+  // A department's own robot or webhook for channel `name` (added before):
+  // deliveries of requests that department owns go there instead of to the
+  // channel's endpoint, so its alerts reach its own group.
+  void AddDepartmentEndpoint(const std::string& name, const std::string& department, ChannelEndpoint endpoint);
 
   // FAILED_PRECONDITION (permanent) when the channel is not configured or its
   // URL's environment variable is unset; otherwise what the channel says.
@@ -38,6 +42,7 @@ class DeliveryChannels {
   struct Entry {
     std::shared_ptr<Channel> channel;
     ChannelEndpoint endpoint;
+    std::map<std::string, ChannelEndpoint> by_department;
   };
   std::map<std::string, Entry> channels_;
 };

@@ -50,6 +50,12 @@ ExpandedRequest Expander::Expand(const v1::NotificationRequest& request, std::in
         d.state = v1::DELIVERY_STATE_FAILED;
         d.last_error = "recipient " + recipient.person + " is not in the directory";
         d.final_ms = now_ms;
+      } else if (!person->active) {
+        // Never sent: someone who left must not receive the company's alerts.
+        // The failed row tells the operator why and that the rule needs fixing.
+        d.state = v1::DELIVERY_STATE_FAILED;
+        d.last_error = "recipient " + recipient.person + " is inactive in the directory; not sent";
+        d.final_ms = now_ms;
       } else if (channel == "email" && d.address.empty()) {
         d.state = v1::DELIVERY_STATE_FAILED;
         d.last_error = "no e-mail address for " + recipient.person + " in the directory";

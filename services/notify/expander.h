@@ -44,7 +44,7 @@ class Expander {
       : directory_(std::move(directory)), subscriptions_(subscriptions), case_link_base_(std::move(case_link_base)) {}
 
   // Deliveries due at `now_ms`. A recipient who cannot be reached by a
-  // channel (no e-mail address, unknown person) gets a delivery that is
+  // channel (no e-mail address, unknown or inactive person) gets a delivery that is
   // failed at once with the reason, so the log shows it.
   ExpandedRequest Expand(const v1::NotificationRequest& request, std::int64_t now_ms) const;
 

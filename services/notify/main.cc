@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   voc::notify::DeliveryChannels channels;
   // Signatures and Date: headers need the real time, even in dev mode.
   voc::SystemClock wall_clock;
-  if (auto added = voc::notify::AddChannels(config, wall_clock, &channels); !added.ok()) CannotStart(added);
+  if (auto added = voc::notify::AddChannels(config, wall_clock, &channels, dir.get()); !added.ok()) CannotStart(added);
 
   voc::notify::NotifyStore store(*ctx.db);
   voc::notify::Expander expander(dir, holder, settings->case_link_base);

@@ -1,5 +1,8 @@
 #include "services/notify/settings.h"
 
+#include <cstdlib>
+#include <utility>
+
 #include "common/status/status.h"
 #include "services/notify/channels/channels_config.h"
 
@@ -31,7 +34,50 @@ absl::StatusOr<NotifySettings> NotifySettingsFrom(const Config& config) {
   return s;
 }
 
-absl::Status AddChannels(const Config& config, const Clock& wall_clock, DeliveryChannels* router) {
+namespace {
+
+// "config/voc.yaml:88: services.notify.channels.wecom.departments.pr.url_env: ..."
+absl::Status ConfigProblem(const Config& config, const std::string& key, const std::string& problem) {
+  return absl::InvalidArgumentError(config.Where(key) + ": " + key + ": " + problem);
+}
+
+bool EnvSet(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value != nullptr && *value != '\0';
+}
+
+// services.notify.channels.<name>.departments.<department>: {url_env, secret_env}.
+absl::Status AddDepartmentEndpoints(const Config& config, const std::string& name,
+                                    const org::OrgDirectory* directory, DeliveryChannels* router) {
+  const std::string section = "services.notify.channels." + name + ".departments";
+  for (const std::string& department : config.ChildKeys(section)) {
+    const std::string key = section + "." + department;
+    if (directory != nullptr && directory->FindDepartment(department) == nullptr) {
+      return ConfigProblem(config, key, "'" + department + "' is not a department of the org directory");
+    }
+    if (config.Has(key + ".url")) {
+      return ConfigProblem(config, key + ".url",
+                           "a robot's URL carries its key: name the environment variable holding it with url_env");
+    }
+    ChannelEndpoint endpoint;
+    endpoint.url_env = config.GetString(key + ".url_env", "");
+    endpoint.secret_env = config.GetString(key + ".secret_env", "");
+    if (endpoint.url_env.empty()) return ConfigProblem(config, key + ".url_env", "is required");
+    for (const auto& [field, variable] : {std::pair<std::string, std::string>{"url_env", endpoint.url_env},
+                                          {"secret_env", endpoint.secret_env}}) {
+      if (!variable.empty() && !EnvSet(variable)) {
+        return ConfigProblem(config, key + "." + field, "the environment variable " + variable + " is not set");
+      }
+    }
+    router->AddDepartmentEndpoint(name, department, std::move(endpoint));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status AddChannels(const Config& config, const Clock& wall_clock, DeliveryChannels* router,
+                         const org::OrgDirectory* directory) {
   const std::string section = "services.notify.channels.";
   if (config.GetBool(section + "log.enabled", true)) router->Add("log", std::make_shared<LogChannel>());
   const std::string file = config.GetString(section + "file.path", "");
@@ -46,6 +92,9 @@ absl::Status AddChannels(const Config& config, const Clock& wall_clock, Delivery
     endpoint.url_env = config.GetString(section + name + ".url_env", "");
     endpoint.secret_env = config.GetString(section + name + ".secret_env", "");
     router->Add(name, shared, endpoint);
+    if (std::string(name) != "email") {
+      if (absl::Status own = AddDepartmentEndpoints(config, name, directory, router); !own.ok()) return own;
+    }
   }
   return absl::OkStatus();
 }

@@ -7,6 +7,7 @@
 
 #include "common/clock/clock.h"
 #include "common/config/config.h"
+#include "common/org/org_directory.h"
 #include "services/notify/delivery_channels.h"
 #include "services/notify/delivery_worker.h"
 
@@ -32,6 +33,18 @@ absl::StatusOr<NotifySettings> NotifySettingsFrom(const Config& config);
 // named by services.notify.channels.<name>.url_env / secret_env (a plain
 // `url` is for local receivers without a key). `wall_clock` stamps
 // signatures and must outlive the router. INVALID_ARGUMENT naming the key.
-absl::Status AddChannels(const Config& config, const Clock& wall_clock, DeliveryChannels* router);
+//
+// A department may have its own robot or webhook per channel (issue 11:
+// channels "chosen per recipient or per department"):
+//
+//   services.notify.channels.dingtalk.departments:
+//     logistics: {url_env: VOC_DINGTALK_URL_LOGISTICS, secret_env: VOC_DINGTALK_SECRET_LOGISTICS}
+//
+// Requests owned by that department go there. Checked at start against
+// `directory` (when given) and the environment: an unknown department, a
+// missing url_env, a plain url (a robot URL carries its key) or an unset
+// variable refuses to start with "<file>:<line>: <key>: <problem>".
+absl::Status AddChannels(const Config& config, const Clock& wall_clock, DeliveryChannels* router,
+                         const org::OrgDirectory* directory = nullptr);
 
 }  // namespace voc::notify

@@ -18,6 +18,10 @@ absl::Status CheckOwner(const org::OrgDirectory& directory, const v1::Owner& own
     return status::InvalidArgument(field + ".person",
                                    owner.person() + " is not a person of the directory");
   }
+  if (!person->active) {
+    return status::InvalidArgument(field + ".person",
+                                   owner.person() + " is not active in the directory");
+  }
   if (person->department != department) {
     return status::InvalidArgument(field + ".person", owner.person() + " belongs to " +
                                                           person->department + ", not to " +

@@ -13,11 +13,12 @@
 namespace voc::tracking {
 
 // INVALID_ARGUMENT naming `field` + ".department" or ".person": a missing or
-// unknown department, an unknown person, a person of another department.
+// unknown department, an unknown or inactive person, a person of another
+// department.
 // An owner without a department keeps `kept_department` (a reassignment
 // to another person of the case's department); without one it is missing.
-// The directory lists the people employed now: one who left is removed from
-// it, so "in the directory" is also "active" (it has no separate flag).
+// A person who left stays in the directory with `active: false` (old cases
+// still name them) and may not own anything new.
 absl::Status CheckOwner(const org::OrgDirectory& directory, const v1::Owner& owner,
                         const std::string& field, const std::string& kept_department = "");
 

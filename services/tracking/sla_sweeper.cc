@@ -91,17 +91,19 @@ std::vector<std::string> OwnerRecipients(const SlaCaseInfo& info, const org::Org
 
 std::string LevelTarget(const std::string& target, const SlaCaseInfo& info,
                         const org::OrgDirectory& dir) {
-  if (absl::StartsWith(target, "person:")) return target.substr(7);
+  // An inactive person is never a target: ActiveOrAbove and ManagerOf
+  // skip them for their nearest active manager.
+  if (absl::StartsWith(target, "person:")) return dir.UnlessInactive(target.substr(7));
   if (info.owners.empty()) return "";
   const auto& [department, person] = info.owners.front();
-  if (target == "department_head") return dir.HeadOf(department);
+  if (target == "department_head") return dir.ActiveOrAbove(dir.HeadOf(department));
   const std::string manager = dir.EscalationTargetFor(department, person);
   if (target == "manager") return manager;
   if (target == "manager_of_manager") {
     // One step further up; the department head when the chain ends.
     const std::string above = manager.empty() ? "" : dir.ManagerOf(manager);
     if (!above.empty()) return above;
-    const std::string head = dir.HeadOf(department);
+    const std::string head = dir.ActiveOrAbove(dir.HeadOf(department));
     return head != manager && head != person ? head : "";
   }
   return "";

@@ -16,7 +16,6 @@
 #include "proto/api/enum_names.h"
 #include "proto/api/limits.h"
 #include "proto/api/resource_names.h"
-#include "services/tracking/tasks/resolve_gate.h"
 
 namespace voc::tracking {
 namespace {
@@ -538,16 +537,15 @@ absl::StatusOr<v1::Case> TrackingService::ResolveCase(const auth::Principal& cal
   if (IsBlank(request.resolution_note())) {
     return status::InvalidArgument("resolution_note", "is required to resolve a case");
   }
-  // The permission first: the open tasks of a case the caller may not act
-  // on are none of their business.
-  const std::string id = api::IdFromName(request.name(), "cases/");
-  if (id.empty()) return status::InvalidArgument("name", "must look like cases/{id}");
+  // The permission first (Transition checks it before the write): the open
+  // tasks of a case the caller may not act on are none of their business.
   const Permission may = MayAct(caller, request.name(), "resolve");
-  VOC_RETURN_IF_ERROR(may(store_.LoadCase(id, false, NowMs())));
-  // Issue 11 (tasks): not while a task on the case is open.
-  VOC_RETURN_IF_ERROR(tasks::RequireNoOpenTasks(store_, request.name(), NowMs()));
   return ShownTo(caller, Transition(request.name(), CaseEvent::kResolve, may,
                                     [&](const v1::Case&, CaseChange& change) {
+    // Issue 11 (tasks): not while a task on the case is open, checked in
+    // the resolve's own transaction (a check before it let a task opened
+    // in between slip through).
+    change.refuse_with_open_tasks = true;
     change.resolution_note = request.resolution_note();
     change.history = {change.now_ms, caller.Actor(), "resolved", request.resolution_note()};
     change.event = "case_resolved";
@@ -746,7 +744,11 @@ absl::StatusOr<v1::Project> TrackingService::CreateProject(const auth::Principal
   p.set_title(in.title());
   p.set_topic(in.topic());
   p.set_description(in.description());
-  p.set_state(v1::PROJECT_STATE_OPEN);
+  // Issue 11: "a project cannot start before approval". This RPC used to
+  // open the project at once, past the VoC committee; it now stores a
+  // proposal like ProjectWorkflowService.ProposeProject, which starts only
+  // after DecideProject (approve) and StartProject.
+  p.set_state(v1::PROJECT_STATE_PROPOSED);
   *p.mutable_create_time() = MillisToProto(now_ms);
   for (int i = 0; i < in.action_items_size(); ++i) {
     const v1::ActionItem& src = in.action_items(i);
@@ -754,6 +756,9 @@ absl::StatusOr<v1::Project> TrackingService::CreateProject(const auth::Principal
     if (IsBlank(src.title())) return status::InvalidArgument(field + ".title", "is required");
     if (src.owner().department().empty()) {
       return status::InvalidArgument(field + ".owner.department", "is required");
+    }
+    if (directory_) {
+      VOC_RETURN_IF_ERROR(tracking::CheckOwner(*directory_, src.owner(), field + ".owner"));
     }
     v1::ActionItem* item = p.add_action_items();
     item->set_id(src.id().empty() ? "item-" + std::to_string(i + 1) : src.id());
@@ -767,12 +772,14 @@ absl::StatusOr<v1::Project> TrackingService::CreateProject(const auth::Principal
       return status::InvalidArgument("project.action_items", "duplicate id " + item.id());
     }
   }
-  const HistoryRecord created{now_ms, caller.Actor(), "created",
-                              "project on topic " + p.topic() + " with " +
-                                  std::to_string(p.action_items_size()) + " action items"};
-  VOC_ASSIGN_OR_RETURN(const bool inserted, store_.InsertProject(p, request_id, created));
+  const HistoryRecord proposed{now_ms, caller.Actor(), "proposed",
+                               "proposal on topic " + p.topic() + " with " +
+                                   std::to_string(p.action_items_size()) +
+                                   " action items, for the VoC committee"};
+  VOC_ASSIGN_OR_RETURN(const bool inserted,
+                       store_.InsertProject(p, request_id, proposed, /*proposed_by=*/caller.Actor()));
   if (inserted) {
-    log::Info("project_created", {{"project_id", p.id()}, {"topic", p.topic()}});
+    log::Info("project_proposed", {{"project_id", p.id()}, {"topic", p.topic()}});
   }
   VOC_ASSIGN_OR_RETURN(const auto id, store_.FindProjectIdByRequest(request_id));
   if (!id) return absl::InternalError("project for request " + request_id + " vanished");
@@ -845,6 +852,14 @@ absl::StatusOr<v1::Project> TrackingService::CompleteActionItem(
       return auth::Denied("complete " + name);
     }
     if (item == nullptr && !auth::CanManageProjects(caller)) return auth::Denied("complete " + name);
+    // Work on a project starts when the project does: not on a proposal
+    // the committee has not approved (or has rejected).
+    const v1::ProjectState state = loaded->state();
+    if (state != v1::PROJECT_STATE_OPEN && state != v1::PROJECT_STATE_CLOSED) {
+      return absl::FailedPreconditionError(
+          "projects/" + project_id + " has not started (" + api::ProjectStateName(state) +
+          "): its action items are done once the VoC committee approved it and it started");
+    }
   }
   VOC_ASSIGN_OR_RETURN(const bool closed, store_.CompleteActionItem(project_id, item_id,
                                                                     caller.Actor(), NowMs()));

@@ -92,11 +92,16 @@ class TrackingService {
   // Those who may act on the case, and analysts (auth::CanWriteRules).
   absl::StatusOr<v1::Case> MarkRedLine(const auth::Principal& caller, const v1::MarkRedLineRequest& request);
 
-  // Idempotent on request_id when one is given.
+  // Idempotent on request_id when one is given. Stores a proposal (state
+  // proposed, the caller its proposer): it starts only once the VoC
+  // committee approved it (ProjectWorkflowService). Items' owners are
+  // checked against the directory.
   absl::StatusOr<v1::Project> CreateProject(const auth::Principal& caller, const v1::CreateProjectRequest& request);
   absl::StatusOr<v1::Project> GetProject(const auth::Principal& caller, const std::string& name);
   absl::StatusOr<v1::ListProjectsResponse> ListProjects(const auth::Principal& caller, const v1::ListProjectsRequest& request);
   // Completing an item twice is harmless (returns the project unchanged).
+  // FAILED_PRECONDITION while the project has not started (proposed,
+  // approved, rejected).
   absl::StatusOr<v1::Project> CompleteActionItem(const auth::Principal& caller, const v1::CompleteActionItemRequest& request);
   absl::StatusOr<v1::Project> ReopenProject(const auth::Principal& caller, const v1::ReopenProjectRequest& request);
 

@@ -349,6 +349,26 @@ TEST_F(LoopTest, ClosedProjectIsVerifiedWithFigures) {
     *b->mutable_due_time() = ToProto(t0 + std::chrono::hours(24 * 7));
     const grpc::Status created = stack_.tracking_for_people().CreateProject(&context, request, &project);
     ASSERT_TRUE(created.ok()) << created.error_message();
+    ASSERT_EQ(project.state(), voc::v1::PROJECT_STATE_PROPOSED) << "it waits for the VoC committee";
+  }
+  {
+    // Emily Carter sits on the VoC committee (config/voc.yaml): she approves, then it starts.
+    grpc::ClientContext context;
+    testing::ActFor(context, "p-emily-carter");
+    voc::v1::DecideProjectRequest request;
+    request.set_name(project.name());
+    request.set_approve(true);
+    const grpc::Status decided = stack_.projects_for_people().DecideProject(&context, request, &project);
+    ASSERT_TRUE(decided.ok()) << decided.error_message();
+  }
+  {
+    grpc::ClientContext context;
+    testing::ActFor(context, "p-emily-carter");
+    voc::v1::StartProjectRequest request;
+    request.set_name(project.name());
+    const grpc::Status started = stack_.projects_for_people().StartProject(&context, request, &project);
+    ASSERT_TRUE(started.ok()) << started.error_message();
+    ASSERT_EQ(project.state(), voc::v1::PROJECT_STATE_OPEN);
   }
   for (const auto& item : project.action_items()) {
     grpc::ClientContext context;

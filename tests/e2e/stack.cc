@@ -51,6 +51,7 @@ Stack::Stack(StackOptions options) : options_(options), services_(ServiceNames()
   tracking_ = voc::v1::TrackingService::NewStub(ChannelAs("tracking", "tester"));
   verification_ = voc::v1::VerificationService::NewStub(ChannelAs("verification", "tester"));
   tracking_for_people_ = voc::v1::TrackingService::NewStub(ChannelAs("tracking", "gateway"));
+  projects_for_people_ = voc::v1::ProjectWorkflowService::NewStub(ChannelAs("tracking", "gateway"));
   rpc::ChannelSecurity admin;
   admin.bearer_token = bootstrap_admin_key_;
   identity_admin_ = voc::v1::IdentityService::NewStub(
@@ -65,6 +66,7 @@ Stack::~Stack() {
   tracking_.reset();
   verification_.reset();
   tracking_for_people_.reset();
+  projects_for_people_.reset();
   identity_admin_.reset();
   // SIGTERM every service at once, then reap them.
   for (auto& [name, process] : processes_) kill(process->pid(), SIGTERM);
@@ -104,7 +106,9 @@ void Stack::WriteConfig() {
       out << "    routing: config/routing.yaml\n";
     } else if (name == "tracking") {
       out << "    sla_sweep_interval_ms: " << options_.sla_sweep_interval_ms << "\n"
-          << "    overdue_digest_at: \"" << options_.overdue_digest_at << "\"\n";
+          << "    overdue_digest_at: \"" << options_.overdue_digest_at << "\"\n"
+          // The shipped committee (config/voc.yaml): improvement projects wait for its approval.
+          << "    voc_committee: \"p-emily-carter, p-zhao-min, p-chen-jianguo\"\n";
       if (options_.smtp_url.empty()) out << "    notifier: {kind: log}\n";
     } else if (name == "notify") {
       out << "    subscriptions: config/subscriptions.yaml\n"

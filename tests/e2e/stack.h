@@ -80,6 +80,8 @@ class Stack {
   // The tracking stub of the "gateway" principal: a call made with
   // testing::ActFor(context, person) is that person's, as from the web page.
   voc::v1::TrackingService::Stub& tracking_for_people() { return *tracking_for_people_; }
+  // The project workflow (the VoC committee's decisions) the same way.
+  voc::v1::ProjectWorkflowService::Stub& projects_for_people() { return *projects_for_people_; }
   // voc-identity as the bootstrap admin key (scope admin): makes accounts
   // and API keys for the tests.
   voc::v1::IdentityService::Stub& identity_admin() { return *identity_admin_; }
@@ -112,6 +114,7 @@ class Stack {
   std::unique_ptr<voc::v1::TrackingService::Stub> tracking_;
   std::unique_ptr<voc::v1::VerificationService::Stub> verification_;
   std::unique_ptr<voc::v1::TrackingService::Stub> tracking_for_people_;
+  std::unique_ptr<voc::v1::ProjectWorkflowService::Stub> projects_for_people_;
   std::unique_ptr<voc::v1::IdentityService::Stub> identity_admin_;
 };
 

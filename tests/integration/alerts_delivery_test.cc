@@ -6,10 +6,7 @@
 // worker's e-mail channel to a real SMTP server (python3-aiosmtpd).
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "common/clock/clock.h"
 #include "common/notify/stream_notifier.h"
@@ -17,46 +14,16 @@
 #include "common/util/time.h"
 #include "services/assignment/assignment_service.h"
 #include "services/assignment/store/assignment_store.h"
-#include "services/notify/channels/email_channel.h"
-#include "services/notify/delivery_channels.h"
-#include "services/notify/delivery_worker.h"
-#include "services/notify/expander.h"
-#include "services/notify/notify_consumer.h"
-#include "services/notify/store/migrations.h"
-#include "services/notify/store/notify_store.h"
-#include "services/notify/subscriptions.h"
 #include "services/triage/store/alert_outbox.h"
 #include "services/triage/store/triage_store.h"
 #include "services/triage/triage_alerts.h"
-#include "tests/support/servers.h"
+#include "tests/support/notify_stack.h"
 
 namespace voc {
 namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-// Stores each accepted mail as JSON, parsed by Python's e-mail package.
-constexpr char kSmtpServerPy[] = R"PY(
-import email, email.policy, json, os, signal, sys
-from aiosmtpd.controller import Controller
-port, out_dir = int(sys.argv[1]), sys.argv[2]
-class Handler:
-    async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
-        plain = msg.get_body(("plain",))
-        record = {"rcpt_tos": envelope.rcpt_tos, "subject": str(msg["subject"]),
-                  "text": plain.get_content() if plain is not None else None}
-        n = len(os.listdir(out_dir))
-        with open(os.path.join(out_dir, "tmp"), "w") as f:
-            json.dump(record, f, ensure_ascii=False)
-        os.rename(os.path.join(out_dir, "tmp"), os.path.join(out_dir, "mail-%04d.json" % n))
-        return "250 OK"
-controller = Controller(Handler(), hostname="127.0.0.1", port=port, server_hostname="voc-test-smtp")
-controller.start()
-signal.signal(signal.SIGTERM, lambda *_: (controller.stop(), sys.exit(0)))
-signal.pause()
-)PY";
 
 constexpr char kSubscriptionsYaml[] = R"(defaults:
   channels: [email]
@@ -69,13 +36,6 @@ rules:
   - event: weak_signal
     people: [p-emily-carter]
 )";
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Tracking at the edge: opens every case as "cases/<request id>".
 class OpeningCaseCreator final : public assignment::CaseCreator {
@@ -93,16 +53,9 @@ class OpeningCaseCreator final : public assignment::CaseCreator {
 
 TEST(AlertsDelivery, NewP1WeakSignalAndClusterThresholdReachTheSmtpServerOnceEach) {
   testing::TempDir dir;
-  const int smtp_port = testing::FreePort();
-  const std::string mail_dir = dir.path() + "/mail";
-  std::filesystem::create_directories(mail_dir);
-  std::ofstream(dir.path() + "/smtp.py") << kSmtpServerPy;
-  testing::ChildProcess smtp({VOC_SYSTEM_PYTHON, dir.path() + "/smtp.py", std::to_string(smtp_port), mail_dir},
-                             dir.path() + "/smtp.log");
-  ASSERT_TRUE(testing::WaitForPort(smtp_port, 15000)) << ReadAll(dir.path() + "/smtp.log");
-  testing::RedisServer redis;
-  queue::RedisOptions redis_options;
-  redis_options.port = redis.port();
+  testing::NotifyStack stack(dir.path());  // SMTP, Redis, voc-notify's consumer and worker
+  ASSERT_TRUE(stack.Started()) << stack.SmtpLog();
+  const queue::RedisOptions& redis_options = stack.redis_options();
   FakeClock clock{FromMillis(1772438400000LL)};  // 2026-03-02T08:00:00Z
   StreamNotifier notifier(redis_options, &clock);
   auto directory = std::make_shared<const org::OrgDirectory>(org::OrgDirectory::Load("config/directory.yaml").value());
@@ -152,40 +105,11 @@ TEST(AlertsDelivery, NewP1WeakSignalAndClusterThresholdReachTheSmtpServerOnceEac
   alerts.ClusterReached(42, 20, "logistics.delivery_delay");
 
   // voc-notify's side.
-  auto ndb = storage::Database::Open("sqlite3://" + dir.path() + "/notify.db").value();
-  ASSERT_TRUE(ndb->Migrate("notify", notify::Migrations()).ok());
-  notify::NotifyStore store(*ndb);
-  notify::SubscriptionsHolder holder(notify::Subscriptions::Parse(kSubscriptionsYaml, "s.yaml", *directory).value());
-  notify::Expander expander(directory, holder, "http://voc.example");
-  notify::NotifyConsumer consumer(store, expander, clock);
-  queue::ConsumerOptions options{queue::kNotifyRequestsStream, "notify", "alerts-test"};
-  options.block = 50ms;
-  queue::StreamConsumer stream(redis_options, options, [&](const std::vector<queue::StreamMessage>& batch) {
-    return consumer.HandleBatch(batch);
-  });
-  while (stream.PollOnce() > 0) {
-  }
-  notify::SmtpOptions smtp_options;
-  smtp_options.url = "smtp://127.0.0.1:" + std::to_string(smtp_port);
-  smtp_options.from_address = "voc@example.com";
-  smtp_options.starttls = notify::StartTls::kOff;
-  smtp_options.timeout_ms = 10000;
-  notify::DeliveryChannels channels;
-  channels.Add("email", std::make_shared<notify::EmailChannel>(smtp_options, clock));
-  notify::DeliveryWorker worker(store, channels, clock, [] { return 0.5; }, {}, nullptr);
-  int delivered = 0;
-  for (int i = 0; i < 10; ++i) {
-    auto pass = worker.RunOnce();
-    ASSERT_TRUE(pass.ok()) << pass.status();
-    delivered += pass->delivered;
-    if (pass->delivered == 0) break;
-  }
+  const auto delivered = stack.DeliverAll(directory, kSubscriptionsYaml, clock, "alerts-test");
+  ASSERT_TRUE(delivered.ok()) << delivered.status();
 
-  std::vector<json> mails;
-  for (const auto& entry : std::filesystem::directory_iterator(mail_dir)) {
-    mails.push_back(json::parse(ReadAll(entry.path().string())));
-  }
-  ASSERT_EQ(delivered, 3) << "new_p1 once, weak_signal once, cluster at 20 once";
+  const std::vector<json> mails = stack.Mails();
+  ASSERT_EQ(*delivered, 3) << "new_p1 once, weak_signal once, cluster at 20 once";
   ASSERT_EQ(mails.size(), 3u);
   const org::Person* head = directory->FindPerson(directory->HeadOf(p1_department));
   ASSERT_NE(head, nullptr) << p1_department;

@@ -5,61 +5,21 @@
 // python3-aiosmtpd), each mail in the recipient's language.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "common/auth/role_book.h"
 #include "common/clock/clock.h"
 #include "common/notify/stream_notifier.h"
-#include "common/queue/stream.h"
-#include "services/notify/channels/email_channel.h"
-#include "services/notify/delivery_channels.h"
-#include "services/notify/delivery_worker.h"
-#include "services/notify/expander.h"
-#include "services/notify/notify_consumer.h"
-#include "services/notify/store/migrations.h"
-#include "services/notify/store/notify_store.h"
-#include "services/notify/subscriptions.h"
 #include "services/verification/digest/digest_service.h"
 #include "services/verification/store/migrations.h"
-#include "tests/support/servers.h"
+#include "tests/support/notify_stack.h"
 
 namespace voc {
 namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-// Stores each accepted mail as JSON, parsed by Python's e-mail package.
-constexpr char kSmtpServerPy[] = R"PY(
-import email, email.policy, json, os, signal, sys
-from aiosmtpd.controller import Controller
-port, out_dir = int(sys.argv[1]), sys.argv[2]
-class Handler:
-    async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
-        plain = msg.get_body(("plain",))
-        record = {"rcpt_tos": envelope.rcpt_tos, "subject": str(msg["subject"]),
-                  "text": plain.get_content() if plain is not None else None}
-        n = len(os.listdir(out_dir))
-        with open(os.path.join(out_dir, "tmp"), "w") as f:
-            json.dump(record, f, ensure_ascii=False)
-        os.rename(os.path.join(out_dir, "tmp"), os.path.join(out_dir, "mail-%04d.json" % n))
-        return "250 OK"
-controller = Controller(Handler(), hostname="127.0.0.1", port=port, server_hostname="voc-test-smtp")
-controller.start()
-signal.signal(signal.SIGTERM, lambda *_: (controller.stop(), sys.exit(0)))
-signal.pause()
-)PY";
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string WithLf(std::string text) {
   std::string out;
@@ -117,16 +77,9 @@ class SeededProgramme final : public verification::ProgrammeDigestSource {
 
 TEST(DigestDelivery, TheCompanyDigestReachesTheSmtpServerInEachRecipientsLanguage) {
   testing::TempDir dir;
-  const int smtp_port = testing::FreePort();
-  const std::string mail_dir = dir.path() + "/mail";
-  std::filesystem::create_directories(mail_dir);
-  std::ofstream(dir.path() + "/smtp.py") << kSmtpServerPy;
-  testing::ChildProcess smtp({VOC_SYSTEM_PYTHON, dir.path() + "/smtp.py", std::to_string(smtp_port), mail_dir},
-                             dir.path() + "/smtp.log");
-  ASSERT_TRUE(testing::WaitForPort(smtp_port, 15000)) << ReadAll(dir.path() + "/smtp.log");
-  testing::RedisServer redis;
-  queue::RedisOptions redis_options;
-  redis_options.port = redis.port();
+  testing::NotifyStack stack(dir.path());  // SMTP, Redis, voc-notify's consumer and worker
+  ASSERT_TRUE(stack.Started()) << stack.SmtpLog();
+  const queue::RedisOptions& redis_options = stack.redis_options();
   FakeClock clock{TimePoint(std::chrono::milliseconds(reports::DayStartMs(*reports::ParseDay("2026-11-30"), 480) +
                                                       9 * 3'600'000LL))};
 
@@ -148,42 +101,14 @@ TEST(DigestDelivery, TheCompanyDigestReachesTheSmtpServerInEachRecipientsLanguag
   ASSERT_GT(composed.sent(), 0);
 
   // voc-notify's side.
-  auto ndb = storage::Database::Open("sqlite3://" + dir.path() + "/notify.db").value();
-  ASSERT_TRUE(ndb->Migrate("notify", notify::Migrations()).ok());
-  notify::NotifyStore store(*ndb);
-  notify::SubscriptionsHolder holder(
-      notify::Subscriptions::Parse("defaults:\n  channels: [email]\n", "s.yaml", *directory).value());
-  notify::Expander expander(directory, holder, "http://voc.example");
-  notify::NotifyConsumer consumer(store, expander, clock);
-  queue::ConsumerOptions options{queue::kNotifyRequestsStream, "notify", "digest-test"};
-  options.block = 50ms;
-  queue::StreamConsumer stream(redis_options, options, [&](const std::vector<queue::StreamMessage>& batch) {
-    return consumer.HandleBatch(batch);
-  });
-  while (stream.PollOnce() > 0) {
-  }
-  notify::SmtpOptions smtp_options;
-  smtp_options.url = "smtp://127.0.0.1:" + std::to_string(smtp_port);
-  smtp_options.from_address = "voc@example.com";
-  smtp_options.starttls = notify::StartTls::kOff;
-  smtp_options.timeout_ms = 10000;
-  notify::DeliveryChannels router;
-  router.Add("email", std::make_shared<notify::EmailChannel>(smtp_options, clock));
-  notify::DeliveryWorker worker(store, router, clock, [] { return 0.5; }, {}, nullptr);
-  int delivered = 0;
-  for (int i = 0; i < 10; ++i) {
-    auto pass = worker.RunOnce();
-    ASSERT_TRUE(pass.ok()) << pass.status();
-    delivered += pass->delivered;
-    if (pass->delivered == 0) break;
-  }
-  EXPECT_EQ(delivered, composed.sent());
+  const auto delivered =
+      stack.DeliverAll(directory, "defaults:\n  channels: [email]\n", clock, "digest-test");
+  ASSERT_TRUE(delivered.ok()) << delivered.status();
+  EXPECT_EQ(*delivered, composed.sent());
 
   std::map<std::string, json> by_rcpt;
-  for (const auto& entry : std::filesystem::directory_iterator(mail_dir)) {
-    json mail = json::parse(ReadAll(entry.path().string()));
-    by_rcpt[mail["rcpt_tos"][0].get<std::string>()] = mail;
-  }
+  // The company digest is sent first; an executive also gets their department's after it.
+  for (const json& mail : stack.Mails()) by_rcpt.emplace(mail["rcpt_tos"][0].get<std::string>(), mail);
   const v1::Digest company = digests.Get("2026-11-23", "").value();
   // The CEO reads Chinese, the Chief Customer Officer English (directory).
   ASSERT_TRUE(by_rcpt.count("chen.jianguo@example.com"));

@@ -25,6 +25,8 @@
 #include "services/notify/channels/mime.h"
 #include "services/notify/channels/robot_channels.h"
 #include "services/notify/channels/webhook_channel.h"
+#include "services/notify/delivery_channels.h"
+#include "services/notify/settings.h"
 #include "tests/support/servers.h"
 
 namespace voc::notify {
@@ -644,6 +646,125 @@ TEST(ChannelRouter, DeliversByTheDestinationsChannelAndRefusesUnknownOnes) {
   absl::Status unknown = router.Deliver(Message("en"), Robot("pager", receiver.Url("/x"), ""));
   EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(std::string(unknown.message()).find("destination.channel"), std::string::npos);
+}
+
+// ---- issue 11: a department's own robot (services.notify.channels.<name>.departments)
+
+constexpr char kRobotDirectory[] = R"(departments:
+  - {id: logistics, head: p-log}
+  - {id: pr, head: p-pr}
+  - {id: executive, head: p-ceo}
+people:
+  - {id: p-ceo, department: executive}
+  - {id: p-log, department: logistics, manager: p-ceo}
+  - {id: p-pr, department: pr, manager: p-ceo}
+)";
+
+// A stored delivery of a request owned by `department`, as the worker reads it.
+DeliveryRecord RobotDelivery(const std::string& channel, const std::string& department) {
+  const RenderedMessage m = Message("zh");
+  DeliveryRecord d;
+  d.message_id = "red_line:1/p-x/" + channel + "/" + department;
+  d.channel = channel;
+  d.department = department;
+  d.event = m.event;
+  d.language = m.language;
+  d.subject = m.subject;
+  d.text = m.text;
+  d.markdown = m.markdown;
+  d.link = m.link;
+  d.created_ms = m.created_ms;
+  return d;
+}
+
+absl::Status AddChannelsFrom(const std::string& channels_yaml, DeliveryChannels* router) {
+  auto config = Config::FromString("services:\n  notify:\n    channels:\n" + channels_yaml, "notify");
+  if (!config.ok()) return config.status();
+  const auto dir = org::OrgDirectory::Parse(kRobotDirectory).value();
+  return AddChannels(*config, wall_clock, router, &dir);
+}
+
+TEST(DepartmentRobots, LogisticsAlertReachesLogisticsRobotNotPrs) {
+  HttpReceiver receiver;
+  // The URLs carry the robots' keys: only environment variables name them.
+  ::setenv("VOC_TEST_WECOM_URL", receiver.Url("/wecom?key=company").c_str(), 1);
+  ::setenv("VOC_TEST_WECOM_URL_LOGISTICS", receiver.Url("/wecom?key=logistics").c_str(), 1);
+  ::setenv("VOC_TEST_WECOM_URL_PR", receiver.Url("/wecom?key=pr").c_str(), 1);
+  ::setenv("VOC_TEST_DINGTALK_URL_LOGISTICS", receiver.Url("/dingtalk?access_token=logistics").c_str(), 1);
+  ::setenv("VOC_TEST_DINGTALK_SECRET_LOGISTICS", kDingTalkSecret, 1);
+  DeliveryChannels router;
+  const absl::Status added = AddChannelsFrom(
+      "      log: {enabled: false}\n"
+      "      wecom:\n"
+      "        url_env: VOC_TEST_WECOM_URL\n"
+      "        departments:\n"
+      "          logistics: {url_env: VOC_TEST_WECOM_URL_LOGISTICS}\n"
+      "          pr: {url_env: VOC_TEST_WECOM_URL_PR}\n"
+      "      dingtalk:\n"
+      "        departments:\n"
+      "          logistics: {url_env: VOC_TEST_DINGTALK_URL_LOGISTICS, secret_env: VOC_TEST_DINGTALK_SECRET_LOGISTICS}\n",
+      &router);
+  ASSERT_TRUE(added.ok()) << added;
+
+  ASSERT_TRUE(router.Deliver(RobotDelivery("wecom", "logistics")).ok());
+  ASSERT_TRUE(router.Deliver(RobotDelivery("wecom", "pr")).ok());
+  ASSERT_TRUE(router.Deliver(RobotDelivery("wecom", "executive")).ok()) << "no robot of its own: the channel's";
+  const absl::Status signed_one = router.Deliver(RobotDelivery("dingtalk", "logistics"));
+  ASSERT_TRUE(signed_one.ok()) << signed_one;
+  const absl::Status no_robot = router.Deliver(RobotDelivery("dingtalk", "pr"));
+  EXPECT_EQ(no_robot.code(), absl::StatusCode::kFailedPrecondition) << "pr has no DingTalk robot, nor the company";
+
+  const std::vector<json> requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(requests[0]["query"], "key=logistics") << "logistics' alert reaches logistics' robot";
+  EXPECT_EQ(requests[1]["query"], "key=pr");
+  EXPECT_EQ(requests[2]["query"], "key=company");
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(requests[i]["verified"].get<bool>()) << i;
+  EXPECT_EQ(requests[3]["path"], "/dingtalk");
+  EXPECT_NE(requests[3]["query"].get<std::string>().find("access_token=logistics&timestamp="), std::string::npos);
+  EXPECT_TRUE(requests[3]["verified"].get<bool>()) << "signed with logistics' own secret";
+}
+
+TEST(DepartmentRobots, AMistakeRefusesToStartWithFileAndLine) {
+  ::setenv("VOC_TEST_FEISHU_URL_PR", "http://127.0.0.1:9/feishu/x", 1);
+  ::unsetenv("VOC_TEST_UNSET_VARIABLE");
+  DeliveryChannels router;
+  // Line 4 of the config: the department that is not in the directory.
+  absl::Status refused = AddChannelsFrom(
+      "      feishu:\n"
+      "        departments:\n"
+      "          warehouse: {url_env: VOC_TEST_FEISHU_URL_PR}\n",
+      &router);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(refused.message()),
+            "<string>:6: services.notify.channels.feishu.departments.warehouse: 'warehouse' is not a department "
+            "of the org directory")
+      << refused;
+
+  refused = AddChannelsFrom(
+      "      feishu:\n"
+      "        departments:\n"
+      "          pr: {url: 'http://127.0.0.1:9/feishu/key-in-the-file'}\n",
+      &router);
+  EXPECT_NE(std::string(refused.message()).find("<string>:6: services.notify.channels.feishu.departments.pr.url: "),
+            std::string::npos)
+      << refused;
+  EXPECT_EQ(std::string(refused.message()).find("key-in-the-file"), std::string::npos) << "never echo a key";
+
+  refused = AddChannelsFrom(
+      "      feishu:\n"
+      "        departments:\n"
+      "          pr: {url_env: VOC_TEST_FEISHU_URL_PR, secret_env: VOC_TEST_UNSET_VARIABLE}\n",
+      &router);
+  EXPECT_NE(std::string(refused.message())
+                .find("services.notify.channels.feishu.departments.pr.secret_env: the environment variable "
+                      "VOC_TEST_UNSET_VARIABLE is not set"),
+            std::string::npos)
+      << refused;
+  EXPECT_EQ(std::string(refused.message()).rfind("<string>:6: ", 0), 0u) << refused;
+
+  refused = AddChannelsFrom("      feishu:\n        departments:\n          pr: {secret_env: X}\n", &router);
+  EXPECT_NE(std::string(refused.message()).find("departments.pr.url_env: is required"), std::string::npos) << refused;
 }
 
 }  // namespace

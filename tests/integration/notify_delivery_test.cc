@@ -447,6 +447,31 @@ TEST(NotifyTemplatesTest, TheRecipientsLanguageComesFromTheDirectory) {
   EXPECT_NE(e.deliveries[1].text.find("解决时限"), std::string::npos);
 }
 
+TEST(NotifyTemplatesTest, AnInactivePersonIsNotSentToAndTheLogSaysWhy) {
+  const auto dir = std::make_shared<const org::OrgDirectory>(org::OrgDirectory::Parse(R"(departments:
+  - {id: ops, head: p-boss}
+people:
+  - {id: p-boss, department: ops, email: boss@example.com}
+  - {id: p-left, department: ops, manager: p-boss, email: left@example.com, active: false}
+)").value());
+  SubscriptionsHolder holder(Subscriptions::Parse("{}", "s.yaml", *dir).value());
+  Expander expander(dir, holder, "");
+  v1::NotificationRequest r;
+  r.set_id("warn:1");
+  r.set_event("sla_warning");
+  r.set_case_id("7");
+  r.add_recipients("p-boss");
+  r.add_recipients("p-left");
+  const auto e = expander.Expand(r, 1000);
+  ASSERT_EQ(e.deliveries.size(), 2u);
+  EXPECT_EQ(e.deliveries[0].recipient, "p-boss");
+  EXPECT_NE(e.deliveries[0].state, v1::DELIVERY_STATE_FAILED);
+  EXPECT_EQ(e.deliveries[1].recipient, "p-left");
+  EXPECT_EQ(e.deliveries[1].state, v1::DELIVERY_STATE_FAILED) << "final at once: never handed to a channel";
+  EXPECT_EQ(e.deliveries[1].final_ms, 1000);
+  EXPECT_NE(e.deliveries[1].last_error.find("inactive"), std::string::npos) << e.deliveries[1].last_error;
+}
+
 // Subscriptions: mistakes name file and line; a refused reload keeps the rules.
 TEST(NotifySubscriptionsTest, AMistakeNamesFileAndLine) {
   const auto dir = org::OrgDirectory::Load("config/directory.yaml").value();

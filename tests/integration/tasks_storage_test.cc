@@ -167,6 +167,81 @@ TEST_P(TasksStorageTest, TasksListInDueOrderAndHoldTheResolution) {
   EXPECT_TRUE(service_->ResolveCase(TestSystem(), resolve).ok());
 }
 
+// Issue 11: the open-task check ran before the resolve's transaction, so a
+// task opened between the check and the write slipped through. Here the
+// task is opened after the resolve read the case (as the service does) and
+// before its write, at the same millisecond (so the update_ms guard alone
+// does not notice): the write itself must refuse.
+TEST_P(TasksStorageTest, ATaskOpenedBetweenTheResolvesReadAndItsWriteHoldsTheCase) {
+  const v1::Case c = NewCase("fb-a");
+  const v1::Case read = store_->LoadCase(c.id(), false, ToMillis(clock_.Now())).value();
+  ASSERT_EQ(read.state(), v1::CASE_STATE_OPEN);
+  CaseChange resolve;
+  resolve.case_id = c.id();
+  resolve.expected_state = read.state();
+  resolve.new_state = v1::CASE_STATE_RESOLVED;
+  resolve.now_ms = ToMillis(clock_.Now());
+  resolve.expected_update_ms = ProtoToMillis(read.update_time());
+  resolve.resolution_note = "done";
+  resolve.history = {resolve.now_ms, "p-am", "resolved", "done"};
+  resolve.refuse_with_open_tasks = true;
+
+  const v1::Task opened = AddTask(c, "re-pack", hours(4));  // the concurrent add
+
+  const absl::Status written = store_->ApplyCaseChange(resolve);
+  EXPECT_EQ(written.code(), absl::StatusCode::kFailedPrecondition) << written;
+  EXPECT_NE(written.message().find(opened.id() + " \"re-pack\" (warehouse)"), std::string::npos) << written;
+  const v1::Case after = store_->LoadCase(c.id(), true, ToMillis(clock_.Now())).value();
+  EXPECT_EQ(after.state(), v1::CASE_STATE_OPEN) << "nothing of the refused resolve is written";
+  EXPECT_EQ(after.resolution_note(), "");
+  for (const auto& h : after.history()) EXPECT_NE(h.action(), "resolved");
+
+  // Once the task is done the same change goes through (the checklist line
+  // from creation, without an owner, does not hold the case).
+  v1::UpdateTaskStateRequest done;
+  done.set_name(opened.name());
+  done.set_state(v1::TASK_STATE_DONE);
+  ASSERT_TRUE(tasks_->UpdateTaskState(TestSystem(), done).ok());
+  resolve.expected_update_ms = ProtoToMillis(store_->LoadCase(c.id(), false, 0).value().update_time());
+  EXPECT_TRUE(store_->ApplyCaseChange(resolve).ok());
+  EXPECT_EQ(store_->LoadCase(c.id(), false, 0).value().state(), v1::CASE_STATE_RESOLVED);
+}
+
+// A resolve and a task add racing on one case: never both succeed (the
+// case is not resolved with an open task, nor does a resolved case take one).
+TEST_P(TasksStorageTest, AResolveAndATaskAddRacingNeverBothSucceed) {
+  for (int round = 0; round < 8; ++round) {
+    const v1::Case c = NewCase("fb-race-" + std::to_string(round));
+    std::atomic<bool> go{false};
+    absl::Status resolved, added;
+    std::thread resolver([&] {
+      while (!go.load()) std::this_thread::yield();
+      v1::ResolveCaseRequest req;
+      req.set_name(c.name());
+      req.set_resolution_note("done");
+      resolved = service_->ResolveCase(TestSystem(), req).status();
+    });
+    std::thread adder([&] {
+      while (!go.load()) std::this_thread::yield();
+      v1::AddTaskRequest req;
+      req.set_parent(c.name());
+      req.mutable_task()->set_title("late task");
+      req.mutable_task()->mutable_owner()->set_department("warehouse");
+      *req.mutable_task()->mutable_due_time() = ToProto(clock_.Now() + hours(2));
+      added = tasks_->AddTask(TestSystem(), req).status();
+    });
+    go = true;
+    resolver.join();
+    adder.join();
+    EXPECT_FALSE(resolved.ok() && added.ok()) << "round " << round;
+    EXPECT_TRUE(resolved.ok() || added.ok()) << "round " << round << ": " << resolved << " / " << added;
+    const v1::Case after = store_->LoadCase(c.id(), false, 0).value();
+    if (after.state() == v1::CASE_STATE_RESOLVED) {
+      for (const auto& t : after.tasks()) EXPECT_TRUE(t.done() || t.owner().department().empty()) << t.id();
+    }
+  }
+}
+
 TEST_P(TasksStorageTest, ConcurrentStateChangesHaveOneWinner) {
   const v1::Task t = AddTask(NewCase("fb-a"), "check stock", hours(2));
   std::atomic<int> ok{0}, refused{0};

@@ -31,6 +31,8 @@
 #include "services/tracking/sla_sweeper.h"
 #include "tests/unit/tracking/sla_test_support.h"
 #include "services/tracking/store/migrations.h"
+#include "services/tracking/store/project_store.h"
+#include "services/tracking/tasks/project_workflow.h"
 #include "services/tracking/store/tracking_store.h"
 #include "services/tracking/tracking_service.h"
 #include "tests/support/recording_notifier.h"
@@ -93,6 +95,23 @@ class TrackingStorageTest : public ::testing::TestWithParam<Backend> {
     service_ = std::make_unique<TrackingService>(*store_, clock_, relay_.get());
     directory_ =
         std::make_shared<const org::OrgDirectory>(org::OrgDirectory::Parse(kDirectory).value());
+  }
+
+  // CreateProject stores a proposal (issue 11); the committee (p-head)
+  // approves it and it starts.
+  v1::Project StartedProject(const v1::CreateProjectRequest& req) {
+    const v1::Project proposed = service_->CreateProject(TestSystem(), req).value();
+    EXPECT_EQ(proposed.state(), v1::PROJECT_STATE_PROPOSED);
+    ProjectStore project_store(*db_);
+    tasks::ProjectWorkflow workflow(*store_, project_store, clock_, directory_,
+                                    tasks::ParseCommittee("p-head", *directory_).value());
+    v1::DecideProjectRequest decide;
+    decide.set_name(proposed.name());
+    decide.set_approve(true);
+    EXPECT_TRUE(workflow.DecideProject(TestPerson("p-head", "customer_success", {}, true), decide).ok());
+    v1::StartProjectRequest start;
+    start.set_name(proposed.name());
+    return workflow.StartProject(TestSystem(), start).value();
   }
 
   v1::CreateCaseRequest Callback(const std::string& feedback_id) {
@@ -278,7 +297,7 @@ TEST_P(TrackingStorageTest, ProjectClosesOnLastItemAndReopens) {
     item->set_title(std::string("act in ") + dept);
     item->mutable_owner()->set_department(dept);
   }
-  const v1::Project p = service_->CreateProject(TestSystem(), req).value();
+  const v1::Project p = StartedProject(req);
   v1::Project last;
   for (const auto& item : p.action_items()) {
     v1::CompleteActionItemRequest done;

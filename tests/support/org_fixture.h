@@ -1,6 +1,7 @@
 // A small org directory for unit tests: seven departments with their heads,
 // a management chain up to the CEO, one region with a store, and customers
-// with and without an account manager. The org directory's own tests and
+// with and without an account manager, and one whose account manager has
+// left (p-am-left, active: false). The org directory's own tests and
 // assignment's routing tests both read it.
 #pragma once
 
@@ -24,6 +25,7 @@ people:
   - {id: p-east, name: East Manager, department: store_operations, manager: p-head-stores}
   - {id: p-counsel, name: Counsel, department: legal, manager: p-ceo}
   - {id: p-pr, name: PR, department: pr, manager: p-ceo}
+  - {id: p-am-left, name: Former AM, department: customer_success, manager: p-head-cs, active: false}
 regions:
   - {id: east, name: {zh: 华东, en: East}, manager: p-east}
 stores:
@@ -31,6 +33,7 @@ stores:
 customers:
   - {id: c-with-am, name: A, tier: vip, account_manager: p-am}
   - {id: c-no-am, name: B, tier: standard}
+  - {id: c-left-am, name: C, tier: vip, account_manager: p-am-left}
 )";
 
 }  // namespace voc::testing

@@ -81,6 +81,11 @@ v1::RoutingExplanation RoutingOf(std::string rule_id, const std::string& rule, i
 
 }  // namespace
 
+std::string Router::ActiveHeadOf(const std::string& department) const {
+  const std::string head = directory_->HeadOf(department);
+  return directory_->FindActivePerson(head) ? head : "";
+}
+
 v1::Owner Router::OwnerForPerson(const std::string& person) const {
   v1::Owner owner;
   owner.set_person(person);
@@ -96,45 +101,47 @@ std::optional<Router::ResolvedOwner> Router::Resolve(const OwnerSpec& spec,
     case OwnerSpec::Kind::kAccountManager: {
       std::string am = customer.account_manager();
       std::string source = "the feedback";
-      if (am.empty() || !directory_->FindPerson(am)) {
+      // An inactive account manager is passed over like an unknown one.
+      if (am.empty() || !directory_->FindActivePerson(am)) {
         am = directory_->AccountManagerOf(customer.id());
         source = "the directory";
       }
-      if (am.empty() || !directory_->FindPerson(am)) return std::nullopt;
+      if (am.empty() || !directory_->FindActivePerson(am)) return std::nullopt;
       return ResolvedOwner{OwnerForPerson(am),
                            "account manager of customer " + customer.id() + " (from " + source + ")"};
     }
     case OwnerSpec::Kind::kStoreRegionManager: {
       if (!customer.store().empty()) {
         const std::string manager = directory_->StoreRegionManagerOf(customer.store());
-        if (!manager.empty()) {
+        if (directory_->FindActivePerson(manager)) {
           return ResolvedOwner{OwnerForPerson(manager),
                                "regional manager of store " + customer.store()};
         }
       }
       if (!customer.region().empty()) {
         const std::string manager = directory_->RegionManagerOf(customer.region());
-        if (!manager.empty()) {
+        if (directory_->FindActivePerson(manager)) {
           return ResolvedOwner{OwnerForPerson(manager), "manager of region " + customer.region()};
         }
       }
       return std::nullopt;
     }
     case OwnerSpec::Kind::kTopicDepartmentHead: {
-      const std::string head = directory_->HeadOf(topic_department);
-      if (head.empty()) return std::nullopt;
+      if (!directory_->FindDepartment(topic_department)) return std::nullopt;
       v1::Owner owner;
       owner.set_department(topic_department);
-      owner.set_person(head);
+      owner.set_person(ActiveHeadOf(topic_department));
       return ResolvedOwner{owner, "head of " + topic_department};
     }
     case OwnerSpec::Kind::kDepartmentHead: {
       v1::Owner owner;
       owner.set_department(spec.arg);
-      owner.set_person(directory_->HeadOf(spec.arg));
+      owner.set_person(ActiveHeadOf(spec.arg));
       return ResolvedOwner{owner, "head of " + spec.arg};
     }
     case OwnerSpec::Kind::kPerson:
+      // Checked active on load; a directory reloaded since may say otherwise.
+      if (!directory_->FindActivePerson(spec.arg)) return std::nullopt;
       return ResolvedOwner{OwnerForPerson(spec.arg), "person " + spec.arg};
   }
   return std::nullopt;
@@ -282,7 +289,7 @@ PlannedCase Router::PlanComplaint(const v1::TriagedFeedback& t) const {
       plan.routing = RoutingOf("complaint.topic_department", "topic_department_head", 0);
       v1::Owner owner;
       owner.set_department(topic.department());
-      owner.set_person(directory_->HeadOf(topic.department()));
+      owner.set_person(ActiveHeadOf(topic.department()));
       return ResolvedOwner{owner, "head of " + topic.department() + ", which owns topic " +
                                       topic.topic()};
     }
@@ -295,7 +302,7 @@ PlannedCase Router::PlanComplaint(const v1::TriagedFeedback& t) const {
                              "default_department: " + policy.default_department, 0);
     v1::Owner owner;
     owner.set_department(policy.default_department);
-    owner.set_person(directory_->HeadOf(policy.default_department));
+    owner.set_person(ActiveHeadOf(policy.default_department));
     resolved = ResolvedOwner{owner, "head of the default department " + policy.default_department};
   }
   *c->add_owners() = resolved->owner;

@@ -69,6 +69,9 @@ class Router {
   PlannedCase PlanDetractorCallback(const v1::TriagedFeedback& t) const;
   PlannedCase PlanComplaint(const v1::TriagedFeedback& t) const;
   v1::Owner OwnerForPerson(const std::string& person) const;
+  // The department's head when active; empty (a department-wide owner)
+  // when the head is inactive, so no case waits on someone who left.
+  std::string ActiveHeadOf(const std::string& department) const;
 
   std::shared_ptr<const org::OrgDirectory> directory_;
   std::shared_ptr<const RoutingRules> rules_;

@@ -36,6 +36,7 @@ OwnerSpec ParseOwnerSpec(const YamlSource& src, const YAML::Node& node, const st
     spec.kind = OwnerSpec::Kind::kPerson;
     spec.arg = arg;
     if (!dir.FindPerson(arg)) src.Fail(node, path + ": person '" + arg + "' is not in the org directory");
+    if (!dir.FindActivePerson(arg)) src.Fail(node, path + ": person '" + arg + "' is not active in the org directory");
   } else {
     src.Fail(node, path + ": unknown owner spec '" + t +
                        "' (expected account_manager, store_region_manager, topic_department_head,"

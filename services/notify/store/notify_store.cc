@@ -15,6 +15,9 @@ constexpr char kColumns[] =
     "language, subject, body_text, body_markdown, body_html, link, payload_json, state, attempts, "
     "next_attempt_ms, last_error, created_ms, final_ms";
 constexpr std::size_t kColumnCount = 22;  // of kColumns
+// The owning department of a delivery's request, read after kColumns.
+constexpr char kRequestDepartment[] =
+    "COALESCE((SELECT r.department FROM notify_requests r WHERE r.id = notify_deliveries.request_id), '')";
 
 long long AsInt64(const soci::row& row, std::size_t i) { return storage::AsInt(row, i); }
 
@@ -116,14 +119,23 @@ absl::StatusOr<std::vector<DeliveryRecord>> NotifyStore::Select(const std::strin
       long long ms = bound_ms;
       int lim = limit;
       std::vector<DeliveryRecord> out;
-      const std::string sql = std::string("SELECT ") + kColumns + " FROM notify_deliveries WHERE " + where +
-                              " LIMIT :lim";
+      // The request's owning department too: it picks a department's own
+      // robot (DeliveryChannels::AddDepartmentEndpoint).
+      const std::string sql = std::string("SELECT ") + kColumns + ", " + kRequestDepartment +
+                              " FROM notify_deliveries WHERE " + where + " LIMIT :lim";
+      auto read = [&](soci::rowset<soci::row>& rows) {
+        for (const soci::row& r : rows) {
+          DeliveryRecord d = FromRow(r);
+          d.department = storage::AsString(r, kColumnCount);
+          out.push_back(std::move(d));
+        }
+      };
       if (bound.empty()) {
         soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(ms), soci::use(lim));
-        for (const soci::row& r : rows) out.push_back(FromRow(r));
+        read(rows);
       } else {
         soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(text), soci::use(lim));
-        for (const soci::row& r : rows) out.push_back(FromRow(r));
+        read(rows);
       }
       return out;
     });
@@ -242,10 +254,8 @@ absl::StatusOr<std::vector<DeliveryRecord>> NotifyStore::SelectLog(const std::st
       std::vector<DeliveryRecord> out;
       // A filtered read cannot LIMIT in SQL: it reads on until `limit` rows
       // were kept (a case's or a request's log is short).
-      std::string sql = std::string("SELECT ") + kColumns +
-                        ", COALESCE((SELECT r.department FROM notify_requests r "
-                        "WHERE r.id = notify_deliveries.request_id), '') FROM notify_deliveries WHERE " +
-                        where;
+      std::string sql = std::string("SELECT ") + kColumns + ", " + kRequestDepartment +
+                        " FROM notify_deliveries WHERE " + where;
       if (!visible) sql += " LIMIT :lim";
       auto read = [&](soci::rowset<soci::row>& rows) {
         for (const soci::row& r : rows) {

@@ -45,8 +45,9 @@ struct DeliveryRecord {
   std::string last_error;
   std::int64_t created_ms = 0;
   std::int64_t final_ms = 0;
-  // The owning department its request named (issue 9: who may read it);
-  // read by the delivery log only (DeliveriesOfCase / OfRequest).
+  // The owning department its request named (issue 9: who may read it;
+  // issue 11: a department's own robot); read with every delivery, not
+  // stored on its row.
   std::string department;
 };
 

@@ -632,12 +632,49 @@ absl::StatusOr<std::vector<std::string>> TrackingStore::ExplainListCases(
   });
 }
 
+namespace {
+
+// "task-1 "Check the van" (warehouse/p-li), ..." for every open owned task
+// of the case. A task without an owner (a checklist line given at case
+// creation, which nobody else sees in a worklist) does not hold the case;
+// done is set for done and cancelled tasks alike.
+std::string OpenOwnedTasks(soci::session& s, const std::string& case_id) {
+  soci::rowset<soci::row> rows =
+      (s.prepare << "SELECT task_id, title, department, person FROM case_tasks"
+                    " WHERE case_id = :id AND done = 0 AND department <> '' ORDER BY ordinal",
+       soci::use(case_id));
+  std::string open;
+  for (const soci::row& r : rows) {
+    const std::string department = AsString(r, 2);
+    const std::string person = AsString(r, 3);
+    open += (open.empty() ? "" : ", ") + AsString(r, 0) + " \"" + AsString(r, 1) +
+            "\" (" + (person.empty() ? department : department + "/" + person) + ")";
+  }
+  return open;
+}
+
+}  // namespace
+
 absl::Status TrackingStore::ApplyCaseChange(const CaseChange& ch) {
   return storage::Guarded("changing a case", [&] {
     return db_.InTransaction([&](soci::session& s) -> absl::Status {
       int expected = ch.expected_state, next = ch.new_state;
       long long now = ch.now_ms;
       long long changed = 0;
+      if (ch.refuse_with_open_tasks) {
+        // Lock the case row before looking at its tasks (PostgreSQL: a row
+        // lock; SQLite: the write lock). TaskStore::AddTask touches the same
+        // row first, so an add running now has committed before the SELECT
+        // below (which then sees its task) or waits until this transaction
+        // has resolved the case (and then refuses). The no-op write changes
+        // nothing when the check refuses (the transaction still commits).
+        Exec(s, "UPDATE cases SET update_ms = update_ms WHERE id = :id", soci::use(ch.case_id));
+        const std::string open = OpenOwnedTasks(s, ch.case_id);
+        if (!open.empty()) {
+          return absl::FailedPreconditionError("cases/" + ch.case_id + " has open tasks: " + open +
+                                               "; finish them or cancel them with a reason first");
+        }
+      }
       int guard_update = ch.expected_update_ms ? 1 : 0;
       long long expected_update = ch.expected_update_ms.value_or(0);
       if (ch.resolution_note) {
@@ -846,7 +883,8 @@ absl::StatusOr<int> TrackingStore::CountOverdue(std::int64_t now_ms) {
 // ---------------------------------------------------------------- projects
 
 absl::StatusOr<bool> TrackingStore::InsertProject(const v1::Project& p, const std::string& request_id,
-                                                  const HistoryRecord& created) {
+                                                  const HistoryRecord& created,
+                                                  const std::string& proposed_by) {
   return storage::Guarded("storing a project", [&] {
     return db_.InTransaction([&](soci::session& s) {
       int state = p.state();
@@ -854,11 +892,11 @@ absl::StatusOr<bool> TrackingStore::InsertProject(const v1::Project& p, const st
       const long long inserted =
           Exec(s,
                "INSERT INTO projects (id, request_id, title, topic, description, state, create_ms,"
-               " update_ms, reopen_count) VALUES (:id, :rid, :title, :topic, :descr, :state, :c,"
-               " :u, 0) ON CONFLICT DO NOTHING",
+               " update_ms, reopen_count, proposed_by) VALUES (:id, :rid, :title, :topic, :descr,"
+               " :state, :c, :u, 0, :by) ON CONFLICT DO NOTHING",
                soci::use(p.id()), soci::use(request_id), soci::use(p.title()), soci::use(p.topic()),
                soci::use(p.description()), soci::use(state), soci::use(create_ms),
-               soci::use(create_ms));
+               soci::use(create_ms), soci::use(proposed_by));
       if (inserted == 0) return false;
       for (int i = 0; i < p.action_items_size(); ++i) {
         const v1::ActionItem& item = p.action_items(i);

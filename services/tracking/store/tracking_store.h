@@ -135,6 +135,11 @@ struct CaseChange {
   // Issue 10 item 4: when set, the case's red-line mark becomes this one
   // (case_red_line_marks) and the event's snapshot carries it.
   std::optional<v1::RedLineMark> red_line_mark;
+  // Issue 11: "a case with an open task of another department cannot be
+  // resolved". Checked inside the change's transaction, after the case row
+  // is locked, so a task opened concurrently either is seen here or waits
+  // for the change and then finds the case resolved.
+  bool refuse_with_open_tasks = false;
 };
 
 // A case past due whose breach has not been escalated yet.
@@ -227,8 +232,9 @@ class TrackingStore {
   absl::StatusOr<int> CountOverdue(std::int64_t now_ms);
 
   // ---- projects ----
+  // `proposed_by` is recorded with the row (a proposal's author; may be empty).
   absl::StatusOr<bool> InsertProject(const v1::Project& p, const std::string& request_id,
-                                     const HistoryRecord& created);
+                                     const HistoryRecord& created, const std::string& proposed_by = "");
   absl::StatusOr<std::optional<std::string>> FindProjectIdByRequest(const std::string& request_id);
   // NOT_FOUND "projects/{id} not found".
   absl::StatusOr<v1::Project> LoadProject(const std::string& id, bool with_history);

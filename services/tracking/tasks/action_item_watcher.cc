@@ -122,11 +122,12 @@ std::vector<std::string> ActionItemWatcher::RecipientsOf(const WatchedItem& item
     who = dir.EscalationTargetFor(item.department, item.person);
   } else if (point.target == "manager_of_manager") {
     who = dir.ManagerOf(dir.EscalationTargetFor(item.department, item.person));
-    if (who.empty()) who = dir.HeadOf(item.department);
+    if (who.empty()) who = dir.ActiveOrAbove(dir.HeadOf(item.department));
   } else if (point.target == "department_head") {
-    who = dir.HeadOf(item.department);
+    who = dir.ActiveOrAbove(dir.HeadOf(item.department));
   } else if (point.target.rfind("person:", 0) == 0) {
-    who = point.target.substr(7);
+    // An inactive named person: their nearest active manager instead.
+    who = dir.UnlessInactive(point.target.substr(7));
   }
   if (who.empty()) return {};
   return {who};

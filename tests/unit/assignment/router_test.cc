@@ -48,6 +48,42 @@ TEST(RouterTest, UnknownAccountManagerFallsBackToTheDirectory) {
   EXPECT_EQ(plans[0].request.case_().owners(0).person(), "p-am");
 }
 
+TEST(RouterTest, AnInactiveAccountManagerIsPassedOverLikeAMissingOne) {
+  // Named on the feedback: the directory's account manager instead.
+  auto plans = MakeRouter()->Route(Triaged("fb-1", "c-with-am").Detractor().AccountManager("p-am-left").t);
+  EXPECT_EQ(plans[0].request.case_().owners(0).person(), "p-am");
+  // The directory's own is inactive: the next owner of the chain.
+  plans = MakeRouter()->Route(Triaged("fb-2", "c-left-am").Detractor().Store("store-sh-001").t);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].request.case_().owners(0).person(), "p-east");
+  EXPECT_NE(plans[0].reason.find("no account_manager"), std::string::npos) << plans[0].reason;
+}
+
+TEST(RouterTest, AnInactiveHeadLeavesTheCaseToTheWholeDepartment) {
+  auto dir = std::make_shared<const org::OrgDirectory>(org::OrgDirectory::Parse(R"(departments:
+  - {id: customer_success, head: p-head-cs}
+  - {id: customer_service, head: p-head-service}
+  - {id: legal, head: p-counsel}
+  - {id: pr, head: p-pr}
+  - {id: executive, head: p-ceo}
+people:
+  - {id: p-ceo, department: executive}
+  - {id: p-head-cs, department: customer_success, manager: p-ceo, active: false}
+  - {id: p-head-service, department: customer_service, manager: p-ceo}
+  - {id: p-counsel, department: legal, manager: p-ceo}
+  - {id: p-pr, department: pr, manager: p-ceo}
+customers:
+  - {id: c-no-am, name: B, tier: standard}
+)").value());
+  auto rules = std::make_shared<const RoutingRules>(RoutingRules::FromString(testing::kRoutingYaml, *dir).value());
+  const Router router(dir, rules);
+  const auto plans = router.Route(Triaged("fb-1", "c-no-am").Detractor().t);
+  ASSERT_EQ(plans.size(), 1u);
+  ASSERT_EQ(plans[0].request.case_().owners_size(), 1);
+  EXPECT_EQ(plans[0].request.case_().owners(0).department(), "customer_success");
+  EXPECT_EQ(plans[0].request.case_().owners(0).person(), "") << "not the inactive head";
+}
+
 TEST(RouterTest, NoAccountManagerFallsBackToTheStoresRegionalManager) {
   const auto plans =
       MakeRouter()->Route(Triaged("fb-1", "c-no-am").Detractor().Store("store-sh-001").t);

@@ -33,6 +33,20 @@ TEST(RoutingRulesTest, UnknownDepartmentFailsWithFileAndLine) {
   EXPECT_NE(error.find("marketing"), std::string::npos) << error;
 }
 
+TEST(RoutingRulesTest, AnInactivePersonIsRefusedWithFileAndLine) {
+  const OrgDirectory dir = OrgDirectory::Parse(kDirectoryYaml).value();
+  const auto rules = RoutingRules::FromString(
+      "detractor_callback:\n"                              // 1
+      "  owners: [account_manager, person:p-am-left]\n"    // 2
+      "red_line:\n  owners: [department_head:legal]\n"
+      "complaint:\n  default_department: customer_service\n",
+      dir, "routing.yaml");
+  ASSERT_FALSE(rules.ok());
+  const std::string error(rules.status().message());
+  EXPECT_EQ(error.rfind("routing.yaml:2: ", 0), 0u) << error;
+  EXPECT_NE(error.find("p-am-left' is not active"), std::string::npos) << error;
+}
+
 TEST(RoutingRulesTest, ChainMustEndWithAFixedOwnerAndDurationsMustParse) {
   const OrgDirectory dir = OrgDirectory::Parse(kDirectoryYaml).value();
   EXPECT_FALSE(RoutingRules::FromString("detractor_callback:\n  owners: [account_manager]\n"

@@ -64,6 +64,50 @@ TEST(OrgDirectoryTest, OtherValidationErrorsNameTheLine) {
   EXPECT_EQ(bad_store.rfind("directory.yaml:6: ", 0), 0u) << bad_store;
 }
 
+// p-left (inactive) manages p-worker and heads ops; above them p-boss.
+constexpr char kWithInactive[] =
+    "departments:\n"
+    "  - {id: top, head: p-boss}\n"
+    "  - {id: ops, head: p-left}\n"
+    "people:\n"
+    "  - {id: p-boss, name: Boss, department: top}\n"
+    "  - {id: p-left, name: Left, department: ops, manager: p-boss, active: false}\n"
+    "  - {id: p-worker, name: Worker, department: ops, manager: p-left, active: true}\n";
+
+TEST(OrgDirectoryTest, APersonIsActiveUnlessTheFileSaysOtherwise) {
+  const OrgDirectory dir = OrgDirectory::Parse(kWithInactive).value();
+  EXPECT_TRUE(dir.FindPerson("p-boss")->active) << "active is the default";
+  EXPECT_TRUE(dir.FindPerson("p-worker")->active);
+  ASSERT_NE(dir.FindPerson("p-left"), nullptr) << "an inactive person stays findable for history";
+  EXPECT_FALSE(dir.FindPerson("p-left")->active);
+  EXPECT_EQ(dir.FindActivePerson("p-left"), nullptr);
+  EXPECT_NE(dir.FindActivePerson("p-worker"), nullptr);
+  EXPECT_EQ(dir.FindActivePerson("p-nobody"), nullptr);
+}
+
+TEST(OrgDirectoryTest, EscalationSkipsAnInactiveManagerUpTheChain) {
+  const OrgDirectory dir = OrgDirectory::Parse(kWithInactive).value();
+  EXPECT_EQ(dir.ManagerOf("p-worker"), "p-boss") << "p-left is inactive";
+  EXPECT_EQ(dir.EscalationTargetFor("ops", "p-worker"), "p-boss");
+  EXPECT_EQ(dir.EscalationTargetFor("ops", ""), "p-boss") << "ops' head p-left is inactive";
+  EXPECT_EQ(dir.ActiveOrAbove("p-left"), "p-boss");
+  EXPECT_EQ(dir.ActiveOrAbove("p-worker"), "p-worker");
+  EXPECT_EQ(dir.UnlessInactive("p-left"), "p-boss");
+  EXPECT_EQ(dir.UnlessInactive("p-worker"), "p-worker");
+  EXPECT_EQ(dir.UnlessInactive("p-elsewhere"), "p-elsewhere") << "unknown here: left to its loader";
+  EXPECT_EQ(dir.HeadOf("ops"), "p-left") << "the configured head is still reported as such";
+}
+
+TEST(OrgDirectoryTest, ActiveMustBeTrueOrFalse) {
+  const std::string error = LoadError(
+      "departments:\n"                                   // 1
+      "  - {id: d, head: p-a}\n"                         // 2
+      "people:\n"                                        // 3
+      "  - {id: p-a, department: d, active: maybe}\n");  // 4
+  EXPECT_EQ(error.rfind("directory.yaml:4: ", 0), 0u) << error;
+  EXPECT_NE(error.find("people[0].active must be true or false"), std::string::npos) << error;
+}
+
 TEST(OrgDirectoryTest, DepartmentsKeepTheOrderOfTheFile) {
   const auto dir = OrgDirectory::Parse(
       "departments:\n"

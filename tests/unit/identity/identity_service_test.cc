@@ -8,6 +8,7 @@
 
 #include "common/auth/authenticator.h"
 #include "common/auth/scopes.h"
+#include "common/config/yaml_file.h"
 #include "common/util/time.h"
 #include "common/util/utf8.h"
 #include "services/identity/api_key_token.h"
@@ -108,6 +109,45 @@ TEST_F(IdentityServiceTest, WrongPasswordUnknownAndDisabledAccountsGetTheSameAns
   }
   EXPECT_EQ(Events("login_failed").size(), 3u);
   EXPECT_TRUE(Login("p-wang-lei", kPassword).ok());
+}
+
+// The shipped directory with p-xu-gang marked `active: false` (he left).
+std::shared_ptr<const auth::RoleBook> RolesWithXuGangInactive() {
+  std::string yaml = config::ReadFile("config/directory.yaml");
+  const std::string line = "  - id: p-xu-gang  # Last-mile delivery manager\n";
+  const auto at = yaml.find(line);
+  EXPECT_NE(at, std::string::npos);
+  yaml.insert(at + line.size(), "    active: false\n");
+  auto directory = org::OrgDirectory::Parse(yaml);
+  EXPECT_TRUE(directory.ok()) << directory.status();
+  EXPECT_FALSE(directory->FindPerson("p-xu-gang")->active);
+  return std::make_shared<const auth::RoleBook>(
+      auth::RoleBook::Load(std::make_shared<const org::OrgDirectory>(*std::move(directory)), "config/roles.yaml")
+          .value());
+}
+
+TEST_F(IdentityServiceTest, AnInactivePersonsAccountIsRefusedLikeADisabledOne) {
+  CreateAccount("p-xu-gang");
+  const auto session = Login("p-xu-gang", kPassword);
+  ASSERT_TRUE(session.ok()) << session.status();
+  // The directory is reloaded with him marked inactive.
+  IdentityService after(*store_, hasher_, RolesWithXuGangInactive(), *audit_, clock_, IdentitySettings{});
+  v1::LoginRequest request;
+  request.set_username("p-xu-gang");
+  request.set_password(kPassword);
+  request.set_client_address("10.1.1.1");
+  const absl::Status refused = after.Login(gateway_, request).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(refused.message(), "wrong user name or password") << "the generic answer";
+  const auto failed = Events("login_failed");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_NE(failed[0].detail().find("inactive"), std::string::npos) << failed[0].detail();
+  // His open session ends too.
+  v1::CheckSessionRequest check;
+  check.set_session_id(session->session_id());
+  EXPECT_EQ(after.CheckSession(gateway_, check).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Check(session->session_id()).status().code(), absl::StatusCode::kUnauthenticated)
+      << "the session was ended, not only refused";
 }
 
 TEST_F(IdentityServiceTest, FiveFailuresLockTheAccountForTheWindowEvenForTheRightPassword) {

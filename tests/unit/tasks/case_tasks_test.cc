@@ -86,6 +86,12 @@ TEST_F(CaseTasksTest, OwnersAreCheckedAgainstTheDirectory) {
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("task.owner.person"), std::string::npos);
 
+  // In the directory and of warehouse, but inactive (left).
+  r = tasks_->AddTask(PersonOf("p-am"), TaskFor(c, "warehouse", "p-wh-left"));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("task.owner.person"), std::string::npos) << r.status();
+  EXPECT_NE(r.status().message().find("not active"), std::string::npos) << r.status();
+
   // A real person, but of another department.
   r = tasks_->AddTask(PersonOf("p-am"), TaskFor(c, "warehouse", "p-am"));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);

@@ -114,6 +114,11 @@ TEST_F(ProjectWorkflowTest, ActionItemsAreAddedReassignedAndRedatedWithHistory) 
   EXPECT_NE(workflow_->AddActionItem(TestSystem(), add).status().message().find("item.owner.department"),
             std::string::npos);
   add.mutable_item()->mutable_owner()->set_department("warehouse");
+  add.mutable_item()->mutable_owner()->set_person("p-wh-left");  // inactive
+  const auto inactive = workflow_->AddActionItem(TestSystem(), add);
+  EXPECT_EQ(inactive.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(inactive.status().message().find("item.owner.person"), std::string::npos) << inactive.status();
+  add.mutable_item()->mutable_owner()->clear_person();
   auto added = workflow_->AddActionItem(TestSystem(), add);
   ASSERT_TRUE(added.ok()) << added.status();
   ASSERT_EQ(added->action_items_size(), 2);
@@ -126,6 +131,11 @@ TEST_F(ProjectWorkflowTest, ActionItemsAreAddedReassignedAndRedatedWithHistory) 
   edit.mutable_owner()->set_person("p-wh-mgr");
   *edit.mutable_due_time() = ToProto(clock_.Now() + hours(72));
   edit.set_reason("the manager runs training");
+  v1::UpdateActionItemRequest to_inactive = edit;
+  to_inactive.mutable_owner()->set_person("p-wh-left");
+  const auto refused = workflow_->UpdateActionItem(TestSystem(), to_inactive);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("owner.person"), std::string::npos) << refused.status();
   auto edited = workflow_->UpdateActionItem(TestSystem(), edit);
   ASSERT_TRUE(edited.ok()) << edited.status();
   EXPECT_EQ(edited->action_items(1).owner().person(), "p-wh-mgr");

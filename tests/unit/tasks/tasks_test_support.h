@@ -26,6 +26,7 @@ people:
   - {id: p-wh-head, name: Head Warehouse, department: warehouse}
   - {id: p-wh-mgr, name: Warehouse Manager, department: warehouse, manager: p-wh-head}
   - {id: p-wh-li, name: Li, department: warehouse, manager: p-wh-mgr}
+  - {id: p-wh-left, name: Left, department: warehouse, manager: p-wh-mgr, active: false}
   - {id: p-voc-chair, name: VoC Chair, department: voc_office}
   - {id: p-voc-member, name: VoC Member, department: voc_office, manager: p-voc-chair}
 )";

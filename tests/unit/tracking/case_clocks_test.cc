@@ -400,6 +400,12 @@ TEST_F(CaseClockEventsTest, ReassignCaseTakesOnlyOwnersOfTheDirectoryInTheirDepa
   EXPECT_NE(r.status().message().find("owner.person"), std::string::npos) << r.status();
   EXPECT_NE(r.status().message().find("p-nobody-at-all"), std::string::npos);
 
+  req.mutable_owner()->set_person("p-am-left");  // of customer_success, but inactive
+  r = service_->ReassignCase(TestSystem(), req);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("owner.person"), std::string::npos) << r.status();
+  EXPECT_NE(r.status().message().find("p-am-left is not active"), std::string::npos) << r.status();
+
   req.mutable_owner()->set_person("p-ceo");  // in the directory, but of executive
   r = service_->ReassignCase(TestSystem(), req);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);

@@ -514,6 +514,33 @@ TEST(SlaTargetsTest, LevelTargetsFollowTheChain) {
   EXPECT_EQ(OwnerRecipients(info, dir), (std::vector<std::string>{"p-driver", "p-head-cs"}));
 }
 
+TEST(SlaTargetsTest, LevelTargetsSkipAnInactiveManagerUpTheChain) {
+  // p-lead-cs has left (active: false) and so has the logistics head.
+  const auto dir = org::OrgDirectory::Parse(R"(
+departments:
+  - {id: customer_success, head: p-head-cs}
+  - {id: logistics, head: p-head-log}
+  - {id: executive, head: p-ceo}
+people:
+  - {id: p-ceo, department: executive}
+  - {id: p-head-cs, department: customer_success, manager: p-ceo}
+  - {id: p-lead-cs, department: customer_success, manager: p-head-cs, active: false}
+  - {id: p-am, department: customer_success, manager: p-lead-cs}
+  - {id: p-head-log, department: logistics, manager: p-ceo, active: false}
+  - {id: p-driver, department: logistics, manager: p-head-log}
+)").value();
+  SlaCaseInfo info;
+  info.owners = {{"customer_success", "p-am"}};
+  EXPECT_EQ(LevelTarget("manager", info, dir), "p-head-cs") << "p-lead-cs is skipped";
+  EXPECT_EQ(LevelTarget("manager_of_manager", info, dir), "p-ceo");
+  EXPECT_EQ(LevelTarget("person:p-lead-cs", info, dir), "p-head-cs");
+  info.owners = {{"logistics", "p-driver"}};
+  EXPECT_EQ(LevelTarget("manager", info, dir), "p-ceo");
+  EXPECT_EQ(LevelTarget("department_head", info, dir), "p-ceo") << "the head is inactive";
+  info.owners = {{"logistics", ""}};
+  EXPECT_EQ(LevelTarget("manager", info, dir), "p-ceo");
+}
+
 TEST(SlaTargetsTest, PolicyKeyUsesTheEnumNamesWithoutPrefix) {
   SlaCaseInfo info;
   info.kind = v1::CASE_KIND_RED_LINE;

@@ -53,6 +53,7 @@ people:
   - {id: p-ceo, name: CEO, department: executive}
   - {id: p-head-cs, name: Head CS, department: customer_success, manager: p-ceo}
   - {id: p-am, name: Account Manager, department: customer_success, manager: p-head-cs}
+  - {id: p-am-left, name: Former AM, department: customer_success, manager: p-head-cs, active: false}
 )";
 
 // A migrated tracking database on a temp SQLite file, plus the pieces every
