@@ -96,7 +96,8 @@ int main(int argc, char** argv) {
   auto committee = voc::tracking::tasks::ParseCommittee(config.ServiceString("voc_committee"),
                                                         *directory);
   if (!committee.ok()) {
-    std::cerr << "voc-tracking: cannot start: " << committee.status().message() << "\n";
+    std::cerr << "voc-tracking: cannot start: " << config.Where("services.tracking.voc_committee") << ": "
+              << committee.status().message() << "\n";
     return 2;
   }
   // The task and action-item policies (kinds "task", "action_item") come from

@@ -51,9 +51,16 @@ absl::StatusOr<std::set<std::string>> ParseCommittee(const std::string& value,
   std::istringstream in(text);
   std::set<std::string> out;
   for (std::string id; in >> id;) {
-    if (directory.FindPerson(id) == nullptr) {
+    const org::Person* person = directory.FindPerson(id);
+    if (person == nullptr) {
       return status::InvalidArgument("services.tracking.voc_committee",
                                      "unknown person " + id + " (not in the directory)");
+    }
+    // Someone who has left cannot decide on proposals (issue 11: owners and
+    // deciders are active people).
+    if (!person->active) {
+      return status::InvalidArgument("services.tracking.voc_committee",
+                                     "person " + id + " has left (active: false in the directory)");
     }
     out.insert(id);
   }

@@ -102,6 +102,9 @@ TEST_F(ProjectWorkflowTest, CommitteeMembersMustBeInTheDirectory) {
   EXPECT_EQ(committee.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(committee.status().message().find("services.tracking.voc_committee"), std::string::npos);
   EXPECT_NE(committee.status().message().find("p-ghost"), std::string::npos);
+  const auto left = ParseCommittee("p-voc-chair, p-wh-left", *directory_);
+  EXPECT_EQ(left.status().code(), absl::StatusCode::kInvalidArgument) << "a person who has left decides nothing";
+  EXPECT_NE(left.status().message().find("p-wh-left"), std::string::npos);
 }
 
 TEST_F(ProjectWorkflowTest, ActionItemsAreAddedReassignedAndRedatedWithHistory) {
