@@ -15,16 +15,14 @@
 // so "not yet" is an assertion, not a race.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "common/sla/local_zone.h"
 #include "common/sla/sla_policy.h"
 #include "common/util/time.h"
 #include "tests/e2e/stack.h"
+#include "tests/support/smtp_catcher.h"
 
 namespace voc::e2e {
 namespace {
@@ -33,35 +31,6 @@ using nlohmann::json;
 
 constexpr std::int64_t kMinuteMs = 60'000;
 constexpr std::int64_t kHourMs = 60 * kMinuteMs;
-
-// Stores each accepted mail as JSON, parsed by Python's e-mail package.
-constexpr char kSmtpServerPy[] = R"PY(
-import email, email.policy, json, os, signal, sys
-from aiosmtpd.controller import Controller
-port, out_dir = int(sys.argv[1]), sys.argv[2]
-class Handler:
-    async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
-        plain = msg.get_body(("plain",))
-        record = {"rcpt_tos": envelope.rcpt_tos, "subject": str(msg["subject"]),
-                  "text": plain.get_content() if plain is not None else None}
-        n = len(os.listdir(out_dir))
-        with open(os.path.join(out_dir, "tmp"), "w") as f:
-            json.dump(record, f, ensure_ascii=False)
-        os.rename(os.path.join(out_dir, "tmp"), os.path.join(out_dir, "mail-%04d.json" % n))
-        return "250 OK"
-controller = Controller(Handler(), hostname="127.0.0.1", port=port, server_hostname="voc-test-smtp")
-controller.start()
-signal.signal(signal.SIGTERM, lambda *_: (controller.stop(), sys.exit(0)))
-signal.pause()
-)PY";
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The mail's lines end in CRLF on the wire; the expectations in LF.
 std::string WithLf(const std::string& text) {
@@ -77,16 +46,10 @@ bool Contains(const std::string& text, const std::string& part) { return text.fi
 class SlaMailTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    mail_dir_ = dir_.path() + "/mail";
-    std::filesystem::create_directories(mail_dir_);
-    std::ofstream(dir_.path() + "/smtp.py") << kSmtpServerPy;
-    const int port = testing::FreePort();
-    smtp_ = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{VOC_SYSTEM_PYTHON, dir_.path() + "/smtp.py", std::to_string(port), mail_dir_},
-        dir_.path() + "/smtp.log");
-    ASSERT_TRUE(testing::WaitForPort(port, 15000)) << ReadAll(dir_.path() + "/smtp.log");
+    smtp_ = std::make_unique<testing::SmtpCatcher>(dir_.path());
+    ASSERT_TRUE(smtp_->Started()) << smtp_->Log();
     StackOptions options;
-    options.smtp_url = "smtp://127.0.0.1:" + std::to_string(port);
+    options.smtp_url = smtp_->url();
     // The digest test turns the daily overdue digest on at 08:30.
     if (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()).find("Digest") !=
         std::string::npos) {
@@ -100,7 +63,7 @@ class SlaMailTest : public ::testing::Test {
 
   void TearDown() override {
     stack_.reset();
-    if (smtp_) smtp_->Terminate(5000);
+    smtp_.reset();
   }
 
   std::int64_t NowMs() { return ToMillis(stack_->Now()); }
@@ -171,14 +134,7 @@ class SlaMailTest : public ::testing::Test {
     return c.name().empty() ? c : GetCase(c.name());
   }
 
-  std::vector<json> Mails() {
-    std::vector<json> out;
-    for (const auto& entry : std::filesystem::directory_iterator(mail_dir_)) {
-      if (entry.path().filename().string().rfind("mail-", 0) != 0) continue;
-      out.push_back(json::parse(ReadAll(entry.path().string())));
-    }
-    return out;
-  }
+  std::vector<json> Mails() { return smtp_->Mails(); }
 
   // The next local Friday (Asia/Shanghai) whose 17:00 is at least a minute
   // away and from which 8 working hours end on Monday at 17:00: 17:00-18:00
@@ -198,8 +154,7 @@ class SlaMailTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::string mail_dir_;
-  std::unique_ptr<testing::ChildProcess> smtp_;
+  std::unique_ptr<testing::SmtpCatcher> smtp_;
   std::unique_ptr<Stack> stack_;
   std::shared_ptr<const sla::SlaPolicies> policies_;
   const sla::BusinessCalendar* office_ = nullptr;

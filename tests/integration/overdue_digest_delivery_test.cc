@@ -8,10 +8,7 @@
 // language listing their department's overdue cases and no other's.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "common/clock/clock.h"
 #include "common/notify/stream_notifier.h"
@@ -31,6 +28,7 @@
 #include "services/tracking/store/tracking_store.h"
 #include "services/tracking/tracking_service.h"
 #include "tests/support/servers.h"
+#include "tests/support/smtp_catcher.h"
 #include "tests/unit/tracking/test_callers.h"
 
 namespace voc {
@@ -39,39 +37,10 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-// Stores each accepted mail as JSON, parsed by Python's e-mail package.
-constexpr char kSmtpServerPy[] = R"PY(
-import email, email.policy, json, os, signal, sys
-from aiosmtpd.controller import Controller
-port, out_dir = int(sys.argv[1]), sys.argv[2]
-class Handler:
-    async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
-        plain = msg.get_body(("plain",))
-        record = {"rcpt_tos": envelope.rcpt_tos, "subject": str(msg["subject"]),
-                  "text": plain.get_content() if plain is not None else None}
-        n = len(os.listdir(out_dir))
-        with open(os.path.join(out_dir, "tmp"), "w") as f:
-            json.dump(record, f, ensure_ascii=False)
-        os.rename(os.path.join(out_dir, "tmp"), os.path.join(out_dir, "mail-%04d.json" % n))
-        return "250 OK"
-controller = Controller(Handler(), hostname="127.0.0.1", port=port, server_hostname="voc-test-smtp")
-controller.start()
-signal.signal(signal.SIGTERM, lambda *_: (controller.stop(), sys.exit(0)))
-signal.pause()
-)PY";
-
 constexpr std::int64_t kMinuteMs = 60'000;
 constexpr std::int64_t kHourMs = 60 * kMinuteMs;
 // 2026-12-04 00:00 in Asia/Shanghai.
 constexpr std::int64_t kDec4LocalMidnight = 1'796'342'400'000 - 8 * kHourMs;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string WithLf(const std::string& text) {
   std::string out;
@@ -83,13 +52,8 @@ std::string WithLf(const std::string& text) {
 
 TEST(OverdueDigestDelivery, EachDepartmentHeadGetsOneMailInTheirLanguageListingOnlyTheirDepartment) {
   testing::TempDir dir;
-  const int smtp_port = testing::FreePort();
-  const std::string mail_dir = dir.path() + "/mail";
-  std::filesystem::create_directories(mail_dir);
-  std::ofstream(dir.path() + "/smtp.py") << kSmtpServerPy;
-  testing::ChildProcess smtp({VOC_SYSTEM_PYTHON, dir.path() + "/smtp.py", std::to_string(smtp_port), mail_dir},
-                             dir.path() + "/smtp.log");
-  ASSERT_TRUE(testing::WaitForPort(smtp_port, 15000)) << ReadAll(dir.path() + "/smtp.log");
+  testing::SmtpCatcher smtp(dir.path());
+  ASSERT_TRUE(smtp.Started()) << smtp.Log();
   testing::RedisServer redis;
   queue::RedisOptions redis_options;
   redis_options.port = redis.port();
@@ -155,7 +119,7 @@ TEST(OverdueDigestDelivery, EachDepartmentHeadGetsOneMailInTheirLanguageListingO
   while (stream.PollOnce() > 0) {
   }
   notify::SmtpOptions smtp_options;
-  smtp_options.url = "smtp://127.0.0.1:" + std::to_string(smtp_port);
+  smtp_options.url = smtp.url();
   smtp_options.from_address = "voc@example.com";
   smtp_options.starttls = notify::StartTls::kOff;
   smtp_options.timeout_ms = 10000;
@@ -172,8 +136,7 @@ TEST(OverdueDigestDelivery, EachDepartmentHeadGetsOneMailInTheirLanguageListingO
   EXPECT_EQ(delivered, 2);
 
   std::map<std::string, std::vector<json>> by_rcpt;
-  for (const auto& entry : std::filesystem::directory_iterator(mail_dir)) {
-    json mail = json::parse(ReadAll(entry.path().string()));
+  for (const json& mail : smtp.Mails()) {
     for (const auto& rcpt : mail["rcpt_tos"]) by_rcpt[rcpt.get<std::string>()].push_back(mail);
   }
   ASSERT_EQ(by_rcpt.size(), 2u) << "only the two heads with overdue cases";

@@ -21,6 +21,7 @@
 #include "common/org/org_directory.h"
 #include "common/queue/redis_client.h"
 #include "tests/support/servers.h"
+#include "tests/support/smtp_catcher.h"
 
 namespace voc::testing {
 
@@ -35,8 +36,8 @@ class NotifyStack {
 
   // False (with the SMTP server's log in SmtpLog()) when it did not listen
   // within 15 s.
-  bool Started() const { return smtp_listening_; }
-  std::string SmtpLog() const;
+  bool Started() const { return smtp_.Started(); }
+  std::string SmtpLog() const { return smtp_.Log(); }
   const queue::RedisOptions& redis_options() const { return redis_options_; }
 
   // Consumes every request on the notify stream (as consumer
@@ -49,14 +50,11 @@ class NotifyStack {
 
   // Every mail received, as {"rcpt_tos": [...], "subject": ..., "text": ...},
   // in arrival order.
-  std::vector<nlohmann::json> Mails() const;
+  std::vector<nlohmann::json> Mails() const { return smtp_.Mails(); }
 
  private:
   std::string dir_;
-  std::string mail_dir_;
-  int smtp_port_ = 0;
-  std::unique_ptr<ChildProcess> smtp_;
-  bool smtp_listening_ = false;
+  SmtpCatcher smtp_;
   RedisServer redis_;
   queue::RedisOptions redis_options_;
 };
