@@ -9,31 +9,23 @@
 #include "services/triage/red_line_report.h"
 #include "services/triage/store/red_line_marks_store.h"
 #include "services/triage/store/triage_store.h"
+#include "tests/support/backend_database.h"
 #include "tests/support/servers.h"
 #include "voc/v1/tracking.pb.h"
 
 namespace voc::triage {
 namespace {
 
-enum class Backend { kSqlite, kPostgres };
+using voc::testing::Backend;
 
 constexpr std::int64_t kDay = 86'400'000;
 constexpr std::int64_t kDay0 = 1772409600000LL;  // 2026-03-02T00:00:00Z
 
 class RedLineMarksStorageTest : public ::testing::TestWithParam<Backend> {
  protected:
-  static void TearDownTestSuite() { postgres_.reset(); }
-
   void SetUp() override {
-    std::string url = "sqlite3://" + dir_.path() + "/triage.db";
-    if (GetParam() == Backend::kPostgres) {
-      if (!voc::testing::PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL server binaries not installed";
-      if (!postgres_) postgres_ = std::make_unique<voc::testing::PostgresServer>();
-      const std::string dbname = "marks_" + std::to_string(++counter_);
-      postgres_->CreateDatabase(dbname);
-      url = postgres_->Url(dbname);
-    }
-    auto db = storage::Database::Open(url, 2);
+    if (voc::testing::BackendMissing(GetParam())) GTEST_SKIP() << "PostgreSQL server binaries not installed";
+    auto db = storage::Database::Open(voc::testing::FreshDatabaseUrl(GetParam(), dir_.path(), "triage"), 2);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
     ASSERT_TRUE(db_->Migrate("triage", TriageMigrations()).ok());
@@ -86,8 +78,6 @@ class RedLineMarksStorageTest : public ::testing::TestWithParam<Backend> {
     return report.ok() ? *report : v1::RedLineReport();
   }
 
-  static inline std::unique_ptr<voc::testing::PostgresServer> postgres_;
-  static inline int counter_ = 0;
   voc::testing::TempDir dir_;
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<TriageStore> store_;
@@ -174,7 +164,7 @@ TEST_P(RedLineMarksStorageTest, AnEmptyPeriodHasNoPrecisionAndABadPeriodNamesThe
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RedLineMarksStorageTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const auto& info) { return info.param == Backend::kSqlite ? "Sqlite" : "Postgres"; });
+                         [](const auto& info) { return voc::testing::BackendName(info.param); });
 
 }  // namespace
 }  // namespace voc::triage

@@ -9,27 +9,19 @@
 #include "services/triage/store/triage_store.h"
 #include "services/triage/triage_alerts.h"
 #include "tests/support/recording_notifier.h"
+#include "tests/support/backend_database.h"
 #include "tests/support/servers.h"
 
 namespace voc::triage {
 namespace {
 
-enum class Backend { kSqlite, kPostgres };
+using voc::testing::Backend;
 
 class TriageAlertsStorageTest : public ::testing::TestWithParam<Backend> {
  protected:
-  static void TearDownTestSuite() { postgres_.reset(); }
-
   void SetUp() override {
-    std::string url = "sqlite3://" + dir_.path() + "/triage.db";
-    if (GetParam() == Backend::kPostgres) {
-      if (!voc::testing::PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL server binaries not installed";
-      if (!postgres_) postgres_ = std::make_unique<voc::testing::PostgresServer>();
-      const std::string dbname = "triage_" + std::to_string(++counter_);
-      postgres_->CreateDatabase(dbname);
-      url = postgres_->Url(dbname);
-    }
-    auto db = storage::Database::Open(url, 2);
+    if (voc::testing::BackendMissing(GetParam())) GTEST_SKIP() << "PostgreSQL server binaries not installed";
+    auto db = storage::Database::Open(voc::testing::FreshDatabaseUrl(GetParam(), dir_.path(), "triage"), 2);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
     ASSERT_TRUE(db_->Migrate("triage", TriageMigrations()).ok());
@@ -45,8 +37,6 @@ class TriageAlertsStorageTest : public ::testing::TestWithParam<Backend> {
     return n;
   }
 
-  static inline std::unique_ptr<voc::testing::PostgresServer> postgres_;
-  static inline int counter_ = 0;
   voc::testing::TempDir dir_;
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<AlertOutbox> outbox_;
@@ -84,9 +74,7 @@ TEST_P(TriageAlertsStorageTest, TwoReplicasAnnouncingTheSameClusterStepSendItOnc
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TriageAlertsStorageTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
-                         });
+                         [](const auto& info) { return voc::testing::BackendName(info.param); });
 
 }  // namespace
 }  // namespace voc::triage
