@@ -80,6 +80,11 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& url,
         session << "PRAGMA synchronous=FULL";
         session << "PRAGMA foreign_keys=ON";
         session << "PRAGMA busy_timeout=10000";
+        // 32 MiB of page cache a connection (SQLite's default is 2 MiB):
+        // the report roll-ups are read whole for every dashboard, and with
+        // the default each read copies its pages again from the OS cache
+        // (a fifth of a Loop report's time at 100,000 cases).
+        session << "PRAGMA cache_size=-32768";
       }
     }
   });
@@ -150,7 +155,8 @@ absl::StatusOr<int> Database::Migrate(const std::string& schema, const std::vect
     for (const auto& migration : migrations) {
       if (migration.version <= current) continue;
       in_transaction([&] {
-        for (const auto& statement : migration.statements) s << statement;
+        const bool sqlite_own = backend_ == Backend::kSqlite && !migration.sqlite_statements.empty();
+        for (const auto& statement : sqlite_own ? migration.sqlite_statements : migration.statements) s << statement;
         long long now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();

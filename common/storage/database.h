@@ -27,6 +27,9 @@ struct Migration {
   std::string description;
   // Statements run in order inside one transaction.
   std::vector<std::string> statements;
+  // When not empty, what SQLite runs instead: for the few places where the
+  // best table differs (WITHOUT ROWID, which PostgreSQL has no need of).
+  std::vector<std::string> sqlite_statements = {};
 };
 
 // A pool of SOCI sessions. Thread-safe: each call borrows a session.

@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -110,7 +111,12 @@ struct Store {
     rollup.reset();
     store.reset();
     db.reset();
-    if (!dir.empty()) std::filesystem::remove_all(dir);
+    // VOC_LOOP_KEEP_DB=1 keeps the SQLite file for a look with sqlite3.
+    if (std::getenv("VOC_LOOP_KEEP_DB")) {
+      std::cerr << "kept " << dir << "/tracking.db\n";
+    } else if (!dir.empty()) {
+      std::filesystem::remove_all(dir);
+    }
   }
 };
 

@@ -146,6 +146,8 @@ class LoopReportStorageTest : public ::testing::TestWithParam<Backend> {
     return report.value_or(v1::LoopReport());
   }
 
+  std::string OpenSums();
+
   // The week of Monday 2026-12-14 (the tests' holiday is the 7th). The
   // report's days are at UTC+8: local 2026-12-14 starts 2026-12-13 16:00 UTC.
   void OpenTheWeek() {
@@ -372,6 +374,29 @@ TEST_P(LoopReportStorageTest, TheCaseReadSeeksTheOpeningTimeIndex) {
   const auto rows = loop_store_->CasesOpened(one_day);
   ASSERT_TRUE(rows.ok()) << rows.status();
   EXPECT_EQ(rows->size(), 48u);
+
+  // The awaiting-callback count of a 90-day detractor report reads the last
+  // 24 hours through the same index, not the kind's or a department's.
+  LoopCaseQuery quarter;
+  quarter.to_ms = one_day.to_ms;
+  quarter.from_ms = quarter.to_ms - 90 * sla_test::kDayMs;
+  quarter.kind = v1::CASE_KIND_DETRACTOR_CALLBACK;
+  const std::int64_t as_of = quarter.to_ms;
+  const absl::StatusOr<std::string> awaiting_plan = loop_store_->ExplainAwaitingCallbacks(quarter, as_of, as_of - 1);
+  ASSERT_TRUE(awaiting_plan.ok()) << awaiting_plan.status();
+  EXPECT_NE(awaiting_plan->find("cases_create"), std::string::npos) << *awaiting_plan;
+  quarter.departments = std::set<std::string>{"logistics"};
+  const absl::StatusOr<std::string> department_plan = loop_store_->ExplainAwaitingCallbacks(quarter, as_of, as_of - 1);
+  ASSERT_TRUE(department_plan.ok()) << department_plan.status();
+  EXPECT_NE(department_plan->find("cases_create"), std::string::npos) << *department_plan;
+  // As detractor cases without an owner or a callback, the 47 opened in the
+  // 24 hours before the end (after its start, before its last millisecond:
+  // the cases on both edges are not) await theirs; none in a department.
+  db_->WithSession([&](soci::session& s) { s << "UPDATE cases SET kind = 1"; });
+  quarter.departments.reset();
+  EXPECT_EQ(loop_store_->CountAwaitingCallbacks(quarter, as_of, as_of - 1).value_or(-1), 47);
+  quarter.departments = std::set<std::string>{"logistics"};
+  EXPECT_EQ(loop_store_->CountAwaitingCallbacks(quarter, as_of, as_of - 1).value_or(-1), 0);
 }
 
 
@@ -448,7 +473,7 @@ TEST_P(LoopReportStorageTest, ARebuildEqualsTheIncrementalRollUp) {
         out += "\n";
       }
     });
-    return out;
+    return out + OpenSums();
   };
   const std::string incremental = rows();
   EXPECT_NE(incremental.find("app_engineering"), std::string::npos);
@@ -466,6 +491,60 @@ TEST_P(LoopReportStorageTest, ARebuildEqualsTheIncrementalRollUp) {
   EXPECT_EQ(after.rows(2).opened(), 2);
   EXPECT_EQ(after.rows(2).escalations(), 1);  // b1's; c2's went with it
   EXPECT_EQ(after.rows(0).escalations(), 1);
+}
+
+// The migration-11 sums (loop_open_counts, loop_block_durations), one
+// line a non-zero row, in key order.
+std::string LoopReportStorageTest::OpenSums() {
+  std::string out;
+  db_->WithSession([&](soci::session& s) {
+    soci::rowset<soci::row> counts = (s.prepare <<
+        "SELECT open_day, department, kind, opened, resolved, first_response_due, first_response_met,"
+        " resolution_due, resolution_met, breaches, escalations, called_back_within_24h, reached"
+        " FROM loop_open_counts ORDER BY open_day, department, kind");
+    for (const soci::row& r : counts) {
+      std::string line = "o";
+      bool any = false;
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        const std::string v = i == 1 ? storage::AsString(r, i) : std::to_string(storage::AsInt(r, i));
+        if (i >= 3 && v != "0") any = true;
+        line += " " + v;
+      }
+      if (any) out += line + "\n";
+    }
+    soci::rowset<soci::row> blocks = (s.prepare <<
+        "SELECT span, block, department, kind, clock, bucket_ms, clocks FROM loop_block_durations"
+        " WHERE clocks <> 0 ORDER BY span, block, department, kind, clock, bucket_ms");
+    for (const soci::row& r : blocks) {
+      out += "b";
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        out += " " + (i == 2 ? storage::AsString(r, i) : std::to_string(storage::AsInt(r, i)));
+      }
+      out += "\n";
+    }
+  });
+  return out;
+}
+
+// Migration 11 fills the sums without the event day from the daily rows a
+// database already has: they equal the sums the refreshes keep, and so
+// does every report.
+TEST_P(LoopReportStorageTest, MigrationElevenFillsTheSumsFromTheDailyRows) {
+  OpenTheWeek();
+  const v1::LoopReport before = Report("2026-12-13", "2026-12-17");  // refreshes the roll-up
+  const v1::LoopReport past = Report("2026-12-13", "2026-12-15");
+  const std::string kept = OpenSums();
+  ASSERT_NE(kept.find("\nb 6 "), std::string::npos) << kept;  // 64-day blocks are kept too
+  db_->WithSession([&](soci::session& s) {
+    s << "DELETE FROM loop_open_counts";
+    s << "DELETE FROM loop_block_durations";
+    for (const std::string& statement : LoopOpenSumsMigration().statements) {
+      if (statement.rfind("INSERT", 0) == 0) s << statement;
+    }
+  });
+  EXPECT_EQ(OpenSums(), kept);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(before, Report("2026-12-13", "2026-12-17")));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(past, Report("2026-12-13", "2026-12-15")));
 }
 
 // Tracking started with another report offset than the roll-up's rows were

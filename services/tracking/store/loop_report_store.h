@@ -57,6 +57,9 @@ class LoopReportStore {
   // The plan of CasesOpened's first statement (EXPLAIN QUERY PLAN on SQLite,
   // EXPLAIN on PostgreSQL), one line per plan row: for the test that checks
   // it reads cases_create rather than every case.
+  // The plan of CountAwaitingCallbacks' statement ("" when it runs none).
+  absl::StatusOr<std::string> ExplainAwaitingCallbacks(const LoopCaseQuery& query, std::int64_t as_of_ms,
+                                                       std::int64_t last_counted_ms);
   absl::StatusOr<std::string> ExplainCasesOpened(const LoopCaseQuery& query);
 
  private:

@@ -32,6 +32,26 @@ constexpr std::array<const char*, kLoopCounterCount> kCounterColumns = {
     "opened",   "resolved", "first_response_due", "first_response_met", "resolution_due",
     "resolution_met", "breaches", "escalations", "called_back_within_24h", "reached"};
 
+// loop_open_counts' key: the daily rows without their event day.
+struct OpenKey {
+  std::int64_t open_day = 0;
+  std::string department;
+  int kind = 0;
+  auto operator<=>(const OpenKey&) const = default;
+};
+
+// loop_block_durations' key: (span, block) is the 2^span opening days
+// [block << span, ((block + 1) << span) - 1].
+struct BlockKey {
+  int span = 0;
+  std::int64_t block = 0;
+  std::string department;
+  int kind = 0;
+  int clock = 0;
+  std::int64_t bucket_ms = 0;
+  auto operator<=>(const BlockKey&) const = default;
+};
+
 // One event of a case at day precision: what the roll-up keeps.
 struct DayEvent {
   std::int64_t day = 0;
@@ -97,14 +117,22 @@ struct RowKey {
 struct RollupDelta {
   std::map<RowKey, std::array<long long, kLoopCounterCount>> counts;
   std::map<std::tuple<RowKey, int, std::int64_t>, long long> durations;  // (row, clock, bucket)
+  // The same events without their event day, and the durations per block.
+  std::map<OpenKey, std::array<long long, kLoopCounterCount>> open_counts;
+  std::map<BlockKey, long long> block_durations;
 
   void Add(const CaseContribution& c, int sign) {
     for (const DayEvent& e : c.events) {
       const RowKey key{c.open_day, c.department, c.kind, e.day};
       if (e.field < kLoopCounterCount) {
         counts[key][e.field] += sign;
+        open_counts[{c.open_day, c.department, c.kind}][e.field] += sign;
       } else {
-        durations[{key, e.field - kLoopCounterCount, e.bucket_ms}] += sign;
+        const int clock = e.field - kLoopCounterCount;
+        durations[{key, clock, e.bucket_ms}] += sign;
+        for (const int span : kLoopBlockSpans) {
+          block_durations[{span, c.open_day >> span, c.department, c.kind, clock, e.bucket_ms}] += sign;
+        }
       }
     }
   }
@@ -123,18 +151,42 @@ struct DurationRow {
   long long bucket_ms, clocks;
 };
 
-std::string CountsUpsertHead() {
-  std::string head = "INSERT INTO loop_daily_counts (open_day, event_day, department, kind";
+struct OpenCountRow {
+  long long open_day;
+  std::string department;
+  int kind;
+  std::array<long long, kLoopCounterCount> n;
+};
+struct BlockDurationRow {
+  int span;
+  long long block;
+  std::string department;
+  int kind, clock;
+  long long bucket_ms, clocks;
+};
+
+// "INSERT INTO table (key columns, counters)"
+std::string CountsUpsertHead(const std::string& table, const std::string& key_columns) {
+  std::string head = "INSERT INTO " + table + " (" + key_columns;
   for (const char* c : kCounterColumns) head += std::string(", ") + c;
   return head + ")";
 }
-std::string CountsUpsertTail() {
-  std::string tail = " ON CONFLICT (open_day, department, kind, event_day) DO UPDATE SET ";
+// " ON CONFLICT (key) DO UPDATE SET counter = table.counter + excluded.counter, ..."
+std::string CountsUpsertTail(const std::string& table, const std::string& key_columns) {
+  std::string tail = " ON CONFLICT (" + key_columns + ") DO UPDATE SET ";
   for (std::size_t i = 0; i < kCounterColumns.size(); ++i) {
     const std::string c = kCounterColumns[i];
-    tail += (i ? ", " : "") + c + " = loop_daily_counts." + c + " + excluded." + c;
+    tail += (i ? ", " : "") + c + " = " + table + "." + c + " + excluded." + c;
   }
   return tail;
+}
+
+template <typename Counters>
+bool AnyNonZero(const Counters& n) {
+  for (long long v : n) {
+    if (v != 0) return true;
+  }
+  return false;
 }
 
 void Apply(soci::session& s, bool sqlite, RollupDelta& delta) {
@@ -142,11 +194,10 @@ void Apply(soci::session& s, bool sqlite, RollupDelta& delta) {
   const std::size_t per_statement = sqlite ? 20 : 200;
   std::vector<CountRow> counts;
   for (const auto& [k, n] : delta.counts) {
-    bool any = false;
-    for (long long v : n) any = any || v != 0;
-    if (any) counts.push_back({k.open_day, k.event_day, k.department, k.kind, n});
+    if (AnyNonZero(n)) counts.push_back({k.open_day, k.event_day, k.department, k.kind, n});
   }
-  static const std::string head = CountsUpsertHead(), tail = CountsUpsertTail();
+  static const std::string head = CountsUpsertHead("loop_daily_counts", "open_day, event_day, department, kind"),
+                           tail = CountsUpsertTail("loop_daily_counts", "open_day, department, kind, event_day");
   storage::InsertRows(s, head, 4 + kLoopCounterCount, tail, counts,
                       [](soci::details::prepare_temp_type& q, CountRow& r) {
                         q, soci::use(r.open_day), soci::use(r.event_day), soci::use(r.department), soci::use(r.kind);
@@ -168,6 +219,33 @@ void Apply(soci::session& s, bool sqlite, RollupDelta& delta) {
                       [](soci::details::prepare_temp_type& q, DurationRow& r) {
                         q, soci::use(r.open_day), soci::use(r.event_day), soci::use(r.department),
                             soci::use(r.kind), soci::use(r.clock), soci::use(r.bucket_ms), soci::use(r.clocks);
+                      },
+                      per_statement);
+
+  std::vector<OpenCountRow> open_counts;
+  for (const auto& [k, n] : delta.open_counts) {
+    if (AnyNonZero(n)) open_counts.push_back({k.open_day, k.department, k.kind, n});
+  }
+  static const std::string open_head = CountsUpsertHead("loop_open_counts", "open_day, department, kind"),
+                           open_tail = CountsUpsertTail("loop_open_counts", "open_day, department, kind");
+  storage::InsertRows(s, open_head, 3 + kLoopCounterCount, open_tail, open_counts,
+                      [](soci::details::prepare_temp_type& q, OpenCountRow& r) {
+                        q, soci::use(r.open_day), soci::use(r.department), soci::use(r.kind);
+                        for (long long& v : r.n) q, soci::use(v);
+                      },
+                      per_statement);
+  std::vector<BlockDurationRow> blocks;
+  for (const auto& [k, n] : delta.block_durations) {
+    if (n != 0) blocks.push_back({k.span, k.block, k.department, k.kind, k.clock, k.bucket_ms, n});
+  }
+  storage::InsertRows(s,
+                      "INSERT INTO loop_block_durations (span, block, department, kind, clock, bucket_ms, clocks)", 7,
+                      " ON CONFLICT (span, block, department, kind, clock, bucket_ms)"
+                      " DO UPDATE SET clocks = loop_block_durations.clocks + excluded.clocks",
+                      blocks,
+                      [](soci::details::prepare_temp_type& q, BlockDurationRow& r) {
+                        q, soci::use(r.span), soci::use(r.block), soci::use(r.department), soci::use(r.kind),
+                            soci::use(r.clock), soci::use(r.bucket_ms), soci::use(r.clocks);
                       },
                       per_statement);
 }
@@ -194,13 +272,21 @@ void DeleteByIds(soci::session& s, const std::string& table, const std::vector<s
   st.execute(true);
 }
 
-// WHERE of the report's rows in `table`.
-void WhereOfQuery(BoundSelect& st, const LoopRollupQuery& q) {
-  st += " WHERE open_day >= " + st.Param(static_cast<long long>(q.start_day));
-  st += " AND open_day <= " + st.Param(static_cast<long long>(q.end_day));
-  st += " AND event_day <= " + st.Param(static_cast<long long>(q.as_of_day));
+// " AND kind = .. AND department IN (..)" of a report.
+void KindAndDepartments(BoundSelect& st, const LoopRollupQuery& q) {
   if (q.kind != 0) st += " AND kind = " + st.Param(static_cast<long long>(q.kind));
   if (q.departments) st += " AND department IN " + st.ParamList(*q.departments);
+}
+
+// WHERE of a daily table's events that happened after the report's day, of
+// cases opened in its range. "+open_day" keeps the planner off the primary
+// key (which starts with open_day and would read the whole range) and on
+// the event-day index, which for a range ending today holds nothing to read.
+void LateEventsOf(BoundSelect& st, const LoopRollupQuery& q) {
+  st += " WHERE event_day > " + st.Param(static_cast<long long>(q.as_of_day));
+  st += " AND +open_day >= " + st.Param(static_cast<long long>(q.start_day));
+  st += " AND +open_day <= " + st.Param(static_cast<long long>(q.end_day));
+  KindAndDepartments(st, q);
 }
 
 void WriteOffset(soci::session& s, int offset) {
@@ -234,6 +320,48 @@ storage::Migration LoopRollupMigration() {
               // A database from before the roll-up: its first refreshes sum every case.
               "INSERT INTO loop_rollup_dirty (case_id, marks) SELECT id, 1 FROM cases",
           }};
+}
+
+storage::Migration LoopOpenSumsMigration() {
+  std::string open_counts =
+      "CREATE TABLE loop_open_counts ("
+      " open_day BIGINT NOT NULL, department TEXT NOT NULL, kind INTEGER NOT NULL";
+  std::string columns, sums;
+  for (const char* c : kCounterColumns) {
+    open_counts += std::string(", ") + c + " BIGINT NOT NULL DEFAULT 0";
+    columns += std::string(", ") + c;
+    sums += std::string(", SUM(") + c + ")";
+  }
+  open_counts += ", PRIMARY KEY (open_day, department, kind))";
+  std::vector<std::string> statements = {
+      open_counts,
+      "CREATE TABLE loop_block_durations ("
+      " span INTEGER NOT NULL, block BIGINT NOT NULL, department TEXT NOT NULL, kind INTEGER NOT NULL,"
+      " clock INTEGER NOT NULL, bucket_ms BIGINT NOT NULL, clocks BIGINT NOT NULL,"
+      " PRIMARY KEY (span, block, department, kind, clock, bucket_ms))",
+      // What a report takes back: the events after its day.
+      "CREATE INDEX loop_daily_counts_late ON loop_daily_counts (event_day, open_day)",
+      "CREATE INDEX loop_daily_durations_late ON loop_daily_durations (event_day, open_day)",
+      // The daily rows already summed, without their event day (">>" is a
+      // floor division by 2^span on SQLite and PostgreSQL alike).
+      "INSERT INTO loop_open_counts (open_day, department, kind" + columns + ")"
+      " SELECT open_day, department, kind" + sums + " FROM loop_daily_counts GROUP BY open_day, department, kind",
+  };
+  for (const int span : kLoopBlockSpans) {
+    const std::string block = "open_day >> " + std::to_string(span);
+    statements.push_back(
+        "INSERT INTO loop_block_durations (span, block, department, kind, clock, bucket_ms, clocks)"
+        " SELECT " + std::to_string(span) + ", " + block + ", department, kind, clock, bucket_ms, SUM(clocks)"
+        " FROM loop_daily_durations GROUP BY " + block + ", department, kind, clock, bucket_ms");
+  }
+  // On SQLite the two tables are clustered by their key (WITHOUT ROWID): a
+  // block is then one sequential read, not an index read plus a table
+  // lookup per row.
+  std::vector<std::string> sqlite_statements = statements;
+  sqlite_statements[0] += " WITHOUT ROWID";
+  sqlite_statements[1] += " WITHOUT ROWID";
+  return {11, "Loop report roll-up: sums per opening day and per block of opening days (issue 12)",
+          std::move(statements), std::move(sqlite_statements)};
 }
 
 void MarkLoopRollupDirty(soci::session& s, const std::string& case_id) {
@@ -337,6 +465,8 @@ absl::StatusOr<LoopRollupRebuilt> LoopRollupStore::Rebuild() {
       s << "DELETE FROM loop_rollup_dirty";
       s << "DELETE FROM loop_daily_counts";
       s << "DELETE FROM loop_daily_durations";
+      s << "DELETE FROM loop_open_counts";
+      s << "DELETE FROM loop_block_durations";
       s << "DELETE FROM loop_case_events";
       const std::int64_t now_ms = ToMillis(clock_.Now());
       LoopRollupRebuilt out;
@@ -403,38 +533,109 @@ absl::Status LoopRollupStore::EnsureOffset() {
   return rebuilt.ok() ? absl::OkStatus() : rebuilt.status();
 }
 
+std::vector<LoopDayBlocks> LoopDayBlocksCovering(std::int64_t first_day, std::int64_t last_day) {
+  std::vector<LoopDayBlocks> out;
+  for (std::int64_t day = first_day; day <= last_day;) {
+    // The largest block that starts here and ends inside the range.
+    int span = 0;
+    for (auto it = kLoopBlockSpans.rbegin(); it != kLoopBlockSpans.rend(); ++it) {
+      const std::int64_t length = std::int64_t{1} << *it;
+      if ((day & (length - 1)) == 0 && day + length - 1 <= last_day) {
+        span = *it;
+        break;
+      }
+    }
+    const std::int64_t block = day >> span;
+    if (!out.empty() && out.back().span == span && out.back().last_block + 1 == block) {
+      out.back().last_block = block;
+    } else {
+      out.push_back({span, block, block});
+    }
+    day += std::int64_t{1} << span;
+  }
+  return out;
+}
+
 absl::StatusOr<LoopTally> LoopRollupStore::Tally(const LoopRollupQuery& query) {
   if (query.departments && query.departments->empty()) return LoopTally{};
   return storage::Guarded("reading the loop roll-up", [&] {
     return db_.WithSession([&](soci::session& s) {
       LoopTally tally;
-      // Grouped in the rows' key order (no sort): the report's rows and,
-      // per opening day, the backlog (opened minus resolved by the end).
-      BoundSelect counts;
-      counts += "SELECT open_day, department, kind";
-      for (const char* c : kCounterColumns) counts += std::string(", CAST(SUM(") + c + ") AS BIGINT)";
-      counts += " FROM loop_daily_counts";
-      WhereOfQuery(counts, query);
-      counts += " GROUP BY open_day, department, kind";
-      for (const soci::row& r : counts.Run(s)) {
-        LoopRowTally& row = tally.rows[{AsString(r, 1), static_cast<int>(AsInt(r, 2))}];
-        for (std::size_t i = 0; i < kCounterColumns.size(); ++i) row.counters[i] += AsInt(r, 3 + i);
-        const std::int64_t open = AsInt(r, 3 + kLoopOpened) - AsInt(r, 3 + kLoopResolved);
-        tally.backlog[BacklogBucketOfDays(query.as_of_day - AsInt(r, 0))] += open;
+      std::string sums;
+      for (const char* c : kCounterColumns) sums += std::string(", CAST(SUM(") + c + ") AS BIGINT)";
+
+      // Counters per (opening day, department, kind): every event of the
+      // range's cases, less those after the report's day. Per opening day
+      // because the backlog (opened minus resolved) is aged by it.
+      std::map<OpenKey, std::array<long long, kLoopCounterCount>> counters;
+      BoundSelect all;
+      all += "SELECT open_day, department, kind";
+      for (const char* c : kCounterColumns) all += std::string(", ") + c;
+      all += " FROM loop_open_counts WHERE open_day >= " + all.Param(static_cast<long long>(query.start_day));
+      all += " AND open_day <= " + all.Param(static_cast<long long>(query.end_day));
+      KindAndDepartments(all, query);
+      for (const soci::row& r : all.Run(s)) {
+        auto& n = counters[{AsInt(r, 0), AsString(r, 1), static_cast<int>(AsInt(r, 2))}];
+        for (std::size_t i = 0; i < kCounterColumns.size(); ++i) n[i] += AsInt(r, 3 + i);
+      }
+      BoundSelect late;
+      late += "SELECT open_day, department, kind" + sums + " FROM loop_daily_counts";
+      LateEventsOf(late, query);
+      late += " GROUP BY open_day, department, kind";
+      for (const soci::row& r : late.Run(s)) {
+        auto& n = counters[{AsInt(r, 0), AsString(r, 1), static_cast<int>(AsInt(r, 2))}];
+        for (std::size_t i = 0; i < kCounterColumns.size(); ++i) n[i] -= AsInt(r, 3 + i);
+      }
+      for (const auto& [key, n] : counters) {
+        LoopRowTally& row = tally.rows[{key.department, key.kind}];
+        for (std::size_t i = 0; i < kCounterColumns.size(); ++i) row.counters[i] += n[i];
+        tally.backlog[BacklogBucketOfDays(query.as_of_day - key.open_day)] += n[kLoopOpened] - n[kLoopResolved];
       }
 
-      BoundSelect durations;
-      durations += "SELECT department, kind, clock, bucket_ms, CAST(SUM(clocks) AS BIGINT) FROM loop_daily_durations";
-      WhereOfQuery(durations, query);
-      durations += " GROUP BY department, kind, clock, bucket_ms";
-      for (const soci::row& r : durations.Run(s)) {
-        const std::int64_t n = AsInt(r, 4);
-        if (n == 0) continue;
-        LoopRowTally& row = tally.rows[{AsString(r, 0), static_cast<int>(AsInt(r, 1))}];
-        auto& histogram = AsInt(r, 2) == 0 ? row.first_response_used : row.resolution_used;
-        histogram[AsInt(r, 3)] += n;
+      // Durations: the range's opening days as at most a few dozen blocks
+      // (each a sum kept as cases change), less the clocks met after the
+      // report's day.
+      // Rows arrive grouped by department and kind: the row's tally is
+      // looked up once per group, not once per bucket.
+      auto add_durations = [&](BoundSelect& st, int sign) {
+        LoopRowTally* row = nullptr;
+        std::string department;
+        int kind = -1;
+        for (const soci::row& r : st.Run(s)) {
+          const std::int64_t n = AsInt(r, 4) * sign;
+          if (n == 0) continue;
+          if (!row || kind != AsInt(r, 1) || department != AsString(r, 0)) {
+            department = AsString(r, 0);
+            kind = static_cast<int>(AsInt(r, 1));
+            row = &tally.rows[{department, kind}];
+          }
+          auto& histogram = AsInt(r, 2) == 0 ? row->first_response_used : row->resolution_used;
+          histogram[AsInt(r, 3)] += n;
+        }
+      };
+      // One statement a block: its rows are unique and in key order, so
+      // nothing is grouped or sorted.
+      for (const LoopDayBlocks& blocks : LoopDayBlocksCovering(query.start_day, query.end_day)) {
+        for (std::int64_t block = blocks.first_block; block <= blocks.last_block; ++block) {
+          BoundSelect st;
+          st += "SELECT department, kind, clock, bucket_ms, clocks FROM loop_block_durations";
+          st += " WHERE span = " + st.Param(static_cast<long long>(blocks.span));
+          st += " AND block = " + st.Param(static_cast<long long>(block));
+          KindAndDepartments(st, query);
+          st += " ORDER BY department, kind, clock, bucket_ms";
+          add_durations(st, +1);
+        }
       }
-
+      BoundSelect late_durations;
+      late_durations += "SELECT department, kind, clock, bucket_ms, CAST(SUM(clocks) AS BIGINT) FROM loop_daily_durations";
+      LateEventsOf(late_durations, query);
+      late_durations += " GROUP BY department, kind, clock, bucket_ms ORDER BY department, kind";
+      add_durations(late_durations, -1);
+      for (auto& [key, row] : tally.rows) {
+        for (auto* histogram : {&row.first_response_used, &row.resolution_used}) {
+          std::erase_if(*histogram, [](const auto& bucket) { return bucket.second == 0; });
+        }
+      }
       return tally;
     });
   });

@@ -19,6 +19,16 @@
 // at a time), so no change is lost; the figures lag the cases by at most
 // one refresh.
 //
+// What a report reads (migration 11): the daily rows carry the event day so
+// that a past range is "as of" its end, but summing them costs as many rows
+// as the cases' events spread over days. So two more sums are kept, from the
+// same deltas in the same transaction: loop_open_counts (the counters per
+// opening day, no event day) and loop_block_durations (the duration
+// histograms per block of 1, 4, 16 or 64 opening days). A report sums those
+// — a 90-day range is at most about twenty blocks — and takes back the events
+// after its day from the daily rows through their event-day index; for a
+// range that ends today there are none.
+//
 // Days are civil days at the report offset; the offset the rows were made
 // with is stored, and a different one at start rebuilds them.
 // SQL runs unchanged on SQLite and PostgreSQL; bound parameters only.
@@ -27,6 +37,7 @@
 #include <absl/status/statusor.h>
 #include <soci/soci.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -43,6 +54,25 @@ namespace voc::tracking {
 // already stored marked, so the first refresh builds the rows of a
 // database from before the roll-up.
 storage::Migration LoopRollupMigration();
+
+// Migration 11: loop_open_counts and loop_block_durations, filled from the
+// daily rows already stored.
+storage::Migration LoopOpenSumsMigration();
+
+// The block sizes of loop_block_durations, as powers of two of days.
+inline constexpr std::array<int, 4> kLoopBlockSpans = {0, 2, 4, 6};
+
+// Consecutive blocks of one span: opening days
+// [first_block << span, ((last_block + 1) << span) - 1].
+struct LoopDayBlocks {
+  int span = 0;
+  std::int64_t first_block = 0;
+  std::int64_t last_block = 0;
+  bool operator==(const LoopDayBlocks&) const = default;
+};
+// The fewest blocks that cover the days [first_day, last_day] exactly,
+// largest first where they fit, as runs of one span.
+std::vector<LoopDayBlocks> LoopDayBlocksCovering(std::int64_t first_day, std::int64_t last_day);
 
 // Marks cases for the next refresh, inside the caller's transaction.
 void MarkLoopRollupDirty(soci::session& s, const std::string& case_id);

@@ -231,6 +231,9 @@ std::vector<storage::Migration> TrackingMigrations() {
       // ---- issue 10 item 4, red-line marks: migration 10
       // (services/tracking/store/red_line_mark_store.cc)
       RedLineMarkMigration(),
+      // ---- issue 12, the Loop report's sums without the event day: migration 11
+      // (services/tracking/store/loop_rollup_store.cc)
+      LoopOpenSumsMigration(),
   };
 }
 
