@@ -272,6 +272,26 @@ std::string DataRootOf(const std::string& data_path) {
   return before == std::string::npos ? "." : data_path.substr(0, before);
 }
 
+// One or more labels files, comma-separated ("topics.tsv,topics_train.tsv"),
+// read as one (a row hash in two files is an error).
+TopicLabels ReadTopicLabelFiles(const std::string& list) {
+  TopicLabels merged;
+  std::size_t begin = 0;
+  while (begin <= list.size()) {
+    const std::size_t end = std::min(list.find(',', begin), list.size());
+    const std::string path = list.substr(begin, end - begin);
+    begin = end + 1;
+    if (path.empty()) continue;
+    TopicLabels one = ReadTopicLabels(path);
+    merged.scored.insert(one.scored.begin(), one.scored.end());
+    for (auto& [hash, topics] : one.by_hash) {
+      if (!merged.by_hash.emplace(hash, topics).second) throw std::runtime_error(path + ": row hash " + hash + " is also in an earlier labels file");
+      merged.source.emplace(hash, one.source.at(hash));
+    }
+  }
+  return merged;
+}
+
 // Every row a labels file names, from DIR/<source>/train.csv of each source.
 std::vector<LabelledRow> LabelledTopicRows(const TopicLabels& labels, const std::string& data_root) {
   std::set<std::string> sources;
@@ -400,7 +420,7 @@ nlohmann::json EvaluateTopics(const std::vector<LabelledRow>& rows, const TopicE
   nlohmann::json cv_report;
   if (o.cv > 0) {
     const std::string root = o.data_root.empty() ? DataRootOf(data_path) : o.data_root;
-    const std::vector<LabelledRow> training_rows = LabelledTopicRows(ReadTopicLabels(o.cv_labels), root);
+    const std::vector<LabelledRow> training_rows = LabelledTopicRows(ReadTopicLabelFiles(o.cv_labels), root);
     FeatureOptions features;
     TrainingOptions training;
     DefaultMultiLabelTopicSettings(features, training);
@@ -713,7 +733,7 @@ int RunTrainTopics(const Arguments& args, std::ostream& out, std::ostream& err) 
   if (labels_path) {
     const std::string root = root_arg ? *root_arg : (data ? DataRootOf(*data) : std::string());
     if (root.empty()) throw UsageError("--topic-labels needs --data-root DIR (e.g. ../shared/data)");
-    rows = LabelledTopicRows(ReadTopicLabels(*labels_path), root);
+    rows = LabelledTopicRows(ReadTopicLabelFiles(*labels_path), root);
   } else {
     if (!data) throw UsageError("--data is required (or --topic-labels with --data-root)");
     rows = ReadLabelledCsv(*data);
