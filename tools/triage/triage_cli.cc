@@ -48,6 +48,7 @@ constexpr const char* kUsage =
     "              [--segmenter icu|maxmatch]   (train default maxmatch; eval default: the model's)\n"
     "  triage train --target topic (--data FILE.csv with a `topics` column | --topic-labels FILE.tsv --data-root DIR)\n"
     "              --out MODEL [--hash-bits N] [--char-ngrams MIN-MAX] [--word-ngrams N] [--epochs N] [--nb]\n"
+    "              [--topic-spec SPEC]   (SPEC as for --members; eval --topic-cv takes it too)\n"
     "              (multi-label: one or more `;`-separated topic ids a row)\n"
     "  triage train --target redline (--data FILE.csv|.tsv | --devset TSV --data-root DIR) --out MODEL\n"
     "              [--redlines FILE.yaml] [--hash-bits N] [--epochs N]   (label,text,category: the second stage)\n"
@@ -233,6 +234,7 @@ struct TopicEvalOptions {
   double add = 0.5, extra = 2.0, veto = 0.0;  // --topic-add, --topic-extra, --topic-veto
   int cv = 0;
   std::string cv_labels, data_root;
+  std::string spec;  // --topic-spec: member settings for the per-fold models (see --members)
 };
 
 // The shipped config file `name` (config/<name>), from the working directory
@@ -258,6 +260,7 @@ TopicEvalOptions ReadTopicEvalOptions(const Arguments& args) {
   if (o.cv == 1 || o.cv < 0) throw UsageError("--topic-cv needs at least 2 folds");
   o.cv_labels = args.Get("topic-train-labels").value_or(o.labels.value_or(""));
   o.data_root = args.Get("data-root").value_or("");
+  o.spec = args.Get("topic-spec").value_or("");
   if (o.cv && o.cv_labels.empty()) throw UsageError("--topic-cv needs --topic-train-labels or --topic-labels");
   return o;
 }
@@ -320,6 +323,9 @@ std::vector<std::string> TopicIdsWithAncestors(const std::string& list) {
   }
   return {ids.begin(), ids.end()};
 }
+
+void ApplyMemberSpec(const std::string& spec, const std::string& lexicon_dir, FeatureOptions& features,
+                     TrainingOptions& training);
 
 // Chosen by 5-fold cross-validation on the topic dev set (docs/triage.md).
 void DefaultMultiLabelTopicSettings(FeatureOptions& features, TrainingOptions& training) {
@@ -424,6 +430,7 @@ nlohmann::json EvaluateTopics(const std::vector<LabelledRow>& rows, const TopicE
     FeatureOptions features;
     TrainingOptions training;
     DefaultMultiLabelTopicSettings(features, training);
+    ApplyMemberSpec(o.spec, lexicon_dir, features, training);
     TextPipeline pipeline(kDefaultSegmentation, lexicon_dir);
     cv_report = {{"folds", o.cv}, {"training_labels", o.cv_labels}, {"training_rows", training_rows.size()}};
     for (int fold = 0; fold < o.cv; ++fold) {
@@ -476,7 +483,7 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
   std::set<std::string> scored_topics;
   if (topic_options.labels) {
     // Topic labels are kept outside the data, by row hash: score only those rows.
-    const TopicLabels labels = ReadTopicLabels(*topic_options.labels);
+    const TopicLabels labels = ReadTopicLabelFiles(*topic_options.labels);
     scored_topics = labels.scored;
     rows = JoinTopicLabels(labels, std::move(rows), SourceOfDataPath(data));
   }
@@ -727,6 +734,7 @@ int RunTrainTopics(const Arguments& args, std::ostream& out, std::ostream& err) 
   training.l2 = args.Number("l2", training.l2);
   if (args.Flag("nb")) training.naive_bayes_scaling = true;
   const std::string lexicon_dir = args.Get("lexicon-dir").value_or(sentiment::DefaultLexiconDirectory());
+  if (auto spec = args.Get("topic-spec")) ApplyMemberSpec(*spec, lexicon_dir, features, training);
   const auto root_arg = args.Get("data-root");
   args.RejectUnknown();
   std::vector<LabelledRow> rows;

@@ -324,6 +324,9 @@ void TriageAnalyzer::CombineTopicModel(const Taxonomy& taxonomy, Analysis& a) co
     const int index = model.LabelIndex(id);
     return index < 0 ? -1.0 : p[index];
   };
+  // The rules' own verdict decides whether the model may add: a feedback
+  // whose rule topics were all vetoed is not one the rules left without any.
+  const bool none = a.topics.empty();
   // Veto: a rule topic whose top level the model finds unlikely.
   if (topic_model_veto_ > 0) {
     std::erase_if(a.topics, [&](const TopicMatch& t) {
@@ -331,8 +334,7 @@ void TriageAnalyzer::CombineTopicModel(const Taxonomy& taxonomy, Analysis& a) co
       return q >= 0 && q < topic_model_veto_;
     });
   }
-  if (a.sentiment == SentimentLabel::kPositive) return;
-  const bool none = a.topics.empty();
+  if (a.sentiment == SentimentLabel::kPositive || (!none && a.topics.empty())) return;
   const double threshold = none ? topic_model_add_ : topic_model_extra_;
   std::vector<int> chosen;
   for (std::size_t i = 0; i < p.size(); ++i) {

@@ -114,6 +114,7 @@ sentiment::FeatureOptions DefaultRedLineFeatures() {
 sentiment::TrainingOptions DefaultRedLineTraining() {
   sentiment::TrainingOptions t;
   t.epochs = 10;
+  t.balance_classes = true;
   return t;
 }
 
