@@ -56,6 +56,7 @@ struct Fixture {
     // Trained stages (issue 10): a multi-label topic model next to the rules, the red-line second stage.
     if (const char* model = std::getenv("VOC_TOPIC_MODEL"); model && *model) options.topic_model_path = model;
     if (const char* model = std::getenv("VOC_REDLINE_MODEL"); model && *model) options.redline_model_path = model;
+    if (const char* veto = std::getenv("VOC_TOPIC_MODEL_VETO"); veto && *veto) options.topic_model_veto = std::atof(veto);
     analyzer = MakeTriageAnalyzer(options).value();
     rss_after_load_mb = ResidentMegabytes();
     normalized.reserve(texts.size());

@@ -73,8 +73,12 @@ class TriageAnalyzer::Pipeline {
 
   bool multi_label_topics() const { return topic_model_ && topic_model_->multi_label(); }
   const sentiment::LinearModel* topic_model() const { return topic_model_.get(); }
-  // The multi-label topic probabilities of the last Run() on this thread.
-  static const std::vector<double>& TopicProbabilities() { return ThreadScratch().topic_probabilities; }
+  // The multi-label topic probabilities of the text of the last Run() on this thread.
+  const std::vector<double>& TopicProbabilities() const {
+    Scratch& scratch = ThreadScratch();
+    topic_model_->Probabilities(scratch.normalized, scratch.tokens, scratch.topic_probabilities);
+    return scratch.topic_probabilities;
+  }
   // The words of the last Run()'s text that decided the topic model's `label`.
   std::vector<std::string> ExplainTopic(int label) const {
     const Scratch& scratch = ThreadScratch();
@@ -145,10 +149,9 @@ class TriageAnalyzer::Pipeline {
       r = model_->Score(normalized, tokens);
       if (clauses) lexicon_->ScoreWithClauses(normalized, tokens, scratch.clauses, scratch.readings);
     }
-    scratch.topic_probabilities.clear();
-    if (topic_model_ && model_topic && topic_model_->multi_label()) {
-      topic_model_->Probabilities(normalized, tokens, scratch.topic_probabilities);
-    } else if (topic_model_ && model_topic) {
+    // A multi-label model is asked lazily (TopicProbabilities), only for
+    // feedback the combination rule can change.
+    if (topic_model_ && model_topic && !topic_model_->multi_label()) {
       const auto p = topic_model_->Predict(normalized, tokens);
       if (p.probability >= kTopicModelMinProbability) *model_topic = topic_model_->labels()[p.label];
     }
@@ -318,15 +321,21 @@ bool IsAncestorId(std::string_view ancestor, std::string_view id) {
 
 void TriageAnalyzer::CombineTopicModel(const Taxonomy& taxonomy, Analysis& a) const {
   const sentiment::LinearModel& model = *pipeline_->topic_model();
-  const std::vector<double>& p = Pipeline::TopicProbabilities();
+  const bool none = a.topics.empty();
+  const bool positive = a.sentiment == SentimentLabel::kPositive;
+  // Only feedback the rule below can change pays for the model.
+  const bool may_veto = topic_model_veto_ > 0 && !none;
+  const bool may_add = !positive && (none ? topic_model_add_ <= 1.0 : topic_model_extra_ <= 1.0);
+  if (!may_veto && !may_add) return;
+  const std::vector<double>& p = pipeline_->TopicProbabilities();
   if (p.size() != model.labels().size()) return;
   const auto probability_of = [&](std::string_view id) {
     const int index = model.LabelIndex(id);
     return index < 0 ? -1.0 : p[index];
   };
-  // The rules' own verdict decides whether the model may add: a feedback
-  // whose rule topics were all vetoed is not one the rules left without any.
-  const bool none = a.topics.empty();
+  // The rules' own verdict (`none`, before the veto) decides whether the
+  // model may add: a feedback whose rule topics were all vetoed is not one
+  // the rules left without any.
   // Veto: a rule topic whose top level the model finds unlikely.
   if (topic_model_veto_ > 0) {
     std::erase_if(a.topics, [&](const TopicMatch& t) {
@@ -334,7 +343,7 @@ void TriageAnalyzer::CombineTopicModel(const Taxonomy& taxonomy, Analysis& a) co
       return q >= 0 && q < topic_model_veto_;
     });
   }
-  if (a.sentiment == SentimentLabel::kPositive || (!none && a.topics.empty())) return;
+  if (positive || (!none && a.topics.empty())) return;
   const double threshold = none ? topic_model_add_ : topic_model_extra_;
   std::vector<int> chosen;
   for (std::size_t i = 0; i < p.size(); ++i) {
