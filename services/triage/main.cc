@@ -61,6 +61,11 @@ absl::Status StartAnalysis(const voc::ServiceContext& ctx, voc::triage::TriageSt
   options.lexicon_dir = ctx.config.ServiceString("lexicon_dir", "config/lexicon");
   options.sentiment_model_path = ctx.config.ServiceString("sentiment_model", "");
   options.topic_model_path = ctx.config.ServiceString("topic_model", "");
+  options.topic_model_add = ctx.config.ServiceDouble("topic_model_add", options.topic_model_add);
+  options.topic_model_extra = ctx.config.ServiceDouble("topic_model_extra", options.topic_model_extra);
+  options.topic_model_veto = ctx.config.ServiceDouble("topic_model_veto", options.topic_model_veto);
+  options.redline_model_path = ctx.config.ServiceString("redline_model", "");
+  options.redline_model_threshold = ctx.config.ServiceDouble("redline_model_threshold", options.redline_model_threshold);
   VOC_ASSIGN_OR_RETURN(analyzer, voc::triage::MakeTriageAnalyzer(options));
   // Rules edited through the API are stored in the database and win.
   stored_rules = std::make_unique<voc::triage::RuleReloader>(*analyzer, store);

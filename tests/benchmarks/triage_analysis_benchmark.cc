@@ -3,7 +3,8 @@
 // negative feedback (similar-complaint clustering, weak-signal counting).
 //
 // Texts: $VOC_DATA_DIR/online_shopping_10_cats/train.csv; without
-// VOC_DATA_DIR every benchmark is skipped. Optional: $VOC_SENTIMENT_MODEL (a
+// VOC_DATA_DIR every benchmark is skipped. Optional: $VOC_TOPIC_MODEL and
+// $VOC_REDLINE_MODEL (the trained topic model and red-line second stage), $VOC_SENTIMENT_MODEL (a
 // model from `voc triage train`) to include the trained sentiment model.
 // Run from the source root so config/ is found:
 //
@@ -52,6 +53,10 @@ struct Fixture {
     if (const char* model = std::getenv("VOC_SENTIMENT_MODEL"); model && *model) options.sentiment_model_path = model;
     // Topics (issue 10): VOC_WHOLE_TEXT_TOPICS=1 measures the reading before clause-level topics.
     if (const char* whole = std::getenv("VOC_WHOLE_TEXT_TOPICS"); whole && *whole == '1') options.clause_topics = false;
+    // Trained stages (issue 10): a multi-label topic model next to the rules, the red-line second stage.
+    if (const char* model = std::getenv("VOC_TOPIC_MODEL"); model && *model) options.topic_model_path = model;
+    if (const char* model = std::getenv("VOC_REDLINE_MODEL"); model && *model) options.redline_model_path = model;
+    if (const char* veto = std::getenv("VOC_TOPIC_MODEL_VETO"); veto && *veto) options.topic_model_veto = std::atof(veto);
     analyzer = MakeTriageAnalyzer(options).value();
     rss_after_load_mb = ResidentMegabytes();
     normalized.reserve(texts.size());

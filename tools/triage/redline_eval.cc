@@ -13,8 +13,14 @@
 #include "common/config/yaml_file.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/analysis/priority/priority_matrix.h"
+#include "services/triage/analysis/redlines/red_line_model.h"
 #include "services/triage/analysis/redlines/red_lines.h"
+#include "services/triage/analysis/sentiment/features.h"
+#include "services/triage/analysis/sentiment/lexicon_model.h"
 #include "tools/triage/dataset.h"
+
+#include <filesystem>
+#include <unistd.h>
 
 namespace voc::triage::tools {
 namespace {
@@ -101,7 +107,95 @@ double Ratio(std::size_t a, std::size_t b) { return b == 0 ? 0.0 : static_cast<d
 
 constexpr const char* kCategories[] = {"safety", "legal", "regulatory", "pr_crisis"};
 
+// Normalises and segments as the analyser does (max-match over the lexicon's
+// Chinese words), so the second stage sees the tokens it will see in service.
+struct AnalyserText {
+  text::Normalizer normalizer;
+  std::unique_ptr<text::Segmenter> segmenter;
+  AnalyserText() {
+    text::SegmenterOptions options;
+    options.chinese = text::ChineseSegmentation::kLexiconMaxMatch;
+    options.lexicon =
+        sentiment::LexiconModel::FromDirectory(sentiment::DefaultLexiconDirectory(), normalizer)->ChineseWords();
+    segmenter = std::make_unique<text::Segmenter>(std::move(options));
+  }
+};
+
+std::vector<RedLineTrainingRow> TrainingRows(const std::vector<RedLineLabelledRow>& rows) {
+  std::vector<RedLineTrainingRow> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back({r.label, r.text, r.label ? r.category : std::string()});
+  return out;
+}
+
+int Integer(const std::map<std::string, std::string>& args, const std::string& name, int fallback) {
+  auto it = args.find(name);
+  if (it == args.end()) return fallback;
+  try {
+    return std::stoi(it->second);
+  } catch (...) {
+    throw std::invalid_argument("--" + name + " needs a whole number, got '" + it->second + "'");
+  }
+}
+
+double Real(const std::map<std::string, std::string>& args, const std::string& name, double fallback) {
+  auto it = args.find(name);
+  if (it == args.end()) return fallback;
+  try {
+    return std::stod(it->second);
+  } catch (...) {
+    throw std::invalid_argument("--" + name + " needs a number, got '" + it->second + "'");
+  }
+}
+
+std::shared_ptr<const RedLineList> ListFor(const std::map<std::string, std::string>& args) {
+  AnalyzerOptions shipped = ShippedAnalyzerOptions();
+  const std::string path = args.count("redlines") ? args.at("redlines") : shipped.redlines_path;
+  auto list = RedLineList::LoadFile(path);
+  if (!list.ok()) throw std::runtime_error(std::string(list.status().message()));
+  return *list;
+}
+
+// The cross-validation fold of a row, by its text.
+int RedLineFold(std::string_view text, int folds) {
+  constexpr std::uint64_t kFoldSeed = 0x4ED11E5Eull;
+  return static_cast<int>(sentiment::StableHash(text, kFoldSeed) % static_cast<std::uint64_t>(folds));
+}
+
 }  // namespace
+
+int RunTrainRedline(const std::map<std::string, std::string>& args, std::ostream& out, std::ostream& err) {
+  static const std::set<std::string> kKnown = {"target", "out", "data", "devset", "data-root", "redlines", "hash-bits",
+                                               "epochs"};
+  for (const auto& [name, value] : args)
+    if (!kKnown.count(name)) throw std::invalid_argument("unknown option --" + name + " for --target redline");
+  if (!args.count("out")) throw std::invalid_argument("--out MODEL is required");
+  const auto rows = LoadRows(args);
+  const auto list = ListFor(args);
+  sentiment::FeatureOptions features = DefaultRedLineFeatures();
+  sentiment::TrainingOptions training = DefaultRedLineTraining();
+  features.hash_bits = Integer(args, "hash-bits", features.hash_bits);
+  if (features.hash_bits < 8 || features.hash_bits > 26) throw std::invalid_argument("--hash-bits must be in [8, 26]");
+  training.epochs = Integer(args, "epochs", training.epochs);
+  AnalyserText text;
+  RedLineTrainingSummary summary;
+  auto model = TrainRedLineModel(TrainingRows(rows), *list, text.normalizer, *text.segmenter, features, training, &summary);
+  model->Save(args.at("out"));
+  err << "train: " << summary.examples << " candidates (" << summary.incident_examples << " incidents) from "
+      << summary.rows << " rows; " << summary.rows_without_candidate << " rows have no candidate\n";
+  out << nlohmann::json{{"out", args.at("out")},
+                        {"target", "redline"},
+                        {"rows", summary.rows},
+                        {"examples", summary.examples},
+                        {"incident_examples", summary.incident_examples},
+                        {"rows_without_candidate", summary.rows_without_candidate},
+                        {"labels", summary.labels},
+                        {"redlines_version", list->version()},
+                        {"model_bytes", model->MemoryBytes()}}
+             .dump()
+      << "\n";
+  return 0;
+}
 
 std::vector<RedLineLabelledRow> ReadRedLineRows(const std::string& path) {
   const auto table = ReadTable(path);
@@ -156,17 +250,57 @@ std::vector<RedLineLabelledRow> JoinRedLineDevset(const std::string& devset_path
 }
 
 int RunEvalRedlines(int argc, char** argv, int first, std::ostream& out, std::ostream& err) {
-  const auto args = ParseArguments(argc, argv, first, {"data", "devset", "data-root", "redlines", "errors"},
+  const auto args = ParseArguments(argc, argv, first,
+                                   {"data", "devset", "data-root", "redlines", "errors", "redline-model",
+                                    "redline-threshold", "cross-validate"},
                                    {"raw-candidates"});
   const auto rows = LoadRows(args);
   AnalyzerOptions options = ShippedAnalyzerOptions();
   if (args.count("redlines")) options.redlines_path = args.at("redlines");
-  auto analyzer = MakeTriageAnalyzer(options);
-  if (!analyzer.ok()) throw std::runtime_error(std::string(analyzer.status().message()));
+  options.redline_model_threshold = Real(args, "redline-threshold", options.redline_model_threshold);
+  const int folds = Integer(args, "cross-validate", 0);
+  if (folds == 1 || folds < 0) throw std::invalid_argument("--cross-validate needs at least 2 folds");
+  if (folds && args.count("redline-model"))
+    throw std::invalid_argument("--cross-validate trains its own second stage per fold; drop --redline-model");
+  if (args.count("redline-model")) options.redline_model_path = args.at("redline-model");
+  // The second stage, cross-validated: fold k's rows are read by an analyser
+  // whose model was trained on the other folds' rows only.
+  std::vector<std::unique_ptr<TriageAnalyzer>> analyzers;
+  std::size_t cv_examples = 0;
+  if (folds) {
+    const auto list = ListFor(args);
+    AnalyserText text;
+    for (int fold = 0; fold < folds; ++fold) {
+      std::vector<RedLineLabelledRow> train;
+      for (const auto& row : rows)
+        if (RedLineFold(row.text, folds) != fold) train.push_back(row);
+      RedLineTrainingSummary summary;
+      auto model = TrainRedLineModel(TrainingRows(train), *list, text.normalizer, *text.segmenter,
+                                     DefaultRedLineFeatures(), DefaultRedLineTraining(), &summary);
+      cv_examples += summary.examples;
+      const std::string path = (std::filesystem::temp_directory_path() /
+                                ("voc-redline-cv-" + std::to_string(::getpid()) + "-" + std::to_string(fold) + ".model"))
+                                   .string();
+      model->Save(path);
+      AnalyzerOptions fold_options = options;
+      fold_options.redline_model_path = path;
+      auto made = MakeTriageAnalyzer(fold_options);
+      std::filesystem::remove(path);
+      if (!made.ok()) throw std::runtime_error(std::string(made.status().message()));
+      analyzers.push_back(*std::move(made));
+    }
+  } else {
+    auto made = MakeTriageAnalyzer(options);
+    if (!made.ok()) throw std::runtime_error(std::string(made.status().message()));
+    analyzers.push_back(*std::move(made));
+  }
+  const auto analyzer_for = [&](const RedLineLabelledRow& row) -> const TriageAnalyzer& {
+    return *analyzers[folds ? RedLineFold(row.text, folds) : 0];
+  };
   // --raw-candidates: every occurrence of a term counts, as the lists did
   // before context rules (the "before" figure).
   const bool raw = args.count("raw-candidates") > 0;
-  const auto list = (*analyzer)->red_lines().Current();
+  const auto list = analyzers.front()->red_lines().Current();
 
   std::size_t positives = 0, flagged = 0, tp = 0, watch_rows = 0, watch_true = 0;
   std::size_t shipped_true = 0, shipped_true_kept = 0, missed_true = 0, missed_true_caught = 0;
@@ -180,9 +314,9 @@ int RunEvalRedlines(int argc, char** argv, int first, std::ostream& out, std::os
     std::vector<RedLineHit> hits;
     std::size_t watch = 0;
     if (raw) {
-      hits = list->Candidates((*analyzer)->Normalize(row.text));
+      hits = list->Candidates(analyzer_for(row).Normalize(row.text));
     } else {
-      Analysis a = (*analyzer)->Analyze(AnalysisInput{.text = row.text});
+      Analysis a = analyzer_for(row).Analyze(AnalysisInput{.text = row.text});
       hits = std::move(a.red_lines);
       watch = a.red_line_watch.size();
     }
@@ -266,6 +400,13 @@ int RunEvalRedlines(int argc, char** argv, int first, std::ostream& out, std::os
   summary["watch_rows_true"] = watch_true;
   summary["redlines_version"] = list->version();
   summary["mode"] = raw ? "raw_candidates" : "context_rules";
+  if (folds) {
+    summary["second_stage"] = {{"cross_validated_folds", folds},
+                               {"training_candidates_per_fold", cv_examples / folds},
+                               {"threshold", options.redline_model_threshold}};
+  } else if (!options.redline_model_path.empty()) {
+    summary["second_stage"] = {{"model", options.redline_model_path}, {"threshold", options.redline_model_threshold}};
+  }
   err << "eval-redlines: " << rows.size() << " rows, " << flagged << " flagged, precision " << Ratio(tp, flagged)
       << ", recall " << Ratio(tp, positives) << "\n";
   out << summary.dump() << "\n";

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,11 @@ struct RedLineLabelledRow {
 std::vector<RedLineLabelledRow> ReadRedLineRows(const std::string& path);
 // The dev set joined to `data_root`; a hash that matches no row is an error.
 std::vector<RedLineLabelledRow> JoinRedLineDevset(const std::string& devset_path, const std::string& data_root);
+
+// `voc triage train --target redline`: the second stage from labelled rows
+// (--data or --devset/--data-root), candidates from --redlines (default the
+// shipped list), written to --out.
+int RunTrainRedline(const std::map<std::string, std::string>& args, std::ostream& out, std::ostream& err);
 
 int RunEvalRedlines(int argc, char** argv, int first, std::ostream& out, std::ostream& err);
 int RunRedlinesDevset(int argc, char** argv, int first, std::ostream& out, std::ostream& err);

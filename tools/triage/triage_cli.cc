@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -13,6 +14,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "services/triage/analysis/sentiment/combined_model.h"
 #include "services/triage/analysis/sentiment/lexicon_model.h"
@@ -37,10 +40,18 @@ constexpr const char* kUsage =
     "usage:\n"
     "  triage eval --data FILE.csv [--model PATH] [--topic-model PATH] [--holdout-only]\n"
     "              [--topic-labels FILE.tsv] [--taxonomy FILE] [--redlines FILE] [--topic-errors FILE.tsv]\n"
-    "              [--whole-text-topics]\n"
+    "              [--whole-text-topics] [--topic-add P] [--topic-extra P] [--topic-veto P]\n"
+    "              [--topic-cv K [--topic-train-labels FILE.tsv] [--data-root DIR]]\n"
+    "              (a multi-label --topic-model is combined with the rules; --topic-cv trains one per fold)\n"
     "              (topic scores from a `topics` column or labels joined by row hash)\n"
     "              [--lexicon-dir DIR] [--holdout-percent N] [--training-part-only] [--errors FILE.tsv]\n"
     "              [--segmenter icu|maxmatch]   (train default maxmatch; eval default: the model's)\n"
+    "  triage train --target topic (--data FILE.csv with a `topics` column | --topic-labels FILE.tsv --data-root DIR)\n"
+    "              --out MODEL [--hash-bits N] [--char-ngrams MIN-MAX] [--word-ngrams N] [--epochs N] [--nb]\n"
+    "              [--topic-spec SPEC]   (SPEC as for --members; eval --topic-cv takes it too)\n"
+    "              (multi-label: one or more `;`-separated topic ids a row)\n"
+    "  triage train --target redline (--data FILE.csv|.tsv | --devset TSV --data-root DIR) --out MODEL\n"
+    "              [--redlines FILE.yaml] [--hash-bits N] [--epochs N]   (label,text,category: the second stage)\n"
     "  triage train --data FILE.csv --out MODEL [--target label|topic] [--epochs N] [--learning-rate X]\n"
     "              [--l2 X] [--hash-bits N] [--char-ngrams MIN-MAX] [--word-ngrams N] [--no-nb] [--no-average] [--no-normalize] [--balanced]\n"
     "              [--nb-alpha X] [--holdout-percent N] [--all-rows] [--validate] [--validate-fold 0-5]\n"
@@ -50,6 +61,7 @@ constexpr const char* kUsage =
     "              nb=0|1 softmax=0|1 balanced=0|1 power=X epochs=N lr=X l2=X seed=N)\n"
     "  triage eval-redlines (--data FILE.csv|.tsv | --devset TSV --data-root DIR) [--redlines FILE.yaml]\n"
     "              [--raw-candidates] [--errors FILE.tsv]   (label=true/false, text, optional category)\n"
+    "              [--redline-model MODEL | --cross-validate K] [--redline-threshold P]   (the second stage)\n"
     "  triage redlines-devset --devset TSV --data-root DIR --out FILE.csv   (joins labels to the data)\n"
     "  triage redlines-explain --text TEXT [--redlines FILE.yaml]   (each candidate, kept or dropped, and why)\n";
 
@@ -94,6 +106,11 @@ class Arguments {
     } catch (...) {
       throw UsageError("--" + name + " needs a number, got '" + *value + "'");
     }
+  }
+  // Every --name and its value ("1" for a flag), for commands parsing their own.
+  const std::map<std::string, std::string>& Raw() const {
+    for (const auto& [name, value] : values_) used_.insert(name);
+    return values_;
   }
   void RejectUnknown() const {
     for (const auto& [name, value] : values_) {
@@ -211,6 +228,13 @@ struct TopicEvalOptions {
   std::string taxonomy, redlines;
   std::optional<std::string> errors;  // --topic-errors: rows whose topics differ
   bool whole_text = false;            // --whole-text-topics: the analyser before clause-level topics
+  // A multi-label topic model next to the rules (--topic-model, or trained per
+  // fold with --topic-cv K on --topic-train-labels rows from --data-root).
+  std::string model;
+  double add = 0.5, extra = 2.0, veto = 0.0;  // --topic-add, --topic-extra, --topic-veto
+  int cv = 0;
+  std::string cv_labels, data_root;
+  std::string spec;  // --topic-spec: member settings for the per-fold models (see --members)
 };
 
 // The shipped config file `name` (config/<name>), from the working directory
@@ -228,21 +252,149 @@ TopicEvalOptions ReadTopicEvalOptions(const Arguments& args) {
   o.redlines = args.Get("redlines").value_or(ShippedConfig("redlines.yaml"));
   o.errors = args.Get("topic-errors");
   o.whole_text = args.Flag("whole-text-topics");
+  AnalyzerOptions defaults;
+  o.add = args.Number("topic-add", defaults.topic_model_add);
+  o.extra = args.Number("topic-extra", defaults.topic_model_extra);
+  o.veto = args.Number("topic-veto", defaults.topic_model_veto);
+  o.cv = static_cast<int>(args.Number("topic-cv", 0));
+  if (o.cv == 1 || o.cv < 0) throw UsageError("--topic-cv needs at least 2 folds");
+  o.cv_labels = args.Get("topic-train-labels").value_or(o.labels.value_or(""));
+  o.data_root = args.Get("data-root").value_or("");
+  o.spec = args.Get("topic-spec").value_or("");
+  if (o.cv && o.cv_labels.empty()) throw UsageError("--topic-cv needs --topic-train-labels or --topic-labels");
   return o;
 }
 
+// ---- Trained multi-label topics (issue 10, topics item 4) -----------------
+
+// "../shared/data/waimai_10k/train.csv" -> "../shared/data".
+std::string DataRootOf(const std::string& data_path) {
+  const std::size_t slash = data_path.find_last_of('/');
+  if (slash == std::string::npos || slash == 0) return ".";
+  const std::size_t before = data_path.find_last_of('/', slash - 1);
+  return before == std::string::npos ? "." : data_path.substr(0, before);
+}
+
+// One or more labels files, comma-separated ("topics.tsv,topics_train.tsv"),
+// read as one (a row hash in two files is an error).
+TopicLabels ReadTopicLabelFiles(const std::string& list) {
+  TopicLabels merged;
+  std::size_t begin = 0;
+  while (begin <= list.size()) {
+    const std::size_t end = std::min(list.find(',', begin), list.size());
+    const std::string path = list.substr(begin, end - begin);
+    begin = end + 1;
+    if (path.empty()) continue;
+    TopicLabels one = ReadTopicLabels(path);
+    merged.scored.insert(one.scored.begin(), one.scored.end());
+    for (auto& [hash, topics] : one.by_hash) {
+      if (!merged.by_hash.emplace(hash, topics).second) throw std::runtime_error(path + ": row hash " + hash + " is also in an earlier labels file");
+      merged.source.emplace(hash, one.source.at(hash));
+    }
+  }
+  return merged;
+}
+
+// Every row a labels file names, from DIR/<source>/train.csv of each source.
+std::vector<LabelledRow> LabelledTopicRows(const TopicLabels& labels, const std::string& data_root) {
+  std::set<std::string> sources;
+  for (const auto& [hash, source] : labels.source) sources.insert(source);
+  std::vector<LabelledRow> out;
+  for (const auto& source : sources) {
+    auto rows = JoinTopicLabels(labels, ReadLabelledCsv(data_root + "/" + source + "/train.csv"), source);
+    for (auto& row : rows) out.push_back(std::move(row));
+  }
+  return out;
+}
+
+// The cross-validation fold of a row (by its text, so a text is in one fold).
+int TopicFold(std::string_view text, int folds) {
+  constexpr std::uint64_t kFoldSeed = 0xF01DF01Dull;
+  return static_cast<int>(sentiment::StableHash(text, kFoldSeed) % static_cast<std::uint64_t>(folds));
+}
+
+// "a.b;c" -> {"a", "a.b", "c"}: a subtopic implies its parent, so the model
+// learns every level.
+std::vector<std::string> TopicIdsWithAncestors(const std::string& list) {
+  std::set<std::string> ids;
+  for (const auto& id : SplitTopicList(list)) {
+    for (std::size_t dot = id.find('.'); dot != std::string::npos; dot = id.find('.', dot + 1)) ids.insert(id.substr(0, dot));
+    ids.insert(id);
+  }
+  return {ids.begin(), ids.end()};
+}
+
+void ApplyMemberSpec(const std::string& spec, const std::string& lexicon_dir, FeatureOptions& features,
+                     TrainingOptions& training);
+
+// Chosen by 5-fold cross-validation on topics.tsv + topics_train.tsv
+// (docs/triage.md, "The trained topic model"): character 1-2-grams and word
+// unigrams in 2^16 buckets score as well as 1-3-grams, word bigrams and 2^18
+// buckets (pooled F1 0.770 vs 0.768) and cost half as much per feedback.
+void DefaultMultiLabelTopicSettings(FeatureOptions& features, TrainingOptions& training) {
+  features.hash_bits = 16;
+  features.char_ngram_min = 1;
+  features.char_ngram_max = 2;
+  features.word_ngram_max = 1;
+  training.epochs = 10;
+  training.naive_bayes_scaling = false;
+  training.balance_classes = false;
+}
+
+// One sigmoid per topic id (and parent) over the rows' text.
+std::unique_ptr<LinearModel> TrainTopicModel(const std::vector<const LabelledRow*>& rows, TextPipeline& pipeline,
+                                             const std::string& segmentation, const FeatureOptions& features,
+                                             const TrainingOptions& training) {
+  std::vector<std::vector<std::string>> ids;
+  std::set<std::string> names;
+  for (const LabelledRow* row : rows) {
+    ids.push_back(TopicIdsWithAncestors(row->topics));
+    names.insert(ids.back().begin(), ids.back().end());
+  }
+  if (names.empty()) throw std::runtime_error("no row has a topic to learn");
+  const std::vector<std::string> sorted(names.begin(), names.end());
+  const sentiment::FeatureExtractor extractor(features);
+  std::vector<std::vector<Feature>> examples(rows.size());
+  std::vector<std::vector<int>> sets(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    pipeline.Process(rows[i]->text);
+    extractor.Extract(pipeline.normalized, pipeline.tokens, examples[i]);
+    for (const auto& id : ids[i])
+      sets[i].push_back(static_cast<int>(std::lower_bound(sorted.begin(), sorted.end(), id) - sorted.begin()));
+  }
+  auto model = LinearModel::TrainMultiLabel(examples, sets, sorted, features, training);
+  model->set_segmentation(segmentation);
+  return model;
+}
+
+std::string TemporaryModelPath(const std::string& what, int fold) {
+  return (std::filesystem::temp_directory_path() /
+          ("voc-" + what + "-" + std::to_string(::getpid()) + "-" + std::to_string(fold) + ".model"))
+      .string();
+}
+
 // Runs the full analyser on every row that has topic labels and scores its
-// complaint topics; empty JSON when no row has a `topics` label.
+// complaint topics; empty JSON when no row has a `topics` label. With
+// --topic-cv K, each fold's rows are scored by an analyser whose topic model
+// was trained on the other folds' rows only.
 nlohmann::json EvaluateTopics(const std::vector<LabelledRow>& rows, const TopicEvalOptions& o,
-                              const std::set<std::string>& scored, const std::string& lexicon_dir, std::ostream& err) {
-  AnalyzerOptions options;
-  options.taxonomy_path = o.taxonomy;
-  options.redlines_path = o.redlines;
-  options.priority_path = ShippedConfig("priority.yaml");
-  options.lexicon_dir = lexicon_dir;
-  options.clause_topics = !o.whole_text;
-  auto analyzer = MakeTriageAnalyzer(options);
-  if (!analyzer.ok()) throw std::runtime_error(std::string(analyzer.status().message()));
+                              const std::set<std::string>& scored, const std::string& lexicon_dir,
+                              const std::string& data_path, std::ostream& err) {
+  const auto make_analyzer = [&](const std::string& model_path) {
+    AnalyzerOptions options;
+    options.taxonomy_path = o.taxonomy;
+    options.redlines_path = o.redlines;
+    options.priority_path = ShippedConfig("priority.yaml");
+    options.lexicon_dir = lexicon_dir;
+    options.clause_topics = !o.whole_text;
+    options.topic_model_path = model_path;
+    options.topic_model_add = o.add;
+    options.topic_model_extra = o.extra;
+    options.topic_model_veto = o.veto;
+    auto analyzer = MakeTriageAnalyzer(options);
+    if (!analyzer.ok()) throw std::runtime_error(std::string(analyzer.status().message()));
+    return *std::move(analyzer);
+  };
   TopicScorer scorer(scored);
   std::ofstream errors;
   if (o.errors) {
@@ -250,8 +402,8 @@ nlohmann::json EvaluateTopics(const std::vector<LabelledRow>& rows, const TopicE
     if (!errors) throw std::runtime_error("cannot write " + *o.errors);
     errors << "hash\tgold\tpredicted\tmentions\ttext\n";
   }
-  for (const auto& row : rows) {
-    const Analysis a = (*analyzer)->Analyze(AnalysisInput{.text = row.text});
+  const auto score = [&](const TriageAnalyzer& analyzer, const LabelledRow& row) {
+    const Analysis a = analyzer.Analyze(AnalysisInput{.text = row.text});
     std::vector<std::string> predicted;
     for (const auto& t : a.topics) predicted.push_back(t.path);
     const auto gold = SplitTopicList(row.topics);
@@ -273,6 +425,31 @@ nlohmann::json EvaluateTopics(const std::vector<LabelledRow>& rows, const TopicE
                << text << '\n';
       }
     }
+  };
+  nlohmann::json cv_report;
+  if (o.cv > 0) {
+    const std::string root = o.data_root.empty() ? DataRootOf(data_path) : o.data_root;
+    const std::vector<LabelledRow> training_rows = LabelledTopicRows(ReadTopicLabelFiles(o.cv_labels), root);
+    FeatureOptions features;
+    TrainingOptions training;
+    DefaultMultiLabelTopicSettings(features, training);
+    ApplyMemberSpec(o.spec, lexicon_dir, features, training);
+    TextPipeline pipeline(kDefaultSegmentation, lexicon_dir);
+    cv_report = {{"folds", o.cv}, {"training_labels", o.cv_labels}, {"training_rows", training_rows.size()}};
+    for (int fold = 0; fold < o.cv; ++fold) {
+      std::vector<const LabelledRow*> train;
+      for (const auto& row : training_rows)
+        if (TopicFold(row.text, o.cv) != fold) train.push_back(&row);
+      const std::string path = TemporaryModelPath("topic-cv", fold);
+      TrainTopicModel(train, pipeline, kDefaultSegmentation, features, training)->Save(path);
+      const auto analyzer = make_analyzer(path);
+      std::filesystem::remove(path);
+      for (const auto& row : rows)
+        if (TopicFold(row.text, o.cv) == fold) score(*analyzer, row);
+    }
+  } else {
+    const auto analyzer = make_analyzer(o.model);
+    for (const auto& row : rows) score(*analyzer, row);
   }
   err << "eval: topics (top level, micro) precision " << scorer.TopMicroPrecision() << ", recall "
       << scorer.TopMicroRecall() << ", F1 " << scorer.TopMicroF1() << "\n";
@@ -280,6 +457,12 @@ nlohmann::json EvaluateTopics(const std::vector<LabelledRow>& rows, const TopicE
   report["taxonomy"] = o.taxonomy;
   report["clause_topics"] = !o.whole_text;
   if (o.labels) report["labels"] = *o.labels;
+  if (!o.model.empty() || o.cv > 0) {
+    report["topic_model"] = o.cv > 0 ? nlohmann::json(cv_report) : nlohmann::json(o.model);
+    report["topic_model_add"] = o.add;
+    report["topic_model_extra"] = o.extra;
+    report["topic_model_veto"] = o.veto;
+  }
   return report;
 }
 
@@ -295,7 +478,7 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
   const auto errors_path = args.Get("errors");
   const auto segmenter_arg = args.Get("segmenter");
   const bool training_part_only = args.Flag("training-part-only");
-  const TopicEvalOptions topic_options = ReadTopicEvalOptions(args);
+  TopicEvalOptions topic_options = ReadTopicEvalOptions(args);
   args.RejectUnknown();
   if (holdout_only && training_part_only) throw UsageError("--holdout-only and --training-part-only exclude each other");
 
@@ -303,7 +486,7 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
   std::set<std::string> scored_topics;
   if (topic_options.labels) {
     // Topic labels are kept outside the data, by row hash: score only those rows.
-    const TopicLabels labels = ReadTopicLabels(*topic_options.labels);
+    const TopicLabels labels = ReadTopicLabelFiles(*topic_options.labels);
     scored_topics = labels.scored;
     rows = JoinTopicLabels(labels, std::move(rows), SourceOfDataPath(data));
   }
@@ -332,6 +515,11 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
   if (topic_model_path) {
     topic_model = LinearModel::Load(*topic_model_path);
     model_bytes += topic_model->MemoryBytes();
+    // A multi-label model works next to the rules, in the topic scores.
+    if (topic_model->multi_label()) {
+      topic_options.model = *topic_model_path;
+      topic_model.reset();
+    }
   }
 
   // Corpora labelled only negative/positive are scored as binary tasks: a
@@ -401,7 +589,7 @@ int RunEval(const Arguments& args, std::ostream& out, std::ostream& err) {
   const bool has_topic_labels =
       topic_options.labels ||
       std::any_of(rows.begin(), rows.end(), [](const LabelledRow& row) { return !row.topics.empty(); });
-  if (has_topic_labels) result["topics"] = EvaluateTopics(rows, topic_options, scored_topics, lexicon_dir, err);
+  if (has_topic_labels) result["topics"] = EvaluateTopics(rows, topic_options, scored_topics, lexicon_dir, data, err);
   if (topic_model) {
     result["topic_n"] = topic_report.n;
     result["topic_accuracy"] = topic_report.Accuracy();
@@ -529,11 +717,75 @@ std::string DefaultMembers(const std::string& target, bool chinese) {
   return "lex=1 wchar=3-5 bits=18;lex=1 char=2-5 softmax=1 nb=0 bits=18";
 }
 
+// `train --target topic` on rows with one or more topics: a multi-label model.
+// Rows come from --data (a `topics` column) or from --topic-labels joined to
+// --data-root/<source>/train.csv.
+int RunTrainTopics(const Arguments& args, std::ostream& out, std::ostream& err) {
+  const auto data = args.Get("data");
+  const auto labels_path = args.Get("topic-labels");
+  const std::string model_out = args.Require("out");
+  args.Get("target");
+  FeatureOptions features;
+  TrainingOptions training;
+  DefaultMultiLabelTopicSettings(features, training);
+  features.hash_bits = static_cast<int>(args.Number("hash-bits", features.hash_bits));
+  if (auto range = args.Get("char-ngrams")) std::tie(features.char_ngram_min, features.char_ngram_max) = ParseRange(*range);
+  features.word_ngram_max = static_cast<int>(args.Number("word-ngrams", features.word_ngram_max));
+  if (features.hash_bits < 8 || features.hash_bits > 26) throw UsageError("--hash-bits must be in [8, 26]");
+  training.epochs = static_cast<int>(args.Number("epochs", training.epochs));
+  training.learning_rate = args.Number("learning-rate", training.learning_rate);
+  training.l2 = args.Number("l2", training.l2);
+  if (args.Flag("nb")) training.naive_bayes_scaling = true;
+  const std::string lexicon_dir = args.Get("lexicon-dir").value_or(sentiment::DefaultLexiconDirectory());
+  if (auto spec = args.Get("topic-spec")) ApplyMemberSpec(*spec, lexicon_dir, features, training);
+  const auto root_arg = args.Get("data-root");
+  args.RejectUnknown();
+  std::vector<LabelledRow> rows;
+  if (labels_path) {
+    const std::string root = root_arg ? *root_arg : (data ? DataRootOf(*data) : std::string());
+    if (root.empty()) throw UsageError("--topic-labels needs --data-root DIR (e.g. ../shared/data)");
+    rows = LabelledTopicRows(ReadTopicLabelFiles(*labels_path), root);
+  } else {
+    if (!data) throw UsageError("--data is required (or --topic-labels with --data-root)");
+    rows = ReadLabelledCsv(*data);
+    std::erase_if(rows, [](const LabelledRow& row) { return row.topics.empty(); });
+  }
+  std::vector<const LabelledRow*> train;
+  for (const auto& row : rows) train.push_back(&row);
+  err << "train: " << train.size() << " rows with topic labels (multi-label)\n";
+  TextPipeline pipeline(kDefaultSegmentation, lexicon_dir);
+  const auto start = std::chrono::steady_clock::now();
+  auto model = TrainTopicModel(train, pipeline, kDefaultSegmentation, features, training);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  model->Save(model_out);
+  out << nlohmann::json{{"data", data ? *data : *labels_path},
+                        {"out", model_out},
+                        {"target", "topic"},
+                        {"multi_label", true},
+                        {"examples", train.size()},
+                        {"labels", model->labels()},
+                        {"train_seconds", seconds},
+                        {"model_bytes", model->MemoryBytes()}}
+             .dump()
+      << "\n";
+  return 0;
+}
+
+// Whether a labelled CSV has a `topics` column with something in it.
+bool HasTopicsColumn(const std::string& path) {
+  const auto rows = ReadLabelledCsv(path);
+  return std::any_of(rows.begin(), rows.end(), [](const LabelledRow& row) { return !row.topics.empty(); });
+}
+
 int RunTrain(const Arguments& args, std::ostream& out, std::ostream& err) {
+  const std::string target_arg = args.Get("target").value_or("label");
+  if (target_arg == "redline") return RunTrainRedline(args.Raw(), out, err);
+  if (target_arg == "topic" && (args.Get("topic-labels") || (args.Get("data") && HasTopicsColumn(*args.Get("data")))))
+    return RunTrainTopics(args, out, err);
   const std::string data = args.Require("data");
   const std::string model_out = args.Require("out");
   const std::string target = args.Get("target").value_or("label");
-  if (target != "label" && target != "topic") throw UsageError("--target must be label or topic");
+  if (target != "label" && target != "topic") throw UsageError("--target must be label, topic or redline");
   const int percent = static_cast<int>(args.Number("holdout-percent", kDefaultHoldoutPercent));
   const bool all_rows = args.Flag("all-rows");
 
@@ -680,7 +932,7 @@ int RunTriageCommand(int argc, char** argv, std::ostream& out, std::ostream& err
     const std::string command = argv[1];
     if (command == "eval")
       return RunEval(Arguments(argc, argv, 2, {"holdout-only", "training-part-only", "whole-text-topics"}), out, err);
-    if (command == "train") return RunTrain(Arguments(argc, argv, 2, {"no-nb", "no-average", "no-normalize", "balanced", "unbalanced", "all-rows", "last-clause", "lexicon-features", "softmax", "validate"}), out, err);
+    if (command == "train") return RunTrain(Arguments(argc, argv, 2, {"no-nb", "no-average", "no-normalize", "balanced", "unbalanced", "all-rows", "last-clause", "lexicon-features", "softmax", "validate", "nb"}), out, err);
     // Red lines (issue 10, redlines): tools/triage/redline_eval.h.
     if (command == "eval-redlines") return RunEvalRedlines(argc, argv, 2, out, err);
     if (command == "redlines-devset") return RunRedlinesDevset(argc, argv, 2, out, err);

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "services/triage/analysis/factory.h"
+#include "services/triage/analysis/redlines/red_line_model.h"
 #include "services/triage/analysis/shared/multi_pattern_matcher.h"
 #include "services/triage/analysis/text/utf8.h"
 
@@ -60,6 +61,33 @@ class TriageAnalyzer::Pipeline {
       topic_model_ = sentiment::LinearModel::Load(options.topic_model_path);
       if (topic_model_->NeedsLexicon()) topic_model_->AttachLexicon(lexicon_);
     }
+    if (!options.redline_model_path.empty()) {
+      auto loaded = RedLineModel::Load(options.redline_model_path);
+      if (!loaded.ok()) throw voc::ConfigError(std::string(loaded.status().message()));
+      if (loaded.value()->linear().NeedsLexicon())
+        throw voc::ConfigError(options.redline_model_path + ": a red-line model cannot use lexicon features");
+      redline_model_ = *std::move(loaded);
+      redline_threshold_ = options.redline_model_threshold;
+    }
+  }
+
+  bool multi_label_topics() const { return topic_model_ && topic_model_->multi_label(); }
+  const sentiment::LinearModel* topic_model() const { return topic_model_.get(); }
+  // The multi-label topic probabilities of the text of the last Run() on this thread.
+  const std::vector<double>& TopicProbabilities() const {
+    Scratch& scratch = ThreadScratch();
+    topic_model_->Probabilities(scratch.normalized, scratch.tokens, scratch.topic_probabilities);
+    return scratch.topic_probabilities;
+  }
+  // The words of the last Run()'s text that decided the topic model's `label`.
+  std::vector<std::string> ExplainTopic(int label) const {
+    const Scratch& scratch = ThreadScratch();
+    return topic_model_->Explain(scratch.normalized, scratch.tokens, label, -1, 4);
+  }
+
+  // The red-line second stage, if configured.
+  void JudgeRedLines(const std::string& normalized, Analysis& a) const {
+    if (redline_model_) ApplyRedLineModel(*redline_model_, redline_threshold_, normalized, *segmenter_, a);
   }
 
   const std::string& name() const { return name_; }
@@ -87,6 +115,7 @@ class TriageAnalyzer::Pipeline {
     std::vector<text::Token> tokens;
     std::vector<text::ClauseSpan> clauses;             // of normalized.text (clause-level topics)
     std::vector<sentiment::ClauseReading> readings;    // the lexicon's reading of each clause
+    std::vector<double> topic_probabilities;           // the multi-label topic model's, per label
   };
   static Scratch& ThreadScratch() {
     thread_local Scratch scratch;
@@ -120,7 +149,9 @@ class TriageAnalyzer::Pipeline {
       r = model_->Score(normalized, tokens);
       if (clauses) lexicon_->ScoreWithClauses(normalized, tokens, scratch.clauses, scratch.readings);
     }
-    if (topic_model_ && model_topic) {
+    // A multi-label model is asked lazily (TopicProbabilities), only for
+    // feedback the combination rule can change.
+    if (topic_model_ && model_topic && !topic_model_->multi_label()) {
       const auto p = topic_model_->Predict(normalized, tokens);
       if (p.probability >= kTopicModelMinProbability) *model_topic = topic_model_->labels()[p.label];
     }
@@ -136,6 +167,8 @@ class TriageAnalyzer::Pipeline {
   std::shared_ptr<const sentiment::LexiconModel> lexicon_;
   std::unique_ptr<sentiment::CombinedModel> combined_;
   std::unique_ptr<sentiment::LinearModel> topic_model_;
+  std::shared_ptr<const RedLineModel> redline_model_;
+  double redline_threshold_ = 0.5;
   const sentiment::SentimentModel* model_ = nullptr;
   std::string name_;
 };
@@ -161,6 +194,9 @@ TriageAnalyzer::TriageAnalyzer(const AnalyzerOptions& options) {
   pipeline_ = std::make_unique<Pipeline>(options);
   sentiment_model_name_ = pipeline_->name();
   clause_topics_ = options.clause_topics;
+  topic_model_add_ = options.topic_model_add;
+  topic_model_extra_ = options.topic_model_extra;
+  topic_model_veto_ = options.topic_model_veto;
 }
 
 TriageAnalyzer::~TriageAnalyzer() = default;
@@ -274,6 +310,64 @@ void TriageAnalyzer::ReadTopics(const Taxonomy& taxonomy, const std::string& nor
   }
 }
 
+namespace {
+
+std::string_view TopLevel(std::string_view id) { return id.substr(0, id.find('.')); }
+bool IsAncestorId(std::string_view ancestor, std::string_view id) {
+  return id.size() > ancestor.size() && id.starts_with(ancestor) && id[ancestor.size()] == '.';
+}
+
+}  // namespace
+
+void TriageAnalyzer::CombineTopicModel(const Taxonomy& taxonomy, Analysis& a) const {
+  const sentiment::LinearModel& model = *pipeline_->topic_model();
+  const bool none = a.topics.empty();
+  const bool positive = a.sentiment == SentimentLabel::kPositive;
+  // Only feedback the rule below can change pays for the model.
+  const bool may_veto = topic_model_veto_ > 0 && !none;
+  const bool may_add = !positive && (none ? topic_model_add_ <= 1.0 : topic_model_extra_ <= 1.0);
+  if (!may_veto && !may_add) return;
+  const std::vector<double>& p = pipeline_->TopicProbabilities();
+  if (p.size() != model.labels().size()) return;
+  const auto probability_of = [&](std::string_view id) {
+    const int index = model.LabelIndex(id);
+    return index < 0 ? -1.0 : p[index];
+  };
+  // The rules' own verdict (`none`, before the veto) decides whether the
+  // model may add: a feedback whose rule topics were all vetoed is not one
+  // the rules left without any.
+  // Veto: a rule topic whose top level the model finds unlikely.
+  if (topic_model_veto_ > 0) {
+    std::erase_if(a.topics, [&](const TopicMatch& t) {
+      const double q = probability_of(TopLevel(t.path));
+      return q >= 0 && q < topic_model_veto_;
+    });
+  }
+  if (positive || (!none && a.topics.empty())) return;
+  const double threshold = none ? topic_model_add_ : topic_model_extra_;
+  std::vector<int> chosen;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p[i] < threshold) continue;
+    const std::string& id = model.labels()[i];
+    // With rule topics, only a top level they do not cover.
+    if (!none && std::any_of(a.topics.begin(), a.topics.end(),
+                             [&](const TopicMatch& t) { return TopLevel(t.path) == TopLevel(id); }))
+      continue;
+    chosen.push_back(static_cast<int>(i));
+  }
+  for (const int i : chosen) {
+    const std::string& id = model.labels()[i];
+    // The most specific chosen ids only.
+    if (std::any_of(chosen.begin(), chosen.end(), [&](int j) { return IsAncestorId(id, model.labels()[j]); }))
+      continue;
+    const TopicDefinition* known = taxonomy.Find(id);
+    TopicMatch match{id, known ? known->department : std::string(), SentimentLabel::kNegative,
+                     pipeline_->ExplainTopic(i)};
+    a.topic_mentions.push_back(match);
+    a.topics.push_back(std::move(match));
+  }
+}
+
 Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string& normalized) const {
   Analysis a;
   std::string model_topic;
@@ -285,6 +379,7 @@ Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string
 
   const auto taxonomy = taxonomy_->Current();
   ReadTopics(*taxonomy, normalized, a);
+  if (pipeline_->multi_label_topics()) CombineTopicModel(*taxonomy, a);
   if (!model_topic.empty() && a.sentiment == SentimentLabel::kNegative &&
       std::none_of(a.topics.begin(), a.topics.end(), [&](const TopicMatch& t) { return t.path == model_topic; })) {
     // A label of the trained topic classifier: routed by its taxonomy
@@ -295,6 +390,7 @@ Analysis TriageAnalyzer::AnalyzeWithText(const AnalysisInput& input, std::string
   // Red lines (issue 10, redlines): candidates decided by their context
   // rules, with the sentiment just computed; watch hits raise the priority.
   ApplyRedLines(*red_lines_->Current(), normalized, a);
+  pipeline_->JudgeRedLines(normalized, a);
 
   a.nps_category = NpsCategoryFor(input.nps);
   PriorityFacts facts;

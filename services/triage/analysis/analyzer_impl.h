@@ -60,12 +60,15 @@ class TriageAnalyzer final : public Analyzer {
   // Topics per clause, each with its clause's sentiment, into a.topic_mentions;
   // the negative ones (most specific) into a.topics. Needs a.sentiment set.
   void ReadTopics(const Taxonomy& taxonomy, const std::string& normalized, Analysis& a) const;
+  // The multi-label topic model's additions and vetoes (AnalyzerOptions::topic_model_*).
+  void CombineTopicModel(const Taxonomy& taxonomy, Analysis& a) const;
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<TaxonomyStore> taxonomy_;
   std::unique_ptr<RedLineStore> red_lines_;
   std::unique_ptr<PriorityStore> priority_;
   std::string sentiment_model_name_;
   bool clause_topics_ = true;
+  double topic_model_add_ = 0.5, topic_model_extra_ = 2.0, topic_model_veto_ = 0.0;
 };
 
 // Default weak-signal dictionary when none is configured: one group, "key",

@@ -2,10 +2,17 @@
 // top-level vs per-id, micro vs macro, scored ids, labels joined by row hash.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/support/servers.h"
 #include "tools/triage/topic_eval.h"
+#include "tools/triage/triage_cli.h"
 
 namespace voc::triage::tools {
 namespace {
@@ -102,6 +109,111 @@ TEST(TopicEvalTest, MalformedLabelsNameTheirLine) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("bad.tsv:3:"), std::string::npos) << e.what();
   }
+}
+
+// ---- `train --target topic` on multi-label rows and `eval` with the model ----
+
+nlohmann::json LastJsonLine(const std::string& text) {
+  std::string last, line;
+  std::istringstream lines(text);
+  while (std::getline(lines, line))
+    if (!line.empty()) last = line;
+  return nlohmann::json::parse(last);
+}
+
+int RunTriage(std::vector<std::string> args, std::string& out_text, std::string& err_text) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::ostringstream out, err;
+  const int rc = RunTriageCommand(static_cast<int>(argv.size()), argv.data(), out, err);
+  out_text = out.str();
+  err_text = err.str();
+  return rc;
+}
+
+// Negative reviews with one or more topics (`;`-separated), some the rules know.
+std::vector<std::pair<std::string, std::string>> MultiLabelRows() {
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (int i = 0; i < 3; ++i) {
+    const std::string n = std::to_string(i);
+    rows.push_back({"菜太咸了，难以下咽" + n, "food.taste"});
+    rows.push_back({"饭菜难吃，味道差" + n, "food.taste"});
+    rows.push_back({"送餐太慢了，等了两个小时" + n, "logistics.delivery_delay"});
+    rows.push_back({"骑手迟到一个多小时" + n, "logistics.delivery_delay"});
+    rows.push_back({"送得太慢，菜也难吃" + n, "logistics.delivery_delay;food.taste"});
+    rows.push_back({"不想说了" + n, "-"});
+  }
+  return rows;
+}
+
+std::string Csv(const std::vector<std::pair<std::string, std::string>>& rows) {
+  std::string csv = "label,text,topics\n";
+  for (const auto& [text, topics] : rows) csv += "negative," + text + "," + topics + "\n";
+  return csv;
+}
+
+TEST(TopicEvalTest, TrainsAMultiLabelTopicModelAndEvaluatesItWithTheRules) {
+  voc::testing::TempDir dir;
+  const std::string csv = dir.path() + "/rows.csv", model = dir.path() + "/topics.model";
+  {
+    std::ofstream(csv) << Csv(MultiLabelRows());
+  }
+  std::string out, err;
+  ASSERT_EQ(RunTriage({"triage", "train", "--target", "topic", "--data", csv, "--out", model, "--hash-bits", "14"},
+                      out, err),
+            0)
+      << err;
+  const auto trained = LastJsonLine(out);
+  EXPECT_EQ(trained["multi_label"], true);
+  EXPECT_EQ(trained["examples"], 18);
+  // Subtopics imply their parents: the model learns both levels.
+  EXPECT_EQ(trained["labels"], (std::vector<std::string>{"food", "food.taste", "logistics", "logistics.delivery_delay"}));
+
+  ASSERT_EQ(RunTriage({"triage", "eval", "--data", csv, "--topic-model", model, "--topic-veto", "0.1"}, out, err), 0)
+      << err;
+  const auto evaluated = LastJsonLine(out);
+  ASSERT_TRUE(evaluated.contains("topics"));
+  EXPECT_EQ(evaluated["topics"]["topic_model"], model);
+  EXPECT_DOUBLE_EQ(evaluated["topics"]["topic_model_veto"].get<double>(), 0.1);
+  EXPECT_EQ(evaluated["topics"]["n"], 18);
+  EXPECT_FALSE(evaluated.contains("topic_n"));  // not the single-label report
+}
+
+TEST(TopicEvalTest, CrossValidatedTopicModelTrainsOnTheOtherFoldsOfTheLabelledSources) {
+  voc::testing::TempDir dir;
+  std::filesystem::create_directories(dir.path() + "/demo");
+  const auto rows = MultiLabelRows();
+  {
+    std::ofstream(dir.path() + "/demo/train.csv") << "label,text\n";
+    std::ofstream data(dir.path() + "/demo/train.csv", std::ios::app);
+    for (const auto& [text, topics] : rows) data << "negative," << text << "\n";
+    std::ofstream labels(dir.path() + "/labels.tsv");
+    labels << "# scored: food food.taste logistics logistics.delivery_delay\nhash\tsource\ttopics\n";
+    for (const auto& [text, topics] : rows) labels << TopicRowHash(text) << "\tdemo\t" << topics << "\n";
+  }
+  std::string out, err;
+  ASSERT_EQ(RunTriage({"triage", "eval", "--data", dir.path() + "/demo/train.csv", "--topic-labels",
+                       dir.path() + "/labels.tsv", "--topic-cv", "3"},
+                      out, err),
+            0)
+      << err;
+  const auto j = LastJsonLine(out);
+  EXPECT_EQ(j["topics"]["n"], 18);
+  EXPECT_EQ(j["topics"]["topic_model"]["folds"], 3);
+  EXPECT_EQ(j["topics"]["topic_model"]["training_rows"], 18);
+
+  // The same rows train a model from the labels file and the data root.
+  ASSERT_EQ(RunTriage({"triage", "train", "--target", "topic", "--topic-labels", dir.path() + "/labels.tsv",
+                       "--data-root", dir.path(), "--out", dir.path() + "/m.model", "--hash-bits", "12"},
+                      out, err),
+            0)
+      << err;
+  EXPECT_EQ(LastJsonLine(out)["examples"], 18);
+  // One fold is not cross-validation.
+  EXPECT_EQ(RunTriage({"triage", "eval", "--data", dir.path() + "/demo/train.csv", "--topic-labels",
+                       dir.path() + "/labels.tsv", "--topic-cv", "1"},
+                      out, err),
+            2);
 }
 
 }  // namespace

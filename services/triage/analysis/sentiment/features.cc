@@ -111,6 +111,10 @@ std::uint32_t FeatureExtractor::WordIndex(std::string_view word) const {
   return static_cast<std::uint32_t>(StableHash(word, kWordSeed)) & mask_;
 }
 
+std::uint32_t FeatureExtractor::CharNgramIndex(std::string_view gram, int n) const {
+  return static_cast<std::uint32_t>(StableHash(gram, kCharSeed + n)) & mask_;
+}
+
 namespace {
 
 // English words that open a negation scope for FeatureOptions::negation_scope.

@@ -77,6 +77,8 @@ class FeatureExtractor {
 
   // The bucket of one word unigram (to explain a prediction by its words).
   std::uint32_t WordIndex(std::string_view word) const;
+  // The bucket of one character n-gram of `n` code points (to explain by n-grams).
+  std::uint32_t CharNgramIndex(std::string_view gram, int n) const;
   const FeatureOptions& options() const { return options_; }
 
  private:

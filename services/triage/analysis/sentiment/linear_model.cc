@@ -1,5 +1,7 @@
 #include "services/triage/analysis/sentiment/linear_model.h"
 
+#include "services/triage/analysis/text/utf8.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -21,12 +23,13 @@ double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
 // Per-class log-count ratios r[c][i] = log((p_ci/|p_c|) / (q_ci/|q_c|)), where p counts
 // documents of class c holding feature i and q those of the other classes.
-std::vector<float> NaiveBayesRatios(const std::vector<std::vector<Feature>>& examples, const std::vector<int>& labels,
-                                    std::size_t buckets, int classes, double alpha) {
+std::vector<float> NaiveBayesRatios(const std::vector<std::vector<Feature>>& examples,
+                                    const std::vector<std::vector<int>>& labels, std::size_t buckets, int classes,
+                                    double alpha) {
   std::vector<float> in_class(buckets * classes, 0.0f), total(buckets, 0.0f);
   for (std::size_t d = 0; d < examples.size(); ++d) {
     for (const auto& f : examples[d]) {
-      in_class[f.index * classes + labels[d]] += 1.0f;
+      for (const int y : labels[d]) in_class[f.index * classes + y] += 1.0f;
       total[f.index] += 1.0f;
     }
   }
@@ -67,9 +70,33 @@ std::unique_ptr<LinearModel> LinearModel::Train(const std::vector<std::vector<Fe
                                                 const std::vector<int>& labels, std::vector<std::string> label_names,
                                                 const FeatureOptions& feature_options,
                                                 const TrainingOptions& options) {
+  std::vector<std::vector<int>> sets;
+  sets.reserve(labels.size());
+  for (const int y : labels) sets.push_back({y});
+  return TrainSets(examples, sets, std::move(label_names), feature_options, options, /*multi_label=*/false);
+}
+
+std::unique_ptr<LinearModel> LinearModel::TrainMultiLabel(const std::vector<std::vector<Feature>>& examples,
+                                                          const std::vector<std::vector<int>>& label_sets,
+                                                          std::vector<std::string> label_names,
+                                                          const FeatureOptions& feature_options,
+                                                          const TrainingOptions& options) {
+  if (options.softmax) throw std::invalid_argument("a multi-label model cannot use the softmax objective");
+  return TrainSets(examples, label_sets, std::move(label_names), feature_options, options, /*multi_label=*/true);
+}
+
+std::unique_ptr<LinearModel> LinearModel::TrainSets(const std::vector<std::vector<Feature>>& examples,
+                                                    const std::vector<std::vector<int>>& labels,
+                                                    std::vector<std::string> label_names,
+                                                    const FeatureOptions& feature_options,
+                                                    const TrainingOptions& options, bool multi_label) {
   if (examples.size() != labels.size() || examples.empty()) throw std::invalid_argument("no training examples");
-  if (label_names.size() < 2) throw std::invalid_argument("training needs at least two labels");
+  if (label_names.size() < (multi_label ? 1u : 2u)) throw std::invalid_argument("training needs at least two labels");
+  for (const auto& set : labels)
+    for (const int y : set)
+      if (y < 0 || y >= static_cast<int>(label_names.size())) throw std::invalid_argument("label index out of range");
   std::unique_ptr<LinearModel> model(new LinearModel(std::move(label_names), feature_options, options.softmax));
+  model->multi_label_ = multi_label;
   const int classes = static_cast<int>(model->labels_.size());
   const std::size_t buckets = std::size_t{1} << feature_options.hash_bits;
 
@@ -82,11 +109,20 @@ std::unique_ptr<LinearModel> LinearModel::Train(const std::vector<std::vector<Fe
   std::vector<double> class_weight(classes, 1.0);
   if (options.balance_classes) {
     std::vector<double> counts(classes, 0.0);
-    for (const int y : labels) counts[y] += 1.0;
+    for (const auto& set : labels)
+      for (const int y : set) counts[y] += 1.0;
     for (int c = 0; c < classes; ++c) {
       class_weight[c] = counts[c] > 0 ? std::pow(examples.size() / (classes * counts[c]), options.balance_power) : 0.0;
     }
   }
+  // Single-label examples are weighted by their class; multi-label ones (which
+  // may have no label at all) by 1.
+  const auto weight_of = [&](std::size_t d) {
+    return multi_label || labels[d].empty() ? 1.0 : class_weight[labels[d].front()];
+  };
+  const auto has = [&](std::size_t d, int c) {
+    return std::find(labels[d].begin(), labels[d].end(), c) != labels[d].end();
+  };
 
   // AdaGrad over all classes at once: one-vs-rest sigmoids, or one softmax.
   std::vector<float> w(buckets * classes, 0.0f), accumulated(buckets * classes, 1e-8f);
@@ -102,7 +138,7 @@ std::unique_ptr<LinearModel> LinearModel::Train(const std::vector<std::vector<Fe
     double loss = 0.0;
     for (const std::size_t d : order) {
       const auto& x = examples[d];
-      const double example_weight = class_weight[labels[d]];
+      const double example_weight = weight_of(d);
       for (int c = 0; c < classes; ++c) {
         z[c] = b[c];
         for (const auto& f : x) z[c] += f.value * ratio(f.index, c) * w[static_cast<std::size_t>(f.index) * classes + c];
@@ -113,12 +149,12 @@ std::unique_ptr<LinearModel> LinearModel::Train(const std::vector<std::vector<Fe
         for (int c = 0; c < classes; ++c) sum += (g[c] = std::exp(z[c] - top));
         for (int c = 0; c < classes; ++c) {
           const double p = g[c] / sum;
-          if (labels[d] == c) loss -= example_weight * std::log(std::max(p, 1e-12));
-          g[c] = (p - (labels[d] == c ? 1.0 : 0.0)) * example_weight;
+          if (has(d, c)) loss -= example_weight * std::log(std::max(p, 1e-12));
+          g[c] = (p - (has(d, c) ? 1.0 : 0.0)) * example_weight;
         }
       } else {
         for (int c = 0; c < classes; ++c) {
-          const double target = labels[d] == c ? 1.0 : 0.0;
+          const double target = has(d, c) ? 1.0 : 0.0;
           const double p = Sigmoid(z[c]);
           loss -= example_weight * (target > 0 ? std::log(std::max(p, 1e-12)) : std::log(std::max(1 - p, 1e-12)));
           g[c] = (p - target) * example_weight;
@@ -165,6 +201,8 @@ std::unique_ptr<LinearModel> LinearModel::Ensemble(std::vector<std::unique_ptr<L
   std::unique_ptr<LinearModel> ensemble = std::move(members.front());
   for (std::size_t i = 1; i < members.size(); ++i) {
     if (members[i]->labels_ != ensemble->labels_) throw std::invalid_argument("ensemble members have different labels");
+    if (members[i]->multi_label_ != ensemble->multi_label_)
+      throw std::invalid_argument("ensemble members mix multi-label and single-label models");
     for (auto& member : members[i]->members_) ensemble->members_.push_back(std::move(member));
   }
   return ensemble;
@@ -196,6 +234,7 @@ void LinearModel::MemberProbabilities(const Member& member, const std::vector<Fe
     for (auto& p : out) sum += (p = std::exp(p - top));
   } else {
     for (auto& p : out) sum += (p = Sigmoid(p));
+    if (multi_label_) return;  // each label is its own yes/no
   }
   for (auto& p : out) p /= sum;
 }
@@ -304,6 +343,66 @@ SentimentResult LinearModel::ScoreFromProbabilities(const std::vector<double>& p
   return result;
 }
 
+int LinearModel::LabelIndex(std::string_view name) const {
+  const auto it = std::find(labels_.begin(), labels_.end(), name);
+  return it == labels_.end() ? -1 : static_cast<int>(it - labels_.begin());
+}
+
+std::vector<std::string> LinearModel::Explain(const NormalizedText& text, const std::vector<Token>& tokens, int label,
+                                              int against, std::size_t limit) const {
+  std::vector<std::string> out;
+  if (label < 0 || label >= static_cast<int>(labels_.size()) || against >= static_cast<int>(labels_.size())) return out;
+  const std::size_t classes = labels_.size();
+  const Member& first = members_.front();
+  const FeatureExtractor& extractor = first.extractor;
+  const auto weight = [&](std::uint32_t index) {
+    const float* row = first.weights.data() + static_cast<std::size_t>(index) * classes;
+    return static_cast<double>(row[label]) - (against >= 0 ? row[against] : 0.0);
+  };
+  std::vector<std::pair<double, std::string_view>> units;
+  for (const auto& token : tokens) {
+    if (token.kind != text::TokenKind::kWord && token.kind != text::TokenKind::kEmoji &&
+        !(token.kind == text::TokenKind::kHan && text::CountCodePoints(token.text) >= 2))
+      continue;
+    units.emplace_back(weight(extractor.WordIndex(token.text)), token.text);
+  }
+  // Chinese is read mostly through character n-grams: score those of two or
+  // more characters inside each Han run.
+  const std::string& s = text.text;
+  const int max_n = extractor.options().char_ngram_max;
+  std::vector<std::size_t> starts;
+  for (std::size_t pos = 0; pos < s.size();) {
+    const std::size_t run_begin = pos;
+    const char32_t cp = text::DecodeUtf8(s, pos);
+    if (cp < 0x3400 || cp > 0x9FFF) continue;
+    starts.assign(1, run_begin);
+    starts.push_back(pos);
+    while (pos < s.size()) {
+      std::size_t next = pos;
+      const char32_t c = text::DecodeUtf8(s, next);
+      if (c < 0x3400 || c > 0x9FFF) break;
+      pos = next;
+      starts.push_back(pos);
+    }
+    const std::size_t chars = starts.size() - 1;
+    for (int n = std::max(2, extractor.options().char_ngram_min); n <= max_n; ++n) {
+      for (std::size_t i = 0; i + n <= chars; ++i) {
+        const std::string_view gram(s.data() + starts[i], starts[i + n] - starts[i]);
+        units.emplace_back(weight(extractor.CharNgramIndex(gram, n)), gram);
+      }
+    }
+  }
+  std::stable_sort(units.begin(), units.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [w, unit] : units) {
+    if (out.size() >= limit || w <= 0) break;
+    const bool covered = std::any_of(out.begin(), out.end(), [&](const std::string& kept) {
+      return kept.find(unit) != std::string::npos || unit.find(kept) != std::string_view::npos;
+    });
+    if (!covered) out.emplace_back(unit);
+  }
+  return out;
+}
+
 namespace {
 
 nlohmann::json FeaturesToJson(const FeatureOptions& f) {
@@ -361,6 +460,7 @@ void LinearModel::Save(const std::string& path) const {
   nlohmann::json header;
   header["labels"] = labels_;
   header["segmentation"] = segmentation_;
+  if (multi_label_) header["multi_label"] = true;
   header["members"] = nlohmann::json::array();
   for (const auto& m : members_) {
     header["members"].push_back({{"features", FeaturesToJson(m.extractor.options())}, {"softmax", m.softmax}});
@@ -393,33 +493,39 @@ std::unique_ptr<LinearModel> LinearModel::Load(const std::string& path) {
   if (!in || header_size > (1u << 24)) throw std::runtime_error(path + ": corrupt header");
   std::string header_text(header_size, '\0');
   in.read(header_text.data(), header_size);
-  nlohmann::json header;
+  if (!in) throw std::runtime_error(path + ": truncated header");
+  // A header that parses but lacks or mistypes a field is as corrupt as one
+  // that does not parse: either way the file is refused with its path.
   try {
-    header = nlohmann::json::parse(header_text);
+    const nlohmann::json header = nlohmann::json::parse(header_text);
+    const auto labels = header.at("labels").get<std::vector<std::string>>();
+    if (labels.empty()) throw std::runtime_error(path + ": corrupt header: no labels");
+    std::vector<nlohmann::json> members;
+    if (version1) {
+      members.push_back({{"features", header.at("features")}, {"softmax", false}});
+    } else {
+      for (const auto& m : header.at("members")) members.push_back(m);
+    }
+    if (members.empty()) throw std::runtime_error(path + ": no members");
+    const bool multi_label = header.value("multi_label", false);
+    std::vector<std::unique_ptr<LinearModel>> parts;
+    for (const auto& m : members) {
+      std::unique_ptr<LinearModel> part(
+          new LinearModel(labels, FeaturesFromJson(m.at("features"), path), m.value("softmax", false)));
+      part->multi_label_ = multi_label;
+      Member& member = part->members_.front();
+      in.read(reinterpret_cast<char*>(member.bias.data()), member.bias.size() * sizeof(float));
+      in.read(reinterpret_cast<char*>(member.weights.data()), member.weights.size() * sizeof(float));
+      if (!in) throw std::runtime_error(path + ": truncated model file");
+      parts.push_back(std::move(part));
+    }
+    if (in.peek() != std::char_traits<char>::eof()) throw std::runtime_error(path + ": trailing bytes after the weights");
+    auto model = Ensemble(std::move(parts));
+    model->segmentation_ = header.value("segmentation", std::string("icu"));
+    return model;
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(path + ": corrupt header: " + e.what());
   }
-  const auto labels = header.at("labels").get<std::vector<std::string>>();
-  std::vector<nlohmann::json> members;
-  if (version1) {
-    members.push_back({{"features", header.at("features")}, {"softmax", false}});
-  } else {
-    for (const auto& m : header.at("members")) members.push_back(m);
-  }
-  if (members.empty()) throw std::runtime_error(path + ": no members");
-  std::vector<std::unique_ptr<LinearModel>> parts;
-  for (const auto& m : members) {
-    std::unique_ptr<LinearModel> part(
-        new LinearModel(labels, FeaturesFromJson(m.at("features"), path), m.value("softmax", false)));
-    Member& member = part->members_.front();
-    in.read(reinterpret_cast<char*>(member.bias.data()), member.bias.size() * sizeof(float));
-    in.read(reinterpret_cast<char*>(member.weights.data()), member.weights.size() * sizeof(float));
-    if (!in) throw std::runtime_error(path + ": truncated model file");
-    parts.push_back(std::move(part));
-  }
-  auto model = Ensemble(std::move(parts));
-  model->segmentation_ = header.value("segmentation", std::string("icu"));
-  return model;
 }
 
 }  // namespace voc::triage::sentiment

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "services/triage/analysis/sentiment/features.h"
@@ -47,7 +48,17 @@ class LinearModel final : public SentimentModel {
   static std::unique_ptr<LinearModel> Train(const std::vector<std::vector<Feature>>& examples,
                                             const std::vector<int>& labels, std::vector<std::string> label_names,
                                             const FeatureOptions& feature_options, const TrainingOptions& options);
-  // Throws std::runtime_error if the file is missing or not a model.
+  // Several labels per example (`label_sets[i]`, possibly empty): one sigmoid
+  // per label, whose probabilities are each its own yes/no (they need not sum
+  // to 1). Used for multi-label complaint topics (`voc triage train --target topic`
+  // on a `topics` column).
+  static std::unique_ptr<LinearModel> TrainMultiLabel(const std::vector<std::vector<Feature>>& examples,
+                                                      const std::vector<std::vector<int>>& label_sets,
+                                                      std::vector<std::string> label_names,
+                                                      const FeatureOptions& feature_options,
+                                                      const TrainingOptions& options);
+  // Throws std::runtime_error naming the path if the file is missing, not a
+  // model, truncated, or its header is malformed.
   static std::unique_ptr<LinearModel> Load(const std::string& path);
   // One model averaging the members' probabilities; all must share the same labels.
   static std::unique_ptr<LinearModel> Ensemble(std::vector<std::unique_ptr<LinearModel>> members);
@@ -60,6 +71,16 @@ class LinearModel final : public SentimentModel {
   void Extract(const NormalizedText& text, const std::vector<Token>& tokens, std::vector<Feature>& out) const;
 
   const std::vector<std::string>& labels() const { return labels_; }
+  int LabelIndex(std::string_view name) const;  // -1 if the model has no such label
+  bool multi_label() const { return multi_label_; }
+
+  // What decided: the words (English words, Han words of two or more
+  // characters) and Chinese character n-grams of `text` whose weights in the
+  // first member push hardest toward `label`, or toward `label` rather than
+  // `against` when against >= 0. Strongest first, at most `limit`, none
+  // inside another one already listed.
+  std::vector<std::string> Explain(const NormalizedText& text, const std::vector<Token>& tokens, int label,
+                                   int against = -1, std::size_t limit = 5) const;
   // How the training texts were segmented ("icu" or "maxmatch", see
   // text::ChineseSegmentation); its word features expect the same at prediction.
   const std::string& segmentation() const { return segmentation_; }
@@ -94,6 +115,11 @@ class LinearModel final : public SentimentModel {
   };
 
   LinearModel(std::vector<std::string> labels, const FeatureOptions& feature_options, bool softmax);
+  static std::unique_ptr<LinearModel> TrainSets(const std::vector<std::vector<Feature>>& examples,
+                                                const std::vector<std::vector<int>>& label_sets,
+                                                std::vector<std::string> label_names,
+                                                const FeatureOptions& feature_options, const TrainingOptions& options,
+                                                bool multi_label);
   void MemberProbabilities(const Member& member, const std::vector<Feature>& features, std::vector<double>& out) const;
   // `lexicon_raw`: the lexicon score if already known, else NaN (computed when needed).
   void ExtractFor(const Member& member, const NormalizedText& text, const std::vector<Token>& tokens,
@@ -108,6 +134,7 @@ class LinearModel final : public SentimentModel {
   std::vector<Member> members_;
   std::shared_ptr<const LexiconModel> lexicon_;
   int negative_label_ = -1, neutral_label_ = -1, positive_label_ = -1;
+  bool multi_label_ = false;
 };
 
 }  // namespace voc::triage::sentiment

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -13,6 +14,7 @@
 #include "common/config/yaml_file.h"
 #include "tests/support/servers.h"
 #include "tools/triage/redline_eval.h"
+#include "tools/triage/triage_cli.h"
 
 namespace voc::triage::tools {
 namespace {
@@ -103,6 +105,84 @@ TEST(RedLineEvalTest, ALabelThatIsNotTrueOrFalseIsRefusedWithItsRow) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("rows.csv:3: label must be true or false"), std::string::npos) << e.what();
   }
+}
+
+// ---- The trained second stage through the CLI (issue 10, red lines item 3) ----
+
+nlohmann::json LastJson(const std::string& text) {
+  std::string last, line;
+  std::istringstream lines(text);
+  while (std::getline(lines, line))
+    if (!line.empty()) last = line;
+  return nlohmann::json::parse(last);
+}
+
+int Triage(std::vector<std::string> args, std::string* out_text, std::string* err_text = nullptr) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::ostringstream out, err;
+  const int rc = RunTriageCommand(static_cast<int>(argv.size()), argv.data(), out, err);
+  if (out_text) *out_text = out.str();
+  if (err_text) *err_text = err.str();
+  return rc;
+}
+
+// 着火 next to a railway station vs a real fire, 12315 as a hotline: the
+// shipped list's candidates, labelled as a company would.
+std::string SecondStageRows() {
+  std::string csv = "label,text,category\n";
+  const char* fires[] = {"厨房着火了，吓死人", "房间插座突然着火了", "充电器着火了，差点烧到床", "楼下电动车着火了",
+                         "宿舍着火了，消防车都来了", "车子自燃着火了"};
+  const char* stations[] = {"酒店紧挨着火车站，很方便", "挨着火车站，出行方便", "离着火车站很近",
+                            "靠着火车站，有点吵", "正对着火车站出口", "就挨着火车站，下楼就到"};
+  for (int repeat = 0; repeat < 2; ++repeat) {
+    for (const char* t : fires) csv += std::string("true,") + t + (repeat ? "。" : "") + ",safety\n";
+    for (const char* t : stations) csv += std::string("false,") + t + (repeat ? "。" : "") + ",\n";
+  }
+  csv += "true,我要打12315投诉,regulatory\n";
+  return csv;
+}
+
+TEST(RedLineEvalTest, TrainsTheSecondStageAndEvaluatesWithItAndCrossValidated) {
+  voc::testing::TempDir dir;
+  const std::string csv = dir.path() + "/rows.csv", model = dir.path() + "/redline.model";
+  Write(csv, SecondStageRows());
+  std::string out, err;
+  ASSERT_EQ(Triage({"triage", "train", "--target", "redline", "--data", csv, "--out", model}, &out, &err), 0) << err;
+  const auto trained = LastJson(out);
+  EXPECT_EQ(trained["target"], "redline");
+  EXPECT_EQ(trained["rows"], 25);
+  EXPECT_GE(trained["examples"].get<int>(), 24);
+  EXPECT_TRUE(std::filesystem::exists(model));
+
+  int rc = 0;
+  const auto with_model = EvalRedlines({"triage", "eval-redlines", "--data", csv, "--redline-model", model}, &rc);
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(with_model["second_stage"]["model"], model);
+  EXPECT_EQ(with_model["n"], 25);
+  // On its own training rows it keeps the real fires and the hotline.
+  EXPECT_GE(with_model["true_positives"].get<int>(), 1);
+
+  const auto cv = EvalRedlines({"triage", "eval-redlines", "--data", csv, "--cross-validate", "3"}, &rc);
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(cv["second_stage"]["cross_validated_folds"], 3);
+  EXPECT_EQ(cv["n"], 25);
+
+  // A file that is not a model is refused with its path.
+  const std::string bad = dir.path() + "/bad.model";
+  Write(bad, "not a model");
+  std::vector<std::string> args = {"triage", "eval-redlines", "--data", csv, "--redline-model", bad};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::ostringstream o, e;
+  EXPECT_THROW(RunEvalRedlines(static_cast<int>(argv.size()), argv.data(), 2, o, e), std::runtime_error);
+  ASSERT_NE(Triage(args, &out, &err), 0);
+  EXPECT_NE(err.find(bad), std::string::npos) << err;
+
+  // Rows of one kind only cannot teach it.
+  Write(csv, "label,text,category\ntrue,厨房着火了,safety\n");
+  EXPECT_NE(Triage({"triage", "train", "--target", "redline", "--data", csv, "--out", model}, &out, &err), 0);
+  EXPECT_NE(err.find("both kinds"), std::string::npos) << err;
 }
 
 }  // namespace

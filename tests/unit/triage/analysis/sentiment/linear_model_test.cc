@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -261,6 +263,156 @@ TEST_F(LinearModelTest, EmptyTextStillGetsAPrediction) {
   const auto model = LinearModel::Train(corpus.examples, corpus.labels, {"negative", "positive"}, options, {});
   const auto prediction = model->Predict(Features(extractor, ""));
   EXPECT_GE(prediction.probability, 0.5);
+}
+
+// ---- Multi-label models and explanations (issue 10) -----------------------
+
+// Each row may carry several labels or none: 0 = food, 1 = logistics.
+const std::vector<std::pair<std::string, std::vector<int>>> kMultiLabelRows = {
+    {"菜太咸了", {0}},
+    {"饭菜难吃，味道很差", {0}},
+    {"汤是凉的，菜也咸", {0}},
+    {"送餐太慢了", {1}},
+    {"骑手送了两个小时", {1}},
+    {"配送慢，骑手态度差", {1}},
+    {"送餐太慢，菜还很咸", {0, 1}},
+    {"骑手迟到，饭菜难吃", {0, 1}},
+    {"the food was salty", {0}},
+    {"delivery was so slow", {1}},
+    {"slow delivery and salty food", {0, 1}},
+    {"下次再说吧", {}},
+    {"no comment", {}},
+};
+
+class MultiLabelModelTest : public LinearModelTest {
+ protected:
+  std::unique_ptr<LinearModel> TrainMulti(const FeatureOptions& options) {
+    const FeatureExtractor extractor(options);
+    std::vector<std::vector<Feature>> examples;
+    std::vector<std::vector<int>> sets;
+    for (int repeat = 0; repeat < 5; ++repeat) {
+      for (const auto& [text, labels] : kMultiLabelRows) {
+        examples.push_back(Features(extractor, text));
+        sets.push_back(labels);
+      }
+    }
+    TrainingOptions training;
+    training.epochs = 20;
+    training.naive_bayes_scaling = false;
+    return LinearModel::TrainMultiLabel(examples, sets, {"food", "logistics"}, options, training);
+  }
+  std::vector<double> Probabilities(const LinearModel& model, const std::string& raw) {
+    const auto normalized = normalizer_.Normalize(raw);
+    std::vector<double> p;
+    model.Probabilities(normalized, segmenter_.Segment(normalized.text), p);
+    return p;
+  }
+  FeatureOptions SmallOptions() {
+    FeatureOptions options;
+    options.hash_bits = 14;
+    return options;
+  }
+};
+
+TEST_F(MultiLabelModelTest, EachLabelIsItsOwnYesOrNo) {
+  const auto model = TrainMulti(SmallOptions());
+  EXPECT_TRUE(model->multi_label());
+  const auto both = Probabilities(*model, "送餐太慢了，而且菜很咸");
+  EXPECT_GT(both[0], 0.5);
+  EXPECT_GT(both[1], 0.5);
+  EXPECT_GT(both[0] + both[1], 1.0);  // not normalised to one distribution
+  const auto food = Probabilities(*model, "菜太咸了");
+  EXPECT_GT(food[0], 0.5);
+  EXPECT_LT(food[1], 0.5);
+  const auto neither = Probabilities(*model, "下次再说吧");
+  EXPECT_LT(neither[0], 0.5);
+  EXPECT_LT(neither[1], 0.5);
+}
+
+TEST_F(MultiLabelModelTest, SaveAndLoadKeepMultiLabelProbabilities) {
+  const auto model = TrainMulti(SmallOptions());
+  const auto path = (std::filesystem::temp_directory_path() / "voc_multi_label.model").string();
+  model->Save(path);
+  const auto loaded = LinearModel::Load(path);
+  std::filesystem::remove(path);
+  EXPECT_TRUE(loaded->multi_label());
+  const auto a = Probabilities(*model, "骑手迟到，菜也咸"), b = Probabilities(*loaded, "骑手迟到，菜也咸");
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-6);
+}
+
+TEST_F(MultiLabelModelTest, ExplainNamesTheWordsThatDecided) {
+  const auto model = TrainMulti(SmallOptions());
+  const auto normalized = normalizer_.Normalize("送餐太慢了，菜倒是还行");
+  const auto tokens = segmenter_.Segment(normalized.text);
+  const auto words = model->Explain(normalized, tokens, model->LabelIndex("logistics"));
+  ASSERT_FALSE(words.empty());
+  const bool names_delivery = std::any_of(words.begin(), words.end(), [](const std::string& w) {
+    return w.find("送餐") != std::string::npos || w.find("太慢") != std::string::npos || w.find("慢") != std::string::npos;
+  });
+  EXPECT_TRUE(names_delivery) << words.front();
+  const auto en = normalizer_.Normalize("the delivery was slow");
+  const auto en_words = model->Explain(en, segmenter_.Segment(en.text), model->LabelIndex("logistics"));
+  ASSERT_FALSE(en_words.empty());
+  EXPECT_TRUE(std::find(en_words.begin(), en_words.end(), "delivery") != en_words.end() ||
+              std::find(en_words.begin(), en_words.end(), "slow") != en_words.end())
+      << en_words.front();
+  EXPECT_EQ(model->LabelIndex("nothing"), -1);
+  EXPECT_TRUE(model->Explain(en, segmenter_.Segment(en.text), 7).empty());  // no such label
+}
+
+TEST_F(MultiLabelModelTest, SoftmaxIsRefusedForMultiLabel) {
+  TrainingOptions training;
+  training.softmax = true;
+  const FeatureOptions options = SmallOptions();
+  const FeatureExtractor extractor(options);
+  EXPECT_THROW(LinearModel::TrainMultiLabel({Features(extractor, "x")}, {{0}}, {"a"}, options, training),
+               std::invalid_argument);
+}
+
+// A malformed model file is refused, and the message names its path.
+TEST_F(MultiLabelModelTest, MalformedModelFilesAreRefusedWithTheirPath) {
+  const auto model = TrainMulti(SmallOptions());
+  const auto dir = std::filesystem::temp_directory_path();
+  const auto good = (dir / "voc_good.model").string();
+  model->Save(good);
+  std::string bytes;
+  {
+    std::ifstream in(good, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::filesystem::remove(good);
+  std::uint32_t header_size = 0;
+  std::memcpy(&header_size, bytes.data() + 8, 4);
+  const std::string header = bytes.substr(12, header_size);
+  const auto with_header = [&](const std::string& h) {
+    std::string out = bytes.substr(0, 8);
+    const std::uint32_t size = static_cast<std::uint32_t>(h.size());
+    out.append(reinterpret_cast<const char*>(&size), 4).append(h).append(bytes.substr(12 + header_size));
+    return out;
+  };
+  std::string no_labels = header;
+  no_labels.replace(no_labels.find("\"labels\""), 8, "\"labelz\"");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"truncated", bytes.substr(0, bytes.size() - 100)},
+      {"trailing", bytes + "xx"},
+      {"header_not_json", with_header("{not json")},
+      {"header_without_labels", with_header(no_labels)},
+      {"short_header", bytes.substr(0, 20)},
+  };
+  for (const auto& [name, content] : cases) {
+    const auto path = (dir / ("voc_bad_" + name + ".model")).string();
+    {
+      std::ofstream(path, std::ios::binary) << content;
+    }
+    try {
+      LinearModel::Load(path);
+      ADD_FAILURE() << name << ": a malformed model was accepted";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << name << ": " << e.what();
+    }
+    std::filesystem::remove(path);
+  }
 }
 
 }  // namespace
