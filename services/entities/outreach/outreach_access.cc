@@ -35,7 +35,11 @@ absl::Status MayCreateSegments(const auth::Principal& caller) {
 }
 
 absl::Status MayCreateCampaign(const auth::Principal& caller, const std::string& department) {
-  if (!caller.is_person()) return auth::Denied("create a campaign (people only: analysts, admins, the department head)");
+  if (!caller.is_person()) {
+    // A system may propose one (a draft); only the head approves it.
+    if (!caller.HasScope(auth::kEntitiesWrite)) return auth::MissingScope(auth::kEntitiesWrite);
+    return absl::OkStatus();
+  }
   if (Analyst(caller) || Admin(caller) || HeadOf(caller, department)) return absl::OkStatus();
   return auth::Denied("create a campaign of " + department + " (analysts, admins and its head)");
 }
@@ -56,18 +60,17 @@ absl::Status MayReadCampaign(const auth::Principal& caller, const std::string& d
 
 absl::Status MayActOnCampaign(const auth::Principal& caller, const std::string& department,
                               const std::string& author) {
-  if (caller.is_person() &&
-      (Analyst(caller) || Admin(caller) || HeadOf(caller, department) || caller.person_id == author)) {
+  if (!caller.is_person()) {
+    if (!caller.HasScope(auth::kEntitiesWrite)) return auth::MissingScope(auth::kEntitiesWrite);
+    return absl::OkStatus();
+  }
+  if (Analyst(caller) || Admin(caller) || HeadOf(caller, department) || caller.person_id == author) {
     return absl::OkStatus();
   }
   return auth::Denied("change a campaign of " + department + " (its author, analysts, admins and its head)");
 }
 
 absl::Status MayRunCampaign(const auth::Principal& caller, const std::string& department, const std::string& author) {
-  if (!caller.is_person()) {
-    if (!caller.HasScope(auth::kEntitiesWrite)) return auth::MissingScope(auth::kEntitiesWrite);
-    return absl::OkStatus();
-  }
   return MayActOnCampaign(caller, department, author);
 }
 

@@ -6,15 +6,17 @@
 //   CreateSegment                analysts, department heads, admins;
 //       keys: entities:write.
 //   CreateCampaign               analysts, admins, the head of the
-//       campaign's department (people only: a campaign has an author).
+//       campaign's department; keys: entities:write (a system proposing a
+//       draft - it still needs the head's approval).
 //   GetCampaign, ListCampaigns, GetCampaignEffect
 //                                analysts, executives, admins, members
 //       and the head of its department; keys: entities:read.
 //   SubmitCampaign, CancelCampaign, RunCampaign
 //                                its author, analysts, admins, the head
-//       of its department (RunCampaign also keys with entities:write).
+//       of its department; keys: entities:write.
 //   ApproveCampaign, RejectCampaign
-//                                the head of its department, nobody else.
+//                                the head of its department, nobody else
+//       (no key, no analyst, no admin).
 #pragma once
 
 #include <absl/status/status.h>
