@@ -356,7 +356,8 @@ TEST_P(OutreachTest, ContactRulesSuppressAndDeferAsSpecifiedAndTheHoldOutGetsNot
   EXPECT_EQ(static_cast<std::int64_t>(mails.size()), london + shanghai);
   for (const std::string& c : owners) {
     const bool contacted = !IsHeldOut(a, c, 0.2) && index(c) % 25 != 0 && index(c) != 149;
-    EXPECT_EQ(mails[c + "@example.com"], contacted ? 1 : 0) << c;
+    const auto it = mails.find(c + "@example.com");
+    EXPECT_EQ(it == mails.end() ? 0 : it->second, contacted ? 1 : 0) << c;
   }
   bool saw_zh = false, saw_en = false;
   for (const auto& mail : stack_->Mails()) {
