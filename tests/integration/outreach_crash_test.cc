@@ -200,7 +200,9 @@ TEST_F(OutreachCrashTest, ASigkillOfNotifyMidCampaignSendsNoCustomerTheMessageTw
   // The re-published requests add nothing; only the delivery in flight at
   // the kill may arrive twice.
   EXPECT_LE(extra, 1);
-  for (const std::string& held : store.CustomersWithDecision(created->id(), "held_out").value()) {
+  const std::vector<std::string> held_out = store.CustomersWithDecision(created->id(), "held_out").value();
+  ASSERT_FALSE(held_out.empty());
+  for (const std::string& held : held_out) {
     EXPECT_EQ(mails.count(held + "@example.com"), 0u) << held;
   }
   const int exit_status = notify->Terminate();
