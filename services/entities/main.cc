@@ -71,11 +71,17 @@ int main(int argc, char** argv) {
   if (!security.ok()) CannotStart(security.status());
   voc::entities::outreach::OutreachStore outreach_store(*ctx.db);
   voc::entities::outreach::StreamSender outreach_sender(ctx.redis, *ctx.clock);
-  voc::entities::outreach::GrpcCustomerFeedback customer_feedback(
-      voc::rpc::MakeChannel(ctx.config.AddressOf("ingest"), *security),
-      voc::rpc::MakeChannel(ctx.config.AddressOf("triage"), *security));
+  // Who complained comes from voc-ingest and voc-triage; without their
+  // addresses, "not complained yet" and the effect report are
+  // FAILED_PRECONDITION and the rest works.
+  std::unique_ptr<voc::entities::outreach::GrpcCustomerFeedback> customer_feedback;
+  if (ctx.config.Has("services.ingest.address") && ctx.config.Has("services.triage.address")) {
+    customer_feedback = std::make_unique<voc::entities::outreach::GrpcCustomerFeedback>(
+        voc::rpc::MakeChannel(ctx.config.AddressOf("ingest"), *security),
+        voc::rpc::MakeChannel(ctx.config.AddressOf("triage"), *security));
+  }
   voc::entities::outreach::OutreachService outreach(store, outreach_store, holder, *ctx.clock, *outreach_settings,
-                                                    outreach_sender, &customer_feedback);
+                                                    outreach_sender, customer_feedback.get());
   voc::entities::outreach::OutreachGrpc outreach_grpc(outreach, *authenticator);
   {
     voc::PeriodicWorker reload("entities-schema", std::chrono::milliseconds(settings->schema_reload_interval_ms),

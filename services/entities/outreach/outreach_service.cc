@@ -79,7 +79,7 @@ absl::StatusOr<SegmentMembers> OutreachService::Members(const CompiledSegment& s
   if (!segment.not_complained_topic.empty()) {
     if (feedback_ == nullptr) {
       return absl::FailedPreconditionError("query.not_complained_topic: this voc-entities reads no feedback "
-                                           "(services.entities.outreach: ingest and triage not configured)");
+                                           "(services.ingest.address and services.triage.address not set)");
     }
     // Every member, once: who complained on the topic lately.
     std::vector<std::string> members = builder.Finish({});
@@ -440,7 +440,7 @@ absl::StatusOr<v1::CampaignEffect> OutreachService::Effect(const auth::Principal
   }
   if (feedback_ == nullptr) {
     return absl::FailedPreconditionError("campaigns/" + id + ": this voc-entities reads no feedback "
-                                         "(services.entities.outreach: ingest and triage not configured)");
+                                         "(services.ingest.address and services.triage.address not set)");
   }
   VOC_ASSIGN_OR_RETURN(std::vector<std::string> contacted, store_.CustomersWithDecision(id, "sent"));
   VOC_ASSIGN_OR_RETURN(std::vector<std::string> held, store_.CustomersWithDecision(id, "held_out"));
