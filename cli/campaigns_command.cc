@@ -11,7 +11,8 @@
 //       a draft campaign (--submit: then waiting for its department head,
 //       who approves on the web page or through the gateway - never a key)
 //   voc campaigns list [--department D] | show ID | run ID | cancel ID | effect ID
-// OP is eq, ne, has, gte, lte or within_days (docs/api.md, "Outreach").
+// OP is eq, ne, has, gte, lte or within_days (docs/api.md, "Outreach"); the
+// values are the rest of the condition, split at commas.
 // The key needs entities:read to read, entities:write to change.
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_split.h>
@@ -51,7 +52,10 @@ bool ParseQuery(const Args& args, v1::SegmentQuery* q, std::string* error) {
   }
   q->set_entity(*entity);
   for (absl::string_view part : absl::StrSplit(args.ValueOr("where", ""), ';', absl::SkipWhitespace())) {
-    std::vector<std::string> words = absl::StrSplit(absl::StripAsciiWhitespace(part), ' ', absl::SkipEmpty());
+    // ATTR and OP are single words; the rest is the values, split at commas
+    // (so a value may hold spaces: "model eq Xingchen E7").
+    std::vector<std::string> words =
+        absl::StrSplit(absl::StripAsciiWhitespace(part), absl::MaxSplits(' ', 2), absl::SkipEmpty());
     if (words.size() != 3) {
       *error = "--where: expected ATTR OP VALUES, got '" + std::string(part) + "'";
       return false;
@@ -59,7 +63,9 @@ bool ParseQuery(const Args& args, v1::SegmentQuery* q, std::string* error) {
     v1::SegmentCondition* c = q->add_where();
     c->set_attribute(words[0]);
     c->set_op(words[1]);
-    for (absl::string_view v : absl::StrSplit(words[2], ',', absl::SkipEmpty())) c->add_values(std::string(v));
+    for (absl::string_view v : absl::StrSplit(words[2], ',', absl::SkipEmpty())) {
+      c->add_values(std::string(absl::StripAsciiWhitespace(v)));
+    }
   }
   q->set_customer_attribute(args.ValueOr("customer-attribute", ""));
   q->set_not_complained_topic(args.ValueOr("not-complained", ""));
