@@ -26,7 +26,13 @@
 #include "services/entities/outreach/stream_sender.h"
 #include "services/entities/row_check.h"
 #include "services/entities/store/migrations.h"
+#include <grpcpp/grpcpp.h>
+
+#include "common/rpc/server.h"
+#include "services/entities/outreach/outreach_grpc.h"
+#include "tests/support/auth_fixture.h"
 #include "tests/support/backend_database.h"
+#include "tests/support/in_process_auth.h"
 #include "tests/support/notify_stack.h"
 #include "tests/support/test_principals.h"
 
@@ -450,6 +456,74 @@ TEST_P(OutreachTest, TheEffectReportOnAGeneratedOutcomeIsTheTwoProportionTestOfI
   EXPECT_EQ(again->contacted().complained(), x1);
   EXPECT_EQ(ProtoToMillis(again->compute_time()), ProtoToMillis(effect->compute_time()));
   EXPECT_EQ(service_->Effect(DemoPerson("p-xu-gang"), id).status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+// Over gRPC with the real authenticator: the department head approves
+// through the gateway (x-voc-acting-for), anyone else is PERMISSION_DENIED,
+// a call without a token UNAUTHENTICATED, a bad query INVALID_ARGUMENT.
+TEST_P(OutreachTest, OverGrpcOnlyTheHeadApprovesThroughTheGateway) {
+  testing::TestCredentials creds;
+  creds.Add("reader", "entities:read");
+  auto auth = testing::InProcessAuthenticator(creds, clock_, "entities");
+  OutreachGrpc grpc_impl(*service_, *auth);
+  rpc::ServiceServer server(rpc::ServerOptions{"entities", "127.0.0.1:0", nullptr},
+                            std::vector<grpc::Service*>{&grpc_impl});
+  const auto port = server.Start();
+  ASSERT_TRUE(port.ok()) << port.status();
+  const std::string address = "127.0.0.1:" + std::to_string(*port);
+  const auto call = [&](const std::string& principal, const std::string& person, auto&& rpc) {
+    auto stub = v1::OutreachService::NewStub(creds.Channel(address, principal));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (!person.empty()) testing::ActFor(ctx, person);
+    return rpc(*stub, ctx);
+  };
+
+  v1::PreviewSegmentRequest preview;
+  *preview.mutable_query() = BatchQuery();
+  v1::SegmentPreview p;
+  grpc::Status s = call("reader", "", [&](auto& stub, auto& ctx) { return stub.PreviewSegment(&ctx, preview, &p); });
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(p.size(), static_cast<std::int64_t>(BatchOwners().size()));
+  preview.mutable_query()->set_entity("spaceship");
+  s = call("reader", "", [&](auto& stub, auto& ctx) { return stub.PreviewSegment(&ctx, preview, &p); });
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message().rfind("query.entity:", 0), 0u) << s.error_message();
+  {
+    auto stub = v1::OutreachService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    EXPECT_EQ(stub->PreviewSegment(&ctx, preview, &p).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+
+  const std::string segment = MakeSegment();
+  v1::CreateCampaignRequest create;
+  *create.mutable_campaign() = Draft(segment);
+  v1::Campaign c;
+  s = call("gateway", "p-emily-carter", [&](auto& stub, auto& ctx) { return stub.CreateCampaign(&ctx, create, &c); });
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(c.created_by(), "p-emily-carter");
+  v1::CampaignActionRequest action;
+  action.set_id(c.id());
+  s = call("gateway", "p-emily-carter", [&](auto& stub, auto& ctx) { return stub.SubmitCampaign(&ctx, action, &c); });
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  for (const char* other : {"p-emily-carter", "p-wang-lei", "p-sun-li"}) {
+    s = call("gateway", other, [&](auto& stub, auto& ctx) { return stub.ApproveCampaign(&ctx, action, &c); });
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << other;
+  }
+  s = call("reader", "", [&](auto& stub, auto& ctx) { return stub.ApproveCampaign(&ctx, action, &c); });
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  action.set_note("approved for the E7 owners");
+  s = call("gateway", "p-michael-brown", [&](auto& stub, auto& ctx) { return stub.ApproveCampaign(&ctx, action, &c); });
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(c.state(), v1::CAMPAIGN_STATE_APPROVED);
+  EXPECT_EQ(c.events(c.events_size() - 1).actor(), "p-michael-brown");
+  EXPECT_EQ(c.events(c.events_size() - 1).note(), "approved for the E7 owners");
+  v1::GetCampaignRequest get;
+  get.set_id("camp-404");
+  s = call("reader", "", [&](auto& stub, auto& ctx) { return stub.GetCampaign(&ctx, get, &c); });
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  server.Shutdown();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OutreachTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
