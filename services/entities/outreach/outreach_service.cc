@@ -271,7 +271,11 @@ absl::StatusOr<v1::Campaign> OutreachService::Run(const auth::Principal& caller,
 
 absl::Status OutreachService::RunDue() {
   absl::Status first = absl::OkStatus();
-  VOC_ASSIGN_OR_RETURN(std::vector<std::string> due, store_.DueCampaignIds(ToMillis(clock_.Now())));
+  // A campaign still SENDING (members waiting for their quiet hours to end)
+  // is scanned again only every kRerunSending: a run reads the whole segment.
+  const std::int64_t now_ms = ToMillis(clock_.Now());
+  VOC_ASSIGN_OR_RETURN(std::vector<std::string> due,
+                       store_.DueCampaignIds(now_ms, now_ms - std::chrono::milliseconds(kRerunSending).count()));
   for (const std::string& id : due) {
     auto c = Load(id);
     absl::Status s = c.ok() ? RunOne(*c, "service:entities") : c.status();

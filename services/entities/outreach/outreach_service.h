@@ -83,6 +83,10 @@ class OutreachService {
   std::mutex run_mu_;
 };
 
+// How long RunDue leaves a SENDING campaign before it runs it again (quiet
+// hours are whole hours; RunCampaign runs one at once).
+inline constexpr std::chrono::minutes kRerunSending{5};
+
 // The channels a campaign may use.
 const std::vector<std::string>& OutreachChannels();
 

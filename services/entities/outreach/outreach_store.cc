@@ -186,15 +186,16 @@ absl::StatusOr<std::vector<std::string>> OutreachStore::ListCampaignIds(const st
   });
 }
 
-absl::StatusOr<std::vector<std::string>> OutreachStore::DueCampaignIds(std::int64_t now_ms) {
+absl::StatusOr<std::vector<std::string>> OutreachStore::DueCampaignIds(std::int64_t now_ms,
+                                                                       std::int64_t rerun_before_ms) {
   return storage::Guarded("finding due campaigns", [&] {
     return db_.WithSession([&](soci::session& s) {
       std::vector<std::string> ids;
       storage::ForEachRow(s,
-                          "SELECT id FROM outreach_campaigns WHERE (state = :a AND start_ms <= :n) OR state = :s "
-                          "ORDER BY start_ms, id",
+                          "SELECT id FROM outreach_campaigns WHERE (state = :a AND start_ms <= :n) OR "
+                          "(state = :s AND updated_ms <= :r) ORDER BY start_ms, id",
                           {std::to_string(v1::CAMPAIGN_STATE_APPROVED), std::to_string(now_ms),
-                           std::to_string(v1::CAMPAIGN_STATE_SENDING)},
+                           std::to_string(v1::CAMPAIGN_STATE_SENDING), std::to_string(rerun_before_ms)},
                           [&](const soci::row& r) { ids.push_back(storage::AsString(r, 0)); });
       return ids;
     });

@@ -54,8 +54,9 @@ class OutreachStore {
   absl::StatusOr<std::optional<v1::Campaign>> FindCampaign(const std::string& id);
   // Ids, oldest first; `department` "" = all.
   absl::StatusOr<std::vector<std::string>> ListCampaignIds(const std::string& department);
-  // Ids of campaigns APPROVED whose start has come (start_ms <= now_ms), or SENDING.
-  absl::StatusOr<std::vector<std::string>> DueCampaignIds(std::int64_t now_ms);
+  // Ids of campaigns APPROVED whose start has come (start_ms <= now_ms), or
+  // SENDING and last run (updated_ms) at or before `rerun_before_ms`.
+  absl::StatusOr<std::vector<std::string>> DueCampaignIds(std::int64_t now_ms, std::int64_t rerun_before_ms);
   // Moves the campaign from event.from to event.to and appends the event,
   // in one transaction; false (nothing written) when it is no longer in
   // event.from (a concurrent step won).
