@@ -27,6 +27,8 @@ int RunOutcomes(const CliContext& ctx, const std::vector<std::string>& words);
 int RunDigests(const CliContext& ctx, const std::vector<std::string>& words);
 // voc data import|get|list|schema (issue 13): operational data in voc-entities.
 int RunData(const CliContext& ctx, const std::vector<std::string>& words);
+// voc campaigns preview|segment|create|list|show|run|cancel|effect (issue 13): outreach.
+int RunCampaigns(const CliContext& ctx, const std::vector<std::string>& words);
 
 // voc rules history|show|update|rollback KIND ... | reload (issue 9): the
 // editable rules (taxonomy, redlines, priority, routing) and their history.

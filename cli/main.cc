@@ -41,6 +41,8 @@ constexpr char kUsage[] =
     "  digests compose [--week DAY] [--send] | list | show --week DAY [--department D] [--lang en]\n"
     "  data import --entity NAME FILE.csv|FILE.jsonl [--chunk 1000] [--max-errors 20] [--strict]\n"
     "       | get --entity NAME KEY [KEY...] | list --entity NAME | schema   (operational data)\n"
+    "  campaigns preview --entity E --where \"ATTR OP V\" | segment | create | list | show ID | run ID\n"
+    "       | cancel ID | effect ID   (proactive outreach; voc campaigns for the options)\n"
     "  triage eval|train ...\n"
     "  triage redlines report --start DAY --end DAY   (red-line precision per term; analyst key)\n"
     "FILE defaults to config/voc.yaml; service addresses come from services.<name>.address.\n"
@@ -123,6 +125,7 @@ int main(int argc, char** argv) {
   if (command == "outcomes") return voc::cli::RunOutcomes(ctx, rest);
   if (command == "digests") return voc::cli::RunDigests(ctx, rest);
   if (command == "data") return voc::cli::RunData(ctx, rest);
+  if (command == "campaigns") return voc::cli::RunCampaigns(ctx, rest);
   if (triage_report) return voc::cli::RunTriageRedlines(ctx, std::vector<std::string>(rest.begin() + 1, rest.end()));
   if (command == "help") {
     std::cout << kUsage;

@@ -266,6 +266,12 @@ if [ "${VOC_NO_DEMO:-0}" != "1" ]; then
       --entity "${pair%%:*}" "var/demo/${pair##*:}.csv" ||
       echo "run.sh: could not import var/demo/${pair##*:}.csv (var/log/entities.log)" >&2
   done
+  # Outreach (issue 13): the owners of batch B-2026-07 who have not (yet)
+  # complained of a defect - the customers a campaign would write to now.
+  echo "Previewing an outreach campaign to the remaining owners of batch B-2026-07..."
+  VOC_API_KEY="$(cat "$SECRETS/data.key")" "$VOC" --config "$CONFIG" campaigns preview --entity vehicle \
+    --where "production_batch eq B-2026-07" --not-complained product.defect ||
+    echo "run.sh: could not preview the outreach segment (var/log/entities.log)" >&2
   demo_programme
 fi
 
@@ -313,6 +319,15 @@ $(sed 's/^/      /' "$ACCOUNTS")
     VOC_API_KEY_FILE=var/secrets/data.key ./build/cli/voc data get --entity app_build 5.2.0
     VOC_API_KEY_FILE=var/secrets/data.key ./build/cli/voc data list --entity vehicle --page-size 5
     VOC_API_KEY_FILE=var/secrets/data.key ./build/cli/voc data schema   # the entities of config/entities.yaml
+    # Outreach to the remaining owners of batch B-2026-07 (approved by Product Quality's head):
+    VOC_API_KEY_FILE=var/secrets/data.key ./build/cli/voc campaigns segment --name "B-2026-07 owners" \
+        --entity vehicle --where "production_batch eq B-2026-07" --not-complained product.defect
+    VOC_API_KEY_FILE=var/secrets/data.key ./build/cli/voc campaigns create --name "E7 刹车片免费更换" \
+        --department product_quality --segment seg-1 --issue signal:异响+4s店 --topic product.defect \
+        --channel email --subject-zh "星辰 E7 刹车片免费更换" --body-zh "您的车辆属于 B-2026-07 批次，可到店免费更换刹车片。" \
+        --subject-en "Xingchen E7: free brake pad replacement" \
+        --body-en "Your car is of batch B-2026-07: its brake pads are replaced free of charge." --submit
+    VOC_API_KEY_FILE=var/secrets/data.key ./build/cli/voc campaigns show camp-1
 
 $MAIL_NOTE
 

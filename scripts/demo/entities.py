@@ -13,7 +13,7 @@ The demo files (CSV, one per entity of config/entities.yaml):
   app_builds.csv  the Huaxing Mall App builds 5.0.0 .. 5.2.0; 5.2.0 (the
                   login crash of the demo feedback) has the worst crash-free rate.
   store_days.csv  staffing and footfall of the demo's stores over 28 days.
-  customers.csv   the demo customers' segment and home store.
+  customers.csv   the demo customers' segment, home store, e-mail address and language.
   orders.csv      the two orders the demo feedback names, and others.
 Nothing here comes from ../shared/data.
 """
@@ -94,9 +94,10 @@ def main():
         cid = f"c-{10001 + i}"
         customers.append([cid, "vip" if i % 10 == 3 else rng.choice(["standard", "high"]),
                           "Xingchen E7" if i % 3 else "Xingchen S3", STORES[i % len(STORES)], "Asia/Shanghai",
-                          "false"])
+                          "false", f"{cid}@example.com", "en" if i % 4 == 0 else "zh"])
+    # email and language (issue 13): where and how an outreach campaign writes to them.
     write(f"{out}/customers.csv", ["customer_id", "segment", "products_owned", "home_store", "time_zone",
-                                   "opted_out"], customers)
+                                   "opted_out", "email", "language"], customers)
     orders = [["HX2026111188412", "c-10011", "Rice cooker", "2026-11-11T02:00:00Z", "WH-Shanghai-3", "ZTO",
                "Guangzhou Baiyun", "false"],
               ["HX2026111176501", "c-10027", "Air fryer", "2026-11-11T03:30:00Z", "WH-Shanghai-3", "ZTO",

@@ -20,6 +20,12 @@
 #include "services/entities/settings.h"
 #include "services/entities/store/entity_store.h"
 #include "services/entities/store/migrations.h"
+#include "services/entities/outreach/grpc_customer_feedback.h"
+#include "services/entities/outreach/outreach_grpc.h"
+#include "services/entities/outreach/outreach_service.h"
+#include "services/entities/outreach/outreach_settings.h"
+#include "services/entities/outreach/stream_sender.h"
+#include "common/rpc/channel.h"
 
 namespace {
 
@@ -56,13 +62,40 @@ int main(int argc, char** argv) {
   voc::entities::EntityStore store(*ctx.db);
   voc::entities::EntityService service(store, holder, *ctx.clock, *settings);
   voc::entities::EntityGrpc grpc_impl(service, *authenticator);
+
+  // Outreach (issue 13): segments over these rows, campaigns, sends through
+  // voc-notify's stream; feedback facts from voc-ingest and voc-triage.
+  const auto outreach_settings = voc::entities::outreach::OutreachSettingsFrom(ctx.config);
+  if (!outreach_settings.ok()) CannotStart(outreach_settings.status());
+  auto security = voc::rpc::ChannelSecurityFrom(ctx.config);
+  if (!security.ok()) CannotStart(security.status());
+  voc::entities::outreach::OutreachStore outreach_store(*ctx.db);
+  voc::entities::outreach::StreamSender outreach_sender(ctx.redis, *ctx.clock);
+  // Who complained comes from voc-ingest and voc-triage; without their
+  // addresses, "not complained yet" and the effect report are
+  // FAILED_PRECONDITION and the rest works.
+  std::unique_ptr<voc::entities::outreach::GrpcCustomerFeedback> customer_feedback;
+  if (ctx.config.Has("services.ingest.address") && ctx.config.Has("services.triage.address")) {
+    customer_feedback = std::make_unique<voc::entities::outreach::GrpcCustomerFeedback>(
+        voc::rpc::MakeChannel(ctx.config.AddressOf("ingest"), *security),
+        voc::rpc::MakeChannel(ctx.config.AddressOf("triage"), *security));
+  }
+  voc::entities::outreach::OutreachService outreach(store, outreach_store, holder, *ctx.clock, *outreach_settings,
+                                                    outreach_sender, customer_feedback.get());
+  voc::entities::outreach::OutreachGrpc outreach_grpc(outreach, *authenticator);
   {
     voc::PeriodicWorker reload("entities-schema", std::chrono::milliseconds(settings->schema_reload_interval_ms),
                                [&] { (void)reloader.CheckOnce(); });
     if (settings->schema_reload_interval_ms > 0) reload.Start();
+    // Due campaigns are run, and messages a crash left unpublished handed
+    // to voc-notify again (same ids: stored once there).
+    voc::PeriodicWorker outreach_runs("entities-outreach",
+                                      std::chrono::milliseconds(outreach_settings->run_interval_ms),
+                                      [&] { (void)outreach.RunDue(); });
+    if (outreach_settings->run_interval_ms > 0) outreach_runs.Start();
     voc::rpc::ServiceServer server({.service_name = "entities", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
                                     .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
-                                   {&grpc_impl});
+                                   {&grpc_impl, &outreach_grpc});
     voc::StartServerOrExit(server, "entities");
     // Ready without Redis: imports and reads need only the database.
     const auto readiness = voc::StartReadiness(ctx, server, voc::RedisNeed::kNotRequired);

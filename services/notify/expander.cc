@@ -8,7 +8,76 @@ std::string MessageIdOf(const std::string& request_id, const std::string& person
   return request_id + "/" + person + "/" + channel;
 }
 
+namespace {
+
+// Issue 13 (outreach): the notify channel a customer's channel goes through.
+std::string NotifyChannelOf(const std::string& customer_channel) {
+  if (customer_channel == "sms" || customer_channel == "app_push") return "webhook";
+  return customer_channel;  // email, wecom
+}
+
+std::string JsonEscaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// One delivery to the customer the request names, its text as the sender
+// rendered it.
+ExpandedRequest ExpandCustomer(const v1::NotificationRequest& request, std::int64_t now_ms) {
+  ExpandedRequest out;
+  out.request = request;
+  const v1::CustomerRecipient& c = request.customer();
+  DeliveryRecord d;
+  d.channel = NotifyChannelOf(c.channel());
+  d.message_id = MessageIdOf(request.id(), "customer:" + c.customer_id(), d.channel);
+  d.request_id = request.id();
+  d.event = request.event();
+  d.recipient = "customer:" + c.customer_id();
+  d.created_ms = now_ms;
+  d.next_attempt_ms = now_ms;
+  d.language = c.language().empty() ? "zh" : c.language();
+  d.subject = request.subject();
+  d.text = request.body();
+  d.markdown = "**" + request.subject() + "**\n\n" + request.body();
+  if (d.channel == "email") {
+    d.address = c.address();
+  } else if (d.channel == "wecom") {
+    d.mention = c.address();
+  } else {
+    d.address = c.address();
+  }
+  // What the company's gateway receives (sms, app_push): it de-duplicates on message_id.
+  d.payload_json = "{\"type\":\"voc.outreach\",\"message_id\":\"" + JsonEscaped(d.message_id) +
+                   "\",\"customer_id\":\"" + JsonEscaped(c.customer_id()) + "\",\"channel\":\"" +
+                   JsonEscaped(c.channel()) + "\",\"language\":\"" + JsonEscaped(d.language) +
+                   "\",\"subject\":\"" + JsonEscaped(d.subject) + "\",\"text\":\"" + JsonEscaped(d.text) + "\"}";
+  if (c.address().empty()) {
+    d.state = v1::DELIVERY_STATE_FAILED;
+    d.last_error = "no address for customer " + c.customer_id();
+    d.final_ms = now_ms;
+  }
+  out.deliveries.push_back(std::move(d));
+  return out;
+}
+
+}  // namespace
+
 ExpandedRequest Expander::Expand(const v1::NotificationRequest& request, std::int64_t now_ms) const {
+  if (request.has_customer()) return ExpandCustomer(request, now_ms);
   ExpandedRequest out;
   out.request = request;
   const auto subscriptions = subscriptions_.Get();

@@ -51,9 +51,10 @@ class EntitiesCliTest : public ::testing::Test {
 
   // Runs the voc CLI with `args` as `principal`; returns its exit status and
   // leaves its output (stdout and stderr) in *output.
-  int Voc(const std::string& principal, std::vector<std::string> args, std::string* output) {
+  int Voc(const std::string& principal, std::vector<std::string> args, std::string* output,
+          const std::string& command = "data") {
     const std::string log = dir_.path() + "/voc-" + std::to_string(++runs_) + ".log";
-    std::vector<std::string> argv = {VOC_CLI_BIN, "--entities", "127.0.0.1:" + std::to_string(port_), "data"};
+    std::vector<std::string> argv = {VOC_CLI_BIN, "--entities", "127.0.0.1:" + std::to_string(port_), command};
     argv.insert(argv.end(), args.begin(), args.end());
     testing::ChildProcess voc(argv, log, {{"VOC_API_KEY", creds_.Token(principal)}});
     const auto status = voc.WaitForExit(60000);
@@ -123,6 +124,50 @@ TEST_F(EntitiesCliTest, ImportReportsBadRowsByLineAndAReimportChangesNothing) {
   EXPECT_NE(out.find("entities:write"), std::string::npos) << out;
   EXPECT_EQ(Voc("importer", {"import", "--entity", "vehicles", csv}, &out), 1) << out;
   EXPECT_NE(out.find("entity: unknown entity 'vehicles'"), std::string::npos) << out;
+}
+
+// Issue 13 (outreach): voc campaigns against the same binary - a preview
+// of a batch's owners, a saved segment, a draft campaign submitted by a
+// key; a bad condition refused naming the field.
+TEST_F(EntitiesCliTest, CampaignsPreviewSegmentAndSubmitOverTheCli) {
+  const std::string log = dir_.path() + "/entities.log";
+  testing::ChildProcess service({VOC_ENTITIES_BIN, "--config", WriteConfig(VOC_SOURCE_DIR "/config/entities.yaml")},
+                                log, creds_.ServiceEnv("entities"));
+  ASSERT_TRUE(testing::WaitForPort(port_, 30000)) << ReadAll(log);
+  const std::string csv = dir_.path() + "/vehicles.csv";
+  std::ofstream(csv) << "vin,production_batch,owner_customer_id\n"
+                        "LVV1,B-2026-07,c-1\nLVV2,B-2026-07,c-2\nLVV3,B-2026-07,c-1\nLVV4,B-2026-08,c-3\n";
+  std::string out;
+  ASSERT_EQ(Voc("importer", {"import", "--entity", "vehicle", csv}, &out), 0) << out;
+  ASSERT_EQ(Voc("importer", {"preview", "--entity", "vehicle", "--where", "production_batch eq B-2026-07"}, &out,
+                "campaigns"),
+            0)
+      << out;
+  EXPECT_NE(out.find("segment size: 2 customers (3 vehicle rows matched)"), std::string::npos) << out;
+  EXPECT_NE(out.find("sample: c-1 c-2"), std::string::npos) << out;
+  EXPECT_EQ(Voc("importer", {"preview", "--entity", "vehicle", "--where", "production_batch like B"}, &out,
+                "campaigns"),
+            1)
+      << out;
+  EXPECT_NE(out.find("query.where[0].op: unknown op 'like'"), std::string::npos) << out;
+  ASSERT_EQ(Voc("importer", {"segment", "--name", "B-2026-07 owners", "--entity", "vehicle", "--where",
+                             "production_batch eq B-2026-07"},
+                &out, "campaigns"),
+            0)
+      << out;
+  EXPECT_NE(out.find("seg-1  B-2026-07 owners  2 customers"), std::string::npos) << out;
+  ASSERT_EQ(Voc("importer", {"create", "--name", "pads", "--department", "product_quality", "--segment", "seg-1",
+                             "--issue", "signal:s-1", "--topic", "product.defect", "--channel", "email",
+                             "--subject-zh", "刹车片", "--body-zh", "免费更换", "--subject-en", "Pads", "--body-en",
+                             "Free replacement", "--submit"},
+                &out, "campaigns"),
+            0)
+      << out;
+  EXPECT_NE(out.find("camp-1  PENDING_APPROVAL  pads"), std::string::npos) << out;
+  EXPECT_NE(out.find("submit by service:importer"), std::string::npos) << out;  // the audit trail
+  // A key never runs what its department head has not approved.
+  EXPECT_EQ(Voc("importer", {"run", "camp-1"}, &out, "campaigns"), 1) << out;
+  EXPECT_NE(out.find("campaigns/camp-1 is PENDING_APPROVAL"), std::string::npos) << out;
 }
 
 }  // namespace
