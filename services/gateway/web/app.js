@@ -12,7 +12,7 @@
 import { messages, format, formatDuration, formatPValue, sortCases } from './i18n.js';
 import { createDashboard } from './dashboard.js';
 import { markedNodes } from './explanation.js';
-import { caseTitleIn, historyLineIn } from './service_text.js';
+import { caseTitleIn, historyLineIn, projectHistoryLineIn } from './service_text.js';
 import { $, el } from './dom.js';
 
 const REFRESH_MS = 30000;
@@ -810,6 +810,17 @@ function projectCard(p) {
     items.append(row);
   }
   li.append(items);
+  // Issue 12: the project's history, in the page's language (service_text.js).
+  if ((p.history || []).length) {
+    const history = el('ul', null, 'timeline project-history');
+    history.dataset.testid = 'project-history';
+    for (const h of p.history) {
+      const row = el('li');
+      row.append(el('span', localTime(h.time), 'when'), el('span', projectHistoryLineIn(h, t())));
+      history.append(row);
+    }
+    li.append(el('h4', t().projectHistory), history);
+  }
   const buttons = el('div', null, 'actions');
   const button = (label, onClick) => {
     const b = el('button', label);

@@ -432,3 +432,45 @@ Object.assign(messages.en, {
   digestSignals: 'New weak signals', digestSla: 'SLA compliance and open breaches',
   digestLessonLine: 'Worth learning from: {title} — {resolution}',
 });
+
+// ---- issue 12: the "created" and "sla_retargeted" case details and the
+// project history in the page's language (service_text.js). English is what
+// the services wrote, so only Chinese needs the words.
+Object.assign(messages.zh.historyShapes, {
+  created: '{kind}工单，负责人 {owners}，截止 {due}（请求 {request}）',
+  retargeted: '{before} → {after}',
+  clocksUnchanged: '时钟未变：{why}',
+});
+Object.assign(messages.zh, {
+  historyListSeparator: '；',
+  historyClock: '{clock}{state}（目标 {target}，日历 {calendar}，策略 {policy}）',
+  historyClockStates: { met: '已达成', paused: '已暂停', due: '截止 {t}' },
+  historyTargetHours: '{h}小时', historyTargetHoursMinutes: '{h}小时{m}分',
+  historyReasons: { 'no SLA policies loaded': '没有加载 SLA 策略' },
+  projectHistory: '项目历史',
+  projectHistoryActions: {
+    proposed: '提交提案', approved: '批准', rejected: '驳回', started: '启动项目', closed: '项目完成',
+    reopened: '重新打开', action_item_added: '新增行动项', action_item_edited: '修改行动项',
+    action_item_reassigned: '行动项转派', action_item_redated: '行动项改期', action_item_done: '行动项完成',
+  },
+  projectHistoryShapes: {
+    proposed: '主题 {topic} 的项目提案，含 {n} 项行动，提交 VoC 委员会审批',
+    approved: 'VoC 委员会批准', approvedReason: 'VoC 委员会批准：{reason}',
+    rejected: 'VoC 委员会驳回', rejectedReason: 'VoC 委员会驳回：{reason}',
+    started: '已批准的项目开始实施',
+    itemAdded: '行动项“{title}”，负责人 {owner}，截止 {due}',
+    itemDone: '行动项 {item} 已完成',
+    closed: '所有行动项均已完成',
+    reopened: '验证 {verification} 未通过。{summary}',
+    itemTitle: '标题“{from}”改为“{to}”', itemReassigned: '由 {from} 转给 {to}', itemRedated: '截止时间由 {from} 改为 {to}',
+  },
+  projectHistoryNoDue: '无',
+  verificationSummary: {
+    counts: '主题 {topic}：改进前负面反馈 {a}/{b}（{p}），改进后 {c}/{d}（{q}）；',
+    cannotTest: '无法检验：{reason}——未通过。',
+    test: 'z = {z}，单侧 p = {p} {op} {alpha}：',
+    fell: '占比显著下降——验证有效。',
+    noFall: '占比没有显著下降——未通过。',
+  },
+});
+Object.assign(messages.en, { projectHistory: 'History' });
