@@ -173,3 +173,18 @@ test('the verification summary in Chinese, verified and failed alike', () => {
   assert.equal(verificationSummaryIn('not a summary', messages.zh), null);
   assert.equal(verificationSummaryIn('Topic a: 1/2 negative feedback (50.0%) before vs 0/2 (0.0%) after; cannot test: x — failed.', messages.en), null);
 });
+
+// Issue 12: the days a backlog bar's cases were opened on (loop_figures.cc
+// BacklogBucketOfDays: age = as_of_day - the day opened, in whole days).
+test('a backlog bar\'s opened days follow tracking\'s age buckets, cut to the range', async () => {
+  const { backlogWindow } = await import('../../services/gateway/web/dashboard.js');
+  const range = ['2026-01-05', '2026-02-01'];
+  assert.deepEqual(backlogWindow('<1d', '2026-02-01', ...range), { from: '2026-02-01', to: '2026-02-01' });
+  assert.deepEqual(backlogWindow('1-3d', '2026-02-01', ...range), { from: '2026-01-30', to: '2026-01-31' });
+  assert.deepEqual(backlogWindow('3-7d', '2026-02-01', ...range), { from: '2026-01-26', to: '2026-01-29' });
+  assert.deepEqual(backlogWindow('7-30d', '2026-02-01', ...range), { from: '2026-01-05', to: '2026-01-25' }, 'cut at the start');
+  assert.deepEqual(backlogWindow('>=30d', '2026-03-15', '2025-12-01', '2026-03-31'), { from: '2025-12-01', to: '2026-02-13' });
+  assert.equal(backlogWindow('>=30d', '2026-02-01', ...range), null, 'no day of the range is 30 days old');
+  assert.deepEqual(backlogWindow('1-3d', '2026-03-01', '2026-02-28', '2026-03-01'), { from: '2026-02-28', to: '2026-02-28' });
+  assert.equal(backlogWindow('2-4d', '2026-02-01', ...range), null, 'an unknown bucket');
+});

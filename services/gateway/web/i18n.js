@@ -24,7 +24,7 @@ export const messages = {
     reachedNo: '未接通', feedbackUnavailable: '反馈暂不可用：{m}', errorPrefix: '出错了：',
     viewCases: '工单', viewInsights: '洞察', viewKnowledge: '知识库',
     signalsTitle: '新出现的弱信号',
-    signalsScope: '全公司范围：弱信号是词语组合，不带主题，分诊服务无法按部门区分，所以每个部门看到的都是同一份列表。',
+    signalsScope: '全公司范围：这里列出今天所有新出现的弱信号；仪表盘可按部门筛选（只看该部门主题上的信号）。',
     signalTerms: '词语组合', signalCount: '今日次数', signalExpected: '日均预期', signalP: 'p 值', signalFirstSeen: '开始出现',
     signalsEmpty: '今天没有新出现的弱信号。', signalsOff: '分诊服务没有开启弱信号检测。',
     clustersTitle: '最大的相似投诉簇', clustersAll: '显示所有部门',
@@ -72,8 +72,8 @@ export const messages = {
     reachedNo: 'not reached', feedbackUnavailable: 'Feedback unavailable: {m}', errorPrefix: 'Error: ',
     viewCases: 'Cases', viewInsights: 'Insights', viewKnowledge: 'Knowledge base',
     signalsTitle: 'Emerging weak signals',
-    signalsScope: 'Company-wide: weak signals are term combinations without a topic, so triage cannot tell which '
-      + 'department they concern; every department sees the same list.',
+    signalsScope: 'Company-wide: every weak signal emerging today; the Dashboard narrows them to a department '
+      + '(the signals on its topics).',
     signalTerms: 'Terms', signalCount: 'Today', signalExpected: 'Expected a day', signalP: 'p-value', signalFirstSeen: 'Counted since',
     signalsEmpty: 'No emerging signals today.', signalsOff: 'Weak-signal detection is turned off in triage.',
     clustersTitle: 'Largest similar-complaint clusters', clustersAll: 'Every department',
@@ -474,3 +474,20 @@ Object.assign(messages.zh, {
   },
 });
 Object.assign(messages.en, { projectHistory: 'History' });
+
+// ---- issue 12: the cases behind a backlog bar, the worklist's pages and
+// CSV, and the Dashboard's weak signals by department
+Object.assign(messages.zh, {
+  caseFilterBacklog: '积压工单（{age}）：{from} 至 {to} 开立、尚未解决', caseFilterClear: '返回工单列表',
+  colDepartments: '相关部门',
+  dashSignalsCompany: '全公司：今天（或所选范围最后一天）新出现的弱信号。',
+  dashSignalsDepartment: '{d}：今天（或所选范围最后一天）出现在本部门主题上的弱信号。',
+  dashSignalsEmpty: '没有新出现的弱信号。',
+});
+Object.assign(messages.en, {
+  caseFilterBacklog: 'Backlog ({age}): opened {from} to {to}, not yet resolved', caseFilterClear: 'Back to the worklist',
+  colDepartments: 'Departments',
+  dashSignalsCompany: 'Company-wide: weak signals emerging today (or on the range\'s last day).',
+  dashSignalsDepartment: '{d}: weak signals on its topics today (or on the range\'s last day).',
+  dashSignalsEmpty: 'No emerging weak signals.',
+});
