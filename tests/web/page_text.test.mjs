@@ -188,3 +188,28 @@ test('a backlog bar\'s opened days follow tracking\'s age buckets, cut to the ra
   assert.deepEqual(backlogWindow('1-3d', '2026-03-01', '2026-02-28', '2026-03-01'), { from: '2026-02-28', to: '2026-02-28' });
   assert.equal(backlogWindow('2-4d', '2026-02-01', ...range), null, 'an unknown bucket');
 });
+
+// Issue 12: the task rows of a case's history ("<task id>: <detail>") and
+// the red-line verdict, in Chinese.
+test('task history details and the red-line verdict in Chinese; titles, owners, times and reasons stay', () => {
+  const zh = messages.zh;
+  const line = (action, detail) => historyLineIn({ actor: 'p-wang-lei', action, detail }, zh);
+  assert.equal(line('task_added', 'task-2: "补发包裹" for logistics/p-xu-gang, due 2026-12-07T09:00:00Z (SLA policy task-default)'),
+    'p-wang-lei · 新增任务 — 任务 task-2：“补发包裹”，负责人 logistics/p-xu-gang，截止 2026-12-07T09:00:00Z（SLA 策略 task-default）');
+  assert.equal(line('task_added', 'task-3: "Call "again"" for customer_success, due 2026-12-07T09:00:00Z'),
+    'p-wang-lei · 新增任务 — 任务 task-3：“Call "again"”，负责人 customer_success，截止 2026-12-07T09:00:00Z');
+  assert.equal(line('task_started', 'task-2: "补发包裹" open -> in_progress'), 'p-wang-lei · 任务开始 — 任务 task-2：“补发包裹” 待处理 → 处理中');
+  assert.equal(line('task_cancelled', 'task-2: "补发包裹" in_progress -> cancelled: 客户已自提'),
+    'p-wang-lei · 任务取消 — 任务 task-2：“补发包裹” 处理中 → 已取消：客户已自提');
+  assert.equal(line('task_reassigned', 'task-2: reassigned from logistics/p-xu-gang to logistics/p-wang-lei; re-dated from none to 2026-12-08T09:00:00Z: 休假'),
+    'p-wang-lei · 任务转派 — 任务 task-2：由 logistics/p-xu-gang 转给 logistics/p-wang-lei；截止时间由 无 改为 2026-12-08T09:00:00Z：休假');
+  assert.equal(line('task_redated', 'task-2: re-dated from 2026-12-07T09:00:00Z to 2026-12-08T09:00:00Z'),
+    'p-wang-lei · 任务改期 — 任务 task-2：截止时间由 2026-12-07T09:00:00Z 改为 2026-12-08T09:00:00Z');
+  assert.equal(line('red_line_marked', 'false alarm: 只是比喻'), 'p-wang-lei · 红线结论 — 误报：只是比喻');
+  assert.equal(line('red_line_marked', 'confirmed: 已核实起火'), 'p-wang-lei · 红线结论 — 确认属实：已核实起火');
+  assert.equal(line('callback_logged', 'customer reached: a: b'), 'p-wang-lei · 记录回访 — 已联系到客户：a: b', 'a note stays whole');
+  assert.equal(line('resolved', 'confirmed: refund sent'), 'p-wang-lei · 已解决 — confirmed: refund sent', 'only a verdict row is a verdict');
+  assert.equal(line('resolved', 'task-2: "x" open -> done'), 'p-wang-lei · 已解决 — task-2: "x" open -> done', 'only task rows are tasks');
+  const stored = 'task-2: "x" open -> in_progress';
+  assert.equal(historyLineIn({ actor: 'a', action: 'task_started', detail: stored }, messages.en), `a · task_started — ${stored}`);
+});

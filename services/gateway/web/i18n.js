@@ -440,6 +440,9 @@ Object.assign(messages.zh.historyShapes, {
   created: '{kind}工单，负责人 {owners}，截止 {due}（请求 {request}）',
   retargeted: '{before} → {after}',
   clocksUnchanged: '时钟未变：{why}',
+  taskAdded: '任务 {task}：“{title}”，负责人 {owner}，截止 {due}', taskPolicy: '（SLA 策略 {policy}）',
+  taskState: '任务 {task}：“{title}” {from} → {to}', taskEdited: '任务 {task}：',
+  redLineMarked: '{verdict}：{reason}',
 });
 Object.assign(messages.zh, {
   historyListSeparator: '；',

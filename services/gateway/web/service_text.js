@@ -67,12 +67,14 @@ function clockIn(text, m) {
   });
 }
 
-// Details whose data parts need more than a substitution: the "created"
-// row (tracking_service.cc BuildNewCase: kind, owners, due, request id and
-// each clock) and "sla_retargeted" (a clock before -> after, or why the
-// clocks stayed). Each returns the detail in the language, or null.
+// Details whose data parts need more than a substitution, each for its
+// action: the "created" row (tracking_service.cc BuildNewCase: kind,
+// owners, due, request id and each clock) and "sla_retargeted" (a clock
+// before -> after, or why the clocks stayed). Each returns the detail in
+// the language, or null.
 const COMPOSED_SHAPES = [
-  (detail, m) => {
+  (detail, m, action) => {
+    if (action !== 'created') return null;
     const match = /^(\w+) case for (.+), due (\S+) \(request (.*?)\)(?=$|; )((?:; [\s\S]+)?)$/.exec(detail);
     const shapes = m.historyShapes || {};
     if (!match || !shapes.created) return null;
@@ -83,7 +85,8 @@ const COMPOSED_SHAPES = [
     return fill(shapes.created, { kind: kindText, owners, due, request })
       + clocks.map((c) => m.historyListSeparator + c).join('');
   },
-  (detail, m) => {
+  (detail, m, action) => {
+    if (action !== 'sla_retargeted') return null;
     const shapes = m.historyShapes || {};
     const unchanged = /^clocks unchanged: ([\s\S]*)$/.exec(detail);
     if (unchanged && shapes.clocksUnchanged) {
@@ -97,11 +100,48 @@ const COMPOSED_SHAPES = [
   },
 ];
 
-function detailIn(detail, m) {
+// A case's task rows (tracking tasks/task_service.cc, stored as
+// "<task id>: <detail>" by store/task_store.cc) and the red-line verdict
+// (tracking_service.cc MarkRedLine: "<confirmed|false alarm>: <reason>").
+const TASK_EDIT_RE = /^(\S+): (?:reassigned from (\S+) to (\S+))?(?:(?:; )?re-dated from (\S+) to (\S+))?(?:: ([\s\S]*))?$/;
+COMPOSED_SHAPES.push((detail, m, action) => {
+  const shapes = m.historyShapes || {};
+  const verdict = /^(confirmed|false alarm): ([\s\S]*)$/.exec(detail);
+  if (action === 'red_line_marked' && verdict && m.redLineVerdicts && shapes.redLineMarked) {
+    const word = m.redLineVerdicts[verdict[1] === 'confirmed' ? 'confirmed' : 'false_alarm'];
+    return fill(shapes.redLineMarked, { verdict: word, reason: verdict[2] });
+  }
+  if (!/^task_/.test(action || '')) return null;
+  const added = /^(\S+): "([\s\S]*)" for (\S+), due (\S+)(?: \(SLA policy (\S+)\))?$/.exec(detail);
+  if (added && shapes.taskAdded) {
+    const [, task, title, owner, due, policy] = added;
+    return fill(shapes.taskAdded, { task, title, owner, due }) + (policy ? fill(shapes.taskPolicy, { policy }) : '');
+  }
+  const moved = /^(\S+): "([\s\S]*)" (open|in_progress|done|cancelled) -> (open|in_progress|done|cancelled)(?:: ([\s\S]*))?$/.exec(detail);
+  if (moved && shapes.taskState) {
+    const [, task, title, from, to, reason] = moved;
+    const states = m.taskStates || {};
+    return fill(shapes.taskState, { task, title, from: states[from] || from, to: states[to] || to })
+      + (reason !== undefined ? m.historyNoteSeparator + reason : '');
+  }
+  const edit = TASK_EDIT_RE.exec(detail);
+  const p = m.projectHistoryShapes || {};
+  if (edit && (edit[2] !== undefined || edit[4] !== undefined) && shapes.taskEdited && p.itemReassigned) {
+    const none = (v) => (v === 'none' && m.projectHistoryNoDue ? m.projectHistoryNoDue : v);
+    const parts = [];
+    if (edit[2] !== undefined) parts.push(fill(p.itemReassigned, { from: edit[2], to: edit[3] }));
+    if (edit[4] !== undefined) parts.push(fill(p.itemRedated, { from: none(edit[4]), to: none(edit[5]) }));
+    return fill(shapes.taskEdited, { task: edit[1] }) + parts.join(m.historyListSeparator)
+      + (edit[6] !== undefined ? m.historyNoteSeparator + edit[6] : '');
+  }
+  return null;
+});
+
+function detailIn(detail, m, action) {
   const details = m.historyDetails || {};
   if (details[detail]) return details[detail];
   for (const say of COMPOSED_SHAPES) {
-    const said = say(detail, m);
+    const said = say(detail, m, action);
     if (said !== null) return said;
   }
   // "customer reached: <note>" (tracking's LogCallback): the fixed part.
@@ -125,7 +165,7 @@ function detailIn(detail, m) {
 // "<actor> · <action> — <detail>" in the page's language.
 export function historyLineIn(h, m) {
   const action = (m.historyActions && m.historyActions[h.action]) || h.action;
-  const detail = detailIn(h.detail || '', m);
+  const detail = detailIn(h.detail || '', m, h.action);
   return `${h.actor} · ${action}${detail ? ' — ' + detail : ''}`;
 }
 
