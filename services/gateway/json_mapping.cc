@@ -192,11 +192,14 @@ nlohmann::json ClusterToJson(const v1::Cluster& c) {
 nlohmann::json SignalToJson(const v1::EmergingSignal& s) {
   nlohmann::json terms = nlohmann::json::array();
   for (const auto& t : s.terms()) terms.push_back(t);
+  nlohmann::json departments = nlohmann::json::array();
+  for (const auto& d : s.departments()) departments.push_back(d);
   return {{"terms", terms},
           {"count", s.count()},
           {"expected", s.expected()},
           {"p_value", s.p_value()},
-          {"first_seen_time", TimeOrNull(s.first_seen_time())}};
+          {"first_seen_time", TimeOrNull(s.first_seen_time())},
+          {"departments", departments}};
 }
 
 nlohmann::json KnowledgeEntryToJson(const v1::KnowledgeEntry& e) {

@@ -410,6 +410,25 @@ HttpResponse Router::ListCases(const std::map<std::string, std::string>& query, 
         return Error(400, "INVALID_ARGUMENT",
                      "due_clock: expected nearest, first_response or resolution");
       }
+    } else if (key == "kind") {
+      // Issue 12: the Dashboard's backlog by kind, clicked through.
+      if (!value.empty()) {
+        auto kind = api::ParseCaseKind(value);
+        if (!kind || api::CaseKindName(*kind) != value) {
+          return Error(400, "INVALID_ARGUMENT", "kind: expected detractor_callback, red_line or complaint");
+        }
+        request.set_kind(*kind);
+      }
+    } else if (key == "opened_from" || key == "opened_to") {
+      // Issue 12: opened on these days of the report time zone (both
+      // included), tracking's opened_after / opened_before.
+      if (!value.empty()) {
+        const auto day = reports::ParseDay(value);
+        if (!day) return Error(400, "INVALID_ARGUMENT", key + ": expected a date YYYY-MM-DD");
+        const long long ms = reports::DayStartMs(key == "opened_from" ? *day : *day + 1, report_utc_offset_minutes_);
+        *(key == "opened_from" ? request.mutable_opened_after() : request.mutable_opened_before()) =
+            ToProto(FromMillis(ms));
+      }
     } else if (key == "page_size") {
       int size = 0;
       std::string error;
@@ -418,6 +437,10 @@ HttpResponse Router::ListCases(const std::map<std::string, std::string>& query, 
     } else if (key == "page_token") {
       request.set_page_token(value);
     }
+  }
+  if (request.has_opened_after() && request.has_opened_before() &&
+      ProtoToMillis(request.opened_before()) <= ProtoToMillis(request.opened_after())) {
+    return Error(400, "INVALID_ARGUMENT", "opened_to: must not be before opened_from");
   }
   if (!query.count("state")) request.set_open_only(true);
 
@@ -550,6 +573,14 @@ HttpResponse Router::ListSignals(const std::map<std::string, std::string>& query
       if (!ParseDay(value, &t)) return Error(400, "INVALID_ARGUMENT", "day: expected a date YYYY-MM-DD");
       *request.mutable_day() = ToProto(t);
       day = value;
+    } else if (key == "department" && !value.empty()) {
+      // Issue 12: the signals whose feedback that day is on the
+      // department's topics (triage's EmergingSignal.departments).
+      if (std::none_of(departments_.begin(), departments_.end(),
+                       [&](const org::Department& d) { return d.id == value; })) {
+        return Error(400, "INVALID_ARGUMENT", "department: not in the org directory");
+      }
+      request.set_department(value);
     }
   }
   request.set_limit(limit);
@@ -560,9 +591,13 @@ HttpResponse Router::ListSignals(const std::map<std::string, std::string>& query
     if (static_cast<int>(signals.size()) >= limit) break;
     signals.push_back(SignalToJson(signal));
   }
-  // A signal is a combination of terms with no topic: it cannot be narrowed
-  // to a department, so every owner sees the company-wide list.
-  return Json(200, {{"signals", signals}, {"day", day}, {"scope", "company"}});
+  // Company-wide unless a department was named; signals are analytics
+  // every caller may read, so naming one narrows the list and no more.
+  const bool narrowed = !request.department().empty();
+  return Json(200, {{"signals", signals},
+                    {"day", day},
+                    {"scope", narrowed ? "department" : "company"},
+                    {"department", narrowed ? nlohmann::json(request.department()) : nlohmann::json(nullptr)}});
 }
 
 HttpResponse Router::ListClusters(const std::map<std::string, std::string>& query, const For& f) const {

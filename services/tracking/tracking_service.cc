@@ -256,6 +256,18 @@ absl::StatusOr<CaseWalkPosition> CaseWalkOf(const rpc::PageCursor& cursor) {
       cursor.more_keys[1]};
 }
 
+// Issue 12: one bound of ListCases' "opened between" filter, in ms; none
+// when the field is unset. INVALID_ARGUMENT naming `field` for a time
+// outside 0001-01-01..9999-12-31 or with nanos outside 0..999999999.
+absl::StatusOr<std::optional<std::int64_t>> OpenedBound(bool set, const google::protobuf::Timestamp& t,
+                                                        const std::string& field) {
+  if (!set) return std::optional<std::int64_t>();
+  if (t.seconds() < -62135596800LL || t.seconds() > 253402300799LL || t.nanos() < 0 || t.nanos() > 999999999) {
+    return status::InvalidArgument(field, "is not a valid time (0001-01-01 to 9999-12-31)");
+  }
+  return std::optional<std::int64_t>(ProtoToMillis(t));
+}
+
 }  // namespace
 
 std::int64_t TrackingService::NowMs() const { return ToMillis(clock_.Now()); }
@@ -423,6 +435,14 @@ absl::StatusOr<v1::ListCasesResponse> TrackingService::ListCases(
     return status::InvalidArgument("due_clock", "unknown clock");
   }
   CaseFilter filter;
+  // Issue 12: opened in [opened_after, opened_before).
+  VOC_ASSIGN_OR_RETURN(filter.opened_from_ms, OpenedBound(request.has_opened_after(), request.opened_after(),
+                                                          "opened_after"));
+  VOC_ASSIGN_OR_RETURN(filter.opened_before_ms, OpenedBound(request.has_opened_before(),
+                                                            request.opened_before(), "opened_before"));
+  if (filter.opened_from_ms && filter.opened_before_ms && *filter.opened_before_ms <= *filter.opened_from_ms) {
+    return status::InvalidArgument("opened_before", "must be after opened_after");
+  }
   filter.department = request.department();
   filter.owner = request.owner();
   filter.state = request.state();

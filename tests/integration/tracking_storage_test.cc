@@ -8,11 +8,13 @@
 
 #include "tests/unit/tracking/test_callers.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -395,6 +397,97 @@ TEST_P(TrackingStorageTest, ACaseFallingOverdueMidWalkIsNeitherSkippedNorRepeate
     walk.set_page_token(response.next_page_token());
   }
   EXPECT_EQ(seen, ids);
+}
+
+// Issue 12: the Dashboard's backlog bars list the cases opened in their age
+// range: ListCases' opened_after (inclusive) and opened_before (exclusive),
+// by whichever index drives the list (cases, case_owners, a person's view),
+// with the total counted under the same filter.
+TEST_P(TrackingStorageTest, ListCasesFiltersByWhenTheCaseWasOpened) {
+  // fb-0 .. fb-4 opened a day apart; fb-4 is resolved.
+  const TimePoint t0 = clock_.Now();
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(service_->CreateCase(TestSystem(), Callback("fb-" + std::to_string(i))).ok());
+    clock_.Advance(hours(24));
+  }
+  v1::ListCasesRequest find;
+  find.set_feedback_id("fb-4");
+  v1::ResolveCaseRequest resolve;
+  resolve.set_name(service_->ListCases(TestSystem(), find).value().cases(0).name());
+  resolve.set_actor("p-am");
+  resolve.set_resolution_note("done");
+  ASSERT_TRUE(service_->ResolveCase(TestSystem(), resolve).ok());
+
+  // The feedback ids of every page of the walk (pages of 2), sorted, and
+  // checks each page's total against them.
+  auto opened = [&](const auth::Principal& caller, std::optional<TimePoint> after,
+                    std::optional<TimePoint> before, const std::string& department, bool open_only = true) {
+    v1::ListCasesRequest r;
+    r.set_page_size(2);
+    r.set_open_only(open_only);
+    r.set_department(department);
+    if (after) *r.mutable_opened_after() = ToProto(*after);
+    if (before) *r.mutable_opened_before() = ToProto(*before);
+    std::vector<std::string> ids;
+    std::int64_t total = -1;
+    for (int page = 0; page < 10; ++page) {
+      const auto response = service_->ListCases(caller, r);
+      EXPECT_TRUE(response.ok()) << response.status();
+      if (!response.ok()) break;
+      for (const auto& c : response->cases()) ids.push_back(c.feedback_id());
+      total = response->total_size();
+      if (response->next_page_token().empty()) break;
+      r.set_page_token(response->next_page_token());
+    }
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(total, static_cast<std::int64_t>(ids.size()));
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  const auto day = [&](int d) { return t0 + hours(24 * d); };
+  const auth::Principal member = TestPerson("p-am", "customer_success");
+  for (const std::string department : {"", "customer_success"}) {
+    SCOPED_TRACE("department '" + department + "'");
+    // From the moment fb-1 was opened (included) to fb-3's (excluded).
+    EXPECT_EQ(opened(TestSystem(), day(1), day(3), department), (Ids{"fb-1", "fb-2"}));
+    EXPECT_EQ(opened(TestSystem(), day(1), day(3) + std::chrono::milliseconds(1), department),
+              (Ids{"fb-1", "fb-2", "fb-3"}));
+    // One side only.
+    EXPECT_EQ(opened(TestSystem(), day(3), std::nullopt, department), (Ids{"fb-3"})) << "fb-4 is resolved";
+    EXPECT_EQ(opened(TestSystem(), day(3), std::nullopt, department, false), (Ids{"fb-3", "fb-4"}));
+    EXPECT_EQ(opened(TestSystem(), std::nullopt, day(1), department), (Ids{"fb-0"}));
+    EXPECT_EQ(opened(TestSystem(), std::nullopt, std::nullopt, department), (Ids{"fb-0", "fb-1", "fb-2", "fb-3"}));
+    // A person's view reads its own indexes; the filter holds there too.
+    EXPECT_EQ(opened(member, day(0), day(2), department), (Ids{"fb-0", "fb-1"}));
+    EXPECT_TRUE(opened(TestSystem(), day(5), std::nullopt, department).empty());
+  }
+  EXPECT_TRUE(opened(TestSystem(), day(0), day(9), "executive").empty());
+
+  // Bad values name their field.
+  auto refused = [&](const v1::ListCasesRequest& r) {
+    const absl::Status status = service_->ListCases(TestSystem(), r).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+    return std::string(status.message());
+  };
+  v1::ListCasesRequest bad;
+  bad.mutable_opened_after()->set_nanos(-1);
+  EXPECT_EQ(refused(bad).rfind("opened_after: ", 0), 0u) << refused(bad);
+  bad.Clear();
+  bad.mutable_opened_before()->set_seconds(253402300800LL);  // 10000-01-01
+  EXPECT_EQ(refused(bad).rfind("opened_before: ", 0), 0u) << refused(bad);
+  bad.Clear();
+  *bad.mutable_opened_after() = ToProto(day(2));
+  *bad.mutable_opened_before() = ToProto(day(2));
+  EXPECT_EQ(refused(bad), "opened_before: must be after opened_after");
+  // A page token is bound to its opened range like to any other filter.
+  v1::ListCasesRequest walk;
+  walk.set_page_size(1);
+  *walk.mutable_opened_after() = ToProto(day(0));
+  const auto first = service_->ListCases(TestSystem(), walk).value();
+  ASSERT_FALSE(first.next_page_token().empty());
+  walk.set_page_token(first.next_page_token());
+  *walk.mutable_opened_after() = ToProto(day(1));
+  ExpectRefusedToken(service_->ListCases(TestSystem(), walk).status());
 }
 
 TEST_P(TrackingStorageTest, ListProjectsPageTokensAreOpaqueBoundAndWalkEveryProjectOnce) {

@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <optional>
+#include <limits>
 #include <regex>
 #include <string>
 #include <vector>
@@ -62,6 +63,11 @@ std::vector<Shape> Shapes() {
   };
   const std::string big = GeneratedCases::kBigDepartment;
   const std::string busy = GeneratedCases::kBusyPerson;
+  // Opened 120 to 30 days before now.
+  const auto opened = [](CaseFilter& x) {
+    x.opened_from_ms = kNowMs - 120LL * 86400000;
+    x.opened_before_ms = kNowMs - 30LL * 86400000;
+  };
   return {
       {"all", {}, "cases_state_list"},
       {"open_only", f([](CaseFilter& x) { x.open_only = true; }), "cases_state_list"},
@@ -94,6 +100,11 @@ std::vector<Shape> Shapes() {
        f([](CaseFilter& x) { x.customer_id = "cust-10"; x.kind = v1::CASE_KIND_COMPLAINT; }),
        "cases_customer_list"},
       {"feedback", f([](CaseFilter& x) { x.feedback_id = "fb-10"; }), "cases_feedback_list"},
+      // Issue 12: opened in a range (a Dashboard backlog bar), checked row
+      // by row on what the list's index returns.
+      {"opened", f(opened), "cases_state_list"},
+      {"department_opened", f([&](CaseFilter& x) { opened(x); x.department = big; }), "case_owners_department_list"},
+      {"kind_opened", f([&](CaseFilter& x) { opened(x); x.kind = v1::CASE_KIND_COMPLAINT; }), "cases_kind_list"},
   };
 }
 
@@ -105,6 +116,9 @@ std::vector<std::string> ReferenceOrder(soci::session& s, const CaseFilter& f, s
   long long as_of = as_of_ms;
   int open_only = f.open_only ? 1 : 0;
   int overdue_only = f.overdue_only ? 1 : 0;
+  // Issue 12: the opened range, unbounded when unset.
+  long long opened_from = f.opened_from_ms.value_or(std::numeric_limits<long long>::min());
+  long long opened_before = f.opened_before_ms.value_or(std::numeric_limits<long long>::max());
   const std::string bucket =
       "(CASE WHEN c.state NOT IN (5, 6) AND c." + due + " < :n THEN 0 ELSE 1 END)";
   const std::string sql =
@@ -119,13 +133,15 @@ std::vector<std::string> ReferenceOrder(soci::session& s, const CaseFilter& f, s
       " AND (:c1 = '' OR c.customer_id = :c2)"
       " AND (:o1 = 0 OR c.state NOT IN (5, 6))"
       " AND (:v1 = 0 OR (c.state NOT IN (5, 6) AND c." + due + " < :v2))"
+      " AND c.create_ms >= :a AND c.create_ms < :b"
       " ORDER BY " + bucket + ", c." + due + ", c.id";
   soci::rowset<soci::row> rows =
       (s.prepare << sql, soci::use(f.department), soci::use(f.department), soci::use(f.owner),
        soci::use(f.owner), soci::use(f.state), soci::use(f.state), soci::use(f.kind),
        soci::use(f.kind), soci::use(f.feedback_id), soci::use(f.feedback_id),
        soci::use(f.customer_id), soci::use(f.customer_id), soci::use(open_only),
-       soci::use(overdue_only), soci::use(as_of), soci::use(as_of));
+       soci::use(overdue_only), soci::use(as_of), soci::use(opened_from), soci::use(opened_before),
+       soci::use(as_of));
   std::vector<std::string> ids;
   for (const soci::row& r : rows) ids.push_back(storage::AsString(r, 0));
   return ids;

@@ -760,6 +760,221 @@ test('a click on a department bar opens that department\'s worklist', async () =
   await context.close();
 });
 
+// Issue 12: a backlog bar lands on the worklist of its cases: open, of the
+// Dashboard's department (or every one) and kind, opened on the days whose
+// age (the report's end day - the day opened) the bar counts. The stub has
+// two such cases in January: a complaint opened 2026-01-12 (20 days before
+// RANGE's end: "7-30d") and a red-line case opened 2026-01-30 ("1-3d").
+test('a click on a backlog bar lists the open cases opened in that age range (zh and en)', async () => {
+  const { page, context, problems } = await openDashboard('zh');
+  await setRange(page, RANGE.start, RANGE.end, expected().total);
+  const ids = () => page.$$eval('[data-testid=case-rows] tr', (rows) => rows.map((r) => r.dataset.caseId).join());
+  // Clicks the bar and waits for the worklist it lands on; the query asked.
+  const clickBacklog = async (label) => {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/cases?') && r.url().includes('opened_from=')),
+      clickBar(page, 'backlog', 0, label),
+    ]);
+    assert.equal(response.status(), 200);
+    await page.waitForSelector('[data-testid=view-cases]:not([hidden])');
+    await page.waitForSelector('[data-testid=case-filter]:not([hidden])');
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]').textContent === '');
+    return new URL(response.url()).searchParams;
+  };
+  const backToDashboard = async (total) => {
+    await page.click('[data-testid=nav-dashboard]');
+    await page.waitForSelector('[data-testid=view-dashboard]:not([hidden])');
+    await waitForKpi(page, total);
+  };
+
+  assert.deepEqual((await chartState(page, 'backlog')).xAxis[0], ['不到 1 天', '1–3 天', '3–7 天', '7–30 天', '30 天及以上']);
+  let q = await clickBacklog('7–30 天');
+  await page.waitForFunction(() => document.querySelector('#case-count').textContent === '(1)');
+  assert.equal(await ids(), 'c-jan-complaint');
+  assert.equal(await page.textContent('[data-testid=case-filter-text]'),
+    '积压工单（7–30 天）：2026-01-05 至 2026-01-25 开立、尚未解决 · 全部部门');
+  assert.deepEqual([q.get('opened_from'), q.get('opened_to'), q.get('department'), q.get('kind')],
+    ['2026-01-05', '2026-01-25', null, null], 'the days cut to the Dashboard\'s start; every department');
+
+  // The other January case in English, by its bar.
+  await backToDashboard(expected().total);
+  await page.click('[data-testid=lang]');
+  q = await clickBacklog('1–3 days');
+  await page.waitForFunction(() => document.querySelector('#case-count').textContent === '(1)');
+  assert.equal(await ids(), 'c-jan-red-line');
+  assert.deepEqual([q.get('opened_from'), q.get('opened_to')], ['2026-01-30', '2026-01-31']);
+  assert.equal(await page.textContent('[data-testid=case-filter-text]'),
+    'Backlog (1–3 days): opened 2026-01-30 to 2026-01-31, not yet resolved · All departments');
+  assert.match(await page.textContent('[data-testid=case-rows] tr'), /Red line \(safety\): "起火"/);
+
+  // The Dashboard's kind goes with the click: no complaint was opened then.
+  await backToDashboard(expected().total);
+  await page.selectOption('[data-testid=dash-kind]', 'complaint');
+  await page.waitForSelector('[data-testid=view-dashboard][data-state=ready]');
+  q = await clickBacklog('1–3 days');
+  assert.equal(q.get('kind'), 'complaint');
+  await page.waitForFunction(() => document.querySelector('#case-count').textContent === '(0)');
+  assert.equal(await page.isVisible('#empty'), true);
+  assert.equal(await page.textContent('[data-testid=case-filter-text]'),
+    'Backlog (1–3 days): opened 2026-01-30 to 2026-01-31, not yet resolved · All departments · Complaint');
+
+  // And its department: Logistics opened no case in January.
+  await backToDashboard(expected().total);
+  await page.selectOption('[data-testid=dash-kind]', '');
+  await page.selectOption('[data-testid=dash-department]', 'logistics');
+  await waitForKpi(page, expected({ department: 'logistics' }).total);
+  q = await clickBacklog('7–30 days');
+  assert.equal(q.get('department'), 'logistics');
+  await page.waitForFunction(() => document.querySelector('#case-count').textContent === '(0)');
+  assert.match(await page.textContent('[data-testid=case-filter-text]'), / · Logistics$/);
+  // Back to the department's worklist.
+  await page.click('[data-testid=case-filter-clear]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=case-rows] tr')].map((r) => r.dataset.caseId).join() === 'c-logistics');
+  assert.equal(await visible(page, 'case-filter'), false);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Issue 12: weak signals name the departments triage routes their feedback
+// to; the Dashboard's department keeps that department's (stub: the brake
+// squeal is Customer Success's, the charging pile both departments').
+test('the Dashboard\'s department filter narrows the weak signals, and they download as CSV (zh and en)', async () => {
+  const { page, context, problems } = await openDashboard('zh');
+  const rows = () => page.$$eval('[data-testid=table-signals] tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const rowCount = (n) => page.waitForFunction((k) => document.querySelectorAll('[data-testid=table-signals] tbody tr').length === k, n);
+  await rowCount(2);
+  assert.deepEqual((await rows()).map((r) => r[0]), ['星辰S7 + 刹车 + 异响', '<script>window.__xss=1</script> + 充电桩']);
+  assert.equal((await rows())[1][5], '客户成功部、物流部');
+  assert.match(await page.textContent('[data-testid=dash-signals-scope]'), /^全公司/);
+  assert.equal(await page.$$eval('[data-testid=table-signals] script', (n) => n.length), 0, 'terms are text');
+
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => r.url().includes('/api/signals?') && r.url().includes('department=logistics')),
+    page.selectOption('[data-testid=dash-department]', 'logistics'),
+  ]);
+  assert.ok(request);
+  await rowCount(1);
+  assert.deepEqual((await rows()).map((r) => r[0]), ['<script>window.__xss=1</script> + 充电桩']);
+  assert.match(await page.textContent('[data-testid=dash-signals-scope]'), /^物流部：/);
+  const { name, bytes } = await downloadText(page, 'csv-signals');
+  assert.match(name, /^voc-signals-.*\.csv$/);
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte order mark');
+  const csv = parseCsv(bytes.subarray(3).toString('utf8'));
+  assert.deepEqual(csv[0], ['词语组合', '今日次数', '日均预期', 'p 值', '开始出现', '相关部门']);
+  assert.deepEqual(csv.slice(1).map((r) => [r[0], r[1], r[5]]), [['<script>window.__xss=1</script> + 充电桩', '3', '客户成功部、物流部']]);
+
+  await page.click('[data-testid=lang]');
+  assert.match(await page.textContent('[data-testid=dash-signals-scope]'), /^Logistics: weak signals/);
+  assert.equal((await texts(page, '[data-testid=table-signals] thead th'))[0], 'Terms');
+  await page.selectOption('[data-testid=dash-department]', 'customer_success');
+  await rowCount(2);
+  assert.equal((await rows())[0][5], 'Customer Success');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Issue 12: the worklist pages through every case (here in pages of one,
+// the page's size rewritten on its way to the stub) and downloads as CSV.
+// Earlier tests resolve cases: the expected list is asked of the stub.
+test('the worklist pages through every case with "more" and downloads as CSV', async () => {
+  const { page, context, problems } = await openPage('zh', {
+    route: (ctx) => ctx.route('**/api/cases?*', (r) => {
+      const url = new URL(r.request().url());
+      if (url.searchParams.get('page_size') === '50') url.searchParams.set('page_size', '1');
+      return r.continue({ url: url.toString() });
+    }),
+  });
+  const all = await page.evaluate(async () => (await (await fetch('/api/cases?department=customer_success&page_size=1000')).json()).cases.map((c) => c.id));
+  assert.ok(all.length >= 2, all.join());
+  await page.waitForFunction((n) => document.querySelector('#case-count').textContent === `(1 / ${n})`, all.length);
+  assert.equal((await rowTexts(page)).length, 1);
+  for (let shown = 1; shown < all.length; shown++) {
+    assert.equal(await visible(page, 'cases-more'), true);
+    await page.click('[data-testid=cases-more]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=case-rows] tr').length === n, shown + 1);
+  }
+  await page.waitForFunction((n) => document.querySelector('#case-count').textContent === `(${n})`, all.length);
+  assert.deepEqual(new Set((await rowTexts(page)).map((r) => r.id)), new Set(all));
+  assert.equal(await visible(page, 'cases-more'), false);
+
+  const { name, bytes } = await downloadText(page, 'csv-cases');
+  assert.equal(name, 'voc-cases-customer_success.csv');
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte order mark');
+  const csv = parseCsv(bytes.subarray(3).toString('utf8'));
+  assert.deepEqual(csv[0].slice(0, 6), ['ID', '剩余时间', '优先级', '类型', '标题', '状态']);
+  assert.deepEqual(csv.slice(1).map((r) => r[0]), (await rowTexts(page)).map((r) => r.id), 'the rows as the table shows them');
+  assert.equal(csv.find((r) => r[0] === 'c-overdue')[4], '<img src=x onerror="window.__xss=1">Overdue callback', 'markup kept as text');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Issue 12: every table downloads as CSV: Insights' weak signals and the
+// department's tasks too (the tasks answered by Playwright's routing: the
+// stub has none).
+test('Insights\' weak signals and the department\'s tasks download as CSV with a BOM', async () => {
+  const task = { name: 'cases/c-soon/tasks/task-1', id: 'task-1', case_id: 'c-soon', case_title: 'Call back detractor c-10001 (NPS 2)',
+    title: '补发包裹, 加急', owner: { department: 'logistics', person: 'p-xu-gang' }, state: 'open',
+    due_time: '2026-01-05T02:00:00Z', time_left_ms: -3600000 };
+  const { page, context, problems } = await openPage('zh', {
+    hash: '#insights', waitFor: '[data-testid=signal-rows] tr',
+    route: (ctx) => ctx.route('**/api/tasks?*', (r) => r.fulfill({
+      status: 200, contentType: 'application/json', body: JSON.stringify({ tasks: [task] }),
+    })),
+  });
+  let file = await downloadText(page, 'csv-insight-signals');
+  assert.deepEqual([...file.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte order mark');
+  let csv = parseCsv(file.bytes.subarray(3).toString('utf8'));
+  assert.deepEqual(csv[0], ['词语组合', '今日次数', '日均预期', 'p 值', '开始出现']);
+  assert.deepEqual(csv.slice(1), [['星辰S7 + 刹车 + 异响', '5', '0.18', '3.2e-7', '2026-02-26'],
+    ['<script>window.__xss=1</script> + 充电桩', '3', '0.04', '0.0000081', '2026-03-01']]);
+
+  await page.click('[data-testid=nav-work]');
+  await page.waitForSelector('[data-testid=task-rows] tr');
+  file = await downloadText(page, 'csv-tasks');
+  assert.equal(file.name, 'voc-tasks-customer_success.csv');
+  assert.deepEqual([...file.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  csv = parseCsv(file.bytes.subarray(3).toString('utf8'));
+  assert.deepEqual(csv[0], ['剩余时间', '任务', '所属工单', '负责人', '状态', '截止时间']);
+  assert.deepEqual(csv[1], ['已超时 1小时0分', '补发包裹, 加急', '回访贬损客户 c-10001（NPS 2）', '物流部 / p-xu-gang', '待处理',
+    '2026-01-05T02:00:00Z']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Issue 12: a project's history on its card, in the page's language (the
+// projects answered through Playwright's routing: the stub has none).
+test('a project card shows its history in Chinese and English', async () => {
+  const project = {
+    name: 'projects/p-riders', id: 'p-riders', title: '午高峰配送延迟整改', topic: 'logistics.delivery_delay', state: 'open',
+    decided_by: 'p-chen-jie', decision_reason: '', action_items: [],
+    history: [
+      { time: '2026-01-02T02:00:00Z', actor: 'p-zhao-min', action: 'proposed',
+        detail: 'proposal on topic logistics.delivery_delay with 1 action items, for the VoC committee' },
+      { time: '2026-01-03T02:00:00Z', actor: 'p-chen-jie', action: 'approved', detail: 'approved by the VoC committee: 预算已批' },
+      { time: '2026-01-04T02:00:00Z', actor: 'p-zhao-min', action: 'action_item_added',
+        detail: 'action item "Add 30 riders" for logistics/p-xu-gang, due none' },
+    ],
+  };
+  const json = (body) => ({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
+  const { page, context, problems } = await openPage('zh', {
+    hash: '#work', waitFor: '[data-testid=project-history] li',
+    route: async (ctx) => {
+      await ctx.route('**/api/projects', (r) => r.fulfill(json({ projects: [{ id: 'p-riders', title: project.title, state: 'open' }] })));
+      await ctx.route('**/api/projects/p-riders', (r) => r.fulfill(json({ project })));
+    },
+  });
+  const lines = () => page.$$eval('[data-testid=project-history] li span:last-child', (n) => n.map((x) => x.textContent));
+  assert.deepEqual(await lines(), [
+    'p-zhao-min · 提交提案 — 主题 logistics.delivery_delay 的项目提案，含 1 项行动，提交 VoC 委员会审批',
+    'p-chen-jie · 批准 — VoC 委员会批准：预算已批',
+    'p-zhao-min · 新增行动项 — 行动项“Add 30 riders”，负责人 logistics/p-xu-gang，截止 无',
+  ]);
+  await page.click('[data-testid=lang]');
+  assert.deepEqual(await lines(), project.history.map((h) => `${h.actor} · ${h.action} — ${h.detail}`), 'English as stored');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a click on a volume point lists the feedback of that day, paged, as CSV', async () => {
   const { page, context, problems } = await openDashboard('zh');
   await setRange(page, RANGE.start, RANGE.end, expected().total);

@@ -26,6 +26,8 @@
 #include <csignal>
 #include <iostream>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "common/auth/audit.h"
@@ -132,13 +134,24 @@ class InMemoryBackend final : public GatewayBackend {
       e->set_cluster_id("7");
     }
 
+    // Issue 12: two open cases opened in January 2026, the browser test's
+    // Dashboard range, for a backlog bar to land on: a complaint 20 days
+    // before the range's end (the "7-30d" bar) and a red-line case 2 days
+    // before it ("1-3d"). Their department lists no worklist of the page.
+    Add("c-jan-complaint", "App 闪退投诉 (January)", v1::PRIORITY_P2, At("2027-01-12T02:00:00Z"), false,
+        "app_engineering", "p-zhou", v1::CASE_KIND_COMPLAINT, At("2026-01-12T02:00:00Z"));
+    Add("c-jan-red-line", "Red line (safety): \"起火\"", v1::PRIORITY_P1, At("2027-01-30T02:00:00Z"), false,
+        "app_engineering", "p-zhou", v1::CASE_KIND_RED_LINE, At("2026-01-30T02:00:00Z"));
+
     AddCluster("11", 42, {"app.crash"}, "App 一打开就闪退 <img src=x onerror=\"window.__xss=1\">", "2026-02-10T08:00:00Z");
     AddCluster("7", 18, {"logistics.delivery_delay"}, "快递一周还没到，催了三次都没用", "2026-02-20T02:30:00Z");
     AddCluster("3", 6, {"logistics.damaged_package", "service.staff_attitude"},
                "Package arrived crushed and the courier was rude", "2026-02-25T11:00:00Z");
 
-    AddSignal({"星辰S7", "刹车", "异响"}, 5, 0.18, 3.2e-7, "2026-02-26T00:00:00Z");
-    AddSignal({"<script>window.__xss=1</script>", "充电桩"}, 3, 0.04, 8.1e-6, "2026-03-01T00:00:00Z");
+    // Issue 12: each names the departments triage routes its feedback to.
+    AddSignal({"星辰S7", "刹车", "异响"}, 5, 0.18, 3.2e-7, "2026-02-26T00:00:00Z", {"customer_success"});
+    AddSignal({"<script>window.__xss=1</script>", "充电桩"}, 3, 0.04, 8.1e-6, "2026-03-01T00:00:00Z",
+              {"customer_success", "logistics"});
 
     AddKnowledge("projects/p-riders", "午高峰配送延迟整改", "logistics.delivery_delay",
                  "增加午高峰骑手 30 名；商家出餐超时自动提醒",
@@ -149,14 +162,32 @@ class InMemoryBackend final : public GatewayBackend {
   }
 
   absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request) override {
+    return ListCasesIn(request, nullptr);
+  }
+  // Like tracking: the filter (issue 12: kind, opened_after inclusive,
+  // opened_before exclusive), then pages of page_size (default 50; the token
+  // is the offset) with the total of every match. `visible`: the caller's
+  // departments, when they do not see every one.
+  absl::StatusOr<v1::ListCasesResponse> ListCasesIn(const v1::ListCasesRequest& request,
+                                                    const std::set<std::string>* visible) {
     std::lock_guard lock(mu_);
+    const long offset = request.page_token().empty() ? 0 : std::stol(request.page_token());
+    const long size = request.page_size() > 0 ? request.page_size() : 50;
     v1::ListCasesResponse response;
+    long matched = 0;
     // Reversed on purpose: the page itself must put overdue cases first.
     for (auto it = cases_.rbegin(); it != cases_.rend(); ++it) {
       if (request.open_only() && (it->state() == v1::CASE_STATE_RESOLVED || it->state() == v1::CASE_STATE_CLOSED)) continue;
       if (!request.department().empty() && it->owners(0).department() != request.department()) continue;
-      *response.add_cases() = *it;
+      if (visible && !visible->count(it->owners(0).department())) continue;
+      if (request.kind() != v1::CASE_KIND_UNSPECIFIED && it->kind() != request.kind()) continue;
+      const long long opened = ToMillis(FromProto(it->create_time()));
+      if (request.has_opened_after() && opened < ToMillis(FromProto(request.opened_after()))) continue;
+      if (request.has_opened_before() && opened >= ToMillis(FromProto(request.opened_before()))) continue;
+      if (matched++ >= offset && response.cases_size() < size) *response.add_cases() = *it;
     }
+    response.set_total_size(matched);
+    if (offset + response.cases_size() < matched) response.set_next_page_token(std::to_string(offset + response.cases_size()));
     return response;
   }
   absl::StatusOr<v1::Case> GetCase(const std::string& name) override {
@@ -241,6 +272,11 @@ class InMemoryBackend final : public GatewayBackend {
       const v1::ListEmergingSignalsRequest& request) override {
     v1::ListEmergingSignalsResponse response;
     for (const auto& s : signals_) {
+      // Like triage: a department keeps the signals routed to it.
+      if (!request.department().empty() &&
+          std::find(s.departments().begin(), s.departments().end(), request.department()) == s.departments().end()) {
+        continue;
+      }
       if (request.limit() > 0 && response.signals_size() >= request.limit()) break;
       *response.add_signals() = s;
     }
@@ -374,8 +410,9 @@ class InMemoryBackend final : public GatewayBackend {
     *c.mutable_last_seen_time() = ToProto(At("2026-03-01T09:00:00Z"));
   }
   void AddSignal(std::vector<std::string> terms, int count, double expected, double p_value,
-                 const char* first_seen) {
+                 const char* first_seen, std::vector<std::string> departments) {
     v1::EmergingSignal& s = signals_.emplace_back();
+    for (const auto& d : departments) s.add_departments(d);
     *s.mutable_first_seen_time() = ToProto(At(first_seen));
     for (const auto& t : terms) s.add_terms(t);
     s.set_count(count);
@@ -394,11 +431,12 @@ class InMemoryBackend final : public GatewayBackend {
   }
 
   void Add(const std::string& id, const std::string& title, v1::Priority priority, TimePoint due, bool overdue,
-           const std::string& department = "customer_success", const std::string& person = "p-liu-yang") {
+           const std::string& department = "customer_success", const std::string& person = "p-liu-yang",
+           v1::CaseKind kind = v1::CASE_KIND_DETRACTOR_CALLBACK, std::optional<TimePoint> opened = std::nullopt) {
     v1::Case c;
     c.set_name("cases/" + id);
     c.set_id(id);
-    c.set_kind(v1::CASE_KIND_DETRACTOR_CALLBACK);
+    c.set_kind(kind);
     c.set_title(title);
     c.set_priority(priority);
     c.set_state(v1::CASE_STATE_OPEN);
@@ -407,7 +445,7 @@ class InMemoryBackend final : public GatewayBackend {
     auto* owner = c.add_owners();
     owner->set_department(department);
     owner->set_person(person);
-    *c.mutable_create_time() = ToProto(due - std::chrono::hours(24));
+    *c.mutable_create_time() = ToProto(opened ? *opened : due - std::chrono::hours(24));
     *c.mutable_due_time() = ToProto(due);
     History(&c, "system:assignment", "created", "");
     cases_.push_back(c);
@@ -447,13 +485,7 @@ class PersonView final : public GatewayBackend {
         !caller_.departments.count(request.department())) {
       return absl::PermissionDeniedError("may not list department " + request.department());
     }
-    auto listed = all_.ListCases(request);
-    if (!listed.ok() || caller_.SeesEveryDepartment()) return listed;
-    v1::ListCasesResponse mine;
-    for (const auto& c : listed->cases()) {
-      if (caller_.departments.count(c.owners(0).department())) *mine.add_cases() = c;
-    }
-    return mine;
+    return all_.ListCasesIn(request, caller_.SeesEveryDepartment() ? nullptr : &caller_.departments);
   }
   absl::StatusOr<v1::Case> GetCase(const std::string& name) override {
     if (auto denied = Check(name); !denied.ok()) return denied;

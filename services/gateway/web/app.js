@@ -12,10 +12,12 @@
 import { messages, format, formatDuration, formatPValue, sortCases } from './i18n.js';
 import { createDashboard } from './dashboard.js';
 import { markedNodes } from './explanation.js';
-import { caseTitleIn, historyLineIn } from './service_text.js';
+import { caseTitleIn, historyLineIn, projectHistoryLineIn } from './service_text.js';
 import { $, el } from './dom.js';
+import { toCsv, downloadCsv } from './csv.js';
 
 const REFRESH_MS = 30000;
+const CASE_PAGE = 50;
 const VIEWS = ['cases', 'insights', 'knowledge', 'work', 'dashboard'];
 const CLUSTER_PAGE = 10;
 const MAX_QUERY_BYTES = 256;
@@ -26,6 +28,11 @@ const state = {
   department: localStorage.getItem('voc.department') || '',
   cases: [],
   casesTotal: 0, // issue 12: tracking's total_size for the department
+  casesNext: '', // issue 12: the next page's token ("" when every case is loaded)
+  // Issue 12: the cases behind a Dashboard backlog bar, instead of the
+  // department's worklist: {department ('' = every one), kind, label, openedFrom, openedTo}.
+  caseFilter: null,
+  casesKey: '', // the query of the loaded cases (a refresh of the same list keeps its length)
   selectedId: null,
   clock: null,
   view: 'cases',
@@ -185,11 +192,59 @@ function renderCases() {
     return tr;
   });
   $('case-rows').replaceChildren(...rows);
-  // Issue 12: the true total from tracking; "(shown / total)" when the
-  // first page holds fewer cases than the department has.
+  // Issue 12: the true total from tracking; "(shown / total)" while fewer
+  // cases are loaded than the department has, and "more" loads the next page.
   const total = state.casesTotal;
   $('case-count').textContent = total > state.cases.length ? `(${state.cases.length} / ${total})` : `(${state.cases.length})`;
   $('empty').hidden = state.cases.length > 0;
+  $('cases-more').hidden = !state.casesNext;
+  $('csv-cases').disabled = state.cases.length === 0;
+  renderCaseFilter();
+}
+
+// Issue 12: which backlog bar the list shows, and the way back.
+function renderCaseFilter() {
+  const f = state.caseFilter;
+  $('case-filter').hidden = !f;
+  if (!f) return;
+  const parts = [format(t().caseFilterBacklog, {
+    age: t().backlogLabels[f.label] || f.label, from: f.openedFrom, to: f.openedTo,
+  })];
+  parts.push(f.department ? departmentName(f.department) : t().dashAllDepartments);
+  if (f.kind) parts.push(t().kinds[f.kind] || f.kind);
+  $('case-filter-text').textContent = parts.join(' · ');
+}
+
+// Issue 12: every table downloads as CSV. Insights' weak signals, as shown.
+function downloadSignals() {
+  const data = state.signals;
+  if (!data || !data.signals) return;
+  const headers = [t().signalTerms, t().signalCount, t().signalExpected, t().signalP, t().signalFirstSeen];
+  const rows = data.signals.map((s) => [s.terms.join(' + '), s.count, Number(Number(s.expected).toFixed(2)), s.p_value,
+    s.first_seen_time ? s.first_seen_time.slice(0, 10) : '']);
+  downloadCsv(`voc-signals-${data.day || 'today'}.csv`, toCsv(headers, rows));
+}
+
+// The department's open tasks, as shown.
+function downloadTasks() {
+  const data = state.tasks;
+  if (!data || !data.tasks) return;
+  const headers = [t().timeLeft, t().taskTitle, t().taskCase, t().owner, t().state, t().due];
+  const rows = data.tasks.map((task) => [taskTimeLeft(task), task.title,
+    task.case_title ? caseTitleIn(task.case_title, t()) : task.case_id, ownerOf(task.owner || {}),
+    t().taskStates[task.state] || task.state, task.due_time || '']);
+  downloadCsv(`voc-tasks-${state.department}.csv`, toCsv(headers, rows));
+}
+
+// Issue 12: the loaded cases as CSV (UTF-8 with BOM), as the table shows them.
+function downloadCases() {
+  const headers = ['ID', t().timeLeft, t().priority, t().kind, t().caseTitle, t().state, t().owner, t().due, t().created];
+  const rows = sortCases(state.cases).map((c) => [c.id, timeLeftText(c), c.priority, t().kinds[c.kind] || c.kind,
+    c.title ? caseTitleIn(c.title, t()) : c.summary, t().states[c.state] || c.state, ownerText(c), c.due_time || '',
+    c.create_time || '']);
+  const f = state.caseFilter;
+  const scope = f ? `backlog-${f.openedFrom}_${f.openedTo}` : state.department;
+  downloadCsv(`voc-cases-${scope}.csv`, toCsv(headers, rows));
 }
 
 function facts(target, pairs) {
@@ -338,6 +393,7 @@ function renderSignals() {
     return tr;
   }) : [];
   $('signal-rows').replaceChildren(...rows);
+  $('csv-insight-signals').disabled = rows.length === 0;
   if (!data) panelMessage('signals-message', t().loading);
   else if (data.error) panelMessage('signals-message', data.error.code === 'FAILED_PRECONDITION' ? t().signalsOff : errorText(data.error), data.error.code !== 'FAILED_PRECONDITION');
   else panelMessage('signals-message', rows.length ? '' : t().signalsEmpty);
@@ -420,13 +476,47 @@ async function loadClock() {
   } catch { /* the list still shows server-computed time left */ }
 }
 
-async function loadCases() {
-  if (!state.department) return;
-  const params = new URLSearchParams({ department: state.department });
+// The worklist (or the cases behind a backlog bar, state.caseFilter), page
+// by page: the first page of a new list; `more`: the next page after those
+// shown; a refresh of the same list: from the first page again, as many
+// pages as it takes to show as many cases as before.
+async function loadCases({ more = false } = {}) {
+  const f = state.caseFilter;
+  const department = state.department;
+  if (!department && !f) return;
+  const params = new URLSearchParams({ page_size: String(CASE_PAGE) });
+  if (f) {
+    if (f.department) params.set('department', f.department);
+    if (f.kind) params.set('kind', f.kind);
+    params.set('opened_from', f.openedFrom);
+    params.set('opened_to', f.openedTo);
+  } else {
+    params.set('department', state.department);
+  }
   if ($('overdue-only').checked) params.set('overdue', 'true');
+  const key = params.toString();
+  const sameList = state.casesKey === key;
+  let cases = [];
+  let token = '';
+  let wanted = sameList ? state.cases.length : 0;
+  if (more && sameList && state.casesNext) {
+    cases = state.cases.slice();
+    token = state.casesNext;
+    wanted = cases.length + 1;
+  }
   try {
-    const data = await api(`/api/cases?${params}`);
-    state.cases = data.cases;
+    let data;
+    do {
+      if (token) params.set('page_token', token);
+      data = await api(`/api/cases?${params}`);
+      cases.push(...data.cases);
+      token = data.next_page_token || '';
+    } while (token && cases.length < wanted);
+    // Another list was asked for meanwhile.
+    if (state.caseFilter !== f || (!f && state.department !== department)) return;
+    state.cases = cases;
+    state.casesKey = key;
+    state.casesNext = token;
     state.casesTotal = Number(data.total_size || 0);
     renderCases();
     showStatus('');
@@ -573,6 +663,7 @@ async function act(action, body) {
 }
 
 function chooseDepartment(id) {
+  state.caseFilter = null;
   state.department = id;
   localStorage.setItem('voc.department', id);
   state.selectedId = null;
@@ -591,7 +682,12 @@ async function start() {
     applyLanguage();
   });
   $('department').addEventListener('change', (e) => chooseDepartment(e.target.value));
-  $('overdue-only').addEventListener('change', loadCases);
+  $('overdue-only').addEventListener('change', () => loadCases());
+  $('cases-more').addEventListener('click', () => loadCases({ more: true }));
+  $('csv-cases').addEventListener('click', downloadCases);
+  $('csv-insight-signals').addEventListener('click', downloadSignals);
+  $('csv-tasks').addEventListener('click', downloadTasks);
+  $('case-filter-clear').addEventListener('click', () => chooseDepartment(state.department));
   $('ack').addEventListener('click', () => act('acknowledge', {}));
   $('mark-confirmed').addEventListener('click', () => markRedLine('confirmed'));
   $('mark-false-alarm').addEventListener('click', () => markRedLine('false_alarm'));
@@ -650,6 +746,8 @@ function showAuth(loggedIn) {
 function showLogin(message) {
   state.session = null;
   state.cases = [];
+  state.casesNext = '';
+  state.caseFilter = null;
   state.selectedId = null;
   state.tasks = null;
   state.projects = null;
@@ -761,6 +859,7 @@ function renderCaseTasks(c) {
 function renderTasks() {
   const data = state.tasks;
   const message = $('tasks-message');
+  $('csv-tasks').disabled = !data || !data.tasks || data.tasks.length === 0;
   if (!data) return;
   if (data.error) {
     $('task-rows').replaceChildren();
@@ -810,6 +909,17 @@ function projectCard(p) {
     items.append(row);
   }
   li.append(items);
+  // Issue 12: the project's history, in the page's language (service_text.js).
+  if ((p.history || []).length) {
+    const history = el('ul', null, 'timeline project-history');
+    history.dataset.testid = 'project-history';
+    for (const h of p.history) {
+      const row = el('li');
+      row.append(el('span', localTime(h.time), 'when'), el('span', projectHistoryLineIn(h, t())));
+      history.append(row);
+    }
+    li.append(el('h4', t().projectHistory), history);
+  }
   const buttons = el('div', null, 'actions');
   const button = (label, onClick) => {
     const b = el('button', label);
@@ -946,6 +1056,25 @@ function openDepartmentCases(department) {
   goToView('cases');
 }
 
+// A backlog bar: the open cases of its department (or all) and kind opened
+// in its age range, on the Cases view until the person goes back.
+function openBacklogCases(filter) {
+  if (filter.department && !state.departments.some((d) => d.id === filter.department)) return;
+  if (filter.department) {
+    state.department = filter.department;
+    localStorage.setItem('voc.department', filter.department);
+    $('department').value = filter.department;
+  }
+  state.caseFilter = filter;
+  state.selectedId = null;
+  state.cases = [];
+  state.casesNext = '';
+  $('detail').hidden = true;
+  renderCases();
+  loadCases();
+  goToView('cases');
+}
+
 const dashboard = createDashboard({
   api,
   t,
@@ -957,6 +1086,7 @@ const dashboard = createDashboard({
   errorText,
   openTopic: openTopicClusters,
   openCases: openDepartmentCases,
+  openBacklogCases,
 });
 
 start();

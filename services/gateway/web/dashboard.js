@@ -6,7 +6,9 @@
 // chart has a table beside it, built from the same answer, which downloads
 // as CSV. A click on a topic bar opens that topic's similar-complaint
 // clusters (Insights); a click on a department bar opens that department's
-// worklist (Cases): the lists the existing views can filter by.
+// worklist (Cases): the lists the existing views can filter by; a click
+// on a backlog bar, the worklist of the open cases opened in that age range.
+// Beside them, triage's weak signals of the Dashboard's department.
 // Below the charts, the programme (programme.js): goals, outcomes and the
 // digest archive, from verification, for the same date range and department.
 // Values from the server go into the page with textContent only; ECharts
@@ -50,6 +52,23 @@ const fixed = (value, digits = 1) => (value === null || value === undefined ? 'â
 const pct = (share) => (share === null || share === undefined ? null : Math.round(share * 1000) / 10);
 const round = (value, digits = 2) => (value === null || value === undefined ? null : Number(Number(value).toFixed(digits)));
 
+// Issue 12: the local days a backlog bar's cases were opened on. A bucket
+// holds the cases not resolved by the report's end (as_of_day) whose age in
+// whole days (as_of_day - the day opened) lies in [min, max]; the report
+// counts only cases opened in its range, so the days are cut to it.
+// {from, to} ("YYYY-MM-DD", both included), or null when none can be.
+const BACKLOG_AGES = { '<1d': [0, 0], '1-3d': [1, 2], '3-7d': [3, 6], '7-30d': [7, 29], '>=30d': [30, Infinity] };
+const dayOf = (iso) => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86400000;
+const isoOf = (day) => new Date(day * 86400000).toISOString().slice(0, 10);
+export function backlogWindow(label, asOfDay, start, end) {
+  const ages = BACKLOG_AGES[label];
+  if (!ages || !asOfDay) return null;
+  const asOf = dayOf(asOfDay);
+  const from = Math.max(dayOf(start), asOf - ages[1]);
+  const to = Math.min(dayOf(end), asOf - ages[0]);
+  return from <= to ? { from: isoOf(from), to: isoOf(to) } : null;
+}
+
 // The SLA figures of each department, its case kinds added up.
 export function complianceByDepartment(rows) {
   const by = new Map();
@@ -77,7 +96,9 @@ export function createDashboard(ctx) {
     voice: null, // {data} | {error}
     topics: null,
     loop: null,
-    seq: { voice: 0, topics: 0, loop: 0 },
+    signals: null, // issue 12: {data} | {error}
+    reportDay: '', // /api/clock's report_day
+    seq: { voice: 0, topics: 0, loop: 0, signals: 0 },
     charts: {},
     built: false,
     rangeFromServices: false, // the default range was set from /api/clock
@@ -97,6 +118,18 @@ export function createDashboard(ctx) {
     const f = dash.filters;
     feedbackList.open({ start: point.period_start < f.start ? f.start : point.period_start, end: point.period_end,
       department: f.department, channel: f.channel, product: f.product, region: f.region });
+  }
+  // Issue 12: a click on a backlog bar: the worklist of the open cases of
+  // the Dashboard's department (or all) and kind opened in that age range.
+  function openBacklogCases(index) {
+    const data = dash.loop && dash.loop.data;
+    const bucket = data && data.backlog[index];
+    if (!bucket) return;
+    const f = dash.filters;
+    const days = backlogWindow(bucket.label, data.as_of_day, f.start, f.end);
+    if (!days) return;
+    ctx.openBacklogCases({ department: f.department || '', kind: f.kind || '', label: bucket.label,
+      openedFrom: days.from, openedTo: days.to });
   }
   const hasCharts = () => typeof window.echarts !== 'undefined';
   const seesEveryDepartment = () => {
@@ -185,6 +218,16 @@ export function createDashboard(ctx) {
     if (dash.negativeOnly) extra.negative_only = '1';
     return fetchInto('topics', `/api/reports/topics?${voiceParams(extra)}`);
   }
+  // Issue 12: triage's weak signals, narrowed to the Dashboard's department
+  // (the signals whose feedback is on its topics). Triage counts them per
+  // UTC day: those of the range's last day, or of today when it ends today.
+  function loadSignals() {
+    const f = dash.filters;
+    const params = new URLSearchParams();
+    if (f.department) params.set('department', f.department);
+    if (dash.reportDay && f.end < dash.reportDay) params.set('day', f.end);
+    return fetchInto('signals', `/api/signals?${params}`);
+  }
   function loadLoop() {
     const f = dash.filters;
     const params = new URLSearchParams({ start: f.start, end: f.end });
@@ -193,10 +236,10 @@ export function createDashboard(ctx) {
     return fetchInto('loop', `/api/reports/loop?${params}`);
   }
 
-  async function load(which = ['voice', 'topics', 'loop', 'programme']) {
+  async function load(which = ['voice', 'topics', 'loop', 'signals', 'programme']) {
     const view = $('view-dashboard');
     view.dataset.state = 'loading';
-    const loaders = { voice: loadVoice, topics: loadTopics, loop: loadLoop, programme: programme.load };
+    const loaders = { voice: loadVoice, topics: loadTopics, loop: loadLoop, signals: loadSignals, programme: programme.load };
     await Promise.all(which.map((k) => loaders[k]()));
     render();
     view.dataset.state = 'ready';
@@ -217,6 +260,9 @@ export function createDashboard(ctx) {
       }
       if (name === 'sla') {
         dash.charts[name].on('click', (p) => { if (p.data && p.data.department) ctx.openCases(p.data.department); });
+      }
+      if (name === 'backlog') {
+        dash.charts[name].on('click', (p) => { if (p.componentType === 'series') openBacklogCases(p.dataIndex); });
       }
     }
     return dash.charts[name];
@@ -297,7 +343,8 @@ export function createDashboard(ctx) {
     draw('backlog', {
       xAxis: { type: 'category', data: data.backlog.map((b) => t().backlogLabels[b.label] || b.label) },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ name: t().seriesOpen, type: 'bar', data: data.backlog.map((b) => b.open), itemStyle: { color: COLORS.negative } }],
+      series: [{ name: t().seriesOpen, type: 'bar', cursor: 'pointer', data: data.backlog.map((b) => b.open),
+        itemStyle: { color: COLORS.negative } }],
     });
   }
 
@@ -343,6 +390,15 @@ export function createDashboard(ctx) {
         r.resolution.due, r.resolution.met, pct(r.resolution.met_share), d(r.resolution.used.median_ms),
         r.breaches, r.escalations]),
       show: (row) => row.map((v, i) => (i === 6 || i === 10 ? `${fixed(v)}%` : v)),
+    };
+  }
+  function signalsTable(data) {
+    return {
+      headers: [t().signalTerms, t().signalCount, t().signalExpected, t().signalP, t().signalFirstSeen, t().colDepartments],
+      rows: data.signals.map((x) => [x.terms.join(' + '), x.count, round(x.expected), x.p_value,
+        x.first_seen_time ? x.first_seen_time.slice(0, 10) : '',
+        (x.departments || []).map((d) => ctx.departmentName(d)).join(ctx.lang() === 'zh' ? 'ã€' : ', ')]),
+      show: (row) => [row[0], row[1], fixed(row[2], 2), formatPValue(row[3]), row[4], row[5]],
     };
   }
   function backlogTable(data) {
@@ -444,6 +500,21 @@ export function createDashboard(ctx) {
     message('backlog', '');
   }
 
+  function renderSignals() {
+    const v = dash.signals;
+    const department = dash.filters.department;
+    $('dash-signals-scope').textContent = department
+      ? format(t().dashSignalsDepartment, { d: ctx.departmentName(department) }) : t().dashSignalsCompany;
+    if (!v || v.error) {
+      clearTable('signals');
+      const off = v && v.error && v.error.code === 'FAILED_PRECONDITION';
+      message('signals', !v ? t().loading : (off ? t().signalsOff : ctx.errorText(v.error)), Boolean(v) && !off);
+      return;
+    }
+    fillTable('signals', signalsTable(v.data));
+    message('signals', v.data.signals.length ? '' : t().dashSignalsEmpty);
+  }
+
   function render() {
     // Charts drawn into a hidden view would have no size; show() renders.
     if (!dash.built || $('view-dashboard').hidden) return;
@@ -452,6 +523,7 @@ export function createDashboard(ctx) {
     renderVoice();
     renderTopics();
     renderLoop();
+    renderSignals();
     programme.render();
     feedbackList.render();
   }
@@ -468,7 +540,10 @@ export function createDashboard(ctx) {
     dash.rangeFromServices = true;
     try {
       const clock = await ctx.api('/api/clock');
-      if (clock && clock.report_day) Object.assign(dash.filters, rangeEnding(clock.report_day));
+      if (clock && clock.report_day) {
+        dash.reportDay = clock.report_day;
+        Object.assign(dash.filters, rangeEnding(clock.report_day));
+      }
     } catch { /* the browser's calendar day */ }
   }
 
@@ -482,7 +557,7 @@ export function createDashboard(ctx) {
     $('dash-granularity').addEventListener('change', () => { readFilters(); load(['voice']); });
     $('dash-order').addEventListener('change', (e) => { dash.order = e.target.value; load(['topics']); });
     $('dash-negative-only').addEventListener('change', (e) => { dash.negativeOnly = e.target.checked; load(['topics']); });
-    for (const name of ['volume', 'nps', 'topics', 'sla', 'backlog']) {
+    for (const name of ['volume', 'nps', 'topics', 'sla', 'backlog', 'signals']) {
       $(`csv-${name}`).addEventListener('click', () => download(name));
     }
     window.addEventListener('resize', resize);
@@ -505,9 +580,10 @@ export function createDashboard(ctx) {
       dash.voice = null;
       dash.topics = null;
       dash.loop = null;
+      dash.signals = null;
       dash.filters.department = null;
       for (const name of CHARTS) if (dash.charts[name]) dash.charts[name].clear();
-      if (dash.built) for (const name of CHARTS) clearTable(name);
+      if (dash.built) for (const name of [...CHARTS, 'signals']) clearTable(name);
       programme.reset();
       feedbackList.reset();
     },

@@ -24,7 +24,7 @@ export const messages = {
     reachedNo: '未接通', feedbackUnavailable: '反馈暂不可用：{m}', errorPrefix: '出错了：',
     viewCases: '工单', viewInsights: '洞察', viewKnowledge: '知识库',
     signalsTitle: '新出现的弱信号',
-    signalsScope: '全公司范围：弱信号是词语组合，不带主题，分诊服务无法按部门区分，所以每个部门看到的都是同一份列表。',
+    signalsScope: '全公司范围：这里列出今天所有新出现的弱信号；仪表盘可按部门筛选（只看该部门主题上的信号）。',
     signalTerms: '词语组合', signalCount: '今日次数', signalExpected: '日均预期', signalP: 'p 值', signalFirstSeen: '开始出现',
     signalsEmpty: '今天没有新出现的弱信号。', signalsOff: '分诊服务没有开启弱信号检测。',
     clustersTitle: '最大的相似投诉簇', clustersAll: '显示所有部门',
@@ -72,8 +72,8 @@ export const messages = {
     reachedNo: 'not reached', feedbackUnavailable: 'Feedback unavailable: {m}', errorPrefix: 'Error: ',
     viewCases: 'Cases', viewInsights: 'Insights', viewKnowledge: 'Knowledge base',
     signalsTitle: 'Emerging weak signals',
-    signalsScope: 'Company-wide: weak signals are term combinations without a topic, so triage cannot tell which '
-      + 'department they concern; every department sees the same list.',
+    signalsScope: 'Company-wide: every weak signal emerging today; the Dashboard narrows them to a department '
+      + '(the signals on its topics).',
     signalTerms: 'Terms', signalCount: 'Today', signalExpected: 'Expected a day', signalP: 'p-value', signalFirstSeen: 'Counted since',
     signalsEmpty: 'No emerging signals today.', signalsOff: 'Weak-signal detection is turned off in triage.',
     clustersTitle: 'Largest similar-complaint clusters', clustersAll: 'Every department',
@@ -431,4 +431,66 @@ Object.assign(messages.en, {
   digestCompany: 'Company-wide', digestWins: 'Verified wins', digestGoals: 'Goals', digestRising: 'Topics rising fastest',
   digestSignals: 'New weak signals', digestSla: 'SLA compliance and open breaches',
   digestLessonLine: 'Worth learning from: {title} — {resolution}',
+});
+
+// ---- issue 12: the "created" and "sla_retargeted" case details and the
+// project history in the page's language (service_text.js). English is what
+// the services wrote, so only Chinese needs the words.
+Object.assign(messages.zh.historyShapes, {
+  created: '{kind}工单，负责人 {owners}，截止 {due}（请求 {request}）',
+  retargeted: '{before} → {after}',
+  clocksUnchanged: '时钟未变：{why}',
+  taskAdded: '任务 {task}：“{title}”，负责人 {owner}，截止 {due}', taskPolicy: '（SLA 策略 {policy}）',
+  taskState: '任务 {task}：“{title}” {from} → {to}', taskEdited: '任务 {task}：',
+  redLineMarked: '{verdict}：{reason}',
+});
+Object.assign(messages.zh, {
+  historyListSeparator: '；',
+  historyClock: '{clock}{state}（目标 {target}，日历 {calendar}，策略 {policy}）',
+  historyClockStates: { met: '已达成', paused: '已暂停', due: '截止 {t}' },
+  historyTargetHours: '{h}小时', historyTargetHoursMinutes: '{h}小时{m}分',
+  historyReasons: { 'no SLA policies loaded': '没有加载 SLA 策略' },
+  projectHistory: '项目历史',
+  projectHistoryActions: {
+    proposed: '提交提案', approved: '批准', rejected: '驳回', started: '启动项目', closed: '项目完成',
+    reopened: '重新打开', action_item_added: '新增行动项', action_item_edited: '修改行动项',
+    action_item_reassigned: '行动项转派', action_item_redated: '行动项改期', action_item_done: '行动项完成',
+  },
+  projectHistoryShapes: {
+    proposed: '主题 {topic} 的项目提案，含 {n} 项行动，提交 VoC 委员会审批',
+    approved: 'VoC 委员会批准', approvedReason: 'VoC 委员会批准：{reason}',
+    rejected: 'VoC 委员会驳回', rejectedReason: 'VoC 委员会驳回：{reason}',
+    started: '已批准的项目开始实施',
+    itemAdded: '行动项“{title}”，负责人 {owner}，截止 {due}',
+    itemDone: '行动项 {item} 已完成',
+    closed: '所有行动项均已完成',
+    reopened: '验证 {verification} 未通过。{summary}',
+    itemTitle: '标题“{from}”改为“{to}”', itemReassigned: '由 {from} 转给 {to}', itemRedated: '截止时间由 {from} 改为 {to}',
+  },
+  projectHistoryNoDue: '无',
+  verificationSummary: {
+    counts: '主题 {topic}：改进前负面反馈 {a}/{b}（{p}），改进后 {c}/{d}（{q}）；',
+    cannotTest: '无法检验：{reason}——未通过。',
+    test: 'z = {z}，单侧 p = {p} {op} {alpha}：',
+    fell: '占比显著下降——验证有效。',
+    noFall: '占比没有显著下降——未通过。',
+  },
+});
+Object.assign(messages.en, { projectHistory: 'History' });
+
+// ---- issue 12: the cases behind a backlog bar, the worklist's pages and
+// CSV, and the Dashboard's weak signals by department
+Object.assign(messages.zh, {
+  caseFilterBacklog: '积压工单（{age}）：{from} 至 {to} 开立、尚未解决', caseFilterClear: '返回工单列表',
+  colDepartments: '相关部门',
+  dashSignalsCompany: '全公司：今天（或所选范围最后一天）新出现的弱信号。',
+  dashSignalsDepartment: '{d}：今天（或所选范围最后一天）出现在本部门主题上的弱信号。',
+  dashSignalsEmpty: '没有新出现的弱信号。',
+});
+Object.assign(messages.en, {
+  caseFilterBacklog: 'Backlog ({age}): opened {from} to {to}, not yet resolved', caseFilterClear: 'Back to the worklist',
+  colDepartments: 'Departments',
+  dashSignalsCompany: 'Company-wide: weak signals emerging today (or on the range\'s last day).',
+  dashSignalsDepartment: '{d}: weak signals on its topics today (or on the range\'s last day).',
+  dashSignalsEmpty: 'No emerging weak signals.',
 });

@@ -85,6 +85,11 @@ struct CaseFilter {
   // (state, <clock>_due_ms) indexes of cases, or of case_owners for a
   // department or person filter; the other filters are checked row by row.
   int due_clock = 0;
+  // Issue 12: only cases opened (create_ms) in [opened_from_ms,
+  // opened_before_ms); unset: no bound on that side. Checked row by row on
+  // what the driving index returns.
+  std::optional<std::int64_t> opened_from_ms;
+  std::optional<std::int64_t> opened_before_ms;
   // Issue 9: only the cases of this view (checked in SQL, so a page holds
   // only what the caller may see); unset = every case.
   std::optional<CaseView> visible;

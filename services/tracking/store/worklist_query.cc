@@ -153,6 +153,14 @@ class WorklistQuery {
       const std::string kind = by_owner ? "(SELECT k.kind FROM cases k WHERE k.id = o.case_id)" : "c.kind";
       q.Append(" AND " + kind + " = " + q.Param(static_cast<long long>(f_.kind)));
     }
+    // Issue 12: opened in a time range (the backlog's age buckets).
+    const std::string created = by_owner ? "(SELECT k.create_ms FROM cases k WHERE k.id = o.case_id)" : "c.create_ms";
+    if (f_.opened_from_ms) {
+      q.Append(" AND " + created + " >= " + q.Param(static_cast<long long>(*f_.opened_from_ms)));
+    }
+    if (f_.opened_before_ms) {
+      q.Append(" AND " + created + " < " + q.Param(static_cast<long long>(*f_.opened_before_ms)));
+    }
     if (!f_.owner.empty() && driver_ != Driver::kPerson) {
       q.Append(" AND (SELECT COUNT(*) FROM case_owners op WHERE op.case_id = " + id +
                " AND op.person = " + q.Param(f_.owner) + ") > 0");

@@ -247,6 +247,27 @@ TEST_F(GatewayInsightsTest, SignalsOfADayAndLimit) {
   EXPECT_EQ(Body(r)["day"], "2026-02-28");
 }
 
+// Issue 12: the Dashboard's department filter narrows the signals to those
+// triage routes to the department; each signal names its departments.
+TEST_F(GatewayInsightsTest, SignalsOfADepartment) {
+  auto* s = backend_.signals_response.add_signals();
+  s->add_terms("快递");
+  s->add_departments("customer_service");
+  s->add_departments("logistics");
+  auto r = Get("/api/signals?department=logistics");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(backend_.last_signals.department(), "logistics");
+  auto j = Body(r);
+  EXPECT_EQ(j["scope"], "department");
+  EXPECT_EQ(j["department"], "logistics");
+  EXPECT_EQ(j["signals"][0]["departments"], nlohmann::json({"customer_service", "logistics"}));
+  ASSERT_EQ(Get("/api/signals?department=").status, 200);
+  EXPECT_EQ(backend_.last_signals.department(), "") << "empty: every signal";
+  EXPECT_EQ(Body(Get("/api/signals"))["scope"], "company");
+  EXPECT_TRUE(Body(Get("/api/signals"))["department"].is_null());
+  ExpectBadParameter("/api/signals?department=marketing", "department");
+}
+
 TEST_F(GatewayInsightsTest, SignalParametersAreChecked) {
   ExpectBadParameter("/api/signals?limit=0", "limit");
   ExpectBadParameter("/api/signals?limit=101", "limit");

@@ -137,6 +137,38 @@ TEST_F(RouterTest, ListCasesRejectsBadParameters) {
   EXPECT_EQ(Get("/api/cases?department=%zz").status, 400);
 }
 
+// Issue 12: a Dashboard backlog bar lands on its cases: a kind and the
+// days they were opened, in the report time zone (UTC+8 by default), both
+// included: [00:00 of opened_from, 00:00 of the day after opened_to).
+TEST_F(RouterTest, ListCasesPassesKindAndOpenedDays) {
+  ASSERT_EQ(Get("/api/cases?department=logistics&kind=complaint&opened_from=2026-01-05&opened_to=2026-01-25").status, 200);
+  EXPECT_EQ(backend_.last_list.kind(), v1::CASE_KIND_COMPLAINT);
+  EXPECT_EQ(FromProto(backend_.last_list.opened_after()), At("2026-01-04T16:00:00Z"));
+  EXPECT_EQ(FromProto(backend_.last_list.opened_before()), At("2026-01-25T16:00:00Z"));
+  EXPECT_TRUE(backend_.last_list.open_only());
+  ASSERT_EQ(Get("/api/cases?opened_to=2026-01-05").status, 200);
+  EXPECT_FALSE(backend_.last_list.has_opened_after());
+  EXPECT_EQ(FromProto(backend_.last_list.opened_before()), At("2026-01-05T16:00:00Z"));
+  EXPECT_EQ(backend_.last_list.kind(), v1::CASE_KIND_UNSPECIFIED);
+  ASSERT_EQ(Get("/api/cases?opened_from=2026-01-05&opened_to=2026-01-05").status, 200) << "one day";
+  // Another report time zone moves the bounds with it.
+  router_->UseReportOffset(0);
+  ASSERT_EQ(Get("/api/cases?opened_from=2026-01-05").status, 200);
+  EXPECT_EQ(FromProto(backend_.last_list.opened_after()), At("2026-01-05T00:00:00Z"));
+
+  auto message = [&](const std::string& target) {
+    const HttpResponse r = Get(target);
+    EXPECT_EQ(r.status, 400) << target;
+    return Body(r)["error"]["message"].get<std::string>();
+  };
+  EXPECT_EQ(message("/api/cases?kind=COMPLAINT"), "kind: expected detractor_callback, red_line or complaint");
+  EXPECT_EQ(message("/api/cases?kind=unspecified"), "kind: expected detractor_callback, red_line or complaint");
+  EXPECT_EQ(message("/api/cases?opened_from=2026-1-5"), "opened_from: expected a date YYYY-MM-DD");
+  EXPECT_EQ(message("/api/cases?opened_to=yesterday"), "opened_to: expected a date YYYY-MM-DD");
+  EXPECT_EQ(message("/api/cases?opened_from=2026-01-06&opened_to=2026-01-05"),
+            "opened_to: must not be before opened_from");
+}
+
 TEST_F(RouterTest, GetCaseWithFeedback) {
   auto h = backend_.the_case.add_history();
   h->set_action("created");
