@@ -99,9 +99,14 @@ EnrichmentResult FindOverRepresented(const std::vector<JoinedDocument>& target,
   const auto in_target = CountFeatures(target, options.examples);
   const auto in_baseline = CountFeatures(baseline, 0);
 
+  // The family is every feature either set has: choosing it by the target's
+  // counts would drop the tests that came out weak and make the others look
+  // stronger. Features under min_support are tested (they count in m) but
+  // never reported.
+  std::map<Feature, Tally> every = in_target;
+  for (const auto& [feature, tally] : in_baseline) every.try_emplace(feature);
   std::vector<AttributeFinding> family;
-  for (const auto& [feature, tally] : in_target) {
-    if (tally.count < options.min_support) continue;
+  for (const auto& [feature, tally] : every) {
     const auto it = in_baseline.find(feature);
     const std::size_t b = it == in_baseline.end() ? 0 : it->second.count;
     AttributeFinding f;
@@ -127,7 +132,10 @@ EnrichmentResult FindOverRepresented(const std::vector<JoinedDocument>& target,
     f.q_value = q[i];
     const double target_share = static_cast<double>(f.target_count) / static_cast<double>(n1);
     const double baseline_share = n2 ? static_cast<double>(f.baseline_count) / static_cast<double>(n2) : 0.0;
-    if (f.q_value > options.max_q_value || f.lift < options.min_lift || target_share <= baseline_share) continue;
+    if (f.target_count < options.min_support || f.q_value > options.max_q_value || f.lift < options.min_lift ||
+        target_share <= baseline_share) {
+      continue;
+    }
     result.findings.push_back(std::move(f));
   }
   std::sort(result.findings.begin(), result.findings.end(), [](const AttributeFinding& x, const AttributeFinding& y) {
@@ -177,8 +185,7 @@ RateResult FindHighRates(const std::vector<ExposureUnit>& units, const RootCause
     }
   }
   std::vector<RateFinding> family;
-  for (const auto& [key, g] : groups) {
-    if (g.events < options.min_support) continue;
+  for (const auto& [key, g] : groups) {  // every group is tested; only supported ones are reported
     RateFinding f;
     f.group = key;
     f.units = g.units;
@@ -202,7 +209,7 @@ RateResult FindHighRates(const std::vector<ExposureUnit>& units, const RootCause
   for (std::size_t i = 0; i < family.size(); ++i) {
     RateFinding& f = family[i];
     f.q_value = q[i];
-    if (f.q_value > options.max_q_value || f.rate_ratio < options.min_lift) continue;
+    if (f.events < options.min_support || f.q_value > options.max_q_value || f.rate_ratio < options.min_lift) continue;
     result.findings.push_back(std::move(f));
   }
   std::sort(result.findings.begin(), result.findings.end(), [](const RateFinding& x, const RateFinding& y) {

@@ -19,11 +19,13 @@
 //   * G^2 (Dunning's log-likelihood ratio, drilldown.h) and lift
 //     (add-half smoothed, as the word-level drill-down) are reported as the
 //     effect's size; findings are sorted by G^2.
-//   * The family: every feature with a >= min_support (only those can be
-//     reported). Benjamini-Hochberg over that family gives each its q-value;
-//     a feature is reported when q <= max_q_value, lift >= min_lift and its
-//     target share exceeds its baseline share. Under no cause at all this
-//     reports anything in at most about max_q_value of datasets.
+//   * The family: every feature the target or the baseline has (choosing it
+//     by the target's counts would drop the weak tests and flatter the
+//     rest). Benjamini-Hochberg over that family gives each its q-value; a
+//     feature is reported when a >= min_support, q <= max_q_value,
+//     lift >= min_lift and its target share exceeds its baseline share.
+//     Under no cause at all this reports anything in at most about
+//     max_q_value of datasets.
 //
 // Rates with an exposure, per group g (an attribute value of the exposure
 // units, or a pair of two attributes' values: "store=S07 and
@@ -31,7 +33,8 @@
 // other units. Under equal rates, x1 given x1 + x2 is
 // Binomial(x1 + x2, e1 / (e1 + e2)) (the exact conditional test of two
 // Poisson rates); p = P(X >= x1), one-sided; rate ratio (x1/e1)/(x2/e2).
-// Benjamini-Hochberg over the groups with x1 >= min_support.
+// Benjamini-Hochberg over every group; reported when x1 >= min_support,
+// q <= max_q_value and the rate ratio >= min_lift.
 //
 // Pure functions; thread-safe.
 #pragma once
@@ -75,7 +78,7 @@ struct AttributeFinding {
 };
 
 struct EnrichmentResult {
-  std::size_t tested = 0;  // features in the Benjamini-Hochberg family
+  std::size_t tested = 0;  // features in the Benjamini-Hochberg family (m)
   std::vector<AttributeFinding> findings;
 };
 
