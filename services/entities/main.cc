@@ -14,6 +14,7 @@
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
 #include "services/entities/entity_grpc.h"
+#include "services/entities/entity_join_grpc.h"
 #include "services/entities/entity_service.h"
 #include "services/entities/schema.h"
 #include "services/entities/schema_reloader.h"
@@ -56,13 +57,15 @@ int main(int argc, char** argv) {
   voc::entities::EntityStore store(*ctx.db);
   voc::entities::EntityService service(store, holder, *ctx.clock, *settings);
   voc::entities::EntityGrpc grpc_impl(service, *authenticator);
+  // Issue 13: the join behind triage's root-cause drill-down.
+  voc::entities::EntityJoinGrpc join_impl(service, *authenticator);
   {
     voc::PeriodicWorker reload("entities-schema", std::chrono::milliseconds(settings->schema_reload_interval_ms),
                                [&] { (void)reloader.CheckOnce(); });
     if (settings->schema_reload_interval_ms > 0) reload.Start();
     voc::rpc::ServiceServer server({.service_name = "entities", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
                                     .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
-                                   {&grpc_impl});
+                                   {&grpc_impl, &join_impl});
     voc::StartServerOrExit(server, "entities");
     // Ready without Redis: imports and reads need only the database.
     const auto readiness = voc::StartReadiness(ctx, server, voc::RedisNeed::kNotRequired);
