@@ -26,6 +26,7 @@
 #include "services/entities/entity_grpc.h"
 #include "services/entities/store/migrations.h"
 #include "services/triage/analysis/factory.h"
+#include "services/triage/analysis/rootcause/rootcause.h"
 #include "services/triage/entities_client.h"
 #include "services/triage/rootcause_grpc.h"
 #include "services/triage/rootcause_service.h"
@@ -307,7 +308,7 @@ TEST_P(RootCauseJoinTest, JoinFeedbackNeedsEntitiesReadAndFindRootCausesNamesBad
   v1::JoinFeedbackResponse response;
   grpc::ClientContext context;
   const grpc::Status refused =
-      v1::EntityService::NewStub(creds_.Channel(address_, "analytics-only"))->JoinFeedback(&context, join, &response);
+      v1::EntityJoinService::NewStub(creds_.Channel(address_, "analytics-only"))->JoinFeedback(&context, join, &response);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
   v1::FindRootCausesRequest none = Window();
