@@ -91,3 +91,14 @@ test('the red-line verdict words exist in Chinese and English', () => {
   assert.equal(historyLineIn({ actor: 'p-legal', action: 'red_line_marked', detail: '' }, messages.zh),
     'p-legal · 红线结论');
 });
+
+// Issue 13: the Root cause view's address.
+test('a #rootcause hash names exactly one source and survives a round trip', async () => {
+  const { rootCauseParams, rootCauseHash } = await import('../../services/gateway/web/rootcause.js');
+  assert.deepEqual(rootCauseParams('#rootcause?cluster=7'), { cluster: '7' });
+  assert.deepEqual(rootCauseParams(rootCauseHash({ signal: '异响,4s店', exposure: 'vehicle' })),
+    { signal: '异响,4s店', exposure: 'vehicle' });
+  assert.equal(rootCauseParams('#rootcause'), null);
+  assert.equal(rootCauseParams('#rootcause?days=7'), null, 'a window without a source is no view');
+  assert.equal(rootCauseParams('#insights'), null);
+});
