@@ -14,6 +14,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -336,6 +337,60 @@ TEST_P(RootCauseJoinTest, JoinFeedbackNeedsEntitiesReadAndFindRootCausesNamesBad
   EXPECT_EQ(call("analytics-only").error_code(), grpc::StatusCode::PERMISSION_DENIED);
   const grpc::Status allowed = call("reader");
   EXPECT_TRUE(allowed.ok()) << allowed.error_message();
+}
+
+// The join itself (EntityJoinService over gRPC, as triage's principal): a
+// feedback with every link field joins that row; one without them joins
+// every row its lookup field matches; a composite key comes from two
+// fields; a value not of the key's type, or no row, joins nothing.
+TEST_P(RootCauseJoinTest, JoinFeedbackLinksByKeyElseLooksUp) {
+  Import("vehicle", {Row({{"vin", "LVV1"}, {"production_batch", "B-2026-07"}, {"owner_customer_id", "c1"}}),
+                     Row({{"vin", "LVV2"}, {"production_batch", "B-2026-08"}, {"owner_customer_id", "c1"}}),
+                     Row({{"vin", "LVV3"}, {"production_batch", "B-2026-09"}, {"owner_customer_id", "c2"}})});
+  Import("store_day", {Row({{"store", "S01"}, {"day", "2026-11-30"}, {"staff_on_shift", "2"}})});
+  v1::JoinFeedbackRequest join;
+  auto add = [&](const std::string& id, std::map<std::string, std::string> fields) {
+    v1::FeedbackKeys* k = join.add_feedback();
+    k->set_feedback_id(id);
+    for (auto& [name, value] : fields) (*k->mutable_fields())[name] = value;
+  };
+  add("by-vin", {{"vin", "LVV3"}, {"customer_id", "c1"}});  // the link wins over the lookup
+  add("by-owner", {{"customer_id", "c1"}});                  // both of c1's cars
+  add("store-day", {{"store", "S01"}, {"occurred_day", "2026-11-30"}});
+  add("bad-day", {{"store", "S01"}, {"occurred_day", "30/11/2026"}});
+  add("nothing", {{"customer_id", "c9"}});
+  join.add_entities("vehicle");
+  join.add_entities("store_day");
+  v1::JoinFeedbackResponse response;
+  grpc::ClientContext context;
+  const grpc::Status status =
+      v1::EntityJoinService::NewStub(creds_.Channel(address_, "triage"))->JoinFeedback(&context, join, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.feedback_size(), 5);
+  auto keys = [&](int i) {
+    std::vector<std::string> out;
+    for (const auto& r : response.feedback(i).rows()) out.push_back(r.entity() + "/" + r.key(0) + " " + r.via());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(response.feedback(0).feedback_id(), "by-vin");
+  EXPECT_EQ(keys(0), (std::vector<std::string>{"vehicle/LVV3 link"}));
+  EXPECT_EQ(keys(1), (std::vector<std::string>{"vehicle/LVV1 lookup:customer_id", "vehicle/LVV2 lookup:customer_id"}));
+  EXPECT_EQ(keys(2), (std::vector<std::string>{"store_day/S01 link"}));
+  ASSERT_EQ(response.feedback(2).rows(0).key_size(), 2);
+  EXPECT_EQ(response.feedback(2).rows(0).key(1), "2026-11-30");
+  EXPECT_EQ(response.feedback(2).rows(0).attributes().at("staff_on_shift"), "2");
+  EXPECT_TRUE(keys(3).empty());
+  EXPECT_TRUE(keys(4).empty());
+  EXPECT_EQ(response.rows_joined(), 4);
+
+  v1::JoinFeedbackRequest unknown;
+  unknown.add_entities("warehouse");
+  grpc::ClientContext context2;
+  const grpc::Status refused =
+      v1::EntityJoinService::NewStub(creds_.Channel(address_, "triage"))->JoinFeedback(&context2, unknown, &response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("entities"), std::string::npos) << refused.error_message();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RootCauseJoinTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
