@@ -25,6 +25,7 @@
 #include "common/rpc/server.h"
 #include "common/util/time.h"
 #include "services/entities/entity_grpc.h"
+#include "services/entities/entity_join_grpc.h"
 #include "services/entities/store/migrations.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/analysis/rootcause/rootcause.h"
@@ -68,8 +69,9 @@ class RootCauseJoinTest : public ::testing::TestWithParam<Backend> {
     creds_.Add("reader", "entities:read");
     auth_ = testing::InProcessAuthenticator(creds_, clock_, "entities");
     entity_grpc_ = std::make_unique<entities::EntityGrpc>(*entity_service_, *auth_);
+    join_grpc_ = std::make_unique<entities::EntityJoinGrpc>(*entity_service_, *auth_);
     server_ = std::make_unique<rpc::ServiceServer>(rpc::ServerOptions{"entities", "127.0.0.1:0", nullptr},
-                                                   std::vector<grpc::Service*>{entity_grpc_.get()});
+                                                   std::vector<grpc::Service*>{entity_grpc_.get(), join_grpc_.get()});
     const auto port = server_->Start();
     ASSERT_TRUE(port.ok()) << port.status();
     address_ = "127.0.0.1:" + std::to_string(*port);
@@ -146,6 +148,7 @@ class RootCauseJoinTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<entities::EntityService> entity_service_;
   std::unique_ptr<auth::CallerAuthenticator> auth_;
   std::unique_ptr<entities::EntityGrpc> entity_grpc_;
+  std::unique_ptr<entities::EntityJoinGrpc> join_grpc_;
   std::unique_ptr<rpc::ServiceServer> server_;
   std::string address_;
   std::unique_ptr<triage::TriageStore> triage_store_;
