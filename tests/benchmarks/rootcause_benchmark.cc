@@ -155,6 +155,9 @@ void BM_FindRootCauses(benchmark::State& state) {
     }
     findings = found->findings_size();
     target = found->target_size();
+    std::string label;
+    for (const auto& f : found->findings()) label += (label.empty() ? "" : " ") + f.attribute() + "=" + f.value();
+    state.SetLabel(label);
     benchmark::DoNotOptimize(found);
   }
   state.counters["feedback"] = static_cast<double>(data.feedback);

@@ -396,6 +396,23 @@ TEST_P(RootCauseJoinTest, JoinFeedbackLinksByKeyElseLooksUp) {
   EXPECT_NE(refused.error_message().find("entities"), std::string::npos) << refused.error_message();
 }
 
+// The free attributes are read from the stored result without parsing the
+// rest of it: values holding quotes, braces and the key's own spelling come
+// back as they were; a feedback without attributes has none.
+TEST_P(RootCauseJoinTest, FreeAttributesComeBackAsSubmitted) {
+  Submit("tricky", "app一登录就闪退，太差了", "c1", "", kDay0 - kDayMs,
+         {{"app_version", "5.2.0"}, {"note", "he said \"attributes\":{\"x\":1} } \\ done"}, {"empty", ""}});
+  Submit("plain", "客服态度很差，问题一直没解决", "c2", "", kDay0 - kDayMs);
+  const auto links = triage_store_->LoadFeedbackLinks(kDay0 - 10 * kDayMs, kDay0, 100);
+  ASSERT_TRUE(links.ok()) << links.status();
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_id;
+  for (const auto& l : *links) by_id[l.feedback_id] = l.attributes;
+  EXPECT_EQ(by_id["tricky"], (std::vector<std::pair<std::string, std::string>>{
+                                 {"app_version", "5.2.0"}, {"note", "he said \"attributes\":{\"x\":1} } \\ done"}}));
+  EXPECT_TRUE(by_id.count("plain"));
+  EXPECT_TRUE(by_id["plain"].empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RootCauseJoinTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return testing::BackendName(info.param); });
 

@@ -287,7 +287,8 @@ absl::StatusOr<std::int64_t> EntityStore::CountRows(const std::string& entity) {
 
 absl::StatusOr<std::vector<EntityRecord>> EntityStore::FindRows(const std::string& entity,
                                                                 const std::vector<std::string>& keys) {
-  constexpr std::size_t kChunk = 500;
+  // 200 like the import's lookups: SQLite finds a named parameter by a linear search.
+  constexpr std::size_t kChunk = 200;
   return storage::Guarded("reading entity rows by key", [&] {
     return db_.WithSession([&](soci::session& s) {
       std::vector<EntityRecord> out;
