@@ -29,6 +29,7 @@
 #include "services/entities/store/migrations.h"
 #include "services/triage/analysis/factory.h"
 #include "services/triage/analysis/rootcause/rootcause.h"
+#include "services/triage/drilldown_query.h"
 #include "services/triage/entities_client.h"
 #include "services/triage/rootcause_grpc.h"
 #include "services/triage/rootcause_service.h"
@@ -284,7 +285,7 @@ TEST_P(RootCauseJoinTest, QueueComplaintsRateIsHighOnTheUnderstaffedDaysOfOneSto
   EXPECT_LE(top.q_value(), 0.05);
 }
 
-TEST_P(RootCauseJoinTest, AppLoginCrashShowsTheBuildInTheWordLevelDrillDownsFreeAttributes) {
+TEST_P(RootCauseJoinTest, AppLoginCrashTracesToTheAppVersionInBothDrillDowns) {
   for (int i = 0; i < 12; ++i) {
     Submit("crash-" + std::to_string(i), "app一登录就闪退，太差了", "c" + std::to_string(i), "",
            kDay0 - (1 + i % 5) * kDayMs, {{"app_version", i < 10 ? "5.2.0" : "5.1.3"}});
@@ -302,6 +303,27 @@ TEST_P(RootCauseJoinTest, AppLoginCrashShowsTheBuildInTheWordLevelDrillDownsFree
   EXPECT_EQ(found->findings(0).value(), "5.2.0");
   EXPECT_EQ(found->findings(0).target_count(), 10);
   EXPECT_EQ(found->findings(0).baseline_count(), 5);
+
+  // The word-level drill-down (DrillDown RPC) gains the free attribute too,
+  // under its own name, for the crash cluster.
+  const std::string cluster = triage_store_->GetResult("crash-0").value()->triaged.result().cluster_id();
+  ASSERT_FALSE(cluster.empty());
+  triage::DrillDownQuery query;
+  query.cluster_id = cluster;
+  query.start_ms = kDay0 - 10 * kDayMs;
+  query.end_ms = kDay0;
+  query.options.limit = 0;
+  const auto answer = triage::RunDrillDown(query, *triage_store_, *analyzer_);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  bool found_version = false;
+  for (const auto& f : answer->factors) {
+    if (f.kind == "app_version" && f.value == "5.2.0") {
+      found_version = true;
+      EXPECT_EQ(f.target_count, 10u);
+      EXPECT_EQ(f.baseline_count, 5u);
+    }
+  }
+  EXPECT_TRUE(found_version) << answer->factors.size() << " factors";
 }
 
 TEST_P(RootCauseJoinTest, JoinFeedbackNeedsEntitiesReadAndFindRootCausesNamesBadFields) {
