@@ -18,6 +18,7 @@
 #include "services/entities/settings.h"
 #include "services/entities/store/entity_store.h"
 #include "voc/v1/entities.pb.h"
+#include "voc/v1/rootcause.pb.h"
 
 namespace voc::entities {
 
@@ -72,6 +73,11 @@ class EntityService {
   absl::StatusOr<v1::ListEntitiesResponse> ListEntities(const auth::Principal& caller,
                                                         const v1::ListEntitiesRequest& request);
   absl::StatusOr<v1::EntitySchema> GetEntitySchema(const auth::Principal& caller);
+  // Issue 13 (feedback_join.cc): the rows each feedback links to, by the
+  // schema's links and lookups. INVALID_ARGUMENT "feedback: ..." over
+  // kMostJoinFeedback, "entities: ..." for an unknown entity; PERMISSION_DENIED.
+  absl::StatusOr<v1::JoinFeedbackResponse> JoinFeedback(const auth::Principal& caller,
+                                                        const v1::JoinFeedbackRequest& request);
 
  private:
   static absl::StatusOr<const EntityDef*> Find(const EntitySchema& schema, const std::string& entity);
@@ -85,5 +91,7 @@ class EntityService {
 // The default and the most row errors one import response lists.
 inline constexpr int kDefaultMaxErrors = 100;
 inline constexpr int kMostMaxErrors = 10000;
+// The most feedback one JoinFeedback call takes (triage's drill-down window).
+inline constexpr int kMostJoinFeedback = 50000;
 
 }  // namespace voc::entities

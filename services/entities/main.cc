@@ -14,6 +14,7 @@
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
 #include "services/entities/entity_grpc.h"
+#include "services/entities/entity_join_grpc.h"
 #include "services/entities/entity_service.h"
 #include "services/entities/schema.h"
 #include "services/entities/schema_reloader.h"
@@ -83,6 +84,8 @@ int main(int argc, char** argv) {
   voc::entities::outreach::OutreachService outreach(store, outreach_store, holder, *ctx.clock, *outreach_settings,
                                                     outreach_sender, customer_feedback.get());
   voc::entities::outreach::OutreachGrpc outreach_grpc(outreach, *authenticator);
+  // Issue 13: the join behind triage's root-cause drill-down.
+  voc::entities::EntityJoinGrpc join_impl(service, *authenticator);
   {
     voc::PeriodicWorker reload("entities-schema", std::chrono::milliseconds(settings->schema_reload_interval_ms),
                                [&] { (void)reloader.CheckOnce(); });
@@ -95,7 +98,7 @@ int main(int argc, char** argv) {
     if (outreach_settings->run_interval_ms > 0) outreach_runs.Start();
     voc::rpc::ServiceServer server({.service_name = "entities", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
                                     .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
-                                   {&grpc_impl, &outreach_grpc});
+                                   {&grpc_impl, &outreach_grpc, &join_impl});
     voc::StartServerOrExit(server, "entities");
     // Ready without Redis: imports and reads need only the database.
     const auto readiness = voc::StartReadiness(ctx, server, voc::RedisNeed::kNotRequired);

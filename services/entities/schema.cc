@@ -52,7 +52,7 @@ AttributeDef ReadAttribute(const YamlSource& src, const std::string& name, const
 
 EntityDef ReadEntity(const YamlSource& src, const std::string& name, const YAML::Node& node) {
   const std::string path = "entities." + name;
-  config::RequireMapWithKeys(src.source(), node, path, {"description", "key", "attributes", "link"});
+  config::RequireMapWithKeys(src.source(), node, path, {"description", "key", "attributes", "link", "lookup"});
   EntityDef e;
   e.name = name;
   e.description = src.OptionalString(node, "description", path);
@@ -96,6 +96,29 @@ EntityDef ReadEntity(const YamlSource& src, const std::string& name, const YAML:
   }
   for (const std::string& k : e.key) {
     if (!linked.count(k)) src.Fail(link, path + ".link: no feedback field gives key attribute '" + k + "'");
+  }
+  // Issue 13: `lookup` joins a feedback the link does not reach to every row
+  // whose (any) attribute equals one of its fields: {customer_id:
+  // owner_customer_id} finds a customer's vehicles when the feedback has no vin.
+  if (const YAML::Node lookup = node["lookup"]) {
+    if (!lookup.IsMap() || lookup.size() == 0) {
+      src.Fail(lookup, path + ".lookup must map feedback fields to attributes (e.g. {customer_id: owner_customer_id})");
+    }
+    std::set<std::string> fields;
+    for (const auto& entry : lookup) {
+      const std::string field = RequireName(src, entry.first, path + ".lookup field");
+      const std::string attr = config::ScalarString(src.source(), entry.second, path + ".lookup." + field);
+      const AttributeDef* a = e.Find(attr);
+      if (a == nullptr) src.Fail(entry.second, path + ".lookup." + field + ": '" + attr + "' is not one of its attributes");
+      if (a->type == AttributeType::kFloat) {
+        src.Fail(entry.second, path + ".lookup." + field + ": '" + attr + "' is a float; values are matched as text");
+      }
+      for (const FeedbackLink& l : e.links) {
+        if (l.feedback_field == field) src.Fail(entry.first, path + ".lookup: '" + field + "' is already a link field");
+      }
+      if (!fields.insert(field).second) src.Fail(entry.first, path + ".lookup: '" + field + "' given twice");
+      e.lookups.push_back({field, attr});
+    }
   }
   for (std::size_t i = 0; i < e.attributes.size(); ++i) e.by_name.push_back(static_cast<int>(i));
   std::sort(e.by_name.begin(), e.by_name.end(),

@@ -13,6 +13,7 @@
 //         day: date
 //         staff_on_shift: {type: int, history: true}
 //       link: {store: store, occurred_day: day}   # feedback field -> attribute
+//       lookup: {customer_id: owner_customer_id}  # optional: field -> any attribute (many rows)
 #pragma once
 
 #include <absl/status/statusor.h>
@@ -52,6 +53,9 @@ struct EntityDef {
   std::vector<std::string> key;           // attribute names, in key order
   std::vector<AttributeDef> attributes;   // in file order, key attributes included
   std::vector<FeedbackLink> links;        // together they give every key attribute
+  // Issue 13: `lookup`, feedback field -> any attribute: a feedback the
+  // links do not reach joins every row whose attribute equals the field.
+  std::vector<FeedbackLink> lookups;
 
   // Indices into `attributes` in the byte order of their names: the order
   // of the stored JSON object, so one row has one spelling.

@@ -26,6 +26,7 @@ GrpcBackend::GrpcBackend(GrpcBackendOptions options, const Clock& wall_clock)
   if (options.triage) {
     stubs->triage = v1::TriageService::NewStub(options.triage);
     stubs->voice_reports = v1::VoiceReportService::NewStub(options.triage);
+    stubs->root_causes = v1::RootCauseService::NewStub(options.triage);
   }
   if (options.verification) {
     stubs->verification = v1::VerificationService::NewStub(options.verification);
@@ -266,6 +267,11 @@ absl::Status GrpcSessionAuthority::Logout(const std::string& session_id) {
   request.set_session_id(session_id);
   return CallIdentity<v1::LogoutResponse>(identity_.get(), &v1::IdentityService::Stub::Logout, request, deadline_)
       .status();
+}
+
+absl::StatusOr<v1::FindRootCausesResponse> GrpcBackend::FindRootCauses(const v1::FindRootCausesRequest& request) {
+  return Call<v1::FindRootCausesResponse>(stubs_->root_causes.get(), "triage",
+                                          &v1::RootCauseService::Stub::FindRootCauses, request);
 }
 
 }  // namespace voc::gateway

@@ -16,6 +16,7 @@
 #include "voc/v1/ingest.grpc.pb.h"
 #include "voc/v1/tracking.grpc.pb.h"
 #include "voc/v1/triage.grpc.pb.h"
+#include "voc/v1/rootcause.grpc.pb.h"
 #include "voc/v1/verification.grpc.pb.h"
 #include "voc/v1/notify.grpc.pb.h"
 #include "voc/v1/reports.grpc.pb.h"
@@ -86,6 +87,8 @@ class GrpcBackend final : public GatewayBackend {
   absl::StatusOr<v1::Goal> ArchiveGoal(const v1::ArchiveGoalRequest& request) override;
   absl::StatusOr<v1::ListDigestsResponse> ListDigests(const v1::ListDigestsRequest& request) override;
   absl::StatusOr<v1::Digest> GetDigest(const v1::GetDigestRequest& request) override;
+  // ---- issue 13: root causes, on triage's channel
+  absl::StatusOr<v1::FindRootCausesResponse> FindRootCauses(const v1::FindRootCausesRequest& request) override;
 
  private:
   // Calls `rpc` on `stub` with a deadline; the reply or the server's status.
@@ -111,6 +114,8 @@ class GrpcBackend final : public GatewayBackend {
     std::unique_ptr<v1::OutcomeReportService::Stub> outcomes;
     std::unique_ptr<v1::GoalService::Stub> goals;
     std::unique_ptr<v1::DigestService::Stub> digests;
+    // Issue 13: served by triage beside TriageService.
+    std::unique_ptr<v1::RootCauseService::Stub> root_causes;
   };
   GrpcBackend(std::shared_ptr<const GrpcBackendOptions> options, std::shared_ptr<const Stubs> stubs,
               const Clock& wall_clock, Caller caller);

@@ -27,6 +27,7 @@
 #include "voc/v1/notify.pb.h"
 #include "voc/v1/reports.pb.h"
 #include "voc/v1/programme.pb.h"
+#include "voc/v1/rootcause.pb.h"
 
 namespace voc::gateway {
 
@@ -161,6 +162,13 @@ class GatewayBackend {
     return Unimplemented("ListDigests");
   }
   virtual absl::StatusOr<v1::Digest> GetDigest(const v1::GetDigestRequest&) { return Unimplemented("GetDigest"); }
+
+  // ---- issue 13: root causes in joined operational data (triage's
+  // RootCauseService; triage decides who may). UNIMPLEMENTED unless a
+  // backend provides it.
+  virtual absl::StatusOr<v1::FindRootCausesResponse> FindRootCauses(const v1::FindRootCausesRequest&) {
+    return Unimplemented("FindRootCauses");
+  }
 
   struct ClockReading {
     TimePoint now;

@@ -250,6 +250,9 @@ std::string RouteTemplate(const std::string& target) {
     return "/api/goals/{id}/" + seg[3];
   }
   if (seg.size() == 3 && seg[1] == "digests") return "/api/digests/{week}";
+  // Issue 13: the Root cause view (rootcause_routes.cc).
+  if (seg.size() == 2 && seg[1] == "rootcause") return "/api/rootcause";
+  if (seg.size() == 3 && seg[1] == "feedback") return "/api/feedback/{id}";
   if (seg.size() == 4 && seg[1] == "projects" && (seg[3] == "decide" || seg[3] == "start" || seg[3] == "items")) {
     return "/api/projects/{id}/" + seg[3];
   }
@@ -347,6 +350,8 @@ HttpResponse Router::Route(const HttpRequest& request, const For& f) const {
   if (auto report = ReportRoute(seg, query, request, f)) return *report;
   // Issue 12: the programme (outcomes, goals, digests), from verification.
   if (auto programme = ProgrammeRoute(seg, query, request, f)) return *programme;
+  // Issue 13: root causes in joined operational data, from triage.
+  if (auto root_cause = RootCauseRoute(seg, query, request, f)) return *root_cause;
   return Error(404, "NOT_FOUND", "no such endpoint: " + path);
 }
 

@@ -119,6 +119,12 @@ class Router {
   std::optional<HttpResponse> ProgrammeRoute(const std::vector<std::string>& seg,
                                              const std::map<std::string, std::string>& query,
                                              const HttpRequest& request, const For& f) const;
+  // Issue 13: the Root cause view (rootcause_routes.cc, listed there: the
+  // root causes of a cluster, signal or topic, and one feedback); nullopt
+  // when the path is none of them.
+  std::optional<HttpResponse> RootCauseRoute(const std::vector<std::string>& seg,
+                                             const std::map<std::string, std::string>& query,
+                                             const HttpRequest& request, const For& f) const;
   HttpResponse VoiceReport(const std::map<std::string, std::string>& query, const For& f) const;
   HttpResponse TopTopicsReport(const std::map<std::string, std::string>& query, const For& f) const;
   HttpResponse FeedbackReport(const std::map<std::string, std::string>& query, const For& f) const;

@@ -1,5 +1,6 @@
 #include "services/triage/drilldown_query.h"
 
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -28,6 +29,10 @@ absl::StatusOr<DrillDownAnswer> RunDrillDown(const DrillDownQuery& query, Triage
     VOC_ASSIGN_OR_RETURN(on_topic, store.NegativeFeedbackOnTopic(query.topic, query.start_ms, query.end_ms));
   }
   VOC_ASSIGN_OR_RETURN(auto rows, store.LoadDrillDownRows(query.start_ms, query.end_ms, kMaxDrillDownDocuments));
+  // Issue 13: the feedback's free attributes (app_version, order_id, ...) count as attributes too.
+  VOC_ASSIGN_OR_RETURN(const auto links, store.LoadFeedbackLinks(query.start_ms, query.end_ms, kMaxDrillDownDocuments));
+  std::unordered_map<std::string, const FeedbackLinkRow*> links_of;
+  for (const FeedbackLinkRow& l : links) links_of[l.feedback_id] = &l;
 
   FeatureCounts target, baseline;
   std::vector<std::pair<std::string, std::vector<std::string>>> computed;  // rows stored without terms
@@ -42,7 +47,11 @@ absl::StatusOr<DrillDownAnswer> RunDrillDown(const DrillDownQuery& query, Triage
       terms = analyzer.Terms(row.normalized_text);
       computed.emplace_back(row.feedback_id, terms);
     }
-    (in_target ? target : baseline).Add(ToDocument(row, std::move(terms)));
+    DrillDocument doc = ToDocument(row, std::move(terms));
+    if (const auto found = links_of.find(row.feedback_id); found != links_of.end()) {
+      for (const auto& [name, value] : found->second->attributes) doc.attributes.emplace_back(name, value);
+    }
+    (in_target ? target : baseline).Add(doc);
   }
 
   if (const absl::Status saved = store.BackfillDrillTerms(computed); !saved.ok()) {

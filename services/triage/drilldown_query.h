@@ -1,6 +1,8 @@
 // Root-cause drill-down over stored feedback: the negative feedback of one
 // topic (or cluster) in a window against the window's other negative
-// feedback, by terms and attributes (product, store, region, channel).
+// feedback, by terms and attributes (product, store, region, channel, and
+// since issue 13 the feedback's free attributes: app_version, order_id, ...,
+// each under its own name).
 //
 // Terms are stored with each negative result at triage time (drill_terms),
 // so a request reads them instead of segmenting every document with ICU.

@@ -20,6 +20,9 @@
 #include "common/status/status.h"
 #include "common/util/time.h"
 #include "services/triage/analysis/factory.h"
+#include "services/triage/entities_client.h"
+#include "services/triage/rootcause_grpc.h"
+#include "common/rpc/channel.h"
 #include "services/triage/rule_editor.h"
 #include "services/triage/rule_reloader.h"
 #include "services/triage/privacy_grpc.h"
@@ -151,6 +154,18 @@ int main(int argc, char** argv) {
   // names of the directory's people and customers.
   // (the directory the authenticator loaded for its people)
   service.UseMasker(voc::privacy::Masker::FromDirectory(authenticator->roles()->directory()));
+  // Issue 13: root causes join operational data, which voc-entities owns
+  // and serves (FindRootCauses answers FAILED_PRECONDITION without it).
+  std::unique_ptr<voc::triage::GrpcEntitySource> entity_source;
+  if (const std::string entities_address = ctx.config.GetString("services.entities.address");
+      !entities_address.empty()) {
+    auto security = voc::rpc::ChannelSecurityFrom(ctx.config);
+    if (!security.ok()) {
+      std::cerr << "voc-triage: cannot start: " << security.status().message() << "\n";
+      return 2;
+    }
+    entity_source = std::make_unique<voc::triage::GrpcEntitySource>(voc::rpc::MakeChannel(entities_address, *security));
+  }
   if (const absl::Status restored = processor.RestoreClusters(); !restored.ok()) {
     std::cerr << "voc-triage: cannot start: " << restored.message() << "\n";
     return 2;
@@ -204,9 +219,13 @@ int main(int argc, char** argv) {
       *ctx.clock, {.nps_min_answers = report_settings.nps_min_answers});
   voice_reports.UseMasker(voc::privacy::Masker::FromDirectory(authenticator->roles()->directory()));
   voc::triage::VoiceReportGrpc voice_report_grpc(voice_reports, *authenticator);
+  // Issue 13: root causes in joined operational data (voc.v1.RootCauseService).
+  voc::triage::RootCauseService root_causes(store, entity_source.get(), *ctx.clock,
+                                            voc::privacy::Masker::FromDirectory(authenticator->roles()->directory()));
+  voc::triage::RootCauseGrpc root_cause_grpc(root_causes, *authenticator);
   voc::rpc::ServiceServer server({.service_name = "triage", .listen = ctx.listen, .dev_clock = ctx.dev_clock,
                                   .authorize_dev_clock = voc::auth::DevClockAuthorizer(*authenticator)},
-                                 {&grpc_service, privacy_service.get(), &voice_report_grpc});
+                                 {&grpc_service, privacy_service.get(), &voice_report_grpc, &root_cause_grpc});
   voc::StartServerOrExit(server, "triage");
   const auto readiness = voc::StartReadiness(ctx, server);
   std::thread consumer_thread([&] { queue_consumer.Run(); });

@@ -53,4 +53,20 @@ absl::Status MayReadRedLineReport(const auth::Principal& caller) {
   return Refuse(caller, auth::kRulesRead, "read the red-line report (analysts and admins)");
 }
 
+// Issue 13: findings name operational data (batches, suppliers, stores'
+// staffing), so the people who may read it in voc-entities (MayReadEntities:
+// analysts, executives, admins) and keys with entities:read; voc-entities
+// checks triage's own call (entities:read) again.
+absl::Status MayFindRootCauses(const auth::Principal& caller) {
+  if (caller.is_person()) {
+    if (caller.HasRole(auth::Role::kAnalyst) || caller.HasRole(auth::Role::kExecutive) ||
+        caller.HasRole(auth::Role::kAdmin)) {
+      return absl::OkStatus();
+    }
+    return auth::Denied("read root causes in operational data (analysts, executives and admins)");
+  }
+  if (caller.HasScope(auth::kEntitiesRead)) return absl::OkStatus();
+  return auth::MissingScope(auth::kEntitiesRead);
+}
+
 }  // namespace voc::triage

@@ -21,6 +21,8 @@
 //   GetRedLineReport               CanWriteRules (analysts and admins tighten
 //                                  the lists from it), or rules:read for a
 //                                  service or key: terms and counts only
+//   FindRootCauses (issue 13)      analysts, executives, admins (who may read
+//                                  operational data); keys: entities:read
 #pragma once
 
 #include <absl/status/status.h>
@@ -37,5 +39,6 @@ absl::Status MayReadAnalytics(const auth::Principal& caller);
 absl::Status MayReadRules(const auth::Principal& caller);
 absl::Status MayWriteRules(const auth::Principal& caller);
 absl::Status MayReadRedLineReport(const auth::Principal& caller);
+absl::Status MayFindRootCauses(const auth::Principal& caller);
 
 }  // namespace voc::triage

@@ -16,7 +16,7 @@ TestCredentials::TestCredentials() {
   Add("assignment", "cases:create, keys:verify");
   Add("verification", "triage:count, projects:reopen, analytics:read, keys:verify");
   Add("ingest", "keys:verify");
-  Add("triage", "keys:verify");
+  Add("triage", "entities:read, keys:verify");
   Add("tracking", "keys:verify");
   Add("notify", "keys:verify");
   Add("identity", "keys:verify");

@@ -1481,3 +1481,109 @@ test('a department head sees no archive button and is refused an archive by the 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// --- issue 13: the Root cause view ---
+
+// Independent of the page and the server: Fisher's one-sided tail by
+// summing hypergeometric probabilities, G², the add-half lift and
+// Benjamini-Hochberg, for the stub's planted tables (stub_rootcause.h).
+function logChoose(n, k) {
+  let s = 0;
+  for (let i = 1; i <= k; i += 1) s += Math.log(n - k + i) - Math.log(i);
+  return s;
+}
+function fisher(a, n1, b, n2) {
+  const N = n1 + n2;
+  const K = a + b;
+  let p = 0;
+  for (let x = a; x <= Math.min(K, n1); x += 1) {
+    if (n1 - x > N - K) continue;
+    p += Math.exp(logChoose(K, x) + logChoose(N - K, n1 - x) - logChoose(N, n1));
+  }
+  return Math.min(1, p);
+}
+function g2(a, n1, b, n2) {
+  const n = n1 + n2; const w = a + b; const wo = n - w;
+  const term = (o, e) => (o > 0 ? o * Math.log(o / e) : 0);
+  return 2 * (term(a, (n1 * w) / n) + term(n1 - a, (n1 * wo) / n) + term(b, (n2 * w) / n) + term(n2 - b, (n2 * wo) / n));
+}
+function bh(ps) {
+  const order = ps.map((p, i) => [p, i]).sort((x, y) => x[0] - y[0]);
+  const q = new Array(ps.length);
+  let running = 1;
+  for (let r = order.length - 1; r >= 0; r -= 1) {
+    running = Math.min(running, (order[r][0] * ps.length) / (r + 1));
+    q[order[r][1]] = Math.min(1, running);
+  }
+  return q;
+}
+function pText(p) {
+  if (p === 0) return '0';
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+async function evidence(page) {
+  return page.$$eval('[data-testid=rc-rows] tr', (rows) => rows.map((r) => ({
+    attribute: r.dataset.attribute, value: r.dataset.value, cells: [...r.cells].map((c) => c.textContent),
+  })));
+}
+
+test('the Root cause view from a cluster shows the planted supplier with its evidence', async () => {
+  const { page, context, problems } = await openPage('zh', { hash: '#insights', waitFor: '[data-testid=cluster-list] li' });
+  await page.click('[data-testid=cluster-list] li[data-cluster-id="7"] [data-testid=cluster-rootcause]');
+  await page.waitForSelector('[data-testid=rc-rows] tr');
+  assert.equal(await page.isVisible('[data-testid=view-rootcause]'), true);
+  assert.equal(await page.isVisible('[data-testid=view-insights]'), false);
+  assert.equal(await page.textContent('[data-testid=rc-source]'), '相似投诉簇 7 的负面反馈，对比同期其他负面反馈。');
+  const rows = await evidence(page);
+  // The planted carrier (a logistics supplier) and its transit centre, by G²; nothing else.
+  assert.deepEqual(rows.map((r) => `${r.attribute}=${r.value}`).sort(),
+    ['order.carrier=顺达快运', 'order.transit_centre=广州白云转运中心']);
+  const carrier = rows.find((r) => r.attribute === 'order.carrier');
+  // 12 of the cluster's 18 complaints against 10 of the 120 others; the
+  // family is six values (two carriers, two centres, two channels).
+  const p = [fisher(12, 18, 10, 120), fisher(6, 18, 110, 120), fisher(12, 18, 10, 120), fisher(6, 18, 110, 120),
+    fisher(9, 18, 60, 120), fisher(9, 18, 60, 120)];
+  const q = bh(p)[0];
+  assert.deepEqual(carrier.cells.slice(0, 7), ['order.carrier', '顺达快运', '12/18', '10/120',
+    (((12 + 0.5) / 19) / ((10 + 0.5) / 121)).toFixed(2), g2(12, 18, 10, 120).toFixed(1), pText(q)]);
+  assert.ok(q <= 0.05);
+  assert.match(await page.textContent('[data-testid=rc-summary]'), /目标 18 条，对照 120 条.*共检验 6 个属性值/);
+  // The examples are the cluster's feedback; one opens its text, as text.
+  const examples = await page.$$eval('[data-testid=rc-rows] tr:first-child button.example', (bs) => bs.map((b) => b.textContent));
+  assert.deepEqual(examples, ['fb-7-1', 'fb-7-2', 'fb-7-3', 'fb-7-4', 'fb-7-5']);
+  await page.click('[data-testid=rc-rows] tr:first-child button.example >> nth=0');
+  await page.waitForFunction(() => document.querySelector('[data-testid=rc-feedback-text]').textContent.includes('快递一周还没到'));
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  // The same view in English.
+  await page.click('[data-testid=lang]');
+  assert.equal(await page.textContent('[data-i18n=rcTitle]'), 'Root cause');
+  assert.equal(await page.textContent('[data-testid=rc-source]'),
+    'Negative feedback of similar-complaint cluster 7, against the other negative feedback of the window.');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the Root cause view from a weak signal traces the brake squeal to batch B-2026-07', async () => {
+  const { page, context, problems } = await openPage('en', { hash: '#insights', waitFor: '[data-testid=signal-rows] tr' });
+  await page.click('[data-testid=signal-rows] tr:first-child [data-testid=signal-rootcause]');
+  await page.waitForSelector('[data-testid=rc-rows] tr');
+  assert.match(await page.evaluate(() => decodeURIComponent(location.hash)), /^#rootcause\?signal=星辰S7,刹车,异响$/);
+  const rows = await evidence(page);
+  const batch = rows.find((r) => r.attribute === 'vehicle.production_batch');
+  assert.ok(batch, JSON.stringify(rows));
+  assert.equal(batch.value, 'B-2026-07');
+  assert.deepEqual(batch.cells.slice(2, 4), ['7/9', '5/100']);
+  assert.ok(rows.some((r) => r.attribute === 'vehicle.brake_pad_supplier' && r.value === 'Jinhua Friction'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a department head is refused the Root cause view by the service', async () => {
+  const { page, context, problems } = await openPage('en', { hash: '#rootcause?cluster=7', waitFor: '[data-testid=rc-message]:not([hidden])',
+    user: 'p-wang-lei' });
+  await page.waitForFunction(() => document.querySelector('[data-testid=rc-message]').textContent.includes('PERMISSION_DENIED'));
+  assert.equal(await page.$$eval('[data-testid=rc-rows] tr', (r) => r.length), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

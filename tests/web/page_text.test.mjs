@@ -213,3 +213,14 @@ test('task history details and the red-line verdict in Chinese; titles, owners, 
   const stored = 'task-2: "x" open -> in_progress';
   assert.equal(historyLineIn({ actor: 'a', action: 'task_started', detail: stored }, messages.en), `a · task_started — ${stored}`);
 });
+
+// Issue 13: the Root cause view's address.
+test('a #rootcause hash names exactly one source and survives a round trip', async () => {
+  const { rootCauseParams, rootCauseHash } = await import('../../services/gateway/web/rootcause.js');
+  assert.deepEqual(rootCauseParams('#rootcause?cluster=7'), { cluster: '7' });
+  assert.deepEqual(rootCauseParams(rootCauseHash({ signal: '异响,4s店', exposure: 'vehicle' })),
+    { signal: '异响,4s店', exposure: 'vehicle' });
+  assert.equal(rootCauseParams('#rootcause'), null);
+  assert.equal(rootCauseParams('#rootcause?days=7'), null, 'a window without a source is no view');
+  assert.equal(rootCauseParams('#insights'), null);
+});

@@ -13,6 +13,9 @@
 // topics, loop report), scoped like tracking and triage would: analysts see
 // every department, a department head only their own (another department,
 // or none named for the voice figures, is PERMISSION_DENIED).
+// Issue 13: root causes (stub_rootcause.h), computed by the real statistics
+// over planted data: cluster 7 traces to one carrier, the brake-squeal
+// signal to batch B-2026-07; analysts, executives and admins only.
 // Issue 12: the programme (stub_programme.h: outcomes, goals, the digest
 // archive), scoped like verification: department heads see company-wide
 // items and their department's, and only analysts create or archive goals.
@@ -38,6 +41,7 @@
 #include "services/gateway/session_gate.h"
 #include "tests/web/stub_reports.h"
 #include "tests/web/stub_programme.h"
+#include "tests/web/stub_rootcause.h"
 
 namespace {
 
@@ -195,6 +199,10 @@ class InMemoryBackend final : public GatewayBackend {
     auto* c = Find(name);
     if (!c) return absl::NotFoundError(name + " not found");
     return *c;
+  }
+  // Issue 13: root causes over planted data (stub_rootcause.h).
+  absl::StatusOr<v1::FindRootCausesResponse> FindRootCauses(const v1::FindRootCausesRequest& request) override {
+    return stub::StubRootCauses(request);
   }
   absl::StatusOr<v1::Feedback> GetFeedback(const std::string& name) override {
     v1::Feedback response;
@@ -492,6 +500,13 @@ class PersonView final : public GatewayBackend {
     return all_.GetCase(name);
   }
   absl::StatusOr<v1::Feedback> GetFeedback(const std::string& name) override { return all_.GetFeedback(name); }
+  // Issue 13: like triage, root causes for analysts, executives and admins only.
+  absl::StatusOr<v1::FindRootCausesResponse> FindRootCauses(const v1::FindRootCausesRequest& r) override {
+    if (!caller_.roles.count("analyst") && !caller_.roles.count("executive") && !caller_.roles.count("admin")) {
+      return absl::PermissionDeniedError("read root causes in operational data (analysts, executives and admins)");
+    }
+    return all_.FindRootCauses(r);
+  }
   absl::StatusOr<v1::Case> AcknowledgeCase(const v1::AcknowledgeCaseRequest& request) override {
     if (auto denied = Check(request.name()); !denied.ok()) return denied;
     return all_.AcknowledgeCase(request);

@@ -112,7 +112,7 @@ assignment: [gateway]
 verification: [gateway]
 notify: [gateway]
 identity: [gateway, ingest, triage, assignment, tracking, verification, notify, entities]
-entities: []
+entities: [triage]        # issue 13: JoinFeedback, ListEntities for root causes
 gateway: []
 {{- end -}}
 

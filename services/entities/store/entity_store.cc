@@ -285,4 +285,32 @@ absl::StatusOr<std::int64_t> EntityStore::CountRows(const std::string& entity) {
   });
 }
 
+absl::StatusOr<std::vector<EntityRecord>> EntityStore::FindRows(const std::string& entity,
+                                                                const std::vector<std::string>& keys) {
+  // 200 like the import's lookups: SQLite finds a named parameter by a linear search.
+  constexpr std::size_t kChunk = 200;
+  return storage::Guarded("reading entity rows by key", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<EntityRecord> out;
+      for (std::size_t start = 0; start < keys.size(); start += kChunk) {
+        const std::size_t end = std::min(keys.size(), start + kChunk);
+        std::string sql =
+            "SELECT entity_key, attributes_json, created_ms, updated_ms FROM entity_rows WHERE entity = :e AND "
+            "entity_key IN (";
+        std::vector<std::string> params = {entity};
+        for (std::size_t i = start; i < end; ++i) {
+          sql += (i == start ? ":k" : ", :k") + std::to_string(i - start);
+          params.push_back(keys[i]);
+        }
+        sql += ")";
+        storage::ForEachRow(s, sql, params, [&](const soci::row& r) {
+          out.push_back({entity, r.get<std::string>(0), ParseAttributesJson(r.get<std::string>(1)),
+                         storage::AsInt(r, 2), storage::AsInt(r, 3), {}});
+        });
+      }
+      return out;
+    });
+  });
+}
+
 }  // namespace voc::entities

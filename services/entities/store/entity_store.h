@@ -61,6 +61,9 @@ class EntityStore {
   absl::StatusOr<std::vector<EntityRecord>> ListRows(const std::string& entity, const std::string& after_key,
                                                      int limit);
   absl::StatusOr<std::int64_t> CountRows(const std::string& entity);
+  // Issue 13: the rows of these stored keys that exist (no history), in
+  // statements of at most 200 keys.
+  absl::StatusOr<std::vector<EntityRecord>> FindRows(const std::string& entity, const std::vector<std::string>& keys);
 
  private:
   storage::Database& db_;

@@ -15,10 +15,11 @@ import { markedNodes } from './explanation.js';
 import { caseTitleIn, historyLineIn, projectHistoryLineIn } from './service_text.js';
 import { $, el } from './dom.js';
 import { toCsv, downloadCsv } from './csv.js';
+import { createRootCause, rootCauseHash } from './rootcause.js';
 
 const REFRESH_MS = 30000;
 const CASE_PAGE = 50;
-const VIEWS = ['cases', 'insights', 'knowledge', 'work', 'dashboard'];
+const VIEWS = ['cases', 'insights', 'knowledge', 'work', 'dashboard', 'rootcause'];
 const CLUSTER_PAGE = 10;
 const MAX_QUERY_BYTES = 256;
 
@@ -151,6 +152,7 @@ function applyLanguage() {
   renderKnowledge();
   renderWork();
   dashboard.render();
+  rootCause.render();
   if (state.selectedId) loadDetail(state.selectedId);
 }
 
@@ -384,7 +386,7 @@ function renderSignals() {
   const rows = data && data.signals ? data.signals.map((s) => {
     const tr = el('tr');
     tr.append(
-      el('td', s.terms.join(' + '), 'terms'),
+      signalTermsCell(s.terms),
       el('td', s.count, 'num'),
       el('td', Number(s.expected).toFixed(2), 'num'),
       el('td', formatPValue(s.p_value), 'num'),
@@ -399,6 +401,17 @@ function renderSignals() {
   else panelMessage('signals-message', rows.length ? '' : t().signalsEmpty);
 }
 
+// Issue 13: a signal's terms open its Root cause view.
+function signalTermsCell(terms) {
+  const td = el('td', undefined, 'terms');
+  const a = el('a', terms.join(' + '), 'rootcause-link');
+  a.href = rootCauseHash({ signal: terms.join(',') });
+  a.dataset.testid = 'signal-rootcause';
+  a.title = t().rcOpen;
+  td.append(a);
+  return td;
+}
+
 function clusterCard(c, names) {
   const li = el('li', undefined, 'card cluster');
   li.dataset.clusterId = c.id;
@@ -406,7 +419,11 @@ function clusterCard(c, names) {
   head.append(el('span', format(t().clusterSize, { n: c.size }), 'size'));
   for (const topic of c.topics || []) head.append(el('span', topicName(topic, names), 'chip'));
   const meta = el('div', `${t().firstSeen} ${localTime(c.first_seen_time)} · ${t().lastSeen} ${localTime(c.last_seen_time)}`, 'meta');
-  li.append(head, el('blockquote', c.representative_text || '—', 'feedback'), meta);
+  // Issue 13: the cluster's root cause in the company's own records.
+  const rc = el('a', t().rcOpen, 'link rootcause-link');
+  rc.href = rootCauseHash({ cluster: c.id });
+  rc.dataset.testid = 'cluster-rootcause';
+  li.append(head, el('blockquote', c.representative_text || '—', 'feedback'), meta, rc);
   return li;
 }
 
@@ -423,6 +440,8 @@ function renderClusters() {
   const department = data.department ? departmentName(data.department) : '';
   let scope = t().clustersScopeAll;
   $('clusters-clear-topic').hidden = !data.topic;
+  $('clusters-topic-rootcause').hidden = !data.topic;
+  if (data.topic) $('clusters-topic-rootcause').href = rootCauseHash({ topic: data.topic });
   if (data.topic) {
     scope = format(t().clustersScopeTopic, { topic: topicName(data.topic, data.topic_names) });
   } else if (data.department && data.filtered) {
@@ -626,10 +645,12 @@ function showView(view) {
   if (state.view === 'dashboard') dashboard.show();
   if (state.view === 'knowledge') $('knowledge-q').focus();
   if (state.view === 'work') loadWork();
+  if (state.view === 'rootcause') rootCause.show(location.hash);
 }
 
 function viewFromHash() {
-  return location.hash.replace(/^#/, '') || 'cases';
+  // Issue 13: "#rootcause?cluster=7" is the Root cause view with its query.
+  return location.hash.replace(/^#/, '').split('?')[0] || 'cases';
 }
 
 function selectCase(id) {
@@ -716,6 +737,7 @@ async function start() {
     searchKnowledge($('knowledge-q').value);
   });
   window.addEventListener('hashchange', () => showView(viewFromHash()));
+  rootCause.start();
   startWork();
   $('login-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -1074,6 +1096,12 @@ function openBacklogCases(filter) {
   loadCases();
   goToView('cases');
 }
+const rootCause = createRootCause({
+  api,
+  t,
+  errorText,
+  topicLabel: (id) => topicName(id, state.clusters && state.clusters.topic_names),
+});
 
 const dashboard = createDashboard({
   api,

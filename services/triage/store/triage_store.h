@@ -78,6 +78,16 @@ struct DrillDownRow {
   std::string normalized_text;
 };
 
+// Issue 13: what a negative feedback links to operational data with: its
+// customer, its occurred time and its free attributes (order_id, vin,
+// app_version, ...), from the stored TriagedFeedback.
+struct FeedbackLinkRow {
+  std::string feedback_id;
+  std::string customer_id;
+  std::int64_t occurred_ms = 0;
+  std::vector<std::pair<std::string, std::string>> attributes;  // by name
+};
+
 // A negative feedback as the weak-signal detector's restore sees it.
 struct SignalDocument {
   std::string normalized_text;
@@ -202,6 +212,11 @@ class TriageStore {
   // Negative feedback with occurred time in [start_ms, end_ms), newest
   // first, at most limit: what a drill-down counts. Reads no JSON.
   absl::StatusOr<std::vector<DrillDownRow>> LoadDrillDownRows(std::int64_t start_ms, std::int64_t end_ms, int limit);
+  // Issue 13 (store/feedback_links.cc): the same rows as LoadDrillDownRows
+  // (same window, order and limit) with their customer and free attributes.
+  // Parses each row's triaged_json: kept out of LoadDrillDownRows, which the
+  // weak-signal departments read too.
+  absl::StatusOr<std::vector<FeedbackLinkRow>> LoadFeedbackLinks(std::int64_t start_ms, std::int64_t end_ms, int limit);
   // Ids of the negative feedback in [start_ms, end_ms) on `topic` or one of
   // its descendants ("logistics" matches "logistics.delivery_delay").
   absl::StatusOr<std::unordered_set<std::string>> NegativeFeedbackOnTopic(const std::string& topic,

@@ -63,7 +63,7 @@ TEST(EntitySchemaTest, MistakesAreRefusedWithTheirLine) {
   // An unknown field of an entity.
   EXPECT_EQ(ErrorOf("entities:\n  vehicle:\n    key: vin\n    histroy: true\n    attributes:\n      vin: string\n"
                     "    link: {vin: vin}\n"),
-            "entities.yaml:4: unknown key 'histroy' in entities.vehicle (allowed: description, key, attributes, link)");
+            "entities.yaml:4: unknown key 'histroy' in entities.vehicle (allowed: description, key, attributes, link, lookup)");
   // history that is not a boolean.
   EXPECT_EQ(ErrorOf("entities:\n  vehicle:\n    key: vin\n    attributes:\n      vin: string\n"
                     "      supplier: {type: string, history: sometimes}\n    link: {vin: vin}\n"),
@@ -83,6 +83,30 @@ TEST(EntitySchemaTest, MistakesAreRefusedWithTheirLine) {
   EXPECT_NE(ErrorOf("entities:\n  vehicle: [\n").find("entities.yaml:"), std::string::npos);
   EXPECT_NE(ErrorOf("").find("entities"), std::string::npos);
   EXPECT_NE(ErrorOf("entities: {}\n").find("entities must be a non-empty map"), std::string::npos);
+}
+
+// Issue 13: `lookup` joins a feedback without the link's fields to every
+// row whose attribute equals one of its fields (a customer's vehicles).
+TEST(EntitySchemaTest, ALookupNamesAnyAttributeAndIsChecked) {
+  auto schema = EntitySchema::Load("config/entities.yaml");
+  ASSERT_TRUE(schema.ok()) << schema.status();
+  const EntityDef* vehicle = schema->Find("vehicle");
+  ASSERT_EQ(vehicle->lookups.size(), 1u);
+  EXPECT_EQ(vehicle->lookups[0].feedback_field, "customer_id");
+  EXPECT_EQ(vehicle->lookups[0].attribute, "owner_customer_id");
+  EXPECT_TRUE(schema->Find("order")->lookups.empty());
+
+  const std::string head = "entities:\n  vehicle:\n    key: vin\n    attributes:\n      vin: string\n"
+                           "      owner: string\n      weight: float\n    link: {vin: vin}\n";
+  EXPECT_EQ(ErrorOf(head + "    lookup: {customer_id: owners}\n"),
+            "entities.yaml:9: entities.vehicle.lookup.customer_id: 'owners' is not one of its attributes");
+  EXPECT_EQ(ErrorOf(head + "    lookup: {vin: owner}\n"),
+            "entities.yaml:9: entities.vehicle.lookup: 'vin' is already a link field");
+  EXPECT_EQ(ErrorOf(head + "    lookup: {customer_id: weight}\n"),
+            "entities.yaml:9: entities.vehicle.lookup.customer_id: 'weight' is a float; values are matched as text");
+  EXPECT_NE(ErrorOf(head + "    lookup: owner\n").find("entities.yaml:9: entities.vehicle.lookup must map"),
+            std::string::npos);
+  EXPECT_TRUE(EntitySchema::FromString(head + "    lookup: {customer_id: owner}\n", "entities.yaml").ok());
 }
 
 TEST(EntitySchemaTest, AMissingFileSaysWhich) {
