@@ -732,10 +732,19 @@ test('Dashboard ranks topics by volume or growth', async () => {
   await context.close();
 });
 
-test('a click on a topic bar opens that topic\'s clusters', async () => {
+test('a click on a topic bar lists that topic\'s feedback, and its clusters are one click on', async () => {
   const { page, context, problems } = await openDashboard('zh');
   await setRange(page, RANGE.start, RANGE.end, expected().total);
+  const shown = await page.$$eval('[data-testid=table-topics] tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const delay = shown.find((r) => r[1] === 'logistics.delivery_delay');
   await clickBar(page, 'topics', 0, '配送延迟', true);
+  await page.waitForSelector('[data-testid=feedback-list]:not([hidden])[data-state=ready]');
+  // The ranking counts complaints (negative feedback) by default.
+  assert.equal(await page.textContent('[data-testid=feedback-list-filter]'), `${RANGE.start} – ${RANGE.end} · 配送延迟 · 负面`);
+  const count = await page.textContent('[data-testid=feedback-list-count]');
+  assert.ok(count.startsWith(`共 ${delay[3]} 条`), `${count}: as many as the bar counts (${delay[3]})`);
+  // From the feedback to the topic's similar-complaint clusters (Insights).
+  await page.click('[data-testid=feedback-list-clusters]');
   await page.waitForSelector('[data-testid=view-insights]:not([hidden])');
   await page.waitForFunction(() => document.querySelector('[data-testid=clusters-scope]').textContent.includes('配送延迟'));
   assert.equal(await page.textContent('[data-testid=clusters-scope]'), '主题“配送延迟”（含子主题）的相似投诉簇。');

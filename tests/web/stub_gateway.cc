@@ -345,12 +345,15 @@ class InMemoryBackend final : public GatewayBackend {
     const long offset = request.page_token().empty() ? 0 : std::stol(request.page_token());
     const long size = request.page_size() > 0 ? request.page_size() : 50;
     v1::ListVoiceFeedbackResponse out;
-    out.set_total(trend->total().total());
+    // Negative only: each day's first `negative` rows (the rows below are
+    // negative for n < negative).
+    const bool negative = request.sentiment() == v1::SENTIMENT_NEGATIVE;
+    out.set_total(negative ? trend->total().negative() : trend->total().total());
     long index = 0;
     for (int p = trend->points_size() - 1; p >= 0; --p) {
       const auto& point = trend->points(p);
       const auto day = reports::ParseDay(point.period_start());
-      for (long n = 0; n < point.total(); ++n, ++index) {
+      for (long n = 0; n < (negative ? point.negative() : point.total()); ++n, ++index) {
         if (index < offset || out.rows_size() >= size) continue;
         v1::VoiceFeedbackRow* row = out.add_rows();
         row->set_feedback_id("fb-" + point.period_start() + "-" + std::to_string(n));

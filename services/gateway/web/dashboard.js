@@ -4,10 +4,10 @@
 // NPS trend), /api/reports/topics (top topics by volume or growth) and
 // /api/reports/loop (tracking's SLA compliance, backlog and hot loop). Every
 // chart has a table beside it, built from the same answer, which downloads
-// as CSV. A click on a topic bar opens that topic's similar-complaint
-// clusters (Insights); a click on a department bar opens that department's
-// worklist (Cases): the lists the existing views can filter by; a click
-// on a backlog bar, the worklist of the open cases opened in that age range.
+// as CSV. A click on a topic bar lists the feedback behind it (that topic's,
+// in the range and the channel, product and region filters); a click on a
+// department bar opens that department's worklist (Cases); a click on a
+// backlog bar, the worklist of the open cases opened in that age range.
 // Beside them, triage's weak signals of the Dashboard's department.
 // Below the charts, the programme (programme.js): goals, outcomes and the
 // digest archive, from verification, for the same date range and department.
@@ -108,7 +108,9 @@ export function createDashboard(ctx) {
   // Issue 12: goals, outcomes and the digest archive, for these filters.
   const programme = createProgramme({ ...ctx, filters: () => dash.filters });
   // Issue 12: the feedback behind a trend point (feedback_list.js).
-  const feedbackList = createFeedbackList(ctx);
+  // Topic names come with the topics report (a topic bar's feedback).
+  const feedbackList = createFeedbackList({ ...ctx,
+    topicLabel: (id) => ctx.topicLabel(id, dash.topics && dash.topics.data && dash.topics.data.topic_names) });
   // A click on a volume / sentiment / NPS point: that day's or week's
   // feedback, in the Dashboard's slice.
   function openPointFeedback(index) {
@@ -118,6 +120,14 @@ export function createDashboard(ctx) {
     const f = dash.filters;
     feedbackList.open({ start: point.period_start < f.start ? f.start : point.period_start, end: point.period_end,
       department: f.department, channel: f.channel, product: f.product, region: f.region });
+  }
+  // A click on a topic bar: the feedback it counts (its negative feedback
+  // when the ranking is of complaints). The topic names its department, and
+  // a voice filter takes one of topic, department and store.
+  function openTopicFeedback(topic) {
+    const f = dash.filters;
+    feedbackList.open({ start: f.start, end: f.end, topic, channel: f.channel, product: f.product, region: f.region,
+      sentiment: dash.negativeOnly ? 'negative' : '' });
   }
   // Issue 12: a click on a backlog bar: the worklist of the open cases of
   // the Dashboard's department (or all) and kind opened in that age range.
@@ -253,7 +263,7 @@ export function createDashboard(ctx) {
     if (!dash.charts[name]) {
       dash.charts[name] = window.echarts.init(node, null, { renderer: 'canvas' });
       if (name === 'topics') {
-        dash.charts[name].on('click', (p) => { if (p.data && p.data.topic) ctx.openTopic(p.data.topic); });
+        dash.charts[name].on('click', (p) => { if (p.data && p.data.topic) openTopicFeedback(p.data.topic); });
       }
       if (name === 'volume' || name === 'nps') {
         dash.charts[name].on('click', (p) => { if (p.componentType === 'series') openPointFeedback(p.dataIndex); });

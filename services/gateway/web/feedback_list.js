@@ -22,7 +22,7 @@ export function feedbackParams(filter, pageToken = '') {
 }
 
 export function createFeedbackList(ctx) {
-  // ctx: { api, t, lang, errorText, departmentName, topicLabel }
+  // ctx: { api, t, lang, errorText, departmentName, topicLabel, openTopic }
   const list = { filter: null, rows: [], next: '', total: null, estimate: false, error: null, seq: 0 };
   const t = () => ctx.t();
 
@@ -56,6 +56,8 @@ export function createFeedbackList(ctx) {
       { n: list.total, shown: list.rows.length });
     $('feedback-list-count').textContent = count;
     $('feedback-list-masked').hidden = !list.rows.some((r) => r.text_masked);
+    // A topic's feedback: its similar-complaint clusters are one click on.
+    $('feedback-list-clusters').hidden = !(list.filter.topic && ctx.openTopic);
     const message = $('feedback-list-message');
     message.hidden = !list.error && list.rows.length > 0;
     message.textContent = list.error ? (ctx.errorText ? ctx.errorText(list.error) : String(list.error.message))
@@ -104,6 +106,9 @@ export function createFeedbackList(ctx) {
     built = true;
     $('feedback-list-more').addEventListener('click', () => loadPage(list.next));
     $('feedback-list-csv').addEventListener('click', download);
+    $('feedback-list-clusters').addEventListener('click', () => {
+      if (list.filter && list.filter.topic && ctx.openTopic) ctx.openTopic(list.filter.topic);
+    });
     $('feedback-list-close').addEventListener('click', () => {
       list.seq++;
       list.filter = null;

@@ -359,7 +359,7 @@ Object.assign(messages.en, {
 
 // ---- issue 12: the feedback behind a Dashboard figure (feedback_list.js)
 Object.assign(messages.zh, {
-  feedbackTitle: '图表背后的反馈', feedbackClose: '关闭', feedbackMore: '加载更多',
+  feedbackTitle: '图表背后的反馈', feedbackClose: '关闭', feedbackClusters: '该主题的相似投诉簇', feedbackMore: '加载更多',
   feedbackTotal: '共 {n} 条，已显示 {shown} 条。', feedbackTotalAtMost: '至多 {n} 条，已显示 {shown} 条。',
   feedbackEmpty: '这个筛选下没有反馈。', feedbackErased: '（已按客户要求删除）',
   feedbackMasked: '文本已去标识化（手机号、邮箱、姓名等已替换）。',
@@ -372,7 +372,7 @@ Object.assign(messages.zh, {
   feedbackHint: '点击趋势图上的点，查看当天或当周的反馈。',
 });
 Object.assign(messages.en, {
-  feedbackTitle: 'Feedback behind the figure', feedbackClose: 'Close', feedbackMore: 'More',
+  feedbackTitle: 'Feedback behind the figure', feedbackClose: 'Close', feedbackClusters: 'Similar complaints on this topic', feedbackMore: 'More',
   feedbackTotal: '{n} in all, {shown} shown.', feedbackTotalAtMost: 'At most {n}, {shown} shown.',
   feedbackEmpty: 'No feedback under this filter.', feedbackErased: '(erased at the customer\'s request)',
   feedbackMasked: 'Texts are de-identified (phone numbers, e-mail addresses, names and the like replaced).',
