@@ -1,5 +1,7 @@
 #include "services/notify/expander.h"
 
+#include <nlohmann/json.hpp>
+
 #include "services/notify/templates.h"
 
 namespace voc::notify {
@@ -14,25 +16,6 @@ namespace {
 std::string NotifyChannelOf(const std::string& customer_channel) {
   if (customer_channel == "sms" || customer_channel == "app_push") return "webhook";
   return customer_channel;  // email, wecom
-}
-
-std::string JsonEscaped(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      static const char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 // One delivery to the customer the request names, its text as the sender
@@ -61,10 +44,11 @@ ExpandedRequest ExpandCustomer(const v1::NotificationRequest& request, std::int6
     d.address = c.address();
   }
   // What the company's gateway receives (sms, app_push): it de-duplicates on message_id.
-  d.payload_json = "{\"type\":\"voc.outreach\",\"message_id\":\"" + JsonEscaped(d.message_id) +
-                   "\",\"customer_id\":\"" + JsonEscaped(c.customer_id()) + "\",\"channel\":\"" +
-                   JsonEscaped(c.channel()) + "\",\"language\":\"" + JsonEscaped(d.language) +
-                   "\",\"subject\":\"" + JsonEscaped(d.subject) + "\",\"text\":\"" + JsonEscaped(d.text) + "\"}";
+  d.payload_json = nlohmann::json{{"type", "voc.outreach"},       {"message_id", d.message_id},
+                                   {"customer_id", c.customer_id()}, {"channel", c.channel()},
+                                   {"language", d.language},         {"subject", d.subject},
+                                   {"text", d.text}}
+                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (c.address().empty()) {
     d.state = v1::DELIVERY_STATE_FAILED;
     d.last_error = "no address for customer " + c.customer_id();
