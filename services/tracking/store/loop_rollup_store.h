@@ -24,8 +24,8 @@
 // as the cases' events spread over days. So two more sums are kept, from the
 // same deltas in the same transaction: loop_open_counts (the counters per
 // opening day, no event day) and loop_block_durations (the duration
-// histograms per block of 1, 4, 16 or 64 opening days). A report sums those
-// — a 90-day range is at most about twenty blocks — and takes back the events
+// histograms per block of 1, 2, 4, ... or 64 opening days). A report sums those
+// — a 90-day range is at most thirteen blocks — and takes back the events
 // after its day from the daily rows through their event-day index; for a
 // range that ends today there are none.
 //
@@ -60,7 +60,7 @@ storage::Migration LoopRollupMigration();
 storage::Migration LoopOpenSumsMigration();
 
 // The block sizes of loop_block_durations, as powers of two of days.
-inline constexpr std::array<int, 4> kLoopBlockSpans = {0, 2, 4, 6};
+inline constexpr std::array<int, 7> kLoopBlockSpans = {0, 1, 2, 3, 4, 5, 6};
 
 // Consecutive blocks of one span: opening days
 // [first_block << span, ((last_block + 1) << span) - 1].

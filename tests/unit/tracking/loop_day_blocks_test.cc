@@ -35,10 +35,10 @@ TEST(LoopDayBlocksTest, EveryRangeIsCoveredExactlyOnceByFewBlocks) {
       int blocks = 0;
       for (const auto& [day, times] : covered) ASSERT_EQ(times, 1) << "day " << day << " in " << first << ".." << last;
       for (const LoopDayBlocks& run : runs) blocks += static_cast<int>(run.last_block - run.first_block + 1);
-      // At most three blocks of each smaller size on either side of the
-      // 64-day blocks, and at most seven runs.
-      EXPECT_LE(blocks, length / 64 + 18) << first << ".." << last;
-      EXPECT_LE(runs.size(), 7u) << first << ".." << last;
+      // At most one block of each smaller size on either side of the
+      // 64-day blocks, so at most thirteen runs.
+      EXPECT_LE(blocks, length / 64 + 12) << first << ".." << last;
+      EXPECT_LE(runs.size(), 13u) << first << ".." << last;
     }
   }
 }
@@ -47,9 +47,9 @@ TEST(LoopDayBlocksTest, AlignedRangesAreOneBlock) {
   EXPECT_EQ(LoopDayBlocksCovering(64 * 320, 64 * 321 - 1), (std::vector<LoopDayBlocks>{{6, 320, 320}}));
   EXPECT_EQ(LoopDayBlocksCovering(16 * 5, 16 * 6 - 1), (std::vector<LoopDayBlocks>{{4, 5, 5}}));
   EXPECT_EQ(LoopDayBlocksCovering(7, 7), (std::vector<LoopDayBlocks>{{0, 7, 7}}));
-  // 5..12: day 5, 6, 7 alone, then the 4-day block 8..11, then 12.
+  // 5..12: day 5, the 2-day block 6..7, the 4-day block 8..11, then 12.
   EXPECT_EQ(LoopDayBlocksCovering(5, 12),
-            (std::vector<LoopDayBlocks>{{0, 5, 7}, {2, 2, 2}, {0, 12, 12}}));
+            (std::vector<LoopDayBlocks>{{0, 5, 5}, {1, 3, 3}, {2, 2, 2}, {0, 12, 12}}));
 }
 
 }  // namespace
