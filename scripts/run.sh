@@ -292,6 +292,8 @@ $(sed 's/^/      /' "$ACCOUNTS")
                     stuck in Guangzhou), store_operations (the Tianhe cashier)
     Knowledge base  fixes that worked: a case resolved with a note, or a verified
                     improvement project (empty until you resolve one, see below)
+    Tasks & projects  the department's tasks, improvement projects, and outreach
+                    campaigns (their head approves them: see the campaign below)
     Dashboard       twelve weeks of volume, sentiment and NPS (weekly NPS of the
                     Xingchen E7 rising, the Mall App falling after 5.2.0); two
                     programme goals with their daily trajectories, the E7 one on
@@ -328,6 +330,9 @@ $(sed 's/^/      /' "$ACCOUNTS")
         --subject-en "Xingchen E7: free brake pad replacement" \
         --body-en "Your car is of batch B-2026-07: its brake pads are replaced free of charge." --submit
     VOC_API_KEY_FILE=var/secrets/data.key ./build/cli/voc campaigns show camp-1
+    # Then approve it on the web page: log in as p-michael-brown (head of Product
+    # Quality, config/directory.yaml; only the campaign's department head may), open
+    # Tasks & projects: Outreach campaigns lists camp-1 with its segment's size; 批准 / Approve.
 
 $MAIL_NOTE
 

@@ -36,6 +36,7 @@ GrpcBackend::GrpcBackend(GrpcBackendOptions options, const Clock& wall_clock)
     stubs->digests = v1::DigestService::NewStub(options.verification);
   }
   if (options.notify) stubs->notify = v1::NotifyService::NewStub(options.notify);
+  if (options.entities) stubs->outreach = v1::OutreachService::NewStub(options.entities);
   options_ = std::make_shared<const GrpcBackendOptions>(std::move(options));
   stubs_ = std::move(stubs);
 }
@@ -272,6 +273,28 @@ absl::Status GrpcSessionAuthority::Logout(const std::string& session_id) {
 absl::StatusOr<v1::FindRootCausesResponse> GrpcBackend::FindRootCauses(const v1::FindRootCausesRequest& request) {
   return Call<v1::FindRootCausesResponse>(stubs_->root_causes.get(), "triage",
                                           &v1::RootCauseService::Stub::FindRootCauses, request);
+}
+
+// ---- issue 13: outreach (voc-entities)
+absl::StatusOr<v1::ListCampaignsResponse> GrpcBackend::ListCampaigns(const v1::ListCampaignsRequest& request) {
+  return Call<v1::ListCampaignsResponse>(stubs_->outreach.get(), "entities", &v1::OutreachService::Stub::ListCampaigns,
+                                         request);
+}
+absl::StatusOr<v1::Campaign> GrpcBackend::GetCampaign(const v1::GetCampaignRequest& request) {
+  return Call<v1::Campaign>(stubs_->outreach.get(), "entities", &v1::OutreachService::Stub::GetCampaign, request);
+}
+absl::StatusOr<v1::Segment> GrpcBackend::GetSegment(const v1::GetSegmentRequest& request) {
+  return Call<v1::Segment>(stubs_->outreach.get(), "entities", &v1::OutreachService::Stub::GetSegment, request);
+}
+absl::StatusOr<v1::SegmentPreview> GrpcBackend::PreviewSegment(const v1::PreviewSegmentRequest& request) {
+  return Call<v1::SegmentPreview>(stubs_->outreach.get(), "entities", &v1::OutreachService::Stub::PreviewSegment,
+                                  request);
+}
+absl::StatusOr<v1::Campaign> GrpcBackend::ApproveCampaign(const v1::CampaignActionRequest& request) {
+  return Call<v1::Campaign>(stubs_->outreach.get(), "entities", &v1::OutreachService::Stub::ApproveCampaign, request);
+}
+absl::StatusOr<v1::Campaign> GrpcBackend::RejectCampaign(const v1::CampaignActionRequest& request) {
+  return Call<v1::Campaign>(stubs_->outreach.get(), "entities", &v1::OutreachService::Stub::RejectCampaign, request);
 }
 
 }  // namespace voc::gateway

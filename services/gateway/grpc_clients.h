@@ -21,6 +21,7 @@
 #include "voc/v1/notify.grpc.pb.h"
 #include "voc/v1/reports.grpc.pb.h"
 #include "voc/v1/programme.grpc.pb.h"
+#include "voc/v1/outreach.grpc.pb.h"
 
 namespace voc::gateway {
 
@@ -34,6 +35,7 @@ struct GrpcBackendOptions {
   std::shared_ptr<grpc::Channel> triage;
   std::shared_ptr<grpc::Channel> verification;
   std::shared_ptr<grpc::Channel> notify;  // issue 11: the delivery log
+  std::shared_ptr<grpc::Channel> entities;  // issue 13: outreach campaigns
 };
 
 class GrpcBackend final : public GatewayBackend {
@@ -89,6 +91,13 @@ class GrpcBackend final : public GatewayBackend {
   absl::StatusOr<v1::Digest> GetDigest(const v1::GetDigestRequest& request) override;
   // ---- issue 13: root causes, on triage's channel
   absl::StatusOr<v1::FindRootCausesResponse> FindRootCauses(const v1::FindRootCausesRequest& request) override;
+  // ---- issue 13: outreach, on voc-entities' channel
+  absl::StatusOr<v1::ListCampaignsResponse> ListCampaigns(const v1::ListCampaignsRequest& request) override;
+  absl::StatusOr<v1::Campaign> GetCampaign(const v1::GetCampaignRequest& request) override;
+  absl::StatusOr<v1::Segment> GetSegment(const v1::GetSegmentRequest& request) override;
+  absl::StatusOr<v1::SegmentPreview> PreviewSegment(const v1::PreviewSegmentRequest& request) override;
+  absl::StatusOr<v1::Campaign> ApproveCampaign(const v1::CampaignActionRequest& request) override;
+  absl::StatusOr<v1::Campaign> RejectCampaign(const v1::CampaignActionRequest& request) override;
 
  private:
   // Calls `rpc` on `stub` with a deadline; the reply or the server's status.
@@ -116,6 +125,8 @@ class GrpcBackend final : public GatewayBackend {
     std::unique_ptr<v1::DigestService::Stub> digests;
     // Issue 13: served by triage beside TriageService.
     std::unique_ptr<v1::RootCauseService::Stub> root_causes;
+    // Issue 13: served by voc-entities.
+    std::unique_ptr<v1::OutreachService::Stub> outreach;
   };
   GrpcBackend(std::shared_ptr<const GrpcBackendOptions> options, std::shared_ptr<const Stubs> stubs,
               const Clock& wall_clock, Caller caller);

@@ -68,6 +68,11 @@ int main(int argc, char** argv) {
   if (config.Has("services.notify.address") || config.Has("services.notify.listen")) {
     backend_options.notify = channel("notify");
   }
+  // Issue 13: the Campaigns panel (voc-entities' OutreachService); not a
+  // readiness backend either: without it the panel says so.
+  if (config.Has("services.entities.address") || config.Has("services.entities.listen")) {
+    backend_options.entities = channel("entities");
+  }
   // GET /readyz: ready while every backend's gRPC health says SERVING.
   voc::gateway::GrpcReadinessProbe readiness(
       {{"tracking", backend_options.tracking},

@@ -28,6 +28,7 @@
 #include "voc/v1/reports.pb.h"
 #include "voc/v1/programme.pb.h"
 #include "voc/v1/rootcause.pb.h"
+#include "voc/v1/outreach.pb.h"
 
 namespace voc::gateway {
 
@@ -168,6 +169,26 @@ class GatewayBackend {
   // backend provides it.
   virtual absl::StatusOr<v1::FindRootCausesResponse> FindRootCauses(const v1::FindRootCausesRequest&) {
     return Unimplemented("FindRootCauses");
+  }
+
+  // ---- issue 13: proactive outreach (voc-entities' OutreachService; it
+  // decides who may: approve and reject only the campaign's department
+  // head). UNIMPLEMENTED unless a backend provides them.
+  virtual absl::StatusOr<v1::ListCampaignsResponse> ListCampaigns(const v1::ListCampaignsRequest&) {
+    return Unimplemented("ListCampaigns");
+  }
+  virtual absl::StatusOr<v1::Campaign> GetCampaign(const v1::GetCampaignRequest&) {
+    return Unimplemented("GetCampaign");
+  }
+  virtual absl::StatusOr<v1::Segment> GetSegment(const v1::GetSegmentRequest&) { return Unimplemented("GetSegment"); }
+  virtual absl::StatusOr<v1::SegmentPreview> PreviewSegment(const v1::PreviewSegmentRequest&) {
+    return Unimplemented("PreviewSegment");
+  }
+  virtual absl::StatusOr<v1::Campaign> ApproveCampaign(const v1::CampaignActionRequest&) {
+    return Unimplemented("ApproveCampaign");
+  }
+  virtual absl::StatusOr<v1::Campaign> RejectCampaign(const v1::CampaignActionRequest&) {
+    return Unimplemented("RejectCampaign");
   }
 
   struct ClockReading {

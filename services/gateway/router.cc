@@ -253,6 +253,13 @@ std::string RouteTemplate(const std::string& target) {
   // Issue 13: the Root cause view (rootcause_routes.cc).
   if (seg.size() == 2 && seg[1] == "rootcause") return "/api/rootcause";
   if (seg.size() == 3 && seg[1] == "feedback") return "/api/feedback/{id}";
+  // Issue 13: outreach (outreach_routes.cc).
+  if (seg.size() == 2 && seg[1] == "campaigns") return "/api/campaigns";
+  if (seg.size() == 3 && seg[1] == "campaigns") return "/api/campaigns/{id}";
+  if (seg.size() == 4 && seg[1] == "campaigns" && (seg[3] == "approve" || seg[3] == "reject")) {
+    return "/api/campaigns/{id}/" + seg[3];
+  }
+  if (seg.size() == 3 && seg[1] == "segments" && seg[2] == "preview") return "/api/segments/preview";
   if (seg.size() == 4 && seg[1] == "projects" && (seg[3] == "decide" || seg[3] == "start" || seg[3] == "items")) {
     return "/api/projects/{id}/" + seg[3];
   }
@@ -352,6 +359,8 @@ HttpResponse Router::Route(const HttpRequest& request, const For& f) const {
   if (auto programme = ProgrammeRoute(seg, query, request, f)) return *programme;
   // Issue 13: root causes in joined operational data, from triage.
   if (auto root_cause = RootCauseRoute(seg, query, request, f)) return *root_cause;
+  // Issue 13: proactive outreach, from voc-entities.
+  if (auto outreach = OutreachRoute(seg, query, request, f)) return *outreach;
   return Error(404, "NOT_FOUND", "no such endpoint: " + path);
 }
 

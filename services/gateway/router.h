@@ -22,6 +22,8 @@
 //   GET  /api/reports/outcomes, /api/goals..., /api/digests...
 //                                        the Dashboard's programme: outcomes, goals,
 //                                        the digest archive (issue 12, programme_routes.cc)
+//   GET  /api/campaigns..., POST /api/campaigns/{id}/approve|reject, POST /api/segments/preview
+//                                        proactive outreach (issue 13, outreach_routes.cc)
 //   GET  /vendor/...                     a bundled third-party file (ECharts),
 //                                        from the build's vendor folder (ServeVendorFiles)
 //   GET  anything else                    a static file of the web page
@@ -125,6 +127,12 @@ class Router {
   std::optional<HttpResponse> RootCauseRoute(const std::vector<std::string>& seg,
                                              const std::map<std::string, std::string>& query,
                                              const HttpRequest& request, const For& f) const;
+  // Issue 13: the Campaigns panel (outreach_routes.cc, listed there:
+  // campaigns, their segment's size, the head's approve / reject, a segment
+  // preview); nullopt when the path is none of them.
+  std::optional<HttpResponse> OutreachRoute(const std::vector<std::string>& seg,
+                                            const std::map<std::string, std::string>& query,
+                                            const HttpRequest& request, const For& f) const;
   HttpResponse VoiceReport(const std::map<std::string, std::string>& query, const For& f) const;
   HttpResponse TopTopicsReport(const std::map<std::string, std::string>& query, const For& f) const;
   HttpResponse FeedbackReport(const std::map<std::string, std::string>& query, const For& f) const;

@@ -35,6 +35,10 @@
 #include "tests/support/in_process_auth.h"
 #include "tests/support/notify_stack.h"
 #include "tests/support/test_principals.h"
+#include <nlohmann/json.hpp>
+
+#include "services/gateway/grpc_clients.h"
+#include "services/gateway/router.h"
 
 namespace voc::entities::outreach {
 namespace {
@@ -523,6 +527,94 @@ TEST_P(OutreachTest, OverGrpcOnlyTheHeadApprovesThroughTheGateway) {
   get.set_id("camp-404");
   s = call("reader", "", [&](auto& stub, auto& ctx) { return stub.GetCampaign(&ctx, get, &c); });
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  server.Shutdown();
+}
+
+// Issue 13 (the Campaigns panel): the gateway's routes over gRPC to the real
+// service, each call made for the logged-in person: the list and a campaign
+// with its segment's size now, a segment preview, the head's approval; another
+// head's approve is the service's 403, a second approve its 409.
+TEST_P(OutreachTest, TheGatewaysCampaignRoutesReachTheServiceForThePerson) {
+  testing::TestCredentials creds;
+  auto auth = testing::InProcessAuthenticator(creds, clock_, "entities");
+  OutreachGrpc grpc_impl(*service_, *auth);
+  rpc::ServiceServer server(rpc::ServerOptions{"entities", "127.0.0.1:0", nullptr},
+                            std::vector<grpc::Service*>{&grpc_impl});
+  const auto port = server.Start();
+  ASSERT_TRUE(port.ok()) << port.status();
+  auto channel = creds.Channel("127.0.0.1:" + std::to_string(*port), "gateway");
+  gateway::GrpcBackendOptions options;
+  options.tracking = channel;  // never called here; a stub needs a channel
+  options.ingest = channel;
+  options.entities = channel;
+  options.deadline = std::chrono::milliseconds(10000);
+  SystemClock wall;
+  gateway::GrpcBackend backend(std::move(options), wall);
+  auto directory = org::OrgDirectory::Load("config/directory.yaml");
+  ASSERT_TRUE(directory.ok()) << directory.status();
+  std::vector<org::Department> departments;
+  for (const auto* d : directory->Departments()) departments.push_back(*d);
+  gateway::Router router(backend, departments, gateway::StaticFiles("/nonexistent"));
+  const auto person = [](const std::string& id) {
+    gateway::Caller c;
+    c.person_id = id;
+    return c;
+  };
+  const auto get = [&](const std::string& target, const std::string& who) {
+    return router.Handle({"GET", target, {}, ""}, person(who));
+  };
+  const auto post = [&](const std::string& target, const std::string& body, const std::string& who) {
+    gateway::HttpRequest r{"POST", target, {}, body};
+    r.headers["content-type"] = "application/json";
+    return router.Handle(r, person(who));
+  };
+  const auto json = [](const gateway::HttpResponse& r) { return nlohmann::json::parse(r.body); };
+
+  const std::string segment = MakeSegment();
+  auto c = service_->CreateCampaign(DemoPerson("p-emily-carter"), Draft(segment));
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_TRUE(service_->Submit(DemoPerson("p-emily-carter"), c->id(), "").ok());
+  const auto owners = static_cast<std::int64_t>(BatchOwners().size());
+
+  const auto listed = get("/api/campaigns?department=product_quality", "p-michael-brown");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_EQ(json(listed)["campaigns"].size(), 1u);
+  EXPECT_EQ(json(listed)["campaigns"][0]["state"], "PENDING_APPROVAL");
+  EXPECT_EQ(json(listed)["campaigns"][0]["can_decide"], true);
+  EXPECT_EQ(json(get("/api/campaigns", "p-emily-carter"))["campaigns"][0]["can_decide"], false);
+
+  const auto one = get("/api/campaigns/" + c->id(), "p-michael-brown");
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(json(one)["segment"]["id"], segment);
+  EXPECT_EQ(json(one)["segment"]["size_at_creation"], owners);
+  EXPECT_EQ(json(one)["preview"]["size"], owners);
+  EXPECT_EQ(get("/api/campaigns/camp-404", "p-michael-brown").status, 404);
+
+  const auto preview = post("/api/segments/preview",
+                            R"({"query":{"entity":"vehicle","where":[{"attribute":"production_batch","op":"eq",)"
+                            R"("values":["B-2026-07"]}]},"sample_size":3})",
+                            "p-emily-carter");
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  EXPECT_EQ(json(preview)["preview"]["size"], owners);
+  EXPECT_EQ(json(preview)["preview"]["sample"].size(), 3u);
+  const auto bad = post("/api/segments/preview", R"({"query":{"entity":"spaceship"}})", "p-emily-carter");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(std::string(json(bad)["error"]["message"]).rfind("query.entity:", 0), 0u) << bad.body;
+
+  const auto other_head = post("/api/campaigns/" + c->id() + "/approve", "{}", "p-wang-lei");
+  EXPECT_EQ(other_head.status, 403) << other_head.body;
+  EXPECT_EQ(json(other_head)["error"]["code"], "PERMISSION_DENIED");
+  const auto analyst = post("/api/campaigns/" + c->id() + "/approve", "{}", "p-emily-carter");
+  EXPECT_EQ(analyst.status, 403) << analyst.body;
+  const auto approved = post("/api/campaigns/" + c->id() + "/approve", R"({"note":"同意发送"})", "p-michael-brown");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(json(approved)["campaign"]["state"], "APPROVED");
+  EXPECT_EQ(json(approved)["campaign"]["events"].back()["actor"], "p-michael-brown");
+  EXPECT_EQ(json(approved)["campaign"]["events"].back()["note"], "同意发送");
+  EXPECT_EQ(post("/api/campaigns/" + c->id() + "/approve", "{}", "p-michael-brown").status, 409);
+  auto stored = service_->GetCampaign(DemoPerson("p-michael-brown"), c->id());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->state(), v1::CAMPAIGN_STATE_APPROVED);
   server.Shutdown();
 }
 

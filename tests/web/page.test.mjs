@@ -1596,3 +1596,66 @@ test('a department head is refused the Root cause view by the service', async ()
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// --- issue 13: the Campaigns panel (stub_outreach.h: camp-1 of logistics
+// awaits its head p-wang-lei; its segment's size now is 42, 40 at creation).
+// The non-head test runs first: the head's approval changes the stub's state.
+
+async function campaignRow(page, id) {
+  return page.$eval(`[data-testid=campaign-rows] tr[data-id=${id}]`, (r) => ({
+    cells: [...r.cells].map((c) => c.textContent),
+    state: r.querySelector('[data-testid=campaign-state]').dataset.state,
+    buttons: r.querySelectorAll('button').length,
+  }));
+}
+
+test('a campaign preview shows the segment size; a non-head sees no buttons and a forced approve shows the 403', async () => {
+  const { page, context, problems } = await openPage('zh', { hash: '#work', waitFor: '[data-testid=campaign-rows] tr[data-id=camp-1]' });
+  const row = await campaignRow(page, 'camp-1');
+  assert.equal(row.state, 'PENDING_APPROVAL');
+  assert.deepEqual(row.cells.slice(0, 6), ['B-2026-07 批次刹车异响主动关怀', '待负责人批准', '物流部', '42 （创建时 40）',
+    'signal:sig-3 · vehicle.brakes', '邮件']);
+  assert.equal(row.buttons, 0, 'an analyst does not approve');
+  assert.equal((await campaignRow(page, 'camp-2')).buttons, 0, 'a draft has no buttons');
+  assert.deepEqual(problems, []);
+  await context.close();
+
+  // The same analyst with the buttons forced onto the page: voc-entities (the stub) refuses, and the page says so.
+  const forced = await openPage('zh', {
+    hash: '#work', waitFor: '[data-testid=campaign-approve]',
+    route: (ctx) => ctx.route('**/api/campaigns/camp-1', async (r) => {
+      const response = await r.fetch();
+      const body = await response.json();
+      body.campaign.can_decide = true;
+      await r.fulfill({ response, body: JSON.stringify(body) });
+    }),
+  });
+  await forced.page.click('[data-testid=campaign-approve]');
+  await forced.page.waitForSelector('[data-testid=campaigns-message]:not([hidden])');
+  const message = await forced.page.textContent('[data-testid=campaigns-message]');
+  assert.match(message, /PERMISSION_DENIED: approve campaigns\/camp-1: only the head of logistics/);
+  assert.equal((await campaignRow(forced.page, 'camp-1')).state, 'PENDING_APPROVAL');
+  assert.deepEqual(forced.problems, []);
+  await forced.context.close();
+});
+
+test('the head of the campaign\'s department approves it and the state shows APPROVED (en)', async () => {
+  const { page, context, problems } = await openPage('en', {
+    user: 'p-wang-lei', hash: '#work', waitFor: '[data-testid=campaign-rows] tr[data-id=camp-1] [data-testid=campaign-approve]',
+  });
+  const before = await campaignRow(page, 'camp-1');
+  assert.deepEqual(before.cells.slice(1, 4), ['awaiting the head', 'Logistics', '42 (40 at creation)']);
+  assert.equal(before.buttons, 2);
+  assert.deepEqual(await texts(page, '[data-testid=campaign-rows] tr[data-id=camp-1] button'), ['Approve', 'Reject']);
+  assert.equal(await page.$('[data-testid=campaign-rows] tr[data-id=camp-2]'), null, 'another department\'s campaign is not listed');
+  await page.click('[data-testid=campaign-approve]');
+  await page.waitForSelector('[data-testid=campaign-rows] tr[data-id=camp-1] [data-state=APPROVED]');
+  const after = await campaignRow(page, 'camp-1');
+  assert.equal(after.cells[1], 'approved');
+  assert.equal(after.buttons, 0);
+  // Stored by the service, not only on the page.
+  await page.reload();
+  await page.waitForSelector('[data-testid=campaign-rows] tr[data-id=camp-1] [data-state=APPROVED]');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -16,6 +16,8 @@
 // Issue 13: root causes (stub_rootcause.h), computed by the real statistics
 // over planted data: cluster 7 traces to one carrier, the brake-squeal
 // signal to batch B-2026-07; analysts, executives and admins only.
+// Issue 13: outreach (stub_outreach.h): campaign camp-1 of logistics awaits
+// its head's approval (only p-wang-lei may approve it); its segment's size is 42.
 // Issue 12: the programme (stub_programme.h: outcomes, goals, the digest
 // archive), scoped like verification: department heads see company-wide
 // items and their department's, and only analysts create or archive goals.
@@ -42,6 +44,7 @@
 #include "tests/web/stub_reports.h"
 #include "tests/web/stub_programme.h"
 #include "tests/web/stub_rootcause.h"
+#include "tests/web/stub_outreach.h"
 
 namespace {
 
@@ -401,6 +404,19 @@ class InMemoryBackend final : public GatewayBackend {
     return c ? c->owners(0).department() : "";
   }
 
+  // Issue 13: outreach without a person (the service's own view).
+  absl::StatusOr<v1::ListCampaignsResponse> ListCampaigns(const v1::ListCampaignsRequest&) override {
+    return outreach_.List();
+  }
+  absl::StatusOr<v1::Campaign> GetCampaign(const v1::GetCampaignRequest& r) override { return outreach_.Get(r.id()); }
+  absl::StatusOr<v1::Segment> GetSegment(const v1::GetSegmentRequest& r) override {
+    return outreach_.GetSegment(r.id());
+  }
+  absl::StatusOr<v1::SegmentPreview> PreviewSegment(const v1::PreviewSegmentRequest& r) override {
+    return outreach_.Preview(r.query());
+  }
+  stub::StubOutreach& outreach() { return outreach_; }
+
   std::shared_ptr<GatewayBackend> ActingFor(const Caller& caller) override;
 
  private:
@@ -474,6 +490,7 @@ class InMemoryBackend final : public GatewayBackend {
   }
 
   SystemClock clock_;
+  stub::StubOutreach outreach_;
   stub::StubReports reports_;
   stub::StubProgramme programme_;
   std::mutex mu_;
@@ -557,6 +574,35 @@ class PersonView final : public GatewayBackend {
     return all_.reports().GetLoopReport(r, caller_.departments);  // empty: every department they may see
   }
 
+  // Issue 13: outreach; approve and reject only by the head of the
+  // campaign's department (stub_outreach.h), like voc-entities.
+  // Read: analysts and executives every campaign, the others their departments'.
+  absl::StatusOr<v1::ListCampaignsResponse> ListCampaigns(const v1::ListCampaignsRequest& r) override {
+    auto listed = all_.ListCampaigns(r);
+    if (!listed.ok() || caller_.SeesEveryDepartment()) return listed;
+    v1::ListCampaignsResponse mine;
+    for (const auto& c : listed->campaigns()) {
+      if (caller_.departments.count(c.department())) *mine.add_campaigns() = c;
+    }
+    return mine;
+  }
+  absl::StatusOr<v1::Campaign> GetCampaign(const v1::GetCampaignRequest& r) override {
+    auto c = all_.GetCampaign(r);
+    if (c.ok() && !caller_.SeesEveryDepartment() && !caller_.departments.count(c->department())) {
+      return absl::PermissionDeniedError("read campaigns/" + r.id());
+    }
+    return c;
+  }
+  absl::StatusOr<v1::Segment> GetSegment(const v1::GetSegmentRequest& r) override { return all_.GetSegment(r); }
+  absl::StatusOr<v1::SegmentPreview> PreviewSegment(const v1::PreviewSegmentRequest& r) override {
+    return all_.PreviewSegment(r);
+  }
+  absl::StatusOr<v1::Campaign> ApproveCampaign(const v1::CampaignActionRequest& r) override {
+    return all_.outreach().Decide(r.id(), true, r.note(), caller_.person_id);
+  }
+  absl::StatusOr<v1::Campaign> RejectCampaign(const v1::CampaignActionRequest& r) override {
+    return all_.outreach().Decide(r.id(), false, r.note(), caller_.person_id);
+  }
   // Issue 12: the programme, as verification scopes it for the person.
   absl::StatusOr<v1::OutcomeReport> GetOutcomeReport(const v1::GetOutcomeReportRequest& r) override {
     return all_.programme().GetOutcomeReport(r);

@@ -16,6 +16,7 @@ import { caseTitleIn, historyLineIn, projectHistoryLineIn } from './service_text
 import { $, el } from './dom.js';
 import { toCsv, downloadCsv } from './csv.js';
 import { createRootCause, rootCauseHash } from './rootcause.js';
+import { createCampaigns } from './campaigns.js';
 
 const REFRESH_MS = 30000;
 const CASE_PAGE = 50;
@@ -979,6 +980,7 @@ function renderProjects() {
 function renderWork() {
   renderTasks();
   renderProjects();
+  campaigns.render();
 }
 
 async function loadWork() {
@@ -998,6 +1000,7 @@ async function loadWork() {
   } catch (error) {
     state.projects = { error: error.message };
   }
+  await campaigns.load();  // issue 13
   renderWork();
 }
 
@@ -1096,6 +1099,8 @@ function openBacklogCases(filter) {
   loadCases();
   goToView('cases');
 }
+// Issue 13: the Campaigns panel on the Tasks & projects view.
+const campaigns = createCampaigns({ api, t, departmentName, errorText, showStatus });
 const rootCause = createRootCause({
   api,
   t,

@@ -521,3 +521,28 @@ Object.assign(messages.en, {
   dashSignalsDepartment: '{d}: weak signals on its topics today (or on the range\'s last day).',
   dashSignalsEmpty: 'No emerging weak signals.',
 });
+
+// ---- issue 13: the Campaigns panel (proactive outreach; only the head of a
+// campaign's department approves it)
+Object.assign(messages.zh, {
+  campaignsTitle: '主动关怀活动', campaignsHint: '活动须由所属部门负责人批准后才会发送。',
+  campaignName: '活动', campaignDepartment: '部门', campaignSegment: '目标客户数', campaignIssue: '关联问题',
+  campaignChannel: '渠道', campaignsEmpty: '没有可查看的活动。', campaignRejectPrompt: '驳回原因（必填）：',
+  campaignSegmentAtCreation: '（创建时 {n}）', campaignApproved: '已批准活动 {name}。', campaignRejected: '已驳回活动 {name}。',
+  campaignStates: {
+    DRAFT: '草稿', PENDING_APPROVAL: '待负责人批准', APPROVED: '已批准', SENDING: '发送中', SENT: '已发送',
+    CANCELLED: '已取消',
+  },
+  campaignChannels: { email: '邮件', sms: '短信', app_push: 'App 推送', wecom: '企业微信' },
+});
+Object.assign(messages.en, {
+  campaignsTitle: 'Outreach campaigns', campaignsHint: "A campaign sends only after its department's head approves it.",
+  campaignName: 'Campaign', campaignDepartment: 'Department', campaignSegment: 'Customers', campaignIssue: 'Issue',
+  campaignChannel: 'Channel', campaignsEmpty: 'No campaigns to show.', campaignRejectPrompt: 'Why reject? (required)',
+  campaignSegmentAtCreation: '({n} at creation)', campaignApproved: 'Approved {name}.', campaignRejected: 'Rejected {name}.',
+  campaignStates: {
+    DRAFT: 'draft', PENDING_APPROVAL: 'awaiting the head', APPROVED: 'approved', SENDING: 'sending', SENT: 'sent',
+    CANCELLED: 'cancelled',
+  },
+  campaignChannels: { email: 'email', sms: 'SMS', app_push: 'app push', wecom: 'WeCom' },
+});
