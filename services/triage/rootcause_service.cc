@@ -5,6 +5,7 @@
 #include "common/status/status.h"
 #include "common/util/time.h"
 #include "proto/api/resource_names.h"
+#include "services/triage/analysis/rootcause/rootcause_proto.h"
 #include "services/triage/rootcause_query.h"
 
 namespace voc::triage {
@@ -52,20 +53,9 @@ absl::StatusOr<v1::FindRootCausesResponse> RootCauseService::FindRootCauses(
   out.set_baseline_joined(static_cast<std::int64_t>(answer.baseline_joined));
   out.set_tested(static_cast<std::int64_t>(answer.enrichment.tested));
   for (const AttributeFinding& f : answer.enrichment.findings) {
-    v1::RootCauseFinding* o = out.add_findings();
-    o->set_attribute(f.attribute);
     // A free feedback attribute came from the customer's side (an order
     // note); entity attributes are the company's own records and stay.
-    o->set_value(f.attribute.rfind("feedback.", 0) == 0 ? masker_.Mask(f.value) : f.value);
-    o->set_target_count(static_cast<std::int64_t>(f.target_count));
-    o->set_target_size(static_cast<std::int64_t>(f.target_size));
-    o->set_baseline_count(static_cast<std::int64_t>(f.baseline_count));
-    o->set_baseline_size(static_cast<std::int64_t>(f.baseline_size));
-    o->set_lift(f.lift);
-    o->set_g2(f.g2);
-    o->set_p_value(f.p_value);
-    o->set_q_value(f.q_value);
-    for (const std::string& id : f.example_feedback_ids) o->add_example_feedback_ids(id);
+    FillFinding(f, f.attribute.rfind("feedback.", 0) == 0 ? masker_.Mask(f.value) : f.value, *out.add_findings());
   }
   if (answer.has_rates) {
     out.set_exposure_entity(query.exposure_entity);

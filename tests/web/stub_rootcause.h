@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "services/triage/analysis/rootcause/rootcause.h"
+#include "services/triage/analysis/rootcause/rootcause_proto.h"
 #include "voc/v1/rootcause.pb.h"
 
 namespace voc::stub {
@@ -65,18 +66,7 @@ inline absl::StatusOr<v1::FindRootCausesResponse> StubRootCauses(const v1::FindR
   out.set_baseline_joined(static_cast<std::int64_t>(baseline.size()));
   out.set_tested(static_cast<std::int64_t>(found.tested));
   for (const auto& f : found.findings) {
-    v1::RootCauseFinding* o = out.add_findings();
-    o->set_attribute(f.attribute);
-    o->set_value(f.value);
-    o->set_target_count(static_cast<std::int64_t>(f.target_count));
-    o->set_target_size(static_cast<std::int64_t>(f.target_size));
-    o->set_baseline_count(static_cast<std::int64_t>(f.baseline_count));
-    o->set_baseline_size(static_cast<std::int64_t>(f.baseline_size));
-    o->set_lift(f.lift);
-    o->set_g2(f.g2);
-    o->set_p_value(f.p_value);
-    o->set_q_value(f.q_value);
-    for (const auto& id : f.example_feedback_ids) o->add_example_feedback_ids(id);
+    triage::FillFinding(f, f.value, *out.add_findings());
   }
   return out;
 }

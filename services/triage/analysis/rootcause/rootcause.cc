@@ -46,6 +46,17 @@ std::map<Feature, Tally> CountFeatures(const std::vector<JoinedDocument>& docs, 
   return out;
 }
 
+// Benjamini-Hochberg over the whole family: each finding's q-value, from
+// every p-value tested.
+template <typename Finding>
+void AssignQValues(std::vector<Finding>& family) {
+  std::vector<double> p;
+  p.reserve(family.size());
+  for (const Finding& f : family) p.push_back(f.p_value);
+  const std::vector<double> q = BenjaminiHochberg(p);
+  for (std::size_t i = 0; i < family.size(); ++i) family[i].q_value = q[i];
+}
+
 }  // namespace
 
 double FisherOneSided(std::size_t a, std::size_t n1, std::size_t b, std::size_t n2) {
@@ -124,12 +135,8 @@ EnrichmentResult FindOverRepresented(const std::vector<JoinedDocument>& target,
     family.push_back(std::move(f));
   }
   result.tested = family.size();
-  std::vector<double> p;
-  for (const auto& f : family) p.push_back(f.p_value);
-  const std::vector<double> q = BenjaminiHochberg(p);
-  for (std::size_t i = 0; i < family.size(); ++i) {
-    AttributeFinding& f = family[i];
-    f.q_value = q[i];
+  AssignQValues(family);
+  for (AttributeFinding& f : family) {
     const double target_share = static_cast<double>(f.target_count) / static_cast<double>(n1);
     const double baseline_share = n2 ? static_cast<double>(f.baseline_count) / static_cast<double>(n2) : 0.0;
     if (f.target_count < options.min_support || f.q_value > options.max_q_value || f.lift < options.min_lift ||
@@ -203,12 +210,8 @@ RateResult FindHighRates(const std::vector<ExposureUnit>& units, const RootCause
     family.push_back(std::move(f));
   }
   result.tested = family.size();
-  std::vector<double> p;
-  for (const auto& f : family) p.push_back(f.p_value);
-  const std::vector<double> q = BenjaminiHochberg(p);
-  for (std::size_t i = 0; i < family.size(); ++i) {
-    RateFinding& f = family[i];
-    f.q_value = q[i];
+  AssignQValues(family);
+  for (RateFinding& f : family) {
     if (f.events < options.min_support || f.q_value > options.max_q_value || f.rate_ratio < options.min_lift) continue;
     result.findings.push_back(std::move(f));
   }
