@@ -58,19 +58,11 @@ class NotifyCrashTest : public ::testing::Test {
   }
 
   std::unique_ptr<testing::ChildProcess> Start(const std::string& log_name) {
-    auto p = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{VOC_NOTIFY_BIN, "--config", config_}, dir_.path() + "/" + log_name,
-        creds_.ServiceEnv("notify"));
-    EXPECT_TRUE(testing::WaitForPort(port_, 30000)) << Log(log_name);
-    return p;
+    return testing::StartServiceProcess(VOC_NOTIFY_BIN, config_, dir_.path() + "/" + log_name,
+                                        creds_.ServiceEnv("notify"), port_);
   }
 
-  std::string Log(const std::string& name) const {
-    std::ifstream in(dir_.path() + "/" + name);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
+  std::string Log(const std::string& name) const { return testing::ReadFileText(dir_.path() + "/" + name); }
 
   // Lines the receiver got per message id (a torn last line is ignored).
   std::map<std::string, int> Received() const {

@@ -82,19 +82,11 @@ class OutreachCrashTest : public ::testing::Test {
   }
 
   std::unique_ptr<testing::ChildProcess> StartNotify(const std::string& log_name) {
-    auto p = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{VOC_NOTIFY_BIN, "--config", config_}, dir_.path() + "/" + log_name,
-        creds_.ServiceEnv("notify"));
-    EXPECT_TRUE(testing::WaitForPort(port_, 30000)) << Log(log_name);
-    return p;
+    return testing::StartServiceProcess(VOC_NOTIFY_BIN, config_, dir_.path() + "/" + log_name,
+                                        creds_.ServiceEnv("notify"), port_);
   }
 
-  std::string Log(const std::string& name) const {
-    std::ifstream in(dir_.path() + "/" + name);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
+  std::string Log(const std::string& name) const { return testing::ReadFileText(dir_.path() + "/" + name); }
 
   std::map<std::string, int> MailsPerRecipient() const {
     std::map<std::string, int> out;

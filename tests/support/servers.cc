@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -261,6 +263,24 @@ std::string PostgresServer::Url(const std::string& dbname) const {
 void PostgresServer::CreateDatabase(const std::string& dbname) {
   RunCapture("/usr/bin/psql -h 127.0.0.1 -p " + std::to_string(port_) + " -U postgres -d postgres -c " +
              ShellQuote("CREATE DATABASE \"" + dbname + "\""));
+}
+
+std::string ReadFileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::unique_ptr<ChildProcess> StartServiceProcess(const std::string& binary, const std::string& config,
+                                                  const std::string& log_path,
+                                                  std::map<std::string, std::string> env, int port) {
+  auto process = std::make_unique<ChildProcess>(std::vector<std::string>{binary, "--config", config}, log_path,
+                                                std::move(env));
+  if (!WaitForPort(port, 30000)) {
+    throw std::runtime_error(binary + " did not open port " + std::to_string(port) + ":\n" + ReadFileText(log_path));
+  }
+  return process;
 }
 
 }  // namespace voc::testing

@@ -102,4 +102,15 @@ class PostgresServer {
 // Waits until a TCP connect to 127.0.0.1:port succeeds. Returns false on timeout.
 bool WaitForPort(int port, int timeout_ms);
 
+// The whole text of a file, "" when it cannot be read: a child's log for a
+// failure message.
+std::string ReadFileText(const std::string& path);
+
+// A service binary started as `binary --config config`, its output in
+// log_path; waits up to 30 s for its gRPC port (std::runtime_error with the
+// log if it never opens: gtest reports it as the test's failure).
+std::unique_ptr<ChildProcess> StartServiceProcess(const std::string& binary, const std::string& config,
+                                                  const std::string& log_path,
+                                                  std::map<std::string, std::string> env, int port);
+
 }  // namespace voc::testing
