@@ -188,6 +188,8 @@ TEST(RedLineRulesTest, MalformedContextRulesAreRejectedWithTheirLine) {
                  "bad.yaml:4: unknown key 'nearby'");
   ExpectRejected("version: x\ncategories:\n  safety:\n    - {term: 起火, priority: P2}\n",
                  "'priority' is only for level watch");
+  ExpectRejected("version: x\ncategories:\n  regulatory:\n    - 举报\n    - {term: \"12315\", second_stage: sometimes}\n",
+                 "bad.yaml:5: regulatory[1] ('12315').second_stage must be true or false");
 }
 
 TEST(RedLineRulesTest, ShippedFileLoadsAndDecides) {
@@ -201,6 +203,17 @@ TEST(RedLineRulesTest, ShippedFileLoadsAndDecides) {
   EXPECT_TRUE(l.Decide("房间里有蟑螂").red_lines.empty());
   EXPECT_EQ(l.Decide("房间里有蟑螂").watch.size(), 1u);
   EXPECT_EQ(l.Decide("米饭里有一只蟑螂").red_lines.size(), 1u);
+  // Unambiguous terms are not left to the trained second stage; ambiguous ones are.
+  for (const char* text : {"我要打12315投诉", "brakes failed on the highway", "高速上刹车失灵了", "全家食物中毒进了医院"}) {
+    const auto d = l.Decide(text);
+    ASSERT_EQ(d.red_lines.size(), 1u) << text;
+    EXPECT_FALSE(d.red_lines[0].second_stage) << text;
+  }
+  for (const char* text : {"吃完就拉肚子", "我要找媒体曝光你们"}) {
+    const auto d = l.Decide(text);
+    ASSERT_FALSE(d.red_lines.empty()) << text;
+    EXPECT_TRUE(d.red_lines[0].second_stage) << text;
+  }
 }
 
 }  // namespace
