@@ -166,6 +166,14 @@ TEST_F(TopicReadingsTest, MoreWaysCustomersWriteAndWordsInsideLongerWords) {
   EXPECT_FALSE(Complains(bland, "logistics"));  // 怎么没有 is a missing item elsewhere
   EXPECT_FALSE(Complains(Read("床上的头皮屑那么大,恶心"), "product.fit"));
   EXPECT_TRUE(Complains(Read("@united so unhelpful, is anyone there?"), "service"));
+  EXPECT_TRUE(Complains(Read("@united the wine on this flight is watered down"), "food.taste"));
+  EXPECT_TRUE(Complains(Read("@AmericanAir three days and you are still looking for my property"), "logistics"));
+  // A hotel's hair, booking site and slow network are not a product, our app or a delivery.
+  EXPECT_FALSE(Complains(Read("卫生间的毛巾上居然还有头发,太恶心"), "product"));
+  EXPECT_TRUE(Complains(Read("洗了以后头发很油,没效果"), "product"));
+  EXPECT_FALSE(Complains(Read("在携程网站订的房,房间很差"), "app"));
+  EXPECT_TRUE(Complains(Read("网站一直打不开,很差"), "app"));
+  EXPECT_FALSE(Complains(Read("酒店网络跟乌龟一样慢"), "logistics"));
 }
 
 TEST_F(TopicReadingsTest, HotelRoomsNoiseAndCleanlinessHaveTopics) {
