@@ -162,11 +162,18 @@ int RedLineFold(std::string_view text, int folds) {
   return static_cast<int>(sentiment::StableHash(text, kFoldSeed) % static_cast<std::uint64_t>(folds));
 }
 
+// --examples candidates (default) | confirmed: what the second stage learns from.
+RedLineExamples ExamplesOption(const std::map<std::string, std::string>& args) {
+  if (!args.count("examples") || args.at("examples") == "candidates") return RedLineExamples::kCandidates;
+  if (args.at("examples") == "confirmed") return RedLineExamples::kConfirmed;
+  throw std::invalid_argument("--examples must be 'confirmed' or 'candidates', not '" + args.at("examples") + "'");
+}
+
 }  // namespace
 
 int RunTrainRedline(const std::map<std::string, std::string>& args, std::ostream& out, std::ostream& err) {
   static const std::set<std::string> kKnown = {"target", "out", "data", "devset", "data-root", "redlines", "hash-bits",
-                                               "epochs"};
+                                               "epochs", "examples"};
   for (const auto& [name, value] : args)
     if (!kKnown.count(name)) throw std::invalid_argument("unknown option --" + name + " for --target redline");
   if (!args.count("out")) throw std::invalid_argument("--out MODEL is required");
@@ -179,7 +186,8 @@ int RunTrainRedline(const std::map<std::string, std::string>& args, std::ostream
   training.epochs = Integer(args, "epochs", training.epochs);
   AnalyserText text;
   RedLineTrainingSummary summary;
-  auto model = TrainRedLineModel(TrainingRows(rows), *list, text.normalizer, *text.segmenter, features, training, &summary);
+  auto model = TrainRedLineModel(TrainingRows(rows), *list, text.normalizer, *text.segmenter, features, training, &summary,
+                                 ExamplesOption(args));
   model->Save(args.at("out"));
   err << "train: " << summary.examples << " candidates (" << summary.incident_examples << " incidents) from "
       << summary.rows << " rows; " << summary.rows_without_candidate << " rows have no candidate\n";
@@ -252,7 +260,7 @@ std::vector<RedLineLabelledRow> JoinRedLineDevset(const std::string& devset_path
 int RunEvalRedlines(int argc, char** argv, int first, std::ostream& out, std::ostream& err) {
   const auto args = ParseArguments(argc, argv, first,
                                    {"data", "devset", "data-root", "redlines", "errors", "redline-model",
-                                    "redline-threshold", "cross-validate"},
+                                    "redline-threshold", "cross-validate", "examples"},
                                    {"raw-candidates"});
   const auto rows = LoadRows(args);
   AnalyzerOptions options = ShippedAnalyzerOptions();
@@ -267,6 +275,7 @@ int RunEvalRedlines(int argc, char** argv, int first, std::ostream& out, std::os
   // whose model was trained on the other folds' rows only.
   std::vector<std::unique_ptr<TriageAnalyzer>> analyzers;
   std::size_t cv_examples = 0;
+  const RedLineExamples examples = ExamplesOption(args);
   if (folds) {
     const auto list = ListFor(args);
     AnalyserText text;
@@ -276,7 +285,7 @@ int RunEvalRedlines(int argc, char** argv, int first, std::ostream& out, std::os
         if (RedLineFold(row.text, folds) != fold) train.push_back(row);
       RedLineTrainingSummary summary;
       auto model = TrainRedLineModel(TrainingRows(train), *list, text.normalizer, *text.segmenter,
-                                     DefaultRedLineFeatures(), DefaultRedLineTraining(), &summary);
+                                     DefaultRedLineFeatures(), DefaultRedLineTraining(), &summary, examples);
       cv_examples += summary.examples;
       const std::string path = (std::filesystem::temp_directory_path() /
                                 ("voc-redline-cv-" + std::to_string(::getpid()) + "-" + std::to_string(fold) + ".model"))
@@ -403,6 +412,7 @@ int RunEvalRedlines(int argc, char** argv, int first, std::ostream& out, std::os
   if (folds) {
     summary["second_stage"] = {{"cross_validated_folds", folds},
                                {"training_candidates_per_fold", cv_examples / folds},
+                               {"examples", examples == RedLineExamples::kConfirmed ? "confirmed" : "candidates"},
                                {"threshold", options.redline_model_threshold}};
   } else if (!options.redline_model_path.empty()) {
     summary["second_stage"] = {{"model", options.redline_model_path}, {"threshold", options.redline_model_threshold}};

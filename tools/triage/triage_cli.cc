@@ -51,7 +51,8 @@ constexpr const char* kUsage =
     "              [--topic-spec SPEC]   (SPEC as for --members; eval --topic-cv takes it too)\n"
     "              (multi-label: one or more `;`-separated topic ids a row)\n"
     "  triage train --target redline (--data FILE.csv|.tsv | --devset TSV --data-root DIR) --out MODEL\n"
-    "              [--redlines FILE.yaml] [--hash-bits N] [--epochs N]   (label,text,category: the second stage)\n"
+    "              [--redlines FILE.yaml] [--hash-bits N] [--epochs N] [--examples candidates|confirmed]\n"
+    "              (label,text,category: the second stage; confirmed: learn only from the red lines the rules keep)\n"
     "  triage train --data FILE.csv --out MODEL [--target label|topic] [--epochs N] [--learning-rate X]\n"
     "              [--l2 X] [--hash-bits N] [--char-ngrams MIN-MAX] [--word-ngrams N] [--no-nb] [--no-average] [--no-normalize] [--balanced]\n"
     "              [--nb-alpha X] [--holdout-percent N] [--all-rows] [--validate] [--validate-fold 0-5]\n"
@@ -61,7 +62,8 @@ constexpr const char* kUsage =
     "              nb=0|1 softmax=0|1 balanced=0|1 power=X epochs=N lr=X l2=X seed=N)\n"
     "  triage eval-redlines (--data FILE.csv|.tsv | --devset TSV --data-root DIR) [--redlines FILE.yaml]\n"
     "              [--raw-candidates] [--errors FILE.tsv]   (label=true/false, text, optional category)\n"
-    "              [--redline-model MODEL | --cross-validate K] [--redline-threshold P]   (the second stage)\n"
+    "              [--redline-model MODEL | --cross-validate K [--examples confirmed|candidates]]\n"
+    "              [--redline-threshold P]   (the second stage)\n"
     "  triage redlines-devset --devset TSV --data-root DIR --out FILE.csv   (joins labels to the data)\n"
     "  triage redlines-explain --text TEXT [--redlines FILE.yaml]   (each candidate, kept or dropped, and why)\n";
 

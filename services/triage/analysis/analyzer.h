@@ -59,6 +59,9 @@ struct RedLineHit {
   std::string rule;                 // why it counts: "<file>:<line>: <checks passed>"
   Priority priority = Priority::kP1;  // watch: the priority it raises the feedback to
   std::string department;           // watch: the owning department ("" = the topic's)
+  // The trained second stage may judge it (false: the term says
+  // `second_stage: false`, it is unambiguous by itself: 12315, 刹车失灵).
+  bool second_stage = true;
 };
 
 struct Analysis {

@@ -83,6 +83,11 @@ void ApplyRedLineModel(const RedLineModel& model, double threshold, std::string_
   if (analysis.red_lines.empty()) return;
   std::vector<RedLineHit> kept;
   for (auto& hit : analysis.red_lines) {
+    if (!hit.second_stage) {  // unambiguous by itself: the rules decide alone
+      hit.rule += "; second stage: not asked (unambiguous term)";
+      kept.push_back(std::move(hit));
+      continue;
+    }
     const RedLineVerdict v = model.Judge(hit.category, normalized, hit.begin, hit.end, segmenter);
     if (!v.known) {
       kept.push_back(std::move(hit));
@@ -123,7 +128,8 @@ std::unique_ptr<sentiment::LinearModel> TrainRedLineModel(const std::vector<RedL
                                                           const text::Segmenter& segmenter,
                                                           const sentiment::FeatureOptions& features,
                                                           const sentiment::TrainingOptions& training,
-                                                          RedLineTrainingSummary* summary) {
+                                                          RedLineTrainingSummary* summary,
+                                                          RedLineExamples which) {
   const sentiment::FeatureExtractor extractor(features);
   std::vector<std::vector<sentiment::Feature>> examples;
   std::vector<std::string> example_labels;
@@ -138,7 +144,17 @@ std::unique_ptr<sentiment::LinearModel> TrainRedLineModel(const std::vector<RedL
       throw std::invalid_argument("unknown red-line category '" + row.category + "'");
     const std::string normalized = normalizer.Normalize(row.text).text;
     bool any = false;
-    for (const auto& hit : list.Candidates(normalized)) {
+    // What the second stage will be asked about: the red lines the context
+    // rules confirm (sentiment unknown here, so its requirements pass), minus
+    // the unambiguous terms it never judges; or, as first built, every candidate.
+    std::vector<RedLineHit> hits;
+    if (which == RedLineExamples::kConfirmed) {
+      hits = list.Decide(normalized).red_lines;
+      std::erase_if(hits, [](const RedLineHit& h) { return !h.second_stage; });
+    } else {
+      hits = list.Candidates(normalized);
+    }
+    for (const auto& hit : hits) {
       if (row.label && has_category && hit.category != wanted) continue;  // another category: not labelled
       any = true;
       context.text = RedLineCandidateContext(normalized, hit.begin, hit.end);
@@ -156,7 +172,11 @@ std::unique_ptr<sentiment::LinearModel> TrainRedLineModel(const std::vector<RedL
   if (examples.empty() || names.size() < 2 ||
       std::find(names.begin(), names.end(), kRedLineNotIncident) == names.end())
     throw std::invalid_argument(
-        "the second stage needs candidates of both kinds: labelled incidents and false alarms the red-line list finds");
+        which == RedLineExamples::kConfirmed
+            ? "the second stage needs red lines of both kinds: labelled incidents and false alarms that the red-line "
+              "list's context rules confirm (to learn from every candidate instead: --examples candidates)"
+            : "the second stage needs candidates of both kinds: labelled incidents and false alarms the red-line list "
+              "finds");
   std::vector<int> labels;
   for (const auto& l : example_labels)
     labels.push_back(static_cast<int>(std::find(names.begin(), names.end(), l) - names.begin()));

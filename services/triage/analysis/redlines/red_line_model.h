@@ -13,12 +13,13 @@
 // characters or English words) either side of the matched term, the term
 // included (RedLineCandidateContext). What it decides: a confirmed red line it
 // judges not an incident (probability below the threshold) is demoted to a
-// watch at P2 for the owning department, not dropped, and both readings say
+// watch at P2 for the owning department, not dropped (a term marked
+// `second_stage: false` is never judged), and both readings say
 // why with the context words that decided (LinearModel::Explain).
 //
 // Training (`voc triage train --target redline`, rows `label,text,category`):
-// every candidate the red-line list finds in a row (before its context rules)
-// is one example; a false row's candidates are `not_incident`, a true row's
+// every candidate the red-line list finds in a row (before its context rules;
+// or only the red lines they confirm, RedLineExamples) is one example; a false row's candidates are `not_incident`, a true row's
 // candidates of its category (every candidate when the row has none) are that
 // category. Rows without a candidate cannot teach the second stage and are
 // counted, not used.
@@ -94,14 +95,28 @@ struct RedLineTrainingSummary {
   std::vector<std::string> labels;
 };
 
-// Trains the second stage on `rows` with the candidates of `list`. Throws
-// std::invalid_argument when a category is unknown or there is nothing to learn.
+// Which occurrences of the list's terms are training examples.
+//  - kCandidates (the default): every occurrence before the context rules, so
+//    the false alarms the rules already drop (多媒体, a cockroach in a room)
+//    teach the model too. On the dev set this is the only setting that raises
+//    precision above the rules' (docs/triage.md).
+//  - kConfirmed: the red lines the context rules confirm, without the terms
+//    marked `second_stage: false`: exactly what the second stage is asked about
+//    at run time, and what the owners' confirmed / false-alarm marks label.
+//    It needs false alarms the rules keep; on the dev set (11 of them) it does
+//    not raise precision.
+enum class RedLineExamples { kCandidates, kConfirmed };
+
+// Trains the second stage on `rows` with the occurrences of `list` chosen by
+// `which`. Throws std::invalid_argument when a category is unknown or there is
+// nothing to learn.
 std::unique_ptr<sentiment::LinearModel> TrainRedLineModel(const std::vector<RedLineTrainingRow>& rows,
                                                           const RedLineList& list, const text::Normalizer& normalizer,
                                                           const text::Segmenter& segmenter,
                                                           const sentiment::FeatureOptions& features,
                                                           const sentiment::TrainingOptions& training,
-                                                          RedLineTrainingSummary* summary = nullptr);
+                                                          RedLineTrainingSummary* summary = nullptr,
+                                                          RedLineExamples which = RedLineExamples::kCandidates);
 
 // The settings `voc triage train --target redline` uses unless told otherwise:
 // character 1-3-grams and words in 2^16 buckets, NB-LR, 10 epochs.

@@ -127,7 +127,7 @@ RedLineRule ParseTermRule(const ParseState& st, const YAML::Node& node, const st
   config::RequireMapWithKeys(st.source, node, what,
                              {"term", "level", "priority", "department", "except", "compounds", "boundary", "number",
                               "with", "without", "near", "negation", "hypothetical", "own_experience", "sentiment",
-                              "min_intensity", "otherwise"});
+                              "min_intensity", "otherwise", "second_stage"});
   rule.outcome = ParseOutcome(st.source, node, node["level"], what);
   const std::string bare = term.ends_with("*") ? term.substr(0, term.size() - 1) : term;
   if (const YAML::Node n = node["except"]) {
@@ -160,6 +160,7 @@ RedLineRule ParseTermRule(const ParseState& st, const YAML::Node& node, const st
   if (const YAML::Node n = node["own_experience"]) rule.own_experience = ParseBool(st.source, n, what + ".own_experience");
   if (const YAML::Node n = node["sentiment"]) rule.sentiment = ParseSentiment(st.source, n, what + ".sentiment");
   if (const YAML::Node n = node["min_intensity"]) rule.min_intensity = ParseInt(st.source, n, what + ".min_intensity", 0, 3);
+  if (const YAML::Node n = node["second_stage"]) rule.second_stage = ParseBool(st.source, n, what + ".second_stage");
   if (const YAML::Node n = node["otherwise"]) {
     if (!node["with"]) FailAt(st.source, n, what + ": 'otherwise' needs 'with' (it is the level when 'with' fails)");
     config::RequireMapWithKeys(st.source, n, what + ".otherwise", {"level", "priority", "department"});
@@ -303,7 +304,8 @@ std::vector<RedLineHit> RedLineList::Candidates(std::string_view text) const {
   std::vector<RedLineHit> hits;
   matcher_.ForEachMatch(text, [&](std::uint32_t id, std::size_t begin, std::size_t end) {
     for (std::uint32_t t : terms_by_pattern_[id])
-      hits.push_back(RedLineHit{terms_[t].category, terms_[t].term, begin, end});
+      hits.push_back(RedLineHit{terms_[t].category, terms_[t].term, begin, end, RedLineLevel::kRedLine, {}, Priority::kP1,
+                                {}, terms_[t].rule.second_stage});
   });
   std::sort(hits.begin(), hits.end(), [](const RedLineHit& a, const RedLineHit& b) {
     if (a.begin != b.begin) return a.begin < b.begin;
@@ -383,7 +385,7 @@ RedLineDecision RedLineList::Decide(std::string_view text, const RedLineContext&
       std::string why;
       if (!Confirm(term, text, begin, end, context, outcome, why)) continue;
       RedLineHit hit{term.category, term.term, begin, end, outcome.level, std::move(why), outcome.priority,
-                     outcome.department};
+                     outcome.department, term.rule.second_stage};
       (outcome.level == RedLineLevel::kWatch ? decision.watch : decision.red_lines).push_back(std::move(hit));
     }
   });
@@ -425,6 +427,7 @@ std::vector<RedLineExplanation> RedLineList::Explain(std::string_view text, cons
       e.hit.level = outcome.level;
       e.hit.priority = outcome.priority;
       e.hit.department = outcome.department;
+      e.hit.second_stage = term.rule.second_stage;
       out.push_back(std::move(e));
     }
   });

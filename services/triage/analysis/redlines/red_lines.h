@@ -39,7 +39,10 @@
 // no `#`/currency before, no unit after); with / without / near;
 // negation / hypothetical (default true); own_experience (a first-person
 // word must occur); sentiment any|not_positive|negative; min_intensity 0..3;
-// otherwise (the level to use when `with` fails instead of dropping the hit).
+// otherwise (the level to use when `with` fails instead of dropping the hit);
+// second_stage (default true; false: the trained second stage never judges
+// this term, because the term is an incident or a step to an authority by
+// itself once its context rules hold: 12315, 刹车失灵, 食物中毒, lawsuit).
 //
 // Errors are INVALID_ARGUMENT "<source>:<line>: <problem>".
 //
@@ -89,6 +92,7 @@ struct RedLineRule {
   SentimentRequirement sentiment = SentimentRequirement::kAny;
   int min_intensity = 0;
   std::optional<RedLineOutcome> otherwise;
+  bool second_stage = true;  // false: unambiguous, the trained second stage does not judge it
   int line = 0;  // where the term is written (0: built in code)
 };
 

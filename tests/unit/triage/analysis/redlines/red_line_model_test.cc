@@ -81,6 +81,47 @@ TEST_F(RedLineModelTest, TrainsOnTheCandidatesOfLabelledRows) {
   EXPECT_EQ(summary.incident_examples, 7u);
   EXPECT_EQ(summary.labels, (std::vector<std::string>{"not_incident", "regulatory", "safety"}));
   EXPECT_EQ(model->labels(), summary.labels);
+
+  // Only what the second stage is asked about: in 菜很好吃，没有拉肚子 the rules
+  // drop the negated 拉肚子, so it is no example.
+  RedLineTrainingSummary confirmed;
+  TrainRedLineModel(Rows(), *list_, normalizer_, segmenter_, DefaultRedLineFeatures(), DefaultRedLineTraining(),
+                    &confirmed, RedLineExamples::kConfirmed);
+  EXPECT_EQ(confirmed.rows_without_candidate, 2u);
+  EXPECT_EQ(confirmed.examples, 12u);
+  EXPECT_EQ(confirmed.incident_examples, 7u);
+}
+
+// A term marked `second_stage: false` is neither learnt from nor judged: the
+// rules decide it alone, even where the model reads its context as no incident.
+TEST_F(RedLineModelTest, AnUnambiguousTermIsNotJudgedByTheSecondStage) {
+  const RedLineModel model(Train());
+  auto parsed = RedLineList::Parse(R"(version: "test.2"
+categories:
+  safety:
+    - {term: 着火, boundary: false, second_stage: false}
+    - 拉肚子
+)",
+                                   "unambiguous.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const std::string text = normalizer_.Normalize("我们就住在挨着火车站的酒店").text;
+  Analysis a;
+  a.red_lines = (*parsed)->Decide(text).red_lines;
+  ASSERT_EQ(a.red_lines.size(), 1u);
+  EXPECT_FALSE(a.red_lines[0].second_stage);
+  ApplyRedLineModel(model, 0.5, text, segmenter_, a);
+  ASSERT_EQ(a.red_lines.size(), 1u);  // the same text with the judged term became a watch above
+  EXPECT_TRUE(a.red_line_watch.empty());
+  EXPECT_NE(a.red_lines[0].rule.find("second stage: not asked (unambiguous term)"), std::string::npos)
+      << a.red_lines[0].rule;
+
+  RedLineTrainingSummary summary;
+  TrainRedLineModel({{true, "厨房着火了", "safety"}, {true, "吃完就拉肚子", "safety"},
+                     {false, "挨着火车站", ""}, {false, "拉肚子这种事我可不敢吃", ""}},
+                    **parsed, normalizer_, segmenter_, DefaultRedLineFeatures(), DefaultRedLineTraining(), &summary,
+                    RedLineExamples::kConfirmed);
+  EXPECT_EQ(summary.examples, 2u);  // the two 拉肚子; 着火 is not the second stage's to learn
+  EXPECT_EQ(summary.rows_without_candidate, 2u);
 }
 
 TEST_F(RedLineModelTest, TheSameWordInAnIncidentAndInAnAddress) {

@@ -188,19 +188,45 @@ TEST(RedLineRulesTest, MalformedContextRulesAreRejectedWithTheirLine) {
                  "bad.yaml:4: unknown key 'nearby'");
   ExpectRejected("version: x\ncategories:\n  safety:\n    - {term: 起火, priority: P2}\n",
                  "'priority' is only for level watch");
+  ExpectRejected("version: x\ncategories:\n  regulatory:\n    - 举报\n    - {term: \"12315\", second_stage: sometimes}\n",
+                 "bad.yaml:5: regulatory[1] ('12315').second_stage must be true or false");
 }
 
 TEST(RedLineRulesTest, ShippedFileLoadsAndDecides) {
   auto list = RedLineList::LoadFile("config/redlines.yaml");
   ASSERT_TRUE(list.ok()) << list.status();
   const auto& l = **list;
-  EXPECT_TRUE(l.Decide("订单#315怎么还没到").red_lines.empty());
-  EXPECT_TRUE(l.Decide("住在315房间，空调很吵").red_lines.empty());
-  EXPECT_EQ(l.Decide("我要打12315投诉").red_lines.size(), 1u);
-  EXPECT_EQ(l.Decide("brakes failed on the highway").red_lines.size(), 1u);
-  EXPECT_TRUE(l.Decide("房间里有蟑螂").red_lines.empty());
-  EXPECT_EQ(l.Decide("房间里有蟑螂").watch.size(), 1u);
-  EXPECT_EQ(l.Decide("米饭里有一只蟑螂").red_lines.size(), 1u);
+  // text, red lines, watch hits. X炸了 after an adjective is a degree; a charger that burnt black is an
+  // incident, burnt rice is not; the consumer-rights hotline by another name is a step to a regulator,
+  // 维权 alone a watch.
+  const struct {
+    const char* text;
+    std::size_t red_lines, watch;
+  } kCases[] = {
+      {"订单#315怎么还没到", 0, 0},       {"住在315房间，空调很吵", 0, 0},
+      {"我要打12315投诉", 1, 0},          {"brakes failed on the highway", 1, 0},
+      {"房间里有蟑螂", 0, 1},             {"米饭里有一只蟑螂", 1, 0},
+      {"这条裤子裤腿长炸了", 0, 0},       {"手机充电时炸了,吓死我了", 1, 0},
+      {"充电器和插口都烧黑了", 1, 0},     {"米饭都烧焦了,没法吃", 0, 0},
+      {"插座烧焦了,一股糊味", 1, 0},      {"只能打消费者维权电话了", 1, 1},
+      {"我们要维权", 0, 1},
+  };
+  for (const auto& c : kCases) {
+    const auto d = l.Decide(c.text);
+    EXPECT_EQ(d.red_lines.size(), c.red_lines) << c.text;
+    EXPECT_EQ(d.watch.size(), c.watch) << c.text;
+  }
+  // Unambiguous terms are not left to the trained second stage; ambiguous ones are.
+  for (const char* text : {"我要打12315投诉", "brakes failed on the highway", "高速上刹车失灵了", "全家食物中毒进了医院"}) {
+    const auto d = l.Decide(text);
+    ASSERT_EQ(d.red_lines.size(), 1u) << text;
+    EXPECT_FALSE(d.red_lines[0].second_stage) << text;
+  }
+  for (const char* text : {"吃完就拉肚子", "我要找媒体曝光你们"}) {
+    const auto d = l.Decide(text);
+    ASSERT_FALSE(d.red_lines.empty()) << text;
+    EXPECT_TRUE(d.red_lines[0].second_stage) << text;
+  }
 }
 
 }  // namespace

@@ -144,6 +144,38 @@ TEST_F(TopicReadingsTest, HowCustomersReallyWrite) {
   EXPECT_TRUE(Complains(Read("@united lost my bag and no one can locate it"), "logistics"));
 }
 
+// Session 14 (issue 10): wordings the lists missed, and words caught inside
+// longer ones, each with the reading next to it.
+TEST_F(TopicReadingsTest, MoreWaysCustomersWriteAndWordsInsideLongerWords) {
+  EXPECT_TRUE(Complains(Read("用了一周手机老是自动关机"), "product.defect"));
+  EXPECT_TRUE(Complains(Read("收到的是假的,跟正品完全不一样"), "product.quality"));
+  EXPECT_TRUE(Complains(Read("酒店设施陈旧,房间很小,不会再来"), "product.defect"));
+  EXPECT_TRUE(Complains(Read("酒店设施陈旧,房间很小,不会再来"), "product.space"));
+  EXPECT_TRUE(Complains(Read("卫生间太小了,转身都难"), "product.space"));
+  EXPECT_FALSE(Complains(Read("卫生间太小了,转身都难"), "accommodation.cleanliness"));  // 卫生 in 卫生间
+  EXPECT_TRUE(Complains(Read("地毯很脏,卫生太差"), "accommodation.cleanliness"));
+  EXPECT_FALSE(Complains(Read("床单很干净,早餐难吃"), "product"));  // 很干 (dry hair) in 很干净
+  EXPECT_TRUE(Complains(Read("用了以后头发很干,像稻草"), "product.quality"));
+  EXPECT_FALSE(Complains(Read("热水要放半个小时才有,洗澡很不方便"), "logistics"));  // a wait, not a delivery
+  EXPECT_TRUE(Complains(Read("外卖等了半个小时才到"), "logistics.delivery_delay"));
+  EXPECT_TRUE(Complains(Read("外卖速度不是一般的慢"), "logistics.delivery_delay"));
+  EXPECT_FALSE(Complains(Read("房间冰箱里没有免费的矿泉水"), "logistics"));  // the hotel's, not an order's
+  EXPECT_TRUE(Complains(Read("点了两瓶矿泉水,一瓶都没送"), "logistics"));
+  const Analysis bland = Read("麻婆豆腐怎么没有味道");
+  EXPECT_TRUE(Complains(bland, "food.taste"));
+  EXPECT_FALSE(Complains(bland, "logistics"));  // 怎么没有 is a missing item elsewhere
+  EXPECT_FALSE(Complains(Read("床上的头皮屑那么大,恶心"), "product.fit"));
+  EXPECT_TRUE(Complains(Read("@united so unhelpful, is anyone there?"), "service"));
+  EXPECT_TRUE(Complains(Read("@united the wine on this flight is watered down"), "food.taste"));
+  EXPECT_TRUE(Complains(Read("@AmericanAir three days and you are still looking for my property"), "logistics"));
+  // A hotel's hair, booking site and slow network are not a product, our app or a delivery.
+  EXPECT_FALSE(Complains(Read("卫生间的毛巾上居然还有头发,太恶心"), "product"));
+  EXPECT_TRUE(Complains(Read("洗了以后头发很油,没效果"), "product"));
+  EXPECT_FALSE(Complains(Read("在携程网站订的房,房间很差"), "app"));
+  EXPECT_TRUE(Complains(Read("网站一直打不开,很差"), "app"));
+  EXPECT_FALSE(Complains(Read("酒店网络跟乌龟一样慢"), "logistics"));
+}
+
 TEST_F(TopicReadingsTest, HotelRoomsNoiseAndCleanlinessHaveTopics) {
   EXPECT_TRUE(Complains(Read("房间临街,太吵了,一晚上没睡好"), "accommodation.noise"));
   EXPECT_TRUE(Complains(Read("地毯很脏,床单也不干净"), "accommodation.cleanliness"));
