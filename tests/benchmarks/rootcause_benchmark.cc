@@ -10,12 +10,14 @@
 // (default 20,000; ROOTCAUSE_FEEDBACK), one in 20 a brake squeal; 10,000
 // customers each owning one car of 10 batches (the squeal's owners mostly
 // of B-07); the feedback names only its customer (so every one joins by
-// the vehicle lookup) and an app_version. Run from the source root:
+// the vehicle lookup) and an app_version; ROOTCAUSE_VEHICLES=1000000 adds
+// vehicles of customers without feedback. Run from the source root:
 //
 //   ./build/tests/benchmarks/rootcause_benchmark
 //   VOC_ROOTCAUSE_BACKENDS=postgres ./build/tests/benchmarks/rootcause_benchmark
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -77,6 +79,7 @@ struct Fixture {
   std::unique_ptr<InProcessEntities> source;
   std::unique_ptr<triage::RootCauseService> root_causes;
   std::size_t feedback = 0;
+  int vehicles = 0;
 
   // "sqlite3://<dir>/<name>.db", or a database of the private server.
   std::string Url(const std::string& name) {
@@ -107,7 +110,12 @@ struct Fixture {
     importer.id = "service:bench";
     importer.scopes = {"entities:write"};
     auto run = entity_service->StartImport(importer, "vehicle", 0).value();
-    for (int i = 0; i < kCustomers; ++i) {
+    // ROOTCAUSE_VEHICLES (default 10,000): vehicles beyond the first
+    // 10,000 belong to customers who write no feedback - a large entity the
+    // lookup must not read whole.
+    const char* vehicles_env = std::getenv("ROOTCAUSE_VEHICLES");
+    vehicles = std::max(kCustomers, vehicles_env && *vehicles_env ? std::atoi(vehicles_env) : kCustomers);
+    for (int i = 0; i < vehicles; ++i) {
       v1::EntityRow row;
       auto& v = *row.mutable_values();
       v["vin"] = "LVV" + std::to_string(100000 + i);
@@ -194,6 +202,7 @@ void BM_FindRootCauses(benchmark::State& state, const std::string& backend) {
     benchmark::DoNotOptimize(found);
   }
   state.counters["feedback"] = static_cast<double>(data.feedback);
+  state.counters["vehicles"] = data.vehicles;
   state.counters["target"] = static_cast<double>(target);
   state.counters["findings"] = static_cast<double>(findings);
 }
