@@ -15,8 +15,6 @@
 namespace voc::entities {
 namespace {
 
-constexpr int kLookupPage = 1000;
-
 const std::string* Field(const v1::FeedbackKeys& feedback, const std::string& name) {
   const auto it = feedback.fields().find(name);
   return it == feedback.fields().end() || it->second.empty() ? nullptr : &it->second;
@@ -88,38 +86,42 @@ absl::StatusOr<v1::JoinFeedbackResponse> EntityService::JoinFeedback(const auth:
     }
 
     // By lookup: the feedback the links did not reach, matched on any
-    // attribute. One pass over the entity's rows, only when some feedback needs it.
+    // attribute: only the rows holding a wanted value, through the lookup
+    // index of (entity, attribute) (store/entity_store.h), in key order.
     if (def->lookups.empty()) continue;
     std::map<std::pair<std::string, std::string>, std::vector<std::pair<std::size_t, std::string>>> wanted;
+    std::map<std::string, std::set<std::string>> values_of;  // attribute -> the values wanted
     for (std::size_t i = 0; i < n; ++i) {
       if (linked[i]) continue;
       for (const FeedbackLink& l : def->lookups) {
         const std::string* v = Field(request.feedback(static_cast<int>(i)), l.feedback_field);
         if (v == nullptr) continue;
         absl::StatusOr<std::string> canonical = CanonicalValue(*def->Find(l.attribute), *v);
-        if (canonical.ok()) wanted[{l.attribute, *canonical}].push_back({i, "lookup:" + l.feedback_field});
+        if (!canonical.ok()) continue;
+        values_of[l.attribute].insert(*canonical);
+        wanted[{l.attribute, *canonical}].push_back({i, "lookup:" + l.feedback_field});
       }
     }
     if (wanted.empty()) continue;
-    std::string after;
-    for (;;) {
-      VOC_ASSIGN_OR_RETURN(const std::vector<EntityRecord> page, store_.ListRows(def->name, after, kLookupPage));
-      for (const EntityRecord& r : page) {
-        std::set<std::size_t> done;  // a row two lookups match joins a feedback once
-        for (const FeedbackLink& l : def->lookups) {
-          const auto value = r.attributes.find(l.attribute);
-          if (value == r.attributes.end()) continue;
-          const auto hit = wanted.find({l.attribute, value->second});
-          if (hit == wanted.end()) continue;
-          for (const auto& [i, via] : hit->second) {
-            if (!done.insert(i).second) continue;
-            AddRow(*def, r, via, *out.mutable_feedback(static_cast<int>(i)));
-            ++joined;
-          }
+    std::map<std::string, EntityRecord> matched;  // by key: a row two lookups reach is read once
+    for (const auto& [attribute, values] : values_of) {
+      VOC_ASSIGN_OR_RETURN(std::vector<EntityRecord> rows,
+                           store_.FindRowsByAttribute(def->name, attribute, {values.begin(), values.end()}));
+      for (EntityRecord& r : rows) matched.try_emplace(r.key, std::move(r));
+    }
+    for (const auto& [key, r] : matched) {
+      std::set<std::size_t> done;  // a row two lookups match joins a feedback once
+      for (const FeedbackLink& l : def->lookups) {
+        const auto value = r.attributes.find(l.attribute);
+        if (value == r.attributes.end()) continue;
+        const auto hit = wanted.find({l.attribute, value->second});
+        if (hit == wanted.end()) continue;
+        for (const auto& [i, via] : hit->second) {
+          if (!done.insert(i).second) continue;
+          AddRow(*def, r, via, *out.mutable_feedback(static_cast<int>(i)));
+          ++joined;
         }
       }
-      if (page.size() < static_cast<std::size_t>(kLookupPage)) break;
-      after = page.back().key;
     }
   }
   out.set_rows_joined(joined);

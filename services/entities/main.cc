@@ -61,6 +61,12 @@ int main(int argc, char** argv) {
   std::unique_ptr<voc::auth::CallerAuthenticator> authenticator = *std::move(made_authenticator);
 
   voc::entities::EntityStore store(*ctx.db);
+  // The lookup indexes of the schema's `lookup`s, before the first join
+  // (one pass over an entity's rows the first time; nothing after). A
+  // lookup a reload adds gets its index on first use.
+  if (const absl::Status indexed = store.EnsureLookupIndexes(*holder.Get()); !indexed.ok()) {
+    voc::log::Warn("entities_lookup_index_failed", {{"error", std::string(indexed.message())}});
+  }
   voc::entities::EntityService service(store, holder, *ctx.clock, *settings);
   voc::entities::EntityGrpc grpc_impl(service, *authenticator);
 

@@ -6,16 +6,16 @@
 #include "common/config/yaml_file.h"
 
 namespace voc::entities {
-namespace {
 
-using config::YamlSource;
-
-// Lower-case names: they become JSON keys, CSV headers and CLI words.
 bool IsName(const std::string& s) {
   if (s.empty() || s.size() > 64 || !(s[0] >= 'a' && s[0] <= 'z')) return false;
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
+
+namespace {
+
+using config::YamlSource;
 
 std::string RequireName(const YamlSource& src, const YAML::Node& node, const std::string& what) {
   const std::string name = config::ScalarString(src.source(), node, what);

@@ -26,6 +26,11 @@
 
 namespace voc::entities {
 
+// A schema name (entity, attribute, feedback field): lower-case letters,
+// digits and _, starting with a letter, at most 64 - they become JSON keys,
+// CSV headers, CLI words and, in the lookup indexes, SQL text.
+bool IsName(const std::string& s);
+
 enum class AttributeType { kString, kInt, kFloat, kDate, kTimestamp, kBool };
 
 // "string", "int", ...; false for an unknown name.

@@ -44,6 +44,7 @@
 #include "services/tracking/store/loop_rollup_store.h"
 #include "services/tracking/store/loop_report_store.h"
 #include "services/tracking/store/migrations.h"
+#include "tests/benchmarks/bench_main.h"
 #include "tests/benchmarks/bench_support.h"
 #include "tests/support/servers.h"
 #include "tests/support/tracking_case_generator.h"
@@ -239,10 +240,5 @@ void RegisterAll() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  RegisterAll();
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  current.reset();
-  benchmark::Shutdown();
-  return 0;
+  return voc::bench::RunRegistered(argc, argv, RegisterAll, [] { current.reset(); });
 }

@@ -1,6 +1,7 @@
 // Root causes in joined data (issue 13): FindRootCauses over a window of
 // generated negative feedback joined to voc-entities' rows, on SQLite files
-// on /dev/shm. The entity side runs in-process (EntityService behind the
+// on /dev/shm and on PostgreSQL (a private server the test support starts,
+// fsync off; VOC_ROOTCAUSE_BACKENDS, default "sqlite,postgres"). The entity side runs in-process (EntityService behind the
 // EntitySource port, no gRPC or authentication around it): what is
 // measured is triage's two reads, the join (link by key, lookup by
 // customer) and the statistics.
@@ -9,11 +10,14 @@
 // (default 20,000; ROOTCAUSE_FEEDBACK), one in 20 a brake squeal; 10,000
 // customers each owning one car of 10 batches (the squeal's owners mostly
 // of B-07); the feedback names only its customer (so every one joins by
-// the vehicle lookup) and an app_version. Run from the source root:
+// the vehicle lookup) and an app_version; ROOTCAUSE_VEHICLES=1000000 adds
+// vehicles of customers without feedback. Run from the source root:
 //
 //   ./build/tests/benchmarks/rootcause_benchmark
+//   VOC_ROOTCAUSE_BACKENDS=postgres ./build/tests/benchmarks/rootcause_benchmark
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -28,7 +32,9 @@
 #include "services/triage/analysis/factory.h"
 #include "services/triage/rootcause_service.h"
 #include "services/triage/triage_processor.h"
+#include "tests/benchmarks/bench_main.h"
 #include "tests/benchmarks/bench_support.h"
+#include "tests/support/servers.h"
 
 namespace {
 
@@ -59,7 +65,9 @@ class InProcessEntities final : public triage::EntitySource {
 };
 
 struct Fixture {
+  std::string backend;
   std::string dir = bench::TempDirectory("rootcause-bench");
+  std::unique_ptr<testing::PostgresServer> postgres;
   FakeClock clock{FromMillis(kNowMs)};
   std::unique_ptr<storage::Database> triage_db, entities_db;
   std::unique_ptr<triage::TriageStore> store;
@@ -71,16 +79,25 @@ struct Fixture {
   std::unique_ptr<InProcessEntities> source;
   std::unique_ptr<triage::RootCauseService> root_causes;
   std::size_t feedback = 0;
+  int vehicles = 0;
 
-  Fixture() {
+  // "sqlite3://<dir>/<name>.db", or a database of the private server.
+  std::string Url(const std::string& name) {
+    if (backend == "sqlite") return "sqlite3://" + dir + "/" + name + ".db";
+    if (!postgres) postgres = std::make_unique<testing::PostgresServer>();
+    postgres->CreateDatabase(name);
+    return postgres->Url(name);
+  }
+
+  explicit Fixture(std::string backend_name) : backend(std::move(backend_name)) {
     const char* n = std::getenv("ROOTCAUSE_FEEDBACK");
     feedback = n && *n ? std::strtoul(n, nullptr, 10) : 20000;
-    triage_db = storage::Database::Open("sqlite3://" + dir + "/triage.db").value();
+    triage_db = storage::Database::Open(Url("triage")).value();
     (void)triage_db->Migrate("triage", triage::TriageMigrations()).value();
     store = std::make_unique<triage::TriageStore>(*triage_db, 0);
     analyzer = triage::MakeTriageAnalyzer(triage::ShippedAnalyzerOptions()).value();
     processor = std::make_unique<triage::TriageProcessor>(*analyzer, *store, clock);
-    entities_db = storage::Database::Open("sqlite3://" + dir + "/entities.db").value();
+    entities_db = storage::Database::Open(Url("entities")).value();
     (void)entities_db->Migrate("entities", entities::Migrations()).value();
     entity_store = std::make_unique<entities::EntityStore>(*entities_db);
     schema = std::make_unique<entities::SchemaHolder>(
@@ -93,7 +110,12 @@ struct Fixture {
     importer.id = "service:bench";
     importer.scopes = {"entities:write"};
     auto run = entity_service->StartImport(importer, "vehicle", 0).value();
-    for (int i = 0; i < kCustomers; ++i) {
+    // ROOTCAUSE_VEHICLES (default 10,000): vehicles beyond the first
+    // 10,000 belong to customers who write no feedback - a large entity the
+    // lookup must not read whole.
+    const char* vehicles_env = std::getenv("ROOTCAUSE_VEHICLES");
+    vehicles = std::max(kCustomers, vehicles_env && *vehicles_env ? std::atoi(vehicles_env) : kCustomers);
+    for (int i = 0; i < vehicles; ++i) {
       v1::EntityRow row;
       auto& v = *row.mutable_values();
       v["vin"] = "LVV" + std::to_string(100000 + i);
@@ -104,6 +126,7 @@ struct Fixture {
       (void)run->Add(row);
     }
     (void)run->Finish().value();
+    if (!entity_store->EnsureLookupIndexes(*schema->Get()).ok()) throw std::runtime_error("lookup indexes");
 
     std::mt19937 rng(13);
     const std::vector<std::string> texts = {"app一登录就闪退，太差了", "客服态度很差，问题一直没解决",
@@ -127,12 +150,30 @@ struct Fixture {
       }
     }
   }
-  ~Fixture() { std::filesystem::remove_all(dir); }
+  ~Fixture() {
+    // The stores' sessions before their server.
+    root_causes.reset();
+    source.reset();
+    entity_service.reset();
+    processor.reset();
+    store.reset();
+    entity_store.reset();
+    triage_db.reset();
+    entities_db.reset();
+    postgres.reset();
+    std::filesystem::remove_all(dir);
+  }
 };
 
-Fixture& Data() {
-  static Fixture fixture;
-  return fixture;
+std::unique_ptr<Fixture> current;
+
+// One backend's data at a time (made on its first benchmark).
+Fixture& Data(const std::string& backend) {
+  if (!current || current->backend != backend) {
+    current.reset();
+    current = std::make_unique<Fixture>(backend);
+  }
+  return *current;
 }
 
 v1::FindRootCausesRequest Window() {
@@ -143,8 +184,8 @@ v1::FindRootCausesRequest Window() {
   return request;
 }
 
-void BM_FindRootCauses(benchmark::State& state) {
-  Fixture& data = Data();
+void BM_FindRootCauses(benchmark::State& state, const std::string& backend) {
+  Fixture& data = Data(backend);
   const v1::FindRootCausesRequest request = Window();
   std::int64_t findings = 0, target = 0;
   for (auto _ : state) {
@@ -161,14 +202,14 @@ void BM_FindRootCauses(benchmark::State& state) {
     benchmark::DoNotOptimize(found);
   }
   state.counters["feedback"] = static_cast<double>(data.feedback);
+  state.counters["vehicles"] = data.vehicles;
   state.counters["target"] = static_cast<double>(target);
   state.counters["findings"] = static_cast<double>(findings);
 }
-BENCHMARK(BM_FindRootCauses)->Unit(benchmark::kMillisecond)->Iterations(5);
 
 // Rates per vehicle as well: every vehicle row is read as a unit.
-void BM_FindRootCausesWithVehicleRates(benchmark::State& state) {
-  Fixture& data = Data();
+void BM_FindRootCausesWithVehicleRates(benchmark::State& state, const std::string& backend) {
+  Fixture& data = Data(backend);
   v1::FindRootCausesRequest request = Window();
   request.set_exposure_entity("vehicle");
   for (auto _ : state) {
@@ -180,19 +221,32 @@ void BM_FindRootCausesWithVehicleRates(benchmark::State& state) {
     benchmark::DoNotOptimize(found);
   }
 }
-BENCHMARK(BM_FindRootCausesWithVehicleRates)->Unit(benchmark::kMillisecond)->Iterations(5);
 
 // What the word-level drill-down now reads in addition: the free attributes
 // of the window's negative feedback (triaged_json parsed).
-void BM_LoadFeedbackLinks(benchmark::State& state) {
-  Fixture& data = Data();
+void BM_LoadFeedbackLinks(benchmark::State& state, const std::string& backend) {
+  Fixture& data = Data(backend);
   for (auto _ : state) {
     auto links = data.store->LoadFeedbackLinks(kNowMs - 28 * kDayMs, kNowMs, 50000);
     benchmark::DoNotOptimize(links);
   }
 }
-BENCHMARK(BM_LoadFeedbackLinks)->Unit(benchmark::kMillisecond)->Iterations(5);
+void RegisterAll() {
+  for (const std::string& backend : bench::ListFromEnv("VOC_ROOTCAUSE_BACKENDS", "sqlite,postgres")) {
+    if (backend != "sqlite" && backend != "postgres") throw std::runtime_error("VOC_ROOTCAUSE_BACKENDS: " + backend);
+    if (backend == "postgres" && !testing::PostgresServer::Available()) continue;
+    for (const auto& [name, fn] : {std::pair{"BM_FindRootCauses", &BM_FindRootCauses},
+                                   std::pair{"BM_FindRootCausesWithVehicleRates", &BM_FindRootCausesWithVehicleRates},
+                                   std::pair{"BM_LoadFeedbackLinks", &BM_LoadFeedbackLinks}}) {
+      benchmark::RegisterBenchmark((std::string(name) + "/" + backend).c_str(), fn, backend)
+          ->Unit(benchmark::kMillisecond)
+          ->Iterations(5);
+    }
+  }
+}
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  return voc::bench::RunRegistered(argc, argv, RegisterAll, [] { current.reset(); });
+}

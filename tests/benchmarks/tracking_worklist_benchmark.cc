@@ -43,6 +43,7 @@
 #include "services/tracking/store/tracking_store.h"
 #include "services/tracking/tracking_service.h"
 #include "tests/unit/tracking/test_callers.h"
+#include "tests/benchmarks/bench_main.h"
 #include "tests/benchmarks/bench_support.h"
 #include "tests/support/servers.h"
 #include "tests/support/tracking_case_generator.h"
@@ -205,10 +206,5 @@ void RegisterAll() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  RegisterAll();
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  current.reset();
-  benchmark::Shutdown();
-  return 0;
+  return voc::bench::RunRegistered(argc, argv, RegisterAll, [] { current.reset(); });
 }

@@ -43,6 +43,7 @@
 #include "services/triage/reports/voice_report_service.h"
 #include "services/triage/store/triage_store.h"
 #include "services/triage/store/voice_rollup_store.h"
+#include "tests/benchmarks/bench_main.h"
 #include "tests/benchmarks/bench_support.h"
 #include "tests/support/servers.h"
 
@@ -253,10 +254,5 @@ void RegisterAll() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  RegisterAll();
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  current.reset();
-  benchmark::Shutdown();
-  return 0;
+  return voc::bench::RunRegistered(argc, argv, RegisterAll, [] { current.reset(); });
 }

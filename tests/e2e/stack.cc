@@ -14,8 +14,8 @@ namespace voc::e2e {
 
 const std::vector<std::string>& ServiceNames() {
   // voc-identity first: the others ask it about API keys (issue 9).
-  static const std::vector<std::string> names = {"identity", "ingest", "triage", "assignment", "tracking",
-                                                 "verification"};
+  static const std::vector<std::string> names = {"identity", "ingest",       "triage",  "assignment",
+                                                 "tracking", "verification", "entities"};
   return names;
 }
 
@@ -26,7 +26,7 @@ std::string BinaryFor(const std::string& name) {
       {"ingest", VOC_INGEST_BIN},         {"triage", VOC_TRIAGE_BIN},
       {"assignment", VOC_ASSIGNMENT_BIN}, {"tracking", VOC_TRACKING_BIN},
       {"verification", VOC_VERIFICATION_BIN}, {"identity", VOC_IDENTITY_BIN},
-      {"notify", VOC_NOTIFY_BIN}};
+      {"notify", VOC_NOTIFY_BIN},         {"entities", VOC_ENTITIES_BIN}};
   return binaries.at(name);
 }
 
@@ -50,6 +50,9 @@ Stack::Stack(StackOptions options) : options_(options), services_(ServiceNames()
   assignment_ = voc::v1::AssignmentService::NewStub(ChannelAs("assignment", "tester"));
   tracking_ = voc::v1::TrackingService::NewStub(ChannelAs("tracking", "tester"));
   verification_ = voc::v1::VerificationService::NewStub(ChannelAs("verification", "tester"));
+  entities_ = voc::v1::EntityService::NewStub(ChannelAs("entities", "tester"));
+  root_causes_ = voc::v1::RootCauseService::NewStub(ChannelAs("triage", "tester"));
+  outreach_for_people_ = voc::v1::OutreachService::NewStub(ChannelAs("entities", "gateway"));
   tracking_for_people_ = voc::v1::TrackingService::NewStub(ChannelAs("tracking", "gateway"));
   projects_for_people_ = voc::v1::ProjectWorkflowService::NewStub(ChannelAs("tracking", "gateway"));
   rpc::ChannelSecurity admin;
@@ -65,6 +68,9 @@ Stack::~Stack() {
   assignment_.reset();
   tracking_.reset();
   verification_.reset();
+  entities_.reset();
+  root_causes_.reset();
+  outreach_for_people_.reset();
   tracking_for_people_.reset();
   projects_for_people_.reset();
   identity_admin_.reset();
@@ -118,6 +124,14 @@ void Stack::WriteConfig() {
           << "      log: {enabled: true}\n"
           << "      email: {smtp_url: \"" << options_.smtp_url << "\", from: voc@example.com, starttls: \"off\","
           << " timeout_ms: 10000}\n";
+    } else if (name == "entities") {
+      // The shipped schema; the shipped contact rules (at most 2 a customer
+      // in 30 days, quiet 21:00-09:00 in the customer's zone).
+      out << "    schema: config/entities.yaml\n"
+          << "    schema_reload_interval_ms: 0\n"
+          << "    import_batch_rows: 500\n"
+          << "    outreach:\n"
+          << "      run_interval_ms: " << options_.outreach_run_interval_ms << "\n";
     } else if (name == "verification") {
       out << "    check_delay_hours: " << options_.check_delay_hours << "\n"
           << "    window_days: " << options_.window_days << "\n"

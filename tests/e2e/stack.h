@@ -1,6 +1,9 @@
 // An end-to-end VoC Loop: a private redis-server and every service as its
 // own process (the real binaries), SQLite files in a temporary folder, the
-// dev clock on so tests can move the whole system's time forward.
+// dev clock on so tests can move the whole system's time forward. Issue 13:
+// voc-entities (operational data, the root-cause join, outreach) runs in
+// every stack; triage's root causes call it, and it reads who complained
+// from ingest and triage.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -16,8 +19,11 @@
 #include "tests/support/servers.h"
 #include "voc/v1/assignment.grpc.pb.h"
 #include "voc/v1/devclock.grpc.pb.h"
+#include "voc/v1/entities.grpc.pb.h"
 #include "voc/v1/identity.grpc.pb.h"
 #include "voc/v1/ingest.grpc.pb.h"
+#include "voc/v1/outreach.grpc.pb.h"
+#include "voc/v1/rootcause.grpc.pb.h"
 #include "voc/v1/tracking.grpc.pb.h"
 #include "voc/v1/triage.grpc.pb.h"
 #include "voc/v1/verification.grpc.pb.h"
@@ -44,6 +50,9 @@ struct StackOptions {
   // services.tracking.overdue_digest_at: off by default, so a test that
   // moves the clock past 08:30 gets no digest it did not ask for.
   std::string overdue_digest_at = "off";
+  // services.entities.outreach.run_interval_ms: 0 (the default here) runs a
+  // campaign only by RunCampaign, so a test decides when it sends.
+  int outreach_run_interval_ms = 0;
 };
 
 class Stack {
@@ -76,12 +85,17 @@ class Stack {
   voc::v1::AssignmentService::Stub& assignment() { return *assignment_; }
   voc::v1::TrackingService::Stub& tracking() { return *tracking_; }
   voc::v1::VerificationService::Stub& verification() { return *verification_; }
+  // Issue 13: voc-entities' rows and imports, and triage's root causes.
+  voc::v1::EntityService::Stub& entities() { return *entities_; }
+  voc::v1::RootCauseService::Stub& root_causes() { return *root_causes_; }
 
   // The tracking stub of the "gateway" principal: a call made with
   // testing::ActFor(context, person) is that person's, as from the web page.
   voc::v1::TrackingService::Stub& tracking_for_people() { return *tracking_for_people_; }
   // The project workflow (the VoC committee's decisions) the same way.
   voc::v1::ProjectWorkflowService::Stub& projects_for_people() { return *projects_for_people_; }
+  // Outreach (voc-entities) the same way: segments, campaigns, the head's approval.
+  voc::v1::OutreachService::Stub& outreach_for_people() { return *outreach_for_people_; }
   // voc-identity as the bootstrap admin key (scope admin): makes accounts
   // and API keys for the tests.
   voc::v1::IdentityService::Stub& identity_admin() { return *identity_admin_; }
@@ -113,6 +127,9 @@ class Stack {
   std::unique_ptr<voc::v1::AssignmentService::Stub> assignment_;
   std::unique_ptr<voc::v1::TrackingService::Stub> tracking_;
   std::unique_ptr<voc::v1::VerificationService::Stub> verification_;
+  std::unique_ptr<voc::v1::EntityService::Stub> entities_;
+  std::unique_ptr<voc::v1::RootCauseService::Stub> root_causes_;
+  std::unique_ptr<voc::v1::OutreachService::Stub> outreach_for_people_;
   std::unique_ptr<voc::v1::TrackingService::Stub> tracking_for_people_;
   std::unique_ptr<voc::v1::ProjectWorkflowService::Stub> projects_for_people_;
   std::unique_ptr<voc::v1::IdentityService::Stub> identity_admin_;

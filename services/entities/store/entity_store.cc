@@ -3,8 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <unordered_map>
 
+#include "common/log/log.h"
+#include "common/status/status.h"
 #include "common/storage/errors.h"
 #include "common/storage/rows.h"
 
@@ -137,6 +140,37 @@ void WriteHistory(soci::session& s, const std::string& entity, std::vector<Histo
     q, soci::use(entity), soci::use(r.key), soci::use(r.attribute), soci::use(r.old_value), soci::use(r.new_value),
         soci::use(now_ms), soci::use(actor);
   }, 100);
+}
+
+// The value of `attribute` in a row's attributes_json, as SQL: the same
+// text in the lookup index and in the statements that read through it (a
+// planner matches the expression as written). Canonical values are JSON
+// strings, so both give the text that was stored.
+std::string LookupExpression(soci::session& s, const std::string& attribute) {
+  if (s.get_backend_name() == "postgresql") return "(attributes_json::jsonb ->> '" + attribute + "')";
+  return "json_extract(attributes_json, '$." + attribute + "')";
+}
+
+absl::Status CheckNames(const std::string& entity, const std::string& attribute) {
+  if (!IsName(entity)) return absl::InvalidArgumentError("entity: '" + entity + "' is not a schema name");
+  if (!IsName(attribute)) return absl::InvalidArgumentError("attribute: '" + attribute + "' is not a schema name");
+  return absl::OkStatus();
+}
+
+// The statement of FindRowsByAttribute for `n` values: the entity is
+// written as a literal so that the planners see the partial index's
+// condition (a bound parameter would not imply it). SQLite without
+// statistics (nothing here runs ANALYZE) prefers the primary key's prefix
+// (entity = ?) - a pass over the entity - so once the index is known to
+// exist the statement names it (INDEXED BY); PostgreSQL's planner picks it
+// by itself, with or without statistics.
+std::string ByAttributeSql(soci::session& s, const std::string& entity, const std::string& attribute, std::size_t n,
+                           bool indexed) {
+  const bool sqlite = s.get_backend_name() != "postgresql";
+  return "SELECT entity_key, attributes_json, created_ms, updated_ms FROM entity_rows" +
+         std::string(sqlite && indexed ? " INDEXED BY " + LookupIndexName(entity, attribute) : "") +
+         " WHERE entity = '" + entity + "' AND " + LookupExpression(s, attribute) + " IN " +
+         storage::Placeholders("v", n);
 }
 
 }  // namespace
@@ -309,6 +343,102 @@ absl::StatusOr<std::vector<EntityRecord>> EntityStore::FindRows(const std::strin
         });
       }
       return out;
+    });
+  });
+}
+
+std::string LookupIndexName(const std::string& entity, const std::string& attribute) {
+  std::uint32_t h = 2166136261u;  // FNV-1a over "entity\0attribute"
+  for (const char c : entity + std::string(1, '\0') + attribute) {
+    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  }
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%08x", h);
+  return "entity_lookup_" + (entity + "_" + attribute).substr(0, 40) + "_" + hex;
+}
+
+absl::Status EntityStore::EnsureLookupIndex(const std::string& entity, const std::string& attribute) {
+  VOC_RETURN_IF_ERROR(CheckNames(entity, attribute));
+  {
+    std::lock_guard lock(indexed_mu_);
+    if (indexed_.count({entity, attribute}) > 0) return absl::OkStatus();
+  }
+  const std::string name = LookupIndexName(entity, attribute);
+  absl::Status made = storage::Guarded("making the lookup index " + name, [&] {
+    db_.InTransaction([&](soci::session& s) {
+      s << "CREATE INDEX IF NOT EXISTS " + name + " ON entity_rows (" + LookupExpression(s, attribute) +
+               ") WHERE entity = '" + entity + "'";
+    });
+  });
+  if (!made.ok()) return made;
+  std::lock_guard lock(indexed_mu_);
+  indexed_.insert({entity, attribute});
+  return absl::OkStatus();
+}
+
+absl::Status EntityStore::EnsureLookupIndexes(const EntitySchema& schema) {
+  for (const EntityDef& e : schema.entities()) {
+    for (const FeedbackLink& l : e.lookups) VOC_RETURN_IF_ERROR(EnsureLookupIndex(e.name, l.attribute));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<EntityRecord>> EntityStore::FindRowsByAttribute(const std::string& entity,
+                                                                           const std::string& attribute,
+                                                                           const std::vector<std::string>& values) {
+  VOC_RETURN_IF_ERROR(CheckNames(entity, attribute));
+  const absl::Status index = EnsureLookupIndex(entity, attribute);
+  if (!index.ok()) {
+    // The statement is right without it, only slower (a pass over the
+    // entity's rows); the next call tries again.
+    log::Warn("entities_lookup_index_failed", {{"entity", entity}, {"attribute", attribute},
+                                               {"error", std::string(index.message())}});
+  }
+  absl::StatusOr<std::vector<EntityRecord>> found = storage::Guarded("reading entity rows by " + attribute, [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<EntityRecord> out;
+      for (std::size_t start = 0; start < values.size(); start += kKeysPerSelect) {
+        const std::size_t n = std::min(kKeysPerSelect, values.size() - start);
+        const std::vector<std::string> params(values.begin() + static_cast<long>(start),
+                                              values.begin() + static_cast<long>(start + n));
+        storage::ForEachRow(s, ByAttributeSql(s, entity, attribute, n, index.ok()), params, [&](const soci::row& r) {
+          out.push_back({entity, r.get<std::string>(0), ParseAttributesJson(r.get<std::string>(1)),
+                         storage::AsInt(r, 2), storage::AsInt(r, 3), {}});
+        });
+      }
+      // A row has one value of the attribute: no row comes twice.
+      std::sort(out.begin(), out.end(), [](const EntityRecord& a, const EntityRecord& b) { return a.key < b.key; });
+      return out;
+    });
+  });
+  if (!found.ok()) {
+    // Perhaps the index was dropped under us ("no such index"): made again next time.
+    std::lock_guard lock(indexed_mu_);
+    indexed_.erase({entity, attribute});
+  }
+  return found;
+}
+
+absl::StatusOr<std::string> EntityStore::ExplainFindRowsByAttribute(const std::string& entity,
+                                                                    const std::string& attribute,
+                                                                    const std::vector<std::string>& values) {
+  VOC_RETURN_IF_ERROR(CheckNames(entity, attribute));
+  bool indexed = false;
+  {
+    std::lock_guard lock(indexed_mu_);
+    indexed = indexed_.count({entity, attribute}) > 0;
+  }
+  return storage::Guarded("explaining a lookup", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      const bool sqlite = s.get_backend_name() != "postgresql";
+      const std::size_t n = std::min(kKeysPerSelect, std::max<std::size_t>(1, values.size()));
+      std::vector<std::string> params(values.begin(), values.begin() + static_cast<long>(std::min(n, values.size())));
+      params.resize(n);
+      std::string plan;
+      storage::ForEachRow(s, std::string(sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") +
+                                 ByAttributeSql(s, entity, attribute, n, indexed),
+                          params, [&](const soci::row& r) { plan += storage::AsString(r, sqlite ? 3 : 0) + "\n"; });
+      return plan;
     });
   });
 }

@@ -11,7 +11,9 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -65,9 +67,38 @@ class EntityStore {
   // statements of at most 200 keys.
   absl::StatusOr<std::vector<EntityRecord>> FindRows(const std::string& entity, const std::vector<std::string>& keys);
 
+  // Issue 13, the schema's `lookup`: the rows of `entity` whose non-key
+  // `attribute` is one of `values` (canonical text), in key order, no
+  // history; statements of at most 200 values. Reads through the lookup
+  // index of (entity, attribute), made on first use when EnsureLookupIndex
+  // was not called (a lookup a schema reload added).
+  absl::StatusOr<std::vector<EntityRecord>> FindRowsByAttribute(const std::string& entity,
+                                                                const std::string& attribute,
+                                                                const std::vector<std::string>& values);
+  // The lookup index of (entity, attribute): a partial expression index on
+  // the attribute's value in attributes_json, over that entity's rows only,
+  // so the database keeps it in step with every upsert and imports of other
+  // entities do not pay for it. CREATE INDEX IF NOT EXISTS: idempotent, and
+  // built over the rows already stored. Names must be schema names
+  // (IsName: they are written into the SQL).
+  absl::Status EnsureLookupIndex(const std::string& entity, const std::string& attribute);
+  // Every lookup of `schema` (at start, so the first join does not build them).
+  absl::Status EnsureLookupIndexes(const EntitySchema& schema);
+  // The plan of FindRowsByAttribute's statement as this store would run it
+  // now (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL), one line a step.
+  absl::StatusOr<std::string> ExplainFindRowsByAttribute(const std::string& entity, const std::string& attribute,
+                                                         const std::vector<std::string>& values);
+
  private:
   storage::Database& db_;
+  std::mutex indexed_mu_;
+  std::set<std::pair<std::string, std::string>> indexed_;  // lookup indexes known to exist
 };
+
+// The name of the lookup index of (entity, attribute): readable, and a
+// hash of both so that "a_b"+"c" and "a"+"b_c" differ; at most 63 bytes
+// (PostgreSQL's identifier limit).
+std::string LookupIndexName(const std::string& entity, const std::string& attribute);
 
 // The attributes' JSON object text and back (sorted by name).
 std::string AttributesJson(const std::map<std::string, std::string>& attributes);
