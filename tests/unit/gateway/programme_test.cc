@@ -548,7 +548,7 @@ TEST_F(GatewayProgrammeTest, OneWeeksDigestWithItsParts) {
   EXPECT_DOUBLE_EQ(row[0]["ci_low"].get<double>(), -0.186);
   EXPECT_EQ(row[0]["verdict"], "fewer_complaints");
   backend_.digest.clear_outreach();
-  backend_.digest_requests.clear();
+  backend_.digest_requests.pop_back();  // the company-wide request below is the second
 
   // The company-wide digest: no department; its lesson may be absent.
   backend_.digest.clear_lesson();
