@@ -330,9 +330,12 @@ $(sed 's/^/      /' "$ACCOUNTS")
         --subject-en "Xingchen E7: free brake pad replacement" \
         --body-en "Your car is of batch B-2026-07: its brake pads are replaced free of charge." --submit
     VOC_API_KEY_FILE=var/secrets/data.key ./build/cli/voc campaigns show camp-1
-    # Then approve it on the web page: log in as p-michael-brown (head of Product
-    # Quality, config/directory.yaml; only the campaign's department head may), open
-    # Tasks & projects: Outreach campaigns lists camp-1 with its segment's size; 批准 / Approve.
+    # Or on the web page, as p-emily-carter (an analyst): Insights, the signal 异响 + 4s店,
+    # its Root cause, 发起关怀活动 / Start a campaign on vehicle.production_batch = B-2026-07
+    # (topic product.defect): preview, save as draft, submit. Then approve it: log in as
+    # p-michael-brown (head of Product Quality, config/directory.yaml; only the campaign's
+    # department head may), open Tasks & projects: Outreach campaigns lists it with its
+    # segment's size; 批准 / Approve; its name opens its history.
 
 $MAIL_NOTE
 

@@ -296,5 +296,17 @@ absl::StatusOr<v1::Campaign> GrpcBackend::ApproveCampaign(const v1::CampaignActi
 absl::StatusOr<v1::Campaign> GrpcBackend::RejectCampaign(const v1::CampaignActionRequest& request) {
   return Call<v1::Campaign>(stubs_->outreach.get(), "entities", &v1::OutreachService::Stub::RejectCampaign, request);
 }
+absl::StatusOr<v1::Segment> GrpcBackend::CreateSegment(const v1::CreateSegmentRequest& request) {
+  return Call<v1::Segment>(stubs_->outreach.get(), "entities", &v1::OutreachService::Stub::CreateSegment, request);
+}
+absl::StatusOr<v1::Campaign> GrpcBackend::CreateCampaign(const v1::CreateCampaignRequest& request) {
+  return Call<v1::Campaign>(stubs_->outreach.get(), "entities", &v1::OutreachService::Stub::CreateCampaign, request);
+}
+absl::StatusOr<v1::Campaign> GrpcBackend::SubmitCampaign(const v1::CampaignActionRequest& request) {
+  return Call<v1::Campaign>(stubs_->outreach.get(), "entities", &v1::OutreachService::Stub::SubmitCampaign, request);
+}
+absl::StatusOr<v1::Campaign> GrpcBackend::CancelCampaign(const v1::CampaignActionRequest& request) {
+  return Call<v1::Campaign>(stubs_->outreach.get(), "entities", &v1::OutreachService::Stub::CancelCampaign, request);
+}
 
 }  // namespace voc::gateway

@@ -98,6 +98,10 @@ class GrpcBackend final : public GatewayBackend {
   absl::StatusOr<v1::SegmentPreview> PreviewSegment(const v1::PreviewSegmentRequest& request) override;
   absl::StatusOr<v1::Campaign> ApproveCampaign(const v1::CampaignActionRequest& request) override;
   absl::StatusOr<v1::Campaign> RejectCampaign(const v1::CampaignActionRequest& request) override;
+  absl::StatusOr<v1::Segment> CreateSegment(const v1::CreateSegmentRequest& request) override;
+  absl::StatusOr<v1::Campaign> CreateCampaign(const v1::CreateCampaignRequest& request) override;
+  absl::StatusOr<v1::Campaign> SubmitCampaign(const v1::CampaignActionRequest& request) override;
+  absl::StatusOr<v1::Campaign> CancelCampaign(const v1::CampaignActionRequest& request) override;
 
  private:
   // Calls `rpc` on `stub` with a deadline; the reply or the server's status.

@@ -4,11 +4,17 @@
 //                                         the segment's size now (PreviewSegment)
 //   POST /api/campaigns/{id}/approve      {"note"}      ApproveCampaign
 //   POST /api/campaigns/{id}/reject       {"reason"}    RejectCampaign (reason required)
+//   POST /api/campaigns/{id}/submit       {"note"}      SubmitCampaign (DRAFT -> PENDING_APPROVAL)
+//   POST /api/campaigns/{id}/cancel       {"reason"}    CancelCampaign (reason required)
+//   POST /api/campaigns                   {"campaign": Campaign (proto JSON)}  CreateCampaign (a DRAFT)
+//   POST /api/segments                    {"display_name", "query"}            CreateSegment
 //   POST /api/segments/preview            {"query": SegmentQuery (proto JSON), "sample_size"}
 // voc-entities decides who may (the call is made for the person; approve and
 // reject only the head of the campaign's department). Each campaign's
 // "can_decide" is only a hint for the page (the person heads its department
-// in the org directory); the service still refuses anyone else with 403.
+// in the org directory), and so are "can_submit" / "can_cancel" (its author,
+// an analyst, an admin or the head); the service still refuses anyone else
+// with 403.
 // JSON: docs/api.md ("Gateway", "Campaigns").
 #include <google/protobuf/util/json_util.h>
 #include <nlohmann/json.hpp>
@@ -113,6 +119,10 @@ nlohmann::json CampaignJson(const v1::Campaign& c, const Caller& caller,
   for (const auto& d : departments) {
     if (d.id == c.department()) heads = caller.is_person() && d.head == caller.person_id;
   }
+  // As voc-entities' MayActOnCampaign, from the session's roles.
+  const bool acts = caller.is_person() && (heads || caller.person_id == c.created_by() ||
+                                           caller.roles.count("analyst") > 0 || caller.roles.count("admin") > 0);
+  const bool open = c.state() != v1::CAMPAIGN_STATE_SENT && c.state() != v1::CAMPAIGN_STATE_CANCELLED;
   return {{"id", c.id()},
           {"display_name", c.display_name()},
           {"department", c.department()},
@@ -136,7 +146,42 @@ nlohmann::json CampaignJson(const v1::Campaign& c, const Caller& caller,
             {"deferred_quiet_hours", c.counts().deferred_quiet_hours()}}},
           {"created_by", c.created_by()},
           // A hint for the page: voc-entities decides.
-          {"can_decide", heads && c.state() == v1::CAMPAIGN_STATE_PENDING_APPROVAL}};
+          {"can_decide", heads && c.state() == v1::CAMPAIGN_STATE_PENDING_APPROVAL},
+          {"can_submit", acts && c.state() == v1::CAMPAIGN_STATE_DRAFT},
+          {"can_cancel", acts && open}};
+}
+
+nlohmann::json SegmentJson(const v1::Segment& s) {
+  return {{"id", s.id()},
+          {"display_name", s.display_name()},
+          {"query", QueryJson(s.query())},
+          {"size_at_creation", s.size_at_creation()},
+          {"created_by", s.created_by()},
+          {"create_time", Time(s.create_time())}};
+}
+
+// body["query"] as a SegmentQuery (proto JSON); the error response when it is not one.
+std::optional<HttpResponse> ParseQuery(const nlohmann::json& body, v1::SegmentQuery* out) {
+  auto q = body.find("query");
+  if (q == body.end() || !q->is_object()) return Bad("query: must be an object (entity, where)");
+  const auto parsed = google::protobuf::util::JsonStringToMessage(q->dump(), out);
+  if (!parsed.ok()) return Bad("query: " + std::string(parsed.message()));
+  return std::nullopt;
+}
+
+// body["campaign"] as a new Campaign (proto JSON). What voc-entities sets
+// (id, state, events, counts, created_by) may not be given.
+std::optional<HttpResponse> ParseCampaign(const nlohmann::json& body, v1::Campaign* out) {
+  auto c = body.find("campaign");
+  if (c == body.end() || !c->is_object()) return Bad("campaign: must be an object (display_name, department, ...)");
+  const auto parsed = google::protobuf::util::JsonStringToMessage(c->dump(), out);
+  if (!parsed.ok()) return Bad("campaign: " + std::string(parsed.message()));
+  if (!out->id().empty()) return Bad("campaign.id: set by voc-entities");
+  if (out->state() != v1::CAMPAIGN_STATE_UNSPECIFIED) return Bad("campaign.state: a new campaign is a DRAFT");
+  if (out->events_size() > 0) return Bad("campaign.events: written by voc-entities");
+  if (out->has_counts()) return Bad("campaign.counts: written by voc-entities");
+  if (!out->created_by().empty()) return Bad("campaign.created_by: the logged-in person");
+  return std::nullopt;
 }
 
 }  // namespace
@@ -145,15 +190,25 @@ std::optional<HttpResponse> Router::OutreachRoute(const std::vector<std::string>
                                                   const std::map<std::string, std::string>& query,
                                                   const HttpRequest& request, const For& f) const {
   const bool is_get = request.method == "GET" || request.method == "HEAD";
+  if (seg.size() == 2 && seg[1] == "segments") {
+    if (request.method != "POST") return NotAllowed("POST");
+    nlohmann::json body;
+    if (auto bad = Body(request, &body)) return *bad;
+    v1::CreateSegmentRequest create;
+    std::string name;
+    if (auto bad = Text(body, "display_name", &name)) return *bad;
+    create.set_display_name(name);
+    if (auto bad = ParseQuery(body, create.mutable_query())) return *bad;
+    auto answer = f.backend.CreateSegment(create);
+    if (!answer.ok()) return FromService(answer.status());
+    return OutJson(201, {{"segment", SegmentJson(*answer)}});
+  }
   if (seg.size() == 3 && seg[1] == "segments" && seg[2] == "preview") {
     if (request.method != "POST") return NotAllowed("POST");
     nlohmann::json body;
     if (auto bad = Body(request, &body)) return *bad;
     v1::PreviewSegmentRequest preview;
-    auto q = body.find("query");
-    if (q == body.end() || !q->is_object()) return Bad("query: must be an object (entity, where)");
-    const auto parsed = google::protobuf::util::JsonStringToMessage(q->dump(), preview.mutable_query());
-    if (!parsed.ok()) return Bad("query: " + std::string(parsed.message()));
+    if (auto bad = ParseQuery(body, preview.mutable_query())) return *bad;
     if (auto s = body.find("sample_size"); s != body.end() && !s->is_null()) {
       if (!s->is_number_integer() || s->get<std::int64_t>() < 0 || s->get<std::int64_t>() > 100) {
         return Bad("sample_size: must be 0..100");
@@ -165,8 +220,17 @@ std::optional<HttpResponse> Router::OutreachRoute(const std::vector<std::string>
     return OutJson(200, {{"preview", PreviewJson(*answer)}});
   }
   if (seg.size() < 2 || seg[1] != "campaigns") return std::nullopt;
+  if (seg.size() == 2 && request.method == "POST") {
+    nlohmann::json body;
+    if (auto bad = Body(request, &body)) return *bad;
+    v1::CreateCampaignRequest create;
+    if (auto bad = ParseCampaign(body, create.mutable_campaign())) return *bad;
+    auto answer = f.backend.CreateCampaign(create);
+    if (!answer.ok()) return FromService(answer.status());
+    return OutJson(201, {{"campaign", CampaignJson(*answer, f.caller, departments_)}});
+  }
   if (seg.size() == 2) {
-    if (!is_get) return NotAllowed("GET");
+    if (!is_get) return NotAllowed("GET, POST");
     v1::ListCampaignsRequest list;
     if (auto it = query.find("department"); it != query.end() && !it->second.empty()) {
       if (!IsId(it->second)) return Bad("department: not a department id");
@@ -195,12 +259,7 @@ std::optional<HttpResponse> Router::OutreachRoute(const std::vector<std::string>
       out["segment_error"] = StatusJson(segment.status())["error"];
       return OutJson(200, out);
     }
-    out["segment"] = {{"id", segment->id()},
-                      {"display_name", segment->display_name()},
-                      {"query", QueryJson(segment->query())},
-                      {"size_at_creation", segment->size_at_creation()},
-                      {"created_by", segment->created_by()},
-                      {"create_time", Time(segment->create_time())}};
+    out["segment"] = SegmentJson(*segment);
     v1::PreviewSegmentRequest preview;
     *preview.mutable_query() = segment->query();
     auto previewed = f.backend.PreviewSegment(preview);
@@ -211,17 +270,25 @@ std::optional<HttpResponse> Router::OutreachRoute(const std::vector<std::string>
     }
     return OutJson(200, out);
   }
-  if (seg.size() == 4 && (seg[3] == "approve" || seg[3] == "reject")) {
+  if (seg.size() == 4 && (seg[3] == "approve" || seg[3] == "reject" || seg[3] == "submit" || seg[3] == "cancel")) {
     if (request.method != "POST") return NotAllowed("POST");
     nlohmann::json body;
     if (auto bad = Body(request, &body)) return *bad;
     v1::CampaignActionRequest action;
     action.set_id(seg[2]);
+    // Reject and cancel say why (the event's note); approve and submit may.
+    const bool needs_reason = seg[3] == "reject" || seg[3] == "cancel";
     std::string note;
-    if (auto bad = Text(body, seg[3] == "reject" ? "reason" : "note", &note)) return *bad;
-    if (seg[3] == "reject" && note.empty()) return Bad("reason: say why the campaign is rejected");
+    if (auto bad = Text(body, needs_reason ? "reason" : "note", &note)) return *bad;
+    if (needs_reason && note.empty()) {
+      return Bad(std::string("reason: say why the campaign is ") + (seg[3] == "reject" ? "rejected" : "cancelled"));
+    }
     action.set_note(note);
-    auto answer = seg[3] == "approve" ? f.backend.ApproveCampaign(action) : f.backend.RejectCampaign(action);
+    absl::StatusOr<v1::Campaign> answer;
+    if (seg[3] == "approve") answer = f.backend.ApproveCampaign(action);
+    if (seg[3] == "reject") answer = f.backend.RejectCampaign(action);
+    if (seg[3] == "submit") answer = f.backend.SubmitCampaign(action);
+    if (seg[3] == "cancel") answer = f.backend.CancelCampaign(action);
     if (!answer.ok()) return FromService(answer.status());
     return OutJson(200, {{"campaign", CampaignJson(*answer, f.caller, departments_)}});
   }

@@ -190,6 +190,20 @@ class GatewayBackend {
   virtual absl::StatusOr<v1::Campaign> RejectCampaign(const v1::CampaignActionRequest&) {
     return Unimplemented("RejectCampaign");
   }
+  // The page's campaign form (a segment saved, a draft made, submitted or
+  // cancelled for the person).
+  virtual absl::StatusOr<v1::Segment> CreateSegment(const v1::CreateSegmentRequest&) {
+    return Unimplemented("CreateSegment");
+  }
+  virtual absl::StatusOr<v1::Campaign> CreateCampaign(const v1::CreateCampaignRequest&) {
+    return Unimplemented("CreateCampaign");
+  }
+  virtual absl::StatusOr<v1::Campaign> SubmitCampaign(const v1::CampaignActionRequest&) {
+    return Unimplemented("SubmitCampaign");
+  }
+  virtual absl::StatusOr<v1::Campaign> CancelCampaign(const v1::CampaignActionRequest&) {
+    return Unimplemented("CancelCampaign");
+  }
 
   struct ClockReading {
     TimePoint now;

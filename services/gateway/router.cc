@@ -256,10 +256,12 @@ std::string RouteTemplate(const std::string& target) {
   // Issue 13: outreach (outreach_routes.cc).
   if (seg.size() == 2 && seg[1] == "campaigns") return "/api/campaigns";
   if (seg.size() == 3 && seg[1] == "campaigns") return "/api/campaigns/{id}";
-  if (seg.size() == 4 && seg[1] == "campaigns" && (seg[3] == "approve" || seg[3] == "reject")) {
+  if (seg.size() == 4 && seg[1] == "campaigns" && (seg[3] == "approve" || seg[3] == "reject" ||
+                                                       seg[3] == "submit" || seg[3] == "cancel")) {
     return "/api/campaigns/{id}/" + seg[3];
   }
   if (seg.size() == 3 && seg[1] == "segments" && seg[2] == "preview") return "/api/segments/preview";
+  if (seg.size() == 2 && seg[1] == "segments") return "/api/segments";
   if (seg.size() == 4 && seg[1] == "projects" && (seg[3] == "decide" || seg[3] == "start" || seg[3] == "items")) {
     return "/api/projects/{id}/" + seg[3];
   }

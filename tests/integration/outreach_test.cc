@@ -530,45 +530,71 @@ TEST_P(OutreachTest, OverGrpcOnlyTheHeadApprovesThroughTheGateway) {
   server.Shutdown();
 }
 
+// The gateway's Router over gRPC to the real service: OutreachGrpc on a
+// loopback port behind the in-process authenticator, the gateway's channel
+// acting for the person each route is asked for.
+class GatewayOverGrpc {
+ public:
+  GatewayOverGrpc(OutreachService& service, const Clock& clock)
+      : auth_(testing::InProcessAuthenticator(creds_, clock, "entities")),
+        grpc_impl_(service, *auth_),
+        server_(rpc::ServerOptions{"entities", "127.0.0.1:0", nullptr}, std::vector<grpc::Service*>{&grpc_impl_}) {}
+
+  absl::Status Start() {
+    const auto port = server_.Start();
+    if (!port.ok()) return port.status();
+    auto channel = creds_.Channel("127.0.0.1:" + std::to_string(*port), "gateway");
+    gateway::GrpcBackendOptions options;
+    options.tracking = channel;  // never called here; a stub needs a channel
+    options.ingest = channel;
+    options.entities = channel;
+    options.deadline = std::chrono::milliseconds(10000);
+    backend_ = std::make_unique<gateway::GrpcBackend>(std::move(options), wall_);
+    auto directory = org::OrgDirectory::Load("config/directory.yaml");
+    if (!directory.ok()) return directory.status();
+    std::vector<org::Department> departments;
+    for (const auto* d : directory->Departments()) departments.push_back(*d);
+    router_ = std::make_unique<gateway::Router>(*backend_, departments, gateway::StaticFiles("/nonexistent"));
+    return absl::OkStatus();
+  }
+  gateway::HttpResponse Get(const std::string& target, const std::string& who) {
+    return router_->Handle({"GET", target, {}, ""}, Person(who));
+  }
+  gateway::HttpResponse Post(const std::string& target, const std::string& body, const std::string& who) {
+    gateway::HttpRequest r{"POST", target, {}, body};
+    r.headers["content-type"] = "application/json";
+    return router_->Handle(r, Person(who));
+  }
+  static nlohmann::json Json(const gateway::HttpResponse& r) { return nlohmann::json::parse(r.body); }
+  void Shutdown() { server_.Shutdown(); }
+
+ private:
+  static gateway::Caller Person(const std::string& id) {
+    gateway::Caller c;
+    c.person_id = id;
+    return c;
+  }
+  testing::TestCredentials creds_;
+  std::unique_ptr<auth::CallerAuthenticator> auth_;
+  OutreachGrpc grpc_impl_;
+  rpc::ServiceServer server_;
+  SystemClock wall_;
+  std::unique_ptr<gateway::GrpcBackend> backend_;
+  std::unique_ptr<gateway::Router> router_;
+};
+
 // Issue 13 (the Campaigns panel): the gateway's routes over gRPC to the real
 // service, each call made for the logged-in person: the list and a campaign
 // with its segment's size now, a segment preview, the head's approval; another
 // head's approve is the service's 403, a second approve its 409.
 TEST_P(OutreachTest, TheGatewaysCampaignRoutesReachTheServiceForThePerson) {
-  testing::TestCredentials creds;
-  auto auth = testing::InProcessAuthenticator(creds, clock_, "entities");
-  OutreachGrpc grpc_impl(*service_, *auth);
-  rpc::ServiceServer server(rpc::ServerOptions{"entities", "127.0.0.1:0", nullptr},
-                            std::vector<grpc::Service*>{&grpc_impl});
-  const auto port = server.Start();
-  ASSERT_TRUE(port.ok()) << port.status();
-  auto channel = creds.Channel("127.0.0.1:" + std::to_string(*port), "gateway");
-  gateway::GrpcBackendOptions options;
-  options.tracking = channel;  // never called here; a stub needs a channel
-  options.ingest = channel;
-  options.entities = channel;
-  options.deadline = std::chrono::milliseconds(10000);
-  SystemClock wall;
-  gateway::GrpcBackend backend(std::move(options), wall);
-  auto directory = org::OrgDirectory::Load("config/directory.yaml");
-  ASSERT_TRUE(directory.ok()) << directory.status();
-  std::vector<org::Department> departments;
-  for (const auto* d : directory->Departments()) departments.push_back(*d);
-  gateway::Router router(backend, departments, gateway::StaticFiles("/nonexistent"));
-  const auto person = [](const std::string& id) {
-    gateway::Caller c;
-    c.person_id = id;
-    return c;
-  };
-  const auto get = [&](const std::string& target, const std::string& who) {
-    return router.Handle({"GET", target, {}, ""}, person(who));
-  };
+  GatewayOverGrpc gateway(*service_, clock_);
+  ASSERT_TRUE(gateway.Start().ok());
+  const auto get = [&](const std::string& target, const std::string& who) { return gateway.Get(target, who); };
   const auto post = [&](const std::string& target, const std::string& body, const std::string& who) {
-    gateway::HttpRequest r{"POST", target, {}, body};
-    r.headers["content-type"] = "application/json";
-    return router.Handle(r, person(who));
+    return gateway.Post(target, body, who);
   };
-  const auto json = [](const gateway::HttpResponse& r) { return nlohmann::json::parse(r.body); };
+  const auto json = GatewayOverGrpc::Json;
 
   const std::string segment = MakeSegment();
   auto c = service_->CreateCampaign(DemoPerson("p-emily-carter"), Draft(segment));
@@ -615,7 +641,91 @@ TEST_P(OutreachTest, TheGatewaysCampaignRoutesReachTheServiceForThePerson) {
   auto stored = service_->GetCampaign(DemoPerson("p-michael-brown"), c->id());
   ASSERT_TRUE(stored.ok()) << stored.status();
   EXPECT_EQ(stored->state(), v1::CAMPAIGN_STATE_APPROVED);
-  server.Shutdown();
+  gateway.Shutdown();
+}
+
+// Issue 13 (the page's campaign form): a segment saved, a draft created,
+// submitted and cancelled through the gateway for the person. The service's
+// field error reaches the page naming the field and stores nothing; a
+// department member who is neither analyst nor head is its 403 at each step.
+TEST_P(OutreachTest, TheGatewayCreatesSubmitsAndCancelsACampaignForThePerson) {
+  GatewayOverGrpc gateway(*service_, clock_);
+  ASSERT_TRUE(gateway.Start().ok());
+  const auto json = GatewayOverGrpc::Json;
+  const std::string query = R"({"entity":"vehicle","where":[{"attribute":"production_batch","op":"eq",)"
+                            R"("values":["B-2026-07"]}]})";
+  const std::string segment_body = R"({"display_name":"B-2026-07 车主","query":)" + query + "}";
+
+  // p-xu-gang is a member of Logistics: neither analyst nor head.
+  const auto member_segment = gateway.Post("/api/segments", segment_body, "p-xu-gang");
+  EXPECT_EQ(member_segment.status, 403) << member_segment.body;
+  EXPECT_EQ(json(member_segment)["error"]["code"], "PERMISSION_DENIED");
+  const auto saved = gateway.Post("/api/segments", segment_body, "p-emily-carter");
+  ASSERT_EQ(saved.status, 201) << saved.body;
+  const std::string segment = json(saved)["segment"]["id"];
+  EXPECT_EQ(json(saved)["segment"]["size_at_creation"], static_cast<std::int64_t>(BatchOwners().size()));
+  EXPECT_EQ(json(saved)["segment"]["created_by"], "p-emily-carter");
+
+  nlohmann::json campaign = {
+      {"display_name", "E7 刹车片免费更换"},
+      {"department", "product_quality"},
+      {"issue", {{"kind", "finding"}, {"id", "signal:异响,4s店 vehicle.production_batch=B-2026-07"},
+                 {"topic", "product.defect"}}},
+      {"segment_id", segment},
+      {"message", {{"subject_zh", "星辰 E7 刹车片免费更换"}, {"body_zh", "您的车辆可免费更换刹车片。"},
+                   {"subject_en", "Xingchen E7: free brake pad replacement"}, {"body_en", ""}}},
+      {"channel", "email"},
+      {"start_time", "2026-12-05T02:00:00Z"},
+      {"holdout_share", 0.2}};
+  const auto empty = gateway.Post("/api/campaigns", nlohmann::json{{"campaign", campaign}}.dump(), "p-emily-carter");
+  EXPECT_EQ(empty.status, 400) << empty.body;
+  EXPECT_EQ(json(empty)["error"]["message"], "campaign.message.body_en: must not be empty");
+  auto none = service_->ListCampaigns(DemoPerson("p-emily-carter"), "");
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->campaigns_size(), 0);
+
+  campaign["message"]["body_en"] = "Your car's brake pads are replaced free of charge.";
+  const std::string create = nlohmann::json{{"campaign", campaign}}.dump();
+  EXPECT_EQ(gateway.Post("/api/campaigns", create, "p-xu-gang").status, 403);
+  const auto created = gateway.Post("/api/campaigns", create, "p-emily-carter");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = json(created)["campaign"]["id"];
+  EXPECT_EQ(json(created)["campaign"]["state"], "DRAFT");
+  EXPECT_EQ(json(created)["campaign"]["created_by"], "p-emily-carter");
+  EXPECT_EQ(json(created)["campaign"]["start_time"], "2026-12-05T02:00:00.000Z");
+  EXPECT_EQ(json(created)["campaign"]["can_submit"], true) << "its author";
+
+  const auto member_submit = gateway.Post("/api/campaigns/" + id + "/submit", "{}", "p-xu-gang");
+  EXPECT_EQ(member_submit.status, 403) << member_submit.body;
+  const auto submitted = gateway.Post("/api/campaigns/" + id + "/submit", R"({"note":"请审批"})", "p-emily-carter");
+  ASSERT_EQ(submitted.status, 200) << submitted.body;
+  EXPECT_EQ(json(submitted)["campaign"]["state"], "PENDING_APPROVAL");
+  EXPECT_EQ(json(gateway.Get("/api/campaigns/" + id, "p-michael-brown"))["campaign"]["can_decide"], true);
+
+  EXPECT_EQ(gateway.Post("/api/campaigns/" + id + "/cancel", R"({"reason":"x"})", "p-xu-gang").status, 403);
+  const auto cancelled =
+      gateway.Post("/api/campaigns/" + id + "/cancel", R"({"reason":"配件延期到货"})", "p-emily-carter");
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(json(cancelled)["campaign"]["state"], "CANCELLED");
+  EXPECT_EQ(json(cancelled)["campaign"]["can_cancel"], false);
+  EXPECT_EQ(gateway.Post("/api/campaigns/" + id + "/cancel", R"({"reason":"again"})", "p-emily-carter").status, 409);
+
+  // The history, as the Campaigns panel's detail shows it.
+  const auto shown = gateway.Get("/api/campaigns/" + id, "p-michael-brown");
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  std::vector<std::string> trail;
+  const nlohmann::json shown_body = json(shown);
+  for (const auto& e : shown_body["campaign"]["events"]) {
+    trail.push_back(e["action"].get<std::string>() + " " + e["actor"].get<std::string>() + " " +
+                    e["to_state"].get<std::string>() + " " + e["note"].get<std::string>());
+  }
+  EXPECT_EQ(trail, (std::vector<std::string>{"create p-emily-carter DRAFT ", "submit p-emily-carter PENDING_APPROVAL 请审批",
+                                             "cancel p-emily-carter CANCELLED 配件延期到货"}));
+  auto stored = service_->GetCampaign(DemoPerson("p-emily-carter"), id);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->state(), v1::CAMPAIGN_STATE_CANCELLED);
+  EXPECT_EQ(stored->message().body_en(), "Your car's brake pads are replaced free of charge.");
+  gateway.Shutdown();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OutreachTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

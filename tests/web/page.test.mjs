@@ -1610,7 +1610,9 @@ async function campaignRow(page, id) {
   return page.$eval(`[data-testid=campaign-rows] tr[data-id=${id}]`, (r) => ({
     cells: [...r.cells].map((c) => c.textContent),
     state: r.querySelector('[data-testid=campaign-state]').dataset.state,
-    buttons: r.querySelectorAll('button').length,
+    // The head's decision; and every action button (the name opens the detail).
+    decide: r.querySelectorAll('[data-testid=campaign-approve], [data-testid=campaign-reject]').length,
+    actions: [...r.cells[r.cells.length - 1].querySelectorAll('button')].map((b) => b.dataset.testid),
   }));
 }
 
@@ -1620,8 +1622,10 @@ test('a campaign preview shows the segment size; a non-head sees no buttons and 
   assert.equal(row.state, 'PENDING_APPROVAL');
   assert.deepEqual(row.cells.slice(0, 6), ['B-2026-07 批次刹车异响主动关怀', '待负责人批准', '物流部', '42 （创建时 40）',
     'signal:sig-3 · vehicle.brakes', '邮件']);
-  assert.equal(row.buttons, 0, 'an analyst does not approve');
-  assert.equal((await campaignRow(page, 'camp-2')).buttons, 0, 'a draft has no buttons');
+  assert.equal(row.decide, 0, 'an analyst does not approve');
+  assert.deepEqual(row.actions, ['campaign-cancel'], 'an analyst may cancel it');
+  assert.deepEqual((await campaignRow(page, 'camp-2')).actions, ['campaign-submit', 'campaign-cancel'],
+    'a draft: submit or cancel, no decision');
   assert.deepEqual(problems, []);
   await context.close();
 
@@ -1650,17 +1654,184 @@ test('the head of the campaign\'s department approves it and the state shows APP
   });
   const before = await campaignRow(page, 'camp-1');
   assert.deepEqual(before.cells.slice(1, 4), ['awaiting the head', 'Logistics', '42 (40 at creation)']);
-  assert.equal(before.buttons, 2);
-  assert.deepEqual(await texts(page, '[data-testid=campaign-rows] tr[data-id=camp-1] button'), ['Approve', 'Reject']);
+  assert.equal(before.decide, 2);
+  assert.deepEqual(await texts(page, '[data-testid=campaign-rows] tr[data-id=camp-1] td:last-child button'),
+    ['Approve', 'Reject', 'Cancel']);
   assert.equal(await page.$('[data-testid=campaign-rows] tr[data-id=camp-2]'), null, 'another department\'s campaign is not listed');
   await page.click('[data-testid=campaign-approve]');
   await page.waitForSelector('[data-testid=campaign-rows] tr[data-id=camp-1] [data-state=APPROVED]');
   const after = await campaignRow(page, 'camp-1');
   assert.equal(after.cells[1], 'approved');
-  assert.equal(after.buttons, 0);
+  assert.equal(after.decide, 0);
+  assert.deepEqual(after.actions, ['campaign-cancel'], 'an approved campaign not yet sent may still be cancelled');
   // Stored by the service, not only on the page.
   await page.reload();
   await page.waitForSelector('[data-testid=campaign-rows] tr[data-id=camp-1] [data-state=APPROVED]');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// --- issue 13: a campaign started from the Root cause view of the demo's
+// finding (the brake-squeal signal's batch B-2026-07), previewed, saved as a
+// draft, submitted; then cancelled, its history in both languages. The stub
+// validates like voc-entities (stub_outreach.h). camp-1 and camp-2 exist, so
+// the new one is camp-3 on segment seg-2.
+
+const SIGNAL_HASH = `#rootcause?signal=${encodeURIComponent('星辰S7,刹车,异响')}`;
+const inputValue = (page, testid) => page.$eval(`[data-testid=${testid}]`, (n) => n.value);
+
+test('a campaign from the root-cause finding: prefilled, previewed with its size, the service\'s field error, created and submitted (zh)', async () => {
+  const { page, context, problems } = await openPage('zh', { hash: '#insights', waitFor: '[data-testid=signal-rows] tr' });
+  const posts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && /\/api\/(segments|campaigns)/.test(r.url())) posts.push({ path: new URL(r.url()).pathname, body: r.postDataJSON() });
+  });
+  await page.click('[data-testid=signal-rows] tr:first-child [data-testid=signal-rootcause]');
+  await page.waitForSelector('[data-testid=rc-rows] tr[data-attribute="vehicle.production_batch"]');
+  assert.equal(await visible(page, 'campaign-form-box'), false);
+  await page.click('[data-testid=rc-rows] tr[data-attribute="vehicle.production_batch"] [data-testid=rc-start-campaign]');
+  await page.waitForSelector('[data-testid=campaign-form-box]:not([hidden])');
+  assert.equal(await page.textContent('[data-testid=cf-source]'), '问题：signal:星辰S7,刹车,异响；根因 vehicle.production_batch = B-2026-07。');
+  assert.equal(await inputValue(page, 'cf-query-entity'), 'vehicle');
+  assert.equal(await inputValue(page, 'cf-attribute'), 'production_batch');
+  assert.equal(await inputValue(page, 'cf-op'), 'eq');
+  assert.equal(await inputValue(page, 'cf-values'), 'B-2026-07');
+  assert.equal(await inputValue(page, 'cf-issue-kind'), 'finding');
+  assert.equal(await inputValue(page, 'cf-issue-id'), 'signal:星辰S7,刹车,异响 vehicle.production_batch=B-2026-07');
+  assert.equal(await inputValue(page, 'cf-name'), 'B-2026-07 客户主动关怀');
+  assert.equal(await page.isChecked('[data-testid=cf-not-complained]'), true);
+  assert.deepEqual(await texts(page, '[data-testid=cf-channel] option'), ['邮件', '短信', 'App 推送', '企业微信']);
+
+  // Preview: the owners of the batch, less those who complained on the topic lately.
+  await page.fill('[data-testid=cf-topic]', 'vehicle.brakes');
+  await page.click('[data-testid=cf-preview]');
+  await page.waitForSelector('[data-testid=cf-preview-result]:not([hidden])');
+  assert.equal(await page.textContent('[data-testid=cf-preview-result]'),
+    '目标客户 39 人（匹配 45 条记录；已排除 3 位近期已投诉的客户）。示例：c-20001, c-20002, c-20003, c-20004, c-20005');
+  assert.deepEqual(posts.at(-1), { path: '/api/segments/preview', body: { query: {
+    entity: 'vehicle', where: [{ attribute: 'production_batch', op: 'eq', values: ['B-2026-07'] }],
+    not_complained_topic: 'vehicle.brakes' }, sample_size: 5 } });
+  await page.uncheck('[data-testid=cf-not-complained]');
+  assert.equal(await visible(page, 'cf-preview-result'), false, 'a changed segment hides the stale preview');
+  await page.click('[data-testid=cf-preview]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=cf-preview-result]').textContent.startsWith('目标客户 42 人'));
+  await page.check('[data-testid=cf-not-complained]');
+  // A bad entity: the service's error beside the field.
+  await page.fill('[data-testid=cf-query-entity]', 'spaceship');
+  await page.click('[data-testid=cf-preview]');
+  await page.waitForSelector('[data-testid=cf-error-query-entity]:not([hidden])');
+  assert.equal(await page.textContent('[data-testid=cf-error-query-entity]'), 'no entity spaceship');
+  assert.match(await page.textContent('[data-testid=cf-message]'), /INVALID_ARGUMENT: query\.entity: no entity spaceship/);
+  await page.fill('[data-testid=cf-query-entity]', 'vehicle');
+
+  // An empty English template: refused naming the field; nothing is a campaign yet.
+  await page.selectOption('[data-testid=cf-department]', 'customer_success');
+  await page.fill('[data-testid=cf-subject-zh]', '星辰 E7 刹车片免费更换');
+  await page.fill('[data-testid=cf-body-zh]', '尊敬的客户 {customer_id}：您的车辆属于 B-2026-07 批次，可到店免费更换刹车片。');
+  await page.fill('[data-testid=cf-subject-en]', 'Xingchen E7: free brake pad replacement');
+  await page.click('[data-testid=cf-create]');
+  await page.waitForSelector('[data-testid=cf-error-body-en]:not([hidden])');
+  assert.equal(await page.textContent('[data-testid=cf-error-body-en]'), 'must not be empty');
+  assert.equal(await page.getAttribute('[data-testid=cf-body-en]', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('[data-testid=cf-message]'), /INVALID_ARGUMENT: campaign\.message\.body_en: must not be empty/);
+  assert.equal(await visible(page, 'cf-submit'), false);
+
+  await page.fill('[data-testid=cf-body-en]', 'Dear {customer_id}, your car is of batch B-2026-07: its brake pads are replaced free of charge.');
+  await page.click('[data-testid=cf-create]');
+  await page.waitForSelector('[data-testid=cf-submit]:not([hidden])');
+  assert.equal(await page.textContent('[data-testid=cf-message]'), '已保存草稿 camp-3（客群 seg-2，39 人）。请提交所属部门负责人审批。');
+  assert.equal(posts.filter((p) => p.path === '/api/segments').length, 1, 'the segment is saved once for both tries');
+  const created = posts.filter((p) => p.path === '/api/campaigns').at(-1).body.campaign;
+  assert.deepEqual(created, {
+    display_name: 'B-2026-07 客户主动关怀', department: 'customer_success',
+    issue: { kind: 'finding', id: 'signal:星辰S7,刹车,异响 vehicle.production_batch=B-2026-07', topic: 'vehicle.brakes' },
+    segment_id: 'seg-2',
+    message: { subject_zh: '星辰 E7 刹车片免费更换', body_zh: '尊敬的客户 {customer_id}：您的车辆属于 B-2026-07 批次，可到店免费更换刹车片。',
+      subject_en: 'Xingchen E7: free brake pad replacement',
+      body_en: 'Dear {customer_id}, your car is of batch B-2026-07: its brake pads are replaced free of charge.' },
+    channel: 'email', holdout_share: 0.1, effect_window_days: 14,
+  });
+  assert.equal(await page.isDisabled('[data-testid=cf-create]'), true, 'one draft per form');
+  await page.click('[data-testid=cf-submit]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=cf-message]').textContent.includes('已提交'));
+  assert.equal(await page.textContent('[data-testid=cf-message]'),
+    '活动 camp-3 已提交，待 客户成功部 负责人批准。可在“任务与项目”的主动关怀活动中查看。');
+  assert.equal(await visible(page, 'cf-submit'), false);
+
+  // It is in the Campaigns panel, awaiting the head.
+  await page.evaluate(() => { location.hash = '#work'; });
+  await page.waitForSelector('[data-testid=campaign-rows] tr[data-id=camp-3] [data-state=PENDING_APPROVAL]');
+  const row = await campaignRow(page, 'camp-3');
+  assert.deepEqual(row.cells.slice(0, 6), ['B-2026-07 客户主动关怀', '待负责人批准', '客户成功部', '39 （创建时 39）',
+    'finding:signal:星辰S7,刹车,异响 vehicle.production_batch=B-2026-07 · vehicle.brakes', '邮件']);
+  assert.deepEqual(row.actions, ['campaign-cancel']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the campaign is cancelled from the panel and its history lists every step (zh, en)', async () => {
+  const { page, context, problems } = await openPage('zh', { hash: '#work', waitFor: '[data-testid=campaign-rows] tr[data-id=camp-3]' });
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST') posts.push({ path: new URL(r.url()).pathname, body: r.postDataJSON() }); });
+  // A cancelled prompt posts nothing.
+  await page.evaluate(() => { window.prompt = (m) => { window.lastPrompt = m; return null; }; });
+  await page.click('[data-testid=campaign-rows] tr[data-id=camp-3] [data-testid=campaign-cancel]');
+  assert.equal(await page.evaluate(() => window.lastPrompt), '取消原因（必填）：');
+  assert.equal(posts.length, 0);
+  await page.evaluate(() => { window.prompt = () => '配件延期到货'; });
+  await page.click('[data-testid=campaign-rows] tr[data-id=camp-3] [data-testid=campaign-cancel]');
+  await page.waitForSelector('[data-testid=campaign-rows] tr[data-id=camp-3] [data-state=CANCELLED]');
+  assert.deepEqual(posts, [{ path: '/api/campaigns/camp-3/cancel', body: { reason: '配件延期到货' } }]);
+  assert.deepEqual((await campaignRow(page, 'camp-3')).actions, [], 'a cancelled campaign has no actions');
+  assert.match(await page.textContent('[data-testid=status]'), /已取消活动 B-2026-07 客户主动关怀。/);
+
+  await page.click('[data-testid=campaign-rows] tr[data-id=camp-3] [data-testid=campaign-open]');
+  await page.waitForSelector('[data-testid=campaign-detail]:not([hidden])');
+  assert.equal(await page.textContent('[data-testid=campaign-detail-title]'), 'B-2026-07 客户主动关怀 (camp-3) · 已取消');
+  const facts = await texts(page, '[data-testid=campaign-detail-facts] dd');
+  assert.equal(facts[2], 'vehicle: production_batch 等于 B-2026-07（排除近 90 天已就 vehicle.brakes 投诉的客户）');
+  assert.equal(facts[8], '已发送 0，对照组 0，未发送 0，因免打扰时段推迟 0');
+  const history = () => page.$$eval('[data-testid=campaign-events] tr', (rows) => rows.map((r) => [...r.cells].slice(1).map((c) => c.textContent)));
+  assert.deepEqual(await history(), [
+    ['p-emily-carter', '创建草稿', '草稿', ''],
+    ['p-emily-carter', '提交审批', '草稿 → 待负责人批准', ''],
+    ['p-emily-carter', '取消', '待负责人批准 → 已取消', '配件延期到货'],
+  ]);
+  const times = await page.$$eval('[data-testid=campaign-events] tr td:first-child', (cells) => cells.map((c) => c.textContent));
+  assert.ok(times.every((x) => /\d{4}\/\d{1,2}\/\d{1,2}/.test(x)), JSON.stringify(times));
+
+  await page.click('[data-testid=lang]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=campaign-detail-title]').textContent.endsWith('cancelled'));
+  assert.deepEqual(await history(), [
+    ['p-emily-carter', 'created', 'draft', ''],
+    ['p-emily-carter', 'submitted', 'draft → awaiting the head', ''],
+    ['p-emily-carter', 'cancelled', 'awaiting the head → cancelled', '配件延期到货'],
+  ]);
+  assert.equal((await texts(page, '[data-testid=campaign-detail-facts] dd'))[2],
+    'vehicle: production_batch is B-2026-07 (leaving out who complained on vehicle.brakes in the last 90 days)');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the campaign form from the view\'s source (no finding) in English, following a language switch', async () => {
+  const { page, context, problems } = await openPage('en', { hash: SIGNAL_HASH, waitFor: '[data-testid=rc-rows] tr' });
+  await page.click('[data-testid=rc-campaign]');
+  await page.waitForSelector('[data-testid=campaign-form-box]:not([hidden])');
+  assert.equal(await page.textContent('[data-testid=campaign-form-box] h2'), 'Start an outreach campaign');
+  assert.equal(await page.textContent('[data-testid=cf-source]'), 'Issue: signal:星辰S7,刹车,异响.');
+  assert.equal(await inputValue(page, 'cf-issue-kind'), 'signal');
+  assert.equal(await inputValue(page, 'cf-issue-id'), '星辰S7,刹车,异响');
+  assert.equal(await inputValue(page, 'cf-query-entity'), '', 'no finding: the segment is the person\'s to write');
+  await page.fill('[data-testid=cf-query-entity]', 'vehicle');
+  await page.fill('[data-testid=cf-attribute]', 'production_batch');
+  await page.fill('[data-testid=cf-values]', 'B-2026-07');
+  await page.click('[data-testid=cf-preview]');
+  await page.waitForSelector('[data-testid=cf-preview-result]:not([hidden])');
+  assert.match(await page.textContent('[data-testid=cf-preview-result]'), /^42 customers \(45 records matched; 0 who complained lately left out\)\. Sample: c-20001/);
+  // Another language, the same form: its labels follow.
+  await page.click('[data-testid=lang]');
+  assert.equal(await page.textContent('[data-testid=campaign-form-box] h2'), '发起主动关怀活动');
+  assert.match(await page.textContent('[data-testid=cf-preview-result]'), /^目标客户 42 人/);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -224,3 +224,36 @@ test('a #rootcause hash names exactly one source and survives a round trip', asy
   assert.equal(rootCauseParams('#rootcause?days=7'), null, 'a window without a source is no view');
   assert.equal(rootCauseParams('#insights'), null);
 });
+
+// Issue 13: the campaign form's first values for a root-cause finding, and
+// the service's field errors as the form names its fields.
+test('a finding prefills the segment of its entity and links the campaign to the finding', async () => {
+  const { campaignPrefill, findingEntity, cutBytes } = await import('../../services/gateway/web/campaign_form.js');
+  const { fieldError } = await import('../../services/gateway/web/programme.js');
+  const source = { kind: 'signal', value: '星辰S7,刹车,异响' };
+  assert.deepEqual(campaignPrefill(source, { attribute: 'vehicle.production_batch', value: 'B-2026-07' }), {
+    entity: 'vehicle', attribute: 'production_batch', op: 'eq', values: 'B-2026-07',
+    issue: { kind: 'finding', id: 'signal:星辰S7,刹车,异响 vehicle.production_batch=B-2026-07', topic: '' },
+  });
+  // From the source alone: a cluster or signal is the issue; a topic is its own topic.
+  assert.deepEqual(campaignPrefill({ kind: 'cluster', value: '7' }, null, 'logistics.delivery_delay').issue,
+    { kind: 'cluster', id: '7', topic: 'logistics.delivery_delay' });
+  assert.deepEqual(campaignPrefill({ kind: 'topic', value: 'app.crash' }, null).issue,
+    { kind: 'finding', id: 'topic:app.crash', topic: 'app.crash' });
+  assert.equal(campaignPrefill({ kind: 'topic', value: 'app.crash' }, null).entity, '');
+  // The feedback's own fields are no entity's records: no segment from them.
+  assert.equal(findingEntity('feedback.app_version'), null);
+  assert.deepEqual(findingEntity('store_day.staff_on_shift'), { entity: 'store_day', attribute: 'staff_on_shift' });
+  assert.equal(findingEntity('nodot'), null);
+  // The issue id fits voc-entities' 200 bytes, cut between characters.
+  const long = campaignPrefill({ kind: 'signal', value: '异'.repeat(100) }, { attribute: 'vehicle.model', value: 'E7' }).issue.id;
+  assert.ok(new TextEncoder().encode(long).length <= 200);
+  assert.equal(long, `signal:${'异'.repeat(64)}`);
+  assert.equal(cutBytes('ab异', 4), 'ab');
+
+  assert.deepEqual(fieldError('INVALID_ARGUMENT: campaign.message.body_en: must not be empty'),
+    { field: 'campaign.message.body_en', text: 'must not be empty' });
+  assert.deepEqual(fieldError('INVALID_ARGUMENT: query.where[0].op: must be eq, ne'), { field: 'query.where[0].op', text: 'must be eq, ne' });
+  assert.deepEqual(fieldError('INVALID_ARGUMENT: goal.scope.projects[2]: unknown'), { field: 'scope.projects', text: 'unknown' });
+  assert.deepEqual(fieldError('PERMISSION_DENIED: create a campaign of logistics'), { field: '', text: 'create a campaign of logistics' });
+});

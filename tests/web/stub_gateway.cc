@@ -18,6 +18,8 @@
 // signal to batch B-2026-07; analysts, executives and admins only.
 // Issue 13: outreach (stub_outreach.h): campaign camp-1 of logistics awaits
 // its head's approval (only p-wang-lei may approve it); its segment's size is 42.
+// The page's campaign form saves segments and drafts, submits and cancels,
+// validated like voc-entities.
 // Issue 12: the programme (stub_programme.h: outcomes, goals, the digest
 // archive), scoped like verification: department heads see company-wide
 // items and their department's, and only analysts create or archive goals.
@@ -413,7 +415,7 @@ class InMemoryBackend final : public GatewayBackend {
     return outreach_.GetSegment(r.id());
   }
   absl::StatusOr<v1::SegmentPreview> PreviewSegment(const v1::PreviewSegmentRequest& r) override {
-    return outreach_.Preview(r.query());
+    return outreach_.Preview(r.query(), r.sample_size());
   }
   stub::StubOutreach& outreach() { return outreach_; }
 
@@ -603,6 +605,19 @@ class PersonView final : public GatewayBackend {
   absl::StatusOr<v1::Campaign> RejectCampaign(const v1::CampaignActionRequest& r) override {
     return all_.outreach().Decide(r.id(), false, r.note(), caller_.person_id);
   }
+  // The page's campaign form, for the person as voc-entities would allow it.
+  absl::StatusOr<v1::Segment> CreateSegment(const v1::CreateSegmentRequest& r) override {
+    return all_.outreach().CreateSegment(r, Outreach());
+  }
+  absl::StatusOr<v1::Campaign> CreateCampaign(const v1::CreateCampaignRequest& r) override {
+    return all_.outreach().Create(r.campaign(), Outreach());
+  }
+  absl::StatusOr<v1::Campaign> SubmitCampaign(const v1::CampaignActionRequest& r) override {
+    return all_.outreach().Act(r.id(), "submit", r.note(), Outreach());
+  }
+  absl::StatusOr<v1::Campaign> CancelCampaign(const v1::CampaignActionRequest& r) override {
+    return all_.outreach().Act(r.id(), "cancel", r.note(), Outreach());
+  }
   // Issue 12: the programme, as verification scopes it for the person.
   absl::StatusOr<v1::OutcomeReport> GetOutcomeReport(const v1::GetOutcomeReportRequest& r) override {
     return all_.programme().GetOutcomeReport(r);
@@ -630,6 +645,9 @@ class PersonView final : public GatewayBackend {
   }
 
  private:
+  stub::StubOutreach::Who Outreach() const {
+    return {caller_.person_id, caller_.roles.count("analyst") > 0 || caller_.roles.count("admin") > 0};
+  }
   stub::ProgrammeCaller Programme() const {
     stub::ProgrammeCaller who;
     who.sees_everything = caller_.SeesEveryDepartment();

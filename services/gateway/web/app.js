@@ -17,6 +17,7 @@ import { $, el } from './dom.js';
 import { toCsv, downloadCsv } from './csv.js';
 import { createRootCause, rootCauseHash } from './rootcause.js';
 import { createCampaigns } from './campaigns.js';
+import { createCampaignForm } from './campaign_form.js';
 
 const REFRESH_MS = 30000;
 const CASE_PAGE = 50;
@@ -154,6 +155,7 @@ function applyLanguage() {
   renderWork();
   dashboard.render();
   rootCause.render();
+  campaignForm.render();
   if (state.selectedId) loadDetail(state.selectedId);
 }
 
@@ -739,6 +741,8 @@ async function start() {
   });
   window.addEventListener('hashchange', () => showView(viewFromHash()));
   rootCause.start();
+  campaignForm.start();
+  campaigns.start();
   startWork();
   $('login-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -1100,12 +1104,32 @@ function openBacklogCases(filter) {
   goToView('cases');
 }
 // Issue 13: the Campaigns panel on the Tasks & projects view.
-const campaigns = createCampaigns({ api, t, departmentName, errorText, showStatus });
+const campaigns = createCampaigns({ api, t, departmentName, errorText, showStatus, localTime });
+// Issue 13: a campaign from a root-cause finding (the Root cause view).
+const campaignForm = createCampaignForm({
+  api,
+  t,
+  errorText,
+  showStatus,
+  lang: () => state.lang,
+  departments: () => state.departments,
+  department: () => state.department,
+  // The Campaigns panel lists it when the Tasks & projects view is next shown.
+  onChanged: () => { if (state.view === 'work') loadWork(); },
+});
+// A cluster's first topic, when Insights has listed it (the form's topic).
+function clusterTopic(id) {
+  const c = state.clusters && state.clusters.clusters && state.clusters.clusters.find((x) => String(x.id) === String(id));
+  return c && c.topics && c.topics.length ? c.topics[0] : '';
+}
 const rootCause = createRootCause({
   api,
   t,
   errorText,
   topicLabel: (id) => topicName(id, state.clusters && state.clusters.topic_names),
+  startCampaign: (source, finding) =>
+    campaignForm.open(source, finding, source.kind === 'cluster' ? clusterTopic(source.value) : ''),
+  closeCampaign: () => campaignForm.close(),
 });
 
 const dashboard = createDashboard({

@@ -1,15 +1,27 @@
 // Issue 13: the Campaigns panel on the Tasks & projects view. Lists the
 // campaigns voc-entities lets the person read, each with its segment's size
 // now (GET /api/campaigns/{id}); a PENDING_APPROVAL campaign the gateway says
-// the person may decide (they head its department) gets 批准 / 驳回. The
-// service decides: a refusal (403) is shown as its error. Text goes in with
-// textContent only.
+// the person may decide (they head its department) gets 批准 / 驳回; a draft
+// its author (or an analyst, an admin, the head) may submit gets 提交审批, and
+// any campaign not yet sent 取消活动 (with a reason). A campaign's name opens
+// its detail: the definition, its segment and its history (Campaign.events,
+// the audit trail) in the page's language. The service decides: a refusal
+// (403) is shown as its error. Text goes in with textContent only.
 import { $, el } from './dom.js';
 import { format } from './i18n.js';
 
-export function createCampaigns({ api, t, departmentName, errorText, showStatus }) {
+// Each action's body: reject and cancel ask why (the event's note).
+const ACTIONS = {
+  approve: { done: 'campaignApproved' },
+  reject: { prompt: 'campaignRejectPrompt', done: 'campaignRejected' },
+  submit: { done: 'campaignSubmitted' },
+  cancel: { prompt: 'campaignCancelPrompt', done: 'campaignCancelled' },
+};
+
+export function createCampaigns({ api, t, departmentName, errorText, showStatus, localTime }) {
   // {campaigns: [{campaign, segment, preview, error}]} | {error}
   let data = null;
+  let selected = null; // the id of the campaign whose detail is open
 
   async function detail(c) {
     try {
@@ -41,8 +53,8 @@ export function createCampaigns({ api, t, departmentName, errorText, showStatus 
 
   async function decide(row, action) {
     const body = {};
-    if (action === 'reject') {
-      const reason = window.prompt(t().campaignRejectPrompt) || '';
+    if (ACTIONS[action].prompt) {
+      const reason = window.prompt(t()[ACTIONS[action].prompt]) || '';
       if (!reason.trim()) return;
       body.reason = reason.trim();
     }
@@ -52,8 +64,7 @@ export function createCampaigns({ api, t, departmentName, errorText, showStatus 
         { method: 'POST', body: JSON.stringify(body) });
       row.campaign = answer.campaign;
       message.hidden = true;
-      showStatus(format(action === 'approve' ? t().campaignApproved : t().campaignRejected,
-        { name: answer.campaign.display_name }));
+      showStatus(format(t()[ACTIONS[action].done], { name: answer.campaign.display_name }));
     } catch (error) {
       message.hidden = false;
       message.textContent = errorText(error);
@@ -72,22 +83,90 @@ export function createCampaigns({ api, t, departmentName, errorText, showStatus 
     stateCell.dataset.state = c.state;
     const size = el('td', sizeText(row), 'num');
     size.dataset.testid = 'campaign-size';
-    const issue = el('td', `${c.issue.kind}:${c.issue.id}${c.issue.topic ? ` · ${c.issue.topic}` : ''}`);
+    const issue = el('td', issueText(c));
     const actions = el('td');
+    const button = (label, testid, action) => {
+      const b = el('button', label);
+      b.type = 'button';
+      b.dataset.testid = testid;
+      b.addEventListener('click', () => decide(row, action));
+      if (actions.childNodes.length) actions.append(' ');
+      actions.append(b);
+    };
     if (c.can_decide && c.state === 'PENDING_APPROVAL') {
-      const approve = el('button', t().approve);
-      approve.type = 'button';
-      approve.dataset.testid = 'campaign-approve';
-      approve.addEventListener('click', () => decide(row, 'approve'));
-      const reject = el('button', t().reject);
-      reject.type = 'button';
-      reject.dataset.testid = 'campaign-reject';
-      reject.addEventListener('click', () => decide(row, 'reject'));
-      actions.append(approve, ' ', reject);
+      button(t().approve, 'campaign-approve', 'approve');
+      button(t().reject, 'campaign-reject', 'reject');
     }
-    tr.append(el('td', c.display_name), stateCell, el('td', departmentName(c.department)), size, issue,
+    if (c.can_submit && c.state === 'DRAFT') button(t().campaignSubmit, 'campaign-submit', 'submit');
+    if (c.can_cancel && c.state !== 'SENT' && c.state !== 'CANCELLED') button(t().campaignCancel, 'campaign-cancel', 'cancel');
+    const name = el('td');
+    const open = el('button', c.display_name, 'link');
+    open.type = 'button';
+    open.dataset.testid = 'campaign-open';
+    open.addEventListener('click', () => {
+      selected = selected === c.id ? null : c.id;
+      render();
+    });
+    name.append(open);
+    tr.append(name, stateCell, el('td', departmentName(c.department)), size, issue,
       el('td', (t().campaignChannels || {})[c.channel] || c.channel), actions);
     return tr;
+  }
+
+  function issueText(c) {
+    return `${c.issue.kind}:${c.issue.id}${c.issue.topic ? ` · ${c.issue.topic}` : ''}`;
+  }
+
+  function stateName(state) {
+    return (t().campaignStates || {})[state] || state;
+  }
+
+  function queryText(q) {
+    const ops = t().cfOps || {};
+    const where = (q.where || []).map((w) => `${w.attribute} ${ops[w.op] || w.op} ${w.values.join(', ')}`);
+    let out = `${q.entity}${where.length ? `: ${where.join('; ')}` : ''}`;
+    if (q.not_complained_topic) {
+      out += format(t().campaignNotComplained, { topic: q.not_complained_topic, days: q.not_complained_days || 90 });
+    }
+    return out;
+  }
+
+  // The open campaign: what it is, whom it reaches and every step of its history.
+  function renderDetail() {
+    const box = $('campaign-detail');
+    const row = data && data.campaigns && data.campaigns.find((r) => r.campaign.id === selected);
+    box.hidden = !row;
+    if (!row) return;
+    const c = row.campaign;
+    const facts = t().campaignFacts;
+    $('campaign-detail-title').textContent = `${c.display_name} (${c.id}) · ${stateName(c.state)}`;
+    const suppressed = Object.values(c.counts.suppressed || {}).reduce((a, b) => a + Number(b), 0);
+    const lines = [
+      [facts.issue, issueText(c)],
+      [facts.segment, row.segment ? `${row.segment.display_name} (${row.segment.id})` : c.segment_id],
+      [facts.query, row.segment ? queryText(row.segment.query) : '—'],
+      [facts.size, sizeText(row)],
+      [facts.channel, (t().campaignChannels || {})[c.channel] || c.channel],
+      [facts.start, localTime(c.start_time)],
+      [facts.holdout, String(c.holdout_share)],
+      [facts.window, format(t().campaignWindowDays, { n: c.effect_window_days })],
+      [facts.counts, format(t().campaignCounts, {
+        sent: c.counts.sent, held: c.counts.held_out, suppressed, deferred: c.counts.deferred_quiet_hours,
+      })],
+      [facts.createdBy, c.created_by],
+      [facts.message, `${c.message.subject_zh} / ${c.message.subject_en}`],
+    ];
+    $('campaign-detail-facts').replaceChildren(...lines.flatMap(([k, v]) => [el('dt', k), el('dd', v)]));
+    const actions = t().campaignActions || {};
+    $('campaign-events').replaceChildren(...(c.events || []).map((e) => {
+      const tr = el('tr');
+      tr.dataset.action = e.action;
+      const moved = e.from_state && e.from_state !== 'UNSPECIFIED'
+        ? `${stateName(e.from_state)} → ${stateName(e.to_state)}` : stateName(e.to_state);
+      tr.append(el('td', localTime(e.time)), el('td', e.actor), el('td', actions[e.action] || e.action), el('td', moved),
+        el('td', e.note || ''));
+      return tr;
+    }));
   }
 
   function render() {
@@ -95,6 +174,7 @@ export function createCampaigns({ api, t, departmentName, errorText, showStatus 
     const empty = $('campaigns-empty');
     if (data.error) {
       $('campaign-rows').replaceChildren();
+      $('campaign-detail').hidden = true;
       empty.hidden = false;
       empty.textContent = t().errorPrefix + data.error;
       return;
@@ -102,7 +182,15 @@ export function createCampaigns({ api, t, departmentName, errorText, showStatus 
     empty.hidden = data.campaigns.length > 0;
     empty.textContent = t().campaignsEmpty;
     $('campaign-rows').replaceChildren(...data.campaigns.map(rowOf));
+    renderDetail();
   }
 
-  return { load, render };
+  function start() {
+    $('campaign-detail-close').addEventListener('click', () => {
+      selected = null;
+      render();
+    });
+  }
+
+  return { load, render, start };
 }

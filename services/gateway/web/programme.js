@@ -30,10 +30,11 @@ const round = (value, digits = 1) => (value === null || value === undefined ? nu
 const fixed = (value, digits = 1) => (value === null || value === undefined ? '—' : Number(value).toFixed(digits));
 
 // "INVALID_ARGUMENT: goal.scope.topic: required ..." -> {field: "scope.topic", text: "required ..."};
-// the field as the form names it (no "goal." prefix, no list index).
+// the field as the form names it (no "goal." prefix, no trailing list index;
+// an inner one stays: "query.where[0].op", issue 13's campaign form).
 export function fieldError(message) {
   const text = String(message || '').replace(/^[A-Z_]+: /, '');
-  const match = text.match(/^([a-z_]+(?:\.[a-z_]+)*(?:\[\d+\])?): (.*)$/s);
+  const match = text.match(/^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.*)$/s);
   if (!match) return { field: '', text };
   const field = match[1].replace(/^goal\./, '').replace(/\[\d+\]$/, '');
   return { field, text: match[2] };

@@ -7,9 +7,12 @@
 // baseline count / n, lift, G², q-value, and the example feedback, each
 // opening its text (/api/feedback/{id}). With an exposure (store-days by
 // visitors, vehicles), the groups whose complaint rate is high.
+// A finding of an entity's attribute starts an outreach campaign to the
+// customers it reaches (campaign_form.js), and so does the view's source.
 // Values are put into the page with textContent only.
 import { format, formatPValue } from './i18n.js';
 import { $, el } from './dom.js';
+import { findingEntity } from './campaign_form.js';
 
 // The query of a #rootcause?... hash: {cluster|signal|topic, exposure?}.
 export function rootCauseParams(hash) {
@@ -72,8 +75,22 @@ export function createRootCause(ctx) {
       el('td', Number(f.g2).toFixed(1), 'num g2'),
       el('td', formatPValue(f.q_value), 'num q'),
       exampleButtons(f.example_feedback_ids),
+      campaignCell(f),
     );
     return tr;
+  }
+
+  // Issue 13: "Start a campaign" to the customers of the finding's records.
+  function campaignCell(f) {
+    const cell = el('td');
+    if (findingEntity(f.attribute) && data && data.source) {
+      const b = el('button', ctx.t().cfStart);
+      b.type = 'button';
+      b.dataset.testid = 'rc-start-campaign';
+      b.addEventListener('click', () => ctx.startCampaign(data.source, f));
+      cell.append(b);
+    }
+    return cell;
   }
 
   function rateRow(r) {
@@ -120,6 +137,7 @@ export function createRootCause(ctx) {
       panel(rows.length ? '' : t.rcEmpty);
     }
     if (!data || data.error) $('rc-summary').textContent = '';
+    $('rc-campaign').hidden = !(data && data.source);
     $('rc-rates-message').textContent = data && data.exposure_entity && !rates.length ? t.rcRatesEmpty : '';
     const box = $('rc-feedback');
     box.hidden = !feedback;
@@ -164,6 +182,7 @@ export function createRootCause(ctx) {
   }
 
   function start() {
+    $('rc-campaign').addEventListener('click', () => { if (data && data.source) ctx.startCampaign(data.source, null); });
     $('rc-exposure').addEventListener('change', (e) => {
       if (!params) return;
       const [entity, attribute] = e.target.value.split(':');
@@ -181,6 +200,7 @@ export function createRootCause(ctx) {
     render,
     show(hash) {
       params = rootCauseParams(hash);
+      ctx.closeCampaign();
       load();
     },
   };

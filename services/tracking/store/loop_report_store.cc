@@ -164,11 +164,11 @@ std::vector<LoopCaseRow> LoopReportStore::ReadCases(soci::session& s, const Loop
 namespace {
 
 // The count of CountAwaitingCallbacks; nullopt when nothing can be awaiting.
-// Only the last 24 hours' cases can be: the opening-time index reads just
-// those. The kind and the departments are tested on each of them ("+c.kind"
-// and "o.department || ''" keep SQLite's planner off the kind index, which would read
-// every detractor case of the range — 88 % of a 100,000-case report's time —
-// and off the owners' department index, which reads all of a department's).
+// Only the last 24 hours' detractor cases can be: the (kind, opening time,
+// id) index (migration 12) reads just those, and their ids for the owner
+// and callback lookups, without the case rows. The departments are tested
+// on each of them ("o.department || ''" keeps SQLite's planner off the
+// owners' department index, which reads all of a department's cases).
 std::optional<BoundSelect> AwaitingCallbacksSelect(const LoopCaseQuery& query, std::int64_t as_of_ms,
                                                    std::int64_t last_counted_ms) {
   if (query.departments && query.departments->empty()) return std::nullopt;
@@ -180,7 +180,7 @@ std::optional<BoundSelect> AwaitingCallbacksSelect(const LoopCaseQuery& query, s
   recent.to_ms = std::min(query.to_ms, last_counted_ms + 1);
   if (recent.from_ms >= recent.to_ms) return std::nullopt;
   BoundSelect st = CasesOf(recent, "COUNT(*)", "cases c");
-  st += " AND +c.kind = " + st.Param(static_cast<long long>(v1::CASE_KIND_DETRACTOR_CALLBACK));
+  st += " AND c.kind = " + st.Param(static_cast<long long>(v1::CASE_KIND_DETRACTOR_CALLBACK));
   if (query.departments) st += " AND (o.department || '') IN " + st.ParamList(*query.departments);
   st += " AND NOT EXISTS (SELECT 1 FROM case_callbacks x WHERE x.case_id = c.id AND x.time_ms <= " +
         st.Param(static_cast<long long>(last_counted_ms)) + ")";

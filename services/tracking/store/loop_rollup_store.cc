@@ -1,7 +1,9 @@
 #include "services/tracking/store/loop_rollup_store.h"
 
+#include <algorithm>
 #include <array>
 #include <compare>
+#include <stdexcept>
 #include <map>
 #include <sstream>
 #include <tuple>
@@ -12,6 +14,7 @@
 #include "common/storage/errors.h"
 #include "common/storage/rows.h"
 #include "common/util/time.h"
+#include "services/tracking/store/histogram_text.h"
 #include "services/tracking/store/loop_report_store.h"
 
 namespace voc::tracking {
@@ -40,16 +43,21 @@ struct OpenKey {
   auto operator<=>(const OpenKey&) const = default;
 };
 
-// loop_block_durations' key: (span, block) is the 2^span opening days
-// [block << span, ((block + 1) << span) - 1].
+// A block of opening days: (span, block) is the 2^span opening days
+// [block << span, ((block + 1) << span) - 1]. loop_block_counts' key.
 struct BlockKey {
   int span = 0;
   std::int64_t block = 0;
   std::string department;
   int kind = 0;
-  int clock = 0;
-  std::int64_t bucket_ms = 0;
   auto operator<=>(const BlockKey&) const = default;
+};
+
+// loop_block_histograms' key: one histogram of a block.
+struct HistogramKey {
+  BlockKey block;
+  int clock = 0;
+  auto operator<=>(const HistogramKey&) const = default;
 };
 
 // One event of a case at day precision: what the roll-up keeps.
@@ -117,9 +125,11 @@ struct RowKey {
 struct RollupDelta {
   std::map<RowKey, std::array<long long, kLoopCounterCount>> counts;
   std::map<std::tuple<RowKey, int, std::int64_t>, long long> durations;  // (row, clock, bucket)
-  // The same events without their event day, and the durations per block.
+  // The same events without their event day, and per block of opening
+  // days: counters, and histograms (bucket -> clocks).
   std::map<OpenKey, std::array<long long, kLoopCounterCount>> open_counts;
-  std::map<BlockKey, long long> block_durations;
+  std::map<BlockKey, std::array<long long, kLoopCounterCount>> block_counts;
+  std::map<HistogramKey, std::map<std::int64_t, long long>> block_histograms;
 
   void Add(const CaseContribution& c, int sign) {
     for (const DayEvent& e : c.events) {
@@ -127,11 +137,14 @@ struct RollupDelta {
       if (e.field < kLoopCounterCount) {
         counts[key][e.field] += sign;
         open_counts[{c.open_day, c.department, c.kind}][e.field] += sign;
+        for (const int span : kLoopBlockSpans) {
+          block_counts[{span, c.open_day >> span, c.department, c.kind}][e.field] += sign;
+        }
       } else {
         const int clock = e.field - kLoopCounterCount;
         durations[{key, clock, e.bucket_ms}] += sign;
         for (const int span : kLoopBlockSpans) {
-          block_durations[{span, c.open_day >> span, c.department, c.kind, clock, e.bucket_ms}] += sign;
+          block_histograms[{{span, c.open_day >> span, c.department, c.kind}, clock}][e.bucket_ms] += sign;
         }
       }
     }
@@ -157,12 +170,19 @@ struct OpenCountRow {
   int kind;
   std::array<long long, kLoopCounterCount> n;
 };
-struct BlockDurationRow {
+struct BlockCountRow {
+  int span;
+  long long block;
+  std::string department;
+  int kind;
+  std::array<long long, kLoopCounterCount> n;
+};
+struct BlockHistogramRow {
   int span;
   long long block;
   std::string department;
   int kind, clock;
-  long long bucket_ms, clocks;
+  std::string buckets;
 };
 
 // "INSERT INTO table (key columns, counters)"
@@ -187,6 +207,79 @@ bool AnyNonZero(const Counters& n) {
     if (v != 0) return true;
   }
   return false;
+}
+
+// A histogram row holds a whole histogram, so a change is read, added and
+// written back (not summed by the upsert as the other rows are). On
+// PostgreSQL refreshes may run at once (their marks are taken with SKIP
+// LOCKED): a transaction lock makes their histogram writes one at a time,
+// so no addition is lost. SQLite has one writer anyway.
+void ApplyBlockHistograms(soci::session& s, bool sqlite,
+                          const std::map<HistogramKey, std::map<std::int64_t, long long>>& changes,
+                          std::size_t per_statement) {
+  // The changes per block of days, and the departments they touch.
+  std::map<std::pair<int, std::int64_t>, std::set<std::string>> blocks;
+  for (const auto& [key, buckets] : changes) {
+    for (const auto& [bucket, n] : buckets) {
+      if (n != 0) {
+        blocks[{key.block.span, key.block.block}].insert(key.block.department);
+        break;
+      }
+    }
+  }
+  if (blocks.empty()) return;
+  if (!sqlite) {
+    int locked = 0;
+    s << "SELECT 1 FROM pg_advisory_xact_lock(hashtext('tracking.loop_block_histograms'))", soci::into(locked);
+  }
+  std::map<HistogramKey, HistogramRun> stored;
+  for (const auto& [block, departments] : blocks) {
+    BoundSelect st;
+    st += "SELECT department, kind, clock, buckets FROM loop_block_histograms";
+    st += " WHERE span = " + st.Param(static_cast<long long>(block.first));
+    st += " AND block = " + st.Param(static_cast<long long>(block.second));
+    st += " AND department IN " + st.ParamList(departments);
+    for (const soci::row& r : st.Run(s)) {
+      HistogramRun& run = stored[{{block.first, block.second, AsString(r, 0), static_cast<int>(AsInt(r, 1))},
+                                  static_cast<int>(AsInt(r, 2))}];
+      if (!ParseHistogram(AsString(r, 3), run)) {
+        throw std::runtime_error("loop_block_histograms holds an unreadable histogram for department " +
+                                 AsString(r, 0) + " (rebuild it: voc reports rebuild loop)");
+      }
+    }
+  }
+  std::vector<BlockHistogramRow> rows;
+  std::vector<HistogramKey> emptied;
+  for (const auto& [key, buckets] : changes) {
+    HistogramRun change;
+    for (const auto& [bucket, n] : buckets) {
+      if (n != 0) change.emplace_back(bucket, n);
+    }
+    if (change.empty()) continue;
+    HistogramRun& run = stored[key];
+    AddHistogram(run, change);
+    if (run.empty()) {
+      emptied.push_back(key);
+    } else {
+      rows.push_back({key.block.span, key.block.block, key.block.department, key.block.kind, key.clock,
+                      EncodeHistogram(run)});
+    }
+  }
+  storage::InsertRows(s, "INSERT INTO loop_block_histograms (span, block, department, kind, clock, buckets)", 6,
+                      " ON CONFLICT (span, block, department, kind, clock) DO UPDATE SET buckets = excluded.buckets",
+                      rows,
+                      [](soci::details::prepare_temp_type& q, BlockHistogramRow& r) {
+                        q, soci::use(r.span), soci::use(r.block), soci::use(r.department), soci::use(r.kind),
+                            soci::use(r.clock), soci::use(r.buckets);
+                      },
+                      per_statement);
+  for (HistogramKey& key : emptied) {
+    long long span = key.block.span, block = key.block.block, kind = key.block.kind, clock = key.clock;
+    Exec(s,
+         "DELETE FROM loop_block_histograms WHERE span = :s AND block = :b AND department = :d AND kind = :k"
+         " AND clock = :c",
+         soci::use(span), soci::use(block), soci::use(key.block.department), soci::use(kind), soci::use(clock));
+  }
 }
 
 void Apply(soci::session& s, bool sqlite, RollupDelta& delta) {
@@ -234,20 +327,19 @@ void Apply(soci::session& s, bool sqlite, RollupDelta& delta) {
                         for (long long& v : r.n) q, soci::use(v);
                       },
                       per_statement);
-  std::vector<BlockDurationRow> blocks;
-  for (const auto& [k, n] : delta.block_durations) {
-    if (n != 0) blocks.push_back({k.span, k.block, k.department, k.kind, k.clock, k.bucket_ms, n});
+  std::vector<BlockCountRow> block_counts;
+  for (const auto& [k, n] : delta.block_counts) {
+    if (AnyNonZero(n)) block_counts.push_back({k.span, k.block, k.department, k.kind, n});
   }
-  storage::InsertRows(s,
-                      "INSERT INTO loop_block_durations (span, block, department, kind, clock, bucket_ms, clocks)", 7,
-                      " ON CONFLICT (span, block, department, kind, clock, bucket_ms)"
-                      " DO UPDATE SET clocks = loop_block_durations.clocks + excluded.clocks",
-                      blocks,
-                      [](soci::details::prepare_temp_type& q, BlockDurationRow& r) {
-                        q, soci::use(r.span), soci::use(r.block), soci::use(r.department), soci::use(r.kind),
-                            soci::use(r.clock), soci::use(r.bucket_ms), soci::use(r.clocks);
+  static const std::string block_head = CountsUpsertHead("loop_block_counts", "span, block, department, kind"),
+                           block_tail = CountsUpsertTail("loop_block_counts", "span, block, department, kind");
+  storage::InsertRows(s, block_head, 4 + kLoopCounterCount, block_tail, block_counts,
+                      [](soci::details::prepare_temp_type& q, BlockCountRow& r) {
+                        q, soci::use(r.span), soci::use(r.block), soci::use(r.department), soci::use(r.kind);
+                        for (long long& v : r.n) q, soci::use(v);
                       },
                       per_statement);
+  ApplyBlockHistograms(s, sqlite, delta.block_histograms, per_statement);
 }
 
 struct EventsRow {
@@ -364,6 +456,54 @@ storage::Migration LoopOpenSumsMigration() {
           std::move(statements), std::move(sqlite_statements)};
 }
 
+storage::Migration LoopBlockHistogramsMigration() {
+  std::string block_counts =
+      "CREATE TABLE loop_block_counts ("
+      " span INTEGER NOT NULL, block BIGINT NOT NULL, department TEXT NOT NULL, kind INTEGER NOT NULL";
+  std::string columns, sums;
+  for (const char* c : kCounterColumns) {
+    block_counts += std::string(", ") + c + " BIGINT NOT NULL DEFAULT 0";
+    columns += std::string(", ") + c;
+    sums += std::string(", SUM(") + c + ")";
+  }
+  block_counts += ", PRIMARY KEY (span, block, department, kind))";
+  const std::string histograms =
+      "CREATE TABLE loop_block_histograms ("
+      " span INTEGER NOT NULL, block BIGINT NOT NULL, department TEXT NOT NULL, kind INTEGER NOT NULL,"
+      " clock INTEGER NOT NULL, buckets TEXT NOT NULL,"
+      " PRIMARY KEY (span, block, department, kind, clock))";
+  std::vector<std::string> statements = {block_counts, histograms};
+  for (const int span : kLoopBlockSpans) {
+    const std::string block = "open_day >> " + std::to_string(span);
+    statements.push_back("INSERT INTO loop_block_counts (span, block, department, kind" + columns + ")" +
+                         " SELECT " + std::to_string(span) + ", " + block + ", department, kind" + sums +
+                         " FROM loop_open_counts GROUP BY " + block + ", department, kind");
+  }
+  // Each histogram's buckets as one text (histogram_text.h); the order
+  // within an aggregate is not promised, and the parser does not need it.
+  auto fill = [](const std::string& concatenated) {
+    return "INSERT INTO loop_block_histograms (span, block, department, kind, clock, buckets)"
+           " SELECT span, block, department, kind, clock, " +
+           concatenated +
+           " FROM loop_block_durations WHERE clocks <> 0 GROUP BY span, block, department, kind, clock";
+  };
+  const std::string pair = "CAST(bucket_ms AS TEXT) || ':' || CAST(clocks AS TEXT)";
+  std::vector<std::string> sqlite_statements = statements;
+  sqlite_statements[0] += " WITHOUT ROWID";
+  sqlite_statements[1] += " WITHOUT ROWID";
+  statements.push_back(fill("string_agg(" + pair + ", ' ' ORDER BY bucket_ms)"));
+  sqlite_statements.push_back(fill("group_concat(" + pair + ", ' ')"));
+  for (auto* list : {&statements, &sqlite_statements}) {
+    list->push_back("DROP TABLE loop_block_durations");
+    // The awaiting-callback count: the detractor cases of the last 24
+    // hours, and their ids for the owner and callback lookups, from the
+    // index alone.
+    list->push_back("CREATE INDEX cases_kind_opened ON cases (kind, create_ms, id)");
+  }
+  return {12, "Loop report roll-up: one row per histogram of a block, counters per block (issue 12)",
+          std::move(statements), std::move(sqlite_statements)};
+}
+
 void MarkLoopRollupDirty(soci::session& s, const std::string& case_id) {
   MarkLoopRollupDirty(s, std::vector<std::string>{case_id});
 }
@@ -466,7 +606,8 @@ absl::StatusOr<LoopRollupRebuilt> LoopRollupStore::Rebuild() {
       s << "DELETE FROM loop_daily_counts";
       s << "DELETE FROM loop_daily_durations";
       s << "DELETE FROM loop_open_counts";
-      s << "DELETE FROM loop_block_durations";
+      s << "DELETE FROM loop_block_counts";
+      s << "DELETE FROM loop_block_histograms";
       s << "DELETE FROM loop_case_events";
       const std::int64_t now_ms = ToMillis(clock_.Now());
       LoopRollupRebuilt out;
@@ -564,73 +705,90 @@ absl::StatusOr<LoopTally> LoopRollupStore::Tally(const LoopRollupQuery& query) {
       std::string sums;
       for (const char* c : kCounterColumns) sums += std::string(", CAST(SUM(") + c + ") AS BIGINT)";
 
-      // Counters per (opening day, department, kind): every event of the
-      // range's cases, less those after the report's day. Per opening day
-      // because the backlog (opened minus resolved) is aged by it.
-      std::map<OpenKey, std::array<long long, kLoopCounterCount>> counters;
-      BoundSelect all;
-      all += "SELECT open_day, department, kind";
-      for (const char* c : kCounterColumns) all += std::string(", ") + c;
-      all += " FROM loop_open_counts WHERE open_day >= " + all.Param(static_cast<long long>(query.start_day));
-      all += " AND open_day <= " + all.Param(static_cast<long long>(query.end_day));
-      KindAndDepartments(all, query);
-      for (const soci::row& r : all.Run(s)) {
-        auto& n = counters[{AsInt(r, 0), AsString(r, 1), static_cast<int>(AsInt(r, 2))}];
-        for (std::size_t i = 0; i < kCounterColumns.size(); ++i) n[i] += AsInt(r, 3 + i);
+      // Counters: the range's opening days as at most thirteen blocks (each
+      // a sum kept as cases change), less the events after the report's
+      // day. The backlog (opened less resolved) is aged by opening day, so
+      // it is summed per day, in the database.
+      const std::vector<LoopDayBlocks> covering = LoopDayBlocksCovering(query.start_day, query.end_day);
+      for (const LoopDayBlocks& blocks : covering) {
+        for (std::int64_t block = blocks.first_block; block <= blocks.last_block; ++block) {
+          BoundSelect st;
+          st += "SELECT department, kind";
+          for (const char* c : kCounterColumns) st += std::string(", ") + c;
+          st += " FROM loop_block_counts WHERE span = " + st.Param(static_cast<long long>(blocks.span));
+          st += " AND block = " + st.Param(static_cast<long long>(block));
+          KindAndDepartments(st, query);
+          for (const soci::row& r : st.Run(s)) {
+            LoopRowTally& row = tally.rows[{AsString(r, 0), static_cast<int>(AsInt(r, 1))}];
+            for (std::size_t i = 0; i < kCounterColumns.size(); ++i) row.counters[i] += AsInt(r, 2 + i);
+          }
+        }
+      }
+      BoundSelect open;
+      open += "SELECT open_day, CAST(SUM(opened) - SUM(resolved) AS BIGINT) FROM loop_open_counts";
+      open += " WHERE open_day >= " + open.Param(static_cast<long long>(query.start_day));
+      open += " AND open_day <= " + open.Param(static_cast<long long>(query.end_day));
+      KindAndDepartments(open, query);
+      open += " GROUP BY open_day";
+      for (const soci::row& r : open.Run(s)) {
+        tally.backlog[BacklogBucketOfDays(query.as_of_day - AsInt(r, 0))] += AsInt(r, 1);
       }
       BoundSelect late;
       late += "SELECT open_day, department, kind" + sums + " FROM loop_daily_counts";
       LateEventsOf(late, query);
       late += " GROUP BY open_day, department, kind";
       for (const soci::row& r : late.Run(s)) {
-        auto& n = counters[{AsInt(r, 0), AsString(r, 1), static_cast<int>(AsInt(r, 2))}];
-        for (std::size_t i = 0; i < kCounterColumns.size(); ++i) n[i] -= AsInt(r, 3 + i);
-      }
-      for (const auto& [key, n] : counters) {
-        LoopRowTally& row = tally.rows[{key.department, key.kind}];
-        for (std::size_t i = 0; i < kCounterColumns.size(); ++i) row.counters[i] += n[i];
-        tally.backlog[BacklogBucketOfDays(query.as_of_day - key.open_day)] += n[kLoopOpened] - n[kLoopResolved];
+        LoopRowTally& row = tally.rows[{AsString(r, 1), static_cast<int>(AsInt(r, 2))}];
+        for (std::size_t i = 0; i < kCounterColumns.size(); ++i) row.counters[i] -= AsInt(r, 3 + i);
+        tally.backlog[BacklogBucketOfDays(query.as_of_day - AsInt(r, 0))] -=
+            AsInt(r, 3 + kLoopOpened) - AsInt(r, 3 + kLoopResolved);
       }
 
-      // Durations: the range's opening days as at most a few dozen blocks
-      // (each a sum kept as cases change), less the clocks met after the
-      // report's day.
-      // Rows arrive grouped by department and kind: the row's tally is
-      // looked up once per group, not once per bucket.
-      auto add_durations = [&](BoundSelect& st, int sign) {
-        LoopRowTally* row = nullptr;
-        std::string department;
-        int kind = -1;
-        for (const soci::row& r : st.Run(s)) {
-          const std::int64_t n = AsInt(r, 4) * sign;
-          if (n == 0) continue;
-          if (!row || kind != AsInt(r, 1) || department != AsString(r, 0)) {
-            department = AsString(r, 0);
-            kind = static_cast<int>(AsInt(r, 1));
-            row = &tally.rows[{department, kind}];
-          }
-          auto& histogram = AsInt(r, 2) == 0 ? row->first_response_used : row->resolution_used;
-          histogram[AsInt(r, 3)] += n;
-        }
-      };
-      // One statement a block: its rows are unique and in key order, so
-      // nothing is grouped or sorted.
-      for (const LoopDayBlocks& blocks : LoopDayBlocksCovering(query.start_day, query.end_day)) {
+      // Durations: the same blocks' histograms, one row each, merged per
+      // report row as runs (linear merges, no map per bucket), less the
+      // clocks met after the report's day.
+      std::map<std::pair<std::string, int>, std::array<HistogramRun, 2>> runs;
+      HistogramRun parsed;
+      for (const LoopDayBlocks& blocks : covering) {
         for (std::int64_t block = blocks.first_block; block <= blocks.last_block; ++block) {
           BoundSelect st;
-          st += "SELECT department, kind, clock, bucket_ms, clocks FROM loop_block_durations";
+          st += "SELECT department, kind, clock, buckets FROM loop_block_histograms";
           st += " WHERE span = " + st.Param(static_cast<long long>(blocks.span));
           st += " AND block = " + st.Param(static_cast<long long>(block));
           KindAndDepartments(st, query);
-          st += " ORDER BY department, kind, clock, bucket_ms";
-          add_durations(st, +1);
+          for (const soci::row& r : st.Run(s)) {
+            const std::string text = AsString(r, 3);
+            if (!ParseHistogram(text, parsed)) {
+              throw std::runtime_error("loop_block_histograms holds an unreadable histogram (rebuild it: voc reports rebuild loop)");
+            }
+            const int clock = static_cast<int>(AsInt(r, 2));
+            if (clock != 0 && clock != 1) continue;
+            AddHistogram(runs[{AsString(r, 0), static_cast<int>(AsInt(r, 1))}][clock], parsed);
+          }
         }
       }
       BoundSelect late_durations;
       late_durations += "SELECT department, kind, clock, bucket_ms, CAST(SUM(clocks) AS BIGINT) FROM loop_daily_durations";
       LateEventsOf(late_durations, query);
-      late_durations += " GROUP BY department, kind, clock, bucket_ms ORDER BY department, kind";
-      add_durations(late_durations, -1);
+      late_durations += " GROUP BY department, kind, clock, bucket_ms";
+      std::map<std::tuple<std::string, int, int>, HistogramRun> late_runs;
+      for (const soci::row& r : late_durations.Run(s)) {
+        late_runs[{AsString(r, 0), static_cast<int>(AsInt(r, 1)), static_cast<int>(AsInt(r, 2))}].emplace_back(
+            AsInt(r, 3), AsInt(r, 4));
+      }
+      for (auto& [key, run] : late_runs) {
+        const auto& [department, kind, clock] = key;
+        if (clock != 0 && clock != 1) continue;
+        std::sort(run.begin(), run.end());
+        AddHistogram(runs[{department, kind}][clock], run, -1);
+      }
+      for (const auto& [key, pair] : runs) {
+        LoopRowTally& row = tally.rows[key];
+        for (int clock = 0; clock < 2; ++clock) {
+          auto& histogram = clock == 0 ? row.first_response_used : row.resolution_used;
+          for (const auto& [bucket, n] : pair[clock]) histogram.emplace_hint(histogram.end(), bucket, n);
+        }
+      }
       for (auto& [key, row] : tally.rows) {
         for (auto* histogram : {&row.first_response_used, &row.resolution_used}) {
           std::erase_if(*histogram, [](const auto& bucket) { return bucket.second == 0; });

@@ -234,6 +234,9 @@ std::vector<storage::Migration> TrackingMigrations() {
       // ---- issue 12, the Loop report's sums without the event day: migration 11
       // (services/tracking/store/loop_rollup_store.cc)
       LoopOpenSumsMigration(),
+      // ---- issue 12, one row per histogram of a block: migration 12
+      // (services/tracking/store/loop_rollup_store.cc)
+      LoopBlockHistogramsMigration(),
   };
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "common/util/time.h"
 #include "services/gateway/router.h"
 #include "tests/unit/gateway/fake_backend.h"
 
@@ -48,8 +49,42 @@ class OutreachBackend final : public FakeBackend {
     return c;
   }
 
+  absl::StatusOr<v1::Segment> CreateSegment(const v1::CreateSegmentRequest& request) override {
+    segment_creates.push_back(request);
+    v1::Segment s = segment;
+    s.set_id("seg-2");
+    s.set_display_name(request.display_name());
+    *s.mutable_query() = request.query();
+    s.set_created_by(callers.back().person_id);
+    return s;
+  }
+  absl::StatusOr<v1::Campaign> CreateCampaign(const v1::CreateCampaignRequest& request) override {
+    campaign_creates.push_back(request);
+    if (!create_status.ok()) return create_status;
+    v1::Campaign c = request.campaign();
+    c.set_id("camp-2");
+    c.set_state(v1::CAMPAIGN_STATE_DRAFT);
+    c.set_created_by(callers.back().person_id);
+    return c;
+  }
+  absl::StatusOr<v1::Campaign> SubmitCampaign(const v1::CampaignActionRequest& request) override {
+    actions.push_back({"submit", request});
+    v1::Campaign c = campaign;
+    c.set_state(v1::CAMPAIGN_STATE_PENDING_APPROVAL);
+    return c;
+  }
+  absl::StatusOr<v1::Campaign> CancelCampaign(const v1::CampaignActionRequest& request) override {
+    actions.push_back({"cancel", request});
+    v1::Campaign c = campaign;
+    c.set_state(v1::CAMPAIGN_STATE_CANCELLED);
+    return c;
+  }
+
   v1::Campaign campaign;
   v1::Segment segment;
+  absl::Status create_status = absl::OkStatus();
+  std::vector<v1::CreateSegmentRequest> segment_creates;
+  std::vector<v1::CreateCampaignRequest> campaign_creates;
   v1::SegmentPreview preview;
   absl::Status segment_status = absl::OkStatus();
   absl::Status decide_status = absl::OkStatus();
@@ -188,7 +223,7 @@ TEST_F(GatewayOutreachTest, TheHeadApprovesAndRejectsWithAReason) {
   form.headers["content-type"] = "application/x-www-form-urlencoded";
   EXPECT_EQ(router_.Handle(form).status, 415);
   EXPECT_EQ(Get("/api/campaigns/camp-1/approve").status, 405);
-  EXPECT_EQ(Post("/api/campaigns", "{}").status, 405);
+  EXPECT_EQ(router_.Handle({"DELETE", "/api/campaigns", {}, ""}).status, 405);
   EXPECT_EQ(backend_.actions.size(), asked);
 }
 
@@ -224,11 +259,105 @@ TEST_F(GatewayOutreachTest, ASegmentPreviewSendsTheQueryAsItIs) {
   EXPECT_EQ(backend_.previews.size(), 1u);
 }
 
+// The page's campaign form: a segment saved, then a draft made for the
+// person, as given; what voc-entities sets is refused before it is asked.
+TEST_F(GatewayOutreachTest, ASegmentAndADraftAreCreatedForThePerson) {
+  const auto saved = Post("/api/segments",
+                          R"({"display_name":"B-2026-07 车主","query":{"entity":"vehicle","where":[)"
+                          R"({"attribute":"production_batch","op":"eq","values":["B-2026-07"]}],)"
+                          R"("not_complained_topic":"product.defect"}})",
+                          Person("p-emily-carter"));
+  ASSERT_EQ(saved.status, 201) << saved.body;
+  ASSERT_EQ(backend_.segment_creates.size(), 1u);
+  EXPECT_EQ(backend_.segment_creates[0].display_name(), "B-2026-07 车主");
+  EXPECT_EQ(backend_.segment_creates[0].query().not_complained_topic(), "product.defect");
+  EXPECT_EQ(backend_.callers.back().person_id, "p-emily-carter");
+  EXPECT_EQ(Body(saved)["segment"]["id"], "seg-2");
+  EXPECT_EQ(Body(saved)["segment"]["query"]["where"][0]["values"][0], "B-2026-07");
+  EXPECT_EQ(Post("/api/segments", R"({"display_name":"x"})").status, 400);
+  EXPECT_EQ(Post("/api/segments", R"({"display_name":7,"query":{}})").status, 400);
+  EXPECT_EQ(backend_.segment_creates.size(), 1u);
+
+  Caller analyst = Person("p-emily-carter");
+  analyst.roles = {"member", "analyst"};
+  const auto created = Post("/api/campaigns",
+                            R"({"campaign":{"display_name":"E7 刹车片免费更换","department":"product_quality",)"
+                            R"("issue":{"kind":"finding","id":"signal:异响,4s店 vehicle.production_batch=B-2026-07",)"
+                            R"("topic":"product.defect"},"segment_id":"seg-2","channel":"email",)"
+                            R"("message":{"subject_zh":"主题","body_zh":"正文","subject_en":"Subject","body_en":"Body"},)"
+                            R"("start_time":"2026-12-08T02:00:00Z","holdout_share":0.2,"effect_window_days":21}})",
+                            analyst);
+  ASSERT_EQ(created.status, 201) << created.body;
+  ASSERT_EQ(backend_.campaign_creates.size(), 1u);
+  const v1::Campaign& sent = backend_.campaign_creates[0].campaign();
+  EXPECT_EQ(sent.issue().kind(), "finding");
+  EXPECT_EQ(sent.message().body_en(), "Body");
+  EXPECT_EQ(FormatRfc3339(FromProto(sent.start_time())), "2026-12-08T02:00:00.000Z");
+  EXPECT_DOUBLE_EQ(sent.holdout_share(), 0.2);
+  EXPECT_EQ(sent.effect_window_days(), 21);
+  const auto c = Body(created)["campaign"];
+  EXPECT_EQ(c["id"], "camp-2");
+  EXPECT_EQ(c["state"], "DRAFT");
+  EXPECT_EQ(c["can_submit"], true);
+  EXPECT_EQ(c["can_cancel"], true);
+  EXPECT_EQ(c["can_decide"], false);
+
+  // Set by voc-entities, not the page; not proto JSON; no campaign at all.
+  for (const char* given : {R"({"campaign":{"id":"camp-9"}})", R"({"campaign":{"state":"CAMPAIGN_STATE_APPROVED"}})",
+                            R"({"campaign":{"created_by":"p-michael-brown"}})",
+                            R"({"campaign":{"events":[{"action":"approve"}]}})",
+                            R"({"campaign":{"counts":{"sent":1}}})", R"({"campaign":{"colour":"red"}})",
+                            R"({"campaign":{"holdout_share":"lots"}})", R"({"display_name":"x"})"}) {
+    const auto r = Post("/api/campaigns", given, analyst);
+    EXPECT_EQ(r.status, 400) << given;
+    EXPECT_EQ(std::string(Body(r)["error"]["message"]).rfind("campaign", 0), 0u) << r.body;
+  }
+  EXPECT_EQ(backend_.campaign_creates.size(), 1u);
+
+  // The service's field error is the page's 400, as it said it.
+  backend_.create_status = absl::InvalidArgumentError("campaign.message.body_en: must not be empty");
+  const auto empty = Post("/api/campaigns", R"({"campaign":{"display_name":"x"}})", analyst);
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_EQ(Body(empty)["error"]["message"], "campaign.message.body_en: must not be empty");
+}
+
+TEST_F(GatewayOutreachTest, ADraftIsSubmittedAndACampaignCancelledWithAReason) {
+  backend_.campaign.set_state(v1::CAMPAIGN_STATE_DRAFT);
+  backend_.campaign.set_created_by("p-zheng-qiang");
+  const auto listed = Get("/api/campaigns", Person("p-zheng-qiang"));
+  EXPECT_EQ(Body(listed)["campaigns"][0]["can_submit"], true) << "its author";
+  EXPECT_EQ(Body(Get("/api/campaigns", Person("p-xu-gang")))["campaigns"][0]["can_submit"], false);
+  EXPECT_EQ(Body(Get("/api/campaigns", Person("p-xu-gang")))["campaigns"][0]["can_cancel"], false);
+  EXPECT_EQ(Body(Get("/api/campaigns", Person("p-michael-brown")))["campaigns"][0]["can_cancel"], true) << "the head";
+
+  const auto submitted = Post("/api/campaigns/camp-1/submit", R"({"note":"请审批"})", Person("p-zheng-qiang"));
+  ASSERT_EQ(submitted.status, 200) << submitted.body;
+  EXPECT_EQ(Body(submitted)["campaign"]["state"], "PENDING_APPROVAL");
+  EXPECT_EQ(backend_.actions.back().first, "submit");
+  EXPECT_EQ(backend_.actions.back().second.note(), "请审批");
+
+  const std::size_t asked = backend_.actions.size();
+  const auto no_reason = Post("/api/campaigns/camp-1/cancel", R"({"note":"x"})", Person("p-zheng-qiang"));
+  EXPECT_EQ(no_reason.status, 400);
+  EXPECT_EQ(Body(no_reason)["error"]["message"], "reason: say why the campaign is cancelled");
+  EXPECT_EQ(backend_.actions.size(), asked);
+  const auto cancelled = Post("/api/campaigns/camp-1/cancel", R"({"reason":"配件延期"})", Person("p-zheng-qiang"));
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(Body(cancelled)["campaign"]["state"], "CANCELLED");
+  EXPECT_EQ(Body(cancelled)["campaign"]["can_cancel"], false);
+  EXPECT_EQ(backend_.actions.back().first, "cancel");
+  EXPECT_EQ(backend_.actions.back().second.note(), "配件延期");
+  EXPECT_EQ(Get("/api/campaigns/camp-1/cancel").status, 405);
+}
+
 TEST_F(GatewayOutreachTest, RouteLabelsAreBounded) {
   EXPECT_EQ(RouteTemplate("/api/campaigns?department=x"), "/api/campaigns");
   EXPECT_EQ(RouteTemplate("/api/campaigns/camp-1"), "/api/campaigns/{id}");
   EXPECT_EQ(RouteTemplate("/api/campaigns/camp-1/approve"), "/api/campaigns/{id}/approve");
   EXPECT_EQ(RouteTemplate("/api/segments/preview"), "/api/segments/preview");
+  EXPECT_EQ(RouteTemplate("/api/segments"), "/api/segments");
+  EXPECT_EQ(RouteTemplate("/api/campaigns/camp-1/submit"), "/api/campaigns/{id}/submit");
+  EXPECT_EQ(RouteTemplate("/api/campaigns/camp-1/cancel"), "/api/campaigns/{id}/cancel");
 }
 
 }  // namespace
