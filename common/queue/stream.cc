@@ -4,6 +4,7 @@
 
 #include "common/log/log.h"
 #include "common/metrics/loop_metrics.h"
+#include "common/queue/outreach_stream.h"
 
 namespace voc::queue {
 namespace {
@@ -38,6 +39,8 @@ std::vector<std::string> ConsumerGroupsOf(const std::string& stream) {
   if (stream == kTriagedStream) return {"assignment", "verification"};
   // issue 10 item 4: triage keeps the red_line_marked events (red-line marks).
   if (stream == kTrackingStream) return {"verification", "triage"};
+  // issue 13: campaign verdicts for the knowledge base and the weekly digest.
+  if (stream == kOutreachStream) return {"verification"};
   if (stream == kNotifyRequestsStream) return {"notify"};
   if (stream == kNotifyOutcomesStream) return {"verification"};  // re-survey sent / failed counts
   // issue 9: common/auth's security events (auth::kAuditStream), stored by voc-identity.

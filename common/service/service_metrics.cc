@@ -9,6 +9,7 @@
 
 #include "common/log/log.h"
 #include "common/metrics/loop_metrics.h"
+#include "common/queue/outreach_stream.h"
 #include "common/queue/stream.h"
 
 namespace voc {
@@ -65,7 +66,7 @@ std::vector<StreamGroup> ConsumerGroupsOf(const std::string& service) {
   // ConsumerGroupsOf): a service's group is named after the service.
   std::vector<StreamGroup> groups;
   for (const char* stream : {queue::kFeedbackStream, queue::kTriagedStream, queue::kTrackingStream,
-                             queue::kNotifyRequestsStream}) {
+                             queue::kOutreachStream, queue::kNotifyRequestsStream}) {
     for (const std::string& group : queue::ConsumerGroupsOf(stream)) {
       if (group == service) groups.push_back({stream, group});
     }

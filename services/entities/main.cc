@@ -10,6 +10,9 @@
 #include "common/auth/dev_clock_access.h"
 #include "common/config/yaml_file.h"
 #include "common/log/log.h"
+#include "common/queue/outreach_stream.h"
+#include "common/queue/publisher.h"
+#include "common/queue/stream_trim_worker.h"
 #include "common/rpc/server.h"
 #include "common/service/context.h"
 #include "common/service/periodic_worker.h"
@@ -89,6 +92,13 @@ int main(int argc, char** argv) {
   }
   voc::entities::outreach::OutreachService outreach(store, outreach_store, holder, *ctx.clock, *outreach_settings,
                                                     outreach_sender, customer_feedback.get());
+  // Verdicts (effect window passed) go to voc-verification on voc:outreach,
+  // for the knowledge base and the weekly digest; trimmed here, its producer.
+  voc::queue::StreamPublisher verdict_publisher(ctx.redis, voc::queue::kOutreachStream);
+  outreach.PublishVerdictsTo(&verdict_publisher);
+  voc::queue::StreamTrimWorker verdict_trimmer(ctx.redis, voc::queue::kOutreachStream,
+                                               voc::queue::TrimSettingsFrom(ctx.config));
+  verdict_trimmer.Start();
   voc::entities::outreach::OutreachGrpc outreach_grpc(outreach, *authenticator);
   // Issue 13: the join behind triage's root-cause drill-down.
   voc::entities::EntityJoinGrpc join_impl(service, *authenticator);
@@ -97,7 +107,8 @@ int main(int argc, char** argv) {
                                [&] { (void)reloader.CheckOnce(); });
     if (settings->schema_reload_interval_ms > 0) reload.Start();
     // Due campaigns are run, and messages a crash left unpublished handed
-    // to voc-notify again (same ids: stored once there).
+    // to voc-notify again (same ids: stored once there); verdicts whose
+    // window has passed are decided and handed to voc-verification.
     voc::PeriodicWorker outreach_runs("entities-outreach",
                                       std::chrono::milliseconds(outreach_settings->run_interval_ms),
                                       [&] { (void)outreach.RunDue(); });

@@ -505,6 +505,29 @@ nlohmann::json DigestToJson(const v1::Digest& d) {
                      {"value", g.value()}, {"target", g.target()}, {"deadline_day", g.deadline_day()}});
   }
   out["goals"] = goals;
+  // Issue 13: campaigns whose verdict landed in the week.
+  nlohmann::json outreach = nlohmann::json::array();
+  for (const auto& o : d.outreach()) {
+    outreach.push_back({{"campaign", o.campaign()},
+                        {"title", o.title()},
+                        {"department", o.department()},
+                        {"topic", o.topic()},
+                        {"segment_size", o.segment_size()},
+                        {"contacted", o.contacted()},
+                        {"contacted_complaint_rate", o.contacted_complaint_rate()},
+                        {"contacted_contact_rate", o.contacted_contact_rate()},
+                        {"held_out", o.held_out()},
+                        {"held_out_complaint_rate", o.held_out_complaint_rate()},
+                        {"held_out_contact_rate", o.held_out_contact_rate()},
+                        {"difference", o.difference()},
+                        {"ci_low", o.ci_low()},
+                        {"ci_high", o.ci_high()},
+                        {"p_value", o.p_value()},
+                        {"verdict", o.verdict()},
+                        {"test", o.test()},
+                        {"verdict_time", TimeOrNull(o.verdict_time())}});
+  }
+  out["outreach"] = outreach;
   nlohmann::json rising = nlohmann::json::array();
   for (const auto& t : d.rising_topics()) {
     rising.push_back({{"topic", t.topic()}, {"count", t.count()}, {"previous_count", t.previous_count()},

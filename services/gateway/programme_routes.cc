@@ -354,6 +354,7 @@ HttpResponse GetDigest(const std::string& day, const Query& query, GatewayBacken
   std::set<std::string> topics;
   for (const auto& w : digest->wins()) topics.insert(w.topic());
   for (const auto& t : digest->rising_topics()) topics.insert(t.topic());
+  for (const auto& o : digest->outreach()) topics.insert(o.topic());
   return ProgrammeJson(200, {{"digest", DigestToJson(*digest)}, {"topic_names", names(topics)}});
 }
 

@@ -1,4 +1,5 @@
-// voc-verification: consumes voc:tracking and voc:triaged, runs due checks on
+// voc-verification: consumes voc:tracking, voc:triaged and voc:outreach
+// (campaign verdicts), runs due checks on
 // a timer and serves voc.v1.VerificationService.
 #include <iostream>
 #include <thread>
@@ -8,6 +9,7 @@
 #include "common/log/log.h"
 #include "common/org/org_directory.h"
 #include "common/privacy/masker.h"
+#include "common/queue/outreach_stream.h"
 #include "common/queue/stream.h"
 #include "common/rpc/channel.h"
 #include "common/rpc/server.h"
@@ -141,7 +143,10 @@ int main(int argc, char** argv) {
   voc::queue::ConsumerOptions triaged_options{voc::queue::kTriagedStream, "verification", ctx.consumer_name};
   voc::queue::ConsumerOptions outcome_options{voc::verification::kNotifyOutcomesStream, "verification",
                                               ctx.consumer_name};
+  // Issue 13: outreach campaigns' verdicts from voc-entities.
+  voc::queue::ConsumerOptions outreach_options{voc::queue::kOutreachStream, "verification", ctx.consumer_name};
   tracking_options.batch_size = triaged_options.batch_size = outcome_options.batch_size = batch_size;
+  outreach_options.batch_size = batch_size;
   voc::queue::StreamConsumer tracking_consumer(
       ctx.redis, tracking_options,
       [&](const std::vector<voc::queue::StreamMessage>& batch) { return consumer.HandleTrackingBatch(batch); });
@@ -151,7 +156,11 @@ int main(int argc, char** argv) {
   voc::queue::StreamConsumer outcome_consumer(
       ctx.redis, outcome_options,
       [&](const std::vector<voc::queue::StreamMessage>& batch) { return consumer.HandleNotifyOutcomeBatch(batch); });
+  voc::queue::StreamConsumer outreach_consumer(
+      ctx.redis, outreach_options,
+      [&](const std::vector<voc::queue::StreamMessage>& batch) { return consumer.HandleOutreachBatch(batch); });
   std::thread tracking_thread([&] { tracking_consumer.Run(); });
+  std::thread outreach_thread([&] { outreach_consumer.Run(); });
   std::thread triaged_thread([&] { triaged_consumer.Run(); });
   std::thread outcome_thread([&] { outcome_consumer.Run(); });
 
@@ -202,7 +211,9 @@ int main(int argc, char** argv) {
   tracking_consumer.Stop();
   triaged_consumer.Stop();
   outcome_consumer.Stop();
+  outreach_consumer.Stop();
   tracking_thread.join();
+  outreach_thread.join();
   triaged_thread.join();
   outcome_thread.join();
   voc::log::Info("verification_stopped");

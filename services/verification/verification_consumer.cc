@@ -1,6 +1,7 @@
 #include "services/verification/verification_consumer.h"
 
 #include "common/queue/disposition.h"
+#include "common/queue/outreach_stream.h"
 #include "common/status/status.h"
 
 namespace voc::verification {
@@ -43,6 +44,20 @@ absl::Status VerificationConsumer::HandleTriaged(const queue::StreamMessage& mes
     return status::InvalidArgument("payload", "not a voc.v1.TriagedFeedback");
   }
   return service_.OnTriaged(triaged);
+}
+
+absl::Status VerificationConsumer::HandleOutreach(const queue::StreamMessage& message) {
+  const std::string* event = Field(message, "event");
+  if (event == nullptr || *event != queue::kCampaignVerdictEvent) return absl::OkStatus();  // not ours
+  const std::string* payload = Field(message, "payload");
+  if (payload == nullptr) return status::InvalidArgument("payload", "campaign_verdict message without payload");
+  v1::CampaignVerdict verdict;
+  if (!verdict.ParseFromString(*payload)) return status::InvalidArgument("payload", "not a voc.v1.CampaignVerdict");
+  return service_.OnCampaignVerdict(verdict);
+}
+
+std::vector<absl::Status> VerificationConsumer::HandleOutreachBatch(const std::vector<queue::StreamMessage>& batch) {
+  return HandleBatch(batch, &VerificationConsumer::HandleOutreach);
 }
 
 absl::Status VerificationConsumer::HandleNotifyOutcome(const queue::StreamMessage& message) {

@@ -1,5 +1,5 @@
-// The queue adapter of verification: decodes voc:tracking and voc:triaged
-// messages and hands them to VerificationService; the returned status goes
+// The queue adapter of verification: decodes voc:tracking, voc:triaged and
+// voc:outreach messages and hands them to VerificationService; the returned status goes
 // to the consumer unchanged, where queue::DispositionOf decides:
 //   a message without its fields or with an undecodable payload
 //                      -> INVALID_ARGUMENT: dead-lettered after max_deliveries;
@@ -47,6 +47,9 @@ class VerificationConsumer {
   absl::Status HandleTracking(const queue::StreamMessage& message);
   // voc:triaged: field "payload" = serialized voc.v1.TriagedFeedback.
   absl::Status HandleTriaged(const queue::StreamMessage& message);
+  // voc:outreach (issue 13): fields "event" and "payload"; a
+  // campaign_verdict carries a voc.v1.CampaignVerdict. Other events -> OK.
+  absl::Status HandleOutreach(const queue::StreamMessage& message);
   // voc.notify.outcomes: readable fields "event", "request_id" (the
   // Notification id, "resurvey:<id>" for ours), "state" ("delivered" |
   // "failed"), optionally "last_error". Other events -> OK (not ours); a
@@ -57,6 +60,7 @@ class VerificationConsumer {
   std::vector<absl::Status> HandleTrackingBatch(const std::vector<queue::StreamMessage>& batch);
   std::vector<absl::Status> HandleTriagedBatch(const std::vector<queue::StreamMessage>& batch);
   std::vector<absl::Status> HandleNotifyOutcomeBatch(const std::vector<queue::StreamMessage>& batch);
+  std::vector<absl::Status> HandleOutreachBatch(const std::vector<queue::StreamMessage>& batch);
 
  private:
   using Handle = absl::Status (VerificationConsumer::*)(const queue::StreamMessage&);

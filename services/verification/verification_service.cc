@@ -11,6 +11,7 @@
 #include "common/log/log.h"
 #include "common/util/ids.h"
 #include "common/util/time.h"
+#include "services/verification/outreach/campaign_verdicts.h"
 
 namespace voc::verification {
 namespace {
@@ -180,6 +181,23 @@ absl::Status VerificationService::OnProjectReopened(const v1::Project& project) 
   VOC_ASSIGN_OR_RETURN(const int cancelled, store_.CancelScheduledChecks(project_id));
   if (cancelled > 0) {
     log::Info("verification_cancelled", {{"project", "projects/" + project_id}, {"count", cancelled}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status VerificationService::OnCampaignVerdict(const v1::CampaignVerdict& verdict) {
+  VOC_RETURN_IF_ERROR(CheckCampaignVerdict(verdict));
+  v1::CampaignVerdict stored = verdict;
+  // The knowledge base and the digests are read company-wide.
+  stored.set_display_name(masker_.Mask(verdict.display_name()));
+  stored.set_segment_name(masker_.Mask(verdict.segment_name()));
+  KnowledgeRecord k = KnowledgeOf(stored);
+  MaskEntry(masker_, k.entry);
+  VOC_ASSIGN_OR_RETURN(const bool recorded, store_.RecordCampaignVerdict(stored, k, ToMillis(clock_.Now())));
+  if (recorded) {
+    log::Info("campaign_verdict_recorded", {{"campaign", "campaigns/" + verdict.campaign_id()},
+                                            {"department", verdict.department()},
+                                            {"verdict", verdict.effect().verdict()}});
   }
   return absl::OkStatus();
 }

@@ -59,6 +59,7 @@
 #include "services/verification/postponement_tracker.h"
 #include "services/verification/proportion_test.h"
 #include "services/verification/store/verification_store.h"
+#include "voc/v1/outreach.pb.h"
 #include "voc/v1/tracking.pb.h"
 #include "voc/v1/triage.pb.h"
 #include "voc/v1/verification.pb.h"
@@ -121,6 +122,12 @@ class VerificationService {
   absl::Status OnProjectReopened(const v1::Project& project);
   absl::Status OnCaseResolved(const v1::Case& resolved_case);
   absl::Status OnTriaged(const v1::TriagedFeedback& triaged);
+  // An outreach campaign's verdict from voc:outreach (issue 13): stored once
+  // per campaign with its knowledge entry (source "campaigns/<id>",
+  // de-identified), for SearchKnowledge and the weekly digest; a second
+  // delivery changes nothing. INVALID_ARGUMENT naming the field for a
+  // verdict that is not whole (CheckCampaignVerdict).
+  absl::Status OnCampaignVerdict(const v1::CampaignVerdict& verdict);
   // voc-notify's final state of one delivery of an invitation. An unknown
   // re-survey is logged and ignored (OK).
   absl::Status OnInvitationOutcome(const std::string& resurvey_id, bool delivered, const std::string& error);

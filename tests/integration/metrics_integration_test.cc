@@ -245,7 +245,8 @@ TEST_F(StreamMetricsTest, EachServiceReportsTheGroupsItOwns) {
   EXPECT_EQ(ConsumerGroupsOf("triage")[0].stream, "voc:feedback");
   EXPECT_EQ(ConsumerGroupsOf("triage")[1].stream, "voc:tracking");
   EXPECT_EQ(ConsumerGroupsOf("assignment")[0].group, "assignment");
-  EXPECT_EQ(ConsumerGroupsOf("verification").size(), 2u);
+  // voc:triaged, voc:tracking and voc:outreach (campaign verdicts, issue 13).
+  EXPECT_EQ(ConsumerGroupsOf("verification").size(), 3u);
   EXPECT_EQ(DefaultMetricsAddress("ingest"), "127.0.0.1:9101");
   EXPECT_EQ(DefaultMetricsAddress("gateway"), "127.0.0.1:9106");
 }

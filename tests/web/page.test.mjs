@@ -1352,6 +1352,9 @@ test('the digest archive shows the chosen week\'s digest in zh and en, its parts
   assert.equal((await cells('digest-rising'))[0][1], String(30 + dayNumber('2026-01-12') % 7));
   assert.deepEqual(await cells('digest-signals'), [['刹车 + 异响', '5', '0.2']]);
   assert.deepEqual(await cells('digest-sla'), [['40', '36', '30', '24', '6', '12', '75.0%']]);
+  // Issue 13: the campaign whose verdict landed in the week.
+  assert.deepEqual(await cells('digest-outreach'), [['延迟包裹致歉', 'campaigns/camp-1', '配送延迟', '150', '2.5% (120)',
+    '10.0% (30)', '-7.5 (-18.6 … 3.6)', '0.041', '投诉减少']]);
 
   await page.click('[data-testid=lang]');
   assert.equal(await page.textContent('[data-testid=digest-subject]'), 'Company-wide weekly digest 2026-01-12');
@@ -1359,6 +1362,8 @@ test('the digest archive shows the chosen week\'s digest in zh and en, its parts
     'Company-wide digest (2026-01-12 to 2026-01-18)\nVerified fix: lunch-peak delivery delays, complaint share 40.0% -> 10.0%.');
   assert.equal((await cells('digest-goals'))[0][1], 'at risk');
   assert.equal((await cells('digest-wins'))[0][2], 'Delivery delay');
+  assert.deepEqual((await cells('digest-outreach'))[0].slice(2), ['Delivery delay', '150', '2.5% (120)', '10.0% (30)',
+    '-7.5 (-18.6 … 3.6)', '0.041', 'Fewer complaints']);
   assert.equal(await page.textContent('[data-testid=digest-weeks] button[data-digest="digests/2026-01-12/company"]'),
     '2026-01-12 – 2026-01-18 · Company-wide');
 
@@ -1366,7 +1371,7 @@ test('the digest archive shows the chosen week\'s digest in zh and en, its parts
   await page.selectOption('[data-testid=dash-department]', 'customer_success');
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=digest-weeks] button')].every((b) => b.dataset.digest.endsWith('/company')));
 
-  for (const table of ['digest-wins', 'digest-goals', 'digest-rising', 'digest-signals', 'digest-sla']) {
+  for (const table of ['digest-wins', 'digest-outreach', 'digest-goals', 'digest-rising', 'digest-signals', 'digest-sla']) {
     const file = await downloadText(page, `csv-${table}`);
     assert.deepEqual([...file.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], table);
     const parsed = parseCsv(file.bytes.toString('utf8').slice(1));

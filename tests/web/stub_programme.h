@@ -382,6 +382,22 @@ class StubProgramme {
     d.mutable_lesson()->set_source("cases/c-damaged");
     d.mutable_lesson()->set_title("破损包裹退款");
     d.mutable_lesson()->set_resolution("退款并加厚包装重发");
+    // Issue 13: a campaign whose verdict landed in the week.
+    v1::DigestOutreach* o = d.add_outreach();
+    o->set_campaign("campaigns/camp-1");
+    o->set_title("延迟包裹致歉");
+    o->set_department("logistics");
+    o->set_topic("logistics.delivery_delay");
+    o->set_segment_size(150);
+    o->set_contacted(120);
+    o->set_contacted_complaint_rate(0.025);
+    o->set_held_out(30);
+    o->set_held_out_complaint_rate(0.1);
+    o->set_difference(-0.075);
+    o->set_ci_low(-0.186);
+    o->set_ci_high(0.036);
+    o->set_p_value(0.041);
+    o->set_verdict("fewer_complaints");
     v1::DigestGoal* g = d.add_goals();
     g->set_goal("goals/g-delay");
     g->set_title("配送延迟投诉占比降到 20% / Delivery-delay share down to 20%");

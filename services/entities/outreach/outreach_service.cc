@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "common/log/log.h"
 #include "common/status/status.h"
@@ -286,6 +287,15 @@ absl::Status OutreachService::RunDue() {
   }
   auto published = PublishPending();
   if (!published.ok() && first.ok()) first = published.status();
+  // Verdicts: each campaign whose effect window has passed is measured
+  // once, and every stored verdict goes to voc-verification.
+  auto decided = DecideDueEffects();
+  if (!decided.ok() && first.ok()) first = decided.status();
+  auto verdicts = PublishVerdicts();
+  if (!verdicts.ok()) {
+    log::Warn("outreach_verdicts_unpublished", {{"error", std::string(verdicts.status().message())}});
+    if (first.ok()) first = verdicts.status();
+  }
   return first;
 }
 
@@ -430,22 +440,32 @@ absl::StatusOr<std::int64_t> OutreachService::PublishPending() {
   }
 }
 
+absl::StatusOr<std::pair<TimePoint, TimePoint>> OutreachService::EffectWindow(const v1::Campaign& c) {
+  VOC_ASSIGN_OR_RETURN(std::int64_t first_ms, store_.FirstDecisionMs(c.id()));
+  const TimePoint start = FromMillis(first_ms > 0 ? first_ms : ProtoToMillis(c.start_time()));
+  return std::make_pair(start, start + std::chrono::hours(24) * c.effect_window_days());
+}
+
 absl::StatusOr<v1::CampaignEffect> OutreachService::Effect(const auth::Principal& caller, const std::string& id) {
   VOC_ASSIGN_OR_RETURN(v1::Campaign c, Load(id));
   VOC_RETURN_IF_ERROR(MayReadCampaign(caller, c.department()));
   VOC_ASSIGN_OR_RETURN(std::optional<v1::CampaignEffect> stored, store_.FindEffect(id));
   if (stored) return *stored;
   if (c.state() != v1::CAMPAIGN_STATE_SENT && c.state() != v1::CAMPAIGN_STATE_SENDING) return NotIn(c);
-  VOC_ASSIGN_OR_RETURN(std::int64_t first_ms, store_.FirstDecisionMs(id));
-  const TimePoint start = FromMillis(first_ms > 0 ? first_ms : ProtoToMillis(c.start_time()));
-  const TimePoint end = start + std::chrono::hours(24) * c.effect_window_days();
-  if (clock_.Now() < end) {
-    return absl::FailedPreconditionError("campaigns/" + id + ": its effect window ends at " + FormatRfc3339(end));
+  VOC_ASSIGN_OR_RETURN(auto window, EffectWindow(c));
+  if (clock_.Now() < window.second) {
+    return absl::FailedPreconditionError("campaigns/" + id + ": its effect window ends at " +
+                                         FormatRfc3339(window.second));
   }
   if (feedback_ == nullptr) {
     return absl::FailedPreconditionError("campaigns/" + id + ": this voc-entities reads no feedback "
                                          "(services.ingest.address and services.triage.address not set)");
   }
+  return Measure(c, window.first, window.second);
+}
+
+absl::StatusOr<v1::CampaignEffect> OutreachService::Measure(const v1::Campaign& c, TimePoint start, TimePoint end) {
+  const std::string& id = c.id();
   VOC_ASSIGN_OR_RETURN(std::vector<std::string> contacted, store_.CustomersWithDecision(id, "sent"));
   VOC_ASSIGN_OR_RETURN(std::vector<std::string> held, store_.CustomersWithDecision(id, "held_out"));
   std::vector<std::string> everyone = contacted;
@@ -488,6 +508,76 @@ absl::StatusOr<v1::CampaignEffect> OutreachService::Effect(const auth::Principal
   // The first stored verdict wins a race between replicas.
   VOC_ASSIGN_OR_RETURN(std::optional<v1::CampaignEffect> saved, store_.FindEffect(id));
   return saved ? *saved : e;
+}
+
+absl::StatusOr<int> OutreachService::DecideDueEffects() {
+  // Without the feedback services there is nothing to measure with; the
+  // effect report says so when asked.
+  if (feedback_ == nullptr) return 0;
+  VOC_ASSIGN_OR_RETURN(std::vector<std::string> ids, store_.CampaignsAwaitingEffect());
+  absl::Status first = absl::OkStatus();
+  int decided = 0;
+  for (const std::string& id : ids) {
+    absl::Status s = [&]() -> absl::Status {
+      VOC_ASSIGN_OR_RETURN(v1::Campaign c, Load(id));
+      VOC_ASSIGN_OR_RETURN(auto window, EffectWindow(c));
+      if (clock_.Now() < window.second) return absl::OkStatus();  // its window is still open
+      VOC_ASSIGN_OR_RETURN(v1::CampaignEffect e, Measure(c, window.first, window.second));
+      (void)e;
+      ++decided;
+      return absl::OkStatus();
+    }();
+    if (!s.ok()) {
+      log::Warn("outreach_effect_postponed", {{"campaign", id}, {"error", std::string(s.message())}});
+      if (first.ok()) first = s;
+    }
+  }
+  if (!first.ok()) return first;
+  return decided;
+}
+
+absl::StatusOr<v1::CampaignVerdict> OutreachService::VerdictOf(const v1::CampaignEffect& effect) {
+  VOC_ASSIGN_OR_RETURN(v1::Campaign c, Load(effect.campaign_id()));
+  v1::CampaignVerdict v;
+  v.set_campaign_id(c.id());
+  v.set_display_name(c.display_name());
+  v.set_department(c.department());
+  *v.mutable_issue() = c.issue();
+  v.set_segment_id(c.segment_id());
+  VOC_ASSIGN_OR_RETURN(std::optional<v1::Segment> segment, store_.FindSegment(c.segment_id()));
+  if (segment) v.set_segment_name(segment->display_name());
+  std::int64_t size = c.counts().sent() + c.counts().held_out();
+  for (const auto& [reason, n] : c.counts().suppressed()) size += n;
+  v.set_segment_size(size);
+  v.set_channel(c.channel());
+  *v.mutable_effect() = effect;
+  return v;
+}
+
+absl::StatusOr<std::int64_t> OutreachService::PublishVerdicts() {
+  if (verdicts_ == nullptr) return 0;
+  std::int64_t total = 0;
+  while (true) {
+    VOC_ASSIGN_OR_RETURN(std::vector<v1::CampaignEffect> effects, store_.UnpublishedEffects(50));
+    if (effects.empty()) return total;
+    std::vector<queue::MessageFields> batch;
+    std::vector<std::string> ids;
+    for (const v1::CampaignEffect& e : effects) {
+      VOC_ASSIGN_OR_RETURN(v1::CampaignVerdict v, VerdictOf(e));
+      batch.push_back({{"event", queue::kCampaignVerdictEvent}, {"campaign_id", v.campaign_id()},
+                       {"payload", v.SerializeAsString()}});
+      ids.push_back(v.campaign_id());
+    }
+    const std::size_t accepted = verdicts_->Publish(batch);
+    ids.resize(std::min(accepted, ids.size()));
+    if (!ids.empty()) VOC_RETURN_IF_ERROR(store_.MarkEffectsPublished(ids, ToMillis(clock_.Now())));
+    total += static_cast<std::int64_t>(ids.size());
+    if (accepted < batch.size()) {
+      return absl::UnavailableError(std::string(queue::kOutreachStream) + ": the queue took " +
+                                    std::to_string(accepted) + " of " + std::to_string(batch.size()) +
+                                    " campaign verdicts");
+    }
+  }
 }
 
 }  // namespace voc::entities::outreach

@@ -15,6 +15,8 @@
 
 #include "common/auth/principal.h"
 #include "common/clock/clock.h"
+#include "common/queue/outreach_stream.h"
+#include "common/queue/publisher.h"
 #include "services/entities/outreach/outreach_settings.h"
 #include "services/entities/outreach/outreach_store.h"
 #include "services/entities/outreach/ports.h"
@@ -55,10 +57,29 @@ class OutreachService {
   absl::StatusOr<v1::Campaign> Run(const auth::Principal& caller, const std::string& id);
   absl::StatusOr<v1::CampaignEffect> Effect(const auth::Principal& caller, const std::string& id);
 
+  // Where verdicts go (voc:outreach in production, docs/architecture.md
+  // "Outreach verdicts"); none until this is called: verdicts wait in their
+  // outbox. Call before RunDue runs.
+  void PublishVerdictsTo(queue::Publisher* verdicts) { verdicts_ = verdicts; }
+
   // The periodic worker: runs every due campaign and hands unpublished
-  // messages to voc-notify (also those a crash left behind). Returns the
-  // first error, after trying them all.
+  // messages to voc-notify (also those a crash left behind), decides the
+  // verdicts whose effect window has passed (DecideDueEffects) and hands
+  // unpublished verdicts on (PublishVerdicts). Returns the first error,
+  // after trying them all.
   absl::Status RunDue();
+  // Measures and stores, once, the effect of every SENDING or SENT
+  // campaign whose window has passed and that has none yet (the same
+  // verdict GetCampaignEffect would store). How many were decided; the
+  // first error after trying them all (a campaign that failed is tried
+  // again next run). Nothing without the feedback port.
+  absl::StatusOr<int> DecideDueEffects();
+  // Appends each stored, unpublished verdict (a voc.v1.CampaignVerdict,
+  // event queue::kCampaignVerdictEvent) to the verdict publisher and marks what it
+  // took; how many went. UNAVAILABLE when the queue took fewer (the rest
+  // go next run). At least once: a crash between append and mark sends one
+  // again, which voc-verification stores once.
+  absl::StatusOr<std::int64_t> PublishVerdicts();
   // Hands the sent-but-unpublished messages to voc-notify; how many went.
   absl::StatusOr<std::int64_t> PublishPending();
 
@@ -70,6 +91,11 @@ class OutreachService {
   absl::StatusOr<v1::Campaign> Step(const auth::Principal& caller, const std::string& id, const std::string& action,
                                     v1::CampaignState from, v1::CampaignState to, const std::string& note);
   absl::Status RunOne(const v1::Campaign& campaign, const std::string& actor);
+  // [first decision (or start), + effect_window_days).
+  absl::StatusOr<std::pair<TimePoint, TimePoint>> EffectWindow(const v1::Campaign& campaign);
+  // Computes the effect over the window and stores it; the stored one.
+  absl::StatusOr<v1::CampaignEffect> Measure(const v1::Campaign& campaign, TimePoint start, TimePoint end);
+  absl::StatusOr<v1::CampaignVerdict> VerdictOf(const v1::CampaignEffect& effect);
 
   EntityStore& entities_;
   OutreachStore& store_;
@@ -78,6 +104,7 @@ class OutreachService {
   OutreachSettings settings_;
   OutreachSender& sender_;
   CustomerFeedback* feedback_;
+  queue::Publisher* verdicts_ = nullptr;
   // One run at a time in this process (a replica's run is fenced by the
   // (campaign, customer) primary key instead).
   std::mutex run_mu_;

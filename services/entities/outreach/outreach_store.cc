@@ -368,4 +368,44 @@ absl::StatusOr<std::optional<v1::CampaignEffect>> OutreachStore::FindEffect(cons
   });
 }
 
+absl::StatusOr<std::vector<std::string>> OutreachStore::CampaignsAwaitingEffect() {
+  return storage::Guarded("finding campaigns awaiting their effect", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<std::string> ids;
+      storage::ForEachRow(s,
+                          "SELECT id FROM outreach_campaigns c WHERE (state = :s OR state = :t) AND NOT EXISTS "
+                          "(SELECT 1 FROM outreach_effects e WHERE e.campaign_id = c.id) ORDER BY start_ms, id",
+                          {std::to_string(v1::CAMPAIGN_STATE_SENDING), std::to_string(v1::CAMPAIGN_STATE_SENT)},
+                          [&](const soci::row& r) { ids.push_back(storage::AsString(r, 0)); });
+      return ids;
+    });
+  });
+}
+
+absl::StatusOr<std::vector<v1::CampaignEffect>> OutreachStore::UnpublishedEffects(int limit) {
+  return storage::Guarded("reading unpublished campaign verdicts", [&] {
+    return db_.WithSession([&](soci::session& s) {
+      std::vector<v1::CampaignEffect> out;
+      storage::ForEachRow(s,
+                          "SELECT effect_json FROM outreach_effects WHERE published_ms = 0 "
+                          "ORDER BY computed_ms, campaign_id LIMIT " +
+                              std::to_string(std::max(1, limit)),
+                          {}, [&](const soci::row& r) { out.push_back(FromJson<v1::CampaignEffect>(storage::AsString(r, 0))); });
+      return out;
+    });
+  });
+}
+
+absl::Status OutreachStore::MarkEffectsPublished(const std::vector<std::string>& campaign_ids, std::int64_t now_ms) {
+  return storage::Guarded("marking campaign verdicts published", [&] {
+    db_.InTransaction([&](soci::session& s) {
+      const long long at = std::max<std::int64_t>(1, now_ms);
+      for (const std::string& id : campaign_ids) {
+        storage::Exec(s, "UPDATE outreach_effects SET published_ms = :p WHERE campaign_id = :c", soci::use(at),
+                      soci::use(id));
+      }
+    });
+  });
+}
+
 }  // namespace voc::entities::outreach

@@ -1,7 +1,8 @@
-// voc-entities' outreach tables (entities migration 2) on SQLite or
+// voc-entities' outreach tables (entities migrations 2 and 3) on SQLite or
 // PostgreSQL: segments, campaigns with the audit trail of their state
 // machine, one decision per (campaign, customer) - the send audit trail and
-// the outbox of what goes to voc-notify - and the stored effect verdicts.
+// the outbox of what goes to voc-notify - and the stored effect verdicts,
+// each the outbox of its voc:outreach entry for voc-verification.
 // Errors are classified like every store's (common/storage/errors.h).
 #pragma once
 
@@ -84,6 +85,11 @@ class OutreachStore {
 
   absl::Status SaveEffect(const v1::CampaignEffect& effect, std::int64_t now_ms);
   absl::StatusOr<std::optional<v1::CampaignEffect>> FindEffect(const std::string& campaign_id);
+  // Ids of campaigns SENDING or SENT without a stored effect, oldest start first.
+  absl::StatusOr<std::vector<std::string>> CampaignsAwaitingEffect();
+  // Stored effects not yet handed to voc-verification, oldest first.
+  absl::StatusOr<std::vector<v1::CampaignEffect>> UnpublishedEffects(int limit);
+  absl::Status MarkEffectsPublished(const std::vector<std::string>& campaign_ids, std::int64_t now_ms);
 
  private:
   storage::Database& db_;

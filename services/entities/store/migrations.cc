@@ -88,6 +88,14 @@ std::vector<storage::Migration> Migrations() {
                 kind TEXT PRIMARY KEY,
                 last_id BIGINT NOT NULL))",
        }},
+      {3,
+       "outreach: each stored effect is the outbox of its verdict for voc:outreach",
+       {
+           // 0 until the verdict (voc.v1.CampaignVerdict) was appended to
+           // voc:outreach for voc-verification.
+           "ALTER TABLE outreach_effects ADD COLUMN published_ms BIGINT NOT NULL DEFAULT 0",
+           "CREATE INDEX outreach_effects_unpublished ON outreach_effects (published_ms, computed_ms)",
+       }},
   };
 }
 

@@ -420,6 +420,10 @@ Object.assign(messages.zh, {
   digestsTitle: '周报存档', digestsHint: '按仪表盘的部门筛选；选一周查看当周周报。', digestsEmpty: '还没有周报。',
   digestCompany: '全公司', digestWins: '已验证的改进', digestGoals: '目标进展', digestRising: '上升最快的主题',
   digestSignals: '新的弱信号', digestSla: 'SLA 达标与超时', digestLessonLine: '值得借鉴：{title}——{resolution}',
+  digestOutreach: '主动外呼', colCampaign: '活动', colCampaignId: '活动编号', colSegment: '目标客户', colContactedRate: '被联系组投诉率',
+  colHeldOutRate: '对照组投诉率', colDifferenceCi: '差值（95% 置信区间）', colVerdict: '结论',
+  verdict_fewer_complaints: '投诉减少', verdict_more_complaints: '投诉增加',
+  verdict_no_difference_detected: '未发现差异', verdict_too_few_customers: '客户太少，无法判断',
 });
 Object.assign(messages.en, {
   goalsTitle: 'Programme goals', goalsHint: 'Click a goal to see its trajectory.', goalsEmpty: 'No goals yet.',
@@ -458,6 +462,11 @@ Object.assign(messages.en, {
   digestCompany: 'Company-wide', digestWins: 'Verified wins', digestGoals: 'Goals', digestRising: 'Topics rising fastest',
   digestSignals: 'New weak signals', digestSla: 'SLA compliance and open breaches',
   digestLessonLine: 'Worth learning from: {title} — {resolution}',
+  digestOutreach: 'Proactive outreach', colCampaign: 'Campaign', colCampaignId: 'Campaign id', colSegment: 'Segment',
+  colContactedRate: 'Complaint rate, contacted', colHeldOutRate: 'Complaint rate, held out',
+  colDifferenceCi: 'Difference (95% CI)', colVerdict: 'Verdict',
+  verdict_fewer_complaints: 'Fewer complaints', verdict_more_complaints: 'More complaints',
+  verdict_no_difference_detected: 'No difference detected', verdict_too_few_customers: 'Too few customers to tell',
 });
 
 // ---- issue 12: the "created" and "sla_retargeted" case details and the

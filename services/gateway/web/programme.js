@@ -22,7 +22,7 @@ const PERCENT_METRICS = new Set(['topic_complaint_share', 'hot_loop_rate', 'firs
 const MAX_HISTORY_DAYS = 400;
 // A list route's pages followed at most (a guard against a token that never ends).
 const MAX_PAGES = 100;
-const TABLES = ['goals', 'outcomes', 'digest-wins', 'digest-goals', 'digest-rising', 'digest-signals', 'digest-sla'];
+const TABLES = ['goals', 'outcomes', 'digest-wins', 'digest-outreach', 'digest-goals', 'digest-rising', 'digest-signals', 'digest-sla'];
 
 const percent = (share) => (share === null || share === undefined ? '—' : `${(share * 100).toFixed(1)}%`);
 const pct = (share) => (share === null || share === undefined ? null : Math.round(share * 1000) / 10);
@@ -484,7 +484,7 @@ export function createProgramme(ctx) {
   function renderDigest() {
     const v = state.digest;
     const box = $('digest');
-    const parts = ['digest-wins', 'digest-goals', 'digest-rising', 'digest-signals', 'digest-sla'];
+    const parts = ['digest-wins', 'digest-outreach', 'digest-goals', 'digest-rising', 'digest-signals', 'digest-sla'];
     if (!v || v.error) {
       box.hidden = !v;
       $('digest-subject').textContent = '';
@@ -507,6 +507,20 @@ export function createProgramme(ctx) {
       headers: [t().colProjectTitle, t().colProject, t().colTopic, t().colBeforeShare, t().colAfterShare, t().colP],
       rows: d.wins.map((w) => [w.title, w.project, topic(w.topic), pct(w.before_share), pct(w.after_share), w.p_value]),
       show: (row) => [row[0], row[1], row[2], `${fixed(row[3])}%`, `${fixed(row[4])}%`, formatPValue(row[5])],
+    });
+    // Issue 13: campaigns whose verdict landed in the week.
+    const points = (x) => fixed(pct(x));
+    fillTable('digest-outreach', {
+      headers: [t().colCampaign, t().colCampaignId, t().colTopic, t().colSegment, t().colContactedRate, t().colHeldOutRate,
+        t().colDifferenceCi, t().colP, t().colVerdict],
+      rows: (d.outreach || []).map((o) => [o.title, o.campaign, topic(o.topic), o.segment_size,
+        pct(o.contacted_complaint_rate), pct(o.held_out_complaint_rate), pct(o.difference), o.p_value, o.verdict]),
+      show: (row, i) => {
+        const o = d.outreach[i];
+        return [row[0], row[1], row[2], `${row[3]}`, `${fixed(row[4])}% (${o.contacted})`, `${fixed(row[5])}% (${o.held_out})`,
+          `${fixed(row[6])} (${points(o.ci_low)} … ${points(o.ci_high)})`, formatPValue(row[7]),
+          t()[`verdict_${row[8]}`] || row[8]];
+      },
     });
     fillTable('digest-goals', {
       headers: [t().colGoal, t().colStatus, t().colLatest, t().colTarget, t().colDeadline],

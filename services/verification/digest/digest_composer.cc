@@ -40,6 +40,10 @@ absl::StatusOr<v1::Digest> DigestComposer::Compose(const DigestWeek& week, const
   if (!lesson.ok()) return failed(lesson.status());
   if (*lesson) *digest.mutable_lesson() = std::move(**lesson);
 
+  auto outreach = programme_.Outreach(week, department);
+  if (!outreach.ok()) return failed(outreach.status());
+  for (auto& row : *outreach) *digest.add_outreach() = std::move(row);
+
   auto goals = programme_.Goals(week, department);
   if (!goals.ok()) return failed(goals.status());
   for (auto& goal : *goals) *digest.add_goals() = std::move(goal);

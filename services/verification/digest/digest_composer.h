@@ -1,5 +1,7 @@
 // Builds one week's digest for one scope (a department, or "" for the
-// company) from its sources: the verified wins and a lesson, the goals, the
+// company) from its sources: the verified wins and a lesson, the outreach
+// campaigns whose verdict landed in the week (the department's own, or
+// every department's for the company), the goals, the
 // five topics whose complaints rose significantly, the five strongest new
 // weak signals (company digest only: signals carry no department) and the
 // week's SLA figures. Pure: no clock, no store, no rendering.

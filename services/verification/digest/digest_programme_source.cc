@@ -1,12 +1,15 @@
 #include "services/verification/digest/digest_programme_source.h"
 
 #include "common/status/status.h"
+#include "services/verification/outreach/campaign_verdicts.h"
 
 namespace voc::verification {
 namespace {
 
 // A week has few verdicts; more than this would not be read in a digest.
 constexpr int kMaxWins = 10;
+// Likewise campaigns.
+constexpr int kMaxCampaigns = 10;
 
 }  // namespace
 
@@ -39,6 +42,18 @@ absl::StatusOr<std::optional<v1::DigestLesson>> StoreProgrammeDigestSource::Less
 absl::StatusOr<std::vector<v1::DigestGoal>> StoreProgrammeDigestSource::Goals(const DigestWeek&,
                                                                              const std::string& department) {
   return goals_.Rows(department);
+}
+
+absl::StatusOr<std::vector<v1::DigestOutreach>> StoreProgrammeDigestSource::Outreach(const DigestWeek& week,
+                                                                                   const std::string& department) {
+  VOC_ASSIGN_OR_RETURN(auto verdicts,
+                       store_.CampaignVerdictsBetween(week.start_ms(), week.end_ms(), department, kMaxCampaigns));
+  std::vector<v1::DigestOutreach> rows;
+  for (const v1::CampaignVerdict& v : verdicts) {
+    v1::DigestOutreach& row = rows.emplace_back(DigestRowOf(v));
+    if (masker_) row.set_title(masker_->Mask(row.title()));
+  }
+  return rows;
 }
 
 }  // namespace voc::verification

@@ -1,6 +1,7 @@
 // The digest's programme part from verification's own store: the week's
-// verified projects, a resolved case to learn from (knowledge base), and the
-// goals' status through GoalDigestRows.
+// verified projects, a resolved case to learn from (knowledge base), the
+// goals' status through GoalDigestRows, and the outreach campaigns whose
+// verdict landed in the week (issue 13).
 #pragma once
 
 #include <memory>
@@ -32,6 +33,8 @@ class StoreProgrammeDigestSource final : public ProgrammeDigestSource {
   absl::StatusOr<std::vector<v1::DigestWin>> Wins(const DigestWeek& week) override;
   absl::StatusOr<std::optional<v1::DigestLesson>> Lesson(const DigestWeek& week) override;
   absl::StatusOr<std::vector<v1::DigestGoal>> Goals(const DigestWeek& week, const std::string& department) override;
+  absl::StatusOr<std::vector<v1::DigestOutreach>> Outreach(const DigestWeek& week,
+                                                          const std::string& department) override;
 
  private:
   VerificationStore& store_;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "services/verification/outreach/campaign_verdicts.h"
+
 namespace voc::verification {
 namespace {
 
@@ -10,8 +12,6 @@ std::string Printf(const char* format, double value) {
   std::snprintf(buffer, sizeof buffer, format, value);
   return buffer;
 }
-
-std::string FormatP(double p) { return p < 0.001 ? "p < 0.001" : "p = " + Printf("%.3f", p); }
 
 // Goal figures (NPS points, percent, counts): at most one decimal, none
 // when whole.
@@ -61,7 +61,7 @@ std::string BodyZh(const v1::Digest& d, const std::string& scope, const TopicNam
   if (d.wins().empty()) b += "- 本周没有。\n";
   for (const auto& w : d.wins()) {
     b += "- " + w.title() + "（" + w.project() + "），话题 " + TopicName(topics, w.topic(), true) + "：投诉占比 " +
-         FormatPercent(w.before_share()) + " → " + FormatPercent(w.after_share()) + "（" + FormatP(w.p_value()) +
+         FormatPercent(w.before_share()) + " → " + FormatPercent(w.after_share()) + "（" + FormatPValue(w.p_value()) +
          "）\n";
   }
 
@@ -70,6 +70,14 @@ std::string BodyZh(const v1::Digest& d, const std::string& scope, const TopicNam
     b += "- 本周没有。\n";
   } else {
     b += "标题：" + d.lesson().title() + "\n做法：" + d.lesson().resolution() + "\n（" + d.lesson().source() + "）\n";
+  }
+
+  if (!d.outreach().empty()) {
+    b += "\n主动外呼（" + FormatCount(d.outreach_size()) + "）\n";
+    for (const auto& o : d.outreach()) {
+      b += "- " + o.title() + "（" + o.campaign() + "），话题 " + TopicName(topics, o.topic(), true) + "，目标客户 " +
+           FormatCount(o.segment_size()) + " 位：" + VerdictSentence(o, true) + "\n";
+    }
   }
 
   if (!d.goals().empty()) {
@@ -85,7 +93,7 @@ std::string BodyZh(const v1::Digest& d, const std::string& scope, const TopicNam
   for (const auto& t : d.rising_topics()) {
     b += "- " + TopicName(topics, t.topic(), true) + "：" + FormatCount(t.count()) + " 条投诉（上周 " + FormatCount(t.previous_count()) +
          " 条），占比 " + FormatPercent(t.share()) + "（上周 " + FormatPercent(t.previous_share()) + "），" +
-         FormatP(t.p_value()) + "\n";
+         FormatPValue(t.p_value()) + "\n";
   }
 
   if (d.department().empty()) {
@@ -114,7 +122,7 @@ std::string BodyEn(const v1::Digest& d, const std::string& scope, const TopicNam
   if (d.wins().empty()) b += "- None this week.\n";
   for (const auto& w : d.wins()) {
     b += "- " + w.title() + " (" + w.project() + "), topic " + TopicName(topics, w.topic(), false) + ": complaint share " +
-         FormatPercent(w.before_share()) + " -> " + FormatPercent(w.after_share()) + " (" + FormatP(w.p_value()) +
+         FormatPercent(w.before_share()) + " -> " + FormatPercent(w.after_share()) + " (" + FormatPValue(w.p_value()) +
          ")\n";
   }
 
@@ -124,6 +132,14 @@ std::string BodyEn(const v1::Digest& d, const std::string& scope, const TopicNam
   } else {
     b += "Title: " + d.lesson().title() + "\nWhat was done: " + d.lesson().resolution() + "\n(" +
          d.lesson().source() + ")\n";
+  }
+
+  if (!d.outreach().empty()) {
+    b += "\nProactive outreach (" + FormatCount(d.outreach_size()) + ")\n";
+    for (const auto& o : d.outreach()) {
+      b += "- " + o.title() + " (" + o.campaign() + "), topic " + TopicName(topics, o.topic(), false) +
+           ", segment of " + FormatCount(o.segment_size()) + ": " + VerdictSentence(o, false) + "\n";
+    }
   }
 
   if (!d.goals().empty()) {
@@ -139,7 +155,7 @@ std::string BodyEn(const v1::Digest& d, const std::string& scope, const TopicNam
   for (const auto& t : d.rising_topics()) {
     b += "- " + TopicName(topics, t.topic(), false) + ": " + FormatCount(t.count()) + " complaints (previous week " +
          FormatCount(t.previous_count()) + "), share " + FormatPercent(t.share()) + " (was " +
-         FormatPercent(t.previous_share()) + "), " + FormatP(t.p_value()) + "\n";
+         FormatPercent(t.previous_share()) + "), " + FormatPValue(t.p_value()) + "\n";
   }
 
   if (d.department().empty()) {
@@ -172,6 +188,8 @@ std::string FormatCount(long long n) {
   }
   return n < 0 ? "-" + out : out;
 }
+
+std::string FormatPValue(double p) { return p < 0.001 ? "p < 0.001" : "p = " + Printf("%.3f", p); }
 
 std::string FormatPercent(double fraction) {
   std::string text = Printf("%.1f", fraction * 100.0);

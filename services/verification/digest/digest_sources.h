@@ -76,6 +76,12 @@ class ProgrammeDigestSource {
   // status.
   virtual absl::StatusOr<std::vector<v1::DigestGoal>> Goals(const DigestWeek& week,
                                                            const std::string& department) = 0;
+  // Proactive outreach campaigns whose verdict was computed in the week
+  // (issue 13), of `department` ("" = every department), newest first.
+  // None by default.
+  virtual absl::StatusOr<std::vector<v1::DigestOutreach>> Outreach(const DigestWeek&, const std::string&) {
+    return std::vector<v1::DigestOutreach>{};
+  }
 };
 
 }  // namespace voc::verification

@@ -167,6 +167,21 @@ std::vector<storage::Migration> Migrations() {
                 week_start TEXT PRIMARY KEY,
                 done_ms BIGINT NOT NULL))",
        }},
+      // ---- outreach verdicts (issue 13; services/verification/outreach) ----
+      {6,
+       "outreach campaigns' verdicts from voc:outreach, one row per campaign",
+       {
+           // content: the voc.v1.CampaignVerdict as JSON, its name
+           // de-identified; verdict_ms: its effect's compute time (the
+           // digest week it lands in). The first delivery wins.
+           R"(CREATE TABLE verification_campaign_verdicts (
+                campaign_id TEXT PRIMARY KEY,
+                department TEXT NOT NULL,
+                verdict_ms BIGINT NOT NULL,
+                content TEXT NOT NULL,
+                received_ms BIGINT NOT NULL))",
+           "CREATE INDEX verification_campaign_verdicts_time ON verification_campaign_verdicts (verdict_ms)",
+       }},
   };
 }
 

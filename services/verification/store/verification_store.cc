@@ -1,5 +1,6 @@
 #include "services/verification/store/verification_store.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <soci/soci.h>
 
 #include "common/status/status.h"
@@ -939,6 +940,58 @@ absl::StatusOr<std::optional<v1::KnowledgeEntry>> VerificationStore::NewestKnowl
       e.set_evidence(evidence);
       *e.mutable_verify_time() = MillisToProto(verify_ms);
       return e;
+    });
+  });
+}
+
+absl::StatusOr<bool> VerificationStore::RecordCampaignVerdict(const v1::CampaignVerdict& verdict,
+                                                             const KnowledgeRecord& knowledge, std::int64_t now_ms) {
+  return storage::Guarded("recording a campaign verdict", [&] {
+    return Write([&](soci::session& s) {
+      std::string content;
+      google::protobuf::util::JsonPrintOptions options;
+      options.preserve_proto_field_names = true;
+      (void)google::protobuf::util::MessageToJsonString(verdict, &content, options);
+      std::string id = verdict.campaign_id(), department = verdict.department();
+      long long verdict_ms = ProtoToMillis(verdict.effect().compute_time()), received = now_ms;
+      soci::statement st =
+          (s.prepare << "INSERT INTO verification_campaign_verdicts (campaign_id, department, verdict_ms, content, "
+                        "received_ms) VALUES (:c, :d, :v, :j, :r) ON CONFLICT (campaign_id) DO NOTHING",
+           soci::use(id), soci::use(department), soci::use(verdict_ms), soci::use(content), soci::use(received));
+      st.execute(true);
+      if (Affected(st) == 0) return false;
+      // In the same transaction: a verdict is never stored without its entry.
+      UpsertKnowledgeIn(s, knowledge);
+      return true;
+    });
+  });
+}
+
+absl::StatusOr<std::vector<v1::CampaignVerdict>> VerificationStore::CampaignVerdictsBetween(
+    std::int64_t start_ms, std::int64_t end_ms, const std::string& department, int limit) {
+  return storage::Guarded("reading campaign verdicts", [&] {
+    return Read([&](soci::session& s) {
+      long long start = start_ms, end = end_ms;
+      std::string dept = department;
+      int all = department.empty() ? 1 : 0, lim = limit;
+      std::string content;
+      soci::statement st =
+          (s.prepare << "SELECT content FROM verification_campaign_verdicts WHERE verdict_ms >= :a AND "
+                        "verdict_ms < :b AND (:every = 1 OR department = :d) ORDER BY verdict_ms DESC, campaign_id "
+                        "LIMIT :lim",
+           soci::into(content), soci::use(start), soci::use(end), soci::use(all), soci::use(dept), soci::use(lim));
+      st.execute();
+      std::vector<v1::CampaignVerdict> out;
+      google::protobuf::util::JsonParseOptions options;
+      options.ignore_unknown_fields = true;
+      while (st.fetch()) {
+        v1::CampaignVerdict v;
+        if (!google::protobuf::util::JsonStringToMessage(content, &v, options).ok()) {
+          throw soci::soci_error("a stored campaign verdict cannot be read back");
+        }
+        out.push_back(std::move(v));
+      }
+      return out;
     });
   });
 }

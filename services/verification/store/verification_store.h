@@ -24,6 +24,7 @@
 
 #include "common/storage/database.h"
 #include "services/verification/store/migrations.h"
+#include "voc/v1/outreach.pb.h"
 #include "voc/v1/verification.pb.h"
 
 namespace voc::verification {
@@ -223,6 +224,18 @@ class VerificationStore {
   absl::StatusOr<std::optional<v1::KnowledgeEntry>> NewestKnowledgeBetween(const std::string& source_prefix,
                                                                            std::int64_t start_ms,
                                                                            std::int64_t end_ms);
+
+  // --- outreach verdicts (issue 13, migration 6) ---
+  // Stores a campaign's verdict and its knowledge entry in one transaction;
+  // false (nothing written) when that campaign's verdict is stored already
+  // (a second delivery).
+  absl::StatusOr<bool> RecordCampaignVerdict(const v1::CampaignVerdict& verdict, const KnowledgeRecord& knowledge,
+                                             std::int64_t now_ms);
+  // Verdicts computed in [start_ms, end_ms), of `department` ("" = every
+  // department), newest first, at most `limit`.
+  absl::StatusOr<std::vector<v1::CampaignVerdict>> CampaignVerdictsBetween(std::int64_t start_ms,
+                                                                          std::int64_t end_ms,
+                                                                          const std::string& department, int limit);
 
  private:
   // A write transaction, or the batch's session inside InOneTransaction.

@@ -5,6 +5,7 @@
 // tests/integration/queue_integration_test.cc.
 #include <gtest/gtest.h>
 
+#include "common/queue/outreach_stream.h"
 #include "common/config/config.h"
 #include "common/queue/stream.h"
 #include "common/queue/stream_trim_worker.h"
@@ -39,6 +40,7 @@ TEST(ConsumerGroupsOfTest, NamesTheGroupsEveryLoopStreamWaitsFor) {
   EXPECT_EQ(ConsumerGroupsOf(kFeedbackStream), (std::vector<std::string>{"triage"}));
   EXPECT_EQ(ConsumerGroupsOf(kTriagedStream), (std::vector<std::string>{"assignment", "verification"}));
   EXPECT_EQ(ConsumerGroupsOf(kTrackingStream), (std::vector<std::string>{"verification", "triage"}));
+  EXPECT_EQ(ConsumerGroupsOf(kOutreachStream), (std::vector<std::string>{"verification"}));
   EXPECT_TRUE(ConsumerGroupsOf("voc:unknown").empty());
   EXPECT_EQ(DeadLetterKey(kFeedbackStream), "voc:feedback:dead");
   EXPECT_EQ(FailureKey(kTriagedStream, "assignment"), "voc:triaged:failures:assignment");

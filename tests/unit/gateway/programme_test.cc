@@ -525,6 +525,30 @@ TEST_F(GatewayProgrammeTest, OneWeeksDigestWithItsParts) {
   EXPECT_EQ(d["sla"]["open_cases"], 12);
   EXPECT_DOUBLE_EQ(d["sla"]["hot_loop_rate"].get<double>(), 0.75);
   EXPECT_EQ(Body(r)["topic_names"], nlohmann::json::object());
+  EXPECT_EQ(d["outreach"], nlohmann::json::array()) << "no campaign verdict that week";
+
+  // Issue 13: a campaign whose verdict landed in the week, its figures as verification gave them.
+  v1::DigestOutreach* o = backend_.digest.add_outreach();
+  o->set_campaign("campaigns/camp-2");
+  o->set_title("延迟包裹致歉");
+  o->set_topic("logistics.delivery_delay");
+  o->set_segment_size(150);
+  o->set_held_out(30);
+  o->set_held_out_complaint_rate(0.1);
+  o->set_ci_low(-0.186);
+  o->set_verdict("fewer_complaints");
+  r = Get("/api/digests/2026-02-25?department=logistics");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto row = Body(r)["digest"]["outreach"];
+  ASSERT_EQ(row.size(), 1u);
+  EXPECT_EQ(row[0]["campaign"], "campaigns/camp-2");
+  EXPECT_EQ(row[0]["segment_size"], 150);
+  EXPECT_EQ(row[0]["held_out"], 30);
+  EXPECT_DOUBLE_EQ(row[0]["held_out_complaint_rate"].get<double>(), 0.1);
+  EXPECT_DOUBLE_EQ(row[0]["ci_low"].get<double>(), -0.186);
+  EXPECT_EQ(row[0]["verdict"], "fewer_complaints");
+  backend_.digest.clear_outreach();
+  backend_.digest_requests.pop_back();  // the company-wide request below is the second
 
   // The company-wide digest: no department; its lesson may be absent.
   backend_.digest.clear_lesson();
