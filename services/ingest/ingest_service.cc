@@ -37,6 +37,10 @@ IngestService::~IngestService() { committer_.reset(); }
 
 absl::Status IngestService::Prepare(v1::Feedback& feedback, const google::protobuf::Timestamp& received) const {
   VOC_RETURN_IF_ERROR(validator_.Validate(feedback));
+  // What is answered and relayed is what is stored: no fields this version
+  // does not know, times in whole milliseconds (the columns' precision), so
+  // the relay's copy from memory and one read back from the table agree.
+  feedback.DiscardUnknownFields();
   feedback.set_id(FeedbackIdFor(feedback.channel(), feedback.external_id()));
   feedback.set_name(api::ResourceName(api::kFeedback, feedback.id()));
   *feedback.mutable_received_time() = received;
@@ -47,6 +51,8 @@ absl::Status IngestService::Prepare(v1::Feedback& feedback, const google::protob
   }
   if (!feedback.has_occurred_time() || IsUnset(feedback.occurred_time())) {
     *feedback.mutable_occurred_time() = received;
+  } else {
+    *feedback.mutable_occurred_time() = MillisToProto(ProtoToMillis(feedback.occurred_time()));
   }
   return absl::OkStatus();
 }
@@ -88,7 +94,7 @@ absl::StatusOr<std::vector<absl::StatusOr<SubmitResult>>> IngestService::CommitG
 }
 
 void IngestService::SubmitAsync(v1::Feedback feedback, SubmitDone done) {
-  if (absl::Status invalid = Prepare(feedback, ToProto(clock_.Now())); !invalid.ok()) {
+  if (absl::Status invalid = Prepare(feedback, MillisToProto(ToMillis(clock_.Now()))); !invalid.ok()) {
     done(std::move(invalid));
     return;
   }
@@ -96,7 +102,7 @@ void IngestService::SubmitAsync(v1::Feedback feedback, SubmitDone done) {
 }
 
 absl::StatusOr<SubmitResult> IngestService::Submit(v1::Feedback feedback) {
-  VOC_RETURN_IF_ERROR(Prepare(feedback, ToProto(clock_.Now())));
+  VOC_RETURN_IF_ERROR(Prepare(feedback, MillisToProto(ToMillis(clock_.Now()))));
   return committer_->SubmitAndWait(std::move(feedback));
 }
 
@@ -108,7 +114,7 @@ absl::StatusOr<std::vector<absl::StatusOr<SubmitResult>>> IngestService::SubmitB
   std::vector<std::size_t> stored_index;  // to_store[i] answers results[stored_index[i]]
   to_store.reserve(feedbacks.size());
   stored_index.reserve(feedbacks.size());
-  const auto received = ToProto(clock_.Now());
+  const auto received = MillisToProto(ToMillis(clock_.Now()));
 
   for (std::size_t i = 0; i < feedbacks.size(); ++i) {
     if (absl::Status invalid = Prepare(feedbacks[i], received); !invalid.ok()) {
