@@ -57,13 +57,16 @@ absl::Status IngestService::Prepare(v1::Feedback& feedback, const google::protob
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<StoreResult>> IngestService::Store(const std::vector<v1::Feedback>& prepared) {
+absl::StatusOr<std::vector<StoreResult>> IngestService::Store(std::vector<v1::Feedback>& prepared) {
   VOC_ASSIGN_OR_RETURN(auto stored, store_.InsertOrGet(prepared));
   bool stored_new = false;
+  const bool debug = log::DebugEnabled();
   for (const auto& result : stored) {
     stored_new = stored_new || !result.duplicate;
     // Per feedback at debug level only: at thousands a second the counters
-    // (metrics) tell the story, a line each would cost more than the insert.
+    // (metrics) tell the story, a line each would cost more than the insert
+    // (and so would building its fields when the line is dropped).
+    if (!debug) continue;
     log::Debug(result.duplicate ? "feedback_duplicate" : "feedback_stored",
                {{"feedback_id", result.feedback.id()}, {"channel", api::ChannelName(result.feedback.channel())}});
   }
@@ -82,8 +85,10 @@ absl::StatusOr<std::vector<absl::StatusOr<SubmitResult>>> IngestService::CommitG
   }
   // An outage fails the whole group; anything else may be one item's fault.
   if (absl::IsUnavailable(stored.status()) || group.size() == 1) return stored.status();
-  for (const auto& feedback : group) {
-    auto alone = Store({feedback});
+  for (auto& feedback : group) {
+    std::vector<v1::Feedback> one;
+    one.push_back(std::move(feedback));
+    auto alone = Store(one);
     if (!alone.ok()) {
       results.push_back(alone.status());
       continue;

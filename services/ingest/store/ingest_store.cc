@@ -351,21 +351,28 @@ IngestStore::IngestStore(voc::storage::Database& db, std::size_t relay_feed_max_
 
 IngestStore::~IngestStore() = default;
 
-absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(const std::vector<Feedback>& items) {
+absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(std::vector<Feedback>& items) {
   // Read before the transaction: an erasure that commits after this point
   // makes the feed drop what this call pushes (relay_feed.h).
   const std::uint64_t erasure_generation = ErasuresCommitted();
+  // What the transaction decided per item: written as given (results[i]
+  // empty, the item itself is the answer), or the stored row (a duplicate,
+  // or a renamed insert). Items are moved into the answers only once
+  // committed, so on an error the caller still has them.
+  std::vector<std::optional<StoreResult>> results;
+  std::vector<std::size_t> first_of;
   std::vector<std::pair<std::int64_t, std::size_t>> fresh_rows;  // (rowid, item) of the rows written
   bool renamed = false;
-  auto stored = voc::storage::Guarded("storing feedback", [&] {
-   return db_.InTransaction([&](soci::session& s) {
+  absl::Status committed = voc::storage::Guarded("storing feedback", [&] {
+   db_.InTransaction([&](soci::session& s) {
+    results.assign(items.size(), std::nullopt);
     fresh_rows.clear();
     renamed = false;
     // A source twice in one batch: the first occurrence is inserted, the
     // later ones answer with what it stored. first_of[i] is that first index.
     std::unordered_map<std::string_view, std::size_t> first_by_id;
     first_by_id.reserve(items.size());
-    std::vector<std::size_t> first_of(items.size());
+    first_of.assign(items.size(), 0);
     std::vector<std::size_t> unique_index;  // the first item of each id
     std::vector<std::size_t> collided;      // same id as an earlier item, another source
     unique_index.reserve(items.size());
@@ -382,7 +389,6 @@ absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(const std::vec
       }
     }
 
-    std::vector<std::optional<StoreResult>> results(items.size());
     std::vector<const Feedback*> to_insert;
     to_insert.reserve(unique_index.size());
     for (std::size_t i : unique_index) to_insert.push_back(&items[i]);
@@ -393,33 +399,38 @@ absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(const std::vec
     fresh_rows.reserve(written.size());
     for (std::size_t i : unique_index) {
       if (auto w = rowid_of.find(items[i].id()); w != rowid_of.end()) {
-        results[i] = StoreResult{items[i], false};
-        fresh_rows.emplace_back(w->second, i);
+        fresh_rows.emplace_back(w->second, i);  // results[i] stays empty: written as given
       } else {
         results[i] = ResolveConflict(s, sqlite_inserts_.get(), items[i], renamed);
       }
     }
     for (std::size_t i : collided) results[i] = ResolveConflict(s, sqlite_inserts_.get(), items[i], renamed);
-
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (first_of[i] != i) results[i] = StoreResult{results[first_of[i]]->feedback, true};
-    }
-    std::vector<StoreResult> out;
-    out.reserve(items.size());
-    for (auto& result : results) out.push_back(std::move(*result));
-    return out;
    });
   });
+  if (!committed.ok()) return committed;
+
   // Committed: hand the rows to the relay (SQLite; a renamed row has a
   // rowid out of this list, so such a commit leaves all to the table).
-  if (stored.ok() && sqlite_inserts_ != nullptr && !renamed && !fresh_rows.empty()) {
+  if (sqlite_inserts_ != nullptr && !renamed && !fresh_rows.empty()) {
     std::sort(fresh_rows.begin(), fresh_rows.end());
     std::vector<RelayFeed::Row> rows;
     rows.reserve(fresh_rows.size());
     for (const auto& [rowid, i] : fresh_rows) rows.push_back({rowid, FeedbackMessage(items[i])});
     feed_.Push(std::move(rows), erasure_generation);
   }
-  return stored;
+  // A later occurrence of a source answers with a copy of what its first
+  // one stored; copy those before the first ones are moved out.
+  std::vector<StoreResult> out(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (first_of[i] == i) continue;
+    const std::size_t first = first_of[i];
+    out[i] = StoreResult{results[first] ? results[first]->feedback : items[first], true};
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (first_of[i] != i) continue;
+    out[i] = results[i] ? std::move(*results[i]) : StoreResult{std::move(items[i]), false};
+  }
+  return out;
 }
 
 absl::StatusOr<std::optional<Feedback>> IngestStore::Get(const std::string& id) {

@@ -63,8 +63,9 @@ class IngestStore {
   // written; its result is the stored row with duplicate = true. The unique
   // constraint decides races: multi-row INSERT ... ON CONFLICT DO NOTHING
   // RETURNING id, then a re-read only of the rows that were not written.
-  // On an error nothing of the batch is stored.
-  absl::StatusOr<std::vector<StoreResult>> InsertOrGet(const std::vector<voc::v1::Feedback>& items);
+  // On an error nothing of the batch is stored and `items` are untouched;
+  // on success they are moved into the results (no copy per item).
+  absl::StatusOr<std::vector<StoreResult>> InsertOrGet(std::vector<voc::v1::Feedback>& items);
 
   // nullopt when no feedback has that id.
   absl::StatusOr<std::optional<voc::v1::Feedback>> Get(const std::string& id);
