@@ -1,5 +1,7 @@
 #include "services/ingest/ingest_service.h"
 
+#include <google/protobuf/unknown_field_set.h>
+
 #include <utility>
 
 #include "common/log/log.h"
@@ -35,18 +37,31 @@ IngestService::IngestService(IngestStore& store, const Clock& clock, FeedbackVal
 // The committer goes first: it answers what is queued through the store.
 IngestService::~IngestService() { committer_.reset(); }
 
+namespace {
+
+void DropUnknownFields(google::protobuf::Message& message) {
+  const auto* reflection = message.GetReflection();
+  if (!reflection->GetUnknownFields(message).empty()) reflection->MutableUnknownFields(&message)->Clear();
+}
+
+}  // namespace
+
 absl::Status IngestService::Prepare(v1::Feedback& feedback, const google::protobuf::Timestamp& received) const {
   VOC_RETURN_IF_ERROR(validator_.Validate(feedback));
   // What is answered and relayed is what is stored: no fields this version
   // does not know, times in whole milliseconds (the columns' precision), so
   // the relay's copy from memory and one read back from the table agree.
-  feedback.DiscardUnknownFields();
+  // (Only these two messages can carry any; DiscardUnknownFields() would
+  // walk every field through reflection.)
+  DropUnknownFields(feedback);
+  if (feedback.has_customer()) DropUnknownFields(*feedback.mutable_customer());
   feedback.set_id(FeedbackIdFor(feedback.channel(), feedback.external_id()));
   feedback.set_name(api::ResourceName(api::kFeedback, feedback.id()));
   *feedback.mutable_received_time() = received;
   // Stored rows cannot tell an empty customer from none: answer the same
   // way on the first submission as on a duplicate.
-  if (feedback.has_customer() && feedback.customer().ByteSizeLong() == 0) {
+  if (const auto& c = feedback.customer(); feedback.has_customer() && c.id().empty() && c.value_tier().empty() &&
+                                            c.account_manager().empty() && c.store().empty() && c.region().empty()) {
     feedback.clear_customer();
   }
   if (!feedback.has_occurred_time() || IsUnset(feedback.occurred_time())) {

@@ -2,6 +2,7 @@
 // SQLite database, with a FakeClock and a fake queue.
 #include "services/ingest/ingest_service.h"
 
+#include <google/protobuf/unknown_field_set.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
@@ -601,7 +602,11 @@ TEST_F(IngestServiceTest, WhatTheRelayPublishesFromMemoryIsWhatTheTableHolds) {
   (*rich.mutable_attributes())["order"] = "o-7";
   rich.mutable_occurred_time()->set_seconds(1'789'000'000);
   rich.mutable_occurred_time()->set_nanos(123'456'789);  // stored in whole milliseconds
-  MustSubmit(rich);
+  // From a newer client: not stored, so not answered or relayed either.
+  rich.GetReflection()->MutableUnknownFields(&rich)->AddVarint(99, 7);
+  rich.mutable_customer()->GetReflection()->MutableUnknownFields(rich.mutable_customer())->AddVarint(98, 1);
+  const auto answered = MustSubmit(rich).feedback;
+  EXPECT_TRUE(answered.GetReflection()->GetUnknownFields(answered).empty());
   ASSERT_TRUE(service_->SubmitBatch({Make("r-2"), Make("r-3"), Make("r-2")}).ok());
   EXPECT_EQ(store_->relay_feed_rows(), 3u) << "one row per stored feedback, none for the duplicate";
 
@@ -616,6 +621,9 @@ TEST_F(IngestServiceTest, WhatTheRelayPublishesFromMemoryIsWhatTheTableHolds) {
         << payload.DebugString() << " vs " << stored->DebugString();
   }
   EXPECT_EQ(publisher_.payloads[0].occurred_time().nanos(), 123'000'000);
+  const auto& first = publisher_.payloads[0];
+  EXPECT_TRUE(first.GetReflection()->GetUnknownFields(first).empty());
+  EXPECT_TRUE(first.customer().GetReflection()->GetUnknownFields(first.customer()).empty());
 }
 
 TEST_F(IngestServiceTest, ARestartedStoreRelaysWhatWasCommittedButNotPublishedAndNothingTwice) {
