@@ -347,7 +347,7 @@ StoreResult ResolveConflict(soci::session& s, SqliteFeedbackInserts* sqlite, con
 IngestStore::IngestStore(voc::storage::Database& db, std::size_t relay_feed_max_rows)
     : db_(db),
       sqlite_inserts_(db.backend() == voc::storage::Backend::kSqlite ? std::make_unique<SqliteFeedbackInserts>() : nullptr),
-      feed_(relay_feed_max_rows) {}
+      feed_(relay_feed_max_rows, kRelayFeedMaxBytes) {}
 
 IngestStore::~IngestStore() = default;
 

@@ -42,9 +42,10 @@ struct FeedbackFilter {
   voc::v1::Channel channel = voc::v1::CHANNEL_UNSPECIFIED;   // unspecified: any
 };
 
-// The most committed rows the relay feed holds (relay_feed.h), about
-// 0.5 KB each with a short text: a few MB. Beyond it the relay reads the table.
+// The most committed rows the relay feed holds (relay_feed.h), and the most
+// bytes of their messages (long texts): beyond either the relay reads the table.
 inline constexpr std::size_t kRelayFeedMaxRows = 20000;
+inline constexpr std::size_t kRelayFeedMaxBytes = 32u << 20;
 
 // SQLite's prepared inserts, one per pooled connection (ingest_store.cc).
 struct SqliteFeedbackInserts;

@@ -1,14 +1,26 @@
 #include "services/ingest/store/relay_feed.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 namespace voc::ingest {
+namespace {
+
+std::size_t BytesOf(const RelayFeed::Row& row) {
+  std::size_t bytes = 0;
+  for (const auto& [field, value] : row.message) bytes += value.size();
+  return bytes;
+}
+
+}  // namespace
 
 void RelayFeed::Push(std::vector<Row> rows, std::uint64_t erasure_generation) {
   if (rows.empty()) return;
+  std::size_t bytes = 0;
+  for (const auto& row : rows) bytes += BytesOf(row);
   std::lock_guard lock(mu_);
-  if (rows_ + rows.size() > max_rows_) {  // the table covers for it
+  if (rows_ + rows.size() > max_rows_ || bytes_ + bytes > max_bytes_) {  // the table covers for it
     dropped_up_to_ = std::max(dropped_up_to_, rows.back().rowid);
     return;
   }
@@ -21,7 +33,9 @@ void RelayFeed::Push(std::vector<Row> rows, std::uint64_t erasure_generation) {
   }
   it->second.rows = std::move(rows);
   it->second.erasure_generation = erasure_generation;
+  it->second.bytes = bytes;
   rows_ += n;
+  bytes_ += bytes;
 }
 
 RelayFeed::Taken RelayFeed::Take(std::int64_t watermark, std::size_t limit, std::uint64_t erasure_generation) {
@@ -33,13 +47,13 @@ RelayFeed::Taken RelayFeed::Take(std::int64_t watermark, std::size_t limit, std:
     Entry& entry = it->second;
     if (entry.erasure_generation != erasure_generation) {
       rows_ -= entry.rows.size() - entry.next;
+      bytes_ -= entry.bytes;
       entries_.erase(it);
       taken.gap = true;
       continue;
     }
     while (entry.next < entry.rows.size() && entry.rows[entry.next].rowid < expected) {
-      ++entry.next;
-      --rows_;
+      Release(entry);
     }
     if (entry.next == entry.rows.size()) {
       entries_.erase(it);
@@ -49,8 +63,7 @@ RelayFeed::Taken RelayFeed::Take(std::int64_t watermark, std::size_t limit, std:
     while (entry.next < entry.rows.size() && taken.rows.size() < limit &&
            entry.rows[entry.next].rowid == expected) {
       taken.rows.push_back(std::move(entry.rows[entry.next]));
-      ++entry.next;
-      --rows_;
+      Release(entry, BytesOf(taken.rows.back()));
       ++expected;
     }
     if (entry.next == entry.rows.size()) {
@@ -61,6 +74,19 @@ RelayFeed::Taken RelayFeed::Take(std::int64_t watermark, std::size_t limit, std:
   }
   taken.gap = taken.gap || (!entries_.empty() && taken.rows.size() < limit) || dropped_up_to_ >= expected;
   return taken;
+}
+
+void RelayFeed::Release(Entry& entry, std::optional<std::size_t> bytes) {
+  const std::size_t released = bytes ? *bytes : BytesOf(entry.rows[entry.next]);
+  entry.bytes -= released;
+  bytes_ -= released;
+  ++entry.next;
+  --rows_;
+}
+
+std::size_t RelayFeed::bytes() const {
+  std::lock_guard lock(mu_);
+  return bytes_;
 }
 
 std::size_t RelayFeed::rows() const {

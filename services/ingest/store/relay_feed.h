@@ -20,14 +20,17 @@
 // moved on) are dropped at the front, and the relay reads the erased rows
 // from the table instead.
 //
-// Bound: at most `max_rows` rows (a push that would exceed it is dropped, and
-// the table covers for it). Thread-safe.
+// Bound: at most `max_rows` rows and `max_bytes` of message values (a push
+// that would exceed either is dropped, and the table covers for it).
+// Thread-safe.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "common/queue/publisher.h"
@@ -48,7 +51,8 @@ class RelayFeed {
     bool gap = false;
   };
 
-  explicit RelayFeed(std::size_t max_rows) : max_rows_(max_rows) {}
+  explicit RelayFeed(std::size_t max_rows, std::size_t max_bytes = std::numeric_limits<std::size_t>::max())
+      : max_rows_(max_rows), max_bytes_(max_bytes) {}
 
   // After a commit: the rows it inserted, in ascending rowid order, pushed
   // while `erasure_generation` was current. Dropped whole when the feed
@@ -61,18 +65,25 @@ class RelayFeed {
   Taken Take(std::int64_t watermark, std::size_t limit, std::uint64_t erasure_generation);
 
   std::size_t rows() const;
+  std::size_t bytes() const;
 
  private:
   struct Entry {
     std::vector<Row> rows;
     std::size_t next = 0;  // rows before it were taken
+    std::size_t bytes = 0;  // of the rows not taken
     std::uint64_t erasure_generation = 0;
   };
 
+  // Counts the row at entry.next (of `bytes`, when moved out already) as taken.
+  void Release(Entry& entry, std::optional<std::size_t> bytes = std::nullopt);
+
   const std::size_t max_rows_;
+  const std::size_t max_bytes_;
   mutable std::mutex mu_;
   std::map<std::int64_t, Entry> entries_;  // by first rowid
   std::size_t rows_ = 0;                   // rows held (not yet taken)
+  std::size_t bytes_ = 0;                  // their message values
   std::int64_t dropped_up_to_ = 0;         // the largest rowid of a dropped push
 };
 

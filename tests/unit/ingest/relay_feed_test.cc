@@ -95,6 +95,18 @@ TEST(RelayFeedTest, HoldsAtMostItsBound) {
   EXPECT_EQ(feed.rows(), 4u);
 }
 
+TEST(RelayFeedTest, HoldsAtMostItsBytes) {
+  RelayFeed feed(100, 12);  // "f1".."f9": 2 bytes a row
+  feed.Push(Rows(1, 5), 0);
+  EXPECT_EQ(feed.bytes(), 10u);
+  feed.Push(Rows(6, 2), 0);  // would make 14: dropped
+  EXPECT_EQ(feed.rows(), 5u);
+  auto taken = feed.Take(0, 2, 0);
+  EXPECT_EQ(feed.bytes(), 6u);
+  EXPECT_TRUE(feed.Take(2, 10, 0).gap) << "6..7 were dropped";
+  EXPECT_EQ(feed.bytes(), 0u);
+}
+
 TEST(RelayFeedTest, ALimitSplitsAnEntry) {
   RelayFeed feed(100);
   feed.Push(Rows(1, 5), 0);
