@@ -75,6 +75,7 @@ void Init(std::string_view service, std::string_view format, std::string_view le
 }
 
 void Debug(std::string_view event, const nlohmann::json& fields) { Write(spdlog::level::debug, event, fields); }
+bool DebugEnabled() { return GetState().level <= spdlog::level::debug; }
 void Info(std::string_view event, const nlohmann::json& fields) { Write(spdlog::level::info, event, fields); }
 void Warn(std::string_view event, const nlohmann::json& fields) { Write(spdlog::level::warn, event, fields); }
 void Error(std::string_view event, const nlohmann::json& fields) { Write(spdlog::level::err, event, fields); }

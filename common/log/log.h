@@ -16,6 +16,9 @@ namespace voc::log {
 void Init(std::string_view service, std::string_view format, std::string_view level);
 
 void Debug(std::string_view event, const nlohmann::json& fields = nlohmann::json::object());
+// Whether Debug lines are written: a hot path checks it before building the
+// fields of a line per item (the json costs allocations even when dropped).
+bool DebugEnabled();
 void Info(std::string_view event, const nlohmann::json& fields = nlohmann::json::object());
 void Warn(std::string_view event, const nlohmann::json& fields = nlohmann::json::object());
 void Error(std::string_view event, const nlohmann::json& fields = nlohmann::json::object());

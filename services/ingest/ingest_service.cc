@@ -1,5 +1,7 @@
 #include "services/ingest/ingest_service.h"
 
+#include <google/protobuf/unknown_field_set.h>
+
 #include <utility>
 
 #include "common/log/log.h"
@@ -35,29 +37,51 @@ IngestService::IngestService(IngestStore& store, const Clock& clock, FeedbackVal
 // The committer goes first: it answers what is queued through the store.
 IngestService::~IngestService() { committer_.reset(); }
 
+namespace {
+
+void DropUnknownFields(google::protobuf::Message& message) {
+  const auto* reflection = message.GetReflection();
+  if (!reflection->GetUnknownFields(message).empty()) reflection->MutableUnknownFields(&message)->Clear();
+}
+
+}  // namespace
+
 absl::Status IngestService::Prepare(v1::Feedback& feedback, const google::protobuf::Timestamp& received) const {
   VOC_RETURN_IF_ERROR(validator_.Validate(feedback));
+  // What is answered and relayed is what is stored: no fields this version
+  // does not know, times in whole milliseconds (the columns' precision), so
+  // the relay's copy from memory and one read back from the table agree.
+  // (Only these two messages can carry any; DiscardUnknownFields() would
+  // walk every field through reflection.)
+  DropUnknownFields(feedback);
+  if (feedback.has_customer()) DropUnknownFields(*feedback.mutable_customer());
   feedback.set_id(FeedbackIdFor(feedback.channel(), feedback.external_id()));
   feedback.set_name(api::ResourceName(api::kFeedback, feedback.id()));
   *feedback.mutable_received_time() = received;
   // Stored rows cannot tell an empty customer from none: answer the same
   // way on the first submission as on a duplicate.
-  if (feedback.has_customer() && feedback.customer().ByteSizeLong() == 0) {
+  if (const auto& c = feedback.customer(); feedback.has_customer() && c.id().empty() && c.value_tier().empty() &&
+                                            c.account_manager().empty() && c.store().empty() && c.region().empty()) {
     feedback.clear_customer();
   }
   if (!feedback.has_occurred_time() || IsUnset(feedback.occurred_time())) {
     *feedback.mutable_occurred_time() = received;
+  } else {
+    *feedback.mutable_occurred_time() = MillisToProto(ProtoToMillis(feedback.occurred_time()));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<StoreResult>> IngestService::Store(const std::vector<v1::Feedback>& prepared) {
+absl::StatusOr<std::vector<StoreResult>> IngestService::Store(std::vector<v1::Feedback>& prepared) {
   VOC_ASSIGN_OR_RETURN(auto stored, store_.InsertOrGet(prepared));
   bool stored_new = false;
+  const bool debug = log::DebugEnabled();
   for (const auto& result : stored) {
     stored_new = stored_new || !result.duplicate;
     // Per feedback at debug level only: at thousands a second the counters
-    // (metrics) tell the story, a line each would cost more than the insert.
+    // (metrics) tell the story, a line each would cost more than the insert
+    // (and so would building its fields when the line is dropped).
+    if (!debug) continue;
     log::Debug(result.duplicate ? "feedback_duplicate" : "feedback_stored",
                {{"feedback_id", result.feedback.id()}, {"channel", api::ChannelName(result.feedback.channel())}});
   }
@@ -76,8 +100,10 @@ absl::StatusOr<std::vector<absl::StatusOr<SubmitResult>>> IngestService::CommitG
   }
   // An outage fails the whole group; anything else may be one item's fault.
   if (absl::IsUnavailable(stored.status()) || group.size() == 1) return stored.status();
-  for (const auto& feedback : group) {
-    auto alone = Store({feedback});
+  for (auto& feedback : group) {
+    std::vector<v1::Feedback> one;
+    one.push_back(std::move(feedback));
+    auto alone = Store(one);
     if (!alone.ok()) {
       results.push_back(alone.status());
       continue;
@@ -88,7 +114,7 @@ absl::StatusOr<std::vector<absl::StatusOr<SubmitResult>>> IngestService::CommitG
 }
 
 void IngestService::SubmitAsync(v1::Feedback feedback, SubmitDone done) {
-  if (absl::Status invalid = Prepare(feedback, ToProto(clock_.Now())); !invalid.ok()) {
+  if (absl::Status invalid = Prepare(feedback, MillisToProto(ToMillis(clock_.Now()))); !invalid.ok()) {
     done(std::move(invalid));
     return;
   }
@@ -96,7 +122,7 @@ void IngestService::SubmitAsync(v1::Feedback feedback, SubmitDone done) {
 }
 
 absl::StatusOr<SubmitResult> IngestService::Submit(v1::Feedback feedback) {
-  VOC_RETURN_IF_ERROR(Prepare(feedback, ToProto(clock_.Now())));
+  VOC_RETURN_IF_ERROR(Prepare(feedback, MillisToProto(ToMillis(clock_.Now()))));
   return committer_->SubmitAndWait(std::move(feedback));
 }
 
@@ -108,7 +134,7 @@ absl::StatusOr<std::vector<absl::StatusOr<SubmitResult>>> IngestService::SubmitB
   std::vector<std::size_t> stored_index;  // to_store[i] answers results[stored_index[i]]
   to_store.reserve(feedbacks.size());
   stored_index.reserve(feedbacks.size());
-  const auto received = ToProto(clock_.Now());
+  const auto received = MillisToProto(ToMillis(clock_.Now()));
 
   for (std::size_t i = 0; i < feedbacks.size(); ++i) {
     if (absl::Status invalid = Prepare(feedbacks[i], received); !invalid.ok()) {

@@ -76,8 +76,9 @@ class IngestService {
  private:
   // Validates `feedback` and fills what ingest assigns (id, name, times).
   absl::Status Prepare(v1::Feedback& feedback, const google::protobuf::Timestamp& received) const;
-  // Stores prepared feedback in one transaction and wakes the relay.
-  absl::StatusOr<std::vector<StoreResult>> Store(const std::vector<v1::Feedback>& prepared);
+  // Stores prepared feedback in one transaction and wakes the relay. The
+  // items are moved into the results when stored, untouched on an error.
+  absl::StatusOr<std::vector<StoreResult>> Store(std::vector<v1::Feedback>& prepared);
   // The group committer's commit: one transaction for the group; when that
   // fails for another reason than an outage, each item alone, so only the
   // item at fault fails.

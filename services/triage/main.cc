@@ -130,6 +130,12 @@ int main(int argc, char** argv) {
   voc::triage::ProcessorOptions processor_options;
   processor_options.cluster_window =
       std::chrono::hours(24 * ctx.config.ServiceInt("cluster_window_days", 30));
+  // Members kept for matching (similar_complaints.h, "Caps"): the index's
+  // memory bound whatever the window and the rate.
+  processor_options.clusters.max_members = static_cast<std::size_t>(
+      ctx.config.ServiceInt("cluster_max_members", static_cast<std::int64_t>(processor_options.clusters.max_members)));
+  processor_options.clusters.max_members_per_cluster = static_cast<std::size_t>(ctx.config.ServiceInt(
+      "cluster_max_members_per_cluster", static_cast<std::int64_t>(processor_options.clusters.max_members_per_cluster)));
   voc::triage::TriageProcessor processor(*analyzer, store, *ctx.clock, processor_options);
   // Weak-signal and cluster-size alerts (issue 11) go through the one
   // notifier setting (top-level notifier:), stored in triage's database

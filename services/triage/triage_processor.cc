@@ -136,6 +136,9 @@ absl::Status TriageProcessor::LoadLocked() {
     if (!signature) continue;
     clusters_.Restore(m.feedback_id, *signature, m.cluster_id, m.seen_ms, m.topics, m.text, m.best_match_id);
   }
+  // The tallies of members the caps evicted during the replay are kept by
+  // whole periods inside the window, as a running index's prune keeps them.
+  clusters_.PruneBefore(WindowStartMs());
   index_seq_ = snapshot.last_seq;
   loaded_erasure_epoch_ = snapshot.erasure_epoch;
   if (with_signals) {
@@ -230,6 +233,7 @@ absl::StatusOr<std::size_t> TriageProcessor::Prune() {
   log::Info("clusters_pruned", {{"members_dropped", dropped},
                                 {"rows_deleted", deleted},
                                 {"members_kept", clusters_.member_count()},
+                                {"members_evicted_by_caps", clusters_.evicted_count()},
                                 {"clusters_kept", clusters_.cluster_count()}});
   return dropped;
 }

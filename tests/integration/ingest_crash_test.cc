@@ -4,11 +4,14 @@
 // are in flight. After a restart on the same database:
 //   - every call that was answered OK is stored, as answered;
 //   - every call answered with a definite error (INVALID_ARGUMENT) is not;
+//   - every stored feedback reaches voc:feedback (the new process's relay
+//     publishes what the killed one had not: on SQLite from its watermark);
 //   - submitting everything again collapses to duplicates: one row per
 //     external id, whatever the calls cut by the kill did.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -23,6 +26,8 @@
 #include <vector>
 
 #include "common/auth/metadata.h"
+#include "common/queue/redis_client.h"
+#include "common/queue/stream.h"
 #include "tests/support/auth_fixture.h"
 #include "tests/support/servers.h"
 #include "voc/v1/ingest.grpc.pb.h"
@@ -132,6 +137,18 @@ class IngestCrashTest : public ::testing::TestWithParam<std::string> {
     return stored;
   }
 
+  // The feedback ids on voc:feedback.
+  std::set<std::string> StreamedIds() {
+    queue::RedisOptions options;
+    options.port = redis_.port();
+    queue::RedisClient client(options);
+    auto reply = client.Command({"XRANGE", queue::kFeedbackStream, "-", "+"});
+    std::set<std::string> ids;
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) return ids;
+    for (const auto& message : queue::ParseEntries(reply.get())) ids.insert(message.fields.at("feedback_id"));
+    return ids;
+  }
+
   testing::TestCredentials creds_;
   testing::TempDir dir_;
   testing::RedisServer redis_;
@@ -206,6 +223,19 @@ TEST_P(IngestCrashTest, EveryAnsweredSubmissionSurvivesAKillAndResubmittingColla
   for (const auto& [id, feedback] : stored) {
     EXPECT_TRUE(ok.count(id) > 0 || cut.count(id) > 0) << id << " is stored but was never answered OK";
   }
+
+  // Every stored feedback reaches voc:feedback (at least once). Real time
+  // only bounds the wait for the new process's relay; nothing is timed.
+  std::set<std::string> stored_ids;
+  for (const auto& [external_id, feedback] : stored) stored_ids.insert(feedback.id());
+  std::set<std::string> streamed;
+  const auto relayed_by = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < relayed_by) {
+    streamed = StreamedIds();
+    if (std::includes(streamed.begin(), streamed.end(), stored_ids.begin(), stored_ids.end())) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  for (const auto& id : stored_ids) EXPECT_EQ(streamed.count(id), 1u) << id << " is stored but never reached the stream";
 
   // Everything again, the refused ones included: the answered ones come back
   // as duplicates of what was stored, and each valid external id ends up as

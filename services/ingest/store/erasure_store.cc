@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 
 #include "common/auth/authenticator.h"
 #include "common/storage/errors.h"
@@ -32,12 +33,18 @@ std::string KeptAttributesJson(const std::string& attributes_json) {
   return kept.dump();
 }
 
+namespace {
+std::atomic<std::uint64_t> erasures_committed{0};
+}  // namespace
+
+std::uint64_t ErasuresCommitted() { return erasures_committed.load(); }
+
 std::string ErasedExternalId(const std::string& external_id) { return "sha256:" + auth::Sha256Hex(external_id); }
 
 absl::StatusOr<IngestErasure> ErasureStore::EraseCustomer(const std::string& customer_id,
                                                           const std::string& customer_hash, std::int64_t now_ms) {
   return voc::storage::Guarded("erasing a customer's feedback", [&] {
-    return db_.InTransaction([&](soci::session& s) {
+    IngestErasure erased = db_.InTransaction([&](soci::session& s) {
       struct Found {
         std::string id, external_id, attributes_json;
       };
@@ -70,6 +77,8 @@ absl::StatusOr<IngestErasure> ErasureStore::EraseCustomer(const std::string& cus
       for (const auto& id : ids) out.feedback_ids.push_back(id);
       return out;
     });
+    if (erased.feedback_erased > 0) ++erasures_committed;
+    return erased;
   });
 }
 

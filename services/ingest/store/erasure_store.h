@@ -36,6 +36,11 @@ voc::storage::Migration ErasureMigration();
 // The attribute kept through an erasure (verification matches answers by it).
 inline constexpr char kKeptAttribute[] = "resurvey_token";
 
+// How many erasures this process has committed (any ErasureStore). The relay
+// feed (relay_feed.h) drops rows pushed before the count moved, so a row
+// erased after its insert is published as the table holds it, erased.
+std::uint64_t ErasuresCommitted();
+
 // What an erased feedback's external id becomes: "sha256:<hex of it>".
 std::string ErasedExternalId(const std::string& external_id);
 

@@ -1,13 +1,16 @@
 #include "services/ingest/store/ingest_store.h"
 
 #include <nlohmann/json.hpp>
+#include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <limits>
 #include <span>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/log/log.h"
 #include "common/storage/errors.h"
 #include "common/storage/rows.h"
 #include "common/util/ids.h"
@@ -164,27 +167,16 @@ std::string ValuesList(std::size_t rows, bool sqlite) {
 const std::string kInsertPrefix = std::string("INSERT INTO feedback (") + kColumns + ") VALUES ";
 const std::string kInsertSuffix = " ON CONFLICT DO NOTHING RETURNING id";
 
-// SQLite, in process: one prepared single-row INSERT, bound to one row of
-// values and run once per item. No parse per row, and no statement with
-// thousands of parameters to parse either.
-void InsertEachPrepared(soci::session& s, std::span<const Feedback* const> items, std::vector<std::string>& written) {
-  InsertRow row;
+// A row the insert wrote: its id and, on SQLite, its rowid (0 on PostgreSQL).
+struct Written {
   std::string id;
-  soci::statement st(s);
-  row.BindTo(st);
-  st.exchange(soci::into(id));
-  st.alloc();
-  st.prepare(kInsertPrefix + ValuesList(1, true) + kInsertSuffix);
-  st.define_and_bind();
-  for (const Feedback* f : items) {
-    row.Assign(*f);
-    if (st.execute(true)) written.push_back(id);
-  }
-}
+  std::int64_t rowid = 0;
+};
 
 // PostgreSQL, a round trip away: one multi-row INSERT per kRowsPerInsert
 // items.
-void InsertMultiRow(soci::session& s, std::span<const Feedback* const> items, std::vector<std::string>& written) {
+
+void InsertMultiRow(soci::session& s, std::span<const Feedback* const> items, std::vector<Written>& written) {
   for (std::size_t from = 0; from < items.size(); from += kRowsPerInsert) {
     const auto chunk = items.subspan(from, std::min(kRowsPerInsert, items.size() - from));
     std::vector<InsertRow> rows;
@@ -200,31 +192,10 @@ void InsertMultiRow(soci::session& s, std::span<const Feedback* const> items, st
     st.prepare(kInsertPrefix + ValuesList(rows.size(), false) + kInsertSuffix);
     st.define_and_bind();
     if (st.execute(true)) {
-      do written.push_back(id);
+      do written.push_back({id, 0});
       while (st.fetch());
     }
   }
-}
-
-// Inserts the items that conflict with nothing stored (id or (channel,
-// external_id)); returns the ids written (ON CONFLICT DO NOTHING RETURNING:
-// no re-read for the rows that went in).
-std::vector<std::string> InsertReturningIds(soci::session& s, std::span<const Feedback* const> items) {
-  std::vector<std::string> written;
-  written.reserve(items.size());
-  if (IsSqlite(s)) {
-    InsertEachPrepared(s, items, written);
-  } else {
-    InsertMultiRow(s, items, written);
-  }
-  return written;
-}
-
-// One row, for the rare renamed insert after an id collision. Returns
-// whether it was written.
-bool InsertIfAbsent(soci::session& s, const Feedback& f) {
-  const Feedback* one = &f;
-  return !InsertReturningIds(s, std::span(&one, 1)).empty();
 }
 
 std::optional<Feedback> FindBySource(soci::session& s, int channel, const std::string& external_id) {
@@ -251,33 +222,157 @@ std::optional<Feedback> FindErased(soci::session& s, const Feedback& item) {
   return std::nullopt;
 }
 
-// The item's result when the insert did not write it: the row stored for
-// its source (a duplicate, erased or not), or - when another source's row
-// holds its id (64-bit hash collision) - the item stored under a random id.
-StoreResult ResolveConflict(soci::session& s, const Feedback& item) {
-  if (auto stored = FindBySource(s, item.channel(), item.external_id())) return {std::move(*stored), true};
-  if (auto erased = FindErased(s, item)) return {std::move(*erased), true};
-  Feedback renamed = item;
-  renamed.set_id(NewId());
-  renamed.set_name("feedback/" + renamed.id());
-  if (!InsertIfAbsent(s, renamed)) throw soci::soci_error("feedback insert conflicted twice for " + item.id());
-  return {std::move(renamed), false};
-}
-
 bool SameSource(const Feedback& a, const Feedback& b) {
   return a.channel() == b.channel() && a.external_id() == b.external_id();
 }
 
 }  // namespace
 
-absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(const std::vector<Feedback>& items) {
-  return voc::storage::Guarded("storing feedback", [&] {
-   return db_.InTransaction([&](soci::session& s) {
+// SQLite, in process: one INSERT per pooled connection, prepared once for
+// the store's life (SQLITE_PREPARE_PERSISTENT) and run once per item with
+// the feedback's own strings bound in place (SQLITE_STATIC, no copies), the
+// rowid read back from the connection. SOCI would prepare it again per
+// batch and copy every bound string per row.
+struct SqliteFeedbackInserts {
+  std::mutex mu;
+  std::unordered_map<sqlite_api::sqlite3*, sqlite_api::sqlite3_stmt*> by_connection;
+
+  ~SqliteFeedbackInserts() {
+    for (auto& [connection, statement] : by_connection) sqlite_api::sqlite3_finalize(statement);
+  }
+
+  static sqlite_api::sqlite3* ConnectionOf(soci::session& s) {
+    // static_cast: SOCI exports no typeinfo for its backends to dynamic_cast with.
+    if (s.get_backend_name() != "sqlite3") throw soci::soci_error("not a SQLite session");
+    return static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+  }
+
+  [[noreturn]] static void Fail(sqlite_api::sqlite3* connection, const char* what) {
+    throw soci::sqlite3_soci_error(std::string(what) + ": " + sqlite_api::sqlite3_errmsg(connection),
+                                   sqlite_api::sqlite3_extended_errcode(connection));
+  }
+
+  sqlite_api::sqlite3_stmt* StatementFor(sqlite_api::sqlite3* connection) {
+    std::lock_guard lock(mu);
+    auto& statement = by_connection[connection];
+    if (statement != nullptr) return statement;
+    const std::string sql = kInsertPrefix + ValuesList(1, true) + " ON CONFLICT DO NOTHING";
+    if (sqlite_api::sqlite3_prepare_v3(connection, sql.c_str(), static_cast<int>(sql.size()),
+                                       SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+      statement = nullptr;
+      Fail(connection, "preparing the feedback insert");
+    }
+    return statement;
+  }
+
+  // Inserts each item unless it conflicts (id or source); appends what it wrote.
+  void Insert(soci::session& s, std::span<const Feedback* const> items, std::vector<Written>& written) {
+    using namespace sqlite_api;
+    sqlite3* connection = ConnectionOf(s);
+    sqlite3_stmt* st = StatementFor(connection);
+    std::string attributes_json;
+    const auto text = [st](int column, const std::string& value) {
+      sqlite3_bind_text(st, column, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+    };
+    for (const Feedback* f : items) {
+      const auto& customer = f->customer();
+      text(1, f->id());
+      sqlite3_bind_int(st, 2, f->channel());
+      text(3, f->external_id());
+      text(4, customer.id());
+      text(5, customer.value_tier());
+      text(6, customer.account_manager());
+      text(7, customer.store());
+      text(8, customer.region());
+      text(9, f->product());
+      text(10, f->text());
+      if (f->has_nps()) sqlite3_bind_int(st, 11, f->nps()); else sqlite3_bind_null(st, 11);
+      if (f->has_rating()) sqlite3_bind_int(st, 12, f->rating()); else sqlite3_bind_null(st, 12);
+      sqlite3_bind_int64(st, 13, ProtoToMillis(f->occurred_time()));
+      sqlite3_bind_int64(st, 14, ProtoToMillis(f->received_time()));
+      attributes_json = InsertRow::AttributesJson(*f);
+      text(15, attributes_json);
+      const int rc = sqlite3_step(st);
+      if (rc != SQLITE_DONE) {
+        // The error before reset clears it; reset returns the same code.
+        const std::string message = sqlite3_errmsg(connection);
+        const int code = sqlite3_extended_errcode(connection);
+        sqlite3_reset(st);
+        throw soci::sqlite3_soci_error("storing feedback: " + message, code);
+      }
+      const bool inserted = sqlite3_changes(connection) > 0;
+      sqlite3_reset(st);
+      if (inserted) written.push_back({f->id(), sqlite3_last_insert_rowid(connection)});
+    }
+  }
+};
+
+namespace {
+
+// Inserts the items that conflict with nothing stored (id or (channel,
+// external_id)); returns the rows written (no re-read for them).
+std::vector<Written> InsertReturningIds(soci::session& s, SqliteFeedbackInserts* sqlite,
+                                        std::span<const Feedback* const> items) {
+  std::vector<Written> written;
+  written.reserve(items.size());
+  if (sqlite != nullptr) {
+    sqlite->Insert(s, items, written);
+  } else {
+    InsertMultiRow(s, items, written);
+  }
+  return written;
+}
+
+// The item's result when the insert did not write it: the row stored for
+// its source (a duplicate, erased or not), or - when another source's row
+// holds its id (64-bit hash collision) - the item stored under a random id
+// (`renamed` is set then).
+StoreResult ResolveConflict(soci::session& s, SqliteFeedbackInserts* sqlite, const Feedback& item,
+                            bool& renamed) {
+  if (auto stored = FindBySource(s, item.channel(), item.external_id())) return {std::move(*stored), true};
+  if (auto erased = FindErased(s, item)) return {std::move(*erased), true};
+  Feedback other = item;
+  other.set_id(NewId());
+  other.set_name("feedback/" + other.id());
+  const Feedback* one = &other;
+  if (InsertReturningIds(s, sqlite, std::span(&one, 1)).empty()) {
+    throw soci::soci_error("feedback insert conflicted twice for " + item.id());
+  }
+  renamed = true;
+  return {std::move(other), false};
+}
+
+}  // namespace
+
+IngestStore::IngestStore(voc::storage::Database& db, std::size_t relay_feed_max_rows)
+    : db_(db),
+      sqlite_inserts_(db.backend() == voc::storage::Backend::kSqlite ? std::make_unique<SqliteFeedbackInserts>() : nullptr),
+      feed_(relay_feed_max_rows, kRelayFeedMaxBytes) {}
+
+IngestStore::~IngestStore() = default;
+
+absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(std::vector<Feedback>& items) {
+  // Read before the transaction: an erasure that commits after this point
+  // makes the feed drop what this call pushes (relay_feed.h).
+  const std::uint64_t erasure_generation = ErasuresCommitted();
+  // What the transaction decided per item: written as given (results[i]
+  // empty, the item itself is the answer), or the stored row (a duplicate,
+  // or a renamed insert). Items are moved into the answers only once
+  // committed, so on an error the caller still has them.
+  std::vector<std::optional<StoreResult>> results;
+  std::vector<std::size_t> first_of;
+  std::vector<std::pair<std::int64_t, std::size_t>> fresh_rows;  // (rowid, item) of the rows written
+  bool renamed = false;
+  absl::Status committed = voc::storage::Guarded("storing feedback", [&] {
+   db_.InTransaction([&](soci::session& s) {
+    results.assign(items.size(), std::nullopt);
+    fresh_rows.clear();
+    renamed = false;
     // A source twice in one batch: the first occurrence is inserted, the
     // later ones answer with what it stored. first_of[i] is that first index.
     std::unordered_map<std::string_view, std::size_t> first_by_id;
     first_by_id.reserve(items.size());
-    std::vector<std::size_t> first_of(items.size());
+    first_of.assign(items.size(), 0);
     std::vector<std::size_t> unique_index;  // the first item of each id
     std::vector<std::size_t> collided;      // same id as an earlier item, another source
     unique_index.reserve(items.size());
@@ -294,30 +389,48 @@ absl::StatusOr<std::vector<StoreResult>> IngestStore::InsertOrGet(const std::vec
       }
     }
 
-    std::vector<std::optional<StoreResult>> results(items.size());
     std::vector<const Feedback*> to_insert;
     to_insert.reserve(unique_index.size());
     for (std::size_t i : unique_index) to_insert.push_back(&items[i]);
-    std::unordered_set<std::string> written;
-    for (auto& id : InsertReturningIds(s, to_insert)) written.insert(std::move(id));
+    const std::vector<Written> written = InsertReturningIds(s, sqlite_inserts_.get(), to_insert);
+    std::unordered_map<std::string_view, std::int64_t> rowid_of;
+    rowid_of.reserve(written.size());
+    for (const auto& w : written) rowid_of.emplace(w.id, w.rowid);
+    fresh_rows.reserve(written.size());
     for (std::size_t i : unique_index) {
-      if (written.count(items[i].id()) > 0) {
-        results[i] = StoreResult{items[i], false};
+      if (auto w = rowid_of.find(items[i].id()); w != rowid_of.end()) {
+        fresh_rows.emplace_back(w->second, i);  // results[i] stays empty: written as given
       } else {
-        results[i] = ResolveConflict(s, items[i]);
+        results[i] = ResolveConflict(s, sqlite_inserts_.get(), items[i], renamed);
       }
     }
-    for (std::size_t i : collided) results[i] = ResolveConflict(s, items[i]);
-
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (first_of[i] != i) results[i] = StoreResult{results[first_of[i]]->feedback, true};
-    }
-    std::vector<StoreResult> out;
-    out.reserve(items.size());
-    for (auto& result : results) out.push_back(std::move(*result));
-    return out;
+    for (std::size_t i : collided) results[i] = ResolveConflict(s, sqlite_inserts_.get(), items[i], renamed);
    });
   });
+  if (!committed.ok()) return committed;
+
+  // Committed: hand the rows to the relay (SQLite; a renamed row has a
+  // rowid out of this list, so such a commit leaves all to the table).
+  if (sqlite_inserts_ != nullptr && !renamed && !fresh_rows.empty()) {
+    std::sort(fresh_rows.begin(), fresh_rows.end());
+    std::vector<RelayFeed::Row> rows;
+    rows.reserve(fresh_rows.size());
+    for (const auto& [rowid, i] : fresh_rows) rows.push_back({rowid, FeedbackMessage(items[i])});
+    feed_.Push(std::move(rows), erasure_generation);
+  }
+  // A later occurrence of a source answers with a copy of what its first
+  // one stored; copy those before the first ones are moved out.
+  std::vector<StoreResult> out(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (first_of[i] == i) continue;
+    const std::size_t first = first_of[i];
+    out[i] = StoreResult{results[first] ? results[first]->feedback : items[first], true};
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (first_of[i] != i) continue;
+    out[i] = results[i] ? std::move(*results[i]) : StoreResult{std::move(items[i]), false};
+  }
+  return out;
 }
 
 absl::StatusOr<std::optional<Feedback>> IngestStore::Get(const std::string& id) {
@@ -362,6 +475,78 @@ absl::StatusOr<std::vector<Feedback>> IngestStore::List(const FeedbackFilter& fi
 }
 
 absl::StatusOr<voc::storage::OutboxBatch> IngestStore::RelayUnqueued(int limit, std::int64_t queued_ms,
+                                                                     queue::Publisher& publisher) {
+  if (sqlite_inserts_ != nullptr) return RelayByWatermark(limit, publisher);
+  return RelayByMarker(limit, queued_ms, publisher);
+}
+
+std::int64_t IngestStore::LoadWatermarkLocked(soci::session& s) {
+  long long rowid = 0;
+  std::string id;
+  s << "SELECT relayed_rowid, relayed_id FROM feedback_relay_mark WHERE id = 1", soci::into(rowid), soci::into(id);
+  if (!s.got_data()) return 0;
+  if (id.empty()) return rowid;
+  // Rowids are only ever renumbered by a VACUUM, which keeps their order:
+  // the last relayed feedback's rowid now is the watermark.
+  long long now = 0;
+  s << "SELECT rowid FROM feedback WHERE id = :id", soci::use(id), soci::into(now);
+  if (s.got_data() && now != rowid) {
+    log::Warn("feedback_relay_mark_moved", {{"feedback_id", id}, {"was", rowid}, {"now", now}});
+    return now;
+  }
+  return rowid;
+}
+
+absl::StatusOr<voc::storage::OutboxBatch> IngestStore::RelayByWatermark(int limit, queue::Publisher& publisher) {
+  return voc::storage::Guarded("relaying feedback", [&] {
+    std::lock_guard lock(relay_mu_);
+    if (!watermark_) {
+      watermark_ = db_.WithSession([&](soci::session& s) { return LoadWatermarkLocked(s); });
+      known_watermark_ = *watermark_;
+    }
+    const std::size_t want = static_cast<std::size_t>(std::max(1, limit));
+    RelayFeed::Taken taken = feed_.Take(*watermark_, want, ErasuresCommitted());
+    std::vector<std::int64_t> rowids;
+    std::vector<queue::MessageFields> messages;
+    rowids.reserve(taken.rows.size());
+    messages.reserve(taken.rows.size());
+    for (auto& row : taken.rows) {
+      rowids.push_back(row.rowid);
+      messages.push_back(std::move(row.message));
+    }
+    // What the feed does not have (a restart, a failed pass, a full feed, a
+    // commit that pushed late) the table has.
+    if (messages.size() < want && (messages.empty() || taken.gap)) {
+      long long after = rowids.empty() ? *watermark_ : rowids.back();
+      int more = static_cast<int>(want - messages.size());
+      db_.WithSession([&](soci::session& s) {
+        soci::rowset<soci::row> rows =
+            (s.prepare << "SELECT " << kColumns << ", rowid FROM feedback WHERE rowid > :after ORDER BY rowid LIMIT :n",
+             soci::use(after), soci::use(more));
+        for (const auto& row : rows) {
+          rowids.push_back(AsInt(row, kValuesPerRow));
+          messages.push_back(FeedbackMessage(FromRow(row)));
+        }
+      });
+    }
+    voc::storage::OutboxBatch batch;
+    batch.claimed = messages.size();
+    if (messages.empty()) return batch;
+    batch.published = std::min(publisher.Publish(messages), messages.size());
+    if (batch.published == 0) return batch;
+    long long mark = rowids[batch.published - 1];
+    std::string mark_id = messages[batch.published - 1].at("feedback_id");
+    watermark_ = mark;
+    known_watermark_ = mark;
+    db_.InTransaction([&](soci::session& s) {
+      s << "UPDATE feedback_relay_mark SET relayed_rowid = :rowid, relayed_id = :id WHERE id = 1", soci::use(mark),
+          soci::use(mark_id);
+    });
+    return batch;
+  });
+}
+
+absl::StatusOr<voc::storage::OutboxBatch> IngestStore::RelayByMarker(int limit, std::int64_t queued_ms,
                                                                      queue::Publisher& publisher) {
   auto select = [&](soci::session& s, const char* lock_clause) {
     int batch = limit;
@@ -411,7 +596,15 @@ absl::StatusOr<std::int64_t> IngestStore::CountUnqueued() {
   return voc::storage::Guarded("counting unqueued feedback", [&] {
     return db_.WithSession([&](soci::session& s) {
       long long count = 0;
-      s << "SELECT COUNT(*) FROM feedback WHERE queued_ms IS NULL", soci::into(count);
+      if (sqlite_inserts_ == nullptr) {
+        s << "SELECT COUNT(*) FROM feedback WHERE queued_ms IS NULL", soci::into(count);
+      } else if (long long mark = known_watermark_.load(); mark >= 0) {
+        s << "SELECT COUNT(*) FROM feedback WHERE rowid > :mark", soci::use(mark), soci::into(count);
+      } else {
+        s << "SELECT COUNT(*) FROM feedback WHERE rowid > "
+             "(SELECT relayed_rowid FROM feedback_relay_mark WHERE id = 1)",
+            soci::into(count);
+      }
       return static_cast<std::int64_t>(count);
     });
   });

@@ -45,6 +45,28 @@ std::vector<voc::storage::Migration> IngestMigrations() {
            "CREATE INDEX feedback_unqueued ON feedback (received_ms, id) WHERE queued_ms IS NULL",
        }},
       ErasureMigration(),  // 3: feedback_erasures (issue 9, erasure helper)
+      {4,
+       "SQLite: the relay's outbox is a rowid watermark (feedback_relay_mark) instead of queued_ms",
+       // PostgreSQL keeps queued_ms and feedback_unqueued: several replicas
+       // insert at once there, so ids in commit order do not exist.
+       {},
+       {
+           // One row: the rowid of the last feedback the relay published
+           // (and its id, to find the place again should rowids ever be
+           // renumbered). relay_feed.h says why a watermark is exact here.
+           "CREATE TABLE feedback_relay_mark ("
+           "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+           "  relayed_rowid BIGINT NOT NULL,"
+           "  relayed_id TEXT NOT NULL DEFAULT '')",
+           // Every row before the oldest unqueued one counts as relayed (a
+           // queued row after it is published again: at-least-once).
+           "INSERT INTO feedback_relay_mark (id, relayed_rowid) SELECT 1, COALESCE("
+           "  (SELECT MIN(rowid) - 1 FROM feedback WHERE queued_ms IS NULL),"
+           "  (SELECT MAX(rowid) FROM feedback), 0)",
+           // No per-row outbox marker any more: one index fewer per insert,
+           // no rewrite of each row once it is queued.
+           "DROP INDEX feedback_unqueued",
+       }},
   };
 }
 

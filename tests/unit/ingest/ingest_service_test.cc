@@ -2,6 +2,8 @@
 // SQLite database, with a FakeClock and a fake queue.
 #include "services/ingest/ingest_service.h"
 
+#include <google/protobuf/unknown_field_set.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -16,6 +18,7 @@
 #include "common/util/time.h"
 #include "proto/api/limits.h"
 #include "services/ingest/ingest_grpc.h"
+#include "services/ingest/store/erasure_store.h"
 #include "services/ingest/store/migrations.h"
 #include "tests/support/auth_fixture.h"
 #include "tests/support/in_process_auth.h"
@@ -39,12 +42,14 @@ class FakePublisher : public queue::Publisher {
       EXPECT_TRUE(payload.ParseFromString(batch[i].at("payload")));
       EXPECT_EQ(payload.id(), batch[i].at("feedback_id"));
       published.push_back(batch[i].at("feedback_id"));
+      payloads.push_back(payload);
     }
     return take;
   }
   std::mutex mu;
   std::size_t accept_per_call = SIZE_MAX;
   std::vector<std::string> published;
+  std::vector<voc::v1::Feedback> payloads;
   std::vector<std::size_t> batch_sizes;
 };
 
@@ -585,6 +590,111 @@ TEST_F(IngestGroupCommitTest, ManyQueuedSubmissionsCollapseToOneRowPerSource) {
   for (const auto& [source, ids] : ids_by_source) EXPECT_EQ(ids.size(), 1u) << source;
   EXPECT_EQ(ListAll().size(), 100u);
   EXPECT_EQ(Unqueued(), 100);
+}
+
+// The SQLite relay (relay_feed.h): committed rows go out from memory, the
+// table covers whatever memory does not have, and the watermark survives a
+// restart.
+TEST_F(IngestServiceTest, WhatTheRelayPublishesFromMemoryIsWhatTheTableHolds) {
+  auto rich = Make("r-1");
+  rich.mutable_customer()->set_id("c-1");
+  rich.mutable_customer()->set_region("华东");
+  (*rich.mutable_attributes())["order"] = "o-7";
+  rich.mutable_occurred_time()->set_seconds(1'789'000'000);
+  rich.mutable_occurred_time()->set_nanos(123'456'789);  // stored in whole milliseconds
+  // From a newer client: not stored, so not answered or relayed either.
+  rich.GetReflection()->MutableUnknownFields(&rich)->AddVarint(99, 7);
+  rich.mutable_customer()->GetReflection()->MutableUnknownFields(rich.mutable_customer())->AddVarint(98, 1);
+  const auto answered = MustSubmit(rich).feedback;
+  EXPECT_TRUE(answered.GetReflection()->GetUnknownFields(answered).empty());
+  ASSERT_TRUE(service_->SubmitBatch({Make("r-2"), Make("r-3"), Make("r-2")}).ok());
+  EXPECT_EQ(store_->relay_feed_rows(), 3u) << "one row per stored feedback, none for the duplicate";
+
+  EXPECT_EQ(relay_->RelayPending(), 3u);
+  EXPECT_EQ(store_->relay_feed_rows(), 0u);
+  EXPECT_EQ(Unqueued(), 0);
+  ASSERT_EQ(publisher_.payloads.size(), 3u);
+  for (const auto& payload : publisher_.payloads) {
+    auto stored = service_->GetFeedback(payload.id());
+    ASSERT_TRUE(stored.ok()) << stored.status();
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(payload, *stored))
+        << payload.DebugString() << " vs " << stored->DebugString();
+  }
+  EXPECT_EQ(publisher_.payloads[0].occurred_time().nanos(), 123'000'000);
+  const auto& first = publisher_.payloads[0];
+  EXPECT_TRUE(first.GetReflection()->GetUnknownFields(first).empty());
+  EXPECT_TRUE(first.customer().GetReflection()->GetUnknownFields(first.customer()).empty());
+}
+
+TEST_F(IngestServiceTest, ARestartedStoreRelaysWhatWasCommittedButNotPublishedAndNothingTwice) {
+  for (int i = 0; i < 3; ++i) MustSubmit(Make("s-" + std::to_string(i)));
+  EXPECT_EQ(relay_->RelayPending(), 3u);
+  std::vector<std::string> after_restart;
+  for (int i = 3; i < 5; ++i) after_restart.push_back(MustSubmit(Make("s-" + std::to_string(i))).feedback.id());
+  // A new process: an empty feed, the watermark from the database.
+  IngestStore restarted(*db_);
+  FakePublisher publisher;
+  auto relay = MakeRelay(restarted, publisher, clock_, 200);
+  EXPECT_EQ(restarted.CountUnqueued().value(), 2);
+  EXPECT_EQ(relay->RelayPending(), 2u);
+  EXPECT_EQ(publisher.published, after_restart);
+  EXPECT_EQ(relay->RelayPending(), 0u);
+  IngestStore again(*db_);
+  EXPECT_EQ(again.CountUnqueued().value(), 0);
+}
+
+TEST_F(IngestServiceTest, AFeedbackErasedBeforeItWasRelayedGoesOutErased) {
+  auto input = Make("e-1", "我的手机号是13800000000，快递还没到");
+  input.mutable_customer()->set_id("c-erase");
+  MustSubmit(input);
+  ErasureStore erasure(*db_);
+  ASSERT_EQ(erasure.EraseCustomer("c-erase", "hash-of-c-erase", 1'790'000'000'000).value().feedback_erased, 1);
+  EXPECT_EQ(relay_->RelayPending(), 1u);
+  ASSERT_EQ(publisher_.payloads.size(), 1u);
+  EXPECT_EQ(publisher_.payloads[0].text(), "");
+  EXPECT_EQ(publisher_.payloads[0].external_id(), ErasedExternalId("e-1"));
+}
+
+TEST_F(IngestServiceTest, AFullFeedLeavesTheRowsToTheTableInTheirOrder) {
+  IngestStore small(*db_, 2);
+  FakePublisher publisher;
+  auto relay = MakeRelay(small, publisher, clock_, 200);
+  IngestService service(small, clock_, FeedbackValidator(), relay.get());
+  std::vector<voc::v1::Feedback> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(Make("f-" + std::to_string(i)));
+  auto stored = service.SubmitBatch(batch);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(small.relay_feed_rows(), 0u) << "five rows do not fit in two";
+  EXPECT_EQ(relay->RelayPending(), 5u);
+  std::vector<std::string> ids;
+  for (const auto& one : *stored) ids.push_back(one->feedback.id());
+  EXPECT_EQ(publisher.published, ids);
+}
+
+// Migration 4 on a database that had rows queued the old way (queued_ms):
+// the watermark starts before the oldest unqueued row, so nothing stored is
+// left behind (a queued row after it goes out again: at-least-once).
+TEST(IngestMigrationTest, TheWatermarkStartsBeforeTheOldestUnqueuedRow) {
+  voc::testing::TempDir dir;
+  auto db = voc::storage::Database::Open("sqlite3://" + dir.path() + "/ingest.db").value();
+  auto migrations = IngestMigrations();
+  ASSERT_GE(migrations.size(), 4u);
+  ASSERT_EQ(migrations[3].version, 4);
+  ASSERT_EQ(db->Migrate(kIngestSchema, {migrations.begin(), migrations.begin() + 3}).value(), 3);
+  db->WithSession([](soci::session& s) {
+    for (const char* row : {"('a', 1, 'x-a', 1, 1, 5)", "('b', 1, 'x-b', 2, 2, NULL)", "('c', 1, 'x-c', 3, 3, 7)"}) {
+      s << std::string("INSERT INTO feedback (id, channel, external_id, occurred_ms, received_ms, queued_ms) VALUES ") +
+               row;
+    }
+  });
+  ASSERT_EQ(db->Migrate(kIngestSchema, migrations).value(), static_cast<int>(migrations.size()));
+  IngestStore store(*db);
+  FakePublisher publisher;
+  FakeClock clock(FromMillis(10));
+  auto relay = MakeRelay(store, publisher, clock, 200);
+  EXPECT_EQ(store.CountUnqueued().value(), 2);
+  EXPECT_EQ(relay->RelayPending(), 2u);
+  EXPECT_EQ(publisher.published, (std::vector<std::string>{"b", "c"}));
 }
 
 }  // namespace

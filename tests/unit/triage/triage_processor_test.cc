@@ -112,6 +112,37 @@ TEST_F(TriageProcessorTest, CountsNegativeFeedbackPerTopicInAWindow) {
   EXPECT_EQ(store_->Count(kDay0, kDay0 + 2 * 86400000LL, "LOGISTICS").value().topic_negative, 0);
 }
 
+TEST_F(TriageProcessorTest, TheCappedIndexKeepsItsBoundAndARestartKeepsTheSameMembersAndSizes) {
+  ProcessorOptions options;
+  options.clusters.max_members_per_cluster = 2;
+  options.clusters.max_members = 3;
+  TriageProcessor capped(*analyzer_, *store_, clock_, options);
+  const char* late[] = {"快递三天了还没到，物流信息一直不更新，太慢了", "快递三天还没到，物流信息也一直不更新，太慢了吧",
+                        "快递三天还没到，物流信息一直都不更新，太慢了"};
+  std::string cluster_id;
+  for (int i = 0; i < 6; ++i) {
+    const auto triaged = capped.Process(Feedback("k" + std::to_string(i), late[i % 3])).value();
+    if (i == 0) cluster_id = triaged.result().cluster_id();
+    ASSERT_EQ(triaged.result().cluster_id(), cluster_id) << i;
+  }
+  capped.Process(Feedback("other", "app更新以后一登录就闪退，根本用不了")).value();
+  EXPECT_EQ(capped.clusters().member_count(), 3u) << "the overall cap";
+  const auto live = capped.clusters().Get(std::stoull(cluster_id));
+  ASSERT_TRUE(live.has_value());
+  EXPECT_EQ(live->size, 6u) << "evicted members still count";
+  EXPECT_EQ(live->member_ids.size(), 2u);
+  EXPECT_EQ(store_->LoadClusterMembers().value().size(), 7u) << "the database keeps the whole window";
+
+  TriageProcessor restarted(*analyzer_, *store_, clock_, options);
+  ASSERT_TRUE(restarted.RestoreClusters().ok());
+  EXPECT_EQ(restarted.clusters().member_count(), 3u);
+  const auto again = restarted.clusters().Get(std::stoull(cluster_id));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->size, live->size);
+  EXPECT_EQ(again->member_ids, live->member_ids);
+  EXPECT_EQ(again->first_seen, live->first_seen);
+}
+
 TEST_F(TriageProcessorTest, PruningKeepsOnlyTheClustersInsideTheWindowAndARestartRestoresOnlyThose) {
   ProcessorOptions options;
   options.cluster_window = std::chrono::hours(24 * 10);

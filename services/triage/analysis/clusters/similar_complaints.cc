@@ -198,6 +198,7 @@ ClusterAssignment ClusterIndex::AssignLocked(const NewMember& member, std::int64
   std::int64_t best = -1;
   double best_similarity = 0;
   for (std::uint32_t m : candidates) {
+    if (!members_[m].kept) continue;                   // evicted by a cap (buckets let go at compaction)
     if (members_[m].timestamp < not_before) continue;  // outside the window, even if not pruned yet
     const double s = EstimatedSimilarity(member.signature, members_[m].signature);
     if (s > best_similarity) {
@@ -218,6 +219,7 @@ ClusterAssignment ClusterIndex::AssignLocked(const NewMember& member, std::int64
   static const std::vector<std::string> kNoTopics;
   InsertMemberLocked(member.feedback_id, member.signature, result.cluster_id, member.timestamp,
                      member.topics ? *member.topics : kNoTopics, member.text, result.best_match_id);
+  MaybeCompactLocked();
   return result;
 }
 
@@ -227,7 +229,10 @@ void ClusterIndex::Restore(std::string_view feedback_id, const MinHashSignature&
   std::lock_guard lock(mu_);
   next_cluster_id_ = std::max(next_cluster_id_, cluster_id + 1);
   InsertMemberLocked(feedback_id, signature, cluster_id, timestamp, topics, text, best_match_id);
-  if (best_match_id.empty()) return;
+  if (best_match_id.empty()) {
+    MaybeCompactLocked();
+    return;
+  }
   ClusterState& state = clusters_[cluster_id];
   for (const auto& [index, member_text] : state.candidates) {
     if (members_[index].feedback_id == best_match_id) {
@@ -235,27 +240,59 @@ void ClusterIndex::Restore(std::string_view feedback_id, const MinHashSignature&
       break;
     }
   }
+  MaybeCompactLocked();
+}
+
+std::int64_t ClusterIndex::PeriodOf(std::int64_t timestamp) const {
+  const std::int64_t period = std::max<std::int64_t>(1, options_.tally_period);
+  return timestamp >= 0 ? timestamp / period : -((-timestamp + period - 1) / period);
 }
 
 std::size_t ClusterIndex::PruneBefore(std::int64_t cutoff) {
   std::lock_guard lock(mu_);
   std::size_t dropped = 0;
-  for (const Member& m : members_) dropped += m.timestamp < cutoff;
-  if (dropped == 0) return 0;
+  for (const Member& m : members_) dropped += m.kept && m.timestamp < cutoff;
+  const std::int64_t period = std::max<std::int64_t>(1, options_.tally_period);
+  bool stale_tally = false;
+  for (const auto& [id, state] : clusters_) {
+    stale_tally = stale_tally || (!state.evicted.empty() && state.evicted.begin()->first * period < cutoff);
+  }
+  if (dropped == 0 && !stale_tally) return 0;
+  return RebuildLocked(cutoff);
+}
+
+void ClusterIndex::MaybeCompactLocked() {
+  // Evicted entries (and the bucket slots naming them) go once they
+  // outnumber the kept ones: members_ stays within twice the cap.
+  if (members_.size() > 2 * kept_count_ + 1024) RebuildLocked(INT64_MIN);
+}
+
+std::size_t ClusterIndex::RebuildLocked(std::int64_t cutoff) {
+  std::size_t dropped = 0;
+  for (const Member& m : members_) dropped += m.kept && m.timestamp < cutoff;
+  const std::int64_t period = std::max<std::int64_t>(1, options_.tally_period);
   // Rebuild from the kept members in their order, as a restart would
-  // (texts survive only for members still in a representative pool).
+  // (texts survive only for members still in a representative pool), then
+  // put back the tallies of periods that start inside the window.
   std::vector<Member> old_members = std::move(members_);
   std::unordered_map<std::uint32_t, std::string> pooled_text;
-  for (auto& [id, state] : clusters_)
+  std::unordered_map<std::uint64_t, std::map<std::int64_t, Tally>> tallies;
+  for (auto& [id, state] : clusters_) {
     for (auto& [index, text] : state.candidates) pooled_text.emplace(index, std::move(text));
+    for (auto& [key, tally] : state.evicted) {
+      if (key * period >= cutoff) tallies[id].emplace(key, std::move(tally));
+    }
+  }
   members_.clear();
-  members_.reserve(old_members.size() - dropped);
+  members_.reserve(kept_count_ - dropped);
   buckets_.clear();
   buckets_.rehash(0);
   clusters_.clear();
+  order_.clear();
+  kept_count_ = 0;
   for (std::uint32_t i = 0; i < old_members.size(); ++i) {
     Member& m = old_members[i];
-    if (m.timestamp < cutoff) continue;
+    if (!m.kept || m.timestamp < cutoff) continue;
     auto text = pooled_text.find(i);
     const std::string_view member_text = text == pooled_text.end() ? std::string_view() : text->second;
     InsertMemberLocked(m.feedback_id, m.signature, m.cluster_id, m.timestamp, m.topics, member_text,
@@ -269,8 +306,82 @@ std::size_t ClusterIndex::PruneBefore(std::int64_t cutoff) {
       }
     }
   }
+  for (auto& [id, kept_tallies] : tallies) {
+    auto it = clusters_.find(id);
+    if (it == clusters_.end()) continue;  // no kept member left: the cluster went
+    Cluster& c = it->second.summary;
+    for (const auto& [key, tally] : kept_tallies) {
+      c.size += tally.count;
+      c.first_seen = std::min(c.first_seen, tally.first_seen);
+      c.last_seen = std::max(c.last_seen, tally.last_seen);
+      for (const auto& [topic, n] : tally.topic_counts) c.topic_counts[topic] += n;
+    }
+    it->second.evicted = std::move(kept_tallies);
+  }
   members_.shrink_to_fit();
   return dropped;
+}
+
+void ClusterIndex::EnforceCapsLocked(std::uint64_t cluster_id) {
+  if (options_.max_members_per_cluster > 0) {
+    auto it = clusters_.find(cluster_id);
+    while (it != clusters_.end() && it->second.kept.size() > options_.max_members_per_cluster) {
+      EvictLocked(it->second.kept.front());
+    }
+  }
+  if (options_.max_members > 0) {
+    while (kept_count_ > options_.max_members && !order_.empty()) {
+      const std::uint32_t oldest = order_.front();
+      order_.pop_front();
+      if (members_[oldest].kept) EvictLocked(oldest);
+    }
+  }
+  while (!order_.empty() && !members_[order_.front()].kept) order_.pop_front();
+}
+
+void ClusterIndex::EvictLocked(std::uint32_t index) {
+  Member& m = members_[index];
+  if (!m.kept) return;
+  m.kept = false;
+  --kept_count_;
+  ++evicted_count_;
+  if (auto it = clusters_.find(m.cluster_id); it != clusters_.end()) {
+    ClusterState& state = it->second;
+    if (auto pos = std::find(state.kept.begin(), state.kept.end(), index); pos != state.kept.end()) {
+      state.kept.erase(pos);  // the front: the cluster's oldest
+    }
+    if (state.kept.empty()) {
+      clusters_.erase(it);
+    } else {
+      // Still counted in the summary, through its period's tally.
+      Tally& tally = state.evicted[PeriodOf(m.timestamp)];
+      if (tally.count == 0) tally.first_seen = tally.last_seen = m.timestamp;
+      ++tally.count;
+      tally.first_seen = std::min(tally.first_seen, m.timestamp);
+      tally.last_seen = std::max(tally.last_seen, m.timestamp);
+      for (const auto& t : m.topics) ++tally.topic_counts[t];
+      auto& ids = state.summary.member_ids;
+      if (!ids.empty() && ids.front() == m.feedback_id) ids.erase(ids.begin());
+      // No longer a candidate for representative (its text goes too).
+      auto pooled = std::find_if(state.candidates.begin(), state.candidates.end(),
+                                 [index](const auto& candidate) { return candidate.first == index; });
+      if (pooled != state.candidates.end()) {
+        state.candidates.erase(pooled);
+        state.votes.erase(index);
+        state.leader_votes = 0;
+        for (const auto& [candidate, text] : state.candidates) {
+          const auto votes = state.votes.find(candidate);
+          if (votes != state.votes.end() && votes->second > state.leader_votes) {
+            state.leader_votes = votes->second;
+            state.summary.representative_text = text;
+          }
+        }
+      }
+    }
+  }
+  m.feedback_id = std::string();
+  m.topics = std::vector<std::string>();
+  m.best_match_id = std::string();
 }
 
 void ClusterIndex::Clear() {
@@ -280,12 +391,17 @@ void ClusterIndex::Clear() {
   buckets_.clear();
   buckets_.rehash(0);
   clusters_.clear();
+  order_.clear();
+  kept_count_ = 0;
+  evicted_count_ = 0;
 }
 
 std::int64_t ClusterIndex::oldest_timestamp() const {
   std::lock_guard lock(mu_);
   std::int64_t oldest = INT64_MAX;
-  for (const Member& m : members_) oldest = std::min(oldest, m.timestamp);
+  for (const Member& m : members_) {
+    if (m.kept) oldest = std::min(oldest, m.timestamp);
+  }
   return oldest;
 }
 
@@ -307,7 +423,7 @@ void ClusterIndex::ForgetBefore(std::int64_t cutoff) {
   buckets_.clear();
   buckets_.rehash(0);
   for (std::uint32_t i = 0; i < members_.size(); ++i)
-    if (members_[i].timestamp >= cutoff) IndexMemberLocked(i);
+    if (members_[i].kept && members_[i].timestamp >= cutoff) IndexMemberLocked(i);
 }
 
 std::uint32_t ClusterIndex::InsertMemberLocked(std::string_view feedback_id, const MinHashSignature& signature,
@@ -336,6 +452,10 @@ std::uint32_t ClusterIndex::InsertMemberLocked(std::string_view feedback_id, con
     state.candidates.emplace_back(index, std::string(text));
     if (c.representative_text.empty()) c.representative_text = std::string(text);
   }
+  state.kept.push_back(index);
+  order_.push_back(index);
+  ++kept_count_;
+  EnforceCapsLocked(cluster_id);  // may evict older members, never this one
   return index;
 }
 
@@ -376,7 +496,12 @@ std::size_t ClusterIndex::cluster_count() const {
 
 std::size_t ClusterIndex::member_count() const {
   std::lock_guard lock(mu_);
-  return members_.size();
+  return kept_count_;
+}
+
+std::size_t ClusterIndex::evicted_count() const {
+  std::lock_guard lock(mu_);
+  return evicted_count_;
 }
 
 std::size_t ClusterIndex::MemoryBytes() const {
@@ -392,7 +517,10 @@ std::size_t ClusterIndex::MemoryBytes() const {
     for (const auto& m : state.summary.member_ids) bytes += sizeof(std::string) + m.capacity();
     for (const auto& [member, text] : state.candidates) bytes += sizeof(std::string) + 4 + text.capacity();
     bytes += state.votes.size() * 32 + state.summary.topic_counts.size() * 64;
+    bytes += state.kept.size() * sizeof(std::uint32_t);
+    for (const auto& [key, tally] : state.evicted) bytes += sizeof(Tally) + 48 + tally.topic_counts.size() * 64;
   }
+  bytes += order_.size() * sizeof(std::uint32_t);
   return bytes;
 }
 

@@ -32,17 +32,35 @@
 // the members kept, so a restart that restores only the kept members shows
 // the same clusters.
 //
-// Bounds (M = members kept, i.e. inside the window):
-//   members_            M entries, ~0.3 KB each (signature 128 B, ids, topics)
-//   buckets_            at most kBands * M buckets of kBucketCapacity slots
-//                       (~2 KB per member when every band is new; shared
-//                       buckets cost less)
-//   clusters_           at most M clusters; member_ids at most
-//                       max_member_ids (0: the cluster's kept members);
-//                       representative pool at most representative_pool
-//                       texts and votes per cluster
-// Nothing grows without PruneBefore being called; the service calls it with
-// a cutoff from its injected clock (TriageProcessor, cluster window).
+// Caps (ClusterOptions): a cluster keeps at most max_members_per_cluster
+// members for matching, the index at most max_members. One more evicts the
+// cluster's oldest kept member, or the oldest kept member of all. An
+// evicted member is matched no more and leaves memory (signature, buckets,
+// ids, texts), but still counts in its cluster's summary - size, first/last
+// seen, topic counts - through a tally per `tally_period` of feedback time,
+// which PruneBefore drops once its period starts before the cutoff. A
+// cluster whose last kept member is evicted goes (a singleton mostly: what
+// the cap takes first is old and unmatched). Both caps depend only on the
+// order members arrive in, so a restart that restores the stored members
+// inside the window in their order (then PruneBefore with the window's
+// start) keeps the same members.
+//
+// Bounds (K = kept members <= max_members; 0 in an option: no cap):
+//   members_            K entries, ~0.3 KB each (signature 128 B, ids,
+//                       topics); evicted entries are compacted away once
+//                       they outnumber the kept ones
+//   buckets_            at most kBands * (entries of members_) buckets of
+//                       kBucketCapacity slots (~2 KB per member when every
+//                       band is new; shared buckets cost less)
+//   clusters_           at most K clusters (each has a kept member);
+//                       member_ids at most its kept members (and at most
+//                       max_member_ids); representative pool at most
+//                       representative_pool texts and votes; tallies at
+//                       most window / tally_period + 1 per cluster
+// So the index holds at most max_members members whatever the window; with
+// the defaults (100,000) that is ~60-250 MB. PruneBefore is what bounds it
+// by time; the service calls it with a cutoff from its injected clock
+// (TriageProcessor, cluster window).
 //
 // Thread safety: all methods may be called concurrently (one internal mutex;
 // signatures are computed outside it).
@@ -51,6 +69,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -75,8 +94,14 @@ std::optional<MinHashSignature> DecodeSignature(std::string_view hex);
 
 struct ClusterOptions {
   double join_threshold = 0.4;        // estimated Jaccard needed to join
-  std::size_t max_member_ids = 0;     // 0: keep every member id; else the latest N
+  std::size_t max_member_ids = 0;     // 0: keep every kept member's id; else the latest N
   std::size_t representative_pool = 16;  // members whose text is kept as representative candidates
+  // Members kept for matching, per cluster and overall (see "Caps"); 0: no cap.
+  std::size_t max_members_per_cluster = 500;
+  std::size_t max_members = 100000;
+  // Evicted members are counted per this much feedback time (the caller's
+  // unit: a day of milliseconds for the service).
+  std::int64_t tally_period = 86'400'000;
 };
 
 struct Cluster {
@@ -137,8 +162,9 @@ class ClusterIndex {
                std::int64_t timestamp, const std::vector<std::string>& topics = {},
                std::string_view text = {}, std::string_view best_match_id = {});
 
-  // Drops every member seen before `cutoff` (see "Window" above). O(M).
-  // Returns how many members were dropped.
+  // Drops every member seen before `cutoff` (see "Window" above), and the
+  // tallies of evicted members whose period starts before it. O(M).
+  // Returns how many kept members were dropped.
   std::size_t PruneBefore(std::int64_t cutoff);
   // Forgets everything (a reload from the database follows).
   void Clear();
@@ -159,7 +185,10 @@ class ClusterIndex {
   std::vector<Cluster> List(std::size_t min_size = 2, std::size_t limit = 0,
                             std::int64_t since = INT64_MIN) const;
   std::size_t cluster_count() const;
+  // Members kept for matching.
   std::size_t member_count() const;
+  // Members evicted by the caps so far (for logs and tests).
+  std::size_t evicted_count() const;
   // Approximate heap bytes held (for memory reporting).
   std::size_t MemoryBytes() const;
 
@@ -171,12 +200,22 @@ class ClusterIndex {
     std::string feedback_id;
     std::vector<std::string> topics;
     std::string best_match_id;
+    bool kept = true;  // false once evicted by a cap (the entry waits for compaction)
+  };
+  // Evicted members of one cluster in one tally period.
+  struct Tally {
+    std::size_t count = 0;
+    std::int64_t first_seen = 0;
+    std::int64_t last_seen = 0;
+    std::map<std::string, std::size_t> topic_counts;
   };
   struct ClusterState {
     Cluster summary;
     std::vector<std::pair<std::uint32_t, std::string>> candidates;  // member index -> text (the pool)
     std::unordered_map<std::uint32_t, std::size_t> votes;           // pooled member -> times best match
     std::size_t leader_votes = 0;
+    std::deque<std::uint32_t> kept;                                 // kept members, oldest first
+    std::map<std::int64_t, Tally> evicted;                          // by tally period
   };
   static constexpr std::size_t kBands = 32;
   static constexpr std::size_t kRows = kSignatureSize / kBands;
@@ -195,6 +234,16 @@ class ClusterIndex {
   ClusterAssignment AssignLocked(const NewMember& member, std::int64_t not_before,
                                  const std::function<std::uint64_t()>* new_cluster_id);
   void VoteLocked(ClusterState& state, std::uint32_t best);
+  // The caps after an insert: evicts the oldest kept members beyond them.
+  void EnforceCapsLocked(std::uint64_t cluster_id);
+  void EvictLocked(std::uint32_t index);
+  // Rebuilds members_, buckets_ and clusters_ from the kept members seen at
+  // or after `cutoff` and the tallies of periods starting at or after it.
+  // Returns the kept members dropped.
+  std::size_t RebuildLocked(std::int64_t cutoff);
+  // Compacts once evicted entries outnumber the kept ones.
+  void MaybeCompactLocked();
+  std::int64_t PeriodOf(std::int64_t timestamp) const;
   static std::uint64_t BandKey(const MinHashSignature& s, std::size_t band);
   void IndexMemberLocked(std::uint32_t index);
 
@@ -204,6 +253,9 @@ class ClusterIndex {
   // Key: band index in the top bits, the band's rows below.
   std::unordered_map<std::uint64_t, Bucket> buckets_;
   std::unordered_map<std::uint64_t, ClusterState> clusters_;
+  std::deque<std::uint32_t> order_;  // members_ indices in arrival order (evicted ones skipped)
+  std::size_t kept_count_ = 0;
+  std::size_t evicted_count_ = 0;
   std::uint64_t next_cluster_id_ = 1;
 };
 

@@ -193,3 +193,127 @@ TEST(ClusterIndexTest, PruningDropsMembersBeforeTheCutoffAndMatchesARestoreOfThe
 
 }  // namespace
 }  // namespace voc::triage
+
+namespace voc::triage {
+namespace {
+
+// The caps (similar_complaints.h, "Caps").
+ClusterOptions Capped(std::size_t per_cluster, std::size_t overall) {
+  ClusterOptions options;
+  options.max_members_per_cluster = per_cluster;
+  options.max_members = overall;
+  options.tally_period = 100;  // these tests' timestamps are small
+  return options;
+}
+
+const char* kLeak[] = {"热水器漏水，师傅上门也没修好", "热水器漏水，师傅上门还是没修好", "热水器又漏水了，师傅上门也没修好"};
+
+TEST(ClusterIndexCapTest, AClusterKeepsItsMostRecentMembersForMatchingAndStillCountsTheRest) {
+  ClusterIndex index(Capped(2, 0));
+  std::uint64_t next_id = 1;
+  ClusterAssignment first;
+  for (int i = 0; i < 6; ++i) {
+    const auto placed = AssignText(index, "m" + std::to_string(i), kLeak[i % 3], 100 * (i + 1), 0, next_id);
+    if (i == 0) first = placed;
+    ASSERT_EQ(placed.cluster_id, first.cluster_id) << i;
+  }
+  EXPECT_EQ(index.member_count(), 2u) << "kept for matching";
+  EXPECT_EQ(index.evicted_count(), 4u);
+  auto cluster = index.Get(first.cluster_id);
+  ASSERT_TRUE(cluster.has_value());
+  EXPECT_EQ(cluster->size, 6u) << "evicted members still count";
+  EXPECT_EQ(cluster->first_seen, 100);
+  EXPECT_EQ(cluster->last_seen, 600);
+  EXPECT_EQ(cluster->topic_counts.at("home.water_heater"), 6u);
+  EXPECT_EQ(cluster->member_ids, (std::vector<std::string>{"m4", "m5"}));
+  // A paraphrase still joins: the kept members match it.
+  EXPECT_EQ(AssignText(index, "m6", kLeak[0], 700, 0, next_id).cluster_id, first.cluster_id);
+  EXPECT_EQ(index.member_count(), 2u);
+
+  // Pruning at 250: the tallies of periods starting before it go (100, 200),
+  // those inside the window stay (300..500), the kept members stay (600, 700).
+  EXPECT_EQ(index.PruneBefore(250), 0u) << "no kept member was before the cutoff";
+  cluster = index.Get(first.cluster_id);
+  ASSERT_TRUE(cluster.has_value());
+  EXPECT_EQ(cluster->size, 5u);
+  EXPECT_EQ(cluster->first_seen, 300);
+  EXPECT_EQ(cluster->topic_counts.at("home.water_heater"), 5u);
+  // Past every member: the cluster goes.
+  EXPECT_EQ(index.PruneBefore(800), 2u);
+  EXPECT_FALSE(index.Get(first.cluster_id).has_value());
+  EXPECT_EQ(index.member_count(), 0u);
+}
+
+TEST(ClusterIndexCapTest, TheOverallCapEvictsTheOldestAndAClusterLeftWithNoKeptMemberGoes) {
+  ClusterIndex index(Capped(0, 3));
+  std::uint64_t next_id = 1;
+  const char* unrelated[] = {"手机屏幕有划痕，包装也破损了", "酒店前台态度很差，房间还有异味", "停车场收费太贵了",
+                             "app一登录就闪退，根本用不了"};
+  std::vector<std::uint64_t> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(AssignText(index, "u" + std::to_string(i), unrelated[i], 10 + i, 0, next_id).cluster_id);
+  EXPECT_EQ(index.member_count(), 3u);
+  EXPECT_EQ(index.cluster_count(), 3u);
+  EXPECT_FALSE(index.Get(ids[0]).has_value()) << "its only member was evicted";
+  for (int i = 1; i < 4; ++i) EXPECT_TRUE(index.Get(ids[i]).has_value());
+  // The evicted one is not matched any more: its paraphrase starts anew.
+  EXPECT_TRUE(AssignText(index, "u4", unrelated[0], 20, 0, next_id).new_cluster);
+}
+
+TEST(ClusterIndexCapTest, TheBoundHoldsUnderAStreamOfMembers) {
+  ClusterIndex index(Capped(20, 50));
+  std::uint64_t next_id = 1;
+  std::size_t bytes_at_1000 = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string text = std::string(kLeak[i % 3]) + " order " + std::to_string(i % 40) + " ticket" + std::to_string(i);
+    AssignText(index, "s" + std::to_string(i), text, i, 0, next_id);
+    ASSERT_LE(index.member_count(), 50u);
+    ASSERT_LE(index.cluster_count(), 50u);
+    if (i == 999) bytes_at_1000 = index.MemoryBytes();
+  }
+  // Evicted entries are compacted away: memory stays where it was.
+  EXPECT_LT(index.MemoryBytes(), 2 * bytes_at_1000);
+  for (const auto& cluster : index.List(1)) EXPECT_LE(cluster.member_ids.size(), 20u);
+}
+
+TEST(ClusterIndexCapTest, ARestoreThroughTheSameCapsKeepsTheSameMembersAndSizes) {
+  const ClusterOptions options = Capped(2, 5);
+  ClusterIndex live(options);
+  std::uint64_t next_id = 1;
+  struct Row {
+    std::string id, text;
+    std::int64_t ts;
+    ClusterAssignment placed;
+  };
+  std::vector<Row> rows;
+  const char* crash[] = {"app一登录就闪退，根本用不了", "app一登录就闪退，完全用不了", "app一登录就闪退，根本没法用"};
+  for (int i = 0; i < 9; ++i) {
+    Row row{"r" + std::to_string(i), i % 2 == 0 ? kLeak[i % 3] : crash[i % 3], 100 * (i + 1), {}};
+    row.placed = AssignText(live, row.id, row.text, row.ts, 0, next_id);
+    rows.push_back(row);
+  }
+  live.PruneBefore(250);
+  ASSERT_GT(live.evicted_count(), 0u) << "the caps were reached";
+  // A restart: the stored members inside the window, in their order,
+  // through the same caps, then the same prune.
+  ClusterIndex restored(options);
+  const std::vector<std::string> topics = {"home.water_heater"};
+  for (const auto& row : rows) {
+    if (row.ts < 250) continue;
+    restored.Restore(row.id, row.placed.signature, row.placed.cluster_id, row.ts, topics, row.text,
+                     row.placed.best_match_id);
+  }
+  restored.PruneBefore(250);
+  EXPECT_EQ(restored.member_count(), live.member_count());
+  EXPECT_EQ(restored.cluster_count(), live.cluster_count());
+  for (const auto& cluster : live.List(1)) {
+    const auto again = restored.Get(cluster.id);
+    ASSERT_TRUE(again.has_value()) << cluster.id;
+    EXPECT_EQ(again->size, cluster.size) << cluster.id;
+    EXPECT_EQ(again->first_seen, cluster.first_seen) << cluster.id;
+    EXPECT_EQ(again->member_ids, cluster.member_ids) << cluster.id;
+    EXPECT_EQ(again->topic_counts, cluster.topic_counts) << cluster.id;
+  }
+}
+
+}  // namespace
+}  // namespace voc::triage
