@@ -201,6 +201,22 @@ std::string CountsUpsertTail(const std::string& table, const std::string& key_co
   return tail;
 }
 
+// The counters' columns as a migration writes them: ", opened BIGINT NOT
+// NULL DEFAULT 0, ..." in a CREATE TABLE, ", opened, ..." in an INSERT and
+// ", SUM(opened), ..." in its SELECT.
+struct CounterColumnsSql {
+  std::string definitions, names, sums;
+};
+CounterColumnsSql CounterColumnsForMigration() {
+  CounterColumnsSql out;
+  for (const char* c : kCounterColumns) {
+    out.definitions += std::string(", ") + c + " BIGINT NOT NULL DEFAULT 0";
+    out.names += std::string(", ") + c;
+    out.sums += std::string(", SUM(") + c + ")";
+  }
+  return out;
+}
+
 template <typename Counters>
 bool AnyNonZero(const Counters& n) {
   for (long long v : n) {
@@ -415,16 +431,11 @@ storage::Migration LoopRollupMigration() {
 }
 
 storage::Migration LoopOpenSumsMigration() {
-  std::string open_counts =
+  const auto [definitions, columns, sums] = CounterColumnsForMigration();
+  const std::string open_counts =
       "CREATE TABLE loop_open_counts ("
-      " open_day BIGINT NOT NULL, department TEXT NOT NULL, kind INTEGER NOT NULL";
-  std::string columns, sums;
-  for (const char* c : kCounterColumns) {
-    open_counts += std::string(", ") + c + " BIGINT NOT NULL DEFAULT 0";
-    columns += std::string(", ") + c;
-    sums += std::string(", SUM(") + c + ")";
-  }
-  open_counts += ", PRIMARY KEY (open_day, department, kind))";
+      " open_day BIGINT NOT NULL, department TEXT NOT NULL, kind INTEGER NOT NULL" +
+      definitions + ", PRIMARY KEY (open_day, department, kind))";
   std::vector<std::string> statements = {
       open_counts,
       "CREATE TABLE loop_block_durations ("
@@ -457,16 +468,11 @@ storage::Migration LoopOpenSumsMigration() {
 }
 
 storage::Migration LoopBlockHistogramsMigration() {
-  std::string block_counts =
+  const auto [definitions, columns, sums] = CounterColumnsForMigration();
+  const std::string block_counts =
       "CREATE TABLE loop_block_counts ("
-      " span INTEGER NOT NULL, block BIGINT NOT NULL, department TEXT NOT NULL, kind INTEGER NOT NULL";
-  std::string columns, sums;
-  for (const char* c : kCounterColumns) {
-    block_counts += std::string(", ") + c + " BIGINT NOT NULL DEFAULT 0";
-    columns += std::string(", ") + c;
-    sums += std::string(", SUM(") + c + ")";
-  }
-  block_counts += ", PRIMARY KEY (span, block, department, kind))";
+      " span INTEGER NOT NULL, block BIGINT NOT NULL, department TEXT NOT NULL, kind INTEGER NOT NULL" +
+      definitions + ", PRIMARY KEY (span, block, department, kind))";
   const std::string histograms =
       "CREATE TABLE loop_block_histograms ("
       " span INTEGER NOT NULL, block BIGINT NOT NULL, department TEXT NOT NULL, kind INTEGER NOT NULL,"
