@@ -4,7 +4,6 @@
 
 #include "common/log/log.h"
 #include "common/metrics/loop_metrics.h"
-#include "common/queue/outreach_stream.h"
 
 namespace voc::queue {
 namespace {

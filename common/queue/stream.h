@@ -12,6 +12,10 @@
 //                 triage -> verification      (group "verification")
 //   voc:tracking  tracking -> verification    (group "verification")
 //                 tracking -> triage          (group "triage": red_line_marked)
+//   voc:outreach  entities -> verification    (group "verification"; campaign
+//                 verdicts, issue 13: fields "event" = kCampaignVerdictEvent,
+//                 "campaign_id", "payload" = a serialized voc.v1.CampaignVerdict;
+//                 docs/architecture.md, "Outreach verdicts")
 //   voc.audit     every service -> identity   (group "identity"; common/auth/audit.h)
 #pragma once
 
@@ -34,6 +38,10 @@ inline constexpr char kTrackingStream[] = "voc:tracking";
 // final state from voc-notify (issue 11; common/notify/stream_notifier.h).
 inline constexpr char kNotifyRequestsStream[] = "voc.notify.requests";
 inline constexpr char kNotifyOutcomesStream[] = "voc.notify.outcomes";
+// Outreach campaigns' verdicts: voc-entities appends each from its outbox
+// (at least once); voc-verification stores it once per campaign.
+inline constexpr char kOutreachStream[] = "voc:outreach";
+inline constexpr char kCampaignVerdictEvent[] = "campaign_verdict";
 
 // The consumer groups that must read every entry of a loop stream (the table
 // above), for its trimmer (stream_trimmer.h): an entry is trimmed only after

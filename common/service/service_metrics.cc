@@ -9,7 +9,6 @@
 
 #include "common/log/log.h"
 #include "common/metrics/loop_metrics.h"
-#include "common/queue/outreach_stream.h"
 #include "common/queue/stream.h"
 
 namespace voc {

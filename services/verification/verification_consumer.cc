@@ -1,7 +1,7 @@
 #include "services/verification/verification_consumer.h"
 
 #include "common/queue/disposition.h"
-#include "common/queue/outreach_stream.h"
+#include "common/queue/stream.h"
 #include "common/status/status.h"
 
 namespace voc::verification {

@@ -20,9 +20,9 @@
 #include <absl/time/time.h>
 
 #include "common/auth/role_book.h"
-#include "common/queue/outreach_stream.h"
 #include "common/queue/publisher.h"
 #include "common/queue/redis_client.h"
+#include "common/queue/stream.h"
 #include "common/util/time.h"
 #include "services/entities/outreach/outreach_service.h"
 #include "services/entities/outreach/stream_sender.h"

@@ -15,8 +15,8 @@
 
 #include "common/auth/principal.h"
 #include "common/clock/clock.h"
-#include "common/queue/outreach_stream.h"
 #include "common/queue/publisher.h"
+#include "common/queue/stream.h"
 #include "services/entities/outreach/outreach_settings.h"
 #include "services/entities/outreach/outreach_store.h"
 #include "services/entities/outreach/ports.h"

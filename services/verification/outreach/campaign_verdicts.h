@@ -1,6 +1,6 @@
 // Outreach campaigns' verdicts in verification (issue 13): voc-entities
 // publishes each campaign's measured effect once its window has passed
-// (voc.v1.CampaignVerdict on voc:outreach, common/queue/outreach_stream.h);
+// (voc.v1.CampaignVerdict on voc:outreach, common/queue/stream.h);
 // verification stores it once per campaign, makes it a knowledge entry
 // (source "campaigns/<id>") and shows it in the weekly digest of the week
 // its verdict was computed in. Pure: the texts and rows, no store.

@@ -5,7 +5,6 @@
 // tests/integration/queue_integration_test.cc.
 #include <gtest/gtest.h>
 
-#include "common/queue/outreach_stream.h"
 #include "common/config/config.h"
 #include "common/queue/stream.h"
 #include "common/queue/stream_trim_worker.h"
