@@ -225,6 +225,25 @@ bool AnyNonZero(const Counters& n) {
   return false;
 }
 
+// A stored histogram's run; an unreadable text fails the statement's
+// transaction with its department and the way out.
+void ReadStoredHistogram(const std::string& text, const std::string& department, HistogramRun& run) {
+  if (!ParseHistogram(text, run)) {
+    throw std::runtime_error("loop_block_histograms holds an unreadable histogram for department " + department +
+                             " (rebuild it: voc reports rebuild loop)");
+  }
+}
+
+// "SELECT <columns> FROM <table> WHERE span = .. AND block = ..": one block
+// of opening days of a block table (loop_block_counts, loop_block_histograms).
+BoundSelect BlockSelect(const std::string& columns, const std::string& table, int span, std::int64_t block) {
+  BoundSelect st;
+  st += "SELECT " + columns + " FROM " + table;
+  st += " WHERE span = " + st.Param(static_cast<long long>(span));
+  st += " AND block = " + st.Param(static_cast<long long>(block));
+  return st;
+}
+
 // A histogram row holds a whole histogram, so a change is read, added and
 // written back (not summed by the upsert as the other rows are). On
 // PostgreSQL refreshes may run at once (their marks are taken with SKIP
@@ -250,18 +269,13 @@ void ApplyBlockHistograms(soci::session& s, bool sqlite,
   }
   std::map<HistogramKey, HistogramRun> stored;
   for (const auto& [block, departments] : blocks) {
-    BoundSelect st;
-    st += "SELECT department, kind, clock, buckets FROM loop_block_histograms";
-    st += " WHERE span = " + st.Param(static_cast<long long>(block.first));
-    st += " AND block = " + st.Param(static_cast<long long>(block.second));
+    BoundSelect st = BlockSelect("department, kind, clock, buckets", "loop_block_histograms", block.first, block.second);
     st += " AND department IN " + st.ParamList(departments);
     for (const soci::row& r : st.Run(s)) {
-      HistogramRun& run = stored[{{block.first, block.second, AsString(r, 0), static_cast<int>(AsInt(r, 1))},
-                                  static_cast<int>(AsInt(r, 2))}];
-      if (!ParseHistogram(AsString(r, 3), run)) {
-        throw std::runtime_error("loop_block_histograms holds an unreadable histogram for department " +
-                                 AsString(r, 0) + " (rebuild it: voc reports rebuild loop)");
-      }
+      const std::string department = AsString(r, 0);
+      HistogramRun& run =
+          stored[{{block.first, block.second, department, static_cast<int>(AsInt(r, 1))}, static_cast<int>(AsInt(r, 2))}];
+      ReadStoredHistogram(AsString(r, 3), department, run);
     }
   }
   std::vector<BlockHistogramRow> rows;
@@ -718,11 +732,9 @@ absl::StatusOr<LoopTally> LoopRollupStore::Tally(const LoopRollupQuery& query) {
       const std::vector<LoopDayBlocks> covering = LoopDayBlocksCovering(query.start_day, query.end_day);
       for (const LoopDayBlocks& blocks : covering) {
         for (std::int64_t block = blocks.first_block; block <= blocks.last_block; ++block) {
-          BoundSelect st;
-          st += "SELECT department, kind";
-          for (const char* c : kCounterColumns) st += std::string(", ") + c;
-          st += " FROM loop_block_counts WHERE span = " + st.Param(static_cast<long long>(blocks.span));
-          st += " AND block = " + st.Param(static_cast<long long>(block));
+          std::string columns = "department, kind";
+          for (const char* c : kCounterColumns) columns += std::string(", ") + c;
+          BoundSelect st = BlockSelect(columns, "loop_block_counts", blocks.span, block);
           KindAndDepartments(st, query);
           for (const soci::row& r : st.Run(s)) {
             LoopRowTally& row = tally.rows[{AsString(r, 0), static_cast<int>(AsInt(r, 1))}];
@@ -757,19 +769,14 @@ absl::StatusOr<LoopTally> LoopRollupStore::Tally(const LoopRollupQuery& query) {
       HistogramRun parsed;
       for (const LoopDayBlocks& blocks : covering) {
         for (std::int64_t block = blocks.first_block; block <= blocks.last_block; ++block) {
-          BoundSelect st;
-          st += "SELECT department, kind, clock, buckets FROM loop_block_histograms";
-          st += " WHERE span = " + st.Param(static_cast<long long>(blocks.span));
-          st += " AND block = " + st.Param(static_cast<long long>(block));
+          BoundSelect st = BlockSelect("department, kind, clock, buckets", "loop_block_histograms", blocks.span, block);
           KindAndDepartments(st, query);
           for (const soci::row& r : st.Run(s)) {
-            const std::string text = AsString(r, 3);
-            if (!ParseHistogram(text, parsed)) {
-              throw std::runtime_error("loop_block_histograms holds an unreadable histogram (rebuild it: voc reports rebuild loop)");
-            }
+            const std::string department = AsString(r, 0);
+            ReadStoredHistogram(AsString(r, 3), department, parsed);
             const int clock = static_cast<int>(AsInt(r, 2));
             if (clock != 0 && clock != 1) continue;
-            AddHistogram(runs[{AsString(r, 0), static_cast<int>(AsInt(r, 1))}][clock], parsed);
+            AddHistogram(runs[{department, static_cast<int>(AsInt(r, 1))}][clock], parsed);
           }
         }
       }
@@ -795,11 +802,8 @@ absl::StatusOr<LoopTally> LoopRollupStore::Tally(const LoopRollupQuery& query) {
           for (const auto& [bucket, n] : pair[clock]) histogram.emplace_hint(histogram.end(), bucket, n);
         }
       }
-      for (auto& [key, row] : tally.rows) {
-        for (auto* histogram : {&row.first_response_used, &row.resolution_used}) {
-          std::erase_if(*histogram, [](const auto& bucket) { return bucket.second == 0; });
-        }
-      }
+      // The runs hold no zero counts (AddHistogram drops them), so neither do
+      // the histograms.
       return tally;
     });
   });
