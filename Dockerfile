@@ -24,7 +24,7 @@ RUN apt-get update \
       libhiredis-dev libsoci-dev libsqlite3-dev libpq-dev \
       libboost-dev libboost-system-dev \
       libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev \
-      libicu-dev libopencc-dev libhyperscan-dev libsodium-dev \
+      libicu-dev libopencc-dev libhyperscan-dev libsodium-dev libjemalloc-dev \
       npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -71,7 +71,7 @@ RUN apt-get update \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libre2-9 libc-ares2 \
       libhiredis0.14 libsoci-core4.0 libsoci-sqlite3-4.0 libsoci-postgresql4.0 libsqlite3-0 libpq5 \
       libyaml-cpp0.7 libspdlog1.10 libfmt9 libcurl4 \
-      libicu72 libopencc1.1 libopencc-data libhyperscan5 libssl3 libsodium23 \
+      libicu72 libopencc1.1 libopencc-data libhyperscan5 libssl3 libsodium23 libjemalloc2 \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 voc \

@@ -14,6 +14,8 @@ PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev
   # accounts, sessions and API keys (Argon2id, SHA-256, random ids) and TLS
   libsodium-dev libssl-dev
+  # the services' allocator (common/CMakeLists.txt, voc_allocator)
+  libjemalloc-dev
   # triage analysis
   libicu-dev libopencc-dev libopencc-data libhyperscan-dev
   # tests and benchmarks
