@@ -8,7 +8,9 @@
 
 #include "common/log/log.h"
 #include "common/status/status.h"
+#include "common/storage/backend.h"
 #include "common/storage/errors.h"
+#include "common/storage/plan.h"
 #include "common/storage/rows.h"
 
 namespace voc::entities {
@@ -98,7 +100,7 @@ std::unordered_map<std::string, StoredRow> LoadExisting(soci::session& s, const 
     // PostgreSQL: the stored rows stay locked until the batch commits, so
     // two imports changing one row take turns (and record both changes);
     // SQLite's writers are serialised by the process-wide write lock.
-    const char* lock = s.get_backend_name() == "postgresql" ? " FOR UPDATE" : "";
+    const char* lock = storage::IsPostgres(s) ? " FOR UPDATE" : "";
     storage::ForEachRow(s,
                         "SELECT entity_key, attributes_json FROM entity_rows WHERE entity = :e AND entity_key IN " +
                             storage::Placeholders("k", n) + lock,
@@ -114,7 +116,7 @@ std::unordered_map<std::string, StoredRow> LoadExisting(soci::session& s, const 
 // PostgreSQL: multi-row statements, one round trip per 200 rows.
 void WriteRows(soci::session& s, const std::string& entity, std::vector<WriteRow>& rows) {
   if (rows.empty()) return;
-  if (s.get_backend_name() == "postgresql") {
+  if (storage::IsPostgres(s)) {
     storage::InsertRows(s, kRowUpsert, 5, kRowUpsertTail, rows, [&](soci::details::prepare_temp_type& q, WriteRow& r) {
       q, soci::use(entity), soci::use(r.key), soci::use(r.json), soci::use(r.created_ms), soci::use(r.updated_ms);
     });
@@ -147,7 +149,7 @@ void WriteHistory(soci::session& s, const std::string& entity, std::vector<Histo
 // planner matches the expression as written). Canonical values are JSON
 // strings, so both give the text that was stored.
 std::string LookupExpression(soci::session& s, const std::string& attribute) {
-  if (s.get_backend_name() == "postgresql") return "(attributes_json::jsonb ->> '" + attribute + "')";
+  if (storage::IsPostgres(s)) return "(attributes_json::jsonb ->> '" + attribute + "')";
   return "json_extract(attributes_json, '$." + attribute + "')";
 }
 
@@ -166,7 +168,7 @@ absl::Status CheckNames(const std::string& entity, const std::string& attribute)
 // by itself, with or without statistics.
 std::string ByAttributeSql(soci::session& s, const std::string& entity, const std::string& attribute, std::size_t n,
                            bool indexed) {
-  const bool sqlite = s.get_backend_name() != "postgresql";
+  const bool sqlite = storage::IsSqlite(s);
   return "SELECT entity_key, attributes_json, created_ms, updated_ms FROM entity_rows" +
          std::string(sqlite && indexed ? " INDEXED BY " + LookupIndexName(entity, attribute) : "") +
          " WHERE entity = '" + entity + "' AND " + LookupExpression(s, attribute) + " IN " +
@@ -430,15 +432,13 @@ absl::StatusOr<std::string> EntityStore::ExplainFindRowsByAttribute(const std::s
   }
   return storage::Guarded("explaining a lookup", [&] {
     return db_.WithSession([&](soci::session& s) {
-      const bool sqlite = s.get_backend_name() != "postgresql";
       const std::size_t n = std::min(kKeysPerSelect, std::max<std::size_t>(1, values.size()));
       std::vector<std::string> params(values.begin(), values.begin() + static_cast<long>(std::min(n, values.size())));
       params.resize(n);
-      std::string plan;
-      storage::ForEachRow(s, std::string(sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") +
-                                 ByAttributeSql(s, entity, attribute, n, indexed),
-                          params, [&](const soci::row& r) { plan += storage::AsString(r, sqlite ? 3 : 0) + "\n"; });
-      return plan;
+      const std::string sql = ByAttributeSql(s, entity, attribute, n, indexed);
+      return storage::PlanText(storage::ExplainPlan(s, sql, [&](auto& query) {
+        for (const std::string& p : params) query, soci::use(p);
+      }));
     });
   });
 }
