@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <optional>
 #include <unordered_map>
 
 #include "common/log/log.h"
@@ -151,6 +153,25 @@ void WriteHistory(soci::session& s, const std::string& entity, std::vector<Histo
 std::string LookupExpression(soci::session& s, const std::string& attribute) {
   if (storage::IsPostgres(s)) return "(attributes_json::jsonb ->> '" + attribute + "')";
   return "json_extract(attributes_json, '$." + attribute + "')";
+}
+
+// Whether the index `name` exists (in the current schema on PostgreSQL).
+bool IndexExists(soci::session& s, const std::string& name) {
+  long long n = 0;
+  if (storage::IsPostgres(s)) {
+    s << "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = :n", soci::use(name),
+        soci::into(n);
+  } else {
+    s << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = :n", soci::use(name), soci::into(n);
+  }
+  return n > 0;
+}
+
+// How many rows `entity` has (read through the primary key's prefix).
+long long EntityRowCount(soci::session& s, const std::string& entity) {
+  long long n = 0;
+  s << "SELECT COUNT(*) FROM entity_rows WHERE entity = :e", soci::use(entity), soci::into(n);
+  return n;
 }
 
 absl::Status CheckNames(const std::string& entity, const std::string& attribute) {
@@ -366,13 +387,34 @@ absl::Status EntityStore::EnsureLookupIndex(const std::string& entity, const std
     if (indexed_.count({entity, attribute}) > 0) return absl::OkStatus();
   }
   const std::string name = LookupIndexName(entity, attribute);
-  absl::Status made = storage::Guarded("making the lookup index " + name, [&] {
-    db_.InTransaction([&](soci::session& s) {
-      s << "CREATE INDEX IF NOT EXISTS " + name + " ON entity_rows (" + LookupExpression(s, attribute) +
-               ") WHERE entity = '" + entity + "'";
+  // Built only where it is missing (the first start after a lookup was added
+  // to the schema, or a lookup a reload added): a pass over the entity's rows
+  // before the service serves, logged as it starts and ends so an operator
+  // sees why. `to_build`: the rows it would be built over, none when it exists.
+  const absl::StatusOr<std::optional<long long>> to_build = storage::Guarded("looking for lookup index " + name, [&] {
+    return db_.WithSession([&](soci::session& s) -> std::optional<long long> {
+      if (IndexExists(s, name)) return std::nullopt;
+      return EntityRowCount(s, entity);
     });
   });
-  if (!made.ok()) return made;
+  if (!to_build.ok()) return to_build.status();
+  if (to_build->has_value()) {
+    const nlohmann::json fields = {
+        {"index", name}, {"entity", entity}, {"attribute", attribute}, {"rows", **to_build}};
+    log::Info("entities_lookup_index_building", fields);
+    const auto started = std::chrono::steady_clock::now();
+    absl::Status made = storage::Guarded("making the lookup index " + name, [&] {
+      db_.InTransaction([&](soci::session& s) {
+        s << "CREATE INDEX IF NOT EXISTS " + name + " ON entity_rows (" + LookupExpression(s, attribute) +
+                 ") WHERE entity = '" + entity + "'";
+      });
+    });
+    if (!made.ok()) return made;
+    nlohmann::json built = fields;
+    built["elapsed_ms"] =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    log::Info("entities_lookup_index_built", built);
+  }
   std::lock_guard lock(indexed_mu_);
   indexed_.insert({entity, attribute});
   return absl::OkStatus();
