@@ -11,8 +11,10 @@
 // Small write batches (2 rows) so every stream spans several transactions.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,17 @@ v1::EntityRow Row(int line, Values values) {
   row.set_line(line);
   for (auto& [k, v] : values) (*row.mutable_values())[k] = v;
   return row;
+}
+
+// The JSON log lines of `event` in `logs` (stderr, one object a line).
+std::vector<nlohmann::json> LogLines(const std::string& logs, const std::string& event) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(logs);
+  for (std::string line; std::getline(in, line);) {
+    const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object() && j.value("event", "") == event) out.push_back(j);
+  }
+  return out;
 }
 
 class EntitiesImportTest : public ::testing::TestWithParam<Backend> {
@@ -374,10 +387,34 @@ TEST_P(EntitiesImportTest, TheLookupReadsThroughItsIndexAndFollowsUpserts) {
   ASSERT_TRUE(store_->Upsert(*vehicle, vehicles, 1, "test").ok());
   ASSERT_TRUE(store_->Upsert(*order, orders, 1, "test").ok());
   // As voc-entities does at start. No ANALYZE: the plans hold without
-  // statistics, as on a server where nothing ran it.
-  ASSERT_TRUE(store_->EnsureLookupIndexes(*holder_->Get()).ok());
-
+  // statistics, as on a server where nothing ran it. The build is logged
+  // before (over how many rows) and after (how long it took); a start that
+  // finds the index there logs neither.
   const std::string index = LookupIndexName("vehicle", "owner_customer_id");
+  ::testing::internal::CaptureStderr();
+  ASSERT_TRUE(store_->EnsureLookupIndexes(*holder_->Get()).ok());
+  const std::string logs = ::testing::internal::GetCapturedStderr();
+  const std::vector<nlohmann::json> building = LogLines(logs, "entities_lookup_index_building");
+  const std::vector<nlohmann::json> built = LogLines(logs, "entities_lookup_index_built");
+  ASSERT_EQ(building.size(), 1u) << logs;
+  ASSERT_EQ(built.size(), 1u) << logs;
+  EXPECT_EQ(building[0]["level"], "info");
+  EXPECT_EQ(building[0]["index"], index);
+  EXPECT_EQ(building[0]["entity"], "vehicle");
+  EXPECT_EQ(building[0]["rows"], 20000);
+  EXPECT_EQ(built[0]["index"], index);
+  EXPECT_EQ(built[0]["rows"], 20000);
+  EXPECT_TRUE(built[0]["elapsed_ms"].is_number_integer()) << logs;
+  EXPECT_GE(built[0]["elapsed_ms"].get<long long>(), 0);
+  EXPECT_LT(logs.find("entities_lookup_index_building"), logs.find("entities_lookup_index_built"));
+  {
+    EntityStore restarted(*db_);
+    ::testing::internal::CaptureStderr();
+    ASSERT_TRUE(restarted.EnsureLookupIndexes(*holder_->Get()).ok());
+    const std::string again = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(again.find("entities_lookup_index_build"), std::string::npos) << again;
+  }
+
   const std::vector<std::string> owners = {"c-7", "c-4242"};
   const absl::StatusOr<std::string> plan = store_->ExplainFindRowsByAttribute("vehicle", "owner_customer_id", owners);
   ASSERT_TRUE(plan.ok()) << plan.status();

@@ -5,9 +5,13 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <string>
 #include <thread>
 
+#include "common/storage/backend.h"
+#include "common/storage/bound_select.h"
 #include "common/storage/database.h"
+#include "common/storage/plan.h"
 #include "tests/support/servers.h"
 
 namespace voc::storage {
@@ -95,6 +99,50 @@ TEST_P(StorageTest, BrokenMigrationIsReportedAndNotRecorded) {
   int count = -1;
   db->WithSession([&](soci::session& s) { s << "SELECT COUNT(*) FROM broken_migrations", soci::into(count); });
   EXPECT_EQ(count, 0);
+}
+
+// IsSqlite / IsPostgres name the session's backend, and ExplainPlan reads its
+// plan of a statement (built at run time, or with values bound by the
+// caller) as one line a step, through the index the statement was written for.
+TEST_P(StorageTest, ThePlanOfAStatementIsReadTheSameWayOnBothBackends) {
+  auto db = Database::Open(url_).value();
+  ASSERT_EQ(db->Migrate("test", TestMigrations()).status(), absl::OkStatus());
+  const bool sqlite = GetParam() == "sqlite";
+  db->InTransaction([&](soci::session& s) {
+    EXPECT_EQ(IsSqlite(s), sqlite);
+    EXPECT_EQ(IsPostgres(s), !sqlite);
+    s << "CREATE INDEX items_created ON items (created_ms)";
+    for (int i = 0; i < 50; ++i) {
+      s << "INSERT INTO items (id, body, created_ms) VALUES ('i" + std::to_string(i) + "', 'x', " +
+               std::to_string(i) + ")";
+    }
+    // Fifty rows are cheaper to scan: PostgreSQL is told scans are dear.
+    if (!sqlite) {
+      s << "SET LOCAL enable_seqscan = off";
+      s << "SET LOCAL enable_bitmapscan = off";
+    }
+    BoundSelect built;
+    built.Append("SELECT id FROM items WHERE created_ms >= " + built.Param(10LL) + " ORDER BY created_ms");
+    long long from = 10;
+    const std::vector<std::vector<std::string>> plans = {
+        ExplainPlan(s, built),
+        ExplainPlan(s, "SELECT id FROM items WHERE created_ms >= :from ORDER BY created_ms",
+                    [&](auto& query) { query, soci::use(from); })};
+    for (const std::vector<std::string>& plan : plans) {
+      const std::string text = PlanText(plan);
+      ASSERT_FALSE(plan.empty());
+      for (const std::string& line : plan) EXPECT_FALSE(line.empty()) << text;
+      if (sqlite) {
+        EXPECT_NE(text.find("SEARCH items USING INDEX items_created"), std::string::npos) << text;
+        EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << text;
+      } else {
+        EXPECT_NE(text.find("Index Scan using items_created on items"), std::string::npos) << text;
+        EXPECT_EQ(text.find("Sort"), std::string::npos) << text;
+      }
+    }
+  });
+  EXPECT_EQ(PlanText({"a", "b"}), "a\nb\n");
+  EXPECT_EQ(PlanText({}), "");
 }
 
 // A Kubernetes rollout starts several replicas at once on one PostgreSQL.

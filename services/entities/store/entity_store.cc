@@ -3,12 +3,16 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <optional>
 #include <unordered_map>
 
 #include "common/log/log.h"
 #include "common/status/status.h"
+#include "common/storage/backend.h"
 #include "common/storage/errors.h"
+#include "common/storage/plan.h"
 #include "common/storage/rows.h"
 
 namespace voc::entities {
@@ -98,7 +102,7 @@ std::unordered_map<std::string, StoredRow> LoadExisting(soci::session& s, const 
     // PostgreSQL: the stored rows stay locked until the batch commits, so
     // two imports changing one row take turns (and record both changes);
     // SQLite's writers are serialised by the process-wide write lock.
-    const char* lock = s.get_backend_name() == "postgresql" ? " FOR UPDATE" : "";
+    const char* lock = storage::IsPostgres(s) ? " FOR UPDATE" : "";
     storage::ForEachRow(s,
                         "SELECT entity_key, attributes_json FROM entity_rows WHERE entity = :e AND entity_key IN " +
                             storage::Placeholders("k", n) + lock,
@@ -114,7 +118,7 @@ std::unordered_map<std::string, StoredRow> LoadExisting(soci::session& s, const 
 // PostgreSQL: multi-row statements, one round trip per 200 rows.
 void WriteRows(soci::session& s, const std::string& entity, std::vector<WriteRow>& rows) {
   if (rows.empty()) return;
-  if (s.get_backend_name() == "postgresql") {
+  if (storage::IsPostgres(s)) {
     storage::InsertRows(s, kRowUpsert, 5, kRowUpsertTail, rows, [&](soci::details::prepare_temp_type& q, WriteRow& r) {
       q, soci::use(entity), soci::use(r.key), soci::use(r.json), soci::use(r.created_ms), soci::use(r.updated_ms);
     });
@@ -147,8 +151,27 @@ void WriteHistory(soci::session& s, const std::string& entity, std::vector<Histo
 // planner matches the expression as written). Canonical values are JSON
 // strings, so both give the text that was stored.
 std::string LookupExpression(soci::session& s, const std::string& attribute) {
-  if (s.get_backend_name() == "postgresql") return "(attributes_json::jsonb ->> '" + attribute + "')";
+  if (storage::IsPostgres(s)) return "(attributes_json::jsonb ->> '" + attribute + "')";
   return "json_extract(attributes_json, '$." + attribute + "')";
+}
+
+// Whether the index `name` exists (in the current schema on PostgreSQL).
+bool IndexExists(soci::session& s, const std::string& name) {
+  long long n = 0;
+  if (storage::IsPostgres(s)) {
+    s << "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = :n", soci::use(name),
+        soci::into(n);
+  } else {
+    s << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = :n", soci::use(name), soci::into(n);
+  }
+  return n > 0;
+}
+
+// How many rows `entity` has (read through the primary key's prefix).
+long long EntityRowCount(soci::session& s, const std::string& entity) {
+  long long n = 0;
+  s << "SELECT COUNT(*) FROM entity_rows WHERE entity = :e", soci::use(entity), soci::into(n);
+  return n;
 }
 
 absl::Status CheckNames(const std::string& entity, const std::string& attribute) {
@@ -166,7 +189,7 @@ absl::Status CheckNames(const std::string& entity, const std::string& attribute)
 // by itself, with or without statistics.
 std::string ByAttributeSql(soci::session& s, const std::string& entity, const std::string& attribute, std::size_t n,
                            bool indexed) {
-  const bool sqlite = s.get_backend_name() != "postgresql";
+  const bool sqlite = storage::IsSqlite(s);
   return "SELECT entity_key, attributes_json, created_ms, updated_ms FROM entity_rows" +
          std::string(sqlite && indexed ? " INDEXED BY " + LookupIndexName(entity, attribute) : "") +
          " WHERE entity = '" + entity + "' AND " + LookupExpression(s, attribute) + " IN " +
@@ -364,13 +387,34 @@ absl::Status EntityStore::EnsureLookupIndex(const std::string& entity, const std
     if (indexed_.count({entity, attribute}) > 0) return absl::OkStatus();
   }
   const std::string name = LookupIndexName(entity, attribute);
-  absl::Status made = storage::Guarded("making the lookup index " + name, [&] {
-    db_.InTransaction([&](soci::session& s) {
-      s << "CREATE INDEX IF NOT EXISTS " + name + " ON entity_rows (" + LookupExpression(s, attribute) +
-               ") WHERE entity = '" + entity + "'";
+  // Built only where it is missing (the first start after a lookup was added
+  // to the schema, or a lookup a reload added): a pass over the entity's rows
+  // before the service serves, logged as it starts and ends so an operator
+  // sees why. `to_build`: the rows it would be built over, none when it exists.
+  const absl::StatusOr<std::optional<long long>> to_build = storage::Guarded("looking for lookup index " + name, [&] {
+    return db_.WithSession([&](soci::session& s) -> std::optional<long long> {
+      if (IndexExists(s, name)) return std::nullopt;
+      return EntityRowCount(s, entity);
     });
   });
-  if (!made.ok()) return made;
+  if (!to_build.ok()) return to_build.status();
+  if (to_build->has_value()) {
+    const nlohmann::json fields = {
+        {"index", name}, {"entity", entity}, {"attribute", attribute}, {"rows", **to_build}};
+    log::Info("entities_lookup_index_building", fields);
+    const auto started = std::chrono::steady_clock::now();
+    absl::Status made = storage::Guarded("making the lookup index " + name, [&] {
+      db_.InTransaction([&](soci::session& s) {
+        s << "CREATE INDEX IF NOT EXISTS " + name + " ON entity_rows (" + LookupExpression(s, attribute) +
+                 ") WHERE entity = '" + entity + "'";
+      });
+    });
+    if (!made.ok()) return made;
+    nlohmann::json built = fields;
+    built["elapsed_ms"] =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    log::Info("entities_lookup_index_built", built);
+  }
   std::lock_guard lock(indexed_mu_);
   indexed_.insert({entity, attribute});
   return absl::OkStatus();
@@ -430,15 +474,13 @@ absl::StatusOr<std::string> EntityStore::ExplainFindRowsByAttribute(const std::s
   }
   return storage::Guarded("explaining a lookup", [&] {
     return db_.WithSession([&](soci::session& s) {
-      const bool sqlite = s.get_backend_name() != "postgresql";
       const std::size_t n = std::min(kKeysPerSelect, std::max<std::size_t>(1, values.size()));
       std::vector<std::string> params(values.begin(), values.begin() + static_cast<long>(std::min(n, values.size())));
       params.resize(n);
-      std::string plan;
-      storage::ForEachRow(s, std::string(sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") +
-                                 ByAttributeSql(s, entity, attribute, n, indexed),
-                          params, [&](const soci::row& r) { plan += storage::AsString(r, sqlite ? 3 : 0) + "\n"; });
-      return plan;
+      const std::string sql = ByAttributeSql(s, entity, attribute, n, indexed);
+      return storage::PlanText(storage::ExplainPlan(s, sql, [&](auto& query) {
+        for (const std::string& p : params) query, soci::use(p);
+      }));
     });
   });
 }

@@ -79,8 +79,10 @@ class EntityStore {
   // the attribute's value in attributes_json, over that entity's rows only,
   // so the database keeps it in step with every upsert and imports of other
   // entities do not pay for it. CREATE INDEX IF NOT EXISTS: idempotent, and
-  // built over the rows already stored. Names must be schema names
-  // (IsName: they are written into the SQL).
+  // built over the rows already stored; a build (an index not there yet) is
+  // logged at info before, with the rows it covers, and after, with its
+  // elapsed ms. Names must be schema names (IsName: they are written into
+  // the SQL).
   absl::Status EnsureLookupIndex(const std::string& entity, const std::string& attribute);
   // Every lookup of `schema` (at start, so the first join does not build them).
   absl::Status EnsureLookupIndexes(const EntitySchema& schema);

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "common/log/log.h"
+#include "common/storage/backend.h"
 #include "common/storage/errors.h"
 #include "common/storage/rows.h"
 #include "common/util/ids.h"
@@ -146,8 +147,6 @@ void AppendPlaceholder(std::string& sql, bool sqlite, int n) {
   }
 }
 
-bool IsSqlite(soci::session& s) { return s.get_backend_name() == "sqlite3"; }
-
 // "(?, ..., ?), (?, ...)" for `rows` rows of kValuesPerRow values.
 std::string ValuesList(std::size_t rows, bool sqlite) {
   std::string sql;
@@ -243,7 +242,7 @@ struct SqliteFeedbackInserts {
 
   static sqlite_api::sqlite3* ConnectionOf(soci::session& s) {
     // static_cast: SOCI exports no typeinfo for its backends to dynamic_cast with.
-    if (s.get_backend_name() != "sqlite3") throw soci::soci_error("not a SQLite session");
+    if (!storage::IsSqlite(s)) throw soci::soci_error("not a SQLite session");
     return static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
   }
 
@@ -564,7 +563,7 @@ absl::StatusOr<voc::storage::OutboxBatch> IngestStore::RelayByMarker(int limit, 
     keys.reserve(queued.size());
     for (const auto& f : queued) keys.push_back(f.id());
     long long at = queued_ms;
-    const bool sqlite = IsSqlite(s);
+    const bool sqlite = storage::IsSqlite(s);
     std::string sql = "UPDATE feedback SET queued_ms = ";
     AppendPlaceholder(sql, sqlite, 0);
     sql += " WHERE id IN (";

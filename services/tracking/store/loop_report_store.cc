@@ -6,6 +6,7 @@
 
 #include "common/storage/errors.h"
 #include "common/storage/bound_select.h"
+#include "common/storage/plan.h"
 #include "common/storage/rows.h"
 #include "services/tracking/sla_sweeper.h"
 
@@ -209,25 +210,14 @@ absl::StatusOr<std::string> LoopReportStore::ExplainAwaitingCallbacks(const Loop
   const std::optional<BoundSelect> st = AwaitingCallbacksSelect(query, as_of_ms, last_counted_ms);
   if (!st) return std::string();
   return storage::Guarded("explaining the loop report's awaiting count", [&] {
-    return db_.WithSession([&](soci::session& s) {
-      const bool sqlite = db_.backend() == storage::Backend::kSqlite;
-      std::string plan;
-      for (const soci::row& r : st->Run(s, sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ")) {
-        plan += AsString(r, sqlite ? 3 : 0) + "\n";
-      }
-      return plan;
-    });
+    return db_.WithSession([&](soci::session& s) { return storage::PlanText(storage::ExplainPlan(s, *st)); });
   });
 }
 
 absl::StatusOr<std::string> LoopReportStore::ExplainCasesOpened(const LoopCaseQuery& query) {
   return storage::Guarded("explaining the loop report's case read", [&] {
     return db_.WithSession([&](soci::session& s) {
-      const bool sqlite = db_.backend() == storage::Backend::kSqlite;
-      const BoundSelect st = CasesWithClocks(query);
-      std::string plan;
-      for (const soci::row& r : st.Run(s, sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ")) plan += AsString(r, sqlite ? 3 : 0) + "\n";
-      return plan;
+      return storage::PlanText(storage::ExplainPlan(s, CasesWithClocks(query)));
     });
   });
 }

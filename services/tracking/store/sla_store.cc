@@ -4,6 +4,7 @@
 
 #include "common/status/status.h"
 #include "common/storage/errors.h"
+#include "common/storage/plan.h"
 #include "common/storage/rows.h"
 #include "services/tracking/store/loop_rollup_store.h"
 
@@ -106,16 +107,10 @@ absl::StatusOr<std::vector<ClockRow>> SlaStore::DueClocks(std::int64_t now_ms, i
 absl::StatusOr<std::string> SlaStore::ExplainDueClocks(std::int64_t now_ms, int limit) {
   return storage::Guarded("explaining the SLA due-clock query", [&] {
     return db_.WithSession([&](soci::session& s) {
-      const bool sqlite = db_.backend() == storage::Backend::kSqlite;
       long long now = now_ms;
       int n = limit;
-      soci::rowset<soci::row> rows =
-          (s.prepare << std::string(sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + "SELECT " +
-                            kClockColumns + kDueClocks,
-           soci::use(now), soci::use(n));
-      std::string plan;
-      for (const soci::row& r : rows) plan += AsString(r, sqlite ? 3 : 0) + "\n";
-      return plan;
+      return storage::PlanText(storage::ExplainPlan(s, std::string("SELECT ") + kClockColumns + kDueClocks,
+                                                    [&](auto& query) { query, soci::use(now), soci::use(n); }));
     });
   });
 }

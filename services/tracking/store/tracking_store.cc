@@ -627,7 +627,7 @@ absl::StatusOr<std::vector<std::string>> TrackingStore::ExplainListCases(
     const std::optional<CaseListKey>& after) {
   return storage::Guarded("explaining the case list", [&] {
     return db_.WithSession([&](soci::session& s) {
-      return ExplainWorklistPage(s, db_.backend(), filter, as_of_ms, limit, after);
+      return ExplainWorklistPage(s, filter, as_of_ms, limit, after);
     });
   });
 }

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "common/storage/backend.h"
 #include "common/storage/bound_select.h"
+#include "common/storage/plan.h"
 #include "common/storage/rows.h"
 #include "common/util/time.h"
 
@@ -308,7 +310,7 @@ std::vector<CaseListKey> MergeBucket(std::vector<Arm>& arms, int bucket, int nee
 std::vector<CaseListKey> ReadPage(soci::session& s, const CaseFilter& filter,
                                   std::int64_t as_of_ms, int limit,
                                   const std::optional<CaseListKey>& after) {
-  const WorklistQuery query(filter, s.get_backend_name() == "sqlite3");
+  const WorklistQuery query(filter, storage::IsSqlite(s));
   std::vector<Arm> arms = PageArms(query, after);
   if (arms.empty() || limit <= 0) return {};
   {
@@ -409,7 +411,7 @@ std::int64_t CountWorklist(soci::session& s, const CaseFilter& filter, std::int6
   // The view, when set, is checked row by row (AppendResiduals): a count
   // reads every matching case once, so the per-part reading of
   // ReadVisiblePage, which exists to keep a page's reads short, buys nothing.
-  const WorklistQuery query(filter, s.get_backend_name() == "sqlite3");
+  const WorklistQuery query(filter, storage::IsSqlite(s));
   std::vector<Range> ranges = query.OverdueRanges();
   for (const Range& r : query.RestRanges()) ranges.push_back(r);
   if (ranges.empty()) return 0;
@@ -425,18 +427,12 @@ std::int64_t CountWorklist(soci::session& s, const CaseFilter& filter, std::int6
   return 0;
 }
 
-std::vector<std::string> ExplainWorklistPage(soci::session& s, storage::Backend backend,
-                                             const CaseFilter& filter, std::int64_t as_of_ms,
+std::vector<std::string> ExplainWorklistPage(soci::session& s, const CaseFilter& filter, std::int64_t as_of_ms,
                                              int limit, const std::optional<CaseListKey>& after) {
-  const WorklistQuery query(filter, s.get_backend_name() == "sqlite3");
+  const WorklistQuery query(filter, storage::IsSqlite(s));
   const std::vector<Arm> arms = PageArms(query, after);
   if (arms.empty()) return {};
-  const bool sqlite = backend == storage::Backend::kSqlite;
-  const BoundSelect select = PageSelect(query, arms, as_of_ms, limit);
-  std::string plan;
-  soci::rowset<soci::row> rows = select.Run(s, sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ");
-  for (const soci::row& r : rows) plan += AsString(r, sqlite ? 3 : 0) + "\n";
-  return {plan};
+  return {storage::PlanText(storage::ExplainPlan(s, PageSelect(query, arms, as_of_ms, limit)))};
 }
 
 namespace {

@@ -33,7 +33,6 @@
 #include <string>
 #include <vector>
 
-#include "common/storage/database.h"
 #include "services/tracking/store/tracking_store.h"
 
 namespace voc::tracking {
@@ -50,12 +49,11 @@ std::vector<CaseListKey> ReadWorklistPage(soci::session& s, const CaseFilter& fi
 std::int64_t CountWorklist(soci::session& s, const CaseFilter& filter, std::int64_t as_of_ms);
 
 // The plan the database chooses for the statement ReadWorklistPage runs for
-// this filter and cursor (EXPLAIN QUERY PLAN's details on SQLite, EXPLAIN's
-// lines on PostgreSQL, newline-separated); empty when it runs none (an
-// overdue-only walk past its last overdue case). Its only other statement,
-// reading on past a repeated case, is one of that statement's subqueries.
-std::vector<std::string> ExplainWorklistPage(soci::session& s, storage::Backend backend,
-                                             const CaseFilter& filter, std::int64_t as_of_ms,
+// this filter and cursor (storage::ExplainPlan's lines as one text); empty
+// when it runs none (an overdue-only walk past its last overdue case). Its
+// only other statement, reading on past a repeated case, is one of that
+// statement's subqueries.
+std::vector<std::string> ExplainWorklistPage(soci::session& s, const CaseFilter& filter, std::int64_t as_of_ms,
                                              int limit, const std::optional<CaseListKey>& after);
 
 // Copies the case's state and due_ms onto its owner rows, which the
