@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/storage/backend.h"
 #include "common/storage/database.h"
 
 namespace voc::storage {
@@ -87,13 +88,21 @@ inline std::string Placeholders(const std::string& prefix, std::size_t count) {
 template <typename Row, typename Bind>
 void InsertRows(soci::session& s, const std::string& head, std::size_t columns, const std::string& tail,
                 std::vector<Row>& rows, Bind bind, std::size_t rows_per_statement = 200) {
+  const bool sqlite = IsSqlite(s);
   for (std::size_t begin = 0; begin < rows.size(); begin += rows_per_statement) {
     const std::size_t n = std::min(rows_per_statement, rows.size() - begin);
     std::string sql = head + " VALUES ";
     for (std::size_t i = 0; i < n; ++i) {
       sql += i ? ", (" : "(";
-      // Unique names: SQLite binds a repeated name once.
-      for (std::size_t c = 0; c < columns; ++c) sql += (c ? ", :p" : ":p") + std::to_string(i * columns + c);
+      for (std::size_t c = 0; c < columns; ++c) {
+        if (c) sql += ", ";
+        // SQLite gets "?": it looks each named parameter up in a list of the
+        // names before it, so 200 rows of 14 ":pN" cost millions of string
+        // compares to prepare (15 % of triage's CPU on SQLite). PostgreSQL
+        // gets unique ":pN", which SOCI turns into "$N".
+        if (sqlite) sql += '?';
+        else sql += ":p" + std::to_string(i * columns + c);
+      }
       sql += ")";
     }
     soci::details::prepare_temp_type query = (s.prepare << sql + tail);

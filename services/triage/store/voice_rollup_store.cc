@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/storage/backend.h"
 #include "common/storage/errors.h"
 #include "common/storage/rows.h"
 
@@ -163,7 +164,7 @@ void UpsertBulk(soci::session& s, const VoiceRollup& rollup) {
 
 void AddVoiceRollup(soci::session& s, const VoiceRollup& rollup) {
   if (rollup.empty()) return;
-  if (s.get_backend_name() == "postgresql") UpsertMultiRow(s, rollup);
+  if (storage::IsPostgres(s)) UpsertMultiRow(s, rollup);
   else UpsertBulk(s, rollup);
 }
 
