@@ -184,6 +184,34 @@ bool CueBefore(std::string_view s, std::size_t begin, const std::vector<std::str
   return false;
 }
 
+bool CueAfter(std::string_view s, std::size_t end, const std::vector<std::string>& cues, int window) {
+  if (cues.empty()) return false;
+  // The clause after the term, at most `window` units long.
+  std::size_t to = end;
+  int units = 0;
+  while (to < s.size() && units < window) {
+    std::size_t p = to;
+    const char32_t cp = text::DecodeUtf8(s, p);
+    if (IsSentenceEnd(cp) || IsComma(cp)) break;
+    if (cp < 0x80 && IsAsciiAlnum(static_cast<unsigned char>(cp))) {
+      while (p < s.size() && IsAsciiAlnum(static_cast<unsigned char>(s[p]))) ++p;
+      ++units;
+    } else if (text::IsHan(cp)) {
+      ++units;
+    }
+    to = p;
+  }
+  const std::string_view span = s.substr(end, to - end);
+  for (const auto& cue : cues) {
+    std::size_t pos = span.find(cue);
+    while (pos != std::string_view::npos) {
+      if (WholeWordAt(s, end + pos, cue)) return true;
+      pos = span.find(cue, pos + 1);
+    }
+  }
+  return false;
+}
+
 std::pair<std::size_t, std::size_t> NearSpan(std::string_view s, std::size_t begin, std::size_t end, int near) {
   return {StepBack(s, begin, near, false, false), StepForward(s, end, near)};
 }

@@ -43,6 +43,11 @@ bool IsStandaloneNumber(std::string_view text, std::size_t begin, std::size_t en
 bool CueBefore(std::string_view text, std::size_t begin, const std::vector<std::string>& cues, int window,
                bool stop_at_comma);
 
+// True if a cue of `cues` starts within `window` units after `end`, in the
+// same clause (no comma or sentence end between): 着火|了吗, 变质的|了吗.
+// ASCII cues match whole words only.
+bool CueAfter(std::string_view text, std::size_t end, const std::vector<std::string>& cues, int window);
+
 // The byte span `near` units either side of [begin, end).
 std::pair<std::size_t, std::size_t> NearSpan(std::string_view text, std::size_t begin, std::size_t end, int near);
 

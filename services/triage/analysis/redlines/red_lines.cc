@@ -29,6 +29,8 @@ RedLineDefaults BuiltInRedLineDefaults() {
                     "想让我", "if", "almost", "nearly", "could have", "might"};
   d.units = {"元", "块", "号", "房", "室", "楼", "万", "公里", "米", "像素", "次", "个", "天", "分", "km", "mm"};
   d.first_person = {"我", "俺", "本人", "孩子", "老公", "老婆", "宝宝", "i", "my", "me", "we", "our", "us"};
+  d.question = {"吗", "了么"};
+  d.rhetorical = {"难道", "岂不是"};
   return d;
 }
 
@@ -126,8 +128,8 @@ RedLineRule ParseTermRule(const ParseState& st, const YAML::Node& node, const st
   if (!node.IsMap()) return rule;
   config::RequireMapWithKeys(st.source, node, what,
                              {"term", "level", "priority", "department", "except", "compounds", "boundary", "number",
-                              "with", "without", "near", "negation", "hypothetical", "own_experience", "sentiment",
-                              "min_intensity", "otherwise", "second_stage"});
+                              "with", "without", "near", "negation", "hypothetical", "question", "own_experience",
+                              "sentiment", "min_intensity", "otherwise", "second_stage"});
   rule.outcome = ParseOutcome(st.source, node, node["level"], what);
   const std::string bare = term.ends_with("*") ? term.substr(0, term.size() - 1) : term;
   if (const YAML::Node n = node["except"]) {
@@ -157,6 +159,7 @@ RedLineRule ParseTermRule(const ParseState& st, const YAML::Node& node, const st
   }
   if (const YAML::Node n = node["negation"]) rule.negation = ParseBool(st.source, n, what + ".negation");
   if (const YAML::Node n = node["hypothetical"]) rule.hypothetical = ParseBool(st.source, n, what + ".hypothetical");
+  if (const YAML::Node n = node["question"]) rule.question = ParseBool(st.source, n, what + ".question");
   if (const YAML::Node n = node["own_experience"]) rule.own_experience = ParseBool(st.source, n, what + ".own_experience");
   if (const YAML::Node n = node["sentiment"]) rule.sentiment = ParseSentiment(st.source, n, what + ".sentiment");
   if (const YAML::Node n = node["min_intensity"]) rule.min_intensity = ParseInt(st.source, n, what + ".min_intensity", 0, 3);
@@ -173,13 +176,15 @@ RedLineRule ParseTermRule(const ParseState& st, const YAML::Node& node, const st
 RedLineDefaults ParseDefaults(const std::string& source, const YAML::Node& node) {
   RedLineDefaults d = BuiltInRedLineDefaults();
   if (!node) return d;
-  config::RequireMapWithKeys(source, node, "defaults", {"negation", "hypothetical", "units", "first_person", "window"});
+  config::RequireMapWithKeys(source, node, "defaults", {"negation", "hypothetical", "question", "rhetorical", "units", "first_person", "window"});
   if (node["negation"]) d.negation = config::StringList(source, node["negation"], "defaults.negation");
   if (node["hypothetical"]) d.hypothetical = config::StringList(source, node["hypothetical"], "defaults.hypothetical");
+  if (node["question"]) d.question = config::StringList(source, node["question"], "defaults.question");
+  if (node["rhetorical"]) d.rhetorical = config::StringList(source, node["rhetorical"], "defaults.rhetorical");
   if (node["units"]) d.units = config::StringList(source, node["units"], "defaults.units");
   if (node["first_person"]) d.first_person = config::StringList(source, node["first_person"], "defaults.first_person");
   if (node["window"]) d.window = ParseInt(source, node["window"], "defaults.window", 1, 50);
-  for (auto* list : {&d.negation, &d.hypothetical, &d.units, &d.first_person})
+  for (auto* list : {&d.negation, &d.hypothetical, &d.question, &d.rhetorical, &d.units, &d.first_person})
     for (auto& w : *list) w = redline_context::LowerAscii(w);
   return d;
 }
@@ -334,8 +339,21 @@ bool RedLineList::Confirm(const RedLineTerm& term, std::string_view text, std::s
       return drop("inside a longer word");
     passed.push_back("whole word");
   }
-  if (rule.negation) {
-    if (CueBefore(text, begin, defaults_.negation, defaults_.window, /*stop_at_comma=*/true)) return drop("negated");
+  // A question particle right after the term, in its clause (冷库着火了吗, 是我买到变质的了吗), asks;
+  // after a negation or a rhetorical cue it asserts (这不是欺诈吗 is "this is fraud", 难道过敏了吗
+  // "surely an allergy"): the rhetorical question counts. Only within 3 units: in 卖假货不怕被查吗
+  // the question is about something else.
+  constexpr int kQuestionWindow = 3;
+  const bool asked = rule.question && CueAfter(text, end, defaults_.question, kQuestionWindow);
+  const bool rhetorical =
+      asked && CueBefore(text, begin, defaults_.rhetorical, defaults_.window, /*stop_at_comma=*/true);
+  const bool negated =
+      rule.negation && CueBefore(text, begin, defaults_.negation, defaults_.window, /*stop_at_comma=*/true);
+  if (negated && !asked) return drop("negated");
+  if (asked && !negated && !rhetorical) return drop("a question");
+  if (asked) {
+    passed.push_back("rhetorical question");
+  } else if (rule.negation) {
     passed.push_back("not negated");
   }
   if (rule.hypothetical) {

@@ -15,6 +15,9 @@
 //   defaults:                       # optional; every key optional
 //     negation: [没有, 没, 未, 并没有, never, "no", not]   # cues that cancel a term
 //     hypothetical: [怕, 万一, 如果, 差点, "if", almost]  # cues of what did not happen
+//     question: [吗, 了么]          # within 3 units after the term, in its clause: a question
+//                                   # (after a negation: rhetorical, it counts)
+//     rhetorical: [难道, 岂不是]     # before a question: it asserts, the term counts
 //     window: 4                     # cue distance before a term (Han chars / English words)
 //     units: [元, 块, 号, 房, 万, 公里, 像素, km]      # a number term never precedes one
 //     first_person: [我, 我们, i, my, we]
@@ -37,7 +40,7 @@
 // the term that still count); boundary (Chinese terms only on the
 // segmenter's word boundaries, default true); number (a whole number token,
 // no `#`/currency before, no unit after); with / without / near;
-// negation / hypothetical (default true); own_experience (a first-person
+// negation / hypothetical / question (default true); own_experience (a first-person
 // word must occur); sentiment any|not_positive|negative; min_intensity 0..3;
 // otherwise (the level to use when `with` fails instead of dropping the hit);
 // second_stage (default true; false: the trained second stage never judges
@@ -88,6 +91,7 @@ struct RedLineRule {
   int near = 0;  // 0: anywhere in the text
   bool negation = true;
   bool hypothetical = true;
+  bool question = true;  // a question particle after the term in its clause cancels it (not after a negation)
   bool own_experience = false;
   SentimentRequirement sentiment = SentimentRequirement::kAny;
   int min_intensity = 0;
@@ -106,6 +110,8 @@ struct RedLineTerm {
 struct RedLineDefaults {
   std::vector<std::string> negation;
   std::vector<std::string> hypothetical;
+  std::vector<std::string> question;
+  std::vector<std::string> rhetorical;  // before a question: it asserts (难道…吗)
   std::vector<std::string> units;
   std::vector<std::string> first_person;
   int window = 4;

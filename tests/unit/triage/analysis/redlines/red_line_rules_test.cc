@@ -165,6 +165,135 @@ TEST(RedLineRulesTest, WatchRaisesPriorityWithoutAPage) {
   EXPECT_EQ(a.priority, Priority::kP1);
 }
 
+// Third round (2026-12-08): the rules written from the held-out errors, each word in an incident and
+// in a non-incident, read through the shipped file. {text, red lines, watch hits}.
+struct Reading {
+  const char* text;
+  std::size_t red_lines, watch;
+};
+
+void ExpectReadings(const RedLineList& l, std::initializer_list<Reading> readings, const RedLineContext& context = {}) {
+  for (const auto& r : readings) {
+    const auto d = l.Decide(r.text, context);
+    EXPECT_EQ(d.red_lines.size(), r.red_lines) << r.text;
+    EXPECT_EQ(d.watch.size(), r.watch) << r.text;
+  }
+}
+
+std::shared_ptr<const RedLineList> Shipped() {
+  auto list = RedLineList::LoadFile("config/redlines.yaml");
+  EXPECT_TRUE(list.ok()) << list.status();
+  return *list;
+}
+
+TEST(RedLineRulesTest, QuestionRightAfterTheTermAsksUnlessRhetorical) {
+  ExpectReadings(*Rules(), {
+                               {"冷库着火了吗？怎么全是坏的", 0, 0},    // a question: nothing burnt
+                               {"冷库着火了，货全烧坏了", 1, 0},
+                               {"吃完过敏了好几天，能退吗", 1, 0},      // the question is in the next clause
+                               {"吃完会过敏吗", 0, 0},
+                               {"洗完头就痒，还起了包，难道过敏了吗", 1, 0},  // 难道…吗 asserts
+                           });
+  auto list = RedLineList::Parse(R"(version: q
+defaults:
+  negation: [不是, 没有]
+  question: [吗]
+categories:
+  legal: [欺诈]
+)", "q.yaml").value();
+  ExpectReadings(*list, {
+                            {"说好的赠品不给，这不是欺诈吗", 1, 0},  // 不是…吗 asserts
+                            {"这算欺诈吗", 0, 0},
+                            {"这是欺诈，赔钱吗", 1, 0},             // the question is in another clause
+                            {"没有欺诈", 0, 0},
+                        });
+  const auto why = list->Decide("这不是欺诈吗").red_lines;
+  ASSERT_EQ(why.size(), 1u);
+  EXPECT_NE(why[0].rule.find("rhetorical question"), std::string::npos) << why[0].rule;
+  // Switched off per term.
+  auto off = RedLineList::Parse("version: q\ncategories:\n  legal:\n    - {term: 欺诈, question: false}\n", "q.yaml").value();
+  EXPECT_EQ(off->Decide("这算欺诈吗").red_lines.size(), 1u);
+}
+
+TEST(RedLineRulesTest, ShippedThirdRoundDeviceLeakSpoiledFood) {
+  ExpectReadings(*Shipped(), {
+                                 // 炸了 with a device near it is an incident; a wish or an insult a watch.
+                                 {"充电器插上就炸了，冒了一股黑烟", 1, 0},
+                                 {"网太卡了，气得我想炸了它", 0, 1},
+                                 // A leak that hurt; a leak a technician diagnosed.
+                                 {"热水器漏电，洗澡时手被电了一下", 1, 0},
+                                 {"售后检测说主板漏电，同意换机", 0, 1},
+                                 // Spoiled food in a meal; a rotten fruit.
+                                 {"送来的肉都变质了，一股味", 1, 0},
+                                 {"六个火龙果有一个已经变质了", 0, 0},
+                                 {"冷库着火了吗？苹果全烂了", 0, 0},
+                                 // Foreign objects and meat gone off in a meal; the same words elsewhere.
+                                 {"米饭里全是沙子，硌牙", 1, 0},
+                                 {"酒店离海边很近，沙子很细", 0, 0},
+                                 {"菜里吃到一块塑料", 1, 0},
+                                 {"用塑料袋装的，汤都洒了", 0, 0},
+                                 {"送来的肉是臭的", 1, 0},
+                                 {"房间是臭的，换了一间", 0, 0},
+                             });
+}
+
+TEST(RedLineRulesTest, ShippedThirdRoundBodilyReactions) {
+  ExpectReadings(*Shipped(), {
+                                 // Diarrhoea, as customers type it; a cold as the cause is not the meal.
+                                 {"连喝了两天酸奶，我就啦肚子了", 1, 0},
+                                 {"出差有些感冒，拉肚子，前台还送了药", 0, 0},
+                                 {"昨晚吃完他家的烤肉一直闹肚子", 1, 0},
+                                 // The stomach after eating; the stomach as the reason to order.
+                                 {"喝了他家的奶茶胃疼了一晚上", 1, 0},
+                                 {"胃疼的时候点了一份小米粥，送得很快", 0, 0},
+                                 // Itching after sleeping in / using the product; bites from outside.
+                                 {"被子不干净，睡了一晚全身都痒", 1, 0},
+                                 {"山里蚊子多，全身痒", 0, 0},
+                                 {"用了这瓶洗发水头皮痒得不行", 1, 0},
+                                 {"冬天天气干，头皮痒，想找款温和的", 0, 0},
+                                 // English: sick from what was served; someone else being sick.
+                                 {"i threw up after eating the chicken wrap they served", 1, 0},
+                                 {"the kid next to me threw up, gross", 0, 0},
+                                 {"we made an emergency landing in denver, smoke in the cabin", 2, 0},  // both
+                                 {"news says a plane made an emergency landing", 0, 0},
+                             });
+}
+
+TEST(RedLineRulesTest, ShippedThirdRoundAuthoritiesAndAccusations) {
+  ExpectReadings(*Shipped(), {
+                                 // The consumer association the customer went to, with no complaint word near.
+                                 {"机器刚买就坏了，结果消协也没有什么办法", 1, 0},
+                                 {"消协的标志是蓝色的", 0, 0},
+                                 // The tax office over a refused invoice; a hotel next to it.
+                                 {"不给开发票，我要找税务局", 1, 0},
+                                 {"酒店就在税务局旁边，交通方便", 0, 0},
+                                 // Reporting someone; a button or a suggestion.
+                                 {"我已经向平台举报了这家店", 1, 0},
+                                 {"京东最好开一个举报的专栏", 0, 0},
+                                 {"手机用两天就坏了，举报315", 2, 0},     // 举报 and 315 both
+                                 // Going public; photography.
+                                 {"再不处理我就曝光你们", 1, 0},
+                                 {"夜景拍照曝光严重，照片发白", 0, 0},
+                                 // An accusation; a hedge.
+                                 {"发来的和宣传的完全不一样，这就是欺诈消费者", 1, 0},
+                                 {"包装写两个接口客服说三个，有点欺诈的嫌疑了", 0, 0},
+                                 {"衣服掉色，是仿冒的", 1, 0},
+                                 // A refurbished phone sold as new; the shop's promise that it is not.
+                                 {"打开一看里面有别人的照片，是翻新机", 1, 0},
+                                 {"保证不是翻新机，很放心", 0, 0},
+                                 // Cheated in general words: the legal owner looks, no page.
+                                 {"说好的赠品没送，骗人", 0, 1},
+                                 // English: theft from the customer's bag; a fear of it.
+                                 {"my wallet was stolen from my bag on the plane", 1, 0},
+                                 {"i hope my bag is not lost or stolen", 0, 0},
+                             });
+  // Knock-offs elsewhere in a positive review, and a praised book about lawsuits, are no accusation.
+  const RedLineContext positive{true, SentimentLabel::kPositive, 0}, negative{true, SentimentLabel::kNegative, 2};
+  ExpectReadings(*Shipped(), {{"线下冒牌的太多，来京东买放心", 0, 0}, {"这本书讲民事诉讼的真实案例，很好看", 0, 0}},
+                 positive);
+  ExpectReadings(*Shipped(), {{"买到冒牌货了，和专柜的完全不一样", 1, 0}, {"再不退款就提起诉讼", 1, 0}}, negative);
+}
+
 // A malformed context rule is refused with its file and line.
 void ExpectRejected(const std::string& yaml, const std::string& expected) {
   auto list = RedLineList::Parse(yaml, "bad.yaml");
@@ -190,6 +319,10 @@ TEST(RedLineRulesTest, MalformedContextRulesAreRejectedWithTheirLine) {
                  "'priority' is only for level watch");
   ExpectRejected("version: x\ncategories:\n  regulatory:\n    - 举报\n    - {term: \"12315\", second_stage: sometimes}\n",
                  "bad.yaml:5: regulatory[1] ('12315').second_stage must be true or false");
+  ExpectRejected("version: x\ncategories:\n  safety:\n    - 起火\n    - {term: 着火, question: maybe}\n",
+                 "bad.yaml:5: safety[1] ('着火').question must be true or false");
+  ExpectRejected("version: x\ndefaults:\n  questions: [吗]\ncategories:\n  safety: [起火]\n",
+                 "bad.yaml:3: unknown key 'questions'");
 }
 
 TEST(RedLineRulesTest, ShippedFileLoadsAndDecides) {
