@@ -176,6 +176,78 @@ TEST_F(TopicReadingsTest, MoreWaysCustomersWriteAndWordsInsideLongerWords) {
   EXPECT_FALSE(Complains(Read("酒店网络跟乌龟一样慢"), "logistics"));
 }
 
+// Session 15 (issue 10, third round): the hotel conventions of the devsets
+// (facilities are the product, breakfast is food, a charge is price, noise is
+// no 2024.1 topic), senses the whole text rules out, fruit as the product, and
+// products criticised as a whole; each with the reading next to it.
+TEST_F(TopicReadingsTest, HotelFacilitiesAreTheProductAndTheirChargesPrice) {
+  EXPECT_TRUE(Complains(Read("酒店设施很差,空调也不好"), "product"));
+  EXPECT_TRUE(Complains(Read("the hotel facilities were terrible"), "product"));
+  EXPECT_FALSE(Complains(Read("设施还可以,房间很大,服务很差"), "product"));  // praise for the facilities
+  EXPECT_FALSE(Complains(Read("the facilities were great but the staff were rude"), "product"));
+  const Analysis charged = Read("宽带还要收费40元,太坑了");
+  EXPECT_TRUE(Complains(charged, "price"));
+  EXPECT_FALSE(Complains(charged, "product"));
+  EXPECT_FALSE(Complains(Read("空调噪音太大,一晚没睡"), "product"));  // noise, not the facility
+  EXPECT_FALSE(Complains(Read("the air conditioning was so noisy we could not sleep"), "product"));
+  EXPECT_TRUE(Complains(Read("房间很旧,家具老旧"), "product.defect"));
+  EXPECT_TRUE(Complains(Read("the shower in our room was broken"), "product"));
+}
+
+TEST_F(TopicReadingsTest, HotelBreakfastStaffAndValue) {
+  const Analysis breakfast = Read("早餐简陋,品种太少");
+  EXPECT_TRUE(Complains(breakfast, "food"));
+  EXPECT_FALSE(Complains(breakfast, "product"));  // 简陋 here is the breakfast, not a worn facility
+  EXPECT_TRUE(Complains(Read("few choices at breakfast, a meagre breakfast"), "food"));
+  EXPECT_TRUE(Complains(Read("前台服务员很不专业"), "service"));
+  EXPECT_TRUE(Complains(Read("the front desk was unprofessional"), "service"));
+  EXPECT_TRUE(Complains(Read("这个价钱,性价比一点都不高"), "price"));
+  EXPECT_TRUE(Complains(Read("not worth the money at all"), "price"));
+  EXPECT_FALSE(Complains(Read("贵阳的这家酒店设施太旧"), "price"));  // 贵 in a city's name
+  EXPECT_TRUE(Complains(Read("the minibar was overpriced"), "price"));
+}
+
+TEST_F(TopicReadingsTest, AHotelGuestsWaitIsNoDeliveryDelay) {
+  // The hotel is named in one clause, the wait in another: `none_in_text` looks at the whole review.
+  EXPECT_FALSE(Complains(Read("这家酒店太差,前台等了一个多小时才办好"), "logistics"));
+  EXPECT_TRUE(Complains(Read("这家酒店太差,前台等了一个多小时才办好"), "service"));
+  EXPECT_FALSE(Complains(Read("住的这家宾馆很一般,停车位太少了"), "store"));  // the hotel in another clause
+  EXPECT_TRUE(Complains(Read("外卖等了一个多小时才送到"), "logistics.delivery_delay"));
+  EXPECT_TRUE(Complains(Read("late delivery again, my order took two hours"), "logistics.delivery_delay"));
+}
+
+TEST_F(TopicReadingsTest, TheCourierMannersAndAWrongDishAreNotTheDeliveryOrTheFood) {
+  const Analysis rude = Read("送餐员态度很差");
+  EXPECT_TRUE(Complains(rude, "service.staff_attitude"));
+  EXPECT_FALSE(Complains(rude, "logistics"));
+  const Analysis rude_en = Read("the courier was rude");
+  EXPECT_TRUE(Complains(rude_en, "service"));
+  EXPECT_FALSE(Complains(rude_en, "logistics"));
+  const Analysis wrong = Read("送来的奶茶全错了");
+  EXPECT_TRUE(Complains(wrong, "logistics"));
+  EXPECT_FALSE(Complains(wrong, "food"));
+  const Analysis wrong_en = Read("wrong order, they sent someone else's dinner");
+  EXPECT_TRUE(Complains(wrong_en, "logistics"));
+  EXPECT_FALSE(Complains(wrong_en, "food"));
+  EXPECT_FALSE(Complains(Read("冬瓜汤跟在店里吃的差太多了"), "store"));  // 店里 is the restaurant
+  EXPECT_TRUE(Complains(Read("the cashier in store was rude"), "store"));
+}
+
+TEST_F(TopicReadingsTest, FruitIsTheProductAndProductsCriticisedAsAWhole) {
+  const Analysis small = Read("苹果个头太小,还有好几个烂的");
+  EXPECT_TRUE(Complains(small, "product"));
+  const Analysis sour = Read("苹果一点都不甜");
+  EXPECT_TRUE(Complains(sour, "food.taste"));
+  EXPECT_FALSE(Complains(sour, "product"));
+  EXPECT_TRUE(Complains(Read("the apples were tiny and rotten"), "product"));
+  EXPECT_TRUE(Complains(Read("一分钱一分货,感觉上当了"), "product"));
+  EXPECT_TRUE(Complains(Read("内容空洞,前言不搭后语"), "product"));
+  EXPECT_TRUE(Complains(Read("waste of money, don't buy it"), "product"));
+  EXPECT_FALSE(Complains(Read("点外卖感觉上当了,难吃"), "product"));  // a meal, not a product
+  EXPECT_TRUE(Complains(Read("行李丢了三天还没找到"), "logistics"));
+  EXPECT_TRUE(Complains(Read("@united you lost my luggage again"), "logistics"));
+}
+
 TEST_F(TopicReadingsTest, HotelRoomsNoiseAndCleanlinessHaveTopics) {
   EXPECT_TRUE(Complains(Read("房间临街,太吵了,一晚上没睡好"), "accommodation.noise"));
   EXPECT_TRUE(Complains(Read("地毯很脏,床单也不干净"), "accommodation.cleanliness"));
