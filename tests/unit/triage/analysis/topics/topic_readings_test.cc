@@ -33,6 +33,14 @@ class TopicReadingsTest : public ::testing::Test {
       return t.path == prefix || t.path.starts_with(prefix + ".");
     });
   }
+  // Whether `text` is a complaint about `about` and not about `not_about`.
+  static ::testing::AssertionResult ReadsAsNot(const std::string& text, const std::string& about,
+                                               const std::string& not_about) {
+    const Analysis a = Read(text);
+    if (!Complains(a, about)) return ::testing::AssertionFailure() << text << ": no complaint about " << about;
+    if (Complains(a, not_about)) return ::testing::AssertionFailure() << text << ": a complaint about " << not_about;
+    return ::testing::AssertionSuccess();
+  }
   // The sentiment a topic (or one of its subtopics) is mentioned with, if mentioned.
   static std::vector<SentimentLabel> MentionSentiments(const Analysis& a, const std::string& prefix) {
     std::vector<SentimentLabel> out;
@@ -185,9 +193,7 @@ TEST_F(TopicReadingsTest, HotelFacilitiesAreTheProductAndTheirChargesPrice) {
   EXPECT_TRUE(Complains(Read("the hotel facilities were terrible"), "product"));
   EXPECT_FALSE(Complains(Read("设施还可以,房间很大,服务很差"), "product"));  // praise for the facilities
   EXPECT_FALSE(Complains(Read("the facilities were great but the staff were rude"), "product"));
-  const Analysis charged = Read("宽带还要收费40元,太坑了");
-  EXPECT_TRUE(Complains(charged, "price"));
-  EXPECT_FALSE(Complains(charged, "product"));
+  EXPECT_TRUE(ReadsAsNot("宽带还要收费40元,太坑了", "price", "product"));
   EXPECT_FALSE(Complains(Read("空调噪音太大,一晚没睡"), "product"));  // noise, not the facility
   EXPECT_FALSE(Complains(Read("the air conditioning was so noisy we could not sleep"), "product"));
   EXPECT_TRUE(Complains(Read("房间很旧,家具老旧"), "product.defect"));
@@ -195,9 +201,7 @@ TEST_F(TopicReadingsTest, HotelFacilitiesAreTheProductAndTheirChargesPrice) {
 }
 
 TEST_F(TopicReadingsTest, HotelBreakfastStaffAndValue) {
-  const Analysis breakfast = Read("早餐简陋,品种太少");
-  EXPECT_TRUE(Complains(breakfast, "food"));
-  EXPECT_FALSE(Complains(breakfast, "product"));  // 简陋 here is the breakfast, not a worn facility
+  EXPECT_TRUE(ReadsAsNot("早餐简陋,品种太少", "food", "product"));  // 简陋 here is the breakfast, not a worn facility
   EXPECT_TRUE(Complains(Read("few choices at breakfast, a meagre breakfast"), "food"));
   EXPECT_TRUE(Complains(Read("前台服务员很不专业"), "service"));
   EXPECT_TRUE(Complains(Read("the front desk was unprofessional"), "service"));
@@ -217,18 +221,10 @@ TEST_F(TopicReadingsTest, AHotelGuestsWaitIsNoDeliveryDelay) {
 }
 
 TEST_F(TopicReadingsTest, TheCourierMannersAndAWrongDishAreNotTheDeliveryOrTheFood) {
-  const Analysis rude = Read("送餐员态度很差");
-  EXPECT_TRUE(Complains(rude, "service.staff_attitude"));
-  EXPECT_FALSE(Complains(rude, "logistics"));
-  const Analysis rude_en = Read("the courier was rude");
-  EXPECT_TRUE(Complains(rude_en, "service"));
-  EXPECT_FALSE(Complains(rude_en, "logistics"));
-  const Analysis wrong = Read("送来的奶茶全错了");
-  EXPECT_TRUE(Complains(wrong, "logistics"));
-  EXPECT_FALSE(Complains(wrong, "food"));
-  const Analysis wrong_en = Read("wrong order, they sent someone else's dinner");
-  EXPECT_TRUE(Complains(wrong_en, "logistics"));
-  EXPECT_FALSE(Complains(wrong_en, "food"));
+  EXPECT_TRUE(ReadsAsNot("送餐员态度很差", "service.staff_attitude", "logistics"));
+  EXPECT_TRUE(ReadsAsNot("the courier was rude", "service", "logistics"));
+  EXPECT_TRUE(ReadsAsNot("送来的奶茶全错了", "logistics", "food"));
+  EXPECT_TRUE(ReadsAsNot("wrong order, they sent someone else's dinner", "logistics", "food"));
   EXPECT_FALSE(Complains(Read("冬瓜汤跟在店里吃的差太多了"), "store"));  // 店里 is the restaurant
   EXPECT_TRUE(Complains(Read("the cashier in store was rude"), "store"));
 }
@@ -236,9 +232,7 @@ TEST_F(TopicReadingsTest, TheCourierMannersAndAWrongDishAreNotTheDeliveryOrTheFo
 TEST_F(TopicReadingsTest, FruitIsTheProductAndProductsCriticisedAsAWhole) {
   const Analysis small = Read("苹果个头太小,还有好几个烂的");
   EXPECT_TRUE(Complains(small, "product"));
-  const Analysis sour = Read("苹果一点都不甜");
-  EXPECT_TRUE(Complains(sour, "food.taste"));
-  EXPECT_FALSE(Complains(sour, "product"));
+  EXPECT_TRUE(ReadsAsNot("苹果一点都不甜", "food.taste", "product"));
   EXPECT_TRUE(Complains(Read("the apples were tiny and rotten"), "product"));
   EXPECT_TRUE(Complains(Read("一分钱一分货,感觉上当了"), "product"));
   EXPECT_TRUE(Complains(Read("内容空洞,前言不搭后语"), "product"));
