@@ -274,10 +274,14 @@ void TriageAnalyzer::ReadTopics(const Taxonomy& taxonomy, const std::string& nor
     // lexicon makes of the clause ("太长快一小时" is not praise for 快). Other
     // topics take their clause's sentiment; a clause with none of its own is
     // negative when it inherits the feedback's negativity, else a mention.
+    // A clause that leans toward praise without reaching it (a praise word
+    // weakened or half cancelled: "服务还行吧") inherits nothing: only a clause
+    // with no praise in it takes its feedback's or sentence's negativity.
     SentimentLabel label = clause_sentiment.label;
     if (topic.complaint_terms && ComplaintTermStands(normalized, clauses[f.clause], f)) {
       label = SentimentLabel::kNegative;
-    } else if (label == SentimentLabel::kNeutral && (neutral_clauses_inherit || sentence_negative[f.clause])) {
+    } else if (label == SentimentLabel::kNeutral && clause_sentiment.raw <= 0.0 &&
+               (neutral_clauses_inherit || sentence_negative[f.clause])) {
       label = SentimentLabel::kNegative;
     }
     auto mention = std::find_if(a.topic_mentions.begin(), a.topic_mentions.end(), [&](const TopicMatch& m) {

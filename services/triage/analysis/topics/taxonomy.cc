@@ -36,11 +36,12 @@ NearClause ParseNear(const std::string& source, const YAML::Node& node) {
 }
 
 TopicQuery ParseQuery(const std::string& source, const YAML::Node& node) {
-  config::RequireMapWithKeys(source, node, "query", {"any", "all", "none", "near", "not_in", "negation"});
+  config::RequireMapWithKeys(source, node, "query", {"any", "all", "none", "none_in_text", "near", "not_in", "negation"});
   TopicQuery q;
   if (node["any"]) q.any = config::StringList(source, node["any"], "query.any");
   if (node["all"]) q.all = config::StringList(source, node["all"], "query.all");
   if (node["none"]) q.none = config::StringList(source, node["none"], "query.none");
+  if (node["none_in_text"]) q.none_in_text = config::StringList(source, node["none_in_text"], "query.none_in_text");
   if (node["not_in"]) q.not_in = config::StringList(source, node["not_in"], "query.not_in");
   if (const YAML::Node negation = node["negation"]) {
     const std::string mode = config::ScalarString(source, negation, "query.negation");
@@ -226,6 +227,7 @@ void Taxonomy::Compile(const std::string& source) {
     for (const auto& s : t.query.any) q.any.push_back(add(s, i, true));
     for (const auto& s : t.query.all) q.all.push_back(add(s, i, true));
     for (const auto& s : t.query.none) q.none.push_back(add(s, i, false));
+    for (const auto& s : t.query.none_in_text) q.none_in_text.push_back(add(s, i, false));
     for (const auto& s : t.query.not_in) q.not_in.push_back(add(s, i, false));
     q.skip_negated = t.query.skip_negated;
     for (const auto& n : t.query.near)
@@ -261,7 +263,7 @@ bool Taxonomy::Occurs(const CompiledQuery& q, std::uint32_t pattern, const std::
 }
 
 bool Taxonomy::Evaluates(const CompiledQuery& q, const std::vector<Hit>& hits, std::size_t first, std::size_t last,
-                         std::string_view text, text::ClauseSpan clause) const {
+                         std::string_view text, text::ClauseSpan clause, const std::vector<std::uint8_t>& in_text) const {
   if (q.any.empty() && q.all.empty() && q.near.empty()) return false;
   const auto present = [&](std::uint32_t p) {
     for (std::size_t i = first; i < last; ++i)
@@ -270,6 +272,8 @@ bool Taxonomy::Evaluates(const CompiledQuery& q, const std::vector<Hit>& hits, s
   };
   for (std::uint32_t p : q.none)
     if (present(p)) return false;
+  for (std::uint32_t p : q.none_in_text)
+    if (in_text[p]) return false;
   for (std::uint32_t p : q.all)
     if (!Occurs(q, p, hits, first, last, text, clause)) return false;
   if (!q.any.empty() &&
@@ -306,6 +310,7 @@ namespace {
 // path does not allocate once warmed up.
 struct MatchScratch {
   std::vector<std::uint8_t> seen;           // pattern id -> seen in the current clause
+  std::vector<std::uint8_t> in_text;        // pattern id -> seen anywhere in the text (none_in_text)
   std::vector<std::uint32_t> candidates;
   std::vector<std::uint32_t> matched;
 };
@@ -330,7 +335,7 @@ void Taxonomy::MatchAll(std::string_view text, std::vector<std::uint32_t>& topic
   scratch.candidates.erase(std::unique(scratch.candidates.begin(), scratch.candidates.end()), scratch.candidates.end());
   const text::ClauseSpan whole{0, text.size()};
   for (std::uint32_t topic : scratch.candidates)
-    if (Evaluates(compiled_[topic], hits, 0, hits.size(), text, whole)) topic_indices.push_back(topic);
+    if (Evaluates(compiled_[topic], hits, 0, hits.size(), text, whole, scratch.seen)) topic_indices.push_back(topic);
   for (const Hit& h : hits) scratch.seen[h.pattern] = 0;
 }
 
@@ -363,9 +368,13 @@ void Taxonomy::MatchClauses(std::string_view text, const std::vector<text::Claus
   thread_local std::vector<std::uint32_t> clause_of;
   thread_local MatchScratch scratch;
   hits.clear();
-  if (scratch.seen.size() < matcher_.pattern_count()) scratch.seen.resize(matcher_.pattern_count(), 0);
+  if (scratch.seen.size() < matcher_.pattern_count()) {
+    scratch.seen.resize(matcher_.pattern_count(), 0);
+    scratch.in_text.resize(matcher_.pattern_count(), 0);
+  }
   matcher_.ForEachMatch(text, [&](std::uint32_t id, std::size_t begin, std::size_t end) {
     hits.push_back(Hit{id, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)});
+    scratch.in_text[id] = 1;
   });
   if (hits.empty()) return;
   // Hits arrive ordered by end; group them by the clause their start lies in.
@@ -391,7 +400,8 @@ void Taxonomy::MatchClauses(std::string_view text, const std::vector<text::Claus
                              scratch.candidates.end());
     scratch.matched.clear();
     for (std::uint32_t topic : scratch.candidates)
-      if (Evaluates(compiled_[topic], hits, first, last, text, clauses[clause])) scratch.matched.push_back(topic);
+      if (Evaluates(compiled_[topic], hits, first, last, text, clauses[clause], scratch.in_text))
+        scratch.matched.push_back(topic);
     KeepMostSpecific(scratch.matched);
     for (std::uint32_t topic : scratch.matched) {
       ClauseTopic found;
@@ -416,6 +426,7 @@ void Taxonomy::MatchClauses(std::string_view text, const std::vector<text::Claus
     }
     first = last;
   }
+  for (const Hit& h : hits) scratch.in_text[h.pattern] = 0;
 }
 
 }  // namespace voc::triage

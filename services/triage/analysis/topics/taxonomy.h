@@ -17,7 +17,11 @@
 //       query:
 //         any:  [送得慢, 迟到, late, delay*]   # at least one must occur
 //         all:  []                            # every one must occur
-//         none: [不慢]                        # none may occur
+//         none: [不慢]                        # none may occur (in the clause)
+//         none_in_text: [酒店, 入住]          # none may occur anywhere in the
+//                                             # feedback: a sense that the whole
+//                                             # text rules out (a hotel guest's
+//                                             # "等了一个小时" is no delivery delay)
 //         near: {terms: [等, 小时], within: 6} # both within 6 characters
 //                                             # (a map or a list of maps)
 //         not_in: [送餐, 餐具]                # senses: an occurrence inside one
@@ -34,7 +38,8 @@
 // Term syntax is that of MultiPatternMatcher: ASCII terms match whole words
 // unless they end in '*'. A topic matches when (any is empty or one `any`
 // term occurs) and every `all` term occurs and every `near` pair occurs close
-// enough and no `none` term occurs; at least one of any/all/near is required
+// enough and no `none` term occurs (in the clause) and no `none_in_text` term
+// occurs (anywhere in the text); at least one of any/all/near is required
 // unless the topic has children (a pure grouping node). "Occurs" respects the
 // context rules: not inside a `not_in` word, and with `negation: skip` not in
 // a negation scope (text/clauses.h). Every `not_in` word must contain one of
@@ -79,6 +84,7 @@ struct TopicQuery {
   std::vector<std::string> any;
   std::vector<std::string> all;
   std::vector<std::string> none;
+  std::vector<std::string> none_in_text;  // vetoes the topic in every clause when found anywhere
   std::vector<NearClause> near;
   std::vector<std::string> not_in;  // longer words inside which a term does not count
   bool skip_negated = false;        // negation: skip
@@ -163,7 +169,7 @@ class Taxonomy {
     int within_chars;
   };
   struct CompiledQuery {
-    std::vector<std::uint32_t> any, all, none, not_in;
+    std::vector<std::uint32_t> any, all, none, none_in_text, not_in;
     std::vector<CompiledNear> near;
     bool skip_negated = false;
   };
@@ -171,9 +177,10 @@ class Taxonomy {
   // under q's context rules (not inside a not_in word, not negated if skipped).
   bool Occurs(const CompiledQuery& q, std::uint32_t pattern, const std::vector<Hit>& hits, std::size_t first,
               std::size_t last, std::string_view text, text::ClauseSpan clause) const;
-  // Evaluates q on the hits [first, last) of one clause.
+  // Evaluates q on the hits [first, last) of one clause; in_text[pattern] says
+  // whether the pattern occurs anywhere in the text (for none_in_text).
   bool Evaluates(const CompiledQuery& q, const std::vector<Hit>& hits, std::size_t first, std::size_t last,
-                 std::string_view text, text::ClauseSpan clause) const;
+                 std::string_view text, text::ClauseSpan clause, const std::vector<std::uint8_t>& in_text) const;
   // Indices of matched topics minus those with a matched descendant.
   void KeepMostSpecific(std::vector<std::uint32_t>& matched) const;
 

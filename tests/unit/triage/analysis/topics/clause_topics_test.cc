@@ -84,6 +84,31 @@ TEST(ClauseTopicsTest, NegationSkipDropsNegatedOccurrences) {
   EXPECT_EQ(Found(*t, "box damaged"), (std::vector<std::string>{"logistics.damaged_package@0"}));
 }
 
+TEST(ClauseTopicsTest, NoneInTextVetoesInEveryClause) {
+  const auto t = Taxonomy::Parse(R"(version: "x"
+topics:
+  - id: logistics
+    name: {zh: 物流, en: Logistics}
+    department: logistics
+    query: {any: [送餐, delivery]}
+  - id: logistics.delivery_delay
+    name: {zh: 配送延迟, en: Delivery delay}
+    query:
+      any: [等了一个小时, waited an hour]
+      none_in_text: [酒店, hotel]
+)", "x.yaml").value();
+  // A delivery wait is a delay ...
+  EXPECT_EQ(Found(*t, "送餐等了一个小时"), (std::vector<std::string>{"logistics.delivery_delay@0"}));
+  EXPECT_EQ(Found(*t, "we waited an hour for the delivery"), (std::vector<std::string>{"logistics.delivery_delay@0"}));
+  // ... a hotel guest's wait is not, even when the hotel is named in another clause;
+  // `none` would only look in the clause itself.
+  EXPECT_TRUE(Found(*t, "这家酒店太差,入住等了一个小时").empty());
+  EXPECT_TRUE(Found(*t, "worst hotel ever. we waited an hour at the desk").empty());
+  // The whole-text matcher honours it too.
+  EXPECT_TRUE(t->Match("这家酒店太差,入住等了一个小时").empty());
+  EXPECT_EQ(t->Match("送餐等了一个小时").size(), 1u);
+}
+
 TEST(ClauseTopicsTest, EvidenceIsTheMatchedTerms) {
   const auto t = Load();
   const std::string text = "价格便宜,送餐超时";

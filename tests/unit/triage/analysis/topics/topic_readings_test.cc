@@ -33,6 +33,14 @@ class TopicReadingsTest : public ::testing::Test {
       return t.path == prefix || t.path.starts_with(prefix + ".");
     });
   }
+  // Whether `text` is a complaint about `about` and not about `not_about`.
+  static ::testing::AssertionResult ReadsAsNot(const std::string& text, const std::string& about,
+                                               const std::string& not_about) {
+    const Analysis a = Read(text);
+    if (!Complains(a, about)) return ::testing::AssertionFailure() << text << ": no complaint about " << about;
+    if (Complains(a, not_about)) return ::testing::AssertionFailure() << text << ": a complaint about " << not_about;
+    return ::testing::AssertionSuccess();
+  }
   // The sentiment a topic (or one of its subtopics) is mentioned with, if mentioned.
   static std::vector<SentimentLabel> MentionSentiments(const Analysis& a, const std::string& prefix) {
     std::vector<SentimentLabel> out;
@@ -174,6 +182,64 @@ TEST_F(TopicReadingsTest, MoreWaysCustomersWriteAndWordsInsideLongerWords) {
   EXPECT_FALSE(Complains(Read("在携程网站订的房,房间很差"), "app"));
   EXPECT_TRUE(Complains(Read("网站一直打不开,很差"), "app"));
   EXPECT_FALSE(Complains(Read("酒店网络跟乌龟一样慢"), "logistics"));
+}
+
+// Session 15 (issue 10, third round): the hotel conventions of the devsets
+// (facilities are the product, breakfast is food, a charge is price, noise is
+// no 2024.1 topic), senses the whole text rules out, fruit as the product, and
+// products criticised as a whole; each with the reading next to it.
+TEST_F(TopicReadingsTest, HotelFacilitiesAreTheProductAndTheirChargesPrice) {
+  EXPECT_TRUE(Complains(Read("酒店设施很差,空调也不好"), "product"));
+  EXPECT_TRUE(Complains(Read("the hotel facilities were terrible"), "product"));
+  EXPECT_FALSE(Complains(Read("设施还可以,房间很大,服务很差"), "product"));  // praise for the facilities
+  EXPECT_FALSE(Complains(Read("the facilities were great but the staff were rude"), "product"));
+  EXPECT_TRUE(ReadsAsNot("宽带还要收费40元,太坑了", "price", "product"));
+  EXPECT_FALSE(Complains(Read("空调噪音太大,一晚没睡"), "product"));  // noise, not the facility
+  EXPECT_FALSE(Complains(Read("the air conditioning was so noisy we could not sleep"), "product"));
+  EXPECT_TRUE(Complains(Read("房间很旧,家具老旧"), "product.defect"));
+  EXPECT_TRUE(Complains(Read("the shower in our room was broken"), "product"));
+}
+
+TEST_F(TopicReadingsTest, HotelBreakfastStaffAndValue) {
+  EXPECT_TRUE(ReadsAsNot("早餐简陋,品种太少", "food", "product"));  // 简陋 here is the breakfast, not a worn facility
+  EXPECT_TRUE(Complains(Read("few choices at breakfast, a meagre breakfast"), "food"));
+  EXPECT_TRUE(Complains(Read("前台服务员很不专业"), "service"));
+  EXPECT_TRUE(Complains(Read("the front desk was unprofessional"), "service"));
+  EXPECT_TRUE(Complains(Read("这个价钱,性价比一点都不高"), "price"));
+  EXPECT_TRUE(Complains(Read("not worth the money at all"), "price"));
+  EXPECT_FALSE(Complains(Read("贵阳的这家酒店设施太旧"), "price"));  // 贵 in a city's name
+  EXPECT_TRUE(Complains(Read("the minibar was overpriced"), "price"));
+}
+
+TEST_F(TopicReadingsTest, AHotelGuestsWaitIsNoDeliveryDelay) {
+  // The hotel is named in one clause, the wait in another: `none_in_text` looks at the whole review.
+  EXPECT_FALSE(Complains(Read("这家酒店太差,前台等了一个多小时才办好"), "logistics"));
+  EXPECT_TRUE(Complains(Read("这家酒店太差,前台等了一个多小时才办好"), "service"));
+  EXPECT_FALSE(Complains(Read("住的这家宾馆很一般,停车位太少了"), "store"));  // the hotel in another clause
+  EXPECT_TRUE(Complains(Read("外卖等了一个多小时才送到"), "logistics.delivery_delay"));
+  EXPECT_TRUE(Complains(Read("late delivery again, my order took two hours"), "logistics.delivery_delay"));
+}
+
+TEST_F(TopicReadingsTest, TheCourierMannersAndAWrongDishAreNotTheDeliveryOrTheFood) {
+  EXPECT_TRUE(ReadsAsNot("送餐员态度很差", "service.staff_attitude", "logistics"));
+  EXPECT_TRUE(ReadsAsNot("the courier was rude", "service", "logistics"));
+  EXPECT_TRUE(ReadsAsNot("送来的奶茶全错了", "logistics", "food"));
+  EXPECT_TRUE(ReadsAsNot("wrong order, they sent someone else's dinner", "logistics", "food"));
+  EXPECT_FALSE(Complains(Read("冬瓜汤跟在店里吃的差太多了"), "store"));  // 店里 is the restaurant
+  EXPECT_TRUE(Complains(Read("the cashier in store was rude"), "store"));
+}
+
+TEST_F(TopicReadingsTest, FruitIsTheProductAndProductsCriticisedAsAWhole) {
+  const Analysis small = Read("苹果个头太小,还有好几个烂的");
+  EXPECT_TRUE(Complains(small, "product"));
+  EXPECT_TRUE(ReadsAsNot("苹果一点都不甜", "food.taste", "product"));
+  EXPECT_TRUE(Complains(Read("the apples were tiny and rotten"), "product"));
+  EXPECT_TRUE(Complains(Read("一分钱一分货,感觉上当了"), "product"));
+  EXPECT_TRUE(Complains(Read("内容空洞,前言不搭后语"), "product"));
+  EXPECT_TRUE(Complains(Read("waste of money, don't buy it"), "product"));
+  EXPECT_FALSE(Complains(Read("点外卖感觉上当了,难吃"), "product"));  // a meal, not a product
+  EXPECT_TRUE(Complains(Read("行李丢了三天还没找到"), "logistics"));
+  EXPECT_TRUE(Complains(Read("@united you lost my luggage again"), "logistics"));
 }
 
 TEST_F(TopicReadingsTest, HotelRoomsNoiseAndCleanlinessHaveTopics) {
