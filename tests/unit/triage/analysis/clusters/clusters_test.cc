@@ -3,6 +3,7 @@
 #include <set>
 
 #include "services/triage/analysis/clusters/similar_complaints.h"
+#include "tests/unit/triage/analysis/clusters/same_clusters.h"
 
 namespace voc::triage {
 namespace {
@@ -303,16 +304,7 @@ TEST(ClusterIndexCapTest, ARestoreThroughTheSameCapsKeepsTheSameMembersAndSizes)
                      row.placed.best_match_id);
   }
   restored.PruneBefore(250);
-  EXPECT_EQ(restored.member_count(), live.member_count());
-  EXPECT_EQ(restored.cluster_count(), live.cluster_count());
-  for (const auto& cluster : live.List(1)) {
-    const auto again = restored.Get(cluster.id);
-    ASSERT_TRUE(again.has_value()) << cluster.id;
-    EXPECT_EQ(again->size, cluster.size) << cluster.id;
-    EXPECT_EQ(again->first_seen, cluster.first_seen) << cluster.id;
-    EXPECT_EQ(again->member_ids, cluster.member_ids) << cluster.id;
-    EXPECT_EQ(again->topic_counts, cluster.topic_counts) << cluster.id;
-  }
+  ExpectSameClusters(restored, live);
 
   // A restart that reads only the kept members (with their signatures) and
   // counts the others (RestoreEvicted, no signature) shows the same.
@@ -332,17 +324,7 @@ TEST(ClusterIndexCapTest, ARestoreThroughTheSameCapsKeepsTheSameMembersAndSizes)
   }
   bounded.PruneBefore(250);
   EXPECT_GT(counted, 0u) << "some evicted members belong to kept clusters";
-  EXPECT_EQ(bounded.member_count(), live.member_count());
-  EXPECT_EQ(bounded.cluster_count(), live.cluster_count());
-  for (const auto& cluster : live.List(1)) {
-    const auto again = bounded.Get(cluster.id);
-    ASSERT_TRUE(again.has_value()) << cluster.id;
-    EXPECT_EQ(again->size, cluster.size) << cluster.id;
-    EXPECT_EQ(again->first_seen, cluster.first_seen) << cluster.id;
-    EXPECT_EQ(again->last_seen, cluster.last_seen) << cluster.id;
-    EXPECT_EQ(again->member_ids, cluster.member_ids) << cluster.id;
-    EXPECT_EQ(again->topic_counts, cluster.topic_counts) << cluster.id;
-  }
+  ExpectSameClusters(bounded, live);
   // A member of a cluster that keeps none is not counted: that cluster went.
   EXPECT_FALSE(bounded.RestoreEvicted(999999, 900, topics));
   EXPECT_FALSE(bounded.Get(999999).has_value());
