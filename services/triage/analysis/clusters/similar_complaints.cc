@@ -2,25 +2,11 @@
 
 #include <algorithm>
 #include <limits>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 #include "services/triage/analysis/text/utf8.h"
 
 namespace voc::triage {
 namespace {
-
-// After a rebuild has freed the old members, buckets and clusters: hands the
-// free pages back to the system. glibc keeps them in its arenas otherwise,
-// and a process whose index is rebuilt every ~max_members inserts keeps a
-// hole of the old index's size in its resident memory (the 1,000,000 soak:
-// 59 MB free of 208 MB, docs/performance.md "Soak with the caps").
-void ReleaseFreedMemory() {
-#if defined(__GLIBC__)
-  malloc_trim(0);
-#endif
-}
 
 std::uint64_t Mix64(std::uint64_t x) {  // splitmix64 finaliser
   x ^= x >> 30;
@@ -272,18 +258,13 @@ std::size_t ClusterIndex::PruneBefore(std::int64_t cutoff) {
     stale_tally = stale_tally || (!state.evicted.empty() && state.evicted.begin()->first * period < cutoff);
   }
   if (dropped == 0 && !stale_tally) return 0;
-  const std::size_t rebuilt = RebuildLocked(cutoff);
-  ReleaseFreedMemory();
-  return rebuilt;
+  return RebuildLocked(cutoff);
 }
 
 void ClusterIndex::MaybeCompactLocked() {
   // Evicted entries (and the bucket slots naming them) go once they
   // outnumber the kept ones: members_ stays within twice the cap.
-  if (members_.size() > 2 * kept_count_ + 1024) {
-    RebuildLocked(INT64_MIN);
-    ReleaseFreedMemory();
-  }
+  if (members_.size() > 2 * kept_count_ + 1024) RebuildLocked(INT64_MIN);
 }
 
 std::size_t ClusterIndex::RebuildLocked(std::int64_t cutoff) {
@@ -444,7 +425,6 @@ void ClusterIndex::Clear() {
   order_.clear();
   kept_count_ = 0;
   evicted_count_ = 0;
-  ReleaseFreedMemory();
 }
 
 std::int64_t ClusterIndex::oldest_timestamp() const {
