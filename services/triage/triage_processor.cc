@@ -126,36 +126,59 @@ absl::Status TriageProcessor::LoadLocked() {
   constexpr int kMaxSignalDocuments = 200000;
   const std::int64_t now_ms = ToMillis(clock_.Now());
   const bool with_signals = signals_ != nullptr && !signals_restored_;
-  const std::int64_t signal_start = with_signals ? now_ms - signals_->KeptDays() * kDayMs : 0;
-  VOC_ASSIGN_OR_RETURN(const ClusterSnapshot snapshot,
-                       store_.LoadClusterSnapshot(WindowStartMs(), with_signals, signal_start, now_ms + kDayMs,
-                                                  kMaxSignalDocuments));
+  const std::int64_t window_start = WindowStartMs();
+  loaded_ = false;  // until the whole snapshot is in
   clusters_.Clear();
-  for (const auto& m : snapshot.members) {
+  // Only what the caps keep is read with its signature and text, straight
+  // into the index, oldest first; the members they evict come back as
+  // counts (similar_complaints.h, "Caps"). Nothing holds every row.
+  ClusterSnapshotQuery query;
+  query.since_ms = window_start;
+  query.max_members = options_.clusters.max_members;
+  query.max_members_per_cluster = options_.clusters.max_members_per_cluster;
+  query.on_kept = [&](StoredClusterMember&& m) {
     auto signature = DecodeSignature(m.signature_hex);
-    if (!signature) continue;
+    if (!signature) return;
     clusters_.Restore(m.feedback_id, *signature, m.cluster_id, m.seen_ms, m.topics, m.text, m.best_match_id);
+  };
+  query.on_evicted = [&](StoredClusterMember&& m) {
+    clusters_.RestoreEvicted(m.cluster_id, m.seen_ms, m.topics, m.best_match_id);
+  };
+  if (!with_signals && signals_ != nullptr) {
+    // A reload after a failed step: count the members stored since the
+    // detector's cursor (by the other replicas) that it has not seen.
+    query.stored_after_seq = signals_seq_;
+    query.on_stored_after = [&](StoredClusterMember&& m) {
+      ObserveSignalLocked(m.feedback_id, m.text, m.seen_ms, m.seq, false);
+    };
   }
-  // The tallies of members the caps evicted during the replay are kept by
-  // whole periods inside the window, as a running index's prune keeps them.
-  clusters_.PruneBefore(WindowStartMs());
+  query.with_signals = with_signals;
+  query.signal_start_ms = with_signals ? now_ms - signals_->KeptDays() * kDayMs : 0;
+  query.signal_end_ms = now_ms + kDayMs;
+  query.max_signal_documents = kMaxSignalDocuments;
+  absl::StatusOr<ClusterSnapshot> loaded = store_.LoadClusterSnapshot(query);
+  if (!loaded.ok()) {
+    clusters_.Clear();  // part of it may be in; the next step loads again
+    return loaded.status();
+  }
+  const ClusterSnapshot& snapshot = *loaded;
+  // The tallies of evicted members are kept by whole periods inside the
+  // window, as a running index's prune keeps them.
+  clusters_.PruneBefore(window_start);
   index_seq_ = snapshot.last_seq;
   loaded_erasure_epoch_ = snapshot.erasure_epoch;
   if (with_signals) {
     for (const auto& doc : snapshot.signal_documents) signals_->Observe(doc.normalized_text, DayIndex(doc.occurred_ms / 1000));
     signals_restored_ = true;
   }
-  if (with_signals || signals_ == nullptr) {
-    // Every member up to the snapshot is in the history just restored.
-    signals_seq_ = snapshot.last_seq;
-  } else {
-    // A reload after a failed step: count the members stored since the
-    // detector's cursor (by the other replicas) that it has not seen.
-    for (const auto& m : snapshot.members) ObserveSignalLocked(m.feedback_id, m.text, m.seen_ms, m.seq, false);
-    signals_seq_ = std::max(signals_seq_, snapshot.last_seq);
-  }
+  // Every member up to the snapshot is in the history just restored (or
+  // was counted by on_stored_after).
+  if (with_signals || signals_ == nullptr) signals_seq_ = snapshot.last_seq;
+  else signals_seq_ = std::max(signals_seq_, snapshot.last_seq);
   loaded_ = true;
-  log::Info("clusters_restored", {{"members", snapshot.members.size()},
+  log::Info("clusters_restored", {{"members_read", snapshot.kept},
+                                  {"members_counted", snapshot.evicted},
+                                  {"members_kept", clusters_.member_count()},
                                   {"clusters", clusters_.cluster_count()},
                                   {"signal_documents", snapshot.signal_documents.size()}});
   return absl::OkStatus();

@@ -79,7 +79,9 @@ class TriageProcessor {
 
   // Loads the cluster index from the stored members inside the window (and,
   // with a detector attached, the weak-signal history) under the cluster
-  // lock. Called at start; the first step or catch-up does it otherwise.
+  // lock, reading with their signatures only the members the index's caps
+  // keep and the others as counts (TriageStore::LoadClusterSnapshot), so a
+  // restart's memory is the index's. Called at start; the first step or catch-up does it otherwise.
   // The store's status when it cannot be read.
   absl::Status RestoreClusters();
 

@@ -422,31 +422,164 @@ absl::StatusOr<std::int64_t> TriageStore::ErasureEpoch() {
   });
 }
 
-absl::StatusOr<ClusterSnapshot> TriageStore::LoadClusterSnapshot(std::int64_t since_ms, bool with_signals,
-                                                                 std::int64_t signal_start_ms,
-                                                                 std::int64_t signal_end_ms,
-                                                                 int max_signal_documents) {
-  const long long since = since_ms, signal_start = signal_start_ms, signal_end = signal_end_ms;
+namespace {
+
+// Calls on_row(const soci::row&) for each row of the SELECT `sql` (`uses`
+// bound in order) as it is read, until on_row returns false. SQLite steps
+// through the rows; PostgreSQL's client would hold the whole result, so there
+// they come through a cursor, kStreamFetchRows a fetch. Inside a transaction
+// (the cursor's life), one stream at a time.
+constexpr int kStreamFetchRows = 5000;
+
+template <typename OnRow, typename... Uses>
+void StreamRows(soci::session& s, storage::Backend backend, const std::string& sql, OnRow&& on_row,
+                Uses&&... uses) {
+  if (backend != storage::Backend::kPostgres) {
+    soci::rowset<soci::row> rows = ((s.prepare << sql), ..., std::forward<Uses>(uses));
+    for (const soci::row& row : rows) {
+      if (!on_row(row)) return;
+    }
+    return;
+  }
+  ((s << "DECLARE voc_stream NO SCROLL CURSOR FOR " + sql), ..., std::forward<Uses>(uses));
+  for (bool more = true; more;) {
+    int fetched = 0;
+    soci::rowset<soci::row> rows =
+        (s.prepare << "FETCH FORWARD " + std::to_string(kStreamFetchRows) + " FROM voc_stream");
+    for (const soci::row& row : rows) {
+      ++fetched;
+      if (!on_row(row)) {
+        fetched = 0;
+        break;
+      }
+    }
+    more = fetched == kStreamFetchRows;
+  }
+  s << "CLOSE voc_stream";
+}
+
+constexpr char kMemberOrder[] = " ORDER BY COALESCE(seq, 0), seen_ms, feedback_id";
+
+// Which members inside the window the caps keep (see ClusterSnapshotQuery):
+// walking them newest first, a member is kept while its cluster has fewer
+// than the per-cluster cap kept and until the overall cap is reached.
+struct KeptSelection {
+  std::vector<std::string> ids;                         // newest first
+  std::unordered_map<std::uint64_t, std::size_t> kept;  // per cluster that keeps a member
+};
+
+KeptSelection SelectKept(soci::session& s, storage::Backend backend, long long since, std::size_t max_members,
+                         std::size_t max_per_cluster) {
+  KeptSelection selection;
+  StreamRows(
+      s, backend,
+      "SELECT feedback_id, cluster_id FROM cluster_members WHERE seen_ms >= :since"
+      " ORDER BY COALESCE(seq, 0) DESC, seen_ms DESC, feedback_id DESC",
+      [&](const soci::row& row) {
+        const auto cluster_id = static_cast<std::uint64_t>(storage::AsInt(row, 1));
+        std::size_t& in_cluster = selection.kept[cluster_id];
+        if (max_per_cluster > 0 && in_cluster >= max_per_cluster) return true;
+        ++in_cluster;
+        selection.ids.push_back(row.get<std::string>(0));
+        return max_members == 0 || selection.ids.size() < max_members;
+      },
+      soci::use(since));
+  return selection;
+}
+
+}  // namespace
+
+absl::StatusOr<ClusterSnapshot> TriageStore::LoadClusterSnapshot(const ClusterSnapshotQuery& query) {
+  const long long since = query.since_ms, signal_start = query.signal_start_ms, signal_end = query.signal_end_ms;
+  const long long after = static_cast<long long>(query.stored_after_seq);
+  const int max_documents = query.max_signal_documents;
+  const storage::Backend backend = db_.backend();
   return storage::Guarded("loading the cluster index", [&] {
     return db_.InTransaction([&](soci::session& s) {
-      LockClusters(s, db_.backend());
+      LockClusters(s, backend);
       ClusterSnapshot snapshot;
       // Before the members: an erasure committing in between leaves an
       // older epoch, so the index is reloaded once more, never too few times.
       snapshot.erasure_epoch = OptionalCounter(s, kErasureEpochCounter);
       snapshot.last_seq = static_cast<std::uint64_t>(Counter(s, "member_seq"));
-      soci::rowset<soci::row> rows =
-          (s.prepare << std::string(kMemberColumns) +
-                            " WHERE seen_ms >= :since ORDER BY COALESCE(seq, 0), seen_ms, feedback_id",
-           soci::use(since));
-      for (const auto& row : rows) snapshot.members.push_back(MemberOf(row));
-      if (with_signals) {
-        soci::rowset<soci::row> docs =
-            (s.prepare << "SELECT normalized_text, occurred_ms FROM triage_results"
-                          " WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e"
-                          " ORDER BY occurred_ms DESC LIMIT :l",
-             soci::use(signal_start), soci::use(signal_end), soci::use(max_signal_documents));
-        for (const auto& row : docs) snapshot.signal_documents.push_back({row.get<std::string>(0), storage::AsInt(row, 1)});
+      if (query.max_members == 0 && query.max_members_per_cluster == 0) {
+        // No cap: every member inside the window is kept.
+        StreamRows(
+            s, backend, std::string(kMemberColumns) + " WHERE seen_ms >= :since" + kMemberOrder,
+            [&](const soci::row& row) {
+              ++snapshot.kept;
+              query.on_kept(MemberOf(row));
+              return true;
+            },
+            soci::use(since));
+      } else {
+        KeptSelection selection = SelectKept(s, backend, since, query.max_members, query.max_members_per_cluster);
+        std::reverse(selection.ids.begin(), selection.ids.end());
+        // The kept members with their signatures and texts, by id, oldest
+        // first (each chunk is a run of the order, so chunks keep it).
+        for (std::size_t begin = 0; begin < selection.ids.size(); begin += kRowsPerStatement) {
+          const std::size_t n = std::min(kRowsPerStatement, selection.ids.size() - begin);
+          const std::vector<std::string> chunk(selection.ids.begin() + static_cast<std::ptrdiff_t>(begin),
+                                               selection.ids.begin() + static_cast<std::ptrdiff_t>(begin + n));
+          storage::ForEachRow(s,
+                              std::string(kMemberColumns) + " WHERE feedback_id IN " +
+                                  storage::Placeholders("p", n) + kMemberOrder,
+                              chunk, [&](const soci::row& row) {
+                                ++snapshot.kept;
+                                query.on_kept(MemberOf(row));
+                              });
+        }
+        // The others of the clusters that keep a member: their tallies.
+        const std::unordered_set<std::string_view> kept_ids(selection.ids.begin(), selection.ids.end());
+        StreamRows(
+            s, backend,
+            "SELECT feedback_id, cluster_id, seen_ms, topics_json, best_match, COALESCE(seq, 0)"
+            " FROM cluster_members WHERE seen_ms >= :since",
+            [&](const soci::row& row) {
+              const auto cluster_id = static_cast<std::uint64_t>(storage::AsInt(row, 1));
+              if (!selection.kept.count(cluster_id)) return true;
+              std::string feedback_id = row.get<std::string>(0);
+              if (kept_ids.count(feedback_id)) return true;
+              StoredClusterMember m;
+              m.feedback_id = std::move(feedback_id);
+              m.cluster_id = cluster_id;
+              m.seen_ms = storage::AsInt(row, 2);
+              m.topics = SplitTopics(row.get<std::string>(3));
+              m.best_match_id = storage::AsString(row, 4);
+              m.seq = static_cast<std::uint64_t>(storage::AsInt(row, 5));
+              ++snapshot.evicted;
+              query.on_evicted(std::move(m));
+              return true;
+            },
+            soci::use(since));
+      }
+      if (query.on_stored_after) {
+        StreamRows(
+            s, backend,
+            "SELECT feedback_id, seen_ms, text, seq FROM cluster_members"
+            " WHERE seen_ms >= :since AND seq > :after ORDER BY seq",
+            [&](const soci::row& row) {
+              StoredClusterMember m;
+              m.feedback_id = row.get<std::string>(0);
+              m.seen_ms = storage::AsInt(row, 1);
+              m.text = row.get<std::string>(2);
+              m.seq = static_cast<std::uint64_t>(storage::AsInt(row, 3));
+              query.on_stored_after(std::move(m));
+              return true;
+            },
+            soci::use(since), soci::use(after));
+      }
+      if (query.with_signals) {
+        StreamRows(
+            s, backend,
+            "SELECT normalized_text, occurred_ms FROM triage_results"
+            " WHERE negative = 1 AND occurred_ms >= :s AND occurred_ms < :e"
+            " ORDER BY occurred_ms DESC LIMIT :l",
+            [&](const soci::row& row) {
+              snapshot.signal_documents.push_back({row.get<std::string>(0), storage::AsInt(row, 1)});
+              return true;
+            },
+            soci::use(signal_start), soci::use(signal_end), soci::use(max_documents));
       }
       return snapshot;
     });

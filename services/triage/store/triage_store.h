@@ -94,16 +94,44 @@ struct SignalDocument {
   std::int64_t occurred_ms = 0;
 };
 
-// What a replica loads at start (or after a failed step): the members
-// inside the window and the last seq they include, read under the cluster
-// lock so no writer commits in between; with the negative documents of the
-// weak-signal history when asked.
+// What a replica loads at start (or after a failed step), read under the
+// cluster lock so no writer commits in between (LoadClusterSnapshot). The
+// members inside the window come to callbacks as they are read, never all
+// at once: first the ones the index's caps keep (ClusterOptions; 0: no cap)
+// with their signatures and texts, oldest first, then the other members of
+// the clusters that keep one, without them (similar_complaints.h, "Caps":
+// the newest max_members_per_cluster of each cluster, and of those the
+// newest max_members overall, are what a replay of every member through
+// the caps keeps).
+struct ClusterSnapshotQuery {
+  std::int64_t since_ms = 0;  // the window's start (seen_ms)
+  std::size_t max_members = 0;
+  std::size_t max_members_per_cluster = 0;
+  // The kept members, in their order (seq, then seen_ms, then feedback id).
+  std::function<void(StoredClusterMember&&)> on_kept;
+  // The members the caps evict whose cluster keeps a member, in no given
+  // order: feedback_id, cluster_id, seen_ms, topics, best_match_id, seq.
+  std::function<void(StoredClusterMember&&)> on_evicted;
+  // When set: the members inside the window stored after
+  // `stored_after_seq`, in seq order, with feedback_id, seen_ms, text and
+  // seq (what a reloading replica's weak-signal detector has not counted).
+  std::uint64_t stored_after_seq = 0;
+  std::function<void(StoredClusterMember&&)> on_stored_after;
+  // The negative documents of the weak-signal history: occurred time in
+  // [signal_start_ms, signal_end_ms), newest first, at most
+  // max_signal_documents.
+  bool with_signals = false;
+  std::int64_t signal_start_ms = 0, signal_end_ms = 0;
+  int max_signal_documents = 0;
+};
+
 struct ClusterSnapshot {
-  std::vector<StoredClusterMember> members;
-  std::uint64_t last_seq = 0;
+  std::uint64_t last_seq = 0;  // the last member seq the snapshot includes
   std::vector<SignalDocument> signal_documents;
   // The erasure epoch read before the members (see kErasureEpochCounter).
   std::int64_t erasure_epoch = 0;
+  std::size_t kept = 0;     // members given to on_kept (read with signature and text)
+  std::size_t evicted = 0;  // members given to on_evicted
 };
 
 // A triage_counters row every erasure that blanked a cluster member's text
@@ -201,11 +229,13 @@ class TriageStore {
   absl::StatusOr<std::vector<StoredClusterMember>> LoadClusterMembersAfter(std::uint64_t after_seq);
   // kErasureEpochCounter's value (0 before the first erasure). One query.
   absl::StatusOr<std::int64_t> ErasureEpoch();
-  // See ClusterSnapshot. Members seen at or after `since_ms`; signal
-  // documents in [signal_start_ms, signal_end_ms) when `with_signals`.
-  absl::StatusOr<ClusterSnapshot> LoadClusterSnapshot(std::int64_t since_ms, bool with_signals,
-                                                      std::int64_t signal_start_ms, std::int64_t signal_end_ms,
-                                                      int max_signal_documents);
+  // See ClusterSnapshotQuery. One transaction under the cluster lock; the
+  // callbacks run inside it. Memory: the ids of the kept members (at most
+  // max_members) and a count per cluster that keeps one, besides what the
+  // callbacks keep; rows are streamed (a cursor on PostgreSQL, whose client
+  // would otherwise hold a whole result), kept members read 200 a query by
+  // id. Without a cap every member inside the window is kept.
+  absl::StatusOr<ClusterSnapshot> LoadClusterSnapshot(const ClusterSnapshotQuery& query);
   // Deletes the cluster members seen before `cutoff_ms` (the window); the
   // results keep their cluster id. Returns the rows deleted.
   absl::StatusOr<long long> PruneClusterMembers(std::int64_t cutoff_ms);

@@ -354,12 +354,7 @@ void ClusterIndex::EvictLocked(std::uint32_t index) {
       clusters_.erase(it);
     } else {
       // Still counted in the summary, through its period's tally.
-      Tally& tally = state.evicted[PeriodOf(m.timestamp)];
-      if (tally.count == 0) tally.first_seen = tally.last_seen = m.timestamp;
-      ++tally.count;
-      tally.first_seen = std::min(tally.first_seen, m.timestamp);
-      tally.last_seen = std::max(tally.last_seen, m.timestamp);
-      for (const auto& t : m.topics) ++tally.topic_counts[t];
+      TallyLocked(state, PeriodOf(m.timestamp), m.timestamp, m.topics);
       auto& ids = state.summary.member_ids;
       if (!ids.empty() && ids.front() == m.feedback_id) ids.erase(ids.begin());
       // No longer a candidate for representative (its text goes too).
@@ -382,6 +377,42 @@ void ClusterIndex::EvictLocked(std::uint32_t index) {
   m.feedback_id = std::string();
   m.topics = std::vector<std::string>();
   m.best_match_id = std::string();
+}
+
+void ClusterIndex::TallyLocked(ClusterState& state, std::int64_t period, std::int64_t timestamp,
+                               const std::vector<std::string>& topics) {
+  Tally& tally = state.evicted[period];
+  if (tally.count == 0) tally.first_seen = tally.last_seen = timestamp;
+  ++tally.count;
+  tally.first_seen = std::min(tally.first_seen, timestamp);
+  tally.last_seen = std::max(tally.last_seen, timestamp);
+  for (const auto& t : topics) ++tally.topic_counts[t];
+}
+
+bool ClusterIndex::RestoreEvicted(std::uint64_t cluster_id, std::int64_t timestamp,
+                                  const std::vector<std::string>& topics, std::string_view best_match_id) {
+  std::lock_guard lock(mu_);
+  next_cluster_id_ = std::max(next_cluster_id_, cluster_id + 1);
+  auto it = clusters_.find(cluster_id);
+  if (it == clusters_.end()) return false;
+  ClusterState& state = it->second;
+  TallyLocked(state, PeriodOf(timestamp), timestamp, topics);
+  // What InsertMemberLocked and then EvictLocked leave in the summary.
+  Cluster& c = state.summary;
+  ++c.size;
+  c.first_seen = std::min(c.first_seen, timestamp);
+  c.last_seen = std::max(c.last_seen, timestamp);
+  for (const auto& t : topics) ++c.topic_counts[t];
+  ++evicted_count_;
+  if (!best_match_id.empty()) {
+    for (const auto& [index, member_text] : state.candidates) {
+      if (members_[index].feedback_id == best_match_id) {
+        VoteLocked(state, index);
+        break;
+      }
+    }
+  }
+  return true;
 }
 
 void ClusterIndex::Clear() {

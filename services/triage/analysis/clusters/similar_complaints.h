@@ -43,7 +43,14 @@
 // the cap takes first is old and unmatched). Both caps depend only on the
 // order members arrive in, so a restart that restores the stored members
 // inside the window in their order (then PruneBefore with the window's
-// start) keeps the same members.
+// start) keeps the same members. It need not read the others: in arrival
+// order a cluster only ever loses its oldest kept member, so what a replay
+// keeps is the newest max_members_per_cluster of each cluster and, of
+// those, the newest max_members overall. The service reads just those with
+// their signatures (TriageStore::LoadClusterSnapshot), Restore()s them in
+// order, then hands every other member of a cluster still kept to
+// RestoreEvicted (no signature, no text), which leaves the same sizes,
+// first/last seen and topic counts.
 //
 // Bounds (K = kept members <= max_members; 0 in an option: no cap):
 //   members_            K entries, ~0.3 KB each (signature 128 B, ids,
@@ -162,6 +169,18 @@ class ClusterIndex {
                std::int64_t timestamp, const std::vector<std::string>& topics = {},
                std::string_view text = {}, std::string_view best_match_id = {});
 
+  // Puts back a stored member the caps evicted, without its signature or
+  // text: it counts in its cluster's size, first/last seen and topic counts
+  // through its period's tally, and `best_match_id` votes for a pooled
+  // member, as if it had been restored and then evicted. Ignored (false)
+  // when the cluster has no kept member: such a cluster has gone. Call it
+  // after Restore() of the kept members (any order among evicted ones). A
+  // restart that restores only what the caps keep (TriageStore::
+  // LoadClusterSnapshot) then shows the sizes a replay of every member
+  // would.
+  bool RestoreEvicted(std::uint64_t cluster_id, std::int64_t timestamp, const std::vector<std::string>& topics = {},
+                      std::string_view best_match_id = {});
+
   // Drops every member seen before `cutoff` (see "Window" above), and the
   // tallies of evicted members whose period starts before it. O(M).
   // Returns how many kept members were dropped.
@@ -237,6 +256,9 @@ class ClusterIndex {
   // The caps after an insert: evicts the oldest kept members beyond them.
   void EnforceCapsLocked(std::uint64_t cluster_id);
   void EvictLocked(std::uint32_t index);
+  // Counts an evicted member in its cluster's summary and period tally.
+  static void TallyLocked(ClusterState& state, std::int64_t period, std::int64_t timestamp,
+                          const std::vector<std::string>& topics);
   // Rebuilds members_, buckets_ and clusters_ from the kept members seen at
   // or after `cutoff` and the tallies of periods starting at or after it.
   // Returns the kept members dropped.
