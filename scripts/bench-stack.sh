@@ -131,7 +131,7 @@ database_url() {
 # Tokens for this run (issue 9): each service's own, and "load" for voc-load
 # (feedback:write, cases:read): VOC_API_KEY="$(cat $DIR/load.key)".
 declare -A TOKENS
-for name in gateway assignment verification ingest triage tracking notify identity load; do
+for name in gateway assignment verification ingest triage tracking notify identity entities load; do
   TOKENS[$name]="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
 done
 (umask 077; printf '%s\n' "${TOKENS[load]}" >"$DIR/load.key")
