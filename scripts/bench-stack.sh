@@ -130,8 +130,9 @@ database_url() {
 
 # Tokens for this run (issue 9): each service's own, and "load" for voc-load
 # (feedback:write, cases:read): VOC_API_KEY="$(cat $DIR/load.key)".
+# The names are config/voc.yaml's principals, so a new one gets its token here too.
 declare -A TOKENS
-for name in gateway assignment verification ingest triage tracking notify identity entities load; do
+for name in $(python3 -c 'import yaml; print(" ".join(yaml.safe_load(open("config/voc.yaml"))["auth"]["principals"]))') load; do
   TOKENS[$name]="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
 done
 (umask 077; printf '%s\n' "${TOKENS[load]}" >"$DIR/load.key")

@@ -134,29 +134,16 @@ constexpr int kValuesPerRow = 15;
 // 500, far below its limit of 65535 bound parameters.
 constexpr std::size_t kRowsPerInsert = 100;
 
-// The n-th (from 0) bound parameter of a generated statement. SQLite gets
-// plain "?": it looks named parameters up in a list, so a statement with
-// thousands of ":pN" costs time quadratic in their number to prepare.
-// PostgreSQL gets ":pN", which SOCI turns into "$N".
-void AppendPlaceholder(std::string& sql, bool sqlite, int n) {
-  if (sqlite) {
-    sql += '?';
-  } else {
-    sql += ":p";
-    sql += std::to_string(n);
-  }
-}
-
 // "(?, ..., ?), (?, ...)" for `rows` rows of kValuesPerRow values.
 std::string ValuesList(std::size_t rows, bool sqlite) {
   std::string sql;
   sql.reserve(rows * kValuesPerRow * 6);
-  int n = 0;
+  std::size_t n = 0;
   for (std::size_t r = 0; r < rows; ++r) {
     sql += r == 0 ? "(" : ", (";
     for (int v = 0; v < kValuesPerRow; ++v) {
       if (v > 0) sql += ", ";
-      AppendPlaceholder(sql, sqlite, n++);
+      storage::AppendPlaceholder(sql, sqlite, n++);
     }
     sql += ")";
   }
@@ -565,13 +552,13 @@ absl::StatusOr<voc::storage::OutboxBatch> IngestStore::RelayByMarker(int limit, 
     long long at = queued_ms;
     const bool sqlite = storage::IsSqlite(s);
     std::string sql = "UPDATE feedback SET queued_ms = ";
-    AppendPlaceholder(sql, sqlite, 0);
+    storage::AppendPlaceholder(sql, sqlite, 0);
     sql += " WHERE id IN (";
     soci::statement st(s);
     st.exchange(soci::use(at));
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (i > 0) sql += ", ";
-      AppendPlaceholder(sql, sqlite, static_cast<int>(i) + 1);
+      storage::AppendPlaceholder(sql, sqlite, i + 1);
       st.exchange(soci::use(keys[i]));
     }
     sql += ")";

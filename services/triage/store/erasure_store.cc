@@ -37,13 +37,6 @@ bool ClearMatched(Repeated& hits) {
   return changed;
 }
 
-// ":p0, :p1, ..." for n ids.
-std::string Placeholders(std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) out += (i ? ", :p" : ":p") + std::to_string(i);
-  return out;
-}
-
 }  // namespace
 
 bool EraseTriagedFeedback(voc::v1::TriagedFeedback& triaged) {
@@ -95,7 +88,7 @@ absl::StatusOr<TriageErasure> ErasureStore::EraseFeedback(const std::vector<std:
         {
           soci::details::prepare_temp_type query =
               (s.prepare << "SELECT feedback_id, customer_id, normalized_text, triaged_json, drill_terms"
-                            " FROM triage_results WHERE feedback_id IN (" + Placeholders(n) + ")");
+                            " FROM triage_results WHERE feedback_id IN " + storage::Placeholders("p", n));
           for (std::size_t i = 0; i < n; ++i) query, soci::use(feedback_ids[begin + i]);
           soci::rowset<soci::row> found(query);
           for (const auto& r : found) {
@@ -127,8 +120,8 @@ absl::StatusOr<TriageErasure> ErasureStore::EraseFeedback(const std::vector<std:
         std::vector<std::string> members;
         {
           soci::details::prepare_temp_type query =
-              (s.prepare << "SELECT feedback_id FROM cluster_members WHERE text <> '' AND feedback_id IN (" +
-                                Placeholders(n) + ")");
+              (s.prepare << "SELECT feedback_id FROM cluster_members WHERE text <> '' AND feedback_id IN " +
+                                storage::Placeholders("p", n));
           for (std::size_t i = 0; i < n; ++i) query, soci::use(feedback_ids[begin + i]);
           soci::rowset<std::string> found(query);
           for (const auto& id : found) members.push_back(id);

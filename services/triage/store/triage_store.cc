@@ -185,17 +185,6 @@ void SetCounter(soci::session& s, const std::string& name, long long value) {
   s << "UPDATE triage_counters SET value = :v WHERE name = :n", soci::use(value), soci::use(name);
 }
 
-// Placeholders ":p<first>, ..., :p<first + n - 1>" (unique names: SQLite
-// binds a repeated name once).
-std::string Placeholders(std::size_t first, std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i) out += ", ";
-    out += ":p" + std::to_string(first + i);
-  }
-  return out;
-}
-
 // Rows per multi-row statement: far below SQLite's 32,766 bound variables
 // and PostgreSQL's 65,535 parameters at 14 columns.
 constexpr std::size_t kRowsPerStatement = 200;
@@ -207,7 +196,7 @@ std::unordered_set<std::string> StoredIds(soci::session& s, const std::vector<st
   for (std::size_t begin = 0; begin < ids.size(); begin += kRowsPerStatement) {
     const std::size_t n = std::min(kRowsPerStatement, ids.size() - begin);
     soci::details::prepare_temp_type query =
-        (s.prepare << "SELECT feedback_id FROM triage_results WHERE feedback_id IN (" + Placeholders(0, n) + ")");
+        (s.prepare << "SELECT feedback_id FROM triage_results WHERE feedback_id IN " + storage::Placeholders("p", n));
     for (std::size_t i = 0; i < n; ++i) query, soci::use(ids[begin + i]);
     soci::rowset<std::string> rows(query);
     for (const auto& id : rows) stored.insert(id);
@@ -622,7 +611,7 @@ absl::StatusOr<std::unordered_map<std::string, StoredResult>> TriageStore::GetRe
         const std::size_t n = std::min(kRowsPerStatement, feedback_ids.size() - begin);
         soci::details::prepare_temp_type query =
             (s.prepare << "SELECT feedback_id, triaged_json, normalized_text FROM triage_results"
-                          " WHERE feedback_id IN (" + Placeholders(0, n) + ")");
+                          " WHERE feedback_id IN " + storage::Placeholders("p", n));
         for (std::size_t i = 0; i < n; ++i) query, soci::use(feedback_ids[begin + i]);
         soci::rowset<soci::row> rows(query);
         for (const auto& row : rows) {
@@ -645,8 +634,8 @@ absl::StatusOr<std::unordered_map<std::string, std::vector<std::string>>> Triage
       for (std::size_t begin = 0; begin < feedback_ids.size(); begin += kRowsPerStatement) {
         const std::size_t n = std::min(kRowsPerStatement, feedback_ids.size() - begin);
         soci::details::prepare_temp_type query =
-            (s.prepare << "SELECT feedback_id, topic FROM triage_topics WHERE feedback_id IN (" +
-                              Placeholders(0, n) + ")");
+            (s.prepare << "SELECT feedback_id, topic FROM triage_topics WHERE feedback_id IN " +
+                              storage::Placeholders("p", n));
         for (std::size_t i = 0; i < n; ++i) query, soci::use(feedback_ids[begin + i]);
         soci::rowset<soci::row> rows(query);
         for (const auto& row : rows) found[row.get<std::string>(0)].push_back(row.get<std::string>(1));
